@@ -1,0 +1,196 @@
+import { afterEach, expect, jest, test } from '@jest/globals'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { disposeRun, newRun, readOutputs, readState, readSummary, runMain, runPost, type Run } from '../../scripts/runner.mjs'
+import {
+  configInBuilder,
+  containerOf,
+  describeDocker,
+  docker,
+  driverOpts,
+  errors,
+  forceRemove,
+  leftovers,
+  uniqueName
+} from './docker-env.js'
+
+// The built action (dist/index.js) run as a runner runs it, main then post, against the
+// real Docker engine and the real buildx. BUILDKIT_IMAGE selects a real BuildKit image;
+// otherwise the local stand-in is used.
+jest.setTimeout(180_000)
+
+const cleanups: (() => void)[] = []
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c()
+})
+function track(name: string, run: Run): void {
+  cleanups.push(() => {
+    forceRemove(name)
+    disposeRun(run)
+  })
+}
+
+describeDocker('the action end to end', () => {
+  test('seed scenario: docker.io mirrored by mirror.gcr.io, debug = true', async () => {
+    const name = uniqueName('seed')
+    const run = newRun({ inputs: { name, mirrors: 'docker.io=mirror.gcr.io', debug: 'true', 'driver-opts': driverOpts() } })
+    track(name, run)
+
+    const main = await runMain(run)
+    expect(errors(main.stdout)).toEqual([])
+    expect(main.exitCode).toBe(0)
+
+    // The builder's container holds the config that was asked for.
+    const inBuilder = configInBuilder(name)
+    expect(inBuilder.debug).toBe(true)
+    expect(inBuilder.registry).toEqual({ 'docker.io': { mirrors: ['mirror.gcr.io'] } })
+
+    // Outputs are the daemon's own answers, not ours.
+    const workers = JSON.parse(docker(['exec', containerOf(name), 'buildctl', 'debug', 'workers', '--format', '{{json .}}']).stdout)
+    const outputs = readOutputs(run)
+    expect(outputs).toMatchObject({
+      name,
+      driver: 'docker-container',
+      verified: 'true',
+      'buildkit-version': workers[0].buildkitVersion.version
+    })
+    expect(outputs.platforms.split(',')).toContain(`linux/${os.arch() === 'x64' ? 'amd64' : os.arch()}`)
+    expect(outputs.config).toBe('debug = true\n\n[registry."docker.io"]\nmirrors = [ "mirror.gcr.io" ]\n')
+
+    const summary = readSummary(run)
+    expect(summary).toContain(`<h2>BuildKit builder ${name}</h2>`)
+    expect(summary).toContain('<td><code>docker.io</code></td><td><code>mirror.gcr.io</code></td>')
+    expect(summary).toContain('passed: the builder runs with the rendered config')
+    // Each step in its own log group.
+    for (const g of ['Read and check inputs', 'Render buildkitd.toml', `Create builder ${name}`, 'Verify the builder', 'Outputs and job summary']) {
+      expect(main.stdout).toContain(`::group::${g}`)
+    }
+    // use: true (default) made it the current builder.
+    expect(docker(['buildx', 'inspect']).stdout.split('\n')[0]).toMatch(new RegExp(`^Name:\\s+${name}$`))
+
+    const post = await runPost(run)
+    expect(post.exitCode).toBe(0)
+    expect(leftovers(name, run.runnerTemp)).toEqual([])
+  })
+
+  test.each([
+    [
+      'the issue example: mirrors with schemes, http and insecure registries',
+      {
+        mirrors: 'docker.io=mirror.gcr.io\nghcr.io=https://ghcr-mirror.corp.example,http://mirror.local:5000',
+        'http-registries': 'registry.local:5000',
+        'insecure-registries': 'selfsigned.corp.example',
+        debug: 'true'
+      },
+      {
+        'docker.io': { mirrors: ['mirror.gcr.io'] },
+        'ghcr.io': { mirrors: ['ghcr-mirror.corp.example', 'mirror.local:5000'] },
+        'mirror.local:5000': { http: true },
+        'registry.local:5000': { http: true },
+        'selfsigned.corp.example': { insecure: true }
+      }
+    ],
+    [
+      'a base config, merged with the inputs winning',
+      {
+        'buildkitd-config-inline': 'debug = false\n[worker.oci]\nmax-parallelism = 4\n[registry."docker.io"]\nmirrors = ["old.example"]\n[registry."quay.io"]\ninsecure = true\n',
+        mirrors: 'docker.io=mirror.gcr.io/dockerhub',
+        debug: 'true',
+        use: 'false'
+      },
+      { 'docker.io': { mirrors: ['mirror.gcr.io/dockerhub'] }, 'quay.io': { insecure: true } }
+    ]
+  ] as [string, Record<string, string>, Record<string, unknown>][])('%s', async (_title, inputs, registries) => {
+    const name = uniqueName('variant')
+    const run = newRun({ inputs: { name, 'driver-opts': driverOpts(), ...inputs } })
+    track(name, run)
+    const main = await runMain(run)
+    expect(errors(main.stdout)).toEqual([])
+    expect(configInBuilder(name).registry).toEqual(registries)
+    expect(readOutputs(run).verified).toBe('true')
+    if (inputs['buildkitd-config-inline']) {
+      expect(configInBuilder(name).worker).toEqual({ oci: { 'max-parallelism': 4 } })
+      expect(main.stdout).toContain('::notice::debug: the structured inputs override the base config (false → true)')
+      expect(main.stdout).toContain('::notice::registry."docker.io".mirrors: the structured inputs override the base config')
+    }
+    expect((await runPost(run)).exitCode).toBe(0)
+    expect(leftovers(name, run.runnerTemp)).toEqual([])
+  })
+
+  test('keep-state: the state volume outlives the builder', async () => {
+    const name = uniqueName('keep')
+    const run = newRun({ inputs: { name, 'keep-state': 'true', use: 'false', 'driver-opts': driverOpts() } })
+    track(name, run)
+    expect((await runMain(run)).exitCode).toBe(0)
+    expect((await runPost(run)).exitCode).toBe(0)
+    expect(leftovers(name, run.runnerTemp)).toEqual([`volume ${containerOf(name)}_state`])
+  })
+
+  test('cleanup: false leaves the builder running but removes the files', async () => {
+    const name = uniqueName('nocleanup')
+    const run = newRun({ inputs: { name, cleanup: 'false', use: 'false', 'driver-opts': driverOpts() } })
+    track(name, run)
+    expect((await runMain(run)).exitCode).toBe(0)
+    const post = await runPost(run)
+    expect(post.stdout).toContain(`cleanup: false — builder ${name} is left running`)
+    expect(leftovers(name, run.runnerTemp)).toEqual([`builder ${name}`, `container ${containerOf(name)}`, `volume ${containerOf(name)}_state`])
+  })
+})
+
+describeDocker('failures leave nothing behind', () => {
+  test.each([
+    [
+      'invalid TOML in the base config',
+      { 'buildkitd-config-inline': 'debug = true\n[registry."docker.io"\nmirrors = []\n' },
+      /^input "buildkitd-config-inline", line 2: invalid TOML at column/
+    ],
+    ['a mirror that is no host', { mirrors: 'docker.io=mirror.gcr.io\nghcr.io=not a host' }, /^input "mirrors", line 2: mirror .*"not a host"/],
+    ['an unsupported driver', { driver: 'kubernetes' }, /^input "driver": driver "kubernetes" is not supported yet/],
+    ['a missing base config file', { 'buildkitd-config': 'no/such/buildkitd.toml' }, /^input "buildkitd-config": file "no\/such\/buildkitd.toml" does not exist$/]
+  ])('bad input: %s', async (_title, inputs, message) => {
+    const name = uniqueName('badinput')
+    const run = newRun({ inputs: { name, 'driver-opts': driverOpts(), ...inputs } })
+    track(name, run)
+    const main = await runMain(run)
+    expect(main.exitCode).toBe(1)
+    expect(errors(main.stdout)).toEqual([expect.stringMatching(message)])
+    expect(main.stdout).not.toContain('docker buildx create')
+    expect(leftovers(name, run.runnerTemp)).toEqual([])
+    expect((await runPost(run)).exitCode).toBe(0)
+    expect(leftovers(name, run.runnerTemp)).toEqual([])
+  })
+
+  test('a daemon that will not start: bootstrap fails, its log is shown, builder and files are removed', async () => {
+    const name = uniqueName('nostart')
+    const run = newRun({ inputs: { name, 'buildkitd-flags': '--no-such-flag', use: 'false', 'driver-opts': driverOpts() } })
+    track(name, run)
+    const main = await runMain(run)
+    expect(main.exitCode).toBe(1)
+    expect(errors(main.stdout)).toEqual([expect.stringMatching(/^docker buildx create failed \(exit code 1\)/)])
+    expect(main.stdout).toContain("last lines of the daemon's log:")
+    expect(main.stdout).toMatch(/flag provided but not defined: -no-such-flag/)
+    expect(readState(run)).toMatchObject({ builderCreated: 'false', runDir: '' })
+    expect(leftovers(name, run.runnerTemp)).toEqual([])
+    expect((await runPost(run)).exitCode).toBe(0)
+    expect(leftovers(name, run.runnerTemp)).toEqual([])
+  })
+
+  test('a builder of the same name exists: error, and that builder is left alone', async () => {
+    const name = uniqueName('taken')
+    const first = newRun({ inputs: { name, cleanup: 'false', use: 'false', 'driver-opts': driverOpts() } })
+    track(name, first)
+    expect((await runMain(first)).exitCode).toBe(0)
+
+    const second = newRun({ inputs: { name, use: 'false', 'driver-opts': driverOpts() } })
+    cleanups.push(() => disposeRun(second))
+    const main = await runMain(second)
+    expect(errors(main.stdout)).toEqual([expect.stringMatching(new RegExp(`^a builder named "${name}" already exists`))])
+    expect((await runPost(second)).exitCode).toBe(0)
+    expect(fs.readdirSync(second.runnerTemp)).toEqual([])
+    expect(docker(['container', 'inspect', '--format', '{{.State.Running}}', containerOf(name)]).stdout.trim()).toBe('true')
+  })
+})
+
+export {}
+void path

@@ -1,0 +1,88 @@
+import { describe } from '@jest/globals'
+import { execFileSync, spawnSync } from 'node:child_process'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { parse } from 'smol-toml'
+import type { TomlTable } from '../../src/config.js'
+
+// What the integration tests need from the machine: a Docker engine with Buildx, and a
+// BuildKit image. BUILDKIT_IMAGE names a real one; without it the stand-in is built
+// locally (__tests__/standin), since no registry may be reachable.
+
+function probe(): string | undefined {
+  const info = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { encoding: 'utf8' })
+  if (info.error || info.status !== 0) return `docker info failed: ${(info.error?.message ?? info.stderr).trim().split('\n').pop()}`
+  const bx = spawnSync('docker', ['buildx', 'version'], { encoding: 'utf8' })
+  if (bx.status !== 0) return 'docker buildx is not installed'
+  return undefined
+}
+
+export const dockerProblem = probe()
+// CI sets REQUIRE_DOCKER=1 after starting an engine: there a missing engine is a failure,
+// never a silent skip.
+if (dockerProblem && process.env.REQUIRE_DOCKER === '1') {
+  throw new Error(`REQUIRE_DOCKER=1 but no Docker engine is reachable: ${dockerProblem}`)
+}
+if (dockerProblem) {
+  console.warn(`INTEGRATION TESTS SKIPPED: no Docker engine reachable (${dockerProblem}). Start one (../shared/docker-engine/start, or Docker itself) to run them.`)
+}
+export const describeDocker = dockerProblem ? describe.skip : describe
+
+let image: string | undefined
+export function buildkitImage(): string {
+  if (image) return image
+  image =
+    process.env.BUILDKIT_IMAGE ||
+    execFileSync(path.join(import.meta.dirname, '..', 'standin', 'build.sh'), { encoding: 'utf8' }).trim()
+  return image
+}
+
+/** driver-opts for a test builder: the image, and host networking (the CI engine has no bridge). */
+export function driverOpts(extra: string[] = []): string {
+  return [`image=${buildkitImage()}`, 'network=host', ...extra].join('\n')
+}
+
+export function docker(args: string[]): { status: number; stdout: string; stderr: string } {
+  const r = spawnSync('docker', args, { encoding: 'utf8' })
+  return { status: r.status ?? 1, stdout: r.stdout, stderr: r.stderr }
+}
+
+export const containerOf = (builder: string): string => `buildx_buildkit_${builder}0`
+
+/** The config the daemon's container holds, parsed. */
+export function configInBuilder(builder: string): TomlTable {
+  const r = docker(['exec', containerOf(builder), 'cat', '/etc/buildkit/buildkitd.toml'])
+  if (r.status !== 0) throw new Error(`cat failed: ${r.stderr}`)
+  return parse(r.stdout) as TomlTable
+}
+
+/** Everything a run may leave behind, so a test can assert that none of it is. */
+export function leftovers(builder: string, runnerTemp: string): string[] {
+  const left: string[] = []
+  if (docker(['buildx', 'inspect', builder]).status === 0) left.push(`builder ${builder}`)
+  if (docker(['container', 'inspect', containerOf(builder)]).status === 0) left.push(`container ${containerOf(builder)}`)
+  if (docker(['volume', 'inspect', `${containerOf(builder)}_state`]).status === 0) left.push(`volume ${containerOf(builder)}_state`)
+  for (const f of fs.existsSync(runnerTemp) ? fs.readdirSync(runnerTemp) : []) left.push(`file ${path.join(runnerTemp, f)}`)
+  return left
+}
+
+/** Removes a builder and its volume whatever state a failed test left it in. */
+export function forceRemove(builder: string): void {
+  docker(['buildx', 'rm', builder])
+  docker(['rm', '-f', containerOf(builder)])
+  docker(['volume', 'rm', '-f', `${containerOf(builder)}_state`])
+}
+
+/** The ::error:: lines a step printed (what the runner shows as the failure). */
+export function errors(stdout: string): string[] {
+  return stdout
+    .split('\n')
+    .filter(l => l.startsWith('::error::'))
+    .map(l => l.slice('::error::'.length).replace(/%0A/g, '\n').replace(/%25/g, '%'))
+}
+
+let seq = 0
+/** A builder name unique to this test process. */
+export function uniqueName(tag: string): string {
+  return `it-${tag}-${process.pid}-${++seq}`
+}

@@ -1,0 +1,168 @@
+import { afterAll, afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { parseCommandFile } from '../../scripts/runner.mjs'
+import { fixture } from '../helpers.js'
+
+// The main and post steps with the Docker seam replaced: which steps run, in which order,
+// and what is left behind on each failure path. (The real engine is exercised by the
+// integration tests.)
+const calls: string[] = []
+let configWritten = ''
+const docker = {
+  toolVersions: jest.fn(async () => ({ docker: '28.0.0', buildx: 'github.com/docker/buildx v0.29.1' })),
+  builderExists: jest.fn(async (name: string) => (calls.push(`exists ${name}`), false)),
+  createBuilder: jest.fn(async (args: string[]) => {
+    calls.push('create')
+    // What buildx does: copy the config the action wrote.
+    configWritten = fs.readFileSync(args[args.indexOf('--config') + 1], 'utf8')
+  }),
+  removeBuilder: jest.fn(async (args: string[]) => (calls.push(args.join(' ')), { ok: true, message: '' })),
+  containerExists: jest.fn(async () => true),
+  volumeExists: jest.fn(async () => false),
+  daemonLogTail: jest.fn(async () => (calls.push('log'), 'time="x" level=info msg="daemon log"')),
+  readBack: jest.fn(async (container: string) => (
+    calls.push(`readBack ${container}`),
+    { configText: configWritten, cmd: ['--config', '/etc/buildkit/buildkitd.toml'], sha256Text: '' }
+  )),
+  workersJson: jest.fn(async () => fixture('01-workers-json.stdout'))
+}
+jest.unstable_mockModule('../../src/docker.js', () => docker)
+const { runMain } = await import('../../src/main.js')
+const { runPost } = await import('../../src/post.js')
+
+// One directory for the whole file: core.summary keeps the first GITHUB_STEP_SUMMARY path.
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'main-test-'))
+const files = { output: path.join(dir, 'out'), state: path.join(dir, 'state'), summary: path.join(dir, 'summary') }
+const saved = { ...process.env }
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+beforeEach(() => {
+  calls.length = 0
+  for (const f of Object.values(files)) fs.writeFileSync(f, '')
+  fs.rmSync(path.join(dir, 'temp'), { recursive: true, force: true })
+  fs.mkdirSync(path.join(dir, 'temp'))
+  Object.assign(process.env, {
+    RUNNER_TEMP: path.join(dir, 'temp'),
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STATE: files.state,
+    GITHUB_STEP_SUMMARY: files.summary,
+    INPUT_NAME: 'unit1',
+    INPUT_MIRRORS: 'docker.io=mirror.gcr.io',
+    INPUT_DEBUG: 'true'
+  })
+  jest.spyOn(process.stdout, 'write').mockImplementation(() => true)
+})
+afterEach(() => {
+  jest.restoreAllMocks()
+  process.env = { ...saved }
+})
+
+const outputs = () => parseCommandFile(fs.readFileSync(files.output, 'utf8'))
+const state = () => parseCommandFile(fs.readFileSync(files.state, 'utf8'))
+const runDirs = () => fs.readdirSync(path.join(dir, 'temp'))
+
+describe('main', () => {
+  test('success: create, verify, outputs, summary, state for post', async () => {
+    await runMain()
+    expect(calls).toEqual(['exists unit1', 'create', 'readBack buildx_buildkit_unit10'])
+    expect(outputs()).toMatchObject({
+      name: 'unit1',
+      driver: 'docker-container',
+      platforms: 'linux/amd64,linux/amd64/v2,linux/amd64/v3,linux/amd64/v4,linux/386',
+      'buildkit-version': 'v0.29.0',
+      verified: 'true',
+      config: 'debug = true\n\n[registry."docker.io"]\nmirrors = [ "mirror.gcr.io" ]\n'
+    })
+    expect(state()).toMatchObject({ isPost: 'true', builderName: 'unit1', builderCreated: 'true', cleanup: 'true', keepState: 'false' })
+    expect(fs.readFileSync(files.summary, 'utf8')).toContain('<h2>BuildKit builder unit1</h2>')
+    expect(runDirs()).toHaveLength(1)
+  })
+
+  test('bad input: nothing is created or called', async () => {
+    process.env.INPUT_MIRRORS = 'docker.io'
+    await expect(runMain()).rejects.toThrow('input "mirrors", line 1: "docker.io" is not REGISTRY=MIRROR')
+    expect(calls).toEqual([])
+    expect(runDirs()).toEqual([])
+  })
+
+  test('a builder of that name exists: error, and it is not touched', async () => {
+    docker.builderExists.mockResolvedValueOnce(true)
+    await expect(runMain()).rejects.toThrow('a builder named "unit1" already exists')
+    expect(docker.createBuilder).not.toHaveBeenCalled()
+    expect(docker.removeBuilder).not.toHaveBeenCalled()
+    expect(runDirs()).toEqual([])
+  })
+
+  test('create fails: daemon log shown, builder removed, files removed', async () => {
+    docker.createBuilder.mockImplementationOnce(async () => {
+      calls.push('create')
+      throw new Error('docker buildx create failed (exit code 1): ERROR: boom')
+    })
+    await expect(runMain()).rejects.toThrow('docker buildx create failed (exit code 1): ERROR: boom')
+    expect(calls).toEqual(['exists unit1', 'create', 'log', 'buildx rm unit1'])
+    expect(runDirs()).toEqual([])
+    expect(state()).toMatchObject({ builderCreated: 'false', runDir: '' })
+  })
+
+  test('verification mismatch with verify: true fails and cleans up', async () => {
+    docker.readBack.mockImplementationOnce(async () => ({ configText: 'debug = false\n', cmd: ['--config', '/etc/buildkit/buildkitd.toml'], sha256Text: '' }))
+    await expect(runMain()).rejects.toThrow(/the builder does not run with the planned configuration:\n- the config in the builder differs .*\n  debug\n    - expected: true\n    \+ in builder: false/)
+    expect(calls).toEqual(['exists unit1', 'create', 'log', 'buildx rm unit1'])
+    expect(outputs().verified).toBe('false')
+    expect(fs.readFileSync(files.summary, 'utf8')).toContain('Verification problems')
+    expect(runDirs()).toEqual([])
+  })
+
+  test('verification mismatch with verify: warn passes with verified=false', async () => {
+    process.env.INPUT_VERIFY = 'warn'
+    docker.readBack.mockImplementationOnce(async () => ({ configText: '', cmd: [], sha256Text: '' }))
+    await runMain()
+    expect(outputs().verified).toBe('false')
+    expect(docker.removeBuilder).not.toHaveBeenCalled()
+  })
+
+  test('verify: false skips the read-back', async () => {
+    process.env.INPUT_VERIFY = 'false'
+    await runMain()
+    expect(docker.readBack).not.toHaveBeenCalled()
+    expect(outputs()).toMatchObject({ verified: 'false', 'buildkit-version': 'v0.29.0' })
+  })
+})
+
+describe('post', () => {
+  const postWith = async (st: Record<string, string>) => {
+    for (const [k, v] of Object.entries(st)) process.env[`STATE_${k}`] = v
+    await runPost()
+  }
+
+  test('removes the builder and the run directory', async () => {
+    const runDir = fs.mkdtempSync(path.join(dir, 'temp', 'buildkit-builder-'))
+    await postWith({ builderName: 'p1', builderCreated: 'true', cleanup: 'true', keepState: 'false', runDir })
+    expect(calls).toEqual(['buildx rm p1'])
+    expect(fs.existsSync(runDir)).toBe(false)
+  })
+
+  test('keep-state keeps the volume', async () => {
+    await postWith({ builderName: 'p1', builderCreated: 'true', cleanup: 'true', keepState: 'true', runDir: '' })
+    expect(calls).toEqual(['buildx rm --keep-state p1'])
+  })
+
+  test('cleanup: false leaves the builder but still removes the files', async () => {
+    const runDir = fs.mkdtempSync(path.join(dir, 'temp', 'buildkit-builder-'))
+    await postWith({ builderName: 'p1', builderCreated: 'true', cleanup: 'false', runDir })
+    expect(calls).toEqual([])
+    expect(fs.existsSync(runDir)).toBe(false)
+  })
+
+  test('main created nothing: post removes nothing', async () => {
+    await postWith({ builderName: 'p1', builderCreated: 'false', runDir: '' })
+    expect(calls).toEqual([])
+  })
+
+  test('a directory that is not the action\'s is never removed', async () => {
+    const other = fs.mkdtempSync(path.join(dir, 'temp', 'other-'))
+    await postWith({ runDir: other })
+    expect(fs.existsSync(other)).toBe(true)
+  })
+})

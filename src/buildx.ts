@@ -1,0 +1,74 @@
+import { createHash } from 'node:crypto'
+import * as path from 'node:path'
+
+// buildx's naming rules and command lines for the docker-container driver. Pure.
+// https://github.com/docker/buildx/blob/master/driver/docker-container/driver.go
+
+export const CONTAINER_CONFIG_DIR = '/etc/buildkit'
+export const CONTAINER_CONFIG_FILE = `${CONTAINER_CONFIG_DIR}/buildkitd.toml`
+
+/** `buildx create --name X` makes one node named X0 (`--node` is not used here). */
+export function nodeName(builder: string): string {
+  return `${builder}0`
+}
+
+/** The container the docker-container driver runs the daemon in. */
+export function containerName(builder: string): string {
+  return `buildx_buildkit_${nodeName(builder)}`
+}
+
+/** The state volume mounted at /var/lib/buildkit; `rm --keep-state` keeps it. */
+export function volumeName(builder: string): string {
+  return `${containerName(builder)}_state`
+}
+
+/**
+ * buildx copies each `ca`/`keypair` file of [registry."<host>"] into
+ * /etc/buildkit/certs/<host with every run of [^a-zA-Z0-9.-] replaced by _>/<base name>
+ * and rewrites the path in the config it copies
+ * (https://github.com/docker/buildx/blob/master/util/confutil/container.go). Two files with
+ * one base name overwrite each other, and `a:1` and `a_1` share a directory.
+ */
+export function containerCertDir(registry: string): string {
+  return `${CONTAINER_CONFIG_DIR}/certs/${registry.replace(/[^a-zA-Z0-9.-]+/g, '_')}`
+}
+
+export function containerCertPath(registry: string, hostPath: string): string {
+  return `${containerCertDir(registry)}/${path.basename(hostPath)}`
+}
+
+/**
+ * Base names for one registry's files that no other registry's can take, even when two
+ * registries share a certs directory in the container: a short hash of the exact name.
+ */
+export function certBaseName(registry: string, kind: 'ca' | 'cert' | 'key', index: number): string {
+  const h = createHash('sha256').update(registry).digest('hex').slice(0, 8)
+  const ext = { ca: 'pem', cert: 'crt', key: 'key' }[kind]
+  return `${kind === 'ca' ? 'ca' : 'client'}-${h}-${index}.${ext}`
+}
+
+export interface CreateOptions {
+  name: string
+  driver: string
+  configPath: string
+  driverOpts: string[]
+  buildkitdFlags: string[]
+  use: boolean
+}
+
+export function createArgs(o: CreateOptions): string[] {
+  const args = ['buildx', 'create', '--bootstrap', '--name', o.name, '--driver', o.driver, '--config', o.configPath]
+  for (const opt of o.driverOpts) args.push('--driver-opt', opt)
+  if (o.buildkitdFlags.length > 0) args.push('--buildkitd-flags', joinShellWords(o.buildkitdFlags))
+  if (o.use) args.push('--use')
+  return args
+}
+
+export function rmArgs(name: string, keepState: boolean): string[] {
+  return ['buildx', 'rm', ...(keepState ? ['--keep-state'] : []), name]
+}
+
+/** The inverse of buildx's shlex split of --buildkitd-flags. */
+export function joinShellWords(words: string[]): string {
+  return words.map(w => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ')
+}

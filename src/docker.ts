@@ -1,0 +1,81 @@
+import { CONTAINER_CONFIG_FILE, containerName } from './buildx.js'
+import { run, runChecked } from './exec.js'
+import type { ReadBack } from './verify.js'
+
+// Operations on Docker and the builder, each one command through the exec seam.
+// Never `docker buildx inspect` or `buildx ls` for information: both print every file
+// copied into the builder, private keys included (see __tests__/fixtures/buildkit/README.md).
+
+export async function toolVersions(): Promise<{ docker: string; buildx: string }> {
+  const docker = await runChecked(
+    'docker version (is the Docker engine running?)',
+    'docker',
+    ['version', '--format', '{{.Server.Version}}']
+  )
+  const buildx = await runChecked('docker buildx version (is the Buildx plugin installed?)', 'docker', [
+    'buildx',
+    'version'
+  ])
+  return { docker: docker.stdout.trim(), buildx: buildx.stdout.trim() }
+}
+
+/** Exit code only: the output holds the builder's files and is dropped unread. */
+export async function builderExists(name: string): Promise<boolean> {
+  return (await run('docker', ['buildx', 'inspect', name])).exitCode === 0
+}
+
+export async function createBuilder(args: string[]): Promise<void> {
+  await runChecked('docker buildx create', 'docker', args, { show: true })
+}
+
+export async function removeBuilder(args: string[]): Promise<{ ok: boolean; message: string }> {
+  const res = await run('docker', args, { show: true })
+  return { ok: res.exitCode === 0, message: (res.stderr || res.stdout).trim() }
+}
+
+export async function containerExists(container: string): Promise<boolean> {
+  return (await run('docker', ['container', 'inspect', '--format', '{{.Id}}', container])).exitCode === 0
+}
+
+export async function volumeExists(volume: string): Promise<boolean> {
+  return (await run('docker', ['volume', 'inspect', volume])).exitCode === 0
+}
+
+/** The daemon's last log lines (stdout and stderr), for failure reports. */
+export async function daemonLogTail(builder: string, lines = 30): Promise<string> {
+  const res = await run('docker', ['logs', '--tail', String(lines), containerName(builder)])
+  return `${res.stdout}${res.stderr}`.trim()
+}
+
+/** The config, the daemon's arguments and the copied files' hashes, from the container. */
+export async function readBack(container: string, files: string[]): Promise<ReadBack> {
+  const cmd = await runChecked('docker inspect of the builder container', 'docker', [
+    'inspect',
+    '--format',
+    '{{json .Config.Cmd}}',
+    container
+  ])
+  const config = await runChecked(`reading ${CONTAINER_CONFIG_FILE} from the builder`, 'docker', [
+    'exec',
+    container,
+    'cat',
+    CONTAINER_CONFIG_FILE
+  ])
+  // sha256sum exits non-zero when a file is missing; what it printed still counts.
+  const sums = files.length > 0 ? await run('docker', ['exec', container, 'sha256sum', ...files]) : undefined
+  return { configText: config.stdout, cmd: JSON.parse(cmd.stdout) as string[], sha256Text: sums?.stdout }
+}
+
+/** The running daemon's own answer: `buildctl debug workers` inside the container. */
+export async function workersJson(container: string): Promise<string> {
+  const res = await runChecked('asking the daemon for its workers (buildctl debug workers)', 'docker', [
+    'exec',
+    container,
+    'buildctl',
+    'debug',
+    'workers',
+    '--format',
+    '{{json .}}'
+  ])
+  return res.stdout
+}

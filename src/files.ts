@@ -1,0 +1,44 @@
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import type { Plan } from './plan.js'
+
+// The run's own directory under RUNNER_TEMP: buildkitd.toml and the certificate copies.
+// Everything the run writes is inside it, so post removes one directory.
+
+const PREFIX = 'buildkit-builder-'
+
+export function tempRoot(): string {
+  return process.env.RUNNER_TEMP || os.tmpdir()
+}
+
+/** A new directory only this user can read (mkdtemp makes it 0700). */
+export function createRunDir(): string {
+  const root = tempRoot()
+  fs.mkdirSync(root, { recursive: true })
+  return fs.mkdtempSync(path.join(root, PREFIX))
+}
+
+export function writePlanFiles(plan: Plan): void {
+  for (const dir of plan.dirs) {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
+    fs.chmodSync(dir, 0o700)
+  }
+  // 'wx': never write through a file or link that is already there.
+  fs.writeFileSync(plan.configPath, plan.configText, { mode: 0o644, flag: 'wx' })
+  for (const f of plan.files) {
+    fs.writeFileSync(f.hostPath, f.content, { mode: f.mode, flag: 'wx' })
+    fs.chmodSync(f.hostPath, f.mode) // the umask may have taken bits; set exactly
+  }
+}
+
+/**
+ * Removes a run directory. Only a directory this action names (its prefix, directly under
+ * a temp root) is removed, whatever the saved state says.
+ */
+export function removeRunDir(dir: string): boolean {
+  if (dir === '' || !path.basename(dir).startsWith(PREFIX)) return false
+  if (!fs.existsSync(dir)) return false
+  fs.rmSync(dir, { recursive: true, force: true })
+  return true
+}

@@ -1,0 +1,66 @@
+// Registry and mirror addresses as BuildKit understands them.
+//
+// A registry key in buildkitd.toml is `host[:port]` (BuildKit looks its section up by the
+// host of the image reference). A mirror may also carry a path and a scheme: BuildKit
+// parses it as a URL and keeps only host and path, then looks up `http`/`insecure` in the
+// section of the mirror's *host*
+// (https://github.com/moby/buildkit/blob/master/util/resolver/utils.go, extractMirrorHostAndPath).
+
+const LABEL = '[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?'
+const HOST_RE = new RegExp(`^(?:${LABEL}(?:\\.${LABEL})*|\\[[0-9a-fA-F:.]+\\])(?::(\\d{1,5}))?$`)
+const PATH_RE = /^(?:\/[a-zA-Z0-9._~-]+)+\/?$/
+
+export const HOST_FORMAT = 'host[:port], e.g. registry.example.com or 127.0.0.1:5000'
+
+/** Why `value` is not a `host[:port]`, or undefined when it is one. */
+export function hostProblem(value: string): string | undefined {
+  if (value === '') return 'the host is empty'
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
+    return `"${value}" has a scheme; registries are plain ${HOST_FORMAT} (use http-registries for plain HTTP)`
+  }
+  const m = HOST_RE.exec(value)
+  if (!m) return `"${value}" is not a ${HOST_FORMAT}`
+  if (m[1] !== undefined) {
+    const port = Number(m[1])
+    if (port < 1 || port > 65535) return `"${value}" has port ${m[1]}, outside 1-65535`
+  }
+  return undefined
+}
+
+export interface MirrorEndpoint {
+  /** host[:port]: the key of the mirror's own [registry."…"] section */
+  host: string
+  /** '' or a path such as /v2-mirror */
+  path: string
+  /** Scheme the user wrote, if any. */
+  scheme?: 'http' | 'https'
+}
+
+/** Parses `[http(s)://]host[:port][/path]`; returns the endpoint or why it is not one. */
+export function parseMirror(value: string): MirrorEndpoint | string {
+  let rest = value
+  let scheme: 'http' | 'https' | undefined
+  const m = /^([a-z][a-z0-9+.-]*):\/\//i.exec(rest)
+  if (m) {
+    const s = m[1].toLowerCase()
+    if (s !== 'http' && s !== 'https') {
+      return `mirror "${value}" has scheme "${m[1]}"; only http:// and https:// are allowed`
+    }
+    scheme = s
+    rest = rest.slice(m[0].length)
+  }
+  const slash = rest.indexOf('/')
+  const host = slash === -1 ? rest : rest.slice(0, slash)
+  const path = slash === -1 ? '' : rest.slice(slash)
+  const problem = hostProblem(host)
+  if (problem) return `mirror ${problem.replace(/^the host/, `"${value}": the host`)}`
+  if (path !== '' && !PATH_RE.test(path)) {
+    return `mirror "${value}" has path "${path}"; a path may hold only letters, digits and ._~-/`
+  }
+  return { host, path: path.replace(/\/$/, ''), scheme }
+}
+
+/** How the mirror is written in `mirrors = [...]`: host and path, without the scheme. */
+export function mirrorRef(m: MirrorEndpoint): string {
+  return m.host + m.path
+}

@@ -1,0 +1,378 @@
+import * as core from '@actions/core'
+import { randomUUID } from 'node:crypto'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { parse as parseToml, TomlError } from 'smol-toml'
+import { looksLikePem, type CertRequest, type PemRef } from './certs.js'
+import { checkConfigTree, isTable, keyPath, type TomlTable } from './config.js'
+import { InputError } from './errors.js'
+import { hostProblem, parseMirror, type MirrorEndpoint } from './hosts.js'
+
+// Reads every input into one typed, validated object before anything is created.
+// Each parse function is pure (text in, value or InputError out) so tests can table them.
+
+export type VerifyMode = 'true' | 'warn' | 'false'
+
+export interface MirrorSpec {
+  registry: string
+  mirrors: MirrorEndpoint[]
+  line: number
+}
+
+export interface BaseConfig {
+  /** `buildkitd-config` or `buildkitd-config-inline`, for messages */
+  input: string
+  /** The file it came from, when there is one */
+  path?: string
+  tree: TomlTable
+}
+
+export interface Inputs {
+  name: string
+  driver: 'docker-container'
+  driverOpts: string[]
+  buildkitdFlags: string[]
+  baseConfig?: BaseConfig
+  mirrors: MirrorSpec[]
+  httpRegistries: string[]
+  insecureRegistries: string[]
+  /** undefined: leave `debug` as the base config has it */
+  debug?: boolean
+  use: boolean
+  verify: VerifyMode
+  cleanup: boolean
+  keepState: boolean
+  /** Certificates named by the base config, then by registry-certs; not read yet */
+  certRequests: CertRequest[]
+}
+
+type Getter = (name: string) => string
+
+/** Reads the action's inputs (through core.getInput unless a getter is given). */
+export function getInputs(get: Getter = name => core.getInput(name)): Inputs {
+  const configPath = get('buildkitd-config')
+  const configInline = get('buildkitd-config-inline')
+  if (configPath !== '' && configInline !== '') {
+    throw new InputError(
+      'buildkitd-config',
+      undefined,
+      'buildkitd-config and buildkitd-config-inline are both set; give one of them'
+    )
+  }
+  const baseConfig =
+    configPath !== ''
+      ? readBaseConfigFile(configPath)
+      : configInline !== ''
+        ? parseBaseConfig('buildkitd-config-inline', configInline)
+        : undefined
+  const inputs: Inputs = {
+    name: parseName(get('name')),
+    driver: parseDriver(get('driver')),
+    driverOpts: parseDriverOpts(get('driver-opts')),
+    buildkitdFlags: parseBuildkitdFlags(get('buildkitd-flags')),
+    baseConfig,
+    mirrors: parseMirrors(get('mirrors')),
+    httpRegistries: parseHostList('http-registries', get('http-registries')),
+    insecureRegistries: parseHostList('insecure-registries', get('insecure-registries')),
+    debug: get('debug') === '' ? undefined : parseBool('debug', get('debug')),
+    use: parseBool('use', get('use'), true),
+    verify: parseVerify(get('verify')),
+    cleanup: parseBool('cleanup', get('cleanup'), true),
+    keepState: parseBool('keep-state', get('keep-state'), false),
+    certRequests: [
+      ...(baseConfig ? certRequestsFromConfig(baseConfig) : []),
+      ...parseRegistryCerts(get('registry-certs'))
+    ]
+  }
+  checkConsistency(inputs)
+  return inputs
+}
+
+/** Rules that span inputs. */
+export function checkConsistency(inputs: Inputs): void {
+  for (const spec of inputs.mirrors) {
+    for (const m of spec.mirrors) {
+      if (m.scheme === 'https' && inputs.httpRegistries.includes(m.host)) {
+        throw new InputError(
+          'mirrors',
+          spec.line,
+          `mirror "https://${m.host}" is also listed in http-registries; BuildKit reaches a host over HTTP or HTTPS, not both`
+        )
+      }
+    }
+  }
+}
+
+export interface Line {
+  n: number
+  text: string
+}
+
+/** Non-empty lines with their 1-based numbers; `#` starts a comment line. */
+export function inputLines(text: string): Line[] {
+  return text
+    .split(/\r?\n/)
+    .map((raw, i) => ({ n: i + 1, text: raw.trim() }))
+    .filter(l => l.text !== '' && !l.text.startsWith('#'))
+}
+
+export function parseBool(input: string, value: string, fallback?: boolean): boolean {
+  const v = value.trim().toLowerCase()
+  if (v === '' && fallback !== undefined) return fallback
+  if (v === 'true') return true
+  if (v === 'false') return false
+  throw new InputError(input, undefined, `"${value}" is not a boolean; expected true or false`)
+}
+
+export function parseVerify(value: string): VerifyMode {
+  const v = value.trim().toLowerCase()
+  if (v === '') return 'true'
+  if (v === 'true' || v === 'false' || v === 'warn') return v
+  throw new InputError('verify', undefined, `"${value}" is not one of true, warn, false`)
+}
+
+// buildx: "name needs to start with a letter and may not contain symbols, except ._-"
+const NAME_RE = /^[a-zA-Z][a-zA-Z0-9._-]*$/
+
+export function parseName(value: string): string {
+  const v = value.trim()
+  if (v === '') return `builder-${randomUUID()}`
+  if (!NAME_RE.test(v)) {
+    throw new InputError(
+      'name',
+      undefined,
+      `"${v}" is not a valid builder name; it must start with a letter and hold only letters, digits and ._-`
+    )
+  }
+  return v
+}
+
+export function parseDriver(value: string): 'docker-container' {
+  const v = value.trim()
+  if (v === '' || v === 'docker-container') return 'docker-container'
+  throw new InputError(
+    'driver',
+    undefined,
+    `driver "${v}" is not supported yet; only docker-container is (other drivers are planned)`
+  )
+}
+
+const DRIVER_OPT_RE = /^[a-zA-Z][a-zA-Z0-9._-]*=/
+
+export function parseDriverOpts(text: string): string[] {
+  return inputLines(text).map(l => {
+    if (!DRIVER_OPT_RE.test(l.text)) {
+      throw new InputError('driver-opts', l.n, `"${l.text}" is not key=value (e.g. image=moby/buildkit:latest)`)
+    }
+    return l.text
+  })
+}
+
+/**
+ * Splits daemon flags as buildx does (shell words: quotes and backslashes), so the action
+ * can merge its own flags in without duplicates.
+ */
+export function parseBuildkitdFlags(text: string): string[] {
+  const words = splitShellWords(text)
+  if (words === undefined) {
+    throw new InputError('buildkitd-flags', undefined, 'a quote is not closed')
+  }
+  for (const w of words) {
+    if (w === '--config' || w.startsWith('--config=')) {
+      throw new InputError(
+        'buildkitd-flags',
+        undefined,
+        '--config is set by this action; give the file as buildkitd-config instead'
+      )
+    }
+  }
+  return words
+}
+
+export function splitShellWords(text: string): string[] | undefined {
+  const words: string[] = []
+  let cur = ''
+  let inWord = false
+  let quote: '"' | "'" | undefined
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]
+    if (quote === "'") {
+      if (c === "'") quote = undefined
+      else cur += c
+    } else if (quote === '"') {
+      if (c === '"') quote = undefined
+      else if (c === '\\' && i + 1 < text.length && '"\\$`'.includes(text[i + 1])) cur += text[++i]
+      else cur += c
+    } else if (c === "'" || c === '"') {
+      quote = c
+      inWord = true
+    } else if (c === '\\' && i + 1 < text.length) {
+      cur += text[++i]
+      inWord = true
+    } else if (/\s/.test(c)) {
+      if (inWord) words.push(cur)
+      cur = ''
+      inWord = false
+    } else {
+      cur += c
+      inWord = true
+    }
+  }
+  if (quote) return undefined
+  if (inWord) words.push(cur)
+  return words
+}
+
+export function parseHostList(input: string, text: string): string[] {
+  const seen = new Set<string>()
+  const hosts: string[] = []
+  for (const l of inputLines(text)) {
+    for (const part of l.text.split(',')) {
+      const host = part.trim()
+      if (host === '') continue
+      const problem = hostProblem(host)
+      if (problem) throw new InputError(input, l.n, problem)
+      if (!seen.has(host)) hosts.push(host)
+      seen.add(host)
+    }
+  }
+  return hosts
+}
+
+export function parseMirrors(text: string): MirrorSpec[] {
+  const specs: MirrorSpec[] = []
+  for (const l of inputLines(text)) {
+    const eq = l.text.indexOf('=')
+    if (eq === -1) {
+      throw new InputError('mirrors', l.n, `"${l.text}" is not REGISTRY=MIRROR[,MIRROR...] (e.g. docker.io=mirror.gcr.io)`)
+    }
+    const registry = l.text.slice(0, eq).trim()
+    const problem = hostProblem(registry)
+    if (problem) throw new InputError('mirrors', l.n, `registry ${problem.replace(/^the host/, 'name')}`)
+    const earlier = specs.find(s => s.registry === registry)
+    if (earlier) {
+      throw new InputError('mirrors', l.n, `registry "${registry}" is already given on line ${earlier.line}; list all its mirrors on one line`)
+    }
+    const values = l.text.slice(eq + 1).split(',').map(v => v.trim()).filter(v => v !== '')
+    if (values.length === 0) {
+      throw new InputError('mirrors', l.n, `registry "${registry}" has no mirror after "="`)
+    }
+    const mirrors: MirrorEndpoint[] = []
+    for (const v of values) {
+      const parsed = parseMirror(v)
+      if (typeof parsed === 'string') throw new InputError('mirrors', l.n, parsed)
+      if (parsed.host === registry && parsed.path === '') {
+        throw new InputError('mirrors', l.n, `registry "${registry}" is given as its own mirror`)
+      }
+      mirrors.push(parsed)
+    }
+    specs.push({ registry, mirrors, line: l.n })
+  }
+  return specs
+}
+
+export function readBaseConfigFile(file: string): BaseConfig {
+  const resolved = path.resolve(file)
+  let text: string
+  try {
+    text = fs.readFileSync(resolved, 'utf8')
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `can't be read (${code})`
+    throw new InputError('buildkitd-config', undefined, `file "${file}" ${why}`)
+  }
+  return { ...parseBaseConfig('buildkitd-config', text), path: resolved }
+}
+
+export function parseBaseConfig(input: string, text: string): BaseConfig {
+  let tree: TomlTable
+  try {
+    tree = parseToml(text) as TomlTable
+  } catch (err) {
+    if (err instanceof TomlError) {
+      const first = err.message.split('\n')[0].replace(/^Invalid TOML document: /, '')
+      throw new InputError(input, err.line, `invalid TOML at column ${err.column}: ${first}`)
+    }
+    throw err
+  }
+  checkConfigTree(tree, input)
+  return { input, tree }
+}
+
+const CERT_KEYS = ['ca', 'cert', 'key'] as const
+
+/**
+ * `registry-certs`: one certificate set per line, `REGISTRY ca=REF cert=REF key=REF`, where
+ * REF is a file path or env:NAME. Several lines for one registry add CAs and keypairs.
+ */
+export function parseRegistryCerts(text: string): CertRequest[] {
+  const input = 'registry-certs'
+  const requests: CertRequest[] = []
+  const lines = inputLines(text)
+  // Checked for every line before any other rule, and never echoed: such a line is (part
+  // of) a key or certificate pasted in, and any other message could quote it.
+  const pasted = lines.find(l => looksLikePem(l.text))
+  if (pasted) {
+    throw new InputError(
+      input,
+      pasted.n,
+      'holds PEM text; put the PEM in a secret and pass it as env:NAME (env: NAME: ${{ secrets.NAME }} on the step)'
+    )
+  }
+  for (const l of lines) {
+    const [registry, ...fields] = l.text.split(/\s+/)
+    if (registry.includes('=')) {
+      throw new InputError(input, l.n, `starts with "${registry}"; a line is REGISTRY ca=... cert=... key=...`)
+    }
+    const problem = hostProblem(registry)
+    if (problem) throw new InputError(input, l.n, `registry ${problem.replace(/^the host/, 'name')}`)
+    const refs: Partial<Record<(typeof CERT_KEYS)[number], PemRef>> = {}
+    for (const f of fields) {
+      const eq = f.indexOf('=')
+      const key = f.slice(0, eq) as (typeof CERT_KEYS)[number]
+      const ref = f.slice(eq + 1)
+      if (eq === -1 || !CERT_KEYS.includes(key)) {
+        throw new InputError(input, l.n, `"${f}" is not ca=REF, cert=REF or key=REF (REF: a file path or env:NAME)`)
+      }
+      if (refs[key]) throw new InputError(input, l.n, `${key}= is given twice; use one line per set`)
+      if (ref === '' || ref === 'env:') throw new InputError(input, l.n, `${key}= has no file path or env:NAME`)
+      refs[key] = { kind: key, ref, input, line: l.n }
+    }
+    if (!refs.ca && !refs.cert && !refs.key) {
+      throw new InputError(input, l.n, `registry "${registry}" has no ca=, cert= or key=`)
+    }
+    if (!refs.cert !== !refs.key) {
+      throw new InputError(input, l.n, `${refs.cert ? 'cert= has no key=' : 'key= has no cert='}; a client keypair needs both on one line`)
+    }
+    requests.push({
+      registry,
+      cas: refs.ca ? [refs.ca] : [],
+      keypairs: refs.cert && refs.key ? [{ cert: refs.cert, key: refs.key }] : []
+    })
+  }
+  return requests
+}
+
+/** Certificates a base config names (its shape is already checked by checkConfigTree). */
+export function certRequestsFromConfig(base: BaseConfig): CertRequest[] {
+  const regs = isTable(base.tree.registry) ? base.tree.registry : {}
+  const requests: CertRequest[] = []
+  for (const [registry, conf] of Object.entries(regs)) {
+    if (!isTable(conf)) continue
+    const ref = (kind: 'ca' | 'cert' | 'key', value: string, where: (string | number)[]): PemRef => ({
+      kind,
+      ref: value,
+      input: base.input,
+      where: keyPath(['registry', registry, ...where])
+    })
+    const cas = Array.isArray(conf.ca) ? (conf.ca as string[]).map((p, i) => ref('ca', p, ['ca', i])) : []
+    const keypairs = Array.isArray(conf.keypair)
+      ? (conf.keypair as TomlTable[]).map((kp, i) => ({
+          cert: ref('cert', kp.cert as string, ['keypair', i, 'cert']),
+          key: ref('key', kp.key as string, ['keypair', i, 'key'])
+        }))
+      : []
+    if (cas.length > 0 || keypairs.length > 0) requests.push({ registry, cas, keypairs })
+  }
+  return requests
+}

@@ -1,0 +1,208 @@
+import * as path from 'node:path'
+import {
+  certBaseName,
+  containerCertPath,
+  containerName,
+  CONTAINER_CONFIG_FILE,
+  createArgs,
+  rmArgs
+} from './buildx.js'
+import type { CertInfo, LoadedPem, RegistryCerts } from './certs.js'
+import { isTable, mergeConfig, renderToml, type Override, type RegistrySettings, type TomlTable } from './config.js'
+import { InputError } from './errors.js'
+import { mirrorRef } from './hosts.js'
+import type { Inputs } from './inputs.js'
+import type { Expectation } from './verify.js'
+
+// The single truth of a run: what to write, what to run, what verification must find.
+// Pure: apply executes it, verify checks against it, so the two can't drift apart.
+
+export interface PlannedFile {
+  hostPath: string
+  containerPath: string
+  content: Buffer
+  /** 0600 for keys, 0644 otherwise */
+  mode: number
+  sha256: string
+  /** e.g. `CA for myregistry.com (env:REG_CA)` — never content */
+  label: string
+}
+
+export interface RegistryRow {
+  registry: string
+  mirrors: string[]
+  http: boolean
+  insecure: boolean
+  cas: CertInfo[]
+  clientCerts: CertInfo[]
+}
+
+/** What a plugged-in feature (CNI) adds to the builder. */
+export interface Addition {
+  driverOpts?: string[]
+  buildkitdFlags?: string[]
+  /** Worker network mode the daemon must report */
+  network?: string
+}
+
+export interface Plan {
+  builder: string
+  container: string
+  runDir: string
+  configPath: string
+  configText: string
+  tree: TomlTable
+  overrides: Override[]
+  /** Directories to create (0700), parents first */
+  dirs: string[]
+  files: PlannedFile[]
+  createArgs: string[]
+  rmArgs: string[]
+  registries: RegistryRow[]
+  expect: Expectation
+}
+
+export function makePlan(inputs: Inputs, certs: RegistryCerts[], runDir: string, add: Addition = {}): Plan {
+  const settings = new Map<string, RegistrySettings>()
+  const of = (host: string): RegistrySettings => {
+    let s = settings.get(host)
+    if (!s) settings.set(host, (s = {}))
+    return s
+  }
+  for (const spec of inputs.mirrors) {
+    of(spec.registry).mirrors = spec.mirrors.map(mirrorRef)
+    // BuildKit takes http/insecure for a mirror from the mirror host's own section, not
+    // from the registry it mirrors (util/resolver/resolver.go, fillInsecureOpts).
+    for (const m of spec.mirrors) if (m.scheme === 'http') of(m.host).http = true
+  }
+  for (const h of inputs.httpRegistries) of(h).http = true
+  for (const h of inputs.insecureRegistries) of(h).insecure = true
+
+  const certsDir = path.join(runDir, 'certs')
+  const dirs = [runDir]
+  const files: PlannedFile[] = []
+  const hostToContainer = new Map<string, string>()
+  const place = (registry: string, pem: LoadedPem, kind: 'ca' | 'cert' | 'key', i: number, what: string): string => {
+    const hostPath = path.join(certsDir, certBaseName(registry, kind, i))
+    const containerPath = containerCertPath(registry, hostPath)
+    hostToContainer.set(hostPath, containerPath)
+    files.push({
+      hostPath,
+      containerPath,
+      content: pem.content,
+      mode: kind === 'key' ? 0o600 : 0o644,
+      sha256: pem.sha256,
+      label: `${what} for ${registry} (${pem.ref})`
+    })
+    return hostPath
+  }
+  for (const set of certs) {
+    const s = of(set.registry)
+    if (set.cas.length > 0) s.ca = set.cas.map((ca, i) => place(set.registry, ca, 'ca', i, 'CA'))
+    if (set.keypairs.length > 0) {
+      s.keypair = set.keypairs.map((kp, i) => ({
+        cert: place(set.registry, kp.cert, 'cert', i, 'client certificate'),
+        key: place(set.registry, kp.key, 'key', i, 'client key')
+      }))
+    }
+  }
+  if (files.length > 0) dirs.push(certsDir)
+
+  const { tree, overrides } = mergeConfig(inputs.baseConfig?.tree, { debug: inputs.debug }, settings)
+  const configPath = path.join(runDir, 'buildkitd.toml')
+  const driverOpts = [...inputs.driverOpts, ...(add.driverOpts ?? [])]
+  const buildkitdFlags = mergeFlags(inputs.buildkitdFlags, add.buildkitdFlags ?? [])
+
+  return {
+    builder: inputs.name,
+    container: containerName(inputs.name),
+    runDir,
+    configPath,
+    configText: renderToml(tree),
+    tree,
+    overrides,
+    dirs,
+    files,
+    createArgs: createArgs({
+      name: inputs.name,
+      driver: inputs.driver,
+      configPath,
+      driverOpts,
+      buildkitdFlags,
+      use: inputs.use
+    }),
+    rmArgs: rmArgs(inputs.name, inputs.keepState),
+    registries: registryRows(tree, certs),
+    expect: {
+      container: containerName(inputs.name),
+      config: inContainer(tree, hostToContainer),
+      files: files.map(f => ({ path: f.containerPath, sha256: f.sha256, label: f.label })),
+      args: ['--config', CONTAINER_CONFIG_FILE, ...buildkitdFlags],
+      network: add.network
+    }
+  }
+}
+
+/**
+ * Appends the flags a feature needs (`--name=value`) to the user's. A flag the user already
+ * gives with the same value is not repeated; with another value it is a conflict.
+ */
+export function mergeFlags(user: string[], extra: string[]): string[] {
+  const out = [...user]
+  for (const e of extra) {
+    const eq = e.indexOf('=')
+    const name = eq === -1 ? e : e.slice(0, eq)
+    const value = eq === -1 ? undefined : e.slice(eq + 1)
+    const given = flagValues(user, name)
+    if (given.length === 0) out.push(e)
+    else if (value !== undefined && given.some(v => v !== value)) {
+      throw new InputError('buildkitd-flags', undefined, `sets ${name} ${given.join(', ')}, but this configuration needs ${name}=${value}`)
+    }
+  }
+  return out
+}
+
+/** Values given for a flag, as `--name value` or `--name=value` ('' for a bare `--name`). */
+export function flagValues(words: string[], name: string): string[] {
+  const values: string[] = []
+  words.forEach((w, i) => {
+    if (w === name) values.push(i + 1 < words.length && !words[i + 1].startsWith('-') ? words[i + 1] : '')
+    else if (w.startsWith(`${name}=`)) values.push(w.slice(name.length + 1))
+  })
+  return values
+}
+
+/** The config as buildx writes it into the container: each cert path moved under /etc/buildkit/certs. */
+function inContainer(tree: TomlTable, hostToContainer: Map<string, string>): TomlTable {
+  const out = structuredClone(tree)
+  if (!isTable(out.registry)) return out
+  for (const reg of Object.values(out.registry)) {
+    if (!isTable(reg)) continue
+    if (Array.isArray(reg.ca)) reg.ca = reg.ca.map(p => hostToContainer.get(p as string) ?? p)
+    if (Array.isArray(reg.keypair)) {
+      for (const kp of reg.keypair) {
+        if (!isTable(kp)) continue
+        for (const k of ['cert', 'key']) kp[k] = hostToContainer.get(kp[k] as string) ?? kp[k]
+      }
+    }
+  }
+  return out
+}
+
+function registryRows(tree: TomlTable, certs: RegistryCerts[]): RegistryRow[] {
+  const regs = isTable(tree.registry) ? tree.registry : {}
+  return Object.keys(regs)
+    .sort()
+    .map(registry => {
+      const r = regs[registry] as TomlTable
+      const set = certs.find(c => c.registry === registry)
+      return {
+        registry,
+        mirrors: Array.isArray(r.mirrors) ? (r.mirrors as string[]) : [],
+        http: r.http === true,
+        insecure: r.insecure === true,
+        cas: (set?.cas ?? []).flatMap(c => (c.info ? [c.info] : [])),
+        clientCerts: (set?.keypairs ?? []).flatMap(kp => (kp.cert.info ? [kp.cert.info] : []))
+      }
+    })
+}

@@ -1,0 +1,160 @@
+import { parse as parseToml } from 'smol-toml'
+import { isTable, keyPath, sameValue, type TomlTable, type TomlValue } from './config.js'
+
+// Read-back checks: is the daemon running with what was planned? Pure: fed with the text
+// docker printed, so every rule is tested against real captures
+// (__tests__/fixtures/buildkit, from real buildx 0.29 and BuildKit 0.29).
+
+export interface Difference {
+  key: string
+  expected?: TomlValue
+  actual?: TomlValue
+}
+
+/**
+ * Semantic diff of two TOML trees. buildx re-serialises the config it copies (go-toml v1:
+ * sorted keys, parent tables added, its own quoting), so text never compares; values do.
+ * Empty tables count as absent: a serialiser may add or drop them without meaning anything.
+ */
+export function diffTrees(expected: TomlTable, actual: TomlTable, parts: (string | number)[] = []): Difference[] {
+  const diffs: Difference[] = []
+  const keys = [...new Set([...Object.keys(expected), ...Object.keys(actual)])].sort()
+  for (const k of keys) {
+    const e = prune(expected[k])
+    const a = prune(actual[k])
+    const at = [...parts, k]
+    if (e === undefined && a === undefined) continue
+    if (isTable(e) && isTable(a)) diffs.push(...diffTrees(e, a, at))
+    else if (!sameValue(e, a)) diffs.push({ key: keyPath(at), expected: e, actual: a })
+  }
+  return diffs
+}
+
+function prune(v: TomlValue | undefined): TomlValue | undefined {
+  if (!isTable(v)) return v
+  const out: TomlTable = {}
+  for (const [k, x] of Object.entries(v)) {
+    const p = prune(x)
+    if (p !== undefined) out[k] = p
+  }
+  return Object.keys(out).length === 0 ? undefined : out
+}
+
+export function formatValue(v: TomlValue | undefined): string {
+  if (v === undefined) return '(absent)'
+  return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x))
+}
+
+/** A diff people can read: one line per key, what was asked and what the daemon has. */
+export function formatDiff(diffs: Difference[]): string {
+  return diffs
+    .map(d => `  ${d.key}\n    - expected: ${formatValue(d.expected)}\n    + in builder: ${formatValue(d.actual)}`)
+    .join('\n')
+}
+
+export interface DaemonInfo {
+  version: string
+  platforms: string[]
+  /** org.mobyproject.buildkit.worker.network of the first worker */
+  network?: string
+  workers: number
+}
+
+/** `buildctl debug workers --format '{{json .}}'`: a JSON array of workers. */
+export function parseWorkers(json: string): DaemonInfo {
+  let data: unknown
+  try {
+    data = JSON.parse(json)
+  } catch {
+    throw new Error(`buildctl debug workers printed something that is not JSON: ${json.slice(0, 200)}`)
+  }
+  if (!Array.isArray(data) || data.length === 0) {
+    throw new Error('the daemon reports no workers: BuildKit started but can run no build')
+  }
+  interface Worker {
+    labels?: Record<string, string>
+    platforms?: { os: string; architecture: string; variant?: string }[]
+    buildkitVersion?: { version?: string }
+  }
+  const workers = data as Worker[]
+  const first = workers[0]
+  const platforms = [
+    ...new Set(
+      workers.flatMap(w => (w.platforms ?? []).map(p => [p.os, p.architecture, p.variant].filter(Boolean).join('/')))
+    )
+  ]
+  return {
+    version: first.buildkitVersion?.version ?? 'unknown',
+    platforms,
+    network: first.labels?.['org.mobyproject.buildkit.worker.network'],
+    workers: workers.length
+  }
+}
+
+/** `sha256sum FILE...` output: path → hash. */
+export function parseSha256sum(text: string): Map<string, string> {
+  const m = new Map<string, string>()
+  for (const line of text.split('\n')) {
+    const match = /^([0-9a-f]{64})\s+\*?(.+)$/.exec(line.trim())
+    if (match) m.set(match[2], match[1])
+  }
+  return m
+}
+
+export interface Expectation {
+  container: string
+  /** The config as buildx writes it into the container: cert paths rewritten */
+  config: TomlTable
+  /** Files buildx must have copied, with the SHA-256 of their source */
+  files: { path: string; sha256: string; label: string }[]
+  /** Daemon arguments that must be present, in this order */
+  args: string[]
+  /** Worker network mode the daemon must report, when the plan asks for one */
+  network?: string
+}
+
+export interface ReadBack {
+  configText: string
+  /** docker inspect .Config.Cmd of the container: the daemon's arguments */
+  cmd: string[]
+  /** sha256sum of the expected files, or undefined when there are none */
+  sha256Text?: string
+}
+
+/** Every way the builder differs from the plan, as sentences; empty when it matches. */
+export function compare(expect: Expectation, rb: ReadBack, daemon: DaemonInfo | undefined): string[] {
+  const problems: string[] = []
+  let actual: TomlTable | undefined
+  try {
+    actual = parseToml(rb.configText) as TomlTable
+  } catch (err) {
+    problems.push(`the config in the builder is not valid TOML: ${(err as Error).message.split('\n')[0]}`)
+  }
+  if (actual) {
+    const diffs = diffTrees(expect.config, actual)
+    if (diffs.length > 0) {
+      problems.push(`the config in the builder differs from the one rendered (${diffs.length} key${diffs.length > 1 ? 's' : ''}):\n${formatDiff(diffs)}`)
+    }
+  }
+  if (!containsInOrder(rb.cmd, expect.args)) {
+    problems.push(`the daemon was started with ${JSON.stringify(rb.cmd)}, not with ${JSON.stringify(expect.args)}`)
+  }
+  if (expect.files.length > 0) {
+    const sums = parseSha256sum(rb.sha256Text ?? '')
+    for (const f of expect.files) {
+      const got = sums.get(f.path)
+      if (got === undefined) problems.push(`${f.label}: ${f.path} is missing in the builder`)
+      else if (got !== f.sha256) problems.push(`${f.label}: ${f.path} in the builder has SHA-256 ${got}, its source ${f.sha256}`)
+    }
+  }
+  if (daemon && expect.network !== undefined && daemon.network !== expect.network) {
+    problems.push(`the daemon runs with network mode "${daemon.network ?? 'unknown'}", not "${expect.network}"`)
+  }
+  return problems
+}
+
+function containsInOrder(haystack: string[], needles: string[]): boolean {
+  let i = 0
+  for (const h of haystack) if (i < needles.length && h === needles[i]) i++
+  return i === needles.length
+}
