@@ -3,7 +3,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { parseCommandFile } from '../../scripts/runner.mjs'
-import { fixture } from '../helpers.js'
+import { fixture, pki } from '../helpers.js'
 
 // The main and post steps with the Docker seam replaced: which steps run, in which order,
 // and what is left behind on each failure path. (The real engine is exercised by the
@@ -127,6 +127,36 @@ describe('main', () => {
     await runMain()
     expect(docker.readBack).not.toHaveBeenCalled()
     expect(outputs()).toMatchObject({ verified: 'false', 'buildkit-version': 'v0.29.0' })
+  })
+})
+
+describe('secrets on the verification failure path', () => {
+  test('key material echoed by the daemon log or the read-back is never printed or kept', async () => {
+    const key = pki('client.key')
+    const keyLines = key.split('\n').filter(l => l.length >= 8 && !l.startsWith('-----'))
+    Object.assign(process.env, {
+      INPUT_NAME: 'unit-leak',
+      'INPUT_REGISTRY-CERTS': 'myregistry.test:5443 cert=env:REG_CERT key=env:REG_KEY',
+      REG_CERT: pki('client.crt'),
+      REG_KEY: key
+    })
+    // A daemon that prints the key into its log, and a read-back whose diff would show it.
+    docker.daemonLogTail.mockImplementationOnce(async () => `level=debug msg="loaded ${keyLines[2]}"\n${key}`)
+    docker.readBack.mockImplementationOnce(async () => ({
+      configText: `debug = "${keyLines[3]}"\n`,
+      cmd: ['--config', '/etc/buildkit/buildkitd.toml'],
+      sha256Text: ''
+    }))
+    const printed: string[] = []
+    ;(process.stdout.write as unknown as jest.Mock).mockImplementation((chunk: unknown) => (printed.push(String(chunk)), true))
+    let message = ''
+    await runMain().catch((err: Error) => (message = err.message))
+    expect(message).toMatch(/the builder does not run with the planned configuration/)
+    expect(message).toContain('+ in builder: "***"')
+    const shown = printed.join('').split('\n').filter(l => !l.startsWith('::add-mask::')).join('\n')
+    expect(shown).toContain('level=debug msg="loaded ***"')
+    const kept = [message, shown, fs.readFileSync(files.output, 'utf8'), fs.readFileSync(files.state, 'utf8'), fs.readFileSync(files.summary, 'utf8')]
+    for (const line of keyLines) for (const k of kept) expect(k).not.toContain(line)
   })
 })
 
