@@ -79,3 +79,28 @@ export async function workersJson(container: string): Promise<string> {
   ])
   return res.stdout
 }
+
+export async function imageExists(ref: string): Promise<boolean> {
+  return (await run('docker', ['image', 'inspect', '--format', '{{.Id}}', ref])).exitCode === 0
+}
+
+/** The image's ID, pulling it first when it is not present. */
+export async function ensureImage(ref: string): Promise<string> {
+  const inspect = async (): Promise<string | undefined> => {
+    const res = await run('docker', ['image', 'inspect', '--format', '{{.Id}}', ref])
+    return res.exitCode === 0 ? res.stdout.trim() : undefined
+  }
+  const present = await inspect()
+  if (present) return present
+  await runChecked(`pulling ${ref} (not present on the runner)`, 'docker', ['pull', ref], { show: true })
+  const pulled = await inspect()
+  if (!pulled) throw new Error(`${ref} was pulled but can't be inspected`)
+  return pulled
+}
+
+/** Builds on the runner's default builder (the engine's own), so the image lands in its store. */
+export async function buildImage(tag: string, context: string): Promise<void> {
+  await runChecked(`building ${tag}`, 'docker', ['buildx', 'build', '--builder', 'default', '--tag', tag, context], {
+    show: true
+  })
+}

@@ -1,12 +1,15 @@
 import * as core from '@actions/core'
 import { randomUUID } from 'node:crypto'
 import * as fs from 'node:fs'
+import * as os from 'node:os'
 import * as path from 'node:path'
 import { parse as parseToml, TomlError } from 'smol-toml'
 import { looksLikePem, type CertRequest, type PemRef } from './certs.js'
+import { CNI_NET_FLAG, configPlacement, parseCniInputs, type CniInputs } from './cni.js'
 import { checkConfigTree, isTable, keyPath, type TomlTable } from './config.js'
 import { InputError } from './errors.js'
 import { hostProblem, parseMirror, type MirrorEndpoint } from './hosts.js'
+import { mergeFlags } from './plan.js'
 
 // Reads every input into one typed, validated object before anything is created.
 // Each parse function is pure (text in, value or InputError out) so tests can table them.
@@ -44,6 +47,8 @@ export interface Inputs {
   keepState: boolean
   /** Certificates named by the base config, then by registry-certs; not read yet */
   certRequests: CertRequest[]
+  /** CNI networking, when asked for */
+  cni?: CniInputs
 }
 
 type Getter = (name: string) => string
@@ -82,7 +87,8 @@ export function getInputs(get: Getter = name => core.getInput(name)): Inputs {
     certRequests: [
       ...(baseConfig ? certRequestsFromConfig(baseConfig) : []),
       ...parseRegistryCerts(get('registry-certs'))
-    ]
+    ],
+    cni: parseCniInputs(get, { platform: process.platform, arch: process.arch, endianness: os.endianness() })
   }
   checkConsistency(inputs)
   return inputs
@@ -90,6 +96,18 @@ export function getInputs(get: Getter = name => core.getInput(name)): Inputs {
 
 /** Rules that span inputs. */
 export function checkConsistency(inputs: Inputs): void {
+  if (inputs.cni) {
+    const opt = inputs.driverOpts.find(o => /^image=/.test(o) || /,image=/.test(o))
+    if (opt) {
+      throw new InputError(
+        'driver-opts',
+        undefined,
+        `"${opt}" conflicts with CNI, which sets the builder image; use cni-image for a ready CNI image, or buildkit-image for the base of the one built`
+      )
+    }
+    const configFlags = 'build' in inputs.cni ? configPlacement(inputs.cni.build.config).flags : []
+    mergeFlags(inputs.buildkitdFlags, [CNI_NET_FLAG, ...configFlags])
+  }
   for (const spec of inputs.mirrors) {
     for (const m of spec.mirrors) {
       if (m.scheme === 'https' && inputs.httpRegistries.includes(m.host)) {

@@ -1,10 +1,11 @@
 import * as core from '@actions/core'
 import { containerName, rmArgs } from './buildx.js'
 import { loadRegistryCerts, type RegistryCerts } from './certs.js'
+import { prepareCni } from './cni-image.js'
 import * as docker from './docker.js'
 import { createRunDir, removeRunDir, writePlanFiles } from './files.js'
 import { getInputs, type Inputs } from './inputs.js'
-import { makePlan, type Plan } from './plan.js'
+import { makePlan, type Addition, type Plan } from './plan.js'
 import { redact } from './redact.js'
 import * as state from './state.js'
 import { verificationText, writeSummary, type Outcome } from './summary.js'
@@ -20,7 +21,9 @@ export async function runMain(): Promise<void> {
   const run: RunRecord = { runDir: createRunDir(), builderCreated: false }
   state.setRunDir(run.runDir)
   try {
-    const plan = await core.group('Render buildkitd.toml', async () => render(inputs, certs, run.runDir))
+    const cni = inputs.cni
+    const addition = cni ? await core.group('Prepare the CNI image', () => prepareCni(cni, run.runDir)) : {}
+    const plan = await core.group('Render buildkitd.toml', async () => render(inputs, certs, run.runDir, addition))
     await core.group('Write config and certificates', async () => writeFiles(plan))
     await core.group(`Create builder ${plan.builder}`, () => create(plan, inputs, run))
     const outcome = await core.group('Verify the builder', () => verifyBuilder(plan, inputs))
@@ -63,13 +66,14 @@ async function checkNameFree(name: string): Promise<void> {
   core.info(`no builder named ${name} yet`)
 }
 
-function render(inputs: Inputs, certs: RegistryCerts[], runDir: string): Plan {
-  const plan = makePlan(inputs, certs, runDir)
+function render(inputs: Inputs, certs: RegistryCerts[], runDir: string, addition: Addition): Plan {
+  const plan = makePlan(inputs, certs, runDir, addition)
   for (const o of plan.overrides) {
     core.notice(
       `${o.key}: the structured inputs override the base config (${JSON.stringify(o.from)} → ${JSON.stringify(o.to)})`
     )
   }
+  if (plan.image) core.info(`BuildKit image: ${plan.image}`)
   core.info(redact(plan.configText))
   return plan
 }

@@ -43,6 +43,8 @@ export interface Addition {
   buildkitdFlags?: string[]
   /** Worker network mode the daemon must report */
   network?: string
+  /** One line for the log and the summary, e.g. which image and why */
+  description?: string
 }
 
 export interface Plan {
@@ -59,6 +61,8 @@ export interface Plan {
   createArgs: string[]
   rmArgs: string[]
   registries: RegistryRow[]
+  /** The BuildKit image, when a feature chose it (e.g. the CNI image) */
+  image?: string
   expect: Expectation
 }
 
@@ -133,6 +137,7 @@ export function makePlan(inputs: Inputs, certs: RegistryCerts[], runDir: string,
     }),
     rmArgs: rmArgs(inputs.name, inputs.keepState),
     registries: registryRows(tree, certs),
+    image: add.description,
     expect: {
       container: containerName(inputs.name),
       config: inContainer(tree, hostToContainer),

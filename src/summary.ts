@@ -41,6 +41,7 @@ export function summaryMarkdown(plan: Plan, o: Outcome, driver: string): string 
     ['BuildKit version', d ? esc(d.version) : 'unknown'],
     ['Platforms', d ? esc(d.platforms.join(', ')) : 'unknown'],
     ['Network mode', d?.network ? esc(d.network) : 'unknown'],
+    ...(plan.image ? [['BuildKit image', esc(plan.image)] as [string, string]] : []),
     ['Verification', esc(verificationText(o))]
   ]
   let md = `<h2>BuildKit builder ${esc(plan.builder)}</h2>\n`

@@ -1,0 +1,190 @@
+import { describe, expect, test } from '@jest/globals'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import {
+  cniAddition,
+  configPlacement,
+  DEFAULT_CNI_CONFIG,
+  dockerfile,
+  imageTag,
+  parseChecksum,
+  parseCniConfig,
+  parseCniInputs,
+  pluginArch,
+  pluginsUrls,
+  type CniBuild
+} from '../../src/cni.js'
+import { getInputs } from '../../src/inputs.js'
+import { makePlan } from '../../src/plan.js'
+import { expectGolden } from '../helpers.js'
+
+const linux = { platform: 'linux', arch: 'x64', endianness: 'LE' as const }
+const from = (m: Record<string, string>) => (n: string) => m[n] ?? ''
+
+describe('parseCniInputs', () => {
+  test('off by default', () => expect(parseCniInputs(from({}), linux)).toBeUndefined())
+
+  test('cni-image implies cni', () => expect(parseCniInputs(from({ 'cni-image': 'corp/buildkit-cni:1' }), linux)).toEqual({ image: 'corp/buildkit-cni:1' }))
+
+  test('cni: true builds from the defaults', () => {
+    const cni = parseCniInputs(from({ cni: 'true' }), linux)
+    expect(cni).toEqual({
+      build: {
+        baseImage: 'moby/buildkit:buildx-stable-1',
+        pluginsVersion: 'v1.9.1',
+        pluginsUrl: 'https://github.com/containernetworking/plugins/releases/download',
+        config: { text: DEFAULT_CNI_CONFIG, source: 'the default bridge config', types: ['bridge', 'host-local', 'loopback'], list: false },
+        arch: 'amd64'
+      }
+    })
+  })
+
+  test('inputs override the defaults', () => {
+    const cni = parseCniInputs(
+      from({ cni: 'true', 'buildkit-image': 'moby/buildkit:v0.29.0', 'cni-plugins-version': 'v1.6.2', 'cni-plugins-url': 'https://mirror.corp/cni/' }),
+      { ...linux, arch: 'arm64' }
+    )
+    expect(cni).toMatchObject({ build: { baseImage: 'moby/buildkit:v0.29.0', pluginsVersion: 'v1.6.2', pluginsUrl: 'https://mirror.corp/cni', arch: 'arm64' } })
+  })
+
+  test.each([
+    [{ cni: 'false', 'cni-image': 'x/y:1' }, 'input "cni": is false, but cni-image is set'],
+    [{ 'cni-config': 'cni.json' }, 'input "cni-config": is set, but CNI is off; set cni: true'],
+    [{ 'buildkit-image': 'moby/buildkit:v0.29.0' }, 'input "buildkit-image": is set, but CNI is off'],
+    [{ 'cni-image': 'x/y:1', 'cni-config': 'cni.json' }, 'input "cni-config": applies only when the action builds the CNI image'],
+    [{ 'cni-image': 'x y' }, 'input "cni-image": "x y" is not an image reference'],
+    [{ cni: 'yes' }, 'input "cni": "yes" is not a boolean'],
+    [{ cni: 'true', 'cni-plugins-version': '1.9.1' }, 'input "cni-plugins-version": "1.9.1" is not a release tag like v1.9.1'],
+    [{ cni: 'true', 'cni-plugins-url': 'ftp://mirror/cni' }, 'input "cni-plugins-url": "ftp://mirror/cni" is not an http(s) URL'],
+    [{ cni: 'true', 'cni-config': '/nonexistent/cni.json' }, 'input "cni-config": file "/nonexistent/cni.json" does not exist']
+  ])('%j fails', (inputs, message) => expect(() => parseCniInputs(from(inputs), linux)).toThrow(message))
+})
+
+describe('pluginArch', () => {
+  test.each([
+    ['x64', 'LE', 'amd64'],
+    ['arm64', 'LE', 'arm64'],
+    ['arm', 'LE', 'arm'],
+    ['ppc64', 'LE', 'ppc64le'],
+    ['s390x', 'BE', 's390x'],
+    ['riscv64', 'LE', 'riscv64'],
+    ['mipsel', 'LE', 'mipsle']
+  ] as const)('%s (%s) is %s', (arch, endianness, name) => expect(pluginArch({ platform: 'linux', arch, endianness })).toBe(name))
+
+  test.each([
+    [{ platform: 'linux', arch: 'ia32', endianness: 'LE' as const }, /no archive for this runner's architecture \(ia32\); give a ready image as cni-image/],
+    [{ platform: 'linux', arch: 'ppc64', endianness: 'BE' as const }, /\(ppc64\)/],
+    [{ platform: 'darwin', arch: 'arm64', endianness: 'LE' as const }, /released for Linux only; this runner is darwin/]
+  ])('%j is refused', (host, message) => expect(() => pluginArch(host)).toThrow(message))
+
+  test('an unsupported architecture fails before anything else is read', () => {
+    expect(() => getInputs(from({ cni: 'true' }))).not.toThrow() // this machine is supported
+    expect(() => parseCniInputs(from({ cni: 'true' }), { ...linux, arch: 'loong64' })).toThrow(/^input "cni": .*\(loong64\)/)
+  })
+})
+
+describe('release URLs and checksums', () => {
+  test.each([
+    ['https://github.com/containernetworking/plugins/releases/download', 'v1.9.1', 'amd64',
+      'https://github.com/containernetworking/plugins/releases/download/v1.9.1/cni-plugins-linux-amd64-v1.9.1.tgz'],
+    ['http://127.0.0.1:8080/mirror/', 'v1.6.2', 'arm64', 'http://127.0.0.1:8080/mirror/v1.6.2/cni-plugins-linux-arm64-v1.6.2.tgz']
+  ])('%s %s %s', (base, version, arch, archive) => {
+    expect(pluginsUrls(base, version, arch)).toEqual({ archive, checksum: `${archive}.sha256`, fileName: path.basename(archive) })
+  })
+
+  const sum = 'ab'.repeat(32)
+  test.each([
+    [`${sum}  cni-plugins-linux-amd64-v1.9.1.tgz\n`, sum],
+    [`${sum.toUpperCase()}\n`, sum],
+    [sum, sum]
+  ])('parseChecksum(%j)', (text, hex) => expect(parseChecksum(text, 'u')).toBe(hex))
+  test.each(['', 'not a sum', `${sum}x  file`, '<html>404</html>'])('parseChecksum(%j) fails', text =>
+    expect(() => parseChecksum(text, 'https://x/y.sha256')).toThrow('https://x/y.sha256 holds no SHA-256 sum'))
+})
+
+describe('CNI config', () => {
+  test('a single network config lists its plugin and IPAM types, plus loopback', () => {
+    const c = parseCniConfig(DEFAULT_CNI_CONFIG, 'default')
+    expect(c).toMatchObject({ types: ['bridge', 'host-local', 'loopback'], list: false })
+    expect(JSON.parse(c.text)).toMatchObject({ type: 'bridge', bridge: 'buildkit0', ipMasq: true, ipam: { type: 'host-local', subnet: '10.10.0.0/16' } })
+  })
+
+  test('a config list goes to cni.conflist, with the flag that makes BuildKit read it', () => {
+    const c = parseCniConfig(JSON.stringify({ cniVersion: '1.0.0', name: 'n', plugins: [{ type: 'bridge', ipam: { type: 'dhcp' } }, { type: 'firewall' }] }), 'x.conflist')
+    expect(c.types).toEqual(['bridge', 'dhcp', 'firewall', 'loopback'])
+    expect(configPlacement(c)).toEqual({ file: '/etc/buildkit/cni.conflist', flags: ['--oci-cni-config-path=/etc/buildkit/cni.conflist'] })
+    expect(configPlacement(parseCniConfig(DEFAULT_CNI_CONFIG, 'd'))).toEqual({ file: '/etc/buildkit/cni.json', flags: [] })
+  })
+
+  test.each([
+    ['{"type": "bridge"', /^input "cni-config": my.json is not valid JSON/],
+    ['[1]', /my.json is not a JSON object/],
+    ['{"name": "x"}', /my.json the config names no plugin "type"/],
+    ['{"plugins": [{"type": "bridge"}, {"name": "y"}]}', /my.json plugins\[1\] names no plugin "type"/],
+    ['{"plugins": []}', /my.json names no plugin type/],
+    ['{"type": "../../bin/sh"}', /names no plugin "type"/]
+  ])('%j fails', (text, message) => expect(() => parseCniConfig(text, 'my.json')).toThrow(message))
+
+  test('a file is read and checked', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cni-'))
+    fs.writeFileSync(path.join(dir, 'c.json'), '{"type":"macvlan","ipam":{"type":"static"}}')
+    const cni = parseCniInputs(from({ cni: 'true', 'cni-config': path.join(dir, 'c.json') }), linux)
+    expect(cni && 'build' in cni && cni.build.config.types).toEqual(['loopback', 'macvlan', 'static'])
+    fs.rmSync(dir, { recursive: true })
+  })
+})
+
+describe('the image', () => {
+  const build = (over: Partial<CniBuild> = {}): CniBuild => ({
+    baseImage: 'moby/buildkit:buildx-stable-1',
+    pluginsVersion: 'v1.9.1',
+    pluginsUrl: 'https://example.invalid',
+    config: parseCniConfig(DEFAULT_CNI_CONFIG, 'the default bridge config'),
+    arch: 'amd64',
+    ...over
+  })
+
+  test('Dockerfile (golden): plugins and config copied in, no RUN step', () => {
+    expectGolden('cni.Dockerfile', dockerfile(build()))
+    expect(dockerfile(build())).not.toMatch(/^RUN/m)
+  })
+
+  test('the tag is the same for the same inputs and changes with each of them', () => {
+    const id = 'sha256:' + 'a'.repeat(64)
+    const tag = imageTag(id, build())
+    expect(tag).toMatch(/^localhost\/buildkit-builder-cni:v1\.9\.1-[0-9a-f]{16}$/)
+    expect(imageTag(id, build())).toBe(tag)
+    const variants = [
+      imageTag('sha256:' + 'b'.repeat(64), build()),
+      imageTag(id, build({ pluginsVersion: 'v1.9.2' })),
+      imageTag(id, build({ arch: 'arm64' })),
+      imageTag(id, build({ config: parseCniConfig('{"type":"bridge","bridge":"other0"}', 'c') }))
+    ]
+    expect(new Set([tag, ...variants]).size).toBe(5)
+  })
+
+  test('what a CNI image adds to the builder', () => {
+    expect(cniAddition('img:1', [], 'd')).toEqual({
+      driverOpts: ['image=img:1'],
+      buildkitdFlags: ['--oci-worker-net=cni'],
+      network: 'cni',
+      description: 'd'
+    })
+  })
+})
+
+describe('CNI in the model and the plan', () => {
+  test('the daemon flag is merged once, and verification expects the cni network', () => {
+    const inputs = getInputs(from({ name: 'c1', 'cni-image': 'corp/cni:1', 'buildkitd-flags': '--debug --oci-worker-net cni' }))
+    const plan = makePlan(inputs, [], '/tmp/buildkit-builder-x', cniAddition('corp/cni:1', [], 'corp/cni:1 (cni-image)'))
+    expect(plan.createArgs.slice(-5)).toEqual(['--driver-opt', 'image=corp/cni:1', '--buildkitd-flags', '--debug --oci-worker-net cni', '--use'])
+    expect(plan.expect.network).toBe('cni')
+    expect(plan.image).toBe('corp/cni:1 (cni-image)')
+  })
+
+  test.each([
+    [{ cni: 'true', 'driver-opts': 'network=host\nimage=moby/buildkit:latest' }, /^input "driver-opts": "image=moby\/buildkit:latest" conflicts with CNI/],
+    [{ 'cni-image': 'x/y:1', 'buildkitd-flags': '--oci-worker-net=host' }, /^input "buildkitd-flags": sets --oci-worker-net host, but this configuration needs --oci-worker-net=cni/]
+  ])('%j fails before anything is created', (inputs, message) => expect(() => getInputs(from(inputs))).toThrow(message))
+})
