@@ -38231,7 +38231,7 @@ async function readBack(container, files) {
     ]);
     // sha256sum exits non-zero when a file is missing; what it printed still counts.
     const sums = files.length > 0 ? await exec_run('docker', ['exec', container, 'sha256sum', ...files]) : undefined;
-    return { configText: config.stdout, cmd: JSON.parse(cmd.stdout), sha256Text: sums?.stdout };
+    return { configText: config.stdout, cmd: JSON.parse(cmd.stdout) ?? [], sha256Text: sums?.stdout };
 }
 /** The running daemon's own answer: `buildctl debug workers` inside the container. */
 async function workersJson(container) {
@@ -38483,12 +38483,23 @@ function summaryMarkdown(plan, o, driver) {
     }
     return redact(md);
 }
+/** A failure before verification: the builder and why it could not be set up. */
+function failureMarkdown(builder, message) {
+    return redact(`<h2>BuildKit builder ${esc(builder)}: not set up</h2>\n<pre>${esc(message)}</pre>\n` +
+        '<p>The builder and the files of this run were removed.</p>\n');
+}
 async function writeSummary(plan, o, driver) {
+    await write(summaryMarkdown(plan, o, driver));
+}
+async function writeFailureSummary(builder, message) {
+    await write(failureMarkdown(builder, message));
+}
+async function write(text) {
     if (!process.env.GITHUB_STEP_SUMMARY) {
         info('GITHUB_STEP_SUMMARY is not set: no job summary written');
         return;
     }
-    await summary.addRaw(summaryMarkdown(plan, o, driver), true).write();
+    await summary.addRaw(text, true).write();
 }
 
 ;// CONCATENATED MODULE: ./src/verify.ts
@@ -38641,12 +38652,12 @@ async function runMain() {
         await group('Write config and certificates', async () => writeFiles(plan));
         await group(`Create builder ${plan.builder}`, () => create(plan, inputs, run));
         const outcome = await group('Verify the builder', () => verifyBuilder(plan, inputs));
-        await group('Outputs and job summary', () => report(plan, inputs, outcome));
+        await group('Outputs and job summary', () => report(plan, inputs, outcome, run));
         if (!outcome.verified && inputs.verify === 'true')
             throw new Error(failureText(outcome));
     }
     catch (err) {
-        await group('Clean up after failure', () => cleanUpAfterFailure(inputs.name, run));
+        await group('Clean up after failure', () => cleanUpAfterFailure(inputs.name, run, err));
         throw err;
     }
 }
@@ -38710,8 +38721,13 @@ async function verifyBuilder(plan, inputs) {
         info('verify: false — the read-back comparison is skipped');
         return { verified: false, mode: 'false', problems: [], daemon };
     }
-    const rb = await readBack(plan.container, plan.expect.files.map(f => f.path));
-    problems.push(...compare(plan.expect, rb, daemon));
+    try {
+        const rb = await readBack(plan.container, plan.expect.files.map(f => f.path));
+        problems.push(...compare(plan.expect, rb, daemon));
+    }
+    catch (err) {
+        problems.push(`the builder could not be read back: ${err.message}`);
+    }
     const outcome = { verified: problems.length === 0, mode: inputs.verify, problems, daemon };
     if (outcome.verified) {
         info(`config, daemon arguments and ${plan.expect.files.length} copied file(s) match the plan`);
@@ -38720,14 +38736,15 @@ async function verifyBuilder(plan, inputs) {
         warning(failureText(outcome));
     }
     else {
-        error(failureText(outcome));
+        // Failed by runMain once outputs and summary are written; the message is shown then.
+        info(`${outcome.problems.length} problem(s) found`);
     }
     return outcome;
 }
 function failureText(o) {
     return redact(`the builder does not run with the planned configuration:\n- ${o.problems.join('\n- ')}`);
 }
-async function report(plan, inputs, o) {
+async function report(plan, inputs, o, run) {
     setOutput('name', plan.builder);
     setOutput('driver', inputs.driver);
     setOutput('platforms', o.daemon?.platforms.join(',') ?? '');
@@ -38736,13 +38753,14 @@ async function report(plan, inputs, o) {
     setOutput('verified', String(o.verified));
     info(`verification: ${verificationText(o)}`);
     await writeSummary(plan, o, inputs.driver);
+    run.summaryWritten = true;
 }
 async function showDaemonLog(builder) {
     const tail = await daemonLogTail(builder);
     if (tail !== '')
         info(`last lines of the daemon's log:\n${redact(tail)}`);
 }
-async function cleanUpAfterFailure(name, run) {
+async function cleanUpAfterFailure(name, run, err) {
     if (run.builderCreated) {
         if (await containerExists(containerName(name)))
             await showDaemonLog(name);
@@ -38756,6 +38774,8 @@ async function cleanUpAfterFailure(name, run) {
     removeRunDir(run.runDir);
     setRunDir('');
     info('builder and files of this run removed');
+    if (!run.summaryWritten)
+        await writeFailureSummary(name, err instanceof Error ? err.message : String(err));
 }
 
 ;// CONCATENATED MODULE: ./src/post.ts

@@ -63,7 +63,7 @@ export async function readBack(container: string, files: string[]): Promise<Read
   ])
   // sha256sum exits non-zero when a file is missing; what it printed still counts.
   const sums = files.length > 0 ? await run('docker', ['exec', container, 'sha256sum', ...files]) : undefined
-  return { configText: config.stdout, cmd: JSON.parse(cmd.stdout) as string[], sha256Text: sums?.stdout }
+  return { configText: config.stdout, cmd: (JSON.parse(cmd.stdout) as string[] | null) ?? [], sha256Text: sums?.stdout }
 }
 
 /** The running daemon's own answer: `buildctl debug workers` inside the container. */

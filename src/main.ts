@@ -8,7 +8,7 @@ import { getInputs, type Inputs } from './inputs.js'
 import { makePlan, type Addition, type Plan } from './plan.js'
 import { redact } from './redact.js'
 import * as state from './state.js'
-import { verificationText, writeSummary, type Outcome } from './summary.js'
+import { verificationText, writeFailureSummary, writeSummary, type Outcome } from './summary.js'
 import { compare, parseWorkers, type DaemonInfo } from './verify.js'
 
 // The main step: a list of named steps, each in its own log group.
@@ -27,10 +27,10 @@ export async function runMain(): Promise<void> {
     await core.group('Write config and certificates', async () => writeFiles(plan))
     await core.group(`Create builder ${plan.builder}`, () => create(plan, inputs, run))
     const outcome = await core.group('Verify the builder', () => verifyBuilder(plan, inputs))
-    await core.group('Outputs and job summary', () => report(plan, inputs, outcome))
+    await core.group('Outputs and job summary', () => report(plan, inputs, outcome, run))
     if (!outcome.verified && inputs.verify === 'true') throw new Error(failureText(outcome))
   } catch (err) {
-    await core.group('Clean up after failure', () => cleanUpAfterFailure(inputs.name, run))
+    await core.group('Clean up after failure', () => cleanUpAfterFailure(inputs.name, run, err))
     throw err
   }
 }
@@ -39,6 +39,7 @@ export async function runMain(): Promise<void> {
 interface RunRecord {
   runDir: string
   builderCreated: boolean
+  summaryWritten?: boolean
 }
 
 function readInputs(): { inputs: Inputs; certs: RegistryCerts[] } {
@@ -107,18 +108,20 @@ async function verifyBuilder(plan: Plan, inputs: Inputs): Promise<Outcome> {
     core.info('verify: false — the read-back comparison is skipped')
     return { verified: false, mode: 'false', problems: [], daemon }
   }
-  const rb = await docker.readBack(
-    plan.container,
-    plan.expect.files.map(f => f.path)
-  )
-  problems.push(...compare(plan.expect, rb, daemon))
+  try {
+    const rb = await docker.readBack(plan.container, plan.expect.files.map(f => f.path))
+    problems.push(...compare(plan.expect, rb, daemon))
+  } catch (err) {
+    problems.push(`the builder could not be read back: ${(err as Error).message}`)
+  }
   const outcome: Outcome = { verified: problems.length === 0, mode: inputs.verify, problems, daemon }
   if (outcome.verified) {
     core.info(`config, daemon arguments and ${plan.expect.files.length} copied file(s) match the plan`)
   } else if (inputs.verify === 'warn') {
     core.warning(failureText(outcome))
   } else {
-    core.error(failureText(outcome))
+    // Failed by runMain once outputs and summary are written; the message is shown then.
+    core.info(`${outcome.problems.length} problem(s) found`)
   }
   return outcome
 }
@@ -127,7 +130,7 @@ function failureText(o: Outcome): string {
   return redact(`the builder does not run with the planned configuration:\n- ${o.problems.join('\n- ')}`)
 }
 
-async function report(plan: Plan, inputs: Inputs, o: Outcome): Promise<void> {
+async function report(plan: Plan, inputs: Inputs, o: Outcome, run: RunRecord): Promise<void> {
   core.setOutput('name', plan.builder)
   core.setOutput('driver', inputs.driver)
   core.setOutput('platforms', o.daemon?.platforms.join(',') ?? '')
@@ -136,6 +139,7 @@ async function report(plan: Plan, inputs: Inputs, o: Outcome): Promise<void> {
   core.setOutput('verified', String(o.verified))
   core.info(`verification: ${verificationText(o)}`)
   await writeSummary(plan, o, inputs.driver)
+  run.summaryWritten = true
 }
 
 async function showDaemonLog(builder: string): Promise<void> {
@@ -143,7 +147,7 @@ async function showDaemonLog(builder: string): Promise<void> {
   if (tail !== '') core.info(`last lines of the daemon's log:\n${redact(tail)}`)
 }
 
-async function cleanUpAfterFailure(name: string, run: RunRecord): Promise<void> {
+async function cleanUpAfterFailure(name: string, run: RunRecord, err: unknown): Promise<void> {
   if (run.builderCreated) {
     if (await docker.containerExists(containerName(name))) await showDaemonLog(name)
     // buildx leaves a builder whose bootstrap failed registered; remove it and its state.
@@ -155,4 +159,5 @@ async function cleanUpAfterFailure(name: string, run: RunRecord): Promise<void> 
   removeRunDir(run.runDir)
   state.setRunDir('')
   core.info('builder and files of this run removed')
+  if (!run.summaryWritten) await writeFailureSummary(name, err instanceof Error ? err.message : String(err))
 }

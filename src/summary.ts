@@ -60,10 +60,26 @@ export function summaryMarkdown(plan: Plan, o: Outcome, driver: string): string 
   return redact(md)
 }
 
+/** A failure before verification: the builder and why it could not be set up. */
+export function failureMarkdown(builder: string, message: string): string {
+  return redact(
+    `<h2>BuildKit builder ${esc(builder)}: not set up</h2>\n<pre>${esc(message)}</pre>\n` +
+      '<p>The builder and the files of this run were removed.</p>\n'
+  )
+}
+
 export async function writeSummary(plan: Plan, o: Outcome, driver: string): Promise<void> {
+  await write(summaryMarkdown(plan, o, driver))
+}
+
+export async function writeFailureSummary(builder: string, message: string): Promise<void> {
+  await write(failureMarkdown(builder, message))
+}
+
+async function write(text: string): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) {
     core.info('GITHUB_STEP_SUMMARY is not set: no job summary written')
     return
   }
-  await core.summary.addRaw(summaryMarkdown(plan, o, driver), true).write()
+  await core.summary.addRaw(text, true).write()
 }

@@ -170,6 +170,7 @@ describeDocker('failures leave nothing behind', () => {
     expect(errors(main.stdout)).toEqual([expect.stringMatching(/^docker buildx create failed \(exit code 1\)/)])
     expect(main.stdout).toContain("last lines of the daemon's log:")
     expect(main.stdout).toMatch(/flag provided but not defined: -no-such-flag/)
+    expect(readSummary(run)).toContain(`<h2>BuildKit builder ${name}: not set up</h2>`)
     expect(readState(run)).toMatchObject({ builderCreated: 'false', runDir: '' })
     expect(leftovers(name, run.runnerTemp)).toEqual([])
     expect((await runPost(run)).exitCode).toBe(0)

@@ -103,6 +103,10 @@ describe('main', () => {
     expect(calls).toEqual(['exists unit1', 'create', 'log', 'buildx rm unit1'])
     expect(runDirs()).toEqual([])
     expect(state()).toMatchObject({ builderCreated: 'false', runDir: '' })
+    expect(fs.readFileSync(files.summary, 'utf8')).toBe(
+      '<h2>BuildKit builder unit1: not set up</h2>\n<pre>docker buildx create failed (exit code 1): ERROR: boom</pre>\n' +
+        '<p>The builder and the files of this run were removed.</p>\n\n'
+    )
   })
 
   test('verification mismatch with verify: true fails and cleans up', async () => {
@@ -112,6 +116,14 @@ describe('main', () => {
     expect(outputs().verified).toBe('false')
     expect(fs.readFileSync(files.summary, 'utf8')).toContain('Verification problems')
     expect(runDirs()).toEqual([])
+  })
+
+  test('a builder that can not be read back is a verification problem, not a crash', async () => {
+    process.env.INPUT_VERIFY = 'warn'
+    docker.readBack.mockRejectedValueOnce(new Error('docker inspect of the builder container failed (exit code 1): no such container'))
+    await runMain()
+    expect(outputs().verified).toBe('false')
+    expect(fs.readFileSync(files.summary, 'utf8')).toContain('the builder could not be read back: docker inspect of the builder container failed')
   })
 
   test('verification mismatch with verify: warn passes with verified=false', async () => {
