@@ -37661,8 +37661,8 @@ function checkConsistency(inputs) {
         if (opt) {
             throw new InputError('driver-opts', undefined, `"${opt}" conflicts with CNI, which sets the builder image; use cni-image for a ready CNI image, or buildkit-image for the base of the one built`);
         }
-        const configFlags = 'build' in inputs.cni ? configPlacement(inputs.cni.build.config).flags : [];
-        mergeFlags(inputs.buildkitdFlags, [CNI_NET_FLAG, ...configFlags]);
+        // The same merge the plan makes, run now so a conflict fails before anything exists.
+        mergeFlags(inputs.buildkitdFlags, cniFlags(inputs.cni));
     }
     for (const spec of inputs.mirrors) {
         for (const m of spec.mirrors) {
@@ -38128,11 +38128,15 @@ function imageTag(baseImageId, build) {
         .slice(0, 16);
     return `${IMAGE_REPOSITORY}:${build.pluginsVersion}-${h}`;
 }
+/** The daemon flags CNI needs: the network mode, and where a built image keeps a config list. */
+function cniFlags(cni) {
+    return [CNI_NET_FLAG, ...('build' in cni ? configPlacement(cni.build.config).flags : [])];
+}
 /** What a CNI image adds to the builder: the image, the flags, and the network to expect. */
-function cniAddition(image, configFlags, description) {
+function cniAddition(image, cni, description) {
     return {
         driverOpts: [`image=${image}`],
-        buildkitdFlags: [CNI_NET_FLAG, ...configFlags],
+        buildkitdFlags: cniFlags(cni),
         network: 'cni',
         description
     };
@@ -38246,20 +38250,18 @@ async function workersJson(container) {
     ]);
     return res.stdout;
 }
-async function imageExists(ref) {
-    return (await exec_run('docker', ['image', 'inspect', '--format', '{{.Id}}', ref])).exitCode === 0;
+/** The image's ID, or undefined when it is not present on the engine. */
+async function imageId(ref) {
+    const res = await exec_run('docker', ['image', 'inspect', '--format', '{{.Id}}', ref]);
+    return res.exitCode === 0 ? res.stdout.trim() : undefined;
 }
 /** The image's ID, pulling it first when it is not present. */
 async function ensureImage(ref) {
-    const inspect = async () => {
-        const res = await exec_run('docker', ['image', 'inspect', '--format', '{{.Id}}', ref]);
-        return res.exitCode === 0 ? res.stdout.trim() : undefined;
-    };
-    const present = await inspect();
+    const present = await imageId(ref);
     if (present)
         return present;
     await runChecked(`pulling ${ref} (not present on the runner)`, 'docker', ['pull', ref], { show: true });
-    const pulled = await inspect();
+    const pulled = await imageId(ref);
     if (!pulled)
         throw new Error(`${ref} was pulled but can't be inspected`);
     return pulled;
@@ -38287,14 +38289,14 @@ const TOOL = 'cni-plugins';
 async function prepareCni(cni, runDir) {
     if ('image' in cni) {
         info(`using ${cni.image} as it is (cni-image): its plugins and config are its own`);
-        return cniAddition(cni.image, [], `${cni.image} (cni-image)`);
+        return cniAddition(cni.image, cni, `${cni.image} (cni-image)`);
     }
     const build = cni.build;
     const pluginsDir = await plugins(build, runDir);
     checkPluginTypes(build, pluginsDir);
     const baseId = await ensureImage(build.baseImage);
     const tag = imageTag(baseId, build);
-    if (await imageExists(tag)) {
+    if ((await imageId(tag)) !== undefined) {
         info(`${tag} is already present: not building it again`);
     }
     else {
@@ -38302,7 +38304,7 @@ async function prepareCni(cni, runDir) {
         await buildImage(tag, context);
         info(`built ${tag} from ${build.baseImage} (${baseId.slice(0, 19)}), plugins ${build.pluginsVersion}`);
     }
-    return cniAddition(tag, configPlacement(build.config).flags, `${tag} (built from ${build.baseImage} with CNI plugins ${build.pluginsVersion}, config: ${build.config.source})`);
+    return cniAddition(tag, cni, `${tag} (built from ${build.baseImage} with CNI plugins ${build.pluginsVersion}, config: ${build.config.source})`);
 }
 /** The plugins directory in the tool cache, downloaded and checked first if it is not there. */
 async function plugins(build, runDir) {

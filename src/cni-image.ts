@@ -26,14 +26,14 @@ const TOOL = 'cni-plugins'
 export async function prepareCni(cni: CniInputs, runDir: string): Promise<Addition> {
   if ('image' in cni) {
     core.info(`using ${cni.image} as it is (cni-image): its plugins and config are its own`)
-    return cniAddition(cni.image, [], `${cni.image} (cni-image)`)
+    return cniAddition(cni.image, cni, `${cni.image} (cni-image)`)
   }
   const build = cni.build
   const pluginsDir = await plugins(build, runDir)
   checkPluginTypes(build, pluginsDir)
   const baseId = await docker.ensureImage(build.baseImage)
   const tag = imageTag(baseId, build)
-  if (await docker.imageExists(tag)) {
+  if ((await docker.imageId(tag)) !== undefined) {
     core.info(`${tag} is already present: not building it again`)
   } else {
     const context = writeContext(build, pluginsDir, runDir)
@@ -42,7 +42,7 @@ export async function prepareCni(cni: CniInputs, runDir: string): Promise<Additi
   }
   return cniAddition(
     tag,
-    configPlacement(build.config).flags,
+    cni,
     `${tag} (built from ${build.baseImage} with CNI plugins ${build.pluginsVersion}, config: ${build.config.source})`
   )
 }

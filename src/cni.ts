@@ -235,11 +235,16 @@ export function imageTag(baseImageId: string, build: CniBuild): string {
   return `${IMAGE_REPOSITORY}:${build.pluginsVersion}-${h}`
 }
 
+/** The daemon flags CNI needs: the network mode, and where a built image keeps a config list. */
+export function cniFlags(cni: CniInputs): string[] {
+  return [CNI_NET_FLAG, ...('build' in cni ? configPlacement(cni.build.config).flags : [])]
+}
+
 /** What a CNI image adds to the builder: the image, the flags, and the network to expect. */
-export function cniAddition(image: string, configFlags: string[], description: string): Addition {
+export function cniAddition(image: string, cni: CniInputs, description: string): Addition {
   return {
     driverOpts: [`image=${image}`],
-    buildkitdFlags: [CNI_NET_FLAG, ...configFlags],
+    buildkitdFlags: cniFlags(cni),
     network: 'cni',
     description
   }

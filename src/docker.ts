@@ -80,20 +80,18 @@ export async function workersJson(container: string): Promise<string> {
   return res.stdout
 }
 
-export async function imageExists(ref: string): Promise<boolean> {
-  return (await run('docker', ['image', 'inspect', '--format', '{{.Id}}', ref])).exitCode === 0
+/** The image's ID, or undefined when it is not present on the engine. */
+export async function imageId(ref: string): Promise<string | undefined> {
+  const res = await run('docker', ['image', 'inspect', '--format', '{{.Id}}', ref])
+  return res.exitCode === 0 ? res.stdout.trim() : undefined
 }
 
 /** The image's ID, pulling it first when it is not present. */
 export async function ensureImage(ref: string): Promise<string> {
-  const inspect = async (): Promise<string | undefined> => {
-    const res = await run('docker', ['image', 'inspect', '--format', '{{.Id}}', ref])
-    return res.exitCode === 0 ? res.stdout.trim() : undefined
-  }
-  const present = await inspect()
+  const present = await imageId(ref)
   if (present) return present
   await runChecked(`pulling ${ref} (not present on the runner)`, 'docker', ['pull', ref], { show: true })
-  const pulled = await inspect()
+  const pulled = await imageId(ref)
   if (!pulled) throw new Error(`${ref} was pulled but can't be inspected`)
   return pulled
 }

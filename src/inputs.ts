@@ -5,7 +5,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { parse as parseToml, TomlError } from 'smol-toml'
 import { looksLikePem, type CertRequest, type PemRef } from './certs.js'
-import { CNI_NET_FLAG, configPlacement, parseCniInputs, type CniInputs } from './cni.js'
+import { cniFlags, parseCniInputs, type CniInputs } from './cni.js'
 import { checkConfigTree, isTable, keyPath, type TomlTable } from './config.js'
 import { InputError } from './errors.js'
 import { hostProblem, parseMirror, type MirrorEndpoint } from './hosts.js'
@@ -105,8 +105,8 @@ export function checkConsistency(inputs: Inputs): void {
         `"${opt}" conflicts with CNI, which sets the builder image; use cni-image for a ready CNI image, or buildkit-image for the base of the one built`
       )
     }
-    const configFlags = 'build' in inputs.cni ? configPlacement(inputs.cni.build.config).flags : []
-    mergeFlags(inputs.buildkitdFlags, [CNI_NET_FLAG, ...configFlags])
+    // The same merge the plan makes, run now so a conflict fails before anything exists.
+    mergeFlags(inputs.buildkitdFlags, cniFlags(inputs.cni))
   }
   for (const spec of inputs.mirrors) {
     for (const m of spec.mirrors) {

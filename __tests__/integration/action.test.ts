@@ -1,16 +1,16 @@
 import { afterEach, expect, jest, test } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
-import * as path from 'node:path'
-import { disposeRun, newRun, readOutputs, readState, readSummary, runMain, runPost, type Run } from '../../scripts/runner.mjs'
+import { newRun, readOutputs, readState, readSummary, runMain, runPost } from '../../scripts/runner.mjs'
 import {
+  afterTest,
+  cleanUpTests,
   configInBuilder,
   containerOf,
   describeDocker,
   docker,
   driverOpts,
   errors,
-  forceRemove,
   leftovers,
   uniqueName
 } from './docker-env.js'
@@ -20,22 +20,13 @@ import {
 // otherwise the local stand-in is used.
 jest.setTimeout(180_000)
 
-const cleanups: (() => void)[] = []
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c()
-})
-function track(name: string, run: Run): void {
-  cleanups.push(() => {
-    forceRemove(name)
-    disposeRun(run)
-  })
-}
+afterEach(cleanUpTests)
 
 describeDocker('the action end to end', () => {
   test('seed scenario: docker.io mirrored by mirror.gcr.io, debug = true', async () => {
     const name = uniqueName('seed')
     const run = newRun({ inputs: { name, mirrors: 'docker.io=mirror.gcr.io', debug: 'true', 'driver-opts': driverOpts() } })
-    track(name, run)
+    afterTest(name, run)
 
     const main = await runMain(run)
     expect(errors(main.stdout)).toEqual([])
@@ -104,7 +95,7 @@ describeDocker('the action end to end', () => {
   ] as [string, Record<string, string>, Record<string, unknown>][])('%s', async (_title, inputs, registries) => {
     const name = uniqueName('variant')
     const run = newRun({ inputs: { name, 'driver-opts': driverOpts(), ...inputs } })
-    track(name, run)
+    afterTest(name, run)
     const main = await runMain(run)
     expect(errors(main.stdout)).toEqual([])
     expect(configInBuilder(name).registry).toEqual(registries)
@@ -121,7 +112,7 @@ describeDocker('the action end to end', () => {
   test('keep-state: the state volume outlives the builder', async () => {
     const name = uniqueName('keep')
     const run = newRun({ inputs: { name, 'keep-state': 'true', use: 'false', 'driver-opts': driverOpts() } })
-    track(name, run)
+    afterTest(name, run)
     expect((await runMain(run)).exitCode).toBe(0)
     expect((await runPost(run)).exitCode).toBe(0)
     expect(leftovers(name, run.runnerTemp)).toEqual([`volume ${containerOf(name)}_state`])
@@ -130,7 +121,7 @@ describeDocker('the action end to end', () => {
   test('cleanup: false leaves the builder running but removes the files', async () => {
     const name = uniqueName('nocleanup')
     const run = newRun({ inputs: { name, cleanup: 'false', use: 'false', 'driver-opts': driverOpts() } })
-    track(name, run)
+    afterTest(name, run)
     expect((await runMain(run)).exitCode).toBe(0)
     const post = await runPost(run)
     expect(post.stdout).toContain(`cleanup: false — builder ${name} is left running`)
@@ -151,7 +142,7 @@ describeDocker('failures leave nothing behind', () => {
   ])('bad input: %s', async (_title, inputs, message) => {
     const name = uniqueName('badinput')
     const run = newRun({ inputs: { name, 'driver-opts': driverOpts(), ...inputs } })
-    track(name, run)
+    afterTest(name, run)
     const main = await runMain(run)
     expect(main.exitCode).toBe(1)
     expect(errors(main.stdout)).toEqual([expect.stringMatching(message)])
@@ -164,7 +155,7 @@ describeDocker('failures leave nothing behind', () => {
   test('a daemon that will not start: bootstrap fails, its log is shown, builder and files are removed', async () => {
     const name = uniqueName('nostart')
     const run = newRun({ inputs: { name, 'buildkitd-flags': '--no-such-flag', use: 'false', 'driver-opts': driverOpts() } })
-    track(name, run)
+    afterTest(name, run)
     const main = await runMain(run)
     expect(main.exitCode).toBe(1)
     expect(errors(main.stdout)).toEqual([expect.stringMatching(/^docker buildx create failed \(exit code 1\)/)])
@@ -180,11 +171,11 @@ describeDocker('failures leave nothing behind', () => {
   test('a builder of the same name exists: error, and that builder is left alone', async () => {
     const name = uniqueName('taken')
     const first = newRun({ inputs: { name, cleanup: 'false', use: 'false', 'driver-opts': driverOpts() } })
-    track(name, first)
+    afterTest(name, first)
     expect((await runMain(first)).exitCode).toBe(0)
 
     const second = newRun({ inputs: { name, use: 'false', 'driver-opts': driverOpts() } })
-    cleanups.push(() => disposeRun(second))
+    afterTest(undefined, second)
     const main = await runMain(second)
     expect(errors(main.stdout)).toEqual([expect.stringMatching(new RegExp(`^a builder named "${name}" already exists`))])
     expect((await runPost(second)).exitCode).toBe(0)
@@ -193,5 +184,3 @@ describeDocker('failures leave nothing behind', () => {
   })
 })
 
-export {}
-void path

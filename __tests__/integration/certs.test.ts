@@ -2,8 +2,8 @@ import { afterEach, expect, jest, test } from '@jest/globals'
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { disposeRun, newRun, readOutputs, readState, readSummary, runMain, runPost, type Run, type StepResult } from '../../scripts/runner.mjs'
-import { configInBuilder, containerOf, describeDocker, docker, driverOpts, errors, forceRemove, leftovers, uniqueName } from './docker-env.js'
+import { newRun, readOutputs, readState, readSummary, runMain, runPost, type Run, type StepResult } from '../../scripts/runner.mjs'
+import { afterTest, cleanUpTests, configInBuilder, containerOf, describeDocker, docker, driverOpts, errors, leftovers, uniqueName } from './docker-env.js'
 
 // Registry certificates end to end: from env:NAME and from files, into the builder with
 // matching hashes, shown in the summary by fingerprint only, and no line of any key in
@@ -16,16 +16,10 @@ const pki2 = (f: string): string => path.join(fixtures, 'pki2', f)
 const text = (p: string): string => fs.readFileSync(p, 'utf8')
 const sha = (p: string): string => createHash('sha256').update(fs.readFileSync(p)).digest('hex')
 
-const cleanups: (() => void)[] = []
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c()
-})
+afterEach(cleanUpTests)
 function start(name: string, inputs: Record<string, string>, env: Record<string, string>): Run {
   const run = newRun({ inputs: { name, use: 'false', 'driver-opts': driverOpts(), ...inputs }, env })
-  cleanups.push(() => {
-    forceRemove(name)
-    disposeRun(run)
-  })
+  afterTest(name, run)
   return run
 }
 

@@ -7,8 +7,8 @@ import type { AddressInfo } from 'node:net'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { DEFAULT_CNI_CONFIG } from '../../src/cni.js'
-import { disposeRun, newRun, readOutputs, readSummary, runMain, runPost, type Run } from '../../scripts/runner.mjs'
-import { buildkitImage, containerOf, describeDocker, docker, dockerProblem, errors, forceRemove, leftovers, uniqueName } from './docker-env.js'
+import { newRun, readOutputs, readSummary, runMain, runPost, type Run } from '../../scripts/runner.mjs'
+import { afterTest, buildkitImage, cleanUpTests, containerOf, describeDocker, docker, dockerProblem, errors, leftovers, uniqueName } from './docker-env.js'
 
 // CNI end to end: the plugins archive is served over HTTP on 127.0.0.1 by this test (real
 // plugins: Debian's containernetworking-plugins, or CNI_TEST_PLUGINS_DIR), the action
@@ -73,16 +73,10 @@ afterAll(async () => {
   fs.rmSync(work, { recursive: true, force: true })
 })
 
-const cleanups: (() => void)[] = []
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c()
-})
+afterEach(cleanUpTests)
 function start(name: string, inputs: Record<string, string>): Run {
   const run = newRun({ inputs: { name, use: 'false', 'driver-opts': 'network=host', ...inputs }, env: { RUNNER_TOOL_CACHE: toolCache } })
-  cleanups.push(() => {
-    forceRemove(name)
-    disposeRun(run)
-  })
+  afterTest(name, run)
   return run
 }
 const buildInputs = () => ({ cni: 'true', 'buildkit-image': buildkitImage(), 'cni-plugins-version': VERSION, 'cni-plugins-url': baseUrl })

@@ -4,6 +4,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { parse } from 'smol-toml'
 import type { TomlTable } from '../../src/config.js'
+import { disposeRun, type Run } from '../../scripts/runner.mjs'
 
 // What the integration tests need from the machine: a Docker engine with Buildx, and a
 // BuildKit image. BUILDKIT_IMAGE names a real one; without it the stand-in is built
@@ -85,4 +86,21 @@ let seq = 0
 /** A builder name unique to this test process. */
 export function uniqueName(tag: string): string {
   return `it-${tag}-${process.pid}-${++seq}`
+}
+
+const pending: (() => void)[] = []
+
+/**
+ * After the test, remove builder `name` whatever state it is left in (when given), and the
+ * simulated runner's directories of `run`. Each test file calls cleanUpTests in afterEach.
+ */
+export function afterTest(name: string | undefined, run: Run): void {
+  pending.push(() => {
+    if (name) forceRemove(name)
+    disposeRun(run)
+  })
+}
+
+export function cleanUpTests(): void {
+  for (const c of pending.splice(0)) c()
 }

@@ -165,19 +165,24 @@ describe('the image', () => {
   })
 
   test('what a CNI image adds to the builder', () => {
-    expect(cniAddition('img:1', [], 'd')).toEqual({
+    expect(cniAddition('img:1', { image: 'img:1' }, 'd')).toEqual({
       driverOpts: ['image=img:1'],
       buildkitdFlags: ['--oci-worker-net=cni'],
       network: 'cni',
       description: 'd'
     })
+    const list = parseCniConfig('{"plugins":[{"type":"bridge"}]}', 'l')
+    expect(cniAddition('t:1', { build: build({ config: list }) }, 'd').buildkitdFlags).toEqual([
+      '--oci-worker-net=cni',
+      '--oci-cni-config-path=/etc/buildkit/cni.conflist'
+    ])
   })
 })
 
 describe('CNI in the model and the plan', () => {
   test('the daemon flag is merged once, and verification expects the cni network', () => {
     const inputs = getInputs(from({ name: 'c1', 'cni-image': 'corp/cni:1', 'buildkitd-flags': '--debug --oci-worker-net cni' }))
-    const plan = makePlan(inputs, [], '/tmp/buildkit-builder-x', cniAddition('corp/cni:1', [], 'corp/cni:1 (cni-image)'))
+    const plan = makePlan(inputs, [], '/tmp/buildkit-builder-x', cniAddition('corp/cni:1', { image: 'corp/cni:1' }, 'corp/cni:1 (cni-image)'))
     expect(plan.createArgs.slice(-5)).toEqual(['--driver-opt', 'image=corp/cni:1', '--buildkitd-flags', '--debug --oci-worker-net cni', '--use'])
     expect(plan.expect.network).toBe('cni')
     expect(plan.image).toBe('corp/cni:1 (cni-image)')
