@@ -35938,8 +35938,539 @@ function _unique(values) {
     return Array.from(new Set(values));
 }
 //# sourceMappingURL=tool-cache.js.map
+;// CONCATENATED MODULE: ./src/lines.ts
+
+/** Non-empty lines with their 1-based numbers; `#` starts a comment line. */
+function inputLines(text) {
+    return text
+        .split(/\r?\n/)
+        .map((raw, i) => ({ n: i + 1, text: raw.trim() }))
+        .filter(l => l.text !== '' && !l.text.startsWith('#'));
+}
+function parseBool(input, value, fallback) {
+    const v = value.trim().toLowerCase();
+    if (v === '' && fallback !== undefined)
+        return fallback;
+    if (v === 'true')
+        return true;
+    if (v === 'false')
+        return false;
+    throw new InputError(input, undefined, `"${value}" is not a boolean; expected true or false`);
+}
+/** Splits text into words as a POSIX shell does (quotes and backslashes; no expansion). */
+function splitShellWords(text) {
+    const words = [];
+    let cur = '';
+    let inWord = false;
+    let quote;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (quote === "'") {
+            if (c === "'")
+                quote = undefined;
+            else
+                cur += c;
+        }
+        else if (quote === '"') {
+            if (c === '"')
+                quote = undefined;
+            else if (c === '\\' && i + 1 < text.length && '"\\$`'.includes(text[i + 1]))
+                cur += text[++i];
+            else
+                cur += c;
+        }
+        else if (c === "'" || c === '"') {
+            quote = c;
+            inWord = true;
+        }
+        else if (c === '\\' && i + 1 < text.length) {
+            cur += text[++i];
+            inWord = true;
+        }
+        else if (/\s/.test(c)) {
+            if (inWord)
+                words.push(cur);
+            cur = '';
+            inWord = false;
+        }
+        else {
+            cur += c;
+            inWord = true;
+        }
+    }
+    if (quote)
+        return undefined;
+    if (inWord)
+        words.push(cur);
+    return words;
+}
+
+;// CONCATENATED MODULE: ./src/cni.ts
+
+
+
+
+
+// CNI networking: inputs, and everything about the CNI-enabled image that can be decided
+// without I/O (URLs, checksum parsing, Dockerfile, tag). Running the downloads and the
+// build is cni-image.ts.
+//
+// BuildKit's `cni` network mode needs the plugins in /opt/cni/bin and a network config in
+// /etc/buildkit/cni.json (the defaults of --oci-cni-binary-dir and --oci-cni-config-path);
+// stock moby/buildkit images ship neither. At start the daemon stats both and sets up one
+// namespace (loopback plus the configured plugins), so a missing plugin fails the start
+// (https://github.com/moby/buildkit/blob/master/util/network/cniprovider/cni.go).
+const DEFAULT_BUILDKIT_IMAGE = 'moby/buildkit:buildx-stable-1';
+/** containernetworking/plugins release used unless cni-plugins-version says otherwise. */
+const DEFAULT_PLUGINS_VERSION = 'v1.9.1';
+const DEFAULT_PLUGINS_URL = 'https://github.com/containernetworking/plugins/releases/download';
+const IMAGE_REPOSITORY = 'localhost/buildkit-builder-cni';
+const CNI_NET_FLAG = '--oci-worker-net=cni';
+/**
+ * A bridge network like BuildKit's own (hack/fixtures/cni.json): bridge buildkit0,
+ * host-local IPAM on 10.10.0.0/16, masquerading out of the builder.
+ */
+const DEFAULT_CNI_CONFIG = `${JSON.stringify({
+    cniVersion: '0.4.0',
+    name: 'buildkit',
+    type: 'bridge',
+    bridge: 'buildkit0',
+    isDefaultGateway: true,
+    ipMasq: true,
+    hairpinMode: true,
+    ipam: { type: 'host-local', subnet: '10.10.0.0/16' }
+}, null, 2)}\n`;
+const BUILD_INPUTS = ['buildkit-image', 'cni-plugins-version', 'cni-plugins-url', 'cni-config'];
+function parseCniInputs(get, host) {
+    const image = get('cni-image').trim();
+    const cniRaw = get('cni').trim();
+    if (image !== '' && cniRaw.toLowerCase() === 'false') {
+        throw new InputError('cni', undefined, 'is false, but cni-image is set; cni-image implies cni: true (drop one of them)');
+    }
+    const enabled = image !== '' || parseBool('cni', cniRaw, false);
+    const given = BUILD_INPUTS.filter(n => get(n).trim() !== '');
+    if (!enabled) {
+        if (given.length > 0) {
+            throw new InputError(given[0], undefined, 'is set, but CNI is off; set cni: true (or remove it)');
+        }
+        return undefined;
+    }
+    if (image !== '') {
+        if (/\s/.test(image))
+            throw new InputError('cni-image', undefined, `"${image}" is not an image reference`);
+        if (given.length > 0) {
+            throw new InputError(given[0], undefined, 'applies only when the action builds the CNI image; with cni-image the image is used as it is');
+        }
+        return { image };
+    }
+    const version = get('cni-plugins-version').trim() || DEFAULT_PLUGINS_VERSION;
+    if (!/^v\d+\.\d+\.\d+$/.test(version)) {
+        throw new InputError('cni-plugins-version', undefined, `"${version}" is not a release tag like ${DEFAULT_PLUGINS_VERSION}`);
+    }
+    const url = (get('cni-plugins-url').trim() || DEFAULT_PLUGINS_URL).replace(/\/+$/, '');
+    if (!/^https?:\/\/[^\s/]+/.test(url)) {
+        throw new InputError('cni-plugins-url', undefined, `"${url}" is not an http(s) URL`);
+    }
+    const configPath = get('cni-config').trim();
+    return {
+        build: {
+            baseImage: get('buildkit-image').trim() || DEFAULT_BUILDKIT_IMAGE,
+            pluginsVersion: version,
+            pluginsUrl: url,
+            config: configPath === '' ? parseCniConfig(DEFAULT_CNI_CONFIG, 'the default bridge config') : readCniConfig(configPath),
+            arch: pluginArch(host)
+        }
+    };
+}
+// Architectures containernetworking/plugins publishes Linux archives for, by Node's name.
+const ARCHES = {
+    x64: 'amd64',
+    arm64: 'arm64',
+    arm: 'arm',
+    s390x: 's390x',
+    riscv64: 'riscv64',
+    mips: 'mips',
+    mipsel: 'mipsle'
+};
+function pluginArch(host) {
+    if (host.platform !== 'linux') {
+        throw new InputError('cni', undefined, `CNI plugins are released for Linux only; this runner is ${host.platform}`);
+    }
+    const arch = host.arch === 'ppc64' && host.endianness === 'LE' ? 'ppc64le' : ARCHES[host.arch];
+    if (!arch) {
+        throw new InputError('cni', undefined, `containernetworking/plugins publishes no archive for this runner's architecture (${host.arch}); give a ready image as cni-image`);
+    }
+    return arch;
+}
+function readCniConfig(file) {
+    let text;
+    try {
+        text = external_node_fs_namespaceObject.readFileSync(external_node_path_namespaceObject.resolve(file), 'utf8');
+    }
+    catch (err) {
+        const code = err.code;
+        throw new InputError('cni-config', undefined, `file "${file}" ${code === 'ENOENT' ? 'does not exist' : `can't be read (${code})`}`);
+    }
+    return parseCniConfig(text, file);
+}
+/** Checks a CNI network config (or config list) and lists the plugin types it needs. */
+function parseCniConfig(text, source) {
+    const fail = (what) => {
+        throw new InputError('cni-config', undefined, `${source} ${what}`);
+    };
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch (err) {
+        return fail(`is not valid JSON: ${err.message}`);
+    }
+    if (typeof data !== 'object' || data === null || Array.isArray(data))
+        return fail('is not a JSON object');
+    const conf = data;
+    const list = Array.isArray(conf.plugins);
+    const plugins = list ? conf.plugins : [conf];
+    const types = new Set();
+    plugins.forEach((p, i) => {
+        const where = list ? `plugins[${i}]` : 'the config';
+        if (typeof p !== 'object' || p === null)
+            fail(`${where} is not an object`);
+        const plugin = p;
+        if (typeof plugin.type !== 'string' || !/^[\w.-]+$/.test(plugin.type))
+            fail(`${where} names no plugin "type"`);
+        types.add(plugin.type);
+        const ipam = plugin.ipam;
+        if (ipam && typeof ipam === 'object' && typeof ipam.type === 'string')
+            types.add(ipam.type);
+    });
+    if (types.size === 0)
+        fail('names no plugin type');
+    types.add('loopback');
+    return { text, source, types: [...types].sort(), list };
+}
+/** `<base>/<version>/cni-plugins-linux-<arch>-<version>.tgz`, and its `.sha256` beside it. */
+function pluginsUrls(base, version, arch) {
+    const fileName = `cni-plugins-linux-${arch}-${version}.tgz`;
+    const archive = `${base.replace(/\/+$/, '')}/${version}/${fileName}`;
+    return { archive, checksum: `${archive}.sha256`, fileName };
+}
+/** The hash in a `.sha256` file: `<hex>  <file name>` (or the hex alone). */
+function parseChecksum(text, url) {
+    const m = /^\s*([0-9a-fA-F]{64})(\s|$)/.exec(text);
+    if (!m)
+        throw new Error(`${url} holds no SHA-256 sum (expected "<64 hex digits>  <file name>")`);
+    return m[1].toLowerCase();
+}
+/** Where the config goes in the image, and the daemon flags that make it take it. */
+function configPlacement(config) {
+    // BuildKit loads a single network config unless the path ends in .conflist.
+    return config.list
+        ? { file: '/etc/buildkit/cni.conflist', flags: ['--oci-cni-config-path=/etc/buildkit/cni.conflist'] }
+        : { file: '/etc/buildkit/cni.json', flags: [] };
+}
+/** No RUN step: current BuildKit images already contain iptables, which the bridge plugin needs. */
+function dockerfile(build) {
+    const { file } = configPlacement(build.config);
+    return [
+        `FROM ${build.baseImage}`,
+        'COPY plugins/ /opt/cni/bin/',
+        `COPY ${external_node_path_namespaceObject.basename(file)} ${file}`,
+        `LABEL org.opencontainers.image.base.name="${build.baseImage}" \\`,
+        `      io.github.buildkit-builder-action.cni-plugins="${build.pluginsVersion}"`,
+        ''
+    ].join('\n');
+}
+/**
+ * The image's tag, from everything that decides its content: the base image's ID, the
+ * plugins version and architecture, and the config. The same inputs give the same tag, so
+ * a present image is reused instead of built again.
+ */
+function imageTag(baseImageId, build) {
+    const h = (0,external_node_crypto_.createHash)('sha256')
+        .update([baseImageId, build.pluginsVersion, build.arch, build.config.text, dockerfile(build)].join('\0'))
+        .digest('hex')
+        .slice(0, 16);
+    return `${IMAGE_REPOSITORY}:${build.pluginsVersion}-${h}`;
+}
+/** The daemon flags CNI needs: the network mode, and where a built image keeps a config list. */
+function cniFlags(cni) {
+    return [CNI_NET_FLAG, ...('build' in cni ? configPlacement(cni.build.config).flags : [])];
+}
+/** What a CNI image adds to the builder: the image, the flags, and the network to expect. */
+function cniAddition(image, cni, description) {
+    return {
+        driverOpts: [`image=${image}`],
+        buildkitdFlags: cniFlags(cni),
+        network: 'cni',
+        description
+    };
+}
+
+;// CONCATENATED MODULE: ./src/exec.ts
+
+
+
+async function run(command, args, options = {}) {
+    const show = options.show ?? false;
+    if (show)
+        info(redact(`$ ${[command, ...args].map(quoteArg).join(' ')}`));
+    const printLine = (line) => info(redact(line));
+    try {
+        const out = await getExecOutput(command, args, {
+            silent: true,
+            ignoreReturnCode: true,
+            input: options.input,
+            env: options.env,
+            listeners: show ? { stdline: printLine, errline: printLine } : undefined
+        });
+        return { exitCode: out.exitCode, stdout: out.stdout, stderr: out.stderr };
+    }
+    catch (err) {
+        // getExecOutput throws when the program can't be started at all (not on PATH).
+        throw new Error(`could not run ${command}: ${err instanceof Error ? err.message : String(err)}. ` +
+            `Is ${command} installed and on PATH?`);
+    }
+}
+/** run(), then throw an error naming what failed and the last meaningful stderr line. */
+async function runChecked(what, command, args, options = {}) {
+    const res = await run(command, args, options);
+    if (res.exitCode !== 0) {
+        throw new Error(`${what} failed (exit code ${res.exitCode}): ${lastLine(res.stderr || res.stdout)}`);
+    }
+    return res;
+}
+function lastLine(text) {
+    const lines = text.split(/\r?\n/).map(l => l.trim()).filter(l => l !== '' && !/^-+$/.test(l));
+    return redact(lines.length > 0 ? lines[lines.length - 1] : '(no output)');
+}
+function quoteArg(arg) {
+    return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+;// CONCATENATED MODULE: ./src/docker.ts
+
+
+// Operations on Docker and the builder, each one command through the exec seam.
+// Never `docker buildx inspect` or `buildx ls` for information: both print every file
+// copied into the builder, private keys included (see __tests__/fixtures/buildkit/README.md).
+async function toolVersions() {
+    const docker = await runChecked('docker version (is the Docker engine running?)', 'docker', ['version', '--format', '{{.Server.Version}}']);
+    const buildx = await runChecked('docker buildx version (is the Buildx plugin installed?)', 'docker', [
+        'buildx',
+        'version'
+    ]);
+    return { docker: docker.stdout.trim(), buildx: buildx.stdout.trim() };
+}
+/** Exit code only: the output holds the builder's files and is dropped unread. */
+async function builderExists(name) {
+    return (await run('docker', ['buildx', 'inspect', name])).exitCode === 0;
+}
+async function createBuilder(args) {
+    await runChecked('docker buildx create', 'docker', args, { show: true });
+}
+async function removeBuilder(args) {
+    const res = await run('docker', args, { show: true });
+    return { ok: res.exitCode === 0, message: (res.stderr || res.stdout).trim() };
+}
+async function containerExists(container) {
+    return (await run('docker', ['container', 'inspect', '--format', '{{.Id}}', container])).exitCode === 0;
+}
+/** The daemon's last log lines (stdout and stderr), for failure reports. */
+async function daemonLogTail(builder, lines = 30) {
+    const res = await run('docker', ['logs', '--tail', String(lines), containerName(builder)]);
+    return `${res.stdout}${res.stderr}`.trim();
+}
+/** The config, the daemon's arguments and the copied files' hashes, from the container. */
+async function readBack(container, files) {
+    const cmd = await runChecked('docker inspect of the builder container', 'docker', [
+        'inspect',
+        '--format',
+        '{{json .Config.Cmd}}',
+        container
+    ]);
+    const config = await runChecked(`reading ${CONTAINER_CONFIG_FILE} from the builder`, 'docker', [
+        'exec',
+        container,
+        'cat',
+        CONTAINER_CONFIG_FILE
+    ]);
+    // sha256sum exits non-zero when a file is missing; what it printed still counts.
+    const sums = files.length > 0 ? await run('docker', ['exec', container, 'sha256sum', ...files]) : undefined;
+    return { configText: config.stdout, cmd: JSON.parse(cmd.stdout) ?? [], sha256Text: sums?.stdout };
+}
+/** The running daemon's own answer: `buildctl debug workers` inside the container. */
+async function workersJson(container) {
+    const res = await runChecked('asking the daemon for its workers (buildctl debug workers)', 'docker', [
+        'exec',
+        container,
+        'buildctl',
+        'debug',
+        'workers',
+        '--format',
+        '{{json .}}'
+    ]);
+    return res.stdout;
+}
+/** The image's ID, or undefined when it is not present on the engine. */
+async function imageId(ref) {
+    const res = await run('docker', ['image', 'inspect', '--format', '{{.Id}}', ref]);
+    return res.exitCode === 0 ? res.stdout.trim() : undefined;
+}
+/** The image's ID, pulling it first when it is not present. */
+async function ensureImage(ref) {
+    const present = await imageId(ref);
+    if (present)
+        return present;
+    await runChecked(`pulling ${ref} (not present on the runner)`, 'docker', ['pull', ref], { show: true });
+    const pulled = await imageId(ref);
+    if (!pulled)
+        throw new Error(`${ref} was pulled but can't be inspected`);
+    return pulled;
+}
+/** Builds on the runner's default builder (the engine's own), so the image lands in its store. */
+async function buildImage(tag, context) {
+    await runChecked(`building ${tag}`, 'docker', ['buildx', 'build', '--builder', 'default', '--tag', tag, context], {
+        show: true
+    });
+}
+
+;// CONCATENATED MODULE: ./src/cni-image.ts
+
+
+
+
+
+
+
+// Makes a CNI-enabled BuildKit image available: the user's (cni-image), or one built here
+// from the base image, the containernetworking plugins (downloaded once, checked, kept in
+// the tool cache) and the network config. Downloads and the build context live in the
+// run's directory; the built image stays on the runner so the next run reuses it.
+const TOOL = 'cni-plugins';
+async function prepareCni(cni, runDir) {
+    if ('image' in cni) {
+        info(`using ${cni.image} as it is (cni-image): its plugins and config are its own`);
+        return cniAddition(cni.image, cni, `${cni.image} (cni-image)`);
+    }
+    const build = cni.build;
+    const pluginsDir = await plugins(build, runDir);
+    checkPluginTypes(build, pluginsDir);
+    const baseId = await ensureImage(build.baseImage);
+    const tag = imageTag(baseId, build);
+    if ((await imageId(tag)) !== undefined) {
+        info(`${tag} is already present: not building it again`);
+    }
+    else {
+        const context = writeContext(build, pluginsDir, runDir);
+        await buildImage(tag, context);
+        info(`built ${tag} from ${build.baseImage} (${baseId.slice(0, 19)}), plugins ${build.pluginsVersion}`);
+    }
+    return cniAddition(tag, cni, `${tag} (built from ${build.baseImage} with CNI plugins ${build.pluginsVersion}, config: ${build.config.source})`);
+}
+/** The plugins directory in the tool cache, downloaded and checked first if it is not there. */
+async function plugins(build, runDir) {
+    if (!process.env.RUNNER_TOOL_CACHE) {
+        throw new Error('RUNNER_TOOL_CACHE is not set: the CNI plugins are kept in the runner tool cache');
+    }
+    const cached = find(TOOL, build.pluginsVersion, build.arch);
+    if (cached) {
+        info(`CNI plugins ${build.pluginsVersion} (${build.arch}) found in the tool cache: ${cached}`);
+        return cached;
+    }
+    const urls = pluginsUrls(build.pluginsUrl, build.pluginsVersion, build.arch);
+    const work = external_node_path_namespaceObject.join(runDir, 'cni-download');
+    external_node_fs_namespaceObject.mkdirSync(work, { recursive: true, mode: 0o700 });
+    info(`downloading ${urls.archive}`);
+    const archive = await download(urls.archive, external_node_path_namespaceObject.join(work, urls.fileName));
+    const sumFile = await download(urls.checksum, external_node_path_namespaceObject.join(work, `${urls.fileName}.sha256`));
+    const expected = parseChecksum(external_node_fs_namespaceObject.readFileSync(sumFile, 'utf8'), urls.checksum);
+    const actual = await fileSha256(archive);
+    if (actual !== expected) {
+        throw new Error(`checksum mismatch for ${urls.archive}: the archive has SHA-256 ${actual}, ${urls.checksum} says ${expected}. ` +
+            'Check cni-plugins-url (a mirror must serve the same files as the release)');
+    }
+    info(`SHA-256 ${actual} matches ${urls.checksum}`);
+    const extracted = await extractTar(archive, external_node_path_namespaceObject.join(work, 'plugins'));
+    const dir = await cacheDir(extracted, TOOL, build.pluginsVersion, build.arch);
+    info(`cached in ${dir}`);
+    return dir;
+}
+async function download(url, dest) {
+    try {
+        return await downloadTool(url, dest);
+    }
+    catch (err) {
+        const status = err.httpStatusCode;
+        throw new Error(`could not download ${url}${status ? ` (HTTP ${status})` : `: ${err.message}`}. ` +
+            'Check cni-plugins-version and cni-plugins-url');
+    }
+}
+async function fileSha256(file) {
+    const h = (0,external_node_crypto_.createHash)('sha256');
+    for await (const chunk of external_node_fs_namespaceObject.createReadStream(file))
+        h.update(chunk);
+    return h.digest('hex');
+}
+/** Every plugin the config names must be in the archive: BuildKit would fail to start. */
+function checkPluginTypes(build, dir) {
+    const missing = build.config.types.filter(t => !external_node_fs_namespaceObject.existsSync(external_node_path_namespaceObject.join(dir, t)));
+    if (missing.length > 0) {
+        throw new Error(`${build.config.source} needs the plugin(s) ${missing.join(', ')}, which CNI plugins ${build.pluginsVersion} (${dir}) does not have`);
+    }
+}
+/** The build context: Dockerfile, the plugins and the config. */
+function writeContext(build, pluginsDir, runDir) {
+    const ctx = external_node_path_namespaceObject.join(runDir, 'cni-image');
+    external_node_fs_namespaceObject.mkdirSync(ctx, { recursive: true, mode: 0o700 });
+    external_node_fs_namespaceObject.cpSync(pluginsDir, external_node_path_namespaceObject.join(ctx, 'plugins'), { recursive: true });
+    external_node_fs_namespaceObject.writeFileSync(external_node_path_namespaceObject.join(ctx, external_node_path_namespaceObject.basename(configPlacement(build.config).file)), build.config.text);
+    external_node_fs_namespaceObject.writeFileSync(external_node_path_namespaceObject.join(ctx, 'Dockerfile'), dockerfile(build));
+    return ctx;
+}
+
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/files.ts
+
+
+
+// The run's own directory under RUNNER_TEMP: buildkitd.toml and the certificate copies.
+// Everything the run writes is inside it, so post removes one directory.
+const PREFIX = 'buildkit-builder-';
+function tempRoot() {
+    return process.env.RUNNER_TEMP || external_node_os_namespaceObject.tmpdir();
+}
+/** A new directory only this user can read (mkdtemp makes it 0700). */
+function createRunDir() {
+    const root = tempRoot();
+    external_node_fs_namespaceObject.mkdirSync(root, { recursive: true });
+    return external_node_fs_namespaceObject.mkdtempSync(external_node_path_namespaceObject.join(root, PREFIX));
+}
+function writePlanFiles(plan) {
+    for (const dir of plan.dirs) {
+        external_node_fs_namespaceObject.mkdirSync(dir, { recursive: true, mode: 0o700 });
+        external_node_fs_namespaceObject.chmodSync(dir, 0o700);
+    }
+    // 'wx': never write through a file or link that is already there.
+    external_node_fs_namespaceObject.writeFileSync(plan.configPath, plan.configText, { mode: 0o644, flag: 'wx' });
+    for (const f of plan.files) {
+        external_node_fs_namespaceObject.writeFileSync(f.hostPath, f.content, { mode: f.mode, flag: 'wx' });
+        external_node_fs_namespaceObject.chmodSync(f.hostPath, f.mode); // the umask may have taken bits; set exactly
+    }
+}
+/**
+ * Removes a run directory. Only a directory this action names (its prefix, directly under
+ * a temp root) is removed, whatever the saved state says.
+ */
+function removeRunDir(dir) {
+    if (dir === '' || !external_node_path_namespaceObject.basename(dir).startsWith(PREFIX))
+        return false;
+    if (!external_node_fs_namespaceObject.existsSync(dir))
+        return false;
+    external_node_fs_namespaceObject.rmSync(dir, { recursive: true, force: true });
+    return true;
+}
+
 ;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
 /*!
  * Copyright (c) Squirrel Chat et al., All rights reserved.
@@ -37446,97 +37977,9 @@ function mirrorRef(m) {
     return m.host + m.path;
 }
 
-;// CONCATENATED MODULE: ./src/plan.ts
+;// CONCATENATED MODULE: ./src/flags.ts
 
-
-
-
-
-function makePlan(inputs, certs, runDir, add = {}) {
-    const settings = new Map();
-    const of = (host) => {
-        let s = settings.get(host);
-        if (!s)
-            settings.set(host, (s = {}));
-        return s;
-    };
-    for (const spec of inputs.mirrors) {
-        of(spec.registry).mirrors = spec.mirrors.map(mirrorRef);
-        // BuildKit takes http/insecure for a mirror from the mirror host's own section, not
-        // from the registry it mirrors (util/resolver/resolver.go, fillInsecureOpts).
-        for (const m of spec.mirrors)
-            if (m.scheme === 'http')
-                of(m.host).http = true;
-    }
-    for (const h of inputs.httpRegistries)
-        of(h).http = true;
-    for (const h of inputs.insecureRegistries)
-        of(h).insecure = true;
-    const certsDir = external_node_path_namespaceObject.join(runDir, 'certs');
-    const dirs = [runDir];
-    const files = [];
-    const hostToContainer = new Map();
-    const place = (registry, pem, kind, i, what) => {
-        const hostPath = external_node_path_namespaceObject.join(certsDir, certBaseName(registry, kind, i));
-        const containerPath = containerCertPath(registry, hostPath);
-        hostToContainer.set(hostPath, containerPath);
-        files.push({
-            hostPath,
-            containerPath,
-            content: pem.content,
-            mode: kind === 'key' ? 0o600 : 0o644,
-            sha256: pem.sha256,
-            label: `${what} for ${registry} (${pem.ref})`
-        });
-        return hostPath;
-    };
-    for (const set of certs) {
-        const s = of(set.registry);
-        if (set.cas.length > 0)
-            s.ca = set.cas.map((ca, i) => place(set.registry, ca, 'ca', i, 'CA'));
-        if (set.keypairs.length > 0) {
-            s.keypair = set.keypairs.map((kp, i) => ({
-                cert: place(set.registry, kp.cert, 'cert', i, 'client certificate'),
-                key: place(set.registry, kp.key, 'key', i, 'client key')
-            }));
-        }
-    }
-    if (files.length > 0)
-        dirs.push(certsDir);
-    const { tree, overrides } = mergeConfig(inputs.baseConfig?.tree, { debug: inputs.debug }, settings);
-    const configPath = external_node_path_namespaceObject.join(runDir, 'buildkitd.toml');
-    const driverOpts = [...inputs.driverOpts, ...(add.driverOpts ?? [])];
-    const buildkitdFlags = mergeFlags(inputs.buildkitdFlags, add.buildkitdFlags ?? []);
-    return {
-        builder: inputs.name,
-        container: containerName(inputs.name),
-        runDir,
-        configPath,
-        configText: renderToml(tree),
-        tree,
-        overrides,
-        dirs,
-        files,
-        createArgs: createArgs({
-            name: inputs.name,
-            driver: inputs.driver,
-            configPath,
-            driverOpts,
-            buildkitdFlags,
-            use: inputs.use
-        }),
-        rmArgs: rmArgs(inputs.name, inputs.keepState),
-        registries: registryRows(tree, certs),
-        image: add.description,
-        expect: {
-            container: containerName(inputs.name),
-            config: inContainer(tree, hostToContainer),
-            files: files.map(f => ({ path: f.containerPath, sha256: f.sha256, label: f.label })),
-            args: ['--config', CONTAINER_CONFIG_FILE, ...buildkitdFlags],
-            network: add.network
-        }
-    };
-}
+// Daemon flags as words: merging the flags a feature needs into the user's. Pure.
 /**
  * Appends the flags a feature needs (`--name=value`) to the user's. A flag the user already
  * gives with the same value is not repeated; with another value it is a conflict.
@@ -37567,46 +38010,9 @@ function flagValues(words, name) {
     });
     return values;
 }
-/** The config as buildx writes it into the container: each cert path moved under /etc/buildkit/certs. */
-function inContainer(tree, hostToContainer) {
-    const out = structuredClone(tree);
-    if (!isTable(out.registry))
-        return out;
-    for (const reg of Object.values(out.registry)) {
-        if (!isTable(reg))
-            continue;
-        if (Array.isArray(reg.ca))
-            reg.ca = reg.ca.map(p => hostToContainer.get(p) ?? p);
-        if (Array.isArray(reg.keypair)) {
-            for (const kp of reg.keypair) {
-                if (!isTable(kp))
-                    continue;
-                for (const k of ['cert', 'key'])
-                    kp[k] = hostToContainer.get(kp[k]) ?? kp[k];
-            }
-        }
-    }
-    return out;
-}
-function registryRows(tree, certs) {
-    const regs = isTable(tree.registry) ? tree.registry : {};
-    return Object.keys(regs)
-        .sort()
-        .map(registry => {
-        const r = regs[registry];
-        const set = certs.find(c => c.registry === registry);
-        return {
-            registry,
-            mirrors: Array.isArray(r.mirrors) ? r.mirrors : [],
-            http: r.http === true,
-            insecure: r.insecure === true,
-            cas: (set?.cas ?? []).flatMap(c => (c.info ? [c.info] : [])),
-            clientCerts: (set?.keypairs ?? []).flatMap(kp => (kp.cert.info ? [kp.cert.info] : []))
-        };
-    });
-}
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
 
 
 
@@ -37672,23 +38078,6 @@ function checkConsistency(inputs) {
         }
     }
 }
-/** Non-empty lines with their 1-based numbers; `#` starts a comment line. */
-function inputLines(text) {
-    return text
-        .split(/\r?\n/)
-        .map((raw, i) => ({ n: i + 1, text: raw.trim() }))
-        .filter(l => l.text !== '' && !l.text.startsWith('#'));
-}
-function parseBool(input, value, fallback) {
-    const v = value.trim().toLowerCase();
-    if (v === '' && fallback !== undefined)
-        return fallback;
-    if (v === 'true')
-        return true;
-    if (v === 'false')
-        return false;
-    throw new InputError(input, undefined, `"${value}" is not a boolean; expected true or false`);
-}
 function parseVerify(value) {
     const v = value.trim().toLowerCase();
     if (v === '')
@@ -37737,52 +38126,6 @@ function parseBuildkitdFlags(text) {
             throw new InputError('buildkitd-flags', undefined, '--config is set by this action; give the file as buildkitd-config instead');
         }
     }
-    return words;
-}
-function splitShellWords(text) {
-    const words = [];
-    let cur = '';
-    let inWord = false;
-    let quote;
-    for (let i = 0; i < text.length; i++) {
-        const c = text[i];
-        if (quote === "'") {
-            if (c === "'")
-                quote = undefined;
-            else
-                cur += c;
-        }
-        else if (quote === '"') {
-            if (c === '"')
-                quote = undefined;
-            else if (c === '\\' && i + 1 < text.length && '"\\$`'.includes(text[i + 1]))
-                cur += text[++i];
-            else
-                cur += c;
-        }
-        else if (c === "'" || c === '"') {
-            quote = c;
-            inWord = true;
-        }
-        else if (c === '\\' && i + 1 < text.length) {
-            cur += text[++i];
-            inWord = true;
-        }
-        else if (/\s/.test(c)) {
-            if (inWord)
-                words.push(cur);
-            cur = '';
-            inWord = false;
-        }
-        else {
-            cur += c;
-            inWord = true;
-        }
-    }
-    if (quote)
-        return undefined;
-    if (inWord)
-        words.push(cur);
     return words;
 }
 function parseHostList(input, text) {
@@ -37941,471 +38284,131 @@ function certRequestsFromConfig(base) {
     return requests;
 }
 
-;// CONCATENATED MODULE: ./src/cni.ts
+;// CONCATENATED MODULE: ./src/plan.ts
 
 
 
 
 
-// CNI networking: inputs, and everything about the CNI-enabled image that can be decided
-// without I/O (URLs, checksum parsing, Dockerfile, tag). Running the downloads and the
-// build is cni-image.ts.
-//
-// BuildKit's `cni` network mode needs the plugins in /opt/cni/bin and a network config in
-// /etc/buildkit/cni.json (the defaults of --oci-cni-binary-dir and --oci-cni-config-path);
-// stock moby/buildkit images ship neither. At start the daemon stats both and sets up one
-// namespace (loopback plus the configured plugins), so a missing plugin fails the start
-// (https://github.com/moby/buildkit/blob/master/util/network/cniprovider/cni.go).
-const DEFAULT_BUILDKIT_IMAGE = 'moby/buildkit:buildx-stable-1';
-/** containernetworking/plugins release used unless cni-plugins-version says otherwise. */
-const DEFAULT_PLUGINS_VERSION = 'v1.9.1';
-const DEFAULT_PLUGINS_URL = 'https://github.com/containernetworking/plugins/releases/download';
-const IMAGE_REPOSITORY = 'localhost/buildkit-builder-cni';
-const CNI_NET_FLAG = '--oci-worker-net=cni';
-/**
- * A bridge network like BuildKit's own (hack/fixtures/cni.json): bridge buildkit0,
- * host-local IPAM on 10.10.0.0/16, masquerading out of the builder.
- */
-const DEFAULT_CNI_CONFIG = `${JSON.stringify({
-    cniVersion: '0.4.0',
-    name: 'buildkit',
-    type: 'bridge',
-    bridge: 'buildkit0',
-    isDefaultGateway: true,
-    ipMasq: true,
-    hairpinMode: true,
-    ipam: { type: 'host-local', subnet: '10.10.0.0/16' }
-}, null, 2)}\n`;
-const BUILD_INPUTS = ['buildkit-image', 'cni-plugins-version', 'cni-plugins-url', 'cni-config'];
-function parseCniInputs(get, host) {
-    const image = get('cni-image').trim();
-    const cniRaw = get('cni').trim();
-    if (image !== '' && cniRaw.toLowerCase() === 'false') {
-        throw new InputError('cni', undefined, 'is false, but cni-image is set; cni-image implies cni: true (drop one of them)');
-    }
-    const enabled = image !== '' || parseBool('cni', cniRaw, false);
-    const given = BUILD_INPUTS.filter(n => get(n).trim() !== '');
-    if (!enabled) {
-        if (given.length > 0) {
-            throw new InputError(given[0], undefined, 'is set, but CNI is off; set cni: true (or remove it)');
-        }
-        return undefined;
-    }
-    if (image !== '') {
-        if (/\s/.test(image))
-            throw new InputError('cni-image', undefined, `"${image}" is not an image reference`);
-        if (given.length > 0) {
-            throw new InputError(given[0], undefined, 'applies only when the action builds the CNI image; with cni-image the image is used as it is');
-        }
-        return { image };
-    }
-    const version = get('cni-plugins-version').trim() || DEFAULT_PLUGINS_VERSION;
-    if (!/^v\d+\.\d+\.\d+$/.test(version)) {
-        throw new InputError('cni-plugins-version', undefined, `"${version}" is not a release tag like ${DEFAULT_PLUGINS_VERSION}`);
-    }
-    const url = (get('cni-plugins-url').trim() || DEFAULT_PLUGINS_URL).replace(/\/+$/, '');
-    if (!/^https?:\/\/[^\s/]+/.test(url)) {
-        throw new InputError('cni-plugins-url', undefined, `"${url}" is not an http(s) URL`);
-    }
-    const configPath = get('cni-config').trim();
-    return {
-        build: {
-            baseImage: get('buildkit-image').trim() || DEFAULT_BUILDKIT_IMAGE,
-            pluginsVersion: version,
-            pluginsUrl: url,
-            config: configPath === '' ? parseCniConfig(DEFAULT_CNI_CONFIG, 'the default bridge config') : readCniConfig(configPath),
-            arch: pluginArch(host)
-        }
+function makePlan(inputs, certs, runDir, add = {}) {
+    const settings = new Map();
+    const of = (host) => {
+        let s = settings.get(host);
+        if (!s)
+            settings.set(host, (s = {}));
+        return s;
     };
-}
-// Architectures containernetworking/plugins publishes Linux archives for, by Node's name.
-const ARCHES = {
-    x64: 'amd64',
-    arm64: 'arm64',
-    arm: 'arm',
-    s390x: 's390x',
-    riscv64: 'riscv64',
-    mips: 'mips',
-    mipsel: 'mipsle'
-};
-function pluginArch(host) {
-    if (host.platform !== 'linux') {
-        throw new InputError('cni', undefined, `CNI plugins are released for Linux only; this runner is ${host.platform}`);
+    for (const spec of inputs.mirrors) {
+        of(spec.registry).mirrors = spec.mirrors.map(mirrorRef);
+        // BuildKit takes http/insecure for a mirror from the mirror host's own section, not
+        // from the registry it mirrors (util/resolver/resolver.go, fillInsecureOpts).
+        for (const m of spec.mirrors)
+            if (m.scheme === 'http')
+                of(m.host).http = true;
     }
-    const arch = host.arch === 'ppc64' && host.endianness === 'LE' ? 'ppc64le' : ARCHES[host.arch];
-    if (!arch) {
-        throw new InputError('cni', undefined, `containernetworking/plugins publishes no archive for this runner's architecture (${host.arch}); give a ready image as cni-image`);
-    }
-    return arch;
-}
-function readCniConfig(file) {
-    let text;
-    try {
-        text = external_node_fs_namespaceObject.readFileSync(external_node_path_namespaceObject.resolve(file), 'utf8');
-    }
-    catch (err) {
-        const code = err.code;
-        throw new InputError('cni-config', undefined, `file "${file}" ${code === 'ENOENT' ? 'does not exist' : `can't be read (${code})`}`);
-    }
-    return parseCniConfig(text, file);
-}
-/** Checks a CNI network config (or config list) and lists the plugin types it needs. */
-function parseCniConfig(text, source) {
-    const fail = (what) => {
-        throw new InputError('cni-config', undefined, `${source} ${what}`);
-    };
-    let data;
-    try {
-        data = JSON.parse(text);
-    }
-    catch (err) {
-        return fail(`is not valid JSON: ${err.message}`);
-    }
-    if (typeof data !== 'object' || data === null || Array.isArray(data))
-        return fail('is not a JSON object');
-    const conf = data;
-    const list = Array.isArray(conf.plugins);
-    const plugins = list ? conf.plugins : [conf];
-    const types = new Set();
-    plugins.forEach((p, i) => {
-        const where = list ? `plugins[${i}]` : 'the config';
-        if (typeof p !== 'object' || p === null)
-            fail(`${where} is not an object`);
-        const plugin = p;
-        if (typeof plugin.type !== 'string' || !/^[\w.-]+$/.test(plugin.type))
-            fail(`${where} names no plugin "type"`);
-        types.add(plugin.type);
-        const ipam = plugin.ipam;
-        if (ipam && typeof ipam === 'object' && typeof ipam.type === 'string')
-            types.add(ipam.type);
-    });
-    if (types.size === 0)
-        fail('names no plugin type');
-    types.add('loopback');
-    return { text, source, types: [...types].sort(), list };
-}
-/** `<base>/<version>/cni-plugins-linux-<arch>-<version>.tgz`, and its `.sha256` beside it. */
-function pluginsUrls(base, version, arch) {
-    const fileName = `cni-plugins-linux-${arch}-${version}.tgz`;
-    const archive = `${base.replace(/\/+$/, '')}/${version}/${fileName}`;
-    return { archive, checksum: `${archive}.sha256`, fileName };
-}
-/** The hash in a `.sha256` file: `<hex>  <file name>` (or the hex alone). */
-function parseChecksum(text, url) {
-    const m = /^\s*([0-9a-fA-F]{64})(\s|$)/.exec(text);
-    if (!m)
-        throw new Error(`${url} holds no SHA-256 sum (expected "<64 hex digits>  <file name>")`);
-    return m[1].toLowerCase();
-}
-/** Where the config goes in the image, and the daemon flags that make it take it. */
-function configPlacement(config) {
-    // BuildKit loads a single network config unless the path ends in .conflist.
-    return config.list
-        ? { file: '/etc/buildkit/cni.conflist', flags: ['--oci-cni-config-path=/etc/buildkit/cni.conflist'] }
-        : { file: '/etc/buildkit/cni.json', flags: [] };
-}
-/** No RUN step: current BuildKit images already contain iptables, which the bridge plugin needs. */
-function dockerfile(build) {
-    const { file } = configPlacement(build.config);
-    return [
-        `FROM ${build.baseImage}`,
-        'COPY plugins/ /opt/cni/bin/',
-        `COPY ${external_node_path_namespaceObject.basename(file)} ${file}`,
-        `LABEL org.opencontainers.image.base.name="${build.baseImage}" \\`,
-        `      io.github.buildkit-builder-action.cni-plugins="${build.pluginsVersion}"`,
-        ''
-    ].join('\n');
-}
-/**
- * The image's tag, from everything that decides its content: the base image's ID, the
- * plugins version and architecture, and the config. The same inputs give the same tag, so
- * a present image is reused instead of built again.
- */
-function imageTag(baseImageId, build) {
-    const h = (0,external_node_crypto_.createHash)('sha256')
-        .update([baseImageId, build.pluginsVersion, build.arch, build.config.text, dockerfile(build)].join('\0'))
-        .digest('hex')
-        .slice(0, 16);
-    return `${IMAGE_REPOSITORY}:${build.pluginsVersion}-${h}`;
-}
-/** The daemon flags CNI needs: the network mode, and where a built image keeps a config list. */
-function cniFlags(cni) {
-    return [CNI_NET_FLAG, ...('build' in cni ? configPlacement(cni.build.config).flags : [])];
-}
-/** What a CNI image adds to the builder: the image, the flags, and the network to expect. */
-function cniAddition(image, cni, description) {
-    return {
-        driverOpts: [`image=${image}`],
-        buildkitdFlags: cniFlags(cni),
-        network: 'cni',
-        description
-    };
-}
-
-;// CONCATENATED MODULE: ./src/exec.ts
-
-
-
-async function exec_run(command, args, options = {}) {
-    const show = options.show ?? false;
-    if (show)
-        info(redact(`$ ${[command, ...args].map(quoteArg).join(' ')}`));
-    const printLine = (line) => info(redact(line));
-    try {
-        const out = await getExecOutput(command, args, {
-            silent: true,
-            ignoreReturnCode: true,
-            input: options.input,
-            env: options.env,
-            listeners: show ? { stdline: printLine, errline: printLine } : undefined
+    for (const h of inputs.httpRegistries)
+        of(h).http = true;
+    for (const h of inputs.insecureRegistries)
+        of(h).insecure = true;
+    const certsDir = external_node_path_namespaceObject.join(runDir, 'certs');
+    const dirs = [runDir];
+    const files = [];
+    const hostToContainer = new Map();
+    const place = (registry, pem, kind, i, what) => {
+        const hostPath = external_node_path_namespaceObject.join(certsDir, certBaseName(registry, kind, i));
+        const containerPath = containerCertPath(registry, hostPath);
+        hostToContainer.set(hostPath, containerPath);
+        files.push({
+            hostPath,
+            containerPath,
+            content: pem.content,
+            mode: kind === 'key' ? 0o600 : 0o644,
+            sha256: pem.sha256,
+            label: `${what} for ${registry} (${pem.ref})`
         });
-        return { exitCode: out.exitCode, stdout: out.stdout, stderr: out.stderr };
+        return hostPath;
+    };
+    for (const set of certs) {
+        const s = of(set.registry);
+        if (set.cas.length > 0)
+            s.ca = set.cas.map((ca, i) => place(set.registry, ca, 'ca', i, 'CA'));
+        if (set.keypairs.length > 0) {
+            s.keypair = set.keypairs.map((kp, i) => ({
+                cert: place(set.registry, kp.cert, 'cert', i, 'client certificate'),
+                key: place(set.registry, kp.key, 'key', i, 'client key')
+            }));
+        }
     }
-    catch (err) {
-        // getExecOutput throws when the program can't be started at all (not on PATH).
-        throw new Error(`could not run ${command}: ${err instanceof Error ? err.message : String(err)}. ` +
-            `Is ${command} installed and on PATH?`);
+    if (files.length > 0)
+        dirs.push(certsDir);
+    const { tree, overrides } = mergeConfig(inputs.baseConfig?.tree, { debug: inputs.debug }, settings);
+    const configPath = external_node_path_namespaceObject.join(runDir, 'buildkitd.toml');
+    const driverOpts = [...inputs.driverOpts, ...(add.driverOpts ?? [])];
+    const buildkitdFlags = mergeFlags(inputs.buildkitdFlags, add.buildkitdFlags ?? []);
+    return {
+        builder: inputs.name,
+        container: containerName(inputs.name),
+        configPath,
+        configText: renderToml(tree),
+        tree,
+        overrides,
+        dirs,
+        files,
+        createArgs: createArgs({
+            name: inputs.name,
+            driver: inputs.driver,
+            configPath,
+            driverOpts,
+            buildkitdFlags,
+            use: inputs.use
+        }),
+        registries: registryRows(tree, certs),
+        image: add.description,
+        expect: {
+            config: inContainer(tree, hostToContainer),
+            files: files.map(f => ({ path: f.containerPath, sha256: f.sha256, label: f.label })),
+            args: ['--config', CONTAINER_CONFIG_FILE, ...buildkitdFlags],
+            network: add.network
+        }
+    };
+}
+/** The config as buildx writes it into the container: each cert path moved under /etc/buildkit/certs. */
+function inContainer(tree, hostToContainer) {
+    const out = structuredClone(tree);
+    if (!isTable(out.registry))
+        return out;
+    for (const reg of Object.values(out.registry)) {
+        if (!isTable(reg))
+            continue;
+        if (Array.isArray(reg.ca))
+            reg.ca = reg.ca.map(p => hostToContainer.get(p) ?? p);
+        if (Array.isArray(reg.keypair)) {
+            for (const kp of reg.keypair) {
+                if (!isTable(kp))
+                    continue;
+                for (const k of ['cert', 'key'])
+                    kp[k] = hostToContainer.get(kp[k]) ?? kp[k];
+            }
+        }
     }
+    return out;
 }
-/** run(), then throw an error naming what failed and the last meaningful stderr line. */
-async function runChecked(what, command, args, options = {}) {
-    const res = await exec_run(command, args, options);
-    if (res.exitCode !== 0) {
-        throw new Error(`${what} failed (exit code ${res.exitCode}): ${lastLine(res.stderr || res.stdout)}`);
-    }
-    return res;
-}
-function lastLine(text) {
-    const lines = text.split(/\r?\n/).map(l => l.trim()).filter(l => l !== '' && !/^-+$/.test(l));
-    return redact(lines.length > 0 ? lines[lines.length - 1] : '(no output)');
-}
-function quoteArg(arg) {
-    return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
-
-;// CONCATENATED MODULE: ./src/docker.ts
-
-
-// Operations on Docker and the builder, each one command through the exec seam.
-// Never `docker buildx inspect` or `buildx ls` for information: both print every file
-// copied into the builder, private keys included (see __tests__/fixtures/buildkit/README.md).
-async function toolVersions() {
-    const docker = await runChecked('docker version (is the Docker engine running?)', 'docker', ['version', '--format', '{{.Server.Version}}']);
-    const buildx = await runChecked('docker buildx version (is the Buildx plugin installed?)', 'docker', [
-        'buildx',
-        'version'
-    ]);
-    return { docker: docker.stdout.trim(), buildx: buildx.stdout.trim() };
-}
-/** Exit code only: the output holds the builder's files and is dropped unread. */
-async function builderExists(name) {
-    return (await exec_run('docker', ['buildx', 'inspect', name])).exitCode === 0;
-}
-async function createBuilder(args) {
-    await runChecked('docker buildx create', 'docker', args, { show: true });
-}
-async function removeBuilder(args) {
-    const res = await exec_run('docker', args, { show: true });
-    return { ok: res.exitCode === 0, message: (res.stderr || res.stdout).trim() };
-}
-async function containerExists(container) {
-    return (await exec_run('docker', ['container', 'inspect', '--format', '{{.Id}}', container])).exitCode === 0;
-}
-async function volumeExists(volume) {
-    return (await run('docker', ['volume', 'inspect', volume])).exitCode === 0;
-}
-/** The daemon's last log lines (stdout and stderr), for failure reports. */
-async function daemonLogTail(builder, lines = 30) {
-    const res = await exec_run('docker', ['logs', '--tail', String(lines), containerName(builder)]);
-    return `${res.stdout}${res.stderr}`.trim();
-}
-/** The config, the daemon's arguments and the copied files' hashes, from the container. */
-async function readBack(container, files) {
-    const cmd = await runChecked('docker inspect of the builder container', 'docker', [
-        'inspect',
-        '--format',
-        '{{json .Config.Cmd}}',
-        container
-    ]);
-    const config = await runChecked(`reading ${CONTAINER_CONFIG_FILE} from the builder`, 'docker', [
-        'exec',
-        container,
-        'cat',
-        CONTAINER_CONFIG_FILE
-    ]);
-    // sha256sum exits non-zero when a file is missing; what it printed still counts.
-    const sums = files.length > 0 ? await exec_run('docker', ['exec', container, 'sha256sum', ...files]) : undefined;
-    return { configText: config.stdout, cmd: JSON.parse(cmd.stdout) ?? [], sha256Text: sums?.stdout };
-}
-/** The running daemon's own answer: `buildctl debug workers` inside the container. */
-async function workersJson(container) {
-    const res = await runChecked('asking the daemon for its workers (buildctl debug workers)', 'docker', [
-        'exec',
-        container,
-        'buildctl',
-        'debug',
-        'workers',
-        '--format',
-        '{{json .}}'
-    ]);
-    return res.stdout;
-}
-/** The image's ID, or undefined when it is not present on the engine. */
-async function imageId(ref) {
-    const res = await exec_run('docker', ['image', 'inspect', '--format', '{{.Id}}', ref]);
-    return res.exitCode === 0 ? res.stdout.trim() : undefined;
-}
-/** The image's ID, pulling it first when it is not present. */
-async function ensureImage(ref) {
-    const present = await imageId(ref);
-    if (present)
-        return present;
-    await runChecked(`pulling ${ref} (not present on the runner)`, 'docker', ['pull', ref], { show: true });
-    const pulled = await imageId(ref);
-    if (!pulled)
-        throw new Error(`${ref} was pulled but can't be inspected`);
-    return pulled;
-}
-/** Builds on the runner's default builder (the engine's own), so the image lands in its store. */
-async function buildImage(tag, context) {
-    await runChecked(`building ${tag}`, 'docker', ['buildx', 'build', '--builder', 'default', '--tag', tag, context], {
-        show: true
+function registryRows(tree, certs) {
+    const regs = isTable(tree.registry) ? tree.registry : {};
+    return Object.keys(regs)
+        .sort()
+        .map(registry => {
+        const r = regs[registry];
+        const set = certs.find(c => c.registry === registry);
+        return {
+            registry,
+            mirrors: Array.isArray(r.mirrors) ? r.mirrors : [],
+            http: r.http === true,
+            insecure: r.insecure === true,
+            cas: (set?.cas ?? []).flatMap(c => (c.info ? [c.info] : [])),
+            clientCerts: (set?.keypairs ?? []).flatMap(kp => (kp.cert.info ? [kp.cert.info] : []))
+        };
     });
-}
-
-;// CONCATENATED MODULE: ./src/cni-image.ts
-
-
-
-
-
-
-
-// Makes a CNI-enabled BuildKit image available: the user's (cni-image), or one built here
-// from the base image, the containernetworking plugins (downloaded once, checked, kept in
-// the tool cache) and the network config. Downloads and the build context live in the
-// run's directory; the built image stays on the runner so the next run reuses it.
-const TOOL = 'cni-plugins';
-async function prepareCni(cni, runDir) {
-    if ('image' in cni) {
-        info(`using ${cni.image} as it is (cni-image): its plugins and config are its own`);
-        return cniAddition(cni.image, cni, `${cni.image} (cni-image)`);
-    }
-    const build = cni.build;
-    const pluginsDir = await plugins(build, runDir);
-    checkPluginTypes(build, pluginsDir);
-    const baseId = await ensureImage(build.baseImage);
-    const tag = imageTag(baseId, build);
-    if ((await imageId(tag)) !== undefined) {
-        info(`${tag} is already present: not building it again`);
-    }
-    else {
-        const context = writeContext(build, pluginsDir, runDir);
-        await buildImage(tag, context);
-        info(`built ${tag} from ${build.baseImage} (${baseId.slice(0, 19)}), plugins ${build.pluginsVersion}`);
-    }
-    return cniAddition(tag, cni, `${tag} (built from ${build.baseImage} with CNI plugins ${build.pluginsVersion}, config: ${build.config.source})`);
-}
-/** The plugins directory in the tool cache, downloaded and checked first if it is not there. */
-async function plugins(build, runDir) {
-    if (!process.env.RUNNER_TOOL_CACHE) {
-        throw new Error('RUNNER_TOOL_CACHE is not set: the CNI plugins are kept in the runner tool cache');
-    }
-    const cached = find(TOOL, build.pluginsVersion, build.arch);
-    if (cached) {
-        info(`CNI plugins ${build.pluginsVersion} (${build.arch}) found in the tool cache: ${cached}`);
-        return cached;
-    }
-    const urls = pluginsUrls(build.pluginsUrl, build.pluginsVersion, build.arch);
-    const work = external_node_path_namespaceObject.join(runDir, 'cni-download');
-    external_node_fs_namespaceObject.mkdirSync(work, { recursive: true, mode: 0o700 });
-    info(`downloading ${urls.archive}`);
-    const archive = await download(urls.archive, external_node_path_namespaceObject.join(work, urls.fileName));
-    const sumFile = await download(urls.checksum, external_node_path_namespaceObject.join(work, `${urls.fileName}.sha256`));
-    const expected = parseChecksum(external_node_fs_namespaceObject.readFileSync(sumFile, 'utf8'), urls.checksum);
-    const actual = await fileSha256(archive);
-    if (actual !== expected) {
-        throw new Error(`checksum mismatch for ${urls.archive}: the archive has SHA-256 ${actual}, ${urls.checksum} says ${expected}. ` +
-            'Check cni-plugins-url (a mirror must serve the same files as the release)');
-    }
-    info(`SHA-256 ${actual} matches ${urls.checksum}`);
-    const extracted = await extractTar(archive, external_node_path_namespaceObject.join(work, 'plugins'));
-    const dir = await cacheDir(extracted, TOOL, build.pluginsVersion, build.arch);
-    info(`cached in ${dir}`);
-    return dir;
-}
-async function download(url, dest) {
-    try {
-        return await downloadTool(url, dest);
-    }
-    catch (err) {
-        const status = err.httpStatusCode;
-        throw new Error(`could not download ${url}${status ? ` (HTTP ${status})` : `: ${err.message}`}. ` +
-            'Check cni-plugins-version and cni-plugins-url');
-    }
-}
-async function fileSha256(file) {
-    const h = (0,external_node_crypto_.createHash)('sha256');
-    for await (const chunk of external_node_fs_namespaceObject.createReadStream(file))
-        h.update(chunk);
-    return h.digest('hex');
-}
-/** Every plugin the config names must be in the archive: BuildKit would fail to start. */
-function checkPluginTypes(build, dir) {
-    const missing = build.config.types.filter(t => !external_node_fs_namespaceObject.existsSync(external_node_path_namespaceObject.join(dir, t)));
-    if (missing.length > 0) {
-        throw new Error(`${build.config.source} needs the plugin(s) ${missing.join(', ')}, which CNI plugins ${build.pluginsVersion} (${dir}) does not have`);
-    }
-}
-/** The build context: Dockerfile, the plugins and the config. */
-function writeContext(build, pluginsDir, runDir) {
-    const ctx = external_node_path_namespaceObject.join(runDir, 'cni-image');
-    external_node_fs_namespaceObject.mkdirSync(ctx, { recursive: true, mode: 0o700 });
-    external_node_fs_namespaceObject.cpSync(pluginsDir, external_node_path_namespaceObject.join(ctx, 'plugins'), { recursive: true });
-    external_node_fs_namespaceObject.writeFileSync(external_node_path_namespaceObject.join(ctx, external_node_path_namespaceObject.basename(configPlacement(build.config).file)), build.config.text);
-    external_node_fs_namespaceObject.writeFileSync(external_node_path_namespaceObject.join(ctx, 'Dockerfile'), dockerfile(build));
-    return ctx;
-}
-
-;// CONCATENATED MODULE: ./src/files.ts
-
-
-
-// The run's own directory under RUNNER_TEMP: buildkitd.toml and the certificate copies.
-// Everything the run writes is inside it, so post removes one directory.
-const PREFIX = 'buildkit-builder-';
-function tempRoot() {
-    return process.env.RUNNER_TEMP || external_node_os_namespaceObject.tmpdir();
-}
-/** A new directory only this user can read (mkdtemp makes it 0700). */
-function createRunDir() {
-    const root = tempRoot();
-    external_node_fs_namespaceObject.mkdirSync(root, { recursive: true });
-    return external_node_fs_namespaceObject.mkdtempSync(external_node_path_namespaceObject.join(root, PREFIX));
-}
-function writePlanFiles(plan) {
-    for (const dir of plan.dirs) {
-        external_node_fs_namespaceObject.mkdirSync(dir, { recursive: true, mode: 0o700 });
-        external_node_fs_namespaceObject.chmodSync(dir, 0o700);
-    }
-    // 'wx': never write through a file or link that is already there.
-    external_node_fs_namespaceObject.writeFileSync(plan.configPath, plan.configText, { mode: 0o644, flag: 'wx' });
-    for (const f of plan.files) {
-        external_node_fs_namespaceObject.writeFileSync(f.hostPath, f.content, { mode: f.mode, flag: 'wx' });
-        external_node_fs_namespaceObject.chmodSync(f.hostPath, f.mode); // the umask may have taken bits; set exactly
-    }
-}
-/**
- * Removes a run directory. Only a directory this action names (its prefix, directly under
- * a temp root) is removed, whatever the saved state says.
- */
-function removeRunDir(dir) {
-    if (dir === '' || !external_node_path_namespaceObject.basename(dir).startsWith(PREFIX))
-        return false;
-    if (!external_node_fs_namespaceObject.existsSync(dir))
-        return false;
-    external_node_fs_namespaceObject.rmSync(dir, { recursive: true, force: true });
-    return true;
 }
 
 ;// CONCATENATED MODULE: ./src/state.ts

@@ -47,6 +47,16 @@ export function certBaseName(registry: string, kind: 'ca' | 'cert' | 'key', inde
   return `${kind === 'ca' ? 'ca' : 'client'}-${h}-${index}.${ext}`
 }
 
+/** What a plugged-in feature (CNI) adds to the builder. */
+export interface Addition {
+  driverOpts?: string[]
+  buildkitdFlags?: string[]
+  /** Worker network mode the daemon must report */
+  network?: string
+  /** One line for the log and the summary, e.g. which image and why */
+  description?: string
+}
+
 export interface CreateOptions {
   name: string
   driver: string

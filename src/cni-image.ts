@@ -14,7 +14,7 @@ import {
   type CniInputs
 } from './cni.js'
 import * as docker from './docker.js'
-import type { Addition } from './plan.js'
+import type { Addition } from './buildx.js'
 
 // Makes a CNI-enabled BuildKit image available: the user's (cni-image), or one built here
 // from the base image, the containernetworking plugins (downloaded once, checked, kept in

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { InputError } from './errors.js'
-import { parseBool } from './inputs.js'
-import type { Addition } from './plan.js'
+import { parseBool } from './lines.js'
+import type { Addition } from './buildx.js'
 
 // CNI networking: inputs, and everything about the CNI-enabled image that can be decided
 // without I/O (URLs, checksum parsing, Dockerfile, tag). Running the downloads and the

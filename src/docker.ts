@@ -37,10 +37,6 @@ export async function containerExists(container: string): Promise<boolean> {
   return (await run('docker', ['container', 'inspect', '--format', '{{.Id}}', container])).exitCode === 0
 }
 
-export async function volumeExists(volume: string): Promise<boolean> {
-  return (await run('docker', ['volume', 'inspect', volume])).exitCode === 0
-}
-
 /** The daemon's last log lines (stdout and stderr), for failure reports. */
 export async function daemonLogTail(builder: string, lines = 30): Promise<string> {
   const res = await run('docker', ['logs', '--tail', String(lines), containerName(builder)])

@@ -5,11 +5,11 @@ import {
   containerName,
   CONTAINER_CONFIG_FILE,
   createArgs,
-  rmArgs
+  type Addition
 } from './buildx.js'
 import type { CertInfo, LoadedPem, RegistryCerts } from './certs.js'
 import { isTable, mergeConfig, renderToml, type Override, type RegistrySettings, type TomlTable } from './config.js'
-import { InputError } from './errors.js'
+import { mergeFlags } from './flags.js'
 import { mirrorRef } from './hosts.js'
 import type { Inputs } from './inputs.js'
 import type { Expectation } from './verify.js'
@@ -37,20 +37,9 @@ export interface RegistryRow {
   clientCerts: CertInfo[]
 }
 
-/** What a plugged-in feature (CNI) adds to the builder. */
-export interface Addition {
-  driverOpts?: string[]
-  buildkitdFlags?: string[]
-  /** Worker network mode the daemon must report */
-  network?: string
-  /** One line for the log and the summary, e.g. which image and why */
-  description?: string
-}
-
 export interface Plan {
   builder: string
   container: string
-  runDir: string
   configPath: string
   configText: string
   tree: TomlTable
@@ -59,7 +48,6 @@ export interface Plan {
   dirs: string[]
   files: PlannedFile[]
   createArgs: string[]
-  rmArgs: string[]
   registries: RegistryRow[]
   /** The BuildKit image, when a feature chose it (e.g. the CNI image) */
   image?: string
@@ -120,7 +108,6 @@ export function makePlan(inputs: Inputs, certs: RegistryCerts[], runDir: string,
   return {
     builder: inputs.name,
     container: containerName(inputs.name),
-    runDir,
     configPath,
     configText: renderToml(tree),
     tree,
@@ -135,46 +122,15 @@ export function makePlan(inputs: Inputs, certs: RegistryCerts[], runDir: string,
       buildkitdFlags,
       use: inputs.use
     }),
-    rmArgs: rmArgs(inputs.name, inputs.keepState),
     registries: registryRows(tree, certs),
     image: add.description,
     expect: {
-      container: containerName(inputs.name),
       config: inContainer(tree, hostToContainer),
       files: files.map(f => ({ path: f.containerPath, sha256: f.sha256, label: f.label })),
       args: ['--config', CONTAINER_CONFIG_FILE, ...buildkitdFlags],
       network: add.network
     }
   }
-}
-
-/**
- * Appends the flags a feature needs (`--name=value`) to the user's. A flag the user already
- * gives with the same value is not repeated; with another value it is a conflict.
- */
-export function mergeFlags(user: string[], extra: string[]): string[] {
-  const out = [...user]
-  for (const e of extra) {
-    const eq = e.indexOf('=')
-    const name = eq === -1 ? e : e.slice(0, eq)
-    const value = eq === -1 ? undefined : e.slice(eq + 1)
-    const given = flagValues(user, name)
-    if (given.length === 0) out.push(e)
-    else if (value !== undefined && given.some(v => v !== value)) {
-      throw new InputError('buildkitd-flags', undefined, `sets ${name} ${given.join(', ')}, but this configuration needs ${name}=${value}`)
-    }
-  }
-  return out
-}
-
-/** Values given for a flag, as `--name value` or `--name=value` ('' for a bare `--name`). */
-export function flagValues(words: string[], name: string): string[] {
-  const values: string[] = []
-  words.forEach((w, i) => {
-    if (w === name) values.push(i + 1 < words.length && !words[i + 1].startsWith('-') ? words[i + 1] : '')
-    else if (w.startsWith(`${name}=`)) values.push(w.slice(name.length + 1))
-  })
-  return values
 }
 
 /** The config as buildx writes it into the container: each cert path moved under /etc/buildkit/certs. */

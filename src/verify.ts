@@ -102,7 +102,6 @@ export function parseSha256sum(text: string): Map<string, string> {
 }
 
 export interface Expectation {
-  container: string
   /** The config as buildx writes it into the container: cert paths rewritten */
   config: TomlTable
   /** Files buildx must have copied, with the SHA-256 of their source */

@@ -10,7 +10,7 @@ import {
   rmArgs,
   volumeName
 } from '../../src/buildx.js'
-import { splitShellWords } from '../../src/inputs.js'
+import { splitShellWords } from '../../src/lines.js'
 import type { TomlTable } from '../../src/config.js'
 import { fixture } from '../helpers.js'
 

@@ -4,9 +4,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import {
   getInputs,
-  inputLines,
   parseBaseConfig,
-  parseBool,
   parseBuildkitdFlags,
   parseDriver,
   parseDriverOpts,
@@ -14,9 +12,9 @@ import {
   parseMirrors,
   parseName,
   parseRegistryCerts,
-  parseVerify,
-  splitShellWords
+  parseVerify
 } from '../../src/inputs.js'
+import { inputLines, parseBool, splitShellWords } from '../../src/lines.js'
 
 const inputsFrom =
   (m: Record<string, string>) =>

@@ -20,7 +20,6 @@ const docker = {
   }),
   removeBuilder: jest.fn(async (args: string[]) => (calls.push(args.join(' ')), { ok: true, message: '' })),
   containerExists: jest.fn(async () => true),
-  volumeExists: jest.fn(async () => false),
   daemonLogTail: jest.fn(async () => (calls.push('log'), 'time="x" level=info msg="daemon log"')),
   readBack: jest.fn(async (container: string) => (
     calls.push(`readBack ${container}`),

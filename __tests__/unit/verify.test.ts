@@ -17,7 +17,6 @@ function expectation01(): Expectation {
     kp.key = containerCertPath('myregistry.test:5443', kp.key as string)
   }
   return {
-    container: 'buildx_buildkit_fx10',
     config: tree,
     files: [
       { path: '/etc/buildkit/certs/myregistry.test_5443/ca.pem', sha256: sha256(pki('ca.pem')), label: 'CA' },
