@@ -36247,230 +36247,6 @@ function quoteArg(arg) {
     return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
-;// CONCATENATED MODULE: ./src/docker.ts
-
-
-// Operations on Docker and the builder, each one command through the exec seam.
-// Never `docker buildx inspect` or `buildx ls` for information: both print every file
-// copied into the builder, private keys included (see __tests__/fixtures/buildkit/README.md).
-async function toolVersions() {
-    const docker = await runChecked('docker version (is the Docker engine running?)', 'docker', ['version', '--format', '{{.Server.Version}}']);
-    const buildx = await runChecked('docker buildx version (is the Buildx plugin installed?)', 'docker', [
-        'buildx',
-        'version'
-    ]);
-    return { docker: docker.stdout.trim(), buildx: buildx.stdout.trim() };
-}
-/** Exit code only: the output holds the builder's files and is dropped unread. */
-async function builderExists(name) {
-    return (await run('docker', ['buildx', 'inspect', name])).exitCode === 0;
-}
-async function createBuilder(args) {
-    await runChecked('docker buildx create', 'docker', args, { show: true });
-}
-async function removeBuilder(args) {
-    const res = await run('docker', args, { show: true });
-    return { ok: res.exitCode === 0, message: (res.stderr || res.stdout).trim() };
-}
-async function containerExists(container) {
-    return (await run('docker', ['container', 'inspect', '--format', '{{.Id}}', container])).exitCode === 0;
-}
-/** The daemon's last log lines (stdout and stderr), for failure reports. */
-async function daemonLogTail(builder, lines = 30) {
-    const res = await run('docker', ['logs', '--tail', String(lines), containerName(builder)]);
-    return `${res.stdout}${res.stderr}`.trim();
-}
-/** The config, the daemon's arguments and the copied files' hashes, from the container. */
-async function readBack(container, files) {
-    const cmd = await runChecked('docker inspect of the builder container', 'docker', [
-        'inspect',
-        '--format',
-        '{{json .Config.Cmd}}',
-        container
-    ]);
-    const config = await runChecked(`reading ${CONTAINER_CONFIG_FILE} from the builder`, 'docker', [
-        'exec',
-        container,
-        'cat',
-        CONTAINER_CONFIG_FILE
-    ]);
-    // sha256sum exits non-zero when a file is missing; what it printed still counts.
-    const sums = files.length > 0 ? await run('docker', ['exec', container, 'sha256sum', ...files]) : undefined;
-    return { configText: config.stdout, cmd: JSON.parse(cmd.stdout) ?? [], sha256Text: sums?.stdout };
-}
-/** The running daemon's own answer: `buildctl debug workers` inside the container. */
-async function workersJson(container) {
-    const res = await runChecked('asking the daemon for its workers (buildctl debug workers)', 'docker', [
-        'exec',
-        container,
-        'buildctl',
-        'debug',
-        'workers',
-        '--format',
-        '{{json .}}'
-    ]);
-    return res.stdout;
-}
-/** The image's ID, or undefined when it is not present on the engine. */
-async function imageId(ref) {
-    const res = await run('docker', ['image', 'inspect', '--format', '{{.Id}}', ref]);
-    return res.exitCode === 0 ? res.stdout.trim() : undefined;
-}
-/** The image's ID, pulling it first when it is not present. */
-async function ensureImage(ref) {
-    const present = await imageId(ref);
-    if (present)
-        return present;
-    await runChecked(`pulling ${ref} (not present on the runner)`, 'docker', ['pull', ref], { show: true });
-    const pulled = await imageId(ref);
-    if (!pulled)
-        throw new Error(`${ref} was pulled but can't be inspected`);
-    return pulled;
-}
-/** Builds on the runner's default builder (the engine's own), so the image lands in its store. */
-async function buildImage(tag, context) {
-    await runChecked(`building ${tag}`, 'docker', ['buildx', 'build', '--builder', 'default', '--tag', tag, context], {
-        show: true
-    });
-}
-
-;// CONCATENATED MODULE: ./src/cni-image.ts
-
-
-
-
-
-
-
-// Makes a CNI-enabled BuildKit image available: the user's (cni-image), or one built here
-// from the base image, the containernetworking plugins (downloaded once, checked, kept in
-// the tool cache) and the network config. Downloads and the build context live in the
-// run's directory; the built image stays on the runner so the next run reuses it.
-const TOOL = 'cni-plugins';
-async function prepareCni(cni, runDir) {
-    if ('image' in cni) {
-        info(`using ${cni.image} as it is (cni-image): its plugins and config are its own`);
-        return cniAddition(cni.image, cni, `${cni.image} (cni-image)`);
-    }
-    const build = cni.build;
-    const pluginsDir = await plugins(build, runDir);
-    checkPluginTypes(build, pluginsDir);
-    const baseId = await ensureImage(build.baseImage);
-    const tag = imageTag(baseId, build);
-    if ((await imageId(tag)) !== undefined) {
-        info(`${tag} is already present: not building it again`);
-    }
-    else {
-        const context = writeContext(build, pluginsDir, runDir);
-        await buildImage(tag, context);
-        info(`built ${tag} from ${build.baseImage} (${baseId.slice(0, 19)}), plugins ${build.pluginsVersion}`);
-    }
-    return cniAddition(tag, cni, `${tag} (built from ${build.baseImage} with CNI plugins ${build.pluginsVersion}, config: ${build.config.source})`);
-}
-/** The plugins directory in the tool cache, downloaded and checked first if it is not there. */
-async function plugins(build, runDir) {
-    if (!process.env.RUNNER_TOOL_CACHE) {
-        throw new Error('RUNNER_TOOL_CACHE is not set: the CNI plugins are kept in the runner tool cache');
-    }
-    const cached = find(TOOL, build.pluginsVersion, build.arch);
-    if (cached) {
-        info(`CNI plugins ${build.pluginsVersion} (${build.arch}) found in the tool cache: ${cached}`);
-        return cached;
-    }
-    const urls = pluginsUrls(build.pluginsUrl, build.pluginsVersion, build.arch);
-    const work = external_node_path_namespaceObject.join(runDir, 'cni-download');
-    external_node_fs_namespaceObject.mkdirSync(work, { recursive: true, mode: 0o700 });
-    info(`downloading ${urls.archive}`);
-    const archive = await download(urls.archive, external_node_path_namespaceObject.join(work, urls.fileName));
-    const sumFile = await download(urls.checksum, external_node_path_namespaceObject.join(work, `${urls.fileName}.sha256`));
-    const expected = parseChecksum(external_node_fs_namespaceObject.readFileSync(sumFile, 'utf8'), urls.checksum);
-    const actual = await fileSha256(archive);
-    if (actual !== expected) {
-        throw new Error(`checksum mismatch for ${urls.archive}: the archive has SHA-256 ${actual}, ${urls.checksum} says ${expected}. ` +
-            'Check cni-plugins-url (a mirror must serve the same files as the release)');
-    }
-    info(`SHA-256 ${actual} matches ${urls.checksum}`);
-    const extracted = await extractTar(archive, external_node_path_namespaceObject.join(work, 'plugins'));
-    const dir = await cacheDir(extracted, TOOL, build.pluginsVersion, build.arch);
-    info(`cached in ${dir}`);
-    return dir;
-}
-async function download(url, dest) {
-    try {
-        return await downloadTool(url, dest);
-    }
-    catch (err) {
-        const status = err.httpStatusCode;
-        throw new Error(`could not download ${url}${status ? ` (HTTP ${status})` : `: ${err.message}`}. ` +
-            'Check cni-plugins-version and cni-plugins-url');
-    }
-}
-async function fileSha256(file) {
-    const h = (0,external_node_crypto_.createHash)('sha256');
-    for await (const chunk of external_node_fs_namespaceObject.createReadStream(file))
-        h.update(chunk);
-    return h.digest('hex');
-}
-/** Every plugin the config names must be in the archive: BuildKit would fail to start. */
-function checkPluginTypes(build, dir) {
-    const missing = build.config.types.filter(t => !external_node_fs_namespaceObject.existsSync(external_node_path_namespaceObject.join(dir, t)));
-    if (missing.length > 0) {
-        throw new Error(`${build.config.source} needs the plugin(s) ${missing.join(', ')}, which CNI plugins ${build.pluginsVersion} (${dir}) does not have`);
-    }
-}
-/** The build context: Dockerfile, the plugins and the config. */
-function writeContext(build, pluginsDir, runDir) {
-    const ctx = external_node_path_namespaceObject.join(runDir, 'cni-image');
-    external_node_fs_namespaceObject.mkdirSync(ctx, { recursive: true, mode: 0o700 });
-    external_node_fs_namespaceObject.cpSync(pluginsDir, external_node_path_namespaceObject.join(ctx, 'plugins'), { recursive: true });
-    external_node_fs_namespaceObject.writeFileSync(external_node_path_namespaceObject.join(ctx, external_node_path_namespaceObject.basename(configPlacement(build.config).file)), build.config.text);
-    external_node_fs_namespaceObject.writeFileSync(external_node_path_namespaceObject.join(ctx, 'Dockerfile'), dockerfile(build));
-    return ctx;
-}
-
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/files.ts
-
-
-
-// The run's own directory under RUNNER_TEMP: buildkitd.toml and the certificate copies.
-// Everything the run writes is inside it, so post removes one directory.
-const PREFIX = 'buildkit-builder-';
-function tempRoot() {
-    return process.env.RUNNER_TEMP || external_node_os_namespaceObject.tmpdir();
-}
-/** A new directory only this user can read (mkdtemp makes it 0700). */
-function createRunDir() {
-    const root = tempRoot();
-    external_node_fs_namespaceObject.mkdirSync(root, { recursive: true });
-    return external_node_fs_namespaceObject.mkdtempSync(external_node_path_namespaceObject.join(root, PREFIX));
-}
-function writePlanFiles(plan) {
-    for (const dir of plan.dirs) {
-        external_node_fs_namespaceObject.mkdirSync(dir, { recursive: true, mode: 0o700 });
-        external_node_fs_namespaceObject.chmodSync(dir, 0o700);
-    }
-    // 'wx': never write through a file or link that is already there.
-    external_node_fs_namespaceObject.writeFileSync(plan.configPath, plan.configText, { mode: 0o644, flag: 'wx' });
-    for (const f of plan.files) {
-        external_node_fs_namespaceObject.writeFileSync(f.hostPath, f.content, { mode: f.mode, flag: 'wx' });
-        external_node_fs_namespaceObject.chmodSync(f.hostPath, f.mode); // the umask may have taken bits; set exactly
-    }
-}
-/**
- * Removes a run directory. Only a directory this action names (its prefix, directly under
- * a temp root) is removed, whatever the saved state says.
- */
-function removeRunDir(dir) {
-    if (dir === '' || !external_node_path_namespaceObject.basename(dir).startsWith(PREFIX))
-        return false;
-    if (!external_node_fs_namespaceObject.existsSync(dir))
-        return false;
-    external_node_fs_namespaceObject.rmSync(dir, { recursive: true, force: true });
-    return true;
-}
-
 ;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
 /*!
  * Copyright (c) Squirrel Chat et al., All rights reserved.
@@ -37919,7 +37695,10 @@ function sameValue(a, b) {
     return a === b;
 }
 
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
 ;// CONCATENATED MODULE: ./src/hosts.ts
+
 // Registry and mirror addresses as BuildKit understands them.
 //
 // A registry key in buildkitd.toml is `host[:port]` (BuildKit looks its section up by the
@@ -37976,6 +37755,735 @@ function parseMirror(value) {
 function mirrorRef(m) {
     return m.host + m.path;
 }
+/**
+ * Whether BuildKit counts a host as local, as containerd's docker.MatchLocalhost does
+ * (core/remotes/docker/registry.go, vendored in BuildKit); with `http` unset, BuildKit speaks
+ * plain HTTP to such a host (util/resolver/resolver.go, fillInsecureOpts). Local means "::1", "[::1]", or
+ * net.SplitHostPort's host part being "localhost" or a loopback IP (127.0.0.0/8, ::1, and
+ * IPv4-mapped 127.x). Like Go's net.ParseIP, node's isIP takes no IPv4 octet with a leading
+ * zero; it takes an IPv6 zone (%eth0), which Go does not, so that is refused first.
+ */
+function isLoopback(host) {
+    if (host === '::1' || host === '[::1]')
+        return true;
+    let h;
+    const split = /^\[([^[\]]*)\]:(.*)$/.exec(host) ?? /^([^:[\]]*):([^:[\]]*)$/.exec(host);
+    if (split !== null) {
+        if (split[2] === '')
+            return false;
+        h = split[1];
+    }
+    else if (!host.includes(':')) {
+        h = host; // no port
+    }
+    else {
+        return false; // SplitHostPort fails: too many colons
+    }
+    if (h === 'localhost')
+        return true;
+    const family = h.includes('%') ? 0 : (0,external_node_net_.isIP)(h);
+    return family !== 0 && LOOPBACK.check(h, family === 4 ? 'ipv4' : 'ipv6');
+}
+const LOOPBACK = new external_node_net_.BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+
+;// CONCATENATED MODULE: ./src/refs.ts
+
+
+const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const DOMAIN_RE = new RegExp(`^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?$`);
+const PATH_COMPONENT_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const TAG_RE = /^[\w][\w.-]{0,127}$/;
+const DIGEST_RE = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
+// distribution/reference: NameTotalLengthMax
+const NAME_MAX = 255;
+const DOCKER_HUB = 'docker.io';
+/** Parses and normalises a reference; returns why it is not one otherwise. */
+function parseImageRef(value) {
+    const v = value.trim();
+    const example = 'e.g. alpine:3.20, docker.io/library/alpine:3.20, myregistry.com/team/base:1';
+    if (v === '')
+        return 'the reference is empty';
+    if (/\s/.test(v))
+        return `"${v}" holds white space; give one image reference per line (${example})`;
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v))
+        return `"${v}" has a scheme; an image reference has none (${example})`;
+    let rest = v;
+    let digest;
+    const at = rest.indexOf('@');
+    if (at !== -1) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+        if (!DIGEST_RE.test(digest))
+            return `"${v}" has digest "${digest}", which is not algorithm:hex (e.g. sha256:<64 hex digits>)`;
+    }
+    let tag;
+    const lastSlash = rest.lastIndexOf('/');
+    const colon = rest.lastIndexOf(':');
+    if (colon > lastSlash) {
+        tag = rest.slice(colon + 1);
+        rest = rest.slice(0, colon);
+        if (!TAG_RE.test(tag))
+            return `"${v}" has tag "${tag}"; a tag is up to 128 of letters, digits and _.- (not starting with . or -)`;
+    }
+    if (rest === '')
+        return `"${v}" has no image name`;
+    // The first component is a registry when it looks like a host: it has a dot or a port,
+    // is localhost, or has upper-case letters (distribution/reference splitDockerDomain).
+    const slash = rest.indexOf('/');
+    const first = slash === -1 ? '' : rest.slice(0, slash);
+    let registry = DOCKER_HUB;
+    let repository = rest;
+    if (slash !== -1 && (/[.:]/.test(first) || first === 'localhost' || first.toLowerCase() !== first)) {
+        registry = first;
+        repository = rest.slice(slash + 1);
+        if (!DOMAIN_RE.test(registry))
+            return `"${v}" has registry "${registry}", which is not a host[:port]`;
+    }
+    if (registry === 'index.docker.io')
+        registry = DOCKER_HUB;
+    if (registry === DOCKER_HUB && !repository.includes('/'))
+        repository = `library/${repository}`;
+    for (const part of repository.split('/')) {
+        if (!PATH_COMPONENT_RE.test(part)) {
+            return `"${v}" has "${part}" in its name; a name is lower-case letters and digits, separated by . _ __ - or /`;
+        }
+    }
+    const name = `${registry}/${repository}`;
+    if (name.length > NAME_MAX)
+        return `"${v}" has a name longer than ${NAME_MAX} characters`;
+    const normalised = name + (tag !== undefined ? `:${tag}` : digest === undefined ? ':latest' : '') + (digest ? `@${digest}` : '');
+    return { input: v, registry, repository, tag: tag ?? (digest === undefined ? 'latest' : undefined), digest, normalised };
+}
+/** `verify-pull`: one reference per line; a reference given twice is resolved once. */
+function parseVerifyPull(text) {
+    const refs = [];
+    for (const l of inputLines(text)) {
+        const parsed = parseImageRef(l.text);
+        if (typeof parsed === 'string')
+            throw new InputError('verify-pull', l.n, parsed);
+        if (!refs.some(r => r.normalised === parsed.normalised))
+            refs.push(parsed);
+    }
+    return refs;
+}
+
+;// CONCATENATED MODULE: ./src/prove.ts
+
+
+
+// Proof of effect: the daemon resolves image references with the configuration under test,
+// and its own log says which host served each one. Pure: fed with what buildctl and
+// `docker logs` printed, so every rule is tested against real captures
+// (__tests__/fixtures/buildkit/05-*, BuildKit v0.29).
+//
+// How BuildKit resolves (containerd's resolver, vendored in BuildKit:
+// vendor/github.com/containerd/containerd/v2/core/remotes/docker/resolver.go, Resolve):
+// the hosts are the registry's mirrors in the configured order, then the registry itself
+// (util/resolver/resolver.go, NewRegistryConfig). Each host that fails logs ONE info line,
+// without debug mode, in the span `resolving <ref>` (source/containerimage/source.go):
+//   msg="trying next host" error="…"                  a transport error (the URL is in it)
+//   msg="trying next host after status: 404 Not Found" an HTTP status (no URL, no host)
+//   msg="fetch failed" / "fetch failed after status: …" the same for the last host
+// and a host that answers stops the loop. So a successful resolution was served by the
+// host after the last failed one; with k failure lines, by hosts[k].
+const RESOLVE_TIMEOUT_SECONDS = 30;
+/** Where a probe for check-registries points: a repository no registry should hold. */
+const PROBE_REPOSITORY = 'buildkit-builder-check/absent';
+const PROBE_TAG = 'probe';
+/**
+ * The shell script run in the builder: one `buildctl build` per reference, each a
+ * Dockerfile `FROM <ref>` with the outline subrequest (manifest and config, no layers),
+ * each with a time limit. References come as arguments, never as script text. buildctl
+ * records a build history entry per build (solver/llbsolver/solver.go recordBuildHistory:
+ * every non-internal Solve); `--ref-file` gives its ref and `buildctl debug ctl --delete`
+ * removes it, so a later `docker buildx history ls` shows only the user's builds. The
+ * directory is removed at the end. Output: a marker line, buildctl's stderr, a marker with
+ * its exit code, per reference.
+ */
+const RESOLVE_SCRIPT = `
+d=$(mktemp -d /tmp/buildkit-builder-prove.XXXXXX) || exit 90
+trap 'rm -rf "$d"' EXIT
+i=0
+for ref in "$@"; do
+  i=$((i+1))
+  mkdir "$d/$i" || exit 91
+  printf 'FROM %s\\n' "$ref" >"$d/$i/Dockerfile"
+  timeout ${RESOLVE_TIMEOUT_SECONDS} buildctl build --progress plain --frontend dockerfile.v0 \\
+    --local context="$d/$i" --local dockerfile="$d/$i" --opt requestid=frontend.outline \\
+    --ref-file "$d/$i/ref" >/dev/null 2>"$d/$i/err"
+  rc=$?
+  if [ -s "$d/$i/ref" ]; then buildctl debug ctl --delete "$(cat "$d/$i/ref")" >/dev/null 2>&1; fi
+  echo "@@resolve-begin $i"
+  tail -n 40 "$d/$i/err"
+  echo "@@resolve-end $i $rc"
+done
+`;
+/** Splits the script's output into one Resolution per reference (undefined: never run). */
+function parseResolveOutput(stdout, count) {
+    const out = Array.from({ length: count }, () => undefined);
+    const re = /^@@resolve-begin (\d+)\n([\s\S]*?)^@@resolve-end \1 (\d+)$/gm;
+    for (const m of stdout.matchAll(re)) {
+        const i = Number(m[1]) - 1;
+        const exitCode = Number(m[3]);
+        // busybox timeout exits 143 (SIGTERM) here; coreutils and newer busybox 124.
+        if (i >= 0 && i < count)
+            out[i] = { exitCode, stderr: m[2], timedOut: [124, 137, 143].includes(exitCode) };
+    }
+    return out;
+}
+/**
+ * A mirror as BuildKit takes it: parsed as a URL, keeping host and path
+ * (util/resolver/utils.go, extractMirrorHostAndPath), so `http://m:5000/x/` is `m:5000/x`.
+ */
+function mirrorEntry(raw) {
+    const noScheme = raw.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+    return noScheme.replace(/\/+$/, '');
+}
+/** The host[:port] of a chain entry. */
+function entryHost(entry) {
+    const slash = entry.indexOf('/');
+    return slash === -1 ? entry : entry.slice(0, slash);
+}
+function hostChain(tree, registry) {
+    const regs = isTable(tree.registry) ? tree.registry : {};
+    const section = regs[registry];
+    const mirrors = isTable(section) && Array.isArray(section.mirrors) ? section.mirrors.map(mirrorEntry) : [];
+    return { registry, hosts: [...mirrors, registry], mirrors: mirrors.length };
+}
+/** Which chain entry a request URL went to (docker.io is served by registry-1.docker.io). */
+function entryForUrlHost(chain, urlHost) {
+    const host = urlHost === 'registry-1.docker.io' ? DOCKER_HUB : urlHost;
+    return chain.hosts.findIndex(e => entryHost(e) === host);
+}
+const LOGFMT_RE = /([A-Za-z_][\w.]*)=("(?:[^"\\]|\\.)*"|[^\s"]*)/g;
+/** logrus's text format (key=value, values quoted as Go's %q when needed), or JSON. */
+function parseLogLine(line) {
+    const t = line.trim();
+    if (t.startsWith('{')) {
+        try {
+            const o = JSON.parse(t);
+            return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+        }
+        catch {
+            return undefined;
+        }
+    }
+    const fields = {};
+    for (const m of t.matchAll(LOGFMT_RE))
+        fields[m[1]] = m[2].startsWith('"') ? unquote(m[2]) : m[2];
+    return 'msg' in fields ? fields : undefined;
+}
+function unquote(q) {
+    try {
+        return JSON.parse(q);
+    }
+    catch {
+        // Go's %q may use escapes JSON lacks (\x00, \a); keep the rest readable.
+        return q.slice(1, -1).replace(/\\(["\\])/g, '$1');
+    }
+}
+/**
+ * The failed hosts of one resolution, in order: the info lines of span `resolving <ref>`.
+ * Older BuildKit (containerd 1.x) logged a 404 as "trying next host - response was
+ * http.StatusNotFound"; both forms are read.
+ */
+function attemptsFor(log, ref) {
+    const span = `resolving ${ref}`;
+    const attempts = [];
+    for (const line of log.split('\n')) {
+        if (!line.includes(span))
+            continue;
+        const f = parseLogLine(line);
+        if (!f || f.span !== span || f.level !== 'info')
+            continue;
+        const m = /^(?:trying next host|fetch failed)(?: after status: (.+)| - response was http\.StatusNotFound)?$/.exec(f.msg);
+        if (!m)
+            continue;
+        if (m[1] !== undefined)
+            attempts.push({ status: m[1] });
+        else if (f.msg.includes('StatusNotFound'))
+            attempts.push({ status: '404 Not Found' });
+        else
+            attempts.push({ error: f.error ?? '' });
+    }
+    return attempts;
+}
+/** The reference the frontend resolved, as it printed it (`load metadata for <ref>`). */
+function resolvedRef(stderr, fallback) {
+    const m = /\[internal\] load metadata for (\S+)/.exec(stderr);
+    return m ? m[1] : fallback;
+}
+/** buildctl's final error line, without its `error: failed to solve: ` prefix. */
+function buildctlError(stderr) {
+    const lines = stderr.split('\n').map(l => l.trim()).filter(l => l !== '');
+    const err = [...lines].reverse().find(l => l.startsWith('error:'));
+    const line = err ?? lines[lines.length - 1] ?? '(no output)';
+    return line.replace(/^error: (failed to solve: )?/, '');
+}
+/** What kind of failure a resolver error or status is. */
+function errorKind(a) {
+    if (a.status !== undefined) {
+        const code = Number(a.status.split(' ')[0]);
+        if (code === 404)
+            return 'not-found';
+        if (code === 401)
+            return 'auth';
+        if (code === 403)
+            return 'forbidden';
+        if (code === 400)
+            return 'https-to-http';
+        return code >= 500 ? 'server' : 'other';
+    }
+    const e = a.error ?? '';
+    if (/x509: certificate signed by unknown authority|x509: .*unknown authority/.test(e))
+        return 'unknown-authority';
+    if (/x509: certificate is (valid for|not valid for any names)|x509: cannot validate certificate/.test(e))
+        return 'wrong-name';
+    if (/x509: certificate has expired or is not yet valid/.test(e))
+        return 'expired';
+    if (/remote error: tls: (bad certificate|certificate required|unknown certificate authority|unknown certificate)/.test(e))
+        return 'client-cert';
+    if (/server gave HTTP response to HTTPS client|first record does not look like a TLS handshake/.test(e))
+        return 'http-to-https';
+    if (/: not found\b/.test(e))
+        return 'not-found';
+    if (/\b401 Unauthorized\b|pull access denied|insufficient_scope|authorization failed|failed to authorize|missing username or secret/.test(e))
+        return 'auth';
+    if (/\b403 Forbidden\b/.test(e))
+        return 'forbidden';
+    if (/connection refused/.test(e))
+        return 'refused';
+    if (/no such host|server misbehaving|Temporary failure in name resolution/.test(e))
+        return 'dns';
+    if (/i\/o timeout|deadline exceeded|Client\.Timeout|TLS handshake timeout/.test(e))
+        return 'timeout';
+    if (/\b5\d\d [A-Z]/.test(e))
+        return 'server';
+    return 'other';
+}
+/** The registry section a host's settings come from (a mirror's own, by its host). */
+function section(ctx, host) {
+    const regs = isTable(ctx.tree.registry) ? ctx.tree.registry : {};
+    const s = regs[host];
+    return isTable(s) ? s : undefined;
+}
+/** One sentence: what went wrong at `entry` and what to do about it. */
+function explain(kind, entry, a, ctx, role) {
+    const host = entryHost(entry);
+    const who = `${role} ${entry}`;
+    const certs = ctx.certs.get(host);
+    const sec = section(ctx, host);
+    switch (kind) {
+        case 'unknown-authority':
+            return certs?.ca
+                ? `${who} presents a TLS certificate that the CA given in ${certs.ca} does not sign: give the CA that issued ${host}'s certificate`
+                : `${who} presents a TLS certificate signed by a CA the builder does not trust: its CA is missing; add it with registry-certs: "${host} ca=env:NAME" (or a file path)`;
+        case 'wrong-name':
+            return `${who} presents a TLS certificate made out for other names: reach it by a name its certificate has, or give it a certificate for ${host}`;
+        case 'expired':
+            return `${who} presents a TLS certificate that has expired (or is not valid yet)`;
+        case 'client-cert':
+            return certs?.keypair
+                ? `${who} refused the client certificate given in ${certs.keypair} (is it signed by a CA the registry trusts?)`
+                : `${who} wants a client certificate (mTLS) and none was given: add one with registry-certs: "${host} cert=env:CERT key=env:KEY"`;
+        case 'http-to-https':
+            return a.status
+                ? `${who} answered ${a.status} to plain HTTP: it probably speaks HTTPS; remove it from http-registries (or drop http:// from the mirror)`
+                : `${who} speaks plain HTTP, but the builder spoke HTTPS to it: list it in http-registries (for a mirror, write http://${host})`;
+        case 'not-found':
+            return `${who} does not have the image (404 Not Found)`;
+        case 'auth':
+            return `${who} answered over the configured connection and asks for credentials; the daemon has none of its own (builds get them from the runner's docker login)`;
+        case 'forbidden':
+            return `${who} refused access (403 Forbidden)`;
+        case 'refused': {
+            const loopback = isLoopback(host)
+                ? ` (in the builder, ${host.replace(/:\d+$/, '')} is the builder's own container unless driver-opts has network=host)`
+                : '';
+            return `nothing listens at ${who} (connection refused): is it running at that address?${loopback}`;
+        }
+        case 'dns': {
+            const name = /lookup (\S+?)(?: on |:|$)/.exec(a.error ?? '')?.[1] ?? host.replace(/:\d+$/, '');
+            return `${name} does not resolve (DNS), so ${who} can't be reached: check the name`;
+        }
+        case 'timeout':
+            return `${who} did not answer in time`;
+        case 'server':
+            return `${who} answered ${a.status ?? 'with a server error'}: a problem on the server's side`;
+        default:
+            return sec?.http === true
+                ? `${who} failed over plain HTTP (http = true)`
+                : `${who} failed`;
+    }
+}
+function raw(a) {
+    return a.status !== undefined ? `status ${a.status}` : (a.error ?? '');
+}
+function roleOf(chain, i) {
+    return i < chain.mirrors ? 'mirror' : 'registry';
+}
+/**
+ * What one resolution proves. `attempts` is undefined when no daemon log could be read
+ * (then the host is unknown).
+ */
+function judgePull(ref, chain, res, attempts, ctx) {
+    const name = ref.normalised;
+    const base = { ref: name, host: null, via_mirror: null };
+    if (!res) {
+        const error = 'the builder did not run the resolution (see the log above)';
+        return { pull: { ...base, status: 'failed', ok: false, error }, problem: `${name}: ${error}` };
+    }
+    const tried = attempts ?? [];
+    const sentences = tried.map((a, i) => (i < chain.hosts.length ? explain(errorKind(a), chain.hosts[i], a, ctx, roleOf(chain, i)) : ''));
+    const daemonSays = res.exitCode === 0 ? '' : buildctlError(res.stderr);
+    if (res.exitCode === 0) {
+        // k failed hosts: hosts[k] answered. A digest is looked up under /manifests, then under
+        // /blobs with every host again (resolver.go, paths), hence the modulo.
+        const k = tried.length;
+        const idx = attempts === undefined ? -1 : k < chain.hosts.length ? k : ref.digest ? k % chain.hosts.length : -1;
+        const host = idx === -1 ? null : chain.hosts[idx];
+        const viaMirror = chain.mirrors === 0 || host === null ? null : idx < chain.mirrors;
+        const pull = { ref: name, status: 'ok', ok: true, host, via_mirror: viaMirror, error: null };
+        if (viaMirror === false) {
+            const why = sentences.filter(s => s !== '').join('; ');
+            pull.ok = false;
+            pull.error = `served by the registry ${chain.registry}, not by its mirror${chain.mirrors > 1 ? 's' : ''}: ${why}`;
+            return { pull, problem: `${name}: ${pull.error}` };
+        }
+        return { pull };
+    }
+    if (res.timedOut) {
+        const at = tried.length < chain.hosts.length ? ` while trying ${roleOf(chain, tried.length)} ${chain.hosts[tried.length]}` : '';
+        const error = [...sentences, `the daemon did not resolve it within ${RESOLVE_TIMEOUT_SECONDS} s${at}`].join('; ');
+        return { pull: { ...base, status: 'failed', ok: false, error }, problem: `${name}: ${error}` };
+    }
+    // A host that asked for credentials answered over the configured TLS: the config did
+    // its part. BuildKit reports the most relevant error (a status beats a transport error),
+    // so the final error can name it even when the log can't be read.
+    const authAt = tried.findIndex(a => errorKind(a) === 'auth');
+    if (authAt !== -1 || errorKind({ error: daemonSays }) === 'auth') {
+        const host = authAt !== -1 && authAt < chain.hosts.length ? chain.hosts[authAt] : null;
+        const viaMirror = chain.mirrors === 0 || host === null ? null : authAt < chain.mirrors;
+        const hint = `${host ?? chain.registry} answered over the configured TLS and wants credentials: the daemon itself has none; builds get them from the runner's docker login (docker/login-action) through buildx`;
+        return { pull: { ref: name, status: 'auth-required', ok: true, host, via_mirror: viaMirror, error: null }, hint };
+    }
+    let words = sentences.filter(s => s !== '');
+    if (words.length === 0) {
+        // No log lines: explain the daemon's own error, naming the host its URL points at.
+        const a = { error: daemonSays };
+        const url = /"(?:https?):\/\/([^/"]+)/.exec(daemonSays);
+        const i = url ? entryForUrlHost(chain, url[1]) : -1;
+        const entry = i === -1 ? chain.hosts[chain.hosts.length - 1] : chain.hosts[i];
+        const kind = errorKind(a);
+        words = [kind === 'other' ? `the daemon could not resolve it` : explain(kind, entry, a, ctx, i === -1 ? 'registry' : roleOf(chain, i))];
+    }
+    if (tried.length > 0 && tried.every(a => errorKind(a) === 'not-found')) {
+        words = [`no host has it: ${chain.hosts.join(', ')} answered 404 Not Found`];
+    }
+    const error = `${words.join('; ')} (daemon: ${daemonSays})`;
+    return { pull: { ...base, status: 'failed', ok: false, error }, problem: `${name}: ${error}` };
+}
+/**
+ * One probe per registry section of the config, resolving a reference no host should
+ * have: through a registry with mirrors it tries every mirror and then the registry, so
+ * one probe checks the whole chain. A section that is only some registry's mirror is
+ * checked through that registry.
+ */
+function probes(tree) {
+    const regs = isTable(tree.registry) ? tree.registry : {};
+    const chains = Object.keys(regs)
+        .sort()
+        .map(r => hostChain(tree, r));
+    const mirrored = new Set(chains.flatMap(c => c.hosts.slice(0, c.mirrors).map(entryHost)));
+    return chains
+        .filter(c => c.mirrors > 0 || !mirrored.has(c.registry))
+        .map(chain => {
+        const repository = PROBE_REPOSITORY;
+        const normalised = `${chain.registry}/${repository}:${PROBE_TAG}`;
+        return { chain, ref: { input: normalised, registry: chain.registry, repository, tag: PROBE_TAG, normalised } };
+    });
+}
+/** Which hosts of a probe's chain answered over their configured connection. */
+function judgeProbe(chain, res, attempts, ctx) {
+    if (!res)
+        return chain.hosts.map(host => ({ host, ok: false, error: 'the builder did not run the check (see the log above)' }));
+    const tried = attempts ?? [];
+    const out = [];
+    chain.hosts.forEach((host, i) => {
+        const role = roleOf(chain, i);
+        if (i < tried.length) {
+            const a = tried[i];
+            const kind = errorKind(a);
+            // Any answer about the repository (absent, or needs credentials, or not allowed)
+            // came over the configured connection: that is what the check proves.
+            if (kind === 'not-found' || kind === 'auth' || kind === 'forbidden')
+                out.push({ host, ok: true, error: null });
+            else
+                out.push({ host, ok: false, error: `${explain(kind, host, a, ctx, role)} (daemon: ${raw(a)})` });
+        }
+        else if (i === tried.length) {
+            if (res.exitCode === 0)
+                out.push({ host, ok: true, error: null });
+            else if (res.timedOut)
+                out.push({ host, ok: false, error: `${role} ${host} did not answer within ${RESOLVE_TIMEOUT_SECONDS} s` });
+            else {
+                const daemonSays = buildctlError(res.stderr);
+                const kind = errorKind({ error: daemonSays });
+                if (kind === 'not-found' || kind === 'auth' || kind === 'forbidden')
+                    out.push({ host, ok: true, error: null });
+                else
+                    out.push({ host, ok: false, error: `${kind === 'other' ? `${role} ${host} failed` : explain(kind, host, { error: daemonSays }, ctx, role)} (daemon: ${daemonSays})` });
+            }
+        }
+        // Hosts after one that answered were not tried: nothing to say about them here.
+    });
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/docker.ts
+
+
+
+// Operations on Docker and the builder, each one command through the exec seam.
+// Never `docker buildx inspect` or `buildx ls` for information: both print every file
+// copied into the builder, private keys included (see __tests__/fixtures/buildkit/README.md).
+async function toolVersions() {
+    const docker = await runChecked('docker version (is the Docker engine running?)', 'docker', ['version', '--format', '{{.Server.Version}}']);
+    const buildx = await runChecked('docker buildx version (is the Buildx plugin installed?)', 'docker', [
+        'buildx',
+        'version'
+    ]);
+    return { docker: docker.stdout.trim(), buildx: buildx.stdout.trim() };
+}
+/** Exit code only: the output holds the builder's files and is dropped unread. */
+async function builderExists(name) {
+    return (await run('docker', ['buildx', 'inspect', name])).exitCode === 0;
+}
+async function createBuilder(args) {
+    await runChecked('docker buildx create', 'docker', args, { show: true });
+}
+async function removeBuilder(args) {
+    const res = await run('docker', args, { show: true });
+    return { ok: res.exitCode === 0, message: (res.stderr || res.stdout).trim() };
+}
+async function containerExists(container) {
+    return (await run('docker', ['container', 'inspect', '--format', '{{.Id}}', container])).exitCode === 0;
+}
+/** The daemon's last log lines (stdout and stderr), for failure reports. */
+async function daemonLogTail(builder, lines = 30) {
+    const res = await run('docker', ['logs', '--tail', String(lines), containerName(builder)]);
+    return `${res.stdout}${res.stderr}`.trim();
+}
+/** The config, the daemon's arguments and the copied files' hashes, from the container. */
+async function readBack(container, files) {
+    const cmd = await runChecked('docker inspect of the builder container', 'docker', [
+        'inspect',
+        '--format',
+        '{{json .Config.Cmd}}',
+        container
+    ]);
+    const config = await runChecked(`reading ${CONTAINER_CONFIG_FILE} from the builder`, 'docker', [
+        'exec',
+        container,
+        'cat',
+        CONTAINER_CONFIG_FILE
+    ]);
+    // sha256sum exits non-zero when a file is missing; what it printed still counts.
+    const sums = files.length > 0 ? await run('docker', ['exec', container, 'sha256sum', ...files]) : undefined;
+    return { configText: config.stdout, cmd: JSON.parse(cmd.stdout) ?? [], sha256Text: sums?.stdout };
+}
+/** The running daemon's own answer: `buildctl debug workers` inside the container. */
+async function workersJson(container) {
+    const res = await runChecked('asking the daemon for its workers (buildctl debug workers)', 'docker', [
+        'exec',
+        container,
+        'buildctl',
+        'debug',
+        'workers',
+        '--format',
+        '{{json .}}'
+    ]);
+    return res.stdout;
+}
+/** The image's ID, or undefined when it is not present on the engine. */
+async function imageId(ref) {
+    const res = await run('docker', ['image', 'inspect', '--format', '{{.Id}}', ref]);
+    return res.exitCode === 0 ? res.stdout.trim() : undefined;
+}
+/** The image's ID, pulling it first when it is not present. */
+async function ensureImage(ref) {
+    const present = await imageId(ref);
+    if (present)
+        return present;
+    await runChecked(`pulling ${ref} (not present on the runner)`, 'docker', ['pull', ref], { show: true });
+    const pulled = await imageId(ref);
+    if (!pulled)
+        throw new Error(`${ref} was pulled but can't be inspected`);
+    return pulled;
+}
+/** Builds on the runner's default builder (the engine's own), so the image lands in its store. */
+async function buildImage(tag, context) {
+    await runChecked(`building ${tag}`, 'docker', ['buildx', 'build', '--builder', 'default', '--tag', tag, context], {
+        show: true
+    });
+}
+/**
+ * Resolves references through the daemon inside the builder's container, one after the
+ * other (RESOLVE_SCRIPT): the daemon's own resolver, with the configuration under test,
+ * never the engine's `docker pull`. The output is parsed by prove.ts.
+ */
+async function resolveInBuilder(container, refs) {
+    return run('docker', ['exec', container, 'sh', '-c', RESOLVE_SCRIPT, 'sh', ...refs]);
+}
+/** The daemon's log since a moment (unix seconds), stdout and stderr together. */
+async function daemonLogSince(container, since) {
+    const res = await runChecked(`reading the daemon's log of ${container}`, 'docker', [
+        'logs',
+        '--since',
+        since.toFixed(3),
+        container
+    ]);
+    return `${res.stdout}\n${res.stderr}`;
+}
+
+;// CONCATENATED MODULE: ./src/cni-image.ts
+
+
+
+
+
+
+
+// Makes a CNI-enabled BuildKit image available: the user's (cni-image), or one built here
+// from the base image, the containernetworking plugins (downloaded once, checked, kept in
+// the tool cache) and the network config. Downloads and the build context live in the
+// run's directory; the built image stays on the runner so the next run reuses it.
+const TOOL = 'cni-plugins';
+async function prepareCni(cni, runDir) {
+    if ('image' in cni) {
+        info(`using ${cni.image} as it is (cni-image): its plugins and config are its own`);
+        return cniAddition(cni.image, cni, `${cni.image} (cni-image)`);
+    }
+    const build = cni.build;
+    const pluginsDir = await plugins(build, runDir);
+    checkPluginTypes(build, pluginsDir);
+    const baseId = await ensureImage(build.baseImage);
+    const tag = imageTag(baseId, build);
+    if ((await imageId(tag)) !== undefined) {
+        info(`${tag} is already present: not building it again`);
+    }
+    else {
+        const context = writeContext(build, pluginsDir, runDir);
+        await buildImage(tag, context);
+        info(`built ${tag} from ${build.baseImage} (${baseId.slice(0, 19)}), plugins ${build.pluginsVersion}`);
+    }
+    return cniAddition(tag, cni, `${tag} (built from ${build.baseImage} with CNI plugins ${build.pluginsVersion}, config: ${build.config.source})`);
+}
+/** The plugins directory in the tool cache, downloaded and checked first if it is not there. */
+async function plugins(build, runDir) {
+    if (!process.env.RUNNER_TOOL_CACHE) {
+        throw new Error('RUNNER_TOOL_CACHE is not set: the CNI plugins are kept in the runner tool cache');
+    }
+    const cached = find(TOOL, build.pluginsVersion, build.arch);
+    if (cached) {
+        info(`CNI plugins ${build.pluginsVersion} (${build.arch}) found in the tool cache: ${cached}`);
+        return cached;
+    }
+    const urls = pluginsUrls(build.pluginsUrl, build.pluginsVersion, build.arch);
+    const work = external_node_path_namespaceObject.join(runDir, 'cni-download');
+    external_node_fs_namespaceObject.mkdirSync(work, { recursive: true, mode: 0o700 });
+    info(`downloading ${urls.archive}`);
+    const archive = await download(urls.archive, external_node_path_namespaceObject.join(work, urls.fileName));
+    const sumFile = await download(urls.checksum, external_node_path_namespaceObject.join(work, `${urls.fileName}.sha256`));
+    const expected = parseChecksum(external_node_fs_namespaceObject.readFileSync(sumFile, 'utf8'), urls.checksum);
+    const actual = await fileSha256(archive);
+    if (actual !== expected) {
+        throw new Error(`checksum mismatch for ${urls.archive}: the archive has SHA-256 ${actual}, ${urls.checksum} says ${expected}. ` +
+            'Check cni-plugins-url (a mirror must serve the same files as the release)');
+    }
+    info(`SHA-256 ${actual} matches ${urls.checksum}`);
+    const extracted = await extractTar(archive, external_node_path_namespaceObject.join(work, 'plugins'));
+    const dir = await cacheDir(extracted, TOOL, build.pluginsVersion, build.arch);
+    info(`cached in ${dir}`);
+    return dir;
+}
+async function download(url, dest) {
+    try {
+        return await downloadTool(url, dest);
+    }
+    catch (err) {
+        const status = err.httpStatusCode;
+        throw new Error(`could not download ${url}${status ? ` (HTTP ${status})` : `: ${err.message}`}. ` +
+            'Check cni-plugins-version and cni-plugins-url');
+    }
+}
+async function fileSha256(file) {
+    const h = (0,external_node_crypto_.createHash)('sha256');
+    for await (const chunk of external_node_fs_namespaceObject.createReadStream(file))
+        h.update(chunk);
+    return h.digest('hex');
+}
+/** Every plugin the config names must be in the archive: BuildKit would fail to start. */
+function checkPluginTypes(build, dir) {
+    const missing = build.config.types.filter(t => !external_node_fs_namespaceObject.existsSync(external_node_path_namespaceObject.join(dir, t)));
+    if (missing.length > 0) {
+        throw new Error(`${build.config.source} needs the plugin(s) ${missing.join(', ')}, which CNI plugins ${build.pluginsVersion} (${dir}) does not have`);
+    }
+}
+/** The build context: Dockerfile, the plugins and the config. */
+function writeContext(build, pluginsDir, runDir) {
+    const ctx = external_node_path_namespaceObject.join(runDir, 'cni-image');
+    external_node_fs_namespaceObject.mkdirSync(ctx, { recursive: true, mode: 0o700 });
+    external_node_fs_namespaceObject.cpSync(pluginsDir, external_node_path_namespaceObject.join(ctx, 'plugins'), { recursive: true });
+    external_node_fs_namespaceObject.writeFileSync(external_node_path_namespaceObject.join(ctx, external_node_path_namespaceObject.basename(configPlacement(build.config).file)), build.config.text);
+    external_node_fs_namespaceObject.writeFileSync(external_node_path_namespaceObject.join(ctx, 'Dockerfile'), dockerfile(build));
+    return ctx;
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/files.ts
+
+
+
+// The run's own directory under RUNNER_TEMP: buildkitd.toml and the certificate copies.
+// Everything the run writes is inside it, so post removes one directory.
+const PREFIX = 'buildkit-builder-';
+function tempRoot() {
+    return process.env.RUNNER_TEMP || external_node_os_namespaceObject.tmpdir();
+}
+/** A new directory only this user can read (mkdtemp makes it 0700). */
+function createRunDir() {
+    const root = tempRoot();
+    external_node_fs_namespaceObject.mkdirSync(root, { recursive: true });
+    return external_node_fs_namespaceObject.mkdtempSync(external_node_path_namespaceObject.join(root, PREFIX));
+}
+function writePlanFiles(plan) {
+    for (const dir of plan.dirs) {
+        external_node_fs_namespaceObject.mkdirSync(dir, { recursive: true, mode: 0o700 });
+        external_node_fs_namespaceObject.chmodSync(dir, 0o700);
+    }
+    // 'wx': never write through a file or link that is already there.
+    external_node_fs_namespaceObject.writeFileSync(plan.configPath, plan.configText, { mode: 0o644, flag: 'wx' });
+    for (const f of plan.files) {
+        external_node_fs_namespaceObject.writeFileSync(f.hostPath, f.content, { mode: f.mode, flag: 'wx' });
+        external_node_fs_namespaceObject.chmodSync(f.hostPath, f.mode); // the umask may have taken bits; set exactly
+    }
+}
+/**
+ * Removes a run directory. Only a directory this action names (its prefix, directly under
+ * a temp root) is removed, whatever the saved state says.
+ */
+function removeRunDir(dir) {
+    if (dir === '' || !external_node_path_namespaceObject.basename(dir).startsWith(PREFIX))
+        return false;
+    if (!external_node_fs_namespaceObject.existsSync(dir))
+        return false;
+    external_node_fs_namespaceObject.rmSync(dir, { recursive: true, force: true });
+    return true;
+}
 
 ;// CONCATENATED MODULE: ./src/flags.ts
 
@@ -38025,6 +38533,7 @@ function flagValues(words, name) {
 
 
 
+
 /** Reads the action's inputs (through core.getInput unless a getter is given). */
 function getInputs(get = name => getInput(name)) {
     const configPath = get('buildkitd-config');
@@ -38055,7 +38564,9 @@ function getInputs(get = name => getInput(name)) {
             ...(baseConfig ? certRequestsFromConfig(baseConfig) : []),
             ...parseRegistryCerts(get('registry-certs'))
         ],
-        cni: parseCniInputs(get, { platform: process.platform, arch: process.arch, endianness: external_node_os_namespaceObject.endianness() })
+        cni: parseCniInputs(get, { platform: process.platform, arch: process.arch, endianness: external_node_os_namespaceObject.endianness() }),
+        verifyPull: parseVerifyPull(get('verify-pull')),
+        checkRegistries: parseBool('check-registries', get('check-registries'), false)
     };
     checkConsistency(inputs);
     return inputs;
@@ -38291,25 +38802,8 @@ function certRequestsFromConfig(base) {
 
 
 function makePlan(inputs, certs, runDir, add = {}) {
-    const settings = new Map();
-    const of = (host) => {
-        let s = settings.get(host);
-        if (!s)
-            settings.set(host, (s = {}));
-        return s;
-    };
-    for (const spec of inputs.mirrors) {
-        of(spec.registry).mirrors = spec.mirrors.map(mirrorRef);
-        // BuildKit takes http/insecure for a mirror from the mirror host's own section, not
-        // from the registry it mirrors (util/resolver/resolver.go, fillInsecureOpts).
-        for (const m of spec.mirrors)
-            if (m.scheme === 'http')
-                of(m.host).http = true;
-    }
-    for (const h of inputs.httpRegistries)
-        of(h).http = true;
-    for (const h of inputs.insecureRegistries)
-        of(h).insecure = true;
+    const settings = registrySettings(inputs);
+    const of = (host) => sectionOf(settings, host);
     const certsDir = external_node_path_namespaceObject.join(runDir, 'certs');
     const dirs = [runDir];
     const files = [];
@@ -38372,6 +38866,38 @@ function makePlan(inputs, certs, runDir, add = {}) {
         }
     };
 }
+/**
+ * What the structured inputs ask of each registry's section, certificate paths aside (the
+ * plan adds them once the files are placed).
+ */
+function registrySettings(inputs) {
+    const settings = new Map();
+    const of = (host) => sectionOf(settings, host);
+    for (const spec of inputs.mirrors) {
+        of(spec.registry).mirrors = spec.mirrors.map(mirrorRef);
+        // BuildKit takes http/insecure for a mirror from the mirror host's own section, not
+        // from the registry it mirrors (util/resolver/resolver.go, fillInsecureOpts).
+        for (const m of spec.mirrors)
+            if (m.scheme === 'http')
+                of(m.host).http = true;
+    }
+    for (const h of inputs.httpRegistries)
+        of(h).http = true;
+    for (const h of inputs.insecureRegistries)
+        of(h).insecure = true;
+    // A CA or a client certificate means TLS, but BuildKit speaks plain HTTP to a loopback
+    // host whose section leaves `http` unset (isLoopback), and would never use them.
+    for (const req of inputs.certRequests) {
+        const s = of(req.registry);
+        if (isLoopback(req.registry) && s.http === undefined && baseValue(inputs, req.registry, 'http') === undefined)
+            s.http = false;
+    }
+    return settings;
+}
+/** The config the plan will render, certificate paths aside: for the checks made before anything exists. */
+function configTree(inputs) {
+    return mergeConfig(inputs.baseConfig?.tree, { debug: inputs.debug }, registrySettings(inputs)).tree;
+}
 /** The config as buildx writes it into the container: each cert path moved under /etc/buildkit/certs. */
 function inContainer(tree, hostToContainer) {
     const out = structuredClone(tree);
@@ -38410,6 +38936,513 @@ function registryRows(tree, certs) {
         };
     });
 }
+/** A key of the base config's [registry."<host>"] section. */
+function baseValue(inputs, host, key) {
+    const regs = inputs.baseConfig?.tree.registry;
+    const section = isTable(regs) ? regs[host] : undefined;
+    return isTable(section) ? section[key] : undefined;
+}
+function sectionOf(settings, host) {
+    let s = settings.get(host);
+    if (!s)
+        settings.set(host, (s = {}));
+    return s;
+}
+
+;// CONCATENATED MODULE: ./src/schema.ts
+
+
+const table = (fields) => ({ table: fields });
+const tables = (fields) => ({ tables: fields });
+// type GCConfig: embedded in OCIConfig and ContainerdConfig, so its keys sit in the worker's table.
+const GC_CONFIG = {
+    gc: 'bool',
+    gckeepstorage: 'diskspace', // deprecated for reservedSpace, still read
+    reservedSpace: 'diskspace',
+    maxUsedSpace: 'diskspace',
+    minFreeSpace: 'diskspace',
+    // type GCPolicy: [[worker.oci.gcpolicy]]
+    gcpolicy: tables({
+        all: 'bool',
+        filters: 'strings',
+        keepDuration: 'duration',
+        keepBytes: 'diskspace', // deprecated for reservedSpace, still read
+        reservedSpace: 'diskspace',
+        maxUsedSpace: 'diskspace',
+        minFreeSpace: 'diskspace'
+    })
+};
+// type NetworkConfig: embedded like GCConfig.
+const NETWORK_CONFIG = {
+    networkMode: 'string',
+    cniConfigPath: 'string',
+    cniBinaryPath: 'string',
+    cniPoolSize: 'int',
+    bridgeName: 'string',
+    bridgeSubnet: 'string'
+};
+const LABELS = { map: 'string' };
+// type OCIConfig
+const OCI_WORKER = {
+    enabled: 'bool',
+    labels: LABELS,
+    platforms: 'strings',
+    snapshotter: 'string',
+    rootless: 'bool',
+    noProcessSandbox: 'bool',
+    ...GC_CONFIG,
+    ...NETWORK_CONFIG,
+    userRemapUnsupported: 'string',
+    binary: 'string',
+    proxySnapshotterPath: 'string',
+    defaultCgroupParent: 'string',
+    stargzSnapshotter: { map: 'any' },
+    'apparmor-profile': 'string',
+    selinux: 'bool',
+    'max-parallelism': 'int'
+};
+// type ContainerdConfig
+const CONTAINERD_WORKER = {
+    address: 'string',
+    enabled: 'bool',
+    labels: LABELS,
+    platforms: 'strings',
+    namespace: 'string',
+    // type ContainerdRuntime
+    runtime: table({ name: 'string', path: 'string', options: { map: 'any' } }),
+    ...GC_CONFIG,
+    ...NETWORK_CONFIG,
+    snapshotter: 'string',
+    'apparmor-profile': 'string',
+    selinux: 'bool',
+    'max-parallelism': 'int',
+    defaultCgroupParent: 'string',
+    rootless: 'bool'
+};
+// util/resolver/config: type RegistryConfig
+const REGISTRY = {
+    mirrors: 'strings',
+    http: 'bool',
+    insecure: 'bool',
+    ca: 'strings',
+    keypair: tables({ key: 'string', cert: 'string' }), // type TLSKeyPair
+    tlsconfigdir: 'strings'
+};
+// ghatypes.VerifyPolicy embeds certificate.Summary, which embeds certificate.Extensions.
+const GHA_VERIFY_POLICY = {
+    timestampThreshold: 'int',
+    tlogThreshold: 'int',
+    // certificate.Summary
+    certificateIssuer: 'string',
+    subjectAlternativeName: 'string',
+    // certificate.Extensions
+    issuer: 'string',
+    githubWorkflowTrigger: 'string',
+    githubWorkflowSHA: 'string',
+    githubWorkflowName: 'string',
+    githubWorkflowRepository: 'string',
+    githubWorkflowRef: 'string',
+    buildSignerURI: 'string',
+    buildSignerDigest: 'string',
+    runnerEnvironment: 'string',
+    sourceRepositoryURI: 'string',
+    sourceRepositoryDigest: 'string',
+    sourceRepositoryRef: 'string',
+    sourceRepositoryIdentifier: 'string',
+    sourceRepositoryOwnerURI: 'string',
+    sourceRepositoryOwnerIdentifier: 'string',
+    buildConfigURI: 'string',
+    buildConfigDigest: 'string',
+    buildTrigger: 'string',
+    runInvocationURI: 'string',
+    sourceRepositoryVisibilityAtSigning: 'string'
+};
+// type Config: the whole file.
+const CONFIG = {
+    debug: 'bool',
+    trace: 'bool',
+    root: 'string',
+    'insecure-entitlements': 'strings',
+    proxyNetwork: 'bool', // added in v0.31.0
+    log: table({
+        format: 'string',
+        level: 'string' // added in v0.30.0
+    }),
+    grpc: table({
+        address: 'strings',
+        debugAddress: 'string',
+        uid: 'int',
+        gid: 'int',
+        securityDescriptor: 'string',
+        tls: table({ cert: 'string', key: 'string', ca: 'string' })
+    }),
+    otel: table({ socketPath: 'string' }),
+    cdi: table({ disabled: 'bool', specDirs: 'strings', autoAllowed: 'strings' }),
+    worker: table({ oci: table(OCI_WORKER), containerd: table(CONTAINERD_WORKER) }),
+    registry: { map: table(REGISTRY), entry: 'a table ([registry."<host>"])' },
+    dns: table({ nameservers: 'strings', options: 'strings', searchDomains: 'strings' }),
+    history: table({ maxAge: 'duration', maxEntries: 'int' }),
+    frontend: table({
+        'dockerfile.v0': table({ enabled: 'bool' }),
+        'gateway.v0': table({ enabled: 'bool', allowedRepositories: 'strings' })
+    }),
+    system: table({
+        platformsCacheMaxAge: 'duration',
+        maxRegistryConcurrency: 'int' // added in v0.31.0
+    }),
+    provenanceEnvDir: 'string',
+    cache: table({
+        // ghatypes.CacheConfig
+        gha: table({
+            sign: table({ command: 'strings' }),
+            verify: table({ required: 'bool', policy: table(GHA_VERIFY_POLICY) })
+        })
+    })
+};
+// Mistakes with a known cause, by key path, where edit distance finds nothing near.
+const KNOWN_MISTAKES = new Map([
+    [
+        'ghacache',
+        'did you mean cache.gha? (the example in BuildKit\'s docs/buildkitd.toml.md writes [ghacache.sign] cmd = "", but BuildKit reads [cache.gha.sign] command = [...])'
+    ]
+]);
+/** Every key BuildKit does not know and every value it can't decode, in document order. Pure. */
+function unknownOrMistyped(tree) {
+    const out = [];
+    checkFields(tree, CONFIG, [], out);
+    return out;
+}
+function checkFields(t, fields, path, out) {
+    const byName = lowered(fields);
+    for (const [key, value] of Object.entries(t)) {
+        const kind = byName.get(key.toLowerCase());
+        if (kind === undefined) {
+            out.push({ key: keyPath([...path, key]), message: `BuildKit has no such key; ${hint(key, value, path, fields)}` });
+        }
+        else {
+            checkValue(value, kind, [...path, key], out);
+        }
+    }
+}
+function checkValue(v, kind, path, out) {
+    const wrong = (wants) => {
+        out.push({ key: keyPath(path), message: `BuildKit wants ${wants}, not ${describe(v)}` });
+    };
+    if (typeof kind === 'string') {
+        switch (kind) {
+            case 'any':
+                return;
+            case 'bool':
+                if (typeof v !== 'boolean')
+                    wrong('a boolean');
+                return;
+            case 'string':
+                if (typeof v !== 'string')
+                    wrong('a string');
+                return;
+            case 'int':
+                if (!isInteger(v))
+                    wrong('an integer');
+                return;
+            case 'strings':
+                if (!Array.isArray(v))
+                    return wrong('a list of strings');
+                v.forEach((x, i) => checkValue(x, 'string', [...path, i], out));
+                return;
+            case 'duration':
+            case 'diskspace': {
+                const problem = kind === 'duration' ? durationProblem(v) : diskSpaceProblem(v);
+                if (problem !== undefined)
+                    out.push({ key: keyPath(path), message: problem });
+                return;
+            }
+        }
+    }
+    if ('table' in kind) {
+        if (!isTable(v))
+            return wrong('a table');
+        checkFields(v, kind.table, path, out);
+    }
+    else if ('tables' in kind) {
+        if (!Array.isArray(v))
+            return wrong(`a list of tables ([[${keyPath(path)}]])`);
+        v.forEach((x, i) => {
+            if (isTable(x))
+                checkFields(x, kind.tables, [...path, i], out);
+            else
+                checkValue(x, table(kind.tables), [...path, i], out);
+        });
+    }
+    else {
+        if (!isTable(v))
+            return wrong('a table');
+        for (const [k, x] of Object.entries(v)) {
+            const at = [...path, k];
+            if (kind.entry !== undefined && !isTable(x)) {
+                out.push({ key: keyPath(at), message: `BuildKit wants ${kind.entry}, not ${describe(x)}` });
+            }
+            else {
+                checkValue(x, kind.map, at, out);
+            }
+        }
+    }
+}
+const loweredCache = new WeakMap();
+function lowered(fields) {
+    let m = loweredCache.get(fields);
+    if (m === undefined) {
+        m = new Map(Object.entries(fields).map(([k, kind]) => [k.toLowerCase(), kind]));
+        loweredCache.set(fields, m);
+    }
+    return m;
+}
+function isInteger(v) {
+    // smol-toml gives an integer as a number, or a bigint when large (or when asked to). A float
+    // with no fraction (4.0) arrives as the number 4 too, so it passes here, although BuildKit
+    // would refuse it for an integer field.
+    return typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v));
+}
+function describe(v) {
+    if (typeof v === 'string')
+        return 'a string';
+    if (typeof v === 'boolean')
+        return 'a boolean';
+    if (isInteger(v))
+        return 'an integer';
+    if (typeof v === 'number')
+        return 'a float';
+    if (v instanceof Date)
+        return 'a date';
+    if (Array.isArray(v))
+        return 'a list';
+    return 'a table';
+}
+/** The nearest known key, or the keys this level takes. */
+function hint(key, value, path, fields) {
+    const known = KNOWN_MISTAKES.get(keyPath([...path, key]));
+    if (known !== undefined)
+        return known;
+    const names = Object.keys(fields);
+    const byLower = new Map(names.map(n => [n.toLowerCase(), n]));
+    // frontend.dockerfile.v0 unquoted is frontend → dockerfile → v0, not "dockerfile.v0".
+    if (isTable(value)) {
+        for (const child of Object.keys(value)) {
+            const dotted = byLower.get(`${key}.${child}`.toLowerCase());
+            if (dotted !== undefined)
+                return `did you mean ${quoted(dotted)}? (a key with a dot in it must be quoted)`;
+        }
+    }
+    let best;
+    let bestDistance = Infinity;
+    for (const name of names) {
+        const d = keyDistance(key, name);
+        if (d < bestDistance) {
+            best = name;
+            bestDistance = d;
+        }
+    }
+    if (best !== undefined && bestDistance <= Math.max(2, key.length / 3))
+        return `did you mean ${quoted(best)}?`;
+    return `keys here: ${names.map(quoted).join(', ')}`;
+}
+function quoted(key) {
+    return keyPath([key]);
+}
+/** Edit distance ignoring case, and ignoring - and _ (max_parallelism vs max-parallelism, reserved_space vs reservedSpace). */
+function keyDistance(a, b) {
+    const strip = (s) => s.toLowerCase().replace(/[-_]/g, '');
+    return Math.min(editDistance(a.toLowerCase(), b.toLowerCase()), editDistance(strip(a), strip(b)));
+}
+/** Damerau-Levenshtein distance, optimal string alignment variant (a swap of neighbours costs 1). */
+function editDistance(a, b) {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    for (let i = 1; i <= a.length; i++) {
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+                d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    return d[a.length][b.length];
+}
+// Duration and DiskSpace (cmd/buildkitd/config/gcpolicy.go) are filled by their UnmarshalText,
+// which go-toml v2 hands the bytes of any scalar: a string's content, or an integer's, float's,
+// boolean's or date's text as written (tryTextUnmarshaler in go-toml's unmarshaler.go). Both
+// strip one pair of surrounding double quotes, take "" as unset, and refuse what they can't
+// parse. Limits here: smol-toml gives an integer's value, not its spelling, so 0x10 and 1_000
+// pass although the Go parsers read the text "0x10" or (for a Duration) "1_000" and refuse it.
+// A list or table given for either is refused here, though BuildKit may let it through as unset
+// (go-toml v2.2.4 hands UnmarshalText "" for a list or inline table; v2.3.1 refuses a list but
+// fills the field-less struct from a table): it is never what the writer meant.
+const DURATION_WANTS = 'a duration: a string such as "48h" or "1h30m" (units ns, us, ms, s, m, h), or a whole number of seconds';
+const DISK_SPACE_WANTS = 'a disk space: a number of bytes, a string such as "512MB" or "2GiB", or a percentage such as "10%"';
+function durationProblem(v) {
+    // An integer's text goes to strconv.ParseInt: any whole number of seconds.
+    if (isInteger(v))
+        return undefined;
+    if (typeof v !== 'string')
+        return `BuildKit wants ${DURATION_WANTS}; not ${describe(v)}`;
+    const text = stripQuotes(v);
+    // Duration.UnmarshalText: time.ParseDuration, else strconv.ParseInt(text, 10, 64) seconds.
+    if (text === '' || (text !== undefined && (isGoDuration(text) || isGoInt64(text))))
+        return undefined;
+    return `BuildKit can't read ${JSON.stringify(v)} as a duration; it wants ${DURATION_WANTS}`;
+}
+function diskSpaceProblem(v) {
+    if (typeof v === 'string') {
+        const text = stripQuotes(v);
+        if (text === '' || (text !== undefined && isDiskSpace(text)))
+            return undefined;
+        return `BuildKit can't read ${JSON.stringify(v)} as a disk space; it wants ${DISK_SPACE_WANTS}`;
+    }
+    // An integer's or float's text goes to units.RAMInBytes, which refuses a negative size (and
+    // inf or nan, which have no digit).
+    if (typeof v === 'bigint' || typeof v === 'number') {
+        if (Number.isFinite(Number(v)) && Number(v) >= 0)
+            return undefined;
+        return `BuildKit can't read ${String(v)} as a disk space; it wants ${DISK_SPACE_WANTS}`;
+    }
+    return `BuildKit wants ${DISK_SPACE_WANTS}; not ${describe(v)}`;
+}
+/** gcpolicy.go stripQuotes; undefined for a lone `"`, on which Go's s[1:0] panics. */
+function stripQuotes(s) {
+    if (s === '"')
+        return undefined;
+    return s.length >= 2 && s.startsWith('"') && s.endsWith('"') ? s.slice(1, -1) : s;
+}
+const DURATION_UNIT_NS = { ns: 1, us: 1e3, 'µs': 1e3, 'μs': 1e3, ms: 1e6, s: 1e9, m: 6e10, h: 3.6e12 };
+const DURATION_SEGMENT = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/gu;
+const MAX_INT64 = 2n ** 63n - 1n;
+/** Go's time.ParseDuration: [-+]? then "0", or number+unit segments, within ±2^63 ns. */
+function isGoDuration(text) {
+    const s = text.replace(/^[-+]/, '');
+    if (s === '0')
+        return true;
+    if (!new RegExp(`^(?:${DURATION_SEGMENT.source})+$`, 'u').test(s))
+        return false;
+    // Go refuses a total beyond 2^63-1 ns (about 292 years); a float sum is near enough here.
+    let ns = 0;
+    for (const m of s.matchAll(DURATION_SEGMENT))
+        ns += Number(m[1]) * DURATION_UNIT_NS[m[2]];
+    return ns <= Number(MAX_INT64);
+}
+/** Go's strconv.ParseInt(text, 10, 64). */
+function isGoInt64(text) {
+    if (!/^[-+]?\d+$/.test(text))
+        return false;
+    const n = BigInt(text.replace(/^\+/, ''));
+    return n <= MAX_INT64 && n >= -MAX_INT64 - 1n;
+}
+/** DiskSpace.UnmarshalText: "<int>%" (strconv.ParseInt), else units.RAMInBytes (go-units v0.5.0 size.go). */
+function isDiskSpace(text) {
+    if (text.endsWith('%'))
+        return isGoInt64(text.slice(0, -1));
+    // parseSize: the number ends at the last digit, dot or space; one space may stand before the unit.
+    const sep = Math.max(...[...'0123456789. '].map(c => text.lastIndexOf(c)));
+    if (sep === -1)
+        return false;
+    const num = text[sep] === ' ' ? text.slice(0, sep) : text.slice(0, sep + 1);
+    const suffix = text.slice(sep + 1);
+    const size = goParseFloat(num);
+    if (size === undefined || size < 0)
+        return false;
+    if (suffix === '')
+        return true;
+    if (new TextEncoder().encode(suffix).length > 3)
+        return false;
+    return /^(?:b|[kmgtp](?:b|ib)?)$/.test(suffix.toLowerCase());
+}
+const DEC = String.raw `\d+(?:_\d+)*`;
+const HEX = String.raw `[0-9a-fA-F]+(?:_[0-9a-fA-F]+)*`;
+const GO_DECIMAL_FLOAT = new RegExp(String.raw `^[-+]?(?:${DEC}(?:\.(?:${DEC})?)?|\.${DEC})(?:[eE][-+]?${DEC})?$`);
+const GO_HEX_FLOAT = new RegExp(String.raw `^([-+]?)0[xX]_?(?:(${HEX})(?:\.(${HEX})?)?|\.(${HEX}))[pP]([-+]?${DEC})$`);
+/**
+ * Go's strconv.ParseFloat(num, 64) for the forms that give a size: decimal and hexadecimal,
+ * with _ between digits; undefined when Go returns an error (bad syntax, or beyond float64).
+ * "inf" and "nan" (Go takes them before a space and unit, as in "inf GB") give a meaningless
+ * size, so they are refused here.
+ */
+function goParseFloat(num) {
+    let value;
+    if (GO_DECIMAL_FLOAT.test(num)) {
+        value = Number(num.replace(/_/g, ''));
+    }
+    else {
+        const m = GO_HEX_FLOAT.exec(num);
+        if (m === null)
+            return undefined;
+        const [, sign, whole = '', fraction, onlyFraction, exp] = m;
+        const frac = (fraction ?? onlyFraction ?? '').replace(/_/g, '');
+        const mantissa = [...whole.replace(/_/g, '') + frac].reduce((acc, d) => acc * 16 + parseInt(d, 16), 0);
+        value = (sign === '-' ? -1 : 1) * mantissa * 2 ** (Number(exp.replace(/_/g, '')) - 4 * frac.length);
+    }
+    return Number.isFinite(value) ? value : undefined;
+}
+/** A mirror written with http:// whose own [registry."host"] section lacks http = true. */
+function httpMirrorsWithoutHttp(tree) {
+    // BuildKit parses each mirror as a URL and keeps only host and path (extractMirrorHostAndPath,
+    // https://github.com/moby/buildkit/blob/v0.29.0/util/resolver/utils.go), then takes
+    // http/insecure from the section of the mirror's own host, looked up by exact key
+    // (NewRegistryConfig and fillInsecureOpts, util/resolver/resolver.go): it speaks plain HTTP
+    // only when that section says http = true, or, with http unset, when the host is loopback
+    // (docker.MatchLocalhost). `insecure = true` alone keeps HTTPS, skipping verification.
+    // Field names match case-insensitively, as go-toml matches them.
+    const out = [];
+    const registries = field(tree, 'registry');
+    if (!isTable(registries))
+        return out;
+    for (const [registry, section] of Object.entries(registries)) {
+        if (!isTable(section))
+            continue;
+        const mirrors = field(section, 'mirrors');
+        if (!Array.isArray(mirrors))
+            continue;
+        mirrors.forEach((mirror, i) => {
+            if (typeof mirror !== 'string')
+                return;
+            const host = httpMirrorHost(mirror);
+            if (host === undefined)
+                return;
+            const own = registries[host];
+            const http = isTable(own) ? field(own, 'http') : undefined;
+            if (http === true || (http === undefined && isLoopback(host)))
+                return;
+            if (http !== undefined && typeof http !== 'boolean')
+                return; // a type problem, reported by unknownOrMistyped
+            const ownKey = keyPath(['registry', host]);
+            const why = http === false
+                ? `but [${ownKey}] says http = false, so BuildKit drops the scheme and speaks HTTPS to ${host}; set http = true there`
+                : `but BuildKit drops the scheme and speaks HTTPS to ${host} unless its own section says so; add [${ownKey}] http = true`;
+            out.push({
+                key: keyPath(['registry', registry, 'mirrors', i]),
+                message: `${JSON.stringify(mirror)} is plain HTTP, ${why}, or give it with the mirrors input (${registry}=${mirror}), which adds that section`
+            });
+        });
+    }
+    return out;
+}
+/** The value of the last key matching `name` case-insensitively: the one go-toml keeps. */
+function field(t, name) {
+    let found;
+    for (const [k, v] of Object.entries(t))
+        if (k.toLowerCase() === name)
+            found = v;
+    return found;
+}
+/**
+ * The host of a mirror written as http://host[:port][/path], as Go's url.Parse gives it (not
+ * lowercased, port kept, user info dropped); undefined for any other mirror, and for one whose
+ * host Go would not parse (BuildKit then reads the whole text as a host name, a different problem).
+ */
+function httpMirrorHost(mirror) {
+    const m = /^http:\/\/([^/?#]*)/i.exec(mirror);
+    if (m === null)
+        return undefined;
+    const host = m[1].slice(m[1].lastIndexOf('@') + 1);
+    return /^(?:\[[0-9A-Fa-f:.]+\]|[^:[\]]+)(?::\d*)?$/.test(host) ? host : undefined;
+}
 
 ;// CONCATENATED MODULE: ./src/state.ts
 
@@ -38444,11 +39477,25 @@ const setKeepState = (keep) => saveState(Key.KeepState, String(keep));
 ;// CONCATENATED MODULE: ./src/summary.ts
 
 
+/** The log line of one verify-pull reference. */
+function pullLine(p, hint) {
+    if (p.status === 'auth-required')
+        return `${p.ref}: auth-required — ${hint ?? ''}`;
+    if (!p.ok)
+        return `${p.ref}: FAILED — ${p.error}`;
+    const by = p.host === null ? 'host unknown (no daemon log)' : `served by ${p.via_mirror ? 'mirror ' : ''}${p.host}`;
+    return `${p.ref}: ok, ${by}`;
+}
 function verificationText(o) {
     if (o.mode === 'false')
         return 'skipped (verify: false)';
-    if (o.verified)
-        return 'passed: the builder runs with the rendered config';
+    if (o.verified) {
+        const proof = [
+            o.pulls && o.pulls.length > 0 ? `${o.pulls.length} image reference${o.pulls.length === 1 ? '' : 's'} resolved through it` : '',
+            o.registries && o.registries.length > 0 ? `${o.registries.length} host${o.registries.length === 1 ? '' : 's'} answering` : ''
+        ].filter(x => x !== '');
+        return `passed: the builder runs with the rendered config${proof.length > 0 ? `; ${proof.join(', ')}` : ''}`;
+    }
     return `failed (${o.problems.length} problem${o.problems.length === 1 ? '' : 's'})`;
 }
 function certCell(certs) {
@@ -38480,6 +39527,23 @@ function summaryMarkdown(plan, o, driver) {
         for (const r of plan.registries) {
             md += `<tr><td><code>${esc(r.registry)}</code></td><td>${r.mirrors.map(m => `<code>${esc(m)}</code>`).join('<br>')}</td>`;
             md += `<td>${r.http ? 'yes' : ''}</td><td>${r.insecure ? 'yes' : ''}</td><td>${certCell(r.cas)}</td><td>${certCell(r.clientCerts)}</td></tr>`;
+        }
+        md += '</table>\n';
+    }
+    if (o.pulls && o.pulls.length > 0) {
+        md += '<h3>Images resolved through the builder (verify-pull)</h3>\n<table><tr><th>Reference</th><th>Result</th><th>Served by</th><th>Detail</th></tr>';
+        for (const p of o.pulls) {
+            const result = p.status === 'ok' ? (p.ok ? '✅ ok' : '❌ not through the mirror') : p.status === 'auth-required' ? '🔑 auth-required' : '❌ failed';
+            const by = p.host === null ? '' : `<code>${esc(p.host)}</code>${p.via_mirror === true ? ' (mirror)' : p.via_mirror === false ? ' (registry)' : ''}`;
+            const detail = p.error ?? (p.status === 'auth-required' ? 'reached over the configured TLS; credentials come from docker login at build time' : '');
+            md += `<tr><td><code>${esc(p.ref)}</code></td><td>${result}</td><td>${by}</td><td>${esc(detail)}</td></tr>`;
+        }
+        md += '</table>\n';
+    }
+    if (o.registries && o.registries.length > 0) {
+        md += '<h3>Registries and mirrors (check-registries)</h3>\n<table><tr><th>Host</th><th>Result</th><th>Detail</th></tr>';
+        for (const r of o.registries) {
+            md += `<tr><td><code>${esc(r.host)}</code></td><td>${r.ok ? '✅ answers' : '❌ failed'}</td><td>${esc(r.error ?? '')}</td></tr>`;
         }
         md += '</table>\n';
     }
@@ -38642,6 +39706,11 @@ function containsInOrder(haystack, needles) {
 
 
 
+
+
+
+
+
 // The main step: a list of named steps, each in its own log group.
 async function runMain() {
     markMainRan();
@@ -38657,6 +39726,8 @@ async function runMain() {
         await group('Write config and certificates', async () => writeFiles(plan));
         await group(`Create builder ${plan.builder}`, () => create(plan, inputs, run));
         const outcome = await group('Verify the builder', () => verifyBuilder(plan, inputs));
+        if (wantsProof(inputs, outcome))
+            await group('Prove it: resolve through the builder', () => prove(plan, inputs, outcome));
         await group('Outputs and job summary', () => report(plan, inputs, outcome, run));
         if (!outcome.verified && inputs.verify === 'true')
             throw new Error(failureText(outcome));
@@ -38668,6 +39739,7 @@ async function runMain() {
 }
 function readInputs() {
     const inputs = getInputs();
+    checkKeys(inputs);
     const { sets, warnings } = loadRegistryCerts(inputs.certRequests);
     for (const w of warnings)
         warning(redact(w));
@@ -38676,6 +39748,25 @@ function readInputs() {
         info(`${set.registry}: ${set.cas.length} CA file(s), ${set.keypairs.length} client keypair(s), checked`);
     }
     return { inputs, certs: sets };
+}
+/**
+ * Keys BuildKit would ignore without a word (it decodes its config leniently), values it
+ * can't decode, and http:// mirrors it would speak HTTPS to: errors before anything is
+ * created, or warnings with verify: warn. Only a base config can hold them.
+ */
+function checkKeys(inputs) {
+    const tree = configTree(inputs);
+    const problems = [...unknownOrMistyped(tree), ...httpMirrorsWithoutHttp(tree)];
+    if (problems.length === 0)
+        return;
+    const input = inputs.baseConfig?.input ?? 'buildkitd-config';
+    const text = problems.map(p => `${p.key}: ${p.message}`);
+    if (inputs.verify === 'warn') {
+        for (const t of text)
+            warning(redact(`input "${input}": ${t}`));
+        return;
+    }
+    throw new InputError(input, undefined, text.length === 1 ? text[0] : `\n- ${text.join('\n- ')}`);
 }
 async function checkTools() {
     const v = await toolVersions();
@@ -38734,17 +39825,85 @@ async function verifyBuilder(plan, inputs) {
         problems.push(`the builder could not be read back: ${err.message}`);
     }
     const outcome = { verified: problems.length === 0, mode: inputs.verify, problems, daemon };
-    if (outcome.verified) {
+    // The problems are shown once, with those of the proof, when outputs are written.
+    if (outcome.verified)
         info(`config, daemon arguments and ${plan.expect.files.length} copied file(s) match the plan`);
-    }
-    else if (inputs.verify === 'warn') {
-        warning(failureText(outcome));
-    }
-    else {
-        // Failed by runMain once outputs and summary are written; the message is shown then.
+    else
         info(`${outcome.problems.length} problem(s) found`);
-    }
     return outcome;
+}
+function wantsProof(inputs, o) {
+    if (inputs.verifyPull.length === 0 && !inputs.checkRegistries)
+        return false;
+    if (inputs.verify === 'false') {
+        info('verify: false — verify-pull and check-registries are skipped');
+        return false;
+    }
+    if (!o.daemon) {
+        info('the daemon did not answer: nothing can be resolved through it');
+        return false;
+    }
+    return true;
+}
+/**
+ * verify-pull and check-registries: the daemon resolves each reference with the config
+ * under test, then its log says which host answered (prove.ts).
+ */
+async function prove(plan, inputs, o) {
+    const checks = inputs.checkRegistries ? probes(plan.tree) : [];
+    const refs = [...inputs.verifyPull, ...checks.map(c => c.ref)];
+    // docker logs --since has the engine's clock, the same as ours for a local engine; a
+    // second of margin, and the span of each reference keeps other lines out.
+    const since = Date.now() / 1000 - 1;
+    const res = await resolveInBuilder(plan.container, refs.map(r => r.normalised));
+    const resolutions = parseResolveOutput(res.stdout, refs.length);
+    if (resolutions.some(r => r === undefined)) {
+        warning(redact(`resolving in the builder stopped early (exit code ${res.exitCode}): ${lastLine(res.stderr || res.stdout)}`));
+    }
+    let log;
+    try {
+        log = await daemonLogSince(plan.container, since);
+    }
+    catch (err) {
+        warning(redact(`${err.message}: which host served each reference can't be told`));
+    }
+    const ctx = { tree: plan.tree, certs: certSources(inputs) };
+    const attempts = (i) => log === undefined ? undefined : attemptsFor(log, resolvedRef(resolutions[i]?.stderr ?? '', refs[i].normalised));
+    o.pulls = inputs.verifyPull.map((ref, i) => {
+        const j = judgePull(ref, hostChain(plan.tree, ref.registry), resolutions[i], attempts(i), ctx);
+        info(redact(pullLine(j.pull, j.hint)));
+        if (j.problem)
+            o.problems.push(j.problem);
+        return j.pull;
+    });
+    if (inputs.checkRegistries) {
+        const seen = new Set();
+        o.registries = checks
+            .flatMap((c, k) => judgeProbe(c.chain, resolutions[inputs.verifyPull.length + k], attempts(inputs.verifyPull.length + k), ctx))
+            .filter(r => !seen.has(r.host) && (seen.add(r.host), true));
+        for (const r of o.registries) {
+            info(redact(`${r.host}: ${r.ok ? 'answers over its configured connection' : `FAILED: ${r.error}`}`));
+            if (!r.ok)
+                o.problems.push(`check-registries: ${r.error}`);
+        }
+        if (checks.length === 0)
+            info('check-registries: the config names no registry');
+    }
+    o.verified = o.problems.length === 0;
+}
+/** Where the inputs gave each registry's CA and client certificate, for messages. */
+function certSources(inputs) {
+    const where = (r) => (r.line !== undefined ? `${r.input} line ${r.line}` : `${r.input} ${r.where ?? ''}`.trim());
+    const m = new Map();
+    for (const req of inputs.certRequests) {
+        const s = m.get(req.registry) ?? {};
+        if (req.cas.length > 0)
+            s.ca ??= where(req.cas[0]);
+        if (req.keypairs.length > 0)
+            s.keypair ??= where(req.keypairs[0].cert);
+        m.set(req.registry, s);
+    }
+    return m;
 }
 function failureText(o) {
     return redact(`the builder does not run with the planned configuration:\n- ${o.problems.join('\n- ')}`);
@@ -38756,7 +39915,12 @@ async function report(plan, inputs, o, run) {
     setOutput('buildkit-version', o.daemon?.version ?? '');
     setOutput('config', redact(plan.configText));
     setOutput('verified', String(o.verified));
+    setOutput('pulls', redact(JSON.stringify(o.pulls ?? [])));
+    setOutput('registries', redact(JSON.stringify(o.registries ?? [])));
     info(`verification: ${verificationText(o)}`);
+    // With verify: true, runMain fails the step with the same text once the summary is written.
+    if (!o.verified && o.mode === 'warn')
+        warning(failureText(o));
     await writeSummary(plan, o, inputs.driver);
     run.summaryWritten = true;
 }

@@ -1,5 +1,6 @@
 import { CONTAINER_CONFIG_FILE, containerName } from './buildx.js'
-import { run, runChecked } from './exec.js'
+import { run, runChecked, type RunResult } from './exec.js'
+import { RESOLVE_SCRIPT } from './prove.js'
 import type { ReadBack } from './verify.js'
 
 // Operations on Docker and the builder, each one command through the exec seam.
@@ -97,4 +98,24 @@ export async function buildImage(tag: string, context: string): Promise<void> {
   await runChecked(`building ${tag}`, 'docker', ['buildx', 'build', '--builder', 'default', '--tag', tag, context], {
     show: true
   })
+}
+
+/**
+ * Resolves references through the daemon inside the builder's container, one after the
+ * other (RESOLVE_SCRIPT): the daemon's own resolver, with the configuration under test,
+ * never the engine's `docker pull`. The output is parsed by prove.ts.
+ */
+export async function resolveInBuilder(container: string, refs: string[]): Promise<RunResult> {
+  return run('docker', ['exec', container, 'sh', '-c', RESOLVE_SCRIPT, 'sh', ...refs])
+}
+
+/** The daemon's log since a moment (unix seconds), stdout and stderr together. */
+export async function daemonLogSince(container: string, since: number): Promise<string> {
+  const res = await runChecked(`reading the daemon's log of ${container}`, 'docker', [
+    'logs',
+    '--since',
+    since.toFixed(3),
+    container
+  ])
+  return `${res.stdout}\n${res.stderr}`
 }

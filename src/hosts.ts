@@ -1,3 +1,5 @@
+import { BlockList, isIP } from 'node:net'
+
 // Registry and mirror addresses as BuildKit understands them.
 //
 // A registry key in buildkitd.toml is `host[:port]` (BuildKit looks its section up by the
@@ -64,3 +66,32 @@ export function parseMirror(value: string): MirrorEndpoint | string {
 export function mirrorRef(m: MirrorEndpoint): string {
   return m.host + m.path
 }
+
+/**
+ * Whether BuildKit counts a host as local, as containerd's docker.MatchLocalhost does
+ * (core/remotes/docker/registry.go, vendored in BuildKit); with `http` unset, BuildKit speaks
+ * plain HTTP to such a host (util/resolver/resolver.go, fillInsecureOpts). Local means "::1", "[::1]", or
+ * net.SplitHostPort's host part being "localhost" or a loopback IP (127.0.0.0/8, ::1, and
+ * IPv4-mapped 127.x). Like Go's net.ParseIP, node's isIP takes no IPv4 octet with a leading
+ * zero; it takes an IPv6 zone (%eth0), which Go does not, so that is refused first.
+ */
+export function isLoopback(host: string): boolean {
+  if (host === '::1' || host === '[::1]') return true
+  let h: string
+  const split = /^\[([^[\]]*)\]:(.*)$/.exec(host) ?? /^([^:[\]]*):([^:[\]]*)$/.exec(host)
+  if (split !== null) {
+    if (split[2] === '') return false
+    h = split[1]
+  } else if (!host.includes(':')) {
+    h = host // no port
+  } else {
+    return false // SplitHostPort fails: too many colons
+  }
+  if (h === 'localhost') return true
+  const family = h.includes('%') ? 0 : isIP(h)
+  return family !== 0 && LOOPBACK.check(h, family === 4 ? 'ipv4' : 'ipv6')
+}
+
+const LOOPBACK = new BlockList()
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4')
+LOOPBACK.addAddress('::1', 'ipv6')

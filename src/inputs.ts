@@ -11,6 +11,7 @@ import { InputError } from './errors.js'
 import { hostProblem, parseMirror, type MirrorEndpoint } from './hosts.js'
 import { mergeFlags } from './flags.js'
 import { inputLines, parseBool, splitShellWords } from './lines.js'
+import { parseVerifyPull, type ImageRef } from './refs.js'
 
 // Reads every input into one typed, validated object before anything is created.
 // Each parse function is pure (text in, value or InputError out) so tests can table them.
@@ -50,6 +51,10 @@ export interface Inputs {
   certRequests: CertRequest[]
   /** CNI networking, when asked for */
   cni?: CniInputs
+  /** References the daemon must resolve after verification (`verify-pull`) */
+  verifyPull: ImageRef[]
+  /** Probe every registry and mirror of the config through the daemon */
+  checkRegistries: boolean
 }
 
 type Getter = (name: string) => string
@@ -89,7 +94,9 @@ export function getInputs(get: Getter = name => core.getInput(name)): Inputs {
       ...(baseConfig ? certRequestsFromConfig(baseConfig) : []),
       ...parseRegistryCerts(get('registry-certs'))
     ],
-    cni: parseCniInputs(get, { platform: process.platform, arch: process.arch, endianness: os.endianness() })
+    cni: parseCniInputs(get, { platform: process.platform, arch: process.arch, endianness: os.endianness() }),
+    verifyPull: parseVerifyPull(get('verify-pull')),
+    checkRegistries: parseBool('check-registries', get('check-registries'), false)
   }
   checkConsistency(inputs)
   return inputs

@@ -5,11 +5,28 @@ import { prepareCni } from './cni-image.js'
 import * as docker from './docker.js'
 import { createRunDir, removeRunDir, writePlanFiles } from './files.js'
 import { getInputs, type Inputs } from './inputs.js'
-import { makePlan, type Plan } from './plan.js'
+import { configTree, makePlan, type Plan } from './plan.js'
+import { httpMirrorsWithoutHttp, unknownOrMistyped } from './schema.js'
+import { InputError } from './errors.js'
 import { redact } from './redact.js'
 import * as state from './state.js'
 import { verificationText, writeFailureSummary, writeSummary, type Outcome } from './summary.js'
 import { compare, parseWorkers, type DaemonInfo } from './verify.js'
+import type { PemRef } from './certs.js'
+import { lastLine } from './exec.js'
+import {
+  attemptsFor,
+  hostChain,
+  judgePull,
+  judgeProbe,
+  parseResolveOutput,
+  probes,
+  resolvedRef,
+  type Attempt,
+  type CertSource,
+  type ExplainContext
+} from './prove.js'
+import { pullLine } from './summary.js'
 
 // The main step: a list of named steps, each in its own log group.
 export async function runMain(): Promise<void> {
@@ -27,6 +44,7 @@ export async function runMain(): Promise<void> {
     await core.group('Write config and certificates', async () => writeFiles(plan))
     await core.group(`Create builder ${plan.builder}`, () => create(plan, inputs, run))
     const outcome = await core.group('Verify the builder', () => verifyBuilder(plan, inputs))
+    if (wantsProof(inputs, outcome)) await core.group('Prove it: resolve through the builder', () => prove(plan, inputs, outcome))
     await core.group('Outputs and job summary', () => report(plan, inputs, outcome, run))
     if (!outcome.verified && inputs.verify === 'true') throw new Error(failureText(outcome))
   } catch (err) {
@@ -44,6 +62,7 @@ interface RunRecord {
 
 function readInputs(): { inputs: Inputs; certs: RegistryCerts[] } {
   const inputs = getInputs()
+  checkKeys(inputs)
   const { sets, warnings } = loadRegistryCerts(inputs.certRequests)
   for (const w of warnings) core.warning(redact(w))
   core.info(`builder ${inputs.name}, driver ${inputs.driver}`)
@@ -51,6 +70,24 @@ function readInputs(): { inputs: Inputs; certs: RegistryCerts[] } {
     core.info(`${set.registry}: ${set.cas.length} CA file(s), ${set.keypairs.length} client keypair(s), checked`)
   }
   return { inputs, certs: sets }
+}
+
+/**
+ * Keys BuildKit would ignore without a word (it decodes its config leniently), values it
+ * can't decode, and http:// mirrors it would speak HTTPS to: errors before anything is
+ * created, or warnings with verify: warn. Only a base config can hold them.
+ */
+function checkKeys(inputs: Inputs): void {
+  const tree = configTree(inputs)
+  const problems = [...unknownOrMistyped(tree), ...httpMirrorsWithoutHttp(tree)]
+  if (problems.length === 0) return
+  const input = inputs.baseConfig?.input ?? 'buildkitd-config'
+  const text = problems.map(p => `${p.key}: ${p.message}`)
+  if (inputs.verify === 'warn') {
+    for (const t of text) core.warning(redact(`input "${input}": ${t}`))
+    return
+  }
+  throw new InputError(input, undefined, text.length === 1 ? text[0] : `\n- ${text.join('\n- ')}`)
 }
 
 async function checkTools(): Promise<void> {
@@ -115,15 +152,81 @@ async function verifyBuilder(plan: Plan, inputs: Inputs): Promise<Outcome> {
     problems.push(`the builder could not be read back: ${(err as Error).message}`)
   }
   const outcome: Outcome = { verified: problems.length === 0, mode: inputs.verify, problems, daemon }
-  if (outcome.verified) {
-    core.info(`config, daemon arguments and ${plan.expect.files.length} copied file(s) match the plan`)
-  } else if (inputs.verify === 'warn') {
-    core.warning(failureText(outcome))
-  } else {
-    // Failed by runMain once outputs and summary are written; the message is shown then.
-    core.info(`${outcome.problems.length} problem(s) found`)
-  }
+  // The problems are shown once, with those of the proof, when outputs are written.
+  if (outcome.verified) core.info(`config, daemon arguments and ${plan.expect.files.length} copied file(s) match the plan`)
+  else core.info(`${outcome.problems.length} problem(s) found`)
   return outcome
+}
+
+function wantsProof(inputs: Inputs, o: Outcome): boolean {
+  if (inputs.verifyPull.length === 0 && !inputs.checkRegistries) return false
+  if (inputs.verify === 'false') {
+    core.info('verify: false — verify-pull and check-registries are skipped')
+    return false
+  }
+  if (!o.daemon) {
+    core.info('the daemon did not answer: nothing can be resolved through it')
+    return false
+  }
+  return true
+}
+
+/**
+ * verify-pull and check-registries: the daemon resolves each reference with the config
+ * under test, then its log says which host answered (prove.ts).
+ */
+async function prove(plan: Plan, inputs: Inputs, o: Outcome): Promise<void> {
+  const checks = inputs.checkRegistries ? probes(plan.tree) : []
+  const refs = [...inputs.verifyPull, ...checks.map(c => c.ref)]
+  // docker logs --since has the engine's clock, the same as ours for a local engine; a
+  // second of margin, and the span of each reference keeps other lines out.
+  const since = Date.now() / 1000 - 1
+  const res = await docker.resolveInBuilder(plan.container, refs.map(r => r.normalised))
+  const resolutions = parseResolveOutput(res.stdout, refs.length)
+  if (resolutions.some(r => r === undefined)) {
+    core.warning(redact(`resolving in the builder stopped early (exit code ${res.exitCode}): ${lastLine(res.stderr || res.stdout)}`))
+  }
+  let log: string | undefined
+  try {
+    log = await docker.daemonLogSince(plan.container, since)
+  } catch (err) {
+    core.warning(redact(`${(err as Error).message}: which host served each reference can't be told`))
+  }
+  const ctx: ExplainContext = { tree: plan.tree, certs: certSources(inputs) }
+  const attempts = (i: number): Attempt[] | undefined =>
+    log === undefined ? undefined : attemptsFor(log, resolvedRef(resolutions[i]?.stderr ?? '', refs[i].normalised))
+
+  o.pulls = inputs.verifyPull.map((ref, i) => {
+    const j = judgePull(ref, hostChain(plan.tree, ref.registry), resolutions[i], attempts(i), ctx)
+    core.info(redact(pullLine(j.pull, j.hint)))
+    if (j.problem) o.problems.push(j.problem)
+    return j.pull
+  })
+  if (inputs.checkRegistries) {
+    const seen = new Set<string>()
+    o.registries = checks
+      .flatMap((c, k) => judgeProbe(c.chain, resolutions[inputs.verifyPull.length + k], attempts(inputs.verifyPull.length + k), ctx))
+      .filter(r => !seen.has(r.host) && (seen.add(r.host), true))
+    for (const r of o.registries) {
+      core.info(redact(`${r.host}: ${r.ok ? 'answers over its configured connection' : `FAILED: ${r.error}`}`))
+      if (!r.ok) o.problems.push(`check-registries: ${r.error}`)
+    }
+    if (checks.length === 0) core.info('check-registries: the config names no registry')
+  }
+  o.verified = o.problems.length === 0
+}
+
+/** Where the inputs gave each registry's CA and client certificate, for messages. */
+function certSources(inputs: Inputs): Map<string, CertSource> {
+  const where = (r: PemRef): string => (r.line !== undefined ? `${r.input} line ${r.line}` : `${r.input} ${r.where ?? ''}`.trim())
+  const m = new Map<string, CertSource>()
+  for (const req of inputs.certRequests) {
+    const s = m.get(req.registry) ?? {}
+    if (req.cas.length > 0) s.ca ??= where(req.cas[0])
+    if (req.keypairs.length > 0) s.keypair ??= where(req.keypairs[0].cert)
+    m.set(req.registry, s)
+  }
+  return m
 }
 
 function failureText(o: Outcome): string {
@@ -137,7 +240,11 @@ async function report(plan: Plan, inputs: Inputs, o: Outcome, run: RunRecord): P
   core.setOutput('buildkit-version', o.daemon?.version ?? '')
   core.setOutput('config', redact(plan.configText))
   core.setOutput('verified', String(o.verified))
+  core.setOutput('pulls', redact(JSON.stringify(o.pulls ?? [])))
+  core.setOutput('registries', redact(JSON.stringify(o.registries ?? [])))
   core.info(`verification: ${verificationText(o)}`)
+  // With verify: true, runMain fails the step with the same text once the summary is written.
+  if (!o.verified && o.mode === 'warn') core.warning(failureText(o))
   await writeSummary(plan, o, inputs.driver)
   run.summaryWritten = true
 }

@@ -10,7 +10,7 @@ import {
 import type { CertInfo, LoadedPem, RegistryCerts } from './certs.js'
 import { isTable, mergeConfig, renderToml, type Override, type RegistrySettings, type TomlTable } from './config.js'
 import { mergeFlags } from './flags.js'
-import { mirrorRef } from './hosts.js'
+import { isLoopback, mirrorRef } from './hosts.js'
 import type { Inputs } from './inputs.js'
 import type { Expectation } from './verify.js'
 
@@ -55,21 +55,8 @@ export interface Plan {
 }
 
 export function makePlan(inputs: Inputs, certs: RegistryCerts[], runDir: string, add: Addition = {}): Plan {
-  const settings = new Map<string, RegistrySettings>()
-  const of = (host: string): RegistrySettings => {
-    let s = settings.get(host)
-    if (!s) settings.set(host, (s = {}))
-    return s
-  }
-  for (const spec of inputs.mirrors) {
-    of(spec.registry).mirrors = spec.mirrors.map(mirrorRef)
-    // BuildKit takes http/insecure for a mirror from the mirror host's own section, not
-    // from the registry it mirrors (util/resolver/resolver.go, fillInsecureOpts).
-    for (const m of spec.mirrors) if (m.scheme === 'http') of(m.host).http = true
-  }
-  for (const h of inputs.httpRegistries) of(h).http = true
-  for (const h of inputs.insecureRegistries) of(h).insecure = true
-
+  const settings = registrySettings(inputs)
+  const of = (host: string): RegistrySettings => sectionOf(settings, host)
   const certsDir = path.join(runDir, 'certs')
   const dirs = [runDir]
   const files: PlannedFile[] = []
@@ -133,6 +120,35 @@ export function makePlan(inputs: Inputs, certs: RegistryCerts[], runDir: string,
   }
 }
 
+/**
+ * What the structured inputs ask of each registry's section, certificate paths aside (the
+ * plan adds them once the files are placed).
+ */
+export function registrySettings(inputs: Inputs): Map<string, RegistrySettings> {
+  const settings = new Map<string, RegistrySettings>()
+  const of = (host: string): RegistrySettings => sectionOf(settings, host)
+  for (const spec of inputs.mirrors) {
+    of(spec.registry).mirrors = spec.mirrors.map(mirrorRef)
+    // BuildKit takes http/insecure for a mirror from the mirror host's own section, not
+    // from the registry it mirrors (util/resolver/resolver.go, fillInsecureOpts).
+    for (const m of spec.mirrors) if (m.scheme === 'http') of(m.host).http = true
+  }
+  for (const h of inputs.httpRegistries) of(h).http = true
+  for (const h of inputs.insecureRegistries) of(h).insecure = true
+  // A CA or a client certificate means TLS, but BuildKit speaks plain HTTP to a loopback
+  // host whose section leaves `http` unset (isLoopback), and would never use them.
+  for (const req of inputs.certRequests) {
+    const s = of(req.registry)
+    if (isLoopback(req.registry) && s.http === undefined && baseValue(inputs, req.registry, 'http') === undefined) s.http = false
+  }
+  return settings
+}
+
+/** The config the plan will render, certificate paths aside: for the checks made before anything exists. */
+export function configTree(inputs: Inputs): TomlTable {
+  return mergeConfig(inputs.baseConfig?.tree, { debug: inputs.debug }, registrySettings(inputs)).tree
+}
+
 /** The config as buildx writes it into the container: each cert path moved under /etc/buildkit/certs. */
 function inContainer(tree: TomlTable, hostToContainer: Map<string, string>): TomlTable {
   const out = structuredClone(tree)
@@ -166,4 +182,17 @@ function registryRows(tree: TomlTable, certs: RegistryCerts[]): RegistryRow[] {
         clientCerts: (set?.keypairs ?? []).flatMap(kp => (kp.cert.info ? [kp.cert.info] : []))
       }
     })
+}
+
+/** A key of the base config's [registry."<host>"] section. */
+function baseValue(inputs: Inputs, host: string, key: string): unknown {
+  const regs = inputs.baseConfig?.tree.registry
+  const section = isTable(regs) ? regs[host] : undefined
+  return isTable(section) ? section[key] : undefined
+}
+
+function sectionOf(settings: Map<string, RegistrySettings>, host: string): RegistrySettings {
+  let s = settings.get(host)
+  if (!s) settings.set(host, (s = {}))
+  return s
 }

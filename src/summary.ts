@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import type { CertInfo } from './certs.js'
 import type { Plan } from './plan.js'
+import type { Pull, RegistryCheck } from './prove.js'
 import { redact } from './redact.js'
 import type { DaemonInfo } from './verify.js'
 
@@ -13,11 +14,29 @@ export interface Outcome {
   mode: 'true' | 'warn' | 'false'
   problems: string[]
   daemon?: DaemonInfo
+  /** verify-pull, when asked for and run */
+  pulls?: Pull[]
+  /** check-registries, when asked for and run */
+  registries?: RegistryCheck[]
+}
+
+/** The log line of one verify-pull reference. */
+export function pullLine(p: Pull, hint?: string): string {
+  if (p.status === 'auth-required') return `${p.ref}: auth-required — ${hint ?? ''}`
+  if (!p.ok) return `${p.ref}: FAILED — ${p.error}`
+  const by = p.host === null ? 'host unknown (no daemon log)' : `served by ${p.via_mirror ? 'mirror ' : ''}${p.host}`
+  return `${p.ref}: ok, ${by}`
 }
 
 export function verificationText(o: Outcome): string {
   if (o.mode === 'false') return 'skipped (verify: false)'
-  if (o.verified) return 'passed: the builder runs with the rendered config'
+  if (o.verified) {
+    const proof = [
+      o.pulls && o.pulls.length > 0 ? `${o.pulls.length} image reference${o.pulls.length === 1 ? '' : 's'} resolved through it` : '',
+      o.registries && o.registries.length > 0 ? `${o.registries.length} host${o.registries.length === 1 ? '' : 's'} answering` : ''
+    ].filter(x => x !== '')
+    return `passed: the builder runs with the rendered config${proof.length > 0 ? `; ${proof.join(', ')}` : ''}`
+  }
   return `failed (${o.problems.length} problem${o.problems.length === 1 ? '' : 's'})`
 }
 
@@ -51,6 +70,23 @@ export function summaryMarkdown(plan: Plan, o: Outcome, driver: string): string 
     for (const r of plan.registries) {
       md += `<tr><td><code>${esc(r.registry)}</code></td><td>${r.mirrors.map(m => `<code>${esc(m)}</code>`).join('<br>')}</td>`
       md += `<td>${r.http ? 'yes' : ''}</td><td>${r.insecure ? 'yes' : ''}</td><td>${certCell(r.cas)}</td><td>${certCell(r.clientCerts)}</td></tr>`
+    }
+    md += '</table>\n'
+  }
+  if (o.pulls && o.pulls.length > 0) {
+    md += '<h3>Images resolved through the builder (verify-pull)</h3>\n<table><tr><th>Reference</th><th>Result</th><th>Served by</th><th>Detail</th></tr>'
+    for (const p of o.pulls) {
+      const result = p.status === 'ok' ? (p.ok ? '✅ ok' : '❌ not through the mirror') : p.status === 'auth-required' ? '🔑 auth-required' : '❌ failed'
+      const by = p.host === null ? '' : `<code>${esc(p.host)}</code>${p.via_mirror === true ? ' (mirror)' : p.via_mirror === false ? ' (registry)' : ''}`
+      const detail = p.error ?? (p.status === 'auth-required' ? 'reached over the configured TLS; credentials come from docker login at build time' : '')
+      md += `<tr><td><code>${esc(p.ref)}</code></td><td>${result}</td><td>${by}</td><td>${esc(detail)}</td></tr>`
+    }
+    md += '</table>\n'
+  }
+  if (o.registries && o.registries.length > 0) {
+    md += '<h3>Registries and mirrors (check-registries)</h3>\n<table><tr><th>Host</th><th>Result</th><th>Detail</th></tr>'
+    for (const r of o.registries) {
+      md += `<tr><td><code>${esc(r.host)}</code></td><td>${r.ok ? '✅ answers' : '❌ failed'}</td><td>${esc(r.error ?? '')}</td></tr>`
     }
     md += '</table>\n'
   }

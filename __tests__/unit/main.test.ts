@@ -25,7 +25,13 @@ const docker = {
     calls.push(`readBack ${container}`),
     { configText: configWritten, cmd: ['--config', '/etc/buildkit/buildkitd.toml'], sha256Text: '' }
   )),
-  workersJson: jest.fn(async () => fixture('01-workers-json.stdout'))
+  workersJson: jest.fn(async () => fixture('01-workers-json.stdout')),
+  // By default every reference resolves at once (the 05-mirror-ok capture: no failed host).
+  resolveInBuilder: jest.fn(async (_container: string, refs: string[]) => (
+    calls.push(`resolve ${refs.join(' ')}`),
+    { exitCode: 0, stderr: '', stdout: refs.map((_r, i) => `@@resolve-begin ${i + 1}\n${fixture('05-mirror-ok.stderr')}@@resolve-end ${i + 1} 0\n`).join('') }
+  )),
+  daemonLogSince: jest.fn(async () => (calls.push('logs'), ''))
 }
 jest.unstable_mockModule('../../src/docker.js', () => docker)
 const { runMain } = await import('../../src/main.js')
@@ -85,6 +91,35 @@ describe('main', () => {
     expect(runDirs()).toEqual([])
   })
 
+  test('a key BuildKit would ignore (mirror for mirrors): an error before anything exists', async () => {
+    process.env['INPUT_BUILDKITD-CONFIG-INLINE'] = '[registry."docker.io"]\nmirror = ["mirror.gcr.io"]\n'
+    process.env.INPUT_MIRRORS = ''
+    await expect(runMain()).rejects.toThrow('input "buildkitd-config-inline": registry."docker.io".mirror: BuildKit has no such key; did you mean mirrors?')
+    expect(calls).toEqual([])
+    expect(runDirs()).toEqual([])
+  })
+
+  test('an http:// mirror in a base config without http = true: the error shows the section to add', async () => {
+    process.env['INPUT_BUILDKITD-CONFIG-INLINE'] = '[registry."docker.io"]\nmirrors = ["http://10.0.0.5:5000"]\n'
+    process.env.INPUT_MIRRORS = ''
+    await expect(runMain()).rejects.toThrow('registry."docker.io".mirrors[0]: "http://10.0.0.5:5000" is plain HTTP, but BuildKit drops the scheme and speaks HTTPS to 10.0.0.5:5000 unless its own section says so; add [registry."10.0.0.5:5000"] http = true')
+    expect(calls).toEqual([])
+  })
+
+  test('the same with http-registries naming the mirror: fixed by the input, no error', async () => {
+    Object.assign(process.env, { 'INPUT_BUILDKITD-CONFIG-INLINE': '[registry."docker.io"]\nmirrors = ["http://10.0.0.5:5000"]\n', INPUT_MIRRORS: '', 'INPUT_HTTP-REGISTRIES': '10.0.0.5:5000' })
+    await runMain()
+    expect(outputs().verified).toBe('true')
+  })
+
+  test('verify: warn makes an unknown key a warning', async () => {
+    Object.assign(process.env, { 'INPUT_BUILDKITD-CONFIG-INLINE': '[worker.oci]\nmax_parallelism = 4\n', INPUT_VERIFY: 'warn' })
+    const printed: string[] = []
+    ;(process.stdout.write as unknown as jest.Mock).mockImplementation((chunk: unknown) => (printed.push(String(chunk)), true))
+    await runMain()
+    expect(printed.filter(l => l.startsWith('::warning::'))).toEqual([expect.stringContaining('worker.oci.max_parallelism: BuildKit has no such key; did you mean max-parallelism?')])
+  })
+
   test('a builder of that name exists: error, and it is not touched', async () => {
     docker.builderExists.mockResolvedValueOnce(true)
     await expect(runMain()).rejects.toThrow('a builder named "unit1" already exists')
@@ -138,6 +173,80 @@ describe('main', () => {
     await runMain()
     expect(docker.readBack).not.toHaveBeenCalled()
     expect(outputs()).toMatchObject({ verified: 'false', 'buildkit-version': 'v0.29.0' })
+  })
+})
+
+describe('verify-pull and check-registries (fed with the real 05-* captures)', () => {
+  /** The script's output for one reference, from a capture's buildctl stderr and exit code. */
+  const captured = (name: string) => async () => ({
+    exitCode: 0,
+    stderr: '',
+    stdout: `@@resolve-begin 1\n${fixture(`${name}.stderr`)}@@resolve-end 1 ${fixture(`${name}.exit`).trim()}\n`
+  })
+  beforeEach(() => {
+    Object.assign(process.env, { INPUT_MIRRORS: 'docker.io=http://127.0.0.1:5009', 'INPUT_VERIFY-PULL': 'alpine' })
+  })
+
+  test('served by the mirror: pulls output, verified, one line in the log, a summary table', async () => {
+    process.env.INPUT_MIRRORS = 'docker.io=http://mirror.rig.test:5001'
+    await runMain()
+    expect(calls).toEqual(['exists unit1', 'create', 'readBack buildx_buildkit_unit10', 'resolve docker.io/library/alpine:latest', 'logs'])
+    expect(JSON.parse(outputs().pulls)).toEqual([
+      { ref: 'docker.io/library/alpine:latest', status: 'ok', ok: true, host: 'mirror.rig.test:5001', via_mirror: true, error: null }
+    ])
+    expect(outputs()).toMatchObject({ verified: 'true', registries: '[]' })
+    const summary = fs.readFileSync(files.summary, 'utf8')
+    expect(summary).toContain('<td><code>docker.io/library/alpine:latest</code></td><td>✅ ok</td><td><code>mirror.rig.test:5001</code> (mirror)</td>')
+  })
+
+  test('dead mirror (real capture): the step fails naming the mirror; the builder is removed', async () => {
+    docker.resolveInBuilder.mockImplementationOnce(captured('05-mirror-dead'))
+    docker.daemonLogSince.mockImplementationOnce(async () => fixture('05-mirror-dead.daemon.log'))
+    await expect(runMain()).rejects.toThrow(/- docker\.io\/library\/alpine:latest: nothing listens at mirror 127\.0\.0\.1:5009 \(connection refused\)/)
+    expect(JSON.parse(outputs().pulls)[0]).toMatchObject({ status: 'failed', ok: false, host: null })
+    expect(outputs().verified).toBe('false')
+    expect(calls.slice(-2)).toEqual(['log', 'buildx rm unit1'])
+  })
+
+  test('verify: warn makes a failed resolution a warning', async () => {
+    process.env.INPUT_VERIFY = 'warn'
+    docker.resolveInBuilder.mockImplementationOnce(captured('05-mirror-dead'))
+    docker.daemonLogSince.mockImplementationOnce(async () => fixture('05-mirror-dead.daemon.log'))
+    const printed: string[] = []
+    ;(process.stdout.write as unknown as jest.Mock).mockImplementation((chunk: unknown) => (printed.push(String(chunk)), true))
+    await runMain()
+    expect(outputs().verified).toBe('false')
+    expect(printed.filter(l => l.startsWith('::warning::'))).toHaveLength(1)
+    expect(docker.removeBuilder).not.toHaveBeenCalled()
+  })
+
+  test('verify: false skips verify-pull', async () => {
+    process.env.INPUT_VERIFY = 'false'
+    await runMain()
+    expect(docker.resolveInBuilder).not.toHaveBeenCalled()
+    expect(outputs().pulls).toBe('[]')
+  })
+
+  test('the daemon log can\'t be read: resolved, host unknown, not a failure', async () => {
+    docker.daemonLogSince.mockRejectedValueOnce(new Error("reading the daemon's log failed"))
+    await runMain()
+    expect(JSON.parse(outputs().pulls)[0]).toMatchObject({ status: 'ok', host: null, via_mirror: null })
+    expect(outputs().verified).toBe('true')
+  })
+
+  const probeOf = (text: string): string => text.replaceAll('docker.io/library/alpine:latest', 'docker.io/buildkit-builder-check/absent:probe')
+  test('check-registries: one probe through the registry and its mirror; a dead mirror fails', async () => {
+    Object.assign(process.env, { 'INPUT_VERIFY-PULL': '', 'INPUT_CHECK-REGISTRIES': 'true', INPUT_VERIFY: 'warn' })
+    docker.resolveInBuilder.mockImplementationOnce(async (_c: string, refs: string[]) => (
+      calls.push(`resolve ${refs.join(' ')}`),
+      { exitCode: 0, stderr: '', stdout: `@@resolve-begin 1\n${probeOf(fixture('05-mirror-dead.stderr'))}@@resolve-end 1 1\n` }
+    ))
+    docker.daemonLogSince.mockImplementationOnce(async () => probeOf(fixture('05-mirror-dead.daemon.log')))
+    await runMain()
+    // The mirror's own section ([registry."127.0.0.1:5009"] http = true) is checked through docker.io.
+    expect(calls).toContain('resolve docker.io/buildkit-builder-check/absent:probe')
+    const regs = JSON.parse(outputs().registries) as { host: string; ok: boolean }[]
+    expect(regs.map(r => [r.host, r.ok])).toEqual([['127.0.0.1:5009', false], ['docker.io', false]])
   })
 })
 

@@ -76,6 +76,17 @@ describe('makePlan', () => {
     })
   })
 
+  test.each([
+    ['a loopback registry with certificates: http = false, or BuildKit would speak plain HTTP to it', '127.0.0.1:5443', {}, false],
+    ['localhost too', 'localhost:5443', {}, false],
+    ['a registry elsewhere: left unset (HTTPS is the default)', 'myregistry.test:5443', {}, undefined],
+    ['http-registries wins (the user asked for plain HTTP)', '127.0.0.1:5443', { 'http-registries': '127.0.0.1:5443' }, true],
+    ['a base config\'s own http is kept', '127.0.0.1:5443', { 'buildkitd-config-inline': '[registry."127.0.0.1:5443"]\nhttp = true\n' }, true]
+  ] as [string, string, Record<string, string>, boolean | undefined][])('%s', (_t, host, extra, http) => {
+    const plan = planFor({ 'registry-certs': `${host} ca=env:REG_CA`, ...extra }, pkiEnv())
+    expect((plan.tree.registry as Record<string, { http?: boolean }>)[host].http).toBe(http)
+  })
+
   test('create command line, and what verification expects', () => {
     const plan = planFor({ name: 'b1', 'driver-opts': 'network=host', 'buildkitd-flags': '--debug', use: 'false', 'keep-state': 'true' })
     expect(plan.createArgs).toEqual([
