@@ -37900,7 +37900,9 @@ const PROBE_TAG = 'probe';
  * every non-internal Solve); `--ref-file` gives its ref and `buildctl debug ctl --delete`
  * removes it, so a later `docker buildx history ls` shows only the user's builds. The
  * directory is removed at the end. Output: a marker line, buildctl's stderr, a marker with
- * its exit code, per reference.
+ * its exit code and how many seconds it took, per reference. buildctl catches the SIGTERM
+ * of `timeout` (util/appcontext) and exits 1 after writing its ref file, so a time-out is
+ * told by the time taken, not only by the exit code.
  */
 const RESOLVE_SCRIPT = `
 d=$(mktemp -d /tmp/buildkit-builder-prove.XXXXXX) || exit 90
@@ -37910,26 +37912,31 @@ for ref in "$@"; do
   i=$((i+1))
   mkdir "$d/$i" || exit 91
   printf 'FROM %s\\n' "$ref" >"$d/$i/Dockerfile"
+  t0=$(date +%s)
   timeout ${RESOLVE_TIMEOUT_SECONDS} buildctl build --progress plain --frontend dockerfile.v0 \\
     --local context="$d/$i" --local dockerfile="$d/$i" --opt requestid=frontend.outline \\
     --ref-file "$d/$i/ref" >/dev/null 2>"$d/$i/err"
   rc=$?
+  t1=$(date +%s)
   if [ -s "$d/$i/ref" ]; then buildctl debug ctl --delete "$(cat "$d/$i/ref")" >/dev/null 2>&1; fi
   echo "@@resolve-begin $i"
   tail -n 40 "$d/$i/err"
-  echo "@@resolve-end $i $rc"
+  echo "@@resolve-end $i $rc $((t1 - t0))"
 done
 `;
 /** Splits the script's output into one Resolution per reference (undefined: never run). */
 function parseResolveOutput(stdout, count) {
     const out = Array.from({ length: count }, () => undefined);
-    const re = /^@@resolve-begin (\d+)\n([\s\S]*?)^@@resolve-end \1 (\d+)$/gm;
+    const re = /^@@resolve-begin (\d+)\n([\s\S]*?)^@@resolve-end \1 (\d+)(?: (\d+))?$/gm;
     for (const m of stdout.matchAll(re)) {
         const i = Number(m[1]) - 1;
         const exitCode = Number(m[3]);
-        // busybox timeout exits 143 (SIGTERM) here; coreutils and newer busybox 124.
+        // A killed buildctl exits 143 (busybox timeout) or 124 (coreutils); one that caught the
+        // signal exits 1 at the time limit.
+        const seconds = m[4] === undefined ? 0 : Number(m[4]);
+        const timedOut = exitCode !== 0 && ([124, 137, 143].includes(exitCode) || seconds >= RESOLVE_TIMEOUT_SECONDS);
         if (i >= 0 && i < count)
-            out[i] = { exitCode, stderr: m[2], timedOut: [124, 137, 143].includes(exitCode) };
+            out[i] = { exitCode, stderr: m[2], timedOut };
     }
     return out;
 }
@@ -38037,6 +38044,10 @@ function errorKind(a) {
         return code >= 500 ? 'server' : 'other';
     }
     const e = a.error ?? '';
+    // The registry answered with a token challenge and the token server failed: the client
+    // (buildctl here, buildx in builds) fetches tokens, not the daemon (docker/buildx#2008).
+    if (/failed to fetch (anonymous|oauth) token/.test(e))
+        return 'token';
     if (/x509: certificate signed by unknown authority|x509: .*unknown authority/.test(e))
         return 'unknown-authority';
     if (/x509: certificate is (valid for|not valid for any names)|x509: cannot validate certificate/.test(e))
@@ -38096,6 +38107,10 @@ function explain(kind, entry, a, ctx, role) {
             return `${who} does not have the image (404 Not Found)`;
         case 'auth':
             return `${who} answered over the configured connection and asks for credentials; the daemon has none of its own (builds get them from the runner's docker login)`;
+        case 'token': {
+            const server = /"(https?:\/\/[^/"]+)/.exec(a.error ?? '')?.[1] ?? 'its token server';
+            return `${who} asked for a token and fetching it from ${server} failed: tokens are fetched by the client (buildctl in the builder here, buildx on the runner in builds), which must trust that server's CA and reach it`;
+        }
         case 'forbidden':
             return `${who} refused access (403 Forbidden)`;
         case 'refused': {

@@ -226,6 +226,7 @@ describe('error kinds', () => {
     [{ error: 'dial tcp: lookup registry.invalid on 10.0.0.53:53: no such host' }, 'dns'],
     [{ error: 'dial tcp 10.1.1.1:443: i/o timeout' }, 'timeout'],
     [{ status: '503 Service Unavailable' }, 'server'],
+    [{ error: 'failed to authorize: failed to fetch anonymous token: Get "https://auth.corp.test/token?scope=x": tls: failed to verify certificate: x509: certificate signed by unknown authority' }, 'token'],
     [{ error: 'something else' }, 'other']
   ] as [Attempt, string][])('%j → %s', (a, kind) => expect(errorKind(a)).toBe(kind))
 })
@@ -269,11 +270,18 @@ describe('check-registries', () => {
 
 describe('the script output', () => {
   test('one resolution per reference; a missing one is undefined; time-outs recognised', () => {
-    const out = '@@resolve-begin 1\n#1 ...\nerror: x\n@@resolve-end 1 1\n@@resolve-begin 2\n@@resolve-end 2 0\n@@resolve-begin 3\n@@resolve-end 3 143\n'
-    expect(parseResolveOutput(out, 4)).toEqual([
+    const out = [
+      '@@resolve-begin 1\n#1 ...\nerror: x\n@@resolve-end 1 1 0',
+      '@@resolve-begin 2\n@@resolve-end 2 0 1',
+      '@@resolve-begin 3\n@@resolve-end 3 143 30',
+      // buildctl caught timeout's SIGTERM and exited 1 at the limit
+      '@@resolve-begin 4\nerror: failed to solve: Canceled: context canceled\n@@resolve-end 4 1 30'
+    ].join('\n')
+    expect(parseResolveOutput(out, 5)).toEqual([
       { exitCode: 1, stderr: '#1 ...\nerror: x\n', timedOut: false },
       { exitCode: 0, stderr: '', timedOut: false },
       { exitCode: 143, stderr: '', timedOut: true },
+      { exitCode: 1, stderr: 'error: failed to solve: Canceled: context canceled\n', timedOut: true },
       undefined
     ])
   })
