@@ -31902,6 +31902,10 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /************************************************************************/
 var __webpack_exports__ = {};
 
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -34437,8 +34441,8 @@ function getExecOutput(commandLine, args, options) {
         let stdout = '';
         let stderr = '';
         //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
-        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const stdoutDecoder = new StringDecoder('utf8');
+        const stderrDecoder = new StringDecoder('utf8');
         const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
         const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
         const stdErrListener = (data) => {
@@ -34849,85 +34853,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./src/buildx.ts
-
-
-// buildx's naming rules and command lines for the docker-container driver. Pure.
-// https://github.com/docker/buildx/blob/master/driver/docker-container/driver.go
-const CONTAINER_CONFIG_DIR = '/etc/buildkit';
-const CONTAINER_CONFIG_FILE = `${CONTAINER_CONFIG_DIR}/buildkitd.toml`;
-/** `buildx create --name X` makes one node named X0 (`--node` is not used here). */
-function nodeName(builder) {
-    return `${builder}0`;
-}
-/** The container the docker-container driver runs the daemon in. */
-function containerName(builder) {
-    return `buildx_buildkit_${nodeName(builder)}`;
-}
-/** The state volume mounted at /var/lib/buildkit; `rm --keep-state` keeps it. */
-function volumeName(builder) {
-    return `${containerName(builder)}_state`;
-}
-/**
- * buildx copies each `ca`/`keypair` file of [registry."<host>"] into
- * /etc/buildkit/certs/<host with every run of [^a-zA-Z0-9.-] replaced by _>/<base name>
- * and rewrites the path in the config it copies
- * (https://github.com/docker/buildx/blob/master/util/confutil/container.go). Two files with
- * one base name overwrite each other, and `a:1` and `a_1` share a directory.
- */
-function containerCertDir(registry) {
-    return `${CONTAINER_CONFIG_DIR}/certs/${registry.replace(/[^a-zA-Z0-9.-]+/g, '_')}`;
-}
-function containerCertPath(registry, hostPath) {
-    return `${containerCertDir(registry)}/${external_node_path_namespaceObject.basename(hostPath)}`;
-}
-/**
- * Base names for one registry's files that no other registry's can take, even when two
- * registries share a certs directory in the container: a short hash of the exact name.
- */
-function certBaseName(registry, kind, index) {
-    const h = (0,external_node_crypto_.createHash)('sha256').update(registry).digest('hex').slice(0, 8);
-    const ext = { ca: 'pem', cert: 'crt', key: 'key' }[kind];
-    return `${kind === 'ca' ? 'ca' : 'client'}-${h}-${index}.${ext}`;
-}
-function createArgs(o) {
-    const args = ['buildx', 'create', '--bootstrap', '--name', o.name, '--driver', o.driver, '--config', o.configPath];
-    for (const opt of o.driverOpts)
-        args.push('--driver-opt', opt);
-    if (o.buildkitdFlags.length > 0)
-        args.push('--buildkitd-flags', joinShellWords(o.buildkitdFlags));
-    if (o.use)
-        args.push('--use');
-    return args;
-}
-function rmArgs(name, keepState) {
-    return ['buildx', 'rm', ...(keepState ? ['--keep-state'] : []), name];
-}
-/** The inverse of buildx's shlex split of --buildkitd-flags. */
-function joinShellWords(words) {
-    return words.map(w => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ');
-}
-
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/errors.ts
-// An error in what the user wrote. The message names the input and, where there is one,
-// the line, so the user can find it without reading our code.
-class InputError extends Error {
-    input;
-    line;
-    constructor(input, line, detail) {
-        super(`input "${input}"${line === undefined ? '' : `, line ${line}`}: ${detail}`);
-        this.input = input;
-        this.line = line;
-        this.name = 'InputError';
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/redact.ts
 
 // Every secret this run knows of, as the runner would mask it: the whole value and each
@@ -34970,6 +34895,158 @@ function resetSecrets() {
     secrets.clear();
 }
 
+;// CONCATENATED MODULE: ./src/log.ts
+
+
+// The one way out for text: log lines, annotations, outputs and the job summary. Every
+// function redacts what it is given, so no caller can forget to (docker, buildx and the
+// daemon print file contents and logs that may hold key material). No other module calls
+// @actions/core's output functions; a unit test holds the code to that.
+function log_info(text) {
+    info(redact(text));
+}
+function log_warning(text) {
+    warning(redact(text));
+}
+function log_notice(text) {
+    notice(redact(text));
+}
+/** The step's failure: only the entry point calls this. */
+function fail(text) {
+    setFailed(redact(text));
+}
+function log_setOutput(name, value) {
+    setOutput(name, redact(value));
+}
+async function log_group(name, fn) {
+    return group(redact(name), async () => fn());
+}
+/** Appends to the job summary; false when the runner gives no summary file. */
+async function log_summary(markdown) {
+    if (!process.env.GITHUB_STEP_SUMMARY) {
+        log_info('GITHUB_STEP_SUMMARY is not set: no job summary written');
+        return false;
+    }
+    await summary.addRaw(redact(markdown), true).write();
+    return true;
+}
+
+;// CONCATENATED MODULE: ./src/exec.ts
+
+
+
+
+const children = new Set();
+let stopping;
+async function exec_run(command, args, options = {}) {
+    if (stopping)
+        throw new Error(`the step was cancelled (${stopping}): ${command} not started`);
+    const show = options.show ?? false;
+    if (show)
+        log_info(`$ ${[command, ...args].map(quoteArg).join(' ')}`);
+    return new Promise((resolve, reject) => {
+        // Its own process group, so that a signal reaches what it starts in turn (the docker CLI
+        // runs buildx as a plugin process of its own).
+        const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+        children.add(child);
+        let stdout = '';
+        let stderr = '';
+        const shown = { out: '', err: '' };
+        const collect = (which) => (chunk) => {
+            const text = chunk.toString('utf8');
+            if (which === 'out')
+                stdout += text;
+            else
+                stderr += text;
+            if (!show)
+                return;
+            const lines = (shown[which] + text).split(/\r?\n/);
+            shown[which] = lines.pop() ?? '';
+            for (const l of lines)
+                log_info(l);
+        };
+        child.stdout.on('data', collect('out'));
+        child.stderr.on('data', collect('err'));
+        child.on('error', err => {
+            children.delete(child);
+            reject(new Error(`could not run ${command}: ${err.message}. Is ${command} installed and on PATH?`));
+        });
+        child.on('close', (code, signal) => {
+            children.delete(child);
+            if (show)
+                for (const rest of [shown.out, shown.err])
+                    if (rest !== '')
+                        log_info(rest);
+            const exitCode = code ?? 128 + (signal ? external_node_os_namespaceObject.constants.signals[signal] : 0);
+            resolve({ exitCode, stdout, stderr });
+        });
+    });
+}
+/** run(), then throw an error naming what failed and the last meaningful stderr line. */
+async function runChecked(what, command, args, options = {}) {
+    const res = await exec_run(command, args, options);
+    if (res.exitCode !== 0) {
+        throw new Error(`${what} failed (exit code ${res.exitCode}): ${lastLine(res.stderr || res.stdout)}`);
+    }
+    return res;
+}
+/**
+ * Passes a signal on to every process this step started and starts no more; resolves when
+ * they have all ended (or after `graceMs`, when the rest get SIGKILL).
+ */
+async function stopChildren(signal, graceMs = 5000) {
+    stopping = signal;
+    const live = [...children];
+    for (const c of live)
+        killGroup(c, signal);
+    const ended = Promise.all(live.map(c => (c.exitCode !== null || c.signalCode !== null ? undefined : new Promise(r => c.once('close', r)))));
+    let timer;
+    const late = new Promise(r => (timer = setTimeout(() => r('late'), graceMs)));
+    if ((await Promise.race([ended, late])) === 'late')
+        for (const c of children)
+            killGroup(c, 'SIGKILL');
+    clearTimeout(timer);
+}
+function killGroup(c, signal) {
+    try {
+        if (c.pid !== undefined)
+            process.kill(-c.pid, signal);
+    }
+    catch {
+        c.kill(signal); // the group is gone already, or this platform has none
+    }
+}
+function lastLine(text) {
+    const lines = text
+        .split(/\r?\n/)
+        .map(l => l.trim())
+        .filter(l => l !== '' && !/^-+$/.test(l));
+    return redact(lines.length > 0 ? lines[lines.length - 1] : '(no output)');
+}
+function quoteArg(arg) {
+    return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/errors.ts
+// An error in what the user wrote. The message names the input and, where there is one,
+// the line, so the user can find it without reading our code.
+class InputError extends Error {
+    input;
+    line;
+    constructor(input, line, detail) {
+        super(`input "${input}"${line === undefined ? '' : `, line ${line}`}: ${detail}`);
+        this.input = input;
+        this.line = line;
+        this.name = 'InputError';
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/certs.ts
 
 
@@ -34988,7 +35065,7 @@ function pemBlocks(text) {
 function looksLikePem(text) {
     return /-----(BEGIN|END) [A-Z0-9 ]+-----/.test(text) || /^[A-Za-z0-9+/]{40,}={0,2}$/.test(text.trim());
 }
-function fail(ref, detail) {
+function certs_fail(ref, detail) {
     const at = ref.where ? `${ref.where}: ` : '';
     throw new InputError(ref.input, ref.line, `${at}${ref.kind} ${ref.ref} ${detail}`);
 }
@@ -34998,10 +35075,10 @@ function readPem(ref, env = process.env) {
     if (ref.ref.startsWith('env:')) {
         const name = ref.ref.slice(4);
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
-            fail(ref, 'does not name a valid environment variable');
+            certs_fail(ref, 'does not name a valid environment variable');
         const value = env[name];
         if (value === undefined)
-            fail(ref, `is not set; add ${name} to the step's env (e.g. ${name}: \${{ secrets.${name} }})`);
+            certs_fail(ref, `is not set; add ${name} to the step's env (e.g. ${name}: \${{ secrets.${name} }})`);
         content = Buffer.from(value, 'utf8');
     }
     else {
@@ -35011,21 +35088,21 @@ function readPem(ref, env = process.env) {
             st = external_node_fs_namespaceObject.statSync(file);
         }
         catch {
-            fail(ref, 'does not exist');
+            certs_fail(ref, 'does not exist');
         }
         if (!st.isFile())
-            fail(ref, 'is not a regular file');
+            certs_fail(ref, 'is not a regular file');
         if (st.size > MAX_PEM_BYTES)
-            fail(ref, `is ${st.size} bytes; buildx copies at most ${MAX_PEM_BYTES}`);
+            certs_fail(ref, `is ${st.size} bytes; buildx copies at most ${MAX_PEM_BYTES}`);
         content = external_node_fs_namespaceObject.readFileSync(file);
     }
     const text = content.toString('utf8');
     if (ref.kind === 'key' || /PRIVATE KEY-----/.test(text))
         addSecret(text);
     if (text.trim() === '')
-        fail(ref, 'is empty');
+        certs_fail(ref, 'is empty');
     if (content.length > MAX_PEM_BYTES)
-        fail(ref, `is ${content.length} bytes; buildx copies at most ${MAX_PEM_BYTES}`);
+        certs_fail(ref, `is ${content.length} bytes; buildx copies at most ${MAX_PEM_BYTES}`);
     return content;
 }
 function certInfo(cert) {
@@ -35041,38 +35118,38 @@ function loadPem(ref, notes, now, env) {
     const content = readPem(ref, env);
     const blocks = pemBlocks(content.toString('utf8'));
     if (blocks.length === 0)
-        fail(ref, 'holds no PEM block (-----BEGIN ...-----)');
+        certs_fail(ref, 'holds no PEM block (-----BEGIN ...-----)');
     let info;
     if (ref.kind === 'key') {
         const keys = blocks.filter(b => b.label.endsWith('PRIVATE KEY'));
         if (keys.length === 0)
-            fail(ref, `holds no private key (found ${blocks.map(b => b.label).join(', ')})`);
+            certs_fail(ref, `holds no private key (found ${blocks.map(b => b.label).join(', ')})`);
         if (keys.length > 1)
-            fail(ref, 'holds more than one private key');
+            certs_fail(ref, 'holds more than one private key');
         if (keys[0].label === 'ENCRYPTED PRIVATE KEY') {
-            fail(ref, 'is encrypted; BuildKit can only use an unencrypted key');
+            certs_fail(ref, 'is encrypted; BuildKit can only use an unencrypted key');
         }
         try {
             (0,external_node_crypto_.createPrivateKey)(keys[0].text);
         }
         catch {
-            fail(ref, `is not a valid ${keys[0].label}`);
+            certs_fail(ref, `is not a valid ${keys[0].label}`);
         }
     }
     else {
         if (blocks.some(b => b.label.endsWith('PRIVATE KEY'))) {
-            fail(ref, `holds a private key; a ${ref.kind === 'ca' ? 'CA' : 'certificate'} file must hold certificates only`);
+            certs_fail(ref, `holds a private key; a ${ref.kind === 'ca' ? 'CA' : 'certificate'} file must hold certificates only`);
         }
         const certs = blocks.filter(b => b.label === 'CERTIFICATE');
         if (certs.length === 0)
-            fail(ref, `holds no certificate (found ${blocks.map(b => b.label).join(', ')})`);
+            certs_fail(ref, `holds no certificate (found ${blocks.map(b => b.label).join(', ')})`);
         certs.forEach((b, i) => {
             let cert;
             try {
                 cert = new external_node_crypto_.X509Certificate(b.text);
             }
             catch {
-                fail(ref, `certificate #${i + 1} can't be parsed`);
+                certs_fail(ref, `certificate #${i + 1} can't be parsed`);
             }
             const ci = certInfo(cert);
             if (i === 0)
@@ -35080,7 +35157,7 @@ function loadPem(ref, notes, now, env) {
             const days = (ci.notAfter.getTime() - now.getTime()) / 86_400_000;
             const which = certs.length > 1 ? ` (certificate #${i + 1}, ${ci.subject})` : ` (${ci.subject})`;
             if (days < 0)
-                fail(ref, `expired on ${ci.notAfter.toISOString()}${which}`);
+                certs_fail(ref, `expired on ${ci.notAfter.toISOString()}${which}`);
             if (days < EXPIRY_WARNING_DAYS) {
                 notes.warnings.push(`${ref.input}${ref.line ? ` line ${ref.line}` : ''}: ${ref.kind} ${ref.ref} expires in ${Math.floor(days)} days, on ${ci.notAfter.toISOString()}${which}`);
             }
@@ -35096,10 +35173,10 @@ function checkKeyPair(pair) {
         key = (0,external_node_crypto_.createPrivateKey)(pemBlocks(pair.key.content.toString('utf8')).find(b => b.label.endsWith('PRIVATE KEY')).text);
     }
     catch {
-        return fail(pair.key, 'is not a valid private key');
+        return certs_fail(pair.key, 'is not a valid private key');
     }
     if (!cert.checkPrivateKey(key)) {
-        fail(pair.key, `does not match certificate ${pair.cert.ref} (${cert.subject.split('\n').join(', ')})`);
+        certs_fail(pair.key, `does not match certificate ${pair.cert.ref} (${cert.subject.split('\n').join(', ')})`);
     }
 }
 function sha256(data) {
@@ -35138,1113 +35215,87 @@ function loadRegistryCerts(requests, now = new Date(), env = process.env) {
     return { sets: [...byRegistry.values()], warnings: notes.warnings };
 }
 
-// EXTERNAL MODULE: ./node_modules/semver/index.js
-var node_modules_semver = __nccwpck_require__(2088);
-;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/manifest.js
-var manifest_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
+;// CONCATENATED MODULE: ./src/buildx.ts
 
 
-
-
-
-// Internal object for testability (allows mocking in ESM)
-const _internal = {
-    readLinuxVersionFile() {
-        const lsbReleaseFile = '/etc/lsb-release';
-        const osReleaseFile = '/etc/os-release';
-        let contents = '';
-        if (external_fs_namespaceObject.existsSync(lsbReleaseFile)) {
-            contents = external_fs_namespaceObject.readFileSync(lsbReleaseFile).toString();
-        }
-        else if (external_fs_namespaceObject.existsSync(osReleaseFile)) {
-            contents = external_fs_namespaceObject.readFileSync(osReleaseFile).toString();
-        }
-        return contents;
-    }
-};
-function _findMatch(versionSpec, stable, candidates, archFilter) {
-    return manifest_awaiter(this, void 0, void 0, function* () {
-        const platFilter = os.platform();
-        let result;
-        let match;
-        let file;
-        for (const candidate of candidates) {
-            const version = candidate.version;
-            debug(`check ${version} satisfies ${versionSpec}`);
-            if (semver.satisfies(version, versionSpec) &&
-                (!stable || candidate.stable === stable)) {
-                file = candidate.files.find(item => {
-                    debug(`${item.arch}===${archFilter} && ${item.platform}===${platFilter}`);
-                    let chk = item.arch === archFilter && item.platform === platFilter;
-                    if (chk && item.platform_version) {
-                        const osVersion = _getOsVersion();
-                        if (osVersion === item.platform_version) {
-                            chk = true;
-                        }
-                        else {
-                            chk = semver.satisfies(osVersion, item.platform_version);
-                        }
-                    }
-                    return chk;
-                });
-                if (file) {
-                    debug(`matched ${candidate.version}`);
-                    match = candidate;
-                    break;
-                }
-            }
-        }
-        if (match && file) {
-            // clone since we're mutating the file list to be only the file that matches
-            result = Object.assign({}, match);
-            result.files = [file];
-        }
-        return result;
-    });
+// buildx's naming rules and command lines for the docker-container driver. Pure.
+// https://github.com/docker/buildx/blob/master/driver/docker-container/driver.go
+const CONTAINER_CONFIG_DIR = '/etc/buildkit';
+const CONTAINER_CONFIG_FILE = `${CONTAINER_CONFIG_DIR}/buildkitd.toml`;
+/** `buildx create --name X` makes one node named X0 (`--node` is not used here). */
+function nodeName(builder) {
+    return `${builder}0`;
 }
-function _getOsVersion() {
-    // TODO: add windows and other linux, arm variants
-    // right now filtering on version is only an ubuntu and macos scenario for tools we build for hosted (python)
-    const plat = os.platform();
-    let version = '';
-    if (plat === 'darwin') {
-        version = cp.execSync('sw_vers -productVersion').toString();
-    }
-    else if (plat === 'linux') {
-        // lsb_release process not in some containers, readfile
-        // Run cat /etc/lsb-release
-        // DISTRIB_ID=Ubuntu
-        // DISTRIB_RELEASE=18.04
-        // DISTRIB_CODENAME=bionic
-        // DISTRIB_DESCRIPTION="Ubuntu 18.04.4 LTS"
-        const lsbContents = _internal.readLinuxVersionFile();
-        if (lsbContents) {
-            const lines = lsbContents.split('\n');
-            for (const line of lines) {
-                const parts = line.split('=');
-                if (parts.length === 2 &&
-                    (parts[0].trim() === 'VERSION_ID' ||
-                        parts[0].trim() === 'DISTRIB_RELEASE')) {
-                    version = parts[1].trim().replace(/^"/, '').replace(/"$/, '');
-                    break;
-                }
-            }
-        }
-    }
-    return version;
+/** The container the docker-container driver runs the daemon in. */
+function containerName(builder) {
+    return `buildx_buildkit_${nodeName(builder)}`;
 }
-// Alias for backwards compatibility
-function _readLinuxVersionFile() {
-    return _internal.readLinuxVersionFile();
-}
-//# sourceMappingURL=manifest.js.map
-;// CONCATENATED MODULE: external "stream"
-const external_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
-// EXTERNAL MODULE: external "util"
-var external_util_ = __nccwpck_require__(9023);
-;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/retry-helper.js
-var retry_helper_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-/**
- * Internal class for retries
- */
-class RetryHelper {
-    constructor(maxAttempts, minSeconds, maxSeconds) {
-        if (maxAttempts < 1) {
-            throw new Error('max attempts should be greater than or equal to 1');
-        }
-        this.maxAttempts = maxAttempts;
-        this.minSeconds = Math.floor(minSeconds);
-        this.maxSeconds = Math.floor(maxSeconds);
-        if (this.minSeconds > this.maxSeconds) {
-            throw new Error('min seconds should be less than or equal to max seconds');
-        }
-    }
-    execute(action, isRetryable) {
-        return retry_helper_awaiter(this, void 0, void 0, function* () {
-            let attempt = 1;
-            while (attempt < this.maxAttempts) {
-                // Try
-                try {
-                    return yield action();
-                }
-                catch (err) {
-                    if (isRetryable && !isRetryable(err)) {
-                        throw err;
-                    }
-                    info(err.message);
-                }
-                // Sleep
-                const seconds = this.getSleepAmount();
-                info(`Waiting ${seconds} seconds before trying again`);
-                yield this.sleep(seconds);
-                attempt++;
-            }
-            // Last attempt
-            return yield action();
-        });
-    }
-    getSleepAmount() {
-        return (Math.floor(Math.random() * (this.maxSeconds - this.minSeconds + 1)) +
-            this.minSeconds);
-    }
-    sleep(seconds) {
-        return retry_helper_awaiter(this, void 0, void 0, function* () {
-            return new Promise(resolve => setTimeout(resolve, seconds * 1000));
-        });
-    }
-}
-//# sourceMappingURL=retry-helper.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/tool-cache.js
-var tool_cache_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-class HTTPError extends Error {
-    constructor(httpStatusCode) {
-        super(`Unexpected HTTP response: ${httpStatusCode}`);
-        this.httpStatusCode = httpStatusCode;
-        Object.setPrototypeOf(this, new.target.prototype);
-    }
-}
-const tool_cache_IS_WINDOWS = process.platform === 'win32';
-const IS_MAC = process.platform === 'darwin';
-const userAgent = 'actions/tool-cache';
-/**
- * Download a tool from an url and stream it into a file
- *
- * @param url       url of tool to download
- * @param dest      path to download tool
- * @param auth      authorization header
- * @param headers   other headers
- * @returns         path to downloaded tool
- */
-function downloadTool(url, dest, auth, headers) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        dest = dest || external_path_namespaceObject.join(_getTempDirectory(), external_crypto_namespaceObject.randomUUID());
-        yield mkdirP(external_path_namespaceObject.dirname(dest));
-        core_debug(`Downloading ${url}`);
-        core_debug(`Destination ${dest}`);
-        const maxAttempts = 3;
-        const minSeconds = _getGlobal('TEST_DOWNLOAD_TOOL_RETRY_MIN_SECONDS', 10);
-        const maxSeconds = _getGlobal('TEST_DOWNLOAD_TOOL_RETRY_MAX_SECONDS', 20);
-        const retryHelper = new RetryHelper(maxAttempts, minSeconds, maxSeconds);
-        return yield retryHelper.execute(() => tool_cache_awaiter(this, void 0, void 0, function* () {
-            return yield downloadToolAttempt(url, dest || '', auth, headers);
-        }), (err) => {
-            if (err instanceof HTTPError && err.httpStatusCode) {
-                // Don't retry anything less than 500, except 408 Request Timeout and 429 Too Many Requests
-                if (err.httpStatusCode < 500 &&
-                    err.httpStatusCode !== 408 &&
-                    err.httpStatusCode !== 429) {
-                    return false;
-                }
-            }
-            // Otherwise retry
-            return true;
-        });
-    });
-}
-function downloadToolAttempt(url, dest, auth, headers) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        if (external_fs_namespaceObject.existsSync(dest)) {
-            throw new Error(`Destination file path ${dest} already exists`);
-        }
-        // Get the response headers
-        const http = new lib_HttpClient(userAgent, [], {
-            allowRetries: false
-        });
-        if (auth) {
-            core_debug('set auth');
-            if (headers === undefined) {
-                headers = {};
-            }
-            headers.authorization = auth;
-        }
-        const response = yield http.get(url, headers);
-        if (response.message.statusCode !== 200) {
-            const err = new HTTPError(response.message.statusCode);
-            core_debug(`Failed to download from "${url}". Code(${response.message.statusCode}) Message(${response.message.statusMessage})`);
-            throw err;
-        }
-        // Download the response body
-        const pipeline = external_util_.promisify(external_stream_namespaceObject.pipeline);
-        const responseMessageFactory = _getGlobal('TEST_DOWNLOAD_TOOL_RESPONSE_MESSAGE_FACTORY', () => response.message);
-        const readStream = responseMessageFactory();
-        let succeeded = false;
-        try {
-            yield pipeline(readStream, external_fs_namespaceObject.createWriteStream(dest));
-            core_debug('download complete');
-            succeeded = true;
-            return dest;
-        }
-        finally {
-            // Error, delete dest before retry
-            if (!succeeded) {
-                core_debug('download failed');
-                try {
-                    yield rmRF(dest);
-                }
-                catch (err) {
-                    core_debug(`Failed to delete '${dest}'. ${err.message}`);
-                }
-            }
-        }
-    });
+/** The state volume mounted at /var/lib/buildkit; `rm --keep-state` keeps it. */
+function volumeName(builder) {
+    return `${containerName(builder)}_state`;
 }
 /**
- * Extract a .7z file
- *
- * @param file     path to the .7z file
- * @param dest     destination directory. Optional.
- * @param _7zPath  path to 7zr.exe. Optional, for long path support. Most .7z archives do not have this
- * problem. If your .7z archive contains very long paths, you can pass the path to 7zr.exe which will
- * gracefully handle long paths. By default 7zdec.exe is used because it is a very small program and is
- * bundled with the tool lib. However it does not support long paths. 7zr.exe is the reduced command line
- * interface, it is smaller than the full command line interface, and it does support long paths. At the
- * time of this writing, it is freely available from the LZMA SDK that is available on the 7zip website.
- * Be sure to check the current license agreement. If 7zr.exe is bundled with your action, then the path
- * to 7zr.exe can be pass to this function.
- * @returns        path to the destination directory
+ * buildx copies each `ca`/`keypair` file of [registry."<host>"] into
+ * /etc/buildkit/certs/<host with every run of [^a-zA-Z0-9.-] replaced by _>/<base name>
+ * and rewrites the path in the config it copies
+ * (https://github.com/docker/buildx/blob/master/util/confutil/container.go). Two files with
+ * one base name overwrite each other, and `a:1` and `a_1` share a directory.
  */
-function extract7z(file, dest, _7zPath) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        ok(tool_cache_IS_WINDOWS, 'extract7z() not supported on current OS');
-        ok(file, 'parameter "file" is required');
-        dest = yield _createExtractFolder(dest);
-        const originalCwd = process.cwd();
-        process.chdir(dest);
-        if (_7zPath) {
-            try {
-                const logLevel = core.isDebug() ? '-bb1' : '-bb0';
-                const args = [
-                    'x', // eXtract files with full paths
-                    logLevel, // -bb[0-3] : set output log level
-                    '-bd', // disable progress indicator
-                    '-sccUTF-8', // set charset for for console input/output
-                    file
-                ];
-                const options = {
-                    silent: true
-                };
-                yield exec(`"${_7zPath}"`, args, options);
-            }
-            finally {
-                process.chdir(originalCwd);
-            }
-        }
-        else {
-            const escapedScript = path
-                .join(__dirname, '..', 'scripts', 'Invoke-7zdec.ps1')
-                .replace(/'/g, "''")
-                .replace(/"|\n|\r/g, ''); // double-up single quotes, remove double quotes and newlines
-            const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, '');
-            const escapedTarget = dest.replace(/'/g, "''").replace(/"|\n|\r/g, '');
-            const command = `& '${escapedScript}' -Source '${escapedFile}' -Target '${escapedTarget}'`;
-            const args = [
-                '-NoLogo',
-                '-Sta',
-                '-NoProfile',
-                '-NonInteractive',
-                '-ExecutionPolicy',
-                'Unrestricted',
-                '-Command',
-                command
-            ];
-            const options = {
-                silent: true
-            };
-            try {
-                const powershellPath = yield io.which('powershell', true);
-                yield exec(`"${powershellPath}"`, args, options);
-            }
-            finally {
-                process.chdir(originalCwd);
-            }
-        }
-        return dest;
-    });
+function containerCertDir(registry) {
+    return `${CONTAINER_CONFIG_DIR}/certs/${registry.replace(/[^a-zA-Z0-9.-]+/g, '_')}`;
+}
+function containerCertPath(registry, hostPath) {
+    return `${containerCertDir(registry)}/${external_node_path_namespaceObject.basename(hostPath)}`;
 }
 /**
- * Extract a compressed tar archive
- *
- * @param file     path to the tar
- * @param dest     destination directory. Optional.
- * @param flags    flags for the tar command to use for extraction. Defaults to 'xz' (extracting gzipped tars). Optional.
- * @returns        path to the destination directory
+ * Base names for one registry's files that no other registry's can take, even when two
+ * registries share a certs directory in the container: a short hash of the exact name.
  */
-function extractTar(file_1, dest_1) {
-    return tool_cache_awaiter(this, arguments, void 0, function* (file, dest, flags = 'xz') {
-        if (!file) {
-            throw new Error("parameter 'file' is required");
-        }
-        // Create dest
-        dest = yield _createExtractFolder(dest);
-        // Determine whether GNU tar
-        core_debug('Checking tar --version');
-        let versionOutput = '';
-        yield exec_exec('tar --version', [], {
-            ignoreReturnCode: true,
-            silent: true,
-            listeners: {
-                stdout: (data) => (versionOutput += data.toString()),
-                stderr: (data) => (versionOutput += data.toString())
-            }
-        });
-        core_debug(versionOutput.trim());
-        const isGnuTar = versionOutput.toUpperCase().includes('GNU TAR');
-        // Initialize args
-        let args;
-        if (flags instanceof Array) {
-            args = flags;
-        }
-        else {
-            args = [flags];
-        }
-        if (isDebug() && !flags.includes('v')) {
-            args.push('-v');
-        }
-        let destArg = dest;
-        let fileArg = file;
-        if (tool_cache_IS_WINDOWS && isGnuTar) {
-            args.push('--force-local');
-            destArg = dest.replace(/\\/g, '/');
-            // Technically only the dest needs to have `/` but for aesthetic consistency
-            // convert slashes in the file arg too.
-            fileArg = file.replace(/\\/g, '/');
-        }
-        if (isGnuTar) {
-            // Suppress warnings when using GNU tar to extract archives created by BSD tar
-            args.push('--warning=no-unknown-keyword');
-            args.push('--overwrite');
-        }
-        args.push('-C', destArg, '-f', fileArg);
-        yield exec_exec(`tar`, args);
-        return dest;
-    });
+function certBaseName(registry, kind, index) {
+    const h = (0,external_node_crypto_.createHash)('sha256').update(registry).digest('hex').slice(0, 8);
+    const ext = { ca: 'pem', cert: 'crt', key: 'key' }[kind];
+    return `${kind === 'ca' ? 'ca' : 'client'}-${h}-${index}.${ext}`;
 }
 /**
- * Extract a xar compatible archive
- *
- * @param file     path to the archive
- * @param dest     destination directory. Optional.
- * @param flags    flags for the xar. Optional.
- * @returns        path to the destination directory
+ * The mark a run puts on the builder it creates, so that it only ever removes its own: an
+ * environment variable of the daemon's container (driver-opt env.<NAME>=<value>, which the
+ * docker-container driver passes to the container: driver/docker-container/factory.go), kept
+ * by buildx in the builder's record with the other driver options.
  */
-function extractXar(file_1, dest_1) {
-    return tool_cache_awaiter(this, arguments, void 0, function* (file, dest, flags = []) {
-        ok(IS_MAC, 'extractXar() not supported on current OS');
-        ok(file, 'parameter "file" is required');
-        dest = yield _createExtractFolder(dest);
-        let args;
-        if (flags instanceof Array) {
-            args = flags;
-        }
-        else {
-            args = [flags];
-        }
-        args.push('-x', '-C', dest, '-f', file);
-        if (core.isDebug()) {
-            args.push('-v');
-        }
-        const xarPath = yield io.which('xar', true);
-        yield exec(`"${xarPath}"`, _unique(args));
-        return dest;
-    });
-}
+const OWNER_ENV = 'BUILDKIT_BUILDER_ACTION_OWNER';
 /**
- * Extract a zip
- *
- * @param file     path to the zip
- * @param dest     destination directory. Optional.
- * @returns        path to the destination directory
+ * Where buildx keeps a builder's record: $BUILDX_CONFIG, else the buildx directory beside the
+ * docker CLI's config ($DOCKER_CONFIG or ~/.docker), then instances/<name in lower case>
+ * (util/confutil/config.go NewConfig; store/store.go). It holds every copied file too, keys
+ * included: read it silently, never print it.
  */
-function extractZip(file, dest) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        if (!file) {
-            throw new Error("parameter 'file' is required");
-        }
-        dest = yield _createExtractFolder(dest);
-        if (tool_cache_IS_WINDOWS) {
-            yield extractZipWin(file, dest);
-        }
-        else {
-            yield extractZipNix(file, dest);
-        }
-        return dest;
-    });
+function instancePath(name, env, home) {
+    const dir = env.BUILDX_CONFIG || external_node_path_namespaceObject.join(env.DOCKER_CONFIG || external_node_path_namespaceObject.join(home, '.docker'), 'buildx');
+    return external_node_path_namespaceObject.join(dir, 'instances', name.toLowerCase());
 }
-function extractZipWin(file, dest) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        // build the powershell command
-        const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, ''); // double-up single quotes, remove double quotes and newlines
-        const escapedDest = dest.replace(/'/g, "''").replace(/"|\n|\r/g, '');
-        const pwshPath = yield io.which('pwsh', false);
-        //To match the file overwrite behavior on nix systems, we use the overwrite = true flag for ExtractToDirectory
-        //and the -Force flag for Expand-Archive as a fallback
-        if (pwshPath) {
-            //attempt to use pwsh with ExtractToDirectory, if this fails attempt Expand-Archive
-            const pwshCommand = [
-                `$ErrorActionPreference = 'Stop' ;`,
-                `try { Add-Type -AssemblyName System.IO.Compression.ZipFile } catch { } ;`,
-                `try { [System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`,
-                `catch { if (($_.Exception.GetType().FullName -eq 'System.Management.Automation.MethodException') -or ($_.Exception.GetType().FullName -eq 'System.Management.Automation.RuntimeException') ){ Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force } else { throw $_ } } ;`
-            ].join(' ');
-            const args = [
-                '-NoLogo',
-                '-NoProfile',
-                '-NonInteractive',
-                '-ExecutionPolicy',
-                'Unrestricted',
-                '-Command',
-                pwshCommand
-            ];
-            core.debug(`Using pwsh at path: ${pwshPath}`);
-            yield exec(`"${pwshPath}"`, args);
-        }
-        else {
-            const powershellCommand = [
-                `$ErrorActionPreference = 'Stop' ;`,
-                `try { Add-Type -AssemblyName System.IO.Compression.FileSystem } catch { } ;`,
-                `if ((Get-Command -Name Expand-Archive -Module Microsoft.PowerShell.Archive -ErrorAction Ignore)) { Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force }`,
-                `else {[System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`
-            ].join(' ');
-            const args = [
-                '-NoLogo',
-                '-Sta',
-                '-NoProfile',
-                '-NonInteractive',
-                '-ExecutionPolicy',
-                'Unrestricted',
-                '-Command',
-                powershellCommand
-            ];
-            const powershellPath = yield io.which('powershell', true);
-            core.debug(`Using powershell at path: ${powershellPath}`);
-            yield exec(`"${powershellPath}"`, args);
-        }
-    });
+/** The owner mark in a builder's record ('' when it has none): what the record's nodes carry. */
+function ownerOf(instanceJson) {
+    const rec = JSON.parse(instanceJson);
+    return rec.Nodes?.map(n => n.DriverOpts?.[`env.${OWNER_ENV}`]).find(v => v !== undefined) ?? '';
 }
-function extractZipNix(file, dest) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        const unzipPath = yield io.which('unzip', true);
-        const args = [file];
-        if (!core.isDebug()) {
-            args.unshift('-q');
-        }
-        args.unshift('-o'); //overwrite with -o, otherwise a prompt is shown which freezes the run
-        yield exec(`"${unzipPath}"`, args, { cwd: dest });
-    });
+function createArgs(o) {
+    const args = ['buildx', 'create', '--bootstrap', '--name', o.name, '--driver', o.driver, '--config', o.configPath];
+    if (o.owner)
+        args.push('--driver-opt', `env.${OWNER_ENV}=${o.owner}`);
+    for (const opt of o.driverOpts)
+        args.push('--driver-opt', opt);
+    if (o.buildkitdFlags.length > 0)
+        args.push('--buildkitd-flags', joinShellWords(o.buildkitdFlags));
+    if (o.use)
+        args.push('--use');
+    return args;
 }
-/**
- * Caches a directory and installs it into the tool cacheDir
- *
- * @param sourceDir    the directory to cache into tools
- * @param tool          tool name
- * @param version       version of the tool.  semver format
- * @param arch          architecture of the tool.  Optional.  Defaults to machine architecture
- */
-function cacheDir(sourceDir, tool, version, arch) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        version = node_modules_semver.clean(version) || version;
-        arch = arch || external_os_namespaceObject.arch();
-        core_debug(`Caching tool ${tool} ${version} ${arch}`);
-        core_debug(`source dir: ${sourceDir}`);
-        if (!external_fs_namespaceObject.statSync(sourceDir).isDirectory()) {
-            throw new Error('sourceDir is not a directory');
-        }
-        // Create the tool dir
-        const destPath = yield _createToolPath(tool, version, arch);
-        // copy each child item. do not move. move can fail on Windows
-        // due to anti-virus software having an open handle on a file.
-        for (const itemName of external_fs_namespaceObject.readdirSync(sourceDir)) {
-            const s = external_path_namespaceObject.join(sourceDir, itemName);
-            yield io_cp(s, destPath, { recursive: true });
-        }
-        // write .complete
-        _completeToolPath(tool, version, arch);
-        return destPath;
-    });
+function rmArgs(name, keepState) {
+    return ['buildx', 'rm', ...(keepState ? ['--keep-state'] : []), name];
 }
-/**
- * Caches a downloaded file (GUID) and installs it
- * into the tool cache with a given targetName
- *
- * @param sourceFile    the file to cache into tools.  Typically a result of downloadTool which is a guid.
- * @param targetFile    the name of the file name in the tools directory
- * @param tool          tool name
- * @param version       version of the tool.  semver format
- * @param arch          architecture of the tool.  Optional.  Defaults to machine architecture
- */
-function cacheFile(sourceFile, targetFile, tool, version, arch) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        version = semver.clean(version) || version;
-        arch = arch || os.arch();
-        core.debug(`Caching tool ${tool} ${version} ${arch}`);
-        core.debug(`source file: ${sourceFile}`);
-        if (!fs.statSync(sourceFile).isFile()) {
-            throw new Error('sourceFile is not a file');
-        }
-        // create the tool dir
-        const destFolder = yield _createToolPath(tool, version, arch);
-        // copy instead of move. move can fail on Windows due to
-        // anti-virus software having an open handle on a file.
-        const destPath = path.join(destFolder, targetFile);
-        core.debug(`destination file ${destPath}`);
-        yield io.cp(sourceFile, destPath);
-        // write .complete
-        _completeToolPath(tool, version, arch);
-        return destFolder;
-    });
-}
-/**
- * Finds the path to a tool version in the local installed tool cache
- *
- * @param toolName      name of the tool
- * @param versionSpec   version of the tool
- * @param arch          optional arch.  defaults to arch of computer
- */
-function find(toolName, versionSpec, arch) {
-    if (!toolName) {
-        throw new Error('toolName parameter is required');
-    }
-    if (!versionSpec) {
-        throw new Error('versionSpec parameter is required');
-    }
-    arch = arch || external_os_namespaceObject.arch();
-    // attempt to resolve an explicit version
-    if (!isExplicitVersion(versionSpec)) {
-        const localVersions = findAllVersions(toolName, arch);
-        const match = evaluateVersions(localVersions, versionSpec);
-        versionSpec = match;
-    }
-    // check for the explicit version in the cache
-    let toolPath = '';
-    if (versionSpec) {
-        versionSpec = node_modules_semver.clean(versionSpec) || '';
-        const cachePath = external_path_namespaceObject.join(_getCacheDirectory(), toolName, versionSpec, arch);
-        core_debug(`checking cache: ${cachePath}`);
-        if (external_fs_namespaceObject.existsSync(cachePath) && external_fs_namespaceObject.existsSync(`${cachePath}.complete`)) {
-            core_debug(`Found tool in cache ${toolName} ${versionSpec} ${arch}`);
-            toolPath = cachePath;
-        }
-        else {
-            core_debug('not found');
-        }
-    }
-    return toolPath;
-}
-/**
- * Finds the paths to all versions of a tool that are installed in the local tool cache
- *
- * @param toolName  name of the tool
- * @param arch      optional arch.  defaults to arch of computer
- */
-function findAllVersions(toolName, arch) {
-    const versions = [];
-    arch = arch || external_os_namespaceObject.arch();
-    const toolPath = external_path_namespaceObject.join(_getCacheDirectory(), toolName);
-    if (external_fs_namespaceObject.existsSync(toolPath)) {
-        const children = external_fs_namespaceObject.readdirSync(toolPath);
-        for (const child of children) {
-            if (isExplicitVersion(child)) {
-                const fullPath = external_path_namespaceObject.join(toolPath, child, arch || '');
-                if (external_fs_namespaceObject.existsSync(fullPath) && external_fs_namespaceObject.existsSync(`${fullPath}.complete`)) {
-                    versions.push(child);
-                }
-            }
-        }
-    }
-    return versions;
-}
-function getManifestFromRepo(owner_1, repo_1, auth_1) {
-    return tool_cache_awaiter(this, arguments, void 0, function* (owner, repo, auth, branch = 'master') {
-        let releases = [];
-        const treeUrl = `https://api.github.com/repos/${owner}/${repo}/git/trees/${branch}`;
-        const http = new httpm.HttpClient('tool-cache');
-        const headers = {};
-        if (auth) {
-            core.debug('set auth');
-            headers.authorization = auth;
-        }
-        const response = yield http.getJson(treeUrl, headers);
-        if (!response.result) {
-            return releases;
-        }
-        let manifestUrl = '';
-        for (const item of response.result.tree) {
-            if (item.path === 'versions-manifest.json') {
-                manifestUrl = item.url;
-                break;
-            }
-        }
-        headers['accept'] = 'application/vnd.github.VERSION.raw';
-        let versionsRaw = yield (yield http.get(manifestUrl, headers)).readBody();
-        if (versionsRaw) {
-            // shouldn't be needed but protects against invalid json saved with BOM
-            versionsRaw = versionsRaw.replace(/^\uFEFF/, '');
-            try {
-                releases = JSON.parse(versionsRaw);
-            }
-            catch (_a) {
-                core.debug('Invalid json');
-            }
-        }
-        return releases;
-    });
-}
-function findFromManifest(versionSpec_1, stable_1, manifest_1) {
-    return tool_cache_awaiter(this, arguments, void 0, function* (versionSpec, stable, manifest, archFilter = os.arch()) {
-        // wrap the internal impl
-        const match = yield mm._findMatch(versionSpec, stable, manifest, archFilter);
-        return match;
-    });
-}
-function _createExtractFolder(dest) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        if (!dest) {
-            // create a temp dir
-            dest = external_path_namespaceObject.join(_getTempDirectory(), external_crypto_namespaceObject.randomUUID());
-        }
-        yield mkdirP(dest);
-        return dest;
-    });
-}
-function _createToolPath(tool, version, arch) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        const folderPath = external_path_namespaceObject.join(_getCacheDirectory(), tool, node_modules_semver.clean(version) || version, arch || '');
-        core_debug(`destination ${folderPath}`);
-        const markerPath = `${folderPath}.complete`;
-        yield rmRF(folderPath);
-        yield rmRF(markerPath);
-        yield mkdirP(folderPath);
-        return folderPath;
-    });
-}
-function _completeToolPath(tool, version, arch) {
-    const folderPath = external_path_namespaceObject.join(_getCacheDirectory(), tool, node_modules_semver.clean(version) || version, arch || '');
-    const markerPath = `${folderPath}.complete`;
-    external_fs_namespaceObject.writeFileSync(markerPath, '');
-    core_debug('finished caching tool');
-}
-/**
- * Check if version string is explicit
- *
- * @param versionSpec      version string to check
- */
-function isExplicitVersion(versionSpec) {
-    const c = node_modules_semver.clean(versionSpec) || '';
-    core_debug(`isExplicit: ${c}`);
-    const valid = node_modules_semver.valid(c) != null;
-    core_debug(`explicit? ${valid}`);
-    return valid;
-}
-/**
- * Get the highest satisfiying semantic version in `versions` which satisfies `versionSpec`
- *
- * @param versions        array of versions to evaluate
- * @param versionSpec     semantic version spec to satisfy
- */
-function evaluateVersions(versions, versionSpec) {
-    let version = '';
-    core_debug(`evaluating ${versions.length} versions`);
-    versions = versions.sort((a, b) => {
-        if (node_modules_semver.gt(a, b)) {
-            return 1;
-        }
-        return -1;
-    });
-    for (let i = versions.length - 1; i >= 0; i--) {
-        const potential = versions[i];
-        const satisfied = node_modules_semver.satisfies(potential, versionSpec);
-        if (satisfied) {
-            version = potential;
-            break;
-        }
-    }
-    if (version) {
-        core_debug(`matched: ${version}`);
-    }
-    else {
-        core_debug('match not found');
-    }
-    return version;
-}
-/**
- * Gets RUNNER_TOOL_CACHE
- */
-function _getCacheDirectory() {
-    const cacheDirectory = process.env['RUNNER_TOOL_CACHE'] || '';
-    (0,external_assert_.ok)(cacheDirectory, 'Expected RUNNER_TOOL_CACHE to be defined');
-    return cacheDirectory;
-}
-/**
- * Gets RUNNER_TEMP
- */
-function _getTempDirectory() {
-    const tempDirectory = process.env['RUNNER_TEMP'] || '';
-    (0,external_assert_.ok)(tempDirectory, 'Expected RUNNER_TEMP to be defined');
-    return tempDirectory;
-}
-/**
- * Gets a global variable
- */
-function _getGlobal(key, defaultValue) {
-    /* eslint-disable @typescript-eslint/no-explicit-any */
-    const value = global[key];
-    /* eslint-enable @typescript-eslint/no-explicit-any */
-    return value !== undefined ? value : defaultValue;
-}
-/**
- * Returns an array of unique values.
- * @param values Values to make unique.
- */
-function _unique(values) {
-    return Array.from(new Set(values));
-}
-//# sourceMappingURL=tool-cache.js.map
-;// CONCATENATED MODULE: ./src/lines.ts
-
-/** Non-empty lines with their 1-based numbers; `#` starts a comment line. */
-function inputLines(text) {
-    return text
-        .split(/\r?\n/)
-        .map((raw, i) => ({ n: i + 1, text: raw.trim() }))
-        .filter(l => l.text !== '' && !l.text.startsWith('#'));
-}
-function parseBool(input, value, fallback) {
-    const v = value.trim().toLowerCase();
-    if (v === '' && fallback !== undefined)
-        return fallback;
-    if (v === 'true')
-        return true;
-    if (v === 'false')
-        return false;
-    throw new InputError(input, undefined, `"${value}" is not a boolean; expected true or false`);
-}
-/** Splits text into words as a POSIX shell does (quotes and backslashes; no expansion). */
-function splitShellWords(text) {
-    const words = [];
-    let cur = '';
-    let inWord = false;
-    let quote;
-    for (let i = 0; i < text.length; i++) {
-        const c = text[i];
-        if (quote === "'") {
-            if (c === "'")
-                quote = undefined;
-            else
-                cur += c;
-        }
-        else if (quote === '"') {
-            if (c === '"')
-                quote = undefined;
-            else if (c === '\\' && i + 1 < text.length && '"\\$`'.includes(text[i + 1]))
-                cur += text[++i];
-            else
-                cur += c;
-        }
-        else if (c === "'" || c === '"') {
-            quote = c;
-            inWord = true;
-        }
-        else if (c === '\\' && i + 1 < text.length) {
-            cur += text[++i];
-            inWord = true;
-        }
-        else if (/\s/.test(c)) {
-            if (inWord)
-                words.push(cur);
-            cur = '';
-            inWord = false;
-        }
-        else {
-            cur += c;
-            inWord = true;
-        }
-    }
-    if (quote)
-        return undefined;
-    if (inWord)
-        words.push(cur);
-    return words;
-}
-
-;// CONCATENATED MODULE: ./src/cni.ts
-
-
-
-
-
-// CNI networking: inputs, and everything about the CNI-enabled image that can be decided
-// without I/O (URLs, checksum parsing, Dockerfile, tag). Running the downloads and the
-// build is cni-image.ts.
-//
-// BuildKit's `cni` network mode needs the plugins in /opt/cni/bin and a network config in
-// /etc/buildkit/cni.json (the defaults of --oci-cni-binary-dir and --oci-cni-config-path);
-// stock moby/buildkit images ship neither. At start the daemon stats both and sets up one
-// namespace (loopback plus the configured plugins), so a missing plugin fails the start
-// (https://github.com/moby/buildkit/blob/master/util/network/cniprovider/cni.go).
-const DEFAULT_BUILDKIT_IMAGE = 'moby/buildkit:buildx-stable-1';
-/** containernetworking/plugins release used unless cni-plugins-version says otherwise. */
-const DEFAULT_PLUGINS_VERSION = 'v1.9.1';
-const DEFAULT_PLUGINS_URL = 'https://github.com/containernetworking/plugins/releases/download';
-const IMAGE_REPOSITORY = 'localhost/buildkit-builder-cni';
-const CNI_NET_FLAG = '--oci-worker-net=cni';
-/**
- * A bridge network like BuildKit's own (hack/fixtures/cni.json): bridge buildkit0,
- * host-local IPAM on 10.10.0.0/16, masquerading out of the builder.
- */
-const DEFAULT_CNI_CONFIG = `${JSON.stringify({
-    cniVersion: '0.4.0',
-    name: 'buildkit',
-    type: 'bridge',
-    bridge: 'buildkit0',
-    isDefaultGateway: true,
-    ipMasq: true,
-    hairpinMode: true,
-    ipam: { type: 'host-local', subnet: '10.10.0.0/16' }
-}, null, 2)}\n`;
-const BUILD_INPUTS = ['buildkit-image', 'cni-plugins-version', 'cni-plugins-url', 'cni-config'];
-function parseCniInputs(get, host) {
-    const image = get('cni-image').trim();
-    const cniRaw = get('cni').trim();
-    if (image !== '' && cniRaw.toLowerCase() === 'false') {
-        throw new InputError('cni', undefined, 'is false, but cni-image is set; cni-image implies cni: true (drop one of them)');
-    }
-    const enabled = image !== '' || parseBool('cni', cniRaw, false);
-    const given = BUILD_INPUTS.filter(n => get(n).trim() !== '');
-    if (!enabled) {
-        if (given.length > 0) {
-            throw new InputError(given[0], undefined, 'is set, but CNI is off; set cni: true (or remove it)');
-        }
-        return undefined;
-    }
-    if (image !== '') {
-        if (/\s/.test(image))
-            throw new InputError('cni-image', undefined, `"${image}" is not an image reference`);
-        if (given.length > 0) {
-            throw new InputError(given[0], undefined, 'applies only when the action builds the CNI image; with cni-image the image is used as it is');
-        }
-        return { image };
-    }
-    const version = get('cni-plugins-version').trim() || DEFAULT_PLUGINS_VERSION;
-    if (!/^v\d+\.\d+\.\d+$/.test(version)) {
-        throw new InputError('cni-plugins-version', undefined, `"${version}" is not a release tag like ${DEFAULT_PLUGINS_VERSION}`);
-    }
-    const url = (get('cni-plugins-url').trim() || DEFAULT_PLUGINS_URL).replace(/\/+$/, '');
-    if (!/^https?:\/\/[^\s/]+/.test(url)) {
-        throw new InputError('cni-plugins-url', undefined, `"${url}" is not an http(s) URL`);
-    }
-    const configPath = get('cni-config').trim();
-    return {
-        build: {
-            baseImage: get('buildkit-image').trim() || DEFAULT_BUILDKIT_IMAGE,
-            pluginsVersion: version,
-            pluginsUrl: url,
-            config: configPath === '' ? parseCniConfig(DEFAULT_CNI_CONFIG, 'the default bridge config') : readCniConfig(configPath),
-            arch: pluginArch(host)
-        }
-    };
-}
-// Architectures containernetworking/plugins publishes Linux archives for, by Node's name.
-const ARCHES = {
-    x64: 'amd64',
-    arm64: 'arm64',
-    arm: 'arm',
-    s390x: 's390x',
-    riscv64: 'riscv64',
-    mips: 'mips',
-    mipsel: 'mipsle'
-};
-function pluginArch(host) {
-    if (host.platform !== 'linux') {
-        throw new InputError('cni', undefined, `CNI plugins are released for Linux only; this runner is ${host.platform}`);
-    }
-    const arch = host.arch === 'ppc64' && host.endianness === 'LE' ? 'ppc64le' : ARCHES[host.arch];
-    if (!arch) {
-        throw new InputError('cni', undefined, `containernetworking/plugins publishes no archive for this runner's architecture (${host.arch}); give a ready image as cni-image`);
-    }
-    return arch;
-}
-function readCniConfig(file) {
-    let text;
-    try {
-        text = external_node_fs_namespaceObject.readFileSync(external_node_path_namespaceObject.resolve(file), 'utf8');
-    }
-    catch (err) {
-        const code = err.code;
-        throw new InputError('cni-config', undefined, `file "${file}" ${code === 'ENOENT' ? 'does not exist' : `can't be read (${code})`}`);
-    }
-    return parseCniConfig(text, file);
-}
-/** Checks a CNI network config (or config list) and lists the plugin types it needs. */
-function parseCniConfig(text, source) {
-    const fail = (what) => {
-        throw new InputError('cni-config', undefined, `${source} ${what}`);
-    };
-    let data;
-    try {
-        data = JSON.parse(text);
-    }
-    catch (err) {
-        return fail(`is not valid JSON: ${err.message}`);
-    }
-    if (typeof data !== 'object' || data === null || Array.isArray(data))
-        return fail('is not a JSON object');
-    const conf = data;
-    const list = Array.isArray(conf.plugins);
-    const plugins = list ? conf.plugins : [conf];
-    const types = new Set();
-    plugins.forEach((p, i) => {
-        const where = list ? `plugins[${i}]` : 'the config';
-        if (typeof p !== 'object' || p === null)
-            fail(`${where} is not an object`);
-        const plugin = p;
-        if (typeof plugin.type !== 'string' || !/^[\w.-]+$/.test(plugin.type))
-            fail(`${where} names no plugin "type"`);
-        types.add(plugin.type);
-        const ipam = plugin.ipam;
-        if (ipam && typeof ipam === 'object' && typeof ipam.type === 'string')
-            types.add(ipam.type);
-    });
-    if (types.size === 0)
-        fail('names no plugin type');
-    types.add('loopback');
-    return { text, source, types: [...types].sort(), list };
-}
-/** `<base>/<version>/cni-plugins-linux-<arch>-<version>.tgz`, and its `.sha256` beside it. */
-function pluginsUrls(base, version, arch) {
-    const fileName = `cni-plugins-linux-${arch}-${version}.tgz`;
-    const archive = `${base.replace(/\/+$/, '')}/${version}/${fileName}`;
-    return { archive, checksum: `${archive}.sha256`, fileName };
-}
-/** The hash in a `.sha256` file: `<hex>  <file name>` (or the hex alone). */
-function parseChecksum(text, url) {
-    const m = /^\s*([0-9a-fA-F]{64})(\s|$)/.exec(text);
-    if (!m)
-        throw new Error(`${url} holds no SHA-256 sum (expected "<64 hex digits>  <file name>")`);
-    return m[1].toLowerCase();
-}
-/** Where the config goes in the image, and the daemon flags that make it take it. */
-function configPlacement(config) {
-    // BuildKit loads a single network config unless the path ends in .conflist.
-    return config.list
-        ? { file: '/etc/buildkit/cni.conflist', flags: ['--oci-cni-config-path=/etc/buildkit/cni.conflist'] }
-        : { file: '/etc/buildkit/cni.json', flags: [] };
-}
-/** No RUN step: current BuildKit images already contain iptables, which the bridge plugin needs. */
-function dockerfile(build) {
-    const { file } = configPlacement(build.config);
-    return [
-        `FROM ${build.baseImage}`,
-        'COPY plugins/ /opt/cni/bin/',
-        `COPY ${external_node_path_namespaceObject.basename(file)} ${file}`,
-        `LABEL org.opencontainers.image.base.name="${build.baseImage}" \\`,
-        `      io.github.buildkit-builder-action.cni-plugins="${build.pluginsVersion}"`,
-        ''
-    ].join('\n');
-}
-/**
- * The image's tag, from everything that decides its content: the base image's ID, the
- * plugins version and architecture, and the config. The same inputs give the same tag, so
- * a present image is reused instead of built again.
- */
-function imageTag(baseImageId, build) {
-    const h = (0,external_node_crypto_.createHash)('sha256')
-        .update([baseImageId, build.pluginsVersion, build.arch, build.config.text, dockerfile(build)].join('\0'))
-        .digest('hex')
-        .slice(0, 16);
-    return `${IMAGE_REPOSITORY}:${build.pluginsVersion}-${h}`;
-}
-/** The daemon flags CNI needs: the network mode, and where a built image keeps a config list. */
-function cniFlags(cni) {
-    return [CNI_NET_FLAG, ...('build' in cni ? configPlacement(cni.build.config).flags : [])];
-}
-/** What a CNI image adds to the builder: the image, the flags, and the network to expect. */
-function cniAddition(image, cni, description) {
-    return {
-        driverOpts: [`image=${image}`],
-        buildkitdFlags: cniFlags(cni),
-        network: 'cni',
-        description
-    };
-}
-
-;// CONCATENATED MODULE: ./src/exec.ts
-
-
-
-async function run(command, args, options = {}) {
-    const show = options.show ?? false;
-    if (show)
-        info(redact(`$ ${[command, ...args].map(quoteArg).join(' ')}`));
-    const printLine = (line) => info(redact(line));
-    try {
-        const out = await getExecOutput(command, args, {
-            silent: true,
-            ignoreReturnCode: true,
-            input: options.input,
-            env: options.env,
-            listeners: show ? { stdline: printLine, errline: printLine } : undefined
-        });
-        return { exitCode: out.exitCode, stdout: out.stdout, stderr: out.stderr };
-    }
-    catch (err) {
-        // getExecOutput throws when the program can't be started at all (not on PATH).
-        throw new Error(`could not run ${command}: ${err instanceof Error ? err.message : String(err)}. ` +
-            `Is ${command} installed and on PATH?`);
-    }
-}
-/** run(), then throw an error naming what failed and the last meaningful stderr line. */
-async function runChecked(what, command, args, options = {}) {
-    const res = await run(command, args, options);
-    if (res.exitCode !== 0) {
-        throw new Error(`${what} failed (exit code ${res.exitCode}): ${lastLine(res.stderr || res.stdout)}`);
-    }
-    return res;
-}
-function lastLine(text) {
-    const lines = text.split(/\r?\n/).map(l => l.trim()).filter(l => l !== '' && !/^-+$/.test(l));
-    return redact(lines.length > 0 ? lines[lines.length - 1] : '(no output)');
-}
-function quoteArg(arg) {
-    return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+/** The inverse of buildx's shlex split of --buildkitd-flags. */
+function joinShellWords(words) {
+    return words.map(w => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
 
 ;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
@@ -37788,6 +36839,73 @@ const LOOPBACK = new external_node_net_.BlockList();
 LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
 LOOPBACK.addAddress('::1', 'ipv6');
 
+;// CONCATENATED MODULE: ./src/lines.ts
+
+/** Non-empty lines with their 1-based numbers; `#` starts a comment line. */
+function inputLines(text) {
+    return text
+        .split(/\r?\n/)
+        .map((raw, i) => ({ n: i + 1, text: raw.trim() }))
+        .filter(l => l.text !== '' && !l.text.startsWith('#'));
+}
+function parseBool(input, value, fallback) {
+    const v = value.trim().toLowerCase();
+    if (v === '' && fallback !== undefined)
+        return fallback;
+    if (v === 'true')
+        return true;
+    if (v === 'false')
+        return false;
+    throw new InputError(input, undefined, `"${value}" is not a boolean; expected true or false`);
+}
+/** Splits text into words as a POSIX shell does (quotes and backslashes; no expansion). */
+function splitShellWords(text) {
+    const words = [];
+    let cur = '';
+    let inWord = false;
+    let quote;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (quote === "'") {
+            if (c === "'")
+                quote = undefined;
+            else
+                cur += c;
+        }
+        else if (quote === '"') {
+            if (c === '"')
+                quote = undefined;
+            else if (c === '\\' && i + 1 < text.length && '"\\$`'.includes(text[i + 1]))
+                cur += text[++i];
+            else
+                cur += c;
+        }
+        else if (c === "'" || c === '"') {
+            quote = c;
+            inWord = true;
+        }
+        else if (c === '\\' && i + 1 < text.length) {
+            cur += text[++i];
+            inWord = true;
+        }
+        else if (/\s/.test(c)) {
+            if (inWord)
+                words.push(cur);
+            cur = '';
+            inWord = false;
+        }
+        else {
+            cur += c;
+            inWord = true;
+        }
+    }
+    if (quote)
+        return undefined;
+    if (inWord)
+        words.push(cur);
+    return words;
+}
+
 ;// CONCATENATED MODULE: ./src/refs.ts
 
 
@@ -38261,6 +37379,8 @@ function judgeProbe(chain, res, attempts, ctx) {
 
 
 
+
+
 // Operations on Docker and the builder, each one command through the exec seam.
 // Never `docker buildx inspect` or `buildx ls` for information: both print every file
 // copied into the builder, private keys included (see __tests__/fixtures/buildkit/README.md).
@@ -38276,19 +37396,35 @@ async function toolVersions() {
 async function builderExists(name) {
     return (await run('docker', ['buildx', 'inspect', name])).exitCode === 0;
 }
+/**
+ * Who made builder `name`: its owner mark ('' for a builder without one), or undefined when
+ * buildx has no such builder. Read from buildx's record of it, without starting a process.
+ */
+function builderOwner(name) {
+    let text;
+    try {
+        text = external_node_fs_namespaceObject.readFileSync(instancePath(name, process.env, external_node_os_namespaceObject.homedir()), 'utf8');
+    }
+    catch (err) {
+        if (err.code === 'ENOENT')
+            return undefined;
+        throw new Error(`can't read buildx's record of builder ${name}: ${err.message}`);
+    }
+    return ownerOf(text);
+}
 async function createBuilder(args) {
     await runChecked('docker buildx create', 'docker', args, { show: true });
 }
 async function removeBuilder(args) {
-    const res = await run('docker', args, { show: true });
+    const res = await exec_run('docker', args, { show: true });
     return { ok: res.exitCode === 0, message: (res.stderr || res.stdout).trim() };
 }
 async function containerExists(container) {
-    return (await run('docker', ['container', 'inspect', '--format', '{{.Id}}', container])).exitCode === 0;
+    return (await exec_run('docker', ['container', 'inspect', '--format', '{{.Id}}', container])).exitCode === 0;
 }
 /** The daemon's last log lines (stdout and stderr), for failure reports. */
 async function daemonLogTail(builder, lines = 30) {
-    const res = await run('docker', ['logs', '--tail', String(lines), containerName(builder)]);
+    const res = await exec_run('docker', ['logs', '--tail', String(lines), containerName(builder)]);
     return `${res.stdout}${res.stderr}`.trim();
 }
 /** The config, the daemon's arguments and the copied files' hashes, from the container. */
@@ -38306,7 +37442,7 @@ async function readBack(container, files) {
         CONTAINER_CONFIG_FILE
     ]);
     // sha256sum exits non-zero when a file is missing; what it printed still counts.
-    const sums = files.length > 0 ? await run('docker', ['exec', container, 'sha256sum', ...files]) : undefined;
+    const sums = files.length > 0 ? await exec_run('docker', ['exec', container, 'sha256sum', ...files]) : undefined;
     return { configText: config.stdout, cmd: JSON.parse(cmd.stdout) ?? [], sha256Text: sums?.stdout };
 }
 /** The running daemon's own answer: `buildctl debug workers` inside the container. */
@@ -38324,7 +37460,7 @@ async function workersJson(container) {
 }
 /** The image's ID, or undefined when it is not present on the engine. */
 async function imageId(ref) {
-    const res = await run('docker', ['image', 'inspect', '--format', '{{.Id}}', ref]);
+    const res = await exec_run('docker', ['image', 'inspect', '--format', '{{.Id}}', ref]);
     return res.exitCode === 0 ? res.stdout.trim() : undefined;
 }
 /** The image's ID, pulling it first when it is not present. */
@@ -38350,7 +37486,7 @@ async function buildImage(tag, context) {
  * never the engine's `docker pull`. The output is parsed by prove.ts.
  */
 async function resolveInBuilder(container, refs) {
-    return run('docker', ['exec', container, 'sh', '-c', RESOLVE_SCRIPT, 'sh', ...refs]);
+    return exec_run('docker', ['exec', container, 'sh', '-c', RESOLVE_SCRIPT, 'sh', ...refs]);
 }
 /** The daemon's log since a moment (unix seconds), stdout and stderr together. */
 async function daemonLogSince(container, since) {
@@ -38361,6 +37497,1327 @@ async function daemonLogSince(container, since) {
         container
     ]);
     return `${res.stdout}\n${res.stderr}`;
+}
+
+;// CONCATENATED MODULE: ./src/summary.ts
+/** The log line of one verify-pull reference. */
+function pullLine(p, hint) {
+    if (p.status === 'auth-required')
+        return `${p.ref}: auth-required — ${hint ?? ''}`;
+    if (!p.ok)
+        return `${p.ref}: FAILED — ${p.error}`;
+    const by = p.host === null ? 'host unknown (no daemon log)' : `served by ${p.via_mirror ? 'mirror ' : ''}${p.host}`;
+    return `${p.ref}: ok, ${by}`;
+}
+function verificationText(o) {
+    if (o.mode === 'false')
+        return 'skipped (verify: false)';
+    if (o.verified) {
+        const proof = [
+            o.pulls && o.pulls.length > 0 ? `${o.pulls.length} image reference${o.pulls.length === 1 ? '' : 's'} resolved through it` : '',
+            o.registries && o.registries.length > 0 ? `${o.registries.length} host${o.registries.length === 1 ? '' : 's'} answering` : ''
+        ].filter(x => x !== '');
+        return `passed: the builder runs with the rendered config${proof.length > 0 ? `; ${proof.join(', ')}` : ''}`;
+    }
+    return `failed (${o.problems.length} problem${o.problems.length === 1 ? '' : 's'})`;
+}
+function certCell(certs) {
+    if (certs.length === 0)
+        return '';
+    return certs
+        .map(c => `${esc(c.subject)}<br><code>SHA256 ${c.fingerprint}</code><br>expires ${c.notAfter.toISOString().slice(0, 10)}`)
+        .join('<br><br>');
+}
+function esc(s) {
+    return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+/** The summary as HTML/markdown text (pure, for tests). */
+function summaryMarkdown(plan, o, driver) {
+    const d = o.daemon;
+    const rows = [
+        ['Builder', `<code>${esc(plan.builder)}</code>`],
+        ['Driver', driver],
+        ['BuildKit version', d ? esc(d.version) : 'unknown'],
+        ['Platforms', d ? esc(d.platforms.join(', ')) : 'unknown'],
+        ['Network mode', d?.network ? esc(d.network) : 'unknown'],
+        ...(plan.image ? [['BuildKit image', esc(plan.image)]] : []),
+        ['Verification', esc(verificationText(o))]
+    ];
+    let md = `<h2>BuildKit builder ${esc(plan.builder)}</h2>\n`;
+    md += `<table>${rows.map(([k, v]) => `<tr><th align="left">${k}</th><td>${v}</td></tr>`).join('')}</table>\n`;
+    if (plan.registries.length > 0) {
+        md += '<h3>Registries</h3>\n<table><tr><th>Registry</th><th>Mirrors</th><th>http</th><th>insecure</th><th>CA</th><th>Client certificate</th></tr>';
+        for (const r of plan.registries) {
+            md += `<tr><td><code>${esc(r.registry)}</code></td><td>${r.mirrors.map(m => `<code>${esc(m)}</code>`).join('<br>')}</td>`;
+            md += `<td>${r.http ? 'yes' : ''}</td><td>${r.insecure ? 'yes' : ''}</td><td>${certCell(r.cas)}</td><td>${certCell(r.clientCerts)}</td></tr>`;
+        }
+        md += '</table>\n';
+    }
+    if (o.pulls && o.pulls.length > 0) {
+        md += '<h3>Images resolved through the builder (verify-pull)</h3>\n<table><tr><th>Reference</th><th>Result</th><th>Served by</th><th>Detail</th></tr>';
+        for (const p of o.pulls) {
+            const result = p.status === 'ok' ? (p.ok ? '✅ ok' : '❌ not through the mirror') : p.status === 'auth-required' ? '🔑 auth-required' : '❌ failed';
+            const by = p.host === null ? '' : `<code>${esc(p.host)}</code>${p.via_mirror === true ? ' (mirror)' : p.via_mirror === false ? ' (registry)' : ''}`;
+            const detail = p.error ?? (p.status === 'auth-required' ? 'reached over the configured TLS; credentials come from docker login at build time' : '');
+            md += `<tr><td><code>${esc(p.ref)}</code></td><td>${result}</td><td>${by}</td><td>${esc(detail)}</td></tr>`;
+        }
+        md += '</table>\n';
+    }
+    if (o.registries && o.registries.length > 0) {
+        md += '<h3>Registries and mirrors (check-registries)</h3>\n<table><tr><th>Host</th><th>Result</th><th>Detail</th></tr>';
+        for (const r of o.registries) {
+            md += `<tr><td><code>${esc(r.host)}</code></td><td>${r.ok ? '✅ answers' : '❌ failed'}</td><td>${esc(r.error ?? '')}</td></tr>`;
+        }
+        md += '</table>\n';
+    }
+    if (o.problems.length > 0) {
+        md += `<h3>Verification problems</h3>\n<pre>${esc(o.problems.join('\n\n'))}</pre>\n`;
+    }
+    return md;
+}
+/** A failure before verification: the builder and why it could not be set up. */
+function failureMarkdown(builder, message) {
+    return (`<h2>BuildKit builder${builder ? ` ${esc(builder)}` : ''}: not set up</h2>\n<pre>${esc(message)}</pre>\n` +
+        '<p>Whatever this run had created was removed.</p>\n');
+}
+
+;// CONCATENATED MODULE: ./src/verify.ts
+
+
+/**
+ * Semantic diff of two TOML trees. buildx re-serialises the config it copies (go-toml v1:
+ * sorted keys, parent tables added, its own quoting), so text never compares; values do.
+ * Empty tables count as absent: a serialiser may add or drop them without meaning anything.
+ */
+function diffTrees(expected, actual, parts = []) {
+    const diffs = [];
+    const keys = [...new Set([...Object.keys(expected), ...Object.keys(actual)])].sort();
+    for (const k of keys) {
+        const e = prune(expected[k]);
+        const a = prune(actual[k]);
+        const at = [...parts, k];
+        if (e === undefined && a === undefined)
+            continue;
+        if (isTable(e) && isTable(a))
+            diffs.push(...diffTrees(e, a, at));
+        else if (!sameValue(e, a))
+            diffs.push({ key: keyPath(at), expected: e, actual: a });
+    }
+    return diffs;
+}
+function prune(v) {
+    if (!isTable(v))
+        return v;
+    const out = {};
+    for (const [k, x] of Object.entries(v)) {
+        const p = prune(x);
+        if (p !== undefined)
+            out[k] = p;
+    }
+    return Object.keys(out).length === 0 ? undefined : out;
+}
+function formatValue(v) {
+    if (v === undefined)
+        return '(absent)';
+    return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x));
+}
+/** A diff people can read: one line per key, what was asked and what the daemon has. */
+function formatDiff(diffs) {
+    return diffs
+        .map(d => `  ${d.key}\n    - expected: ${formatValue(d.expected)}\n    + in builder: ${formatValue(d.actual)}`)
+        .join('\n');
+}
+/** `buildctl debug workers --format '{{json .}}'`: a JSON array of workers. */
+function parseWorkers(json) {
+    let data;
+    try {
+        data = JSON.parse(json);
+    }
+    catch {
+        throw new Error(`buildctl debug workers printed something that is not JSON: ${json.slice(0, 200)}`);
+    }
+    if (!Array.isArray(data) || data.length === 0) {
+        throw new Error('the daemon reports no workers: BuildKit started but can run no build');
+    }
+    const workers = data;
+    const first = workers[0];
+    const platforms = [
+        ...new Set(workers.flatMap(w => (w.platforms ?? []).map(p => [p.os, p.architecture, p.variant].filter(Boolean).join('/'))))
+    ];
+    return {
+        version: first.buildkitVersion?.version ?? 'unknown',
+        platforms,
+        network: first.labels?.['org.mobyproject.buildkit.worker.network'],
+        workers: workers.length
+    };
+}
+/** `sha256sum FILE...` output: path → hash. */
+function parseSha256sum(text) {
+    const m = new Map();
+    for (const line of text.split('\n')) {
+        const match = /^([0-9a-f]{64})\s+\*?(.+)$/.exec(line.trim());
+        if (match)
+            m.set(match[2], match[1]);
+    }
+    return m;
+}
+/** Every way the builder differs from the plan, as sentences; empty when it matches. */
+function compare(expect, rb, daemon) {
+    const problems = [];
+    let actual;
+    try {
+        actual = parse(rb.configText);
+    }
+    catch (err) {
+        problems.push(`the config in the builder is not valid TOML: ${err.message.split('\n')[0]}`);
+    }
+    if (actual) {
+        const diffs = diffTrees(expect.config, actual);
+        if (diffs.length > 0) {
+            problems.push(`the config in the builder differs from the one rendered (${diffs.length} key${diffs.length > 1 ? 's' : ''}):\n${formatDiff(diffs)}`);
+        }
+    }
+    if (!containsInOrder(rb.cmd, expect.args)) {
+        problems.push(`the daemon was started with ${JSON.stringify(rb.cmd)}, not with ${JSON.stringify(expect.args)}`);
+    }
+    if (expect.files.length > 0) {
+        const sums = parseSha256sum(rb.sha256Text ?? '');
+        for (const f of expect.files) {
+            const got = sums.get(f.path);
+            if (got === undefined)
+                problems.push(`${f.label}: ${f.path} is missing in the builder`);
+            else if (got !== f.sha256)
+                problems.push(`${f.label}: ${f.path} in the builder has SHA-256 ${got}, its source ${f.sha256}`);
+        }
+    }
+    if (daemon && expect.network !== undefined && daemon.network !== expect.network) {
+        problems.push(`the daemon runs with network mode "${daemon.network ?? 'unknown'}", not "${expect.network}"`);
+    }
+    return problems;
+}
+function containsInOrder(haystack, needles) {
+    let i = 0;
+    for (const h of haystack)
+        if (i < needles.length && h === needles[i])
+            i++;
+    return i === needles.length;
+}
+
+;// CONCATENATED MODULE: ./src/check.ts
+
+
+
+
+
+
+// Checks against the running builder: the read-back (is it running with the plan?) and the
+// proof (does the configuration work?). The comparisons themselves are pure (verify.ts,
+// prove.ts); this module asks the builder and collects what they find into one Outcome.
+async function verifyBuilder(plan, inputs) {
+    let daemon;
+    const problems = [];
+    try {
+        daemon = parseWorkers(await workersJson(plan.container));
+        log_info(`BuildKit ${daemon.version}, ${daemon.workers} worker(s), platforms ${daemon.platforms.join(', ')}, network ${daemon.network ?? 'unknown'}`);
+    }
+    catch (err) {
+        problems.push(`the daemon did not answer: ${err.message}`);
+    }
+    if (inputs.verify === 'false') {
+        log_info('verify: false — the read-back comparison is skipped');
+        return { verified: false, mode: 'false', problems: [], daemon };
+    }
+    try {
+        const rb = await readBack(plan.container, plan.expect.files.map(f => f.path));
+        problems.push(...compare(plan.expect, rb, daemon));
+    }
+    catch (err) {
+        problems.push(`the builder could not be read back: ${err.message}`);
+    }
+    const outcome = { verified: problems.length === 0, mode: inputs.verify, problems, daemon };
+    // The problems are shown once, with those of the proof, when outputs are written.
+    if (outcome.verified)
+        log_info(`config, daemon arguments and ${plan.expect.files.length} copied file(s) match the plan`);
+    else
+        log_info(`${outcome.problems.length} problem(s) found`);
+    return outcome;
+}
+function wantsProof(inputs, o) {
+    if (inputs.verifyPull.length === 0 && !inputs.checkRegistries)
+        return false;
+    if (inputs.verify === 'false') {
+        log_info('verify: false — verify-pull and check-registries are skipped');
+        return false;
+    }
+    if (!o.daemon) {
+        log_info('the daemon did not answer: nothing can be resolved through it');
+        return false;
+    }
+    return true;
+}
+/**
+ * verify-pull and check-registries: the daemon resolves each reference with the config
+ * under test, then its log says which host answered (prove.ts).
+ */
+async function prove(plan, inputs, o) {
+    const checks = inputs.checkRegistries ? probes(plan.tree) : [];
+    const refs = [...inputs.verifyPull, ...checks.map(c => c.ref)];
+    // docker logs --since has the engine's clock, the same as ours for a local engine; a
+    // second of margin, and the span of each reference keeps other lines out.
+    const since = Date.now() / 1000 - 1;
+    const res = await resolveInBuilder(plan.container, refs.map(r => r.normalised));
+    const resolutions = parseResolveOutput(res.stdout, refs.length);
+    if (resolutions.some(r => r === undefined)) {
+        log_warning(`resolving in the builder stopped early (exit code ${res.exitCode}): ${lastLine(res.stderr || res.stdout)}`);
+    }
+    let daemonLog;
+    try {
+        daemonLog = await daemonLogSince(plan.container, since);
+    }
+    catch (err) {
+        log_warning(`${err.message}: which host served each reference can't be told`);
+    }
+    const ctx = { tree: plan.tree, certs: certSources(inputs) };
+    const attempts = (i) => daemonLog === undefined ? undefined : attemptsFor(daemonLog, resolvedRef(resolutions[i]?.stderr ?? '', refs[i].normalised));
+    o.pulls = inputs.verifyPull.map((ref, i) => {
+        const j = judgePull(ref, hostChain(plan.tree, ref.registry), resolutions[i], attempts(i), ctx);
+        log_info(pullLine(j.pull, j.hint));
+        if (j.problem)
+            o.problems.push(j.problem);
+        return j.pull;
+    });
+    if (inputs.checkRegistries) {
+        const seen = new Set();
+        o.registries = checks
+            .flatMap((c, k) => judgeProbe(c.chain, resolutions[inputs.verifyPull.length + k], attempts(inputs.verifyPull.length + k), ctx))
+            .filter(r => !seen.has(r.host) && (seen.add(r.host), true));
+        for (const r of o.registries) {
+            log_info(`${r.host}: ${r.ok ? 'answers over its configured connection' : `FAILED: ${r.error}`}`);
+            if (!r.ok)
+                o.problems.push(`check-registries: ${r.error}`);
+        }
+        if (checks.length === 0)
+            log_info('check-registries: the config names no registry');
+    }
+    o.verified = o.problems.length === 0;
+}
+/** Where the inputs gave each registry's CA and client certificate, for messages. */
+function certSources(inputs) {
+    const where = (r) => (r.line !== undefined ? `${r.input} line ${r.line}` : `${r.input} ${r.where ?? ''}`.trim());
+    const m = new Map();
+    for (const req of inputs.certRequests) {
+        const s = m.get(req.registry) ?? {};
+        if (req.cas.length > 0)
+            s.ca ??= where(req.cas[0]);
+        if (req.keypairs.length > 0)
+            s.keypair ??= where(req.keypairs[0].cert);
+        m.set(req.registry, s);
+    }
+    return m;
+}
+function failureText(o) {
+    return `the builder does not run with the planned configuration:\n- ${o.problems.join('\n- ')}`;
+}
+
+// EXTERNAL MODULE: ./node_modules/semver/index.js
+var node_modules_semver = __nccwpck_require__(2088);
+;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/manifest.js
+var manifest_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+// Internal object for testability (allows mocking in ESM)
+const _internal = {
+    readLinuxVersionFile() {
+        const lsbReleaseFile = '/etc/lsb-release';
+        const osReleaseFile = '/etc/os-release';
+        let contents = '';
+        if (external_fs_namespaceObject.existsSync(lsbReleaseFile)) {
+            contents = external_fs_namespaceObject.readFileSync(lsbReleaseFile).toString();
+        }
+        else if (external_fs_namespaceObject.existsSync(osReleaseFile)) {
+            contents = external_fs_namespaceObject.readFileSync(osReleaseFile).toString();
+        }
+        return contents;
+    }
+};
+function _findMatch(versionSpec, stable, candidates, archFilter) {
+    return manifest_awaiter(this, void 0, void 0, function* () {
+        const platFilter = os.platform();
+        let result;
+        let match;
+        let file;
+        for (const candidate of candidates) {
+            const version = candidate.version;
+            debug(`check ${version} satisfies ${versionSpec}`);
+            if (semver.satisfies(version, versionSpec) &&
+                (!stable || candidate.stable === stable)) {
+                file = candidate.files.find(item => {
+                    debug(`${item.arch}===${archFilter} && ${item.platform}===${platFilter}`);
+                    let chk = item.arch === archFilter && item.platform === platFilter;
+                    if (chk && item.platform_version) {
+                        const osVersion = _getOsVersion();
+                        if (osVersion === item.platform_version) {
+                            chk = true;
+                        }
+                        else {
+                            chk = semver.satisfies(osVersion, item.platform_version);
+                        }
+                    }
+                    return chk;
+                });
+                if (file) {
+                    debug(`matched ${candidate.version}`);
+                    match = candidate;
+                    break;
+                }
+            }
+        }
+        if (match && file) {
+            // clone since we're mutating the file list to be only the file that matches
+            result = Object.assign({}, match);
+            result.files = [file];
+        }
+        return result;
+    });
+}
+function _getOsVersion() {
+    // TODO: add windows and other linux, arm variants
+    // right now filtering on version is only an ubuntu and macos scenario for tools we build for hosted (python)
+    const plat = os.platform();
+    let version = '';
+    if (plat === 'darwin') {
+        version = cp.execSync('sw_vers -productVersion').toString();
+    }
+    else if (plat === 'linux') {
+        // lsb_release process not in some containers, readfile
+        // Run cat /etc/lsb-release
+        // DISTRIB_ID=Ubuntu
+        // DISTRIB_RELEASE=18.04
+        // DISTRIB_CODENAME=bionic
+        // DISTRIB_DESCRIPTION="Ubuntu 18.04.4 LTS"
+        const lsbContents = _internal.readLinuxVersionFile();
+        if (lsbContents) {
+            const lines = lsbContents.split('\n');
+            for (const line of lines) {
+                const parts = line.split('=');
+                if (parts.length === 2 &&
+                    (parts[0].trim() === 'VERSION_ID' ||
+                        parts[0].trim() === 'DISTRIB_RELEASE')) {
+                    version = parts[1].trim().replace(/^"/, '').replace(/"$/, '');
+                    break;
+                }
+            }
+        }
+    }
+    return version;
+}
+// Alias for backwards compatibility
+function _readLinuxVersionFile() {
+    return _internal.readLinuxVersionFile();
+}
+//# sourceMappingURL=manifest.js.map
+;// CONCATENATED MODULE: external "stream"
+const external_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+// EXTERNAL MODULE: external "util"
+var external_util_ = __nccwpck_require__(9023);
+;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/retry-helper.js
+var retry_helper_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+/**
+ * Internal class for retries
+ */
+class RetryHelper {
+    constructor(maxAttempts, minSeconds, maxSeconds) {
+        if (maxAttempts < 1) {
+            throw new Error('max attempts should be greater than or equal to 1');
+        }
+        this.maxAttempts = maxAttempts;
+        this.minSeconds = Math.floor(minSeconds);
+        this.maxSeconds = Math.floor(maxSeconds);
+        if (this.minSeconds > this.maxSeconds) {
+            throw new Error('min seconds should be less than or equal to max seconds');
+        }
+    }
+    execute(action, isRetryable) {
+        return retry_helper_awaiter(this, void 0, void 0, function* () {
+            let attempt = 1;
+            while (attempt < this.maxAttempts) {
+                // Try
+                try {
+                    return yield action();
+                }
+                catch (err) {
+                    if (isRetryable && !isRetryable(err)) {
+                        throw err;
+                    }
+                    info(err.message);
+                }
+                // Sleep
+                const seconds = this.getSleepAmount();
+                info(`Waiting ${seconds} seconds before trying again`);
+                yield this.sleep(seconds);
+                attempt++;
+            }
+            // Last attempt
+            return yield action();
+        });
+    }
+    getSleepAmount() {
+        return (Math.floor(Math.random() * (this.maxSeconds - this.minSeconds + 1)) +
+            this.minSeconds);
+    }
+    sleep(seconds) {
+        return retry_helper_awaiter(this, void 0, void 0, function* () {
+            return new Promise(resolve => setTimeout(resolve, seconds * 1000));
+        });
+    }
+}
+//# sourceMappingURL=retry-helper.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/tool-cache.js
+var tool_cache_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+class HTTPError extends Error {
+    constructor(httpStatusCode) {
+        super(`Unexpected HTTP response: ${httpStatusCode}`);
+        this.httpStatusCode = httpStatusCode;
+        Object.setPrototypeOf(this, new.target.prototype);
+    }
+}
+const tool_cache_IS_WINDOWS = process.platform === 'win32';
+const IS_MAC = process.platform === 'darwin';
+const userAgent = 'actions/tool-cache';
+/**
+ * Download a tool from an url and stream it into a file
+ *
+ * @param url       url of tool to download
+ * @param dest      path to download tool
+ * @param auth      authorization header
+ * @param headers   other headers
+ * @returns         path to downloaded tool
+ */
+function downloadTool(url, dest, auth, headers) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        dest = dest || external_path_namespaceObject.join(_getTempDirectory(), external_crypto_namespaceObject.randomUUID());
+        yield mkdirP(external_path_namespaceObject.dirname(dest));
+        core_debug(`Downloading ${url}`);
+        core_debug(`Destination ${dest}`);
+        const maxAttempts = 3;
+        const minSeconds = _getGlobal('TEST_DOWNLOAD_TOOL_RETRY_MIN_SECONDS', 10);
+        const maxSeconds = _getGlobal('TEST_DOWNLOAD_TOOL_RETRY_MAX_SECONDS', 20);
+        const retryHelper = new RetryHelper(maxAttempts, minSeconds, maxSeconds);
+        return yield retryHelper.execute(() => tool_cache_awaiter(this, void 0, void 0, function* () {
+            return yield downloadToolAttempt(url, dest || '', auth, headers);
+        }), (err) => {
+            if (err instanceof HTTPError && err.httpStatusCode) {
+                // Don't retry anything less than 500, except 408 Request Timeout and 429 Too Many Requests
+                if (err.httpStatusCode < 500 &&
+                    err.httpStatusCode !== 408 &&
+                    err.httpStatusCode !== 429) {
+                    return false;
+                }
+            }
+            // Otherwise retry
+            return true;
+        });
+    });
+}
+function downloadToolAttempt(url, dest, auth, headers) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        if (external_fs_namespaceObject.existsSync(dest)) {
+            throw new Error(`Destination file path ${dest} already exists`);
+        }
+        // Get the response headers
+        const http = new lib_HttpClient(userAgent, [], {
+            allowRetries: false
+        });
+        if (auth) {
+            core_debug('set auth');
+            if (headers === undefined) {
+                headers = {};
+            }
+            headers.authorization = auth;
+        }
+        const response = yield http.get(url, headers);
+        if (response.message.statusCode !== 200) {
+            const err = new HTTPError(response.message.statusCode);
+            core_debug(`Failed to download from "${url}". Code(${response.message.statusCode}) Message(${response.message.statusMessage})`);
+            throw err;
+        }
+        // Download the response body
+        const pipeline = external_util_.promisify(external_stream_namespaceObject.pipeline);
+        const responseMessageFactory = _getGlobal('TEST_DOWNLOAD_TOOL_RESPONSE_MESSAGE_FACTORY', () => response.message);
+        const readStream = responseMessageFactory();
+        let succeeded = false;
+        try {
+            yield pipeline(readStream, external_fs_namespaceObject.createWriteStream(dest));
+            core_debug('download complete');
+            succeeded = true;
+            return dest;
+        }
+        finally {
+            // Error, delete dest before retry
+            if (!succeeded) {
+                core_debug('download failed');
+                try {
+                    yield rmRF(dest);
+                }
+                catch (err) {
+                    core_debug(`Failed to delete '${dest}'. ${err.message}`);
+                }
+            }
+        }
+    });
+}
+/**
+ * Extract a .7z file
+ *
+ * @param file     path to the .7z file
+ * @param dest     destination directory. Optional.
+ * @param _7zPath  path to 7zr.exe. Optional, for long path support. Most .7z archives do not have this
+ * problem. If your .7z archive contains very long paths, you can pass the path to 7zr.exe which will
+ * gracefully handle long paths. By default 7zdec.exe is used because it is a very small program and is
+ * bundled with the tool lib. However it does not support long paths. 7zr.exe is the reduced command line
+ * interface, it is smaller than the full command line interface, and it does support long paths. At the
+ * time of this writing, it is freely available from the LZMA SDK that is available on the 7zip website.
+ * Be sure to check the current license agreement. If 7zr.exe is bundled with your action, then the path
+ * to 7zr.exe can be pass to this function.
+ * @returns        path to the destination directory
+ */
+function extract7z(file, dest, _7zPath) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        ok(tool_cache_IS_WINDOWS, 'extract7z() not supported on current OS');
+        ok(file, 'parameter "file" is required');
+        dest = yield _createExtractFolder(dest);
+        const originalCwd = process.cwd();
+        process.chdir(dest);
+        if (_7zPath) {
+            try {
+                const logLevel = core.isDebug() ? '-bb1' : '-bb0';
+                const args = [
+                    'x', // eXtract files with full paths
+                    logLevel, // -bb[0-3] : set output log level
+                    '-bd', // disable progress indicator
+                    '-sccUTF-8', // set charset for for console input/output
+                    file
+                ];
+                const options = {
+                    silent: true
+                };
+                yield exec(`"${_7zPath}"`, args, options);
+            }
+            finally {
+                process.chdir(originalCwd);
+            }
+        }
+        else {
+            const escapedScript = path
+                .join(__dirname, '..', 'scripts', 'Invoke-7zdec.ps1')
+                .replace(/'/g, "''")
+                .replace(/"|\n|\r/g, ''); // double-up single quotes, remove double quotes and newlines
+            const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, '');
+            const escapedTarget = dest.replace(/'/g, "''").replace(/"|\n|\r/g, '');
+            const command = `& '${escapedScript}' -Source '${escapedFile}' -Target '${escapedTarget}'`;
+            const args = [
+                '-NoLogo',
+                '-Sta',
+                '-NoProfile',
+                '-NonInteractive',
+                '-ExecutionPolicy',
+                'Unrestricted',
+                '-Command',
+                command
+            ];
+            const options = {
+                silent: true
+            };
+            try {
+                const powershellPath = yield io.which('powershell', true);
+                yield exec(`"${powershellPath}"`, args, options);
+            }
+            finally {
+                process.chdir(originalCwd);
+            }
+        }
+        return dest;
+    });
+}
+/**
+ * Extract a compressed tar archive
+ *
+ * @param file     path to the tar
+ * @param dest     destination directory. Optional.
+ * @param flags    flags for the tar command to use for extraction. Defaults to 'xz' (extracting gzipped tars). Optional.
+ * @returns        path to the destination directory
+ */
+function extractTar(file_1, dest_1) {
+    return tool_cache_awaiter(this, arguments, void 0, function* (file, dest, flags = 'xz') {
+        if (!file) {
+            throw new Error("parameter 'file' is required");
+        }
+        // Create dest
+        dest = yield _createExtractFolder(dest);
+        // Determine whether GNU tar
+        core_debug('Checking tar --version');
+        let versionOutput = '';
+        yield exec_exec('tar --version', [], {
+            ignoreReturnCode: true,
+            silent: true,
+            listeners: {
+                stdout: (data) => (versionOutput += data.toString()),
+                stderr: (data) => (versionOutput += data.toString())
+            }
+        });
+        core_debug(versionOutput.trim());
+        const isGnuTar = versionOutput.toUpperCase().includes('GNU TAR');
+        // Initialize args
+        let args;
+        if (flags instanceof Array) {
+            args = flags;
+        }
+        else {
+            args = [flags];
+        }
+        if (isDebug() && !flags.includes('v')) {
+            args.push('-v');
+        }
+        let destArg = dest;
+        let fileArg = file;
+        if (tool_cache_IS_WINDOWS && isGnuTar) {
+            args.push('--force-local');
+            destArg = dest.replace(/\\/g, '/');
+            // Technically only the dest needs to have `/` but for aesthetic consistency
+            // convert slashes in the file arg too.
+            fileArg = file.replace(/\\/g, '/');
+        }
+        if (isGnuTar) {
+            // Suppress warnings when using GNU tar to extract archives created by BSD tar
+            args.push('--warning=no-unknown-keyword');
+            args.push('--overwrite');
+        }
+        args.push('-C', destArg, '-f', fileArg);
+        yield exec_exec(`tar`, args);
+        return dest;
+    });
+}
+/**
+ * Extract a xar compatible archive
+ *
+ * @param file     path to the archive
+ * @param dest     destination directory. Optional.
+ * @param flags    flags for the xar. Optional.
+ * @returns        path to the destination directory
+ */
+function extractXar(file_1, dest_1) {
+    return tool_cache_awaiter(this, arguments, void 0, function* (file, dest, flags = []) {
+        ok(IS_MAC, 'extractXar() not supported on current OS');
+        ok(file, 'parameter "file" is required');
+        dest = yield _createExtractFolder(dest);
+        let args;
+        if (flags instanceof Array) {
+            args = flags;
+        }
+        else {
+            args = [flags];
+        }
+        args.push('-x', '-C', dest, '-f', file);
+        if (core.isDebug()) {
+            args.push('-v');
+        }
+        const xarPath = yield io.which('xar', true);
+        yield exec(`"${xarPath}"`, _unique(args));
+        return dest;
+    });
+}
+/**
+ * Extract a zip
+ *
+ * @param file     path to the zip
+ * @param dest     destination directory. Optional.
+ * @returns        path to the destination directory
+ */
+function extractZip(file, dest) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        if (!file) {
+            throw new Error("parameter 'file' is required");
+        }
+        dest = yield _createExtractFolder(dest);
+        if (tool_cache_IS_WINDOWS) {
+            yield extractZipWin(file, dest);
+        }
+        else {
+            yield extractZipNix(file, dest);
+        }
+        return dest;
+    });
+}
+function extractZipWin(file, dest) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        // build the powershell command
+        const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, ''); // double-up single quotes, remove double quotes and newlines
+        const escapedDest = dest.replace(/'/g, "''").replace(/"|\n|\r/g, '');
+        const pwshPath = yield io.which('pwsh', false);
+        //To match the file overwrite behavior on nix systems, we use the overwrite = true flag for ExtractToDirectory
+        //and the -Force flag for Expand-Archive as a fallback
+        if (pwshPath) {
+            //attempt to use pwsh with ExtractToDirectory, if this fails attempt Expand-Archive
+            const pwshCommand = [
+                `$ErrorActionPreference = 'Stop' ;`,
+                `try { Add-Type -AssemblyName System.IO.Compression.ZipFile } catch { } ;`,
+                `try { [System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`,
+                `catch { if (($_.Exception.GetType().FullName -eq 'System.Management.Automation.MethodException') -or ($_.Exception.GetType().FullName -eq 'System.Management.Automation.RuntimeException') ){ Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force } else { throw $_ } } ;`
+            ].join(' ');
+            const args = [
+                '-NoLogo',
+                '-NoProfile',
+                '-NonInteractive',
+                '-ExecutionPolicy',
+                'Unrestricted',
+                '-Command',
+                pwshCommand
+            ];
+            core.debug(`Using pwsh at path: ${pwshPath}`);
+            yield exec(`"${pwshPath}"`, args);
+        }
+        else {
+            const powershellCommand = [
+                `$ErrorActionPreference = 'Stop' ;`,
+                `try { Add-Type -AssemblyName System.IO.Compression.FileSystem } catch { } ;`,
+                `if ((Get-Command -Name Expand-Archive -Module Microsoft.PowerShell.Archive -ErrorAction Ignore)) { Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force }`,
+                `else {[System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`
+            ].join(' ');
+            const args = [
+                '-NoLogo',
+                '-Sta',
+                '-NoProfile',
+                '-NonInteractive',
+                '-ExecutionPolicy',
+                'Unrestricted',
+                '-Command',
+                powershellCommand
+            ];
+            const powershellPath = yield io.which('powershell', true);
+            core.debug(`Using powershell at path: ${powershellPath}`);
+            yield exec(`"${powershellPath}"`, args);
+        }
+    });
+}
+function extractZipNix(file, dest) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        const unzipPath = yield io.which('unzip', true);
+        const args = [file];
+        if (!core.isDebug()) {
+            args.unshift('-q');
+        }
+        args.unshift('-o'); //overwrite with -o, otherwise a prompt is shown which freezes the run
+        yield exec(`"${unzipPath}"`, args, { cwd: dest });
+    });
+}
+/**
+ * Caches a directory and installs it into the tool cacheDir
+ *
+ * @param sourceDir    the directory to cache into tools
+ * @param tool          tool name
+ * @param version       version of the tool.  semver format
+ * @param arch          architecture of the tool.  Optional.  Defaults to machine architecture
+ */
+function cacheDir(sourceDir, tool, version, arch) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        version = node_modules_semver.clean(version) || version;
+        arch = arch || external_os_namespaceObject.arch();
+        core_debug(`Caching tool ${tool} ${version} ${arch}`);
+        core_debug(`source dir: ${sourceDir}`);
+        if (!external_fs_namespaceObject.statSync(sourceDir).isDirectory()) {
+            throw new Error('sourceDir is not a directory');
+        }
+        // Create the tool dir
+        const destPath = yield _createToolPath(tool, version, arch);
+        // copy each child item. do not move. move can fail on Windows
+        // due to anti-virus software having an open handle on a file.
+        for (const itemName of external_fs_namespaceObject.readdirSync(sourceDir)) {
+            const s = external_path_namespaceObject.join(sourceDir, itemName);
+            yield io_cp(s, destPath, { recursive: true });
+        }
+        // write .complete
+        _completeToolPath(tool, version, arch);
+        return destPath;
+    });
+}
+/**
+ * Caches a downloaded file (GUID) and installs it
+ * into the tool cache with a given targetName
+ *
+ * @param sourceFile    the file to cache into tools.  Typically a result of downloadTool which is a guid.
+ * @param targetFile    the name of the file name in the tools directory
+ * @param tool          tool name
+ * @param version       version of the tool.  semver format
+ * @param arch          architecture of the tool.  Optional.  Defaults to machine architecture
+ */
+function cacheFile(sourceFile, targetFile, tool, version, arch) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        version = semver.clean(version) || version;
+        arch = arch || os.arch();
+        core.debug(`Caching tool ${tool} ${version} ${arch}`);
+        core.debug(`source file: ${sourceFile}`);
+        if (!fs.statSync(sourceFile).isFile()) {
+            throw new Error('sourceFile is not a file');
+        }
+        // create the tool dir
+        const destFolder = yield _createToolPath(tool, version, arch);
+        // copy instead of move. move can fail on Windows due to
+        // anti-virus software having an open handle on a file.
+        const destPath = path.join(destFolder, targetFile);
+        core.debug(`destination file ${destPath}`);
+        yield io.cp(sourceFile, destPath);
+        // write .complete
+        _completeToolPath(tool, version, arch);
+        return destFolder;
+    });
+}
+/**
+ * Finds the path to a tool version in the local installed tool cache
+ *
+ * @param toolName      name of the tool
+ * @param versionSpec   version of the tool
+ * @param arch          optional arch.  defaults to arch of computer
+ */
+function find(toolName, versionSpec, arch) {
+    if (!toolName) {
+        throw new Error('toolName parameter is required');
+    }
+    if (!versionSpec) {
+        throw new Error('versionSpec parameter is required');
+    }
+    arch = arch || external_os_namespaceObject.arch();
+    // attempt to resolve an explicit version
+    if (!isExplicitVersion(versionSpec)) {
+        const localVersions = findAllVersions(toolName, arch);
+        const match = evaluateVersions(localVersions, versionSpec);
+        versionSpec = match;
+    }
+    // check for the explicit version in the cache
+    let toolPath = '';
+    if (versionSpec) {
+        versionSpec = node_modules_semver.clean(versionSpec) || '';
+        const cachePath = external_path_namespaceObject.join(_getCacheDirectory(), toolName, versionSpec, arch);
+        core_debug(`checking cache: ${cachePath}`);
+        if (external_fs_namespaceObject.existsSync(cachePath) && external_fs_namespaceObject.existsSync(`${cachePath}.complete`)) {
+            core_debug(`Found tool in cache ${toolName} ${versionSpec} ${arch}`);
+            toolPath = cachePath;
+        }
+        else {
+            core_debug('not found');
+        }
+    }
+    return toolPath;
+}
+/**
+ * Finds the paths to all versions of a tool that are installed in the local tool cache
+ *
+ * @param toolName  name of the tool
+ * @param arch      optional arch.  defaults to arch of computer
+ */
+function findAllVersions(toolName, arch) {
+    const versions = [];
+    arch = arch || external_os_namespaceObject.arch();
+    const toolPath = external_path_namespaceObject.join(_getCacheDirectory(), toolName);
+    if (external_fs_namespaceObject.existsSync(toolPath)) {
+        const children = external_fs_namespaceObject.readdirSync(toolPath);
+        for (const child of children) {
+            if (isExplicitVersion(child)) {
+                const fullPath = external_path_namespaceObject.join(toolPath, child, arch || '');
+                if (external_fs_namespaceObject.existsSync(fullPath) && external_fs_namespaceObject.existsSync(`${fullPath}.complete`)) {
+                    versions.push(child);
+                }
+            }
+        }
+    }
+    return versions;
+}
+function getManifestFromRepo(owner_1, repo_1, auth_1) {
+    return tool_cache_awaiter(this, arguments, void 0, function* (owner, repo, auth, branch = 'master') {
+        let releases = [];
+        const treeUrl = `https://api.github.com/repos/${owner}/${repo}/git/trees/${branch}`;
+        const http = new httpm.HttpClient('tool-cache');
+        const headers = {};
+        if (auth) {
+            core.debug('set auth');
+            headers.authorization = auth;
+        }
+        const response = yield http.getJson(treeUrl, headers);
+        if (!response.result) {
+            return releases;
+        }
+        let manifestUrl = '';
+        for (const item of response.result.tree) {
+            if (item.path === 'versions-manifest.json') {
+                manifestUrl = item.url;
+                break;
+            }
+        }
+        headers['accept'] = 'application/vnd.github.VERSION.raw';
+        let versionsRaw = yield (yield http.get(manifestUrl, headers)).readBody();
+        if (versionsRaw) {
+            // shouldn't be needed but protects against invalid json saved with BOM
+            versionsRaw = versionsRaw.replace(/^\uFEFF/, '');
+            try {
+                releases = JSON.parse(versionsRaw);
+            }
+            catch (_a) {
+                core.debug('Invalid json');
+            }
+        }
+        return releases;
+    });
+}
+function findFromManifest(versionSpec_1, stable_1, manifest_1) {
+    return tool_cache_awaiter(this, arguments, void 0, function* (versionSpec, stable, manifest, archFilter = os.arch()) {
+        // wrap the internal impl
+        const match = yield mm._findMatch(versionSpec, stable, manifest, archFilter);
+        return match;
+    });
+}
+function _createExtractFolder(dest) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        if (!dest) {
+            // create a temp dir
+            dest = external_path_namespaceObject.join(_getTempDirectory(), external_crypto_namespaceObject.randomUUID());
+        }
+        yield mkdirP(dest);
+        return dest;
+    });
+}
+function _createToolPath(tool, version, arch) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        const folderPath = external_path_namespaceObject.join(_getCacheDirectory(), tool, node_modules_semver.clean(version) || version, arch || '');
+        core_debug(`destination ${folderPath}`);
+        const markerPath = `${folderPath}.complete`;
+        yield rmRF(folderPath);
+        yield rmRF(markerPath);
+        yield mkdirP(folderPath);
+        return folderPath;
+    });
+}
+function _completeToolPath(tool, version, arch) {
+    const folderPath = external_path_namespaceObject.join(_getCacheDirectory(), tool, node_modules_semver.clean(version) || version, arch || '');
+    const markerPath = `${folderPath}.complete`;
+    external_fs_namespaceObject.writeFileSync(markerPath, '');
+    core_debug('finished caching tool');
+}
+/**
+ * Check if version string is explicit
+ *
+ * @param versionSpec      version string to check
+ */
+function isExplicitVersion(versionSpec) {
+    const c = node_modules_semver.clean(versionSpec) || '';
+    core_debug(`isExplicit: ${c}`);
+    const valid = node_modules_semver.valid(c) != null;
+    core_debug(`explicit? ${valid}`);
+    return valid;
+}
+/**
+ * Get the highest satisfiying semantic version in `versions` which satisfies `versionSpec`
+ *
+ * @param versions        array of versions to evaluate
+ * @param versionSpec     semantic version spec to satisfy
+ */
+function evaluateVersions(versions, versionSpec) {
+    let version = '';
+    core_debug(`evaluating ${versions.length} versions`);
+    versions = versions.sort((a, b) => {
+        if (node_modules_semver.gt(a, b)) {
+            return 1;
+        }
+        return -1;
+    });
+    for (let i = versions.length - 1; i >= 0; i--) {
+        const potential = versions[i];
+        const satisfied = node_modules_semver.satisfies(potential, versionSpec);
+        if (satisfied) {
+            version = potential;
+            break;
+        }
+    }
+    if (version) {
+        core_debug(`matched: ${version}`);
+    }
+    else {
+        core_debug('match not found');
+    }
+    return version;
+}
+/**
+ * Gets RUNNER_TOOL_CACHE
+ */
+function _getCacheDirectory() {
+    const cacheDirectory = process.env['RUNNER_TOOL_CACHE'] || '';
+    (0,external_assert_.ok)(cacheDirectory, 'Expected RUNNER_TOOL_CACHE to be defined');
+    return cacheDirectory;
+}
+/**
+ * Gets RUNNER_TEMP
+ */
+function _getTempDirectory() {
+    const tempDirectory = process.env['RUNNER_TEMP'] || '';
+    (0,external_assert_.ok)(tempDirectory, 'Expected RUNNER_TEMP to be defined');
+    return tempDirectory;
+}
+/**
+ * Gets a global variable
+ */
+function _getGlobal(key, defaultValue) {
+    /* eslint-disable @typescript-eslint/no-explicit-any */
+    const value = global[key];
+    /* eslint-enable @typescript-eslint/no-explicit-any */
+    return value !== undefined ? value : defaultValue;
+}
+/**
+ * Returns an array of unique values.
+ * @param values Values to make unique.
+ */
+function _unique(values) {
+    return Array.from(new Set(values));
+}
+//# sourceMappingURL=tool-cache.js.map
+;// CONCATENATED MODULE: ./src/cni.ts
+
+
+
+
+
+// CNI networking: inputs, and everything about the CNI-enabled image that can be decided
+// without I/O (URLs, checksum parsing, Dockerfile, tag). Running the downloads and the
+// build is cni-image.ts.
+//
+// BuildKit's `cni` network mode needs the plugins in /opt/cni/bin and a network config in
+// /etc/buildkit/cni.json (the defaults of --oci-cni-binary-dir and --oci-cni-config-path);
+// stock moby/buildkit images ship neither. At start the daemon stats both and sets up one
+// namespace (loopback plus the configured plugins), so a missing plugin fails the start
+// (https://github.com/moby/buildkit/blob/master/util/network/cniprovider/cni.go).
+const DEFAULT_BUILDKIT_IMAGE = 'moby/buildkit:buildx-stable-1';
+/** containernetworking/plugins release used unless cni-plugins-version says otherwise. */
+const DEFAULT_PLUGINS_VERSION = 'v1.9.1';
+const DEFAULT_PLUGINS_URL = 'https://github.com/containernetworking/plugins/releases/download';
+const IMAGE_REPOSITORY = 'localhost/buildkit-builder-cni';
+const CNI_NET_FLAG = '--oci-worker-net=cni';
+/**
+ * A bridge network like BuildKit's own (hack/fixtures/cni.json): bridge buildkit0,
+ * host-local IPAM on 10.10.0.0/16, masquerading out of the builder.
+ */
+const DEFAULT_CNI_CONFIG = `${JSON.stringify({
+    cniVersion: '0.4.0',
+    name: 'buildkit',
+    type: 'bridge',
+    bridge: 'buildkit0',
+    isDefaultGateway: true,
+    ipMasq: true,
+    hairpinMode: true,
+    ipam: { type: 'host-local', subnet: '10.10.0.0/16' }
+}, null, 2)}\n`;
+const BUILD_INPUTS = ['buildkit-image', 'cni-plugins-version', 'cni-plugins-url', 'cni-config'];
+function parseCniInputs(get, host) {
+    const image = get('cni-image').trim();
+    const cniRaw = get('cni').trim();
+    if (image !== '' && cniRaw.toLowerCase() === 'false') {
+        throw new InputError('cni', undefined, 'is false, but cni-image is set; cni-image implies cni: true (drop one of them)');
+    }
+    const enabled = image !== '' || parseBool('cni', cniRaw, false);
+    const given = BUILD_INPUTS.filter(n => get(n).trim() !== '');
+    if (!enabled) {
+        if (given.length > 0) {
+            throw new InputError(given[0], undefined, 'is set, but CNI is off; set cni: true (or remove it)');
+        }
+        return undefined;
+    }
+    if (image !== '') {
+        if (/\s/.test(image))
+            throw new InputError('cni-image', undefined, `"${image}" is not an image reference`);
+        if (given.length > 0) {
+            throw new InputError(given[0], undefined, 'applies only when the action builds the CNI image; with cni-image the image is used as it is');
+        }
+        return { image };
+    }
+    const version = get('cni-plugins-version').trim() || DEFAULT_PLUGINS_VERSION;
+    if (!/^v\d+\.\d+\.\d+$/.test(version)) {
+        throw new InputError('cni-plugins-version', undefined, `"${version}" is not a release tag like ${DEFAULT_PLUGINS_VERSION}`);
+    }
+    const url = (get('cni-plugins-url').trim() || DEFAULT_PLUGINS_URL).replace(/\/+$/, '');
+    if (!/^https?:\/\/[^\s/]+/.test(url)) {
+        throw new InputError('cni-plugins-url', undefined, `"${url}" is not an http(s) URL`);
+    }
+    const configPath = get('cni-config').trim();
+    return {
+        build: {
+            baseImage: get('buildkit-image').trim() || DEFAULT_BUILDKIT_IMAGE,
+            pluginsVersion: version,
+            pluginsUrl: url,
+            config: configPath === '' ? parseCniConfig(DEFAULT_CNI_CONFIG, 'the default bridge config') : readCniConfig(configPath),
+            arch: pluginArch(host)
+        }
+    };
+}
+// Architectures containernetworking/plugins publishes Linux archives for, by Node's name.
+const ARCHES = {
+    x64: 'amd64',
+    arm64: 'arm64',
+    arm: 'arm',
+    s390x: 's390x',
+    riscv64: 'riscv64',
+    mips: 'mips',
+    mipsel: 'mipsle'
+};
+function pluginArch(host) {
+    if (host.platform !== 'linux') {
+        throw new InputError('cni', undefined, `CNI plugins are released for Linux only; this runner is ${host.platform}`);
+    }
+    const arch = host.arch === 'ppc64' && host.endianness === 'LE' ? 'ppc64le' : ARCHES[host.arch];
+    if (!arch) {
+        throw new InputError('cni', undefined, `containernetworking/plugins publishes no archive for this runner's architecture (${host.arch}); give a ready image as cni-image`);
+    }
+    return arch;
+}
+function readCniConfig(file) {
+    let text;
+    try {
+        text = external_node_fs_namespaceObject.readFileSync(external_node_path_namespaceObject.resolve(file), 'utf8');
+    }
+    catch (err) {
+        const code = err.code;
+        throw new InputError('cni-config', undefined, `file "${file}" ${code === 'ENOENT' ? 'does not exist' : `can't be read (${code})`}`);
+    }
+    return parseCniConfig(text, file);
+}
+/** Checks a CNI network config (or config list) and lists the plugin types it needs. */
+function parseCniConfig(text, source) {
+    const fail = (what) => {
+        throw new InputError('cni-config', undefined, `${source} ${what}`);
+    };
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch (err) {
+        return fail(`is not valid JSON: ${err.message}`);
+    }
+    if (typeof data !== 'object' || data === null || Array.isArray(data))
+        return fail('is not a JSON object');
+    const conf = data;
+    const list = Array.isArray(conf.plugins);
+    const plugins = list ? conf.plugins : [conf];
+    const types = new Set();
+    plugins.forEach((p, i) => {
+        const where = list ? `plugins[${i}]` : 'the config';
+        if (typeof p !== 'object' || p === null)
+            fail(`${where} is not an object`);
+        const plugin = p;
+        if (typeof plugin.type !== 'string' || !/^[\w.-]+$/.test(plugin.type))
+            fail(`${where} names no plugin "type"`);
+        types.add(plugin.type);
+        const ipam = plugin.ipam;
+        if (ipam && typeof ipam === 'object' && typeof ipam.type === 'string')
+            types.add(ipam.type);
+    });
+    if (types.size === 0)
+        fail('names no plugin type');
+    types.add('loopback');
+    return { text, source, types: [...types].sort(), list };
+}
+/** `<base>/<version>/cni-plugins-linux-<arch>-<version>.tgz`, and its `.sha256` beside it. */
+function pluginsUrls(base, version, arch) {
+    const fileName = `cni-plugins-linux-${arch}-${version}.tgz`;
+    const archive = `${base.replace(/\/+$/, '')}/${version}/${fileName}`;
+    return { archive, checksum: `${archive}.sha256`, fileName };
+}
+/** The hash in a `.sha256` file: `<hex>  <file name>` (or the hex alone). */
+function parseChecksum(text, url) {
+    const m = /^\s*([0-9a-fA-F]{64})(\s|$)/.exec(text);
+    if (!m)
+        throw new Error(`${url} holds no SHA-256 sum (expected "<64 hex digits>  <file name>")`);
+    return m[1].toLowerCase();
+}
+/** Where the config goes in the image, and the daemon flags that make it take it. */
+function configPlacement(config) {
+    // BuildKit loads a single network config unless the path ends in .conflist.
+    return config.list
+        ? { file: '/etc/buildkit/cni.conflist', flags: ['--oci-cni-config-path=/etc/buildkit/cni.conflist'] }
+        : { file: '/etc/buildkit/cni.json', flags: [] };
+}
+/** No RUN step: current BuildKit images already contain iptables, which the bridge plugin needs. */
+function dockerfile(build) {
+    const { file } = configPlacement(build.config);
+    return [
+        `FROM ${build.baseImage}`,
+        'COPY plugins/ /opt/cni/bin/',
+        `COPY ${external_node_path_namespaceObject.basename(file)} ${file}`,
+        `LABEL org.opencontainers.image.base.name="${build.baseImage}" \\`,
+        `      io.github.buildkit-builder-action.cni-plugins="${build.pluginsVersion}"`,
+        ''
+    ].join('\n');
+}
+/**
+ * The image's tag, from everything that decides its content: the base image's ID, the
+ * plugins version and architecture, and the config. The same inputs give the same tag, so
+ * a present image is reused instead of built again.
+ */
+function imageTag(baseImageId, build) {
+    const h = (0,external_node_crypto_.createHash)('sha256')
+        .update([baseImageId, build.pluginsVersion, build.arch, build.config.text, dockerfile(build)].join('\0'))
+        .digest('hex')
+        .slice(0, 16);
+    return `${IMAGE_REPOSITORY}:${build.pluginsVersion}-${h}`;
+}
+/** The daemon flags CNI needs: the network mode, and where a built image keeps a config list. */
+function cniFlags(cni) {
+    return [CNI_NET_FLAG, ...('build' in cni ? configPlacement(cni.build.config).flags : [])];
+}
+/** What a CNI image adds to the builder: the image, the flags, and the network to expect. */
+function cniAddition(image, cni, description) {
+    return {
+        driverOpts: [`image=${image}`],
+        buildkitdFlags: cniFlags(cni),
+        network: 'cni',
+        description
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/cni-image.ts
@@ -38378,7 +38835,7 @@ async function daemonLogSince(container, since) {
 const TOOL = 'cni-plugins';
 async function prepareCni(cni, runDir) {
     if ('image' in cni) {
-        info(`using ${cni.image} as it is (cni-image): its plugins and config are its own`);
+        log_info(`using ${cni.image} as it is (cni-image): its plugins and config are its own`);
         return cniAddition(cni.image, cni, `${cni.image} (cni-image)`);
     }
     const build = cni.build;
@@ -38387,12 +38844,12 @@ async function prepareCni(cni, runDir) {
     const baseId = await ensureImage(build.baseImage);
     const tag = imageTag(baseId, build);
     if ((await imageId(tag)) !== undefined) {
-        info(`${tag} is already present: not building it again`);
+        log_info(`${tag} is already present: not building it again`);
     }
     else {
         const context = writeContext(build, pluginsDir, runDir);
         await buildImage(tag, context);
-        info(`built ${tag} from ${build.baseImage} (${baseId.slice(0, 19)}), plugins ${build.pluginsVersion}`);
+        log_info(`built ${tag} from ${build.baseImage} (${baseId.slice(0, 19)}), plugins ${build.pluginsVersion}`);
     }
     return cniAddition(tag, cni, `${tag} (built from ${build.baseImage} with CNI plugins ${build.pluginsVersion}, config: ${build.config.source})`);
 }
@@ -38403,13 +38860,13 @@ async function plugins(build, runDir) {
     }
     const cached = find(TOOL, build.pluginsVersion, build.arch);
     if (cached) {
-        info(`CNI plugins ${build.pluginsVersion} (${build.arch}) found in the tool cache: ${cached}`);
+        log_info(`CNI plugins ${build.pluginsVersion} (${build.arch}) found in the tool cache: ${cached}`);
         return cached;
     }
     const urls = pluginsUrls(build.pluginsUrl, build.pluginsVersion, build.arch);
     const work = external_node_path_namespaceObject.join(runDir, 'cni-download');
     external_node_fs_namespaceObject.mkdirSync(work, { recursive: true, mode: 0o700 });
-    info(`downloading ${urls.archive}`);
+    log_info(`downloading ${urls.archive}`);
     const archive = await download(urls.archive, external_node_path_namespaceObject.join(work, urls.fileName));
     const sumFile = await download(urls.checksum, external_node_path_namespaceObject.join(work, `${urls.fileName}.sha256`));
     const expected = parseChecksum(external_node_fs_namespaceObject.readFileSync(sumFile, 'utf8'), urls.checksum);
@@ -38418,10 +38875,10 @@ async function plugins(build, runDir) {
         throw new Error(`checksum mismatch for ${urls.archive}: the archive has SHA-256 ${actual}, ${urls.checksum} says ${expected}. ` +
             'Check cni-plugins-url (a mirror must serve the same files as the release)');
     }
-    info(`SHA-256 ${actual} matches ${urls.checksum}`);
+    log_info(`SHA-256 ${actual} matches ${urls.checksum}`);
     const extracted = await extractTar(archive, external_node_path_namespaceObject.join(work, 'plugins'));
     const dir = await cacheDir(extracted, TOOL, build.pluginsVersion, build.arch);
-    info(`cached in ${dir}`);
+    log_info(`cached in ${dir}`);
     return dir;
 }
 async function download(url, dest) {
@@ -38457,8 +38914,6 @@ function writeContext(build, pluginsDir, runDir) {
     return ctx;
 }
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/files.ts
 
 
@@ -38612,7 +39067,9 @@ function parseVerify(value) {
         return v;
     throw new InputError('verify', undefined, `"${value}" is not one of true, warn, false`);
 }
-// buildx: "name needs to start with a letter and may not contain symbols, except ._-"
+// buildx: "name needs to start with a letter and may not contain symbols, except ._-", and
+// it registers the builder, its node and its container under the name in lower case
+// (store/util.go ValidateName): `My-Builder` is buildx_buildkit_my-builder0.
 const NAME_RE = /^[a-zA-Z][a-zA-Z0-9._-]*$/;
 function parseName(value) {
     const v = value.trim();
@@ -38621,7 +39078,7 @@ function parseName(value) {
     if (!NAME_RE.test(v)) {
         throw new InputError('name', undefined, `"${v}" is not a valid builder name; it must start with a letter and hold only letters, digits and ._-`);
     }
-    return v;
+    return v.toLowerCase();
 }
 function parseDriver(value) {
     const v = value.trim();
@@ -38816,7 +39273,7 @@ function certRequestsFromConfig(base) {
 
 
 
-function makePlan(inputs, certs, runDir, add = {}) {
+function makePlan(inputs, certs, runDir, add = {}, owner = '') {
     const settings = registrySettings(inputs);
     const of = (host) => sectionOf(settings, host);
     const certsDir = external_node_path_namespaceObject.join(runDir, 'certs');
@@ -38869,7 +39326,8 @@ function makePlan(inputs, certs, runDir, add = {}) {
             configPath,
             driverOpts,
             buildkitdFlags,
-            use: inputs.use
+            use: inputs.use,
+            owner
         }),
         registries: registryRows(tree, certs),
         image: add.description,
@@ -39461,251 +39919,103 @@ function httpMirrorHost(mirror) {
 
 ;// CONCATENATED MODULE: ./src/state.ts
 
-// What main hands to post. The runner keeps it in GITHUB_STATE and gives it back to the
-// post step as STATE_<name>. Nothing secret goes here: state is written to a file on the
-// runner in plain text.
-const Key = {
-    IsPost: 'isPost',
-    BuilderName: 'builderName',
-    BuilderCreated: 'builderCreated',
-    RunDir: 'runDir',
-    Cleanup: 'cleanup',
-    KeepState: 'keepState'
+const Keys = {
+    builder: 'builderName',
+    owner: 'owner',
+    created: 'builderCreated',
+    runDir: 'runDir',
+    cleanup: 'cleanup',
+    keepState: 'keepState'
 };
-// The entry point runs twice (main, then post); the first run marks the state so the
-// second knows it is the post step.
-const isPost = getState(Key.IsPost) === 'true';
+// The entry point runs twice (main, then post); main marks the state so that the second
+// run knows it is the post step.
+const IS_POST = 'isPost';
+const isPost = getState(IS_POST) === 'true';
 function markMainRan() {
-    saveState(Key.IsPost, 'true');
+    saveState(IS_POST, 'true');
 }
-const getBuilderName = () => getState(Key.BuilderName);
-const setBuilderName = (name) => saveState(Key.BuilderName, name);
-const getBuilderCreated = () => getState(Key.BuilderCreated) === 'true';
-const setBuilderCreated = (created) => saveState(Key.BuilderCreated, String(created));
-const getRunDir = () => getState(Key.RunDir);
-const setRunDir = (dir) => saveState(Key.RunDir, dir);
-const getCleanup = () => getState(Key.Cleanup) !== 'false';
-const setCleanup = (cleanup) => saveState(Key.Cleanup, String(cleanup));
-const getKeepState = () => getState(Key.KeepState) === 'true';
-const setKeepState = (keep) => saveState(Key.KeepState, String(keep));
-
-;// CONCATENATED MODULE: ./src/summary.ts
-
-
-/** The log line of one verify-pull reference. */
-function pullLine(p, hint) {
-    if (p.status === 'auth-required')
-        return `${p.ref}: auth-required — ${hint ?? ''}`;
-    if (!p.ok)
-        return `${p.ref}: FAILED — ${p.error}`;
-    const by = p.host === null ? 'host unknown (no daemon log)' : `served by ${p.via_mirror ? 'mirror ' : ''}${p.host}`;
-    return `${p.ref}: ok, ${by}`;
-}
-function verificationText(o) {
-    if (o.mode === 'false')
-        return 'skipped (verify: false)';
-    if (o.verified) {
-        const proof = [
-            o.pulls && o.pulls.length > 0 ? `${o.pulls.length} image reference${o.pulls.length === 1 ? '' : 's'} resolved through it` : '',
-            o.registries && o.registries.length > 0 ? `${o.registries.length} host${o.registries.length === 1 ? '' : 's'} answering` : ''
-        ].filter(x => x !== '');
-        return `passed: the builder runs with the rendered config${proof.length > 0 ? `; ${proof.join(', ')}` : ''}`;
-    }
-    return `failed (${o.problems.length} problem${o.problems.length === 1 ? '' : 's'})`;
-}
-function certCell(certs) {
-    if (certs.length === 0)
-        return '';
-    return certs
-        .map(c => `${esc(c.subject)}<br><code>SHA256 ${c.fingerprint}</code><br>expires ${c.notAfter.toISOString().slice(0, 10)}`)
-        .join('<br><br>');
-}
-function esc(s) {
-    return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-/** The summary as HTML/markdown text (pure, for tests). */
-function summaryMarkdown(plan, o, driver) {
-    const d = o.daemon;
-    const rows = [
-        ['Builder', `<code>${esc(plan.builder)}</code>`],
-        ['Driver', driver],
-        ['BuildKit version', d ? esc(d.version) : 'unknown'],
-        ['Platforms', d ? esc(d.platforms.join(', ')) : 'unknown'],
-        ['Network mode', d?.network ? esc(d.network) : 'unknown'],
-        ...(plan.image ? [['BuildKit image', esc(plan.image)]] : []),
-        ['Verification', esc(verificationText(o))]
-    ];
-    let md = `<h2>BuildKit builder ${esc(plan.builder)}</h2>\n`;
-    md += `<table>${rows.map(([k, v]) => `<tr><th align="left">${k}</th><td>${v}</td></tr>`).join('')}</table>\n`;
-    if (plan.registries.length > 0) {
-        md += '<h3>Registries</h3>\n<table><tr><th>Registry</th><th>Mirrors</th><th>http</th><th>insecure</th><th>CA</th><th>Client certificate</th></tr>';
-        for (const r of plan.registries) {
-            md += `<tr><td><code>${esc(r.registry)}</code></td><td>${r.mirrors.map(m => `<code>${esc(m)}</code>`).join('<br>')}</td>`;
-            md += `<td>${r.http ? 'yes' : ''}</td><td>${r.insecure ? 'yes' : ''}</td><td>${certCell(r.cas)}</td><td>${certCell(r.clientCerts)}</td></tr>`;
-        }
-        md += '</table>\n';
-    }
-    if (o.pulls && o.pulls.length > 0) {
-        md += '<h3>Images resolved through the builder (verify-pull)</h3>\n<table><tr><th>Reference</th><th>Result</th><th>Served by</th><th>Detail</th></tr>';
-        for (const p of o.pulls) {
-            const result = p.status === 'ok' ? (p.ok ? '✅ ok' : '❌ not through the mirror') : p.status === 'auth-required' ? '🔑 auth-required' : '❌ failed';
-            const by = p.host === null ? '' : `<code>${esc(p.host)}</code>${p.via_mirror === true ? ' (mirror)' : p.via_mirror === false ? ' (registry)' : ''}`;
-            const detail = p.error ?? (p.status === 'auth-required' ? 'reached over the configured TLS; credentials come from docker login at build time' : '');
-            md += `<tr><td><code>${esc(p.ref)}</code></td><td>${result}</td><td>${by}</td><td>${esc(detail)}</td></tr>`;
-        }
-        md += '</table>\n';
-    }
-    if (o.registries && o.registries.length > 0) {
-        md += '<h3>Registries and mirrors (check-registries)</h3>\n<table><tr><th>Host</th><th>Result</th><th>Detail</th></tr>';
-        for (const r of o.registries) {
-            md += `<tr><td><code>${esc(r.host)}</code></td><td>${r.ok ? '✅ answers' : '❌ failed'}</td><td>${esc(r.error ?? '')}</td></tr>`;
-        }
-        md += '</table>\n';
-    }
-    if (o.problems.length > 0) {
-        md += `<h3>Verification problems</h3>\n<pre>${esc(o.problems.join('\n\n'))}</pre>\n`;
-    }
-    return redact(md);
-}
-/** A failure before verification: the builder and why it could not be set up. */
-function failureMarkdown(builder, message) {
-    return redact(`<h2>BuildKit builder ${esc(builder)}: not set up</h2>\n<pre>${esc(message)}</pre>\n` +
-        '<p>The builder and the files of this run were removed.</p>\n');
-}
-async function writeSummary(plan, o, driver) {
-    await write(summaryMarkdown(plan, o, driver));
-}
-async function writeFailureSummary(builder, message) {
-    await write(failureMarkdown(builder, message));
-}
-async function write(text) {
-    if (!process.env.GITHUB_STEP_SUMMARY) {
-        info('GITHUB_STEP_SUMMARY is not set: no job summary written');
-        return;
-    }
-    await summary.addRaw(text, true).write();
-}
-
-;// CONCATENATED MODULE: ./src/verify.ts
-
-
-/**
- * Semantic diff of two TOML trees. buildx re-serialises the config it copies (go-toml v1:
- * sorted keys, parent tables added, its own quoting), so text never compares; values do.
- * Empty tables count as absent: a serialiser may add or drop them without meaning anything.
- */
-function diffTrees(expected, actual, parts = []) {
-    const diffs = [];
-    const keys = [...new Set([...Object.keys(expected), ...Object.keys(actual)])].sort();
-    for (const k of keys) {
-        const e = prune(expected[k]);
-        const a = prune(actual[k]);
-        const at = [...parts, k];
-        if (e === undefined && a === undefined)
-            continue;
-        if (isTable(e) && isTable(a))
-            diffs.push(...diffTrees(e, a, at));
-        else if (!sameValue(e, a))
-            diffs.push({ key: keyPath(at), expected: e, actual: a });
-    }
-    return diffs;
-}
-function prune(v) {
-    if (!isTable(v))
-        return v;
-    const out = {};
-    for (const [k, x] of Object.entries(v)) {
-        const p = prune(x);
-        if (p !== undefined)
-            out[k] = p;
-    }
-    return Object.keys(out).length === 0 ? undefined : out;
-}
-function formatValue(v) {
-    if (v === undefined)
-        return '(absent)';
-    return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x));
-}
-/** A diff people can read: one line per key, what was asked and what the daemon has. */
-function formatDiff(diffs) {
-    return diffs
-        .map(d => `  ${d.key}\n    - expected: ${formatValue(d.expected)}\n    + in builder: ${formatValue(d.actual)}`)
-        .join('\n');
-}
-/** `buildctl debug workers --format '{{json .}}'`: a JSON array of workers. */
-function parseWorkers(json) {
-    let data;
-    try {
-        data = JSON.parse(json);
-    }
-    catch {
-        throw new Error(`buildctl debug workers printed something that is not JSON: ${json.slice(0, 200)}`);
-    }
-    if (!Array.isArray(data) || data.length === 0) {
-        throw new Error('the daemon reports no workers: BuildKit started but can run no build');
-    }
-    const workers = data;
-    const first = workers[0];
-    const platforms = [
-        ...new Set(workers.flatMap(w => (w.platforms ?? []).map(p => [p.os, p.architecture, p.variant].filter(Boolean).join('/'))))
-    ];
+function load() {
+    const get = (k) => getState(Keys[k]);
     return {
-        version: first.buildkitVersion?.version ?? 'unknown',
-        platforms,
-        network: first.labels?.['org.mobyproject.buildkit.worker.network'],
-        workers: workers.length
+        builder: get('builder'),
+        owner: get('owner'),
+        created: get('created') === 'true',
+        runDir: get('runDir'),
+        cleanup: get('cleanup') !== 'false',
+        keepState: get('keepState') === 'true'
     };
 }
-/** `sha256sum FILE...` output: path → hash. */
-function parseSha256sum(text) {
-    const m = new Map();
-    for (const line of text.split('\n')) {
-        const match = /^([0-9a-f]{64})\s+\*?(.+)$/.exec(line.trim());
-        if (match)
-            m.set(match[2], match[1]);
-    }
-    return m;
+let current;
+/** The run record: what main saved (in post), or what main has recorded so far. */
+function record() {
+    current ??= load();
+    return current;
 }
-/** Every way the builder differs from the plan, as sentences; empty when it matches. */
-function compare(expect, rb, daemon) {
-    const problems = [];
-    let actual;
-    try {
-        actual = parse(rb.configText);
-    }
-    catch (err) {
-        problems.push(`the config in the builder is not valid TOML: ${err.message.split('\n')[0]}`);
-    }
-    if (actual) {
-        const diffs = diffTrees(expect.config, actual);
-        if (diffs.length > 0) {
-            problems.push(`the config in the builder differs from the one rendered (${diffs.length} key${diffs.length > 1 ? 's' : ''}):\n${formatDiff(diffs)}`);
-        }
-    }
-    if (!containsInOrder(rb.cmd, expect.args)) {
-        problems.push(`the daemon was started with ${JSON.stringify(rb.cmd)}, not with ${JSON.stringify(expect.args)}`);
-    }
-    if (expect.files.length > 0) {
-        const sums = parseSha256sum(rb.sha256Text ?? '');
-        for (const f of expect.files) {
-            const got = sums.get(f.path);
-            if (got === undefined)
-                problems.push(`${f.label}: ${f.path} is missing in the builder`);
-            else if (got !== f.sha256)
-                problems.push(`${f.label}: ${f.path} in the builder has SHA-256 ${got}, its source ${f.sha256}`);
-        }
-    }
-    if (daemon && expect.network !== undefined && daemon.network !== expect.network) {
-        problems.push(`the daemon runs with network mode "${daemon.network ?? 'unknown'}", not "${expect.network}"`);
-    }
-    return problems;
+/** Changes the record, in memory and in GITHUB_STATE. */
+function update(patch) {
+    const rec = { ...record(), ...patch };
+    for (const k of Object.keys(patch))
+        saveState(Keys[k], String(rec[k]));
+    current = rec;
 }
-function containsInOrder(haystack, needles) {
-    let i = 0;
-    for (const h of haystack)
-        if (i < needles.length && h === needles[i])
-            i++;
-    return i === needles.length;
+/** Only for tests: forget the record, so the next record() reads the state again. */
+function resetRecord() {
+    current = undefined;
+}
+
+;// CONCATENATED MODULE: ./src/teardown.ts
+
+
+
+
+
+async function teardown(why) {
+    const rec = record();
+    if (rec.created && rec.builder !== '')
+        await teardown_removeBuilder(why, rec);
+    else
+        log_info('this run created no builder (or already removed it)');
+    removeFiles();
+}
+async function teardown_removeBuilder(why, rec) {
+    const name = rec.builder;
+    if (why === 'post' && !rec.cleanup) {
+        log_info(`cleanup: false — builder ${name} is left running`);
+        return;
+    }
+    const owner = builderOwner(name);
+    if (owner === undefined) {
+        // buildx create failed before it registered the builder, or it was removed already.
+        log_info(`no builder ${name} to remove`);
+        update({ created: false });
+        return;
+    }
+    if (owner !== rec.owner) {
+        log_warning(`builder ${name} is not this run's (another run or step created it under the same name): left alone. ` +
+            'Give each job its own builder name, or leave name empty for a generated one');
+        update({ created: false });
+        return;
+    }
+    if (why === 'failure' && (await containerExists(containerName(name)))) {
+        const tail = await daemonLogTail(name);
+        if (tail !== '')
+            log_info(`last lines of the daemon's log:\n${tail}`);
+    }
+    // After a failure the state is never kept: nothing of a failed run is worth keeping.
+    const keep = why === 'post' && rec.keepState;
+    const rm = await removeBuilder(rmArgs(name, keep));
+    if (rm.ok)
+        log_info(`builder ${name} removed${keep ? ' (state volume kept)' : ''}`);
+    else if (builderOwner(name) === undefined)
+        log_info(`builder ${name} was already removed`);
+    else
+        throw new Error(`could not remove builder ${name}: ${rm.message}`);
+    update({ created: false });
+}
+function removeFiles() {
+    const dir = record().runDir;
+    log_info(removeRunDir(dir) ? `removed ${dir}` : 'no files of this run to remove');
+    update({ runDir: '' });
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -39724,43 +40034,49 @@ function containsInOrder(haystack, needles) {
 
 
 
-
-
-// The main step: a list of named steps, each in its own log group.
+// The main step: a list of named steps, each in its own log group. Any failure runs the
+// one teardown (teardown.ts: only what this run created) and writes a job summary.
 async function runMain() {
     markMainRan();
-    const { inputs, certs } = await group('Read and check inputs', async () => readInputs());
-    await group('Check Docker and Buildx', checkTools);
-    await group(`Check that builder ${inputs.name} does not exist yet`, () => checkNameFree(inputs.name));
-    const run = { runDir: createRunDir(), builderCreated: false };
-    setRunDir(run.runDir);
+    summaryWritten = false;
     try {
-        const cni = inputs.cni;
-        const addition = cni ? await group('Prepare the CNI image', () => prepareCni(cni, run.runDir)) : {};
-        const plan = await group('Render buildkitd.toml', async () => render(inputs, certs, run.runDir, addition));
-        await group('Write config and certificates', async () => writeFiles(plan));
-        await group(`Create builder ${plan.builder}`, () => create(plan, inputs, run));
-        const outcome = await group('Verify the builder', () => verifyBuilder(plan, inputs));
-        if (wantsProof(inputs, outcome))
-            await group('Prove it: resolve through the builder', () => prove(plan, inputs, outcome));
-        await group('Outputs and job summary', () => report(plan, inputs, outcome, run));
-        if (!outcome.verified && inputs.verify === 'true')
-            throw new Error(failureText(outcome));
+        await steps();
     }
     catch (err) {
-        await group('Clean up after failure', () => cleanUpAfterFailure(inputs.name, run, err));
+        await log_group('Clean up after failure', () => cleanUpAfterFailure(err));
         throw err;
     }
 }
+async function steps() {
+    const { inputs, certs } = await log_group('Read and check inputs', readInputs);
+    update({ builder: inputs.name, cleanup: inputs.cleanup, keepState: inputs.keepState });
+    await log_group('Check Docker and Buildx', checkTools);
+    await log_group(`Check that builder ${inputs.name} does not exist yet`, () => checkNameFree(inputs.name));
+    update({ runDir: createRunDir(), owner: (0,external_node_crypto_.randomUUID)() });
+    const { runDir, owner } = record();
+    const cni = inputs.cni;
+    const addition = cni ? await log_group('Prepare the CNI image', () => prepareCni(cni, runDir)) : {};
+    const plan = await log_group('Render buildkitd.toml', () => render(inputs, certs, runDir, addition, owner));
+    await log_group('Write config and certificates', () => writeFiles(plan));
+    await log_group(`Create builder ${plan.builder}`, () => create(plan));
+    const outcome = await log_group('Verify the builder', () => verifyBuilder(plan, inputs));
+    if (wantsProof(inputs, outcome))
+        await log_group('Prove it: resolve through the builder', () => prove(plan, inputs, outcome));
+    await log_group('Outputs and job summary', () => report(plan, inputs, outcome));
+    if (!outcome.verified && inputs.verify === 'true')
+        throw new Error(failureText(outcome));
+}
+/** Whether this run's job summary is written (the failure path writes one otherwise). */
+let summaryWritten = false;
 function readInputs() {
     const inputs = getInputs();
     checkKeys(inputs);
     const { sets, warnings } = loadRegistryCerts(inputs.certRequests);
     for (const w of warnings)
-        warning(redact(w));
-    info(`builder ${inputs.name}, driver ${inputs.driver}`);
+        log_warning(w);
+    log_info(`builder ${inputs.name}, driver ${inputs.driver}`);
     for (const set of sets) {
-        info(`${set.registry}: ${set.cas.length} CA file(s), ${set.keypairs.length} client keypair(s), checked`);
+        log_info(`${set.registry}: ${set.cas.length} CA file(s), ${set.keypairs.length} client keypair(s), checked`);
     }
     return { inputs, certs: sets };
 }
@@ -39778,224 +40094,92 @@ function checkKeys(inputs) {
     const text = problems.map(p => `${p.key}: ${p.message}`);
     if (inputs.verify === 'warn') {
         for (const t of text)
-            warning(redact(`input "${input}": ${t}`));
+            log_warning(`input "${input}": ${t}`);
         return;
     }
     throw new InputError(input, undefined, text.length === 1 ? text[0] : `\n- ${text.join('\n- ')}`);
 }
 async function checkTools() {
     const v = await toolVersions();
-    info(`Docker engine ${v.docker}; ${v.buildx}`);
+    log_info(`Docker engine ${v.docker}; ${v.buildx}`);
 }
-async function checkNameFree(name) {
-    if (await builderExists(name)) {
+/** From buildx's own record of builders: no process, and nothing of it printed. */
+function checkNameFree(name) {
+    if (builderOwner(name) !== undefined) {
         throw new Error(`a builder named "${name}" already exists; choose another name (or leave name empty for a generated one), or remove it with "docker buildx rm ${name}"`);
     }
-    info(`no builder named ${name} yet`);
+    log_info(`no builder named ${name} yet`);
 }
-function render(inputs, certs, runDir, addition) {
-    const plan = makePlan(inputs, certs, runDir, addition);
+function render(inputs, certs, runDir, addition, owner) {
+    const plan = makePlan(inputs, certs, runDir, addition, owner);
     for (const o of plan.overrides) {
-        notice(`${o.key}: the structured inputs override the base config (${JSON.stringify(o.from)} → ${JSON.stringify(o.to)})`);
+        log_notice(`${o.key}: the structured inputs override the base config (${JSON.stringify(o.from)} → ${JSON.stringify(o.to)})`);
     }
     if (plan.image)
-        info(`BuildKit image: ${plan.image}`);
-    info(redact(plan.configText));
+        log_info(`BuildKit image: ${plan.image}`);
+    log_info(plan.configText);
     return plan;
 }
 function writeFiles(plan) {
     writePlanFiles(plan);
-    info(`${plan.configPath}`);
+    log_info(`${plan.configPath}`);
     for (const f of plan.files)
-        info(`${f.hostPath} (${f.label}, mode ${f.mode.toString(8)})`);
+        log_info(`${f.hostPath} (${f.label}, mode ${f.mode.toString(8)})`);
 }
-async function create(plan, inputs, run) {
-    setBuilderName(plan.builder);
-    setCleanup(inputs.cleanup);
-    setKeepState(inputs.keepState);
+async function create(plan) {
+    await testPause('create');
     // Recorded before the command: a failed bootstrap leaves the builder registered.
-    run.builderCreated = true;
-    setBuilderCreated(true);
+    update({ created: true });
     await createBuilder(plan.createArgs);
 }
-async function verifyBuilder(plan, inputs) {
-    let daemon;
-    const problems = [];
-    try {
-        daemon = parseWorkers(await workersJson(plan.container));
-        info(`BuildKit ${daemon.version}, ${daemon.workers} worker(s), platforms ${daemon.platforms.join(', ')}, network ${daemon.network ?? 'unknown'}`);
-    }
-    catch (err) {
-        problems.push(`the daemon did not answer: ${err.message}`);
-    }
-    if (inputs.verify === 'false') {
-        info('verify: false — the read-back comparison is skipped');
-        return { verified: false, mode: 'false', problems: [], daemon };
-    }
-    try {
-        const rb = await readBack(plan.container, plan.expect.files.map(f => f.path));
-        problems.push(...compare(plan.expect, rb, daemon));
-    }
-    catch (err) {
-        problems.push(`the builder could not be read back: ${err.message}`);
-    }
-    const outcome = { verified: problems.length === 0, mode: inputs.verify, problems, daemon };
-    // The problems are shown once, with those of the proof, when outputs are written.
-    if (outcome.verified)
-        info(`config, daemon arguments and ${plan.expect.files.length} copied file(s) match the plan`);
-    else
-        info(`${outcome.problems.length} problem(s) found`);
-    return outcome;
-}
-function wantsProof(inputs, o) {
-    if (inputs.verifyPull.length === 0 && !inputs.checkRegistries)
-        return false;
-    if (inputs.verify === 'false') {
-        info('verify: false — verify-pull and check-registries are skipped');
-        return false;
-    }
-    if (!o.daemon) {
-        info('the daemon did not answer: nothing can be resolved through it');
-        return false;
-    }
-    return true;
-}
 /**
- * verify-pull and check-registries: the daemon resolves each reference with the config
- * under test, then its log says which host answered (prove.ts).
+ * For tests of runs at once: BUILDKIT_BUILDER_ACTION_TEST_PAUSE=<step>:<file> makes main
+ * wait before <step> until <file> exists (two minutes at most), so that a test can
+ * interleave two runs exactly instead of hoping for a race.
  */
-async function prove(plan, inputs, o) {
-    const checks = inputs.checkRegistries ? probes(plan.tree) : [];
-    const refs = [...inputs.verifyPull, ...checks.map(c => c.ref)];
-    // docker logs --since has the engine's clock, the same as ours for a local engine; a
-    // second of margin, and the span of each reference keeps other lines out.
-    const since = Date.now() / 1000 - 1;
-    const res = await resolveInBuilder(plan.container, refs.map(r => r.normalised));
-    const resolutions = parseResolveOutput(res.stdout, refs.length);
-    if (resolutions.some(r => r === undefined)) {
-        warning(redact(`resolving in the builder stopped early (exit code ${res.exitCode}): ${lastLine(res.stderr || res.stdout)}`));
-    }
-    let log;
-    try {
-        log = await daemonLogSince(plan.container, since);
-    }
-    catch (err) {
-        warning(redact(`${err.message}: which host served each reference can't be told`));
-    }
-    const ctx = { tree: plan.tree, certs: certSources(inputs) };
-    const attempts = (i) => log === undefined ? undefined : attemptsFor(log, resolvedRef(resolutions[i]?.stderr ?? '', refs[i].normalised));
-    o.pulls = inputs.verifyPull.map((ref, i) => {
-        const j = judgePull(ref, hostChain(plan.tree, ref.registry), resolutions[i], attempts(i), ctx);
-        info(redact(pullLine(j.pull, j.hint)));
-        if (j.problem)
-            o.problems.push(j.problem);
-        return j.pull;
-    });
-    if (inputs.checkRegistries) {
-        const seen = new Set();
-        o.registries = checks
-            .flatMap((c, k) => judgeProbe(c.chain, resolutions[inputs.verifyPull.length + k], attempts(inputs.verifyPull.length + k), ctx))
-            .filter(r => !seen.has(r.host) && (seen.add(r.host), true));
-        for (const r of o.registries) {
-            info(redact(`${r.host}: ${r.ok ? 'answers over its configured connection' : `FAILED: ${r.error}`}`));
-            if (!r.ok)
-                o.problems.push(`check-registries: ${r.error}`);
-        }
-        if (checks.length === 0)
-            info('check-registries: the config names no registry');
-    }
-    o.verified = o.problems.length === 0;
+async function testPause(step) {
+    const spec = process.env.BUILDKIT_BUILDER_ACTION_TEST_PAUSE ?? '';
+    if (!spec.startsWith(`${step}:`))
+        return;
+    const file = spec.slice(step.length + 1);
+    log_info(`test pause before ${step}: waiting for ${file}`);
+    for (let waited = 0; !external_node_fs_namespaceObject.existsSync(file) && waited < 120_000; waited += 50)
+        await new Promise(r => setTimeout(r, 50));
 }
-/** Where the inputs gave each registry's CA and client certificate, for messages. */
-function certSources(inputs) {
-    const where = (r) => (r.line !== undefined ? `${r.input} line ${r.line}` : `${r.input} ${r.where ?? ''}`.trim());
-    const m = new Map();
-    for (const req of inputs.certRequests) {
-        const s = m.get(req.registry) ?? {};
-        if (req.cas.length > 0)
-            s.ca ??= where(req.cas[0]);
-        if (req.keypairs.length > 0)
-            s.keypair ??= where(req.keypairs[0].cert);
-        m.set(req.registry, s);
-    }
-    return m;
-}
-function failureText(o) {
-    return redact(`the builder does not run with the planned configuration:\n- ${o.problems.join('\n- ')}`);
-}
-async function report(plan, inputs, o, run) {
-    setOutput('name', plan.builder);
-    setOutput('driver', inputs.driver);
-    setOutput('platforms', o.daemon?.platforms.join(',') ?? '');
-    setOutput('buildkit-version', o.daemon?.version ?? '');
-    setOutput('config', redact(plan.configText));
-    setOutput('verified', String(o.verified));
-    setOutput('pulls', redact(JSON.stringify(o.pulls ?? [])));
-    setOutput('registries', redact(JSON.stringify(o.registries ?? [])));
-    info(`verification: ${verificationText(o)}`);
+async function report(plan, inputs, o) {
+    log_setOutput('name', plan.builder);
+    log_setOutput('driver', inputs.driver);
+    log_setOutput('platforms', o.daemon?.platforms.join(',') ?? '');
+    log_setOutput('buildkit-version', o.daemon?.version ?? '');
+    log_setOutput('config', plan.configText);
+    log_setOutput('verified', String(o.verified));
+    log_setOutput('pulls', JSON.stringify(o.pulls ?? []));
+    log_setOutput('registries', JSON.stringify(o.registries ?? []));
+    log_info(`verification: ${verificationText(o)}`);
     // With verify: true, runMain fails the step with the same text once the summary is written.
     if (!o.verified && o.mode === 'warn')
-        warning(failureText(o));
-    await writeSummary(plan, o, inputs.driver);
-    run.summaryWritten = true;
+        log_warning(failureText(o));
+    summaryWritten = await log_summary(summaryMarkdown(plan, o, inputs.driver));
 }
-async function showDaemonLog(builder) {
-    const tail = await daemonLogTail(builder);
-    if (tail !== '')
-        info(`last lines of the daemon's log:\n${redact(tail)}`);
-}
-async function cleanUpAfterFailure(name, run, err) {
-    if (run.builderCreated) {
-        if (await containerExists(containerName(name)))
-            await showDaemonLog(name);
-        // buildx leaves a builder whose bootstrap failed registered; remove it and its state.
-        const rm = await removeBuilder(rmArgs(name, false));
-        if (!rm.ok)
-            warning(redact(`could not remove builder ${name}: ${rm.message}`));
-        run.builderCreated = false;
-        setBuilderCreated(false);
+async function cleanUpAfterFailure(err) {
+    try {
+        await teardown('failure');
     }
-    removeRunDir(run.runDir);
-    setRunDir('');
-    info('builder and files of this run removed');
-    if (!run.summaryWritten)
-        await writeFailureSummary(name, err instanceof Error ? err.message : String(err));
+    catch (e) {
+        log_warning(`clean-up after the failure: ${e.message}`);
+    }
+    if (!summaryWritten) {
+        summaryWritten = await log_summary(failureMarkdown(record().builder, err instanceof Error ? err.message : String(err)));
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/post.ts
 
 
-
-
-
-
-// The post step runs even when the job failed: remove the builder (unless cleanup is off)
-// and every file the run wrote.
+// The post step runs even when the job failed or was cancelled: the one teardown removes the
+// builder this run created (unless cleanup is off) and every file the run wrote.
 async function runPost() {
-    await group('Remove the builder', post_removeBuilder);
-    await group('Remove the files of this run', async () => removeFiles());
-}
-async function post_removeBuilder() {
-    const name = getBuilderName();
-    if (name === '' || !getBuilderCreated()) {
-        info('this run created no builder (or already removed it)');
-        return;
-    }
-    if (!getCleanup()) {
-        info(`cleanup: false — builder ${name} is left running`);
-        return;
-    }
-    const rm = await removeBuilder(rmArgs(name, getKeepState()));
-    if (rm.ok)
-        info(`builder ${name} removed${getKeepState() ? ' (state volume kept)' : ''}`);
-    else if (!(await builderExists(name)))
-        info(`builder ${name} was already removed`);
-    else
-        throw new Error(redact(`could not remove builder ${name}: ${rm.message}`));
-}
-function removeFiles() {
-    const dir = getRunDir();
-    info(removeRunDir(dir) ? `removed ${dir}` : 'no files of this run to remove');
+    await log_group('Remove the builder and the files of this run', () => teardown('post'));
 }
 
 ;// CONCATENATED MODULE: ./src/index.ts
@@ -40004,8 +40188,9 @@ function removeFiles() {
 
 
 
+
 // Entry point for both `main` and `post` (action.yml): the only place that sets the
-// step's result. Messages pass through redact() once more, whatever produced them.
+// step's result.
 async function entry() {
     try {
         if (isPost)
@@ -40014,12 +40199,21 @@ async function entry() {
             await runMain();
     }
     catch (err) {
-        const message = redact(err instanceof Error ? err.message : String(err));
+        const message = err instanceof Error ? err.message : String(err);
         if (isPost)
-            warning(`post step: ${message}`);
+            log_warning(`post step: ${message}`);
         else
-            setFailed(message);
+            fail(message);
     }
+}
+// A cancelled job: the runner sends SIGINT, then SIGTERM. Pass the signal on to the docker
+// and buildx processes this step started, wait for them, and stop; the post step (which runs
+// for cancelled jobs too) removes what was created, from the run record.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, () => {
+        log_info(`${signal}: stopping this step's child processes; the post step removes what this run created`);
+        void stopChildren(signal).finally(() => process.exit(128 + external_node_os_namespaceObject.constants.signals[signal]));
+    });
 }
 void entry();
 

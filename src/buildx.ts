@@ -64,10 +64,38 @@ export interface CreateOptions {
   driverOpts: string[]
   buildkitdFlags: string[]
   use: boolean
+  /** This run's mark (ownerOf); none when empty */
+  owner?: string
+}
+
+/**
+ * The mark a run puts on the builder it creates, so that it only ever removes its own: an
+ * environment variable of the daemon's container (driver-opt env.<NAME>=<value>, which the
+ * docker-container driver passes to the container: driver/docker-container/factory.go), kept
+ * by buildx in the builder's record with the other driver options.
+ */
+export const OWNER_ENV = 'BUILDKIT_BUILDER_ACTION_OWNER'
+
+/**
+ * Where buildx keeps a builder's record: $BUILDX_CONFIG, else the buildx directory beside the
+ * docker CLI's config ($DOCKER_CONFIG or ~/.docker), then instances/<name in lower case>
+ * (util/confutil/config.go NewConfig; store/store.go). It holds every copied file too, keys
+ * included: read it silently, never print it.
+ */
+export function instancePath(name: string, env: NodeJS.ProcessEnv, home: string): string {
+  const dir = env.BUILDX_CONFIG || path.join(env.DOCKER_CONFIG || path.join(home, '.docker'), 'buildx')
+  return path.join(dir, 'instances', name.toLowerCase())
+}
+
+/** The owner mark in a builder's record ('' when it has none): what the record's nodes carry. */
+export function ownerOf(instanceJson: string): string {
+  const rec = JSON.parse(instanceJson) as { Nodes?: { DriverOpts?: Record<string, string> | null }[] | null }
+  return rec.Nodes?.map(n => n.DriverOpts?.[`env.${OWNER_ENV}`]).find(v => v !== undefined) ?? ''
 }
 
 export function createArgs(o: CreateOptions): string[] {
   const args = ['buildx', 'create', '--bootstrap', '--name', o.name, '--driver', o.driver, '--config', o.configPath]
+  if (o.owner) args.push('--driver-opt', `env.${OWNER_ENV}=${o.owner}`)
   for (const opt of o.driverOpts) args.push('--driver-opt', opt)
   if (o.buildkitdFlags.length > 0) args.push('--buildkitd-flags', joinShellWords(o.buildkitdFlags))
   if (o.use) args.push('--use')

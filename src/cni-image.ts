@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as log from './log.js'
 import * as tc from '@actions/tool-cache'
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
@@ -25,7 +25,7 @@ const TOOL = 'cni-plugins'
 
 export async function prepareCni(cni: CniInputs, runDir: string): Promise<Addition> {
   if ('image' in cni) {
-    core.info(`using ${cni.image} as it is (cni-image): its plugins and config are its own`)
+    log.info(`using ${cni.image} as it is (cni-image): its plugins and config are its own`)
     return cniAddition(cni.image, cni, `${cni.image} (cni-image)`)
   }
   const build = cni.build
@@ -34,11 +34,11 @@ export async function prepareCni(cni: CniInputs, runDir: string): Promise<Additi
   const baseId = await docker.ensureImage(build.baseImage)
   const tag = imageTag(baseId, build)
   if ((await docker.imageId(tag)) !== undefined) {
-    core.info(`${tag} is already present: not building it again`)
+    log.info(`${tag} is already present: not building it again`)
   } else {
     const context = writeContext(build, pluginsDir, runDir)
     await docker.buildImage(tag, context)
-    core.info(`built ${tag} from ${build.baseImage} (${baseId.slice(0, 19)}), plugins ${build.pluginsVersion}`)
+    log.info(`built ${tag} from ${build.baseImage} (${baseId.slice(0, 19)}), plugins ${build.pluginsVersion}`)
   }
   return cniAddition(
     tag,
@@ -54,13 +54,13 @@ async function plugins(build: CniBuild, runDir: string): Promise<string> {
   }
   const cached = tc.find(TOOL, build.pluginsVersion, build.arch)
   if (cached) {
-    core.info(`CNI plugins ${build.pluginsVersion} (${build.arch}) found in the tool cache: ${cached}`)
+    log.info(`CNI plugins ${build.pluginsVersion} (${build.arch}) found in the tool cache: ${cached}`)
     return cached
   }
   const urls = pluginsUrls(build.pluginsUrl, build.pluginsVersion, build.arch)
   const work = path.join(runDir, 'cni-download')
   fs.mkdirSync(work, { recursive: true, mode: 0o700 })
-  core.info(`downloading ${urls.archive}`)
+  log.info(`downloading ${urls.archive}`)
   const archive = await download(urls.archive, path.join(work, urls.fileName))
   const sumFile = await download(urls.checksum, path.join(work, `${urls.fileName}.sha256`))
   const expected = parseChecksum(fs.readFileSync(sumFile, 'utf8'), urls.checksum)
@@ -71,10 +71,10 @@ async function plugins(build: CniBuild, runDir: string): Promise<string> {
         'Check cni-plugins-url (a mirror must serve the same files as the release)'
     )
   }
-  core.info(`SHA-256 ${actual} matches ${urls.checksum}`)
+  log.info(`SHA-256 ${actual} matches ${urls.checksum}`)
   const extracted = await tc.extractTar(archive, path.join(work, 'plugins'))
   const dir = await tc.cacheDir(extracted, TOOL, build.pluginsVersion, build.arch)
-  core.info(`cached in ${dir}`)
+  log.info(`cached in ${dir}`)
   return dir
 }
 

@@ -1,4 +1,6 @@
-import { CONTAINER_CONFIG_FILE, containerName } from './buildx.js'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import { CONTAINER_CONFIG_FILE, containerName, instancePath, ownerOf } from './buildx.js'
 import { run, runChecked, type RunResult } from './exec.js'
 import { RESOLVE_SCRIPT } from './prove.js'
 import type { ReadBack } from './verify.js'
@@ -23,6 +25,21 @@ export async function toolVersions(): Promise<{ docker: string; buildx: string }
 /** Exit code only: the output holds the builder's files and is dropped unread. */
 export async function builderExists(name: string): Promise<boolean> {
   return (await run('docker', ['buildx', 'inspect', name])).exitCode === 0
+}
+
+/**
+ * Who made builder `name`: its owner mark ('' for a builder without one), or undefined when
+ * buildx has no such builder. Read from buildx's record of it, without starting a process.
+ */
+export function builderOwner(name: string): string | undefined {
+  let text: string
+  try {
+    text = fs.readFileSync(instancePath(name, process.env, os.homedir()), 'utf8')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw new Error(`can't read buildx's record of builder ${name}: ${(err as Error).message}`)
+  }
+  return ownerOf(text)
 }
 
 export async function createBuilder(args: string[]): Promise<void> {

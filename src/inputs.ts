@@ -136,7 +136,9 @@ export function parseVerify(value: string): VerifyMode {
   throw new InputError('verify', undefined, `"${value}" is not one of true, warn, false`)
 }
 
-// buildx: "name needs to start with a letter and may not contain symbols, except ._-"
+// buildx: "name needs to start with a letter and may not contain symbols, except ._-", and
+// it registers the builder, its node and its container under the name in lower case
+// (store/util.go ValidateName): `My-Builder` is buildx_buildkit_my-builder0.
 const NAME_RE = /^[a-zA-Z][a-zA-Z0-9._-]*$/
 
 export function parseName(value: string): string {
@@ -149,7 +151,7 @@ export function parseName(value: string): string {
       `"${v}" is not a valid builder name; it must start with a letter and hold only letters, digits and ._-`
     )
   }
-  return v
+  return v.toLowerCase()
 }
 
 export function parseDriver(value: string): 'docker-container' {

@@ -54,7 +54,7 @@ export interface Plan {
   expect: Expectation
 }
 
-export function makePlan(inputs: Inputs, certs: RegistryCerts[], runDir: string, add: Addition = {}): Plan {
+export function makePlan(inputs: Inputs, certs: RegistryCerts[], runDir: string, add: Addition = {}, owner = ''): Plan {
   const settings = registrySettings(inputs)
   const of = (host: string): RegistrySettings => sectionOf(settings, host)
   const certsDir = path.join(runDir, 'certs')
@@ -107,7 +107,8 @@ export function makePlan(inputs: Inputs, certs: RegistryCerts[], runDir: string,
       configPath,
       driverOpts,
       buildkitdFlags,
-      use: inputs.use
+      use: inputs.use,
+      owner
     }),
     registries: registryRows(tree, certs),
     image: add.description,

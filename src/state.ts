@@ -1,36 +1,68 @@
 import * as core from '@actions/core'
 
-// What main hands to post. The runner keeps it in GITHUB_STATE and gives it back to the
-// post step as STATE_<name>. Nothing secret goes here: state is written to a file on the
-// runner in plain text.
-const Key = {
-  IsPost: 'isPost',
-  BuilderName: 'builderName',
-  BuilderCreated: 'builderCreated',
-  RunDir: 'runDir',
-  Cleanup: 'cleanup',
-  KeepState: 'keepState'
-} as const
+// What this run has made, held in one record: in memory for main's own clean-up, and in
+// GITHUB_STATE for the post step (the runner gives it back as STATE_<name>). update()
+// changes both in one call, so they can't disagree. Nothing secret goes here: state is a
+// plain file on the runner.
 
-// The entry point runs twice (main, then post); the first run marks the state so the
-// second knows it is the post step.
-export const isPost = core.getState(Key.IsPost) === 'true'
-export function markMainRan(): void {
-  core.saveState(Key.IsPost, 'true')
+export interface RunRecord {
+  /** The builder's name as buildx registers it */
+  builder: string
+  /** This run's mark on the builder it creates (see buildx.ownerOpt); '' before there is one */
+  owner: string
+  /** `buildx create` was started: the builder may exist (a failed bootstrap leaves it registered) */
+  created: boolean
+  /** The run's directory under RUNNER_TEMP; '' when there is none (any more) */
+  runDir: string
+  cleanup: boolean
+  keepState: boolean
 }
 
-export const getBuilderName = (): string => core.getState(Key.BuilderName)
-export const setBuilderName = (name: string): void => core.saveState(Key.BuilderName, name)
+const Keys = {
+  builder: 'builderName',
+  owner: 'owner',
+  created: 'builderCreated',
+  runDir: 'runDir',
+  cleanup: 'cleanup',
+  keepState: 'keepState'
+} as const satisfies Record<keyof RunRecord, string>
 
-export const getBuilderCreated = (): boolean => core.getState(Key.BuilderCreated) === 'true'
-export const setBuilderCreated = (created: boolean): void =>
-  core.saveState(Key.BuilderCreated, String(created))
+// The entry point runs twice (main, then post); main marks the state so that the second
+// run knows it is the post step.
+const IS_POST = 'isPost'
+export const isPost = core.getState(IS_POST) === 'true'
+export function markMainRan(): void {
+  core.saveState(IS_POST, 'true')
+}
 
-export const getRunDir = (): string => core.getState(Key.RunDir)
-export const setRunDir = (dir: string): void => core.saveState(Key.RunDir, dir)
+function load(): RunRecord {
+  const get = (k: keyof RunRecord): string => core.getState(Keys[k])
+  return {
+    builder: get('builder'),
+    owner: get('owner'),
+    created: get('created') === 'true',
+    runDir: get('runDir'),
+    cleanup: get('cleanup') !== 'false',
+    keepState: get('keepState') === 'true'
+  }
+}
 
-export const getCleanup = (): boolean => core.getState(Key.Cleanup) !== 'false'
-export const setCleanup = (cleanup: boolean): void => core.saveState(Key.Cleanup, String(cleanup))
+let current: RunRecord | undefined
 
-export const getKeepState = (): boolean => core.getState(Key.KeepState) === 'true'
-export const setKeepState = (keep: boolean): void => core.saveState(Key.KeepState, String(keep))
+/** The run record: what main saved (in post), or what main has recorded so far. */
+export function record(): Readonly<RunRecord> {
+  current ??= load()
+  return current
+}
+
+/** Changes the record, in memory and in GITHUB_STATE. */
+export function update(patch: Partial<RunRecord>): void {
+  const rec = { ...record(), ...patch }
+  for (const k of Object.keys(patch) as (keyof RunRecord)[]) core.saveState(Keys[k], String(rec[k]))
+  current = rec
+}
+
+/** Only for tests: forget the record, so the next record() reads the state again. */
+export function resetRecord(): void {
+  current = undefined
+}

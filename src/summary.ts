@@ -1,11 +1,9 @@
-import * as core from '@actions/core'
 import type { CertInfo } from './certs.js'
 import type { Plan } from './plan.js'
 import type { Pull, RegistryCheck } from './prove.js'
-import { redact } from './redact.js'
 import type { DaemonInfo } from './verify.js'
 
-// The job summary: the builder, the daemon, each registry's settings and certificates,
+// The job summary (log.summary writes it, redacted): the builder, the daemon, each registry's settings and certificates,
 // and what verification found. Certificates are shown by subject, fingerprint and expiry;
 // keys never (they are not in the plan's rows at all).
 
@@ -93,29 +91,13 @@ export function summaryMarkdown(plan: Plan, o: Outcome, driver: string): string 
   if (o.problems.length > 0) {
     md += `<h3>Verification problems</h3>\n<pre>${esc(o.problems.join('\n\n'))}</pre>\n`
   }
-  return redact(md)
+  return md
 }
 
 /** A failure before verification: the builder and why it could not be set up. */
 export function failureMarkdown(builder: string, message: string): string {
-  return redact(
-    `<h2>BuildKit builder ${esc(builder)}: not set up</h2>\n<pre>${esc(message)}</pre>\n` +
-      '<p>The builder and the files of this run were removed.</p>\n'
+  return (
+    `<h2>BuildKit builder${builder ? ` ${esc(builder)}` : ''}: not set up</h2>\n<pre>${esc(message)}</pre>\n` +
+    '<p>Whatever this run had created was removed.</p>\n'
   )
-}
-
-export async function writeSummary(plan: Plan, o: Outcome, driver: string): Promise<void> {
-  await write(summaryMarkdown(plan, o, driver))
-}
-
-export async function writeFailureSummary(builder: string, message: string): Promise<void> {
-  await write(failureMarkdown(builder, message))
-}
-
-async function write(text: string): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) {
-    core.info('GITHUB_STEP_SUMMARY is not set: no job summary written')
-    return
-  }
-  await core.summary.addRaw(text, true).write()
 }

@@ -1,0 +1,42 @@
+import * as core from '@actions/core'
+import { redact } from './redact.js'
+
+// The one way out for text: log lines, annotations, outputs and the job summary. Every
+// function redacts what it is given, so no caller can forget to (docker, buildx and the
+// daemon print file contents and logs that may hold key material). No other module calls
+// @actions/core's output functions; a unit test holds the code to that.
+
+export function info(text: string): void {
+  core.info(redact(text))
+}
+
+export function warning(text: string): void {
+  core.warning(redact(text))
+}
+
+export function notice(text: string): void {
+  core.notice(redact(text))
+}
+
+/** The step's failure: only the entry point calls this. */
+export function fail(text: string): void {
+  core.setFailed(redact(text))
+}
+
+export function setOutput(name: string, value: string): void {
+  core.setOutput(name, redact(value))
+}
+
+export async function group<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
+  return core.group(redact(name), async () => fn())
+}
+
+/** Appends to the job summary; false when the runner gives no summary file. */
+export async function summary(markdown: string): Promise<boolean> {
+  if (!process.env.GITHUB_STEP_SUMMARY) {
+    info('GITHUB_STEP_SUMMARY is not set: no job summary written')
+    return false
+  }
+  await core.summary.addRaw(redact(markdown), true).write()
+  return true
+}

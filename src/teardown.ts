@@ -1,0 +1,58 @@
+import { containerName, rmArgs } from './buildx.js'
+import * as docker from './docker.js'
+import { removeRunDir } from './files.js'
+import * as log from './log.js'
+import * as state from './state.js'
+
+// One teardown for main's failure path and for the post step: it removes only what this run
+// created. A builder is removed only when its owner mark is this run's: two runs that pick
+// the same name must never remove each other's builder.
+
+export type Why = 'failure' | 'post'
+
+export async function teardown(why: Why): Promise<void> {
+  const rec = state.record()
+  if (rec.created && rec.builder !== '') await removeBuilder(why, rec)
+  else log.info('this run created no builder (or already removed it)')
+  removeFiles()
+}
+
+async function removeBuilder(why: Why, rec: Readonly<state.RunRecord>): Promise<void> {
+  const name = rec.builder
+  if (why === 'post' && !rec.cleanup) {
+    log.info(`cleanup: false — builder ${name} is left running`)
+    return
+  }
+  const owner = docker.builderOwner(name)
+  if (owner === undefined) {
+    // buildx create failed before it registered the builder, or it was removed already.
+    log.info(`no builder ${name} to remove`)
+    state.update({ created: false })
+    return
+  }
+  if (owner !== rec.owner) {
+    log.warning(
+      `builder ${name} is not this run's (another run or step created it under the same name): left alone. ` +
+        'Give each job its own builder name, or leave name empty for a generated one'
+    )
+    state.update({ created: false })
+    return
+  }
+  if (why === 'failure' && (await docker.containerExists(containerName(name)))) {
+    const tail = await docker.daemonLogTail(name)
+    if (tail !== '') log.info(`last lines of the daemon's log:\n${tail}`)
+  }
+  // After a failure the state is never kept: nothing of a failed run is worth keeping.
+  const keep = why === 'post' && rec.keepState
+  const rm = await docker.removeBuilder(rmArgs(name, keep))
+  if (rm.ok) log.info(`builder ${name} removed${keep ? ' (state volume kept)' : ''}`)
+  else if (docker.builderOwner(name) === undefined) log.info(`builder ${name} was already removed`)
+  else throw new Error(`could not remove builder ${name}: ${rm.message}`)
+  state.update({ created: false })
+}
+
+function removeFiles(): void {
+  const dir = state.record().runDir
+  log.info(removeRunDir(dir) ? `removed ${dir}` : 'no files of this run to remove')
+  state.update({ runDir: '' })
+}
