@@ -34918,8 +34918,24 @@ function fail(text) {
 function log_setOutput(name, value) {
     setOutput(name, redact(value));
 }
+const steps = [];
+/** A named step in its own log group; its duration is logged and kept for the summary. */
 async function log_group(name, fn) {
-    return group(redact(name), async () => fn());
+    const t0 = performance.now();
+    return group(redact(name), async () => {
+        try {
+            return await fn();
+        }
+        finally {
+            const ms = Math.round(performance.now() - t0);
+            steps.push({ name, ms });
+            info(`(${ms} ms)`);
+        }
+    });
+}
+/** The steps run so far, with their durations. */
+function durations() {
+    return steps;
 }
 /** Appends to the job summary; false when the runner gives no summary file. */
 async function log_summary(markdown) {
@@ -35270,13 +35286,27 @@ const OWNER_ENV = 'BUILDKIT_BUILDER_ACTION_OWNER';
  * included: read it silently, never print it.
  */
 function instancePath(name, env, home) {
-    const dir = env.BUILDX_CONFIG || external_node_path_namespaceObject.join(env.DOCKER_CONFIG || external_node_path_namespaceObject.join(home, '.docker'), 'buildx');
-    return external_node_path_namespaceObject.join(dir, 'instances', name.toLowerCase());
+    return external_node_path_namespaceObject.join(buildxDir(env, home), 'instances', name.toLowerCase());
+}
+/** buildx's configuration directory (util/confutil/config.go NewConfig). */
+function buildxDir(env, home) {
+    return env.BUILDX_CONFIG || external_node_path_namespaceObject.join(env.DOCKER_CONFIG || external_node_path_namespaceObject.join(home, '.docker'), 'buildx');
+}
+/**
+ * The BuildKit config buildx applies to new builders given no --config (buildx >= 0.9:
+ * util/confutil/config.go BuildKitConfigFile, used by builder/builder.go Create).
+ */
+function defaultConfigPath(env, home) {
+    return external_node_path_namespaceObject.join(buildxDir(env, home), 'buildkitd.default.toml');
+}
+/** The nodes of a builder's record. */
+function recordedNodes(instanceJson) {
+    const rec = JSON.parse(instanceJson);
+    return (rec.Nodes ?? []).map(n => ({ Name: n.Name, Endpoint: n.Endpoint, DriverOpts: n.DriverOpts, Flags: n.Flags }));
 }
 /** The owner mark in a builder's record ('' when it has none): what the record's nodes carry. */
 function ownerOf(instanceJson) {
-    const rec = JSON.parse(instanceJson);
-    return rec.Nodes?.map(n => n.DriverOpts?.[`env.${OWNER_ENV}`]).find(v => v !== undefined) ?? '';
+    return recordedNodes(instanceJson).map(n => n.DriverOpts?.[`env.${OWNER_ENV}`]).find(v => v !== undefined) ?? '';
 }
 function createArgs(o) {
     const args = ['buildx', 'create', '--bootstrap', '--name', o.name, '--driver', o.driver, '--config', o.configPath];
@@ -36694,6 +36724,16 @@ function mergeConfig(base, top, registries) {
     };
     if (top.debug !== undefined)
         set(tree, [], 'debug', top.debug);
+    if (top.workerOci) {
+        // Network settings: a base config that says otherwise was refused earlier (networkConflicts).
+        if (!isTable(tree.worker))
+            tree.worker = {};
+        const worker = tree.worker;
+        if (!isTable(worker.oci))
+            worker.oci = {};
+        for (const [k, v] of Object.entries(top.workerOci))
+            set(worker.oci, ['worker', 'oci'], k, v);
+    }
     if (registries.size === 0)
         return { tree, overrides };
     if (!isTable(tree.registry))
@@ -36721,15 +36761,21 @@ function mergeConfig(base, top, registries) {
     }
     return { tree, overrides };
 }
+/** The TOML text of a tree; '' for an empty one. */
 function renderToml(tree) {
-    return stringify(tree).trimEnd() + '\n';
+    const text = stringify(tree).trim();
+    return text === '' ? '' : `${text}\n`;
 }
 /** Structural equality of TOML values (numbers compared by value, bigint or not). */
 function sameValue(a, b) {
     if (a === undefined || b === undefined)
         return a === b;
     if ((typeof a === 'number' || typeof a === 'bigint') && (typeof b === 'number' || typeof b === 'bigint')) {
-        return Number(a) === Number(b);
+        // NaN is TOML's nan, the same value when written back (buildx writes nan too); with a
+        // bigint on either side (an integer beyond 2^53), compare exactly.
+        if (typeof a === 'number' && typeof b === 'number')
+            return a === b || (Number.isNaN(a) && Number.isNaN(b));
+        return String(a) === String(b);
     }
     if (a instanceof Date || b instanceof Date) {
         return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
@@ -36759,14 +36805,23 @@ var external_node_net_ = __nccwpck_require__(7030);
 // (https://github.com/moby/buildkit/blob/master/util/resolver/utils.go, extractMirrorHostAndPath).
 const LABEL = '[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?';
 const HOST_RE = new RegExp(`^(?:${LABEL}(?:\\.${LABEL})*|\\[[0-9a-fA-F:.]+\\])(?::(\\d{1,5}))?$`);
-const PATH_RE = /^(?:\/[a-zA-Z0-9._~-]+)+\/?$/;
+const PATH_RE = /^(?:\/[a-zA-Z0-9._~-]+)*\/?$/;
 const HOST_FORMAT = 'host[:port], e.g. registry.example.com or 127.0.0.1:5000';
-/** Why `value` is not a `host[:port]`, or undefined when it is one. */
-function hostProblem(value) {
+/**
+ * Why `value` is not a `host[:port]`, or undefined when it is one. `input` tailors the hint
+ * for a scheme. `section`: the host names a [registry."…"] section of its own, which buildx
+ * can't read for an IPv6 literal (its TOML parser, go-toml v1, refuses ']' in a table key:
+ * "table key cannot contain ']'", measured with buildx 0.29.1).
+ */
+function hostProblem(value, input = '', section = true) {
     if (value === '')
         return 'the host is empty';
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
-        return `"${value}" has a scheme; registries are plain ${HOST_FORMAT} (use http-registries for plain HTTP)`;
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value);
+    if (scheme) {
+        const hint = input === 'http-registries'
+            ? `write it without ${scheme[0]}: this list is the plain-HTTP one already`
+            : `list a plain-HTTP registry in http-registries`;
+        return `"${value}" has a scheme; registries are plain ${HOST_FORMAT} (${hint})`;
     }
     const m = HOST_RE.exec(value);
     if (!m)
@@ -36775,6 +36830,14 @@ function hostProblem(value) {
         const port = Number(m[1]);
         if (port < 1 || port > 65535)
             return `"${value}" has port ${m[1]}, outside 1-65535`;
+    }
+    if (value.startsWith('[')) {
+        const ip = value.slice(1, value.indexOf(']'));
+        if ((0,external_node_net_.isIP)(ip) !== 6)
+            return `"${value}" is not a ${HOST_FORMAT}: "${ip}" is not an IPv6 address`;
+        if (section) {
+            return `"${value}" is an IPv6 address, which buildx can't take as a registry: its config parser refuses ']' in [registry."${value}"]; give the registry a host name (e.g. an /etc/hosts entry on the runner)`;
+        }
     }
     return undefined;
 }
@@ -36794,7 +36857,8 @@ function parseMirror(value) {
     const slash = rest.indexOf('/');
     const host = slash === -1 ? rest : rest.slice(0, slash);
     const path = slash === -1 ? '' : rest.slice(slash);
-    const problem = hostProblem(host);
+    // A mirror reached over plain HTTP needs a section of its own; one over HTTPS does not.
+    const problem = hostProblem(host, 'mirrors', scheme === 'http');
     if (problem)
         return `mirror ${problem.replace(/^the host/, `"${value}": the host`)}`;
     if (path !== '' && !PATH_RE.test(path)) {
@@ -37385,10 +37449,10 @@ function judgeProbe(chain, res, attempts, ctx) {
 // Never `docker buildx inspect` or `buildx ls` for information: both print every file
 // copied into the builder, private keys included (see __tests__/fixtures/buildkit/README.md).
 async function toolVersions() {
-    const docker = await runChecked('docker version (is the Docker engine running?)', 'docker', ['version', '--format', '{{.Server.Version}}']);
-    const buildx = await runChecked('docker buildx version (is the Buildx plugin installed?)', 'docker', [
-        'buildx',
-        'version'
+    // At once: neither depends on the other, and each is mostly the docker CLI's start-up.
+    const [docker, buildx] = await Promise.all([
+        runChecked('docker version (is the Docker engine running?)', 'docker', ['version', '--format', '{{.Server.Version}}']),
+        runChecked('docker buildx version (is the Buildx plugin installed?)', 'docker', ['buildx', 'version'])
     ]);
     return { docker: docker.stdout.trim(), buildx: buildx.stdout.trim() };
 }
@@ -37401,16 +37465,24 @@ async function builderExists(name) {
  * buildx has no such builder. Read from buildx's record of it, without starting a process.
  */
 function builderOwner(name) {
-    let text;
+    const text = builderRecord(name);
+    return text === undefined ? undefined : ownerOf(text);
+}
+/** The nodes buildx records for builder `name` ([] when there is none). */
+function builderNodes(name) {
+    const text = builderRecord(name);
+    return text === undefined ? [] : recordedNodes(text);
+}
+/** buildx's record of a builder, as text (it holds copied files: never print it). */
+function builderRecord(name) {
     try {
-        text = external_node_fs_namespaceObject.readFileSync(instancePath(name, process.env, external_node_os_namespaceObject.homedir()), 'utf8');
+        return external_node_fs_namespaceObject.readFileSync(instancePath(name, process.env, external_node_os_namespaceObject.homedir()), 'utf8');
     }
     catch (err) {
         if (err.code === 'ENOENT')
             return undefined;
         throw new Error(`can't read buildx's record of builder ${name}: ${err.message}`);
     }
-    return ownerOf(text);
 }
 async function createBuilder(args) {
     await runChecked('docker buildx create', 'docker', args, { show: true });
@@ -37427,36 +37499,49 @@ async function daemonLogTail(builder, lines = 30) {
     const res = await exec_run('docker', ['logs', '--tail', String(lines), containerName(builder)]);
     return `${res.stdout}${res.stderr}`.trim();
 }
-/** The config, the daemon's arguments and the copied files' hashes, from the container. */
-async function readBack(container, files) {
-    const cmd = await runChecked('docker inspect of the builder container', 'docker', [
-        'inspect',
-        '--format',
-        '{{json .Config.Cmd}}',
-        container
+// One `docker exec` reads the config, hashes the copied files and asks the daemon for its
+// workers; each part ends with a marker and its exit code, so one failing part does not hide
+// the others.
+const OBSERVE_SCRIPT = `
+cat ${CONTAINER_CONFIG_FILE}; echo "@@observe config $?"
+if [ $# -gt 0 ]; then sha256sum "$@"; echo "@@observe sha256 $?"; else echo "@@observe sha256 0"; fi
+buildctl debug workers --format '{{json .}}'; echo "@@observe workers $?"
+`;
+/**
+ * The daemon's answer, the config, the copied files' hashes (one `docker exec`) and the
+ * daemon's arguments (`docker inspect`), at once: two processes instead of four in a row.
+ */
+async function observe(container, files) {
+    const [inspect, exec] = await Promise.all([
+        exec_run('docker', ['inspect', '--format', '{{json .Config.Cmd}}', container]),
+        exec_run('docker', ['exec', container, 'sh', '-c', OBSERVE_SCRIPT, 'sh', ...files])
     ]);
-    const config = await runChecked(`reading ${CONTAINER_CONFIG_FILE} from the builder`, 'docker', [
-        'exec',
-        container,
-        'cat',
-        CONTAINER_CONFIG_FILE
-    ]);
-    // sha256sum exits non-zero when a file is missing; what it printed still counts.
-    const sums = files.length > 0 ? await exec_run('docker', ['exec', container, 'sha256sum', ...files]) : undefined;
-    return { configText: config.stdout, cmd: JSON.parse(cmd.stdout) ?? [], sha256Text: sums?.stdout };
-}
-/** The running daemon's own answer: `buildctl debug workers` inside the container. */
-async function workersJson(container) {
-    const res = await runChecked('asking the daemon for its workers (buildctl debug workers)', 'docker', [
-        'exec',
-        container,
-        'buildctl',
-        'debug',
-        'workers',
-        '--format',
-        '{{json .}}'
-    ]);
-    return res.stdout;
+    const parts = new Map();
+    let rest = exec.stdout;
+    for (const part of ['config', 'sha256', 'workers']) {
+        const m = new RegExp(`^@@observe ${part} (\\d+)$`, 'm').exec(rest);
+        if (!m)
+            break;
+        parts.set(part, { text: rest.slice(0, m.index), rc: Number(m[1]) });
+        rest = rest.slice(m.index + m[0].length + 1);
+    }
+    const why = (what) => `${what} failed (exit code ${exec.exitCode}): ${lastLine(exec.stderr || exec.stdout)}`;
+    const workers = parts.get('workers');
+    const config = parts.get('config');
+    const sums = parts.get('sha256');
+    return {
+        workers: workers && workers.rc === 0 ? { text: workers.text } : { error: why('asking the daemon for its workers (buildctl debug workers)') },
+        readBack: inspect.exitCode !== 0
+            ? { error: `docker inspect of the builder container failed (exit code ${inspect.exitCode}): ${lastLine(inspect.stderr)}` }
+            : !config || config.rc !== 0
+                ? { error: why(`reading ${CONTAINER_CONFIG_FILE} from the builder`) }
+                : {
+                    configText: config.text,
+                    cmd: JSON.parse(inspect.stdout) ?? [],
+                    // sha256sum exits non-zero when a file is missing; what it printed still counts.
+                    sha256Text: files.length > 0 ? sums?.text : undefined
+                }
+    };
 }
 /** The image's ID, or undefined when it is not present on the engine. */
 async function imageId(ref) {
@@ -37498,8 +37583,47 @@ async function daemonLogSince(container, since) {
     ]);
     return `${res.stdout}\n${res.stderr}`;
 }
+/** `buildkitd --version` of an image (pulled if it is not present), without a network. */
+async function buildkitdVersion(image) {
+    const res = await runChecked(`asking ${image} for its BuildKit version (buildkitd --version)`, 'docker', [
+        'run', '--rm', '--network', 'none', '--entrypoint', 'buildkitd', image, '--version'
+    ]);
+    return res.stdout;
+}
+/** The names in a directory of an image ([] when it has no such directory). */
+async function listImageDir(image, dir) {
+    const res = await exec_run('docker', ['run', '--rm', '--network', 'none', '--entrypoint', 'ls', image, '-1', dir]);
+    return res.exitCode === 0 ? res.stdout.split('\n').map(l => l.trim()).filter(l => l !== '') : [];
+}
+async function tagImage(source, target) {
+    await runChecked(`tagging ${target}`, 'docker', ['tag', source, target]);
+}
+/** Removes a tag (the image stays when another tag names it); no error when it is gone. */
+async function removeImageTag(tag) {
+    await exec_run('docker', ['image', 'rm', '--no-prune', tag]);
+}
 
 ;// CONCATENATED MODULE: ./src/summary.ts
+
+/**
+ * The `nodes` output from buildx's record of the nodes and what the daemon answered. Never
+ * the record's Files (the copied config and certificates, keys included: what
+ * setup-buildx-action's inspect-based output leaks), and not this action's owner mark.
+ */
+function nodesOutput(nodes, o) {
+    return nodes.map(n => ({
+        name: n.Name,
+        endpoint: n.Endpoint,
+        'driver-opts': Object.entries(n.DriverOpts ?? {})
+            .filter(([k]) => k !== `env.${OWNER_ENV}`)
+            .map(([k, v]) => `${k}=${v}`),
+        status: o.daemon ? 'running' : 'error',
+        'buildkitd-flags': (n.Flags ?? []).join(' '),
+        buildkit: o.daemon?.version ?? '',
+        platforms: o.daemon?.platforms.join(',') ?? '',
+        verified: o.verified
+    }));
+}
 /** The log line of one verify-pull reference. */
 function pullLine(p, hint) {
     if (p.status === 'auth-required')
@@ -37532,14 +37656,14 @@ function esc(s) {
     return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 /** The summary as HTML/markdown text (pure, for tests). */
-function summaryMarkdown(plan, o, driver) {
+function summaryMarkdown(plan, o, driver, steps = []) {
     const d = o.daemon;
     const rows = [
         ['Builder', `<code>${esc(plan.builder)}</code>`],
         ['Driver', driver],
         ['BuildKit version', d ? esc(d.version) : 'unknown'],
         ['Platforms', d ? esc(d.platforms.join(', ')) : 'unknown'],
-        ['Network mode', d?.network ? esc(d.network) : 'unknown'],
+        ['Network mode', `${d?.network ? esc(d.network) : 'unknown'}${plan.networkAsked ? ` (asked: ${esc(plan.networkAsked)})` : ''}`],
         ...(plan.image ? [['BuildKit image', esc(plan.image)]] : []),
         ['Verification', esc(verificationText(o))]
     ];
@@ -37569,6 +37693,11 @@ function summaryMarkdown(plan, o, driver) {
             md += `<tr><td><code>${esc(r.host)}</code></td><td>${r.ok ? '✅ answers' : '❌ failed'}</td><td>${esc(r.error ?? '')}</td></tr>`;
         }
         md += '</table>\n';
+    }
+    if (steps.length > 0) {
+        md += `<details><summary>Steps (${steps.reduce((t, s) => t + s.ms, 0)} ms)</summary><table>`;
+        md += steps.map(s => `<tr><td>${esc(s.name)}</td><td align="right">${s.ms} ms</td></tr>`).join('');
+        md += '</table></details>\n';
     }
     if (o.problems.length > 0) {
         md += `<h3>Verification problems</h3>\n<pre>${esc(o.problems.join('\n\n'))}</pre>\n`;
@@ -37619,7 +37748,17 @@ function prune(v) {
 function formatValue(v) {
     if (v === undefined)
         return '(absent)';
-    return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x));
+    // TOML's words for what JSON can't write (JSON.stringify would print null, or throw).
+    const special = (x) => typeof x === 'bigint' ? x.toString() : typeof x === 'number' && !Number.isFinite(x) ? (Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf') : undefined;
+    const marks = [];
+    const text = JSON.stringify(v, (_k, x) => {
+        const s = special(x);
+        if (s === undefined)
+            return x;
+        marks.push(s);
+        return `\u0000${marks.length - 1}\u0000`;
+    });
+    return text.replace(/"\\u0000(\d+)\\u0000"/g, (_m, i) => marks[Number(i)]);
 }
 /** A diff people can read: one line per key, what was asked and what the daemon has. */
 function formatDiff(diffs) {
@@ -37666,7 +37805,7 @@ function compare(expect, rb, daemon) {
     const problems = [];
     let actual;
     try {
-        actual = parse(rb.configText);
+        actual = parse(rb.configText, { integersAsBigInt: 'asNeeded' });
     }
     catch (err) {
         problems.push(`the config in the builder is not valid TOML: ${err.message.split('\n')[0]}`);
@@ -37716,8 +37855,11 @@ function containsInOrder(haystack, needles) {
 async function verifyBuilder(plan, inputs) {
     let daemon;
     const problems = [];
+    const seen = await observe(plan.container, inputs.verify === 'false' ? [] : plan.expect.files.map(f => f.path));
     try {
-        daemon = parseWorkers(await workersJson(plan.container));
+        if ('error' in seen.workers)
+            throw new Error(seen.workers.error);
+        daemon = parseWorkers(seen.workers.text);
         log_info(`BuildKit ${daemon.version}, ${daemon.workers} worker(s), platforms ${daemon.platforms.join(', ')}, network ${daemon.network ?? 'unknown'}`);
     }
     catch (err) {
@@ -37727,13 +37869,10 @@ async function verifyBuilder(plan, inputs) {
         log_info('verify: false — the read-back comparison is skipped');
         return { verified: false, mode: 'false', problems: [], daemon };
     }
-    try {
-        const rb = await readBack(plan.container, plan.expect.files.map(f => f.path));
-        problems.push(...compare(plan.expect, rb, daemon));
-    }
-    catch (err) {
-        problems.push(`the builder could not be read back: ${err.message}`);
-    }
+    if ('error' in seen.readBack)
+        problems.push(`the builder could not be read back: ${seen.readBack.error}`);
+    else
+        problems.push(...compare(plan.expect, seen.readBack, daemon));
     const outcome = { verified: problems.length === 0, mode: inputs.verify, problems, daemon };
     // The problems are shown once, with those of the proof, when outputs are written.
     if (outcome.verified)
@@ -38630,16 +38769,30 @@ function _unique(values) {
 // build is cni-image.ts.
 //
 // BuildKit's `cni` network mode needs the plugins in /opt/cni/bin and a network config in
-// /etc/buildkit/cni.json (the defaults of --oci-cni-binary-dir and --oci-cni-config-path);
+// /etc/buildkit/cni.json (the defaults of [worker.oci] cniBinaryPath and cniConfigPath);
 // stock moby/buildkit images ship neither. At start the daemon stats both and sets up one
 // namespace (loopback plus the configured plugins), so a missing plugin fails the start
 // (https://github.com/moby/buildkit/blob/master/util/network/cniprovider/cni.go).
+// Its `bridge` mode (BuildKit v0.13 and later) needs nothing of the image but the
+// buildkit-cni-* plugins stock images ship, and reports its worker network as `cni`
+// (util/network/netproviders/network.go, Providers).
+//
+// Every network setting goes into the config file's [worker.oci] section, never into daemon
+// flags: the read-back then verifies them like every other key, and the flag
+// --oci-cni-config-path does not work (BuildKit v0.29 to v0.32 read its value from a
+// misspelt name, "oci-cni-worker-path", in cmd/buildkitd/main_oci_worker.go, so the path
+// becomes empty and the daemon exits).
 const DEFAULT_BUILDKIT_IMAGE = 'moby/buildkit:buildx-stable-1';
 /** containernetworking/plugins release used unless cni-plugins-version says otherwise. */
 const DEFAULT_PLUGINS_VERSION = 'v1.9.1';
 const DEFAULT_PLUGINS_URL = 'https://github.com/containernetworking/plugins/releases/download';
 const IMAGE_REPOSITORY = 'localhost/buildkit-builder-cni';
-const CNI_NET_FLAG = '--oci-worker-net=cni';
+/** The first BuildKit release with the bridge network mode. */
+const BRIDGE_SINCE = 'v0.13.0';
+/** BuildKit's own default subnet for bridge mode (cniprovider.NewBridge). */
+const DEFAULT_BRIDGE_SUBNET = '10.10.0.0/16';
+/** Daemon flags that would override the network settings the action writes into the config. */
+const NETWORK_FLAGS = ['--oci-worker-net', '--oci-cni-config-path', '--oci-cni-binary-dir'];
 /**
  * A bridge network like BuildKit's own (hack/fixtures/cni.json): bridge buildkit0,
  * host-local IPAM on 10.10.0.0/16, masquerading out of the builder.
@@ -38658,11 +38811,30 @@ const BUILD_INPUTS = ['buildkit-image', 'cni-plugins-version', 'cni-plugins-url'
 function parseCniInputs(get, host) {
     const image = get('cni-image').trim();
     const cniRaw = get('cni').trim();
+    const subnet = get('cni-subnet').trim();
     if (image !== '' && cniRaw.toLowerCase() === 'false') {
         throw new InputError('cni', undefined, 'is false, but cni-image is set; cni-image implies cni: true (drop one of them)');
     }
-    const enabled = image !== '' || parseBool('cni', cniRaw, false);
     const given = BUILD_INPUTS.filter(n => get(n).trim() !== '');
+    if (cniRaw.toLowerCase() === 'bridge') {
+        const other = image !== '' ? 'cni-image' : given[0];
+        if (other) {
+            throw new InputError(other, undefined, 'belongs to cni: true (a CNI image with plugins and config of its own); cni: bridge uses the stock image\'s plugins');
+        }
+        if (subnet !== '') {
+            const problem = subnetProblem(subnet);
+            if (problem)
+                throw new InputError('cni-subnet', undefined, problem);
+        }
+        return { bridge: subnet !== '' ? { subnet } : {} };
+    }
+    if (subnet !== '') {
+        throw new InputError('cni-subnet', undefined, 'applies to cni: bridge only; with cni: true the subnet is in the CNI config (cni-config)');
+    }
+    if (!/^(true|false|)$/i.test(cniRaw)) {
+        throw new InputError('cni', undefined, `"${cniRaw}" is not one of false, true, bridge`);
+    }
+    const enabled = image !== '' || parseBool('cni', cniRaw, false);
     if (!enabled) {
         if (given.length > 0) {
             throw new InputError(given[0], undefined, 'is set, but CNI is off; set cni: true (or remove it)');
@@ -38762,6 +38934,14 @@ function parseCniConfig(text, source) {
     types.add('loopback');
     return { text, source, types: [...types].sort(), list };
 }
+/**
+ * The tool-cache key of a plugins archive: the architecture and where the archive comes from
+ * (a hash of its URL), so archives of one version name from different mirrors don't share an
+ * entry. The entry records the archive's SHA-256, so a warm run downloads nothing.
+ */
+function cacheArch(arch, archiveUrl) {
+    return `${arch}-${(0,external_node_crypto_.createHash)('sha256').update(archiveUrl).digest('hex').slice(0, 12)}`;
+}
 /** `<base>/<version>/cni-plugins-linux-<arch>-<version>.tgz`, and its `.sha256` beside it. */
 function pluginsUrls(base, version, arch) {
     const fileName = `cni-plugins-linux-${arch}-${version}.tgz`;
@@ -38775,16 +38955,31 @@ function parseChecksum(text, url) {
         throw new Error(`${url} holds no SHA-256 sum (expected "<64 hex digits>  <file name>")`);
     return m[1].toLowerCase();
 }
-/** Where the config goes in the image, and the daemon flags that make it take it. */
-function configPlacement(config) {
-    // BuildKit loads a single network config unless the path ends in .conflist.
-    return config.list
-        ? { file: '/etc/buildkit/cni.conflist', flags: ['--oci-cni-config-path=/etc/buildkit/cni.conflist'] }
-        : { file: '/etc/buildkit/cni.json', flags: [] };
+/** Where the network config goes in the image: BuildKit loads a config list only from a path ending in .conflist. */
+function configFile(config) {
+    return config.list ? '/etc/buildkit/cni.conflist' : '/etc/buildkit/cni.json';
+}
+/** Why `value` is not an IPv4 subnet (a.b.c.d/n), or undefined. */
+function subnetProblem(value) {
+    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
+    if (!m || m.slice(1, 5).some(o => Number(o) > 255) || Number(m[5]) > 32) {
+        return `"${value}" is not an IPv4 subnet like ${DEFAULT_BRIDGE_SUBNET}`;
+    }
+    const bits = Number(m[5]);
+    const addr = m.slice(1, 5).reduce((a, o) => a * 256 + Number(o), 0);
+    if (bits < 8 || bits > 30)
+        return `"${value}" is a /${bits}; give a subnet from /8 to /30 (build steps each take an address of it)`;
+    if (addr % 2 ** (32 - bits) !== 0)
+        return `"${value}" has host bits set; the subnet is ${network(addr, bits)}`;
+    return undefined;
+}
+function network(addr, bits) {
+    const n = addr - (addr % 2 ** (32 - bits));
+    return `${[24, 16, 8, 0].map(s => Math.floor(n / 2 ** s) % 256).join('.')}/${bits}`;
 }
 /** No RUN step: current BuildKit images already contain iptables, which the bridge plugin needs. */
 function dockerfile(build) {
-    const { file } = configPlacement(build.config);
+    const file = configFile(build.config);
     return [
         `FROM ${build.baseImage}`,
         'COPY plugins/ /opt/cni/bin/',
@@ -38796,28 +38991,73 @@ function dockerfile(build) {
 }
 /**
  * The image's tag, from everything that decides its content: the base image's ID, the
- * plugins version and architecture, and the config. The same inputs give the same tag, so
- * a present image is reused instead of built again.
+ * plugins archive's SHA-256 (two archives of one version name from different
+ * cni-plugins-url must not share a tag), and the config. The same inputs give the same
+ * tag, so a present image is reused instead of built again.
  */
-function imageTag(baseImageId, build) {
+function imageTag(baseImageId, archiveSha256, build) {
     const h = (0,external_node_crypto_.createHash)('sha256')
-        .update([baseImageId, build.pluginsVersion, build.arch, build.config.text, dockerfile(build)].join('\0'))
+        .update([baseImageId, archiveSha256, build.arch, build.config.text, dockerfile(build)].join('\0'))
         .digest('hex')
         .slice(0, 16);
     return `${IMAGE_REPOSITORY}:${build.pluginsVersion}-${h}`;
 }
-/** The daemon flags CNI needs: the network mode, and where a built image keeps a config list. */
-function cniFlags(cni) {
-    return [CNI_NET_FLAG, ...('build' in cni ? configPlacement(cni.build.config).flags : [])];
+/** What [worker.oci] must say for the network asked for: the one place for network settings. */
+function networkSettings(cni) {
+    if ('bridge' in cni)
+        return { networkMode: 'bridge', ...(cni.bridge.subnet ? { bridgeSubnet: cni.bridge.subnet } : {}) };
+    if ('image' in cni)
+        return { networkMode: 'cni' };
+    return { networkMode: 'cni', cniConfigPath: configFile(cni.build.config), cniBinaryPath: '/opt/cni/bin' };
 }
-/** What a CNI image adds to the builder: the image, the flags, and the network to expect. */
-function cniAddition(image, cni, description) {
-    return {
-        driverOpts: [`image=${image}`],
-        buildkitdFlags: cniFlags(cni),
-        network: 'cni',
-        description
-    };
+/** The network mode as the user asked for it, for the log and the summary. */
+function networkAsked(cni) {
+    return 'bridge' in cni ? 'bridge (cni: bridge)' : 'image' in cni ? 'cni (cni-image)' : 'cni (cni: true)';
+}
+/**
+ * What CNI adds to the builder: the image (none for bridge: the user's or buildx's default),
+ * and the network the daemon must report. The network settings themselves go into the
+ * config (networkSettings, through the plan).
+ */
+function cniAddition(image, description) {
+    return { driverOpts: image !== undefined ? [`image=${image}`] : [], network: 'cni', description };
+}
+
+;// CONCATENATED MODULE: ./src/test-pause.ts
+
+
+/**
+ * For tests of runs at once: BUILDKIT_BUILDER_ACTION_TEST_PAUSE=<step>:<file> makes main
+ * wait before <step> until <file> exists (two minutes at most), so that a test can
+ * interleave two runs exactly instead of hoping for a race.
+ */
+async function testPause(step) {
+    const spec = process.env.BUILDKIT_BUILDER_ACTION_TEST_PAUSE ?? '';
+    if (!spec.startsWith(`${step}:`))
+        return;
+    const file = spec.slice(step.length + 1);
+    log_info(`test pause before ${step}: waiting for ${file}`);
+    for (let waited = 0; !external_node_fs_namespaceObject.existsSync(file) && waited < 120_000; waited += 50)
+        await new Promise(r => setTimeout(r, 50));
+}
+
+;// CONCATENATED MODULE: ./src/versions.ts
+// Version numbers of BuildKit, as its daemon prints them. Pure.
+/**
+ * The version in `buildkitd --version` output: "buildkitd github.com/moby/buildkit v0.29.0
+ * <revision>" (cmd/buildkitd/main.go prints app name, package, version, revision).
+ */
+function parseBuildkitdVersion(printed) {
+    return /\bv?(\d+\.\d+\.\d+)(?:[-+][\w.-]*)?\b/.exec(printed.replace(/^buildkitd\s+\S+\s+/, ''))?.[0];
+}
+/** <0, 0, >0 as a is before, equal to, after b; a pre-release (v0.13.0-rc1) counts as its release. */
+function compareVersions(a, b) {
+    const parts = (v) => (/(\d+)\.(\d+)\.(\d+)/.exec(v) ?? ['', '0', '0', '0']).slice(1).map(Number);
+    const [x, y] = [parts(a), parts(b)];
+    for (let i = 0; i < 3; i++)
+        if (x[i] !== y[i])
+            return x[i] - y[i];
+    return 0;
 }
 
 ;// CONCATENATED MODULE: ./src/cni-image.ts
@@ -38828,58 +39068,170 @@ function cniAddition(image, cni, description) {
 
 
 
-// Makes a CNI-enabled BuildKit image available: the user's (cni-image), or one built here
-// from the base image, the containernetworking plugins (downloaded once, checked, kept in
-// the tool cache) and the network config. Downloads and the build context live in the
-// run's directory; the built image stays on the runner so the next run reuses it.
+
+
+// Makes the builder's CNI networking possible before it is created: the user's image
+// (cni-image), BuildKit's own bridge mode (cni: bridge: the daemon's version is checked), or
+// an image built here from the base image, the containernetworking plugins (downloaded
+// once, checked, kept in the tool cache) and the network config.
+//
+// Runs at once on one runner share the tool cache and the engine's images, so: the cache
+// entry is written and read under a lock; the image is built from this run's own verified
+// copy of the plugins, under a temporary tag, checked (every plugin the config needs is in
+// the image), and only then tagged; an image found under the tag is checked the same way
+// before it is reused. Nothing partial is left under the final tag or in the cache.
 const TOOL = 'cni-plugins';
-async function prepareCni(cni, runDir) {
+const PLUGINS_IN_IMAGE = '/opt/cni/bin';
+async function prepareCni(cni, runDir, driverOpts) {
     if ('image' in cni) {
         log_info(`using ${cni.image} as it is (cni-image): its plugins and config are its own`);
-        return cniAddition(cni.image, cni, `${cni.image} (cni-image)`);
+        return cniAddition(cni.image, `${cni.image} (cni-image)`);
     }
+    if ('bridge' in cni)
+        return bridge(cni.bridge.subnet, driverOpts);
     const build = cni.build;
-    const pluginsDir = await plugins(build, runDir);
+    const { dir: pluginsDir, sha256 } = await plugins(build, runDir);
     checkPluginTypes(build, pluginsDir);
     const baseId = await ensureImage(build.baseImage);
-    const tag = imageTag(baseId, build);
-    if ((await imageId(tag)) !== undefined) {
-        log_info(`${tag} is already present: not building it again`);
+    const tag = imageTag(baseId, sha256, build);
+    const present = (await imageId(tag)) !== undefined;
+    const missing = present ? await missingInImage(tag, build) : [];
+    if (present && missing.length === 0) {
+        log_info(`${tag} is already present, with the plugins the config needs: not building it again`);
     }
     else {
-        const context = writeContext(build, pluginsDir, runDir);
-        await buildImage(tag, context);
-        log_info(`built ${tag} from ${build.baseImage} (${baseId.slice(0, 19)}), plugins ${build.pluginsVersion}`);
+        if (present)
+            log_warning(`${tag} lacks the plugin(s) ${missing.join(', ')} (left by an interrupted or older run): building it again`);
+        await buildChecked(tag, build, pluginsDir, runDir);
+        log_info(`built ${tag} from ${build.baseImage} (${baseId.slice(0, 19)}), plugins ${build.pluginsVersion} (archive SHA-256 ${sha256})`);
     }
-    return cniAddition(tag, cni, `${tag} (built from ${build.baseImage} with CNI plugins ${build.pluginsVersion}, config: ${build.config.source})`);
+    return cniAddition(tag, `${tag} (built from ${build.baseImage} with CNI plugins ${build.pluginsVersion}, config: ${build.config.source})`);
 }
-/** The plugins directory in the tool cache, downloaded and checked first if it is not there. */
+/** cni: bridge needs a daemon that has the mode: BuildKit v0.13 or later. */
+async function bridge(subnet, driverOpts) {
+    const image = driverOpts.flatMap(o => o.split(',')).find(p => p.startsWith('image='))?.slice('image='.length) ?? DEFAULT_BUILDKIT_IMAGE;
+    const printed = await buildkitdVersion(image);
+    const version = parseBuildkitdVersion(printed);
+    if (version === undefined) {
+        log_warning(`can't tell the BuildKit version of ${image} from "${printed.trim()}": assuming it has the bridge network mode (${BRIDGE_SINCE} and later)`);
+    }
+    else if (compareVersions(version, BRIDGE_SINCE) < 0) {
+        throw new Error(`${image} runs BuildKit ${version}, which has no bridge network mode (it came with ${BRIDGE_SINCE}): ` +
+            'use a newer image (driver-opts image=…), or cni: true, which builds an image with CNI plugins');
+    }
+    else {
+        log_info(`${image} runs BuildKit ${version}: bridge network mode, subnet ${subnet ?? 'BuildKit\'s default (10.10.0.0/16)'}`);
+    }
+    return cniAddition(undefined, `${image} (BuildKit ${version ?? 'version unknown'}), bridge network mode`);
+}
+/**
+ * The plugins, as this run's own copy: from the tool cache, or downloaded and checked (and
+ * then cached). The cache is read and written under a lock, so runs at once neither read an
+ * entry another is writing nor write one twice.
+ */
 async function plugins(build, runDir) {
-    if (!process.env.RUNNER_TOOL_CACHE) {
+    const cacheRoot = process.env.RUNNER_TOOL_CACHE;
+    if (!cacheRoot)
         throw new Error('RUNNER_TOOL_CACHE is not set: the CNI plugins are kept in the runner tool cache');
-    }
-    const cached = find(TOOL, build.pluginsVersion, build.arch);
-    if (cached) {
-        log_info(`CNI plugins ${build.pluginsVersion} (${build.arch}) found in the tool cache: ${cached}`);
-        return cached;
-    }
     const urls = pluginsUrls(build.pluginsUrl, build.pluginsVersion, build.arch);
-    const work = external_node_path_namespaceObject.join(runDir, 'cni-download');
-    external_node_fs_namespaceObject.mkdirSync(work, { recursive: true, mode: 0o700 });
-    log_info(`downloading ${urls.archive}`);
-    const archive = await download(urls.archive, external_node_path_namespaceObject.join(work, urls.fileName));
-    const sumFile = await download(urls.checksum, external_node_path_namespaceObject.join(work, `${urls.fileName}.sha256`));
-    const expected = parseChecksum(external_node_fs_namespaceObject.readFileSync(sumFile, 'utf8'), urls.checksum);
-    const actual = await fileSha256(archive);
-    if (actual !== expected) {
-        throw new Error(`checksum mismatch for ${urls.archive}: the archive has SHA-256 ${actual}, ${urls.checksum} says ${expected}. ` +
-            'Check cni-plugins-url (a mirror must serve the same files as the release)');
+    const key = cacheArch(build.arch, urls.archive);
+    const own = external_node_path_namespaceObject.join(runDir, 'cni-plugins');
+    return withLock(external_node_path_namespaceObject.join(cacheRoot, TOOL, `.lock-${build.pluginsVersion}-${key}`), async () => {
+        await testPause('cni-cache');
+        const cached = find(TOOL, build.pluginsVersion, key);
+        const recorded = cached ? readIfExists(`${cached}.archive-sha256`) : undefined;
+        if (cached && recorded) {
+            log_info(`CNI plugins ${build.pluginsVersion} (${build.arch}) from ${urls.archive} found in the tool cache (archive SHA-256 ${recorded})`);
+            external_node_fs_namespaceObject.cpSync(cached, own, { recursive: true });
+            return { dir: own, sha256: recorded };
+        }
+        const work = external_node_path_namespaceObject.join(runDir, 'cni-download');
+        external_node_fs_namespaceObject.mkdirSync(work, { recursive: true, mode: 0o700 });
+        log_info(`downloading ${urls.archive}`);
+        const archive = await download(urls.archive, external_node_path_namespaceObject.join(work, urls.fileName));
+        const sumFile = await download(urls.checksum, external_node_path_namespaceObject.join(work, `${urls.fileName}.sha256`));
+        const expected = parseChecksum(external_node_fs_namespaceObject.readFileSync(sumFile, 'utf8'), urls.checksum);
+        const actual = await fileSha256(archive);
+        if (actual !== expected) {
+            throw new Error(`checksum mismatch for ${urls.archive}: the archive has SHA-256 ${actual}, ${urls.checksum} says ${expected}. ` +
+                'Check cni-plugins-url (a mirror must serve the same files as the release)');
+        }
+        log_info(`SHA-256 ${actual} matches ${urls.checksum}`);
+        await extractTar(archive, own);
+        external_node_fs_namespaceObject.rmSync(work, { recursive: true, force: true });
+        const dir = await cacheDir(own, TOOL, build.pluginsVersion, key);
+        external_node_fs_namespaceObject.writeFileSync(`${dir}.archive-sha256`, actual);
+        log_info(`cached in ${dir}`);
+        return { dir: own, sha256: actual };
+    });
+}
+/** Builds under a temporary tag, checks the plugins in the image, then tags it. */
+async function buildChecked(tag, build, pluginsDir, runDir) {
+    const temporary = `${IMAGE_REPOSITORY}:building-${(0,external_node_crypto_.randomUUID)()}`;
+    try {
+        await buildImage(temporary, writeContext(build, pluginsDir, runDir));
+        const missing = await missingInImage(temporary, build);
+        if (missing.length > 0)
+            throw new Error(`the image built for CNI lacks the plugin(s) ${missing.join(', ')} in ${PLUGINS_IN_IMAGE}`);
+        await tagImage(temporary, tag);
     }
-    log_info(`SHA-256 ${actual} matches ${urls.checksum}`);
-    const extracted = await extractTar(archive, external_node_path_namespaceObject.join(work, 'plugins'));
-    const dir = await cacheDir(extracted, TOOL, build.pluginsVersion, build.arch);
-    log_info(`cached in ${dir}`);
-    return dir;
+    finally {
+        await removeImageTag(temporary);
+    }
+}
+/** Plugins the config needs that the image does not have in /opt/cni/bin. */
+async function missingInImage(image, build) {
+    const present = new Set(await listImageDir(image, PLUGINS_IN_IMAGE));
+    return build.config.types.filter(t => !present.has(t));
+}
+/**
+ * Runs `fn` holding a lock directory (mkdir is atomic). A lock older than ten minutes is
+ * taken to be left by a run that died, and broken.
+ */
+async function withLock(lock, fn) {
+    external_node_fs_namespaceObject.mkdirSync(external_node_path_namespaceObject.dirname(lock), { recursive: true });
+    for (let waited = 0;; waited += 200) {
+        try {
+            external_node_fs_namespaceObject.mkdirSync(lock);
+            break;
+        }
+        catch (err) {
+            if (err.code !== 'EEXIST')
+                throw err;
+            const age = Date.now() - (statTime(lock) ?? Date.now());
+            if (age > 10 * 60_000)
+                external_node_fs_namespaceObject.rmSync(lock, { recursive: true, force: true });
+            else if (waited >= 5 * 60_000)
+                throw new Error(`the CNI plugins cache is locked by another run (${lock}) for over 5 minutes`);
+            else {
+                if (waited === 0)
+                    log_info(`another run is filling the CNI plugins cache: waiting (${lock})`);
+                await new Promise(r => setTimeout(r, 200));
+            }
+        }
+    }
+    try {
+        return await fn();
+    }
+    finally {
+        external_node_fs_namespaceObject.rmSync(lock, { recursive: true, force: true });
+    }
+}
+function statTime(p) {
+    try {
+        return external_node_fs_namespaceObject.statSync(p).mtimeMs;
+    }
+    catch {
+        return undefined;
+    }
+}
+function readIfExists(file) {
+    try {
+        return external_node_fs_namespaceObject.readFileSync(file, 'utf8').trim() || undefined;
+    }
+    catch {
+        return undefined;
+    }
 }
 async function download(url, dest) {
     try {
@@ -38901,17 +39253,90 @@ async function fileSha256(file) {
 function checkPluginTypes(build, dir) {
     const missing = build.config.types.filter(t => !external_node_fs_namespaceObject.existsSync(external_node_path_namespaceObject.join(dir, t)));
     if (missing.length > 0) {
-        throw new Error(`${build.config.source} needs the plugin(s) ${missing.join(', ')}, which CNI plugins ${build.pluginsVersion} (${dir}) does not have`);
+        throw new Error(`${build.config.source} needs the plugin(s) ${missing.join(', ')}, which CNI plugins ${build.pluginsVersion} (${build.pluginsUrl}) does not have`);
     }
 }
-/** The build context: Dockerfile, the plugins and the config. */
+/** The build context: Dockerfile, this run's plugins and the config. */
 function writeContext(build, pluginsDir, runDir) {
     const ctx = external_node_path_namespaceObject.join(runDir, 'cni-image');
     external_node_fs_namespaceObject.mkdirSync(ctx, { recursive: true, mode: 0o700 });
     external_node_fs_namespaceObject.cpSync(pluginsDir, external_node_path_namespaceObject.join(ctx, 'plugins'), { recursive: true });
-    external_node_fs_namespaceObject.writeFileSync(external_node_path_namespaceObject.join(ctx, external_node_path_namespaceObject.basename(configPlacement(build.config).file)), build.config.text);
+    external_node_fs_namespaceObject.writeFileSync(external_node_path_namespaceObject.join(ctx, external_node_path_namespaceObject.basename(configFile(build.config))), build.config.text);
     external_node_fs_namespaceObject.writeFileSync(external_node_path_namespaceObject.join(ctx, 'Dockerfile'), dockerfile(build));
     return ctx;
+}
+
+;// CONCATENATED MODULE: ./src/daemon-log.ts
+// The daemon's own log, as `docker logs` gives it, made readable: when the daemon won't
+// start, the step's error says why in the daemon's words. Pure.
+/**
+ * Without NUL and other control bytes (a restarting container's log interleaves Go stack
+ * frames written as binary), and without a line that repeats one already kept (each restart
+ * prints the same error again).
+ */
+function cleanLog(text) {
+    const seen = new Set();
+    const out = [];
+    // eslint-disable-next-line no-control-regex
+    for (const raw of text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').split('\n')) {
+        const line = raw.trimEnd();
+        if (line === '' || seen.has(line))
+            continue;
+        seen.add(line);
+        out.push(line);
+    }
+    return out.join('\n');
+}
+// What a daemon that exits at start prints, most telling first: cmd/buildkitd/main.go
+// prints a start error as "buildkitd: <error>"; urfave/cli prints "Incorrect Usage." for a
+// bad flag; logrus lines carry level=fatal/error; errors of the worker set-up begin with
+// "failed to" (e.g. failed to read cni config "…"). Warnings (CDI) are not causes.
+const CAUSES = [
+    /^buildkitd: .+/,
+    /^Incorrect Usage\..*|flag provided but not defined: .+/,
+    /level=fatal .*/,
+    /^(failed to|invalid |unable to |could not ).+/i,
+    /level=error .*/
+];
+/**
+ * The line that says why the daemon stopped, or undefined. A restarting daemon prints the
+ * same error each time while the interleaving garbles other lines, so among the lines of the
+ * most telling kind the most frequent wins (then the first).
+ */
+function firstError(log) {
+    const counts = new Map();
+    // eslint-disable-next-line no-control-regex
+    for (const raw of log.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').split('\n')) {
+        const line = raw.trim();
+        if (line !== '')
+            counts.set(line, (counts.get(line) ?? 0) + 1);
+    }
+    const best = (re) => {
+        let top;
+        for (const [line, n] of counts)
+            if (re.test(line) && (top === undefined || n > top[1]))
+                top = [line, n];
+        return top?.[0];
+    };
+    const found = CAUSES.map(best);
+    const [start, , , wrap] = found;
+    // "buildkitd: %+v" prints the innermost error first and the messages wrapped around it on
+    // later lines (pkg/errors): put them back together as the error reads.
+    if (start !== undefined && wrap !== undefined) {
+        const cause = start.replace(/^buildkitd: /, '');
+        return wrap.includes(cause) ? wrap : `${wrap}: ${cause}`;
+    }
+    const first = found.find(l => l !== undefined);
+    return first === undefined ? undefined : logfmtMessage(first);
+}
+/** From a logrus line, its msg (and error) fields; any other line as it is. */
+function logfmtMessage(line) {
+    const msg = /\bmsg="((?:[^"\\]|\\.)*)"/.exec(line)?.[1];
+    if (msg === undefined)
+        return line;
+    const error = /\berror="((?:[^"\\]|\\.)*)"/.exec(line)?.[1];
+    const unq = (s) => s.replace(/\\(["\\])/g, '$1');
+    return error ? `${unq(msg)}: ${unq(error)}` : unq(msg);
 }
 
 ;// CONCATENATED MODULE: ./src/files.ts
@@ -38924,11 +39349,24 @@ const PREFIX = 'buildkit-builder-';
 function tempRoot() {
     return process.env.RUNNER_TEMP || external_node_os_namespaceObject.tmpdir();
 }
-/** A new directory only this user can read (mkdtemp makes it 0700). */
+/**
+ * A new directory only this user can read (mkdtemp makes it 0700), in RUNNER_TEMP. The
+ * runner makes RUNNER_TEMP; one that is missing or not writable is an error naming it, and
+ * nothing is made in its place (a directory made here would be left behind).
+ */
 function createRunDir() {
     const root = tempRoot();
-    external_node_fs_namespaceObject.mkdirSync(root, { recursive: true });
-    return external_node_fs_namespaceObject.mkdtempSync(external_node_path_namespaceObject.join(root, PREFIX));
+    const name = process.env.RUNNER_TEMP ? `RUNNER_TEMP (${root})` : `the temporary directory ${root}`;
+    if (!external_node_fs_namespaceObject.existsSync(root))
+        throw new Error(`${name} does not exist; the runner sets RUNNER_TEMP to a directory it made`);
+    try {
+        return external_node_fs_namespaceObject.mkdtempSync(external_node_path_namespaceObject.join(root, PREFIX));
+    }
+    catch (err) {
+        const code = err.code;
+        const why = code === 'EROFS' ? 'is on a read-only file system' : code === 'EACCES' || code === 'EPERM' ? 'is not writable by this user' : `can't take a new directory (${code})`;
+        throw new Error(`${name} ${why}: the action writes buildkitd.toml and the certificates there`);
+    }
 }
 function writePlanFiles(plan) {
     for (const dir of plan.dirs) {
@@ -38956,27 +39394,7 @@ function removeRunDir(dir) {
 }
 
 ;// CONCATENATED MODULE: ./src/flags.ts
-
-// Daemon flags as words: merging the flags a feature needs into the user's. Pure.
-/**
- * Appends the flags a feature needs (`--name=value`) to the user's. A flag the user already
- * gives with the same value is not repeated; with another value it is a conflict.
- */
-function mergeFlags(user, extra) {
-    const out = [...user];
-    for (const e of extra) {
-        const eq = e.indexOf('=');
-        const name = eq === -1 ? e : e.slice(0, eq);
-        const value = eq === -1 ? undefined : e.slice(eq + 1);
-        const given = flagValues(user, name);
-        if (given.length === 0)
-            out.push(e);
-        else if (value !== undefined && given.some(v => v !== value)) {
-            throw new InputError('buildkitd-flags', undefined, `sets ${name} ${given.join(', ')}, but this configuration needs ${name}=${value}`);
-        }
-    }
-    return out;
-}
+// Daemon flags as words. Pure.
 /** Values given for a flag, as `--name value` or `--name=value` ('' for a bare `--name`). */
 function flagValues(words, name) {
     const values = [];
@@ -39004,23 +39422,40 @@ function flagValues(words, name) {
 
 
 
+
+/**
+ * The daemon flags when buildkitd-flags is empty: docker/setup-buildx-action's default (its
+ * README: "--allow-insecure-entitlement security.insecure --allow-insecure-entitlement
+ * network.host", replaced when the input is set). buildx alone allows only network.host, so a
+ * workflow moving over would otherwise lose RUN --security=insecure.
+ */
+const DEFAULT_FLAGS = [
+    '--allow-insecure-entitlement',
+    'security.insecure',
+    '--allow-insecure-entitlement',
+    'network.host'
+];
 /** Reads the action's inputs (through core.getInput unless a getter is given). */
-function getInputs(get = name => getInput(name)) {
+function getInputs(get = name => getInput(name), host = { env: process.env, home: external_node_os_namespaceObject.homedir() }) {
     const configPath = get('buildkitd-config');
     const configInline = get('buildkitd-config-inline');
     if (configPath !== '' && configInline !== '') {
-        throw new InputError('buildkitd-config', undefined, 'buildkitd-config and buildkitd-config-inline are both set; give one of them');
+        throw new InputError('buildkitd-config', undefined, 'buildkitd-config and buildkitd-config-inline are both set; give one of them ' +
+            '(docker/setup-buildx-action would take the file and drop the inline config without a word)');
     }
+    const defaultFile = defaultConfigPath(host.env, host.home);
     const baseConfig = configPath !== ''
         ? readBaseConfigFile(configPath)
         : configInline !== ''
             ? parseBaseConfig('buildkitd-config-inline', configInline)
-            : undefined;
+            : external_node_fs_namespaceObject.existsSync(defaultFile)
+                ? { ...readBaseConfigFile(defaultFile, 'buildkitd.default.toml'), fromDefault: true }
+                : undefined;
     const inputs = {
         name: parseName(get('name')),
         driver: parseDriver(get('driver')),
         driverOpts: parseDriverOpts(get('driver-opts')),
-        buildkitdFlags: parseBuildkitdFlags(get('buildkitd-flags')),
+        buildkitdFlags: get('buildkitd-flags').trim() === '' ? [...DEFAULT_FLAGS] : parseBuildkitdFlags(get('buildkitd-flags')),
         baseConfig,
         mirrors: parseMirrors(get('mirrors')),
         httpRegistries: parseHostList('http-registries', get('http-registries')),
@@ -39039,23 +39474,67 @@ function getInputs(get = name => getInput(name)) {
         checkRegistries: parseBool('check-registries', get('check-registries'), false)
     };
     checkConsistency(inputs);
+    checkNotYet(get);
     return inputs;
+}
+/**
+ * Inputs of docker/setup-buildx-action this action declares (so a workflow moving over is
+ * told, not silently ignored) but does not do yet: each is an error naming it.
+ */
+function checkNotYet(get) {
+    for (const name of ['version', 'endpoint', 'platforms', 'append']) {
+        if (get(name).trim() !== '') {
+            throw new InputError(name, undefined, 'is not supported yet (it comes with the remote, kubernetes and multi-node drivers); remove it, or keep docker/setup-buildx-action for this job');
+        }
+    }
+    // Caches the buildx binary that `version` installs: nothing to cache without it.
+    parseBool('cache-binary', get('cache-binary'), true);
 }
 /** Rules that span inputs. */
 function checkConsistency(inputs) {
-    if (inputs.cni) {
-        const opt = inputs.driverOpts.find(o => /^image=/.test(o) || /,image=/.test(o));
-        if (opt) {
-            throw new InputError('driver-opts', undefined, `"${opt}" conflicts with CNI, which sets the builder image; use cni-image for a ready CNI image, or buildkit-image for the base of the one built`);
-        }
-        // The same merge the plan makes, run now so a conflict fails before anything exists.
-        mergeFlags(inputs.buildkitdFlags, cniFlags(inputs.cni));
+    // BuildKit v0.29 to v0.32 empty the CNI config path when this flag is given (it reads a
+    // misspelt name, cmd/buildkitd/main_oci_worker.go), and the daemon then exits.
+    if (flagValues(inputs.buildkitdFlags, '--oci-cni-config-path').length > 0) {
+        throw new InputError('buildkitd-flags', undefined, '--oci-cni-config-path does not work: BuildKit reads its value from a misspelt name and the daemon exits with failed to read cni config ""; ' +
+            'set [worker.oci] cniConfigPath in buildkitd-config instead (cni: true with a .conflist cni-config does it for you)');
     }
+    if (inputs.cni)
+        checkNetwork(inputs, inputs.cni);
     for (const spec of inputs.mirrors) {
         for (const m of spec.mirrors) {
             if (m.scheme === 'https' && inputs.httpRegistries.includes(m.host)) {
                 throw new InputError('mirrors', spec.line, `mirror "https://${m.host}" is also listed in http-registries; BuildKit reaches a host over HTTP or HTTPS, not both`);
             }
+        }
+    }
+}
+/** CNI against the other inputs: the builder's image, its network, daemon flags, a base config. */
+function checkNetwork(inputs, cni) {
+    const mode = 'bridge' in cni ? 'cni: bridge' : 'image' in cni ? 'cni-image' : 'cni: true';
+    const opt = (re) => inputs.driverOpts.find(o => o.split(',').some(p => re.test(p)));
+    const image = opt(/^image=/);
+    if (image && !('bridge' in cni)) {
+        throw new InputError('driver-opts', undefined, `"${image}" conflicts with ${mode}, which sets the builder image; use cni-image for a ready CNI image, buildkit-image for the base of the one built, or cni: bridge with your image`);
+    }
+    // With the runner's network the CNI bridge and its iptables rules are made in the runner's
+    // own network namespace, and outlive the builder.
+    const host = opt(/^network=host$/);
+    if (host) {
+        throw new InputError('driver-opts', undefined, `"${host}" with ${mode}: the CNI bridge (and its iptables rules) would be created in the runner's own network namespace and stay after the builder is removed; ` +
+            'drop network=host (the builder gets its own namespace), or drop CNI');
+    }
+    for (const flag of NETWORK_FLAGS) {
+        if (flagValues(inputs.buildkitdFlags, flag).length > 0) {
+            throw new InputError('buildkitd-flags', undefined, `${flag} overrides the network settings of ${mode} (the action writes them into [worker.oci]); remove it`);
+        }
+    }
+    const base = inputs.baseConfig;
+    const worker = base && isTable(base.tree.worker) && isTable(base.tree.worker.oci) ? base.tree.worker.oci : undefined;
+    if (!base || !worker)
+        return;
+    for (const [key, value] of Object.entries(networkSettings(cni))) {
+        if (key in worker && worker[key] !== value) {
+            throw new InputError(base.input, undefined, `worker.oci.${key} is ${JSON.stringify(worker[key])}, but ${mode} needs ${JSON.stringify(value)}; remove it from the base config or drop ${mode}`);
         }
     }
 }
@@ -39119,7 +39598,7 @@ function parseHostList(input, text) {
             const host = part.trim();
             if (host === '')
                 continue;
-            const problem = hostProblem(host);
+            const problem = hostProblem(host, input);
             if (problem)
                 throw new InputError(input, l.n, problem);
             if (!seen.has(host))
@@ -39162,7 +39641,7 @@ function parseMirrors(text) {
     }
     return specs;
 }
-function readBaseConfigFile(file) {
+function readBaseConfigFile(file, input = 'buildkitd-config') {
     const resolved = external_node_path_namespaceObject.resolve(file);
     let text;
     try {
@@ -39171,14 +39650,15 @@ function readBaseConfigFile(file) {
     catch (err) {
         const code = err.code;
         const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `can't be read (${code})`;
-        throw new InputError('buildkitd-config', undefined, `file "${file}" ${why}`);
+        throw new InputError(input, undefined, `file "${file}" ${why}`);
     }
-    return { ...parseBaseConfig('buildkitd-config', text), path: resolved };
+    return { ...parseBaseConfig(input, text), path: resolved };
 }
 function parseBaseConfig(input, text) {
     let tree;
     try {
-        tree = parse(text);
+        // Integers beyond 2^53 as bigint, as TOML (and BuildKit's int64) allow.
+        tree = parse(text, { integersAsBigInt: 'asNeeded' });
     }
     catch (err) {
         if (err instanceof TomlError) {
@@ -39307,10 +39787,10 @@ function makePlan(inputs, certs, runDir, add = {}, owner = '') {
     }
     if (files.length > 0)
         dirs.push(certsDir);
-    const { tree, overrides } = mergeConfig(inputs.baseConfig?.tree, { debug: inputs.debug }, settings);
+    const { tree, overrides } = mergeConfig(inputs.baseConfig?.tree, topSettings(inputs), settings);
     const configPath = external_node_path_namespaceObject.join(runDir, 'buildkitd.toml');
     const driverOpts = [...inputs.driverOpts, ...(add.driverOpts ?? [])];
-    const buildkitdFlags = mergeFlags(inputs.buildkitdFlags, add.buildkitdFlags ?? []);
+    const buildkitdFlags = inputs.buildkitdFlags;
     return {
         builder: inputs.name,
         container: containerName(inputs.name),
@@ -39331,6 +39811,7 @@ function makePlan(inputs, certs, runDir, add = {}, owner = '') {
         }),
         registries: registryRows(tree, certs),
         image: add.description,
+        networkAsked: inputs.cni ? networkAsked(inputs.cni) : undefined,
         expect: {
             config: inContainer(tree, hostToContainer),
             files: files.map(f => ({ path: f.containerPath, sha256: f.sha256, label: f.label })),
@@ -39369,7 +39850,11 @@ function registrySettings(inputs) {
 }
 /** The config the plan will render, certificate paths aside: for the checks made before anything exists. */
 function configTree(inputs) {
-    return mergeConfig(inputs.baseConfig?.tree, { debug: inputs.debug }, registrySettings(inputs)).tree;
+    return mergeConfig(inputs.baseConfig?.tree, topSettings(inputs), registrySettings(inputs)).tree;
+}
+/** What the inputs ask outside [registry]: debug, and the network settings of [worker.oci]. */
+function topSettings(inputs) {
+    return { debug: inputs.debug, workerOci: inputs.cni ? networkSettings(inputs.cni) : undefined };
 }
 /** The config as buildx writes it into the container: each cert path moved under /etc/buildkit/certs. */
 function inContainer(tree, hostToContainer) {
@@ -39969,6 +40454,7 @@ function resetRecord() {
 
 
 
+
 async function teardown(why) {
     const rec = record();
     if (rec.created && rec.builder !== '')
@@ -39997,7 +40483,7 @@ async function teardown_removeBuilder(why, rec) {
         return;
     }
     if (why === 'failure' && (await containerExists(containerName(name)))) {
-        const tail = await daemonLogTail(name);
+        const tail = cleanLog(await daemonLogTail(name));
         if (tail !== '')
             log_info(`last lines of the daemon's log:\n${tail}`);
     }
@@ -40034,20 +40520,22 @@ function removeFiles() {
 
 
 
+
+
 // The main step: a list of named steps, each in its own log group. Any failure runs the
 // one teardown (teardown.ts: only what this run created) and writes a job summary.
 async function runMain() {
     markMainRan();
     summaryWritten = false;
     try {
-        await steps();
+        await main_steps();
     }
     catch (err) {
         await log_group('Clean up after failure', () => cleanUpAfterFailure(err));
         throw err;
     }
 }
-async function steps() {
+async function main_steps() {
     const { inputs, certs } = await log_group('Read and check inputs', readInputs);
     update({ builder: inputs.name, cleanup: inputs.cleanup, keepState: inputs.keepState });
     await log_group('Check Docker and Buildx', checkTools);
@@ -40055,7 +40543,7 @@ async function steps() {
     update({ runDir: createRunDir(), owner: (0,external_node_crypto_.randomUUID)() });
     const { runDir, owner } = record();
     const cni = inputs.cni;
-    const addition = cni ? await log_group('Prepare the CNI image', () => prepareCni(cni, runDir)) : {};
+    const addition = cni ? await log_group('Prepare CNI networking', () => prepareCni(cni, runDir, inputs.driverOpts)) : {};
     const plan = await log_group('Render buildkitd.toml', () => render(inputs, certs, runDir, addition, owner));
     await log_group('Write config and certificates', () => writeFiles(plan));
     await log_group(`Create builder ${plan.builder}`, () => create(plan));
@@ -40075,6 +40563,9 @@ function readInputs() {
     for (const w of warnings)
         log_warning(w);
     log_info(`builder ${inputs.name}, driver ${inputs.driver}`);
+    if (inputs.baseConfig?.fromDefault) {
+        log_info(`no buildkitd-config given: buildx's default ${inputs.baseConfig.path} is the base config (buildx would apply it too)`);
+    }
     for (const set of sets) {
         log_info(`${set.registry}: ${set.cas.length} CA file(s), ${set.keypairs.length} client keypair(s), checked`);
     }
@@ -40130,36 +40621,40 @@ async function create(plan) {
     await testPause('create');
     // Recorded before the command: a failed bootstrap leaves the builder registered.
     update({ created: true });
-    await createBuilder(plan.createArgs);
-}
-/**
- * For tests of runs at once: BUILDKIT_BUILDER_ACTION_TEST_PAUSE=<step>:<file> makes main
- * wait before <step> until <file> exists (two minutes at most), so that a test can
- * interleave two runs exactly instead of hoping for a race.
- */
-async function testPause(step) {
-    const spec = process.env.BUILDKIT_BUILDER_ACTION_TEST_PAUSE ?? '';
-    if (!spec.startsWith(`${step}:`))
-        return;
-    const file = spec.slice(step.length + 1);
-    log_info(`test pause before ${step}: waiting for ${file}`);
-    for (let waited = 0; !external_node_fs_namespaceObject.existsSync(file) && waited < 120_000; waited += 50)
-        await new Promise(r => setTimeout(r, 50));
+    try {
+        await createBuilder(plan.createArgs);
+    }
+    catch (err) {
+        // buildx says only that the container is restarting: the cause is in the daemon's log.
+        const ours = builderOwner(plan.builder) === record().owner;
+        const cause = ours ? firstError(await daemonLogTail(plan.builder, 200)) : undefined;
+        if (cause === undefined)
+            throw err;
+        throw new Error(`the BuildKit daemon did not start: ${cause}\n(${err.message})`);
+    }
 }
 async function report(plan, inputs, o) {
     log_setOutput('name', plan.builder);
     log_setOutput('driver', inputs.driver);
     log_setOutput('platforms', o.daemon?.platforms.join(',') ?? '');
     log_setOutput('buildkit-version', o.daemon?.version ?? '');
-    log_setOutput('config', plan.configText);
+    // The config as the builder has it: certificate paths inside the builder, not the run's
+    // files under RUNNER_TEMP, which post deletes.
+    log_setOutput('config', renderToml(plan.expect.config));
     log_setOutput('verified', String(o.verified));
+    // setup-buildx-action's node outputs, from buildx's record and the daemon's answers.
+    const nodes = nodesOutput(builderNodes(plan.builder), o);
+    log_setOutput('nodes', JSON.stringify(nodes));
+    log_setOutput('endpoint', nodes[0]?.endpoint ?? '');
+    log_setOutput('status', nodes[0]?.status ?? '');
+    log_setOutput('flags', nodes[0]?.['buildkitd-flags'] ?? '');
     log_setOutput('pulls', JSON.stringify(o.pulls ?? []));
     log_setOutput('registries', JSON.stringify(o.registries ?? []));
     log_info(`verification: ${verificationText(o)}`);
     // With verify: true, runMain fails the step with the same text once the summary is written.
     if (!o.verified && o.mode === 'warn')
         log_warning(failureText(o));
-    summaryWritten = await log_summary(summaryMarkdown(plan, o, inputs.driver));
+    summaryWritten = await log_summary(summaryMarkdown(plan, o, inputs.driver, durations()));
 }
 async function cleanUpAfterFailure(err) {
     try {

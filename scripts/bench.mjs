@@ -1,15 +1,40 @@
 #!/usr/bin/env node
-// npm run bench [-- N]: runs the built action N times (default 5) with the seed scenario
-// (docker.io mirrored by mirror.gcr.io, debug = true) against the local engine, main then
-// post, and prints wall times and each step's peak memory (RSS, from /proc while it runs).
-// Uses $BUILDKIT_IMAGE, or the stand-in image.
-import { execFileSync } from 'node:child_process'
+// npm run bench [-- N]: the action's cost next to buildx's own, on the local engine, for one
+// configuration (mirrors, two registry certificate sets, debug). N rounds (default 5), each
+// alternating (a) raw `docker buildx create --bootstrap --config <the same file>` + `rm`, the
+// floor, and (b) the action's main then post as a runner runs them. Prints each one's median,
+// the ratio b/a and the overhead in ms, the cold start (the first log line of dist/index.js
+// against a bare `node -e`), peak memory (RSS) of main and post, the size of dist/, and how
+// many processes the action starts in main and in post (counted by a `docker` shim on PATH).
+// Writes the figures as JSON to bench.json (or $BENCH_JSON). Uses $BUILDKIT_IMAGE, or the
+// stand-in image: with the stand-in the floor is not a real daemon's, so read the overhead in
+// ms; the ratio means most with a real image.
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
+import * as os from 'node:os'
 import * as path from 'node:path'
-import { disposeRun, newRun, root, runMain, runPost } from './runner.mjs'
+import { disposeRun, newRun, readState, root, runMain, runPost } from './runner.mjs'
 
 const n = Number(process.argv[2] ?? 5)
 const image = process.env.BUILDKIT_IMAGE || execFileSync(path.join(root, '__tests__', 'standin', 'build.sh'), { encoding: 'utf8' }).trim()
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'))
+const pki = f => path.join(root, '__tests__', 'fixtures', 'buildkit', 'test-pki', f)
+const pki2 = f => path.join(root, '__tests__', 'fixtures', 'pki2', f)
+const inputs = {
+  mirrors: 'docker.io=mirror.gcr.io\nghcr.io=http://10.0.0.5:5000',
+  'registry-certs': `myregistry.test:5443 ca=${pki('ca.pem')} cert=${pki('client.crt')} key=${pki('client.key')}\nsecond.test ca=${pki2('ca.pem')} cert=${pki2('client.crt')} key=${pki2('client.key')}`,
+  debug: 'true',
+  use: 'false',
+  'driver-opts': `image=${image}\nnetwork=host`
+}
+
+// A `docker` on PATH that logs each start, then runs the real one.
+const shimDir = path.join(work, 'shim')
+const shimLog = path.join(work, 'docker-starts')
+const realDocker = spawnSync('sh', ['-c', 'command -v docker'], { encoding: 'utf8' }).stdout.trim()
+fs.mkdirSync(shimDir)
+fs.writeFileSync(path.join(shimDir, 'docker'), `#!/bin/sh\necho "docker $1 $2" >> "${shimLog}"\nexec "${realDocker}" "$@"\n`, { mode: 0o755 })
+const starts = () => (fs.existsSync(shimLog) ? fs.readFileSync(shimLog, 'utf8').split('\n').filter(Boolean).length : 0)
 
 /** Runs a step while sampling the RSS of its node process every 5 ms. */
 async function measured(step) {
@@ -19,11 +44,9 @@ async function measured(step) {
     for (const pid of fs.readdirSync('/proc')) {
       if (!/^\d+$/.test(pid) || before.has(pid)) continue
       try {
-        const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8')
         const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8')
         if (!cmd.includes('dist/index.js')) continue
-        const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0)
-        peak = Math.max(peak, hwm)
+        peak = Math.max(peak, Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0))
       } catch {}
     }
   }, 5)
@@ -35,21 +58,90 @@ async function measured(step) {
   return { ms, peakKiB: peak }
 }
 
-const rows = []
-for (let i = 0; i < n; i++) {
-  const run = newRun({
-    inputs: { name: `bench-${process.pid}-${i}`, mirrors: 'docker.io=mirror.gcr.io', debug: 'true', use: 'false', 'driver-opts': `image=${image}\nnetwork=host` }
-  })
-  const main = await measured(() => runMain(run))
-  const post = await measured(() => runPost(run))
+/** The action's own config for these inputs (and its certificate files), for the raw rounds. */
+async function renderedConfig() {
+  const run = newRun({ inputs: { ...inputs, name: `bench-cfg-${process.pid}` } })
+  const main = await runMain(run)
+  if (main.exitCode !== 0) throw new Error(main.stdout)
+  const runDir = readState(run).runDir
+  const copy = path.join(work, 'raw')
+  fs.cpSync(runDir, copy, { recursive: true })
+  const file = path.join(copy, 'buildkitd.toml')
+  fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replaceAll(runDir, copy))
+  await runPost(run)
   disposeRun(run)
-  rows.push({ main, post })
+  return file
 }
-const stats = xs => {
-  const s = [...xs].sort((a, b) => a - b)
-  return `min ${s[0].toFixed(0)}  median ${s[Math.floor(s.length / 2)].toFixed(0)}  max ${s[s.length - 1].toFixed(0)}`
+
+function raw(configFile, name) {
+  const t0 = performance.now()
+  const c = spawnSync('docker', ['buildx', 'create', '--bootstrap', '--name', name, '--driver', 'docker-container', '--config', configFile, '--driver-opt', `image=${image}`, '--driver-opt', 'network=host'], { encoding: 'utf8' })
+  if (c.status !== 0) throw new Error(c.stderr)
+  spawnSync('docker', ['buildx', 'rm', name])
+  return performance.now() - t0
 }
-console.log(`BuildKit image ${image}, ${n} runs`)
-console.log(`main (inputs → create --bootstrap → verify → outputs), ms: ${stats(rows.map(r => r.main.ms))}`)
-console.log(`post (buildx rm, files), ms:                            ${stats(rows.map(r => r.post.ms))}`)
-console.log(`peak RSS of the action process, MiB: main ${stats(rows.map(r => r.main.peakKiB / 1024))}, post ${stats(rows.map(r => r.post.peakKiB / 1024))}`)
+
+/** ms until a process prints its first line. */
+function firstLine(args, env) {
+  return new Promise(resolve => {
+    const t0 = performance.now()
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'ignore'] })
+    child.stdout.once('data', () => resolve(performance.now() - t0))
+    child.on('close', () => resolve(performance.now() - t0))
+  })
+}
+
+const configFile = await renderedConfig()
+const rounds = []
+for (let i = 0; i < n; i++) {
+  const a = raw(configFile, `bench-raw-${process.pid}-${i}`)
+  const run = newRun({ inputs: { ...inputs, name: `bench-${process.pid}-${i}` }, env: { PATH: `${shimDir}:${process.env.PATH}` } })
+  const s0 = starts()
+  const main = await measured(() => runMain(run))
+  const s1 = starts()
+  const post = await measured(() => runPost(run))
+  const s2 = starts()
+  disposeRun(run)
+  rounds.push({ raw: a, main, post, action: main.ms + post.ms, childrenMain: s1 - s0, childrenPost: s2 - s1 })
+}
+
+const cold = { node: [], action: [] }
+for (let i = 0; i < n; i++) {
+  cold.node.push(await firstLine(['-e', 'console.log(1)'], process.env))
+  // An input error prints its first line at once: node start and the bundle's load.
+  cold.action.push(await firstLine([path.join(root, 'dist', 'index.js')], { ...process.env, INPUT_MIRRORS: 'x', GITHUB_STATE: path.join(work, 'st'), GITHUB_OUTPUT: path.join(work, 'out') }))
+}
+
+const median = xs => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)]
+const fig = {
+  image,
+  rounds: n,
+  rawCreateRmMs: median(rounds.map(r => r.raw)),
+  actionMainPostMs: median(rounds.map(r => r.action)),
+  mainMs: median(rounds.map(r => r.main.ms)),
+  postMs: median(rounds.map(r => r.post.ms)),
+  coldStartNodeMs: median(cold.node),
+  coldStartActionMs: median(cold.action),
+  peakRssMainMiB: median(rounds.map(r => r.main.peakKiB / 1024)),
+  peakRssPostMiB: median(rounds.map(r => r.post.peakKiB / 1024)),
+  distBytes: fs.statSync(path.join(root, 'dist', 'index.js')).size,
+  processesMain: median(rounds.map(r => r.childrenMain)),
+  processesPost: median(rounds.map(r => r.childrenPost))
+}
+fig.ratio = fig.actionMainPostMs / fig.rawCreateRmMs
+fig.overheadMs = fig.actionMainPostMs - fig.rawCreateRmMs
+fig.coldStartRatio = fig.coldStartActionMs / fig.coldStartNodeMs
+
+const f = x => x.toFixed(0)
+console.log(`BuildKit image ${image}, ${n} alternating rounds (mirrors, two certificate sets, debug)`)
+console.log(`(a) raw buildx create --bootstrap + rm, median ms: ${f(fig.rawCreateRmMs)}`)
+console.log(`(b) the action, main + post, median ms:           ${f(fig.actionMainPostMs)} (main ${f(fig.mainMs)}, post ${f(fig.postMs)})`)
+console.log(`ratio b/a: ${fig.ratio.toFixed(2)}; overhead above the floor: ${f(fig.overheadMs)} ms`)
+console.log(`cold start to the first log line, median ms: node -e ${f(fig.coldStartNodeMs)}, dist/index.js ${f(fig.coldStartActionMs)} (${fig.coldStartRatio.toFixed(2)} ×)`)
+console.log(`peak RSS, MiB: main ${fig.peakRssMainMiB.toFixed(1)}, post ${fig.peakRssPostMiB.toFixed(1)}`)
+console.log(`dist/index.js: ${(fig.distBytes / 1024).toFixed(0)} KiB`)
+console.log(`processes the action starts: main ${fig.processesMain}, post ${fig.processesPost}`)
+const out = process.env.BENCH_JSON || path.join(root, 'bench.json')
+fs.writeFileSync(out, `${JSON.stringify(fig, null, 2)}\n`)
+console.log(`figures written to ${out}`)
+fs.rmSync(work, { recursive: true, force: true })

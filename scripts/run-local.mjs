@@ -1,34 +1,70 @@
 #!/usr/bin/env node
 // npm run local -- [inputs.json]: runs the built action (main, then post) against the local
 // Docker engine, as a runner would, with the inputs in the JSON file
-// (default examples/local.json). The builder uses $BUILDKIT_IMAGE when set, otherwise the
+// (default examples/local.json). Relative paths in it are relative to the file's directory
+// (the workspace, as on a runner). The builder uses $BUILDKIT_IMAGE when set, otherwise the
 // stand-in image (__tests__/standin), which works without any registry; with cni: true that
 // image is the base of the CNI image the action builds.
-// Set KEEP=1 to skip the post step and look at the builder (remove it with docker buildx rm).
+// Secrets: pass them as environment variables and name them with env:NAME in the file, e.g.
+//   REG_KEY="$(cat client.key)" npm run local -- my-inputs.json   ("key=env:REG_KEY")
+// Set KEEP=1 to skip the post step and look at the builder (remove it with docker buildx rm);
+// it is then not made the current builder unless the file says use: true.
 import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { disposeRun, newRun, readOutputs, readSummary, root, runMain, runPost } from './runner.mjs'
+import { actionInputs, disposeRun, newRun, readOutputs, readSummary, root, runMain, runPost } from './runner.mjs'
 
-const file = process.argv[2] ?? path.join(root, 'examples', 'local.json')
-const inputs = JSON.parse(fs.readFileSync(file, 'utf8'))
+const file = path.resolve(process.argv[2] ?? path.join(root, 'examples', 'local.json'))
+const raw = JSON.parse(fs.readFileSync(file, 'utf8'))
+// Inputs are strings on a runner: JSON booleans and numbers as YAML would give them, lists as lines.
+const inputs = {}
+for (const [k, v] of Object.entries(raw)) {
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) throw new Error(`${file}: input "${k}" is an object; give a string`)
+  inputs[k] = Array.isArray(v) ? v.join('\n') : String(v)
+}
+// A runner warns about inputs the action does not declare; so does this.
+const { names } = actionInputs()
+const unexpected = Object.keys(inputs).filter(k => !names.includes(k))
+if (unexpected.length > 0) {
+  console.log(`Warning: Unexpected input(s) '${unexpected.join("', '")}', valid inputs are ['${names.join("', '")}']`)
+}
 const image =
   process.env.BUILDKIT_IMAGE ||
   execFileSync(path.join(root, '__tests__', 'standin', 'build.sh'), { encoding: 'utf8' }).trim()
-// The engine on CI machines has no bridge network: host networking unless the file says otherwise.
+// The engine on CI machines has no bridge network: none for a builder, unless the file says
+// otherwise (host for one that must reach the runner's loopback, e.g. a local registry).
+// The action's own lines go after the user's, so an error names the user's line numbers.
 const opts = (inputs['driver-opts'] ?? '').split('\n').filter(Boolean)
-if (!opts.some(o => o.startsWith('network='))) opts.push('network=host')
-// With CNI the action picks the image itself; the image under test is then its base.
+if (!opts.some(o => o.startsWith('network='))) opts.push('network=none')
+// With cni: true the action picks the image itself; the image under test is then its base.
 if (inputs.cni === 'true') inputs['buildkit-image'] ??= image
-else if (!inputs['cni-image']) opts.unshift(`image=${image}`)
+else if (!inputs['cni-image'] && !opts.some(o => o.startsWith('image='))) opts.push(`image=${image}`)
 inputs['driver-opts'] = opts.join('\n')
+if (process.env.KEEP && inputs.use === undefined) inputs.use = 'false'
 console.log(`== inputs from ${file}, BuildKit image ${image}`)
 
-const run = newRun({ inputs })
+const run = newRun({ inputs, workspace: path.dirname(file) })
 const main = await runMain(run, { echo: true })
 const post = process.env.KEEP ? undefined : await runPost(run, { echo: true })
 console.log('\n== outputs')
 for (const [k, v] of Object.entries(readOutputs(run))) console.log(`${k}: ${v.includes('\n') ? `\n${v}` : v}`)
-console.log(`\n== job summary: ${readSummary(run).length} bytes; main exit ${main.exitCode}, post ${post ? `exit ${post.exitCode}` : 'skipped (KEEP=1)'}`)
+console.log('\n== job summary')
+console.log(summaryText(readSummary(run)))
+console.log(`\n== main exit ${main.exitCode}, post ${post ? `exit ${post.exitCode}` : `skipped (KEEP=1): remove it with docker buildx rm ${readOutputs(run).name ?? ''}`}`)
 disposeRun(run)
 process.exit(main.exitCode || post?.exitCode || 0)
+
+/** The job summary's HTML as plain text for a terminal. */
+function summaryText(html) {
+  return html
+    .replace(/<h[23]>(.*?)<\/h[23]>/g, '\n## $1\n')
+    .replace(/<tr>/g, '\n')
+    .replace(/<\/t[hd]>\s*<t[hd][^>]*>/g, ' | ')
+    .replace(/<br\s*\/?>/g, '; ')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()
+}

@@ -1,5 +1,7 @@
 export const root: string
 export function actionDefaults(file?: string): Record<string, string>
+export function actionInputs(file?: string): { names: string[]; defaults: Record<string, string> }
+export function asShown(line: string): string | undefined
 export function parseCommandFile(text: string): Record<string, string>
 export interface StepResult {
   exitCode: number
@@ -11,8 +13,9 @@ export interface Run {
   files: { output: string; state: string; summary: string }
   work: string
   runnerTemp: string
+  cwd?: string
 }
-export function newRun(options?: { inputs?: Record<string, string>; env?: Record<string, string>; runnerTemp?: string }): Run
+export function newRun(options?: { inputs?: Record<string, string>; env?: Record<string, string>; runnerTemp?: string; workspace?: string }): Run
 export function runMain(run: Run, options?: { echo?: boolean }): Promise<StepResult>
 export function runPost(run: Run, options?: { echo?: boolean }): Promise<StepResult>
 export function readOutputs(run: Run): Record<string, string>

@@ -12,18 +12,48 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 
 /** Input defaults of action.yml (its inputs section is plain `name:` / `default:` lines). */
 export function actionDefaults(file = path.join(root, 'action.yml')) {
+  return actionInputs(file).defaults
+}
+
+/** The input names of action.yml and their defaults. */
+export function actionInputs(file = path.join(root, 'action.yml')) {
   const defaults = {}
+  const names = []
   let inInputs = false
   let current
   for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
     if (/^\S/.test(line)) inInputs = line.startsWith('inputs:')
     if (!inInputs) continue
     const name = /^ {2}([a-z0-9-]+):\s*$/.exec(line)
-    if (name) current = name[1]
+    if (name) names.push((current = name[1]))
     const def = /^ {4}default:\s*(.*)$/.exec(line)
     if (def && current) defaults[current] = def[1].replace(/^'(.*)'$/, '$1').replace(/^"(.*)"$/, '$1')
   }
-  return defaults
+  return { names, defaults }
+}
+
+/**
+ * What a runner shows of a step's stdout: workflow commands are consumed (::add-mask::
+ * registers a secret and is never shown; ::group:: becomes a fold), the rest as it is.
+ */
+export function asShown(line) {
+  const m = /^::([a-z-]+)(?: [^:]*)?::(.*)$/.exec(line)
+  if (!m) return line
+  const text = m[2].replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
+  switch (m[1]) {
+    case 'add-mask':
+    case 'endgroup':
+    case 'debug':
+      return undefined
+    case 'group':
+      return `▶ ${text}`
+    case 'error':
+    case 'warning':
+    case 'notice':
+      return `${m[1][0].toUpperCase()}${m[1].slice(1)}: ${text}`
+    default:
+      return line
+  }
 }
 
 /** Parses the `name<<DELIM\nvalue\nDELIM` records of GITHUB_OUTPUT and GITHUB_STATE. */
@@ -44,17 +74,25 @@ export function parseCommandFile(text) {
   return out
 }
 
-function runNode(env, { echo }) {
+function runNode(env, { echo, cwd }) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(root, 'dist', 'index.js')], {
       env,
+      cwd,
       stdio: ['ignore', 'pipe', 'pipe']
     })
     let stdout = ''
     let stderr = ''
+    let pending = ''
     child.stdout.on('data', d => {
       stdout += d
-      if (echo) process.stdout.write(d)
+      if (!echo) return
+      const lines = (pending + d).split('\n')
+      pending = lines.pop() ?? ''
+      for (const l of lines) {
+        const shown = asShown(l)
+        if (shown !== undefined) process.stdout.write(`${shown}\n`)
+      }
     })
     child.stderr.on('data', d => {
       stderr += d
@@ -70,7 +108,7 @@ function runNode(env, { echo }) {
  * environment main and post get. `inputs` uses the action's input names; `env` is added to
  * the environment of both steps (e.g. secrets passed as env vars).
  */
-export function newRun({ inputs = {}, env = {}, runnerTemp } = {}) {
+export function newRun({ inputs = {}, env = {}, runnerTemp, workspace } = {}) {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'runner-'))
   const temp = runnerTemp ?? path.join(work, 'temp')
   fs.mkdirSync(temp, { recursive: true })
@@ -94,21 +132,23 @@ export function newRun({ inputs = {}, env = {}, runnerTemp } = {}) {
     GITHUB_STATE: files.state,
     GITHUB_STEP_SUMMARY: files.summary,
     GITHUB_ACTIONS: 'true',
+    ...(workspace ? { GITHUB_WORKSPACE: workspace } : {}),
     ...env
   })
-  return { env: base, files, work, runnerTemp: temp }
+  // A runner starts a JavaScript action in the workspace: relative paths are relative to it.
+  return { env: base, files, work, runnerTemp: temp, cwd: workspace }
 }
 
 /** The main step: `node dist/index.js` with the run's environment. */
 export function runMain(run, { echo = false } = {}) {
-  return runNode(run.env, { echo })
+  return runNode(run.env, { echo, cwd: run.cwd })
 }
 
 /** The post step, with STATE_* from what main saved. */
 export function runPost(run, { echo = false } = {}) {
   const env = { ...run.env }
   for (const [k, v] of Object.entries(readState(run))) env[`STATE_${k}`] = v
-  return runNode(env, { echo })
+  return runNode(env, { echo, cwd: run.cwd })
 }
 
 export const readOutputs = run => parseCommandFile(fs.readFileSync(run.files.output, 'utf8'))

@@ -50,7 +50,6 @@ export function certBaseName(registry: string, kind: 'ca' | 'cert' | 'key', inde
 /** What a plugged-in feature (CNI) adds to the builder. */
 export interface Addition {
   driverOpts?: string[]
-  buildkitdFlags?: string[]
   /** Worker network mode the daemon must report */
   network?: string
   /** One line for the log and the summary, e.g. which image and why */
@@ -83,14 +82,39 @@ export const OWNER_ENV = 'BUILDKIT_BUILDER_ACTION_OWNER'
  * included: read it silently, never print it.
  */
 export function instancePath(name: string, env: NodeJS.ProcessEnv, home: string): string {
-  const dir = env.BUILDX_CONFIG || path.join(env.DOCKER_CONFIG || path.join(home, '.docker'), 'buildx')
-  return path.join(dir, 'instances', name.toLowerCase())
+  return path.join(buildxDir(env, home), 'instances', name.toLowerCase())
+}
+
+/** buildx's configuration directory (util/confutil/config.go NewConfig). */
+export function buildxDir(env: NodeJS.ProcessEnv, home: string): string {
+  return env.BUILDX_CONFIG || path.join(env.DOCKER_CONFIG || path.join(home, '.docker'), 'buildx')
+}
+
+/**
+ * The BuildKit config buildx applies to new builders given no --config (buildx >= 0.9:
+ * util/confutil/config.go BuildKitConfigFile, used by builder/builder.go Create).
+ */
+export function defaultConfigPath(env: NodeJS.ProcessEnv, home: string): string {
+  return path.join(buildxDir(env, home), 'buildkitd.default.toml')
+}
+
+/** A node as buildx records it (store/nodegroup.go Node); Files are never read from it. */
+export interface RecordedNode {
+  Name: string
+  Endpoint: string
+  DriverOpts?: Record<string, string> | null
+  Flags?: string[] | null
+}
+
+/** The nodes of a builder's record. */
+export function recordedNodes(instanceJson: string): RecordedNode[] {
+  const rec = JSON.parse(instanceJson) as { Nodes?: RecordedNode[] | null }
+  return (rec.Nodes ?? []).map(n => ({ Name: n.Name, Endpoint: n.Endpoint, DriverOpts: n.DriverOpts, Flags: n.Flags }))
 }
 
 /** The owner mark in a builder's record ('' when it has none): what the record's nodes carry. */
 export function ownerOf(instanceJson: string): string {
-  const rec = JSON.parse(instanceJson) as { Nodes?: { DriverOpts?: Record<string, string> | null }[] | null }
-  return rec.Nodes?.map(n => n.DriverOpts?.[`env.${OWNER_ENV}`]).find(v => v !== undefined) ?? ''
+  return recordedNodes(instanceJson).map(n => n.DriverOpts?.[`env.${OWNER_ENV}`]).find(v => v !== undefined) ?? ''
 }
 
 export function createArgs(o: CreateOptions): string[] {

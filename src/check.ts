@@ -26,8 +26,10 @@ import { compare, parseWorkers, type DaemonInfo } from './verify.js'
 export async function verifyBuilder(plan: Plan, inputs: Inputs): Promise<Outcome> {
   let daemon: DaemonInfo | undefined
   const problems: string[] = []
+  const seen = await docker.observe(plan.container, inputs.verify === 'false' ? [] : plan.expect.files.map(f => f.path))
   try {
-    daemon = parseWorkers(await docker.workersJson(plan.container))
+    if ('error' in seen.workers) throw new Error(seen.workers.error)
+    daemon = parseWorkers(seen.workers.text)
     log.info(`BuildKit ${daemon.version}, ${daemon.workers} worker(s), platforms ${daemon.platforms.join(', ')}, network ${daemon.network ?? 'unknown'}`)
   } catch (err) {
     problems.push(`the daemon did not answer: ${(err as Error).message}`)
@@ -36,12 +38,8 @@ export async function verifyBuilder(plan: Plan, inputs: Inputs): Promise<Outcome
     log.info('verify: false — the read-back comparison is skipped')
     return { verified: false, mode: 'false', problems: [], daemon }
   }
-  try {
-    const rb = await docker.readBack(plan.container, plan.expect.files.map(f => f.path))
-    problems.push(...compare(plan.expect, rb, daemon))
-  } catch (err) {
-    problems.push(`the builder could not be read back: ${(err as Error).message}`)
-  }
+  if ('error' in seen.readBack) problems.push(`the builder could not be read back: ${seen.readBack.error}`)
+  else problems.push(...compare(plan.expect, seen.readBack, daemon))
   const outcome: Outcome = { verified: problems.length === 0, mode: inputs.verify, problems, daemon }
   // The problems are shown once, with those of the proof, when outputs are written.
   if (outcome.verified) log.info(`config, daemon arguments and ${plan.expect.files.length} copied file(s) match the plan`)

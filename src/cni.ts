@@ -4,23 +4,38 @@ import * as path from 'node:path'
 import { InputError } from './errors.js'
 import { parseBool } from './lines.js'
 import type { Addition } from './buildx.js'
+import type { TomlTable } from './config.js'
 
 // CNI networking: inputs, and everything about the CNI-enabled image that can be decided
 // without I/O (URLs, checksum parsing, Dockerfile, tag). Running the downloads and the
 // build is cni-image.ts.
 //
 // BuildKit's `cni` network mode needs the plugins in /opt/cni/bin and a network config in
-// /etc/buildkit/cni.json (the defaults of --oci-cni-binary-dir and --oci-cni-config-path);
+// /etc/buildkit/cni.json (the defaults of [worker.oci] cniBinaryPath and cniConfigPath);
 // stock moby/buildkit images ship neither. At start the daemon stats both and sets up one
 // namespace (loopback plus the configured plugins), so a missing plugin fails the start
 // (https://github.com/moby/buildkit/blob/master/util/network/cniprovider/cni.go).
+// Its `bridge` mode (BuildKit v0.13 and later) needs nothing of the image but the
+// buildkit-cni-* plugins stock images ship, and reports its worker network as `cni`
+// (util/network/netproviders/network.go, Providers).
+//
+// Every network setting goes into the config file's [worker.oci] section, never into daemon
+// flags: the read-back then verifies them like every other key, and the flag
+// --oci-cni-config-path does not work (BuildKit v0.29 to v0.32 read its value from a
+// misspelt name, "oci-cni-worker-path", in cmd/buildkitd/main_oci_worker.go, so the path
+// becomes empty and the daemon exits).
 
 export const DEFAULT_BUILDKIT_IMAGE = 'moby/buildkit:buildx-stable-1'
 /** containernetworking/plugins release used unless cni-plugins-version says otherwise. */
 export const DEFAULT_PLUGINS_VERSION = 'v1.9.1'
 export const DEFAULT_PLUGINS_URL = 'https://github.com/containernetworking/plugins/releases/download'
 export const IMAGE_REPOSITORY = 'localhost/buildkit-builder-cni'
-export const CNI_NET_FLAG = '--oci-worker-net=cni'
+/** The first BuildKit release with the bridge network mode. */
+export const BRIDGE_SINCE = 'v0.13.0'
+/** BuildKit's own default subnet for bridge mode (cniprovider.NewBridge). */
+export const DEFAULT_BRIDGE_SUBNET = '10.10.0.0/16'
+/** Daemon flags that would override the network settings the action writes into the config. */
+export const NETWORK_FLAGS = ['--oci-worker-net', '--oci-cni-config-path', '--oci-cni-binary-dir'] as const
 
 /**
  * A bridge network like BuildKit's own (hack/fixtures/cni.json): bridge buildkit0,
@@ -60,8 +75,11 @@ export interface CniBuild {
   arch: string
 }
 
-/** Either an image that already has CNI, or what to build one from. */
-export type CniInputs = { image: string } | { build: CniBuild }
+/**
+ * An image that already has CNI, what to build one from, or BuildKit's own bridge mode
+ * (`cni: bridge`), with the subnet when one was given.
+ */
+export type CniInputs = { image: string } | { build: CniBuild } | { bridge: { subnet?: string } }
 
 type Getter = (name: string) => string
 
@@ -76,11 +94,29 @@ const BUILD_INPUTS = ['buildkit-image', 'cni-plugins-version', 'cni-plugins-url'
 export function parseCniInputs(get: Getter, host: Platform): CniInputs | undefined {
   const image = get('cni-image').trim()
   const cniRaw = get('cni').trim()
+  const subnet = get('cni-subnet').trim()
   if (image !== '' && cniRaw.toLowerCase() === 'false') {
     throw new InputError('cni', undefined, 'is false, but cni-image is set; cni-image implies cni: true (drop one of them)')
   }
-  const enabled = image !== '' || parseBool('cni', cniRaw, false)
   const given = BUILD_INPUTS.filter(n => get(n).trim() !== '')
+  if (cniRaw.toLowerCase() === 'bridge') {
+    const other = image !== '' ? 'cni-image' : given[0]
+    if (other) {
+      throw new InputError(other, undefined, 'belongs to cni: true (a CNI image with plugins and config of its own); cni: bridge uses the stock image\'s plugins')
+    }
+    if (subnet !== '') {
+      const problem = subnetProblem(subnet)
+      if (problem) throw new InputError('cni-subnet', undefined, problem)
+    }
+    return { bridge: subnet !== '' ? { subnet } : {} }
+  }
+  if (subnet !== '') {
+    throw new InputError('cni-subnet', undefined, 'applies to cni: bridge only; with cni: true the subnet is in the CNI config (cni-config)')
+  }
+  if (!/^(true|false|)$/i.test(cniRaw)) {
+    throw new InputError('cni', undefined, `"${cniRaw}" is not one of false, true, bridge`)
+  }
+  const enabled = image !== '' || parseBool('cni', cniRaw, false)
   if (!enabled) {
     if (given.length > 0) {
       throw new InputError(given[0], undefined, 'is set, but CNI is off; set cni: true (or remove it)')
@@ -187,6 +223,15 @@ export interface PluginsUrls {
   fileName: string
 }
 
+/**
+ * The tool-cache key of a plugins archive: the architecture and where the archive comes from
+ * (a hash of its URL), so archives of one version name from different mirrors don't share an
+ * entry. The entry records the archive's SHA-256, so a warm run downloads nothing.
+ */
+export function cacheArch(arch: string, archiveUrl: string): string {
+  return `${arch}-${createHash('sha256').update(archiveUrl).digest('hex').slice(0, 12)}`
+}
+
 /** `<base>/<version>/cni-plugins-linux-<arch>-<version>.tgz`, and its `.sha256` beside it. */
 export function pluginsUrls(base: string, version: string, arch: string): PluginsUrls {
   const fileName = `cni-plugins-linux-${arch}-${version}.tgz`
@@ -201,17 +246,32 @@ export function parseChecksum(text: string, url: string): string {
   return m[1].toLowerCase()
 }
 
-/** Where the config goes in the image, and the daemon flags that make it take it. */
-export function configPlacement(config: CniConfig): { file: string; flags: string[] } {
-  // BuildKit loads a single network config unless the path ends in .conflist.
-  return config.list
-    ? { file: '/etc/buildkit/cni.conflist', flags: ['--oci-cni-config-path=/etc/buildkit/cni.conflist'] }
-    : { file: '/etc/buildkit/cni.json', flags: [] }
+/** Where the network config goes in the image: BuildKit loads a config list only from a path ending in .conflist. */
+export function configFile(config: CniConfig): string {
+  return config.list ? '/etc/buildkit/cni.conflist' : '/etc/buildkit/cni.json'
+}
+
+/** Why `value` is not an IPv4 subnet (a.b.c.d/n), or undefined. */
+export function subnetProblem(value: string): string | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value)
+  if (!m || m.slice(1, 5).some(o => Number(o) > 255) || Number(m[5]) > 32) {
+    return `"${value}" is not an IPv4 subnet like ${DEFAULT_BRIDGE_SUBNET}`
+  }
+  const bits = Number(m[5])
+  const addr = m.slice(1, 5).reduce((a, o) => a * 256 + Number(o), 0)
+  if (bits < 8 || bits > 30) return `"${value}" is a /${bits}; give a subnet from /8 to /30 (build steps each take an address of it)`
+  if (addr % 2 ** (32 - bits) !== 0) return `"${value}" has host bits set; the subnet is ${network(addr, bits)}`
+  return undefined
+}
+
+function network(addr: number, bits: number): string {
+  const n = addr - (addr % 2 ** (32 - bits))
+  return `${[24, 16, 8, 0].map(s => Math.floor(n / 2 ** s) % 256).join('.')}/${bits}`
 }
 
 /** No RUN step: current BuildKit images already contain iptables, which the bridge plugin needs. */
 export function dockerfile(build: CniBuild): string {
-  const { file } = configPlacement(build.config)
+  const file = configFile(build.config)
   return [
     `FROM ${build.baseImage}`,
     'COPY plugins/ /opt/cni/bin/',
@@ -224,28 +284,35 @@ export function dockerfile(build: CniBuild): string {
 
 /**
  * The image's tag, from everything that decides its content: the base image's ID, the
- * plugins version and architecture, and the config. The same inputs give the same tag, so
- * a present image is reused instead of built again.
+ * plugins archive's SHA-256 (two archives of one version name from different
+ * cni-plugins-url must not share a tag), and the config. The same inputs give the same
+ * tag, so a present image is reused instead of built again.
  */
-export function imageTag(baseImageId: string, build: CniBuild): string {
+export function imageTag(baseImageId: string, archiveSha256: string, build: CniBuild): string {
   const h = createHash('sha256')
-    .update([baseImageId, build.pluginsVersion, build.arch, build.config.text, dockerfile(build)].join('\0'))
+    .update([baseImageId, archiveSha256, build.arch, build.config.text, dockerfile(build)].join('\0'))
     .digest('hex')
     .slice(0, 16)
   return `${IMAGE_REPOSITORY}:${build.pluginsVersion}-${h}`
 }
 
-/** The daemon flags CNI needs: the network mode, and where a built image keeps a config list. */
-export function cniFlags(cni: CniInputs): string[] {
-  return [CNI_NET_FLAG, ...('build' in cni ? configPlacement(cni.build.config).flags : [])]
+/** What [worker.oci] must say for the network asked for: the one place for network settings. */
+export function networkSettings(cni: CniInputs): TomlTable {
+  if ('bridge' in cni) return { networkMode: 'bridge', ...(cni.bridge.subnet ? { bridgeSubnet: cni.bridge.subnet } : {}) }
+  if ('image' in cni) return { networkMode: 'cni' }
+  return { networkMode: 'cni', cniConfigPath: configFile(cni.build.config), cniBinaryPath: '/opt/cni/bin' }
 }
 
-/** What a CNI image adds to the builder: the image, the flags, and the network to expect. */
-export function cniAddition(image: string, cni: CniInputs, description: string): Addition {
-  return {
-    driverOpts: [`image=${image}`],
-    buildkitdFlags: cniFlags(cni),
-    network: 'cni',
-    description
-  }
+/** The network mode as the user asked for it, for the log and the summary. */
+export function networkAsked(cni: CniInputs): string {
+  return 'bridge' in cni ? 'bridge (cni: bridge)' : 'image' in cni ? 'cni (cni-image)' : 'cni (cni: true)'
+}
+
+/**
+ * What CNI adds to the builder: the image (none for bridge: the user's or buildx's default),
+ * and the network the daemon must report. The network settings themselves go into the
+ * config (networkSettings, through the plan).
+ */
+export function cniAddition(image: string | undefined, description: string): Addition {
+  return { driverOpts: image !== undefined ? [`image=${image}`] : [], network: 'cni', description }
 }

@@ -100,7 +100,7 @@ export interface MergeResult {
  */
 export function mergeConfig(
   base: TomlTable | undefined,
-  top: { debug?: boolean },
+  top: { debug?: boolean; workerOci?: TomlTable },
   registries: Map<string, RegistrySettings>
 ): MergeResult {
   const tree = structuredClone(base ?? {}) as TomlTable
@@ -112,6 +112,13 @@ export function mergeConfig(
     table[key] = value
   }
   if (top.debug !== undefined) set(tree, [], 'debug', top.debug)
+  if (top.workerOci) {
+    // Network settings: a base config that says otherwise was refused earlier (networkConflicts).
+    if (!isTable(tree.worker)) tree.worker = {}
+    const worker = tree.worker as TomlTable
+    if (!isTable(worker.oci)) worker.oci = {}
+    for (const [k, v] of Object.entries(top.workerOci)) set(worker.oci as TomlTable, ['worker', 'oci'], k, v)
+  }
   if (registries.size === 0) return { tree, overrides }
   if (!isTable(tree.registry)) tree.registry = {}
   const regs = tree.registry as TomlTable
@@ -130,15 +137,20 @@ export function mergeConfig(
   return { tree, overrides }
 }
 
+/** The TOML text of a tree; '' for an empty one. */
 export function renderToml(tree: TomlTable): string {
-  return stringify(tree).trimEnd() + '\n'
+  const text = stringify(tree).trim()
+  return text === '' ? '' : `${text}\n`
 }
 
 /** Structural equality of TOML values (numbers compared by value, bigint or not). */
 export function sameValue(a: TomlValue | undefined, b: TomlValue | undefined): boolean {
   if (a === undefined || b === undefined) return a === b
   if ((typeof a === 'number' || typeof a === 'bigint') && (typeof b === 'number' || typeof b === 'bigint')) {
-    return Number(a) === Number(b)
+    // NaN is TOML's nan, the same value when written back (buildx writes nan too); with a
+    // bigint on either side (an integer beyond 2^53), compare exactly.
+    if (typeof a === 'number' && typeof b === 'number') return a === b || (Number.isNaN(a) && Number.isNaN(b))
+    return String(a) === String(b)
   }
   if (a instanceof Date || b instanceof Date) {
     return a instanceof Date && b instanceof Date && a.getTime() === b.getTime()

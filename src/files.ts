@@ -12,11 +12,22 @@ export function tempRoot(): string {
   return process.env.RUNNER_TEMP || os.tmpdir()
 }
 
-/** A new directory only this user can read (mkdtemp makes it 0700). */
+/**
+ * A new directory only this user can read (mkdtemp makes it 0700), in RUNNER_TEMP. The
+ * runner makes RUNNER_TEMP; one that is missing or not writable is an error naming it, and
+ * nothing is made in its place (a directory made here would be left behind).
+ */
 export function createRunDir(): string {
   const root = tempRoot()
-  fs.mkdirSync(root, { recursive: true })
-  return fs.mkdtempSync(path.join(root, PREFIX))
+  const name = process.env.RUNNER_TEMP ? `RUNNER_TEMP (${root})` : `the temporary directory ${root}`
+  if (!fs.existsSync(root)) throw new Error(`${name} does not exist; the runner sets RUNNER_TEMP to a directory it made`)
+  try {
+    return fs.mkdtempSync(path.join(root, PREFIX))
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    const why = code === 'EROFS' ? 'is on a read-only file system' : code === 'EACCES' || code === 'EPERM' ? 'is not writable by this user' : `can't take a new directory (${code})`
+    throw new Error(`${name} ${why}: the action writes buildkitd.toml and the certificates there`)
+  }
 }
 
 export function writePlanFiles(plan: Plan): void {

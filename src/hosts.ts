@@ -10,21 +10,38 @@ import { BlockList, isIP } from 'node:net'
 
 const LABEL = '[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?'
 const HOST_RE = new RegExp(`^(?:${LABEL}(?:\\.${LABEL})*|\\[[0-9a-fA-F:.]+\\])(?::(\\d{1,5}))?$`)
-const PATH_RE = /^(?:\/[a-zA-Z0-9._~-]+)+\/?$/
+const PATH_RE = /^(?:\/[a-zA-Z0-9._~-]+)*\/?$/
 
 export const HOST_FORMAT = 'host[:port], e.g. registry.example.com or 127.0.0.1:5000'
 
-/** Why `value` is not a `host[:port]`, or undefined when it is one. */
-export function hostProblem(value: string): string | undefined {
+/**
+ * Why `value` is not a `host[:port]`, or undefined when it is one. `input` tailors the hint
+ * for a scheme. `section`: the host names a [registry."…"] section of its own, which buildx
+ * can't read for an IPv6 literal (its TOML parser, go-toml v1, refuses ']' in a table key:
+ * "table key cannot contain ']'", measured with buildx 0.29.1).
+ */
+export function hostProblem(value: string, input = '', section = true): string | undefined {
   if (value === '') return 'the host is empty'
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
-    return `"${value}" has a scheme; registries are plain ${HOST_FORMAT} (use http-registries for plain HTTP)`
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value)
+  if (scheme) {
+    const hint =
+      input === 'http-registries'
+        ? `write it without ${scheme[0]}: this list is the plain-HTTP one already`
+        : `list a plain-HTTP registry in http-registries`
+    return `"${value}" has a scheme; registries are plain ${HOST_FORMAT} (${hint})`
   }
   const m = HOST_RE.exec(value)
   if (!m) return `"${value}" is not a ${HOST_FORMAT}`
   if (m[1] !== undefined) {
     const port = Number(m[1])
     if (port < 1 || port > 65535) return `"${value}" has port ${m[1]}, outside 1-65535`
+  }
+  if (value.startsWith('[')) {
+    const ip = value.slice(1, value.indexOf(']'))
+    if (isIP(ip) !== 6) return `"${value}" is not a ${HOST_FORMAT}: "${ip}" is not an IPv6 address`
+    if (section) {
+      return `"${value}" is an IPv6 address, which buildx can't take as a registry: its config parser refuses ']' in [registry."${value}"]; give the registry a host name (e.g. an /etc/hosts entry on the runner)`
+    }
   }
   return undefined
 }
@@ -54,7 +71,8 @@ export function parseMirror(value: string): MirrorEndpoint | string {
   const slash = rest.indexOf('/')
   const host = slash === -1 ? rest : rest.slice(0, slash)
   const path = slash === -1 ? '' : rest.slice(slash)
-  const problem = hostProblem(host)
+  // A mirror reached over plain HTTP needs a section of its own; one over HTTPS does not.
+  const problem = hostProblem(host, 'mirrors', scheme === 'http')
   if (problem) return `mirror ${problem.replace(/^the host/, `"${value}": the host`)}`
   if (path !== '' && !PATH_RE.test(path)) {
     return `mirror "${value}" has path "${path}"; a path may hold only letters, digits and ._~-/`

@@ -5,11 +5,12 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { parse as parseToml, TomlError } from 'smol-toml'
 import { looksLikePem, type CertRequest, type PemRef } from './certs.js'
-import { cniFlags, parseCniInputs, type CniInputs } from './cni.js'
+import { NETWORK_FLAGS, networkSettings, parseCniInputs, type CniInputs } from './cni.js'
 import { checkConfigTree, isTable, keyPath, type TomlTable } from './config.js'
 import { InputError } from './errors.js'
 import { hostProblem, parseMirror, type MirrorEndpoint } from './hosts.js'
-import { mergeFlags } from './flags.js'
+import { defaultConfigPath } from './buildx.js'
+import { flagValues } from './flags.js'
 import { inputLines, parseBool, splitShellWords } from './lines.js'
 import { parseVerifyPull, type ImageRef } from './refs.js'
 
@@ -25,12 +26,27 @@ export interface MirrorSpec {
 }
 
 export interface BaseConfig {
-  /** `buildkitd-config` or `buildkitd-config-inline`, for messages */
+  /** `buildkitd-config`, `buildkitd-config-inline` or `buildkitd.default.toml`, for messages */
   input: string
   /** The file it came from, when there is one */
   path?: string
   tree: TomlTable
+  /** buildx's buildkitd.default.toml, taken because no config input was given */
+  fromDefault?: boolean
 }
+
+/**
+ * The daemon flags when buildkitd-flags is empty: docker/setup-buildx-action's default (its
+ * README: "--allow-insecure-entitlement security.insecure --allow-insecure-entitlement
+ * network.host", replaced when the input is set). buildx alone allows only network.host, so a
+ * workflow moving over would otherwise lose RUN --security=insecure.
+ */
+export const DEFAULT_FLAGS = [
+  '--allow-insecure-entitlement',
+  'security.insecure',
+  '--allow-insecure-entitlement',
+  'network.host'
+] as const
 
 export interface Inputs {
   name: string
@@ -60,27 +76,38 @@ export interface Inputs {
 type Getter = (name: string) => string
 
 /** Reads the action's inputs (through core.getInput unless a getter is given). */
-export function getInputs(get: Getter = name => core.getInput(name)): Inputs {
+/** Where buildx's own files are: the environment and home directory the runner gives. */
+export interface Host {
+  env: NodeJS.ProcessEnv
+  home: string
+}
+
+/** Reads the action's inputs (through core.getInput unless a getter is given). */
+export function getInputs(get: Getter = name => core.getInput(name), host: Host = { env: process.env, home: os.homedir() }): Inputs {
   const configPath = get('buildkitd-config')
   const configInline = get('buildkitd-config-inline')
   if (configPath !== '' && configInline !== '') {
     throw new InputError(
       'buildkitd-config',
       undefined,
-      'buildkitd-config and buildkitd-config-inline are both set; give one of them'
+      'buildkitd-config and buildkitd-config-inline are both set; give one of them ' +
+        '(docker/setup-buildx-action would take the file and drop the inline config without a word)'
     )
   }
+  const defaultFile = defaultConfigPath(host.env, host.home)
   const baseConfig =
     configPath !== ''
       ? readBaseConfigFile(configPath)
       : configInline !== ''
         ? parseBaseConfig('buildkitd-config-inline', configInline)
-        : undefined
+        : fs.existsSync(defaultFile)
+          ? { ...readBaseConfigFile(defaultFile, 'buildkitd.default.toml'), fromDefault: true }
+          : undefined
   const inputs: Inputs = {
     name: parseName(get('name')),
     driver: parseDriver(get('driver')),
     driverOpts: parseDriverOpts(get('driver-opts')),
-    buildkitdFlags: parseBuildkitdFlags(get('buildkitd-flags')),
+    buildkitdFlags: get('buildkitd-flags').trim() === '' ? [...DEFAULT_FLAGS] : parseBuildkitdFlags(get('buildkitd-flags')),
     baseConfig,
     mirrors: parseMirrors(get('mirrors')),
     httpRegistries: parseHostList('http-registries', get('http-registries')),
@@ -99,23 +126,37 @@ export function getInputs(get: Getter = name => core.getInput(name)): Inputs {
     checkRegistries: parseBool('check-registries', get('check-registries'), false)
   }
   checkConsistency(inputs)
+  checkNotYet(get)
   return inputs
+}
+
+/**
+ * Inputs of docker/setup-buildx-action this action declares (so a workflow moving over is
+ * told, not silently ignored) but does not do yet: each is an error naming it.
+ */
+function checkNotYet(get: Getter): void {
+  for (const name of ['version', 'endpoint', 'platforms', 'append']) {
+    if (get(name).trim() !== '') {
+      throw new InputError(name, undefined, 'is not supported yet (it comes with the remote, kubernetes and multi-node drivers); remove it, or keep docker/setup-buildx-action for this job')
+    }
+  }
+  // Caches the buildx binary that `version` installs: nothing to cache without it.
+  parseBool('cache-binary', get('cache-binary'), true)
 }
 
 /** Rules that span inputs. */
 export function checkConsistency(inputs: Inputs): void {
-  if (inputs.cni) {
-    const opt = inputs.driverOpts.find(o => /^image=/.test(o) || /,image=/.test(o))
-    if (opt) {
-      throw new InputError(
-        'driver-opts',
-        undefined,
-        `"${opt}" conflicts with CNI, which sets the builder image; use cni-image for a ready CNI image, or buildkit-image for the base of the one built`
-      )
-    }
-    // The same merge the plan makes, run now so a conflict fails before anything exists.
-    mergeFlags(inputs.buildkitdFlags, cniFlags(inputs.cni))
+  // BuildKit v0.29 to v0.32 empty the CNI config path when this flag is given (it reads a
+  // misspelt name, cmd/buildkitd/main_oci_worker.go), and the daemon then exits.
+  if (flagValues(inputs.buildkitdFlags, '--oci-cni-config-path').length > 0) {
+    throw new InputError(
+      'buildkitd-flags',
+      undefined,
+      '--oci-cni-config-path does not work: BuildKit reads its value from a misspelt name and the daemon exits with failed to read cni config ""; ' +
+        'set [worker.oci] cniConfigPath in buildkitd-config instead (cni: true with a .conflist cni-config does it for you)'
+    )
   }
+  if (inputs.cni) checkNetwork(inputs, inputs.cni)
   for (const spec of inputs.mirrors) {
     for (const m of spec.mirrors) {
       if (m.scheme === 'https' && inputs.httpRegistries.includes(m.host)) {
@@ -125,6 +166,48 @@ export function checkConsistency(inputs: Inputs): void {
           `mirror "https://${m.host}" is also listed in http-registries; BuildKit reaches a host over HTTP or HTTPS, not both`
         )
       }
+    }
+  }
+}
+
+/** CNI against the other inputs: the builder's image, its network, daemon flags, a base config. */
+function checkNetwork(inputs: Inputs, cni: CniInputs): void {
+  const mode = 'bridge' in cni ? 'cni: bridge' : 'image' in cni ? 'cni-image' : 'cni: true'
+  const opt = (re: RegExp): string | undefined => inputs.driverOpts.find(o => o.split(',').some(p => re.test(p)))
+  const image = opt(/^image=/)
+  if (image && !('bridge' in cni)) {
+    throw new InputError(
+      'driver-opts',
+      undefined,
+      `"${image}" conflicts with ${mode}, which sets the builder image; use cni-image for a ready CNI image, buildkit-image for the base of the one built, or cni: bridge with your image`
+    )
+  }
+  // With the runner's network the CNI bridge and its iptables rules are made in the runner's
+  // own network namespace, and outlive the builder.
+  const host = opt(/^network=host$/)
+  if (host) {
+    throw new InputError(
+      'driver-opts',
+      undefined,
+      `"${host}" with ${mode}: the CNI bridge (and its iptables rules) would be created in the runner's own network namespace and stay after the builder is removed; ` +
+        'drop network=host (the builder gets its own namespace), or drop CNI'
+    )
+  }
+  for (const flag of NETWORK_FLAGS) {
+    if (flagValues(inputs.buildkitdFlags, flag).length > 0) {
+      throw new InputError('buildkitd-flags', undefined, `${flag} overrides the network settings of ${mode} (the action writes them into [worker.oci]); remove it`)
+    }
+  }
+  const base = inputs.baseConfig
+  const worker = base && isTable(base.tree.worker) && isTable(base.tree.worker.oci) ? base.tree.worker.oci : undefined
+  if (!base || !worker) return
+  for (const [key, value] of Object.entries(networkSettings(cni))) {
+    if (key in worker && worker[key] !== value) {
+      throw new InputError(
+        base.input,
+        undefined,
+        `worker.oci.${key} is ${JSON.stringify(worker[key])}, but ${mode} needs ${JSON.stringify(value)}; remove it from the base config or drop ${mode}`
+      )
     }
   }
 }
@@ -203,7 +286,7 @@ export function parseHostList(input: string, text: string): string[] {
     for (const part of l.text.split(',')) {
       const host = part.trim()
       if (host === '') continue
-      const problem = hostProblem(host)
+      const problem = hostProblem(host, input)
       if (problem) throw new InputError(input, l.n, problem)
       if (!seen.has(host)) hosts.push(host)
       seen.add(host)
@@ -244,7 +327,7 @@ export function parseMirrors(text: string): MirrorSpec[] {
   return specs
 }
 
-export function readBaseConfigFile(file: string): BaseConfig {
+export function readBaseConfigFile(file: string, input = 'buildkitd-config'): BaseConfig {
   const resolved = path.resolve(file)
   let text: string
   try {
@@ -252,15 +335,16 @@ export function readBaseConfigFile(file: string): BaseConfig {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
     const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `can't be read (${code})`
-    throw new InputError('buildkitd-config', undefined, `file "${file}" ${why}`)
+    throw new InputError(input, undefined, `file "${file}" ${why}`)
   }
-  return { ...parseBaseConfig('buildkitd-config', text), path: resolved }
+  return { ...parseBaseConfig(input, text), path: resolved }
 }
 
 export function parseBaseConfig(input: string, text: string): BaseConfig {
   let tree: TomlTable
   try {
-    tree = parseToml(text) as TomlTable
+    // Integers beyond 2^53 as bigint, as TOML (and BuildKit's int64) allow.
+    tree = parseToml(text, { integersAsBigInt: 'asNeeded' }) as TomlTable
   } catch (err) {
     if (err instanceof TomlError) {
       const first = err.message.split('\n')[0].replace(/^Invalid TOML document: /, '')

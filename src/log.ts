@@ -27,8 +27,25 @@ export function setOutput(name: string, value: string): void {
   core.setOutput(name, redact(value))
 }
 
+const steps: { name: string; ms: number }[] = []
+
+/** A named step in its own log group; its duration is logged and kept for the summary. */
 export async function group<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
-  return core.group(redact(name), async () => fn())
+  const t0 = performance.now()
+  return core.group(redact(name), async () => {
+    try {
+      return await fn()
+    } finally {
+      const ms = Math.round(performance.now() - t0)
+      steps.push({ name, ms })
+      core.info(`(${ms} ms)`)
+    }
+  })
+}
+
+/** The steps run so far, with their durations. */
+export function durations(): readonly { name: string; ms: number }[] {
+  return steps
 }
 
 /** Appends to the job summary; false when the runner gives no summary file. */

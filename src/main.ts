@@ -1,19 +1,21 @@
 import { randomUUID } from 'node:crypto'
-import * as fs from 'node:fs'
 import type { Addition } from './buildx.js'
 import { loadRegistryCerts, type RegistryCerts } from './certs.js'
 import { failureText, prove, verifyBuilder, wantsProof } from './check.js'
 import { prepareCni } from './cni-image.js'
 import * as docker from './docker.js'
+import { firstError } from './daemon-log.js'
 import { InputError } from './errors.js'
 import { createRunDir, writePlanFiles } from './files.js'
 import { getInputs, type Inputs } from './inputs.js'
 import * as log from './log.js'
+import { renderToml } from './config.js'
 import { configTree, makePlan, type Plan } from './plan.js'
 import { httpMirrorsWithoutHttp, unknownOrMistyped } from './schema.js'
 import * as state from './state.js'
-import { failureMarkdown, summaryMarkdown, verificationText, type Outcome } from './summary.js'
+import { failureMarkdown, nodesOutput, summaryMarkdown, verificationText, type Outcome } from './summary.js'
 import { teardown } from './teardown.js'
+import { testPause } from './test-pause.js'
 
 // The main step: a list of named steps, each in its own log group. Any failure runs the
 // one teardown (teardown.ts: only what this run created) and writes a job summary.
@@ -36,7 +38,7 @@ async function steps(): Promise<void> {
   state.update({ runDir: createRunDir(), owner: randomUUID() })
   const { runDir, owner } = state.record()
   const cni = inputs.cni
-  const addition = cni ? await log.group('Prepare the CNI image', () => prepareCni(cni, runDir)) : {}
+  const addition = cni ? await log.group('Prepare CNI networking', () => prepareCni(cni, runDir, inputs.driverOpts)) : {}
   const plan = await log.group('Render buildkitd.toml', () => render(inputs, certs, runDir, addition, owner))
   await log.group('Write config and certificates', () => writeFiles(plan))
   await log.group(`Create builder ${plan.builder}`, () => create(plan))
@@ -55,6 +57,9 @@ function readInputs(): { inputs: Inputs; certs: RegistryCerts[] } {
   const { sets, warnings } = loadRegistryCerts(inputs.certRequests)
   for (const w of warnings) log.warning(w)
   log.info(`builder ${inputs.name}, driver ${inputs.driver}`)
+  if (inputs.baseConfig?.fromDefault) {
+    log.info(`no buildkitd-config given: buildx's default ${inputs.baseConfig.path} is the base config (buildx would apply it too)`)
+  }
   for (const set of sets) {
     log.info(`${set.registry}: ${set.cas.length} CA file(s), ${set.keypairs.length} client keypair(s), checked`)
   }
@@ -116,20 +121,15 @@ async function create(plan: Plan): Promise<void> {
   await testPause('create')
   // Recorded before the command: a failed bootstrap leaves the builder registered.
   state.update({ created: true })
-  await docker.createBuilder(plan.createArgs)
-}
-
-/**
- * For tests of runs at once: BUILDKIT_BUILDER_ACTION_TEST_PAUSE=<step>:<file> makes main
- * wait before <step> until <file> exists (two minutes at most), so that a test can
- * interleave two runs exactly instead of hoping for a race.
- */
-async function testPause(step: string): Promise<void> {
-  const spec = process.env.BUILDKIT_BUILDER_ACTION_TEST_PAUSE ?? ''
-  if (!spec.startsWith(`${step}:`)) return
-  const file = spec.slice(step.length + 1)
-  log.info(`test pause before ${step}: waiting for ${file}`)
-  for (let waited = 0; !fs.existsSync(file) && waited < 120_000; waited += 50) await new Promise(r => setTimeout(r, 50))
+  try {
+    await docker.createBuilder(plan.createArgs)
+  } catch (err) {
+    // buildx says only that the container is restarting: the cause is in the daemon's log.
+    const ours = docker.builderOwner(plan.builder) === state.record().owner
+    const cause = ours ? firstError(await docker.daemonLogTail(plan.builder, 200)) : undefined
+    if (cause === undefined) throw err
+    throw new Error(`the BuildKit daemon did not start: ${cause}\n(${(err as Error).message})`)
+  }
 }
 
 async function report(plan: Plan, inputs: Inputs, o: Outcome): Promise<void> {
@@ -137,14 +137,22 @@ async function report(plan: Plan, inputs: Inputs, o: Outcome): Promise<void> {
   log.setOutput('driver', inputs.driver)
   log.setOutput('platforms', o.daemon?.platforms.join(',') ?? '')
   log.setOutput('buildkit-version', o.daemon?.version ?? '')
-  log.setOutput('config', plan.configText)
+  // The config as the builder has it: certificate paths inside the builder, not the run's
+  // files under RUNNER_TEMP, which post deletes.
+  log.setOutput('config', renderToml(plan.expect.config))
   log.setOutput('verified', String(o.verified))
+  // setup-buildx-action's node outputs, from buildx's record and the daemon's answers.
+  const nodes = nodesOutput(docker.builderNodes(plan.builder), o)
+  log.setOutput('nodes', JSON.stringify(nodes))
+  log.setOutput('endpoint', nodes[0]?.endpoint ?? '')
+  log.setOutput('status', nodes[0]?.status ?? '')
+  log.setOutput('flags', nodes[0]?.['buildkitd-flags'] ?? '')
   log.setOutput('pulls', JSON.stringify(o.pulls ?? []))
   log.setOutput('registries', JSON.stringify(o.registries ?? []))
   log.info(`verification: ${verificationText(o)}`)
   // With verify: true, runMain fails the step with the same text once the summary is written.
   if (!o.verified && o.mode === 'warn') log.warning(failureText(o))
-  summaryWritten = await log.summary(summaryMarkdown(plan, o, inputs.driver))
+  summaryWritten = await log.summary(summaryMarkdown(plan, o, inputs.driver, log.durations()))
 }
 
 async function cleanUpAfterFailure(err: unknown): Promise<void> {

@@ -9,7 +9,7 @@ import {
 } from './buildx.js'
 import type { CertInfo, LoadedPem, RegistryCerts } from './certs.js'
 import { isTable, mergeConfig, renderToml, type Override, type RegistrySettings, type TomlTable } from './config.js'
-import { mergeFlags } from './flags.js'
+import { networkAsked, networkSettings } from './cni.js'
 import { isLoopback, mirrorRef } from './hosts.js'
 import type { Inputs } from './inputs.js'
 import type { Expectation } from './verify.js'
@@ -51,6 +51,8 @@ export interface Plan {
   registries: RegistryRow[]
   /** The BuildKit image, when a feature chose it (e.g. the CNI image) */
   image?: string
+  /** The network mode as asked for (cni: bridge, cni: true, cni-image), for the summary */
+  networkAsked?: string
   expect: Expectation
 }
 
@@ -87,10 +89,10 @@ export function makePlan(inputs: Inputs, certs: RegistryCerts[], runDir: string,
   }
   if (files.length > 0) dirs.push(certsDir)
 
-  const { tree, overrides } = mergeConfig(inputs.baseConfig?.tree, { debug: inputs.debug }, settings)
+  const { tree, overrides } = mergeConfig(inputs.baseConfig?.tree, topSettings(inputs), settings)
   const configPath = path.join(runDir, 'buildkitd.toml')
   const driverOpts = [...inputs.driverOpts, ...(add.driverOpts ?? [])]
-  const buildkitdFlags = mergeFlags(inputs.buildkitdFlags, add.buildkitdFlags ?? [])
+  const buildkitdFlags = inputs.buildkitdFlags
 
   return {
     builder: inputs.name,
@@ -112,6 +114,7 @@ export function makePlan(inputs: Inputs, certs: RegistryCerts[], runDir: string,
     }),
     registries: registryRows(tree, certs),
     image: add.description,
+    networkAsked: inputs.cni ? networkAsked(inputs.cni) : undefined,
     expect: {
       config: inContainer(tree, hostToContainer),
       files: files.map(f => ({ path: f.containerPath, sha256: f.sha256, label: f.label })),
@@ -147,7 +150,12 @@ export function registrySettings(inputs: Inputs): Map<string, RegistrySettings> 
 
 /** The config the plan will render, certificate paths aside: for the checks made before anything exists. */
 export function configTree(inputs: Inputs): TomlTable {
-  return mergeConfig(inputs.baseConfig?.tree, { debug: inputs.debug }, registrySettings(inputs)).tree
+  return mergeConfig(inputs.baseConfig?.tree, topSettings(inputs), registrySettings(inputs)).tree
+}
+
+/** What the inputs ask outside [registry]: debug, and the network settings of [worker.oci]. */
+function topSettings(inputs: Inputs): { debug?: boolean; workerOci?: TomlTable } {
+  return { debug: inputs.debug, workerOci: inputs.cni ? networkSettings(inputs.cni) : undefined }
 }
 
 /** The config as buildx writes it into the container: each cert path moved under /etc/buildkit/certs. */

@@ -1,4 +1,5 @@
 import type { CertInfo } from './certs.js'
+import { OWNER_ENV, type RecordedNode } from './buildx.js'
 import type { Plan } from './plan.js'
 import type { Pull, RegistryCheck } from './prove.js'
 import type { DaemonInfo } from './verify.js'
@@ -16,6 +17,38 @@ export interface Outcome {
   pulls?: Pull[]
   /** check-registries, when asked for and run */
   registries?: RegistryCheck[]
+}
+
+/** One entry of the `nodes` output: docker/setup-buildx-action's documented keys, plus `verified`. */
+export interface NodeOutput {
+  name: string
+  endpoint: string
+  'driver-opts': string[]
+  status: string
+  'buildkitd-flags': string
+  buildkit: string
+  platforms: string
+  verified: boolean
+}
+
+/**
+ * The `nodes` output from buildx's record of the nodes and what the daemon answered. Never
+ * the record's Files (the copied config and certificates, keys included: what
+ * setup-buildx-action's inspect-based output leaks), and not this action's owner mark.
+ */
+export function nodesOutput(nodes: RecordedNode[], o: Outcome): NodeOutput[] {
+  return nodes.map(n => ({
+    name: n.Name,
+    endpoint: n.Endpoint,
+    'driver-opts': Object.entries(n.DriverOpts ?? {})
+      .filter(([k]) => k !== `env.${OWNER_ENV}`)
+      .map(([k, v]) => `${k}=${v}`),
+    status: o.daemon ? 'running' : 'error',
+    'buildkitd-flags': (n.Flags ?? []).join(' '),
+    buildkit: o.daemon?.version ?? '',
+    platforms: o.daemon?.platforms.join(',') ?? '',
+    verified: o.verified
+  }))
 }
 
 /** The log line of one verify-pull reference. */
@@ -50,14 +83,14 @@ function esc(s: string): string {
 }
 
 /** The summary as HTML/markdown text (pure, for tests). */
-export function summaryMarkdown(plan: Plan, o: Outcome, driver: string): string {
+export function summaryMarkdown(plan: Plan, o: Outcome, driver: string, steps: readonly { name: string; ms: number }[] = []): string {
   const d = o.daemon
   const rows: [string, string][] = [
     ['Builder', `<code>${esc(plan.builder)}</code>`],
     ['Driver', driver],
     ['BuildKit version', d ? esc(d.version) : 'unknown'],
     ['Platforms', d ? esc(d.platforms.join(', ')) : 'unknown'],
-    ['Network mode', d?.network ? esc(d.network) : 'unknown'],
+    ['Network mode', `${d?.network ? esc(d.network) : 'unknown'}${plan.networkAsked ? ` (asked: ${esc(plan.networkAsked)})` : ''}`],
     ...(plan.image ? [['BuildKit image', esc(plan.image)] as [string, string]] : []),
     ['Verification', esc(verificationText(o))]
   ]
@@ -87,6 +120,11 @@ export function summaryMarkdown(plan: Plan, o: Outcome, driver: string): string 
       md += `<tr><td><code>${esc(r.host)}</code></td><td>${r.ok ? '✅ answers' : '❌ failed'}</td><td>${esc(r.error ?? '')}</td></tr>`
     }
     md += '</table>\n'
+  }
+  if (steps.length > 0) {
+    md += `<details><summary>Steps (${steps.reduce((t, s) => t + s.ms, 0)} ms)</summary><table>`
+    md += steps.map(s => `<tr><td>${esc(s.name)}</td><td align="right">${s.ms} ms</td></tr>`).join('')
+    md += '</table></details>\n'
   }
   if (o.problems.length > 0) {
     md += `<h3>Verification problems</h3>\n<pre>${esc(o.problems.join('\n\n'))}</pre>\n`

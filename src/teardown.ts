@@ -1,4 +1,5 @@
 import { containerName, rmArgs } from './buildx.js'
+import { cleanLog } from './daemon-log.js'
 import * as docker from './docker.js'
 import { removeRunDir } from './files.js'
 import * as log from './log.js'
@@ -39,7 +40,7 @@ async function removeBuilder(why: Why, rec: Readonly<state.RunRecord>): Promise<
     return
   }
   if (why === 'failure' && (await docker.containerExists(containerName(name)))) {
-    const tail = await docker.daemonLogTail(name)
+    const tail = cleanLog(await docker.daemonLogTail(name))
     if (tail !== '') log.info(`last lines of the daemon's log:\n${tail}`)
   }
   // After a failure the state is never kept: nothing of a failed run is worth keeping.

@@ -42,7 +42,17 @@ function prune(v: TomlValue | undefined): TomlValue | undefined {
 
 export function formatValue(v: TomlValue | undefined): string {
   if (v === undefined) return '(absent)'
-  return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x))
+  // TOML's words for what JSON can't write (JSON.stringify would print null, or throw).
+  const special = (x: unknown): string | undefined =>
+    typeof x === 'bigint' ? x.toString() : typeof x === 'number' && !Number.isFinite(x) ? (Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf') : undefined
+  const marks: string[] = []
+  const text = JSON.stringify(v, (_k, x: unknown) => {
+    const s = special(x)
+    if (s === undefined) return x
+    marks.push(s)
+    return `\u0000${marks.length - 1}\u0000`
+  })
+  return text.replace(/"\\u0000(\d+)\\u0000"/g, (_m, i: string) => marks[Number(i)])
 }
 
 /** A diff people can read: one line per key, what was asked and what the daemon has. */
@@ -125,7 +135,7 @@ export function compare(expect: Expectation, rb: ReadBack, daemon: DaemonInfo | 
   const problems: string[] = []
   let actual: TomlTable | undefined
   try {
-    actual = parseToml(rb.configText) as TomlTable
+    actual = parseToml(rb.configText, { integersAsBigInt: 'asNeeded' }) as TomlTable
   } catch (err) {
     problems.push(`the config in the builder is not valid TOML: ${(err as Error).message.split('\n')[0]}`)
   }

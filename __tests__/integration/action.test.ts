@@ -1,6 +1,7 @@
 import { afterEach, expect, jest, test } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
+import * as path from 'node:path'
 import { newRun, readOutputs, readState, readSummary, runMain, runPost } from '../../scripts/runner.mjs'
 import {
   afterTest,
@@ -158,7 +159,8 @@ describeDocker('failures leave nothing behind', () => {
     afterTest(name, run)
     const main = await runMain(run)
     expect(main.exitCode).toBe(1)
-    expect(errors(main.stdout)).toEqual([expect.stringMatching(/^docker buildx create failed \(exit code 1\)/)])
+    // The daemon's own error is the step's error (buildx alone says only that the container restarts).
+    expect(errors(main.stdout)).toEqual([expect.stringMatching(/^the BuildKit daemon did not start: buildkitd: flag provided but not defined: -no-such-flag\n\(docker buildx create failed \(exit code 1\)/)])
     expect(main.stdout).toContain("last lines of the daemon's log:")
     expect(main.stdout).toMatch(/flag provided but not defined: -no-such-flag/)
     expect(readSummary(run)).toContain(`<h2>BuildKit builder ${name}: not set up</h2>`)
@@ -184,3 +186,41 @@ describeDocker('failures leave nothing behind', () => {
   })
 })
 
+
+describeDocker('a drop-in for docker/setup-buildx-action', () => {
+  test('empty buildkitd-flags: both entitlements; buildx\'s buildkitd.default.toml is the base; nodes in the documented shape, no files', async () => {
+    const name = uniqueName('dropin')
+    const buildx = fs.mkdtempSync(path.join(os.tmpdir(), 'buildx-config-'))
+    fs.writeFileSync(path.join(buildx, 'buildkitd.default.toml'), '[registry."docker.io"]\nmirrors = ["corp-mirror.example"]\n')
+    const run = newRun({ inputs: { name, use: 'false', 'driver-opts': driverOpts() }, env: { BUILDX_CONFIG: buildx } })
+    afterTest(name, run)
+    try {
+      const main = await runMain(run)
+      expect(errors(main.stdout)).toEqual([])
+      expect(main.stdout).toContain(`buildx's default ${path.join(buildx, 'buildkitd.default.toml')} is the base config`)
+      expect(configInBuilder(name).registry).toEqual({ 'docker.io': { mirrors: ['corp-mirror.example'] } })
+      const cmd = JSON.parse(docker(['inspect', '--format', '{{json .Config.Cmd}}', containerOf(name)]).stdout) as string[]
+      expect(cmd.join(' ')).toContain('--allow-insecure-entitlement security.insecure --allow-insecure-entitlement network.host')
+      const outputs = readOutputs(run)
+      const nodes = JSON.parse(outputs.nodes) as Record<string, unknown>[]
+      expect(nodes).toEqual([
+        {
+          name: `${name}0`,
+          endpoint: expect.any(String),
+          'driver-opts': expect.arrayContaining(['network=host']),
+          status: 'running',
+          'buildkitd-flags': '--allow-insecure-entitlement security.insecure --allow-insecure-entitlement network.host',
+          buildkit: outputs['buildkit-version'],
+          platforms: outputs.platforms,
+          verified: true
+        }
+      ])
+      expect(outputs).toMatchObject({ endpoint: nodes[0].endpoint, status: 'running', flags: nodes[0]['buildkitd-flags'] })
+      expect(outputs.nodes).not.toContain('Files')
+      expect((await runPost(run)).exitCode).toBe(0)
+      expect(leftovers(name, run.runnerTemp)).toEqual([])
+    } finally {
+      fs.rmSync(buildx, { recursive: true, force: true })
+    }
+  })
+})

@@ -67,6 +67,9 @@ describeDocker('registry certificates', () => {
     const main = await runMain(run)
     expect(errors(main.stdout)).toEqual([])
     expect(readOutputs(run).verified).toBe('true')
+    // The config output is the config as the builder has it: no path post deletes.
+    expect(readOutputs(run).config).toContain('"/etc/buildkit/certs/myregistry.test_5443/')
+    expect(readOutputs(run).config).not.toContain(run.runnerTemp)
 
     // Independently of the action's own check: follow the paths of the config in the
     // builder to the files and hash them there.
@@ -114,7 +117,7 @@ describeDocker('registry certificates', () => {
     ['a key that does not match its certificate', {}, { REG_KEY: text(pki2('client.key')) }, /^input "registry-certs", line 1: key env:REG_KEY does not match certificate/],
     ['a keypair without its key', { 'registry-certs': `r.test cert=env:REG_CERT\nsecond.test key=env:REG_KEY cert=${pki2('client.crt')}` }, {}, /line 1: cert= has no key=/],
     ['a missing CA file after the keys were read', { 'registry-certs': `${twoRegistries['registry-certs']}\nthird.test ca=/nonexistent/ca.pem` }, {}, /line 3: ca \/nonexistent\/ca.pem does not exist/],
-    ['a daemon that will not start (debug on)', { 'buildkitd-flags': '--no-such-flag', debug: 'true' }, {}, /^docker buildx create failed/]
+    ['a daemon that will not start (debug on)', { 'buildkitd-flags': '--no-such-flag', debug: 'true' }, {}, /^the BuildKit daemon did not start: buildkitd: flag provided but not defined: -no-such-flag/]
   ] as [string, Record<string, string>, Record<string, string>, RegExp | undefined][])(
     'no key material anywhere: %s',
     async (_title, inputs, env, failure) => {

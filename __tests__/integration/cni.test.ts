@@ -8,7 +8,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { DEFAULT_CNI_CONFIG } from '../../src/cni.js'
 import { newRun, readOutputs, readSummary, runMain, runPost, type Run } from '../../scripts/runner.mjs'
-import { afterTest, buildkitImage, cleanUpTests, containerOf, describeDocker, docker, dockerProblem, errors, leftovers, uniqueName } from './docker-env.js'
+import { afterTest, buildkitImage, cleanUpTests, configInBuilder, ensureDebianPackages, containerOf, describeDocker, docker, dockerProblem, errors, leftovers, uniqueName } from './docker-env.js'
 
 // CNI end to end: the plugins archive is served over HTTP on 127.0.0.1 by this test (real
 // plugins: Debian's containernetworking-plugins, or CNI_TEST_PLUGINS_DIR), the action
@@ -17,6 +17,9 @@ import { afterTest, buildkitImage, cleanUpTests, containerOf, describeDocker, do
 jest.setTimeout(240_000)
 
 const VERSION = 'v1.1.1' // Debian bookworm's containernetworking-plugins is 1.1.1
+// A config of this test run's own, so the image tag is new: no image an earlier run left on
+// the engine is reused (the tag comes from the base image, the archive and the config).
+const RUN_CONFIG = JSON.stringify({ ...JSON.parse(DEFAULT_CNI_CONFIG), name: `buildkit-it-${process.pid}-${Date.now()}` })
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cni-it-'))
 const toolCache = path.join(work, 'toolcache')
 const served = path.join(work, 'served')
@@ -28,6 +31,9 @@ const builtImages = new Set<string>()
 /** Real plugin binaries to pack. Against a real BuildKit image they must run there (static). */
 function pluginsSource(): string {
   const dir = process.env.CNI_TEST_PLUGINS_DIR || '/usr/lib/cni'
+  if (!process.env.CNI_TEST_PLUGINS_DIR) {
+    ensureDebianPackages('the CNI tests', [{ what: 'CNI plugins in /usr/lib/cni', present: () => fs.existsSync(path.join(dir, 'bridge')), pkg: 'containernetworking-plugins' }])
+  }
   if (!fs.existsSync(path.join(dir, 'bridge'))) {
     throw new Error(`no CNI plugins in ${dir}: install Debian's containernetworking-plugins (.ci/run does) or set CNI_TEST_PLUGINS_DIR`)
   }
@@ -40,11 +46,11 @@ function pluginsSource(): string {
   return dir
 }
 
-/** Publishes an archive of `dir` as release `version`, with a .sha256 (or a wrong one). */
-function publish(version: string, dir: string, sum?: string): void {
+/** Publishes an archive of `dir` as release `version` under /<prefix>, with a .sha256 (or a wrong one). */
+function publish(version: string, dir: string, sum?: string, prefix = 'releases'): void {
   const name = `cni-plugins-linux-${os.arch() === 'x64' ? 'amd64' : os.arch()}-${version}.tgz`
-  fs.mkdirSync(path.join(served, version), { recursive: true })
-  const archive = path.join(served, version, name)
+  fs.mkdirSync(path.join(served, prefix, version), { recursive: true })
+  const archive = path.join(served, prefix, version, name)
   execFileSync('tar', ['-czf', archive, '-C', dir, '.'])
   const real = createHash('sha256').update(fs.readFileSync(archive)).digest('hex')
   fs.writeFileSync(`${archive}.sha256`, `${sum ?? real}  ${name}\n`)
@@ -54,9 +60,16 @@ beforeAll(async () => {
   if (dockerProblem) return
   publish(VERSION, pluginsSource())
   publish('v0.0.1', pluginsSource(), 'f'.repeat(64))
+  fs.writeFileSync(path.join(work, 'run.json'), RUN_CONFIG)
+  // Another archive under the same version name, as a different mirror might serve it.
+  const fewer = path.join(work, 'fewer')
+  fs.cpSync(pluginsSource(), fewer, { recursive: true })
+  fs.rmSync(path.join(fewer, 'bandwidth'), { force: true })
+  fs.writeFileSync(path.join(fewer, 'extra-marker'), 'mirror')
+  publish(VERSION, fewer, undefined, 'mirror')
   server = http.createServer((req, res) => {
     requests.push(req.url ?? '')
-    const file = path.join(served, decodeURIComponent((req.url ?? '').replace(/^\/releases\//, '')))
+    const file = path.join(served, decodeURIComponent(req.url ?? ''))
     if (!file.startsWith(served) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
       res.writeHead(404).end('not found')
       return
@@ -74,12 +87,23 @@ afterAll(async () => {
 })
 
 afterEach(cleanUpTests)
-function start(name: string, inputs: Record<string, string>): Run {
-  const run = newRun({ inputs: { name, use: 'false', 'driver-opts': 'network=host', ...inputs }, env: { RUNNER_TOOL_CACHE: toolCache } })
+// network=none: with CNI, the builder must not share the runner's network (the action refuses
+// network=host), and this engine has no default bridge.
+function start(name: string, inputs: Record<string, string>, env: Record<string, string> = {}): Run {
+  const run = newRun({ inputs: { name, use: 'false', 'driver-opts': 'network=none', ...inputs }, env: { RUNNER_TOOL_CACHE: toolCache, ...env } })
   afterTest(name, run)
   return run
 }
-const buildInputs = () => ({ cni: 'true', 'buildkit-image': buildkitImage(), 'cni-plugins-version': VERSION, 'cni-plugins-url': baseUrl })
+const buildInputs = () => ({
+  cni: 'true',
+  'buildkit-image': buildkitImage(),
+  'cni-plugins-version': VERSION,
+  'cni-plugins-url': baseUrl,
+  'cni-config': path.join(work, 'run.json')
+})
+const workers = (name: string) => JSON.parse(docker(['exec', containerOf(name), 'buildctl', 'debug', 'workers', '--format', '{{json .}}']).stdout)
+const tagsLeft = (): string[] =>
+  docker(['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}', 'localhost/buildkit-builder-cni']).stdout.split('\n').filter(t => t.includes(':building-'))
 const imageOf = (stdout: string): string => {
   const m = /BuildKit image: (\S+)/.exec(stdout)
   if (m) builtImages.add(m[1])
@@ -99,14 +123,16 @@ describeDocker('CNI networking', () => {
     expect(main.stdout).toMatch(/SHA-256 [0-9a-f]{64} matches/)
     expect(main.stdout).toContain(`built ${image} from ${buildkitImage()}`)
 
-    // The daemon itself says cni; the image holds the plugins and the config.
-    const workers = JSON.parse(docker(['exec', containerOf(name), 'buildctl', 'debug', 'workers', '--format', '{{json .}}']).stdout)
-    expect(workers[0].labels['org.mobyproject.buildkit.worker.network']).toBe('cni')
-    expect(JSON.parse(docker(['inspect', '--format', '{{json .Config.Cmd}}', containerOf(name)]).stdout)).toContain('--oci-worker-net=cni')
-    expect(docker(['exec', containerOf(name), 'cat', '/etc/buildkit/cni.json']).stdout).toBe(DEFAULT_CNI_CONFIG)
+    // The daemon itself says cni; the network settings are in the config, not in flags; the
+    // image holds the plugins and the config.
+    expect(workers(name)[0].labels['org.mobyproject.buildkit.worker.network']).toBe('cni')
+    expect(configInBuilder(name).worker).toEqual({ oci: { networkMode: 'cni', cniConfigPath: '/etc/buildkit/cni.json', cniBinaryPath: '/opt/cni/bin' } })
+    expect(docker(['inspect', '--format', '{{json .Config.Cmd}}', containerOf(name)]).stdout).not.toContain('oci-worker-net')
+    expect(docker(['exec', containerOf(name), 'cat', '/etc/buildkit/cni.json']).stdout).toBe(RUN_CONFIG)
     for (const p of ['bridge', 'host-local', 'loopback']) expect(docker(['exec', containerOf(name), 'test', '-x', `/opt/cni/bin/${p}`]).status).toBe(0)
     expect(readOutputs(run).verified).toBe('true')
-    expect(readSummary(run)).toContain('<tr><th align="left">Network mode</th><td>cni</td></tr>')
+    expect(readSummary(run)).toContain('<tr><th align="left">Network mode</th><td>cni (asked: cni (cni: true))</td></tr>')
+    expect(tagsLeft()).toEqual([])
     expect(readSummary(run)).toContain(`<tr><th align="left">BuildKit image</th><td>${image} (built from`)
     expect((await runPost(run)).exitCode).toBe(0)
     expect(leftovers(name, run.runnerTemp)).toEqual([])
@@ -119,8 +145,8 @@ describeDocker('CNI networking', () => {
     const main2 = await runMain(run2)
     expect(errors(main2.stdout)).toEqual([])
     expect(requests).toEqual([])
-    expect(main2.stdout).toContain(`CNI plugins ${VERSION} (amd64) found in the tool cache`)
-    expect(main2.stdout).toContain(`${image} is already present: not building it again`)
+    expect(main2.stdout).toContain(`CNI plugins ${VERSION} (amd64) from ${baseUrl}/${VERSION}/`)
+    expect(main2.stdout).toContain(`${image} is already present, with the plugins the config needs: not building it again`)
     expect(main2.stdout).not.toContain('$ docker buildx build')
     expect(readOutputs(run2).verified).toBe('true')
     expect((await runPost(run2)).exitCode).toBe(0)
@@ -158,14 +184,104 @@ describeDocker('CNI networking', () => {
     expect(leftovers(name, run.runnerTemp)).toEqual([])
   })
 
-  test('cni-image without plugins: the daemon refuses to start with its own error, nothing is left', async () => {
+  test('the same version name from another URL (another archive): its own cache entry and its own image', async () => {
+    const name = uniqueName('cni-mirror')
+    const run = start(name, { ...buildInputs(), 'cni-plugins-url': baseUrl.replace(/\/releases$/, '/mirror') })
+    requests.length = 0
+    const main = await runMain(run)
+    expect(errors(main.stdout)).toEqual([])
+    expect(requests).toContain(`/mirror/${VERSION}/cni-plugins-linux-amd64-${VERSION}.tgz`)
+    const image = imageOf(main.stdout)
+    expect(main.stdout).toContain(`built ${image}`)
+    expect(docker(['exec', containerOf(name), 'cat', '/opt/cni/bin/extra-marker']).stdout).toBe('mirror')
+    expect((await runPost(run)).exitCode).toBe(0)
+    expect(leftovers(name, run.runnerTemp)).toEqual([])
+  })
+
+  test('two runs at once with an empty cache: one fills it under the lock, the other waits; both verified, nothing partial left', async () => {
+    const cache = fs.mkdtempSync(path.join(work, 'cache-'))
+    const gate = path.join(work, `gate-${Date.now()}`)
+    const [a, b] = [uniqueName('cni-a'), uniqueName('cni-b')]
+    // A holds the cache lock until the gate opens; B starts meanwhile and must wait for it.
+    const runA = start(a, buildInputs(), { RUNNER_TOOL_CACHE: cache, BUILDKIT_BUILDER_ACTION_TEST_PAUSE: `cni-cache:${gate}` })
+    const runB = start(b, buildInputs(), { RUNNER_TOOL_CACHE: cache })
+    const mainA = runMain(runA)
+    for (const end = Date.now() + 60_000; !fs.readdirSync(path.join(cache)).includes('cni-plugins') || !fs.readdirSync(path.join(cache, 'cni-plugins')).some(f => f.startsWith('.lock-')); ) {
+      if (Date.now() > end) throw new Error('run A never took the lock')
+      await new Promise(r => setTimeout(r, 50))
+    }
+    const mainB = runMain(runB)
+    await new Promise(r => setTimeout(r, 1500))
+    fs.writeFileSync(gate, '')
+    const [resA, resB] = await Promise.all([mainA, mainB])
+    expect(errors(resA.stdout)).toEqual([])
+    expect(errors(resB.stdout)).toEqual([])
+    expect(resB.stdout).toContain('another run is filling the CNI plugins cache: waiting')
+    expect(resB.stdout).toContain('found in the tool cache')
+    expect(imageOf(resA.stdout)).toBe(imageOf(resB.stdout))
+    expect(readOutputs(runA).verified).toBe('true')
+    expect(readOutputs(runB).verified).toBe('true')
+    expect(tagsLeft()).toEqual([])
+    expect(fs.readdirSync(path.join(cache, 'cni-plugins')).filter(f => f.startsWith('.lock-'))).toEqual([])
+    for (const [n, r] of [[a, runA], [b, runB]] as const) {
+      expect((await runPost(r)).exitCode).toBe(0)
+      expect(leftovers(n, r.runnerTemp)).toEqual([])
+    }
+  })
+
+  test('a .conflist config: the path goes into [worker.oci] cniConfigPath, and the daemon runs with cni', async () => {
+    const name = uniqueName('cni-list')
+    const list = path.join(work, 'list.conflist')
+    fs.writeFileSync(list, JSON.stringify({ cniVersion: '1.0.0', name: `it-list-${process.pid}`, plugins: [{ type: 'bridge', bridge: 'buildkit1', ipam: { type: 'host-local', subnet: '10.11.0.0/16' } }, { type: 'firewall' }] }))
+    const run = start(name, { ...buildInputs(), 'cni-config': list })
+    const main = await runMain(run)
+    expect(errors(main.stdout)).toEqual([])
+    imageOf(main.stdout)
+    expect(configInBuilder(name).worker).toEqual({ oci: { networkMode: 'cni', cniConfigPath: '/etc/buildkit/cni.conflist', cniBinaryPath: '/opt/cni/bin' } })
+    expect(workers(name)[0].labels['org.mobyproject.buildkit.worker.network']).toBe('cni')
+    expect(readOutputs(run).verified).toBe('true')
+    expect((await runPost(run)).exitCode).toBe(0)
+    expect(leftovers(name, run.runnerTemp)).toEqual([])
+  })
+
+  test('cni: bridge: the stock image, no image build, no download; the daemon reports cni', async () => {
+    const name = uniqueName('cni-bridge')
+    const run = start(name, { cni: 'bridge', 'cni-subnet': '10.21.0.0/16', 'driver-opts': `image=${buildkitImage()}\nnetwork=none` })
+    requests.length = 0
+    const main = await runMain(run)
+    expect(errors(main.stdout)).toEqual([])
+    expect(requests).toEqual([])
+    expect(main.stdout).not.toContain('$ docker buildx build')
+    expect(main.stdout).toMatch(/runs BuildKit v\d+\.\d+\.\d+\S*: bridge network mode, subnet 10\.21\.0\.0\/16/)
+    expect(configInBuilder(name).worker).toEqual({ oci: { networkMode: 'bridge', bridgeSubnet: '10.21.0.0/16' } })
+    expect(workers(name)[0].labels['org.mobyproject.buildkit.worker.network']).toBe('cni')
+    expect(readOutputs(run).verified).toBe('true')
+    expect(readSummary(run)).toContain('<tr><th align="left">Network mode</th><td>cni (asked: bridge (cni: bridge))</td></tr>')
+    expect((await runPost(run)).exitCode).toBe(0)
+    expect(leftovers(name, run.runnerTemp)).toEqual([])
+  })
+
+  // The stand-in's version is set when its image is built; a real image has its own.
+  const oldDaemon = process.env.BUILDKIT_IMAGE ? test.skip : test
+  if (process.env.BUILDKIT_IMAGE) console.warn('SKIPPED: "cni: bridge on BuildKit older than v0.13" needs the stand-in built as v0.12.5; BUILDKIT_IMAGE names a real image')
+  oldDaemon('cni: bridge on BuildKit older than v0.13: refused before the builder is created, naming the version', async () => {
+    const old = execFileSync(path.join(import.meta.dirname, '..', 'standin', 'build.sh'), { encoding: 'utf8', env: { ...process.env, STANDIN_VERSION: 'v0.12.5' } }).trim()
+    builtImages.add(old)
+    const name = uniqueName('cni-old')
+    const run = start(name, { cni: 'bridge', 'driver-opts': `image=${old}\nnetwork=none` })
+    const main = await runMain(run)
+    expect(errors(main.stdout)).toEqual([`${old} runs BuildKit v0.12.5, which has no bridge network mode (it came with v0.13.0): use a newer image (driver-opts image=…), or cni: true, which builds an image with CNI plugins`])
+    expect(main.stdout).not.toContain('$ docker buildx create')
+    expect(leftovers(name, run.runnerTemp)).toEqual([])
+  })
+
+  test('cni-image without plugins: the daemon refuses to start, and its own error is the step\'s error; nothing is left', async () => {
     const name = uniqueName('cni-noplugins')
     const run = start(name, { 'cni-image': buildkitImage() })
     const main = await runMain(run)
     expect(main.exitCode).toBe(1)
-    expect(errors(main.stdout)).toEqual([expect.stringMatching(/^docker buildx create failed/)])
-    // The real daemon's message (fixture 03-cni-without-plugins).
-    expect(main.stdout).toContain('failed to read cni config "/etc/buildkit/cni.json"')
+    // The real daemon's message (fixture 03-cni-without-plugins), in the ::error:: itself.
+    expect(errors(main.stdout)).toEqual([expect.stringMatching(/^the BuildKit daemon did not start: failed to read cni config "\/etc\/buildkit\/cni\.json": stat \/etc\/buildkit\/cni\.json: no such file or directory\n/)])
     expect(main.stdout).toContain("last lines of the daemon's log:")
     expect(leftovers(name, run.runnerTemp)).toEqual([])
     expect((await runPost(run)).exitCode).toBe(0)

@@ -104,3 +104,30 @@ export function afterTest(name: string | undefined, run: Run): void {
 export function cleanUpTests(): void {
   for (const c of pending.splice(0)) c()
 }
+
+export const hasCommand = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0
+
+/**
+ * Makes sure what a test needs from Debian is there: installs the missing packages when
+ * running as root with apt-get (as .ci/run does; __tests__/standin/build.sh does the same for
+ * busybox-static), and otherwise throws naming the packages, so that `npm test` on a fresh
+ * machine either works or says the one thing to install.
+ */
+export function ensureDebianPackages(who: string, needs: { what: string; present: () => boolean; pkg: string }[]): void {
+  let absent = needs.filter(n => !n.present())
+  if (absent.length === 0) return
+  if (process.getuid?.() === 0 && hasCommand('apt-get')) {
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
+    const pkgs = [...new Set(absent.map(n => n.pkg))]
+    const install = (): number | null => spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...pkgs], { stdio: 'ignore', env }).status
+    if (install() !== 0) {
+      spawnSync('apt-get', ['update', '-qq'], { stdio: 'ignore', env })
+      install()
+    }
+    absent = absent.filter(n => !n.present())
+  }
+  if (absent.length > 0) {
+    const pkgs = [...new Set(absent.map(n => n.pkg))].join(' ')
+    throw new Error(`${who} need ${absent.map(n => n.what).join(', ')}: install the Debian package(s) ${pkgs} (apt-get install ${pkgs})`)
+  }
+}

@@ -7,6 +7,7 @@ import * as net from 'node:net'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { gzipSync } from 'node:zlib'
+import { ensureDebianPackages, hasCommand } from './docker-env.js'
 
 // Real registries for integration tests: Debian's docker-registry (distribution 2.8) on
 // 127.0.0.1, with a PKI made for the run by openssl and an htpasswd file made by
@@ -35,32 +36,6 @@ const TOOLS: [string, string][] = [
   ['openssl', 'openssl'],
   ['htpasswd', 'apache2-utils']
 ]
-
-const has = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0
-
-/** Installs what is missing from Debian when running as root (as build.sh does), else throws. */
-function ensureTools(): void {
-  const missing = (): [string, string][] => TOOLS.filter(([cmd]) => !has(cmd))
-  let absent = missing()
-  if (absent.length === 0) return
-  const pkgs = absent.map(([, pkg]) => pkg)
-  if (process.getuid?.() === 0 && has('apt-get')) {
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
-    const install = (): number | null =>
-      spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...pkgs], { stdio: 'ignore', env }).status
-    if (install() !== 0) {
-      spawnSync('apt-get', ['update', '-qq'], { stdio: 'ignore', env })
-      install()
-    }
-    absent = missing()
-  }
-  if (absent.length > 0) {
-    throw new Error(
-      `test registries need ${absent.map(([cmd]) => cmd).join(', ')}: install the Debian packages ` +
-        `${absent.map(([, pkg]) => pkg).join(' ')} (apt-get install ${absent.map(([, pkg]) => pkg).join(' ')})`
-    )
-  }
-}
 
 function run(cmd: string, args: string[], cwd: string): string {
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8' })
@@ -144,7 +119,7 @@ function startRegistry(config: string, logTail: string[]): ChildProcess {
     exitHook = true
     process.once('exit', killAll)
   }
-  const [cmd, args] = has('setpriv')
+  const [cmd, args] = hasCommand('setpriv')
     ? ['setpriv', ['--pdeathsig', 'SIGKILL', '--', 'docker-registry', 'serve', config]]
     : ['docker-registry', ['serve', config]]
   const child = spawn(cmd, args as string[], { stdio: ['ignore', 'pipe', 'pipe'] })
@@ -301,7 +276,7 @@ async function pushIndex(base: string, repo: string, tag: string): Promise<void>
 
 /** Starts them (installs docker-registry, openssl and apache2-utils from Debian when missing and running as root, as build.sh does for busybox-static); throws with a clear message naming what to install otherwise. */
 export async function startRegistries(): Promise<TestRegistries> {
-  ensureTools()
+  ensureDebianPackages('test registries', TOOLS.map(([cmd, pkg]) => ({ what: cmd, present: () => hasCommand(cmd), pkg })))
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'registry-env-'))
   liveDirs.add(dir)
   const children: ChildProcess[] = []

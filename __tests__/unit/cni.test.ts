@@ -3,8 +3,9 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import {
+  cacheArch,
   cniAddition,
-  configPlacement,
+  configFile,
   DEFAULT_CNI_CONFIG,
   dockerfile,
   imageTag,
@@ -13,8 +14,10 @@ import {
   parseCniInputs,
   pluginArch,
   pluginsUrls,
+  subnetProblem,
   type CniBuild
 } from '../../src/cni.js'
+import type { TomlTable } from '../../src/config.js'
 import { getInputs } from '../../src/inputs.js'
 import { makePlan } from '../../src/plan.js'
 import { expectGolden } from '../helpers.js'
@@ -54,7 +57,7 @@ describe('parseCniInputs', () => {
     [{ 'buildkit-image': 'moby/buildkit:v0.29.0' }, 'input "buildkit-image": is set, but CNI is off'],
     [{ 'cni-image': 'x/y:1', 'cni-config': 'cni.json' }, 'input "cni-config": applies only when the action builds the CNI image'],
     [{ 'cni-image': 'x y' }, 'input "cni-image": "x y" is not an image reference'],
-    [{ cni: 'yes' }, 'input "cni": "yes" is not a boolean'],
+    [{ cni: 'yes' }, 'input "cni": "yes" is not one of false, true, bridge'],
     [{ cni: 'true', 'cni-plugins-version': '1.9.1' }, 'input "cni-plugins-version": "1.9.1" is not a release tag like v1.9.1'],
     [{ cni: 'true', 'cni-plugins-url': 'ftp://mirror/cni' }, 'input "cni-plugins-url": "ftp://mirror/cni" is not an http(s) URL'],
     [{ cni: 'true', 'cni-config': '/nonexistent/cni.json' }, 'input "cni-config": file "/nonexistent/cni.json" does not exist']
@@ -110,11 +113,11 @@ describe('CNI config', () => {
     expect(JSON.parse(c.text)).toMatchObject({ type: 'bridge', bridge: 'buildkit0', ipMasq: true, ipam: { type: 'host-local', subnet: '10.10.0.0/16' } })
   })
 
-  test('a config list goes to cni.conflist, with the flag that makes BuildKit read it', () => {
+  test('a config list goes to cni.conflist (BuildKit reads a list only from a .conflist path)', () => {
     const c = parseCniConfig(JSON.stringify({ cniVersion: '1.0.0', name: 'n', plugins: [{ type: 'bridge', ipam: { type: 'dhcp' } }, { type: 'firewall' }] }), 'x.conflist')
     expect(c.types).toEqual(['bridge', 'dhcp', 'firewall', 'loopback'])
-    expect(configPlacement(c)).toEqual({ file: '/etc/buildkit/cni.conflist', flags: ['--oci-cni-config-path=/etc/buildkit/cni.conflist'] })
-    expect(configPlacement(parseCniConfig(DEFAULT_CNI_CONFIG, 'd'))).toEqual({ file: '/etc/buildkit/cni.json', flags: [] })
+    expect(configFile(c)).toBe('/etc/buildkit/cni.conflist')
+    expect(configFile(parseCniConfig(DEFAULT_CNI_CONFIG, 'd'))).toBe('/etc/buildkit/cni.json')
   })
 
   test.each([
@@ -150,46 +153,100 @@ describe('the image', () => {
     expect(dockerfile(build())).not.toMatch(/^RUN/m)
   })
 
-  test('the tag is the same for the same inputs and changes with each of them', () => {
+  test('the tag is the same for the same inputs and changes with each of them, the archive\'s SHA-256 included', () => {
     const id = 'sha256:' + 'a'.repeat(64)
-    const tag = imageTag(id, build())
+    const sha = 'c'.repeat(64)
+    const tag = imageTag(id, sha, build())
     expect(tag).toMatch(/^localhost\/buildkit-builder-cni:v1\.9\.1-[0-9a-f]{16}$/)
-    expect(imageTag(id, build())).toBe(tag)
+    expect(imageTag(id, sha, build())).toBe(tag)
     const variants = [
-      imageTag('sha256:' + 'b'.repeat(64), build()),
-      imageTag(id, build({ pluginsVersion: 'v1.9.2' })),
-      imageTag(id, build({ arch: 'arm64' })),
-      imageTag(id, build({ config: parseCniConfig('{"type":"bridge","bridge":"other0"}', 'c') }))
+      imageTag('sha256:' + 'b'.repeat(64), sha, build()),
+      // the same version name from another cni-plugins-url: another archive, another tag
+      imageTag(id, 'd'.repeat(64), build()),
+      imageTag(id, sha, build({ arch: 'arm64' })),
+      imageTag(id, sha, build({ config: parseCniConfig('{"type":"bridge","bridge":"other0"}', 'c') }))
     ]
     expect(new Set([tag, ...variants]).size).toBe(5)
   })
 
-  test('what a CNI image adds to the builder', () => {
-    expect(cniAddition('img:1', { image: 'img:1' }, 'd')).toEqual({
-      driverOpts: ['image=img:1'],
-      buildkitdFlags: ['--oci-worker-net=cni'],
-      network: 'cni',
-      description: 'd'
-    })
-    const list = parseCniConfig('{"plugins":[{"type":"bridge"}]}', 'l')
-    expect(cniAddition('t:1', { build: build({ config: list }) }, 'd').buildkitdFlags).toEqual([
-      '--oci-worker-net=cni',
-      '--oci-cni-config-path=/etc/buildkit/cni.conflist'
-    ])
+  test('the tool-cache key tells archives from different URLs apart', () => {
+    const a = cacheArch('amd64', 'https://github.com/containernetworking/plugins/releases/download/v1.9.1/x.tgz')
+    expect(a).toMatch(/^amd64-[0-9a-f]{12}$/)
+    expect(cacheArch('amd64', 'https://mirror.corp.example/cni/v1.9.1/x.tgz')).not.toBe(a)
+  })
+
+  test('what CNI adds to the builder: the image (none for bridge) and the network to expect', () => {
+    expect(cniAddition('img:1', 'd')).toEqual({ driverOpts: ['image=img:1'], network: 'cni', description: 'd' })
+    expect(cniAddition(undefined, 'b')).toEqual({ driverOpts: [], network: 'cni', description: 'b' })
+  })
+})
+
+describe('cni: bridge', () => {
+  test('bridge, with or without a subnet', () => {
+    expect(parseCniInputs(from({ cni: 'bridge' }), linux)).toEqual({ bridge: {} })
+    expect(parseCniInputs(from({ cni: 'Bridge', 'cni-subnet': '10.20.0.0/16' }), linux)).toEqual({ bridge: { subnet: '10.20.0.0/16' } })
+  })
+
+  test.each([
+    [{ cni: 'bridge', 'cni-image': 'x:1' }, /^input "cni-image": belongs to cni: true/],
+    [{ cni: 'bridge', 'cni-config': 'c.json' }, /^input "cni-config": belongs to cni: true/],
+    [{ cni: 'bridge', 'cni-plugins-version': 'v1.9.1' }, /^input "cni-plugins-version": belongs to cni: true/],
+    [{ cni: 'bridge', 'buildkit-image': 'moby/buildkit:v0.29.0' }, /^input "buildkit-image": belongs to cni: true/],
+    [{ cni: 'true', 'cni-subnet': '10.20.0.0/16' }, /^input "cni-subnet": applies to cni: bridge only/],
+    [{ 'cni-subnet': '10.20.0.0/16' }, /^input "cni-subnet": applies to cni: bridge only/],
+    [{ cni: 'bridge', 'cni-subnet': '10.20.0.0' }, /^input "cni-subnet": "10.20.0.0" is not an IPv4 subnet like 10.10.0.0\/16/],
+    [{ cni: 'bridges' }, /^input "cni": "bridges" is not one of false, true, bridge/]
+  ])('%j fails', (inputs, message) => expect(() => parseCniInputs(from(inputs), linux)).toThrow(message))
+
+  test.each([
+    ['10.10.0.0/16', undefined],
+    ['192.168.100.0/24', undefined],
+    ['10.10.0.1/16', /has host bits set; the subnet is 10\.10\.0\.0\/16/],
+    ['10.0.0.0/31', /give a subnet from \/8 to \/30/],
+    ['300.1.1.0/24', /is not an IPv4 subnet/],
+    ['fd00::/64', /is not an IPv4 subnet/]
+  ])('subnet %s', (value, problem) => {
+    const p = subnetProblem(value)
+    if (problem) expect(p).toMatch(problem)
+    else expect(p).toBeUndefined()
   })
 })
 
 describe('CNI in the model and the plan', () => {
-  test('the daemon flag is merged once, and verification expects the cni network', () => {
-    const inputs = getInputs(from({ name: 'c1', 'cni-image': 'corp/cni:1', 'buildkitd-flags': '--debug --oci-worker-net cni' }))
-    const plan = makePlan(inputs, [], '/tmp/buildkit-builder-x', cniAddition('corp/cni:1', { image: 'corp/cni:1' }, 'corp/cni:1 (cni-image)'))
-    expect(plan.createArgs.slice(-5)).toEqual(['--driver-opt', 'image=corp/cni:1', '--buildkitd-flags', '--debug --oci-worker-net cni', '--use'])
+  const workerOf = (plan: { tree: TomlTable }): TomlTable => (plan.tree.worker as TomlTable).oci as TomlTable
+
+  test.each([
+    ['cni-image', { 'cni-image': 'corp/cni:1' }, { networkMode: 'cni' }],
+    ['cni: bridge', { cni: 'bridge' }, { networkMode: 'bridge' }],
+    ['cni: bridge with a subnet', { cni: 'bridge', 'cni-subnet': '10.20.0.0/16' }, { networkMode: 'bridge', bridgeSubnet: '10.20.0.0/16' }]
+  ])('%s: network settings in [worker.oci], no daemon flag; verification expects the cni network', (_t, extra, worker) => {
+    const inputs = getInputs(from({ name: 'c1', 'buildkitd-flags': '--debug', ...extra }))
+    const plan = makePlan(inputs, [], '/tmp/buildkit-builder-x', cniAddition('corp/cni:1', 'corp/cni:1 (cni-image)'))
+    expect(workerOf(plan)).toEqual(worker)
+    expect(plan.createArgs.slice(-4)).toEqual(['image=corp/cni:1', '--buildkitd-flags', '--debug', '--use'])
     expect(plan.expect.network).toBe('cni')
-    expect(plan.image).toBe('corp/cni:1 (cni-image)')
+    expect(plan.expect.config.worker).toEqual({ oci: worker })
+  })
+
+  test('cni: true with a .conflist: the path in the config, where BuildKit reads it', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cni-'))
+    fs.writeFileSync(path.join(dir, 'l.conflist'), '{"cniVersion":"1.0.0","name":"n","plugins":[{"type":"bridge","ipam":{"type":"host-local"}}]}')
+    const plan = makePlan(getInputs(from({ name: 'c2', cni: 'true', 'cni-config': path.join(dir, 'l.conflist') })), [], '/tmp/buildkit-builder-x', {})
+    expect(workerOf(plan)).toEqual({ networkMode: 'cni', cniConfigPath: '/etc/buildkit/cni.conflist', cniBinaryPath: '/opt/cni/bin' })
+    expect(plan.configText).toContain('[worker.oci]\nnetworkMode = "cni"\ncniConfigPath = "/etc/buildkit/cni.conflist"')
+    fs.rmSync(dir, { recursive: true })
   })
 
   test.each([
-    [{ cni: 'true', 'driver-opts': 'network=host\nimage=moby/buildkit:latest' }, /^input "driver-opts": "image=moby\/buildkit:latest" conflicts with CNI/],
-    [{ 'cni-image': 'x/y:1', 'buildkitd-flags': '--oci-worker-net=host' }, /^input "buildkitd-flags": sets --oci-worker-net host, but this configuration needs --oci-worker-net=cni/]
+    [{ cni: 'true', 'driver-opts': 'image=moby/buildkit:latest' }, /^input "driver-opts": "image=moby\/buildkit:latest" conflicts with cni: true, which sets the builder image/],
+    [{ cni: 'bridge', 'driver-opts': 'network=host' }, /^input "driver-opts": "network=host" with cni: bridge: the CNI bridge \(and its iptables rules\) would be created in the runner's own network namespace/],
+    [{ 'cni-image': 'x/y:1', 'driver-opts': 'image=a:1,network=host' }, /conflicts with cni-image/],
+    [{ 'cni-image': 'x/y:1', 'buildkitd-flags': '--oci-worker-net=host' }, /^input "buildkitd-flags": --oci-worker-net overrides the network settings of cni-image/],
+    [{ 'buildkitd-flags': '--oci-cni-config-path /etc/buildkit/x.conflist' }, /^input "buildkitd-flags": --oci-cni-config-path does not work: BuildKit reads its value from a misspelt name/],
+    [{ cni: 'bridge', 'buildkitd-config-inline': '[worker.oci]\nnetworkMode = "host"\n' }, /^input "buildkitd-config-inline": worker\.oci\.networkMode is "host", but cni: bridge needs "bridge"/]
   ])('%j fails before anything is created', (inputs, message) => expect(() => getInputs(from(inputs))).toThrow(message))
+
+  test('cni: bridge with the user\'s own image is fine', () => {
+    expect(getInputs(from({ cni: 'bridge', 'driver-opts': 'image=moby/buildkit:v0.29.0\nnetwork=none' })).cni).toEqual({ bridge: {} })
+  })
 })

@@ -53,7 +53,7 @@ debug = false
   })
 
   test('no inputs and no base: an empty config', () => {
-    expect(renderToml(mergeConfig(undefined, {}, new Map()).tree)).toBe('\n')
+    expect(renderToml(mergeConfig(undefined, {}, new Map()).tree)).toBe('')
   })
 })
 

@@ -47,7 +47,10 @@ describe('parseMirrors', () => {
         line: 3
       }
     ]],
-    ['[::1]:5000=HTTP://[::1]:5001', [{ registry: '[::1]:5000', mirrors: [{ host: '[::1]:5001', path: '', scheme: 'http' }], line: 1 }]]
+    // An IPv6 mirror over HTTPS needs no section of its own: a value, not a TOML key.
+    ['docker.io=https://[::1]:5001', [{ registry: 'docker.io', mirrors: [{ host: '[::1]:5001', path: '', scheme: 'https' }], line: 1 }]],
+    // A trailing slash is no path (BuildKit trims it too: extractMirrorHostAndPath).
+    ['docker.io=mirror.gcr.io/', [{ registry: 'docker.io', mirrors: [{ host: 'mirror.gcr.io', path: '', scheme: undefined }], line: 1 }]]
   ])('%j parses', (text, expected) => {
     expect(parseMirrors(text)).toEqual(expected)
   })
@@ -62,7 +65,11 @@ describe('parseMirrors', () => {
     ['docker.io=mirror"]\nevil = true', /line 1: mirror .* is not a host\[:port\]/],
     ['docker.io=mirror.example/a b', /line 1: mirror "mirror.example\/a b" has path/],
     ['docker.io=docker.io', /is given as its own mirror/],
-    ['bad_host=m.example', /registry "bad_host" is not a host\[:port\]/]
+    ['bad_host=m.example', /registry "bad_host" is not a host\[:port\]/],
+    // buildx's TOML parser (go-toml v1) can't read [registry."[::1]:5000"]: measured with buildx 0.29.1
+    ['[::1]:5000=m.example', /registry "\[::1\]:5000" is an IPv6 address, which buildx can't take as a registry: its config parser refuses '\]'/],
+    ['docker.io=http://[::1]:5001', /mirror "\[::1\]:5001" is an IPv6 address, which buildx can't take/],
+    ['[:::.]:5000=m.example', /"\[:::\.\]:5000" is not a host\[:port\], .*: ":::\." is not an IPv6 address/]
   ])('%j fails: %s', (text, message) => {
     expect(() => parseMirrors(text)).toThrow(message)
     expect(() => parseMirrors(text)).toThrow(/^input "mirrors"/)
@@ -84,6 +91,13 @@ describe('parseHostList', () => {
     ['x.example:0', /port 0, outside/]
   ])('%j fails', (text, message) => {
     expect(() => parseHostList('insecure-registries', text)).toThrow(message)
+  })
+
+  test.each([
+    ['http-registries', /has a scheme; .* \(write it without http:\/\/: this list is the plain-HTTP one already\)/],
+    ['insecure-registries', /has a scheme; .* \(list a plain-HTTP registry in http-registries\)/]
+  ])('a scheme in %s gets a hint that fits that input', (input, message) => {
+    expect(() => parseHostList(input, 'http://x.example')).toThrow(message)
   })
 })
 
@@ -250,5 +264,37 @@ describe('getInputs', () => {
       { n: 2, text: 'a' },
       { n: 4, text: 'b' }
     ])
+  })
+})
+
+describe('the drop-in defaults of docker/setup-buildx-action', () => {
+  test('empty buildkitd-flags: both insecure entitlements allowed; given flags replace them', () => {
+    expect(getInputs(inputsFrom({})).buildkitdFlags).toEqual(['--allow-insecure-entitlement', 'security.insecure', '--allow-insecure-entitlement', 'network.host'])
+    expect(getInputs(inputsFrom({ 'buildkitd-flags': '--debug' })).buildkitdFlags).toEqual(['--debug'])
+  })
+
+  test('buildx\'s buildkitd.default.toml is the base config when no config input is given', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'buildx-'))
+    fs.writeFileSync(path.join(dir, 'buildkitd.default.toml'), '[registry."docker.io"]\nmirrors = ["corp-mirror.example"]\n')
+    const host = { env: { BUILDX_CONFIG: dir }, home: '/nonexistent' }
+    expect(getInputs(inputsFrom({}), host).baseConfig).toMatchObject({
+      input: 'buildkitd.default.toml',
+      path: path.join(dir, 'buildkitd.default.toml'),
+      fromDefault: true,
+      tree: { registry: { 'docker.io': { mirrors: ['corp-mirror.example'] } } }
+    })
+    // An input wins, as buildx's own --config does; $DOCKER_CONFIG/buildx when BUILDX_CONFIG is unset.
+    expect(getInputs(inputsFrom({ 'buildkitd-config-inline': 'debug = true\n' }), host).baseConfig?.input).toBe('buildkitd-config-inline')
+    fs.mkdirSync(path.join(dir, 'buildx'))
+    fs.renameSync(path.join(dir, 'buildkitd.default.toml'), path.join(dir, 'buildx', 'buildkitd.default.toml'))
+    expect(getInputs(inputsFrom({}), { env: { DOCKER_CONFIG: dir }, home: '/nonexistent' }).baseConfig?.fromDefault).toBe(true)
+    expect(getInputs(inputsFrom({}), { env: {}, home: dir }).baseConfig).toBeUndefined()
+    fs.rmSync(dir, { recursive: true })
+  })
+
+  test('both config inputs: the error says what setup-buildx-action would have done', () => {
+    expect(() => getInputs(inputsFrom({ 'buildkitd-config': 'a.toml', 'buildkitd-config-inline': 'debug = true' }))).toThrow(
+      /both set; give one of them \(docker\/setup-buildx-action would take the file and drop the inline config without a word\)/
+    )
   })
 })

@@ -10,6 +10,8 @@ import { fixture, pki } from '../helpers.js'
 // integration tests.)
 const calls: string[] = []
 let configWritten = ''
+/** The daemon's arguments as the container would have them (what readBack reports). */
+let daemonCmd: string[] = []
 /** buildx's record of builders: name → owner mark (what builderOwner reads). */
 const registered = new Map<string, string>()
 const ownerIn = (args: string[]): string =>
@@ -17,20 +19,30 @@ const ownerIn = (args: string[]): string =>
 const docker = {
   toolVersions: jest.fn(async () => ({ docker: '28.0.0', buildx: 'github.com/docker/buildx v0.29.1' })),
   builderOwner: jest.fn((name: string) => (calls.push(`owner? ${name}`), registered.get(name))),
+  builderNodes: jest.fn((name: string) => (registered.has(name) ? [{ Name: `${name}0`, Endpoint: 'unix:///var/run/docker.sock', DriverOpts: {}, Flags: [] }] : [])),
   createBuilder: jest.fn(async (args: string[]) => {
     calls.push('create')
     // What buildx does: register the builder with its driver options, copy the config.
     registered.set(args[args.indexOf('--name') + 1], ownerIn(args))
     configWritten = fs.readFileSync(args[args.indexOf('--config') + 1], 'utf8')
+    const flags = args.indexOf('--buildkitd-flags')
+    daemonCmd = ['--config', '/etc/buildkit/buildkitd.toml', ...(flags === -1 ? [] : args[flags + 1].split(' '))]
   }),
   removeBuilder: jest.fn(async (args: string[]) => (calls.push(args.join(' ')), registered.delete(args[args.length - 1]), { ok: true, message: '' })),
   containerExists: jest.fn(async () => true),
   daemonLogTail: jest.fn(async () => (calls.push('log'), 'time="x" level=info msg="daemon log"')),
-  readBack: jest.fn(async (container: string) => (
+  readBack: jest.fn(async (container: string): Promise<{ configText: string; cmd: string[]; sha256Text: string }> => (
     calls.push(`readBack ${container}`),
-    { configText: configWritten, cmd: ['--config', '/etc/buildkit/buildkitd.toml'], sha256Text: '' }
+    { configText: configWritten, cmd: daemonCmd, sha256Text: '' }
   )),
   workersJson: jest.fn(async () => fixture('01-workers-json.stdout')),
+  // The seam's observe(): the workers and the read-back, from the two helpers above, so a
+  // test can replace either; a part that throws is reported as that part's error.
+  observe: jest.fn(async (container: string) => {
+    const workers = await docker.workersJson().then(text => ({ text }), (e: Error) => ({ error: e.message }))
+    const readBack = await docker.readBack(container).catch((e: Error) => ({ error: e.message }))
+    return { workers, readBack }
+  }),
   // By default every reference resolves at once (the 05-mirror-ok capture: no failed host).
   resolveInBuilder: jest.fn(async (_container: string, refs: string[]) => (
     calls.push(`resolve ${refs.join(' ')}`),
@@ -144,13 +156,29 @@ describe('main', () => {
       throw new Error('docker buildx create failed (exit code 1): ERROR: boom')
     })
     await expect(runMain()).rejects.toThrow('docker buildx create failed (exit code 1): ERROR: boom')
-    expect(calls).toEqual(['owner? unit1', 'create', 'owner? unit1', 'log', 'buildx rm unit1'])
+    // The daemon's log is read for a cause (none in this one), then shown by the clean-up.
+    expect(calls).toEqual(['owner? unit1', 'create', 'owner? unit1', 'log', 'owner? unit1', 'log', 'buildx rm unit1'])
     expect(runDirs()).toEqual([])
     expect(state()).toMatchObject({ builderCreated: 'false', runDir: '' })
     expect(fs.readFileSync(files.summary, 'utf8')).toBe(
       '<h2>BuildKit builder unit1: not set up</h2>\n<pre>docker buildx create failed (exit code 1): ERROR: boom</pre>\n' +
         '<p>Whatever this run had created was removed.</p>\n\n'
     )
+  })
+
+  test('a daemon that exits at start: its own first error line is the step\'s error (NULs and repeats dropped)', async () => {
+    docker.createBuilder.mockImplementationOnce(async (args: string[]) => {
+      registered.set('unit1', ownerIn(args))
+      throw new Error('docker buildx create failed (exit code 1): ERROR: Error response from daemon: Container 3e57 is restarting, wait until the container is running')
+    })
+    docker.daemonLogTail.mockImplementation(async () =>
+      'time="t" level=warning msg="CDI setup error /var/run/cdi: no such file"\nfailed to read cni config "": stat : no such file or directory\n\u0002\u0000\u0000github.com/moby/buildkit/util/network/cniprovider.New\nfailed to read cni config "": stat : no such file or directory\n')
+    await expect(runMain()).rejects.toThrow(
+      'the BuildKit daemon did not start: failed to read cni config "": stat : no such file or directory\n(docker buildx create failed (exit code 1): ERROR: Error response from daemon: Container 3e57 is restarting'
+    )
+    expect(fs.readFileSync(files.summary, 'utf8')).toContain('the BuildKit daemon did not start: failed to read cni config')
+    docker.daemonLogTail.mockReset()
+    docker.daemonLogTail.mockImplementation(async () => (calls.push('log'), 'time="x" level=info msg="daemon log"'))
   })
 
   test('verification mismatch with verify: true fails and cleans up', async () => {
@@ -180,9 +208,12 @@ describe('main', () => {
 
   test('verify: false skips the read-back', async () => {
     process.env.INPUT_VERIFY = 'false'
+    // The daemon is asked for its version all the same (one docker exec); its config is not compared.
+    docker.readBack.mockImplementationOnce(async () => ({ configText: 'debug = false\n', cmd: [], sha256Text: '' }))
     await runMain()
-    expect(docker.readBack).not.toHaveBeenCalled()
     expect(outputs()).toMatchObject({ verified: 'false', 'buildkit-version': 'v0.29.0' })
+    expect(fs.readFileSync(files.summary, 'utf8')).toContain('skipped (verify: false)')
+    expect(fs.readFileSync(files.summary, 'utf8')).not.toContain('Verification problems')
   })
 })
 
@@ -284,6 +315,8 @@ describe('secrets on the verification failure path', () => {
     expect(message).toMatch(/the builder does not run with the planned configuration/)
     // What the entry point does with it: the step's error, through the redacting log.
     fail(message)
+    // core.setFailed sets process.exitCode: in jest's own process that would fail the whole run.
+    process.exitCode = 0
     const shown = printed.join('').split('\n').filter(l => !l.startsWith('::add-mask::')).join('\n')
     expect(shown).toMatch(/^::error::the builder does not run with the planned configuration:.*\+ in builder: "\*\*\*"/m)
     expect(shown).toContain('level=debug msg="loaded ***"')
@@ -345,5 +378,29 @@ describe('post', () => {
     const other = fs.mkdtempSync(path.join(dir, 'temp', 'other-'))
     await postWith({ runDir: other })
     expect(fs.existsSync(other)).toBe(true)
+  })
+})
+
+describe('RUNNER_TEMP', () => {
+  const cases: [string, (d: string) => string, RegExp][] = [
+    ['missing', d => path.join(d, 'no', 'such'), /^RUNNER_TEMP \(.*no\/such\) does not exist/],
+    ['a file, not a directory', d => (fs.writeFileSync(path.join(d, 'file'), ''), path.join(d, 'file')), /^RUNNER_TEMP \(.*file\) can't take a new directory \(ENOTDIR\)/]
+  ]
+  // root may write into a 0500 directory: that case runs only as another user.
+  if (process.getuid?.() !== 0) {
+    cases.push(['not writable', d => (fs.mkdirSync(path.join(d, 'ro'), { mode: 0o500 }), path.join(d, 'ro')), /^RUNNER_TEMP \(.*ro\) is not writable by this user/])
+  }
+  test.each(cases)('%s: an error naming it, nothing made, a job summary written', async (_t, make, message) => {
+    process.env.RUNNER_TEMP = make(path.join(dir, 'temp'))
+    await expect(runMain()).rejects.toThrow(message)
+    expect(calls).toEqual(['owner? unit1'])
+    expect(fs.readFileSync(files.summary, 'utf8')).toContain('<h2>BuildKit builder unit1: not set up</h2>')
+    expect(fs.existsSync(path.join(dir, 'temp', 'no'))).toBe(false)
+  })
+
+  test('an input error writes a job summary too', async () => {
+    process.env.INPUT_MIRRORS = 'docker.io'
+    await expect(runMain()).rejects.toThrow('input "mirrors"')
+    expect(fs.readFileSync(files.summary, 'utf8')).toContain('<h2>BuildKit builder: not set up</h2>\n<pre>input "mirrors", line 1')
   })
 })

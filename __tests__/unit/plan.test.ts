@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals'
 import * as path from 'node:path'
 import { loadRegistryCerts } from '../../src/certs.js'
 import { getInputs } from '../../src/inputs.js'
-import { flagValues, mergeFlags } from '../../src/flags.js'
+import { flagValues } from '../../src/flags.js'
 import { makePlan } from '../../src/plan.js'
 import { expectGolden, pki, pkiDir } from '../helpers.js'
 
@@ -141,17 +141,7 @@ describe('makePlan', () => {
   })
 })
 
-describe('mergeFlags', () => {
-  test.each([
-    [[], ['--oci-worker-net=cni'], ['--oci-worker-net=cni']],
-    [['--debug'], ['--oci-worker-net=cni'], ['--debug', '--oci-worker-net=cni']],
-    [['--oci-worker-net', 'cni'], ['--oci-worker-net=cni'], ['--oci-worker-net', 'cni']],
-    [['--oci-worker-net=cni'], ['--oci-worker-net=cni'], ['--oci-worker-net=cni']]
-  ])('%j + %j', (user, extra, out) => expect(mergeFlags(user, extra)).toEqual(out))
-  test('a conflicting value is an input error', () =>
-    expect(() => mergeFlags(['--oci-worker-net=host'], ['--oci-worker-net=cni'])).toThrow(
-      'input "buildkitd-flags": sets --oci-worker-net host, but this configuration needs --oci-worker-net=cni'
-    ))
+describe('flags', () => {
   test('flagValues reads both forms', () =>
     expect(flagValues(['--a', 'x', '--a=y', '--b', '--a'], '--a')).toEqual(['x', 'y', '']))
 })

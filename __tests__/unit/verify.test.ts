@@ -3,7 +3,8 @@ import { parse } from 'smol-toml'
 import { containerCertPath } from '../../src/buildx.js'
 import { sha256 } from '../../src/certs.js'
 import type { TomlTable } from '../../src/config.js'
-import { compare, diffTrees, formatDiff, parseSha256sum, parseWorkers, type Expectation } from '../../src/verify.js'
+import { compare, diffTrees, formatDiff, formatValue, parseSha256sum, parseWorkers, type Expectation } from '../../src/verify.js'
+import { parseBaseConfig } from '../../src/inputs.js'
 import { fixture, pki } from '../helpers.js'
 
 // The expectation the plan would make for fixture 01: the input config with its cert
@@ -126,5 +127,21 @@ describe('diffTrees', () => {
         ['/z', 'b'.repeat(64)]
       ])
     )
+  })
+})
+
+describe('values JSON has no word for', () => {
+  test('nan equals nan (buildx writes it back as nan), and is shown as nan, not null', () => {
+    expect(diffTrees({ x: NaN }, { x: NaN })).toEqual([])
+    expect(formatDiff(diffTrees({ x: NaN }, { x: 1 }))).toBe('  x\n    - expected: nan\n    + in builder: 1')
+    expect(formatValue([Infinity, -Infinity])).toBe('[inf,-inf]')
+  })
+
+  test('integers beyond 2^53 stay exact', () => {
+    const big = 9007199254740993n
+    expect(diffTrees({ n: big }, { n: big })).toEqual([])
+    expect(diffTrees({ n: big }, { n: 9007199254740992 })).toHaveLength(1)
+    expect(formatValue({ n: big })).toBe('{"n":9007199254740993}')
+    expect(parseBaseConfig('buildkitd-config-inline', '[history]\nmaxEntries = 9007199254740993\n').tree).toEqual({ history: { maxEntries: big } })
   })
 })
