@@ -1,3245 +1,6 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 9379:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const ANY = Symbol('SemVer ANY')
-// hoisted class for cyclic dependency
-class Comparator {
-  static get ANY () {
-    return ANY
-  }
-
-  constructor (comp, options) {
-    options = parseOptions(options)
-
-    if (comp instanceof Comparator) {
-      if (comp.loose === !!options.loose) {
-        return comp
-      } else {
-        comp = comp.value
-      }
-    }
-
-    comp = comp.trim().split(/\s+/).join(' ')
-    debug('comparator', comp, options)
-    this.options = options
-    this.loose = !!options.loose
-    this.parse(comp)
-
-    if (this.semver === ANY) {
-      this.value = ''
-    } else {
-      this.value = this.operator + this.semver.version
-    }
-
-    debug('comp', this)
-  }
-
-  parse (comp) {
-    const r = this.options.loose ? re[t.COMPARATORLOOSE] : re[t.COMPARATOR]
-    const m = comp.match(r)
-
-    if (!m) {
-      throw new TypeError(`Invalid comparator: ${comp}`)
-    }
-
-    this.operator = m[1] !== undefined ? m[1] : ''
-    if (this.operator === '=') {
-      this.operator = ''
-    }
-
-    // if it literally is just '>' or '' then allow anything.
-    if (!m[2]) {
-      this.semver = ANY
-    } else {
-      this.semver = new SemVer(m[2], this.options.loose)
-    }
-  }
-
-  toString () {
-    return this.value
-  }
-
-  test (version) {
-    debug('Comparator.test', version, this.options.loose)
-
-    if (this.semver === ANY || version === ANY) {
-      return true
-    }
-
-    if (typeof version === 'string') {
-      try {
-        version = new SemVer(version, this.options)
-      } catch (er) {
-        return false
-      }
-    }
-
-    return cmp(version, this.operator, this.semver, this.options)
-  }
-
-  intersects (comp, options) {
-    if (!(comp instanceof Comparator)) {
-      throw new TypeError('a Comparator is required')
-    }
-
-    if (this.operator === '') {
-      if (this.value === '') {
-        return true
-      }
-      return new Range(comp.value, options).test(this.value)
-    } else if (comp.operator === '') {
-      if (comp.value === '') {
-        return true
-      }
-      return new Range(this.value, options).test(comp.semver)
-    }
-
-    options = parseOptions(options)
-
-    // Special cases where nothing can possibly be lower
-    if (options.includePrerelease &&
-      (this.value === '<0.0.0-0' || comp.value === '<0.0.0-0')) {
-      return false
-    }
-    if (!options.includePrerelease &&
-      (this.value.startsWith('<0.0.0') || comp.value.startsWith('<0.0.0'))) {
-      return false
-    }
-
-    // Same direction increasing (> or >=)
-    if (this.operator.startsWith('>') && comp.operator.startsWith('>')) {
-      return true
-    }
-    // Same direction decreasing (< or <=)
-    if (this.operator.startsWith('<') && comp.operator.startsWith('<')) {
-      return true
-    }
-    // same SemVer and both sides are inclusive (<= or >=)
-    if (
-      (this.semver.version === comp.semver.version) &&
-      this.operator.includes('=') && comp.operator.includes('=')) {
-      return true
-    }
-    // opposite directions less than
-    if (cmp(this.semver, '<', comp.semver, options) &&
-      this.operator.startsWith('>') && comp.operator.startsWith('<')) {
-      return true
-    }
-    // opposite directions greater than
-    if (cmp(this.semver, '>', comp.semver, options) &&
-      this.operator.startsWith('<') && comp.operator.startsWith('>')) {
-      return true
-    }
-    return false
-  }
-}
-
-module.exports = Comparator
-
-const parseOptions = __nccwpck_require__(356)
-const { safeRe: re, t } = __nccwpck_require__(5471)
-const cmp = __nccwpck_require__(8646)
-const debug = __nccwpck_require__(1159)
-const SemVer = __nccwpck_require__(7163)
-const Range = __nccwpck_require__(6782)
-
-
-/***/ }),
-
-/***/ 6782:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const SPACE_CHARACTERS = /\s+/g
-
-// hoisted class for cyclic dependency
-class Range {
-  constructor (range, options) {
-    options = parseOptions(options)
-
-    if (range instanceof Range) {
-      if (
-        range.loose === !!options.loose &&
-        range.includePrerelease === !!options.includePrerelease
-      ) {
-        return range
-      } else {
-        return new Range(range.raw, options)
-      }
-    }
-
-    if (range instanceof Comparator) {
-      // just put it in the set and return
-      this.raw = range.value
-      this.set = [[range]]
-      this.formatted = undefined
-      return this
-    }
-
-    this.options = options
-    this.loose = !!options.loose
-    this.includePrerelease = !!options.includePrerelease
-
-    // First reduce all whitespace as much as possible so we do not have to rely
-    // on potentially slow regexes like \s*. This is then stored and used for
-    // future error messages as well.
-    this.raw = range.trim().replace(SPACE_CHARACTERS, ' ')
-
-    // First, split on ||
-    this.set = this.raw
-      .split('||')
-      // map the range to a 2d array of comparators
-      .map(r => this.parseRange(r.trim()))
-      // throw out any comparator lists that are empty
-      // this generally means that it was not a valid range, which is allowed
-      // in loose mode, but will still throw if the WHOLE range is invalid.
-      .filter(c => c.length)
-
-    if (!this.set.length) {
-      throw new TypeError(`Invalid SemVer Range: ${this.raw}`)
-    }
-
-    // if we have any that are not the null set, throw out null sets.
-    if (this.set.length > 1) {
-      // keep the first one, in case they're all null sets
-      const first = this.set[0]
-      this.set = this.set.filter(c => !isNullSet(c[0]))
-      if (this.set.length === 0) {
-        this.set = [first]
-      } else if (this.set.length > 1) {
-        // if we have any that are *, then the range is just *
-        for (const c of this.set) {
-          if (c.length === 1 && isAny(c[0])) {
-            this.set = [c]
-            break
-          }
-        }
-      }
-    }
-
-    this.formatted = undefined
-  }
-
-  get range () {
-    if (this.formatted === undefined) {
-      this.formatted = ''
-      for (let i = 0; i < this.set.length; i++) {
-        if (i > 0) {
-          this.formatted += '||'
-        }
-        const comps = this.set[i]
-        for (let k = 0; k < comps.length; k++) {
-          if (k > 0) {
-            this.formatted += ' '
-          }
-          this.formatted += comps[k].toString().trim()
-        }
-      }
-    }
-    return this.formatted
-  }
-
-  format () {
-    return this.range
-  }
-
-  toString () {
-    return this.range
-  }
-
-  parseRange (range) {
-    // strip build metadata so it can't bleed into the version
-    range = range.replace(BUILDSTRIPRE, '')
-
-    // memoize range parsing for performance.
-    // this is a very hot path, and fully deterministic.
-    const memoOpts =
-      (this.options.includePrerelease && FLAG_INCLUDE_PRERELEASE) |
-      (this.options.loose && FLAG_LOOSE)
-    const memoKey = memoOpts + ':' + range
-    const cached = cache.get(memoKey)
-    if (cached) {
-      return cached
-    }
-
-    const loose = this.options.loose
-    // `1.2.3 - 1.2.4` => `>=1.2.3 <=1.2.4`
-    const hr = loose ? re[t.HYPHENRANGELOOSE] : re[t.HYPHENRANGE]
-    range = range.replace(hr, hyphenReplace(this.options.includePrerelease))
-    debug('hyphen replace', range)
-
-    // `> 1.2.3 < 1.2.5` => `>1.2.3 <1.2.5`
-    range = trimComparatorWhitespace(range)
-    debug('comparator trim', range)
-
-    // `~ 1.2.3` => `~1.2.3`
-    range = range.replace(re[t.TILDETRIM], tildeTrimReplace)
-    debug('tilde trim', range)
-
-    // `^ 1.2.3` => `^1.2.3`
-    range = range.replace(re[t.CARETTRIM], caretTrimReplace)
-    debug('caret trim', range)
-
-    // At this point, the range is completely trimmed and
-    // ready to be split into comparators.
-
-    let rangeList = range
-      .split(' ')
-      .map(comp => parseComparator(comp, this.options))
-      .join(' ')
-      .split(/\s+/)
-      // >=0.0.0 is equivalent to *
-      .map(comp => replaceGTE0(comp, this.options))
-
-    if (loose) {
-      // in loose mode, throw out any that are not valid comparators
-      rangeList = rangeList.filter(comp => {
-        debug('loose invalid filter', comp, this.options)
-        return !!comp.match(re[t.COMPARATORLOOSE])
-      })
-    }
-    debug('range list', rangeList)
-
-    // if any comparators are the null set, then replace with JUST null set
-    // if more than one comparator, remove any * comparators
-    // also, don't include the same comparator more than once
-    const rangeMap = new Map()
-    const comparators = rangeList.map(comp => new Comparator(comp, this.options))
-    for (const comp of comparators) {
-      if (isNullSet(comp)) {
-        return [comp]
-      }
-      rangeMap.set(comp.value, comp)
-    }
-    if (rangeMap.size > 1 && rangeMap.has('')) {
-      rangeMap.delete('')
-    }
-
-    const result = [...rangeMap.values()]
-    cache.set(memoKey, result)
-    return result
-  }
-
-  intersects (range, options) {
-    if (!(range instanceof Range)) {
-      throw new TypeError('a Range is required')
-    }
-
-    return this.set.some((thisComparators) => {
-      return (
-        isSatisfiable(thisComparators, options) &&
-        range.set.some((rangeComparators) => {
-          return (
-            isSatisfiable(rangeComparators, options) &&
-            thisComparators.every((thisComparator) => {
-              return rangeComparators.every((rangeComparator) => {
-                return thisComparator.intersects(rangeComparator, options)
-              })
-            })
-          )
-        })
-      )
-    })
-  }
-
-  // if ANY of the sets match ALL of its comparators, then pass
-  test (version) {
-    if (!version) {
-      return false
-    }
-
-    if (typeof version === 'string') {
-      try {
-        version = new SemVer(version, this.options)
-      } catch (er) {
-        return false
-      }
-    }
-
-    for (let i = 0; i < this.set.length; i++) {
-      if (testSet(this.set[i], version, this.options)) {
-        return true
-      }
-    }
-    return false
-  }
-}
-
-module.exports = Range
-
-const LRU = __nccwpck_require__(1383)
-const cache = new LRU()
-
-const parseOptions = __nccwpck_require__(356)
-const Comparator = __nccwpck_require__(9379)
-const debug = __nccwpck_require__(1159)
-const SemVer = __nccwpck_require__(7163)
-const trimComparatorWhitespace = __nccwpck_require__(9737)
-const {
-  safeRe: re,
-  src,
-  t,
-  tildeTrimReplace,
-  caretTrimReplace,
-} = __nccwpck_require__(5471)
-const { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = __nccwpck_require__(5101)
-
-// unbounded global build-metadata stripper used by parseRange
-const BUILDSTRIPRE = new RegExp(src[t.BUILD], 'g')
-
-const isNullSet = c => c.value === '<0.0.0-0'
-const isAny = c => c.value === ''
-
-// take a set of comparators and determine whether there
-// exists a version which can satisfy it
-const isSatisfiable = (comparators, options) => {
-  let result = true
-  const remainingComparators = comparators.slice()
-  let testComparator = remainingComparators.pop()
-
-  while (result && remainingComparators.length) {
-    result = remainingComparators.every((otherComparator) => {
-      return testComparator.intersects(otherComparator, options)
-    })
-
-    testComparator = remainingComparators.pop()
-  }
-
-  return result
-}
-
-// comprised of xranges, tildes, stars, and gtlt's at this point.
-// already replaced the hyphen ranges
-// turn into a set of JUST comparators.
-const parseComparator = (comp, options) => {
-  comp = comp.replace(re[t.BUILD], '')
-  debug('comp', comp, options)
-  comp = replaceCarets(comp, options)
-  debug('caret', comp)
-  comp = replaceTildes(comp, options)
-  debug('tildes', comp)
-  comp = replaceXRanges(comp, options)
-  debug('xrange', comp)
-  comp = replaceStars(comp, options)
-  debug('stars', comp)
-  return comp
-}
-
-const isX = id => !id || id.toLowerCase() === 'x' || id === '*'
-
-const invalidXRangeOrder = (M, m, p) => (
-  (isX(M) && !isX(m)) ||
-  (isX(m) && p && !isX(p))
-)
-
-// ~, ~> --> * (any, kinda silly)
-// ~2, ~2.x, ~2.x.x, ~>2, ~>2.x ~>2.x.x --> >=2.0.0 <3.0.0-0
-// ~2.0, ~2.0.x, ~>2.0, ~>2.0.x --> >=2.0.0 <2.1.0-0
-// ~1.2, ~1.2.x, ~>1.2, ~>1.2.x --> >=1.2.0 <1.3.0-0
-// ~1.2.3, ~>1.2.3 --> >=1.2.3 <1.3.0-0
-// ~1.2.0, ~>1.2.0 --> >=1.2.0 <1.3.0-0
-// ~0.0.1 --> >=0.0.1 <0.1.0-0
-const replaceTildes = (comp, options) => {
-  return comp
-    .trim()
-    .split(/\s+/)
-    .map((c) => replaceTilde(c, options))
-    .join(' ')
-}
-
-const replaceTilde = (comp, options) => {
-  const r = options.loose ? re[t.TILDELOOSE] : re[t.TILDE]
-  // if we're including prereleases in the match, then the lower bound is
-  // -0, the lowest possible prerelease value, just like x-ranges and carets.
-  // this keeps `~1.2` equivalent to the `1.2.x` x-range it's documented as.
-  const z = options.includePrerelease ? '-0' : ''
-  return comp.replace(r, (_, M, m, p, pr) => {
-    debug('tilde', comp, _, M, m, p, pr)
-    let ret
-
-    if (isX(M)) {
-      ret = ''
-    } else if (isX(m)) {
-      ret = `>=${M}.0.0${z} <${+M + 1}.0.0-0`
-    } else if (isX(p)) {
-      // ~1.2 == >=1.2.0 <1.3.0-0
-      ret = `>=${M}.${m}.0${z} <${M}.${+m + 1}.0-0`
-    } else if (pr) {
-      debug('replaceTilde pr', pr)
-      ret = `>=${M}.${m}.${p}-${pr
-      } <${M}.${+m + 1}.0-0`
-    } else {
-      // ~1.2.3 == >=1.2.3 <1.3.0-0
-      ret = `>=${M}.${m}.${p
-      } <${M}.${+m + 1}.0-0`
-    }
-
-    debug('tilde return', ret)
-    return ret
-  })
-}
-
-// ^ --> * (any, kinda silly)
-// ^2, ^2.x, ^2.x.x --> >=2.0.0 <3.0.0-0
-// ^2.0, ^2.0.x --> >=2.0.0 <3.0.0-0
-// ^1.2, ^1.2.x --> >=1.2.0 <2.0.0-0
-// ^1.2.3 --> >=1.2.3 <2.0.0-0
-// ^1.2.0 --> >=1.2.0 <2.0.0-0
-// ^0.0.1 --> >=0.0.1 <0.0.2-0
-// ^0.1.0 --> >=0.1.0 <0.2.0-0
-const replaceCarets = (comp, options) => {
-  return comp
-    .trim()
-    .split(/\s+/)
-    .map((c) => replaceCaret(c, options))
-    .join(' ')
-}
-
-const replaceCaret = (comp, options) => {
-  debug('caret', comp, options)
-  const r = options.loose ? re[t.CARETLOOSE] : re[t.CARET]
-  const z = options.includePrerelease ? '-0' : ''
-  return comp.replace(r, (_, M, m, p, pr) => {
-    debug('caret', comp, _, M, m, p, pr)
-    let ret
-
-    if (isX(M)) {
-      ret = ''
-    } else if (isX(m)) {
-      ret = `>=${M}.0.0${z} <${+M + 1}.0.0-0`
-    } else if (isX(p)) {
-      if (M === '0') {
-        ret = `>=${M}.${m}.0${z} <${M}.${+m + 1}.0-0`
-      } else {
-        ret = `>=${M}.${m}.0${z} <${+M + 1}.0.0-0`
-      }
-    } else if (pr) {
-      debug('replaceCaret pr', pr)
-      if (M === '0') {
-        if (m === '0') {
-          ret = `>=${M}.${m}.${p}-${pr
-          } <${M}.${m}.${+p + 1}-0`
-        } else {
-          ret = `>=${M}.${m}.${p}-${pr
-          } <${M}.${+m + 1}.0-0`
-        }
-      } else {
-        ret = `>=${M}.${m}.${p}-${pr
-        } <${+M + 1}.0.0-0`
-      }
-    } else {
-      debug('no pr')
-      if (M === '0') {
-        if (m === '0') {
-          ret = `>=${M}.${m}.${p
-          } <${M}.${m}.${+p + 1}-0`
-        } else {
-          ret = `>=${M}.${m}.${p
-          } <${M}.${+m + 1}.0-0`
-        }
-      } else {
-        ret = `>=${M}.${m}.${p
-        } <${+M + 1}.0.0-0`
-      }
-    }
-
-    debug('caret return', ret)
-    return ret
-  })
-}
-
-const replaceXRanges = (comp, options) => {
-  debug('replaceXRanges', comp, options)
-  return comp
-    .split(/\s+/)
-    .map((c) => replaceXRange(c, options))
-    .join(' ')
-}
-
-const replaceXRange = (comp, options) => {
-  comp = comp.trim()
-  const r = options.loose ? re[t.XRANGELOOSE] : re[t.XRANGE]
-  return comp.replace(r, (ret, gtlt, M, m, p, pr) => {
-    debug('xRange', comp, ret, gtlt, M, m, p, pr)
-    if (invalidXRangeOrder(M, m, p)) {
-      return comp
-    }
-
-    const xM = isX(M)
-    const xm = xM || isX(m)
-    const xp = xm || isX(p)
-    const anyX = xp
-
-    if (gtlt === '=' && anyX) {
-      gtlt = ''
-    }
-
-    // if we're including prereleases in the match, then we need
-    // to fix this to -0, the lowest possible prerelease value
-    pr = options.includePrerelease ? '-0' : ''
-
-    if (xM) {
-      if (gtlt === '>' || gtlt === '<') {
-        // nothing is allowed
-        ret = '<0.0.0-0'
-      } else {
-        // nothing is forbidden
-        ret = '*'
-      }
-    } else if (gtlt && anyX) {
-      // we know patch is an x, because we have any x at all.
-      // replace X with 0
-      if (xm) {
-        m = 0
-      }
-      p = 0
-
-      if (gtlt === '>') {
-        // >1 => >=2.0.0
-        // >1.2 => >=1.3.0
-        gtlt = '>='
-        if (xm) {
-          M = +M + 1
-          m = 0
-          p = 0
-        } else {
-          m = +m + 1
-          p = 0
-        }
-      } else if (gtlt === '<=') {
-        // <=0.7.x is actually <0.8.0, since any 0.7.x should
-        // pass.  Similarly, <=7.x is actually <8.0.0, etc.
-        gtlt = '<'
-        if (xm) {
-          M = +M + 1
-        } else {
-          m = +m + 1
-        }
-      }
-
-      if (gtlt === '<') {
-        pr = '-0'
-      }
-
-      ret = `${gtlt + M}.${m}.${p}${pr}`
-    } else if (xm) {
-      ret = `>=${M}.0.0${pr} <${+M + 1}.0.0-0`
-    } else if (xp) {
-      ret = `>=${M}.${m}.0${pr
-      } <${M}.${+m + 1}.0-0`
-    }
-
-    debug('xRange return', ret)
-
-    return ret
-  })
-}
-
-// Because * is AND-ed with everything else in the comparator,
-// and '' means "any version", just remove the *s entirely.
-const replaceStars = (comp, options) => {
-  debug('replaceStars', comp, options)
-  // Looseness is ignored here.  star is always as loose as it gets!
-  return comp
-    .trim()
-    .replace(re[t.STAR], '')
-}
-
-const replaceGTE0 = (comp, options) => {
-  debug('replaceGTE0', comp, options)
-  return comp
-    .trim()
-    .replace(re[options.includePrerelease ? t.GTE0PRE : t.GTE0], '')
-}
-
-// This function is passed to string.replace(re[t.HYPHENRANGE])
-// M, m, patch, prerelease, build
-// 1.2 - 3.4.5 => >=1.2.0 <=3.4.5
-// 1.2.3 - 3.4 => >=1.2.0 <3.5.0-0 Any 3.4.x will do
-// 1.2 - 3.4 => >=1.2.0 <3.5.0-0
-// TODO build?
-const hyphenReplace = incPr => ($0,
-  from, fM, fm, fp, fpr, fb,
-  to, tM, tm, tp, tpr) => {
-  if (isX(fM)) {
-    from = ''
-  } else if (isX(fm)) {
-    from = `>=${fM}.0.0${incPr ? '-0' : ''}`
-  } else if (isX(fp)) {
-    from = `>=${fM}.${fm}.0${incPr ? '-0' : ''}`
-  } else if (fpr) {
-    from = `>=${from}`
-  } else {
-    from = `>=${from}${incPr ? '-0' : ''}`
-  }
-
-  if (isX(tM)) {
-    to = ''
-  } else if (isX(tm)) {
-    to = `<${+tM + 1}.0.0-0`
-  } else if (isX(tp)) {
-    to = `<${tM}.${+tm + 1}.0-0`
-  } else if (tpr) {
-    to = `<=${tM}.${tm}.${tp}-${tpr}`
-  } else if (incPr) {
-    to = `<${tM}.${tm}.${+tp + 1}-0`
-  } else {
-    to = `<=${to}`
-  }
-
-  return `${from} ${to}`.trim()
-}
-
-const testSet = (set, version, options) => {
-  for (let i = 0; i < set.length; i++) {
-    if (!set[i].test(version)) {
-      return false
-    }
-  }
-
-  if (version.prerelease.length && !options.includePrerelease) {
-    // Find the set of versions that are allowed to have prereleases
-    // For example, ^1.2.3-pr.1 desugars to >=1.2.3-pr.1 <2.0.0
-    // That should allow `1.2.3-pr.2` to pass.
-    // However, `1.2.4-alpha.notready` should NOT be allowed,
-    // even though it's within the range set by the comparators.
-    for (let i = 0; i < set.length; i++) {
-      debug(set[i].semver)
-      if (set[i].semver === Comparator.ANY) {
-        continue
-      }
-
-      if (set[i].semver.prerelease.length > 0) {
-        const allowed = set[i].semver
-        if (allowed.major === version.major &&
-            allowed.minor === version.minor &&
-            allowed.patch === version.patch) {
-          return true
-        }
-      }
-    }
-
-    // Version has a -pre, but it's not one of the ones we like.
-    return false
-  }
-
-  return true
-}
-
-
-/***/ }),
-
-/***/ 7163:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const debug = __nccwpck_require__(1159)
-const { MAX_LENGTH, MAX_SAFE_INTEGER } = __nccwpck_require__(5101)
-const { safeRe: re, t } = __nccwpck_require__(5471)
-
-const parseOptions = __nccwpck_require__(356)
-const { compareIdentifiers } = __nccwpck_require__(3348)
-
-const isPrereleaseIdentifier = (prerelease, identifier) => {
-  const identifiers = identifier.split('.')
-  if (identifiers.length > prerelease.length) {
-    return false
-  }
-
-  for (let i = 0; i < identifiers.length; i++) {
-    if (compareIdentifiers(prerelease[i], identifiers[i]) !== 0) {
-      return false
-    }
-  }
-
-  return true
-}
-
-class SemVer {
-  constructor (version, options) {
-    options = parseOptions(options)
-
-    if (version instanceof SemVer) {
-      if (version.loose === !!options.loose &&
-        version.includePrerelease === !!options.includePrerelease) {
-        return version
-      } else {
-        version = version.version
-      }
-    } else if (typeof version !== 'string') {
-      throw new TypeError(`Invalid version. Must be a string. Got type "${typeof version}".`)
-    }
-
-    if (version.length > MAX_LENGTH) {
-      throw new TypeError(
-        `version is longer than ${MAX_LENGTH} characters`
-      )
-    }
-
-    debug('SemVer', version, options)
-    this.options = options
-    this.loose = !!options.loose
-    // this isn't actually relevant for versions, but keep it so that we
-    // don't run into trouble passing this.options around.
-    this.includePrerelease = !!options.includePrerelease
-
-    const m = version.trim().match(options.loose ? re[t.LOOSE] : re[t.FULL])
-
-    if (!m) {
-      throw new TypeError(`Invalid Version: ${version}`)
-    }
-
-    this.raw = version
-
-    // these are actually numbers
-    this.major = +m[1]
-    this.minor = +m[2]
-    this.patch = +m[3]
-
-    if (this.major > MAX_SAFE_INTEGER || this.major < 0) {
-      throw new TypeError('Invalid major version')
-    }
-
-    if (this.minor > MAX_SAFE_INTEGER || this.minor < 0) {
-      throw new TypeError('Invalid minor version')
-    }
-
-    if (this.patch > MAX_SAFE_INTEGER || this.patch < 0) {
-      throw new TypeError('Invalid patch version')
-    }
-
-    // numberify any prerelease numeric ids
-    if (!m[4]) {
-      this.prerelease = []
-    } else {
-      this.prerelease = m[4].split('.').map((id) => {
-        if (/^[0-9]+$/.test(id)) {
-          const num = +id
-          if (num >= 0 && num < MAX_SAFE_INTEGER) {
-            return num
-          }
-        }
-        return id
-      })
-    }
-
-    this.build = m[5] ? m[5].split('.') : []
-    this.format()
-  }
-
-  format () {
-    this.version = `${this.major}.${this.minor}.${this.patch}`
-    if (this.prerelease.length) {
-      this.version += `-${this.prerelease.join('.')}`
-    }
-    return this.version
-  }
-
-  toString () {
-    return this.version
-  }
-
-  compare (other) {
-    debug('SemVer.compare', this.version, this.options, other)
-    if (!(other instanceof SemVer)) {
-      if (typeof other === 'string' && other === this.version) {
-        return 0
-      }
-      other = new SemVer(other, this.options)
-    }
-
-    if (other.version === this.version) {
-      return 0
-    }
-
-    return this.compareMain(other) || this.comparePre(other)
-  }
-
-  compareMain (other) {
-    if (!(other instanceof SemVer)) {
-      other = new SemVer(other, this.options)
-    }
-
-    if (this.major < other.major) {
-      return -1
-    }
-    if (this.major > other.major) {
-      return 1
-    }
-    if (this.minor < other.minor) {
-      return -1
-    }
-    if (this.minor > other.minor) {
-      return 1
-    }
-    if (this.patch < other.patch) {
-      return -1
-    }
-    if (this.patch > other.patch) {
-      return 1
-    }
-    return 0
-  }
-
-  comparePre (other) {
-    if (!(other instanceof SemVer)) {
-      other = new SemVer(other, this.options)
-    }
-
-    // NOT having a prerelease is > having one
-    if (this.prerelease.length && !other.prerelease.length) {
-      return -1
-    } else if (!this.prerelease.length && other.prerelease.length) {
-      return 1
-    } else if (!this.prerelease.length && !other.prerelease.length) {
-      return 0
-    }
-
-    let i = 0
-    do {
-      const a = this.prerelease[i]
-      const b = other.prerelease[i]
-      debug('prerelease compare', i, a, b)
-      if (a === undefined && b === undefined) {
-        return 0
-      } else if (b === undefined) {
-        return 1
-      } else if (a === undefined) {
-        return -1
-      } else if (a === b) {
-        continue
-      } else {
-        return compareIdentifiers(a, b)
-      }
-    } while (++i)
-  }
-
-  compareBuild (other) {
-    if (!(other instanceof SemVer)) {
-      other = new SemVer(other, this.options)
-    }
-
-    let i = 0
-    do {
-      const a = this.build[i]
-      const b = other.build[i]
-      debug('build compare', i, a, b)
-      if (a === undefined && b === undefined) {
-        return 0
-      } else if (b === undefined) {
-        return 1
-      } else if (a === undefined) {
-        return -1
-      } else if (a === b) {
-        continue
-      } else {
-        return compareIdentifiers(a, b)
-      }
-    } while (++i)
-  }
-
-  // preminor will bump the version up to the next minor release, and immediately
-  // down to pre-release. premajor and prepatch work the same way.
-  inc (release, identifier, identifierBase) {
-    if (release.startsWith('pre')) {
-      if (!identifier && identifierBase === false) {
-        throw new Error('invalid increment argument: identifier is empty')
-      }
-      // Avoid an invalid semver results
-      if (identifier) {
-        const match = `-${identifier}`.match(this.options.loose ? re[t.PRERELEASELOOSE] : re[t.PRERELEASE])
-        if (!match || match[1] !== identifier) {
-          throw new Error(`invalid identifier: ${identifier}`)
-        }
-      }
-    }
-
-    switch (release) {
-      case 'premajor':
-        this.prerelease.length = 0
-        this.patch = 0
-        this.minor = 0
-        this.major++
-        this.inc('pre', identifier, identifierBase)
-        break
-      case 'preminor':
-        this.prerelease.length = 0
-        this.patch = 0
-        this.minor++
-        this.inc('pre', identifier, identifierBase)
-        break
-      case 'prepatch':
-        // If this is already a prerelease, it will bump to the next version
-        // drop any prereleases that might already exist, since they are not
-        // relevant at this point.
-        this.prerelease.length = 0
-        this.inc('patch', identifier, identifierBase)
-        this.inc('pre', identifier, identifierBase)
-        break
-      // If the input is a non-prerelease version, this acts the same as
-      // prepatch.
-      case 'prerelease':
-        if (this.prerelease.length === 0) {
-          this.inc('patch', identifier, identifierBase)
-        }
-        this.inc('pre', identifier, identifierBase)
-        break
-      case 'release':
-        if (this.prerelease.length === 0) {
-          throw new Error(`version ${this.raw} is not a prerelease`)
-        }
-        this.prerelease.length = 0
-        break
-
-      case 'major':
-        // If this is a pre-major version, bump up to the same major version.
-        // Otherwise increment major.
-        // 1.0.0-5 bumps to 1.0.0
-        // 1.1.0 bumps to 2.0.0
-        if (
-          this.minor !== 0 ||
-          this.patch !== 0 ||
-          this.prerelease.length === 0
-        ) {
-          this.major++
-        }
-        this.minor = 0
-        this.patch = 0
-        this.prerelease = []
-        break
-      case 'minor':
-        // If this is a pre-minor version, bump up to the same minor version.
-        // Otherwise increment minor.
-        // 1.2.0-5 bumps to 1.2.0
-        // 1.2.1 bumps to 1.3.0
-        if (this.patch !== 0 || this.prerelease.length === 0) {
-          this.minor++
-        }
-        this.patch = 0
-        this.prerelease = []
-        break
-      case 'patch':
-        // If this is not a pre-release version, it will increment the patch.
-        // If it is a pre-release it will bump up to the same patch version.
-        // 1.2.0-5 patches to 1.2.0
-        // 1.2.0 patches to 1.2.1
-        if (this.prerelease.length === 0) {
-          this.patch++
-        }
-        this.prerelease = []
-        break
-      // This probably shouldn't be used publicly.
-      // 1.0.0 'pre' would become 1.0.0-0 which is the wrong direction.
-      case 'pre': {
-        const base = Number(identifierBase) ? 1 : 0
-
-        if (this.prerelease.length === 0) {
-          this.prerelease = [base]
-        } else {
-          let i = this.prerelease.length
-          while (--i >= 0) {
-            if (typeof this.prerelease[i] === 'number') {
-              this.prerelease[i]++
-              i = -2
-            }
-          }
-          if (i === -1) {
-            // didn't increment anything
-            if (identifier === this.prerelease.join('.') && identifierBase === false) {
-              throw new Error('invalid increment argument: identifier already exists')
-            }
-            this.prerelease.push(base)
-          }
-        }
-        if (identifier) {
-          // 1.2.0-beta.1 bumps to 1.2.0-beta.2,
-          // 1.2.0-beta.fooblz or 1.2.0-beta bumps to 1.2.0-beta.0
-          let prerelease = [identifier, base]
-          if (identifierBase === false) {
-            prerelease = [identifier]
-          }
-          if (isPrereleaseIdentifier(this.prerelease, identifier)) {
-            const prereleaseBase = this.prerelease[identifier.split('.').length]
-            if (isNaN(prereleaseBase)) {
-              this.prerelease = prerelease
-            }
-          } else {
-            this.prerelease = prerelease
-          }
-        }
-        break
-      }
-      default:
-        throw new Error(`invalid increment argument: ${release}`)
-    }
-    this.raw = this.format()
-    if (this.build.length) {
-      this.raw += `+${this.build.join('.')}`
-    }
-    return this
-  }
-}
-
-module.exports = SemVer
-
-
-/***/ }),
-
-/***/ 1799:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const parse = __nccwpck_require__(6353)
-const clean = (version, options) => {
-  const s = parse(version.trim().replace(/^[=v]+/, ''), options)
-  return s ? s.version : null
-}
-module.exports = clean
-
-
-/***/ }),
-
-/***/ 8646:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const eq = __nccwpck_require__(5082)
-const neq = __nccwpck_require__(4974)
-const gt = __nccwpck_require__(6599)
-const gte = __nccwpck_require__(1236)
-const lt = __nccwpck_require__(3872)
-const lte = __nccwpck_require__(6717)
-
-const cmp = (a, op, b, loose) => {
-  switch (op) {
-    case '===':
-      if (typeof a === 'object') {
-        a = a.version
-      }
-      if (typeof b === 'object') {
-        b = b.version
-      }
-      return a === b
-
-    case '!==':
-      if (typeof a === 'object') {
-        a = a.version
-      }
-      if (typeof b === 'object') {
-        b = b.version
-      }
-      return a !== b
-
-    case '':
-    case '=':
-    case '==':
-      return eq(a, b, loose)
-
-    case '!=':
-      return neq(a, b, loose)
-
-    case '>':
-      return gt(a, b, loose)
-
-    case '>=':
-      return gte(a, b, loose)
-
-    case '<':
-      return lt(a, b, loose)
-
-    case '<=':
-      return lte(a, b, loose)
-
-    default:
-      throw new TypeError(`Invalid operator: ${op}`)
-  }
-}
-module.exports = cmp
-
-
-/***/ }),
-
-/***/ 5385:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const SemVer = __nccwpck_require__(7163)
-const parse = __nccwpck_require__(6353)
-const { safeRe: re, t } = __nccwpck_require__(5471)
-
-const coerce = (version, options) => {
-  if (version instanceof SemVer) {
-    return version
-  }
-
-  if (typeof version === 'number') {
-    version = String(version)
-  }
-
-  if (typeof version !== 'string') {
-    return null
-  }
-
-  options = options || {}
-
-  let match = null
-  if (!options.rtl) {
-    match = version.match(options.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE])
-  } else {
-    // Find the right-most coercible string that does not share
-    // a terminus with a more left-ward coercible string.
-    // Eg, '1.2.3.4' wants to coerce '2.3.4', not '3.4' or '4'
-    // With includePrerelease option set, '1.2.3.4-rc' wants to coerce '2.3.4-rc', not '2.3.4'
-    //
-    // Walk through the string checking with a /g regexp
-    // Manually set the index so as to pick up overlapping matches.
-    // Stop when we get a match that ends at the string end, since no
-    // coercible string can be more right-ward without the same terminus.
-    const coerceRtlRegex = options.includePrerelease ? re[t.COERCERTLFULL] : re[t.COERCERTL]
-    let next
-    while ((next = coerceRtlRegex.exec(version)) &&
-        (!match || match.index + match[0].length !== version.length)
-    ) {
-      if (!match ||
-            next.index + next[0].length !== match.index + match[0].length) {
-        match = next
-      }
-      coerceRtlRegex.lastIndex = next.index + next[1].length + next[2].length
-    }
-    // leave it in a clean state
-    coerceRtlRegex.lastIndex = -1
-  }
-
-  if (match === null) {
-    return null
-  }
-
-  const major = match[2]
-  const minor = match[3] || '0'
-  const patch = match[4] || '0'
-  const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : ''
-  const build = options.includePrerelease && match[6] ? `+${match[6]}` : ''
-
-  return parse(`${major}.${minor}.${patch}${prerelease}${build}`, options)
-}
-module.exports = coerce
-
-
-/***/ }),
-
-/***/ 7648:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const SemVer = __nccwpck_require__(7163)
-const compareBuild = (a, b, loose) => {
-  const versionA = new SemVer(a, loose)
-  const versionB = new SemVer(b, loose)
-  return versionA.compare(versionB) || versionA.compareBuild(versionB)
-}
-module.exports = compareBuild
-
-
-/***/ }),
-
-/***/ 6874:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const compare = __nccwpck_require__(8469)
-const compareLoose = (a, b) => compare(a, b, true)
-module.exports = compareLoose
-
-
-/***/ }),
-
-/***/ 8469:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const SemVer = __nccwpck_require__(7163)
-const compare = (a, b, loose) =>
-  new SemVer(a, loose).compare(new SemVer(b, loose))
-
-module.exports = compare
-
-
-/***/ }),
-
-/***/ 711:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const parse = __nccwpck_require__(6353)
-
-const diff = (version1, version2) => {
-  const v1 = parse(version1, null, true)
-  const v2 = parse(version2, null, true)
-  const comparison = v1.compare(v2)
-
-  if (comparison === 0) {
-    return null
-  }
-
-  const v1Higher = comparison > 0
-  const highVersion = v1Higher ? v1 : v2
-  const lowVersion = v1Higher ? v2 : v1
-  const highHasPre = !!highVersion.prerelease.length
-  const lowHasPre = !!lowVersion.prerelease.length
-
-  if (lowHasPre && !highHasPre) {
-    // Going from prerelease -> no prerelease requires some special casing
-
-    // If the low version has only a major, then it will always be a major
-    // Some examples:
-    // 1.0.0-1 -> 1.0.0
-    // 1.0.0-1 -> 1.1.1
-    // 1.0.0-1 -> 2.0.0
-    if (!lowVersion.patch && !lowVersion.minor) {
-      return 'major'
-    }
-
-    // If the main part has no difference
-    if (lowVersion.compareMain(highVersion) === 0) {
-      if (lowVersion.minor && !lowVersion.patch) {
-        return 'minor'
-      }
-      return 'patch'
-    }
-  }
-
-  // add the `pre` prefix if we are going to a prerelease version
-  const prefix = highHasPre ? 'pre' : ''
-
-  if (v1.major !== v2.major) {
-    return prefix + 'major'
-  }
-
-  if (v1.minor !== v2.minor) {
-    return prefix + 'minor'
-  }
-
-  if (v1.patch !== v2.patch) {
-    return prefix + 'patch'
-  }
-
-  // high and low are prereleases
-  return 'prerelease'
-}
-
-module.exports = diff
-
-
-/***/ }),
-
-/***/ 5082:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const compare = __nccwpck_require__(8469)
-const eq = (a, b, loose) => compare(a, b, loose) === 0
-module.exports = eq
-
-
-/***/ }),
-
-/***/ 6599:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const compare = __nccwpck_require__(8469)
-const gt = (a, b, loose) => compare(a, b, loose) > 0
-module.exports = gt
-
-
-/***/ }),
-
-/***/ 1236:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const compare = __nccwpck_require__(8469)
-const gte = (a, b, loose) => compare(a, b, loose) >= 0
-module.exports = gte
-
-
-/***/ }),
-
-/***/ 2338:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const SemVer = __nccwpck_require__(7163)
-
-const inc = (version, release, options, identifier, identifierBase) => {
-  if (typeof (options) === 'string') {
-    identifierBase = identifier
-    identifier = options
-    options = undefined
-  }
-
-  try {
-    return new SemVer(
-      version instanceof SemVer ? version.version : version,
-      options
-    ).inc(release, identifier, identifierBase).version
-  } catch (er) {
-    return null
-  }
-}
-module.exports = inc
-
-
-/***/ }),
-
-/***/ 3872:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const compare = __nccwpck_require__(8469)
-const lt = (a, b, loose) => compare(a, b, loose) < 0
-module.exports = lt
-
-
-/***/ }),
-
-/***/ 6717:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const compare = __nccwpck_require__(8469)
-const lte = (a, b, loose) => compare(a, b, loose) <= 0
-module.exports = lte
-
-
-/***/ }),
-
-/***/ 8511:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const SemVer = __nccwpck_require__(7163)
-const major = (a, loose) => new SemVer(a, loose).major
-module.exports = major
-
-
-/***/ }),
-
-/***/ 2603:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const SemVer = __nccwpck_require__(7163)
-const minor = (a, loose) => new SemVer(a, loose).minor
-module.exports = minor
-
-
-/***/ }),
-
-/***/ 4974:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const compare = __nccwpck_require__(8469)
-const neq = (a, b, loose) => compare(a, b, loose) !== 0
-module.exports = neq
-
-
-/***/ }),
-
-/***/ 6353:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const SemVer = __nccwpck_require__(7163)
-const parse = (version, options, throwErrors = false) => {
-  if (version instanceof SemVer) {
-    return version
-  }
-  try {
-    return new SemVer(version, options)
-  } catch (er) {
-    if (!throwErrors) {
-      return null
-    }
-    throw er
-  }
-}
-
-module.exports = parse
-
-
-/***/ }),
-
-/***/ 8756:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const SemVer = __nccwpck_require__(7163)
-const patch = (a, loose) => new SemVer(a, loose).patch
-module.exports = patch
-
-
-/***/ }),
-
-/***/ 5714:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const parse = __nccwpck_require__(6353)
-const prerelease = (version, options) => {
-  const parsed = parse(version, options)
-  return (parsed && parsed.prerelease.length) ? parsed.prerelease : null
-}
-module.exports = prerelease
-
-
-/***/ }),
-
-/***/ 2173:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const compare = __nccwpck_require__(8469)
-const rcompare = (a, b, loose) => compare(b, a, loose)
-module.exports = rcompare
-
-
-/***/ }),
-
-/***/ 7192:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const compareBuild = __nccwpck_require__(7648)
-const rsort = (list, loose) => list.sort((a, b) => compareBuild(b, a, loose))
-module.exports = rsort
-
-
-/***/ }),
-
-/***/ 8011:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const Range = __nccwpck_require__(6782)
-const satisfies = (version, range, options) => {
-  try {
-    range = new Range(range, options)
-  } catch (er) {
-    return false
-  }
-  return range.test(version)
-}
-module.exports = satisfies
-
-
-/***/ }),
-
-/***/ 9872:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const compareBuild = __nccwpck_require__(7648)
-const sort = (list, loose) => list.sort((a, b) => compareBuild(a, b, loose))
-module.exports = sort
-
-
-/***/ }),
-
-/***/ 6114:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const parse = __nccwpck_require__(6353)
-const constants = __nccwpck_require__(5101)
-const SemVer = __nccwpck_require__(7163)
-
-const truncate = (version, truncation, options) => {
-  if (!constants.RELEASE_TYPES.includes(truncation)) {
-    return null
-  }
-
-  const clonedVersion = cloneInputVersion(version, options)
-  return clonedVersion && doTruncation(clonedVersion, truncation)
-}
-
-const cloneInputVersion = (version, options) => {
-  const versionStringToParse = (
-    version instanceof SemVer ? version.version : version
-  )
-
-  return parse(versionStringToParse, options)
-}
-
-const doTruncation = (version, truncation) => {
-  if (isPrerelease(truncation)) {
-    return version.version
-  }
-
-  version.prerelease = []
-
-  switch (truncation) {
-    case 'major':
-      version.minor = 0
-      version.patch = 0
-      break
-    case 'minor':
-      version.patch = 0
-      break
-  }
-
-  return version.format()
-}
-
-const isPrerelease = (type) => {
-  return type.startsWith('pre')
-}
-
-module.exports = truncate
-
-
-/***/ }),
-
-/***/ 8780:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const parse = __nccwpck_require__(6353)
-const valid = (version, options) => {
-  const v = parse(version, options)
-  return v ? v.version : null
-}
-module.exports = valid
-
-
-/***/ }),
-
-/***/ 2088:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-// just pre-load all the stuff that index.js lazily exports
-const internalRe = __nccwpck_require__(5471)
-const constants = __nccwpck_require__(5101)
-const SemVer = __nccwpck_require__(7163)
-const identifiers = __nccwpck_require__(3348)
-const parse = __nccwpck_require__(6353)
-const valid = __nccwpck_require__(8780)
-const clean = __nccwpck_require__(1799)
-const inc = __nccwpck_require__(2338)
-const diff = __nccwpck_require__(711)
-const major = __nccwpck_require__(8511)
-const minor = __nccwpck_require__(2603)
-const patch = __nccwpck_require__(8756)
-const prerelease = __nccwpck_require__(5714)
-const compare = __nccwpck_require__(8469)
-const rcompare = __nccwpck_require__(2173)
-const compareLoose = __nccwpck_require__(6874)
-const compareBuild = __nccwpck_require__(7648)
-const sort = __nccwpck_require__(9872)
-const rsort = __nccwpck_require__(7192)
-const gt = __nccwpck_require__(6599)
-const lt = __nccwpck_require__(3872)
-const eq = __nccwpck_require__(5082)
-const neq = __nccwpck_require__(4974)
-const gte = __nccwpck_require__(1236)
-const lte = __nccwpck_require__(6717)
-const cmp = __nccwpck_require__(8646)
-const coerce = __nccwpck_require__(5385)
-const truncate = __nccwpck_require__(6114)
-const Comparator = __nccwpck_require__(9379)
-const Range = __nccwpck_require__(6782)
-const satisfies = __nccwpck_require__(8011)
-const toComparators = __nccwpck_require__(4750)
-const maxSatisfying = __nccwpck_require__(5574)
-const minSatisfying = __nccwpck_require__(8595)
-const minVersion = __nccwpck_require__(1866)
-const validRange = __nccwpck_require__(4737)
-const outside = __nccwpck_require__(280)
-const gtr = __nccwpck_require__(2276)
-const ltr = __nccwpck_require__(5213)
-const intersects = __nccwpck_require__(3465)
-const simplifyRange = __nccwpck_require__(2028)
-const subset = __nccwpck_require__(1489)
-module.exports = {
-  parse,
-  valid,
-  clean,
-  inc,
-  diff,
-  major,
-  minor,
-  patch,
-  prerelease,
-  compare,
-  rcompare,
-  compareLoose,
-  compareBuild,
-  sort,
-  rsort,
-  gt,
-  lt,
-  eq,
-  neq,
-  gte,
-  lte,
-  cmp,
-  coerce,
-  truncate,
-  Comparator,
-  Range,
-  satisfies,
-  toComparators,
-  maxSatisfying,
-  minSatisfying,
-  minVersion,
-  validRange,
-  outside,
-  gtr,
-  ltr,
-  intersects,
-  simplifyRange,
-  subset,
-  SemVer,
-  re: internalRe.re,
-  src: internalRe.src,
-  tokens: internalRe.t,
-  SEMVER_SPEC_VERSION: constants.SEMVER_SPEC_VERSION,
-  RELEASE_TYPES: constants.RELEASE_TYPES,
-  compareIdentifiers: identifiers.compareIdentifiers,
-  rcompareIdentifiers: identifiers.rcompareIdentifiers,
-}
-
-
-/***/ }),
-
-/***/ 5101:
-/***/ ((module) => {
-
-
-
-// Note: this is the semver.org version of the spec that it implements
-// Not necessarily the package version of this code.
-const SEMVER_SPEC_VERSION = '2.0.0'
-
-const MAX_LENGTH = 256
-const MAX_SAFE_INTEGER = Number.MAX_SAFE_INTEGER ||
-/* istanbul ignore next */ 9007199254740991
-
-// Max safe segment length for coercion.
-const MAX_SAFE_COMPONENT_LENGTH = 16
-
-// Max safe length for a build identifier. The max length minus 6 characters for
-// the shortest version with a build 0.0.0+BUILD.
-const MAX_SAFE_BUILD_LENGTH = MAX_LENGTH - 6
-
-// ECMAScript whitespace and line terminators matched by \s.
-const WHITESPACE_CHARACTERS = [
-  '\t',
-  '\n',
-  '\v',
-  '\f',
-  '\r',
-  ' ',
-  '\u00a0',
-  '\u1680',
-  '\u2000',
-  '\u2001',
-  '\u2002',
-  '\u2003',
-  '\u2004',
-  '\u2005',
-  '\u2006',
-  '\u2007',
-  '\u2008',
-  '\u2009',
-  '\u200a',
-  '\u2028',
-  '\u2029',
-  '\u202f',
-  '\u205f',
-  '\u3000',
-  '\ufeff',
-]
-
-const RELEASE_TYPES = [
-  'major',
-  'premajor',
-  'minor',
-  'preminor',
-  'patch',
-  'prepatch',
-  'prerelease',
-]
-
-module.exports = {
-  MAX_LENGTH,
-  MAX_SAFE_COMPONENT_LENGTH,
-  MAX_SAFE_BUILD_LENGTH,
-  MAX_SAFE_INTEGER,
-  WHITESPACE_CHARACTERS,
-  RELEASE_TYPES,
-  SEMVER_SPEC_VERSION,
-  FLAG_INCLUDE_PRERELEASE: 0b001,
-  FLAG_LOOSE: 0b010,
-}
-
-
-/***/ }),
-
-/***/ 1159:
-/***/ ((module) => {
-
-
-
-const debug = (
-  typeof process === 'object' &&
-  process.env &&
-  process.env.NODE_DEBUG &&
-  /\bsemver\b/i.test(process.env.NODE_DEBUG)
-) ? (...args) => console.error('SEMVER', ...args)
-  : () => {}
-
-module.exports = debug
-
-
-/***/ }),
-
-/***/ 3348:
-/***/ ((module) => {
-
-
-
-const numeric = /^[0-9]+$/
-const compareIdentifiers = (a, b) => {
-  if (typeof a === 'number' && typeof b === 'number') {
-    return a === b ? 0 : a < b ? -1 : 1
-  }
-
-  const anum = numeric.test(a)
-  const bnum = numeric.test(b)
-
-  if (anum && bnum) {
-    a = +a
-    b = +b
-  }
-
-  return a === b ? 0
-    : (anum && !bnum) ? -1
-    : (bnum && !anum) ? 1
-    : a < b ? -1
-    : 1
-}
-
-const rcompareIdentifiers = (a, b) => compareIdentifiers(b, a)
-
-module.exports = {
-  compareIdentifiers,
-  rcompareIdentifiers,
-}
-
-
-/***/ }),
-
-/***/ 1383:
-/***/ ((module) => {
-
-
-
-class LRUCache {
-  constructor () {
-    this.max = 1000
-    this.map = new Map()
-  }
-
-  get (key) {
-    const value = this.map.get(key)
-    if (value === undefined) {
-      return undefined
-    } else {
-      // Remove the key from the map and add it to the end
-      this.map.delete(key)
-      this.map.set(key, value)
-      return value
-    }
-  }
-
-  delete (key) {
-    return this.map.delete(key)
-  }
-
-  set (key, value) {
-    const deleted = this.delete(key)
-
-    if (!deleted && value !== undefined) {
-      // If cache is full, delete the least recently used item
-      if (this.map.size >= this.max) {
-        const firstKey = this.map.keys().next().value
-        this.delete(firstKey)
-      }
-
-      this.map.set(key, value)
-    }
-
-    return this
-  }
-}
-
-module.exports = LRUCache
-
-
-/***/ }),
-
-/***/ 356:
-/***/ ((module) => {
-
-
-
-// parse out just the options we care about
-const looseOption = Object.freeze({ loose: true })
-const emptyOpts = Object.freeze({ })
-const parseOptions = options => {
-  if (!options) {
-    return emptyOpts
-  }
-
-  if (typeof options !== 'object') {
-    return looseOption
-  }
-
-  return options
-}
-module.exports = parseOptions
-
-
-/***/ }),
-
-/***/ 5471:
-/***/ ((module, exports, __nccwpck_require__) => {
-
-
-
-const {
-  MAX_SAFE_COMPONENT_LENGTH,
-  MAX_SAFE_BUILD_LENGTH,
-  MAX_LENGTH,
-} = __nccwpck_require__(5101)
-const debug = __nccwpck_require__(1159)
-exports = module.exports = {}
-
-// The actual regexps go on exports.re
-const re = exports.re = []
-const safeRe = exports.safeRe = []
-const src = exports.src = []
-const safeSrc = exports.safeSrc = []
-const t = exports.t = {}
-let R = 0
-
-const LETTERDASHNUMBER = '[a-zA-Z0-9-]'
-
-// Replace some greedy regex tokens to prevent regex dos issues. These regex are
-// used internally via the safeRe object since all inputs in this library get
-// normalized first to trim and collapse all extra whitespace. The original
-// regexes are exported for userland consumption and lower level usage. A
-// future breaking change could export the safer regex only with a note that
-// all input should have extra whitespace removed.
-const safeRegexReplacements = [
-  ['\\s', 1],
-  ['\\d', MAX_LENGTH],
-  [LETTERDASHNUMBER, MAX_SAFE_BUILD_LENGTH],
-]
-
-const makeSafeRegex = (value) => {
-  for (const [token, max] of safeRegexReplacements) {
-    value = value
-      .split(`${token}*`).join(`${token}{0,${max}}`)
-      .split(`${token}+`).join(`${token}{1,${max}}`)
-  }
-  return value
-}
-
-const createToken = (name, value, isGlobal) => {
-  const safe = makeSafeRegex(value)
-  const index = R++
-  debug(name, index, value)
-  t[name] = index
-  src[index] = value
-  safeSrc[index] = safe
-  re[index] = new RegExp(value, isGlobal ? 'g' : undefined)
-  safeRe[index] = new RegExp(safe, isGlobal ? 'g' : undefined)
-}
-
-// The following Regular Expressions can be used for tokenizing,
-// validating, and parsing SemVer version strings.
-
-// ## Numeric Identifier
-// A single `0`, or a non-zero digit followed by zero or more digits.
-
-createToken('NUMERICIDENTIFIER', '0|[1-9]\\d*')
-createToken('NUMERICIDENTIFIERLOOSE', '\\d+')
-
-// ## Non-numeric Identifier
-// Zero or more digits, followed by a letter or hyphen, and then zero or
-// more letters, digits, or hyphens.
-
-createToken('NONNUMERICIDENTIFIER', `\\d*[a-zA-Z-]${LETTERDASHNUMBER}*`)
-
-// ## Main Version
-// Three dot-separated numeric identifiers.
-
-createToken('MAINVERSION', `(${src[t.NUMERICIDENTIFIER]})\\.` +
-                   `(${src[t.NUMERICIDENTIFIER]})\\.` +
-                   `(${src[t.NUMERICIDENTIFIER]})`)
-
-createToken('MAINVERSIONLOOSE', `(${src[t.NUMERICIDENTIFIERLOOSE]})\\.` +
-                        `(${src[t.NUMERICIDENTIFIERLOOSE]})\\.` +
-                        `(${src[t.NUMERICIDENTIFIERLOOSE]})`)
-
-// ## Pre-release Version Identifier
-// A numeric identifier, or a non-numeric identifier.
-// Non-numeric identifiers include numeric identifiers but can be longer.
-// Therefore non-numeric identifiers must go first.
-
-createToken('PRERELEASEIDENTIFIER', `(?:${src[t.NONNUMERICIDENTIFIER]
-}|${src[t.NUMERICIDENTIFIER]})`)
-
-createToken('PRERELEASEIDENTIFIERLOOSE', `(?:${src[t.NONNUMERICIDENTIFIER]
-}|${src[t.NUMERICIDENTIFIERLOOSE]})`)
-
-// ## Pre-release Version
-// Hyphen, followed by one or more dot-separated pre-release version
-// identifiers.
-
-createToken('PRERELEASE', `(?:-(${src[t.PRERELEASEIDENTIFIER]
-}(?:\\.${src[t.PRERELEASEIDENTIFIER]})*))`)
-
-createToken('PRERELEASELOOSE', `(?:-?(${src[t.PRERELEASEIDENTIFIERLOOSE]
-}(?:\\.${src[t.PRERELEASEIDENTIFIERLOOSE]})*))`)
-
-// ## Build Metadata Identifier
-// Any combination of digits, letters, or hyphens.
-
-createToken('BUILDIDENTIFIER', `${LETTERDASHNUMBER}+`)
-
-// ## Build Metadata
-// Plus sign, followed by one or more period-separated build metadata
-// identifiers.
-
-createToken('BUILD', `(?:\\+(${src[t.BUILDIDENTIFIER]
-}(?:\\.${src[t.BUILDIDENTIFIER]})*))`)
-
-// ## Full Version String
-// A main version, followed optionally by a pre-release version and
-// build metadata.
-
-// Note that the only major, minor, patch, and pre-release sections of
-// the version string are capturing groups.  The build metadata is not a
-// capturing group, because it should not ever be used in version
-// comparison.
-
-createToken('FULLPLAIN', `v?${src[t.MAINVERSION]
-}${src[t.PRERELEASE]}?${
-  src[t.BUILD]}?`)
-
-createToken('FULL', `^${src[t.FULLPLAIN]}$`)
-
-// like full, but allows v1.2.3 and =1.2.3, which people do sometimes.
-// also, 1.0.0alpha1 (prerelease without the hyphen) which is pretty
-// common in the npm registry.
-createToken('LOOSEPLAIN', `[v=\\s]*${src[t.MAINVERSIONLOOSE]
-}${src[t.PRERELEASELOOSE]}?${
-  src[t.BUILD]}?`)
-
-createToken('LOOSE', `^${src[t.LOOSEPLAIN]}$`)
-
-createToken('GTLT', '((?:<|>)?=?)')
-
-// Something like "2.*" or "1.2.x".
-// Note that "x.x" is a valid xRange identifier, meaning "any version"
-// Only the first item is strictly required.
-createToken('XRANGEIDENTIFIERLOOSE', `${src[t.NUMERICIDENTIFIERLOOSE]}|x|X|\\*`)
-createToken('XRANGEIDENTIFIER', `${src[t.NUMERICIDENTIFIER]}|x|X|\\*`)
-
-createToken('XRANGEPLAIN', `[v=\\s]*(${src[t.XRANGEIDENTIFIER]})` +
-                   `(?:\\.(${src[t.XRANGEIDENTIFIER]})` +
-                   `(?:\\.(${src[t.XRANGEIDENTIFIER]})` +
-                   `(?:${src[t.PRERELEASE]})?${
-                     src[t.BUILD]}?` +
-                   `)?)?`)
-
-createToken('XRANGEPLAINLOOSE', `[v=\\s]*(${src[t.XRANGEIDENTIFIERLOOSE]})` +
-                        `(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})` +
-                        `(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})` +
-                        `(?:${src[t.PRERELEASELOOSE]})?${
-                          src[t.BUILD]}?` +
-                        `)?)?`)
-
-createToken('XRANGE', `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAIN]}$`)
-createToken('XRANGELOOSE', `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAINLOOSE]}$`)
-
-// Coercion.
-// Extract anything that could conceivably be a part of a valid semver
-createToken('COERCEPLAIN', `${'(^|[^\\d])' +
-              '(\\d{1,'}${MAX_SAFE_COMPONENT_LENGTH}})` +
-              `(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?` +
-              `(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?`)
-createToken('COERCE', `${src[t.COERCEPLAIN]}(?:$|[^\\d])`)
-createToken('COERCEFULL', src[t.COERCEPLAIN] +
-              `(?:${src[t.PRERELEASE]})?` +
-              `(?:${src[t.BUILD]})?` +
-              `(?:$|[^\\d])`)
-createToken('COERCERTL', src[t.COERCE], true)
-createToken('COERCERTLFULL', src[t.COERCEFULL], true)
-
-// Tilde ranges.
-// Meaning is "reasonably at or greater than"
-createToken('LONETILDE', '(?:~>?)')
-
-createToken('TILDETRIM', `(\\s*)${src[t.LONETILDE]}\\s+`, true)
-exports.tildeTrimReplace = '$1~'
-
-createToken('TILDE', `^${src[t.LONETILDE]}${src[t.XRANGEPLAIN]}$`)
-createToken('TILDELOOSE', `^${src[t.LONETILDE]}${src[t.XRANGEPLAINLOOSE]}$`)
-
-// Caret ranges.
-// Meaning is "at least and backwards compatible with"
-createToken('LONECARET', '(?:\\^)')
-
-createToken('CARETTRIM', `(\\s*)${src[t.LONECARET]}\\s+`, true)
-exports.caretTrimReplace = '$1^'
-
-createToken('CARET', `^${src[t.LONECARET]}${src[t.XRANGEPLAIN]}$`)
-createToken('CARETLOOSE', `^${src[t.LONECARET]}${src[t.XRANGEPLAINLOOSE]}$`)
-
-// A simple gt/lt/eq thing, or just "" to indicate "any version"
-createToken('COMPARATORLOOSE', `^${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]})$|^$`)
-createToken('COMPARATOR', `^${src[t.GTLT]}\\s*(${src[t.FULLPLAIN]})$|^$`)
-
-// An expression to strip any whitespace between the gtlt and the thing
-// it modifies, so that `> 1.2.3` ==> `>1.2.3`
-createToken('COMPARATORTRIM', `(\\s*)${src[t.GTLT]
-}\\s*(${src[t.LOOSEPLAIN]}|${src[t.XRANGEPLAIN]})`, true)
-exports.comparatorTrimReplace = '$1$2$3'
-
-// Something like `1.2.3 - 1.2.4`
-// Note that these all use the loose form, because they'll be
-// checked against either the strict or loose comparator form
-// later.
-createToken('HYPHENRANGE', `^\\s*(${src[t.XRANGEPLAIN]})` +
-                   `\\s+-\\s+` +
-                   `(${src[t.XRANGEPLAIN]})` +
-                   `\\s*$`)
-
-createToken('HYPHENRANGELOOSE', `^\\s*(${src[t.XRANGEPLAINLOOSE]})` +
-                        `\\s+-\\s+` +
-                        `(${src[t.XRANGEPLAINLOOSE]})` +
-                        `\\s*$`)
-
-// Star ranges basically just allow anything at all.
-createToken('STAR', '(<|>)?=?\\s*\\*')
-// >=0.0.0 is like a star
-createToken('GTE0', '^\\s*>=\\s*0\\.0\\.0\\s*$')
-createToken('GTE0PRE', '^\\s*>=\\s*0\\.0\\.0-0\\s*$')
-
-
-/***/ }),
-
-/***/ 9737:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-// @ts-check
-
-
-// Reproduce safeRe[COMPARATORTRIM] replacement boundaries, not version
-// validation. Each end-index finder returns an exclusive end, or its start
-// on no match.
-// Positions count from zero. An end of 3 means characters 0, 1, and 2 were read;
-// range.slice(start, end) gives the matched text, not a converted number.
-const {
-  MAX_LENGTH,
-  MAX_SAFE_BUILD_LENGTH,
-  WHITESPACE_CHARACTERS,
-} = __nccwpck_require__(5101)
-
-/**
- * Remembers the last two rows of digits so their characters need not be reread.
- * Positions start at -1 until a row has been found.
- *
- * @typedef {object} DigitRunCache
- * @property {number} start The first character of the most recently found row.
- * @property {number} end The position after that row's last character.
- * @property {number} previousStart The first character of the previous row.
- * @property {number} previousEnd The position after the previous row.
- */
-
-// One entry per UTF-16 code unit keeps membership checks constant-time.
-const whitespace = new Uint8Array(0x10000)
-for (const char of WHITESPACE_CHARACTERS) {
-  whitespace[char.charCodeAt(0)] = 1
-}
-
-/**
- * Checks whether a character is whitespace, like a space, tab, or newline.
- * Looking past the end of the string returns false.
- *
- * @param {string|undefined} char One character, or undefined past the string's end.
- * @returns {boolean} Whether the character is whitespace.
- * @example isWhitespace(' ') // true
- * @example isWhitespace('1') // false
- */
-const isWhitespace = char =>
-  char !== undefined && whitespace[char.charCodeAt(0)] === 1
-
-/**
- * Checks for v, =, or whitespace before the version number.
- * These are historical version prefixes, not range operators:
- * < and > are handled separately, as are tilde and caret ranges.
- *
- * @param {string|undefined} char One character to check.
- * @returns {boolean} Whether the character can belong to a version prefix.
- * @example isVersionPrefix('=') // true
- * @example isVersionPrefix('>') // false
- */
-const isVersionPrefix = char =>
-  char === 'v' ||
-  char === '=' ||
-  isWhitespace(char)
-
-/**
- * Checks whether a character is one of the digits 0 through 9.
- *
- * @param {string|undefined} char One character to check.
- * @returns {boolean} Whether the character is an ASCII digit.
- * @example isDigit('7') // true
- * @example isDigit('.') // false
- */
-const isDigit = char => char !== undefined && char >= '0' && char <= '9'
-
-/**
- * Checks whether a character is an English letter, uppercase or lowercase.
- *
- * @param {string|undefined} char One character to check.
- * @returns {boolean} Whether the character is an ASCII letter.
- * @example isLetter('b') // true
- * @example isLetter('7') // false
- */
-const isLetter = char =>
-  char !== undefined && (
-    (char >= 'a' && char <= 'z') ||
-    (char >= 'A' && char <= 'Z')
-  )
-
-/**
- * Checks for a letter, digit, or hyphen: the characters allowed inside
- * prerelease and build names such as beta-1.
- *
- * @param {string|undefined} char One character to check.
- * @returns {boolean} Whether the character can be part of an identifier.
- * @example isIdentifierCharacter('-') // true
- * @example isIdentifierCharacter('.') // false; dots separate identifiers
- */
-const isIdentifierCharacter = char => isDigit(char) || isLetter(char) || char === '-'
-
-/**
- * Checks whether a version component can begin here: with a digit or
- * a wildcard such as x, X, or *.
- *
- * @param {string|undefined} char One character to check.
- * @returns {boolean} Whether a number or wildcard can start with this character.
- * @example isVersionStart('x') // true
- * @example isVersionStart('v') // false; v belongs to the prefix
- */
-const isVersionStart = char =>
-  isDigit(char) ||
-  char === 'x' ||
-  char === 'X' ||
-  char === '*'
-
-/**
- * Finds the end of a row of digits, but returns no more than limit digits.
- * Remembers the last two rows so looking at them again does not reread them.
- *
- * @param {string} range The text to read; it is not changed.
- * @param {number} start The position of the first character to check.
- * @param {number} limit The most digit characters the returned match can include.
- * @param {DigitRunCache} digitRuns Shared cache of digit-run positions, updated in place.
- * @returns {number} The position after the matched digits, or start if none match.
- * @example findDigitsEndIndex('123abc', 0, 10, digitRuns) // 3, pointing at a
- * @example findDigitsEndIndex('123abc', 0, 2, digitRuns) // 2, pointing at the unread 3
- */
-const findDigitsEndIndex = (range, start, limit, digitRuns) => {
-  if (!isDigit(range[start])) {
-    return start
-  }
-  if (start >= digitRuns.start && start < digitRuns.end) {
-    return Math.min(start + limit, digitRuns.end)
-  }
-  if (start >= digitRuns.previousStart && start < digitRuns.previousEnd) {
-    return Math.min(start + limit, digitRuns.previousEnd)
-  }
-  let end = start + 1
-  while (isDigit(range[end])) {
-    end++
-  }
-  // A failed full version can rewind from its second run to its first.
-  digitRuns.previousStart = digitRuns.start
-  digitRuns.previousEnd = digitRuns.end
-  digitRuns.start = start
-  digitRuns.end = end
-  return Math.min(start + limit, end)
-}
-
-/**
- * Reads a number using the old regex's length and leading-zero rules.
- * Strict mode reads just the first zero in 012; loose mode can read all three.
- *
- * @param {string} range The text to read; it is not changed.
- * @param {number} start The position where the number should begin.
- * @param {boolean} loose Whether to allow leading zeros.
- * @param {DigitRunCache} digitRuns Shared digit-run cache, updated as needed.
- * @returns {number} The position after the matched digits, not their numeric value.
- * @example findVersionNumberEndIndex('012', 0, false, digitRuns) // 1
- * @example findVersionNumberEndIndex('012', 0, true, digitRuns) // 3
- */
-const findVersionNumberEndIndex = (range, start, loose, digitRuns) => {
-  if (!loose && range[start] === '0') {
-    return start + 1
-  }
-  // Strict syntax allows an initial nonzero digit plus MAX_LENGTH digits.
-  return findDigitsEndIndex(range, start, loose ? MAX_LENGTH : MAX_LENGTH + 1, digitRuns)
-}
-
-/**
- * Reads one piece of a prerelease name, such as beta or 1 in beta.1.
- * Tries the letter-or-hyphen form first, then the number-only form.
- *
- * @param {string} range The text to read; it is not changed.
- * @param {number} start The position where the identifier should begin.
- * @param {boolean} loose Whether numeric identifiers may have leading zeros.
- * @param {DigitRunCache} digitRuns Shared digit-run cache, updated as needed.
- * @returns {number} The position after the identifier, or start if none matches.
- * @example findPrereleaseIdentifierEndIndex('beta.1', 0, false, digitRuns) // 4, at the dot
- * @example findPrereleaseIdentifierEndIndex('001beta', 0, false, digitRuns) // 7
- */
-const findPrereleaseIdentifierEndIndex = (range, start, loose, digitRuns) => {
-  const digitsEnd = findDigitsEndIndex(range, start, MAX_LENGTH, digitRuns)
-  // The legacy regex tries a nonnumeric identifier before a numeric one.
-  if (isLetter(range[digitsEnd]) || range[digitsEnd] === '-') {
-    let end = digitsEnd + 1
-    const limit = end + MAX_SAFE_BUILD_LENGTH
-    while (end < limit && isIdentifierCharacter(range[end])) {
-      end++
-    }
-    return end
-  }
-  return findVersionNumberEndIndex(range, start, loose, digitRuns)
-}
-
-/**
- * Reads a prerelease suffix such as -beta.1, one dot-separated piece at a time.
- * Loose mode also allows the name without its opening hyphen.
- *
- * @param {string} range The text to read; it is not changed.
- * @param {number} start The position where the suffix should begin, including -.
- * @param {boolean} loose Whether the opening hyphen is optional and zeros allowed.
- * @param {DigitRunCache} digitRuns Shared digit-run cache, updated as needed.
- * @returns {number} The position after the matched suffix, or start if absent.
- * @example findPrereleaseEndIndex('-beta.1+sha', 0, false, digitRuns) // 7, at the plus
- * @example findPrereleaseEndIndex('beta', 0, false, digitRuns) // 0; no opening hyphen
- */
-const findPrereleaseEndIndex = (range, start, loose, digitRuns) => {
-  const hyphen = range[start] === '-'
-  if (!loose && !hyphen) {
-    return start
-  }
-  const identifierStart = start + (hyphen ? 1 : 0)
-  let end = findPrereleaseIdentifierEndIndex(range, identifierStart, loose, digitRuns)
-  if (end === identifierStart) {
-    if (!loose || !hyphen) {
-      return start
-    }
-    // In loose syntax, a lone hyphen can itself be the identifier.
-    end = findPrereleaseIdentifierEndIndex(range, start, loose, digitRuns)
-  }
-  while (range[end] === '.') {
-    const next = findPrereleaseIdentifierEndIndex(range, end + 1, loose, digitRuns)
-    if (next === end + 1) {
-      break
-    }
-    end = next
-  }
-  return end
-}
-
-/**
- * Reads one build-name piece, such as sha or 123 in +sha.123.
- * Stops at a disallowed character or the old regex's length limit.
- *
- * @param {string} range The text to read; it is not changed.
- * @param {number} start The position where the identifier should begin.
- * @returns {number} The position after the identifier, or start if none matches.
- * @example findBuildIdentifierEndIndex('sha.123', 0) // 3, at the dot
- * @example findBuildIdentifierEndIndex('001', 0) // 3; leading zeros are allowed
- */
-const findBuildIdentifierEndIndex = (range, start) => {
-  let end = start
-  while (end - start < MAX_SAFE_BUILD_LENGTH && isIdentifierCharacter(range[end])) {
-    end++
-  }
-  return end
-}
-
-/**
- * Reads optional build metadata such as +sha.123.
- * Leaves the position unchanged if there is no plus sign followed by a name.
- *
- * @param {string} range The text to read; it is not changed.
- * @param {number} start The position where the opening + should be.
- * @returns {number} The position after the matched metadata, or start if absent.
- * @example findBuildEndIndex('+sha.123 <2', 0) // 8, at the space
- * @example findBuildEndIndex('+', 0) // 0; a plus sign alone is not a match
- */
-const findBuildEndIndex = (range, start) => {
-  if (range[start] !== '+') {
-    return start
-  }
-  let end = findBuildIdentifierEndIndex(range, start + 1)
-  if (end === start + 1) {
-    return start
-  }
-  while (range[end] === '.') {
-    const next = findBuildIdentifierEndIndex(range, end + 1)
-    if (next === end + 1) {
-      break
-    }
-    end = next
-  }
-  return end
-}
-
-/**
- * Reads three numbers separated by dots, then any prerelease and build suffixes.
- * Uses loose rules, so forms such as 01.02.03beta can match here.
- *
- * @param {string} range The text to read; it is not changed.
- * @param {number} start The position of the first number, after any prefix.
- * @param {DigitRunCache} digitRuns Shared digit-run cache, updated as needed.
- * @returns {number} The position after the version match, or start if none matches.
- * @example findLooseFullVersionEndIndex('1.2.3-beta+sha <2', 0, digitRuns) // 14
- * @example findLooseFullVersionEndIndex('1.2', 0, digitRuns) // 0; needs three numbers
- */
-const findLooseFullVersionEndIndex = (range, start, digitRuns) => {
-  let end = start
-  for (let component = 0; component < 3; component++) {
-    const next = findVersionNumberEndIndex(range, end, true, digitRuns)
-    if (next === end) {
-      return start
-    }
-    end = next
-    if (component < 2) {
-      if (range[end] !== '.') {
-        return start
-      }
-      end++
-    }
-  }
-  const prereleaseEnd = findPrereleaseEndIndex(range, end, true, digitRuns)
-  return findBuildEndIndex(range, prereleaseEnd)
-}
-
-/**
- * Reads one component of a partial or wildcard version, such as 2 or x in 2.x.
- * Numbers use strict leading-zero rules; wildcards take up one character.
- *
- * @param {string} range The text to read; it is not changed.
- * @param {number} start The position where the component should begin.
- * @param {DigitRunCache} digitRuns Shared digit-run cache, updated as needed.
- * @returns {number} The position after the component, or start if none matches.
- * @example findPartialVersionComponentEndIndex('2.x', 0, digitRuns) // 1, at the dot
- * @example findPartialVersionComponentEndIndex('2.x', 2, digitRuns) // 3, after x
- */
-const findPartialVersionComponentEndIndex = (range, start, digitRuns) => {
-  if (isDigit(range[start])) {
-    return findVersionNumberEndIndex(range, start, false, digitRuns)
-  }
-  return isVersionStart(range[start]) ? start + 1 : start
-}
-
-/**
- * Reads up to three components, allowing forms such as 1, 1.2, or 1.x.
- * After the third component, also reads any strict prerelease and build suffixes.
- *
- * @param {string} range The text to read; it is not changed.
- * @param {number} start The position of a number or wildcard, after any prefix.
- * @param {DigitRunCache} digitRuns Shared digit-run cache, updated as needed.
- * @returns {number} The position after the matched version text.
- * @example findPartialVersionEndIndex('1.x <2', 0, digitRuns) // 3, at the space
- * @example findPartialVersionEndIndex('1.', 0, digitRuns) // 1; the trailing dot is unread
- */
-const findPartialVersionEndIndex = (range, start, digitRuns) => {
-  let end = findPartialVersionComponentEndIndex(range, start, digitRuns)
-  for (let component = 0; component < 2; component++) {
-    if (range[end] !== '.') {
-      return end
-    }
-    const next = findPartialVersionComponentEndIndex(range, end + 1, digitRuns)
-    if (next === end + 1) {
-      return end
-    }
-    end = next
-  }
-  const prereleaseEnd = findPrereleaseEndIndex(range, end, false, digitRuns)
-  return findBuildEndIndex(range, prereleaseEnd)
-}
-
-/**
- * Finds where a version match ends, without deciding whether the range is valid.
- * Tries a loose full version first, then a partial or wildcard version, just
- * like the old regex's LOOSEPLAIN and XRANGEPLAIN alternatives.
- *
- * @param {string} range The text to read; it is not changed.
- * @param {number} start The position of a number or wildcard, after any prefix.
- * @param {DigitRunCache} digitRuns Shared digit-run cache, updated as needed.
- * @returns {number} The position where scanning the next candidate can resume.
- * @example findVersionEndIndex('1.2.3 <2', 0, digitRuns) // 5, at the space
- * @example findVersionEndIndex('1.x <2', 0, digitRuns) // 3, at the space
- */
-const findVersionEndIndex = (range, start, digitRuns) => {
-  const fullVersionEnd = findLooseFullVersionEndIndex(range, start, digitRuns)
-  return fullVersionEnd !== start
-    ? fullVersionEnd
-    : findPartialVersionEndIndex(range, start, digitRuns)
-}
-
-/**
- * Finds the one whitespace character the old replacement would remove.
- * Keeps leading whitespace, skips an optional operator, and checks immediately
- * after it. Returns -1 if there is nothing to remove.
- *
- * @param {string} range The text containing a candidate already found by the caller.
- * @param {number} matchStart The candidate's position, including leading whitespace.
- * @returns {number} The position of the removable whitespace, or -1 if absent.
- * @example findRemovableWhitespaceIndex(' > 1', 0) // 2; keep the space at position 0
- * @example findRemovableWhitespaceIndex('>1', 0) // -1
- */
-const findRemovableWhitespaceIndex = (range, matchStart) => {
-  let position = matchStart
-  if (isWhitespace(range[position])) {
-    position++
-  }
-  if (range[position] === '<' || range[position] === '>') {
-    position++
-  }
-  if (range[position] === '=') {
-    position++
-  }
-  return isWhitespace(range[position]) ? position : -1
-}
-
-/**
- * Joins an operator to its version, turning > 1.2.3 into >1.2.3.
- * Copies everything else according to the old regex's matching rules.
- * Moves forward through prefixes and whole versions to avoid repeatedly
- * searching the same characters on long inputs.
- *
- * @param {string} range The range text to process; the original string is unchanged.
- * @returns {string} The range with matched operator whitespace removed.
- * @example trimComparatorWhitespace('> 1.2.3 < 2') // '>1.2.3 <2'
- * @example trimComparatorWhitespace('> invalid') // '> invalid'
- */
-const trimComparatorWhitespace = range => {
-  let result = ''
-  let copyFrom = 0
-  let cursor = 0
-  const digitRuns = { start: -1, end: -1, previousStart: -1, previousEnd: -1 }
-
-  while (cursor < range.length) {
-    const matchStart = cursor
-    if (range[cursor] === '<' || range[cursor] === '>') {
-      cursor++
-    } else if (!isVersionPrefix(range[cursor]) && !isVersionStart(range[cursor])) {
-      cursor++
-      continue
-    }
-
-    // Consume a v/=/whitespace run once, even when no version follows it.
-    while (cursor < range.length && isVersionPrefix(range[cursor])) {
-      cursor++
-    }
-    if (!isVersionStart(range[cursor])) {
-      continue
-    }
-
-    const whitespacePosition = findRemovableWhitespaceIndex(range, matchStart)
-    if (whitespacePosition !== -1) {
-      result += range.slice(copyFrom, whitespacePosition)
-      copyFrom = whitespacePosition + 1
-    }
-
-    // Skip the entire match, so a prerelease's trailing v cannot be
-    // reconsidered as the prefix of another version.
-    cursor = findVersionEndIndex(range, cursor, digitRuns)
-  }
-
-  return result + range.slice(copyFrom)
-}
-
-module.exports = trimComparatorWhitespace
-
-
-/***/ }),
-
-/***/ 2276:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-// Determine if version is greater than all the versions possible in the range.
-const outside = __nccwpck_require__(280)
-const gtr = (version, range, options) => outside(version, range, '>', options)
-module.exports = gtr
-
-
-/***/ }),
-
-/***/ 3465:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const Range = __nccwpck_require__(6782)
-const intersects = (r1, r2, options) => {
-  r1 = new Range(r1, options)
-  r2 = new Range(r2, options)
-  return r1.intersects(r2, options)
-}
-module.exports = intersects
-
-
-/***/ }),
-
-/***/ 5213:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const outside = __nccwpck_require__(280)
-// Determine if version is less than all the versions possible in the range
-const ltr = (version, range, options) => outside(version, range, '<', options)
-module.exports = ltr
-
-
-/***/ }),
-
-/***/ 5574:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const SemVer = __nccwpck_require__(7163)
-const Range = __nccwpck_require__(6782)
-
-const maxSatisfying = (versions, range, options) => {
-  let max = null
-  let maxSV = null
-  let rangeObj = null
-  try {
-    rangeObj = new Range(range, options)
-  } catch (er) {
-    return null
-  }
-  versions.forEach((v) => {
-    if (rangeObj.test(v)) {
-      // satisfies(v, range, options)
-      if (!max || maxSV.compare(v) === -1) {
-        // compare(max, v, true)
-        max = v
-        maxSV = new SemVer(max, options)
-      }
-    }
-  })
-  return max
-}
-module.exports = maxSatisfying
-
-
-/***/ }),
-
-/***/ 8595:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const SemVer = __nccwpck_require__(7163)
-const Range = __nccwpck_require__(6782)
-const minSatisfying = (versions, range, options) => {
-  let min = null
-  let minSV = null
-  let rangeObj = null
-  try {
-    rangeObj = new Range(range, options)
-  } catch (er) {
-    return null
-  }
-  versions.forEach((v) => {
-    if (rangeObj.test(v)) {
-      // satisfies(v, range, options)
-      if (!min || minSV.compare(v) === 1) {
-        // compare(min, v, true)
-        min = v
-        minSV = new SemVer(min, options)
-      }
-    }
-  })
-  return min
-}
-module.exports = minSatisfying
-
-
-/***/ }),
-
-/***/ 1866:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const SemVer = __nccwpck_require__(7163)
-const Range = __nccwpck_require__(6782)
-const gt = __nccwpck_require__(6599)
-
-const minVersion = (range, loose) => {
-  range = new Range(range, loose)
-
-  let minver = new SemVer('0.0.0')
-  if (range.test(minver)) {
-    return minver
-  }
-
-  minver = new SemVer('0.0.0-0')
-  if (range.test(minver)) {
-    return minver
-  }
-
-  minver = null
-  for (let i = 0; i < range.set.length; ++i) {
-    const comparators = range.set[i]
-
-    let setMin = null
-    comparators.forEach((comparator) => {
-      // Clone to avoid manipulating the comparator's semver object.
-      const compver = new SemVer(comparator.semver.version)
-      switch (comparator.operator) {
-        case '>':
-          if (compver.prerelease.length === 0) {
-            compver.patch++
-          } else {
-            compver.prerelease.push(0)
-          }
-          compver.raw = compver.format()
-          /* fallthrough */
-        case '':
-        case '>=':
-          if (!setMin || gt(compver, setMin)) {
-            setMin = compver
-          }
-          break
-        case '<':
-        case '<=':
-          /* Ignore maximum versions */
-          break
-        /* istanbul ignore next */
-        default:
-          throw new Error(`Unexpected operation: ${comparator.operator}`)
-      }
-    })
-    if (setMin && (!minver || gt(minver, setMin))) {
-      minver = setMin
-    }
-  }
-
-  if (minver && range.test(minver)) {
-    return minver
-  }
-
-  return null
-}
-module.exports = minVersion
-
-
-/***/ }),
-
-/***/ 280:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const SemVer = __nccwpck_require__(7163)
-const Comparator = __nccwpck_require__(9379)
-const { ANY } = Comparator
-const Range = __nccwpck_require__(6782)
-const satisfies = __nccwpck_require__(8011)
-const gt = __nccwpck_require__(6599)
-const lt = __nccwpck_require__(3872)
-const lte = __nccwpck_require__(6717)
-const gte = __nccwpck_require__(1236)
-
-const outside = (version, range, hilo, options) => {
-  version = new SemVer(version, options)
-  range = new Range(range, options)
-
-  let gtfn, ltefn, ltfn, comp, ecomp
-  switch (hilo) {
-    case '>':
-      gtfn = gt
-      ltefn = lte
-      ltfn = lt
-      comp = '>'
-      ecomp = '>='
-      break
-    case '<':
-      gtfn = lt
-      ltefn = gte
-      ltfn = gt
-      comp = '<'
-      ecomp = '<='
-      break
-    default:
-      throw new TypeError('Must provide a hilo val of "<" or ">"')
-  }
-
-  // If it satisfies the range it is not outside
-  if (satisfies(version, range, options)) {
-    return false
-  }
-
-  // From now on, variable terms are as if we're in "gtr" mode.
-  // but note that everything is flipped for the "ltr" function.
-
-  for (let i = 0; i < range.set.length; ++i) {
-    const comparators = range.set[i]
-
-    let high = null
-    let low = null
-
-    comparators.forEach((comparator) => {
-      if (comparator.semver === ANY) {
-        comparator = new Comparator('>=0.0.0')
-      }
-      high = high || comparator
-      low = low || comparator
-      if (gtfn(comparator.semver, high.semver, options)) {
-        high = comparator
-      } else if (ltfn(comparator.semver, low.semver, options)) {
-        low = comparator
-      }
-    })
-
-    // If the edge version comparator has a operator then our version
-    // isn't outside it
-    if (high.operator === comp || high.operator === ecomp) {
-      return false
-    }
-
-    // If the lowest version comparator has an operator and our version
-    // is less than it then it isn't higher than the range
-    if ((!low.operator || low.operator === comp) &&
-        ltefn(version, low.semver)) {
-      return false
-    } else if (low.operator === ecomp && ltfn(version, low.semver)) {
-      return false
-    }
-  }
-  return true
-}
-
-module.exports = outside
-
-
-/***/ }),
-
-/***/ 2028:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-// given a set of versions and a range, create a "simplified" range
-// that includes the same versions that the original range does
-// If the original range is shorter than the simplified one, return that.
-const satisfies = __nccwpck_require__(8011)
-const compare = __nccwpck_require__(8469)
-module.exports = (versions, range, options) => {
-  const set = []
-  let first = null
-  let prev = null
-  const v = versions.sort((a, b) => compare(a, b, options))
-  for (const version of v) {
-    const included = satisfies(version, range, options)
-    if (included) {
-      prev = version
-      if (!first) {
-        first = version
-      }
-    } else {
-      if (prev) {
-        set.push([first, prev])
-      }
-      prev = null
-      first = null
-    }
-  }
-  if (first) {
-    set.push([first, null])
-  }
-
-  const ranges = []
-  for (const [min, max] of set) {
-    if (min === max) {
-      ranges.push(min)
-    } else if (!max && min === v[0]) {
-      ranges.push('*')
-    } else if (!max) {
-      ranges.push(`>=${min}`)
-    } else if (min === v[0]) {
-      ranges.push(`<=${max}`)
-    } else {
-      ranges.push(`${min} - ${max}`)
-    }
-  }
-  const simplified = ranges.join(' || ')
-  const original = typeof range.raw === 'string' ? range.raw : String(range)
-  return simplified.length < original.length ? simplified : range
-}
-
-
-/***/ }),
-
-/***/ 1489:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const Range = __nccwpck_require__(6782)
-const Comparator = __nccwpck_require__(9379)
-const { ANY } = Comparator
-const satisfies = __nccwpck_require__(8011)
-const compare = __nccwpck_require__(8469)
-
-// Complex range `r1 || r2 || ...` is a subset of `R1 || R2 || ...` iff:
-// - Every simple range `r1, r2, ...` is a null set, OR
-// - Every simple range `r1, r2, ...` which is not a null set is a subset of
-//   some `R1, R2, ...`
-//
-// Simple range `c1 c2 ...` is a subset of simple range `C1 C2 ...` iff:
-// - If c is only the ANY comparator
-//   - If C is only the ANY comparator, return true
-//   - Else if in prerelease mode, return false
-//   - else replace c with `[>=0.0.0]`
-// - If C is only the ANY comparator
-//   - if in prerelease mode, return true
-//   - else replace C with `[>=0.0.0]`
-// - Let EQ be the set of = comparators in c
-// - If EQ is more than one, return true (null set)
-// - Let GT be the highest > or >= comparator in c
-// - Let LT be the lowest < or <= comparator in c
-// - If GT and LT, and GT.semver > LT.semver, return true (null set)
-// - If any C is a = range, and GT or LT are set, return false
-// - If EQ
-//   - If GT, and EQ does not satisfy GT, return true (null set)
-//   - If LT, and EQ does not satisfy LT, return true (null set)
-//   - If EQ satisfies every C, return true
-//   - Else return false
-// - If GT
-//   - If GT.semver is lower than any > or >= comp in C, return false
-//   - If GT is >=, and GT.semver does not satisfy every C, return false
-//   - If GT.semver has a prerelease, and not in prerelease mode
-//     - If no C has a prerelease and the GT.semver tuple, return false
-// - If LT
-//   - If LT.semver is greater than any < or <= comp in C, return false
-//   - If LT is <=, and LT.semver does not satisfy every C, return false
-//   - If LT.semver has a prerelease, and not in prerelease mode
-//     - If no C has a prerelease and the LT.semver tuple, return false
-// - Else return true
-
-const subset = (sub, dom, options = {}) => {
-  if (sub === dom) {
-    return true
-  }
-
-  sub = new Range(sub, options)
-  dom = new Range(dom, options)
-  let sawNonNull = false
-
-  OUTER: for (const simpleSub of sub.set) {
-    for (const simpleDom of dom.set) {
-      const isSub = simpleSubset(simpleSub, simpleDom, options)
-      sawNonNull = sawNonNull || isSub !== null
-      if (isSub) {
-        continue OUTER
-      }
-    }
-    // the null set is a subset of everything, but null simple ranges in
-    // a complex range should be ignored.  so if we saw a non-null range,
-    // then we know this isn't a subset, but if EVERY simple range was null,
-    // then it is a subset.
-    if (sawNonNull) {
-      return false
-    }
-  }
-  return true
-}
-
-const minimumVersionWithPreRelease = [new Comparator('>=0.0.0-0')]
-const minimumVersion = [new Comparator('>=0.0.0')]
-
-const simpleSubset = (sub, dom, options) => {
-  if (sub === dom) {
-    return true
-  }
-
-  if (sub.length === 1 && sub[0].semver === ANY) {
-    if (dom.length === 1 && dom[0].semver === ANY) {
-      return true
-    } else if (options.includePrerelease) {
-      sub = minimumVersionWithPreRelease
-    } else {
-      sub = minimumVersion
-    }
-  }
-
-  if (dom.length === 1 && dom[0].semver === ANY) {
-    if (options.includePrerelease) {
-      return true
-    } else {
-      dom = minimumVersion
-    }
-  }
-
-  const eqSet = new Set()
-  let gt, lt
-  for (const c of sub) {
-    if (c.operator === '>' || c.operator === '>=') {
-      gt = higherGT(gt, c, options)
-    } else if (c.operator === '<' || c.operator === '<=') {
-      lt = lowerLT(lt, c, options)
-    } else {
-      eqSet.add(c.semver)
-    }
-  }
-
-  if (eqSet.size > 1) {
-    return null
-  }
-
-  let gtltComp
-  if (gt && lt) {
-    gtltComp = compare(gt.semver, lt.semver, options)
-    if (gtltComp > 0) {
-      return null
-    } else if (gtltComp === 0 && (gt.operator !== '>=' || lt.operator !== '<=')) {
-      return null
-    }
-  }
-
-  // will iterate one or zero times
-  for (const eq of eqSet) {
-    if (gt && !satisfies(eq, String(gt), options)) {
-      return null
-    }
-
-    if (lt && !satisfies(eq, String(lt), options)) {
-      return null
-    }
-
-    for (const c of dom) {
-      if (!satisfies(eq, String(c), options)) {
-        return false
-      }
-    }
-
-    return true
-  }
-
-  let higher, lower
-  let hasDomLT, hasDomGT
-  // if the subset has a prerelease, we need a comparator in the superset
-  // with the same tuple and a prerelease, or it's not a subset
-  let needDomLTPre = lt &&
-    !options.includePrerelease &&
-    lt.semver.prerelease.length ? lt.semver : false
-  let needDomGTPre = gt &&
-    !options.includePrerelease &&
-    gt.semver.prerelease.length ? gt.semver : false
-  // exception: <1.2.3-0 is the same as <1.2.3
-  if (needDomLTPre && needDomLTPre.prerelease.length === 1 &&
-      lt.operator === '<' && needDomLTPre.prerelease[0] === 0) {
-    needDomLTPre = false
-  }
-
-  for (const c of dom) {
-    hasDomGT = hasDomGT || c.operator === '>' || c.operator === '>='
-    hasDomLT = hasDomLT || c.operator === '<' || c.operator === '<='
-    if (gt) {
-      if (needDomGTPre) {
-        if (c.semver.prerelease && c.semver.prerelease.length &&
-            c.semver.major === needDomGTPre.major &&
-            c.semver.minor === needDomGTPre.minor &&
-            c.semver.patch === needDomGTPre.patch) {
-          needDomGTPre = false
-        }
-      }
-      if (c.operator === '>' || c.operator === '>=') {
-        higher = higherGT(gt, c, options)
-        if (higher === c && higher !== gt) {
-          return false
-        }
-      } else if (gt.operator === '>=' && !c.test(gt.semver)) {
-        return false
-      }
-    }
-    if (lt) {
-      if (needDomLTPre) {
-        if (c.semver.prerelease && c.semver.prerelease.length &&
-            c.semver.major === needDomLTPre.major &&
-            c.semver.minor === needDomLTPre.minor &&
-            c.semver.patch === needDomLTPre.patch) {
-          needDomLTPre = false
-        }
-      }
-      if (c.operator === '<' || c.operator === '<=') {
-        lower = lowerLT(lt, c, options)
-        if (lower === c && lower !== lt) {
-          return false
-        }
-      } else if (lt.operator === '<=' && !c.test(lt.semver)) {
-        return false
-      }
-    }
-    if (!c.operator && (lt || gt) && gtltComp !== 0) {
-      return false
-    }
-  }
-
-  // if there was a < or >, and nothing in the dom, then must be false
-  // UNLESS it was limited by another range in the other direction.
-  // Eg, >1.0.0 <1.0.1 is still a subset of <2.0.0
-  if (gt && hasDomLT && !lt && gtltComp !== 0) {
-    return false
-  }
-
-  if (lt && hasDomGT && !gt && gtltComp !== 0) {
-    return false
-  }
-
-  // we needed a prerelease range in a specific tuple, but didn't get one
-  // then this isn't a subset.  eg >=1.2.3-pre is not a subset of >=1.0.0,
-  // because it includes prereleases in the 1.2.3 tuple
-  if (needDomGTPre || needDomLTPre) {
-    return false
-  }
-
-  return true
-}
-
-// >=1.2.3 is lower than >1.2.3
-const higherGT = (a, b, options) => {
-  if (!a) {
-    return b
-  }
-  const comp = compare(a.semver, b.semver, options)
-  return comp > 0 ? a
-    : comp < 0 ? b
-    : b.operator === '>' && a.operator === '>=' ? b
-    : a
-}
-
-// <=1.2.3 is higher than <1.2.3
-const lowerLT = (a, b, options) => {
-  if (!a) {
-    return b
-  }
-  const comp = compare(a.semver, b.semver, options)
-  return comp < 0 ? a
-    : comp > 0 ? b
-    : b.operator === '<' && a.operator === '<=' ? b
-    : a
-}
-
-module.exports = subset
-
-
-/***/ }),
-
-/***/ 4750:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const Range = __nccwpck_require__(6782)
-
-// Mostly just for testing and legacy API reasons
-const toComparators = (range, options) =>
-  new Range(range, options).set
-    .map(comp => comp.map(c => c.value).join(' ').trim().split(' '))
-
-module.exports = toComparators
-
-
-/***/ }),
-
-/***/ 4737:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const Range = __nccwpck_require__(6782)
-const validRange = (range, options) => {
-  try {
-    // Return '*' instead of '' so that truthiness works.
-    // This will throw if it's invalid anyway
-    return new Range(range, options).range || '*'
-  } catch (er) {
-    return null
-  }
-}
-module.exports = validRange
-
-
-/***/ }),
-
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
@@ -31609,6 +28370,1774 @@ module.exports = {
 
 /***/ }),
 
+/***/ 9903:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Hv: () => (/* binding */ rmArgs),
+/* harmony export */   J2: () => (/* binding */ certBaseName),
+/* harmony export */   Og: () => (/* binding */ createArgs),
+/* harmony export */   VM: () => (/* binding */ instancePath),
+/* harmony export */   WP: () => (/* binding */ recordedNodes),
+/* harmony export */   bf: () => (/* binding */ ownerOf),
+/* harmony export */   bp: () => (/* binding */ containerCertPath),
+/* harmony export */   gw: () => (/* binding */ CONTAINER_CONFIG_FILE),
+/* harmony export */   jE: () => (/* binding */ defaultConfigPath),
+/* harmony export */   wN: () => (/* binding */ OWNER_ENV),
+/* harmony export */   xN: () => (/* binding */ containerName)
+/* harmony export */ });
+/* unused harmony exports CONTAINER_CONFIG_DIR, nodeName, volumeName, containerCertDir, buildxDir, joinShellWords */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+
+
+// buildx's naming rules and command lines for the docker-container driver. Pure.
+// https://github.com/docker/buildx/blob/master/driver/docker-container/driver.go
+const CONTAINER_CONFIG_DIR = '/etc/buildkit';
+const CONTAINER_CONFIG_FILE = `${CONTAINER_CONFIG_DIR}/buildkitd.toml`;
+/** `buildx create --name X` makes one node named X0 (`--node` is not used here). */
+function nodeName(builder) {
+    return `${builder}0`;
+}
+/** The container the docker-container driver runs the daemon in. */
+function containerName(builder) {
+    return `buildx_buildkit_${nodeName(builder)}`;
+}
+/** The state volume mounted at /var/lib/buildkit; `rm --keep-state` keeps it. */
+function volumeName(builder) {
+    return `${containerName(builder)}_state`;
+}
+/**
+ * buildx copies each `ca`/`keypair` file of [registry."<host>"] into
+ * /etc/buildkit/certs/<host with every run of [^a-zA-Z0-9.-] replaced by _>/<base name>
+ * and rewrites the path in the config it copies
+ * (https://github.com/docker/buildx/blob/master/util/confutil/container.go). Two files with
+ * one base name overwrite each other, and `a:1` and `a_1` share a directory.
+ */
+function containerCertDir(registry) {
+    return `${CONTAINER_CONFIG_DIR}/certs/${registry.replace(/[^a-zA-Z0-9.-]+/g, '_')}`;
+}
+function containerCertPath(registry, hostPath) {
+    return `${containerCertDir(registry)}/${node_path__WEBPACK_IMPORTED_MODULE_1__.basename(hostPath)}`;
+}
+/**
+ * Base names for one registry's files that no other registry's can take, even when two
+ * registries share a certs directory in the container: a short hash of the exact name.
+ */
+function certBaseName(registry, kind, index) {
+    const h = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(registry).digest('hex').slice(0, 8);
+    const ext = { ca: 'pem', cert: 'crt', key: 'key' }[kind];
+    return `${kind === 'ca' ? 'ca' : 'client'}-${h}-${index}.${ext}`;
+}
+/**
+ * The mark a run puts on the builder it creates, so that it only ever removes its own: an
+ * environment variable of the daemon's container (driver-opt env.<NAME>=<value>, which the
+ * docker-container driver passes to the container: driver/docker-container/factory.go), kept
+ * by buildx in the builder's record with the other driver options.
+ */
+const OWNER_ENV = 'BUILDKIT_BUILDER_ACTION_OWNER';
+/**
+ * Where buildx keeps a builder's record: $BUILDX_CONFIG, else the buildx directory beside the
+ * docker CLI's config ($DOCKER_CONFIG or ~/.docker), then instances/<name in lower case>
+ * (util/confutil/config.go NewConfig; store/store.go). It holds every copied file too, keys
+ * included: read it silently, never print it.
+ */
+function instancePath(name, env, home) {
+    return node_path__WEBPACK_IMPORTED_MODULE_1__.join(buildxDir(env, home), 'instances', name.toLowerCase());
+}
+/** buildx's configuration directory (util/confutil/config.go NewConfig). */
+function buildxDir(env, home) {
+    return env.BUILDX_CONFIG || node_path__WEBPACK_IMPORTED_MODULE_1__.join(env.DOCKER_CONFIG || node_path__WEBPACK_IMPORTED_MODULE_1__.join(home, '.docker'), 'buildx');
+}
+/**
+ * The BuildKit config buildx applies to new builders given no --config (buildx >= 0.9:
+ * util/confutil/config.go BuildKitConfigFile, used by builder/builder.go Create).
+ */
+function defaultConfigPath(env, home) {
+    return node_path__WEBPACK_IMPORTED_MODULE_1__.join(buildxDir(env, home), 'buildkitd.default.toml');
+}
+/** The nodes of a builder's record. */
+function recordedNodes(instanceJson) {
+    const rec = JSON.parse(instanceJson);
+    return (rec.Nodes ?? []).map(n => ({ Name: n.Name, Endpoint: n.Endpoint, DriverOpts: n.DriverOpts, Flags: n.Flags }));
+}
+/** The owner mark in a builder's record ('' when it has none): what the record's nodes carry. */
+function ownerOf(instanceJson) {
+    return recordedNodes(instanceJson).map(n => n.DriverOpts?.[`env.${OWNER_ENV}`]).find(v => v !== undefined) ?? '';
+}
+function createArgs(o) {
+    const args = ['buildx', 'create', '--bootstrap', '--name', o.name, '--driver', o.driver, '--config', o.configPath];
+    if (o.owner)
+        args.push('--driver-opt', `env.${OWNER_ENV}=${o.owner}`);
+    for (const opt of o.driverOpts)
+        args.push('--driver-opt', opt);
+    if (o.buildkitdFlags.length > 0)
+        args.push('--buildkitd-flags', joinShellWords(o.buildkitdFlags));
+    if (o.use)
+        args.push('--use');
+    return args;
+}
+function rmArgs(name, keepState) {
+    return ['buildx', 'rm', ...(keepState ? ['--keep-state'] : []), name];
+}
+/** The inverse of buildx's shlex split of --buildkitd-flags. */
+function joinShellWords(words) {
+    return words.map(w => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+
+/***/ }),
+
+/***/ 2019:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $d: () => (/* binding */ pluginsUrls),
+/* harmony export */   HC: () => (/* binding */ networkAsked),
+/* harmony export */   I_: () => (/* binding */ imageTag),
+/* harmony export */   LX: () => (/* binding */ DEFAULT_BUILDKIT_IMAGE),
+/* harmony export */   N8: () => (/* binding */ BRIDGE_SINCE),
+/* harmony export */   TE: () => (/* binding */ dockerfile),
+/* harmony export */   Ze: () => (/* binding */ configFile),
+/* harmony export */   bT: () => (/* binding */ parseCniInputs),
+/* harmony export */   eg: () => (/* binding */ networkSettings),
+/* harmony export */   fQ: () => (/* binding */ cniAddition),
+/* harmony export */   fX: () => (/* binding */ NETWORK_FLAGS),
+/* harmony export */   hZ: () => (/* binding */ IMAGE_REPOSITORY),
+/* harmony export */   tB: () => (/* binding */ parseChecksum),
+/* harmony export */   zJ: () => (/* binding */ cacheArch)
+/* harmony export */ });
+/* unused harmony exports DEFAULT_PLUGINS_VERSION, DEFAULT_PLUGINS_URL, DEFAULT_BRIDGE_SUBNET, DEFAULT_CNI_CONFIG, pluginArch, readCniConfig, parseCniConfig, subnetProblem */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
+/* harmony import */ var _lines_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9488);
+
+
+
+
+
+// CNI networking: inputs, and everything about the CNI-enabled image that can be decided
+// without I/O (URLs, checksum parsing, Dockerfile, tag). Running the downloads and the
+// build is cni-image.ts.
+//
+// BuildKit's `cni` network mode needs the plugins in /opt/cni/bin and a network config in
+// /etc/buildkit/cni.json (the defaults of [worker.oci] cniBinaryPath and cniConfigPath);
+// stock moby/buildkit images ship neither. At start the daemon stats both and sets up one
+// namespace (loopback plus the configured plugins), so a missing plugin fails the start
+// (https://github.com/moby/buildkit/blob/master/util/network/cniprovider/cni.go).
+// Its `bridge` mode (BuildKit v0.13 and later) needs nothing of the image but the
+// buildkit-cni-* plugins stock images ship, and reports its worker network as `cni`
+// (util/network/netproviders/network.go, Providers).
+//
+// Every network setting goes into the config file's [worker.oci] section, never into daemon
+// flags: the read-back then verifies them like every other key, and the flag
+// --oci-cni-config-path does not work (BuildKit v0.29 to v0.32 read its value from a
+// misspelt name, "oci-cni-worker-path", in cmd/buildkitd/main_oci_worker.go, so the path
+// becomes empty and the daemon exits).
+const DEFAULT_BUILDKIT_IMAGE = 'moby/buildkit:buildx-stable-1';
+/** containernetworking/plugins release used unless cni-plugins-version says otherwise. */
+const DEFAULT_PLUGINS_VERSION = 'v1.9.1';
+const DEFAULT_PLUGINS_URL = 'https://github.com/containernetworking/plugins/releases/download';
+const IMAGE_REPOSITORY = 'localhost/buildkit-builder-cni';
+/** The first BuildKit release with the bridge network mode. */
+const BRIDGE_SINCE = 'v0.13.0';
+/** BuildKit's own default subnet for bridge mode (cniprovider.NewBridge). */
+const DEFAULT_BRIDGE_SUBNET = '10.10.0.0/16';
+/** Daemon flags that would override the network settings the action writes into the config. */
+const NETWORK_FLAGS = ['--oci-worker-net', '--oci-cni-config-path', '--oci-cni-binary-dir'];
+/**
+ * A bridge network like BuildKit's own (hack/fixtures/cni.json): bridge buildkit0,
+ * host-local IPAM on 10.10.0.0/16, masquerading out of the builder.
+ */
+const DEFAULT_CNI_CONFIG = `${JSON.stringify({
+    cniVersion: '0.4.0',
+    name: 'buildkit',
+    type: 'bridge',
+    bridge: 'buildkit0',
+    isDefaultGateway: true,
+    ipMasq: true,
+    hairpinMode: true,
+    ipam: { type: 'host-local', subnet: '10.10.0.0/16' }
+}, null, 2)}\n`;
+const BUILD_INPUTS = ['buildkit-image', 'cni-plugins-version', 'cni-plugins-url', 'cni-config'];
+function parseCniInputs(get, host) {
+    const image = get('cni-image').trim();
+    const cniRaw = get('cni').trim();
+    const subnet = get('cni-subnet').trim();
+    if (image !== '' && cniRaw.toLowerCase() === 'false') {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('cni', undefined, 'is false, but cni-image is set; cni-image implies cni: true (drop one of them)');
+    }
+    const given = BUILD_INPUTS.filter(n => get(n).trim() !== '');
+    if (cniRaw.toLowerCase() === 'bridge') {
+        const other = image !== '' ? 'cni-image' : given[0];
+        if (other) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d(other, undefined, 'belongs to cni: true (a CNI image with plugins and config of its own); cni: bridge uses the stock image\'s plugins');
+        }
+        if (subnet !== '') {
+            const problem = subnetProblem(subnet);
+            if (problem)
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('cni-subnet', undefined, problem);
+        }
+        return { bridge: subnet !== '' ? { subnet } : {} };
+    }
+    if (subnet !== '') {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('cni-subnet', undefined, 'applies to cni: bridge only; with cni: true the subnet is in the CNI config (cni-config)');
+    }
+    if (!/^(true|false|)$/i.test(cniRaw)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('cni', undefined, `"${cniRaw}" is not one of false, true, bridge`);
+    }
+    const enabled = image !== '' || (0,_lines_js__WEBPACK_IMPORTED_MODULE_4__/* .parseBool */ .q6)('cni', cniRaw, false);
+    if (!enabled) {
+        if (given.length > 0) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d(given[0], undefined, 'is set, but CNI is off; set cni: true (or remove it)');
+        }
+        return undefined;
+    }
+    if (image !== '') {
+        if (/\s/.test(image))
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('cni-image', undefined, `"${image}" is not an image reference`);
+        if (given.length > 0) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d(given[0], undefined, 'applies only when the action builds the CNI image; with cni-image the image is used as it is');
+        }
+        return { image };
+    }
+    const version = get('cni-plugins-version').trim() || DEFAULT_PLUGINS_VERSION;
+    if (!/^v\d+\.\d+\.\d+$/.test(version)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('cni-plugins-version', undefined, `"${version}" is not a release tag like ${DEFAULT_PLUGINS_VERSION}`);
+    }
+    const url = (get('cni-plugins-url').trim() || DEFAULT_PLUGINS_URL).replace(/\/+$/, '');
+    if (!/^https?:\/\/[^\s/]+/.test(url)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('cni-plugins-url', undefined, `"${url}" is not an http(s) URL`);
+    }
+    const configPath = get('cni-config').trim();
+    return {
+        build: {
+            baseImage: get('buildkit-image').trim() || DEFAULT_BUILDKIT_IMAGE,
+            pluginsVersion: version,
+            pluginsUrl: url,
+            config: configPath === '' ? parseCniConfig(DEFAULT_CNI_CONFIG, 'the default bridge config') : readCniConfig(configPath),
+            arch: pluginArch(host)
+        }
+    };
+}
+// Architectures containernetworking/plugins publishes Linux archives for, by Node's name.
+const ARCHES = {
+    x64: 'amd64',
+    arm64: 'arm64',
+    arm: 'arm',
+    s390x: 's390x',
+    riscv64: 'riscv64',
+    mips: 'mips',
+    mipsel: 'mipsle'
+};
+function pluginArch(host) {
+    if (host.platform !== 'linux') {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('cni', undefined, `CNI plugins are released for Linux only; this runner is ${host.platform}`);
+    }
+    const arch = host.arch === 'ppc64' && host.endianness === 'LE' ? 'ppc64le' : ARCHES[host.arch];
+    if (!arch) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('cni', undefined, `containernetworking/plugins publishes no archive for this runner's architecture (${host.arch}); give a ready image as cni-image`);
+    }
+    return arch;
+}
+function readCniConfig(file) {
+    let text;
+    try {
+        text = node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync(node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(file), 'utf8');
+    }
+    catch (err) {
+        const code = err.code;
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('cni-config', undefined, `file "${file}" ${code === 'ENOENT' ? 'does not exist' : `can't be read (${code})`}`);
+    }
+    return parseCniConfig(text, file);
+}
+/** Checks a CNI network config (or config list) and lists the plugin types it needs. */
+function parseCniConfig(text, source) {
+    const fail = (what) => {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('cni-config', undefined, `${source} ${what}`);
+    };
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch (err) {
+        return fail(`is not valid JSON: ${err.message}`);
+    }
+    if (typeof data !== 'object' || data === null || Array.isArray(data))
+        return fail('is not a JSON object');
+    const conf = data;
+    const list = Array.isArray(conf.plugins);
+    const plugins = list ? conf.plugins : [conf];
+    const types = new Set();
+    plugins.forEach((p, i) => {
+        const where = list ? `plugins[${i}]` : 'the config';
+        if (typeof p !== 'object' || p === null)
+            fail(`${where} is not an object`);
+        const plugin = p;
+        if (typeof plugin.type !== 'string' || !/^[\w.-]+$/.test(plugin.type))
+            fail(`${where} names no plugin "type"`);
+        types.add(plugin.type);
+        const ipam = plugin.ipam;
+        if (ipam && typeof ipam === 'object' && typeof ipam.type === 'string')
+            types.add(ipam.type);
+    });
+    if (types.size === 0)
+        fail('names no plugin type');
+    types.add('loopback');
+    return { text, source, types: [...types].sort(), list };
+}
+/**
+ * The tool-cache key of a plugins archive: the architecture and where the archive comes from
+ * (a hash of its URL), so archives of one version name from different mirrors don't share an
+ * entry. The entry records the archive's SHA-256, so a warm run downloads nothing.
+ */
+function cacheArch(arch, archiveUrl) {
+    return `${arch}-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(archiveUrl).digest('hex').slice(0, 12)}`;
+}
+/** `<base>/<version>/cni-plugins-linux-<arch>-<version>.tgz`, and its `.sha256` beside it. */
+function pluginsUrls(base, version, arch) {
+    const fileName = `cni-plugins-linux-${arch}-${version}.tgz`;
+    const archive = `${base.replace(/\/+$/, '')}/${version}/${fileName}`;
+    return { archive, checksum: `${archive}.sha256`, fileName };
+}
+/** The hash in a `.sha256` file: `<hex>  <file name>` (or the hex alone). */
+function parseChecksum(text, url) {
+    const m = /^\s*([0-9a-fA-F]{64})(\s|$)/.exec(text);
+    if (!m)
+        throw new Error(`${url} holds no SHA-256 sum (expected "<64 hex digits>  <file name>")`);
+    return m[1].toLowerCase();
+}
+/** Where the network config goes in the image: BuildKit loads a config list only from a path ending in .conflist. */
+function configFile(config) {
+    return config.list ? '/etc/buildkit/cni.conflist' : '/etc/buildkit/cni.json';
+}
+/** Why `value` is not an IPv4 subnet (a.b.c.d/n), or undefined. */
+function subnetProblem(value) {
+    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
+    if (!m || m.slice(1, 5).some(o => Number(o) > 255) || Number(m[5]) > 32) {
+        return `"${value}" is not an IPv4 subnet like ${DEFAULT_BRIDGE_SUBNET}`;
+    }
+    const bits = Number(m[5]);
+    const addr = m.slice(1, 5).reduce((a, o) => a * 256 + Number(o), 0);
+    if (bits < 8 || bits > 30)
+        return `"${value}" is a /${bits}; give a subnet from /8 to /30 (build steps each take an address of it)`;
+    if (addr % 2 ** (32 - bits) !== 0)
+        return `"${value}" has host bits set; the subnet is ${network(addr, bits)}`;
+    return undefined;
+}
+function network(addr, bits) {
+    const n = addr - (addr % 2 ** (32 - bits));
+    return `${[24, 16, 8, 0].map(s => Math.floor(n / 2 ** s) % 256).join('.')}/${bits}`;
+}
+/** No RUN step: current BuildKit images already contain iptables, which the bridge plugin needs. */
+function dockerfile(build) {
+    const file = configFile(build.config);
+    return [
+        `FROM ${build.baseImage}`,
+        'COPY plugins/ /opt/cni/bin/',
+        `COPY ${node_path__WEBPACK_IMPORTED_MODULE_2__.basename(file)} ${file}`,
+        `LABEL org.opencontainers.image.base.name="${build.baseImage}" \\`,
+        `      io.github.buildkit-builder-action.cni-plugins="${build.pluginsVersion}"`,
+        ''
+    ].join('\n');
+}
+/**
+ * The image's tag, from everything that decides its content: the base image's ID, the
+ * plugins archive's SHA-256 (two archives of one version name from different
+ * cni-plugins-url must not share a tag), and the config. The same inputs give the same
+ * tag, so a present image is reused instead of built again.
+ */
+function imageTag(baseImageId, archiveSha256, build) {
+    const h = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256')
+        .update([baseImageId, archiveSha256, build.arch, build.config.text, dockerfile(build)].join('\0'))
+        .digest('hex')
+        .slice(0, 16);
+    return `${IMAGE_REPOSITORY}:${build.pluginsVersion}-${h}`;
+}
+/** What [worker.oci] must say for the network asked for: the one place for network settings. */
+function networkSettings(cni) {
+    if ('bridge' in cni)
+        return { networkMode: 'bridge', ...(cni.bridge.subnet ? { bridgeSubnet: cni.bridge.subnet } : {}) };
+    if ('image' in cni)
+        return { networkMode: 'cni' };
+    return { networkMode: 'cni', cniConfigPath: configFile(cni.build.config), cniBinaryPath: '/opt/cni/bin' };
+}
+/** The network mode as the user asked for it, for the log and the summary. */
+function networkAsked(cni) {
+    return 'bridge' in cni ? 'bridge (cni: bridge)' : 'image' in cni ? 'cni (cni-image)' : 'cni (cni: true)';
+}
+/**
+ * What CNI adds to the builder: the image (none for bridge: the user's or buildx's default),
+ * and the network the daemon must report. The network settings themselves go into the
+ * config (networkSettings, through the plan).
+ */
+function cniAddition(image, description) {
+    return { driverOpts: image !== undefined ? [`image=${image}`] : [], network: 'cni', description };
+}
+
+
+/***/ }),
+
+/***/ 2973:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Dw: () => (/* binding */ keyPath),
+/* harmony export */   R2: () => (/* binding */ mergeConfig),
+/* harmony export */   bI: () => (/* binding */ isTable),
+/* harmony export */   eE: () => (/* binding */ sameValue),
+/* harmony export */   ls: () => (/* binding */ renderToml),
+/* harmony export */   p4: () => (/* binding */ checkConfigTree)
+/* harmony export */ });
+/* harmony import */ var smol_toml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3292);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
+
+
+function isTable(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
+}
+/** How a key is written in messages and diffs: registry."docker.io".mirrors */
+function keyPath(parts) {
+    return parts
+        .map((p, i) => typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${/^[A-Za-z0-9_-]+$/.test(p) ? p : JSON.stringify(p)}`)
+        .join('');
+}
+/**
+ * The shape checks buildx and BuildKit need from a base config. buildx 0.29 panics (a Go
+ * stack trace, exit 2) on a keypair without `key` or `cert`, on a `ca` that is not an array
+ * of strings, and on a registry entry that is not a table
+ * (https://github.com/docker/buildx/blob/master/util/confutil/container.go); catch them
+ * here, with the key named.
+ */
+function checkConfigTree(tree, input) {
+    const fail = (parts, what) => {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d(input, undefined, `${keyPath(parts)} ${what}`);
+    };
+    if ('debug' in tree && typeof tree.debug !== 'boolean')
+        fail(['debug'], 'must be true or false');
+    if (!('registry' in tree))
+        return;
+    const registries = tree.registry;
+    if (!isTable(registries))
+        return fail(['registry'], 'must be a table of [registry."<host>"] sections');
+    for (const [host, conf] of Object.entries(registries)) {
+        const at = (...rest) => ['registry', host, ...rest];
+        if (!isTable(conf))
+            fail(at(), 'must be a table');
+        const reg = conf;
+        for (const flag of ['http', 'insecure']) {
+            if (flag in reg && typeof reg[flag] !== 'boolean')
+                fail(at(flag), 'must be true or false');
+        }
+        for (const list of ['mirrors', 'ca']) {
+            if (!(list in reg))
+                continue;
+            const v = reg[list];
+            if (!Array.isArray(v) || v.some(x => typeof x !== 'string' || x === '')) {
+                fail(at(list), 'must be an array of non-empty strings');
+            }
+        }
+        if ('keypair' in reg) {
+            const kps = reg.keypair;
+            if (!Array.isArray(kps))
+                return fail(at('keypair'), 'must be an array of [[keypair]] tables');
+            kps.forEach((kp, i) => {
+                if (!isTable(kp))
+                    fail(at('keypair', i), 'must be a table with cert and key');
+                const t = kp;
+                for (const k of ['cert', 'key']) {
+                    if (typeof t[k] !== 'string' || t[k] === '') {
+                        fail(at('keypair', i), `has no ${k}; a client keypair needs both cert and key (buildx crashes on one without the other)`);
+                    }
+                }
+            });
+        }
+    }
+}
+/**
+ * Merges the structured settings over the base config. Scalars and `mirrors` from the
+ * inputs replace the base's value (each replacement is reported); `ca` and `keypair` are
+ * taken whole from the settings, because the plan has already moved the base config's own
+ * certificates into them.
+ */
+function mergeConfig(base, top, registries) {
+    const tree = structuredClone(base ?? {});
+    const overrides = [];
+    const set = (table, parts, key, value) => {
+        if (key in table && !sameValue(table[key], value)) {
+            overrides.push({ key: keyPath([...parts, key]), from: table[key], to: value });
+        }
+        table[key] = value;
+    };
+    if (top.debug !== undefined)
+        set(tree, [], 'debug', top.debug);
+    if (top.workerOci) {
+        // Network settings: a base config that says otherwise was refused earlier (networkConflicts).
+        if (!isTable(tree.worker))
+            tree.worker = {};
+        const worker = tree.worker;
+        if (!isTable(worker.oci))
+            worker.oci = {};
+        for (const [k, v] of Object.entries(top.workerOci))
+            set(worker.oci, ['worker', 'oci'], k, v);
+    }
+    if (registries.size === 0)
+        return { tree, overrides };
+    if (!isTable(tree.registry))
+        tree.registry = {};
+    const regs = tree.registry;
+    for (const [host, s] of [...registries].sort(([a], [b]) => a.localeCompare(b))) {
+        if (!isTable(regs[host]))
+            regs[host] = {};
+        const reg = regs[host];
+        const parts = ['registry', host];
+        if (s.mirrors !== undefined)
+            set(reg, parts, 'mirrors', s.mirrors);
+        if (s.http !== undefined)
+            set(reg, parts, 'http', s.http);
+        if (s.insecure !== undefined)
+            set(reg, parts, 'insecure', s.insecure);
+        if (s.ca !== undefined)
+            reg.ca = s.ca;
+        else
+            delete reg.ca;
+        if (s.keypair !== undefined)
+            reg.keypair = s.keypair.map(kp => ({ cert: kp.cert, key: kp.key }));
+        else
+            delete reg.keypair;
+    }
+    return { tree, overrides };
+}
+/** The TOML text of a tree; '' for an empty one. */
+function renderToml(tree) {
+    const text = (0,smol_toml__WEBPACK_IMPORTED_MODULE_0__/* .stringify */ .As)(tree).trim();
+    return text === '' ? '' : `${text}\n`;
+}
+/** Structural equality of TOML values (numbers compared by value, bigint or not). */
+function sameValue(a, b) {
+    if (a === undefined || b === undefined)
+        return a === b;
+    if ((typeof a === 'number' || typeof a === 'bigint') && (typeof b === 'number' || typeof b === 'bigint')) {
+        // NaN is TOML's nan, the same value when written back (buildx writes nan too); with a
+        // bigint on either side (an integer beyond 2^53), compare exactly.
+        if (typeof a === 'number' && typeof b === 'number')
+            return a === b || (Number.isNaN(a) && Number.isNaN(b));
+        return String(a) === String(b);
+    }
+    if (a instanceof Date || b instanceof Date) {
+        return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
+    }
+    if (Array.isArray(a) || Array.isArray(b)) {
+        return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
+    }
+    if (isTable(a) || isTable(b)) {
+        if (!isTable(a) || !isTable(b))
+            return false;
+        const ka = Object.keys(a);
+        return ka.length === Object.keys(b).length && ka.every(k => k in b && sameValue(a[k], b[k]));
+    }
+    return a === b;
+}
+
+
+/***/ }),
+
+/***/ 3871:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $R: () => (/* binding */ builderNodes),
+/* harmony export */   E$: () => (/* binding */ tagImage),
+/* harmony export */   Ek: () => (/* binding */ toolVersions),
+/* harmony export */   Ij: () => (/* binding */ createBuilder),
+/* harmony export */   L: () => (/* binding */ imageId),
+/* harmony export */   RS: () => (/* binding */ daemonLogSince),
+/* harmony export */   SR: () => (/* binding */ removeImageTag),
+/* harmony export */   TS: () => (/* binding */ builderOwner),
+/* harmony export */   X5: () => (/* binding */ buildkitdVersion),
+/* harmony export */   Yj: () => (/* binding */ containerExists),
+/* harmony export */   Yt: () => (/* binding */ ensureImage),
+/* harmony export */   _w: () => (/* binding */ buildImage),
+/* harmony export */   hj: () => (/* binding */ daemonLogTail),
+/* harmony export */   hq: () => (/* binding */ listImageDir),
+/* harmony export */   iq: () => (/* binding */ removeBuilder),
+/* harmony export */   lB: () => (/* binding */ observe),
+/* harmony export */   lF: () => (/* binding */ resolveInBuilder)
+/* harmony export */ });
+/* unused harmony export builderExists */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _buildx_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9903);
+/* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4981);
+/* harmony import */ var _prove_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1401);
+
+
+
+
+
+// Operations on Docker and the builder, each one command through the exec seam.
+// Never `docker buildx inspect` or `buildx ls` for information: both print every file
+// copied into the builder, private keys included (see __tests__/fixtures/buildkit/README.md).
+async function toolVersions() {
+    // At once: neither depends on the other, and each is mostly the docker CLI's start-up.
+    const [docker, buildx] = await Promise.all([
+        (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .runChecked */ .X4)('docker version (is the Docker engine running?)', 'docker', ['version', '--format', '{{.Server.Version}}']),
+        (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .runChecked */ .X4)('docker buildx version (is the Buildx plugin installed?)', 'docker', ['buildx', 'version'])
+    ]);
+    return { docker: docker.stdout.trim(), buildx: buildx.stdout.trim() };
+}
+/** Exit code only: the output holds the builder's files and is dropped unread. */
+async function builderExists(name) {
+    return (await run('docker', ['buildx', 'inspect', name])).exitCode === 0;
+}
+/**
+ * Who made builder `name`: its owner mark ('' for a builder without one), or undefined when
+ * buildx has no such builder. Read from buildx's record of it, without starting a process.
+ */
+function builderOwner(name) {
+    const text = builderRecord(name);
+    return text === undefined ? undefined : (0,_buildx_js__WEBPACK_IMPORTED_MODULE_2__/* .ownerOf */ .bf)(text);
+}
+/** The nodes buildx records for builder `name` ([] when there is none). */
+function builderNodes(name) {
+    const text = builderRecord(name);
+    return text === undefined ? [] : (0,_buildx_js__WEBPACK_IMPORTED_MODULE_2__/* .recordedNodes */ .WP)(text);
+}
+/** buildx's record of a builder, as text (it holds copied files: never print it). */
+function builderRecord(name) {
+    try {
+        return node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync((0,_buildx_js__WEBPACK_IMPORTED_MODULE_2__/* .instancePath */ .VM)(name, process.env, node_os__WEBPACK_IMPORTED_MODULE_1__.homedir()), 'utf8');
+    }
+    catch (err) {
+        if (err.code === 'ENOENT')
+            return undefined;
+        throw new Error(`can't read buildx's record of builder ${name}: ${err.message}`);
+    }
+}
+async function createBuilder(args) {
+    await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .runChecked */ .X4)('docker buildx create', 'docker', args, { show: true });
+}
+async function removeBuilder(args) {
+    const res = await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)('docker', args, { show: true });
+    return { ok: res.exitCode === 0, message: (res.stderr || res.stdout).trim() };
+}
+async function containerExists(container) {
+    return (await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)('docker', ['container', 'inspect', '--format', '{{.Id}}', container])).exitCode === 0;
+}
+/** The daemon's last log lines (stdout and stderr), for failure reports. */
+async function daemonLogTail(builder, lines = 30) {
+    const res = await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)('docker', ['logs', '--tail', String(lines), (0,_buildx_js__WEBPACK_IMPORTED_MODULE_2__/* .containerName */ .xN)(builder)]);
+    return `${res.stdout}${res.stderr}`.trim();
+}
+// One `docker exec` reads the config, hashes the copied files and asks the daemon for its
+// workers; each part ends with a marker and its exit code, so one failing part does not hide
+// the others.
+const OBSERVE_SCRIPT = `
+cat ${_buildx_js__WEBPACK_IMPORTED_MODULE_2__/* .CONTAINER_CONFIG_FILE */ .gw}; echo "@@observe config $?"
+if [ $# -gt 0 ]; then sha256sum "$@"; echo "@@observe sha256 $?"; else echo "@@observe sha256 0"; fi
+buildctl debug workers --format '{{json .}}'; echo "@@observe workers $?"
+`;
+/**
+ * The daemon's answer, the config, the copied files' hashes (one `docker exec`) and the
+ * daemon's arguments (`docker inspect`), at once: two processes instead of four in a row.
+ */
+async function observe(container, files) {
+    const [inspect, exec] = await Promise.all([
+        (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)('docker', ['inspect', '--format', '{{json .Config.Cmd}}', container]),
+        (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)('docker', ['exec', container, 'sh', '-c', OBSERVE_SCRIPT, 'sh', ...files])
+    ]);
+    const parts = new Map();
+    let rest = exec.stdout;
+    for (const part of ['config', 'sha256', 'workers']) {
+        const m = new RegExp(`^@@observe ${part} (\\d+)$`, 'm').exec(rest);
+        if (!m)
+            break;
+        parts.set(part, { text: rest.slice(0, m.index), rc: Number(m[1]) });
+        rest = rest.slice(m.index + m[0].length + 1);
+    }
+    const why = (what) => `${what} failed (exit code ${exec.exitCode}): ${(0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .lastLine */ .fM)(exec.stderr || exec.stdout)}`;
+    const workers = parts.get('workers');
+    const config = parts.get('config');
+    const sums = parts.get('sha256');
+    return {
+        workers: workers && workers.rc === 0 ? { text: workers.text } : { error: why('asking the daemon for its workers (buildctl debug workers)') },
+        readBack: inspect.exitCode !== 0
+            ? { error: `docker inspect of the builder container failed (exit code ${inspect.exitCode}): ${(0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .lastLine */ .fM)(inspect.stderr)}` }
+            : !config || config.rc !== 0
+                ? { error: why(`reading ${_buildx_js__WEBPACK_IMPORTED_MODULE_2__/* .CONTAINER_CONFIG_FILE */ .gw} from the builder`) }
+                : {
+                    configText: config.text,
+                    cmd: JSON.parse(inspect.stdout) ?? [],
+                    // sha256sum exits non-zero when a file is missing; what it printed still counts.
+                    sha256Text: files.length > 0 ? sums?.text : undefined
+                }
+    };
+}
+/** The image's ID, or undefined when it is not present on the engine. */
+async function imageId(ref) {
+    const res = await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)('docker', ['image', 'inspect', '--format', '{{.Id}}', ref]);
+    return res.exitCode === 0 ? res.stdout.trim() : undefined;
+}
+/** The image's ID, pulling it first when it is not present. */
+async function ensureImage(ref) {
+    const present = await imageId(ref);
+    if (present)
+        return present;
+    await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .runChecked */ .X4)(`pulling ${ref} (not present on the runner)`, 'docker', ['pull', ref], { show: true });
+    const pulled = await imageId(ref);
+    if (!pulled)
+        throw new Error(`${ref} was pulled but can't be inspected`);
+    return pulled;
+}
+/** Builds on the runner's default builder (the engine's own), so the image lands in its store. */
+async function buildImage(tag, context) {
+    await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .runChecked */ .X4)(`building ${tag}`, 'docker', ['buildx', 'build', '--builder', 'default', '--tag', tag, context], {
+        show: true
+    });
+}
+/**
+ * Resolves references through the daemon inside the builder's container, one after the
+ * other (RESOLVE_SCRIPT): the daemon's own resolver, with the configuration under test,
+ * never the engine's `docker pull`. The output is parsed by prove.ts.
+ */
+async function resolveInBuilder(container, refs) {
+    return (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)('docker', ['exec', container, 'sh', '-c', _prove_js__WEBPACK_IMPORTED_MODULE_4__/* .RESOLVE_SCRIPT */ .Lm, 'sh', ...refs]);
+}
+/** The daemon's log since a moment (unix seconds), stdout and stderr together. */
+async function daemonLogSince(container, since) {
+    const res = await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .runChecked */ .X4)(`reading the daemon's log of ${container}`, 'docker', [
+        'logs',
+        '--since',
+        since.toFixed(3),
+        container
+    ]);
+    return `${res.stdout}\n${res.stderr}`;
+}
+/** `buildkitd --version` of an image (pulled if it is not present), without a network. */
+async function buildkitdVersion(image) {
+    const res = await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .runChecked */ .X4)(`asking ${image} for its BuildKit version (buildkitd --version)`, 'docker', [
+        'run', '--rm', '--network', 'none', '--entrypoint', 'buildkitd', image, '--version'
+    ]);
+    return res.stdout;
+}
+/** The names in a directory of an image ([] when it has no such directory). */
+async function listImageDir(image, dir) {
+    const res = await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)('docker', ['run', '--rm', '--network', 'none', '--entrypoint', 'ls', image, '-1', dir]);
+    return res.exitCode === 0 ? res.stdout.split('\n').map(l => l.trim()).filter(l => l !== '') : [];
+}
+async function tagImage(source, target) {
+    await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .runChecked */ .X4)(`tagging ${target}`, 'docker', ['tag', source, target]);
+}
+/** Removes a tag (the image stays when another tag names it); no error when it is gone. */
+async function removeImageTag(tag) {
+    await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)('docker', ['image', 'rm', '--no-prune', tag]);
+}
+
+
+/***/ }),
+
+/***/ 3916:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   d: () => (/* binding */ InputError)
+/* harmony export */ });
+// An error in what the user wrote. The message names the input and, where there is one,
+// the line, so the user can find it without reading our code.
+class InputError extends Error {
+    input;
+    line;
+    constructor(input, line, detail) {
+        super(`input "${input}"${line === undefined ? '' : `, line ${line}`}: ${detail}`);
+        this.input = input;
+        this.line = line;
+        this.name = 'InputError';
+    }
+}
+
+
+/***/ }),
+
+/***/ 4981:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  fM: () => (/* binding */ lastLine),
+  eF: () => (/* binding */ run),
+  X4: () => (/* binding */ runChecked),
+  OD: () => (/* binding */ stopChildren)
+});
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: ./src/log.ts
+var log = __nccwpck_require__(5625);
+// EXTERNAL MODULE: ./src/redact.ts
+var redact = __nccwpck_require__(6670);
+;// CONCATENATED MODULE: ./src/exec.ts
+
+
+
+
+const children = new Set();
+let stopping;
+async function run(command, args, options = {}) {
+    if (stopping)
+        throw new Error(`the step was cancelled (${stopping}): ${command} not started`);
+    const show = options.show ?? false;
+    if (show)
+        log/* info */.pq(`$ ${[command, ...args].map(quoteArg).join(' ')}`);
+    return new Promise((resolve, reject) => {
+        // Its own process group, so that a signal reaches what it starts in turn (the docker CLI
+        // runs buildx as a plugin process of its own).
+        const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+        children.add(child);
+        let stdout = '';
+        let stderr = '';
+        const shown = { out: '', err: '' };
+        const collect = (which) => (chunk) => {
+            const text = chunk.toString('utf8');
+            if (which === 'out')
+                stdout += text;
+            else
+                stderr += text;
+            if (!show)
+                return;
+            const lines = (shown[which] + text).split(/\r?\n/);
+            shown[which] = lines.pop() ?? '';
+            for (const l of lines)
+                log/* info */.pq(l);
+        };
+        child.stdout.on('data', collect('out'));
+        child.stderr.on('data', collect('err'));
+        child.on('error', err => {
+            children.delete(child);
+            reject(new Error(`could not run ${command}: ${err.message}. Is ${command} installed and on PATH?`));
+        });
+        child.on('close', (code, signal) => {
+            children.delete(child);
+            if (show)
+                for (const rest of [shown.out, shown.err])
+                    if (rest !== '')
+                        log/* info */.pq(rest);
+            const exitCode = code ?? 128 + (signal ? external_node_os_.constants.signals[signal] : 0);
+            resolve({ exitCode, stdout, stderr });
+        });
+    });
+}
+/** run(), then throw an error naming what failed and the last meaningful stderr line. */
+async function runChecked(what, command, args, options = {}) {
+    const res = await run(command, args, options);
+    if (res.exitCode !== 0) {
+        throw new Error(`${what} failed (exit code ${res.exitCode}): ${lastLine(res.stderr || res.stdout)}`);
+    }
+    return res;
+}
+/**
+ * Passes a signal on to every process this step started and starts no more; resolves when
+ * they have all ended (or after `graceMs`, when the rest get SIGKILL).
+ */
+async function stopChildren(signal, graceMs = 5000) {
+    stopping = signal;
+    const live = [...children];
+    for (const c of live)
+        killGroup(c, signal);
+    const ended = Promise.all(live.map(c => (c.exitCode !== null || c.signalCode !== null ? undefined : new Promise(r => c.once('close', r)))));
+    let timer;
+    const late = new Promise(r => (timer = setTimeout(() => r('late'), graceMs)));
+    if ((await Promise.race([ended, late])) === 'late')
+        for (const c of children)
+            killGroup(c, 'SIGKILL');
+    clearTimeout(timer);
+}
+function killGroup(c, signal) {
+    try {
+        if (c.pid !== undefined)
+            process.kill(-c.pid, signal);
+    }
+    catch {
+        c.kill(signal); // the group is gone already, or this platform has none
+    }
+}
+function lastLine(text) {
+    const lines = text
+        .split(/\r?\n/)
+        .map(l => l.trim())
+        .filter(l => l !== '' && !/^-+$/.test(l));
+    return (0,redact/* redact */.E$)(lines.length > 0 ? lines[lines.length - 1] : '(no output)');
+}
+function quoteArg(arg) {
+    return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+
+/***/ }),
+
+/***/ 9892:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   NN: () => (/* binding */ mirrorRef),
+/* harmony export */   Q8: () => (/* binding */ hostProblem),
+/* harmony export */   U9: () => (/* binding */ isLoopback),
+/* harmony export */   v0: () => (/* binding */ parseMirror)
+/* harmony export */ });
+/* unused harmony export HOST_FORMAT */
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7030);
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_net__WEBPACK_IMPORTED_MODULE_0__);
+
+// Registry and mirror addresses as BuildKit understands them.
+//
+// A registry key in buildkitd.toml is `host[:port]` (BuildKit looks its section up by the
+// host of the image reference). A mirror may also carry a path and a scheme: BuildKit
+// parses it as a URL and keeps only host and path, then looks up `http`/`insecure` in the
+// section of the mirror's *host*
+// (https://github.com/moby/buildkit/blob/master/util/resolver/utils.go, extractMirrorHostAndPath).
+const LABEL = '[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?';
+const HOST_RE = new RegExp(`^(?:${LABEL}(?:\\.${LABEL})*|\\[[0-9a-fA-F:.]+\\])(?::(\\d{1,5}))?$`);
+const PATH_RE = /^(?:\/[a-zA-Z0-9._~-]+)*\/?$/;
+const HOST_FORMAT = 'host[:port], e.g. registry.example.com or 127.0.0.1:5000';
+/**
+ * Why `value` is not a `host[:port]`, or undefined when it is one. `input` tailors the hint
+ * for a scheme. `section`: the host names a [registry."…"] section of its own, which buildx
+ * can't read for an IPv6 literal (its TOML parser, go-toml v1, refuses ']' in a table key:
+ * "table key cannot contain ']'", measured with buildx 0.29.1).
+ */
+function hostProblem(value, input = '', section = true) {
+    if (value === '')
+        return 'the host is empty';
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value);
+    if (scheme) {
+        const hint = input === 'http-registries'
+            ? `write it without ${scheme[0]}: this list is the plain-HTTP one already`
+            : `list a plain-HTTP registry in http-registries`;
+        return `"${value}" has a scheme; registries are plain ${HOST_FORMAT} (${hint})`;
+    }
+    const m = HOST_RE.exec(value);
+    if (!m)
+        return `"${value}" is not a ${HOST_FORMAT}`;
+    if (m[1] !== undefined) {
+        const port = Number(m[1]);
+        if (port < 1 || port > 65535)
+            return `"${value}" has port ${m[1]}, outside 1-65535`;
+    }
+    if (value.startsWith('[')) {
+        const ip = value.slice(1, value.indexOf(']'));
+        if ((0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIP)(ip) !== 6)
+            return `"${value}" is not a ${HOST_FORMAT}: "${ip}" is not an IPv6 address`;
+        if (section) {
+            return `"${value}" is an IPv6 address, which buildx can't take as a registry: its config parser refuses ']' in [registry."${value}"]; give the registry a host name (e.g. an /etc/hosts entry on the runner)`;
+        }
+    }
+    return undefined;
+}
+/** Parses `[http(s)://]host[:port][/path]`; returns the endpoint or why it is not one. */
+function parseMirror(value) {
+    let rest = value;
+    let scheme;
+    const m = /^([a-z][a-z0-9+.-]*):\/\//i.exec(rest);
+    if (m) {
+        const s = m[1].toLowerCase();
+        if (s !== 'http' && s !== 'https') {
+            return `mirror "${value}" has scheme "${m[1]}"; only http:// and https:// are allowed`;
+        }
+        scheme = s;
+        rest = rest.slice(m[0].length);
+    }
+    const slash = rest.indexOf('/');
+    const host = slash === -1 ? rest : rest.slice(0, slash);
+    const path = slash === -1 ? '' : rest.slice(slash);
+    // A mirror reached over plain HTTP needs a section of its own; one over HTTPS does not.
+    const problem = hostProblem(host, 'mirrors', scheme === 'http');
+    if (problem)
+        return `mirror ${problem.replace(/^the host/, `"${value}": the host`)}`;
+    if (path !== '' && !PATH_RE.test(path)) {
+        return `mirror "${value}" has path "${path}"; a path may hold only letters, digits and ._~-/`;
+    }
+    return { host, path: path.replace(/\/$/, ''), scheme };
+}
+/** How the mirror is written in `mirrors = [...]`: host and path, without the scheme. */
+function mirrorRef(m) {
+    return m.host + m.path;
+}
+/**
+ * Whether BuildKit counts a host as local, as containerd's docker.MatchLocalhost does
+ * (core/remotes/docker/registry.go, vendored in BuildKit); with `http` unset, BuildKit speaks
+ * plain HTTP to such a host (util/resolver/resolver.go, fillInsecureOpts). Local means "::1", "[::1]", or
+ * net.SplitHostPort's host part being "localhost" or a loopback IP (127.0.0.0/8, ::1, and
+ * IPv4-mapped 127.x). Like Go's net.ParseIP, node's isIP takes no IPv4 octet with a leading
+ * zero; it takes an IPv6 zone (%eth0), which Go does not, so that is refused first.
+ */
+function isLoopback(host) {
+    if (host === '::1' || host === '[::1]')
+        return true;
+    let h;
+    const split = /^\[([^[\]]*)\]:(.*)$/.exec(host) ?? /^([^:[\]]*):([^:[\]]*)$/.exec(host);
+    if (split !== null) {
+        if (split[2] === '')
+            return false;
+        h = split[1];
+    }
+    else if (!host.includes(':')) {
+        h = host; // no port
+    }
+    else {
+        return false; // SplitHostPort fails: too many colons
+    }
+    if (h === 'localhost')
+        return true;
+    const family = h.includes('%') ? 0 : (0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIP)(h);
+    return family !== 0 && LOOPBACK.check(h, family === 4 ? 'ipv4' : 'ipv6');
+}
+const LOOPBACK = new node_net__WEBPACK_IMPORTED_MODULE_0__.BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+
+
+/***/ }),
+
+/***/ 9488:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CQ: () => (/* binding */ splitShellWords),
+/* harmony export */   KD: () => (/* binding */ inputLines),
+/* harmony export */   q6: () => (/* binding */ parseBool)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+
+/** Non-empty lines with their 1-based numbers; `#` starts a comment line. */
+function inputLines(text) {
+    return text
+        .split(/\r?\n/)
+        .map((raw, i) => ({ n: i + 1, text: raw.trim() }))
+        .filter(l => l.text !== '' && !l.text.startsWith('#'));
+}
+function parseBool(input, value, fallback) {
+    const v = value.trim().toLowerCase();
+    if (v === '' && fallback !== undefined)
+        return fallback;
+    if (v === 'true')
+        return true;
+    if (v === 'false')
+        return false;
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .d(input, undefined, `"${value}" is not a boolean; expected true or false`);
+}
+/** Splits text into words as a POSIX shell does (quotes and backslashes; no expansion). */
+function splitShellWords(text) {
+    const words = [];
+    let cur = '';
+    let inWord = false;
+    let quote;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (quote === "'") {
+            if (c === "'")
+                quote = undefined;
+            else
+                cur += c;
+        }
+        else if (quote === '"') {
+            if (c === '"')
+                quote = undefined;
+            else if (c === '\\' && i + 1 < text.length && '"\\$`'.includes(text[i + 1]))
+                cur += text[++i];
+            else
+                cur += c;
+        }
+        else if (c === "'" || c === '"') {
+            quote = c;
+            inWord = true;
+        }
+        else if (c === '\\' && i + 1 < text.length) {
+            cur += text[++i];
+            inWord = true;
+        }
+        else if (/\s/.test(c)) {
+            if (inWord)
+                words.push(cur);
+            cur = '';
+            inWord = false;
+        }
+        else {
+            cur += c;
+            inWord = true;
+        }
+    }
+    if (quote)
+        return undefined;
+    if (inWord)
+        words.push(cur);
+    return words;
+}
+
+
+/***/ }),
+
+/***/ 5625:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $e: () => (/* binding */ warning),
+/* harmony export */   Os: () => (/* binding */ group),
+/* harmony export */   SB: () => (/* binding */ durations),
+/* harmony export */   fJ: () => (/* binding */ fail),
+/* harmony export */   lm: () => (/* binding */ notice),
+/* harmony export */   pq: () => (/* binding */ info),
+/* harmony export */   uH: () => (/* binding */ setOutput),
+/* harmony export */   z: () => (/* binding */ summary)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6670);
+
+
+// The one way out for text: log lines, annotations, outputs and the job summary. Every
+// function redacts what it is given, so no caller can forget to (docker, buildx and the
+// daemon print file contents and logs that may hold key material). No other module calls
+// @actions/core's output functions; a unit test holds the code to that.
+function info(text) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq((0,_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(text));
+}
+function warning(text) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e((0,_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(text));
+}
+function notice(text) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm((0,_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(text));
+}
+/** The step's failure: only the entry point calls this. */
+function fail(text) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(text));
+}
+function setOutput(name, value) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, (0,_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(value));
+}
+const steps = [];
+/** A named step in its own log group; its duration is logged and kept for the summary. */
+async function group(name, fn) {
+    const t0 = performance.now();
+    return _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os((0,_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(name), async () => {
+        try {
+            return await fn();
+        }
+        finally {
+            const ms = Math.round(performance.now() - t0);
+            steps.push({ name, ms });
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`(${ms} ms)`);
+        }
+    });
+}
+/** The steps run so far, with their durations. */
+function durations() {
+    return steps;
+}
+/** Appends to the job summary; false when the runner gives no summary file. */
+async function summary(markdown) {
+    if (!process.env.GITHUB_STEP_SUMMARY) {
+        info('GITHUB_STEP_SUMMARY is not set: no job summary written');
+        return false;
+    }
+    await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw((0,_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(markdown), true).write();
+    return true;
+}
+
+
+/***/ }),
+
+/***/ 1401:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Hf: () => (/* binding */ parseResolveOutput),
+/* harmony export */   Kn: () => (/* binding */ probes),
+/* harmony export */   Lm: () => (/* binding */ RESOLVE_SCRIPT),
+/* harmony export */   Y2: () => (/* binding */ resolvedRef),
+/* harmony export */   ih: () => (/* binding */ judgeProbe),
+/* harmony export */   mh: () => (/* binding */ attemptsFor),
+/* harmony export */   sp: () => (/* binding */ hostChain),
+/* harmony export */   vc: () => (/* binding */ judgePull)
+/* harmony export */ });
+/* unused harmony exports RESOLVE_TIMEOUT_SECONDS, PROBE_REPOSITORY, PROBE_TAG, mirrorEntry, entryHost, parseLogLine, buildctlError, errorKind, explain */
+/* harmony import */ var _config_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2973);
+/* harmony import */ var _hosts_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9892);
+/* harmony import */ var _refs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1977);
+
+
+
+// Proof of effect: the daemon resolves image references with the configuration under test,
+// and its own log says which host served each one. Pure: fed with what buildctl and
+// `docker logs` printed, so every rule is tested against real captures
+// (__tests__/fixtures/buildkit/05-*, BuildKit v0.29).
+//
+// How BuildKit resolves (containerd's resolver, vendored in BuildKit:
+// vendor/github.com/containerd/containerd/v2/core/remotes/docker/resolver.go, Resolve):
+// the hosts are the registry's mirrors in the configured order, then the registry itself
+// (util/resolver/resolver.go, NewRegistryConfig). Each host that fails logs ONE info line,
+// without debug mode, in the span `resolving <ref>` (source/containerimage/source.go):
+//   msg="trying next host" error="…"                  a transport error (the URL is in it)
+//   msg="trying next host after status: 404 Not Found" an HTTP status (no URL, no host)
+//   msg="fetch failed" / "fetch failed after status: …" the same for the last host
+// and a host that answers stops the loop. So a successful resolution was served by the
+// host after the last failed one; with k failure lines, by hosts[k].
+const RESOLVE_TIMEOUT_SECONDS = 30;
+/** Where a probe for check-registries points: a repository no registry should hold. */
+const PROBE_REPOSITORY = 'buildkit-builder-check/absent';
+const PROBE_TAG = 'probe';
+/**
+ * The shell script run in the builder: one `buildctl build` per reference, each a
+ * Dockerfile `FROM <ref>` with the outline subrequest (manifest and config, no layers),
+ * each with a time limit. References come as arguments, never as script text. buildctl
+ * records a build history entry per build (solver/llbsolver/solver.go recordBuildHistory:
+ * every non-internal Solve); `--ref-file` gives its ref and `buildctl debug ctl --delete`
+ * removes it, so a later `docker buildx history ls` shows only the user's builds. The
+ * directory is removed at the end. Output: a marker line, buildctl's stderr, a marker with
+ * its exit code and how many seconds it took, per reference. buildctl catches the SIGTERM
+ * of `timeout` (util/appcontext) and exits 1 after writing its ref file, so a time-out is
+ * told by the time taken, not only by the exit code.
+ */
+const RESOLVE_SCRIPT = `
+d=$(mktemp -d /tmp/buildkit-builder-prove.XXXXXX) || exit 90
+trap 'rm -rf "$d"' EXIT
+i=0
+for ref in "$@"; do
+  i=$((i+1))
+  mkdir "$d/$i" || exit 91
+  printf 'FROM %s\\n' "$ref" >"$d/$i/Dockerfile"
+  t0=$(date +%s)
+  timeout ${RESOLVE_TIMEOUT_SECONDS} buildctl build --progress plain --frontend dockerfile.v0 \\
+    --local context="$d/$i" --local dockerfile="$d/$i" --opt requestid=frontend.outline \\
+    --ref-file "$d/$i/ref" >/dev/null 2>"$d/$i/err"
+  rc=$?
+  t1=$(date +%s)
+  if [ -s "$d/$i/ref" ]; then buildctl debug ctl --delete "$(cat "$d/$i/ref")" >/dev/null 2>&1; fi
+  echo "@@resolve-begin $i"
+  tail -n 40 "$d/$i/err"
+  echo "@@resolve-end $i $rc $((t1 - t0))"
+done
+`;
+/** Splits the script's output into one Resolution per reference (undefined: never run). */
+function parseResolveOutput(stdout, count) {
+    const out = Array.from({ length: count }, () => undefined);
+    const re = /^@@resolve-begin (\d+)\n([\s\S]*?)^@@resolve-end \1 (\d+)(?: (\d+))?$/gm;
+    for (const m of stdout.matchAll(re)) {
+        const i = Number(m[1]) - 1;
+        const exitCode = Number(m[3]);
+        // A killed buildctl exits 143 (busybox timeout) or 124 (coreutils); one that caught the
+        // signal exits 1 at the time limit.
+        const seconds = m[4] === undefined ? 0 : Number(m[4]);
+        const timedOut = exitCode !== 0 && ([124, 137, 143].includes(exitCode) || seconds >= RESOLVE_TIMEOUT_SECONDS);
+        if (i >= 0 && i < count)
+            out[i] = { exitCode, stderr: m[2], timedOut };
+    }
+    return out;
+}
+/**
+ * A mirror as BuildKit takes it: parsed as a URL, keeping host and path
+ * (util/resolver/utils.go, extractMirrorHostAndPath), so `http://m:5000/x/` is `m:5000/x`.
+ */
+function mirrorEntry(raw) {
+    const noScheme = raw.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+    return noScheme.replace(/\/+$/, '');
+}
+/** The host[:port] of a chain entry. */
+function entryHost(entry) {
+    const slash = entry.indexOf('/');
+    return slash === -1 ? entry : entry.slice(0, slash);
+}
+function hostChain(tree, registry) {
+    const regs = (0,_config_js__WEBPACK_IMPORTED_MODULE_0__/* .isTable */ .bI)(tree.registry) ? tree.registry : {};
+    const section = regs[registry];
+    const mirrors = (0,_config_js__WEBPACK_IMPORTED_MODULE_0__/* .isTable */ .bI)(section) && Array.isArray(section.mirrors) ? section.mirrors.map(mirrorEntry) : [];
+    return { registry, hosts: [...mirrors, registry], mirrors: mirrors.length };
+}
+/** Which chain entry a request URL went to (docker.io is served by registry-1.docker.io). */
+function entryForUrlHost(chain, urlHost) {
+    const host = urlHost === 'registry-1.docker.io' ? _refs_js__WEBPACK_IMPORTED_MODULE_2__/* .DOCKER_HUB */ .Xb : urlHost;
+    return chain.hosts.findIndex(e => entryHost(e) === host);
+}
+const LOGFMT_RE = /([A-Za-z_][\w.]*)=("(?:[^"\\]|\\.)*"|[^\s"]*)/g;
+/** logrus's text format (key=value, values quoted as Go's %q when needed), or JSON. */
+function parseLogLine(line) {
+    const t = line.trim();
+    if (t.startsWith('{')) {
+        try {
+            const o = JSON.parse(t);
+            return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+        }
+        catch {
+            return undefined;
+        }
+    }
+    const fields = {};
+    for (const m of t.matchAll(LOGFMT_RE))
+        fields[m[1]] = m[2].startsWith('"') ? unquote(m[2]) : m[2];
+    return 'msg' in fields ? fields : undefined;
+}
+function unquote(q) {
+    try {
+        return JSON.parse(q);
+    }
+    catch {
+        // Go's %q may use escapes JSON lacks (\x00, \a); keep the rest readable.
+        return q.slice(1, -1).replace(/\\(["\\])/g, '$1');
+    }
+}
+/**
+ * The failed hosts of one resolution, in order: the info lines of span `resolving <ref>`.
+ * Older BuildKit (containerd 1.x) logged a 404 as "trying next host - response was
+ * http.StatusNotFound"; both forms are read.
+ */
+function attemptsFor(log, ref) {
+    const span = `resolving ${ref}`;
+    const attempts = [];
+    for (const line of log.split('\n')) {
+        if (!line.includes(span))
+            continue;
+        const f = parseLogLine(line);
+        if (!f || f.span !== span || f.level !== 'info')
+            continue;
+        const m = /^(?:trying next host|fetch failed)(?: after status: (.+)| - response was http\.StatusNotFound)?$/.exec(f.msg);
+        if (!m)
+            continue;
+        if (m[1] !== undefined)
+            attempts.push({ status: m[1] });
+        else if (f.msg.includes('StatusNotFound'))
+            attempts.push({ status: '404 Not Found' });
+        else
+            attempts.push({ error: f.error ?? '' });
+    }
+    return attempts;
+}
+/** The reference the frontend resolved, as it printed it (`load metadata for <ref>`). */
+function resolvedRef(stderr, fallback) {
+    const m = /\[internal\] load metadata for (\S+)/.exec(stderr);
+    return m ? m[1] : fallback;
+}
+/** buildctl's final error line, without its `error: failed to solve: ` prefix. */
+function buildctlError(stderr) {
+    const lines = stderr.split('\n').map(l => l.trim()).filter(l => l !== '');
+    const err = [...lines].reverse().find(l => l.startsWith('error:'));
+    const line = err ?? lines[lines.length - 1] ?? '(no output)';
+    return line.replace(/^error: (failed to solve: )?/, '');
+}
+/** What kind of failure a resolver error or status is. */
+function errorKind(a) {
+    if (a.status !== undefined) {
+        const code = Number(a.status.split(' ')[0]);
+        if (code === 404)
+            return 'not-found';
+        if (code === 401)
+            return 'auth';
+        if (code === 403)
+            return 'forbidden';
+        if (code === 400)
+            return 'https-to-http';
+        return code >= 500 ? 'server' : 'other';
+    }
+    const e = a.error ?? '';
+    // The registry answered with a token challenge and the token server failed: the client
+    // (buildctl here, buildx in builds) fetches tokens, not the daemon (docker/buildx#2008).
+    if (/failed to fetch (anonymous|oauth) token/.test(e))
+        return 'token';
+    if (/x509: certificate signed by unknown authority|x509: .*unknown authority/.test(e))
+        return 'unknown-authority';
+    if (/x509: certificate is (valid for|not valid for any names)|x509: cannot validate certificate/.test(e))
+        return 'wrong-name';
+    if (/x509: certificate has expired or is not yet valid/.test(e))
+        return 'expired';
+    if (/remote error: tls: (bad certificate|certificate required|unknown certificate authority|unknown certificate)/.test(e))
+        return 'client-cert';
+    if (/server gave HTTP response to HTTPS client|first record does not look like a TLS handshake/.test(e))
+        return 'http-to-https';
+    if (/: not found\b/.test(e))
+        return 'not-found';
+    if (/\b401 Unauthorized\b|pull access denied|insufficient_scope|authorization failed|failed to authorize|missing username or secret/.test(e))
+        return 'auth';
+    if (/\b403 Forbidden\b/.test(e))
+        return 'forbidden';
+    if (/connection refused/.test(e))
+        return 'refused';
+    if (/no such host|server misbehaving|Temporary failure in name resolution/.test(e))
+        return 'dns';
+    if (/i\/o timeout|deadline exceeded|Client\.Timeout|TLS handshake timeout/.test(e))
+        return 'timeout';
+    if (/\b5\d\d [A-Z]/.test(e))
+        return 'server';
+    return 'other';
+}
+/** The registry section a host's settings come from (a mirror's own, by its host). */
+function section(ctx, host) {
+    const regs = (0,_config_js__WEBPACK_IMPORTED_MODULE_0__/* .isTable */ .bI)(ctx.tree.registry) ? ctx.tree.registry : {};
+    const s = regs[host];
+    return (0,_config_js__WEBPACK_IMPORTED_MODULE_0__/* .isTable */ .bI)(s) ? s : undefined;
+}
+/** One sentence: what went wrong at `entry` and what to do about it. */
+function explain(kind, entry, a, ctx, role) {
+    const host = entryHost(entry);
+    const who = `${role} ${entry}`;
+    const certs = ctx.certs.get(host);
+    const sec = section(ctx, host);
+    switch (kind) {
+        case 'unknown-authority':
+            return certs?.ca
+                ? `${who} presents a TLS certificate that the CA given in ${certs.ca} does not sign: give the CA that issued ${host}'s certificate`
+                : `${who} presents a TLS certificate signed by a CA the builder does not trust: its CA is missing; add it with registry-certs: "${host} ca=env:NAME" (or a file path)`;
+        case 'wrong-name':
+            return `${who} presents a TLS certificate made out for other names: reach it by a name its certificate has, or give it a certificate for ${host}`;
+        case 'expired':
+            return `${who} presents a TLS certificate that has expired (or is not valid yet)`;
+        case 'client-cert':
+            return certs?.keypair
+                ? `${who} refused the client certificate given in ${certs.keypair} (is it signed by a CA the registry trusts?)`
+                : `${who} wants a client certificate (mTLS) and none was given: add one with registry-certs: "${host} cert=env:CERT key=env:KEY"`;
+        case 'http-to-https':
+            return a.status
+                ? `${who} answered ${a.status} to plain HTTP: it probably speaks HTTPS; remove it from http-registries (or drop http:// from the mirror)`
+                : `${who} speaks plain HTTP, but the builder spoke HTTPS to it: list it in http-registries (for a mirror, write http://${host})`;
+        case 'not-found':
+            return `${who} does not have the image (404 Not Found)`;
+        case 'auth':
+            return `${who} answered over the configured connection and asks for credentials; the daemon has none of its own (builds get them from the runner's docker login)`;
+        case 'token': {
+            const server = /"(https?:\/\/[^/"]+)/.exec(a.error ?? '')?.[1] ?? 'its token server';
+            return `${who} asked for a token and fetching it from ${server} failed: tokens are fetched by the client (buildctl in the builder here, buildx on the runner in builds), which must trust that server's CA and reach it`;
+        }
+        case 'forbidden':
+            return `${who} refused access (403 Forbidden)`;
+        case 'refused': {
+            const loopback = (0,_hosts_js__WEBPACK_IMPORTED_MODULE_1__/* .isLoopback */ .U9)(host)
+                ? ` (in the builder, ${host.replace(/:\d+$/, '')} is the builder's own container unless driver-opts has network=host)`
+                : '';
+            return `nothing listens at ${who} (connection refused): is it running at that address?${loopback}`;
+        }
+        case 'dns': {
+            const name = /lookup (\S+?)(?: on |:|$)/.exec(a.error ?? '')?.[1] ?? host.replace(/:\d+$/, '');
+            return `${name} does not resolve (DNS), so ${who} can't be reached: check the name`;
+        }
+        case 'timeout':
+            return `${who} did not answer in time`;
+        case 'server':
+            return `${who} answered ${a.status ?? 'with a server error'}: a problem on the server's side`;
+        default:
+            return sec?.http === true
+                ? `${who} failed over plain HTTP (http = true)`
+                : `${who} failed`;
+    }
+}
+function raw(a) {
+    return a.status !== undefined ? `status ${a.status}` : (a.error ?? '');
+}
+function roleOf(chain, i) {
+    return i < chain.mirrors ? 'mirror' : 'registry';
+}
+/**
+ * What one resolution proves. `attempts` is undefined when no daemon log could be read
+ * (then the host is unknown).
+ */
+function judgePull(ref, chain, res, attempts, ctx) {
+    const name = ref.normalised;
+    const base = { ref: name, host: null, via_mirror: null };
+    if (!res) {
+        const error = 'the builder did not run the resolution (see the log above)';
+        return { pull: { ...base, status: 'failed', ok: false, error }, problem: `${name}: ${error}` };
+    }
+    const tried = attempts ?? [];
+    const sentences = tried.map((a, i) => (i < chain.hosts.length ? explain(errorKind(a), chain.hosts[i], a, ctx, roleOf(chain, i)) : ''));
+    const daemonSays = res.exitCode === 0 ? '' : buildctlError(res.stderr);
+    if (res.exitCode === 0) {
+        // k failed hosts: hosts[k] answered. A digest is looked up under /manifests, then under
+        // /blobs with every host again (resolver.go, paths), hence the modulo.
+        const k = tried.length;
+        const idx = attempts === undefined ? -1 : k < chain.hosts.length ? k : ref.digest ? k % chain.hosts.length : -1;
+        const host = idx === -1 ? null : chain.hosts[idx];
+        const viaMirror = chain.mirrors === 0 || host === null ? null : idx < chain.mirrors;
+        const pull = { ref: name, status: 'ok', ok: true, host, via_mirror: viaMirror, error: null };
+        if (viaMirror === false) {
+            const why = sentences.filter(s => s !== '').join('; ');
+            pull.ok = false;
+            pull.error = `served by the registry ${chain.registry}, not by its mirror${chain.mirrors > 1 ? 's' : ''}: ${why}`;
+            return { pull, problem: `${name}: ${pull.error}` };
+        }
+        return { pull };
+    }
+    if (res.timedOut) {
+        const at = tried.length < chain.hosts.length ? ` while trying ${roleOf(chain, tried.length)} ${chain.hosts[tried.length]}` : '';
+        const error = [...sentences, `the daemon did not resolve it within ${RESOLVE_TIMEOUT_SECONDS} s${at}`].join('; ');
+        return { pull: { ...base, status: 'failed', ok: false, error }, problem: `${name}: ${error}` };
+    }
+    // A host that asked for credentials answered over the configured TLS: the config did
+    // its part. BuildKit reports the most relevant error (a status beats a transport error),
+    // so the final error can name it even when the log can't be read.
+    const authAt = tried.findIndex(a => errorKind(a) === 'auth');
+    if (authAt !== -1 || errorKind({ error: daemonSays }) === 'auth') {
+        const host = authAt !== -1 && authAt < chain.hosts.length ? chain.hosts[authAt] : null;
+        const viaMirror = chain.mirrors === 0 || host === null ? null : authAt < chain.mirrors;
+        const hint = `${host ?? chain.registry} answered over the configured TLS and wants credentials: the daemon itself has none; builds get them from the runner's docker login (docker/login-action) through buildx`;
+        return { pull: { ref: name, status: 'auth-required', ok: true, host, via_mirror: viaMirror, error: null }, hint };
+    }
+    let words = sentences.filter(s => s !== '');
+    if (words.length === 0) {
+        // No log lines: explain the daemon's own error, naming the host its URL points at.
+        const a = { error: daemonSays };
+        const url = /"(?:https?):\/\/([^/"]+)/.exec(daemonSays);
+        const i = url ? entryForUrlHost(chain, url[1]) : -1;
+        const entry = i === -1 ? chain.hosts[chain.hosts.length - 1] : chain.hosts[i];
+        const kind = errorKind(a);
+        words = [kind === 'other' ? `the daemon could not resolve it` : explain(kind, entry, a, ctx, i === -1 ? 'registry' : roleOf(chain, i))];
+    }
+    if (tried.length > 0 && tried.every(a => errorKind(a) === 'not-found')) {
+        words = [`no host has it: ${chain.hosts.join(', ')} answered 404 Not Found`];
+    }
+    const error = `${words.join('; ')} (daemon: ${daemonSays})`;
+    return { pull: { ...base, status: 'failed', ok: false, error }, problem: `${name}: ${error}` };
+}
+/**
+ * One probe per registry section of the config, resolving a reference no host should
+ * have: through a registry with mirrors it tries every mirror and then the registry, so
+ * one probe checks the whole chain. A section that is only some registry's mirror is
+ * checked through that registry.
+ */
+function probes(tree) {
+    const regs = (0,_config_js__WEBPACK_IMPORTED_MODULE_0__/* .isTable */ .bI)(tree.registry) ? tree.registry : {};
+    const chains = Object.keys(regs)
+        .sort()
+        .map(r => hostChain(tree, r));
+    const mirrored = new Set(chains.flatMap(c => c.hosts.slice(0, c.mirrors).map(entryHost)));
+    return chains
+        .filter(c => c.mirrors > 0 || !mirrored.has(c.registry))
+        .map(chain => {
+        const repository = PROBE_REPOSITORY;
+        const normalised = `${chain.registry}/${repository}:${PROBE_TAG}`;
+        return { chain, ref: { input: normalised, registry: chain.registry, repository, tag: PROBE_TAG, normalised } };
+    });
+}
+/** Which hosts of a probe's chain answered over their configured connection. */
+function judgeProbe(chain, res, attempts, ctx) {
+    if (!res)
+        return chain.hosts.map(host => ({ host, ok: false, error: 'the builder did not run the check (see the log above)' }));
+    const tried = attempts ?? [];
+    const out = [];
+    chain.hosts.forEach((host, i) => {
+        const role = roleOf(chain, i);
+        if (i < tried.length) {
+            const a = tried[i];
+            const kind = errorKind(a);
+            // Any answer about the repository (absent, or needs credentials, or not allowed)
+            // came over the configured connection: that is what the check proves.
+            if (kind === 'not-found' || kind === 'auth' || kind === 'forbidden')
+                out.push({ host, ok: true, error: null });
+            else
+                out.push({ host, ok: false, error: `${explain(kind, host, a, ctx, role)} (daemon: ${raw(a)})` });
+        }
+        else if (i === tried.length) {
+            if (res.exitCode === 0)
+                out.push({ host, ok: true, error: null });
+            else if (res.timedOut)
+                out.push({ host, ok: false, error: `${role} ${host} did not answer within ${RESOLVE_TIMEOUT_SECONDS} s` });
+            else {
+                const daemonSays = buildctlError(res.stderr);
+                const kind = errorKind({ error: daemonSays });
+                if (kind === 'not-found' || kind === 'auth' || kind === 'forbidden')
+                    out.push({ host, ok: true, error: null });
+                else
+                    out.push({ host, ok: false, error: `${kind === 'other' ? `${role} ${host} failed` : explain(kind, host, { error: daemonSays }, ctx, role)} (daemon: ${daemonSays})` });
+            }
+        }
+        // Hosts after one that answered were not tried: nothing to say about them here.
+    });
+    return out;
+}
+
+
+/***/ }),
+
+/***/ 6670:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ck: () => (/* binding */ addSecret),
+/* harmony export */   E$: () => (/* binding */ redact)
+/* harmony export */ });
+/* unused harmony exports hasSecrets, resetSecrets */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
+
+// Every secret this run knows of, as the runner would mask it: the whole value and each
+// line on its own. The runner masks only what reaches it through `::add-mask::`, and only
+// on GitHub; local runs and anything we print before registering would leak. So every
+// line this action prints, sets as an output or writes to the summary goes through
+// `redact()` as well: masking does not depend on the runner.
+const secrets = new Set();
+// Lines shorter than this are PEM armour or padding fragments ("-----END PRIVATE KEY-----"
+// is public; a 2-character base64 tail would mask half the log). The runner does the same
+// for very short values.
+const MIN_SECRET_LINE = 8;
+function addSecret(value) {
+    const whole = value.trim();
+    const lines = value.split(/\r?\n/).map(l => l.trim());
+    const parts = [whole, ...lines.filter(l => !l.startsWith('-----'))];
+    for (const part of parts) {
+        if (part.length < MIN_SECRET_LINE || secrets.has(part))
+            continue;
+        secrets.add(part);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(part);
+    }
+}
+function redact(text) {
+    if (secrets.size === 0 || text === '')
+        return text;
+    let out = text;
+    // Longest first, so a whole key is replaced before its lines are.
+    for (const s of [...secrets].sort((a, b) => b.length - a.length)) {
+        if (out.includes(s))
+            out = out.split(s).join('***');
+    }
+    return out;
+}
+function hasSecrets() {
+    return secrets.size > 0;
+}
+/** Only for tests: forget every secret. */
+function resetSecrets() {
+    secrets.clear();
+}
+
+
+/***/ }),
+
+/***/ 1977:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Uu: () => (/* binding */ parseVerifyPull),
+/* harmony export */   Xb: () => (/* binding */ DOCKER_HUB)
+/* harmony export */ });
+/* unused harmony export parseImageRef */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _lines_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9488);
+
+
+const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const DOMAIN_RE = new RegExp(`^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?$`);
+const PATH_COMPONENT_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const TAG_RE = /^[\w][\w.-]{0,127}$/;
+const DIGEST_RE = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
+// distribution/reference: NameTotalLengthMax
+const NAME_MAX = 255;
+const DOCKER_HUB = 'docker.io';
+/** Parses and normalises a reference; returns why it is not one otherwise. */
+function parseImageRef(value) {
+    const v = value.trim();
+    const example = 'e.g. alpine:3.20, docker.io/library/alpine:3.20, myregistry.com/team/base:1';
+    if (v === '')
+        return 'the reference is empty';
+    if (/\s/.test(v))
+        return `"${v}" holds white space; give one image reference per line (${example})`;
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v))
+        return `"${v}" has a scheme; an image reference has none (${example})`;
+    let rest = v;
+    let digest;
+    const at = rest.indexOf('@');
+    if (at !== -1) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+        if (!DIGEST_RE.test(digest))
+            return `"${v}" has digest "${digest}", which is not algorithm:hex (e.g. sha256:<64 hex digits>)`;
+    }
+    let tag;
+    const lastSlash = rest.lastIndexOf('/');
+    const colon = rest.lastIndexOf(':');
+    if (colon > lastSlash) {
+        tag = rest.slice(colon + 1);
+        rest = rest.slice(0, colon);
+        if (!TAG_RE.test(tag))
+            return `"${v}" has tag "${tag}"; a tag is up to 128 of letters, digits and _.- (not starting with . or -)`;
+    }
+    if (rest === '')
+        return `"${v}" has no image name`;
+    // The first component is a registry when it looks like a host: it has a dot or a port,
+    // is localhost, or has upper-case letters (distribution/reference splitDockerDomain).
+    const slash = rest.indexOf('/');
+    const first = slash === -1 ? '' : rest.slice(0, slash);
+    let registry = DOCKER_HUB;
+    let repository = rest;
+    if (slash !== -1 && (/[.:]/.test(first) || first === 'localhost' || first.toLowerCase() !== first)) {
+        registry = first;
+        repository = rest.slice(slash + 1);
+        if (!DOMAIN_RE.test(registry))
+            return `"${v}" has registry "${registry}", which is not a host[:port]`;
+    }
+    if (registry === 'index.docker.io')
+        registry = DOCKER_HUB;
+    if (registry === DOCKER_HUB && !repository.includes('/'))
+        repository = `library/${repository}`;
+    for (const part of repository.split('/')) {
+        if (!PATH_COMPONENT_RE.test(part)) {
+            return `"${v}" has "${part}" in its name; a name is lower-case letters and digits, separated by . _ __ - or /`;
+        }
+    }
+    const name = `${registry}/${repository}`;
+    if (name.length > NAME_MAX)
+        return `"${v}" has a name longer than ${NAME_MAX} characters`;
+    const normalised = name + (tag !== undefined ? `:${tag}` : digest === undefined ? ':latest' : '') + (digest ? `@${digest}` : '');
+    return { input: v, registry, repository, tag: tag ?? (digest === undefined ? 'latest' : undefined), digest, normalised };
+}
+/** `verify-pull`: one reference per line; a reference given twice is resolved once. */
+function parseVerifyPull(text) {
+    const refs = [];
+    for (const l of (0,_lines_js__WEBPACK_IMPORTED_MODULE_1__/* .inputLines */ .KD)(text)) {
+        const parsed = parseImageRef(l.text);
+        if (typeof parsed === 'string')
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .d('verify-pull', l.n, parsed);
+        if (!refs.some(r => r.normalised === parsed.normalised))
+            refs.push(parsed);
+    }
+    return refs;
+}
+
+
+/***/ }),
+
+/***/ 476:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   d: () => (/* binding */ testPause)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5625);
+
+
+/**
+ * For tests of runs at once: BUILDKIT_BUILDER_ACTION_TEST_PAUSE=<step>:<file> makes main
+ * wait before <step> until <file> exists (two minutes at most), so that a test can
+ * interleave two runs exactly instead of hoping for a race.
+ */
+async function testPause(step) {
+    const spec = process.env.BUILDKIT_BUILDER_ACTION_TEST_PAUSE ?? '';
+    if (!spec.startsWith(`${step}:`))
+        return;
+    const file = spec.slice(step.length + 1);
+    _log_js__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq(`test pause before ${step}: waiting for ${file}`);
+    for (let waited = 0; !node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync(file) && waited < 120_000; waited += 50)
+        await new Promise(r => setTimeout(r, 50));
+}
+
+
+/***/ }),
+
 /***/ 2613:
 /***/ ((module) => {
 
@@ -31616,10 +30145,31 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 
 /***/ }),
 
+/***/ 5317:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+
+/***/ }),
+
+/***/ 6982:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+
+/***/ }),
+
 /***/ 4434:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 
 /***/ }),
 
@@ -31700,6 +30250,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
 /***/ 7067:
 /***/ ((module) => {
 
@@ -31718,6 +30275,20 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 8161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ }),
 
@@ -31784,6 +30355,27 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
+/***/ 6928:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+
+/***/ }),
+
+/***/ 2203:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+
+/***/ }),
+
 /***/ 3193:
 /***/ ((module) => {
 
@@ -31803,111 +30395,33 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
-/***/ })
+/***/ }),
 
-/******/ });
-/************************************************************************/
-/******/ // The module cache
-/******/ var __webpack_module_cache__ = {};
-/******/ 
-/******/ // The require function
-/******/ function __nccwpck_require__(moduleId) {
-/******/ 	// Check if module is in cache
-/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
-/******/ 	if (cachedModule !== undefined) {
-/******/ 		return cachedModule.exports;
-/******/ 	}
-/******/ 	// Create a new module (and put it into the cache)
-/******/ 	var module = __webpack_module_cache__[moduleId] = {
-/******/ 		// no module.id needed
-/******/ 		// no module.loaded needed
-/******/ 		exports: {}
-/******/ 	};
-/******/ 
-/******/ 	// Execute the module function
-/******/ 	var threw = true;
-/******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
-/******/ 		threw = false;
-/******/ 	} finally {
-/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
-/******/ 	}
-/******/ 
-/******/ 	// Return the exports of the module
-/******/ 	return module.exports;
-/******/ }
-/******/ 
-/************************************************************************/
-/******/ /* webpack/runtime/asset-relocator-loader */
-/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
-/******/ 
-/******/ /* webpack/runtime/create fake namespace object */
-/******/ (() => {
-/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
-/******/ 	var leafPrototypes;
-/******/ 	// create a fake namespace object
-/******/ 	// mode & 1: value is a module id, require it
-/******/ 	// mode & 2: merge all properties of value into the ns
-/******/ 	// mode & 4: return value when already ns object
-/******/ 	// mode & 16: return value when it's Promise-like
-/******/ 	// mode & 8|1: behave like require
-/******/ 	__nccwpck_require__.t = function(value, mode) {
-/******/ 		if(mode & 1) value = this(value);
-/******/ 		if(mode & 8) return value;
-/******/ 		if(typeof value === 'object' && value) {
-/******/ 			if((mode & 4) && value.__esModule) return value;
-/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
-/******/ 		}
-/******/ 		var ns = Object.create(null);
-/******/ 		__nccwpck_require__.r(ns);
-/******/ 		var def = {};
-/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
-/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
-/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
-/******/ 		}
-/******/ 		def['default'] = () => (value);
-/******/ 		__nccwpck_require__.d(ns, def);
-/******/ 		return ns;
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/define property getters */
-/******/ (() => {
-/******/ 	// define getter functions for harmony exports
-/******/ 	__nccwpck_require__.d = (exports, definition) => {
-/******/ 		for(var key in definition) {
-/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
-/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
-/******/ 			}
-/******/ 		}
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/hasOwnProperty shorthand */
-/******/ (() => {
-/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/make namespace object */
-/******/ (() => {
-/******/ 	// define __esModule on exports
-/******/ 	__nccwpck_require__.r = (exports) => {
-/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
-/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
-/******/ 		}
-/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
-/******/ 	};
-/******/ })();
-/******/ 
-/************************************************************************/
-var __webpack_exports__ = {};
+/***/ 6058:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Yz: () => (/* binding */ core_debug),
+  V4: () => (/* binding */ getInput),
+  Gu: () => (/* binding */ getState),
+  Os: () => (/* binding */ group),
+  pq: () => (/* binding */ info),
+  _o: () => (/* binding */ isDebug),
+  lm: () => (/* binding */ notice),
+  LZ: () => (/* binding */ saveState),
+  C1: () => (/* binding */ setFailed),
+  uH: () => (/* binding */ setOutput),
+  Pq: () => (/* binding */ core_setSecret),
+  z: () => (/* reexport */ summary),
+  $e: () => (/* binding */ warning)
+});
+
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, markdownSummary, platform, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -31982,7 +30496,7 @@ function toCommandProperties(annotationProperties) {
  */
 function command_issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
+    process.stdout.write(cmd.toString() + external_os_.EOL);
 }
 function command_issue(name, message = '') {
     command_issueCommand(name, {}, message);
@@ -32036,10 +30550,10 @@ function escapeProperty(s) {
         .replace(/,/g, '%2C');
 }
 //# sourceMappingURL=command.js.map
-;// CONCATENATED MODULE: external "crypto"
-const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+// EXTERNAL MODULE: external "crypto"
+var external_crypto_ = __nccwpck_require__(6982);
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -32053,15 +30567,15 @@ function file_command_issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!external_fs_namespaceObject.existsSync(filePath)) {
+    if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
 function file_command_prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
+    const delimiter = `ghadelimiter_${external_crypto_.randomUUID()}`;
     const convertedValue = utils_toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
@@ -32072,11 +30586,1575 @@ function file_command_prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
-;// CONCATENATED MODULE: external "path"
-const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(6928);
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
+var lib = __nccwpck_require__(4942);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+class BasicCredentialHandler {
+    constructor(username, password) {
+        this.username = username;
+        this.password = password;
+    }
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return __awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class auth_BearerCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Bearer ${this.token}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return __awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class PersonalAccessTokenCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return __awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+//# sourceMappingURL=auth.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
+var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+class oidc_utils_OidcClient {
+    static createHttpClient(allowRetry = true, maxRetry = 10) {
+        const requestOptions = {
+            allowRetries: allowRetry,
+            maxRetries: maxRetry
+        };
+        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+    }
+    static getRequestToken() {
+        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
+        if (!token) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
+        }
+        return token;
+    }
+    static getIDTokenUrl() {
+        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
+        if (!runtimeUrl) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
+        }
+        return runtimeUrl;
+    }
+    static getCall(id_token_url) {
+        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+            var _a;
+            const httpclient = oidc_utils_OidcClient.createHttpClient();
+            const res = yield httpclient
+                .getJson(id_token_url)
+                .catch(error => {
+                throw new Error(`Failed to get ID Token. \n 
+        Error Code : ${error.statusCode}\n 
+        Error Message: ${error.message}`);
+            });
+            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
+            if (!id_token) {
+                throw new Error('Response json body do not have ID Token field');
+            }
+            return id_token;
+        });
+    }
+    static getIDToken(audience) {
+        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+            try {
+                // New ID Token is requested from action service
+                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
+                if (audience) {
+                    const encodedAudience = encodeURIComponent(audience);
+                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
+                }
+                debug(`ID token url is ${id_token_url}`);
+                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
+                setSecret(id_token);
+                return id_token;
+            }
+            catch (error) {
+                throw new Error(`Error message: ${error.message}`);
+            }
+        });
+    }
+}
+//# sourceMappingURL=oidc-utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
+var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { access, appendFile, writeFile } = external_fs_.promises;
+const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
+const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
+class Summary {
+    constructor() {
+        this._buffer = '';
+    }
+    /**
+     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
+     * Also checks r/w permissions.
+     *
+     * @returns step summary file path
+     */
+    filePath() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            if (this._filePath) {
+                return this._filePath;
+            }
+            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
+            if (!pathFromEnv) {
+                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
+            }
+            try {
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
+            }
+            catch (_a) {
+                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
+            }
+            this._filePath = pathFromEnv;
+            return this._filePath;
+        });
+    }
+    /**
+     * Wraps content in an HTML tag, adding any HTML attributes
+     *
+     * @param {string} tag HTML tag to wrap
+     * @param {string | null} content content within the tag
+     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
+     *
+     * @returns {string} content wrapped in HTML element
+     */
+    wrap(tag, content, attrs = {}) {
+        const htmlAttrs = Object.entries(attrs)
+            .map(([key, value]) => ` ${key}="${value}"`)
+            .join('');
+        if (!content) {
+            return `<${tag}${htmlAttrs}>`;
+        }
+        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
+    }
+    /**
+     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
+     *
+     * @param {SummaryWriteOptions} [options] (optional) options for write operation
+     *
+     * @returns {Promise<Summary>} summary instance
+     */
+    write(options) {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
+            const filePath = yield this.filePath();
+            const writeFunc = overwrite ? writeFile : appendFile;
+            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
+            return this.emptyBuffer();
+        });
+    }
+    /**
+     * Clears the summary buffer and wipes the summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    clear() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            return this.emptyBuffer().write({ overwrite: true });
+        });
+    }
+    /**
+     * Returns the current summary buffer as a string
+     *
+     * @returns {string} string of summary buffer
+     */
+    stringify() {
+        return this._buffer;
+    }
+    /**
+     * If the summary buffer is empty
+     *
+     * @returns {boolen} true if the buffer is empty
+     */
+    isEmptyBuffer() {
+        return this._buffer.length === 0;
+    }
+    /**
+     * Resets the summary buffer without writing to summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    emptyBuffer() {
+        this._buffer = '';
+        return this;
+    }
+    /**
+     * Adds raw text to the summary buffer
+     *
+     * @param {string} text content to add
+     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addRaw(text, addEOL = false) {
+        this._buffer += text;
+        return addEOL ? this.addEOL() : this;
+    }
+    /**
+     * Adds the operating system-specific end-of-line marker to the buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addEOL() {
+        return this.addRaw(external_os_.EOL);
+    }
+    /**
+     * Adds an HTML codeblock to the summary buffer
+     *
+     * @param {string} code content to render within fenced code block
+     * @param {string} lang (optional) language to syntax highlight code
+     *
+     * @returns {Summary} summary instance
+     */
+    addCodeBlock(code, lang) {
+        const attrs = Object.assign({}, (lang && { lang }));
+        const element = this.wrap('pre', this.wrap('code', code), attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML list to the summary buffer
+     *
+     * @param {string[]} items list of items to render
+     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addList(items, ordered = false) {
+        const tag = ordered ? 'ol' : 'ul';
+        const listItems = items.map(item => this.wrap('li', item)).join('');
+        const element = this.wrap(tag, listItems);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML table to the summary buffer
+     *
+     * @param {SummaryTableCell[]} rows table rows
+     *
+     * @returns {Summary} summary instance
+     */
+    addTable(rows) {
+        const tableBody = rows
+            .map(row => {
+            const cells = row
+                .map(cell => {
+                if (typeof cell === 'string') {
+                    return this.wrap('td', cell);
+                }
+                const { header, data, colspan, rowspan } = cell;
+                const tag = header ? 'th' : 'td';
+                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
+                return this.wrap(tag, data, attrs);
+            })
+                .join('');
+            return this.wrap('tr', cells);
+        })
+            .join('');
+        const element = this.wrap('table', tableBody);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds a collapsable HTML details element to the summary buffer
+     *
+     * @param {string} label text for the closed state
+     * @param {string} content collapsable content
+     *
+     * @returns {Summary} summary instance
+     */
+    addDetails(label, content) {
+        const element = this.wrap('details', this.wrap('summary', label) + content);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML image tag to the summary buffer
+     *
+     * @param {string} src path to the image you to embed
+     * @param {string} alt text description of the image
+     * @param {SummaryImageOptions} options (optional) addition image attributes
+     *
+     * @returns {Summary} summary instance
+     */
+    addImage(src, alt, options) {
+        const { width, height } = options || {};
+        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
+        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML section heading element
+     *
+     * @param {string} text heading text
+     * @param {number | string} [level=1] (optional) the heading level, default: 1
+     *
+     * @returns {Summary} summary instance
+     */
+    addHeading(text, level) {
+        const tag = `h${level}`;
+        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
+            ? tag
+            : 'h1';
+        const element = this.wrap(allowedTag, text);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML thematic break (<hr>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addSeparator() {
+        const element = this.wrap('hr', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML line break (<br>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addBreak() {
+        const element = this.wrap('br', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML blockquote to the summary buffer
+     *
+     * @param {string} text quote text
+     * @param {string} cite (optional) citation url
+     *
+     * @returns {Summary} summary instance
+     */
+    addQuote(text, cite) {
+        const attrs = Object.assign({}, (cite && { cite }));
+        const element = this.wrap('blockquote', text, attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML anchor tag to the summary buffer
+     *
+     * @param {string} text link text/content
+     * @param {string} href hyperlink
+     *
+     * @returns {Summary} summary instance
+     */
+    addLink(text, href) {
+        const element = this.wrap('a', text, { href });
+        return this.addRaw(element).addEOL();
+    }
+}
+const _summary = new Summary();
+/**
+ * @deprecated use `core.summary`
+ */
+const markdownSummary = (/* unused pure expression or super */ null && (_summary));
+const summary = _summary;
+//# sourceMappingURL=summary.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
+
+/**
+ * toPosixPath converts the given path to the posix form. On Windows, \\ will be
+ * replaced with /.
+ *
+ * @param pth. Path to transform.
+ * @return string Posix path.
+ */
+function toPosixPath(pth) {
+    return pth.replace(/[\\]/g, '/');
+}
+/**
+ * toWin32Path converts the given path to the win32 form. On Linux, / will be
+ * replaced with \\.
+ *
+ * @param pth. Path to transform.
+ * @return string Win32 path.
+ */
+function toWin32Path(pth) {
+    return pth.replace(/[/]/g, '\\');
+}
+/**
+ * toPlatformPath converts the given path to a platform-specific path. It does
+ * this by replacing instances of / and \ with the platform-specific path
+ * separator.
+ *
+ * @param pth The path to platformize.
+ * @return string The platform-specific path.
+ */
+function toPlatformPath(pth) {
+    return pth.replace(/[/\\]/g, path.sep);
+}
+//# sourceMappingURL=path-utils.js.map
+// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
+var lib_exec = __nccwpck_require__(5260);
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+        silent: true
+    });
+    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+        silent: true
+    });
+    return {
+        name: name.trim(),
+        version: version.trim()
+    };
+});
+const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    var _a, _b, _c, _d;
+    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
+        silent: true
+    });
+    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
+    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
+    return {
+        name,
+        version
+    };
+});
+const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+        silent: true
+    });
+    const [name, version] = stdout.trim().split('\n');
+    return {
+        name,
+        version
+    };
+});
+const platform = external_os_.platform();
+const arch = external_os_.arch();
+const isWindows = platform === 'win32';
+const isMacOS = platform === 'darwin';
+const isLinux = platform === 'linux';
+function getDetails() {
+    return platform_awaiter(this, void 0, void 0, function* () {
+        return Object.assign(Object.assign({}, (yield (isWindows
+            ? getWindowsInfo()
+            : isMacOS
+                ? getMacOsInfo()
+                : getLinuxInfo()))), { platform,
+            arch,
+            isWindows,
+            isMacOS,
+            isLinux });
+    });
+}
+//# sourceMappingURL=platform.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+/**
+ * The code to exit an action
+ */
+var ExitCode;
+(function (ExitCode) {
+    /**
+     * A code indicating that the action was successful
+     */
+    ExitCode[ExitCode["Success"] = 0] = "Success";
+    /**
+     * A code indicating that the action was a failure
+     */
+    ExitCode[ExitCode["Failure"] = 1] = "Failure";
+})(ExitCode || (ExitCode = {}));
+//-----------------------------------------------------------------------
+// Variables
+//-----------------------------------------------------------------------
+/**
+ * Sets env variable for this action and future actions in the job
+ * @param name the name of the variable to set
+ * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function exportVariable(name, val) {
+    const convertedVal = toCommandValue(val);
+    process.env[name] = convertedVal;
+    const filePath = process.env['GITHUB_ENV'] || '';
+    if (filePath) {
+        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
+    }
+    issueCommand('set-env', { name }, convertedVal);
+}
+/**
+ * Registers a secret which will get masked from logs
+ *
+ * @param secret - Value of the secret to be masked
+ * @remarks
+ * This function instructs the Actions runner to mask the specified value in any
+ * logs produced during the workflow run. Once registered, the secret value will
+ * be replaced with asterisks (***) whenever it appears in console output, logs,
+ * or error messages.
+ *
+ * This is useful for protecting sensitive information such as:
+ * - API keys
+ * - Access tokens
+ * - Authentication credentials
+ * - URL parameters containing signatures (SAS tokens)
+ *
+ * Note that masking only affects future logs; any previous appearances of the
+ * secret in logs before calling this function will remain unmasked.
+ *
+ * @example
+ * ```typescript
+ * // Register an API token as a secret
+ * const apiToken = "abc123xyz456";
+ * setSecret(apiToken);
+ *
+ * // Now any logs containing this value will show *** instead
+ * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
+ * ```
+ */
+function core_setSecret(secret) {
+    command_issueCommand('add-mask', {}, secret);
+}
+/**
+ * Prepends inputPath to the PATH (for this action and future actions)
+ * @param inputPath
+ */
+function addPath(inputPath) {
+    const filePath = process.env['GITHUB_PATH'] || '';
+    if (filePath) {
+        issueFileCommand('PATH', inputPath);
+    }
+    else {
+        issueCommand('add-path', {}, inputPath);
+    }
+    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
+}
+/**
+ * Gets the value of an input.
+ * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
+ * Returns an empty string if the value is not defined.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string
+ */
+function getInput(name, options) {
+    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
+    if (options && options.required && !val) {
+        throw new Error(`Input required and not supplied: ${name}`);
+    }
+    if (options && options.trimWhitespace === false) {
+        return val;
+    }
+    return val.trim();
+}
+/**
+ * Gets the values of an multiline input.  Each value is also trimmed.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string[]
+ *
+ */
+function getMultilineInput(name, options) {
+    const inputs = getInput(name, options)
+        .split('\n')
+        .filter(x => x !== '');
+    if (options && options.trimWhitespace === false) {
+        return inputs;
+    }
+    return inputs.map(input => input.trim());
+}
+/**
+ * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
+ * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
+ * The return value is also in boolean type.
+ * ref: https://yaml.org/spec/1.2/spec.html#id2804923
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   boolean
+ */
+function getBooleanInput(name, options) {
+    const trueValue = ['true', 'True', 'TRUE'];
+    const falseValue = ['false', 'False', 'FALSE'];
+    const val = getInput(name, options);
+    if (trueValue.includes(val))
+        return true;
+    if (falseValue.includes(val))
+        return false;
+    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
+        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
+}
+/**
+ * Sets the value of an output.
+ *
+ * @param     name     name of the output to set
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function setOutput(name, value) {
+    const filePath = process.env['GITHUB_OUTPUT'] || '';
+    if (filePath) {
+        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
+    }
+    process.stdout.write(external_os_.EOL);
+    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
+}
+/**
+ * Enables or disables the echoing of commands into stdout for the rest of the step.
+ * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
+ *
+ */
+function setCommandEcho(enabled) {
+    issue('echo', enabled ? 'on' : 'off');
+}
+//-----------------------------------------------------------------------
+// Results
+//-----------------------------------------------------------------------
+/**
+ * Sets the action status to failed.
+ * When the action exits it will be with an exit code of 1
+ * @param message add error issue message
+ */
+function setFailed(message) {
+    process.exitCode = ExitCode.Failure;
+    error(message);
+}
+//-----------------------------------------------------------------------
+// Logging Commands
+//-----------------------------------------------------------------------
+/**
+ * Gets whether Actions Step Debug is on or not
+ */
+function isDebug() {
+    return process.env['RUNNER_DEBUG'] === '1';
+}
+/**
+ * Writes debug message to user log
+ * @param message debug message
+ */
+function core_debug(message) {
+    command_issueCommand('debug', {}, message);
+}
+/**
+ * Adds an error issue
+ * @param message error issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function error(message, properties = {}) {
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a warning issue
+ * @param message warning issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function warning(message, properties = {}) {
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a notice issue
+ * @param message notice issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function notice(message, properties = {}) {
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Writes info to log with console.log.
+ * @param message info message
+ */
+function info(message) {
+    process.stdout.write(message + external_os_.EOL);
+}
+/**
+ * Begin an output group.
+ *
+ * Output until the next `groupEnd` will be foldable in this group
+ *
+ * @param name The name of the output group
+ */
+function startGroup(name) {
+    command_issue('group', name);
+}
+/**
+ * End an output group.
+ */
+function endGroup() {
+    command_issue('endgroup');
+}
+/**
+ * Wrap an asynchronous function call in a group.
+ *
+ * Returns the same type as the function itself.
+ *
+ * @param name The name of the group
+ * @param fn The function to wrap in the group
+ */
+function group(name, fn) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        startGroup(name);
+        let result;
+        try {
+            result = yield fn();
+        }
+        finally {
+            endGroup();
+        }
+        return result;
+    });
+}
+//-----------------------------------------------------------------------
+// Wrapper action state
+//-----------------------------------------------------------------------
+/**
+ * Saves state for current action, the state can only be retrieved by this action's post job execution.
+ *
+ * @param     name     name of the state to store
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function saveState(name, value) {
+    const filePath = process.env['GITHUB_STATE'] || '';
+    if (filePath) {
+        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
+    }
+    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
+}
+/**
+ * Gets the value of an state set by this action's main execution.
+ *
+ * @param     name     name of the state to get
+ * @returns   string
+ */
+function getState(name) {
+    return process.env[`STATE_${name}`] || '';
+}
+function getIDToken(aud) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        return yield OidcClient.getIDToken(aud);
+    });
+}
+/**
+ * Summary exports
+ */
+
+/**
+ * @deprecated use core.summary
+ */
+
+/**
+ * Path exports
+ */
+
+/**
+ * Platform utilities exports
+ */
+
+//# sourceMappingURL=core.js.map
+
+/***/ }),
+
+/***/ 5260:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  m: () => (/* binding */ exec)
+});
+
+// UNUSED EXPORTS: getExecOutput
+
+// EXTERNAL MODULE: external "string_decoder"
+var external_string_decoder_ = __nccwpck_require__(3193);
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
+// EXTERNAL MODULE: external "events"
+var external_events_ = __nccwpck_require__(4434);
+// EXTERNAL MODULE: external "child_process"
+var external_child_process_ = __nccwpck_require__(5317);
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(6928);
+// EXTERNAL MODULE: ./node_modules/@actions/io/lib/io.js
+var io = __nccwpck_require__(8701);
+// EXTERNAL MODULE: ./node_modules/@actions/io/lib/io-util.js
+var io_util = __nccwpck_require__(90);
+;// CONCATENATED MODULE: external "timers"
+const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+
+/* eslint-disable @typescript-eslint/unbound-method */
+const IS_WINDOWS = process.platform === 'win32';
+/*
+ * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
+ */
+class ToolRunner extends external_events_.EventEmitter {
+    constructor(toolPath, args, options) {
+        super();
+        if (!toolPath) {
+            throw new Error("Parameter 'toolPath' cannot be null or empty.");
+        }
+        this.toolPath = toolPath;
+        this.args = args || [];
+        this.options = options || {};
+    }
+    _debug(message) {
+        if (this.options.listeners && this.options.listeners.debug) {
+            this.options.listeners.debug(message);
+        }
+    }
+    _getCommandString(options, noPrefix) {
+        const toolPath = this._getSpawnFileName();
+        const args = this._getSpawnArgs(options);
+        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
+        if (IS_WINDOWS) {
+            // Windows + cmd file
+            if (this._isCmdFile()) {
+                cmd += toolPath;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows + verbatim
+            else if (options.windowsVerbatimArguments) {
+                cmd += `"${toolPath}"`;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows (regular)
+            else {
+                cmd += this._windowsQuoteCmdArg(toolPath);
+                for (const a of args) {
+                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
+                }
+            }
+        }
+        else {
+            // OSX/Linux - this can likely be improved with some form of quoting.
+            // creating processes on Unix is fundamentally different than Windows.
+            // on Unix, execvp() takes an arg array.
+            cmd += toolPath;
+            for (const a of args) {
+                cmd += ` ${a}`;
+            }
+        }
+        return cmd;
+    }
+    _processLineBuffer(data, strBuffer, onLine) {
+        try {
+            let s = strBuffer + data.toString();
+            let n = s.indexOf(external_os_.EOL);
+            while (n > -1) {
+                const line = s.substring(0, n);
+                onLine(line);
+                // the rest of the string ...
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
+            }
+            return s;
+        }
+        catch (err) {
+            // streaming lines to console is best effort.  Don't fail a build.
+            this._debug(`error processing line. Failed with error ${err}`);
+            return '';
+        }
+    }
+    _getSpawnFileName() {
+        if (IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                return process.env['COMSPEC'] || 'cmd.exe';
+            }
+        }
+        return this.toolPath;
+    }
+    _getSpawnArgs(options) {
+        if (IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
+                for (const a of this.args) {
+                    argline += ' ';
+                    argline += options.windowsVerbatimArguments
+                        ? a
+                        : this._windowsQuoteCmdArg(a);
+                }
+                argline += '"';
+                return [argline];
+            }
+        }
+        return this.args;
+    }
+    _endsWith(str, end) {
+        return str.endsWith(end);
+    }
+    _isCmdFile() {
+        const upperToolPath = this.toolPath.toUpperCase();
+        return (this._endsWith(upperToolPath, '.CMD') ||
+            this._endsWith(upperToolPath, '.BAT'));
+    }
+    _windowsQuoteCmdArg(arg) {
+        // for .exe, apply the normal quoting rules that libuv applies
+        if (!this._isCmdFile()) {
+            return this._uvQuoteCmdArg(arg);
+        }
+        // otherwise apply quoting rules specific to the cmd.exe command line parser.
+        // the libuv rules are generic and are not designed specifically for cmd.exe
+        // command line parser.
+        //
+        // for a detailed description of the cmd.exe command line parser, refer to
+        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
+        // need quotes for empty arg
+        if (!arg) {
+            return '""';
+        }
+        // determine whether the arg needs to be quoted
+        const cmdSpecialChars = [
+            ' ',
+            '\t',
+            '&',
+            '(',
+            ')',
+            '[',
+            ']',
+            '{',
+            '}',
+            '^',
+            '=',
+            ';',
+            '!',
+            "'",
+            '+',
+            ',',
+            '`',
+            '~',
+            '|',
+            '<',
+            '>',
+            '"'
+        ];
+        let needsQuotes = false;
+        for (const char of arg) {
+            if (cmdSpecialChars.some(x => x === char)) {
+                needsQuotes = true;
+                break;
+            }
+        }
+        // short-circuit if quotes not needed
+        if (!needsQuotes) {
+            return arg;
+        }
+        // the following quoting rules are very similar to the rules that by libuv applies.
+        //
+        // 1) wrap the string in quotes
+        //
+        // 2) double-up quotes - i.e. " => ""
+        //
+        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
+        //    doesn't work well with a cmd.exe command line.
+        //
+        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
+        //    for example, the command line:
+        //          foo.exe "myarg:""my val"""
+        //    is parsed by a .NET console app into an arg array:
+        //          [ "myarg:\"my val\"" ]
+        //    which is the same end result when applying libuv quoting rules. although the actual
+        //    command line from libuv quoting rules would look like:
+        //          foo.exe "myarg:\"my val\""
+        //
+        // 3) double-up slashes that precede a quote,
+        //    e.g.  hello \world    => "hello \world"
+        //          hello\"world    => "hello\\""world"
+        //          hello\\"world   => "hello\\\\""world"
+        //          hello world\    => "hello world\\"
+        //
+        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
+        //    the reasons for including this as a .cmd quoting rule are:
+        //
+        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
+        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
+        //
+        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
+        //       haven't heard any complaints about that aspect.
+        //
+        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
+        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
+        // by using %%.
+        //
+        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
+        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
+        //
+        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
+        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
+        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
+        // to an external program.
+        //
+        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
+        // % can be escaped within a .cmd file.
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\'; // double the slash
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '"'; // double the quote
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _uvQuoteCmdArg(arg) {
+        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
+        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
+        // is used.
+        //
+        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
+        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
+        // pasting copyright notice from Node within this function:
+        //
+        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
+        //
+        //      Permission is hereby granted, free of charge, to any person obtaining a copy
+        //      of this software and associated documentation files (the "Software"), to
+        //      deal in the Software without restriction, including without limitation the
+        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
+        //      sell copies of the Software, and to permit persons to whom the Software is
+        //      furnished to do so, subject to the following conditions:
+        //
+        //      The above copyright notice and this permission notice shall be included in
+        //      all copies or substantial portions of the Software.
+        //
+        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
+        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
+        //      IN THE SOFTWARE.
+        if (!arg) {
+            // Need double quotation for empty argument
+            return '""';
+        }
+        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
+            // No quotation needed
+            return arg;
+        }
+        if (!arg.includes('"') && !arg.includes('\\')) {
+            // No embedded double quotes or backslashes, so I can just wrap
+            // quote marks around the whole thing.
+            return `"${arg}"`;
+        }
+        // Expected input/output:
+        //   input : hello"world
+        //   output: "hello\"world"
+        //   input : hello""world
+        //   output: "hello\"\"world"
+        //   input : hello\world
+        //   output: hello\world
+        //   input : hello\\world
+        //   output: hello\\world
+        //   input : hello\"world
+        //   output: "hello\\\"world"
+        //   input : hello\\"world
+        //   output: "hello\\\\\"world"
+        //   input : hello world\
+        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
+        //                             but it appears the comment is wrong, it should be "hello world\\"
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\';
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '\\';
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _cloneExecOptions(options) {
+        options = options || {};
+        const result = {
+            cwd: options.cwd || process.cwd(),
+            env: options.env || process.env,
+            silent: options.silent || false,
+            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
+            failOnStdErr: options.failOnStdErr || false,
+            ignoreReturnCode: options.ignoreReturnCode || false,
+            delay: options.delay || 10000
+        };
+        result.outStream = options.outStream || process.stdout;
+        result.errStream = options.errStream || process.stderr;
+        return result;
+    }
+    _getSpawnOptions(options, toolPath) {
+        options = options || {};
+        const result = {};
+        result.cwd = options.cwd;
+        result.env = options.env;
+        result['windowsVerbatimArguments'] =
+            options.windowsVerbatimArguments || this._isCmdFile();
+        if (options.windowsVerbatimArguments) {
+            result.argv0 = `"${toolPath}"`;
+        }
+        return result;
+    }
+    /**
+     * Exec a tool.
+     * Output will be streamed to the live console.
+     * Returns promise with return code
+     *
+     * @param     tool     path to tool to exec
+     * @param     options  optional exec options.  See ExecOptions
+     * @returns   number
+     */
+    exec() {
+        return __awaiter(this, void 0, void 0, function* () {
+            // root the tool path if it is unrooted and contains relative pathing
+            if (!io_util/* isRooted */.Qh(this.toolPath) &&
+                (this.toolPath.includes('/') ||
+                    (IS_WINDOWS && this.toolPath.includes('\\')))) {
+                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
+                this.toolPath = external_path_.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+            }
+            // if the tool is only a file name, then resolve it from the PATH
+            // otherwise verify it exists (add extension on Windows if necessary)
+            this.toolPath = yield io/* which */.K7(this.toolPath, true);
+            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
+                this._debug(`exec tool: ${this.toolPath}`);
+                this._debug('arguments:');
+                for (const arg of this.args) {
+                    this._debug(`   ${arg}`);
+                }
+                const optionsNonNull = this._cloneExecOptions(this.options);
+                if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
+                }
+                const state = new ExecState(optionsNonNull, this.toolPath);
+                state.on('debug', (message) => {
+                    this._debug(message);
+                });
+                if (this.options.cwd && !(yield io_util/* exists */.t2(this.options.cwd))) {
+                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
+                }
+                const fileName = this._getSpawnFileName();
+                const cp = external_child_process_.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+                let stdbuffer = '';
+                if (cp.stdout) {
+                    cp.stdout.on('data', (data) => {
+                        if (this.options.listeners && this.options.listeners.stdout) {
+                            this.options.listeners.stdout(data);
+                        }
+                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                            optionsNonNull.outStream.write(data);
+                        }
+                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.stdline) {
+                                this.options.listeners.stdline(line);
+                            }
+                        });
+                    });
+                }
+                let errbuffer = '';
+                if (cp.stderr) {
+                    cp.stderr.on('data', (data) => {
+                        state.processStderr = true;
+                        if (this.options.listeners && this.options.listeners.stderr) {
+                            this.options.listeners.stderr(data);
+                        }
+                        if (!optionsNonNull.silent &&
+                            optionsNonNull.errStream &&
+                            optionsNonNull.outStream) {
+                            const s = optionsNonNull.failOnStdErr
+                                ? optionsNonNull.errStream
+                                : optionsNonNull.outStream;
+                            s.write(data);
+                        }
+                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.errline) {
+                                this.options.listeners.errline(line);
+                            }
+                        });
+                    });
+                }
+                cp.on('error', (err) => {
+                    state.processError = err.message;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    state.CheckComplete();
+                });
+                cp.on('exit', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                cp.on('close', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                state.on('done', (error, exitCode) => {
+                    if (stdbuffer.length > 0) {
+                        this.emit('stdline', stdbuffer);
+                    }
+                    if (errbuffer.length > 0) {
+                        this.emit('errline', errbuffer);
+                    }
+                    cp.removeAllListeners();
+                    if (error) {
+                        reject(error);
+                    }
+                    else {
+                        resolve(exitCode);
+                    }
+                });
+                if (this.options.input) {
+                    if (!cp.stdin) {
+                        throw new Error('child process missing stdin');
+                    }
+                    cp.stdin.end(this.options.input);
+                }
+            }));
+        });
+    }
+}
+/**
+ * Convert an arg string to an array of args. Handles escaping
+ *
+ * @param    argString   string of arguments
+ * @returns  string[]    array of arguments
+ */
+function argStringToArray(argString) {
+    const args = [];
+    let inQuotes = false;
+    let escaped = false;
+    let arg = '';
+    function append(c) {
+        // we only escape double quotes.
+        if (escaped && c !== '"') {
+            arg += '\\';
+        }
+        arg += c;
+        escaped = false;
+    }
+    for (let i = 0; i < argString.length; i++) {
+        const c = argString.charAt(i);
+        if (c === '"') {
+            if (!escaped) {
+                inQuotes = !inQuotes;
+            }
+            else {
+                append(c);
+            }
+            continue;
+        }
+        if (c === '\\' && escaped) {
+            append(c);
+            continue;
+        }
+        if (c === '\\' && inQuotes) {
+            escaped = true;
+            continue;
+        }
+        if (c === ' ' && !inQuotes) {
+            if (arg.length > 0) {
+                args.push(arg);
+                arg = '';
+            }
+            continue;
+        }
+        append(c);
+    }
+    if (arg.length > 0) {
+        args.push(arg.trim());
+    }
+    return args;
+}
+class ExecState extends external_events_.EventEmitter {
+    constructor(options, toolPath) {
+        super();
+        this.processClosed = false; // tracks whether the process has exited and stdio is closed
+        this.processError = '';
+        this.processExitCode = 0;
+        this.processExited = false; // tracks whether the process has exited
+        this.processStderr = false; // tracks whether stderr was written to
+        this.delay = 10000; // 10 seconds
+        this.done = false;
+        this.timeout = null;
+        if (!toolPath) {
+            throw new Error('toolPath must not be empty');
+        }
+        this.options = options;
+        this.toolPath = toolPath;
+        if (options.delay) {
+            this.delay = options.delay;
+        }
+    }
+    CheckComplete() {
+        if (this.done) {
+            return;
+        }
+        if (this.processClosed) {
+            this._setResult();
+        }
+        else if (this.processExited) {
+            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
+        }
+    }
+    _debug(message) {
+        this.emit('debug', message);
+    }
+    _setResult() {
+        // determine whether there is an error
+        let error;
+        if (this.processExited) {
+            if (this.processError) {
+                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
+            }
+            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
+                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
+            }
+            else if (this.processStderr && this.options.failOnStdErr) {
+                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
+            }
+        }
+        // clear the timeout
+        if (this.timeout) {
+            clearTimeout(this.timeout);
+            this.timeout = null;
+        }
+        this.done = true;
+        this.emit('done', error, this.processExitCode);
+    }
+    static HandleTimeout(state) {
+        if (state.done) {
+            return;
+        }
+        if (!state.processClosed && state.processExited) {
+            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
+            state._debug(message);
+        }
+        state._setResult();
+    }
+}
+//# sourceMappingURL=toolrunner.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+/**
+ * Exec a command.
+ * Output will be streamed to the live console.
+ * Returns promise with return code
+ *
+ * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
+ * @param     args               optional arguments for tool. Escaping is handled by the lib.
+ * @param     options            optional exec options.  See ExecOptions
+ * @returns   Promise<number>    exit code
+ */
+function exec(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        const commandArgs = argStringToArray(commandLine);
+        if (commandArgs.length === 0) {
+            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
+        }
+        // Path to tool to execute should be first arg
+        const toolPath = commandArgs[0];
+        args = commandArgs.slice(1).concat(args || []);
+        const runner = new ToolRunner(toolPath, args, options);
+        return runner.exec();
+    });
+}
+/**
+ * Exec a command and get the output.
+ * Output will be streamed to the live console.
+ * Returns promise with the exit code and collected stdout and stderr
+ *
+ * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
+ * @param     args                  optional arguments for tool. Escaping is handled by the lib.
+ * @param     options               optional exec options.  See ExecOptions
+ * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
+ */
+function getExecOutput(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        var _a, _b;
+        let stdout = '';
+        let stderr = '';
+        //Using string decoder covers the case where a mult-byte character is split
+        const stdoutDecoder = new StringDecoder('utf8');
+        const stderrDecoder = new StringDecoder('utf8');
+        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
+        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
+        const stdErrListener = (data) => {
+            stderr += stderrDecoder.write(data);
+            if (originalStdErrListener) {
+                originalStdErrListener(data);
+            }
+        };
+        const stdOutListener = (data) => {
+            stdout += stdoutDecoder.write(data);
+            if (originalStdoutListener) {
+                originalStdoutListener(data);
+            }
+        };
+        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
+        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        //flush any remaining characters
+        stdout += stdoutDecoder.end();
+        stderr += stderrDecoder.end();
+        return {
+            exitCode,
+            stdout,
+            stderr
+        };
+    });
+}
+//# sourceMappingURL=exec.js.map
+
+/***/ }),
+
+/***/ 4942:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Qq: () => (/* binding */ HttpClient)
+});
+
+// UNUSED EXPORTS: Headers, HttpClientError, HttpClientResponse, HttpCodes, MediaTypes, getProxyUrl, isHttps
+
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
 var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
@@ -32299,7 +32377,7 @@ function isHttps(requestUrl) {
     const parsedUrl = new URL(requestUrl);
     return parsedUrl.protocol === 'https:';
 }
-class lib_HttpClient {
+class HttpClient {
     constructor(userAgent, handlers, requestOptions) {
         this._ignoreSslError = false;
         this._allowRedirects = true;
@@ -32875,84 +32953,32 @@ class lib_HttpClient {
 }
 const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
-var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-class BasicCredentialHandler {
-    constructor(username, password) {
-        this.username = username;
-        this.password = password;
-    }
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class auth_BearerCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Bearer ${this.token}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class PersonalAccessTokenCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-//# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
-var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+
+/***/ }),
+
+/***/ 90:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $1: () => (/* binding */ lstat),
+/* harmony export */   Ck: () => (/* binding */ mkdir),
+/* harmony export */   Cy: () => (/* binding */ readdir),
+/* harmony export */   H8: () => (/* binding */ IS_WINDOWS),
+/* harmony export */   Qh: () => (/* binding */ isRooted),
+/* harmony export */   YN: () => (/* binding */ symlink),
+/* harmony export */   dJ: () => (/* binding */ stat),
+/* harmony export */   h_: () => (/* binding */ readlink),
+/* harmony export */   k6: () => (/* binding */ chmod),
+/* harmony export */   m3: () => (/* binding */ copyFile),
+/* harmony export */   rm: () => (/* binding */ rm),
+/* harmony export */   t2: () => (/* binding */ exists),
+/* harmony export */   vr: () => (/* binding */ tryGetExecutablePath),
+/* harmony export */   y1: () => (/* binding */ unlink)
+/* harmony export */ });
+/* unused harmony exports open, rename, rmdir, UV_FS_O_EXLOCK, READONLY, isDirectory, getCmdPath */
+/* harmony import */ var fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9896);
+/* harmony import */ var path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6928);
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -32963,404 +32989,7 @@ var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg
 };
 
 
-
-class oidc_utils_OidcClient {
-    static createHttpClient(allowRetry = true, maxRetry = 10) {
-        const requestOptions = {
-            allowRetries: allowRetry,
-            maxRetries: maxRetry
-        };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
-    }
-    static getRequestToken() {
-        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
-        if (!token) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
-        }
-        return token;
-    }
-    static getIDTokenUrl() {
-        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
-        if (!runtimeUrl) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
-        }
-        return runtimeUrl;
-    }
-    static getCall(id_token_url) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
-            var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
-            const res = yield httpclient
-                .getJson(id_token_url)
-                .catch(error => {
-                throw new Error(`Failed to get ID Token. \n 
-        Error Code : ${error.statusCode}\n 
-        Error Message: ${error.message}`);
-            });
-            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
-            if (!id_token) {
-                throw new Error('Response json body do not have ID Token field');
-            }
-            return id_token;
-        });
-    }
-    static getIDToken(audience) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
-            try {
-                // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
-                if (audience) {
-                    const encodedAudience = encodeURIComponent(audience);
-                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
-                }
-                debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
-                setSecret(id_token);
-                return id_token;
-            }
-            catch (error) {
-                throw new Error(`Error message: ${error.message}`);
-            }
-        });
-    }
-}
-//# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
-var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
-const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
-const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
-class Summary {
-    constructor() {
-        this._buffer = '';
-    }
-    /**
-     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
-     * Also checks r/w permissions.
-     *
-     * @returns step summary file path
-     */
-    filePath() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            if (this._filePath) {
-                return this._filePath;
-            }
-            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
-            if (!pathFromEnv) {
-                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
-            }
-            try {
-                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
-            }
-            catch (_a) {
-                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
-            }
-            this._filePath = pathFromEnv;
-            return this._filePath;
-        });
-    }
-    /**
-     * Wraps content in an HTML tag, adding any HTML attributes
-     *
-     * @param {string} tag HTML tag to wrap
-     * @param {string | null} content content within the tag
-     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
-     *
-     * @returns {string} content wrapped in HTML element
-     */
-    wrap(tag, content, attrs = {}) {
-        const htmlAttrs = Object.entries(attrs)
-            .map(([key, value]) => ` ${key}="${value}"`)
-            .join('');
-        if (!content) {
-            return `<${tag}${htmlAttrs}>`;
-        }
-        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
-    }
-    /**
-     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
-     *
-     * @param {SummaryWriteOptions} [options] (optional) options for write operation
-     *
-     * @returns {Promise<Summary>} summary instance
-     */
-    write(options) {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
-            const filePath = yield this.filePath();
-            const writeFunc = overwrite ? writeFile : appendFile;
-            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
-            return this.emptyBuffer();
-        });
-    }
-    /**
-     * Clears the summary buffer and wipes the summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    clear() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            return this.emptyBuffer().write({ overwrite: true });
-        });
-    }
-    /**
-     * Returns the current summary buffer as a string
-     *
-     * @returns {string} string of summary buffer
-     */
-    stringify() {
-        return this._buffer;
-    }
-    /**
-     * If the summary buffer is empty
-     *
-     * @returns {boolen} true if the buffer is empty
-     */
-    isEmptyBuffer() {
-        return this._buffer.length === 0;
-    }
-    /**
-     * Resets the summary buffer without writing to summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    emptyBuffer() {
-        this._buffer = '';
-        return this;
-    }
-    /**
-     * Adds raw text to the summary buffer
-     *
-     * @param {string} text content to add
-     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addRaw(text, addEOL = false) {
-        this._buffer += text;
-        return addEOL ? this.addEOL() : this;
-    }
-    /**
-     * Adds the operating system-specific end-of-line marker to the buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
-    }
-    /**
-     * Adds an HTML codeblock to the summary buffer
-     *
-     * @param {string} code content to render within fenced code block
-     * @param {string} lang (optional) language to syntax highlight code
-     *
-     * @returns {Summary} summary instance
-     */
-    addCodeBlock(code, lang) {
-        const attrs = Object.assign({}, (lang && { lang }));
-        const element = this.wrap('pre', this.wrap('code', code), attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML list to the summary buffer
-     *
-     * @param {string[]} items list of items to render
-     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addList(items, ordered = false) {
-        const tag = ordered ? 'ol' : 'ul';
-        const listItems = items.map(item => this.wrap('li', item)).join('');
-        const element = this.wrap(tag, listItems);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML table to the summary buffer
-     *
-     * @param {SummaryTableCell[]} rows table rows
-     *
-     * @returns {Summary} summary instance
-     */
-    addTable(rows) {
-        const tableBody = rows
-            .map(row => {
-            const cells = row
-                .map(cell => {
-                if (typeof cell === 'string') {
-                    return this.wrap('td', cell);
-                }
-                const { header, data, colspan, rowspan } = cell;
-                const tag = header ? 'th' : 'td';
-                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
-                return this.wrap(tag, data, attrs);
-            })
-                .join('');
-            return this.wrap('tr', cells);
-        })
-            .join('');
-        const element = this.wrap('table', tableBody);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds a collapsable HTML details element to the summary buffer
-     *
-     * @param {string} label text for the closed state
-     * @param {string} content collapsable content
-     *
-     * @returns {Summary} summary instance
-     */
-    addDetails(label, content) {
-        const element = this.wrap('details', this.wrap('summary', label) + content);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML image tag to the summary buffer
-     *
-     * @param {string} src path to the image you to embed
-     * @param {string} alt text description of the image
-     * @param {SummaryImageOptions} options (optional) addition image attributes
-     *
-     * @returns {Summary} summary instance
-     */
-    addImage(src, alt, options) {
-        const { width, height } = options || {};
-        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
-        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML section heading element
-     *
-     * @param {string} text heading text
-     * @param {number | string} [level=1] (optional) the heading level, default: 1
-     *
-     * @returns {Summary} summary instance
-     */
-    addHeading(text, level) {
-        const tag = `h${level}`;
-        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
-            ? tag
-            : 'h1';
-        const element = this.wrap(allowedTag, text);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML thematic break (<hr>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addSeparator() {
-        const element = this.wrap('hr', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML line break (<br>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addBreak() {
-        const element = this.wrap('br', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML blockquote to the summary buffer
-     *
-     * @param {string} text quote text
-     * @param {string} cite (optional) citation url
-     *
-     * @returns {Summary} summary instance
-     */
-    addQuote(text, cite) {
-        const attrs = Object.assign({}, (cite && { cite }));
-        const element = this.wrap('blockquote', text, attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML anchor tag to the summary buffer
-     *
-     * @param {string} text link text/content
-     * @param {string} href hyperlink
-     *
-     * @returns {Summary} summary instance
-     */
-    addLink(text, href) {
-        const element = this.wrap('a', text, { href });
-        return this.addRaw(element).addEOL();
-    }
-}
-const _summary = new Summary();
-/**
- * @deprecated use `core.summary`
- */
-const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = _summary;
-//# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
-
-/**
- * toPosixPath converts the given path to the posix form. On Windows, \\ will be
- * replaced with /.
- *
- * @param pth. Path to transform.
- * @return string Posix path.
- */
-function toPosixPath(pth) {
-    return pth.replace(/[\\]/g, '/');
-}
-/**
- * toWin32Path converts the given path to the win32 form. On Linux, / will be
- * replaced with \\.
- *
- * @param pth. Path to transform.
- * @return string Win32 path.
- */
-function toWin32Path(pth) {
-    return pth.replace(/[/]/g, '\\');
-}
-/**
- * toPlatformPath converts the given path to a platform-specific path. It does
- * this by replacing instances of / and \ with the platform-specific path
- * separator.
- *
- * @param pth The path to platformize.
- * @return string The platform-specific path.
- */
-function toPlatformPath(pth) {
-    return pth.replace(/[/\\]/g, path.sep);
-}
-//# sourceMappingURL=path-utils.js.map
-// EXTERNAL MODULE: external "string_decoder"
-var external_string_decoder_ = __nccwpck_require__(3193);
-// EXTERNAL MODULE: external "events"
-var external_events_ = __nccwpck_require__(4434);
-;// CONCATENATED MODULE: external "child_process"
-const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
-// EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
-var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs__WEBPACK_IMPORTED_MODULE_0__.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -33375,8 +33004,8 @@ const IS_WINDOWS = process.platform === 'win32';
  * backslash to all junction results on Windows.
  */
 function readlink(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        const result = yield external_fs_namespaceObject.promises.readlink(fsPath);
+    return __awaiter(this, void 0, void 0, function* () {
+        const result = yield fs__WEBPACK_IMPORTED_MODULE_0__.promises.readlink(fsPath);
         // On Windows, restore Node 20 behavior: add trailing backslash to all results
         // since junctions on Windows are always directory links
         if (IS_WINDOWS && !result.endsWith('\\')) {
@@ -33387,9 +33016,9 @@ function readlink(fsPath) {
 }
 // See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
 const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
+const READONLY = fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_RDONLY;
 function exists(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
+    return __awaiter(this, void 0, void 0, function* () {
         try {
             yield stat(fsPath);
         }
@@ -33403,7 +33032,7 @@ function exists(fsPath) {
     });
 }
 function isDirectory(fsPath_1) {
-    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
+    return __awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
         const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
         return stats.isDirectory();
     });
@@ -33430,7 +33059,7 @@ function isRooted(p) {
  * @return if file exists and is executable, returns the file path. otherwise empty string.
  */
 function tryGetExecutablePath(filePath, extensions) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
+    return __awaiter(this, void 0, void 0, function* () {
         let stats = undefined;
         try {
             // test file exists
@@ -33445,7 +33074,7 @@ function tryGetExecutablePath(filePath, extensions) {
         if (stats && stats.isFile()) {
             if (IS_WINDOWS) {
                 // on Windows, test for valid extension
-                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
+                const upperExt = path__WEBPACK_IMPORTED_MODULE_1__.extname(filePath).toUpperCase();
                 if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
                     return filePath;
                 }
@@ -33474,11 +33103,11 @@ function tryGetExecutablePath(filePath, extensions) {
                 if (IS_WINDOWS) {
                     // preserve the case of the actual file (since an extension was appended)
                     try {
-                        const directory = external_path_namespaceObject.dirname(filePath);
-                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
+                        const directory = path__WEBPACK_IMPORTED_MODULE_1__.dirname(filePath);
+                        const upperName = path__WEBPACK_IMPORTED_MODULE_1__.basename(filePath).toUpperCase();
                         for (const actualName of yield readdir(directory)) {
                             if (upperName === actualName.toUpperCase()) {
-                                filePath = external_path_namespaceObject.join(directory, actualName);
+                                filePath = path__WEBPACK_IMPORTED_MODULE_1__.join(directory, actualName);
                                 break;
                             }
                         }
@@ -33528,8 +33157,23 @@ function getCmdPath() {
     return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
 }
 //# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
-var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+
+/***/ }),
+
+/***/ 8701:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   K7: () => (/* binding */ which),
+/* harmony export */   U$: () => (/* binding */ mkdirP),
+/* harmony export */   Yz: () => (/* binding */ rmRF),
+/* harmony export */   cp: () => (/* binding */ cp)
+/* harmony export */ });
+/* unused harmony exports mv, findInPath */
+/* harmony import */ var assert__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2613);
+/* harmony import */ var path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6928);
+/* harmony import */ var _io_util_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(90);
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -33549,22 +33193,22 @@ var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _argum
  * @param     dest      destination path
  * @param     options   optional. See CopyOptions.
  */
-function io_cp(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+function cp(source_1, dest_1) {
+    return __awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
         const { force, recursive, copySourceDirectory } = readCopyOptions(options);
-        const destStat = (yield exists(dest)) ? yield stat(dest) : null;
+        const destStat = (yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .exists */ .t2(dest)) ? yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .stat */ .dJ(dest) : null;
         // Dest is an existing file, but not forcing
         if (destStat && destStat.isFile() && !force) {
             return;
         }
         // If dest is an existing directory, should copy inside.
         const newDest = destStat && destStat.isDirectory() && copySourceDirectory
-            ? external_path_namespaceObject.join(dest, external_path_namespaceObject.basename(source))
+            ? path__WEBPACK_IMPORTED_MODULE_1__.join(dest, path__WEBPACK_IMPORTED_MODULE_1__.basename(source))
             : dest;
-        if (!(yield exists(source))) {
+        if (!(yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .exists */ .t2(source))) {
             throw new Error(`no such file or directory: ${source}`);
         }
-        const sourceStat = yield stat(source);
+        const sourceStat = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .stat */ .dJ(source);
         if (sourceStat.isDirectory()) {
             if (!recursive) {
                 throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
@@ -33574,11 +33218,11 @@ function io_cp(source_1, dest_1) {
             }
         }
         else {
-            if (external_path_namespaceObject.relative(source, newDest) === '') {
+            if (path__WEBPACK_IMPORTED_MODULE_1__.relative(source, newDest) === '') {
                 // a file cannot be copied to itself
                 throw new Error(`'${newDest}' and '${source}' are the same file`);
             }
-            yield io_copyFile(source, newDest, force);
+            yield copyFile(source, newDest, force);
         }
     });
 }
@@ -33590,7 +33234,7 @@ function io_cp(source_1, dest_1) {
  * @param     options   optional. See MoveOptions.
  */
 function mv(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+    return __awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
         if (yield ioUtil.exists(dest)) {
             let destExists = true;
             if (yield ioUtil.isDirectory(dest)) {
@@ -33617,8 +33261,8 @@ function mv(source_1, dest_1) {
  * @param inputPath path to remove
  */
 function rmRF(inputPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (IS_WINDOWS) {
+    return __awaiter(this, void 0, void 0, function* () {
+        if (_io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .IS_WINDOWS */ .H8) {
             // Check for invalid characters
             // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
             if (/[*"<>|]/.test(inputPath)) {
@@ -33627,7 +33271,7 @@ function rmRF(inputPath) {
         }
         try {
             // note if path does not exist, error is silent
-            yield rm(inputPath, {
+            yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__.rm(inputPath, {
                 force: true,
                 maxRetries: 3,
                 recursive: true,
@@ -33647,9 +33291,9 @@ function rmRF(inputPath) {
  * @returns Promise<void>
  */
 function mkdirP(fsPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        (0,external_assert_.ok)(fsPath, 'a path argument must be provided');
-        yield mkdir(fsPath, { recursive: true });
+    return __awaiter(this, void 0, void 0, function* () {
+        (0,assert__WEBPACK_IMPORTED_MODULE_0__.ok)(fsPath, 'a path argument must be provided');
+        yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .mkdir */ .Ck(fsPath, { recursive: true });
     });
 }
 /**
@@ -33661,7 +33305,7 @@ function mkdirP(fsPath) {
  * @returns   Promise<string>   path to tool
  */
 function which(tool, check) {
-    return io_awaiter(this, void 0, void 0, function* () {
+    return __awaiter(this, void 0, void 0, function* () {
         if (!tool) {
             throw new Error("parameter 'tool' is required");
         }
@@ -33669,7 +33313,7 @@ function which(tool, check) {
         if (check) {
             const result = yield which(tool, false);
             if (!result) {
-                if (IS_WINDOWS) {
+                if (_io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .IS_WINDOWS */ .H8) {
                     throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
                 }
                 else {
@@ -33691,29 +33335,29 @@ function which(tool, check) {
  * @returns   Promise<string[]>  the paths of the tool
  */
 function findInPath(tool) {
-    return io_awaiter(this, void 0, void 0, function* () {
+    return __awaiter(this, void 0, void 0, function* () {
         if (!tool) {
             throw new Error("parameter 'tool' is required");
         }
         // build the list of extensions to try
         const extensions = [];
-        if (IS_WINDOWS && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
+        if (_io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .IS_WINDOWS */ .H8 && process.env['PATHEXT']) {
+            for (const extension of process.env['PATHEXT'].split(path__WEBPACK_IMPORTED_MODULE_1__.delimiter)) {
                 if (extension) {
                     extensions.push(extension);
                 }
             }
         }
         // if it's rooted, return it if exists. otherwise return empty.
-        if (isRooted(tool)) {
-            const filePath = yield tryGetExecutablePath(tool, extensions);
+        if (_io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .isRooted */ .Qh(tool)) {
+            const filePath = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .tryGetExecutablePath */ .vr(tool, extensions);
             if (filePath) {
                 return [filePath];
             }
             return [];
         }
         // if any path separators, return empty
-        if (tool.includes(external_path_namespaceObject.sep)) {
+        if (tool.includes(path__WEBPACK_IMPORTED_MODULE_1__.sep)) {
             return [];
         }
         // build the list of directories
@@ -33724,7 +33368,7 @@ function findInPath(tool) {
         // across platforms.
         const directories = [];
         if (process.env.PATH) {
-            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
+            for (const p of process.env.PATH.split(path__WEBPACK_IMPORTED_MODULE_1__.delimiter)) {
                 if (p) {
                     directories.push(p);
                 }
@@ -33733,7 +33377,7 @@ function findInPath(tool) {
         // find all matches
         const matches = [];
         for (const directory of directories) {
-            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
+            const filePath = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .tryGetExecutablePath */ .vr(path__WEBPACK_IMPORTED_MODULE_1__.join(directory, tool), extensions);
             if (filePath) {
                 matches.push(filePath);
             }
@@ -33750,1583 +33394,71 @@ function readCopyOptions(options) {
     return { force, recursive, copySourceDirectory };
 }
 function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
+    return __awaiter(this, void 0, void 0, function* () {
         // Ensure there is not a run away recursive copy
         if (currentDepth >= 255)
             return;
         currentDepth++;
         yield mkdirP(destDir);
-        const files = yield readdir(sourceDir);
+        const files = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .readdir */ .Cy(sourceDir);
         for (const fileName of files) {
             const srcFile = `${sourceDir}/${fileName}`;
             const destFile = `${destDir}/${fileName}`;
-            const srcFileStat = yield lstat(srcFile);
+            const srcFileStat = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .lstat */ .$1(srcFile);
             if (srcFileStat.isDirectory()) {
                 // Recurse
                 yield cpDirRecursive(srcFile, destFile, currentDepth, force);
             }
             else {
-                yield io_copyFile(srcFile, destFile, force);
+                yield copyFile(srcFile, destFile, force);
             }
         }
         // Change the mode for the newly created directory
-        yield chmod(destDir, (yield stat(sourceDir)).mode);
+        yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .chmod */ .k6(destDir, (yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .stat */ .dJ(sourceDir)).mode);
     });
 }
 // Buffered file copy
-function io_copyFile(srcFile, destFile, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if ((yield lstat(srcFile)).isSymbolicLink()) {
+function copyFile(srcFile, destFile, force) {
+    return __awaiter(this, void 0, void 0, function* () {
+        if ((yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .lstat */ .$1(srcFile)).isSymbolicLink()) {
             // unlink/re-link it
             try {
-                yield lstat(destFile);
-                yield unlink(destFile);
+                yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .lstat */ .$1(destFile);
+                yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .unlink */ .y1(destFile);
             }
             catch (e) {
                 // Try to override file permission
                 if (e.code === 'EPERM') {
-                    yield chmod(destFile, '0666');
-                    yield unlink(destFile);
+                    yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .chmod */ .k6(destFile, '0666');
+                    yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .unlink */ .y1(destFile);
                 }
                 // other errors = it doesn't exist, no work to do
             }
             // Copy over symlink
-            const symlinkFull = yield readlink(srcFile);
-            yield symlink(symlinkFull, destFile, IS_WINDOWS ? 'junction' : null);
+            const symlinkFull = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .readlink */ .h_(srcFile);
+            yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .symlink */ .YN(symlinkFull, destFile, _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .IS_WINDOWS */ .H8 ? 'junction' : null);
         }
-        else if (!(yield exists(destFile)) || force) {
-            yield copyFile(srcFile, destFile);
+        else if (!(yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .exists */ .t2(destFile)) || force) {
+            yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .copyFile */ .m3(srcFile, destFile);
         }
     });
 }
 //# sourceMappingURL=io.js.map
-;// CONCATENATED MODULE: external "timers"
-const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
-var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
+
+/***/ }),
+
+/***/ 3292:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
-
-
-
-
-
-/* eslint-disable @typescript-eslint/unbound-method */
-const toolrunner_IS_WINDOWS = process.platform === 'win32';
-/*
- * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
- */
-class ToolRunner extends external_events_.EventEmitter {
-    constructor(toolPath, args, options) {
-        super();
-        if (!toolPath) {
-            throw new Error("Parameter 'toolPath' cannot be null or empty.");
-        }
-        this.toolPath = toolPath;
-        this.args = args || [];
-        this.options = options || {};
-    }
-    _debug(message) {
-        if (this.options.listeners && this.options.listeners.debug) {
-            this.options.listeners.debug(message);
-        }
-    }
-    _getCommandString(options, noPrefix) {
-        const toolPath = this._getSpawnFileName();
-        const args = this._getSpawnArgs(options);
-        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
-        if (toolrunner_IS_WINDOWS) {
-            // Windows + cmd file
-            if (this._isCmdFile()) {
-                cmd += toolPath;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows + verbatim
-            else if (options.windowsVerbatimArguments) {
-                cmd += `"${toolPath}"`;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows (regular)
-            else {
-                cmd += this._windowsQuoteCmdArg(toolPath);
-                for (const a of args) {
-                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
-                }
-            }
-        }
-        else {
-            // OSX/Linux - this can likely be improved with some form of quoting.
-            // creating processes on Unix is fundamentally different than Windows.
-            // on Unix, execvp() takes an arg array.
-            cmd += toolPath;
-            for (const a of args) {
-                cmd += ` ${a}`;
-            }
-        }
-        return cmd;
-    }
-    _processLineBuffer(data, strBuffer, onLine) {
-        try {
-            let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
-            while (n > -1) {
-                const line = s.substring(0, n);
-                onLine(line);
-                // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
-            }
-            return s;
-        }
-        catch (err) {
-            // streaming lines to console is best effort.  Don't fail a build.
-            this._debug(`error processing line. Failed with error ${err}`);
-            return '';
-        }
-    }
-    _getSpawnFileName() {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                return process.env['COMSPEC'] || 'cmd.exe';
-            }
-        }
-        return this.toolPath;
-    }
-    _getSpawnArgs(options) {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
-                for (const a of this.args) {
-                    argline += ' ';
-                    argline += options.windowsVerbatimArguments
-                        ? a
-                        : this._windowsQuoteCmdArg(a);
-                }
-                argline += '"';
-                return [argline];
-            }
-        }
-        return this.args;
-    }
-    _endsWith(str, end) {
-        return str.endsWith(end);
-    }
-    _isCmdFile() {
-        const upperToolPath = this.toolPath.toUpperCase();
-        return (this._endsWith(upperToolPath, '.CMD') ||
-            this._endsWith(upperToolPath, '.BAT'));
-    }
-    _windowsQuoteCmdArg(arg) {
-        // for .exe, apply the normal quoting rules that libuv applies
-        if (!this._isCmdFile()) {
-            return this._uvQuoteCmdArg(arg);
-        }
-        // otherwise apply quoting rules specific to the cmd.exe command line parser.
-        // the libuv rules are generic and are not designed specifically for cmd.exe
-        // command line parser.
-        //
-        // for a detailed description of the cmd.exe command line parser, refer to
-        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
-        // need quotes for empty arg
-        if (!arg) {
-            return '""';
-        }
-        // determine whether the arg needs to be quoted
-        const cmdSpecialChars = [
-            ' ',
-            '\t',
-            '&',
-            '(',
-            ')',
-            '[',
-            ']',
-            '{',
-            '}',
-            '^',
-            '=',
-            ';',
-            '!',
-            "'",
-            '+',
-            ',',
-            '`',
-            '~',
-            '|',
-            '<',
-            '>',
-            '"'
-        ];
-        let needsQuotes = false;
-        for (const char of arg) {
-            if (cmdSpecialChars.some(x => x === char)) {
-                needsQuotes = true;
-                break;
-            }
-        }
-        // short-circuit if quotes not needed
-        if (!needsQuotes) {
-            return arg;
-        }
-        // the following quoting rules are very similar to the rules that by libuv applies.
-        //
-        // 1) wrap the string in quotes
-        //
-        // 2) double-up quotes - i.e. " => ""
-        //
-        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
-        //    doesn't work well with a cmd.exe command line.
-        //
-        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
-        //    for example, the command line:
-        //          foo.exe "myarg:""my val"""
-        //    is parsed by a .NET console app into an arg array:
-        //          [ "myarg:\"my val\"" ]
-        //    which is the same end result when applying libuv quoting rules. although the actual
-        //    command line from libuv quoting rules would look like:
-        //          foo.exe "myarg:\"my val\""
-        //
-        // 3) double-up slashes that precede a quote,
-        //    e.g.  hello \world    => "hello \world"
-        //          hello\"world    => "hello\\""world"
-        //          hello\\"world   => "hello\\\\""world"
-        //          hello world\    => "hello world\\"
-        //
-        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
-        //    the reasons for including this as a .cmd quoting rule are:
-        //
-        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
-        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
-        //
-        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
-        //       haven't heard any complaints about that aspect.
-        //
-        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
-        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
-        // by using %%.
-        //
-        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
-        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
-        //
-        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
-        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
-        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
-        // to an external program.
-        //
-        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
-        // % can be escaped within a .cmd file.
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\'; // double the slash
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '"'; // double the quote
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _uvQuoteCmdArg(arg) {
-        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
-        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
-        // is used.
-        //
-        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
-        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
-        // pasting copyright notice from Node within this function:
-        //
-        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
-        //
-        //      Permission is hereby granted, free of charge, to any person obtaining a copy
-        //      of this software and associated documentation files (the "Software"), to
-        //      deal in the Software without restriction, including without limitation the
-        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
-        //      sell copies of the Software, and to permit persons to whom the Software is
-        //      furnished to do so, subject to the following conditions:
-        //
-        //      The above copyright notice and this permission notice shall be included in
-        //      all copies or substantial portions of the Software.
-        //
-        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
-        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
-        //      IN THE SOFTWARE.
-        if (!arg) {
-            // Need double quotation for empty argument
-            return '""';
-        }
-        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
-            // No quotation needed
-            return arg;
-        }
-        if (!arg.includes('"') && !arg.includes('\\')) {
-            // No embedded double quotes or backslashes, so I can just wrap
-            // quote marks around the whole thing.
-            return `"${arg}"`;
-        }
-        // Expected input/output:
-        //   input : hello"world
-        //   output: "hello\"world"
-        //   input : hello""world
-        //   output: "hello\"\"world"
-        //   input : hello\world
-        //   output: hello\world
-        //   input : hello\\world
-        //   output: hello\\world
-        //   input : hello\"world
-        //   output: "hello\\\"world"
-        //   input : hello\\"world
-        //   output: "hello\\\\\"world"
-        //   input : hello world\
-        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
-        //                             but it appears the comment is wrong, it should be "hello world\\"
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\';
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '\\';
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _cloneExecOptions(options) {
-        options = options || {};
-        const result = {
-            cwd: options.cwd || process.cwd(),
-            env: options.env || process.env,
-            silent: options.silent || false,
-            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
-            failOnStdErr: options.failOnStdErr || false,
-            ignoreReturnCode: options.ignoreReturnCode || false,
-            delay: options.delay || 10000
-        };
-        result.outStream = options.outStream || process.stdout;
-        result.errStream = options.errStream || process.stderr;
-        return result;
-    }
-    _getSpawnOptions(options, toolPath) {
-        options = options || {};
-        const result = {};
-        result.cwd = options.cwd;
-        result.env = options.env;
-        result['windowsVerbatimArguments'] =
-            options.windowsVerbatimArguments || this._isCmdFile();
-        if (options.windowsVerbatimArguments) {
-            result.argv0 = `"${toolPath}"`;
-        }
-        return result;
-    }
-    /**
-     * Exec a tool.
-     * Output will be streamed to the live console.
-     * Returns promise with return code
-     *
-     * @param     tool     path to tool to exec
-     * @param     options  optional exec options.  See ExecOptions
-     * @returns   number
-     */
-    exec() {
-        return toolrunner_awaiter(this, void 0, void 0, function* () {
-            // root the tool path if it is unrooted and contains relative pathing
-            if (!isRooted(this.toolPath) &&
-                (this.toolPath.includes('/') ||
-                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
-                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
-            }
-            // if the tool is only a file name, then resolve it from the PATH
-            // otherwise verify it exists (add extension on Windows if necessary)
-            this.toolPath = yield which(this.toolPath, true);
-            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
-                this._debug(`exec tool: ${this.toolPath}`);
-                this._debug('arguments:');
-                for (const arg of this.args) {
-                    this._debug(`   ${arg}`);
-                }
-                const optionsNonNull = this._cloneExecOptions(this.options);
-                if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
-                }
-                const state = new ExecState(optionsNonNull, this.toolPath);
-                state.on('debug', (message) => {
-                    this._debug(message);
-                });
-                if (this.options.cwd && !(yield exists(this.options.cwd))) {
-                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
-                }
-                const fileName = this._getSpawnFileName();
-                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
-                let stdbuffer = '';
-                if (cp.stdout) {
-                    cp.stdout.on('data', (data) => {
-                        if (this.options.listeners && this.options.listeners.stdout) {
-                            this.options.listeners.stdout(data);
-                        }
-                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                            optionsNonNull.outStream.write(data);
-                        }
-                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.stdline) {
-                                this.options.listeners.stdline(line);
-                            }
-                        });
-                    });
-                }
-                let errbuffer = '';
-                if (cp.stderr) {
-                    cp.stderr.on('data', (data) => {
-                        state.processStderr = true;
-                        if (this.options.listeners && this.options.listeners.stderr) {
-                            this.options.listeners.stderr(data);
-                        }
-                        if (!optionsNonNull.silent &&
-                            optionsNonNull.errStream &&
-                            optionsNonNull.outStream) {
-                            const s = optionsNonNull.failOnStdErr
-                                ? optionsNonNull.errStream
-                                : optionsNonNull.outStream;
-                            s.write(data);
-                        }
-                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.errline) {
-                                this.options.listeners.errline(line);
-                            }
-                        });
-                    });
-                }
-                cp.on('error', (err) => {
-                    state.processError = err.message;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    state.CheckComplete();
-                });
-                cp.on('exit', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                cp.on('close', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                state.on('done', (error, exitCode) => {
-                    if (stdbuffer.length > 0) {
-                        this.emit('stdline', stdbuffer);
-                    }
-                    if (errbuffer.length > 0) {
-                        this.emit('errline', errbuffer);
-                    }
-                    cp.removeAllListeners();
-                    if (error) {
-                        reject(error);
-                    }
-                    else {
-                        resolve(exitCode);
-                    }
-                });
-                if (this.options.input) {
-                    if (!cp.stdin) {
-                        throw new Error('child process missing stdin');
-                    }
-                    cp.stdin.end(this.options.input);
-                }
-            }));
-        });
-    }
-}
-/**
- * Convert an arg string to an array of args. Handles escaping
- *
- * @param    argString   string of arguments
- * @returns  string[]    array of arguments
- */
-function argStringToArray(argString) {
-    const args = [];
-    let inQuotes = false;
-    let escaped = false;
-    let arg = '';
-    function append(c) {
-        // we only escape double quotes.
-        if (escaped && c !== '"') {
-            arg += '\\';
-        }
-        arg += c;
-        escaped = false;
-    }
-    for (let i = 0; i < argString.length; i++) {
-        const c = argString.charAt(i);
-        if (c === '"') {
-            if (!escaped) {
-                inQuotes = !inQuotes;
-            }
-            else {
-                append(c);
-            }
-            continue;
-        }
-        if (c === '\\' && escaped) {
-            append(c);
-            continue;
-        }
-        if (c === '\\' && inQuotes) {
-            escaped = true;
-            continue;
-        }
-        if (c === ' ' && !inQuotes) {
-            if (arg.length > 0) {
-                args.push(arg);
-                arg = '';
-            }
-            continue;
-        }
-        append(c);
-    }
-    if (arg.length > 0) {
-        args.push(arg.trim());
-    }
-    return args;
-}
-class ExecState extends external_events_.EventEmitter {
-    constructor(options, toolPath) {
-        super();
-        this.processClosed = false; // tracks whether the process has exited and stdio is closed
-        this.processError = '';
-        this.processExitCode = 0;
-        this.processExited = false; // tracks whether the process has exited
-        this.processStderr = false; // tracks whether stderr was written to
-        this.delay = 10000; // 10 seconds
-        this.done = false;
-        this.timeout = null;
-        if (!toolPath) {
-            throw new Error('toolPath must not be empty');
-        }
-        this.options = options;
-        this.toolPath = toolPath;
-        if (options.delay) {
-            this.delay = options.delay;
-        }
-    }
-    CheckComplete() {
-        if (this.done) {
-            return;
-        }
-        if (this.processClosed) {
-            this._setResult();
-        }
-        else if (this.processExited) {
-            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
-        }
-    }
-    _debug(message) {
-        this.emit('debug', message);
-    }
-    _setResult() {
-        // determine whether there is an error
-        let error;
-        if (this.processExited) {
-            if (this.processError) {
-                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
-            }
-            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
-                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
-            }
-            else if (this.processStderr && this.options.failOnStdErr) {
-                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
-            }
-        }
-        // clear the timeout
-        if (this.timeout) {
-            clearTimeout(this.timeout);
-            this.timeout = null;
-        }
-        this.done = true;
-        this.emit('done', error, this.processExitCode);
-    }
-    static HandleTimeout(state) {
-        if (state.done) {
-            return;
-        }
-        if (!state.processClosed && state.processExited) {
-            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
-            state._debug(message);
-        }
-        state._setResult();
-    }
-}
-//# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
-var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-/**
- * Exec a command.
- * Output will be streamed to the live console.
- * Returns promise with return code
- *
- * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
- * @param     args               optional arguments for tool. Escaping is handled by the lib.
- * @param     options            optional exec options.  See ExecOptions
- * @returns   Promise<number>    exit code
- */
-function exec_exec(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = argStringToArray(commandLine);
-        if (commandArgs.length === 0) {
-            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
-        }
-        // Path to tool to execute should be first arg
-        const toolPath = commandArgs[0];
-        args = commandArgs.slice(1).concat(args || []);
-        const runner = new ToolRunner(toolPath, args, options);
-        return runner.exec();
-    });
-}
-/**
- * Exec a command and get the output.
- * Output will be streamed to the live console.
- * Returns promise with the exit code and collected stdout and stderr
- *
- * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
- * @param     args                  optional arguments for tool. Escaping is handled by the lib.
- * @param     options               optional exec options.  See ExecOptions
- * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
- */
-function getExecOutput(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        var _a, _b;
-        let stdout = '';
-        let stderr = '';
-        //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new StringDecoder('utf8');
-        const stderrDecoder = new StringDecoder('utf8');
-        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
-        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
-        const stdErrListener = (data) => {
-            stderr += stderrDecoder.write(data);
-            if (originalStdErrListener) {
-                originalStdErrListener(data);
-            }
-        };
-        const stdOutListener = (data) => {
-            stdout += stdoutDecoder.write(data);
-            if (originalStdoutListener) {
-                originalStdoutListener(data);
-            }
-        };
-        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
-        //flush any remaining characters
-        stdout += stdoutDecoder.end();
-        stderr += stderrDecoder.end();
-        return {
-            exitCode,
-            stdout,
-            stderr
-        };
-    });
-}
-//# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
-var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
-        silent: true
-    });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
-        silent: true
-    });
-    return {
-        name: name.trim(),
-        version: version.trim()
-    };
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  zx: () => (/* reexport */ TomlError),
+  qg: () => (/* reexport */ parse),
+  As: () => (/* reexport */ stringify)
 });
-const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
-        silent: true
-    });
-    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
-    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
-    return {
-        name,
-        version
-    };
-});
-const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
-        silent: true
-    });
-    const [name, version] = stdout.trim().split('\n');
-    return {
-        name,
-        version
-    };
-});
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
-const isWindows = platform === 'win32';
-const isMacOS = platform === 'darwin';
-const isLinux = platform === 'linux';
-function getDetails() {
-    return platform_awaiter(this, void 0, void 0, function* () {
-        return Object.assign(Object.assign({}, (yield (isWindows
-            ? getWindowsInfo()
-            : isMacOS
-                ? getMacOsInfo()
-                : getLinuxInfo()))), { platform,
-            arch,
-            isWindows,
-            isMacOS,
-            isLinux });
-    });
-}
-//# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
-var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
 
-
-
-
-
-
-/**
- * The code to exit an action
- */
-var ExitCode;
-(function (ExitCode) {
-    /**
-     * A code indicating that the action was successful
-     */
-    ExitCode[ExitCode["Success"] = 0] = "Success";
-    /**
-     * A code indicating that the action was a failure
-     */
-    ExitCode[ExitCode["Failure"] = 1] = "Failure";
-})(ExitCode || (ExitCode = {}));
-//-----------------------------------------------------------------------
-// Variables
-//-----------------------------------------------------------------------
-/**
- * Sets env variable for this action and future actions in the job
- * @param name the name of the variable to set
- * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function exportVariable(name, val) {
-    const convertedVal = toCommandValue(val);
-    process.env[name] = convertedVal;
-    const filePath = process.env['GITHUB_ENV'] || '';
-    if (filePath) {
-        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
-    }
-    issueCommand('set-env', { name }, convertedVal);
-}
-/**
- * Registers a secret which will get masked from logs
- *
- * @param secret - Value of the secret to be masked
- * @remarks
- * This function instructs the Actions runner to mask the specified value in any
- * logs produced during the workflow run. Once registered, the secret value will
- * be replaced with asterisks (***) whenever it appears in console output, logs,
- * or error messages.
- *
- * This is useful for protecting sensitive information such as:
- * - API keys
- * - Access tokens
- * - Authentication credentials
- * - URL parameters containing signatures (SAS tokens)
- *
- * Note that masking only affects future logs; any previous appearances of the
- * secret in logs before calling this function will remain unmasked.
- *
- * @example
- * ```typescript
- * // Register an API token as a secret
- * const apiToken = "abc123xyz456";
- * setSecret(apiToken);
- *
- * // Now any logs containing this value will show *** instead
- * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
- * ```
- */
-function core_setSecret(secret) {
-    command_issueCommand('add-mask', {}, secret);
-}
-/**
- * Prepends inputPath to the PATH (for this action and future actions)
- * @param inputPath
- */
-function addPath(inputPath) {
-    const filePath = process.env['GITHUB_PATH'] || '';
-    if (filePath) {
-        issueFileCommand('PATH', inputPath);
-    }
-    else {
-        issueCommand('add-path', {}, inputPath);
-    }
-    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
-}
-/**
- * Gets the value of an input.
- * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
- * Returns an empty string if the value is not defined.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string
- */
-function getInput(name, options) {
-    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
-    if (options && options.required && !val) {
-        throw new Error(`Input required and not supplied: ${name}`);
-    }
-    if (options && options.trimWhitespace === false) {
-        return val;
-    }
-    return val.trim();
-}
-/**
- * Gets the values of an multiline input.  Each value is also trimmed.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string[]
- *
- */
-function getMultilineInput(name, options) {
-    const inputs = getInput(name, options)
-        .split('\n')
-        .filter(x => x !== '');
-    if (options && options.trimWhitespace === false) {
-        return inputs;
-    }
-    return inputs.map(input => input.trim());
-}
-/**
- * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
- * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
- * The return value is also in boolean type.
- * ref: https://yaml.org/spec/1.2/spec.html#id2804923
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   boolean
- */
-function getBooleanInput(name, options) {
-    const trueValue = ['true', 'True', 'TRUE'];
-    const falseValue = ['false', 'False', 'FALSE'];
-    const val = getInput(name, options);
-    if (trueValue.includes(val))
-        return true;
-    if (falseValue.includes(val))
-        return false;
-    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
-        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
-}
-/**
- * Sets the value of an output.
- *
- * @param     name     name of the output to set
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function setOutput(name, value) {
-    const filePath = process.env['GITHUB_OUTPUT'] || '';
-    if (filePath) {
-        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
-    }
-    process.stdout.write(external_os_namespaceObject.EOL);
-    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
-}
-/**
- * Enables or disables the echoing of commands into stdout for the rest of the step.
- * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
- *
- */
-function setCommandEcho(enabled) {
-    issue('echo', enabled ? 'on' : 'off');
-}
-//-----------------------------------------------------------------------
-// Results
-//-----------------------------------------------------------------------
-/**
- * Sets the action status to failed.
- * When the action exits it will be with an exit code of 1
- * @param message add error issue message
- */
-function setFailed(message) {
-    process.exitCode = ExitCode.Failure;
-    error(message);
-}
-//-----------------------------------------------------------------------
-// Logging Commands
-//-----------------------------------------------------------------------
-/**
- * Gets whether Actions Step Debug is on or not
- */
-function isDebug() {
-    return process.env['RUNNER_DEBUG'] === '1';
-}
-/**
- * Writes debug message to user log
- * @param message debug message
- */
-function core_debug(message) {
-    command_issueCommand('debug', {}, message);
-}
-/**
- * Adds an error issue
- * @param message error issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function error(message, properties = {}) {
-    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a warning issue
- * @param message warning issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function warning(message, properties = {}) {
-    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a notice issue
- * @param message notice issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function notice(message, properties = {}) {
-    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Writes info to log with console.log.
- * @param message info message
- */
-function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
-}
-/**
- * Begin an output group.
- *
- * Output until the next `groupEnd` will be foldable in this group
- *
- * @param name The name of the output group
- */
-function startGroup(name) {
-    command_issue('group', name);
-}
-/**
- * End an output group.
- */
-function endGroup() {
-    command_issue('endgroup');
-}
-/**
- * Wrap an asynchronous function call in a group.
- *
- * Returns the same type as the function itself.
- *
- * @param name The name of the group
- * @param fn The function to wrap in the group
- */
-function group(name, fn) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        startGroup(name);
-        let result;
-        try {
-            result = yield fn();
-        }
-        finally {
-            endGroup();
-        }
-        return result;
-    });
-}
-//-----------------------------------------------------------------------
-// Wrapper action state
-//-----------------------------------------------------------------------
-/**
- * Saves state for current action, the state can only be retrieved by this action's post job execution.
- *
- * @param     name     name of the state to store
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function saveState(name, value) {
-    const filePath = process.env['GITHUB_STATE'] || '';
-    if (filePath) {
-        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
-    }
-    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
-}
-/**
- * Gets the value of an state set by this action's main execution.
- *
- * @param     name     name of the state to get
- * @returns   string
- */
-function getState(name) {
-    return process.env[`STATE_${name}`] || '';
-}
-function getIDToken(aud) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        return yield OidcClient.getIDToken(aud);
-    });
-}
-/**
- * Summary exports
- */
-
-/**
- * @deprecated use core.summary
- */
-
-/**
- * Path exports
- */
-
-/**
- * Platform utilities exports
- */
-
-//# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/redact.ts
-
-// Every secret this run knows of, as the runner would mask it: the whole value and each
-// line on its own. The runner masks only what reaches it through `::add-mask::`, and only
-// on GitHub; local runs and anything we print before registering would leak. So every
-// line this action prints, sets as an output or writes to the summary goes through
-// `redact()` as well: masking does not depend on the runner.
-const secrets = new Set();
-// Lines shorter than this are PEM armour or padding fragments ("-----END PRIVATE KEY-----"
-// is public; a 2-character base64 tail would mask half the log). The runner does the same
-// for very short values.
-const MIN_SECRET_LINE = 8;
-function addSecret(value) {
-    const whole = value.trim();
-    const lines = value.split(/\r?\n/).map(l => l.trim());
-    const parts = [whole, ...lines.filter(l => !l.startsWith('-----'))];
-    for (const part of parts) {
-        if (part.length < MIN_SECRET_LINE || secrets.has(part))
-            continue;
-        secrets.add(part);
-        core_setSecret(part);
-    }
-}
-function redact(text) {
-    if (secrets.size === 0 || text === '')
-        return text;
-    let out = text;
-    // Longest first, so a whole key is replaced before its lines are.
-    for (const s of [...secrets].sort((a, b) => b.length - a.length)) {
-        if (out.includes(s))
-            out = out.split(s).join('***');
-    }
-    return out;
-}
-function hasSecrets() {
-    return secrets.size > 0;
-}
-/** Only for tests: forget every secret. */
-function resetSecrets() {
-    secrets.clear();
-}
-
-;// CONCATENATED MODULE: ./src/log.ts
-
-
-// The one way out for text: log lines, annotations, outputs and the job summary. Every
-// function redacts what it is given, so no caller can forget to (docker, buildx and the
-// daemon print file contents and logs that may hold key material). No other module calls
-// @actions/core's output functions; a unit test holds the code to that.
-function log_info(text) {
-    info(redact(text));
-}
-function log_warning(text) {
-    warning(redact(text));
-}
-function log_notice(text) {
-    notice(redact(text));
-}
-/** The step's failure: only the entry point calls this. */
-function fail(text) {
-    setFailed(redact(text));
-}
-function log_setOutput(name, value) {
-    setOutput(name, redact(value));
-}
-const steps = [];
-/** A named step in its own log group; its duration is logged and kept for the summary. */
-async function log_group(name, fn) {
-    const t0 = performance.now();
-    return group(redact(name), async () => {
-        try {
-            return await fn();
-        }
-        finally {
-            const ms = Math.round(performance.now() - t0);
-            steps.push({ name, ms });
-            info(`(${ms} ms)`);
-        }
-    });
-}
-/** The steps run so far, with their durations. */
-function durations() {
-    return steps;
-}
-/** Appends to the job summary; false when the runner gives no summary file. */
-async function log_summary(markdown) {
-    if (!process.env.GITHUB_STEP_SUMMARY) {
-        log_info('GITHUB_STEP_SUMMARY is not set: no job summary written');
-        return false;
-    }
-    await summary.addRaw(redact(markdown), true).write();
-    return true;
-}
-
-;// CONCATENATED MODULE: ./src/exec.ts
-
-
-
-
-const children = new Set();
-let stopping;
-async function exec_run(command, args, options = {}) {
-    if (stopping)
-        throw new Error(`the step was cancelled (${stopping}): ${command} not started`);
-    const show = options.show ?? false;
-    if (show)
-        log_info(`$ ${[command, ...args].map(quoteArg).join(' ')}`);
-    return new Promise((resolve, reject) => {
-        // Its own process group, so that a signal reaches what it starts in turn (the docker CLI
-        // runs buildx as a plugin process of its own).
-        const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-        children.add(child);
-        let stdout = '';
-        let stderr = '';
-        const shown = { out: '', err: '' };
-        const collect = (which) => (chunk) => {
-            const text = chunk.toString('utf8');
-            if (which === 'out')
-                stdout += text;
-            else
-                stderr += text;
-            if (!show)
-                return;
-            const lines = (shown[which] + text).split(/\r?\n/);
-            shown[which] = lines.pop() ?? '';
-            for (const l of lines)
-                log_info(l);
-        };
-        child.stdout.on('data', collect('out'));
-        child.stderr.on('data', collect('err'));
-        child.on('error', err => {
-            children.delete(child);
-            reject(new Error(`could not run ${command}: ${err.message}. Is ${command} installed and on PATH?`));
-        });
-        child.on('close', (code, signal) => {
-            children.delete(child);
-            if (show)
-                for (const rest of [shown.out, shown.err])
-                    if (rest !== '')
-                        log_info(rest);
-            const exitCode = code ?? 128 + (signal ? external_node_os_namespaceObject.constants.signals[signal] : 0);
-            resolve({ exitCode, stdout, stderr });
-        });
-    });
-}
-/** run(), then throw an error naming what failed and the last meaningful stderr line. */
-async function runChecked(what, command, args, options = {}) {
-    const res = await exec_run(command, args, options);
-    if (res.exitCode !== 0) {
-        throw new Error(`${what} failed (exit code ${res.exitCode}): ${lastLine(res.stderr || res.stdout)}`);
-    }
-    return res;
-}
-/**
- * Passes a signal on to every process this step started and starts no more; resolves when
- * they have all ended (or after `graceMs`, when the rest get SIGKILL).
- */
-async function stopChildren(signal, graceMs = 5000) {
-    stopping = signal;
-    const live = [...children];
-    for (const c of live)
-        killGroup(c, signal);
-    const ended = Promise.all(live.map(c => (c.exitCode !== null || c.signalCode !== null ? undefined : new Promise(r => c.once('close', r)))));
-    let timer;
-    const late = new Promise(r => (timer = setTimeout(() => r('late'), graceMs)));
-    if ((await Promise.race([ended, late])) === 'late')
-        for (const c of children)
-            killGroup(c, 'SIGKILL');
-    clearTimeout(timer);
-}
-function killGroup(c, signal) {
-    try {
-        if (c.pid !== undefined)
-            process.kill(-c.pid, signal);
-    }
-    catch {
-        c.kill(signal); // the group is gone already, or this platform has none
-    }
-}
-function lastLine(text) {
-    const lines = text
-        .split(/\r?\n/)
-        .map(l => l.trim())
-        .filter(l => l !== '' && !/^-+$/.test(l));
-    return redact(lines.length > 0 ? lines[lines.length - 1] : '(no output)');
-}
-function quoteArg(arg) {
-    return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./src/errors.ts
-// An error in what the user wrote. The message names the input and, where there is one,
-// the line, so the user can find it without reading our code.
-class InputError extends Error {
-    input;
-    line;
-    constructor(input, line, detail) {
-        super(`input "${input}"${line === undefined ? '' : `, line ${line}`}: ${detail}`);
-        this.input = input;
-        this.line = line;
-        this.name = 'InputError';
-    }
-}
-
-;// CONCATENATED MODULE: ./src/certs.ts
-
-
-
-
-
-// buildx copies at most 1 MiB of each file (io.LimitReader in util/confutil/container.go):
-// anything longer would arrive cut off.
-const MAX_PEM_BYTES = 1024 * 1024;
-const EXPIRY_WARNING_DAYS = 30;
-const PEM_BLOCK_RE = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)\r?\n?-----END \1-----/g;
-function pemBlocks(text) {
-    return [...text.matchAll(PEM_BLOCK_RE)].map(m => ({ label: m[1], text: m[0] }));
-}
-/** True when text holds PEM itself rather than a reference to it. */
-function looksLikePem(text) {
-    return /-----(BEGIN|END) [A-Z0-9 ]+-----/.test(text) || /^[A-Za-z0-9+/]{40,}={0,2}$/.test(text.trim());
-}
-function certs_fail(ref, detail) {
-    const at = ref.where ? `${ref.where}: ` : '';
-    throw new InputError(ref.input, ref.line, `${at}${ref.kind} ${ref.ref} ${detail}`);
-}
-/** Reads a file or env:NAME; private key material is registered as a secret at once. */
-function readPem(ref, env = process.env) {
-    let content;
-    if (ref.ref.startsWith('env:')) {
-        const name = ref.ref.slice(4);
-        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
-            certs_fail(ref, 'does not name a valid environment variable');
-        const value = env[name];
-        if (value === undefined)
-            certs_fail(ref, `is not set; add ${name} to the step's env (e.g. ${name}: \${{ secrets.${name} }})`);
-        content = Buffer.from(value, 'utf8');
-    }
-    else {
-        const file = external_node_path_namespaceObject.resolve(ref.ref);
-        let st;
-        try {
-            st = external_node_fs_namespaceObject.statSync(file);
-        }
-        catch {
-            certs_fail(ref, 'does not exist');
-        }
-        if (!st.isFile())
-            certs_fail(ref, 'is not a regular file');
-        if (st.size > MAX_PEM_BYTES)
-            certs_fail(ref, `is ${st.size} bytes; buildx copies at most ${MAX_PEM_BYTES}`);
-        content = external_node_fs_namespaceObject.readFileSync(file);
-    }
-    const text = content.toString('utf8');
-    if (ref.kind === 'key' || /PRIVATE KEY-----/.test(text))
-        addSecret(text);
-    if (text.trim() === '')
-        certs_fail(ref, 'is empty');
-    if (content.length > MAX_PEM_BYTES)
-        certs_fail(ref, `is ${content.length} bytes; buildx copies at most ${MAX_PEM_BYTES}`);
-    return content;
-}
-function certInfo(cert) {
-    return {
-        subject: cert.subject.split('\n').join(', '),
-        issuer: cert.issuer.split('\n').join(', '),
-        fingerprint: cert.fingerprint256,
-        notAfter: new Date(cert.validTo)
-    };
-}
-/** Parses and checks one PEM; returns it loaded, or throws an InputError naming it. */
-function loadPem(ref, notes, now, env) {
-    const content = readPem(ref, env);
-    const blocks = pemBlocks(content.toString('utf8'));
-    if (blocks.length === 0)
-        certs_fail(ref, 'holds no PEM block (-----BEGIN ...-----)');
-    let info;
-    if (ref.kind === 'key') {
-        const keys = blocks.filter(b => b.label.endsWith('PRIVATE KEY'));
-        if (keys.length === 0)
-            certs_fail(ref, `holds no private key (found ${blocks.map(b => b.label).join(', ')})`);
-        if (keys.length > 1)
-            certs_fail(ref, 'holds more than one private key');
-        if (keys[0].label === 'ENCRYPTED PRIVATE KEY') {
-            certs_fail(ref, 'is encrypted; BuildKit can only use an unencrypted key');
-        }
-        try {
-            (0,external_node_crypto_.createPrivateKey)(keys[0].text);
-        }
-        catch {
-            certs_fail(ref, `is not a valid ${keys[0].label}`);
-        }
-    }
-    else {
-        if (blocks.some(b => b.label.endsWith('PRIVATE KEY'))) {
-            certs_fail(ref, `holds a private key; a ${ref.kind === 'ca' ? 'CA' : 'certificate'} file must hold certificates only`);
-        }
-        const certs = blocks.filter(b => b.label === 'CERTIFICATE');
-        if (certs.length === 0)
-            certs_fail(ref, `holds no certificate (found ${blocks.map(b => b.label).join(', ')})`);
-        certs.forEach((b, i) => {
-            let cert;
-            try {
-                cert = new external_node_crypto_.X509Certificate(b.text);
-            }
-            catch {
-                certs_fail(ref, `certificate #${i + 1} can't be parsed`);
-            }
-            const ci = certInfo(cert);
-            if (i === 0)
-                info = ci;
-            const days = (ci.notAfter.getTime() - now.getTime()) / 86_400_000;
-            const which = certs.length > 1 ? ` (certificate #${i + 1}, ${ci.subject})` : ` (${ci.subject})`;
-            if (days < 0)
-                certs_fail(ref, `expired on ${ci.notAfter.toISOString()}${which}`);
-            if (days < EXPIRY_WARNING_DAYS) {
-                notes.warnings.push(`${ref.input}${ref.line ? ` line ${ref.line}` : ''}: ${ref.kind} ${ref.ref} expires in ${Math.floor(days)} days, on ${ci.notAfter.toISOString()}${which}`);
-            }
-        });
-    }
-    return { ...ref, content, sha256: sha256(content), info };
-}
-/** Checks that the key belongs to the certificate (the first certificate of the file). */
-function checkKeyPair(pair) {
-    const cert = new external_node_crypto_.X509Certificate(pemBlocks(pair.cert.content.toString('utf8')).find(b => b.label === 'CERTIFICATE').text);
-    let key;
-    try {
-        key = (0,external_node_crypto_.createPrivateKey)(pemBlocks(pair.key.content.toString('utf8')).find(b => b.label.endsWith('PRIVATE KEY')).text);
-    }
-    catch {
-        return certs_fail(pair.key, 'is not a valid private key');
-    }
-    if (!cert.checkPrivateKey(key)) {
-        certs_fail(pair.key, `does not match certificate ${pair.cert.ref} (${cert.subject.split('\n').join(', ')})`);
-    }
-}
-function sha256(data) {
-    return (0,external_node_crypto_.createHash)('sha256').update(data).digest('hex');
-}
-/**
- * Reads and checks every requested PEM, grouped by registry in the order first named.
- * The same CA named twice for one registry is kept once.
- */
-function loadRegistryCerts(requests, now = new Date(), env = process.env) {
-    const notes = { warnings: [] };
-    const byRegistry = new Map();
-    // Keys first: every private key is read (and registered as a secret) before any
-    // certificate check can fail and print something.
-    const keys = new Map();
-    for (const r of requests)
-        for (const kp of r.keypairs)
-            keys.set(kp.key, loadPem(kp.key, notes, now, env));
-    for (const r of requests) {
-        let set = byRegistry.get(r.registry);
-        if (!set) {
-            set = { registry: r.registry, cas: [], keypairs: [] };
-            byRegistry.set(r.registry, set);
-        }
-        for (const ref of r.cas) {
-            const ca = loadPem(ref, notes, now, env);
-            if (!set.cas.some(c => c.sha256 === ca.sha256))
-                set.cas.push(ca);
-        }
-        for (const kp of r.keypairs) {
-            const pair = { cert: loadPem(kp.cert, notes, now, env), key: keys.get(kp.key) };
-            checkKeyPair(pair);
-            set.keypairs.push(pair);
-        }
-    }
-    return { sets: [...byRegistry.values()], warnings: notes.warnings };
-}
-
-;// CONCATENATED MODULE: ./src/buildx.ts
-
-
-// buildx's naming rules and command lines for the docker-container driver. Pure.
-// https://github.com/docker/buildx/blob/master/driver/docker-container/driver.go
-const CONTAINER_CONFIG_DIR = '/etc/buildkit';
-const CONTAINER_CONFIG_FILE = `${CONTAINER_CONFIG_DIR}/buildkitd.toml`;
-/** `buildx create --name X` makes one node named X0 (`--node` is not used here). */
-function nodeName(builder) {
-    return `${builder}0`;
-}
-/** The container the docker-container driver runs the daemon in. */
-function containerName(builder) {
-    return `buildx_buildkit_${nodeName(builder)}`;
-}
-/** The state volume mounted at /var/lib/buildkit; `rm --keep-state` keeps it. */
-function volumeName(builder) {
-    return `${containerName(builder)}_state`;
-}
-/**
- * buildx copies each `ca`/`keypair` file of [registry."<host>"] into
- * /etc/buildkit/certs/<host with every run of [^a-zA-Z0-9.-] replaced by _>/<base name>
- * and rewrites the path in the config it copies
- * (https://github.com/docker/buildx/blob/master/util/confutil/container.go). Two files with
- * one base name overwrite each other, and `a:1` and `a_1` share a directory.
- */
-function containerCertDir(registry) {
-    return `${CONTAINER_CONFIG_DIR}/certs/${registry.replace(/[^a-zA-Z0-9.-]+/g, '_')}`;
-}
-function containerCertPath(registry, hostPath) {
-    return `${containerCertDir(registry)}/${external_node_path_namespaceObject.basename(hostPath)}`;
-}
-/**
- * Base names for one registry's files that no other registry's can take, even when two
- * registries share a certs directory in the container: a short hash of the exact name.
- */
-function certBaseName(registry, kind, index) {
-    const h = (0,external_node_crypto_.createHash)('sha256').update(registry).digest('hex').slice(0, 8);
-    const ext = { ca: 'pem', cert: 'crt', key: 'key' }[kind];
-    return `${kind === 'ca' ? 'ca' : 'client'}-${h}-${index}.${ext}`;
-}
-/**
- * The mark a run puts on the builder it creates, so that it only ever removes its own: an
- * environment variable of the daemon's container (driver-opt env.<NAME>=<value>, which the
- * docker-container driver passes to the container: driver/docker-container/factory.go), kept
- * by buildx in the builder's record with the other driver options.
- */
-const OWNER_ENV = 'BUILDKIT_BUILDER_ACTION_OWNER';
-/**
- * Where buildx keeps a builder's record: $BUILDX_CONFIG, else the buildx directory beside the
- * docker CLI's config ($DOCKER_CONFIG or ~/.docker), then instances/<name in lower case>
- * (util/confutil/config.go NewConfig; store/store.go). It holds every copied file too, keys
- * included: read it silently, never print it.
- */
-function instancePath(name, env, home) {
-    return external_node_path_namespaceObject.join(buildxDir(env, home), 'instances', name.toLowerCase());
-}
-/** buildx's configuration directory (util/confutil/config.go NewConfig). */
-function buildxDir(env, home) {
-    return env.BUILDX_CONFIG || external_node_path_namespaceObject.join(env.DOCKER_CONFIG || external_node_path_namespaceObject.join(home, '.docker'), 'buildx');
-}
-/**
- * The BuildKit config buildx applies to new builders given no --config (buildx >= 0.9:
- * util/confutil/config.go BuildKitConfigFile, used by builder/builder.go Create).
- */
-function defaultConfigPath(env, home) {
-    return external_node_path_namespaceObject.join(buildxDir(env, home), 'buildkitd.default.toml');
-}
-/** The nodes of a builder's record. */
-function recordedNodes(instanceJson) {
-    const rec = JSON.parse(instanceJson);
-    return (rec.Nodes ?? []).map(n => ({ Name: n.Name, Endpoint: n.Endpoint, DriverOpts: n.DriverOpts, Flags: n.Flags }));
-}
-/** The owner mark in a builder's record ('' when it has none): what the record's nodes carry. */
-function ownerOf(instanceJson) {
-    return recordedNodes(instanceJson).map(n => n.DriverOpts?.[`env.${OWNER_ENV}`]).find(v => v !== undefined) ?? '';
-}
-function createArgs(o) {
-    const args = ['buildx', 'create', '--bootstrap', '--name', o.name, '--driver', o.driver, '--config', o.configPath];
-    if (o.owner)
-        args.push('--driver-opt', `env.${OWNER_ENV}=${o.owner}`);
-    for (const opt of o.driverOpts)
-        args.push('--driver-opt', opt);
-    if (o.buildkitdFlags.length > 0)
-        args.push('--buildkitd-flags', joinShellWords(o.buildkitdFlags));
-    if (o.use)
-        args.push('--use');
-    return args;
-}
-function rmArgs(name, keepState) {
-    return ['buildx', 'rm', ...(keepState ? ['--keep-state'] : []), name];
-}
-/** The inverse of buildx's shlex split of --buildkitd-flags. */
-function joinShellWords(words) {
-    return words.map(w => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ');
-}
+// UNUSED EXPORTS: TomlDate, default
 
 ;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
 /*!
@@ -36643,966 +34775,394 @@ function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTempora
 /** @deprecated use `import * as ... from 'smol-toml'` instead */
 /* harmony default export */ const dist = ({ parse: parse, stringify: stringify, TomlDate: TomlDate, TomlError: TomlError });
 
-;// CONCATENATED MODULE: ./src/config.ts
+
+/***/ })
+
+/******/ });
+/************************************************************************/
+/******/ // The module cache
+/******/ var __webpack_module_cache__ = {};
+/******/ 
+/******/ // The require function
+/******/ function __nccwpck_require__(moduleId) {
+/******/ 	// Check if module is in cache
+/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
+/******/ 	if (cachedModule !== undefined) {
+/******/ 		return cachedModule.exports;
+/******/ 	}
+/******/ 	// Create a new module (and put it into the cache)
+/******/ 	var module = __webpack_module_cache__[moduleId] = {
+/******/ 		// no module.id needed
+/******/ 		// no module.loaded needed
+/******/ 		exports: {}
+/******/ 	};
+/******/ 
+/******/ 	// Execute the module function
+/******/ 	var threw = true;
+/******/ 	try {
+/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		threw = false;
+/******/ 	} finally {
+/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
+/******/ 	}
+/******/ 
+/******/ 	// Return the exports of the module
+/******/ 	return module.exports;
+/******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/asset-relocator-loader */
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
+/******/ })();
+/******/ 
+/************************************************************************/
+var __webpack_exports__ = {};
+
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: ./src/exec.ts + 1 modules
+var src_exec = __nccwpck_require__(4981);
+// EXTERNAL MODULE: ./src/log.ts
+var log = __nccwpck_require__(5625);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/redact.ts
+var redact = __nccwpck_require__(6670);
+;// CONCATENATED MODULE: ./src/certs.ts
 
 
-function isTable(v) {
-    return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
-}
-/** How a key is written in messages and diffs: registry."docker.io".mirrors */
-function keyPath(parts) {
-    return parts
-        .map((p, i) => typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${/^[A-Za-z0-9_-]+$/.test(p) ? p : JSON.stringify(p)}`)
-        .join('');
-}
-/**
- * The shape checks buildx and BuildKit need from a base config. buildx 0.29 panics (a Go
- * stack trace, exit 2) on a keypair without `key` or `cert`, on a `ca` that is not an array
- * of strings, and on a registry entry that is not a table
- * (https://github.com/docker/buildx/blob/master/util/confutil/container.go); catch them
- * here, with the key named.
- */
-function checkConfigTree(tree, input) {
-    const fail = (parts, what) => {
-        throw new InputError(input, undefined, `${keyPath(parts)} ${what}`);
-    };
-    if ('debug' in tree && typeof tree.debug !== 'boolean')
-        fail(['debug'], 'must be true or false');
-    if (!('registry' in tree))
-        return;
-    const registries = tree.registry;
-    if (!isTable(registries))
-        return fail(['registry'], 'must be a table of [registry."<host>"] sections');
-    for (const [host, conf] of Object.entries(registries)) {
-        const at = (...rest) => ['registry', host, ...rest];
-        if (!isTable(conf))
-            fail(at(), 'must be a table');
-        const reg = conf;
-        for (const flag of ['http', 'insecure']) {
-            if (flag in reg && typeof reg[flag] !== 'boolean')
-                fail(at(flag), 'must be true or false');
-        }
-        for (const list of ['mirrors', 'ca']) {
-            if (!(list in reg))
-                continue;
-            const v = reg[list];
-            if (!Array.isArray(v) || v.some(x => typeof x !== 'string' || x === '')) {
-                fail(at(list), 'must be an array of non-empty strings');
-            }
-        }
-        if ('keypair' in reg) {
-            const kps = reg.keypair;
-            if (!Array.isArray(kps))
-                return fail(at('keypair'), 'must be an array of [[keypair]] tables');
-            kps.forEach((kp, i) => {
-                if (!isTable(kp))
-                    fail(at('keypair', i), 'must be a table with cert and key');
-                const t = kp;
-                for (const k of ['cert', 'key']) {
-                    if (typeof t[k] !== 'string' || t[k] === '') {
-                        fail(at('keypair', i), `has no ${k}; a client keypair needs both cert and key (buildx crashes on one without the other)`);
-                    }
-                }
-            });
-        }
-    }
-}
-/**
- * Merges the structured settings over the base config. Scalars and `mirrors` from the
- * inputs replace the base's value (each replacement is reported); `ca` and `keypair` are
- * taken whole from the settings, because the plan has already moved the base config's own
- * certificates into them.
- */
-function mergeConfig(base, top, registries) {
-    const tree = structuredClone(base ?? {});
-    const overrides = [];
-    const set = (table, parts, key, value) => {
-        if (key in table && !sameValue(table[key], value)) {
-            overrides.push({ key: keyPath([...parts, key]), from: table[key], to: value });
-        }
-        table[key] = value;
-    };
-    if (top.debug !== undefined)
-        set(tree, [], 'debug', top.debug);
-    if (top.workerOci) {
-        // Network settings: a base config that says otherwise was refused earlier (networkConflicts).
-        if (!isTable(tree.worker))
-            tree.worker = {};
-        const worker = tree.worker;
-        if (!isTable(worker.oci))
-            worker.oci = {};
-        for (const [k, v] of Object.entries(top.workerOci))
-            set(worker.oci, ['worker', 'oci'], k, v);
-    }
-    if (registries.size === 0)
-        return { tree, overrides };
-    if (!isTable(tree.registry))
-        tree.registry = {};
-    const regs = tree.registry;
-    for (const [host, s] of [...registries].sort(([a], [b]) => a.localeCompare(b))) {
-        if (!isTable(regs[host]))
-            regs[host] = {};
-        const reg = regs[host];
-        const parts = ['registry', host];
-        if (s.mirrors !== undefined)
-            set(reg, parts, 'mirrors', s.mirrors);
-        if (s.http !== undefined)
-            set(reg, parts, 'http', s.http);
-        if (s.insecure !== undefined)
-            set(reg, parts, 'insecure', s.insecure);
-        if (s.ca !== undefined)
-            reg.ca = s.ca;
-        else
-            delete reg.ca;
-        if (s.keypair !== undefined)
-            reg.keypair = s.keypair.map(kp => ({ cert: kp.cert, key: kp.key }));
-        else
-            delete reg.keypair;
-    }
-    return { tree, overrides };
-}
-/** The TOML text of a tree; '' for an empty one. */
-function renderToml(tree) {
-    const text = stringify(tree).trim();
-    return text === '' ? '' : `${text}\n`;
-}
-/** Structural equality of TOML values (numbers compared by value, bigint or not). */
-function sameValue(a, b) {
-    if (a === undefined || b === undefined)
-        return a === b;
-    if ((typeof a === 'number' || typeof a === 'bigint') && (typeof b === 'number' || typeof b === 'bigint')) {
-        // NaN is TOML's nan, the same value when written back (buildx writes nan too); with a
-        // bigint on either side (an integer beyond 2^53), compare exactly.
-        if (typeof a === 'number' && typeof b === 'number')
-            return a === b || (Number.isNaN(a) && Number.isNaN(b));
-        return String(a) === String(b);
-    }
-    if (a instanceof Date || b instanceof Date) {
-        return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
-    }
-    if (Array.isArray(a) || Array.isArray(b)) {
-        return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
-    }
-    if (isTable(a) || isTable(b)) {
-        if (!isTable(a) || !isTable(b))
-            return false;
-        const ka = Object.keys(a);
-        return ka.length === Object.keys(b).length && ka.every(k => k in b && sameValue(a[k], b[k]));
-    }
-    return a === b;
-}
 
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
-;// CONCATENATED MODULE: ./src/hosts.ts
 
-// Registry and mirror addresses as BuildKit understands them.
-//
-// A registry key in buildkitd.toml is `host[:port]` (BuildKit looks its section up by the
-// host of the image reference). A mirror may also carry a path and a scheme: BuildKit
-// parses it as a URL and keeps only host and path, then looks up `http`/`insecure` in the
-// section of the mirror's *host*
-// (https://github.com/moby/buildkit/blob/master/util/resolver/utils.go, extractMirrorHostAndPath).
-const LABEL = '[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?';
-const HOST_RE = new RegExp(`^(?:${LABEL}(?:\\.${LABEL})*|\\[[0-9a-fA-F:.]+\\])(?::(\\d{1,5}))?$`);
-const PATH_RE = /^(?:\/[a-zA-Z0-9._~-]+)*\/?$/;
-const HOST_FORMAT = 'host[:port], e.g. registry.example.com or 127.0.0.1:5000';
-/**
- * Why `value` is not a `host[:port]`, or undefined when it is one. `input` tailors the hint
- * for a scheme. `section`: the host names a [registry."…"] section of its own, which buildx
- * can't read for an IPv6 literal (its TOML parser, go-toml v1, refuses ']' in a table key:
- * "table key cannot contain ']'", measured with buildx 0.29.1).
- */
-function hostProblem(value, input = '', section = true) {
-    if (value === '')
-        return 'the host is empty';
-    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value);
-    if (scheme) {
-        const hint = input === 'http-registries'
-            ? `write it without ${scheme[0]}: this list is the plain-HTTP one already`
-            : `list a plain-HTTP registry in http-registries`;
-        return `"${value}" has a scheme; registries are plain ${HOST_FORMAT} (${hint})`;
-    }
-    const m = HOST_RE.exec(value);
-    if (!m)
-        return `"${value}" is not a ${HOST_FORMAT}`;
-    if (m[1] !== undefined) {
-        const port = Number(m[1]);
-        if (port < 1 || port > 65535)
-            return `"${value}" has port ${m[1]}, outside 1-65535`;
-    }
-    if (value.startsWith('[')) {
-        const ip = value.slice(1, value.indexOf(']'));
-        if ((0,external_node_net_.isIP)(ip) !== 6)
-            return `"${value}" is not a ${HOST_FORMAT}: "${ip}" is not an IPv6 address`;
-        if (section) {
-            return `"${value}" is an IPv6 address, which buildx can't take as a registry: its config parser refuses ']' in [registry."${value}"]; give the registry a host name (e.g. an /etc/hosts entry on the runner)`;
-        }
-    }
-    return undefined;
+
+// buildx copies at most 1 MiB of each file (io.LimitReader in util/confutil/container.go):
+// anything longer would arrive cut off.
+const MAX_PEM_BYTES = 1024 * 1024;
+const EXPIRY_WARNING_DAYS = 30;
+const PEM_BLOCK_RE = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)\r?\n?-----END \1-----/g;
+function pemBlocks(text) {
+    return [...text.matchAll(PEM_BLOCK_RE)].map(m => ({ label: m[1], text: m[0] }));
 }
-/** Parses `[http(s)://]host[:port][/path]`; returns the endpoint or why it is not one. */
-function parseMirror(value) {
-    let rest = value;
-    let scheme;
-    const m = /^([a-z][a-z0-9+.-]*):\/\//i.exec(rest);
-    if (m) {
-        const s = m[1].toLowerCase();
-        if (s !== 'http' && s !== 'https') {
-            return `mirror "${value}" has scheme "${m[1]}"; only http:// and https:// are allowed`;
-        }
-        scheme = s;
-        rest = rest.slice(m[0].length);
-    }
-    const slash = rest.indexOf('/');
-    const host = slash === -1 ? rest : rest.slice(0, slash);
-    const path = slash === -1 ? '' : rest.slice(slash);
-    // A mirror reached over plain HTTP needs a section of its own; one over HTTPS does not.
-    const problem = hostProblem(host, 'mirrors', scheme === 'http');
-    if (problem)
-        return `mirror ${problem.replace(/^the host/, `"${value}": the host`)}`;
-    if (path !== '' && !PATH_RE.test(path)) {
-        return `mirror "${value}" has path "${path}"; a path may hold only letters, digits and ._~-/`;
-    }
-    return { host, path: path.replace(/\/$/, ''), scheme };
+/** True when text holds PEM itself rather than a reference to it. */
+function looksLikePem(text) {
+    return /-----(BEGIN|END) [A-Z0-9 ]+-----/.test(text) || /^[A-Za-z0-9+/]{40,}={0,2}$/.test(text.trim());
 }
-/** How the mirror is written in `mirrors = [...]`: host and path, without the scheme. */
-function mirrorRef(m) {
-    return m.host + m.path;
+function fail(ref, detail) {
+    const at = ref.where ? `${ref.where}: ` : '';
+    throw new errors/* InputError */.d(ref.input, ref.line, `${at}${ref.kind} ${ref.ref} ${detail}`);
 }
-/**
- * Whether BuildKit counts a host as local, as containerd's docker.MatchLocalhost does
- * (core/remotes/docker/registry.go, vendored in BuildKit); with `http` unset, BuildKit speaks
- * plain HTTP to such a host (util/resolver/resolver.go, fillInsecureOpts). Local means "::1", "[::1]", or
- * net.SplitHostPort's host part being "localhost" or a loopback IP (127.0.0.0/8, ::1, and
- * IPv4-mapped 127.x). Like Go's net.ParseIP, node's isIP takes no IPv4 octet with a leading
- * zero; it takes an IPv6 zone (%eth0), which Go does not, so that is refused first.
- */
-function isLoopback(host) {
-    if (host === '::1' || host === '[::1]')
-        return true;
-    let h;
-    const split = /^\[([^[\]]*)\]:(.*)$/.exec(host) ?? /^([^:[\]]*):([^:[\]]*)$/.exec(host);
-    if (split !== null) {
-        if (split[2] === '')
-            return false;
-        h = split[1];
-    }
-    else if (!host.includes(':')) {
-        h = host; // no port
+/** Reads a file or env:NAME; private key material is registered as a secret at once. */
+function readPem(ref, env = process.env) {
+    let content;
+    if (ref.ref.startsWith('env:')) {
+        const name = ref.ref.slice(4);
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+            fail(ref, 'does not name a valid environment variable');
+        const value = env[name];
+        if (value === undefined)
+            fail(ref, `is not set; add ${name} to the step's env (e.g. ${name}: \${{ secrets.${name} }})`);
+        content = Buffer.from(value, 'utf8');
     }
     else {
-        return false; // SplitHostPort fails: too many colons
-    }
-    if (h === 'localhost')
-        return true;
-    const family = h.includes('%') ? 0 : (0,external_node_net_.isIP)(h);
-    return family !== 0 && LOOPBACK.check(h, family === 4 ? 'ipv4' : 'ipv6');
-}
-const LOOPBACK = new external_node_net_.BlockList();
-LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
-LOOPBACK.addAddress('::1', 'ipv6');
-
-;// CONCATENATED MODULE: ./src/lines.ts
-
-/** Non-empty lines with their 1-based numbers; `#` starts a comment line. */
-function inputLines(text) {
-    return text
-        .split(/\r?\n/)
-        .map((raw, i) => ({ n: i + 1, text: raw.trim() }))
-        .filter(l => l.text !== '' && !l.text.startsWith('#'));
-}
-function parseBool(input, value, fallback) {
-    const v = value.trim().toLowerCase();
-    if (v === '' && fallback !== undefined)
-        return fallback;
-    if (v === 'true')
-        return true;
-    if (v === 'false')
-        return false;
-    throw new InputError(input, undefined, `"${value}" is not a boolean; expected true or false`);
-}
-/** Splits text into words as a POSIX shell does (quotes and backslashes; no expansion). */
-function splitShellWords(text) {
-    const words = [];
-    let cur = '';
-    let inWord = false;
-    let quote;
-    for (let i = 0; i < text.length; i++) {
-        const c = text[i];
-        if (quote === "'") {
-            if (c === "'")
-                quote = undefined;
-            else
-                cur += c;
-        }
-        else if (quote === '"') {
-            if (c === '"')
-                quote = undefined;
-            else if (c === '\\' && i + 1 < text.length && '"\\$`'.includes(text[i + 1]))
-                cur += text[++i];
-            else
-                cur += c;
-        }
-        else if (c === "'" || c === '"') {
-            quote = c;
-            inWord = true;
-        }
-        else if (c === '\\' && i + 1 < text.length) {
-            cur += text[++i];
-            inWord = true;
-        }
-        else if (/\s/.test(c)) {
-            if (inWord)
-                words.push(cur);
-            cur = '';
-            inWord = false;
-        }
-        else {
-            cur += c;
-            inWord = true;
-        }
-    }
-    if (quote)
-        return undefined;
-    if (inWord)
-        words.push(cur);
-    return words;
-}
-
-;// CONCATENATED MODULE: ./src/refs.ts
-
-
-const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
-const DOMAIN_RE = new RegExp(`^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?$`);
-const PATH_COMPONENT_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const TAG_RE = /^[\w][\w.-]{0,127}$/;
-const DIGEST_RE = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
-// distribution/reference: NameTotalLengthMax
-const NAME_MAX = 255;
-const DOCKER_HUB = 'docker.io';
-/** Parses and normalises a reference; returns why it is not one otherwise. */
-function parseImageRef(value) {
-    const v = value.trim();
-    const example = 'e.g. alpine:3.20, docker.io/library/alpine:3.20, myregistry.com/team/base:1';
-    if (v === '')
-        return 'the reference is empty';
-    if (/\s/.test(v))
-        return `"${v}" holds white space; give one image reference per line (${example})`;
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v))
-        return `"${v}" has a scheme; an image reference has none (${example})`;
-    let rest = v;
-    let digest;
-    const at = rest.indexOf('@');
-    if (at !== -1) {
-        digest = rest.slice(at + 1);
-        rest = rest.slice(0, at);
-        if (!DIGEST_RE.test(digest))
-            return `"${v}" has digest "${digest}", which is not algorithm:hex (e.g. sha256:<64 hex digits>)`;
-    }
-    let tag;
-    const lastSlash = rest.lastIndexOf('/');
-    const colon = rest.lastIndexOf(':');
-    if (colon > lastSlash) {
-        tag = rest.slice(colon + 1);
-        rest = rest.slice(0, colon);
-        if (!TAG_RE.test(tag))
-            return `"${v}" has tag "${tag}"; a tag is up to 128 of letters, digits and _.- (not starting with . or -)`;
-    }
-    if (rest === '')
-        return `"${v}" has no image name`;
-    // The first component is a registry when it looks like a host: it has a dot or a port,
-    // is localhost, or has upper-case letters (distribution/reference splitDockerDomain).
-    const slash = rest.indexOf('/');
-    const first = slash === -1 ? '' : rest.slice(0, slash);
-    let registry = DOCKER_HUB;
-    let repository = rest;
-    if (slash !== -1 && (/[.:]/.test(first) || first === 'localhost' || first.toLowerCase() !== first)) {
-        registry = first;
-        repository = rest.slice(slash + 1);
-        if (!DOMAIN_RE.test(registry))
-            return `"${v}" has registry "${registry}", which is not a host[:port]`;
-    }
-    if (registry === 'index.docker.io')
-        registry = DOCKER_HUB;
-    if (registry === DOCKER_HUB && !repository.includes('/'))
-        repository = `library/${repository}`;
-    for (const part of repository.split('/')) {
-        if (!PATH_COMPONENT_RE.test(part)) {
-            return `"${v}" has "${part}" in its name; a name is lower-case letters and digits, separated by . _ __ - or /`;
-        }
-    }
-    const name = `${registry}/${repository}`;
-    if (name.length > NAME_MAX)
-        return `"${v}" has a name longer than ${NAME_MAX} characters`;
-    const normalised = name + (tag !== undefined ? `:${tag}` : digest === undefined ? ':latest' : '') + (digest ? `@${digest}` : '');
-    return { input: v, registry, repository, tag: tag ?? (digest === undefined ? 'latest' : undefined), digest, normalised };
-}
-/** `verify-pull`: one reference per line; a reference given twice is resolved once. */
-function parseVerifyPull(text) {
-    const refs = [];
-    for (const l of inputLines(text)) {
-        const parsed = parseImageRef(l.text);
-        if (typeof parsed === 'string')
-            throw new InputError('verify-pull', l.n, parsed);
-        if (!refs.some(r => r.normalised === parsed.normalised))
-            refs.push(parsed);
-    }
-    return refs;
-}
-
-;// CONCATENATED MODULE: ./src/prove.ts
-
-
-
-// Proof of effect: the daemon resolves image references with the configuration under test,
-// and its own log says which host served each one. Pure: fed with what buildctl and
-// `docker logs` printed, so every rule is tested against real captures
-// (__tests__/fixtures/buildkit/05-*, BuildKit v0.29).
-//
-// How BuildKit resolves (containerd's resolver, vendored in BuildKit:
-// vendor/github.com/containerd/containerd/v2/core/remotes/docker/resolver.go, Resolve):
-// the hosts are the registry's mirrors in the configured order, then the registry itself
-// (util/resolver/resolver.go, NewRegistryConfig). Each host that fails logs ONE info line,
-// without debug mode, in the span `resolving <ref>` (source/containerimage/source.go):
-//   msg="trying next host" error="…"                  a transport error (the URL is in it)
-//   msg="trying next host after status: 404 Not Found" an HTTP status (no URL, no host)
-//   msg="fetch failed" / "fetch failed after status: …" the same for the last host
-// and a host that answers stops the loop. So a successful resolution was served by the
-// host after the last failed one; with k failure lines, by hosts[k].
-const RESOLVE_TIMEOUT_SECONDS = 30;
-/** Where a probe for check-registries points: a repository no registry should hold. */
-const PROBE_REPOSITORY = 'buildkit-builder-check/absent';
-const PROBE_TAG = 'probe';
-/**
- * The shell script run in the builder: one `buildctl build` per reference, each a
- * Dockerfile `FROM <ref>` with the outline subrequest (manifest and config, no layers),
- * each with a time limit. References come as arguments, never as script text. buildctl
- * records a build history entry per build (solver/llbsolver/solver.go recordBuildHistory:
- * every non-internal Solve); `--ref-file` gives its ref and `buildctl debug ctl --delete`
- * removes it, so a later `docker buildx history ls` shows only the user's builds. The
- * directory is removed at the end. Output: a marker line, buildctl's stderr, a marker with
- * its exit code and how many seconds it took, per reference. buildctl catches the SIGTERM
- * of `timeout` (util/appcontext) and exits 1 after writing its ref file, so a time-out is
- * told by the time taken, not only by the exit code.
- */
-const RESOLVE_SCRIPT = `
-d=$(mktemp -d /tmp/buildkit-builder-prove.XXXXXX) || exit 90
-trap 'rm -rf "$d"' EXIT
-i=0
-for ref in "$@"; do
-  i=$((i+1))
-  mkdir "$d/$i" || exit 91
-  printf 'FROM %s\\n' "$ref" >"$d/$i/Dockerfile"
-  t0=$(date +%s)
-  timeout ${RESOLVE_TIMEOUT_SECONDS} buildctl build --progress plain --frontend dockerfile.v0 \\
-    --local context="$d/$i" --local dockerfile="$d/$i" --opt requestid=frontend.outline \\
-    --ref-file "$d/$i/ref" >/dev/null 2>"$d/$i/err"
-  rc=$?
-  t1=$(date +%s)
-  if [ -s "$d/$i/ref" ]; then buildctl debug ctl --delete "$(cat "$d/$i/ref")" >/dev/null 2>&1; fi
-  echo "@@resolve-begin $i"
-  tail -n 40 "$d/$i/err"
-  echo "@@resolve-end $i $rc $((t1 - t0))"
-done
-`;
-/** Splits the script's output into one Resolution per reference (undefined: never run). */
-function parseResolveOutput(stdout, count) {
-    const out = Array.from({ length: count }, () => undefined);
-    const re = /^@@resolve-begin (\d+)\n([\s\S]*?)^@@resolve-end \1 (\d+)(?: (\d+))?$/gm;
-    for (const m of stdout.matchAll(re)) {
-        const i = Number(m[1]) - 1;
-        const exitCode = Number(m[3]);
-        // A killed buildctl exits 143 (busybox timeout) or 124 (coreutils); one that caught the
-        // signal exits 1 at the time limit.
-        const seconds = m[4] === undefined ? 0 : Number(m[4]);
-        const timedOut = exitCode !== 0 && ([124, 137, 143].includes(exitCode) || seconds >= RESOLVE_TIMEOUT_SECONDS);
-        if (i >= 0 && i < count)
-            out[i] = { exitCode, stderr: m[2], timedOut };
-    }
-    return out;
-}
-/**
- * A mirror as BuildKit takes it: parsed as a URL, keeping host and path
- * (util/resolver/utils.go, extractMirrorHostAndPath), so `http://m:5000/x/` is `m:5000/x`.
- */
-function mirrorEntry(raw) {
-    const noScheme = raw.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
-    return noScheme.replace(/\/+$/, '');
-}
-/** The host[:port] of a chain entry. */
-function entryHost(entry) {
-    const slash = entry.indexOf('/');
-    return slash === -1 ? entry : entry.slice(0, slash);
-}
-function hostChain(tree, registry) {
-    const regs = isTable(tree.registry) ? tree.registry : {};
-    const section = regs[registry];
-    const mirrors = isTable(section) && Array.isArray(section.mirrors) ? section.mirrors.map(mirrorEntry) : [];
-    return { registry, hosts: [...mirrors, registry], mirrors: mirrors.length };
-}
-/** Which chain entry a request URL went to (docker.io is served by registry-1.docker.io). */
-function entryForUrlHost(chain, urlHost) {
-    const host = urlHost === 'registry-1.docker.io' ? DOCKER_HUB : urlHost;
-    return chain.hosts.findIndex(e => entryHost(e) === host);
-}
-const LOGFMT_RE = /([A-Za-z_][\w.]*)=("(?:[^"\\]|\\.)*"|[^\s"]*)/g;
-/** logrus's text format (key=value, values quoted as Go's %q when needed), or JSON. */
-function parseLogLine(line) {
-    const t = line.trim();
-    if (t.startsWith('{')) {
+        const file = external_node_path_.resolve(ref.ref);
+        let st;
         try {
-            const o = JSON.parse(t);
-            return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+            st = external_node_fs_.statSync(file);
         }
         catch {
-            return undefined;
+            fail(ref, 'does not exist');
         }
+        if (!st.isFile())
+            fail(ref, 'is not a regular file');
+        if (st.size > MAX_PEM_BYTES)
+            fail(ref, `is ${st.size} bytes; buildx copies at most ${MAX_PEM_BYTES}`);
+        content = external_node_fs_.readFileSync(file);
     }
-    const fields = {};
-    for (const m of t.matchAll(LOGFMT_RE))
-        fields[m[1]] = m[2].startsWith('"') ? unquote(m[2]) : m[2];
-    return 'msg' in fields ? fields : undefined;
+    const text = content.toString('utf8');
+    if (ref.kind === 'key' || /PRIVATE KEY-----/.test(text))
+        (0,redact/* addSecret */.Ck)(text);
+    if (text.trim() === '')
+        fail(ref, 'is empty');
+    if (content.length > MAX_PEM_BYTES)
+        fail(ref, `is ${content.length} bytes; buildx copies at most ${MAX_PEM_BYTES}`);
+    return content;
 }
-function unquote(q) {
-    try {
-        return JSON.parse(q);
-    }
-    catch {
-        // Go's %q may use escapes JSON lacks (\x00, \a); keep the rest readable.
-        return q.slice(1, -1).replace(/\\(["\\])/g, '$1');
-    }
-}
-/**
- * The failed hosts of one resolution, in order: the info lines of span `resolving <ref>`.
- * Older BuildKit (containerd 1.x) logged a 404 as "trying next host - response was
- * http.StatusNotFound"; both forms are read.
- */
-function attemptsFor(log, ref) {
-    const span = `resolving ${ref}`;
-    const attempts = [];
-    for (const line of log.split('\n')) {
-        if (!line.includes(span))
-            continue;
-        const f = parseLogLine(line);
-        if (!f || f.span !== span || f.level !== 'info')
-            continue;
-        const m = /^(?:trying next host|fetch failed)(?: after status: (.+)| - response was http\.StatusNotFound)?$/.exec(f.msg);
-        if (!m)
-            continue;
-        if (m[1] !== undefined)
-            attempts.push({ status: m[1] });
-        else if (f.msg.includes('StatusNotFound'))
-            attempts.push({ status: '404 Not Found' });
-        else
-            attempts.push({ error: f.error ?? '' });
-    }
-    return attempts;
-}
-/** The reference the frontend resolved, as it printed it (`load metadata for <ref>`). */
-function resolvedRef(stderr, fallback) {
-    const m = /\[internal\] load metadata for (\S+)/.exec(stderr);
-    return m ? m[1] : fallback;
-}
-/** buildctl's final error line, without its `error: failed to solve: ` prefix. */
-function buildctlError(stderr) {
-    const lines = stderr.split('\n').map(l => l.trim()).filter(l => l !== '');
-    const err = [...lines].reverse().find(l => l.startsWith('error:'));
-    const line = err ?? lines[lines.length - 1] ?? '(no output)';
-    return line.replace(/^error: (failed to solve: )?/, '');
-}
-/** What kind of failure a resolver error or status is. */
-function errorKind(a) {
-    if (a.status !== undefined) {
-        const code = Number(a.status.split(' ')[0]);
-        if (code === 404)
-            return 'not-found';
-        if (code === 401)
-            return 'auth';
-        if (code === 403)
-            return 'forbidden';
-        if (code === 400)
-            return 'https-to-http';
-        return code >= 500 ? 'server' : 'other';
-    }
-    const e = a.error ?? '';
-    // The registry answered with a token challenge and the token server failed: the client
-    // (buildctl here, buildx in builds) fetches tokens, not the daemon (docker/buildx#2008).
-    if (/failed to fetch (anonymous|oauth) token/.test(e))
-        return 'token';
-    if (/x509: certificate signed by unknown authority|x509: .*unknown authority/.test(e))
-        return 'unknown-authority';
-    if (/x509: certificate is (valid for|not valid for any names)|x509: cannot validate certificate/.test(e))
-        return 'wrong-name';
-    if (/x509: certificate has expired or is not yet valid/.test(e))
-        return 'expired';
-    if (/remote error: tls: (bad certificate|certificate required|unknown certificate authority|unknown certificate)/.test(e))
-        return 'client-cert';
-    if (/server gave HTTP response to HTTPS client|first record does not look like a TLS handshake/.test(e))
-        return 'http-to-https';
-    if (/: not found\b/.test(e))
-        return 'not-found';
-    if (/\b401 Unauthorized\b|pull access denied|insufficient_scope|authorization failed|failed to authorize|missing username or secret/.test(e))
-        return 'auth';
-    if (/\b403 Forbidden\b/.test(e))
-        return 'forbidden';
-    if (/connection refused/.test(e))
-        return 'refused';
-    if (/no such host|server misbehaving|Temporary failure in name resolution/.test(e))
-        return 'dns';
-    if (/i\/o timeout|deadline exceeded|Client\.Timeout|TLS handshake timeout/.test(e))
-        return 'timeout';
-    if (/\b5\d\d [A-Z]/.test(e))
-        return 'server';
-    return 'other';
-}
-/** The registry section a host's settings come from (a mirror's own, by its host). */
-function section(ctx, host) {
-    const regs = isTable(ctx.tree.registry) ? ctx.tree.registry : {};
-    const s = regs[host];
-    return isTable(s) ? s : undefined;
-}
-/** One sentence: what went wrong at `entry` and what to do about it. */
-function explain(kind, entry, a, ctx, role) {
-    const host = entryHost(entry);
-    const who = `${role} ${entry}`;
-    const certs = ctx.certs.get(host);
-    const sec = section(ctx, host);
-    switch (kind) {
-        case 'unknown-authority':
-            return certs?.ca
-                ? `${who} presents a TLS certificate that the CA given in ${certs.ca} does not sign: give the CA that issued ${host}'s certificate`
-                : `${who} presents a TLS certificate signed by a CA the builder does not trust: its CA is missing; add it with registry-certs: "${host} ca=env:NAME" (or a file path)`;
-        case 'wrong-name':
-            return `${who} presents a TLS certificate made out for other names: reach it by a name its certificate has, or give it a certificate for ${host}`;
-        case 'expired':
-            return `${who} presents a TLS certificate that has expired (or is not valid yet)`;
-        case 'client-cert':
-            return certs?.keypair
-                ? `${who} refused the client certificate given in ${certs.keypair} (is it signed by a CA the registry trusts?)`
-                : `${who} wants a client certificate (mTLS) and none was given: add one with registry-certs: "${host} cert=env:CERT key=env:KEY"`;
-        case 'http-to-https':
-            return a.status
-                ? `${who} answered ${a.status} to plain HTTP: it probably speaks HTTPS; remove it from http-registries (or drop http:// from the mirror)`
-                : `${who} speaks plain HTTP, but the builder spoke HTTPS to it: list it in http-registries (for a mirror, write http://${host})`;
-        case 'not-found':
-            return `${who} does not have the image (404 Not Found)`;
-        case 'auth':
-            return `${who} answered over the configured connection and asks for credentials; the daemon has none of its own (builds get them from the runner's docker login)`;
-        case 'token': {
-            const server = /"(https?:\/\/[^/"]+)/.exec(a.error ?? '')?.[1] ?? 'its token server';
-            return `${who} asked for a token and fetching it from ${server} failed: tokens are fetched by the client (buildctl in the builder here, buildx on the runner in builds), which must trust that server's CA and reach it`;
-        }
-        case 'forbidden':
-            return `${who} refused access (403 Forbidden)`;
-        case 'refused': {
-            const loopback = isLoopback(host)
-                ? ` (in the builder, ${host.replace(/:\d+$/, '')} is the builder's own container unless driver-opts has network=host)`
-                : '';
-            return `nothing listens at ${who} (connection refused): is it running at that address?${loopback}`;
-        }
-        case 'dns': {
-            const name = /lookup (\S+?)(?: on |:|$)/.exec(a.error ?? '')?.[1] ?? host.replace(/:\d+$/, '');
-            return `${name} does not resolve (DNS), so ${who} can't be reached: check the name`;
-        }
-        case 'timeout':
-            return `${who} did not answer in time`;
-        case 'server':
-            return `${who} answered ${a.status ?? 'with a server error'}: a problem on the server's side`;
-        default:
-            return sec?.http === true
-                ? `${who} failed over plain HTTP (http = true)`
-                : `${who} failed`;
-    }
-}
-function raw(a) {
-    return a.status !== undefined ? `status ${a.status}` : (a.error ?? '');
-}
-function roleOf(chain, i) {
-    return i < chain.mirrors ? 'mirror' : 'registry';
-}
-/**
- * What one resolution proves. `attempts` is undefined when no daemon log could be read
- * (then the host is unknown).
- */
-function judgePull(ref, chain, res, attempts, ctx) {
-    const name = ref.normalised;
-    const base = { ref: name, host: null, via_mirror: null };
-    if (!res) {
-        const error = 'the builder did not run the resolution (see the log above)';
-        return { pull: { ...base, status: 'failed', ok: false, error }, problem: `${name}: ${error}` };
-    }
-    const tried = attempts ?? [];
-    const sentences = tried.map((a, i) => (i < chain.hosts.length ? explain(errorKind(a), chain.hosts[i], a, ctx, roleOf(chain, i)) : ''));
-    const daemonSays = res.exitCode === 0 ? '' : buildctlError(res.stderr);
-    if (res.exitCode === 0) {
-        // k failed hosts: hosts[k] answered. A digest is looked up under /manifests, then under
-        // /blobs with every host again (resolver.go, paths), hence the modulo.
-        const k = tried.length;
-        const idx = attempts === undefined ? -1 : k < chain.hosts.length ? k : ref.digest ? k % chain.hosts.length : -1;
-        const host = idx === -1 ? null : chain.hosts[idx];
-        const viaMirror = chain.mirrors === 0 || host === null ? null : idx < chain.mirrors;
-        const pull = { ref: name, status: 'ok', ok: true, host, via_mirror: viaMirror, error: null };
-        if (viaMirror === false) {
-            const why = sentences.filter(s => s !== '').join('; ');
-            pull.ok = false;
-            pull.error = `served by the registry ${chain.registry}, not by its mirror${chain.mirrors > 1 ? 's' : ''}: ${why}`;
-            return { pull, problem: `${name}: ${pull.error}` };
-        }
-        return { pull };
-    }
-    if (res.timedOut) {
-        const at = tried.length < chain.hosts.length ? ` while trying ${roleOf(chain, tried.length)} ${chain.hosts[tried.length]}` : '';
-        const error = [...sentences, `the daemon did not resolve it within ${RESOLVE_TIMEOUT_SECONDS} s${at}`].join('; ');
-        return { pull: { ...base, status: 'failed', ok: false, error }, problem: `${name}: ${error}` };
-    }
-    // A host that asked for credentials answered over the configured TLS: the config did
-    // its part. BuildKit reports the most relevant error (a status beats a transport error),
-    // so the final error can name it even when the log can't be read.
-    const authAt = tried.findIndex(a => errorKind(a) === 'auth');
-    if (authAt !== -1 || errorKind({ error: daemonSays }) === 'auth') {
-        const host = authAt !== -1 && authAt < chain.hosts.length ? chain.hosts[authAt] : null;
-        const viaMirror = chain.mirrors === 0 || host === null ? null : authAt < chain.mirrors;
-        const hint = `${host ?? chain.registry} answered over the configured TLS and wants credentials: the daemon itself has none; builds get them from the runner's docker login (docker/login-action) through buildx`;
-        return { pull: { ref: name, status: 'auth-required', ok: true, host, via_mirror: viaMirror, error: null }, hint };
-    }
-    let words = sentences.filter(s => s !== '');
-    if (words.length === 0) {
-        // No log lines: explain the daemon's own error, naming the host its URL points at.
-        const a = { error: daemonSays };
-        const url = /"(?:https?):\/\/([^/"]+)/.exec(daemonSays);
-        const i = url ? entryForUrlHost(chain, url[1]) : -1;
-        const entry = i === -1 ? chain.hosts[chain.hosts.length - 1] : chain.hosts[i];
-        const kind = errorKind(a);
-        words = [kind === 'other' ? `the daemon could not resolve it` : explain(kind, entry, a, ctx, i === -1 ? 'registry' : roleOf(chain, i))];
-    }
-    if (tried.length > 0 && tried.every(a => errorKind(a) === 'not-found')) {
-        words = [`no host has it: ${chain.hosts.join(', ')} answered 404 Not Found`];
-    }
-    const error = `${words.join('; ')} (daemon: ${daemonSays})`;
-    return { pull: { ...base, status: 'failed', ok: false, error }, problem: `${name}: ${error}` };
-}
-/**
- * One probe per registry section of the config, resolving a reference no host should
- * have: through a registry with mirrors it tries every mirror and then the registry, so
- * one probe checks the whole chain. A section that is only some registry's mirror is
- * checked through that registry.
- */
-function probes(tree) {
-    const regs = isTable(tree.registry) ? tree.registry : {};
-    const chains = Object.keys(regs)
-        .sort()
-        .map(r => hostChain(tree, r));
-    const mirrored = new Set(chains.flatMap(c => c.hosts.slice(0, c.mirrors).map(entryHost)));
-    return chains
-        .filter(c => c.mirrors > 0 || !mirrored.has(c.registry))
-        .map(chain => {
-        const repository = PROBE_REPOSITORY;
-        const normalised = `${chain.registry}/${repository}:${PROBE_TAG}`;
-        return { chain, ref: { input: normalised, registry: chain.registry, repository, tag: PROBE_TAG, normalised } };
-    });
-}
-/** Which hosts of a probe's chain answered over their configured connection. */
-function judgeProbe(chain, res, attempts, ctx) {
-    if (!res)
-        return chain.hosts.map(host => ({ host, ok: false, error: 'the builder did not run the check (see the log above)' }));
-    const tried = attempts ?? [];
-    const out = [];
-    chain.hosts.forEach((host, i) => {
-        const role = roleOf(chain, i);
-        if (i < tried.length) {
-            const a = tried[i];
-            const kind = errorKind(a);
-            // Any answer about the repository (absent, or needs credentials, or not allowed)
-            // came over the configured connection: that is what the check proves.
-            if (kind === 'not-found' || kind === 'auth' || kind === 'forbidden')
-                out.push({ host, ok: true, error: null });
-            else
-                out.push({ host, ok: false, error: `${explain(kind, host, a, ctx, role)} (daemon: ${raw(a)})` });
-        }
-        else if (i === tried.length) {
-            if (res.exitCode === 0)
-                out.push({ host, ok: true, error: null });
-            else if (res.timedOut)
-                out.push({ host, ok: false, error: `${role} ${host} did not answer within ${RESOLVE_TIMEOUT_SECONDS} s` });
-            else {
-                const daemonSays = buildctlError(res.stderr);
-                const kind = errorKind({ error: daemonSays });
-                if (kind === 'not-found' || kind === 'auth' || kind === 'forbidden')
-                    out.push({ host, ok: true, error: null });
-                else
-                    out.push({ host, ok: false, error: `${kind === 'other' ? `${role} ${host} failed` : explain(kind, host, { error: daemonSays }, ctx, role)} (daemon: ${daemonSays})` });
-            }
-        }
-        // Hosts after one that answered were not tried: nothing to say about them here.
-    });
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/docker.ts
-
-
-
-
-
-// Operations on Docker and the builder, each one command through the exec seam.
-// Never `docker buildx inspect` or `buildx ls` for information: both print every file
-// copied into the builder, private keys included (see __tests__/fixtures/buildkit/README.md).
-async function toolVersions() {
-    // At once: neither depends on the other, and each is mostly the docker CLI's start-up.
-    const [docker, buildx] = await Promise.all([
-        runChecked('docker version (is the Docker engine running?)', 'docker', ['version', '--format', '{{.Server.Version}}']),
-        runChecked('docker buildx version (is the Buildx plugin installed?)', 'docker', ['buildx', 'version'])
-    ]);
-    return { docker: docker.stdout.trim(), buildx: buildx.stdout.trim() };
-}
-/** Exit code only: the output holds the builder's files and is dropped unread. */
-async function builderExists(name) {
-    return (await run('docker', ['buildx', 'inspect', name])).exitCode === 0;
-}
-/**
- * Who made builder `name`: its owner mark ('' for a builder without one), or undefined when
- * buildx has no such builder. Read from buildx's record of it, without starting a process.
- */
-function builderOwner(name) {
-    const text = builderRecord(name);
-    return text === undefined ? undefined : ownerOf(text);
-}
-/** The nodes buildx records for builder `name` ([] when there is none). */
-function builderNodes(name) {
-    const text = builderRecord(name);
-    return text === undefined ? [] : recordedNodes(text);
-}
-/** buildx's record of a builder, as text (it holds copied files: never print it). */
-function builderRecord(name) {
-    try {
-        return external_node_fs_namespaceObject.readFileSync(instancePath(name, process.env, external_node_os_namespaceObject.homedir()), 'utf8');
-    }
-    catch (err) {
-        if (err.code === 'ENOENT')
-            return undefined;
-        throw new Error(`can't read buildx's record of builder ${name}: ${err.message}`);
-    }
-}
-async function createBuilder(args) {
-    await runChecked('docker buildx create', 'docker', args, { show: true });
-}
-async function removeBuilder(args) {
-    const res = await exec_run('docker', args, { show: true });
-    return { ok: res.exitCode === 0, message: (res.stderr || res.stdout).trim() };
-}
-async function containerExists(container) {
-    return (await exec_run('docker', ['container', 'inspect', '--format', '{{.Id}}', container])).exitCode === 0;
-}
-/** The daemon's last log lines (stdout and stderr), for failure reports. */
-async function daemonLogTail(builder, lines = 30) {
-    const res = await exec_run('docker', ['logs', '--tail', String(lines), containerName(builder)]);
-    return `${res.stdout}${res.stderr}`.trim();
-}
-// One `docker exec` reads the config, hashes the copied files and asks the daemon for its
-// workers; each part ends with a marker and its exit code, so one failing part does not hide
-// the others.
-const OBSERVE_SCRIPT = `
-cat ${CONTAINER_CONFIG_FILE}; echo "@@observe config $?"
-if [ $# -gt 0 ]; then sha256sum "$@"; echo "@@observe sha256 $?"; else echo "@@observe sha256 0"; fi
-buildctl debug workers --format '{{json .}}'; echo "@@observe workers $?"
-`;
-/**
- * The daemon's answer, the config, the copied files' hashes (one `docker exec`) and the
- * daemon's arguments (`docker inspect`), at once: two processes instead of four in a row.
- */
-async function observe(container, files) {
-    const [inspect, exec] = await Promise.all([
-        exec_run('docker', ['inspect', '--format', '{{json .Config.Cmd}}', container]),
-        exec_run('docker', ['exec', container, 'sh', '-c', OBSERVE_SCRIPT, 'sh', ...files])
-    ]);
-    const parts = new Map();
-    let rest = exec.stdout;
-    for (const part of ['config', 'sha256', 'workers']) {
-        const m = new RegExp(`^@@observe ${part} (\\d+)$`, 'm').exec(rest);
-        if (!m)
-            break;
-        parts.set(part, { text: rest.slice(0, m.index), rc: Number(m[1]) });
-        rest = rest.slice(m.index + m[0].length + 1);
-    }
-    const why = (what) => `${what} failed (exit code ${exec.exitCode}): ${lastLine(exec.stderr || exec.stdout)}`;
-    const workers = parts.get('workers');
-    const config = parts.get('config');
-    const sums = parts.get('sha256');
+function certInfo(cert) {
     return {
-        workers: workers && workers.rc === 0 ? { text: workers.text } : { error: why('asking the daemon for its workers (buildctl debug workers)') },
-        readBack: inspect.exitCode !== 0
-            ? { error: `docker inspect of the builder container failed (exit code ${inspect.exitCode}): ${lastLine(inspect.stderr)}` }
-            : !config || config.rc !== 0
-                ? { error: why(`reading ${CONTAINER_CONFIG_FILE} from the builder`) }
-                : {
-                    configText: config.text,
-                    cmd: JSON.parse(inspect.stdout) ?? [],
-                    // sha256sum exits non-zero when a file is missing; what it printed still counts.
-                    sha256Text: files.length > 0 ? sums?.text : undefined
-                }
+        subject: cert.subject.split('\n').join(', '),
+        issuer: cert.issuer.split('\n').join(', '),
+        fingerprint: cert.fingerprint256,
+        notAfter: new Date(cert.validTo)
     };
 }
-/** The image's ID, or undefined when it is not present on the engine. */
-async function imageId(ref) {
-    const res = await exec_run('docker', ['image', 'inspect', '--format', '{{.Id}}', ref]);
-    return res.exitCode === 0 ? res.stdout.trim() : undefined;
+/** Parses and checks one PEM; returns it loaded, or throws an InputError naming it. */
+function loadPem(ref, notes, now, env) {
+    const content = readPem(ref, env);
+    const blocks = pemBlocks(content.toString('utf8'));
+    if (blocks.length === 0)
+        fail(ref, 'holds no PEM block (-----BEGIN ...-----)');
+    let info;
+    if (ref.kind === 'key') {
+        const keys = blocks.filter(b => b.label.endsWith('PRIVATE KEY'));
+        if (keys.length === 0)
+            fail(ref, `holds no private key (found ${blocks.map(b => b.label).join(', ')})`);
+        if (keys.length > 1)
+            fail(ref, 'holds more than one private key');
+        if (keys[0].label === 'ENCRYPTED PRIVATE KEY') {
+            fail(ref, 'is encrypted; BuildKit can only use an unencrypted key');
+        }
+        try {
+            (0,external_node_crypto_.createPrivateKey)(keys[0].text);
+        }
+        catch {
+            fail(ref, `is not a valid ${keys[0].label}`);
+        }
+    }
+    else {
+        if (blocks.some(b => b.label.endsWith('PRIVATE KEY'))) {
+            fail(ref, `holds a private key; a ${ref.kind === 'ca' ? 'CA' : 'certificate'} file must hold certificates only`);
+        }
+        const certs = blocks.filter(b => b.label === 'CERTIFICATE');
+        if (certs.length === 0)
+            fail(ref, `holds no certificate (found ${blocks.map(b => b.label).join(', ')})`);
+        certs.forEach((b, i) => {
+            let cert;
+            try {
+                cert = new external_node_crypto_.X509Certificate(b.text);
+            }
+            catch {
+                fail(ref, `certificate #${i + 1} can't be parsed`);
+            }
+            const ci = certInfo(cert);
+            if (i === 0)
+                info = ci;
+            const days = (ci.notAfter.getTime() - now.getTime()) / 86_400_000;
+            const which = certs.length > 1 ? ` (certificate #${i + 1}, ${ci.subject})` : ` (${ci.subject})`;
+            if (days < 0)
+                fail(ref, `expired on ${ci.notAfter.toISOString()}${which}`);
+            if (days < EXPIRY_WARNING_DAYS) {
+                notes.warnings.push(`${ref.input}${ref.line ? ` line ${ref.line}` : ''}: ${ref.kind} ${ref.ref} expires in ${Math.floor(days)} days, on ${ci.notAfter.toISOString()}${which}`);
+            }
+        });
+    }
+    return { ...ref, content, sha256: sha256(content), info };
 }
-/** The image's ID, pulling it first when it is not present. */
-async function ensureImage(ref) {
-    const present = await imageId(ref);
-    if (present)
-        return present;
-    await runChecked(`pulling ${ref} (not present on the runner)`, 'docker', ['pull', ref], { show: true });
-    const pulled = await imageId(ref);
-    if (!pulled)
-        throw new Error(`${ref} was pulled but can't be inspected`);
-    return pulled;
+/** Checks that the key belongs to the certificate (the first certificate of the file). */
+function checkKeyPair(pair) {
+    const cert = new external_node_crypto_.X509Certificate(pemBlocks(pair.cert.content.toString('utf8')).find(b => b.label === 'CERTIFICATE').text);
+    let key;
+    try {
+        key = (0,external_node_crypto_.createPrivateKey)(pemBlocks(pair.key.content.toString('utf8')).find(b => b.label.endsWith('PRIVATE KEY')).text);
+    }
+    catch {
+        return fail(pair.key, 'is not a valid private key');
+    }
+    if (!cert.checkPrivateKey(key)) {
+        fail(pair.key, `does not match certificate ${pair.cert.ref} (${cert.subject.split('\n').join(', ')})`);
+    }
 }
-/** Builds on the runner's default builder (the engine's own), so the image lands in its store. */
-async function buildImage(tag, context) {
-    await runChecked(`building ${tag}`, 'docker', ['buildx', 'build', '--builder', 'default', '--tag', tag, context], {
-        show: true
-    });
+function sha256(data) {
+    return (0,external_node_crypto_.createHash)('sha256').update(data).digest('hex');
 }
 /**
- * Resolves references through the daemon inside the builder's container, one after the
- * other (RESOLVE_SCRIPT): the daemon's own resolver, with the configuration under test,
- * never the engine's `docker pull`. The output is parsed by prove.ts.
+ * Reads and checks every requested PEM, grouped by registry in the order first named.
+ * The same CA named twice for one registry is kept once.
  */
-async function resolveInBuilder(container, refs) {
-    return exec_run('docker', ['exec', container, 'sh', '-c', RESOLVE_SCRIPT, 'sh', ...refs]);
-}
-/** The daemon's log since a moment (unix seconds), stdout and stderr together. */
-async function daemonLogSince(container, since) {
-    const res = await runChecked(`reading the daemon's log of ${container}`, 'docker', [
-        'logs',
-        '--since',
-        since.toFixed(3),
-        container
-    ]);
-    return `${res.stdout}\n${res.stderr}`;
-}
-/** `buildkitd --version` of an image (pulled if it is not present), without a network. */
-async function buildkitdVersion(image) {
-    const res = await runChecked(`asking ${image} for its BuildKit version (buildkitd --version)`, 'docker', [
-        'run', '--rm', '--network', 'none', '--entrypoint', 'buildkitd', image, '--version'
-    ]);
-    return res.stdout;
-}
-/** The names in a directory of an image ([] when it has no such directory). */
-async function listImageDir(image, dir) {
-    const res = await exec_run('docker', ['run', '--rm', '--network', 'none', '--entrypoint', 'ls', image, '-1', dir]);
-    return res.exitCode === 0 ? res.stdout.split('\n').map(l => l.trim()).filter(l => l !== '') : [];
-}
-async function tagImage(source, target) {
-    await runChecked(`tagging ${target}`, 'docker', ['tag', source, target]);
-}
-/** Removes a tag (the image stays when another tag names it); no error when it is gone. */
-async function removeImageTag(tag) {
-    await exec_run('docker', ['image', 'rm', '--no-prune', tag]);
+function loadRegistryCerts(requests, now = new Date(), env = process.env) {
+    const notes = { warnings: [] };
+    const byRegistry = new Map();
+    // Keys first: every private key is read (and registered as a secret) before any
+    // certificate check can fail and print something.
+    const keys = new Map();
+    for (const r of requests)
+        for (const kp of r.keypairs)
+            keys.set(kp.key, loadPem(kp.key, notes, now, env));
+    for (const r of requests) {
+        let set = byRegistry.get(r.registry);
+        if (!set) {
+            set = { registry: r.registry, cas: [], keypairs: [] };
+            byRegistry.set(r.registry, set);
+        }
+        for (const ref of r.cas) {
+            const ca = loadPem(ref, notes, now, env);
+            if (!set.cas.some(c => c.sha256 === ca.sha256))
+                set.cas.push(ca);
+        }
+        for (const kp of r.keypairs) {
+            const pair = { cert: loadPem(kp.cert, notes, now, env), key: keys.get(kp.key) };
+            checkKeyPair(pair);
+            set.keypairs.push(pair);
+        }
+    }
+    return { sets: [...byRegistry.values()], warnings: notes.warnings };
 }
 
+// EXTERNAL MODULE: ./src/prove.ts
+var prove = __nccwpck_require__(1401);
+// EXTERNAL MODULE: ./src/buildx.ts
+var buildx = __nccwpck_require__(9903);
 ;// CONCATENATED MODULE: ./src/summary.ts
 
 /**
@@ -37615,7 +35175,7 @@ function nodesOutput(nodes, o) {
         name: n.Name,
         endpoint: n.Endpoint,
         'driver-opts': Object.entries(n.DriverOpts ?? {})
-            .filter(([k]) => k !== `env.${OWNER_ENV}`)
+            .filter(([k]) => k !== `env.${buildx/* OWNER_ENV */.wN}`)
             .map(([k, v]) => `${k}=${v}`),
         status: o.daemon ? 'running' : 'error',
         'buildkitd-flags': (n.Flags ?? []).join(' '),
@@ -37710,6 +35270,10 @@ function failureMarkdown(builder, message) {
         '<p>Whatever this run had created was removed.</p>\n');
 }
 
+// EXTERNAL MODULE: ./node_modules/smol-toml/dist/index.js + 8 modules
+var dist = __nccwpck_require__(3292);
+// EXTERNAL MODULE: ./src/config.ts
+var config = __nccwpck_require__(2973);
 ;// CONCATENATED MODULE: ./src/verify.ts
 
 
@@ -37727,15 +35291,15 @@ function diffTrees(expected, actual, parts = []) {
         const at = [...parts, k];
         if (e === undefined && a === undefined)
             continue;
-        if (isTable(e) && isTable(a))
+        if ((0,config/* isTable */.bI)(e) && (0,config/* isTable */.bI)(a))
             diffs.push(...diffTrees(e, a, at));
-        else if (!sameValue(e, a))
-            diffs.push({ key: keyPath(at), expected: e, actual: a });
+        else if (!(0,config/* sameValue */.eE)(e, a))
+            diffs.push({ key: (0,config/* keyPath */.Dw)(at), expected: e, actual: a });
     }
     return diffs;
 }
 function prune(v) {
-    if (!isTable(v))
+    if (!(0,config/* isTable */.bI)(v))
         return v;
     const out = {};
     for (const [k, x] of Object.entries(v)) {
@@ -37805,7 +35369,7 @@ function compare(expect, rb, daemon) {
     const problems = [];
     let actual;
     try {
-        actual = parse(rb.configText, { integersAsBigInt: 'asNeeded' });
+        actual = (0,dist/* parse */.qg)(rb.configText, { integersAsBigInt: 'asNeeded' });
     }
     catch (err) {
         problems.push(`the config in the builder is not valid TOML: ${err.message.split('\n')[0]}`);
@@ -37848,25 +35412,24 @@ function containsInOrder(haystack, needles) {
 
 
 
-
 // Checks against the running builder: the read-back (is it running with the plan?) and the
 // proof (does the configuration work?). The comparisons themselves are pure (verify.ts,
 // prove.ts); this module asks the builder and collects what they find into one Outcome.
-async function verifyBuilder(plan, inputs) {
+async function verifyBuilder(driver, plan, inputs) {
     let daemon;
     const problems = [];
-    const seen = await observe(plan.container, inputs.verify === 'false' ? [] : plan.expect.files.map(f => f.path));
+    const seen = await driver.observe(plan);
     try {
         if ('error' in seen.workers)
             throw new Error(seen.workers.error);
         daemon = parseWorkers(seen.workers.text);
-        log_info(`BuildKit ${daemon.version}, ${daemon.workers} worker(s), platforms ${daemon.platforms.join(', ')}, network ${daemon.network ?? 'unknown'}`);
+        log/* info */.pq(`BuildKit ${daemon.version}, ${daemon.workers} worker(s), platforms ${daemon.platforms.join(', ')}, network ${daemon.network ?? 'unknown'}`);
     }
     catch (err) {
         problems.push(`the daemon did not answer: ${err.message}`);
     }
     if (inputs.verify === 'false') {
-        log_info('verify: false — the read-back comparison is skipped');
+        log/* info */.pq('verify: false — the read-back comparison is skipped');
         return { verified: false, mode: 'false', problems: [], daemon };
     }
     if ('error' in seen.readBack)
@@ -37876,20 +35439,20 @@ async function verifyBuilder(plan, inputs) {
     const outcome = { verified: problems.length === 0, mode: inputs.verify, problems, daemon };
     // The problems are shown once, with those of the proof, when outputs are written.
     if (outcome.verified)
-        log_info(`config, daemon arguments and ${plan.expect.files.length} copied file(s) match the plan`);
+        log/* info */.pq(`config, daemon arguments and ${plan.expect.files.length} copied file(s) match the plan`);
     else
-        log_info(`${outcome.problems.length} problem(s) found`);
+        log/* info */.pq(`${outcome.problems.length} problem(s) found`);
     return outcome;
 }
 function wantsProof(inputs, o) {
     if (inputs.verifyPull.length === 0 && !inputs.checkRegistries)
         return false;
     if (inputs.verify === 'false') {
-        log_info('verify: false — verify-pull and check-registries are skipped');
+        log/* info */.pq('verify: false — verify-pull and check-registries are skipped');
         return false;
     }
     if (!o.daemon) {
-        log_info('the daemon did not answer: nothing can be resolved through it');
+        log/* info */.pq('the daemon did not answer: nothing can be resolved through it');
         return false;
     }
     return true;
@@ -37898,29 +35461,29 @@ function wantsProof(inputs, o) {
  * verify-pull and check-registries: the daemon resolves each reference with the config
  * under test, then its log says which host answered (prove.ts).
  */
-async function prove(plan, inputs, o) {
-    const checks = inputs.checkRegistries ? probes(plan.tree) : [];
+async function check_prove(driver, plan, inputs, o) {
+    const checks = inputs.checkRegistries ? (0,prove/* probes */.Kn)(plan.tree) : [];
     const refs = [...inputs.verifyPull, ...checks.map(c => c.ref)];
     // docker logs --since has the engine's clock, the same as ours for a local engine; a
     // second of margin, and the span of each reference keeps other lines out.
     const since = Date.now() / 1000 - 1;
-    const res = await resolveInBuilder(plan.container, refs.map(r => r.normalised));
-    const resolutions = parseResolveOutput(res.stdout, refs.length);
+    const res = await driver.resolve(plan, refs.map(r => r.normalised));
+    const resolutions = (0,prove/* parseResolveOutput */.Hf)(res.stdout, refs.length);
     if (resolutions.some(r => r === undefined)) {
-        log_warning(`resolving in the builder stopped early (exit code ${res.exitCode}): ${lastLine(res.stderr || res.stdout)}`);
+        log/* warning */.$e(`resolving in the builder stopped early (exit code ${res.exitCode}): ${(0,src_exec/* lastLine */.fM)(res.stderr || res.stdout)}`);
     }
     let daemonLog;
     try {
-        daemonLog = await daemonLogSince(plan.container, since);
+        daemonLog = await driver.logSince(plan.builder, since);
     }
     catch (err) {
-        log_warning(`${err.message}: which host served each reference can't be told`);
+        log/* warning */.$e(`${err.message}: which host served each reference can't be told`);
     }
     const ctx = { tree: plan.tree, certs: certSources(inputs) };
-    const attempts = (i) => daemonLog === undefined ? undefined : attemptsFor(daemonLog, resolvedRef(resolutions[i]?.stderr ?? '', refs[i].normalised));
+    const attempts = (i) => daemonLog === undefined ? undefined : (0,prove/* attemptsFor */.mh)(daemonLog, (0,prove/* resolvedRef */.Y2)(resolutions[i]?.stderr ?? '', refs[i].normalised));
     o.pulls = inputs.verifyPull.map((ref, i) => {
-        const j = judgePull(ref, hostChain(plan.tree, ref.registry), resolutions[i], attempts(i), ctx);
-        log_info(pullLine(j.pull, j.hint));
+        const j = (0,prove/* judgePull */.vc)(ref, (0,prove/* hostChain */.sp)(plan.tree, ref.registry), resolutions[i], attempts(i), ctx);
+        log/* info */.pq(pullLine(j.pull, j.hint));
         if (j.problem)
             o.problems.push(j.problem);
         return j.pull;
@@ -37928,15 +35491,15 @@ async function prove(plan, inputs, o) {
     if (inputs.checkRegistries) {
         const seen = new Set();
         o.registries = checks
-            .flatMap((c, k) => judgeProbe(c.chain, resolutions[inputs.verifyPull.length + k], attempts(inputs.verifyPull.length + k), ctx))
+            .flatMap((c, k) => (0,prove/* judgeProbe */.ih)(c.chain, resolutions[inputs.verifyPull.length + k], attempts(inputs.verifyPull.length + k), ctx))
             .filter(r => !seen.has(r.host) && (seen.add(r.host), true));
         for (const r of o.registries) {
-            log_info(`${r.host}: ${r.ok ? 'answers over its configured connection' : `FAILED: ${r.error}`}`);
+            log/* info */.pq(`${r.host}: ${r.ok ? 'answers over its configured connection' : `FAILED: ${r.error}`}`);
             if (!r.ok)
                 o.problems.push(`check-registries: ${r.error}`);
         }
         if (checks.length === 0)
-            log_info('check-registries: the config names no registry');
+            log/* info */.pq('check-registries: the config names no registry');
     }
     o.verified = o.problems.length === 0;
 }
@@ -37958,1314 +35521,8 @@ function failureText(o) {
     return `the builder does not run with the planned configuration:\n- ${o.problems.join('\n- ')}`;
 }
 
-// EXTERNAL MODULE: ./node_modules/semver/index.js
-var node_modules_semver = __nccwpck_require__(2088);
-;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/manifest.js
-var manifest_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-// Internal object for testability (allows mocking in ESM)
-const _internal = {
-    readLinuxVersionFile() {
-        const lsbReleaseFile = '/etc/lsb-release';
-        const osReleaseFile = '/etc/os-release';
-        let contents = '';
-        if (external_fs_namespaceObject.existsSync(lsbReleaseFile)) {
-            contents = external_fs_namespaceObject.readFileSync(lsbReleaseFile).toString();
-        }
-        else if (external_fs_namespaceObject.existsSync(osReleaseFile)) {
-            contents = external_fs_namespaceObject.readFileSync(osReleaseFile).toString();
-        }
-        return contents;
-    }
-};
-function _findMatch(versionSpec, stable, candidates, archFilter) {
-    return manifest_awaiter(this, void 0, void 0, function* () {
-        const platFilter = os.platform();
-        let result;
-        let match;
-        let file;
-        for (const candidate of candidates) {
-            const version = candidate.version;
-            debug(`check ${version} satisfies ${versionSpec}`);
-            if (semver.satisfies(version, versionSpec) &&
-                (!stable || candidate.stable === stable)) {
-                file = candidate.files.find(item => {
-                    debug(`${item.arch}===${archFilter} && ${item.platform}===${platFilter}`);
-                    let chk = item.arch === archFilter && item.platform === platFilter;
-                    if (chk && item.platform_version) {
-                        const osVersion = _getOsVersion();
-                        if (osVersion === item.platform_version) {
-                            chk = true;
-                        }
-                        else {
-                            chk = semver.satisfies(osVersion, item.platform_version);
-                        }
-                    }
-                    return chk;
-                });
-                if (file) {
-                    debug(`matched ${candidate.version}`);
-                    match = candidate;
-                    break;
-                }
-            }
-        }
-        if (match && file) {
-            // clone since we're mutating the file list to be only the file that matches
-            result = Object.assign({}, match);
-            result.files = [file];
-        }
-        return result;
-    });
-}
-function _getOsVersion() {
-    // TODO: add windows and other linux, arm variants
-    // right now filtering on version is only an ubuntu and macos scenario for tools we build for hosted (python)
-    const plat = os.platform();
-    let version = '';
-    if (plat === 'darwin') {
-        version = cp.execSync('sw_vers -productVersion').toString();
-    }
-    else if (plat === 'linux') {
-        // lsb_release process not in some containers, readfile
-        // Run cat /etc/lsb-release
-        // DISTRIB_ID=Ubuntu
-        // DISTRIB_RELEASE=18.04
-        // DISTRIB_CODENAME=bionic
-        // DISTRIB_DESCRIPTION="Ubuntu 18.04.4 LTS"
-        const lsbContents = _internal.readLinuxVersionFile();
-        if (lsbContents) {
-            const lines = lsbContents.split('\n');
-            for (const line of lines) {
-                const parts = line.split('=');
-                if (parts.length === 2 &&
-                    (parts[0].trim() === 'VERSION_ID' ||
-                        parts[0].trim() === 'DISTRIB_RELEASE')) {
-                    version = parts[1].trim().replace(/^"/, '').replace(/"$/, '');
-                    break;
-                }
-            }
-        }
-    }
-    return version;
-}
-// Alias for backwards compatibility
-function _readLinuxVersionFile() {
-    return _internal.readLinuxVersionFile();
-}
-//# sourceMappingURL=manifest.js.map
-;// CONCATENATED MODULE: external "stream"
-const external_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
-// EXTERNAL MODULE: external "util"
-var external_util_ = __nccwpck_require__(9023);
-;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/retry-helper.js
-var retry_helper_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-/**
- * Internal class for retries
- */
-class RetryHelper {
-    constructor(maxAttempts, minSeconds, maxSeconds) {
-        if (maxAttempts < 1) {
-            throw new Error('max attempts should be greater than or equal to 1');
-        }
-        this.maxAttempts = maxAttempts;
-        this.minSeconds = Math.floor(minSeconds);
-        this.maxSeconds = Math.floor(maxSeconds);
-        if (this.minSeconds > this.maxSeconds) {
-            throw new Error('min seconds should be less than or equal to max seconds');
-        }
-    }
-    execute(action, isRetryable) {
-        return retry_helper_awaiter(this, void 0, void 0, function* () {
-            let attempt = 1;
-            while (attempt < this.maxAttempts) {
-                // Try
-                try {
-                    return yield action();
-                }
-                catch (err) {
-                    if (isRetryable && !isRetryable(err)) {
-                        throw err;
-                    }
-                    info(err.message);
-                }
-                // Sleep
-                const seconds = this.getSleepAmount();
-                info(`Waiting ${seconds} seconds before trying again`);
-                yield this.sleep(seconds);
-                attempt++;
-            }
-            // Last attempt
-            return yield action();
-        });
-    }
-    getSleepAmount() {
-        return (Math.floor(Math.random() * (this.maxSeconds - this.minSeconds + 1)) +
-            this.minSeconds);
-    }
-    sleep(seconds) {
-        return retry_helper_awaiter(this, void 0, void 0, function* () {
-            return new Promise(resolve => setTimeout(resolve, seconds * 1000));
-        });
-    }
-}
-//# sourceMappingURL=retry-helper.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/tool-cache.js
-var tool_cache_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-class HTTPError extends Error {
-    constructor(httpStatusCode) {
-        super(`Unexpected HTTP response: ${httpStatusCode}`);
-        this.httpStatusCode = httpStatusCode;
-        Object.setPrototypeOf(this, new.target.prototype);
-    }
-}
-const tool_cache_IS_WINDOWS = process.platform === 'win32';
-const IS_MAC = process.platform === 'darwin';
-const userAgent = 'actions/tool-cache';
-/**
- * Download a tool from an url and stream it into a file
- *
- * @param url       url of tool to download
- * @param dest      path to download tool
- * @param auth      authorization header
- * @param headers   other headers
- * @returns         path to downloaded tool
- */
-function downloadTool(url, dest, auth, headers) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        dest = dest || external_path_namespaceObject.join(_getTempDirectory(), external_crypto_namespaceObject.randomUUID());
-        yield mkdirP(external_path_namespaceObject.dirname(dest));
-        core_debug(`Downloading ${url}`);
-        core_debug(`Destination ${dest}`);
-        const maxAttempts = 3;
-        const minSeconds = _getGlobal('TEST_DOWNLOAD_TOOL_RETRY_MIN_SECONDS', 10);
-        const maxSeconds = _getGlobal('TEST_DOWNLOAD_TOOL_RETRY_MAX_SECONDS', 20);
-        const retryHelper = new RetryHelper(maxAttempts, minSeconds, maxSeconds);
-        return yield retryHelper.execute(() => tool_cache_awaiter(this, void 0, void 0, function* () {
-            return yield downloadToolAttempt(url, dest || '', auth, headers);
-        }), (err) => {
-            if (err instanceof HTTPError && err.httpStatusCode) {
-                // Don't retry anything less than 500, except 408 Request Timeout and 429 Too Many Requests
-                if (err.httpStatusCode < 500 &&
-                    err.httpStatusCode !== 408 &&
-                    err.httpStatusCode !== 429) {
-                    return false;
-                }
-            }
-            // Otherwise retry
-            return true;
-        });
-    });
-}
-function downloadToolAttempt(url, dest, auth, headers) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        if (external_fs_namespaceObject.existsSync(dest)) {
-            throw new Error(`Destination file path ${dest} already exists`);
-        }
-        // Get the response headers
-        const http = new lib_HttpClient(userAgent, [], {
-            allowRetries: false
-        });
-        if (auth) {
-            core_debug('set auth');
-            if (headers === undefined) {
-                headers = {};
-            }
-            headers.authorization = auth;
-        }
-        const response = yield http.get(url, headers);
-        if (response.message.statusCode !== 200) {
-            const err = new HTTPError(response.message.statusCode);
-            core_debug(`Failed to download from "${url}". Code(${response.message.statusCode}) Message(${response.message.statusMessage})`);
-            throw err;
-        }
-        // Download the response body
-        const pipeline = external_util_.promisify(external_stream_namespaceObject.pipeline);
-        const responseMessageFactory = _getGlobal('TEST_DOWNLOAD_TOOL_RESPONSE_MESSAGE_FACTORY', () => response.message);
-        const readStream = responseMessageFactory();
-        let succeeded = false;
-        try {
-            yield pipeline(readStream, external_fs_namespaceObject.createWriteStream(dest));
-            core_debug('download complete');
-            succeeded = true;
-            return dest;
-        }
-        finally {
-            // Error, delete dest before retry
-            if (!succeeded) {
-                core_debug('download failed');
-                try {
-                    yield rmRF(dest);
-                }
-                catch (err) {
-                    core_debug(`Failed to delete '${dest}'. ${err.message}`);
-                }
-            }
-        }
-    });
-}
-/**
- * Extract a .7z file
- *
- * @param file     path to the .7z file
- * @param dest     destination directory. Optional.
- * @param _7zPath  path to 7zr.exe. Optional, for long path support. Most .7z archives do not have this
- * problem. If your .7z archive contains very long paths, you can pass the path to 7zr.exe which will
- * gracefully handle long paths. By default 7zdec.exe is used because it is a very small program and is
- * bundled with the tool lib. However it does not support long paths. 7zr.exe is the reduced command line
- * interface, it is smaller than the full command line interface, and it does support long paths. At the
- * time of this writing, it is freely available from the LZMA SDK that is available on the 7zip website.
- * Be sure to check the current license agreement. If 7zr.exe is bundled with your action, then the path
- * to 7zr.exe can be pass to this function.
- * @returns        path to the destination directory
- */
-function extract7z(file, dest, _7zPath) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        ok(tool_cache_IS_WINDOWS, 'extract7z() not supported on current OS');
-        ok(file, 'parameter "file" is required');
-        dest = yield _createExtractFolder(dest);
-        const originalCwd = process.cwd();
-        process.chdir(dest);
-        if (_7zPath) {
-            try {
-                const logLevel = core.isDebug() ? '-bb1' : '-bb0';
-                const args = [
-                    'x', // eXtract files with full paths
-                    logLevel, // -bb[0-3] : set output log level
-                    '-bd', // disable progress indicator
-                    '-sccUTF-8', // set charset for for console input/output
-                    file
-                ];
-                const options = {
-                    silent: true
-                };
-                yield exec(`"${_7zPath}"`, args, options);
-            }
-            finally {
-                process.chdir(originalCwd);
-            }
-        }
-        else {
-            const escapedScript = path
-                .join(__dirname, '..', 'scripts', 'Invoke-7zdec.ps1')
-                .replace(/'/g, "''")
-                .replace(/"|\n|\r/g, ''); // double-up single quotes, remove double quotes and newlines
-            const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, '');
-            const escapedTarget = dest.replace(/'/g, "''").replace(/"|\n|\r/g, '');
-            const command = `& '${escapedScript}' -Source '${escapedFile}' -Target '${escapedTarget}'`;
-            const args = [
-                '-NoLogo',
-                '-Sta',
-                '-NoProfile',
-                '-NonInteractive',
-                '-ExecutionPolicy',
-                'Unrestricted',
-                '-Command',
-                command
-            ];
-            const options = {
-                silent: true
-            };
-            try {
-                const powershellPath = yield io.which('powershell', true);
-                yield exec(`"${powershellPath}"`, args, options);
-            }
-            finally {
-                process.chdir(originalCwd);
-            }
-        }
-        return dest;
-    });
-}
-/**
- * Extract a compressed tar archive
- *
- * @param file     path to the tar
- * @param dest     destination directory. Optional.
- * @param flags    flags for the tar command to use for extraction. Defaults to 'xz' (extracting gzipped tars). Optional.
- * @returns        path to the destination directory
- */
-function extractTar(file_1, dest_1) {
-    return tool_cache_awaiter(this, arguments, void 0, function* (file, dest, flags = 'xz') {
-        if (!file) {
-            throw new Error("parameter 'file' is required");
-        }
-        // Create dest
-        dest = yield _createExtractFolder(dest);
-        // Determine whether GNU tar
-        core_debug('Checking tar --version');
-        let versionOutput = '';
-        yield exec_exec('tar --version', [], {
-            ignoreReturnCode: true,
-            silent: true,
-            listeners: {
-                stdout: (data) => (versionOutput += data.toString()),
-                stderr: (data) => (versionOutput += data.toString())
-            }
-        });
-        core_debug(versionOutput.trim());
-        const isGnuTar = versionOutput.toUpperCase().includes('GNU TAR');
-        // Initialize args
-        let args;
-        if (flags instanceof Array) {
-            args = flags;
-        }
-        else {
-            args = [flags];
-        }
-        if (isDebug() && !flags.includes('v')) {
-            args.push('-v');
-        }
-        let destArg = dest;
-        let fileArg = file;
-        if (tool_cache_IS_WINDOWS && isGnuTar) {
-            args.push('--force-local');
-            destArg = dest.replace(/\\/g, '/');
-            // Technically only the dest needs to have `/` but for aesthetic consistency
-            // convert slashes in the file arg too.
-            fileArg = file.replace(/\\/g, '/');
-        }
-        if (isGnuTar) {
-            // Suppress warnings when using GNU tar to extract archives created by BSD tar
-            args.push('--warning=no-unknown-keyword');
-            args.push('--overwrite');
-        }
-        args.push('-C', destArg, '-f', fileArg);
-        yield exec_exec(`tar`, args);
-        return dest;
-    });
-}
-/**
- * Extract a xar compatible archive
- *
- * @param file     path to the archive
- * @param dest     destination directory. Optional.
- * @param flags    flags for the xar. Optional.
- * @returns        path to the destination directory
- */
-function extractXar(file_1, dest_1) {
-    return tool_cache_awaiter(this, arguments, void 0, function* (file, dest, flags = []) {
-        ok(IS_MAC, 'extractXar() not supported on current OS');
-        ok(file, 'parameter "file" is required');
-        dest = yield _createExtractFolder(dest);
-        let args;
-        if (flags instanceof Array) {
-            args = flags;
-        }
-        else {
-            args = [flags];
-        }
-        args.push('-x', '-C', dest, '-f', file);
-        if (core.isDebug()) {
-            args.push('-v');
-        }
-        const xarPath = yield io.which('xar', true);
-        yield exec(`"${xarPath}"`, _unique(args));
-        return dest;
-    });
-}
-/**
- * Extract a zip
- *
- * @param file     path to the zip
- * @param dest     destination directory. Optional.
- * @returns        path to the destination directory
- */
-function extractZip(file, dest) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        if (!file) {
-            throw new Error("parameter 'file' is required");
-        }
-        dest = yield _createExtractFolder(dest);
-        if (tool_cache_IS_WINDOWS) {
-            yield extractZipWin(file, dest);
-        }
-        else {
-            yield extractZipNix(file, dest);
-        }
-        return dest;
-    });
-}
-function extractZipWin(file, dest) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        // build the powershell command
-        const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, ''); // double-up single quotes, remove double quotes and newlines
-        const escapedDest = dest.replace(/'/g, "''").replace(/"|\n|\r/g, '');
-        const pwshPath = yield io.which('pwsh', false);
-        //To match the file overwrite behavior on nix systems, we use the overwrite = true flag for ExtractToDirectory
-        //and the -Force flag for Expand-Archive as a fallback
-        if (pwshPath) {
-            //attempt to use pwsh with ExtractToDirectory, if this fails attempt Expand-Archive
-            const pwshCommand = [
-                `$ErrorActionPreference = 'Stop' ;`,
-                `try { Add-Type -AssemblyName System.IO.Compression.ZipFile } catch { } ;`,
-                `try { [System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`,
-                `catch { if (($_.Exception.GetType().FullName -eq 'System.Management.Automation.MethodException') -or ($_.Exception.GetType().FullName -eq 'System.Management.Automation.RuntimeException') ){ Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force } else { throw $_ } } ;`
-            ].join(' ');
-            const args = [
-                '-NoLogo',
-                '-NoProfile',
-                '-NonInteractive',
-                '-ExecutionPolicy',
-                'Unrestricted',
-                '-Command',
-                pwshCommand
-            ];
-            core.debug(`Using pwsh at path: ${pwshPath}`);
-            yield exec(`"${pwshPath}"`, args);
-        }
-        else {
-            const powershellCommand = [
-                `$ErrorActionPreference = 'Stop' ;`,
-                `try { Add-Type -AssemblyName System.IO.Compression.FileSystem } catch { } ;`,
-                `if ((Get-Command -Name Expand-Archive -Module Microsoft.PowerShell.Archive -ErrorAction Ignore)) { Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force }`,
-                `else {[System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`
-            ].join(' ');
-            const args = [
-                '-NoLogo',
-                '-Sta',
-                '-NoProfile',
-                '-NonInteractive',
-                '-ExecutionPolicy',
-                'Unrestricted',
-                '-Command',
-                powershellCommand
-            ];
-            const powershellPath = yield io.which('powershell', true);
-            core.debug(`Using powershell at path: ${powershellPath}`);
-            yield exec(`"${powershellPath}"`, args);
-        }
-    });
-}
-function extractZipNix(file, dest) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        const unzipPath = yield io.which('unzip', true);
-        const args = [file];
-        if (!core.isDebug()) {
-            args.unshift('-q');
-        }
-        args.unshift('-o'); //overwrite with -o, otherwise a prompt is shown which freezes the run
-        yield exec(`"${unzipPath}"`, args, { cwd: dest });
-    });
-}
-/**
- * Caches a directory and installs it into the tool cacheDir
- *
- * @param sourceDir    the directory to cache into tools
- * @param tool          tool name
- * @param version       version of the tool.  semver format
- * @param arch          architecture of the tool.  Optional.  Defaults to machine architecture
- */
-function cacheDir(sourceDir, tool, version, arch) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        version = node_modules_semver.clean(version) || version;
-        arch = arch || external_os_namespaceObject.arch();
-        core_debug(`Caching tool ${tool} ${version} ${arch}`);
-        core_debug(`source dir: ${sourceDir}`);
-        if (!external_fs_namespaceObject.statSync(sourceDir).isDirectory()) {
-            throw new Error('sourceDir is not a directory');
-        }
-        // Create the tool dir
-        const destPath = yield _createToolPath(tool, version, arch);
-        // copy each child item. do not move. move can fail on Windows
-        // due to anti-virus software having an open handle on a file.
-        for (const itemName of external_fs_namespaceObject.readdirSync(sourceDir)) {
-            const s = external_path_namespaceObject.join(sourceDir, itemName);
-            yield io_cp(s, destPath, { recursive: true });
-        }
-        // write .complete
-        _completeToolPath(tool, version, arch);
-        return destPath;
-    });
-}
-/**
- * Caches a downloaded file (GUID) and installs it
- * into the tool cache with a given targetName
- *
- * @param sourceFile    the file to cache into tools.  Typically a result of downloadTool which is a guid.
- * @param targetFile    the name of the file name in the tools directory
- * @param tool          tool name
- * @param version       version of the tool.  semver format
- * @param arch          architecture of the tool.  Optional.  Defaults to machine architecture
- */
-function cacheFile(sourceFile, targetFile, tool, version, arch) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        version = semver.clean(version) || version;
-        arch = arch || os.arch();
-        core.debug(`Caching tool ${tool} ${version} ${arch}`);
-        core.debug(`source file: ${sourceFile}`);
-        if (!fs.statSync(sourceFile).isFile()) {
-            throw new Error('sourceFile is not a file');
-        }
-        // create the tool dir
-        const destFolder = yield _createToolPath(tool, version, arch);
-        // copy instead of move. move can fail on Windows due to
-        // anti-virus software having an open handle on a file.
-        const destPath = path.join(destFolder, targetFile);
-        core.debug(`destination file ${destPath}`);
-        yield io.cp(sourceFile, destPath);
-        // write .complete
-        _completeToolPath(tool, version, arch);
-        return destFolder;
-    });
-}
-/**
- * Finds the path to a tool version in the local installed tool cache
- *
- * @param toolName      name of the tool
- * @param versionSpec   version of the tool
- * @param arch          optional arch.  defaults to arch of computer
- */
-function find(toolName, versionSpec, arch) {
-    if (!toolName) {
-        throw new Error('toolName parameter is required');
-    }
-    if (!versionSpec) {
-        throw new Error('versionSpec parameter is required');
-    }
-    arch = arch || external_os_namespaceObject.arch();
-    // attempt to resolve an explicit version
-    if (!isExplicitVersion(versionSpec)) {
-        const localVersions = findAllVersions(toolName, arch);
-        const match = evaluateVersions(localVersions, versionSpec);
-        versionSpec = match;
-    }
-    // check for the explicit version in the cache
-    let toolPath = '';
-    if (versionSpec) {
-        versionSpec = node_modules_semver.clean(versionSpec) || '';
-        const cachePath = external_path_namespaceObject.join(_getCacheDirectory(), toolName, versionSpec, arch);
-        core_debug(`checking cache: ${cachePath}`);
-        if (external_fs_namespaceObject.existsSync(cachePath) && external_fs_namespaceObject.existsSync(`${cachePath}.complete`)) {
-            core_debug(`Found tool in cache ${toolName} ${versionSpec} ${arch}`);
-            toolPath = cachePath;
-        }
-        else {
-            core_debug('not found');
-        }
-    }
-    return toolPath;
-}
-/**
- * Finds the paths to all versions of a tool that are installed in the local tool cache
- *
- * @param toolName  name of the tool
- * @param arch      optional arch.  defaults to arch of computer
- */
-function findAllVersions(toolName, arch) {
-    const versions = [];
-    arch = arch || external_os_namespaceObject.arch();
-    const toolPath = external_path_namespaceObject.join(_getCacheDirectory(), toolName);
-    if (external_fs_namespaceObject.existsSync(toolPath)) {
-        const children = external_fs_namespaceObject.readdirSync(toolPath);
-        for (const child of children) {
-            if (isExplicitVersion(child)) {
-                const fullPath = external_path_namespaceObject.join(toolPath, child, arch || '');
-                if (external_fs_namespaceObject.existsSync(fullPath) && external_fs_namespaceObject.existsSync(`${fullPath}.complete`)) {
-                    versions.push(child);
-                }
-            }
-        }
-    }
-    return versions;
-}
-function getManifestFromRepo(owner_1, repo_1, auth_1) {
-    return tool_cache_awaiter(this, arguments, void 0, function* (owner, repo, auth, branch = 'master') {
-        let releases = [];
-        const treeUrl = `https://api.github.com/repos/${owner}/${repo}/git/trees/${branch}`;
-        const http = new httpm.HttpClient('tool-cache');
-        const headers = {};
-        if (auth) {
-            core.debug('set auth');
-            headers.authorization = auth;
-        }
-        const response = yield http.getJson(treeUrl, headers);
-        if (!response.result) {
-            return releases;
-        }
-        let manifestUrl = '';
-        for (const item of response.result.tree) {
-            if (item.path === 'versions-manifest.json') {
-                manifestUrl = item.url;
-                break;
-            }
-        }
-        headers['accept'] = 'application/vnd.github.VERSION.raw';
-        let versionsRaw = yield (yield http.get(manifestUrl, headers)).readBody();
-        if (versionsRaw) {
-            // shouldn't be needed but protects against invalid json saved with BOM
-            versionsRaw = versionsRaw.replace(/^\uFEFF/, '');
-            try {
-                releases = JSON.parse(versionsRaw);
-            }
-            catch (_a) {
-                core.debug('Invalid json');
-            }
-        }
-        return releases;
-    });
-}
-function findFromManifest(versionSpec_1, stable_1, manifest_1) {
-    return tool_cache_awaiter(this, arguments, void 0, function* (versionSpec, stable, manifest, archFilter = os.arch()) {
-        // wrap the internal impl
-        const match = yield mm._findMatch(versionSpec, stable, manifest, archFilter);
-        return match;
-    });
-}
-function _createExtractFolder(dest) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        if (!dest) {
-            // create a temp dir
-            dest = external_path_namespaceObject.join(_getTempDirectory(), external_crypto_namespaceObject.randomUUID());
-        }
-        yield mkdirP(dest);
-        return dest;
-    });
-}
-function _createToolPath(tool, version, arch) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        const folderPath = external_path_namespaceObject.join(_getCacheDirectory(), tool, node_modules_semver.clean(version) || version, arch || '');
-        core_debug(`destination ${folderPath}`);
-        const markerPath = `${folderPath}.complete`;
-        yield rmRF(folderPath);
-        yield rmRF(markerPath);
-        yield mkdirP(folderPath);
-        return folderPath;
-    });
-}
-function _completeToolPath(tool, version, arch) {
-    const folderPath = external_path_namespaceObject.join(_getCacheDirectory(), tool, node_modules_semver.clean(version) || version, arch || '');
-    const markerPath = `${folderPath}.complete`;
-    external_fs_namespaceObject.writeFileSync(markerPath, '');
-    core_debug('finished caching tool');
-}
-/**
- * Check if version string is explicit
- *
- * @param versionSpec      version string to check
- */
-function isExplicitVersion(versionSpec) {
-    const c = node_modules_semver.clean(versionSpec) || '';
-    core_debug(`isExplicit: ${c}`);
-    const valid = node_modules_semver.valid(c) != null;
-    core_debug(`explicit? ${valid}`);
-    return valid;
-}
-/**
- * Get the highest satisfiying semantic version in `versions` which satisfies `versionSpec`
- *
- * @param versions        array of versions to evaluate
- * @param versionSpec     semantic version spec to satisfy
- */
-function evaluateVersions(versions, versionSpec) {
-    let version = '';
-    core_debug(`evaluating ${versions.length} versions`);
-    versions = versions.sort((a, b) => {
-        if (node_modules_semver.gt(a, b)) {
-            return 1;
-        }
-        return -1;
-    });
-    for (let i = versions.length - 1; i >= 0; i--) {
-        const potential = versions[i];
-        const satisfied = node_modules_semver.satisfies(potential, versionSpec);
-        if (satisfied) {
-            version = potential;
-            break;
-        }
-    }
-    if (version) {
-        core_debug(`matched: ${version}`);
-    }
-    else {
-        core_debug('match not found');
-    }
-    return version;
-}
-/**
- * Gets RUNNER_TOOL_CACHE
- */
-function _getCacheDirectory() {
-    const cacheDirectory = process.env['RUNNER_TOOL_CACHE'] || '';
-    (0,external_assert_.ok)(cacheDirectory, 'Expected RUNNER_TOOL_CACHE to be defined');
-    return cacheDirectory;
-}
-/**
- * Gets RUNNER_TEMP
- */
-function _getTempDirectory() {
-    const tempDirectory = process.env['RUNNER_TEMP'] || '';
-    (0,external_assert_.ok)(tempDirectory, 'Expected RUNNER_TEMP to be defined');
-    return tempDirectory;
-}
-/**
- * Gets a global variable
- */
-function _getGlobal(key, defaultValue) {
-    /* eslint-disable @typescript-eslint/no-explicit-any */
-    const value = global[key];
-    /* eslint-enable @typescript-eslint/no-explicit-any */
-    return value !== undefined ? value : defaultValue;
-}
-/**
- * Returns an array of unique values.
- * @param values Values to make unique.
- */
-function _unique(values) {
-    return Array.from(new Set(values));
-}
-//# sourceMappingURL=tool-cache.js.map
-;// CONCATENATED MODULE: ./src/cni.ts
-
-
-
-
-
-// CNI networking: inputs, and everything about the CNI-enabled image that can be decided
-// without I/O (URLs, checksum parsing, Dockerfile, tag). Running the downloads and the
-// build is cni-image.ts.
-//
-// BuildKit's `cni` network mode needs the plugins in /opt/cni/bin and a network config in
-// /etc/buildkit/cni.json (the defaults of [worker.oci] cniBinaryPath and cniConfigPath);
-// stock moby/buildkit images ship neither. At start the daemon stats both and sets up one
-// namespace (loopback plus the configured plugins), so a missing plugin fails the start
-// (https://github.com/moby/buildkit/blob/master/util/network/cniprovider/cni.go).
-// Its `bridge` mode (BuildKit v0.13 and later) needs nothing of the image but the
-// buildkit-cni-* plugins stock images ship, and reports its worker network as `cni`
-// (util/network/netproviders/network.go, Providers).
-//
-// Every network setting goes into the config file's [worker.oci] section, never into daemon
-// flags: the read-back then verifies them like every other key, and the flag
-// --oci-cni-config-path does not work (BuildKit v0.29 to v0.32 read its value from a
-// misspelt name, "oci-cni-worker-path", in cmd/buildkitd/main_oci_worker.go, so the path
-// becomes empty and the daemon exits).
-const DEFAULT_BUILDKIT_IMAGE = 'moby/buildkit:buildx-stable-1';
-/** containernetworking/plugins release used unless cni-plugins-version says otherwise. */
-const DEFAULT_PLUGINS_VERSION = 'v1.9.1';
-const DEFAULT_PLUGINS_URL = 'https://github.com/containernetworking/plugins/releases/download';
-const IMAGE_REPOSITORY = 'localhost/buildkit-builder-cni';
-/** The first BuildKit release with the bridge network mode. */
-const BRIDGE_SINCE = 'v0.13.0';
-/** BuildKit's own default subnet for bridge mode (cniprovider.NewBridge). */
-const DEFAULT_BRIDGE_SUBNET = '10.10.0.0/16';
-/** Daemon flags that would override the network settings the action writes into the config. */
-const NETWORK_FLAGS = ['--oci-worker-net', '--oci-cni-config-path', '--oci-cni-binary-dir'];
-/**
- * A bridge network like BuildKit's own (hack/fixtures/cni.json): bridge buildkit0,
- * host-local IPAM on 10.10.0.0/16, masquerading out of the builder.
- */
-const DEFAULT_CNI_CONFIG = `${JSON.stringify({
-    cniVersion: '0.4.0',
-    name: 'buildkit',
-    type: 'bridge',
-    bridge: 'buildkit0',
-    isDefaultGateway: true,
-    ipMasq: true,
-    hairpinMode: true,
-    ipam: { type: 'host-local', subnet: '10.10.0.0/16' }
-}, null, 2)}\n`;
-const BUILD_INPUTS = ['buildkit-image', 'cni-plugins-version', 'cni-plugins-url', 'cni-config'];
-function parseCniInputs(get, host) {
-    const image = get('cni-image').trim();
-    const cniRaw = get('cni').trim();
-    const subnet = get('cni-subnet').trim();
-    if (image !== '' && cniRaw.toLowerCase() === 'false') {
-        throw new InputError('cni', undefined, 'is false, but cni-image is set; cni-image implies cni: true (drop one of them)');
-    }
-    const given = BUILD_INPUTS.filter(n => get(n).trim() !== '');
-    if (cniRaw.toLowerCase() === 'bridge') {
-        const other = image !== '' ? 'cni-image' : given[0];
-        if (other) {
-            throw new InputError(other, undefined, 'belongs to cni: true (a CNI image with plugins and config of its own); cni: bridge uses the stock image\'s plugins');
-        }
-        if (subnet !== '') {
-            const problem = subnetProblem(subnet);
-            if (problem)
-                throw new InputError('cni-subnet', undefined, problem);
-        }
-        return { bridge: subnet !== '' ? { subnet } : {} };
-    }
-    if (subnet !== '') {
-        throw new InputError('cni-subnet', undefined, 'applies to cni: bridge only; with cni: true the subnet is in the CNI config (cni-config)');
-    }
-    if (!/^(true|false|)$/i.test(cniRaw)) {
-        throw new InputError('cni', undefined, `"${cniRaw}" is not one of false, true, bridge`);
-    }
-    const enabled = image !== '' || parseBool('cni', cniRaw, false);
-    if (!enabled) {
-        if (given.length > 0) {
-            throw new InputError(given[0], undefined, 'is set, but CNI is off; set cni: true (or remove it)');
-        }
-        return undefined;
-    }
-    if (image !== '') {
-        if (/\s/.test(image))
-            throw new InputError('cni-image', undefined, `"${image}" is not an image reference`);
-        if (given.length > 0) {
-            throw new InputError(given[0], undefined, 'applies only when the action builds the CNI image; with cni-image the image is used as it is');
-        }
-        return { image };
-    }
-    const version = get('cni-plugins-version').trim() || DEFAULT_PLUGINS_VERSION;
-    if (!/^v\d+\.\d+\.\d+$/.test(version)) {
-        throw new InputError('cni-plugins-version', undefined, `"${version}" is not a release tag like ${DEFAULT_PLUGINS_VERSION}`);
-    }
-    const url = (get('cni-plugins-url').trim() || DEFAULT_PLUGINS_URL).replace(/\/+$/, '');
-    if (!/^https?:\/\/[^\s/]+/.test(url)) {
-        throw new InputError('cni-plugins-url', undefined, `"${url}" is not an http(s) URL`);
-    }
-    const configPath = get('cni-config').trim();
-    return {
-        build: {
-            baseImage: get('buildkit-image').trim() || DEFAULT_BUILDKIT_IMAGE,
-            pluginsVersion: version,
-            pluginsUrl: url,
-            config: configPath === '' ? parseCniConfig(DEFAULT_CNI_CONFIG, 'the default bridge config') : readCniConfig(configPath),
-            arch: pluginArch(host)
-        }
-    };
-}
-// Architectures containernetworking/plugins publishes Linux archives for, by Node's name.
-const ARCHES = {
-    x64: 'amd64',
-    arm64: 'arm64',
-    arm: 'arm',
-    s390x: 's390x',
-    riscv64: 'riscv64',
-    mips: 'mips',
-    mipsel: 'mipsle'
-};
-function pluginArch(host) {
-    if (host.platform !== 'linux') {
-        throw new InputError('cni', undefined, `CNI plugins are released for Linux only; this runner is ${host.platform}`);
-    }
-    const arch = host.arch === 'ppc64' && host.endianness === 'LE' ? 'ppc64le' : ARCHES[host.arch];
-    if (!arch) {
-        throw new InputError('cni', undefined, `containernetworking/plugins publishes no archive for this runner's architecture (${host.arch}); give a ready image as cni-image`);
-    }
-    return arch;
-}
-function readCniConfig(file) {
-    let text;
-    try {
-        text = external_node_fs_namespaceObject.readFileSync(external_node_path_namespaceObject.resolve(file), 'utf8');
-    }
-    catch (err) {
-        const code = err.code;
-        throw new InputError('cni-config', undefined, `file "${file}" ${code === 'ENOENT' ? 'does not exist' : `can't be read (${code})`}`);
-    }
-    return parseCniConfig(text, file);
-}
-/** Checks a CNI network config (or config list) and lists the plugin types it needs. */
-function parseCniConfig(text, source) {
-    const fail = (what) => {
-        throw new InputError('cni-config', undefined, `${source} ${what}`);
-    };
-    let data;
-    try {
-        data = JSON.parse(text);
-    }
-    catch (err) {
-        return fail(`is not valid JSON: ${err.message}`);
-    }
-    if (typeof data !== 'object' || data === null || Array.isArray(data))
-        return fail('is not a JSON object');
-    const conf = data;
-    const list = Array.isArray(conf.plugins);
-    const plugins = list ? conf.plugins : [conf];
-    const types = new Set();
-    plugins.forEach((p, i) => {
-        const where = list ? `plugins[${i}]` : 'the config';
-        if (typeof p !== 'object' || p === null)
-            fail(`${where} is not an object`);
-        const plugin = p;
-        if (typeof plugin.type !== 'string' || !/^[\w.-]+$/.test(plugin.type))
-            fail(`${where} names no plugin "type"`);
-        types.add(plugin.type);
-        const ipam = plugin.ipam;
-        if (ipam && typeof ipam === 'object' && typeof ipam.type === 'string')
-            types.add(ipam.type);
-    });
-    if (types.size === 0)
-        fail('names no plugin type');
-    types.add('loopback');
-    return { text, source, types: [...types].sort(), list };
-}
-/**
- * The tool-cache key of a plugins archive: the architecture and where the archive comes from
- * (a hash of its URL), so archives of one version name from different mirrors don't share an
- * entry. The entry records the archive's SHA-256, so a warm run downloads nothing.
- */
-function cacheArch(arch, archiveUrl) {
-    return `${arch}-${(0,external_node_crypto_.createHash)('sha256').update(archiveUrl).digest('hex').slice(0, 12)}`;
-}
-/** `<base>/<version>/cni-plugins-linux-<arch>-<version>.tgz`, and its `.sha256` beside it. */
-function pluginsUrls(base, version, arch) {
-    const fileName = `cni-plugins-linux-${arch}-${version}.tgz`;
-    const archive = `${base.replace(/\/+$/, '')}/${version}/${fileName}`;
-    return { archive, checksum: `${archive}.sha256`, fileName };
-}
-/** The hash in a `.sha256` file: `<hex>  <file name>` (or the hex alone). */
-function parseChecksum(text, url) {
-    const m = /^\s*([0-9a-fA-F]{64})(\s|$)/.exec(text);
-    if (!m)
-        throw new Error(`${url} holds no SHA-256 sum (expected "<64 hex digits>  <file name>")`);
-    return m[1].toLowerCase();
-}
-/** Where the network config goes in the image: BuildKit loads a config list only from a path ending in .conflist. */
-function configFile(config) {
-    return config.list ? '/etc/buildkit/cni.conflist' : '/etc/buildkit/cni.json';
-}
-/** Why `value` is not an IPv4 subnet (a.b.c.d/n), or undefined. */
-function subnetProblem(value) {
-    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
-    if (!m || m.slice(1, 5).some(o => Number(o) > 255) || Number(m[5]) > 32) {
-        return `"${value}" is not an IPv4 subnet like ${DEFAULT_BRIDGE_SUBNET}`;
-    }
-    const bits = Number(m[5]);
-    const addr = m.slice(1, 5).reduce((a, o) => a * 256 + Number(o), 0);
-    if (bits < 8 || bits > 30)
-        return `"${value}" is a /${bits}; give a subnet from /8 to /30 (build steps each take an address of it)`;
-    if (addr % 2 ** (32 - bits) !== 0)
-        return `"${value}" has host bits set; the subnet is ${network(addr, bits)}`;
-    return undefined;
-}
-function network(addr, bits) {
-    const n = addr - (addr % 2 ** (32 - bits));
-    return `${[24, 16, 8, 0].map(s => Math.floor(n / 2 ** s) % 256).join('.')}/${bits}`;
-}
-/** No RUN step: current BuildKit images already contain iptables, which the bridge plugin needs. */
-function dockerfile(build) {
-    const file = configFile(build.config);
-    return [
-        `FROM ${build.baseImage}`,
-        'COPY plugins/ /opt/cni/bin/',
-        `COPY ${external_node_path_namespaceObject.basename(file)} ${file}`,
-        `LABEL org.opencontainers.image.base.name="${build.baseImage}" \\`,
-        `      io.github.buildkit-builder-action.cni-plugins="${build.pluginsVersion}"`,
-        ''
-    ].join('\n');
-}
-/**
- * The image's tag, from everything that decides its content: the base image's ID, the
- * plugins archive's SHA-256 (two archives of one version name from different
- * cni-plugins-url must not share a tag), and the config. The same inputs give the same
- * tag, so a present image is reused instead of built again.
- */
-function imageTag(baseImageId, archiveSha256, build) {
-    const h = (0,external_node_crypto_.createHash)('sha256')
-        .update([baseImageId, archiveSha256, build.arch, build.config.text, dockerfile(build)].join('\0'))
-        .digest('hex')
-        .slice(0, 16);
-    return `${IMAGE_REPOSITORY}:${build.pluginsVersion}-${h}`;
-}
-/** What [worker.oci] must say for the network asked for: the one place for network settings. */
-function networkSettings(cni) {
-    if ('bridge' in cni)
-        return { networkMode: 'bridge', ...(cni.bridge.subnet ? { bridgeSubnet: cni.bridge.subnet } : {}) };
-    if ('image' in cni)
-        return { networkMode: 'cni' };
-    return { networkMode: 'cni', cniConfigPath: configFile(cni.build.config), cniBinaryPath: '/opt/cni/bin' };
-}
-/** The network mode as the user asked for it, for the log and the summary. */
-function networkAsked(cni) {
-    return 'bridge' in cni ? 'bridge (cni: bridge)' : 'image' in cni ? 'cni (cni-image)' : 'cni (cni: true)';
-}
-/**
- * What CNI adds to the builder: the image (none for bridge: the user's or buildx's default),
- * and the network the daemon must report. The network settings themselves go into the
- * config (networkSettings, through the plan).
- */
-function cniAddition(image, description) {
-    return { driverOpts: image !== undefined ? [`image=${image}`] : [], network: 'cni', description };
-}
-
-;// CONCATENATED MODULE: ./src/test-pause.ts
-
-
-/**
- * For tests of runs at once: BUILDKIT_BUILDER_ACTION_TEST_PAUSE=<step>:<file> makes main
- * wait before <step> until <file> exists (two minutes at most), so that a test can
- * interleave two runs exactly instead of hoping for a race.
- */
-async function testPause(step) {
-    const spec = process.env.BUILDKIT_BUILDER_ACTION_TEST_PAUSE ?? '';
-    if (!spec.startsWith(`${step}:`))
-        return;
-    const file = spec.slice(step.length + 1);
-    log_info(`test pause before ${step}: waiting for ${file}`);
-    for (let waited = 0; !external_node_fs_namespaceObject.existsSync(file) && waited < 120_000; waited += 50)
-        await new Promise(r => setTimeout(r, 50));
-}
-
-;// CONCATENATED MODULE: ./src/versions.ts
-// Version numbers of BuildKit, as its daemon prints them. Pure.
-/**
- * The version in `buildkitd --version` output: "buildkitd github.com/moby/buildkit v0.29.0
- * <revision>" (cmd/buildkitd/main.go prints app name, package, version, revision).
- */
-function parseBuildkitdVersion(printed) {
-    return /\bv?(\d+\.\d+\.\d+)(?:[-+][\w.-]*)?\b/.exec(printed.replace(/^buildkitd\s+\S+\s+/, ''))?.[0];
-}
-/** <0, 0, >0 as a is before, equal to, after b; a pre-release (v0.13.0-rc1) counts as its release. */
-function compareVersions(a, b) {
-    const parts = (v) => (/(\d+)\.(\d+)\.(\d+)/.exec(v) ?? ['', '0', '0', '0']).slice(1).map(Number);
-    const [x, y] = [parts(a), parts(b)];
-    for (let i = 0; i < 3; i++)
-        if (x[i] !== y[i])
-            return x[i] - y[i];
-    return 0;
-}
-
-;// CONCATENATED MODULE: ./src/cni-image.ts
-
-
-
-
-
-
-
-
-
-// Makes the builder's CNI networking possible before it is created: the user's image
-// (cni-image), BuildKit's own bridge mode (cni: bridge: the daemon's version is checked), or
-// an image built here from the base image, the containernetworking plugins (downloaded
-// once, checked, kept in the tool cache) and the network config.
-//
-// Runs at once on one runner share the tool cache and the engine's images, so: the cache
-// entry is written and read under a lock; the image is built from this run's own verified
-// copy of the plugins, under a temporary tag, checked (every plugin the config needs is in
-// the image), and only then tagged; an image found under the tag is checked the same way
-// before it is reused. Nothing partial is left under the final tag or in the cache.
-const TOOL = 'cni-plugins';
-const PLUGINS_IN_IMAGE = '/opt/cni/bin';
-async function prepareCni(cni, runDir, driverOpts) {
-    if ('image' in cni) {
-        log_info(`using ${cni.image} as it is (cni-image): its plugins and config are its own`);
-        return cniAddition(cni.image, `${cni.image} (cni-image)`);
-    }
-    if ('bridge' in cni)
-        return bridge(cni.bridge.subnet, driverOpts);
-    const build = cni.build;
-    const { dir: pluginsDir, sha256 } = await plugins(build, runDir);
-    checkPluginTypes(build, pluginsDir);
-    const baseId = await ensureImage(build.baseImage);
-    const tag = imageTag(baseId, sha256, build);
-    const present = (await imageId(tag)) !== undefined;
-    const missing = present ? await missingInImage(tag, build) : [];
-    if (present && missing.length === 0) {
-        log_info(`${tag} is already present, with the plugins the config needs: not building it again`);
-    }
-    else {
-        if (present)
-            log_warning(`${tag} lacks the plugin(s) ${missing.join(', ')} (left by an interrupted or older run): building it again`);
-        await buildChecked(tag, build, pluginsDir, runDir);
-        log_info(`built ${tag} from ${build.baseImage} (${baseId.slice(0, 19)}), plugins ${build.pluginsVersion} (archive SHA-256 ${sha256})`);
-    }
-    return cniAddition(tag, `${tag} (built from ${build.baseImage} with CNI plugins ${build.pluginsVersion}, config: ${build.config.source})`);
-}
-/** cni: bridge needs a daemon that has the mode: BuildKit v0.13 or later. */
-async function bridge(subnet, driverOpts) {
-    const image = driverOpts.flatMap(o => o.split(',')).find(p => p.startsWith('image='))?.slice('image='.length) ?? DEFAULT_BUILDKIT_IMAGE;
-    const printed = await buildkitdVersion(image);
-    const version = parseBuildkitdVersion(printed);
-    if (version === undefined) {
-        log_warning(`can't tell the BuildKit version of ${image} from "${printed.trim()}": assuming it has the bridge network mode (${BRIDGE_SINCE} and later)`);
-    }
-    else if (compareVersions(version, BRIDGE_SINCE) < 0) {
-        throw new Error(`${image} runs BuildKit ${version}, which has no bridge network mode (it came with ${BRIDGE_SINCE}): ` +
-            'use a newer image (driver-opts image=…), or cni: true, which builds an image with CNI plugins');
-    }
-    else {
-        log_info(`${image} runs BuildKit ${version}: bridge network mode, subnet ${subnet ?? 'BuildKit\'s default (10.10.0.0/16)'}`);
-    }
-    return cniAddition(undefined, `${image} (BuildKit ${version ?? 'version unknown'}), bridge network mode`);
-}
-/**
- * The plugins, as this run's own copy: from the tool cache, or downloaded and checked (and
- * then cached). The cache is read and written under a lock, so runs at once neither read an
- * entry another is writing nor write one twice.
- */
-async function plugins(build, runDir) {
-    const cacheRoot = process.env.RUNNER_TOOL_CACHE;
-    if (!cacheRoot)
-        throw new Error('RUNNER_TOOL_CACHE is not set: the CNI plugins are kept in the runner tool cache');
-    const urls = pluginsUrls(build.pluginsUrl, build.pluginsVersion, build.arch);
-    const key = cacheArch(build.arch, urls.archive);
-    const own = external_node_path_namespaceObject.join(runDir, 'cni-plugins');
-    return withLock(external_node_path_namespaceObject.join(cacheRoot, TOOL, `.lock-${build.pluginsVersion}-${key}`), async () => {
-        await testPause('cni-cache');
-        const cached = find(TOOL, build.pluginsVersion, key);
-        const recorded = cached ? readIfExists(`${cached}.archive-sha256`) : undefined;
-        if (cached && recorded) {
-            log_info(`CNI plugins ${build.pluginsVersion} (${build.arch}) from ${urls.archive} found in the tool cache (archive SHA-256 ${recorded})`);
-            external_node_fs_namespaceObject.cpSync(cached, own, { recursive: true });
-            return { dir: own, sha256: recorded };
-        }
-        const work = external_node_path_namespaceObject.join(runDir, 'cni-download');
-        external_node_fs_namespaceObject.mkdirSync(work, { recursive: true, mode: 0o700 });
-        log_info(`downloading ${urls.archive}`);
-        const archive = await download(urls.archive, external_node_path_namespaceObject.join(work, urls.fileName));
-        const sumFile = await download(urls.checksum, external_node_path_namespaceObject.join(work, `${urls.fileName}.sha256`));
-        const expected = parseChecksum(external_node_fs_namespaceObject.readFileSync(sumFile, 'utf8'), urls.checksum);
-        const actual = await fileSha256(archive);
-        if (actual !== expected) {
-            throw new Error(`checksum mismatch for ${urls.archive}: the archive has SHA-256 ${actual}, ${urls.checksum} says ${expected}. ` +
-                'Check cni-plugins-url (a mirror must serve the same files as the release)');
-        }
-        log_info(`SHA-256 ${actual} matches ${urls.checksum}`);
-        await extractTar(archive, own);
-        external_node_fs_namespaceObject.rmSync(work, { recursive: true, force: true });
-        const dir = await cacheDir(own, TOOL, build.pluginsVersion, key);
-        external_node_fs_namespaceObject.writeFileSync(`${dir}.archive-sha256`, actual);
-        log_info(`cached in ${dir}`);
-        return { dir: own, sha256: actual };
-    });
-}
-/** Builds under a temporary tag, checks the plugins in the image, then tags it. */
-async function buildChecked(tag, build, pluginsDir, runDir) {
-    const temporary = `${IMAGE_REPOSITORY}:building-${(0,external_node_crypto_.randomUUID)()}`;
-    try {
-        await buildImage(temporary, writeContext(build, pluginsDir, runDir));
-        const missing = await missingInImage(temporary, build);
-        if (missing.length > 0)
-            throw new Error(`the image built for CNI lacks the plugin(s) ${missing.join(', ')} in ${PLUGINS_IN_IMAGE}`);
-        await tagImage(temporary, tag);
-    }
-    finally {
-        await removeImageTag(temporary);
-    }
-}
-/** Plugins the config needs that the image does not have in /opt/cni/bin. */
-async function missingInImage(image, build) {
-    const present = new Set(await listImageDir(image, PLUGINS_IN_IMAGE));
-    return build.config.types.filter(t => !present.has(t));
-}
-/**
- * Runs `fn` holding a lock directory (mkdir is atomic). A lock older than ten minutes is
- * taken to be left by a run that died, and broken.
- */
-async function withLock(lock, fn) {
-    external_node_fs_namespaceObject.mkdirSync(external_node_path_namespaceObject.dirname(lock), { recursive: true });
-    for (let waited = 0;; waited += 200) {
-        try {
-            external_node_fs_namespaceObject.mkdirSync(lock);
-            break;
-        }
-        catch (err) {
-            if (err.code !== 'EEXIST')
-                throw err;
-            const age = Date.now() - (statTime(lock) ?? Date.now());
-            if (age > 10 * 60_000)
-                external_node_fs_namespaceObject.rmSync(lock, { recursive: true, force: true });
-            else if (waited >= 5 * 60_000)
-                throw new Error(`the CNI plugins cache is locked by another run (${lock}) for over 5 minutes`);
-            else {
-                if (waited === 0)
-                    log_info(`another run is filling the CNI plugins cache: waiting (${lock})`);
-                await new Promise(r => setTimeout(r, 200));
-            }
-        }
-    }
-    try {
-        return await fn();
-    }
-    finally {
-        external_node_fs_namespaceObject.rmSync(lock, { recursive: true, force: true });
-    }
-}
-function statTime(p) {
-    try {
-        return external_node_fs_namespaceObject.statSync(p).mtimeMs;
-    }
-    catch {
-        return undefined;
-    }
-}
-function readIfExists(file) {
-    try {
-        return external_node_fs_namespaceObject.readFileSync(file, 'utf8').trim() || undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-async function download(url, dest) {
-    try {
-        return await downloadTool(url, dest);
-    }
-    catch (err) {
-        const status = err.httpStatusCode;
-        throw new Error(`could not download ${url}${status ? ` (HTTP ${status})` : `: ${err.message}`}. ` +
-            'Check cni-plugins-version and cni-plugins-url');
-    }
-}
-async function fileSha256(file) {
-    const h = (0,external_node_crypto_.createHash)('sha256');
-    for await (const chunk of external_node_fs_namespaceObject.createReadStream(file))
-        h.update(chunk);
-    return h.digest('hex');
-}
-/** Every plugin the config names must be in the archive: BuildKit would fail to start. */
-function checkPluginTypes(build, dir) {
-    const missing = build.config.types.filter(t => !external_node_fs_namespaceObject.existsSync(external_node_path_namespaceObject.join(dir, t)));
-    if (missing.length > 0) {
-        throw new Error(`${build.config.source} needs the plugin(s) ${missing.join(', ')}, which CNI plugins ${build.pluginsVersion} (${build.pluginsUrl}) does not have`);
-    }
-}
-/** The build context: Dockerfile, this run's plugins and the config. */
-function writeContext(build, pluginsDir, runDir) {
-    const ctx = external_node_path_namespaceObject.join(runDir, 'cni-image');
-    external_node_fs_namespaceObject.mkdirSync(ctx, { recursive: true, mode: 0o700 });
-    external_node_fs_namespaceObject.cpSync(pluginsDir, external_node_path_namespaceObject.join(ctx, 'plugins'), { recursive: true });
-    external_node_fs_namespaceObject.writeFileSync(external_node_path_namespaceObject.join(ctx, external_node_path_namespaceObject.basename(configFile(build.config))), build.config.text);
-    external_node_fs_namespaceObject.writeFileSync(external_node_path_namespaceObject.join(ctx, 'Dockerfile'), dockerfile(build));
-    return ctx;
-}
-
+// EXTERNAL MODULE: ./src/docker.ts
+var docker = __nccwpck_require__(3871);
 ;// CONCATENATED MODULE: ./src/daemon-log.ts
 // The daemon's own log, as `docker logs` gives it, made readable: when the daemon won't
 // start, the step's error says why in the daemon's words. Pure.
@@ -39339,6 +35596,33 @@ function logfmtMessage(line) {
     return error ? `${unq(msg)}: ${unq(error)}` : unq(msg);
 }
 
+;// CONCATENATED MODULE: ./src/drivers/docker-container.ts
+
+
+// buildx's docker-container driver: the daemon runs in the container
+// buildx_buildkit_<builder>0 on the runner's engine (driver/docker-container/driver.go).
+const dockerContainer = {
+    name: 'docker-container',
+    create: plan => docker/* createBuilder */.Ij(plan.createArgs),
+    observe: plan => docker/* observe */.lB((0,buildx/* containerName */.xN)(plan.builder), plan.expect.files.map(f => f.path)),
+    resolve: (plan, refs) => docker/* resolveInBuilder */.lF((0,buildx/* containerName */.xN)(plan.builder), refs),
+    logSince: (builder, since) => docker/* daemonLogSince */.RS((0,buildx/* containerName */.xN)(builder), since),
+    logTail: async (builder, lines) => ((await docker/* containerExists */.Yj((0,buildx/* containerName */.xN)(builder))) ? docker/* daemonLogTail */.hj(builder, lines) : ''),
+    owner: builder => docker/* builderOwner */.TS(builder),
+    nodes: builder => docker/* builderNodes */.$R(builder),
+    remove: (builder, keepState) => docker/* removeBuilder */.iq((0,buildx/* rmArgs */.Hv)(builder, keepState))
+};
+
+;// CONCATENATED MODULE: ./src/drivers/factory.ts
+
+/** The implementation of a buildx driver (inputs.ts refuses the ones there is none for yet). */
+function driverFor(name) {
+    switch (name) {
+        case 'docker-container':
+            return dockerContainer;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/files.ts
 
 
@@ -39347,7 +35631,7 @@ function logfmtMessage(line) {
 // Everything the run writes is inside it, so post removes one directory.
 const PREFIX = 'buildkit-builder-';
 function tempRoot() {
-    return process.env.RUNNER_TEMP || external_node_os_namespaceObject.tmpdir();
+    return process.env.RUNNER_TEMP || external_node_os_.tmpdir();
 }
 /**
  * A new directory only this user can read (mkdtemp makes it 0700), in RUNNER_TEMP. The
@@ -39357,10 +35641,10 @@ function tempRoot() {
 function createRunDir() {
     const root = tempRoot();
     const name = process.env.RUNNER_TEMP ? `RUNNER_TEMP (${root})` : `the temporary directory ${root}`;
-    if (!external_node_fs_namespaceObject.existsSync(root))
+    if (!external_node_fs_.existsSync(root))
         throw new Error(`${name} does not exist; the runner sets RUNNER_TEMP to a directory it made`);
     try {
-        return external_node_fs_namespaceObject.mkdtempSync(external_node_path_namespaceObject.join(root, PREFIX));
+        return external_node_fs_.mkdtempSync(external_node_path_.join(root, PREFIX));
     }
     catch (err) {
         const code = err.code;
@@ -39370,14 +35654,14 @@ function createRunDir() {
 }
 function writePlanFiles(plan) {
     for (const dir of plan.dirs) {
-        external_node_fs_namespaceObject.mkdirSync(dir, { recursive: true, mode: 0o700 });
-        external_node_fs_namespaceObject.chmodSync(dir, 0o700);
+        external_node_fs_.mkdirSync(dir, { recursive: true, mode: 0o700 });
+        external_node_fs_.chmodSync(dir, 0o700);
     }
     // 'wx': never write through a file or link that is already there.
-    external_node_fs_namespaceObject.writeFileSync(plan.configPath, plan.configText, { mode: 0o644, flag: 'wx' });
+    external_node_fs_.writeFileSync(plan.configPath, plan.configText, { mode: 0o644, flag: 'wx' });
     for (const f of plan.files) {
-        external_node_fs_namespaceObject.writeFileSync(f.hostPath, f.content, { mode: f.mode, flag: 'wx' });
-        external_node_fs_namespaceObject.chmodSync(f.hostPath, f.mode); // the umask may have taken bits; set exactly
+        external_node_fs_.writeFileSync(f.hostPath, f.content, { mode: f.mode, flag: 'wx' });
+        external_node_fs_.chmodSync(f.hostPath, f.mode); // the umask may have taken bits; set exactly
     }
 }
 /**
@@ -39385,14 +35669,20 @@ function writePlanFiles(plan) {
  * a temp root) is removed, whatever the saved state says.
  */
 function removeRunDir(dir) {
-    if (dir === '' || !external_node_path_namespaceObject.basename(dir).startsWith(PREFIX))
+    if (dir === '' || !external_node_path_.basename(dir).startsWith(PREFIX))
         return false;
-    if (!external_node_fs_namespaceObject.existsSync(dir))
+    if (!external_node_fs_.existsSync(dir))
         return false;
-    external_node_fs_namespaceObject.rmSync(dir, { recursive: true, force: true });
+    external_node_fs_.rmSync(dir, { recursive: true, force: true });
     return true;
 }
 
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
+var core = __nccwpck_require__(6058);
+// EXTERNAL MODULE: ./src/cni.ts
+var src_cni = __nccwpck_require__(2019);
+// EXTERNAL MODULE: ./src/hosts.ts
+var src_hosts = __nccwpck_require__(9892);
 ;// CONCATENATED MODULE: ./src/flags.ts
 // Daemon flags as words. Pure.
 /** Values given for a flag, as `--name value` or `--name=value` ('' for a bare `--name`). */
@@ -39407,6 +35697,10 @@ function flagValues(words, name) {
     return values;
 }
 
+// EXTERNAL MODULE: ./src/lines.ts
+var src_lines = __nccwpck_require__(9488);
+// EXTERNAL MODULE: ./src/refs.ts
+var refs = __nccwpck_require__(1977);
 ;// CONCATENATED MODULE: ./src/inputs.ts
 
 
@@ -39436,19 +35730,19 @@ const DEFAULT_FLAGS = [
     'network.host'
 ];
 /** Reads the action's inputs (through core.getInput unless a getter is given). */
-function getInputs(get = name => getInput(name), host = { env: process.env, home: external_node_os_namespaceObject.homedir() }) {
+function getInputs(get = name => core/* getInput */.V4(name), host = { env: process.env, home: external_node_os_.homedir() }) {
     const configPath = get('buildkitd-config');
     const configInline = get('buildkitd-config-inline');
     if (configPath !== '' && configInline !== '') {
-        throw new InputError('buildkitd-config', undefined, 'buildkitd-config and buildkitd-config-inline are both set; give one of them ' +
+        throw new errors/* InputError */.d('buildkitd-config', undefined, 'buildkitd-config and buildkitd-config-inline are both set; give one of them ' +
             '(docker/setup-buildx-action would take the file and drop the inline config without a word)');
     }
-    const defaultFile = defaultConfigPath(host.env, host.home);
+    const defaultFile = (0,buildx/* defaultConfigPath */.jE)(host.env, host.home);
     const baseConfig = configPath !== ''
         ? readBaseConfigFile(configPath)
         : configInline !== ''
             ? parseBaseConfig('buildkitd-config-inline', configInline)
-            : external_node_fs_namespaceObject.existsSync(defaultFile)
+            : external_node_fs_.existsSync(defaultFile)
                 ? { ...readBaseConfigFile(defaultFile, 'buildkitd.default.toml'), fromDefault: true }
                 : undefined;
     const inputs = {
@@ -39460,18 +35754,18 @@ function getInputs(get = name => getInput(name), host = { env: process.env, home
         mirrors: parseMirrors(get('mirrors')),
         httpRegistries: parseHostList('http-registries', get('http-registries')),
         insecureRegistries: parseHostList('insecure-registries', get('insecure-registries')),
-        debug: get('debug') === '' ? undefined : parseBool('debug', get('debug')),
-        use: parseBool('use', get('use'), true),
+        debug: get('debug') === '' ? undefined : (0,src_lines/* parseBool */.q6)('debug', get('debug')),
+        use: (0,src_lines/* parseBool */.q6)('use', get('use'), true),
         verify: parseVerify(get('verify')),
-        cleanup: parseBool('cleanup', get('cleanup'), true),
-        keepState: parseBool('keep-state', get('keep-state'), false),
+        cleanup: (0,src_lines/* parseBool */.q6)('cleanup', get('cleanup'), true),
+        keepState: (0,src_lines/* parseBool */.q6)('keep-state', get('keep-state'), false),
         certRequests: [
             ...(baseConfig ? certRequestsFromConfig(baseConfig) : []),
             ...parseRegistryCerts(get('registry-certs'))
         ],
-        cni: parseCniInputs(get, { platform: process.platform, arch: process.arch, endianness: external_node_os_namespaceObject.endianness() }),
-        verifyPull: parseVerifyPull(get('verify-pull')),
-        checkRegistries: parseBool('check-registries', get('check-registries'), false)
+        cni: (0,src_cni/* parseCniInputs */.bT)(get, { platform: process.platform, arch: process.arch, endianness: external_node_os_.endianness() }),
+        verifyPull: (0,refs/* parseVerifyPull */.Uu)(get('verify-pull')),
+        checkRegistries: (0,src_lines/* parseBool */.q6)('check-registries', get('check-registries'), false)
     };
     checkConsistency(inputs);
     checkNotYet(get);
@@ -39484,18 +35778,18 @@ function getInputs(get = name => getInput(name), host = { env: process.env, home
 function checkNotYet(get) {
     for (const name of ['version', 'endpoint', 'platforms', 'append']) {
         if (get(name).trim() !== '') {
-            throw new InputError(name, undefined, 'is not supported yet (it comes with the remote, kubernetes and multi-node drivers); remove it, or keep docker/setup-buildx-action for this job');
+            throw new errors/* InputError */.d(name, undefined, 'is not supported yet (it comes with the remote, kubernetes and multi-node drivers); remove it, or keep docker/setup-buildx-action for this job');
         }
     }
     // Caches the buildx binary that `version` installs: nothing to cache without it.
-    parseBool('cache-binary', get('cache-binary'), true);
+    (0,src_lines/* parseBool */.q6)('cache-binary', get('cache-binary'), true);
 }
 /** Rules that span inputs. */
 function checkConsistency(inputs) {
     // BuildKit v0.29 to v0.32 empty the CNI config path when this flag is given (it reads a
     // misspelt name, cmd/buildkitd/main_oci_worker.go), and the daemon then exits.
     if (flagValues(inputs.buildkitdFlags, '--oci-cni-config-path').length > 0) {
-        throw new InputError('buildkitd-flags', undefined, '--oci-cni-config-path does not work: BuildKit reads its value from a misspelt name and the daemon exits with failed to read cni config ""; ' +
+        throw new errors/* InputError */.d('buildkitd-flags', undefined, '--oci-cni-config-path does not work: BuildKit reads its value from a misspelt name and the daemon exits with failed to read cni config ""; ' +
             'set [worker.oci] cniConfigPath in buildkitd-config instead (cni: true with a .conflist cni-config does it for you)');
     }
     if (inputs.cni)
@@ -39503,7 +35797,7 @@ function checkConsistency(inputs) {
     for (const spec of inputs.mirrors) {
         for (const m of spec.mirrors) {
             if (m.scheme === 'https' && inputs.httpRegistries.includes(m.host)) {
-                throw new InputError('mirrors', spec.line, `mirror "https://${m.host}" is also listed in http-registries; BuildKit reaches a host over HTTP or HTTPS, not both`);
+                throw new errors/* InputError */.d('mirrors', spec.line, `mirror "https://${m.host}" is also listed in http-registries; BuildKit reaches a host over HTTP or HTTPS, not both`);
             }
         }
     }
@@ -39514,27 +35808,27 @@ function checkNetwork(inputs, cni) {
     const opt = (re) => inputs.driverOpts.find(o => o.split(',').some(p => re.test(p)));
     const image = opt(/^image=/);
     if (image && !('bridge' in cni)) {
-        throw new InputError('driver-opts', undefined, `"${image}" conflicts with ${mode}, which sets the builder image; use cni-image for a ready CNI image, buildkit-image for the base of the one built, or cni: bridge with your image`);
+        throw new errors/* InputError */.d('driver-opts', undefined, `"${image}" conflicts with ${mode}, which sets the builder image; use cni-image for a ready CNI image, buildkit-image for the base of the one built, or cni: bridge with your image`);
     }
     // With the runner's network the CNI bridge and its iptables rules are made in the runner's
     // own network namespace, and outlive the builder.
     const host = opt(/^network=host$/);
     if (host) {
-        throw new InputError('driver-opts', undefined, `"${host}" with ${mode}: the CNI bridge (and its iptables rules) would be created in the runner's own network namespace and stay after the builder is removed; ` +
+        throw new errors/* InputError */.d('driver-opts', undefined, `"${host}" with ${mode}: the CNI bridge (and its iptables rules) would be created in the runner's own network namespace and stay after the builder is removed; ` +
             'drop network=host (the builder gets its own namespace), or drop CNI');
     }
-    for (const flag of NETWORK_FLAGS) {
+    for (const flag of src_cni/* NETWORK_FLAGS */.fX) {
         if (flagValues(inputs.buildkitdFlags, flag).length > 0) {
-            throw new InputError('buildkitd-flags', undefined, `${flag} overrides the network settings of ${mode} (the action writes them into [worker.oci]); remove it`);
+            throw new errors/* InputError */.d('buildkitd-flags', undefined, `${flag} overrides the network settings of ${mode} (the action writes them into [worker.oci]); remove it`);
         }
     }
     const base = inputs.baseConfig;
-    const worker = base && isTable(base.tree.worker) && isTable(base.tree.worker.oci) ? base.tree.worker.oci : undefined;
+    const worker = base && (0,config/* isTable */.bI)(base.tree.worker) && (0,config/* isTable */.bI)(base.tree.worker.oci) ? base.tree.worker.oci : undefined;
     if (!base || !worker)
         return;
-    for (const [key, value] of Object.entries(networkSettings(cni))) {
+    for (const [key, value] of Object.entries((0,src_cni/* networkSettings */.eg)(cni))) {
         if (key in worker && worker[key] !== value) {
-            throw new InputError(base.input, undefined, `worker.oci.${key} is ${JSON.stringify(worker[key])}, but ${mode} needs ${JSON.stringify(value)}; remove it from the base config or drop ${mode}`);
+            throw new errors/* InputError */.d(base.input, undefined, `worker.oci.${key} is ${JSON.stringify(worker[key])}, but ${mode} needs ${JSON.stringify(value)}; remove it from the base config or drop ${mode}`);
         }
     }
 }
@@ -39544,7 +35838,7 @@ function parseVerify(value) {
         return 'true';
     if (v === 'true' || v === 'false' || v === 'warn')
         return v;
-    throw new InputError('verify', undefined, `"${value}" is not one of true, warn, false`);
+    throw new errors/* InputError */.d('verify', undefined, `"${value}" is not one of true, warn, false`);
 }
 // buildx: "name needs to start with a letter and may not contain symbols, except ._-", and
 // it registers the builder, its node and its container under the name in lower case
@@ -39555,7 +35849,7 @@ function parseName(value) {
     if (v === '')
         return `builder-${(0,external_node_crypto_.randomUUID)()}`;
     if (!NAME_RE.test(v)) {
-        throw new InputError('name', undefined, `"${v}" is not a valid builder name; it must start with a letter and hold only letters, digits and ._-`);
+        throw new errors/* InputError */.d('name', undefined, `"${v}" is not a valid builder name; it must start with a letter and hold only letters, digits and ._-`);
     }
     return v.toLowerCase();
 }
@@ -39563,13 +35857,13 @@ function parseDriver(value) {
     const v = value.trim();
     if (v === '' || v === 'docker-container')
         return 'docker-container';
-    throw new InputError('driver', undefined, `driver "${v}" is not supported yet; only docker-container is (other drivers are planned)`);
+    throw new errors/* InputError */.d('driver', undefined, `driver "${v}" is not supported yet; only docker-container is (other drivers are planned)`);
 }
 const DRIVER_OPT_RE = /^[a-zA-Z][a-zA-Z0-9._-]*=/;
 function parseDriverOpts(text) {
-    return inputLines(text).map(l => {
+    return (0,src_lines/* inputLines */.KD)(text).map(l => {
         if (!DRIVER_OPT_RE.test(l.text)) {
-            throw new InputError('driver-opts', l.n, `"${l.text}" is not key=value (e.g. image=moby/buildkit:latest)`);
+            throw new errors/* InputError */.d('driver-opts', l.n, `"${l.text}" is not key=value (e.g. image=moby/buildkit:latest)`);
         }
         return l.text;
     });
@@ -39579,13 +35873,13 @@ function parseDriverOpts(text) {
  * can merge its own flags in without duplicates.
  */
 function parseBuildkitdFlags(text) {
-    const words = splitShellWords(text);
+    const words = (0,src_lines/* splitShellWords */.CQ)(text);
     if (words === undefined) {
-        throw new InputError('buildkitd-flags', undefined, 'a quote is not closed');
+        throw new errors/* InputError */.d('buildkitd-flags', undefined, 'a quote is not closed');
     }
     for (const w of words) {
         if (w === '--config' || w.startsWith('--config=')) {
-            throw new InputError('buildkitd-flags', undefined, '--config is set by this action; give the file as buildkitd-config instead');
+            throw new errors/* InputError */.d('buildkitd-flags', undefined, '--config is set by this action; give the file as buildkitd-config instead');
         }
     }
     return words;
@@ -39593,14 +35887,14 @@ function parseBuildkitdFlags(text) {
 function parseHostList(input, text) {
     const seen = new Set();
     const hosts = [];
-    for (const l of inputLines(text)) {
+    for (const l of (0,src_lines/* inputLines */.KD)(text)) {
         for (const part of l.text.split(',')) {
             const host = part.trim();
             if (host === '')
                 continue;
-            const problem = hostProblem(host, input);
+            const problem = (0,src_hosts/* hostProblem */.Q8)(host, input);
             if (problem)
-                throw new InputError(input, l.n, problem);
+                throw new errors/* InputError */.d(input, l.n, problem);
             if (!seen.has(host))
                 hosts.push(host);
             seen.add(host);
@@ -39610,30 +35904,30 @@ function parseHostList(input, text) {
 }
 function parseMirrors(text) {
     const specs = [];
-    for (const l of inputLines(text)) {
+    for (const l of (0,src_lines/* inputLines */.KD)(text)) {
         const eq = l.text.indexOf('=');
         if (eq === -1) {
-            throw new InputError('mirrors', l.n, `"${l.text}" is not REGISTRY=MIRROR[,MIRROR...] (e.g. docker.io=mirror.gcr.io)`);
+            throw new errors/* InputError */.d('mirrors', l.n, `"${l.text}" is not REGISTRY=MIRROR[,MIRROR...] (e.g. docker.io=mirror.gcr.io)`);
         }
         const registry = l.text.slice(0, eq).trim();
-        const problem = hostProblem(registry);
+        const problem = (0,src_hosts/* hostProblem */.Q8)(registry);
         if (problem)
-            throw new InputError('mirrors', l.n, `registry ${problem.replace(/^the host/, 'name')}`);
+            throw new errors/* InputError */.d('mirrors', l.n, `registry ${problem.replace(/^the host/, 'name')}`);
         const earlier = specs.find(s => s.registry === registry);
         if (earlier) {
-            throw new InputError('mirrors', l.n, `registry "${registry}" is already given on line ${earlier.line}; list all its mirrors on one line`);
+            throw new errors/* InputError */.d('mirrors', l.n, `registry "${registry}" is already given on line ${earlier.line}; list all its mirrors on one line`);
         }
         const values = l.text.slice(eq + 1).split(',').map(v => v.trim()).filter(v => v !== '');
         if (values.length === 0) {
-            throw new InputError('mirrors', l.n, `registry "${registry}" has no mirror after "="`);
+            throw new errors/* InputError */.d('mirrors', l.n, `registry "${registry}" has no mirror after "="`);
         }
         const mirrors = [];
         for (const v of values) {
-            const parsed = parseMirror(v);
+            const parsed = (0,src_hosts/* parseMirror */.v0)(v);
             if (typeof parsed === 'string')
-                throw new InputError('mirrors', l.n, parsed);
+                throw new errors/* InputError */.d('mirrors', l.n, parsed);
             if (parsed.host === registry && parsed.path === '') {
-                throw new InputError('mirrors', l.n, `registry "${registry}" is given as its own mirror`);
+                throw new errors/* InputError */.d('mirrors', l.n, `registry "${registry}" is given as its own mirror`);
             }
             mirrors.push(parsed);
         }
@@ -39642,15 +35936,15 @@ function parseMirrors(text) {
     return specs;
 }
 function readBaseConfigFile(file, input = 'buildkitd-config') {
-    const resolved = external_node_path_namespaceObject.resolve(file);
+    const resolved = external_node_path_.resolve(file);
     let text;
     try {
-        text = external_node_fs_namespaceObject.readFileSync(resolved, 'utf8');
+        text = external_node_fs_.readFileSync(resolved, 'utf8');
     }
     catch (err) {
         const code = err.code;
         const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `can't be read (${code})`;
-        throw new InputError(input, undefined, `file "${file}" ${why}`);
+        throw new errors/* InputError */.d(input, undefined, `file "${file}" ${why}`);
     }
     return { ...parseBaseConfig(input, text), path: resolved };
 }
@@ -39658,16 +35952,16 @@ function parseBaseConfig(input, text) {
     let tree;
     try {
         // Integers beyond 2^53 as bigint, as TOML (and BuildKit's int64) allow.
-        tree = parse(text, { integersAsBigInt: 'asNeeded' });
+        tree = (0,dist/* parse */.qg)(text, { integersAsBigInt: 'asNeeded' });
     }
     catch (err) {
-        if (err instanceof TomlError) {
+        if (err instanceof dist/* TomlError */.zx) {
             const first = err.message.split('\n')[0].replace(/^Invalid TOML document: /, '');
-            throw new InputError(input, err.line, `invalid TOML at column ${err.column}: ${first}`);
+            throw new errors/* InputError */.d(input, err.line, `invalid TOML at column ${err.column}: ${first}`);
         }
         throw err;
     }
-    checkConfigTree(tree, input);
+    (0,config/* checkConfigTree */.p4)(tree, input);
     return { input, tree };
 }
 const CERT_KEYS = ['ca', 'cert', 'key'];
@@ -39678,40 +35972,40 @@ const CERT_KEYS = ['ca', 'cert', 'key'];
 function parseRegistryCerts(text) {
     const input = 'registry-certs';
     const requests = [];
-    const lines = inputLines(text);
+    const lines = (0,src_lines/* inputLines */.KD)(text);
     // Checked for every line before any other rule, and never echoed: such a line is (part
     // of) a key or certificate pasted in, and any other message could quote it.
     const pasted = lines.find(l => looksLikePem(l.text));
     if (pasted) {
-        throw new InputError(input, pasted.n, 'holds PEM text; put the PEM in a secret and pass it as env:NAME (env: NAME: ${{ secrets.NAME }} on the step)');
+        throw new errors/* InputError */.d(input, pasted.n, 'holds PEM text; put the PEM in a secret and pass it as env:NAME (env: NAME: ${{ secrets.NAME }} on the step)');
     }
     for (const l of lines) {
         const [registry, ...fields] = l.text.split(/\s+/);
         if (registry.includes('=')) {
-            throw new InputError(input, l.n, `starts with "${registry}"; a line is REGISTRY ca=... cert=... key=...`);
+            throw new errors/* InputError */.d(input, l.n, `starts with "${registry}"; a line is REGISTRY ca=... cert=... key=...`);
         }
-        const problem = hostProblem(registry);
+        const problem = (0,src_hosts/* hostProblem */.Q8)(registry);
         if (problem)
-            throw new InputError(input, l.n, `registry ${problem.replace(/^the host/, 'name')}`);
+            throw new errors/* InputError */.d(input, l.n, `registry ${problem.replace(/^the host/, 'name')}`);
         const refs = {};
         for (const f of fields) {
             const eq = f.indexOf('=');
             const key = f.slice(0, eq);
             const ref = f.slice(eq + 1);
             if (eq === -1 || !CERT_KEYS.includes(key)) {
-                throw new InputError(input, l.n, `"${f}" is not ca=REF, cert=REF or key=REF (REF: a file path or env:NAME)`);
+                throw new errors/* InputError */.d(input, l.n, `"${f}" is not ca=REF, cert=REF or key=REF (REF: a file path or env:NAME)`);
             }
             if (refs[key])
-                throw new InputError(input, l.n, `${key}= is given twice; use one line per set`);
+                throw new errors/* InputError */.d(input, l.n, `${key}= is given twice; use one line per set`);
             if (ref === '' || ref === 'env:')
-                throw new InputError(input, l.n, `${key}= has no file path or env:NAME`);
+                throw new errors/* InputError */.d(input, l.n, `${key}= has no file path or env:NAME`);
             refs[key] = { kind: key, ref, input, line: l.n };
         }
         if (!refs.ca && !refs.cert && !refs.key) {
-            throw new InputError(input, l.n, `registry "${registry}" has no ca=, cert= or key=`);
+            throw new errors/* InputError */.d(input, l.n, `registry "${registry}" has no ca=, cert= or key=`);
         }
         if (!refs.cert !== !refs.key) {
-            throw new InputError(input, l.n, `${refs.cert ? 'cert= has no key=' : 'key= has no cert='}; a client keypair needs both on one line`);
+            throw new errors/* InputError */.d(input, l.n, `${refs.cert ? 'cert= has no key=' : 'key= has no cert='}; a client keypair needs both on one line`);
         }
         requests.push({
             registry,
@@ -39723,16 +36017,16 @@ function parseRegistryCerts(text) {
 }
 /** Certificates a base config names (its shape is already checked by checkConfigTree). */
 function certRequestsFromConfig(base) {
-    const regs = isTable(base.tree.registry) ? base.tree.registry : {};
+    const regs = (0,config/* isTable */.bI)(base.tree.registry) ? base.tree.registry : {};
     const requests = [];
     for (const [registry, conf] of Object.entries(regs)) {
-        if (!isTable(conf))
+        if (!(0,config/* isTable */.bI)(conf))
             continue;
         const ref = (kind, value, where) => ({
             kind,
             ref: value,
             input: base.input,
-            where: keyPath(['registry', registry, ...where])
+            where: (0,config/* keyPath */.Dw)(['registry', registry, ...where])
         });
         const cas = Array.isArray(conf.ca) ? conf.ca.map((p, i) => ref('ca', p, ['ca', i])) : [];
         const keypairs = Array.isArray(conf.keypair)
@@ -39756,13 +36050,13 @@ function certRequestsFromConfig(base) {
 function makePlan(inputs, certs, runDir, add = {}, owner = '') {
     const settings = registrySettings(inputs);
     const of = (host) => sectionOf(settings, host);
-    const certsDir = external_node_path_namespaceObject.join(runDir, 'certs');
+    const certsDir = external_node_path_.join(runDir, 'certs');
     const dirs = [runDir];
     const files = [];
     const hostToContainer = new Map();
     const place = (registry, pem, kind, i, what) => {
-        const hostPath = external_node_path_namespaceObject.join(certsDir, certBaseName(registry, kind, i));
-        const containerPath = containerCertPath(registry, hostPath);
+        const hostPath = external_node_path_.join(certsDir, (0,buildx/* certBaseName */.J2)(registry, kind, i));
+        const containerPath = (0,buildx/* containerCertPath */.bp)(registry, hostPath);
         hostToContainer.set(hostPath, containerPath);
         files.push({
             hostPath,
@@ -39787,20 +36081,19 @@ function makePlan(inputs, certs, runDir, add = {}, owner = '') {
     }
     if (files.length > 0)
         dirs.push(certsDir);
-    const { tree, overrides } = mergeConfig(inputs.baseConfig?.tree, topSettings(inputs), settings);
-    const configPath = external_node_path_namespaceObject.join(runDir, 'buildkitd.toml');
+    const { tree, overrides } = (0,config/* mergeConfig */.R2)(inputs.baseConfig?.tree, topSettings(inputs), settings);
+    const configPath = external_node_path_.join(runDir, 'buildkitd.toml');
     const driverOpts = [...inputs.driverOpts, ...(add.driverOpts ?? [])];
     const buildkitdFlags = inputs.buildkitdFlags;
     return {
         builder: inputs.name,
-        container: containerName(inputs.name),
         configPath,
-        configText: renderToml(tree),
+        configText: (0,config/* renderToml */.ls)(tree),
         tree,
         overrides,
         dirs,
         files,
-        createArgs: createArgs({
+        createArgs: (0,buildx/* createArgs */.Og)({
             name: inputs.name,
             driver: inputs.driver,
             configPath,
@@ -39811,11 +36104,11 @@ function makePlan(inputs, certs, runDir, add = {}, owner = '') {
         }),
         registries: registryRows(tree, certs),
         image: add.description,
-        networkAsked: inputs.cni ? networkAsked(inputs.cni) : undefined,
+        networkAsked: inputs.cni ? (0,src_cni/* networkAsked */.HC)(inputs.cni) : undefined,
         expect: {
             config: inContainer(tree, hostToContainer),
             files: files.map(f => ({ path: f.containerPath, sha256: f.sha256, label: f.label })),
-            args: ['--config', CONTAINER_CONFIG_FILE, ...buildkitdFlags],
+            args: ['--config', buildx/* CONTAINER_CONFIG_FILE */.gw, ...buildkitdFlags],
             network: add.network
         }
     };
@@ -39828,7 +36121,7 @@ function registrySettings(inputs) {
     const settings = new Map();
     const of = (host) => sectionOf(settings, host);
     for (const spec of inputs.mirrors) {
-        of(spec.registry).mirrors = spec.mirrors.map(mirrorRef);
+        of(spec.registry).mirrors = spec.mirrors.map(src_hosts/* mirrorRef */.NN);
         // BuildKit takes http/insecure for a mirror from the mirror host's own section, not
         // from the registry it mirrors (util/resolver/resolver.go, fillInsecureOpts).
         for (const m of spec.mirrors)
@@ -39843,32 +36136,32 @@ function registrySettings(inputs) {
     // host whose section leaves `http` unset (isLoopback), and would never use them.
     for (const req of inputs.certRequests) {
         const s = of(req.registry);
-        if (isLoopback(req.registry) && s.http === undefined && baseValue(inputs, req.registry, 'http') === undefined)
+        if ((0,src_hosts/* isLoopback */.U9)(req.registry) && s.http === undefined && baseValue(inputs, req.registry, 'http') === undefined)
             s.http = false;
     }
     return settings;
 }
 /** The config the plan will render, certificate paths aside: for the checks made before anything exists. */
 function configTree(inputs) {
-    return mergeConfig(inputs.baseConfig?.tree, topSettings(inputs), registrySettings(inputs)).tree;
+    return (0,config/* mergeConfig */.R2)(inputs.baseConfig?.tree, topSettings(inputs), registrySettings(inputs)).tree;
 }
 /** What the inputs ask outside [registry]: debug, and the network settings of [worker.oci]. */
 function topSettings(inputs) {
-    return { debug: inputs.debug, workerOci: inputs.cni ? networkSettings(inputs.cni) : undefined };
+    return { debug: inputs.debug, workerOci: inputs.cni ? (0,src_cni/* networkSettings */.eg)(inputs.cni) : undefined };
 }
 /** The config as buildx writes it into the container: each cert path moved under /etc/buildkit/certs. */
 function inContainer(tree, hostToContainer) {
     const out = structuredClone(tree);
-    if (!isTable(out.registry))
+    if (!(0,config/* isTable */.bI)(out.registry))
         return out;
     for (const reg of Object.values(out.registry)) {
-        if (!isTable(reg))
+        if (!(0,config/* isTable */.bI)(reg))
             continue;
         if (Array.isArray(reg.ca))
             reg.ca = reg.ca.map(p => hostToContainer.get(p) ?? p);
         if (Array.isArray(reg.keypair)) {
             for (const kp of reg.keypair) {
-                if (!isTable(kp))
+                if (!(0,config/* isTable */.bI)(kp))
                     continue;
                 for (const k of ['cert', 'key'])
                     kp[k] = hostToContainer.get(kp[k]) ?? kp[k];
@@ -39878,7 +36171,7 @@ function inContainer(tree, hostToContainer) {
     return out;
 }
 function registryRows(tree, certs) {
-    const regs = isTable(tree.registry) ? tree.registry : {};
+    const regs = (0,config/* isTable */.bI)(tree.registry) ? tree.registry : {};
     return Object.keys(regs)
         .sort()
         .map(registry => {
@@ -39897,8 +36190,8 @@ function registryRows(tree, certs) {
 /** A key of the base config's [registry."<host>"] section. */
 function baseValue(inputs, host, key) {
     const regs = inputs.baseConfig?.tree.registry;
-    const section = isTable(regs) ? regs[host] : undefined;
-    return isTable(section) ? section[key] : undefined;
+    const section = (0,config/* isTable */.bI)(regs) ? regs[host] : undefined;
+    return (0,config/* isTable */.bI)(section) ? section[key] : undefined;
 }
 function sectionOf(settings, host) {
     let s = settings.get(host);
@@ -40075,7 +36368,7 @@ function checkFields(t, fields, path, out) {
     for (const [key, value] of Object.entries(t)) {
         const kind = byName.get(key.toLowerCase());
         if (kind === undefined) {
-            out.push({ key: keyPath([...path, key]), message: `BuildKit has no such key; ${hint(key, value, path, fields)}` });
+            out.push({ key: (0,config/* keyPath */.Dw)([...path, key]), message: `BuildKit has no such key; ${hint(key, value, path, fields)}` });
         }
         else {
             checkValue(value, kind, [...path, key], out);
@@ -40084,7 +36377,7 @@ function checkFields(t, fields, path, out) {
 }
 function checkValue(v, kind, path, out) {
     const wrong = (wants) => {
-        out.push({ key: keyPath(path), message: `BuildKit wants ${wants}, not ${describe(v)}` });
+        out.push({ key: (0,config/* keyPath */.Dw)(path), message: `BuildKit wants ${wants}, not ${describe(v)}` });
     };
     if (typeof kind === 'string') {
         switch (kind) {
@@ -40111,33 +36404,33 @@ function checkValue(v, kind, path, out) {
             case 'diskspace': {
                 const problem = kind === 'duration' ? durationProblem(v) : diskSpaceProblem(v);
                 if (problem !== undefined)
-                    out.push({ key: keyPath(path), message: problem });
+                    out.push({ key: (0,config/* keyPath */.Dw)(path), message: problem });
                 return;
             }
         }
     }
     if ('table' in kind) {
-        if (!isTable(v))
+        if (!(0,config/* isTable */.bI)(v))
             return wrong('a table');
         checkFields(v, kind.table, path, out);
     }
     else if ('tables' in kind) {
         if (!Array.isArray(v))
-            return wrong(`a list of tables ([[${keyPath(path)}]])`);
+            return wrong(`a list of tables ([[${(0,config/* keyPath */.Dw)(path)}]])`);
         v.forEach((x, i) => {
-            if (isTable(x))
+            if ((0,config/* isTable */.bI)(x))
                 checkFields(x, kind.tables, [...path, i], out);
             else
                 checkValue(x, table(kind.tables), [...path, i], out);
         });
     }
     else {
-        if (!isTable(v))
+        if (!(0,config/* isTable */.bI)(v))
             return wrong('a table');
         for (const [k, x] of Object.entries(v)) {
             const at = [...path, k];
-            if (kind.entry !== undefined && !isTable(x)) {
-                out.push({ key: keyPath(at), message: `BuildKit wants ${kind.entry}, not ${describe(x)}` });
+            if (kind.entry !== undefined && !(0,config/* isTable */.bI)(x)) {
+                out.push({ key: (0,config/* keyPath */.Dw)(at), message: `BuildKit wants ${kind.entry}, not ${describe(x)}` });
             }
             else {
                 checkValue(x, kind.map, at, out);
@@ -40177,13 +36470,13 @@ function describe(v) {
 }
 /** The nearest known key, or the keys this level takes. */
 function hint(key, value, path, fields) {
-    const known = KNOWN_MISTAKES.get(keyPath([...path, key]));
+    const known = KNOWN_MISTAKES.get((0,config/* keyPath */.Dw)([...path, key]));
     if (known !== undefined)
         return known;
     const names = Object.keys(fields);
     const byLower = new Map(names.map(n => [n.toLowerCase(), n]));
     // frontend.dockerfile.v0 unquoted is frontend → dockerfile → v0, not "dockerfile.v0".
-    if (isTable(value)) {
+    if ((0,config/* isTable */.bI)(value)) {
         for (const child of Object.keys(value)) {
             const dotted = byLower.get(`${key}.${child}`.toLowerCase());
             if (dotted !== undefined)
@@ -40204,7 +36497,7 @@ function hint(key, value, path, fields) {
     return `keys here: ${names.map(quoted).join(', ')}`;
 }
 function quoted(key) {
-    return keyPath([key]);
+    return (0,config/* keyPath */.Dw)([key]);
 }
 /** Edit distance ignoring case, and ignoring - and _ (max_parallelism vs max-parallelism, reserved_space vs reservedSpace). */
 function keyDistance(a, b) {
@@ -40349,10 +36642,10 @@ function httpMirrorsWithoutHttp(tree) {
     // Field names match case-insensitively, as go-toml matches them.
     const out = [];
     const registries = field(tree, 'registry');
-    if (!isTable(registries))
+    if (!(0,config/* isTable */.bI)(registries))
         return out;
     for (const [registry, section] of Object.entries(registries)) {
-        if (!isTable(section))
+        if (!(0,config/* isTable */.bI)(section))
             continue;
         const mirrors = field(section, 'mirrors');
         if (!Array.isArray(mirrors))
@@ -40364,17 +36657,17 @@ function httpMirrorsWithoutHttp(tree) {
             if (host === undefined)
                 return;
             const own = registries[host];
-            const http = isTable(own) ? field(own, 'http') : undefined;
-            if (http === true || (http === undefined && isLoopback(host)))
+            const http = (0,config/* isTable */.bI)(own) ? field(own, 'http') : undefined;
+            if (http === true || (http === undefined && (0,src_hosts/* isLoopback */.U9)(host)))
                 return;
             if (http !== undefined && typeof http !== 'boolean')
                 return; // a type problem, reported by unknownOrMistyped
-            const ownKey = keyPath(['registry', host]);
+            const ownKey = (0,config/* keyPath */.Dw)(['registry', host]);
             const why = http === false
                 ? `but [${ownKey}] says http = false, so BuildKit drops the scheme and speaks HTTPS to ${host}; set http = true there`
                 : `but BuildKit drops the scheme and speaks HTTPS to ${host} unless its own section says so; add [${ownKey}] http = true`;
             out.push({
-                key: keyPath(['registry', registry, 'mirrors', i]),
+                key: (0,config/* keyPath */.Dw)(['registry', registry, 'mirrors', i]),
                 message: `${JSON.stringify(mirror)} is plain HTTP, ${why}, or give it with the mirrors input (${registry}=${mirror}), which adds that section`
             });
         });
@@ -40406,6 +36699,7 @@ function httpMirrorHost(mirror) {
 
 const Keys = {
     builder: 'builderName',
+    driver: 'driver',
     owner: 'owner',
     created: 'builderCreated',
     runDir: 'runDir',
@@ -40415,14 +36709,15 @@ const Keys = {
 // The entry point runs twice (main, then post); main marks the state so that the second
 // run knows it is the post step.
 const IS_POST = 'isPost';
-const isPost = getState(IS_POST) === 'true';
+const isPost = core/* getState */.Gu(IS_POST) === 'true';
 function markMainRan() {
-    saveState(IS_POST, 'true');
+    core/* saveState */.LZ(IS_POST, 'true');
 }
 function load() {
-    const get = (k) => getState(Keys[k]);
+    const get = (k) => core/* getState */.Gu(Keys[k]);
     return {
         builder: get('builder'),
+        driver: get('driver') || 'docker-container',
         owner: get('owner'),
         created: get('created') === 'true',
         runDir: get('runDir'),
@@ -40440,7 +36735,7 @@ function record() {
 function update(patch) {
     const rec = { ...record(), ...patch };
     for (const k of Object.keys(patch))
-        saveState(Keys[k], String(rec[k]));
+        core/* saveState */.LZ(Keys[k], String(rec[k]));
     current = rec;
 }
 /** Only for tests: forget the record, so the next record() reads the state again. */
@@ -40454,56 +36749,57 @@ function resetRecord() {
 
 
 
-
 async function teardown(why) {
     const rec = record();
     if (rec.created && rec.builder !== '')
-        await teardown_removeBuilder(why, rec);
+        await removeBuilder(driverFor(rec.driver), why, rec);
     else
-        log_info('this run created no builder (or already removed it)');
+        log/* info */.pq('this run created no builder (or already removed it)');
     removeFiles();
 }
-async function teardown_removeBuilder(why, rec) {
+async function removeBuilder(driver, why, rec) {
     const name = rec.builder;
     if (why === 'post' && !rec.cleanup) {
-        log_info(`cleanup: false — builder ${name} is left running`);
+        log/* info */.pq(`cleanup: false — builder ${name} is left running`);
         return;
     }
-    const owner = builderOwner(name);
+    const owner = driver.owner(name);
     if (owner === undefined) {
         // buildx create failed before it registered the builder, or it was removed already.
-        log_info(`no builder ${name} to remove`);
+        log/* info */.pq(`no builder ${name} to remove`);
         update({ created: false });
         return;
     }
     if (owner !== rec.owner) {
-        log_warning(`builder ${name} is not this run's (another run or step created it under the same name): left alone. ` +
+        log/* warning */.$e(`builder ${name} is not this run's (another run or step created it under the same name): left alone. ` +
             'Give each job its own builder name, or leave name empty for a generated one');
         update({ created: false });
         return;
     }
-    if (why === 'failure' && (await containerExists(containerName(name)))) {
-        const tail = cleanLog(await daemonLogTail(name));
+    if (why === 'failure') {
+        const tail = cleanLog(await driver.logTail(name));
         if (tail !== '')
-            log_info(`last lines of the daemon's log:\n${tail}`);
+            log/* info */.pq(`last lines of the daemon's log:\n${tail}`);
     }
     // After a failure the state is never kept: nothing of a failed run is worth keeping.
     const keep = why === 'post' && rec.keepState;
-    const rm = await removeBuilder(rmArgs(name, keep));
+    const rm = await driver.remove(name, keep);
     if (rm.ok)
-        log_info(`builder ${name} removed${keep ? ' (state volume kept)' : ''}`);
-    else if (builderOwner(name) === undefined)
-        log_info(`builder ${name} was already removed`);
+        log/* info */.pq(`builder ${name} removed${keep ? ' (state volume kept)' : ''}`);
+    else if (driver.owner(name) === undefined)
+        log/* info */.pq(`builder ${name} was already removed`);
     else
         throw new Error(`could not remove builder ${name}: ${rm.message}`);
     update({ created: false });
 }
 function removeFiles() {
     const dir = record().runDir;
-    log_info(removeRunDir(dir) ? `removed ${dir}` : 'no files of this run to remove');
+    log/* info */.pq(removeRunDir(dir) ? `removed ${dir}` : 'no files of this run to remove');
     update({ runDir: '' });
 }
 
+// EXTERNAL MODULE: ./src/test-pause.ts
+var test_pause = __nccwpck_require__(476);
 ;// CONCATENATED MODULE: ./src/main.ts
 
 
@@ -40528,29 +36824,33 @@ async function runMain() {
     markMainRan();
     summaryWritten = false;
     try {
-        await main_steps();
+        await steps();
     }
     catch (err) {
-        await log_group('Clean up after failure', () => cleanUpAfterFailure(err));
+        await log/* group */.Os('Clean up after failure', () => cleanUpAfterFailure(err));
         throw err;
     }
 }
-async function main_steps() {
-    const { inputs, certs } = await log_group('Read and check inputs', readInputs);
-    update({ builder: inputs.name, cleanup: inputs.cleanup, keepState: inputs.keepState });
-    await log_group('Check Docker and Buildx', checkTools);
-    await log_group(`Check that builder ${inputs.name} does not exist yet`, () => checkNameFree(inputs.name));
+async function steps() {
+    const { inputs, certs } = await log/* group */.Os('Read and check inputs', readInputs);
+    update({ builder: inputs.name, driver: inputs.driver, cleanup: inputs.cleanup, keepState: inputs.keepState });
+    const driver = driverFor(inputs.driver);
+    await log/* group */.Os('Check Docker and Buildx', checkTools);
+    await log/* group */.Os(`Check that builder ${inputs.name} does not exist yet`, () => checkNameFree(driver, inputs.name));
     update({ runDir: createRunDir(), owner: (0,external_node_crypto_.randomUUID)() });
     const { runDir, owner } = record();
     const cni = inputs.cni;
-    const addition = cni ? await log_group('Prepare CNI networking', () => prepareCni(cni, runDir, inputs.driverOpts)) : {};
-    const plan = await log_group('Render buildkitd.toml', () => render(inputs, certs, runDir, addition, owner));
-    await log_group('Write config and certificates', () => writeFiles(plan));
-    await log_group(`Create builder ${plan.builder}`, () => create(plan));
-    const outcome = await log_group('Verify the builder', () => verifyBuilder(plan, inputs));
+    // Loaded only when asked for: the tool cache and the download code are most of the bundle.
+    const addition = cni
+        ? await log/* group */.Os('Prepare CNI networking', async () => (await Promise.all(/* import() */[__nccwpck_require__.e(805), __nccwpck_require__.e(254)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6254))).prepareCni(cni, runDir, inputs.driverOpts))
+        : {};
+    const plan = await log/* group */.Os('Render buildkitd.toml', () => render(inputs, certs, runDir, addition, owner));
+    await log/* group */.Os('Write config and certificates', () => writeFiles(plan));
+    await log/* group */.Os(`Create builder ${plan.builder}`, () => create(driver, plan));
+    const outcome = await log/* group */.Os('Verify the builder', () => verifyBuilder(driver, plan, inputs));
     if (wantsProof(inputs, outcome))
-        await log_group('Prove it: resolve through the builder', () => prove(plan, inputs, outcome));
-    await log_group('Outputs and job summary', () => report(plan, inputs, outcome));
+        await log/* group */.Os('Prove it: resolve through the builder', () => check_prove(driver, plan, inputs, outcome));
+    await log/* group */.Os('Outputs and job summary', () => report(driver, plan, inputs, outcome));
     if (!outcome.verified && inputs.verify === 'true')
         throw new Error(failureText(outcome));
 }
@@ -40561,13 +36861,13 @@ function readInputs() {
     checkKeys(inputs);
     const { sets, warnings } = loadRegistryCerts(inputs.certRequests);
     for (const w of warnings)
-        log_warning(w);
-    log_info(`builder ${inputs.name}, driver ${inputs.driver}`);
+        log/* warning */.$e(w);
+    log/* info */.pq(`builder ${inputs.name}, driver ${inputs.driver}`);
     if (inputs.baseConfig?.fromDefault) {
-        log_info(`no buildkitd-config given: buildx's default ${inputs.baseConfig.path} is the base config (buildx would apply it too)`);
+        log/* info */.pq(`no buildkitd-config given: buildx's default ${inputs.baseConfig.path} is the base config (buildx would apply it too)`);
     }
     for (const set of sets) {
-        log_info(`${set.registry}: ${set.cas.length} CA file(s), ${set.keypairs.length} client keypair(s), checked`);
+        log/* info */.pq(`${set.registry}: ${set.cas.length} CA file(s), ${set.keypairs.length} client keypair(s), checked`);
     }
     return { inputs, certs: sets };
 }
@@ -40585,86 +36885,86 @@ function checkKeys(inputs) {
     const text = problems.map(p => `${p.key}: ${p.message}`);
     if (inputs.verify === 'warn') {
         for (const t of text)
-            log_warning(`input "${input}": ${t}`);
+            log/* warning */.$e(`input "${input}": ${t}`);
         return;
     }
-    throw new InputError(input, undefined, text.length === 1 ? text[0] : `\n- ${text.join('\n- ')}`);
+    throw new errors/* InputError */.d(input, undefined, text.length === 1 ? text[0] : `\n- ${text.join('\n- ')}`);
 }
 async function checkTools() {
-    const v = await toolVersions();
-    log_info(`Docker engine ${v.docker}; ${v.buildx}`);
+    const v = await docker/* toolVersions */.Ek();
+    log/* info */.pq(`Docker engine ${v.docker}; ${v.buildx}`);
 }
 /** From buildx's own record of builders: no process, and nothing of it printed. */
-function checkNameFree(name) {
-    if (builderOwner(name) !== undefined) {
+function checkNameFree(driver, name) {
+    if (driver.owner(name) !== undefined) {
         throw new Error(`a builder named "${name}" already exists; choose another name (or leave name empty for a generated one), or remove it with "docker buildx rm ${name}"`);
     }
-    log_info(`no builder named ${name} yet`);
+    log/* info */.pq(`no builder named ${name} yet`);
 }
 function render(inputs, certs, runDir, addition, owner) {
     const plan = makePlan(inputs, certs, runDir, addition, owner);
     for (const o of plan.overrides) {
-        log_notice(`${o.key}: the structured inputs override the base config (${JSON.stringify(o.from)} → ${JSON.stringify(o.to)})`);
+        log/* notice */.lm(`${o.key}: the structured inputs override the base config (${JSON.stringify(o.from)} → ${JSON.stringify(o.to)})`);
     }
     if (plan.image)
-        log_info(`BuildKit image: ${plan.image}`);
-    log_info(plan.configText);
+        log/* info */.pq(`BuildKit image: ${plan.image}`);
+    log/* info */.pq(plan.configText);
     return plan;
 }
 function writeFiles(plan) {
     writePlanFiles(plan);
-    log_info(`${plan.configPath}`);
+    log/* info */.pq(`${plan.configPath}`);
     for (const f of plan.files)
-        log_info(`${f.hostPath} (${f.label}, mode ${f.mode.toString(8)})`);
+        log/* info */.pq(`${f.hostPath} (${f.label}, mode ${f.mode.toString(8)})`);
 }
-async function create(plan) {
-    await testPause('create');
+async function create(driver, plan) {
+    await (0,test_pause/* testPause */.d)('create');
     // Recorded before the command: a failed bootstrap leaves the builder registered.
     update({ created: true });
     try {
-        await createBuilder(plan.createArgs);
+        await driver.create(plan);
     }
     catch (err) {
         // buildx says only that the container is restarting: the cause is in the daemon's log.
-        const ours = builderOwner(plan.builder) === record().owner;
-        const cause = ours ? firstError(await daemonLogTail(plan.builder, 200)) : undefined;
+        const ours = driver.owner(plan.builder) === record().owner;
+        const cause = ours ? firstError(await driver.logTail(plan.builder, 200)) : undefined;
         if (cause === undefined)
             throw err;
         throw new Error(`the BuildKit daemon did not start: ${cause}\n(${err.message})`);
     }
 }
-async function report(plan, inputs, o) {
-    log_setOutput('name', plan.builder);
-    log_setOutput('driver', inputs.driver);
-    log_setOutput('platforms', o.daemon?.platforms.join(',') ?? '');
-    log_setOutput('buildkit-version', o.daemon?.version ?? '');
+async function report(driver, plan, inputs, o) {
+    log/* setOutput */.uH('name', plan.builder);
+    log/* setOutput */.uH('driver', inputs.driver);
+    log/* setOutput */.uH('platforms', o.daemon?.platforms.join(',') ?? '');
+    log/* setOutput */.uH('buildkit-version', o.daemon?.version ?? '');
     // The config as the builder has it: certificate paths inside the builder, not the run's
     // files under RUNNER_TEMP, which post deletes.
-    log_setOutput('config', renderToml(plan.expect.config));
-    log_setOutput('verified', String(o.verified));
+    log/* setOutput */.uH('config', (0,config/* renderToml */.ls)(plan.expect.config));
+    log/* setOutput */.uH('verified', String(o.verified));
     // setup-buildx-action's node outputs, from buildx's record and the daemon's answers.
-    const nodes = nodesOutput(builderNodes(plan.builder), o);
-    log_setOutput('nodes', JSON.stringify(nodes));
-    log_setOutput('endpoint', nodes[0]?.endpoint ?? '');
-    log_setOutput('status', nodes[0]?.status ?? '');
-    log_setOutput('flags', nodes[0]?.['buildkitd-flags'] ?? '');
-    log_setOutput('pulls', JSON.stringify(o.pulls ?? []));
-    log_setOutput('registries', JSON.stringify(o.registries ?? []));
-    log_info(`verification: ${verificationText(o)}`);
+    const nodes = nodesOutput(driver.nodes(plan.builder), o);
+    log/* setOutput */.uH('nodes', JSON.stringify(nodes));
+    log/* setOutput */.uH('endpoint', nodes[0]?.endpoint ?? '');
+    log/* setOutput */.uH('status', nodes[0]?.status ?? '');
+    log/* setOutput */.uH('flags', nodes[0]?.['buildkitd-flags'] ?? '');
+    log/* setOutput */.uH('pulls', JSON.stringify(o.pulls ?? []));
+    log/* setOutput */.uH('registries', JSON.stringify(o.registries ?? []));
+    log/* info */.pq(`verification: ${verificationText(o)}`);
     // With verify: true, runMain fails the step with the same text once the summary is written.
     if (!o.verified && o.mode === 'warn')
-        log_warning(failureText(o));
-    summaryWritten = await log_summary(summaryMarkdown(plan, o, inputs.driver, durations()));
+        log/* warning */.$e(failureText(o));
+    summaryWritten = await log/* summary */.z(summaryMarkdown(plan, o, inputs.driver, log/* durations */.SB()));
 }
 async function cleanUpAfterFailure(err) {
     try {
         await teardown('failure');
     }
     catch (e) {
-        log_warning(`clean-up after the failure: ${e.message}`);
+        log/* warning */.$e(`clean-up after the failure: ${e.message}`);
     }
     if (!summaryWritten) {
-        summaryWritten = await log_summary(failureMarkdown(record().builder, err instanceof Error ? err.message : String(err)));
+        summaryWritten = await log/* summary */.z(failureMarkdown(record().builder, err instanceof Error ? err.message : String(err)));
     }
 }
 
@@ -40674,7 +36974,7 @@ async function cleanUpAfterFailure(err) {
 // The post step runs even when the job failed or was cancelled: the one teardown removes the
 // builder this run created (unless cleanup is off) and every file the run wrote.
 async function runPost() {
-    await log_group('Remove the builder and the files of this run', () => teardown('post'));
+    await log/* group */.Os('Remove the builder and the files of this run', () => teardown('post'));
 }
 
 ;// CONCATENATED MODULE: ./src/index.ts
@@ -40696,9 +36996,9 @@ async function entry() {
     catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         if (isPost)
-            log_warning(`post step: ${message}`);
+            log/* warning */.$e(`post step: ${message}`);
         else
-            fail(message);
+            log/* fail */.fJ(message);
     }
 }
 // A cancelled job: the runner sends SIGINT, then SIGTERM. Pass the signal on to the docker
@@ -40706,8 +37006,8 @@ async function entry() {
 // for cancelled jobs too) removes what was created, from the run record.
 for (const signal of ['SIGINT', 'SIGTERM']) {
     process.once(signal, () => {
-        log_info(`${signal}: stopping this step's child processes; the post step removes what this run created`);
-        void stopChildren(signal).finally(() => process.exit(128 + external_node_os_namespaceObject.constants.signals[signal]));
+        log/* info */.pq(`${signal}: stopping this step's child processes; the post step removes what this run created`);
+        void (0,src_exec/* stopChildren */.OD)(signal).finally(() => process.exit(128 + external_node_os_.constants.signals[signal]));
     });
 }
 void entry();

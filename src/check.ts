@@ -1,5 +1,5 @@
 import type { PemRef } from './certs.js'
-import * as docker from './docker.js'
+import type { Driver } from './drivers/driver.js'
 import { lastLine } from './exec.js'
 import type { Inputs } from './inputs.js'
 import * as log from './log.js'
@@ -23,10 +23,10 @@ import { compare, parseWorkers, type DaemonInfo } from './verify.js'
 // proof (does the configuration work?). The comparisons themselves are pure (verify.ts,
 // prove.ts); this module asks the builder and collects what they find into one Outcome.
 
-export async function verifyBuilder(plan: Plan, inputs: Inputs): Promise<Outcome> {
+export async function verifyBuilder(driver: Driver, plan: Plan, inputs: Inputs): Promise<Outcome> {
   let daemon: DaemonInfo | undefined
   const problems: string[] = []
-  const seen = await docker.observe(plan.container, inputs.verify === 'false' ? [] : plan.expect.files.map(f => f.path))
+  const seen = await driver.observe(plan)
   try {
     if ('error' in seen.workers) throw new Error(seen.workers.error)
     daemon = parseWorkers(seen.workers.text)
@@ -64,20 +64,20 @@ export function wantsProof(inputs: Inputs, o: Outcome): boolean {
  * verify-pull and check-registries: the daemon resolves each reference with the config
  * under test, then its log says which host answered (prove.ts).
  */
-export async function prove(plan: Plan, inputs: Inputs, o: Outcome): Promise<void> {
+export async function prove(driver: Driver, plan: Plan, inputs: Inputs, o: Outcome): Promise<void> {
   const checks = inputs.checkRegistries ? probes(plan.tree) : []
   const refs = [...inputs.verifyPull, ...checks.map(c => c.ref)]
   // docker logs --since has the engine's clock, the same as ours for a local engine; a
   // second of margin, and the span of each reference keeps other lines out.
   const since = Date.now() / 1000 - 1
-  const res = await docker.resolveInBuilder(plan.container, refs.map(r => r.normalised))
+  const res = await driver.resolve(plan, refs.map(r => r.normalised))
   const resolutions = parseResolveOutput(res.stdout, refs.length)
   if (resolutions.some(r => r === undefined)) {
     log.warning(`resolving in the builder stopped early (exit code ${res.exitCode}): ${lastLine(res.stderr || res.stdout)}`)
   }
   let daemonLog: string | undefined
   try {
-    daemonLog = await docker.daemonLogSince(plan.container, since)
+    daemonLog = await driver.logSince(plan.builder, since)
   } catch (err) {
     log.warning(`${(err as Error).message}: which host served each reference can't be told`)
   }

@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto'
 import type { Addition } from './buildx.js'
 import { loadRegistryCerts, type RegistryCerts } from './certs.js'
 import { failureText, prove, verifyBuilder, wantsProof } from './check.js'
-import { prepareCni } from './cni-image.js'
+
 import * as docker from './docker.js'
 import { firstError } from './daemon-log.js'
+import type { Driver } from './drivers/driver.js'
+import { driverFor } from './drivers/factory.js'
 import { InputError } from './errors.js'
 import { createRunDir, writePlanFiles } from './files.js'
 import { getInputs, type Inputs } from './inputs.js'
@@ -32,19 +34,23 @@ export async function runMain(): Promise<void> {
 
 async function steps(): Promise<void> {
   const { inputs, certs } = await log.group('Read and check inputs', readInputs)
-  state.update({ builder: inputs.name, cleanup: inputs.cleanup, keepState: inputs.keepState })
+  state.update({ builder: inputs.name, driver: inputs.driver, cleanup: inputs.cleanup, keepState: inputs.keepState })
+  const driver = driverFor(inputs.driver)
   await log.group('Check Docker and Buildx', checkTools)
-  await log.group(`Check that builder ${inputs.name} does not exist yet`, () => checkNameFree(inputs.name))
+  await log.group(`Check that builder ${inputs.name} does not exist yet`, () => checkNameFree(driver, inputs.name))
   state.update({ runDir: createRunDir(), owner: randomUUID() })
   const { runDir, owner } = state.record()
   const cni = inputs.cni
-  const addition = cni ? await log.group('Prepare CNI networking', () => prepareCni(cni, runDir, inputs.driverOpts)) : {}
+  // Loaded only when asked for: the tool cache and the download code are most of the bundle.
+  const addition = cni
+    ? await log.group('Prepare CNI networking', async () => (await import('./cni-image.js')).prepareCni(cni, runDir, inputs.driverOpts))
+    : {}
   const plan = await log.group('Render buildkitd.toml', () => render(inputs, certs, runDir, addition, owner))
   await log.group('Write config and certificates', () => writeFiles(plan))
-  await log.group(`Create builder ${plan.builder}`, () => create(plan))
-  const outcome = await log.group('Verify the builder', () => verifyBuilder(plan, inputs))
-  if (wantsProof(inputs, outcome)) await log.group('Prove it: resolve through the builder', () => prove(plan, inputs, outcome))
-  await log.group('Outputs and job summary', () => report(plan, inputs, outcome))
+  await log.group(`Create builder ${plan.builder}`, () => create(driver, plan))
+  const outcome = await log.group('Verify the builder', () => verifyBuilder(driver, plan, inputs))
+  if (wantsProof(inputs, outcome)) await log.group('Prove it: resolve through the builder', () => prove(driver, plan, inputs, outcome))
+  await log.group('Outputs and job summary', () => report(driver, plan, inputs, outcome))
   if (!outcome.verified && inputs.verify === 'true') throw new Error(failureText(outcome))
 }
 
@@ -90,8 +96,8 @@ async function checkTools(): Promise<void> {
 }
 
 /** From buildx's own record of builders: no process, and nothing of it printed. */
-function checkNameFree(name: string): void {
-  if (docker.builderOwner(name) !== undefined) {
+function checkNameFree(driver: Driver, name: string): void {
+  if (driver.owner(name) !== undefined) {
     throw new Error(
       `a builder named "${name}" already exists; choose another name (or leave name empty for a generated one), or remove it with "docker buildx rm ${name}"`
     )
@@ -117,22 +123,22 @@ function writeFiles(plan: Plan): void {
   for (const f of plan.files) log.info(`${f.hostPath} (${f.label}, mode ${f.mode.toString(8)})`)
 }
 
-async function create(plan: Plan): Promise<void> {
+async function create(driver: Driver, plan: Plan): Promise<void> {
   await testPause('create')
   // Recorded before the command: a failed bootstrap leaves the builder registered.
   state.update({ created: true })
   try {
-    await docker.createBuilder(plan.createArgs)
+    await driver.create(plan)
   } catch (err) {
     // buildx says only that the container is restarting: the cause is in the daemon's log.
-    const ours = docker.builderOwner(plan.builder) === state.record().owner
-    const cause = ours ? firstError(await docker.daemonLogTail(plan.builder, 200)) : undefined
+    const ours = driver.owner(plan.builder) === state.record().owner
+    const cause = ours ? firstError(await driver.logTail(plan.builder, 200)) : undefined
     if (cause === undefined) throw err
     throw new Error(`the BuildKit daemon did not start: ${cause}\n(${(err as Error).message})`)
   }
 }
 
-async function report(plan: Plan, inputs: Inputs, o: Outcome): Promise<void> {
+async function report(driver: Driver, plan: Plan, inputs: Inputs, o: Outcome): Promise<void> {
   log.setOutput('name', plan.builder)
   log.setOutput('driver', inputs.driver)
   log.setOutput('platforms', o.daemon?.platforms.join(',') ?? '')
@@ -142,7 +148,7 @@ async function report(plan: Plan, inputs: Inputs, o: Outcome): Promise<void> {
   log.setOutput('config', renderToml(plan.expect.config))
   log.setOutput('verified', String(o.verified))
   // setup-buildx-action's node outputs, from buildx's record and the daemon's answers.
-  const nodes = nodesOutput(docker.builderNodes(plan.builder), o)
+  const nodes = nodesOutput(driver.nodes(plan.builder), o)
   log.setOutput('nodes', JSON.stringify(nodes))
   log.setOutput('endpoint', nodes[0]?.endpoint ?? '')
   log.setOutput('status', nodes[0]?.status ?? '')

@@ -2,7 +2,6 @@ import * as path from 'node:path'
 import {
   certBaseName,
   containerCertPath,
-  containerName,
   CONTAINER_CONFIG_FILE,
   createArgs,
   type Addition
@@ -39,7 +38,6 @@ export interface RegistryRow {
 
 export interface Plan {
   builder: string
-  container: string
   configPath: string
   configText: string
   tree: TomlTable
@@ -96,7 +94,6 @@ export function makePlan(inputs: Inputs, certs: RegistryCerts[], runDir: string,
 
   return {
     builder: inputs.name,
-    container: containerName(inputs.name),
     configPath,
     configText: renderToml(tree),
     tree,

@@ -8,6 +8,8 @@ import * as core from '@actions/core'
 export interface RunRecord {
   /** The builder's name as buildx registers it */
   builder: string
+  /** Its buildx driver (the teardown's implementation) */
+  driver: string
   /** This run's mark on the builder it creates (see buildx.ownerOpt); '' before there is one */
   owner: string
   /** `buildx create` was started: the builder may exist (a failed bootstrap leaves it registered) */
@@ -20,6 +22,7 @@ export interface RunRecord {
 
 const Keys = {
   builder: 'builderName',
+  driver: 'driver',
   owner: 'owner',
   created: 'builderCreated',
   runDir: 'runDir',
@@ -39,6 +42,7 @@ function load(): RunRecord {
   const get = (k: keyof RunRecord): string => core.getState(Keys[k])
   return {
     builder: get('builder'),
+    driver: get('driver') || 'docker-container',
     owner: get('owner'),
     created: get('created') === 'true',
     runDir: get('runDir'),

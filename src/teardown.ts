@@ -1,6 +1,7 @@
-import { containerName, rmArgs } from './buildx.js'
 import { cleanLog } from './daemon-log.js'
-import * as docker from './docker.js'
+import type { Driver } from './drivers/driver.js'
+import { driverFor } from './drivers/factory.js'
+import type { Inputs } from './inputs.js'
 import { removeRunDir } from './files.js'
 import * as log from './log.js'
 import * as state from './state.js'
@@ -13,18 +14,18 @@ export type Why = 'failure' | 'post'
 
 export async function teardown(why: Why): Promise<void> {
   const rec = state.record()
-  if (rec.created && rec.builder !== '') await removeBuilder(why, rec)
+  if (rec.created && rec.builder !== '') await removeBuilder(driverFor(rec.driver as Inputs['driver']), why, rec)
   else log.info('this run created no builder (or already removed it)')
   removeFiles()
 }
 
-async function removeBuilder(why: Why, rec: Readonly<state.RunRecord>): Promise<void> {
+async function removeBuilder(driver: Driver, why: Why, rec: Readonly<state.RunRecord>): Promise<void> {
   const name = rec.builder
   if (why === 'post' && !rec.cleanup) {
     log.info(`cleanup: false — builder ${name} is left running`)
     return
   }
-  const owner = docker.builderOwner(name)
+  const owner = driver.owner(name)
   if (owner === undefined) {
     // buildx create failed before it registered the builder, or it was removed already.
     log.info(`no builder ${name} to remove`)
@@ -39,15 +40,15 @@ async function removeBuilder(why: Why, rec: Readonly<state.RunRecord>): Promise<
     state.update({ created: false })
     return
   }
-  if (why === 'failure' && (await docker.containerExists(containerName(name)))) {
-    const tail = cleanLog(await docker.daemonLogTail(name))
+  if (why === 'failure') {
+    const tail = cleanLog(await driver.logTail(name))
     if (tail !== '') log.info(`last lines of the daemon's log:\n${tail}`)
   }
   // After a failure the state is never kept: nothing of a failed run is worth keeping.
   const keep = why === 'post' && rec.keepState
-  const rm = await docker.removeBuilder(rmArgs(name, keep))
+  const rm = await driver.remove(name, keep)
   if (rm.ok) log.info(`builder ${name} removed${keep ? ' (state volume kept)' : ''}`)
-  else if (docker.builderOwner(name) === undefined) log.info(`builder ${name} was already removed`)
+  else if (driver.owner(name) === undefined) log.info(`builder ${name} was already removed`)
   else throw new Error(`could not remove builder ${name}: ${rm.message}`)
   state.update({ created: false })
 }

@@ -102,8 +102,13 @@ const buildInputs = () => ({
   'cni-config': path.join(work, 'run.json')
 })
 const workers = (name: string) => JSON.parse(docker(['exec', containerOf(name), 'buildctl', 'debug', 'workers', '--format', '{{json .}}']).stdout)
-const tagsLeft = (): string[] =>
-  docker(['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}', 'localhost/buildkit-builder-cni']).stdout.split('\n').filter(t => t.includes(':building-'))
+/** Temporary tags left on `image` (only ours: other runs on this engine may be building now). */
+const tagsLeft = (image: string): string[] => {
+  const id = docker(['image', 'inspect', '--format', '{{.Id}}', image]).stdout.trim()
+  return docker(['image', 'ls', '--no-trunc', '--format', '{{.Repository}}:{{.Tag}} {{.ID}}', 'localhost/buildkit-builder-cni'])
+    .stdout.split('\n')
+    .filter(l => l.includes(':building-') && l.endsWith(` ${id}`))
+}
 const imageOf = (stdout: string): string => {
   const m = /BuildKit image: (\S+)/.exec(stdout)
   if (m) builtImages.add(m[1])
@@ -132,7 +137,7 @@ describeDocker('CNI networking', () => {
     for (const p of ['bridge', 'host-local', 'loopback']) expect(docker(['exec', containerOf(name), 'test', '-x', `/opt/cni/bin/${p}`]).status).toBe(0)
     expect(readOutputs(run).verified).toBe('true')
     expect(readSummary(run)).toContain('<tr><th align="left">Network mode</th><td>cni (asked: cni (cni: true))</td></tr>')
-    expect(tagsLeft()).toEqual([])
+    expect(tagsLeft(image)).toEqual([])
     expect(readSummary(run)).toContain(`<tr><th align="left">BuildKit image</th><td>${image} (built from`)
     expect((await runPost(run)).exitCode).toBe(0)
     expect(leftovers(name, run.runnerTemp)).toEqual([])
@@ -218,10 +223,11 @@ describeDocker('CNI networking', () => {
     expect(errors(resB.stdout)).toEqual([])
     expect(resB.stdout).toContain('another run is filling the CNI plugins cache: waiting')
     expect(resB.stdout).toContain('found in the tool cache')
-    expect(imageOf(resA.stdout)).toBe(imageOf(resB.stdout))
+    const image = imageOf(resA.stdout)
+    expect(imageOf(resB.stdout)).toBe(image)
     expect(readOutputs(runA).verified).toBe('true')
     expect(readOutputs(runB).verified).toBe('true')
-    expect(tagsLeft()).toEqual([])
+    expect(tagsLeft(image)).toEqual([])
     expect(fs.readdirSync(path.join(cache, 'cni-plugins')).filter(f => f.startsWith('.lock-'))).toEqual([])
     for (const [n, r] of [[a, runA], [b, runB]] as const) {
       expect((await runPost(r)).exitCode).toBe(0)
@@ -263,14 +269,15 @@ describeDocker('CNI networking', () => {
 
   // The stand-in's version is set when its image is built; a real image has its own.
   const oldDaemon = process.env.BUILDKIT_IMAGE ? test.skip : test
-  if (process.env.BUILDKIT_IMAGE) console.warn('SKIPPED: "cni: bridge on BuildKit older than v0.13" needs the stand-in built as v0.12.5; BUILDKIT_IMAGE names a real image')
+  if (process.env.BUILDKIT_IMAGE) console.warn('SKIPPED: "cni: bridge on BuildKit older than v0.13" needs the stand-in built as v0.12.4; BUILDKIT_IMAGE names a real image')
   oldDaemon('cni: bridge on BuildKit older than v0.13: refused before the builder is created, naming the version', async () => {
-    const old = execFileSync(path.join(import.meta.dirname, '..', 'standin', 'build.sh'), { encoding: 'utf8', env: { ...process.env, STANDIN_VERSION: 'v0.12.5' } }).trim()
+    // v0.12.4: a version no other test file builds, so removing the image afterwards takes none of theirs.
+    const old = execFileSync(path.join(import.meta.dirname, '..', 'standin', 'build.sh'), { encoding: 'utf8', env: { ...process.env, STANDIN_VERSION: 'v0.12.4' } }).trim()
     builtImages.add(old)
     const name = uniqueName('cni-old')
     const run = start(name, { cni: 'bridge', 'driver-opts': `image=${old}\nnetwork=none` })
     const main = await runMain(run)
-    expect(errors(main.stdout)).toEqual([`${old} runs BuildKit v0.12.5, which has no bridge network mode (it came with v0.13.0): use a newer image (driver-opts image=…), or cni: true, which builds an image with CNI plugins`])
+    expect(errors(main.stdout)).toEqual([`${old} runs BuildKit v0.12.4, which has no bridge network mode (it came with v0.13.0): use a newer image (driver-opts image=…), or cni: true, which builds an image with CNI plugins`])
     expect(main.stdout).not.toContain('$ docker buildx create')
     expect(leftovers(name, run.runnerTemp)).toEqual([])
   })

@@ -37,7 +37,10 @@ describe('action.yml', () => {
   })
 
   test('declares exactly the outputs the code sets', () => {
-    const src = fs.readdirSync(path.join(root, 'src')).map(f => read(`src/${f}`)).join('\n')
+    const src = (fs.readdirSync(path.join(root, 'src'), { recursive: true }) as string[])
+      .filter(f => f.endsWith('.ts'))
+      .map(f => read(`src/${f}`))
+      .join('\n')
     const set = [...src.matchAll(/log\.setOutput\('([a-z-]+)'/g)].map(m => m[1])
     expect(Object.keys(action.outputs).sort()).toEqual([...new Set(set)].sort())
   })

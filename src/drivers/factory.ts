@@ -1,0 +1,11 @@
+import type { Inputs } from '../inputs.js'
+import { dockerContainer } from './docker-container.js'
+import type { Driver } from './driver.js'
+
+/** The implementation of a buildx driver (inputs.ts refuses the ones there is none for yet). */
+export function driverFor(name: Inputs['driver']): Driver {
+  switch (name) {
+    case 'docker-container':
+      return dockerContainer
+  }
+}
