@@ -83,12 +83,12 @@ function withoutBridgePlugins(base: string): string {
     docker(['image', 'inspect', '--format', `{{json .Config.${field}}}`, base]).stdout.trim()
   const entrypoint = inspect('Entrypoint')
   const cmd = inspect('Cmd')
-  docker(['rm', '-f', ctr])
+  docker(['rm', '-f', '-v', ctr])
   const rm = docker(['run', '--name', ctr, '--network', 'none', '--entrypoint', '/bin/sh', base, '-c', 'rm -f /usr/bin/buildkit-cni-*'])
   if (rm.status !== 0) throw new Error(`removing the bridge plugins failed: ${rm.stderr}`)
   const commit = docker(['commit', '--change', `ENTRYPOINT ${entrypoint === 'null' ? '[]' : entrypoint}`,
     '--change', `CMD ${cmd === 'null' ? '[]' : cmd}`, ctr, tag])
-  docker(['rm', '-f', ctr])
+  docker(['rm', '-f', '-v', ctr])
   if (commit.status !== 0) throw new Error(`docker commit failed: ${commit.stderr}`)
   createdImages.add(tag)
   return tag
