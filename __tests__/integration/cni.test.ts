@@ -8,7 +8,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { DEFAULT_CNI_CONFIG } from '../../src/cni.js'
 import { newRun, readOutputs, readSummary, runMain, runPost, type Run } from '../../scripts/runner.mjs'
-import { afterTest, buildkitImage, cleanUpTests, configInBuilder, ensureDebianPackages, containerOf, describeDocker, docker, dockerProblem, errors, leftovers, uniqueName } from './docker-env.js'
+import { afterTest, buildkitImage, cleanUpTests, configInBuilder, ensureDebianPackages, until, containerOf, describeDocker, docker, dockerProblem, errors, leftovers, uniqueName } from './docker-env.js'
 
 // CNI end to end: the plugins archive is served over HTTP on 127.0.0.1 by this test (real
 // plugins: Debian's containernetworking-plugins, or CNI_TEST_PLUGINS_DIR), the action
@@ -211,10 +211,8 @@ describeDocker('CNI networking', () => {
     const runA = start(a, buildInputs(), { RUNNER_TOOL_CACHE: cache, BUILDKIT_BUILDER_ACTION_TEST_PAUSE: `cni-cache:${gate}` })
     const runB = start(b, buildInputs(), { RUNNER_TOOL_CACHE: cache })
     const mainA = runMain(runA)
-    for (const end = Date.now() + 60_000; !fs.readdirSync(path.join(cache)).includes('cni-plugins') || !fs.readdirSync(path.join(cache, 'cni-plugins')).some(f => f.startsWith('.lock-')); ) {
-      if (Date.now() > end) throw new Error('run A never took the lock')
-      await new Promise(r => setTimeout(r, 50))
-    }
+    await until('run A to take the cache lock', () =>
+      fs.readdirSync(cache).includes('cni-plugins') && fs.readdirSync(path.join(cache, 'cni-plugins')).some(f => f.startsWith('.lock-')))
     const mainB = runMain(runB)
     await new Promise(r => setTimeout(r, 1500))
     fs.writeFileSync(gate, '')

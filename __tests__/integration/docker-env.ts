@@ -131,3 +131,11 @@ export function ensureDebianPackages(who: string, needs: { what: string; present
     throw new Error(`${who} need ${absent.map(n => n.what).join(', ')}: install the Debian package(s) ${pkgs} (apt-get install ${pkgs})`)
   }
 }
+
+/** Polls until `ok()` holds, or fails after `ms` naming what it waited for. */
+export async function until(what: string, ok: () => boolean, ms = 60_000): Promise<void> {
+  for (const end = Date.now() + ms; !ok(); ) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise(r => setTimeout(r, 50))
+  }
+}

@@ -3,21 +3,13 @@ import { spawn, spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { newRun, readOutputs, readState, root, runMain, runPost, type Run, type StepResult } from '../../scripts/runner.mjs'
-import { afterTest, cleanUpTests, containerOf, describeDocker, docker, driverOpts, errors, leftovers, uniqueName } from './docker-env.js'
+import { afterTest, cleanUpTests, containerOf, describeDocker, docker, driverOpts, errors, leftovers, uniqueName, until } from './docker-env.js'
 
 // Faults a user meets: two runs that pick the same builder name, a cancelled job, names
 // buildx changes. Interleavings are made exact with the action's test pause
 // (BUILDKIT_BUILDER_ACTION_TEST_PAUSE), never left to luck.
 jest.setTimeout(180_000)
 afterEach(cleanUpTests)
-
-/** Polls until `ok()` or the time is up. */
-async function until(what: string, ok: () => boolean, ms = 60_000): Promise<void> {
-  for (const end = Date.now() + ms; !ok(); ) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise(r => setTimeout(r, 50))
-  }
-}
 
 const running = (container: string): boolean =>
   docker(['container', 'inspect', '--format', '{{.State.Running}}', container]).stdout.trim() === 'true'
