@@ -28374,6 +28374,8 @@ module.exports = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AN: () => (/* binding */ bootArgs),
+/* harmony export */   Ek: () => (/* binding */ engineArgs),
 /* harmony export */   Hv: () => (/* binding */ rmArgs),
 /* harmony export */   J2: () => (/* binding */ certBaseName),
 /* harmony export */   Og: () => (/* binding */ createArgs),
@@ -28383,10 +28385,11 @@ module.exports = {
 /* harmony export */   bp: () => (/* binding */ containerCertPath),
 /* harmony export */   gw: () => (/* binding */ CONTAINER_CONFIG_FILE),
 /* harmony export */   jE: () => (/* binding */ defaultConfigPath),
-/* harmony export */   wN: () => (/* binding */ OWNER_ENV),
-/* harmony export */   xN: () => (/* binding */ containerName)
+/* harmony export */   ol: () => (/* binding */ nodeContainer),
+/* harmony export */   qp: () => (/* binding */ nodeName),
+/* harmony export */   wN: () => (/* binding */ OWNER_ENV)
 /* harmony export */ });
-/* unused harmony exports CONTAINER_CONFIG_DIR, nodeName, volumeName, containerCertDir, buildxDir, joinShellWords */
+/* unused harmony exports CONTAINER_CONFIG_DIR, containerName, volumeName, containerCertDir, buildxDir, joinShellWords */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
@@ -28403,7 +28406,21 @@ function nodeName(builder) {
 }
 /** The container the docker-container driver runs the daemon in. */
 function containerName(builder) {
-    return `buildx_buildkit_${nodeName(builder)}`;
+    return nodeContainer(nodeName(builder));
+}
+/** The container of a node (driver/docker-container: buildx_buildkit_ + the node's name). */
+function nodeContainer(node) {
+    return `buildx_buildkit_${node}`;
+}
+/**
+ * The docker CLI's global flags that reach a node's engine. buildx records a docker context
+ * by name and a docker host as a URL (builder/builder.go validateEndpoint; the default
+ * context as its host, e.g. unix:///var/run/docker.sock).
+ */
+function engineArgs(endpoint) {
+    if (endpoint === '')
+        return [];
+    return /^[a-z]+:\/\//.test(endpoint) ? ['--host', endpoint] : ['--context', endpoint];
 }
 /** The state volume mounted at /var/lib/buildkit; `rm --keep-state` keeps it. */
 function volumeName(builder) {
@@ -28468,16 +28485,33 @@ function ownerOf(instanceJson) {
     return recordedNodes(instanceJson).map(n => n.DriverOpts?.[`env.${OWNER_ENV}`]).find(v => v !== undefined) ?? '';
 }
 function createArgs(o) {
-    const args = ['buildx', 'create', '--bootstrap', '--name', o.name, '--driver', o.driver, '--config', o.configPath];
+    const args = ['buildx', 'create', ...(o.append ? ['--append'] : []), ...(o.bootstrap === false ? [] : ['--bootstrap']), '--name', o.name];
+    // buildx refuses --driver on --append only when it differs; the builder's own applies anyway.
+    if (!o.append)
+        args.push('--driver', o.driver);
+    if (o.node)
+        args.push('--node', o.node);
+    args.push('--config', o.configPath);
     if (o.owner)
         args.push('--driver-opt', `env.${OWNER_ENV}=${o.owner}`);
     for (const opt of o.driverOpts)
         args.push('--driver-opt', opt);
     if (o.buildkitdFlags.length > 0)
         args.push('--buildkitd-flags', joinShellWords(o.buildkitdFlags));
-    if (o.use)
+    if (o.platforms && o.platforms.length > 0)
+        args.push('--platform', o.platforms.join(','));
+    if (o.use && !o.append)
         args.push('--use');
+    if (o.endpoint)
+        args.push(o.endpoint);
     return args;
+}
+/**
+ * Starts every node of a builder at once (builder.go Boot: one goroutine per node). Its
+ * stdout lists the nodes with their copied files: never shown.
+ */
+function bootArgs(name) {
+    return ['buildx', 'inspect', '--bootstrap', name];
 }
 function rmArgs(name, keepState) {
     return ['buildx', 'rm', ...(keepState ? ['--keep-state'] : []), name];
@@ -28965,6 +28999,7 @@ function sameValue(a, b) {
 /* harmony export */   Yj: () => (/* binding */ containerExists),
 /* harmony export */   Yt: () => (/* binding */ ensureImage),
 /* harmony export */   _w: () => (/* binding */ buildImage),
+/* harmony export */   cD: () => (/* binding */ bootBuilder),
 /* harmony export */   hj: () => (/* binding */ daemonLogTail),
 /* harmony export */   hq: () => (/* binding */ listImageDir),
 /* harmony export */   iq: () => (/* binding */ removeBuilder),
@@ -28978,7 +29013,9 @@ function sameValue(a, b) {
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _buildx_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9903);
 /* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4981);
-/* harmony import */ var _prove_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1401);
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5625);
+/* harmony import */ var _prove_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1401);
+
 
 
 
@@ -29026,16 +29063,26 @@ function builderRecord(name) {
 async function createBuilder(args) {
     await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .runChecked */ .X4)('docker buildx create', 'docker', args, { show: true });
 }
+/** Starts every node of a builder. Its stdout holds the nodes' files: dropped unread; stderr is the boot's progress. */
+async function bootBuilder(args) {
+    _log_js__WEBPACK_IMPORTED_MODULE_4__/* .info */ .pq(`$ docker ${args.join(' ')}`);
+    const res = await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)('docker', args);
+    for (const l of res.stderr.split('\n'))
+        if (l.trim() !== '')
+            _log_js__WEBPACK_IMPORTED_MODULE_4__/* .info */ .pq(l);
+    if (res.exitCode !== 0)
+        throw new Error(`docker ${args.slice(0, 3).join(' ')} failed (exit code ${res.exitCode}): ${(0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .lastLine */ .fM)(res.stderr)}`);
+}
 async function removeBuilder(args) {
     const res = await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)('docker', args, { show: true });
     return { ok: res.exitCode === 0, message: (res.stderr || res.stdout).trim() };
 }
-async function containerExists(container) {
-    return (await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)('docker', ['container', 'inspect', '--format', '{{.Id}}', container])).exitCode === 0;
+async function containerExists(c) {
+    return (await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)('docker', [...c.engine, 'container', 'inspect', '--format', '{{.Id}}', c.container])).exitCode === 0;
 }
 /** The daemon's last log lines (stdout and stderr), for failure reports. */
-async function daemonLogTail(builder, lines = 30) {
-    const res = await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)('docker', ['logs', '--tail', String(lines), (0,_buildx_js__WEBPACK_IMPORTED_MODULE_2__/* .containerName */ .xN)(builder)]);
+async function daemonLogTail(c, lines = 30) {
+    const res = await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)('docker', [...c.engine, 'logs', '--tail', String(lines), c.container]);
     return `${res.stdout}${res.stderr}`.trim();
 }
 // One `docker exec` reads the config, hashes the copied files and asks the daemon for its
@@ -29050,10 +29097,10 @@ buildctl debug workers --format '{{json .}}'; echo "@@observe workers $?"
  * The daemon's answer, the config, the copied files' hashes (one `docker exec`) and the
  * daemon's arguments (`docker inspect`), at once: two processes instead of four in a row.
  */
-async function observe(container, files) {
+async function observe(c, files) {
     const [inspect, exec] = await Promise.all([
-        (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)('docker', ['inspect', '--format', '{{json .Config.Cmd}}', container]),
-        (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)('docker', ['exec', container, 'sh', '-c', OBSERVE_SCRIPT, 'sh', ...files])
+        (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)('docker', [...c.engine, 'inspect', '--format', '{{json .Config.Cmd}}', c.container]),
+        (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)('docker', [...c.engine, 'exec', c.container, 'sh', '-c', OBSERVE_SCRIPT, 'sh', ...files])
     ]);
     const parts = new Map();
     let rest = exec.stdout;
@@ -29109,16 +29156,17 @@ async function buildImage(tag, context) {
  * other (RESOLVE_SCRIPT): the daemon's own resolver, with the configuration under test,
  * never the engine's `docker pull`. The output is parsed by prove.ts.
  */
-async function resolveInBuilder(container, refs) {
-    return (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)('docker', ['exec', container, 'sh', '-c', _prove_js__WEBPACK_IMPORTED_MODULE_4__/* .RESOLVE_SCRIPT */ .Lm, 'sh', ...refs]);
+async function resolveInBuilder(c, refs) {
+    return (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)('docker', [...c.engine, 'exec', c.container, 'sh', '-c', _prove_js__WEBPACK_IMPORTED_MODULE_5__/* .RESOLVE_SCRIPT */ .Lm, 'sh', ...refs]);
 }
 /** The daemon's log since a moment (unix seconds), stdout and stderr together. */
-async function daemonLogSince(container, since) {
-    const res = await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .runChecked */ .X4)(`reading the daemon's log of ${container}`, 'docker', [
+async function daemonLogSince(c, since) {
+    const res = await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .runChecked */ .X4)(`reading the daemon's log of ${c.container}`, 'docker', [
+        ...c.engine,
         'logs',
         '--since',
         since.toFixed(3),
-        container
+        c.container
     ]);
     return `${res.stdout}\n${res.stderr}`;
 }
@@ -30145,6 +30193,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 
 /***/ }),
 
+/***/ 181:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
+
+/***/ }),
+
 /***/ 5317:
 /***/ ((module) => {
 
@@ -30366,6 +30421,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+
+/***/ }),
+
+/***/ 932:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
 
 /***/ }),
 
@@ -34981,6 +35043,8 @@ var external_node_os_ = __nccwpck_require__(8161);
 var src_exec = __nccwpck_require__(4981);
 // EXTERNAL MODULE: ./src/log.ts
 var log = __nccwpck_require__(5625);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
+var core = __nccwpck_require__(6058);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:fs"
@@ -35171,18 +35235,26 @@ var buildx = __nccwpck_require__(9903);
  * setup-buildx-action's inspect-based output leaks), and not this action's owner mark.
  */
 function nodesOutput(nodes, o) {
-    return nodes.map(n => ({
-        name: n.Name,
-        endpoint: n.Endpoint,
-        'driver-opts': Object.entries(n.DriverOpts ?? {})
-            .filter(([k]) => k !== `env.${buildx/* OWNER_ENV */.wN}`)
-            .map(([k, v]) => `${k}=${v}`),
-        status: o.daemon ? 'running' : 'error',
-        'buildkitd-flags': (n.Flags ?? []).join(' '),
-        buildkit: o.daemon?.version ?? '',
-        platforms: o.daemon?.platforms.join(',') ?? '',
-        verified: o.verified
-    }));
+    return nodes.map(n => {
+        const seen = o.nodes.find(x => x.name === n.Name);
+        const proofOk = !o.problems.some(p => p.startsWith(`node ${n.Name}: `)) && (o.nodes.length > 1 || o.verified);
+        return {
+            name: n.Name,
+            endpoint: n.Endpoint,
+            'driver-opts': Object.entries(n.DriverOpts ?? {})
+                .filter(([k]) => k !== `env.${buildx/* OWNER_ENV */.wN}`)
+                .map(([k, v]) => `${k}=${v}`),
+            status: seen?.daemon ? 'running' : 'error',
+            'buildkitd-flags': (n.Flags ?? []).join(' '),
+            buildkit: seen?.daemon?.version ?? '',
+            platforms: seen?.daemon?.platforms.join(',') ?? '',
+            verified: o.mode !== 'false' && (seen?.verified ?? false) && proofOk
+        };
+    });
+}
+/** The `platforms` output: every platform any node's daemon offers, first node's first. */
+function allPlatforms(o) {
+    return [...new Set(o.nodes.flatMap(n => n.daemon?.platforms ?? []))];
 }
 /** The log line of one verify-pull reference. */
 function pullLine(p, hint) {
@@ -35229,6 +35301,16 @@ function summaryMarkdown(plan, o, driver, steps = []) {
     ];
     let md = `<h2>BuildKit builder ${esc(plan.builder)}</h2>\n`;
     md += `<table>${rows.map(([k, v]) => `<tr><th align="left">${k}</th><td>${v}</td></tr>`).join('')}</table>\n`;
+    const several = o.nodes.length > 1;
+    if (several) {
+        md += '<h3>Nodes</h3>\n<table><tr><th>Node</th><th>Endpoint</th><th>BuildKit</th><th>Platforms</th><th>Verified</th></tr>';
+        for (const n of o.nodes) {
+            const v = o.mode === 'false' ? 'skipped' : n.verified ? '✅' : `❌ ${n.problems.length} problem${n.problems.length === 1 ? '' : 's'}`;
+            md += `<tr><td><code>${esc(n.name)}</code> (${esc(n.label)})</td><td><code>${esc(n.endpoint)}</code></td>`;
+            md += `<td>${n.daemon ? esc(n.daemon.version) : 'no answer'}</td><td>${esc(n.daemon?.platforms.join(', ') ?? '')}</td><td>${v}</td></tr>`;
+        }
+        md += '</table>\n';
+    }
     if (plan.registries.length > 0) {
         md += '<h3>Registries</h3>\n<table><tr><th>Registry</th><th>Mirrors</th><th>http</th><th>insecure</th><th>CA</th><th>Client certificate</th></tr>';
         for (const r of plan.registries) {
@@ -35238,19 +35320,19 @@ function summaryMarkdown(plan, o, driver, steps = []) {
         md += '</table>\n';
     }
     if (o.pulls && o.pulls.length > 0) {
-        md += '<h3>Images resolved through the builder (verify-pull)</h3>\n<table><tr><th>Reference</th><th>Result</th><th>Served by</th><th>Detail</th></tr>';
+        md += `<h3>Images resolved through the builder (verify-pull)</h3>\n<table><tr>${several ? '<th>Node</th>' : ''}<th>Reference</th><th>Result</th><th>Served by</th><th>Detail</th></tr>`;
         for (const p of o.pulls) {
             const result = p.status === 'ok' ? (p.ok ? '✅ ok' : '❌ not through the mirror') : p.status === 'auth-required' ? '🔑 auth-required' : '❌ failed';
             const by = p.host === null ? '' : `<code>${esc(p.host)}</code>${p.via_mirror === true ? ' (mirror)' : p.via_mirror === false ? ' (registry)' : ''}`;
             const detail = p.error ?? (p.status === 'auth-required' ? 'reached over the configured TLS; credentials come from docker login at build time' : '');
-            md += `<tr><td><code>${esc(p.ref)}</code></td><td>${result}</td><td>${by}</td><td>${esc(detail)}</td></tr>`;
+            md += `<tr>${several ? `<td><code>${esc(p.node ?? '')}</code></td>` : ''}<td><code>${esc(p.ref)}</code></td><td>${result}</td><td>${by}</td><td>${esc(detail)}</td></tr>`;
         }
         md += '</table>\n';
     }
     if (o.registries && o.registries.length > 0) {
-        md += '<h3>Registries and mirrors (check-registries)</h3>\n<table><tr><th>Host</th><th>Result</th><th>Detail</th></tr>';
+        md += `<h3>Registries and mirrors (check-registries)</h3>\n<table><tr>${several ? '<th>Node</th>' : ''}<th>Host</th><th>Result</th><th>Detail</th></tr>`;
         for (const r of o.registries) {
-            md += `<tr><td><code>${esc(r.host)}</code></td><td>${r.ok ? '✅ answers' : '❌ failed'}</td><td>${esc(r.error ?? '')}</td></tr>`;
+            md += `<tr>${several ? `<td><code>${esc(r.node ?? '')}</code></td>` : ''}<td><code>${esc(r.host)}</code></td><td>${r.ok ? '✅ answers' : '❌ failed'}</td><td>${esc(r.error ?? '')}</td></tr>`;
         }
         md += '</table>\n';
     }
@@ -35364,8 +35446,8 @@ function parseSha256sum(text) {
     }
     return m;
 }
-/** Every way the builder differs from the plan, as sentences; empty when it matches. */
-function compare(expect, rb, daemon) {
+/** Every way a node differs from the plan, as sentences; empty when it matches. */
+function compare(expect, node, rb, daemon) {
     const problems = [];
     let actual;
     try {
@@ -35380,8 +35462,15 @@ function compare(expect, rb, daemon) {
             problems.push(`the config in the builder differs from the one rendered (${diffs.length} key${diffs.length > 1 ? 's' : ''}):\n${formatDiff(diffs)}`);
         }
     }
-    if (!containsInOrder(rb.cmd, expect.args)) {
-        problems.push(`the daemon was started with ${JSON.stringify(rb.cmd)}, not with ${JSON.stringify(expect.args)}`);
+    if (!containsInOrder(rb.cmd, node.args)) {
+        problems.push(`the daemon was started with ${JSON.stringify(rb.cmd)}, not with ${JSON.stringify(node.args)}`);
+    }
+    if (daemon) {
+        const missing = node.platforms.filter(p => !offers(daemon.platforms, p));
+        if (missing.length > 0) {
+            problems.push(`the node was given platform${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, but its daemon offers only ${daemon.platforms.join(', ')}; ` +
+                'builds for them would fail there: register emulators on that host (docker/setup-qemu-action) or give the node only what it runs');
+        }
     }
     if (expect.files.length > 0) {
         const sums = parseSha256sum(rb.sha256Text ?? '');
@@ -35397,6 +35486,24 @@ function compare(expect, rb, daemon) {
         problems.push(`the daemon runs with network mode "${daemon.network ?? 'unknown'}", not "${expect.network}"`);
     }
     return problems;
+}
+/**
+ * Whether a daemon offering `offered` runs `platform`: containerd's normalisation
+ * (arm64/v8 is arm64, armhf is arm/v7), and an asked platform without a variant runs on any
+ * variant of its architecture.
+ */
+function offers(offered, platform) {
+    const norm = (p) => {
+        const [os, arch = '', variant = ''] = p.toLowerCase().split('/');
+        const a = { x86_64: 'amd64', 'x86-64': 'amd64', aarch64: 'arm64', armhf: 'arm', armel: 'arm', i386: '386' }[arch] ?? arch;
+        const v = a === 'arm64' && variant === 'v8' ? '' : arch === 'armhf' && variant === '' ? 'v7' : arch === 'armel' && variant === '' ? 'v6' : variant;
+        return [os, a, v];
+    };
+    const [os, arch, variant] = norm(platform);
+    return offered.some(o => {
+        const [oo, oa, ov] = norm(o);
+        return oo === os && oa === arch && (variant === '' || ov === variant);
+    });
 }
 function containsInOrder(haystack, needles) {
     let i = 0;
@@ -35416,30 +35523,43 @@ function containsInOrder(haystack, needles) {
 // proof (does the configuration work?). The comparisons themselves are pure (verify.ts,
 // prove.ts); this module asks the builder and collects what they find into one Outcome.
 async function verifyBuilder(driver, plan, inputs) {
-    let daemon;
-    const problems = [];
-    const seen = await driver.observe(plan);
-    try {
-        if ('error' in seen.workers)
-            throw new Error(seen.workers.error);
-        daemon = parseWorkers(seen.workers.text);
-        log/* info */.pq(`BuildKit ${daemon.version}, ${daemon.workers} worker(s), platforms ${daemon.platforms.join(', ')}, network ${daemon.network ?? 'unknown'}`);
-    }
-    catch (err) {
-        problems.push(`the daemon did not answer: ${err.message}`);
-    }
+    const recorded = driver.nodes(plan.builder);
+    const several = plan.nodes.length > 1;
+    // All nodes at once: each is a docker exec and an inspect on its own engine.
+    const nodes = await Promise.all(plan.nodes.map(async (planned, i) => {
+        const rec = recorded[i];
+        const at = rec ? { name: rec.Name, endpoint: rec.Endpoint } : { name: planned.name ?? planned.label, endpoint: planned.endpoint };
+        const problems = [];
+        if (!rec)
+            return { ...at, label: planned.label, verified: false, problems: [`buildx has no record of ${planned.label}`] };
+        const seen = await driver.observe(plan, rec);
+        const daemon = 'error' in seen.daemon ? undefined : seen.daemon;
+        const who = several ? `node ${rec.Name}: ` : '';
+        if ('error' in seen.daemon)
+            problems.push(`the daemon did not answer: ${seen.daemon.error}`);
+        else
+            log/* info */.pq(`${who}BuildKit ${seen.daemon.version}, ${seen.daemon.workers} worker(s), platforms ${seen.daemon.platforms.join(', ')}, network ${seen.daemon.network ?? 'unknown'}`);
+        if (inputs.verify !== 'false') {
+            if (seen.readBack === undefined)
+                log/* info */.pq(`${who}the ${driver.name} driver takes no BuildKit config: nothing to read back`);
+            else if ('error' in seen.readBack)
+                problems.push(`the builder could not be read back: ${seen.readBack.error}`);
+            else
+                problems.push(...compare(plan.expect, planned, seen.readBack, daemon));
+        }
+        return { ...at, label: planned.label, daemon, problems, verified: problems.length === 0 };
+    }));
+    const daemon = nodes[0]?.daemon;
     if (inputs.verify === 'false') {
         log/* info */.pq('verify: false — the read-back comparison is skipped');
-        return { verified: false, mode: 'false', problems: [], daemon };
+        return { verified: false, mode: 'false', problems: [], daemon, nodes: nodes.map(n => ({ ...n, verified: false, problems: [] })) };
     }
-    if ('error' in seen.readBack)
-        problems.push(`the builder could not be read back: ${seen.readBack.error}`);
-    else
-        problems.push(...compare(plan.expect, seen.readBack, daemon));
-    const outcome = { verified: problems.length === 0, mode: inputs.verify, problems, daemon };
+    const problems = nodes.flatMap(n => n.problems.map(p => (several ? `node ${n.name}: ${p}` : p)));
+    const outcome = { verified: problems.length === 0, mode: inputs.verify, problems, daemon, nodes };
     // The problems are shown once, with those of the proof, when outputs are written.
+    const what = `config, daemon arguments and ${plan.expect.files.length} copied file(s)`;
     if (outcome.verified)
-        log/* info */.pq(`config, daemon arguments and ${plan.expect.files.length} copied file(s) match the plan`);
+        log/* info */.pq(`${what} match the plan${several ? ` on all ${nodes.length} nodes` : ''}`);
     else
         log/* info */.pq(`${outcome.problems.length} problem(s) found`);
     return outcome;
@@ -35451,57 +35571,81 @@ function wantsProof(inputs, o) {
         log/* info */.pq('verify: false — verify-pull and check-registries are skipped');
         return false;
     }
-    if (!o.daemon) {
-        log/* info */.pq('the daemon did not answer: nothing can be resolved through it');
+    if (!o.nodes.some(n => n.daemon)) {
+        log/* info */.pq('no daemon answered: nothing can be resolved through the builder');
         return false;
     }
     return true;
 }
 /**
- * verify-pull and check-registries: the daemon resolves each reference with the config
- * under test, then its log says which host answered (prove.ts).
+ * verify-pull and check-registries: each node's daemon resolves each reference with the
+ * config under test, then its log says which host answered (prove.ts). Nodes may reach
+ * different networks, so every node is asked.
  */
 async function check_prove(driver, plan, inputs, o) {
+    const several = o.nodes.length > 1;
+    const proven = await Promise.all(o.nodes.map(n => (n.daemon ? proveNode(driver, plan, inputs, n, several) : undefined)));
+    o.pulls = [];
+    o.registries = inputs.checkRegistries ? [] : undefined;
+    o.nodes.forEach((n, i) => {
+        const p = proven[i];
+        if (!p) {
+            o.problems.push(`node ${n.name}: its daemon did not answer, nothing was resolved through it`);
+            return;
+        }
+        o.pulls.push(...p.pulls);
+        if (o.registries)
+            o.registries.push(...p.registries);
+        o.problems.push(...p.problems.map(x => (several ? `node ${n.name}: ${x}` : x)));
+    });
+    o.verified = o.problems.length === 0;
+}
+async function proveNode(driver, plan, inputs, node, several) {
+    const at = { Name: node.name, Endpoint: node.endpoint };
+    const who = several ? `node ${node.name}: ` : '';
     const checks = inputs.checkRegistries ? (0,prove/* probes */.Kn)(plan.tree) : [];
     const refs = [...inputs.verifyPull, ...checks.map(c => c.ref)];
+    const problems = [];
     // docker logs --since has the engine's clock, the same as ours for a local engine; a
     // second of margin, and the span of each reference keeps other lines out.
     const since = Date.now() / 1000 - 1;
-    const res = await driver.resolve(plan, refs.map(r => r.normalised));
+    const res = await driver.resolve(at, refs.map(r => r.normalised));
     const resolutions = (0,prove/* parseResolveOutput */.Hf)(res.stdout, refs.length);
     if (resolutions.some(r => r === undefined)) {
-        log/* warning */.$e(`resolving in the builder stopped early (exit code ${res.exitCode}): ${(0,src_exec/* lastLine */.fM)(res.stderr || res.stdout)}`);
+        log/* warning */.$e(`${who}resolving in the builder stopped early (exit code ${res.exitCode}): ${(0,src_exec/* lastLine */.fM)(res.stderr || res.stdout)}`);
     }
     let daemonLog;
     try {
-        daemonLog = await driver.logSince(plan.builder, since);
+        daemonLog = await driver.logSince(at, since);
     }
     catch (err) {
-        log/* warning */.$e(`${err.message}: which host served each reference can't be told`);
+        log/* warning */.$e(`${who}${err.message}: which host served each reference can't be told`);
     }
     const ctx = { tree: plan.tree, certs: certSources(inputs) };
     const attempts = (i) => daemonLog === undefined ? undefined : (0,prove/* attemptsFor */.mh)(daemonLog, (0,prove/* resolvedRef */.Y2)(resolutions[i]?.stderr ?? '', refs[i].normalised));
-    o.pulls = inputs.verifyPull.map((ref, i) => {
+    const pulls = inputs.verifyPull.map((ref, i) => {
         const j = (0,prove/* judgePull */.vc)(ref, (0,prove/* hostChain */.sp)(plan.tree, ref.registry), resolutions[i], attempts(i), ctx);
-        log/* info */.pq(pullLine(j.pull, j.hint));
+        log/* info */.pq(`${who}${pullLine(j.pull, j.hint)}`);
         if (j.problem)
-            o.problems.push(j.problem);
-        return j.pull;
+            problems.push(j.problem);
+        return { ...j.pull, node: node.name };
     });
+    const registries = [];
     if (inputs.checkRegistries) {
         const seen = new Set();
-        o.registries = checks
+        const found = checks
             .flatMap((c, k) => (0,prove/* judgeProbe */.ih)(c.chain, resolutions[inputs.verifyPull.length + k], attempts(inputs.verifyPull.length + k), ctx))
             .filter(r => !seen.has(r.host) && (seen.add(r.host), true));
-        for (const r of o.registries) {
-            log/* info */.pq(`${r.host}: ${r.ok ? 'answers over its configured connection' : `FAILED: ${r.error}`}`);
+        for (const r of found) {
+            log/* info */.pq(`${who}${r.host}: ${r.ok ? 'answers over its configured connection' : `FAILED: ${r.error}`}`);
             if (!r.ok)
-                o.problems.push(`check-registries: ${r.error}`);
+                problems.push(`check-registries: ${r.error}`);
+            registries.push({ ...r, node: node.name });
         }
         if (checks.length === 0)
             log/* info */.pq('check-registries: the config names no registry');
     }
-    o.verified = o.problems.length === 0;
+    return { pulls, registries, problems };
 }
 /** Where the inputs gave each registry's CA and client certificate, for messages. */
 function certSources(inputs) {
@@ -35599,19 +35743,45 @@ function logfmtMessage(line) {
 ;// CONCATENATED MODULE: ./src/drivers/docker-container.ts
 
 
-// buildx's docker-container driver: the daemon runs in the container
-// buildx_buildkit_<builder>0 on the runner's engine (driver/docker-container/driver.go).
+
+// buildx's docker-container driver: each node's daemon runs in the container
+// buildx_buildkit_<node> on the engine of the node's endpoint, a docker context or host
+// (driver/docker-container/driver.go). The docker CLI reaches it with --context or --host.
+const at = (node) => ({
+    engine: (0,buildx/* engineArgs */.Ek)(node.Endpoint),
+    container: (0,buildx/* nodeContainer */.ol)(node.Name)
+});
 const dockerContainer = {
     name: 'docker-container',
-    create: plan => docker/* createBuilder */.Ij(plan.createArgs),
-    observe: plan => docker/* observe */.lB((0,buildx/* containerName */.xN)(plan.builder), plan.expect.files.map(f => f.path)),
-    resolve: (plan, refs) => docker/* resolveInBuilder */.lF((0,buildx/* containerName */.xN)(plan.builder), refs),
-    logSince: (builder, since) => docker/* daemonLogSince */.RS((0,buildx/* containerName */.xN)(builder), since),
-    logTail: async (builder, lines) => ((await docker/* containerExists */.Yj((0,buildx/* containerName */.xN)(builder))) ? docker/* daemonLogTail */.hj(builder, lines) : ''),
+    create: async (plan) => {
+        // One node: create --bootstrap. Several: each is recorded first (create, create --append,
+        // no daemon started), then all start at once. Appending to a builder whose first node
+        // runs makes buildx dial that node's daemon (builder.go Create: LoadNodes WithData);
+        // booting them together skips that and starts the nodes in parallel.
+        for (const node of plan.nodes)
+            await docker/* createBuilder */.Ij(node.createArgs);
+        if (plan.nodes.length > 1)
+            await docker/* bootBuilder */.cD((0,buildx/* bootArgs */.AN)(plan.builder));
+    },
+    observe: async (plan, node) => {
+        const seen = await docker/* observe */.lB(at(node), plan.expect.files.map(f => f.path));
+        return { daemon: 'error' in seen.workers ? seen.workers : daemonOf(seen.workers.text), readBack: seen.readBack };
+    },
+    resolve: (node, refs) => docker/* resolveInBuilder */.lF(at(node), refs),
+    logSince: (node, since) => docker/* daemonLogSince */.RS(at(node), since),
+    logTail: async (node, lines) => ((await docker/* containerExists */.Yj(at(node))) ? docker/* daemonLogTail */.hj(at(node), lines) : ''),
     owner: builder => docker/* builderOwner */.TS(builder),
     nodes: builder => docker/* builderNodes */.$R(builder),
     remove: (builder, keepState) => docker/* removeBuilder */.iq((0,buildx/* rmArgs */.Hv)(builder, keepState))
 };
+function daemonOf(workersJson) {
+    try {
+        return parseWorkers(workersJson);
+    }
+    catch (err) {
+        return { error: err.message };
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/drivers/factory.ts
 
@@ -35677,8 +35847,6 @@ function removeRunDir(dir) {
     return true;
 }
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var core = __nccwpck_require__(6058);
 // EXTERNAL MODULE: ./src/cni.ts
 var src_cni = __nccwpck_require__(2019);
 // EXTERNAL MODULE: ./src/hosts.ts
@@ -35701,7 +35869,191 @@ function flagValues(words, name) {
 var src_lines = __nccwpck_require__(9488);
 // EXTERNAL MODULE: ./src/refs.ts
 var refs = __nccwpck_require__(1977);
+;// CONCATENATED MODULE: ./src/nodes.ts
+
+
+// buildx store.ValidateName: a letter first, then letters, digits and ._- (lower-cased).
+const NODE_NAME_RE = /^[a-zA-Z][a-zA-Z0-9._-]*$/;
+// A docker context name (docker/cli: ^[a-zA-Z0-9][a-zA-Z0-9_.+-]+$) or a URL.
+const CONTEXT_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.+-]*$/;
+const DOCKER_HOST_RE = /^(unix|tcp|ssh|npipe|fd):\/\/\S*$/;
+// The BuildKit addresses buildx's remote driver dials (util/remoteutil IsValidEndpoint).
+const BUILDKIT_ADDR_RE = /^(tcp|unix|ssh|docker-container|kube-pod|npipe):\/\/\S+$/;
+// containerd's platform syntax: os/arch[/variant], lower case.
+const PLATFORM_RE = /^[a-z0-9_-]+\/[a-z0-9_-]+(\/[a-z0-9_.-]+)?$/;
+const FIELDS = ['name', 'endpoint', 'driver-opts', 'buildkitd-flags', 'platforms'];
+/** `platforms`: comma-separated (or one per line) os/arch[/variant]. */
+function parsePlatforms(input, text) {
+    const out = [];
+    for (const p of text.split(/[,\n]/).map(s => s.trim()).filter(s => s !== '')) {
+        if (!PLATFORM_RE.test(p)) {
+            throw new errors/* InputError */.d(input, undefined, `"${p}" is not a platform; write os/arch[/variant], e.g. linux/amd64 or linux/arm/v7`);
+        }
+        if (!out.includes(p))
+            out.push(p);
+    }
+    return out;
+}
+/**
+ * An endpoint as the driver takes it. docker-container: a docker context or a docker host
+ * (buildx builder.go validateEndpoint); remote: a BuildKit address; kubernetes: none (buildx:
+ * "kubernetes driver does not support endpoint args").
+ */
+function endpointProblem(endpoint, driver) {
+    if (endpoint === '')
+        return driver === 'remote' ? 'the remote driver needs an endpoint, the BuildKit daemon\'s address (e.g. tcp://buildkitd:1234)' : undefined;
+    if (driver === 'kubernetes')
+        return 'the kubernetes driver takes no endpoint (buildx refuses it); choose the cluster with KUBECONFIG and the namespace with driver-opts namespace=';
+    if (driver === 'remote') {
+        return BUILDKIT_ADDR_RE.test(endpoint) ? undefined : `"${endpoint}" is not a BuildKit address; write tcp://host:port or unix:///path`;
+    }
+    if (DOCKER_HOST_RE.test(endpoint) || CONTEXT_RE.test(endpoint))
+        return undefined;
+    return `"${endpoint}" is neither a docker context name nor a docker host (unix://, tcp://, ssh://)`;
+}
+/**
+ * `append`: a YAML list of nodes, each with name, endpoint, driver-opts (a list of strings),
+ * buildkitd-flags (one string) and platforms (a comma-separated string), as
+ * docker/setup-buildx-action reads them. A node without buildkitd-flags gets `defaultFlags`,
+ * as the first node does: every node then allows the same entitlements.
+ */
+function parseAppend(text, driver, defaultFlags, yaml) {
+    if (text.trim() === '')
+        return [];
+    if (!yaml)
+        throw new Error('append is set but the YAML parser was not loaded');
+    const { isMap, isScalar, isSeq } = yaml;
+    const doc = yaml.parseDocument(text, { uniqueKeys: true });
+    if (doc.errors.length > 0) {
+        const e = doc.errors[0];
+        throw new errors/* InputError */.d('append', e.linePos?.[0].line, `is not valid YAML: ${e.message.split('\n')[0]}`);
+    }
+    const root = doc.contents;
+    if (!isSeq(root))
+        throw new errors/* InputError */.d('append', undefined, 'must be a YAML list of nodes (- name: …, endpoint: …)');
+    const lineOf = (n) => {
+        const off = n?.range?.[0];
+        return off === undefined ? undefined : text.slice(0, off).split('\n').length;
+    };
+    return root.items.map((item, i) => {
+        const label = `append[${i}]`;
+        const fail = (at, detail) => {
+            throw new errors/* InputError */.d('append', lineOf(at ?? item), `${label}: ${detail}`);
+        };
+        if (!isMap(item))
+            return fail(item, 'is not a mapping of name, endpoint, driver-opts, buildkitd-flags, platforms');
+        const spec = { endpoint: '', driverOpts: [], buildkitdFlags: [...defaultFlags], platforms: [], label };
+        for (const pair of item.items) {
+            const key = isScalar(pair.key) ? String(pair.key.value) : '';
+            const value = pair.value;
+            const field = FIELDS.find(f => f === key);
+            if (!field)
+                fail(pair.key, `unknown field "${key}"; a node has ${FIELDS.join(', ')}`);
+            const str = () => {
+                if (isScalar(value) && (typeof value.value === 'string' || typeof value.value === 'number'))
+                    return String(value.value).trim();
+                return fail(value, `${key} must be a string`);
+            };
+            switch (field) {
+                case 'name': {
+                    const name = str();
+                    if (!NODE_NAME_RE.test(name))
+                        fail(value, `name "${name}" must start with a letter and hold only letters, digits and ._-`);
+                    spec.name = name.toLowerCase();
+                    break;
+                }
+                case 'endpoint':
+                    spec.endpoint = str();
+                    break;
+                case 'driver-opts': {
+                    // setup-buildx-action takes a list; one string is one option there too.
+                    const list = isSeq(value) ? value.items : [value];
+                    spec.driverOpts = list.map(v => {
+                        const opt = isScalar(v) && typeof v.value === 'string' ? v.value.trim() : fail(v, 'driver-opts must be a list of strings');
+                        if (!/^[a-zA-Z][a-zA-Z0-9._-]*=/.test(opt))
+                            fail(v, `driver-opts "${opt}" is not key=value`);
+                        return opt;
+                    });
+                    break;
+                }
+                case 'buildkitd-flags': {
+                    const words = (0,src_lines/* splitShellWords */.CQ)(str());
+                    if (words === undefined)
+                        fail(value, 'buildkitd-flags: a quote is not closed');
+                    if (words.some(w => w === '--config' || w.startsWith('--config=')))
+                        fail(value, 'buildkitd-flags: --config is set by this action for every node');
+                    spec.buildkitdFlags = words.length > 0 ? words : [...defaultFlags];
+                    break;
+                }
+                case 'platforms':
+                    try {
+                        spec.platforms = parsePlatforms('append', str());
+                    }
+                    catch (err) {
+                        fail(value, err.message.replace(/^input "append": /, ''));
+                    }
+                    break;
+            }
+        }
+        const problem = endpointProblem(spec.endpoint, driver);
+        if (problem)
+            fail(item, `endpoint: ${problem}`);
+        return spec;
+    });
+}
+/**
+ * Rules across all nodes: buildx refuses two nodes on one endpoint ("invalid duplicate
+ * endpoint", store/nodegroup.go validateDuplicates), and an appended node named like an
+ * existing one is not appended: buildx changes that node instead (NodeGroup.Update finds
+ * it by name). Appended docker-container nodes get the name buildx would give them
+ * (nextNodeName: <builder><n>, the first free n) so that every node has a known name.
+ */
+function checkNodes(builder, first, appended, driver) {
+    const nodes = [first, ...appended];
+    const names = new Set();
+    const firstName = driver === 'kubernetes' ? undefined : `${builder}0`;
+    if (firstName)
+        names.add(firstName);
+    for (const n of appended) {
+        if (n.name === undefined)
+            continue;
+        if (names.has(n.name)) {
+            throw new errors/* InputError */.d('append', undefined, `${n.label}: node name "${n.name}" is taken by another node (buildx would change that node instead of adding one)`);
+        }
+        names.add(n.name);
+    }
+    if (driver !== 'kubernetes') {
+        for (const n of appended) {
+            if (n.name !== undefined)
+                continue;
+            let k = 0;
+            while (names.has(`${builder}${k}`))
+                k++;
+            n.name = `${builder}${k}`;
+            names.add(n.name);
+        }
+    }
+    // kubernetes nodes have no endpoint of their own: buildx names one per deployment.
+    if (driver === 'kubernetes')
+        return nodes;
+    const seen = new Map();
+    for (const n of nodes) {
+        // The first node without an endpoint is on the current context: an appended node needs its own.
+        const ep = n.endpoint === '' && n !== first ? undefined : n.endpoint;
+        if (ep === undefined) {
+            throw new errors/* InputError */.d('append', undefined, `${n.label}: has no endpoint; a second node on the current docker context would share the first node's endpoint, which buildx refuses`);
+        }
+        const other = seen.get(ep);
+        if (other !== undefined) {
+            throw new errors/* InputError */.d('append', undefined, `${n.label}: endpoint "${ep}" is also ${other}'s; buildx refuses two nodes on one endpoint (give each node its own docker context or host)`);
+        }
+        seen.set(ep, n.label);
+    }
+    return nodes;
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
 
 
 
@@ -35745,11 +36097,12 @@ function getInputs(get = name => core/* getInput */.V4(name), host = { env: proc
             : external_node_fs_.existsSync(defaultFile)
                 ? { ...readBaseConfigFile(defaultFile, 'buildkitd.default.toml'), fromDefault: true }
                 : undefined;
+    const name = parseName(get('name'));
+    const driver = parseDriver(get('driver'));
     const inputs = {
-        name: parseName(get('name')),
-        driver: parseDriver(get('driver')),
-        driverOpts: parseDriverOpts(get('driver-opts')),
-        buildkitdFlags: get('buildkitd-flags').trim() === '' ? [...DEFAULT_FLAGS] : parseBuildkitdFlags(get('buildkitd-flags')),
+        name,
+        driver,
+        nodes: checkNodes(name, firstNode(get, driver), parseAppend(get('append'), driver, DEFAULT_FLAGS, host.yaml), driver),
         baseConfig,
         mirrors: parseMirrors(get('mirrors')),
         httpRegistries: parseHostList('http-registries', get('http-registries')),
@@ -35771,12 +36124,26 @@ function getInputs(get = name => core/* getInput */.V4(name), host = { env: proc
     checkNotYet(get);
     return inputs;
 }
+/** The first node: the top-level driver-opts, buildkitd-flags, endpoint and platforms. */
+function firstNode(get, driver) {
+    const endpoint = get('endpoint').trim();
+    const problem = endpointProblem(endpoint, driver);
+    if (problem)
+        throw new errors/* InputError */.d('endpoint', undefined, problem);
+    return {
+        endpoint,
+        driverOpts: parseDriverOpts(get('driver-opts')),
+        buildkitdFlags: get('buildkitd-flags').trim() === '' ? [...DEFAULT_FLAGS] : parseBuildkitdFlags(get('buildkitd-flags')),
+        platforms: parsePlatforms('platforms', get('platforms')),
+        label: 'the first node'
+    };
+}
 /**
  * Inputs of docker/setup-buildx-action this action declares (so a workflow moving over is
  * told, not silently ignored) but does not do yet: each is an error naming it.
  */
 function checkNotYet(get) {
-    for (const name of ['version', 'endpoint', 'platforms', 'append']) {
+    for (const name of ['version']) {
         if (get(name).trim() !== '') {
             throw new errors/* InputError */.d(name, undefined, 'is not supported yet (it comes with the remote, kubernetes and multi-node drivers); remove it, or keep docker/setup-buildx-action for this job');
         }
@@ -35788,8 +36155,9 @@ function checkNotYet(get) {
 function checkConsistency(inputs) {
     // BuildKit v0.29 to v0.32 empty the CNI config path when this flag is given (it reads a
     // misspelt name, cmd/buildkitd/main_oci_worker.go), and the daemon then exits.
-    if (flagValues(inputs.buildkitdFlags, '--oci-cni-config-path').length > 0) {
-        throw new errors/* InputError */.d('buildkitd-flags', undefined, '--oci-cni-config-path does not work: BuildKit reads its value from a misspelt name and the daemon exits with failed to read cni config ""; ' +
+    const flagged = inputs.nodes.find(n => flagValues(n.buildkitdFlags, '--oci-cni-config-path').length > 0);
+    if (flagged) {
+        throw new errors/* InputError */.d(flagInput(flagged), undefined, '--oci-cni-config-path does not work: BuildKit reads its value from a misspelt name and the daemon exits with failed to read cni config ""; ' +
             'set [worker.oci] cniConfigPath in buildkitd-config instead (cni: true with a .conflist cni-config does it for you)');
     }
     if (inputs.cni)
@@ -35805,21 +36173,29 @@ function checkConsistency(inputs) {
 /** CNI against the other inputs: the builder's image, its network, daemon flags, a base config. */
 function checkNetwork(inputs, cni) {
     const mode = 'bridge' in cni ? 'cni: bridge' : 'image' in cni ? 'cni-image' : 'cni: true';
-    const opt = (re) => inputs.driverOpts.find(o => o.split(',').some(p => re.test(p)));
-    const image = opt(/^image=/);
+    // A CNI image this action builds is only on the runner's engine, for the runner's architecture.
+    const away = inputs.nodes.find((n, i) => i > 0 || n.endpoint !== '');
+    if (away && mode === 'cni: true') {
+        throw new errors/* InputError */.d('cni', undefined, `true with ${away.label} on endpoint "${away.endpoint}": the CNI image this action builds exists only on the runner's engine, for its architecture; ` +
+            'push a CNI image and give it as cni-image, or use cni: bridge');
+    }
+    const opts = inputs.nodes.flatMap(n => n.driverOpts.map(o => ({ o, n })));
+    const find = (re) => opts.find(x => x.o.split(',').some(p => re.test(p)));
+    const image = find(/^image=/);
     if (image && !('bridge' in cni)) {
-        throw new errors/* InputError */.d('driver-opts', undefined, `"${image}" conflicts with ${mode}, which sets the builder image; use cni-image for a ready CNI image, buildkit-image for the base of the one built, or cni: bridge with your image`);
+        throw new errors/* InputError */.d(optInput(image.n), undefined, `"${image.o}" conflicts with ${mode}, which sets the builder image; use cni-image for a ready CNI image, buildkit-image for the base of the one built, or cni: bridge with your image`);
     }
     // With the runner's network the CNI bridge and its iptables rules are made in the runner's
     // own network namespace, and outlive the builder.
-    const host = opt(/^network=host$/);
+    const host = find(/^network=host$/);
     if (host) {
-        throw new errors/* InputError */.d('driver-opts', undefined, `"${host}" with ${mode}: the CNI bridge (and its iptables rules) would be created in the runner's own network namespace and stay after the builder is removed; ` +
+        throw new errors/* InputError */.d(optInput(host.n), undefined, `"${host.o}" with ${mode}: the CNI bridge (and its iptables rules) would be created in the runner's own network namespace and stay after the builder is removed; ` +
             'drop network=host (the builder gets its own namespace), or drop CNI');
     }
     for (const flag of src_cni/* NETWORK_FLAGS */.fX) {
-        if (flagValues(inputs.buildkitdFlags, flag).length > 0) {
-            throw new errors/* InputError */.d('buildkitd-flags', undefined, `${flag} overrides the network settings of ${mode} (the action writes them into [worker.oci]); remove it`);
+        const n = inputs.nodes.find(x => flagValues(x.buildkitdFlags, flag).length > 0);
+        if (n) {
+            throw new errors/* InputError */.d(flagInput(n), undefined, `${flag} overrides the network settings of ${mode} (the action writes them into [worker.oci]); remove it`);
         }
     }
     const base = inputs.baseConfig;
@@ -35831,6 +36207,13 @@ function checkNetwork(inputs, cni) {
             throw new errors/* InputError */.d(base.input, undefined, `worker.oci.${key} is ${JSON.stringify(worker[key])}, but ${mode} needs ${JSON.stringify(value)}; remove it from the base config or drop ${mode}`);
         }
     }
+}
+/** The input that holds a node's daemon flags, for messages. */
+function flagInput(n) {
+    return n.label === 'the first node' ? 'buildkitd-flags' : `append (${n.label} buildkitd-flags)`;
+}
+function optInput(n) {
+    return n.label === 'the first node' ? 'driver-opts' : `append (${n.label} driver-opts)`;
 }
 function parseVerify(value) {
     const v = value.trim().toLowerCase();
@@ -36083,8 +36466,29 @@ function makePlan(inputs, certs, runDir, add = {}, owner = '') {
         dirs.push(certsDir);
     const { tree, overrides } = (0,config/* mergeConfig */.R2)(inputs.baseConfig?.tree, topSettings(inputs), settings);
     const configPath = external_node_path_.join(runDir, 'buildkitd.toml');
-    const driverOpts = [...inputs.driverOpts, ...(add.driverOpts ?? [])];
-    const buildkitdFlags = inputs.buildkitdFlags;
+    const nodes = inputs.nodes.map((n, i) => ({
+        label: n.label,
+        // buildx names the first node <builder>0 (store/nodegroup.go nextNodeName)
+        name: i === 0 ? (0,buildx/* nodeName */.qp)(inputs.name) : n.name,
+        endpoint: n.endpoint,
+        createArgs: (0,buildx/* createArgs */.Og)({
+            name: inputs.name,
+            driver: inputs.driver,
+            configPath,
+            driverOpts: [...n.driverOpts, ...(add.driverOpts ?? [])],
+            buildkitdFlags: n.buildkitdFlags,
+            use: inputs.use,
+            owner,
+            append: i > 0,
+            // Several nodes are booted together once all are recorded (drivers/docker-container.ts).
+            bootstrap: inputs.nodes.length === 1,
+            node: i === 0 ? undefined : n.name,
+            platforms: n.platforms,
+            endpoint: n.endpoint
+        }),
+        args: ['--config', buildx/* CONTAINER_CONFIG_FILE */.gw, ...n.buildkitdFlags],
+        platforms: n.platforms
+    }));
     return {
         builder: inputs.name,
         configPath,
@@ -36093,22 +36497,13 @@ function makePlan(inputs, certs, runDir, add = {}, owner = '') {
         overrides,
         dirs,
         files,
-        createArgs: (0,buildx/* createArgs */.Og)({
-            name: inputs.name,
-            driver: inputs.driver,
-            configPath,
-            driverOpts,
-            buildkitdFlags,
-            use: inputs.use,
-            owner
-        }),
+        nodes,
         registries: registryRows(tree, certs),
         image: add.description,
         networkAsked: inputs.cni ? (0,src_cni/* networkAsked */.HC)(inputs.cni) : undefined,
         expect: {
             config: inContainer(tree, hostToContainer),
             files: files.map(f => ({ path: f.containerPath, sha256: f.sha256, label: f.label })),
-            args: ['--config', buildx/* CONTAINER_CONFIG_FILE */.gw, ...buildkitdFlags],
             network: add.network
         }
     };
@@ -36777,9 +37172,12 @@ async function removeBuilder(driver, why, rec) {
         return;
     }
     if (why === 'failure') {
-        const tail = cleanLog(await driver.logTail(name));
-        if (tail !== '')
-            log/* info */.pq(`last lines of the daemon's log:\n${tail}`);
+        const nodes = driver.nodes(name);
+        for (const node of nodes) {
+            const tail = cleanLog(await driver.logTail(node));
+            if (tail !== '')
+                log/* info */.pq(`last lines of the daemon's log${nodes.length > 1 ? ` of node ${node.Name}` : ''}:\n${tail}`);
+        }
     }
     // After a failure the state is never kept: nothing of a failed run is worth keeping.
     const keep = why === 'post' && rec.keepState;
@@ -36801,6 +37199,8 @@ function removeFiles() {
 // EXTERNAL MODULE: ./src/test-pause.ts
 var test_pause = __nccwpck_require__(476);
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
 
 
 
@@ -36842,7 +37242,7 @@ async function steps() {
     const cni = inputs.cni;
     // Loaded only when asked for: the tool cache and the download code are most of the bundle.
     const addition = cni
-        ? await log/* group */.Os('Prepare CNI networking', async () => (await Promise.all(/* import() */[__nccwpck_require__.e(805), __nccwpck_require__.e(254)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6254))).prepareCni(cni, runDir, inputs.driverOpts))
+        ? await log/* group */.Os('Prepare CNI networking', async () => (await Promise.all(/* import() */[__nccwpck_require__.e(805), __nccwpck_require__.e(254)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6254))).prepareCni(cni, runDir, inputs.nodes[0].driverOpts))
         : {};
     const plan = await log/* group */.Os('Render buildkitd.toml', () => render(inputs, certs, runDir, addition, owner));
     await log/* group */.Os('Write config and certificates', () => writeFiles(plan));
@@ -36856,8 +37256,10 @@ async function steps() {
 }
 /** Whether this run's job summary is written (the failure path writes one otherwise). */
 let summaryWritten = false;
-function readInputs() {
-    const inputs = getInputs();
+async function readInputs() {
+    // The YAML parser only for append (a third of the bundle's size otherwise parsed for nothing).
+    const yaml = core/* getInput */.V4('append').trim() === '' ? undefined : await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19));
+    const inputs = getInputs(undefined, { env: process.env, home: external_node_os_.homedir(), yaml });
     checkKeys(inputs);
     const { sets, warnings } = loadRegistryCerts(inputs.certRequests);
     for (const w of warnings)
@@ -36926,17 +37328,23 @@ async function create(driver, plan) {
     }
     catch (err) {
         // buildx says only that the container is restarting: the cause is in the daemon's log.
-        const ours = driver.owner(plan.builder) === record().owner;
-        const cause = ours ? firstError(await driver.logTail(plan.builder, 200)) : undefined;
-        if (cause === undefined)
+        if (driver.owner(plan.builder) !== record().owner)
             throw err;
-        throw new Error(`the BuildKit daemon did not start: ${cause}\n(${err.message})`);
+        const several = plan.nodes.length > 1;
+        for (const node of driver.nodes(plan.builder)) {
+            const cause = firstError(await driver.logTail(node, 200));
+            if (cause === undefined)
+                continue;
+            const which = several ? ` of node ${node.Name} (${plan.nodes.find(n => n.name === node.Name)?.label ?? 'a node'})` : '';
+            throw new Error(`the BuildKit daemon${which} did not start: ${cause}\n(${err.message})`);
+        }
+        throw err;
     }
 }
 async function report(driver, plan, inputs, o) {
     log/* setOutput */.uH('name', plan.builder);
     log/* setOutput */.uH('driver', inputs.driver);
-    log/* setOutput */.uH('platforms', o.daemon?.platforms.join(',') ?? '');
+    log/* setOutput */.uH('platforms', allPlatforms(o).join(','));
     log/* setOutput */.uH('buildkit-version', o.daemon?.version ?? '');
     // The config as the builder has it: certificate paths inside the builder, not the run's
     // files under RUNNER_TEMP, which post deletes.

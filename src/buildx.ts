@@ -14,7 +14,22 @@ export function nodeName(builder: string): string {
 
 /** The container the docker-container driver runs the daemon in. */
 export function containerName(builder: string): string {
-  return `buildx_buildkit_${nodeName(builder)}`
+  return nodeContainer(nodeName(builder))
+}
+
+/** The container of a node (driver/docker-container: buildx_buildkit_ + the node's name). */
+export function nodeContainer(node: string): string {
+  return `buildx_buildkit_${node}`
+}
+
+/**
+ * The docker CLI's global flags that reach a node's engine. buildx records a docker context
+ * by name and a docker host as a URL (builder/builder.go validateEndpoint; the default
+ * context as its host, e.g. unix:///var/run/docker.sock).
+ */
+export function engineArgs(endpoint: string): string[] {
+  if (endpoint === '') return []
+  return /^[a-z]+:\/\//.test(endpoint) ? ['--host', endpoint] : ['--context', endpoint]
 }
 
 /** The state volume mounted at /var/lib/buildkit; `rm --keep-state` keeps it. */
@@ -65,6 +80,16 @@ export interface CreateOptions {
   use: boolean
   /** This run's mark (ownerOf); none when empty */
   owner?: string
+  /** Appends a node to the builder (buildx create --append: the builder's driver applies) */
+  append?: boolean
+  /** Starts the node's daemon now (--bootstrap); default true */
+  bootstrap?: boolean
+  /** The node's name (--node); buildx picks one when absent */
+  node?: string
+  /** Fixed platforms (--platform) */
+  platforms?: string[]
+  /** Docker context, docker host or BuildKit address; the current context when empty */
+  endpoint?: string
 }
 
 /**
@@ -118,12 +143,26 @@ export function ownerOf(instanceJson: string): string {
 }
 
 export function createArgs(o: CreateOptions): string[] {
-  const args = ['buildx', 'create', '--bootstrap', '--name', o.name, '--driver', o.driver, '--config', o.configPath]
+  const args = ['buildx', 'create', ...(o.append ? ['--append'] : []), ...(o.bootstrap === false ? [] : ['--bootstrap']), '--name', o.name]
+  // buildx refuses --driver on --append only when it differs; the builder's own applies anyway.
+  if (!o.append) args.push('--driver', o.driver)
+  if (o.node) args.push('--node', o.node)
+  args.push('--config', o.configPath)
   if (o.owner) args.push('--driver-opt', `env.${OWNER_ENV}=${o.owner}`)
   for (const opt of o.driverOpts) args.push('--driver-opt', opt)
   if (o.buildkitdFlags.length > 0) args.push('--buildkitd-flags', joinShellWords(o.buildkitdFlags))
-  if (o.use) args.push('--use')
+  if (o.platforms && o.platforms.length > 0) args.push('--platform', o.platforms.join(','))
+  if (o.use && !o.append) args.push('--use')
+  if (o.endpoint) args.push(o.endpoint)
   return args
+}
+
+/**
+ * Starts every node of a builder at once (builder.go Boot: one goroutine per node). Its
+ * stdout lists the nodes with their copied files: never shown.
+ */
+export function bootArgs(name: string): string[] {
+  return ['buildx', 'inspect', '--bootstrap', name]
 }
 
 export function rmArgs(name: string, keepState: boolean): string[] {

@@ -14,35 +14,50 @@ import {
   resolvedRef,
   type Attempt,
   type CertSource,
-  type ExplainContext
+  type ExplainContext,
+  type Pull,
+  type RegistryCheck
 } from './prove.js'
-import { pullLine, type Outcome } from './summary.js'
-import { compare, parseWorkers, type DaemonInfo } from './verify.js'
+import { pullLine, type NodeOutcome, type Outcome } from './summary.js'
+import { compare } from './verify.js'
 
 // Checks against the running builder: the read-back (is it running with the plan?) and the
 // proof (does the configuration work?). The comparisons themselves are pure (verify.ts,
 // prove.ts); this module asks the builder and collects what they find into one Outcome.
 
 export async function verifyBuilder(driver: Driver, plan: Plan, inputs: Inputs): Promise<Outcome> {
-  let daemon: DaemonInfo | undefined
-  const problems: string[] = []
-  const seen = await driver.observe(plan)
-  try {
-    if ('error' in seen.workers) throw new Error(seen.workers.error)
-    daemon = parseWorkers(seen.workers.text)
-    log.info(`BuildKit ${daemon.version}, ${daemon.workers} worker(s), platforms ${daemon.platforms.join(', ')}, network ${daemon.network ?? 'unknown'}`)
-  } catch (err) {
-    problems.push(`the daemon did not answer: ${(err as Error).message}`)
-  }
+  const recorded = driver.nodes(plan.builder)
+  const several = plan.nodes.length > 1
+  // All nodes at once: each is a docker exec and an inspect on its own engine.
+  const nodes = await Promise.all(
+    plan.nodes.map(async (planned, i): Promise<NodeOutcome> => {
+      const rec = recorded[i]
+      const at = rec ? { name: rec.Name, endpoint: rec.Endpoint } : { name: planned.name ?? planned.label, endpoint: planned.endpoint }
+      const problems: string[] = []
+      if (!rec) return { ...at, label: planned.label, verified: false, problems: [`buildx has no record of ${planned.label}`] }
+      const seen = await driver.observe(plan, rec)
+      const daemon = 'error' in seen.daemon ? undefined : seen.daemon
+      const who = several ? `node ${rec.Name}: ` : ''
+      if ('error' in seen.daemon) problems.push(`the daemon did not answer: ${seen.daemon.error}`)
+      else log.info(`${who}BuildKit ${seen.daemon.version}, ${seen.daemon.workers} worker(s), platforms ${seen.daemon.platforms.join(', ')}, network ${seen.daemon.network ?? 'unknown'}`)
+      if (inputs.verify !== 'false') {
+        if (seen.readBack === undefined) log.info(`${who}the ${driver.name} driver takes no BuildKit config: nothing to read back`)
+        else if ('error' in seen.readBack) problems.push(`the builder could not be read back: ${seen.readBack.error}`)
+        else problems.push(...compare(plan.expect, planned, seen.readBack, daemon))
+      }
+      return { ...at, label: planned.label, daemon, problems, verified: problems.length === 0 }
+    })
+  )
+  const daemon = nodes[0]?.daemon
   if (inputs.verify === 'false') {
     log.info('verify: false — the read-back comparison is skipped')
-    return { verified: false, mode: 'false', problems: [], daemon }
+    return { verified: false, mode: 'false', problems: [], daemon, nodes: nodes.map(n => ({ ...n, verified: false, problems: [] })) }
   }
-  if ('error' in seen.readBack) problems.push(`the builder could not be read back: ${seen.readBack.error}`)
-  else problems.push(...compare(plan.expect, seen.readBack, daemon))
-  const outcome: Outcome = { verified: problems.length === 0, mode: inputs.verify, problems, daemon }
+  const problems = nodes.flatMap(n => n.problems.map(p => (several ? `node ${n.name}: ${p}` : p)))
+  const outcome: Outcome = { verified: problems.length === 0, mode: inputs.verify, problems, daemon, nodes }
   // The problems are shown once, with those of the proof, when outputs are written.
-  if (outcome.verified) log.info(`config, daemon arguments and ${plan.expect.files.length} copied file(s) match the plan`)
+  const what = `config, daemon arguments and ${plan.expect.files.length} copied file(s)`
+  if (outcome.verified) log.info(`${what} match the plan${several ? ` on all ${nodes.length} nodes` : ''}`)
   else log.info(`${outcome.problems.length} problem(s) found`)
   return outcome
 }
@@ -53,56 +68,80 @@ export function wantsProof(inputs: Inputs, o: Outcome): boolean {
     log.info('verify: false — verify-pull and check-registries are skipped')
     return false
   }
-  if (!o.daemon) {
-    log.info('the daemon did not answer: nothing can be resolved through it')
+  if (!o.nodes.some(n => n.daemon)) {
+    log.info('no daemon answered: nothing can be resolved through the builder')
     return false
   }
   return true
 }
 
 /**
- * verify-pull and check-registries: the daemon resolves each reference with the config
- * under test, then its log says which host answered (prove.ts).
+ * verify-pull and check-registries: each node's daemon resolves each reference with the
+ * config under test, then its log says which host answered (prove.ts). Nodes may reach
+ * different networks, so every node is asked.
  */
 export async function prove(driver: Driver, plan: Plan, inputs: Inputs, o: Outcome): Promise<void> {
+  const several = o.nodes.length > 1
+  const proven = await Promise.all(o.nodes.map(n => (n.daemon ? proveNode(driver, plan, inputs, n, several) : undefined)))
+  o.pulls = []
+  o.registries = inputs.checkRegistries ? [] : undefined
+  o.nodes.forEach((n, i) => {
+    const p = proven[i]
+    if (!p) {
+      o.problems.push(`node ${n.name}: its daemon did not answer, nothing was resolved through it`)
+      return
+    }
+    o.pulls!.push(...p.pulls)
+    if (o.registries) o.registries.push(...p.registries)
+    o.problems.push(...p.problems.map(x => (several ? `node ${n.name}: ${x}` : x)))
+  })
+  o.verified = o.problems.length === 0
+}
+
+async function proveNode(driver: Driver, plan: Plan, inputs: Inputs, node: NodeOutcome, several: boolean): Promise<{ pulls: Pull[]; registries: RegistryCheck[]; problems: string[] }> {
+  const at = { Name: node.name, Endpoint: node.endpoint }
+  const who = several ? `node ${node.name}: ` : ''
   const checks = inputs.checkRegistries ? probes(plan.tree) : []
   const refs = [...inputs.verifyPull, ...checks.map(c => c.ref)]
+  const problems: string[] = []
   // docker logs --since has the engine's clock, the same as ours for a local engine; a
   // second of margin, and the span of each reference keeps other lines out.
   const since = Date.now() / 1000 - 1
-  const res = await driver.resolve(plan, refs.map(r => r.normalised))
+  const res = await driver.resolve(at, refs.map(r => r.normalised))
   const resolutions = parseResolveOutput(res.stdout, refs.length)
   if (resolutions.some(r => r === undefined)) {
-    log.warning(`resolving in the builder stopped early (exit code ${res.exitCode}): ${lastLine(res.stderr || res.stdout)}`)
+    log.warning(`${who}resolving in the builder stopped early (exit code ${res.exitCode}): ${lastLine(res.stderr || res.stdout)}`)
   }
   let daemonLog: string | undefined
   try {
-    daemonLog = await driver.logSince(plan.builder, since)
+    daemonLog = await driver.logSince(at, since)
   } catch (err) {
-    log.warning(`${(err as Error).message}: which host served each reference can't be told`)
+    log.warning(`${who}${(err as Error).message}: which host served each reference can't be told`)
   }
   const ctx: ExplainContext = { tree: plan.tree, certs: certSources(inputs) }
   const attempts = (i: number): Attempt[] | undefined =>
     daemonLog === undefined ? undefined : attemptsFor(daemonLog, resolvedRef(resolutions[i]?.stderr ?? '', refs[i].normalised))
 
-  o.pulls = inputs.verifyPull.map((ref, i) => {
+  const pulls = inputs.verifyPull.map((ref, i) => {
     const j = judgePull(ref, hostChain(plan.tree, ref.registry), resolutions[i], attempts(i), ctx)
-    log.info(pullLine(j.pull, j.hint))
-    if (j.problem) o.problems.push(j.problem)
-    return j.pull
+    log.info(`${who}${pullLine(j.pull, j.hint)}`)
+    if (j.problem) problems.push(j.problem)
+    return { ...j.pull, node: node.name }
   })
+  const registries: RegistryCheck[] = []
   if (inputs.checkRegistries) {
     const seen = new Set<string>()
-    o.registries = checks
+    const found = checks
       .flatMap((c, k) => judgeProbe(c.chain, resolutions[inputs.verifyPull.length + k], attempts(inputs.verifyPull.length + k), ctx))
       .filter(r => !seen.has(r.host) && (seen.add(r.host), true))
-    for (const r of o.registries) {
-      log.info(`${r.host}: ${r.ok ? 'answers over its configured connection' : `FAILED: ${r.error}`}`)
-      if (!r.ok) o.problems.push(`check-registries: ${r.error}`)
+    for (const r of found) {
+      log.info(`${who}${r.host}: ${r.ok ? 'answers over its configured connection' : `FAILED: ${r.error}`}`)
+      if (!r.ok) problems.push(`check-registries: ${r.error}`)
+      registries.push({ ...r, node: node.name })
     }
     if (checks.length === 0) log.info('check-registries: the config names no registry')
   }
-  o.verified = o.problems.length === 0
+  return { pulls, registries, problems }
 }
 
 /** Where the inputs gave each registry's CA and client certificate, for messages. */

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
-import { CONTAINER_CONFIG_FILE, containerName, instancePath, ownerOf, recordedNodes, type RecordedNode } from './buildx.js'
+import { CONTAINER_CONFIG_FILE, instancePath, ownerOf, recordedNodes, type RecordedNode } from './buildx.js'
 import { lastLine, run, runChecked, type RunResult } from './exec.js'
+import * as log from './log.js'
 import { RESOLVE_SCRIPT } from './prove.js'
 import type { ReadBack } from './verify.js'
 
@@ -52,18 +53,32 @@ export async function createBuilder(args: string[]): Promise<void> {
   await runChecked('docker buildx create', 'docker', args, { show: true })
 }
 
+/** Starts every node of a builder. Its stdout holds the nodes' files: dropped unread; stderr is the boot's progress. */
+export async function bootBuilder(args: string[]): Promise<void> {
+  log.info(`$ docker ${args.join(' ')}`)
+  const res = await run('docker', args)
+  for (const l of res.stderr.split('\n')) if (l.trim() !== '') log.info(l)
+  if (res.exitCode !== 0) throw new Error(`docker ${args.slice(0, 3).join(' ')} failed (exit code ${res.exitCode}): ${lastLine(res.stderr)}`)
+}
+
 export async function removeBuilder(args: string[]): Promise<{ ok: boolean; message: string }> {
   const res = await run('docker', args, { show: true })
   return { ok: res.exitCode === 0, message: (res.stderr || res.stdout).trim() }
 }
 
-export async function containerExists(container: string): Promise<boolean> {
-  return (await run('docker', ['container', 'inspect', '--format', '{{.Id}}', container])).exitCode === 0
+/** A container on some engine: the docker CLI's flags that reach the engine, and its name. */
+export interface ContainerAt {
+  engine: string[]
+  container: string
+}
+
+export async function containerExists(c: ContainerAt): Promise<boolean> {
+  return (await run('docker', [...c.engine, 'container', 'inspect', '--format', '{{.Id}}', c.container])).exitCode === 0
 }
 
 /** The daemon's last log lines (stdout and stderr), for failure reports. */
-export async function daemonLogTail(builder: string, lines = 30): Promise<string> {
-  const res = await run('docker', ['logs', '--tail', String(lines), containerName(builder)])
+export async function daemonLogTail(c: ContainerAt, lines = 30): Promise<string> {
+  const res = await run('docker', [...c.engine, 'logs', '--tail', String(lines), c.container])
   return `${res.stdout}${res.stderr}`.trim()
 }
 
@@ -87,10 +102,10 @@ buildctl debug workers --format '{{json .}}'; echo "@@observe workers $?"
  * The daemon's answer, the config, the copied files' hashes (one `docker exec`) and the
  * daemon's arguments (`docker inspect`), at once: two processes instead of four in a row.
  */
-export async function observe(container: string, files: string[]): Promise<Observed> {
+export async function observe(c: ContainerAt, files: string[]): Promise<Observed> {
   const [inspect, exec] = await Promise.all([
-    run('docker', ['inspect', '--format', '{{json .Config.Cmd}}', container]),
-    run('docker', ['exec', container, 'sh', '-c', OBSERVE_SCRIPT, 'sh', ...files])
+    run('docker', [...c.engine, 'inspect', '--format', '{{json .Config.Cmd}}', c.container]),
+    run('docker', [...c.engine, 'exec', c.container, 'sh', '-c', OBSERVE_SCRIPT, 'sh', ...files])
   ])
   const parts = new Map<string, { text: string; rc: number }>()
   let rest = exec.stdout
@@ -148,17 +163,18 @@ export async function buildImage(tag: string, context: string): Promise<void> {
  * other (RESOLVE_SCRIPT): the daemon's own resolver, with the configuration under test,
  * never the engine's `docker pull`. The output is parsed by prove.ts.
  */
-export async function resolveInBuilder(container: string, refs: string[]): Promise<RunResult> {
-  return run('docker', ['exec', container, 'sh', '-c', RESOLVE_SCRIPT, 'sh', ...refs])
+export async function resolveInBuilder(c: ContainerAt, refs: string[]): Promise<RunResult> {
+  return run('docker', [...c.engine, 'exec', c.container, 'sh', '-c', RESOLVE_SCRIPT, 'sh', ...refs])
 }
 
 /** The daemon's log since a moment (unix seconds), stdout and stderr together. */
-export async function daemonLogSince(container: string, since: number): Promise<string> {
-  const res = await runChecked(`reading the daemon's log of ${container}`, 'docker', [
+export async function daemonLogSince(c: ContainerAt, since: number): Promise<string> {
+  const res = await runChecked(`reading the daemon's log of ${c.container}`, 'docker', [
+    ...c.engine,
     'logs',
     '--since',
     since.toFixed(3),
-    container
+    c.container
   ])
   return `${res.stdout}\n${res.stderr}`
 }

@@ -13,6 +13,7 @@ import { defaultConfigPath } from './buildx.js'
 import { flagValues } from './flags.js'
 import { inputLines, parseBool, splitShellWords } from './lines.js'
 import { parseVerifyPull, type ImageRef } from './refs.js'
+import { checkNodes, endpointProblem, parseAppend, parsePlatforms, type NodeSpec, type Yaml } from './nodes.js'
 
 // Reads every input into one typed, validated object before anything is created.
 // Each parse function is pure (text in, value or InputError out) so tests can table them.
@@ -48,11 +49,13 @@ export const DEFAULT_FLAGS = [
   'network.host'
 ] as const
 
+export type DriverName = 'docker-container'
+
 export interface Inputs {
   name: string
-  driver: 'docker-container'
-  driverOpts: string[]
-  buildkitdFlags: string[]
+  driver: DriverName
+  /** The builder's nodes: the first from driver-opts, buildkitd-flags, endpoint and platforms; then append's */
+  nodes: NodeSpec[]
   baseConfig?: BaseConfig
   mirrors: MirrorSpec[]
   httpRegistries: string[]
@@ -80,6 +83,8 @@ type Getter = (name: string) => string
 export interface Host {
   env: NodeJS.ProcessEnv
   home: string
+  /** The yaml package, when `append` is set (nodes.ts Yaml) */
+  yaml?: Yaml
 }
 
 /** Reads the action's inputs (through core.getInput unless a getter is given). */
@@ -103,11 +108,12 @@ export function getInputs(get: Getter = name => core.getInput(name), host: Host 
         : fs.existsSync(defaultFile)
           ? { ...readBaseConfigFile(defaultFile, 'buildkitd.default.toml'), fromDefault: true }
           : undefined
+  const name = parseName(get('name'))
+  const driver = parseDriver(get('driver'))
   const inputs: Inputs = {
-    name: parseName(get('name')),
-    driver: parseDriver(get('driver')),
-    driverOpts: parseDriverOpts(get('driver-opts')),
-    buildkitdFlags: get('buildkitd-flags').trim() === '' ? [...DEFAULT_FLAGS] : parseBuildkitdFlags(get('buildkitd-flags')),
+    name,
+    driver,
+    nodes: checkNodes(name, firstNode(get, driver), parseAppend(get('append'), driver, DEFAULT_FLAGS, host.yaml), driver),
     baseConfig,
     mirrors: parseMirrors(get('mirrors')),
     httpRegistries: parseHostList('http-registries', get('http-registries')),
@@ -130,12 +136,26 @@ export function getInputs(get: Getter = name => core.getInput(name), host: Host 
   return inputs
 }
 
+/** The first node: the top-level driver-opts, buildkitd-flags, endpoint and platforms. */
+function firstNode(get: Getter, driver: DriverName): NodeSpec {
+  const endpoint = get('endpoint').trim()
+  const problem = endpointProblem(endpoint, driver)
+  if (problem) throw new InputError('endpoint', undefined, problem)
+  return {
+    endpoint,
+    driverOpts: parseDriverOpts(get('driver-opts')),
+    buildkitdFlags: get('buildkitd-flags').trim() === '' ? [...DEFAULT_FLAGS] : parseBuildkitdFlags(get('buildkitd-flags')),
+    platforms: parsePlatforms('platforms', get('platforms')),
+    label: 'the first node'
+  }
+}
+
 /**
  * Inputs of docker/setup-buildx-action this action declares (so a workflow moving over is
  * told, not silently ignored) but does not do yet: each is an error naming it.
  */
 function checkNotYet(get: Getter): void {
-  for (const name of ['version', 'endpoint', 'platforms', 'append']) {
+  for (const name of ['version']) {
     if (get(name).trim() !== '') {
       throw new InputError(name, undefined, 'is not supported yet (it comes with the remote, kubernetes and multi-node drivers); remove it, or keep docker/setup-buildx-action for this job')
     }
@@ -148,9 +168,10 @@ function checkNotYet(get: Getter): void {
 export function checkConsistency(inputs: Inputs): void {
   // BuildKit v0.29 to v0.32 empty the CNI config path when this flag is given (it reads a
   // misspelt name, cmd/buildkitd/main_oci_worker.go), and the daemon then exits.
-  if (flagValues(inputs.buildkitdFlags, '--oci-cni-config-path').length > 0) {
+  const flagged = inputs.nodes.find(n => flagValues(n.buildkitdFlags, '--oci-cni-config-path').length > 0)
+  if (flagged) {
     throw new InputError(
-      'buildkitd-flags',
+      flagInput(flagged),
       undefined,
       '--oci-cni-config-path does not work: BuildKit reads its value from a misspelt name and the daemon exits with failed to read cni config ""; ' +
         'set [worker.oci] cniConfigPath in buildkitd-config instead (cni: true with a .conflist cni-config does it for you)'
@@ -173,29 +194,41 @@ export function checkConsistency(inputs: Inputs): void {
 /** CNI against the other inputs: the builder's image, its network, daemon flags, a base config. */
 function checkNetwork(inputs: Inputs, cni: CniInputs): void {
   const mode = 'bridge' in cni ? 'cni: bridge' : 'image' in cni ? 'cni-image' : 'cni: true'
-  const opt = (re: RegExp): string | undefined => inputs.driverOpts.find(o => o.split(',').some(p => re.test(p)))
-  const image = opt(/^image=/)
+  // A CNI image this action builds is only on the runner's engine, for the runner's architecture.
+  const away = inputs.nodes.find((n, i) => i > 0 || n.endpoint !== '')
+  if (away && mode === 'cni: true') {
+    throw new InputError(
+      'cni',
+      undefined,
+      `true with ${away.label} on endpoint "${away.endpoint}": the CNI image this action builds exists only on the runner's engine, for its architecture; ` +
+        'push a CNI image and give it as cni-image, or use cni: bridge'
+    )
+  }
+  const opts = inputs.nodes.flatMap(n => n.driverOpts.map(o => ({ o, n })))
+  const find = (re: RegExp): { o: string; n: NodeSpec } | undefined => opts.find(x => x.o.split(',').some(p => re.test(p)))
+  const image = find(/^image=/)
   if (image && !('bridge' in cni)) {
     throw new InputError(
-      'driver-opts',
+      optInput(image.n),
       undefined,
-      `"${image}" conflicts with ${mode}, which sets the builder image; use cni-image for a ready CNI image, buildkit-image for the base of the one built, or cni: bridge with your image`
+      `"${image.o}" conflicts with ${mode}, which sets the builder image; use cni-image for a ready CNI image, buildkit-image for the base of the one built, or cni: bridge with your image`
     )
   }
   // With the runner's network the CNI bridge and its iptables rules are made in the runner's
   // own network namespace, and outlive the builder.
-  const host = opt(/^network=host$/)
+  const host = find(/^network=host$/)
   if (host) {
     throw new InputError(
-      'driver-opts',
+      optInput(host.n),
       undefined,
-      `"${host}" with ${mode}: the CNI bridge (and its iptables rules) would be created in the runner's own network namespace and stay after the builder is removed; ` +
+      `"${host.o}" with ${mode}: the CNI bridge (and its iptables rules) would be created in the runner's own network namespace and stay after the builder is removed; ` +
         'drop network=host (the builder gets its own namespace), or drop CNI'
     )
   }
   for (const flag of NETWORK_FLAGS) {
-    if (flagValues(inputs.buildkitdFlags, flag).length > 0) {
-      throw new InputError('buildkitd-flags', undefined, `${flag} overrides the network settings of ${mode} (the action writes them into [worker.oci]); remove it`)
+    const n = inputs.nodes.find(x => flagValues(x.buildkitdFlags, flag).length > 0)
+    if (n) {
+      throw new InputError(flagInput(n), undefined, `${flag} overrides the network settings of ${mode} (the action writes them into [worker.oci]); remove it`)
     }
   }
   const base = inputs.baseConfig
@@ -210,6 +243,15 @@ function checkNetwork(inputs: Inputs, cni: CniInputs): void {
       )
     }
   }
+}
+
+/** The input that holds a node's daemon flags, for messages. */
+function flagInput(n: NodeSpec): string {
+  return n.label === 'the first node' ? 'buildkitd-flags' : `append (${n.label} buildkitd-flags)`
+}
+
+function optInput(n: NodeSpec): string {
+  return n.label === 'the first node' ? 'driver-opts' : `append (${n.label} driver-opts)`
 }
 
 export function parseVerify(value: string): VerifyMode {

@@ -1,4 +1,6 @@
+import * as core from '@actions/core'
 import { randomUUID } from 'node:crypto'
+import * as os from 'node:os'
 import type { Addition } from './buildx.js'
 import { loadRegistryCerts, type RegistryCerts } from './certs.js'
 import { failureText, prove, verifyBuilder, wantsProof } from './check.js'
@@ -15,7 +17,7 @@ import { renderToml } from './config.js'
 import { configTree, makePlan, type Plan } from './plan.js'
 import { httpMirrorsWithoutHttp, unknownOrMistyped } from './schema.js'
 import * as state from './state.js'
-import { failureMarkdown, nodesOutput, summaryMarkdown, verificationText, type Outcome } from './summary.js'
+import { allPlatforms, failureMarkdown, nodesOutput, summaryMarkdown, verificationText, type Outcome } from './summary.js'
 import { teardown } from './teardown.js'
 import { testPause } from './test-pause.js'
 
@@ -43,7 +45,7 @@ async function steps(): Promise<void> {
   const cni = inputs.cni
   // Loaded only when asked for: the tool cache and the download code are most of the bundle.
   const addition = cni
-    ? await log.group('Prepare CNI networking', async () => (await import('./cni-image.js')).prepareCni(cni, runDir, inputs.driverOpts))
+    ? await log.group('Prepare CNI networking', async () => (await import('./cni-image.js')).prepareCni(cni, runDir, inputs.nodes[0].driverOpts))
     : {}
   const plan = await log.group('Render buildkitd.toml', () => render(inputs, certs, runDir, addition, owner))
   await log.group('Write config and certificates', () => writeFiles(plan))
@@ -57,8 +59,10 @@ async function steps(): Promise<void> {
 /** Whether this run's job summary is written (the failure path writes one otherwise). */
 let summaryWritten = false
 
-function readInputs(): { inputs: Inputs; certs: RegistryCerts[] } {
-  const inputs = getInputs()
+async function readInputs(): Promise<{ inputs: Inputs; certs: RegistryCerts[] }> {
+  // The YAML parser only for append (a third of the bundle's size otherwise parsed for nothing).
+  const yaml = core.getInput('append').trim() === '' ? undefined : await import('yaml')
+  const inputs = getInputs(undefined, { env: process.env, home: os.homedir(), yaml })
   checkKeys(inputs)
   const { sets, warnings } = loadRegistryCerts(inputs.certRequests)
   for (const w of warnings) log.warning(w)
@@ -131,17 +135,22 @@ async function create(driver: Driver, plan: Plan): Promise<void> {
     await driver.create(plan)
   } catch (err) {
     // buildx says only that the container is restarting: the cause is in the daemon's log.
-    const ours = driver.owner(plan.builder) === state.record().owner
-    const cause = ours ? firstError(await driver.logTail(plan.builder, 200)) : undefined
-    if (cause === undefined) throw err
-    throw new Error(`the BuildKit daemon did not start: ${cause}\n(${(err as Error).message})`)
+    if (driver.owner(plan.builder) !== state.record().owner) throw err
+    const several = plan.nodes.length > 1
+    for (const node of driver.nodes(plan.builder)) {
+      const cause = firstError(await driver.logTail(node, 200))
+      if (cause === undefined) continue
+      const which = several ? ` of node ${node.Name} (${plan.nodes.find(n => n.name === node.Name)?.label ?? 'a node'})` : ''
+      throw new Error(`the BuildKit daemon${which} did not start: ${cause}\n(${(err as Error).message})`)
+    }
+    throw err
   }
 }
 
 async function report(driver: Driver, plan: Plan, inputs: Inputs, o: Outcome): Promise<void> {
   log.setOutput('name', plan.builder)
   log.setOutput('driver', inputs.driver)
-  log.setOutput('platforms', o.daemon?.platforms.join(',') ?? '')
+  log.setOutput('platforms', allPlatforms(o).join(','))
   log.setOutput('buildkit-version', o.daemon?.version ?? '')
   // The config as the builder has it: certificate paths inside the builder, not the run's
   // files under RUNNER_TEMP, which post deletes.

@@ -4,6 +4,7 @@ import {
   containerCertPath,
   CONTAINER_CONFIG_FILE,
   createArgs,
+  nodeName,
   type Addition
 } from './buildx.js'
 import type { CertInfo, LoadedPem, RegistryCerts } from './certs.js'
@@ -36,6 +37,22 @@ export interface RegistryRow {
   clientCerts: CertInfo[]
 }
 
+/** One node of the builder: how to create it and what its daemon must run with. */
+export interface PlannedNode {
+  /** For messages: "the first node", "append[0]" */
+  label: string
+  /** The node's buildx name, when the action names it (buildx's record has it in any case) */
+  name?: string
+  /** As given: a docker context or host, '' for the current context */
+  endpoint: string
+  /** `docker buildx create` (the first node) or `create --append` (the others) */
+  createArgs: string[]
+  /** Daemon arguments that must be present, in this order */
+  args: string[]
+  /** Platforms the node was given; its daemon must offer each */
+  platforms: string[]
+}
+
 export interface Plan {
   builder: string
   configPath: string
@@ -45,7 +62,8 @@ export interface Plan {
   /** Directories to create (0700), parents first */
   dirs: string[]
   files: PlannedFile[]
-  createArgs: string[]
+  /** Every node gets the same config and certificates, each is verified on its own */
+  nodes: PlannedNode[]
   registries: RegistryRow[]
   /** The BuildKit image, when a feature chose it (e.g. the CNI image) */
   image?: string
@@ -89,8 +107,29 @@ export function makePlan(inputs: Inputs, certs: RegistryCerts[], runDir: string,
 
   const { tree, overrides } = mergeConfig(inputs.baseConfig?.tree, topSettings(inputs), settings)
   const configPath = path.join(runDir, 'buildkitd.toml')
-  const driverOpts = [...inputs.driverOpts, ...(add.driverOpts ?? [])]
-  const buildkitdFlags = inputs.buildkitdFlags
+  const nodes = inputs.nodes.map((n, i): PlannedNode => ({
+    label: n.label,
+    // buildx names the first node <builder>0 (store/nodegroup.go nextNodeName)
+    name: i === 0 ? nodeName(inputs.name) : n.name,
+    endpoint: n.endpoint,
+    createArgs: createArgs({
+      name: inputs.name,
+      driver: inputs.driver,
+      configPath,
+      driverOpts: [...n.driverOpts, ...(add.driverOpts ?? [])],
+      buildkitdFlags: n.buildkitdFlags,
+      use: inputs.use,
+      owner,
+      append: i > 0,
+      // Several nodes are booted together once all are recorded (drivers/docker-container.ts).
+      bootstrap: inputs.nodes.length === 1,
+      node: i === 0 ? undefined : n.name,
+      platforms: n.platforms,
+      endpoint: n.endpoint
+    }),
+    args: ['--config', CONTAINER_CONFIG_FILE, ...n.buildkitdFlags],
+    platforms: n.platforms
+  }))
 
   return {
     builder: inputs.name,
@@ -100,22 +139,13 @@ export function makePlan(inputs: Inputs, certs: RegistryCerts[], runDir: string,
     overrides,
     dirs,
     files,
-    createArgs: createArgs({
-      name: inputs.name,
-      driver: inputs.driver,
-      configPath,
-      driverOpts,
-      buildkitdFlags,
-      use: inputs.use,
-      owner
-    }),
+    nodes,
     registries: registryRows(tree, certs),
     image: add.description,
     networkAsked: inputs.cni ? networkAsked(inputs.cni) : undefined,
     expect: {
       config: inContainer(tree, hostToContainer),
       files: files.map(f => ({ path: f.containerPath, sha256: f.sha256, label: f.label })),
-      args: ['--config', CONTAINER_CONFIG_FILE, ...buildkitdFlags],
       network: add.network
     }
   }

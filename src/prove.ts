@@ -337,6 +337,8 @@ export interface Pull {
   /** Whether a mirror served it; null when the registry has no mirror or the host is unknown */
   via_mirror: boolean | null
   error: string | null
+  /** The node whose daemon resolved it */
+  node?: string
 }
 
 export interface Judged {
@@ -420,6 +422,8 @@ export interface RegistryCheck {
   host: string
   ok: boolean
   error: string | null
+  /** The node whose daemon asked */
+  node?: string
 }
 
 export interface Probe {

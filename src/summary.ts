@@ -8,11 +8,26 @@ import type { DaemonInfo } from './verify.js'
 // and what verification found. Certificates are shown by subject, fingerprint and expiry;
 // keys never (they are not in the plan's rows at all).
 
+/** What verification found on one node. */
+export interface NodeOutcome {
+  /** buildx's name of the node */
+  name: string
+  endpoint: string
+  /** "the first node", "append[0]" */
+  label: string
+  daemon?: DaemonInfo
+  problems: string[]
+  verified: boolean
+}
+
 export interface Outcome {
   verified: boolean
   mode: 'true' | 'warn' | 'false'
+  /** Every node's problems (named by node when there are several), then the proof's */
   problems: string[]
+  /** The first node's daemon */
   daemon?: DaemonInfo
+  nodes: NodeOutcome[]
   /** verify-pull, when asked for and run */
   pulls?: Pull[]
   /** check-registries, when asked for and run */
@@ -37,18 +52,27 @@ export interface NodeOutput {
  * setup-buildx-action's inspect-based output leaks), and not this action's owner mark.
  */
 export function nodesOutput(nodes: RecordedNode[], o: Outcome): NodeOutput[] {
-  return nodes.map(n => ({
-    name: n.Name,
-    endpoint: n.Endpoint,
-    'driver-opts': Object.entries(n.DriverOpts ?? {})
-      .filter(([k]) => k !== `env.${OWNER_ENV}`)
-      .map(([k, v]) => `${k}=${v}`),
-    status: o.daemon ? 'running' : 'error',
-    'buildkitd-flags': (n.Flags ?? []).join(' '),
-    buildkit: o.daemon?.version ?? '',
-    platforms: o.daemon?.platforms.join(',') ?? '',
-    verified: o.verified
-  }))
+  return nodes.map(n => {
+    const seen = o.nodes.find(x => x.name === n.Name)
+    const proofOk = !o.problems.some(p => p.startsWith(`node ${n.Name}: `)) && (o.nodes.length > 1 || o.verified)
+    return {
+      name: n.Name,
+      endpoint: n.Endpoint,
+      'driver-opts': Object.entries(n.DriverOpts ?? {})
+        .filter(([k]) => k !== `env.${OWNER_ENV}`)
+        .map(([k, v]) => `${k}=${v}`),
+      status: seen?.daemon ? 'running' : 'error',
+      'buildkitd-flags': (n.Flags ?? []).join(' '),
+      buildkit: seen?.daemon?.version ?? '',
+      platforms: seen?.daemon?.platforms.join(',') ?? '',
+      verified: o.mode !== 'false' && (seen?.verified ?? false) && proofOk
+    }
+  })
+}
+
+/** The `platforms` output: every platform any node's daemon offers, first node's first. */
+export function allPlatforms(o: Outcome): string[] {
+  return [...new Set(o.nodes.flatMap(n => n.daemon?.platforms ?? []))]
 }
 
 /** The log line of one verify-pull reference. */
@@ -96,6 +120,16 @@ export function summaryMarkdown(plan: Plan, o: Outcome, driver: string, steps: r
   ]
   let md = `<h2>BuildKit builder ${esc(plan.builder)}</h2>\n`
   md += `<table>${rows.map(([k, v]) => `<tr><th align="left">${k}</th><td>${v}</td></tr>`).join('')}</table>\n`
+  const several = o.nodes.length > 1
+  if (several) {
+    md += '<h3>Nodes</h3>\n<table><tr><th>Node</th><th>Endpoint</th><th>BuildKit</th><th>Platforms</th><th>Verified</th></tr>'
+    for (const n of o.nodes) {
+      const v = o.mode === 'false' ? 'skipped' : n.verified ? '✅' : `❌ ${n.problems.length} problem${n.problems.length === 1 ? '' : 's'}`
+      md += `<tr><td><code>${esc(n.name)}</code> (${esc(n.label)})</td><td><code>${esc(n.endpoint)}</code></td>`
+      md += `<td>${n.daemon ? esc(n.daemon.version) : 'no answer'}</td><td>${esc(n.daemon?.platforms.join(', ') ?? '')}</td><td>${v}</td></tr>`
+    }
+    md += '</table>\n'
+  }
   if (plan.registries.length > 0) {
     md += '<h3>Registries</h3>\n<table><tr><th>Registry</th><th>Mirrors</th><th>http</th><th>insecure</th><th>CA</th><th>Client certificate</th></tr>'
     for (const r of plan.registries) {
@@ -105,19 +139,19 @@ export function summaryMarkdown(plan: Plan, o: Outcome, driver: string, steps: r
     md += '</table>\n'
   }
   if (o.pulls && o.pulls.length > 0) {
-    md += '<h3>Images resolved through the builder (verify-pull)</h3>\n<table><tr><th>Reference</th><th>Result</th><th>Served by</th><th>Detail</th></tr>'
+    md += `<h3>Images resolved through the builder (verify-pull)</h3>\n<table><tr>${several ? '<th>Node</th>' : ''}<th>Reference</th><th>Result</th><th>Served by</th><th>Detail</th></tr>`
     for (const p of o.pulls) {
       const result = p.status === 'ok' ? (p.ok ? '✅ ok' : '❌ not through the mirror') : p.status === 'auth-required' ? '🔑 auth-required' : '❌ failed'
       const by = p.host === null ? '' : `<code>${esc(p.host)}</code>${p.via_mirror === true ? ' (mirror)' : p.via_mirror === false ? ' (registry)' : ''}`
       const detail = p.error ?? (p.status === 'auth-required' ? 'reached over the configured TLS; credentials come from docker login at build time' : '')
-      md += `<tr><td><code>${esc(p.ref)}</code></td><td>${result}</td><td>${by}</td><td>${esc(detail)}</td></tr>`
+      md += `<tr>${several ? `<td><code>${esc(p.node ?? '')}</code></td>` : ''}<td><code>${esc(p.ref)}</code></td><td>${result}</td><td>${by}</td><td>${esc(detail)}</td></tr>`
     }
     md += '</table>\n'
   }
   if (o.registries && o.registries.length > 0) {
-    md += '<h3>Registries and mirrors (check-registries)</h3>\n<table><tr><th>Host</th><th>Result</th><th>Detail</th></tr>'
+    md += `<h3>Registries and mirrors (check-registries)</h3>\n<table><tr>${several ? '<th>Node</th>' : ''}<th>Host</th><th>Result</th><th>Detail</th></tr>`
     for (const r of o.registries) {
-      md += `<tr><td><code>${esc(r.host)}</code></td><td>${r.ok ? '✅ answers' : '❌ failed'}</td><td>${esc(r.error ?? '')}</td></tr>`
+      md += `<tr>${several ? `<td><code>${esc(r.node ?? '')}</code></td>` : ''}<td><code>${esc(r.host)}</code></td><td>${r.ok ? '✅ answers' : '❌ failed'}</td><td>${esc(r.error ?? '')}</td></tr>`
     }
     md += '</table>\n'
   }

@@ -41,8 +41,11 @@ async function removeBuilder(driver: Driver, why: Why, rec: Readonly<state.RunRe
     return
   }
   if (why === 'failure') {
-    const tail = cleanLog(await driver.logTail(name))
-    if (tail !== '') log.info(`last lines of the daemon's log:\n${tail}`)
+    const nodes = driver.nodes(name)
+    for (const node of nodes) {
+      const tail = cleanLog(await driver.logTail(node))
+      if (tail !== '') log.info(`last lines of the daemon's log${nodes.length > 1 ? ` of node ${node.Name}` : ''}:\n${tail}`)
+    }
   }
   // After a failure the state is never kept: nothing of a failed run is worth keeping.
   const keep = why === 'post' && rec.keepState

@@ -116,8 +116,6 @@ export interface Expectation {
   config: TomlTable
   /** Files buildx must have copied, with the SHA-256 of their source */
   files: { path: string; sha256: string; label: string }[]
-  /** Daemon arguments that must be present, in this order */
-  args: string[]
   /** Worker network mode the daemon must report, when the plan asks for one */
   network?: string
 }
@@ -130,8 +128,16 @@ export interface ReadBack {
   sha256Text?: string
 }
 
-/** Every way the builder differs from the plan, as sentences; empty when it matches. */
-export function compare(expect: Expectation, rb: ReadBack, daemon: DaemonInfo | undefined): string[] {
+/** What one node must run with beyond the shared config: its daemon arguments and platforms. */
+export interface NodeExpectation {
+  /** Daemon arguments that must be present, in this order */
+  args: string[]
+  /** Platforms the node was given (buildx create --platform); the daemon must offer each */
+  platforms: string[]
+}
+
+/** Every way a node differs from the plan, as sentences; empty when it matches. */
+export function compare(expect: Expectation, node: NodeExpectation, rb: ReadBack, daemon: DaemonInfo | undefined): string[] {
   const problems: string[] = []
   let actual: TomlTable | undefined
   try {
@@ -145,8 +151,17 @@ export function compare(expect: Expectation, rb: ReadBack, daemon: DaemonInfo | 
       problems.push(`the config in the builder differs from the one rendered (${diffs.length} key${diffs.length > 1 ? 's' : ''}):\n${formatDiff(diffs)}`)
     }
   }
-  if (!containsInOrder(rb.cmd, expect.args)) {
-    problems.push(`the daemon was started with ${JSON.stringify(rb.cmd)}, not with ${JSON.stringify(expect.args)}`)
+  if (!containsInOrder(rb.cmd, node.args)) {
+    problems.push(`the daemon was started with ${JSON.stringify(rb.cmd)}, not with ${JSON.stringify(node.args)}`)
+  }
+  if (daemon) {
+    const missing = node.platforms.filter(p => !offers(daemon.platforms, p))
+    if (missing.length > 0) {
+      problems.push(
+        `the node was given platform${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, but its daemon offers only ${daemon.platforms.join(', ')}; ` +
+          'builds for them would fail there: register emulators on that host (docker/setup-qemu-action) or give the node only what it runs'
+      )
+    }
   }
   if (expect.files.length > 0) {
     const sums = parseSha256sum(rb.sha256Text ?? '')
@@ -160,6 +175,25 @@ export function compare(expect: Expectation, rb: ReadBack, daemon: DaemonInfo | 
     problems.push(`the daemon runs with network mode "${daemon.network ?? 'unknown'}", not "${expect.network}"`)
   }
   return problems
+}
+
+/**
+ * Whether a daemon offering `offered` runs `platform`: containerd's normalisation
+ * (arm64/v8 is arm64, armhf is arm/v7), and an asked platform without a variant runs on any
+ * variant of its architecture.
+ */
+export function offers(offered: string[], platform: string): boolean {
+  const norm = (p: string): string[] => {
+    const [os, arch = '', variant = ''] = p.toLowerCase().split('/')
+    const a = { x86_64: 'amd64', 'x86-64': 'amd64', aarch64: 'arm64', armhf: 'arm', armel: 'arm', i386: '386' }[arch] ?? arch
+    const v = a === 'arm64' && variant === 'v8' ? '' : arch === 'armhf' && variant === '' ? 'v7' : arch === 'armel' && variant === '' ? 'v6' : variant
+    return [os, a, v]
+  }
+  const [os, arch, variant] = norm(platform)
+  return offered.some(o => {
+    const [oo, oa, ov] = norm(o)
+    return oo === os && oa === arch && (variant === '' || ov === variant)
+  })
 }
 
 function containsInOrder(haystack: string[], needles: string[]): boolean {

@@ -223,7 +223,7 @@ describe('CNI in the model and the plan', () => {
     const inputs = getInputs(from({ name: 'c1', 'buildkitd-flags': '--debug', ...extra }))
     const plan = makePlan(inputs, [], '/tmp/buildkit-builder-x', cniAddition('corp/cni:1', 'corp/cni:1 (cni-image)'))
     expect(workerOf(plan)).toEqual(worker)
-    expect(plan.createArgs.slice(-4)).toEqual(['image=corp/cni:1', '--buildkitd-flags', '--debug', '--use'])
+    expect(plan.nodes[0].createArgs.slice(-4)).toEqual(['image=corp/cni:1', '--buildkitd-flags', '--debug', '--use'])
     expect(plan.expect.network).toBe('cni')
     expect(plan.expect.config.worker).toEqual({ oci: worker })
   })

@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { parse as parseYaml } from 'yaml'
-import { nodesOutput } from '../../src/summary.js'
+import { nodesOutput, type Outcome } from '../../src/summary.js'
 import { DEFAULT_FLAGS } from '../../src/inputs.js'
 
 // A drop-in for docker/setup-buildx-action: each of its inputs and outputs (kept by hand in
@@ -38,7 +38,10 @@ describe('docker/setup-buildx-action compatibility', () => {
   test('nodes has their documented keys (plus verified), and never files', () => {
     const nodes = nodesOutput(
       [{ Name: 'b0', Endpoint: 'unix:///var/run/docker.sock', DriverOpts: { network: 'host', 'env.BUILDKIT_BUILDER_ACTION_OWNER': 'x' }, Flags: ['--debug'], Files: { 'buildkitd.toml': 'c2VjcmV0' } } as never],
-      { verified: true, mode: 'true', problems: [], daemon: { version: 'v0.29.0', platforms: ['linux/amd64'], workers: 1 } }
+      (() => {
+        const daemon = { version: 'v0.29.0', platforms: ['linux/amd64'], workers: 1 }
+        return { verified: true, mode: 'true', problems: [], daemon, nodes: [{ name: 'b0', endpoint: 'unix:///var/run/docker.sock', label: 'the first node', daemon, problems: [], verified: true }] }
+      })() as Outcome
     )
     expect(Object.keys(nodes[0]).sort()).toEqual([...compat.nodesKeys, 'verified'].sort())
     expect(nodes[0]).toEqual({

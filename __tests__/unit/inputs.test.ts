@@ -269,8 +269,8 @@ describe('getInputs', () => {
 
 describe('the drop-in defaults of docker/setup-buildx-action', () => {
   test('empty buildkitd-flags: both insecure entitlements allowed; given flags replace them', () => {
-    expect(getInputs(inputsFrom({})).buildkitdFlags).toEqual(['--allow-insecure-entitlement', 'security.insecure', '--allow-insecure-entitlement', 'network.host'])
-    expect(getInputs(inputsFrom({ 'buildkitd-flags': '--debug' })).buildkitdFlags).toEqual(['--debug'])
+    expect(getInputs(inputsFrom({})).nodes[0].buildkitdFlags).toEqual(['--allow-insecure-entitlement', 'security.insecure', '--allow-insecure-entitlement', 'network.host'])
+    expect(getInputs(inputsFrom({ 'buildkitd-flags': '--debug' })).nodes[0].buildkitdFlags).toEqual(['--debug'])
   })
 
   test('buildx\'s buildkitd.default.toml is the base config when no config input is given', () => {

@@ -38,9 +38,9 @@ const docker = {
   workersJson: jest.fn(async () => fixture('01-workers-json.stdout')),
   // The seam's observe(): the workers and the read-back, from the two helpers above, so a
   // test can replace either; a part that throws is reported as that part's error.
-  observe: jest.fn(async (container: string) => {
+  observe: jest.fn(async (at: { engine: string[]; container: string }) => {
     const workers = await docker.workersJson().then(text => ({ text }), (e: Error) => ({ error: e.message }))
-    const readBack = await docker.readBack(container).catch((e: Error) => ({ error: e.message }))
+    const readBack = await docker.readBack([...at.engine, at.container].join(' ')).catch((e: Error) => ({ error: e.message }))
     return { workers, readBack }
   }),
   // By default every reference resolves at once (the 05-mirror-ok capture: no failed host).
@@ -91,7 +91,7 @@ const runDirs = () => fs.readdirSync(path.join(dir, 'temp'))
 describe('main', () => {
   test('success: create, verify, outputs, summary, state for post', async () => {
     await runMain()
-    expect(calls).toEqual(['owner? unit1', 'create', 'readBack buildx_buildkit_unit10'])
+    expect(calls).toEqual(['owner? unit1', 'create', 'readBack --host unix:///var/run/docker.sock buildx_buildkit_unit10'])
     expect(outputs()).toMatchObject({
       name: 'unit1',
       driver: 'docker-container',
@@ -231,9 +231,9 @@ describe('verify-pull and check-registries (fed with the real 05-* captures)', (
   test('served by the mirror: pulls output, verified, one line in the log, a summary table', async () => {
     process.env.INPUT_MIRRORS = 'docker.io=http://mirror.rig.test:5001'
     await runMain()
-    expect(calls).toEqual(['owner? unit1', 'create', 'readBack buildx_buildkit_unit10', 'resolve docker.io/library/alpine:latest', 'logs'])
+    expect(calls).toEqual(['owner? unit1', 'create', 'readBack --host unix:///var/run/docker.sock buildx_buildkit_unit10', 'resolve docker.io/library/alpine:latest', 'logs'])
     expect(JSON.parse(outputs().pulls)).toEqual([
-      { ref: 'docker.io/library/alpine:latest', status: 'ok', ok: true, host: 'mirror.rig.test:5001', via_mirror: true, error: null }
+      { ref: 'docker.io/library/alpine:latest', status: 'ok', ok: true, host: 'mirror.rig.test:5001', via_mirror: true, error: null, node: 'unit10' }
     ])
     expect(outputs()).toMatchObject({ verified: 'true', registries: '[]' })
     const summary = fs.readFileSync(files.summary, 'utf8')

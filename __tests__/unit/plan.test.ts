@@ -89,11 +89,11 @@ describe('makePlan', () => {
 
   test('create command line, and what verification expects', () => {
     const plan = planFor({ name: 'b1', 'driver-opts': 'network=host', 'buildkitd-flags': '--debug', use: 'false', 'keep-state': 'true' })
-    expect(plan.createArgs).toEqual([
+    expect(plan.nodes.map(n => n.createArgs)).toEqual([[
       'buildx', 'create', '--bootstrap', '--name', 'b1', '--driver', 'docker-container',
       '--config', `${RUN_DIR}/buildkitd.toml`, '--driver-opt', 'network=host', '--buildkitd-flags', '--debug'
-    ])
-    expect(plan.expect.args).toEqual(['--config', '/etc/buildkit/buildkitd.toml', '--debug'])
+    ]])
+    expect(plan.nodes.map(n => n.args)).toEqual([['--config', '/etc/buildkit/buildkitd.toml', '--debug']])
     expect(plan.dirs).toEqual([RUN_DIR])
     expect(plan.files).toEqual([])
   })

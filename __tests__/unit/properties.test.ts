@@ -112,7 +112,7 @@ describe('properties of the inputs', () => {
       fc.property(text, flags => {
         const model = inputsOrError('buildkitd-flags', { 'buildkitd-flags': flags })
         if (!model) return
-        expect(splitShellWords(joinShellWords(model.buildkitdFlags))).toEqual(model.buildkitdFlags)
+        expect(splitShellWords(joinShellWords(model.nodes[0].buildkitdFlags))).toEqual(model.nodes[0].buildkitdFlags)
       }),
       RUNS
     )
@@ -124,7 +124,7 @@ describe('properties of the inputs', () => {
       fc.property(fc.array(text, { maxLength: 4 }), lines => {
         const model = inputsOrError('driver-opts', { 'driver-opts': lines.join('\n') })
         if (!model) return
-        for (const o of model.driverOpts) expect(o).toMatch(/^[a-zA-Z][a-zA-Z0-9._-]*=[^\n]*$/)
+        for (const o of model.nodes[0].driverOpts) expect(o).toMatch(/^[a-zA-Z][a-zA-Z0-9._-]*=[^\n]*$/)
       }),
       RUNS
     )

@@ -25,7 +25,7 @@ describe('job summary', () => {
   const daemon = parseWorkers(fixture('01-workers-json.stdout'))
 
   test('builder, daemon, registries with mirrors, flags and certificates', () => {
-    const md = summaryMarkdown(plan(), { verified: true, mode: 'true', problems: [], daemon }, 'docker-container')
+    const md = summaryMarkdown(plan(), { verified: true, mode: 'true', problems: [], daemon, nodes: [] }, 'docker-container')
     expect(md).toContain('<h2>BuildKit builder sum1</h2>')
     expect(md).toContain('<tr><th align="left">BuildKit version</th><td>v0.29.0</td></tr>')
     expect(md).toContain('<tr><th align="left">Network mode</th><td>host</td></tr>')
@@ -38,21 +38,21 @@ describe('job summary', () => {
   })
 
   test('never a line of the key', () => {
-    const md = summaryMarkdown(plan(), { verified: true, mode: 'true', problems: [], daemon }, 'docker-container')
+    const md = summaryMarkdown(plan(), { verified: true, mode: 'true', problems: [], daemon, nodes: [] }, 'docker-container')
     for (const line of pki('client.key').split('\n').filter(l => l.length > 8 && !l.startsWith('-----'))) {
       expect(md).not.toContain(line)
     }
   })
 
   test('problems are listed, escaped', () => {
-    const md = summaryMarkdown(plan(), { verified: false, mode: 'true', problems: ['a <b> problem'] }, 'docker-container')
+    const md = summaryMarkdown(plan(), { verified: false, mode: 'true', problems: ['a <b> problem'], nodes: [] }, 'docker-container')
     expect(md).toContain('<h3>Verification problems</h3>\n<pre>a &lt;b&gt; problem</pre>')
     expect(md).toContain('<td>unknown</td>')
   })
 
   test.each([
-    [{ verified: false, mode: 'false' as const, problems: [] }, 'skipped (verify: false)'],
-    [{ verified: false, mode: 'warn' as const, problems: ['x', 'y'] }, 'failed (2 problems)'],
-    [{ verified: true, mode: 'true' as const, problems: [] }, 'passed: the builder runs with the rendered config']
+    [{ verified: false, mode: 'false' as const, problems: [], nodes: [] }, 'skipped (verify: false)'],
+    [{ verified: false, mode: 'warn' as const, problems: ['x', 'y'], nodes: [] }, 'failed (2 problems)'],
+    [{ verified: true, mode: 'true' as const, problems: [], nodes: [] }, 'passed: the builder runs with the rendered config']
   ])('verificationText %#', (o, text) => expect(verificationText(o)).toBe(text))
 })

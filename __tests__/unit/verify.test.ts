@@ -23,10 +23,11 @@ function expectation01(): Expectation {
       { path: '/etc/buildkit/certs/myregistry.test_5443/ca.pem', sha256: sha256(pki('ca.pem')), label: 'CA' },
       { path: '/etc/buildkit/certs/myregistry.test_5443/client.crt', sha256: sha256(pki('client.crt')), label: 'client certificate' },
       { path: '/etc/buildkit/certs/myregistry.test_5443/client.key', sha256: sha256(pki('client.key')), label: 'client key' }
-    ],
-    args: ['--config', '/etc/buildkit/buildkitd.toml']
+    ]
   }
 }
+
+const node01 = { args: ['--config', '/etc/buildkit/buildkitd.toml'], platforms: [] as string[] }
 
 const readBack01 = () => ({
   configText: fixture('01-container-config.stdout'),
@@ -36,13 +37,13 @@ const readBack01 = () => ({
 
 describe('compare against the real read-back of fixture 01', () => {
   test('the re-serialised config, arguments and copied files all match', () => {
-    expect(compare(expectation01(), readBack01(), parseWorkers(fixture('01-workers-json.stdout')))).toEqual([])
+    expect(compare(expectation01(), node01, readBack01(), parseWorkers(fixture('01-workers-json.stdout')))).toEqual([])
   })
 
   test('a changed mirror is reported with both values', () => {
     const rb = readBack01()
     rb.configText = rb.configText.replace('mirrors = ["127.0.0.1:5001"]', 'mirrors = ["127.0.0.1:5002"]')
-    const problems = compare(expectation01(), rb, undefined)
+    const problems = compare(expectation01(), node01, rb, undefined)
     expect(problems).toHaveLength(1)
     expect(problems[0]).toBe(
       'the config in the builder differs from the one rendered (1 key):\n' +
@@ -53,7 +54,7 @@ describe('compare against the real read-back of fixture 01', () => {
   test('a key missing in the builder and one it has extra are both reported', () => {
     const rb = readBack01()
     rb.configText = rb.configText.replace('debug = true', 'gc = false')
-    expect(compare(expectation01(), rb, undefined)[0]).toContain('(2 keys)')
+    expect(compare(expectation01(), node01, rb, undefined)[0]).toContain('(2 keys)')
   })
 
   test('a copied file with another hash, and a missing one, are named', () => {
@@ -63,7 +64,7 @@ describe('compare against the real read-back of fixture 01', () => {
       .filter(l => !l.endsWith('client.crt'))
       .join('\n')
       .replace(/^06ce/, '0000')
-    expect(compare(expectation01(), rb, undefined)).toEqual([
+    expect(compare(expectation01(), node01, rb, undefined)).toEqual([
       expect.stringMatching(/^CA: \/etc\/buildkit\/certs\/myregistry.test_5443\/ca.pem in the builder has SHA-256 0000cf11.*, its source 06cecf11/),
       'client certificate: /etc/buildkit/certs/myregistry.test_5443/client.crt is missing in the builder'
     ])
@@ -71,27 +72,26 @@ describe('compare against the real read-back of fixture 01', () => {
 
   test('a daemon started without --config is reported', () => {
     const rb = { ...readBack01(), cmd: ['--allow-insecure-entitlement=network.host'] }
-    expect(compare(expectation01(), rb, undefined)).toEqual([
+    expect(compare(expectation01(), node01, rb, undefined)).toEqual([
       'the daemon was started with ["--allow-insecure-entitlement=network.host"], not with ["--config","/etc/buildkit/buildkitd.toml"]'
     ])
   })
 
   test('the daemon flags must follow --config in order (fixture 03)', () => {
     const cmd = JSON.parse(fixture('03-docker-inspect-cmd.stdout')) as string[]
-    const e = { ...expectation01(), args: ['--oci-worker-net=cni'] }
-    expect(compare(e, { ...readBack01(), cmd }, undefined)).toEqual([])
+    expect(compare(expectation01(), { ...node01, args: ['--oci-worker-net=cni'] }, { ...readBack01(), cmd }, undefined)).toEqual([])
   })
 
   test('a network mode other than the one planned is reported', () => {
     const e = { ...expectation01(), network: 'cni' }
-    expect(compare(e, readBack01(), parseWorkers(fixture('01-workers-json.stdout')))).toEqual([
+    expect(compare(e, node01, readBack01(), parseWorkers(fixture('01-workers-json.stdout')))).toEqual([
       'the daemon runs with network mode "host", not "cni"'
     ])
-    expect(compare(e, readBack01(), parseWorkers(fixture('03-workers-json.stdout')))).toEqual([])
+    expect(compare(e, node01, readBack01(), parseWorkers(fixture('03-workers-json.stdout')))).toEqual([])
   })
 
   test('a read-back that is not TOML is a problem, not a crash', () => {
-    expect(compare(expectation01(), { ...readBack01(), configText: 'debug = = true' }, undefined)[0]).toMatch(
+    expect(compare(expectation01(), node01, { ...readBack01(), configText: 'debug = = true' }, undefined)[0]).toMatch(
       /^the config in the builder is not valid TOML/
     )
   })

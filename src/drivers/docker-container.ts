@@ -1,17 +1,42 @@
-import { containerName, rmArgs } from '../buildx.js'
+import { bootArgs, engineArgs, nodeContainer, rmArgs } from '../buildx.js'
 import * as docker from '../docker.js'
-import type { Driver } from './driver.js'
+import { parseWorkers } from '../verify.js'
+import type { Driver, NodeRef, Observation } from './driver.js'
 
-// buildx's docker-container driver: the daemon runs in the container
-// buildx_buildkit_<builder>0 on the runner's engine (driver/docker-container/driver.go).
+// buildx's docker-container driver: each node's daemon runs in the container
+// buildx_buildkit_<node> on the engine of the node's endpoint, a docker context or host
+// (driver/docker-container/driver.go). The docker CLI reaches it with --context or --host.
+const at = (node: NodeRef): { engine: string[]; container: string } => ({
+  engine: engineArgs(node.Endpoint),
+  container: nodeContainer(node.Name)
+})
+
 export const dockerContainer: Driver = {
   name: 'docker-container',
-  create: plan => docker.createBuilder(plan.createArgs),
-  observe: plan => docker.observe(containerName(plan.builder), plan.expect.files.map(f => f.path)),
-  resolve: (plan, refs) => docker.resolveInBuilder(containerName(plan.builder), refs),
-  logSince: (builder, since) => docker.daemonLogSince(containerName(builder), since),
-  logTail: async (builder, lines) => ((await docker.containerExists(containerName(builder))) ? docker.daemonLogTail(builder, lines) : ''),
+  create: async plan => {
+    // One node: create --bootstrap. Several: each is recorded first (create, create --append,
+    // no daemon started), then all start at once. Appending to a builder whose first node
+    // runs makes buildx dial that node's daemon (builder.go Create: LoadNodes WithData);
+    // booting them together skips that and starts the nodes in parallel.
+    for (const node of plan.nodes) await docker.createBuilder(node.createArgs)
+    if (plan.nodes.length > 1) await docker.bootBuilder(bootArgs(plan.builder))
+  },
+  observe: async (plan, node): Promise<Observation> => {
+    const seen = await docker.observe(at(node), plan.expect.files.map(f => f.path))
+    return { daemon: 'error' in seen.workers ? seen.workers : daemonOf(seen.workers.text), readBack: seen.readBack }
+  },
+  resolve: (node, refs) => docker.resolveInBuilder(at(node), refs),
+  logSince: (node, since) => docker.daemonLogSince(at(node), since),
+  logTail: async (node, lines) => ((await docker.containerExists(at(node))) ? docker.daemonLogTail(at(node), lines) : ''),
   owner: builder => docker.builderOwner(builder),
   nodes: builder => docker.builderNodes(builder),
   remove: (builder, keepState) => docker.removeBuilder(rmArgs(builder, keepState))
+}
+
+function daemonOf(workersJson: string): Observation['daemon'] {
+  try {
+    return parseWorkers(workersJson)
+  } catch (err) {
+    return { error: (err as Error).message }
+  }
 }

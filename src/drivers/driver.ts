@@ -1,30 +1,40 @@
 import type { RecordedNode } from '../buildx.js'
-import type { Observed } from '../docker.js'
+import type { DaemonInfo, ReadBack } from '../verify.js'
 import type { RunResult } from '../exec.js'
 import type { Plan } from '../plan.js'
 
 // The driver seam: everything that depends on where buildx runs the daemon (a container on
 // the engine, a pod, a remote daemon) is here, one implementation per buildx driver, picked
 // by driverFor (as actions/setup-node's installer-factory picks a distribution). main,
-// check and teardown know steps, not containers.
+// check and teardown know steps and nodes, not containers.
+
+/** What a driver saw of one node: the daemon's answer and what verification compares. */
+export interface Observation {
+  daemon: DaemonInfo | { error: string }
+  /** Config, daemon arguments and copied files; undefined for drivers that take none (docker) */
+  readBack?: ReadBack | { error: string }
+}
+
+/** A node as buildx records it: its name and endpoint say where its daemon is. */
+export type NodeRef = Pick<RecordedNode, 'Name' | 'Endpoint'>
 
 export interface Driver {
   /** buildx's name of the driver */
   readonly name: string
-  /** Creates the builder from the plan (buildx create --bootstrap). */
+  /** Creates the builder with every node of the plan and starts their daemons. */
   create(plan: Plan): Promise<void>
-  /** What verification reads from the running builder. */
-  observe(plan: Plan): Promise<Observed>
-  /** Runs the proof's script (prove.ts RESOLVE_SCRIPT) next to the daemon. */
-  resolve(plan: Plan, refs: string[]): Promise<RunResult>
-  /** The daemon's log since a moment (unix seconds). */
-  logSince(builder: string, since: number): Promise<string>
-  /** The daemon's last log lines, '' when there is no daemon to ask. */
-  logTail(builder: string, lines?: number): Promise<string>
+  /** What verification reads from one running node. */
+  observe(plan: Plan, node: NodeRef): Promise<Observation>
+  /** Runs the proof's script (prove.ts RESOLVE_SCRIPT) next to a node's daemon. */
+  resolve(node: NodeRef, refs: string[]): Promise<RunResult>
+  /** A node's daemon log since a moment (unix seconds). */
+  logSince(node: NodeRef, since: number): Promise<string>
+  /** A node's last daemon log lines, '' when there is no daemon to ask. */
+  logTail(node: NodeRef, lines?: number): Promise<string>
   /** The owner mark buildx recorded for the builder; undefined when buildx has no such builder. */
   owner(builder: string): string | undefined
-  /** The builder's nodes as buildx records them. */
+  /** The builder's nodes as buildx records them, in the order they were added. */
   nodes(builder: string): RecordedNode[]
-  /** Removes the builder (and its state unless keepState). */
+  /** Removes the builder, every node (and their state unless keepState). */
   remove(builder: string, keepState: boolean): Promise<{ ok: boolean; message: string }>
 }

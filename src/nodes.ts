@@ -1,0 +1,193 @@
+import type { Node as YamlNode } from 'yaml'
+import { InputError } from './errors.js'
+import { splitShellWords } from './lines.js'
+
+// The builder's nodes as the inputs give them: the first node from the top-level inputs
+// (driver-opts, buildkitd-flags, endpoint, platforms), more from `append`, a YAML list with
+// docker/setup-buildx-action's fields. Pure: text in, NodeSpec[] or an InputError out.
+
+/**
+ * The yaml package, loaded by the caller only when `append` is set (main.ts): most runs have
+ * no use for its 300 KB.
+ */
+export type Yaml = Pick<typeof import('yaml'), 'parseDocument' | 'isMap' | 'isSeq' | 'isScalar'>
+
+export interface NodeSpec {
+  /**
+   * The buildx node name the action passes as --node; undefined lets buildx choose (the
+   * first node: <builder>0; kubernetes nodes: a generated deployment name).
+   */
+  name?: string
+  /** A docker context or docker host (docker-container), a BuildKit address (remote); '' = the current context */
+  endpoint: string
+  driverOpts: string[]
+  buildkitdFlags: string[]
+  /** Fixed platforms (buildx create --platform); [] lets buildx ask the daemon */
+  platforms: string[]
+  /** Where the node came from, for messages: "the first node" or "append[1]" */
+  label: string
+}
+
+// buildx store.ValidateName: a letter first, then letters, digits and ._- (lower-cased).
+const NODE_NAME_RE = /^[a-zA-Z][a-zA-Z0-9._-]*$/
+// A docker context name (docker/cli: ^[a-zA-Z0-9][a-zA-Z0-9_.+-]+$) or a URL.
+const CONTEXT_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.+-]*$/
+const DOCKER_HOST_RE = /^(unix|tcp|ssh|npipe|fd):\/\/\S*$/
+// The BuildKit addresses buildx's remote driver dials (util/remoteutil IsValidEndpoint).
+const BUILDKIT_ADDR_RE = /^(tcp|unix|ssh|docker-container|kube-pod|npipe):\/\/\S+$/
+// containerd's platform syntax: os/arch[/variant], lower case.
+const PLATFORM_RE = /^[a-z0-9_-]+\/[a-z0-9_-]+(\/[a-z0-9_.-]+)?$/
+
+const FIELDS = ['name', 'endpoint', 'driver-opts', 'buildkitd-flags', 'platforms'] as const
+
+/** `platforms`: comma-separated (or one per line) os/arch[/variant]. */
+export function parsePlatforms(input: string, text: string): string[] {
+  const out: string[] = []
+  for (const p of text.split(/[,\n]/).map(s => s.trim()).filter(s => s !== '')) {
+    if (!PLATFORM_RE.test(p)) {
+      throw new InputError(input, undefined, `"${p}" is not a platform; write os/arch[/variant], e.g. linux/amd64 or linux/arm/v7`)
+    }
+    if (!out.includes(p)) out.push(p)
+  }
+  return out
+}
+
+/**
+ * An endpoint as the driver takes it. docker-container: a docker context or a docker host
+ * (buildx builder.go validateEndpoint); remote: a BuildKit address; kubernetes: none (buildx:
+ * "kubernetes driver does not support endpoint args").
+ */
+export function endpointProblem(endpoint: string, driver: string): string | undefined {
+  if (endpoint === '') return driver === 'remote' ? 'the remote driver needs an endpoint, the BuildKit daemon\'s address (e.g. tcp://buildkitd:1234)' : undefined
+  if (driver === 'kubernetes') return 'the kubernetes driver takes no endpoint (buildx refuses it); choose the cluster with KUBECONFIG and the namespace with driver-opts namespace='
+  if (driver === 'remote') {
+    return BUILDKIT_ADDR_RE.test(endpoint) ? undefined : `"${endpoint}" is not a BuildKit address; write tcp://host:port or unix:///path`
+  }
+  if (DOCKER_HOST_RE.test(endpoint) || CONTEXT_RE.test(endpoint)) return undefined
+  return `"${endpoint}" is neither a docker context name nor a docker host (unix://, tcp://, ssh://)`
+}
+
+/**
+ * `append`: a YAML list of nodes, each with name, endpoint, driver-opts (a list of strings),
+ * buildkitd-flags (one string) and platforms (a comma-separated string), as
+ * docker/setup-buildx-action reads them. A node without buildkitd-flags gets `defaultFlags`,
+ * as the first node does: every node then allows the same entitlements.
+ */
+export function parseAppend(text: string, driver: string, defaultFlags: readonly string[], yaml: Yaml | undefined): NodeSpec[] {
+  if (text.trim() === '') return []
+  if (!yaml) throw new Error('append is set but the YAML parser was not loaded')
+  const { isMap, isScalar, isSeq } = yaml
+  const doc = yaml.parseDocument(text, { uniqueKeys: true })
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]
+    throw new InputError('append', e.linePos?.[0].line, `is not valid YAML: ${e.message.split('\n')[0]}`)
+  }
+  const root = doc.contents
+  if (!isSeq(root)) throw new InputError('append', undefined, 'must be a YAML list of nodes (- name: …, endpoint: …)')
+  const lineOf = (n: YamlNode | null | undefined): number | undefined => {
+    const off = n?.range?.[0]
+    return off === undefined ? undefined : text.slice(0, off).split('\n').length
+  }
+  return root.items.map((item, i) => {
+    const label = `append[${i}]`
+    const fail = (at: YamlNode | null | undefined, detail: string): never => {
+      throw new InputError('append', lineOf(at ?? (item as YamlNode)), `${label}: ${detail}`)
+    }
+    if (!isMap(item)) return fail(item as YamlNode, 'is not a mapping of name, endpoint, driver-opts, buildkitd-flags, platforms')
+    const spec: NodeSpec = { endpoint: '', driverOpts: [], buildkitdFlags: [...defaultFlags], platforms: [], label }
+    for (const pair of item.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : ''
+      const value = pair.value as YamlNode | null
+      const field = FIELDS.find(f => f === key)
+      if (!field) fail(pair.key as YamlNode, `unknown field "${key}"; a node has ${FIELDS.join(', ')}`)
+      const str = (): string => {
+        if (isScalar(value) && (typeof value.value === 'string' || typeof value.value === 'number')) return String(value.value).trim()
+        return fail(value, `${key} must be a string`)
+      }
+      switch (field) {
+        case 'name': {
+          const name = str()
+          if (!NODE_NAME_RE.test(name)) fail(value, `name "${name}" must start with a letter and hold only letters, digits and ._-`)
+          spec.name = name.toLowerCase()
+          break
+        }
+        case 'endpoint':
+          spec.endpoint = str()
+          break
+        case 'driver-opts': {
+          // setup-buildx-action takes a list; one string is one option there too.
+          const list = isSeq(value) ? value.items : [value]
+          spec.driverOpts = list.map(v => {
+            const opt = isScalar(v) && typeof v.value === 'string' ? v.value.trim() : fail(v as YamlNode, 'driver-opts must be a list of strings')
+            if (!/^[a-zA-Z][a-zA-Z0-9._-]*=/.test(opt)) fail(v as YamlNode, `driver-opts "${opt}" is not key=value`)
+            return opt
+          })
+          break
+        }
+        case 'buildkitd-flags': {
+          const words = splitShellWords(str())
+          if (words === undefined) fail(value, 'buildkitd-flags: a quote is not closed')
+          if (words!.some(w => w === '--config' || w.startsWith('--config='))) fail(value, 'buildkitd-flags: --config is set by this action for every node')
+          spec.buildkitdFlags = words!.length > 0 ? words! : [...defaultFlags]
+          break
+        }
+        case 'platforms':
+          try {
+            spec.platforms = parsePlatforms('append', str())
+          } catch (err) {
+            fail(value, (err as Error).message.replace(/^input "append": /, ''))
+          }
+          break
+      }
+    }
+    const problem = endpointProblem(spec.endpoint, driver)
+    if (problem) fail(item, `endpoint: ${problem}`)
+    return spec
+  })
+}
+
+/**
+ * Rules across all nodes: buildx refuses two nodes on one endpoint ("invalid duplicate
+ * endpoint", store/nodegroup.go validateDuplicates), and an appended node named like an
+ * existing one is not appended: buildx changes that node instead (NodeGroup.Update finds
+ * it by name). Appended docker-container nodes get the name buildx would give them
+ * (nextNodeName: <builder><n>, the first free n) so that every node has a known name.
+ */
+export function checkNodes(builder: string, first: NodeSpec, appended: NodeSpec[], driver: string): NodeSpec[] {
+  const nodes = [first, ...appended]
+  const names = new Set<string>()
+  const firstName = driver === 'kubernetes' ? undefined : `${builder}0`
+  if (firstName) names.add(firstName)
+  for (const n of appended) {
+    if (n.name === undefined) continue
+    if (names.has(n.name)) {
+      throw new InputError('append', undefined, `${n.label}: node name "${n.name}" is taken by another node (buildx would change that node instead of adding one)`)
+    }
+    names.add(n.name)
+  }
+  if (driver !== 'kubernetes') {
+    for (const n of appended) {
+      if (n.name !== undefined) continue
+      let k = 0
+      while (names.has(`${builder}${k}`)) k++
+      n.name = `${builder}${k}`
+      names.add(n.name)
+    }
+  }
+  // kubernetes nodes have no endpoint of their own: buildx names one per deployment.
+  if (driver === 'kubernetes') return nodes
+  const seen = new Map<string, string>()
+  for (const n of nodes) {
+    // The first node without an endpoint is on the current context: an appended node needs its own.
+    const ep = n.endpoint === '' && n !== first ? undefined : n.endpoint
+    if (ep === undefined) {
+      throw new InputError('append', undefined, `${n.label}: has no endpoint; a second node on the current docker context would share the first node's endpoint, which buildx refuses`)
+    }
+    const other = seen.get(ep)
+    if (other !== undefined) {
+      throw new InputError('append', undefined, `${n.label}: endpoint "${ep}" is also ${other}'s; buildx refuses two nodes on one endpoint (give each node its own docker context or host)`)
+    }
+    seen.set(ep, n.label)
+  }
+  return nodes
+}
