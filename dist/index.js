@@ -28370,6 +28370,287 @@ module.exports = {
 
 /***/ }),
 
+/***/ 8901:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   DB: () => (/* binding */ actionsCacheKey),
+/* harmony export */   IY: () => (/* binding */ buildxVersionProblem),
+/* harmony export */   JL: () => (/* binding */ latestRequestHeaders),
+/* harmony export */   MC: () => (/* binding */ installedVersionProblem),
+/* harmony export */   P6: () => (/* binding */ LATEST_RELEASE_API),
+/* harmony export */   SM: () => (/* binding */ assetName),
+/* harmony export */   Tm: () => (/* binding */ toolCacheArch),
+/* harmony export */   Wr: () => (/* binding */ parseInstallInputs),
+/* harmony export */   ho: () => (/* binding */ pluginPath),
+/* harmony export */   js: () => (/* binding */ TOOL),
+/* harmony export */   pe: () => (/* binding */ assetUrls),
+/* harmony export */   wk: () => (/* binding */ latestTag),
+/* harmony export */   xs: () => (/* binding */ checksumFor)
+/* harmony export */ });
+/* unused harmony exports OLDEST_BUILDX, DEFAULT_BUILDX_URL, parseBuildxVersion, goPlatform */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
+/* harmony import */ var _lines_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9488);
+/* harmony import */ var _versions_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7902);
+
+
+
+
+
+// Installing a pinned buildx for the job (inputs `version`, `buildx-url`, `cache-binary`):
+// what to fetch, from where, under which cache keys, and whether a buildx is new enough.
+// Pure; the I/O is in install.ts.
+/**
+ * The oldest buildx this action works with. Each thing the action relies on, and the first
+ * buildx release that has it (read in docker/buildx's sources at those tags):
+ * - `--driver-opt env.NAME=value` for docker-container, which carries the owner mark:
+ *   v0.4.0, driver/docker-container/factory.go
+ * - `buildx rm --keep-state`: v0.6.0, commands/rm.go
+ * - `buildx create --bootstrap`: v0.7.0, commands/create.go
+ * - `--config` and `--append` together, the config copied onto the appended node, and the
+ *   JSON records under buildx/instances/<name in lower case> whose Nodes carry Name,
+ *   Endpoint, DriverOpts and Flags (the owner mark is read back from them): the record's
+ *   Node has kept those fields since v0.7.0 (store/nodegroup.go NodeGroup.Update gives a new,
+ *   appended node the config's files; store/store.go writes the JSON, store/util.go
+ *   ValidateName lower-cases the name); current buildx renames the Go field
+ *   BuildkitdFlags but keeps the JSON key "Flags"
+ * - `buildkitd.default.toml` in buildx's config directory, applied when create gets no
+ *   --config: v0.9.0 (util/confutil/config.go DefaultConfigFile, used by commands/create.go)
+ * - and the one that sets the floor: certificate files of [registry."<host>"] copied to
+ *   /etc/buildkit/certs/<host with every run of [^a-zA-Z0-9.-] replaced by _>/, which plan.ts
+ *   writes into the expected config (buildx.ts containerCertDir) and verify compares with
+ *   what the daemon reads. Before v0.11.0 buildx used the registry name as it is, so a
+ *   registry with a port ("registry.local:5000") got certs/registry.local:5000/ and the
+ *   read-back could never match: util/confutil/container.go at v0.11.0, docker/buildx commit
+ *   1c96fdaf0 "driver(docker-container): fix incorrect path when writing certs".
+ */
+const OLDEST_BUILDX = 'v0.11.0';
+/** Where buildx's GitHub releases are: <base>/<tag>/<asset>. */
+const DEFAULT_BUILDX_URL = 'https://github.com/docker/buildx/releases/download';
+/** `latest` is what GitHub calls the latest release of docker/buildx (never a pre-release). */
+const LATEST_RELEASE_API = 'https://api.github.com/repos/docker/buildx/releases/latest';
+const RELEASE = /^v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z][0-9A-Za-z.-]*)?)$/;
+/**
+ * The inputs `version`, `buildx-url` and `cache-binary`; undefined when `version` is empty
+ * (the runner's buildx is used as it is, and the other two are not looked at).
+ */
+function parseInstallInputs(get) {
+    const version = get('version').trim();
+    const url = get('buildx-url').trim();
+    if (version === '') {
+        if (url !== '')
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .d('buildx-url', undefined, 'is set but version is not: give version: vX.Y.Z, the buildx release to download from it');
+        return undefined;
+    }
+    const cacheBinary = (0,_lines_js__WEBPACK_IMPORTED_MODULE_3__/* .parseBool */ .q6)('cache-binary', get('cache-binary'), true);
+    if (version.toLowerCase() === 'latest') {
+        if (url !== '') {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .d('version', undefined, '"latest" is looked up with GitHub\'s API, which a buildx-url mirror does not have: give the release to download from buildx-url (version: vX.Y.Z)');
+        }
+        return { version: 'latest', cacheBinary };
+    }
+    const m = RELEASE.exec(version);
+    if (!m) {
+        // setup-buildx-action also takes git contexts (built from source) and lab:/cloud:
+        // channels; this action installs released, checksummed binaries only.
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .d('version', undefined, `"${version}" is not a buildx release: give a release tag like ${OLDEST_BUILDX} or v0.29.1 (building from a git ref and the lab/cloud channels are not supported), or latest`);
+    }
+    const tag = `v${m[1]}`;
+    if ((0,_versions_js__WEBPACK_IMPORTED_MODULE_4__/* .compareVersions */ .Z)(tag, OLDEST_BUILDX) < 0) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .d('version', undefined, `buildx ${tag} is older than ${OLDEST_BUILDX}, the oldest this action works with: give ${OLDEST_BUILDX} or later, or latest`);
+    }
+    return { version: tag, ...(url === '' ? {} : { baseUrl: parseBaseUrl(url) }), cacheBinary };
+}
+function parseBaseUrl(value) {
+    let u;
+    try {
+        u = new URL(value);
+    }
+    catch {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .d('buildx-url', undefined, `"${value}" is not a URL: give the http(s) URL under which <version>/buildx-<version>.<os>-<arch> and <version>/checksums.txt are, like ${DEFAULT_BUILDX_URL}`);
+    }
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .d('buildx-url', undefined, `"${value}" is a ${u.protocol} URL: give an http or https URL`);
+    }
+    // The URL is logged with every download; credentials in it would be printed.
+    if (u.username !== '' || u.password !== '') {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .d('buildx-url', undefined, 'holds a user name or password, which would be printed in the log: give a URL without credentials');
+    }
+    if (u.search !== '' || u.hash !== '') {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .d('buildx-url', undefined, `"${value}" has a query or fragment; the version and file name are appended to its path, so give the base URL alone`);
+    }
+    return value.replace(/\/+$/, '');
+}
+/**
+ * The version in `docker buildx version` output, with its v: "github.com/docker/buildx
+ * v0.29.1 a1b2c3" (commands/version.go prints package, version, revision) → v0.29.1.
+ * Distribution builds print their own suffix (Debian: "0.29.1+ds1", Docker Desktop:
+ * "v0.13.1-desktop.1"), kept as printed. A source build without a tag prints
+ * "v0.0.0+unknown": undefined, as for output with no version at all.
+ */
+function parseBuildxVersion(printed) {
+    const token = printed
+        .trim()
+        .split(/\s+/)
+        .find(t => /^v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]*)?$/.test(t));
+    if (token === undefined)
+        return undefined;
+    const v = token.startsWith('v') ? token : `v${token}`;
+    return /^v0\.0\.0(?![\d.])/.test(v) ? undefined : v;
+}
+/**
+ * Why the runner's buildx can't serve this action (older than OLDEST_BUILDX), with what to
+ * do; undefined when it can, or when its version can't be told (a source build).
+ */
+function buildxVersionProblem(printed) {
+    const v = parseBuildxVersion(printed);
+    if (v === undefined || (0,_versions_js__WEBPACK_IMPORTED_MODULE_4__/* .compareVersions */ .Z)(v, OLDEST_BUILDX) >= 0)
+        return undefined;
+    return (`the runner's buildx is ${v}, older than ${OLDEST_BUILDX}, the oldest this action works with: ` +
+        `set the input version (e.g. version: latest, or a release from ${OLDEST_BUILDX} on) to install one for this job, or upgrade buildx on the runner`);
+}
+/** The version a release tag or printed version stands for: no v, no +build suffix. */
+function versionCore(v) {
+    return v.replace(/^v/, '').replace(/\+.*$/, '');
+}
+/**
+ * Why the buildx the docker CLI runs is not the one installed (compare `docker buildx
+ * version` after installBuildx with the version asked for); undefined when it is.
+ */
+function installedVersionProblem(printed, wanted, pluginPath) {
+    const got = parseBuildxVersion(printed);
+    const firstLine = printed.trim().split(/\r?\n/)[0] ?? '';
+    if (got === undefined) {
+        return `can't read a version in the output of docker buildx version ("${firstLine}"; expected "github.com/docker/buildx vX.Y.Z <revision>") to check that buildx ${wanted} is the one the docker CLI runs`;
+    }
+    if (versionCore(got) === versionCore(wanted))
+        return undefined;
+    return (`docker buildx runs buildx ${got}, not ${wanted}${pluginPath ? `, which was installed at ${pluginPath}` : ''}: ` +
+        'the docker CLI found another buildx first (a cliPluginsExtraDirs entry in its config.json is searched before the user plugin directory), ' +
+        'or the docker CLI uses another DOCKER_CONFIG than this step was given');
+}
+// What buildx releases (docker-bake.hcl, target "binaries-cross"). The asset is named
+// buildx-<version>.<os>-<arch>[-<variant>][.exe] (Dockerfile, stage "releaser").
+const RELEASED = new Set([
+    'darwin/amd64',
+    'darwin/arm64',
+    'freebsd/amd64',
+    'freebsd/arm64',
+    'linux/amd64',
+    'linux/arm-v6',
+    'linux/arm-v7',
+    'linux/arm64',
+    'linux/ppc64le',
+    'linux/riscv64',
+    'linux/s390x',
+    'netbsd/amd64',
+    'netbsd/arm64',
+    'openbsd/amd64',
+    'openbsd/arm64',
+    'windows/amd64',
+    'windows/arm64'
+]);
+/** Node's platform and arch names (process.platform, process.arch) as buildx names them. */
+function goPlatform(platform, arch) {
+    const os = platform === 'win32' ? 'windows' : platform;
+    // Node's 'arm' is 32-bit ARM; Node 20 and later ship no armv6 build, so it is v7. Node's
+    // 'ppc64' on Linux is little-endian (Node has no big-endian Linux build).
+    const goArch = { x64: 'amd64', arm64: 'arm64', arm: 'arm-v7', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' }[arch];
+    if (goArch === undefined || !RELEASED.has(`${os}/${goArch}`)) {
+        throw new Error(`buildx publishes no binary for this runner (${platform}/${arch}${goArch ? `, buildx's ${os}/${goArch}` : ''}); it has ${[...RELEASED].join(', ')}. ` +
+            'Leave version empty to use the runner\'s own buildx');
+    }
+    return { os, arch: goArch };
+}
+/** The release asset: buildx-v0.29.1.linux-amd64, buildx-v0.29.1.windows-amd64.exe. */
+function assetName(version, platform, arch) {
+    const p = goPlatform(platform, arch);
+    return `buildx-${version}.${p.os}-${p.arch}${p.os === 'windows' ? '.exe' : ''}`;
+}
+/** The binary and the release's checksums.txt, under buildx-url or GitHub's release downloads. */
+function assetUrls(req, version, platform, arch) {
+    const dir = `${(req.baseUrl ?? DEFAULT_BUILDX_URL).replace(/\/+$/, '')}/${version}`;
+    return { binary: `${dir}/${assetName(version, platform, arch)}`, checksums: `${dir}/checksums.txt` };
+}
+/**
+ * The SHA-256 (lower case) that checksums.txt gives for an asset: sha256sum lines
+ * "<hex>  <name>", or "<hex> *<name>" as buildx writes them (`sha256sum -b`,
+ * .github/workflows/build.yml). Since buildx v0.10.0 the darwin lines (hack/hash-files), and
+ * since v0.36.0 the windows lines, are deleted from the file (those binaries are signed
+ * after it is made): undefined then.
+ */
+function checksumFor(checksumsText, asset) {
+    for (const line of checksumsText.split(/\r?\n/)) {
+        const m = /^\s*([0-9a-fA-F]{64}) [ *](?:\.\/)?(.+?)\s*$/.exec(line);
+        if (m && m[2] === asset)
+            return m[1].toLowerCase();
+    }
+    return undefined;
+}
+/**
+ * The user's plugin directory of the docker CLI, $DOCKER_CONFIG/cli-plugins (DOCKER_CONFIG
+ * defaults to ~/.docker), which it searches before the system ones
+ * (docker/cli cli-plugins/manager/manager.go getPluginDirs): a buildx put there is what every
+ * later `docker buildx` of the job runs. docker/setup-buildx-action installs there too.
+ */
+function pluginPath(env, home, platform) {
+    const configDir = env.DOCKER_CONFIG || node_path__WEBPACK_IMPORTED_MODULE_1__.join(home, '.docker');
+    return node_path__WEBPACK_IMPORTED_MODULE_1__.join(configDir, 'cli-plugins', platform === 'win32' ? 'docker-buildx.exe' : 'docker-buildx');
+}
+/** The tool cache's name for the binary. */
+const TOOL = 'buildx';
+/**
+ * The tool cache's "arch" for an install: buildx's arch, and for a buildx-url a hash of the
+ * binary's URL too, so that a mirror's file is never taken for GitHub's (the tool cache is
+ * looked in before anything is downloaded, so before there is a checksum to compare).
+ */
+function toolCacheArch(req, version, platform, arch) {
+    const goArch = goPlatform(platform, arch).arch;
+    if (req.baseUrl === undefined)
+        return goArch;
+    return `${goArch}-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(assetUrls(req, version, platform, arch).binary).digest('hex').slice(0, 12)}`;
+}
+/**
+ * The GitHub Actions cache key of a binary: release, platform and the start of its SHA-256
+ * from checksums.txt, so a hit is the very file the release lists (and it is checked again).
+ */
+function actionsCacheKey(version, platform, arch, sha256) {
+    const p = goPlatform(platform, arch);
+    return `buildx-${version}-${p.os}-${p.arch}-${sha256.slice(0, 16)}`;
+}
+/** The request for the latest release: GitHub's API headers, and the token when there is one. */
+function latestRequestHeaders(env) {
+    const headers = {
+        Accept: 'application/vnd.github+json',
+        'X-GitHub-Api-Version': '2022-11-28',
+        'User-Agent': 'buildkit-builder-action'
+    };
+    if (env.GITHUB_TOKEN)
+        headers.Authorization = `Bearer ${env.GITHUB_TOKEN}`;
+    return headers;
+}
+/** The release tag in GitHub's answer for the latest release. */
+function latestTag(body) {
+    let tag;
+    try {
+        tag = JSON.parse(body).tag_name;
+    }
+    catch {
+        throw new Error(`${LATEST_RELEASE_API} answered with something that is not JSON: give a release (version: vX.Y.Z) instead of latest`);
+    }
+    if (typeof tag !== 'string' || !/^v\d+\.\d+\.\d+$/.test(tag)) {
+        throw new Error(`${LATEST_RELEASE_API} gave no release tag like v0.29.1 (tag_name: ${JSON.stringify(tag)}): give a release (version: vX.Y.Z) instead of latest`);
+    }
+    return tag;
+}
+
+
+/***/ }),
+
 /***/ 9903:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -29004,7 +29285,8 @@ function sameValue(a, b) {
 /* harmony export */   hq: () => (/* binding */ listImageDir),
 /* harmony export */   iq: () => (/* binding */ removeBuilder),
 /* harmony export */   lB: () => (/* binding */ observe),
-/* harmony export */   lF: () => (/* binding */ resolveInBuilder)
+/* harmony export */   lF: () => (/* binding */ resolveInBuilder),
+/* harmony export */   ry: () => (/* binding */ buildxVersion)
 /* harmony export */ });
 /* unused harmony export builderExists */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
@@ -29024,13 +29306,18 @@ function sameValue(a, b) {
 // Operations on Docker and the builder, each one command through the exec seam.
 // Never `docker buildx inspect` or `buildx ls` for information: both print every file
 // copied into the builder, private keys included (see __tests__/fixtures/buildkit/README.md).
+/** The engine's version, and buildx's (undefined when the docker CLI has no buildx plugin). */
 async function toolVersions() {
     // At once: neither depends on the other, and each is mostly the docker CLI's start-up.
     const [docker, buildx] = await Promise.all([
         (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .runChecked */ .X4)('docker version (is the Docker engine running?)', 'docker', ['version', '--format', '{{.Server.Version}}']),
-        (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .runChecked */ .X4)('docker buildx version (is the Buildx plugin installed?)', 'docker', ['buildx', 'version'])
+        (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)('docker', ['buildx', 'version'])
     ]);
-    return { docker: docker.stdout.trim(), buildx: buildx.stdout.trim() };
+    return { docker: docker.stdout.trim(), buildx: buildx.exitCode === 0 ? buildx.stdout.trim() : undefined };
+}
+/** `docker buildx version`: which buildx the docker CLI runs. */
+async function buildxVersion() {
+    return (await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .runChecked */ .X4)('docker buildx version', 'docker', ['buildx', 'version'])).stdout.trim();
 }
 /** Exit code only: the output holds the builder's files and is dropped unread. */
 async function builderExists(name) {
@@ -29548,7 +29835,7 @@ function splitShellWords(text) {
 /* harmony export */   uH: () => (/* binding */ setOutput),
 /* harmony export */   z: () => (/* binding */ summary)
 /* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
 /* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6670);
 
 
@@ -30019,7 +30306,7 @@ function judgeProbe(chain, res, attempts, ctx) {
 /* harmony export */   E$: () => (/* binding */ redact)
 /* harmony export */ });
 /* unused harmony exports hasSecrets, resetSecrets */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
 
 // Every secret this run knows of, as the runner would mask it: the whole value and each
 // line on its own. The runner masks only what reaches it through `::add-mask::`, and only
@@ -30186,6 +30473,34 @@ async function testPause(step) {
 
 /***/ }),
 
+/***/ 7902:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   C: () => (/* binding */ parseBuildkitdVersion),
+/* harmony export */   Z: () => (/* binding */ compareVersions)
+/* harmony export */ });
+// Version numbers of BuildKit, as its daemon prints them. Pure.
+/**
+ * The version in `buildkitd --version` output: "buildkitd github.com/moby/buildkit v0.29.0
+ * <revision>" (cmd/buildkitd/main.go prints app name, package, version, revision).
+ */
+function parseBuildkitdVersion(printed) {
+    return /\bv?(\d+\.\d+\.\d+)(?:[-+][\w.-]*)?\b/.exec(printed.replace(/^buildkitd\s+\S+\s+/, ''))?.[0];
+}
+/** <0, 0, >0 as a is before, equal to, after b; a pre-release (v0.13.0-rc1) counts as its release. */
+function compareVersions(a, b) {
+    const parts = (v) => (/(\d+)\.(\d+)\.(\d+)/.exec(v) ?? ['', '0', '0', '0']).slice(1).map(Number);
+    const [x, y] = [parts(a), parts(b)];
+    for (let i = 0; i < 3; i++)
+        if (x[i] !== y[i])
+            return x[i] - y[i];
+    return 0;
+}
+
+
+/***/ }),
+
 /***/ 2613:
 /***/ ((module) => {
 
@@ -30326,6 +30641,20 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 
 /***/ }),
 
+/***/ 4708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+
+/***/ }),
+
+/***/ 8995:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
+
+/***/ }),
+
 /***/ 7030:
 /***/ ((module) => {
 
@@ -30351,6 +30680,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+
+/***/ }),
+
+/***/ 1708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process");
 
 /***/ }),
 
@@ -30452,6 +30788,20 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 
 /***/ }),
 
+/***/ 2018:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tty");
+
+/***/ }),
+
+/***/ 7016:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
+
+/***/ }),
+
 /***/ 9023:
 /***/ ((module) => {
 
@@ -30459,13 +30809,14 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 6058:
+/***/ 3838:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   Yz: () => (/* binding */ core_debug),
+  z3: () => (/* binding */ error),
   V4: () => (/* binding */ getInput),
   Gu: () => (/* binding */ getState),
   Os: () => (/* binding */ group),
@@ -30480,7 +30831,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, markdownSummary, platform, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, markdownSummary, platform, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -30655,84 +31006,10 @@ function file_command_prepareKeyValueMessage(key, value) {
 var external_path_ = __nccwpck_require__(6928);
 // EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
 var lib = __nccwpck_require__(4942);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-class BasicCredentialHandler {
-    constructor(username, password) {
-        this.username = username;
-        this.password = password;
-    }
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return __awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class auth_BearerCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Bearer ${this.token}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return __awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class PersonalAccessTokenCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return __awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-//# sourceMappingURL=auth.js.map
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/auth.js
+var auth = __nccwpck_require__(2145);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
-var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -30767,7 +31044,7 @@ class oidc_utils_OidcClient {
         return runtimeUrl;
     }
     static getCall(id_token_url) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             var _a;
             const httpclient = oidc_utils_OidcClient.createHttpClient();
             const res = yield httpclient
@@ -30785,7 +31062,7 @@ class oidc_utils_OidcClient {
         });
     }
     static getIDToken(audience) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             try {
                 // New ID Token is requested from action service
                 let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
@@ -32206,16 +32483,103 @@ function getExecOutput(commandLine, args, options) {
 
 /***/ }),
 
+/***/ 2145:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   tZ: () => (/* binding */ BearerCredentialHandler)
+/* harmony export */ });
+/* unused harmony exports BasicCredentialHandler, PersonalAccessTokenCredentialHandler */
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+class BasicCredentialHandler {
+    constructor(username, password) {
+        this.username = username;
+        this.password = password;
+    }
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return __awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class BearerCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Bearer ${this.token}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return __awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class PersonalAccessTokenCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return __awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+//# sourceMappingURL=auth.js.map
+
+/***/ }),
+
 /***/ 4942:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Qq: () => (/* binding */ HttpClient)
+  Qq: () => (/* binding */ HttpClient),
+  Kg: () => (/* binding */ HttpClientError),
+  Hv: () => (/* binding */ HttpCodes)
 });
 
-// UNUSED EXPORTS: Headers, HttpClientError, HttpClientResponse, HttpCodes, MediaTypes, getProxyUrl, isHttps
+// UNUSED EXPORTS: Headers, HttpClientResponse, MediaTypes, getProxyUrl, isHttps
 
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
@@ -34862,7 +35226,7 @@ function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTempora
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
@@ -35043,10 +35407,12 @@ var external_node_os_ = __nccwpck_require__(8161);
 var src_exec = __nccwpck_require__(4981);
 // EXTERNAL MODULE: ./src/log.ts
 var log = __nccwpck_require__(5625);
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var core = __nccwpck_require__(6058);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
+var core = __nccwpck_require__(3838);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: ./src/buildx-install.ts
+var buildx_install = __nccwpck_require__(8901);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
@@ -36069,6 +36435,7 @@ function checkNodes(builder, first, appended, driver) {
 
 
 
+
 /**
  * The daemon flags when buildkitd-flags is empty: docker/setup-buildx-action's default (its
  * README: "--allow-insecure-entitlement security.insecure --allow-insecure-entitlement
@@ -36118,10 +36485,11 @@ function getInputs(get = name => core/* getInput */.V4(name), host = { env: proc
         ],
         cni: (0,src_cni/* parseCniInputs */.bT)(get, { platform: process.platform, arch: process.arch, endianness: external_node_os_.endianness() }),
         verifyPull: (0,refs/* parseVerifyPull */.Uu)(get('verify-pull')),
-        checkRegistries: (0,src_lines/* parseBool */.q6)('check-registries', get('check-registries'), false)
+        checkRegistries: (0,src_lines/* parseBool */.q6)('check-registries', get('check-registries'), false),
+        install: (0,buildx_install/* parseInstallInputs */.Wr)(get),
+        cacheBinary: (0,src_lines/* parseBool */.q6)('cache-binary', get('cache-binary'), true)
     };
     checkConsistency(inputs);
-    checkNotYet(get);
     return inputs;
 }
 /** The first node: the top-level driver-opts, buildkitd-flags, endpoint and platforms. */
@@ -36137,19 +36505,6 @@ function firstNode(get, driver) {
         platforms: parsePlatforms('platforms', get('platforms')),
         label: 'the first node'
     };
-}
-/**
- * Inputs of docker/setup-buildx-action this action declares (so a workflow moving over is
- * told, not silently ignored) but does not do yet: each is an error naming it.
- */
-function checkNotYet(get) {
-    for (const name of ['version']) {
-        if (get(name).trim() !== '') {
-            throw new errors/* InputError */.d(name, undefined, 'is not supported yet (it comes with the remote, kubernetes and multi-node drivers); remove it, or keep docker/setup-buildx-action for this job');
-        }
-    }
-    // Caches the buildx binary that `version` installs: nothing to cache without it.
-    (0,src_lines/* parseBool */.q6)('cache-binary', get('cache-binary'), true);
 }
 /** Rules that span inputs. */
 function checkConsistency(inputs) {
@@ -37099,7 +37454,8 @@ const Keys = {
     created: 'builderCreated',
     runDir: 'runDir',
     cleanup: 'cleanup',
-    keepState: 'keepState'
+    keepState: 'keepState',
+    plugin: 'buildxPlugin'
 };
 // The entry point runs twice (main, then post); main marks the state so that the second
 // run knows it is the post step.
@@ -37117,7 +37473,8 @@ function load() {
         created: get('created') === 'true',
         runDir: get('runDir'),
         cleanup: get('cleanup') !== 'false',
-        keepState: get('keepState') === 'true'
+        keepState: get('keepState') === 'true',
+        plugin: get('plugin')
     };
 }
 let current;
@@ -37150,7 +37507,17 @@ async function teardown(why) {
         await removeBuilder(driverFor(rec.driver), why, rec);
     else
         log/* info */.pq('this run created no builder (or already removed it)');
+    await restorePlugin();
     removeFiles();
+}
+/** Puts back the buildx plugin a `version` install replaced (its backup is in the run's directory). */
+async function restorePlugin() {
+    const saved = record().plugin;
+    if (saved === '')
+        return;
+    const { restorePlugin: restore } = await __nccwpck_require__.e(/* import() */ 232).then(__nccwpck_require__.bind(__nccwpck_require__, 232));
+    log/* info */.pq(restore(JSON.parse(saved)));
+    update({ plugin: '' });
 }
 async function removeBuilder(driver, why, rec) {
     const name = rec.builder;
@@ -37218,6 +37585,7 @@ var test_pause = __nccwpck_require__(476);
 
 
 
+
 // The main step: a list of named steps, each in its own log group. Any failure runs the
 // one teardown (teardown.ts: only what this run created) and writes a job summary.
 async function runMain() {
@@ -37235,14 +37603,16 @@ async function steps() {
     const { inputs, certs } = await log/* group */.Os('Read and check inputs', readInputs);
     update({ builder: inputs.name, driver: inputs.driver, cleanup: inputs.cleanup, keepState: inputs.keepState });
     const driver = driverFor(inputs.driver);
-    await log/* group */.Os('Check Docker and Buildx', checkTools);
-    await log/* group */.Os(`Check that builder ${inputs.name} does not exist yet`, () => checkNameFree(driver, inputs.name));
     update({ runDir: createRunDir(), owner: (0,external_node_crypto_.randomUUID)() });
     const { runDir, owner } = record();
+    const install = await log/* group */.Os('Check Docker and Buildx', () => checkTools(inputs));
+    if (install)
+        await log/* group */.Os(`Install buildx ${install.version}`, () => installBuildx(install, runDir));
+    await log/* group */.Os(`Check that builder ${inputs.name} does not exist yet`, () => checkNameFree(driver, inputs.name));
     const cni = inputs.cni;
     // Loaded only when asked for: the tool cache and the download code are most of the bundle.
     const addition = cni
-        ? await log/* group */.Os('Prepare CNI networking', async () => (await Promise.all(/* import() */[__nccwpck_require__.e(805), __nccwpck_require__.e(254)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6254))).prepareCni(cni, runDir, inputs.nodes[0].driverOpts))
+        ? await log/* group */.Os('Prepare CNI networking', async () => (await Promise.all(/* import() */[__nccwpck_require__.e(88), __nccwpck_require__.e(67)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8067))).prepareCni(cni, runDir, inputs.nodes[0].driverOpts))
         : {};
     const plan = await log/* group */.Os('Render buildkitd.toml', () => render(inputs, certs, runDir, addition, owner));
     await log/* group */.Os('Write config and certificates', () => writeFiles(plan));
@@ -37292,9 +37662,33 @@ function checkKeys(inputs) {
     }
     throw new errors/* InputError */.d(input, undefined, text.length === 1 ? text[0] : `\n- ${text.join('\n- ')}`);
 }
-async function checkTools() {
+/** The engine and buildx; what to install when `version` is set or buildx is missing. */
+async function checkTools(inputs) {
     const v = await docker/* toolVersions */.Ek();
-    log/* info */.pq(`Docker engine ${v.docker}; ${v.buildx}`);
+    log/* info */.pq(`Docker engine ${v.docker}; ${v.buildx ?? 'no buildx plugin'}`);
+    if (inputs.install)
+        return inputs.install;
+    if (v.buildx === undefined) {
+        // As docker/setup-buildx-action does when the runner has no buildx.
+        log/* info */.pq('the docker CLI has no buildx: the latest release is installed for this job (set version to pin one)');
+        return { version: 'latest', cacheBinary: inputs.cacheBinary };
+    }
+    const problem = (0,buildx_install/* buildxVersionProblem */.IY)(v.buildx);
+    if (problem)
+        throw new Error(problem);
+    return undefined;
+}
+/** Installs buildx as the docker CLI's plugin for the job; post puts back what was there. */
+async function installBuildx(req, runDir) {
+    // Loaded only here: the tool cache and the Actions cache client are most of the bundle.
+    const { installBuildx: install } = await __nccwpck_require__.e(/* import() */ 232).then(__nccwpck_require__.bind(__nccwpck_require__, 232));
+    const done = await install(req, { env: process.env, home: external_node_os_.homedir(), runDir, platform: process.platform, arch: process.arch });
+    // Recorded before the check, so that any failure from here on puts the old plugin back.
+    update({ plugin: JSON.stringify({ pluginPath: done.pluginPath, backupPath: done.backupPath, sha256: done.sha256 }) });
+    log/* info */.pq(`buildx ${done.version} installed at ${done.pluginPath} (from the ${done.source === 'download' ? 'release download' : done.source}, SHA-256 ${done.sha256})`);
+    const problem = (0,buildx_install/* installedVersionProblem */.MC)(await docker/* buildxVersion */.ry(), done.version, done.pluginPath);
+    if (problem)
+        throw new Error(problem);
 }
 /** From buildx's own record of builders: no process, and nothing of it printed. */
 function checkNameFree(driver, name) {

@@ -10,13 +10,19 @@ import type { ReadBack } from './verify.js'
 // Never `docker buildx inspect` or `buildx ls` for information: both print every file
 // copied into the builder, private keys included (see __tests__/fixtures/buildkit/README.md).
 
-export async function toolVersions(): Promise<{ docker: string; buildx: string }> {
+/** The engine's version, and buildx's (undefined when the docker CLI has no buildx plugin). */
+export async function toolVersions(): Promise<{ docker: string; buildx?: string }> {
   // At once: neither depends on the other, and each is mostly the docker CLI's start-up.
   const [docker, buildx] = await Promise.all([
     runChecked('docker version (is the Docker engine running?)', 'docker', ['version', '--format', '{{.Server.Version}}']),
-    runChecked('docker buildx version (is the Buildx plugin installed?)', 'docker', ['buildx', 'version'])
+    run('docker', ['buildx', 'version'])
   ])
-  return { docker: docker.stdout.trim(), buildx: buildx.stdout.trim() }
+  return { docker: docker.stdout.trim(), buildx: buildx.exitCode === 0 ? buildx.stdout.trim() : undefined }
+}
+
+/** `docker buildx version`: which buildx the docker CLI runs. */
+export async function buildxVersion(): Promise<string> {
+  return (await runChecked('docker buildx version', 'docker', ['buildx', 'version'])).stdout.trim()
 }
 
 /** Exit code only: the output holds the builder's files and is dropped unread. */

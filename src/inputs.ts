@@ -10,6 +10,7 @@ import { checkConfigTree, isTable, keyPath, type TomlTable } from './config.js'
 import { InputError } from './errors.js'
 import { hostProblem, parseMirror, type MirrorEndpoint } from './hosts.js'
 import { defaultConfigPath } from './buildx.js'
+import { parseInstallInputs, type InstallRequest } from './buildx-install.js'
 import { flagValues } from './flags.js'
 import { inputLines, parseBool, splitShellWords } from './lines.js'
 import { parseVerifyPull, type ImageRef } from './refs.js'
@@ -74,6 +75,10 @@ export interface Inputs {
   verifyPull: ImageRef[]
   /** Probe every registry and mirror of the config through the daemon */
   checkRegistries: boolean
+  /** A pinned buildx to install (`version`, `buildx-url`) */
+  install?: InstallRequest
+  /** cache-binary: keep an installed buildx in the Actions cache (also when buildx is missing and the latest is installed) */
+  cacheBinary: boolean
 }
 
 type Getter = (name: string) => string
@@ -129,10 +134,11 @@ export function getInputs(get: Getter = name => core.getInput(name), host: Host 
     ],
     cni: parseCniInputs(get, { platform: process.platform, arch: process.arch, endianness: os.endianness() }),
     verifyPull: parseVerifyPull(get('verify-pull')),
-    checkRegistries: parseBool('check-registries', get('check-registries'), false)
+    checkRegistries: parseBool('check-registries', get('check-registries'), false),
+    install: parseInstallInputs(get),
+    cacheBinary: parseBool('cache-binary', get('cache-binary'), true)
   }
   checkConsistency(inputs)
-  checkNotYet(get)
   return inputs
 }
 
@@ -148,20 +154,6 @@ function firstNode(get: Getter, driver: DriverName): NodeSpec {
     platforms: parsePlatforms('platforms', get('platforms')),
     label: 'the first node'
   }
-}
-
-/**
- * Inputs of docker/setup-buildx-action this action declares (so a workflow moving over is
- * told, not silently ignored) but does not do yet: each is an error naming it.
- */
-function checkNotYet(get: Getter): void {
-  for (const name of ['version']) {
-    if (get(name).trim() !== '') {
-      throw new InputError(name, undefined, 'is not supported yet (it comes with the remote, kubernetes and multi-node drivers); remove it, or keep docker/setup-buildx-action for this job')
-    }
-  }
-  // Caches the buildx binary that `version` installs: nothing to cache without it.
-  parseBool('cache-binary', get('cache-binary'), true)
 }
 
 /** Rules that span inputs. */

@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { randomUUID } from 'node:crypto'
 import * as os from 'node:os'
 import type { Addition } from './buildx.js'
+import { buildxVersionProblem, installedVersionProblem, type InstallRequest } from './buildx-install.js'
 import { loadRegistryCerts, type RegistryCerts } from './certs.js'
 import { failureText, prove, verifyBuilder, wantsProof } from './check.js'
 
@@ -38,10 +39,11 @@ async function steps(): Promise<void> {
   const { inputs, certs } = await log.group('Read and check inputs', readInputs)
   state.update({ builder: inputs.name, driver: inputs.driver, cleanup: inputs.cleanup, keepState: inputs.keepState })
   const driver = driverFor(inputs.driver)
-  await log.group('Check Docker and Buildx', checkTools)
-  await log.group(`Check that builder ${inputs.name} does not exist yet`, () => checkNameFree(driver, inputs.name))
   state.update({ runDir: createRunDir(), owner: randomUUID() })
   const { runDir, owner } = state.record()
+  const install = await log.group('Check Docker and Buildx', () => checkTools(inputs))
+  if (install) await log.group(`Install buildx ${install.version}`, () => installBuildx(install, runDir))
+  await log.group(`Check that builder ${inputs.name} does not exist yet`, () => checkNameFree(driver, inputs.name))
   const cni = inputs.cni
   // Loaded only when asked for: the tool cache and the download code are most of the bundle.
   const addition = cni
@@ -94,9 +96,31 @@ function checkKeys(inputs: Inputs): void {
   throw new InputError(input, undefined, text.length === 1 ? text[0] : `\n- ${text.join('\n- ')}`)
 }
 
-async function checkTools(): Promise<void> {
+/** The engine and buildx; what to install when `version` is set or buildx is missing. */
+async function checkTools(inputs: Inputs): Promise<InstallRequest | undefined> {
   const v = await docker.toolVersions()
-  log.info(`Docker engine ${v.docker}; ${v.buildx}`)
+  log.info(`Docker engine ${v.docker}; ${v.buildx ?? 'no buildx plugin'}`)
+  if (inputs.install) return inputs.install
+  if (v.buildx === undefined) {
+    // As docker/setup-buildx-action does when the runner has no buildx.
+    log.info('the docker CLI has no buildx: the latest release is installed for this job (set version to pin one)')
+    return { version: 'latest', cacheBinary: inputs.cacheBinary }
+  }
+  const problem = buildxVersionProblem(v.buildx)
+  if (problem) throw new Error(problem)
+  return undefined
+}
+
+/** Installs buildx as the docker CLI's plugin for the job; post puts back what was there. */
+async function installBuildx(req: InstallRequest, runDir: string): Promise<void> {
+  // Loaded only here: the tool cache and the Actions cache client are most of the bundle.
+  const { installBuildx: install } = await import('./install.js')
+  const done = await install(req, { env: process.env, home: os.homedir(), runDir, platform: process.platform, arch: process.arch })
+  // Recorded before the check, so that any failure from here on puts the old plugin back.
+  state.update({ plugin: JSON.stringify({ pluginPath: done.pluginPath, backupPath: done.backupPath, sha256: done.sha256 }) })
+  log.info(`buildx ${done.version} installed at ${done.pluginPath} (from the ${done.source === 'download' ? 'release download' : done.source}, SHA-256 ${done.sha256})`)
+  const problem = installedVersionProblem(await docker.buildxVersion(), done.version, done.pluginPath)
+  if (problem) throw new Error(problem)
 }
 
 /** From buildx's own record of builders: no process, and nothing of it printed. */

@@ -18,6 +18,8 @@ export interface RunRecord {
   runDir: string
   cleanup: boolean
   keepState: boolean
+  /** The buildx plugin this run installed, as JSON ({pluginPath, backupPath, sha256}); '' when none */
+  plugin: string
 }
 
 const Keys = {
@@ -27,7 +29,8 @@ const Keys = {
   created: 'builderCreated',
   runDir: 'runDir',
   cleanup: 'cleanup',
-  keepState: 'keepState'
+  keepState: 'keepState',
+  plugin: 'buildxPlugin'
 } as const satisfies Record<keyof RunRecord, string>
 
 // The entry point runs twice (main, then post); main marks the state so that the second
@@ -47,7 +50,8 @@ function load(): RunRecord {
     created: get('created') === 'true',
     runDir: get('runDir'),
     cleanup: get('cleanup') !== 'false',
-    keepState: get('keepState') === 'true'
+    keepState: get('keepState') === 'true',
+    plugin: get('plugin')
   }
 }
 

@@ -16,7 +16,17 @@ export async function teardown(why: Why): Promise<void> {
   const rec = state.record()
   if (rec.created && rec.builder !== '') await removeBuilder(driverFor(rec.driver as Inputs['driver']), why, rec)
   else log.info('this run created no builder (or already removed it)')
+  await restorePlugin()
   removeFiles()
+}
+
+/** Puts back the buildx plugin a `version` install replaced (its backup is in the run's directory). */
+async function restorePlugin(): Promise<void> {
+  const saved = state.record().plugin
+  if (saved === '') return
+  const { restorePlugin: restore } = await import('./install.js')
+  log.info(restore(JSON.parse(saved) as { pluginPath: string; backupPath?: string; sha256?: string }))
+  state.update({ plugin: '' })
 }
 
 async function removeBuilder(driver: Driver, why: Why, rec: Readonly<state.RunRecord>): Promise<void> {

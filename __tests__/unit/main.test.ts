@@ -17,7 +17,8 @@ const registered = new Map<string, string>()
 const ownerIn = (args: string[]): string =>
   args.find(a => a.startsWith('env.BUILDKIT_BUILDER_ACTION_OWNER='))?.split('=')[1] ?? ''
 const docker = {
-  toolVersions: jest.fn(async () => ({ docker: '28.0.0', buildx: 'github.com/docker/buildx v0.29.1' })),
+  toolVersions: jest.fn(async (): Promise<{ docker: string; buildx?: string }> => ({ docker: '28.0.0', buildx: 'github.com/docker/buildx v0.29.1' })),
+  buildxVersion: jest.fn(async () => 'github.com/docker/buildx v0.30.1 abc'),
   builderOwner: jest.fn((name: string) => (calls.push(`owner? ${name}`), registered.get(name))),
   builderNodes: jest.fn((name: string) => (registered.has(name) ? [{ Name: `${name}0`, Endpoint: 'unix:///var/run/docker.sock', DriverOpts: {}, Flags: [] }] : [])),
   createBuilder: jest.fn(async (args: string[]) => {
@@ -51,6 +52,15 @@ const docker = {
   daemonLogSince: jest.fn(async () => (calls.push('logs'), ''))
 }
 jest.unstable_mockModule('../../src/docker.js', () => docker)
+// The install of a pinned buildx (its own tests are install.test.ts): what main asks of it.
+const install = {
+  installBuildx: jest.fn(async (req: { version: string }, host: { runDir: string }) => (
+    calls.push(`install ${req.version}`),
+    { version: 'v0.30.1', pluginPath: path.join(host.runDir, 'plugin'), source: 'download', sha256: 'ab', url: 'u' }
+  )),
+  restorePlugin: jest.fn((saved: { pluginPath: string }) => (calls.push(`restore ${path.basename(saved.pluginPath)}`), 'restored'))
+}
+jest.unstable_mockModule('../../src/install.js', () => install)
 const { runMain } = await import('../../src/main.js')
 const { resetRecord } = await import('../../src/state.js')
 const { fail } = await import('../../src/log.js')
@@ -87,6 +97,35 @@ afterEach(() => {
 const outputs = () => parseCommandFile(fs.readFileSync(files.output, 'utf8'))
 const state = () => parseCommandFile(fs.readFileSync(files.state, 'utf8'))
 const runDirs = () => fs.readdirSync(path.join(dir, 'temp'))
+
+describe('buildx: the runner\'s, or a pinned one', () => {
+  test('a buildx older than the oldest supported: an error saying what to do, nothing created', async () => {
+    docker.toolVersions.mockResolvedValueOnce({ docker: '28.0.0', buildx: 'github.com/docker/buildx v0.10.4 c513d34' })
+    await expect(runMain()).rejects.toThrow(/the runner's buildx is v0.10.4, older than v0.11.0, the oldest this action works with: set the input version/)
+    expect(calls).toEqual([])
+    expect(runDirs()).toEqual([])
+  })
+
+  test('no buildx on the runner: the latest release is installed, checked, and post puts the plugin directory back', async () => {
+    docker.toolVersions.mockResolvedValueOnce({ docker: '28.0.0' })
+    await runMain()
+    expect(calls.slice(0, 2)).toEqual(['install latest', 'owner? unit1'])
+    expect(JSON.parse(state().buildxPlugin)).toMatchObject({ sha256: 'ab' })
+    resetRecord()
+    process.env.STATE_buildxPlugin = state().buildxPlugin
+    for (const [k, v] of Object.entries(state())) process.env[`STATE_${k}`] = v
+    await runPost()
+    expect(calls).toContain('restore plugin')
+  })
+
+  test('version set, but the docker CLI runs another buildx: an error naming both, and the plugin is put back', async () => {
+    process.env.INPUT_VERSION = 'v0.30.1'
+    docker.buildxVersion.mockResolvedValueOnce('github.com/docker/buildx v0.29.1 abc')
+    await expect(runMain()).rejects.toThrow(/docker buildx runs buildx v0.29.1, not v0.30.1/)
+    expect(calls).toEqual(['install v0.30.1', 'restore plugin'])
+    expect(runDirs()).toEqual([])
+  })
+})
 
 describe('main', () => {
   test('success: create, verify, outputs, summary, state for post', async () => {
@@ -393,7 +432,8 @@ describe('RUNNER_TEMP', () => {
   test.each(cases)('%s: an error naming it, nothing made, a job summary written', async (_t, make, message) => {
     process.env.RUNNER_TEMP = make(path.join(dir, 'temp'))
     await expect(runMain()).rejects.toThrow(message)
-    expect(calls).toEqual(['owner? unit1'])
+    // The run's directory comes before Docker is asked anything.
+    expect(calls).toEqual([])
     expect(fs.readFileSync(files.summary, 'utf8')).toContain('<h2>BuildKit builder unit1: not set up</h2>')
     expect(fs.existsSync(path.join(dir, 'temp', 'no'))).toBe(false)
   })
