@@ -28667,14 +28667,15 @@ function latestTag(body) {
 /* harmony export */   gw: () => (/* binding */ CONTAINER_CONFIG_FILE),
 /* harmony export */   jE: () => (/* binding */ defaultConfigPath),
 /* harmony export */   ol: () => (/* binding */ nodeContainer),
-/* harmony export */   qp: () => (/* binding */ nodeName),
-/* harmony export */   wN: () => (/* binding */ OWNER_ENV)
+/* harmony export */   qp: () => (/* binding */ nodeName)
 /* harmony export */ });
 /* unused harmony exports CONTAINER_CONFIG_DIR, containerName, volumeName, containerCertDir, buildxDir, joinShellWords */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _owner_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5860);
+
 
 
 // buildx's naming rules and command lines for the docker-container driver. Pure.
@@ -28730,13 +28731,6 @@ function certBaseName(registry, kind, index) {
     return `${kind === 'ca' ? 'ca' : 'client'}-${h}-${index}.${ext}`;
 }
 /**
- * The mark a run puts on the builder it creates, so that it only ever removes its own: an
- * environment variable of the daemon's container (driver-opt env.<NAME>=<value>, which the
- * docker-container driver passes to the container: driver/docker-container/factory.go), kept
- * by buildx in the builder's record with the other driver options.
- */
-const OWNER_ENV = 'BUILDKIT_BUILDER_ACTION_OWNER';
-/**
  * Where buildx keeps a builder's record: $BUILDX_CONFIG, else the buildx directory beside the
  * docker CLI's config ($DOCKER_CONFIG or ~/.docker), then instances/<name in lower case>
  * (util/confutil/config.go NewConfig; store/store.go). It holds every copied file too, keys
@@ -28763,7 +28757,8 @@ function recordedNodes(instanceJson) {
 }
 /** The owner mark in a builder's record ('' when it has none): what the record's nodes carry. */
 function ownerOf(instanceJson) {
-    return recordedNodes(instanceJson).map(n => n.DriverOpts?.[`env.${OWNER_ENV}`]).find(v => v !== undefined) ?? '';
+    const driver = JSON.parse(instanceJson).Driver ?? '';
+    return recordedNodes(instanceJson).map(n => (0,_owner_js__WEBPACK_IMPORTED_MODULE_2__/* .ownerFromDriverOpts */ .y8)(driver, n.DriverOpts)).find(v => v !== undefined) ?? '';
 }
 function createArgs(o) {
     const args = ['buildx', 'create', ...(o.append ? ['--append'] : []), ...(o.bootstrap === false ? [] : ['--bootstrap']), '--name', o.name];
@@ -28773,9 +28768,7 @@ function createArgs(o) {
     if (o.node)
         args.push('--node', o.node);
     args.push('--config', o.configPath);
-    if (o.owner)
-        args.push('--driver-opt', `env.${OWNER_ENV}=${o.owner}`);
-    for (const opt of o.driverOpts)
+    for (const opt of (0,_owner_js__WEBPACK_IMPORTED_MODULE_2__/* .withOwnerOpt */ .B4)(o.driver, o.owner ?? '', o.driverOpts))
         args.push('--driver-opt', opt);
     if (o.buildkitdFlags.length > 0)
         args.push('--buildkitd-flags', joinShellWords(o.buildkitdFlags));
@@ -29271,6 +29264,8 @@ function sameValue(a, b) {
 /* harmony export */   $R: () => (/* binding */ builderNodes),
 /* harmony export */   E$: () => (/* binding */ tagImage),
 /* harmony export */   Ek: () => (/* binding */ toolVersions),
+/* harmony export */   Fi: () => (/* binding */ currentContext),
+/* harmony export */   IK: () => (/* binding */ inspectBuilder),
 /* harmony export */   Ij: () => (/* binding */ createBuilder),
 /* harmony export */   L: () => (/* binding */ imageId),
 /* harmony export */   RS: () => (/* binding */ daemonLogSince),
@@ -29286,9 +29281,9 @@ function sameValue(a, b) {
 /* harmony export */   iq: () => (/* binding */ removeBuilder),
 /* harmony export */   lB: () => (/* binding */ observe),
 /* harmony export */   lF: () => (/* binding */ resolveInBuilder),
+/* harmony export */   nY: () => (/* binding */ useBuilder),
 /* harmony export */   ry: () => (/* binding */ buildxVersion)
 /* harmony export */ });
-/* unused harmony export builderExists */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
@@ -29319,9 +29314,19 @@ async function toolVersions() {
 async function buildxVersion() {
     return (await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .runChecked */ .X4)('docker buildx version', 'docker', ['buildx', 'version'])).stdout.trim();
 }
-/** Exit code only: the output holds the builder's files and is dropped unread. */
-async function builderExists(name) {
-    return (await run('docker', ['buildx', 'inspect', name])).exitCode === 0;
+/** The docker CLI's current context: the name of the docker driver's builder. */
+async function currentContext() {
+    return (await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .runChecked */ .X4)('docker context show', 'docker', ['context', 'show'])).stdout.trim();
+}
+/**
+ * `docker buildx inspect --bootstrap NAME`, captured and never shown: for a docker-container
+ * builder it lists every copied file, keys included. Only drivers that copy none parse it.
+ */
+async function inspectBuilder(name) {
+    return (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)('docker', ['buildx', 'inspect', '--bootstrap', name]);
+}
+async function useBuilder(name) {
+    await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .runChecked */ .X4)(`docker buildx use ${name}`, 'docker', ['buildx', 'use', name], { show: true });
 }
 /**
  * Who made builder `name`: its owner mark ('' for a builder without one), or undefined when
@@ -29886,6 +29891,137 @@ async function summary(markdown) {
     }
     await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw((0,_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(markdown), true).write();
     return true;
+}
+
+
+/***/ }),
+
+/***/ 5860:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   B4: () => (/* binding */ withOwnerOpt),
+/* harmony export */   k8: () => (/* binding */ withoutOwner),
+/* harmony export */   y8: () => (/* binding */ ownerFromDriverOpts)
+/* harmony export */ });
+/* unused harmony exports OWNER_ENV, OWNER_LABEL, ownerOptFor, csvFields */
+// The mark a run puts on the builder it creates, so that it only ever removes its own (the
+// teardown compares it with the run's). buildx keeps it with the node's driver options in
+// its record of the builder, where it is read back without starting a process.
+//
+// docker-container: driver-opt env.<OWNER_ENV>=<owner>. buildx's kubernetes factory took
+// env.* only from v0.28.0 (factory.go processDriverOpts `strings.HasPrefix(k, "env.")`);
+// v0.12.0 to v0.27.x end with "invalid driver option env.… for driver kubernetes". It has
+// taken `labels=k=v[,k=v]` since v0.12.0: labels land on the Deployment, its selector and
+// its pods (manifest.go), and buildx keeps the opt in the builder's record like any other,
+// so the mark is readable both from the record and from the cluster
+// (kubectl get deploy -l buildkit-builder-action/owner=<owner>).
+//
+// buildx reads every --driver-opt as CSV and keeps one value per key (builder.go
+// csvToMap: the last wins), so the mark must be merged into a labels opt the user gives,
+// not given beside it.
+/**
+ * docker-container: an environment variable of the daemon's container (driver-opt
+ * env.<NAME>=<value>, driver/docker-container/factory.go).
+ */
+const OWNER_ENV = 'BUILDKIT_BUILDER_ACTION_OWNER';
+/** The label key of the mark (a prefixed Kubernetes label key; its value is the owner uuid). */
+const OWNER_LABEL = 'buildkit-builder-action/owner';
+/** The driver-opt that carries the mark, alone. */
+function ownerOptFor(driver, owner) {
+    return driver === 'kubernetes' ? `labels=${OWNER_LABEL}=${owner}` : `env.${OWNER_ENV}=${owner}`;
+}
+/**
+ * A node's driver-opts with the mark in them. kubernetes: a `labels` opt the user gives (on
+ * its own or inside a CSV line) gets the mark added to it, so that neither replaces the
+ * other in buildx's map; the mark comes first elsewhere (as buildx.ts createArgs does today).
+ */
+function withOwnerOpt(driver, owner, driverOpts) {
+    if (owner === '')
+        return [...driverOpts];
+    if (driver !== 'kubernetes')
+        return [ownerOptFor(driver, owner), ...driverOpts];
+    const userLabels = [];
+    const rest = [];
+    for (const line of driverOpts) {
+        const fields = csvFields(line);
+        const kept = fields.filter(f => {
+            if (!f.startsWith('labels='))
+                return true;
+            userLabels.push(f.slice('labels='.length).replace(/^"|"$/g, ''));
+            return false;
+        });
+        if (kept.length === fields.length)
+            rest.push(line);
+        else if (kept.length > 0)
+            rest.push(kept.map(csvQuote).join(','));
+    }
+    // The last labels opt is the one buildx keeps; the mark's key wins over a user's same key.
+    const kept = userLabels.length > 0 ? userLabels[userLabels.length - 1].split(',').filter(kv => kv !== '' && kv.split('=')[0] !== OWNER_LABEL) : [];
+    return [...rest, csvQuote(`labels=${[...kept, `${OWNER_LABEL}=${owner}`].join(',')}`)];
+}
+/**
+ * The mark in a node's recorded DriverOpts: undefined when there is none. kubernetes: the
+ * `labels` value (splitMultiValues in factory.go: quotes trimmed, `,` between pairs, `=`).
+ */
+function ownerFromDriverOpts(driver, opts) {
+    if (!opts)
+        return undefined;
+    if (driver !== 'kubernetes')
+        return opts[`env.${OWNER_ENV}`];
+    const labels = opts.labels;
+    if (labels === undefined)
+        return undefined;
+    for (const kv of labels.replace(/^"|"$/g, '').split(',')) {
+        const [k, v, ...more] = kv.split('=');
+        if (k === OWNER_LABEL && v !== undefined && more.length === 0)
+            return v;
+    }
+    return undefined;
+}
+/** Fields of one CSV line, as buildx reads a --driver-opt (encoding/csv rules: "" inside quotes). */
+function csvFields(line) {
+    const out = [];
+    let i = 0;
+    while (i <= line.length) {
+        let field = '';
+        if (line[i] === '"') {
+            i++;
+            while (i < line.length) {
+                if (line[i] === '"' && line[i + 1] === '"')
+                    (field += '"'), (i += 2);
+                else if (line[i] === '"') {
+                    i++;
+                    break;
+                }
+                else
+                    field += line[i++];
+            }
+            while (i < line.length && line[i] !== ',')
+                field += line[i++];
+        }
+        else {
+            while (i < line.length && line[i] !== ',')
+                field += line[i++];
+        }
+        out.push(field);
+        i++;
+    }
+    return out;
+}
+function csvQuote(field) {
+    return /[",\n\r]/.test(field) || field.startsWith(' ') ? `"${field.replace(/"/g, '""')}"` : field;
+}
+/** A node's recorded driver options as `key=value` lines, without the mark (for outputs). */
+function withoutOwner(driver, opts) {
+    return Object.entries(opts ?? {}).flatMap(([k, v]) => {
+        if (driver !== 'kubernetes')
+            return k === `env.${OWNER_ENV}` ? [] : [`${k}=${v}`];
+        if (k !== 'labels')
+            return [`${k}=${v}`];
+        const rest = v.replace(/^"|"$/g, '').split(',').filter(kv => kv !== '' && kv.split('=')[0] !== OWNER_LABEL);
+        return rest.length > 0 ? [`labels=${rest.join(',')}`] : [];
+    });
 }
 
 
@@ -35411,10 +35547,12 @@ var log = __nccwpck_require__(5625);
 var core = __nccwpck_require__(3838);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: ./src/buildx-install.ts
-var buildx_install = __nccwpck_require__(8901);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: ./src/buildx.ts
+var buildx = __nccwpck_require__(9903);
+// EXTERNAL MODULE: ./src/buildx-install.ts
+var buildx_install = __nccwpck_require__(8901);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./src/errors.ts
@@ -35591,8 +35729,8 @@ function loadRegistryCerts(requests, now = new Date(), env = process.env) {
 
 // EXTERNAL MODULE: ./src/prove.ts
 var prove = __nccwpck_require__(1401);
-// EXTERNAL MODULE: ./src/buildx.ts
-var buildx = __nccwpck_require__(9903);
+// EXTERNAL MODULE: ./src/owner.ts
+var owner = __nccwpck_require__(5860);
 ;// CONCATENATED MODULE: ./src/summary.ts
 
 /**
@@ -35600,16 +35738,14 @@ var buildx = __nccwpck_require__(9903);
  * the record's Files (the copied config and certificates, keys included: what
  * setup-buildx-action's inspect-based output leaks), and not this action's owner mark.
  */
-function nodesOutput(nodes, o) {
+function nodesOutput(nodes, o, driver = 'docker-container') {
     return nodes.map(n => {
         const seen = o.nodes.find(x => x.name === n.Name);
         const proofOk = !o.problems.some(p => p.startsWith(`node ${n.Name}: `)) && (o.nodes.length > 1 || o.verified);
         return {
             name: n.Name,
             endpoint: n.Endpoint,
-            'driver-opts': Object.entries(n.DriverOpts ?? {})
-                .filter(([k]) => k !== `env.${buildx/* OWNER_ENV */.wN}`)
-                .map(([k, v]) => `${k}=${v}`),
+            'driver-opts': (0,owner/* withoutOwner */.k8)(driver, n.DriverOpts),
             status: seen?.daemon ? 'running' : 'error',
             'buildkitd-flags': (n.Flags ?? []).join(' '),
             buildkit: seen?.daemon?.version ?? '',
@@ -36110,6 +36246,7 @@ function logfmtMessage(line) {
 
 
 
+
 // buildx's docker-container driver: each node's daemon runs in the container
 // buildx_buildkit_<node> on the engine of the node's endpoint, a docker context or host
 // (driver/docker-container/driver.go). The docker CLI reaches it with --context or --host.
@@ -36119,6 +36256,15 @@ const at = (node) => ({
 });
 const dockerContainer = {
     name: 'docker-container',
+    createsBuilder: true,
+    claim: async (asked) => {
+        // From buildx's own record of builders: no process, and nothing of it printed.
+        if (docker/* builderOwner */.TS(asked) !== undefined) {
+            throw new Error(`a builder named "${asked}" already exists; choose another name (or leave name empty for a generated one), or remove it with "docker buildx rm ${asked}"`);
+        }
+        log/* info */.pq(`no builder named ${asked} yet`);
+        return asked;
+    },
     create: async (plan) => {
         // One node: create --bootstrap. Several: each is recorded first (create, create --append,
         // no daemon started), then all start at once. Appending to a builder whose first node
@@ -36149,13 +36295,578 @@ function daemonOf(workersJson) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/inspect.ts
+// `docker buildx inspect`'s text (commands/inspect.go at buildx v0.29.1): the builder, then
+// per node its name, endpoint, status or error, BuildKit version, platforms and the first
+// worker's labels. For docker-container builders the same output lists every copied file,
+// keys included: only drivers that copy none (docker, remote) parse it, and it is never
+// printed. Pure.
+/**
+ * The text of `docker buildx inspect` (commands/inspect.go, v0.29.1: a tabwriter of
+ * `Key:  value` lines; indented lines belong to the key above them). For a docker-container
+ * builder it holds every copied file, keys included: parse it, never print it.
+ */
+function parseInspect(text) {
+    const out = { name: '', driver: '', nodes: [] };
+    let node;
+    let section = '';
+    let inNodes = false;
+    for (const line of text.split(/\r?\n/)) {
+        if (line.trim() === '')
+            continue;
+        if (/^\s/.test(line)) {
+            if (node && section === 'Labels') {
+                const m = /^\s+(\S+?):\s*(.*)$/.exec(line);
+                if (m)
+                    node.labels[m[1]] = m[2].trim();
+            }
+            continue;
+        }
+        if (line.trim() === 'Nodes:') {
+            inNodes = true;
+            continue;
+        }
+        const m = /^([^:]+?):\s*(.*)$/.exec(line);
+        if (!m)
+            continue;
+        const [, key, value] = m;
+        section = key;
+        if (!inNodes) {
+            if (key === 'Name')
+                out.name = value;
+            else if (key === 'Driver')
+                out.driver = value;
+            else if (key === 'Error')
+                out.error = value;
+            continue;
+        }
+        if (key === 'Name') {
+            node = { name: value, endpoint: '', status: '', platforms: [], configured: [], labels: {} };
+            out.nodes.push(node);
+            continue;
+        }
+        if (!node)
+            continue;
+        switch (key) {
+            case 'Endpoint':
+                node.endpoint = value;
+                break;
+            case 'Status':
+                node.status = value;
+                break;
+            case 'Error':
+                node.error = value;
+                break;
+            case 'BuildKit version':
+                node.version = value;
+                break;
+            case 'Platforms':
+                for (const p of value.split(',').map(s => s.trim()).filter(s => s !== '')) {
+                    const bare = p.replace(/\*$/, '');
+                    node.platforms.push(bare);
+                    if (p.endsWith('*'))
+                        node.configured.push(bare);
+                }
+                break;
+        }
+    }
+    for (const n of out.nodes)
+        n.network = n.labels['org.mobyproject.buildkit.worker.network'];
+    return out;
+}
+/**
+ * The daemon's answer for one node, from `buildx inspect --bootstrap`. buildx lists the
+ * workers (builder/node.go loadData) but prints neither their number nor their IDs: a running
+ * node with labels or platforms has at least one, reported as 1.
+ */
+function daemonFromInspect(info, nodeName) {
+    if (info.error)
+        return { error: info.error };
+    const n = info.nodes.find(x => x.name === nodeName);
+    if (!n)
+        return { error: `buildx inspect lists no node ${nodeName}` };
+    if (n.error)
+        return { error: n.error };
+    if (n.status !== 'running')
+        return { error: `buildx reports the node ${n.status || 'without a status'} (it could not list the daemon's workers at ${n.endpoint})` };
+    const daemonPlatforms = n.platforms.filter(p => !n.configured.includes(p));
+    if (Object.keys(n.labels).length === 0 && daemonPlatforms.length === 0) {
+        return { error: 'the daemon reports no workers: BuildKit answers but can run no build' };
+    }
+    return { version: n.version ?? 'unknown', platforms: n.platforms, network: n.network, workers: 1 };
+}
+
+;// CONCATENATED MODULE: ./src/drivers/engine.ts
+
+
+
+// buildx's docker driver: the builder is the Docker engine's own BuildKit, named after the
+// docker context (buildx builder/builder.go: a context's builder has one node whose
+// endpoint is the context; `docker buildx inspect default` shows it). It takes no BuildKit
+// config (inputs.ts refuses every config input with the engine's daemon.json settings
+// instead), this action creates nothing for it and the post step never removes it.
+// Verification can only report what the daemon says: its version and platforms.
+const none = async () => '';
+const engine = {
+    name: 'docker',
+    createsBuilder: false,
+    claim: async (asked, given) => {
+        const context = await docker/* currentContext */.Fi();
+        // setup-buildx-action, too, names this builder after the context and ignores `name`.
+        if (given && asked !== context)
+            log/* warning */.$e(`name "${asked}" is ignored: the docker driver's builder is the docker context's own, "${context}"`);
+        log/* info */.pq(`the docker driver's builder: ${context}, the engine's own BuildKit (nothing is created or removed)`);
+        return context;
+    },
+    // Nothing to create: only `use` has something to do.
+    create: async (plan) => {
+        if (plan.use)
+            await docker/* useBuilder */.nY(plan.builder);
+    },
+    observe: async (plan) => {
+        // No files are copied into this builder, so its inspect output holds nothing secret;
+        // it is still never printed.
+        const res = await docker/* inspectBuilder */.IK(plan.builder);
+        if (res.exitCode !== 0)
+            return { daemon: { error: `docker buildx inspect ${plan.builder} failed (exit code ${res.exitCode}): ${res.stderr.trim().split('\n').pop() ?? ''}` } };
+        // The context's builder has one node, named after the context.
+        return { daemon: daemonFromInspect(parseInspect(res.stdout), plan.builder) };
+    },
+    resolve: () => Promise.reject(new Error('the docker driver has no builder container to resolve in')),
+    logSince: none,
+    logTail: none,
+    // A context's builder is not in buildx's instance records: nothing of this run's to own.
+    owner: () => undefined,
+    nodes: builder => [{ Name: builder, Endpoint: builder }],
+    remove: () => Promise.resolve({ ok: true, message: 'the docker driver\'s builder is the engine\'s own: never removed' })
+};
+
+;// CONCATENATED MODULE: ./src/kubernetes.ts
+
+
+// buildx's kubernetes driver, the parts that need no cluster: where buildx puts things in
+// the pods, how kubectl finds them, what kubectl prints, and which inputs can't work with
+// this driver. Pure. Everything here follows docker/buildx v0.29.1:
+//
+// - builder/builder.go Create: a kubernetes node gets no endpoint of its own; buildx records
+//   `kubernetes:///<builder>?deployment=<node>&kubeconfig=<$KUBECONFIG at create time>` and,
+//   unless --node is given, a generated node name `buildkit-<uuid>-<5 hex>`
+//   (driver/kubernetes/util/generate.go GenerateNodeName).
+// - driver/kubernetes/factory.go New: the Deployment is named after the node, "_" turned into
+//   "-" (buildxNameToDeploymentName); the namespace is driver-opt `namespace`, else the
+//   kubeconfig's (context/load.go ConfigFromEndpoint → clientcmd's Namespace(): the current
+//   context's namespace, "default" when it names none) — kubectl's own rule, so kubectl is
+//   given -n only when the driver-opt is set.
+// - driver/kubernetes/manifest/manifest.go NewDeployment: label app=<deployment> on the
+//   Deployment, its selector and its pods (custom `labels` are added to all three); one
+//   container "buildkitd" whose args are exactly the buildkitd flags (no --config is added,
+//   unlike driver/docker-container/driver.go); the files of util/confutil/container.go
+//   LoadConfigFiles go into one ConfigMap per directory: buildkitd.toml into
+//   "<deployment>-config", mounted at /etc/buildkit; each registry's certificates into
+//   "<deployment>-config-<n>" (n follows Go's map order: not predictable), mounted at
+//   /etc/buildkit/certs/<host, runs of [^a-zA-Z0-9.-] as _>. So the pod has every file at
+//   the path the docker-container driver copies it to (buildx.ts containerCertPath), and the
+//   config's rewritten cert paths are the same: plan.expect applies unchanged.
+// - driver/kubernetes/podchooser ListRunningPods: the daemons buildx dials are the pods of
+//   that selector in phase Running, sorted by name; with replicas > 1 each is a daemon of its
+//   own, so every one is verified.
+/** The container buildx runs the daemon in (manifest.go containerName). */
+const KUBE_CONTAINER = 'buildkitd';
+/** The Deployment of a node (factory.go buildxNameToDeploymentName). */
+function deploymentName(node) {
+    return node.replace(/_/g, '-');
+}
+/** The label selector of a node's pods (manifest.go LabelApp). */
+function podSelector(node) {
+    return `app=${deploymentName(node)}`;
+}
+function parseKubeEndpoint(endpoint) {
+    let u;
+    try {
+        u = new URL(endpoint);
+    }
+    catch {
+        return undefined;
+    }
+    if (u.protocol !== 'kubernetes:')
+        return undefined;
+    return {
+        builder: decodeURIComponent(u.pathname.replace(/^\//, '')),
+        deployment: u.searchParams.get('deployment') ?? '',
+        kubeconfig: u.searchParams.get('kubeconfig') ?? ''
+    };
+}
+/**
+ * kubectl's flags for a node. buildx loads the recorded kubeconfig as the explicit path
+ * (context/load.go ConfigFromEndpoint); a list of paths can't be one --kubeconfig, so it is
+ * left to $KUBECONFIG, which kubectl reads the same way.
+ */
+function kubeTarget(node) {
+    const ep = parseKubeEndpoint(node.Endpoint);
+    const global = [];
+    if (ep && ep.kubeconfig !== '' && !ep.kubeconfig.includes(':'))
+        global.push('--kubeconfig', ep.kubeconfig);
+    const ns = namespaceOf(node.DriverOpts);
+    if (ns !== undefined)
+        global.push('--namespace', ns);
+    return {
+        global,
+        deployment: deploymentName(ep?.deployment || node.Name),
+        namespace: ns ?? "the kubeconfig's current namespace"
+    };
+}
+/** driver-opt namespace, or undefined: the kubeconfig's current namespace applies ("default" if none). */
+function namespaceOf(driverOpts) {
+    const ns = driverOpts?.namespace;
+    return ns === undefined || ns === '' ? undefined : ns;
+}
+/** driver-opt replicas (factory.go: 1 unless given). */
+function replicasOf(driverOpts) {
+    const n = Number.parseInt(driverOpts?.replicas ?? '', 10);
+    return Number.isFinite(n) && n >= 0 ? n : 1;
+}
+function getPodsArgs(t) {
+    return [...t.global, 'get', 'pods', '--selector', `app=${t.deployment}`, '--output', 'json'];
+}
+/** `kubectl exec` of a script in the daemon's container; `args` become $1… */
+function execArgs(t, pod, script, args) {
+    return [...t.global, 'exec', pod, '--container', KUBE_CONTAINER, '--', 'sh', '-c', script, 'sh', ...args];
+}
+/**
+ * `kubectl logs` since a moment (unix seconds). The API takes sinceTime in whole seconds
+ * (metav1.Time is RFC 3339 without fractions): rounded down, so nothing after `since` is lost.
+ */
+function logsSinceArgs(t, pod, since) {
+    const at = new Date(Math.floor(since) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    return [...t.global, 'logs', pod, '--container', KUBE_CONTAINER, `--since-time=${at}`];
+}
+function logsTailArgs(t, pod, lines) {
+    return [...t.global, 'logs', pod, '--container', KUBE_CONTAINER, `--tail=${lines}`];
+}
+const KUBECTL_VERSION_ARGS = ['version', '--client'];
+/** `kubectl get pods -o json`: a List of Pods. Sorted by name, as buildx's pod chooser sorts them. */
+function parsePods(json) {
+    let data;
+    try {
+        data = JSON.parse(json);
+    }
+    catch {
+        throw new Error(`kubectl get pods printed something that is not JSON: ${(0,redact/* redact */.E$)(json.slice(0, 200))}`);
+    }
+    const items = data?.items;
+    if (!Array.isArray(items))
+        throw new Error('kubectl get pods printed JSON without an items list');
+    return items
+        .map(p => {
+        const containers = p.spec?.containers ?? [];
+        const c = containers.find(x => x.name === KUBE_CONTAINER) ?? containers[0];
+        return {
+            name: p.metadata?.name ?? '(unnamed)',
+            phase: p.status?.phase ?? 'Unknown',
+            args: c?.args ?? [],
+            deleting: p.metadata?.deletionTimestamp !== undefined
+        };
+    })
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+/**
+ * Run in each pod by one `kubectl exec`, like docker.ts's script for the container: the
+ * config, the copied files' hashes and the daemon's workers, each part closed by a marker
+ * with its exit code so one failing part does not hide the others.
+ */
+const KUBE_OBSERVE_SCRIPT = `
+cat ${buildx/* CONTAINER_CONFIG_FILE */.gw}; echo "@@observe config $?"
+if [ $# -gt 0 ]; then sha256sum "$@"; echo "@@observe sha256 $?"; else echo "@@observe sha256 0"; fi
+buildctl debug workers --format '{{json .}}'; echo "@@observe workers $?"
+`;
+/** The script's output split at its markers: part → text and exit code. */
+function splitObserveOutput(stdout) {
+    const parts = new Map();
+    let rest = stdout;
+    for (const part of ['config', 'sha256', 'workers']) {
+        const m = new RegExp(`^@@observe ${part} (\\d+)$`, 'm').exec(rest);
+        if (!m)
+            break;
+        parts.set(part, { text: rest.slice(0, m.index), rc: Number(m[1]) });
+        rest = rest.slice(m.index + m[0].length + 1);
+    }
+    return parts;
+}
+/** One pod's `kubectl exec` result and its spec's args, as verification reads them. */
+function podSeen(exec, pod, files) {
+    const parts = splitObserveOutput(exec.stdout);
+    const why = (what) => `${what} failed (exit code ${exec.exitCode}): ${lastLine(exec.stderr || exec.stdout)}`;
+    const workers = parts.get('workers');
+    const config = parts.get('config');
+    const sums = parts.get('sha256');
+    return {
+        workers: workers && workers.rc === 0 ? { text: workers.text } : { error: why('asking the daemon for its workers (buildctl debug workers)') },
+        readBack: !config || config.rc !== 0
+            ? { error: why(`reading ${buildx/* CONTAINER_CONFIG_FILE */.gw} from the pod`) }
+            : {
+                configText: config.text,
+                cmd: pod.args,
+                // sha256sum exits non-zero when a file is missing; what it printed still counts.
+                sha256Text: files.length > 0 ? sums?.text : undefined
+            }
+    };
+}
+function lastLine(text) {
+    const lines = text.split(/\r?\n/).map(l => l.trim()).filter(l => l !== '' && !/^-+$/.test(l));
+    return (0,redact/* redact */.E$)(lines.length > 0 ? lines[lines.length - 1] : '(no output)');
+}
+/**
+ * The daemon flags to give buildx for a kubernetes node: the config's path first. buildx
+ * adds no --config for this driver (manifest.go: args are the flags as given), so the daemon
+ * reads /etc/buildkit/buildkitd.toml only by its own default, and a rootless daemon
+ * (driver-opt rootless=true) looks in ~/.config/buildkit instead and would run without the
+ * config. Naming it makes both read the mounted file, and makes the pod's args what the plan
+ * expects of every node (plan.ts: ['--config', CONTAINER_CONFIG_FILE, ...flags]).
+ */
+function kubernetesDaemonFlags(flags) {
+    return ['--config', buildx/* CONTAINER_CONFIG_FILE */.gw, ...flags];
+}
+/**
+ * Every input that can't work with the kubernetes driver, each naming its input; [] for
+ * another driver. To be called by inputs.ts once the inputs are read.
+ */
+function kubernetesInputProblems(inputs) {
+    if (inputs.driver !== 'kubernetes')
+        return [];
+    const problems = [];
+    const ns = namespaceOf(Object.fromEntries(inputs.nodes[0]?.driverOpts.map(o => splitOpt(o)) ?? []));
+    const where = ns === undefined ? "the builder's namespace" : `namespace ${ns}`;
+    // manifest.go puts every file of the config, keys included, into ConfigMap data; reading a
+    // ConfigMap needs only `get configmaps` in its namespace, which many roles grant that
+    // would never grant `get secrets`.
+    const keyed = inputs.certRequests.filter(r => r.keypairs.length > 0);
+    if (keyed.length > 0 && inputs.allowKeysInConfigmap !== true) {
+        const kp = keyed[0].keypairs[0].key;
+        problems.push({
+            input: kp.input,
+            message: `${kp.line !== undefined ? `line ${kp.line}: ` : ''}the client key for ${keyed[0].registry} would be stored in a ConfigMap: buildx's kubernetes driver hands the config and every certificate file to its pods as ConfigMaps, ` +
+                `and ConfigMaps are not secret — anyone who can read ConfigMaps in ${where} can read the key. ` +
+                'Set allow-keys-in-configmap: true if that is acceptable (e.g. a namespace of its own), or give only a CA'
+        });
+    }
+    if (inputs.cni && 'build' in inputs.cni) {
+        problems.push({
+            input: 'cni',
+            message: "true builds the CNI image on the runner's Docker engine, which the cluster can't pull from; " +
+                'push a CNI image to a registry the cluster can reach and pass it as cni-image (or use cni: bridge)'
+        });
+    }
+    for (const n of inputs.nodes) {
+        if (n.endpoint !== '') {
+            problems.push({
+                input: n.label === 'the first node' ? 'endpoint' : 'append',
+                message: `${n.label === 'the first node' ? '' : `${n.label}: `}the kubernetes driver takes no endpoint (buildx refuses it: "kubernetes driver does not support endpoint args"); choose the cluster with KUBECONFIG and the namespace with driver-opts namespace=`
+            });
+        }
+        if (n.name !== undefined) {
+            const d = deploymentName(n.name);
+            // The Deployment's name is also the value of its pods' app label: at most 63
+            // characters, a letter or digit at each end (Kubernetes label values).
+            if (d.length > 63 || !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(d)) {
+                problems.push({
+                    input: 'append',
+                    message: `${n.label}: node name "${n.name}" becomes Deployment "${d}" and pod label app=${d}, which Kubernetes refuses: at most 63 characters, lower case letters, digits, "-" and ".", a letter or digit at each end`
+                });
+            }
+        }
+    }
+    if (inputs.keepState) {
+        problems.push({
+            input: 'keep-state',
+            message: "Cannot use keep-state with kubernetes driver (as docker/setup-buildx-action says): the daemon's state lives in the pods, which buildx rm deletes with the Deployment"
+        });
+    }
+    return problems;
+}
+function splitOpt(opt) {
+    const eq = opt.indexOf('=');
+    return eq === -1 ? [opt, ''] : [opt.slice(0, eq), opt.slice(eq + 1)];
+}
+
+;// CONCATENATED MODULE: ./src/drivers/kubernetes.ts
+
+
+
+
+
+
+
+// buildx's kubernetes driver: each node is a Deployment whose pods (driver-opt replicas)
+// each run a daemon of their own, with the config and certificates mounted from ConfigMaps
+// (src/kubernetes.ts says where, from buildx v0.29.1's driver/kubernetes). buildx creates
+// and removes them; kubectl reads them back, every pod, because buildx sends each build to
+// one of them (podchooser: sticky by context path, or random) and a pod that runs without the
+// config would fail only the builds that land on it.
+/** Throws a clear error when kubectl is not there: it is how the builder's pods are verified. */
+async function kubectlCheck() {
+    let res;
+    try {
+        res = await (0,src_exec/* run */.eF)('kubectl', KUBECTL_VERSION_ARGS);
+    }
+    catch {
+        throw new Error('kubectl is not installed or not on PATH: the kubernetes driver needs it to read the config back from the builder\'s pods ' +
+            '(buildx itself talks to the cluster without it); install it first, e.g. with azure/setup-kubectl');
+    }
+    if (res.exitCode !== 0) {
+        throw new Error(`kubectl version --client failed (exit code ${res.exitCode}): ${(res.stderr || res.stdout).trim().split('\n').pop() ?? ''}`);
+    }
+}
+/** buildx's record of a node (namespace and replicas are in its DriverOpts), by its endpoint. */
+function recordOf(node) {
+    const builder = parseKubeEndpoint(node.Endpoint)?.builder;
+    const rec = builder === undefined ? undefined : docker/* builderNodes */.$R(builder).find(n => n.Name === node.Name);
+    return rec ?? { Name: node.Name, Endpoint: node.Endpoint };
+}
+/** The node's pods that are not being deleted, by name (podchooser.ListRunningPods order). */
+async function podsOf(t) {
+    const res = await (0,src_exec/* runChecked */.X4)(`kubectl get pods of deployment ${t.deployment} (${t.namespace})`, 'kubectl', getPodsArgs(t));
+    return parsePods(res.stdout).filter(p => !p.deleting);
+}
+async function runningPods(t) {
+    const pods = (await podsOf(t)).filter(p => p.phase === 'Running');
+    if (pods.length === 0)
+        throw new Error(`deployment ${t.deployment} (${t.namespace}) has no running pod`);
+    return pods;
+}
+const kubernetes = {
+    name: 'kubernetes',
+    createsBuilder: true,
+    claim: async (asked) => {
+        // kubectl first: verification needs it, and nothing is created until it is there.
+        await kubectlCheck();
+        // As docker-container: buildx's own record says whether the name is taken (no process).
+        if (docker/* builderOwner */.TS(asked) !== undefined) {
+            throw new Error(`a builder named "${asked}" already exists; choose another name (or leave name empty for a generated one), or remove it with "docker buildx rm ${asked}"`);
+        }
+        log/* info */.pq(`no builder named ${asked} yet`);
+        return asked;
+    },
+    create: async (plan) => {
+        // As docker-container (drivers/docker-container.ts): one node boots on create, several
+        // are recorded first and booted together.
+        for (const node of plan.nodes)
+            await docker/* createBuilder */.Ij(node.createArgs);
+        if (plan.nodes.length > 1)
+            await docker/* bootBuilder */.cD((0,buildx/* bootArgs */.AN)(plan.builder));
+    },
+    observe: async (plan, node) => observeNode(plan, node),
+    resolve: async (node, refs) => {
+        // The first running pod, as logSince reads: the proof's log lines must come from the
+        // daemon that resolved.
+        const t = kubeTarget(recordOf(node));
+        const [pod] = await runningPods(t);
+        return (0,src_exec/* run */.eF)('kubectl', execArgs(t, pod.name, prove/* RESOLVE_SCRIPT */.Lm, refs));
+    },
+    logSince: async (node, since) => {
+        const t = kubeTarget(recordOf(node));
+        const [pod] = await runningPods(t);
+        const res = await (0,src_exec/* runChecked */.X4)(`reading the daemon's log of pod ${pod.name}`, 'kubectl', logsSinceArgs(t, pod.name, since));
+        return `${res.stdout}\n${res.stderr}`;
+    },
+    logTail: async (node, lines = 30) => {
+        const t = kubeTarget(recordOf(node));
+        let pods;
+        try {
+            pods = await podsOf(t);
+        }
+        catch {
+            return '';
+        }
+        const tails = await Promise.all(pods.map(async (p) => {
+            const res = await (0,src_exec/* run */.eF)('kubectl', logsTailArgs(t, p.name, lines));
+            const text = `${res.stdout}${res.stderr}`.trim();
+            return pods.length > 1 ? `--- pod ${p.name} (${p.phase}) ---\n${text}` : text;
+        }));
+        return tails.join('\n');
+    },
+    owner: builder => docker/* builderOwner */.TS(builder),
+    nodes: builder => docker/* builderNodes */.$R(builder),
+    remove: (builder, keepState) => docker/* removeBuilder */.iq((0,buildx/* rmArgs */.Hv)(builder, keepState))
+};
+/**
+ * Every pod of the node, each with one `kubectl exec`; compared with the plan here, pod by
+ * pod, because the Observation has room for one daemon: all pods agree with the plan → the
+ * first pod's findings; otherwise the failing pods, named, as the errors.
+ */
+async function observeNode(plan, node) {
+    const recorded = docker/* builderNodes */.$R(plan.builder);
+    const i = recorded.findIndex(n => n.Name === node.Name);
+    const rec = recorded[i] ?? { Name: node.Name, Endpoint: node.Endpoint };
+    const planned = plan.nodes[i] ?? plan.nodes[0];
+    const t = kubeTarget(rec);
+    const files = plan.expect.files.map(f => f.path);
+    let pods;
+    try {
+        pods = await podsOf(t);
+    }
+    catch (err) {
+        const error = err.message;
+        return { daemon: { error }, readBack: { error } };
+    }
+    const wanted = replicasOf(rec.DriverOpts);
+    const failures = [];
+    const running = pods.filter(p => p.phase === 'Running');
+    for (const p of pods)
+        if (p.phase !== 'Running')
+            failures.push(`pod ${p.name} is ${p.phase}, not Running`);
+    if (running.length < wanted) {
+        failures.push(`deployment ${t.deployment} (${t.namespace}) has ${running.length} running pod(s) of the ${wanted} asked for (replicas)`);
+    }
+    if (running.length === 0) {
+        const error = failures.join('; ');
+        return { daemon: { error }, readBack: { error } };
+    }
+    const seen = await Promise.all(running.map(async (p) => ({ pod: p, ...podSeen(await (0,src_exec/* run */.eF)('kubectl', execArgs(t, p.name, KUBE_OBSERVE_SCRIPT, files)), p, files) })));
+    let firstDaemon;
+    let daemonError;
+    for (const [k, s] of seen.entries()) {
+        const who = `pod ${s.pod.name}${running.length > 1 ? ` (replica ${k + 1} of ${running.length})` : ''}`;
+        let daemon;
+        if ('error' in s.workers) {
+            daemonError ??= `${who}: ${s.workers.error}`;
+        }
+        else {
+            try {
+                daemon = parseWorkers(s.workers.text);
+                firstDaemon ??= daemon;
+            }
+            catch (err) {
+                daemonError ??= `${who}: ${err.message}`;
+            }
+        }
+        if ('error' in s.readBack) {
+            failures.push(`${who}: ${s.readBack.error}`);
+            continue;
+        }
+        const problems = compare(plan.expect, planned, s.readBack, daemon);
+        if (problems.length > 0)
+            failures.push(`${who} differs from the plan:\n${problems.map(p => `  ${p}`).join('\n')}`);
+    }
+    const first = seen[0];
+    return {
+        daemon: daemonError !== undefined ? { error: daemonError } : firstDaemon ?? { error: 'no pod answered' },
+        readBack: failures.length > 0 ? { error: failures.join('\n') } : first.readBack
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/drivers/factory.ts
+
+
 
 /** The implementation of a buildx driver (inputs.ts refuses the ones there is none for yet). */
 function driverFor(name) {
     switch (name) {
         case 'docker-container':
             return dockerContainer;
+        case 'docker':
+            return engine;
+        case 'kubernetes':
+            return kubernetes;
     }
 }
 
@@ -36217,6 +36928,53 @@ function removeRunDir(dir) {
 var src_cni = __nccwpck_require__(2019);
 // EXTERNAL MODULE: ./src/hosts.ts
 var src_hosts = __nccwpck_require__(9892);
+;// CONCATENATED MODULE: ./src/engine-inputs.ts
+const DAEMON_JSON = 'the engine\'s /etc/docker/daemon.json (restart dockerd after changing it)';
+const OR_CONTAINER = 'or use driver: docker-container, which this action configures and verifies';
+function dockerDriverProblems(inputs, get) {
+    const problems = [];
+    const set = (name) => get(name).trim() !== '';
+    const refuse = (input, instead) => {
+        problems.push({ input, message: `the docker driver uses the Docker engine's own BuildKit, which takes no BuildKit config: ${instead}; ${OR_CONTAINER}` });
+    };
+    for (const input of ['buildkitd-config', 'buildkitd-config-inline']) {
+        if (set(input))
+            refuse(input, `its settings are ${DAEMON_JSON} ("registry-mirrors", "insecure-registries", "features", "builder")`);
+    }
+    if (set('mirrors'))
+        refuse('mirrors', `set "registry-mirrors" in ${DAEMON_JSON} (the engine mirrors Docker Hub only)`);
+    if (set('http-registries'))
+        refuse('http-registries', `list the hosts under "insecure-registries" in ${DAEMON_JSON} (it allows plain HTTP too)`);
+    if (set('insecure-registries'))
+        refuse('insecure-registries', `list the hosts under "insecure-registries" in ${DAEMON_JSON}`);
+    if (set('registry-certs'))
+        refuse('registry-certs', 'put the files in /etc/docker/certs.d/<host[:port]>/ on the engine\'s host (ca.crt, client.cert, client.key)');
+    if (set('debug'))
+        refuse('debug', `set "debug": true in ${DAEMON_JSON}`);
+    for (const input of ['cni', 'cni-image', 'cni-subnet', 'cni-config', 'cni-plugins-version', 'cni-plugins-url', 'buildkit-image']) {
+        if (set(input) && !(input === 'cni' && get(input).trim().toLowerCase() === 'false'))
+            refuse(input, 'the engine\'s builds use the engine\'s networks');
+    }
+    if (set('buildkitd-flags'))
+        refuse('buildkitd-flags', 'the engine starts its BuildKit itself, with no daemon flags to give');
+    if (inputs.nodes[0].driverOpts.length > 0)
+        refuse('driver-opts', 'the docker driver takes no driver options');
+    for (const input of ['endpoint', 'platforms', 'append']) {
+        if (set(input))
+            problems.push({ input, message: `the docker driver's builder is one node, the docker context's engine; ${OR_CONTAINER} (nodes elsewhere, fixed platforms)` });
+    }
+    // setup-buildx-action: "Cannot use keep-state with docker driver".
+    if (inputs.keepState)
+        problems.push({ input: 'keep-state', message: 'the docker driver\'s builder is never removed, so there is no state to keep' });
+    if (inputs.verifyPull.length > 0 || inputs.checkRegistries) {
+        problems.push({
+            input: inputs.verifyPull.length > 0 ? 'verify-pull' : 'check-registries',
+            message: 'the docker driver has no builder container to resolve in: the engine resolves with its own registry settings; prove them with docker pull, or use driver: docker-container'
+        });
+    }
+    return problems;
+}
+
 ;// CONCATENATED MODULE: ./src/flags.ts
 // Daemon flags as words. Pure.
 /** Values given for a flag, as `--name value` or `--name=value` ('' for a bare `--name`). */
@@ -36436,6 +37194,8 @@ function checkNodes(builder, first, appended, driver) {
 
 
 
+
+
 /**
  * The daemon flags when buildkitd-flags is empty: docker/setup-buildx-action's default (its
  * README: "--allow-insecure-entitlement security.insecure --allow-insecure-entitlement
@@ -36456,16 +37216,19 @@ function getInputs(get = name => core/* getInput */.V4(name), host = { env: proc
         throw new errors/* InputError */.d('buildkitd-config', undefined, 'buildkitd-config and buildkitd-config-inline are both set; give one of them ' +
             '(docker/setup-buildx-action would take the file and drop the inline config without a word)');
     }
+    const driver = parseDriver(get('driver'));
     const defaultFile = (0,buildx/* defaultConfigPath */.jE)(host.env, host.home);
+    // buildx applies its default file to the builders it creates; the docker driver's builder
+    // is not created, and takes no config.
+    const defaultApplies = driver !== 'docker' && external_node_fs_.existsSync(defaultFile);
     const baseConfig = configPath !== ''
         ? readBaseConfigFile(configPath)
         : configInline !== ''
             ? parseBaseConfig('buildkitd-config-inline', configInline)
-            : external_node_fs_.existsSync(defaultFile)
+            : defaultApplies
                 ? { ...readBaseConfigFile(defaultFile, 'buildkitd.default.toml'), fromDefault: true }
                 : undefined;
     const name = parseName(get('name'));
-    const driver = parseDriver(get('driver'));
     const inputs = {
         name,
         driver,
@@ -36487,9 +37250,13 @@ function getInputs(get = name => core/* getInput */.V4(name), host = { env: proc
         verifyPull: (0,refs/* parseVerifyPull */.Uu)(get('verify-pull')),
         checkRegistries: (0,src_lines/* parseBool */.q6)('check-registries', get('check-registries'), false),
         install: (0,buildx_install/* parseInstallInputs */.Wr)(get),
-        cacheBinary: (0,src_lines/* parseBool */.q6)('cache-binary', get('cache-binary'), true)
+        cacheBinary: (0,src_lines/* parseBool */.q6)('cache-binary', get('cache-binary'), true),
+        allowKeysInConfigmap: (0,src_lines/* parseBool */.q6)('allow-keys-in-configmap', get('allow-keys-in-configmap'), false)
     };
     checkConsistency(inputs);
+    const problems = driver === 'docker' ? dockerDriverProblems(inputs, get) : driver === 'kubernetes' ? kubernetesInputProblems(inputs) : [];
+    if (problems.length > 0)
+        throw new errors/* InputError */.d(problems[0].input, undefined, problems[0].message);
     return inputs;
 }
 /** The first node: the top-level driver-opts, buildkitd-flags, endpoint and platforms. */
@@ -36595,7 +37362,9 @@ function parseDriver(value) {
     const v = value.trim();
     if (v === '' || v === 'docker-container')
         return 'docker-container';
-    throw new errors/* InputError */.d('driver', undefined, `driver "${v}" is not supported yet; only docker-container is (other drivers are planned)`);
+    if (v === 'docker' || v === 'kubernetes')
+        return v;
+    throw new errors/* InputError */.d('driver', undefined, `driver "${v}" is not supported yet; docker-container, kubernetes and docker are`);
 }
 const DRIVER_OPT_RE = /^[a-zA-Z][a-zA-Z0-9._-]*=/;
 function parseDriverOpts(text) {
@@ -36785,6 +37554,7 @@ function certRequestsFromConfig(base) {
 
 
 
+
 function makePlan(inputs, certs, runDir, add = {}, owner = '') {
     const settings = registrySettings(inputs);
     const of = (host) => sectionOf(settings, host);
@@ -36823,15 +37593,16 @@ function makePlan(inputs, certs, runDir, add = {}, owner = '') {
     const configPath = external_node_path_.join(runDir, 'buildkitd.toml');
     const nodes = inputs.nodes.map((n, i) => ({
         label: n.label,
-        // buildx names the first node <builder>0 (store/nodegroup.go nextNodeName)
-        name: i === 0 ? (0,buildx/* nodeName */.qp)(inputs.name) : n.name,
+        // buildx names the first node <builder>0 (store/nodegroup.go nextNodeName), but
+        // generates kubernetes node names (deployments): those are read from its record.
+        name: i === 0 && inputs.driver !== 'kubernetes' ? (0,buildx/* nodeName */.qp)(inputs.name) : n.name,
         endpoint: n.endpoint,
         createArgs: (0,buildx/* createArgs */.Og)({
             name: inputs.name,
             driver: inputs.driver,
             configPath,
             driverOpts: [...n.driverOpts, ...(add.driverOpts ?? [])],
-            buildkitdFlags: n.buildkitdFlags,
+            buildkitdFlags: inputs.driver === 'kubernetes' ? kubernetesDaemonFlags(n.buildkitdFlags) : n.buildkitdFlags,
             use: inputs.use,
             owner,
             append: i > 0,
@@ -36853,6 +37624,7 @@ function makePlan(inputs, certs, runDir, add = {}, owner = '') {
         dirs,
         files,
         nodes,
+        use: inputs.use,
         registries: registryRows(tree, certs),
         image: add.description,
         networkAsked: inputs.cni ? (0,src_cni/* networkAsked */.HC)(inputs.cni) : undefined,
@@ -37586,6 +38358,8 @@ var test_pause = __nccwpck_require__(476);
 
 
 
+
+
 // The main step: a list of named steps, each in its own log group. Any failure runs the
 // one teardown (teardown.ts: only what this run created) and writes a job summary.
 async function runMain() {
@@ -37600,23 +38374,33 @@ async function runMain() {
     }
 }
 async function steps() {
-    const { inputs, certs } = await log/* group */.Os('Read and check inputs', readInputs);
-    update({ builder: inputs.name, driver: inputs.driver, cleanup: inputs.cleanup, keepState: inputs.keepState });
-    const driver = driverFor(inputs.driver);
+    const { inputs: asked, certs } = await log/* group */.Os('Read and check inputs', readInputs);
+    update({ builder: asked.name, driver: asked.driver, cleanup: asked.cleanup, keepState: asked.keepState });
+    const driver = driverFor(asked.driver);
     update({ runDir: createRunDir(), owner: (0,external_node_crypto_.randomUUID)() });
     const { runDir, owner } = record();
-    const install = await log/* group */.Os('Check Docker and Buildx', () => checkTools(inputs));
+    const install = await log/* group */.Os('Check Docker and Buildx', () => checkTools(asked));
     if (install)
         await log/* group */.Os(`Install buildx ${install.version}`, () => installBuildx(install, runDir));
-    await log/* group */.Os(`Check that builder ${inputs.name} does not exist yet`, () => checkNameFree(driver, inputs.name));
+    const name = await log/* group */.Os(driver.createsBuilder ? `Check that builder ${asked.name} does not exist yet` : "Find the docker context's builder", () => driver.claim(asked.name, core/* getInput */.V4('name').trim() !== ''));
+    const inputs = { ...asked, name };
+    update({ builder: name });
     const cni = inputs.cni;
     // Loaded only when asked for: the tool cache and the download code are most of the bundle.
     const addition = cni
         ? await log/* group */.Os('Prepare CNI networking', async () => (await Promise.all(/* import() */[__nccwpck_require__.e(88), __nccwpck_require__.e(67)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8067))).prepareCni(cni, runDir, inputs.nodes[0].driverOpts))
         : {};
-    const plan = await log/* group */.Os('Render buildkitd.toml', () => render(inputs, certs, runDir, addition, owner));
-    await log/* group */.Os('Write config and certificates', () => writeFiles(plan));
-    await log/* group */.Os(`Create builder ${plan.builder}`, () => create(driver, plan));
+    // The docker driver takes no config: nothing is rendered or written, and nothing created.
+    const plan = driver.createsBuilder
+        ? await log/* group */.Os('Render buildkitd.toml', () => render(inputs, certs, runDir, addition, owner))
+        : makePlan(inputs, certs, runDir, addition, owner);
+    if (driver.createsBuilder) {
+        await log/* group */.Os('Write config and certificates', () => writeFiles(plan));
+        await log/* group */.Os(`Create builder ${plan.builder}`, () => create(driver, plan));
+    }
+    else if (plan.use) {
+        await log/* group */.Os(`Use builder ${plan.builder}`, () => driver.create(plan));
+    }
     const outcome = await log/* group */.Os('Verify the builder', () => verifyBuilder(driver, plan, inputs));
     if (wantsProof(inputs, outcome))
         await log/* group */.Os('Prove it: resolve through the builder', () => check_prove(driver, plan, inputs, outcome));
@@ -37635,6 +38419,10 @@ async function readInputs() {
     for (const w of warnings)
         log/* warning */.$e(w);
     log/* info */.pq(`builder ${inputs.name}, driver ${inputs.driver}`);
+    const defaultFile = (0,buildx/* defaultConfigPath */.jE)(process.env, external_node_os_.homedir());
+    if (inputs.driver === 'docker' && external_node_fs_.existsSync(defaultFile)) {
+        log/* info */.pq(`${defaultFile} is ignored: the docker driver's builder is the engine's own BuildKit, which takes no config`);
+    }
     if (inputs.baseConfig?.fromDefault) {
         log/* info */.pq(`no buildkitd-config given: buildx's default ${inputs.baseConfig.path} is the base config (buildx would apply it too)`);
     }
@@ -37690,13 +38478,6 @@ async function installBuildx(req, runDir) {
     if (problem)
         throw new Error(problem);
 }
-/** From buildx's own record of builders: no process, and nothing of it printed. */
-function checkNameFree(driver, name) {
-    if (driver.owner(name) !== undefined) {
-        throw new Error(`a builder named "${name}" already exists; choose another name (or leave name empty for a generated one), or remove it with "docker buildx rm ${name}"`);
-    }
-    log/* info */.pq(`no builder named ${name} yet`);
-}
 function render(inputs, certs, runDir, addition, owner) {
     const plan = makePlan(inputs, certs, runDir, addition, owner);
     for (const o of plan.overrides) {
@@ -37742,10 +38523,10 @@ async function report(driver, plan, inputs, o) {
     log/* setOutput */.uH('buildkit-version', o.daemon?.version ?? '');
     // The config as the builder has it: certificate paths inside the builder, not the run's
     // files under RUNNER_TEMP, which post deletes.
-    log/* setOutput */.uH('config', (0,config/* renderToml */.ls)(plan.expect.config));
+    log/* setOutput */.uH('config', driver.createsBuilder ? (0,config/* renderToml */.ls)(plan.expect.config) : '');
     log/* setOutput */.uH('verified', String(o.verified));
     // setup-buildx-action's node outputs, from buildx's record and the daemon's answers.
-    const nodes = nodesOutput(driver.nodes(plan.builder), o);
+    const nodes = nodesOutput(driver.nodes(plan.builder), o, driver.name);
     log/* setOutput */.uH('nodes', JSON.stringify(nodes));
     log/* setOutput */.uH('endpoint', nodes[0]?.endpoint ?? '');
     log/* setOutput */.uH('status', nodes[0]?.status ?? '');

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import * as path from 'node:path'
+import { ownerFromDriverOpts, withOwnerOpt } from './owner.js'
 
 // buildx's naming rules and command lines for the docker-container driver. Pure.
 // https://github.com/docker/buildx/blob/master/driver/docker-container/driver.go
@@ -92,13 +93,6 @@ export interface CreateOptions {
   endpoint?: string
 }
 
-/**
- * The mark a run puts on the builder it creates, so that it only ever removes its own: an
- * environment variable of the daemon's container (driver-opt env.<NAME>=<value>, which the
- * docker-container driver passes to the container: driver/docker-container/factory.go), kept
- * by buildx in the builder's record with the other driver options.
- */
-export const OWNER_ENV = 'BUILDKIT_BUILDER_ACTION_OWNER'
 
 /**
  * Where buildx keeps a builder's record: $BUILDX_CONFIG, else the buildx directory beside the
@@ -139,7 +133,8 @@ export function recordedNodes(instanceJson: string): RecordedNode[] {
 
 /** The owner mark in a builder's record ('' when it has none): what the record's nodes carry. */
 export function ownerOf(instanceJson: string): string {
-  return recordedNodes(instanceJson).map(n => n.DriverOpts?.[`env.${OWNER_ENV}`]).find(v => v !== undefined) ?? ''
+  const driver = (JSON.parse(instanceJson) as { Driver?: string }).Driver ?? ''
+  return recordedNodes(instanceJson).map(n => ownerFromDriverOpts(driver, n.DriverOpts)).find(v => v !== undefined) ?? ''
 }
 
 export function createArgs(o: CreateOptions): string[] {
@@ -148,8 +143,7 @@ export function createArgs(o: CreateOptions): string[] {
   if (!o.append) args.push('--driver', o.driver)
   if (o.node) args.push('--node', o.node)
   args.push('--config', o.configPath)
-  if (o.owner) args.push('--driver-opt', `env.${OWNER_ENV}=${o.owner}`)
-  for (const opt of o.driverOpts) args.push('--driver-opt', opt)
+  for (const opt of withOwnerOpt(o.driver, o.owner ?? '', o.driverOpts)) args.push('--driver-opt', opt)
   if (o.buildkitdFlags.length > 0) args.push('--buildkitd-flags', joinShellWords(o.buildkitdFlags))
   if (o.platforms && o.platforms.length > 0) args.push('--platform', o.platforms.join(','))
   if (o.use && !o.append) args.push('--use')

@@ -25,9 +25,21 @@ export async function buildxVersion(): Promise<string> {
   return (await runChecked('docker buildx version', 'docker', ['buildx', 'version'])).stdout.trim()
 }
 
-/** Exit code only: the output holds the builder's files and is dropped unread. */
-export async function builderExists(name: string): Promise<boolean> {
-  return (await run('docker', ['buildx', 'inspect', name])).exitCode === 0
+/** The docker CLI's current context: the name of the docker driver's builder. */
+export async function currentContext(): Promise<string> {
+  return (await runChecked('docker context show', 'docker', ['context', 'show'])).stdout.trim()
+}
+
+/**
+ * `docker buildx inspect --bootstrap NAME`, captured and never shown: for a docker-container
+ * builder it lists every copied file, keys included. Only drivers that copy none parse it.
+ */
+export async function inspectBuilder(name: string): Promise<RunResult> {
+  return run('docker', ['buildx', 'inspect', '--bootstrap', name])
+}
+
+export async function useBuilder(name: string): Promise<void> {
+  await runChecked(`docker buildx use ${name}`, 'docker', ['buildx', 'use', name], { show: true })
 }
 
 /**

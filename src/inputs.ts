@@ -11,6 +11,8 @@ import { InputError } from './errors.js'
 import { hostProblem, parseMirror, type MirrorEndpoint } from './hosts.js'
 import { defaultConfigPath } from './buildx.js'
 import { parseInstallInputs, type InstallRequest } from './buildx-install.js'
+import { dockerDriverProblems } from './engine-inputs.js'
+import { kubernetesInputProblems } from './kubernetes.js'
 import { flagValues } from './flags.js'
 import { inputLines, parseBool, splitShellWords } from './lines.js'
 import { parseVerifyPull, type ImageRef } from './refs.js'
@@ -50,7 +52,7 @@ export const DEFAULT_FLAGS = [
   'network.host'
 ] as const
 
-export type DriverName = 'docker-container'
+export type DriverName = 'docker-container' | 'docker' | 'kubernetes'
 
 export interface Inputs {
   name: string
@@ -79,6 +81,8 @@ export interface Inputs {
   install?: InstallRequest
   /** cache-binary: keep an installed buildx in the Actions cache (also when buildx is missing and the latest is installed) */
   cacheBinary: boolean
+  /** kubernetes: client keys may go into the builder's ConfigMaps */
+  allowKeysInConfigmap: boolean
 }
 
 type Getter = (name: string) => string
@@ -104,17 +108,20 @@ export function getInputs(get: Getter = name => core.getInput(name), host: Host 
         '(docker/setup-buildx-action would take the file and drop the inline config without a word)'
     )
   }
+  const driver = parseDriver(get('driver'))
   const defaultFile = defaultConfigPath(host.env, host.home)
+  // buildx applies its default file to the builders it creates; the docker driver's builder
+  // is not created, and takes no config.
+  const defaultApplies = driver !== 'docker' && fs.existsSync(defaultFile)
   const baseConfig =
     configPath !== ''
       ? readBaseConfigFile(configPath)
       : configInline !== ''
         ? parseBaseConfig('buildkitd-config-inline', configInline)
-        : fs.existsSync(defaultFile)
+        : defaultApplies
           ? { ...readBaseConfigFile(defaultFile, 'buildkitd.default.toml'), fromDefault: true }
           : undefined
   const name = parseName(get('name'))
-  const driver = parseDriver(get('driver'))
   const inputs: Inputs = {
     name,
     driver,
@@ -136,9 +143,12 @@ export function getInputs(get: Getter = name => core.getInput(name), host: Host 
     verifyPull: parseVerifyPull(get('verify-pull')),
     checkRegistries: parseBool('check-registries', get('check-registries'), false),
     install: parseInstallInputs(get),
-    cacheBinary: parseBool('cache-binary', get('cache-binary'), true)
+    cacheBinary: parseBool('cache-binary', get('cache-binary'), true),
+    allowKeysInConfigmap: parseBool('allow-keys-in-configmap', get('allow-keys-in-configmap'), false)
   }
   checkConsistency(inputs)
+  const problems = driver === 'docker' ? dockerDriverProblems(inputs, get) : driver === 'kubernetes' ? kubernetesInputProblems(inputs) : []
+  if (problems.length > 0) throw new InputError(problems[0].input, undefined, problems[0].message)
   return inputs
 }
 
@@ -271,13 +281,14 @@ export function parseName(value: string): string {
   return v.toLowerCase()
 }
 
-export function parseDriver(value: string): 'docker-container' {
+export function parseDriver(value: string): DriverName {
   const v = value.trim()
   if (v === '' || v === 'docker-container') return 'docker-container'
+  if (v === 'docker' || v === 'kubernetes') return v
   throw new InputError(
     'driver',
     undefined,
-    `driver "${v}" is not supported yet; only docker-container is (other drivers are planned)`
+    `driver "${v}" is not supported yet; docker-container, kubernetes and docker are`
   )
 }
 

@@ -1,7 +1,8 @@
 import * as core from '@actions/core'
 import { randomUUID } from 'node:crypto'
+import * as fs from 'node:fs'
 import * as os from 'node:os'
-import type { Addition } from './buildx.js'
+import { defaultConfigPath, type Addition } from './buildx.js'
 import { buildxVersionProblem, installedVersionProblem, type InstallRequest } from './buildx-install.js'
 import { loadRegistryCerts, type RegistryCerts } from './certs.js'
 import { failureText, prove, verifyBuilder, wantsProof } from './check.js'
@@ -36,22 +37,34 @@ export async function runMain(): Promise<void> {
 }
 
 async function steps(): Promise<void> {
-  const { inputs, certs } = await log.group('Read and check inputs', readInputs)
-  state.update({ builder: inputs.name, driver: inputs.driver, cleanup: inputs.cleanup, keepState: inputs.keepState })
-  const driver = driverFor(inputs.driver)
+  const { inputs: asked, certs } = await log.group('Read and check inputs', readInputs)
+  state.update({ builder: asked.name, driver: asked.driver, cleanup: asked.cleanup, keepState: asked.keepState })
+  const driver = driverFor(asked.driver)
   state.update({ runDir: createRunDir(), owner: randomUUID() })
   const { runDir, owner } = state.record()
-  const install = await log.group('Check Docker and Buildx', () => checkTools(inputs))
+  const install = await log.group('Check Docker and Buildx', () => checkTools(asked))
   if (install) await log.group(`Install buildx ${install.version}`, () => installBuildx(install, runDir))
-  await log.group(`Check that builder ${inputs.name} does not exist yet`, () => checkNameFree(driver, inputs.name))
+  const name = await log.group(
+    driver.createsBuilder ? `Check that builder ${asked.name} does not exist yet` : "Find the docker context's builder",
+    () => driver.claim(asked.name, core.getInput('name').trim() !== '')
+  )
+  const inputs: Inputs = { ...asked, name }
+  state.update({ builder: name })
   const cni = inputs.cni
   // Loaded only when asked for: the tool cache and the download code are most of the bundle.
   const addition = cni
     ? await log.group('Prepare CNI networking', async () => (await import('./cni-image.js')).prepareCni(cni, runDir, inputs.nodes[0].driverOpts))
     : {}
-  const plan = await log.group('Render buildkitd.toml', () => render(inputs, certs, runDir, addition, owner))
-  await log.group('Write config and certificates', () => writeFiles(plan))
-  await log.group(`Create builder ${plan.builder}`, () => create(driver, plan))
+  // The docker driver takes no config: nothing is rendered or written, and nothing created.
+  const plan = driver.createsBuilder
+    ? await log.group('Render buildkitd.toml', () => render(inputs, certs, runDir, addition, owner))
+    : makePlan(inputs, certs, runDir, addition, owner)
+  if (driver.createsBuilder) {
+    await log.group('Write config and certificates', () => writeFiles(plan))
+    await log.group(`Create builder ${plan.builder}`, () => create(driver, plan))
+  } else if (plan.use) {
+    await log.group(`Use builder ${plan.builder}`, () => driver.create(plan))
+  }
   const outcome = await log.group('Verify the builder', () => verifyBuilder(driver, plan, inputs))
   if (wantsProof(inputs, outcome)) await log.group('Prove it: resolve through the builder', () => prove(driver, plan, inputs, outcome))
   await log.group('Outputs and job summary', () => report(driver, plan, inputs, outcome))
@@ -69,6 +82,10 @@ async function readInputs(): Promise<{ inputs: Inputs; certs: RegistryCerts[] }>
   const { sets, warnings } = loadRegistryCerts(inputs.certRequests)
   for (const w of warnings) log.warning(w)
   log.info(`builder ${inputs.name}, driver ${inputs.driver}`)
+  const defaultFile = defaultConfigPath(process.env, os.homedir())
+  if (inputs.driver === 'docker' && fs.existsSync(defaultFile)) {
+    log.info(`${defaultFile} is ignored: the docker driver's builder is the engine's own BuildKit, which takes no config`)
+  }
   if (inputs.baseConfig?.fromDefault) {
     log.info(`no buildkitd-config given: buildx's default ${inputs.baseConfig.path} is the base config (buildx would apply it too)`)
   }
@@ -123,16 +140,6 @@ async function installBuildx(req: InstallRequest, runDir: string): Promise<void>
   if (problem) throw new Error(problem)
 }
 
-/** From buildx's own record of builders: no process, and nothing of it printed. */
-function checkNameFree(driver: Driver, name: string): void {
-  if (driver.owner(name) !== undefined) {
-    throw new Error(
-      `a builder named "${name}" already exists; choose another name (or leave name empty for a generated one), or remove it with "docker buildx rm ${name}"`
-    )
-  }
-  log.info(`no builder named ${name} yet`)
-}
-
 function render(inputs: Inputs, certs: RegistryCerts[], runDir: string, addition: Addition, owner: string): Plan {
   const plan = makePlan(inputs, certs, runDir, addition, owner)
   for (const o of plan.overrides) {
@@ -178,10 +185,10 @@ async function report(driver: Driver, plan: Plan, inputs: Inputs, o: Outcome): P
   log.setOutput('buildkit-version', o.daemon?.version ?? '')
   // The config as the builder has it: certificate paths inside the builder, not the run's
   // files under RUNNER_TEMP, which post deletes.
-  log.setOutput('config', renderToml(plan.expect.config))
+  log.setOutput('config', driver.createsBuilder ? renderToml(plan.expect.config) : '')
   log.setOutput('verified', String(o.verified))
   // setup-buildx-action's node outputs, from buildx's record and the daemon's answers.
-  const nodes = nodesOutput(driver.nodes(plan.builder), o)
+  const nodes = nodesOutput(driver.nodes(plan.builder), o, driver.name)
   log.setOutput('nodes', JSON.stringify(nodes))
   log.setOutput('endpoint', nodes[0]?.endpoint ?? '')
   log.setOutput('status', nodes[0]?.status ?? '')

@@ -11,6 +11,7 @@ import type { CertInfo, LoadedPem, RegistryCerts } from './certs.js'
 import { isTable, mergeConfig, renderToml, type Override, type RegistrySettings, type TomlTable } from './config.js'
 import { networkAsked, networkSettings } from './cni.js'
 import { isLoopback, mirrorRef } from './hosts.js'
+import { kubernetesDaemonFlags } from './kubernetes.js'
 import type { Inputs } from './inputs.js'
 import type { Expectation } from './verify.js'
 
@@ -64,6 +65,8 @@ export interface Plan {
   files: PlannedFile[]
   /** Every node gets the same config and certificates, each is verified on its own */
   nodes: PlannedNode[]
+  /** Make it the current builder */
+  use: boolean
   registries: RegistryRow[]
   /** The BuildKit image, when a feature chose it (e.g. the CNI image) */
   image?: string
@@ -109,15 +112,16 @@ export function makePlan(inputs: Inputs, certs: RegistryCerts[], runDir: string,
   const configPath = path.join(runDir, 'buildkitd.toml')
   const nodes = inputs.nodes.map((n, i): PlannedNode => ({
     label: n.label,
-    // buildx names the first node <builder>0 (store/nodegroup.go nextNodeName)
-    name: i === 0 ? nodeName(inputs.name) : n.name,
+    // buildx names the first node <builder>0 (store/nodegroup.go nextNodeName), but
+    // generates kubernetes node names (deployments): those are read from its record.
+    name: i === 0 && inputs.driver !== 'kubernetes' ? nodeName(inputs.name) : n.name,
     endpoint: n.endpoint,
     createArgs: createArgs({
       name: inputs.name,
       driver: inputs.driver,
       configPath,
       driverOpts: [...n.driverOpts, ...(add.driverOpts ?? [])],
-      buildkitdFlags: n.buildkitdFlags,
+      buildkitdFlags: inputs.driver === 'kubernetes' ? kubernetesDaemonFlags(n.buildkitdFlags) : n.buildkitdFlags,
       use: inputs.use,
       owner,
       append: i > 0,
@@ -140,6 +144,7 @@ export function makePlan(inputs: Inputs, certs: RegistryCerts[], runDir: string,
     dirs,
     files,
     nodes,
+    use: inputs.use,
     registries: registryRows(tree, certs),
     image: add.description,
     networkAsked: inputs.cni ? networkAsked(inputs.cni) : undefined,

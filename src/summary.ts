@@ -1,5 +1,6 @@
 import type { CertInfo } from './certs.js'
-import { OWNER_ENV, type RecordedNode } from './buildx.js'
+import type { RecordedNode } from './buildx.js'
+import { withoutOwner } from './owner.js'
 import type { Plan } from './plan.js'
 import type { Pull, RegistryCheck } from './prove.js'
 import type { DaemonInfo } from './verify.js'
@@ -51,16 +52,14 @@ export interface NodeOutput {
  * the record's Files (the copied config and certificates, keys included: what
  * setup-buildx-action's inspect-based output leaks), and not this action's owner mark.
  */
-export function nodesOutput(nodes: RecordedNode[], o: Outcome): NodeOutput[] {
+export function nodesOutput(nodes: RecordedNode[], o: Outcome, driver = 'docker-container'): NodeOutput[] {
   return nodes.map(n => {
     const seen = o.nodes.find(x => x.name === n.Name)
     const proofOk = !o.problems.some(p => p.startsWith(`node ${n.Name}: `)) && (o.nodes.length > 1 || o.verified)
     return {
       name: n.Name,
       endpoint: n.Endpoint,
-      'driver-opts': Object.entries(n.DriverOpts ?? {})
-        .filter(([k]) => k !== `env.${OWNER_ENV}`)
-        .map(([k, v]) => `${k}=${v}`),
+      'driver-opts': withoutOwner(driver, n.DriverOpts),
       status: seen?.daemon ? 'running' : 'error',
       'buildkitd-flags': (n.Flags ?? []).join(' '),
       buildkit: seen?.daemon?.version ?? '',

@@ -120,7 +120,7 @@ describe('scalar inputs', () => {
   test.each(['1bad', 'a b', 'x/y', '-x'])('name %j is refused as buildx would', n =>
     expect(() => parseName(n)).toThrow(/input "name": .* must start with a letter/))
   test('driver other than docker-container says it is not supported yet', () =>
-    expect(() => parseDriver('kubernetes')).toThrow('input "driver": driver "kubernetes" is not supported yet'))
+    expect(() => parseDriver('remote')).toThrow('input "driver": driver "remote" is not supported yet'))
   test('driver-opts are key=value lines', () => {
     expect(parseDriverOpts('image=moby/buildkit:v0.29.0\n\nnetwork=host')).toEqual(['image=moby/buildkit:v0.29.0', 'network=host'])
     expect(() => parseDriverOpts('image=x\nnetwork')).toThrow('input "driver-opts", line 2: "network" is not key=value')

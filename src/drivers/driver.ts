@@ -21,6 +21,13 @@ export type NodeRef = Pick<RecordedNode, 'Name' | 'Endpoint'>
 export interface Driver {
   /** buildx's name of the driver */
   readonly name: string
+  /**
+   * Whether this run creates the builder (and its teardown removes it). The docker driver's
+   * builder is the docker context's own: nothing to create, write or remove.
+   */
+  readonly createsBuilder: boolean
+  /** The builder's name for this run: the one asked for, once it is known to be free; or the context's. */
+  claim(asked: string, given: boolean): Promise<string>
   /** Creates the builder with every node of the plan and starts their daemons. */
   create(plan: Plan): Promise<void>
   /** What verification reads from one running node. */

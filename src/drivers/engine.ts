@@ -1,0 +1,43 @@
+import * as docker from '../docker.js'
+import * as log from '../log.js'
+import { daemonFromInspect, parseInspect } from '../inspect.js'
+import type { Driver, NodeRef, Observation } from './driver.js'
+
+// buildx's docker driver: the builder is the Docker engine's own BuildKit, named after the
+// docker context (buildx builder/builder.go: a context's builder has one node whose
+// endpoint is the context; `docker buildx inspect default` shows it). It takes no BuildKit
+// config (inputs.ts refuses every config input with the engine's daemon.json settings
+// instead), this action creates nothing for it and the post step never removes it.
+// Verification can only report what the daemon says: its version and platforms.
+const none = async (): Promise<string> => ''
+
+export const engine: Driver = {
+  name: 'docker',
+  createsBuilder: false,
+  claim: async (asked, given) => {
+    const context = await docker.currentContext()
+    // setup-buildx-action, too, names this builder after the context and ignores `name`.
+    if (given && asked !== context) log.warning(`name "${asked}" is ignored: the docker driver's builder is the docker context's own, "${context}"`)
+    log.info(`the docker driver's builder: ${context}, the engine's own BuildKit (nothing is created or removed)`)
+    return context
+  },
+  // Nothing to create: only `use` has something to do.
+  create: async plan => {
+    if (plan.use) await docker.useBuilder(plan.builder)
+  },
+  observe: async (plan): Promise<Observation> => {
+    // No files are copied into this builder, so its inspect output holds nothing secret;
+    // it is still never printed.
+    const res = await docker.inspectBuilder(plan.builder)
+    if (res.exitCode !== 0) return { daemon: { error: `docker buildx inspect ${plan.builder} failed (exit code ${res.exitCode}): ${res.stderr.trim().split('\n').pop() ?? ''}` } }
+    // The context's builder has one node, named after the context.
+    return { daemon: daemonFromInspect(parseInspect(res.stdout), plan.builder) }
+  },
+  resolve: () => Promise.reject(new Error('the docker driver has no builder container to resolve in')),
+  logSince: none,
+  logTail: none,
+  // A context's builder is not in buildx's instance records: nothing of this run's to own.
+  owner: () => undefined,
+  nodes: builder => [{ Name: builder, Endpoint: builder } satisfies NodeRef],
+  remove: () => Promise.resolve({ ok: true, message: 'the docker driver\'s builder is the engine\'s own: never removed' })
+}

@@ -1,0 +1,313 @@
+import { CONTAINER_CONFIG_FILE } from './buildx.js'
+import type { Inputs } from './inputs.js'
+import { redact } from './redact.js'
+import type { ReadBack } from './verify.js'
+
+// buildx's kubernetes driver, the parts that need no cluster: where buildx puts things in
+// the pods, how kubectl finds them, what kubectl prints, and which inputs can't work with
+// this driver. Pure. Everything here follows docker/buildx v0.29.1:
+//
+// - builder/builder.go Create: a kubernetes node gets no endpoint of its own; buildx records
+//   `kubernetes:///<builder>?deployment=<node>&kubeconfig=<$KUBECONFIG at create time>` and,
+//   unless --node is given, a generated node name `buildkit-<uuid>-<5 hex>`
+//   (driver/kubernetes/util/generate.go GenerateNodeName).
+// - driver/kubernetes/factory.go New: the Deployment is named after the node, "_" turned into
+//   "-" (buildxNameToDeploymentName); the namespace is driver-opt `namespace`, else the
+//   kubeconfig's (context/load.go ConfigFromEndpoint → clientcmd's Namespace(): the current
+//   context's namespace, "default" when it names none) — kubectl's own rule, so kubectl is
+//   given -n only when the driver-opt is set.
+// - driver/kubernetes/manifest/manifest.go NewDeployment: label app=<deployment> on the
+//   Deployment, its selector and its pods (custom `labels` are added to all three); one
+//   container "buildkitd" whose args are exactly the buildkitd flags (no --config is added,
+//   unlike driver/docker-container/driver.go); the files of util/confutil/container.go
+//   LoadConfigFiles go into one ConfigMap per directory: buildkitd.toml into
+//   "<deployment>-config", mounted at /etc/buildkit; each registry's certificates into
+//   "<deployment>-config-<n>" (n follows Go's map order: not predictable), mounted at
+//   /etc/buildkit/certs/<host, runs of [^a-zA-Z0-9.-] as _>. So the pod has every file at
+//   the path the docker-container driver copies it to (buildx.ts containerCertPath), and the
+//   config's rewritten cert paths are the same: plan.expect applies unchanged.
+// - driver/kubernetes/podchooser ListRunningPods: the daemons buildx dials are the pods of
+//   that selector in phase Running, sorted by name; with replicas > 1 each is a daemon of its
+//   own, so every one is verified.
+
+/** The container buildx runs the daemon in (manifest.go containerName). */
+export const KUBE_CONTAINER = 'buildkitd'
+
+/** The Deployment of a node (factory.go buildxNameToDeploymentName). */
+export function deploymentName(node: string): string {
+  return node.replace(/_/g, '-')
+}
+
+/** The label selector of a node's pods (manifest.go LabelApp). */
+export function podSelector(node: string): string {
+  return `app=${deploymentName(node)}`
+}
+
+/** A kubernetes node's endpoint as buildx records it (builder.go Create). */
+export interface KubeEndpoint {
+  builder: string
+  deployment: string
+  /** $KUBECONFIG when the node was created; '' when it was unset */
+  kubeconfig: string
+}
+
+export function parseKubeEndpoint(endpoint: string): KubeEndpoint | undefined {
+  let u: URL
+  try {
+    u = new URL(endpoint)
+  } catch {
+    return undefined
+  }
+  if (u.protocol !== 'kubernetes:') return undefined
+  return {
+    builder: decodeURIComponent(u.pathname.replace(/^\//, '')),
+    deployment: u.searchParams.get('deployment') ?? '',
+    kubeconfig: u.searchParams.get('kubeconfig') ?? ''
+  }
+}
+
+/** Where kubectl finds a node: the recorded kubeconfig and the namespace driver-opt. */
+export interface KubeTarget {
+  /** kubectl's global flags: --kubeconfig, -n */
+  global: string[]
+  /** The node's Deployment */
+  deployment: string
+  /** For messages: the namespace, or how it is chosen */
+  namespace: string
+}
+
+/**
+ * kubectl's flags for a node. buildx loads the recorded kubeconfig as the explicit path
+ * (context/load.go ConfigFromEndpoint); a list of paths can't be one --kubeconfig, so it is
+ * left to $KUBECONFIG, which kubectl reads the same way.
+ */
+export function kubeTarget(node: { Name: string; Endpoint: string; DriverOpts?: Record<string, string> | null }): KubeTarget {
+  const ep = parseKubeEndpoint(node.Endpoint)
+  const global: string[] = []
+  if (ep && ep.kubeconfig !== '' && !ep.kubeconfig.includes(':')) global.push('--kubeconfig', ep.kubeconfig)
+  const ns = namespaceOf(node.DriverOpts)
+  if (ns !== undefined) global.push('--namespace', ns)
+  return {
+    global,
+    deployment: deploymentName(ep?.deployment || node.Name),
+    namespace: ns ?? "the kubeconfig's current namespace"
+  }
+}
+
+/** driver-opt namespace, or undefined: the kubeconfig's current namespace applies ("default" if none). */
+export function namespaceOf(driverOpts: Record<string, string> | null | undefined): string | undefined {
+  const ns = driverOpts?.namespace
+  return ns === undefined || ns === '' ? undefined : ns
+}
+
+/** driver-opt replicas (factory.go: 1 unless given). */
+export function replicasOf(driverOpts: Record<string, string> | null | undefined): number {
+  const n = Number.parseInt(driverOpts?.replicas ?? '', 10)
+  return Number.isFinite(n) && n >= 0 ? n : 1
+}
+
+export function getPodsArgs(t: KubeTarget): string[] {
+  return [...t.global, 'get', 'pods', '--selector', `app=${t.deployment}`, '--output', 'json']
+}
+
+/** `kubectl exec` of a script in the daemon's container; `args` become $1… */
+export function execArgs(t: KubeTarget, pod: string, script: string, args: string[]): string[] {
+  return [...t.global, 'exec', pod, '--container', KUBE_CONTAINER, '--', 'sh', '-c', script, 'sh', ...args]
+}
+
+/**
+ * `kubectl logs` since a moment (unix seconds). The API takes sinceTime in whole seconds
+ * (metav1.Time is RFC 3339 without fractions): rounded down, so nothing after `since` is lost.
+ */
+export function logsSinceArgs(t: KubeTarget, pod: string, since: number): string[] {
+  const at = new Date(Math.floor(since) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')
+  return [...t.global, 'logs', pod, '--container', KUBE_CONTAINER, `--since-time=${at}`]
+}
+
+export function logsTailArgs(t: KubeTarget, pod: string, lines: number): string[] {
+  return [...t.global, 'logs', pod, '--container', KUBE_CONTAINER, `--tail=${lines}`]
+}
+
+export const KUBECTL_VERSION_ARGS = ['version', '--client']
+
+/** One pod of a node, as verification needs it. */
+export interface KubePod {
+  name: string
+  /** status.phase: Pending, Running, Succeeded, Failed, Unknown */
+  phase: string
+  /** The buildkitd container's args: the daemon's arguments (the image's entrypoint is buildkitd) */
+  args: string[]
+  /** Being deleted (a replaced replica): not one of the builder's daemons any more */
+  deleting: boolean
+}
+
+/** `kubectl get pods -o json`: a List of Pods. Sorted by name, as buildx's pod chooser sorts them. */
+export function parsePods(json: string): KubePod[] {
+  let data: unknown
+  try {
+    data = JSON.parse(json)
+  } catch {
+    throw new Error(`kubectl get pods printed something that is not JSON: ${redact(json.slice(0, 200))}`)
+  }
+  interface Pod {
+    metadata?: { name?: string; deletionTimestamp?: string }
+    spec?: { containers?: { name?: string; args?: string[] }[] }
+    status?: { phase?: string }
+  }
+  const items = (data as { items?: Pod[] } | null)?.items
+  if (!Array.isArray(items)) throw new Error('kubectl get pods printed JSON without an items list')
+  return items
+    .map(p => {
+      const containers = p.spec?.containers ?? []
+      const c = containers.find(x => x.name === KUBE_CONTAINER) ?? containers[0]
+      return {
+        name: p.metadata?.name ?? '(unnamed)',
+        phase: p.status?.phase ?? 'Unknown',
+        args: c?.args ?? [],
+        deleting: p.metadata?.deletionTimestamp !== undefined
+      }
+    })
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+}
+
+/**
+ * Run in each pod by one `kubectl exec`, like docker.ts's script for the container: the
+ * config, the copied files' hashes and the daemon's workers, each part closed by a marker
+ * with its exit code so one failing part does not hide the others.
+ */
+export const KUBE_OBSERVE_SCRIPT = `
+cat ${CONTAINER_CONFIG_FILE}; echo "@@observe config $?"
+if [ $# -gt 0 ]; then sha256sum "$@"; echo "@@observe sha256 $?"; else echo "@@observe sha256 0"; fi
+buildctl debug workers --format '{{json .}}'; echo "@@observe workers $?"
+`
+
+/** The script's output split at its markers: part → text and exit code. */
+export function splitObserveOutput(stdout: string): Map<string, { text: string; rc: number }> {
+  const parts = new Map<string, { text: string; rc: number }>()
+  let rest = stdout
+  for (const part of ['config', 'sha256', 'workers']) {
+    const m = new RegExp(`^@@observe ${part} (\\d+)$`, 'm').exec(rest)
+    if (!m) break
+    parts.set(part, { text: rest.slice(0, m.index), rc: Number(m[1]) })
+    rest = rest.slice(m.index + m[0].length + 1)
+  }
+  return parts
+}
+
+/** What one pod showed: the workers JSON and the read-back, or why each could not be had. */
+export interface PodSeen {
+  workers: { text: string } | { error: string }
+  readBack: ReadBack | { error: string }
+}
+
+/** One pod's `kubectl exec` result and its spec's args, as verification reads them. */
+export function podSeen(exec: { exitCode: number; stdout: string; stderr: string }, pod: KubePod, files: string[]): PodSeen {
+  const parts = splitObserveOutput(exec.stdout)
+  const why = (what: string): string => `${what} failed (exit code ${exec.exitCode}): ${lastLine(exec.stderr || exec.stdout)}`
+  const workers = parts.get('workers')
+  const config = parts.get('config')
+  const sums = parts.get('sha256')
+  return {
+    workers: workers && workers.rc === 0 ? { text: workers.text } : { error: why('asking the daemon for its workers (buildctl debug workers)') },
+    readBack:
+      !config || config.rc !== 0
+        ? { error: why(`reading ${CONTAINER_CONFIG_FILE} from the pod`) }
+        : {
+            configText: config.text,
+            cmd: pod.args,
+            // sha256sum exits non-zero when a file is missing; what it printed still counts.
+            sha256Text: files.length > 0 ? sums?.text : undefined
+          }
+  }
+}
+
+function lastLine(text: string): string {
+  const lines = text.split(/\r?\n/).map(l => l.trim()).filter(l => l !== '' && !/^-+$/.test(l))
+  return redact(lines.length > 0 ? lines[lines.length - 1] : '(no output)')
+}
+
+/**
+ * The daemon flags to give buildx for a kubernetes node: the config's path first. buildx
+ * adds no --config for this driver (manifest.go: args are the flags as given), so the daemon
+ * reads /etc/buildkit/buildkitd.toml only by its own default, and a rootless daemon
+ * (driver-opt rootless=true) looks in ~/.config/buildkit instead and would run without the
+ * config. Naming it makes both read the mounted file, and makes the pod's args what the plan
+ * expects of every node (plan.ts: ['--config', CONTAINER_CONFIG_FILE, ...flags]).
+ */
+export function kubernetesDaemonFlags(flags: readonly string[]): string[] {
+  return ['--config', CONTAINER_CONFIG_FILE, ...flags]
+}
+
+// ---------------------------------------------------------------------------------------
+// Inputs this driver can't take
+
+export interface InputProblem {
+  input: string
+  message: string
+}
+
+
+/**
+ * Every input that can't work with the kubernetes driver, each naming its input; [] for
+ * another driver. To be called by inputs.ts once the inputs are read.
+ */
+export function kubernetesInputProblems(inputs: Inputs): InputProblem[] {
+  if (inputs.driver !== 'kubernetes') return []
+  const problems: InputProblem[] = []
+  const ns = namespaceOf(Object.fromEntries(inputs.nodes[0]?.driverOpts.map(o => splitOpt(o)) ?? []))
+  const where = ns === undefined ? "the builder's namespace" : `namespace ${ns}`
+  // manifest.go puts every file of the config, keys included, into ConfigMap data; reading a
+  // ConfigMap needs only `get configmaps` in its namespace, which many roles grant that
+  // would never grant `get secrets`.
+  const keyed = inputs.certRequests.filter(r => r.keypairs.length > 0)
+  if (keyed.length > 0 && inputs.allowKeysInConfigmap !== true) {
+    const kp = keyed[0].keypairs[0].key
+    problems.push({
+      input: kp.input,
+      message:
+        `${kp.line !== undefined ? `line ${kp.line}: ` : ''}the client key for ${keyed[0].registry} would be stored in a ConfigMap: buildx's kubernetes driver hands the config and every certificate file to its pods as ConfigMaps, ` +
+        `and ConfigMaps are not secret — anyone who can read ConfigMaps in ${where} can read the key. ` +
+        'Set allow-keys-in-configmap: true if that is acceptable (e.g. a namespace of its own), or give only a CA'
+    })
+  }
+  if (inputs.cni && 'build' in inputs.cni) {
+    problems.push({
+      input: 'cni',
+      message:
+        "true builds the CNI image on the runner's Docker engine, which the cluster can't pull from; " +
+        'push a CNI image to a registry the cluster can reach and pass it as cni-image (or use cni: bridge)'
+    })
+  }
+  for (const n of inputs.nodes) {
+    if (n.endpoint !== '') {
+      problems.push({
+        input: n.label === 'the first node' ? 'endpoint' : 'append',
+        message: `${n.label === 'the first node' ? '' : `${n.label}: `}the kubernetes driver takes no endpoint (buildx refuses it: "kubernetes driver does not support endpoint args"); choose the cluster with KUBECONFIG and the namespace with driver-opts namespace=`
+      })
+    }
+    if (n.name !== undefined) {
+      const d = deploymentName(n.name)
+      // The Deployment's name is also the value of its pods' app label: at most 63
+      // characters, a letter or digit at each end (Kubernetes label values).
+      if (d.length > 63 || !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(d)) {
+        problems.push({
+          input: 'append',
+          message: `${n.label}: node name "${n.name}" becomes Deployment "${d}" and pod label app=${d}, which Kubernetes refuses: at most 63 characters, lower case letters, digits, "-" and ".", a letter or digit at each end`
+        })
+      }
+    }
+  }
+  if (inputs.keepState) {
+    problems.push({
+      input: 'keep-state',
+      message: "Cannot use keep-state with kubernetes driver (as docker/setup-buildx-action says): the daemon's state lives in the pods, which buildx rm deletes with the Deployment"
+    })
+  }
+  return problems
+}
+
+function splitOpt(opt: string): [string, string] {
+  const eq = opt.indexOf('=')
+  return eq === -1 ? [opt, ''] : [opt.slice(0, eq), opt.slice(eq + 1)]
+}
+
