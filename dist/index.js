@@ -28757,8 +28757,12 @@ function recordedNodes(instanceJson) {
 }
 /** The owner mark in a builder's record ('' when it has none): what the record's nodes carry. */
 function ownerOf(instanceJson) {
-    const driver = JSON.parse(instanceJson).Driver ?? '';
-    return recordedNodes(instanceJson).map(n => (0,_owner_js__WEBPACK_IMPORTED_MODULE_2__/* .ownerFromDriverOpts */ .y8)(driver, n.DriverOpts)).find(v => v !== undefined) ?? '';
+    const rec = JSON.parse(instanceJson);
+    const nodes = recordedNodes(instanceJson);
+    // The remote driver takes no option to carry it: the first node's name does.
+    if (rec.Driver === 'remote')
+        return (0,_owner_js__WEBPACK_IMPORTED_MODULE_2__/* .remoteOwnerOf */ .nu)(rec.Name ?? '', nodes) ?? '';
+    return nodes.map(n => (0,_owner_js__WEBPACK_IMPORTED_MODULE_2__/* .ownerFromDriverOpts */ .y8)(rec.Driver ?? '', n.DriverOpts)).find(v => v !== undefined) ?? '';
 }
 function createArgs(o) {
     const args = ['buildx', 'create', ...(o.append ? ['--append'] : []), ...(o.bootstrap === false ? [] : ['--bootstrap']), '--name', o.name];
@@ -29902,6 +29906,8 @@ async function summary(markdown) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   B4: () => (/* binding */ withOwnerOpt),
 /* harmony export */   k8: () => (/* binding */ withoutOwner),
+/* harmony export */   nu: () => (/* binding */ remoteOwnerOf),
+/* harmony export */   sb: () => (/* binding */ remoteNodeName),
 /* harmony export */   y8: () => (/* binding */ ownerFromDriverOpts)
 /* harmony export */ });
 /* unused harmony exports OWNER_ENV, OWNER_LABEL, ownerOptFor, csvFields */
@@ -30023,6 +30029,27 @@ function withoutOwner(driver, opts) {
         return rest.length > 0 ? [`labels=${rest.join(',')}`] : [];
     });
 }
+/**
+ * The first node's name, which carries this run's owner mark: the remote driver takes no
+ * option to hold it (factory.go refuses unknown ones) and buildx's record keeps node names
+ * (store/nodegroup.go Node.Name, validated by store/util.go ValidateName: letters, digits,
+ * ._-, lower-cased). With no owner it is buildx's own choice, <builder>0.
+ */
+function remoteNodeName(builder, owner) {
+    return owner === '' ? `${builder}0` : `${builder}0-${owner}`.toLowerCase();
+}
+/**
+ * The owner mark of a remote builder from its recorded nodes: undefined when buildx has no
+ * such builder (a record always has a node: store/nodegroup.go Leave refuses the last one),
+ * '' when its first node carries none.
+ */
+function remoteOwnerOf(builder, nodes) {
+    if (nodes.length === 0)
+        return undefined;
+    const prefix = `${builder.toLowerCase()}0-`;
+    const first = nodes[0].Name;
+    return first.startsWith(prefix) ? first.slice(prefix.length) : '';
+}
 
 
 /***/ }),
@@ -30035,12 +30062,13 @@ function withoutOwner(driver, opts) {
 /* harmony export */   Kn: () => (/* binding */ probes),
 /* harmony export */   Lm: () => (/* binding */ RESOLVE_SCRIPT),
 /* harmony export */   Y2: () => (/* binding */ resolvedRef),
+/* harmony export */   dM: () => (/* binding */ RESOLVE_TIMEOUT_SECONDS),
 /* harmony export */   ih: () => (/* binding */ judgeProbe),
 /* harmony export */   mh: () => (/* binding */ attemptsFor),
 /* harmony export */   sp: () => (/* binding */ hostChain),
 /* harmony export */   vc: () => (/* binding */ judgePull)
 /* harmony export */ });
-/* unused harmony exports RESOLVE_TIMEOUT_SECONDS, PROBE_REPOSITORY, PROBE_TAG, mirrorEntry, entryHost, parseLogLine, buildctlError, errorKind, explain */
+/* unused harmony exports PROBE_REPOSITORY, PROBE_TAG, mirrorEntry, entryHost, parseLogLine, buildctlError, errorKind, explain */
 /* harmony import */ var _config_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2973);
 /* harmony import */ var _hosts_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9892);
 /* harmony import */ var _refs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1977);
@@ -35551,8 +35579,6 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./src/buildx.ts
 var buildx = __nccwpck_require__(9903);
-// EXTERNAL MODULE: ./src/buildx-install.ts
-var buildx_install = __nccwpck_require__(8901);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./src/errors.ts
@@ -35727,10 +35753,296 @@ function loadRegistryCerts(requests, now = new Date(), env = process.env) {
     return { sets: [...byRegistry.values()], warnings: notes.warnings };
 }
 
+;// CONCATENATED MODULE: ./src/remote.ts
+
+
+
+/** How to give the remote daemon a setting: where it runs, not here. */
+const WHERE_IT_RUNS = "the remote driver connects to a BuildKit daemon that already runs, and buildx refuses a config for it (\"setting config file is not supported for remote driver\"): the daemon's own buildkitd.toml applies. " +
+    'Set it where the daemon runs: start it with buildkitd --config /path/to/buildkitd.toml, or mount the file at /etc/buildkit/buildkitd.toml in its container (or pod)';
+/** The driver options buildx's remote driver accepts (driver/remote/factory.go, v0.29.1). */
+const REMOTE_DRIVER_OPTS = ['servername', 'cacert', 'cert', 'key', 'default-load'];
+/** The input that holds a node's driver options, for messages. */
+function optsInput(node) {
+    return node.label === 'the first node' ? 'driver-opts' : `append (${node.label} driver-opts)`;
+}
+/**
+ * buildx splits each --driver-opt as one CSV record (builder/builder.go csvToMap), so one line
+ * may hold several options: `cacert=/a,servername=b`. Double quotes protect commas.
+ */
+function splitCsv(text) {
+    const out = [];
+    let field = '';
+    let quoted = false;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (quoted) {
+            if (c === '"' && text[i + 1] === '"') {
+                field += '"';
+                i++;
+            }
+            else if (c === '"')
+                quoted = false;
+            else
+                field += c;
+        }
+        else if (c === '"' && field === '')
+            quoted = true;
+        else if (c === ',') {
+            out.push(field);
+            field = '';
+        }
+        else
+            field += c;
+    }
+    out.push(field);
+    return out.map(f => f.trim()).filter(f => f !== '');
+}
+/** One CSV field, quoted when it holds a comma or a quote. */
+function csvField(text) {
+    return /[",]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+const TLS_KIND = { cacert: 'ca', cert: 'cert', key: 'key' };
+/**
+ * Splits a node's driver options into the TLS ones and the rest. cacert=, cert= and key= are
+ * a file path (relative to the workspace: the action copies it and gives buildx the absolute
+ * path it needs) or env:NAME, as in registry-certs. Throws an InputError naming the input.
+ */
+function parseRemoteTls(driverOpts, input = 'driver-opts') {
+    const tls = { other: [] };
+    // Checked before any other rule and never echoed: such an option is (part of) a key or a
+    // certificate pasted in, and any other message could quote it.
+    if (driverOpts.some(o => looksLikePem(o) || splitCsv(o).some(f => looksLikePem(f.slice(f.indexOf('=') + 1))))) {
+        throw new errors/* InputError */.d(input, undefined, 'holds PEM text; put the PEM in a secret and pass it as env:NAME (e.g. cacert=env:BUILDKIT_CA, with env: BUILDKIT_CA: ${{ secrets.BUILDKIT_CA }} on the step)');
+    }
+    const seen = new Set();
+    for (const field of driverOpts.flatMap(splitCsv)) {
+        const eq = field.indexOf('=');
+        const key = eq === -1 ? field : field.slice(0, eq);
+        const value = eq === -1 ? '' : field.slice(eq + 1);
+        if (key === 'cacert' || key === 'cert' || key === 'key' || key === 'servername') {
+            if (seen.has(key))
+                throw new errors/* InputError */.d(input, undefined, `${key}= is given twice`);
+            seen.add(key);
+            if (value === '' || value === 'env:') {
+                throw new errors/* InputError */.d(input, undefined, key === 'servername' ? 'servername= has no name' : `${key}= has no file path or env:NAME`);
+            }
+            if (key === 'servername')
+                tls.servername = value;
+            else
+                tls[key] = { kind: TLS_KIND[key], ref: value, input };
+        }
+        else
+            tls.other.push(field);
+    }
+    // buildx's own rules (driver/remote/factory.go New), told before anything runs.
+    if (tls.cert && !tls.key)
+        throw new errors/* InputError */.d(input, undefined, 'cert= has no key=; a client certificate needs its key');
+    if (tls.key && !tls.cert)
+        throw new errors/* InputError */.d(input, undefined, 'key= has no cert=; a client key needs its certificate');
+    if (!tls.cacert && (tls.cert || tls.servername !== undefined)) {
+        throw new errors/* InputError */.d(input, undefined, `${tls.cert ? 'cert= and key=' : 'servername='} need cacert=, the CA that signed the daemon's certificate (buildx: "tls enabled, but missing keys cacert")`);
+    }
+    return tls;
+}
+/** True when the node talks TLS to its daemon (and so needs files that outlive nothing). */
+function usesTls(tls) {
+    return tls.cacert !== undefined;
+}
+/** What the inputs ask that the remote driver can't do, each with what to do instead. */
+function remoteInputProblems(inputs, get) {
+    const problems = [];
+    const set = (name) => get(name).trim() !== '';
+    const isTrue = (name) => get(name).trim().toLowerCase() === 'true';
+    const refuse = (input, what) => {
+        problems.push({ input, message: `${what}: ${WHERE_IT_RUNS}` });
+    };
+    if (set('buildkitd-config'))
+        refuse('buildkitd-config', 'a base config can\'t be given to a remote daemon');
+    if (set('buildkitd-config-inline'))
+        refuse('buildkitd-config-inline', 'a base config can\'t be given to a remote daemon');
+    if (inputs.baseConfig?.fromDefault) {
+        problems.push({
+            input: 'driver',
+            message: `remote: buildx applies ${inputs.baseConfig.path ?? 'buildkitd.default.toml'} to every new builder (builder/builder.go Create), and the remote driver refuses any config, so buildx create would fail; ` +
+                "move that file away for this job; the remote daemon's own buildkitd.toml applies (set it where the daemon runs)"
+        });
+    }
+    if (set('mirrors'))
+        refuse('mirrors', 'registry mirrors are the daemon\'s ([registry."<host>"] mirrors = [...])');
+    if (set('http-registries'))
+        refuse('http-registries', 'plain-HTTP registries are the daemon\'s ([registry."<host>"] http = true)');
+    if (set('insecure-registries'))
+        refuse('insecure-registries', 'insecure registries are the daemon\'s ([registry."<host>"] insecure = true)');
+    if (set('registry-certs')) {
+        refuse('registry-certs', 'registry certificates are the daemon\'s ([registry."<host>"] ca = [...] and [[registry."<host>".keypair]], with the files where the daemon runs); the certificates for the connection to the daemon itself are driver-opts cacert=, cert=, key=');
+    }
+    if (set('debug'))
+        refuse('debug', 'debug logging is the daemon\'s (debug = true in its buildkitd.toml, or buildkitd --debug)');
+    if (set('buildkitd-flags')) {
+        problems.push({
+            input: 'buildkitd-flags',
+            message: 'buildx refuses daemon flags for the remote driver ("setting buildkit flags is not supported for remote driver"): give them to buildkitd where it runs, or put the settings in its buildkitd.toml'
+        });
+    }
+    // An appended node's buildkitd-flags (nodes.ts gives every node the default flags when it
+    // has none, so the raw YAML is what tells whether they were written).
+    if (/^[\s-]*buildkitd-flags\s*:/m.test(get('append'))) {
+        problems.push({
+            input: 'append',
+            message: 'buildkitd-flags of a node: buildx refuses daemon flags for the remote driver ("setting buildkit flags is not supported for remote driver"); give them to buildkitd where it runs'
+        });
+    }
+    for (const name of ['cni', 'cni-image', 'cni-subnet', 'cni-config', 'cni-plugins-version', 'cni-plugins-url', 'buildkit-image']) {
+        if (!set(name) || (name === 'cni' && get(name).trim().toLowerCase() === 'false'))
+            continue;
+        refuse(name, `the daemon's network and image are chosen where it runs (CNI: [worker.oci] networkMode = "cni" with cniConfigPath and cniBinaryPath in its buildkitd.toml, the plugins in its image)`);
+    }
+    if (isTrue('keep-state')) {
+        problems.push({ input: 'keep-state', message: "true does nothing with the remote driver: the daemon's state is its own, and removing the builder removes only buildx's record of it" });
+    }
+    if (isTrue('check-registries')) {
+        problems.push({
+            input: 'check-registries',
+            message: "the registries a remote daemon's config names are not known to this action (its buildkitd.toml is where it runs); list references in verify-pull to prove that the daemon resolves them"
+        });
+    }
+    let tls = false;
+    for (const node of inputs.nodes) {
+        const input = optsInput(node);
+        try {
+            const parsed = parseRemoteTls(node.driverOpts, input);
+            tls ||= usesTls(parsed);
+            for (const o of parsed.other) {
+                const key = o.split('=')[0];
+                if (key === 'default-load') {
+                    if (!/^(true|false|1|0|t|f|TRUE|FALSE|True|False)$/.test(o.slice(key.length + 1))) {
+                        problems.push({ input, message: `"${o}": default-load is true or false` });
+                    }
+                }
+                else {
+                    problems.push({
+                        input,
+                        message: `"${o}": the remote driver takes only ${REMOTE_DRIVER_OPTS.join(', ')} (buildx: "invalid driver option ${key} for remote driver"); the daemon's image, network and resources are set where it runs`
+                    });
+                }
+            }
+        }
+        catch (err) {
+            if (!(err instanceof errors/* InputError */.d))
+                throw err;
+            problems.push({ input, message: err.message.replace(/^input "[^"]*": /, '') });
+        }
+    }
+    if (tls && !inputs.cleanup) {
+        problems.push({
+            input: 'cleanup',
+            message: 'false with cacert=, cert= or key= in driver-opts: buildx reads those files every time it connects to the daemon (driver/remote/driver.go Dial), and this action copies them into its run directory, which is deleted when the job ends; ' +
+                'a builder left behind would then fail to connect. Keep cleanup: true, or create such a builder yourself with files that outlive the job'
+        });
+    }
+    return problems;
+}
+/**
+ * Reads and checks the TLS files as registry-certs' are (certs.ts): the key first (it is
+ * registered as a secret before any check can fail and print something), then the CA and the
+ * certificate; the key must match the certificate.
+ */
+function loadRemoteTls(tls, now = new Date(), env = process.env) {
+    const notes = { warnings: [] };
+    const key = tls.key ? loadPem(tls.key, notes, now, env) : undefined;
+    const cacert = tls.cacert ? loadPem(tls.cacert, notes, now, env) : undefined;
+    const cert = tls.cert ? loadPem(tls.cert, notes, now, env) : undefined;
+    if (cert && key)
+        checkKeyPair({ cert, key });
+    return { tls: { cacert, cert, key, servername: tls.servername, other: tls.other }, warnings: notes.warnings };
+}
+const TLS_FILES = { cacert: ['ca.pem', 0o644, 'CA of the BuildKit daemon'], cert: ['client.crt', 0o644, 'client certificate for the BuildKit daemon'], key: ['client.key', 0o600, 'client key for the BuildKit daemon'] };
+/**
+ * The files to write for one node's TLS (under `dir`, e.g. <run dir>/remote/<node index>) and
+ * the node's driver options with their absolute paths (buildx refuses relative ones). The
+ * files have no place in the builder: containerPath is '' and they are not for
+ * plan.expect.files.
+ */
+function remoteTlsFiles(tls, dir, node) {
+    const files = [];
+    const driverOpts = [];
+    for (const k of ['cacert', 'cert', 'key']) {
+        const pem = tls[k];
+        if (!pem)
+            continue;
+        const [base, mode, what] = TLS_FILES[k];
+        const hostPath = external_node_path_.join(dir, base);
+        files.push({ hostPath, containerPath: '', content: pem.content, mode, sha256: pem.sha256, label: `${what} of ${node} (${pem.ref})` });
+        driverOpts.push(csvField(`${k}=${hostPath}`));
+    }
+    if (tls.servername !== undefined)
+        driverOpts.push(csvField(`servername=${tls.servername}`));
+    driverOpts.push(...tls.other.map(csvField));
+    return { dirs: files.length > 0 ? [dir] : [], files, driverOpts };
+}
+/**
+ * `docker buildx create` for a remote node: no --config and no --buildkitd-flags, which the
+ * remote driver refuses (factory.go New), and no owner env option (refused as well).
+ */
+function remoteCreateArgs(o) {
+    const args = ['buildx', 'create', ...(o.append ? ['--append'] : []), ...(o.bootstrap === false ? [] : ['--bootstrap']), '--name', o.name];
+    if (!o.append)
+        args.push('--driver', 'remote');
+    if (o.node)
+        args.push('--node', o.node);
+    for (const opt of o.driverOpts)
+        args.push('--driver-opt', opt);
+    if (o.platforms && o.platforms.length > 0)
+        args.push('--platform', o.platforms.join(','));
+    if (o.use && !o.append)
+        args.push('--use');
+    args.push(o.endpoint);
+    return args;
+}
+// ---------------------------------------------------------------------------------------
+// verify-pull from the runner
+/**
+ * `docker buildx build` of a Dockerfile `FROM <ref>` with the outline subrequest through the
+ * builder: the remote daemon resolves the reference with its own registry config (manifest
+ * and config, no layers), as RESOLVE_SCRIPT makes buildctl do inside a container builder.
+ * `--call` is buildx >= 0.15's (older ones had the experimental --print). The metadata file
+ * names the build's history record, removed afterwards.
+ */
+function outlineArgs(builder, dir, metadataFile) {
+    return ['buildx', 'build', '--builder', builder, '--call', 'outline', '--progress', 'plain', '--metadata-file', metadataFile, dir];
+}
+/** The history record a build left (`buildx.build.ref`: builder/node/ref), from its metadata file. */
+function historyRef(metadataJson) {
+    try {
+        const ref = JSON.parse(metadataJson)['buildx.build.ref'];
+        return typeof ref === 'string' && ref.includes('/') ? ref.slice(ref.lastIndexOf('/') + 1) : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * One resolution in the marker format of RESOLVE_SCRIPT (prove.ts parseResolveOutput), with
+ * buildx's final `ERROR: failed to build: failed to solve: …` (cmd/buildx/main.go,
+ * commands/build.go) written as buildctl's `error: failed to solve: …`, which buildctlError reads.
+ */
+function resolveRecord(index, stderr, exitCode, seconds) {
+    const lines = stderr
+        .split(/\r?\n/)
+        .map(l => l.replace(/^ERROR: (failed to build: )?/, 'error: '))
+        .filter((l, i, all) => l !== '' || i < all.length - 1)
+        .slice(-40);
+    const body = lines.filter(l => l !== '').length === 0 ? '' : `${lines.join('\n').replace(/\n*$/, '')}\n`;
+    return `@@resolve-begin ${index}\n${body}@@resolve-end ${index} ${exitCode} ${seconds}\n`;
+}
+
+// EXTERNAL MODULE: ./src/buildx-install.ts
+var buildx_install = __nccwpck_require__(8901);
 // EXTERNAL MODULE: ./src/prove.ts
 var prove = __nccwpck_require__(1401);
 // EXTERNAL MODULE: ./src/owner.ts
-var owner = __nccwpck_require__(5860);
+var src_owner = __nccwpck_require__(5860);
 ;// CONCATENATED MODULE: ./src/summary.ts
 
 /**
@@ -35745,7 +36057,7 @@ function nodesOutput(nodes, o, driver = 'docker-container') {
         return {
             name: n.Name,
             endpoint: n.Endpoint,
-            'driver-opts': (0,owner/* withoutOwner */.k8)(driver, n.DriverOpts),
+            'driver-opts': (0,src_owner/* withoutOwner */.k8)(driver, n.DriverOpts),
             status: seen?.daemon ? 'running' : 'error',
             'buildkitd-flags': (n.Flags ?? []).join(' '),
             buildkit: seen?.daemon?.version ?? '',
@@ -36059,9 +36371,11 @@ async function verifyBuilder(driver, plan, inputs) {
     const problems = nodes.flatMap(n => n.problems.map(p => (several ? `node ${n.name}: ${p}` : p)));
     const outcome = { verified: problems.length === 0, mode: inputs.verify, problems, daemon, nodes };
     // The problems are shown once, with those of the proof, when outputs are written.
-    const what = `config, daemon arguments and ${plan.expect.files.length} copied file(s)`;
+    const what = plan.writesConfig
+        ? `config, daemon arguments and ${plan.expect.files.length} copied file(s) match the plan`
+        : `the daemon answers (the ${driver.name} driver takes no config: nothing else to compare)`;
     if (outcome.verified)
-        log/* info */.pq(`${what} match the plan${several ? ` on all ${nodes.length} nodes` : ''}`);
+        log/* info */.pq(`${what}${several ? ` on all ${nodes.length} nodes` : ''}`);
     else
         log/* info */.pq(`${outcome.problems.length} problem(s) found`);
     return outcome;
@@ -36111,17 +36425,22 @@ async function proveNode(driver, plan, inputs, node, several) {
     // docker logs --since has the engine's clock, the same as ours for a local engine; a
     // second of margin, and the span of each reference keeps other lines out.
     const since = Date.now() / 1000 - 1;
-    const res = await driver.resolve(at, refs.map(r => r.normalised));
+    const res = await driver.resolve(at, refs.map(r => r.normalised), plan.builder);
     const resolutions = (0,prove/* parseResolveOutput */.Hf)(res.stdout, refs.length);
     if (resolutions.some(r => r === undefined)) {
         log/* warning */.$e(`${who}resolving in the builder stopped early (exit code ${res.exitCode}): ${(0,src_exec/* lastLine */.fM)(res.stderr || res.stdout)}`);
     }
     let daemonLog;
-    try {
-        daemonLog = await driver.logSince(at, since);
+    if (!driver.readsDaemonLog) {
+        log/* info */.pq(`${who}the ${driver.name} driver's daemon log can't be read from the runner: which host served each reference can't be told`);
     }
-    catch (err) {
-        log/* warning */.$e(`${who}${err.message}: which host served each reference can't be told`);
+    else {
+        try {
+            daemonLog = await driver.logSince(at, since);
+        }
+        catch (err) {
+            log/* warning */.$e(`${who}${err.message}: which host served each reference can't be told`);
+        }
     }
     const ctx = { tree: plan.tree, certs: certSources(inputs) };
     const attempts = (i) => daemonLog === undefined ? undefined : (0,prove/* attemptsFor */.mh)(daemonLog, (0,prove/* resolvedRef */.Y2)(resolutions[i]?.stderr ?? '', refs[i].normalised));
@@ -36279,6 +36598,7 @@ const dockerContainer = {
         const seen = await docker/* observe */.lB(at(node), plan.expect.files.map(f => f.path));
         return { daemon: 'error' in seen.workers ? seen.workers : daemonOf(seen.workers.text), readBack: seen.readBack };
     },
+    readsDaemonLog: true,
     resolve: (node, refs) => docker/* resolveInBuilder */.lF(at(node), refs),
     logSince: (node, since) => docker/* daemonLogSince */.RS(at(node), since),
     logTail: async (node, lines) => ((await docker/* containerExists */.Yj(at(node))) ? docker/* daemonLogTail */.hj(at(node), lines) : ''),
@@ -36432,6 +36752,7 @@ const engine = {
         // The context's builder has one node, named after the context.
         return { daemon: daemonFromInspect(parseInspect(res.stdout), plan.builder) };
     },
+    readsDaemonLog: false,
     resolve: () => Promise.reject(new Error('the docker driver has no builder container to resolve in')),
     logSince: none,
     logTail: none,
@@ -36755,6 +37076,7 @@ const kubernetes = {
             await docker/* bootBuilder */.cD((0,buildx/* bootArgs */.AN)(plan.builder));
     },
     observe: async (plan, node) => observeNode(plan, node),
+    readsDaemonLog: true,
     resolve: async (node, refs) => {
         // The first running pod, as logSince reads: the proof's log lines must come from the
         // daemon that resolved.
@@ -36854,22 +37176,6 @@ async function observeNode(plan, node) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/drivers/factory.ts
-
-
-
-/** The implementation of a buildx driver (inputs.ts refuses the ones there is none for yet). */
-function driverFor(name) {
-    switch (name) {
-        case 'docker-container':
-            return dockerContainer;
-        case 'docker':
-            return engine;
-        case 'kubernetes':
-            return kubernetes;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/files.ts
 
 
@@ -36905,7 +37211,8 @@ function writePlanFiles(plan) {
         external_node_fs_.chmodSync(dir, 0o700);
     }
     // 'wx': never write through a file or link that is already there.
-    external_node_fs_.writeFileSync(plan.configPath, plan.configText, { mode: 0o644, flag: 'wx' });
+    if (plan.writesConfig)
+        external_node_fs_.writeFileSync(plan.configPath, plan.configText, { mode: 0o644, flag: 'wx' });
     for (const f of plan.files) {
         external_node_fs_.writeFileSync(f.hostPath, f.content, { mode: f.mode, flag: 'wx' });
         external_node_fs_.chmodSync(f.hostPath, f.mode); // the umask may have taken bits; set exactly
@@ -36922,6 +37229,130 @@ function removeRunDir(dir) {
         return false;
     external_node_fs_.rmSync(dir, { recursive: true, force: true });
     return true;
+}
+
+;// CONCATENATED MODULE: ./src/drivers/remote.ts
+
+
+
+
+
+
+
+
+
+
+
+// buildx's remote driver (driver/remote, docker/buildx v0.29.1): the builder is buildx's
+// record of daemons that run elsewhere. Nothing is copied into them and their logs are not
+// ours to read, so observation is the daemon's own answer through buildx (`buildx inspect
+// --bootstrap`, read silently: for this driver it holds no files, but it is never printed
+// all the same) and verify-pull runs from the runner through buildx (`buildx build --call
+// outline`): the only way to prove what the remote daemon's own registry config does.
+const remote = {
+    name: 'remote',
+    createsBuilder: true,
+    claim: async (asked) => {
+        // From buildx's own record of builders: no process, and nothing of it printed.
+        if (docker/* builderNodes */.$R(asked).length > 0) {
+            throw new Error(`a builder named "${asked}" already exists; choose another name (or leave name empty for a generated one), or remove it with "docker buildx rm ${asked}"`);
+        }
+        log/* info */.pq(`no builder named ${asked} yet`);
+        return asked;
+    },
+    create: async (plan) => {
+        // As docker-container: one node is created with --bootstrap; several are recorded, then
+        // connected together (builder.go Boot). plan.nodes[i].createArgs are remoteCreateArgs'.
+        for (const node of plan.nodes)
+            await docker/* createBuilder */.Ij(node.createArgs);
+        if (plan.nodes.length > 1)
+            await docker/* bootBuilder */.cD((0,buildx/* bootArgs */.AN)(plan.builder));
+    },
+    observe: async (plan, node) => ({ daemon: await inspectDaemon(plan.builder, node.Name) }),
+    readsDaemonLog: false,
+    resolve: (node, refs, builder) => resolveFromRunner(node, refs, builder),
+    // A remote daemon's log can't be read from here. Not '': an empty log would tell prove.ts
+    // that no host failed, i.e. that the first host of the chain served every reference.
+    logSince: () => Promise.reject(new Error("a remote daemon's log can't be read from the runner")),
+    logTail: async () => '',
+    owner: builder => docker/* builderOwner */.TS(builder),
+    nodes: builder => docker/* builderNodes */.$R(builder),
+    // buildx rm of a remote builder removes its record; the daemon and its state are untouched
+    // (driver.go Rm does nothing), so keep-state means nothing here.
+    remove: builder => docker/* removeBuilder */.iq((0,buildx/* rmArgs */.Hv)(builder, false))
+};
+/** The daemon's answer for one node: `docker buildx inspect --bootstrap`, silently. */
+async function inspectDaemon(builder, nodeName) {
+    const res = await docker/* inspectBuilder */.IK(builder);
+    if (res.exitCode !== 0)
+        return { error: `docker buildx inspect --bootstrap failed (exit code ${res.exitCode}): ${(0,src_exec/* lastLine */.fM)(res.stderr)}` };
+    return daemonFromInspect(parseInspect(res.stdout), nodeName);
+}
+/**
+ * Resolves each reference through the node's daemon from the runner, one after the other,
+ * and answers in RESOLVE_SCRIPT's marker format (prove.ts parseResolveOutput). A builder of
+ * several nodes lets buildx pick the node, so such a node is reached through a builder of its
+ * own, with the same endpoint and driver options, removed afterwards.
+ */
+async function resolveFromRunner(node, refs, builder) {
+    const nodes = docker/* builderNodes */.$R(builder);
+    const rec = nodes.find(n => n.Name === node.Name);
+    if (!rec)
+        return { exitCode: 1, stdout: '', stderr: `buildx has no node ${node.Name} in builder ${builder}` };
+    let through = builder;
+    if (nodes.length > 1) {
+        through = `${builder}-prove-${(0,external_node_crypto_.randomUUID)().slice(0, 8)}`;
+        const opts = Object.entries(rec.DriverOpts ?? {}).map(([k, v]) => csvField(`${k}=${v}`));
+        const made = await (0,src_exec/* run */.eF)('docker', remoteCreateArgs({ name: through, endpoint: rec.Endpoint, driverOpts: opts, use: false, bootstrap: false }));
+        if (made.exitCode !== 0) {
+            await (0,src_exec/* run */.eF)('docker', (0,buildx/* rmArgs */.Hv)(through, false));
+            return { exitCode: made.exitCode, stdout: '', stderr: `a builder for node ${node.Name} alone could not be made: ${(0,src_exec/* lastLine */.fM)(made.stderr)}` };
+        }
+    }
+    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(tempRoot(), 'buildkit-builder-prove-'));
+    try {
+        let stdout = '';
+        for (const [i, ref] of refs.entries()) {
+            const ctx = external_node_path_.join(dir, String(i + 1));
+            external_node_fs_.mkdirSync(ctx);
+            external_node_fs_.writeFileSync(external_node_path_.join(ctx, 'Dockerfile'), `FROM ${ref}\n`);
+            const meta = external_node_path_.join(dir, `${i + 1}.json`);
+            const t0 = Date.now();
+            // coreutils timeout: exec.ts has no time limit of its own; buildx ends its build on SIGTERM.
+            const res = await (0,src_exec/* run */.eF)('timeout', ['--kill-after=5', String(prove/* RESOLVE_TIMEOUT_SECONDS */.dM), 'docker', ...outlineArgs(through, ctx, meta)]);
+            const seconds = Math.round((Date.now() - t0) / 1000);
+            stdout += resolveRecord(i + 1, res.stderr, res.exitCode, seconds);
+            // The build's history record, so `buildx history ls` shows only the user's builds.
+            const record = external_node_fs_.existsSync(meta) ? historyRef(external_node_fs_.readFileSync(meta, 'utf8')) : undefined;
+            if (record)
+                await (0,src_exec/* run */.eF)('docker', ['buildx', 'history', 'rm', '--builder', through, record]);
+        }
+        return { exitCode: 0, stdout, stderr: '' };
+    }
+    finally {
+        external_node_fs_.rmSync(dir, { recursive: true, force: true });
+        if (through !== builder)
+            await (0,src_exec/* run */.eF)('docker', (0,buildx/* rmArgs */.Hv)(through, false));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/drivers/factory.ts
+
+
+
+
+/** The implementation of a buildx driver (inputs.ts refuses the ones there is none for yet). */
+function driverFor(name) {
+    switch (name) {
+        case 'docker-container':
+            return dockerContainer;
+        case 'docker':
+            return engine;
+        case 'kubernetes':
+            return kubernetes;
+        case 'remote':
+            return remote;
+    }
 }
 
 // EXTERNAL MODULE: ./src/cni.ts
@@ -37196,6 +37627,7 @@ function checkNodes(builder, first, appended, driver) {
 
 
 
+
 /**
  * The daemon flags when buildkitd-flags is empty: docker/setup-buildx-action's default (its
  * README: "--allow-insecure-entitlement security.insecure --allow-insecure-entitlement
@@ -37232,7 +37664,7 @@ function getInputs(get = name => core/* getInput */.V4(name), host = { env: proc
     const inputs = {
         name,
         driver,
-        nodes: checkNodes(name, firstNode(get, driver), parseAppend(get('append'), driver, DEFAULT_FLAGS, host.yaml), driver),
+        nodes: withRemoteTls(driver, checkNodes(name, firstNode(get, driver), parseAppend(get('append'), driver, defaultFlags(driver), host.yaml), driver)),
         baseConfig,
         mirrors: parseMirrors(get('mirrors')),
         httpRegistries: parseHostList('http-registries', get('http-registries')),
@@ -37253,11 +37685,20 @@ function getInputs(get = name => core/* getInput */.V4(name), host = { env: proc
         cacheBinary: (0,src_lines/* parseBool */.q6)('cache-binary', get('cache-binary'), true),
         allowKeysInConfigmap: (0,src_lines/* parseBool */.q6)('allow-keys-in-configmap', get('allow-keys-in-configmap'), false)
     };
-    checkConsistency(inputs);
-    const problems = driver === 'docker' ? dockerDriverProblems(inputs, get) : driver === 'kubernetes' ? kubernetesInputProblems(inputs) : [];
+    // What the driver can't take first: it says what to do instead.
+    const problems = driver === 'docker' ? dockerDriverProblems(inputs, get) : driver === 'kubernetes' ? kubernetesInputProblems(inputs) : driver === 'remote' ? remoteInputProblems(inputs, get) : [];
     if (problems.length > 0)
         throw new errors/* InputError */.d(problems[0].input, undefined, problems[0].message);
+    checkConsistency(inputs);
     return inputs;
+}
+/** The default daemon flags: none for the remote driver, whose daemon runs with its own. */
+function defaultFlags(driver) {
+    return driver === 'remote' ? [] : [...DEFAULT_FLAGS];
+}
+/** remote: each node's TLS files for the connection to its daemon, from its driver-opts. */
+function withRemoteTls(driver, nodes) {
+    return driver === 'remote' ? nodes.map(n => ({ ...n, tls: parseRemoteTls(n.driverOpts, optsInput(n)) })) : nodes;
 }
 /** The first node: the top-level driver-opts, buildkitd-flags, endpoint and platforms. */
 function firstNode(get, driver) {
@@ -37268,7 +37709,7 @@ function firstNode(get, driver) {
     return {
         endpoint,
         driverOpts: parseDriverOpts(get('driver-opts')),
-        buildkitdFlags: get('buildkitd-flags').trim() === '' ? [...DEFAULT_FLAGS] : parseBuildkitdFlags(get('buildkitd-flags')),
+        buildkitdFlags: get('buildkitd-flags').trim() === '' ? defaultFlags(driver) : parseBuildkitdFlags(get('buildkitd-flags')),
         platforms: parsePlatforms('platforms', get('platforms')),
         label: 'the first node'
     };
@@ -37362,9 +37803,9 @@ function parseDriver(value) {
     const v = value.trim();
     if (v === '' || v === 'docker-container')
         return 'docker-container';
-    if (v === 'docker' || v === 'kubernetes')
+    if (v === 'docker' || v === 'kubernetes' || v === 'remote')
         return v;
-    throw new errors/* InputError */.d('driver', undefined, `driver "${v}" is not supported yet; docker-container, kubernetes and docker are`);
+    throw new errors/* InputError */.d('driver', undefined, `driver "${v}" is not supported; docker-container, kubernetes, remote and docker are`);
 }
 const DRIVER_OPT_RE = /^[a-zA-Z][a-zA-Z0-9._-]*=/;
 function parseDriverOpts(text) {
@@ -37555,7 +37996,9 @@ function certRequestsFromConfig(base) {
 
 
 
-function makePlan(inputs, certs, runDir, add = {}, owner = '') {
+
+
+function makePlan(inputs, certs, runDir, add = {}, owner = '', remoteTls = []) {
     const settings = registrySettings(inputs);
     const of = (host) => sectionOf(settings, host);
     const certsDir = external_node_path_.join(runDir, 'certs');
@@ -37591,7 +38034,7 @@ function makePlan(inputs, certs, runDir, add = {}, owner = '') {
         dirs.push(certsDir);
     const { tree, overrides } = (0,config/* mergeConfig */.R2)(inputs.baseConfig?.tree, topSettings(inputs), settings);
     const configPath = external_node_path_.join(runDir, 'buildkitd.toml');
-    const nodes = inputs.nodes.map((n, i) => ({
+    const nodes = inputs.driver === 'remote' ? remoteNodes(inputs, runDir, owner, remoteTls, dirs, files) : inputs.nodes.map((n, i) => ({
         label: n.label,
         // buildx names the first node <builder>0 (store/nodegroup.go nextNodeName), but
         // generates kubernetes node names (deployments): those are read from its record.
@@ -37618,6 +38061,7 @@ function makePlan(inputs, certs, runDir, add = {}, owner = '') {
     return {
         builder: inputs.name,
         configPath,
+        writesConfig: takesConfig(inputs.driver),
         configText: (0,config/* renderToml */.ls)(tree),
         tree,
         overrides,
@@ -37630,10 +38074,47 @@ function makePlan(inputs, certs, runDir, add = {}, owner = '') {
         networkAsked: inputs.cni ? (0,src_cni/* networkAsked */.HC)(inputs.cni) : undefined,
         expect: {
             config: inContainer(tree, hostToContainer),
-            files: files.map(f => ({ path: f.containerPath, sha256: f.sha256, label: f.label })),
+            // Files copied into the builder (the remote driver's TLS files stay on the runner).
+            files: files.filter(f => f.containerPath !== '').map(f => ({ path: f.containerPath, sha256: f.sha256, label: f.label })),
             network: add.network
         }
     };
+}
+/** The remote and docker drivers take no buildkitd.toml: their daemon's own config applies. */
+function takesConfig(driver) {
+    return driver !== 'remote' && driver !== 'docker';
+}
+/**
+ * remote: no config and no daemon flags (buildx refuses both for this driver), TLS files for
+ * the connection under <runDir>/remote/<i> (they must live as long as the builder: buildx
+ * reads them on every connection), and the owner mark in the first node's name.
+ */
+function remoteNodes(inputs, runDir, owner, tls, dirs, files) {
+    return inputs.nodes.map((n, i) => {
+        const out = remoteTlsFiles(tls[i] ?? { other: n.driverOpts }, external_node_path_.join(runDir, 'remote', String(i)), n.label);
+        if (out.files.length > 0 && !dirs.includes(external_node_path_.join(runDir, 'remote')))
+            dirs.push(external_node_path_.join(runDir, 'remote'));
+        dirs.push(...out.dirs);
+        files.push(...out.files);
+        const name = i === 0 ? (0,src_owner/* remoteNodeName */.sb)(inputs.name, owner) : n.name;
+        return {
+            label: n.label,
+            name,
+            endpoint: n.endpoint,
+            createArgs: remoteCreateArgs({
+                name: inputs.name,
+                node: name,
+                endpoint: n.endpoint,
+                driverOpts: out.driverOpts,
+                platforms: n.platforms,
+                use: inputs.use,
+                append: i > 0,
+                bootstrap: inputs.nodes.length === 1
+            }),
+            args: [],
+            platforms: n.platforms
+        };
+    });
 }
 /**
  * What the structured inputs ask of each registry's section, certificate paths aside (the
@@ -38360,6 +38841,7 @@ var test_pause = __nccwpck_require__(476);
 
 
 
+
 // The main step: a list of named steps, each in its own log group. Any failure runs the
 // one teardown (teardown.ts: only what this run created) and writes a job summary.
 async function runMain() {
@@ -38374,7 +38856,7 @@ async function runMain() {
     }
 }
 async function steps() {
-    const { inputs: asked, certs } = await log/* group */.Os('Read and check inputs', readInputs);
+    const { inputs: asked, certs, remoteTls } = await log/* group */.Os('Read and check inputs', readInputs);
     update({ builder: asked.name, driver: asked.driver, cleanup: asked.cleanup, keepState: asked.keepState });
     const driver = driverFor(asked.driver);
     update({ runDir: createRunDir(), owner: (0,external_node_crypto_.randomUUID)() });
@@ -38390,12 +38872,13 @@ async function steps() {
     const addition = cni
         ? await log/* group */.Os('Prepare CNI networking', async () => (await Promise.all(/* import() */[__nccwpck_require__.e(88), __nccwpck_require__.e(67)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8067))).prepareCni(cni, runDir, inputs.nodes[0].driverOpts))
         : {};
-    // The docker driver takes no config: nothing is rendered or written, and nothing created.
-    const plan = driver.createsBuilder
+    // The docker and remote drivers take no config: nothing is rendered; the docker driver's
+    // builder is not created either.
+    const plan = takesConfig(inputs.driver)
         ? await log/* group */.Os('Render buildkitd.toml', () => render(inputs, certs, runDir, addition, owner))
-        : makePlan(inputs, certs, runDir, addition, owner);
+        : makePlan(inputs, certs, runDir, addition, owner, remoteTls);
     if (driver.createsBuilder) {
-        await log/* group */.Os('Write config and certificates', () => writeFiles(plan));
+        await log/* group */.Os(plan.writesConfig ? 'Write config and certificates' : 'Write the TLS files', () => writeFiles(plan));
         await log/* group */.Os(`Create builder ${plan.builder}`, () => create(driver, plan));
     }
     else if (plan.use) {
@@ -38429,7 +38912,18 @@ async function readInputs() {
     for (const set of sets) {
         log/* info */.pq(`${set.registry}: ${set.cas.length} CA file(s), ${set.keypairs.length} client keypair(s), checked`);
     }
-    return { inputs, certs: sets };
+    // remote: the files for the TLS connection to each daemon, read and checked (keys masked).
+    const remoteTls = inputs.nodes.flatMap(n => {
+        if (!n.tls)
+            return [];
+        const loaded = loadRemoteTls(n.tls);
+        for (const w of loaded.warnings)
+            log/* warning */.$e(w);
+        if (usesTls(n.tls))
+            log/* info */.pq(`${n.label}: TLS to ${n.endpoint} with ${[loaded.tls.cacert && 'a CA', loaded.tls.cert && 'a client certificate and key'].filter(Boolean).join(' and ')}, checked`);
+        return [loaded.tls];
+    });
+    return { inputs, certs: sets, remoteTls };
 }
 /**
  * Keys BuildKit would ignore without a word (it decodes its config leniently), values it
@@ -38490,7 +38984,8 @@ function render(inputs, certs, runDir, addition, owner) {
 }
 function writeFiles(plan) {
     writePlanFiles(plan);
-    log/* info */.pq(`${plan.configPath}`);
+    if (plan.writesConfig)
+        log/* info */.pq(`${plan.configPath}`);
     for (const f of plan.files)
         log/* info */.pq(`${f.hostPath} (${f.label}, mode ${f.mode.toString(8)})`);
 }
@@ -38523,7 +39018,7 @@ async function report(driver, plan, inputs, o) {
     log/* setOutput */.uH('buildkit-version', o.daemon?.version ?? '');
     // The config as the builder has it: certificate paths inside the builder, not the run's
     // files under RUNNER_TEMP, which post deletes.
-    log/* setOutput */.uH('config', driver.createsBuilder ? (0,config/* renderToml */.ls)(plan.expect.config) : '');
+    log/* setOutput */.uH('config', plan.writesConfig ? (0,config/* renderToml */.ls)(plan.expect.config) : '');
     log/* setOutput */.uH('verified', String(o.verified));
     // setup-buildx-action's node outputs, from buildx's record and the daemon's answers.
     const nodes = nodesOutput(driver.nodes(plan.builder), o, driver.name);

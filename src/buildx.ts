@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import * as path from 'node:path'
-import { ownerFromDriverOpts, withOwnerOpt } from './owner.js'
+import { ownerFromDriverOpts, remoteOwnerOf, withOwnerOpt } from './owner.js'
 
 // buildx's naming rules and command lines for the docker-container driver. Pure.
 // https://github.com/docker/buildx/blob/master/driver/docker-container/driver.go
@@ -133,8 +133,11 @@ export function recordedNodes(instanceJson: string): RecordedNode[] {
 
 /** The owner mark in a builder's record ('' when it has none): what the record's nodes carry. */
 export function ownerOf(instanceJson: string): string {
-  const driver = (JSON.parse(instanceJson) as { Driver?: string }).Driver ?? ''
-  return recordedNodes(instanceJson).map(n => ownerFromDriverOpts(driver, n.DriverOpts)).find(v => v !== undefined) ?? ''
+  const rec = JSON.parse(instanceJson) as { Driver?: string; Name?: string }
+  const nodes = recordedNodes(instanceJson)
+  // The remote driver takes no option to carry it: the first node's name does.
+  if (rec.Driver === 'remote') return remoteOwnerOf(rec.Name ?? '', nodes) ?? ''
+  return nodes.map(n => ownerFromDriverOpts(rec.Driver ?? '', n.DriverOpts)).find(v => v !== undefined) ?? ''
 }
 
 export function createArgs(o: CreateOptions): string[] {

@@ -36,7 +36,7 @@ export function writePlanFiles(plan: Plan): void {
     fs.chmodSync(dir, 0o700)
   }
   // 'wx': never write through a file or link that is already there.
-  fs.writeFileSync(plan.configPath, plan.configText, { mode: 0o644, flag: 'wx' })
+  if (plan.writesConfig) fs.writeFileSync(plan.configPath, plan.configText, { mode: 0o644, flag: 'wx' })
   for (const f of plan.files) {
     fs.writeFileSync(f.hostPath, f.content, { mode: f.mode, flag: 'wx' })
     fs.chmodSync(f.hostPath, f.mode) // the umask may have taken bits; set exactly

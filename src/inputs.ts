@@ -13,6 +13,7 @@ import { defaultConfigPath } from './buildx.js'
 import { parseInstallInputs, type InstallRequest } from './buildx-install.js'
 import { dockerDriverProblems } from './engine-inputs.js'
 import { kubernetesInputProblems } from './kubernetes.js'
+import { optsInput, parseRemoteTls, remoteInputProblems } from './remote.js'
 import { flagValues } from './flags.js'
 import { inputLines, parseBool, splitShellWords } from './lines.js'
 import { parseVerifyPull, type ImageRef } from './refs.js'
@@ -52,7 +53,7 @@ export const DEFAULT_FLAGS = [
   'network.host'
 ] as const
 
-export type DriverName = 'docker-container' | 'docker' | 'kubernetes'
+export type DriverName = 'docker-container' | 'docker' | 'kubernetes' | 'remote'
 
 export interface Inputs {
   name: string
@@ -125,7 +126,7 @@ export function getInputs(get: Getter = name => core.getInput(name), host: Host 
   const inputs: Inputs = {
     name,
     driver,
-    nodes: checkNodes(name, firstNode(get, driver), parseAppend(get('append'), driver, DEFAULT_FLAGS, host.yaml), driver),
+    nodes: withRemoteTls(driver, checkNodes(name, firstNode(get, driver), parseAppend(get('append'), driver, defaultFlags(driver), host.yaml), driver)),
     baseConfig,
     mirrors: parseMirrors(get('mirrors')),
     httpRegistries: parseHostList('http-registries', get('http-registries')),
@@ -146,10 +147,22 @@ export function getInputs(get: Getter = name => core.getInput(name), host: Host 
     cacheBinary: parseBool('cache-binary', get('cache-binary'), true),
     allowKeysInConfigmap: parseBool('allow-keys-in-configmap', get('allow-keys-in-configmap'), false)
   }
-  checkConsistency(inputs)
-  const problems = driver === 'docker' ? dockerDriverProblems(inputs, get) : driver === 'kubernetes' ? kubernetesInputProblems(inputs) : []
+  // What the driver can't take first: it says what to do instead.
+  const problems =
+    driver === 'docker' ? dockerDriverProblems(inputs, get) : driver === 'kubernetes' ? kubernetesInputProblems(inputs) : driver === 'remote' ? remoteInputProblems(inputs, get) : []
   if (problems.length > 0) throw new InputError(problems[0].input, undefined, problems[0].message)
+  checkConsistency(inputs)
   return inputs
+}
+
+/** The default daemon flags: none for the remote driver, whose daemon runs with its own. */
+function defaultFlags(driver: DriverName): string[] {
+  return driver === 'remote' ? [] : [...DEFAULT_FLAGS]
+}
+
+/** remote: each node's TLS files for the connection to its daemon, from its driver-opts. */
+function withRemoteTls(driver: DriverName, nodes: NodeSpec[]): NodeSpec[] {
+  return driver === 'remote' ? nodes.map(n => ({ ...n, tls: parseRemoteTls(n.driverOpts, optsInput(n)) })) : nodes
 }
 
 /** The first node: the top-level driver-opts, buildkitd-flags, endpoint and platforms. */
@@ -160,7 +173,7 @@ function firstNode(get: Getter, driver: DriverName): NodeSpec {
   return {
     endpoint,
     driverOpts: parseDriverOpts(get('driver-opts')),
-    buildkitdFlags: get('buildkitd-flags').trim() === '' ? [...DEFAULT_FLAGS] : parseBuildkitdFlags(get('buildkitd-flags')),
+    buildkitdFlags: get('buildkitd-flags').trim() === '' ? defaultFlags(driver) : parseBuildkitdFlags(get('buildkitd-flags')),
     platforms: parsePlatforms('platforms', get('platforms')),
     label: 'the first node'
   }
@@ -284,11 +297,11 @@ export function parseName(value: string): string {
 export function parseDriver(value: string): DriverName {
   const v = value.trim()
   if (v === '' || v === 'docker-container') return 'docker-container'
-  if (v === 'docker' || v === 'kubernetes') return v
+  if (v === 'docker' || v === 'kubernetes' || v === 'remote') return v
   throw new InputError(
     'driver',
     undefined,
-    `driver "${v}" is not supported yet; docker-container, kubernetes and docker are`
+    `driver "${v}" is not supported; docker-container, kubernetes, remote and docker are`
   )
 }
 

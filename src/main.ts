@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import { defaultConfigPath, type Addition } from './buildx.js'
+import { loadRemoteTls, usesTls, type LoadedRemoteTls } from './remote.js'
 import { buildxVersionProblem, installedVersionProblem, type InstallRequest } from './buildx-install.js'
 import { loadRegistryCerts, type RegistryCerts } from './certs.js'
 import { failureText, prove, verifyBuilder, wantsProof } from './check.js'
@@ -16,7 +17,7 @@ import { createRunDir, writePlanFiles } from './files.js'
 import { getInputs, type Inputs } from './inputs.js'
 import * as log from './log.js'
 import { renderToml } from './config.js'
-import { configTree, makePlan, type Plan } from './plan.js'
+import { configTree, makePlan, takesConfig, type Plan } from './plan.js'
 import { httpMirrorsWithoutHttp, unknownOrMistyped } from './schema.js'
 import * as state from './state.js'
 import { allPlatforms, failureMarkdown, nodesOutput, summaryMarkdown, verificationText, type Outcome } from './summary.js'
@@ -37,7 +38,7 @@ export async function runMain(): Promise<void> {
 }
 
 async function steps(): Promise<void> {
-  const { inputs: asked, certs } = await log.group('Read and check inputs', readInputs)
+  const { inputs: asked, certs, remoteTls } = await log.group('Read and check inputs', readInputs)
   state.update({ builder: asked.name, driver: asked.driver, cleanup: asked.cleanup, keepState: asked.keepState })
   const driver = driverFor(asked.driver)
   state.update({ runDir: createRunDir(), owner: randomUUID() })
@@ -55,12 +56,13 @@ async function steps(): Promise<void> {
   const addition = cni
     ? await log.group('Prepare CNI networking', async () => (await import('./cni-image.js')).prepareCni(cni, runDir, inputs.nodes[0].driverOpts))
     : {}
-  // The docker driver takes no config: nothing is rendered or written, and nothing created.
-  const plan = driver.createsBuilder
+  // The docker and remote drivers take no config: nothing is rendered; the docker driver's
+  // builder is not created either.
+  const plan = takesConfig(inputs.driver)
     ? await log.group('Render buildkitd.toml', () => render(inputs, certs, runDir, addition, owner))
-    : makePlan(inputs, certs, runDir, addition, owner)
+    : makePlan(inputs, certs, runDir, addition, owner, remoteTls)
   if (driver.createsBuilder) {
-    await log.group('Write config and certificates', () => writeFiles(plan))
+    await log.group(plan.writesConfig ? 'Write config and certificates' : 'Write the TLS files', () => writeFiles(plan))
     await log.group(`Create builder ${plan.builder}`, () => create(driver, plan))
   } else if (plan.use) {
     await log.group(`Use builder ${plan.builder}`, () => driver.create(plan))
@@ -74,7 +76,7 @@ async function steps(): Promise<void> {
 /** Whether this run's job summary is written (the failure path writes one otherwise). */
 let summaryWritten = false
 
-async function readInputs(): Promise<{ inputs: Inputs; certs: RegistryCerts[] }> {
+async function readInputs(): Promise<{ inputs: Inputs; certs: RegistryCerts[]; remoteTls: LoadedRemoteTls[] }> {
   // The YAML parser only for append (a third of the bundle's size otherwise parsed for nothing).
   const yaml = core.getInput('append').trim() === '' ? undefined : await import('yaml')
   const inputs = getInputs(undefined, { env: process.env, home: os.homedir(), yaml })
@@ -92,7 +94,15 @@ async function readInputs(): Promise<{ inputs: Inputs; certs: RegistryCerts[] }>
   for (const set of sets) {
     log.info(`${set.registry}: ${set.cas.length} CA file(s), ${set.keypairs.length} client keypair(s), checked`)
   }
-  return { inputs, certs: sets }
+  // remote: the files for the TLS connection to each daemon, read and checked (keys masked).
+  const remoteTls = inputs.nodes.flatMap(n => {
+    if (!n.tls) return []
+    const loaded = loadRemoteTls(n.tls)
+    for (const w of loaded.warnings) log.warning(w)
+    if (usesTls(n.tls)) log.info(`${n.label}: TLS to ${n.endpoint} with ${[loaded.tls.cacert && 'a CA', loaded.tls.cert && 'a client certificate and key'].filter(Boolean).join(' and ')}, checked`)
+    return [loaded.tls]
+  })
+  return { inputs, certs: sets, remoteTls }
 }
 
 /**
@@ -154,7 +164,7 @@ function render(inputs: Inputs, certs: RegistryCerts[], runDir: string, addition
 
 function writeFiles(plan: Plan): void {
   writePlanFiles(plan)
-  log.info(`${plan.configPath}`)
+  if (plan.writesConfig) log.info(`${plan.configPath}`)
   for (const f of plan.files) log.info(`${f.hostPath} (${f.label}, mode ${f.mode.toString(8)})`)
 }
 
@@ -185,7 +195,7 @@ async function report(driver: Driver, plan: Plan, inputs: Inputs, o: Outcome): P
   log.setOutput('buildkit-version', o.daemon?.version ?? '')
   // The config as the builder has it: certificate paths inside the builder, not the run's
   // files under RUNNER_TEMP, which post deletes.
-  log.setOutput('config', driver.createsBuilder ? renderToml(plan.expect.config) : '')
+  log.setOutput('config', plan.writesConfig ? renderToml(plan.expect.config) : '')
   log.setOutput('verified', String(o.verified))
   // setup-buildx-action's node outputs, from buildx's record and the daemon's answers.
   const nodes = nodesOutput(driver.nodes(plan.builder), o, driver.name)

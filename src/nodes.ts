@@ -1,4 +1,5 @@
 import type { Node as YamlNode } from 'yaml'
+import type { RemoteTls } from './remote.js'
 import { InputError } from './errors.js'
 import { splitShellWords } from './lines.js'
 
@@ -26,6 +27,8 @@ export interface NodeSpec {
   platforms: string[]
   /** Where the node came from, for messages: "the first node" or "append[1]" */
   label: string
+  /** remote: the TLS files for the connection to the daemon, from driver-opts (remote.ts) */
+  tls?: RemoteTls
 }
 
 // buildx store.ValidateName: a letter first, then letters, digits and ._- (lower-cased).

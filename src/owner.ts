@@ -1,3 +1,5 @@
+import type { RecordedNode } from './buildx.js'
+
 // The mark a run puts on the builder it creates, so that it only ever removes its own (the
 // teardown compares it with the run's). buildx keeps it with the node's driver options in
 // its record of the builder, where it is read back without starting a process.
@@ -106,4 +108,26 @@ export function withoutOwner(driver: string, opts: Record<string, string> | null
     const rest = v.replace(/^"|"$/g, '').split(',').filter(kv => kv !== '' && kv.split('=')[0] !== OWNER_LABEL)
     return rest.length > 0 ? [`labels=${rest.join(',')}`] : []
   })
+}
+
+/**
+ * The first node's name, which carries this run's owner mark: the remote driver takes no
+ * option to hold it (factory.go refuses unknown ones) and buildx's record keeps node names
+ * (store/nodegroup.go Node.Name, validated by store/util.go ValidateName: letters, digits,
+ * ._-, lower-cased). With no owner it is buildx's own choice, <builder>0.
+ */
+export function remoteNodeName(builder: string, owner: string): string {
+  return owner === '' ? `${builder}0` : `${builder}0-${owner}`.toLowerCase()
+}
+
+/**
+ * The owner mark of a remote builder from its recorded nodes: undefined when buildx has no
+ * such builder (a record always has a node: store/nodegroup.go Leave refuses the last one),
+ * '' when its first node carries none.
+ */
+export function remoteOwnerOf(builder: string, nodes: Pick<RecordedNode, 'Name'>[]): string | undefined {
+  if (nodes.length === 0) return undefined
+  const prefix = `${builder.toLowerCase()}0-`
+  const first = nodes[0].Name
+  return first.startsWith(prefix) ? first.slice(prefix.length) : ''
 }

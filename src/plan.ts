@@ -12,6 +12,8 @@ import { isTable, mergeConfig, renderToml, type Override, type RegistrySettings,
 import { networkAsked, networkSettings } from './cni.js'
 import { isLoopback, mirrorRef } from './hosts.js'
 import { kubernetesDaemonFlags } from './kubernetes.js'
+import { remoteNodeName } from './owner.js'
+import { remoteCreateArgs, remoteTlsFiles, type LoadedRemoteTls } from './remote.js'
 import type { Inputs } from './inputs.js'
 import type { Expectation } from './verify.js'
 
@@ -56,6 +58,8 @@ export interface PlannedNode {
 
 export interface Plan {
   builder: string
+  /** Whether the driver takes this run's buildkitd.toml (remote and docker don't) */
+  writesConfig: boolean
   configPath: string
   configText: string
   tree: TomlTable
@@ -75,7 +79,14 @@ export interface Plan {
   expect: Expectation
 }
 
-export function makePlan(inputs: Inputs, certs: RegistryCerts[], runDir: string, add: Addition = {}, owner = ''): Plan {
+export function makePlan(
+  inputs: Inputs,
+  certs: RegistryCerts[],
+  runDir: string,
+  add: Addition = {},
+  owner = '',
+  remoteTls: LoadedRemoteTls[] = []
+): Plan {
   const settings = registrySettings(inputs)
   const of = (host: string): RegistrySettings => sectionOf(settings, host)
   const certsDir = path.join(runDir, 'certs')
@@ -110,7 +121,7 @@ export function makePlan(inputs: Inputs, certs: RegistryCerts[], runDir: string,
 
   const { tree, overrides } = mergeConfig(inputs.baseConfig?.tree, topSettings(inputs), settings)
   const configPath = path.join(runDir, 'buildkitd.toml')
-  const nodes = inputs.nodes.map((n, i): PlannedNode => ({
+  const nodes = inputs.driver === 'remote' ? remoteNodes(inputs, runDir, owner, remoteTls, dirs, files) : inputs.nodes.map((n, i): PlannedNode => ({
     label: n.label,
     // buildx names the first node <builder>0 (store/nodegroup.go nextNodeName), but
     // generates kubernetes node names (deployments): those are read from its record.
@@ -138,6 +149,7 @@ export function makePlan(inputs: Inputs, certs: RegistryCerts[], runDir: string,
   return {
     builder: inputs.name,
     configPath,
+    writesConfig: takesConfig(inputs.driver),
     configText: renderToml(tree),
     tree,
     overrides,
@@ -150,10 +162,48 @@ export function makePlan(inputs: Inputs, certs: RegistryCerts[], runDir: string,
     networkAsked: inputs.cni ? networkAsked(inputs.cni) : undefined,
     expect: {
       config: inContainer(tree, hostToContainer),
-      files: files.map(f => ({ path: f.containerPath, sha256: f.sha256, label: f.label })),
+      // Files copied into the builder (the remote driver's TLS files stay on the runner).
+      files: files.filter(f => f.containerPath !== '').map(f => ({ path: f.containerPath, sha256: f.sha256, label: f.label })),
       network: add.network
     }
   }
+}
+
+/** The remote and docker drivers take no buildkitd.toml: their daemon's own config applies. */
+export function takesConfig(driver: Inputs['driver']): boolean {
+  return driver !== 'remote' && driver !== 'docker'
+}
+
+/**
+ * remote: no config and no daemon flags (buildx refuses both for this driver), TLS files for
+ * the connection under <runDir>/remote/<i> (they must live as long as the builder: buildx
+ * reads them on every connection), and the owner mark in the first node's name.
+ */
+function remoteNodes(inputs: Inputs, runDir: string, owner: string, tls: LoadedRemoteTls[], dirs: string[], files: PlannedFile[]): PlannedNode[] {
+  return inputs.nodes.map((n, i) => {
+    const out = remoteTlsFiles(tls[i] ?? { other: n.driverOpts }, path.join(runDir, 'remote', String(i)), n.label)
+    if (out.files.length > 0 && !dirs.includes(path.join(runDir, 'remote'))) dirs.push(path.join(runDir, 'remote'))
+    dirs.push(...out.dirs)
+    files.push(...out.files)
+    const name = i === 0 ? remoteNodeName(inputs.name, owner) : n.name
+    return {
+      label: n.label,
+      name,
+      endpoint: n.endpoint,
+      createArgs: remoteCreateArgs({
+        name: inputs.name,
+        node: name,
+        endpoint: n.endpoint,
+        driverOpts: out.driverOpts,
+        platforms: n.platforms,
+        use: inputs.use,
+        append: i > 0,
+        bootstrap: inputs.nodes.length === 1
+      }),
+      args: [],
+      platforms: n.platforms
+    }
+  })
 }
 
 /**

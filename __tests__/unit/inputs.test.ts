@@ -119,8 +119,8 @@ describe('scalar inputs', () => {
   test('a generated name is builder-<uuid>', () => expect(parseName('')).toMatch(/^builder-[0-9a-f-]{36}$/))
   test.each(['1bad', 'a b', 'x/y', '-x'])('name %j is refused as buildx would', n =>
     expect(() => parseName(n)).toThrow(/input "name": .* must start with a letter/))
-  test('driver other than docker-container says it is not supported yet', () =>
-    expect(() => parseDriver('remote')).toThrow('input "driver": driver "remote" is not supported yet'))
+  test('a driver buildx does not have is named, with the ones this action takes', () =>
+    expect(() => parseDriver('cloud')).toThrow('input "driver": driver "cloud" is not supported; docker-container, kubernetes, remote and docker are'))
   test('driver-opts are key=value lines', () => {
     expect(parseDriverOpts('image=moby/buildkit:v0.29.0\n\nnetwork=host')).toEqual(['image=moby/buildkit:v0.29.0', 'network=host'])
     expect(() => parseDriverOpts('image=x\nnetwork')).toThrow('input "driver-opts", line 2: "network" is not key=value')

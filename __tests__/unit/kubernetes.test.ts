@@ -402,7 +402,7 @@ describe('the kubernetes driver (kubectl stood in)', () => {
   })
 
   test('resolve and logSince use the same pod, the first running one', async () => {
-    await kubernetes.resolve(node, ['alpine:3.20'])
+    await kubernetes.resolve(node, ['alpine:3.20'], 'k8s-fx')
     const log = await kubernetes.logSince(node, 1748859309.5)
     expect(calls.filter(c => !c.includes(' get pods '))).toEqual([
       `kubectl --namespace buildkit exec ${POD_A} --container buildkitd -- sh -c `,

@@ -37,6 +37,7 @@ export const dockerContainer: Driver = {
     const seen = await docker.observe(at(node), plan.expect.files.map(f => f.path))
     return { daemon: 'error' in seen.workers ? seen.workers : daemonOf(seen.workers.text), readBack: seen.readBack }
   },
+  readsDaemonLog: true,
   resolve: (node, refs) => docker.resolveInBuilder(at(node), refs),
   logSince: (node, since) => docker.daemonLogSince(at(node), since),
   logTail: async (node, lines) => ((await docker.containerExists(at(node))) ? docker.daemonLogTail(at(node), lines) : ''),

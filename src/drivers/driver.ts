@@ -32,8 +32,10 @@ export interface Driver {
   create(plan: Plan): Promise<void>
   /** What verification reads from one running node. */
   observe(plan: Plan, node: NodeRef): Promise<Observation>
-  /** Runs the proof's script (prove.ts RESOLVE_SCRIPT) next to a node's daemon. */
-  resolve(node: NodeRef, refs: string[]): Promise<RunResult>
+  /** Resolves references through a node's daemon, answering in prove.ts RESOLVE_SCRIPT's format. */
+  resolve(node: NodeRef, refs: string[], builder: string): Promise<RunResult>
+  /** Whether a node's daemon log can be read (it tells which host served a reference). */
+  readonly readsDaemonLog: boolean
   /** A node's daemon log since a moment (unix seconds). */
   logSince(node: NodeRef, since: number): Promise<string>
   /** A node's last daemon log lines, '' when there is no daemon to ask. */

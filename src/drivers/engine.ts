@@ -33,6 +33,7 @@ export const engine: Driver = {
     // The context's builder has one node, named after the context.
     return { daemon: daemonFromInspect(parseInspect(res.stdout), plan.builder) }
   },
+  readsDaemonLog: false,
   resolve: () => Promise.reject(new Error('the docker driver has no builder container to resolve in')),
   logSince: none,
   logTail: none,

@@ -86,6 +86,7 @@ export const kubernetes: Driver = {
     if (plan.nodes.length > 1) await docker.bootBuilder(bootArgs(plan.builder))
   },
   observe: async (plan, node) => observeNode(plan, node),
+  readsDaemonLog: true,
   resolve: async (node, refs) => {
     // The first running pod, as logSince reads: the proof's log lines must come from the
     // daemon that resolved.
