@@ -110,7 +110,9 @@ async function latestVersion(req, env) {
         res = await fetch(_buildx_install_js__WEBPACK_IMPORTED_MODULE_4__/* .LATEST_RELEASE_API */ .P6, { headers: (0,_buildx_install_js__WEBPACK_IMPORTED_MODULE_4__/* .latestRequestHeaders */ .JL)(env), signal: AbortSignal.timeout(30_000) });
     }
     catch (err) {
-        throw new Error(`could not ask ${_buildx_install_js__WEBPACK_IMPORTED_MODULE_4__/* .LATEST_RELEASE_API */ .P6} for the latest buildx: ${err.message}. Give a release (version: vX.Y.Z) instead of latest`);
+        throw new Error(`could not ask ${_buildx_install_js__WEBPACK_IMPORTED_MODULE_4__/* .LATEST_RELEASE_API */ .P6} for the latest buildx: ${err.message}. Give a release (version: vX.Y.Z) instead of latest`, {
+            cause: err
+        });
     }
     const body = await res.text();
     if (!res.ok) {
@@ -239,7 +241,7 @@ async function download(tc, url, dest, what) {
     catch (err) {
         const status = err.httpStatusCode;
         throw new Error(`could not download ${what} from ${url}${status ? ` (HTTP ${status})` : `: ${err.message}`}. ` +
-            (status === 404 ? 'Check that version names a buildx release that has this platform, and that buildx-url (if set) mirrors the release layout' : 'Retry, or check the runner\'s network'));
+            (status === 404 ? 'Check that version names a buildx release that has this platform, and that buildx-url (if set) mirrors the release layout' : 'Retry, or check the runner\'s network'), { cause: err });
     }
 }
 /**

@@ -162,7 +162,7 @@ async function withLock(lock, fn) {
             if (age > 10 * 60_000)
                 node_fs__WEBPACK_IMPORTED_MODULE_2__.rmSync(lock, { recursive: true, force: true });
             else if (waited >= 5 * 60_000)
-                throw new Error(`the CNI plugins cache is locked by another run (${lock}) for over 5 minutes`);
+                throw new Error(`the CNI plugins cache is locked by another run (${lock}) for over 5 minutes`, { cause: err });
             else {
                 if (waited === 0)
                     _log_js__WEBPACK_IMPORTED_MODULE_6__/* .info */ .pq(`another run is filling the CNI plugins cache: waiting (${lock})`);
@@ -200,7 +200,7 @@ async function download(url, dest) {
     catch (err) {
         const status = err.httpStatusCode;
         throw new Error(`could not download ${url}${status ? ` (HTTP ${status})` : `: ${err.message}`}. ` +
-            'Check cni-plugins-version and cni-plugins-url');
+            'Check cni-plugins-version and cni-plugins-url', { cause: err });
     }
 }
 async function fileSha256(file) {

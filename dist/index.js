@@ -29353,7 +29353,7 @@ function builderRecord(name) {
     catch (err) {
         if (err.code === 'ENOENT')
             return undefined;
-        throw new Error(`can't read buildx's record of builder ${name}: ${err.message}`);
+        throw new Error(`can't read buildx's record of builder ${name}: ${err.message}`, { cause: err });
     }
 }
 async function createBuilder(args) {
@@ -29994,8 +29994,10 @@ function csvFields(line) {
         if (line[i] === '"') {
             i++;
             while (i < line.length) {
-                if (line[i] === '"' && line[i + 1] === '"')
-                    (field += '"'), (i += 2);
+                if (line[i] === '"' && line[i + 1] === '"') {
+                    field += '"';
+                    i += 2;
+                }
                 else if (line[i] === '"') {
                     i++;
                     break;
@@ -37202,7 +37204,7 @@ function createRunDir() {
     catch (err) {
         const code = err.code;
         const why = code === 'EROFS' ? 'is on a read-only file system' : code === 'EACCES' || code === 'EPERM' ? 'is not writable by this user' : `can't take a new directory (${code})`;
-        throw new Error(`${name} ${why}: the action writes buildkitd.toml and the certificates there`);
+        throw new Error(`${name} ${why}: the action writes buildkitd.toml and the certificates there`, { cause: err });
     }
 }
 function writePlanFiles(plan) {
@@ -39006,7 +39008,7 @@ async function create(driver, plan) {
             if (cause === undefined)
                 continue;
             const which = several ? ` of node ${node.Name} (${plan.nodes.find(n => n.name === node.Name)?.label ?? 'a node'})` : '';
-            throw new Error(`the BuildKit daemon${which} did not start: ${cause}\n(${err.message})`);
+            throw new Error(`the BuildKit daemon${which} did not start: ${cause}\n(${err.message})`, { cause: err });
         }
         throw err;
     }

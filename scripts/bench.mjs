@@ -47,7 +47,9 @@ async function measured(step) {
         const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8')
         if (!cmd.includes('dist/index.js')) continue
         peak = Math.max(peak, Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0))
-      } catch {}
+      } catch {
+        // The process ended between listing and reading: nothing to measure.
+      }
     }
   }, 5)
   const t0 = performance.now()

@@ -160,7 +160,7 @@ async function withLock<T>(lock: string, fn: () => Promise<T>): Promise<T> {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
       const age = Date.now() - (statTime(lock) ?? Date.now())
       if (age > 10 * 60_000) fs.rmSync(lock, { recursive: true, force: true })
-      else if (waited >= 5 * 60_000) throw new Error(`the CNI plugins cache is locked by another run (${lock}) for over 5 minutes`)
+      else if (waited >= 5 * 60_000) throw new Error(`the CNI plugins cache is locked by another run (${lock}) for over 5 minutes`, { cause: err })
       else {
         if (waited === 0) log.info(`another run is filling the CNI plugins cache: waiting (${lock})`)
         await new Promise(r => setTimeout(r, 200))
@@ -197,7 +197,8 @@ async function download(url: string, dest: string): Promise<string> {
     const status = (err as tc.HTTPError).httpStatusCode
     throw new Error(
       `could not download ${url}${status ? ` (HTTP ${status})` : `: ${(err as Error).message}`}. ` +
-        'Check cni-plugins-version and cni-plugins-url'
+        'Check cni-plugins-version and cni-plugins-url',
+      { cause: err }
     )
   }
 }

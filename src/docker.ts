@@ -63,7 +63,7 @@ function builderRecord(name: string): string | undefined {
     return fs.readFileSync(instancePath(name, process.env, os.homedir()), 'utf8')
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw new Error(`can't read buildx's record of builder ${name}: ${(err as Error).message}`)
+    throw new Error(`can't read buildx's record of builder ${name}: ${(err as Error).message}`, { cause: err })
   }
 }
 

@@ -26,7 +26,7 @@ export function createRunDir(): string {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
     const why = code === 'EROFS' ? 'is on a read-only file system' : code === 'EACCES' || code === 'EPERM' ? 'is not writable by this user' : `can't take a new directory (${code})`
-    throw new Error(`${name} ${why}: the action writes buildkitd.toml and the certificates there`)
+    throw new Error(`${name} ${why}: the action writes buildkitd.toml and the certificates there`, { cause: err })
   }
 }
 

@@ -141,7 +141,9 @@ async function latestVersion(req: InstallRequest, env: NodeJS.ProcessEnv): Promi
   try {
     res = await fetch(LATEST_RELEASE_API, { headers: latestRequestHeaders(env), signal: AbortSignal.timeout(30_000) })
   } catch (err) {
-    throw new Error(`could not ask ${LATEST_RELEASE_API} for the latest buildx: ${(err as Error).message}. Give a release (version: vX.Y.Z) instead of latest`)
+    throw new Error(`could not ask ${LATEST_RELEASE_API} for the latest buildx: ${(err as Error).message}. Give a release (version: vX.Y.Z) instead of latest`, {
+      cause: err
+    })
   }
   const body = await res.text()
   if (!res.ok) {
@@ -273,7 +275,8 @@ async function download(tc: ToolCache, url: string, dest: string, what: string):
     const status = (err as { httpStatusCode?: number }).httpStatusCode
     throw new Error(
       `could not download ${what} from ${url}${status ? ` (HTTP ${status})` : `: ${(err as Error).message}`}. ` +
-        (status === 404 ? 'Check that version names a buildx release that has this platform, and that buildx-url (if set) mirrors the release layout' : 'Retry, or check the runner\'s network')
+        (status === 404 ? 'Check that version names a buildx release that has this platform, and that buildx-url (if set) mirrors the release layout' : 'Retry, or check the runner\'s network'),
+      { cause: err }
     )
   }
 }

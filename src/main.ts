@@ -182,7 +182,7 @@ async function create(driver: Driver, plan: Plan): Promise<void> {
       const cause = firstError(await driver.logTail(node, 200))
       if (cause === undefined) continue
       const which = several ? ` of node ${node.Name} (${plan.nodes.find(n => n.name === node.Name)?.label ?? 'a node'})` : ''
-      throw new Error(`the BuildKit daemon${which} did not start: ${cause}\n(${(err as Error).message})`)
+      throw new Error(`the BuildKit daemon${which} did not start: ${cause}\n(${(err as Error).message})`, { cause: err })
     }
     throw err
   }

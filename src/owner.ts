@@ -80,8 +80,10 @@ export function csvFields(line: string): string[] {
     if (line[i] === '"') {
       i++
       while (i < line.length) {
-        if (line[i] === '"' && line[i + 1] === '"') (field += '"'), (i += 2)
-        else if (line[i] === '"') {
+        if (line[i] === '"' && line[i + 1] === '"') {
+          field += '"'
+          i += 2
+        } else if (line[i] === '"') {
           i++
           break
         } else field += line[i++]

@@ -222,7 +222,7 @@ describe('main', () => {
 
   test('verification mismatch with verify: true fails and cleans up', async () => {
     docker.readBack.mockImplementationOnce(async () => ({ configText: 'debug = false\n', cmd: ['--config', '/etc/buildkit/buildkitd.toml'], sha256Text: '' }))
-    await expect(runMain()).rejects.toThrow(/the builder does not run with the planned configuration:\n- the config in the builder differs .*\n  debug\n    - expected: true\n    \+ in builder: false/)
+    await expect(runMain()).rejects.toThrow(/the builder does not run with the planned configuration:\n- the config in the builder differs .*\n {2}debug\n {4}- expected: true\n {4}\+ in builder: false/)
     expect(calls).toEqual(['owner? unit1', 'create', 'owner? unit1', 'log', 'buildx rm unit1'])
     expect(outputs().verified).toBe('false')
     expect(fs.readFileSync(files.summary, 'utf8')).toContain('Verification problems')
