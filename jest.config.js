@@ -11,7 +11,12 @@ const common = {
 
 export default {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/__tests__/unit/**/*.test.ts'], setupFiles: ['<rootDir>/__tests__/unit/setup.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/__tests__/unit/**/*.test.ts'],
+      setupFiles: ['<rootDir>/__tests__/unit/setup.ts']
+    },
     {
       ...common,
       displayName: 'integration',

@@ -59,7 +59,7 @@ async function installBuildx(req, host) {
             const actual = await sha256Of(file);
             if (actual !== expected) {
                 throw new Error(`checksum mismatch for ${urls.binary}: the file has SHA-256 ${actual}, ${urls.checksums} says ${expected}. ` +
-                    'Nothing was installed. Retry; with buildx-url, check that the mirror serves the release\'s files unchanged');
+                    "Nothing was installed. Retry; with buildx-url, check that the mirror serves the release's files unchanged");
             }
             _log_js__WEBPACK_IMPORTED_MODULE_5__/* .info */ .pq(`SHA-256 ${actual} matches ${urls.checksums}`);
         }
@@ -119,7 +119,8 @@ async function latestVersion(req, env) {
         const limited = res.status === 429 || (res.status === 403 && res.headers.get('x-ratelimit-remaining') === '0');
         throw new Error(`${_buildx_install_js__WEBPACK_IMPORTED_MODULE_4__/* .LATEST_RELEASE_API */ .P6} answered HTTP ${res.status}` +
             (limited
-                ? `: GitHub's API rate limit is used up${env.GITHUB_TOKEN ? '' : ' (60 requests an hour per address without a token: set GITHUB_TOKEN: ${{ github.token }} in the step\'s env)'}`
+                ? `: GitHub's API rate limit is used ` +
+                    `up${env.GITHUB_TOKEN ? '' : " (60 requests an hour per address without a token: set GITHUB_TOKEN: ${{ github.token }} in the step's env)"}`
                 : '') +
             '. Give a release (version: vX.Y.Z) instead of latest');
     }
@@ -225,12 +226,12 @@ async function toActionsCache(cache, key, name, file) {
 }
 /** The SHA-256 checksums.txt gives for the asset. */
 async function expectedSha256(tc, url, asset, dest) {
-    const file = await download(tc, url, dest, 'the release\'s checksums');
+    const file = await download(tc, url, dest, "the release's checksums");
     const sum = (0,_buildx_install_js__WEBPACK_IMPORTED_MODULE_4__/* .checksumFor */ .xs)(node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync(file, 'utf8'), asset);
     if (sum === undefined) {
         throw new Error(`${url} lists no SHA-256 for ${asset}, so it can't be checked and is not installed. ` +
             '(buildx lists no darwin binaries, nor windows ones from v0.36.0 on: they are signed after the list is made.) ' +
-            'Use a release and platform it lists, or leave version empty to use the runner\'s buildx');
+            "Use a release and platform it lists, or leave version empty to use the runner's buildx");
     }
     return sum;
 }
@@ -241,7 +242,9 @@ async function download(tc, url, dest, what) {
     catch (err) {
         const status = err.httpStatusCode;
         throw new Error(`could not download ${what} from ${url}${status ? ` (HTTP ${status})` : `: ${err.message}`}. ` +
-            (status === 404 ? 'Check that version names a buildx release that has this platform, and that buildx-url (if set) mirrors the release layout' : 'Retry, or check the runner\'s network'), { cause: err });
+            (status === 404
+                ? 'Check that version names a buildx release that has this platform, and that buildx-url (if set) mirrors the release layout'
+                : "Retry, or check the runner's network"), { cause: err });
     }
 }
 /**
@@ -261,7 +264,8 @@ async function install(file, sha256, source, version, url, target, runDir) {
             throw new Error(`the copy of buildx at ${staged} has SHA-256 ${actual}, not ${sha256}: nothing was installed`);
         const backupPath = backUp(target, runDir);
         node_fs__WEBPACK_IMPORTED_MODULE_1__.renameSync(staged, target);
-        _log_js__WEBPACK_IMPORTED_MODULE_5__/* .info */ .pq(`installed buildx ${version} at ${target} (from the ${source === 'download' ? 'download' : source === 'tool-cache' ? 'tool cache' : 'GitHub Actions cache'})`);
+        _log_js__WEBPACK_IMPORTED_MODULE_5__/* .info */ .pq(`installed buildx ${version} at ${target} (from the ` +
+            `${source === 'download' ? 'download' : source === 'tool-cache' ? 'tool cache' : 'GitHub Actions cache'})`);
         if (backupPath)
             _log_js__WEBPACK_IMPORTED_MODULE_5__/* .info */ .pq(`the buildx plugin that was there is kept at ${backupPath} and put back in post`);
         return { version, pluginPath: target, ...(backupPath ? { backupPath } : {}), source, sha256, url };

@@ -69,7 +69,10 @@ async function prepareCni(cni, runDir, driverOpts) {
 }
 /** cni: bridge needs a daemon that has the mode: BuildKit v0.13 or later. */
 async function bridge(subnet, driverOpts) {
-    const image = driverOpts.flatMap(o => o.split(',')).find(p => p.startsWith('image='))?.slice('image='.length) ?? _cni_js__WEBPACK_IMPORTED_MODULE_4__/* .DEFAULT_BUILDKIT_IMAGE */ .LX;
+    const image = driverOpts
+        .flatMap(o => o.split(','))
+        .find(p => p.startsWith('image='))
+        ?.slice('image='.length) ?? _cni_js__WEBPACK_IMPORTED_MODULE_4__/* .DEFAULT_BUILDKIT_IMAGE */ .LX;
     const printed = await _docker_js__WEBPACK_IMPORTED_MODULE_5__/* .buildkitdVersion */ .X5(image);
     const version = (0,_versions_js__WEBPACK_IMPORTED_MODULE_8__/* .parseBuildkitdVersion */ .C)(printed);
     if (version === undefined) {
@@ -80,7 +83,7 @@ async function bridge(subnet, driverOpts) {
             'use a newer image (driver-opts image=…), or cni: true, which builds an image with CNI plugins');
     }
     else {
-        _log_js__WEBPACK_IMPORTED_MODULE_6__/* .info */ .pq(`${image} runs BuildKit ${version}: bridge network mode, subnet ${subnet ?? 'BuildKit\'s default (10.10.0.0/16)'}`);
+        _log_js__WEBPACK_IMPORTED_MODULE_6__/* .info */ .pq(`${image} runs BuildKit ${version}: bridge network mode, subnet ${subnet ?? "BuildKit's default (10.10.0.0/16)"}`);
     }
     return (0,_cni_js__WEBPACK_IMPORTED_MODULE_4__/* .cniAddition */ .fQ)(undefined, `${image} (BuildKit ${version ?? 'version unknown'}), bridge network mode`);
 }

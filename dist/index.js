@@ -28457,7 +28457,8 @@ function parseInstallInputs(get) {
     if (!m) {
         // setup-buildx-action also takes git contexts (built from source) and lab:/cloud:
         // channels; this action installs released, checksummed binaries only.
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .d('version', undefined, `"${version}" is not a buildx release: give a release tag like ${OLDEST_BUILDX} or v0.29.1 (building from a git ref and the lab/cloud channels are not supported), or latest`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .d('version', undefined, `"${version}" is not a buildx release: give a release tag like ${OLDEST_BUILDX} or v0.29.1 (building from a git ref and the lab/cloud channels ` +
+            `are not supported), or latest`);
     }
     const tag = `v${m[1]}`;
     if ((0,_versions_js__WEBPACK_IMPORTED_MODULE_4__/* .compareVersions */ .Z)(tag, OLDEST_BUILDX) < 0) {
@@ -28471,7 +28472,8 @@ function parseBaseUrl(value) {
         u = new URL(value);
     }
     catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .d('buildx-url', undefined, `"${value}" is not a URL: give the http(s) URL under which <version>/buildx-<version>.<os>-<arch> and <version>/checksums.txt are, like ${DEFAULT_BUILDX_URL}`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .d('buildx-url', undefined, `"${value}" is not a URL: give the http(s) URL under which <version>/buildx-<version>.<os>-<arch> and <version>/checksums.txt are, like ` +
+            `${DEFAULT_BUILDX_URL}`);
     }
     if (u.protocol !== 'https:' && u.protocol !== 'http:') {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .d('buildx-url', undefined, `"${value}" is a ${u.protocol} URL: give an http or https URL`);
@@ -28525,7 +28527,8 @@ function installedVersionProblem(printed, wanted, pluginPath) {
     const got = parseBuildxVersion(printed);
     const firstLine = printed.trim().split(/\r?\n/)[0] ?? '';
     if (got === undefined) {
-        return `can't read a version in the output of docker buildx version ("${firstLine}"; expected "github.com/docker/buildx vX.Y.Z <revision>") to check that buildx ${wanted} is the one the docker CLI runs`;
+        return (`can't read a version in the output of docker buildx version ("${firstLine}"; expected "github.com/docker/buildx vX.Y.Z <revision>") to ` +
+            `check that buildx ${wanted} is the one the docker CLI runs`);
     }
     if (versionCore(got) === versionCore(wanted))
         return undefined;
@@ -28562,7 +28565,7 @@ function goPlatform(platform, arch) {
     const goArch = { x64: 'amd64', arm64: 'arm64', arm: 'arm-v7', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' }[arch];
     if (goArch === undefined || !RELEASED.has(`${os}/${goArch}`)) {
         throw new Error(`buildx publishes no binary for this runner (${platform}/${arch}${goArch ? `, buildx's ${os}/${goArch}` : ''}); it has ${[...RELEASED].join(', ')}. ` +
-            'Leave version empty to use the runner\'s own buildx');
+            "Leave version empty to use the runner's own buildx");
     }
     return { os, arch: goArch };
 }
@@ -28612,7 +28615,10 @@ function toolCacheArch(req, version, platform, arch) {
     const goArch = goPlatform(platform, arch).arch;
     if (req.baseUrl === undefined)
         return goArch;
-    return `${goArch}-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(assetUrls(req, version, platform, arch).binary).digest('hex').slice(0, 12)}`;
+    return `${goArch}-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256')
+        .update(assetUrls(req, version, platform, arch).binary)
+        .digest('hex')
+        .slice(0, 12)}`;
 }
 /**
  * The GitHub Actions cache key of a binary: release, platform and the start of its SHA-256
@@ -28890,7 +28896,7 @@ function parseCniInputs(get, host) {
     if (cniRaw.toLowerCase() === 'bridge') {
         const other = image !== '' ? 'cni-image' : given[0];
         if (other) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d(other, undefined, 'belongs to cni: true (a CNI image with plugins and config of its own); cni: bridge uses the stock image\'s plugins');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d(other, undefined, "belongs to cni: true (a CNI image with plugins and config of its own); cni: bridge uses the stock image's plugins");
         }
         if (subnet !== '') {
             const problem = subnetProblem(subnet);
@@ -29118,7 +29124,7 @@ function isTable(v) {
 /** How a key is written in messages and diffs: registry."docker.io".mirrors */
 function keyPath(parts) {
     return parts
-        .map((p, i) => typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${/^[A-Za-z0-9_-]+$/.test(p) ? p : JSON.stringify(p)}`)
+        .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${/^[A-Za-z0-9_-]+$/.test(p) ? p : JSON.stringify(p)}`))
         .join('');
 }
 /**
@@ -29469,14 +29475,26 @@ async function daemonLogSince(c, since) {
 /** `buildkitd --version` of an image (pulled if it is not present), without a network. */
 async function buildkitdVersion(image) {
     const res = await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .runChecked */ .X4)(`asking ${image} for its BuildKit version (buildkitd --version)`, 'docker', [
-        'run', '--rm', '--network', 'none', '--entrypoint', 'buildkitd', image, '--version'
+        'run',
+        '--rm',
+        '--network',
+        'none',
+        '--entrypoint',
+        'buildkitd',
+        image,
+        '--version'
     ]);
     return res.stdout;
 }
 /** The names in a directory of an image ([] when it has no such directory). */
 async function listImageDir(image, dir) {
     const res = await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)('docker', ['run', '--rm', '--network', 'none', '--entrypoint', 'ls', image, '-1', dir]);
-    return res.exitCode === 0 ? res.stdout.split('\n').map(l => l.trim()).filter(l => l !== '') : [];
+    return res.exitCode === 0
+        ? res.stdout
+            .split('\n')
+            .map(l => l.trim())
+            .filter(l => l !== '')
+        : [];
 }
 async function tagImage(source, target) {
     await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .runChecked */ .X4)(`tagging ${target}`, 'docker', ['tag', source, target]);
@@ -29683,7 +29701,8 @@ function hostProblem(value, input = '', section = true) {
         if ((0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIP)(ip) !== 6)
             return `"${value}" is not a ${HOST_FORMAT}: "${ip}" is not an IPv6 address`;
         if (section) {
-            return `"${value}" is an IPv6 address, which buildx can't take as a registry: its config parser refuses ']' in [registry."${value}"]; give the registry a host name (e.g. an /etc/hosts entry on the runner)`;
+            return (`"${value}" is an IPv6 address, which buildx can't take as a registry: its config parser refuses ']' in [registry."${value}"]; give the ` +
+                `registry a host name (e.g. an /etc/hosts entry on the runner)`);
         }
     }
     return undefined;
@@ -30027,7 +30046,10 @@ function withoutOwner(driver, opts) {
             return k === `env.${OWNER_ENV}` ? [] : [`${k}=${v}`];
         if (k !== 'labels')
             return [`${k}=${v}`];
-        const rest = v.replace(/^"|"$/g, '').split(',').filter(kv => kv !== '' && kv.split('=')[0] !== OWNER_LABEL);
+        const rest = v
+            .replace(/^"|"$/g, '')
+            .split(',')
+            .filter(kv => kv !== '' && kv.split('=')[0] !== OWNER_LABEL);
         return rest.length > 0 ? [`labels=${rest.join(',')}`] : [];
     });
 }
@@ -30228,7 +30250,10 @@ function resolvedRef(stderr, fallback) {
 }
 /** buildctl's final error line, without its `error: failed to solve: ` prefix. */
 function buildctlError(stderr) {
-    const lines = stderr.split('\n').map(l => l.trim()).filter(l => l !== '');
+    const lines = stderr
+        .split('\n')
+        .map(l => l.trim())
+        .filter(l => l !== '');
     const err = [...lines].reverse().find(l => l.startsWith('error:'));
     const line = err ?? lines[lines.length - 1] ?? '(no output)';
     return line.replace(/^error: (failed to solve: )?/, '');
@@ -30294,7 +30319,8 @@ function explain(kind, entry, a, ctx, role) {
         case 'unknown-authority':
             return certs?.ca
                 ? `${who} presents a TLS certificate that the CA given in ${certs.ca} does not sign: give the CA that issued ${host}'s certificate`
-                : `${who} presents a TLS certificate signed by a CA the builder does not trust: its CA is missing; add it with registry-certs: "${host} ca=env:NAME" (or a file path)`;
+                : `${who} presents a TLS certificate signed by a CA the builder does not trust: its CA is missing; add it with registry-certs: "${host} ` +
+                    `ca=env:NAME" (or a file path)`;
         case 'wrong-name':
             return `${who} presents a TLS certificate made out for other names: reach it by a name its certificate has, or give it a certificate for ${host}`;
         case 'expired':
@@ -30310,10 +30336,12 @@ function explain(kind, entry, a, ctx, role) {
         case 'not-found':
             return `${who} does not have the image (404 Not Found)`;
         case 'auth':
-            return `${who} answered over the configured connection and asks for credentials; the daemon has none of its own (builds get them from the runner's docker login)`;
+            return (`${who} answered over the configured connection and asks for credentials; the daemon has none of its own (builds get them from the ` +
+                `runner's docker login)`);
         case 'token': {
             const server = /"(https?:\/\/[^/"]+)/.exec(a.error ?? '')?.[1] ?? 'its token server';
-            return `${who} asked for a token and fetching it from ${server} failed: tokens are fetched by the client (buildctl in the builder here, buildx on the runner in builds), which must trust that server's CA and reach it`;
+            return (`${who} asked for a token and fetching it from ${server} failed: tokens are fetched by the client (buildctl in the builder here, buildx ` +
+                `on the runner in builds), which must trust that server's CA and reach it`);
         }
         case 'forbidden':
             return `${who} refused access (403 Forbidden)`;
@@ -30332,9 +30360,7 @@ function explain(kind, entry, a, ctx, role) {
         case 'server':
             return `${who} answered ${a.status ?? 'with a server error'}: a problem on the server's side`;
         default:
-            return sec?.http === true
-                ? `${who} failed over plain HTTP (http = true)`
-                : `${who} failed`;
+            return sec?.http === true ? `${who} failed over plain HTTP (http = true)` : `${who} failed`;
     }
 }
 function raw(a) {
@@ -30385,7 +30411,8 @@ function judgePull(ref, chain, res, attempts, ctx) {
     if (authAt !== -1 || errorKind({ error: daemonSays }) === 'auth') {
         const host = authAt !== -1 && authAt < chain.hosts.length ? chain.hosts[authAt] : null;
         const viaMirror = chain.mirrors === 0 || host === null ? null : authAt < chain.mirrors;
-        const hint = `${host ?? chain.registry} answered over the configured TLS and wants credentials: the daemon itself has none; builds get them from the runner's docker login (docker/login-action) through buildx`;
+        const hint = `${host ?? chain.registry} answered over the configured TLS and wants credentials: the daemon itself has none; builds get them from ` +
+            `the runner's docker login (docker/login-action) through buildx`;
         return { pull: { ref: name, status: 'auth-required', ok: true, host, via_mirror: viaMirror, error: null }, hint };
     }
     let words = sentences.filter(s => s !== '');
@@ -30453,7 +30480,11 @@ function judgeProbe(chain, res, attempts, ctx) {
                 if (kind === 'not-found' || kind === 'auth' || kind === 'forbidden')
                     out.push({ host, ok: true, error: null });
                 else
-                    out.push({ host, ok: false, error: `${kind === 'other' ? `${role} ${host} failed` : explain(kind, host, { error: daemonSays }, ctx, role)} (daemon: ${daemonSays})` });
+                    out.push({
+                        host,
+                        ok: false,
+                        error: `${kind === 'other' ? `${role} ${host} failed` : explain(kind, host, { error: daemonSays }, ctx, role)} (daemon: ${daemonSays})`
+                    });
             }
         }
         // Hosts after one that answered were not tried: nothing to say about them here.
@@ -35699,7 +35730,8 @@ function loadPem(ref, notes, now, env) {
             if (days < 0)
                 fail(ref, `expired on ${ci.notAfter.toISOString()}${which}`);
             if (days < EXPIRY_WARNING_DAYS) {
-                notes.warnings.push(`${ref.input}${ref.line ? ` line ${ref.line}` : ''}: ${ref.kind} ${ref.ref} expires in ${Math.floor(days)} days, on ${ci.notAfter.toISOString()}${which}`);
+                notes.warnings.push(`${ref.input}${ref.line ? ` line ${ref.line}` : ''}: ${ref.kind} ${ref.ref} expires in ${Math.floor(days)} days, on ` +
+                    `${ci.notAfter.toISOString()}${which}`);
             }
         });
     }
@@ -35760,8 +35792,10 @@ function loadRegistryCerts(requests, now = new Date(), env = process.env) {
 
 
 /** How to give the remote daemon a setting: where it runs, not here. */
-const WHERE_IT_RUNS = "the remote driver connects to a BuildKit daemon that already runs, and buildx refuses a config for it (\"setting config file is not supported for remote driver\"): the daemon's own buildkitd.toml applies. " +
-    'Set it where the daemon runs: start it with buildkitd --config /path/to/buildkitd.toml, or mount the file at /etc/buildkit/buildkitd.toml in its container (or pod)';
+const WHERE_IT_RUNS = 'the remote driver connects to a BuildKit daemon that already runs, and buildx refuses a config for it ("setting config file is not supported for ' +
+    'remote driver"): the daemon\'s own buildkitd.toml applies. ' +
+    'Set it where the daemon runs: start it with buildkitd --config /path/to/buildkitd.toml, or mount the file at /etc/buildkit/buildkitd.toml in its ' +
+    'container (or pod)';
 /** The driver options buildx's remote driver accepts (driver/remote/factory.go, v0.29.1). */
 const REMOTE_DRIVER_OPTS = ['servername', 'cacert', 'cert', 'key', 'default-load'];
 /** The input that holds a node's driver options, for messages. */
@@ -35815,7 +35849,8 @@ function parseRemoteTls(driverOpts, input = 'driver-opts') {
     // Checked before any other rule and never echoed: such an option is (part of) a key or a
     // certificate pasted in, and any other message could quote it.
     if (driverOpts.some(o => looksLikePem(o) || splitCsv(o).some(f => looksLikePem(f.slice(f.indexOf('=') + 1))))) {
-        throw new errors/* InputError */.d(input, undefined, 'holds PEM text; put the PEM in a secret and pass it as env:NAME (e.g. cacert=env:BUILDKIT_CA, with env: BUILDKIT_CA: ${{ secrets.BUILDKIT_CA }} on the step)');
+        throw new errors/* InputError */.d(input, undefined, 'holds PEM text; put the PEM in a secret and pass it as env:NAME (e.g. cacert=env:BUILDKIT_CA, with env: BUILDKIT_CA: ${{ secrets.BUILDKIT_CA }} ' +
+            'on the step)');
     }
     const seen = new Set();
     for (const field of driverOpts.flatMap(splitCsv)) {
@@ -35843,7 +35878,8 @@ function parseRemoteTls(driverOpts, input = 'driver-opts') {
     if (tls.key && !tls.cert)
         throw new errors/* InputError */.d(input, undefined, 'key= has no cert=; a client key needs its certificate');
     if (!tls.cacert && (tls.cert || tls.servername !== undefined)) {
-        throw new errors/* InputError */.d(input, undefined, `${tls.cert ? 'cert= and key=' : 'servername='} need cacert=, the CA that signed the daemon's certificate (buildx: "tls enabled, but missing keys cacert")`);
+        throw new errors/* InputError */.d(input, undefined, `${tls.cert ? 'cert= and key=' : 'servername='} need cacert=, the CA that signed the daemon's certificate (buildx: "tls enabled, but missing ` +
+            `keys cacert")`);
     }
     return tls;
 }
@@ -35860,13 +35896,14 @@ function remoteInputProblems(inputs, get) {
         problems.push({ input, message: `${what}: ${WHERE_IT_RUNS}` });
     };
     if (set('buildkitd-config'))
-        refuse('buildkitd-config', 'a base config can\'t be given to a remote daemon');
+        refuse('buildkitd-config', "a base config can't be given to a remote daemon");
     if (set('buildkitd-config-inline'))
-        refuse('buildkitd-config-inline', 'a base config can\'t be given to a remote daemon');
+        refuse('buildkitd-config-inline', "a base config can't be given to a remote daemon");
     if (inputs.baseConfig?.fromDefault) {
         problems.push({
             input: 'driver',
-            message: `remote: buildx applies ${inputs.baseConfig.path ?? 'buildkitd.default.toml'} to every new builder (builder/builder.go Create), and the remote driver refuses any config, so buildx create would fail; ` +
+            message: `remote: buildx applies ${inputs.baseConfig.path ?? 'buildkitd.default.toml'} to every new builder (builder/builder.go Create), and the remote ` +
+                `driver refuses any config, so buildx create would fail; ` +
                 "move that file away for this job; the remote daemon's own buildkitd.toml applies (set it where the daemon runs)"
         });
     }
@@ -35877,14 +35914,16 @@ function remoteInputProblems(inputs, get) {
     if (set('insecure-registries'))
         refuse('insecure-registries', 'insecure registries are the daemon\'s ([registry."<host>"] insecure = true)');
     if (set('registry-certs')) {
-        refuse('registry-certs', 'registry certificates are the daemon\'s ([registry."<host>"] ca = [...] and [[registry."<host>".keypair]], with the files where the daemon runs); the certificates for the connection to the daemon itself are driver-opts cacert=, cert=, key=');
+        refuse('registry-certs', 'registry certificates are the daemon\'s ([registry."<host>"] ca = [...] and [[registry."<host>".keypair]], with the files where the daemon ' +
+            'runs); the certificates for the connection to the daemon itself are driver-opts cacert=, cert=, key=');
     }
     if (set('debug'))
-        refuse('debug', 'debug logging is the daemon\'s (debug = true in its buildkitd.toml, or buildkitd --debug)');
+        refuse('debug', "debug logging is the daemon's (debug = true in its buildkitd.toml, or buildkitd --debug)");
     if (set('buildkitd-flags')) {
         problems.push({
             input: 'buildkitd-flags',
-            message: 'buildx refuses daemon flags for the remote driver ("setting buildkit flags is not supported for remote driver"): give them to buildkitd where it runs, or put the settings in its buildkitd.toml'
+            message: 'buildx refuses daemon flags for the remote driver ("setting buildkit flags is not supported for remote driver"): give them to buildkitd where ' +
+                'it runs, or put the settings in its buildkitd.toml'
         });
     }
     // An appended node's buildkitd-flags (nodes.ts gives every node the default flags when it
@@ -35892,21 +35931,27 @@ function remoteInputProblems(inputs, get) {
     if (/^[\s-]*buildkitd-flags\s*:/m.test(get('append'))) {
         problems.push({
             input: 'append',
-            message: 'buildkitd-flags of a node: buildx refuses daemon flags for the remote driver ("setting buildkit flags is not supported for remote driver"); give them to buildkitd where it runs'
+            message: 'buildkitd-flags of a node: buildx refuses daemon flags for the remote driver ("setting buildkit flags is not supported for remote driver"); ' +
+                'give them to buildkitd where it runs'
         });
     }
     for (const name of ['cni', 'cni-image', 'cni-subnet', 'cni-config', 'cni-plugins-version', 'cni-plugins-url', 'buildkit-image']) {
         if (!set(name) || (name === 'cni' && get(name).trim().toLowerCase() === 'false'))
             continue;
-        refuse(name, `the daemon's network and image are chosen where it runs (CNI: [worker.oci] networkMode = "cni" with cniConfigPath and cniBinaryPath in its buildkitd.toml, the plugins in its image)`);
+        refuse(name, `the daemon's network and image are chosen where it runs (CNI: [worker.oci] networkMode = "cni" with cniConfigPath and cniBinaryPath in its ` +
+            `buildkitd.toml, the plugins in its image)`);
     }
     if (isTrue('keep-state')) {
-        problems.push({ input: 'keep-state', message: "true does nothing with the remote driver: the daemon's state is its own, and removing the builder removes only buildx's record of it" });
+        problems.push({
+            input: 'keep-state',
+            message: "true does nothing with the remote driver: the daemon's state is its own, and removing the builder removes only buildx's record of it"
+        });
     }
     if (isTrue('check-registries')) {
         problems.push({
             input: 'check-registries',
-            message: "the registries a remote daemon's config names are not known to this action (its buildkitd.toml is where it runs); list references in verify-pull to prove that the daemon resolves them"
+            message: "the registries a remote daemon's config names are not known to this action (its buildkitd.toml is where it runs); list references in " +
+                'verify-pull to prove that the daemon resolves them'
         });
     }
     let tls = false;
@@ -35925,7 +35970,8 @@ function remoteInputProblems(inputs, get) {
                 else {
                     problems.push({
                         input,
-                        message: `"${o}": the remote driver takes only ${REMOTE_DRIVER_OPTS.join(', ')} (buildx: "invalid driver option ${key} for remote driver"); the daemon's image, network and resources are set where it runs`
+                        message: `"${o}": the remote driver takes only ${REMOTE_DRIVER_OPTS.join(', ')} (buildx: "invalid driver option ${key} for remote ` +
+                            `driver"); the daemon's image, network and resources are set where it runs`
                     });
                 }
             }
@@ -35939,7 +35985,8 @@ function remoteInputProblems(inputs, get) {
     if (tls && !inputs.cleanup) {
         problems.push({
             input: 'cleanup',
-            message: 'false with cacert=, cert= or key= in driver-opts: buildx reads those files every time it connects to the daemon (driver/remote/driver.go Dial), and this action copies them into its run directory, which is deleted when the job ends; ' +
+            message: 'false with cacert=, cert= or key= in driver-opts: buildx reads those files every time it connects to the daemon (driver/remote/driver.go ' +
+                'Dial), and this action copies them into its run directory, which is deleted when the job ends; ' +
                 'a builder left behind would then fail to connect. Keep cleanup: true, or create such a builder yourself with files that outlive the job'
         });
     }
@@ -35959,7 +36006,11 @@ function loadRemoteTls(tls, now = new Date(), env = process.env) {
         checkKeyPair({ cert, key });
     return { tls: { cacert, cert, key, servername: tls.servername, other: tls.other }, warnings: notes.warnings };
 }
-const TLS_FILES = { cacert: ['ca.pem', 0o644, 'CA of the BuildKit daemon'], cert: ['client.crt', 0o644, 'client certificate for the BuildKit daemon'], key: ['client.key', 0o600, 'client key for the BuildKit daemon'] };
+const TLS_FILES = {
+    cacert: ['ca.pem', 0o644, 'CA of the BuildKit daemon'],
+    cert: ['client.crt', 0o644, 'client certificate for the BuildKit daemon'],
+    key: ['client.key', 0o600, 'client key for the BuildKit daemon']
+};
 /**
  * The files to write for one node's TLS (under `dir`, e.g. <run dir>/remote/<node index>) and
  * the node's driver options with their absolute paths (buildx refuses relative ones). The
@@ -36128,7 +36179,8 @@ function summaryMarkdown(plan, o, driver, steps = []) {
         md += '</table>\n';
     }
     if (plan.registries.length > 0) {
-        md += '<h3>Registries</h3>\n<table><tr><th>Registry</th><th>Mirrors</th><th>http</th><th>insecure</th><th>CA</th><th>Client certificate</th></tr>';
+        md +=
+            '<h3>Registries</h3>\n<table><tr><th>Registry</th><th>Mirrors</th><th>http</th><th>insecure</th><th>CA</th><th>Client certificate</th></tr>';
         for (const r of plan.registries) {
             md += `<tr><td><code>${esc(r.registry)}</code></td><td>${r.mirrors.map(m => `<code>${esc(m)}</code>`).join('<br>')}</td>`;
             md += `<td>${r.http ? 'yes' : ''}</td><td>${r.insecure ? 'yes' : ''}</td><td>${certCell(r.cas)}</td><td>${certCell(r.clientCerts)}</td></tr>`;
@@ -36136,19 +36188,25 @@ function summaryMarkdown(plan, o, driver, steps = []) {
         md += '</table>\n';
     }
     if (o.pulls && o.pulls.length > 0) {
-        md += `<h3>Images resolved through the builder (verify-pull)</h3>\n<table><tr>${several ? '<th>Node</th>' : ''}<th>Reference</th><th>Result</th><th>Served by</th><th>Detail</th></tr>`;
+        md +=
+            `<h3>Images resolved through the builder ` +
+                `(verify-pull)</h3>\n<table><tr>${several ? '<th>Node</th>' : ''}<th>Reference</th><th>Result</th><th>Served by</th><th>Detail</th></tr>`;
         for (const p of o.pulls) {
             const result = p.status === 'ok' ? (p.ok ? '✅ ok' : '❌ not through the mirror') : p.status === 'auth-required' ? '🔑 auth-required' : '❌ failed';
-            const by = p.host === null ? '' : `<code>${esc(p.host)}</code>${p.via_mirror === true ? ' (mirror)' : p.via_mirror === false ? ' (registry)' : ''}`;
+            const by = p.host === null
+                ? ''
+                : `<code>${esc(p.host)}</code>${p.via_mirror === true ? ' (mirror)' : p.via_mirror === false ? ' (registry)' : ''}`;
             const detail = p.error ?? (p.status === 'auth-required' ? 'reached over the configured TLS; credentials come from docker login at build time' : '');
-            md += `<tr>${several ? `<td><code>${esc(p.node ?? '')}</code></td>` : ''}<td><code>${esc(p.ref)}</code></td><td>${result}</td><td>${by}</td><td>${esc(detail)}</td></tr>`;
+            const node = several ? `<td><code>${esc(p.node ?? '')}</code></td>` : '';
+            md += `<tr>${node}<td><code>${esc(p.ref)}</code></td><td>${result}</td><td>${by}</td><td>${esc(detail)}</td></tr>`;
         }
         md += '</table>\n';
     }
     if (o.registries && o.registries.length > 0) {
         md += `<h3>Registries and mirrors (check-registries)</h3>\n<table><tr>${several ? '<th>Node</th>' : ''}<th>Host</th><th>Result</th><th>Detail</th></tr>`;
         for (const r of o.registries) {
-            md += `<tr>${several ? `<td><code>${esc(r.node ?? '')}</code></td>` : ''}<td><code>${esc(r.host)}</code></td><td>${r.ok ? '✅ answers' : '❌ failed'}</td><td>${esc(r.error ?? '')}</td></tr>`;
+            const node = several ? `<td><code>${esc(r.node ?? '')}</code></td>` : '';
+            md += `<tr>${node}<td><code>${esc(r.host)}</code></td><td>${r.ok ? '✅ answers' : '❌ failed'}</td><td>${esc(r.error ?? '')}</td></tr>`;
         }
         md += '</table>\n';
     }
@@ -36211,7 +36269,15 @@ function formatValue(v) {
     if (v === undefined)
         return '(absent)';
     // TOML's words for what JSON can't write (JSON.stringify would print null, or throw).
-    const special = (x) => typeof x === 'bigint' ? x.toString() : typeof x === 'number' && !Number.isFinite(x) ? (Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf') : undefined;
+    const special = (x) => typeof x === 'bigint'
+        ? x.toString()
+        : typeof x === 'number' && !Number.isFinite(x)
+            ? Number.isNaN(x)
+                ? 'nan'
+                : x > 0
+                    ? 'inf'
+                    : '-inf'
+            : undefined;
     const marks = [];
     const text = JSON.stringify(v, (_k, x) => {
         const s = special(x);
@@ -36224,9 +36290,7 @@ function formatValue(v) {
 }
 /** A diff people can read: one line per key, what was asked and what the daemon has. */
 function formatDiff(diffs) {
-    return diffs
-        .map(d => `  ${d.key}\n    - expected: ${formatValue(d.expected)}\n    + in builder: ${formatValue(d.actual)}`)
-        .join('\n');
+    return diffs.map(d => `  ${d.key}\n    - expected: ${formatValue(d.expected)}\n    + in builder: ${formatValue(d.actual)}`).join('\n');
 }
 /** `buildctl debug workers --format '{{json .}}'`: a JSON array of workers. */
 function parseWorkers(json) {
@@ -36312,7 +36376,13 @@ function offers(offered, platform) {
     const norm = (p) => {
         const [os, arch = '', variant = ''] = p.toLowerCase().split('/');
         const a = { x86_64: 'amd64', 'x86-64': 'amd64', aarch64: 'arm64', armhf: 'arm', armel: 'arm', i386: '386' }[arch] ?? arch;
-        const v = a === 'arm64' && variant === 'v8' ? '' : arch === 'armhf' && variant === '' ? 'v7' : arch === 'armel' && variant === '' ? 'v6' : variant;
+        const v = a === 'arm64' && variant === 'v8'
+            ? ''
+            : arch === 'armhf' && variant === ''
+                ? 'v7'
+                : arch === 'armel' && variant === ''
+                    ? 'v6'
+                    : variant;
         return [os, a, v];
     };
     const [os, arch, variant] = norm(platform);
@@ -36354,7 +36424,8 @@ async function verifyBuilder(driver, plan, inputs) {
         if ('error' in seen.daemon)
             problems.push(`the daemon did not answer: ${seen.daemon.error}`);
         else
-            log/* info */.pq(`${who}BuildKit ${seen.daemon.version}, ${seen.daemon.workers} worker(s), platforms ${seen.daemon.platforms.join(', ')}, network ${seen.daemon.network ?? 'unknown'}`);
+            log/* info */.pq(`${who}BuildKit ${seen.daemon.version}, ${seen.daemon.workers} worker(s), platforms ${seen.daemon.platforms.join(', ')}, network ` +
+                `${seen.daemon.network ?? 'unknown'}`);
         if (inputs.verify !== 'false') {
             if (seen.readBack === undefined)
                 log/* info */.pq(`${who}the ${driver.name} driver takes no BuildKit config: nothing to read back`);
@@ -36581,7 +36652,8 @@ const dockerContainer = {
     claim: async (asked) => {
         // From buildx's own record of builders: no process, and nothing of it printed.
         if (docker/* builderOwner */.TS(asked) !== undefined) {
-            throw new Error(`a builder named "${asked}" already exists; choose another name (or leave name empty for a generated one), or remove it with "docker buildx rm ${asked}"`);
+            throw new Error(`a builder named "${asked}" already exists; choose another name (or leave name empty for a generated one), or remove it with "docker buildx rm ` +
+                `${asked}"`);
         }
         log/* info */.pq(`no builder named ${asked} yet`);
         return asked;
@@ -36683,7 +36755,10 @@ function parseInspect(text) {
                 node.version = value;
                 break;
             case 'Platforms':
-                for (const p of value.split(',').map(s => s.trim()).filter(s => s !== '')) {
+                for (const p of value
+                    .split(',')
+                    .map(s => s.trim())
+                    .filter(s => s !== '')) {
                     const bare = p.replace(/\*$/, '');
                     node.platforms.push(bare);
                     if (p.endsWith('*'))
@@ -36750,7 +36825,11 @@ const engine = {
         // it is still never printed.
         const res = await docker/* inspectBuilder */.IK(plan.builder);
         if (res.exitCode !== 0)
-            return { daemon: { error: `docker buildx inspect ${plan.builder} failed (exit code ${res.exitCode}): ${res.stderr.trim().split('\n').pop() ?? ''}` } };
+            return {
+                daemon: {
+                    error: `docker buildx inspect ${plan.builder} failed (exit code ${res.exitCode}): ${res.stderr.trim().split('\n').pop() ?? ''}`
+                }
+            };
         // The context's builder has one node, named after the context.
         return { daemon: daemonFromInspect(parseInspect(res.stdout), plan.builder) };
     },
@@ -36761,7 +36840,7 @@ const engine = {
     // A context's builder is not in buildx's instance records: nothing of this run's to own.
     owner: () => undefined,
     nodes: builder => [{ Name: builder, Endpoint: builder }],
-    remove: () => Promise.resolve({ ok: true, message: 'the docker driver\'s builder is the engine\'s own: never removed' })
+    remove: () => Promise.resolve({ ok: true, message: "the docker driver's builder is the engine's own: never removed" })
 };
 
 ;// CONCATENATED MODULE: ./src/kubernetes.ts
@@ -36935,7 +37014,10 @@ function podSeen(exec, pod, files) {
     };
 }
 function lastLine(text) {
-    const lines = text.split(/\r?\n/).map(l => l.trim()).filter(l => l !== '' && !/^-+$/.test(l));
+    const lines = text
+        .split(/\r?\n/)
+        .map(l => l.trim())
+        .filter(l => l !== '' && !/^-+$/.test(l));
     return (0,redact/* redact */.E$)(lines.length > 0 ? lines[lines.length - 1] : '(no output)');
 }
 /**
@@ -36967,7 +37049,8 @@ function kubernetesInputProblems(inputs) {
         const kp = keyed[0].keypairs[0].key;
         problems.push({
             input: kp.input,
-            message: `${kp.line !== undefined ? `line ${kp.line}: ` : ''}the client key for ${keyed[0].registry} would be stored in a ConfigMap: buildx's kubernetes driver hands the config and every certificate file to its pods as ConfigMaps, ` +
+            message: `${kp.line !== undefined ? `line ${kp.line}: ` : ''}the client key for ${keyed[0].registry} would be stored in a ConfigMap: buildx's ` +
+                `kubernetes driver hands the config and every certificate file to its pods as ConfigMaps, ` +
                 `and ConfigMaps are not secret — anyone who can read ConfigMaps in ${where} can read the key. ` +
                 'Set allow-keys-in-configmap: true if that is acceptable (e.g. a namespace of its own), or give only a CA'
         });
@@ -36983,7 +37066,8 @@ function kubernetesInputProblems(inputs) {
         if (n.endpoint !== '') {
             problems.push({
                 input: n.label === 'the first node' ? 'endpoint' : 'append',
-                message: `${n.label === 'the first node' ? '' : `${n.label}: `}the kubernetes driver takes no endpoint (buildx refuses it: "kubernetes driver does not support endpoint args"); choose the cluster with KUBECONFIG and the namespace with driver-opts namespace=`
+                message: `${n.label === 'the first node' ? '' : `${n.label}: `}the kubernetes driver takes no endpoint (buildx refuses it: "kubernetes driver ` +
+                    `does not support endpoint args"); choose the cluster with KUBECONFIG and the namespace with driver-opts namespace=`
             });
         }
         if (n.name !== undefined) {
@@ -36993,7 +37077,8 @@ function kubernetesInputProblems(inputs) {
             if (d.length > 63 || !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(d)) {
                 problems.push({
                     input: 'append',
-                    message: `${n.label}: node name "${n.name}" becomes Deployment "${d}" and pod label app=${d}, which Kubernetes refuses: at most 63 characters, lower case letters, digits, "-" and ".", a letter or digit at each end`
+                    message: `${n.label}: node name "${n.name}" becomes Deployment "${d}" and pod label app=${d}, which Kubernetes refuses: at most 63 ` +
+                        `characters, lower case letters, digits, "-" and ".", a letter or digit at each end`
                 });
             }
         }
@@ -37001,7 +37086,8 @@ function kubernetesInputProblems(inputs) {
     if (inputs.keepState) {
         problems.push({
             input: 'keep-state',
-            message: "Cannot use keep-state with kubernetes driver (as docker/setup-buildx-action says): the daemon's state lives in the pods, which buildx rm deletes with the Deployment"
+            message: "Cannot use keep-state with kubernetes driver (as docker/setup-buildx-action says): the daemon's state lives in the pods, which buildx rm " +
+                'deletes with the Deployment'
         });
     }
     return problems;
@@ -37032,7 +37118,7 @@ async function kubectlCheck() {
         res = await (0,src_exec/* run */.eF)('kubectl', KUBECTL_VERSION_ARGS);
     }
     catch {
-        throw new Error('kubectl is not installed or not on PATH: the kubernetes driver needs it to read the config back from the builder\'s pods ' +
+        throw new Error("kubectl is not installed or not on PATH: the kubernetes driver needs it to read the config back from the builder's pods " +
             '(buildx itself talks to the cluster without it); install it first, e.g. with azure/setup-kubectl');
     }
     if (res.exitCode !== 0) {
@@ -37064,7 +37150,8 @@ const kubernetes = {
         await kubectlCheck();
         // As docker-container: buildx's own record says whether the name is taken (no process).
         if (docker/* builderOwner */.TS(asked) !== undefined) {
-            throw new Error(`a builder named "${asked}" already exists; choose another name (or leave name empty for a generated one), or remove it with "docker buildx rm ${asked}"`);
+            throw new Error(`a builder named "${asked}" already exists; choose another name (or leave name empty for a generated one), or remove it with "docker buildx rm ` +
+                `${asked}"`);
         }
         log/* info */.pq(`no builder named ${asked} yet`);
         return asked;
@@ -37173,7 +37260,7 @@ async function observeNode(plan, node) {
     }
     const first = seen[0];
     return {
-        daemon: daemonError !== undefined ? { error: daemonError } : firstDaemon ?? { error: 'no pod answered' },
+        daemon: daemonError !== undefined ? { error: daemonError } : (firstDaemon ?? { error: 'no pod answered' }),
         readBack: failures.length > 0 ? { error: failures.join('\n') } : first.readBack
     };
 }
@@ -37203,7 +37290,11 @@ function createRunDir() {
     }
     catch (err) {
         const code = err.code;
-        const why = code === 'EROFS' ? 'is on a read-only file system' : code === 'EACCES' || code === 'EPERM' ? 'is not writable by this user' : `can't take a new directory (${code})`;
+        const why = code === 'EROFS'
+            ? 'is on a read-only file system'
+            : code === 'EACCES' || code === 'EPERM'
+                ? 'is not writable by this user'
+                : `can't take a new directory (${code})`;
         throw new Error(`${name} ${why}: the action writes buildkitd.toml and the certificates there`, { cause: err });
     }
 }
@@ -37257,7 +37348,8 @@ const remote = {
     claim: async (asked) => {
         // From buildx's own record of builders: no process, and nothing of it printed.
         if (docker/* builderNodes */.$R(asked).length > 0) {
-            throw new Error(`a builder named "${asked}" already exists; choose another name (or leave name empty for a generated one), or remove it with "docker buildx rm ${asked}"`);
+            throw new Error(`a builder named "${asked}" already exists; choose another name (or leave name empty for a generated one), or remove it with "docker buildx rm ` +
+                `${asked}"`);
         }
         log/* info */.pq(`no builder named ${asked} yet`);
         return asked;
@@ -37308,7 +37400,11 @@ async function resolveFromRunner(node, refs, builder) {
         const made = await (0,src_exec/* run */.eF)('docker', remoteCreateArgs({ name: through, endpoint: rec.Endpoint, driverOpts: opts, use: false, bootstrap: false }));
         if (made.exitCode !== 0) {
             await (0,src_exec/* run */.eF)('docker', (0,buildx/* rmArgs */.Hv)(through, false));
-            return { exitCode: made.exitCode, stdout: '', stderr: `a builder for node ${node.Name} alone could not be made: ${(0,src_exec/* lastLine */.fM)(made.stderr)}` };
+            return {
+                exitCode: made.exitCode,
+                stdout: '',
+                stderr: `a builder for node ${node.Name} alone could not be made: ${(0,src_exec/* lastLine */.fM)(made.stderr)}`
+            };
         }
     }
     const dir = external_node_fs_.mkdtempSync(external_node_path_.join(tempRoot(), 'buildkit-builder-prove-'));
@@ -37362,13 +37458,16 @@ var src_cni = __nccwpck_require__(2019);
 // EXTERNAL MODULE: ./src/hosts.ts
 var src_hosts = __nccwpck_require__(9892);
 ;// CONCATENATED MODULE: ./src/engine-inputs.ts
-const DAEMON_JSON = 'the engine\'s /etc/docker/daemon.json (restart dockerd after changing it)';
+const DAEMON_JSON = "the engine's /etc/docker/daemon.json (restart dockerd after changing it)";
 const OR_CONTAINER = 'or use driver: docker-container, which this action configures and verifies';
 function dockerDriverProblems(inputs, get) {
     const problems = [];
     const set = (name) => get(name).trim() !== '';
     const refuse = (input, instead) => {
-        problems.push({ input, message: `the docker driver uses the Docker engine's own BuildKit, which takes no BuildKit config: ${instead}; ${OR_CONTAINER}` });
+        problems.push({
+            input,
+            message: `the docker driver uses the Docker engine's own BuildKit, which takes no BuildKit config: ${instead}; ${OR_CONTAINER}`
+        });
     };
     for (const input of ['buildkitd-config', 'buildkitd-config-inline']) {
         if (set(input))
@@ -37381,12 +37480,12 @@ function dockerDriverProblems(inputs, get) {
     if (set('insecure-registries'))
         refuse('insecure-registries', `list the hosts under "insecure-registries" in ${DAEMON_JSON}`);
     if (set('registry-certs'))
-        refuse('registry-certs', 'put the files in /etc/docker/certs.d/<host[:port]>/ on the engine\'s host (ca.crt, client.cert, client.key)');
+        refuse('registry-certs', "put the files in /etc/docker/certs.d/<host[:port]>/ on the engine's host (ca.crt, client.cert, client.key)");
     if (set('debug'))
         refuse('debug', `set "debug": true in ${DAEMON_JSON}`);
     for (const input of ['cni', 'cni-image', 'cni-subnet', 'cni-config', 'cni-plugins-version', 'cni-plugins-url', 'buildkit-image']) {
         if (set(input) && !(input === 'cni' && get(input).trim().toLowerCase() === 'false'))
-            refuse(input, 'the engine\'s builds use the engine\'s networks');
+            refuse(input, "the engine's builds use the engine's networks");
     }
     if (set('buildkitd-flags'))
         refuse('buildkitd-flags', 'the engine starts its BuildKit itself, with no daemon flags to give');
@@ -37394,15 +37493,19 @@ function dockerDriverProblems(inputs, get) {
         refuse('driver-opts', 'the docker driver takes no driver options');
     for (const input of ['endpoint', 'platforms', 'append']) {
         if (set(input))
-            problems.push({ input, message: `the docker driver's builder is one node, the docker context's engine; ${OR_CONTAINER} (nodes elsewhere, fixed platforms)` });
+            problems.push({
+                input,
+                message: `the docker driver's builder is one node, the docker context's engine; ${OR_CONTAINER} (nodes elsewhere, fixed platforms)`
+            });
     }
     // setup-buildx-action: "Cannot use keep-state with docker driver".
     if (inputs.keepState)
-        problems.push({ input: 'keep-state', message: 'the docker driver\'s builder is never removed, so there is no state to keep' });
+        problems.push({ input: 'keep-state', message: "the docker driver's builder is never removed, so there is no state to keep" });
     if (inputs.verifyPull.length > 0 || inputs.checkRegistries) {
         problems.push({
             input: inputs.verifyPull.length > 0 ? 'verify-pull' : 'check-registries',
-            message: 'the docker driver has no builder container to resolve in: the engine resolves with its own registry settings; prove them with docker pull, or use driver: docker-container'
+            message: 'the docker driver has no builder container to resolve in: the engine resolves with its own registry settings; prove them with docker pull, or ' +
+                'use driver: docker-container'
         });
     }
     return problems;
@@ -37442,7 +37545,10 @@ const FIELDS = ['name', 'endpoint', 'driver-opts', 'buildkitd-flags', 'platforms
 /** `platforms`: comma-separated (or one per line) os/arch[/variant]. */
 function parsePlatforms(input, text) {
     const out = [];
-    for (const p of text.split(/[,\n]/).map(s => s.trim()).filter(s => s !== '')) {
+    for (const p of text
+        .split(/[,\n]/)
+        .map(s => s.trim())
+        .filter(s => s !== '')) {
         if (!PLATFORM_RE.test(p)) {
             throw new errors/* InputError */.d(input, undefined, `"${p}" is not a platform; write os/arch[/variant], e.g. linux/amd64 or linux/arm/v7`);
         }
@@ -37458,7 +37564,9 @@ function parsePlatforms(input, text) {
  */
 function endpointProblem(endpoint, driver) {
     if (endpoint === '')
-        return driver === 'remote' ? 'the remote driver needs an endpoint, the BuildKit daemon\'s address (e.g. tcp://buildkitd:1234)' : undefined;
+        return driver === 'remote'
+            ? "the remote driver needs an endpoint, the BuildKit daemon's address (e.g. tcp://buildkitd:1234)"
+            : undefined;
     if (driver === 'kubernetes')
         return 'the kubernetes driver takes no endpoint (buildx refuses it); choose the cluster with KUBECONFIG and the namespace with driver-opts namespace=';
     if (driver === 'remote') {
@@ -37636,12 +37744,7 @@ function checkNodes(builder, first, appended, driver) {
  * network.host", replaced when the input is set). buildx alone allows only network.host, so a
  * workflow moving over would otherwise lose RUN --security=insecure.
  */
-const DEFAULT_FLAGS = [
-    '--allow-insecure-entitlement',
-    'security.insecure',
-    '--allow-insecure-entitlement',
-    'network.host'
-];
+const DEFAULT_FLAGS = ['--allow-insecure-entitlement', 'security.insecure', '--allow-insecure-entitlement', 'network.host'];
 /** Reads the action's inputs (through core.getInput unless a getter is given). */
 function getInputs(get = name => core/* getInput */.V4(name), host = { env: process.env, home: external_node_os_.homedir() }) {
     const configPath = get('buildkitd-config');
@@ -37676,10 +37779,7 @@ function getInputs(get = name => core/* getInput */.V4(name), host = { env: proc
         verify: parseVerify(get('verify')),
         cleanup: (0,src_lines/* parseBool */.q6)('cleanup', get('cleanup'), true),
         keepState: (0,src_lines/* parseBool */.q6)('keep-state', get('keep-state'), false),
-        certRequests: [
-            ...(baseConfig ? certRequestsFromConfig(baseConfig) : []),
-            ...parseRegistryCerts(get('registry-certs'))
-        ],
+        certRequests: [...(baseConfig ? certRequestsFromConfig(baseConfig) : []), ...parseRegistryCerts(get('registry-certs'))],
         cni: (0,src_cni/* parseCniInputs */.bT)(get, { platform: process.platform, arch: process.arch, endianness: external_node_os_.endianness() }),
         verifyPull: (0,refs/* parseVerifyPull */.Uu)(get('verify-pull')),
         checkRegistries: (0,src_lines/* parseBool */.q6)('check-registries', get('check-registries'), false),
@@ -37688,7 +37788,13 @@ function getInputs(get = name => core/* getInput */.V4(name), host = { env: proc
         allowKeysInConfigmap: (0,src_lines/* parseBool */.q6)('allow-keys-in-configmap', get('allow-keys-in-configmap'), false)
     };
     // What the driver can't take first: it says what to do instead.
-    const problems = driver === 'docker' ? dockerDriverProblems(inputs, get) : driver === 'kubernetes' ? kubernetesInputProblems(inputs) : driver === 'remote' ? remoteInputProblems(inputs, get) : [];
+    const problems = driver === 'docker'
+        ? dockerDriverProblems(inputs, get)
+        : driver === 'kubernetes'
+            ? kubernetesInputProblems(inputs)
+            : driver === 'remote'
+                ? remoteInputProblems(inputs, get)
+                : [];
     if (problems.length > 0)
         throw new errors/* InputError */.d(problems[0].input, undefined, problems[0].message);
     checkConsistency(inputs);
@@ -37748,13 +37854,15 @@ function checkNetwork(inputs, cni) {
     const find = (re) => opts.find(x => x.o.split(',').some(p => re.test(p)));
     const image = find(/^image=/);
     if (image && !('bridge' in cni)) {
-        throw new errors/* InputError */.d(optInput(image.n), undefined, `"${image.o}" conflicts with ${mode}, which sets the builder image; use cni-image for a ready CNI image, buildkit-image for the base of the one built, or cni: bridge with your image`);
+        throw new errors/* InputError */.d(optInput(image.n), undefined, `"${image.o}" conflicts with ${mode}, which sets the builder image; use cni-image for a ready CNI image, buildkit-image for the base of the one ` +
+            `built, or cni: bridge with your image`);
     }
     // With the runner's network the CNI bridge and its iptables rules are made in the runner's
     // own network namespace, and outlive the builder.
     const host = find(/^network=host$/);
     if (host) {
-        throw new errors/* InputError */.d(optInput(host.n), undefined, `"${host.o}" with ${mode}: the CNI bridge (and its iptables rules) would be created in the runner's own network namespace and stay after the builder is removed; ` +
+        throw new errors/* InputError */.d(optInput(host.n), undefined, `"${host.o}" with ${mode}: the CNI bridge (and its iptables rules) would be created in the runner's own network namespace and stay after the ` +
+            `builder is removed; ` +
             'drop network=host (the builder gets its own namespace), or drop CNI');
     }
     for (const flag of src_cni/* NETWORK_FLAGS */.fX) {
@@ -37867,7 +37975,11 @@ function parseMirrors(text) {
         if (earlier) {
             throw new errors/* InputError */.d('mirrors', l.n, `registry "${registry}" is already given on line ${earlier.line}; list all its mirrors on one line`);
         }
-        const values = l.text.slice(eq + 1).split(',').map(v => v.trim()).filter(v => v !== '');
+        const values = l.text
+            .slice(eq + 1)
+            .split(',')
+            .map(v => v.trim())
+            .filter(v => v !== '');
         if (values.length === 0) {
             throw new errors/* InputError */.d('mirrors', l.n, `registry "${registry}" has no mirror after "="`);
         }
@@ -38036,30 +38148,32 @@ function makePlan(inputs, certs, runDir, add = {}, owner = '', remoteTls = []) {
         dirs.push(certsDir);
     const { tree, overrides } = (0,config/* mergeConfig */.R2)(inputs.baseConfig?.tree, topSettings(inputs), settings);
     const configPath = external_node_path_.join(runDir, 'buildkitd.toml');
-    const nodes = inputs.driver === 'remote' ? remoteNodes(inputs, runDir, owner, remoteTls, dirs, files) : inputs.nodes.map((n, i) => ({
-        label: n.label,
-        // buildx names the first node <builder>0 (store/nodegroup.go nextNodeName), but
-        // generates kubernetes node names (deployments): those are read from its record.
-        name: i === 0 && inputs.driver !== 'kubernetes' ? (0,buildx/* nodeName */.qp)(inputs.name) : n.name,
-        endpoint: n.endpoint,
-        createArgs: (0,buildx/* createArgs */.Og)({
-            name: inputs.name,
-            driver: inputs.driver,
-            configPath,
-            driverOpts: [...n.driverOpts, ...(add.driverOpts ?? [])],
-            buildkitdFlags: inputs.driver === 'kubernetes' ? kubernetesDaemonFlags(n.buildkitdFlags) : n.buildkitdFlags,
-            use: inputs.use,
-            owner,
-            append: i > 0,
-            // Several nodes are booted together once all are recorded (drivers/docker-container.ts).
-            bootstrap: inputs.nodes.length === 1,
-            node: i === 0 ? undefined : n.name,
-            platforms: n.platforms,
-            endpoint: n.endpoint
-        }),
-        args: ['--config', buildx/* CONTAINER_CONFIG_FILE */.gw, ...n.buildkitdFlags],
-        platforms: n.platforms
-    }));
+    const nodes = inputs.driver === 'remote'
+        ? remoteNodes(inputs, runDir, owner, remoteTls, dirs, files)
+        : inputs.nodes.map((n, i) => ({
+            label: n.label,
+            // buildx names the first node <builder>0 (store/nodegroup.go nextNodeName), but
+            // generates kubernetes node names (deployments): those are read from its record.
+            name: i === 0 && inputs.driver !== 'kubernetes' ? (0,buildx/* nodeName */.qp)(inputs.name) : n.name,
+            endpoint: n.endpoint,
+            createArgs: (0,buildx/* createArgs */.Og)({
+                name: inputs.name,
+                driver: inputs.driver,
+                configPath,
+                driverOpts: [...n.driverOpts, ...(add.driverOpts ?? [])],
+                buildkitdFlags: inputs.driver === 'kubernetes' ? kubernetesDaemonFlags(n.buildkitdFlags) : n.buildkitdFlags,
+                use: inputs.use,
+                owner,
+                append: i > 0,
+                // Several nodes are booted together once all are recorded (drivers/docker-container.ts).
+                bootstrap: inputs.nodes.length === 1,
+                node: i === 0 ? undefined : n.name,
+                platforms: n.platforms,
+                endpoint: n.endpoint
+            }),
+            args: ['--config', buildx/* CONTAINER_CONFIG_FILE */.gw, ...n.buildkitdFlags],
+            platforms: n.platforms
+        }));
     return {
         builder: inputs.name,
         configPath,
@@ -38359,7 +38473,8 @@ const CONFIG = {
 const KNOWN_MISTAKES = new Map([
     [
         'ghacache',
-        'did you mean cache.gha? (the example in BuildKit\'s docs/buildkitd.toml.md writes [ghacache.sign] cmd = "", but BuildKit reads [cache.gha.sign] command = [...])'
+        'did you mean cache.gha? (the example in BuildKit\'s docs/buildkitd.toml.md writes [ghacache.sign] cmd = "", but BuildKit reads [cache.gha.sign] ' +
+            'command = [...])'
     ]
 ]);
 /** Every key BuildKit does not know and every value it can't decode, in document order. Pure. */
@@ -38568,7 +38683,7 @@ function stripQuotes(s) {
         return undefined;
     return s.length >= 2 && s.startsWith('"') && s.endsWith('"') ? s.slice(1, -1) : s;
 }
-const DURATION_UNIT_NS = { ns: 1, us: 1e3, 'µs': 1e3, 'μs': 1e3, ms: 1e6, s: 1e9, m: 6e10, h: 3.6e12 };
+const DURATION_UNIT_NS = { ns: 1, us: 1e3, µs: 1e3, μs: 1e3, ms: 1e6, s: 1e9, m: 6e10, h: 3.6e12 };
 const DURATION_SEGMENT = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/gu;
 const MAX_INT64 = 2n ** 63n - 1n;
 /** Go's time.ParseDuration: [-+]? then "0", or number+unit segments, within ±2^63 ns. */
@@ -38631,7 +38746,7 @@ function goParseFloat(num) {
             return undefined;
         const [, sign, whole = '', fraction, onlyFraction, exp] = m;
         const frac = (fraction ?? onlyFraction ?? '').replace(/_/g, '');
-        const mantissa = [...whole.replace(/_/g, '') + frac].reduce((acc, d) => acc * 16 + parseInt(d, 16), 0);
+        const mantissa = [...(whole.replace(/_/g, '') + frac)].reduce((acc, d) => acc * 16 + parseInt(d, 16), 0);
         value = (sign === '-' ? -1 : 1) * mantissa * 2 ** (Number(exp.replace(/_/g, '')) - 4 * frac.length);
     }
     return Number.isFinite(value) ? value : undefined;
@@ -38922,7 +39037,8 @@ async function readInputs() {
         for (const w of loaded.warnings)
             log/* warning */.$e(w);
         if (usesTls(n.tls))
-            log/* info */.pq(`${n.label}: TLS to ${n.endpoint} with ${[loaded.tls.cacert && 'a CA', loaded.tls.cert && 'a client certificate and key'].filter(Boolean).join(' and ')}, checked`);
+            log/* info */.pq(`${n.label}: TLS to ${n.endpoint} with ` +
+                `${[loaded.tls.cacert && 'a CA', loaded.tls.cert && 'a client certificate and key'].filter(Boolean).join(' and ')}, checked`);
         return [loaded.tls];
     });
     return { inputs, certs: sets, remoteTls };

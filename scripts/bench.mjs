@@ -22,7 +22,9 @@ const pki = f => path.join(root, '__tests__', 'fixtures', 'buildkit', 'test-pki'
 const pki2 = f => path.join(root, '__tests__', 'fixtures', 'pki2', f)
 const inputs = {
   mirrors: 'docker.io=mirror.gcr.io\nghcr.io=http://10.0.0.5:5000',
-  'registry-certs': `myregistry.test:5443 ca=${pki('ca.pem')} cert=${pki('client.crt')} key=${pki('client.key')}\nsecond.test ca=${pki2('ca.pem')} cert=${pki2('client.crt')} key=${pki2('client.key')}`,
+  'registry-certs':
+    `myregistry.test:5443 ca=${pki('ca.pem')} cert=${pki('client.crt')} key=${pki('client.key')}\nsecond.test ca=${pki2('ca.pem')} ` +
+    `cert=${pki2('client.crt')} key=${pki2('client.key')}`,
   debug: 'true',
   use: 'false',
   'driver-opts': `image=${image}\nnetwork=host`
@@ -33,7 +35,9 @@ const shimDir = path.join(work, 'shim')
 const shimLog = path.join(work, 'docker-starts')
 const realDocker = spawnSync('sh', ['-c', 'command -v docker'], { encoding: 'utf8' }).stdout.trim()
 fs.mkdirSync(shimDir)
-fs.writeFileSync(path.join(shimDir, 'docker'), `#!/bin/sh\necho "docker $1 $2" >> "${shimLog}"\nexec "${realDocker}" "$@"\n`, { mode: 0o755 })
+fs.writeFileSync(path.join(shimDir, 'docker'), `#!/bin/sh\necho "docker $1 $2" >> "${shimLog}"\nexec "${realDocker}" "$@"\n`, {
+  mode: 0o755
+})
 const starts = () => (fs.existsSync(shimLog) ? fs.readFileSync(shimLog, 'utf8').split('\n').filter(Boolean).length : 0)
 
 /** Runs a step while sampling the RSS of its node process every 5 ms. */
@@ -77,7 +81,25 @@ async function renderedConfig() {
 
 function raw(configFile, name) {
   const t0 = performance.now()
-  const c = spawnSync('docker', ['buildx', 'create', '--bootstrap', '--name', name, '--driver', 'docker-container', '--config', configFile, '--driver-opt', `image=${image}`, '--driver-opt', 'network=host'], { encoding: 'utf8' })
+  const c = spawnSync(
+    'docker',
+    [
+      'buildx',
+      'create',
+      '--bootstrap',
+      '--name',
+      name,
+      '--driver',
+      'docker-container',
+      '--config',
+      configFile,
+      '--driver-opt',
+      `image=${image}`,
+      '--driver-opt',
+      'network=host'
+    ],
+    { encoding: 'utf8' }
+  )
   if (c.status !== 0) throw new Error(c.stderr)
   spawnSync('docker', ['buildx', 'rm', name])
   return performance.now() - t0
@@ -111,7 +133,14 @@ const cold = { node: [], action: [] }
 for (let i = 0; i < n; i++) {
   cold.node.push(await firstLine(['-e', 'console.log(1)'], process.env))
   // An input error prints its first line at once: node start and the bundle's load.
-  cold.action.push(await firstLine([path.join(root, 'dist', 'index.js')], { ...process.env, INPUT_MIRRORS: 'x', GITHUB_STATE: path.join(work, 'st'), GITHUB_OUTPUT: path.join(work, 'out') }))
+  cold.action.push(
+    await firstLine([path.join(root, 'dist', 'index.js')], {
+      ...process.env,
+      INPUT_MIRRORS: 'x',
+      GITHUB_STATE: path.join(work, 'st'),
+      GITHUB_OUTPUT: path.join(work, 'out')
+    })
+  )
 }
 
 const median = xs => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)]
@@ -139,7 +168,10 @@ console.log(`BuildKit image ${image}, ${n} alternating rounds (mirrors, two cert
 console.log(`(a) raw buildx create --bootstrap + rm, median ms: ${f(fig.rawCreateRmMs)}`)
 console.log(`(b) the action, main + post, median ms:           ${f(fig.actionMainPostMs)} (main ${f(fig.mainMs)}, post ${f(fig.postMs)})`)
 console.log(`ratio b/a: ${fig.ratio.toFixed(2)}; overhead above the floor: ${f(fig.overheadMs)} ms`)
-console.log(`cold start to the first log line, median ms: node -e ${f(fig.coldStartNodeMs)}, dist/index.js ${f(fig.coldStartActionMs)} (${fig.coldStartRatio.toFixed(2)} ×)`)
+console.log(
+  `cold start to the first log line, median ms: node -e ${f(fig.coldStartNodeMs)}, dist/index.js ${f(fig.coldStartActionMs)} ` +
+    `(${fig.coldStartRatio.toFixed(2)} ×)`
+)
 console.log(`peak RSS, MiB: main ${fig.peakRssMainMiB.toFixed(1)}, post ${fig.peakRssPostMiB.toFixed(1)}`)
 console.log(`dist/index.js: ${(fig.distBytes / 1024).toFixed(0)} KiB`)
 console.log(`processes the action starts: main ${fig.processesMain}, post ${fig.processesPost}`)

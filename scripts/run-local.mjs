@@ -28,9 +28,7 @@ const unexpected = Object.keys(inputs).filter(k => !names.includes(k))
 if (unexpected.length > 0) {
   console.log(`Warning: Unexpected input(s) '${unexpected.join("', '")}', valid inputs are ['${names.join("', '")}']`)
 }
-const image =
-  process.env.BUILDKIT_IMAGE ||
-  execFileSync(path.join(root, '__tests__', 'standin', 'build.sh'), { encoding: 'utf8' }).trim()
+const image = process.env.BUILDKIT_IMAGE || execFileSync(path.join(root, '__tests__', 'standin', 'build.sh'), { encoding: 'utf8' }).trim()
 // The engine on CI machines has no bridge network: none for a builder, unless the file says
 // otherwise (host for one that must reach the runner's loopback, e.g. a local registry).
 // The action's own lines go after the user's, so an error names the user's line numbers.
@@ -50,7 +48,9 @@ console.log('\n== outputs')
 for (const [k, v] of Object.entries(readOutputs(run))) console.log(`${k}: ${v.includes('\n') ? `\n${v}` : v}`)
 console.log('\n== job summary')
 console.log(summaryText(readSummary(run)))
-console.log(`\n== main exit ${main.exitCode}, post ${post ? `exit ${post.exitCode}` : `skipped (KEEP=1): remove it with docker buildx rm ${readOutputs(run).name ?? ''}`}`)
+console.log(
+  `\n== main exit ${main.exitCode}, post ${post ? `exit ${post.exitCode}` : `skipped (KEEP=1): remove it with docker buildx rm ${readOutputs(run).name ?? ''}`}`
+)
 disposeRun(run)
 process.exit(main.exitCode || post?.exitCode || 0)
 

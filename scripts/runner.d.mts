@@ -15,7 +15,12 @@ export interface Run {
   runnerTemp: string
   cwd?: string
 }
-export function newRun(options?: { inputs?: Record<string, string>; env?: Record<string, string>; runnerTemp?: string; workspace?: string }): Run
+export function newRun(options?: {
+  inputs?: Record<string, string>
+  env?: Record<string, string>
+  runnerTemp?: string
+  workspace?: string
+}): Run
 export function runMain(run: Run, options?: { echo?: boolean }): Promise<StepResult>
 export function runPost(run: Run, options?: { echo?: boolean }): Promise<StepResult>
 export function readOutputs(run: Run): Record<string, string>

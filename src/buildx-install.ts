@@ -58,7 +58,12 @@ export function parseInstallInputs(get: (name: string) => string): InstallReques
   const version = get('version').trim()
   const url = get('buildx-url').trim()
   if (version === '') {
-    if (url !== '') throw new InputError('buildx-url', undefined, 'is set but version is not: give version: vX.Y.Z, the buildx release to download from it')
+    if (url !== '')
+      throw new InputError(
+        'buildx-url',
+        undefined,
+        'is set but version is not: give version: vX.Y.Z, the buildx release to download from it'
+      )
     return undefined
   }
   const cacheBinary = parseBool('cache-binary', get('cache-binary'), true)
@@ -79,12 +84,17 @@ export function parseInstallInputs(get: (name: string) => string): InstallReques
     throw new InputError(
       'version',
       undefined,
-      `"${version}" is not a buildx release: give a release tag like ${OLDEST_BUILDX} or v0.29.1 (building from a git ref and the lab/cloud channels are not supported), or latest`
+      `"${version}" is not a buildx release: give a release tag like ${OLDEST_BUILDX} or v0.29.1 (building from a git ref and the lab/cloud channels ` +
+        `are not supported), or latest`
     )
   }
   const tag = `v${m[1]}`
   if (compareVersions(tag, OLDEST_BUILDX) < 0) {
-    throw new InputError('version', undefined, `buildx ${tag} is older than ${OLDEST_BUILDX}, the oldest this action works with: give ${OLDEST_BUILDX} or later, or latest`)
+    throw new InputError(
+      'version',
+      undefined,
+      `buildx ${tag} is older than ${OLDEST_BUILDX}, the oldest this action works with: give ${OLDEST_BUILDX} or later, or latest`
+    )
   }
   return { version: tag, ...(url === '' ? {} : { baseUrl: parseBaseUrl(url) }), cacheBinary }
 }
@@ -94,17 +104,30 @@ function parseBaseUrl(value: string): string {
   try {
     u = new URL(value)
   } catch {
-    throw new InputError('buildx-url', undefined, `"${value}" is not a URL: give the http(s) URL under which <version>/buildx-<version>.<os>-<arch> and <version>/checksums.txt are, like ${DEFAULT_BUILDX_URL}`)
+    throw new InputError(
+      'buildx-url',
+      undefined,
+      `"${value}" is not a URL: give the http(s) URL under which <version>/buildx-<version>.<os>-<arch> and <version>/checksums.txt are, like ` +
+        `${DEFAULT_BUILDX_URL}`
+    )
   }
   if (u.protocol !== 'https:' && u.protocol !== 'http:') {
     throw new InputError('buildx-url', undefined, `"${value}" is a ${u.protocol} URL: give an http or https URL`)
   }
   // The URL is logged with every download; credentials in it would be printed.
   if (u.username !== '' || u.password !== '') {
-    throw new InputError('buildx-url', undefined, 'holds a user name or password, which would be printed in the log: give a URL without credentials')
+    throw new InputError(
+      'buildx-url',
+      undefined,
+      'holds a user name or password, which would be printed in the log: give a URL without credentials'
+    )
   }
   if (u.search !== '' || u.hash !== '') {
-    throw new InputError('buildx-url', undefined, `"${value}" has a query or fragment; the version and file name are appended to its path, so give the base URL alone`)
+    throw new InputError(
+      'buildx-url',
+      undefined,
+      `"${value}" has a query or fragment; the version and file name are appended to its path, so give the base URL alone`
+    )
   }
   return value.replace(/\/+$/, '')
 }
@@ -152,7 +175,10 @@ export function installedVersionProblem(printed: string, wanted: string, pluginP
   const got = parseBuildxVersion(printed)
   const firstLine = printed.trim().split(/\r?\n/)[0] ?? ''
   if (got === undefined) {
-    return `can't read a version in the output of docker buildx version ("${firstLine}"; expected "github.com/docker/buildx vX.Y.Z <revision>") to check that buildx ${wanted} is the one the docker CLI runs`
+    return (
+      `can't read a version in the output of docker buildx version ("${firstLine}"; expected "github.com/docker/buildx vX.Y.Z <revision>") to ` +
+      `check that buildx ${wanted} is the one the docker CLI runs`
+    )
   }
   if (versionCore(got) === versionCore(wanted)) return undefined
   return (
@@ -195,11 +221,13 @@ export function goPlatform(platform: NodeJS.Platform, arch: string): GoPlatform 
   const os = platform === 'win32' ? 'windows' : platform
   // Node's 'arm' is 32-bit ARM; Node 20 and later ship no armv6 build, so it is v7. Node's
   // 'ppc64' on Linux is little-endian (Node has no big-endian Linux build).
-  const goArch = ({ x64: 'amd64', arm64: 'arm64', arm: 'arm-v7', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' } as Record<string, string>)[arch]
+  const goArch = (
+    { x64: 'amd64', arm64: 'arm64', arm: 'arm-v7', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' } as Record<string, string>
+  )[arch]
   if (goArch === undefined || !RELEASED.has(`${os}/${goArch}`)) {
     throw new Error(
       `buildx publishes no binary for this runner (${platform}/${arch}${goArch ? `, buildx's ${os}/${goArch}` : ''}); it has ${[...RELEASED].join(', ')}. ` +
-        'Leave version empty to use the runner\'s own buildx'
+        "Leave version empty to use the runner's own buildx"
     )
   }
   return { os, arch: goArch }
@@ -212,7 +240,12 @@ export function assetName(version: string, platform: NodeJS.Platform, arch: stri
 }
 
 /** The binary and the release's checksums.txt, under buildx-url or GitHub's release downloads. */
-export function assetUrls(req: Pick<InstallRequest, 'baseUrl'>, version: string, platform: NodeJS.Platform, arch: string): { binary: string; checksums: string } {
+export function assetUrls(
+  req: Pick<InstallRequest, 'baseUrl'>,
+  version: string,
+  platform: NodeJS.Platform,
+  arch: string
+): { binary: string; checksums: string } {
   const dir = `${(req.baseUrl ?? DEFAULT_BUILDX_URL).replace(/\/+$/, '')}/${version}`
   return { binary: `${dir}/${assetName(version, platform, arch)}`, checksums: `${dir}/checksums.txt` }
 }
@@ -254,7 +287,10 @@ export const TOOL = 'buildx'
 export function toolCacheArch(req: Pick<InstallRequest, 'baseUrl'>, version: string, platform: NodeJS.Platform, arch: string): string {
   const goArch = goPlatform(platform, arch).arch
   if (req.baseUrl === undefined) return goArch
-  return `${goArch}-${createHash('sha256').update(assetUrls(req, version, platform, arch).binary).digest('hex').slice(0, 12)}`
+  return `${goArch}-${createHash('sha256')
+    .update(assetUrls(req, version, platform, arch).binary)
+    .digest('hex')
+    .slice(0, 12)}`
 }
 
 /**
@@ -286,7 +322,9 @@ export function latestTag(body: string): string {
     throw new Error(`${LATEST_RELEASE_API} answered with something that is not JSON: give a release (version: vX.Y.Z) instead of latest`)
   }
   if (typeof tag !== 'string' || !/^v\d+\.\d+\.\d+$/.test(tag)) {
-    throw new Error(`${LATEST_RELEASE_API} gave no release tag like v0.29.1 (tag_name: ${JSON.stringify(tag)}): give a release (version: vX.Y.Z) instead of latest`)
+    throw new Error(
+      `${LATEST_RELEASE_API} gave no release tag like v0.29.1 (tag_name: ${JSON.stringify(tag)}): give a release (version: vX.Y.Z) instead of latest`
+    )
   }
   return tag
 }

@@ -93,7 +93,6 @@ export interface CreateOptions {
   endpoint?: string
 }
 
-
 /**
  * Where buildx keeps a builder's record: $BUILDX_CONFIG, else the buildx directory beside the
  * docker CLI's config ($DOCKER_CONFIG or ~/.docker), then instances/<name in lower case>

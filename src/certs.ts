@@ -154,7 +154,8 @@ export function loadPem(ref: PemRef, notes: CheckNotes, now: Date, env?: NodeJS.
       if (days < 0) fail(ref, `expired on ${ci.notAfter.toISOString()}${which}`)
       if (days < EXPIRY_WARNING_DAYS) {
         notes.warnings.push(
-          `${ref.input}${ref.line ? ` line ${ref.line}` : ''}: ${ref.kind} ${ref.ref} expires in ${Math.floor(days)} days, on ${ci.notAfter.toISOString()}${which}`
+          `${ref.input}${ref.line ? ` line ${ref.line}` : ''}: ${ref.kind} ${ref.ref} expires in ${Math.floor(days)} days, on ` +
+            `${ci.notAfter.toISOString()}${which}`
         )
       }
     })

@@ -39,7 +39,11 @@ export async function verifyBuilder(driver: Driver, plan: Plan, inputs: Inputs):
       const daemon = 'error' in seen.daemon ? undefined : seen.daemon
       const who = several ? `node ${rec.Name}: ` : ''
       if ('error' in seen.daemon) problems.push(`the daemon did not answer: ${seen.daemon.error}`)
-      else log.info(`${who}BuildKit ${seen.daemon.version}, ${seen.daemon.workers} worker(s), platforms ${seen.daemon.platforms.join(', ')}, network ${seen.daemon.network ?? 'unknown'}`)
+      else
+        log.info(
+          `${who}BuildKit ${seen.daemon.version}, ${seen.daemon.workers} worker(s), platforms ${seen.daemon.platforms.join(', ')}, network ` +
+            `${seen.daemon.network ?? 'unknown'}`
+        )
       if (inputs.verify !== 'false') {
         if (seen.readBack === undefined) log.info(`${who}the ${driver.name} driver takes no BuildKit config: nothing to read back`)
         else if ('error' in seen.readBack) problems.push(`the builder could not be read back: ${seen.readBack.error}`)
@@ -100,7 +104,13 @@ export async function prove(driver: Driver, plan: Plan, inputs: Inputs, o: Outco
   o.verified = o.problems.length === 0
 }
 
-async function proveNode(driver: Driver, plan: Plan, inputs: Inputs, node: NodeOutcome, several: boolean): Promise<{ pulls: Pull[]; registries: RegistryCheck[]; problems: string[] }> {
+async function proveNode(
+  driver: Driver,
+  plan: Plan,
+  inputs: Inputs,
+  node: NodeOutcome,
+  several: boolean
+): Promise<{ pulls: Pull[]; registries: RegistryCheck[]; problems: string[] }> {
   const at = { Name: node.name, Endpoint: node.endpoint }
   const who = several ? `node ${node.name}: ` : ''
   const checks = inputs.checkRegistries ? probes(plan.tree) : []
@@ -109,7 +119,11 @@ async function proveNode(driver: Driver, plan: Plan, inputs: Inputs, node: NodeO
   // docker logs --since has the engine's clock, the same as ours for a local engine; a
   // second of margin, and the span of each reference keeps other lines out.
   const since = Date.now() / 1000 - 1
-  const res = await driver.resolve(at, refs.map(r => r.normalised), plan.builder)
+  const res = await driver.resolve(
+    at,
+    refs.map(r => r.normalised),
+    plan.builder
+  )
   const resolutions = parseResolveOutput(res.stdout, refs.length)
   if (resolutions.some(r => r === undefined)) {
     log.warning(`${who}resolving in the builder stopped early (exit code ${res.exitCode}): ${lastLine(res.stderr || res.stdout)}`)
@@ -166,4 +180,3 @@ function certSources(inputs: Inputs): Map<string, CertSource> {
 export function failureText(o: Outcome): string {
   return `the builder does not run with the planned configuration:\n- ${o.problems.join('\n- ')}`
 }
-

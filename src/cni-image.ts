@@ -61,18 +61,24 @@ export async function prepareCni(cni: CniInputs, runDir: string, driverOpts: str
 
 /** cni: bridge needs a daemon that has the mode: BuildKit v0.13 or later. */
 async function bridge(subnet: string | undefined, driverOpts: string[]): Promise<Addition> {
-  const image = driverOpts.flatMap(o => o.split(',')).find(p => p.startsWith('image='))?.slice('image='.length) ?? DEFAULT_BUILDKIT_IMAGE
+  const image =
+    driverOpts
+      .flatMap(o => o.split(','))
+      .find(p => p.startsWith('image='))
+      ?.slice('image='.length) ?? DEFAULT_BUILDKIT_IMAGE
   const printed = await docker.buildkitdVersion(image)
   const version = parseBuildkitdVersion(printed)
   if (version === undefined) {
-    log.warning(`can't tell the BuildKit version of ${image} from "${printed.trim()}": assuming it has the bridge network mode (${BRIDGE_SINCE} and later)`)
+    log.warning(
+      `can't tell the BuildKit version of ${image} from "${printed.trim()}": assuming it has the bridge network mode (${BRIDGE_SINCE} and later)`
+    )
   } else if (compareVersions(version, BRIDGE_SINCE) < 0) {
     throw new Error(
       `${image} runs BuildKit ${version}, which has no bridge network mode (it came with ${BRIDGE_SINCE}): ` +
         'use a newer image (driver-opts image=…), or cni: true, which builds an image with CNI plugins'
     )
   } else {
-    log.info(`${image} runs BuildKit ${version}: bridge network mode, subnet ${subnet ?? 'BuildKit\'s default (10.10.0.0/16)'}`)
+    log.info(`${image} runs BuildKit ${version}: bridge network mode, subnet ${subnet ?? "BuildKit's default (10.10.0.0/16)"}`)
   }
   return cniAddition(undefined, `${image} (BuildKit ${version ?? 'version unknown'}), bridge network mode`)
 }
@@ -100,7 +106,9 @@ async function plugins(build: CniBuild, runDir: string): Promise<Plugins> {
     const cached = tc.find(TOOL, build.pluginsVersion, key)
     const recorded = cached ? readIfExists(`${cached}.archive-sha256`) : undefined
     if (cached && recorded) {
-      log.info(`CNI plugins ${build.pluginsVersion} (${build.arch}) from ${urls.archive} found in the tool cache (archive SHA-256 ${recorded})`)
+      log.info(
+        `CNI plugins ${build.pluginsVersion} (${build.arch}) from ${urls.archive} found in the tool cache (archive SHA-256 ${recorded})`
+      )
       fs.cpSync(cached, own, { recursive: true })
       return { dir: own, sha256: recorded }
     }
@@ -160,7 +168,8 @@ async function withLock<T>(lock: string, fn: () => Promise<T>): Promise<T> {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
       const age = Date.now() - (statTime(lock) ?? Date.now())
       if (age > 10 * 60_000) fs.rmSync(lock, { recursive: true, force: true })
-      else if (waited >= 5 * 60_000) throw new Error(`the CNI plugins cache is locked by another run (${lock}) for over 5 minutes`, { cause: err })
+      else if (waited >= 5 * 60_000)
+        throw new Error(`the CNI plugins cache is locked by another run (${lock}) for over 5 minutes`, { cause: err })
       else {
         if (waited === 0) log.info(`another run is filling the CNI plugins cache: waiting (${lock})`)
         await new Promise(r => setTimeout(r, 200))

@@ -102,7 +102,11 @@ export function parseCniInputs(get: Getter, host: Platform): CniInputs | undefin
   if (cniRaw.toLowerCase() === 'bridge') {
     const other = image !== '' ? 'cni-image' : given[0]
     if (other) {
-      throw new InputError(other, undefined, 'belongs to cni: true (a CNI image with plugins and config of its own); cni: bridge uses the stock image\'s plugins')
+      throw new InputError(
+        other,
+        undefined,
+        "belongs to cni: true (a CNI image with plugins and config of its own); cni: bridge uses the stock image's plugins"
+      )
     }
     if (subnet !== '') {
       const problem = subnetProblem(subnet)
@@ -111,7 +115,11 @@ export function parseCniInputs(get: Getter, host: Platform): CniInputs | undefin
     return { bridge: subnet !== '' ? { subnet } : {} }
   }
   if (subnet !== '') {
-    throw new InputError('cni-subnet', undefined, 'applies to cni: bridge only; with cni: true the subnet is in the CNI config (cni-config)')
+    throw new InputError(
+      'cni-subnet',
+      undefined,
+      'applies to cni: bridge only; with cni: true the subnet is in the CNI config (cni-config)'
+    )
   }
   if (!/^(true|false|)$/i.test(cniRaw)) {
     throw new InputError('cni', undefined, `"${cniRaw}" is not one of false, true, bridge`)
@@ -126,7 +134,11 @@ export function parseCniInputs(get: Getter, host: Platform): CniInputs | undefin
   if (image !== '') {
     if (/\s/.test(image)) throw new InputError('cni-image', undefined, `"${image}" is not an image reference`)
     if (given.length > 0) {
-      throw new InputError(given[0], undefined, 'applies only when the action builds the CNI image; with cni-image the image is used as it is')
+      throw new InputError(
+        given[0],
+        undefined,
+        'applies only when the action builds the CNI image; with cni-image the image is used as it is'
+      )
     }
     return { image }
   }

@@ -17,9 +17,7 @@ export function isTable(v: unknown): v is TomlTable {
 /** How a key is written in messages and diffs: registry."docker.io".mirrors */
 export function keyPath(parts: (string | number)[]): string {
   return parts
-    .map((p, i) =>
-      typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${/^[A-Za-z0-9_-]+$/.test(p) ? p : JSON.stringify(p)}`
-    )
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${/^[A-Za-z0-9_-]+$/.test(p) ? p : JSON.stringify(p)}`))
     .join('')
 }
 
@@ -60,10 +58,7 @@ export function checkConfigTree(tree: TomlTable, input: string): void {
         const t = kp as TomlTable
         for (const k of ['cert', 'key']) {
           if (typeof t[k] !== 'string' || t[k] === '') {
-            fail(
-              at('keypair', i),
-              `has no ${k}; a client keypair needs both cert and key (buildx crashes on one without the other)`
-            )
+            fail(at('keypair', i), `has no ${k}; a client keypair needs both cert and key (buildx crashes on one without the other)`)
           }
         }
       })

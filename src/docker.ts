@@ -76,7 +76,8 @@ export async function bootBuilder(args: string[]): Promise<void> {
   log.info(`$ docker ${args.join(' ')}`)
   const res = await run('docker', args)
   for (const l of res.stderr.split('\n')) if (l.trim() !== '') log.info(l)
-  if (res.exitCode !== 0) throw new Error(`docker ${args.slice(0, 3).join(' ')} failed (exit code ${res.exitCode}): ${lastLine(res.stderr)}`)
+  if (res.exitCode !== 0)
+    throw new Error(`docker ${args.slice(0, 3).join(' ')} failed (exit code ${res.exitCode}): ${lastLine(res.stderr)}`)
 }
 
 export async function removeBuilder(args: string[]): Promise<{ ok: boolean; message: string }> {
@@ -138,7 +139,8 @@ export async function observe(c: ContainerAt, files: string[]): Promise<Observed
   const config = parts.get('config')
   const sums = parts.get('sha256')
   return {
-    workers: workers && workers.rc === 0 ? { text: workers.text } : { error: why('asking the daemon for its workers (buildctl debug workers)') },
+    workers:
+      workers && workers.rc === 0 ? { text: workers.text } : { error: why('asking the daemon for its workers (buildctl debug workers)') },
     readBack:
       inspect.exitCode !== 0
         ? { error: `docker inspect of the builder container failed (exit code ${inspect.exitCode}): ${lastLine(inspect.stderr)}` }
@@ -200,7 +202,14 @@ export async function daemonLogSince(c: ContainerAt, since: number): Promise<str
 /** `buildkitd --version` of an image (pulled if it is not present), without a network. */
 export async function buildkitdVersion(image: string): Promise<string> {
   const res = await runChecked(`asking ${image} for its BuildKit version (buildkitd --version)`, 'docker', [
-    'run', '--rm', '--network', 'none', '--entrypoint', 'buildkitd', image, '--version'
+    'run',
+    '--rm',
+    '--network',
+    'none',
+    '--entrypoint',
+    'buildkitd',
+    image,
+    '--version'
   ])
   return res.stdout
 }
@@ -208,7 +217,12 @@ export async function buildkitdVersion(image: string): Promise<string> {
 /** The names in a directory of an image ([] when it has no such directory). */
 export async function listImageDir(image: string, dir: string): Promise<string[]> {
   const res = await run('docker', ['run', '--rm', '--network', 'none', '--entrypoint', 'ls', image, '-1', dir])
-  return res.exitCode === 0 ? res.stdout.split('\n').map(l => l.trim()).filter(l => l !== '') : []
+  return res.exitCode === 0
+    ? res.stdout
+        .split('\n')
+        .map(l => l.trim())
+        .filter(l => l !== '')
+    : []
 }
 
 export async function tagImage(source: string, target: string): Promise<void> {

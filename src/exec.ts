@@ -77,7 +77,9 @@ export async function stopChildren(signal: NodeJS.Signals, graceMs = 5000): Prom
   stopping = signal
   const live = [...children]
   for (const c of live) killGroup(c, signal)
-  const ended = Promise.all(live.map(c => (c.exitCode !== null || c.signalCode !== null ? undefined : new Promise(r => c.once('close', r)))))
+  const ended = Promise.all(
+    live.map(c => (c.exitCode !== null || c.signalCode !== null ? undefined : new Promise(r => c.once('close', r))))
+  )
   let timer: NodeJS.Timeout | undefined
   const late = new Promise<'late'>(r => (timer = setTimeout(() => r('late'), graceMs)))
   if ((await Promise.race([ended, late])) === 'late') for (const c of children) killGroup(c, 'SIGKILL')

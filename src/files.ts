@@ -25,7 +25,12 @@ export function createRunDir(): string {
     return fs.mkdtempSync(path.join(root, PREFIX))
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
-    const why = code === 'EROFS' ? 'is on a read-only file system' : code === 'EACCES' || code === 'EPERM' ? 'is not writable by this user' : `can't take a new directory (${code})`
+    const why =
+      code === 'EROFS'
+        ? 'is on a read-only file system'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'is not writable by this user'
+          : `can't take a new directory (${code})`
     throw new Error(`${name} ${why}: the action writes buildkitd.toml and the certificates there`, { cause: err })
   }
 }

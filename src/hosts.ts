@@ -40,7 +40,10 @@ export function hostProblem(value: string, input = '', section = true): string |
     const ip = value.slice(1, value.indexOf(']'))
     if (isIP(ip) !== 6) return `"${value}" is not a ${HOST_FORMAT}: "${ip}" is not an IPv6 address`
     if (section) {
-      return `"${value}" is an IPv6 address, which buildx can't take as a registry: its config parser refuses ']' in [registry."${value}"]; give the registry a host name (e.g. an /etc/hosts entry on the runner)`
+      return (
+        `"${value}" is an IPv6 address, which buildx can't take as a registry: its config parser refuses ']' in [registry."${value}"]; give the ` +
+        `registry a host name (e.g. an /etc/hosts entry on the runner)`
+      )
     }
   }
   return undefined

@@ -46,12 +46,7 @@ export interface BaseConfig {
  * network.host", replaced when the input is set). buildx alone allows only network.host, so a
  * workflow moving over would otherwise lose RUN --security=insecure.
  */
-export const DEFAULT_FLAGS = [
-  '--allow-insecure-entitlement',
-  'security.insecure',
-  '--allow-insecure-entitlement',
-  'network.host'
-] as const
+export const DEFAULT_FLAGS = ['--allow-insecure-entitlement', 'security.insecure', '--allow-insecure-entitlement', 'network.host'] as const
 
 export type DriverName = 'docker-container' | 'docker' | 'kubernetes' | 'remote'
 
@@ -126,7 +121,10 @@ export function getInputs(get: Getter = name => core.getInput(name), host: Host 
   const inputs: Inputs = {
     name,
     driver,
-    nodes: withRemoteTls(driver, checkNodes(name, firstNode(get, driver), parseAppend(get('append'), driver, defaultFlags(driver), host.yaml), driver)),
+    nodes: withRemoteTls(
+      driver,
+      checkNodes(name, firstNode(get, driver), parseAppend(get('append'), driver, defaultFlags(driver), host.yaml), driver)
+    ),
     baseConfig,
     mirrors: parseMirrors(get('mirrors')),
     httpRegistries: parseHostList('http-registries', get('http-registries')),
@@ -136,10 +134,7 @@ export function getInputs(get: Getter = name => core.getInput(name), host: Host 
     verify: parseVerify(get('verify')),
     cleanup: parseBool('cleanup', get('cleanup'), true),
     keepState: parseBool('keep-state', get('keep-state'), false),
-    certRequests: [
-      ...(baseConfig ? certRequestsFromConfig(baseConfig) : []),
-      ...parseRegistryCerts(get('registry-certs'))
-    ],
+    certRequests: [...(baseConfig ? certRequestsFromConfig(baseConfig) : []), ...parseRegistryCerts(get('registry-certs'))],
     cni: parseCniInputs(get, { platform: process.platform, arch: process.arch, endianness: os.endianness() }),
     verifyPull: parseVerifyPull(get('verify-pull')),
     checkRegistries: parseBool('check-registries', get('check-registries'), false),
@@ -149,7 +144,13 @@ export function getInputs(get: Getter = name => core.getInput(name), host: Host 
   }
   // What the driver can't take first: it says what to do instead.
   const problems =
-    driver === 'docker' ? dockerDriverProblems(inputs, get) : driver === 'kubernetes' ? kubernetesInputProblems(inputs) : driver === 'remote' ? remoteInputProblems(inputs, get) : []
+    driver === 'docker'
+      ? dockerDriverProblems(inputs, get)
+      : driver === 'kubernetes'
+        ? kubernetesInputProblems(inputs)
+        : driver === 'remote'
+          ? remoteInputProblems(inputs, get)
+          : []
   if (problems.length > 0) throw new InputError(problems[0].input, undefined, problems[0].message)
   checkConsistency(inputs)
   return inputs
@@ -226,7 +227,8 @@ function checkNetwork(inputs: Inputs, cni: CniInputs): void {
     throw new InputError(
       optInput(image.n),
       undefined,
-      `"${image.o}" conflicts with ${mode}, which sets the builder image; use cni-image for a ready CNI image, buildkit-image for the base of the one built, or cni: bridge with your image`
+      `"${image.o}" conflicts with ${mode}, which sets the builder image; use cni-image for a ready CNI image, buildkit-image for the base of the one ` +
+        `built, or cni: bridge with your image`
     )
   }
   // With the runner's network the CNI bridge and its iptables rules are made in the runner's
@@ -236,14 +238,19 @@ function checkNetwork(inputs: Inputs, cni: CniInputs): void {
     throw new InputError(
       optInput(host.n),
       undefined,
-      `"${host.o}" with ${mode}: the CNI bridge (and its iptables rules) would be created in the runner's own network namespace and stay after the builder is removed; ` +
+      `"${host.o}" with ${mode}: the CNI bridge (and its iptables rules) would be created in the runner's own network namespace and stay after the ` +
+        `builder is removed; ` +
         'drop network=host (the builder gets its own namespace), or drop CNI'
     )
   }
   for (const flag of NETWORK_FLAGS) {
     const n = inputs.nodes.find(x => flagValues(x.buildkitdFlags, flag).length > 0)
     if (n) {
-      throw new InputError(flagInput(n), undefined, `${flag} overrides the network settings of ${mode} (the action writes them into [worker.oci]); remove it`)
+      throw new InputError(
+        flagInput(n),
+        undefined,
+        `${flag} overrides the network settings of ${mode} (the action writes them into [worker.oci]); remove it`
+      )
     }
   }
   const base = inputs.baseConfig
@@ -298,11 +305,7 @@ export function parseDriver(value: string): DriverName {
   const v = value.trim()
   if (v === '' || v === 'docker-container') return 'docker-container'
   if (v === 'docker' || v === 'kubernetes' || v === 'remote') return v
-  throw new InputError(
-    'driver',
-    undefined,
-    `driver "${v}" is not supported; docker-container, kubernetes, remote and docker are`
-  )
+  throw new InputError('driver', undefined, `driver "${v}" is not supported; docker-container, kubernetes, remote and docker are`)
 }
 
 const DRIVER_OPT_RE = /^[a-zA-Z][a-zA-Z0-9._-]*=/
@@ -327,11 +330,7 @@ export function parseBuildkitdFlags(text: string): string[] {
   }
   for (const w of words) {
     if (w === '--config' || w.startsWith('--config=')) {
-      throw new InputError(
-        'buildkitd-flags',
-        undefined,
-        '--config is set by this action; give the file as buildkitd-config instead'
-      )
+      throw new InputError('buildkitd-flags', undefined, '--config is set by this action; give the file as buildkitd-config instead')
     }
   }
   return words
@@ -365,9 +364,17 @@ export function parseMirrors(text: string): MirrorSpec[] {
     if (problem) throw new InputError('mirrors', l.n, `registry ${problem.replace(/^the host/, 'name')}`)
     const earlier = specs.find(s => s.registry === registry)
     if (earlier) {
-      throw new InputError('mirrors', l.n, `registry "${registry}" is already given on line ${earlier.line}; list all its mirrors on one line`)
+      throw new InputError(
+        'mirrors',
+        l.n,
+        `registry "${registry}" is already given on line ${earlier.line}; list all its mirrors on one line`
+      )
     }
-    const values = l.text.slice(eq + 1).split(',').map(v => v.trim()).filter(v => v !== '')
+    const values = l.text
+      .slice(eq + 1)
+      .split(',')
+      .map(v => v.trim())
+      .filter(v => v !== '')
     if (values.length === 0) {
       throw new InputError('mirrors', l.n, `registry "${registry}" has no mirror after "="`)
     }

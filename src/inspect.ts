@@ -88,7 +88,10 @@ export function parseInspect(text: string): Inspected {
         node.version = value
         break
       case 'Platforms':
-        for (const p of value.split(',').map(s => s.trim()).filter(s => s !== '')) {
+        for (const p of value
+          .split(',')
+          .map(s => s.trim())
+          .filter(s => s !== '')) {
           const bare = p.replace(/\*$/, '')
           node.platforms.push(bare)
           if (p.endsWith('*')) node.configured.push(bare)
@@ -110,7 +113,8 @@ export function daemonFromInspect(info: Inspected, nodeName: string): DaemonInfo
   const n = info.nodes.find(x => x.name === nodeName)
   if (!n) return { error: `buildx inspect lists no node ${nodeName}` }
   if (n.error) return { error: n.error }
-  if (n.status !== 'running') return { error: `buildx reports the node ${n.status || 'without a status'} (it could not list the daemon's workers at ${n.endpoint})` }
+  if (n.status !== 'running')
+    return { error: `buildx reports the node ${n.status || 'without a status'} (it could not list the daemon's workers at ${n.endpoint})` }
   const daemonPlatforms = n.platforms.filter(p => !n.configured.includes(p))
   if (Object.keys(n.labels).length === 0 && daemonPlatforms.length === 0) {
     return { error: 'the daemon reports no workers: BuildKit answers but can run no build' }

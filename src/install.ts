@@ -96,7 +96,7 @@ export async function installBuildx(req: InstallRequest, host: Host): Promise<In
       if (actual !== expected) {
         throw new Error(
           `checksum mismatch for ${urls.binary}: the file has SHA-256 ${actual}, ${urls.checksums} says ${expected}. ` +
-            'Nothing was installed. Retry; with buildx-url, check that the mirror serves the release\'s files unchanged'
+            "Nothing was installed. Retry; with buildx-url, check that the mirror serves the release's files unchanged"
         )
       }
       log.info(`SHA-256 ${actual} matches ${urls.checksums}`)
@@ -120,7 +120,8 @@ export function restorePlugin(installed: { pluginPath: string; backupPath?: stri
   const { pluginPath, backupPath } = installed
   if (backupPath !== undefined) {
     const kind = lstatKind(backupPath)
-    if (kind === undefined) return `the buildx plugin that was at ${pluginPath} before this run is already back (no backup left at ${backupPath})`
+    if (kind === undefined)
+      return `the buildx plugin that was at ${pluginPath} before this run is already back (no backup left at ${backupPath})`
     if (kind === 'link') placeLink(fs.readlinkSync(backupPath), pluginPath)
     else placeCopy(backupPath, pluginPath)
     fs.rmSync(backupPath, { force: true })
@@ -136,14 +137,18 @@ export function restorePlugin(installed: { pluginPath: string; backupPath?: stri
 
 /** `latest`: the tag of docker/buildx's latest GitHub release. */
 async function latestVersion(req: InstallRequest, env: NodeJS.ProcessEnv): Promise<string> {
-  if (req.baseUrl !== undefined) throw new Error('version "latest" is looked up on GitHub, not on buildx-url: give a release (version: vX.Y.Z)')
+  if (req.baseUrl !== undefined)
+    throw new Error('version "latest" is looked up on GitHub, not on buildx-url: give a release (version: vX.Y.Z)')
   let res: Response
   try {
     res = await fetch(LATEST_RELEASE_API, { headers: latestRequestHeaders(env), signal: AbortSignal.timeout(30_000) })
   } catch (err) {
-    throw new Error(`could not ask ${LATEST_RELEASE_API} for the latest buildx: ${(err as Error).message}. Give a release (version: vX.Y.Z) instead of latest`, {
-      cause: err
-    })
+    throw new Error(
+      `could not ask ${LATEST_RELEASE_API} for the latest buildx: ${(err as Error).message}. Give a release (version: vX.Y.Z) instead of latest`,
+      {
+        cause: err
+      }
+    )
   }
   const body = await res.text()
   if (!res.ok) {
@@ -151,7 +156,8 @@ async function latestVersion(req: InstallRequest, env: NodeJS.ProcessEnv): Promi
     throw new Error(
       `${LATEST_RELEASE_API} answered HTTP ${res.status}` +
         (limited
-          ? `: GitHub's API rate limit is used up${env.GITHUB_TOKEN ? '' : ' (60 requests an hour per address without a token: set GITHUB_TOKEN: ${{ github.token }} in the step\'s env)'}`
+          ? `: GitHub's API rate limit is used ` +
+            `up${env.GITHUB_TOKEN ? '' : " (60 requests an hour per address without a token: set GITHUB_TOKEN: ${{ github.token }} in the step's env)"}`
           : '') +
         '. Give a release (version: vX.Y.Z) instead of latest'
     )
@@ -165,7 +171,13 @@ async function latestVersion(req: InstallRequest, env: NodeJS.ProcessEnv): Promi
  * A copy from the tool cache whose content still has the SHA-256 recorded with it when it was
  * checked and cached, or undefined (not there, incomplete, or changed since: downloaded again).
  */
-async function fromToolCache(tc: ToolCache, version: string, toolArch: string, name: string, url: string): Promise<{ file: string; sha256: string } | undefined> {
+async function fromToolCache(
+  tc: ToolCache,
+  version: string,
+  toolArch: string,
+  name: string,
+  url: string
+): Promise<{ file: string; sha256: string } | undefined> {
   // @actions/tool-cache asserts RUNNER_TOOL_CACHE; without it (a local run) there is no cache.
   if (!process.env.RUNNER_TOOL_CACHE) return undefined
   const dir = tc.find(TOOL, version, toolArch)
@@ -232,7 +244,9 @@ async function fromActionsCache(cache: ActionsCache, key: string, name: string, 
   const file = path.join(dir, name)
   const actual = fs.existsSync(file) ? await sha256Of(file) : '(no file)'
   if (actual !== expected) {
-    log.warning(`the GitHub Actions cache entry ${hit} holds a buildx with SHA-256 ${actual}, not ${expected}: not using it, downloading instead`)
+    log.warning(
+      `the GitHub Actions cache entry ${hit} holds a buildx with SHA-256 ${actual}, not ${expected}: not using it, downloading instead`
+    )
     return undefined
   }
   log.info(`buildx restored from the GitHub Actions cache (${hit}), SHA-256 ${actual}`)
@@ -247,7 +261,8 @@ async function toActionsCache(cache: ActionsCache, key: string, name: string, fi
     fs.copyFileSync(file, path.join(dir, name))
     // -1: not saved; the cache client has said why (a warning, or that another job is saving
     // the same key, which is no failure).
-    if ((await cache.saveCache([dir], key)) === -1) log.info(`buildx was not saved to the GitHub Actions cache as ${key}: the next run downloads it again`)
+    if ((await cache.saveCache([dir], key)) === -1)
+      log.info(`buildx was not saved to the GitHub Actions cache as ${key}: the next run downloads it again`)
     else log.info(`saved to the GitHub Actions cache as ${key}`)
   } catch (err) {
     log.warning(`could not save buildx to the GitHub Actions cache as ${key}: ${(err as Error).message}. The next run downloads it again`)
@@ -256,13 +271,13 @@ async function toActionsCache(cache: ActionsCache, key: string, name: string, fi
 
 /** The SHA-256 checksums.txt gives for the asset. */
 async function expectedSha256(tc: ToolCache, url: string, asset: string, dest: string): Promise<string> {
-  const file = await download(tc, url, dest, 'the release\'s checksums')
+  const file = await download(tc, url, dest, "the release's checksums")
   const sum = checksumFor(fs.readFileSync(file, 'utf8'), asset)
   if (sum === undefined) {
     throw new Error(
       `${url} lists no SHA-256 for ${asset}, so it can't be checked and is not installed. ` +
         '(buildx lists no darwin binaries, nor windows ones from v0.36.0 on: they are signed after the list is made.) ' +
-        'Use a release and platform it lists, or leave version empty to use the runner\'s buildx'
+        "Use a release and platform it lists, or leave version empty to use the runner's buildx"
     )
   }
   return sum
@@ -275,7 +290,9 @@ async function download(tc: ToolCache, url: string, dest: string, what: string):
     const status = (err as { httpStatusCode?: number }).httpStatusCode
     throw new Error(
       `could not download ${what} from ${url}${status ? ` (HTTP ${status})` : `: ${(err as Error).message}`}. ` +
-        (status === 404 ? 'Check that version names a buildx release that has this platform, and that buildx-url (if set) mirrors the release layout' : 'Retry, or check the runner\'s network'),
+        (status === 404
+          ? 'Check that version names a buildx release that has this platform, and that buildx-url (if set) mirrors the release layout'
+          : "Retry, or check the runner's network"),
       { cause: err }
     )
   }
@@ -286,7 +303,15 @@ async function download(tc: ToolCache, url: string, dest: string, what: string):
  * copy, moves a plugin already there aside (into runDir, for post), and renames the copy to
  * the plugin's name.
  */
-async function install(file: string, sha256: string, source: Installed['source'], version: string, url: string, target: string, runDir: string): Promise<Installed> {
+async function install(
+  file: string,
+  sha256: string,
+  source: Installed['source'],
+  version: string,
+  url: string,
+  target: string,
+  runDir: string
+): Promise<Installed> {
   const dir = path.dirname(target)
   fs.mkdirSync(dir, { recursive: true })
   const staged = stagingName(target)
@@ -297,7 +322,10 @@ async function install(file: string, sha256: string, source: Installed['source']
     if (actual !== sha256) throw new Error(`the copy of buildx at ${staged} has SHA-256 ${actual}, not ${sha256}: nothing was installed`)
     const backupPath = backUp(target, runDir)
     fs.renameSync(staged, target)
-    log.info(`installed buildx ${version} at ${target} (from the ${source === 'download' ? 'download' : source === 'tool-cache' ? 'tool cache' : 'GitHub Actions cache'})`)
+    log.info(
+      `installed buildx ${version} at ${target} (from the ` +
+        `${source === 'download' ? 'download' : source === 'tool-cache' ? 'tool cache' : 'GitHub Actions cache'})`
+    )
     if (backupPath) log.info(`the buildx plugin that was there is kept at ${backupPath} and put back in post`)
     return { version, pluginPath: target, ...(backupPath ? { backupPath } : {}), source, sha256, url }
   } finally {

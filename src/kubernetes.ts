@@ -208,7 +208,8 @@ export function podSeen(exec: { exitCode: number; stdout: string; stderr: string
   const config = parts.get('config')
   const sums = parts.get('sha256')
   return {
-    workers: workers && workers.rc === 0 ? { text: workers.text } : { error: why('asking the daemon for its workers (buildctl debug workers)') },
+    workers:
+      workers && workers.rc === 0 ? { text: workers.text } : { error: why('asking the daemon for its workers (buildctl debug workers)') },
     readBack:
       !config || config.rc !== 0
         ? { error: why(`reading ${CONTAINER_CONFIG_FILE} from the pod`) }
@@ -222,7 +223,10 @@ export function podSeen(exec: { exitCode: number; stdout: string; stderr: string
 }
 
 function lastLine(text: string): string {
-  const lines = text.split(/\r?\n/).map(l => l.trim()).filter(l => l !== '' && !/^-+$/.test(l))
+  const lines = text
+    .split(/\r?\n/)
+    .map(l => l.trim())
+    .filter(l => l !== '' && !/^-+$/.test(l))
   return redact(lines.length > 0 ? lines[lines.length - 1] : '(no output)')
 }
 
@@ -246,7 +250,6 @@ export interface InputProblem {
   message: string
 }
 
-
 /**
  * Every input that can't work with the kubernetes driver, each naming its input; [] for
  * another driver. To be called by inputs.ts once the inputs are read.
@@ -265,7 +268,8 @@ export function kubernetesInputProblems(inputs: Inputs): InputProblem[] {
     problems.push({
       input: kp.input,
       message:
-        `${kp.line !== undefined ? `line ${kp.line}: ` : ''}the client key for ${keyed[0].registry} would be stored in a ConfigMap: buildx's kubernetes driver hands the config and every certificate file to its pods as ConfigMaps, ` +
+        `${kp.line !== undefined ? `line ${kp.line}: ` : ''}the client key for ${keyed[0].registry} would be stored in a ConfigMap: buildx's ` +
+        `kubernetes driver hands the config and every certificate file to its pods as ConfigMaps, ` +
         `and ConfigMaps are not secret — anyone who can read ConfigMaps in ${where} can read the key. ` +
         'Set allow-keys-in-configmap: true if that is acceptable (e.g. a namespace of its own), or give only a CA'
     })
@@ -282,7 +286,9 @@ export function kubernetesInputProblems(inputs: Inputs): InputProblem[] {
     if (n.endpoint !== '') {
       problems.push({
         input: n.label === 'the first node' ? 'endpoint' : 'append',
-        message: `${n.label === 'the first node' ? '' : `${n.label}: `}the kubernetes driver takes no endpoint (buildx refuses it: "kubernetes driver does not support endpoint args"); choose the cluster with KUBECONFIG and the namespace with driver-opts namespace=`
+        message:
+          `${n.label === 'the first node' ? '' : `${n.label}: `}the kubernetes driver takes no endpoint (buildx refuses it: "kubernetes driver ` +
+          `does not support endpoint args"); choose the cluster with KUBECONFIG and the namespace with driver-opts namespace=`
       })
     }
     if (n.name !== undefined) {
@@ -292,7 +298,9 @@ export function kubernetesInputProblems(inputs: Inputs): InputProblem[] {
       if (d.length > 63 || !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(d)) {
         problems.push({
           input: 'append',
-          message: `${n.label}: node name "${n.name}" becomes Deployment "${d}" and pod label app=${d}, which Kubernetes refuses: at most 63 characters, lower case letters, digits, "-" and ".", a letter or digit at each end`
+          message:
+            `${n.label}: node name "${n.name}" becomes Deployment "${d}" and pod label app=${d}, which Kubernetes refuses: at most 63 ` +
+            `characters, lower case letters, digits, "-" and ".", a letter or digit at each end`
         })
       }
     }
@@ -300,7 +308,9 @@ export function kubernetesInputProblems(inputs: Inputs): InputProblem[] {
   if (inputs.keepState) {
     problems.push({
       input: 'keep-state',
-      message: "Cannot use keep-state with kubernetes driver (as docker/setup-buildx-action says): the daemon's state lives in the pods, which buildx rm deletes with the Deployment"
+      message:
+        "Cannot use keep-state with kubernetes driver (as docker/setup-buildx-action says): the daemon's state lives in the pods, which buildx rm " +
+        'deletes with the Deployment'
     })
   }
   return problems
@@ -310,4 +320,3 @@ function splitOpt(opt: string): [string, string] {
   const eq = opt.indexOf('=')
   return eq === -1 ? [opt, ''] : [opt.slice(0, eq), opt.slice(eq + 1)]
 }
-

@@ -54,7 +54,9 @@ async function steps(): Promise<void> {
   const cni = inputs.cni
   // Loaded only when asked for: the tool cache and the download code are most of the bundle.
   const addition = cni
-    ? await log.group('Prepare CNI networking', async () => (await import('./cni-image.js')).prepareCni(cni, runDir, inputs.nodes[0].driverOpts))
+    ? await log.group('Prepare CNI networking', async () =>
+        (await import('./cni-image.js')).prepareCni(cni, runDir, inputs.nodes[0].driverOpts)
+      )
     : {}
   // The docker and remote drivers take no config: nothing is rendered; the docker driver's
   // builder is not created either.
@@ -99,7 +101,11 @@ async function readInputs(): Promise<{ inputs: Inputs; certs: RegistryCerts[]; r
     if (!n.tls) return []
     const loaded = loadRemoteTls(n.tls)
     for (const w of loaded.warnings) log.warning(w)
-    if (usesTls(n.tls)) log.info(`${n.label}: TLS to ${n.endpoint} with ${[loaded.tls.cacert && 'a CA', loaded.tls.cert && 'a client certificate and key'].filter(Boolean).join(' and ')}, checked`)
+    if (usesTls(n.tls))
+      log.info(
+        `${n.label}: TLS to ${n.endpoint} with ` +
+          `${[loaded.tls.cacert && 'a CA', loaded.tls.cert && 'a client certificate and key'].filter(Boolean).join(' and ')}, checked`
+      )
     return [loaded.tls]
   })
   return { inputs, certs: sets, remoteTls }
@@ -145,7 +151,9 @@ async function installBuildx(req: InstallRequest, runDir: string): Promise<void>
   const done = await install(req, { env: process.env, home: os.homedir(), runDir, platform: process.platform, arch: process.arch })
   // Recorded before the check, so that any failure from here on puts the old plugin back.
   state.update({ plugin: JSON.stringify({ pluginPath: done.pluginPath, backupPath: done.backupPath, sha256: done.sha256 }) })
-  log.info(`buildx ${done.version} installed at ${done.pluginPath} (from the ${done.source === 'download' ? 'release download' : done.source}, SHA-256 ${done.sha256})`)
+  log.info(
+    `buildx ${done.version} installed at ${done.pluginPath} (from the ${done.source === 'download' ? 'release download' : done.source}, SHA-256 ${done.sha256})`
+  )
   const problem = installedVersionProblem(await docker.buildxVersion(), done.version, done.pluginPath)
   if (problem) throw new Error(problem)
 }
@@ -153,9 +161,7 @@ async function installBuildx(req: InstallRequest, runDir: string): Promise<void>
 function render(inputs: Inputs, certs: RegistryCerts[], runDir: string, addition: Addition, owner: string): Plan {
   const plan = makePlan(inputs, certs, runDir, addition, owner)
   for (const o of plan.overrides) {
-    log.notice(
-      `${o.key}: the structured inputs override the base config (${JSON.stringify(o.from)} → ${JSON.stringify(o.to)})`
-    )
+    log.notice(`${o.key}: the structured inputs override the base config (${JSON.stringify(o.from)} → ${JSON.stringify(o.to)})`)
   }
   if (plan.image) log.info(`BuildKit image: ${plan.image}`)
   log.info(plan.configText)

@@ -46,7 +46,10 @@ const FIELDS = ['name', 'endpoint', 'driver-opts', 'buildkitd-flags', 'platforms
 /** `platforms`: comma-separated (or one per line) os/arch[/variant]. */
 export function parsePlatforms(input: string, text: string): string[] {
   const out: string[] = []
-  for (const p of text.split(/[,\n]/).map(s => s.trim()).filter(s => s !== '')) {
+  for (const p of text
+    .split(/[,\n]/)
+    .map(s => s.trim())
+    .filter(s => s !== '')) {
     if (!PLATFORM_RE.test(p)) {
       throw new InputError(input, undefined, `"${p}" is not a platform; write os/arch[/variant], e.g. linux/amd64 or linux/arm/v7`)
     }
@@ -61,8 +64,12 @@ export function parsePlatforms(input: string, text: string): string[] {
  * "kubernetes driver does not support endpoint args").
  */
 export function endpointProblem(endpoint: string, driver: string): string | undefined {
-  if (endpoint === '') return driver === 'remote' ? 'the remote driver needs an endpoint, the BuildKit daemon\'s address (e.g. tcp://buildkitd:1234)' : undefined
-  if (driver === 'kubernetes') return 'the kubernetes driver takes no endpoint (buildx refuses it); choose the cluster with KUBECONFIG and the namespace with driver-opts namespace='
+  if (endpoint === '')
+    return driver === 'remote'
+      ? "the remote driver needs an endpoint, the BuildKit daemon's address (e.g. tcp://buildkitd:1234)"
+      : undefined
+  if (driver === 'kubernetes')
+    return 'the kubernetes driver takes no endpoint (buildx refuses it); choose the cluster with KUBECONFIG and the namespace with driver-opts namespace='
   if (driver === 'remote') {
     return BUILDKIT_ADDR_RE.test(endpoint) ? undefined : `"${endpoint}" is not a BuildKit address; write tcp://host:port or unix:///path`
   }
@@ -121,7 +128,8 @@ export function parseAppend(text: string, driver: string, defaultFlags: readonly
           // setup-buildx-action takes a list; one string is one option there too.
           const list = isSeq(value) ? value.items : [value]
           spec.driverOpts = list.map(v => {
-            const opt = isScalar(v) && typeof v.value === 'string' ? v.value.trim() : fail(v as YamlNode, 'driver-opts must be a list of strings')
+            const opt =
+              isScalar(v) && typeof v.value === 'string' ? v.value.trim() : fail(v as YamlNode, 'driver-opts must be a list of strings')
             if (!/^[a-zA-Z][a-zA-Z0-9._-]*=/.test(opt)) fail(v as YamlNode, `driver-opts "${opt}" is not key=value`)
             return opt
           })
@@ -130,7 +138,8 @@ export function parseAppend(text: string, driver: string, defaultFlags: readonly
         case 'buildkitd-flags': {
           const words = splitShellWords(str())
           if (words === undefined) fail(value, 'buildkitd-flags: a quote is not closed')
-          if (words!.some(w => w === '--config' || w.startsWith('--config='))) fail(value, 'buildkitd-flags: --config is set by this action for every node')
+          if (words!.some(w => w === '--config' || w.startsWith('--config=')))
+            fail(value, 'buildkitd-flags: --config is set by this action for every node')
           spec.buildkitdFlags = words!.length > 0 ? words! : [...defaultFlags]
           break
         }
@@ -164,7 +173,11 @@ export function checkNodes(builder: string, first: NodeSpec, appended: NodeSpec[
   for (const n of appended) {
     if (n.name === undefined) continue
     if (names.has(n.name)) {
-      throw new InputError('append', undefined, `${n.label}: node name "${n.name}" is taken by another node (buildx would change that node instead of adding one)`)
+      throw new InputError(
+        'append',
+        undefined,
+        `${n.label}: node name "${n.name}" is taken by another node (buildx would change that node instead of adding one)`
+      )
     }
     names.add(n.name)
   }
@@ -184,11 +197,19 @@ export function checkNodes(builder: string, first: NodeSpec, appended: NodeSpec[
     // The first node without an endpoint is on the current context: an appended node needs its own.
     const ep = n.endpoint === '' && n !== first ? undefined : n.endpoint
     if (ep === undefined) {
-      throw new InputError('append', undefined, `${n.label}: has no endpoint; a second node on the current docker context would share the first node's endpoint, which buildx refuses`)
+      throw new InputError(
+        'append',
+        undefined,
+        `${n.label}: has no endpoint; a second node on the current docker context would share the first node's endpoint, which buildx refuses`
+      )
     }
     const other = seen.get(ep)
     if (other !== undefined) {
-      throw new InputError('append', undefined, `${n.label}: endpoint "${ep}" is also ${other}'s; buildx refuses two nodes on one endpoint (give each node its own docker context or host)`)
+      throw new InputError(
+        'append',
+        undefined,
+        `${n.label}: endpoint "${ep}" is also ${other}'s; buildx refuses two nodes on one endpoint (give each node its own docker context or host)`
+      )
     }
     seen.set(ep, n.label)
   }

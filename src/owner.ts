@@ -51,7 +51,8 @@ export function withOwnerOpt(driver: string, owner: string, driverOpts: readonly
     else if (kept.length > 0) rest.push(kept.map(csvQuote).join(','))
   }
   // The last labels opt is the one buildx keeps; the mark's key wins over a user's same key.
-  const kept = userLabels.length > 0 ? userLabels[userLabels.length - 1].split(',').filter(kv => kv !== '' && kv.split('=')[0] !== OWNER_LABEL) : []
+  const kept =
+    userLabels.length > 0 ? userLabels[userLabels.length - 1].split(',').filter(kv => kv !== '' && kv.split('=')[0] !== OWNER_LABEL) : []
   return [...rest, csvQuote(`labels=${[...kept, `${OWNER_LABEL}=${owner}`].join(',')}`)]
 }
 
@@ -107,7 +108,10 @@ export function withoutOwner(driver: string, opts: Record<string, string> | null
   return Object.entries(opts ?? {}).flatMap(([k, v]) => {
     if (driver !== 'kubernetes') return k === `env.${OWNER_ENV}` ? [] : [`${k}=${v}`]
     if (k !== 'labels') return [`${k}=${v}`]
-    const rest = v.replace(/^"|"$/g, '').split(',').filter(kv => kv !== '' && kv.split('=')[0] !== OWNER_LABEL)
+    const rest = v
+      .replace(/^"|"$/g, '')
+      .split(',')
+      .filter(kv => kv !== '' && kv.split('=')[0] !== OWNER_LABEL)
     return rest.length > 0 ? [`labels=${rest.join(',')}`] : []
   })
 }

@@ -1,12 +1,5 @@
 import * as path from 'node:path'
-import {
-  certBaseName,
-  containerCertPath,
-  CONTAINER_CONFIG_FILE,
-  createArgs,
-  nodeName,
-  type Addition
-} from './buildx.js'
+import { certBaseName, containerCertPath, CONTAINER_CONFIG_FILE, createArgs, nodeName, type Addition } from './buildx.js'
 import type { CertInfo, LoadedPem, RegistryCerts } from './certs.js'
 import { isTable, mergeConfig, renderToml, type Override, type RegistrySettings, type TomlTable } from './config.js'
 import { networkAsked, networkSettings } from './cni.js'
@@ -121,30 +114,33 @@ export function makePlan(
 
   const { tree, overrides } = mergeConfig(inputs.baseConfig?.tree, topSettings(inputs), settings)
   const configPath = path.join(runDir, 'buildkitd.toml')
-  const nodes = inputs.driver === 'remote' ? remoteNodes(inputs, runDir, owner, remoteTls, dirs, files) : inputs.nodes.map((n, i): PlannedNode => ({
-    label: n.label,
-    // buildx names the first node <builder>0 (store/nodegroup.go nextNodeName), but
-    // generates kubernetes node names (deployments): those are read from its record.
-    name: i === 0 && inputs.driver !== 'kubernetes' ? nodeName(inputs.name) : n.name,
-    endpoint: n.endpoint,
-    createArgs: createArgs({
-      name: inputs.name,
-      driver: inputs.driver,
-      configPath,
-      driverOpts: [...n.driverOpts, ...(add.driverOpts ?? [])],
-      buildkitdFlags: inputs.driver === 'kubernetes' ? kubernetesDaemonFlags(n.buildkitdFlags) : n.buildkitdFlags,
-      use: inputs.use,
-      owner,
-      append: i > 0,
-      // Several nodes are booted together once all are recorded (drivers/docker-container.ts).
-      bootstrap: inputs.nodes.length === 1,
-      node: i === 0 ? undefined : n.name,
-      platforms: n.platforms,
-      endpoint: n.endpoint
-    }),
-    args: ['--config', CONTAINER_CONFIG_FILE, ...n.buildkitdFlags],
-    platforms: n.platforms
-  }))
+  const nodes =
+    inputs.driver === 'remote'
+      ? remoteNodes(inputs, runDir, owner, remoteTls, dirs, files)
+      : inputs.nodes.map((n, i): PlannedNode => ({
+          label: n.label,
+          // buildx names the first node <builder>0 (store/nodegroup.go nextNodeName), but
+          // generates kubernetes node names (deployments): those are read from its record.
+          name: i === 0 && inputs.driver !== 'kubernetes' ? nodeName(inputs.name) : n.name,
+          endpoint: n.endpoint,
+          createArgs: createArgs({
+            name: inputs.name,
+            driver: inputs.driver,
+            configPath,
+            driverOpts: [...n.driverOpts, ...(add.driverOpts ?? [])],
+            buildkitdFlags: inputs.driver === 'kubernetes' ? kubernetesDaemonFlags(n.buildkitdFlags) : n.buildkitdFlags,
+            use: inputs.use,
+            owner,
+            append: i > 0,
+            // Several nodes are booted together once all are recorded (drivers/docker-container.ts).
+            bootstrap: inputs.nodes.length === 1,
+            node: i === 0 ? undefined : n.name,
+            platforms: n.platforms,
+            endpoint: n.endpoint
+          }),
+          args: ['--config', CONTAINER_CONFIG_FILE, ...n.buildkitdFlags],
+          platforms: n.platforms
+        }))
 
   return {
     builder: inputs.name,
@@ -179,7 +175,14 @@ export function takesConfig(driver: Inputs['driver']): boolean {
  * the connection under <runDir>/remote/<i> (they must live as long as the builder: buildx
  * reads them on every connection), and the owner mark in the first node's name.
  */
-function remoteNodes(inputs: Inputs, runDir: string, owner: string, tls: LoadedRemoteTls[], dirs: string[], files: PlannedFile[]): PlannedNode[] {
+function remoteNodes(
+  inputs: Inputs,
+  runDir: string,
+  owner: string,
+  tls: LoadedRemoteTls[],
+  dirs: string[],
+  files: PlannedFile[]
+): PlannedNode[] {
   return inputs.nodes.map((n, i) => {
     const out = remoteTlsFiles(tls[i] ?? { other: n.driverOpts }, path.join(runDir, 'remote', String(i)), n.label)
     if (out.files.length > 0 && !dirs.includes(path.join(runDir, 'remote'))) dirs.push(path.join(runDir, 'remote'))

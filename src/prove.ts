@@ -186,7 +186,10 @@ export function resolvedRef(stderr: string, fallback: string): string {
 
 /** buildctl's final error line, without its `error: failed to solve: ` prefix. */
 export function buildctlError(stderr: string): string {
-  const lines = stderr.split('\n').map(l => l.trim()).filter(l => l !== '')
+  const lines = stderr
+    .split('\n')
+    .map(l => l.trim())
+    .filter(l => l !== '')
   const err = [...lines].reverse().find(l => l.startsWith('error:'))
   const line = err ?? lines[lines.length - 1] ?? '(no output)'
   return line.replace(/^error: (failed to solve: )?/, '')
@@ -240,10 +243,14 @@ export function errorKind(a: Attempt): ErrorKind {
   if (/x509: certificate signed by unknown authority|x509: .*unknown authority/.test(e)) return 'unknown-authority'
   if (/x509: certificate is (valid for|not valid for any names)|x509: cannot validate certificate/.test(e)) return 'wrong-name'
   if (/x509: certificate has expired or is not yet valid/.test(e)) return 'expired'
-  if (/remote error: tls: (bad certificate|certificate required|unknown certificate authority|unknown certificate)/.test(e)) return 'client-cert'
+  if (/remote error: tls: (bad certificate|certificate required|unknown certificate authority|unknown certificate)/.test(e))
+    return 'client-cert'
   if (/server gave HTTP response to HTTPS client|first record does not look like a TLS handshake/.test(e)) return 'http-to-https'
   if (/: not found\b/.test(e)) return 'not-found'
-  if (/\b401 Unauthorized\b|pull access denied|insufficient_scope|authorization failed|failed to authorize|missing username or secret/.test(e)) return 'auth'
+  if (
+    /\b401 Unauthorized\b|pull access denied|insufficient_scope|authorization failed|failed to authorize|missing username or secret/.test(e)
+  )
+    return 'auth'
   if (/\b403 Forbidden\b/.test(e)) return 'forbidden'
   if (/connection refused/.test(e)) return 'refused'
   if (/no such host|server misbehaving|Temporary failure in name resolution/.test(e)) return 'dns'
@@ -269,7 +276,8 @@ export function explain(kind: ErrorKind, entry: string, a: Attempt, ctx: Explain
     case 'unknown-authority':
       return certs?.ca
         ? `${who} presents a TLS certificate that the CA given in ${certs.ca} does not sign: give the CA that issued ${host}'s certificate`
-        : `${who} presents a TLS certificate signed by a CA the builder does not trust: its CA is missing; add it with registry-certs: "${host} ca=env:NAME" (or a file path)`
+        : `${who} presents a TLS certificate signed by a CA the builder does not trust: its CA is missing; add it with registry-certs: "${host} ` +
+            `ca=env:NAME" (or a file path)`
     case 'wrong-name':
       return `${who} presents a TLS certificate made out for other names: reach it by a name its certificate has, or give it a certificate for ${host}`
     case 'expired':
@@ -285,10 +293,16 @@ export function explain(kind: ErrorKind, entry: string, a: Attempt, ctx: Explain
     case 'not-found':
       return `${who} does not have the image (404 Not Found)`
     case 'auth':
-      return `${who} answered over the configured connection and asks for credentials; the daemon has none of its own (builds get them from the runner's docker login)`
+      return (
+        `${who} answered over the configured connection and asks for credentials; the daemon has none of its own (builds get them from the ` +
+        `runner's docker login)`
+      )
     case 'token': {
       const server = /"(https?:\/\/[^/"]+)/.exec(a.error ?? '')?.[1] ?? 'its token server'
-      return `${who} asked for a token and fetching it from ${server} failed: tokens are fetched by the client (buildctl in the builder here, buildx on the runner in builds), which must trust that server's CA and reach it`
+      return (
+        `${who} asked for a token and fetching it from ${server} failed: tokens are fetched by the client (buildctl in the builder here, buildx ` +
+        `on the runner in builds), which must trust that server's CA and reach it`
+      )
     }
     case 'forbidden':
       return `${who} refused access (403 Forbidden)`
@@ -307,9 +321,7 @@ export function explain(kind: ErrorKind, entry: string, a: Attempt, ctx: Explain
     case 'server':
       return `${who} answered ${a.status ?? 'with a server error'}: a problem on the server's side`
     default:
-      return sec?.http === true
-        ? `${who} failed over plain HTTP (http = true)`
-        : `${who} failed`
+      return sec?.http === true ? `${who} failed over plain HTTP (http = true)` : `${who} failed`
   }
 }
 
@@ -353,7 +365,13 @@ export interface Judged {
  * What one resolution proves. `attempts` is undefined when no daemon log could be read
  * (then the host is unknown).
  */
-export function judgePull(ref: ImageRef, chain: HostChain, res: Resolution | undefined, attempts: Attempt[] | undefined, ctx: ExplainContext): Judged {
+export function judgePull(
+  ref: ImageRef,
+  chain: HostChain,
+  res: Resolution | undefined,
+  attempts: Attempt[] | undefined,
+  ctx: ExplainContext
+): Judged {
   const name = ref.normalised
   const base = { ref: name, host: null, via_mirror: null }
   if (!res) {
@@ -394,7 +412,9 @@ export function judgePull(ref: ImageRef, chain: HostChain, res: Resolution | und
   if (authAt !== -1 || errorKind({ error: daemonSays }) === 'auth') {
     const host = authAt !== -1 && authAt < chain.hosts.length ? chain.hosts[authAt] : null
     const viaMirror = chain.mirrors === 0 || host === null ? null : authAt < chain.mirrors
-    const hint = `${host ?? chain.registry} answered over the configured TLS and wants credentials: the daemon itself has none; builds get them from the runner's docker login (docker/login-action) through buildx`
+    const hint =
+      `${host ?? chain.registry} answered over the configured TLS and wants credentials: the daemon itself has none; builds get them from ` +
+      `the runner's docker login (docker/login-action) through buildx`
     return { pull: { ref: name, status: 'auth-required', ok: true, host, via_mirror: viaMirror, error: null }, hint }
   }
 
@@ -453,7 +473,12 @@ export function probes(tree: TomlTable): Probe[] {
 }
 
 /** Which hosts of a probe's chain answered over their configured connection. */
-export function judgeProbe(chain: HostChain, res: Resolution | undefined, attempts: Attempt[] | undefined, ctx: ExplainContext): RegistryCheck[] {
+export function judgeProbe(
+  chain: HostChain,
+  res: Resolution | undefined,
+  attempts: Attempt[] | undefined,
+  ctx: ExplainContext
+): RegistryCheck[] {
   if (!res) return chain.hosts.map(host => ({ host, ok: false, error: 'the builder did not run the check (see the log above)' }))
   const tried = attempts ?? []
   const out: RegistryCheck[] = []
@@ -473,7 +498,12 @@ export function judgeProbe(chain: HostChain, res: Resolution | undefined, attemp
         const daemonSays = buildctlError(res.stderr)
         const kind = errorKind({ error: daemonSays })
         if (kind === 'not-found' || kind === 'auth' || kind === 'forbidden') out.push({ host, ok: true, error: null })
-        else out.push({ host, ok: false, error: `${kind === 'other' ? `${role} ${host} failed` : explain(kind, host, { error: daemonSays }, ctx, role)} (daemon: ${daemonSays})` })
+        else
+          out.push({
+            host,
+            ok: false,
+            error: `${kind === 'other' ? `${role} ${host} failed` : explain(kind, host, { error: daemonSays }, ctx, role)} (daemon: ${daemonSays})`
+          })
       }
     }
     // Hosts after one that answered were not tried: nothing to say about them here.

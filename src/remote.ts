@@ -33,8 +33,10 @@ export interface RemoteProblem {
 
 /** How to give the remote daemon a setting: where it runs, not here. */
 const WHERE_IT_RUNS =
-  "the remote driver connects to a BuildKit daemon that already runs, and buildx refuses a config for it (\"setting config file is not supported for remote driver\"): the daemon's own buildkitd.toml applies. " +
-  'Set it where the daemon runs: start it with buildkitd --config /path/to/buildkitd.toml, or mount the file at /etc/buildkit/buildkitd.toml in its container (or pod)'
+  'the remote driver connects to a BuildKit daemon that already runs, and buildx refuses a config for it ("setting config file is not supported for ' +
+  'remote driver"): the daemon\'s own buildkitd.toml applies. ' +
+  'Set it where the daemon runs: start it with buildkitd --config /path/to/buildkitd.toml, or mount the file at /etc/buildkit/buildkitd.toml in its ' +
+  'container (or pod)'
 
 /** The driver options buildx's remote driver accepts (driver/remote/factory.go, v0.29.1). */
 export const REMOTE_DRIVER_OPTS = ['servername', 'cacert', 'cert', 'key', 'default-load'] as const
@@ -97,7 +99,12 @@ export function parseRemoteTls(driverOpts: string[], input = 'driver-opts'): Rem
   // Checked before any other rule and never echoed: such an option is (part of) a key or a
   // certificate pasted in, and any other message could quote it.
   if (driverOpts.some(o => looksLikePem(o) || splitCsv(o).some(f => looksLikePem(f.slice(f.indexOf('=') + 1))))) {
-    throw new InputError(input, undefined, 'holds PEM text; put the PEM in a secret and pass it as env:NAME (e.g. cacert=env:BUILDKIT_CA, with env: BUILDKIT_CA: ${{ secrets.BUILDKIT_CA }} on the step)')
+    throw new InputError(
+      input,
+      undefined,
+      'holds PEM text; put the PEM in a secret and pass it as env:NAME (e.g. cacert=env:BUILDKIT_CA, with env: BUILDKIT_CA: ${{ secrets.BUILDKIT_CA }} ' +
+        'on the step)'
+    )
   }
   const seen = new Set<string>()
   for (const field of driverOpts.flatMap(splitCsv)) {
@@ -118,7 +125,12 @@ export function parseRemoteTls(driverOpts: string[], input = 'driver-opts'): Rem
   if (tls.cert && !tls.key) throw new InputError(input, undefined, 'cert= has no key=; a client certificate needs its key')
   if (tls.key && !tls.cert) throw new InputError(input, undefined, 'key= has no cert=; a client key needs its certificate')
   if (!tls.cacert && (tls.cert || tls.servername !== undefined)) {
-    throw new InputError(input, undefined, `${tls.cert ? 'cert= and key=' : 'servername='} need cacert=, the CA that signed the daemon's certificate (buildx: "tls enabled, but missing keys cacert")`)
+    throw new InputError(
+      input,
+      undefined,
+      `${tls.cert ? 'cert= and key=' : 'servername='} need cacert=, the CA that signed the daemon's certificate (buildx: "tls enabled, but missing ` +
+        `keys cacert")`
+    )
   }
   return tls
 }
@@ -136,27 +148,35 @@ export function remoteInputProblems(inputs: Inputs, get: (name: string) => strin
   const refuse = (input: string, what: string): void => {
     problems.push({ input, message: `${what}: ${WHERE_IT_RUNS}` })
   }
-  if (set('buildkitd-config')) refuse('buildkitd-config', 'a base config can\'t be given to a remote daemon')
-  if (set('buildkitd-config-inline')) refuse('buildkitd-config-inline', 'a base config can\'t be given to a remote daemon')
+  if (set('buildkitd-config')) refuse('buildkitd-config', "a base config can't be given to a remote daemon")
+  if (set('buildkitd-config-inline')) refuse('buildkitd-config-inline', "a base config can't be given to a remote daemon")
   if (inputs.baseConfig?.fromDefault) {
     problems.push({
       input: 'driver',
       message:
-        `remote: buildx applies ${inputs.baseConfig.path ?? 'buildkitd.default.toml'} to every new builder (builder/builder.go Create), and the remote driver refuses any config, so buildx create would fail; ` +
+        `remote: buildx applies ${inputs.baseConfig.path ?? 'buildkitd.default.toml'} to every new builder (builder/builder.go Create), and the remote ` +
+        `driver refuses any config, so buildx create would fail; ` +
         "move that file away for this job; the remote daemon's own buildkitd.toml applies (set it where the daemon runs)"
     })
   }
   if (set('mirrors')) refuse('mirrors', 'registry mirrors are the daemon\'s ([registry."<host>"] mirrors = [...])')
   if (set('http-registries')) refuse('http-registries', 'plain-HTTP registries are the daemon\'s ([registry."<host>"] http = true)')
-  if (set('insecure-registries')) refuse('insecure-registries', 'insecure registries are the daemon\'s ([registry."<host>"] insecure = true)')
+  if (set('insecure-registries'))
+    refuse('insecure-registries', 'insecure registries are the daemon\'s ([registry."<host>"] insecure = true)')
   if (set('registry-certs')) {
-    refuse('registry-certs', 'registry certificates are the daemon\'s ([registry."<host>"] ca = [...] and [[registry."<host>".keypair]], with the files where the daemon runs); the certificates for the connection to the daemon itself are driver-opts cacert=, cert=, key=')
+    refuse(
+      'registry-certs',
+      'registry certificates are the daemon\'s ([registry."<host>"] ca = [...] and [[registry."<host>".keypair]], with the files where the daemon ' +
+        'runs); the certificates for the connection to the daemon itself are driver-opts cacert=, cert=, key='
+    )
   }
-  if (set('debug')) refuse('debug', 'debug logging is the daemon\'s (debug = true in its buildkitd.toml, or buildkitd --debug)')
+  if (set('debug')) refuse('debug', "debug logging is the daemon's (debug = true in its buildkitd.toml, or buildkitd --debug)")
   if (set('buildkitd-flags')) {
     problems.push({
       input: 'buildkitd-flags',
-      message: 'buildx refuses daemon flags for the remote driver ("setting buildkit flags is not supported for remote driver"): give them to buildkitd where it runs, or put the settings in its buildkitd.toml'
+      message:
+        'buildx refuses daemon flags for the remote driver ("setting buildkit flags is not supported for remote driver"): give them to buildkitd where ' +
+        'it runs, or put the settings in its buildkitd.toml'
     })
   }
   // An appended node's buildkitd-flags (nodes.ts gives every node the default flags when it
@@ -164,20 +184,32 @@ export function remoteInputProblems(inputs: Inputs, get: (name: string) => strin
   if (/^[\s-]*buildkitd-flags\s*:/m.test(get('append'))) {
     problems.push({
       input: 'append',
-      message: 'buildkitd-flags of a node: buildx refuses daemon flags for the remote driver ("setting buildkit flags is not supported for remote driver"); give them to buildkitd where it runs'
+      message:
+        'buildkitd-flags of a node: buildx refuses daemon flags for the remote driver ("setting buildkit flags is not supported for remote driver"); ' +
+        'give them to buildkitd where it runs'
     })
   }
   for (const name of ['cni', 'cni-image', 'cni-subnet', 'cni-config', 'cni-plugins-version', 'cni-plugins-url', 'buildkit-image']) {
     if (!set(name) || (name === 'cni' && get(name).trim().toLowerCase() === 'false')) continue
-    refuse(name, `the daemon's network and image are chosen where it runs (CNI: [worker.oci] networkMode = "cni" with cniConfigPath and cniBinaryPath in its buildkitd.toml, the plugins in its image)`)
+    refuse(
+      name,
+      `the daemon's network and image are chosen where it runs (CNI: [worker.oci] networkMode = "cni" with cniConfigPath and cniBinaryPath in its ` +
+        `buildkitd.toml, the plugins in its image)`
+    )
   }
   if (isTrue('keep-state')) {
-    problems.push({ input: 'keep-state', message: "true does nothing with the remote driver: the daemon's state is its own, and removing the builder removes only buildx's record of it" })
+    problems.push({
+      input: 'keep-state',
+      message:
+        "true does nothing with the remote driver: the daemon's state is its own, and removing the builder removes only buildx's record of it"
+    })
   }
   if (isTrue('check-registries')) {
     problems.push({
       input: 'check-registries',
-      message: "the registries a remote daemon's config names are not known to this action (its buildkitd.toml is where it runs); list references in verify-pull to prove that the daemon resolves them"
+      message:
+        "the registries a remote daemon's config names are not known to this action (its buildkitd.toml is where it runs); list references in " +
+        'verify-pull to prove that the daemon resolves them'
     })
   }
   let tls = false
@@ -195,7 +227,9 @@ export function remoteInputProblems(inputs: Inputs, get: (name: string) => strin
         } else {
           problems.push({
             input,
-            message: `"${o}": the remote driver takes only ${REMOTE_DRIVER_OPTS.join(', ')} (buildx: "invalid driver option ${key} for remote driver"); the daemon's image, network and resources are set where it runs`
+            message:
+              `"${o}": the remote driver takes only ${REMOTE_DRIVER_OPTS.join(', ')} (buildx: "invalid driver option ${key} for remote ` +
+              `driver"); the daemon's image, network and resources are set where it runs`
           })
         }
       }
@@ -208,7 +242,8 @@ export function remoteInputProblems(inputs: Inputs, get: (name: string) => strin
     problems.push({
       input: 'cleanup',
       message:
-        'false with cacert=, cert= or key= in driver-opts: buildx reads those files every time it connects to the daemon (driver/remote/driver.go Dial), and this action copies them into its run directory, which is deleted when the job ends; ' +
+        'false with cacert=, cert= or key= in driver-opts: buildx reads those files every time it connects to the daemon (driver/remote/driver.go ' +
+        'Dial), and this action copies them into its run directory, which is deleted when the job ends; ' +
         'a builder left behind would then fail to connect. Keep cleanup: true, or create such a builder yourself with files that outlive the job'
     })
   }
@@ -231,7 +266,11 @@ export interface LoadedRemoteTls {
  * registered as a secret before any check can fail and print something), then the CA and the
  * certificate; the key must match the certificate.
  */
-export function loadRemoteTls(tls: RemoteTls, now: Date = new Date(), env: NodeJS.ProcessEnv = process.env): { tls: LoadedRemoteTls; warnings: string[] } {
+export function loadRemoteTls(
+  tls: RemoteTls,
+  now: Date = new Date(),
+  env: NodeJS.ProcessEnv = process.env
+): { tls: LoadedRemoteTls; warnings: string[] } {
   const notes: CheckNotes = { warnings: [] }
   const key = tls.key ? loadPem(tls.key, notes, now, env) : undefined
   const cacert = tls.cacert ? loadPem(tls.cacert, notes, now, env) : undefined
@@ -240,7 +279,11 @@ export function loadRemoteTls(tls: RemoteTls, now: Date = new Date(), env: NodeJ
   return { tls: { cacert, cert, key, servername: tls.servername, other: tls.other }, warnings: notes.warnings }
 }
 
-const TLS_FILES = { cacert: ['ca.pem', 0o644, 'CA of the BuildKit daemon'], cert: ['client.crt', 0o644, 'client certificate for the BuildKit daemon'], key: ['client.key', 0o600, 'client key for the BuildKit daemon'] } as const
+const TLS_FILES = {
+  cacert: ['ca.pem', 0o644, 'CA of the BuildKit daemon'],
+  cert: ['client.crt', 0o644, 'client certificate for the BuildKit daemon'],
+  key: ['client.key', 0o600, 'client key for the BuildKit daemon']
+} as const
 
 /**
  * The files to write for one node's TLS (under `dir`, e.g. <run dir>/remote/<node index>) and
@@ -248,7 +291,11 @@ const TLS_FILES = { cacert: ['ca.pem', 0o644, 'CA of the BuildKit daemon'], cert
  * files have no place in the builder: containerPath is '' and they are not for
  * plan.expect.files.
  */
-export function remoteTlsFiles(tls: LoadedRemoteTls, dir: string, node: string): { dirs: string[]; files: PlannedFile[]; driverOpts: string[] } {
+export function remoteTlsFiles(
+  tls: LoadedRemoteTls,
+  dir: string,
+  node: string
+): { dirs: string[]; files: PlannedFile[]; driverOpts: string[] } {
   const files: PlannedFile[] = []
   const driverOpts: string[] = []
   for (const k of ['cacert', 'cert', 'key'] as const) {

@@ -220,7 +220,8 @@ const CONFIG: Fields = {
 const KNOWN_MISTAKES = new Map([
   [
     'ghacache',
-    'did you mean cache.gha? (the example in BuildKit\'s docs/buildkitd.toml.md writes [ghacache.sign] cmd = "", but BuildKit reads [cache.gha.sign] command = [...])'
+    'did you mean cache.gha? (the example in BuildKit\'s docs/buildkitd.toml.md writes [ghacache.sign] cmd = "", but BuildKit reads [cache.gha.sign] ' +
+      'command = [...])'
   ]
 ])
 
@@ -420,7 +421,7 @@ function stripQuotes(s: string): string | undefined {
   return s.length >= 2 && s.startsWith('"') && s.endsWith('"') ? s.slice(1, -1) : s
 }
 
-const DURATION_UNIT_NS: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, 'μs': 1e3, ms: 1e6, s: 1e9, m: 6e10, h: 3.6e12 }
+const DURATION_UNIT_NS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, μs: 1e3, ms: 1e6, s: 1e9, m: 6e10, h: 3.6e12 }
 const DURATION_SEGMENT = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/gu
 const MAX_INT64 = 2n ** 63n - 1n
 
@@ -477,7 +478,7 @@ function goParseFloat(num: string): number | undefined {
     if (m === null) return undefined
     const [, sign, whole = '', fraction, onlyFraction, exp] = m
     const frac = (fraction ?? onlyFraction ?? '').replace(/_/g, '')
-    const mantissa = [...whole.replace(/_/g, '') + frac].reduce((acc, d) => acc * 16 + parseInt(d, 16), 0)
+    const mantissa = [...(whole.replace(/_/g, '') + frac)].reduce((acc, d) => acc * 16 + parseInt(d, 16), 0)
     value = (sign === '-' ? -1 : 1) * mantissa * 2 ** (Number(exp.replace(/_/g, '')) - 4 * frac.length)
   }
   return Number.isFinite(value) ? value : undefined

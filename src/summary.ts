@@ -130,7 +130,8 @@ export function summaryMarkdown(plan: Plan, o: Outcome, driver: string, steps: r
     md += '</table>\n'
   }
   if (plan.registries.length > 0) {
-    md += '<h3>Registries</h3>\n<table><tr><th>Registry</th><th>Mirrors</th><th>http</th><th>insecure</th><th>CA</th><th>Client certificate</th></tr>'
+    md +=
+      '<h3>Registries</h3>\n<table><tr><th>Registry</th><th>Mirrors</th><th>http</th><th>insecure</th><th>CA</th><th>Client certificate</th></tr>'
     for (const r of plan.registries) {
       md += `<tr><td><code>${esc(r.registry)}</code></td><td>${r.mirrors.map(m => `<code>${esc(m)}</code>`).join('<br>')}</td>`
       md += `<td>${r.http ? 'yes' : ''}</td><td>${r.insecure ? 'yes' : ''}</td><td>${certCell(r.cas)}</td><td>${certCell(r.clientCerts)}</td></tr>`
@@ -138,19 +139,28 @@ export function summaryMarkdown(plan: Plan, o: Outcome, driver: string, steps: r
     md += '</table>\n'
   }
   if (o.pulls && o.pulls.length > 0) {
-    md += `<h3>Images resolved through the builder (verify-pull)</h3>\n<table><tr>${several ? '<th>Node</th>' : ''}<th>Reference</th><th>Result</th><th>Served by</th><th>Detail</th></tr>`
+    md +=
+      `<h3>Images resolved through the builder ` +
+      `(verify-pull)</h3>\n<table><tr>${several ? '<th>Node</th>' : ''}<th>Reference</th><th>Result</th><th>Served by</th><th>Detail</th></tr>`
     for (const p of o.pulls) {
-      const result = p.status === 'ok' ? (p.ok ? '✅ ok' : '❌ not through the mirror') : p.status === 'auth-required' ? '🔑 auth-required' : '❌ failed'
-      const by = p.host === null ? '' : `<code>${esc(p.host)}</code>${p.via_mirror === true ? ' (mirror)' : p.via_mirror === false ? ' (registry)' : ''}`
-      const detail = p.error ?? (p.status === 'auth-required' ? 'reached over the configured TLS; credentials come from docker login at build time' : '')
-      md += `<tr>${several ? `<td><code>${esc(p.node ?? '')}</code></td>` : ''}<td><code>${esc(p.ref)}</code></td><td>${result}</td><td>${by}</td><td>${esc(detail)}</td></tr>`
+      const result =
+        p.status === 'ok' ? (p.ok ? '✅ ok' : '❌ not through the mirror') : p.status === 'auth-required' ? '🔑 auth-required' : '❌ failed'
+      const by =
+        p.host === null
+          ? ''
+          : `<code>${esc(p.host)}</code>${p.via_mirror === true ? ' (mirror)' : p.via_mirror === false ? ' (registry)' : ''}`
+      const detail =
+        p.error ?? (p.status === 'auth-required' ? 'reached over the configured TLS; credentials come from docker login at build time' : '')
+      const node = several ? `<td><code>${esc(p.node ?? '')}</code></td>` : ''
+      md += `<tr>${node}<td><code>${esc(p.ref)}</code></td><td>${result}</td><td>${by}</td><td>${esc(detail)}</td></tr>`
     }
     md += '</table>\n'
   }
   if (o.registries && o.registries.length > 0) {
     md += `<h3>Registries and mirrors (check-registries)</h3>\n<table><tr>${several ? '<th>Node</th>' : ''}<th>Host</th><th>Result</th><th>Detail</th></tr>`
     for (const r of o.registries) {
-      md += `<tr>${several ? `<td><code>${esc(r.node ?? '')}</code></td>` : ''}<td><code>${esc(r.host)}</code></td><td>${r.ok ? '✅ answers' : '❌ failed'}</td><td>${esc(r.error ?? '')}</td></tr>`
+      const node = several ? `<td><code>${esc(r.node ?? '')}</code></td>` : ''
+      md += `<tr>${node}<td><code>${esc(r.host)}</code></td><td>${r.ok ? '✅ answers' : '❌ failed'}</td><td>${esc(r.error ?? '')}</td></tr>`
     }
     md += '</table>\n'
   }

@@ -44,7 +44,15 @@ export function formatValue(v: TomlValue | undefined): string {
   if (v === undefined) return '(absent)'
   // TOML's words for what JSON can't write (JSON.stringify would print null, or throw).
   const special = (x: unknown): string | undefined =>
-    typeof x === 'bigint' ? x.toString() : typeof x === 'number' && !Number.isFinite(x) ? (Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf') : undefined
+    typeof x === 'bigint'
+      ? x.toString()
+      : typeof x === 'number' && !Number.isFinite(x)
+        ? Number.isNaN(x)
+          ? 'nan'
+          : x > 0
+            ? 'inf'
+            : '-inf'
+        : undefined
   const marks: string[] = []
   const text = JSON.stringify(v, (_k, x: unknown) => {
     const s = special(x)
@@ -57,9 +65,7 @@ export function formatValue(v: TomlValue | undefined): string {
 
 /** A diff people can read: one line per key, what was asked and what the daemon has. */
 export function formatDiff(diffs: Difference[]): string {
-  return diffs
-    .map(d => `  ${d.key}\n    - expected: ${formatValue(d.expected)}\n    + in builder: ${formatValue(d.actual)}`)
-    .join('\n')
+  return diffs.map(d => `  ${d.key}\n    - expected: ${formatValue(d.expected)}\n    + in builder: ${formatValue(d.actual)}`).join('\n')
 }
 
 export interface DaemonInfo {
@@ -89,9 +95,7 @@ export function parseWorkers(json: string): DaemonInfo {
   const workers = data as Worker[]
   const first = workers[0]
   const platforms = [
-    ...new Set(
-      workers.flatMap(w => (w.platforms ?? []).map(p => [p.os, p.architecture, p.variant].filter(Boolean).join('/')))
-    )
+    ...new Set(workers.flatMap(w => (w.platforms ?? []).map(p => [p.os, p.architecture, p.variant].filter(Boolean).join('/'))))
   ]
   return {
     version: first.buildkitVersion?.version ?? 'unknown',
@@ -148,7 +152,9 @@ export function compare(expect: Expectation, node: NodeExpectation, rb: ReadBack
   if (actual) {
     const diffs = diffTrees(expect.config, actual)
     if (diffs.length > 0) {
-      problems.push(`the config in the builder differs from the one rendered (${diffs.length} key${diffs.length > 1 ? 's' : ''}):\n${formatDiff(diffs)}`)
+      problems.push(
+        `the config in the builder differs from the one rendered (${diffs.length} key${diffs.length > 1 ? 's' : ''}):\n${formatDiff(diffs)}`
+      )
     }
   }
   if (!containsInOrder(rb.cmd, node.args)) {
@@ -186,7 +192,14 @@ export function offers(offered: string[], platform: string): boolean {
   const norm = (p: string): string[] => {
     const [os, arch = '', variant = ''] = p.toLowerCase().split('/')
     const a = { x86_64: 'amd64', 'x86-64': 'amd64', aarch64: 'arm64', armhf: 'arm', armel: 'arm', i386: '386' }[arch] ?? arch
-    const v = a === 'arm64' && variant === 'v8' ? '' : arch === 'armhf' && variant === '' ? 'v7' : arch === 'armel' && variant === '' ? 'v6' : variant
+    const v =
+      a === 'arm64' && variant === 'v8'
+        ? ''
+        : arch === 'armhf' && variant === ''
+          ? 'v7'
+          : arch === 'armel' && variant === ''
+            ? 'v6'
+            : variant
     return [os, a, v]
   }
   const [os, arch, variant] = norm(platform)

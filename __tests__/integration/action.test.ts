@@ -55,7 +55,13 @@ describeDocker('the action end to end', () => {
     expect(summary).toContain('<td><code>docker.io</code></td><td><code>mirror.gcr.io</code></td>')
     expect(summary).toContain('passed: the builder runs with the rendered config')
     // Each step in its own log group.
-    for (const g of ['Read and check inputs', 'Render buildkitd.toml', `Create builder ${name}`, 'Verify the builder', 'Outputs and job summary']) {
+    for (const g of [
+      'Read and check inputs',
+      'Render buildkitd.toml',
+      `Create builder ${name}`,
+      'Verify the builder',
+      'Outputs and job summary'
+    ]) {
       expect(main.stdout).toContain(`::group::${g}`)
     }
     // use: true (default) made it the current builder.
@@ -86,7 +92,8 @@ describeDocker('the action end to end', () => {
     [
       'a base config, merged with the inputs winning',
       {
-        'buildkitd-config-inline': 'debug = false\n[worker.oci]\nmax-parallelism = 4\n[registry."docker.io"]\nmirrors = ["old.example"]\n[registry."quay.io"]\ninsecure = true\n',
+        'buildkitd-config-inline':
+          'debug = false\n[worker.oci]\nmax-parallelism = 4\n[registry."docker.io"]\nmirrors = ["old.example"]\n[registry."quay.io"]\ninsecure = true\n',
         mirrors: 'docker.io=mirror.gcr.io/dockerhub',
         debug: 'true',
         use: 'false'
@@ -126,7 +133,11 @@ describeDocker('the action end to end', () => {
     expect((await runMain(run)).exitCode).toBe(0)
     const post = await runPost(run)
     expect(post.stdout).toContain(`cleanup: false — builder ${name} is left running`)
-    expect(leftovers(name, run.runnerTemp)).toEqual([`builder ${name}`, `container ${containerOf(name)}`, `volume ${containerOf(name)}_state`])
+    expect(leftovers(name, run.runnerTemp)).toEqual([
+      `builder ${name}`,
+      `container ${containerOf(name)}`,
+      `volume ${containerOf(name)}_state`
+    ])
   })
 })
 
@@ -137,9 +148,17 @@ describeDocker('failures leave nothing behind', () => {
       { 'buildkitd-config-inline': 'debug = true\n[registry."docker.io"\nmirrors = []\n' },
       /^input "buildkitd-config-inline", line 2: invalid TOML at column/
     ],
-    ['a mirror that is no host', { mirrors: 'docker.io=mirror.gcr.io\nghcr.io=not a host' }, /^input "mirrors", line 2: mirror .*"not a host"/],
+    [
+      'a mirror that is no host',
+      { mirrors: 'docker.io=mirror.gcr.io\nghcr.io=not a host' },
+      /^input "mirrors", line 2: mirror .*"not a host"/
+    ],
     ['an unsupported driver', { driver: 'kubernetes' }, /^input "driver": driver "kubernetes" is not supported yet/],
-    ['a missing base config file', { 'buildkitd-config': 'no/such/buildkitd.toml' }, /^input "buildkitd-config": file "no\/such\/buildkitd.toml" does not exist$/]
+    [
+      'a missing base config file',
+      { 'buildkitd-config': 'no/such/buildkitd.toml' },
+      /^input "buildkitd-config": file "no\/such\/buildkitd.toml" does not exist$/
+    ]
   ])('bad input: %s', async (_title, inputs, message) => {
     const name = uniqueName('badinput')
     const run = newRun({ inputs: { name, 'driver-opts': driverOpts(), ...inputs } })
@@ -160,7 +179,11 @@ describeDocker('failures leave nothing behind', () => {
     const main = await runMain(run)
     expect(main.exitCode).toBe(1)
     // The daemon's own error is the step's error (buildx alone says only that the container restarts).
-    expect(errors(main.stdout)).toEqual([expect.stringMatching(/^the BuildKit daemon did not start: buildkitd: flag provided but not defined: -no-such-flag\n\(docker buildx create failed \(exit code 1\)/)])
+    expect(errors(main.stdout)).toEqual([
+      expect.stringMatching(
+        /^the BuildKit daemon did not start: buildkitd: flag provided but not defined: -no-such-flag\n\(docker buildx create failed \(exit code 1\)/
+      )
+    ])
     expect(main.stdout).toContain("last lines of the daemon's log:")
     expect(main.stdout).toMatch(/flag provided but not defined: -no-such-flag/)
     expect(readSummary(run)).toContain(`<h2>BuildKit builder ${name}: not set up</h2>`)
@@ -186,9 +209,8 @@ describeDocker('failures leave nothing behind', () => {
   })
 })
 
-
 describeDocker('a drop-in for docker/setup-buildx-action', () => {
-  test('empty buildkitd-flags: both entitlements; buildx\'s buildkitd.default.toml is the base; nodes in the documented shape, no files', async () => {
+  test("empty buildkitd-flags: both entitlements; buildx's buildkitd.default.toml is the base; nodes in the documented shape, no files", async () => {
     const name = uniqueName('dropin')
     const buildx = fs.mkdtempSync(path.join(os.tmpdir(), 'buildx-config-'))
     fs.writeFileSync(path.join(buildx, 'buildkitd.default.toml'), '[registry."docker.io"]\nmirrors = ["corp-mirror.example"]\n')

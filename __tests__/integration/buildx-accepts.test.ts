@@ -23,13 +23,22 @@ const cases: [string, Record<string, string>][] = [
   ['upper case host', { mirrors: 'Registry.Example.COM=Mirror.Example.com' }],
   ['a long host', { 'http-registries': `${'a'.repeat(63)}.${'b'.repeat(63)}.example:443` }],
   ['base config with quotes and unicode in strings', { 'buildkitd-config-inline': 'root = "/var/lib/build\\"kit ☃"\n' }],
-  ['base config: gc policy tables', { 'buildkitd-config-inline': '[worker.oci]\ngc = true\n[[worker.oci.gcpolicy]]\nkeepDuration = "48h"\nfilters = ["type==source.local"]\n' }],
+  [
+    'base config: gc policy tables',
+    {
+      'buildkitd-config-inline':
+        '[worker.oci]\ngc = true\n[[worker.oci.gcpolicy]]\nkeepDuration = "48h"\nfilters = ["type==source.local"]\n'
+    }
+  ],
   ['base config: a key with a dot', { 'buildkitd-config-inline': '[frontend."dockerfile.v0"]\nenabled = true\n' }],
   ['base config: labels with odd keys', { 'buildkitd-config-inline': '[worker.oci.labels]\n"com.example/a b" = "x=y"\n"#" = "]"\n' }],
   ['base config: big integer', { 'buildkitd-config-inline': '[history]\nmaxEntries = 9007199254740993\n' }],
   ['base config: nan and inf in a free map', { 'buildkitd-config-inline': '[worker.oci.stargzSnapshotter]\nx = nan\ny = -inf\n' }],
   ['base config: dates in a free map', { 'buildkitd-config-inline': '[worker.oci.stargzSnapshotter]\nt = 1979-05-27T07:32:00Z\n' }],
-  ['base config and inputs over it', { 'buildkitd-config-inline': '[registry."docker.io"]\nmirrors = ["old.example"]\n', mirrors: 'docker.io=new.example' }],
+  [
+    'base config and inputs over it',
+    { 'buildkitd-config-inline': '[registry."docker.io"]\nmirrors = ["old.example"]\n', mirrors: 'docker.io=new.example' }
+  ],
   ['debug false', { debug: 'false' }],
   ['cni: bridge with a subnet', { cni: 'bridge', 'cni-subnet': '10.99.0.0/16' }],
   ['insecure and http together', { 'http-registries': 'r.example:5000', 'insecure-registries': 'r.example:5000' }],

@@ -3,7 +3,18 @@ import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { newRun, readOutputs, readState, readSummary, runMain, runPost, type Run, type StepResult } from '../../scripts/runner.mjs'
-import { afterTest, cleanUpTests, configInBuilder, containerOf, describeDocker, docker, driverOpts, errors, leftovers, uniqueName } from './docker-env.js'
+import {
+  afterTest,
+  cleanUpTests,
+  configInBuilder,
+  containerOf,
+  describeDocker,
+  docker,
+  driverOpts,
+  errors,
+  leftovers,
+  uniqueName
+} from './docker-env.js'
 
 // Registry certificates end to end: from env:NAME and from files, into the builder with
 // matching hashes, shown in the summary by fingerprint only, and no line of any key in
@@ -88,7 +99,12 @@ describeDocker('registry certificates', () => {
     ])
     const sums = docker(['exec', containerOf(name), 'sha256sum', ...expected.map(([p]) => p)])
     expect(sums.status).toBe(0)
-    expect(sums.stdout.trim().split('\n').map(l => l.split(/\s+/).reverse())).toEqual(expected)
+    expect(
+      sums.stdout
+        .trim()
+        .split('\n')
+        .map(l => l.split(/\s+/).reverse())
+    ).toEqual(expected)
 
     // The run's files: directories 0700, keys 0600, certificates 0644.
     const runDir = readState(run).runDir
@@ -114,10 +130,30 @@ describeDocker('registry certificates', () => {
   // success and on each failure path; no line of either key anywhere a runner shows.
   test.each([
     ['success', {}, {}, undefined],
-    ['a key that does not match its certificate', {}, { REG_KEY: text(pki2('client.key')) }, /^input "registry-certs", line 1: key env:REG_KEY does not match certificate/],
-    ['a keypair without its key', { 'registry-certs': `r.test cert=env:REG_CERT\nsecond.test key=env:REG_KEY cert=${pki2('client.crt')}` }, {}, /line 1: cert= has no key=/],
-    ['a missing CA file after the keys were read', { 'registry-certs': `${twoRegistries['registry-certs']}\nthird.test ca=/nonexistent/ca.pem` }, {}, /line 3: ca \/nonexistent\/ca.pem does not exist/],
-    ['a daemon that will not start (debug on)', { 'buildkitd-flags': '--no-such-flag', debug: 'true' }, {}, /^the BuildKit daemon did not start: buildkitd: flag provided but not defined: -no-such-flag/]
+    [
+      'a key that does not match its certificate',
+      {},
+      { REG_KEY: text(pki2('client.key')) },
+      /^input "registry-certs", line 1: key env:REG_KEY does not match certificate/
+    ],
+    [
+      'a keypair without its key',
+      { 'registry-certs': `r.test cert=env:REG_CERT\nsecond.test key=env:REG_KEY cert=${pki2('client.crt')}` },
+      {},
+      /line 1: cert= has no key=/
+    ],
+    [
+      'a missing CA file after the keys were read',
+      { 'registry-certs': `${twoRegistries['registry-certs']}\nthird.test ca=/nonexistent/ca.pem` },
+      {},
+      /line 3: ca \/nonexistent\/ca.pem does not exist/
+    ],
+    [
+      'a daemon that will not start (debug on)',
+      { 'buildkitd-flags': '--no-such-flag', debug: 'true' },
+      {},
+      /^the BuildKit daemon did not start: buildkitd: flag provided but not defined: -no-such-flag/
+    ]
   ] as [string, Record<string, string>, Record<string, string>, RegExp | undefined][])(
     'no key material anywhere: %s',
     async (_title, inputs, env, failure) => {
@@ -132,7 +168,12 @@ describeDocker('registry certificates', () => {
       expect(leaks(run, [main, post])).toEqual([])
       // The keys were registered with the runner for masking, line by line.
       if (failure === undefined) {
-        const masked = new Set(main.stdout.split('\n').filter(l => l.startsWith('::add-mask::')).map(l => l.slice(12)))
+        const masked = new Set(
+          main.stdout
+            .split('\n')
+            .filter(l => l.startsWith('::add-mask::'))
+            .map(l => l.slice(12))
+        )
         for (const line of keyLines) expect(masked.has(line)).toBe(true)
       }
     }
@@ -140,7 +181,9 @@ describeDocker('registry certificates', () => {
 
   test('a base config naming certificates: checked, copied, verified', async () => {
     const name = uniqueName('basecerts')
-    const base = `[registry."myregistry.test:5443"]\nca = ["${pki1('ca.pem')}"]\n[[registry."myregistry.test:5443".keypair]]\ncert = "${pki1('client.crt')}"\nkey = "${pki1('client.key')}"\n`
+    const base =
+      `[registry."myregistry.test:5443"]\nca = ["${pki1('ca.pem')}"]\n[[registry."myregistry.test:5443".keypair]]\ncert = ` +
+      `"${pki1('client.crt')}"\nkey = "${pki1('client.key')}"\n`
     const run = start(name, { 'buildkitd-config-inline': base }, {})
     const main = await runMain(run)
     expect(errors(main.stdout)).toEqual([])

@@ -8,7 +8,21 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { DEFAULT_CNI_CONFIG } from '../../src/cni.js'
 import { newRun, readOutputs, readSummary, runMain, runPost, type Run } from '../../scripts/runner.mjs'
-import { afterTest, buildkitImage, cleanUpTests, configInBuilder, ensureDebianPackages, until, containerOf, describeDocker, docker, dockerProblem, errors, leftovers, uniqueName } from './docker-env.js'
+import {
+  afterTest,
+  buildkitImage,
+  cleanUpTests,
+  configInBuilder,
+  ensureDebianPackages,
+  until,
+  containerOf,
+  describeDocker,
+  docker,
+  dockerProblem,
+  errors,
+  leftovers,
+  uniqueName
+} from './docker-env.js'
 
 // CNI end to end: the plugins archive is served over HTTP on 127.0.0.1 by this test (real
 // plugins: Debian's containernetworking-plugins, or CNI_TEST_PLUGINS_DIR), the action
@@ -32,7 +46,9 @@ const builtImages = new Set<string>()
 function pluginsSource(): string {
   const dir = process.env.CNI_TEST_PLUGINS_DIR || '/usr/lib/cni'
   if (!process.env.CNI_TEST_PLUGINS_DIR) {
-    ensureDebianPackages('the CNI tests', [{ what: 'CNI plugins in /usr/lib/cni', present: () => fs.existsSync(path.join(dir, 'bridge')), pkg: 'containernetworking-plugins' }])
+    ensureDebianPackages('the CNI tests', [
+      { what: 'CNI plugins in /usr/lib/cni', present: () => fs.existsSync(path.join(dir, 'bridge')), pkg: 'containernetworking-plugins' }
+    ])
   }
   if (!fs.existsSync(path.join(dir, 'bridge'))) {
     throw new Error(`no CNI plugins in ${dir}: install Debian's containernetworking-plugins (.ci/run does) or set CNI_TEST_PLUGINS_DIR`)
@@ -90,7 +106,10 @@ afterEach(cleanUpTests)
 // network=none: with CNI, the builder must not share the runner's network (the action refuses
 // network=host), and this engine has no default bridge.
 function start(name: string, inputs: Record<string, string>, env: Record<string, string> = {}): Run {
-  const run = newRun({ inputs: { name, use: 'false', 'driver-opts': 'network=none', ...inputs }, env: { RUNNER_TOOL_CACHE: toolCache, ...env } })
+  const run = newRun({
+    inputs: { name, use: 'false', 'driver-opts': 'network=none', ...inputs },
+    env: { RUNNER_TOOL_CACHE: toolCache, ...env }
+  })
   afterTest(name, run)
   return run
 }
@@ -101,7 +120,8 @@ const buildInputs = () => ({
   'cni-plugins-url': baseUrl,
   'cni-config': path.join(work, 'run.json')
 })
-const workers = (name: string) => JSON.parse(docker(['exec', containerOf(name), 'buildctl', 'debug', 'workers', '--format', '{{json .}}']).stdout)
+const workers = (name: string) =>
+  JSON.parse(docker(['exec', containerOf(name), 'buildctl', 'debug', 'workers', '--format', '{{json .}}']).stdout)
 /** Temporary tags left on `image` (only ours: other runs on this engine may be building now). */
 const tagsLeft = (image: string): string[] => {
   const id = docker(['image', 'inspect', '--format', '{{.Id}}', image]).stdout.trim()
@@ -124,17 +144,25 @@ describeDocker('CNI networking', () => {
     expect(errors(main.stdout)).toEqual([])
     const image = imageOf(main.stdout)
     expect(image).toMatch(/^localhost\/buildkit-builder-cni:v1\.1\.1-[0-9a-f]{16}$/)
-    expect(requests.sort()).toEqual([`/releases/${VERSION}/cni-plugins-linux-amd64-${VERSION}.tgz`, `/releases/${VERSION}/cni-plugins-linux-amd64-${VERSION}.tgz.sha256`].sort())
+    expect(requests.sort()).toEqual(
+      [
+        `/releases/${VERSION}/cni-plugins-linux-amd64-${VERSION}.tgz`,
+        `/releases/${VERSION}/cni-plugins-linux-amd64-${VERSION}.tgz.sha256`
+      ].sort()
+    )
     expect(main.stdout).toMatch(/SHA-256 [0-9a-f]{64} matches/)
     expect(main.stdout).toContain(`built ${image} from ${buildkitImage()}`)
 
     // The daemon itself says cni; the network settings are in the config, not in flags; the
     // image holds the plugins and the config.
     expect(workers(name)[0].labels['org.mobyproject.buildkit.worker.network']).toBe('cni')
-    expect(configInBuilder(name).worker).toEqual({ oci: { networkMode: 'cni', cniConfigPath: '/etc/buildkit/cni.json', cniBinaryPath: '/opt/cni/bin' } })
+    expect(configInBuilder(name).worker).toEqual({
+      oci: { networkMode: 'cni', cniConfigPath: '/etc/buildkit/cni.json', cniBinaryPath: '/opt/cni/bin' }
+    })
     expect(docker(['inspect', '--format', '{{json .Config.Cmd}}', containerOf(name)]).stdout).not.toContain('oci-worker-net')
     expect(docker(['exec', containerOf(name), 'cat', '/etc/buildkit/cni.json']).stdout).toBe(RUN_CONFIG)
-    for (const p of ['bridge', 'host-local', 'loopback']) expect(docker(['exec', containerOf(name), 'test', '-x', `/opt/cni/bin/${p}`]).status).toBe(0)
+    for (const p of ['bridge', 'host-local', 'loopback'])
+      expect(docker(['exec', containerOf(name), 'test', '-x', `/opt/cni/bin/${p}`]).status).toBe(0)
     expect(readOutputs(run).verified).toBe('true')
     expect(readSummary(run)).toContain('<tr><th align="left">Network mode</th><td>cni (asked: cni (cni: true))</td></tr>')
     expect(tagsLeft(image)).toEqual([])
@@ -163,7 +191,11 @@ describeDocker('CNI networking', () => {
     const run = start(name, { ...buildInputs(), 'cni-plugins-version': 'v0.0.1' })
     const main = await runMain(run)
     expect(errors(main.stdout)).toEqual([
-      expect.stringMatching(new RegExp(`^checksum mismatch for ${baseUrl}/v0.0.1/cni-plugins-linux-amd64-v0.0.1.tgz: the archive has SHA-256 [0-9a-f]{64}, .*\\.sha256 says f{64}`))
+      expect.stringMatching(
+        new RegExp(
+          `^checksum mismatch for ${baseUrl}/v0.0.1/cni-plugins-linux-amd64-v0.0.1.tgz: the archive has SHA-256 [0-9a-f]{64}, .*\\.sha256 says f{64}`
+        )
+      )
     ])
     expect(fs.existsSync(path.join(toolCache, 'cni-plugins', '0.0.1'))).toBe(false)
     expect(leftovers(name, run.runnerTemp)).toEqual([])
@@ -174,7 +206,9 @@ describeDocker('CNI networking', () => {
     const name = uniqueName('cni-404')
     const run = start(name, { ...buildInputs(), 'cni-plugins-version': 'v9.9.9' })
     const main = await runMain(run)
-    expect(errors(main.stdout)).toEqual([expect.stringMatching(/^could not download .*v9.9.9\/cni-plugins-linux-amd64-v9.9.9.tgz \(HTTP 404\)/)])
+    expect(errors(main.stdout)).toEqual([
+      expect.stringMatching(/^could not download .*v9.9.9\/cni-plugins-linux-amd64-v9.9.9.tgz \(HTTP 404\)/)
+    ])
     expect(leftovers(name, run.runnerTemp)).toEqual([])
   })
 
@@ -211,8 +245,11 @@ describeDocker('CNI networking', () => {
     const runA = start(a, buildInputs(), { RUNNER_TOOL_CACHE: cache, BUILDKIT_BUILDER_ACTION_TEST_PAUSE: `cni-cache:${gate}` })
     const runB = start(b, buildInputs(), { RUNNER_TOOL_CACHE: cache })
     const mainA = runMain(runA)
-    await until('run A to take the cache lock', () =>
-      fs.readdirSync(cache).includes('cni-plugins') && fs.readdirSync(path.join(cache, 'cni-plugins')).some(f => f.startsWith('.lock-')))
+    await until(
+      'run A to take the cache lock',
+      () =>
+        fs.readdirSync(cache).includes('cni-plugins') && fs.readdirSync(path.join(cache, 'cni-plugins')).some(f => f.startsWith('.lock-'))
+    )
     const mainB = runMain(runB)
     await new Promise(r => setTimeout(r, 1500))
     fs.writeFileSync(gate, '')
@@ -227,7 +264,10 @@ describeDocker('CNI networking', () => {
     expect(readOutputs(runB).verified).toBe('true')
     expect(tagsLeft(image)).toEqual([])
     expect(fs.readdirSync(path.join(cache, 'cni-plugins')).filter(f => f.startsWith('.lock-'))).toEqual([])
-    for (const [n, r] of [[a, runA], [b, runB]] as const) {
+    for (const [n, r] of [
+      [a, runA],
+      [b, runB]
+    ] as const) {
       expect((await runPost(r)).exitCode).toBe(0)
       expect(leftovers(n, r.runnerTemp)).toEqual([])
     }
@@ -236,12 +276,21 @@ describeDocker('CNI networking', () => {
   test('a .conflist config: the path goes into [worker.oci] cniConfigPath, and the daemon runs with cni', async () => {
     const name = uniqueName('cni-list')
     const list = path.join(work, 'list.conflist')
-    fs.writeFileSync(list, JSON.stringify({ cniVersion: '1.0.0', name: `it-list-${process.pid}`, plugins: [{ type: 'bridge', bridge: 'buildkit1', ipam: { type: 'host-local', subnet: '10.11.0.0/16' } }, { type: 'firewall' }] }))
+    fs.writeFileSync(
+      list,
+      JSON.stringify({
+        cniVersion: '1.0.0',
+        name: `it-list-${process.pid}`,
+        plugins: [{ type: 'bridge', bridge: 'buildkit1', ipam: { type: 'host-local', subnet: '10.11.0.0/16' } }, { type: 'firewall' }]
+      })
+    )
     const run = start(name, { ...buildInputs(), 'cni-config': list })
     const main = await runMain(run)
     expect(errors(main.stdout)).toEqual([])
     imageOf(main.stdout)
-    expect(configInBuilder(name).worker).toEqual({ oci: { networkMode: 'cni', cniConfigPath: '/etc/buildkit/cni.conflist', cniBinaryPath: '/opt/cni/bin' } })
+    expect(configInBuilder(name).worker).toEqual({
+      oci: { networkMode: 'cni', cniConfigPath: '/etc/buildkit/cni.conflist', cniBinaryPath: '/opt/cni/bin' }
+    })
     expect(workers(name)[0].labels['org.mobyproject.buildkit.worker.network']).toBe('cni')
     expect(readOutputs(run).verified).toBe('true')
     expect((await runPost(run)).exitCode).toBe(0)
@@ -267,26 +316,42 @@ describeDocker('CNI networking', () => {
 
   // The stand-in's version is set when its image is built; a real image has its own.
   const oldDaemon = process.env.BUILDKIT_IMAGE ? test.skip : test
-  if (process.env.BUILDKIT_IMAGE) console.warn('SKIPPED: "cni: bridge on BuildKit older than v0.13" needs the stand-in built as v0.12.4; BUILDKIT_IMAGE names a real image')
+  if (process.env.BUILDKIT_IMAGE)
+    console.warn(
+      'SKIPPED: "cni: bridge on BuildKit older than v0.13" needs the stand-in built as v0.12.4; BUILDKIT_IMAGE names a real image'
+    )
   oldDaemon('cni: bridge on BuildKit older than v0.13: refused before the builder is created, naming the version', async () => {
     // v0.12.4: a version no other test file builds, so removing the image afterwards takes none of theirs.
-    const old = execFileSync(path.join(import.meta.dirname, '..', 'standin', 'build.sh'), { encoding: 'utf8', env: { ...process.env, STANDIN_VERSION: 'v0.12.4' } }).trim()
+    const old = execFileSync(path.join(import.meta.dirname, '..', 'standin', 'build.sh'), {
+      encoding: 'utf8',
+      env: { ...process.env, STANDIN_VERSION: 'v0.12.4' }
+    }).trim()
     builtImages.add(old)
     const name = uniqueName('cni-old')
     const run = start(name, { cni: 'bridge', 'driver-opts': `image=${old}\nnetwork=none` })
     const main = await runMain(run)
-    expect(errors(main.stdout)).toEqual([`${old} runs BuildKit v0.12.4, which has no bridge network mode (it came with v0.13.0): use a newer image (driver-opts image=…), or cni: true, which builds an image with CNI plugins`])
+    expect(errors(main.stdout)).toEqual([
+      `${old} runs BuildKit v0.12.4, which has no bridge network mode (it came with v0.13.0): use a newer image (driver-opts image=…), or cni: true, ` +
+        `which builds an image with CNI plugins`
+    ])
     expect(main.stdout).not.toContain('$ docker buildx create')
     expect(leftovers(name, run.runnerTemp)).toEqual([])
   })
 
-  test('cni-image without plugins: the daemon refuses to start, and its own error is the step\'s error; nothing is left', async () => {
+  test("cni-image without plugins: the daemon refuses to start, and its own error is the step's error; nothing is left", async () => {
     const name = uniqueName('cni-noplugins')
     const run = start(name, { 'cni-image': buildkitImage() })
     const main = await runMain(run)
     expect(main.exitCode).toBe(1)
     // The real daemon's message (fixture 03-cni-without-plugins), in the ::error:: itself.
-    expect(errors(main.stdout)).toEqual([expect.stringMatching(/^the BuildKit daemon did not start: failed to read cni config "\/etc\/buildkit\/cni\.json": stat \/etc\/buildkit\/cni\.json: no such file or directory\n/)])
+    expect(errors(main.stdout)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          String.raw`^the BuildKit daemon did not start: failed to read cni config "/etc/buildkit/cni\.json": ` +
+            String.raw`stat /etc/buildkit/cni\.json: no such file or directory\n`
+        )
+      )
+    ])
     expect(main.stdout).toContain("last lines of the daemon's log:")
     expect(leftovers(name, run.runnerTemp)).toEqual([])
     expect((await runPost(run)).exitCode).toBe(0)

@@ -9,7 +9,7 @@ jest.setTimeout(120_000)
 afterEach(cleanUpTests)
 
 describeDocker('driver: docker', () => {
-  test('the context\'s builder, as the daemon reports it; post leaves it', async () => {
+  test("the context's builder, as the daemon reports it; post leaves it", async () => {
     const context = docker(['context', 'show']).stdout.trim()
     const run = newRun({ inputs: { driver: 'docker', use: 'false' } })
     afterTest(undefined, run)
@@ -21,7 +21,9 @@ describeDocker('driver: docker', () => {
     const version = /BuildKit version:\s*(\S+)/.exec(inspect)?.[1]
     expect(version).toBeDefined()
     expect(out).toMatchObject({ name: context, driver: 'docker', 'buildkit-version': version, verified: 'true', config: '' })
-    expect(JSON.parse(out.nodes)).toEqual([expect.objectContaining({ name: context, endpoint: context, status: 'running', verified: true })])
+    expect(JSON.parse(out.nodes)).toEqual([
+      expect.objectContaining({ name: context, endpoint: context, status: 'running', verified: true })
+    ])
     expect(readSummary(run)).toContain(`BuildKit builder ${context}`)
     expect(main.stdout).not.toContain('Create builder')
     // Nothing of this run's under RUNNER_TEMP but its directory, which post removes.
@@ -32,9 +34,12 @@ describeDocker('driver: docker', () => {
   })
 
   test.each([
-    [{ mirrors: 'docker.io=mirror.gcr.io' }, 'input "mirrors": the docker driver uses the Docker engine\'s own BuildKit, which takes no BuildKit config: set "registry-mirrors"'],
+    [
+      { mirrors: 'docker.io=mirror.gcr.io' },
+      'input "mirrors": the docker driver uses the Docker engine\'s own BuildKit, which takes no BuildKit config: set "registry-mirrors"'
+    ],
     [{ 'keep-state': 'true' }, 'input "keep-state": the docker driver\'s builder is never removed']
-  ])('%j is refused, naming the engine\'s setting; nothing made', async (inputs, message) => {
+  ])("%j is refused, naming the engine's setting; nothing made", async (inputs, message) => {
     const run = newRun({ inputs: { driver: 'docker', ...inputs } })
     afterTest(undefined, run)
     const main = await runMain(run)

@@ -25,7 +25,9 @@ if (dockerProblem && process.env.REQUIRE_DOCKER === '1') {
   throw new Error(`REQUIRE_DOCKER=1 but no Docker engine is reachable: ${dockerProblem}`)
 }
 if (dockerProblem) {
-  console.warn(`INTEGRATION TESTS SKIPPED: no Docker engine reachable (${dockerProblem}). Start one (../shared/docker-engine/start, or Docker itself) to run them.`)
+  console.warn(
+    `INTEGRATION TESTS SKIPPED: no Docker engine reachable (${dockerProblem}). Start one (../shared/docker-engine/start, or Docker itself) to run them.`
+  )
 }
 export const describeDocker = dockerProblem ? describe.skip : describe
 
@@ -33,8 +35,7 @@ let image: string | undefined
 export function buildkitImage(): string {
   if (image) return image
   image =
-    process.env.BUILDKIT_IMAGE ||
-    execFileSync(path.join(import.meta.dirname, '..', 'standin', 'build.sh'), { encoding: 'utf8' }).trim()
+    process.env.BUILDKIT_IMAGE || execFileSync(path.join(import.meta.dirname, '..', 'standin', 'build.sh'), { encoding: 'utf8' }).trim()
   return image
 }
 
@@ -119,7 +120,8 @@ export function ensureDebianPackages(who: string, needs: { what: string; present
   if (process.getuid?.() === 0 && hasCommand('apt-get')) {
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
     const pkgs = [...new Set(absent.map(n => n.pkg))]
-    const install = (): number | null => spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...pkgs], { stdio: 'ignore', env }).status
+    const install = (): number | null =>
+      spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...pkgs], { stdio: 'ignore', env }).status
     if (install() !== 0) {
       spawnSync('apt-get', ['update', '-qq'], { stdio: 'ignore', env })
       install()
@@ -134,7 +136,7 @@ export function ensureDebianPackages(who: string, needs: { what: string; present
 
 /** Polls until `ok()` holds, or fails after `ms` naming what it waited for. */
 export async function until(what: string, ok: () => boolean, ms = 60_000): Promise<void> {
-  for (const end = Date.now() + ms; !ok(); ) {
+  for (const end = Date.now() + ms; !ok();) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
     await new Promise(r => setTimeout(r, 50))
   }

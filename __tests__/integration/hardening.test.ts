@@ -3,7 +3,18 @@ import { spawn, spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { newRun, readOutputs, readState, root, runMain, runPost, type Run, type StepResult } from '../../scripts/runner.mjs'
-import { afterTest, cleanUpTests, containerOf, describeDocker, docker, driverOpts, errors, leftovers, uniqueName, until } from './docker-env.js'
+import {
+  afterTest,
+  cleanUpTests,
+  containerOf,
+  describeDocker,
+  docker,
+  driverOpts,
+  errors,
+  leftovers,
+  uniqueName,
+  until
+} from './docker-env.js'
 
 // Faults a user meets: two runs that pick the same builder name, a cancelled job, names
 // buildx changes. Interleavings are made exact with the action's test pause
@@ -19,7 +30,10 @@ describeDocker('hardening', () => {
     const name = uniqueName('same')
     const gate = path.join(fs.mkdtempSync(path.join(root, '.test-gate-')), 'go')
     // A passes its name check, then waits before `buildx create`; B runs whole meanwhile.
-    const a = newRun({ inputs: { name, use: 'false', 'driver-opts': driverOpts() }, env: { BUILDKIT_BUILDER_ACTION_TEST_PAUSE: `create:${gate}` } })
+    const a = newRun({
+      inputs: { name, use: 'false', 'driver-opts': driverOpts() },
+      env: { BUILDKIT_BUILDER_ACTION_TEST_PAUSE: `create:${gate}` }
+    })
     const b = newRun({ inputs: { name, use: 'false', 'driver-opts': driverOpts() } })
     afterTest(name, a)
     afterTest(undefined, b)
@@ -33,7 +47,9 @@ describeDocker('hardening', () => {
       fs.writeFileSync(gate, '')
       const resA = await mainA
       expect(resA.exitCode).toBe(1)
-      expect(errors(resA.stdout)).toEqual([expect.stringMatching(/^docker buildx create failed \(exit code 1\): .*existing instance for "it-same-\d+-\d+" but no append mode/)])
+      expect(errors(resA.stdout)).toEqual([
+        expect.stringMatching(/^docker buildx create failed \(exit code 1\): .*existing instance for "it-same-\d+-\d+" but no append mode/)
+      ])
       expect(resA.stdout).toContain(`builder ${name} is not this run's`)
       // B's builder lives on, through A's clean-up and A's post.
       expect(running(containerOf(name))).toBe(true)
@@ -66,7 +82,7 @@ describeDocker('hardening', () => {
     const took = Date.now() - t0
     expect(code).toBe(143)
     expect(took).toBeLessThan(6000)
-    expect(stdout).toContain('SIGTERM: stopping this step\'s child processes')
+    expect(stdout).toContain("SIGTERM: stopping this step's child processes")
     // No docker or buildx process of this run is left running.
     const left = spawnSync('pgrep', ['-af', `--name ${name}`], { encoding: 'utf8' }).stdout.trim()
     expect(left).toBe('')
@@ -75,7 +91,7 @@ describeDocker('hardening', () => {
     expect(leftovers(name, run.runnerTemp)).toEqual([])
   })
 
-  test('an upper-case name: the builder is found, verified and removed under buildx\'s lower-case name', async () => {
+  test("an upper-case name: the builder is found, verified and removed under buildx's lower-case name", async () => {
     const given = `It-Upper-${process.pid}`
     const name = given.toLowerCase()
     const run: Run = newRun({ inputs: { name: given, use: 'false', 'driver-opts': driverOpts() } })

@@ -27,13 +27,17 @@ let base = ''
 let tag = ''
 
 const sha = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex')
-const dockerWithConfig = (args: string[]): string => spawnSync('docker', args, { encoding: 'utf8', env: { ...process.env, DOCKER_CONFIG: dockerConfig } }).stdout
+const dockerWithConfig = (args: string[]): string =>
+  spawnSync('docker', args, { encoding: 'utf8', env: { ...process.env, DOCKER_CONFIG: dockerConfig } }).stdout
 
 beforeAll(async () => {
   if (dockerProblem || !GOARCH) return
   fs.mkdirSync(dockerConfig, { recursive: true })
   // The system's buildx, found with an empty DOCKER_CONFIG (no user plugin in the way).
-  const listed = JSON.parse(dockerWithConfig(['info', '--format', '{{json .ClientInfo.Plugins}}']).trim() || '[]') as { Name: string; Path: string }[]
+  const listed = JSON.parse(dockerWithConfig(['info', '--format', '{{json .ClientInfo.Plugins}}']).trim() || '[]') as {
+    Name: string
+    Path: string
+  }[]
   const source = listed.find(p => p.Name === 'buildx')?.Path ?? '/usr/libexec/docker/cli-plugins/docker-buildx'
   const binary = fs.readFileSync(fs.realpathSync(source))
   // Its release tag without a distribution suffix (Debian's 0.29.1+ds1 is the v0.29.1 release).
@@ -71,7 +75,10 @@ describeDocker('version: a pinned buildx through the action', () => {
     expect(fs.existsSync(plugin)).toBe(true)
     expect(requests.filter(r => r.endsWith('checksums.txt'))).toHaveLength(1)
     // The docker CLI with that DOCKER_CONFIG now runs the installed plugin.
-    expect(JSON.parse(dockerWithConfig(['info', '--format', '{{json .ClientInfo.Plugins}}'])).find((p: { Name: string }) => p.Name === 'buildx').Path).toBe(plugin)
+    expect(
+      JSON.parse(dockerWithConfig(['info', '--format', '{{json .ClientInfo.Plugins}}'])).find((p: { Name: string }) => p.Name === 'buildx')
+        .Path
+    ).toBe(plugin)
 
     const post = await runPost(run)
     expect(errors(post.stdout)).toEqual([])

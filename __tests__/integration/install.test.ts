@@ -35,7 +35,10 @@ const saved = { ...process.env }
 /** The buildx the docker CLI finds without a user plugin directory: the system's. */
 function systemBuildx(): string {
   const empty = fs.mkdtempSync(path.join(work, 'empty-config-'))
-  const r = spawnSync('docker', ['info', '--format', '{{json .ClientInfo.Plugins}}'], { encoding: 'utf8', env: { ...process.env, DOCKER_CONFIG: empty } })
+  const r = spawnSync('docker', ['info', '--format', '{{json .ClientInfo.Plugins}}'], {
+    encoding: 'utf8',
+    env: { ...process.env, DOCKER_CONFIG: empty }
+  })
   const listed = (JSON.parse(r.stdout.trim() || '[]') as { Name: string; Path: string }[]).find(p => p.Name === 'buildx')?.Path
   const candidates = [listed, '/usr/libexec/docker/cli-plugins/docker-buildx', '/usr/lib/docker/cli-plugins/docker-buildx']
   const found = candidates.find((p): p is string => p !== undefined && fs.existsSync(p) && fs.statSync(p).isFile())
@@ -112,7 +115,10 @@ describeInstall('installing a pinned buildx', () => {
     expect(ownVersion).toMatch(/^v\d+\.\d+\.\d+/)
     expect(parseBuildxVersion(version.stdout)).toBe(ownVersion)
     // The CLI took the plugin from the user directory, not the system one.
-    const plugins = JSON.parse(dockerWithConfig(['info', '--format', '{{json .ClientInfo.Plugins}}']).stdout) as { Name: string; Path: string }[]
+    const plugins = JSON.parse(dockerWithConfig(['info', '--format', '{{json .ClientInfo.Plugins}}']).stdout) as {
+      Name: string
+      Path: string
+    }[]
     expect(plugins.find(p => p.Name === 'buildx')?.Path).toBe(plugin)
     // The check the caller makes: this binary is really v0.x, not the v9.9.9 it was served as.
     expect(installedVersionProblem(version.stdout, ownVersion ?? '')).toBeUndefined()
@@ -151,7 +157,8 @@ describeInstall('installing a pinned buildx', () => {
     // A plugin of the runner's own (self-hosted): a script the docker CLI accepts as buildx.
     const own = [
       '#!/bin/sh',
-      'if [ "$1" = docker-cli-plugin-metadata ]; then echo \'{"SchemaVersion":"0.1.0","Vendor":"test","Version":"v0.0.1-own","ShortDescription":"the runner\'"\'"\'s own"}\'; exit 0; fi',
+      'if [ "$1" = docker-cli-plugin-metadata ]; then echo \'{"SchemaVersion":"0.1.0","Vendor":"test","Version":"v0.0.1-own","ShortDescription":"the ' +
+        "runner'\"'\"'s own\"}'; exit 0; fi",
       'echo "github.com/docker/buildx v0.0.1-own test"',
       ''
     ].join('\n')

@@ -33,32 +33,36 @@ function local(inputs: Record<string, unknown>, env: Record<string, string> = {}
 }
 
 describeDocker('npm run local', () => {
-  test('a key from env: is never shown (no ::add-mask:: lines either); the job summary is printed as text; JSON booleans work; paths are relative to the inputs file', async () => {
-    const name = uniqueName('local')
-    builders.push(name)
-    const key = pki('client.key')
-    const r = local(
-      { name, debug: true, 'registry-certs': 'myregistry.test:5443 ca=ca.pem cert=env:REG_CERT key=env:REG_KEY' },
-      { REG_CERT: pki('client.crt'), REG_KEY: key },
-      { 'ca.pem': pki('ca.pem') }
-    )
-    expect(r.out).toContain('verified: true')
-    expect(r.status).toBe(0)
-    expect(r.out).not.toContain('::add-mask::')
-    for (const line of key.split('\n').filter(l => l.length >= 8 && !l.startsWith('-----'))) expect(r.out).not.toContain(line)
-    expect(r.out).toMatch(/== job summary\n## BuildKit builder it-local-\d+-\d+\n/)
-    expect(r.out).toContain('myregistry.test:5443 |')
-    expect(r.out).toContain('▶ Read and check inputs')
-  })
+  test(
+    'a key from env: is never shown (no ::add-mask:: lines either); the job summary is printed as text; JSON booleans work; paths are relative to ' +
+      'the inputs file',
+    async () => {
+      const name = uniqueName('local')
+      builders.push(name)
+      const key = pki('client.key')
+      const r = local(
+        { name, debug: true, 'registry-certs': 'myregistry.test:5443 ca=ca.pem cert=env:REG_CERT key=env:REG_KEY' },
+        { REG_CERT: pki('client.crt'), REG_KEY: key },
+        { 'ca.pem': pki('ca.pem') }
+      )
+      expect(r.out).toContain('verified: true')
+      expect(r.status).toBe(0)
+      expect(r.out).not.toContain('::add-mask::')
+      for (const line of key.split('\n').filter(l => l.length >= 8 && !l.startsWith('-----'))) expect(r.out).not.toContain(line)
+      expect(r.out).toMatch(/== job summary\n## BuildKit builder it-local-\d+-\d+\n/)
+      expect(r.out).toContain('myregistry.test:5443 |')
+      expect(r.out).toContain('▶ Read and check inputs')
+    }
+  )
 
   test('an input the action does not declare is warned about, as a runner does', () => {
     const name = uniqueName('local-unexpected')
     builders.push(name)
-    const r = local({ name, 'mirror': 'docker.io=mirror.gcr.io' })
+    const r = local({ name, mirror: 'docker.io=mirror.gcr.io' })
     expect(r.out).toMatch(/^Warning: Unexpected input\(s\) 'mirror', valid inputs are \['name', /m)
   })
 
-  test('a driver-opts error names the user\'s own line', () => {
+  test("a driver-opts error names the user's own line", () => {
     const r = local({ name: uniqueName('local-opts'), 'driver-opts': 'not-key-value' })
     expect(r.status).toBe(1)
     expect(r.out).toContain('Error: input "driver-opts", line 1: "not-key-value" is not key=value')

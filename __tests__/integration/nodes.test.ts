@@ -24,7 +24,8 @@ afterEach(() => {
 /** A docker context of its own on the local engine, removed after the test. */
 function secondContext(): string {
   const name = uniqueName('ctx')
-  const host = docker(['context', 'inspect', '--format', '{{.Endpoints.docker.Host}}', 'default']).stdout.trim() || 'unix:///var/run/docker.sock'
+  const host =
+    docker(['context', 'inspect', '--format', '{{.Endpoints.docker.Host}}', 'default']).stdout.trim() || 'unix:///var/run/docker.sock'
   const r = docker(['context', 'create', name, '--docker', `host=${host}`])
   if (r.status !== 0) throw new Error(`docker context create failed: ${r.stderr}`)
   contexts.push(name)
@@ -41,8 +42,12 @@ function start(name: string, inputs: Record<string, string>, env: Record<string,
 }
 
 function leftOnEngine(name: string): string[] {
-  const ps = docker(['ps', '-a', '--filter', `name=buildx_buildkit_${name}`, '--format', '{{.Names}}']).stdout.split('\n').filter(Boolean)
-  const vols = docker(['volume', 'ls', '--filter', `name=buildx_buildkit_${name}`, '--format', '{{.Name}}']).stdout.split('\n').filter(Boolean)
+  const ps = docker(['ps', '-a', '--filter', `name=buildx_buildkit_${name}`, '--format', '{{.Names}}'])
+    .stdout.split('\n')
+    .filter(Boolean)
+  const vols = docker(['volume', 'ls', '--filter', `name=buildx_buildkit_${name}`, '--format', '{{.Name}}'])
+    .stdout.split('\n')
+    .filter(Boolean)
   const builder = docker(['buildx', 'inspect', name]).status === 0 ? [`builder ${name}`] : []
   return [...builder, ...ps.map(c => `container ${c}`), ...vols.map(v => `volume ${v}`)]
 }
@@ -63,19 +68,29 @@ describeDocker('several nodes (append)', () => {
   test('two nodes, one config and one certificate set on both, each verified; post removes both', async () => {
     const name = uniqueName('nodes')
     const ctx = secondContext()
-    const run = start(name, {
-      append: appendYaml(ctx),
-      platforms: process.arch === 'x64' ? 'linux/amd64' : 'linux/arm64',
-      mirrors: 'docker.io=mirror.nodes.test',
-      'registry-certs': `myregistry.test:5443 ca=${pki('ca.pem')} cert=${pki('client.crt')} key=env:REG_KEY`
-    }, { REG_KEY: fs.readFileSync(pki('client.key'), 'utf8') })
+    const run = start(
+      name,
+      {
+        append: appendYaml(ctx),
+        platforms: process.arch === 'x64' ? 'linux/amd64' : 'linux/arm64',
+        mirrors: 'docker.io=mirror.nodes.test',
+        'registry-certs': `myregistry.test:5443 ca=${pki('ca.pem')} cert=${pki('client.crt')} key=env:REG_KEY`
+      },
+      { REG_KEY: fs.readFileSync(pki('client.key'), 'utf8') }
+    )
     try {
       const main = await runMain(run)
       expect(errors(main.stdout)).toEqual([])
       expect(main.exitCode).toBe(0)
       const out = readOutputs(run)
       expect(out.verified).toBe('true')
-      const nodes = JSON.parse(out.nodes) as { name: string; endpoint: string; verified: boolean; status: string; 'driver-opts': string[] }[]
+      const nodes = JSON.parse(out.nodes) as {
+        name: string
+        endpoint: string
+        verified: boolean
+        status: string
+        'driver-opts': string[]
+      }[]
       expect(nodes.map(n => [n.name, n.endpoint, n.status, n.verified])).toEqual([
         [`${name}0`, expect.stringMatching(/^unix:\/\//), 'running', true],
         ['second-node', ctx, 'running', true]
@@ -98,7 +113,9 @@ describeDocker('several nodes (append)', () => {
       const post = await runPost(run)
       expect(errors(post.stdout)).toEqual([])
       expect(leftOnEngine(name.toLowerCase())).toEqual([])
-      expect(docker(['--context', ctx, 'ps', '-a', '--filter', 'name=buildx_buildkit_second-node', '--format', '{{.Names}}']).stdout.trim()).toBe('')
+      expect(
+        docker(['--context', ctx, 'ps', '-a', '--filter', 'name=buildx_buildkit_second-node', '--format', '{{.Names}}']).stdout.trim()
+      ).toBe('')
     } finally {
       removeAll(name)
       docker(['--context', ctx, 'rm', '-f', '-v', 'buildx_buildkit_second-node'])
@@ -121,7 +138,7 @@ describeDocker('several nodes (append)', () => {
     }
   })
 
-  test('a platform a node\'s daemon does not offer: that node is not verified, the other is', async () => {
+  test("a platform a node's daemon does not offer: that node is not verified, the other is", async () => {
     const name = uniqueName('nodeplat')
     const ctx = secondContext()
     const run = start(name, { verify: 'warn', append: appendYaml(ctx, '  platforms: linux/s390x').replace('second-node', `${name}-b`) })
@@ -131,7 +148,10 @@ describeDocker('several nodes (append)', () => {
       const out = readOutputs(run)
       expect(out.verified).toBe('false')
       const nodes = JSON.parse(out.nodes) as { name: string; verified: boolean }[]
-      expect(nodes.map(n => [n.name, n.verified])).toEqual([[`${name}0`, true], [`${name}-b`, false]])
+      expect(nodes.map(n => [n.name, n.verified])).toEqual([
+        [`${name}0`, true],
+        [`${name}-b`, false]
+      ])
       expect(main.stdout).toMatch(new RegExp(`node ${name}-b: the node was given platform linux/s390x, but its daemon offers only`))
       await runPost(run)
       expect(leftOnEngine(name.toLowerCase())).toEqual([])

@@ -59,7 +59,9 @@ describeDocker('verify-pull: resolved through the builder, and by whom', () => {
     ])
     expect(readOutputs(run).verified).toBe('true')
     expect(main.stdout).toContain(`registry.invalid/library/alpine:latest: ok, served by mirror ${regs.httpMirror}`)
-    expect(readSummary(run)).toContain(`<td><code>registry.invalid/rig/base:1</code></td><td>✅ ok</td><td><code>${regs.httpMirror}</code> (mirror)</td>`)
+    expect(readSummary(run)).toContain(
+      `<td><code>registry.invalid/rig/base:1</code></td><td>✅ ok</td><td><code>${regs.httpMirror}</code> (mirror)</td>`
+    )
     // What verify-pull did left nothing a later step would trip over.
     const histories = docker(['exec', containerOf(name), 'buildctl', 'debug', 'histories', '--format', '{{.Record.Ref}}'])
     expect(histories.status).toBe(0)
@@ -79,9 +81,12 @@ describeDocker('verify-pull: resolved through the builder, and by whom', () => {
     const [pull] = pullsOf(run)
     expect(pull).toMatchObject({ status: 'ok', ok: false, host: regs.tlsRegistry, via_mirror: false })
     expect(pull.error).toBe(
-      `served by the registry ${regs.tlsRegistry}, not by its mirror: nothing listens at mirror ${regs.deadHost} (connection refused): is it running at that address? (in the builder, 127.0.0.1 is the builder's own container unless driver-opts has network=host)`
+      `served by the registry ${regs.tlsRegistry}, not by its mirror: nothing listens at mirror ${regs.deadHost} (connection refused): is it running ` +
+        `at that address? (in the builder, 127.0.0.1 is the builder's own container unless driver-opts has network=host)`
     )
-    expect(errors(main.stdout)).toEqual([expect.stringContaining(`- ${regs.tlsRegistry}/rig/base:1: served by the registry ${regs.tlsRegistry}, not by its mirror`)])
+    expect(errors(main.stdout)).toEqual([
+      expect.stringContaining(`- ${regs.tlsRegistry}/rig/base:1: served by the registry ${regs.tlsRegistry}, not by its mirror`)
+    ])
     expect(readOutputs(run).verified).toBe('false')
     await finish(name, run)
   })
@@ -97,7 +102,10 @@ describeDocker('verify-pull: resolved through the builder, and by whom', () => {
     const [pull] = pullsOf(run)
     expect(pull).toMatchObject({ status: 'failed', ok: false, host: null, via_mirror: null })
     expect(pull.error).toMatch(
-      new RegExp(`^mirror ${regs.httpMirror.replace(/\./g, '\\.')} does not have the image \\(404 Not Found\\); registry\\.invalid does not resolve \\(DNS\\), so registry registry\\.invalid can't be reached: check the name \\(daemon: `)
+      new RegExp(
+        `^mirror ${regs.httpMirror.replace(/\./g, '\\.')} does not have the image \\(404 Not Found\\); registry\\.invalid does not resolve \\(DNS\\), ` +
+          `so registry registry\\.invalid can't be reached: check the name \\(daemon: `
+      )
     )
     expect(main.stdout).toMatch(/^::warning::the builder does not run with the planned configuration:/m)
     expect(readOutputs(run).verified).toBe('false')
@@ -105,8 +113,22 @@ describeDocker('verify-pull: resolved through the builder, and by whom', () => {
   })
 
   test.each([
-    ['no CA', ['cert', 'key'], /^registry 127\.0\.0\.1:\d+ presents a TLS certificate signed by a CA the builder does not trust: its CA is missing; add it with registry-certs: "127\.0\.0\.1:\d+ ca=env:NAME".*x509: certificate signed by unknown authority\)$/],
-    ['no client certificate', ['ca'], /^registry 127\.0\.0\.1:\d+ wants a client certificate \(mTLS\) and none was given: add one with registry-certs: "127\.0\.0\.1:\d+ cert=env:CERT key=env:KEY" \(daemon: .*remote error: tls: /]
+    [
+      'no CA',
+      ['cert', 'key'],
+      new RegExp(
+        String.raw`^registry 127\.0\.0\.1:\d+ presents a TLS certificate signed by a CA the builder does not trust: its CA is missing; ` +
+          String.raw`add it with registry-certs: "127\.0\.0\.1:\d+ ca=env:NAME".*x509: certificate signed by unknown authority\)$`
+      )
+    ],
+    [
+      'no client certificate',
+      ['ca'],
+      new RegExp(
+        String.raw`^registry 127\.0\.0\.1:\d+ wants a client certificate \(mTLS\) and none was given: ` +
+          String.raw`add one with registry-certs: "127\.0\.0\.1:\d+ cert=env:CERT key=env:KEY" \(daemon: .*remote error: tls: `
+      )
+    ]
   ] as [string, ('ca' | 'cert' | 'key')[], RegExp][])('mTLS registry, %s: failed, with what to add', async (_t, parts, message) => {
     const { name, run } = start('pull-tls', {
       'registry-certs': tlsCerts(parts),
@@ -122,10 +144,15 @@ describeDocker('verify-pull: resolved through the builder, and by whom', () => {
   })
 
   test('mTLS registry with CA and client certificate: served', async () => {
-    const { name, run } = start('pull-mtls', { 'registry-certs': tlsCerts(['ca', 'cert', 'key']), 'verify-pull': `${regs.tlsRegistry}/rig/base:1` })
+    const { name, run } = start('pull-mtls', {
+      'registry-certs': tlsCerts(['ca', 'cert', 'key']),
+      'verify-pull': `${regs.tlsRegistry}/rig/base:1`
+    })
     const main = await runMain(run)
     expect(errors(main.stdout)).toEqual([])
-    expect(pullsOf(run)).toEqual([{ ref: `${regs.tlsRegistry}/rig/base:1`, status: 'ok', ok: true, host: regs.tlsRegistry, via_mirror: null, error: null }])
+    expect(pullsOf(run)).toEqual([
+      { ref: `${regs.tlsRegistry}/rig/base:1`, status: 'ok', ok: true, host: regs.tlsRegistry, via_mirror: null, error: null }
+    ])
     await finish(name, run)
   })
 
@@ -134,7 +161,9 @@ describeDocker('verify-pull: resolved through the builder, and by whom', () => {
     const { name, run } = start('pull-auth', { 'registry-certs': certs, 'verify-pull': `${regs.authRegistry}/rig/base:1` })
     const main = await runMain(run)
     expect(errors(main.stdout)).toEqual([])
-    expect(pullsOf(run)).toEqual([{ ref: `${regs.authRegistry}/rig/base:1`, status: 'auth-required', ok: true, host: regs.authRegistry, via_mirror: null, error: null }])
+    expect(pullsOf(run)).toEqual([
+      { ref: `${regs.authRegistry}/rig/base:1`, status: 'auth-required', ok: true, host: regs.authRegistry, via_mirror: null, error: null }
+    ])
     expect(readOutputs(run).verified).toBe('true')
     expect(main.stdout).toMatch(/auth-required — .*docker login/)
     await finish(name, run)

@@ -17,7 +17,10 @@ import { ensureDebianPackages, hasCommand } from './docker-env.js'
 export interface TestRegistries {
   /** 127.0.0.1:PORT, plain HTTP, holds test images (see below) */
   httpMirror: string
-  /** 127.0.0.1:PORT, TLS with a server certificate for IP 127.0.0.1 from the test CA, requiring a client certificate signed by the test CA; same storage as httpMirror */
+  /**
+   * 127.0.0.1:PORT, TLS with a server certificate for IP 127.0.0.1 from the test CA, requiring a
+   * client certificate signed by the test CA; same storage as httpMirror
+   */
   tlsRegistry: string
   /** 127.0.0.1:PORT, TLS like tlsRegistry (same CA, client cert required) plus htpasswd basic auth: every request without credentials gets 401 */
   authRegistry: string
@@ -54,16 +57,54 @@ interface Pki {
 /** A CA, a server certificate for IP 127.0.0.1 and a client certificate, all signed by the CA. */
 function makePki(dir: string): Pki {
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes']
-  run('openssl', ['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2',
-    '-subj', '/CN=registry-env test CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], dir)
+  run(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      ...ec,
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.pem',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=registry-env test CA',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign'
+    ],
+    dir
+  )
   const leaf = (name: string, cn: string, ext: string[]): void => {
     run('openssl', ['req', '-new', ...ec, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`], dir)
     const extensions = [...ext, 'basicConstraints=CA:FALSE', 'keyUsage=critical,digitalSignature']
     fs.writeFileSync(path.join(dir, `${name}.ext`), extensions.join('\n') + '\n')
-    run('openssl', ['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key',
-      '-set_serial', `0x${randomBytes(8).toString('hex')}`, '-days', '2', '-sha256',
-      '-extfile', `${name}.ext`, '-out', `${name}.crt`], dir)
+    run(
+      'openssl',
+      [
+        'x509',
+        '-req',
+        '-in',
+        `${name}.csr`,
+        '-CA',
+        'ca.pem',
+        '-CAkey',
+        'ca.key',
+        '-set_serial',
+        `0x${randomBytes(8).toString('hex')}`,
+        '-days',
+        '2',
+        '-sha256',
+        '-extfile',
+        `${name}.ext`,
+        '-out',
+        `${name}.crt`
+      ],
+      dir
+    )
   }
   leaf('server', '127.0.0.1', ['subjectAltName=IP:127.0.0.1', 'extendedKeyUsage=serverAuth'])
   leaf('client', 'registry-env client', ['extendedKeyUsage=clientAuth'])
@@ -81,11 +122,15 @@ function makePki(dir: string): Pki {
 /** n distinct ports that were free a moment ago (bound to port 0, read back, released). */
 async function freePorts(n: number): Promise<number[]> {
   const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise<net.Server>((resolve, reject) => {
-      const s = net.createServer()
-      s.once('error', reject)
-      s.listen(0, '127.0.0.1', () => resolve(s))
-    }))
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<net.Server>((resolve, reject) => {
+          const s = net.createServer()
+          s.once('error', reject)
+          s.listen(0, '127.0.0.1', () => resolve(s))
+        })
+    )
   )
   const ports = servers.map(s => (s.address() as net.AddressInfo).port)
   await Promise.all(servers.map(s => new Promise<void>(resolve => s.close(() => resolve()))))
@@ -124,7 +169,12 @@ function startRegistry(config: string, logTail: string[]): ChildProcess {
     : ['docker-registry', ['serve', config]]
   const child = spawn(cmd, args as string[], { stdio: ['ignore', 'pipe', 'pipe'] })
   const keep = (b: Buffer): void => {
-    logTail.push(...b.toString('utf8').split('\n').filter(l => l.trim()))
+    logTail.push(
+      ...b
+        .toString('utf8')
+        .split('\n')
+        .filter(l => l.trim())
+    )
     logTail.splice(0, Math.max(0, logTail.length - 20))
   }
   child.stdout?.on('data', keep)
@@ -181,7 +231,13 @@ async function waitReady(
 /** Go's GOARCH for this machine (the architecture the images are made for). */
 export function goArch(): string {
   const map: Record<string, string> = {
-    x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64'
+    x64: 'amd64',
+    arm64: 'arm64',
+    arm: 'arm',
+    ia32: '386',
+    ppc64: 'ppc64le',
+    s390x: 's390x',
+    riscv64: 'riscv64'
   }
   return map[process.arch] ?? process.arch
 }
@@ -274,9 +330,16 @@ async function pushIndex(base: string, repo: string, tag: string): Promise<void>
   await pushManifest(base, repo, tag, OCI_INDEX, index)
 }
 
-/** Starts them (installs docker-registry, openssl and apache2-utils from Debian when missing and running as root, as build.sh does for busybox-static); throws with a clear message naming what to install otherwise. */
+/**
+ * Starts them (installs docker-registry, openssl and apache2-utils from Debian when missing and
+ * running as root, as build.sh does for busybox-static); throws with a clear message naming what
+ * to install otherwise.
+ */
 export async function startRegistries(): Promise<TestRegistries> {
-  ensureDebianPackages('test registries', TOOLS.map(([cmd, pkg]) => ({ what: cmd, present: () => hasCommand(cmd), pkg })))
+  ensureDebianPackages(
+    'test registries',
+    TOOLS.map(([cmd, pkg]) => ({ what: cmd, present: () => hasCommand(cmd), pkg }))
+  )
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'registry-env-'))
   liveDirs.add(dir)
   const children: ChildProcess[] = []

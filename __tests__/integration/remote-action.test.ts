@@ -54,7 +54,10 @@ describeDocker('driver: remote', () => {
     expect(fs.readdirSync(run.runnerTemp)).toEqual([])
     const keyLine = pem('client.key').split('\n')[1]
     // ::add-mask:: lines are the runner's to consume, never shown.
-    const shown = main.stdout.split('\n').filter(l => !l.startsWith('::add-mask::')).join('\n')
+    const shown = main.stdout
+      .split('\n')
+      .filter(l => !l.startsWith('::add-mask::'))
+      .join('\n')
     expect(shown + main.stderr + JSON.stringify(readState(run))).not.toContain(keyLine)
     expect(main.stdout).toContain(`::add-mask::${keyLine}`)
     await runPost(run)

@@ -18,10 +18,14 @@ import { describeDocker, docker, ensureDebianPackages, hasCommand, uniqueName, u
 // The stand-in image speaks neither gRPC nor TLS, so this runs only where BUILDKIT_IMAGE
 // names a real BuildKit image, and says so plainly otherwise.
 const image = process.env.BUILDKIT_IMAGE
-const SKIPPED = 'remote driver over TLS against a real BuildKit daemon — skipped: BUILDKIT_IMAGE not set (the stand-in speaks no gRPC or TLS)'
+const SKIPPED =
+  'remote driver over TLS against a real BuildKit daemon — skipped: BUILDKIT_IMAGE not set (the stand-in speaks no gRPC or TLS)'
 
 if (!image) {
-  console.warn(`REMOTE DRIVER TESTS SKIPPED: BUILDKIT_IMAGE is not set, and the stand-in BuildKit image speaks no gRPC or TLS. Set BUILDKIT_IMAGE to a real image (e.g. moby/buildkit) to run them.`)
+  console.warn(
+    `REMOTE DRIVER TESTS SKIPPED: BUILDKIT_IMAGE is not set, and the stand-in BuildKit image speaks no gRPC or TLS. Set BUILDKIT_IMAGE to a real image ` +
+      `(e.g. moby/buildkit) to run them.`
+  )
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'remote-it-'))
@@ -53,7 +57,23 @@ function makePki(pki: string): void {
   fs.writeFileSync(path.join(pki, 'client.ext'), 'extendedKeyUsage=clientAuth\n')
   for (const who of ['server', 'client']) {
     ssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=remote-it-${who}`, '-keyout', `${who}.key`, '-out', `${who}.csr`)
-    ssl('x509', '-req', '-in', `${who}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', `${who}.ext`, '-out', `${who}.crt`)
+    ssl(
+      'x509',
+      '-req',
+      '-in',
+      `${who}.csr`,
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-days',
+      '2',
+      '-extfile',
+      `${who}.ext`,
+      '-out',
+      `${who}.crt`
+    )
   }
   for (const f of fs.readdirSync(pki)) fs.chmodSync(path.join(pki, f), 0o644)
 }
@@ -67,7 +87,16 @@ function remotePlan(builder: string, owner: string, endpoint: string, opts: stri
   const node = remoteNodeName(builder, owner)
   return {
     builder,
-    nodes: [{ label: 'the first node', name: node, endpoint, args: [], platforms: [], createArgs: remoteCreateArgs({ name: builder, node, endpoint, driverOpts: files.driverOpts, use: false }) }]
+    nodes: [
+      {
+        label: 'the first node',
+        name: node,
+        endpoint,
+        args: [],
+        platforms: [],
+        createArgs: remoteCreateArgs({ name: builder, node, endpoint, driverOpts: files.driverOpts, use: false })
+      }
+    ]
   } as unknown as Plan
 }
 
@@ -78,13 +107,25 @@ describeDocker('the remote driver, real buildx, no daemon', () => {
     const builder = uniqueName('remote-rec')
     started.builders.push(builder)
     const owner = 'f0e1d2c3-aaaa-bbbb-cccc-0123456789ab'
-    const plan = remotePlan(builder, owner, 'tcp://127.0.0.1:1', [`cacert=${path.join(pkiDir, 'ca.pem')}`, `cert=${path.join(pkiDir, 'client.crt')}`, `key=${path.join(pkiDir, 'client.key')}`], fs.mkdtempSync(path.join(dir, 'run-')))
+    const plan = remotePlan(
+      builder,
+      owner,
+      'tcp://127.0.0.1:1',
+      [`cacert=${path.join(pkiDir, 'ca.pem')}`, `cert=${path.join(pkiDir, 'client.crt')}`, `key=${path.join(pkiDir, 'client.key')}`],
+      fs.mkdtempSync(path.join(dir, 'run-'))
+    )
     plan.nodes[0].createArgs = plan.nodes[0].createArgs.filter(a => a !== '--bootstrap')
     await remote.create(plan)
     expect(remote.owner(builder)).toBe(owner)
-    expect(remote.nodes(builder)[0].DriverOpts).toEqual({ cacert: expect.stringMatching(/ca\.pem$/), cert: expect.stringMatching(/client\.crt$/), key: expect.stringMatching(/client\.key$/) })
+    expect(remote.nodes(builder)[0].DriverOpts).toEqual({
+      cacert: expect.stringMatching(/ca\.pem$/),
+      cert: expect.stringMatching(/client\.crt$/),
+      key: expect.stringMatching(/client\.key$/)
+    })
     const inspect = docker(['buildx', 'inspect', builder])
-    expect(parseInspect(inspect.stdout).nodes).toEqual([expect.objectContaining({ name: `${builder}0-${owner}`, endpoint: 'tcp://127.0.0.1:1', status: 'inactive' })])
+    expect(parseInspect(inspect.stdout).nodes).toEqual([
+      expect.objectContaining({ name: `${builder}0-${owner}`, endpoint: 'tcp://127.0.0.1:1', status: 'inactive' })
+    ])
     expect((await remote.remove(builder, false)).ok).toBe(true)
     expect(remote.owner(builder)).toBeUndefined()
   }, 60_000)
@@ -104,8 +145,26 @@ describeDocker('the remote driver', () => {
     const container = uniqueName('remote-bk')
     started.containers.push(container)
     const run = docker([
-      'run', '-d', '--name', container, '--privileged', '--network', 'host', '-v', `${pki}:/certs:ro`, '--entrypoint', 'buildkitd', image,
-      '--addr', `tcp://127.0.0.1:${port}`, '--tlscacert', '/certs/ca.pem', '--tlscert', '/certs/server.crt', '--tlskey', '/certs/server.key'
+      'run',
+      '-d',
+      '--name',
+      container,
+      '--privileged',
+      '--network',
+      'host',
+      '-v',
+      `${pki}:/certs:ro`,
+      '--entrypoint',
+      'buildkitd',
+      image,
+      '--addr',
+      `tcp://127.0.0.1:${port}`,
+      '--tlscacert',
+      '/certs/ca.pem',
+      '--tlscert',
+      '/certs/server.crt',
+      '--tlskey',
+      '/certs/server.key'
     ])
     expect(run.stderr).toBe('')
     expect(run.status).toBe(0)
@@ -121,7 +180,13 @@ describeDocker('the remote driver', () => {
     // The client key as a secret would come: env:NAME.
     process.env.REMOTE_IT_KEY = fs.readFileSync(path.join(pki, 'client.key'), 'utf8')
     const runDir = fs.mkdtempSync(path.join(dir, 'run-'))
-    const plan = remotePlan(builder, owner, endpoint, [`cacert=${path.join(pki, 'ca.pem')}`, `cert=${path.join(pki, 'client.crt')}`, 'key=env:REMOTE_IT_KEY'], runDir)
+    const plan = remotePlan(
+      builder,
+      owner,
+      endpoint,
+      [`cacert=${path.join(pki, 'ca.pem')}`, `cert=${path.join(pki, 'client.crt')}`, 'key=env:REMOTE_IT_KEY'],
+      runDir
+    )
     expect(plan.nodes[0].createArgs).not.toContain('--config')
 
     await remote.claim(builder, true)
@@ -132,7 +197,12 @@ describeDocker('the remote driver', () => {
 
     const seen = await remote.observe(plan, nodes[0])
     expect(seen.readBack).toBeUndefined()
-    expect(seen.daemon).toEqual({ version: expect.stringMatching(/^v\d+\.\d+/), platforms: expect.arrayContaining([expect.stringMatching(/^linux\//)]), network: expect.any(String), workers: 1 })
+    expect(seen.daemon).toEqual({
+      version: expect.stringMatching(/^v\d+\.\d+/),
+      platforms: expect.arrayContaining([expect.stringMatching(/^linux\//)]),
+      network: expect.any(String),
+      workers: 1
+    })
 
     const rm = await remote.remove(builder, false)
     expect(rm.ok).toBe(true)
@@ -148,7 +218,13 @@ describeDocker('the remote driver', () => {
     const port = /--addr tcp:\/\/127\.0\.0\.1:(\d+)/.exec(docker(['inspect', '--format', '{{join .Args " "}}', container]).stdout)?.[1]
     const builder = uniqueName('remote-nocert')
     started.builders.push(builder)
-    const plan = remotePlan(builder, '', `tcp://127.0.0.1:${port}`, [`cacert=${path.join(pki, 'ca.pem')}`], fs.mkdtempSync(path.join(dir, 'run-')))
+    const plan = remotePlan(
+      builder,
+      '',
+      `tcp://127.0.0.1:${port}`,
+      [`cacert=${path.join(pki, 'ca.pem')}`],
+      fs.mkdtempSync(path.join(dir, 'run-'))
+    )
     await expect(remote.create(plan)).rejects.toThrow(/docker buildx create failed/)
     expect(remote.owner(builder)).toBeUndefined()
   }, 120_000)

@@ -52,8 +52,21 @@ function create(image: string, toml: string, flags: string[] = []): Created {
   builders.push(name)
   const file = path.join(tmp, `${name}.toml`)
   fs.writeFileSync(file, toml)
-  const args = ['buildx', 'create', '--bootstrap', '--name', name, '--driver', 'docker-container', '--driver-opt', `image=${image}`,
-    '--driver-opt', 'network=none', '--config', file]
+  const args = [
+    'buildx',
+    'create',
+    '--bootstrap',
+    '--name',
+    name,
+    '--driver',
+    'docker-container',
+    '--driver-opt',
+    `image=${image}`,
+    '--driver-opt',
+    'network=none',
+    '--config',
+    file
+  ]
   if (flags.length > 0) args.push('--buildkitd-flags', flags.join(' '))
   const r = docker(args)
   const logs = docker(['logs', containerOf(name)])
@@ -79,15 +92,21 @@ function withoutBridgePlugins(base: string): string {
   const tag = `standin-network-nobridge:${process.pid}`
   if (createdImages.has(tag)) return tag
   const ctr = `standin-network-nobridge-${process.pid}`
-  const inspect = (field: string): string =>
-    docker(['image', 'inspect', '--format', `{{json .Config.${field}}}`, base]).stdout.trim()
+  const inspect = (field: string): string => docker(['image', 'inspect', '--format', `{{json .Config.${field}}}`, base]).stdout.trim()
   const entrypoint = inspect('Entrypoint')
   const cmd = inspect('Cmd')
   docker(['rm', '-f', '-v', ctr])
   const rm = docker(['run', '--name', ctr, '--network', 'none', '--entrypoint', '/bin/sh', base, '-c', 'rm -f /usr/bin/buildkit-cni-*'])
   if (rm.status !== 0) throw new Error(`removing the bridge plugins failed: ${rm.stderr}`)
-  const commit = docker(['commit', '--change', `ENTRYPOINT ${entrypoint === 'null' ? '[]' : entrypoint}`,
-    '--change', `CMD ${cmd === 'null' ? '[]' : cmd}`, ctr, tag])
+  const commit = docker([
+    'commit',
+    '--change',
+    `ENTRYPOINT ${entrypoint === 'null' ? '[]' : entrypoint}`,
+    '--change',
+    `CMD ${cmd === 'null' ? '[]' : cmd}`,
+    ctr,
+    tag
+  ])
   docker(['rm', '-f', '-v', ctr])
   if (commit.status !== 0) throw new Error(`docker commit failed: ${commit.stderr}`)
   createdImages.add(tag)
@@ -129,7 +148,10 @@ const rows: Row[] = [
     what: 'cniConfigPath of the config naming a file that does not exist, mode cni: the error names it',
     image: buildkitImage,
     toml: '[worker.oci]\n  networkMode = "cni"\n  cniConfigPath = "/etc/buildkit/no-such-cni.json"\n',
-    fails: startError('stat /etc/buildkit/no-such-cni.json: no such file or directory', 'failed to read cni config "/etc/buildkit/no-such-cni.json"')
+    fails: startError(
+      'stat /etc/buildkit/no-such-cni.json: no such file or directory',
+      'failed to read cni config "/etc/buildkit/no-such-cni.json"'
+    )
   },
   {
     what: 'networkMode bridge in the config: the daemon runs, its worker reports cni',
@@ -141,7 +163,10 @@ const rows: Row[] = [
     what: 'networkMode bridge without the bridge plugins: the start fails',
     image: () => withoutBridgePlugins(buildkitImage()),
     toml: '[worker.oci]\n  networkMode = "bridge"\n',
-    fails: startError('stat /opt/cni/bin/bridge: no such file or directory', 'failed to find CNI bridge "/opt/cni/bin/bridge" or buildkit-cni-bridge')
+    fails: startError(
+      'stat /opt/cni/bin/bridge: no such file or directory',
+      'failed to find CNI bridge "/opt/cni/bin/bridge" or buildkit-cni-bridge'
+    )
   },
   {
     what: 'networkMode cni in the config, --oci-worker-net=host given: the flag wins',
@@ -181,7 +206,8 @@ describeDocker('the daemon network at start (config, flags, bridge)', () => {
 // (STANDIN_VERSION), and the settings the stand-in records at start.
 if (REAL_IMAGE) {
   console.warn(
-    `standin-network: the tests of a settable BuildKit version (bridge mode refused by a v0.12 daemon, STANDIN_VERSION) are SKIPPED: BUILDKIT_IMAGE=${REAL_IMAGE} names a real image, whose version can't be chosen`
+    `standin-network: the tests of a settable BuildKit version (bridge mode refused by a v0.12 daemon, STANDIN_VERSION) are SKIPPED: ` +
+      `BUILDKIT_IMAGE=${REAL_IMAGE} names a real image, whose version can't be chosen`
   )
 }
 const describeStandin = REAL_IMAGE ? describe.skip : describeDocker
@@ -205,7 +231,9 @@ describeStandin('a stand-in of an older BuildKit (STANDIN_VERSION)', () => {
     expect(v012).toMatch(/^buildkit-standin:[0-9a-f]{12}$/)
     expect(buildStandin('v0.12.5')).toBe(v012)
     expect(v012).not.toBe(buildkitImage())
-    expect(docker(['image', 'inspect', '--format', '{{index .Config.Labels "org.opencontainers.image.version"}}', v012]).stdout.trim()).toBe('v0.12.5')
+    expect(
+      docker(['image', 'inspect', '--format', '{{index .Config.Labels "org.opencontainers.image.version"}}', v012]).stdout.trim()
+    ).toBe('v0.12.5')
   })
 
   test.each([
@@ -253,6 +281,8 @@ describeStandin('a stand-in of an older BuildKit (STANDIN_VERSION)', () => {
     for (const p of ['bridge', 'loopback', 'host-local', 'firewall']) {
       expect(docker(['exec', containerOf(c.name), 'test', '-x', `/usr/bin/buildkit-cni-${p}`]).status).toBe(0)
     }
-    expect(docker(['run', '--rm', '--network', 'none', '--entrypoint', '/bin/sh', v012, '-c', 'ls /usr/bin/buildkit-cni-* 2>/dev/null']).stdout).toBe('')
+    expect(
+      docker(['run', '--rm', '--network', 'none', '--entrypoint', '/bin/sh', v012, '-c', 'ls /usr/bin/buildkit-cni-* 2>/dev/null']).stdout
+    ).toBe('')
   })
 })

@@ -15,7 +15,8 @@ jest.setTimeout(300_000)
 
 /** The command of the proof, for one reference; $1 a fresh directory, $2 the reference. */
 const BUILD = `mkdir "$1" && printf 'FROM %s\\n' "$2" >"$1/Dockerfile" &&
-timeout 30 buildctl build --progress plain --frontend dockerfile.v0 --local context="$1" --local dockerfile="$1" --opt requestid=frontend.outline --ref-file "$1/ref"`
+timeout 30 buildctl build --progress plain --frontend dockerfile.v0 --local context="$1" --local dockerfile="$1" \\
+  --opt requestid=frontend.outline --ref-file "$1/ref"`
 
 interface LogLine {
   level: string
@@ -100,15 +101,32 @@ describeDocker('image resolution in a builder, against real registries', () => {
     builders.push(name)
     const file = path.join(tmp, `${name}.toml`)
     fs.writeFileSync(file, toml)
-    const r = docker(['buildx', 'create', '--bootstrap', '--name', name, '--driver', 'docker-container',
-      '--driver-opt', `image=${buildkitImage()}`, '--driver-opt', 'network=host', '--config', file])
+    const r = docker([
+      'buildx',
+      'create',
+      '--bootstrap',
+      '--name',
+      name,
+      '--driver',
+      'docker-container',
+      '--driver-opt',
+      `image=${buildkitImage()}`,
+      '--driver-opt',
+      'network=host',
+      '--config',
+      file
+    ])
     if (r.status !== 0) throw new Error(`buildx create failed: ${r.stderr}`)
     return name
   }
 
   const section = (host: string, lines: string[]): string => [`[registry."${host}"]`, ...lines.map(l => `  ${l}`)].join('\n') + '\n'
   /** A registry's section: mirrors, http, the test CA and the client keypair as asked. */
-  const tlsLines = (r: TestRegistries, host: string, opts: { mirrors?: string[]; ca?: boolean; keypair?: boolean; http?: boolean }): string => {
+  const tlsLines = (
+    r: TestRegistries,
+    host: string,
+    opts: { mirrors?: string[]; ca?: boolean; keypair?: boolean; http?: boolean }
+  ): string => {
     const lines: string[] = []
     if (opts.mirrors) lines.push(`mirrors = [${opts.mirrors.map(m => `"${m}"`).join(', ')}]`)
     if (opts.http !== undefined) lines.push(`http = ${opts.http}`)
@@ -156,10 +174,12 @@ describeDocker('image resolution in a builder, against real registries', () => {
       ref: r => `${r.tlsRegistry}/rig/base:1`,
       normalised: r => `${r.tlsRegistry}/rig/base:1`,
       exitCode: 0,
-      span: r => [{
-        msg: 'trying next host',
-        error: `failed to do request: Head "http${headUrl(r.deadHost, 'rig/base', '1', r.tlsRegistry)}": dial tcp ${r.deadHost}: connect: connection refused`
-      }]
+      span: r => [
+        {
+          msg: 'trying next host',
+          error: `failed to do request: Head "http${headUrl(r.deadHost, 'rig/base', '1', r.tlsRegistry)}": dial tcp ${r.deadHost}: connect: connection refused`
+        }
+      ]
     },
     {
       name: 'the mirror lacks the image (404), then the upstream registry.invalid fails on DNS',
@@ -171,10 +191,15 @@ describeDocker('image resolution in a builder, against real registries', () => {
         { msg: 'trying next host after status: 404 Not Found' },
         {
           msg: 'fetch failed',
-          error: /^failed to do request: Head "https:\/\/registry\.invalid\/v2\/library\/busybox\/manifests\/latest": dial tcp: lookup registry\.invalid on \S+: no such host$/
+          error: new RegExp(
+            String.raw`^failed to do request: Head "https://registry\.invalid/v2/library/busybox/manifests/latest": ` +
+              String.raw`dial tcp: lookup registry\.invalid on \S+: no such host$`
+          )
         }
       ],
-      error: () => 'registry.invalid/library/busybox:latest: failed to resolve source metadata for registry.invalid/library/busybox:latest: registry.invalid/library/busybox:latest: not found'
+      error: () =>
+        'registry.invalid/library/busybox:latest: failed to resolve source metadata for registry.invalid/library/busybox:latest: ' +
+        'registry.invalid/library/busybox:latest: not found'
     },
     {
       name: 'the TLS registry without ca: unknown authority',
@@ -182,10 +207,14 @@ describeDocker('image resolution in a builder, against real registries', () => {
       ref: r => `${r.tlsRegistry}/rig/base:1`,
       normalised: r => `${r.tlsRegistry}/rig/base:1`,
       exitCode: 1,
-      span: r => [{
-        msg: 'fetch failed',
-        error: `failed to do request: Head "https${headUrl(r.tlsRegistry, 'rig/base', '1')}": tls: failed to verify certificate: x509: certificate signed by unknown authority`
-      }]
+      span: r => [
+        {
+          msg: 'fetch failed',
+          error:
+            `failed to do request: Head "https${headUrl(r.tlsRegistry, 'rig/base', '1')}": tls: failed to verify certificate: x509: certificate ` +
+            `signed by unknown authority`
+        }
+      ]
     },
     {
       name: 'the TLS registry with ca but no keypair: the server refuses the handshake',
@@ -193,10 +222,14 @@ describeDocker('image resolution in a builder, against real registries', () => {
       ref: r => `${r.tlsRegistry}/rig/base:1`,
       normalised: r => `${r.tlsRegistry}/rig/base:1`,
       exitCode: 1,
-      span: r => [{
-        msg: 'fetch failed',
-        error: new RegExp(`^failed to do request: Head "https${esc(headUrl(r.tlsRegistry, 'rig/base', '1'))}": remote error: tls: (bad certificate|certificate required)$`)
-      }]
+      span: r => [
+        {
+          msg: 'fetch failed',
+          error: new RegExp(
+            `^failed to do request: Head "https${esc(headUrl(r.tlsRegistry, 'rig/base', '1'))}": remote error: tls: (bad certificate|certificate required)$`
+          )
+        }
+      ]
     },
     {
       name: 'the TLS registry with ca and keypair: served',
@@ -213,7 +246,9 @@ describeDocker('image resolution in a builder, against real registries', () => {
       normalised: r => `${r.tlsRegistry}/rig/base:1`,
       exitCode: 1,
       span: () => [{ msg: 'fetch failed after status: 400 Bad Request' }],
-      error: r => `${r.tlsRegistry}/rig/base:1: failed to resolve source metadata for ${r.tlsRegistry}/rig/base:1: unexpected status from HEAD request to http${headUrl(r.tlsRegistry, 'rig/base', '1')}: 400 Bad Request`
+      error: r =>
+        `${r.tlsRegistry}/rig/base:1: failed to resolve source metadata for ${r.tlsRegistry}/rig/base:1: unexpected status from HEAD request to ` +
+        `http${headUrl(r.tlsRegistry, 'rig/base', '1')}: 400 Bad Request`
     },
     {
       name: 'the registry with basic auth: 401, not retried without credentials',
@@ -222,7 +257,9 @@ describeDocker('image resolution in a builder, against real registries', () => {
       normalised: r => `${r.authRegistry}/rig/base:1`,
       exitCode: 1,
       span: () => [{ msg: 'fetch failed after status: 401 Unauthorized' }],
-      error: r => `${r.authRegistry}/rig/base:1: failed to resolve source metadata for ${r.authRegistry}/rig/base:1: unexpected status from HEAD request to https${headUrl(r.authRegistry, 'rig/base', '1')}: 401 Unauthorized`
+      error: r =>
+        `${r.authRegistry}/rig/base:1: failed to resolve source metadata for ${r.authRegistry}/rig/base:1: unexpected status from HEAD request to ` +
+        `https${headUrl(r.authRegistry, 'rig/base', '1')}: 401 Unauthorized`
     }
   ]
 

@@ -40,11 +40,26 @@ describe('parseInstallInputs', () => {
     [{ version: 'v0.30.0-rc1' }, { version: 'v0.30.0-rc1', cacheBinary: true }],
     [{ version: OLDEST_BUILDX }, { version: OLDEST_BUILDX, cacheBinary: true }],
     [{ version: 'latest' }, { version: 'latest', cacheBinary: true }],
-    [{ version: 'Latest', 'cache-binary': 'false' }, { version: 'latest', cacheBinary: false }],
-    [{ version: 'v0.29.1', 'cache-binary': 'FALSE' }, { version: 'v0.29.1', cacheBinary: false }],
-    [{ version: 'v0.29.1', 'cache-binary': 'True' }, { version: 'v0.29.1', cacheBinary: true }],
-    [{ version: 'v0.29.1', 'buildx-url': 'https://mirror.corp/buildx/' }, { version: 'v0.29.1', baseUrl: 'https://mirror.corp/buildx', cacheBinary: true }],
-    [{ version: 'v0.29.1', 'buildx-url': 'http://10.0.0.5:8080/gh/docker/buildx' }, { version: 'v0.29.1', baseUrl: 'http://10.0.0.5:8080/gh/docker/buildx', cacheBinary: true }]
+    [
+      { version: 'Latest', 'cache-binary': 'false' },
+      { version: 'latest', cacheBinary: false }
+    ],
+    [
+      { version: 'v0.29.1', 'cache-binary': 'FALSE' },
+      { version: 'v0.29.1', cacheBinary: false }
+    ],
+    [
+      { version: 'v0.29.1', 'cache-binary': 'True' },
+      { version: 'v0.29.1', cacheBinary: true }
+    ],
+    [
+      { version: 'v0.29.1', 'buildx-url': 'https://mirror.corp/buildx/' },
+      { version: 'v0.29.1', baseUrl: 'https://mirror.corp/buildx', cacheBinary: true }
+    ],
+    [
+      { version: 'v0.29.1', 'buildx-url': 'http://10.0.0.5:8080/gh/docker/buildx' },
+      { version: 'v0.29.1', baseUrl: 'http://10.0.0.5:8080/gh/docker/buildx', cacheBinary: true }
+    ]
   ])('%j → %j', (inputs, expected) => expect(parseInstallInputs(from(inputs))).toEqual(expected))
 
   test.each<[Record<string, string>, string, RegExp]>([
@@ -54,7 +69,11 @@ describe('parseInstallInputs', () => {
     [{ version: 'https://github.com/docker/buildx.git#master' }, 'version', /building from a git ref .* not supported/],
     [{ version: 'lab:latest' }, 'version', /lab\/cloud channels are not supported/],
     [{ version: 'v0.29.1 v0.30.0' }, 'version', /is not a buildx release/],
-    [{ version: 'v0.10.5' }, 'version', new RegExp(`buildx v0.10.5 is older than ${OLDEST_BUILDX}.*give ${OLDEST_BUILDX} or later, or latest`)],
+    [
+      { version: 'v0.10.5' },
+      'version',
+      new RegExp(`buildx v0.10.5 is older than ${OLDEST_BUILDX}.*give ${OLDEST_BUILDX} or later, or latest`)
+    ],
     [{ version: 'v0.29.1', 'cache-binary': 'yes' }, 'cache-binary', /"yes" is not a boolean; expected true or false/],
     [{ version: 'v0.29.1', 'buildx-url': 'mirror.corp/buildx' }, 'buildx-url', /is not a URL/],
     [{ version: 'v0.29.1', 'buildx-url': 'ftp://mirror.corp/buildx' }, 'buildx-url', /is a ftp: URL: give an http or https URL/],
@@ -98,14 +117,17 @@ describe('parseBuildxVersion', () => {
     ['github.com/docker/buildx v0.13.1-desktop.1 a3f8ed0\n', 'v0.13.1-desktop.1'], // Docker Desktop
     ['github.com/docker/buildx v0.30.0-rc1 abc\n', 'v0.30.0-rc1'],
     ['github.com/docker/buildx v0.0.0+unknown\n', undefined], // a source build without a tag
-    ['docker: \'buildx\' is not a docker command.\n', undefined],
+    ["docker: 'buildx' is not a docker command.\n", undefined],
     ['', undefined]
   ])('%j → %s', (printed, expected) => expect(parseBuildxVersion(printed)).toBe(expected))
 })
 
 describe('buildxVersionProblem', () => {
   test.each<[string, RegExp | undefined]>([
-    ['github.com/docker/buildx v0.10.5 abc', new RegExp(`buildx is v0.10.5, older than ${OLDEST_BUILDX}.*set the input version.*or upgrade buildx on the runner`)],
+    [
+      'github.com/docker/buildx v0.10.5 abc',
+      new RegExp(`buildx is v0.10.5, older than ${OLDEST_BUILDX}.*set the input version.*or upgrade buildx on the runner`)
+    ],
     ['github.com/docker/buildx v0.9.1 ed00243', /v0.9.1, older than/],
     ['github.com/docker/buildx 0.10.4+ds1 0.10.4+ds1-1', /v0.10.4\+ds1, older than/],
     [`github.com/docker/buildx ${OLDEST_BUILDX} abc`, undefined],
@@ -126,7 +148,11 @@ describe('installedVersionProblem', () => {
     ['github.com/docker/buildx 0.29.1+ds1 0.29.1+ds1-4', 'v0.29.1', undefined],
     ['github.com/docker/buildx v0.30.0-rc1 abc', 'v0.30.0-rc1', undefined],
     ['github.com/docker/buildx v0.30.0 abc', 'v0.30.0-rc1', /runs buildx v0.30.0, not v0.30.0-rc1/],
-    ['github.com/docker/buildx v0.29.1 a1b2c3', 'v0.29.2', /runs buildx v0.29.1, not v0.29.2, which was installed at \/h\/.docker\/cli-plugins\/docker-buildx: .*cliPluginsExtraDirs/],
+    [
+      'github.com/docker/buildx v0.29.1 a1b2c3',
+      'v0.29.2',
+      /runs buildx v0.29.1, not v0.29.2, which was installed at \/h\/.docker\/cli-plugins\/docker-buildx: .*cliPluginsExtraDirs/
+    ],
     ['unknown flag: --version', 'v0.29.1', /can't read a version .*"unknown flag: --version"/]
   ])('%j, wanted %s', (printed, wanted, problem) => {
     const p = installedVersionProblem(printed, wanted, '/h/.docker/cli-plugins/docker-buildx')
@@ -164,13 +190,22 @@ describe('release assets', () => {
 
   test.each<[string | undefined, string, string]>([
     [undefined, `${DEFAULT_BUILDX_URL}/v0.29.1/buildx-v0.29.1.linux-amd64`, `${DEFAULT_BUILDX_URL}/v0.29.1/checksums.txt`],
-    ['https://mirror.corp/buildx', 'https://mirror.corp/buildx/v0.29.1/buildx-v0.29.1.linux-amd64', 'https://mirror.corp/buildx/v0.29.1/checksums.txt'],
-    ['http://127.0.0.1:8080/r//', 'http://127.0.0.1:8080/r/v0.29.1/buildx-v0.29.1.linux-amd64', 'http://127.0.0.1:8080/r/v0.29.1/checksums.txt']
+    [
+      'https://mirror.corp/buildx',
+      'https://mirror.corp/buildx/v0.29.1/buildx-v0.29.1.linux-amd64',
+      'https://mirror.corp/buildx/v0.29.1/checksums.txt'
+    ],
+    [
+      'http://127.0.0.1:8080/r//',
+      'http://127.0.0.1:8080/r/v0.29.1/buildx-v0.29.1.linux-amd64',
+      'http://127.0.0.1:8080/r/v0.29.1/checksums.txt'
+    ]
   ])('under %s', (baseUrl, binary, checksums) => {
     expect(assetUrls(baseUrl === undefined ? {} : { baseUrl }, 'v0.29.1', 'linux', 'x64')).toEqual({ binary, checksums })
   })
 
-  test('the default is GitHub\'s release download of docker/buildx', () => expect(DEFAULT_BUILDX_URL).toBe('https://github.com/docker/buildx/releases/download'))
+  test("the default is GitHub's release download of docker/buildx", () =>
+    expect(DEFAULT_BUILDX_URL).toBe('https://github.com/docker/buildx/releases/download'))
 })
 
 describe('checksumFor', () => {
@@ -191,7 +226,7 @@ describe('checksumFor', () => {
     ['as released', 'buildx-v0.29.1.linux-amd64', released, a],
     ['as released, upper-case hex', 'buildx-v0.29.1.linux-arm-v7', released, c.toLowerCase()],
     ['no such line', 'buildx-v0.29.1.linux-arm64', released, undefined],
-    ['a name\'s prefix is not the name', 'buildx-v0.29.1.linux-amd', released, undefined],
+    ["a name's prefix is not the name", 'buildx-v0.29.1.linux-amd', released, undefined],
     ['no darwin lines', 'buildx-v0.29.1.darwin-arm64', released, undefined],
     ['text mode, CRLF', 'buildx-v0.29.1.linux-amd64', `${a}  buildx-v0.29.1.linux-amd64\r\n`, a],
     ['./ before the name', 'buildx-v0.29.1.linux-amd64', `${a}  ./buildx-v0.29.1.linux-amd64\n`, a],
@@ -207,7 +242,12 @@ describe('checksumFor', () => {
       const names = ['buildx-v9.9.9.linux-amd64', 'buildx-v9.9.9.linux-arm64', 'buildx-v9.9.9.linux-amd64.sbom.json']
       names.forEach((n, i) => fs.writeFileSync(path.join(dir, n), `content ${i}`))
       const text = spawnSync('sha256sum', ['-b', ...names], { cwd: dir, encoding: 'utf8' }).stdout
-      for (const n of names) expect(checksumFor(text, n)).toBe(createHash('sha256').update(fs.readFileSync(path.join(dir, n))).digest('hex'))
+      for (const n of names)
+        expect(checksumFor(text, n)).toBe(
+          createHash('sha256')
+            .update(fs.readFileSync(path.join(dir, n)))
+            .digest('hex')
+        )
     } finally {
       fs.rmSync(dir, { recursive: true, force: true })
     }
@@ -222,7 +262,7 @@ describe('where and under which keys', () => {
     [{}, 'win32', path.join('/home/runner/.docker', 'cli-plugins', 'docker-buildx.exe')]
   ])('plugin path with %j on %s', (env, platform, expected) => expect(pluginPath(env, '/home/runner', platform)).toBe(expected))
 
-  test('the tool cache tells a mirror\'s binary from GitHub\'s, and mirrors apart', () => {
+  test("the tool cache tells a mirror's binary from GitHub's, and mirrors apart", () => {
     const github = toolCacheArch({}, 'v0.29.1', 'linux', 'x64')
     const m1 = toolCacheArch({ baseUrl: 'https://m1.corp/buildx' }, 'v0.29.1', 'linux', 'x64')
     const m2 = toolCacheArch({ baseUrl: 'https://m2.corp/buildx' }, 'v0.29.1', 'linux', 'x64')
@@ -243,7 +283,10 @@ describe('where and under which keys', () => {
 describe('latest', () => {
   test('the token goes along as a bearer token when there is one', () => {
     expect(latestRequestHeaders({}).Authorization).toBeUndefined()
-    expect(latestRequestHeaders({ GITHUB_TOKEN: 'ghs_abc' })).toMatchObject({ Authorization: 'Bearer ghs_abc', Accept: 'application/vnd.github+json' })
+    expect(latestRequestHeaders({ GITHUB_TOKEN: 'ghs_abc' })).toMatchObject({
+      Authorization: 'Bearer ghs_abc',
+      Accept: 'application/vnd.github+json'
+    })
   })
 
   test.each<[string, string | RegExp]>([

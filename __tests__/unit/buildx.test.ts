@@ -42,7 +42,9 @@ describe('names', () => {
       key: containerCertPath('myregistry.test:5443', kp.key as string)
     }).toEqual((reg(inContainer).keypair as TomlTable[])[0])
     // ...and the copied files are where the rewritten paths point.
-    expect(fixture('01-container-files.stdout').split('\n')).toEqual(expect.arrayContaining([...ca, kp.key ? containerCertPath('myregistry.test:5443', kp.key as string) : '']))
+    expect(fixture('01-container-files.stdout').split('\n')).toEqual(
+      expect.arrayContaining([...ca, kp.key ? containerCertPath('myregistry.test:5443', kp.key as string) : ''])
+    )
   })
 
   test('base names differ between registries that share a certs directory', () => {
@@ -77,9 +79,22 @@ describe('command lines', () => {
         use: true
       },
       [
-        'buildx', 'create', '--bootstrap', '--name', 'b2', '--driver', 'docker-container', '--config', '/t/c.toml',
-        '--driver-opt', 'image=moby/buildkit:v0.29.0', '--driver-opt', 'network=host',
-        '--buildkitd-flags', `--debug --allow-insecure-entitlement 'security insecure'`, '--use'
+        'buildx',
+        'create',
+        '--bootstrap',
+        '--name',
+        'b2',
+        '--driver',
+        'docker-container',
+        '--config',
+        '/t/c.toml',
+        '--driver-opt',
+        'image=moby/buildkit:v0.29.0',
+        '--driver-opt',
+        'network=host',
+        '--buildkitd-flags',
+        `--debug --allow-insecure-entitlement 'security insecure'`,
+        '--use'
       ]
     ]
   ])('create: %s', (_name, options, args) => expect(createArgs(options)).toEqual(args))
@@ -90,5 +105,6 @@ describe('command lines', () => {
   ])('rm keep-state=%s', (keep, args) => expect(rmArgs('b1', keep)).toEqual(args))
 
   test.each([[['--a', "it's", 'x y', '', '$HOME']], [['plain', '--k=v']]])('joinShellWords round-trips %j', words =>
-    expect(splitShellWords(joinShellWords(words))).toEqual(words))
+    expect(splitShellWords(joinShellWords(words))).toEqual(words)
+  )
 })

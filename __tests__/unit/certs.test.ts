@@ -55,7 +55,11 @@ describe('loadPem', () => {
   test('a certificate expiring within 30 days is a warning', () => {
     const notes = { warnings: [] as string[] }
     loadPem(ref('cert', path.join(pkiDir, 'client.crt')), notes, new Date('2036-11-10T00:00:00Z'))
-    expect(notes.warnings).toEqual([expect.stringMatching(/^registry-certs line 3: cert .*client.crt expires in 14 days, on 2036-11-24T20:53:37.000Z \(CN=fixture-client\)$/)])
+    expect(notes.warnings).toEqual([
+      expect.stringMatching(
+        /^registry-certs line 3: cert .*client.crt expires in 14 days, on 2036-11-24T20:53:37.000Z \(CN=fixture-client\)$/
+      )
+    ])
   })
 
   const bad: [PemRef['kind'], () => string, RegExp][] = [
@@ -65,7 +69,11 @@ describe('loadPem', () => {
     ['ca', () => file('text.pem', 'hello'), /holds no PEM block/],
     ['ca', () => file('keyonly.pem', pki('client.key')), /ca .* holds a private key; a CA file must hold certificates only/],
     ['cert', () => file('withkey.pem', pki('client.crt') + pki('client.key')), /holds a private key; a certificate file/],
-    ['cert', () => file('csr.pem', '-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n'), /holds no certificate \(found CERTIFICATE REQUEST\)/],
+    [
+      'cert',
+      () => file('csr.pem', '-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n'),
+      /holds no certificate \(found CERTIFICATE REQUEST\)/
+    ],
     ['cert', () => file('broken.pem', '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n'), /certificate #1 can't be parsed/],
     ['key', () => file('nokey.pem', pki('client.crt')), /holds no private key \(found CERTIFICATE\)/],
     ['key', () => file('twokeys.pem', pki('client.key') + otherKey), /holds more than one private key/],

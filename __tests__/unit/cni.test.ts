@@ -28,7 +28,8 @@ const from = (m: Record<string, string>) => (n: string) => m[n] ?? ''
 describe('parseCniInputs', () => {
   test('off by default', () => expect(parseCniInputs(from({}), linux)).toBeUndefined())
 
-  test('cni-image implies cni', () => expect(parseCniInputs(from({ 'cni-image': 'corp/buildkit-cni:1' }), linux)).toEqual({ image: 'corp/buildkit-cni:1' }))
+  test('cni-image implies cni', () =>
+    expect(parseCniInputs(from({ 'cni-image': 'corp/buildkit-cni:1' }), linux)).toEqual({ image: 'corp/buildkit-cni:1' }))
 
   test('cni: true builds from the defaults', () => {
     const cni = parseCniInputs(from({ cni: 'true' }), linux)
@@ -45,10 +46,17 @@ describe('parseCniInputs', () => {
 
   test('inputs override the defaults', () => {
     const cni = parseCniInputs(
-      from({ cni: 'true', 'buildkit-image': 'moby/buildkit:v0.29.0', 'cni-plugins-version': 'v1.6.2', 'cni-plugins-url': 'https://mirror.corp/cni/' }),
+      from({
+        cni: 'true',
+        'buildkit-image': 'moby/buildkit:v0.29.0',
+        'cni-plugins-version': 'v1.6.2',
+        'cni-plugins-url': 'https://mirror.corp/cni/'
+      }),
       { ...linux, arch: 'arm64' }
     )
-    expect(cni).toMatchObject({ build: { baseImage: 'moby/buildkit:v0.29.0', pluginsVersion: 'v1.6.2', pluginsUrl: 'https://mirror.corp/cni', arch: 'arm64' } })
+    expect(cni).toMatchObject({
+      build: { baseImage: 'moby/buildkit:v0.29.0', pluginsVersion: 'v1.6.2', pluginsUrl: 'https://mirror.corp/cni', arch: 'arm64' }
+    })
   })
 
   test.each([
@@ -76,7 +84,10 @@ describe('pluginArch', () => {
   ] as const)('%s (%s) is %s', (arch, endianness, name) => expect(pluginArch({ platform: 'linux', arch, endianness })).toBe(name))
 
   test.each([
-    [{ platform: 'linux', arch: 'ia32', endianness: 'LE' as const }, /no archive for this runner's architecture \(ia32\); give a ready image as cni-image/],
+    [
+      { platform: 'linux', arch: 'ia32', endianness: 'LE' as const },
+      /no archive for this runner's architecture \(ia32\); give a ready image as cni-image/
+    ],
     [{ platform: 'linux', arch: 'ppc64', endianness: 'BE' as const }, /\(ppc64\)/],
     [{ platform: 'darwin', arch: 'arm64', endianness: 'LE' as const }, /released for Linux only; this runner is darwin/]
   ])('%j is refused', (host, message) => expect(() => pluginArch(host)).toThrow(message))
@@ -89,8 +100,12 @@ describe('pluginArch', () => {
 
 describe('release URLs and checksums', () => {
   test.each([
-    ['https://github.com/containernetworking/plugins/releases/download', 'v1.9.1', 'amd64',
-      'https://github.com/containernetworking/plugins/releases/download/v1.9.1/cni-plugins-linux-amd64-v1.9.1.tgz'],
+    [
+      'https://github.com/containernetworking/plugins/releases/download',
+      'v1.9.1',
+      'amd64',
+      'https://github.com/containernetworking/plugins/releases/download/v1.9.1/cni-plugins-linux-amd64-v1.9.1.tgz'
+    ],
     ['http://127.0.0.1:8080/mirror/', 'v1.6.2', 'arm64', 'http://127.0.0.1:8080/mirror/v1.6.2/cni-plugins-linux-arm64-v1.6.2.tgz']
   ])('%s %s %s', (base, version, arch, archive) => {
     expect(pluginsUrls(base, version, arch)).toEqual({ archive, checksum: `${archive}.sha256`, fileName: path.basename(archive) })
@@ -103,18 +118,27 @@ describe('release URLs and checksums', () => {
     [sum, sum]
   ])('parseChecksum(%j)', (text, hex) => expect(parseChecksum(text, 'u')).toBe(hex))
   test.each(['', 'not a sum', `${sum}x  file`, '<html>404</html>'])('parseChecksum(%j) fails', text =>
-    expect(() => parseChecksum(text, 'https://x/y.sha256')).toThrow('https://x/y.sha256 holds no SHA-256 sum'))
+    expect(() => parseChecksum(text, 'https://x/y.sha256')).toThrow('https://x/y.sha256 holds no SHA-256 sum')
+  )
 })
 
 describe('CNI config', () => {
   test('a single network config lists its plugin and IPAM types, plus loopback', () => {
     const c = parseCniConfig(DEFAULT_CNI_CONFIG, 'default')
     expect(c).toMatchObject({ types: ['bridge', 'host-local', 'loopback'], list: false })
-    expect(JSON.parse(c.text)).toMatchObject({ type: 'bridge', bridge: 'buildkit0', ipMasq: true, ipam: { type: 'host-local', subnet: '10.10.0.0/16' } })
+    expect(JSON.parse(c.text)).toMatchObject({
+      type: 'bridge',
+      bridge: 'buildkit0',
+      ipMasq: true,
+      ipam: { type: 'host-local', subnet: '10.10.0.0/16' }
+    })
   })
 
   test('a config list goes to cni.conflist (BuildKit reads a list only from a .conflist path)', () => {
-    const c = parseCniConfig(JSON.stringify({ cniVersion: '1.0.0', name: 'n', plugins: [{ type: 'bridge', ipam: { type: 'dhcp' } }, { type: 'firewall' }] }), 'x.conflist')
+    const c = parseCniConfig(
+      JSON.stringify({ cniVersion: '1.0.0', name: 'n', plugins: [{ type: 'bridge', ipam: { type: 'dhcp' } }, { type: 'firewall' }] }),
+      'x.conflist'
+    )
     expect(c.types).toEqual(['bridge', 'dhcp', 'firewall', 'loopback'])
     expect(configFile(c)).toBe('/etc/buildkit/cni.conflist')
     expect(configFile(parseCniConfig(DEFAULT_CNI_CONFIG, 'd'))).toBe('/etc/buildkit/cni.json')
@@ -153,7 +177,7 @@ describe('the image', () => {
     expect(dockerfile(build())).not.toMatch(/^RUN/m)
   })
 
-  test('the tag is the same for the same inputs and changes with each of them, the archive\'s SHA-256 included', () => {
+  test("the tag is the same for the same inputs and changes with each of them, the archive's SHA-256 included", () => {
     const id = 'sha256:' + 'a'.repeat(64)
     const sha = 'c'.repeat(64)
     const tag = imageTag(id, sha, build())
@@ -230,23 +254,46 @@ describe('CNI in the model and the plan', () => {
 
   test('cni: true with a .conflist: the path in the config, where BuildKit reads it', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cni-'))
-    fs.writeFileSync(path.join(dir, 'l.conflist'), '{"cniVersion":"1.0.0","name":"n","plugins":[{"type":"bridge","ipam":{"type":"host-local"}}]}')
-    const plan = makePlan(getInputs(from({ name: 'c2', cni: 'true', 'cni-config': path.join(dir, 'l.conflist') })), [], '/tmp/buildkit-builder-x', {})
+    fs.writeFileSync(
+      path.join(dir, 'l.conflist'),
+      '{"cniVersion":"1.0.0","name":"n","plugins":[{"type":"bridge","ipam":{"type":"host-local"}}]}'
+    )
+    const plan = makePlan(
+      getInputs(from({ name: 'c2', cni: 'true', 'cni-config': path.join(dir, 'l.conflist') })),
+      [],
+      '/tmp/buildkit-builder-x',
+      {}
+    )
     expect(workerOf(plan)).toEqual({ networkMode: 'cni', cniConfigPath: '/etc/buildkit/cni.conflist', cniBinaryPath: '/opt/cni/bin' })
     expect(plan.configText).toContain('[worker.oci]\nnetworkMode = "cni"\ncniConfigPath = "/etc/buildkit/cni.conflist"')
     fs.rmSync(dir, { recursive: true })
   })
 
   test.each([
-    [{ cni: 'true', 'driver-opts': 'image=moby/buildkit:latest' }, /^input "driver-opts": "image=moby\/buildkit:latest" conflicts with cni: true, which sets the builder image/],
-    [{ cni: 'bridge', 'driver-opts': 'network=host' }, /^input "driver-opts": "network=host" with cni: bridge: the CNI bridge \(and its iptables rules\) would be created in the runner's own network namespace/],
+    [
+      { cni: 'true', 'driver-opts': 'image=moby/buildkit:latest' },
+      /^input "driver-opts": "image=moby\/buildkit:latest" conflicts with cni: true, which sets the builder image/
+    ],
+    [
+      { cni: 'bridge', 'driver-opts': 'network=host' },
+      /^input "driver-opts": "network=host" with cni: bridge: the CNI bridge \(and its iptables rules\) would be created in the runner's own network namespace/
+    ],
     [{ 'cni-image': 'x/y:1', 'driver-opts': 'image=a:1,network=host' }, /conflicts with cni-image/],
-    [{ 'cni-image': 'x/y:1', 'buildkitd-flags': '--oci-worker-net=host' }, /^input "buildkitd-flags": --oci-worker-net overrides the network settings of cni-image/],
-    [{ 'buildkitd-flags': '--oci-cni-config-path /etc/buildkit/x.conflist' }, /^input "buildkitd-flags": --oci-cni-config-path does not work: BuildKit reads its value from a misspelt name/],
-    [{ cni: 'bridge', 'buildkitd-config-inline': '[worker.oci]\nnetworkMode = "host"\n' }, /^input "buildkitd-config-inline": worker\.oci\.networkMode is "host", but cni: bridge needs "bridge"/]
+    [
+      { 'cni-image': 'x/y:1', 'buildkitd-flags': '--oci-worker-net=host' },
+      /^input "buildkitd-flags": --oci-worker-net overrides the network settings of cni-image/
+    ],
+    [
+      { 'buildkitd-flags': '--oci-cni-config-path /etc/buildkit/x.conflist' },
+      /^input "buildkitd-flags": --oci-cni-config-path does not work: BuildKit reads its value from a misspelt name/
+    ],
+    [
+      { cni: 'bridge', 'buildkitd-config-inline': '[worker.oci]\nnetworkMode = "host"\n' },
+      /^input "buildkitd-config-inline": worker\.oci\.networkMode is "host", but cni: bridge needs "bridge"/
+    ]
   ])('%j fails before anything is created', (inputs, message) => expect(() => getInputs(from(inputs))).toThrow(message))
 
-  test('cni: bridge with the user\'s own image is fine', () => {
+  test("cni: bridge with the user's own image is fine", () => {
     expect(getInputs(from({ cni: 'bridge', 'driver-opts': 'image=moby/buildkit:v0.29.0\nnetwork=none' })).cni).toEqual({ bridge: {} })
   })
 })

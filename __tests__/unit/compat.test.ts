@@ -37,16 +37,36 @@ describe('docker/setup-buildx-action compatibility', () => {
 
   test('nodes has their documented keys (plus verified), and never files', () => {
     const nodes = nodesOutput(
-      [{ Name: 'b0', Endpoint: 'unix:///var/run/docker.sock', DriverOpts: { network: 'host', 'env.BUILDKIT_BUILDER_ACTION_OWNER': 'x' }, Flags: ['--debug'], Files: { 'buildkitd.toml': 'c2VjcmV0' } } as never],
+      [
+        {
+          Name: 'b0',
+          Endpoint: 'unix:///var/run/docker.sock',
+          DriverOpts: { network: 'host', 'env.BUILDKIT_BUILDER_ACTION_OWNER': 'x' },
+          Flags: ['--debug'],
+          Files: { 'buildkitd.toml': 'c2VjcmV0' }
+        } as never
+      ],
       (() => {
         const daemon = { version: 'v0.29.0', platforms: ['linux/amd64'], workers: 1 }
-        return { verified: true, mode: 'true', problems: [], daemon, nodes: [{ name: 'b0', endpoint: 'unix:///var/run/docker.sock', label: 'the first node', daemon, problems: [], verified: true }] }
+        return {
+          verified: true,
+          mode: 'true',
+          problems: [],
+          daemon,
+          nodes: [{ name: 'b0', endpoint: 'unix:///var/run/docker.sock', label: 'the first node', daemon, problems: [], verified: true }]
+        }
       })() as Outcome
     )
     expect(Object.keys(nodes[0]).sort()).toEqual([...compat.nodesKeys, 'verified'].sort())
     expect(nodes[0]).toEqual({
-      name: 'b0', endpoint: 'unix:///var/run/docker.sock', 'driver-opts': ['network=host'], status: 'running',
-      'buildkitd-flags': '--debug', buildkit: 'v0.29.0', platforms: 'linux/amd64', verified: true
+      name: 'b0',
+      endpoint: 'unix:///var/run/docker.sock',
+      'driver-opts': ['network=host'],
+      status: 'running',
+      'buildkitd-flags': '--debug',
+      buildkit: 'v0.29.0',
+      platforms: 'linux/amd64',
+      verified: true
     })
     expect(JSON.stringify(nodes)).not.toContain('c2VjcmV0')
   })

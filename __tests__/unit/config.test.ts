@@ -47,7 +47,11 @@ debug = false
 
   test('ca and keypair come whole from the settings (the plan moved the base ones there)', () => {
     const b = parse('[registry."r.example"]\nca = ["/orig/ca.pem"]\n') as TomlTable
-    const { tree, overrides } = mergeConfig(b, {}, new Map([['r.example', { ca: ['/run/ca-1.pem'], keypair: [{ cert: '/run/c.crt', key: '/run/c.key' }] }]]))
+    const { tree, overrides } = mergeConfig(
+      b,
+      {},
+      new Map([['r.example', { ca: ['/run/ca-1.pem'], keypair: [{ cert: '/run/c.crt', key: '/run/c.key' }] }]])
+    )
     expect(tree.registry).toEqual({ 'r.example': { ca: ['/run/ca-1.pem'], keypair: [{ cert: '/run/c.crt', key: '/run/c.key' }] } })
     expect(overrides).toEqual([])
   })
@@ -65,7 +69,10 @@ describe('checkConfigTree', () => {
     ['[registry."a.example"]\nhttp = "true"', 'registry."a.example".http must be true or false'],
     ['[registry."a.example"]\nmirrors = "m.example"', 'registry."a.example".mirrors must be an array of non-empty strings'],
     ['[registry."a.example"]\nca = "/ca.pem"', 'registry."a.example".ca must be an array of non-empty strings'],
-    ['[registry."a.example"]\nkeypair = { cert = "/c", key = "/k" }', 'registry."a.example".keypair must be an array of [[keypair]] tables'],
+    [
+      '[registry."a.example"]\nkeypair = { cert = "/c", key = "/k" }',
+      'registry."a.example".keypair must be an array of [[keypair]] tables'
+    ],
     ['[[registry."a.example".keypair]]\nkey = "/k"', 'registry."a.example".keypair[0] has no cert'],
     ['[[registry."a.example".keypair]]\ncert = "/c"\nkey = ""', 'registry."a.example".keypair[0] has no key']
   ])('%j: %s', (text, message) => {
@@ -73,7 +80,9 @@ describe('checkConfigTree', () => {
   })
 
   test('a sound config passes', () => {
-    const text = 'debug = true\n[registry."a.example"]\nmirrors = ["m"]\nhttp = true\nca = ["/c"]\n[[registry."a.example".keypair]]\ncert = "/c"\nkey = "/k"\n[worker.oci]\nmax-parallelism = 4'
+    const text =
+      'debug = true\n[registry."a.example"]\nmirrors = ["m"]\nhttp = true\nca = ["/c"]\n[[registry."a.example".keypair]]\ncert = "/c"\nkey = ' +
+      '"/k"\n[worker.oci]\nmax-parallelism = 4'
     expect(() => checkConfigTree(parse(text) as TomlTable, 'x')).not.toThrow()
   })
 })

@@ -21,11 +21,22 @@ describe('the daemon log', () => {
 
   test.each([
     ['buildkitd: invalid network mode: "bridge"\nbuildkitd: invalid network mode: "bridge"', 'buildkitd: invalid network mode: "bridge"'],
-    ['Incorrect Usage. flag provided but not defined: -no-such-flag\n\nNAME:\n   buildkitd', 'Incorrect Usage. flag provided but not defined: -no-such-flag'],
-    ['time="t" level=warning msg="CDI setup error"\ntime="t" level=fatal msg="failed to start" error="boom \\"x\\""', 'failed to start: boom "x"'],
+    [
+      'Incorrect Usage. flag provided but not defined: -no-such-flag\n\nNAME:\n   buildkitd',
+      'Incorrect Usage. flag provided but not defined: -no-such-flag'
+    ],
+    [
+      'time="t" level=warning msg="CDI setup error"\ntime="t" level=fatal msg="failed to start" error="boom \\"x\\""',
+      'failed to start: boom "x"'
+    ],
     ['time="t" level=info msg="running server"', undefined],
     // "buildkitd: %+v" of a wrapped error: the cause first, the wrapping message after the stack
-    ['buildkitd: stat : no such file or directory\n\u0002github.com/moby/buildkit/util/network/cniprovider.New\n\t/src/buildkit/util/network/cniprovider/cni.go:40\nfailed to read cni config ""\n', 'failed to read cni config "": stat : no such file or directory']
+    [
+      'buildkitd: stat : no such file or ' +
+        'directory\n\u0002github.com/moby/buildkit/util/network/cniprovider.New\n\t/src/buildkit/util/network/cniprovider/cni.go:40\nfailed to read ' +
+        'cni config ""\n',
+      'failed to read cni config "": stat : no such file or directory'
+    ]
   ])('%j → %j', (log, expected) => expect(firstError(log)).toBe(expected))
 
   test('NUL bytes and repeated lines go', () => {

@@ -37,16 +37,19 @@ describe('parseMirrors', () => {
         }
       ]
     ],
-    ['\n# comment\n  docker.io = m.example/v2/ , 10.0.0.1:5000 ', [
-      {
-        registry: 'docker.io',
-        mirrors: [
-          { host: 'm.example', path: '/v2', scheme: undefined },
-          { host: '10.0.0.1:5000', path: '', scheme: undefined }
-        ],
-        line: 3
-      }
-    ]],
+    [
+      '\n# comment\n  docker.io = m.example/v2/ , 10.0.0.1:5000 ',
+      [
+        {
+          registry: 'docker.io',
+          mirrors: [
+            { host: 'm.example', path: '/v2', scheme: undefined },
+            { host: '10.0.0.1:5000', path: '', scheme: undefined }
+          ],
+          line: 3
+        }
+      ]
+    ],
     // An IPv6 mirror over HTTPS needs no section of its own: a value, not a TOML key.
     ['docker.io=https://[::1]:5001', [{ registry: 'docker.io', mirrors: [{ host: '[::1]:5001', path: '', scheme: 'https' }], line: 1 }]],
     // A trailing slash is no path (BuildKit trims it too: extractMirrorHostAndPath).
@@ -67,7 +70,10 @@ describe('parseMirrors', () => {
     ['docker.io=docker.io', /is given as its own mirror/],
     ['bad_host=m.example', /registry "bad_host" is not a host\[:port\]/],
     // buildx's TOML parser (go-toml v1) can't read [registry."[::1]:5000"]: measured with buildx 0.29.1
-    ['[::1]:5000=m.example', /registry "\[::1\]:5000" is an IPv6 address, which buildx can't take as a registry: its config parser refuses '\]'/],
+    [
+      '[::1]:5000=m.example',
+      /registry "\[::1\]:5000" is an IPv6 address, which buildx can't take as a registry: its config parser refuses '\]'/
+    ],
     ['docker.io=http://[::1]:5001', /mirror "\[::1\]:5001" is an IPv6 address, which buildx can't take/],
     ['[:::.]:5000=m.example', /"\[:::\.\]:5000" is not a host\[:port\], .*: ":::\." is not an IPv6 address/]
   ])('%j fails: %s', (text, message) => {
@@ -118,9 +124,12 @@ describe('scalar inputs', () => {
   test('parseVerify rejects other values', () => expect(() => parseVerify('maybe')).toThrow(/input "verify"/))
   test('a generated name is builder-<uuid>', () => expect(parseName('')).toMatch(/^builder-[0-9a-f-]{36}$/))
   test.each(['1bad', 'a b', 'x/y', '-x'])('name %j is refused as buildx would', n =>
-    expect(() => parseName(n)).toThrow(/input "name": .* must start with a letter/))
+    expect(() => parseName(n)).toThrow(/input "name": .* must start with a letter/)
+  )
   test('a driver buildx does not have is named, with the ones this action takes', () =>
-    expect(() => parseDriver('cloud')).toThrow('input "driver": driver "cloud" is not supported; docker-container, kubernetes, remote and docker are'))
+    expect(() => parseDriver('cloud')).toThrow(
+      'input "driver": driver "cloud" is not supported; docker-container, kubernetes, remote and docker are'
+    ))
   test('driver-opts are key=value lines', () => {
     expect(parseDriverOpts('image=moby/buildkit:v0.29.0\n\nnetwork=host')).toEqual(['image=moby/buildkit:v0.29.0', 'network=host'])
     expect(() => parseDriverOpts('image=x\nnetwork')).toThrow('input "driver-opts", line 2: "network" is not key=value')
@@ -130,11 +139,15 @@ describe('scalar inputs', () => {
 describe('buildkitd-flags', () => {
   test.each([
     ['--debug --oci-worker-net=cni', ['--debug', '--oci-worker-net=cni']],
-    [`--allow-insecure-entitlement 'security.insecure' --x "a b" c\\ d`, ['--allow-insecure-entitlement', 'security.insecure', '--x', 'a b', 'c d']],
+    [
+      `--allow-insecure-entitlement 'security.insecure' --x "a b" c\\ d`,
+      ['--allow-insecure-entitlement', 'security.insecure', '--x', 'a b', 'c d']
+    ],
     ['', []],
     [`""`, ['']]
   ])('%j splits as shell words', (text, words) => expect(splitShellWords(text)).toEqual(words))
-  test('an open quote is an error', () => expect(() => parseBuildkitdFlags(`--x 'a`)).toThrow('input "buildkitd-flags": a quote is not closed'))
+  test('an open quote is an error', () =>
+    expect(() => parseBuildkitdFlags(`--x 'a`)).toThrow('input "buildkitd-flags": a quote is not closed'))
   test('--config is refused: the action sets it', () =>
     expect(() => parseBuildkitdFlags('--config=/x.toml')).toThrow(/give the file as buildkitd-config instead/))
 })
@@ -164,7 +177,10 @@ describe('base config', () => {
   test('a config file is read and its certificates become requests', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'inputs-'))
     const file = path.join(dir, 'buildkitd.toml')
-    fs.writeFileSync(file, '[registry."r.example:5000"]\nca = ["/x/ca.pem"]\n[[registry."r.example:5000".keypair]]\ncert = "/x/c.crt"\nkey = "/x/c.key"\n')
+    fs.writeFileSync(
+      file,
+      '[registry."r.example:5000"]\nca = ["/x/ca.pem"]\n[[registry."r.example:5000".keypair]]\ncert = "/x/c.crt"\nkey = "/x/c.key"\n'
+    )
     const inputs = getInputs(inputsFrom({ 'buildkitd-config': file }))
     expect(inputs.baseConfig?.path).toBe(file)
     expect(inputs.certRequests).toEqual([
@@ -255,9 +271,9 @@ describe('getInputs', () => {
     expect(getInputs(inputsFrom({})).debug).toBeUndefined()
   })
   test('an https mirror that is also an http registry is a contradiction', () => {
-    expect(() =>
-      getInputs(inputsFrom({ mirrors: 'docker.io=https://m.example', 'http-registries': 'm.example' }))
-    ).toThrow(/input "mirrors", line 1: mirror "https:\/\/m.example" is also listed in http-registries/)
+    expect(() => getInputs(inputsFrom({ mirrors: 'docker.io=https://m.example', 'http-registries': 'm.example' }))).toThrow(
+      /input "mirrors", line 1: mirror "https:\/\/m.example" is also listed in http-registries/
+    )
   })
   test('inputLines numbers lines as the user sees them', () => {
     expect(inputLines('\n a \n#x\nb')).toEqual([
@@ -269,11 +285,16 @@ describe('getInputs', () => {
 
 describe('the drop-in defaults of docker/setup-buildx-action', () => {
   test('empty buildkitd-flags: both insecure entitlements allowed; given flags replace them', () => {
-    expect(getInputs(inputsFrom({})).nodes[0].buildkitdFlags).toEqual(['--allow-insecure-entitlement', 'security.insecure', '--allow-insecure-entitlement', 'network.host'])
+    expect(getInputs(inputsFrom({})).nodes[0].buildkitdFlags).toEqual([
+      '--allow-insecure-entitlement',
+      'security.insecure',
+      '--allow-insecure-entitlement',
+      'network.host'
+    ])
     expect(getInputs(inputsFrom({ 'buildkitd-flags': '--debug' })).nodes[0].buildkitdFlags).toEqual(['--debug'])
   })
 
-  test('buildx\'s buildkitd.default.toml is the base config when no config input is given', () => {
+  test("buildx's buildkitd.default.toml is the base config when no config input is given", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'buildx-'))
     fs.writeFileSync(path.join(dir, 'buildkitd.default.toml'), '[registry."docker.io"]\nmirrors = ["corp-mirror.example"]\n')
     const host = { env: { BUILDX_CONFIG: dir }, home: '/nonexistent' }

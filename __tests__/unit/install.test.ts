@@ -71,7 +71,10 @@ const warnings = () => out.split('\n').filter(l => l.startsWith('::warning::'))
 function release(version: string, binary: Buffer, base = GH, listed = sha(binary)): void {
   served.set(`${base}/${version}/buildx-${version}.linux-amd64`, binary)
   // As buildx writes it (sha256sum -b, darwin lines deleted), with another file's line first.
-  served.set(`${base}/${version}/checksums.txt`, `${'0'.repeat(64)} *buildx-${version}.linux-amd64.provenance.json\n${listed} *buildx-${version}.linux-amd64\n`)
+  served.set(
+    `${base}/${version}/checksums.txt`,
+    `${'0'.repeat(64)} *buildx-${version}.linux-amd64.provenance.json\n${listed} *buildx-${version}.linux-amd64\n`
+  )
 }
 
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }))
@@ -168,23 +171,29 @@ describe('installBuildx', () => {
 
   test('a mismatch leaves a plugin that was there untouched, with no backup made', async () => {
     fs.mkdirSync(path.dirname(plugin()), { recursive: true })
-    fs.writeFileSync(plugin(), 'the runner\'s own buildx', { mode: 0o750 })
+    fs.writeFileSync(plugin(), "the runner's own buildx", { mode: 0o750 })
     release('v0.29.1', BINARY, GH, sha('x'))
     await expect(installBuildx({ version: 'v0.29.1', cacheBinary: false }, host())).rejects.toThrow(/checksum mismatch/)
-    expect(fs.readFileSync(plugin(), 'utf8')).toBe('the runner\'s own buildx')
+    expect(fs.readFileSync(plugin(), 'utf8')).toBe("the runner's own buildx")
     expect(mode(plugin())).toBe(0o750)
     expect(fs.readdirSync(path.dirname(plugin()))).toEqual(['docker-buildx'])
   })
 
   test('an asset checksums.txt does not list is refused before it is downloaded', async () => {
-    await expect(installBuildx({ version: 'v0.29.1', cacheBinary: false }, { ...host(), platform: 'darwin', arch: 'arm64' })).rejects.toThrow(
+    await expect(
+      installBuildx({ version: 'v0.29.1', cacheBinary: false }, { ...host(), platform: 'darwin', arch: 'arm64' })
+    ).rejects.toThrow(
       `${GH}/v0.29.1/checksums.txt lists no SHA-256 for buildx-v0.29.1.darwin-arm64, so it can't be checked and is not installed`
     )
     expect(downloaded).toEqual([`${GH}/v0.29.1/checksums.txt`])
   })
 
   test.each<[string, number, RegExp]>([
-    ['binary', 404, /could not download the buildx binary from https:\S+buildx-v0.29.1.linux-amd64 \(HTTP 404\)\. Check that version names a buildx release/],
+    [
+      'binary',
+      404,
+      /could not download the buildx binary from https:\S+buildx-v0.29.1.linux-amd64 \(HTTP 404\)\. Check that version names a buildx release/
+    ],
     ['checksums', 404, /could not download the release's checksums from https:\S+\/v0.29.1\/checksums.txt \(HTTP 404\)/],
     ['binary', 503, /\(HTTP 503\)\. Retry, or check the runner's network/]
   ])('a failed download of the %s (HTTP %d) is an error naming the URL', async (what, status, message) => {
@@ -193,7 +202,7 @@ describe('installBuildx', () => {
     expect(fs.existsSync(plugin())).toBe(false)
   })
 
-  test('buildx-url: the mirror\'s files, under a tool cache entry of their own', async () => {
+  test("buildx-url: the mirror's files, under a tool cache entry of their own", async () => {
     const base = 'https://mirror.corp/buildx'
     const mirrored = Buffer.from('mirrored buildx')
     release('v0.29.1', mirrored, base)
@@ -201,7 +210,13 @@ describe('installBuildx', () => {
     const got = await installBuildx({ version: 'v0.29.1', baseUrl: base, cacheBinary: false }, host())
     expect(got).toMatchObject({ source: 'download', url: `${base}/v0.29.1/buildx-v0.29.1.linux-amd64`, sha256: sha(mirrored) })
     expect(fs.readFileSync(plugin())).toEqual(mirrored)
-    expect(tc.cacheFile).toHaveBeenLastCalledWith(expect.any(String), 'docker-buildx', 'buildx', 'v0.29.1', expect.stringMatching(/^amd64-[0-9a-f]{12}$/))
+    expect(tc.cacheFile).toHaveBeenLastCalledWith(
+      expect.any(String),
+      'docker-buildx',
+      'buildx',
+      'v0.29.1',
+      expect.stringMatching(/^amd64-[0-9a-f]{12}$/)
+    )
   })
 
   test('without RUNNER_TOOL_CACHE (a local run) it downloads and installs, caching nothing', async () => {
@@ -252,14 +267,18 @@ describe('the GitHub Actions cache (cache-binary)', () => {
     const got = await installBuildx({ version: 'v0.29.1', cacheBinary: true }, host())
     expect(got.source).toBe('download')
     expect(fs.readFileSync(plugin())).toEqual(BINARY)
-    expect(warnings().join('\n')).toMatch(/could not save buildx to the GitHub Actions cache as buildx-v0.29.1-linux-amd64-\w+: Cache service responded with 503/)
+    expect(warnings().join('\n')).toMatch(
+      /could not save buildx to the GitHub Actions cache as buildx-v0.29.1-linux-amd64-\w+: Cache service responded with 503/
+    )
   })
 
   test('a save the cache client declines (-1) is reported as not saved', async () => {
     cacheService = true
     cache.saveCache.mockResolvedValueOnce(-1)
     expect((await installBuildx({ version: 'v0.29.1', cacheBinary: true }, host())).source).toBe('download')
-    expect(out).toMatch(/buildx was not saved to the GitHub Actions cache as buildx-v0.29.1-linux-amd64-\w+: the next run downloads it again/)
+    expect(out).toMatch(
+      /buildx was not saved to the GitHub Actions cache as buildx-v0.29.1-linux-amd64-\w+: the next run downloads it again/
+    )
     expect(out).not.toMatch(/saved to the GitHub Actions cache as buildx-v0.29.1-linux-amd64-\w+\n/)
   })
 
@@ -293,7 +312,9 @@ describe('latest', () => {
   test('is the tag of the latest GitHub release, asked with the token when there is one', async () => {
     const binary = Buffer.from('buildx 0.30.1')
     release('v0.30.1', binary)
-    const fetch = jest.spyOn(globalThis, 'fetch').mockResolvedValue(new Response(JSON.stringify({ tag_name: 'v0.30.1', prerelease: false }), { status: 200 }))
+    const fetch = jest
+      .spyOn(globalThis, 'fetch')
+      .mockResolvedValue(new Response(JSON.stringify({ tag_name: 'v0.30.1', prerelease: false }), { status: 200 }))
     const got = await installBuildx({ version: 'latest', cacheBinary: false }, { ...host(), env: { GITHUB_TOKEN: 'ghs_token' } })
     expect(got).toMatchObject({ version: 'v0.30.1', sha256: sha(binary) })
     expect(fetch).toHaveBeenCalledTimes(1)
@@ -314,11 +335,23 @@ describe('latest', () => {
       'rate limited, no token',
       async () => new Response('{"message":"API rate limit exceeded"}', { status: 403, headers: { 'x-ratelimit-remaining': '0' } }),
       {},
-      /answered HTTP 403: GitHub's API rate limit is used up \(60 requests .* set GITHUB_TOKEN: \$\{\{ github.token \}\}.*Give a release \(version: vX.Y.Z\) instead of latest/
+      /answered HTTP 403: GitHub's API rate limit is used up \(60 requests .* set GITHUB_TOKEN: \$\{\{ github.token \}\}.*Give a release/
     ],
-    ['rate limited, with a token', async () => new Response('{}', { status: 429 }), { GITHUB_TOKEN: 't' }, /HTTP 429: GitHub's API rate limit is used up\. Give a release/],
+    [
+      'rate limited, with a token',
+      async () => new Response('{}', { status: 429 }),
+      { GITHUB_TOKEN: 't' },
+      /HTTP 429: GitHub's API rate limit is used up\. Give a release/
+    ],
     ['a server error', async () => new Response('oops', { status: 502 }), {}, /answered HTTP 502\. Give a release/],
-    ['no network', async () => { throw new TypeError('fetch failed') }, {}, /could not ask https:\/\/api.github.com\S+ for the latest buildx: fetch failed\. Give a release/]
+    [
+      'no network',
+      async () => {
+        throw new TypeError('fetch failed')
+      },
+      {},
+      /could not ask https:\/\/api.github.com\S+ for the latest buildx: fetch failed\. Give a release/
+    ]
   ])('%s: an error saying to pin a release', async (_what, answer, env, message) => {
     jest.spyOn(globalThis, 'fetch').mockImplementation(answer)
     await expect(installBuildx({ version: 'latest', cacheBinary: false }, { ...host(), env })).rejects.toThrow(message)
@@ -328,7 +361,9 @@ describe('latest', () => {
 
   test('is refused with buildx-url, without asking GitHub', async () => {
     const fetch = jest.spyOn(globalThis, 'fetch')
-    await expect(installBuildx({ version: 'latest', baseUrl: 'https://mirror.corp/buildx', cacheBinary: false }, host())).rejects.toThrow(/not on buildx-url/)
+    await expect(installBuildx({ version: 'latest', baseUrl: 'https://mirror.corp/buildx', cacheBinary: false }, host())).rejects.toThrow(
+      /not on buildx-url/
+    )
     expect(fetch).not.toHaveBeenCalled()
   })
 })
@@ -336,21 +371,21 @@ describe('latest', () => {
 describe('a plugin that was there before, and restorePlugin', () => {
   test('a file is backed up under runDir and put back, mode and all; a second restore is harmless', async () => {
     fs.mkdirSync(path.dirname(plugin()), { recursive: true })
-    fs.writeFileSync(plugin(), 'the runner\'s own buildx')
+    fs.writeFileSync(plugin(), "the runner's own buildx")
     fs.chmodSync(plugin(), 0o700)
     const got = await installBuildx({ version: 'v0.29.1', cacheBinary: false }, host())
     expect(got.backupPath).toBe(path.join(runDir, 'buildx-plugin-backup', 'docker-buildx'))
-    expect(fs.readFileSync(got.backupPath ?? '', 'utf8')).toBe('the runner\'s own buildx')
+    expect(fs.readFileSync(got.backupPath ?? '', 'utf8')).toBe("the runner's own buildx")
     expect(fs.readFileSync(plugin())).toEqual(BINARY)
 
     expect(restorePlugin(got)).toBe(`put back the buildx plugin that was at ${plugin()} before this run`)
-    expect(fs.readFileSync(plugin(), 'utf8')).toBe('the runner\'s own buildx')
+    expect(fs.readFileSync(plugin(), 'utf8')).toBe("the runner's own buildx")
     expect(mode(plugin())).toBe(0o700)
     expect(fs.existsSync(got.backupPath ?? '')).toBe(false)
     expect(fs.readdirSync(path.dirname(plugin()))).toEqual(['docker-buildx'])
 
     expect(restorePlugin(got)).toMatch(/already back/)
-    expect(fs.readFileSync(plugin(), 'utf8')).toBe('the runner\'s own buildx')
+    expect(fs.readFileSync(plugin(), 'utf8')).toBe("the runner's own buildx")
   })
 
   test('a symbolic link is put back as the same link', async () => {
@@ -388,7 +423,7 @@ describe('a plugin that was there before, and restorePlugin', () => {
   })
 })
 
-test('the caches\' clients are loaded only when buildx is installed (runs without version stay fast)', () => {
+test("the caches' clients are loaded only when buildx is installed (runs without version stay fast)", () => {
   for (const f of ['install.ts', 'buildx-install.ts']) {
     const text = fs.readFileSync(path.join(import.meta.dirname, '..', '..', 'src', f), 'utf8')
     expect(text).not.toMatch(/^import (?!type )[^;]*from '@actions\/(tool-)?cache'/m)

@@ -40,7 +40,8 @@ const run = jest.fn(async (command: string, args: string[]): Promise<RunResult> 
   const verb = args.find(a => ['get', 'exec', 'logs'].includes(a))
   const pod = args[args.indexOf(verb ?? '') + 1]
   if (verb === 'get') return ok(cluster.pods)
-  if (verb === 'exec') return cluster.exec[pod] ?? { exitCode: 1, stdout: '', stderr: `Error from server (NotFound): pods "${pod}" not found` }
+  if (verb === 'exec')
+    return cluster.exec[pod] ?? { exitCode: 1, stdout: '', stderr: `Error from server (NotFound): pods "${pod}" not found` }
   if (verb === 'logs') return ok(cluster.logs[pod] ?? '')
   throw new Error(`unexpected kubectl ${args.join(' ')}`)
 })
@@ -105,16 +106,31 @@ describe('where buildx puts a kubernetes node (driver/kubernetes, v0.29.1)', () 
 
   test.each([
     [node.Endpoint, { builder: 'k8s-fx', deployment: DEP, kubeconfig: '' }],
-    ['kubernetes:///b?deployment=d1&kubeconfig=%2Fhome%2Frunner%2F.kube%2Fconfig', { builder: 'b', deployment: 'd1', kubeconfig: '/home/runner/.kube/config' }],
+    [
+      'kubernetes:///b?deployment=d1&kubeconfig=%2Fhome%2Frunner%2F.kube%2Fconfig',
+      { builder: 'b', deployment: 'd1', kubeconfig: '/home/runner/.kube/config' }
+    ],
     ['unix:///var/run/docker.sock', undefined],
     ['not a url', undefined]
   ])('endpoint %s', (ep, want) => expect(k8s.parseKubeEndpoint(ep)).toEqual(want))
 
   test.each([
     ['namespace from driver-opts, no kubeconfig recorded', node.Endpoint, { namespace: 'ci' }, ['--namespace', 'ci'], 'ci'],
-    ['no namespace: kubectl uses the kubeconfig\'s, as buildx does', node.Endpoint, {}, [], "the kubeconfig's current namespace"],
-    ['recorded kubeconfig', 'kubernetes:///b?deployment=d&kubeconfig=%2Fk%2Fconfig', null, ['--kubeconfig', '/k/config'], "the kubeconfig's current namespace"],
-    ['a KUBECONFIG list is left to the environment', 'kubernetes:///b?deployment=d&kubeconfig=%2Fa%3A%2Fb', { namespace: 'x' }, ['--namespace', 'x'], 'x']
+    ["no namespace: kubectl uses the kubeconfig's, as buildx does", node.Endpoint, {}, [], "the kubeconfig's current namespace"],
+    [
+      'recorded kubeconfig',
+      'kubernetes:///b?deployment=d&kubeconfig=%2Fk%2Fconfig',
+      null,
+      ['--kubeconfig', '/k/config'],
+      "the kubeconfig's current namespace"
+    ],
+    [
+      'a KUBECONFIG list is left to the environment',
+      'kubernetes:///b?deployment=d&kubeconfig=%2Fa%3A%2Fb',
+      { namespace: 'x' },
+      ['--namespace', 'x'],
+      'x'
+    ]
   ])('kubectl target: %s', (_what, Endpoint, DriverOpts, global, namespace) => {
     const t = k8s.kubeTarget({ Name: 'ignored_when_endpoint_has_one', Endpoint, DriverOpts })
     expect(t.global).toEqual(global)
@@ -124,9 +140,30 @@ describe('where buildx puts a kubernetes node (driver/kubernetes, v0.29.1)', () 
   test('kubectl argument lists', () => {
     const t = k8s.kubeTarget({ Name: DEP, Endpoint: node.Endpoint, DriverOpts: { namespace: 'buildkit' } })
     expect(k8s.getPodsArgs(t)).toEqual(['--namespace', 'buildkit', 'get', 'pods', '--selector', `app=${DEP}`, '--output', 'json'])
-    expect(k8s.execArgs(t, POD_A, 'echo $1', [CA])).toEqual(['--namespace', 'buildkit', 'exec', POD_A, '--container', 'buildkitd', '--', 'sh', '-c', 'echo $1', 'sh', CA])
+    expect(k8s.execArgs(t, POD_A, 'echo $1', [CA])).toEqual([
+      '--namespace',
+      'buildkit',
+      'exec',
+      POD_A,
+      '--container',
+      'buildkitd',
+      '--',
+      'sh',
+      '-c',
+      'echo $1',
+      'sh',
+      CA
+    ])
     // sinceTime has whole seconds: rounded down, never later than asked
-    expect(k8s.logsSinceArgs(t, POD_A, 1748859309.987)).toEqual(['--namespace', 'buildkit', 'logs', POD_A, '--container', 'buildkitd', '--since-time=2025-06-02T10:15:09Z'])
+    expect(k8s.logsSinceArgs(t, POD_A, 1748859309.987)).toEqual([
+      '--namespace',
+      'buildkit',
+      'logs',
+      POD_A,
+      '--container',
+      'buildkitd',
+      '--since-time=2025-06-02T10:15:09Z'
+    ])
     expect(k8s.logsTailArgs(t, POD_A, 30)).toEqual(['--namespace', 'buildkit', 'logs', POD_A, '--container', 'buildkitd', '--tail=30'])
   })
 
@@ -143,7 +180,7 @@ describe('where buildx puts a kubernetes node (driver/kubernetes, v0.29.1)', () 
 })
 
 describe('kubectl output', () => {
-  test('pods: names sorted, phase, the buildkitd container\'s args', () => {
+  test("pods: names sorted, phase, the buildkitd container's args", () => {
     expect(k8s.parsePods(fx('pods-two-running.json'))).toEqual([
       { name: POD_A, phase: 'Running', args: k8s.kubernetesDaemonFlags(FLAGS), deleting: false },
       { name: POD_B, phase: 'Running', args: k8s.kubernetesDaemonFlags(FLAGS), deleting: false }
@@ -155,8 +192,20 @@ describe('kubectl output', () => {
   test('a pod being deleted is marked; another container first does not hide buildkitd', () => {
     const list = {
       items: [
-        { metadata: { name: 'z', deletionTimestamp: '2025-06-02T10:00:00Z' }, spec: { containers: [{ name: 'buildkitd', args: ['a'] }] }, status: { phase: 'Running' } },
-        { metadata: { name: 'b' }, spec: { containers: [{ name: 'sidecar', args: ['x'] }, { name: 'buildkitd', args: ['--debug'] }] } }
+        {
+          metadata: { name: 'z', deletionTimestamp: '2025-06-02T10:00:00Z' },
+          spec: { containers: [{ name: 'buildkitd', args: ['a'] }] },
+          status: { phase: 'Running' }
+        },
+        {
+          metadata: { name: 'b' },
+          spec: {
+            containers: [
+              { name: 'sidecar', args: ['x'] },
+              { name: 'buildkitd', args: ['--debug'] }
+            ]
+          }
+        }
       ]
     }
     expect(k8s.parsePods(JSON.stringify(list))).toEqual([
@@ -165,7 +214,10 @@ describe('kubectl output', () => {
     ])
   })
 
-  test.each([['not json', /not JSON/], ['{"kind":"Status"}', /without an items list/]])('pods: %s is an error', (text, re) => {
+  test.each([
+    ['not json', /not JSON/],
+    ['{"kind":"Status"}', /without an items list/]
+  ])('pods: %s is an error', (text, re) => {
     expect(() => k8s.parsePods(text)).toThrow(re)
   })
 
@@ -176,23 +228,38 @@ describe('kubectl output', () => {
     expect('text' in seen.workers && JSON.parse(seen.workers.text)[0].labels['org.mobyproject.buildkit.worker.hostname']).toBe(POD_A)
   })
 
-  test('a daemon that does not answer: the workers part fails with buildctl\'s message, the rest still counts', () => {
+  test("a daemon that does not answer: the workers part fails with buildctl's message, the rest still counts", () => {
     const pod = { name: POD_B, phase: 'Running', args: [], deleting: false }
-    const seen = k8s.podSeen({ exitCode: 0, stdout: fx('exec-observe-no-daemon.stdout'), stderr: fx('exec-observe-no-daemon.stderr') }, pod, [CA])
-    expect(seen.workers).toEqual({ error: expect.stringMatching(/buildctl debug workers.*buildkitd.sock: connect: no such file or directory/) })
+    const seen = k8s.podSeen(
+      { exitCode: 0, stdout: fx('exec-observe-no-daemon.stdout'), stderr: fx('exec-observe-no-daemon.stderr') },
+      pod,
+      [CA]
+    )
+    expect(seen.workers).toEqual({
+      error: expect.stringMatching(/buildctl debug workers.*buildkitd.sock: connect: no such file or directory/)
+    })
     expect('configText' in seen.readBack).toBe(true)
   })
 
-  test('no markers at all (kubectl exec failed): both parts are errors with kubectl\'s message', () => {
+  test("no markers at all (kubectl exec failed): both parts are errors with kubectl's message", () => {
     const pod = { name: POD_B, phase: 'Running', args: [], deleting: false }
-    const seen = k8s.podSeen({ exitCode: 1, stdout: '', stderr: 'error: unable to upgrade connection: container not found ("buildkitd")' }, pod, [])
+    const seen = k8s.podSeen(
+      { exitCode: 1, stdout: '', stderr: 'error: unable to upgrade connection: container not found ("buildkitd")' },
+      pod,
+      []
+    )
     expect(seen.readBack).toEqual({ error: expect.stringContaining('container not found') })
     expect(seen.workers).toEqual({ error: expect.stringContaining('exit code 1') })
   })
 })
 
 describe('kubernetesInputProblems', () => {
-  const pem = (kind: 'ca' | 'cert' | 'key', input = 'registry-certs', line?: number) => ({ kind, ref: `env:REG_${kind.toUpperCase()}`, input, line })
+  const pem = (kind: 'ca' | 'cert' | 'key', input = 'registry-certs', line?: number) => ({
+    kind,
+    ref: `env:REG_${kind.toUpperCase()}`,
+    input,
+    line
+  })
   const base = (over: Partial<KInputs> = {}): KInputs =>
     ({
       name: 'k',
@@ -210,7 +277,11 @@ describe('kubernetesInputProblems', () => {
       checkRegistries: false,
       ...over
     }) as KInputs
-  const keypair = { registry: 'reg.example', cas: [], keypairs: [{ cert: pem('cert', 'registry-certs', 2), key: pem('key', 'registry-certs', 2) }] }
+  const keypair = {
+    registry: 'reg.example',
+    cas: [],
+    keypairs: [{ cert: pem('cert', 'registry-certs', 2), key: pem('key', 'registry-certs', 2) }]
+  }
 
   test.each<[string, Partial<KInputs>, { input: string; message: RegExp }[]]>([
     ['nothing to refuse', {}, []],
@@ -218,12 +289,24 @@ describe('kubernetesInputProblems', () => {
     [
       'a client key without allow-keys-in-configmap',
       { certRequests: [keypair] },
-      [{ input: 'registry-certs', message: /^line 2: the client key for reg\.example would be stored in a ConfigMap: .*anyone who can read ConfigMaps in namespace ci can read the key\. Set allow-keys-in-configmap: true/ }]
+      [
+        {
+          input: 'registry-certs',
+          message: new RegExp(
+            String.raw`^line 2: the client key for reg\.example would be stored in a ConfigMap: ` +
+              String.raw`.*anyone who can read ConfigMaps in namespace ci can read the key\. Set allow-keys-in-configmap: true`
+          )
+        }
+      ]
     ],
     ['a client key, allowed', { certRequests: [keypair], allowKeysInConfigmap: true }, []],
     [
       'a keypair named by the base config',
-      { certRequests: [{ registry: 'r', cas: [], keypairs: [{ cert: pem('cert', 'buildkitd-config'), key: pem('key', 'buildkitd-config') }] }] },
+      {
+        certRequests: [
+          { registry: 'r', cas: [], keypairs: [{ cert: pem('cert', 'buildkitd-config'), key: pem('key', 'buildkitd-config') }] }
+        ]
+      },
       [{ input: 'buildkitd-config', message: /ConfigMaps are not secret/ }]
     ],
     [
@@ -239,7 +322,7 @@ describe('kubernetesInputProblems', () => {
       [{ input: 'endpoint', message: /takes no endpoint \(buildx refuses it/ }]
     ],
     [
-      'an appended node with an endpoint, and one whose name can\'t be a label value',
+      "an appended node with an endpoint, and one whose name can't be a label value",
       {
         nodes: [
           { endpoint: '', driverOpts: [], buildkitdFlags: [], platforms: [], label: 'the first node' },
@@ -282,15 +365,30 @@ describe('the owner mark', () => {
 
   test.each<[string, string[], string[], Record<string, string>]>([
     ['no user opts', [], [`labels=buildkit-builder-action/owner=${OWNER}`], {}],
-    ['other opts kept as given', ['namespace=ci', 'replicas=2'], ['namespace=ci', 'replicas=2', `labels=buildkit-builder-action/owner=${OWNER}`], { namespace: 'ci', replicas: '2' }],
-    ['a user label is merged, not replaced', ['labels=team=a'], [`"labels=team=a,buildkit-builder-action/owner=${OWNER}"`], { labels: `team=a,buildkit-builder-action/owner=${OWNER}` }],
+    [
+      'other opts kept as given',
+      ['namespace=ci', 'replicas=2'],
+      ['namespace=ci', 'replicas=2', `labels=buildkit-builder-action/owner=${OWNER}`],
+      { namespace: 'ci', replicas: '2' }
+    ],
+    [
+      'a user label is merged, not replaced',
+      ['labels=team=a'],
+      [`"labels=team=a,buildkit-builder-action/owner=${OWNER}"`],
+      { labels: `team=a,buildkit-builder-action/owner=${OWNER}` }
+    ],
     [
       'labels inside a CSV line with other opts, several labels',
       ['namespace=ci,"labels=team=a,tier=b"'],
       ['namespace=ci', `"labels=team=a,tier=b,buildkit-builder-action/owner=${OWNER}"`],
       { namespace: 'ci', labels: `team=a,tier=b,buildkit-builder-action/owner=${OWNER}` }
     ],
-    ['a user\'s own mark is replaced by this run\'s', ['labels=buildkit-builder-action/owner=other'], [`labels=buildkit-builder-action/owner=${OWNER}`], {}]
+    [
+      "a user's own mark is replaced by this run's",
+      ['labels=buildkit-builder-action/owner=other'],
+      [`labels=buildkit-builder-action/owner=${OWNER}`],
+      {}
+    ]
   ])('kubernetes, %s', (_what, opts, want, alsoInMap) => {
     const got = owner.withOwnerOpt('kubernetes', OWNER, opts)
     expect(got).toEqual(want)
@@ -300,7 +398,10 @@ describe('the owner mark', () => {
   })
 
   test('docker-container: the env opt first, as createArgs gives it', () => {
-    expect(owner.withOwnerOpt('docker-container', OWNER, ['network=host'])).toEqual([`env.BUILDKIT_BUILDER_ACTION_OWNER=${OWNER}`, 'network=host'])
+    expect(owner.withOwnerOpt('docker-container', OWNER, ['network=host'])).toEqual([
+      `env.BUILDKIT_BUILDER_ACTION_OWNER=${OWNER}`,
+      'network=host'
+    ])
     expect(owner.withOwnerOpt('kubernetes', '', ['labels=a=b'])).toEqual(['labels=a=b'])
   })
 
@@ -322,7 +423,7 @@ describe('the owner mark', () => {
 })
 
 describe('the kubernetes driver (kubectl stood in)', () => {
-  test('two replicas, both verified: one get pods, one exec per pod, the first pod\'s findings', async () => {
+  test("two replicas, both verified: one get pods, one exec per pod, the first pod's findings", async () => {
     const p = plan()
     const seen = await kubernetes.observe(p, node)
     expect(calls).toEqual([
@@ -350,13 +451,21 @@ describe('the kubernetes driver (kubectl stood in)', () => {
   test('a file missing in one pod (its ConfigMap not mounted): named with the pod', async () => {
     cluster.exec[POD_A] = ok(fx('exec-observe-pod-a.stdout').replace(`${CA_SHA}  ${CA}\n@@observe sha256 0`, '@@observe sha256 1'))
     const seen = await kubernetes.observe(plan(), node)
-    expect(seen.readBack).toEqual({ error: expect.stringMatching(new RegExp(`^pod ${POD_A} \\(replica 1 of 2\\) differs from the plan:\\n  CA for myregistry.test:5443 \\(env:REG_CA\\): ${CA} is missing`)) })
+    expect(seen.readBack).toEqual({
+      error: expect.stringMatching(
+        new RegExp(
+          `^pod ${POD_A} \\(replica 1 of 2\\) differs from the plan:\\n  CA for myregistry.test:5443 \\(env:REG_CA\\): ${CA} is missing`
+        )
+      )
+    })
   })
 
   test('the daemon of one pod does not answer: the daemon error names the pod', async () => {
     cluster.exec[POD_B] = { exitCode: 0, stdout: fx('exec-observe-no-daemon.stdout'), stderr: fx('exec-observe-no-daemon.stderr') }
     const seen = await kubernetes.observe(plan(), node)
-    expect(seen.daemon).toEqual({ error: expect.stringMatching(new RegExp(`^pod ${POD_B} \\(replica 2 of 2\\): asking the daemon for its workers`)) })
+    expect(seen.daemon).toEqual({
+      error: expect.stringMatching(new RegExp(`^pod ${POD_B} \\(replica 2 of 2\\): asking the daemon for its workers`))
+    })
   })
 
   test('a replica Pending: fewer running pods than replicas, named', async () => {
@@ -378,7 +487,9 @@ describe('the kubernetes driver (kubectl stood in)', () => {
     await expect(kubectlCheck()).resolves.toBeUndefined()
     expect(calls).toEqual(['kubectl version --client'])
     cluster.kubectl = false
-    await expect(kubectlCheck()).rejects.toThrow(/kubectl is not installed or not on PATH: the kubernetes driver needs it to read the config back from the builder's pods/)
+    await expect(kubectlCheck()).rejects.toThrow(
+      /kubectl is not installed or not on PATH: the kubernetes driver needs it to read the config back from the builder's pods/
+    )
   })
 
   test('kubectl missing at observe: an error, not a crash', async () => {
@@ -387,12 +498,15 @@ describe('the kubernetes driver (kubectl stood in)', () => {
     expect(seen.readBack).toEqual({ error: expect.stringContaining('could not run kubectl') })
   })
 
-  test('create: each node\'s createArgs; several nodes are booted together', async () => {
+  test("create: each node's createArgs; several nodes are booted together", async () => {
     await kubernetes.create(plan())
     expect(calls).toEqual(['docker buildx create --bootstrap --name k8s-fx --driver kubernetes'])
     calls.length = 0
     const two = plan()
-    two.nodes = [two.nodes[0], { ...two.nodes[0], label: 'append[0]', createArgs: ['buildx', 'create', '--append', '--name', 'k8s-fx', '--node', 'arm'] }]
+    two.nodes = [
+      two.nodes[0],
+      { ...two.nodes[0], label: 'append[0]', createArgs: ['buildx', 'create', '--append', '--name', 'k8s-fx', '--node', 'arm'] }
+    ]
     await kubernetes.create(two)
     expect(calls).toEqual([
       'docker buildx create --bootstrap --name k8s-fx --driver kubernetes',
@@ -412,7 +526,7 @@ describe('the kubernetes driver (kubectl stood in)', () => {
     expect(log).toContain('running server')
   })
 
-  test('logTail: every pod\'s tail, each under its name; nothing to ask → empty', async () => {
+  test("logTail: every pod's tail, each under its name; nothing to ask → empty", async () => {
     const tail = await kubernetes.logTail(node, 5)
     expect(tail).toBe(`--- pod ${POD_A} (Running) ---\n${cluster.logs[POD_A].trim()}\n--- pod ${POD_B} (Running) ---\npod b log`)
     cluster.kubectl = false
@@ -426,7 +540,7 @@ describe('the kubernetes driver (kubectl stood in)', () => {
     expect(calls).toHaveLength(2)
   })
 
-  test('owner, nodes and remove go through buildx\'s record and buildx rm', async () => {
+  test("owner, nodes and remove go through buildx's record and buildx rm", async () => {
     expect(kubernetes.nodes('k8s-fx')).toEqual([expect.objectContaining({ Name: DEP, Endpoint: node.Endpoint })])
     expect(kubernetes.owner('no-such-builder')).toBeUndefined()
     await kubernetes.remove('k8s-fx', false)

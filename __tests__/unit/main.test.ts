@@ -14,13 +14,17 @@ let configWritten = ''
 let daemonCmd: string[] = []
 /** buildx's record of builders: name → owner mark (what builderOwner reads). */
 const registered = new Map<string, string>()
-const ownerIn = (args: string[]): string =>
-  args.find(a => a.startsWith('env.BUILDKIT_BUILDER_ACTION_OWNER='))?.split('=')[1] ?? ''
+const ownerIn = (args: string[]): string => args.find(a => a.startsWith('env.BUILDKIT_BUILDER_ACTION_OWNER='))?.split('=')[1] ?? ''
 const docker = {
-  toolVersions: jest.fn(async (): Promise<{ docker: string; buildx?: string }> => ({ docker: '28.0.0', buildx: 'github.com/docker/buildx v0.29.1' })),
+  toolVersions: jest.fn(async (): Promise<{ docker: string; buildx?: string }> => ({
+    docker: '28.0.0',
+    buildx: 'github.com/docker/buildx v0.29.1'
+  })),
   buildxVersion: jest.fn(async () => 'github.com/docker/buildx v0.30.1 abc'),
   builderOwner: jest.fn((name: string) => (calls.push(`owner? ${name}`), registered.get(name))),
-  builderNodes: jest.fn((name: string) => (registered.has(name) ? [{ Name: `${name}0`, Endpoint: 'unix:///var/run/docker.sock', DriverOpts: {}, Flags: [] }] : [])),
+  builderNodes: jest.fn((name: string) =>
+    registered.has(name) ? [{ Name: `${name}0`, Endpoint: 'unix:///var/run/docker.sock', DriverOpts: {}, Flags: [] }] : []
+  ),
   createBuilder: jest.fn(async (args: string[]) => {
     calls.push('create')
     // What buildx does: register the builder with its driver options, copy the config.
@@ -29,35 +33,50 @@ const docker = {
     const flags = args.indexOf('--buildkitd-flags')
     daemonCmd = ['--config', '/etc/buildkit/buildkitd.toml', ...(flags === -1 ? [] : args[flags + 1].split(' '))]
   }),
-  removeBuilder: jest.fn(async (args: string[]) => (calls.push(args.join(' ')), registered.delete(args[args.length - 1]), { ok: true, message: '' })),
+  removeBuilder: jest.fn(
+    async (args: string[]) => (calls.push(args.join(' ')), registered.delete(args[args.length - 1]), { ok: true, message: '' })
+  ),
   containerExists: jest.fn(async () => true),
   daemonLogTail: jest.fn(async () => (calls.push('log'), 'time="x" level=info msg="daemon log"')),
-  readBack: jest.fn(async (container: string): Promise<{ configText: string; cmd: string[]; sha256Text: string }> => (
-    calls.push(`readBack ${container}`),
-    { configText: configWritten, cmd: daemonCmd, sha256Text: '' }
-  )),
+  readBack: jest.fn(
+    async (container: string): Promise<{ configText: string; cmd: string[]; sha256Text: string }> => (
+      calls.push(`readBack ${container}`),
+      { configText: configWritten, cmd: daemonCmd, sha256Text: '' }
+    )
+  ),
   workersJson: jest.fn(async () => fixture('01-workers-json.stdout')),
   // The seam's observe(): the workers and the read-back, from the two helpers above, so a
   // test can replace either; a part that throws is reported as that part's error.
   observe: jest.fn(async (at: { engine: string[]; container: string }) => {
-    const workers = await docker.workersJson().then(text => ({ text }), (e: Error) => ({ error: e.message }))
+    const workers = await docker.workersJson().then(
+      text => ({ text }),
+      (e: Error) => ({ error: e.message })
+    )
     const readBack = await docker.readBack([...at.engine, at.container].join(' ')).catch((e: Error) => ({ error: e.message }))
     return { workers, readBack }
   }),
   // By default every reference resolves at once (the 05-mirror-ok capture: no failed host).
-  resolveInBuilder: jest.fn(async (_container: string, refs: string[]) => (
-    calls.push(`resolve ${refs.join(' ')}`),
-    { exitCode: 0, stderr: '', stdout: refs.map((_r, i) => `@@resolve-begin ${i + 1}\n${fixture('05-mirror-ok.stderr')}@@resolve-end ${i + 1} 0\n`).join('') }
-  )),
+  resolveInBuilder: jest.fn(
+    async (_container: string, refs: string[]) => (
+      calls.push(`resolve ${refs.join(' ')}`),
+      {
+        exitCode: 0,
+        stderr: '',
+        stdout: refs.map((_r, i) => `@@resolve-begin ${i + 1}\n${fixture('05-mirror-ok.stderr')}@@resolve-end ${i + 1} 0\n`).join('')
+      }
+    )
+  ),
   daemonLogSince: jest.fn(async () => (calls.push('logs'), ''))
 }
 jest.unstable_mockModule('../../src/docker.js', () => docker)
 // The install of a pinned buildx (its own tests are install.test.ts): what main asks of it.
 const install = {
-  installBuildx: jest.fn(async (req: { version: string }, host: { runDir: string }) => (
-    calls.push(`install ${req.version}`),
-    { version: 'v0.30.1', pluginPath: path.join(host.runDir, 'plugin'), source: 'download', sha256: 'ab', url: 'u' }
-  )),
+  installBuildx: jest.fn(
+    async (req: { version: string }, host: { runDir: string }) => (
+      calls.push(`install ${req.version}`),
+      { version: 'v0.30.1', pluginPath: path.join(host.runDir, 'plugin'), source: 'download', sha256: 'ab', url: 'u' }
+    )
+  ),
   restorePlugin: jest.fn((saved: { pluginPath: string }) => (calls.push(`restore ${path.basename(saved.pluginPath)}`), 'restored'))
 }
 jest.unstable_mockModule('../../src/install.js', () => install)
@@ -98,10 +117,12 @@ const outputs = () => parseCommandFile(fs.readFileSync(files.output, 'utf8'))
 const state = () => parseCommandFile(fs.readFileSync(files.state, 'utf8'))
 const runDirs = () => fs.readdirSync(path.join(dir, 'temp'))
 
-describe('buildx: the runner\'s, or a pinned one', () => {
+describe("buildx: the runner's, or a pinned one", () => {
   test('a buildx older than the oldest supported: an error saying what to do, nothing created', async () => {
     docker.toolVersions.mockResolvedValueOnce({ docker: '28.0.0', buildx: 'github.com/docker/buildx v0.10.4 c513d34' })
-    await expect(runMain()).rejects.toThrow(/the runner's buildx is v0.10.4, older than v0.11.0, the oldest this action works with: set the input version/)
+    await expect(runMain()).rejects.toThrow(
+      /the runner's buildx is v0.10.4, older than v0.11.0, the oldest this action works with: set the input version/
+    )
     expect(calls).toEqual([])
     expect(runDirs()).toEqual([])
   })
@@ -154,7 +175,9 @@ describe('main', () => {
   test('a key BuildKit would ignore (mirror for mirrors): an error before anything exists', async () => {
     process.env['INPUT_BUILDKITD-CONFIG-INLINE'] = '[registry."docker.io"]\nmirror = ["mirror.gcr.io"]\n'
     process.env.INPUT_MIRRORS = ''
-    await expect(runMain()).rejects.toThrow('input "buildkitd-config-inline": registry."docker.io".mirror: BuildKit has no such key; did you mean mirrors?')
+    await expect(runMain()).rejects.toThrow(
+      'input "buildkitd-config-inline": registry."docker.io".mirror: BuildKit has no such key; did you mean mirrors?'
+    )
     expect(calls).toEqual([])
     expect(runDirs()).toEqual([])
   })
@@ -162,12 +185,19 @@ describe('main', () => {
   test('an http:// mirror in a base config without http = true: the error shows the section to add', async () => {
     process.env['INPUT_BUILDKITD-CONFIG-INLINE'] = '[registry."docker.io"]\nmirrors = ["http://10.0.0.5:5000"]\n'
     process.env.INPUT_MIRRORS = ''
-    await expect(runMain()).rejects.toThrow('registry."docker.io".mirrors[0]: "http://10.0.0.5:5000" is plain HTTP, but BuildKit drops the scheme and speaks HTTPS to 10.0.0.5:5000 unless its own section says so; add [registry."10.0.0.5:5000"] http = true')
+    await expect(runMain()).rejects.toThrow(
+      'registry."docker.io".mirrors[0]: "http://10.0.0.5:5000" is plain HTTP, but BuildKit drops the scheme and speaks HTTPS to 10.0.0.5:5000 unless ' +
+        'its own section says so; add [registry."10.0.0.5:5000"] http = true'
+    )
     expect(calls).toEqual([])
   })
 
   test('the same with http-registries naming the mirror: fixed by the input, no error', async () => {
-    Object.assign(process.env, { 'INPUT_BUILDKITD-CONFIG-INLINE': '[registry."docker.io"]\nmirrors = ["http://10.0.0.5:5000"]\n', INPUT_MIRRORS: '', 'INPUT_HTTP-REGISTRIES': '10.0.0.5:5000' })
+    Object.assign(process.env, {
+      'INPUT_BUILDKITD-CONFIG-INLINE': '[registry."docker.io"]\nmirrors = ["http://10.0.0.5:5000"]\n',
+      INPUT_MIRRORS: '',
+      'INPUT_HTTP-REGISTRIES': '10.0.0.5:5000'
+    })
     await runMain()
     expect(outputs().verified).toBe('true')
   })
@@ -177,7 +207,9 @@ describe('main', () => {
     const printed: string[] = []
     ;(process.stdout.write as unknown as jest.Mock).mockImplementation((chunk: unknown) => (printed.push(String(chunk)), true))
     await runMain()
-    expect(printed.filter(l => l.startsWith('::warning::'))).toEqual([expect.stringContaining('worker.oci.max_parallelism: BuildKit has no such key; did you mean max-parallelism?')])
+    expect(printed.filter(l => l.startsWith('::warning::'))).toEqual([
+      expect.stringContaining('worker.oci.max_parallelism: BuildKit has no such key; did you mean max-parallelism?')
+    ])
   })
 
   test('a builder of that name exists: error, and it is not touched', async () => {
@@ -205,15 +237,21 @@ describe('main', () => {
     )
   })
 
-  test('a daemon that exits at start: its own first error line is the step\'s error (NULs and repeats dropped)', async () => {
+  test("a daemon that exits at start: its own first error line is the step's error (NULs and repeats dropped)", async () => {
     docker.createBuilder.mockImplementationOnce(async (args: string[]) => {
       registered.set('unit1', ownerIn(args))
-      throw new Error('docker buildx create failed (exit code 1): ERROR: Error response from daemon: Container 3e57 is restarting, wait until the container is running')
+      throw new Error(
+        'docker buildx create failed (exit code 1): ERROR: Error response from daemon: Container 3e57 is restarting, wait until the container is running'
+      )
     })
-    docker.daemonLogTail.mockImplementation(async () =>
-      'time="t" level=warning msg="CDI setup error /var/run/cdi: no such file"\nfailed to read cni config "": stat : no such file or directory\n\u0002\u0000\u0000github.com/moby/buildkit/util/network/cniprovider.New\nfailed to read cni config "": stat : no such file or directory\n')
+    docker.daemonLogTail.mockImplementation(
+      async () =>
+        'time="t" level=warning msg="CDI setup error /var/run/cdi: no such file"\nfailed to read cni config "": stat : no such file or ' +
+        'directory\n\u0002\u0000\u0000github.com/moby/buildkit/util/network/cniprovider.New\nfailed to read cni config "": stat : no such file or directory\n'
+    )
     await expect(runMain()).rejects.toThrow(
-      'the BuildKit daemon did not start: failed to read cni config "": stat : no such file or directory\n(docker buildx create failed (exit code 1): ERROR: Error response from daemon: Container 3e57 is restarting'
+      'the BuildKit daemon did not start: failed to read cni config "": stat : no such file or directory\n(docker buildx create failed (exit code 1): ' +
+        'ERROR: Error response from daemon: Container 3e57 is restarting'
     )
     expect(fs.readFileSync(files.summary, 'utf8')).toContain('the BuildKit daemon did not start: failed to read cni config')
     docker.daemonLogTail.mockReset()
@@ -221,8 +259,17 @@ describe('main', () => {
   })
 
   test('verification mismatch with verify: true fails and cleans up', async () => {
-    docker.readBack.mockImplementationOnce(async () => ({ configText: 'debug = false\n', cmd: ['--config', '/etc/buildkit/buildkitd.toml'], sha256Text: '' }))
-    await expect(runMain()).rejects.toThrow(/the builder does not run with the planned configuration:\n- the config in the builder differs .*\n {2}debug\n {4}- expected: true\n {4}\+ in builder: false/)
+    docker.readBack.mockImplementationOnce(async () => ({
+      configText: 'debug = false\n',
+      cmd: ['--config', '/etc/buildkit/buildkitd.toml'],
+      sha256Text: ''
+    }))
+    await expect(runMain()).rejects.toThrow(
+      new RegExp(
+        String.raw`the builder does not run with the planned configuration:\n- the config in the builder differs ` +
+          String.raw`.*\n {2}debug\n {4}- expected: true\n {4}\+ in builder: false`
+      )
+    )
     expect(calls).toEqual(['owner? unit1', 'create', 'owner? unit1', 'log', 'buildx rm unit1'])
     expect(outputs().verified).toBe('false')
     expect(fs.readFileSync(files.summary, 'utf8')).toContain('Verification problems')
@@ -234,7 +281,9 @@ describe('main', () => {
     docker.readBack.mockRejectedValueOnce(new Error('docker inspect of the builder container failed (exit code 1): no such container'))
     await runMain()
     expect(outputs().verified).toBe('false')
-    expect(fs.readFileSync(files.summary, 'utf8')).toContain('the builder could not be read back: docker inspect of the builder container failed')
+    expect(fs.readFileSync(files.summary, 'utf8')).toContain(
+      'the builder could not be read back: docker inspect of the builder container failed'
+    )
   })
 
   test('verification mismatch with verify: warn passes with verified=false', async () => {
@@ -270,19 +319,37 @@ describe('verify-pull and check-registries (fed with the real 05-* captures)', (
   test('served by the mirror: pulls output, verified, one line in the log, a summary table', async () => {
     process.env.INPUT_MIRRORS = 'docker.io=http://mirror.rig.test:5001'
     await runMain()
-    expect(calls).toEqual(['owner? unit1', 'create', 'readBack --host unix:///var/run/docker.sock buildx_buildkit_unit10', 'resolve docker.io/library/alpine:latest', 'logs'])
+    expect(calls).toEqual([
+      'owner? unit1',
+      'create',
+      'readBack --host unix:///var/run/docker.sock buildx_buildkit_unit10',
+      'resolve docker.io/library/alpine:latest',
+      'logs'
+    ])
     expect(JSON.parse(outputs().pulls)).toEqual([
-      { ref: 'docker.io/library/alpine:latest', status: 'ok', ok: true, host: 'mirror.rig.test:5001', via_mirror: true, error: null, node: 'unit10' }
+      {
+        ref: 'docker.io/library/alpine:latest',
+        status: 'ok',
+        ok: true,
+        host: 'mirror.rig.test:5001',
+        via_mirror: true,
+        error: null,
+        node: 'unit10'
+      }
     ])
     expect(outputs()).toMatchObject({ verified: 'true', registries: '[]' })
     const summary = fs.readFileSync(files.summary, 'utf8')
-    expect(summary).toContain('<td><code>docker.io/library/alpine:latest</code></td><td>✅ ok</td><td><code>mirror.rig.test:5001</code> (mirror)</td>')
+    expect(summary).toContain(
+      '<td><code>docker.io/library/alpine:latest</code></td><td>✅ ok</td><td><code>mirror.rig.test:5001</code> (mirror)</td>'
+    )
   })
 
   test('dead mirror (real capture): the step fails naming the mirror; the builder is removed', async () => {
     docker.resolveInBuilder.mockImplementationOnce(captured('05-mirror-dead'))
     docker.daemonLogSince.mockImplementationOnce(async () => fixture('05-mirror-dead.daemon.log'))
-    await expect(runMain()).rejects.toThrow(/- docker\.io\/library\/alpine:latest: nothing listens at mirror 127\.0\.0\.1:5009 \(connection refused\)/)
+    await expect(runMain()).rejects.toThrow(
+      /- docker\.io\/library\/alpine:latest: nothing listens at mirror 127\.0\.0\.1:5009 \(connection refused\)/
+    )
     expect(JSON.parse(outputs().pulls)[0]).toMatchObject({ status: 'failed', ok: false, host: null })
     expect(outputs().verified).toBe('false')
     expect(calls.slice(-2)).toEqual(['log', 'buildx rm unit1'])
@@ -307,26 +374,32 @@ describe('verify-pull and check-registries (fed with the real 05-* captures)', (
     expect(outputs().pulls).toBe('[]')
   })
 
-  test('the daemon log can\'t be read: resolved, host unknown, not a failure', async () => {
+  test("the daemon log can't be read: resolved, host unknown, not a failure", async () => {
     docker.daemonLogSince.mockRejectedValueOnce(new Error("reading the daemon's log failed"))
     await runMain()
     expect(JSON.parse(outputs().pulls)[0]).toMatchObject({ status: 'ok', host: null, via_mirror: null })
     expect(outputs().verified).toBe('true')
   })
 
-  const probeOf = (text: string): string => text.replaceAll('docker.io/library/alpine:latest', 'docker.io/buildkit-builder-check/absent:probe')
+  const probeOf = (text: string): string =>
+    text.replaceAll('docker.io/library/alpine:latest', 'docker.io/buildkit-builder-check/absent:probe')
   test('check-registries: one probe through the registry and its mirror; a dead mirror fails', async () => {
     Object.assign(process.env, { 'INPUT_VERIFY-PULL': '', 'INPUT_CHECK-REGISTRIES': 'true', INPUT_VERIFY: 'warn' })
-    docker.resolveInBuilder.mockImplementationOnce(async (_c: string, refs: string[]) => (
-      calls.push(`resolve ${refs.join(' ')}`),
-      { exitCode: 0, stderr: '', stdout: `@@resolve-begin 1\n${probeOf(fixture('05-mirror-dead.stderr'))}@@resolve-end 1 1\n` }
-    ))
+    docker.resolveInBuilder.mockImplementationOnce(
+      async (_c: string, refs: string[]) => (
+        calls.push(`resolve ${refs.join(' ')}`),
+        { exitCode: 0, stderr: '', stdout: `@@resolve-begin 1\n${probeOf(fixture('05-mirror-dead.stderr'))}@@resolve-end 1 1\n` }
+      )
+    )
     docker.daemonLogSince.mockImplementationOnce(async () => probeOf(fixture('05-mirror-dead.daemon.log')))
     await runMain()
     // The mirror's own section ([registry."127.0.0.1:5009"] http = true) is checked through docker.io.
     expect(calls).toContain('resolve docker.io/buildkit-builder-check/absent:probe')
     const regs = JSON.parse(outputs().registries) as { host: string; ok: boolean }[]
-    expect(regs.map(r => [r.host, r.ok])).toEqual([['127.0.0.1:5009', false], ['docker.io', false]])
+    expect(regs.map(r => [r.host, r.ok])).toEqual([
+      ['127.0.0.1:5009', false],
+      ['docker.io', false]
+    ])
   })
 })
 
@@ -356,10 +429,19 @@ describe('secrets on the verification failure path', () => {
     fail(message)
     // core.setFailed sets process.exitCode: in jest's own process that would fail the whole run.
     process.exitCode = 0
-    const shown = printed.join('').split('\n').filter(l => !l.startsWith('::add-mask::')).join('\n')
+    const shown = printed
+      .join('')
+      .split('\n')
+      .filter(l => !l.startsWith('::add-mask::'))
+      .join('\n')
     expect(shown).toMatch(/^::error::the builder does not run with the planned configuration:.*\+ in builder: "\*\*\*"/m)
     expect(shown).toContain('level=debug msg="loaded ***"')
-    const kept = [shown, fs.readFileSync(files.output, 'utf8'), fs.readFileSync(files.state, 'utf8'), fs.readFileSync(files.summary, 'utf8')]
+    const kept = [
+      shown,
+      fs.readFileSync(files.output, 'utf8'),
+      fs.readFileSync(files.state, 'utf8'),
+      fs.readFileSync(files.summary, 'utf8')
+    ]
     for (const line of keyLines) for (const k of kept) expect(k).not.toContain(line)
   })
 })
@@ -390,7 +472,7 @@ describe('post', () => {
     ;(process.stdout.write as unknown as jest.Mock).mockImplementation((chunk: unknown) => (printed.push(String(chunk)), true))
     await postWith({ builderName: 'p1', owner: 'run-1', builderCreated: 'true', cleanup: 'true', runDir: '' })
     expect(calls).toEqual(['owner? p1'])
-    expect(printed.filter(l => l.startsWith('::warning::'))).toEqual([expect.stringContaining('builder p1 is not this run\'s')])
+    expect(printed.filter(l => l.startsWith('::warning::'))).toEqual([expect.stringContaining("builder p1 is not this run's")])
   })
 
   test('no such builder any more (create failed before buildx registered it): nothing removed, no warning', async () => {
@@ -413,7 +495,7 @@ describe('post', () => {
     expect(calls).toEqual([])
   })
 
-  test('a directory that is not the action\'s is never removed', async () => {
+  test("a directory that is not the action's is never removed", async () => {
     const other = fs.mkdtempSync(path.join(dir, 'temp', 'other-'))
     await postWith({ runDir: other })
     expect(fs.existsSync(other)).toBe(true)
@@ -423,11 +505,19 @@ describe('post', () => {
 describe('RUNNER_TEMP', () => {
   const cases: [string, (d: string) => string, RegExp][] = [
     ['missing', d => path.join(d, 'no', 'such'), /^RUNNER_TEMP \(.*no\/such\) does not exist/],
-    ['a file, not a directory', d => (fs.writeFileSync(path.join(d, 'file'), ''), path.join(d, 'file')), /^RUNNER_TEMP \(.*file\) can't take a new directory \(ENOTDIR\)/]
+    [
+      'a file, not a directory',
+      d => (fs.writeFileSync(path.join(d, 'file'), ''), path.join(d, 'file')),
+      /^RUNNER_TEMP \(.*file\) can't take a new directory \(ENOTDIR\)/
+    ]
   ]
   // root may write into a 0500 directory: that case runs only as another user.
   if (process.getuid?.() !== 0) {
-    cases.push(['not writable', d => (fs.mkdirSync(path.join(d, 'ro'), { mode: 0o500 }), path.join(d, 'ro')), /^RUNNER_TEMP \(.*ro\) is not writable by this user/])
+    cases.push([
+      'not writable',
+      d => (fs.mkdirSync(path.join(d, 'ro'), { mode: 0o500 }), path.join(d, 'ro')),
+      /^RUNNER_TEMP \(.*ro\) is not writable by this user/
+    ])
   }
   test.each(cases)('%s: an error naming it, nothing made, a job summary written', async (_t, make, message) => {
     process.env.RUNNER_TEMP = make(path.join(dir, 'temp'))

@@ -15,7 +15,7 @@ const host = { env: {}, home: os.tmpdir(), yaml }
 const withYaml = (m: Record<string, string>): [(name: string) => string, typeof host] => [from(m), host]
 
 describe('parseAppend', () => {
-  test('setup-buildx-action\'s fields; a node without flags gets the default ones', () => {
+  test("setup-buildx-action's fields; a node without flags gets the default ones", () => {
     const text = [
       '- name: Arm-Node',
       '  endpoint: ssh://me@arm.example',
@@ -43,7 +43,10 @@ describe('parseAppend', () => {
   test.each([
     ['name: x', /input "append": must be a YAML list of nodes/],
     ['- [a, b]', /line 1: append\[0\]: is not a mapping/],
-    ['- endpoint: ctx2\n- endpoint: ctx3\n  nodes: 2', /line 3: append\[1\]: unknown field "nodes"; a node has name, endpoint, driver-opts, buildkitd-flags, platforms/],
+    [
+      '- endpoint: ctx2\n- endpoint: ctx3\n  nodes: 2',
+      /line 3: append\[1\]: unknown field "nodes"; a node has name, endpoint, driver-opts, buildkitd-flags, platforms/
+    ],
     ['- endpoint: ctx2\n  name: 1node', /line 2: append\[0\]: name "1node" must start with a letter/],
     ['- endpoint: ctx2\n  driver-opts:\n    - image', /line 3: append\[0\]: driver-opts "image" is not key=value/],
     ['- endpoint: ctx2\n  driver-opts:\n    - {a: b}', /append\[0\]: driver-opts must be a list of strings/],
@@ -86,10 +89,22 @@ describe('endpointProblem and parsePlatforms', () => {
 })
 
 describe('checkNodes', () => {
-  const node = (label: string, endpoint: string, name?: string): NodeSpec => ({ label, endpoint, name, driverOpts: [], buildkitdFlags: [], platforms: [] })
+  const node = (label: string, endpoint: string, name?: string): NodeSpec => ({
+    label,
+    endpoint,
+    name,
+    driverOpts: [],
+    buildkitdFlags: [],
+    platforms: []
+  })
 
   test('unnamed appended nodes get the names buildx would give (first free <builder><n>)', () => {
-    const nodes = checkNodes('b', node('the first node', ''), [node('append[0]', 'c1', 'b1'), node('append[1]', 'c2'), node('append[2]', 'c3')], 'docker-container')
+    const nodes = checkNodes(
+      'b',
+      node('the first node', ''),
+      [node('append[0]', 'c1', 'b1'), node('append[1]', 'c2'), node('append[2]', 'c3')],
+      'docker-container'
+    )
     expect(nodes.map(n => n.name)).toEqual([undefined, 'b1', 'b2', 'b3'])
   })
 
@@ -97,19 +112,26 @@ describe('checkNodes', () => {
     [[node('append[0]', 'c1', 'b0')], /append\[0\]: node name "b0" is taken by another node \(buildx would change that node/],
     [[node('append[0]', 'c1', 'x'), node('append[1]', 'c2', 'x')], /append\[1\]: node name "x" is taken/],
     [[node('append[0]', '')], /append\[0\]: has no endpoint/],
-    [[node('append[0]', 'c1'), node('append[1]', 'c1')], /append\[1\]: endpoint "c1" is also append\[0\]'s; buildx refuses two nodes on one endpoint/]
+    [
+      [node('append[0]', 'c1'), node('append[1]', 'c1')],
+      /append\[1\]: endpoint "c1" is also append\[0\]'s; buildx refuses two nodes on one endpoint/
+    ]
   ])('%#: refused', (appended, message) => {
     expect(() => checkNodes('b', node('the first node', ''), appended, 'docker-container')).toThrow(message)
   })
 
-  test('the first node\'s endpoint counts too', () => {
-    expect(() => checkNodes('b', node('the first node', 'c1'), [node('append[0]', 'c1')], 'docker-container')).toThrow(/also the first node's/)
+  test("the first node's endpoint counts too", () => {
+    expect(() => checkNodes('b', node('the first node', 'c1'), [node('append[0]', 'c1')], 'docker-container')).toThrow(
+      /also the first node's/
+    )
   })
 })
 
 describe('inputs with several nodes', () => {
   test('endpoint and platforms set the first node; append adds nodes', () => {
-    const inputs = getInputs(...withYaml({ name: 'mn', endpoint: 'ctx1', platforms: 'linux/amd64', append: '- endpoint: ctx2\n  platforms: linux/arm64' }))
+    const inputs = getInputs(
+      ...withYaml({ name: 'mn', endpoint: 'ctx1', platforms: 'linux/amd64', append: '- endpoint: ctx2\n  platforms: linux/arm64' })
+    )
     expect(inputs.nodes.map(n => [n.label, n.name, n.endpoint, n.platforms])).toEqual([
       ['the first node', undefined, 'ctx1', ['linux/amd64']],
       ['append[0]', 'mn1', 'ctx2', ['linux/arm64']]
@@ -117,11 +139,23 @@ describe('inputs with several nodes', () => {
   })
 
   test.each([
-    [{ cni: 'true', append: '- endpoint: ctx2' }, /input "cni": true with append\[0\] on endpoint "ctx2": the CNI image this action builds exists only on the runner's engine/],
+    [
+      { cni: 'true', append: '- endpoint: ctx2' },
+      /input "cni": true with append\[0\] on endpoint "ctx2": the CNI image this action builds exists only on the runner's engine/
+    ],
     [{ cni: 'true', endpoint: 'ssh://x@y' }, /input "cni": true with the first node on endpoint "ssh:\/\/x@y"/],
-    [{ 'cni-image': 'corp/cni:1', append: '- endpoint: ctx2\n  driver-opts: [image=x]' }, /input "append \(append\[0\] driver-opts\)": "image=x" conflicts with cni-image/],
-    [{ cni: 'bridge', append: '- endpoint: ctx2\n  buildkitd-flags: --oci-worker-net=host' }, /input "append \(append\[0\] buildkitd-flags\)": --oci-worker-net overrides/],
-    [{ append: '- endpoint: ctx2\n  buildkitd-flags: --oci-cni-config-path=/x' }, /input "append \(append\[0\] buildkitd-flags\)": --oci-cni-config-path does not work/],
+    [
+      { 'cni-image': 'corp/cni:1', append: '- endpoint: ctx2\n  driver-opts: [image=x]' },
+      /input "append \(append\[0\] driver-opts\)": "image=x" conflicts with cni-image/
+    ],
+    [
+      { cni: 'bridge', append: '- endpoint: ctx2\n  buildkitd-flags: --oci-worker-net=host' },
+      /input "append \(append\[0\] buildkitd-flags\)": --oci-worker-net overrides/
+    ],
+    [
+      { append: '- endpoint: ctx2\n  buildkitd-flags: --oci-cni-config-path=/x' },
+      /input "append \(append\[0\] buildkitd-flags\)": --oci-cni-config-path does not work/
+    ],
     [{ endpoint: 'not a host' }, /input "endpoint": "not a host" is neither/]
   ])('%j', (m, message) => {
     expect(() => getInputs(...withYaml(m))).toThrow(message)
@@ -135,15 +169,55 @@ describe('inputs with several nodes', () => {
 
 describe('plan and create arguments for several nodes', () => {
   test('every node gets the config and the owner mark; appended nodes are named; all boot together', () => {
-    const inputs = getInputs(...withYaml({ name: 'mn', 'buildkitd-flags': '--debug', platforms: 'linux/amd64', append: '- endpoint: ctx2\n  driver-opts: [network=host]' }))
+    const inputs = getInputs(
+      ...withYaml({
+        name: 'mn',
+        'buildkitd-flags': '--debug',
+        platforms: 'linux/amd64',
+        append: '- endpoint: ctx2\n  driver-opts: [network=host]'
+      })
+    )
     const plan = makePlan(inputs, [], '/tmp/run', { driverOpts: ['image=corp/cni:1'] }, 'own')
     expect(plan.nodes.map(n => n.createArgs)).toEqual([
-      ['buildx', 'create', '--name', 'mn', '--driver', 'docker-container', '--config', '/tmp/run/buildkitd.toml',
-        '--driver-opt', 'env.BUILDKIT_BUILDER_ACTION_OWNER=own', '--driver-opt', 'image=corp/cni:1',
-        '--buildkitd-flags', '--debug', '--platform', 'linux/amd64', '--use'],
-      ['buildx', 'create', '--append', '--name', 'mn', '--node', 'mn1', '--config', '/tmp/run/buildkitd.toml',
-        '--driver-opt', 'env.BUILDKIT_BUILDER_ACTION_OWNER=own', '--driver-opt', 'network=host', '--driver-opt', 'image=corp/cni:1',
-        '--buildkitd-flags', "--allow-insecure-entitlement security.insecure --allow-insecure-entitlement network.host", 'ctx2']
+      [
+        'buildx',
+        'create',
+        '--name',
+        'mn',
+        '--driver',
+        'docker-container',
+        '--config',
+        '/tmp/run/buildkitd.toml',
+        '--driver-opt',
+        'env.BUILDKIT_BUILDER_ACTION_OWNER=own',
+        '--driver-opt',
+        'image=corp/cni:1',
+        '--buildkitd-flags',
+        '--debug',
+        '--platform',
+        'linux/amd64',
+        '--use'
+      ],
+      [
+        'buildx',
+        'create',
+        '--append',
+        '--name',
+        'mn',
+        '--node',
+        'mn1',
+        '--config',
+        '/tmp/run/buildkitd.toml',
+        '--driver-opt',
+        'env.BUILDKIT_BUILDER_ACTION_OWNER=own',
+        '--driver-opt',
+        'network=host',
+        '--driver-opt',
+        'image=corp/cni:1',
+        '--buildkitd-flags',
+        '--allow-insecure-entitlement security.insecure --allow-insecure-entitlement network.host',
+        'ctx2'
+      ]
     ])
     expect(plan.nodes.map(n => [n.name, n.args.slice(2)])).toEqual([
       ['mn0', ['--debug']],
@@ -152,13 +226,13 @@ describe('plan and create arguments for several nodes', () => {
   })
 
   test('one node: create --bootstrap, as before', () => {
-    expect(createArgs({ name: 'b', driver: 'docker-container', configPath: '/c', driverOpts: [], buildkitdFlags: [], use: false })).toEqual([
-      'buildx', 'create', '--bootstrap', '--name', 'b', '--driver', 'docker-container', '--config', '/c'
-    ])
+    expect(createArgs({ name: 'b', driver: 'docker-container', configPath: '/c', driverOpts: [], buildkitdFlags: [], use: false })).toEqual(
+      ['buildx', 'create', '--bootstrap', '--name', 'b', '--driver', 'docker-container', '--config', '/c']
+    )
   })
 })
 
-describe('offers (a node\'s platforms against its daemon\'s)', () => {
+describe("offers (a node's platforms against its daemon's)", () => {
   const amd = ['linux/amd64', 'linux/amd64/v2', 'linux/386']
   test.each([
     [amd, 'linux/amd64', true],

@@ -38,7 +38,8 @@ describe('rendered buildkitd.toml (golden files)', () => {
       {
         name: 'merged',
         'buildkitd-config-inline':
-          'debug = false\n[worker.oci]\n  max-parallelism = 4\n[registry."docker.io"]\n  mirrors = ["old-mirror.example"]\n[registry."quay.io"]\n  insecure = true\n',
+          'debug = false\n[worker.oci]\n  max-parallelism = 4\n[registry."docker.io"]\n  mirrors = ["old-mirror.example"]\n[registry."quay.io"]\n  ' +
+          'insecure = true\n',
         mirrors: 'docker.io=mirror.gcr.io/dockerhub',
         debug: 'true'
       },
@@ -81,7 +82,12 @@ describe('makePlan', () => {
     ['localhost too', 'localhost:5443', {}, false],
     ['a registry elsewhere: left unset (HTTPS is the default)', 'myregistry.test:5443', {}, undefined],
     ['http-registries wins (the user asked for plain HTTP)', '127.0.0.1:5443', { 'http-registries': '127.0.0.1:5443' }, true],
-    ['a base config\'s own http is kept', '127.0.0.1:5443', { 'buildkitd-config-inline': '[registry."127.0.0.1:5443"]\nhttp = true\n' }, true]
+    [
+      "a base config's own http is kept",
+      '127.0.0.1:5443',
+      { 'buildkitd-config-inline': '[registry."127.0.0.1:5443"]\nhttp = true\n' },
+      true
+    ]
   ] as [string, string, Record<string, string>, boolean | undefined][])('%s', (_t, host, extra, http) => {
     const plan = planFor({ 'registry-certs': `${host} ca=env:REG_CA`, ...extra }, pkiEnv())
     expect((plan.tree.registry as Record<string, { http?: boolean }>)[host].http).toBe(http)
@@ -89,31 +95,62 @@ describe('makePlan', () => {
 
   test('create command line, and what verification expects', () => {
     const plan = planFor({ name: 'b1', 'driver-opts': 'network=host', 'buildkitd-flags': '--debug', use: 'false', 'keep-state': 'true' })
-    expect(plan.nodes.map(n => n.createArgs)).toEqual([[
-      'buildx', 'create', '--bootstrap', '--name', 'b1', '--driver', 'docker-container',
-      '--config', `${RUN_DIR}/buildkitd.toml`, '--driver-opt', 'network=host', '--buildkitd-flags', '--debug'
-    ]])
+    expect(plan.nodes.map(n => n.createArgs)).toEqual([
+      [
+        'buildx',
+        'create',
+        '--bootstrap',
+        '--name',
+        'b1',
+        '--driver',
+        'docker-container',
+        '--config',
+        `${RUN_DIR}/buildkitd.toml`,
+        '--driver-opt',
+        'network=host',
+        '--buildkitd-flags',
+        '--debug'
+      ]
+    ])
     expect(plan.nodes.map(n => n.args)).toEqual([['--config', '/etc/buildkit/buildkitd.toml', '--debug']])
     expect(plan.dirs).toEqual([RUN_DIR])
     expect(plan.files).toEqual([])
   })
 
   test('certificates: files under the run dir, keys 0600, container paths as buildx makes them', () => {
-    const plan = planFor(
-      { 'registry-certs': 'myregistry.test:5443 ca=env:REG_CA cert=env:REG_CERT key=env:REG_KEY' },
-      pkiEnv()
-    )
+    const plan = planFor({ 'registry-certs': 'myregistry.test:5443 ca=env:REG_CA cert=env:REG_CERT key=env:REG_KEY' }, pkiEnv())
     expect(plan.dirs).toEqual([RUN_DIR, `${RUN_DIR}/certs`])
     expect(plan.files.map(f => [path.relative(RUN_DIR, f.hostPath), f.containerPath, f.mode.toString(8), f.label])).toEqual([
-      [expect.stringMatching(/^certs\/ca-[0-9a-f]{8}-0\.pem$/), expect.stringMatching(/^\/etc\/buildkit\/certs\/myregistry.test_5443\/ca-[0-9a-f]{8}-0\.pem$/), '644', 'CA for myregistry.test:5443 (env:REG_CA)'],
-      [expect.stringMatching(/^certs\/client-[0-9a-f]{8}-0\.crt$/), expect.stringMatching(/client-[0-9a-f]{8}-0\.crt$/), '644', 'client certificate for myregistry.test:5443 (env:REG_CERT)'],
-      [expect.stringMatching(/^certs\/client-[0-9a-f]{8}-0\.key$/), expect.stringMatching(/client-[0-9a-f]{8}-0\.key$/), '600', 'client key for myregistry.test:5443 (env:REG_KEY)']
+      [
+        expect.stringMatching(/^certs\/ca-[0-9a-f]{8}-0\.pem$/),
+        expect.stringMatching(/^\/etc\/buildkit\/certs\/myregistry.test_5443\/ca-[0-9a-f]{8}-0\.pem$/),
+        '644',
+        'CA for myregistry.test:5443 (env:REG_CA)'
+      ],
+      [
+        expect.stringMatching(/^certs\/client-[0-9a-f]{8}-0\.crt$/),
+        expect.stringMatching(/client-[0-9a-f]{8}-0\.crt$/),
+        '644',
+        'client certificate for myregistry.test:5443 (env:REG_CERT)'
+      ],
+      [
+        expect.stringMatching(/^certs\/client-[0-9a-f]{8}-0\.key$/),
+        expect.stringMatching(/client-[0-9a-f]{8}-0\.key$/),
+        '600',
+        'client key for myregistry.test:5443 (env:REG_KEY)'
+      ]
     ])
-    const reg = (plan.expect.config.registry as Record<string, { ca: string[]; keypair: { cert: string; key: string }[] }>)['myregistry.test:5443']
+    const reg = (plan.expect.config.registry as Record<string, { ca: string[]; keypair: { cert: string; key: string }[] }>)[
+      'myregistry.test:5443'
+    ]
     expect(reg.ca).toEqual([plan.files[0].containerPath])
     expect(reg.keypair).toEqual([{ cert: plan.files[1].containerPath, key: plan.files[2].containerPath }])
     expect(plan.expect.files.map(f => f.path)).toEqual(plan.files.map(f => f.containerPath))
-    expect(plan.registries[0]).toMatchObject({ registry: 'myregistry.test:5443', cas: [{ subject: 'CN=fixture-test-ca' }], clientCerts: [{ subject: 'CN=fixture-client' }] })
+    expect(plan.registries[0]).toMatchObject({
+      registry: 'myregistry.test:5443',
+      cas: [{ subject: 'CN=fixture-test-ca' }],
+      clientCerts: [{ subject: 'CN=fixture-client' }]
+    })
   })
 
   test('a base config certificate is copied under a new name and its path rewritten', () => {
@@ -141,7 +178,5 @@ describe('makePlan', () => {
 })
 
 describe('flags', () => {
-  test('flagValues reads both forms', () =>
-    expect(flagValues(['--a', 'x', '--a=y', '--b', '--a'], '--a')).toEqual(['x', 'y', '']))
+  test('flagValues reads both forms', () => expect(flagValues(['--a', 'x', '--a=y', '--b', '--a'], '--a')).toEqual(['x', 'y', '']))
 })
-

@@ -15,14 +15,43 @@ import { parseImageRef } from '../../src/refs.js'
 // tree holds exactly the intended keys. Nothing is written and no shell or TOML can be
 // injected: the rendered text is parsed back and compared.
 
-const nasty = fc.constantFrom('"', "'", '\n', '\r\n', ']', '[', '#', '=', ',', ' ', '\\', '\u0000', '\t', '$(x)', '`x`', 'é', '漢', '[::1]', '::', '%0A', '\u202e', '.', ':', '/', 'http://', 'x'.repeat(300))
+const nasty = fc.constantFrom(
+  '"',
+  "'",
+  '\n',
+  '\r\n',
+  ']',
+  '[',
+  '#',
+  '=',
+  ',',
+  ' ',
+  '\\',
+  '\u0000',
+  '\t',
+  '$(x)',
+  '`x`',
+  'é',
+  '漢',
+  '[::1]',
+  '::',
+  '%0A',
+  '\u202e',
+  '.',
+  ':',
+  '/',
+  'http://',
+  'x'.repeat(300)
+)
 const text = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 40 }),
   fc.array(fc.oneof(nasty, fc.string({ maxLength: 8 })), { maxLength: 12 }).map(a => a.join(''))
 )
 const hostish = fc.oneof(
   text,
-  fc.tuple(fc.domain(), fc.option(fc.integer({ min: 0, max: 70000 }), { nil: undefined })).map(([d, p]) => (p === undefined ? d : `${d}:${p}`)),
+  fc
+    .tuple(fc.domain(), fc.option(fc.integer({ min: 0, max: 70000 }), { nil: undefined }))
+    .map(([d, p]) => (p === undefined ? d : `${d}:${p}`)),
   fc.ipV4().map(ip => `${ip}:5000`)
 )
 const RUNS = { numRuns: 300 }
@@ -71,7 +100,17 @@ describe('properties of the inputs', () => {
   })
 
   test('mirrors: refused naming it, or each registry with exactly its mirrors', () => {
-    const line = fc.tuple(hostish, fc.array(fc.oneof(hostish, hostish.map(h => `http://${h}`), hostish.map(h => `https://${h}/p`)), { minLength: 1, maxLength: 3 }))
+    const line = fc.tuple(
+      hostish,
+      fc.array(
+        fc.oneof(
+          hostish,
+          hostish.map(h => `http://${h}`),
+          hostish.map(h => `https://${h}/p`)
+        ),
+        { minLength: 1, maxLength: 3 }
+      )
+    )
     fc.assert(
       fc.property(fc.array(line, { maxLength: 3 }), lines => {
         const model = inputsOrError('mirrors', { mirrors: lines.map(([r, ms]) => `${r}=${ms.join(',')}`).join('\n') })
@@ -89,25 +128,30 @@ describe('properties of the inputs', () => {
 
   test('registry-certs: refused naming it, or accepted', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(hostish, fc.array(fc.tuple(fc.constantFrom('ca', 'cert', 'key', 'x'), text), { maxLength: 3 })), { maxLength: 3 }), lines => {
-        const value = lines.map(([r, fields]) => [r, ...fields.map(([k, v]) => `${k}=${v}`)].join(' ')).join('\n')
-        try {
-          getInputs(name => (name === 'registry-certs' ? value : ''))
-          seen.accepted++
-        } catch (err) {
-          seen.refused++
-          // A ref that names a file or env var is read only later (loadRegistryCerts), so here
-          // every error is the input's own.
-          expect(err).toBeInstanceOf(InputError)
-          expect((err as InputError).input).toBe('registry-certs')
+      fc.property(
+        fc.array(fc.tuple(hostish, fc.array(fc.tuple(fc.constantFrom('ca', 'cert', 'key', 'x'), text), { maxLength: 3 })), {
+          maxLength: 3
+        }),
+        lines => {
+          const value = lines.map(([r, fields]) => [r, ...fields.map(([k, v]) => `${k}=${v}`)].join(' ')).join('\n')
+          try {
+            getInputs(name => (name === 'registry-certs' ? value : ''))
+            seen.accepted++
+          } catch (err) {
+            seen.refused++
+            // A ref that names a file or env var is read only later (loadRegistryCerts), so here
+            // every error is the input's own.
+            expect(err).toBeInstanceOf(InputError)
+            expect((err as InputError).input).toBe('registry-certs')
+          }
         }
-      }),
+      ),
       RUNS
     )
     expectBothSides()
   })
 
-  test('buildkitd-flags: refused naming it, or words that survive buildx\'s shlex split of our joining', () => {
+  test("buildkitd-flags: refused naming it, or words that survive buildx's shlex split of our joining", () => {
     fc.assert(
       fc.property(text, flags => {
         const model = inputsOrError('buildkitd-flags', { 'buildkitd-flags': flags })
@@ -145,11 +189,20 @@ describe('properties of the inputs', () => {
 
   test('verify-pull: refused naming it, or references that parse again to themselves', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(text, fc.domain().map(d => `${d}/team/app:1`)), { maxLength: 4 }), refs => {
-        const model = inputsOrError('verify-pull', { 'verify-pull': refs.join('\n') })
-        if (!model) return
-        for (const r of model.verifyPull) expect(parseImageRef(r.normalised)).toMatchObject({ normalised: r.normalised })
-      }),
+      fc.property(
+        fc.array(
+          fc.oneof(
+            text,
+            fc.domain().map(d => `${d}/team/app:1`)
+          ),
+          { maxLength: 4 }
+        ),
+        refs => {
+          const model = inputsOrError('verify-pull', { 'verify-pull': refs.join('\n') })
+          if (!model) return
+          for (const r of model.verifyPull) expect(parseImageRef(r.normalised)).toMatchObject({ normalised: r.normalised })
+        }
+      ),
       RUNS
     )
     expectBothSides()
@@ -157,8 +210,16 @@ describe('properties of the inputs', () => {
 
   test('a base config: refused naming it, or rendered to text that parses back to the same tree', () => {
     const scalar = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 12 }), fc.boolean(), fc.integer(), fc.double({ noNaN: false }))
-    const key = fc.oneof(fc.constantFrom('debug', 'root', 'registry', 'worker', 'oci', 'mirrors', 'http'), fc.string({ minLength: 1, maxLength: 8 }), nasty)
-    const tree = fc.dictionary(key, fc.oneof(scalar, fc.dictionary(key, fc.oneof(scalar, fc.array(fc.string({ maxLength: 6 }), { maxLength: 3 })), { maxKeys: 3 })), { maxKeys: 4 })
+    const key = fc.oneof(
+      fc.constantFrom('debug', 'root', 'registry', 'worker', 'oci', 'mirrors', 'http'),
+      fc.string({ minLength: 1, maxLength: 8 }),
+      nasty
+    )
+    const tree = fc.dictionary(
+      key,
+      fc.oneof(scalar, fc.dictionary(key, fc.oneof(scalar, fc.array(fc.string({ maxLength: 6 }), { maxLength: 3 })), { maxKeys: 3 })),
+      { maxKeys: 4 }
+    )
     fc.assert(
       fc.property(tree, t => {
         let inline: string

@@ -24,7 +24,12 @@ const exec = {
     if (res.exitCode !== 0) throw new Error(`${what} failed (exit code ${res.exitCode}): ${exec.lastLine(res.stderr)}`)
     return res
   }),
-  lastLine: (text: string): string => text.split('\n').map(l => l.trim()).filter(l => l !== '').pop() ?? '(no output)',
+  lastLine: (text: string): string =>
+    text
+      .split('\n')
+      .map(l => l.trim())
+      .filter(l => l !== '')
+      .pop() ?? '(no output)',
   stopChildren: jest.fn(async () => undefined)
 }
 jest.unstable_mockModule('../../src/exec.js', () => exec)
@@ -53,7 +58,15 @@ function inputs(patch: Partial<Inputs> = {}, driverOpts: string[] = []): Inputs 
   return {
     name: 'rb',
     driver: 'docker-container',
-    nodes: [{ endpoint: 'tcp://buildkitd:1234', driverOpts, buildkitdFlags: ['--allow-insecure-entitlement', 'network.host'], platforms: [], label: 'the first node' }],
+    nodes: [
+      {
+        endpoint: 'tcp://buildkitd:1234',
+        driverOpts,
+        buildkitdFlags: ['--allow-insecure-entitlement', 'network.host'],
+        platforms: [],
+        label: 'the first node'
+      }
+    ],
     mirrors: [],
     httpRegistries: [],
     insecureRegistries: [],
@@ -67,7 +80,10 @@ function inputs(patch: Partial<Inputs> = {}, driverOpts: string[] = []): Inputs 
     ...patch
   } as Inputs
 }
-const getter = (values: Record<string, string>) => (name: string): string => values[name] ?? ''
+const getter =
+  (values: Record<string, string>) =>
+  (name: string): string =>
+    values[name] ?? ''
 
 describe('remoteInputProblems', () => {
   const configInputs: [string, string, RegExp][] = [
@@ -88,16 +104,19 @@ describe('remoteInputProblems', () => {
     ['cni-plugins-url', 'https://x', /CNI/],
     ['buildkit-image', 'moby/buildkit:v0.29.0', /image/]
   ]
-  test.each(configInputs)('%s: %s is refused, saying the daemon\'s own buildkitd.toml applies and how to set it', (input, value, specific) => {
-    const problems = remote.remoteInputProblems(inputs(), getter({ [input]: value }))
-    expect(problems).toHaveLength(1)
-    expect(problems[0].input).toBe(input)
-    expect(problems[0].message).toMatch(specific)
-    expect(problems[0].message).toContain("the daemon's own buildkitd.toml applies")
-    expect(problems[0].message).toContain('buildkitd --config')
-    expect(problems[0].message).toContain('/etc/buildkit/buildkitd.toml')
-    expect(problems[0].message).toContain('setting config file is not supported for remote driver')
-  })
+  test.each(configInputs)(
+    "%s: %s is refused, saying the daemon's own buildkitd.toml applies and how to set it",
+    (input, value, specific) => {
+      const problems = remote.remoteInputProblems(inputs(), getter({ [input]: value }))
+      expect(problems).toHaveLength(1)
+      expect(problems[0].input).toBe(input)
+      expect(problems[0].message).toMatch(specific)
+      expect(problems[0].message).toContain("the daemon's own buildkitd.toml applies")
+      expect(problems[0].message).toContain('buildkitd --config')
+      expect(problems[0].message).toContain('/etc/buildkit/buildkitd.toml')
+      expect(problems[0].message).toContain('setting config file is not supported for remote driver')
+    }
+  )
 
   test.each([
     ['buildkitd-flags', { 'buildkitd-flags': '--debug' }, /setting buildkit flags is not supported for remote driver/],
@@ -121,9 +140,16 @@ describe('remoteInputProblems', () => {
     expect(remote.remoteInputProblems(inputs(), getter(values))).toEqual([])
   })
 
-  test('buildx\'s buildkitd.default.toml would make buildx create fail: refused, naming the file', () => {
-    const problems = remote.remoteInputProblems(inputs({ baseConfig: { input: 'buildkitd.default.toml', path: '/home/u/.docker/buildx/buildkitd.default.toml', tree: {}, fromDefault: true } }), getter({}))
-    expect(problems).toEqual([{ input: 'driver', message: expect.stringContaining('/home/u/.docker/buildx/buildkitd.default.toml to every new builder') }])
+  test("buildx's buildkitd.default.toml would make buildx create fail: refused, naming the file", () => {
+    const problems = remote.remoteInputProblems(
+      inputs({
+        baseConfig: { input: 'buildkitd.default.toml', path: '/home/u/.docker/buildx/buildkitd.default.toml', tree: {}, fromDefault: true }
+      }),
+      getter({})
+    )
+    expect(problems).toEqual([
+      { input: 'driver', message: expect.stringContaining('/home/u/.docker/buildx/buildkitd.default.toml to every new builder') }
+    ])
   })
 
   test.each([
@@ -139,7 +165,10 @@ describe('remoteInputProblems', () => {
   })
 
   test.each([
-    [['image=moby/buildkit'], /"image=moby\/buildkit": the remote driver takes only servername, cacert, cert, key, default-load.*invalid driver option image/],
+    [
+      ['image=moby/buildkit'],
+      /"image=moby\/buildkit": the remote driver takes only servername, cacert, cert, key, default-load.*invalid driver option image/
+    ],
     [['env.X=1'], /invalid driver option env.X for remote driver/],
     [['default-load=maybe'], /default-load is true or false/],
     [['cert=c.pem,key=k.pem'], /need cacert=/]
@@ -148,7 +177,7 @@ describe('remoteInputProblems', () => {
     expect(problems).toEqual([{ input: 'driver-opts', message: expect.stringMatching(message) }])
   })
 
-  test('an appended node\'s options are named by its label', () => {
+  test("an appended node's options are named by its label", () => {
     const i = inputs()
     i.nodes.push({ endpoint: 'tcp://b:1234', driverOpts: ['network=host'], buildkitdFlags: [], platforms: [], label: 'append[0]' })
     expect(remote.remoteInputProblems(i, getter({})).map(p => p.input)).toEqual(['append (append[0] driver-opts)'])
@@ -170,7 +199,10 @@ describe('parseRemoteTls', () => {
       }
     ],
     // One --driver-opt is one CSV record for buildx (builder.go csvToMap).
-    [['cacert=/a/ca.pem,default-load=true'], { cacert: { kind: 'ca', ref: '/a/ca.pem', input: 'driver-opts' }, other: ['default-load=true'] }],
+    [
+      ['cacert=/a/ca.pem,default-load=true'],
+      { cacert: { kind: 'ca', ref: '/a/ca.pem', input: 'driver-opts' }, other: ['default-load=true'] }
+    ],
     [['"cacert=/a,b/ca.pem"'], { cacert: { kind: 'ca', ref: '/a,b/ca.pem', input: 'driver-opts' }, other: [] }]
   ])('%j', (opts, expected) => {
     expect(remote.parseRemoteTls(opts)).toEqual(expected)
@@ -207,7 +239,7 @@ describe('loadRemoteTls and remoteTlsFiles', () => {
   const tls = remote.parseRemoteTls([`cacert=${path.join(pkiDir, 'ca.pem')}`, 'cert=env:BK_CERT', 'key=env:BK_KEY', 'default-load=true'])
   const env = { BK_CERT: pki('client.crt'), BK_KEY: pki('client.key') }
 
-  test('files and env:NAME load with registry-certs\' checks; the key is masked at once', () => {
+  test("files and env:NAME load with registry-certs' checks; the key is masked at once", () => {
     const { tls: loaded, warnings } = remote.loadRemoteTls(tls, NOW, env)
     expect(warnings).toEqual([])
     expect(loaded.cacert?.info?.subject).toBe('CN=fixture-test-ca')
@@ -234,7 +266,7 @@ describe('loadRemoteTls and remoteTlsFiles', () => {
     expect(() => remote.loadRemoteTls(tls, new Date('2040-01-01T00:00:00Z'), env)).toThrow(/expired on 2036-11-24/)
   })
 
-  test('the files under the node\'s directory (the key 0600) and the options with absolute paths', () => {
+  test("the files under the node's directory (the key 0600) and the options with absolute paths", () => {
     const { tls: loaded } = remote.loadRemoteTls(tls, NOW, env)
     const out = remote.remoteTlsFiles(loaded, '/run/dir/remote/0', 'the first node')
     expect(out.dirs).toEqual(['/run/dir/remote/0'])
@@ -253,7 +285,11 @@ describe('loadRemoteTls and remoteTlsFiles', () => {
   })
 
   test('without TLS: no files, the other options as given; a comma in a path is CSV-quoted', () => {
-    expect(remote.remoteTlsFiles({ other: ['default-load=false'] }, '/d', 'n')).toEqual({ dirs: [], files: [], driverOpts: ['default-load=false'] })
+    expect(remote.remoteTlsFiles({ other: ['default-load=false'] }, '/d', 'n')).toEqual({
+      dirs: [],
+      files: [],
+      driverOpts: ['default-load=false']
+    })
     const { tls: loaded } = remote.loadRemoteTls(remote.parseRemoteTls([`cacert=${path.join(pkiDir, 'ca.pem')}`, 'servername=bk']), NOW, {})
     expect(remote.remoteTlsFiles(loaded, '/r,d', 'n').driverOpts).toEqual(['"cacert=/r,d/ca.pem"', 'servername=bk'])
   })
@@ -263,12 +299,43 @@ describe('remoteCreateArgs, remoteNodeName, remoteOwnerOf', () => {
   test.each([
     [
       'the first node, with TLS and platforms',
-      { name: 'rb', node: 'rb0-abc', endpoint: 'tcp://bk:1234', driverOpts: ['cacert=/r/ca.pem'], platforms: ['linux/amd64', 'linux/arm64'], use: true },
-      ['buildx', 'create', '--bootstrap', '--name', 'rb', '--driver', 'remote', '--node', 'rb0-abc', '--driver-opt', 'cacert=/r/ca.pem', '--platform', 'linux/amd64,linux/arm64', '--use', 'tcp://bk:1234']
+      {
+        name: 'rb',
+        node: 'rb0-abc',
+        endpoint: 'tcp://bk:1234',
+        driverOpts: ['cacert=/r/ca.pem'],
+        platforms: ['linux/amd64', 'linux/arm64'],
+        use: true
+      },
+      [
+        'buildx',
+        'create',
+        '--bootstrap',
+        '--name',
+        'rb',
+        '--driver',
+        'remote',
+        '--node',
+        'rb0-abc',
+        '--driver-opt',
+        'cacert=/r/ca.pem',
+        '--platform',
+        'linux/amd64,linux/arm64',
+        '--use',
+        'tcp://bk:1234'
+      ]
     ],
     [
       'an appended node, not bootstrapped',
-      { name: 'rb', node: 'rb1', endpoint: 'unix:///run/buildkit/buildkitd.sock', driverOpts: [], use: true, append: true, bootstrap: false },
+      {
+        name: 'rb',
+        node: 'rb1',
+        endpoint: 'unix:///run/buildkit/buildkitd.sock',
+        driverOpts: [],
+        use: true,
+        append: true,
+        bootstrap: false
+      },
       ['buildx', 'create', '--append', '--name', 'rb', '--node', 'rb1', 'unix:///run/buildkit/buildkitd.sock']
     ]
   ])('%s', (_what, options, expected) => {
@@ -353,11 +420,19 @@ describe('parseInspect', () => {
   })
 
   test('a builder-level error', () => {
-    expect(inspect.parseInspect('Name:   rb\nDriver: remote\nError:  no nodes\n')).toEqual({ name: 'rb', driver: 'remote', error: 'no nodes', nodes: [] })
+    expect(inspect.parseInspect('Name:   rb\nDriver: remote\nError:  no nodes\n')).toEqual({
+      name: 'rb',
+      driver: 'remote',
+      error: 'no nodes',
+      nodes: []
+    })
   })
 
   test.each([
-    ['rb0-f0e1', { version: 'v0.29.0', platforms: ['linux/arm64', 'linux/amd64', 'linux/amd64/v2', 'linux/386'], network: 'host', workers: 1 }],
+    [
+      'rb0-f0e1',
+      { version: 'v0.29.0', platforms: ['linux/arm64', 'linux/amd64', 'linux/amd64/v2', 'linux/386'], network: 'host', workers: 1 }
+    ],
     ['rb1', { error: expect.stringContaining('connection refused') }],
     ['rb2', { error: expect.stringContaining('reports the node inactive') }],
     ['rb9', { error: 'buildx inspect lists no node rb9' }]
@@ -366,20 +441,32 @@ describe('parseInspect', () => {
   })
 })
 
-describe('verify-pull from the runner: buildx build --call outline, in prove.ts\'s format', () => {
-  const ref = { input: 'alpine', registry: 'docker.io', repository: 'library/alpine', tag: 'latest', normalised: 'docker.io/library/alpine:latest' }
+describe("verify-pull from the runner: buildx build --call outline, in prove.ts's format", () => {
+  const ref = {
+    input: 'alpine',
+    registry: 'docker.io',
+    repository: 'library/alpine',
+    tag: 'latest',
+    normalised: 'docker.io/library/alpine:latest'
+  }
   const ctx = { tree: {}, certs: new Map() }
 
   test('a resolution that succeeded: parsed, and the host stays unknown without a daemon log', () => {
     const out = remote.resolveRecord(1, '#1 [internal] load metadata for docker.io/library/alpine:latest\n#1 DONE 0.4s\n', 0, 1)
     const [res] = parseResolveOutput(out, 1)
-    expect(res).toEqual({ exitCode: 0, stderr: '#1 [internal] load metadata for docker.io/library/alpine:latest\n#1 DONE 0.4s\n', timedOut: false })
+    expect(res).toEqual({
+      exitCode: 0,
+      stderr: '#1 [internal] load metadata for docker.io/library/alpine:latest\n#1 DONE 0.4s\n',
+      timedOut: false
+    })
     const judged = judgePull(ref, hostChain({}, 'docker.io'), res, undefined, ctx)
     expect(judged.pull).toMatchObject({ status: 'ok', ok: true, host: null, via_mirror: null })
   })
 
-  test('buildx\'s error line is read as buildctl\'s', () => {
-    const stderr = '#1 [internal] load metadata for docker.io/library/nope:latest\n#1 ERROR: docker.io/library/nope:latest: not found\nERROR: failed to build: failed to solve: docker.io/library/nope:latest: not found\n'
+  test("buildx's error line is read as buildctl's", () => {
+    const stderr =
+      '#1 [internal] load metadata for docker.io/library/nope:latest\n#1 ERROR: docker.io/library/nope:latest: not found\nERROR: failed to build: ' +
+      'failed to solve: docker.io/library/nope:latest: not found\n'
     const [res] = parseResolveOutput(remote.resolveRecord(1, stderr, 1, 2), 1)
     expect(res?.stderr).toContain('error: failed to solve: docker.io/library/nope:latest: not found')
     const judged = judgePull(ref, hostChain({}, 'docker.io'), res, undefined, ctx)
@@ -423,9 +510,24 @@ describe('the remote driver', () => {
     process.env.RUNNER_TEMP = dir
   })
 
-  test('create runs the plan\'s arguments (shown); several nodes are then connected together', async () => {
-    const first = remote.remoteCreateArgs({ name: 'rb', node: 'rb0-x', endpoint: 'tcp://a:1', driverOpts: [], use: false, bootstrap: false })
-    const second = remote.remoteCreateArgs({ name: 'rb', node: 'rb1', endpoint: 'tcp://b:1', driverOpts: [], use: false, append: true, bootstrap: false })
+  test("create runs the plan's arguments (shown); several nodes are then connected together", async () => {
+    const first = remote.remoteCreateArgs({
+      name: 'rb',
+      node: 'rb0-x',
+      endpoint: 'tcp://a:1',
+      driverOpts: [],
+      use: false,
+      bootstrap: false
+    })
+    const second = remote.remoteCreateArgs({
+      name: 'rb',
+      node: 'rb1',
+      endpoint: 'tcp://b:1',
+      driverOpts: [],
+      use: false,
+      append: true,
+      bootstrap: false
+    })
     await driver.create(plan([first, second]))
     expect(runs.map(r => [r.args.slice(0, 3).join(' '), r.show])).toEqual([
       ['buildx create --name', true],
@@ -434,20 +536,22 @@ describe('the remote driver', () => {
     ])
   })
 
-  test('observe: the daemon\'s answer from buildx inspect --bootstrap, run silently; nothing to read back', async () => {
+  test("observe: the daemon's answer from buildx inspect --bootstrap, run silently; nothing to read back", async () => {
     answer = () => ({ exitCode: 0, stdout: REMOTE_INSPECT, stderr: '' })
     const seen = await driver.observe(plan([]), { Name: 'rb0-f0e1', Endpoint: 'tcp://127.0.0.1:41234' })
-    expect(seen).toEqual({ daemon: { version: 'v0.29.0', platforms: ['linux/arm64', 'linux/amd64', 'linux/amd64/v2', 'linux/386'], network: 'host', workers: 1 } })
+    expect(seen).toEqual({
+      daemon: { version: 'v0.29.0', platforms: ['linux/arm64', 'linux/amd64', 'linux/amd64/v2', 'linux/386'], network: 'host', workers: 1 }
+    })
     expect(runs).toEqual([{ command: 'docker', args: ['buildx', 'inspect', '--bootstrap', 'rb'], show: false }])
   })
 
-  test('observe: an unreachable daemon is the daemon\'s error', async () => {
+  test("observe: an unreachable daemon is the daemon's error", async () => {
     answer = () => ({ exitCode: 1, stdout: '', stderr: 'ERROR: connection error: dial tcp 127.0.0.1:1: connect: connection refused\n' })
     const seen = await driver.observe(plan([]), { Name: 'rb0', Endpoint: 'tcp://127.0.0.1:1' })
     expect(seen).toEqual({ daemon: { error: expect.stringMatching(/inspect --bootstrap failed \(exit code 1\): .*connection refused/) } })
   })
 
-  test('owner, nodes and claim from buildx\'s record; remove removes the record', async () => {
+  test("owner, nodes and claim from buildx's record; remove removes the record", async () => {
     expect(driver.owner('rb')).toBeUndefined()
     await expect(driver.claim('rb', true)).resolves.toBe('rb')
     record('rb', [{ Name: 'rb0-f0e1d2c3-aaaa-bbbb-cccc-0123456789ab', Endpoint: 'tcp://a:1' }])
@@ -459,7 +563,9 @@ describe('the remote driver', () => {
   })
 
   test('no daemon log: logSince fails (host unknown), logTail is empty', async () => {
-    await expect(driver.logSince({ Name: 'rb0', Endpoint: 'tcp://a:1' }, 0)).rejects.toThrow("a remote daemon's log can't be read from the runner")
+    await expect(driver.logSince({ Name: 'rb0', Endpoint: 'tcp://a:1' }, 0)).rejects.toThrow(
+      "a remote daemon's log can't be read from the runner"
+    )
     await expect(driver.logTail({ Name: 'rb0', Endpoint: 'tcp://a:1' })).resolves.toBe('')
   })
 
@@ -503,9 +609,20 @@ describe('the remote driver', () => {
     expect(res.exitCode).toBe(0)
     const tmp = runs[0].args[runs[0].args.indexOf('--name') + 1]
     expect(tmp).toMatch(/^rb-prove-[0-9a-f]{8}$/)
-    expect(runs[0].args).toEqual(['buildx', 'create', '--name', tmp, '--driver', 'remote', '--driver-opt', 'cacert=/r/1/ca.pem', '--driver-opt', 'servername=b', 'tcp://b:1'])
+    expect(runs[0].args).toEqual([
+      'buildx',
+      'create',
+      '--name',
+      tmp,
+      '--driver',
+      'remote',
+      '--driver-opt',
+      'cacert=/r/1/ca.pem',
+      '--driver-opt',
+      'servername=b',
+      'tcp://b:1'
+    ])
     expect(runs[1].args.slice(3, 7)).toEqual(['buildx', 'build', '--builder', tmp])
     expect(runs.at(-1)?.args).toEqual(['buildx', 'rm', tmp])
   })
-
 })

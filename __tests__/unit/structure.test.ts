@@ -10,7 +10,10 @@ const text = (f: string): string => fs.readFileSync(path.join(src, f), 'utf8')
 
 describe('structure of src/', () => {
   test('only log.ts writes to the log, outputs or summary (everything else goes through its redaction)', () => {
-    const writers = modules.filter(f => f !== 'log.ts' && /\bcore\.(info|warning|notice|error|debug|setOutput|setFailed|summary|group|startGroup|endGroup)\b/.test(text(f)))
+    const writers = modules.filter(
+      f =>
+        f !== 'log.ts' && /\bcore\.(info|warning|notice|error|debug|setOutput|setFailed|summary|group|startGroup|endGroup)\b/.test(text(f))
+    )
     expect(writers).toEqual([])
   })
 
@@ -22,7 +25,9 @@ describe('structure of src/', () => {
   test('no import circles (type-only imports aside)', () => {
     const graph = new Map<string, string[]>()
     for (const f of modules) {
-      const deps = [...text(f).matchAll(/^import (?!type )[^'"]*from '(\.{1,2}\/[\w/-]+)\.js'/gm)].map(m => path.join(path.dirname(f), `${m[1]}.ts`))
+      const deps = [...text(f).matchAll(/^import (?!type )[^'"]*from '(\.{1,2}\/[\w/-]+)\.js'/gm)].map(m =>
+        path.join(path.dirname(f), `${m[1]}.ts`)
+      )
       graph.set(f, deps)
     }
     const circles: string[] = []

@@ -39,7 +39,9 @@ describe('job summary', () => {
 
   test('never a line of the key', () => {
     const md = summaryMarkdown(plan(), { verified: true, mode: 'true', problems: [], daemon, nodes: [] }, 'docker-container')
-    for (const line of pki('client.key').split('\n').filter(l => l.length > 8 && !l.startsWith('-----'))) {
+    for (const line of pki('client.key')
+      .split('\n')
+      .filter(l => l.length > 8 && !l.startsWith('-----'))) {
       expect(md).not.toContain(line)
     }
   })

@@ -65,7 +65,9 @@ describe('compare against the real read-back of fixture 01', () => {
       .join('\n')
       .replace(/^06ce/, '0000')
     expect(compare(expectation01(), node01, rb, undefined)).toEqual([
-      expect.stringMatching(/^CA: \/etc\/buildkit\/certs\/myregistry.test_5443\/ca.pem in the builder has SHA-256 0000cf11.*, its source 06cecf11/),
+      expect.stringMatching(
+        /^CA: \/etc\/buildkit\/certs\/myregistry.test_5443\/ca.pem in the builder has SHA-256 0000cf11.*, its source 06cecf11/
+      ),
       'client certificate: /etc/buildkit/certs/myregistry.test_5443/client.crt is missing in the builder'
     ])
   })
@@ -142,6 +144,8 @@ describe('values JSON has no word for', () => {
     expect(diffTrees({ n: big }, { n: big })).toEqual([])
     expect(diffTrees({ n: big }, { n: 9007199254740992 })).toHaveLength(1)
     expect(formatValue({ n: big })).toBe('{"n":9007199254740993}')
-    expect(parseBaseConfig('buildkitd-config-inline', '[history]\nmaxEntries = 9007199254740993\n').tree).toEqual({ history: { maxEntries: big } })
+    expect(parseBaseConfig('buildkitd-config-inline', '[history]\nmaxEntries = 9007199254740993\n').tree).toEqual({
+      history: { maxEntries: big }
+    })
   })
 })

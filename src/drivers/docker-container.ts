@@ -19,7 +19,8 @@ export const dockerContainer: Driver = {
     // From buildx's own record of builders: no process, and nothing of it printed.
     if (docker.builderOwner(asked) !== undefined) {
       throw new Error(
-        `a builder named "${asked}" already exists; choose another name (or leave name empty for a generated one), or remove it with "docker buildx rm ${asked}"`
+        `a builder named "${asked}" already exists; choose another name (or leave name empty for a generated one), or remove it with "docker buildx rm ` +
+          `${asked}"`
       )
     }
     log.info(`no builder named ${asked} yet`)
@@ -34,7 +35,10 @@ export const dockerContainer: Driver = {
     if (plan.nodes.length > 1) await docker.bootBuilder(bootArgs(plan.builder))
   },
   observe: async (plan, node): Promise<Observation> => {
-    const seen = await docker.observe(at(node), plan.expect.files.map(f => f.path))
+    const seen = await docker.observe(
+      at(node),
+      plan.expect.files.map(f => f.path)
+    )
     return { daemon: 'error' in seen.workers ? seen.workers : daemonOf(seen.workers.text), readBack: seen.readBack }
   },
   readsDaemonLog: true,

@@ -17,7 +17,8 @@ export const engine: Driver = {
   claim: async (asked, given) => {
     const context = await docker.currentContext()
     // setup-buildx-action, too, names this builder after the context and ignores `name`.
-    if (given && asked !== context) log.warning(`name "${asked}" is ignored: the docker driver's builder is the docker context's own, "${context}"`)
+    if (given && asked !== context)
+      log.warning(`name "${asked}" is ignored: the docker driver's builder is the docker context's own, "${context}"`)
     log.info(`the docker driver's builder: ${context}, the engine's own BuildKit (nothing is created or removed)`)
     return context
   },
@@ -29,7 +30,12 @@ export const engine: Driver = {
     // No files are copied into this builder, so its inspect output holds nothing secret;
     // it is still never printed.
     const res = await docker.inspectBuilder(plan.builder)
-    if (res.exitCode !== 0) return { daemon: { error: `docker buildx inspect ${plan.builder} failed (exit code ${res.exitCode}): ${res.stderr.trim().split('\n').pop() ?? ''}` } }
+    if (res.exitCode !== 0)
+      return {
+        daemon: {
+          error: `docker buildx inspect ${plan.builder} failed (exit code ${res.exitCode}): ${res.stderr.trim().split('\n').pop() ?? ''}`
+        }
+      }
     // The context's builder has one node, named after the context.
     return { daemon: daemonFromInspect(parseInspect(res.stdout), plan.builder) }
   },
@@ -40,5 +46,5 @@ export const engine: Driver = {
   // A context's builder is not in buildx's instance records: nothing of this run's to own.
   owner: () => undefined,
   nodes: builder => [{ Name: builder, Endpoint: builder } satisfies NodeRef],
-  remove: () => Promise.resolve({ ok: true, message: 'the docker driver\'s builder is the engine\'s own: never removed' })
+  remove: () => Promise.resolve({ ok: true, message: "the docker driver's builder is the engine's own: never removed" })
 }

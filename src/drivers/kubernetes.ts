@@ -36,12 +36,14 @@ export async function kubectlCheck(): Promise<void> {
     res = await run('kubectl', KUBECTL_VERSION_ARGS)
   } catch {
     throw new Error(
-      'kubectl is not installed or not on PATH: the kubernetes driver needs it to read the config back from the builder\'s pods ' +
+      "kubectl is not installed or not on PATH: the kubernetes driver needs it to read the config back from the builder's pods " +
         '(buildx itself talks to the cluster without it); install it first, e.g. with azure/setup-kubectl'
     )
   }
   if (res.exitCode !== 0) {
-    throw new Error(`kubectl version --client failed (exit code ${res.exitCode}): ${(res.stderr || res.stdout).trim().split('\n').pop() ?? ''}`)
+    throw new Error(
+      `kubectl version --client failed (exit code ${res.exitCode}): ${(res.stderr || res.stdout).trim().split('\n').pop() ?? ''}`
+    )
   }
 }
 
@@ -73,7 +75,8 @@ export const kubernetes: Driver = {
     // As docker-container: buildx's own record says whether the name is taken (no process).
     if (docker.builderOwner(asked) !== undefined) {
       throw new Error(
-        `a builder named "${asked}" already exists; choose another name (or leave name empty for a generated one), or remove it with "docker buildx rm ${asked}"`
+        `a builder named "${asked}" already exists; choose another name (or leave name empty for a generated one), or remove it with "docker buildx rm ` +
+          `${asked}"`
       )
     }
     log.info(`no builder named ${asked} yet`)
@@ -181,7 +184,7 @@ async function observeNode(plan: Plan, node: NodeRef): Promise<Observation> {
   }
   const first = seen[0]
   return {
-    daemon: daemonError !== undefined ? { error: daemonError } : firstDaemon ?? { error: 'no pod answered' },
+    daemon: daemonError !== undefined ? { error: daemonError } : (firstDaemon ?? { error: 'no pod answered' }),
     readBack: failures.length > 0 ? { error: failures.join('\n') } : first.readBack
   }
 }

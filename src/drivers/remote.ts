@@ -25,7 +25,8 @@ export const remote: Driver = {
     // From buildx's own record of builders: no process, and nothing of it printed.
     if (docker.builderNodes(asked).length > 0) {
       throw new Error(
-        `a builder named "${asked}" already exists; choose another name (or leave name empty for a generated one), or remove it with "docker buildx rm ${asked}"`
+        `a builder named "${asked}" already exists; choose another name (or leave name empty for a generated one), or remove it with "docker buildx rm ` +
+          `${asked}"`
       )
     }
     log.info(`no builder named ${asked} yet`)
@@ -72,10 +73,17 @@ export async function resolveFromRunner(node: NodeRef, refs: string[], builder: 
   if (nodes.length > 1) {
     through = `${builder}-prove-${randomUUID().slice(0, 8)}`
     const opts = Object.entries(rec.DriverOpts ?? {}).map(([k, v]) => csvField(`${k}=${v}`))
-    const made = await run('docker', remoteCreateArgs({ name: through, endpoint: rec.Endpoint, driverOpts: opts, use: false, bootstrap: false }))
+    const made = await run(
+      'docker',
+      remoteCreateArgs({ name: through, endpoint: rec.Endpoint, driverOpts: opts, use: false, bootstrap: false })
+    )
     if (made.exitCode !== 0) {
       await run('docker', rmArgs(through, false))
-      return { exitCode: made.exitCode, stdout: '', stderr: `a builder for node ${node.Name} alone could not be made: ${lastLine(made.stderr)}` }
+      return {
+        exitCode: made.exitCode,
+        stdout: '',
+        stderr: `a builder for node ${node.Name} alone could not be made: ${lastLine(made.stderr)}`
+      }
     }
   }
   const dir = fs.mkdtempSync(path.join(tempRoot(), 'buildkit-builder-prove-'))
