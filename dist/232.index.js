@@ -36,7 +36,7 @@ async function installBuildx(req, host) {
     const asset = (0,_buildx_install_js__WEBPACK_IMPORTED_MODULE_4__/* .assetName */ .SM)(version, host.platform, host.arch);
     const target = (0,_buildx_install_js__WEBPACK_IMPORTED_MODULE_4__/* .pluginPath */ .ho)(host.env, host.home, host.platform);
     const name = node_path__WEBPACK_IMPORTED_MODULE_3__.basename(target);
-    const tc = await Promise.all(/* import() */[__webpack_require__.e(88), __webpack_require__.e(805)]).then(__webpack_require__.bind(__webpack_require__, 9805));
+    const tc = await Promise.all(/* import() */[__webpack_require__.e(507), __webpack_require__.e(805)]).then(__webpack_require__.bind(__webpack_require__, 9805));
     const toolArch = (0,_buildx_install_js__WEBPACK_IMPORTED_MODULE_4__/* .toolCacheArch */ .Tm)(req, version, host.platform, host.arch);
     const work = node_path__WEBPACK_IMPORTED_MODULE_3__.join(host.runDir, 'buildx-install');
     node_fs__WEBPACK_IMPORTED_MODULE_1__.mkdirSync(work, { recursive: true, mode: 0o700 });
@@ -168,7 +168,7 @@ async function toToolCache(tc, file, name, version, toolArch, sha256) {
 }
 /** @actions/cache when the runner has a cache service; undefined otherwise (e.g. GHES without one, a local run). */
 async function actionsCache() {
-    const cache = await Promise.all(/* import() */[__webpack_require__.e(88), __webpack_require__.e(691)]).then(__webpack_require__.bind(__webpack_require__, 1691));
+    const cache = await Promise.all(/* import() */[__webpack_require__.e(507), __webpack_require__.e(691)]).then(__webpack_require__.bind(__webpack_require__, 1691));
     if (cache.isFeatureAvailable())
         return cache;
     _log_js__WEBPACK_IMPORTED_MODULE_5__/* .info */ .pq('no GitHub Actions cache service on this runner: cache-binary does nothing here');

@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import { getInput } from './commands.js'
 import { randomUUID } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
@@ -83,7 +83,7 @@ export interface Inputs {
 
 type Getter = (name: string) => string
 
-/** Reads the action's inputs (through core.getInput unless a getter is given). */
+/** Reads the action's inputs (as the runner passes them unless a getter is given). */
 /** Where buildx's own files are: the environment and home directory the runner gives. */
 export interface Host {
   env: NodeJS.ProcessEnv
@@ -92,8 +92,8 @@ export interface Host {
   yaml?: Yaml
 }
 
-/** Reads the action's inputs (through core.getInput unless a getter is given). */
-export function getInputs(get: Getter = name => core.getInput(name), host: Host = { env: process.env, home: os.homedir() }): Inputs {
+/** Reads the action's inputs (as the runner passes them unless a getter is given). */
+export function getInputs(get: Getter = name => getInput(name), host: Host = { env: process.env, home: os.homedir() }): Inputs {
   const configPath = get('buildkitd-config')
   const configInline = get('buildkitd-config-inline')
   if (configPath !== '' && configInline !== '') {

@@ -1,10 +1,10 @@
-import * as core from '@actions/core'
+import * as core from './commands.js'
 import { redact } from './redact.js'
 
 // The one way out for text: log lines, annotations, outputs and the job summary. Every
 // function redacts what it is given, so no caller can forget to (docker, buildx and the
-// daemon print file contents and logs that may hold key material). No other module calls
-// @actions/core's output functions; a unit test holds the code to that.
+// daemon print file contents and logs that may hold key material). No other module writes
+// workflow commands (commands.ts); a unit test holds the code to that.
 
 export function info(text: string): void {
   core.info(redact(text))
@@ -20,7 +20,8 @@ export function notice(text: string): void {
 
 /** The step's failure: only the entry point calls this. */
 export function fail(text: string): void {
-  core.setFailed(redact(text))
+  process.exitCode = 1
+  core.error(redact(text))
 }
 
 export function setOutput(name: string, value: string): void {
@@ -32,15 +33,15 @@ const steps: { name: string; ms: number }[] = []
 /** A named step in its own log group; its duration is logged and kept for the summary. */
 export async function group<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
   const t0 = performance.now()
-  return core.group(redact(name), async () => {
-    try {
-      return await fn()
-    } finally {
-      const ms = Math.round(performance.now() - t0)
-      steps.push({ name, ms })
-      core.info(`(${ms} ms)`)
-    }
-  })
+  core.startGroup(redact(name))
+  try {
+    return await fn()
+  } finally {
+    const ms = Math.round(performance.now() - t0)
+    steps.push({ name, ms })
+    core.info(`(${ms} ms)`)
+    core.endGroup()
+  }
 }
 
 /** The steps run so far, with their durations. */
@@ -54,6 +55,6 @@ export async function summary(markdown: string): Promise<boolean> {
     info('GITHUB_STEP_SUMMARY is not set: no job summary written')
     return false
   }
-  await core.summary.addRaw(redact(markdown), true).write()
+  core.appendSummary(process.env.GITHUB_STEP_SUMMARY, redact(markdown))
   return true
 }

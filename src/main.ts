@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import { getInput } from './commands.js'
 import { randomUUID } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
@@ -47,7 +47,7 @@ async function steps(): Promise<void> {
   if (install) await log.group(`Install buildx ${install.version}`, () => installBuildx(install, runDir))
   const name = await log.group(
     driver.createsBuilder ? `Check that builder ${asked.name} does not exist yet` : "Find the docker context's builder",
-    () => driver.claim(asked.name, core.getInput('name').trim() !== '')
+    () => driver.claim(asked.name, getInput('name').trim() !== '')
   )
   const inputs: Inputs = { ...asked, name }
   state.update({ builder: name })
@@ -80,7 +80,7 @@ let summaryWritten = false
 
 async function readInputs(): Promise<{ inputs: Inputs; certs: RegistryCerts[]; remoteTls: LoadedRemoteTls[] }> {
   // The YAML parser only for append (a third of the bundle's size otherwise parsed for nothing).
-  const yaml = core.getInput('append').trim() === '' ? undefined : await import('yaml')
+  const yaml = getInput('append').trim() === '' ? undefined : await import('yaml')
   const inputs = getInputs(undefined, { env: process.env, home: os.homedir(), yaml })
   checkKeys(inputs)
   const { sets, warnings } = loadRegistryCerts(inputs.certRequests)

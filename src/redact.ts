@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import { setSecret } from './commands.js'
 
 // Every secret this run knows of, as the runner would mask it: the whole value and each
 // line on its own. The runner masks only what reaches it through `::add-mask::`, and only
@@ -19,7 +19,7 @@ export function addSecret(value: string): void {
   for (const part of parts) {
     if (part.length < MIN_SECRET_LINE || secrets.has(part)) continue
     secrets.add(part)
-    core.setSecret(part)
+    setSecret(part)
   }
 }
 

@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import { getState, saveState } from './commands.js'
 
 // What this run has made, held in one record: in memory for main's own clean-up, and in
 // GITHUB_STATE for the post step (the runner gives it back as STATE_<name>). update()
@@ -36,13 +36,13 @@ const Keys = {
 // The entry point runs twice (main, then post); main marks the state so that the second
 // run knows it is the post step.
 const IS_POST = 'isPost'
-export const isPost = core.getState(IS_POST) === 'true'
+export const isPost = getState(IS_POST) === 'true'
 export function markMainRan(): void {
-  core.saveState(IS_POST, 'true')
+  saveState(IS_POST, 'true')
 }
 
 function load(): RunRecord {
-  const get = (k: keyof RunRecord): string => core.getState(Keys[k])
+  const get = (k: keyof RunRecord): string => getState(Keys[k])
   return {
     builder: get('builder'),
     driver: get('driver') || 'docker-container',
@@ -66,7 +66,7 @@ export function record(): Readonly<RunRecord> {
 /** Changes the record, in memory and in GITHUB_STATE. */
 export function update(patch: Partial<RunRecord>): void {
   const rec = { ...record(), ...patch }
-  for (const k of Object.keys(patch) as (keyof RunRecord)[]) core.saveState(Keys[k], String(rec[k]))
+  for (const k of Object.keys(patch) as (keyof RunRecord)[]) saveState(Keys[k], String(rec[k]))
   current = rec
 }
 

@@ -153,7 +153,11 @@ describeDocker('failures leave nothing behind', () => {
       { mirrors: 'docker.io=mirror.gcr.io\nghcr.io=not a host' },
       /^input "mirrors", line 2: mirror .*"not a host"/
     ],
-    ['an unsupported driver', { driver: 'kubernetes' }, /^input "driver": driver "kubernetes" is not supported yet/],
+    [
+      'an unsupported driver',
+      { driver: 'cloud' },
+      /^input "driver": driver "cloud" is not supported; docker-container, kubernetes, remote and docker are$/
+    ],
     [
       'a missing base config file',
       { 'buildkitd-config': 'no/such/buildkitd.toml' },

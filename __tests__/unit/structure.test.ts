@@ -17,6 +17,19 @@ describe('structure of src/', () => {
     expect(writers).toEqual([])
   })
 
+  test('only log.ts writes workflow commands (commands.ts); the others only read inputs and state, save state or mask', () => {
+    const imports = (f: string): string[] =>
+      [...text(f).matchAll(/^import \{([^}]*)\} from '\.{1,2}\/commands\.js'/gm)].flatMap(m => m[1].split(',').map(x => x.trim()))
+    const allowed = new Set(['getInput', 'getState', 'saveState', 'setSecret'])
+    const offenders = modules.filter(f => f !== 'log.ts' && imports(f).some(name => !allowed.has(name)))
+    expect(offenders).toEqual([])
+    // A namespace import hides what is used: only log.ts takes one.
+    const namespace = modules.filter(f => /^import \* as \w+ from '\.{1,2}\/commands\.js'/m.test(text(f)))
+    expect(namespace).toEqual(['log.ts'])
+    const stdout = modules.filter(f => f !== 'commands.ts' && /process\.stdout\.write/.test(text(f)))
+    expect(stdout).toEqual([])
+  })
+
   test('only exec.ts starts processes', () => {
     const starters = modules.filter(f => f !== 'exec.ts' && /from '(node:)?child_process'|@actions\/exec/.test(text(f)))
     expect(starters).toEqual([])
