@@ -5315,6 +5315,25 @@ function logfmtMessage(line) {
     return error ? `${unq(msg)}: ${unq(error)}` : unq(msg);
 }
 
+;// CONCATENATED MODULE: ./src/drivers/claim.ts
+
+
+/**
+ * The name asked for, once buildx's own record says no builder has it (read without a
+ * process, and nothing of it printed). docker/setup-buildx-action uses an existing builder as
+ * it is; this action refuses it: a builder it did not create can't be verified against its
+ * plan, and its post step would remove someone else's builder.
+ */
+function claimFreeName(asked) {
+    if (docker/* builderOwner */.TS(asked) !== undefined) {
+        throw new Error(`a builder named "${asked}" already exists; choose another name (or leave name empty for a generated one), ` +
+            `or remove it with "docker buildx rm ${asked}" (docker/setup-buildx-action would use it as it is; ` +
+            'this action only sets up, verifies and removes a builder of its own)');
+    }
+    log/* info */.pq(`no builder named ${asked} yet`);
+    return asked;
+}
+
 ;// CONCATENATED MODULE: ./src/drivers/docker-container.ts
 
 
@@ -5330,15 +5349,7 @@ const at = (node) => ({
 const dockerContainer = {
     name: 'docker-container',
     createsBuilder: true,
-    claim: async (asked) => {
-        // From buildx's own record of builders: no process, and nothing of it printed.
-        if (docker/* builderOwner */.TS(asked) !== undefined) {
-            throw new Error(`a builder named "${asked}" already exists; choose another name (or leave name empty for a generated one), or remove it with "docker buildx rm ` +
-                `${asked}"`);
-        }
-        log/* info */.pq(`no builder named ${asked} yet`);
-        return asked;
-    },
+    claim: async (asked) => claimFreeName(asked),
     create: async (plan) => {
         // One node: create --bootstrap. Several: each is recorded first (create, create --append,
         // no daemon started), then all start at once. Appending to a builder whose first node
@@ -5829,13 +5840,7 @@ const kubernetes = {
     claim: async (asked) => {
         // kubectl first: verification needs it, and nothing is created until it is there.
         await kubectlCheck();
-        // As docker-container: buildx's own record says whether the name is taken (no process).
-        if (docker/* builderOwner */.TS(asked) !== undefined) {
-            throw new Error(`a builder named "${asked}" already exists; choose another name (or leave name empty for a generated one), or remove it with "docker buildx rm ` +
-                `${asked}"`);
-        }
-        log/* info */.pq(`no builder named ${asked} yet`);
-        return asked;
+        return claimFreeName(asked);
     },
     create: async (plan) => {
         // As docker-container (drivers/docker-container.ts): one node boots on create, several
@@ -6026,15 +6031,7 @@ function removeRunDir(dir) {
 const remote = {
     name: 'remote',
     createsBuilder: true,
-    claim: async (asked) => {
-        // From buildx's own record of builders: no process, and nothing of it printed.
-        if (docker/* builderNodes */.$R(asked).length > 0) {
-            throw new Error(`a builder named "${asked}" already exists; choose another name (or leave name empty for a generated one), or remove it with "docker buildx rm ` +
-                `${asked}"`);
-        }
-        log/* info */.pq(`no builder named ${asked} yet`);
-        return asked;
-    },
+    claim: async (asked) => claimFreeName(asked),
     create: async (plan) => {
         // As docker-container: one node is created with --bootstrap; several are recorded, then
         // connected together (builder.go Boot). plan.nodes[i].createArgs are remoteCreateArgs'.

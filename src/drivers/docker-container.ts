@@ -1,7 +1,7 @@
 import { bootArgs, engineArgs, nodeContainer, rmArgs } from '../buildx.js'
 import * as docker from '../docker.js'
-import * as log from '../log.js'
 import { parseWorkers } from '../verify.js'
+import { claimFreeName } from './claim.js'
 import type { Driver, NodeRef, Observation } from './driver.js'
 
 // buildx's docker-container driver: each node's daemon runs in the container
@@ -15,17 +15,7 @@ const at = (node: NodeRef): { engine: string[]; container: string } => ({
 export const dockerContainer: Driver = {
   name: 'docker-container',
   createsBuilder: true,
-  claim: async asked => {
-    // From buildx's own record of builders: no process, and nothing of it printed.
-    if (docker.builderOwner(asked) !== undefined) {
-      throw new Error(
-        `a builder named "${asked}" already exists; choose another name (or leave name empty for a generated one), or remove it with "docker buildx rm ` +
-          `${asked}"`
-      )
-    }
-    log.info(`no builder named ${asked} yet`)
-    return asked
-  },
+  claim: async asked => claimFreeName(asked),
   create: async plan => {
     // One node: create --bootstrap. Several: each is recorded first (create, create --append,
     // no daemon started), then all start at once. Appending to a builder whose first node

@@ -1,6 +1,5 @@
 import { bootArgs, rmArgs, type RecordedNode } from '../buildx.js'
 import * as docker from '../docker.js'
-import * as log from '../log.js'
 import { run, runChecked, type RunResult } from '../exec.js'
 import {
   execArgs,
@@ -20,6 +19,7 @@ import {
 import type { Plan } from '../plan.js'
 import { RESOLVE_SCRIPT } from '../prove.js'
 import { compare, parseWorkers, type DaemonInfo } from '../verify.js'
+import { claimFreeName } from './claim.js'
 import type { Driver, NodeRef, Observation } from './driver.js'
 
 // buildx's kubernetes driver: each node is a Deployment whose pods (driver-opt replicas)
@@ -72,15 +72,7 @@ export const kubernetes: Driver = {
   claim: async asked => {
     // kubectl first: verification needs it, and nothing is created until it is there.
     await kubectlCheck()
-    // As docker-container: buildx's own record says whether the name is taken (no process).
-    if (docker.builderOwner(asked) !== undefined) {
-      throw new Error(
-        `a builder named "${asked}" already exists; choose another name (or leave name empty for a generated one), or remove it with "docker buildx rm ` +
-          `${asked}"`
-      )
-    }
-    log.info(`no builder named ${asked} yet`)
-    return asked
+    return claimFreeName(asked)
   },
   create: async plan => {
     // As docker-container (drivers/docker-container.ts): one node boots on create, several

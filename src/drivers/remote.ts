@@ -5,10 +5,10 @@ import { bootArgs, rmArgs } from '../buildx.js'
 import * as docker from '../docker.js'
 import { lastLine, run, type RunResult } from '../exec.js'
 import { tempRoot } from '../files.js'
-import * as log from '../log.js'
 import { RESOLVE_TIMEOUT_SECONDS } from '../prove.js'
 import { daemonFromInspect, parseInspect } from '../inspect.js'
 import { csvField, historyRef, outlineArgs, remoteCreateArgs, resolveRecord } from '../remote.js'
+import { claimFreeName } from './claim.js'
 import type { Driver, NodeRef, Observation } from './driver.js'
 
 // buildx's remote driver (driver/remote, docker/buildx v0.29.1): the builder is buildx's
@@ -21,17 +21,7 @@ import type { Driver, NodeRef, Observation } from './driver.js'
 export const remote: Driver = {
   name: 'remote',
   createsBuilder: true,
-  claim: async asked => {
-    // From buildx's own record of builders: no process, and nothing of it printed.
-    if (docker.builderNodes(asked).length > 0) {
-      throw new Error(
-        `a builder named "${asked}" already exists; choose another name (or leave name empty for a generated one), or remove it with "docker buildx rm ` +
-          `${asked}"`
-      )
-    }
-    log.info(`no builder named ${asked} yet`)
-    return asked
-  },
+  claim: async asked => claimFreeName(asked),
   create: async plan => {
     // As docker-container: one node is created with --bootstrap; several are recorded, then
     // connected together (builder.go Boot). plan.nodes[i].createArgs are remoteCreateArgs'.
