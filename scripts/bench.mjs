@@ -5,12 +5,17 @@
 // floor, and (b) the action's main then post as a runner runs them. Prints each one's median,
 // the ratio b/a and the overhead in ms, the cold start (the first log line of dist/index.js
 // against a bare `node -e`), peak memory (RSS) of main and post, the size of dist/, and how
-// many processes the action starts in main and in post (counted by a `docker` shim on PATH).
+// many processes the action starts in main and in post (counted by a `docker` shim on PATH);
+// then, for `cni: true`, main + post with an empty tool cache and no CNI image (cold: the
+// plugins are downloaded from a server on 127.0.0.1 and the image is built) and with both
+// warm, in min(N, 3) rounds.
 // Writes the figures as JSON to bench.json (or $BENCH_JSON). Uses $BUILDKIT_IMAGE, or the
 // stand-in image: with the stand-in the floor is not a real daemon's, so read the overhead in
 // ms; the ratio means most with a real image.
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
+import * as http from 'node:http'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { disposeRun, newRun, readState, root, runMain, runPost } from './runner.mjs'
@@ -143,6 +148,74 @@ for (let i = 0; i < n; i++) {
   )
 }
 
+/**
+ * cni: true, cold and warm. The plugins are an archive of real ones (Debian's, or
+ * CNI_TEST_PLUGINS_DIR) with a marker of this run in it, so its checksum, and with it the CNI
+ * image's tag, is this bench's own: removing the image touches nothing else on the engine.
+ */
+async function cniRounds(rounds) {
+  const plugins = process.env.CNI_TEST_PLUGINS_DIR || '/usr/lib/cni'
+  if (!fs.existsSync(path.join(plugins, 'bridge'))) {
+    console.log(`cni: no CNI plugins in ${plugins} (Debian's containernetworking-plugins, or CNI_TEST_PLUGINS_DIR): skipped`)
+    return undefined
+  }
+  const version = 'v1.9.1'
+  const arch = os.arch() === 'x64' ? 'amd64' : os.arch()
+  const src = path.join(work, 'cni-src')
+  fs.cpSync(plugins, src, { recursive: true })
+  fs.writeFileSync(path.join(src, 'bench-marker'), `${process.pid} ${Date.now()}\n`)
+  const name = `cni-plugins-linux-${arch}-${version}.tgz`
+  const served = path.join(work, 'cni-served', version)
+  fs.mkdirSync(served, { recursive: true })
+  execFileSync('tar', ['-czf', path.join(served, name), '-C', src, '.'])
+  const sum = createHash('sha256')
+    .update(fs.readFileSync(path.join(served, name)))
+    .digest('hex')
+  fs.writeFileSync(path.join(served, `${name}.sha256`), `${sum}  ${name}\n`)
+  const server = http.createServer((req, res) => {
+    const file = path.join(work, 'cni-served', decodeURIComponent(req.url ?? ''))
+    if (!fs.existsSync(file) || fs.statSync(file).isDirectory()) res.writeHead(404).end()
+    else fs.createReadStream(file).pipe(res)
+  })
+  await new Promise(resolve => server.listen(0, '127.0.0.1', resolve))
+  const cniInputs = {
+    cni: 'true',
+    'buildkit-image': image,
+    'cni-plugins-version': version,
+    'cni-plugins-url': `http://127.0.0.1:${server.address().port}`,
+    use: 'false',
+    'driver-opts': 'network=none'
+  }
+  const out = { cold: [], warm: [] }
+  try {
+    for (let i = 0; i < rounds; i++) {
+      const toolCache = fs.mkdtempSync(path.join(work, 'toolcache-'))
+      let built = ''
+      for (const kind of ['cold', 'warm']) {
+        const run = newRun({
+          inputs: { ...cniInputs, name: `bench-cni-${process.pid}-${i}-${kind}` },
+          env: { RUNNER_TOOL_CACHE: toolCache }
+        })
+        const t0 = performance.now()
+        const main = await runMain(run)
+        if (main.exitCode !== 0) throw new Error(`cni ${kind} main failed:\n${main.stdout}`)
+        built = /BuildKit image: (\S+)/.exec(main.stdout)?.[1] ?? built
+        await runPost(run)
+        out[kind].push(performance.now() - t0)
+        disposeRun(run)
+      }
+      // The next cold round starts without the image and with an empty tool cache.
+      if (built) spawnSync('docker', ['rmi', '-f', built.split(' ')[0]])
+      fs.rmSync(toolCache, { recursive: true, force: true })
+    }
+  } finally {
+    await new Promise(resolve => server.close(resolve))
+  }
+  return out
+}
+
+const cni = await cniRounds(Math.min(n, 3))
+
 const median = xs => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)]
 const fig = {
   image,
@@ -157,7 +230,10 @@ const fig = {
   peakRssPostMiB: median(rounds.map(r => r.post.peakKiB / 1024)),
   distBytes: fs.statSync(path.join(root, 'dist', 'index.js')).size,
   processesMain: median(rounds.map(r => r.childrenMain)),
-  processesPost: median(rounds.map(r => r.childrenPost))
+  processesPost: median(rounds.map(r => r.childrenPost)),
+  cniColdMs: cni ? median(cni.cold) : null,
+  cniWarmMs: cni ? median(cni.warm) : null,
+  cniRounds: cni ? cni.cold.length : 0
 }
 fig.ratio = fig.actionMainPostMs / fig.rawCreateRmMs
 fig.overheadMs = fig.actionMainPostMs - fig.rawCreateRmMs
@@ -175,6 +251,12 @@ console.log(
 console.log(`peak RSS, MiB: main ${fig.peakRssMainMiB.toFixed(1)}, post ${fig.peakRssPostMiB.toFixed(1)}`)
 console.log(`dist/index.js: ${(fig.distBytes / 1024).toFixed(0)} KiB`)
 console.log(`processes the action starts: main ${fig.processesMain}, post ${fig.processesPost}`)
+if (cni) {
+  console.log(
+    `cni: true, main + post, median of ${fig.cniRounds} ms: cold (empty tool cache, no CNI image) ${f(fig.cniColdMs)}, ` +
+      `warm ${f(fig.cniWarmMs)}`
+  )
+}
 const out = process.env.BENCH_JSON || path.join(root, 'bench.json')
 fs.writeFileSync(out, `${JSON.stringify(fig, null, 2)}\n`)
 console.log(`figures written to ${out}`)

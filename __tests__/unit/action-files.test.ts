@@ -15,7 +15,9 @@ const errorsOf = (r: { context: { errors: { getErrors(): { message: string }[] }
   r.context.errors.getErrors().map(e => e.message)
 
 interface ActionYml {
-  inputs: Record<string, { default?: string; required?: boolean }>
+  description: string
+  branding?: { icon: string; color: string }
+  inputs: Record<string, { description: string; default?: string; required?: boolean }>
   outputs: Record<string, unknown>
   runs: { using: string; main: string; post: string }
 }
@@ -24,6 +26,18 @@ const action = parseYaml(read('action.yml')) as ActionYml
 describe('action.yml', () => {
   test('is valid for the runner', () => {
     expect(errorsOf(parseAction({ name: 'action.yml', content: read('action.yml') }, new NoOperationTraceWriter()))).toEqual([])
+  })
+
+  test('a description the Marketplace shows whole (under 125 characters), and branding', () => {
+    expect(action.description.length).toBeLessThan(125)
+    expect(action.branding).toEqual({ icon: expect.any(String), color: expect.any(String) })
+  })
+
+  test('every input states its default: declared, or in words where declaring it would hide whether it was set', () => {
+    const silent = Object.entries(action.inputs)
+      .filter(([, i]) => i.default === undefined && !/\bDefault\b/.test(i.description))
+      .map(([name]) => name)
+    expect(silent).toEqual([])
   })
 
   test('runs dist/index.js on node24, main and post', () => {
