@@ -1004,41 +1004,160 @@ function sameValue(a, b) {
 
 /***/ }),
 
-/***/ 3871:
+/***/ 3347:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $R: () => (/* binding */ builderNodes),
-/* harmony export */   E$: () => (/* binding */ tagImage),
-/* harmony export */   Ek: () => (/* binding */ toolVersions),
-/* harmony export */   Fi: () => (/* binding */ currentContext),
-/* harmony export */   IK: () => (/* binding */ inspectBuilder),
-/* harmony export */   Ij: () => (/* binding */ createBuilder),
-/* harmony export */   L: () => (/* binding */ imageId),
-/* harmony export */   RS: () => (/* binding */ daemonLogSince),
-/* harmony export */   SR: () => (/* binding */ removeImageTag),
-/* harmony export */   TS: () => (/* binding */ builderOwner),
-/* harmony export */   X5: () => (/* binding */ buildkitdVersion),
-/* harmony export */   Yj: () => (/* binding */ containerExists),
-/* harmony export */   Yt: () => (/* binding */ ensureImage),
-/* harmony export */   _w: () => (/* binding */ buildImage),
-/* harmony export */   cD: () => (/* binding */ bootBuilder),
-/* harmony export */   hj: () => (/* binding */ daemonLogTail),
-/* harmony export */   hq: () => (/* binding */ listImageDir),
-/* harmony export */   iq: () => (/* binding */ removeBuilder),
-/* harmony export */   lB: () => (/* binding */ observe),
-/* harmony export */   lF: () => (/* binding */ resolveInBuilder),
-/* harmony export */   nY: () => (/* binding */ useBuilder),
-/* harmony export */   ry: () => (/* binding */ buildxVersion)
-/* harmony export */ });
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _buildx_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9903);
-/* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4981);
-/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5625);
-/* harmony import */ var _prove_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1401);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  cD: () => (/* binding */ bootBuilder),
+  _w: () => (/* binding */ buildImage),
+  $R: () => (/* binding */ builderNodes),
+  TS: () => (/* binding */ builderOwner),
+  X5: () => (/* binding */ buildkitdVersion),
+  ry: () => (/* binding */ buildxVersion),
+  Yj: () => (/* binding */ containerExists),
+  Ij: () => (/* binding */ createBuilder),
+  Fi: () => (/* binding */ docker_currentContext),
+  RS: () => (/* binding */ daemonLogSince),
+  hj: () => (/* binding */ daemonLogTail),
+  Yt: () => (/* binding */ ensureImage),
+  L: () => (/* binding */ imageId),
+  IK: () => (/* binding */ inspectBuilder),
+  hq: () => (/* binding */ listImageDir),
+  lB: () => (/* binding */ observe),
+  iq: () => (/* binding */ removeBuilder),
+  SR: () => (/* binding */ removeImageTag),
+  lF: () => (/* binding */ resolveInBuilder),
+  E$: () => (/* binding */ tagImage),
+  Ek: () => (/* binding */ toolVersions),
+  nY: () => (/* binding */ useBuilder)
+});
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: ./src/buildx.ts
+var buildx = __nccwpck_require__(9903);
+// EXTERNAL MODULE: ./src/exec.ts + 1 modules
+var src_exec = __nccwpck_require__(4981);
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./src/engine-api.ts
+
+
+
+// The Docker Engine API over its local socket, for the reads verification makes: asking the
+// engine without starting a docker CLI process (each CLI start is most of a docker command's
+// time). Only where the docker CLI would itself talk to a local socket: the default context
+// (or a unix:// DOCKER_HOST) and nodes whose endpoint is a unix:// host. Other contexts and
+// ssh/tcp hosts keep the CLI, which knows their TLS and SSH settings.
+// https://docs.docker.com/reference/api/engine/ (unversioned paths: the engine's own version)
+/**
+ * The socket the docker CLI would use for `docker --host/--context <engine args>`, or
+ * undefined when it would use something else. The CLI's order: --host/--context, then
+ * DOCKER_HOST, DOCKER_CONTEXT, config.json's currentContext, else the default context at
+ * unix:///var/run/docker.sock.
+ */
+function localSocket(engine, env, home) {
+    const unix = (host) => (host.startsWith('unix://') ? host.slice('unix://'.length) : undefined);
+    if (engine[0] === '--host')
+        return unix(engine[1] ?? '');
+    if (engine[0] === '--context')
+        return engine[1] === 'default' && !env.DOCKER_HOST ? '/var/run/docker.sock' : undefined;
+    if (env.DOCKER_HOST)
+        return unix(env.DOCKER_HOST);
+    if (env.DOCKER_CONTEXT && env.DOCKER_CONTEXT !== 'default')
+        return undefined;
+    if (!env.DOCKER_CONTEXT && currentContext(env, home) !== 'default')
+        return undefined;
+    return '/var/run/docker.sock';
+}
+function currentContext(env, home) {
+    try {
+        const config = JSON.parse(external_node_fs_.readFileSync(external_node_path_.join(env.DOCKER_CONFIG || external_node_path_.join(home, '.docker'), 'config.json'), 'utf8'));
+        return config.currentContext || 'default';
+    }
+    catch {
+        return 'default';
+    }
+}
+function request(socket, method, url, body) {
+    return new Promise((resolve, reject) => {
+        const data = body === undefined ? undefined : JSON.stringify(body);
+        const req = external_node_http_.request({ socketPath: socket, method, path: url, headers: { Host: 'docker', ...(data ? { 'Content-Type': 'application/json' } : {}) } }, res => {
+            const chunks = [];
+            res.on('data', (c) => chunks.push(c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+            res.on('error', reject);
+        });
+        req.on('error', reject);
+        req.end(data);
+    });
+}
+/** The engine's error message ({"message": …}), or the status. */
+function problem(a) {
+    try {
+        return JSON.parse(a.body.toString('utf8')).message ?? `HTTP ${a.status}`;
+    }
+    catch {
+        return `HTTP ${a.status}`;
+    }
+}
+async function json(socket, method, url, body) {
+    const a = await request(socket, method, url, body);
+    if (a.status < 200 || a.status >= 300)
+        throw new Error(problem(a));
+    return JSON.parse(a.body.toString('utf8'));
+}
+/** GET /version: the engine's version. */
+async function engineVersion(socket) {
+    return (await json(socket, 'GET', '/version')).Version;
+}
+/** GET /containers/{name}/json: the container's command (the daemon's arguments). */
+async function containerCmd(socket, container) {
+    const c = await json(socket, 'GET', `/containers/${encodeURIComponent(container)}/json`);
+    return c.Config?.Cmd ?? [];
+}
+/**
+ * Runs a command in a container (POST exec, start, then its exit code), as `docker exec`
+ * does. Without a TTY the engine multiplexes stdout and stderr in frames: a byte for the
+ * stream, three zero bytes, a big-endian 32-bit length, then the payload.
+ */
+async function execIn(socket, container, cmd) {
+    const { Id } = await json(socket, 'POST', `/containers/${encodeURIComponent(container)}/exec`, {
+        AttachStdout: true,
+        AttachStderr: true,
+        Cmd: cmd
+    });
+    const started = await request(socket, 'POST', `/exec/${Id}/start`, { Detach: false, Tty: false });
+    if (started.status !== 200)
+        throw new Error(problem(started));
+    const out = [];
+    const err = [];
+    const b = started.body;
+    for (let i = 0; i + 8 <= b.length;) {
+        const size = b.readUInt32BE(i + 4);
+        const payload = b.subarray(i + 8, i + 8 + size);
+        if (b[i] === 2)
+            err.push(payload);
+        else
+            out.push(payload);
+        i += 8 + size;
+    }
+    const { ExitCode } = await json(socket, 'GET', `/exec/${Id}/json`);
+    return { exitCode: ExitCode ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+}
+
+// EXTERNAL MODULE: ./src/log.ts
+var log = __nccwpck_require__(5625);
+// EXTERNAL MODULE: ./src/prove.ts
+var prove = __nccwpck_require__(1401);
+;// CONCATENATED MODULE: ./src/docker.ts
+
 
 
 
@@ -1050,30 +1169,34 @@ function sameValue(a, b) {
 // copied into the builder, private keys included (see __tests__/fixtures/buildkit/README.md).
 /** The engine's version, and buildx's (undefined when the docker CLI has no buildx plugin). */
 async function toolVersions() {
-    // At once: neither depends on the other, and each is mostly the docker CLI's start-up.
+    // At once: neither depends on the other. The engine is asked on its socket where the CLI
+    // would use a local one (no process); buildx is a CLI plugin and has to be started.
+    const socket = localSocket([], process.env, external_node_os_.homedir());
     const [docker, buildx] = await Promise.all([
-        (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .runChecked */ .X4)('docker version (is the Docker engine running?)', 'docker', ['version', '--format', '{{.Server.Version}}']),
-        (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)('docker', ['buildx', 'version'])
+        (socket ? engineVersion(socket).catch(() => undefined) : Promise.resolve(undefined)).then(async (v) => v ??
+            (await (0,src_exec/* runChecked */.X4)('docker version (is the Docker engine running?)', 'docker', ['version', '--format', '{{.Server.Version}}']))
+                .stdout),
+        (0,src_exec/* run */.eF)('docker', ['buildx', 'version'])
     ]);
-    return { docker: docker.stdout.trim(), buildx: buildx.exitCode === 0 ? buildx.stdout.trim() : undefined };
+    return { docker: docker.trim(), buildx: buildx.exitCode === 0 ? buildx.stdout.trim() : undefined };
 }
 /** `docker buildx version`: which buildx the docker CLI runs. */
 async function buildxVersion() {
-    return (await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .runChecked */ .X4)('docker buildx version', 'docker', ['buildx', 'version'])).stdout.trim();
+    return (await (0,src_exec/* runChecked */.X4)('docker buildx version', 'docker', ['buildx', 'version'])).stdout.trim();
 }
 /** The docker CLI's current context: the name of the docker driver's builder. */
-async function currentContext() {
-    return (await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .runChecked */ .X4)('docker context show', 'docker', ['context', 'show'])).stdout.trim();
+async function docker_currentContext() {
+    return (await (0,src_exec/* runChecked */.X4)('docker context show', 'docker', ['context', 'show'])).stdout.trim();
 }
 /**
  * `docker buildx inspect --bootstrap NAME`, captured and never shown: for a docker-container
  * builder it lists every copied file, keys included. Only drivers that copy none parse it.
  */
 async function inspectBuilder(name) {
-    return (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)('docker', ['buildx', 'inspect', '--bootstrap', name]);
+    return (0,src_exec/* run */.eF)('docker', ['buildx', 'inspect', '--bootstrap', name]);
 }
 async function useBuilder(name) {
-    await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .runChecked */ .X4)(`docker buildx use ${name}`, 'docker', ['buildx', 'use', name], { show: true });
+    await (0,src_exec/* runChecked */.X4)(`docker buildx use ${name}`, 'docker', ['buildx', 'use', name], { show: true });
 }
 /**
  * Who made builder `name`: its owner mark ('' for a builder without one), or undefined when
@@ -1081,17 +1204,17 @@ async function useBuilder(name) {
  */
 function builderOwner(name) {
     const text = builderRecord(name);
-    return text === undefined ? undefined : (0,_buildx_js__WEBPACK_IMPORTED_MODULE_2__/* .ownerOf */ .bf)(text);
+    return text === undefined ? undefined : (0,buildx/* ownerOf */.bf)(text);
 }
 /** The nodes buildx records for builder `name` ([] when there is none). */
 function builderNodes(name) {
     const text = builderRecord(name);
-    return text === undefined ? [] : (0,_buildx_js__WEBPACK_IMPORTED_MODULE_2__/* .recordedNodes */ .WP)(text);
+    return text === undefined ? [] : (0,buildx/* recordedNodes */.WP)(text);
 }
 /** buildx's record of a builder, as text (it holds copied files: never print it). */
 function builderRecord(name) {
     try {
-        return node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync((0,_buildx_js__WEBPACK_IMPORTED_MODULE_2__/* .instancePath */ .VM)(name, process.env, node_os__WEBPACK_IMPORTED_MODULE_1__.homedir()), 'utf8');
+        return external_node_fs_.readFileSync((0,buildx/* instancePath */.VM)(name, process.env, external_node_os_.homedir()), 'utf8');
     }
     catch (err) {
         if (err.code === 'ENOENT')
@@ -1100,35 +1223,35 @@ function builderRecord(name) {
     }
 }
 async function createBuilder(args) {
-    await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .runChecked */ .X4)('docker buildx create', 'docker', args, { show: true });
+    await (0,src_exec/* runChecked */.X4)('docker buildx create', 'docker', args, { show: true });
 }
 /** Starts every node of a builder. Its stdout holds the nodes' files: dropped unread; stderr is the boot's progress. */
 async function bootBuilder(args) {
-    _log_js__WEBPACK_IMPORTED_MODULE_4__/* .info */ .pq(`$ docker ${args.join(' ')}`);
-    const res = await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)('docker', args);
+    log/* info */.pq(`$ docker ${args.join(' ')}`);
+    const res = await (0,src_exec/* run */.eF)('docker', args);
     for (const l of res.stderr.split('\n'))
         if (l.trim() !== '')
-            _log_js__WEBPACK_IMPORTED_MODULE_4__/* .info */ .pq(l);
+            log/* info */.pq(l);
     if (res.exitCode !== 0)
-        throw new Error(`docker ${args.slice(0, 3).join(' ')} failed (exit code ${res.exitCode}): ${(0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .lastLine */ .fM)(res.stderr)}`);
+        throw new Error(`docker ${args.slice(0, 3).join(' ')} failed (exit code ${res.exitCode}): ${(0,src_exec/* lastLine */.fM)(res.stderr)}`);
 }
 async function removeBuilder(args) {
-    const res = await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)('docker', args, { show: true });
+    const res = await (0,src_exec/* run */.eF)('docker', args, { show: true });
     return { ok: res.exitCode === 0, message: (res.stderr || res.stdout).trim() };
 }
 async function containerExists(c) {
-    return (await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)('docker', [...c.engine, 'container', 'inspect', '--format', '{{.Id}}', c.container])).exitCode === 0;
+    return (await (0,src_exec/* run */.eF)('docker', [...c.engine, 'container', 'inspect', '--format', '{{.Id}}', c.container])).exitCode === 0;
 }
 /** The daemon's last log lines (stdout and stderr), for failure reports. */
 async function daemonLogTail(c, lines = 30) {
-    const res = await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)('docker', [...c.engine, 'logs', '--tail', String(lines), c.container]);
+    const res = await (0,src_exec/* run */.eF)('docker', [...c.engine, 'logs', '--tail', String(lines), c.container]);
     return `${res.stdout}${res.stderr}`.trim();
 }
 // One `docker exec` reads the config, hashes the copied files and asks the daemon for its
 // workers; each part ends with a marker and its exit code, so one failing part does not hide
 // the others.
 const OBSERVE_SCRIPT = `
-cat ${_buildx_js__WEBPACK_IMPORTED_MODULE_2__/* .CONTAINER_CONFIG_FILE */ .gw}; echo "@@observe config $?"
+cat ${buildx/* CONTAINER_CONFIG_FILE */.gw}; echo "@@observe config $?"
 if [ $# -gt 0 ]; then sha256sum "$@"; echo "@@observe sha256 $?"; else echo "@@observe sha256 0"; fi
 buildctl debug workers --format '{{json .}}'; echo "@@observe workers $?"
 `;
@@ -1137,10 +1260,7 @@ buildctl debug workers --format '{{json .}}'; echo "@@observe workers $?"
  * daemon's arguments (`docker inspect`), at once: two processes instead of four in a row.
  */
 async function observe(c, files) {
-    const [inspect, exec] = await Promise.all([
-        (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)('docker', [...c.engine, 'inspect', '--format', '{{json .Config.Cmd}}', c.container]),
-        (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)('docker', [...c.engine, 'exec', c.container, 'sh', '-c', OBSERVE_SCRIPT, 'sh', ...files])
-    ]);
+    const [inspect, exec] = await Promise.all([containerCmdOf(c), docker_execIn(c, ['sh', '-c', OBSERVE_SCRIPT, 'sh', ...files])]);
     const parts = new Map();
     let rest = exec.stdout;
     for (const part of ['config', 'sha256', 'workers']) {
@@ -1150,27 +1270,57 @@ async function observe(c, files) {
         parts.set(part, { text: rest.slice(0, m.index), rc: Number(m[1]) });
         rest = rest.slice(m.index + m[0].length + 1);
     }
-    const why = (what) => `${what} failed (exit code ${exec.exitCode}): ${(0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .lastLine */ .fM)(exec.stderr || exec.stdout)}`;
+    const why = (what) => `${what} failed (exit code ${exec.exitCode}): ${(0,src_exec/* lastLine */.fM)(exec.stderr || exec.stdout)}`;
     const workers = parts.get('workers');
     const config = parts.get('config');
     const sums = parts.get('sha256');
     return {
         workers: workers && workers.rc === 0 ? { text: workers.text } : { error: why('asking the daemon for its workers (buildctl debug workers)') },
         readBack: inspect.exitCode !== 0
-            ? { error: `docker inspect of the builder container failed (exit code ${inspect.exitCode}): ${(0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .lastLine */ .fM)(inspect.stderr)}` }
+            ? { error: `docker inspect of the builder container failed (exit code ${inspect.exitCode}): ${(0,src_exec/* lastLine */.fM)(inspect.stderr)}` }
             : !config || config.rc !== 0
-                ? { error: why(`reading ${_buildx_js__WEBPACK_IMPORTED_MODULE_2__/* .CONTAINER_CONFIG_FILE */ .gw} from the builder`) }
+                ? { error: why(`reading ${buildx/* CONTAINER_CONFIG_FILE */.gw} from the builder`) }
                 : {
                     configText: config.text,
-                    cmd: JSON.parse(inspect.stdout) ?? [],
+                    cmd: inspect.cmd,
                     // sha256sum exits non-zero when a file is missing; what it printed still counts.
                     sha256Text: files.length > 0 ? sums?.text : undefined
                 }
     };
 }
+/**
+ * The daemon's arguments (the container's command): on the engine's socket where the CLI
+ * would use a local one, else `docker inspect`.
+ */
+async function containerCmdOf(c) {
+    const socket = localSocket(c.engine, process.env, external_node_os_.homedir());
+    if (socket) {
+        try {
+            return { exitCode: 0, stderr: '', cmd: await containerCmd(socket, c.container) };
+        }
+        catch (err) {
+            return { exitCode: 1, stderr: err.message, cmd: [] };
+        }
+    }
+    const res = await (0,src_exec/* run */.eF)('docker', [...c.engine, 'inspect', '--format', '{{json .Config.Cmd}}', c.container]);
+    return { exitCode: res.exitCode, stderr: res.stderr, cmd: res.exitCode === 0 ? (JSON.parse(res.stdout) ?? []) : [] };
+}
+/** A command in a container: through the engine's socket where possible, else `docker exec`. */
+async function docker_execIn(c, cmd) {
+    const socket = localSocket(c.engine, process.env, external_node_os_.homedir());
+    if (socket) {
+        try {
+            return await execIn(socket, c.container, cmd);
+        }
+        catch (err) {
+            return { exitCode: 1, stdout: '', stderr: err.message };
+        }
+    }
+    return (0,src_exec/* run */.eF)('docker', [...c.engine, 'exec', c.container, ...cmd]);
+}
 /** The image's ID, or undefined when it is not present on the engine. */
 async function imageId(ref) {
-    const res = await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)('docker', ['image', 'inspect', '--format', '{{.Id}}', ref]);
+    const res = await (0,src_exec/* run */.eF)('docker', ['image', 'inspect', '--format', '{{.Id}}', ref]);
     return res.exitCode === 0 ? res.stdout.trim() : undefined;
 }
 /** The image's ID, pulling it first when it is not present. */
@@ -1178,7 +1328,7 @@ async function ensureImage(ref) {
     const present = await imageId(ref);
     if (present)
         return present;
-    await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .runChecked */ .X4)(`pulling ${ref} (not present on the runner)`, 'docker', ['pull', ref], { show: true });
+    await (0,src_exec/* runChecked */.X4)(`pulling ${ref} (not present on the runner)`, 'docker', ['pull', ref], { show: true });
     const pulled = await imageId(ref);
     if (!pulled)
         throw new Error(`${ref} was pulled but can't be inspected`);
@@ -1186,7 +1336,7 @@ async function ensureImage(ref) {
 }
 /** Builds on the runner's default builder (the engine's own), so the image lands in its store. */
 async function buildImage(tag, context) {
-    await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .runChecked */ .X4)(`building ${tag}`, 'docker', ['buildx', 'build', '--builder', 'default', '--tag', tag, context], {
+    await (0,src_exec/* runChecked */.X4)(`building ${tag}`, 'docker', ['buildx', 'build', '--builder', 'default', '--tag', tag, context], {
         show: true
     });
 }
@@ -1196,11 +1346,11 @@ async function buildImage(tag, context) {
  * never the engine's `docker pull`. The output is parsed by prove.ts.
  */
 async function resolveInBuilder(c, refs) {
-    return (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)('docker', [...c.engine, 'exec', c.container, 'sh', '-c', _prove_js__WEBPACK_IMPORTED_MODULE_5__/* .RESOLVE_SCRIPT */ .Lm, 'sh', ...refs]);
+    return (0,src_exec/* run */.eF)('docker', [...c.engine, 'exec', c.container, 'sh', '-c', prove/* RESOLVE_SCRIPT */.Lm, 'sh', ...refs]);
 }
 /** The daemon's log since a moment (unix seconds), stdout and stderr together. */
 async function daemonLogSince(c, since) {
-    const res = await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .runChecked */ .X4)(`reading the daemon's log of ${c.container}`, 'docker', [
+    const res = await (0,src_exec/* runChecked */.X4)(`reading the daemon's log of ${c.container}`, 'docker', [
         ...c.engine,
         'logs',
         '--since',
@@ -1211,7 +1361,7 @@ async function daemonLogSince(c, since) {
 }
 /** `buildkitd --version` of an image (pulled if it is not present), without a network. */
 async function buildkitdVersion(image) {
-    const res = await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .runChecked */ .X4)(`asking ${image} for its BuildKit version (buildkitd --version)`, 'docker', [
+    const res = await (0,src_exec/* runChecked */.X4)(`asking ${image} for its BuildKit version (buildkitd --version)`, 'docker', [
         'run',
         '--rm',
         '--network',
@@ -1225,7 +1375,7 @@ async function buildkitdVersion(image) {
 }
 /** The names in a directory of an image ([] when it has no such directory). */
 async function listImageDir(image, dir) {
-    const res = await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)('docker', ['run', '--rm', '--network', 'none', '--entrypoint', 'ls', image, '-1', dir]);
+    const res = await (0,src_exec/* run */.eF)('docker', ['run', '--rm', '--network', 'none', '--entrypoint', 'ls', image, '-1', dir]);
     return res.exitCode === 0
         ? res.stdout
             .split('\n')
@@ -1234,11 +1384,11 @@ async function listImageDir(image, dir) {
         : [];
 }
 async function tagImage(source, target) {
-    await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .runChecked */ .X4)(`tagging ${target}`, 'docker', ['tag', source, target]);
+    await (0,src_exec/* runChecked */.X4)(`tagging ${target}`, 'docker', ['tag', source, target]);
 }
 /** Removes a tag (the image stays when another tag names it); no error when it is gone. */
 async function removeImageTag(tag) {
-    await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)('docker', ['image', 'rm', '--no-prune', tag]);
+    await (0,src_exec/* run */.eF)('docker', ['image', 'rm', '--no-prune', tag]);
 }
 
 
@@ -5240,8 +5390,8 @@ function failureText(o) {
     return `the builder does not run with the planned configuration:\n- ${o.problems.join('\n- ')}`;
 }
 
-// EXTERNAL MODULE: ./src/docker.ts
-var docker = __nccwpck_require__(3871);
+// EXTERNAL MODULE: ./src/docker.ts + 1 modules
+var docker = __nccwpck_require__(3347);
 ;// CONCATENATED MODULE: ./src/daemon-log.ts
 // The daemon's own log, as `docker logs` gives it, made readable: when the daemon won't
 // start, the step's error says why in the daemon's words. Pure.

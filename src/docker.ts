@@ -2,6 +2,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import { CONTAINER_CONFIG_FILE, instancePath, ownerOf, recordedNodes, type RecordedNode } from './buildx.js'
 import { lastLine, run, runChecked, type RunResult } from './exec.js'
+import { containerCmd, engineVersion, execIn as apiExec, localSocket } from './engine-api.js'
 import * as log from './log.js'
 import { RESOLVE_SCRIPT } from './prove.js'
 import type { ReadBack } from './verify.js'
@@ -12,12 +13,19 @@ import type { ReadBack } from './verify.js'
 
 /** The engine's version, and buildx's (undefined when the docker CLI has no buildx plugin). */
 export async function toolVersions(): Promise<{ docker: string; buildx?: string }> {
-  // At once: neither depends on the other, and each is mostly the docker CLI's start-up.
+  // At once: neither depends on the other. The engine is asked on its socket where the CLI
+  // would use a local one (no process); buildx is a CLI plugin and has to be started.
+  const socket = localSocket([], process.env, os.homedir())
   const [docker, buildx] = await Promise.all([
-    runChecked('docker version (is the Docker engine running?)', 'docker', ['version', '--format', '{{.Server.Version}}']),
+    (socket ? engineVersion(socket).catch(() => undefined) : Promise.resolve(undefined)).then(
+      async v =>
+        v ??
+        (await runChecked('docker version (is the Docker engine running?)', 'docker', ['version', '--format', '{{.Server.Version}}']))
+          .stdout
+    ),
     run('docker', ['buildx', 'version'])
   ])
-  return { docker: docker.stdout.trim(), buildx: buildx.exitCode === 0 ? buildx.stdout.trim() : undefined }
+  return { docker: docker.trim(), buildx: buildx.exitCode === 0 ? buildx.stdout.trim() : undefined }
 }
 
 /** `docker buildx version`: which buildx the docker CLI runs. */
@@ -122,10 +130,7 @@ buildctl debug workers --format '{{json .}}'; echo "@@observe workers $?"
  * daemon's arguments (`docker inspect`), at once: two processes instead of four in a row.
  */
 export async function observe(c: ContainerAt, files: string[]): Promise<Observed> {
-  const [inspect, exec] = await Promise.all([
-    run('docker', [...c.engine, 'inspect', '--format', '{{json .Config.Cmd}}', c.container]),
-    run('docker', [...c.engine, 'exec', c.container, 'sh', '-c', OBSERVE_SCRIPT, 'sh', ...files])
-  ])
+  const [inspect, exec] = await Promise.all([containerCmdOf(c), execIn(c, ['sh', '-c', OBSERVE_SCRIPT, 'sh', ...files])])
   const parts = new Map<string, { text: string; rc: number }>()
   let rest = exec.stdout
   for (const part of ['config', 'sha256', 'workers']) {
@@ -148,11 +153,41 @@ export async function observe(c: ContainerAt, files: string[]): Promise<Observed
           ? { error: why(`reading ${CONTAINER_CONFIG_FILE} from the builder`) }
           : {
               configText: config.text,
-              cmd: (JSON.parse(inspect.stdout) as string[] | null) ?? [],
+              cmd: inspect.cmd,
               // sha256sum exits non-zero when a file is missing; what it printed still counts.
               sha256Text: files.length > 0 ? sums?.text : undefined
             }
   }
+}
+
+/**
+ * The daemon's arguments (the container's command): on the engine's socket where the CLI
+ * would use a local one, else `docker inspect`.
+ */
+async function containerCmdOf(c: ContainerAt): Promise<{ exitCode: number; stderr: string; cmd: string[] }> {
+  const socket = localSocket(c.engine, process.env, os.homedir())
+  if (socket) {
+    try {
+      return { exitCode: 0, stderr: '', cmd: await containerCmd(socket, c.container) }
+    } catch (err) {
+      return { exitCode: 1, stderr: (err as Error).message, cmd: [] }
+    }
+  }
+  const res = await run('docker', [...c.engine, 'inspect', '--format', '{{json .Config.Cmd}}', c.container])
+  return { exitCode: res.exitCode, stderr: res.stderr, cmd: res.exitCode === 0 ? ((JSON.parse(res.stdout) as string[] | null) ?? []) : [] }
+}
+
+/** A command in a container: through the engine's socket where possible, else `docker exec`. */
+async function execIn(c: ContainerAt, cmd: string[]): Promise<RunResult> {
+  const socket = localSocket(c.engine, process.env, os.homedir())
+  if (socket) {
+    try {
+      return await apiExec(socket, c.container, cmd)
+    } catch (err) {
+      return { exitCode: 1, stdout: '', stderr: (err as Error).message }
+    }
+  }
+  return run('docker', [...c.engine, 'exec', c.container, ...cmd])
 }
 
 /** The image's ID, or undefined when it is not present on the engine. */

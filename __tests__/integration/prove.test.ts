@@ -54,8 +54,16 @@ describeDocker('verify-pull: resolved through the builder, and by whom', () => {
     const main = await runMain(run)
     expect(errors(main.stdout)).toEqual([])
     expect(pullsOf(run)).toEqual([
-      { ref: 'registry.invalid/library/alpine:latest', status: 'ok', ok: true, host: regs.httpMirror, via_mirror: true, error: null },
-      { ref: 'registry.invalid/rig/base:1', status: 'ok', ok: true, host: regs.httpMirror, via_mirror: true, error: null }
+      {
+        ref: 'registry.invalid/library/alpine:latest',
+        status: 'ok',
+        ok: true,
+        host: regs.httpMirror,
+        via_mirror: true,
+        error: null,
+        node: `${name}0`
+      },
+      { ref: 'registry.invalid/rig/base:1', status: 'ok', ok: true, host: regs.httpMirror, via_mirror: true, error: null, node: `${name}0` }
     ])
     expect(readOutputs(run).verified).toBe('true')
     expect(main.stdout).toContain(`registry.invalid/library/alpine:latest: ok, served by mirror ${regs.httpMirror}`)
@@ -151,7 +159,15 @@ describeDocker('verify-pull: resolved through the builder, and by whom', () => {
     const main = await runMain(run)
     expect(errors(main.stdout)).toEqual([])
     expect(pullsOf(run)).toEqual([
-      { ref: `${regs.tlsRegistry}/rig/base:1`, status: 'ok', ok: true, host: regs.tlsRegistry, via_mirror: null, error: null }
+      {
+        ref: `${regs.tlsRegistry}/rig/base:1`,
+        status: 'ok',
+        ok: true,
+        host: regs.tlsRegistry,
+        via_mirror: null,
+        error: null,
+        node: `${name}0`
+      }
     ])
     await finish(name, run)
   })
@@ -162,7 +178,15 @@ describeDocker('verify-pull: resolved through the builder, and by whom', () => {
     const main = await runMain(run)
     expect(errors(main.stdout)).toEqual([])
     expect(pullsOf(run)).toEqual([
-      { ref: `${regs.authRegistry}/rig/base:1`, status: 'auth-required', ok: true, host: regs.authRegistry, via_mirror: null, error: null }
+      {
+        ref: `${regs.authRegistry}/rig/base:1`,
+        status: 'auth-required',
+        ok: true,
+        host: regs.authRegistry,
+        via_mirror: null,
+        error: null,
+        node: `${name}0`
+      }
     ])
     expect(readOutputs(run).verified).toBe('true')
     expect(main.stdout).toMatch(/auth-required — .*docker login/)

@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, expect, jest, test } from '@jest/globals'
+import { containerCmd, engineVersion, execIn, localSocket } from '../../src/engine-api.js'
+import * as os from 'node:os'
+import { buildkitImage, describeDocker, docker, dockerProblem, uniqueName } from './docker-env.js'
+
+// The Engine API calls verification makes instead of starting the docker CLI, against the
+// real engine, each next to the docker CLI command it replaces: the same answers.
+jest.setTimeout(60_000)
+
+const socket = localSocket([], process.env, os.homedir())
+const name = uniqueName('engine-api')
+beforeAll(() => {
+  if (dockerProblem || !socket) return
+  const r = docker(['run', '-d', '--name', name, '--network', 'none', '--entrypoint', 'sh', buildkitImage(), '-c', 'sleep 120'])
+  if (r.status !== 0) throw new Error(r.stderr)
+})
+afterAll(() => {
+  if (!dockerProblem) docker(['rm', '-f', name])
+})
+
+describeDocker('the Engine API on the local socket', () => {
+  test('this engine is reached on a local socket (else the CLI is used and this file tests nothing)', () => {
+    expect(socket).toBeDefined()
+  })
+
+  test('version: as docker version says', async () => {
+    expect(await engineVersion(socket!)).toBe(docker(['version', '--format', '{{.Server.Version}}']).stdout.trim())
+  })
+
+  test("a container's command: as docker inspect says", async () => {
+    expect(await containerCmd(socket!, name)).toEqual(JSON.parse(docker(['inspect', '--format', '{{json .Config.Cmd}}', name]).stdout))
+  })
+
+  test.each([
+    ['both streams and an exit code', 'echo out; echo err >&2; echo out2; exit 3'],
+    ['200 000 bytes on stdout (many frames)', 'i=0; while [ $i -lt 2000 ]; do printf "%099d\\n" $i; i=$((i+1)); done'],
+    ['nothing at all', 'true']
+  ])('exec, %s: as docker exec gives it', async (_t, script) => {
+    const cli = docker(['exec', name, 'sh', '-c', script])
+    const api = await execIn(socket!, name, ['sh', '-c', script])
+    expect(api).toEqual({ exitCode: cli.status, stdout: cli.stdout, stderr: cli.stderr })
+  })
+
+  test('a container that does not exist: the engine says so', async () => {
+    await expect(containerCmd(socket!, `${name}-gone`)).rejects.toThrow(/No such container/)
+    await expect(execIn(socket!, `${name}-gone`, ['true'])).rejects.toThrow(/No such container/)
+  })
+})

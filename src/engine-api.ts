@@ -1,0 +1,116 @@
+import * as fs from 'node:fs'
+import * as http from 'node:http'
+import * as path from 'node:path'
+
+// The Docker Engine API over its local socket, for the reads verification makes: asking the
+// engine without starting a docker CLI process (each CLI start is most of a docker command's
+// time). Only where the docker CLI would itself talk to a local socket: the default context
+// (or a unix:// DOCKER_HOST) and nodes whose endpoint is a unix:// host. Other contexts and
+// ssh/tcp hosts keep the CLI, which knows their TLS and SSH settings.
+// https://docs.docker.com/reference/api/engine/ (unversioned paths: the engine's own version)
+
+/**
+ * The socket the docker CLI would use for `docker --host/--context <engine args>`, or
+ * undefined when it would use something else. The CLI's order: --host/--context, then
+ * DOCKER_HOST, DOCKER_CONTEXT, config.json's currentContext, else the default context at
+ * unix:///var/run/docker.sock.
+ */
+export function localSocket(engine: string[], env: NodeJS.ProcessEnv, home: string): string | undefined {
+  const unix = (host: string): string | undefined => (host.startsWith('unix://') ? host.slice('unix://'.length) : undefined)
+  if (engine[0] === '--host') return unix(engine[1] ?? '')
+  if (engine[0] === '--context') return engine[1] === 'default' && !env.DOCKER_HOST ? '/var/run/docker.sock' : undefined
+  if (env.DOCKER_HOST) return unix(env.DOCKER_HOST)
+  if (env.DOCKER_CONTEXT && env.DOCKER_CONTEXT !== 'default') return undefined
+  if (!env.DOCKER_CONTEXT && currentContext(env, home) !== 'default') return undefined
+  return '/var/run/docker.sock'
+}
+
+function currentContext(env: NodeJS.ProcessEnv, home: string): string {
+  try {
+    const config = JSON.parse(fs.readFileSync(path.join(env.DOCKER_CONFIG || path.join(home, '.docker'), 'config.json'), 'utf8')) as {
+      currentContext?: string
+    }
+    return config.currentContext || 'default'
+  } catch {
+    return 'default'
+  }
+}
+
+interface Answer {
+  status: number
+  body: Buffer
+}
+
+function request(socket: string, method: string, url: string, body?: unknown): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const data = body === undefined ? undefined : JSON.stringify(body)
+    const req = http.request(
+      { socketPath: socket, method, path: url, headers: { Host: 'docker', ...(data ? { 'Content-Type': 'application/json' } : {}) } },
+      res => {
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }))
+        res.on('error', reject)
+      }
+    )
+    req.on('error', reject)
+    req.end(data)
+  })
+}
+
+/** The engine's error message ({"message": …}), or the status. */
+function problem(a: Answer): string {
+  try {
+    return (JSON.parse(a.body.toString('utf8')) as { message?: string }).message ?? `HTTP ${a.status}`
+  } catch {
+    return `HTTP ${a.status}`
+  }
+}
+
+async function json<T>(socket: string, method: string, url: string, body?: unknown): Promise<T> {
+  const a = await request(socket, method, url, body)
+  if (a.status < 200 || a.status >= 300) throw new Error(problem(a))
+  return JSON.parse(a.body.toString('utf8')) as T
+}
+
+/** GET /version: the engine's version. */
+export async function engineVersion(socket: string): Promise<string> {
+  return (await json<{ Version: string }>(socket, 'GET', '/version')).Version
+}
+
+/** GET /containers/{name}/json: the container's command (the daemon's arguments). */
+export async function containerCmd(socket: string, container: string): Promise<string[]> {
+  const c = await json<{ Config?: { Cmd?: string[] | null } }>(socket, 'GET', `/containers/${encodeURIComponent(container)}/json`)
+  return c.Config?.Cmd ?? []
+}
+
+/**
+ * Runs a command in a container (POST exec, start, then its exit code), as `docker exec`
+ * does. Without a TTY the engine multiplexes stdout and stderr in frames: a byte for the
+ * stream, three zero bytes, a big-endian 32-bit length, then the payload.
+ */
+export async function execIn(
+  socket: string,
+  container: string,
+  cmd: string[]
+): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+  const { Id } = await json<{ Id: string }>(socket, 'POST', `/containers/${encodeURIComponent(container)}/exec`, {
+    AttachStdout: true,
+    AttachStderr: true,
+    Cmd: cmd
+  })
+  const started = await request(socket, 'POST', `/exec/${Id}/start`, { Detach: false, Tty: false })
+  if (started.status !== 200) throw new Error(problem(started))
+  const out: Buffer[] = []
+  const err: Buffer[] = []
+  const b = started.body
+  for (let i = 0; i + 8 <= b.length;) {
+    const size = b.readUInt32BE(i + 4)
+    const payload = b.subarray(i + 8, i + 8 + size)
+    if (b[i] === 2) err.push(payload)
+    else out.push(payload)
+    i += 8 + size
+  }
+  const { ExitCode } = await json<{ ExitCode: number | null }>(socket, 'GET', `/exec/${Id}/json`)
+  return { exitCode: ExitCode ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }
+}
