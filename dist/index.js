@@ -1025,7 +1025,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   L: () => (/* binding */ imageId),
   IK: () => (/* binding */ inspectBuilder),
   hq: () => (/* binding */ listImageDir),
-  lB: () => (/* binding */ observe),
+  lB: () => (/* binding */ docker_observe),
   iq: () => (/* binding */ removeBuilder),
   SR: () => (/* binding */ removeImageTag),
   lF: () => (/* binding */ resolveInBuilder),
@@ -1042,6 +1042,8 @@ var external_node_os_ = __nccwpck_require__(8161);
 var buildx = __nccwpck_require__(9903);
 // EXTERNAL MODULE: ./src/exec.ts + 1 modules
 var src_exec = __nccwpck_require__(4981);
+// EXTERNAL MODULE: ./src/observe.ts
+var observe = __nccwpck_require__(6583);
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
 // EXTERNAL MODULE: external "node:path"
@@ -1164,6 +1166,7 @@ var prove = __nccwpck_require__(1401);
 
 
 
+
 // Operations on Docker and the builder, each one command through the exec seam.
 // Never `docker buildx inspect` or `buildx ls` for information: both print every file
 // copied into the builder, private keys included (see __tests__/fixtures/buildkit/README.md).
@@ -1247,46 +1250,16 @@ async function daemonLogTail(c, lines = 30) {
     const res = await (0,src_exec/* run */.eF)('docker', [...c.engine, 'logs', '--tail', String(lines), c.container]);
     return `${res.stdout}${res.stderr}`.trim();
 }
-// One `docker exec` reads the config, hashes the copied files and asks the daemon for its
-// workers; each part ends with a marker and its exit code, so one failing part does not hide
-// the others.
-const OBSERVE_SCRIPT = `
-cat ${buildx/* CONTAINER_CONFIG_FILE */.gw}; echo "@@observe config $?"
-if [ $# -gt 0 ]; then sha256sum "$@"; echo "@@observe sha256 $?"; else echo "@@observe sha256 0"; fi
-buildctl debug workers --format '{{json .}}'; echo "@@observe workers $?"
-`;
 /**
  * The daemon's answer, the config, the copied files' hashes (one `docker exec`) and the
  * daemon's arguments (`docker inspect`), at once: two processes instead of four in a row.
  */
-async function observe(c, files) {
-    const [inspect, exec] = await Promise.all([containerCmdOf(c), docker_execIn(c, ['sh', '-c', OBSERVE_SCRIPT, 'sh', ...files])]);
-    const parts = new Map();
-    let rest = exec.stdout;
-    for (const part of ['config', 'sha256', 'workers']) {
-        const m = new RegExp(`^@@observe ${part} (\\d+)$`, 'm').exec(rest);
-        if (!m)
-            break;
-        parts.set(part, { text: rest.slice(0, m.index), rc: Number(m[1]) });
-        rest = rest.slice(m.index + m[0].length + 1);
-    }
-    const why = (what) => `${what} failed (exit code ${exec.exitCode}): ${(0,src_exec/* lastLine */.fM)(exec.stderr || exec.stdout)}`;
-    const workers = parts.get('workers');
-    const config = parts.get('config');
-    const sums = parts.get('sha256');
-    return {
-        workers: workers && workers.rc === 0 ? { text: workers.text } : { error: why('asking the daemon for its workers (buildctl debug workers)') },
-        readBack: inspect.exitCode !== 0
-            ? { error: `docker inspect of the builder container failed (exit code ${inspect.exitCode}): ${(0,src_exec/* lastLine */.fM)(inspect.stderr)}` }
-            : !config || config.rc !== 0
-                ? { error: why(`reading ${buildx/* CONTAINER_CONFIG_FILE */.gw} from the builder`) }
-                : {
-                    configText: config.text,
-                    cmd: inspect.cmd,
-                    // sha256sum exits non-zero when a file is missing; what it printed still counts.
-                    sha256Text: files.length > 0 ? sums?.text : undefined
-                }
-    };
+async function docker_observe(c, files) {
+    const [inspect, exec] = await Promise.all([containerCmdOf(c), docker_execIn(c, ['sh', '-c', observe/* OBSERVE_SCRIPT */.re, 'sh', ...files])]);
+    const args = inspect.exitCode !== 0
+        ? { error: `docker inspect of the builder container failed (exit code ${inspect.exitCode}): ${(0,src_exec/* lastLine */.fM)(inspect.stderr)}` }
+        : { cmd: inspect.cmd };
+    return (0,observe/* readObservation */.ZE)(exec, args, files, 'the builder');
 }
 /**
  * The daemon's arguments (the container's command): on the engine's socket where the CLI
@@ -1802,6 +1775,68 @@ async function summary(markdown) {
     }
     _commands_js__WEBPACK_IMPORTED_MODULE_0__/* .appendSummary */ .fe(process.env.GITHUB_STEP_SUMMARY, (0,_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(markdown));
     return true;
+}
+
+
+/***/ }),
+
+/***/ 6583:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ZE: () => (/* binding */ readObservation),
+/* harmony export */   re: () => (/* binding */ OBSERVE_SCRIPT)
+/* harmony export */ });
+/* unused harmony export splitObserveOutput */
+/* harmony import */ var _buildx_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9903);
+/* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4981);
+
+
+// What verification reads next to a daemon (a builder container, a kubernetes pod): one exec
+// of OBSERVE_SCRIPT reads the config, hashes the copied files and asks the daemon for its
+// workers; each part ends with a marker and its exit code, so one failing part does not hide
+// the others. Pure apart from the script's text: the drivers run it.
+const OBSERVE_SCRIPT = `
+cat ${_buildx_js__WEBPACK_IMPORTED_MODULE_0__/* .CONTAINER_CONFIG_FILE */ .gw}; echo "@@observe config $?"
+if [ $# -gt 0 ]; then sha256sum "$@"; echo "@@observe sha256 $?"; else echo "@@observe sha256 0"; fi
+buildctl debug workers --format '{{json .}}'; echo "@@observe workers $?"
+`;
+/** The script's output split at its markers: part → text and exit code. */
+function splitObserveOutput(stdout) {
+    const parts = new Map();
+    let rest = stdout;
+    for (const part of ['config', 'sha256', 'workers']) {
+        const m = new RegExp(`^@@observe ${part} (\\d+)$`, 'm').exec(rest);
+        if (!m)
+            break;
+        parts.set(part, { text: rest.slice(0, m.index), rc: Number(m[1]) });
+        rest = rest.slice(m.index + m[0].length + 1);
+    }
+    return parts;
+}
+/**
+ * The exec's result and the daemon's arguments (or why they could not be read) as
+ * verification reads them; `where` names the place in messages ("the builder", "the pod").
+ */
+function readObservation(exec, args, files, where) {
+    const parts = splitObserveOutput(exec.stdout);
+    const why = (what) => `${what} failed (exit code ${exec.exitCode}): ${(0,_exec_js__WEBPACK_IMPORTED_MODULE_1__/* .lastLine */ .fM)(exec.stderr || exec.stdout)}`;
+    const workers = parts.get('workers');
+    const config = parts.get('config');
+    const sums = parts.get('sha256');
+    return {
+        workers: workers && workers.rc === 0 ? { text: workers.text } : { error: why('asking the daemon for its workers (buildctl debug workers)') },
+        readBack: 'error' in args
+            ? args
+            : !config || config.rc !== 0
+                ? { error: why(`reading ${_buildx_js__WEBPACK_IMPORTED_MODULE_0__/* .CONTAINER_CONFIG_FILE */ .gw} from ${where}`) }
+                : {
+                    configText: config.text,
+                    cmd: args.cmd,
+                    // sha256sum exits non-zero when a file is missing; what it printed still counts.
+                    sha256Text: files.length > 0 ? sums?.text : undefined
+                }
+    };
 }
 
 
@@ -5465,9 +5500,11 @@ function logfmtMessage(line) {
     return error ? `${unq(msg)}: ${unq(error)}` : unq(msg);
 }
 
-;// CONCATENATED MODULE: ./src/drivers/claim.ts
+;// CONCATENATED MODULE: ./src/drivers/shared.ts
 
 
+
+// What the drivers that create their builder (docker-container, kubernetes, remote) do alike.
 /**
  * The name asked for, once buildx's own record says no builder has it (read without a
  * process, and nothing of it printed). docker/setup-buildx-action uses an existing builder as
@@ -5482,6 +5519,18 @@ function claimFreeName(asked) {
     }
     log/* info */.pq(`no builder named ${asked} yet`);
     return asked;
+}
+/**
+ * Creates the builder's nodes. One node: create --bootstrap. Several: each is recorded first
+ * (create, create --append, no daemon started), then all start at once: appending to a
+ * builder whose first node runs makes buildx dial that node's daemon (builder.go Create:
+ * LoadNodes WithData), and booting them together starts the nodes in parallel (Boot).
+ */
+async function createNodes(plan) {
+    for (const node of plan.nodes)
+        await docker/* createBuilder */.Ij(node.createArgs);
+    if (plan.nodes.length > 1)
+        await docker/* bootBuilder */.cD((0,buildx/* bootArgs */.AN)(plan.builder));
 }
 
 ;// CONCATENATED MODULE: ./src/drivers/docker-container.ts
@@ -5500,16 +5549,7 @@ const dockerContainer = {
     name: 'docker-container',
     createsBuilder: true,
     claim: async (asked) => claimFreeName(asked),
-    create: async (plan) => {
-        // One node: create --bootstrap. Several: each is recorded first (create, create --append,
-        // no daemon started), then all start at once. Appending to a builder whose first node
-        // runs makes buildx dial that node's daemon (builder.go Create: LoadNodes WithData);
-        // booting them together skips that and starts the nodes in parallel.
-        for (const node of plan.nodes)
-            await docker/* createBuilder */.Ij(node.createArgs);
-        if (plan.nodes.length > 1)
-            await docker/* bootBuilder */.cD((0,buildx/* bootArgs */.AN)(plan.builder));
-    },
+    create: createNodes,
     observe: async (plan, node) => {
         const seen = await docker/* observe */.lB(at(node), plan.expect.files.map(f => f.path));
         return { daemon: 'error' in seen.workers ? seen.workers : daemonOf(seen.workers.text), readBack: seen.readBack };
@@ -5685,7 +5725,10 @@ const engine = {
     remove: () => Promise.resolve({ ok: true, message: "the docker driver's builder is the engine's own: never removed" })
 };
 
+// EXTERNAL MODULE: ./src/observe.ts
+var observe = __nccwpck_require__(6583);
 ;// CONCATENATED MODULE: ./src/kubernetes.ts
+
 
 
 // buildx's kubernetes driver, the parts that need no cluster: where buildx puts things in
@@ -5813,54 +5856,9 @@ function parsePods(json) {
     })
         .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
-/**
- * Run in each pod by one `kubectl exec`, like docker.ts's script for the container: the
- * config, the copied files' hashes and the daemon's workers, each part closed by a marker
- * with its exit code so one failing part does not hide the others.
- */
-const KUBE_OBSERVE_SCRIPT = `
-cat ${buildx/* CONTAINER_CONFIG_FILE */.gw}; echo "@@observe config $?"
-if [ $# -gt 0 ]; then sha256sum "$@"; echo "@@observe sha256 $?"; else echo "@@observe sha256 0"; fi
-buildctl debug workers --format '{{json .}}'; echo "@@observe workers $?"
-`;
-/** The script's output split at its markers: part → text and exit code. */
-function splitObserveOutput(stdout) {
-    const parts = new Map();
-    let rest = stdout;
-    for (const part of ['config', 'sha256', 'workers']) {
-        const m = new RegExp(`^@@observe ${part} (\\d+)$`, 'm').exec(rest);
-        if (!m)
-            break;
-        parts.set(part, { text: rest.slice(0, m.index), rc: Number(m[1]) });
-        rest = rest.slice(m.index + m[0].length + 1);
-    }
-    return parts;
-}
-/** One pod's `kubectl exec` result and its spec's args, as verification reads them. */
+/** One pod's `kubectl exec` of OBSERVE_SCRIPT (observe.ts) with its spec's args, as verification reads them. */
 function podSeen(exec, pod, files) {
-    const parts = splitObserveOutput(exec.stdout);
-    const why = (what) => `${what} failed (exit code ${exec.exitCode}): ${lastLine(exec.stderr || exec.stdout)}`;
-    const workers = parts.get('workers');
-    const config = parts.get('config');
-    const sums = parts.get('sha256');
-    return {
-        workers: workers && workers.rc === 0 ? { text: workers.text } : { error: why('asking the daemon for its workers (buildctl debug workers)') },
-        readBack: !config || config.rc !== 0
-            ? { error: why(`reading ${buildx/* CONTAINER_CONFIG_FILE */.gw} from the pod`) }
-            : {
-                configText: config.text,
-                cmd: pod.args,
-                // sha256sum exits non-zero when a file is missing; what it printed still counts.
-                sha256Text: files.length > 0 ? sums?.text : undefined
-            }
-    };
-}
-function lastLine(text) {
-    const lines = text
-        .split(/\r?\n/)
-        .map(l => l.trim())
-        .filter(l => l !== '' && !/^-+$/.test(l));
-    return (0,redact/* redact */.E$)(lines.length > 0 ? lines[lines.length - 1] : '(no output)');
+    return (0,observe/* readObservation */.ZE)(exec, { cmd: pod.args }, files, 'the pod');
 }
 /**
  * The daemon flags to give buildx for a kubernetes node: the config's path first. buildx
@@ -5947,6 +5945,7 @@ function splitOpt(opt) {
 
 
 
+
 // buildx's kubernetes driver: each node is a Deployment whose pods (driver-opt replicas)
 // each run a daemon of their own, with the config and certificates mounted from ConfigMaps
 // (src/kubernetes.ts says where, from buildx v0.29.1's driver/kubernetes). buildx creates
@@ -5992,14 +5991,7 @@ const kubernetes = {
         await kubectlCheck();
         return claimFreeName(asked);
     },
-    create: async (plan) => {
-        // As docker-container (drivers/docker-container.ts): one node boots on create, several
-        // are recorded first and booted together.
-        for (const node of plan.nodes)
-            await docker/* createBuilder */.Ij(node.createArgs);
-        if (plan.nodes.length > 1)
-            await docker/* bootBuilder */.cD((0,buildx/* bootArgs */.AN)(plan.builder));
-    },
+    create: createNodes,
     observe: async (plan, node) => observeNode(plan, node),
     readsDaemonLog: true,
     resolve: async (node, refs) => {
@@ -6068,7 +6060,7 @@ async function observeNode(plan, node) {
         const error = failures.join('; ');
         return { daemon: { error }, readBack: { error } };
     }
-    const seen = await Promise.all(running.map(async (p) => ({ pod: p, ...podSeen(await (0,exec/* run */.eF)('kubectl', execArgs(t, p.name, KUBE_OBSERVE_SCRIPT, files)), p, files) })));
+    const seen = await Promise.all(running.map(async (p) => ({ pod: p, ...podSeen(await (0,exec/* run */.eF)('kubectl', execArgs(t, p.name, observe/* OBSERVE_SCRIPT */.re, files)), p, files) })));
     let firstDaemon;
     let daemonError;
     for (const [k, s] of seen.entries()) {
@@ -6182,14 +6174,7 @@ const remote = {
     name: 'remote',
     createsBuilder: true,
     claim: async (asked) => claimFreeName(asked),
-    create: async (plan) => {
-        // As docker-container: one node is created with --bootstrap; several are recorded, then
-        // connected together (builder.go Boot). plan.nodes[i].createArgs are remoteCreateArgs'.
-        for (const node of plan.nodes)
-            await docker/* createBuilder */.Ij(node.createArgs);
-        if (plan.nodes.length > 1)
-            await docker/* bootBuilder */.cD((0,buildx/* bootArgs */.AN)(plan.builder));
-    },
+    create: createNodes,
     observe: async (plan, node) => ({ daemon: await inspectDaemon(plan.builder, node.Name) }),
     readsDaemonLog: false,
     resolve: (node, refs, builder) => resolveFromRunner(node, refs, builder),

@@ -1,11 +1,11 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
-import { CONTAINER_CONFIG_FILE, instancePath, ownerOf, recordedNodes, type RecordedNode } from './buildx.js'
+import { instancePath, ownerOf, recordedNodes, type RecordedNode } from './buildx.js'
 import { lastLine, run, runChecked, type RunResult } from './exec.js'
+import { OBSERVE_SCRIPT, readObservation, type Observed } from './observe.js'
 import { containerCmd, engineVersion, execIn as apiExec, localSocket } from './engine-api.js'
 import * as log from './log.js'
 import { RESOLVE_SCRIPT } from './prove.js'
-import type { ReadBack } from './verify.js'
 
 // Operations on Docker and the builder, each one command through the exec seam.
 // Never `docker buildx inspect` or `buildx ls` for information: both print every file
@@ -109,55 +109,17 @@ export async function daemonLogTail(c: ContainerAt, lines = 30): Promise<string>
   return `${res.stdout}${res.stderr}`.trim()
 }
 
-/** What verification reads from a running builder, each part or why it could not be read. */
-export interface Observed {
-  /** `buildctl debug workers --format '{{json .}}'` */
-  workers: { text: string } | { error: string }
-  readBack: ReadBack | { error: string }
-}
-
-// One `docker exec` reads the config, hashes the copied files and asks the daemon for its
-// workers; each part ends with a marker and its exit code, so one failing part does not hide
-// the others.
-const OBSERVE_SCRIPT = `
-cat ${CONTAINER_CONFIG_FILE}; echo "@@observe config $?"
-if [ $# -gt 0 ]; then sha256sum "$@"; echo "@@observe sha256 $?"; else echo "@@observe sha256 0"; fi
-buildctl debug workers --format '{{json .}}'; echo "@@observe workers $?"
-`
-
 /**
  * The daemon's answer, the config, the copied files' hashes (one `docker exec`) and the
  * daemon's arguments (`docker inspect`), at once: two processes instead of four in a row.
  */
 export async function observe(c: ContainerAt, files: string[]): Promise<Observed> {
   const [inspect, exec] = await Promise.all([containerCmdOf(c), execIn(c, ['sh', '-c', OBSERVE_SCRIPT, 'sh', ...files])])
-  const parts = new Map<string, { text: string; rc: number }>()
-  let rest = exec.stdout
-  for (const part of ['config', 'sha256', 'workers']) {
-    const m = new RegExp(`^@@observe ${part} (\\d+)$`, 'm').exec(rest)
-    if (!m) break
-    parts.set(part, { text: rest.slice(0, m.index), rc: Number(m[1]) })
-    rest = rest.slice(m.index + m[0].length + 1)
-  }
-  const why = (what: string): string => `${what} failed (exit code ${exec.exitCode}): ${lastLine(exec.stderr || exec.stdout)}`
-  const workers = parts.get('workers')
-  const config = parts.get('config')
-  const sums = parts.get('sha256')
-  return {
-    workers:
-      workers && workers.rc === 0 ? { text: workers.text } : { error: why('asking the daemon for its workers (buildctl debug workers)') },
-    readBack:
-      inspect.exitCode !== 0
-        ? { error: `docker inspect of the builder container failed (exit code ${inspect.exitCode}): ${lastLine(inspect.stderr)}` }
-        : !config || config.rc !== 0
-          ? { error: why(`reading ${CONTAINER_CONFIG_FILE} from the builder`) }
-          : {
-              configText: config.text,
-              cmd: inspect.cmd,
-              // sha256sum exits non-zero when a file is missing; what it printed still counts.
-              sha256Text: files.length > 0 ? sums?.text : undefined
-            }
-  }
+  const args =
+    inspect.exitCode !== 0
+      ? { error: `docker inspect of the builder container failed (exit code ${inspect.exitCode}): ${lastLine(inspect.stderr)}` }
+      : { cmd: inspect.cmd }
+  return readObservation(exec, args, files, 'the builder')
 }
 
 /**

@@ -1,7 +1,8 @@
 import { CONTAINER_CONFIG_FILE } from './buildx.js'
 import type { Inputs } from './inputs.js'
 import { redact } from './redact.js'
-import type { ReadBack } from './verify.js'
+import type { RunResult } from './exec.js'
+import { readObservation, type Observed } from './observe.js'
 
 // buildx's kubernetes driver, the parts that need no cluster: where buildx puts things in
 // the pods, how kubectl finds them, what kubectl prints, and which inputs can't work with
@@ -170,64 +171,9 @@ export function parsePods(json: string): KubePod[] {
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
 }
 
-/**
- * Run in each pod by one `kubectl exec`, like docker.ts's script for the container: the
- * config, the copied files' hashes and the daemon's workers, each part closed by a marker
- * with its exit code so one failing part does not hide the others.
- */
-export const KUBE_OBSERVE_SCRIPT = `
-cat ${CONTAINER_CONFIG_FILE}; echo "@@observe config $?"
-if [ $# -gt 0 ]; then sha256sum "$@"; echo "@@observe sha256 $?"; else echo "@@observe sha256 0"; fi
-buildctl debug workers --format '{{json .}}'; echo "@@observe workers $?"
-`
-
-/** The script's output split at its markers: part → text and exit code. */
-export function splitObserveOutput(stdout: string): Map<string, { text: string; rc: number }> {
-  const parts = new Map<string, { text: string; rc: number }>()
-  let rest = stdout
-  for (const part of ['config', 'sha256', 'workers']) {
-    const m = new RegExp(`^@@observe ${part} (\\d+)$`, 'm').exec(rest)
-    if (!m) break
-    parts.set(part, { text: rest.slice(0, m.index), rc: Number(m[1]) })
-    rest = rest.slice(m.index + m[0].length + 1)
-  }
-  return parts
-}
-
-/** What one pod showed: the workers JSON and the read-back, or why each could not be had. */
-export interface PodSeen {
-  workers: { text: string } | { error: string }
-  readBack: ReadBack | { error: string }
-}
-
-/** One pod's `kubectl exec` result and its spec's args, as verification reads them. */
-export function podSeen(exec: { exitCode: number; stdout: string; stderr: string }, pod: KubePod, files: string[]): PodSeen {
-  const parts = splitObserveOutput(exec.stdout)
-  const why = (what: string): string => `${what} failed (exit code ${exec.exitCode}): ${lastLine(exec.stderr || exec.stdout)}`
-  const workers = parts.get('workers')
-  const config = parts.get('config')
-  const sums = parts.get('sha256')
-  return {
-    workers:
-      workers && workers.rc === 0 ? { text: workers.text } : { error: why('asking the daemon for its workers (buildctl debug workers)') },
-    readBack:
-      !config || config.rc !== 0
-        ? { error: why(`reading ${CONTAINER_CONFIG_FILE} from the pod`) }
-        : {
-            configText: config.text,
-            cmd: pod.args,
-            // sha256sum exits non-zero when a file is missing; what it printed still counts.
-            sha256Text: files.length > 0 ? sums?.text : undefined
-          }
-  }
-}
-
-function lastLine(text: string): string {
-  const lines = text
-    .split(/\r?\n/)
-    .map(l => l.trim())
-    .filter(l => l !== '' && !/^-+$/.test(l))
-  return redact(lines.length > 0 ? lines[lines.length - 1] : '(no output)')
+/** One pod's `kubectl exec` of OBSERVE_SCRIPT (observe.ts) with its spec's args, as verification reads them. */
+export function podSeen(exec: RunResult, pod: KubePod, files: string[]): Observed {
+  return readObservation(exec, { cmd: pod.args }, files, 'the pod')
 }
 
 /**

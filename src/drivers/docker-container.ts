@@ -1,7 +1,7 @@
-import { bootArgs, engineArgs, nodeContainer, rmArgs } from '../buildx.js'
+import { engineArgs, nodeContainer, rmArgs } from '../buildx.js'
 import * as docker from '../docker.js'
 import { parseWorkers } from '../verify.js'
-import { claimFreeName } from './claim.js'
+import { claimFreeName, createNodes } from './shared.js'
 import type { Driver, NodeRef, Observation } from './driver.js'
 
 // buildx's docker-container driver: each node's daemon runs in the container
@@ -16,14 +16,7 @@ export const dockerContainer: Driver = {
   name: 'docker-container',
   createsBuilder: true,
   claim: async asked => claimFreeName(asked),
-  create: async plan => {
-    // One node: create --bootstrap. Several: each is recorded first (create, create --append,
-    // no daemon started), then all start at once. Appending to a builder whose first node
-    // runs makes buildx dial that node's daemon (builder.go Create: LoadNodes WithData);
-    // booting them together skips that and starts the nodes in parallel.
-    for (const node of plan.nodes) await docker.createBuilder(node.createArgs)
-    if (plan.nodes.length > 1) await docker.bootBuilder(bootArgs(plan.builder))
-  },
+  create: createNodes,
   observe: async (plan, node): Promise<Observation> => {
     const seen = await docker.observe(
       at(node),

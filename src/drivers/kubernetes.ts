@@ -1,10 +1,9 @@
-import { bootArgs, rmArgs, type RecordedNode } from '../buildx.js'
+import { rmArgs, type RecordedNode } from '../buildx.js'
 import * as docker from '../docker.js'
 import { run, runChecked, type RunResult } from '../exec.js'
 import {
   execArgs,
   getPodsArgs,
-  KUBE_OBSERVE_SCRIPT,
   KUBECTL_VERSION_ARGS,
   kubeTarget,
   logsSinceArgs,
@@ -19,7 +18,8 @@ import {
 import type { Plan } from '../plan.js'
 import { RESOLVE_SCRIPT } from '../prove.js'
 import { compare, parseWorkers, type DaemonInfo } from '../verify.js'
-import { claimFreeName } from './claim.js'
+import { claimFreeName, createNodes } from './shared.js'
+import { OBSERVE_SCRIPT } from '../observe.js'
 import type { Driver, NodeRef, Observation } from './driver.js'
 
 // buildx's kubernetes driver: each node is a Deployment whose pods (driver-opt replicas)
@@ -74,12 +74,7 @@ export const kubernetes: Driver = {
     await kubectlCheck()
     return claimFreeName(asked)
   },
-  create: async plan => {
-    // As docker-container (drivers/docker-container.ts): one node boots on create, several
-    // are recorded first and booted together.
-    for (const node of plan.nodes) await docker.createBuilder(node.createArgs)
-    if (plan.nodes.length > 1) await docker.bootBuilder(bootArgs(plan.builder))
-  },
+  create: createNodes,
   observe: async (plan, node) => observeNode(plan, node),
   readsDaemonLog: true,
   resolve: async (node, refs) => {
@@ -150,7 +145,7 @@ async function observeNode(plan: Plan, node: NodeRef): Promise<Observation> {
   }
 
   const seen = await Promise.all(
-    running.map(async p => ({ pod: p, ...podSeen(await run('kubectl', execArgs(t, p.name, KUBE_OBSERVE_SCRIPT, files)), p, files) }))
+    running.map(async p => ({ pod: p, ...podSeen(await run('kubectl', execArgs(t, p.name, OBSERVE_SCRIPT, files)), p, files) }))
   )
   let firstDaemon: DaemonInfo | undefined
   let daemonError: string | undefined

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { bootArgs, rmArgs } from '../buildx.js'
+import { rmArgs } from '../buildx.js'
 import * as docker from '../docker.js'
 import { lastLine, run, type RunResult } from '../exec.js'
 import { tempRoot } from '../files.js'
 import { RESOLVE_TIMEOUT_SECONDS } from '../prove.js'
 import { daemonFromInspect, parseInspect } from '../inspect.js'
 import { csvField, historyRef, outlineArgs, remoteCreateArgs, resolveRecord } from '../remote.js'
-import { claimFreeName } from './claim.js'
+import { claimFreeName, createNodes } from './shared.js'
 import type { Driver, NodeRef, Observation } from './driver.js'
 
 // buildx's remote driver (driver/remote, docker/buildx v0.29.1): the builder is buildx's
@@ -22,12 +22,7 @@ export const remote: Driver = {
   name: 'remote',
   createsBuilder: true,
   claim: async asked => claimFreeName(asked),
-  create: async plan => {
-    // As docker-container: one node is created with --bootstrap; several are recorded, then
-    // connected together (builder.go Boot). plan.nodes[i].createArgs are remoteCreateArgs'.
-    for (const node of plan.nodes) await docker.createBuilder(node.createArgs)
-    if (plan.nodes.length > 1) await docker.bootBuilder(bootArgs(plan.builder))
-  },
+  create: createNodes,
   observe: async (plan, node): Promise<Observation> => ({ daemon: await inspectDaemon(plan.builder, node.Name) }),
   readsDaemonLog: false,
   resolve: (node, refs, builder) => resolveFromRunner(node, refs, builder),

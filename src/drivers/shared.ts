@@ -1,5 +1,9 @@
+import { bootArgs } from '../buildx.js'
 import * as docker from '../docker.js'
 import * as log from '../log.js'
+import type { Plan } from '../plan.js'
+
+// What the drivers that create their builder (docker-container, kubernetes, remote) do alike.
 
 /**
  * The name asked for, once buildx's own record says no builder has it (read without a
@@ -17,4 +21,15 @@ export function claimFreeName(asked: string): string {
   }
   log.info(`no builder named ${asked} yet`)
   return asked
+}
+
+/**
+ * Creates the builder's nodes. One node: create --bootstrap. Several: each is recorded first
+ * (create, create --append, no daemon started), then all start at once: appending to a
+ * builder whose first node runs makes buildx dial that node's daemon (builder.go Create:
+ * LoadNodes WithData), and booting them together starts the nodes in parallel (Boot).
+ */
+export async function createNodes(plan: Plan): Promise<void> {
+  for (const node of plan.nodes) await docker.createBuilder(node.createArgs)
+  if (plan.nodes.length > 1) await docker.bootBuilder(bootArgs(plan.builder))
 }
