@@ -19,7 +19,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /* harmony export */   wk: () => (/* binding */ latestTag),
 /* harmony export */   xs: () => (/* binding */ checksumFor)
 /* harmony export */ });
-/* unused harmony exports OLDEST_BUILDX, DEFAULT_BUILDX_URL, parseBuildxVersion, goPlatform */
+/* unused harmony exports OLDEST_BUILDX, DEFAULT_BUILDX_URL, parseBuildxVersion, oldestFor, goPlatform */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
@@ -139,12 +139,21 @@ function parseBuildxVersion(printed) {
  * Why the runner's buildx can't serve this action (older than OLDEST_BUILDX), with what to
  * do; undefined when it can, or when its version can't be told (a source build).
  */
-function buildxVersionProblem(printed) {
+function buildxVersionProblem(printed, driver = 'docker-container') {
     const v = parseBuildxVersion(printed);
-    if (v === undefined || (0,_versions_js__WEBPACK_IMPORTED_MODULE_4__/* .compareVersions */ .Z)(v, OLDEST_BUILDX) >= 0)
+    const oldest = oldestFor(driver);
+    if (v === undefined || (0,_versions_js__WEBPACK_IMPORTED_MODULE_4__/* .compareVersions */ .Z)(v, oldest) >= 0)
         return undefined;
-    return (`the runner's buildx is ${v}, older than ${OLDEST_BUILDX}, the oldest this action works with: ` +
-        `set the input version (e.g. version: latest, or a release from ${OLDEST_BUILDX} on) to install one for this job, or upgrade buildx on the runner`);
+    const why = oldest === OLDEST_BUILDX ? 'the oldest this action works with' : `the oldest this action works with for the ${driver} driver`;
+    return (`buildx is ${v}, older than ${oldest}, ${why}: ` +
+        `set the input version (e.g. version: latest, or a release from ${oldest} on) to install one for this job, or upgrade buildx on the runner`);
+}
+/**
+ * The oldest buildx for a driver: the kubernetes driver's owner mark is a `labels=` driver
+ * option, which its factory takes from buildx v0.12.0 (driver/kubernetes/factory.go).
+ */
+function oldestFor(driver) {
+    return driver === 'kubernetes' ? 'v0.12.0' : OLDEST_BUILDX;
 }
 /** The version a release tag or printed version stands for: no v, no +build suffix. */
 function versionCore(v) {
@@ -7793,7 +7802,7 @@ async function steps() {
     const { runDir, owner } = record();
     const install = await log/* group */.Os('Check Docker and Buildx', () => checkTools(asked));
     if (install)
-        await log/* group */.Os(`Install buildx ${install.version}`, () => installBuildx(install, runDir));
+        await log/* group */.Os(`Install buildx ${install.version}`, () => installBuildx(install, runDir, asked.driver));
     const name = await log/* group */.Os(driver.createsBuilder ? `Check that builder ${asked.name} does not exist yet` : "Find the docker context's builder", () => driver.claim(asked.name, (0,commands/* getInput */.V4)('name').trim() !== ''));
     const inputs = { ...asked, name };
     update({ builder: name });
@@ -7886,20 +7895,21 @@ async function checkTools(inputs) {
         log/* info */.pq('the docker CLI has no buildx: the latest release is installed for this job (set version to pin one)');
         return { version: 'latest', cacheBinary: inputs.cacheBinary };
     }
-    const problem = (0,buildx_install/* buildxVersionProblem */.IY)(v.buildx);
+    const problem = (0,buildx_install/* buildxVersionProblem */.IY)(v.buildx, inputs.driver);
     if (problem)
         throw new Error(problem);
     return undefined;
 }
 /** Installs buildx as the docker CLI's plugin for the job; post puts back what was there. */
-async function installBuildx(req, runDir) {
+async function installBuildx(req, runDir, driver) {
     // Loaded only here: the tool cache and the Actions cache client are most of the bundle.
     const { installBuildx: install } = await __nccwpck_require__.e(/* import() */ 232).then(__nccwpck_require__.bind(__nccwpck_require__, 232));
     const done = await install(req, { env: process.env, home: external_node_os_.homedir(), runDir, platform: process.platform, arch: process.arch });
     // Recorded before the check, so that any failure from here on puts the old plugin back.
     update({ plugin: JSON.stringify({ pluginPath: done.pluginPath, backupPath: done.backupPath, sha256: done.sha256 }) });
     log/* info */.pq(`buildx ${done.version} installed at ${done.pluginPath} (from the ${done.source === 'download' ? 'release download' : done.source}, SHA-256 ${done.sha256})`);
-    const problem = (0,buildx_install/* installedVersionProblem */.MC)(await docker/* buildxVersion */.ry(), done.version, done.pluginPath);
+    const printed = await docker/* buildxVersion */.ry();
+    const problem = (0,buildx_install/* installedVersionProblem */.MC)(printed, done.version, done.pluginPath) ?? (0,buildx_install/* buildxVersionProblem */.IY)(printed, driver);
     if (problem)
         throw new Error(problem);
 }

@@ -153,13 +153,23 @@ export function parseBuildxVersion(printed: string): string | undefined {
  * Why the runner's buildx can't serve this action (older than OLDEST_BUILDX), with what to
  * do; undefined when it can, or when its version can't be told (a source build).
  */
-export function buildxVersionProblem(printed: string): string | undefined {
+export function buildxVersionProblem(printed: string, driver = 'docker-container'): string | undefined {
   const v = parseBuildxVersion(printed)
-  if (v === undefined || compareVersions(v, OLDEST_BUILDX) >= 0) return undefined
+  const oldest = oldestFor(driver)
+  if (v === undefined || compareVersions(v, oldest) >= 0) return undefined
+  const why = oldest === OLDEST_BUILDX ? 'the oldest this action works with' : `the oldest this action works with for the ${driver} driver`
   return (
-    `the runner's buildx is ${v}, older than ${OLDEST_BUILDX}, the oldest this action works with: ` +
-    `set the input version (e.g. version: latest, or a release from ${OLDEST_BUILDX} on) to install one for this job, or upgrade buildx on the runner`
+    `buildx is ${v}, older than ${oldest}, ${why}: ` +
+    `set the input version (e.g. version: latest, or a release from ${oldest} on) to install one for this job, or upgrade buildx on the runner`
   )
+}
+
+/**
+ * The oldest buildx for a driver: the kubernetes driver's owner mark is a `labels=` driver
+ * option, which its factory takes from buildx v0.12.0 (driver/kubernetes/factory.go).
+ */
+export function oldestFor(driver: string): string {
+  return driver === 'kubernetes' ? 'v0.12.0' : OLDEST_BUILDX
 }
 
 /** The version a release tag or printed version stands for: no v, no +build suffix. */

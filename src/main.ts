@@ -44,7 +44,7 @@ async function steps(): Promise<void> {
   state.update({ runDir: createRunDir(), owner: randomUUID() })
   const { runDir, owner } = state.record()
   const install = await log.group('Check Docker and Buildx', () => checkTools(asked))
-  if (install) await log.group(`Install buildx ${install.version}`, () => installBuildx(install, runDir))
+  if (install) await log.group(`Install buildx ${install.version}`, () => installBuildx(install, runDir, asked.driver))
   const name = await log.group(
     driver.createsBuilder ? `Check that builder ${asked.name} does not exist yet` : "Find the docker context's builder",
     () => driver.claim(asked.name, getInput('name').trim() !== '')
@@ -139,13 +139,13 @@ async function checkTools(inputs: Inputs): Promise<InstallRequest | undefined> {
     log.info('the docker CLI has no buildx: the latest release is installed for this job (set version to pin one)')
     return { version: 'latest', cacheBinary: inputs.cacheBinary }
   }
-  const problem = buildxVersionProblem(v.buildx)
+  const problem = buildxVersionProblem(v.buildx, inputs.driver)
   if (problem) throw new Error(problem)
   return undefined
 }
 
 /** Installs buildx as the docker CLI's plugin for the job; post puts back what was there. */
-async function installBuildx(req: InstallRequest, runDir: string): Promise<void> {
+async function installBuildx(req: InstallRequest, runDir: string, driver: string): Promise<void> {
   // Loaded only here: the tool cache and the Actions cache client are most of the bundle.
   const { installBuildx: install } = await import('./install.js')
   const done = await install(req, { env: process.env, home: os.homedir(), runDir, platform: process.platform, arch: process.arch })
@@ -154,7 +154,8 @@ async function installBuildx(req: InstallRequest, runDir: string): Promise<void>
   log.info(
     `buildx ${done.version} installed at ${done.pluginPath} (from the ${done.source === 'download' ? 'release download' : done.source}, SHA-256 ${done.sha256})`
   )
-  const problem = installedVersionProblem(await docker.buildxVersion(), done.version, done.pluginPath)
+  const printed = await docker.buildxVersion()
+  const problem = installedVersionProblem(printed, done.version, done.pluginPath) ?? buildxVersionProblem(printed, driver)
   if (problem) throw new Error(problem)
 }
 

@@ -142,6 +142,23 @@ describe('buildxVersionProblem', () => {
   })
 })
 
+describe('the oldest buildx per driver', () => {
+  test.each<[string, string, RegExp | undefined]>([
+    [
+      'kubernetes',
+      'github.com/docker/buildx v0.11.2 abc',
+      /buildx is v0.11.2, older than v0.12.0, the oldest this action works with for the kubernetes driver/
+    ],
+    ['kubernetes', 'github.com/docker/buildx v0.12.0 abc', undefined],
+    ['docker-container', 'github.com/docker/buildx v0.11.2 abc', undefined],
+    ['remote', 'github.com/docker/buildx v0.11.2 abc', undefined]
+  ])('%s with %j', (driver, printed, problem) => {
+    const p = buildxVersionProblem(printed, driver)
+    if (problem === undefined) expect(p).toBeUndefined()
+    else expect(p).toMatch(problem)
+  })
+})
+
 describe('installedVersionProblem', () => {
   test.each<[string, string, RegExp | undefined]>([
     ['github.com/docker/buildx v0.29.1 a1b2c3', 'v0.29.1', undefined],

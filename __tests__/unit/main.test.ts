@@ -121,7 +121,7 @@ describe("buildx: the runner's, or a pinned one", () => {
   test('a buildx older than the oldest supported: an error saying what to do, nothing created', async () => {
     docker.toolVersions.mockResolvedValueOnce({ docker: '28.0.0', buildx: 'github.com/docker/buildx v0.10.4 c513d34' })
     await expect(runMain()).rejects.toThrow(
-      /the runner's buildx is v0.10.4, older than v0.11.0, the oldest this action works with: set the input version/
+      /buildx is v0.10.4, older than v0.11.0, the oldest this action works with: set the input version/
     )
     expect(calls).toEqual([])
     expect(runDirs()).toEqual([])
