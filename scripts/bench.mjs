@@ -5,7 +5,8 @@
 // floor, and (b) the action's main then post as a runner runs them. Prints each one's median,
 // the ratio b/a and the overhead in ms, the cold start (the first log line of dist/index.js
 // against a bare `node -e`), peak memory (RSS) of main and post, the size of dist/, and how
-// many processes the action starts in main and in post (counted by a `docker` shim on PATH);
+// many processes the action starts in main and in post (counted by shims: a `docker` on PATH,
+// and a buildx plugin in a DOCKER_CONFIG of the bench's own, which the action finds first);
 // then, for `cni: true`, main + post with an empty tool cache and no CNI image (cold: the
 // plugins are downloaded from a server on 127.0.0.1 and the image is built) and with both
 // warm, in min(N, 3) rounds.
@@ -43,6 +44,21 @@ fs.mkdirSync(shimDir)
 fs.writeFileSync(path.join(shimDir, 'docker'), `#!/bin/sh\necho "docker $1 $2" >> "${shimLog}"\nexec "${realDocker}" "$@"\n`, {
   mode: 0o755
 })
+// The action runs the buildx plugin directly where it finds it as the docker CLI would: a
+// config.json naming an extra plugin directory puts a logging buildx shim first.
+const realBuildx = JSON.parse(
+  spawnSync('docker', ['info', '--format', '{{json .ClientInfo.Plugins}}'], { encoding: 'utf8' }).stdout || '[]'
+).find(p => p.Name === 'buildx')?.Path
+const shimConfig = path.join(work, 'docker-config')
+const shimPlugins = path.join(work, 'plugins')
+fs.mkdirSync(shimConfig)
+fs.mkdirSync(shimPlugins)
+fs.writeFileSync(path.join(shimConfig, 'config.json'), JSON.stringify({ cliPluginsExtraDirs: [shimPlugins] }))
+if (realBuildx) {
+  fs.writeFileSync(path.join(shimPlugins, 'docker-buildx'), `#!/bin/sh\necho "buildx $1" >> "${shimLog}"\nexec "${realBuildx}" "$@"\n`, {
+    mode: 0o755
+  })
+}
 const starts = () => (fs.existsSync(shimLog) ? fs.readFileSync(shimLog, 'utf8').split('\n').filter(Boolean).length : 0)
 
 /** Runs a step while sampling the RSS of its node process every 5 ms. */
@@ -124,7 +140,10 @@ const configFile = await renderedConfig()
 const rounds = []
 for (let i = 0; i < n; i++) {
   const a = raw(configFile, `bench-raw-${process.pid}-${i}`)
-  const run = newRun({ inputs: { ...inputs, name: `bench-${process.pid}-${i}` }, env: { PATH: `${shimDir}:${process.env.PATH}` } })
+  const run = newRun({
+    inputs: { ...inputs, name: `bench-${process.pid}-${i}` },
+    env: { PATH: `${shimDir}:${process.env.PATH}`, DOCKER_CONFIG: shimConfig }
+  })
   const s0 = starts()
   const main = await measured(() => runMain(run))
   const s1 = starts()

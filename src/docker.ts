@@ -3,6 +3,7 @@ import * as os from 'node:os'
 import { instancePath, ownerOf, recordedNodes, type RecordedNode } from './buildx.js'
 import { lastLine, run, runChecked, type RunResult } from './exec.js'
 import { OBSERVE_SCRIPT, readObservation, type Observed } from './observe.js'
+import { buildxPlugin } from './buildx-plugin.js'
 import { containerCmd, engineVersion, execIn as apiExec, localSocket } from './engine-api.js'
 import * as log from './log.js'
 import { RESOLVE_SCRIPT } from './prove.js'
@@ -23,7 +24,7 @@ export async function toolVersions(): Promise<{ docker: string; buildx?: string 
         (await runChecked('docker version (is the Docker engine running?)', 'docker', ['version', '--format', '{{.Server.Version}}']))
           .stdout
     ),
-    run('docker', ['buildx', 'version'])
+    runBuildx(['buildx', 'version'])
   ])
   return { docker: docker.trim(), buildx: buildx.exitCode === 0 ? buildx.stdout.trim() : undefined }
 }
@@ -43,11 +44,13 @@ export async function currentContext(): Promise<string> {
  * builder it lists every copied file, keys included. Only drivers that copy none parse it.
  */
 export async function inspectBuilder(name: string): Promise<RunResult> {
-  return run('docker', ['buildx', 'inspect', '--bootstrap', name])
+  return runBuildx(['buildx', 'inspect', '--bootstrap', name])
 }
 
 export async function useBuilder(name: string): Promise<void> {
-  await runChecked(`docker buildx use ${name}`, 'docker', ['buildx', 'use', name], { show: true })
+  const res = await runBuildx(['buildx', 'use', name], { show: true })
+  if (res.exitCode !== 0)
+    throw new Error(`docker buildx use ${name} failed (exit code ${res.exitCode}): ${lastLine(res.stderr || res.stdout)}`)
 }
 
 /**
@@ -75,21 +78,31 @@ function builderRecord(name: string): string | undefined {
   }
 }
 
+/**
+ * A buildx command (args start with 'buildx'): the plugin binary run directly where it can be
+ * found as the docker CLI finds it (buildx-plugin.ts), else through `docker buildx`.
+ */
+function runBuildx(args: string[], options: { show?: boolean } = {}): Promise<RunResult> {
+  const plugin = buildxPlugin(process.env, os.homedir())
+  return plugin ? run(plugin, args.slice(1), options) : run('docker', args, options)
+}
+
 export async function createBuilder(args: string[]): Promise<void> {
-  await runChecked('docker buildx create', 'docker', args, { show: true })
+  const res = await runBuildx(args, { show: true })
+  if (res.exitCode !== 0) throw new Error(`docker buildx create failed (exit code ${res.exitCode}): ${lastLine(res.stderr || res.stdout)}`)
 }
 
 /** Starts every node of a builder. Its stdout holds the nodes' files: dropped unread; stderr is the boot's progress. */
 export async function bootBuilder(args: string[]): Promise<void> {
   log.info(`$ docker ${args.join(' ')}`)
-  const res = await run('docker', args)
+  const res = await runBuildx(args)
   for (const l of res.stderr.split('\n')) if (l.trim() !== '') log.info(l)
   if (res.exitCode !== 0)
     throw new Error(`docker ${args.slice(0, 3).join(' ')} failed (exit code ${res.exitCode}): ${lastLine(res.stderr)}`)
 }
 
 export async function removeBuilder(args: string[]): Promise<{ ok: boolean; message: string }> {
-  const res = await run('docker', args, { show: true })
+  const res = await runBuildx(args, { show: true })
   return { ok: res.exitCode === 0, message: (res.stderr || res.stdout).trim() }
 }
 

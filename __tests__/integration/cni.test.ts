@@ -334,7 +334,7 @@ describeDocker('CNI networking', () => {
       `${old} runs BuildKit v0.12.4, which has no bridge network mode (it came with v0.13.0): use a newer image (driver-opts image=…), or cni: true, ` +
         `which builds an image with CNI plugins`
     ])
-    expect(main.stdout).not.toContain('$ docker buildx create')
+    expect(main.stdout).not.toMatch(/\$ (docker buildx|\S*docker-buildx) create/)
     expect(leftovers(name, run.runnerTemp)).toEqual([])
   })
 

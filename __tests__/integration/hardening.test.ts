@@ -74,7 +74,8 @@ describeDocker('hardening', () => {
     let stdout = ''
     child.stdout.on('data', d => (stdout += d))
     const exited = new Promise<number | null>(r => child.on('close', code => r(code)))
-    await until('buildx create to start', () => stdout.includes('$ docker buildx create'))
+    // buildx runs as `docker buildx` or as its plugin binary directly (docker.ts runBuildx).
+    await until('buildx create to start', () => /\$ (docker buildx|\S*docker-buildx) create/.test(stdout))
     await new Promise(r => setTimeout(r, 1000))
     const t0 = Date.now()
     child.kill('SIGTERM')

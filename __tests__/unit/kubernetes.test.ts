@@ -50,6 +50,8 @@ const runChecked = async (what: string, command: string, args: string[]): Promis
   if (res.exitCode !== 0) throw new Error(`${what} failed (exit code ${res.exitCode}): ${res.stderr.trim()}`)
   return res
 }
+// buildx through `docker buildx` here, whatever plugin this machine has (buildx-plugin.test.ts tests the lookup).
+jest.unstable_mockModule('../../src/buildx-plugin.js', () => ({ buildxPlugin: () => undefined }))
 jest.unstable_mockModule('../../src/exec.js', () => ({
   run,
   runChecked,

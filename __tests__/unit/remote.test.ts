@@ -32,6 +32,8 @@ const exec = {
       .pop() ?? '(no output)',
   stopChildren: jest.fn(async () => undefined)
 }
+// buildx through `docker buildx` here, whatever plugin this machine has (buildx-plugin.test.ts tests the lookup).
+jest.unstable_mockModule('../../src/buildx-plugin.js', () => ({ buildxPlugin: () => undefined }))
 jest.unstable_mockModule('../../src/exec.js', () => exec)
 const remote = await import('../../src/remote.js')
 const inspect = await import('../../src/inspect.js')
