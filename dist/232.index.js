@@ -2,6 +2,55 @@ export const id = 232;
 export const ids = [232];
 export const modules = {
 
+/***/ 9946:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   OR: () => (/* binding */ readIfExists),
+/* harmony export */   RG: () => (/* binding */ download),
+/* harmony export */   sN: () => (/* binding */ fileSha256)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+
+
+/**
+ * Downloads `url` to `dest`. On failure: "could not download WHAT (HTTP n)" or the network
+ * error, then `hint(status)`: what to check.
+ */
+async function download(tc, url, dest, what, hint) {
+    try {
+        return await tc.downloadTool(url, dest);
+    }
+    catch (err) {
+        const status = err.httpStatusCode;
+        throw new Error(`could not download ${what}${status ? ` (HTTP ${status})` : `: ${err.message}`}. ${hint(status)}`, {
+            cause: err
+        });
+    }
+}
+/** The SHA-256 of a file, read as a stream. */
+async function fileSha256(file) {
+    const h = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256');
+    for await (const chunk of node_fs__WEBPACK_IMPORTED_MODULE_1__.createReadStream(file))
+        h.update(chunk);
+    return h.digest('hex');
+}
+/** A small file's trimmed text (a recorded SHA-256), or undefined when there is none. */
+function readIfExists(file) {
+    try {
+        return node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync(file, 'utf8').trim() || undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+
+/***/ }),
+
 /***/ 232:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -18,7 +67,11 @@ export const modules = {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
 /* harmony import */ var _buildx_install_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8901);
-/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5625);
+/* harmony import */ var _certs_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(1012);
+/* harmony import */ var _downloads_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9946);
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(5625);
+
+
 
 
 
@@ -54,14 +107,14 @@ async function installBuildx(req, host) {
             file = restored;
         }
         else {
-            _log_js__WEBPACK_IMPORTED_MODULE_5__/* .info */ .pq(`downloading ${urls.binary}`);
-            file = await download(tc, urls.binary, node_path__WEBPACK_IMPORTED_MODULE_3__.join(work, asset), 'the buildx binary');
-            const actual = await sha256Of(file);
+            _log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`downloading ${urls.binary}`);
+            file = await (0,_downloads_js__WEBPACK_IMPORTED_MODULE_6__/* .download */ .RG)(tc, urls.binary, node_path__WEBPACK_IMPORTED_MODULE_3__.join(work, asset), `the buildx binary from ${urls.binary}`, releaseHint);
+            const actual = await (0,_downloads_js__WEBPACK_IMPORTED_MODULE_6__/* .fileSha256 */ .sN)(file);
             if (actual !== expected) {
                 throw new Error(`checksum mismatch for ${urls.binary}: the file has SHA-256 ${actual}, ${urls.checksums} says ${expected}. ` +
                     "Nothing was installed. Retry; with buildx-url, check that the mirror serves the release's files unchanged");
             }
-            _log_js__WEBPACK_IMPORTED_MODULE_5__/* .info */ .pq(`SHA-256 ${actual} matches ${urls.checksums}`);
+            _log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`SHA-256 ${actual} matches ${urls.checksums}`);
         }
         await toToolCache(tc, file, name, version, toolArch, expected);
         if (cache && !restored)
@@ -95,7 +148,7 @@ function restorePlugin(installed) {
     }
     if (lstatKind(pluginPath) === undefined)
         return `the buildx plugin this run installed at ${pluginPath} is already removed`;
-    if (installed.sha256 !== undefined && sha256OfSync(pluginPath) !== installed.sha256) {
+    if (installed.sha256 !== undefined && (0,_certs_js__WEBPACK_IMPORTED_MODULE_5__/* .sha256 */ .sc)(node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync(pluginPath)) !== installed.sha256) {
         return `left ${pluginPath} alone: it is no longer the buildx this run installed (another step replaced it)`;
     }
     node_fs__WEBPACK_IMPORTED_MODULE_1__.rmSync(pluginPath, { force: true });
@@ -125,7 +178,7 @@ async function latestVersion(req, env) {
             '. Give a release (version: vX.Y.Z) instead of latest');
     }
     const tag = (0,_buildx_install_js__WEBPACK_IMPORTED_MODULE_4__/* .latestTag */ .wk)(body);
-    _log_js__WEBPACK_IMPORTED_MODULE_5__/* .info */ .pq(`latest buildx release: ${tag}`);
+    _log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`latest buildx release: ${tag}`);
     return tag;
 }
 /**
@@ -140,17 +193,17 @@ async function fromToolCache(tc, version, toolArch, name, url) {
     if (!dir)
         return undefined;
     const file = node_path__WEBPACK_IMPORTED_MODULE_3__.join(dir, name);
-    const recorded = readIfExists(`${file}.sha256`);
+    const recorded = (0,_downloads_js__WEBPACK_IMPORTED_MODULE_6__/* .readIfExists */ .OR)(`${file}.sha256`);
     if (!recorded || !node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync(file)) {
-        _log_js__WEBPACK_IMPORTED_MODULE_5__/* .info */ .pq(`the tool cache entry ${dir} is incomplete: downloading ${url} again`);
+        _log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`the tool cache entry ${dir} is incomplete: downloading ${url} again`);
         return undefined;
     }
-    const actual = await sha256Of(file);
+    const actual = await (0,_downloads_js__WEBPACK_IMPORTED_MODULE_6__/* .fileSha256 */ .sN)(file);
     if (actual !== recorded) {
-        _log_js__WEBPACK_IMPORTED_MODULE_5__/* .warning */ .$e(`the tool cache entry ${file} has SHA-256 ${actual}, not the ${recorded} it was cached with: downloading ${url} again`);
+        _log_js__WEBPACK_IMPORTED_MODULE_7__/* .warning */ .$e(`the tool cache entry ${file} has SHA-256 ${actual}, not the ${recorded} it was cached with: downloading ${url} again`);
         return undefined;
     }
-    _log_js__WEBPACK_IMPORTED_MODULE_5__/* .info */ .pq(`buildx ${version} from ${url} found in the tool cache (${dir}), SHA-256 ${recorded}`);
+    _log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`buildx ${version} from ${url} found in the tool cache (${dir}), SHA-256 ${recorded}`);
     return { file, sha256: recorded };
 }
 /** Keeps a checked binary in the tool cache, with its hash beside it; a failure only costs the next run a download. */
@@ -160,10 +213,10 @@ async function toToolCache(tc, file, name, version, toolArch, sha256) {
     try {
         const dir = await tc.cacheFile(file, name, _buildx_install_js__WEBPACK_IMPORTED_MODULE_4__/* .TOOL */ .js, version, toolArch);
         node_fs__WEBPACK_IMPORTED_MODULE_1__.writeFileSync(node_path__WEBPACK_IMPORTED_MODULE_3__.join(dir, `${name}.sha256`), sha256);
-        _log_js__WEBPACK_IMPORTED_MODULE_5__/* .info */ .pq(`cached in ${dir}`);
+        _log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`cached in ${dir}`);
     }
     catch (err) {
-        _log_js__WEBPACK_IMPORTED_MODULE_5__/* .warning */ .$e(`could not keep buildx ${version} in the tool cache: ${err.message}`);
+        _log_js__WEBPACK_IMPORTED_MODULE_7__/* .warning */ .$e(`could not keep buildx ${version} in the tool cache: ${err.message}`);
     }
 }
 /** @actions/cache when the runner has a cache service; undefined otherwise (e.g. GHES without one, a local run). */
@@ -171,7 +224,7 @@ async function actionsCache() {
     const cache = await Promise.all(/* import() */[__webpack_require__.e(507), __webpack_require__.e(691)]).then(__webpack_require__.bind(__webpack_require__, 1691));
     if (cache.isFeatureAvailable())
         return cache;
-    _log_js__WEBPACK_IMPORTED_MODULE_5__/* .info */ .pq('no GitHub Actions cache service on this runner: cache-binary does nothing here');
+    _log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq('no GitHub Actions cache service on this runner: cache-binary does nothing here');
     return undefined;
 }
 /**
@@ -190,21 +243,21 @@ async function fromActionsCache(cache, key, name, expected) {
         hit = await cache.restoreCache([dir], key);
     }
     catch (err) {
-        _log_js__WEBPACK_IMPORTED_MODULE_5__/* .warning */ .$e(`could not restore ${key} from the GitHub Actions cache: ${err.message}. Downloading instead`);
+        _log_js__WEBPACK_IMPORTED_MODULE_7__/* .warning */ .$e(`could not restore ${key} from the GitHub Actions cache: ${err.message}. Downloading instead`);
         return undefined;
     }
     if (hit === undefined) {
         // A miss, or a failure the cache client has already reported: either way, download.
-        _log_js__WEBPACK_IMPORTED_MODULE_5__/* .info */ .pq(`${key} was not restored from the GitHub Actions cache: downloading`);
+        _log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`${key} was not restored from the GitHub Actions cache: downloading`);
         return undefined;
     }
     const file = node_path__WEBPACK_IMPORTED_MODULE_3__.join(dir, name);
-    const actual = node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync(file) ? await sha256Of(file) : '(no file)';
+    const actual = node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync(file) ? await (0,_downloads_js__WEBPACK_IMPORTED_MODULE_6__/* .fileSha256 */ .sN)(file) : '(no file)';
     if (actual !== expected) {
-        _log_js__WEBPACK_IMPORTED_MODULE_5__/* .warning */ .$e(`the GitHub Actions cache entry ${hit} holds a buildx with SHA-256 ${actual}, not ${expected}: not using it, downloading instead`);
+        _log_js__WEBPACK_IMPORTED_MODULE_7__/* .warning */ .$e(`the GitHub Actions cache entry ${hit} holds a buildx with SHA-256 ${actual}, not ${expected}: not using it, downloading instead`);
         return undefined;
     }
-    _log_js__WEBPACK_IMPORTED_MODULE_5__/* .info */ .pq(`buildx restored from the GitHub Actions cache (${hit}), SHA-256 ${actual}`);
+    _log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`buildx restored from the GitHub Actions cache (${hit}), SHA-256 ${actual}`);
     return file;
 }
 async function toActionsCache(cache, key, name, file) {
@@ -216,17 +269,17 @@ async function toActionsCache(cache, key, name, file) {
         // -1: not saved; the cache client has said why (a warning, or that another job is saving
         // the same key, which is no failure).
         if ((await cache.saveCache([dir], key)) === -1)
-            _log_js__WEBPACK_IMPORTED_MODULE_5__/* .info */ .pq(`buildx was not saved to the GitHub Actions cache as ${key}: the next run downloads it again`);
+            _log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`buildx was not saved to the GitHub Actions cache as ${key}: the next run downloads it again`);
         else
-            _log_js__WEBPACK_IMPORTED_MODULE_5__/* .info */ .pq(`saved to the GitHub Actions cache as ${key}`);
+            _log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`saved to the GitHub Actions cache as ${key}`);
     }
     catch (err) {
-        _log_js__WEBPACK_IMPORTED_MODULE_5__/* .warning */ .$e(`could not save buildx to the GitHub Actions cache as ${key}: ${err.message}. The next run downloads it again`);
+        _log_js__WEBPACK_IMPORTED_MODULE_7__/* .warning */ .$e(`could not save buildx to the GitHub Actions cache as ${key}: ${err.message}. The next run downloads it again`);
     }
 }
 /** The SHA-256 checksums.txt gives for the asset. */
 async function expectedSha256(tc, url, asset, dest) {
-    const file = await download(tc, url, dest, "the release's checksums");
+    const file = await (0,_downloads_js__WEBPACK_IMPORTED_MODULE_6__/* .download */ .RG)(tc, url, dest, `the release's checksums from ${url}`, releaseHint);
     const sum = (0,_buildx_install_js__WEBPACK_IMPORTED_MODULE_4__/* .checksumFor */ .xs)(node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync(file, 'utf8'), asset);
     if (sum === undefined) {
         throw new Error(`${url} lists no SHA-256 for ${asset}, so it can't be checked and is not installed. ` +
@@ -234,18 +287,6 @@ async function expectedSha256(tc, url, asset, dest) {
             "Use a release and platform it lists, or leave version empty to use the runner's buildx");
     }
     return sum;
-}
-async function download(tc, url, dest, what) {
-    try {
-        return await tc.downloadTool(url, dest);
-    }
-    catch (err) {
-        const status = err.httpStatusCode;
-        throw new Error(`could not download ${what} from ${url}${status ? ` (HTTP ${status})` : `: ${err.message}`}. ` +
-            (status === 404
-                ? 'Check that version names a buildx release that has this platform, and that buildx-url (if set) mirrors the release layout'
-                : "Retry, or check the runner's network"), { cause: err });
-    }
 }
 /**
  * Copies the checked binary into the plugin directory under a temporary name, checks the
@@ -259,15 +300,15 @@ async function install(file, sha256, source, version, url, target, runDir) {
     try {
         node_fs__WEBPACK_IMPORTED_MODULE_1__.copyFileSync(file, staged);
         node_fs__WEBPACK_IMPORTED_MODULE_1__.chmodSync(staged, 0o755);
-        const actual = await sha256Of(staged);
+        const actual = await (0,_downloads_js__WEBPACK_IMPORTED_MODULE_6__/* .fileSha256 */ .sN)(staged);
         if (actual !== sha256)
             throw new Error(`the copy of buildx at ${staged} has SHA-256 ${actual}, not ${sha256}: nothing was installed`);
         const backupPath = backUp(target, runDir);
         node_fs__WEBPACK_IMPORTED_MODULE_1__.renameSync(staged, target);
-        _log_js__WEBPACK_IMPORTED_MODULE_5__/* .info */ .pq(`installed buildx ${version} at ${target} (from the ` +
+        _log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`installed buildx ${version} at ${target} (from the ` +
             `${source === 'download' ? 'download' : source === 'tool-cache' ? 'tool cache' : 'GitHub Actions cache'})`);
         if (backupPath)
-            _log_js__WEBPACK_IMPORTED_MODULE_5__/* .info */ .pq(`the buildx plugin that was there is kept at ${backupPath} and put back in post`);
+            _log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`the buildx plugin that was there is kept at ${backupPath} and put back in post`);
         return { version, pluginPath: target, ...(backupPath ? { backupPath } : {}), source, sha256, url };
     }
     finally {
@@ -330,22 +371,11 @@ function lstatKind(p) {
         throw err;
     }
 }
-function readIfExists(file) {
-    try {
-        return node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync(file, 'utf8').trim() || undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-async function sha256Of(file) {
-    const h = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256');
-    for await (const chunk of node_fs__WEBPACK_IMPORTED_MODULE_1__.createReadStream(file))
-        h.update(chunk);
-    return h.digest('hex');
-}
-function sha256OfSync(file) {
-    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync(file)).digest('hex');
+/** What to check when a release asset can't be downloaded. */
+function releaseHint(status) {
+    return status === 404
+        ? 'Check that version names a buildx release that has this platform, and that buildx-url (if set) mirrors the release layout'
+        : "Retry, or check the runner's network";
 }
 
 

@@ -18,9 +18,10 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
 /* harmony import */ var _cni_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(2019);
 /* harmony import */ var _docker_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4931);
-/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(5625);
-/* harmony import */ var _test_pause_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(476);
-/* harmony import */ var _versions_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(7902);
+/* harmony import */ var _downloads_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9946);
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(5625);
+/* harmony import */ var _test_pause_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(476);
+/* harmony import */ var _versions_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(7902);
 
 
 
@@ -30,6 +31,8 @@ __webpack_require__.r(__webpack_exports__);
 
 
 
+
+const CHECK_INPUTS = () => 'Check cni-plugins-version and cni-plugins-url';
 // Makes the builder's CNI networking possible before it is created: the user's image
 // (cni-image), BuildKit's own bridge mode (cni: bridge: the daemon's version is checked), or
 // an image built here from the base image, the containernetworking plugins (downloaded
@@ -44,7 +47,7 @@ const TOOL = 'cni-plugins';
 const PLUGINS_IN_IMAGE = '/opt/cni/bin';
 async function prepareCni(cni, runDir, driverOpts) {
     if ('image' in cni) {
-        _log_js__WEBPACK_IMPORTED_MODULE_6__/* .info */ .pq(`using ${cni.image} as it is (cni-image): its plugins and config are its own`);
+        _log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`using ${cni.image} as it is (cni-image): its plugins and config are its own`);
         return (0,_cni_js__WEBPACK_IMPORTED_MODULE_4__/* .cniAddition */ .fQ)(cni.image, `${cni.image} (cni-image)`);
     }
     if ('bridge' in cni)
@@ -57,13 +60,13 @@ async function prepareCni(cni, runDir, driverOpts) {
     const present = (await _docker_js__WEBPACK_IMPORTED_MODULE_5__/* .imageId */ .L(tag)) !== undefined;
     const missing = present ? await missingInImage(tag, build) : [];
     if (present && missing.length === 0) {
-        _log_js__WEBPACK_IMPORTED_MODULE_6__/* .info */ .pq(`${tag} is already present, with the plugins the config needs: not building it again`);
+        _log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`${tag} is already present, with the plugins the config needs: not building it again`);
     }
     else {
         if (present)
-            _log_js__WEBPACK_IMPORTED_MODULE_6__/* .warning */ .$e(`${tag} lacks the plugin(s) ${missing.join(', ')} (left by an interrupted or older run): building it again`);
+            _log_js__WEBPACK_IMPORTED_MODULE_7__/* .warning */ .$e(`${tag} lacks the plugin(s) ${missing.join(', ')} (left by an interrupted or older run): building it again`);
         await buildChecked(tag, build, pluginsDir, runDir);
-        _log_js__WEBPACK_IMPORTED_MODULE_6__/* .info */ .pq(`built ${tag} from ${build.baseImage} (${baseId.slice(0, 19)}), plugins ${build.pluginsVersion} (archive SHA-256 ${sha256})`);
+        _log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`built ${tag} from ${build.baseImage} (${baseId.slice(0, 19)}), plugins ${build.pluginsVersion} (archive SHA-256 ${sha256})`);
     }
     return (0,_cni_js__WEBPACK_IMPORTED_MODULE_4__/* .cniAddition */ .fQ)(tag, `${tag} (built from ${build.baseImage} with CNI plugins ${build.pluginsVersion}, config: ${build.config.source})`);
 }
@@ -74,16 +77,16 @@ async function bridge(subnet, driverOpts) {
         .find(p => p.startsWith('image='))
         ?.slice('image='.length) ?? _cni_js__WEBPACK_IMPORTED_MODULE_4__/* .DEFAULT_BUILDKIT_IMAGE */ .LX;
     const printed = await _docker_js__WEBPACK_IMPORTED_MODULE_5__/* .buildkitdVersion */ .X5(image);
-    const version = (0,_versions_js__WEBPACK_IMPORTED_MODULE_8__/* .parseBuildkitdVersion */ .C)(printed);
+    const version = (0,_versions_js__WEBPACK_IMPORTED_MODULE_9__/* .parseBuildkitdVersion */ .C)(printed);
     if (version === undefined) {
-        _log_js__WEBPACK_IMPORTED_MODULE_6__/* .warning */ .$e(`can't tell the BuildKit version of ${image} from "${printed.trim()}": assuming it has the bridge network mode (${_cni_js__WEBPACK_IMPORTED_MODULE_4__/* .BRIDGE_SINCE */ .N8} and later)`);
+        _log_js__WEBPACK_IMPORTED_MODULE_7__/* .warning */ .$e(`can't tell the BuildKit version of ${image} from "${printed.trim()}": assuming it has the bridge network mode (${_cni_js__WEBPACK_IMPORTED_MODULE_4__/* .BRIDGE_SINCE */ .N8} and later)`);
     }
-    else if ((0,_versions_js__WEBPACK_IMPORTED_MODULE_8__/* .compareVersions */ .Z)(version, _cni_js__WEBPACK_IMPORTED_MODULE_4__/* .BRIDGE_SINCE */ .N8) < 0) {
+    else if ((0,_versions_js__WEBPACK_IMPORTED_MODULE_9__/* .compareVersions */ .Z)(version, _cni_js__WEBPACK_IMPORTED_MODULE_4__/* .BRIDGE_SINCE */ .N8) < 0) {
         throw new Error(`${image} runs BuildKit ${version}, which has no bridge network mode (it came with ${_cni_js__WEBPACK_IMPORTED_MODULE_4__/* .BRIDGE_SINCE */ .N8}): ` +
             'use a newer image (driver-opts image=…), or cni: true, which builds an image with CNI plugins');
     }
     else {
-        _log_js__WEBPACK_IMPORTED_MODULE_6__/* .info */ .pq(`${image} runs BuildKit ${version}: bridge network mode, subnet ${subnet ?? "BuildKit's default (10.10.0.0/16)"}`);
+        _log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`${image} runs BuildKit ${version}: bridge network mode, subnet ${subnet ?? "BuildKit's default (10.10.0.0/16)"}`);
     }
     return (0,_cni_js__WEBPACK_IMPORTED_MODULE_4__/* .cniAddition */ .fQ)(undefined, `${image} (BuildKit ${version ?? 'version unknown'}), bridge network mode`);
 }
@@ -100,31 +103,31 @@ async function plugins(build, runDir) {
     const key = (0,_cni_js__WEBPACK_IMPORTED_MODULE_4__/* .cacheArch */ .zJ)(build.arch, urls.archive);
     const own = node_path__WEBPACK_IMPORTED_MODULE_3__.join(runDir, 'cni-plugins');
     return withLock(node_path__WEBPACK_IMPORTED_MODULE_3__.join(cacheRoot, TOOL, `.lock-${build.pluginsVersion}-${key}`), async () => {
-        await (0,_test_pause_js__WEBPACK_IMPORTED_MODULE_7__/* .testPause */ .d)('cni-cache');
+        await (0,_test_pause_js__WEBPACK_IMPORTED_MODULE_8__/* .testPause */ .d)('cni-cache');
         const cached = _actions_tool_cache__WEBPACK_IMPORTED_MODULE_0__.find(TOOL, build.pluginsVersion, key);
-        const recorded = cached ? readIfExists(`${cached}.archive-sha256`) : undefined;
+        const recorded = cached ? (0,_downloads_js__WEBPACK_IMPORTED_MODULE_6__/* .readIfExists */ .OR)(`${cached}.archive-sha256`) : undefined;
         if (cached && recorded) {
-            _log_js__WEBPACK_IMPORTED_MODULE_6__/* .info */ .pq(`CNI plugins ${build.pluginsVersion} (${build.arch}) from ${urls.archive} found in the tool cache (archive SHA-256 ${recorded})`);
+            _log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`CNI plugins ${build.pluginsVersion} (${build.arch}) from ${urls.archive} found in the tool cache (archive SHA-256 ${recorded})`);
             node_fs__WEBPACK_IMPORTED_MODULE_2__.cpSync(cached, own, { recursive: true });
             return { dir: own, sha256: recorded };
         }
         const work = node_path__WEBPACK_IMPORTED_MODULE_3__.join(runDir, 'cni-download');
         node_fs__WEBPACK_IMPORTED_MODULE_2__.mkdirSync(work, { recursive: true, mode: 0o700 });
-        _log_js__WEBPACK_IMPORTED_MODULE_6__/* .info */ .pq(`downloading ${urls.archive}`);
-        const archive = await download(urls.archive, node_path__WEBPACK_IMPORTED_MODULE_3__.join(work, urls.fileName));
-        const sumFile = await download(urls.checksum, node_path__WEBPACK_IMPORTED_MODULE_3__.join(work, `${urls.fileName}.sha256`));
+        _log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`downloading ${urls.archive}`);
+        const archive = await (0,_downloads_js__WEBPACK_IMPORTED_MODULE_6__/* .download */ .RG)(_actions_tool_cache__WEBPACK_IMPORTED_MODULE_0__, urls.archive, node_path__WEBPACK_IMPORTED_MODULE_3__.join(work, urls.fileName), urls.archive, CHECK_INPUTS);
+        const sumFile = await (0,_downloads_js__WEBPACK_IMPORTED_MODULE_6__/* .download */ .RG)(_actions_tool_cache__WEBPACK_IMPORTED_MODULE_0__, urls.checksum, node_path__WEBPACK_IMPORTED_MODULE_3__.join(work, `${urls.fileName}.sha256`), urls.checksum, CHECK_INPUTS);
         const expected = (0,_cni_js__WEBPACK_IMPORTED_MODULE_4__/* .parseChecksum */ .tB)(node_fs__WEBPACK_IMPORTED_MODULE_2__.readFileSync(sumFile, 'utf8'), urls.checksum);
-        const actual = await fileSha256(archive);
+        const actual = await (0,_downloads_js__WEBPACK_IMPORTED_MODULE_6__/* .fileSha256 */ .sN)(archive);
         if (actual !== expected) {
             throw new Error(`checksum mismatch for ${urls.archive}: the archive has SHA-256 ${actual}, ${urls.checksum} says ${expected}. ` +
                 'Check cni-plugins-url (a mirror must serve the same files as the release)');
         }
-        _log_js__WEBPACK_IMPORTED_MODULE_6__/* .info */ .pq(`SHA-256 ${actual} matches ${urls.checksum}`);
+        _log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`SHA-256 ${actual} matches ${urls.checksum}`);
         await _actions_tool_cache__WEBPACK_IMPORTED_MODULE_0__.extractTar(archive, own);
         node_fs__WEBPACK_IMPORTED_MODULE_2__.rmSync(work, { recursive: true, force: true });
         const dir = await _actions_tool_cache__WEBPACK_IMPORTED_MODULE_0__.cacheDir(own, TOOL, build.pluginsVersion, key);
         node_fs__WEBPACK_IMPORTED_MODULE_2__.writeFileSync(`${dir}.archive-sha256`, actual);
-        _log_js__WEBPACK_IMPORTED_MODULE_6__/* .info */ .pq(`cached in ${dir}`);
+        _log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`cached in ${dir}`);
         return { dir: own, sha256: actual };
     });
 }
@@ -168,7 +171,7 @@ async function withLock(lock, fn) {
                 throw new Error(`the CNI plugins cache is locked by another run (${lock}) for over 5 minutes`, { cause: err });
             else {
                 if (waited === 0)
-                    _log_js__WEBPACK_IMPORTED_MODULE_6__/* .info */ .pq(`another run is filling the CNI plugins cache: waiting (${lock})`);
+                    _log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`another run is filling the CNI plugins cache: waiting (${lock})`);
                 await new Promise(r => setTimeout(r, 200));
             }
         }
@@ -188,30 +191,6 @@ function statTime(p) {
         return undefined;
     }
 }
-function readIfExists(file) {
-    try {
-        return node_fs__WEBPACK_IMPORTED_MODULE_2__.readFileSync(file, 'utf8').trim() || undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-async function download(url, dest) {
-    try {
-        return await _actions_tool_cache__WEBPACK_IMPORTED_MODULE_0__.downloadTool(url, dest);
-    }
-    catch (err) {
-        const status = err.httpStatusCode;
-        throw new Error(`could not download ${url}${status ? ` (HTTP ${status})` : `: ${err.message}`}. ` +
-            'Check cni-plugins-version and cni-plugins-url', { cause: err });
-    }
-}
-async function fileSha256(file) {
-    const h = (0,node_crypto__WEBPACK_IMPORTED_MODULE_1__.createHash)('sha256');
-    for await (const chunk of node_fs__WEBPACK_IMPORTED_MODULE_2__.createReadStream(file))
-        h.update(chunk);
-    return h.digest('hex');
-}
 /** Every plugin the config names must be in the archive: BuildKit would fail to start. */
 function checkPluginTypes(build, dir) {
     const missing = build.config.types.filter(t => !node_fs__WEBPACK_IMPORTED_MODULE_2__.existsSync(node_path__WEBPACK_IMPORTED_MODULE_3__.join(dir, t)));
@@ -227,6 +206,55 @@ function writeContext(build, pluginsDir, runDir) {
     node_fs__WEBPACK_IMPORTED_MODULE_2__.writeFileSync(node_path__WEBPACK_IMPORTED_MODULE_3__.join(ctx, node_path__WEBPACK_IMPORTED_MODULE_3__.basename((0,_cni_js__WEBPACK_IMPORTED_MODULE_4__/* .configFile */ .Ze)(build.config))), build.config.text);
     node_fs__WEBPACK_IMPORTED_MODULE_2__.writeFileSync(node_path__WEBPACK_IMPORTED_MODULE_3__.join(ctx, 'Dockerfile'), (0,_cni_js__WEBPACK_IMPORTED_MODULE_4__/* .dockerfile */ .TE)(build));
     return ctx;
+}
+
+
+/***/ }),
+
+/***/ 9946:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   OR: () => (/* binding */ readIfExists),
+/* harmony export */   RG: () => (/* binding */ download),
+/* harmony export */   sN: () => (/* binding */ fileSha256)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+
+
+/**
+ * Downloads `url` to `dest`. On failure: "could not download WHAT (HTTP n)" or the network
+ * error, then `hint(status)`: what to check.
+ */
+async function download(tc, url, dest, what, hint) {
+    try {
+        return await tc.downloadTool(url, dest);
+    }
+    catch (err) {
+        const status = err.httpStatusCode;
+        throw new Error(`could not download ${what}${status ? ` (HTTP ${status})` : `: ${err.message}`}. ${hint(status)}`, {
+            cause: err
+        });
+    }
+}
+/** The SHA-256 of a file, read as a stream. */
+async function fileSha256(file) {
+    const h = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256');
+    for await (const chunk of node_fs__WEBPACK_IMPORTED_MODULE_1__.createReadStream(file))
+        h.update(chunk);
+    return h.digest('hex');
+}
+/** A small file's trimmed text (a recorded SHA-256), or undefined when there is none. */
+function readIfExists(file) {
+    try {
+        return node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync(file, 'utf8').trim() || undefined;
+    }
+    catch {
+        return undefined;
+    }
 }
 
 

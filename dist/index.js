@@ -448,6 +448,196 @@ function joinShellWords(words) {
 
 /***/ }),
 
+/***/ 1012:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ce: () => (/* binding */ checkKeyPair),
+/* harmony export */   jr: () => (/* binding */ loadRegistryCerts),
+/* harmony export */   o4: () => (/* binding */ looksLikePem),
+/* harmony export */   rL: () => (/* binding */ loadPem),
+/* harmony export */   sc: () => (/* binding */ sha256)
+/* harmony export */ });
+/* unused harmony exports pemBlocks, readPem, certInfo */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6670);
+
+
+
+
+
+// buildx copies at most 1 MiB of each file (io.LimitReader in util/confutil/container.go):
+// anything longer would arrive cut off.
+const MAX_PEM_BYTES = 1024 * 1024;
+const EXPIRY_WARNING_DAYS = 30;
+const PEM_BLOCK_RE = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)\r?\n?-----END \1-----/g;
+function pemBlocks(text) {
+    return [...text.matchAll(PEM_BLOCK_RE)].map(m => ({ label: m[1], text: m[0] }));
+}
+/** True when text holds PEM itself rather than a reference to it. */
+function looksLikePem(text) {
+    return /-----(BEGIN|END) [A-Z0-9 ]+-----/.test(text) || /^[A-Za-z0-9+/]{40,}={0,2}$/.test(text.trim());
+}
+function fail(ref, detail) {
+    const at = ref.where ? `${ref.where}: ` : '';
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d(ref.input, ref.line, `${at}${ref.kind} ${ref.ref} ${detail}`);
+}
+/** Reads a file or env:NAME; private key material is registered as a secret at once. */
+function readPem(ref, env = process.env) {
+    let content;
+    if (ref.ref.startsWith('env:')) {
+        const name = ref.ref.slice(4);
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+            fail(ref, 'does not name a valid environment variable');
+        const value = env[name];
+        if (value === undefined)
+            fail(ref, `is not set; add ${name} to the step's env (e.g. ${name}: \${{ secrets.${name} }})`);
+        content = Buffer.from(value, 'utf8');
+    }
+    else {
+        const file = node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(ref.ref);
+        let st;
+        try {
+            st = node_fs__WEBPACK_IMPORTED_MODULE_1__.statSync(file);
+        }
+        catch {
+            fail(ref, 'does not exist');
+        }
+        if (!st.isFile())
+            fail(ref, 'is not a regular file');
+        if (st.size > MAX_PEM_BYTES)
+            fail(ref, `is ${st.size} bytes; buildx copies at most ${MAX_PEM_BYTES}`);
+        content = node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync(file);
+    }
+    const text = content.toString('utf8');
+    if (ref.kind === 'key' || /PRIVATE KEY-----/.test(text))
+        (0,_redact_js__WEBPACK_IMPORTED_MODULE_4__/* .addSecret */ .Ck)(text);
+    if (text.trim() === '')
+        fail(ref, 'is empty');
+    if (content.length > MAX_PEM_BYTES)
+        fail(ref, `is ${content.length} bytes; buildx copies at most ${MAX_PEM_BYTES}`);
+    return content;
+}
+function certInfo(cert) {
+    return {
+        subject: cert.subject.split('\n').join(', '),
+        issuer: cert.issuer.split('\n').join(', '),
+        fingerprint: cert.fingerprint256,
+        notAfter: new Date(cert.validTo)
+    };
+}
+/** Parses and checks one PEM; returns it loaded, or throws an InputError naming it. */
+function loadPem(ref, notes, now, env) {
+    const content = readPem(ref, env);
+    const blocks = pemBlocks(content.toString('utf8'));
+    if (blocks.length === 0)
+        fail(ref, 'holds no PEM block (-----BEGIN ...-----)');
+    let info;
+    if (ref.kind === 'key') {
+        const keys = blocks.filter(b => b.label.endsWith('PRIVATE KEY'));
+        if (keys.length === 0)
+            fail(ref, `holds no private key (found ${blocks.map(b => b.label).join(', ')})`);
+        if (keys.length > 1)
+            fail(ref, 'holds more than one private key');
+        if (keys[0].label === 'ENCRYPTED PRIVATE KEY') {
+            fail(ref, 'is encrypted; BuildKit can only use an unencrypted key');
+        }
+        try {
+            (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createPrivateKey)(keys[0].text);
+        }
+        catch {
+            fail(ref, `is not a valid ${keys[0].label}`);
+        }
+    }
+    else {
+        if (blocks.some(b => b.label.endsWith('PRIVATE KEY'))) {
+            fail(ref, `holds a private key; a ${ref.kind === 'ca' ? 'CA' : 'certificate'} file must hold certificates only`);
+        }
+        const certs = blocks.filter(b => b.label === 'CERTIFICATE');
+        if (certs.length === 0)
+            fail(ref, `holds no certificate (found ${blocks.map(b => b.label).join(', ')})`);
+        certs.forEach((b, i) => {
+            let cert;
+            try {
+                cert = new node_crypto__WEBPACK_IMPORTED_MODULE_0__.X509Certificate(b.text);
+            }
+            catch {
+                fail(ref, `certificate #${i + 1} can't be parsed`);
+            }
+            const ci = certInfo(cert);
+            if (i === 0)
+                info = ci;
+            const days = (ci.notAfter.getTime() - now.getTime()) / 86_400_000;
+            const which = certs.length > 1 ? ` (certificate #${i + 1}, ${ci.subject})` : ` (${ci.subject})`;
+            if (days < 0)
+                fail(ref, `expired on ${ci.notAfter.toISOString()}${which}`);
+            if (days < EXPIRY_WARNING_DAYS) {
+                notes.warnings.push(`${ref.input}${ref.line ? ` line ${ref.line}` : ''}: ${ref.kind} ${ref.ref} expires in ${Math.floor(days)} days, on ` +
+                    `${ci.notAfter.toISOString()}${which}`);
+            }
+        });
+    }
+    return { ...ref, content, sha256: sha256(content), info };
+}
+/** Checks that the key belongs to the certificate (the first certificate of the file). */
+function checkKeyPair(pair) {
+    const cert = new node_crypto__WEBPACK_IMPORTED_MODULE_0__.X509Certificate(pemBlocks(pair.cert.content.toString('utf8')).find(b => b.label === 'CERTIFICATE').text);
+    let key;
+    try {
+        key = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createPrivateKey)(pemBlocks(pair.key.content.toString('utf8')).find(b => b.label.endsWith('PRIVATE KEY')).text);
+    }
+    catch {
+        return fail(pair.key, 'is not a valid private key');
+    }
+    if (!cert.checkPrivateKey(key)) {
+        fail(pair.key, `does not match certificate ${pair.cert.ref} (${cert.subject.split('\n').join(', ')})`);
+    }
+}
+function sha256(data) {
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(data).digest('hex');
+}
+/**
+ * Reads and checks every requested PEM, grouped by registry in the order first named.
+ * The same CA named twice for one registry is kept once.
+ */
+function loadRegistryCerts(requests, now = new Date(), env = process.env) {
+    const notes = { warnings: [] };
+    const byRegistry = new Map();
+    // Keys first: every private key is read (and registered as a secret) before any
+    // certificate check can fail and print something.
+    const keys = new Map();
+    for (const r of requests)
+        for (const kp of r.keypairs)
+            keys.set(kp.key, loadPem(kp.key, notes, now, env));
+    for (const r of requests) {
+        let set = byRegistry.get(r.registry);
+        if (!set) {
+            set = { registry: r.registry, cas: [], keypairs: [] };
+            byRegistry.set(r.registry, set);
+        }
+        for (const ref of r.cas) {
+            const ca = loadPem(ref, notes, now, env);
+            if (!set.cas.some(c => c.sha256 === ca.sha256))
+                set.cas.push(ca);
+        }
+        for (const kp of r.keypairs) {
+            const pair = { cert: loadPem(kp.cert, notes, now, env), key: keys.get(kp.key) };
+            checkKeyPair(pair);
+            set.keypairs.push(pair);
+        }
+    }
+    return { sets: [...byRegistry.values()], warnings: notes.warnings };
+}
+
+
+/***/ }),
+
 /***/ 2019:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -4549,179 +4739,10 @@ var external_node_fs_ = __nccwpck_require__(3024);
 var buildx = __nccwpck_require__(9903);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./src/certs.ts
+var certs = __nccwpck_require__(1012);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/redact.ts
-var redact = __nccwpck_require__(6670);
-;// CONCATENATED MODULE: ./src/certs.ts
-
-
-
-
-
-// buildx copies at most 1 MiB of each file (io.LimitReader in util/confutil/container.go):
-// anything longer would arrive cut off.
-const MAX_PEM_BYTES = 1024 * 1024;
-const EXPIRY_WARNING_DAYS = 30;
-const PEM_BLOCK_RE = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)\r?\n?-----END \1-----/g;
-function pemBlocks(text) {
-    return [...text.matchAll(PEM_BLOCK_RE)].map(m => ({ label: m[1], text: m[0] }));
-}
-/** True when text holds PEM itself rather than a reference to it. */
-function looksLikePem(text) {
-    return /-----(BEGIN|END) [A-Z0-9 ]+-----/.test(text) || /^[A-Za-z0-9+/]{40,}={0,2}$/.test(text.trim());
-}
-function fail(ref, detail) {
-    const at = ref.where ? `${ref.where}: ` : '';
-    throw new errors/* InputError */.d(ref.input, ref.line, `${at}${ref.kind} ${ref.ref} ${detail}`);
-}
-/** Reads a file or env:NAME; private key material is registered as a secret at once. */
-function readPem(ref, env = process.env) {
-    let content;
-    if (ref.ref.startsWith('env:')) {
-        const name = ref.ref.slice(4);
-        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
-            fail(ref, 'does not name a valid environment variable');
-        const value = env[name];
-        if (value === undefined)
-            fail(ref, `is not set; add ${name} to the step's env (e.g. ${name}: \${{ secrets.${name} }})`);
-        content = Buffer.from(value, 'utf8');
-    }
-    else {
-        const file = external_node_path_.resolve(ref.ref);
-        let st;
-        try {
-            st = external_node_fs_.statSync(file);
-        }
-        catch {
-            fail(ref, 'does not exist');
-        }
-        if (!st.isFile())
-            fail(ref, 'is not a regular file');
-        if (st.size > MAX_PEM_BYTES)
-            fail(ref, `is ${st.size} bytes; buildx copies at most ${MAX_PEM_BYTES}`);
-        content = external_node_fs_.readFileSync(file);
-    }
-    const text = content.toString('utf8');
-    if (ref.kind === 'key' || /PRIVATE KEY-----/.test(text))
-        (0,redact/* addSecret */.Ck)(text);
-    if (text.trim() === '')
-        fail(ref, 'is empty');
-    if (content.length > MAX_PEM_BYTES)
-        fail(ref, `is ${content.length} bytes; buildx copies at most ${MAX_PEM_BYTES}`);
-    return content;
-}
-function certInfo(cert) {
-    return {
-        subject: cert.subject.split('\n').join(', '),
-        issuer: cert.issuer.split('\n').join(', '),
-        fingerprint: cert.fingerprint256,
-        notAfter: new Date(cert.validTo)
-    };
-}
-/** Parses and checks one PEM; returns it loaded, or throws an InputError naming it. */
-function loadPem(ref, notes, now, env) {
-    const content = readPem(ref, env);
-    const blocks = pemBlocks(content.toString('utf8'));
-    if (blocks.length === 0)
-        fail(ref, 'holds no PEM block (-----BEGIN ...-----)');
-    let info;
-    if (ref.kind === 'key') {
-        const keys = blocks.filter(b => b.label.endsWith('PRIVATE KEY'));
-        if (keys.length === 0)
-            fail(ref, `holds no private key (found ${blocks.map(b => b.label).join(', ')})`);
-        if (keys.length > 1)
-            fail(ref, 'holds more than one private key');
-        if (keys[0].label === 'ENCRYPTED PRIVATE KEY') {
-            fail(ref, 'is encrypted; BuildKit can only use an unencrypted key');
-        }
-        try {
-            (0,external_node_crypto_.createPrivateKey)(keys[0].text);
-        }
-        catch {
-            fail(ref, `is not a valid ${keys[0].label}`);
-        }
-    }
-    else {
-        if (blocks.some(b => b.label.endsWith('PRIVATE KEY'))) {
-            fail(ref, `holds a private key; a ${ref.kind === 'ca' ? 'CA' : 'certificate'} file must hold certificates only`);
-        }
-        const certs = blocks.filter(b => b.label === 'CERTIFICATE');
-        if (certs.length === 0)
-            fail(ref, `holds no certificate (found ${blocks.map(b => b.label).join(', ')})`);
-        certs.forEach((b, i) => {
-            let cert;
-            try {
-                cert = new external_node_crypto_.X509Certificate(b.text);
-            }
-            catch {
-                fail(ref, `certificate #${i + 1} can't be parsed`);
-            }
-            const ci = certInfo(cert);
-            if (i === 0)
-                info = ci;
-            const days = (ci.notAfter.getTime() - now.getTime()) / 86_400_000;
-            const which = certs.length > 1 ? ` (certificate #${i + 1}, ${ci.subject})` : ` (${ci.subject})`;
-            if (days < 0)
-                fail(ref, `expired on ${ci.notAfter.toISOString()}${which}`);
-            if (days < EXPIRY_WARNING_DAYS) {
-                notes.warnings.push(`${ref.input}${ref.line ? ` line ${ref.line}` : ''}: ${ref.kind} ${ref.ref} expires in ${Math.floor(days)} days, on ` +
-                    `${ci.notAfter.toISOString()}${which}`);
-            }
-        });
-    }
-    return { ...ref, content, sha256: sha256(content), info };
-}
-/** Checks that the key belongs to the certificate (the first certificate of the file). */
-function checkKeyPair(pair) {
-    const cert = new external_node_crypto_.X509Certificate(pemBlocks(pair.cert.content.toString('utf8')).find(b => b.label === 'CERTIFICATE').text);
-    let key;
-    try {
-        key = (0,external_node_crypto_.createPrivateKey)(pemBlocks(pair.key.content.toString('utf8')).find(b => b.label.endsWith('PRIVATE KEY')).text);
-    }
-    catch {
-        return fail(pair.key, 'is not a valid private key');
-    }
-    if (!cert.checkPrivateKey(key)) {
-        fail(pair.key, `does not match certificate ${pair.cert.ref} (${cert.subject.split('\n').join(', ')})`);
-    }
-}
-function sha256(data) {
-    return (0,external_node_crypto_.createHash)('sha256').update(data).digest('hex');
-}
-/**
- * Reads and checks every requested PEM, grouped by registry in the order first named.
- * The same CA named twice for one registry is kept once.
- */
-function loadRegistryCerts(requests, now = new Date(), env = process.env) {
-    const notes = { warnings: [] };
-    const byRegistry = new Map();
-    // Keys first: every private key is read (and registered as a secret) before any
-    // certificate check can fail and print something.
-    const keys = new Map();
-    for (const r of requests)
-        for (const kp of r.keypairs)
-            keys.set(kp.key, loadPem(kp.key, notes, now, env));
-    for (const r of requests) {
-        let set = byRegistry.get(r.registry);
-        if (!set) {
-            set = { registry: r.registry, cas: [], keypairs: [] };
-            byRegistry.set(r.registry, set);
-        }
-        for (const ref of r.cas) {
-            const ca = loadPem(ref, notes, now, env);
-            if (!set.cas.some(c => c.sha256 === ca.sha256))
-                set.cas.push(ca);
-        }
-        for (const kp of r.keypairs) {
-            const pair = { cert: loadPem(kp.cert, notes, now, env), key: keys.get(kp.key) };
-            checkKeyPair(pair);
-            set.keypairs.push(pair);
-        }
-    }
-    return { sets: [...byRegistry.values()], warnings: notes.warnings };
-}
-
 ;// CONCATENATED MODULE: ./src/remote.ts
 
 
@@ -4783,7 +4804,7 @@ function parseRemoteTls(driverOpts, input = 'driver-opts') {
     const tls = { other: [] };
     // Checked before any other rule and never echoed: such an option is (part of) a key or a
     // certificate pasted in, and any other message could quote it.
-    if (driverOpts.some(o => looksLikePem(o) || splitCsv(o).some(f => looksLikePem(f.slice(f.indexOf('=') + 1))))) {
+    if (driverOpts.some(o => (0,certs/* looksLikePem */.o4)(o) || splitCsv(o).some(f => (0,certs/* looksLikePem */.o4)(f.slice(f.indexOf('=') + 1))))) {
         throw new errors/* InputError */.d(input, undefined, 'holds PEM text; put the PEM in a secret and pass it as env:NAME (e.g. cacert=env:BUILDKIT_CA, with env: BUILDKIT_CA: ${{ secrets.BUILDKIT_CA }} ' +
             'on the step)');
     }
@@ -4934,11 +4955,11 @@ function remoteInputProblems(inputs, get) {
  */
 function loadRemoteTls(tls, now = new Date(), env = process.env) {
     const notes = { warnings: [] };
-    const key = tls.key ? loadPem(tls.key, notes, now, env) : undefined;
-    const cacert = tls.cacert ? loadPem(tls.cacert, notes, now, env) : undefined;
-    const cert = tls.cert ? loadPem(tls.cert, notes, now, env) : undefined;
+    const key = tls.key ? (0,certs/* loadPem */.rL)(tls.key, notes, now, env) : undefined;
+    const cacert = tls.cacert ? (0,certs/* loadPem */.rL)(tls.cacert, notes, now, env) : undefined;
+    const cert = tls.cert ? (0,certs/* loadPem */.rL)(tls.cert, notes, now, env) : undefined;
     if (cert && key)
-        checkKeyPair({ cert, key });
+        (0,certs/* checkKeyPair */.ce)({ cert, key });
     return { tls: { cacert, cert, key, servername: tls.servername, other: tls.other }, warnings: notes.warnings };
 }
 const TLS_FILES = {
@@ -5794,6 +5815,8 @@ const engine = {
     remove: () => Promise.resolve({ ok: true, message: "the docker driver's builder is the engine's own: never removed" })
 };
 
+// EXTERNAL MODULE: ./src/redact.ts
+var redact = __nccwpck_require__(6670);
 // EXTERNAL MODULE: ./src/observe.ts
 var observe = __nccwpck_require__(6583);
 ;// CONCATENATED MODULE: ./src/kubernetes.ts
@@ -6919,7 +6942,7 @@ function parseRegistryCerts(text) {
     const lines = (0,src_lines/* inputLines */.KD)(text);
     // Checked for every line before any other rule, and never echoed: such a line is (part
     // of) a key or certificate pasted in, and any other message could quote it.
-    const pasted = lines.find(l => looksLikePem(l.text));
+    const pasted = lines.find(l => (0,certs/* looksLikePem */.o4)(l.text));
     if (pasted) {
         throw new errors/* InputError */.d(input, pasted.n, 'holds PEM text; put the PEM in a secret and pass it as env:NAME (env: NAME: ${{ secrets.NAME }} on the step)');
     }
@@ -7897,7 +7920,7 @@ async function readInputs() {
     const yaml = (0,commands/* getInput */.V4)('append').trim() === '' ? undefined : await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19));
     const inputs = getInputs(undefined, { env: process.env, home: external_node_os_.homedir(), yaml });
     checkKeys(inputs);
-    const { sets, warnings } = loadRegistryCerts(inputs.certRequests);
+    const { sets, warnings } = (0,certs/* loadRegistryCerts */.jr)(inputs.certRequests);
     for (const w of warnings)
         log/* warning */.$e(w);
     log/* info */.pq(`builder ${inputs.name}, driver ${inputs.driver}`);

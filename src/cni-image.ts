@@ -1,5 +1,5 @@
 import * as tc from '@actions/tool-cache'
-import { createHash, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { Addition } from './buildx.js'
@@ -18,9 +18,12 @@ import {
   type CniInputs
 } from './cni.js'
 import * as docker from './docker.js'
+import { download, fileSha256, readIfExists } from './downloads.js'
 import * as log from './log.js'
 import { testPause } from './test-pause.js'
 import { compareVersions, parseBuildkitdVersion } from './versions.js'
+
+const CHECK_INPUTS = (): string => 'Check cni-plugins-version and cni-plugins-url'
 
 // Makes the builder's CNI networking possible before it is created: the user's image
 // (cni-image), BuildKit's own bridge mode (cni: bridge: the daemon's version is checked), or
@@ -115,8 +118,8 @@ async function plugins(build: CniBuild, runDir: string): Promise<Plugins> {
     const work = path.join(runDir, 'cni-download')
     fs.mkdirSync(work, { recursive: true, mode: 0o700 })
     log.info(`downloading ${urls.archive}`)
-    const archive = await download(urls.archive, path.join(work, urls.fileName))
-    const sumFile = await download(urls.checksum, path.join(work, `${urls.fileName}.sha256`))
+    const archive = await download(tc, urls.archive, path.join(work, urls.fileName), urls.archive, CHECK_INPUTS)
+    const sumFile = await download(tc, urls.checksum, path.join(work, `${urls.fileName}.sha256`), urls.checksum, CHECK_INPUTS)
     const expected = parseChecksum(fs.readFileSync(sumFile, 'utf8'), urls.checksum)
     const actual = await fileSha256(archive)
     if (actual !== expected) {
@@ -189,33 +192,6 @@ function statTime(p: string): number | undefined {
   } catch {
     return undefined
   }
-}
-
-function readIfExists(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8').trim() || undefined
-  } catch {
-    return undefined
-  }
-}
-
-async function download(url: string, dest: string): Promise<string> {
-  try {
-    return await tc.downloadTool(url, dest)
-  } catch (err) {
-    const status = (err as tc.HTTPError).httpStatusCode
-    throw new Error(
-      `could not download ${url}${status ? ` (HTTP ${status})` : `: ${(err as Error).message}`}. ` +
-        'Check cni-plugins-version and cni-plugins-url',
-      { cause: err }
-    )
-  }
-}
-
-async function fileSha256(file: string): Promise<string> {
-  const h = createHash('sha256')
-  for await (const chunk of fs.createReadStream(file)) h.update(chunk as Buffer)
-  return h.digest('hex')
 }
 
 /** Every plugin the config names must be in the archive: BuildKit would fail to start. */

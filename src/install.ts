@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -15,6 +15,8 @@ import {
   toolCacheArch,
   type InstallRequest
 } from './buildx-install.js'
+import { sha256 } from './certs.js'
+import { download, fileSha256, readIfExists } from './downloads.js'
 import * as log from './log.js'
 
 // Installs the buildx the user pinned (input `version`) as the docker CLI's plugin for the
@@ -91,8 +93,8 @@ export async function installBuildx(req: InstallRequest, host: Host): Promise<In
       file = restored
     } else {
       log.info(`downloading ${urls.binary}`)
-      file = await download(tc, urls.binary, path.join(work, asset), 'the buildx binary')
-      const actual = await sha256Of(file)
+      file = await download(tc, urls.binary, path.join(work, asset), `the buildx binary from ${urls.binary}`, releaseHint)
+      const actual = await fileSha256(file)
       if (actual !== expected) {
         throw new Error(
           `checksum mismatch for ${urls.binary}: the file has SHA-256 ${actual}, ${urls.checksums} says ${expected}. ` +
@@ -128,7 +130,7 @@ export function restorePlugin(installed: { pluginPath: string; backupPath?: stri
     return `put back the buildx plugin that was at ${pluginPath} before this run`
   }
   if (lstatKind(pluginPath) === undefined) return `the buildx plugin this run installed at ${pluginPath} is already removed`
-  if (installed.sha256 !== undefined && sha256OfSync(pluginPath) !== installed.sha256) {
+  if (installed.sha256 !== undefined && sha256(fs.readFileSync(pluginPath)) !== installed.sha256) {
     return `left ${pluginPath} alone: it is no longer the buildx this run installed (another step replaced it)`
   }
   fs.rmSync(pluginPath, { force: true })
@@ -188,7 +190,7 @@ async function fromToolCache(
     log.info(`the tool cache entry ${dir} is incomplete: downloading ${url} again`)
     return undefined
   }
-  const actual = await sha256Of(file)
+  const actual = await fileSha256(file)
   if (actual !== recorded) {
     log.warning(`the tool cache entry ${file} has SHA-256 ${actual}, not the ${recorded} it was cached with: downloading ${url} again`)
     return undefined
@@ -242,7 +244,7 @@ async function fromActionsCache(cache: ActionsCache, key: string, name: string, 
     return undefined
   }
   const file = path.join(dir, name)
-  const actual = fs.existsSync(file) ? await sha256Of(file) : '(no file)'
+  const actual = fs.existsSync(file) ? await fileSha256(file) : '(no file)'
   if (actual !== expected) {
     log.warning(
       `the GitHub Actions cache entry ${hit} holds a buildx with SHA-256 ${actual}, not ${expected}: not using it, downloading instead`
@@ -271,7 +273,7 @@ async function toActionsCache(cache: ActionsCache, key: string, name: string, fi
 
 /** The SHA-256 checksums.txt gives for the asset. */
 async function expectedSha256(tc: ToolCache, url: string, asset: string, dest: string): Promise<string> {
-  const file = await download(tc, url, dest, "the release's checksums")
+  const file = await download(tc, url, dest, `the release's checksums from ${url}`, releaseHint)
   const sum = checksumFor(fs.readFileSync(file, 'utf8'), asset)
   if (sum === undefined) {
     throw new Error(
@@ -281,21 +283,6 @@ async function expectedSha256(tc: ToolCache, url: string, asset: string, dest: s
     )
   }
   return sum
-}
-
-async function download(tc: ToolCache, url: string, dest: string, what: string): Promise<string> {
-  try {
-    return await tc.downloadTool(url, dest)
-  } catch (err) {
-    const status = (err as { httpStatusCode?: number }).httpStatusCode
-    throw new Error(
-      `could not download ${what} from ${url}${status ? ` (HTTP ${status})` : `: ${(err as Error).message}`}. ` +
-        (status === 404
-          ? 'Check that version names a buildx release that has this platform, and that buildx-url (if set) mirrors the release layout'
-          : "Retry, or check the runner's network"),
-      { cause: err }
-    )
-  }
 }
 
 /**
@@ -318,7 +305,7 @@ async function install(
   try {
     fs.copyFileSync(file, staged)
     fs.chmodSync(staged, 0o755)
-    const actual = await sha256Of(staged)
+    const actual = await fileSha256(staged)
     if (actual !== sha256) throw new Error(`the copy of buildx at ${staged} has SHA-256 ${actual}, not ${sha256}: nothing was installed`)
     const backupPath = backUp(target, runDir)
     fs.renameSync(staged, target)
@@ -386,20 +373,9 @@ function lstatKind(p: string): 'file' | 'link' | 'other' | undefined {
   }
 }
 
-function readIfExists(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8').trim() || undefined
-  } catch {
-    return undefined
-  }
-}
-
-async function sha256Of(file: string): Promise<string> {
-  const h = createHash('sha256')
-  for await (const chunk of fs.createReadStream(file)) h.update(chunk as Buffer)
-  return h.digest('hex')
-}
-
-function sha256OfSync(file: string): string {
-  return createHash('sha256').update(fs.readFileSync(file)).digest('hex')
+/** What to check when a release asset can't be downloaded. */
+function releaseHint(status?: number): string {
+  return status === 404
+    ? 'Check that version names a buildx release that has this platform, and that buildx-url (if set) mirrors the release layout'
+    : "Retry, or check the runner's network"
 }
