@@ -61,6 +61,7 @@ jest.unstable_mockModule('../../src/exec.js', () => ({
 
 const k8s = await import('../../src/kubernetes.js')
 const owner = await import('../../src/owner.js')
+const { inputsWith } = await import('../inputs-model.js')
 const { kubernetes, kubectlCheck } = await import('../../src/drivers/kubernetes.js')
 const { compare } = await import('../../src/verify.js')
 type KInputs = import('../../src/inputs.js').Inputs
@@ -263,22 +264,7 @@ describe('kubernetesInputProblems', () => {
     line
   })
   const base = (over: Partial<KInputs> = {}): KInputs =>
-    ({
-      name: 'k',
-      driver: 'kubernetes',
-      nodes: [{ endpoint: '', driverOpts: ['namespace=ci', 'replicas=2'], buildkitdFlags: FLAGS, platforms: [], label: 'the first node' }],
-      mirrors: [],
-      httpRegistries: [],
-      insecureRegistries: [],
-      use: true,
-      verify: 'true',
-      cleanup: true,
-      keepState: false,
-      certRequests: [],
-      verifyPull: [],
-      checkRegistries: false,
-      ...over
-    }) as KInputs
+    inputsWith({ name: 'k', driver: 'kubernetes', ...over }, { driverOpts: ['namespace=ci', 'replicas=2'], buildkitdFlags: FLAGS })
   const keypair = {
     registry: 'reg.example',
     cas: [],

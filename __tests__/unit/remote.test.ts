@@ -37,6 +37,7 @@ jest.unstable_mockModule('../../src/buildx-plugin.js', () => ({ buildxPlugin: ()
 jest.unstable_mockModule('../../src/exec.js', () => exec)
 const remote = await import('../../src/remote.js')
 const inspect = await import('../../src/inspect.js')
+const { inputsWith } = await import('../inputs-model.js')
 const owner = await import('../../src/owner.js')
 const { remote: driver, resolveFromRunner } = await import('../../src/drivers/remote.js')
 const { parseResolveOutput, judgePull, hostChain } = await import('../../src/prove.js')
@@ -55,33 +56,12 @@ beforeEach(() => {
   jest.spyOn(process.stdout, 'write').mockImplementation(() => true)
 })
 
-/** Inputs as inputs.ts would make them for driver: remote, with what a test changes. */
-function inputs(patch: Partial<Inputs> = {}, driverOpts: string[] = []): Inputs {
-  return {
-    name: 'rb',
-    driver: 'docker-container',
-    nodes: [
-      {
-        endpoint: 'tcp://buildkitd:1234',
-        driverOpts,
-        buildkitdFlags: ['--allow-insecure-entitlement', 'network.host'],
-        platforms: [],
-        label: 'the first node'
-      }
-    ],
-    mirrors: [],
-    httpRegistries: [],
-    insecureRegistries: [],
-    use: true,
-    verify: 'true',
-    cleanup: true,
-    keepState: false,
-    certRequests: [],
-    verifyPull: [],
-    checkRegistries: false,
-    ...patch
-  } as Inputs
-}
+/** Inputs as inputs.ts would make them, the first node on a remote daemon, with what a test changes. */
+const inputs = (patch: Partial<Inputs> = {}, driverOpts: string[] = []): Inputs =>
+  inputsWith(
+    { name: 'rb', ...patch },
+    { endpoint: 'tcp://buildkitd:1234', driverOpts, buildkitdFlags: ['--allow-insecure-entitlement', 'network.host'] }
+  )
 const getter =
   (values: Record<string, string>) =>
   (name: string): string =>
