@@ -5062,7 +5062,6 @@ var src_owner = __nccwpck_require__(5860);
 function nodesOutput(nodes, o, driver = 'docker-container') {
     return nodes.map(n => {
         const seen = o.nodes.find(x => x.name === n.Name);
-        const proofOk = !o.problems.some(p => p.startsWith(`node ${n.Name}: `)) && (o.nodes.length > 1 || o.verified);
         return {
             name: n.Name,
             endpoint: n.Endpoint,
@@ -5071,7 +5070,7 @@ function nodesOutput(nodes, o, driver = 'docker-container') {
             'buildkitd-flags': (n.Flags ?? []).join(' '),
             buildkit: seen?.daemon?.version ?? '',
             platforms: seen?.daemon?.platforms.join(',') ?? '',
-            verified: o.mode !== 'false' && (seen?.verified ?? false) && proofOk
+            verified: o.mode !== 'false' && (seen?.verified ?? false)
         };
     });
 }
@@ -5441,6 +5440,9 @@ async function check_prove(driver, plan, inputs, o) {
         o.pulls.push(...p.pulls);
         if (o.registries)
             o.registries.push(...p.registries);
+        // The proof's problems are the node's too: its `verified` in the nodes output says so.
+        n.problems.push(...p.problems);
+        n.verified = n.problems.length === 0;
         o.problems.push(...p.problems.map(x => (several ? `node ${n.name}: ${x}` : x)));
     });
     o.verified = o.problems.length === 0;

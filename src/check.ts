@@ -99,6 +99,9 @@ export async function prove(driver: Driver, plan: Plan, inputs: Inputs, o: Outco
     }
     o.pulls!.push(...p.pulls)
     if (o.registries) o.registries.push(...p.registries)
+    // The proof's problems are the node's too: its `verified` in the nodes output says so.
+    n.problems.push(...p.problems)
+    n.verified = n.problems.length === 0
     o.problems.push(...p.problems.map(x => (several ? `node ${n.name}: ${x}` : x)))
   })
   o.verified = o.problems.length === 0

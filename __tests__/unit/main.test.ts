@@ -363,6 +363,8 @@ describe('verify-pull and check-registries (fed with the real 05-* captures)', (
     ;(process.stdout.write as unknown as jest.Mock).mockImplementation((chunk: unknown) => (printed.push(String(chunk)), true))
     await runMain()
     expect(outputs().verified).toBe('false')
+    // The node read back fine, but what it resolved failed: the node is not verified either.
+    expect(JSON.parse(outputs().nodes)).toEqual([expect.objectContaining({ name: 'unit10', verified: false })])
     expect(printed.filter(l => l.startsWith('::warning::'))).toHaveLength(1)
     expect(docker.removeBuilder).not.toHaveBeenCalled()
   })
