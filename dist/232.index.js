@@ -8,12 +8,16 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   OR: () => (/* binding */ readIfExists),
 /* harmony export */   RG: () => (/* binding */ download),
+/* harmony export */   aY: () => (/* binding */ findCached),
 /* harmony export */   sN: () => (/* binding */ fileSha256)
 /* harmony export */ });
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+
 
 
 /**
@@ -46,6 +50,25 @@ function readIfExists(file) {
     catch {
         return undefined;
     }
+}
+const NUM = '(?:0|[1-9]\\d*)';
+const PRE = '(?:0|[1-9]\\d*|\\d*[A-Za-z-][0-9A-Za-z-]*)';
+/** A version tool-cache takes as explicit (semver.valid after semver.clean), without its "v" */
+const EXPLICIT = new RegExp(`^v?(${NUM}\\.${NUM}\\.${NUM}(?:-${PRE}(?:\\.${PRE})*)?)$`);
+/**
+ * @actions/tool-cache's find(tool, version, arch) for a release version, without loading the
+ * package: it brings @actions/core and an HTTP client (~100 ms of a step's start-up) for a
+ * lookup of two paths. The package's layout (tool-cache.js find, _completeToolPath):
+ * <cache root>/<tool>/<version without "v">/<arch>, complete once <arch>.complete exists.
+ * '' when not cached; undefined for a version the package would read as a range (ask it).
+ * A unit test holds this to the package's own find and cacheDir.
+ */
+function findCached(cacheRoot, tool, version, arch) {
+    const m = EXPLICIT.exec(version);
+    if (!m)
+        return undefined;
+    const dir = node_path__WEBPACK_IMPORTED_MODULE_2__.join(cacheRoot, tool, m[1], arch);
+    return node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync(dir) && node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync(`${dir}.complete`) ? dir : '';
 }
 
 
@@ -89,15 +112,15 @@ async function installBuildx(req, host) {
     const asset = (0,_buildx_install_js__WEBPACK_IMPORTED_MODULE_4__/* .assetName */ .SM)(version, host.platform, host.arch);
     const target = (0,_buildx_install_js__WEBPACK_IMPORTED_MODULE_4__/* .pluginPath */ .ho)(host.env, host.home, host.platform);
     const name = node_path__WEBPACK_IMPORTED_MODULE_3__.basename(target);
-    const tc = await Promise.all(/* import() */[__webpack_require__.e(507), __webpack_require__.e(805)]).then(__webpack_require__.bind(__webpack_require__, 9805));
     const toolArch = (0,_buildx_install_js__WEBPACK_IMPORTED_MODULE_4__/* .toolCacheArch */ .Tm)(req, version, host.platform, host.arch);
     const work = node_path__WEBPACK_IMPORTED_MODULE_3__.join(host.runDir, 'buildx-install');
     node_fs__WEBPACK_IMPORTED_MODULE_1__.mkdirSync(work, { recursive: true, mode: 0o700 });
     let cache;
     try {
-        const cached = await fromToolCache(tc, version, toolArch, name, urls.binary);
+        const cached = await fromToolCache(version, toolArch, name, urls.binary);
         if (cached)
             return await install(cached.file, cached.sha256, 'tool-cache', version, urls.binary, target, host.runDir);
+        const tc = await Promise.all(/* import() */[__webpack_require__.e(507), __webpack_require__.e(805)]).then(__webpack_require__.bind(__webpack_require__, 9805));
         const expected = await expectedSha256(tc, urls.checksums, asset, node_path__WEBPACK_IMPORTED_MODULE_3__.join(work, 'checksums.txt'));
         cache = req.cacheBinary ? await actionsCache() : undefined;
         const key = (0,_buildx_install_js__WEBPACK_IMPORTED_MODULE_4__/* .actionsCacheKey */ .DB)(version, host.platform, host.arch, expected);
@@ -185,11 +208,12 @@ async function latestVersion(req, env) {
  * A copy from the tool cache whose content still has the SHA-256 recorded with it when it was
  * checked and cached, or undefined (not there, incomplete, or changed since: downloaded again).
  */
-async function fromToolCache(tc, version, toolArch, name, url) {
+async function fromToolCache(version, toolArch, name, url) {
     // @actions/tool-cache asserts RUNNER_TOOL_CACHE; without it (a local run) there is no cache.
-    if (!process.env.RUNNER_TOOL_CACHE)
+    const cacheRoot = process.env.RUNNER_TOOL_CACHE;
+    if (!cacheRoot)
         return undefined;
-    const dir = tc.find(_buildx_install_js__WEBPACK_IMPORTED_MODULE_4__/* .TOOL */ .js, version, toolArch);
+    const dir = (0,_downloads_js__WEBPACK_IMPORTED_MODULE_6__/* .findCached */ .aY)(cacheRoot, _buildx_install_js__WEBPACK_IMPORTED_MODULE_4__/* .TOOL */ .js, version, toolArch) ?? (await Promise.all(/* import() */[__webpack_require__.e(507), __webpack_require__.e(805)]).then(__webpack_require__.bind(__webpack_require__, 9805))).find(_buildx_install_js__WEBPACK_IMPORTED_MODULE_4__/* .TOOL */ .js, version, toolArch);
     if (!dir)
         return undefined;
     const file = node_path__WEBPACK_IMPORTED_MODULE_3__.join(dir, name);

@@ -806,6 +806,8 @@ function readCniConfig(file) {
     }
     return parseCniConfig(text, file);
 }
+/** A plugin type is the name of a file in the plugins directory: no path, not . or .. */
+const isPluginName = (v) => typeof v === 'string' && /^[\w.-]+$/.test(v) && !/^\.+$/.test(v);
 /** Checks a CNI network config (or config list) and lists the plugin types it needs. */
 function parseCniConfig(text, source) {
     const fail = (what) => {
@@ -829,12 +831,15 @@ function parseCniConfig(text, source) {
         if (typeof p !== 'object' || p === null)
             fail(`${where} is not an object`);
         const plugin = p;
-        if (typeof plugin.type !== 'string' || !/^[\w.-]+$/.test(plugin.type))
+        if (!isPluginName(plugin.type))
             fail(`${where} names no plugin "type"`);
         types.add(plugin.type);
         const ipam = plugin.ipam;
-        if (ipam && typeof ipam === 'object' && typeof ipam.type === 'string')
+        if (ipam && typeof ipam === 'object' && typeof ipam.type === 'string') {
+            if (!isPluginName(ipam.type))
+                fail(`${where}.ipam names no plugin "type" (${JSON.stringify(ipam.type)} is not a file name)`);
             types.add(ipam.type);
+        }
     });
     if (types.size === 0)
         fail('names no plugin type');
@@ -1221,9 +1226,9 @@ __nccwpck_require__.d(__webpack_exports__, {
   RS: () => (/* binding */ daemonLogSince),
   hj: () => (/* binding */ daemonLogTail),
   Yt: () => (/* binding */ ensureImage),
-  L: () => (/* binding */ imageId),
+  L: () => (/* binding */ docker_imageId),
   IK: () => (/* binding */ inspectBuilder),
-  hq: () => (/* binding */ listImageDir),
+  wt: () => (/* binding */ missingInImageDir),
   lB: () => (/* binding */ docker_observe),
   iq: () => (/* binding */ removeBuilder),
   SR: () => (/* binding */ removeImageTag),
@@ -1237,14 +1242,14 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./src/buildx.ts
 var buildx = __nccwpck_require__(9903);
 // EXTERNAL MODULE: ./src/exec.ts + 1 modules
 var src_exec = __nccwpck_require__(4981);
 // EXTERNAL MODULE: ./src/observe.ts
 var observe = __nccwpck_require__(6583);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./src/buildx-plugin.ts
 
 
@@ -1292,15 +1297,18 @@ function buildxPlugin(env, home) {
     return undefined;
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
 ;// CONCATENATED MODULE: ./src/engine-api.ts
 
 
 
-// The Docker Engine API over its local socket, for the reads verification makes: asking the
-// engine without starting a docker CLI process (each CLI start is most of a docker command's
-// time). Only where the docker CLI would itself talk to a local socket: the default context
+
+// The Docker Engine API over its local socket, for the reads verification and the CNI image
+// check make: asking the engine without starting a docker CLI process (each CLI start is
+// most of a docker command's time). Only where the docker CLI would itself talk to a local socket: the default context
 // (or a unix:// DOCKER_HOST) and nodes whose endpoint is a unix:// host. Other contexts and
 // ssh/tcp hosts keep the CLI, which knows their TLS and SSH settings.
 // https://docs.docker.com/reference/api/engine/ (unversioned paths: the engine's own version)
@@ -1365,6 +1373,15 @@ async function json(socket, method, url, body) {
 async function engineVersion(socket) {
     return (await json(socket, 'GET', '/version')).Version;
 }
+/** GET /images/{ref}/json: the image's ID, or undefined when the engine has no such image. */
+async function imageId(socket, ref) {
+    const a = await request(socket, 'GET', `/images/${encodeURIComponent(ref)}/json`);
+    if (a.status === 404)
+        return undefined;
+    if (a.status !== 200)
+        throw new Error(problem(a));
+    return JSON.parse(a.body.toString('utf8')).Id;
+}
 /** GET /containers/{name}/json: the container's command (the daemon's arguments). */
 async function containerCmd(socket, container) {
     const c = await json(socket, 'GET', `/containers/${encodeURIComponent(container)}/json`);
@@ -1399,12 +1416,38 @@ async function execIn(socket, container, cmd) {
     const { ExitCode } = await json(socket, 'GET', `/exec/${Id}/json`);
     return { exitCode: ExitCode ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
 }
+/**
+ * Which of `paths` an image lacks, without running it: a container is created (never
+ * started), each path is stat'ed with HEAD /containers/{id}/archive (no content sent), and the
+ * container is removed. `docker run --rm … ls` costs a container start (~430 ms here).
+ */
+async function missingInImage(socket, image, paths) {
+    const name = `buildkit-builder-action-probe-${(0,external_node_crypto_.randomUUID)()}`;
+    // Cmd: an image without entrypoint or command can't be created otherwise; it never runs.
+    const { Id } = await json(socket, 'POST', `/containers/create?name=${name}`, {
+        Image: image,
+        Cmd: ['true'],
+        NetworkDisabled: true,
+        HostConfig: { NetworkMode: 'none' }
+    });
+    try {
+        const answers = await Promise.all(paths.map(p => request(socket, 'HEAD', `/containers/${Id}/archive?path=${encodeURIComponent(p)}`)));
+        const odd = answers.find(a => a.status !== 200 && a.status !== 404);
+        if (odd)
+            throw new Error(`asking ${image} for ${paths.join(', ')}: ${problem(odd)}`);
+        return paths.filter((_p, i) => answers[i].status === 404);
+    }
+    finally {
+        await request(socket, 'DELETE', `/containers/${Id}?force=1&v=1`);
+    }
+}
 
 // EXTERNAL MODULE: ./src/log.ts
 var log = __nccwpck_require__(5625);
 // EXTERNAL MODULE: ./src/prove.ts
 var prove = __nccwpck_require__(1401);
 ;// CONCATENATED MODULE: ./src/docker.ts
+
 
 
 
@@ -1550,18 +1593,21 @@ async function docker_execIn(c, cmd) {
     }
     return (0,src_exec/* run */.eF)('docker', [...c.engine, 'exec', c.container, ...cmd]);
 }
-/** The image's ID, or undefined when it is not present on the engine. */
-async function imageId(ref) {
+/** The image's ID, or undefined when it is not present on the engine (asked on its socket where it can be). */
+async function docker_imageId(ref) {
+    const socket = localSocket([], process.env, external_node_os_.homedir());
+    if (socket)
+        return imageId(socket, ref);
     const res = await (0,src_exec/* run */.eF)('docker', ['image', 'inspect', '--format', '{{.Id}}', ref]);
     return res.exitCode === 0 ? res.stdout.trim() : undefined;
 }
 /** The image's ID, pulling it first when it is not present. */
 async function ensureImage(ref) {
-    const present = await imageId(ref);
+    const present = await docker_imageId(ref);
     if (present)
         return present;
     await (0,src_exec/* runChecked */.X4)(`pulling ${ref} (not present on the runner)`, 'docker', ['pull', ref], { show: true });
-    const pulled = await imageId(ref);
+    const pulled = await docker_imageId(ref);
     if (!pulled)
         throw new Error(`${ref} was pulled but can't be inspected`);
     return pulled;
@@ -1605,15 +1651,19 @@ async function buildkitdVersion(image) {
     ]);
     return res.stdout;
 }
-/** The names in a directory of an image ([] when it has no such directory). */
-async function listImageDir(image, dir) {
+/**
+ * The `names` an image lacks in `dir`: on the engine's socket without running the image,
+ * else by listing the directory in a container of it (`docker run --rm … ls`).
+ */
+async function missingInImageDir(image, dir, names) {
+    const socket = localSocket([], process.env, external_node_os_.homedir());
+    if (socket) {
+        const missing = new Set(await missingInImage(socket, image, names.map(n => external_node_path_.posix.join(dir, n))));
+        return names.filter(n => missing.has(external_node_path_.posix.join(dir, n)));
+    }
     const res = await (0,src_exec/* run */.eF)('docker', ['run', '--rm', '--network', 'none', '--entrypoint', 'ls', image, '-1', dir]);
-    return res.exitCode === 0
-        ? res.stdout
-            .split('\n')
-            .map(l => l.trim())
-            .filter(l => l !== '')
-        : [];
+    const present = new Set(res.exitCode === 0 ? res.stdout.split('\n').map(l => l.trim()) : []);
+    return names.filter(n => !present.has(n));
 }
 async function tagImage(source, target) {
     await (0,src_exec/* runChecked */.X4)(`tagging ${target}`, 'docker', ['tag', source, target]);
@@ -7894,7 +7944,7 @@ async function steps() {
     const cni = inputs.cni;
     // Loaded only when asked for: the tool cache and the download code are most of the bundle.
     const addition = cni
-        ? await log/* group */.Os('Prepare CNI networking', async () => (await Promise.all(/* import() */[__nccwpck_require__.e(507), __nccwpck_require__.e(67)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8067))).prepareCni(cni, runDir, inputs.nodes[0].driverOpts))
+        ? await log/* group */.Os('Prepare CNI networking', async () => (await __nccwpck_require__.e(/* import() */ 67).then(__nccwpck_require__.bind(__nccwpck_require__, 8067))).prepareCni(cni, runDir, inputs.nodes[0].driverOpts))
         : {};
     // The docker and remote drivers take no config: nothing is rendered; the docker driver's
     // builder is not created either.

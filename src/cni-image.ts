@@ -1,4 +1,3 @@
-import * as tc from '@actions/tool-cache'
 import { randomUUID } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
@@ -18,7 +17,7 @@ import {
   type CniInputs
 } from './cni.js'
 import * as docker from './docker.js'
-import { download, fileSha256, readIfExists } from './downloads.js'
+import { download, fileSha256, findCached, readIfExists } from './downloads.js'
 import * as log from './log.js'
 import { testPause } from './test-pause.js'
 import { compareVersions, parseBuildkitdVersion } from './versions.js'
@@ -45,10 +44,26 @@ export async function prepareCni(cni: CniInputs, runDir: string, driverOpts: str
     return cniAddition(cni.image, `${cni.image} (cni-image)`)
   }
   if ('bridge' in cni) return bridge(cni.bridge.subnet, driverOpts)
-  const build = cni.build
-  const { dir: pluginsDir, sha256 } = await plugins(build, runDir)
+  const tag = await imageFor(cni.build, runDir)
+  return cniAddition(
+    tag,
+    `${tag} (built from ${cni.build.baseImage} with CNI plugins ${cni.build.pluginsVersion}, config: ${cni.build.config.source})`
+  )
+}
+
+/** The CNI image: the one a run before built (readyImage), or one built now. */
+async function imageFor(build: CniBuild, runDir: string): Promise<string> {
+  // The base image (pulled when missing) and the plugins (downloaded when not cached) at once.
+  const base = docker.ensureImage(build.baseImage)
+  base.catch(() => undefined) // its error is thrown below, once the plugins are settled too
+  const ready = await settled(readyImage(build, base))
+  if (ready.value) return ready.value
+  const [pluginsGot, baseGot] = await Promise.allSettled([plugins(build, runDir), base])
+  if (pluginsGot.status === 'rejected') throw pluginsGot.reason
+  if (baseGot.status === 'rejected') throw baseGot.reason
+  const { dir: pluginsDir, sha256 } = pluginsGot.value
+  const baseId = baseGot.value
   checkPluginTypes(build, pluginsDir)
-  const baseId = await docker.ensureImage(build.baseImage)
   const tag = imageTag(baseId, sha256, build)
   const present = (await docker.imageId(tag)) !== undefined
   const missing = present ? await missingInImage(tag, build) : []
@@ -59,7 +74,38 @@ export async function prepareCni(cni: CniInputs, runDir: string, driverOpts: str
     await buildChecked(tag, build, pluginsDir, runDir)
     log.info(`built ${tag} from ${build.baseImage} (${baseId.slice(0, 19)}), plugins ${build.pluginsVersion} (archive SHA-256 ${sha256})`)
   }
-  return cniAddition(tag, `${tag} (built from ${build.baseImage} with CNI plugins ${build.pluginsVersion}, config: ${build.config.source})`)
+  return tag
+}
+
+/** A promise's outcome without throwing: its value, or undefined when it failed. */
+async function settled<T>(p: Promise<T>): Promise<{ value?: T }> {
+  try {
+    return { value: await p }
+  } catch {
+    return {}
+  }
+}
+
+/**
+ * The image a run before this one built, when it is there with every plugin the config needs:
+ * its tag comes from the base image and the archive's SHA-256 recorded in the tool cache, so
+ * neither the plugins nor the tool-cache package are touched (no lock, no copy). undefined
+ * when anything is missing: prepareCni then takes the full path, which says why.
+ */
+async function readyImage(build: CniBuild, base: Promise<string>): Promise<string | undefined> {
+  const cacheRoot = process.env.RUNNER_TOOL_CACHE
+  if (!cacheRoot) return undefined
+  const urls = pluginsUrls(build.pluginsUrl, build.pluginsVersion, build.arch)
+  const cached = findCached(cacheRoot, TOOL, build.pluginsVersion, cacheArch(build.arch, urls.archive))
+  const recorded = cached ? readIfExists(`${cached}.archive-sha256`) : undefined
+  if (!recorded) return undefined
+  const tag = imageTag(await base, recorded, build)
+  if ((await docker.imageId(tag)) === undefined || (await missingInImage(tag, build)).length > 0) return undefined
+  log.info(
+    `CNI plugins ${build.pluginsVersion} (${build.arch}) from ${urls.archive} recorded in the tool cache (archive SHA-256 ${recorded})`
+  )
+  log.info(`${tag} is already present, with the plugins the config needs: not building it again`)
+  return tag
 }
 
 /** cni: bridge needs a daemon that has the mode: BuildKit v0.13 or later. */
@@ -106,7 +152,7 @@ async function plugins(build: CniBuild, runDir: string): Promise<Plugins> {
   const own = path.join(runDir, 'cni-plugins')
   return withLock(path.join(cacheRoot, TOOL, `.lock-${build.pluginsVersion}-${key}`), async () => {
     await testPause('cni-cache')
-    const cached = tc.find(TOOL, build.pluginsVersion, key)
+    const cached = findCached(cacheRoot, TOOL, build.pluginsVersion, key) ?? (await toolCache()).find(TOOL, build.pluginsVersion, key)
     const recorded = cached ? readIfExists(`${cached}.archive-sha256`) : undefined
     if (cached && recorded) {
       log.info(
@@ -115,6 +161,7 @@ async function plugins(build: CniBuild, runDir: string): Promise<Plugins> {
       fs.cpSync(cached, own, { recursive: true })
       return { dir: own, sha256: recorded }
     }
+    const tc = await toolCache()
     const work = path.join(runDir, 'cni-download')
     fs.mkdirSync(work, { recursive: true, mode: 0o700 })
     log.info(`downloading ${urls.archive}`)
@@ -153,9 +200,11 @@ async function buildChecked(tag: string, build: CniBuild, pluginsDir: string, ru
 
 /** Plugins the config needs that the image does not have in /opt/cni/bin. */
 async function missingInImage(image: string, build: CniBuild): Promise<string[]> {
-  const present = new Set(await docker.listImageDir(image, PLUGINS_IN_IMAGE))
-  return build.config.types.filter(t => !present.has(t))
+  return docker.missingInImageDir(image, PLUGINS_IN_IMAGE, build.config.types)
 }
+
+/** @actions/tool-cache, loaded only to download and cache: most of what this step would load. */
+const toolCache = (): Promise<typeof import('@actions/tool-cache')> => import('@actions/tool-cache')
 
 /**
  * Runs `fn` holding a lock directory (mkdir is atomic). A lock older than ten minutes is

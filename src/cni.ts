@@ -199,6 +199,9 @@ export function readCniConfig(file: string): CniConfig {
   return parseCniConfig(text, file)
 }
 
+/** A plugin type is the name of a file in the plugins directory: no path, not . or .. */
+const isPluginName = (v: unknown): v is string => typeof v === 'string' && /^[\w.-]+$/.test(v) && !/^\.+$/.test(v)
+
 /** Checks a CNI network config (or config list) and lists the plugin types it needs. */
 export function parseCniConfig(text: string, source: string): CniConfig {
   const fail = (what: string): never => {
@@ -219,10 +222,13 @@ export function parseCniConfig(text: string, source: string): CniConfig {
     const where = list ? `plugins[${i}]` : 'the config'
     if (typeof p !== 'object' || p === null) fail(`${where} is not an object`)
     const plugin = p as Record<string, unknown>
-    if (typeof plugin.type !== 'string' || !/^[\w.-]+$/.test(plugin.type)) fail(`${where} names no plugin "type"`)
+    if (!isPluginName(plugin.type)) fail(`${where} names no plugin "type"`)
     types.add(plugin.type as string)
     const ipam = plugin.ipam as Record<string, unknown> | undefined
-    if (ipam && typeof ipam === 'object' && typeof ipam.type === 'string') types.add(ipam.type)
+    if (ipam && typeof ipam === 'object' && typeof ipam.type === 'string') {
+      if (!isPluginName(ipam.type)) fail(`${where}.ipam names no plugin "type" (${JSON.stringify(ipam.type)} is not a file name)`)
+      types.add(ipam.type)
+    }
   })
   if (types.size === 0) fail('names no plugin type')
   types.add('loopback')

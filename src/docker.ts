@@ -1,10 +1,11 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
+import * as path from 'node:path'
 import { instancePath, ownerOf, recordedNodes, type RecordedNode } from './buildx.js'
 import { lastLine, run, runChecked, type RunResult } from './exec.js'
 import { OBSERVE_SCRIPT, readObservation, type Observed } from './observe.js'
 import { buildxPlugin } from './buildx-plugin.js'
-import { containerCmd, engineVersion, execIn as apiExec, localSocket } from './engine-api.js'
+import { containerCmd, engineVersion, execIn as apiExec, imageId as apiImageId, localSocket, missingInImage } from './engine-api.js'
 import * as log from './log.js'
 import { RESOLVE_SCRIPT } from './prove.js'
 
@@ -165,8 +166,10 @@ async function execIn(c: ContainerAt, cmd: string[]): Promise<RunResult> {
   return run('docker', [...c.engine, 'exec', c.container, ...cmd])
 }
 
-/** The image's ID, or undefined when it is not present on the engine. */
+/** The image's ID, or undefined when it is not present on the engine (asked on its socket where it can be). */
 export async function imageId(ref: string): Promise<string | undefined> {
+  const socket = localSocket([], process.env, os.homedir())
+  if (socket) return apiImageId(socket, ref)
   const res = await run('docker', ['image', 'inspect', '--format', '{{.Id}}', ref])
   return res.exitCode === 0 ? res.stdout.trim() : undefined
 }
@@ -224,15 +227,25 @@ export async function buildkitdVersion(image: string): Promise<string> {
   return res.stdout
 }
 
-/** The names in a directory of an image ([] when it has no such directory). */
-export async function listImageDir(image: string, dir: string): Promise<string[]> {
+/**
+ * The `names` an image lacks in `dir`: on the engine's socket without running the image,
+ * else by listing the directory in a container of it (`docker run --rm … ls`).
+ */
+export async function missingInImageDir(image: string, dir: string, names: string[]): Promise<string[]> {
+  const socket = localSocket([], process.env, os.homedir())
+  if (socket) {
+    const missing = new Set(
+      await missingInImage(
+        socket,
+        image,
+        names.map(n => path.posix.join(dir, n))
+      )
+    )
+    return names.filter(n => missing.has(path.posix.join(dir, n)))
+  }
   const res = await run('docker', ['run', '--rm', '--network', 'none', '--entrypoint', 'ls', image, '-1', dir])
-  return res.exitCode === 0
-    ? res.stdout
-        .split('\n')
-        .map(l => l.trim())
-        .filter(l => l !== '')
-    : []
+  const present = new Set(res.exitCode === 0 ? res.stdout.split('\n').map(l => l.trim()) : [])
+  return names.filter(n => !present.has(n))
 }
 
 export async function tagImage(source: string, target: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
+import * as path from 'node:path'
 
 // What fetching a release asset takes, for the CNI plugins (cni-image.ts) and buildx
 // (install.ts) alike: the download through @actions/tool-cache with an error that says what
@@ -36,4 +37,24 @@ export function readIfExists(file: string): string | undefined {
   } catch {
     return undefined
   }
+}
+
+const NUM = '(?:0|[1-9]\\d*)'
+const PRE = '(?:0|[1-9]\\d*|\\d*[A-Za-z-][0-9A-Za-z-]*)'
+/** A version tool-cache takes as explicit (semver.valid after semver.clean), without its "v" */
+const EXPLICIT = new RegExp(`^v?(${NUM}\\.${NUM}\\.${NUM}(?:-${PRE}(?:\\.${PRE})*)?)$`)
+
+/**
+ * @actions/tool-cache's find(tool, version, arch) for a release version, without loading the
+ * package: it brings @actions/core and an HTTP client (~100 ms of a step's start-up) for a
+ * lookup of two paths. The package's layout (tool-cache.js find, _completeToolPath):
+ * <cache root>/<tool>/<version without "v">/<arch>, complete once <arch>.complete exists.
+ * '' when not cached; undefined for a version the package would read as a range (ask it).
+ * A unit test holds this to the package's own find and cacheDir.
+ */
+export function findCached(cacheRoot: string, tool: string, version: string, arch: string): string | undefined {
+  const m = EXPLICIT.exec(version)
+  if (!m) return undefined
+  const dir = path.join(cacheRoot, tool, m[1], arch)
+  return fs.existsSync(dir) && fs.existsSync(`${dir}.complete`) ? dir : ''
 }

@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as http from 'node:http'
 import * as path from 'node:path'
 
-// The Docker Engine API over its local socket, for the reads verification makes: asking the
-// engine without starting a docker CLI process (each CLI start is most of a docker command's
-// time). Only where the docker CLI would itself talk to a local socket: the default context
+// The Docker Engine API over its local socket, for the reads verification and the CNI image
+// check make: asking the engine without starting a docker CLI process (each CLI start is
+// most of a docker command's time). Only where the docker CLI would itself talk to a local socket: the default context
 // (or a unix:// DOCKER_HOST) and nodes whose endpoint is a unix:// host. Other contexts and
 // ssh/tcp hosts keep the CLI, which knows their TLS and SSH settings.
 // https://docs.docker.com/reference/api/engine/ (unversioned paths: the engine's own version)
@@ -78,6 +79,14 @@ export async function engineVersion(socket: string): Promise<string> {
   return (await json<{ Version: string }>(socket, 'GET', '/version')).Version
 }
 
+/** GET /images/{ref}/json: the image's ID, or undefined when the engine has no such image. */
+export async function imageId(socket: string, ref: string): Promise<string | undefined> {
+  const a = await request(socket, 'GET', `/images/${encodeURIComponent(ref)}/json`)
+  if (a.status === 404) return undefined
+  if (a.status !== 200) throw new Error(problem(a))
+  return (JSON.parse(a.body.toString('utf8')) as { Id: string }).Id
+}
+
 /** GET /containers/{name}/json: the container's command (the daemon's arguments). */
 export async function containerCmd(socket: string, container: string): Promise<string[]> {
   const c = await json<{ Config?: { Cmd?: string[] | null } }>(socket, 'GET', `/containers/${encodeURIComponent(container)}/json`)
@@ -113,4 +122,28 @@ export async function execIn(
   }
   const { ExitCode } = await json<{ ExitCode: number | null }>(socket, 'GET', `/exec/${Id}/json`)
   return { exitCode: ExitCode ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }
+}
+
+/**
+ * Which of `paths` an image lacks, without running it: a container is created (never
+ * started), each path is stat'ed with HEAD /containers/{id}/archive (no content sent), and the
+ * container is removed. `docker run --rm … ls` costs a container start (~430 ms here).
+ */
+export async function missingInImage(socket: string, image: string, paths: string[]): Promise<string[]> {
+  const name = `buildkit-builder-action-probe-${randomUUID()}`
+  // Cmd: an image without entrypoint or command can't be created otherwise; it never runs.
+  const { Id } = await json<{ Id: string }>(socket, 'POST', `/containers/create?name=${name}`, {
+    Image: image,
+    Cmd: ['true'],
+    NetworkDisabled: true,
+    HostConfig: { NetworkMode: 'none' }
+  })
+  try {
+    const answers = await Promise.all(paths.map(p => request(socket, 'HEAD', `/containers/${Id}/archive?path=${encodeURIComponent(p)}`)))
+    const odd = answers.find(a => a.status !== 200 && a.status !== 404)
+    if (odd) throw new Error(`asking ${image} for ${paths.join(', ')}: ${problem(odd)}`)
+    return paths.filter((_p, i) => answers[i].status === 404)
+  } finally {
+    await request(socket, 'DELETE', `/containers/${Id}?force=1&v=1`)
+  }
 }

@@ -16,7 +16,7 @@ import {
   type InstallRequest
 } from './buildx-install.js'
 import { sha256 } from './certs.js'
-import { download, fileSha256, readIfExists } from './downloads.js'
+import { download, fileSha256, findCached, readIfExists } from './downloads.js'
 import * as log from './log.js'
 
 // Installs the buildx the user pinned (input `version`) as the docker CLI's plugin for the
@@ -33,8 +33,9 @@ import * as log from './log.js'
 // 2. the GitHub Actions cache (cache-binary), which is what survives on hosted runners;
 // 3. the release download.
 //
-// @actions/tool-cache and @actions/cache are loaded only here, and only when a run installs
-// buildx: most runs don't, and the cache client is large.
+// @actions/tool-cache and @actions/cache are loaded only here, and only when a run downloads
+// buildx or looks in the Actions cache: most runs don't, and both are large (a copy found in
+// the tool cache is looked up without the package: downloads.ts findCached).
 
 export interface Installed {
   /** The release installed, e.g. v0.29.1 (`latest` resolved) */
@@ -75,15 +76,15 @@ export async function installBuildx(req: InstallRequest, host: Host): Promise<In
   const asset = assetName(version, host.platform, host.arch)
   const target = pluginPathFor(host.env, host.home, host.platform)
   const name = path.basename(target)
-  const tc: ToolCache = await import('@actions/tool-cache')
   const toolArch = toolCacheArch(req, version, host.platform, host.arch)
   const work = path.join(host.runDir, 'buildx-install')
   fs.mkdirSync(work, { recursive: true, mode: 0o700 })
   let cache: ActionsCache | undefined
   try {
-    const cached = await fromToolCache(tc, version, toolArch, name, urls.binary)
+    const cached = await fromToolCache(version, toolArch, name, urls.binary)
     if (cached) return await install(cached.file, cached.sha256, 'tool-cache', version, urls.binary, target, host.runDir)
 
+    const tc: ToolCache = await import('@actions/tool-cache')
     const expected = await expectedSha256(tc, urls.checksums, asset, path.join(work, 'checksums.txt'))
     cache = req.cacheBinary ? await actionsCache() : undefined
     const key = actionsCacheKey(version, host.platform, host.arch, expected)
@@ -174,15 +175,15 @@ async function latestVersion(req: InstallRequest, env: NodeJS.ProcessEnv): Promi
  * checked and cached, or undefined (not there, incomplete, or changed since: downloaded again).
  */
 async function fromToolCache(
-  tc: ToolCache,
   version: string,
   toolArch: string,
   name: string,
   url: string
 ): Promise<{ file: string; sha256: string } | undefined> {
   // @actions/tool-cache asserts RUNNER_TOOL_CACHE; without it (a local run) there is no cache.
-  if (!process.env.RUNNER_TOOL_CACHE) return undefined
-  const dir = tc.find(TOOL, version, toolArch)
+  const cacheRoot = process.env.RUNNER_TOOL_CACHE
+  if (!cacheRoot) return undefined
+  const dir = findCached(cacheRoot, TOOL, version, toolArch) ?? (await import('@actions/tool-cache')).find(TOOL, version, toolArch)
   if (!dir) return undefined
   const file = path.join(dir, name)
   const recorded = readIfExists(`${file}.sha256`)

@@ -186,6 +186,36 @@ describeDocker('CNI networking', () => {
     expect(leftovers(name2, run2.runnerTemp)).toEqual([])
   })
 
+  test('an image under the tag that lacks the plugins (left by an older run): warned about, built again, verified', async () => {
+    // A config of this test's own: its own tag, which only this test replaces.
+    const config = path.join(work, 'lacking.json')
+    fs.writeFileSync(config, JSON.stringify({ ...JSON.parse(RUN_CONFIG), name: `${JSON.parse(RUN_CONFIG).name}-lacking` }))
+    const first = start(uniqueName('cni-lacking'), { ...buildInputs(), 'cni-config': config })
+    const main1 = await runMain(first)
+    expect(errors(main1.stdout)).toEqual([])
+    expect((await runPost(first)).exitCode).toBe(0)
+    const image = imageOf(main1.stdout)
+    const built = docker(['image', 'inspect', '--format', '{{.Id}}', image]).stdout.trim()
+    // The base image (no /opt/cni/bin) under the tag instead; the image built above is removed.
+    expect(docker(['tag', buildkitImage(), image]).status).toBe(0)
+    docker(['rmi', built])
+
+    const name = uniqueName('cni-lacking-again')
+    const run = start(name, { ...buildInputs(), 'cni-config': config })
+    const main = await runMain(run)
+    expect(errors(main.stdout)).toEqual([])
+    expect(main.stdout).toContain(
+      `::warning::${image} lacks the plugin(s) bridge, host-local, loopback (left by an interrupted or older run): building it again`
+    )
+    expect(main.stdout).toContain('$ docker buildx build')
+    expect(imageOf(main.stdout)).toBe(image)
+    expect(readOutputs(run).verified).toBe('true')
+    for (const p of ['bridge', 'host-local', 'loopback'])
+      expect(docker(['exec', containerOf(name), 'test', '-x', `/opt/cni/bin/${p}`]).status).toBe(0)
+    expect((await runPost(run)).exitCode).toBe(0)
+    expect(leftovers(name, run.runnerTemp)).toEqual([])
+  })
+
   test('a checksum that does not match: the error names both sums, nothing is cached or left', async () => {
     const name = uniqueName('cni-sum')
     const run = start(name, { ...buildInputs(), 'cni-plugins-version': 'v0.0.1' })

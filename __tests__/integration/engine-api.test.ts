@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, jest, test } from '@jest/globals'
-import { containerCmd, engineVersion, execIn, localSocket } from '../../src/engine-api.js'
+import { containerCmd, engineVersion, execIn, imageId, localSocket, missingInImage } from '../../src/engine-api.js'
 import * as os from 'node:os'
 import { buildkitImage, describeDocker, docker, dockerProblem, uniqueName } from './docker-env.js'
 
@@ -9,13 +9,19 @@ jest.setTimeout(60_000)
 
 const socket = localSocket([], process.env, os.homedir())
 const name = uniqueName('engine-api')
+// An image of this test's own (committed from its container): containers of it are this test's.
+const image = `localhost/${name}:probe`
 beforeAll(() => {
   if (dockerProblem || !socket) return
   const r = docker(['run', '-d', '--name', name, '--network', 'none', '--entrypoint', 'sh', buildkitImage(), '-c', 'sleep 120'])
   if (r.status !== 0) throw new Error(r.stderr)
+  const t = docker(['commit', name, image])
+  if (t.status !== 0) throw new Error(t.stderr)
 })
 afterAll(() => {
-  if (!dockerProblem) docker(['rm', '-f', name])
+  if (dockerProblem) return
+  docker(['rm', '-f', name])
+  docker(['image', 'rm', image])
 })
 
 describeDocker('the Engine API on the local socket', () => {
@@ -25,6 +31,13 @@ describeDocker('the Engine API on the local socket', () => {
 
   test('version: as docker version says', async () => {
     expect(await engineVersion(socket!)).toBe(docker(['version', '--format', '{{.Server.Version}}']).stdout.trim())
+  })
+
+  test("an image's ID: as docker image inspect says; undefined for one the engine does not have", async () => {
+    for (const ref of [buildkitImage(), image]) {
+      expect(await imageId(socket!, ref)).toBe(docker(['image', 'inspect', '--format', '{{.Id}}', ref]).stdout.trim())
+    }
+    expect(await imageId(socket!, `${image}-gone`)).toBeUndefined()
   })
 
   test("a container's command: as docker inspect says", async () => {
@@ -39,6 +52,18 @@ describeDocker('the Engine API on the local socket', () => {
     const cli = docker(['exec', name, 'sh', '-c', script])
     const api = await execIn(socket!, name, ['sh', '-c', script])
     expect(api).toEqual({ exitCode: cli.status, stdout: cli.stdout, stderr: cli.stderr })
+  })
+
+  test('the paths an image lacks: as a container of it running test -e says, and no container is left', async () => {
+    const paths = ['/usr/bin/buildctl', '/etc', '/etc/passwd', '/nonexistent', '/etc/nonexistent']
+    const cli = paths.filter(p => docker(['run', '--rm', '--network', 'none', '--entrypoint', 'test', image, '-e', p]).status !== 0)
+    expect(cli).toEqual(['/nonexistent', '/etc/nonexistent'])
+    expect(await missingInImage(socket!, image, paths)).toEqual(cli)
+    expect(docker(['ps', '-a', '--quiet', '--filter', `ancestor=${image}`]).stdout.trim()).toBe('')
+  })
+
+  test('an image that is not there: the engine says so, and nothing is left', async () => {
+    await expect(missingInImage(socket!, `${image}-gone`, ['/etc'])).rejects.toThrow(/No such image/)
   })
 
   test('a container that does not exist: the engine says so', async () => {

@@ -150,7 +150,13 @@ describe('CNI config', () => {
     ['{"name": "x"}', /my.json the config names no plugin "type"/],
     ['{"plugins": [{"type": "bridge"}, {"name": "y"}]}', /my.json plugins\[1\] names no plugin "type"/],
     ['{"plugins": []}', /my.json names no plugin type/],
-    ['{"type": "../../bin/sh"}', /names no plugin "type"/]
+    ['{"type": "../../bin/sh"}', /names no plugin "type"/],
+    ['{"type": ".."}', /the config names no plugin "type"/],
+    [
+      '{"type": "bridge", "ipam": {"type": "../host-local"}}',
+      /my.json the config.ipam names no plugin "type" \("..\/host-local" is not a file name\)/
+    ],
+    ['{"plugins": [{"type": "bridge", "ipam": {"type": "a/b"}}]}', /my.json plugins\[0\].ipam names no plugin "type"/]
   ])('%j fails', (text, message) => expect(() => parseCniConfig(text, 'my.json')).toThrow(message))
 
   test('a file is read and checked', () => {

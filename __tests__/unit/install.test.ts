@@ -35,6 +35,7 @@ const tc = {
     const dir = path.join(toolRoot, tool, version.replace(/^v/, ''), arch)
     fs.mkdirSync(dir, { recursive: true })
     fs.copyFileSync(source, path.join(dir, name))
+    fs.writeFileSync(`${dir}.complete`, '') // as the package marks a finished entry (install.ts looks for it)
     toolEntries.set(`${tool}/${version.replace(/^v/, '')}/${arch}`, dir)
     return dir
   })
@@ -240,6 +241,8 @@ describe('the GitHub Actions cache (cache-binary)', () => {
 
     // A new hosted runner: empty tool cache, empty plugin dir, the Actions cache kept.
     toolEntries.clear()
+    fs.rmSync(toolRoot, { recursive: true })
+    fs.mkdirSync(toolRoot)
     fs.rmSync(plugin())
     downloaded.length = 0
     const got = await installBuildx({ version: 'v0.29.1', cacheBinary: true }, host())
