@@ -1152,7 +1152,8 @@ function mergeConfig(base, top, registries) {
     if (!isTable(tree.registry))
         tree.registry = {};
     const regs = tree.registry;
-    for (const [host, s] of [...registries].sort(([a], [b]) => a.localeCompare(b))) {
+    // Hosts in code-point order (not localeCompare, whose first call sets up a collator: ~15 ms).
+    for (const [host, s] of [...registries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
         if (!isTable(regs[host]))
             regs[host] = {};
         const reg = regs[host];
@@ -1246,8 +1247,8 @@ var external_node_os_ = __nccwpck_require__(8161);
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./src/buildx.ts
 var buildx = __nccwpck_require__(9903);
-// EXTERNAL MODULE: ./src/exec.ts + 1 modules
-var src_exec = __nccwpck_require__(4981);
+// EXTERNAL MODULE: ./src/exec.ts
+var src_exec = __nccwpck_require__(3190);
 // EXTERNAL MODULE: ./src/observe.ts
 var observe = __nccwpck_require__(6583);
 ;// CONCATENATED MODULE: ./src/buildx-plugin.ts
@@ -1299,18 +1300,16 @@ function buildxPlugin(env, home) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
 ;// CONCATENATED MODULE: ./src/engine-api.ts
-
 
 
 
 // The Docker Engine API over its local socket, for the reads verification and the CNI image
 // check make: asking the engine without starting a docker CLI process (each CLI start is
-// most of a docker command's time). Only where the docker CLI would itself talk to a local socket: the default context
-// (or a unix:// DOCKER_HOST) and nodes whose endpoint is a unix:// host. Other contexts and
-// ssh/tcp hosts keep the CLI, which knows their TLS and SSH settings.
+// most of a docker command's time). Only where the docker CLI would itself talk to a local
+// socket: the default context (or a unix:// DOCKER_HOST) and nodes whose endpoint is a
+// unix:// host. Other contexts and ssh/tcp hosts keep the CLI, which knows their TLS and SSH
+// settings.
 // https://docs.docker.com/reference/api/engine/ (unversioned paths: the engine's own version)
 /**
  * The socket the docker CLI would use for `docker --host/--context <engine args>`, or
@@ -1341,10 +1340,13 @@ function currentContext(env, home) {
         return 'default';
     }
 }
-function request(socket, method, url, body) {
+// node:http is loaded with the first request, not with the bundle (~3 ms of a step's start).
+let httpLoaded;
+async function request(socket, method, url, body) {
+    const http = await (httpLoaded ??= Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23)));
     return new Promise((resolve, reject) => {
         const data = body === undefined ? undefined : JSON.stringify(body);
-        const req = external_node_http_.request({ socketPath: socket, method, path: url, headers: { Host: 'docker', ...(data ? { 'Content-Type': 'application/json' } : {}) } }, res => {
+        const req = http.request({ socketPath: socket, method, path: url, headers: { Host: 'docker', ...(data ? { 'Content-Type': 'application/json' } : {}) } }, res => {
             const chunks = [];
             res.on('data', (c) => chunks.push(c));
             res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
@@ -1698,43 +1700,39 @@ class InputError extends Error {
 
 /***/ }),
 
-/***/ 4981:
+/***/ 3190:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  fM: () => (/* binding */ lastLine),
-  eF: () => (/* binding */ run),
-  X4: () => (/* binding */ runChecked),
-  OD: () => (/* binding */ stopChildren)
-});
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-// EXTERNAL MODULE: ./src/log.ts
-var log = __nccwpck_require__(5625);
-// EXTERNAL MODULE: ./src/redact.ts
-var redact = __nccwpck_require__(6670);
-;// CONCATENATED MODULE: ./src/exec.ts
-
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   OD: () => (/* binding */ stopChildren),
+/* harmony export */   X4: () => (/* binding */ runChecked),
+/* harmony export */   eF: () => (/* binding */ run),
+/* harmony export */   fM: () => (/* binding */ lastLine)
+/* harmony export */ });
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5625);
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6670);
 
 
 
 const children = new Set();
 let stopping;
+// node:child_process is loaded with the first command, not with the bundle: compiling it is
+// ~9 ms of a step's start, and the first log line need not wait for it.
+let childProcess;
 async function run(command, args, options = {}) {
+    const { spawn } = await (childProcess ??= Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1421, 23)));
+    // Checked after the load: a signal that came meanwhile must not miss this child.
     if (stopping)
         throw new Error(`the step was cancelled (${stopping}): ${command} not started`);
     const show = options.show ?? false;
     if (show)
-        log/* info */.pq(`$ ${[command, ...args].map(quoteArg).join(' ')}`);
+        _log_js__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq(`$ ${[command, ...args].map(quoteArg).join(' ')}`);
     return new Promise((resolve, reject) => {
         // Its own process group, so that a signal reaches what it starts in turn (the docker CLI
         // runs buildx as a plugin process of its own).
-        const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+        const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
         children.add(child);
         let stdout = '';
         let stderr = '';
@@ -1750,7 +1748,7 @@ async function run(command, args, options = {}) {
             const lines = (shown[which] + text).split(/\r?\n/);
             shown[which] = lines.pop() ?? '';
             for (const l of lines)
-                log/* info */.pq(l);
+                _log_js__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq(l);
         };
         child.stdout.on('data', collect('out'));
         child.stderr.on('data', collect('err'));
@@ -1763,8 +1761,8 @@ async function run(command, args, options = {}) {
             if (show)
                 for (const rest of [shown.out, shown.err])
                     if (rest !== '')
-                        log/* info */.pq(rest);
-            const exitCode = code ?? 128 + (signal ? external_node_os_.constants.signals[signal] : 0);
+                        _log_js__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq(rest);
+            const exitCode = code ?? 128 + (signal ? node_os__WEBPACK_IMPORTED_MODULE_0__.constants.signals[signal] : 0);
             resolve({ exitCode, stdout, stderr });
         });
     });
@@ -1808,7 +1806,7 @@ function lastLine(text) {
         .split(/\r?\n/)
         .map(l => l.trim())
         .filter(l => l !== '' && !/^-+$/.test(l));
-    return (0,redact/* redact */.E$)(lines.length > 0 ? lines[lines.length - 1] : '(no output)');
+    return (0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(lines.length > 0 ? lines[lines.length - 1] : '(no output)');
 }
 function quoteArg(arg) {
     return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
@@ -1931,12 +1929,23 @@ function isLoopback(host) {
     }
     if (h === 'localhost')
         return true;
+    // A name is neither an IPv4 address (digits and dots) nor an IPv6 one (colons): isIP is not
+    // asked, since its first IPv6 check compiles a large pattern (~8 ms of a step's start-up).
+    if (!h.includes(':') && !/^[0-9.]+$/.test(h))
+        return false;
     const family = h.includes('%') ? 0 : (0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIP)(h);
-    return family !== 0 && LOOPBACK.check(h, family === 4 ? 'ipv4' : 'ipv6');
+    return family !== 0 && loopback().check(h, family === 4 ? 'ipv4' : 'ipv6');
 }
-const LOOPBACK = new node_net__WEBPACK_IMPORTED_MODULE_0__.BlockList();
-LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
-LOOPBACK.addAddress('::1', 'ipv6');
+// Made at the first address that needs it: node:net's BlockList is compiled on first use.
+let loopbackList;
+function loopback() {
+    if (loopbackList)
+        return loopbackList;
+    loopbackList = new node_net__WEBPACK_IMPORTED_MODULE_0__.BlockList();
+    loopbackList.addSubnet('127.0.0.0', 8, 'ipv4');
+    loopbackList.addAddress('::1', 'ipv6');
+    return loopbackList;
+}
 
 
 /***/ }),
@@ -2098,7 +2107,7 @@ async function summary(markdown) {
 /* harmony export */ });
 /* unused harmony export splitObserveOutput */
 /* harmony import */ var _buildx_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9903);
-/* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4981);
+/* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3190);
 
 
 // What verification reads next to a daemon (a builder container, a kubernetes pod): one exec
@@ -3011,6 +3020,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_h
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+
+/***/ }),
+
+/***/ 1421:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 
 /***/ }),
 
@@ -4775,8 +4791,8 @@ var __webpack_exports__ = {};
 
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
-// EXTERNAL MODULE: ./src/exec.ts + 1 modules
-var exec = __nccwpck_require__(4981);
+// EXTERNAL MODULE: ./src/exec.ts
+var exec = __nccwpck_require__(3190);
 // EXTERNAL MODULE: ./src/log.ts
 var log = __nccwpck_require__(5625);
 // EXTERNAL MODULE: ./src/commands.ts
@@ -7930,12 +7946,16 @@ async function runMain() {
     }
 }
 async function steps() {
+    // Asked at once, while the inputs are read: the engine's and buildx's versions depend on
+    // none of them, and starting buildx is most of this check's time (checkTools awaits it).
+    const versions = docker/* toolVersions */.Ek();
+    versions.catch(() => undefined); // awaited (and its error thrown) in checkTools, unless an input error comes first
     const { inputs: asked, certs, remoteTls } = await log/* group */.Os('Read and check inputs', readInputs);
     update({ builder: asked.name, driver: asked.driver, cleanup: asked.cleanup, keepState: asked.keepState });
     const driver = driverFor(asked.driver);
     update({ runDir: createRunDir(), owner: (0,external_node_crypto_.randomUUID)() });
     const { runDir, owner } = record();
-    const install = await log/* group */.Os('Check Docker and Buildx', () => checkTools(asked));
+    const install = await log/* group */.Os('Check Docker and Buildx', () => checkTools(asked, versions));
     if (install)
         await log/* group */.Os(`Install buildx ${install.version}`, () => installBuildx(install, runDir, asked.driver));
     const name = await log/* group */.Os(driver.createsBuilder ? `Check that builder ${asked.name} does not exist yet` : "Find the docker context's builder", () => driver.claim(asked.name, (0,commands/* getInput */.V4)('name').trim() !== ''));
@@ -8020,8 +8040,8 @@ function checkKeys(inputs) {
     throw new errors/* InputError */.d(input, undefined, text.length === 1 ? text[0] : `\n- ${text.join('\n- ')}`);
 }
 /** The engine and buildx; what to install when `version` is set or buildx is missing. */
-async function checkTools(inputs) {
-    const v = await docker/* toolVersions */.Ek();
+async function checkTools(inputs, versions) {
+    const v = await versions;
     log/* info */.pq(`Docker engine ${v.docker}; ${v.buildx ?? 'no buildx plugin'}`);
     if (inputs.install)
         return inputs.install;

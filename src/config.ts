@@ -117,7 +117,8 @@ export function mergeConfig(
   if (registries.size === 0) return { tree, overrides }
   if (!isTable(tree.registry)) tree.registry = {}
   const regs = tree.registry as TomlTable
-  for (const [host, s] of [...registries].sort(([a], [b]) => a.localeCompare(b))) {
+  // Hosts in code-point order (not localeCompare, whose first call sets up a collator: ~15 ms).
+  for (const [host, s] of [...registries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (!isTable(regs[host])) regs[host] = {}
     const reg = regs[host] as TomlTable
     const parts = ['registry', host]

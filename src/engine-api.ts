@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto'
 import * as fs from 'node:fs'
-import * as http from 'node:http'
+import type * as httpModule from 'node:http'
 import * as path from 'node:path'
 
 // The Docker Engine API over its local socket, for the reads verification and the CNI image
 // check make: asking the engine without starting a docker CLI process (each CLI start is
-// most of a docker command's time). Only where the docker CLI would itself talk to a local socket: the default context
-// (or a unix:// DOCKER_HOST) and nodes whose endpoint is a unix:// host. Other contexts and
-// ssh/tcp hosts keep the CLI, which knows their TLS and SSH settings.
+// most of a docker command's time). Only where the docker CLI would itself talk to a local
+// socket: the default context (or a unix:// DOCKER_HOST) and nodes whose endpoint is a
+// unix:// host. Other contexts and ssh/tcp hosts keep the CLI, which knows their TLS and SSH
+// settings.
 // https://docs.docker.com/reference/api/engine/ (unversioned paths: the engine's own version)
 
 /**
@@ -42,7 +43,11 @@ interface Answer {
   body: Buffer
 }
 
-function request(socket: string, method: string, url: string, body?: unknown): Promise<Answer> {
+// node:http is loaded with the first request, not with the bundle (~3 ms of a step's start).
+let httpLoaded: Promise<typeof httpModule> | undefined
+
+async function request(socket: string, method: string, url: string, body?: unknown): Promise<Answer> {
+  const http = await (httpLoaded ??= import('node:http'))
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : JSON.stringify(body)
     const req = http.request(

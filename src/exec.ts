@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { constants } from 'node:os'
 import * as log from './log.js'
 import { redact } from './redact.js'
@@ -24,7 +24,13 @@ export interface RunOptions {
 const children = new Set<ChildProcess>()
 let stopping: NodeJS.Signals | undefined
 
+// node:child_process is loaded with the first command, not with the bundle: compiling it is
+// ~9 ms of a step's start, and the first log line need not wait for it.
+let childProcess: Promise<typeof import('node:child_process')> | undefined
+
 export async function run(command: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
+  const { spawn } = await (childProcess ??= import('node:child_process'))
+  // Checked after the load: a signal that came meanwhile must not miss this child.
   if (stopping) throw new Error(`the step was cancelled (${stopping}): ${command} not started`)
   const show = options.show ?? false
   if (show) log.info(`$ ${[command, ...args].map(quoteArg).join(' ')}`)

@@ -38,12 +38,16 @@ export async function runMain(): Promise<void> {
 }
 
 async function steps(): Promise<void> {
+  // Asked at once, while the inputs are read: the engine's and buildx's versions depend on
+  // none of them, and starting buildx is most of this check's time (checkTools awaits it).
+  const versions = docker.toolVersions()
+  versions.catch(() => undefined) // awaited (and its error thrown) in checkTools, unless an input error comes first
   const { inputs: asked, certs, remoteTls } = await log.group('Read and check inputs', readInputs)
   state.update({ builder: asked.name, driver: asked.driver, cleanup: asked.cleanup, keepState: asked.keepState })
   const driver = driverFor(asked.driver)
   state.update({ runDir: createRunDir(), owner: randomUUID() })
   const { runDir, owner } = state.record()
-  const install = await log.group('Check Docker and Buildx', () => checkTools(asked))
+  const install = await log.group('Check Docker and Buildx', () => checkTools(asked, versions))
   if (install) await log.group(`Install buildx ${install.version}`, () => installBuildx(install, runDir, asked.driver))
   const name = await log.group(
     driver.createsBuilder ? `Check that builder ${asked.name} does not exist yet` : "Find the docker context's builder",
@@ -130,8 +134,8 @@ function checkKeys(inputs: Inputs): void {
 }
 
 /** The engine and buildx; what to install when `version` is set or buildx is missing. */
-async function checkTools(inputs: Inputs): Promise<InstallRequest | undefined> {
-  const v = await docker.toolVersions()
+async function checkTools(inputs: Inputs, versions: ReturnType<typeof docker.toolVersions>): Promise<InstallRequest | undefined> {
+  const v = await versions
   log.info(`Docker engine ${v.docker}; ${v.buildx ?? 'no buildx plugin'}`)
   if (inputs.install) return inputs.install
   if (v.buildx === undefined) {
