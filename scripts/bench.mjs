@@ -3,8 +3,10 @@
 // configuration (mirrors, two registry certificate sets, debug). N rounds (default 5), each
 // alternating (a) raw `docker buildx create --bootstrap --config <the same file>` + `rm`, the
 // floor, and (b) the action's main then post as a runner runs them. Prints each one's median,
-// the ratio b/a and the overhead in ms, the cold start (the first log line of dist/index.js
-// against a bare `node -e`), peak memory (RSS) of main and post, the size of dist/, and how
+// the ratio b/a and the overhead in ms, where the action's time goes (each step's median, from
+// the "(N ms)" the log gives every step, and what is left outside them: node's start, loading
+// dist/index.js, exit), the cold start (the first log line of dist/index.js against a bare
+// `node -e`), peak memory (RSS) of main and post, the size of dist/, and how
 // many processes the action starts in main and in post (counted by shims: a `docker` on PATH,
 // and a buildx plugin in a DOCKER_CONFIG of the bench's own, which the action finds first);
 // then, for `cni: true`, main + post with an empty tool cache and no CNI image (cold: the
@@ -82,7 +84,23 @@ async function measured(step) {
   const ms = performance.now() - t0
   clearInterval(timer)
   if (res.exitCode !== 0) throw new Error(`step failed:\n${res.stdout}`)
-  return { ms, peakKiB: peak }
+  return { ms, peakKiB: peak, steps: stepTimes(res.stdout) }
+}
+
+/** The log's named steps and their durations: each group is followed by its "(N ms)" line. */
+function stepTimes(stdout) {
+  const steps = []
+  let open
+  for (const line of stdout.split('\n')) {
+    const g = /^::group::(.*)$/.exec(line)
+    if (g) open = g[1].replace(/ bench-\S+/g, ' NAME')
+    const d = /^\((\d+) ms\)$/.exec(line)
+    if (d && open !== undefined) {
+      steps.push({ name: open, ms: Number(d[1]) })
+      open = undefined
+    }
+  }
+  return steps
 }
 
 /** The action's own config for these inputs (and its certificate files), for the raw rounds. */
@@ -156,15 +174,11 @@ for (let i = 0; i < n; i++) {
 const cold = { node: [], action: [] }
 for (let i = 0; i < n; i++) {
   cold.node.push(await firstLine(['-e', 'console.log(1)'], process.env))
-  // An input error prints its first line at once: node start and the bundle's load.
-  cold.action.push(
-    await firstLine([path.join(root, 'dist', 'index.js')], {
-      ...process.env,
-      INPUT_MIRRORS: 'x',
-      GITHUB_STATE: path.join(work, 'st'),
-      GITHUB_OUTPUT: path.join(work, 'out')
-    })
-  )
+  // The first line of every run (the group "Read and check inputs"), with the runner's files
+  // in place; the input error that follows ends the run before anything is created.
+  const files = newRun({ inputs: { mirrors: 'x' } })
+  cold.action.push(await firstLine([path.join(root, 'dist', 'index.js')], files.env))
+  disposeRun(files)
 }
 
 /**
@@ -254,6 +268,11 @@ const fig = {
   cniWarmMs: cni ? median(cni.warm) : null,
   cniRounds: cni ? cni.cold.length : 0
 }
+// Where the action's time goes: each step's median, in the order they ran; the rest of main
+// and post is the node start, loading dist/index.js and exit.
+fig.steps = ['main', 'post'].flatMap(which =>
+  rounds[0][which].steps.map((st, i) => ({ step: `${which}: ${st.name}`, ms: median(rounds.map(r => r[which].steps[i]?.ms ?? 0)) }))
+)
 fig.ratio = fig.actionMainPostMs / fig.rawCreateRmMs
 fig.overheadMs = fig.actionMainPostMs - fig.rawCreateRmMs
 fig.coldStartRatio = fig.coldStartActionMs / fig.coldStartNodeMs
@@ -267,6 +286,12 @@ console.log(
   `cold start to the first log line, median ms: node -e ${f(fig.coldStartNodeMs)}, dist/index.js ${f(fig.coldStartActionMs)} ` +
     `(${fig.coldStartRatio.toFixed(2)} ×)`
 )
+console.log('where the time goes, median ms per step (the rest: node start, loading dist/index.js, exit):')
+for (const st of fig.steps) console.log(`  ${String(st.ms).padStart(5)}  ${st.step}`)
+for (const which of ['main', 'post']) {
+  const inSteps = fig.steps.filter(st => st.step.startsWith(`${which}:`)).reduce((a, st) => a + st.ms, 0)
+  console.log(`  ${f(fig[`${which}Ms`] - inSteps).padStart(5)}  ${which}: outside the steps`)
+}
 console.log(`peak RSS, MiB: main ${fig.peakRssMainMiB.toFixed(1)}, post ${fig.peakRssPostMiB.toFixed(1)}`)
 console.log(`dist/index.js: ${(fig.distBytes / 1024).toFixed(0)} KiB`)
 console.log(`processes the action starts: main ${fig.processesMain}, post ${fig.processesPost}`)
