@@ -38,11 +38,18 @@ export async function runMain(): Promise<void> {
 }
 
 async function steps(): Promise<void> {
-  // Asked at once, while the inputs are read: the engine's and buildx's versions depend on
-  // none of them, and starting buildx is most of this check's time (checkTools awaits it).
-  const versions = docker.toolVersions()
-  versions.catch(() => undefined) // awaited (and its error thrown) in checkTools, unless an input error comes first
-  const { inputs: asked, certs, remoteTls } = await log.group('Read and check inputs', readInputs)
+  // The engine's and buildx's versions depend on no input: asked while the inputs are read
+  // (starting buildx is most of the check's time), once the first line is out.
+  const {
+    inputs: asked,
+    certs,
+    remoteTls,
+    versions
+  } = await log.group('Read and check inputs', async () => {
+    const versions = docker.toolVersions()
+    versions.catch(() => undefined) // awaited (and its error thrown) in checkTools, unless an input error comes first
+    return { ...(await readInputs()), versions }
+  })
   state.update({ builder: asked.name, driver: asked.driver, cleanup: asked.cleanup, keepState: asked.keepState })
   const driver = driverFor(asked.driver)
   state.update({ runDir: createRunDir(), owner: randomUUID() })
