@@ -90,7 +90,7 @@ async function settled<T>(p: Promise<T>): Promise<{ value?: T }> {
  * The image a run before this one built, when it is there with every plugin the config needs:
  * its tag comes from the base image and the archive's SHA-256 recorded in the tool cache, so
  * neither the plugins nor the tool-cache package are touched (no lock, no copy). undefined
- * when anything is missing: prepareCni then takes the full path, which says why.
+ * when anything is missing: imageFor then takes the full path, which says why.
  */
 async function readyImage(build: CniBuild, base: Promise<string>): Promise<string | undefined> {
   const cacheRoot = process.env.RUNNER_TOOL_CACHE
