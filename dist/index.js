@@ -4799,7 +4799,205 @@ var external_node_path_ = __nccwpck_require__(6760);
 var certs = __nccwpck_require__(1012);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/lines.ts
+var src_lines = __nccwpck_require__(9488);
+;// CONCATENATED MODULE: ./src/nodes.ts
+
+
+/**
+ * The input a node's setting comes from, for messages: the setting's own input for the first
+ * node (driver-opts, buildkitd-flags), append for the others ("append (append[1] driver-opts)").
+ */
+function nodeInput(n, setting) {
+    return n.append === undefined ? setting : `append (${n.label} ${setting})`;
+}
+// buildx store.ValidateName: a letter first, then letters, digits and ._- (lower-cased).
+const NODE_NAME_RE = /^[a-zA-Z][a-zA-Z0-9._-]*$/;
+// A docker context name (docker/cli: ^[a-zA-Z0-9][a-zA-Z0-9_.+-]+$) or a URL.
+const CONTEXT_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.+-]*$/;
+const DOCKER_HOST_RE = /^(unix|tcp|ssh|npipe|fd):\/\/\S*$/;
+// The BuildKit addresses buildx's remote driver dials (util/remoteutil IsValidEndpoint).
+const BUILDKIT_ADDR_RE = /^(tcp|unix|ssh|docker-container|kube-pod|npipe):\/\/\S+$/;
+// containerd's platform syntax: os/arch[/variant], lower case.
+const PLATFORM_RE = /^[a-z0-9_-]+\/[a-z0-9_-]+(\/[a-z0-9_.-]+)?$/;
+const FIELDS = ['name', 'endpoint', 'driver-opts', 'buildkitd-flags', 'platforms'];
+/** `platforms`: comma-separated (or one per line) os/arch[/variant]. */
+function parsePlatforms(input, text) {
+    const out = [];
+    for (const p of text
+        .split(/[,\n]/)
+        .map(s => s.trim())
+        .filter(s => s !== '')) {
+        if (!PLATFORM_RE.test(p)) {
+            throw new errors/* InputError */.d(input, undefined, `"${p}" is not a platform; write os/arch[/variant], e.g. linux/amd64 or linux/arm/v7`);
+        }
+        if (!out.includes(p))
+            out.push(p);
+    }
+    return out;
+}
+/**
+ * An endpoint as the driver takes it. docker-container: a docker context or a docker host
+ * (buildx builder.go validateEndpoint); remote: a BuildKit address; kubernetes: none (buildx:
+ * "kubernetes driver does not support endpoint args").
+ */
+function endpointProblem(endpoint, driver) {
+    if (endpoint === '')
+        return driver === 'remote'
+            ? "the remote driver needs an endpoint, the BuildKit daemon's address (e.g. tcp://buildkitd:1234)"
+            : undefined;
+    if (driver === 'kubernetes')
+        return 'the kubernetes driver takes no endpoint (buildx refuses it); choose the cluster with KUBECONFIG and the namespace with driver-opts namespace=';
+    if (driver === 'remote') {
+        return BUILDKIT_ADDR_RE.test(endpoint) ? undefined : `"${endpoint}" is not a BuildKit address; write tcp://host:port or unix:///path`;
+    }
+    if (DOCKER_HOST_RE.test(endpoint) || CONTEXT_RE.test(endpoint))
+        return undefined;
+    return `"${endpoint}" is neither a docker context name nor a docker host (unix://, tcp://, ssh://)`;
+}
+/**
+ * `append`: a YAML list of nodes, each with name, endpoint, driver-opts (a list of strings),
+ * buildkitd-flags (one string) and platforms (a comma-separated string), as
+ * docker/setup-buildx-action reads them. A node without buildkitd-flags gets `defaultFlags`,
+ * as the first node does: every node then allows the same entitlements.
+ */
+function parseAppend(text, driver, defaultFlags, yaml) {
+    if (text.trim() === '')
+        return [];
+    if (!yaml)
+        throw new Error('append is set but the YAML parser was not loaded');
+    const { isMap, isScalar, isSeq } = yaml;
+    const doc = yaml.parseDocument(text, { uniqueKeys: true });
+    if (doc.errors.length > 0) {
+        const e = doc.errors[0];
+        throw new errors/* InputError */.d('append', e.linePos?.[0].line, `is not valid YAML: ${e.message.split('\n')[0]}`);
+    }
+    const root = doc.contents;
+    if (!isSeq(root))
+        throw new errors/* InputError */.d('append', undefined, 'must be a YAML list of nodes (- name: …, endpoint: …)');
+    const lineOf = (n) => {
+        const off = n?.range?.[0];
+        return off === undefined ? undefined : text.slice(0, off).split('\n').length;
+    };
+    return root.items.map((item, i) => {
+        const label = `append[${i}]`;
+        const fail = (at, detail) => {
+            throw new errors/* InputError */.d('append', lineOf(at ?? item), `${label}: ${detail}`);
+        };
+        if (!isMap(item))
+            return fail(item, 'is not a mapping of name, endpoint, driver-opts, buildkitd-flags, platforms');
+        const spec = { endpoint: '', driverOpts: [], buildkitdFlags: [...defaultFlags], platforms: [], label, append: i };
+        for (const pair of item.items) {
+            const key = isScalar(pair.key) ? String(pair.key.value) : '';
+            const value = pair.value;
+            const field = FIELDS.find(f => f === key);
+            if (!field)
+                fail(pair.key, `unknown field "${key}"; a node has ${FIELDS.join(', ')}`);
+            const str = () => {
+                if (isScalar(value) && (typeof value.value === 'string' || typeof value.value === 'number'))
+                    return String(value.value).trim();
+                return fail(value, `${key} must be a string`);
+            };
+            switch (field) {
+                case 'name': {
+                    const name = str();
+                    if (!NODE_NAME_RE.test(name))
+                        fail(value, `name "${name}" must start with a letter and hold only letters, digits and ._-`);
+                    spec.name = name.toLowerCase();
+                    break;
+                }
+                case 'endpoint':
+                    spec.endpoint = str();
+                    break;
+                case 'driver-opts': {
+                    // setup-buildx-action takes a list; one string is one option there too.
+                    const list = isSeq(value) ? value.items : [value];
+                    spec.driverOpts = list.map(v => {
+                        const opt = isScalar(v) && typeof v.value === 'string' ? v.value.trim() : fail(v, 'driver-opts must be a list of strings');
+                        if (!/^[a-zA-Z][a-zA-Z0-9._-]*=/.test(opt))
+                            fail(v, `driver-opts "${opt}" is not key=value`);
+                        return opt;
+                    });
+                    break;
+                }
+                case 'buildkitd-flags': {
+                    const words = (0,src_lines/* splitShellWords */.CQ)(str());
+                    if (words === undefined)
+                        fail(value, 'buildkitd-flags: a quote is not closed');
+                    if (words.some(w => w === '--config' || w.startsWith('--config=')))
+                        fail(value, 'buildkitd-flags: --config is set by this action for every node');
+                    spec.buildkitdFlags = words.length > 0 ? words : [...defaultFlags];
+                    break;
+                }
+                case 'platforms':
+                    try {
+                        spec.platforms = parsePlatforms('append', str());
+                    }
+                    catch (err) {
+                        fail(value, err.message.replace(/^input "append": /, ''));
+                    }
+                    break;
+            }
+        }
+        const problem = endpointProblem(spec.endpoint, driver);
+        if (problem)
+            fail(item, `endpoint: ${problem}`);
+        return spec;
+    });
+}
+/**
+ * Rules across all nodes: buildx refuses two nodes on one endpoint ("invalid duplicate
+ * endpoint", store/nodegroup.go validateDuplicates), and an appended node named like an
+ * existing one is not appended: buildx changes that node instead (NodeGroup.Update finds
+ * it by name). Appended docker-container nodes get the name buildx would give them
+ * (nextNodeName: <builder><n>, the first free n) so that every node has a known name.
+ */
+function checkNodes(builder, first, appended, driver) {
+    const nodes = [first, ...appended];
+    const names = new Set();
+    const firstName = driver === 'kubernetes' ? undefined : `${builder}0`;
+    if (firstName)
+        names.add(firstName);
+    for (const n of appended) {
+        if (n.name === undefined)
+            continue;
+        if (names.has(n.name)) {
+            throw new errors/* InputError */.d('append', undefined, `${n.label}: node name "${n.name}" is taken by another node (buildx would change that node instead of adding one)`);
+        }
+        names.add(n.name);
+    }
+    if (driver !== 'kubernetes') {
+        for (const n of appended) {
+            if (n.name !== undefined)
+                continue;
+            let k = 0;
+            while (names.has(`${builder}${k}`))
+                k++;
+            n.name = `${builder}${k}`;
+            names.add(n.name);
+        }
+    }
+    // kubernetes nodes have no endpoint of their own: buildx names one per deployment.
+    if (driver === 'kubernetes')
+        return nodes;
+    const seen = new Map();
+    for (const n of nodes) {
+        // The first node without an endpoint is on the current context: an appended node needs its own.
+        const ep = n.endpoint === '' && n !== first ? undefined : n.endpoint;
+        if (ep === undefined) {
+            throw new errors/* InputError */.d('append', undefined, `${n.label}: has no endpoint; a second node on the current docker context would share the first node's endpoint, which buildx refuses`);
+        }
+        const other = seen.get(ep);
+        if (other !== undefined) {
+            throw new errors/* InputError */.d('append', undefined, `${n.label}: endpoint "${ep}" is also ${other}'s; buildx refuses two nodes on one endpoint (give each node its own docker context or host)`);
+        }
+        seen.set(ep, n.label);
+    }
+    return nodes;
+}
+
 ;// CONCATENATED MODULE: ./src/remote.ts
+
 
 
 
@@ -4810,10 +5008,6 @@ const WHERE_IT_RUNS = 'the remote driver connects to a BuildKit daemon that alre
     'container (or pod)';
 /** The driver options buildx's remote driver accepts (driver/remote/factory.go, v0.29.1). */
 const REMOTE_DRIVER_OPTS = ['servername', 'cacert', 'cert', 'key', 'default-load'];
-/** The input that holds a node's driver options, for messages. */
-function optsInput(node) {
-    return node.label === 'the first node' ? 'driver-opts' : `append (${node.label} driver-opts)`;
-}
 /**
  * buildx splits each --driver-opt as one CSV record (builder/builder.go csvToMap), so one line
  * may hold several options: `cacert=/a,servername=b`. Double quotes protect commas.
@@ -4968,7 +5162,7 @@ function remoteInputProblems(inputs, get) {
     }
     let tls = false;
     for (const node of inputs.nodes) {
-        const input = optsInput(node);
+        const input = nodeInput(node, 'driver-opts');
         try {
             const parsed = parseRemoteTls(node.driverOpts, input);
             tls ||= usesTls(parsed);
@@ -6055,8 +6249,8 @@ function kubernetesInputProblems(inputs) {
     for (const n of inputs.nodes) {
         if (n.endpoint !== '') {
             problems.push({
-                input: n.label === 'the first node' ? 'endpoint' : 'append',
-                message: `${n.label === 'the first node' ? '' : `${n.label}: `}the kubernetes driver takes no endpoint (buildx refuses it: "kubernetes driver ` +
+                input: n.append === undefined ? 'endpoint' : 'append',
+                message: `${n.append === undefined ? '' : `${n.label}: `}the kubernetes driver takes no endpoint (buildx refuses it: "kubernetes driver ` +
                     `does not support endpoint args"); choose the cluster with KUBECONFIG and the namespace with driver-opts namespace=`
             });
         }
@@ -6488,198 +6682,8 @@ function flagValues(words, name) {
     return values;
 }
 
-// EXTERNAL MODULE: ./src/lines.ts
-var src_lines = __nccwpck_require__(9488);
 // EXTERNAL MODULE: ./src/refs.ts
 var refs = __nccwpck_require__(1977);
-;// CONCATENATED MODULE: ./src/nodes.ts
-
-
-// buildx store.ValidateName: a letter first, then letters, digits and ._- (lower-cased).
-const NODE_NAME_RE = /^[a-zA-Z][a-zA-Z0-9._-]*$/;
-// A docker context name (docker/cli: ^[a-zA-Z0-9][a-zA-Z0-9_.+-]+$) or a URL.
-const CONTEXT_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.+-]*$/;
-const DOCKER_HOST_RE = /^(unix|tcp|ssh|npipe|fd):\/\/\S*$/;
-// The BuildKit addresses buildx's remote driver dials (util/remoteutil IsValidEndpoint).
-const BUILDKIT_ADDR_RE = /^(tcp|unix|ssh|docker-container|kube-pod|npipe):\/\/\S+$/;
-// containerd's platform syntax: os/arch[/variant], lower case.
-const PLATFORM_RE = /^[a-z0-9_-]+\/[a-z0-9_-]+(\/[a-z0-9_.-]+)?$/;
-const FIELDS = ['name', 'endpoint', 'driver-opts', 'buildkitd-flags', 'platforms'];
-/** `platforms`: comma-separated (or one per line) os/arch[/variant]. */
-function parsePlatforms(input, text) {
-    const out = [];
-    for (const p of text
-        .split(/[,\n]/)
-        .map(s => s.trim())
-        .filter(s => s !== '')) {
-        if (!PLATFORM_RE.test(p)) {
-            throw new errors/* InputError */.d(input, undefined, `"${p}" is not a platform; write os/arch[/variant], e.g. linux/amd64 or linux/arm/v7`);
-        }
-        if (!out.includes(p))
-            out.push(p);
-    }
-    return out;
-}
-/**
- * An endpoint as the driver takes it. docker-container: a docker context or a docker host
- * (buildx builder.go validateEndpoint); remote: a BuildKit address; kubernetes: none (buildx:
- * "kubernetes driver does not support endpoint args").
- */
-function endpointProblem(endpoint, driver) {
-    if (endpoint === '')
-        return driver === 'remote'
-            ? "the remote driver needs an endpoint, the BuildKit daemon's address (e.g. tcp://buildkitd:1234)"
-            : undefined;
-    if (driver === 'kubernetes')
-        return 'the kubernetes driver takes no endpoint (buildx refuses it); choose the cluster with KUBECONFIG and the namespace with driver-opts namespace=';
-    if (driver === 'remote') {
-        return BUILDKIT_ADDR_RE.test(endpoint) ? undefined : `"${endpoint}" is not a BuildKit address; write tcp://host:port or unix:///path`;
-    }
-    if (DOCKER_HOST_RE.test(endpoint) || CONTEXT_RE.test(endpoint))
-        return undefined;
-    return `"${endpoint}" is neither a docker context name nor a docker host (unix://, tcp://, ssh://)`;
-}
-/**
- * `append`: a YAML list of nodes, each with name, endpoint, driver-opts (a list of strings),
- * buildkitd-flags (one string) and platforms (a comma-separated string), as
- * docker/setup-buildx-action reads them. A node without buildkitd-flags gets `defaultFlags`,
- * as the first node does: every node then allows the same entitlements.
- */
-function parseAppend(text, driver, defaultFlags, yaml) {
-    if (text.trim() === '')
-        return [];
-    if (!yaml)
-        throw new Error('append is set but the YAML parser was not loaded');
-    const { isMap, isScalar, isSeq } = yaml;
-    const doc = yaml.parseDocument(text, { uniqueKeys: true });
-    if (doc.errors.length > 0) {
-        const e = doc.errors[0];
-        throw new errors/* InputError */.d('append', e.linePos?.[0].line, `is not valid YAML: ${e.message.split('\n')[0]}`);
-    }
-    const root = doc.contents;
-    if (!isSeq(root))
-        throw new errors/* InputError */.d('append', undefined, 'must be a YAML list of nodes (- name: …, endpoint: …)');
-    const lineOf = (n) => {
-        const off = n?.range?.[0];
-        return off === undefined ? undefined : text.slice(0, off).split('\n').length;
-    };
-    return root.items.map((item, i) => {
-        const label = `append[${i}]`;
-        const fail = (at, detail) => {
-            throw new errors/* InputError */.d('append', lineOf(at ?? item), `${label}: ${detail}`);
-        };
-        if (!isMap(item))
-            return fail(item, 'is not a mapping of name, endpoint, driver-opts, buildkitd-flags, platforms');
-        const spec = { endpoint: '', driverOpts: [], buildkitdFlags: [...defaultFlags], platforms: [], label };
-        for (const pair of item.items) {
-            const key = isScalar(pair.key) ? String(pair.key.value) : '';
-            const value = pair.value;
-            const field = FIELDS.find(f => f === key);
-            if (!field)
-                fail(pair.key, `unknown field "${key}"; a node has ${FIELDS.join(', ')}`);
-            const str = () => {
-                if (isScalar(value) && (typeof value.value === 'string' || typeof value.value === 'number'))
-                    return String(value.value).trim();
-                return fail(value, `${key} must be a string`);
-            };
-            switch (field) {
-                case 'name': {
-                    const name = str();
-                    if (!NODE_NAME_RE.test(name))
-                        fail(value, `name "${name}" must start with a letter and hold only letters, digits and ._-`);
-                    spec.name = name.toLowerCase();
-                    break;
-                }
-                case 'endpoint':
-                    spec.endpoint = str();
-                    break;
-                case 'driver-opts': {
-                    // setup-buildx-action takes a list; one string is one option there too.
-                    const list = isSeq(value) ? value.items : [value];
-                    spec.driverOpts = list.map(v => {
-                        const opt = isScalar(v) && typeof v.value === 'string' ? v.value.trim() : fail(v, 'driver-opts must be a list of strings');
-                        if (!/^[a-zA-Z][a-zA-Z0-9._-]*=/.test(opt))
-                            fail(v, `driver-opts "${opt}" is not key=value`);
-                        return opt;
-                    });
-                    break;
-                }
-                case 'buildkitd-flags': {
-                    const words = (0,src_lines/* splitShellWords */.CQ)(str());
-                    if (words === undefined)
-                        fail(value, 'buildkitd-flags: a quote is not closed');
-                    if (words.some(w => w === '--config' || w.startsWith('--config=')))
-                        fail(value, 'buildkitd-flags: --config is set by this action for every node');
-                    spec.buildkitdFlags = words.length > 0 ? words : [...defaultFlags];
-                    break;
-                }
-                case 'platforms':
-                    try {
-                        spec.platforms = parsePlatforms('append', str());
-                    }
-                    catch (err) {
-                        fail(value, err.message.replace(/^input "append": /, ''));
-                    }
-                    break;
-            }
-        }
-        const problem = endpointProblem(spec.endpoint, driver);
-        if (problem)
-            fail(item, `endpoint: ${problem}`);
-        return spec;
-    });
-}
-/**
- * Rules across all nodes: buildx refuses two nodes on one endpoint ("invalid duplicate
- * endpoint", store/nodegroup.go validateDuplicates), and an appended node named like an
- * existing one is not appended: buildx changes that node instead (NodeGroup.Update finds
- * it by name). Appended docker-container nodes get the name buildx would give them
- * (nextNodeName: <builder><n>, the first free n) so that every node has a known name.
- */
-function checkNodes(builder, first, appended, driver) {
-    const nodes = [first, ...appended];
-    const names = new Set();
-    const firstName = driver === 'kubernetes' ? undefined : `${builder}0`;
-    if (firstName)
-        names.add(firstName);
-    for (const n of appended) {
-        if (n.name === undefined)
-            continue;
-        if (names.has(n.name)) {
-            throw new errors/* InputError */.d('append', undefined, `${n.label}: node name "${n.name}" is taken by another node (buildx would change that node instead of adding one)`);
-        }
-        names.add(n.name);
-    }
-    if (driver !== 'kubernetes') {
-        for (const n of appended) {
-            if (n.name !== undefined)
-                continue;
-            let k = 0;
-            while (names.has(`${builder}${k}`))
-                k++;
-            n.name = `${builder}${k}`;
-            names.add(n.name);
-        }
-    }
-    // kubernetes nodes have no endpoint of their own: buildx names one per deployment.
-    if (driver === 'kubernetes')
-        return nodes;
-    const seen = new Map();
-    for (const n of nodes) {
-        // The first node without an endpoint is on the current context: an appended node needs its own.
-        const ep = n.endpoint === '' && n !== first ? undefined : n.endpoint;
-        if (ep === undefined) {
-            throw new errors/* InputError */.d('append', undefined, `${n.label}: has no endpoint; a second node on the current docker context would share the first node's endpoint, which buildx refuses`);
-        }
-        const other = seen.get(ep);
-        if (other !== undefined) {
-            throw new errors/* InputError */.d('append', undefined, `${n.label}: endpoint "${ep}" is also ${other}'s; buildx refuses two nodes on one endpoint (give each node its own docker context or host)`);
-        }
-        seen.set(ep, n.label);
-    }
-    return nodes;
-}
-
 ;// CONCATENATED MODULE: ./src/inputs.ts
 
 
@@ -6769,7 +6773,7 @@ function defaultFlags(driver) {
 }
 /** remote: each node's TLS files for the connection to its daemon, from its driver-opts. */
 function withRemoteTls(driver, nodes) {
-    return driver === 'remote' ? nodes.map(n => ({ ...n, tls: parseRemoteTls(n.driverOpts, optsInput(n)) })) : nodes;
+    return driver === 'remote' ? nodes.map(n => ({ ...n, tls: parseRemoteTls(n.driverOpts, nodeInput(n, 'driver-opts')) })) : nodes;
 }
 /** The first node: the top-level driver-opts, buildkitd-flags, endpoint and platforms. */
 function firstNode(get, driver) {
@@ -6791,7 +6795,7 @@ function checkConsistency(inputs) {
     // misspelt name, cmd/buildkitd/main_oci_worker.go), and the daemon then exits.
     const flagged = inputs.nodes.find(n => flagValues(n.buildkitdFlags, '--oci-cni-config-path').length > 0);
     if (flagged) {
-        throw new errors/* InputError */.d(flagInput(flagged), undefined, '--oci-cni-config-path does not work: BuildKit reads its value from a misspelt name and the daemon exits with failed to read cni config ""; ' +
+        throw new errors/* InputError */.d(nodeInput(flagged, 'buildkitd-flags'), undefined, '--oci-cni-config-path does not work: BuildKit reads its value from a misspelt name and the daemon exits with failed to read cni config ""; ' +
             'set [worker.oci] cniConfigPath in buildkitd-config instead (cni: true with a .conflist cni-config does it for you)');
     }
     if (inputs.cni)
@@ -6817,21 +6821,21 @@ function checkNetwork(inputs, cni) {
     const find = (re) => opts.find(x => x.o.split(',').some(p => re.test(p)));
     const image = find(/^image=/);
     if (image && !('bridge' in cni)) {
-        throw new errors/* InputError */.d(optInput(image.n), undefined, `"${image.o}" conflicts with ${mode}, which sets the builder image; use cni-image for a ready CNI image, buildkit-image for the base of the one ` +
+        throw new errors/* InputError */.d(nodeInput(image.n, 'driver-opts'), undefined, `"${image.o}" conflicts with ${mode}, which sets the builder image; use cni-image for a ready CNI image, buildkit-image for the base of the one ` +
             `built, or cni: bridge with your image`);
     }
     // With the runner's network the CNI bridge and its iptables rules are made in the runner's
     // own network namespace, and outlive the builder.
     const host = find(/^network=host$/);
     if (host) {
-        throw new errors/* InputError */.d(optInput(host.n), undefined, `"${host.o}" with ${mode}: the CNI bridge (and its iptables rules) would be created in the runner's own network namespace and stay after the ` +
+        throw new errors/* InputError */.d(nodeInput(host.n, 'driver-opts'), undefined, `"${host.o}" with ${mode}: the CNI bridge (and its iptables rules) would be created in the runner's own network namespace and stay after the ` +
             `builder is removed; ` +
             'drop network=host (the builder gets its own namespace), or drop CNI');
     }
     for (const flag of src_cni/* NETWORK_FLAGS */.fX) {
         const n = inputs.nodes.find(x => flagValues(x.buildkitdFlags, flag).length > 0);
         if (n) {
-            throw new errors/* InputError */.d(flagInput(n), undefined, `${flag} overrides the network settings of ${mode} (the action writes them into [worker.oci]); remove it`);
+            throw new errors/* InputError */.d(nodeInput(n, 'buildkitd-flags'), undefined, `${flag} overrides the network settings of ${mode} (the action writes them into [worker.oci]); remove it`);
         }
     }
     const base = inputs.baseConfig;
@@ -6843,13 +6847,6 @@ function checkNetwork(inputs, cni) {
             throw new errors/* InputError */.d(base.input, undefined, `worker.oci.${key} is ${JSON.stringify(worker[key])}, but ${mode} needs ${JSON.stringify(value)}; remove it from the base config or drop ${mode}`);
         }
     }
-}
-/** The input that holds a node's daemon flags, for messages. */
-function flagInput(n) {
-    return n.label === 'the first node' ? 'buildkitd-flags' : `append (${n.label} buildkitd-flags)`;
-}
-function optInput(n) {
-    return n.label === 'the first node' ? 'driver-opts' : `append (${n.label} driver-opts)`;
 }
 function parseVerify(value) {
     const v = value.trim().toLowerCase();

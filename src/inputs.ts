@@ -13,11 +13,11 @@ import { defaultConfigPath } from './buildx.js'
 import { parseInstallInputs, type InstallRequest } from './buildx-install.js'
 import { dockerDriverProblems } from './engine-inputs.js'
 import { kubernetesInputProblems } from './kubernetes.js'
-import { optsInput, parseRemoteTls, remoteInputProblems } from './remote.js'
+import { parseRemoteTls, remoteInputProblems } from './remote.js'
 import { flagValues } from './flags.js'
 import { inputLines, parseBool, splitShellWords } from './lines.js'
 import { parseVerifyPull, type ImageRef } from './refs.js'
-import { checkNodes, endpointProblem, parseAppend, parsePlatforms, type NodeSpec, type Yaml } from './nodes.js'
+import { checkNodes, endpointProblem, nodeInput, parseAppend, parsePlatforms, type NodeSpec, type Yaml } from './nodes.js'
 
 // Reads every input into one typed, validated object before anything is created.
 // Each parse function is pure (text in, value or InputError out) so tests can table them.
@@ -163,7 +163,7 @@ function defaultFlags(driver: DriverName): string[] {
 
 /** remote: each node's TLS files for the connection to its daemon, from its driver-opts. */
 function withRemoteTls(driver: DriverName, nodes: NodeSpec[]): NodeSpec[] {
-  return driver === 'remote' ? nodes.map(n => ({ ...n, tls: parseRemoteTls(n.driverOpts, optsInput(n)) })) : nodes
+  return driver === 'remote' ? nodes.map(n => ({ ...n, tls: parseRemoteTls(n.driverOpts, nodeInput(n, 'driver-opts')) })) : nodes
 }
 
 /** The first node: the top-level driver-opts, buildkitd-flags, endpoint and platforms. */
@@ -187,7 +187,7 @@ export function checkConsistency(inputs: Inputs): void {
   const flagged = inputs.nodes.find(n => flagValues(n.buildkitdFlags, '--oci-cni-config-path').length > 0)
   if (flagged) {
     throw new InputError(
-      flagInput(flagged),
+      nodeInput(flagged, 'buildkitd-flags'),
       undefined,
       '--oci-cni-config-path does not work: BuildKit reads its value from a misspelt name and the daemon exits with failed to read cni config ""; ' +
         'set [worker.oci] cniConfigPath in buildkitd-config instead (cni: true with a .conflist cni-config does it for you)'
@@ -225,7 +225,7 @@ function checkNetwork(inputs: Inputs, cni: CniInputs): void {
   const image = find(/^image=/)
   if (image && !('bridge' in cni)) {
     throw new InputError(
-      optInput(image.n),
+      nodeInput(image.n, 'driver-opts'),
       undefined,
       `"${image.o}" conflicts with ${mode}, which sets the builder image; use cni-image for a ready CNI image, buildkit-image for the base of the one ` +
         `built, or cni: bridge with your image`
@@ -236,7 +236,7 @@ function checkNetwork(inputs: Inputs, cni: CniInputs): void {
   const host = find(/^network=host$/)
   if (host) {
     throw new InputError(
-      optInput(host.n),
+      nodeInput(host.n, 'driver-opts'),
       undefined,
       `"${host.o}" with ${mode}: the CNI bridge (and its iptables rules) would be created in the runner's own network namespace and stay after the ` +
         `builder is removed; ` +
@@ -247,7 +247,7 @@ function checkNetwork(inputs: Inputs, cni: CniInputs): void {
     const n = inputs.nodes.find(x => flagValues(x.buildkitdFlags, flag).length > 0)
     if (n) {
       throw new InputError(
-        flagInput(n),
+        nodeInput(n, 'buildkitd-flags'),
         undefined,
         `${flag} overrides the network settings of ${mode} (the action writes them into [worker.oci]); remove it`
       )
@@ -265,15 +265,6 @@ function checkNetwork(inputs: Inputs, cni: CniInputs): void {
       )
     }
   }
-}
-
-/** The input that holds a node's daemon flags, for messages. */
-function flagInput(n: NodeSpec): string {
-  return n.label === 'the first node' ? 'buildkitd-flags' : `append (${n.label} buildkitd-flags)`
-}
-
-function optInput(n: NodeSpec): string {
-  return n.label === 'the first node' ? 'driver-opts' : `append (${n.label} driver-opts)`
 }
 
 export function parseVerify(value: string): VerifyMode {

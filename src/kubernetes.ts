@@ -231,9 +231,9 @@ export function kubernetesInputProblems(inputs: Inputs): InputProblem[] {
   for (const n of inputs.nodes) {
     if (n.endpoint !== '') {
       problems.push({
-        input: n.label === 'the first node' ? 'endpoint' : 'append',
+        input: n.append === undefined ? 'endpoint' : 'append',
         message:
-          `${n.label === 'the first node' ? '' : `${n.label}: `}the kubernetes driver takes no endpoint (buildx refuses it: "kubernetes driver ` +
+          `${n.append === undefined ? '' : `${n.label}: `}the kubernetes driver takes no endpoint (buildx refuses it: "kubernetes driver ` +
           `does not support endpoint args"); choose the cluster with KUBECONFIG and the namespace with driver-opts namespace=`
       })
     }

@@ -27,8 +27,18 @@ export interface NodeSpec {
   platforms: string[]
   /** Where the node came from, for messages: "the first node" or "append[1]" */
   label: string
+  /** Its index in append; undefined for the first node, which the top-level inputs describe */
+  append?: number
   /** remote: the TLS files for the connection to the daemon, from driver-opts (remote.ts) */
   tls?: RemoteTls
+}
+
+/**
+ * The input a node's setting comes from, for messages: the setting's own input for the first
+ * node (driver-opts, buildkitd-flags), append for the others ("append (append[1] driver-opts)").
+ */
+export function nodeInput(n: Pick<NodeSpec, 'label' | 'append'>, setting: string): string {
+  return n.append === undefined ? setting : `append (${n.label} ${setting})`
 }
 
 // buildx store.ValidateName: a letter first, then letters, digits and ._- (lower-cased).
@@ -104,7 +114,7 @@ export function parseAppend(text: string, driver: string, defaultFlags: readonly
       throw new InputError('append', lineOf(at ?? (item as YamlNode)), `${label}: ${detail}`)
     }
     if (!isMap(item)) return fail(item as YamlNode, 'is not a mapping of name, endpoint, driver-opts, buildkitd-flags, platforms')
-    const spec: NodeSpec = { endpoint: '', driverOpts: [], buildkitdFlags: [...defaultFlags], platforms: [], label }
+    const spec: NodeSpec = { endpoint: '', driverOpts: [], buildkitdFlags: [...defaultFlags], platforms: [], label, append: i }
     for (const pair of item.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : ''
       const value = pair.value as YamlNode | null

@@ -2,7 +2,7 @@ import * as path from 'node:path'
 import { checkKeyPair, loadPem, looksLikePem, type CheckNotes, type LoadedPem, type PemRef } from './certs.js'
 import { InputError } from './errors.js'
 import type { Inputs } from './inputs.js'
-import type { NodeSpec } from './nodes.js'
+import { nodeInput } from './nodes.js'
 import type { PlannedFile } from './plan.js'
 
 // buildx's remote driver: the builder is a record that points at BuildKit daemons that run
@@ -49,11 +49,6 @@ export interface RemoteTls {
   servername?: string
   /** Every other option (k=v), as given */
   other: string[]
-}
-
-/** The input that holds a node's driver options, for messages. */
-export function optsInput(node: Pick<NodeSpec, 'label'>): string {
-  return node.label === 'the first node' ? 'driver-opts' : `append (${node.label} driver-opts)`
 }
 
 /**
@@ -214,7 +209,7 @@ export function remoteInputProblems(inputs: Inputs, get: (name: string) => strin
   }
   let tls = false
   for (const node of inputs.nodes) {
-    const input = optsInput(node)
+    const input = nodeInput(node, 'driver-opts')
     try {
       const parsed = parseRemoteTls(node.driverOpts, input)
       tls ||= usesTls(parsed)

@@ -314,8 +314,8 @@ describe('kubernetesInputProblems', () => {
       {
         nodes: [
           { endpoint: '', driverOpts: [], buildkitdFlags: [], platforms: [], label: 'the first node' },
-          { endpoint: 'ctx', driverOpts: [], buildkitdFlags: [], platforms: [], label: 'append[0]', name: 'arm' },
-          { endpoint: '', driverOpts: [], buildkitdFlags: [], platforms: [], label: 'append[1]', name: 'x'.repeat(64) }
+          { endpoint: 'ctx', driverOpts: [], buildkitdFlags: [], platforms: [], label: 'append[0]', append: 0, name: 'arm' },
+          { endpoint: '', driverOpts: [], buildkitdFlags: [], platforms: [], label: 'append[1]', append: 1, name: 'x'.repeat(64) }
         ]
       },
       [

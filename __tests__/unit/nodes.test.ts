@@ -34,9 +34,10 @@ describe('parseAppend', () => {
         driverOpts: ['image=moby/buildkit:v0.29.0', 'network=host'],
         buildkitdFlags: ['--debug', '--allow-insecure-entitlement', 'network.host'],
         platforms: ['linux/arm64', 'linux/arm/v7'],
-        label: 'append[0]'
+        label: 'append[0]',
+        append: 0
       },
-      { endpoint: 'ctx2', driverOpts: ['env.A=b'], buildkitdFlags: [...DEFAULT_FLAGS], platforms: [], label: 'append[1]' }
+      { endpoint: 'ctx2', driverOpts: ['env.A=b'], buildkitdFlags: [...DEFAULT_FLAGS], platforms: [], label: 'append[1]', append: 1 }
     ])
   })
 

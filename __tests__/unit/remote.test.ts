@@ -161,7 +161,14 @@ describe('remoteInputProblems', () => {
 
   test("an appended node's options are named by its label", () => {
     const i = inputs()
-    i.nodes.push({ endpoint: 'tcp://b:1234', driverOpts: ['network=host'], buildkitdFlags: [], platforms: [], label: 'append[0]' })
+    i.nodes.push({
+      endpoint: 'tcp://b:1234',
+      driverOpts: ['network=host'],
+      buildkitdFlags: [],
+      platforms: [],
+      label: 'append[0]',
+      append: 0
+    })
     expect(remote.remoteInputProblems(i, getter({})).map(p => p.input)).toEqual(['append (append[0] driver-opts)'])
   })
 })
