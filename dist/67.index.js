@@ -244,11 +244,15 @@ function checkPluginTypes(build, dir) {
         throw new Error(`${build.config.source} needs the plugin(s) ${missing.join(', ')}, which CNI plugins ${build.pluginsVersion} (${build.pluginsUrl}) does not have`);
     }
 }
-/** The build context: Dockerfile, this run's plugins and the config. */
+/** The build context: Dockerfile, the plugins the daemon runs (from this run's copy) and the config. */
 function writeContext(build, pluginsDir, runDir) {
     const ctx = node_path__WEBPACK_IMPORTED_MODULE_2__.join(runDir, 'cni-image');
-    node_fs__WEBPACK_IMPORTED_MODULE_1__.mkdirSync(ctx, { recursive: true, mode: 0o700 });
-    node_fs__WEBPACK_IMPORTED_MODULE_1__.cpSync(pluginsDir, node_path__WEBPACK_IMPORTED_MODULE_2__.join(ctx, 'plugins'), { recursive: true });
+    node_fs__WEBPACK_IMPORTED_MODULE_1__.mkdirSync(node_path__WEBPACK_IMPORTED_MODULE_2__.join(ctx, 'plugins'), { recursive: true, mode: 0o700 });
+    // The daemon runs the config's plugins and loopback, nothing else (BuildKit
+    // util/network/cniprovider/cni.go New: WithConfFile or WithConfListFile, WithLoNetwork): the
+    // rest of a release (~35 of its 44 MB) would only make the build send and the image carry it.
+    for (const t of build.config.types)
+        node_fs__WEBPACK_IMPORTED_MODULE_1__.copyFileSync(node_path__WEBPACK_IMPORTED_MODULE_2__.join(pluginsDir, t), node_path__WEBPACK_IMPORTED_MODULE_2__.join(ctx, 'plugins', t));
     node_fs__WEBPACK_IMPORTED_MODULE_1__.writeFileSync(node_path__WEBPACK_IMPORTED_MODULE_2__.join(ctx, node_path__WEBPACK_IMPORTED_MODULE_2__.basename((0,_cni_js__WEBPACK_IMPORTED_MODULE_3__/* .configFile */ .Ze)(build.config))), build.config.text);
     node_fs__WEBPACK_IMPORTED_MODULE_1__.writeFileSync(node_path__WEBPACK_IMPORTED_MODULE_2__.join(ctx, 'Dockerfile'), (0,_cni_js__WEBPACK_IMPORTED_MODULE_3__/* .dockerfile */ .TE)(build));
     return ctx;

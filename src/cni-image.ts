@@ -253,11 +253,14 @@ function checkPluginTypes(build: CniBuild, dir: string): void {
   }
 }
 
-/** The build context: Dockerfile, this run's plugins and the config. */
+/** The build context: Dockerfile, the plugins the daemon runs (from this run's copy) and the config. */
 function writeContext(build: CniBuild, pluginsDir: string, runDir: string): string {
   const ctx = path.join(runDir, 'cni-image')
-  fs.mkdirSync(ctx, { recursive: true, mode: 0o700 })
-  fs.cpSync(pluginsDir, path.join(ctx, 'plugins'), { recursive: true })
+  fs.mkdirSync(path.join(ctx, 'plugins'), { recursive: true, mode: 0o700 })
+  // The daemon runs the config's plugins and loopback, nothing else (BuildKit
+  // util/network/cniprovider/cni.go New: WithConfFile or WithConfListFile, WithLoNetwork): the
+  // rest of a release (~35 of its 44 MB) would only make the build send and the image carry it.
+  for (const t of build.config.types) fs.copyFileSync(path.join(pluginsDir, t), path.join(ctx, 'plugins', t))
   fs.writeFileSync(path.join(ctx, path.basename(configFile(build.config))), build.config.text)
   fs.writeFileSync(path.join(ctx, 'Dockerfile'), dockerfile(build))
   return ctx
