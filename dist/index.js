@@ -1458,10 +1458,6 @@ var prove = __nccwpck_require__(1401);
 
 
 
-// Operations on Docker and the builder, each one command through the exec seam.
-// Never `docker buildx inspect` or `buildx ls` for information: both print every file
-// copied into the builder, private keys included (see __tests__/fixtures/buildkit/README.md).
-/** The engine's version, and buildx's (undefined when the docker CLI has no buildx plugin). */
 async function toolVersions() {
     // At once: neither depends on the other. The engine is asked on its socket where the CLI
     // would use a local one (no process); buildx is a CLI plugin and has to be started.
@@ -1659,8 +1655,9 @@ async function buildkitdVersion(image) {
 async function missingInImageDir(image, dir, names) {
     const socket = localSocket([], process.env, external_node_os_.homedir());
     if (socket) {
-        const missing = new Set(await missingInImage(socket, image, names.map(n => external_node_path_.posix.join(dir, n))));
-        return names.filter(n => missing.has(external_node_path_.posix.join(dir, n)));
+        const paths = names.map(n => external_node_path_.posix.join(dir, n));
+        const missing = new Set(await missingInImage(socket, image, paths));
+        return names.filter((_n, i) => missing.has(paths[i]));
     }
     const res = await (0,src_exec/* run */.eF)('docker', ['run', '--rm', '--network', 'none', '--entrypoint', 'ls', image, '-1', dir]);
     const present = new Set(res.exitCode === 0 ? res.stdout.split('\n').map(l => l.trim()) : []);
@@ -7933,13 +7930,7 @@ async function runMain() {
     }
 }
 async function steps() {
-    // The engine's and buildx's versions depend on no input: asked while the inputs are read
-    // (starting buildx is most of the check's time), once the first line is out.
-    const { inputs: asked, certs, remoteTls, versions } = await log/* group */.Os('Read and check inputs', async () => {
-        const versions = docker/* toolVersions */.Ek();
-        versions.catch(() => undefined); // awaited (and its error thrown) in checkTools, unless an input error comes first
-        return { ...(await readInputs()), versions };
-    });
+    const { inputs: asked, certs, remoteTls, versions } = await log/* group */.Os('Read and check inputs', readInputsAskingVersions);
     update({ builder: asked.name, driver: asked.driver, cleanup: asked.cleanup, keepState: asked.keepState });
     const driver = driverFor(asked.driver);
     update({ runDir: createRunDir(), owner: (0,external_node_crypto_.randomUUID)() });
@@ -7973,6 +7964,15 @@ async function steps() {
     await log/* group */.Os('Outputs and job summary', () => report(driver, plan, inputs, outcome));
     if (!outcome.verified && inputs.verify === 'true')
         throw new Error(failureText(outcome));
+}
+/**
+ * The inputs, with the engine's and buildx's versions asked meanwhile: they depend on no
+ * input, and starting buildx is most of checkTools' time. Started once the first line is out.
+ */
+async function readInputsAskingVersions() {
+    const versions = docker/* toolVersions */.Ek();
+    versions.catch(() => undefined); // awaited (and its error thrown) in checkTools, unless an input error comes first
+    return { ...(await readInputs()), versions };
 }
 /** Whether this run's job summary is written (the failure path writes one otherwise). */
 let summaryWritten = false;

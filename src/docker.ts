@@ -14,7 +14,12 @@ import { RESOLVE_SCRIPT } from './prove.js'
 // copied into the builder, private keys included (see __tests__/fixtures/buildkit/README.md).
 
 /** The engine's version, and buildx's (undefined when the docker CLI has no buildx plugin). */
-export async function toolVersions(): Promise<{ docker: string; buildx?: string }> {
+export interface ToolVersions {
+  docker: string
+  buildx?: string
+}
+
+export async function toolVersions(): Promise<ToolVersions> {
   // At once: neither depends on the other. The engine is asked on its socket where the CLI
   // would use a local one (no process); buildx is a CLI plugin and has to be started.
   const socket = localSocket([], process.env, os.homedir())
@@ -234,14 +239,9 @@ export async function buildkitdVersion(image: string): Promise<string> {
 export async function missingInImageDir(image: string, dir: string, names: string[]): Promise<string[]> {
   const socket = localSocket([], process.env, os.homedir())
   if (socket) {
-    const missing = new Set(
-      await missingInImage(
-        socket,
-        image,
-        names.map(n => path.posix.join(dir, n))
-      )
-    )
-    return names.filter(n => missing.has(path.posix.join(dir, n)))
+    const paths = names.map(n => path.posix.join(dir, n))
+    const missing = new Set(await missingInImage(socket, image, paths))
+    return names.filter((_n, i) => missing.has(paths[i]))
   }
   const res = await run('docker', ['run', '--rm', '--network', 'none', '--entrypoint', 'ls', image, '-1', dir])
   const present = new Set(res.exitCode === 0 ? res.stdout.split('\n').map(l => l.trim()) : [])

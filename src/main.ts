@@ -38,18 +38,7 @@ export async function runMain(): Promise<void> {
 }
 
 async function steps(): Promise<void> {
-  // The engine's and buildx's versions depend on no input: asked while the inputs are read
-  // (starting buildx is most of the check's time), once the first line is out.
-  const {
-    inputs: asked,
-    certs,
-    remoteTls,
-    versions
-  } = await log.group('Read and check inputs', async () => {
-    const versions = docker.toolVersions()
-    versions.catch(() => undefined) // awaited (and its error thrown) in checkTools, unless an input error comes first
-    return { ...(await readInputs()), versions }
-  })
+  const { inputs: asked, certs, remoteTls, versions } = await log.group('Read and check inputs', readInputsAskingVersions)
   state.update({ builder: asked.name, driver: asked.driver, cleanup: asked.cleanup, keepState: asked.keepState })
   const driver = driverFor(asked.driver)
   state.update({ runDir: createRunDir(), owner: randomUUID() })
@@ -86,10 +75,26 @@ async function steps(): Promise<void> {
   if (!outcome.verified && inputs.verify === 'true') throw new Error(failureText(outcome))
 }
 
+/**
+ * The inputs, with the engine's and buildx's versions asked meanwhile: they depend on no
+ * input, and starting buildx is most of checkTools' time. Started once the first line is out.
+ */
+async function readInputsAskingVersions(): Promise<InputsRead & { versions: Promise<docker.ToolVersions> }> {
+  const versions = docker.toolVersions()
+  versions.catch(() => undefined) // awaited (and its error thrown) in checkTools, unless an input error comes first
+  return { ...(await readInputs()), versions }
+}
+
 /** Whether this run's job summary is written (the failure path writes one otherwise). */
 let summaryWritten = false
 
-async function readInputs(): Promise<{ inputs: Inputs; certs: RegistryCerts[]; remoteTls: LoadedRemoteTls[] }> {
+interface InputsRead {
+  inputs: Inputs
+  certs: RegistryCerts[]
+  remoteTls: LoadedRemoteTls[]
+}
+
+async function readInputs(): Promise<InputsRead> {
   // The YAML parser only for append (a third of the bundle's size otherwise parsed for nothing).
   const yaml = getInput('append').trim() === '' ? undefined : await import('yaml')
   const inputs = getInputs(undefined, { env: process.env, home: os.homedir(), yaml })
@@ -141,7 +146,7 @@ function checkKeys(inputs: Inputs): void {
 }
 
 /** The engine and buildx; what to install when `version` is set or buildx is missing. */
-async function checkTools(inputs: Inputs, versions: ReturnType<typeof docker.toolVersions>): Promise<InstallRequest | undefined> {
+async function checkTools(inputs: Inputs, versions: Promise<docker.ToolVersions>): Promise<InstallRequest | undefined> {
   const v = await versions
   log.info(`Docker engine ${v.docker}; ${v.buildx ?? 'no buildx plugin'}`)
   if (inputs.install) return inputs.install
