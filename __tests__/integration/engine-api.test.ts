@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, jest, test } from '@jest/globals'
 import { containerCmd, engineVersion, execIn, imageId, localSocket, missingInImage } from '../../src/engine-api.js'
 import * as os from 'node:os'
+import * as dockerOps from '../../src/docker.js'
 import { buildkitImage, describeDocker, docker, dockerProblem, uniqueName } from './docker-env.js'
 
 // The Engine API calls verification makes instead of starting the docker CLI, against the
@@ -64,6 +65,32 @@ describeDocker('the Engine API on the local socket', () => {
 
   test('an image that is not there: the engine says so, and nothing is left', async () => {
     await expect(missingInImage(socket!, `${image}-gone`, ['/etc'])).rejects.toThrow(/No such image/)
+  })
+
+  test("docker.ts's image checks: on the socket, and through the CLI for another context, the same answers", async () => {
+    const ask = async () => ({
+      id: await dockerOps.imageId(image),
+      gone: await dockerOps.imageId(`${image}-gone`),
+      missing: await dockerOps.missingInImageDir(image, '/usr/bin', ['buildctl', 'nonexistent', 'buildkitd'])
+    })
+    const onSocket = await ask()
+    expect(onSocket).toEqual({ id: expect.stringMatching(/^sha256:/), gone: undefined, missing: ['nonexistent'] })
+    // A context of its own on the same engine: the CLI would not use the default socket there,
+    // so docker.ts takes the CLI path (docker image inspect, docker run … ls).
+    const context = `${name}-ctx`
+    const host = docker(['context', 'inspect', '--format', '{{.Endpoints.docker.Host}}', 'default']).stdout.trim()
+    expect(docker(['context', 'create', context, '--docker', `host=${host}`]).status).toBe(0)
+    const saved = process.env.DOCKER_CONTEXT
+    process.env.DOCKER_CONTEXT = context
+    try {
+      expect(localSocket([], process.env, os.homedir())).toBeUndefined()
+      expect(await ask()).toEqual(onSocket)
+    } finally {
+      if (saved === undefined) delete process.env.DOCKER_CONTEXT
+      else process.env.DOCKER_CONTEXT = saved
+      docker(['context', 'rm', '--force', context])
+    }
+    expect(docker(['ps', '-a', '--quiet', '--filter', `ancestor=${image}`]).stdout.trim()).toBe('')
   })
 
   test('a container that does not exist: the engine says so', async () => {
