@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
+import { createArgs } from '../../src/buildx.js'
 import { buildkitImage, containerOf, describeDocker, docker, forceRemove, uniqueName } from './docker-env.js'
 
 // The daemon's network set-up at start, as `docker buildx create --bootstrap` sees it: the
@@ -52,23 +53,16 @@ function create(image: string, toml: string, flags: string[] = []): Created {
   builders.push(name)
   const file = path.join(tmp, `${name}.toml`)
   fs.writeFileSync(file, toml)
-  const args = [
-    'buildx',
-    'create',
-    '--bootstrap',
-    '--name',
-    name,
-    '--driver',
-    'docker-container',
-    '--driver-opt',
-    `image=${image}`,
-    '--driver-opt',
-    'network=none',
-    '--config',
-    file
-  ]
-  if (flags.length > 0) args.push('--buildkitd-flags', flags.join(' '))
-  const r = docker(args)
+  const r = docker(
+    createArgs({
+      name,
+      driver: 'docker-container',
+      configPath: file,
+      driverOpts: [`image=${image}`, 'network=none'],
+      buildkitdFlags: flags,
+      use: false
+    })
+  )
   const logs = docker(['logs', containerOf(name)])
   return { name, status: r.status, output: r.stdout + r.stderr, logs: logs.stdout + logs.stderr }
 }

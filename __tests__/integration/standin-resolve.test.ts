@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, expect, jest, test } from '@jest/global
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
+import { createArgs } from '../../src/buildx.js'
 import { buildkitImage, containerOf, describeDocker, docker, forceRemove, uniqueName } from './docker-env.js'
 import { startRegistries, type TestRegistries } from './registry-env.js'
 
@@ -101,21 +102,16 @@ describeDocker('image resolution in a builder, against real registries', () => {
     builders.push(name)
     const file = path.join(tmp, `${name}.toml`)
     fs.writeFileSync(file, toml)
-    const r = docker([
-      'buildx',
-      'create',
-      '--bootstrap',
-      '--name',
-      name,
-      '--driver',
-      'docker-container',
-      '--driver-opt',
-      `image=${buildkitImage()}`,
-      '--driver-opt',
-      'network=host',
-      '--config',
-      file
-    ])
+    const r = docker(
+      createArgs({
+        name,
+        driver: 'docker-container',
+        configPath: file,
+        driverOpts: [`image=${buildkitImage()}`, 'network=host'],
+        buildkitdFlags: [],
+        use: false
+      })
+    )
     if (r.status !== 0) throw new Error(`buildx create failed: ${r.stderr}`)
     return name
   }
