@@ -1458,10 +1458,15 @@ var prove = __nccwpck_require__(1401);
 
 
 
+// Operations on Docker and the builder, each one command through the exec seam.
+// Never `docker buildx inspect` or `buildx ls` for information: both print every file
+// copied into the builder, private keys included (see __tests__/fixtures/buildkit/README.md).
+/** The local socket the docker CLI would use for these engine flags (none: the current context), if any. */
+const engineSocket = (engine = []) => localSocket(engine, process.env, external_node_os_.homedir());
 async function toolVersions() {
     // At once: neither depends on the other. The engine is asked on its socket where the CLI
     // would use a local one (no process); buildx is a CLI plugin and has to be started.
-    const socket = localSocket([], process.env, external_node_os_.homedir());
+    const socket = engineSocket();
     const [docker, buildx] = await Promise.all([
         (socket ? engineVersion(socket).catch(() => undefined) : Promise.resolve(undefined)).then(async (v) => v ??
             (await (0,src_exec/* runChecked */.X4)('docker version (is the Docker engine running?)', 'docker', ['version', '--format', '{{.Server.Version}}']))
@@ -1565,7 +1570,7 @@ async function docker_observe(c, files) {
  * would use a local one, else `docker inspect`.
  */
 async function containerCmdOf(c) {
-    const socket = localSocket(c.engine, process.env, external_node_os_.homedir());
+    const socket = engineSocket(c.engine);
     if (socket) {
         try {
             return { exitCode: 0, stderr: '', cmd: await containerCmd(socket, c.container) };
@@ -1579,7 +1584,7 @@ async function containerCmdOf(c) {
 }
 /** A command in a container: through the engine's socket where possible, else `docker exec`. */
 async function docker_execIn(c, cmd) {
-    const socket = localSocket(c.engine, process.env, external_node_os_.homedir());
+    const socket = engineSocket(c.engine);
     if (socket) {
         try {
             return await execIn(socket, c.container, cmd);
@@ -1592,7 +1597,7 @@ async function docker_execIn(c, cmd) {
 }
 /** The image's ID, or undefined when it is not present on the engine (asked on its socket where it can be). */
 async function docker_imageId(ref) {
-    const socket = localSocket([], process.env, external_node_os_.homedir());
+    const socket = engineSocket();
     if (socket)
         return imageId(socket, ref);
     const res = await (0,src_exec/* run */.eF)('docker', ['image', 'inspect', '--format', '{{.Id}}', ref]);
@@ -1653,7 +1658,7 @@ async function buildkitdVersion(image) {
  * else by listing the directory in a container of it (`docker run --rm … ls`).
  */
 async function missingInImageDir(image, dir, names) {
-    const socket = localSocket([], process.env, external_node_os_.homedir());
+    const socket = engineSocket();
     if (socket) {
         const paths = names.map(n => external_node_path_.posix.join(dir, n));
         const missing = new Set(await missingInImage(socket, image, paths));

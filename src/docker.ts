@@ -13,6 +13,9 @@ import { RESOLVE_SCRIPT } from './prove.js'
 // Never `docker buildx inspect` or `buildx ls` for information: both print every file
 // copied into the builder, private keys included (see __tests__/fixtures/buildkit/README.md).
 
+/** The local socket the docker CLI would use for these engine flags (none: the current context), if any. */
+const engineSocket = (engine: string[] = []): string | undefined => localSocket(engine, process.env, os.homedir())
+
 /** The engine's version, and buildx's (undefined when the docker CLI has no buildx plugin). */
 export interface ToolVersions {
   docker: string
@@ -22,7 +25,7 @@ export interface ToolVersions {
 export async function toolVersions(): Promise<ToolVersions> {
   // At once: neither depends on the other. The engine is asked on its socket where the CLI
   // would use a local one (no process); buildx is a CLI plugin and has to be started.
-  const socket = localSocket([], process.env, os.homedir())
+  const socket = engineSocket()
   const [docker, buildx] = await Promise.all([
     (socket ? engineVersion(socket).catch(() => undefined) : Promise.resolve(undefined)).then(
       async v =>
@@ -146,7 +149,7 @@ export async function observe(c: ContainerAt, files: string[]): Promise<Observed
  * would use a local one, else `docker inspect`.
  */
 async function containerCmdOf(c: ContainerAt): Promise<{ exitCode: number; stderr: string; cmd: string[] }> {
-  const socket = localSocket(c.engine, process.env, os.homedir())
+  const socket = engineSocket(c.engine)
   if (socket) {
     try {
       return { exitCode: 0, stderr: '', cmd: await containerCmd(socket, c.container) }
@@ -160,7 +163,7 @@ async function containerCmdOf(c: ContainerAt): Promise<{ exitCode: number; stder
 
 /** A command in a container: through the engine's socket where possible, else `docker exec`. */
 async function execIn(c: ContainerAt, cmd: string[]): Promise<RunResult> {
-  const socket = localSocket(c.engine, process.env, os.homedir())
+  const socket = engineSocket(c.engine)
   if (socket) {
     try {
       return await apiExec(socket, c.container, cmd)
@@ -173,7 +176,7 @@ async function execIn(c: ContainerAt, cmd: string[]): Promise<RunResult> {
 
 /** The image's ID, or undefined when it is not present on the engine (asked on its socket where it can be). */
 export async function imageId(ref: string): Promise<string | undefined> {
-  const socket = localSocket([], process.env, os.homedir())
+  const socket = engineSocket()
   if (socket) return apiImageId(socket, ref)
   const res = await run('docker', ['image', 'inspect', '--format', '{{.Id}}', ref])
   return res.exitCode === 0 ? res.stdout.trim() : undefined
@@ -237,7 +240,7 @@ export async function buildkitdVersion(image: string): Promise<string> {
  * else by listing the directory in a container of it (`docker run --rm … ls`).
  */
 export async function missingInImageDir(image: string, dir: string, names: string[]): Promise<string[]> {
-  const socket = localSocket([], process.env, os.homedir())
+  const socket = engineSocket()
   if (socket) {
     const paths = names.map(n => path.posix.join(dir, n))
     const missing = new Set(await missingInImage(socket, image, paths))
