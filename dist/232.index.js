@@ -9,6 +9,7 @@ export const modules = {
 /* harmony export */   OR: () => (/* binding */ readIfExists),
 /* harmony export */   RG: () => (/* binding */ download),
 /* harmony export */   aY: () => (/* binding */ findCached),
+/* harmony export */   lj: () => (/* binding */ findInToolCache),
 /* harmony export */   sN: () => (/* binding */ fileSha256)
 /* harmony export */ });
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
@@ -69,6 +70,10 @@ function findCached(cacheRoot, tool, version, arch) {
         return undefined;
     const dir = node_path__WEBPACK_IMPORTED_MODULE_2__.join(cacheRoot, tool, m[1], arch);
     return node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync(dir) && node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync(`${dir}.complete`) ? dir : '';
+}
+/** A tool cache entry as the package's find gives it ('' when absent), loading the package only for a version findCached can't read. */
+async function findInToolCache(cacheRoot, tool, version, arch) {
+    return findCached(cacheRoot, tool, version, arch) ?? (await Promise.all(/* import() */[__webpack_require__.e(507), __webpack_require__.e(805)]).then(__webpack_require__.bind(__webpack_require__, 9805))).find(tool, version, arch);
 }
 
 
@@ -213,7 +218,7 @@ async function fromToolCache(version, toolArch, name, url) {
     const cacheRoot = process.env.RUNNER_TOOL_CACHE;
     if (!cacheRoot)
         return undefined;
-    const dir = (0,_downloads_js__WEBPACK_IMPORTED_MODULE_6__/* .findCached */ .aY)(cacheRoot, _buildx_install_js__WEBPACK_IMPORTED_MODULE_4__/* .TOOL */ .js, version, toolArch) ?? (await Promise.all(/* import() */[__webpack_require__.e(507), __webpack_require__.e(805)]).then(__webpack_require__.bind(__webpack_require__, 9805))).find(_buildx_install_js__WEBPACK_IMPORTED_MODULE_4__/* .TOOL */ .js, version, toolArch);
+    const dir = await (0,_downloads_js__WEBPACK_IMPORTED_MODULE_6__/* .findInToolCache */ .lj)(cacheRoot, _buildx_install_js__WEBPACK_IMPORTED_MODULE_4__/* .TOOL */ .js, version, toolArch);
     if (!dir)
         return undefined;
     const file = node_path__WEBPACK_IMPORTED_MODULE_3__.join(dir, name);

@@ -148,7 +148,7 @@ async function plugins(build, runDir) {
     const own = node_path__WEBPACK_IMPORTED_MODULE_2__.join(runDir, 'cni-plugins');
     return withLock(node_path__WEBPACK_IMPORTED_MODULE_2__.join(cacheRoot, TOOL, `.lock-${build.pluginsVersion}-${key}`), async () => {
         await (0,_test_pause_js__WEBPACK_IMPORTED_MODULE_7__/* .testPause */ .d)('cni-cache');
-        const cached = (0,_downloads_js__WEBPACK_IMPORTED_MODULE_5__/* .findCached */ .aY)(cacheRoot, TOOL, build.pluginsVersion, key) ?? (await toolCache()).find(TOOL, build.pluginsVersion, key);
+        const cached = await (0,_downloads_js__WEBPACK_IMPORTED_MODULE_5__/* .findInToolCache */ .lj)(cacheRoot, TOOL, build.pluginsVersion, key);
         const recorded = cached ? (0,_downloads_js__WEBPACK_IMPORTED_MODULE_5__/* .readIfExists */ .OR)(`${cached}.archive-sha256`) : undefined;
         if (cached && recorded) {
             _log_js__WEBPACK_IMPORTED_MODULE_6__/* .info */ .pq(`CNI plugins ${build.pluginsVersion} (${build.arch}) from ${urls.archive} found in the tool cache (archive SHA-256 ${recorded})`);
@@ -268,6 +268,7 @@ function writeContext(build, pluginsDir, runDir) {
 /* harmony export */   OR: () => (/* binding */ readIfExists),
 /* harmony export */   RG: () => (/* binding */ download),
 /* harmony export */   aY: () => (/* binding */ findCached),
+/* harmony export */   lj: () => (/* binding */ findInToolCache),
 /* harmony export */   sN: () => (/* binding */ fileSha256)
 /* harmony export */ });
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
@@ -328,6 +329,10 @@ function findCached(cacheRoot, tool, version, arch) {
         return undefined;
     const dir = node_path__WEBPACK_IMPORTED_MODULE_2__.join(cacheRoot, tool, m[1], arch);
     return node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync(dir) && node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync(`${dir}.complete`) ? dir : '';
+}
+/** A tool cache entry as the package's find gives it ('' when absent), loading the package only for a version findCached can't read. */
+async function findInToolCache(cacheRoot, tool, version, arch) {
+    return findCached(cacheRoot, tool, version, arch) ?? (await Promise.all(/* import() */[__webpack_require__.e(507), __webpack_require__.e(805)]).then(__webpack_require__.bind(__webpack_require__, 9805))).find(tool, version, arch);
 }
 
 

@@ -17,7 +17,7 @@ import {
   type CniInputs
 } from './cni.js'
 import * as docker from './docker.js'
-import { download, fileSha256, findCached, readIfExists } from './downloads.js'
+import { download, fileSha256, findCached, findInToolCache, readIfExists } from './downloads.js'
 import * as log from './log.js'
 import { testPause } from './test-pause.js'
 import { compareVersions, parseBuildkitdVersion } from './versions.js'
@@ -152,7 +152,7 @@ async function plugins(build: CniBuild, runDir: string): Promise<Plugins> {
   const own = path.join(runDir, 'cni-plugins')
   return withLock(path.join(cacheRoot, TOOL, `.lock-${build.pluginsVersion}-${key}`), async () => {
     await testPause('cni-cache')
-    const cached = findCached(cacheRoot, TOOL, build.pluginsVersion, key) ?? (await toolCache()).find(TOOL, build.pluginsVersion, key)
+    const cached = await findInToolCache(cacheRoot, TOOL, build.pluginsVersion, key)
     const recorded = cached ? readIfExists(`${cached}.archive-sha256`) : undefined
     if (cached && recorded) {
       log.info(

@@ -58,3 +58,8 @@ export function findCached(cacheRoot: string, tool: string, version: string, arc
   const dir = path.join(cacheRoot, tool, m[1], arch)
   return fs.existsSync(dir) && fs.existsSync(`${dir}.complete`) ? dir : ''
 }
+
+/** A tool cache entry as the package's find gives it ('' when absent), loading the package only for a version findCached can't read. */
+export async function findInToolCache(cacheRoot: string, tool: string, version: string, arch: string): Promise<string> {
+  return findCached(cacheRoot, tool, version, arch) ?? (await import('@actions/tool-cache')).find(tool, version, arch)
+}

@@ -16,7 +16,7 @@ import {
   type InstallRequest
 } from './buildx-install.js'
 import { sha256 } from './certs.js'
-import { download, fileSha256, findCached, readIfExists } from './downloads.js'
+import { download, fileSha256, findInToolCache, readIfExists } from './downloads.js'
 import * as log from './log.js'
 
 // Installs the buildx the user pinned (input `version`) as the docker CLI's plugin for the
@@ -35,7 +35,7 @@ import * as log from './log.js'
 //
 // @actions/tool-cache and @actions/cache are loaded only here, and only when a run downloads
 // buildx or looks in the Actions cache: most runs don't, and both are large (a copy found in
-// the tool cache is looked up without the package: downloads.ts findCached).
+// the tool cache is looked up without the package: downloads.ts findInToolCache).
 
 export interface Installed {
   /** The release installed, e.g. v0.29.1 (`latest` resolved) */
@@ -183,7 +183,7 @@ async function fromToolCache(
   // @actions/tool-cache asserts RUNNER_TOOL_CACHE; without it (a local run) there is no cache.
   const cacheRoot = process.env.RUNNER_TOOL_CACHE
   if (!cacheRoot) return undefined
-  const dir = findCached(cacheRoot, TOOL, version, toolArch) ?? (await import('@actions/tool-cache')).find(TOOL, version, toolArch)
+  const dir = await findInToolCache(cacheRoot, TOOL, version, toolArch)
   if (!dir) return undefined
   const file = path.join(dir, name)
   const recorded = readIfExists(`${file}.sha256`)
