@@ -226,6 +226,12 @@ describeDocker('the remote driver', () => {
       fs.mkdtempSync(path.join(dir, 'run-'))
     )
     await expect(remote.create(plan)).rejects.toThrow(/docker buildx create failed/)
+    // buildx keeps the builder's record when --bootstrap fails: builder.Create rolls the
+    // record back only when loading the nodes fails, and the boot comes after the record is
+    // saved (docker/buildx commands/create.go). This plan's node carries no owner, so the
+    // record reads as nobody's; the action's teardown removes its own the same way.
+    expect(remote.owner(builder)).toBe('')
+    expect((await remote.remove(builder, false)).ok).toBe(true)
     expect(remote.owner(builder)).toBeUndefined()
   }, 120_000)
 })
