@@ -3,6 +3,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { InputError } from './errors.js'
 import { parseBool } from './lines.js'
+import { imageRefProblem } from './refs.js'
 import type { Addition } from './buildx.js'
 import type { TomlTable } from './config.js'
 
@@ -95,6 +96,15 @@ export function parseCniInputs(get: Getter, host: Platform): CniInputs | undefin
   const image = get('cni-image').trim()
   const cniRaw = get('cni').trim()
   const subnet = get('cni-subnet').trim()
+  // Checked first: every later message may name the image, and these values reach a
+  // Dockerfile, a --driver-opt (CSV) and docker pull's arguments.
+  for (const [name, value] of [
+    ['cni-image', image],
+    ['buildkit-image', get('buildkit-image').trim()]
+  ] as const) {
+    const problem = value === '' ? undefined : imageRefProblem(value)
+    if (problem) throw new InputError(name, undefined, problem)
+  }
   if (image !== '' && cniRaw.toLowerCase() === 'false') {
     throw new InputError('cni', undefined, 'is false, but cni-image is set; cni-image implies cni: true (drop one of them)')
   }
@@ -132,7 +142,6 @@ export function parseCniInputs(get: Getter, host: Platform): CniInputs | undefin
     return undefined
   }
   if (image !== '') {
-    if (/\s/.test(image)) throw new InputError('cni-image', undefined, `"${image}" is not an image reference`)
     if (given.length > 0) {
       throw new InputError(
         given[0],

