@@ -10,6 +10,7 @@ import { checkConfigTree, isTable, keyPath, type TomlTable } from './config.js'
 import { InputError } from './errors.js'
 import { hostProblem, parseMirror, type MirrorEndpoint } from './hosts.js'
 import { defaultConfigPath } from './buildx.js'
+import { driverOptFields, parseDriverOptLine } from './driver-opts.js'
 import { parseInstallInputs, type InstallRequest } from './buildx-install.js'
 import { dockerDriverProblems } from './engine-inputs.js'
 import { kubernetesInputProblems } from './kubernetes.js'
@@ -220,9 +221,11 @@ function checkNetwork(inputs: Inputs, cni: CniInputs): void {
         'push a CNI image and give it as cni-image, or use cni: bridge'
     )
   }
-  const opts = inputs.nodes.flatMap(n => n.driverOpts.map(o => ({ o, n })))
-  const find = (re: RegExp): { o: string; n: NodeSpec } | undefined => opts.find(x => x.o.split(',').some(p => re.test(p)))
-  const image = find(/^image=/)
+  // Each option as buildx reads it: `"network=host"` and `a=1,network=host` are network=host.
+  const opts = inputs.nodes.flatMap(n => n.driverOpts.map(o => ({ o, n, fields: driverOptFields([o]) })))
+  const find = (key: string, value?: string): { o: string; n: NodeSpec } | undefined =>
+    opts.find(x => x.fields.some(f => f.key === key && (value === undefined || f.value === value)))
+  const image = find('image')
   if (image && !('bridge' in cni)) {
     throw new InputError(
       nodeInput(image.n, 'driver-opts'),
@@ -233,7 +236,7 @@ function checkNetwork(inputs: Inputs, cni: CniInputs): void {
   }
   // With the runner's network the CNI bridge and its iptables rules are made in the runner's
   // own network namespace, and outlive the builder.
-  const host = find(/^network=host$/)
+  const host = find('network', 'host')
   if (host) {
     throw new InputError(
       nodeInput(host.n, 'driver-opts'),
@@ -299,13 +302,11 @@ export function parseDriver(value: string): DriverName {
   throw new InputError('driver', undefined, `driver "${v}" is not supported; docker-container, kubernetes, remote and docker are`)
 }
 
-const DRIVER_OPT_RE = /^[a-zA-Z][a-zA-Z0-9._-]*=/
-
+/** `driver-opts`: one --driver-opt a line, each read as buildx reads it (driver-opts.ts). */
 export function parseDriverOpts(text: string): string[] {
   return inputLines(text).map(l => {
-    if (!DRIVER_OPT_RE.test(l.text)) {
-      throw new InputError('driver-opts', l.n, `"${l.text}" is not key=value (e.g. image=moby/buildkit:latest)`)
-    }
+    const opts = parseDriverOptLine(l.text)
+    if (typeof opts === 'string') throw new InputError('driver-opts', l.n, opts)
     return l.text
   })
 }

@@ -1,5 +1,6 @@
 import type { Node as YamlNode } from 'yaml'
 import type { RemoteTls } from './remote.js'
+import { parseDriverOptLine } from './driver-opts.js'
 import { InputError } from './errors.js'
 import { splitShellWords } from './lines.js'
 
@@ -140,7 +141,8 @@ export function parseAppend(text: string, driver: string, defaultFlags: readonly
           spec.driverOpts = list.map(v => {
             const opt =
               isScalar(v) && typeof v.value === 'string' ? v.value.trim() : fail(v as YamlNode, 'driver-opts must be a list of strings')
-            if (!/^[a-zA-Z][a-zA-Z0-9._-]*=/.test(opt)) fail(v as YamlNode, `driver-opts "${opt}" is not key=value`)
+            const opts = parseDriverOptLine(opt)
+            if (typeof opts === 'string') fail(v as YamlNode, `driver-opts: ${opts}`)
             return opt
           })
           break

@@ -49,7 +49,7 @@ describe('parseAppend', () => {
       /line 3: append\[1\]: unknown field "nodes"; a node has name, endpoint, driver-opts, buildkitd-flags, platforms/
     ],
     ['- endpoint: ctx2\n  name: 1node', /line 2: append\[0\]: name "1node" must start with a letter/],
-    ['- endpoint: ctx2\n  driver-opts:\n    - image', /line 3: append\[0\]: driver-opts "image" is not key=value/],
+    ['- endpoint: ctx2\n  driver-opts:\n    - image', /line 3: append\[0\]: driver-opts: "image" is not key=value/],
     ['- endpoint: ctx2\n  driver-opts:\n    - {a: b}', /append\[0\]: driver-opts must be a list of strings/],
     ['- endpoint: ctx2\n  platforms: linux', /line 2: append\[0\]: "linux" is not a platform/],
     ['- endpoint: ctx2\n  buildkitd-flags: "--config x"', /append\[0\]: buildkitd-flags: --config is set by this action/],

@@ -53,6 +53,38 @@ const rows: Row[] = [
     inputs: { 'cni-image': 'moby/buildkit:latest,network=host,env.BUILDKIT_BUILDER_ACTION_OWNER=x' },
     names: 'input "cni-image"'
   },
+  // driver-opts: read as CSV, as buildx reads them
+  {
+    what: 'a quoted "network=host" bypasses the CNI guard',
+    inputs: { cni: 'bridge', 'driver-opts': 'image=moby/buildkit:latest\n"network=host"' },
+    names: 'input "driver-opts"'
+  },
+  {
+    what: 'network=host after another field',
+    inputs: { cni: 'bridge', 'driver-opts': '"env.A=1,2",network=host' },
+    names: 'input "driver-opts"'
+  },
+  {
+    what: 'driver-opts sets the owner key',
+    inputs: { 'driver-opts': 'env.BUILDKIT_BUILDER_ACTION_OWNER=someone-else' },
+    names: 'input "driver-opts", line 1'
+  },
+  {
+    what: 'driver-opts sets the owner label (kubernetes)',
+    inputs: { driver: 'kubernetes', 'driver-opts': 'namespace=ci\n"labels=buildkit-builder-action/owner=x"' },
+    names: 'input "driver-opts", line 2'
+  },
+  { what: 'driver-opts image= with --help', inputs: { 'driver-opts': 'image=--help' }, names: 'input "driver-opts", line 1' },
+  {
+    what: "a pasted key's next line in driver-opts is not echoed",
+    inputs: {
+      driver: 'remote',
+      endpoint: 'tcp://bk:1234',
+      'driver-opts': 'key=-----BEGIN PRIVATE KEY-----\nMIIEvgIBADANBgkqhkiG9w0BAQEFAASCBKgwggSkAgEAAoIBAQC'
+    },
+    names: 'input "driver-opts", line 1',
+    secret: 'MIIEvgIBADANBgkqhkiG9w0BAQEFAASCBKgwggSkAgEAAoIBAQC'
+  },
   { what: 'cni-image with a quote', inputs: { 'cni-image': 'a"b' }, names: 'input "cni-image"' }
 ]
 
