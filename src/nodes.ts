@@ -70,6 +70,24 @@ export function parsePlatforms(input: string, text: string): string[] {
 }
 
 /**
+ * Why an address's host or user would be read as an option, or undefined. An ssh:// address
+ * becomes ssh's arguments (docker's connhelper runs `ssh … -- user@host`; older ones put no
+ * `--` before it), so ssh://-oProxyCommand=… would run a command; other clients dial or
+ * exec the host part the same way. No host or user name starts with "-".
+ */
+function optionLike(endpoint: string): string | undefined {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(endpoint)
+  if (!m) return undefined
+  const at = m[1].lastIndexOf('@')
+  const user = at === -1 ? '' : m[1].slice(0, at)
+  const host = m[1].slice(at + 1)
+  if (host.startsWith('-') || host.startsWith('[-'))
+    return 'its host starts with "-", which ssh and docker would read as an option; give a host name or address'
+  if (user.startsWith('-')) return 'its user starts with "-", which ssh would read as an option; give a user name'
+  return undefined
+}
+
+/**
  * An endpoint as the driver takes it. docker-container: a docker context or a docker host
  * (buildx builder.go validateEndpoint); remote: a BuildKit address; kubernetes: none (buildx:
  * "kubernetes driver does not support endpoint args").
@@ -81,6 +99,8 @@ export function endpointProblem(endpoint: string, driver: string): string | unde
       : undefined
   if (driver === 'kubernetes')
     return 'the kubernetes driver takes no endpoint (buildx refuses it); choose the cluster with KUBECONFIG and the namespace with driver-opts namespace='
+  const dash = optionLike(endpoint)
+  if (dash) return dash
   if (driver === 'remote') {
     return BUILDKIT_ADDR_RE.test(endpoint) ? undefined : `"${endpoint}" is not a BuildKit address; write tcp://host:port or unix:///path`
   }

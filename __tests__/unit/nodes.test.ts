@@ -247,3 +247,20 @@ describe("offers (a node's platforms against its daemon's)", () => {
     [amd, 'windows/amd64', false]
   ])('%j offers %s: %s', (offered, p, ok) => expect(offers(offered, p)).toBe(ok))
 })
+
+describe('endpointProblem: no host or user that reads as an option', () => {
+  test.each([
+    ['ssh://-oProxyCommand=x', 'docker-container', /host starts with "-"/],
+    ['ssh://-oProxyCommand=x@h', 'docker-container', /user starts with "-"/],
+    ['tcp://-x:2375', 'docker-container', /host starts with "-"/],
+    ['tcp://-x:1234', 'remote', /host starts with "-"/],
+    ['ssh://u@-h', 'remote', /host starts with "-"/]
+  ])('%s (%s)', (endpoint, driver, re) => expect(endpointProblem(endpoint, driver)).toMatch(re))
+  test.each([
+    ['ssh://user@host', 'docker-container'],
+    ['ssh://a-b@h-1:22', 'docker-container'],
+    ['tcp://buildkitd:1234', 'remote'],
+    ['unix:///run/buildkit/buildkitd.sock', 'remote'],
+    ['my-context', 'docker-container']
+  ])('%s (%s) is taken', (endpoint, driver) => expect(endpointProblem(endpoint, driver)).toBeUndefined())
+})
