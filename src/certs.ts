@@ -70,6 +70,15 @@ export function looksLikePem(text: string): boolean {
   return /-----(BEGIN|END) [A-Z0-9 ]+-----/.test(text) || /^[A-Za-z0-9+/]{40,}={0,2}$/.test(text.trim())
 }
 
+/**
+ * True when a value meant to be a file path or env:NAME is the material itself: PEM, a
+ * base64 run (a key pasted as base64 starts LS0t, "---" encoded), or longer than any path
+ * (PATH_MAX is 4096). Such a value is refused without being echoed: it may be a private key.
+ */
+export function pastedInsteadOfRef(value: string): boolean {
+  return looksLikePem(value) || /^LS0t/.test(value.trim()) || value.length > 4096
+}
+
 function fail(ref: PemRef, detail: string): never {
   const at = ref.where ? `${ref.where}: ` : ''
   throw new InputError(ref.input, ref.line, `${at}${ref.kind} ${ref.ref} ${detail}`)

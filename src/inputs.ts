@@ -4,7 +4,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { parse as parseToml, TomlError } from 'smol-toml'
-import { looksLikePem, type CertRequest, type PemRef } from './certs.js'
+import { looksLikePem, pastedInsteadOfRef, type CertRequest, type PemRef } from './certs.js'
 import { NETWORK_FLAGS, networkSettings, parseCniInputs, type CniInputs } from './cni.js'
 import { checkConfigTree, isTable, keyPath, type TomlTable } from './config.js'
 import { InputError } from './errors.js'
@@ -435,6 +435,21 @@ export function parseRegistryCerts(text: string): CertRequest[] {
   }
   for (const l of lines) {
     const [registry, ...fields] = l.text.split(/\s+/)
+    // Also before any other rule, and never echoed: key=LS0tLS1CRUdJTi… is a key pasted as
+    // base64, which a "does not exist" message would print whole.
+    for (const [i, f] of [registry, ...fields].entries()) {
+      const eq = f.indexOf('=')
+      if (pastedInsteadOfRef(f) || (eq !== -1 && pastedInsteadOfRef(f.slice(eq + 1)))) {
+        const key = f.slice(0, eq)
+        const what = i > 0 && (CERT_KEYS as readonly string[]).includes(key) ? `${key}=` : `field ${i + 1}`
+        throw new InputError(
+          input,
+          l.n,
+          `${what} holds what looks like key or certificate text (PEM or base64), not a file path or env:NAME; put it in a secret and pass ` +
+            'env:NAME (env: NAME: ${{ secrets.NAME }} on the step)'
+        )
+      }
+    }
     if (registry.includes('=')) {
       throw new InputError(input, l.n, `starts with "${registry}"; a line is REGISTRY ca=... cert=... key=...`)
     }
@@ -473,12 +488,14 @@ export function certRequestsFromConfig(base: BaseConfig): CertRequest[] {
   const requests: CertRequest[] = []
   for (const [registry, conf] of Object.entries(regs)) {
     if (!isTable(conf)) continue
-    const ref = (kind: 'ca' | 'cert' | 'key', value: string, where: (string | number)[]): PemRef => ({
-      kind,
-      ref: value,
-      input: base.input,
-      where: keyPath(['registry', registry, ...where])
-    })
+    const ref = (kind: 'ca' | 'cert' | 'key', value: string, where: (string | number)[]): PemRef => {
+      const at = keyPath(['registry', registry, ...where])
+      // Never echoed: a key pasted into the config instead of its path.
+      if (pastedInsteadOfRef(value)) {
+        throw new InputError(base.input, undefined, `${at} holds what looks like key or certificate text (PEM or base64), not a file path`)
+      }
+      return { kind, ref: value, input: base.input, where: at }
+    }
     const cas = Array.isArray(conf.ca) ? (conf.ca as string[]).map((p, i) => ref('ca', p, ['ca', i])) : []
     const keypairs = Array.isArray(conf.keypair)
       ? (conf.keypair as TomlTable[]).map((kp, i) => ({

@@ -30,7 +30,34 @@ interface Row {
   secret?: string
 }
 
+const KEY_B64 = 'LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCk1JSUV2Z0lCQURBTkJna3Foa2lHOXcwQkFRRUZBQVNDQktnd2dnU2tBZ0VBQW9J'
+
 const rows: Row[] = [
+  // registry-certs: a field is a file path or env:NAME, never the key itself
+  {
+    what: 'registry-certs key= as inline base64',
+    inputs: { 'registry-certs': `registry.example cert=c.pem key=${KEY_B64}` },
+    names: 'input "registry-certs", line 1',
+    secret: KEY_B64.slice(0, 12)
+  },
+  {
+    what: 'registry-certs ca= as a short base64 paste',
+    inputs: { 'registry-certs': '# certs\nregistry.example ca=LS0tLS1CRUdJTiBDRVJU' },
+    names: 'input "registry-certs", line 2',
+    secret: 'LS0tLS1CRUdJTiBDRVJU'
+  },
+  {
+    what: 'registry-certs field without key= as base64',
+    inputs: { 'registry-certs': `registry.example ${KEY_B64}` },
+    names: 'input "registry-certs", line 1',
+    secret: KEY_B64.slice(0, 12)
+  },
+  {
+    what: 'buildkitd-config-inline keypair key as base64',
+    inputs: { 'buildkitd-config-inline': `[registry."r.example"]\nkeypair = [{ key = "${KEY_B64}", cert = "c.pem" }]\n` },
+    names: 'input "buildkitd-config-inline"',
+    secret: KEY_B64.slice(0, 12)
+  },
   // buildkit-image: goes into the CNI Dockerfile's FROM and LABEL lines and to docker pull
   {
     what: 'buildkit-image with a newline adds a Dockerfile instruction',
