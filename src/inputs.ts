@@ -8,7 +8,7 @@ import { looksLikePem, pastedInsteadOfRef, type CertRequest, type PemRef } from 
 import { NETWORK_FLAGS, networkSettings, parseCniInputs, type CniInputs } from './cni.js'
 import { checkConfigTree, isTable, keyPath, type TomlTable } from './config.js'
 import { InputError } from './errors.js'
-import { hostProblem, parseMirror, type MirrorEndpoint } from './hosts.js'
+import { CREDENTIALS, hostProblem, parseMirror, type MirrorEndpoint } from './hosts.js'
 import { defaultConfigPath } from './buildx.js'
 import { driverOptFields, parseDriverOptLine } from './driver-opts.js'
 import { parseInstallInputs, type InstallRequest } from './buildx-install.js'
@@ -347,6 +347,7 @@ export function parseHostList(input: string, text: string): string[] {
 export function parseMirrors(text: string): MirrorSpec[] {
   const specs: MirrorSpec[] = []
   for (const l of inputLines(text)) {
+    if (l.text.includes('@')) throw new InputError('mirrors', l.n, CREDENTIALS.replace(/^the host/, 'the line'))
     const eq = l.text.indexOf('=')
     if (eq === -1) {
       throw new InputError('mirrors', l.n, `"${l.text}" is not REGISTRY=MIRROR[,MIRROR...] (e.g. docker.io=mirror.gcr.io)`)

@@ -122,6 +122,37 @@ const rows: Row[] = [
     inputs: { append: '- name: n2\n  endpoint: ssh://-oProxyCommand=x\n' },
     names: 'input "append", line 1'
   },
+  // host lists: credentials are refused, never echoed
+  {
+    what: 'mirrors with user:pass@',
+    inputs: { mirrors: 'docker.io=https://bob:hunter2secret@mirror.example' },
+    names: 'input "mirrors", line 1',
+    secret: 'hunter2secret'
+  },
+  {
+    what: 'mirrors line without = but with credentials',
+    inputs: { mirrors: 'https://bob:hunter2secret@m.example' },
+    names: 'input "mirrors", line 1',
+    secret: 'hunter2secret'
+  },
+  {
+    what: 'http-registries with credentials and a scheme',
+    inputs: { 'http-registries': 'a.example\nhttp://bob:hunter2secret@r.example:5000' },
+    names: 'input "http-registries", line 2',
+    secret: 'hunter2secret'
+  },
+  {
+    what: 'insecure-registries with credentials',
+    inputs: { 'insecure-registries': 'bob:hunter2secret@r.example' },
+    names: 'input "insecure-registries", line 1',
+    secret: 'hunter2secret'
+  },
+  {
+    what: 'registry-certs registry with credentials',
+    inputs: { 'registry-certs': 'bob:hunter2secret@r.example ca=ca.pem' },
+    names: 'input "registry-certs", line 1',
+    secret: 'hunter2secret'
+  },
   { what: 'cni-image with a quote', inputs: { 'cni-image': 'a"b' }, names: 'input "cni-image"' }
 ]
 
