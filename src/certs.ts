@@ -2,6 +2,7 @@ import { createHash, createPrivateKey, X509Certificate, type KeyObject } from 'n
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { InputError } from './errors.js'
+import { fileReason } from './input-files.js'
 import { addSecret } from './redact.js'
 
 // Registry certificates: where they come from, the checks BuildKit would otherwise fail
@@ -98,12 +99,16 @@ export function readPem(ref: PemRef, env: NodeJS.ProcessEnv = process.env): Buff
     let st: fs.Stats
     try {
       st = fs.statSync(file)
-    } catch {
-      fail(ref, 'does not exist')
+    } catch (err) {
+      fail(ref, fileReason(err))
     }
     if (!st.isFile()) fail(ref, 'is not a regular file')
     if (st.size > MAX_PEM_BYTES) fail(ref, `is ${st.size} bytes; buildx copies at most ${MAX_PEM_BYTES}`)
-    content = fs.readFileSync(file)
+    try {
+      content = fs.readFileSync(file)
+    } catch (err) {
+      fail(ref, fileReason(err)) // EACCES: stat needs no read permission, reading does
+    }
   }
   const text = content.toString('utf8')
   if (ref.kind === 'key' || /PRIVATE KEY-----/.test(text)) addSecret(text)

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto'
-import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { InputError } from './errors.js'
 import { parseBool } from './lines.js'
 import { imageRefProblem } from './refs.js'
+import { jsonErrorAt, readInputFile } from './input-files.js'
 import type { Addition } from './buildx.js'
 import type { TomlTable } from './config.js'
 
@@ -198,14 +198,7 @@ export function pluginArch(host: Platform): string {
 }
 
 export function readCniConfig(file: string): CniConfig {
-  let text: string
-  try {
-    text = fs.readFileSync(path.resolve(file), 'utf8')
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code
-    throw new InputError('cni-config', undefined, `file "${file}" ${code === 'ENOENT' ? 'does not exist' : `can't be read (${code})`}`)
-  }
-  return parseCniConfig(text, file)
+  return parseCniConfig(readInputFile('cni-config', undefined, file), file)
 }
 
 /** A plugin type is the name of a file in the plugins directory: no path, not . or .. */
@@ -220,7 +213,8 @@ export function parseCniConfig(text: string, source: string): CniConfig {
   try {
     data = JSON.parse(text)
   } catch (err) {
-    return fail(`is not valid JSON: ${(err as Error).message}`)
+    // Not the parser's message: it quotes the file's start, which may be a secret named by mistake.
+    return fail(`is not valid JSON (${jsonErrorAt(err, text)})`)
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return fail('is not a JSON object')
   const conf = data as Record<string, unknown>

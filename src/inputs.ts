@@ -8,6 +8,7 @@ import { looksLikePem, pastedInsteadOfRef, type CertRequest, type PemRef } from 
 import { NETWORK_FLAGS, networkSettings, parseCniInputs, type CniInputs } from './cni.js'
 import { checkConfigTree, isTable, keyPath, type TomlTable } from './config.js'
 import { InputError } from './errors.js'
+import { readInputFile } from './input-files.js'
 import { CREDENTIALS, hostProblem, parseMirror, type MirrorEndpoint } from './hosts.js'
 import { defaultConfigPath } from './buildx.js'
 import { driverOptFields, parseDriverOptLine } from './driver-opts.js'
@@ -386,16 +387,8 @@ export function parseMirrors(text: string): MirrorSpec[] {
 }
 
 export function readBaseConfigFile(file: string, input = 'buildkitd-config'): BaseConfig {
-  const resolved = path.resolve(file)
-  let text: string
-  try {
-    text = fs.readFileSync(resolved, 'utf8')
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `can't be read (${code})`
-    throw new InputError(input, undefined, `file "${file}" ${why}`)
-  }
-  return { ...parseBaseConfig(input, text), path: resolved }
+  const text = readInputFile(input, undefined, file)
+  return { ...parseBaseConfig(input, text), path: path.resolve(file) }
 }
 
 export function parseBaseConfig(input: string, text: string): BaseConfig {
