@@ -153,6 +153,28 @@ const rows: Row[] = [
     names: 'input "registry-certs", line 1',
     secret: 'hunter2secret'
   },
+  // a base config's registry sections: the key is a host, as in the registry inputs
+  {
+    what: 'base config registry ".."',
+    inputs: { 'buildkitd-config-inline': '[registry.".."]\nhttp = true\n' },
+    names: 'input "buildkitd-config-inline"'
+  },
+  {
+    what: 'base config registry "a]b"',
+    inputs: { 'buildkitd-config-inline': '[registry."a]b"]\nca = ["/ca.pem"]\n' },
+    names: 'input "buildkitd-config-inline"'
+  },
+  {
+    what: 'base config registry "../../etc"',
+    inputs: { 'buildkitd-config-inline': '[registry."../../etc"]\nca = ["/ca.pem"]\n' },
+    names: 'input "buildkitd-config-inline"'
+  },
+  {
+    what: 'base config registry with credentials',
+    inputs: { 'buildkitd-config-inline': '[registry."bob:hunter2secret@r.example"]\nhttp = true\n' },
+    names: 'input "buildkitd-config-inline"',
+    secret: 'hunter2secret'
+  },
   { what: 'cni-image with a quote', inputs: { 'cni-image': 'a"b' }, names: 'input "cni-image"' }
 ]
 
