@@ -19,7 +19,17 @@ import { parseRemoteTls, remoteInputProblems } from './remote.js'
 import { flagValues } from './flags.js'
 import { inputLines, parseBool, splitShellWords } from './lines.js'
 import { parseVerifyPull, type ImageRef } from './refs.js'
-import { checkNodes, endpointProblem, nodeInput, parseAppend, parsePlatforms, type NodeSpec, type Yaml } from './nodes.js'
+import {
+  checkNodes,
+  endpointProblem,
+  MAX_BUILDER_NAME,
+  MAX_REMOTE_BUILDER_NAME,
+  nodeInput,
+  parseAppend,
+  parsePlatforms,
+  type NodeSpec,
+  type Yaml
+} from './nodes.js'
 
 // Reads every input into one typed, validated object before anything is created.
 // Each parse function is pure (text in, value or InputError out) so tests can table them.
@@ -119,7 +129,7 @@ export function getInputs(get: Getter = name => getInput(name), host: Host = { e
         : defaultApplies
           ? { ...readBaseConfigFile(defaultFile, 'buildkitd.default.toml'), fromDefault: true }
           : undefined
-  const name = parseName(get('name'))
+  const name = parseName(get('name'), driver)
   const inputs: Inputs = {
     name,
     driver,
@@ -283,9 +293,21 @@ export function parseVerify(value: string): VerifyMode {
 // (store/util.go ValidateName): `My-Builder` is buildx_buildkit_my-builder0.
 const NAME_RE = /^[a-zA-Z][a-zA-Z0-9._-]*$/
 
-export function parseName(value: string): string {
+export function parseName(value: string, driver: DriverName = 'docker-container'): string {
   const v = value.trim()
   if (v === '') return `builder-${randomUUID()}`
+  const max = driver === 'remote' ? MAX_REMOTE_BUILDER_NAME : MAX_BUILDER_NAME
+  if (v.length > max) {
+    const why =
+      driver === 'remote'
+        ? "buildx keeps build records in a directory named after the first node, <name>0-<this run's owner mark>"
+        : "buildx names each node's state volume buildx_buildkit_<name><n>_state"
+    throw new InputError(
+      'name',
+      undefined,
+      `is ${v.length} characters; a builder name has at most ${max} (${why}, and a file name has at most 255)`
+    )
+  }
   if (!NAME_RE.test(v)) {
     throw new InputError(
       'name',

@@ -44,6 +44,21 @@ export function nodeInput(n: Pick<NodeSpec, 'label' | 'append'>, setting: string
 
 // buildx store.ValidateName: a letter first, then letters, digits and ._- (lower-cased).
 const NODE_NAME_RE = /^[a-zA-Z][a-zA-Z0-9._-]*$/
+
+/**
+ * How long names may be. ValidateName sets no length (store/util.go), but a docker-container
+ * node's state volume is named buildx_buildkit_<node>_state (driver/docker-container/driver.go:
+ * the container name plus volumeStateSuffix "_state"), which is a directory under
+ * /var/lib/docker/volumes, and a file name is at most 255 bytes: the engine refuses longer
+ * ("file name too long", measured with docker volume create) after buildx has recorded the
+ * builder. So a node name is at most 255 - 16 - 6 = 233 characters, and a builder name at most
+ * 231, so that the node names buildx gives, <builder><n>, fit for n up to 99. buildx also keeps
+ * build records under ~/.docker/buildx/refs/<builder>/<node>/ (localstate), which the remote
+ * driver's first node name, <builder>0-<owner uuid> (owner.ts remoteNodeName), must fit: 255.
+ */
+export const MAX_NODE_NAME = 255 - 'buildx_buildkit_'.length - '_state'.length
+export const MAX_BUILDER_NAME = MAX_NODE_NAME - 2
+export const MAX_REMOTE_BUILDER_NAME = 255 - '0-'.length - 36
 // A docker context name (docker/cli: ^[a-zA-Z0-9][a-zA-Z0-9_.+-]+$) or a URL.
 const CONTEXT_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.+-]*$/
 const DOCKER_HOST_RE = /^(unix|tcp|ssh|npipe|fd):\/\/\S*$/
@@ -148,6 +163,10 @@ export function parseAppend(text: string, driver: string, defaultFlags: readonly
       switch (field) {
         case 'name': {
           const name = str()
+          if (name.length > MAX_NODE_NAME) {
+            const why = "buildx names the node's state volume buildx_buildkit_<name>_state, and a file name has at most 255"
+            fail(value, `name is ${name.length} characters; at most ${MAX_NODE_NAME} (${why})`)
+          }
           if (!NODE_NAME_RE.test(name)) fail(value, `name "${name}" must start with a letter and hold only letters, digits and ._-`)
           spec.name = name.toLowerCase()
           break
@@ -219,6 +238,13 @@ export function checkNodes(builder: string, first: NodeSpec, appended: NodeSpec[
       let k = 0
       while (names.has(`${builder}${k}`)) k++
       n.name = `${builder}${k}`
+      if (n.name.length > MAX_NODE_NAME) {
+        throw new InputError(
+          'append',
+          undefined,
+          `${n.label}: the node name buildx would give it is ${n.name.length} characters, over ${MAX_NODE_NAME}; give it a shorter name`
+        )
+      }
       names.add(n.name)
     }
   }

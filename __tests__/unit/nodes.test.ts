@@ -264,3 +264,18 @@ describe('endpointProblem: no host or user that reads as an option', () => {
     ['my-context', 'docker-container']
   ])('%s (%s) is taken', (endpoint, driver) => expect(endpointProblem(endpoint, driver)).toBeUndefined())
 })
+
+describe('name lengths that fit buildx_buildkit_<node>_state in 255 bytes', () => {
+  const get = (m: Record<string, string>) => (n: string) => m[n] ?? ''
+  const host = { env: {}, home: os.tmpdir(), yaml }
+  test('a 231-character builder and a 233-character appended node are taken', () => {
+    const name = 'b'.repeat(231)
+    const inputs = getInputs(get({ name, append: `- name: ${'n'.repeat(233)}\n  endpoint: ctx2\n` }), host)
+    expect(inputs.name).toBe(name)
+    expect(`buildx_buildkit_${inputs.nodes[0].name ?? `${name}0`}_state`.length).toBeLessThanOrEqual(255)
+    expect(`buildx_buildkit_${inputs.nodes[1].name}_state`.length).toBe(255)
+  })
+  test('a 217-character remote builder is taken: <name>0-<uuid> fits 255', () => {
+    expect(getInputs(get({ driver: 'remote', endpoint: 'tcp://bk:1234', name: 'r'.repeat(217) }), host).name).toHaveLength(217)
+  })
+})

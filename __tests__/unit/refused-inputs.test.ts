@@ -175,6 +175,19 @@ const rows: Row[] = [
     names: 'input "buildkitd-config-inline"',
     secret: 'hunter2secret'
   },
+  // names: buildx takes any length, the engine does not (state volume buildx_buildkit_<node>_state)
+  { what: 'a builder name of 300 characters', inputs: { name: 'b' + 'x'.repeat(299) }, names: 'input "name"', secret: 'x'.repeat(80) },
+  { what: 'a builder name of 232 characters', inputs: { name: 'b' + 'x'.repeat(231) }, names: 'input "name"' },
+  {
+    what: 'a remote builder name of 218 characters',
+    inputs: { driver: 'remote', endpoint: 'tcp://bk:1234', name: 'b' + 'x'.repeat(217) },
+    names: 'input "name"'
+  },
+  {
+    what: 'an appended node name of 234 characters',
+    inputs: { append: `- name: n${'x'.repeat(233)}\n  endpoint: ctx2\n` },
+    names: 'input "append", line 1'
+  },
   { what: 'cni-image with a quote', inputs: { 'cni-image': 'a"b' }, names: 'input "cni-image"' }
 ]
 
