@@ -523,3 +523,23 @@ export function certRequestsFromConfig(base: BaseConfig): CertRequest[] {
   }
   return requests
 }
+
+/**
+ * cleanup: false keeps the builder after the job, and with it every client key it was given:
+ * the copy in the builder (its container's /etc/buildkit/certs, or kubernetes ConfigMaps) and
+ * buildx's record of the builder, which keeps the files of buildx create --config, the keys
+ * with them (~/.docker/buildx/instances/<name>: the node's Files). The remote driver's keys
+ * are refused with cleanup: false (remote.ts). Warnings, not errors: a self-hosted runner may
+ * want the builder kept, and its owner should know what stays.
+ */
+export function keptKeyWarnings(inputs: Pick<Inputs, 'cleanup' | 'certRequests' | 'driver' | 'name'>): string[] {
+  if (inputs.cleanup) return []
+  const keyed = [...new Set(inputs.certRequests.filter(r => r.keypairs.length > 0).map(r => r.registry))]
+  if (keyed.length === 0) return []
+  const where = inputs.driver === 'kubernetes' ? "in the builder's ConfigMaps" : "in the builder's container (/etc/buildkit/certs)"
+  return [
+    `input "cleanup": false with client keys (for ${keyed.join(', ')}): the builder stays after the job, and the keys stay with it, ${where} and in ` +
+      `buildx's record of the builder (~/.docker/buildx/instances/${inputs.name}, which keeps the files given to buildx create). On a runner ` +
+      `that is not thrown away after the job, remove the builder when done (docker buildx rm ${inputs.name}), or keep cleanup: true`
+  ]
+}
