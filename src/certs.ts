@@ -2,6 +2,7 @@ import { createHash, createPrivateKey, X509Certificate, type KeyObject } from 'n
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { InputError } from './errors.js'
+import { fileReason } from './input-files.js'
 import { addSecret } from './redact.js'
 
 // Registry certificates: where they come from, the checks BuildKit would otherwise fail
@@ -70,6 +71,15 @@ export function looksLikePem(text: string): boolean {
   return /-----(BEGIN|END) [A-Z0-9 ]+-----/.test(text) || /^[A-Za-z0-9+/]{40,}={0,2}$/.test(text.trim())
 }
 
+/**
+ * True when a value meant to be a file path or env:NAME is the material itself: PEM, a
+ * base64 run (a key pasted as base64 starts LS0t, "---" encoded), or longer than any path
+ * (PATH_MAX is 4096). Such a value is refused without being echoed: it may be a private key.
+ */
+export function pastedInsteadOfRef(value: string): boolean {
+  return looksLikePem(value) || /^LS0t/.test(value.trim()) || value.length > 4096
+}
+
 function fail(ref: PemRef, detail: string): never {
   const at = ref.where ? `${ref.where}: ` : ''
   throw new InputError(ref.input, ref.line, `${at}${ref.kind} ${ref.ref} ${detail}`)
@@ -89,12 +99,16 @@ export function readPem(ref: PemRef, env: NodeJS.ProcessEnv = process.env): Buff
     let st: fs.Stats
     try {
       st = fs.statSync(file)
-    } catch {
-      fail(ref, 'does not exist')
+    } catch (err) {
+      fail(ref, fileReason(err))
     }
     if (!st.isFile()) fail(ref, 'is not a regular file')
     if (st.size > MAX_PEM_BYTES) fail(ref, `is ${st.size} bytes; buildx copies at most ${MAX_PEM_BYTES}`)
-    content = fs.readFileSync(file)
+    try {
+      content = fs.readFileSync(file)
+    } catch (err) {
+      fail(ref, fileReason(err)) // EACCES: stat needs no read permission, reading does
+    }
   }
   const text = content.toString('utf8')
   if (ref.kind === 'key' || /PRIVATE KEY-----/.test(text)) addSecret(text)

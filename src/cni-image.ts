@@ -17,6 +17,7 @@ import {
   type CniInputs
 } from './cni.js'
 import * as docker from './docker.js'
+import { driverOptValue } from './driver-opts.js'
 import { download, fileSha256, findCached, findInToolCache, readIfExists } from './downloads.js'
 import * as log from './log.js'
 import { testPause } from './test-pause.js'
@@ -110,11 +111,7 @@ async function readyImage(build: CniBuild, base: Promise<string>): Promise<strin
 
 /** cni: bridge needs a daemon that has the mode: BuildKit v0.13 or later. */
 async function bridge(subnet: string | undefined, driverOpts: string[]): Promise<Addition> {
-  const image =
-    driverOpts
-      .flatMap(o => o.split(','))
-      .find(p => p.startsWith('image='))
-      ?.slice('image='.length) ?? DEFAULT_BUILDKIT_IMAGE
+  const image = driverOptValue(driverOpts, 'image') ?? DEFAULT_BUILDKIT_IMAGE
   const printed = await docker.buildkitdVersion(image)
   const version = parseBuildkitdVersion(printed)
   if (version === undefined) {

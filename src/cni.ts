@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto'
-import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { InputError } from './errors.js'
 import { parseBool } from './lines.js'
+import { imageRefProblem } from './refs.js'
+import { jsonErrorAt, readInputFile } from './input-files.js'
 import type { Addition } from './buildx.js'
 import type { TomlTable } from './config.js'
 
@@ -95,6 +96,15 @@ export function parseCniInputs(get: Getter, host: Platform): CniInputs | undefin
   const image = get('cni-image').trim()
   const cniRaw = get('cni').trim()
   const subnet = get('cni-subnet').trim()
+  // Checked first: every later message may name the image, and these values reach a
+  // Dockerfile, a --driver-opt (CSV) and docker pull's arguments.
+  for (const [name, value] of [
+    ['cni-image', image],
+    ['buildkit-image', get('buildkit-image').trim()]
+  ] as const) {
+    const problem = value === '' ? undefined : imageRefProblem(value)
+    if (problem) throw new InputError(name, undefined, problem)
+  }
   if (image !== '' && cniRaw.toLowerCase() === 'false') {
     throw new InputError('cni', undefined, 'is false, but cni-image is set; cni-image implies cni: true (drop one of them)')
   }
@@ -132,7 +142,6 @@ export function parseCniInputs(get: Getter, host: Platform): CniInputs | undefin
     return undefined
   }
   if (image !== '') {
-    if (/\s/.test(image)) throw new InputError('cni-image', undefined, `"${image}" is not an image reference`)
     if (given.length > 0) {
       throw new InputError(
         given[0],
@@ -189,14 +198,7 @@ export function pluginArch(host: Platform): string {
 }
 
 export function readCniConfig(file: string): CniConfig {
-  let text: string
-  try {
-    text = fs.readFileSync(path.resolve(file), 'utf8')
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code
-    throw new InputError('cni-config', undefined, `file "${file}" ${code === 'ENOENT' ? 'does not exist' : `can't be read (${code})`}`)
-  }
-  return parseCniConfig(text, file)
+  return parseCniConfig(readInputFile('cni-config', undefined, file), file)
 }
 
 /** A plugin type is the name of a file in the plugins directory: no path, not . or .. */
@@ -211,7 +213,8 @@ export function parseCniConfig(text: string, source: string): CniConfig {
   try {
     data = JSON.parse(text)
   } catch (err) {
-    return fail(`is not valid JSON: ${(err as Error).message}`)
+    // Not the parser's message: it quotes the file's start, which may be a secret named by mistake.
+    return fail(`is not valid JSON (${jsonErrorAt(err, text)})`)
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return fail('is not a JSON object')
   const conf = data as Record<string, unknown>

@@ -1,5 +1,6 @@
 import { stringify } from 'smol-toml'
 import { InputError } from './errors.js'
+import { CREDENTIALS, HOST_FORMAT, hostProblem } from './hosts.js'
 
 // buildkitd.toml as a tree: the base config, the structured inputs merged over it, and the
 // text written for buildx. Pure: no I/O.
@@ -38,6 +39,12 @@ export function checkConfigTree(tree: TomlTable, input: string): void {
   if (!isTable(registries)) return fail(['registry'], 'must be a table of [registry."<host>"] sections')
   for (const [host, conf] of Object.entries(registries)) {
     const at = (...rest: (string | number)[]): (string | number)[] => ['registry', host, ...rest]
+    // The key is the host BuildKit looks the section up by, and becomes a directory of the
+    // certificate copies: held to the rules of the registry inputs (hosts.ts), but for _,
+    // which host names on a docker network have (compose services) and base configs use.
+    const problem = hostProblem(host.replace(/_/g, '-'))
+    if (problem === CREDENTIALS) fail(['registry'], `has a section whose name ${CREDENTIALS.replace(/^the host /, '')}`)
+    if (problem) fail(at(), `is not a registry section: its name must be a ${HOST_FORMAT} (${problem.replace(/^the host/, 'the name')})`)
     if (!isTable(conf)) fail(at(), 'must be a table')
     const reg = conf as TomlTable
     for (const flag of ['http', 'insecure']) {

@@ -15,6 +15,13 @@ const PATH_RE = /^(?:\/[a-zA-Z0-9._~-]+)*\/?$/
 export const HOST_FORMAT = 'host[:port], e.g. registry.example.com or 127.0.0.1:5000'
 
 /**
+ * For an address with user[:password]@ in it, which no message quotes. BuildKit takes no
+ * credentials in a registry's or mirror's address; it asks docker's credentials (docker login).
+ */
+export const CREDENTIALS =
+  'the host holds credentials (user[:password]@, not shown here); give the address alone and the credentials to docker login, whose credentials BuildKit uses'
+
+/**
  * Why `value` is not a `host[:port]`, or undefined when it is one. `input` tailors the hint
  * for a scheme. `section`: the host names a [registry."…"] section of its own, which buildx
  * can't read for an IPv6 literal (its TOML parser, go-toml v1, refuses ']' in a table key:
@@ -22,6 +29,8 @@ export const HOST_FORMAT = 'host[:port], e.g. registry.example.com or 127.0.0.1:
  */
 export function hostProblem(value: string, input = '', section = true): string | undefined {
   if (value === '') return 'the host is empty'
+  // Before anything quotes the value: user:password@ would be printed whole.
+  if (value.includes('@')) return CREDENTIALS
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value)
   if (scheme) {
     const hint =
@@ -60,6 +69,7 @@ export interface MirrorEndpoint {
 
 /** Parses `[http(s)://]host[:port][/path]`; returns the endpoint or why it is not one. */
 export function parseMirror(value: string): MirrorEndpoint | string {
+  if (value.includes('@')) return `mirror: ${CREDENTIALS}`
   let rest = value
   let scheme: 'http' | 'https' | undefined
   const m = /^([a-z][a-z0-9+.-]*):\/\//i.exec(rest)

@@ -4,12 +4,14 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { parse as parseToml, TomlError } from 'smol-toml'
-import { looksLikePem, type CertRequest, type PemRef } from './certs.js'
+import { looksLikePem, pastedInsteadOfRef, type CertRequest, type PemRef } from './certs.js'
 import { NETWORK_FLAGS, networkSettings, parseCniInputs, type CniInputs } from './cni.js'
 import { checkConfigTree, isTable, keyPath, type TomlTable } from './config.js'
 import { InputError } from './errors.js'
-import { hostProblem, parseMirror, type MirrorEndpoint } from './hosts.js'
+import { readInputFile } from './input-files.js'
+import { CREDENTIALS, hostProblem, parseMirror, type MirrorEndpoint } from './hosts.js'
 import { defaultConfigPath } from './buildx.js'
+import { driverOptFields, parseDriverOptLine } from './driver-opts.js'
 import { parseInstallInputs, type InstallRequest } from './buildx-install.js'
 import { dockerDriverProblems } from './engine-inputs.js'
 import { kubernetesInputProblems } from './kubernetes.js'
@@ -17,7 +19,17 @@ import { parseRemoteTls, remoteInputProblems } from './remote.js'
 import { flagValues } from './flags.js'
 import { inputLines, parseBool, splitShellWords } from './lines.js'
 import { parseVerifyPull, type ImageRef } from './refs.js'
-import { checkNodes, endpointProblem, nodeInput, parseAppend, parsePlatforms, type NodeSpec, type Yaml } from './nodes.js'
+import {
+  checkNodes,
+  endpointProblem,
+  MAX_BUILDER_NAME,
+  MAX_REMOTE_BUILDER_NAME,
+  nodeInput,
+  parseAppend,
+  parsePlatforms,
+  type NodeSpec,
+  type Yaml
+} from './nodes.js'
 
 // Reads every input into one typed, validated object before anything is created.
 // Each parse function is pure (text in, value or InputError out) so tests can table them.
@@ -117,7 +129,7 @@ export function getInputs(get: Getter = name => getInput(name), host: Host = { e
         : defaultApplies
           ? { ...readBaseConfigFile(defaultFile, 'buildkitd.default.toml'), fromDefault: true }
           : undefined
-  const name = parseName(get('name'))
+  const name = parseName(get('name'), driver)
   const inputs: Inputs = {
     name,
     driver,
@@ -220,9 +232,11 @@ function checkNetwork(inputs: Inputs, cni: CniInputs): void {
         'push a CNI image and give it as cni-image, or use cni: bridge'
     )
   }
-  const opts = inputs.nodes.flatMap(n => n.driverOpts.map(o => ({ o, n })))
-  const find = (re: RegExp): { o: string; n: NodeSpec } | undefined => opts.find(x => x.o.split(',').some(p => re.test(p)))
-  const image = find(/^image=/)
+  // Each option as buildx reads it: `"network=host"` and `a=1,network=host` are network=host.
+  const opts = inputs.nodes.flatMap(n => n.driverOpts.map(o => ({ o, n, fields: driverOptFields([o]) })))
+  const find = (key: string, value?: string): { o: string; n: NodeSpec } | undefined =>
+    opts.find(x => x.fields.some(f => f.key === key && (value === undefined || f.value === value)))
+  const image = find('image')
   if (image && !('bridge' in cni)) {
     throw new InputError(
       nodeInput(image.n, 'driver-opts'),
@@ -233,7 +247,7 @@ function checkNetwork(inputs: Inputs, cni: CniInputs): void {
   }
   // With the runner's network the CNI bridge and its iptables rules are made in the runner's
   // own network namespace, and outlive the builder.
-  const host = find(/^network=host$/)
+  const host = find('network', 'host')
   if (host) {
     throw new InputError(
       nodeInput(host.n, 'driver-opts'),
@@ -279,9 +293,21 @@ export function parseVerify(value: string): VerifyMode {
 // (store/util.go ValidateName): `My-Builder` is buildx_buildkit_my-builder0.
 const NAME_RE = /^[a-zA-Z][a-zA-Z0-9._-]*$/
 
-export function parseName(value: string): string {
+export function parseName(value: string, driver: DriverName = 'docker-container'): string {
   const v = value.trim()
   if (v === '') return `builder-${randomUUID()}`
+  const max = driver === 'remote' ? MAX_REMOTE_BUILDER_NAME : MAX_BUILDER_NAME
+  if (v.length > max) {
+    const why =
+      driver === 'remote'
+        ? "buildx keeps build records in a directory named after the first node, <name>0-<this run's owner mark>"
+        : "buildx names each node's state volume buildx_buildkit_<name><n>_state"
+    throw new InputError(
+      'name',
+      undefined,
+      `is ${v.length} characters; a builder name has at most ${max} (${why}, and a file name has at most 255)`
+    )
+  }
   if (!NAME_RE.test(v)) {
     throw new InputError(
       'name',
@@ -299,13 +325,11 @@ export function parseDriver(value: string): DriverName {
   throw new InputError('driver', undefined, `driver "${v}" is not supported; docker-container, kubernetes, remote and docker are`)
 }
 
-const DRIVER_OPT_RE = /^[a-zA-Z][a-zA-Z0-9._-]*=/
-
+/** `driver-opts`: one --driver-opt a line, each read as buildx reads it (driver-opts.ts). */
 export function parseDriverOpts(text: string): string[] {
   return inputLines(text).map(l => {
-    if (!DRIVER_OPT_RE.test(l.text)) {
-      throw new InputError('driver-opts', l.n, `"${l.text}" is not key=value (e.g. image=moby/buildkit:latest)`)
-    }
+    const opts = parseDriverOptLine(l.text)
+    if (typeof opts === 'string') throw new InputError('driver-opts', l.n, opts)
     return l.text
   })
 }
@@ -346,6 +370,7 @@ export function parseHostList(input: string, text: string): string[] {
 export function parseMirrors(text: string): MirrorSpec[] {
   const specs: MirrorSpec[] = []
   for (const l of inputLines(text)) {
+    if (l.text.includes('@')) throw new InputError('mirrors', l.n, CREDENTIALS.replace(/^the host/, 'the line'))
     const eq = l.text.indexOf('=')
     if (eq === -1) {
       throw new InputError('mirrors', l.n, `"${l.text}" is not REGISTRY=MIRROR[,MIRROR...] (e.g. docker.io=mirror.gcr.io)`)
@@ -384,16 +409,8 @@ export function parseMirrors(text: string): MirrorSpec[] {
 }
 
 export function readBaseConfigFile(file: string, input = 'buildkitd-config'): BaseConfig {
-  const resolved = path.resolve(file)
-  let text: string
-  try {
-    text = fs.readFileSync(resolved, 'utf8')
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `can't be read (${code})`
-    throw new InputError(input, undefined, `file "${file}" ${why}`)
-  }
-  return { ...parseBaseConfig(input, text), path: resolved }
+  const text = readInputFile(input, undefined, file)
+  return { ...parseBaseConfig(input, text), path: path.resolve(file) }
 }
 
 export function parseBaseConfig(input: string, text: string): BaseConfig {
@@ -434,6 +451,21 @@ export function parseRegistryCerts(text: string): CertRequest[] {
   }
   for (const l of lines) {
     const [registry, ...fields] = l.text.split(/\s+/)
+    // Also before any other rule, and never echoed: key=LS0tLS1CRUdJTi… is a key pasted as
+    // base64, which a "does not exist" message would print whole.
+    for (const [i, f] of [registry, ...fields].entries()) {
+      const eq = f.indexOf('=')
+      if (pastedInsteadOfRef(f) || (eq !== -1 && pastedInsteadOfRef(f.slice(eq + 1)))) {
+        const key = f.slice(0, eq)
+        const what = i > 0 && (CERT_KEYS as readonly string[]).includes(key) ? `${key}=` : `field ${i + 1}`
+        throw new InputError(
+          input,
+          l.n,
+          `${what} holds what looks like key or certificate text (PEM or base64), not a file path or env:NAME; put it in a secret and pass ` +
+            'env:NAME (env: NAME: ${{ secrets.NAME }} on the step)'
+        )
+      }
+    }
     if (registry.includes('=')) {
       throw new InputError(input, l.n, `starts with "${registry}"; a line is REGISTRY ca=... cert=... key=...`)
     }
@@ -472,12 +504,14 @@ export function certRequestsFromConfig(base: BaseConfig): CertRequest[] {
   const requests: CertRequest[] = []
   for (const [registry, conf] of Object.entries(regs)) {
     if (!isTable(conf)) continue
-    const ref = (kind: 'ca' | 'cert' | 'key', value: string, where: (string | number)[]): PemRef => ({
-      kind,
-      ref: value,
-      input: base.input,
-      where: keyPath(['registry', registry, ...where])
-    })
+    const ref = (kind: 'ca' | 'cert' | 'key', value: string, where: (string | number)[]): PemRef => {
+      const at = keyPath(['registry', registry, ...where])
+      // Never echoed: a key pasted into the config instead of its path.
+      if (pastedInsteadOfRef(value)) {
+        throw new InputError(base.input, undefined, `${at} holds what looks like key or certificate text (PEM or base64), not a file path`)
+      }
+      return { kind, ref: value, input: base.input, where: at }
+    }
     const cas = Array.isArray(conf.ca) ? (conf.ca as string[]).map((p, i) => ref('ca', p, ['ca', i])) : []
     const keypairs = Array.isArray(conf.keypair)
       ? (conf.keypair as TomlTable[]).map((kp, i) => ({
@@ -488,4 +522,24 @@ export function certRequestsFromConfig(base: BaseConfig): CertRequest[] {
     if (cas.length > 0 || keypairs.length > 0) requests.push({ registry, cas, keypairs })
   }
   return requests
+}
+
+/**
+ * cleanup: false keeps the builder after the job, and with it every client key it was given:
+ * the copy in the builder (its container's /etc/buildkit/certs, or kubernetes ConfigMaps) and
+ * buildx's record of the builder, which keeps the files of buildx create --config, the keys
+ * with them (~/.docker/buildx/instances/<name>: the node's Files). The remote driver's keys
+ * are refused with cleanup: false (remote.ts). Warnings, not errors: a self-hosted runner may
+ * want the builder kept, and its owner should know what stays.
+ */
+export function keptKeyWarnings(inputs: Pick<Inputs, 'cleanup' | 'certRequests' | 'driver' | 'name'>): string[] {
+  if (inputs.cleanup) return []
+  const keyed = [...new Set(inputs.certRequests.filter(r => r.keypairs.length > 0).map(r => r.registry))]
+  if (keyed.length === 0) return []
+  const where = inputs.driver === 'kubernetes' ? "in the builder's ConfigMaps" : "in the builder's container (/etc/buildkit/certs)"
+  return [
+    `input "cleanup": false with client keys (for ${keyed.join(', ')}): the builder stays after the job, and the keys stay with it, ${where} and in ` +
+      `buildx's record of the builder (~/.docker/buildx/instances/${inputs.name}, which keeps the files given to buildx create). On a runner ` +
+      `that is not thrown away after the job, remove the builder when done (docker buildx rm ${inputs.name}), or keep cleanup: true`
+  ]
 }

@@ -1,4 +1,5 @@
 import { CONTAINER_CONFIG_FILE } from './buildx.js'
+import { driverOptFields } from './driver-opts.js'
 import type { Inputs } from './inputs.js'
 import { redact } from './redact.js'
 import type { RunResult } from './exec.js'
@@ -203,7 +204,7 @@ export interface InputProblem {
 export function kubernetesInputProblems(inputs: Inputs): InputProblem[] {
   if (inputs.driver !== 'kubernetes') return []
   const problems: InputProblem[] = []
-  const ns = namespaceOf(Object.fromEntries(inputs.nodes[0]?.driverOpts.map(o => splitOpt(o)) ?? []))
+  const ns = namespaceOf(Object.fromEntries(driverOptFields(inputs.nodes[0]?.driverOpts ?? []).map(o => [o.key, o.value])))
   const where = ns === undefined ? "the builder's namespace" : `namespace ${ns}`
   // manifest.go puts every file of the config, keys included, into ConfigMap data; reading a
   // ConfigMap needs only `get configmaps` in its namespace, which many roles grant that
@@ -260,9 +261,4 @@ export function kubernetesInputProblems(inputs: Inputs): InputProblem[] {
     })
   }
   return problems
-}
-
-function splitOpt(opt: string): [string, string] {
-  const eq = opt.indexOf('=')
-  return eq === -1 ? [opt, ''] : [opt.slice(0, eq), opt.slice(eq + 1)]
 }

@@ -14,7 +14,7 @@ import type { Driver } from './drivers/driver.js'
 import { driverFor } from './drivers/factory.js'
 import { InputError } from './errors.js'
 import { createRunDir, writePlanFiles } from './files.js'
-import { getInputs, type Inputs } from './inputs.js'
+import { getInputs, keptKeyWarnings, type Inputs } from './inputs.js'
 import * as log from './log.js'
 import { renderToml } from './config.js'
 import { configTree, makePlan, takesConfig, type Plan } from './plan.js'
@@ -99,6 +99,7 @@ async function readInputs(): Promise<InputsRead> {
   const yaml = getInput('append').trim() === '' ? undefined : await import('yaml')
   const inputs = getInputs(undefined, { env: process.env, home: os.homedir(), yaml })
   checkKeys(inputs)
+  for (const w of keptKeyWarnings(inputs)) log.warning(w)
   const { sets, warnings } = loadRegistryCerts(inputs.certRequests)
   for (const w of warnings) log.warning(w)
   log.info(`builder ${inputs.name}, driver ${inputs.driver}`)

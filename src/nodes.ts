@@ -1,5 +1,6 @@
 import type { Node as YamlNode } from 'yaml'
 import type { RemoteTls } from './remote.js'
+import { parseDriverOptLine } from './driver-opts.js'
 import { InputError } from './errors.js'
 import { splitShellWords } from './lines.js'
 
@@ -43,6 +44,21 @@ export function nodeInput(n: Pick<NodeSpec, 'label' | 'append'>, setting: string
 
 // buildx store.ValidateName: a letter first, then letters, digits and ._- (lower-cased).
 const NODE_NAME_RE = /^[a-zA-Z][a-zA-Z0-9._-]*$/
+
+/**
+ * How long names may be. ValidateName sets no length (store/util.go), but a docker-container
+ * node's state volume is named buildx_buildkit_<node>_state (driver/docker-container/driver.go:
+ * the container name plus volumeStateSuffix "_state"), which is a directory under
+ * /var/lib/docker/volumes, and a file name is at most 255 bytes: the engine refuses longer
+ * ("file name too long", measured with docker volume create) after buildx has recorded the
+ * builder. So a node name is at most 255 - 16 - 6 = 233 characters, and a builder name at most
+ * 231, so that the node names buildx gives, <builder><n>, fit for n up to 99. buildx also keeps
+ * build records under ~/.docker/buildx/refs/<builder>/<node>/ (localstate), which the remote
+ * driver's first node name, <builder>0-<owner uuid> (owner.ts remoteNodeName), must fit: 255.
+ */
+export const MAX_NODE_NAME = 255 - 'buildx_buildkit_'.length - '_state'.length
+export const MAX_BUILDER_NAME = MAX_NODE_NAME - 2
+export const MAX_REMOTE_BUILDER_NAME = 255 - '0-'.length - 36
 // A docker context name (docker/cli: ^[a-zA-Z0-9][a-zA-Z0-9_.+-]+$) or a URL.
 const CONTEXT_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.+-]*$/
 const DOCKER_HOST_RE = /^(unix|tcp|ssh|npipe|fd):\/\/\S*$/
@@ -69,6 +85,24 @@ export function parsePlatforms(input: string, text: string): string[] {
 }
 
 /**
+ * Why an address's host or user would be read as an option, or undefined. An ssh:// address
+ * becomes ssh's arguments (docker's connhelper runs `ssh … -- user@host`; older ones put no
+ * `--` before it), so ssh://-oProxyCommand=… would run a command; other clients dial or
+ * exec the host part the same way. No host or user name starts with "-".
+ */
+function optionLike(endpoint: string): string | undefined {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(endpoint)
+  if (!m) return undefined
+  const at = m[1].lastIndexOf('@')
+  const user = at === -1 ? '' : m[1].slice(0, at)
+  const host = m[1].slice(at + 1)
+  if (host.startsWith('-') || host.startsWith('[-'))
+    return 'its host starts with "-", which ssh and docker would read as an option; give a host name or address'
+  if (user.startsWith('-')) return 'its user starts with "-", which ssh would read as an option; give a user name'
+  return undefined
+}
+
+/**
  * An endpoint as the driver takes it. docker-container: a docker context or a docker host
  * (buildx builder.go validateEndpoint); remote: a BuildKit address; kubernetes: none (buildx:
  * "kubernetes driver does not support endpoint args").
@@ -80,6 +114,8 @@ export function endpointProblem(endpoint: string, driver: string): string | unde
       : undefined
   if (driver === 'kubernetes')
     return 'the kubernetes driver takes no endpoint (buildx refuses it); choose the cluster with KUBECONFIG and the namespace with driver-opts namespace='
+  const dash = optionLike(endpoint)
+  if (dash) return dash
   if (driver === 'remote') {
     return BUILDKIT_ADDR_RE.test(endpoint) ? undefined : `"${endpoint}" is not a BuildKit address; write tcp://host:port or unix:///path`
   }
@@ -127,6 +163,10 @@ export function parseAppend(text: string, driver: string, defaultFlags: readonly
       switch (field) {
         case 'name': {
           const name = str()
+          if (name.length > MAX_NODE_NAME) {
+            const why = "buildx names the node's state volume buildx_buildkit_<name>_state, and a file name has at most 255"
+            fail(value, `name is ${name.length} characters; at most ${MAX_NODE_NAME} (${why})`)
+          }
           if (!NODE_NAME_RE.test(name)) fail(value, `name "${name}" must start with a letter and hold only letters, digits and ._-`)
           spec.name = name.toLowerCase()
           break
@@ -140,7 +180,8 @@ export function parseAppend(text: string, driver: string, defaultFlags: readonly
           spec.driverOpts = list.map(v => {
             const opt =
               isScalar(v) && typeof v.value === 'string' ? v.value.trim() : fail(v as YamlNode, 'driver-opts must be a list of strings')
-            if (!/^[a-zA-Z][a-zA-Z0-9._-]*=/.test(opt)) fail(v as YamlNode, `driver-opts "${opt}" is not key=value`)
+            const opts = parseDriverOptLine(opt)
+            if (typeof opts === 'string') fail(v as YamlNode, `driver-opts: ${opts}`)
             return opt
           })
           break
@@ -197,6 +238,13 @@ export function checkNodes(builder: string, first: NodeSpec, appended: NodeSpec[
       let k = 0
       while (names.has(`${builder}${k}`)) k++
       n.name = `${builder}${k}`
+      if (n.name.length > MAX_NODE_NAME) {
+        throw new InputError(
+          'append',
+          undefined,
+          `${n.label}: the node name buildx would give it is ${n.name.length} characters, over ${MAX_NODE_NAME}; give it a shorter name`
+        )
+      }
       names.add(n.name)
     }
   }

@@ -89,3 +89,37 @@ export function parseVerifyPull(text: string): ImageRef[] {
   }
   return refs
 }
+
+/**
+ * A value for messages: quoted as JSON (so a newline or a quote shows as \n, \"), and cut
+ * to a length a log line takes, so a paste of junk is not echoed whole.
+ */
+export function quoteShort(value: string, max = 80): string {
+  return value.length > max ? `${JSON.stringify(value.slice(0, max))}… (${value.length} characters)` : JSON.stringify(value)
+}
+
+/**
+ * Why `value` is not an image reference the action may hand on, or undefined. These values
+ * go where one character too many does harm: a Dockerfile's FROM and LABEL lines
+ * (buildkit-image), a --driver-opt, which buildx reads as CSV (cni-image: a comma adds driver
+ * options), and docker pull's arguments (a leading - is an option). So white space, quotes,
+ * commas and a leading - are refused before the reference grammar is asked.
+ */
+export function imageRefProblem(value: string): string | undefined {
+  const v = value.trim()
+  const example = 'e.g. moby/buildkit:v0.23.2 or ghcr.io/team/buildkit@sha256:<64 hex digits>'
+  if (v === '') return 'is empty'
+  if (/[\s\p{Cc}]/u.test(v))
+    return `${quoteShort(v)} is not an image reference: it holds white space or a control character; give one image reference (${example})`
+  if (/["'`,;\\]/.test(v))
+    return `${quoteShort(v)} is not an image reference: it holds a quote, comma, semicolon or backslash, which no image reference has (${example})`
+  if (v.startsWith('-'))
+    return `${quoteShort(v)} is not an image reference: it starts with "-"; an image reference starts with a registry or a name (${example})`
+  if (v.length > 512) return `${quoteShort(v)} is not an image reference: it is too long`
+  const parsed = parseImageRef(v)
+  if (typeof parsed === 'string') return parsed
+  if (parsed.digest !== undefined && !/^sha256:[0-9a-f]{64}$/.test(parsed.digest)) {
+    return `${quoteShort(v)} has digest ${quoteShort(parsed.digest)}; give sha256:<64 lower-case hex digits>`
+  }
+  return undefined
+}

@@ -194,4 +194,23 @@ describeDocker('registry certificates', () => {
     expect(leftovers(name, run.runnerTemp)).toEqual([])
     expect(leaks(run, [main])).toEqual([])
   })
+
+  // Issue #18: a key pasted inline as base64 (key=LS0tLS1CRUdJTi…) was echoed in the error and
+  // the summary before it was masked. It is refused before anything is created, by input and
+  // line, and no part of it appears anywhere a runner shows or keeps.
+  test('a key given inline as base64 is refused without being echoed', async () => {
+    const name = uniqueName('inlinekey')
+    const b64 = Buffer.from(text(pki1('client.key'))).toString('base64')
+    const run = start(name, { 'registry-certs': `myregistry.test:5443 cert=${pki1('client.crt')} key=${b64}` }, {})
+    const main = await runMain(run)
+    expect(main.exitCode).not.toBe(0)
+    expect(errors(main.stdout).join('\n')).toContain('input "registry-certs", line 1: key= holds what looks like key or certificate text')
+    const shown = [main.stdout, main.stderr, readSummary(run), ...Object.values(readOutputs(run)), ...Object.values(readState(run))].join(
+      '\n'
+    )
+    for (let i = 0; i + 16 <= b64.length; i += 16) expect(shown).not.toContain(b64.slice(i, i + 16))
+    expect(leaks(run, [main])).toEqual([])
+    expect((await runPost(run)).exitCode).toBe(0)
+    expect(leftovers(name, run.runnerTemp)).toEqual([])
+  })
 })

@@ -4,6 +4,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import {
   getInputs,
+  keptKeyWarnings,
   parseBaseConfig,
   parseBuildkitdFlags,
   parseDriver,
@@ -317,5 +318,25 @@ describe('the drop-in defaults of docker/setup-buildx-action', () => {
     expect(() => getInputs(inputsFrom({ 'buildkitd-config': 'a.toml', 'buildkitd-config-inline': 'debug = true' }))).toThrow(
       /both set; give one of them \(docker\/setup-buildx-action would take the file and drop the inline config without a word\)/
     )
+  })
+})
+
+describe('keptKeyWarnings', () => {
+  const base = { name: 'b1', driver: 'docker-container' as const }
+  const keyed = [
+    {
+      registry: 'r.example',
+      cas: [],
+      keypairs: [{ cert: { kind: 'cert' as const, ref: 'c', input: 'x' }, key: { kind: 'key' as const, ref: 'k', input: 'x' } }]
+    }
+  ]
+  const caOnly = [{ registry: 'r.example', cas: [{ kind: 'ca' as const, ref: 'ca', input: 'x' }], keypairs: [] }]
+  test.each([
+    ['cleanup: true', { ...base, cleanup: true, certRequests: keyed }, 0],
+    ['no keys', { ...base, cleanup: false, certRequests: caOnly }, 0],
+    ['cleanup: false with a key', { ...base, cleanup: false, certRequests: keyed }, 1]
+  ])('%s', (_what, inputs, n) => expect(keptKeyWarnings(inputs)).toHaveLength(n))
+  test('kubernetes: the ConfigMaps', () => {
+    expect(keptKeyWarnings({ ...base, driver: 'kubernetes', cleanup: false, certRequests: keyed })[0]).toContain("builder's ConfigMaps")
   })
 })

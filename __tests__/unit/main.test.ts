@@ -405,6 +405,32 @@ describe('verify-pull and check-registries (fed with the real 05-* captures)', (
   })
 })
 
+describe('cleanup: false with client keys (issue #18)', () => {
+  test.each([
+    ['true', 0],
+    ['false', 1]
+  ])("cleanup: %s: %d warning(s) that the keys stay in the container and in buildx's record", async (cleanup, n) => {
+    Object.assign(process.env, {
+      INPUT_NAME: 'unit-kept',
+      INPUT_CLEANUP: cleanup,
+      INPUT_VERIFY: 'false', // the stand-in read-back has no certificates
+      'INPUT_REGISTRY-CERTS': 'myregistry.test:5443 cert=env:REG_CERT key=env:REG_KEY',
+      REG_CERT: pki('client.crt'),
+      REG_KEY: pki('client.key')
+    })
+    const printed: string[] = []
+    ;(process.stdout.write as unknown as jest.Mock).mockImplementation((chunk: unknown) => (printed.push(String(chunk)), true))
+    await runMain()
+    const warnings = printed.filter(l => l.startsWith('::warning::') && l.includes('client keys'))
+    expect(warnings).toHaveLength(n)
+    if (n > 0) {
+      expect(warnings[0]).toContain('input "cleanup": false with client keys (for myregistry.test:5443)')
+      expect(warnings[0]).toContain('/etc/buildkit/certs')
+      expect(warnings[0]).toContain('~/.docker/buildx/instances/unit-kept')
+    }
+  })
+})
+
 describe('secrets on the verification failure path', () => {
   test('key material echoed by the daemon log or the read-back is never printed or kept', async () => {
     const key = pki('client.key')

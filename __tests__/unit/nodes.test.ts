@@ -49,7 +49,7 @@ describe('parseAppend', () => {
       /line 3: append\[1\]: unknown field "nodes"; a node has name, endpoint, driver-opts, buildkitd-flags, platforms/
     ],
     ['- endpoint: ctx2\n  name: 1node', /line 2: append\[0\]: name "1node" must start with a letter/],
-    ['- endpoint: ctx2\n  driver-opts:\n    - image', /line 3: append\[0\]: driver-opts "image" is not key=value/],
+    ['- endpoint: ctx2\n  driver-opts:\n    - image', /line 3: append\[0\]: driver-opts: "image" is not key=value/],
     ['- endpoint: ctx2\n  driver-opts:\n    - {a: b}', /append\[0\]: driver-opts must be a list of strings/],
     ['- endpoint: ctx2\n  platforms: linux', /line 2: append\[0\]: "linux" is not a platform/],
     ['- endpoint: ctx2\n  buildkitd-flags: "--config x"', /append\[0\]: buildkitd-flags: --config is set by this action/],
@@ -246,4 +246,36 @@ describe("offers (a node's platforms against its daemon's)", () => {
     [['linux/arm/v6'], 'linux/arm/v7', false],
     [amd, 'windows/amd64', false]
   ])('%j offers %s: %s', (offered, p, ok) => expect(offers(offered, p)).toBe(ok))
+})
+
+describe('endpointProblem: no host or user that reads as an option', () => {
+  test.each([
+    ['ssh://-oProxyCommand=x', 'docker-container', /host starts with "-"/],
+    ['ssh://-oProxyCommand=x@h', 'docker-container', /user starts with "-"/],
+    ['tcp://-x:2375', 'docker-container', /host starts with "-"/],
+    ['tcp://-x:1234', 'remote', /host starts with "-"/],
+    ['ssh://u@-h', 'remote', /host starts with "-"/]
+  ])('%s (%s)', (endpoint, driver, re) => expect(endpointProblem(endpoint, driver)).toMatch(re))
+  test.each([
+    ['ssh://user@host', 'docker-container'],
+    ['ssh://a-b@h-1:22', 'docker-container'],
+    ['tcp://buildkitd:1234', 'remote'],
+    ['unix:///run/buildkit/buildkitd.sock', 'remote'],
+    ['my-context', 'docker-container']
+  ])('%s (%s) is taken', (endpoint, driver) => expect(endpointProblem(endpoint, driver)).toBeUndefined())
+})
+
+describe('name lengths that fit buildx_buildkit_<node>_state in 255 bytes', () => {
+  const get = (m: Record<string, string>) => (n: string) => m[n] ?? ''
+  const host = { env: {}, home: os.tmpdir(), yaml }
+  test('a 231-character builder and a 233-character appended node are taken', () => {
+    const name = 'b'.repeat(231)
+    const inputs = getInputs(get({ name, append: `- name: ${'n'.repeat(233)}\n  endpoint: ctx2\n` }), host)
+    expect(inputs.name).toBe(name)
+    expect(`buildx_buildkit_${inputs.nodes[0].name ?? `${name}0`}_state`.length).toBeLessThanOrEqual(255)
+    expect(`buildx_buildkit_${inputs.nodes[1].name}_state`.length).toBe(255)
+  })
+  test('a 217-character remote builder is taken: <name>0-<uuid> fits 255', () => {
+    expect(getInputs(get({ driver: 'remote', endpoint: 'tcp://bk:1234', name: 'r'.repeat(217) }), host).name).toHaveLength(217)
+  })
 })

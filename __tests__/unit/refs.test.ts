@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals'
-import { parseImageRef, parseVerifyPull } from '../../src/refs.js'
+import { imageRefProblem, parseImageRef, parseVerifyPull } from '../../src/refs.js'
 
 // Image references normalised as Docker does (distribution/reference), because the daemon
 // logs each resolution under span `resolving <normalised ref>` and the registry decides
@@ -54,5 +54,25 @@ describe('parseVerifyPull', () => {
 
   test('an error names the input and the line', () => {
     expect(() => parseVerifyPull('alpine\n\nNOPE:1')).toThrow('input "verify-pull", line 3: "NOPE:1" has "NOPE" in its name')
+  })
+})
+
+describe('imageRefProblem', () => {
+  test.each(['moby/buildkit:latest', 'moby/buildkit:v0.23.2', `ghcr.io/team/bk@sha256:${'0'.repeat(64)}`, '127.0.0.1:5000/bk:1'])(
+    '%s is taken',
+    v => expect(imageRefProblem(v)).toBeUndefined()
+  )
+  test.each([
+    ['moby/buildkit\nRUN x', /white space/],
+    ['moby/buildkit:latest"', /quote, comma/],
+    ['moby/buildkit:latest,network=host', /quote, comma/],
+    ['--help', /starts with "-"/],
+    ['-x/y', /starts with "-"/],
+    ['x@sha512:' + 'a'.repeat(128), /sha256:<64/],
+    ['Moby/Buildkit', /in its name/]
+  ])('%j is refused: %s', (v, re) => expect(imageRefProblem(v)).toMatch(re))
+  test('a long paste is cut, not echoed whole', () => {
+    const junk = 'x'.repeat(5000) + ' y'
+    expect(imageRefProblem(junk)!.length).toBeLessThan(400)
   })
 })
