@@ -12,6 +12,7 @@ import * as docker from './docker.js'
 import { firstError } from './daemon-log.js'
 import type { Driver } from './drivers/driver.js'
 import { driverFor } from './drivers/factory.js'
+import { checkPlaces } from './drivers/shared.js'
 import { InputError } from './errors.js'
 import { createRunDir, writePlanFiles } from './files.js'
 import { getInputs, type Inputs } from './inputs.js'
@@ -64,12 +65,13 @@ async function steps(): Promise<void> {
     ? await log.group('Render buildkitd.toml', () => render(inputs, certs, runDir, addition, owner))
     : makePlan(inputs, certs, runDir, addition, owner, remoteTls)
   if (driver.createsBuilder) {
+    await log.group('Check that nothing exists under the node names yet', () => checkPlaces(driver, plan, owner))
     await log.group(plan.writesConfig ? 'Write config and certificates' : 'Write the TLS files', () => writeFiles(plan))
     await log.group(`Create builder ${plan.builder}`, () => create(driver, plan))
   } else if (plan.use) {
     await log.group(`Use builder ${plan.builder}`, () => driver.create(plan))
   }
-  const outcome = await log.group('Verify the builder', () => verifyBuilder(driver, plan, inputs))
+  const outcome = await log.group('Verify the builder', () => verifyBuilder(driver, plan, inputs, owner))
   if (wantsProof(inputs, outcome)) await log.group('Prove it: resolve through the builder', () => prove(driver, plan, inputs, outcome))
   await log.group('Outputs and job summary', () => report(driver, plan, inputs, outcome))
   if (!outcome.verified && inputs.verify === 'true') throw new Error(failureText(outcome))

@@ -14,6 +14,8 @@ let configWritten = ''
 let daemonCmd: string[] = []
 /** buildx's record of builders: name → owner mark (what builderOwner reads). */
 const registered = new Map<string, string>()
+/** The daemons' containers on the engine: name → Config.Env (what containerEnv reads). */
+const containers = new Map<string, string[]>()
 const ownerIn = (args: string[]): string => args.find(a => a.startsWith('env.BUILDKIT_BUILDER_ACTION_OWNER='))?.split('=')[1] ?? ''
 const docker = {
   toolVersions: jest.fn(async (): Promise<{ docker: string; buildx?: string }> => ({
@@ -28,14 +30,25 @@ const docker = {
   createBuilder: jest.fn(async (args: string[]) => {
     calls.push('create')
     // What buildx does: register the builder with its driver options, copy the config.
-    registered.set(args[args.indexOf('--name') + 1], ownerIn(args))
+    const name = args[args.indexOf('--name') + 1]
+    registered.set(name, ownerIn(args))
+    // buildx takes over a container of the node's name that exists; else it makes one with the mark.
+    if (!containers.has(`buildx_buildkit_${name}0`))
+      containers.set(`buildx_buildkit_${name}0`, ['PATH=/usr/bin', `BUILDKIT_BUILDER_ACTION_OWNER=${ownerIn(args)}`])
     configWritten = fs.readFileSync(args[args.indexOf('--config') + 1], 'utf8')
     const flags = args.indexOf('--buildkitd-flags')
     daemonCmd = ['--config', '/etc/buildkit/buildkitd.toml', ...(flags === -1 ? [] : args[flags + 1].split(' '))]
   }),
-  removeBuilder: jest.fn(
-    async (args: string[]) => (calls.push(args.join(' ')), registered.delete(args[args.length - 1]), { ok: true, message: '' })
-  ),
+  removeBuilder: jest.fn(async (args: string[]) => {
+    calls.push(args.join(' '))
+    const name = args[args.length - 1]
+    for (const n of registered.has(name) && !args.includes('--keep-daemon') ? docker.builderNodes(name) : [])
+      containers.delete(`buildx_buildkit_${n.Name}`)
+    registered.delete(name)
+    return { ok: true, message: '' }
+  }),
+  containerEnv: jest.fn(async (at: { engine: string[]; container: string }) => containers.get(at.container)),
+  leaveNode: jest.fn(async (args: string[]) => (calls.push(args.join(' ')), { ok: true, message: '' })),
   containerExists: jest.fn(async () => true),
   daemonLogTail: jest.fn(async () => (calls.push('log'), 'time="x" level=info msg="daemon log"')),
   readBack: jest.fn(
@@ -93,6 +106,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
 beforeEach(() => {
   calls.length = 0
   registered.clear()
+  containers.clear()
   resetRecord()
   for (const f of Object.values(files)) fs.writeFileSync(f, '')
   fs.rmSync(path.join(dir, 'temp'), { recursive: true, force: true })
