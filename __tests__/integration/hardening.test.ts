@@ -1,10 +1,13 @@
 import { afterEach, expect, jest, test } from '@jest/globals'
 import { spawn, spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
+import * as os from 'node:os'
 import * as path from 'node:path'
+import { createArgs } from '../../src/buildx.js'
 import { newRun, readOutputs, readState, root, runMain, runPost, type Run, type StepResult } from '../../scripts/runner.mjs'
 import {
   afterTest,
+  buildkitImage,
   cleanUpTests,
   containerOf,
   describeDocker,
@@ -103,5 +106,147 @@ describeDocker('hardening', () => {
     expect(running(containerOf(name))).toBe(true)
     expect((await runPost(run)).exitCode).toBe(0)
     expect(leftovers(name, run.runnerTemp)).toEqual([])
+  })
+})
+
+// Someone else's daemon under a node's name (#18). buildx reuses a container of the node's
+// name whoever made it, and its record of builders is per runner (BUILDX_CONFIG): a crafted
+// `append` node name (`victim0`) or one fixed name on a shared engine must never make this
+// run remove another builder's container or its state volume. The foreign builders are made
+// with raw `docker buildx create` under a buildx config directory of their own, as another
+// runner sharing the engine would. (The stand-in daemon speaks no dial-stdio, so buildx can't
+// take over a running stand-in: the run may fail at create rather than run on it; either
+// way nothing of the other builder may go.)
+describeDocker('a node whose container exists and is not this run’s', () => {
+  const foreign: { name: string; config: string }[] = []
+  afterEach(() => {
+    for (const f of foreign.splice(0)) {
+      spawnSync('docker', ['buildx', 'rm', '--force', f.name], { env: { ...process.env, BUILDX_CONFIG: f.config }, stdio: 'ignore' })
+      docker(['rm', '-f', containerOf(f.name)])
+      docker(['volume', 'rm', '-f', `${containerOf(f.name)}_state`])
+      fs.rmSync(f.config, { recursive: true, force: true })
+    }
+  })
+
+  /** A builder another runner made on this engine (its own buildx record), its daemon running or stopped. */
+  function foreignBuilder(name: string, { stopped = false } = {}): void {
+    const config = fs.mkdtempSync(path.join(os.tmpdir(), 'test-buildx-'))
+    foreign.push({ name, config })
+    const toml = path.join(config, 'buildkitd.toml')
+    fs.writeFileSync(toml, '')
+    const r = spawnSync(
+      'docker',
+      createArgs({
+        name,
+        driver: 'docker-container',
+        configPath: toml,
+        driverOpts: [`image=${buildkitImage()}`, 'network=host'],
+        buildkitdFlags: [],
+        use: false
+      }),
+      { encoding: 'utf8', env: { ...process.env, BUILDX_CONFIG: config } }
+    )
+    if (r.status !== 0) throw new Error(`the other builder could not be made: ${r.stderr}`)
+    expect(running(containerOf(name))).toBe(true)
+    if (stopped) expect(docker(['stop', containerOf(name)]).status).toBe(0)
+  }
+
+  /** The other builder's container (running or stopped as it was) and its state volume are there. */
+  function untouched(name: string, { stopped = false } = {}): void {
+    expect(docker(['container', 'inspect', '--format', '{{.State.Running}}', containerOf(name)]).stdout.trim()).toBe(String(!stopped))
+    expect(docker(['volume', 'inspect', `${containerOf(name)}_state`]).status).toBe(0)
+    const env = docker(['container', 'inspect', '--format', '{{json .Config.Env}}', containerOf(name)]).stdout
+    expect(env).not.toContain('BUILDKIT_BUILDER_ACTION_OWNER')
+  }
+
+  const engineHost = (): string =>
+    docker(['context', 'inspect', '--format', '{{.Endpoints.docker.Host}}', 'default']).stdout.trim() || 'unix:///var/run/docker.sock'
+
+  test.each([
+    ['running', false],
+    ['stopped', true]
+  ])(
+    "an append node named like another builder's node (victim0), the victim %s: refused before create, the victim untouched",
+    async (_how, stopped) => {
+      const victim = uniqueName('victim')
+      foreignBuilder(victim, { stopped })
+      const name = uniqueName('mine')
+      const append = [
+        `- name: ${victim}0`,
+        `  endpoint: ${engineHost()}`,
+        '  driver-opts:',
+        ...driverOpts()
+          .split('\n')
+          .map(o => `    - ${o}`)
+      ].join('\n')
+      const run = newRun({ inputs: { name, use: 'false', 'driver-opts': driverOpts(), append } })
+      afterTest(name, run)
+      const main = await runMain(run)
+      expect(main.exitCode).toBe(1)
+      expect(errors(main.stdout)).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^node ${victim}0 \\(append\\[0\\]\\): container buildx_buildkit_${victim}0 on \\S+ already exists and is not this run's`
+          )
+        )
+      ])
+      expect(main.stdout).not.toMatch(/\$ (docker buildx|\S*docker-buildx) create/)
+      untouched(victim, { stopped })
+      expect((await runPost(run)).exitCode).toBe(0)
+      untouched(victim, { stopped })
+      expect(leftovers(name, run.runnerTemp)).toEqual([])
+    }
+  )
+
+  test.each([
+    ['running', false],
+    ['stopped', true]
+  ])(
+    'one fixed name on a shared engine, the other runner’s builder %s: refused before create, its container and volume untouched',
+    async (_how, stopped) => {
+      const name = uniqueName('shared')
+      foreignBuilder(name, { stopped })
+      const run = newRun({ inputs: { name, use: 'false', 'driver-opts': driverOpts() } })
+      afterTest(undefined, run)
+      const main = await runMain(run)
+      expect(main.exitCode).toBe(1)
+      expect(errors(main.stdout)).toEqual([
+        expect.stringMatching(new RegExp(`^node ${name}0 \\(the first node\\): container buildx_buildkit_${name}0 already exists`))
+      ])
+      expect(main.stdout).not.toMatch(/\$ (docker buildx|\S*docker-buildx) create/)
+      untouched(name, { stopped })
+      expect((await runPost(run)).exitCode).toBe(0)
+      untouched(name, { stopped })
+      expect(docker(['buildx', 'inspect', name]).status).not.toBe(0)
+    }
+  )
+
+  test('the race: another runner makes the container between the check and create; the run fails and leaves it alone', async () => {
+    const name = uniqueName('race')
+    const gate = path.join(fs.mkdtempSync(path.join(root, '.test-gate-')), 'go')
+    const run = newRun({
+      inputs: { name, use: 'false', 'driver-opts': driverOpts(), verify: 'warn' },
+      env: { BUILDKIT_BUILDER_ACTION_TEST_PAUSE: `create:${gate}` }
+    })
+    // Not forceRemove(name): the container is the other runner's; its afterEach removes it.
+    afterTest(undefined, run)
+    try {
+      const child = spawn(process.execPath, [path.join(root, 'dist', 'index.js')], { env: run.env, stdio: ['ignore', 'pipe', 'pipe'] })
+      let stdout = ''
+      child.stdout.on('data', d => (stdout += d))
+      const exited = new Promise<number | null>(r => child.on('close', code => r(code)))
+      await until('the run to pause before create', () => stdout.includes('test pause before create'))
+      expect(stdout).toContain(`no container buildx_buildkit_${name}0`)
+      foreignBuilder(name)
+      fs.writeFileSync(gate, '')
+      expect(await exited).toBe(1)
+      expect(errors(stdout)).toHaveLength(1)
+      untouched(name)
+      expect((await runPost(run)).exitCode).toBe(0)
+      untouched(name)
+    } finally {
+      docker(['buildx', 'rm', '--keep-daemon', name])
+      fs.rmSync(path.dirname(gate), { recursive: true, force: true })
+    }
   })
 })
