@@ -31,7 +31,13 @@ export async function verifyBuilder(driver: Driver, plan: Plan, inputs: Inputs, 
   const recorded = driver.nodes(plan.builder)
   // First, whatever `verify` says: is every node's daemon this run's? Another run may have
   // made a container of a node's name between the check and create, which buildx then used.
-  const taken = takeovers(await occupantsOf(driver, recorded), owner)
+  const taken = takeovers(
+    await occupantsOf(
+      driver,
+      recorded.map((n, i) => ({ ...n, label: plan.nodes[i]?.label }))
+    ),
+    owner
+  )
   if (taken.length > 0) throw new Error(taken.length === 1 ? taken[0] : `\n- ${taken.join('\n- ')}`)
   const several = plan.nodes.length > 1
   // All nodes at once: each is a docker exec and an inspect on its own engine.

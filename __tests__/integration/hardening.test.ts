@@ -151,16 +151,34 @@ describeDocker('a node whose container exists and is not this run’s', () => {
     if (stopped) expect(docker(['stop', containerOf(name)]).status).toBe(0)
   }
 
-  /** The other builder's container (running or stopped as it was) and its state volume are there. */
-  function untouched(name: string, { stopped = false } = {}): void {
-    expect(docker(['container', 'inspect', '--format', '{{.State.Running}}', containerOf(name)]).stdout.trim()).toBe(String(!stopped))
+  /** The other builder's container (running or stopped as it was, when said) and its state volume are there. */
+  function untouched(name: string, { stopped }: { stopped?: boolean } = { stopped: false }): void {
+    const state = docker(['container', 'inspect', '--format', '{{.State.Running}}', containerOf(name)])
+    expect(state.status).toBe(0)
+    if (stopped !== undefined) expect(state.stdout.trim()).toBe(String(!stopped))
     expect(docker(['volume', 'inspect', `${containerOf(name)}_state`]).status).toBe(0)
     const env = docker(['container', 'inspect', '--format', '{{json .Config.Env}}', containerOf(name)]).stdout
     expect(env).not.toContain('BUILDKIT_BUILDER_ACTION_OWNER')
   }
 
-  const engineHost = (): string =>
-    docker(['context', 'inspect', '--format', '{{.Endpoints.docker.Host}}', 'default']).stdout.trim() || 'unix:///var/run/docker.sock'
+  const contexts: string[] = []
+  afterEach(() => {
+    for (const c of contexts.splice(0)) docker(['context', 'rm', '--force', c])
+  })
+
+  /**
+   * A docker context of the test's own on this engine: the crafted node's endpoint. (On the
+   * first node's own endpoint buildx would refuse it as a duplicate before touching anything.)
+   */
+  function secondContext(): string {
+    const ctx = uniqueName('ctx')
+    const host =
+      docker(['context', 'inspect', '--format', '{{.Endpoints.docker.Host}}', 'default']).stdout.trim() || 'unix:///var/run/docker.sock'
+    const r = docker(['context', 'create', ctx, '--docker', `host=${host}`])
+    if (r.status !== 0) throw new Error(`docker context create failed: ${r.stderr}`)
+    contexts.push(ctx)
+    return ctx
+  }
 
   test.each([
     ['running', false],
@@ -173,7 +191,7 @@ describeDocker('a node whose container exists and is not this run’s', () => {
       const name = uniqueName('mine')
       const append = [
         `- name: ${victim}0`,
-        `  endpoint: ${engineHost()}`,
+        `  endpoint: ${secondContext()}`,
         '  driver-opts:',
         ...driverOpts()
           .split('\n')
@@ -221,6 +239,9 @@ describeDocker('a node whose container exists and is not this run’s', () => {
     }
   )
 
+  // The other runner's daemon stopped when create meets it: buildx starts it and runs on it
+  // (with a running stand-in it could not dial it and create would fail; a real daemon it would
+  // dial as well). verify: warn must not let the run pass on it, nor its post remove it.
   test('the race: another runner makes the container between the check and create; the run fails and leaves it alone', async () => {
     const name = uniqueName('race')
     const gate = path.join(fs.mkdtempSync(path.join(root, '.test-gate-')), 'go')
@@ -236,14 +257,21 @@ describeDocker('a node whose container exists and is not this run’s', () => {
       child.stdout.on('data', d => (stdout += d))
       const exited = new Promise<number | null>(r => child.on('close', code => r(code)))
       await until('the run to pause before create', () => stdout.includes('test pause before create'))
-      expect(stdout).toContain(`no container buildx_buildkit_${name}0`)
-      foreignBuilder(name)
+      const checked = stdout.includes(`no container buildx_buildkit_${name}0`)
+      foreignBuilder(name, { stopped: true })
       fs.writeFileSync(gate, '')
       expect(await exited).toBe(1)
-      expect(errors(stdout)).toHaveLength(1)
-      untouched(name)
+      untouched(name, {})
       expect((await runPost(run)).exitCode).toBe(0)
-      untouched(name)
+      untouched(name, {})
+      // It was free at the check; create then met it (with the stand-in, buildx can't dial it;
+      // with a real daemon buildx runs on it and verification finds the mark is not this run's).
+      expect(checked).toBe(true)
+      expect(errors(stdout)).toEqual([
+        expect.stringMatching(
+          new RegExp(`^node ${name}0 \\(the first node\\): container buildx_buildkit_${name}0 on \\S+ is not this run's.*took over`)
+        )
+      ])
     } finally {
       docker(['buildx', 'rm', '--keep-daemon', name])
       fs.rmSync(path.dirname(gate), { recursive: true, force: true })
