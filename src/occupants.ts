@@ -55,10 +55,13 @@ export function refusal(found: Found[], owner: string): string | undefined {
     return [`${who(node)}: ${node.place} already exists and is not this run's (${whose(o)})`]
   })
   if (lines.length === 0) return undefined
+  const what =
+    lines.length === 1
+      ? `${lines[0]}; buildx would take it over and removing the builder would remove it`
+      : `\n- ${lines.join('\n- ')}\nbuildx would take them over and removing the builder would remove them`
   return (
-    `${lines.length === 1 ? lines[0] : `\n- ${lines.join('\n- ')}\n`}; ` +
-    'buildx would take it over and removing the builder would remove it. Choose another builder name (or leave name empty for a ' +
-    'generated one) or another node name in append; remove it yourself only if you know it is not in use'
+    `${what}. Choose another builder name (or leave name empty for a generated one) or another node name in append; ` +
+    'remove it yourself only if you know it is not in use'
   )
 }
 
