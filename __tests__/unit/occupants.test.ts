@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals'
 import { createArgs } from '../../src/buildx.js'
+import { ownerFromEnv, ownerFromLabels } from '../../src/owner.js'
 import { plannedRecord, refusal, removalPlan, takeovers, type Found, type Occupant } from '../../src/occupants.js'
 
 // What is at a node's place (its container or Deployment), and what that allows (#18): a node
@@ -144,4 +145,20 @@ describe('plannedRecord: a planned node as buildx will record it', () => {
     })
     expect(plannedRecord({ name: undefined, endpoint: '', createArgs: args('kubernetes', []) })).toBeUndefined()
   })
+})
+
+describe('the mark where it really is (owner.ts)', () => {
+  test.each<[string[] | null | undefined, string]>([
+    [['PATH=/usr/bin', 'BUILDKIT_BUILDER_ACTION_OWNER=run-1'], 'run-1'],
+    [['PATH=/usr/bin'], ''],
+    [['BUILDKIT_BUILDER_ACTION_OWNER_X=run-1', 'X=BUILDKIT_BUILDER_ACTION_OWNER=run-1'], ''],
+    [['BUILDKIT_BUILDER_ACTION_OWNER='], ''],
+    [null, '']
+  ])("a container's Config.Env %j: %j", (env, want) => expect(ownerFromEnv(env)).toBe(want))
+
+  test.each<[Record<string, string> | null | undefined, string]>([
+    [{ app: 'n', 'buildkit-builder-action/owner': 'run-1' }, 'run-1'],
+    [{ app: 'n' }, ''],
+    [undefined, '']
+  ])("a Deployment's labels %j: %j", (labels, want) => expect(ownerFromLabels(labels)).toBe(want))
 })
