@@ -12,13 +12,14 @@ import * as docker from './docker.js'
 import { firstError } from './daemon-log.js'
 import type { Driver } from './drivers/driver.js'
 import { driverFor } from './drivers/factory.js'
-import { checkPlaces } from './drivers/shared.js'
+import { checkPlaces, occupantsOf } from './drivers/shared.js'
 import { InputError } from './errors.js'
 import { createRunDir, writePlanFiles } from './files.js'
 import { getInputs, type Inputs } from './inputs.js'
 import * as log from './log.js'
 import { renderToml } from './config.js'
 import { configTree, makePlan, takesConfig, type Plan } from './plan.js'
+import { removalPlan } from './occupants.js'
 import { httpMirrorsWithoutHttp, unknownOrMistyped } from './schema.js'
 import * as state from './state.js'
 import { allPlatforms, failureMarkdown, nodesOutput, summaryMarkdown, verificationText, type Outcome } from './summary.js'
@@ -203,7 +204,11 @@ async function create(driver: Driver, plan: Plan): Promise<void> {
     // buildx says only that the container is restarting: the cause is in the daemon's log.
     if (driver.owner(plan.builder) !== state.record().owner) throw err
     const several = plan.nodes.length > 1
-    for (const node of driver.nodes(plan.builder)) {
+    const nodes = driver.nodes(plan.builder)
+    // A daemon that is not this run's (made between the check and create) is not asked.
+    const notOurs = removalPlan(await occupantsOf(driver, nodes), state.record().owner)
+    for (const node of nodes) {
+      if (notOurs.keepDaemon || notOurs.leave.includes(node.Name)) continue
       const cause = firstError(await driver.logTail(node, 200))
       if (cause === undefined) continue
       const which = several ? ` of node ${node.Name} (${plan.nodes.find(n => n.name === node.Name)?.label ?? 'a node'})` : ''

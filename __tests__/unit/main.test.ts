@@ -578,6 +578,19 @@ describe("someone else's daemon under a node's name (#18)", () => {
     ])
   })
 
+  test("the race, buildx can't use the daemon it found (create fails): its log is not read, its container left alone", async () => {
+    containers.set('buildx_buildkit_unit10', mark('run-2'))
+    docker.containerEnv.mockResolvedValueOnce(undefined) // free at the check
+    docker.createBuilder.mockImplementationOnce(async (args: string[]) => {
+      calls.push('create')
+      registered.set('unit1', ownerIn(args))
+      throw new Error('docker buildx create failed (exit code 1): ERROR: failed to initialize builder unit1 (unit10): listing workers')
+    })
+    await expect(runMain()).rejects.toThrow('listing workers')
+    expect(calls).toEqual(['owner? unit1', 'create', 'owner? unit1', 'owner? unit1', 'buildx rm --keep-daemon unit1'])
+    expect(containers.get('buildx_buildkit_unit10')).toEqual(mark('run-2'))
+  })
+
   test("post: the builder's record is this run's, its container is not: the record alone is removed", async () => {
     registered.set('p1', 'run-1')
     containers.set('buildx_buildkit_p10', mark('run-2'))
