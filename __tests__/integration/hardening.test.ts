@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { createArgs } from '../../src/buildx.js'
+import { createArgs, nodeContainer, nodeVolume } from '../../src/buildx.js'
 import { newRun, readOutputs, readState, root, runMain, runPost, type Run, type StepResult } from '../../scripts/runner.mjs'
 import {
   afterTest,
@@ -118,20 +118,20 @@ describeDocker('hardening', () => {
 // take over a running stand-in: the run may fail at create rather than run on it; either
 // way nothing of the other builder may go.)
 describeDocker('a node whose container exists and is not this run’s', () => {
-  const foreign: { name: string; config: string }[] = []
+  const foreign: { name: string; node: string; config: string }[] = []
   afterEach(() => {
     for (const f of foreign.splice(0)) {
       spawnSync('docker', ['buildx', 'rm', '--force', f.name], { env: { ...process.env, BUILDX_CONFIG: f.config }, stdio: 'ignore' })
-      docker(['rm', '-f', containerOf(f.name)])
-      docker(['volume', 'rm', '-f', `${containerOf(f.name)}_state`])
+      docker(['rm', '-f', nodeContainer(f.node)])
+      docker(['volume', 'rm', '-f', nodeVolume(f.node)])
       fs.rmSync(f.config, { recursive: true, force: true })
     }
   })
 
   /** A builder another runner made on this engine (its own buildx record), its daemon running or stopped. */
-  function foreignBuilder(name: string, { stopped = false } = {}): void {
+  function foreignBuilder(name: string, { stopped = false, node = `${name}0` } = {}): void {
     const config = fs.mkdtempSync(path.join(os.tmpdir(), 'test-buildx-'))
-    foreign.push({ name, config })
+    foreign.push({ name, node, config })
     const toml = path.join(config, 'buildkitd.toml')
     fs.writeFileSync(toml, '')
     const r = spawnSync(
@@ -142,22 +142,23 @@ describeDocker('a node whose container exists and is not this run’s', () => {
         configPath: toml,
         driverOpts: [`image=${buildkitImage()}`, 'network=host'],
         buildkitdFlags: [],
-        use: false
+        use: false,
+        node
       }),
       { encoding: 'utf8', env: { ...process.env, BUILDX_CONFIG: config } }
     )
     if (r.status !== 0) throw new Error(`the other builder could not be made: ${r.stderr}`)
-    expect(running(containerOf(name))).toBe(true)
-    if (stopped) expect(docker(['stop', containerOf(name)]).status).toBe(0)
+    expect(running(nodeContainer(node))).toBe(true)
+    if (stopped) expect(docker(['stop', nodeContainer(node)]).status).toBe(0)
   }
 
-  /** The other builder's container (running or stopped as it was, when said) and its state volume are there. */
-  function untouched(name: string, { stopped }: { stopped?: boolean } = { stopped: false }): void {
-    const state = docker(['container', 'inspect', '--format', '{{.State.Running}}', containerOf(name)])
+  /** The other builder's node: its container (running or stopped as it was, when said) and its state volume are there. */
+  function untouched(node: string, { stopped }: { stopped?: boolean } = { stopped: false }): void {
+    const state = docker(['container', 'inspect', '--format', '{{.State.Running}}', nodeContainer(node)])
     expect(state.status).toBe(0)
     if (stopped !== undefined) expect(state.stdout.trim()).toBe(String(!stopped))
-    expect(docker(['volume', 'inspect', `${containerOf(name)}_state`]).status).toBe(0)
-    const env = docker(['container', 'inspect', '--format', '{{json .Config.Env}}', containerOf(name)]).stdout
+    expect(docker(['volume', 'inspect', nodeVolume(node)]).status).toBe(0)
+    const env = docker(['container', 'inspect', '--format', '{{json .Config.Env}}', nodeContainer(node)]).stdout
     expect(env).not.toContain('BUILDKIT_BUILDER_ACTION_OWNER')
   }
 
@@ -201,7 +202,7 @@ describeDocker('a node whose container exists and is not this run’s', () => {
       afterTest(name, run)
       const main = await runMain(run)
       // First what matters: nothing of the other builder went, whatever the error says.
-      untouched(victim, { stopped })
+      untouched(`${victim}0`, { stopped })
       expect(main.exitCode).toBe(1)
       expect(errors(main.stdout)).toEqual([
         expect.stringMatching(
@@ -212,7 +213,7 @@ describeDocker('a node whose container exists and is not this run’s', () => {
       ])
       expect(main.stdout).not.toMatch(/\$ (docker buildx|\S*docker-buildx) create/)
       expect((await runPost(run)).exitCode).toBe(0)
-      untouched(victim, { stopped })
+      untouched(`${victim}0`, { stopped })
       expect(leftovers(name, run.runnerTemp)).toEqual([])
     }
   )
@@ -229,14 +230,14 @@ describeDocker('a node whose container exists and is not this run’s', () => {
       afterTest(undefined, run)
       const main = await runMain(run)
       // First what matters: nothing of the other builder went, whatever the error says.
-      untouched(name, { stopped })
+      untouched(`${name}0`, { stopped })
       expect(main.exitCode).toBe(1)
       expect(errors(main.stdout)).toEqual([
         expect.stringMatching(new RegExp(`^node ${name}0 \\(the first node\\): container buildx_buildkit_${name}0 already exists`))
       ])
       expect(main.stdout).not.toMatch(/\$ (docker buildx|\S*docker-buildx) create/)
       expect((await runPost(run)).exitCode).toBe(0)
-      untouched(name, { stopped })
+      untouched(`${name}0`, { stopped })
       expect(docker(['buildx', 'inspect', name]).status).not.toBe(0)
     }
   )
@@ -264,12 +265,12 @@ describeDocker('a node whose container exists and is not this run’s', () => {
       fs.writeFileSync(gate, '')
       const code = await exited
       // First what matters: nothing of the other runner's went, in main or in post.
-      untouched(name, {})
+      untouched(`${name}0`, {})
       expect((await runPost(run)).exitCode).toBe(0)
-      untouched(name, {})
+      untouched(`${name}0`, {})
       expect(code).toBe(1)
-      // It was free at the check; create then met it (with the stand-in, buildx can't dial it;
-      // with a real daemon buildx runs on it and verification finds the mark is not this run's).
+      // It was free at the check; create then met it, started it and ran on it: verification
+      // found the mark on its container is not this run's.
       expect(checked).toBe(true)
       expect(errors(stdout)).toEqual([
         expect.stringMatching(
@@ -278,6 +279,50 @@ describeDocker('a node whose container exists and is not this run’s', () => {
       ])
     } finally {
       docker(['buildx', 'rm', '--keep-daemon', name])
+      fs.rmSync(path.dirname(gate), { recursive: true, force: true })
+    }
+  })
+  test("the race on an appended node: only that node is another runner's; it is detached and left, this run's own node removed", async () => {
+    const name = uniqueName('race2')
+    const node = `${name}-b`
+    const gate = path.join(fs.mkdtempSync(path.join(root, '.test-gate-')), 'go')
+    const append = [
+      `- name: ${node}`,
+      `  endpoint: ${secondContext()}`,
+      '  driver-opts:',
+      ...driverOpts()
+        .split('\n')
+        .map(o => `    - ${o}`)
+    ].join('\n')
+    const run = newRun({
+      inputs: { name, use: 'false', 'driver-opts': driverOpts(), verify: 'warn', append },
+      env: { BUILDKIT_BUILDER_ACTION_TEST_PAUSE: `create:${gate}` }
+    })
+    afterTest(name, run) // this run's builder and its first node; the other runner's node is removed by its own afterEach
+    try {
+      const child = spawn(process.execPath, [path.join(root, 'dist', 'index.js')], { env: run.env, stdio: ['ignore', 'pipe', 'pipe'] })
+      let stdout = ''
+      child.stdout.on('data', d => (stdout += d))
+      const exited = new Promise<number | null>(r => child.on('close', code => r(code)))
+      await until('the run to pause before create', () => stdout.includes('test pause before create'))
+      foreignBuilder(`${name}x`, { stopped: true, node })
+      fs.writeFileSync(gate, '')
+      const code = await exited
+      untouched(node, {})
+      expect((await runPost(run)).exitCode).toBe(0)
+      untouched(node, {})
+      expect(code).toBe(1)
+      expect(errors(stdout)).toEqual([
+        expect.stringMatching(
+          new RegExp(`^node ${node} \\(append\\[0\\]\\): container buildx_buildkit_${node} on \\S+ is not this run's.*took over`)
+        )
+      ])
+      expect(stdout).toContain(`create --leave --name ${name} --node ${node}`)
+      // This run's own node went, with its volume, and buildx's record of the builder.
+      expect(docker(['container', 'inspect', nodeContainer(`${name}0`)]).status).not.toBe(0)
+      expect(docker(['volume', 'inspect', nodeVolume(`${name}0`)]).status).not.toBe(0)
+      expect(docker(['buildx', 'inspect', name]).status).not.toBe(0)
+    } finally {
       fs.rmSync(path.dirname(gate), { recursive: true, force: true })
     }
   })
