@@ -35,7 +35,12 @@ export function engineArgs(endpoint: string): string[] {
 
 /** The state volume mounted at /var/lib/buildkit; `rm --keep-state` keeps it. */
 export function volumeName(builder: string): string {
-  return `${containerName(builder)}_state`
+  return nodeVolume(nodeName(builder))
+}
+
+/** A node's state volume (driver/docker-container: the container's name + _state). */
+export function nodeVolume(node: string): string {
+  return `${nodeContainer(node)}_state`
 }
 
 /**
@@ -161,8 +166,20 @@ export function bootArgs(name: string): string[] {
   return ['buildx', 'inspect', '--bootstrap', name]
 }
 
-export function rmArgs(name: string, keepState: boolean): string[] {
-  return ['buildx', 'rm', ...(keepState ? ['--keep-state'] : []), name]
+/**
+ * keepDaemon: remove buildx's record only, the daemon (container or Deployment) and its state
+ * stay (rm --keep-daemon: driver Rm removes nothing without rmDaemon).
+ */
+export function rmArgs(name: string, keepState: boolean, keepDaemon = false): string[] {
+  return ['buildx', 'rm', ...(keepState ? ['--keep-state'] : []), ...(keepDaemon ? ['--keep-daemon'] : []), name]
+}
+
+/**
+ * Detaches a node from buildx's record of a builder, its daemon untouched (create --leave:
+ * builder.go Leave edits the record only; store/nodegroup.go Leave refuses the last node).
+ */
+export function leaveArgs(builder: string, node: string): string[] {
+  return ['buildx', 'create', '--leave', '--name', builder, '--node', node]
 }
 
 /** The inverse of buildx's shlex split of --buildkitd-flags. */

@@ -1,5 +1,7 @@
 import type { PemRef } from './certs.js'
 import type { Driver } from './drivers/driver.js'
+import { occupantsOf } from './drivers/shared.js'
+import { takeovers } from './occupants.js'
 import { lastLine } from './exec.js'
 import type { Inputs } from './inputs.js'
 import * as log from './log.js'
@@ -25,8 +27,18 @@ import { compare } from './verify.js'
 // proof (does the configuration work?). The comparisons themselves are pure (verify.ts,
 // prove.ts); this module asks the builder and collects what they find into one Outcome.
 
-export async function verifyBuilder(driver: Driver, plan: Plan, inputs: Inputs): Promise<Outcome> {
+export async function verifyBuilder(driver: Driver, plan: Plan, inputs: Inputs, owner: string): Promise<Outcome> {
   const recorded = driver.nodes(plan.builder)
+  // First, whatever `verify` says: is every node's daemon this run's? Another run may have
+  // made a container of a node's name between the check and create, which buildx then used.
+  const taken = takeovers(
+    await occupantsOf(
+      driver,
+      recorded.map((n, i) => ({ ...n, label: plan.nodes[i]?.label }))
+    ),
+    owner
+  )
+  if (taken.length > 0) throw new Error(taken.length === 1 ? taken[0] : `\n- ${taken.join('\n- ')}`)
   const several = plan.nodes.length > 1
   // All nodes at once: each is a docker exec and an inspect on its own engine.
   const nodes = await Promise.all(

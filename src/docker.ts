@@ -5,7 +5,15 @@ import { instancePath, ownerOf, recordedNodes, type RecordedNode } from './build
 import { lastLine, run, runChecked, type RunResult } from './exec.js'
 import { OBSERVE_SCRIPT, readObservation, type Observed } from './observe.js'
 import { buildxPlugin } from './buildx-plugin.js'
-import { containerCmd, engineVersion, execIn as apiExec, imageId as apiImageId, localSocket, missingInImage } from './engine-api.js'
+import {
+  containerCmd,
+  containerEnv as apiContainerEnv,
+  engineVersion,
+  execIn as apiExec,
+  imageId as apiImageId,
+  localSocket,
+  missingInImage
+} from './engine-api.js'
 import * as log from './log.js'
 import { RESOLVE_SCRIPT } from './prove.js'
 
@@ -115,6 +123,12 @@ export async function removeBuilder(args: string[]): Promise<{ ok: boolean; mess
   return { ok: res.exitCode === 0, message: (res.stderr || res.stdout).trim() }
 }
 
+/** Detaches a node from a builder's record (buildx.ts leaveArgs); its daemon is untouched. */
+export async function leaveNode(args: string[]): Promise<{ ok: boolean; message: string }> {
+  const res = await runBuildx(args, { show: true })
+  return { ok: res.exitCode === 0, message: (res.stderr || res.stdout).trim() }
+}
+
 /** A container on some engine: the docker CLI's flags that reach the engine, and its name. */
 export interface ContainerAt {
   engine: string[]
@@ -123,6 +137,20 @@ export interface ContainerAt {
 
 export async function containerExists(c: ContainerAt): Promise<boolean> {
   return (await run('docker', [...c.engine, 'container', 'inspect', '--format', '{{.Id}}', c.container])).exitCode === 0
+}
+
+/**
+ * A container's environment (Config.Env), or undefined when there is no such container: on
+ * the engine's socket where the CLI would use a local one, else `docker container inspect`.
+ * Throws when the engine can't be asked.
+ */
+export async function containerEnv(c: ContainerAt): Promise<string[] | undefined> {
+  const socket = engineSocket(c.engine)
+  if (socket) return apiContainerEnv(socket, c.container)
+  const res = await run('docker', [...c.engine, 'container', 'inspect', '--format', '{{json .Config.Env}}', c.container])
+  if (res.exitCode === 0) return (JSON.parse(res.stdout) as string[] | null) ?? []
+  if (/no such container/i.test(res.stderr)) return undefined
+  throw new Error(`docker container inspect ${c.container} failed (exit code ${res.exitCode}): ${lastLine(res.stderr)}`)
 }
 
 /** The daemon's last log lines (stdout and stderr), for failure reports. */

@@ -95,6 +95,14 @@ export async function containerCmd(socket: string, container: string): Promise<s
   return c.Config?.Cmd ?? []
 }
 
+/** GET /containers/{name}/json: the container's environment, or undefined when there is no such container. */
+export async function containerEnv(socket: string, container: string): Promise<string[] | undefined> {
+  const a = await request(socket, 'GET', `/containers/${encodeURIComponent(container)}/json`)
+  if (a.status === 404) return undefined
+  if (a.status !== 200) throw new Error(problem(a))
+  return (JSON.parse(a.body.toString('utf8')) as { Config?: { Env?: string[] | null } }).Config?.Env ?? []
+}
+
 /**
  * Runs a command in a container (POST exec, start, then its exit code), as `docker exec`
  * does. Without a TTY the engine multiplexes stdout and stderr in frames: a byte for the

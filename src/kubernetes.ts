@@ -108,6 +108,11 @@ export function replicasOf(driverOpts: Record<string, string> | null | undefined
   return Number.isFinite(n) && n >= 0 ? n : 1
 }
 
+/** The node's Deployment as JSON; nothing on stdout when there is none. */
+export function getDeploymentArgs(t: KubeTarget): string[] {
+  return [...t.global, 'get', 'deployment', t.deployment, '--ignore-not-found', '--output', 'json']
+}
+
 export function getPodsArgs(t: KubeTarget): string[] {
   return [...t.global, 'get', 'pods', '--selector', `app=${t.deployment}`, '--output', 'json']
 }

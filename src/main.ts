@@ -12,12 +12,14 @@ import * as docker from './docker.js'
 import { firstError } from './daemon-log.js'
 import type { Driver } from './drivers/driver.js'
 import { driverFor } from './drivers/factory.js'
+import { checkPlaces, occupantsOf } from './drivers/shared.js'
 import { InputError } from './errors.js'
 import { createRunDir, writePlanFiles } from './files.js'
 import { getInputs, keptKeyWarnings, type Inputs } from './inputs.js'
 import * as log from './log.js'
 import { renderToml } from './config.js'
 import { configTree, makePlan, takesConfig, type Plan } from './plan.js'
+import { removalPlan } from './occupants.js'
 import { httpMirrorsWithoutHttp, unknownOrMistyped } from './schema.js'
 import * as state from './state.js'
 import { allPlatforms, failureMarkdown, nodesOutput, summaryMarkdown, verificationText, type Outcome } from './summary.js'
@@ -64,12 +66,13 @@ async function steps(): Promise<void> {
     ? await log.group('Render buildkitd.toml', () => render(inputs, certs, runDir, addition, owner))
     : makePlan(inputs, certs, runDir, addition, owner, remoteTls)
   if (driver.createsBuilder) {
+    await log.group('Check that nothing exists under the node names yet', () => checkPlaces(driver, plan, owner))
     await log.group(plan.writesConfig ? 'Write config and certificates' : 'Write the TLS files', () => writeFiles(plan))
     await log.group(`Create builder ${plan.builder}`, () => create(driver, plan))
   } else if (plan.use) {
     await log.group(`Use builder ${plan.builder}`, () => driver.create(plan))
   }
-  const outcome = await log.group('Verify the builder', () => verifyBuilder(driver, plan, inputs))
+  const outcome = await log.group('Verify the builder', () => verifyBuilder(driver, plan, inputs, owner))
   if (wantsProof(inputs, outcome)) await log.group('Prove it: resolve through the builder', () => prove(driver, plan, inputs, outcome))
   await log.group('Outputs and job summary', () => report(driver, plan, inputs, outcome))
   if (!outcome.verified && inputs.verify === 'true') throw new Error(failureText(outcome))
@@ -202,7 +205,11 @@ async function create(driver: Driver, plan: Plan): Promise<void> {
     // buildx says only that the container is restarting: the cause is in the daemon's log.
     if (driver.owner(plan.builder) !== state.record().owner) throw err
     const several = plan.nodes.length > 1
-    for (const node of driver.nodes(plan.builder)) {
+    const nodes = driver.nodes(plan.builder)
+    // A daemon that is not this run's (made between the check and create) is not asked.
+    const notOurs = removalPlan(await occupantsOf(driver, nodes), state.record().owner)
+    for (const node of nodes) {
+      if (notOurs.keepDaemon || notOurs.leave.includes(node.Name)) continue
       const cause = firstError(await driver.logTail(node, 200))
       if (cause === undefined) continue
       const which = several ? ` of node ${node.Name} (${plan.nodes.find(n => n.name === node.Name)?.label ?? 'a node'})` : ''

@@ -137,3 +137,18 @@ export function remoteOwnerOf(builder: string, nodes: Pick<RecordedNode, 'Name'>
   const first = nodes[0].Name
   return first.startsWith(prefix) ? first.slice(prefix.length) : ''
 }
+
+/**
+ * The mark a daemon's container really carries, from its Config.Env (`NAME=value` lines):
+ * '' when it carries none. What buildx's record says may differ: buildx reuses a container of
+ * the node's name that another builder created.
+ */
+export function ownerFromEnv(env: readonly string[] | null | undefined): string {
+  const line = (env ?? []).find(l => l.startsWith(`${OWNER_ENV}=`))
+  return line === undefined ? '' : line.slice(OWNER_ENV.length + 1)
+}
+
+/** The mark a Deployment really carries, from its metadata.labels: '' when it carries none. */
+export function ownerFromLabels(labels: Record<string, string> | null | undefined): string {
+  return labels?.[OWNER_LABEL] ?? ''
+}

@@ -4,6 +4,8 @@ import { driverFor } from './drivers/factory.js'
 import type { Inputs } from './inputs.js'
 import { removeRunDir } from './files.js'
 import * as log from './log.js'
+import { removalPlan } from './occupants.js'
+import { occupantsOf } from './drivers/shared.js'
 import * as state from './state.js'
 
 // One teardown for main's failure path and for the post step: it removes only what this run
@@ -50,17 +52,35 @@ async function removeBuilder(driver: Driver, why: Why, rec: Readonly<state.RunRe
     state.update({ created: false })
     return
   }
+  // buildx's record says the builder is this run's; what really is at each node's place
+  // may not be (buildx takes over a container or Deployment of a node's name): only this
+  // run's daemons are removed, the others are detached from the record and left alone.
+  const nodes = driver.nodes(name)
+  const found = await occupantsOf(driver, nodes)
+  const plan = removalPlan(found, rec.owner)
+  for (const w of plan.warnings) log.warning(w)
+  const ours = nodes.filter(n => !plan.keepDaemon && !plan.leave.includes(n.Name))
   if (why === 'failure') {
-    const nodes = driver.nodes(name)
-    for (const node of nodes) {
+    for (const node of ours) {
       const tail = cleanLog(await driver.logTail(node))
       if (tail !== '') log.info(`last lines of the daemon's log${nodes.length > 1 ? ` of node ${node.Name}` : ''}:\n${tail}`)
     }
   }
+  for (const node of plan.leave) {
+    const left = await driver.leave(name, node)
+    // Removing the builder with the node still in it would remove that node's daemon.
+    if (!left.ok)
+      throw new Error(`could not detach node ${node} (not this run's) from builder ${name}, so it is not removed: ${left.message}`)
+  }
   // After a failure the state is never kept: nothing of a failed run is worth keeping.
   const keep = why === 'post' && rec.keepState
-  const rm = await driver.remove(name, keep)
-  if (rm.ok) log.info(`builder ${name} removed${keep ? ' (state volume kept)' : ''}`)
+  const rm = await driver.remove(name, keep, plan.keepDaemon)
+  if (rm.ok)
+    log.info(
+      plan.keepDaemon
+        ? `buildx's record of builder ${name} removed; no node's daemon was this run's`
+        : `builder ${name} removed${keep ? ' (state volume kept)' : ''}${plan.leave.length > 0 ? ` (node(s) ${plan.leave.join(', ')} left alone)` : ''}`
+    )
   else if (driver.owner(name) === undefined) log.info(`builder ${name} was already removed`)
   else throw new Error(`could not remove builder ${name}: ${rm.message}`)
   state.update({ created: false })

@@ -7,6 +7,8 @@ import {
   containerName,
   createArgs,
   joinShellWords,
+  leaveArgs,
+  nodeVolume,
   rmArgs,
   volumeName
 } from '../../src/buildx.js'
@@ -103,6 +105,13 @@ describe('command lines', () => {
     [false, ['buildx', 'rm', 'b1']],
     [true, ['buildx', 'rm', '--keep-state', 'b1']]
   ])('rm keep-state=%s', (keep, args) => expect(rmArgs('b1', keep)).toEqual(args))
+
+  test("rm --keep-daemon removes buildx's record only; create --leave detaches one node; a node's state volume", () => {
+    expect(rmArgs('b1', false, true)).toEqual(['buildx', 'rm', '--keep-daemon', 'b1'])
+    expect(leaveArgs('b1', 'victim0')).toEqual(['buildx', 'create', '--leave', '--name', 'b1', '--node', 'victim0'])
+    expect(nodeVolume('victim0')).toBe('buildx_buildkit_victim0_state')
+    expect(volumeName('b1')).toBe(nodeVolume('b10'))
+  })
 
   test.each([[['--a', "it's", 'x y', '', '$HOME']], [['plain', '--k=v']]])('joinShellWords round-trips %j', words =>
     expect(splitShellWords(joinShellWords(words))).toEqual(words)

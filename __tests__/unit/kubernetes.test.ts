@@ -23,10 +23,12 @@ const FLAGS = ['--allow-insecure-entitlement', 'security.insecure', '--allow-ins
 // command prints, by what it asks for. Tests change `cluster` to make a pod fail.
 const calls: string[] = []
 const ok = (stdout: string, stderr = ''): RunResult => ({ exitCode: 0, stdout, stderr })
-let cluster: { kubectl: boolean; pods: string; exec: Record<string, RunResult>; logs: Record<string, string> }
+let cluster: { kubectl: boolean; pods: string; deployment: RunResult; exec: Record<string, RunResult>; logs: Record<string, string> }
 const fresh = (): typeof cluster => ({
   kubectl: true,
   pods: fx('pods-two-running.json'),
+  // `kubectl get deployment --ignore-not-found`: nothing when there is none
+  deployment: ok(''),
   exec: { [POD_A]: ok(fx('exec-observe-pod-a.stdout')), [POD_B]: ok(fx('exec-observe-pod-b.stdout')) },
   logs: { [POD_A]: 'time="2025-06-02T10:15:09Z" level=info msg="running server on /run/buildkit/buildkitd.sock"\n', [POD_B]: 'pod b log\n' }
 })
@@ -39,6 +41,7 @@ const run = jest.fn(async (command: string, args: string[]): Promise<RunResult> 
   if (args[0] === 'version') return ok(fx('kubectl-version-client.stdout'))
   const verb = args.find(a => ['get', 'exec', 'logs'].includes(a))
   const pod = args[args.indexOf(verb ?? '') + 1]
+  if (verb === 'get' && args[args.indexOf('get') + 1] === 'deployment') return cluster.deployment
   if (verb === 'get') return ok(cluster.pods)
   if (verb === 'exec')
     return cluster.exec[pod] ?? { exitCode: 1, stdout: '', stderr: `Error from server (NotFound): pods "${pod}" not found` }
@@ -533,5 +536,44 @@ describe('the kubernetes driver (kubectl stood in)', () => {
     expect(kubernetes.owner('no-such-builder')).toBeUndefined()
     await kubernetes.remove('k8s-fx', false)
     expect(calls).toEqual(['docker buildx rm k8s-fx'])
+  })
+})
+
+describe("the kubernetes driver: whose Deployment is at a node's place (#18)", () => {
+  const named = { Name: 'fixed-node', Endpoint: '', DriverOpts: { namespace: 'ci' } }
+  const deployment = (labels: Record<string, string> | undefined): RunResult =>
+    ok(JSON.stringify({ kind: 'Deployment', metadata: { name: 'fixed-node', namespace: 'ci', ...(labels ? { labels } : {}) } }))
+
+  test.each<[string, RunResult, unknown]>([
+    ['none yet', ok(''), { state: 'free' }],
+    ["this run's (its label)", deployment({ app: 'fixed-node', [owner.OWNER_LABEL]: OWNER }), { state: 'taken', owner: OWNER }],
+    ["another run's", deployment({ app: 'fixed-node', [owner.OWNER_LABEL]: 'run-2' }), { state: 'taken', owner: 'run-2' }],
+    ['one without a mark (made by raw buildx)', deployment({ app: 'fixed-node' }), { state: 'taken', owner: '' }],
+    ['no labels at all', deployment(undefined), { state: 'taken', owner: '' }],
+    [
+      "the cluster can't be asked",
+      { exitCode: 1, stdout: '', stderr: 'error: You must be logged in to the server (Unauthorized)' },
+      { state: 'unknown', error: 'error: You must be logged in to the server (Unauthorized)' }
+    ]
+  ])('%s', async (_what, answer, want) => {
+    cluster.deployment = answer
+    expect(await kubernetes.occupant(named)).toEqual({ place: 'Deployment fixed-node (ci)', occupant: want })
+    expect(calls).toEqual(['kubectl --namespace ci get deployment fixed-node --ignore-not-found --output json'])
+  })
+
+  test("a recorded node: the Deployment from its endpoint, the kubeconfig buildx recorded, the kubeconfig's namespace", async () => {
+    await kubernetes.occupant({ Name: 'n_1', Endpoint: 'kubernetes:///b?deployment=n-1&kubeconfig=/k/config' })
+    expect(calls).toEqual(['kubectl --kubeconfig /k/config get deployment n-1 --ignore-not-found --output json'])
+  })
+
+  test('kubectl missing: unknown, never free', async () => {
+    cluster.kubectl = false
+    expect((await kubernetes.occupant(named))?.occupant).toMatchObject({ state: 'unknown' })
+  })
+
+  test('leave and remove keeping the daemon: the buildx commands', async () => {
+    await kubernetes.leave('k8s-fx', 'fixed-node')
+    await kubernetes.remove('k8s-fx', false, true)
+    expect(calls).toEqual(['docker buildx create --leave --name k8s-fx --node fixed-node', 'docker buildx rm --keep-daemon k8s-fx'])
   })
 })

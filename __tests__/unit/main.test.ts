@@ -14,6 +14,10 @@ let configWritten = ''
 let daemonCmd: string[] = []
 /** buildx's record of builders: name → owner mark (what builderOwner reads). */
 const registered = new Map<string, string>()
+/** The daemons' containers on the engine: name → Config.Env (what containerEnv reads). */
+const containers = new Map<string, string[]>()
+/** Nodes detached from their builder's record (buildx create --leave). */
+const left = new Set<string>()
 const ownerIn = (args: string[]): string => args.find(a => a.startsWith('env.BUILDKIT_BUILDER_ACTION_OWNER='))?.split('=')[1] ?? ''
 const docker = {
   toolVersions: jest.fn(async (): Promise<{ docker: string; buildx?: string }> => ({
@@ -28,14 +32,25 @@ const docker = {
   createBuilder: jest.fn(async (args: string[]) => {
     calls.push('create')
     // What buildx does: register the builder with its driver options, copy the config.
-    registered.set(args[args.indexOf('--name') + 1], ownerIn(args))
+    const name = args[args.indexOf('--name') + 1]
+    registered.set(name, ownerIn(args))
+    // buildx takes over a container of the node's name that exists; else it makes one with the mark.
+    if (!containers.has(`buildx_buildkit_${name}0`))
+      containers.set(`buildx_buildkit_${name}0`, ['PATH=/usr/bin', `BUILDKIT_BUILDER_ACTION_OWNER=${ownerIn(args)}`])
     configWritten = fs.readFileSync(args[args.indexOf('--config') + 1], 'utf8')
     const flags = args.indexOf('--buildkitd-flags')
     daemonCmd = ['--config', '/etc/buildkit/buildkitd.toml', ...(flags === -1 ? [] : args[flags + 1].split(' '))]
   }),
-  removeBuilder: jest.fn(
-    async (args: string[]) => (calls.push(args.join(' ')), registered.delete(args[args.length - 1]), { ok: true, message: '' })
-  ),
+  removeBuilder: jest.fn(async (args: string[]) => {
+    calls.push(args.join(' '))
+    const name = args[args.length - 1]
+    for (const n of registered.has(name) && !args.includes('--keep-daemon') ? docker.builderNodes(name) : [])
+      if (!left.has(n.Name)) containers.delete(`buildx_buildkit_${n.Name}`)
+    registered.delete(name)
+    return { ok: true, message: '' }
+  }),
+  containerEnv: jest.fn(async (at: { engine: string[]; container: string }) => containers.get(at.container)),
+  leaveNode: jest.fn(async (args: string[]) => (calls.push(args.join(' ')), left.add(args[args.length - 1]), { ok: true, message: '' })),
   containerExists: jest.fn(async () => true),
   daemonLogTail: jest.fn(async () => (calls.push('log'), 'time="x" level=info msg="daemon log"')),
   readBack: jest.fn(
@@ -93,6 +108,8 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
 beforeEach(() => {
   calls.length = 0
   registered.clear()
+  containers.clear()
+  left.clear()
   resetRecord()
   for (const f of Object.values(files)) fs.writeFileSync(f, '')
   fs.rmSync(path.join(dir, 'temp'), { recursive: true, force: true })
@@ -527,6 +544,123 @@ describe('post', () => {
     const other = fs.mkdtempSync(path.join(dir, 'temp', 'other-'))
     await postWith({ runDir: other })
     expect(fs.existsSync(other)).toBe(true)
+  })
+})
+
+describe("someone else's daemon under a node's name (#18)", () => {
+  const mark = (owner: string): string[] => ['PATH=/usr/bin', ...(owner === '' ? [] : [`BUILDKIT_BUILDER_ACTION_OWNER=${owner}`])]
+  const printed: string[] = []
+  const warnings = () => printed.filter(l => l.startsWith('::warning::'))
+  beforeEach(() => {
+    printed.length = 0
+    ;(process.stdout.write as unknown as jest.Mock).mockImplementation((chunk: unknown) => (printed.push(String(chunk)), true))
+  })
+  const postWith = async (st: Record<string, string>) => {
+    for (const [k, v] of Object.entries(st)) process.env[`STATE_${k}`] = v
+    await runPost()
+  }
+  const recordedNodes = docker.builderNodes.getMockImplementation()!
+  afterEach(() => {
+    docker.builderNodes.mockImplementation(recordedNodes)
+  })
+  const post = { builderName: 'p1', owner: 'run-1', builderCreated: 'true', cleanup: 'true', keepState: 'false', runDir: '' }
+
+  test.each([
+    ['carries no mark (another builder, e.g. made by raw buildx)', ''],
+    ["carries another run's mark", 'run-2']
+  ])('the node container exists and %s: refused before create, nothing created or removed', async (_what, owner) => {
+    containers.set('buildx_buildkit_unit10', mark(owner))
+    await expect(runMain()).rejects.toThrow(
+      /^node unit10 \(the first node\): container buildx_buildkit_unit10 already exists and is not this run's .*Choose another builder name/
+    )
+    expect(docker.createBuilder).not.toHaveBeenCalled()
+    expect(docker.removeBuilder).not.toHaveBeenCalled()
+    expect(containers.get('buildx_buildkit_unit10')).toEqual(mark(owner))
+    expect(state().builderCreated ?? 'false').toBe('false')
+  })
+
+  test("the engine can't be asked: refused too (a place is never assumed free)", async () => {
+    docker.containerEnv.mockRejectedValueOnce(new Error('Cannot connect to the Docker daemon'))
+    await expect(runMain()).rejects.toThrow(
+      /^node unit10 \(the first node\): container buildx_buildkit_unit10 could not be checked: Cannot connect/
+    )
+    expect(docker.createBuilder).not.toHaveBeenCalled()
+  })
+
+  test('the race: made between the check and create, taken over by buildx: fails with verify: warn, its container left alone', async () => {
+    process.env.INPUT_VERIFY = 'warn'
+    containers.set('buildx_buildkit_unit10', mark(''))
+    docker.containerEnv.mockResolvedValueOnce(undefined) // free at the check
+    await expect(runMain()).rejects.toThrow(
+      "node unit10 (the first node): container buildx_buildkit_unit10 on unix:///var/run/docker.sock is not this run's (it carries no owner mark): " +
+        "buildx took over another builder's daemon"
+    )
+    expect(calls).toContain('create')
+    expect(calls).not.toContain('log') // its daemon log is not this run's to show
+    expect(calls[calls.length - 1]).toBe('buildx rm --keep-daemon unit1')
+    expect(containers.get('buildx_buildkit_unit10')).toEqual(mark(''))
+    expect(warnings()).toEqual([
+      expect.stringContaining("container buildx_buildkit_unit10 on unix:///var/run/docker.sock is not this run's")
+    ])
+  })
+
+  test("the race, buildx can't use the daemon it found (create fails): its log is not read, its container left alone", async () => {
+    containers.set('buildx_buildkit_unit10', mark('run-2'))
+    docker.containerEnv.mockResolvedValueOnce(undefined) // free at the check
+    docker.createBuilder.mockImplementationOnce(async (args: string[]) => {
+      calls.push('create')
+      registered.set('unit1', ownerIn(args))
+      throw new Error('docker buildx create failed (exit code 1): ERROR: failed to initialize builder unit1 (unit10): listing workers')
+    })
+    await expect(runMain()).rejects.toThrow('listing workers')
+    expect(calls).toEqual(['owner? unit1', 'create', 'owner? unit1', 'owner? unit1', 'buildx rm --keep-daemon unit1'])
+    expect(containers.get('buildx_buildkit_unit10')).toEqual(mark('run-2'))
+  })
+
+  test("post: the builder's record is this run's, its container is not: the record alone is removed", async () => {
+    registered.set('p1', 'run-1')
+    containers.set('buildx_buildkit_p10', mark('run-2'))
+    await postWith(post)
+    expect(calls).toEqual(['owner? p1', 'buildx rm --keep-daemon p1'])
+    expect(containers.has('buildx_buildkit_p10')).toBe(true)
+    expect(warnings()).toEqual([
+      expect.stringContaining("node p10: container buildx_buildkit_p10 on unix:///var/run/docker.sock is not this run's")
+    ])
+  })
+
+  test("post: a crafted append node (victim0) beside this run's own: it is detached, then this run's node removed", async () => {
+    registered.set('p1', 'run-1')
+    docker.builderNodes.mockReturnValue([
+      { Name: 'p10', Endpoint: 'unix:///var/run/docker.sock', DriverOpts: {}, Flags: [] },
+      { Name: 'victim0', Endpoint: 'ctx2', DriverOpts: {}, Flags: [] }
+    ])
+    containers.set('buildx_buildkit_p10', mark('run-1'))
+    containers.set('buildx_buildkit_victim0', mark(''))
+    await postWith(post)
+    expect(calls).toEqual(['owner? p1', 'buildx create --leave --name p1 --node victim0', 'buildx rm p1'])
+    expect(containers.has('buildx_buildkit_victim0')).toBe(true)
+    expect(warnings()).toEqual([expect.stringContaining("node victim0: container buildx_buildkit_victim0 on ctx2 is not this run's")])
+  })
+
+  test('post: a node that can not be detached stops the removal (buildx rm would remove its daemon)', async () => {
+    registered.set('p1', 'run-1')
+    docker.builderNodes.mockReturnValue([
+      { Name: 'p10', Endpoint: 'unix:///var/run/docker.sock', DriverOpts: {}, Flags: [] },
+      { Name: 'victim0', Endpoint: 'ctx2', DriverOpts: {}, Flags: [] }
+    ])
+    containers.set('buildx_buildkit_victim0', mark(''))
+    docker.leaveNode.mockResolvedValueOnce({ ok: false, message: 'ERROR: no such node' })
+    // The entry point makes it the post step's warning (index.ts).
+    await expect(postWith(post)).rejects.toThrow("could not detach node victim0 (not this run's) from builder p1, so it is not removed")
+    expect(calls.filter(c => c.startsWith('buildx rm'))).toEqual([])
+  })
+
+  test("post: a node whose engine can't be asked is left alone", async () => {
+    registered.set('p1', 'run-1')
+    docker.containerEnv.mockRejectedValueOnce(new Error('Cannot connect to the Docker daemon'))
+    await postWith(post)
+    expect(calls).toEqual(['owner? p1', 'buildx rm --keep-daemon p1'])
+    expect(warnings()).toEqual([expect.stringContaining('could not be checked (Cannot connect to the Docker daemon)')])
   })
 })
 

@@ -1,5 +1,6 @@
-import { engineArgs, nodeContainer, rmArgs } from '../buildx.js'
+import { engineArgs, leaveArgs, nodeContainer, rmArgs } from '../buildx.js'
 import * as docker from '../docker.js'
+import { ownerFromEnv } from '../owner.js'
 import { parseWorkers } from '../verify.js'
 import { claimFreeName, createNodes } from './shared.js'
 import type { Driver, NodeRef, Observation } from './driver.js'
@@ -30,7 +31,18 @@ export const dockerContainer: Driver = {
   logTail: async (node, lines) => ((await docker.containerExists(at(node))) ? docker.daemonLogTail(at(node), lines) : ''),
   owner: builder => docker.builderOwner(builder),
   nodes: builder => docker.builderNodes(builder),
-  remove: (builder, keepState) => docker.removeBuilder(rmArgs(builder, keepState))
+  occupant: async node => {
+    const c = at(node)
+    const place = `container ${c.container}${node.Endpoint ? ` on ${node.Endpoint}` : ''}`
+    try {
+      const env = await docker.containerEnv(c)
+      return { place, occupant: env === undefined ? { state: 'free' } : { state: 'taken', owner: ownerFromEnv(env) } }
+    } catch (err) {
+      return { place, occupant: { state: 'unknown', error: (err as Error).message } }
+    }
+  },
+  leave: (builder, node) => docker.leaveNode(leaveArgs(builder, node)),
+  remove: (builder, keepState, keepDaemon) => docker.removeBuilder(rmArgs(builder, keepState, keepDaemon))
 }
 
 function daemonOf(workersJson: string): Observation['daemon'] {

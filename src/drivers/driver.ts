@@ -1,6 +1,7 @@
 import type { RecordedNode } from '../buildx.js'
 import type { DaemonInfo, ReadBack } from '../verify.js'
 import type { RunResult } from '../exec.js'
+import type { Occupant } from '../occupants.js'
 import type { Plan } from '../plan.js'
 
 // The driver seam: everything that depends on where buildx runs the daemon (a container on
@@ -44,6 +45,17 @@ export interface Driver {
   owner(builder: string): string | undefined
   /** The builder's nodes as buildx records them, in the order they were added. */
   nodes(builder: string): RecordedNode[]
-  /** Removes the builder, every node (and their state unless keepState). */
-  remove(builder: string, keepState: boolean): Promise<{ ok: boolean; message: string }>
+  /**
+   * What really is at a node's place (its container or Deployment) and whose mark it carries,
+   * the place named for messages; undefined when the driver has no daemon of its own there
+   * (remote: someone else's daemon by design; docker: the engine's). Never throws.
+   */
+  occupant(node: RecordedNode): Promise<{ place: string; occupant: Occupant } | undefined>
+  /** Detaches a node from the builder's record; its daemon is left alone. */
+  leave(builder: string, node: string): Promise<{ ok: boolean; message: string }>
+  /**
+   * Removes the builder, every node (and their state unless keepState); with keepDaemon only
+   * buildx's record of it.
+   */
+  remove(builder: string, keepState: boolean, keepDaemon?: boolean): Promise<{ ok: boolean; message: string }>
 }

@@ -46,5 +46,7 @@ export const engine: Driver = {
   // A context's builder is not in buildx's instance records: nothing of this run's to own.
   owner: () => undefined,
   nodes: builder => [{ Name: builder, Endpoint: builder } satisfies NodeRef],
-  remove: () => Promise.resolve({ ok: true, message: "the docker driver's builder is the engine's own: never removed" })
+  remove: () => Promise.resolve({ ok: true, message: "the docker driver's builder is the engine's own: never removed" }),
+  occupant: () => Promise.resolve(undefined),
+  leave: () => Promise.resolve({ ok: true, message: "the docker driver's builder is the engine's own: nothing to leave" })
 }

@@ -1,8 +1,9 @@
-import { rmArgs, type RecordedNode } from '../buildx.js'
+import { leaveArgs, rmArgs, type RecordedNode } from '../buildx.js'
 import * as docker from '../docker.js'
-import { run, runChecked, type RunResult } from '../exec.js'
+import { lastLine, run, runChecked, type RunResult } from '../exec.js'
 import {
   execArgs,
+  getDeploymentArgs,
   getPodsArgs,
   KUBECTL_VERSION_ARGS,
   kubeTarget,
@@ -18,6 +19,7 @@ import {
 import type { Plan } from '../plan.js'
 import { RESOLVE_SCRIPT } from '../prove.js'
 import { compare, parseWorkers, type DaemonInfo } from '../verify.js'
+import { ownerFromLabels } from '../owner.js'
 import { claimFreeName, createNodes } from './shared.js'
 import { OBSERVE_SCRIPT } from '../observe.js'
 import type { Driver, NodeRef, Observation } from './driver.js'
@@ -109,7 +111,22 @@ export const kubernetes: Driver = {
   },
   owner: builder => docker.builderOwner(builder),
   nodes: builder => docker.builderNodes(builder),
-  remove: (builder, keepState) => docker.removeBuilder(rmArgs(builder, keepState))
+  occupant: async node => {
+    const t = kubeTarget(node)
+    const place = `Deployment ${t.deployment} (${t.namespace})`
+    const res = await run('kubectl', getDeploymentArgs(t)).catch((err: Error) => ({ exitCode: 1, stdout: '', stderr: err.message }))
+    if (res.exitCode !== 0) return { place, occupant: { state: 'unknown', error: lastLine(res.stderr || res.stdout) } }
+    // --ignore-not-found: nothing on stdout when there is no such Deployment.
+    if (res.stdout.trim() === '') return { place, occupant: { state: 'free' } }
+    try {
+      const d = JSON.parse(res.stdout) as { metadata?: { labels?: Record<string, string> | null } }
+      return { place, occupant: { state: 'taken', owner: ownerFromLabels(d.metadata?.labels) } }
+    } catch (err) {
+      return { place, occupant: { state: 'unknown', error: `kubectl's answer is not JSON: ${(err as Error).message}` } }
+    }
+  },
+  leave: (builder, node) => docker.leaveNode(leaveArgs(builder, node)),
+  remove: (builder, keepState, keepDaemon) => docker.removeBuilder(rmArgs(builder, keepState, keepDaemon))
 }
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { rmArgs } from '../buildx.js'
+import { leaveArgs, rmArgs } from '../buildx.js'
 import * as docker from '../docker.js'
 import { lastLine, run, type RunResult } from '../exec.js'
 import { tempRoot } from '../files.js'
@@ -34,7 +34,10 @@ export const remote: Driver = {
   nodes: builder => docker.builderNodes(builder),
   // buildx rm of a remote builder removes its record; the daemon and its state are untouched
   // (driver.go Rm does nothing), so keep-state means nothing here.
-  remove: builder => docker.removeBuilder(rmArgs(builder, false))
+  remove: builder => docker.removeBuilder(rmArgs(builder, false)),
+  // The daemons are someone else's by design: buildx rm never touches them (driver.go Rm).
+  occupant: () => Promise.resolve(undefined),
+  leave: (builder, node) => docker.leaveNode(leaveArgs(builder, node))
 }
 
 /** The daemon's answer for one node: `docker buildx inspect --bootstrap`, silently. */

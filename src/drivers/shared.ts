@@ -1,7 +1,9 @@
-import { bootArgs } from '../buildx.js'
+import { bootArgs, type RecordedNode } from '../buildx.js'
 import * as docker from '../docker.js'
 import * as log from '../log.js'
+import { plannedRecord, refusal, type Found } from '../occupants.js'
 import type { Plan } from '../plan.js'
+import type { Driver } from './driver.js'
 
 // What the drivers that create their builder (docker-container, kubernetes, remote) do alike.
 
@@ -32,4 +34,32 @@ export function claimFreeName(asked: string): string {
 export async function createNodes(plan: Plan): Promise<void> {
   for (const node of plan.nodes) await docker.createBuilder(node.createArgs)
   if (plan.nodes.length > 1) await docker.bootBuilder(bootArgs(plan.builder))
+}
+
+/** What really is at each node's place, for the nodes whose driver has one (in the nodes' order). */
+export async function occupantsOf(driver: Driver, nodes: (RecordedNode & { label?: string })[]): Promise<Found[]> {
+  const seen = await Promise.all(nodes.map(n => driver.occupant(n)))
+  return nodes.flatMap((n, i) => {
+    const s = seen[i]
+    return s === undefined ? [] : [{ node: { name: n.Name, label: n.label, place: s.place }, occupant: s.occupant }]
+  })
+}
+
+/**
+ * Before create: no node's container or Deployment may exist yet, whoever made it. buildx
+ * would take it over, and removing this run's builder would remove it (occupants.ts).
+ */
+export async function checkPlaces(driver: Driver, plan: Plan, owner: string): Promise<void> {
+  const nodes = plan.nodes.flatMap(n => {
+    const rec = plannedRecord(n)
+    return rec === undefined ? [] : [{ ...rec, label: n.label }]
+  })
+  const found = await occupantsOf(driver, nodes)
+  if (found.length === 0) {
+    log.info(`the ${driver.name} driver has no container or Deployment of its own to check`)
+    return
+  }
+  const refused = refusal(found, owner)
+  if (refused !== undefined) throw new Error(refused)
+  for (const f of found) log.info(`node ${f.node.name}: no ${f.node.place} yet`)
 }
