@@ -11,7 +11,8 @@ import { startReleaseServer, type ReleaseServer } from './release-server.js'
 
 // `version` through the action as a runner runs it: main installs the pinned buildx from a
 // release-like layout served over https on 127.0.0.1 (release-server.ts, trusted through
-// NODE_EXTRA_CA_CERTS; this machine's own buildx binary, published under its own version), creates and verifies the builder with it, and post puts the docker CLI's
+// NODE_EXTRA_CA_CERTS; this machine's own buildx binary, published under its own version),
+// creates and verifies the builder with it, and post puts the docker CLI's
 // plugin directory back as it was. A DOCKER_CONFIG of the test's own: ~/.docker is not touched.
 jest.setTimeout(180_000)
 
