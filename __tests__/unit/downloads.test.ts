@@ -3,7 +3,9 @@ import * as tc from '@actions/tool-cache'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { findCached } from '../../src/downloads.js'
+import * as http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { fetchText, findCached } from '../../src/downloads.js'
 
 // findCached looks in the tool cache without loading @actions/tool-cache: it must find what
 // the package's own cacheDir writes, and nothing the package's find would not find.
@@ -63,4 +65,37 @@ describe('findCached next to @actions/tool-cache', () => {
       expect(findCached(root, 'some-tool', version, 'x64')).toBeUndefined()
     }
   )
+})
+
+describe('fetchText (checksums, with node:http(s) itself)', () => {
+  const routes: Record<string, (res: http.ServerResponse) => void> = {
+    '/sums': res => res.writeHead(200).end('abc  file\n'),
+    '/moved': res => res.writeHead(302, { location: '/sums' }).end(),
+    '/loop': res => res.writeHead(302, { location: '/loop' }).end(),
+    '/huge': res => res.writeHead(200).end(Buffer.alloc((1 << 20) + 1, 'a')),
+    '/to-https': res => res.writeHead(301, { location: 'https://127.0.0.1:1/sums' }).end()
+  }
+  const server = http.createServer((req, res) => (routes[req.url ?? ''] ?? (r => r.writeHead(404).end()))(res))
+  let base = ''
+  beforeAll(async () => {
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  })
+  afterAll(async () => new Promise(resolve => server.close(resolve)))
+  const hint = (status?: number) => `hint ${status ?? 'none'}`
+
+  test.each<[string, string | RegExp]>([
+    ['/sums', 'abc  file\n'],
+    ['/moved', 'abc  file\n']
+  ])('%s gives the file', async (p, text) => expect(await fetchText(`${base}${p}`, 'the sums', hint)).toBe(text))
+
+  test.each<[string, RegExp]>([
+    ['/nope', /^could not download the sums \(HTTP 404\)\. hint 404$/],
+    ['/loop', /^could not download the sums: too many redirects\. hint none$/],
+    ['/huge', /^could not download the sums: the file is over 1 MiB/],
+    // http → https is an upgrade, followed (and here fails to connect)
+    ['/to-https', /^could not download the sums: connect ECONNREFUSED/]
+  ])('%s is an error saying what failed', async (p, message) => {
+    await expect(fetchText(`${base}${p}`, 'the sums', hint)).rejects.toThrow(message)
+  })
 })
