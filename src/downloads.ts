@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
+import * as os from 'node:os'
 import * as path from 'node:path'
 import { InputError } from './errors.js'
 
@@ -73,6 +74,7 @@ export async function findInToolCache(cacheRoot: string, tool: string, version: 
  * On failure: "could not download WHAT (HTTP n)" or the network error, then `hint(status)`.
  */
 export async function fetchText(url: string, what: string, hint: (status?: number) => string, redirects = 5): Promise<string> {
+  if (proxied(url)) return viaToolCache(url, what, hint)
   const { status, location, body } = await get(url).catch((err: Error) => {
     throw new Error(`could not download ${what}: ${err.message}. ${hint()}`, { cause: err })
   })
@@ -88,6 +90,27 @@ export async function fetchText(url: string, what: string, hint: (status?: numbe
   }
   if (status !== 200) throw new Error(`could not download ${what} (HTTP ${status}). ${hint(status)}`)
   return body
+}
+
+/**
+ * Whether the runner sends requests through a proxy (https_proxy, http_proxy), which node:https
+ * does not use: @actions/tool-cache's client does (and no_proxy), and refuses https → http
+ * redirects too.
+ */
+function proxied(url: string): boolean {
+  const env = process.env
+  return !!(url.startsWith('https:') ? env.https_proxy || env.HTTPS_PROXY : env.http_proxy || env.HTTP_PROXY)
+}
+
+async function viaToolCache(url: string, what: string, hint: (status?: number) => string): Promise<string> {
+  const parent = process.env.RUNNER_TEMP || os.tmpdir()
+  fs.mkdirSync(parent, { recursive: true })
+  const dir = fs.mkdtempSync(path.join(parent, 'buildkit-builder-sum-'))
+  try {
+    return fs.readFileSync(await download(await import('@actions/tool-cache'), url, path.join(dir, 'sum'), what, hint), 'utf8')
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
 }
 
 /** One GET: status, Location and (for a 200) the body as text, at most 1 MiB. */

@@ -4,6 +4,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import * as http from 'node:http'
+import * as net from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { fetchText, findCached } from '../../src/downloads.js'
 
@@ -75,8 +76,23 @@ describe('fetchText (checksums, with node:http(s) itself)', () => {
     '/huge': res => res.writeHead(200).end(Buffer.alloc((1 << 20) + 1, 'a')),
     '/to-https': res => res.writeHead(301, { location: 'https://127.0.0.1:1/sums' }).end()
   }
-  const server = http.createServer((req, res) => (routes[req.url ?? ''] ?? (r => r.writeHead(404).end()))(res))
+  const seen: string[] = []
+  const server = http.createServer((req, res) => {
+    seen.push(req.url ?? '')
+    // As a proxy is asked (absolute form) or as the server itself.
+    ;(routes[new URL(req.url ?? '', 'http://x').pathname] ?? (r => r.writeHead(404).end()))(res)
+  })
   let base = ''
+  // As a proxy: CONNECT (how the tool-cache client tunnels through one) to this server itself.
+  server.on('connect', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+    seen.push(`CONNECT ${req.url}`)
+    const upstream = net.connect((server.address() as AddressInfo).port, '127.0.0.1', () => {
+      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+      upstream.write(head)
+      upstream.pipe(socket)
+      socket.pipe(upstream)
+    })
+  })
   beforeAll(async () => {
     await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
@@ -97,5 +113,16 @@ describe('fetchText (checksums, with node:http(s) itself)', () => {
     ['/to-https', /^could not download the sums: connect ECONNREFUSED/]
   ])('%s is an error saying what failed', async (p, message) => {
     await expect(fetchText(`${base}${p}`, 'the sums', hint)).rejects.toThrow(message)
+  })
+
+  test('behind a proxy (http_proxy), the request goes through it, through the tool-cache client (node:https ignores proxies)', async () => {
+    process.env.http_proxy = base
+    try {
+      seen.length = 0
+      expect(await fetchText('http://release.example.invalid/sums', 'the sums', hint)).toBe('abc  file\n')
+      expect(seen).toEqual(['CONNECT release.example.invalid:80', '/sums'])
+    } finally {
+      delete process.env.http_proxy
+    }
   })
 })
