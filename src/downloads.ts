@@ -6,7 +6,8 @@ import { InputError } from './errors.js'
 
 // What fetching a release asset takes, for the CNI plugins (cni-image.ts) and buildx
 // (install.ts) alike: the download through @actions/tool-cache with an error that says what
-// to check, the SHA-256 of a file, and the SHA-256 recorded beside a cached copy.
+// to check, the published checksums (fetchText), the SHA-256 of a file, the tool cache lookup,
+// and the checks of the URL and checksum inputs.
 
 type ToolCache = Pick<typeof import('@actions/tool-cache'), 'downloadTool'>
 
@@ -30,15 +31,6 @@ export async function fileSha256(file: string): Promise<string> {
   const h = createHash('sha256')
   for await (const chunk of fs.createReadStream(file)) h.update(chunk as Buffer)
   return h.digest('hex')
-}
-
-/** A small file's trimmed text (a recorded SHA-256), or undefined when there is none. */
-export function readIfExists(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8').trim() || undefined
-  } catch {
-    return undefined
-  }
 }
 
 const NUM = '(?:0|[1-9]\\d*)'

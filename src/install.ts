@@ -46,7 +46,7 @@ export interface Installed {
   /** The plugin that was there before, moved aside under runDir; restorePlugin puts it back */
   backupPath?: string
   source: 'tool-cache' | 'actions-cache' | 'download'
-  /** SHA-256 of the installed binary, as checksums.txt gives it */
+  /** SHA-256 of the installed binary, as checksums.txt (or buildx-sha256) gives it */
   sha256: string
   /** The binary's release URL (where it came from, or would have) */
   url: string
