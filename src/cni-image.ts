@@ -56,12 +56,14 @@ export async function prepareCni(cni: CniInputs, runDir: string, driverOpts: str
 
 /** The CNI image: the one a run before built (readyImage), or one built now. */
 async function imageFor(build: CniBuild, runDir: string): Promise<string> {
-  // The base image (pulled when missing) and the archive's published sum at once.
-  const base = docker.ensureImage(build.baseImage)
+  // The base image (pulled when missing) and the archive's published sum at once; then the
+  // plugins while a missing base image is still being pulled.
+  const local = docker.imageId(build.baseImage)
+  const base = local.then(id => id ?? docker.ensureImage(build.baseImage))
   base.catch(() => undefined) // its error is thrown below, once the plugins are settled too
   const urls = pluginsUrls(build.pluginsUrl, build.pluginsVersion, build.arch)
   const sum = await publishedSum(build, urls)
-  const ready = await settled(readyImage(build, base, sum))
+  const ready = await settled(readyImage(build, local, sum))
   if (ready.value) return ready.value
   const [pluginsGot, baseGot] = await Promise.allSettled([plugins(build, urls, sum, runDir), base])
   if (pluginsGot.status === 'rejected') throw pluginsGot.reason
@@ -114,11 +116,13 @@ async function settled<T>(p: Promise<T>): Promise<{ value?: T }> {
  * The image a run before this one built, when it is there with every plugin the config needs:
  * its tag comes from the base image and the trusted sum (a tag is only ever given to an image
  * built from an archive checked against that sum), so neither the plugins nor the tool cache
- * are touched (no lock, no copy). undefined when anything is missing: imageFor then takes the
- * full path, which says why.
+ * are touched (no lock, no copy). undefined when anything is missing (the base image too: it
+ * is not waited for while it is pulled): imageFor then takes the full path, which says why.
  */
-async function readyImage(build: CniBuild, base: Promise<string>, sum: Sum): Promise<string | undefined> {
-  const tag = imageTag(await base, sum.sha256, build)
+async function readyImage(build: CniBuild, local: Promise<string | undefined>, sum: Sum): Promise<string | undefined> {
+  const baseId = await local
+  if (baseId === undefined) return undefined // being pulled: an image built from it is unlikely, and the full path would find it
+  const tag = imageTag(baseId, sum.sha256, build)
   if ((await docker.imageId(tag)) === undefined || (await missingInImage(tag, build)).length > 0) return undefined
   log.info(`CNI plugins ${build.pluginsVersion} (${build.arch}): archive SHA-256 ${sum.sha256} (${sum.source})`)
   log.info(`${tag} is already present, with the plugins the config needs: not building it again`)
