@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import * as path from 'node:path'
+import { parseDownloadBase, parseSha256Input } from './downloads.js'
 import { InputError } from './errors.js'
 import { parseBool } from './lines.js'
 import { compareVersions } from './versions.js'
@@ -46,6 +47,8 @@ export interface InstallRequest {
   baseUrl?: string
   /** cache-binary: keep the binary in the GitHub Actions cache too */
   cacheBinary: boolean
+  /** buildx-sha256: the binary's SHA-256, used instead of the release's checksums.txt */
+  sha256?: string
 }
 
 const RELEASE = /^v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z][0-9A-Za-z.-]*)?)$/
@@ -57,13 +60,10 @@ const RELEASE = /^v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z][0-9A-Za-z.-]*)?)$/
 export function parseInstallInputs(get: (name: string) => string): InstallRequest | undefined {
   const version = get('version').trim()
   const url = get('buildx-url').trim()
+  const sha256 = parseSha256Input('buildx-sha256', get('buildx-sha256'))
   if (version === '') {
-    if (url !== '')
-      throw new InputError(
-        'buildx-url',
-        undefined,
-        'is set but version is not: give version: vX.Y.Z, the buildx release to download from it'
-      )
+    const set = url !== '' ? 'buildx-url' : sha256 !== undefined ? 'buildx-sha256' : undefined
+    if (set) throw new InputError(set, undefined, 'is set but version is not: give version: vX.Y.Z, the buildx release it is for')
     return undefined
   }
   const cacheBinary = parseBool('cache-binary', get('cache-binary'), true)
@@ -73,6 +73,13 @@ export function parseInstallInputs(get: (name: string) => string): InstallReques
         'version',
         undefined,
         '"latest" is looked up with GitHub\'s API, which a buildx-url mirror does not have: give the release to download from buildx-url (version: vX.Y.Z)'
+      )
+    }
+    if (sha256 !== undefined) {
+      throw new InputError(
+        'buildx-sha256',
+        undefined,
+        'pins one file, and "latest" changes with every release: give the release it is for (version: vX.Y.Z)'
       )
     }
     return { version: 'latest', cacheBinary }
@@ -96,40 +103,13 @@ export function parseInstallInputs(get: (name: string) => string): InstallReques
       `buildx ${tag} is older than ${OLDEST_BUILDX}, the oldest this action works with: give ${OLDEST_BUILDX} or later, or latest`
     )
   }
-  return { version: tag, ...(url === '' ? {} : { baseUrl: parseBaseUrl(url) }), cacheBinary }
-}
-
-function parseBaseUrl(value: string): string {
-  let u: URL
-  try {
-    u = new URL(value)
-  } catch {
-    throw new InputError(
-      'buildx-url',
-      undefined,
-      `"${value}" is not a URL: give the http(s) URL under which <version>/buildx-<version>.<os>-<arch> and <version>/checksums.txt are, like ` +
-        `${DEFAULT_BUILDX_URL}`
-    )
+  const layout = `<version>/buildx-<version>.<os>-<arch> and <version>/checksums.txt`
+  return {
+    version: tag,
+    ...(url === '' ? {} : { baseUrl: parseDownloadBase('buildx-url', url, 'buildx-sha256', sha256 !== undefined, layout) }),
+    cacheBinary,
+    ...(sha256 === undefined ? {} : { sha256 })
   }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') {
-    throw new InputError('buildx-url', undefined, `"${value}" is a ${u.protocol} URL: give an http or https URL`)
-  }
-  // The URL is logged with every download; credentials in it would be printed.
-  if (u.username !== '' || u.password !== '') {
-    throw new InputError(
-      'buildx-url',
-      undefined,
-      'holds a user name or password, which would be printed in the log: give a URL without credentials'
-    )
-  }
-  if (u.search !== '' || u.hash !== '') {
-    throw new InputError(
-      'buildx-url',
-      undefined,
-      `"${value}" has a query or fragment; the version and file name are appended to its path, so give the base URL alone`
-    )
-  }
-  return value.replace(/\/+$/, '')
 }
 
 /**

@@ -14,12 +14,14 @@ import {
   parseChecksum,
   pluginsUrls,
   type CniBuild,
-  type CniInputs
+  type CniInputs,
+  type PluginsUrls
 } from './cni.js'
 import * as docker from './docker.js'
 import { driverOptValue } from './driver-opts.js'
-import { download, fileSha256, findCached, findInToolCache, readIfExists } from './downloads.js'
+import { download, fetchText, findInToolCache } from './downloads.js'
 import * as log from './log.js'
+import { readTgz } from './tar.js'
 import { testPause } from './test-pause.js'
 import { compareVersions, parseBuildkitdVersion } from './versions.js'
 
@@ -28,7 +30,8 @@ const CHECK_INPUTS = (): string => 'Check cni-plugins-version and cni-plugins-ur
 // Makes the builder's CNI networking possible before it is created: the user's image
 // (cni-image), BuildKit's own bridge mode (cni: bridge: the daemon's version is checked), or
 // an image built here from the base image, the containernetworking plugins (downloaded
-// once, checked, kept in the tool cache) and the network config.
+// once and kept in the tool cache as the archive itself, which is checked against the
+// published .sha256 or cni-plugins-sha256 every time it is read) and the network config.
 //
 // Runs at once on one runner share the tool cache and the engine's images, so: the cache
 // entry is written and read under a lock; the image is built from this run's own verified
@@ -54,18 +57,22 @@ export async function prepareCni(cni: CniInputs, runDir: string, driverOpts: str
 
 /** The CNI image: the one a run before built (readyImage), or one built now. */
 async function imageFor(build: CniBuild, runDir: string): Promise<string> {
-  // The base image (pulled when missing) and the plugins (downloaded when not cached) at once.
-  const base = docker.ensureImage(build.baseImage)
+  // The base image (pulled when missing) and the archive's published sum at once; then the
+  // plugins while a missing base image is still being pulled.
+  const local = docker.imageId(build.baseImage)
+  const base = local.then(id => id ?? docker.ensureImage(build.baseImage))
   base.catch(() => undefined) // its error is thrown below, once the plugins are settled too
-  const ready = await settled(readyImage(build, base))
+  const urls = pluginsUrls(build.pluginsUrl, build.pluginsVersion, build.arch)
+  const sum = await publishedSum(build, urls)
+  const ready = await settled(readyImage(build, local, sum))
   if (ready.value) return ready.value
-  const [pluginsGot, baseGot] = await Promise.allSettled([plugins(build, runDir), base])
+  const [pluginsGot, baseGot] = await Promise.allSettled([plugins(build, urls, sum, runDir), base])
   if (pluginsGot.status === 'rejected') throw pluginsGot.reason
   if (baseGot.status === 'rejected') throw baseGot.reason
-  const { dir: pluginsDir, sha256 } = pluginsGot.value
+  const pluginsDir = pluginsGot.value
   const baseId = baseGot.value
   checkPluginTypes(build, pluginsDir)
-  const tag = imageTag(baseId, sha256, build)
+  const tag = imageTag(baseId, sum.sha256, build)
   const present = (await docker.imageId(tag)) !== undefined
   const missing = present ? await missingInImage(tag, build) : []
   if (present && missing.length === 0) {
@@ -73,9 +80,28 @@ async function imageFor(build: CniBuild, runDir: string): Promise<string> {
   } else {
     if (present) log.warning(`${tag} lacks the plugin(s) ${missing.join(', ')} (left by an interrupted or older run): building it again`)
     await buildChecked(tag, build, pluginsDir, runDir)
-    log.info(`built ${tag} from ${build.baseImage} (${baseId.slice(0, 19)}), plugins ${build.pluginsVersion} (archive SHA-256 ${sha256})`)
+    log.info(
+      `built ${tag} from ${build.baseImage} (${baseId.slice(0, 19)}), plugins ${build.pluginsVersion} (archive SHA-256 ${sum.sha256})`
+    )
   }
   return tag
+}
+
+/** The archive's SHA-256 every copy is checked against, and where it comes from (for messages). */
+interface Sum {
+  sha256: string
+  source: string
+}
+
+/**
+ * cni-plugins-sha256, or the `.sha256` published beside the archive, fetched on every run
+ * (one small request): never a sum stored in the tool cache, which whoever can change the
+ * cached archive could change too.
+ */
+async function publishedSum(build: CniBuild, urls: PluginsUrls): Promise<Sum> {
+  if (build.sha256 !== undefined) return { sha256: build.sha256, source: 'cni-plugins-sha256' }
+  const text = await fetchText(urls.checksum, urls.checksum, CHECK_INPUTS)
+  return { sha256: parseChecksum(text, urls.checksum), source: urls.checksum }
 }
 
 /** A promise's outcome without throwing: its value, or undefined when it failed. */
@@ -89,22 +115,17 @@ async function settled<T>(p: Promise<T>): Promise<{ value?: T }> {
 
 /**
  * The image a run before this one built, when it is there with every plugin the config needs:
- * its tag comes from the base image and the archive's SHA-256 recorded in the tool cache, so
- * neither the plugins nor the tool-cache package are touched (no lock, no copy). undefined
- * when anything is missing: imageFor then takes the full path, which says why.
+ * its tag comes from the base image and the trusted sum (a tag is only ever given to an image
+ * built from an archive checked against that sum), so neither the plugins nor the tool cache
+ * are touched (no lock, no copy). undefined when anything is missing (the base image too: it
+ * is not waited for while it is pulled): imageFor then takes the full path, which says why.
  */
-async function readyImage(build: CniBuild, base: Promise<string>): Promise<string | undefined> {
-  const cacheRoot = process.env.RUNNER_TOOL_CACHE
-  if (!cacheRoot) return undefined
-  const urls = pluginsUrls(build.pluginsUrl, build.pluginsVersion, build.arch)
-  const cached = findCached(cacheRoot, TOOL, build.pluginsVersion, cacheArch(build.arch, urls.archive))
-  const recorded = cached ? readIfExists(`${cached}.archive-sha256`) : undefined
-  if (!recorded) return undefined
-  const tag = imageTag(await base, recorded, build)
+async function readyImage(build: CniBuild, local: Promise<string | undefined>, sum: Sum): Promise<string | undefined> {
+  const baseId = await local
+  if (baseId === undefined) return undefined // being pulled: an image built from it is unlikely, and the full path would find it
+  const tag = imageTag(baseId, sum.sha256, build)
   if ((await docker.imageId(tag)) === undefined || (await missingInImage(tag, build)).length > 0) return undefined
-  log.info(
-    `CNI plugins ${build.pluginsVersion} (${build.arch}) from ${urls.archive} recorded in the tool cache (archive SHA-256 ${recorded})`
-  )
+  log.info(`CNI plugins ${build.pluginsVersion} (${build.arch}): archive SHA-256 ${sum.sha256} (${sum.source})`)
   log.info(`${tag} is already present, with the plugins the config needs: not building it again`)
   return tag
 }
@@ -129,57 +150,62 @@ async function bridge(subnet: string | undefined, driverOpts: string[]): Promise
   return cniAddition(undefined, `${image} (BuildKit ${version ?? 'version unknown'}), bridge network mode`)
 }
 
-interface Plugins {
-  /** This run's own copy, under runDir */
-  dir: string
-  /** SHA-256 of the archive it came from */
-  sha256: string
-}
-
 /**
- * The plugins, as this run's own copy: from the tool cache, or downloaded and checked (and
- * then cached). The cache is read and written under a lock, so runs at once neither read an
- * entry another is writing nor write one twice.
+ * The plugins the config needs, as this run's own copy (a directory under runDir), read out
+ * of the archive in the same pass that hashes it: from the tool cache, which keeps the archive
+ * itself, or downloaded (and then cached). Either way the archive must have the trusted sum
+ * before any of its files is used. The cache is read and written under a lock, so runs at once
+ * neither read an entry another is writing nor write one twice.
  */
-async function plugins(build: CniBuild, runDir: string): Promise<Plugins> {
+async function plugins(build: CniBuild, urls: PluginsUrls, sum: Sum, runDir: string): Promise<string> {
   const cacheRoot = process.env.RUNNER_TOOL_CACHE
   if (!cacheRoot) throw new Error('RUNNER_TOOL_CACHE is not set: the CNI plugins are kept in the runner tool cache')
-  const urls = pluginsUrls(build.pluginsUrl, build.pluginsVersion, build.arch)
   const key = cacheArch(build.arch, urls.archive)
   const own = path.join(runDir, 'cni-plugins')
   return withLock(path.join(cacheRoot, TOOL, `.lock-${build.pluginsVersion}-${key}`), async () => {
     await testPause('cni-cache')
     const cached = await findInToolCache(cacheRoot, TOOL, build.pluginsVersion, key)
-    const recorded = cached ? readIfExists(`${cached}.archive-sha256`) : undefined
-    if (cached && recorded) {
+    const cachedArchive = cached ? path.join(cached, urls.fileName) : undefined
+    if (cachedArchive && fs.existsSync(cachedArchive)) {
+      const got = await readTgz(cachedArchive, new Set(build.config.types))
+      if (got.sha256 !== sum.sha256) {
+        throw new Error(
+          `the tool cache holds a CNI plugins archive that is not the published one: ${cachedArchive} has SHA-256 ${got.sha256}, ` +
+            `${sum.source} says ${sum.sha256}. Nothing was built from it. Remove the entry (${cached} and ${cached}.complete) from the ` +
+            "runner's tool cache, and find out who wrote it: anyone who can write there can change what later jobs run"
+        )
+      }
       log.info(
-        `CNI plugins ${build.pluginsVersion} (${build.arch}) from ${urls.archive} found in the tool cache (archive SHA-256 ${recorded})`
+        `CNI plugins ${build.pluginsVersion} (${build.arch}) from ${urls.archive} found in the tool cache: SHA-256 ${got.sha256} matches ${sum.source}`
       )
-      fs.cpSync(cached, own, { recursive: true })
-      return { dir: own, sha256: recorded }
+      writePlugins(got.files, own)
+      return own
     }
+    if (cached) log.info(`the tool cache entry ${cached} holds no archive (left by an older version of this action): downloading it again`)
     const tc = await toolCache()
     const work = path.join(runDir, 'cni-download')
     fs.mkdirSync(work, { recursive: true, mode: 0o700 })
     log.info(`downloading ${urls.archive}`)
     const archive = await download(tc, urls.archive, path.join(work, urls.fileName), urls.archive, CHECK_INPUTS)
-    const sumFile = await download(tc, urls.checksum, path.join(work, `${urls.fileName}.sha256`), urls.checksum, CHECK_INPUTS)
-    const expected = parseChecksum(fs.readFileSync(sumFile, 'utf8'), urls.checksum)
-    const actual = await fileSha256(archive)
-    if (actual !== expected) {
+    const got = await readTgz(archive, new Set(build.config.types))
+    if (got.sha256 !== sum.sha256) {
       throw new Error(
-        `checksum mismatch for ${urls.archive}: the archive has SHA-256 ${actual}, ${urls.checksum} says ${expected}. ` +
+        `checksum mismatch for ${urls.archive}: the archive has SHA-256 ${got.sha256}, ${sum.source} says ${sum.sha256}. ` +
           'Check cni-plugins-url (a mirror must serve the same files as the release)'
       )
     }
-    log.info(`SHA-256 ${actual} matches ${urls.checksum}`)
-    await tc.extractTar(archive, own)
+    log.info(`SHA-256 ${got.sha256} matches ${sum.source}`)
+    writePlugins(got.files, own)
+    const dir = await tc.cacheFile(archive, urls.fileName, TOOL, build.pluginsVersion, key)
     fs.rmSync(work, { recursive: true, force: true })
-    const dir = await tc.cacheDir(own, TOOL, build.pluginsVersion, key)
-    fs.writeFileSync(`${dir}.archive-sha256`, actual)
     log.info(`cached in ${dir}`)
-    return { dir: own, sha256: actual }
+    return own
   })
+}
+
+function writePlugins(files: Map<string, Buffer>, dir: string): void {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
+  for (const [name, data] of files) fs.writeFileSync(path.join(dir, name), data, { mode: 0o755 })
 }
 
 /** Builds under a temporary tag, checks the plugins in the image, then tags it. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import * as path from 'node:path'
+import { parseDownloadBase, parseSha256Input } from './downloads.js'
 import { InputError } from './errors.js'
 import { parseBool } from './lines.js'
 import { imageRefProblem } from './refs.js'
@@ -74,6 +75,8 @@ export interface CniBuild {
   config: CniConfig
   /** containernetworking/plugins name of the runner's architecture */
   arch: string
+  /** cni-plugins-sha256: the archive's SHA-256, used instead of the published .sha256 */
+  sha256?: string
 }
 
 /**
@@ -90,7 +93,7 @@ export interface Platform {
   endianness: 'BE' | 'LE'
 }
 
-const BUILD_INPUTS = ['buildkit-image', 'cni-plugins-version', 'cni-plugins-url', 'cni-config'] as const
+const BUILD_INPUTS = ['buildkit-image', 'cni-plugins-version', 'cni-plugins-url', 'cni-plugins-sha256', 'cni-config'] as const
 
 export function parseCniInputs(get: Getter, host: Platform): CniInputs | undefined {
   const image = get('cni-image').trim()
@@ -155,10 +158,15 @@ export function parseCniInputs(get: Getter, host: Platform): CniInputs | undefin
   if (!/^v\d+\.\d+\.\d+$/.test(version)) {
     throw new InputError('cni-plugins-version', undefined, `"${version}" is not a release tag like ${DEFAULT_PLUGINS_VERSION}`)
   }
-  const url = (get('cni-plugins-url').trim() || DEFAULT_PLUGINS_URL).replace(/\/+$/, '')
-  if (!/^https?:\/\/[^\s/]+/.test(url)) {
-    throw new InputError('cni-plugins-url', undefined, `"${url}" is not an http(s) URL`)
-  }
+  const sha256 = parseSha256Input('cni-plugins-sha256', get('cni-plugins-sha256'))
+  const layout = '<version>/cni-plugins-linux-<arch>-<version>.tgz and its .sha256'
+  const url = parseDownloadBase(
+    'cni-plugins-url',
+    get('cni-plugins-url').trim() || DEFAULT_PLUGINS_URL,
+    'cni-plugins-sha256',
+    !!sha256,
+    layout
+  )
   const configPath = get('cni-config').trim()
   return {
     build: {
@@ -166,7 +174,8 @@ export function parseCniInputs(get: Getter, host: Platform): CniInputs | undefin
       pluginsVersion: version,
       pluginsUrl: url,
       config: configPath === '' ? parseCniConfig(DEFAULT_CNI_CONFIG, 'the default bridge config') : readCniConfig(configPath),
-      arch: pluginArch(host)
+      arch: pluginArch(host),
+      ...(sha256 === undefined ? {} : { sha256 })
     }
   }
 }
@@ -247,7 +256,7 @@ export interface PluginsUrls {
 /**
  * The tool-cache key of a plugins archive: the architecture and where the archive comes from
  * (a hash of its URL), so archives of one version name from different mirrors don't share an
- * entry. The entry records the archive's SHA-256, so a warm run downloads nothing.
+ * entry. The entry holds the archive itself, checked against the published sum on every read.
  */
 export function cacheArch(arch: string, archiveUrl: string): string {
   return `${arch}-${createHash('sha256').update(archiveUrl).digest('hex').slice(0, 12)}`

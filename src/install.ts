@@ -16,20 +16,21 @@ import {
   type InstallRequest
 } from './buildx-install.js'
 import { sha256 } from './certs.js'
-import { download, fileSha256, findInToolCache, readIfExists } from './downloads.js'
+import { download, fetchText, fileSha256, findInToolCache } from './downloads.js'
 import * as log from './log.js'
 
 // Installs the buildx the user pinned (input `version`) as the docker CLI's plugin for the
 // rest of the job, and puts back what was there in post.
 //
-// Only a binary whose SHA-256 matches the release's checksums.txt is ever installed: the
-// download is checked before it is cached, a copy from either cache is checked against the
-// hash recorded with it, and the copy in the plugin directory is checked once more before it
+// Only a binary whose SHA-256 matches the release's checksums.txt (fetched on every install)
+// or buildx-sha256 is ever installed: the download is checked before it is cached, a copy
+// from either cache is checked against that same sum (never against anything stored with
+// it: who can write the cache could write that too), and the copy in the plugin directory is checked once more before it
 // takes the plugin's name (one rename, so `docker buildx` never sees half a file).
 //
 // Where the binary comes from, first hit wins:
 // 1. the runner's tool cache (RUNNER_TOOL_CACHE), which only a self-hosted runner keeps
-//    between jobs: no request at all;
+//    between jobs: one request, for checksums.txt (none with buildx-sha256);
 // 2. the GitHub Actions cache (cache-binary), which is what survives on hosted runners;
 // 3. the release download.
 //
@@ -45,7 +46,7 @@ export interface Installed {
   /** The plugin that was there before, moved aside under runDir; restorePlugin puts it back */
   backupPath?: string
   source: 'tool-cache' | 'actions-cache' | 'download'
-  /** SHA-256 of the installed binary, as checksums.txt gives it */
+  /** SHA-256 of the installed binary, as checksums.txt (or buildx-sha256) gives it */
   sha256: string
   /** The binary's release URL (where it came from, or would have) */
   url: string
@@ -81,11 +82,14 @@ export async function installBuildx(req: InstallRequest, host: Host): Promise<In
   fs.mkdirSync(work, { recursive: true, mode: 0o700 })
   let cache: ActionsCache | undefined
   try {
-    const cached = await fromToolCache(version, toolArch, name, urls.binary)
-    if (cached) return await install(cached.file, cached.sha256, 'tool-cache', version, urls.binary, target, host.runDir)
+    // The sum every copy is checked against, from either cache too: what buildx-sha256 pins,
+    // or what the release publishes now. Nothing written beside a cached file is trusted.
+    const expected = req.sha256 ?? (await expectedSha256(urls.checksums, asset))
+    const sumSource = req.sha256 !== undefined ? 'buildx-sha256' : urls.checksums
+    const cached = await fromToolCache(version, toolArch, name, urls.binary, expected, sumSource)
+    if (cached) return await install(cached, expected, 'tool-cache', version, urls.binary, target, host.runDir)
 
     const tc: ToolCache = await import('@actions/tool-cache')
-    const expected = await expectedSha256(tc, urls.checksums, asset, path.join(work, 'checksums.txt'))
     cache = req.cacheBinary ? await actionsCache() : undefined
     const key = actionsCacheKey(version, host.platform, host.arch, expected)
     const restored = cache ? await fromActionsCache(cache, key, name, expected) : undefined
@@ -98,13 +102,13 @@ export async function installBuildx(req: InstallRequest, host: Host): Promise<In
       const actual = await fileSha256(file)
       if (actual !== expected) {
         throw new Error(
-          `checksum mismatch for ${urls.binary}: the file has SHA-256 ${actual}, ${urls.checksums} says ${expected}. ` +
+          `checksum mismatch for ${urls.binary}: the file has SHA-256 ${actual}, ${sumSource} says ${expected}. ` +
             "Nothing was installed. Retry; with buildx-url, check that the mirror serves the release's files unchanged"
         )
       }
-      log.info(`SHA-256 ${actual} matches ${urls.checksums}`)
+      log.info(`SHA-256 ${actual} matches ${sumSource}`)
     }
-    await toToolCache(tc, file, name, version, toolArch, expected)
+    await toToolCache(tc, file, name, version, toolArch)
     if (cache && !restored) await toActionsCache(cache, key, name, file)
     return await install(file, expected, restored ? 'actions-cache' : 'download', version, urls.binary, target, host.runDir)
   } finally {
@@ -171,41 +175,47 @@ async function latestVersion(req: InstallRequest, env: NodeJS.ProcessEnv): Promi
 }
 
 /**
- * A copy from the tool cache whose content still has the SHA-256 recorded with it when it was
- * checked and cached, or undefined (not there, incomplete, or changed since: downloaded again).
+ * The copy in the tool cache, when there is one and it has the SHA-256 `expected` (from
+ * buildx-sha256 or the release's checksums.txt, never from the cache itself). undefined when
+ * there is none (or the entry is incomplete): downloaded then. A copy that differs is an
+ * error: someone with write access to the runner's tool cache changed it, or it was cached
+ * from another file; it is not run, and not silently replaced either.
  */
 async function fromToolCache(
   version: string,
   toolArch: string,
   name: string,
-  url: string
-): Promise<{ file: string; sha256: string } | undefined> {
+  url: string,
+  expected: string,
+  sumSource: string
+): Promise<string | undefined> {
   // @actions/tool-cache asserts RUNNER_TOOL_CACHE; without it (a local run) there is no cache.
   const cacheRoot = process.env.RUNNER_TOOL_CACHE
   if (!cacheRoot) return undefined
   const dir = await findInToolCache(cacheRoot, TOOL, version, toolArch)
   if (!dir) return undefined
   const file = path.join(dir, name)
-  const recorded = readIfExists(`${file}.sha256`)
-  if (!recorded || !fs.existsSync(file)) {
+  if (!fs.existsSync(file)) {
     log.info(`the tool cache entry ${dir} is incomplete: downloading ${url} again`)
     return undefined
   }
   const actual = await fileSha256(file)
-  if (actual !== recorded) {
-    log.warning(`the tool cache entry ${file} has SHA-256 ${actual}, not the ${recorded} it was cached with: downloading ${url} again`)
-    return undefined
+  if (actual !== expected) {
+    throw new Error(
+      `the tool cache holds a buildx ${version} that is not the release's: ${file} has SHA-256 ${actual}, ${sumSource} says ${expected}. ` +
+        `Nothing was installed or run. Remove the entry (${dir} and ${dir}.complete) from the runner's tool cache, ` +
+        'and find out who wrote it: anyone who can write there can change what later jobs run'
+    )
   }
-  log.info(`buildx ${version} from ${url} found in the tool cache (${dir}), SHA-256 ${recorded}`)
-  return { file, sha256: recorded }
+  log.info(`buildx ${version} from ${url} found in the tool cache (${dir}), SHA-256 ${actual} matches ${sumSource}`)
+  return file
 }
 
-/** Keeps a checked binary in the tool cache, with its hash beside it; a failure only costs the next run a download. */
-async function toToolCache(tc: ToolCache, file: string, name: string, version: string, toolArch: string, sha256: string): Promise<void> {
+/** Keeps a checked binary in the tool cache; a failure only costs the next run a download. */
+async function toToolCache(tc: ToolCache, file: string, name: string, version: string, toolArch: string): Promise<void> {
   if (!process.env.RUNNER_TOOL_CACHE) return
   try {
     const dir = await tc.cacheFile(file, name, TOOL, version, toolArch)
-    fs.writeFileSync(path.join(dir, `${name}.sha256`), sha256)
     log.info(`cached in ${dir}`)
   } catch (err) {
     log.warning(`could not keep buildx ${version} in the tool cache: ${(err as Error).message}`)
@@ -272,10 +282,10 @@ async function toActionsCache(cache: ActionsCache, key: string, name: string, fi
   }
 }
 
-/** The SHA-256 checksums.txt gives for the asset. */
-async function expectedSha256(tc: ToolCache, url: string, asset: string, dest: string): Promise<string> {
-  const file = await download(tc, url, dest, `the release's checksums from ${url}`, releaseHint)
-  const sum = checksumFor(fs.readFileSync(file, 'utf8'), asset)
+/** The SHA-256 checksums.txt gives for the asset, fetched now (on every install, cache hit or not). */
+async function expectedSha256(url: string, asset: string): Promise<string> {
+  const text = await fetchText(url, `the release's checksums from ${url}`, releaseHint)
+  const sum = checksumFor(text, asset)
   if (sum === undefined) {
     throw new Error(
       `${url} lists no SHA-256 for ${asset}, so it can't be checked and is not installed. ` +

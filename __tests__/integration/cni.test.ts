@@ -2,11 +2,9 @@ import { afterAll, afterEach, beforeAll, expect, jest, test } from '@jest/global
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
-import * as http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { DEFAULT_CNI_CONFIG } from '../../src/cni.js'
+import { cacheArch, DEFAULT_CNI_CONFIG, pluginsUrls } from '../../src/cni.js'
 import { newRun, readOutputs, readSummary, runMain, runPost, type Run } from '../../scripts/runner.mjs'
 import {
   afterTest,
@@ -23,8 +21,10 @@ import {
   leftovers,
   uniqueName
 } from './docker-env.js'
+import { serveDir, startReleaseServer, type ReleaseServer } from './release-server.js'
 
-// CNI end to end: the plugins archive is served over HTTP on 127.0.0.1 by this test (real
+// CNI end to end: the plugins archive is served over https on 127.0.0.1 by this test
+// (release-server.ts, its test CA trusted through NODE_EXTRA_CA_CERTS; real
 // plugins: Debian's containernetworking-plugins, or CNI_TEST_PLUGINS_DIR), the action
 // downloads and checks it, builds the CNI image on the engine's default builder from the
 // BuildKit image under test, and the daemon must report the cni network.
@@ -37,8 +37,8 @@ const RUN_CONFIG = JSON.stringify({ ...JSON.parse(DEFAULT_CNI_CONFIG), name: `bu
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cni-it-'))
 const toolCache = path.join(work, 'toolcache')
 const served = path.join(work, 'served')
-const requests: string[] = []
-let server: http.Server
+let requests: string[] = []
+let server: ReleaseServer | undefined
 let baseUrl = ''
 const builtImages = new Set<string>()
 let mirrorLoopback = ''
@@ -73,6 +73,13 @@ function publish(version: string, dir: string, sum?: string, prefix = 'releases'
   fs.writeFileSync(`${archive}.sha256`, `${sum ?? real}  ${name}\n`)
 }
 
+const archiveName = (version: string) => `cni-plugins-linux-${os.arch() === 'x64' ? 'amd64' : os.arch()}-${version}.tgz`
+const archiveOf = (version: string, prefix = 'releases') => path.join(served, prefix, version, archiveName(version))
+const sumOf = (version: string, prefix = 'releases') =>
+  createHash('sha256')
+    .update(fs.readFileSync(archiveOf(version, prefix)))
+    .digest('hex')
+
 beforeAll(async () => {
   if (dockerProblem) return
   publish(VERSION, pluginsSource())
@@ -87,21 +94,13 @@ beforeAll(async () => {
     .update(fs.readFileSync(path.join(other, 'loopback')))
     .digest('hex')
   publish(VERSION, other, undefined, 'mirror')
-  server = http.createServer((req, res) => {
-    requests.push(req.url ?? '')
-    const file = path.join(served, decodeURIComponent(req.url ?? ''))
-    if (!file.startsWith(served) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
-      res.writeHead(404).end('not found')
-      return
-    }
-    res.writeHead(200, { 'content-type': 'application/octet-stream' })
-    fs.createReadStream(file).pipe(res)
-  })
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/releases`
+  server = await startReleaseServer()
+  serveDir(server, served)
+  requests = server.requests
+  baseUrl = `${server.https}/releases`
 })
 afterAll(async () => {
-  if (server) await new Promise(resolve => server.close(resolve))
+  if (server) await server.close()
   for (const image of builtImages) docker(['rmi', '-f', image])
   fs.rmSync(work, { recursive: true, force: true })
 })
@@ -112,7 +111,7 @@ afterEach(cleanUpTests)
 function start(name: string, inputs: Record<string, string>, env: Record<string, string> = {}): Run {
   const run = newRun({
     inputs: { name, use: 'false', 'driver-opts': 'network=none', ...inputs },
-    env: { RUNNER_TOOL_CACHE: toolCache, ...env }
+    env: { RUNNER_TOOL_CACHE: toolCache, ...server?.trust, ...env }
   })
   afterTest(name, run)
   return run
@@ -187,8 +186,11 @@ describeDocker('CNI networking', () => {
     requests.length = 0
     const main2 = await runMain(run2)
     expect(errors(main2.stdout)).toEqual([])
-    expect(requests).toEqual([])
-    expect(main2.stdout).toContain(`CNI plugins ${VERSION} (amd64) from ${baseUrl}/${VERSION}/`)
+    // Only the published sum is asked for: the image's tag comes from it.
+    expect(requests).toEqual([`/releases/${VERSION}/cni-plugins-linux-amd64-${VERSION}.tgz.sha256`])
+    expect(main2.stdout).toContain(
+      `CNI plugins ${VERSION} (amd64): archive SHA-256 ${sumOf(VERSION)} (${baseUrl}/${VERSION}/cni-plugins-linux-amd64-${VERSION}.tgz.sha256)`
+    )
     expect(main2.stdout).toContain(`${image} is already present, with the plugins the config needs: not building it again`)
     expect(main2.stdout).not.toContain('$ docker buildx build')
     expect(readOutputs(run2).verified).toBe('true')
@@ -247,7 +249,7 @@ describeDocker('CNI networking', () => {
     const run = start(name, { ...buildInputs(), 'cni-plugins-version': 'v9.9.9' })
     const main = await runMain(run)
     expect(errors(main.stdout)).toEqual([
-      expect.stringMatching(/^could not download .*v9.9.9\/cni-plugins-linux-amd64-v9.9.9.tgz \(HTTP 404\)/)
+      expect.stringMatching(/^could not download .*v9.9.9\/cni-plugins-linux-amd64-v9.9.9.tgz.sha256 \(HTTP 404\)/)
     ])
     expect(leftovers(name, run.runnerTemp)).toEqual([])
   })
@@ -281,9 +283,12 @@ describeDocker('CNI networking', () => {
     const cache = fs.mkdtempSync(path.join(work, 'cache-'))
     const gate = path.join(work, `gate-${Date.now()}`)
     const [a, b] = [uniqueName('cni-a'), uniqueName('cni-b')]
-    // A holds the cache lock until the gate opens; B starts meanwhile and must wait for it.
-    const runA = start(a, buildInputs(), { RUNNER_TOOL_CACHE: cache, BUILDKIT_BUILDER_ACTION_TEST_PAUSE: `cni-cache:${gate}` })
-    const runB = start(b, buildInputs(), { RUNNER_TOOL_CACHE: cache })
+    // A holds the cache lock until the gate opens; B starts meanwhile and must wait for it. A
+    // config of their own: no image is there yet, so both need the plugins (a present image is
+    // found from the published sum without reading the cache at all).
+    const inputs = { ...buildInputs(), 'cni-config': ownConfig('at-once') }
+    const runA = start(a, inputs, { RUNNER_TOOL_CACHE: cache, BUILDKIT_BUILDER_ACTION_TEST_PAUSE: `cni-cache:${gate}` })
+    const runB = start(b, inputs, { RUNNER_TOOL_CACHE: cache })
     const mainA = runMain(runA)
     await until(
       'run A to take the cache lock',
@@ -395,6 +400,98 @@ describeDocker('CNI networking', () => {
     expect(main.stdout).toContain("last lines of the daemon's log:")
     expect(leftovers(name, run.runnerTemp)).toEqual([])
     expect((await runPost(run)).exitCode).toBe(0)
+    expect(leftovers(name, run.runnerTemp)).toEqual([])
+  })
+
+  /** A tool cache entry for `url`'s archive, as the action would find it (the .complete marker included). */
+  function plantEntry(cache: string, url: string, archive: string, extra: (dir: string) => void = () => undefined): string {
+    const urls = pluginsUrls(url, VERSION, 'amd64')
+    const dir = path.join(cache, 'cni-plugins', VERSION.slice(1), cacheArch('amd64', urls.archive))
+    fs.mkdirSync(dir, { recursive: true })
+    fs.copyFileSync(archive, path.join(dir, urls.fileName))
+    extra(dir)
+    fs.writeFileSync(`${dir}.complete`, '')
+    return dir
+  }
+  /** A config of the test's own: an image tag no other test has built, so the tool cache is read. */
+  function ownConfig(suffix: string): string {
+    const file = path.join(work, `${suffix}.json`)
+    fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(RUN_CONFIG), name: `${JSON.parse(RUN_CONFIG).name}-${suffix}` }))
+    return file
+  }
+
+  test('a changed archive planted in the tool cache (with a sum recorded beside it) is refused: nothing is built from it', async () => {
+    const cache = fs.mkdtempSync(path.join(work, 'planted-'))
+    // Another archive (the mirror's: loopback changed) under the release's entry, unpacked too and
+    // with the release's sum recorded beside it, as the action's older layout kept it.
+    const dir = plantEntry(cache, baseUrl, archiveOf(VERSION, 'mirror'), d => {
+      execFileSync('tar', ['-xzf', archiveOf(VERSION, 'mirror'), '-C', d])
+      fs.writeFileSync(`${d}.archive-sha256`, sumOf(VERSION))
+    })
+    const name = uniqueName('cni-planted')
+    const run = start(name, { ...buildInputs(), 'cni-config': ownConfig('planted') }, { RUNNER_TOOL_CACHE: cache })
+    requests.length = 0
+    const main = await runMain(run)
+    expect(main.exitCode).toBe(1)
+    const archive = path.join(dir, archiveName(VERSION))
+    expect(errors(main.stdout)).toEqual([
+      `the tool cache holds a CNI plugins archive that is not the published one: ${archive} has SHA-256 ${sumOf(VERSION, 'mirror')}, ` +
+        `${baseUrl}/${VERSION}/${archiveName(VERSION)}.sha256 says ${sumOf(VERSION)}. Nothing was built from it. Remove the entry (${dir} and ` +
+        `${dir}.complete) from the runner's tool cache, and find out who wrote it: anyone who can write there can change what later jobs run`
+    ])
+    expect(requests).toEqual([`/releases/${VERSION}/${archiveName(VERSION)}.sha256`])
+    expect(main.stdout).not.toContain('$ docker buildx build')
+    expect(leftovers(name, run.runnerTemp)).toEqual([])
+    expect((await runPost(run)).exitCode).toBe(0)
+  })
+
+  test('the genuine archive in the tool cache, pinned by cni-plugins-sha256 from an http:// mirror: used with no request at all', async () => {
+    const cache = fs.mkdtempSync(path.join(work, 'pinned-'))
+    const httpUrl = `${server?.http}/releases`
+    plantEntry(cache, httpUrl, archiveOf(VERSION))
+    const name = uniqueName('cni-pinned')
+    const inputs = { ...buildInputs(), 'cni-plugins-url': httpUrl, 'cni-config': ownConfig('pinned'), 'cni-plugins-sha256': sumOf(VERSION) }
+    const run = start(name, inputs, { RUNNER_TOOL_CACHE: cache })
+    requests.length = 0
+    const main = await runMain(run)
+    expect(errors(main.stdout)).toEqual([])
+    expect(requests).toEqual([])
+    expect(main.stdout).toContain(
+      `CNI plugins ${VERSION} (amd64) from ${httpUrl}/${VERSION}/${archiveName(VERSION)} found in the tool cache: SHA-256 ${sumOf(VERSION)} ` +
+        'matches cni-plugins-sha256'
+    )
+    const image = imageOf(main.stdout)
+    expect(main.stdout).toContain(`built ${image}`)
+    expect(readOutputs(run).verified).toBe('true')
+    expect((await runPost(run)).exitCode).toBe(0)
+    expect(leftovers(name, run.runnerTemp)).toEqual([])
+  })
+
+  test('an http:// cni-plugins-url is refused without cni-plugins-sha256; a pin the download does not match is a mismatch naming it', async () => {
+    const httpUrl = `${server?.http}/releases`
+    const refused = start(uniqueName('cni-http'), { ...buildInputs(), 'cni-plugins-url': httpUrl })
+    requests.length = 0
+    const main = await runMain(refused)
+    expect(errors(main.stdout)).toEqual([
+      'input "cni-plugins-url": is an http:// URL: what it serves, the published checksum included, could be changed on the way. ' +
+        'Give an https URL, or pin the file with cni-plugins-sha256 (its SHA-256)'
+    ])
+    expect(requests).toEqual([])
+
+    const name = uniqueName('cni-badpin')
+    const run = start(
+      name,
+      { ...buildInputs(), 'cni-plugins-url': httpUrl, 'cni-plugins-sha256': 'a'.repeat(64) },
+      { RUNNER_TOOL_CACHE: fs.mkdtempSync(path.join(work, 'badpin-')) }
+    )
+    const bad = await runMain(run)
+    expect(errors(bad.stdout)).toEqual([
+      `checksum mismatch for ${httpUrl}/${VERSION}/${archiveName(VERSION)}: the archive has SHA-256 ${sumOf(VERSION)}, ` +
+        `cni-plugins-sha256 says ${'a'.repeat(64)}. ` +
+        'Check cni-plugins-url (a mirror must serve the same files as the release)'
+    ])
+    expect(requests).toEqual([`/releases/${VERSION}/${archiveName(VERSION)}`])
+    expect(bad.stdout).not.toContain('$ docker buildx build')
     expect(leftovers(name, run.runnerTemp)).toEqual([])
   })
 })

@@ -2,17 +2,17 @@ import { afterAll, afterEach, beforeAll, expect, jest, test } from '@jest/global
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
-import * as http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { parseBuildxVersion } from '../../src/buildx-install.js'
+import { parseBuildxVersion, toolCacheArch } from '../../src/buildx-install.js'
 import { newRun, readOutputs, runMain, runPost } from '../../scripts/runner.mjs'
 import { afterTest, cleanUpTests, describeDocker, dockerProblem, driverOpts, errors, uniqueName } from './docker-env.js'
+import { startReleaseServer, type ReleaseServer } from './release-server.js'
 
 // `version` through the action as a runner runs it: main installs the pinned buildx from a
-// release-like layout on 127.0.0.1 (this machine's own buildx binary, published under its
-// own version), creates and verifies the builder with it, and post puts the docker CLI's
+// release-like layout served over https on 127.0.0.1 (release-server.ts, trusted through
+// NODE_EXTRA_CA_CERTS; this machine's own buildx binary, published under its own version),
+// creates and verifies the builder with it, and post puts the docker CLI's
 // plugin directory back as it was. A DOCKER_CONFIG of the test's own: ~/.docker is not touched.
 jest.setTimeout(180_000)
 
@@ -20,10 +20,11 @@ const GOARCH = ({ x64: 'amd64', arm64: 'arm64' } as Record<string, string>)[proc
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'install-action-'))
 const dockerConfig = path.join(work, 'docker-config')
 const plugin = path.join(dockerConfig, 'cli-plugins', 'docker-buildx')
-const files = new Map<string, Buffer | string>()
-const requests: string[] = []
-let server: http.Server | undefined
+const files = new Map<string, Buffer | string | { redirect: string }>()
+let requests: string[] = []
+let server: ReleaseServer | undefined
 let base = ''
+let binary = Buffer.alloc(0)
 let tag = ''
 
 const sha = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex')
@@ -39,24 +40,19 @@ beforeAll(async () => {
     Path: string
   }[]
   const source = listed.find(p => p.Name === 'buildx')?.Path ?? '/usr/libexec/docker/cli-plugins/docker-buildx'
-  const binary = fs.readFileSync(fs.realpathSync(source))
+  binary = fs.readFileSync(fs.realpathSync(source))
   // Its release tag without a distribution suffix (Debian's 0.29.1+ds1 is the v0.29.1 release).
   tag = (parseBuildxVersion(spawnSync(source, ['version'], { encoding: 'utf8' }).stdout) ?? '').replace(/\+.*$/, '')
   const asset = `buildx-${tag}.linux-${GOARCH}`
   files.set(`/r/${tag}/${asset}`, binary)
   files.set(`/r/${tag}/checksums.txt`, `${sha(binary)} *${asset}\n`)
-  server = http.createServer((req, res) => {
-    requests.push(req.url ?? '')
-    const body = files.get(req.url ?? '')
-    if (body === undefined) res.writeHead(404).end('not found')
-    else res.writeHead(200).end(body)
-  })
-  await new Promise<void>(resolve => server?.listen(0, '127.0.0.1', resolve))
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/r`
+  server = await startReleaseServer(files)
+  requests = server.requests
+  base = `${server.https}/r`
 })
 afterEach(cleanUpTests)
 afterAll(async () => {
-  await new Promise<void>(resolve => (server ? server.close(() => resolve()) : resolve()))
+  if (server) await server.close()
   fs.rmSync(work, { recursive: true, force: true })
 })
 
@@ -65,7 +61,7 @@ describeDocker('version: a pinned buildx through the action', () => {
     const name = uniqueName('version')
     const run = newRun({
       inputs: { name, use: 'false', 'driver-opts': driverOpts(), version: tag, 'buildx-url': base, 'cache-binary': 'false' },
-      env: { DOCKER_CONFIG: dockerConfig }
+      env: { DOCKER_CONFIG: dockerConfig, ...server?.trust }
     })
     afterTest(name, run)
     const main = await runMain(run)
@@ -94,7 +90,7 @@ describeDocker('version: a pinned buildx through the action', () => {
     try {
       const run = newRun({
         inputs: { name, use: 'false', 'driver-opts': driverOpts(), version: tag, 'buildx-url': base, 'cache-binary': 'false' },
-        env: { DOCKER_CONFIG: dockerConfig }
+        env: { DOCKER_CONFIG: dockerConfig, ...server?.trust }
       })
       afterTest(name, run)
       const main = await runMain(run)
@@ -105,5 +101,70 @@ describeDocker('version: a pinned buildx through the action', () => {
     } finally {
       files.set(`/r/${tag}/checksums.txt`, good)
     }
+  })
+
+  test('a buildx planted in the tool cache with its own .sha256 and .complete: the step fails naming it, it is never run', async () => {
+    const name = uniqueName('version-planted')
+    const run = newRun({
+      inputs: { name, use: 'false', 'driver-opts': driverOpts(), version: tag, 'buildx-url': base, 'cache-binary': 'false' },
+      env: { DOCKER_CONFIG: dockerConfig, ...server?.trust }
+    })
+    afterTest(name, run)
+    const mark = path.join(work, 'planted-ran')
+    const planted = `#!/bin/sh\ntouch ${mark}\necho "github.com/docker/buildx ${tag} planted"\n`
+    const dir = path.join(run.env.RUNNER_TOOL_CACHE, 'buildx', tag.slice(1), toolCacheArch({ baseUrl: base }, tag, 'linux', process.arch))
+    fs.mkdirSync(dir, { recursive: true })
+    fs.writeFileSync(path.join(dir, 'docker-buildx'), planted, { mode: 0o755 })
+    fs.writeFileSync(path.join(dir, 'docker-buildx.sha256'), sha(planted))
+    fs.writeFileSync(`${dir}.complete`, '')
+    const main = await runMain(run)
+    expect(main.exitCode).toBe(1)
+    expect(errors(main.stdout)).toEqual([
+      expect.stringContaining(
+        `the tool cache holds a buildx ${tag} that is not the release's: ${path.join(dir, 'docker-buildx')} has SHA-256 ${sha(planted)}, ` +
+          `${base}/${tag}/checksums.txt says ${sha(binary)}. Nothing was installed or run. Remove the entry (${dir} and ${dir}.complete)`
+      )
+    ])
+    expect(fs.existsSync(mark)).toBe(false)
+    expect(fs.existsSync(plugin)).toBe(false)
+    expect(main.stdout).not.toMatch(/\$ (docker buildx|\S*docker-buildx) create/)
+    expect(fs.readdirSync(run.runnerTemp)).toEqual([])
+  })
+
+  test('an http:// buildx-url without buildx-sha256 is refused before anything is asked for; with it, the pinned binary is used', async () => {
+    const httpBase = `${server?.http}/r`
+    const refused = newRun({
+      inputs: { name: uniqueName('version-http'), use: 'false', 'driver-opts': driverOpts(), version: tag, 'buildx-url': httpBase },
+      env: { DOCKER_CONFIG: dockerConfig }
+    })
+    requests.length = 0
+    const main = await runMain(refused)
+    expect(main.exitCode).toBe(1)
+    expect(errors(main.stdout).join('\n')).toContain(
+      'input "buildx-url": is an http:// URL: what it serves, the published checksum included, could be changed on the way. ' +
+        'Give an https URL, or pin the file with buildx-sha256 (its SHA-256)'
+    )
+    expect(requests).toEqual([])
+
+    const name = uniqueName('version-pinned')
+    const run = newRun({
+      inputs: {
+        name,
+        use: 'false',
+        'driver-opts': driverOpts(),
+        version: tag,
+        'buildx-url': httpBase,
+        'buildx-sha256': sha(binary),
+        'cache-binary': 'false'
+      },
+      env: { DOCKER_CONFIG: dockerConfig }
+    })
+    afterTest(name, run)
+    const pinned = await runMain(run)
+    expect(errors(pinned.stdout)).toEqual([])
+    expect(pinned.stdout).toContain(`SHA-256 ${sha(binary)} matches buildx-sha256`)
+    expect(requests).toEqual([`/r/${tag}/buildx-${tag}.linux-${GOARCH}`])
+    expect((await runPost(run)).exitCode).toBe(0)
+    expect(fs.existsSync(plugin)).toBe(false)
   })
 })

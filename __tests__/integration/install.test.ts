@@ -2,17 +2,16 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, jest, tes
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
-import * as http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { installedVersionProblem, parseBuildxVersion } from '../../src/buildx-install.js'
+import { installedVersionProblem, parseBuildxVersion, toolCacheArch } from '../../src/buildx-install.js'
 import { installBuildx, restorePlugin, type Installed } from '../../src/install.js'
 import { describeDocker, dockerProblem } from './docker-env.js'
+import { startReleaseServer, trustInThisProcess, type ReleaseServer } from './release-server.js'
 
-// Installing a pinned buildx end to end: the real @actions/tool-cache downloads over HTTP from
-// a release-like layout served on 127.0.0.1 (the machine's own buildx plugin, published as
-// "v9.9.9"), the plugin lands in a DOCKER_CONFIG of the test's own, and the real docker CLI
+// Installing a pinned buildx end to end: the real @actions/tool-cache downloads over https from
+// a release-like layout served on 127.0.0.1 with a test CA (release-server.ts; the machine's
+// own buildx plugin, published as "v9.9.9"), the plugin lands in a DOCKER_CONFIG of the test's own, and the real docker CLI
 // must then run it. The machine's own ~/.docker is never touched.
 jest.setTimeout(120_000)
 
@@ -23,10 +22,10 @@ const dockerConfig = path.join(work, 'docker-config')
 const home = path.join(work, 'home')
 const runnerTemp = path.join(work, 'runner-temp')
 const toolCache = path.join(work, 'toolcache')
-const requests: string[] = []
+let requests: string[] = []
 /** URL path → content */
-const files = new Map<string, Buffer | string>()
-let server: http.Server | undefined
+const files = new Map<string, Buffer | string | { redirect: string }>()
+let server: ReleaseServer | undefined
 let base = ''
 let binary = Buffer.alloc(0)
 let ownVersion: string | undefined
@@ -69,21 +68,17 @@ beforeAll(async () => {
   // v9.9.8: a checksums.txt that does not match the binary.
   files.set(`/r/v9.9.8/${ASSET('v9.9.8')}`, binary)
   files.set('/r/v9.9.8/checksums.txt', `${'e'.repeat(64)} *${ASSET('v9.9.8')}\n`)
-  server = http.createServer((req, res) => {
-    requests.push(req.url ?? '')
-    const body = files.get(req.url ?? '')
-    if (body === undefined) res.writeHead(404).end('not found')
-    else res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(body)
-  })
-  await new Promise<void>(resolve => server?.listen(0, '127.0.0.1', resolve))
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/r`
+  server = await startReleaseServer(files)
+  trustInThisProcess(server)
+  requests = server.requests
+  base = `${server.https}/r`
   // What @actions/tool-cache reads; and no Actions cache service, as on a self-hosted runner.
   Object.assign(process.env, { RUNNER_TOOL_CACHE: toolCache, RUNNER_TEMP: runnerTemp })
   for (const v of ['ACTIONS_CACHE_URL', 'ACTIONS_RESULTS_URL', 'ACTIONS_CACHE_SERVICE_V2']) delete process.env[v]
 })
 afterAll(async () => {
   process.env = saved
-  if (server) await new Promise(resolve => server?.close(resolve))
+  if (server) await server.close()
   fs.rmSync(work, { recursive: true, force: true })
 })
 let out = ''
@@ -125,12 +120,13 @@ describeInstall('installing a pinned buildx', () => {
     expect(installedVersionProblem(version.stdout, 'v9.9.9', plugin)).toMatch(/runs buildx v\S+, not v9\.9\.9/)
   })
 
-  test('the second install comes from the tool cache, with no request to the server', async () => {
+  test('the second install comes from the tool cache, checked against checksums.txt asked for again (the binary is not)', async () => {
     fs.rmSync(plugin)
     const again = await installBuildx({ version: 'v9.9.9', baseUrl: base, cacheBinary: true }, host(newRunDir()))
     expect(again.source).toBe('tool-cache')
-    expect(requests).toEqual([])
-    expect(out).toContain('found in the tool cache')
+    expect(requests).toEqual(['/r/v9.9.9/checksums.txt'])
+    expect(out).toContain(`found in the tool cache (${path.join(toolCache, 'buildx', '9.9.9')}`)
+    expect(out).toContain(`SHA-256 ${sha(binary)} matches ${base}/v9.9.9/checksums.txt`)
     expect(sha(fs.readFileSync(plugin))).toBe(sha(binary))
     expect(dockerWithConfig(['buildx', 'version']).status).toBe(0)
   })
@@ -178,5 +174,58 @@ describeInstall('installing a pinned buildx', () => {
     expect(dockerWithConfig(['buildx', 'version']).stdout).toContain('v0.0.1-own')
     expect(restorePlugin(got)).toMatch(/already back/)
     expect(fs.readdirSync(path.dirname(plugin))).toEqual(['docker-buildx'])
+  })
+
+  test('a buildx planted in the tool cache with its own .sha256 and .complete is refused, not installed nor run', async () => {
+    // What the runner's tool cache would hold if someone wrote it: a script that leaves a mark
+    // when run, the .sha256 the action used to trust, and the marker of a finished entry.
+    fs.rmSync(plugin, { force: true })
+    // The entry's arch holds a hash of the mirror's URL (toolCacheArch), as the action names it.
+    const dir = path.join(toolCache, 'buildx', '9.9.7', toolCacheArch({ baseUrl: base }, 'v9.9.7', 'linux', process.arch))
+    const mark = path.join(work, 'planted-ran')
+    const planted = `#!/bin/sh\ntouch ${mark}\necho "github.com/docker/buildx v9.9.7 planted"\n`
+    fs.mkdirSync(dir, { recursive: true })
+    fs.writeFileSync(path.join(dir, 'docker-buildx'), planted, { mode: 0o755 })
+    fs.writeFileSync(path.join(dir, 'docker-buildx.sha256'), sha(planted))
+    fs.writeFileSync(`${dir}.complete`, '')
+    files.set(`/r/v9.9.7/${ASSET('v9.9.7')}`, binary)
+    files.set('/r/v9.9.7/checksums.txt', `${sha(binary)} *${ASSET('v9.9.7')}\n`)
+
+    const runDir = newRunDir()
+    await expect(installBuildx({ version: 'v9.9.7', baseUrl: base, cacheBinary: true }, host(runDir))).rejects.toThrow(
+      `the tool cache holds a buildx v9.9.7 that is not the release's: ${path.join(dir, 'docker-buildx')} has SHA-256 ${sha(planted)}, ` +
+        `${base}/v9.9.7/checksums.txt says ${sha(binary)}. Nothing was installed or run. Remove the entry (${dir} and ${dir}.complete)`
+    )
+    expect(requests).toEqual(['/r/v9.9.7/checksums.txt'])
+    expect(fs.existsSync(plugin)).toBe(false)
+    expect(fs.existsSync(mark)).toBe(false)
+    // buildx-sha256 pins the same file: refused as well, with no request at all.
+    requests.length = 0
+    await expect(installBuildx({ version: 'v9.9.7', baseUrl: base, cacheBinary: true, sha256: sha(binary) }, host(runDir))).rejects.toThrow(
+      `buildx-sha256 says ${sha(binary)}`
+    )
+    expect(requests).toEqual([])
+    expect(fs.existsSync(plugin)).toBe(false)
+    expect(fs.readdirSync(runDir)).toEqual([])
+  })
+
+  test('checksums.txt redirected from https to http is refused', async () => {
+    files.set('/r/v9.9.6/checksums.txt', { redirect: `${server?.http}/r/v9.9.9/checksums.txt` })
+    await expect(installBuildx({ version: 'v9.9.6', baseUrl: base, cacheBinary: true }, host(newRunDir()))).rejects.toThrow(
+      `could not download the release's checksums from ${base}/v9.9.6/checksums.txt: the server redirected to a http: URL, which is refused`
+    )
+    expect(requests).toEqual(['/r/v9.9.6/checksums.txt'])
+    expect(fs.existsSync(plugin)).toBe(false)
+  })
+
+  test('an http:// mirror with buildx-sha256: downloaded, checked against the pin, installed', async () => {
+    const got = await installBuildx(
+      { version: 'v9.9.9', baseUrl: `${server?.http}/r`, cacheBinary: false, sha256: sha(binary) },
+      host(newRunDir())
+    )
+    expect(got).toMatchObject({ source: 'download', sha256: sha(binary) })
+    expect(requests).toEqual([`/r/v9.9.9/${ASSET('v9.9.9')}`])
+    expect(out).toContain(`SHA-256 ${sha(binary)} matches buildx-sha256`)
+    expect(restorePlugin(got)).toMatch(/^removed/)
   })
 })

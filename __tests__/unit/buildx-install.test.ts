@@ -57,8 +57,12 @@ describe('parseInstallInputs', () => {
       { version: 'v0.29.1', baseUrl: 'https://mirror.corp/buildx', cacheBinary: true }
     ],
     [
-      { version: 'v0.29.1', 'buildx-url': 'http://10.0.0.5:8080/gh/docker/buildx' },
-      { version: 'v0.29.1', baseUrl: 'http://10.0.0.5:8080/gh/docker/buildx', cacheBinary: true }
+      { version: 'v0.29.1', 'buildx-url': 'http://10.0.0.5:8080/gh/docker/buildx', 'buildx-sha256': ` ${'A'.repeat(64)} ` },
+      { version: 'v0.29.1', baseUrl: 'http://10.0.0.5:8080/gh/docker/buildx', cacheBinary: true, sha256: 'a'.repeat(64) }
+    ],
+    [
+      { version: 'v0.29.1', 'buildx-sha256': 'b'.repeat(64) },
+      { version: 'v0.29.1', cacheBinary: true, sha256: 'b'.repeat(64) }
     ]
   ])('%j → %j', (inputs, expected) => expect(parseInstallInputs(from(inputs))).toEqual(expected))
 
@@ -76,7 +80,17 @@ describe('parseInstallInputs', () => {
     ],
     [{ version: 'v0.29.1', 'cache-binary': 'yes' }, 'cache-binary', /"yes" is not a boolean; expected true or false/],
     [{ version: 'v0.29.1', 'buildx-url': 'mirror.corp/buildx' }, 'buildx-url', /is not a URL/],
-    [{ version: 'v0.29.1', 'buildx-url': 'ftp://mirror.corp/buildx' }, 'buildx-url', /is a ftp: URL: give an http or https URL/],
+    [{ version: 'v0.29.1', 'buildx-url': 'ftp://mirror.corp/buildx' }, 'buildx-url', /is a ftp: URL: give an https URL/],
+    [
+      { version: 'v0.29.1', 'buildx-url': 'http://mirror.corp/buildx' },
+      'buildx-url',
+      /is an http:\/\/ URL: .*changed on the way\. Give an https URL, or pin the file with buildx-sha256/
+    ],
+    [{ version: 'v0.29.1', 'buildx-sha256': 'abc' }, 'buildx-sha256', /is not a SHA-256: give the 64 hex digits/],
+    [{ version: 'v0.29.1', 'buildx-sha256': `${'a'.repeat(63)}g` }, 'buildx-sha256', /is not a SHA-256/],
+    [{ version: 'v0.29.1', 'buildx-sha256': `sha256:${'a'.repeat(64)}` }, 'buildx-sha256', /is not a SHA-256/],
+    [{ version: 'latest', 'buildx-sha256': 'a'.repeat(64) }, 'buildx-sha256', /pins one file, and "latest" changes .*version: vX\.Y\.Z/],
+    [{ 'buildx-sha256': 'a'.repeat(64) }, 'buildx-sha256', /is set but version is not/],
     [{ version: 'v0.29.1', 'buildx-url': 'file:///srv/buildx' }, 'buildx-url', /is a file: URL/],
     [{ version: 'v0.29.1', 'buildx-url': 'https://u:secret@mirror.corp/buildx' }, 'buildx-url', /user name or password/],
     [{ version: 'v0.29.1', 'buildx-url': 'https://mirror.corp/buildx?token=x' }, 'buildx-url', /query or fragment/]
@@ -92,8 +106,14 @@ describe('parseInstallInputs', () => {
     expect((err as Error).message).toMatch(message)
   })
 
-  test('the credentials of a refused buildx-url are not repeated', () => {
-    expect(() => parseInstallInputs(from({ version: 'v0.29.1', 'buildx-url': 'https://u:secret@mirror.corp/buildx' }))).toThrow(
+  test.each([
+    'https://u:secret@mirror.corp/buildx',
+    'https://mirror.corp/buildx?token=secret',
+    'https://mirror.corp/buildx#secret',
+    'http://u:secret@mirror.corp/buildx',
+    'not a url secret'
+  ])('the secret parts of a refused buildx-url are not repeated: %s', url => {
+    expect(() => parseInstallInputs(from({ version: 'v0.29.1', 'buildx-url': url }))).toThrow(
       expect.objectContaining({ message: expect.not.stringContaining('secret') })
     )
   })

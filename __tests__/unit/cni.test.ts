@@ -57,6 +57,15 @@ describe('parseCniInputs', () => {
     expect(cni).toMatchObject({
       build: { baseImage: 'moby/buildkit:v0.29.0', pluginsVersion: 'v1.6.2', pluginsUrl: 'https://mirror.corp/cni', arch: 'arm64' }
     })
+    expect(cni).not.toHaveProperty('build.sha256')
+  })
+
+  test('cni-plugins-sha256 pins the archive, and lets an http:// mirror be used', () => {
+    const cni = parseCniInputs(
+      from({ cni: 'true', 'cni-plugins-url': 'http://10.0.0.5/cni', 'cni-plugins-sha256': ` ${'AB'.repeat(32)} ` }),
+      linux
+    )
+    expect(cni).toMatchObject({ build: { pluginsUrl: 'http://10.0.0.5/cni', sha256: 'ab'.repeat(32) } })
   })
 
   test.each([
@@ -67,7 +76,24 @@ describe('parseCniInputs', () => {
     [{ 'cni-image': 'x y' }, 'input "cni-image": "x y" is not an image reference'],
     [{ cni: 'yes' }, 'input "cni": "yes" is not one of false, true, bridge'],
     [{ cni: 'true', 'cni-plugins-version': '1.9.1' }, 'input "cni-plugins-version": "1.9.1" is not a release tag like v1.9.1'],
-    [{ cni: 'true', 'cni-plugins-url': 'ftp://mirror/cni' }, 'input "cni-plugins-url": "ftp://mirror/cni" is not an http(s) URL'],
+    [{ cni: 'true', 'cni-plugins-url': 'ftp://mirror/cni' }, 'input "cni-plugins-url": is a ftp: URL: give an https URL'],
+    [
+      { cni: 'true', 'cni-plugins-url': 'http://mirror/cni' },
+      'input "cni-plugins-url": is an http:// URL: what it serves, the published checksum included, could be changed on the way. ' +
+        'Give an https URL, or pin the file with cni-plugins-sha256 (its SHA-256)'
+    ],
+    [
+      { cni: 'true', 'cni-plugins-url': 'https://mirror/cni?token=secret' },
+      'input "cni-plugins-url": has a query or fragment (not repeated here'
+    ],
+    [{ cni: 'true', 'cni-plugins-url': 'https://u:secret@mirror/cni' }, 'input "cni-plugins-url": holds a user name or password'],
+    [{ cni: 'true', 'cni-plugins-url': 'mirror/cni' }, 'input "cni-plugins-url": is not a URL: give the https URL under which'],
+    [{ cni: 'true', 'cni-plugins-sha256': 'f'.repeat(63) }, 'input "cni-plugins-sha256": is not a SHA-256: give the 64 hex digits'],
+    [{ 'cni-plugins-sha256': 'f'.repeat(64) }, 'input "cni-plugins-sha256": is set, but CNI is off'],
+    [
+      { 'cni-image': 'x/y:1', 'cni-plugins-sha256': 'f'.repeat(64) },
+      'input "cni-plugins-sha256": applies only when the action builds the CNI image'
+    ],
     [{ cni: 'true', 'cni-config': '/nonexistent/cni.json' }, 'input "cni-config": file "/nonexistent/cni.json" does not exist']
   ])('%j fails', (inputs, message) => expect(() => parseCniInputs(from(inputs), linux)).toThrow(message))
 })

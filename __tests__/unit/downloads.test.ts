@@ -3,7 +3,10 @@ import * as tc from '@actions/tool-cache'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { findCached } from '../../src/downloads.js'
+import * as http from 'node:http'
+import * as net from 'node:net'
+import type { AddressInfo } from 'node:net'
+import { fetchText, findCached } from '../../src/downloads.js'
 
 // findCached looks in the tool cache without loading @actions/tool-cache: it must find what
 // the package's own cacheDir writes, and nothing the package's find would not find.
@@ -63,4 +66,63 @@ describe('findCached next to @actions/tool-cache', () => {
       expect(findCached(root, 'some-tool', version, 'x64')).toBeUndefined()
     }
   )
+})
+
+describe('fetchText (checksums, with node:http(s) itself)', () => {
+  const routes: Record<string, (res: http.ServerResponse) => void> = {
+    '/sums': res => res.writeHead(200).end('abc  file\n'),
+    '/moved': res => res.writeHead(302, { location: '/sums' }).end(),
+    '/loop': res => res.writeHead(302, { location: '/loop' }).end(),
+    '/huge': res => res.writeHead(200).end(Buffer.alloc((1 << 20) + 1, 'a')),
+    '/to-https': res => res.writeHead(301, { location: 'https://127.0.0.1:1/sums' }).end()
+  }
+  const seen: string[] = []
+  const server = http.createServer((req, res) => {
+    seen.push(req.url ?? '')
+    // As a proxy is asked (absolute form) or as the server itself.
+    ;(routes[new URL(req.url ?? '', 'http://x').pathname] ?? (r => r.writeHead(404).end()))(res)
+  })
+  let base = ''
+  // As a proxy: CONNECT (how the tool-cache client tunnels through one) to this server itself.
+  server.on('connect', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+    seen.push(`CONNECT ${req.url}`)
+    const upstream = net.connect((server.address() as AddressInfo).port, '127.0.0.1', () => {
+      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+      upstream.write(head)
+      upstream.pipe(socket)
+      socket.pipe(upstream)
+    })
+  })
+  beforeAll(async () => {
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  })
+  afterAll(async () => new Promise(resolve => server.close(resolve)))
+  const hint = (status?: number) => `hint ${status ?? 'none'}`
+
+  test.each<[string, string | RegExp]>([
+    ['/sums', 'abc  file\n'],
+    ['/moved', 'abc  file\n']
+  ])('%s gives the file', async (p, text) => expect(await fetchText(`${base}${p}`, 'the sums', hint)).toBe(text))
+
+  test.each<[string, RegExp]>([
+    ['/nope', /^could not download the sums \(HTTP 404\)\. hint 404$/],
+    ['/loop', /^could not download the sums: too many redirects\. hint none$/],
+    ['/huge', /^could not download the sums: the file is over 1 MiB/],
+    // http → https is an upgrade, followed (and here fails to connect)
+    ['/to-https', /^could not download the sums: connect ECONNREFUSED/]
+  ])('%s is an error saying what failed', async (p, message) => {
+    await expect(fetchText(`${base}${p}`, 'the sums', hint)).rejects.toThrow(message)
+  })
+
+  test('behind a proxy (http_proxy), the request goes through it, through the tool-cache client (node:https ignores proxies)', async () => {
+    process.env.http_proxy = base
+    try {
+      seen.length = 0
+      expect(await fetchText('http://release.example.invalid/sums', 'the sums', hint)).toBe('abc  file\n')
+      expect(seen).toEqual(['CONNECT release.example.invalid:80', '/sums'])
+    } finally {
+      delete process.env.http_proxy
+    }
+  })
 })

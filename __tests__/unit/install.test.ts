@@ -54,6 +54,15 @@ const cache = {
     return 1
   })
 }
+// checksums.txt comes through downloads.ts fetchText (node:https, no package): served from the map too.
+const downloads = await import('../../src/downloads.js')
+const fetchText = jest.fn(async (url: string, what: string, hint: (status?: number) => string) => {
+  downloaded.push(url)
+  const body = served.get(url) ?? 404
+  if (typeof body === 'number') throw new Error(`could not download ${what} (HTTP ${body}). ${hint(body)}`)
+  return String(body)
+})
+jest.unstable_mockModule('../../src/downloads.js', () => ({ ...downloads, fetchText }))
 jest.unstable_mockModule('@actions/tool-cache', () => tc)
 jest.unstable_mockModule('@actions/cache', () => cache)
 const { installBuildx, restorePlugin } = await import('../../src/install.js')
@@ -128,34 +137,75 @@ describe('installBuildx', () => {
     expect(fs.existsSync(plugin())).toBe(false)
   })
 
-  test('the second install comes from the tool cache, with nothing downloaded', async () => {
+  test('the second install comes from the tool cache, checked against checksums.txt fetched again (the binary not downloaded)', async () => {
     await installBuildx({ version: 'v0.29.1', cacheBinary: false }, host())
     fs.rmSync(plugin())
     downloaded.length = 0
     const got = await installBuildx({ version: 'v0.29.1', cacheBinary: false }, host())
     expect(got.source).toBe('tool-cache')
-    expect(downloaded).toEqual([])
+    expect(downloaded).toEqual([`${GH}/v0.29.1/checksums.txt`])
+    expect(out).toContain(`SHA-256 ${sha(BINARY)} matches ${GH}/v0.29.1/checksums.txt`)
     expect(fs.readFileSync(plugin())).toEqual(BINARY)
     expect(mode(plugin())).toBe(0o755)
   })
 
-  test('a tool cache entry whose content changed is downloaded again', async () => {
+  test('with buildx-sha256, a tool cache hit needs no request at all', async () => {
     await installBuildx({ version: 'v0.29.1', cacheBinary: false }, host())
-    const entry = path.join(toolEntries.get('buildx/0.29.1/amd64') ?? '', 'docker-buildx')
-    fs.writeFileSync(entry, 'truncated')
+    fs.rmSync(plugin())
     downloaded.length = 0
-    const got = await installBuildx({ version: 'v0.29.1', cacheBinary: false }, host())
-    expect(got.source).toBe('download')
-    expect(downloaded).toHaveLength(2)
-    expect(fs.readFileSync(plugin())).toEqual(BINARY)
-    expect(warnings().join('\n')).toMatch(/has SHA-256 [0-9a-f]{64}, not the [0-9a-f]{64} it was cached with: downloading .* again/)
+    const got = await installBuildx({ version: 'v0.29.1', cacheBinary: false, sha256: sha(BINARY) }, host())
+    expect(got.source).toBe('tool-cache')
+    expect(downloaded).toEqual([])
+    expect(out).toContain('matches buildx-sha256')
   })
 
-  test('a tool cache entry without its recorded hash is downloaded again', async () => {
+  // A planted entry: another binary, with a .sha256 of its own beside it (as the action used
+  // to write and trust) and the .complete marker. It is refused, never run nor replaced.
+  test.each<[string, (file: string) => void]>([
+    ['a changed binary', file => fs.writeFileSync(file, 'truncated')],
+    [
+      'a planted binary with its own .sha256',
+      file => {
+        fs.writeFileSync(file, '#!/bin/sh\necho planted\n')
+        fs.writeFileSync(`${file}.sha256`, sha('#!/bin/sh\necho planted\n'))
+      }
+    ]
+  ])('a tool cache entry that is not the release (%s) is an error naming the path and both sums', async (_, plant) => {
     await installBuildx({ version: 'v0.29.1', cacheBinary: false }, host())
-    fs.rmSync(path.join(toolEntries.get('buildx/0.29.1/amd64') ?? '', 'docker-buildx.sha256'))
+    fs.rmSync(plugin())
+    const dir = toolEntries.get('buildx/0.29.1/amd64') ?? ''
+    const entry = path.join(dir, 'docker-buildx')
+    plant(entry)
+    const actual = sha(fs.readFileSync(entry))
+    await expect(installBuildx({ version: 'v0.29.1', cacheBinary: false }, host())).rejects.toThrow(
+      `the tool cache holds a buildx v0.29.1 that is not the release's: ${entry} has SHA-256 ${actual}, ${GH}/v0.29.1/checksums.txt says ${sha(BINARY)}. ` +
+        `Nothing was installed or run. Remove the entry (${dir} and ${dir}.complete) from the runner's tool cache`
+    )
+    expect(fs.existsSync(plugin())).toBe(false)
+    // With buildx-sha256 the pinned sum is the one named.
+    await expect(installBuildx({ version: 'v0.29.1', cacheBinary: false, sha256: sha(BINARY) }, host())).rejects.toThrow(
+      `buildx-sha256 says ${sha(BINARY)}`
+    )
+  })
+
+  test('a tool cache entry without its binary is downloaded again', async () => {
+    await installBuildx({ version: 'v0.29.1', cacheBinary: false }, host())
+    fs.rmSync(path.join(toolEntries.get('buildx/0.29.1/amd64') ?? '', 'docker-buildx'))
     downloaded.length = 0
     expect((await installBuildx({ version: 'v0.29.1', cacheBinary: false }, host())).source).toBe('download')
+    expect(downloaded).toHaveLength(2)
+  })
+
+  test('buildx-sha256 replaces checksums.txt: not fetched, and a download that differs is refused naming it', async () => {
+    const got = await installBuildx({ version: 'v0.29.1', cacheBinary: false, sha256: sha(BINARY) }, host())
+    expect(got).toMatchObject({ source: 'download', sha256: sha(BINARY) })
+    expect(downloaded).toEqual([`${GH}/v0.29.1/buildx-v0.29.1.linux-amd64`])
+    fs.rmSync(plugin())
+    await expect(installBuildx({ version: 'v0.29.2', cacheBinary: false, sha256: sha('x') }, host())).rejects.toThrow(/HTTP 404/)
+    release('v0.29.2', BINARY)
+    await expect(installBuildx({ version: 'v0.29.2', cacheBinary: false, sha256: sha('x') }, host())).rejects.toThrow(
+      `the file has SHA-256 ${sha(BINARY)}, buildx-sha256 says ${sha('x')}`
+    )
   })
 
   test('a checksum mismatch is an error naming both hashes and the URL, and installs and caches nothing', async () => {
