@@ -2,83 +2,6 @@ export const id = 232;
 export const ids = [232];
 export const modules = {
 
-/***/ 9946:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   OR: () => (/* binding */ readIfExists),
-/* harmony export */   RG: () => (/* binding */ download),
-/* harmony export */   aY: () => (/* binding */ findCached),
-/* harmony export */   lj: () => (/* binding */ findInToolCache),
-/* harmony export */   sN: () => (/* binding */ fileSha256)
-/* harmony export */ });
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-
-
-
-/**
- * Downloads `url` to `dest`. On failure: "could not download WHAT (HTTP n)" or the network
- * error, then `hint(status)`: what to check.
- */
-async function download(tc, url, dest, what, hint) {
-    try {
-        return await tc.downloadTool(url, dest);
-    }
-    catch (err) {
-        const status = err.httpStatusCode;
-        throw new Error(`could not download ${what}${status ? ` (HTTP ${status})` : `: ${err.message}`}. ${hint(status)}`, {
-            cause: err
-        });
-    }
-}
-/** The SHA-256 of a file, read as a stream. */
-async function fileSha256(file) {
-    const h = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256');
-    for await (const chunk of node_fs__WEBPACK_IMPORTED_MODULE_1__.createReadStream(file))
-        h.update(chunk);
-    return h.digest('hex');
-}
-/** A small file's trimmed text (a recorded SHA-256), or undefined when there is none. */
-function readIfExists(file) {
-    try {
-        return node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync(file, 'utf8').trim() || undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-const NUM = '(?:0|[1-9]\\d*)';
-const PRE = '(?:0|[1-9]\\d*|\\d*[A-Za-z-][0-9A-Za-z-]*)';
-/** A version tool-cache takes as explicit (semver.valid after semver.clean), without its "v" */
-const EXPLICIT = new RegExp(`^v?(${NUM}\\.${NUM}\\.${NUM}(?:-${PRE}(?:\\.${PRE})*)?)$`);
-/**
- * @actions/tool-cache's find(tool, version, arch) for a release version, without loading the
- * package: it brings @actions/core and an HTTP client (~100 ms of a step's start-up) for a
- * lookup of two paths. The package's layout (tool-cache.js find, _completeToolPath):
- * <cache root>/<tool>/<version without "v">/<arch>, complete once <arch>.complete exists.
- * '' when not cached; undefined for a version the package would read as a range (ask it).
- * A unit test holds this to the package's own find and cacheDir.
- */
-function findCached(cacheRoot, tool, version, arch) {
-    const m = EXPLICIT.exec(version);
-    if (!m)
-        return undefined;
-    const dir = node_path__WEBPACK_IMPORTED_MODULE_2__.join(cacheRoot, tool, m[1], arch);
-    return node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync(dir) && node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync(`${dir}.complete`) ? dir : '';
-}
-/** A tool cache entry as the package's find gives it ('' when absent), loading the package only for a version findCached can't read. */
-async function findInToolCache(cacheRoot, tool, version, arch) {
-    return findCached(cacheRoot, tool, version, arch) ?? (await Promise.all(/* import() */[__webpack_require__.e(507), __webpack_require__.e(805)]).then(__webpack_require__.bind(__webpack_require__, 9805))).find(tool, version, arch);
-}
-
-
-/***/ }),
-
 /***/ 232:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -122,11 +45,14 @@ async function installBuildx(req, host) {
     node_fs__WEBPACK_IMPORTED_MODULE_1__.mkdirSync(work, { recursive: true, mode: 0o700 });
     let cache;
     try {
-        const cached = await fromToolCache(version, toolArch, name, urls.binary);
+        // The sum every copy is checked against, from either cache too: what buildx-sha256 pins,
+        // or what the release publishes now. Nothing written beside a cached file is trusted.
+        const expected = req.sha256 ?? (await expectedSha256(urls.checksums, asset));
+        const sumSource = req.sha256 !== undefined ? 'buildx-sha256' : urls.checksums;
+        const cached = await fromToolCache(version, toolArch, name, urls.binary, expected, sumSource);
         if (cached)
-            return await install(cached.file, cached.sha256, 'tool-cache', version, urls.binary, target, host.runDir);
+            return await install(cached, expected, 'tool-cache', version, urls.binary, target, host.runDir);
         const tc = await Promise.all(/* import() */[__webpack_require__.e(507), __webpack_require__.e(805)]).then(__webpack_require__.bind(__webpack_require__, 9805));
-        const expected = await expectedSha256(tc, urls.checksums, asset, node_path__WEBPACK_IMPORTED_MODULE_3__.join(work, 'checksums.txt'));
         cache = req.cacheBinary ? await actionsCache() : undefined;
         const key = (0,_buildx_install_js__WEBPACK_IMPORTED_MODULE_4__/* .actionsCacheKey */ .DB)(version, host.platform, host.arch, expected);
         const restored = cache ? await fromActionsCache(cache, key, name, expected) : undefined;
@@ -139,12 +65,12 @@ async function installBuildx(req, host) {
             file = await (0,_downloads_js__WEBPACK_IMPORTED_MODULE_6__/* .download */ .RG)(tc, urls.binary, node_path__WEBPACK_IMPORTED_MODULE_3__.join(work, asset), `the buildx binary from ${urls.binary}`, releaseHint);
             const actual = await (0,_downloads_js__WEBPACK_IMPORTED_MODULE_6__/* .fileSha256 */ .sN)(file);
             if (actual !== expected) {
-                throw new Error(`checksum mismatch for ${urls.binary}: the file has SHA-256 ${actual}, ${urls.checksums} says ${expected}. ` +
+                throw new Error(`checksum mismatch for ${urls.binary}: the file has SHA-256 ${actual}, ${sumSource} says ${expected}. ` +
                     "Nothing was installed. Retry; with buildx-url, check that the mirror serves the release's files unchanged");
             }
-            _log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`SHA-256 ${actual} matches ${urls.checksums}`);
+            _log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`SHA-256 ${actual} matches ${sumSource}`);
         }
-        await toToolCache(tc, file, name, version, toolArch, expected);
+        await toToolCache(tc, file, name, version, toolArch);
         if (cache && !restored)
             await toActionsCache(cache, key, name, file);
         return await install(file, expected, restored ? 'actions-cache' : 'download', version, urls.binary, target, host.runDir);
@@ -210,10 +136,13 @@ async function latestVersion(req, env) {
     return tag;
 }
 /**
- * A copy from the tool cache whose content still has the SHA-256 recorded with it when it was
- * checked and cached, or undefined (not there, incomplete, or changed since: downloaded again).
+ * The copy in the tool cache, when there is one and it has the SHA-256 `expected` (from
+ * buildx-sha256 or the release's checksums.txt, never from the cache itself). undefined when
+ * there is none (or the entry is incomplete): downloaded then. A copy that differs is an
+ * error: someone with write access to the runner's tool cache changed it, or it was cached
+ * from another file; it is not run, and not silently replaced either.
  */
-async function fromToolCache(version, toolArch, name, url) {
+async function fromToolCache(version, toolArch, name, url, expected, sumSource) {
     // @actions/tool-cache asserts RUNNER_TOOL_CACHE; without it (a local run) there is no cache.
     const cacheRoot = process.env.RUNNER_TOOL_CACHE;
     if (!cacheRoot)
@@ -222,26 +151,25 @@ async function fromToolCache(version, toolArch, name, url) {
     if (!dir)
         return undefined;
     const file = node_path__WEBPACK_IMPORTED_MODULE_3__.join(dir, name);
-    const recorded = (0,_downloads_js__WEBPACK_IMPORTED_MODULE_6__/* .readIfExists */ .OR)(`${file}.sha256`);
-    if (!recorded || !node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync(file)) {
+    if (!node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync(file)) {
         _log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`the tool cache entry ${dir} is incomplete: downloading ${url} again`);
         return undefined;
     }
     const actual = await (0,_downloads_js__WEBPACK_IMPORTED_MODULE_6__/* .fileSha256 */ .sN)(file);
-    if (actual !== recorded) {
-        _log_js__WEBPACK_IMPORTED_MODULE_7__/* .warning */ .$e(`the tool cache entry ${file} has SHA-256 ${actual}, not the ${recorded} it was cached with: downloading ${url} again`);
-        return undefined;
+    if (actual !== expected) {
+        throw new Error(`the tool cache holds a buildx ${version} that is not the release's: ${file} has SHA-256 ${actual}, ${sumSource} says ${expected}. ` +
+            `Nothing was installed or run. Remove the entry (${dir} and ${dir}.complete) from the runner's tool cache, ` +
+            'and find out who wrote it: anyone who can write there can change what later jobs run');
     }
-    _log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`buildx ${version} from ${url} found in the tool cache (${dir}), SHA-256 ${recorded}`);
-    return { file, sha256: recorded };
+    _log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`buildx ${version} from ${url} found in the tool cache (${dir}), SHA-256 ${actual} matches ${sumSource}`);
+    return file;
 }
-/** Keeps a checked binary in the tool cache, with its hash beside it; a failure only costs the next run a download. */
-async function toToolCache(tc, file, name, version, toolArch, sha256) {
+/** Keeps a checked binary in the tool cache; a failure only costs the next run a download. */
+async function toToolCache(tc, file, name, version, toolArch) {
     if (!process.env.RUNNER_TOOL_CACHE)
         return;
     try {
         const dir = await tc.cacheFile(file, name, _buildx_install_js__WEBPACK_IMPORTED_MODULE_4__/* .TOOL */ .js, version, toolArch);
-        node_fs__WEBPACK_IMPORTED_MODULE_1__.writeFileSync(node_path__WEBPACK_IMPORTED_MODULE_3__.join(dir, `${name}.sha256`), sha256);
         _log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`cached in ${dir}`);
     }
     catch (err) {
@@ -306,10 +234,10 @@ async function toActionsCache(cache, key, name, file) {
         _log_js__WEBPACK_IMPORTED_MODULE_7__/* .warning */ .$e(`could not save buildx to the GitHub Actions cache as ${key}: ${err.message}. The next run downloads it again`);
     }
 }
-/** The SHA-256 checksums.txt gives for the asset. */
-async function expectedSha256(tc, url, asset, dest) {
-    const file = await (0,_downloads_js__WEBPACK_IMPORTED_MODULE_6__/* .download */ .RG)(tc, url, dest, `the release's checksums from ${url}`, releaseHint);
-    const sum = (0,_buildx_install_js__WEBPACK_IMPORTED_MODULE_4__/* .checksumFor */ .xs)(node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync(file, 'utf8'), asset);
+/** The SHA-256 checksums.txt gives for the asset, fetched now (on every install, cache hit or not). */
+async function expectedSha256(url, asset) {
+    const text = await (0,_downloads_js__WEBPACK_IMPORTED_MODULE_6__/* .fetchText */ .Sy)(url, `the release's checksums from ${url}`, releaseHint);
+    const sum = (0,_buildx_install_js__WEBPACK_IMPORTED_MODULE_4__/* .checksumFor */ .xs)(text, asset);
     if (sum === undefined) {
         throw new Error(`${url} lists no SHA-256 for ${asset}, so it can't be checked and is not installed. ` +
             '(buildx lists no darwin binaries, nor windows ones from v0.36.0 on: they are signed after the list is made.) ' +

@@ -24,9 +24,11 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
-/* harmony import */ var _lines_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9488);
-/* harmony import */ var _versions_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7902);
+/* harmony import */ var _downloads_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9946);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
+/* harmony import */ var _lines_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9488);
+/* harmony import */ var _versions_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7902);
+
 
 
 
@@ -72,15 +74,20 @@ const RELEASE = /^v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z][0-9A-Za-z.-]*)?)$/;
 function parseInstallInputs(get) {
     const version = get('version').trim();
     const url = get('buildx-url').trim();
+    const sha256 = (0,_downloads_js__WEBPACK_IMPORTED_MODULE_2__/* .parseSha256Input */ .Tz)('buildx-sha256', get('buildx-sha256'));
     if (version === '') {
-        if (url !== '')
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .d('buildx-url', undefined, 'is set but version is not: give version: vX.Y.Z, the buildx release to download from it');
+        const set = url !== '' ? 'buildx-url' : sha256 !== undefined ? 'buildx-sha256' : undefined;
+        if (set)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d(set, undefined, 'is set but version is not: give version: vX.Y.Z, the buildx release it is for');
         return undefined;
     }
-    const cacheBinary = (0,_lines_js__WEBPACK_IMPORTED_MODULE_3__/* .parseBool */ .q6)('cache-binary', get('cache-binary'), true);
+    const cacheBinary = (0,_lines_js__WEBPACK_IMPORTED_MODULE_4__/* .parseBool */ .q6)('cache-binary', get('cache-binary'), true);
     if (version.toLowerCase() === 'latest') {
         if (url !== '') {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .d('version', undefined, '"latest" is looked up with GitHub\'s API, which a buildx-url mirror does not have: give the release to download from buildx-url (version: vX.Y.Z)');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('version', undefined, '"latest" is looked up with GitHub\'s API, which a buildx-url mirror does not have: give the release to download from buildx-url (version: vX.Y.Z)');
+        }
+        if (sha256 !== undefined) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('buildx-sha256', undefined, 'pins one file, and "latest" changes with every release: give the release it is for (version: vX.Y.Z)');
         }
         return { version: 'latest', cacheBinary };
     }
@@ -88,35 +95,20 @@ function parseInstallInputs(get) {
     if (!m) {
         // setup-buildx-action also takes git contexts (built from source) and lab:/cloud:
         // channels; this action installs released, checksummed binaries only.
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .d('version', undefined, `"${version}" is not a buildx release: give a release tag like ${OLDEST_BUILDX} or v0.29.1 (building from a git ref and the lab/cloud channels ` +
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('version', undefined, `"${version}" is not a buildx release: give a release tag like ${OLDEST_BUILDX} or v0.29.1 (building from a git ref and the lab/cloud channels ` +
             `are not supported), or latest`);
     }
     const tag = `v${m[1]}`;
-    if ((0,_versions_js__WEBPACK_IMPORTED_MODULE_4__/* .compareVersions */ .Z)(tag, OLDEST_BUILDX) < 0) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .d('version', undefined, `buildx ${tag} is older than ${OLDEST_BUILDX}, the oldest this action works with: give ${OLDEST_BUILDX} or later, or latest`);
+    if ((0,_versions_js__WEBPACK_IMPORTED_MODULE_5__/* .compareVersions */ .Z)(tag, OLDEST_BUILDX) < 0) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('version', undefined, `buildx ${tag} is older than ${OLDEST_BUILDX}, the oldest this action works with: give ${OLDEST_BUILDX} or later, or latest`);
     }
-    return { version: tag, ...(url === '' ? {} : { baseUrl: parseBaseUrl(url) }), cacheBinary };
-}
-function parseBaseUrl(value) {
-    let u;
-    try {
-        u = new URL(value);
-    }
-    catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .d('buildx-url', undefined, `"${value}" is not a URL: give the http(s) URL under which <version>/buildx-<version>.<os>-<arch> and <version>/checksums.txt are, like ` +
-            `${DEFAULT_BUILDX_URL}`);
-    }
-    if (u.protocol !== 'https:' && u.protocol !== 'http:') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .d('buildx-url', undefined, `"${value}" is a ${u.protocol} URL: give an http or https URL`);
-    }
-    // The URL is logged with every download; credentials in it would be printed.
-    if (u.username !== '' || u.password !== '') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .d('buildx-url', undefined, 'holds a user name or password, which would be printed in the log: give a URL without credentials');
-    }
-    if (u.search !== '' || u.hash !== '') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .d('buildx-url', undefined, `"${value}" has a query or fragment; the version and file name are appended to its path, so give the base URL alone`);
-    }
-    return value.replace(/\/+$/, '');
+    const layout = `<version>/buildx-<version>.<os>-<arch> and <version>/checksums.txt`;
+    return {
+        version: tag,
+        ...(url === '' ? {} : { baseUrl: (0,_downloads_js__WEBPACK_IMPORTED_MODULE_2__/* .parseDownloadBase */ .Dz)('buildx-url', url, 'buildx-sha256', sha256 !== undefined, layout) }),
+        cacheBinary,
+        ...(sha256 === undefined ? {} : { sha256 })
+    };
 }
 /**
  * The version in `docker buildx version` output, with its v: "github.com/docker/buildx
@@ -142,7 +134,7 @@ function parseBuildxVersion(printed) {
 function buildxVersionProblem(printed, driver = 'docker-container') {
     const v = parseBuildxVersion(printed);
     const oldest = oldestFor(driver);
-    if (v === undefined || (0,_versions_js__WEBPACK_IMPORTED_MODULE_4__/* .compareVersions */ .Z)(v, oldest) >= 0)
+    if (v === undefined || (0,_versions_js__WEBPACK_IMPORTED_MODULE_5__/* .compareVersions */ .Z)(v, oldest) >= 0)
         return undefined;
     const why = oldest === OLDEST_BUILDX ? 'the oldest this action works with' : `the oldest this action works with for the ${driver} driver`;
     return (`buildx is ${v}, older than ${oldest}, ${why}: ` +
@@ -311,11 +303,12 @@ function latestTag(body) {
 /* harmony export */   bf: () => (/* binding */ ownerOf),
 /* harmony export */   bp: () => (/* binding */ containerCertPath),
 /* harmony export */   gw: () => (/* binding */ CONTAINER_CONFIG_FILE),
+/* harmony export */   hy: () => (/* binding */ leaveArgs),
 /* harmony export */   jE: () => (/* binding */ defaultConfigPath),
 /* harmony export */   ol: () => (/* binding */ nodeContainer),
 /* harmony export */   qp: () => (/* binding */ nodeName)
 /* harmony export */ });
-/* unused harmony exports CONTAINER_CONFIG_DIR, containerName, volumeName, containerCertDir, buildxDir, joinShellWords */
+/* unused harmony exports CONTAINER_CONFIG_DIR, containerName, volumeName, nodeVolume, containerCertDir, buildxDir, joinShellWords */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
@@ -352,7 +345,11 @@ function engineArgs(endpoint) {
 }
 /** The state volume mounted at /var/lib/buildkit; `rm --keep-state` keeps it. */
 function volumeName(builder) {
-    return `${containerName(builder)}_state`;
+    return nodeVolume(nodeName(builder));
+}
+/** A node's state volume (driver/docker-container: the container's name + _state). */
+function nodeVolume(node) {
+    return `${nodeContainer(node)}_state`;
 }
 /**
  * buildx copies each `ca`/`keypair` file of [registry."<host>"] into
@@ -437,8 +434,19 @@ function createArgs(o) {
 function bootArgs(name) {
     return ['buildx', 'inspect', '--bootstrap', name];
 }
-function rmArgs(name, keepState) {
-    return ['buildx', 'rm', ...(keepState ? ['--keep-state'] : []), name];
+/**
+ * keepDaemon: remove buildx's record only, the daemon (container or Deployment) and its state
+ * stay (rm --keep-daemon: driver Rm removes nothing without rmDaemon).
+ */
+function rmArgs(name, keepState, keepDaemon = false) {
+    return ['buildx', 'rm', ...(keepState ? ['--keep-state'] : []), ...(keepDaemon ? ['--keep-daemon'] : []), name];
+}
+/**
+ * Detaches a node from buildx's record of a builder, its daemon untouched (create --leave:
+ * builder.go Leave edits the record only; store/nodegroup.go Leave refuses the last node).
+ */
+function leaveArgs(builder, node) {
+    return ['buildx', 'create', '--leave', '--name', builder, '--node', node];
 }
 /** The inverse of buildx's shlex split of --buildkitd-flags. */
 function joinShellWords(words) {
@@ -455,6 +463,7 @@ function joinShellWords(words) {
 /* harmony export */   ce: () => (/* binding */ checkKeyPair),
 /* harmony export */   jr: () => (/* binding */ loadRegistryCerts),
 /* harmony export */   o4: () => (/* binding */ looksLikePem),
+/* harmony export */   qe: () => (/* binding */ pastedInsteadOfRef),
 /* harmony export */   rL: () => (/* binding */ loadPem),
 /* harmony export */   sc: () => (/* binding */ sha256)
 /* harmony export */ });
@@ -466,7 +475,9 @@ function joinShellWords(words) {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
-/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6670);
+/* harmony import */ var _input_files_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1869);
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6670);
+
 
 
 
@@ -483,6 +494,14 @@ function pemBlocks(text) {
 /** True when text holds PEM itself rather than a reference to it. */
 function looksLikePem(text) {
     return /-----(BEGIN|END) [A-Z0-9 ]+-----/.test(text) || /^[A-Za-z0-9+/]{40,}={0,2}$/.test(text.trim());
+}
+/**
+ * True when a value meant to be a file path or env:NAME is the material itself: PEM, a
+ * base64 run (a key pasted as base64 starts LS0t, "---" encoded), or longer than any path
+ * (PATH_MAX is 4096). Such a value is refused without being echoed: it may be a private key.
+ */
+function pastedInsteadOfRef(value) {
+    return looksLikePem(value) || /^LS0t/.test(value.trim()) || value.length > 4096;
 }
 function fail(ref, detail) {
     const at = ref.where ? `${ref.where}: ` : '';
@@ -506,18 +525,23 @@ function readPem(ref, env = process.env) {
         try {
             st = node_fs__WEBPACK_IMPORTED_MODULE_1__.statSync(file);
         }
-        catch {
-            fail(ref, 'does not exist');
+        catch (err) {
+            fail(ref, (0,_input_files_js__WEBPACK_IMPORTED_MODULE_4__/* .fileReason */ .pP)(err));
         }
         if (!st.isFile())
             fail(ref, 'is not a regular file');
         if (st.size > MAX_PEM_BYTES)
             fail(ref, `is ${st.size} bytes; buildx copies at most ${MAX_PEM_BYTES}`);
-        content = node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync(file);
+        try {
+            content = node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync(file);
+        }
+        catch (err) {
+            fail(ref, (0,_input_files_js__WEBPACK_IMPORTED_MODULE_4__/* .fileReason */ .pP)(err)); // EACCES: stat needs no read permission, reading does
+        }
     }
     const text = content.toString('utf8');
     if (ref.kind === 'key' || /PRIVATE KEY-----/.test(text))
-        (0,_redact_js__WEBPACK_IMPORTED_MODULE_4__/* .addSecret */ .Ck)(text);
+        (0,_redact_js__WEBPACK_IMPORTED_MODULE_5__/* .addSecret */ .Ck)(text);
     if (text.trim() === '')
         fail(ref, 'is empty');
     if (content.length > MAX_PEM_BYTES)
@@ -660,12 +684,15 @@ function loadRegistryCerts(requests, now = new Date(), env = process.env) {
 /* unused harmony exports DEFAULT_PLUGINS_VERSION, DEFAULT_PLUGINS_URL, DEFAULT_BRIDGE_SUBNET, DEFAULT_CNI_CONFIG, pluginArch, readCniConfig, parseCniConfig, subnetProblem */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _downloads_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9946);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
 /* harmony import */ var _lines_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9488);
+/* harmony import */ var _refs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1977);
+/* harmony import */ var _input_files_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(1869);
+
+
 
 
 
@@ -714,11 +741,21 @@ const DEFAULT_CNI_CONFIG = `${JSON.stringify({
     hairpinMode: true,
     ipam: { type: 'host-local', subnet: '10.10.0.0/16' }
 }, null, 2)}\n`;
-const BUILD_INPUTS = ['buildkit-image', 'cni-plugins-version', 'cni-plugins-url', 'cni-config'];
+const BUILD_INPUTS = ['buildkit-image', 'cni-plugins-version', 'cni-plugins-url', 'cni-plugins-sha256', 'cni-config'];
 function parseCniInputs(get, host) {
     const image = get('cni-image').trim();
     const cniRaw = get('cni').trim();
     const subnet = get('cni-subnet').trim();
+    // Checked first: every later message may name the image, and these values reach a
+    // Dockerfile, a --driver-opt (CSV) and docker pull's arguments.
+    for (const [name, value] of [
+        ['cni-image', image],
+        ['buildkit-image', get('buildkit-image').trim()]
+    ]) {
+        const problem = value === '' ? undefined : (0,_refs_js__WEBPACK_IMPORTED_MODULE_5__/* .imageRefProblem */ .OD)(value);
+        if (problem)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d(name, undefined, problem);
+    }
     if (image !== '' && cniRaw.toLowerCase() === 'false') {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('cni', undefined, 'is false, but cni-image is set; cni-image implies cni: true (drop one of them)');
     }
@@ -749,8 +786,6 @@ function parseCniInputs(get, host) {
         return undefined;
     }
     if (image !== '') {
-        if (/\s/.test(image))
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('cni-image', undefined, `"${image}" is not an image reference`);
         if (given.length > 0) {
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d(given[0], undefined, 'applies only when the action builds the CNI image; with cni-image the image is used as it is');
         }
@@ -760,10 +795,9 @@ function parseCniInputs(get, host) {
     if (!/^v\d+\.\d+\.\d+$/.test(version)) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('cni-plugins-version', undefined, `"${version}" is not a release tag like ${DEFAULT_PLUGINS_VERSION}`);
     }
-    const url = (get('cni-plugins-url').trim() || DEFAULT_PLUGINS_URL).replace(/\/+$/, '');
-    if (!/^https?:\/\/[^\s/]+/.test(url)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('cni-plugins-url', undefined, `"${url}" is not an http(s) URL`);
-    }
+    const sha256 = (0,_downloads_js__WEBPACK_IMPORTED_MODULE_2__/* .parseSha256Input */ .Tz)('cni-plugins-sha256', get('cni-plugins-sha256'));
+    const layout = '<version>/cni-plugins-linux-<arch>-<version>.tgz and its .sha256';
+    const url = (0,_downloads_js__WEBPACK_IMPORTED_MODULE_2__/* .parseDownloadBase */ .Dz)('cni-plugins-url', get('cni-plugins-url').trim() || DEFAULT_PLUGINS_URL, 'cni-plugins-sha256', !!sha256, layout);
     const configPath = get('cni-config').trim();
     return {
         build: {
@@ -771,7 +805,8 @@ function parseCniInputs(get, host) {
             pluginsVersion: version,
             pluginsUrl: url,
             config: configPath === '' ? parseCniConfig(DEFAULT_CNI_CONFIG, 'the default bridge config') : readCniConfig(configPath),
-            arch: pluginArch(host)
+            arch: pluginArch(host),
+            ...(sha256 === undefined ? {} : { sha256 })
         }
     };
 }
@@ -796,15 +831,7 @@ function pluginArch(host) {
     return arch;
 }
 function readCniConfig(file) {
-    let text;
-    try {
-        text = node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync(node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(file), 'utf8');
-    }
-    catch (err) {
-        const code = err.code;
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('cni-config', undefined, `file "${file}" ${code === 'ENOENT' ? 'does not exist' : `can't be read (${code})`}`);
-    }
-    return parseCniConfig(text, file);
+    return parseCniConfig((0,_input_files_js__WEBPACK_IMPORTED_MODULE_6__/* .readInputFile */ .jH)('cni-config', undefined, file), file);
 }
 /** A plugin type is the name of a file in the plugins directory: no path, not . or .. */
 const isPluginName = (v) => typeof v === 'string' && /^[\w.-]+$/.test(v) && !/^\.+$/.test(v);
@@ -818,7 +845,8 @@ function parseCniConfig(text, source) {
         data = JSON.parse(text);
     }
     catch (err) {
-        return fail(`is not valid JSON: ${err.message}`);
+        // Not the parser's message: it quotes the file's start, which may be a secret named by mistake.
+        return fail(`is not valid JSON (${(0,_input_files_js__WEBPACK_IMPORTED_MODULE_6__/* .jsonErrorAt */ .M2)(err, text)})`);
     }
     if (typeof data !== 'object' || data === null || Array.isArray(data))
         return fail('is not a JSON object');
@@ -849,7 +877,7 @@ function parseCniConfig(text, source) {
 /**
  * The tool-cache key of a plugins archive: the architecture and where the archive comes from
  * (a hash of its URL), so archives of one version name from different mirrors don't share an
- * entry. The entry records the archive's SHA-256, so a warm run downloads nothing.
+ * entry. The entry holds the archive itself, checked against the published sum on every read.
  */
 function cacheArch(arch, archiveUrl) {
     return `${arch}-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(archiveUrl).digest('hex').slice(0, 12)}`;
@@ -895,7 +923,7 @@ function dockerfile(build) {
     return [
         `FROM ${build.baseImage}`,
         'COPY plugins/ /opt/cni/bin/',
-        `COPY ${node_path__WEBPACK_IMPORTED_MODULE_2__.basename(file)} ${file}`,
+        `COPY ${node_path__WEBPACK_IMPORTED_MODULE_1__.basename(file)} ${file}`,
         `LABEL org.opencontainers.image.base.name="${build.baseImage}" \\`,
         `      io.github.buildkit-builder-action.cni-plugins="${build.pluginsVersion}"`,
         ''
@@ -1057,6 +1085,8 @@ function appendSummary(path, markdown) {
 /* harmony export */ });
 /* harmony import */ var smol_toml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3292);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
+/* harmony import */ var _hosts_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9892);
+
 
 
 function isTable(v) {
@@ -1088,6 +1118,14 @@ function checkConfigTree(tree, input) {
         return fail(['registry'], 'must be a table of [registry."<host>"] sections');
     for (const [host, conf] of Object.entries(registries)) {
         const at = (...rest) => ['registry', host, ...rest];
+        // The key is the host BuildKit looks the section up by, and becomes a directory of the
+        // certificate copies: held to the rules of the registry inputs (hosts.ts), but for _,
+        // which host names on a docker network have (compose services) and base configs use.
+        const problem = (0,_hosts_js__WEBPACK_IMPORTED_MODULE_2__/* .hostProblem */ .Q8)(host.replace(/_/g, '-'));
+        if (problem === _hosts_js__WEBPACK_IMPORTED_MODULE_2__/* .CREDENTIALS */ .tG)
+            fail(['registry'], `has a section whose name ${_hosts_js__WEBPACK_IMPORTED_MODULE_2__/* .CREDENTIALS */ .tG.replace(/^the host /, '')}`);
+        if (problem)
+            fail(at(), `is not a registry section: its name must be a ${_hosts_js__WEBPACK_IMPORTED_MODULE_2__/* .HOST_FORMAT */ .He} (${problem.replace(/^the host/, 'the name')})`);
         if (!isTable(conf))
             fail(at(), 'must be a table');
         const reg = conf;
@@ -1209,6 +1247,73 @@ function sameValue(a, b) {
 
 /***/ }),
 
+/***/ 731:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Fk: () => (/* binding */ csvQuote),
+/* harmony export */   ef: () => (/* binding */ csvRecord),
+/* harmony export */   qZ: () => (/* binding */ csvFields)
+/* harmony export */ });
+// buildx reads each --driver-opt as one CSV record (builder/builder.go csvToMap: csvvalue.Fields,
+// encoding/csv's rules with its defaults). One reader of that here, for the checks on
+// driver-opts (driver-opts.ts), the owner mark merged into them (owner.ts), the planned record
+// (occupants.ts) and the remote driver's TLS options (remote.ts). Pure.
+/**
+ * One CSV record as Go's encoding/csv reads it with its defaults (Comma ',', no LazyQuotes,
+ * no TrimLeadingSpace): a field that starts with " is quoted, "" in it is one ", and its
+ * closing " must end the field; a " anywhere else is an error (ErrBareQuote, ErrQuote).
+ */
+function csvRecord(line) {
+    const fields = [];
+    let i = 0;
+    for (;;) {
+        let field = '';
+        if (line[i] === '"') {
+            i++;
+            for (;;) {
+                if (i >= line.length)
+                    return 'a quoted field is not closed (extraneous or missing " in quoted-field)';
+                if (line[i] === '"') {
+                    if (line[i + 1] === '"') {
+                        field += '"';
+                        i += 2;
+                        continue;
+                    }
+                    i++;
+                    break;
+                }
+                field += line[i++];
+            }
+            if (i < line.length && line[i] !== ',')
+                return `a quoted field is followed by more than a comma (extraneous or missing " in quoted-field)`;
+        }
+        else {
+            while (i < line.length && line[i] !== ',') {
+                if (line[i] === '"')
+                    return 'a " is inside a field that does not start with one (bare " in non-quoted-field)';
+                field += line[i++];
+            }
+        }
+        fields.push(field);
+        if (i >= line.length)
+            return fields;
+        i++; // the comma
+    }
+}
+/** The fields of a line the input checks let through (a line CSV refuses is one field). */
+function csvFields(line) {
+    const fields = csvRecord(line);
+    return typeof fields === 'string' ? [line] : fields;
+}
+/** A field written so that csvRecord reads it back as it is. */
+function csvQuote(field) {
+    return /[",\n\r]/.test(field) || field.startsWith(' ') ? `"${field.replace(/"/g, '""')}"` : field;
+}
+
+
+/***/ }),
+
 /***/ 4931:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -1221,6 +1326,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   TS: () => (/* binding */ builderOwner),
   X5: () => (/* binding */ buildkitdVersion),
   ry: () => (/* binding */ buildxVersion),
+  jY: () => (/* binding */ docker_containerEnv),
   Yj: () => (/* binding */ containerExists),
   Ij: () => (/* binding */ createBuilder),
   Fi: () => (/* binding */ docker_currentContext),
@@ -1229,6 +1335,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Yt: () => (/* binding */ ensureImage),
   L: () => (/* binding */ docker_imageId),
   IK: () => (/* binding */ inspectBuilder),
+  Yd: () => (/* binding */ leaveNode),
   wt: () => (/* binding */ missingInImageDir),
   lB: () => (/* binding */ docker_observe),
   iq: () => (/* binding */ removeBuilder),
@@ -1388,6 +1495,15 @@ async function containerCmd(socket, container) {
     const c = await json(socket, 'GET', `/containers/${encodeURIComponent(container)}/json`);
     return c.Config?.Cmd ?? [];
 }
+/** GET /containers/{name}/json: the container's environment, or undefined when there is no such container. */
+async function containerEnv(socket, container) {
+    const a = await request(socket, 'GET', `/containers/${encodeURIComponent(container)}/json`);
+    if (a.status === 404)
+        return undefined;
+    if (a.status !== 200)
+        throw new Error(problem(a));
+    return JSON.parse(a.body.toString('utf8')).Config?.Env ?? [];
+}
 /**
  * Runs a command in a container (POST exec, start, then its exit code), as `docker exec`
  * does. Without a TTY the engine multiplexes stdout and stderr in frames: a byte for the
@@ -1546,8 +1662,29 @@ async function removeBuilder(args) {
     const res = await runBuildx(args, { show: true });
     return { ok: res.exitCode === 0, message: (res.stderr || res.stdout).trim() };
 }
+/** Detaches a node from a builder's record (buildx.ts leaveArgs); its daemon is untouched. */
+async function leaveNode(args) {
+    const res = await runBuildx(args, { show: true });
+    return { ok: res.exitCode === 0, message: (res.stderr || res.stdout).trim() };
+}
 async function containerExists(c) {
     return (await (0,src_exec/* run */.eF)('docker', [...c.engine, 'container', 'inspect', '--format', '{{.Id}}', c.container])).exitCode === 0;
+}
+/**
+ * A container's environment (Config.Env), or undefined when there is no such container: on
+ * the engine's socket where the CLI would use a local one, else `docker container inspect`.
+ * Throws when the engine can't be asked.
+ */
+async function docker_containerEnv(c) {
+    const socket = engineSocket(c.engine);
+    if (socket)
+        return containerEnv(socket, c.container);
+    const res = await (0,src_exec/* run */.eF)('docker', [...c.engine, 'container', 'inspect', '--format', '{{json .Config.Env}}', c.container]);
+    if (res.exitCode === 0)
+        return JSON.parse(res.stdout) ?? [];
+    if (/no such container/i.test(res.stderr))
+        return undefined;
+    throw new Error(`docker container inspect ${c.container} failed (exit code ${res.exitCode}): ${(0,src_exec/* lastLine */.fM)(res.stderr)}`);
 }
 /** The daemon's last log lines (stdout and stderr), for failure reports. */
 async function daemonLogTail(c, lines = 30) {
@@ -1674,6 +1811,279 @@ async function tagImage(source, target) {
 /** Removes a tag (the image stays when another tag names it); no error when it is gone. */
 async function removeImageTag(tag) {
     await (0,src_exec/* run */.eF)('docker', ['image', 'rm', '--no-prune', tag]);
+}
+
+
+/***/ }),
+
+/***/ 9946:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Dz: () => (/* binding */ parseDownloadBase),
+/* harmony export */   RG: () => (/* binding */ download),
+/* harmony export */   Sy: () => (/* binding */ fetchText),
+/* harmony export */   Tz: () => (/* binding */ parseSha256Input),
+/* harmony export */   lj: () => (/* binding */ findInToolCache),
+/* harmony export */   sN: () => (/* binding */ fileSha256)
+/* harmony export */ });
+/* unused harmony export findCached */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
+
+
+
+
+
+/**
+ * Downloads `url` to `dest`. On failure: "could not download WHAT (HTTP n)" or the network
+ * error, then `hint(status)`: what to check.
+ */
+async function download(tc, url, dest, what, hint) {
+    try {
+        return await tc.downloadTool(url, dest);
+    }
+    catch (err) {
+        const status = err.httpStatusCode;
+        throw new Error(`could not download ${what}${status ? ` (HTTP ${status})` : `: ${err.message}`}. ${hint(status)}`, {
+            cause: err
+        });
+    }
+}
+/** The SHA-256 of a file, read as a stream. */
+async function fileSha256(file) {
+    const h = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256');
+    for await (const chunk of node_fs__WEBPACK_IMPORTED_MODULE_1__.createReadStream(file))
+        h.update(chunk);
+    return h.digest('hex');
+}
+const NUM = '(?:0|[1-9]\\d*)';
+const PRE = '(?:0|[1-9]\\d*|\\d*[A-Za-z-][0-9A-Za-z-]*)';
+/** A version tool-cache takes as explicit (semver.valid after semver.clean), without its "v" */
+const EXPLICIT = new RegExp(`^v?(${NUM}\\.${NUM}\\.${NUM}(?:-${PRE}(?:\\.${PRE})*)?)$`);
+/**
+ * @actions/tool-cache's find(tool, version, arch) for a release version, without loading the
+ * package: it brings @actions/core and an HTTP client (~100 ms of a step's start-up) for a
+ * lookup of two paths. The package's layout (tool-cache.js find, _completeToolPath):
+ * <cache root>/<tool>/<version without "v">/<arch>, complete once <arch>.complete exists.
+ * '' when not cached; undefined for a version the package would read as a range (ask it).
+ * A unit test holds this to the package's own find and cacheDir.
+ */
+function findCached(cacheRoot, tool, version, arch) {
+    const m = EXPLICIT.exec(version);
+    if (!m)
+        return undefined;
+    const dir = node_path__WEBPACK_IMPORTED_MODULE_3__.join(cacheRoot, tool, m[1], arch);
+    return node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync(dir) && node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync(`${dir}.complete`) ? dir : '';
+}
+/** A tool cache entry as the package's find gives it ('' when absent), loading the package only for a version findCached can't read. */
+async function findInToolCache(cacheRoot, tool, version, arch) {
+    return findCached(cacheRoot, tool, version, arch) ?? (await Promise.all(/* import() */[__nccwpck_require__.e(507), __nccwpck_require__.e(805)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9805))).find(tool, version, arch);
+}
+/**
+ * A small text file (a release's checksums) over http(s), with node:https itself: no package
+ * is loaded, so a run whose binary is in the tool cache still checks it against the published
+ * sum at the cost of one request. Redirects are followed (GitHub's release downloads redirect
+ * to their storage), but never from https to http: the sum would then come unauthenticated.
+ * On failure: "could not download WHAT (HTTP n)" or the network error, then `hint(status)`.
+ */
+async function fetchText(url, what, hint, redirects = 5) {
+    if (proxied(url))
+        return viaToolCache(url, what, hint);
+    const { status, location, body } = await get(url).catch((err) => {
+        throw new Error(`could not download ${what}: ${err.message}. ${hint()}`, { cause: err });
+    });
+    if (status >= 300 && status < 400 && location !== undefined) {
+        const next = new URL(location, url);
+        if (new URL(url).protocol === 'https:' && next.protocol !== 'https:') {
+            throw new Error(`could not download ${what}: the server redirected to a ${next.protocol} URL, which is refused (the download must stay on https)`);
+        }
+        if (redirects === 0)
+            throw new Error(`could not download ${what}: too many redirects. ${hint()}`);
+        return fetchText(next.href, what, hint, redirects - 1);
+    }
+    if (status !== 200)
+        throw new Error(`could not download ${what} (HTTP ${status}). ${hint(status)}`);
+    return body;
+}
+/**
+ * Whether the runner sends requests through a proxy (https_proxy, http_proxy), which node:https
+ * does not use: @actions/tool-cache's client does (and no_proxy), and refuses https → http
+ * redirects too.
+ */
+function proxied(url) {
+    const env = process.env;
+    return !!(url.startsWith('https:') ? env.https_proxy || env.HTTPS_PROXY : env.http_proxy || env.HTTP_PROXY);
+}
+async function viaToolCache(url, what, hint) {
+    const parent = process.env.RUNNER_TEMP || node_os__WEBPACK_IMPORTED_MODULE_2__.tmpdir();
+    node_fs__WEBPACK_IMPORTED_MODULE_1__.mkdirSync(parent, { recursive: true });
+    const dir = node_fs__WEBPACK_IMPORTED_MODULE_1__.mkdtempSync(node_path__WEBPACK_IMPORTED_MODULE_3__.join(parent, 'buildkit-builder-sum-'));
+    try {
+        return node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync(await download(await Promise.all(/* import() */[__nccwpck_require__.e(507), __nccwpck_require__.e(805)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9805)), url, node_path__WEBPACK_IMPORTED_MODULE_3__.join(dir, 'sum'), what, hint), 'utf8');
+    }
+    finally {
+        node_fs__WEBPACK_IMPORTED_MODULE_1__.rmSync(dir, { recursive: true, force: true });
+    }
+}
+/** One GET: status, Location and (for a 200) the body as text, at most 1 MiB. */
+async function get(url) {
+    const client = url.startsWith('https:') ? await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23)) : await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23));
+    return new Promise((resolve, reject) => {
+        const req = client.get(url, { headers: { 'User-Agent': 'buildkit-builder-action' }, timeout: 30_000 }, res => {
+            const status = res.statusCode ?? 0;
+            if (status !== 200) {
+                res.resume();
+                resolve({ status, location: res.headers.location, body: '' });
+                return;
+            }
+            const chunks = [];
+            let size = 0;
+            res.on('data', (c) => {
+                size += c.length;
+                if (size > 1 << 20)
+                    req.destroy(new Error('the file is over 1 MiB, too large for a checksums file'));
+                else
+                    chunks.push(c);
+            });
+            res.on('end', () => resolve({ status, body: Buffer.concat(chunks).toString('utf8') }));
+            res.on('error', reject);
+        });
+        req.on('timeout', () => req.destroy(new Error('no answer within 30 s')));
+        req.on('error', reject);
+    });
+}
+/**
+ * A checksum input (buildx-sha256, cni-plugins-sha256): 64 hex digits, lower-cased;
+ * undefined when empty.
+ */
+function parseSha256Input(input, value) {
+    const v = value.trim();
+    if (v === '')
+        return undefined;
+    if (!/^[0-9a-fA-F]{64}$/.test(v)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .d(input, undefined, `is not a SHA-256: give the 64 hex digits of the file's sum (as sha256sum prints it)`);
+    }
+    return v.toLowerCase();
+}
+/**
+ * A base URL input of release downloads (buildx-url, cni-plugins-url), without trailing
+ * slashes. Refused, without repeating the URL (it may hold a secret): credentials, a query or
+ * fragment (they would be printed with every download), a scheme other than http(s), and
+ * http:// unless the file is pinned by its checksum input: over http, what is served, the
+ * published checksums included, can be changed on the way.
+ */
+function parseDownloadBase(input, value, checksumInput, pinned, layout) {
+    let u;
+    try {
+        u = new URL(value);
+    }
+    catch {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .d(input, undefined, `is not a URL: give the https URL under which ${layout} are`);
+    }
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .d(input, undefined, `is a ${u.protocol} URL: give an https URL`);
+    }
+    if (u.username !== '' || u.password !== '') {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .d(input, undefined, 'holds a user name or password, which would be printed in the log: give a URL without credentials');
+    }
+    if (u.search !== '' || u.hash !== '') {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .d(input, undefined, 'has a query or fragment (not repeated here: it may hold a token); the version and file name are appended to its path, so give the base URL alone');
+    }
+    if (u.protocol === 'http:' && !pinned) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .d(input, undefined, 'is an http:// URL: what it serves, the published checksum included, could be changed on the way. ' +
+            `Give an https URL, or pin the file with ${checksumInput} (its SHA-256)`);
+    }
+    return value.trim().replace(/\/+$/, '');
+}
+
+
+/***/ }),
+
+/***/ 4648:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   HT: () => (/* binding */ driverOptValue),
+/* harmony export */   JS: () => (/* binding */ parseDriverOptLine),
+/* harmony export */   vj: () => (/* binding */ driverOptFields)
+/* harmony export */ });
+/* harmony import */ var _certs_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1012);
+/* harmony import */ var _csv_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(731);
+/* harmony import */ var _owner_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5860);
+/* harmony import */ var _refs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1977);
+
+
+
+
+// driver-opts as buildx reads them: each --driver-opt is one CSV record (builder/builder.go
+// csvToMap: csvvalue.Fields, encoding/csv's rules with its defaults), and every field of it
+// is one key=value option (strings.SplitN(v, "=", 2); the last of a key wins). So
+// `"network=host"` is the option network=host, and `image=x,network=host` is two options:
+// the action reads them the same way before it looks at image= or network=, or lets a line
+// through. Pure: text in, fields or a problem out.
+
+const KEY_RE = /^[a-zA-Z][a-zA-Z0-9._-]*$/;
+const EXAMPLE = 'e.g. image=moby/buildkit:latest, or "env.A=1,2",network=host';
+/** The options of one driver-opts line, or why buildx or this action would not take it. */
+function parseDriverOptLine(line) {
+    // Never echoed: such a line is (part of) a key or certificate pasted in.
+    if ((0,_certs_js__WEBPACK_IMPORTED_MODULE_0__/* .looksLikePem */ .o4)(line))
+        return 'holds PEM text; give a file path or env:NAME (e.g. cacert=env:BUILDKIT_CA) instead';
+    const fields = (0,_csv_js__WEBPACK_IMPORTED_MODULE_2__/* .csvRecord */ .ef)(line);
+    if (typeof fields === 'string')
+        return `${(0,_refs_js__WEBPACK_IMPORTED_MODULE_1__/* .quoteShort */ .pf)(line)} is not read by buildx, which takes each line as CSV: ${fields}`;
+    const opts = [];
+    for (const f of fields) {
+        const eq = f.indexOf('=');
+        const key = eq === -1 ? f : f.slice(0, eq);
+        if (eq === -1 || !KEY_RE.test(key))
+            return `${(0,_refs_js__WEBPACK_IMPORTED_MODULE_1__/* .quoteShort */ .pf)(f)} is not key=value (${EXAMPLE})`;
+        const value = f.slice(eq + 1);
+        if ((0,_certs_js__WEBPACK_IMPORTED_MODULE_0__/* .looksLikePem */ .o4)(value))
+            return `${key}= holds PEM text; give a file path or env:NAME instead`;
+        const problem = optProblem(key, value);
+        if (problem)
+            return problem;
+        opts.push({ key, value });
+    }
+    return opts;
+}
+function optProblem(key, value) {
+    // The owner mark is the action's to set (owner.ts): with it a builder would pass for another
+    // run's, or another run's for this one's, and be removed by the wrong teardown.
+    if (key.toLowerCase() === `env.${_owner_js__WEBPACK_IMPORTED_MODULE_3__/* .OWNER_ENV */ .wN}`.toLowerCase()) {
+        return `env.${_owner_js__WEBPACK_IMPORTED_MODULE_3__/* .OWNER_ENV */ .wN} is the mark this action puts on the builders it creates, to remove only its own; remove it`;
+    }
+    if (key === 'labels' && value.includes(_owner_js__WEBPACK_IMPORTED_MODULE_3__/* .OWNER_LABEL */ .pk)) {
+        return `labels sets ${_owner_js__WEBPACK_IMPORTED_MODULE_3__/* .OWNER_LABEL */ .pk}, the mark this action puts on the builders it creates, to remove only its own; remove that label`;
+    }
+    if (key === 'image') {
+        const problem = (0,_refs_js__WEBPACK_IMPORTED_MODULE_1__/* .imageRefProblem */ .OD)(value);
+        if (problem)
+            return `image= ${problem}`;
+    }
+    return undefined;
+}
+/** The options of lines already checked (parseDriverOptLine); a line that is not is skipped. */
+function driverOptFields(lines) {
+    return lines.flatMap(l => {
+        const opts = parseDriverOptLine(l);
+        return typeof opts === 'string' ? [] : opts;
+    });
+}
+/** The value buildx keeps for a key: the last one given. */
+function driverOptValue(lines, key) {
+    return driverOptFields(lines)
+        .filter(o => o.key === key)
+        .pop()?.value;
 }
 
 
@@ -1818,12 +2228,13 @@ function quoteArg(arg) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   He: () => (/* binding */ HOST_FORMAT),
 /* harmony export */   NN: () => (/* binding */ mirrorRef),
 /* harmony export */   Q8: () => (/* binding */ hostProblem),
 /* harmony export */   U9: () => (/* binding */ isLoopback),
+/* harmony export */   tG: () => (/* binding */ CREDENTIALS),
 /* harmony export */   v0: () => (/* binding */ parseMirror)
 /* harmony export */ });
-/* unused harmony export HOST_FORMAT */
 /* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7030);
 /* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_net__WEBPACK_IMPORTED_MODULE_0__);
 
@@ -1839,6 +2250,11 @@ const HOST_RE = new RegExp(`^(?:${LABEL}(?:\\.${LABEL})*|\\[[0-9a-fA-F:.]+\\])(?
 const PATH_RE = /^(?:\/[a-zA-Z0-9._~-]+)*\/?$/;
 const HOST_FORMAT = 'host[:port], e.g. registry.example.com or 127.0.0.1:5000';
 /**
+ * For an address with user[:password]@ in it, which no message quotes. BuildKit takes no
+ * credentials in a registry's or mirror's address; it asks docker's credentials (docker login).
+ */
+const CREDENTIALS = 'the host holds credentials (user[:password]@, not shown here); give the address alone and the credentials to docker login, whose credentials BuildKit uses';
+/**
  * Why `value` is not a `host[:port]`, or undefined when it is one. `input` tailors the hint
  * for a scheme. `section`: the host names a [registry."…"] section of its own, which buildx
  * can't read for an IPv6 literal (its TOML parser, go-toml v1, refuses ']' in a table key:
@@ -1847,6 +2263,9 @@ const HOST_FORMAT = 'host[:port], e.g. registry.example.com or 127.0.0.1:5000';
 function hostProblem(value, input = '', section = true) {
     if (value === '')
         return 'the host is empty';
+    // Before anything quotes the value: user:password@ would be printed whole.
+    if (value.includes('@'))
+        return CREDENTIALS;
     const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value);
     if (scheme) {
         const hint = input === 'http-registries'
@@ -1875,6 +2294,8 @@ function hostProblem(value, input = '', section = true) {
 }
 /** Parses `[http(s)://]host[:port][/path]`; returns the endpoint or why it is not one. */
 function parseMirror(value) {
+    if (value.includes('@'))
+        return `mirror: ${CREDENTIALS}`;
     let rest = value;
     let scheme;
     const m = /^([a-z][a-z0-9+.-]*):\/\//i.exec(rest);
@@ -1944,6 +2365,74 @@ function loopback() {
     loopbackList.addSubnet('127.0.0.0', 8, 'ipv4');
     loopbackList.addAddress('::1', 'ipv6');
     return loopbackList;
+}
+
+
+/***/ }),
+
+/***/ 1869:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   M2: () => (/* binding */ jsonErrorAt),
+/* harmony export */   jH: () => (/* binding */ readInputFile),
+/* harmony export */   pP: () => (/* binding */ fileReason)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
+
+
+
+// Files that inputs name (buildkitd-config, cni-config; certs.ts reads registry-certs' and
+// the remote driver's the same way): an error that names the input, the line and the path,
+// and says why in words, never a bare errno.
+/** Why a file could not be read, from the error fs gave. */
+function fileReason(err) {
+    const code = err?.code;
+    switch (code) {
+        case 'ENOENT':
+            return 'does not exist';
+        case 'EACCES':
+        case 'EPERM':
+            return "can't be read: permission denied (the runner's user may not read it, or may not enter a directory on its path)";
+        case 'EISDIR':
+            return 'is a directory';
+        case 'ENOTDIR':
+            return 'does not exist: a part of its path is a file, not a directory';
+        case 'ELOOP':
+            return "can't be read: its path has a loop of symbolic links";
+        case 'ENAMETOOLONG':
+            return "can't be read: its path is too long";
+        default:
+            return `can't be read (${code ?? (err instanceof Error ? err.message : String(err))})`;
+    }
+}
+/** A file an input names, as text; an InputError naming input, line and path otherwise. */
+function readInputFile(input, line, file) {
+    try {
+        return node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync(node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(file), 'utf8');
+    }
+    catch (err) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .d(input, line, `file "${file}" ${fileReason(err)}`);
+    }
+}
+/**
+ * Where JSON.parse stopped, as line and column, without the text around it: V8's messages
+ * quote the start of the input ("Unexpected token 'g', "ghp_…" is not valid JSON"), and a
+ * file named by mistake may be a token.
+ */
+function jsonErrorAt(err, text) {
+    const m = /position (\d+)/.exec(err instanceof Error ? err.message : '');
+    if (/Unexpected end of JSON input/.test(err instanceof Error ? err.message : ''))
+        return 'it ends too early';
+    if (!m)
+        return 'the text where it stopped is not shown: it may be a secret';
+    const before = text.slice(0, Number(m[1]));
+    const line = before.split('\n').length;
+    return `at line ${line}, column ${before.length - before.lastIndexOf('\n')}`;
 }
 
 
@@ -2164,12 +2653,18 @@ function readObservation(exec, args, files, where) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   B4: () => (/* binding */ withOwnerOpt),
+/* harmony export */   J1: () => (/* binding */ ownerFromEnv),
+/* harmony export */   jC: () => (/* binding */ ownerFromLabels),
 /* harmony export */   k8: () => (/* binding */ withoutOwner),
 /* harmony export */   nu: () => (/* binding */ remoteOwnerOf),
+/* harmony export */   pk: () => (/* binding */ OWNER_LABEL),
 /* harmony export */   sb: () => (/* binding */ remoteNodeName),
+/* harmony export */   wN: () => (/* binding */ OWNER_ENV),
 /* harmony export */   y8: () => (/* binding */ ownerFromDriverOpts)
 /* harmony export */ });
-/* unused harmony exports OWNER_ENV, OWNER_LABEL, ownerOptFor, csvFields */
+/* unused harmony export ownerOptFor */
+/* harmony import */ var _csv_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(731);
+
 // The mark a run puts on the builder it creates, so that it only ever removes its own (the
 // teardown compares it with the run's). buildx keeps it with the node's driver options in
 // its record of the builder, where it is read back without starting a process.
@@ -2209,7 +2704,7 @@ function withOwnerOpt(driver, owner, driverOpts) {
     const userLabels = [];
     const rest = [];
     for (const line of driverOpts) {
-        const fields = csvFields(line);
+        const fields = (0,_csv_js__WEBPACK_IMPORTED_MODULE_0__/* .csvFields */ .qZ)(line);
         const kept = fields.filter(f => {
             if (!f.startsWith('labels='))
                 return true;
@@ -2219,11 +2714,11 @@ function withOwnerOpt(driver, owner, driverOpts) {
         if (kept.length === fields.length)
             rest.push(line);
         else if (kept.length > 0)
-            rest.push(kept.map(csvQuote).join(','));
+            rest.push(kept.map(_csv_js__WEBPACK_IMPORTED_MODULE_0__/* .csvQuote */ .Fk).join(','));
     }
     // The last labels opt is the one buildx keeps; the mark's key wins over a user's same key.
     const kept = userLabels.length > 0 ? userLabels[userLabels.length - 1].split(',').filter(kv => kv !== '' && kv.split('=')[0] !== OWNER_LABEL) : [];
-    return [...rest, csvQuote(`labels=${[...kept, `${OWNER_LABEL}=${owner}`].join(',')}`)];
+    return [...rest, (0,_csv_js__WEBPACK_IMPORTED_MODULE_0__/* .csvQuote */ .Fk)(`labels=${[...kept, `${OWNER_LABEL}=${owner}`].join(',')}`)];
 }
 /**
  * The mark in a node's recorded DriverOpts: undefined when there is none. kubernetes: the
@@ -2243,41 +2738,6 @@ function ownerFromDriverOpts(driver, opts) {
             return v;
     }
     return undefined;
-}
-/** Fields of one CSV line, as buildx reads a --driver-opt (encoding/csv rules: "" inside quotes). */
-function csvFields(line) {
-    const out = [];
-    let i = 0;
-    while (i <= line.length) {
-        let field = '';
-        if (line[i] === '"') {
-            i++;
-            while (i < line.length) {
-                if (line[i] === '"' && line[i + 1] === '"') {
-                    field += '"';
-                    i += 2;
-                }
-                else if (line[i] === '"') {
-                    i++;
-                    break;
-                }
-                else
-                    field += line[i++];
-            }
-            while (i < line.length && line[i] !== ',')
-                field += line[i++];
-        }
-        else {
-            while (i < line.length && line[i] !== ',')
-                field += line[i++];
-        }
-        out.push(field);
-        i++;
-    }
-    return out;
-}
-function csvQuote(field) {
-    return /[",\n\r]/.test(field) || field.startsWith(' ') ? `"${field.replace(/"/g, '""')}"` : field;
 }
 /** A node's recorded driver options as `key=value` lines, without the mark (for outputs). */
 function withoutOwner(driver, opts) {
@@ -2313,6 +2773,19 @@ function remoteOwnerOf(builder, nodes) {
     const prefix = `${builder.toLowerCase()}0-`;
     const first = nodes[0].Name;
     return first.startsWith(prefix) ? first.slice(prefix.length) : '';
+}
+/**
+ * The mark a daemon's container really carries, from its Config.Env (`NAME=value` lines):
+ * '' when it carries none. What buildx's record says may differ: buildx reuses a container of
+ * the node's name that another builder created.
+ */
+function ownerFromEnv(env) {
+    const line = (env ?? []).find(l => l.startsWith(`${OWNER_ENV}=`));
+    return line === undefined ? '' : line.slice(OWNER_ENV.length + 1);
+}
+/** The mark a Deployment really carries, from its metadata.labels: '' when it carries none. */
+function ownerFromLabels(labels) {
+    return labels?.[OWNER_LABEL] ?? '';
 }
 
 
@@ -2792,8 +3265,10 @@ function resetSecrets() {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   OD: () => (/* binding */ imageRefProblem),
 /* harmony export */   Uu: () => (/* binding */ parseVerifyPull),
-/* harmony export */   Xb: () => (/* binding */ DOCKER_HUB)
+/* harmony export */   Xb: () => (/* binding */ DOCKER_HUB),
+/* harmony export */   pf: () => (/* binding */ quoteShort)
 /* harmony export */ });
 /* unused harmony export parseImageRef */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
@@ -2876,6 +3351,41 @@ function parseVerifyPull(text) {
             refs.push(parsed);
     }
     return refs;
+}
+/**
+ * A value for messages: quoted as JSON (so a newline or a quote shows as \n, \"), and cut
+ * to a length a log line takes, so a paste of junk is not echoed whole.
+ */
+function quoteShort(value, max = 80) {
+    return value.length > max ? `${JSON.stringify(value.slice(0, max))}… (${value.length} characters)` : JSON.stringify(value);
+}
+/**
+ * Why `value` is not an image reference the action may hand on, or undefined. These values
+ * go where one character too many does harm: a Dockerfile's FROM and LABEL lines
+ * (buildkit-image), a --driver-opt, which buildx reads as CSV (cni-image: a comma adds driver
+ * options), and docker pull's arguments (a leading - is an option). So white space, quotes,
+ * commas and a leading - are refused before the reference grammar is asked.
+ */
+function imageRefProblem(value) {
+    const v = value.trim();
+    const example = 'e.g. moby/buildkit:v0.23.2 or ghcr.io/team/buildkit@sha256:<64 hex digits>';
+    if (v === '')
+        return 'is empty';
+    if (/[\s\p{Cc}]/u.test(v))
+        return `${quoteShort(v)} is not an image reference: it holds white space or a control character; give one image reference (${example})`;
+    if (/["'`,;\\]/.test(v))
+        return `${quoteShort(v)} is not an image reference: it holds a quote, comma, semicolon or backslash, which no image reference has (${example})`;
+    if (v.startsWith('-'))
+        return `${quoteShort(v)} is not an image reference: it starts with "-"; an image reference starts with a registry or a name (${example})`;
+    if (v.length > 512)
+        return `${quoteShort(v)} is not an image reference: it is too long`;
+    const parsed = parseImageRef(v);
+    if (typeof parsed === 'string')
+        return parsed;
+    if (parsed.digest !== undefined && !/^sha256:[0-9a-f]{64}$/.test(parsed.digest)) {
+        return `${quoteShort(v)} has digest ${quoteShort(parsed.digest)}; give sha256:<64 lower-case hex digits>`;
+    }
+    return undefined;
 }
 
 
@@ -4797,13 +5307,18 @@ var external_node_fs_ = __nccwpck_require__(3024);
 var buildx = __nccwpck_require__(9903);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./src/csv.ts
+var csv = __nccwpck_require__(731);
 // EXTERNAL MODULE: ./src/certs.ts
 var certs = __nccwpck_require__(1012);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/driver-opts.ts
+var driver_opts = __nccwpck_require__(4648);
 // EXTERNAL MODULE: ./src/lines.ts
 var src_lines = __nccwpck_require__(9488);
 ;// CONCATENATED MODULE: ./src/nodes.ts
+
 
 
 /**
@@ -4815,6 +5330,20 @@ function nodeInput(n, setting) {
 }
 // buildx store.ValidateName: a letter first, then letters, digits and ._- (lower-cased).
 const NODE_NAME_RE = /^[a-zA-Z][a-zA-Z0-9._-]*$/;
+/**
+ * How long names may be. ValidateName sets no length (store/util.go), but a docker-container
+ * node's state volume is named buildx_buildkit_<node>_state (driver/docker-container/driver.go:
+ * the container name plus volumeStateSuffix "_state"), which is a directory under
+ * /var/lib/docker/volumes, and a file name is at most 255 bytes: the engine refuses longer
+ * ("file name too long", measured with docker volume create) after buildx has recorded the
+ * builder. So a node name is at most 255 - 16 - 6 = 233 characters, and a builder name at most
+ * 231, so that the node names buildx gives, <builder><n>, fit for n up to 99. buildx also keeps
+ * build records under ~/.docker/buildx/refs/<builder>/<node>/ (localstate), which the remote
+ * driver's first node name, <builder>0-<owner uuid> (owner.ts remoteNodeName), must fit: 255.
+ */
+const MAX_NODE_NAME = 255 - 'buildx_buildkit_'.length - '_state'.length;
+const MAX_BUILDER_NAME = MAX_NODE_NAME - 2;
+const MAX_REMOTE_BUILDER_NAME = 255 - '0-'.length - 36;
 // A docker context name (docker/cli: ^[a-zA-Z0-9][a-zA-Z0-9_.+-]+$) or a URL.
 const CONTEXT_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.+-]*$/;
 const DOCKER_HOST_RE = /^(unix|tcp|ssh|npipe|fd):\/\/\S*$/;
@@ -4839,6 +5368,25 @@ function parsePlatforms(input, text) {
     return out;
 }
 /**
+ * Why an address's host or user would be read as an option, or undefined. An ssh:// address
+ * becomes ssh's arguments (docker's connhelper runs `ssh … -- user@host`; older ones put no
+ * `--` before it), so ssh://-oProxyCommand=… would run a command; other clients dial or
+ * exec the host part the same way. No host or user name starts with "-".
+ */
+function optionLike(endpoint) {
+    const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(endpoint);
+    if (!m)
+        return undefined;
+    const at = m[1].lastIndexOf('@');
+    const user = at === -1 ? '' : m[1].slice(0, at);
+    const host = m[1].slice(at + 1);
+    if (host.startsWith('-') || host.startsWith('[-'))
+        return 'its host starts with "-", which ssh and docker would read as an option; give a host name or address';
+    if (user.startsWith('-'))
+        return 'its user starts with "-", which ssh would read as an option; give a user name';
+    return undefined;
+}
+/**
  * An endpoint as the driver takes it. docker-container: a docker context or a docker host
  * (buildx builder.go validateEndpoint); remote: a BuildKit address; kubernetes: none (buildx:
  * "kubernetes driver does not support endpoint args").
@@ -4850,6 +5398,9 @@ function endpointProblem(endpoint, driver) {
             : undefined;
     if (driver === 'kubernetes')
         return 'the kubernetes driver takes no endpoint (buildx refuses it); choose the cluster with KUBECONFIG and the namespace with driver-opts namespace=';
+    const dash = optionLike(endpoint);
+    if (dash)
+        return dash;
     if (driver === 'remote') {
         return BUILDKIT_ADDR_RE.test(endpoint) ? undefined : `"${endpoint}" is not a BuildKit address; write tcp://host:port or unix:///path`;
     }
@@ -4903,6 +5454,10 @@ function parseAppend(text, driver, defaultFlags, yaml) {
             switch (field) {
                 case 'name': {
                     const name = str();
+                    if (name.length > MAX_NODE_NAME) {
+                        const why = "buildx names the node's state volume buildx_buildkit_<name>_state, and a file name has at most 255";
+                        fail(value, `name is ${name.length} characters; at most ${MAX_NODE_NAME} (${why})`);
+                    }
                     if (!NODE_NAME_RE.test(name))
                         fail(value, `name "${name}" must start with a letter and hold only letters, digits and ._-`);
                     spec.name = name.toLowerCase();
@@ -4916,8 +5471,9 @@ function parseAppend(text, driver, defaultFlags, yaml) {
                     const list = isSeq(value) ? value.items : [value];
                     spec.driverOpts = list.map(v => {
                         const opt = isScalar(v) && typeof v.value === 'string' ? v.value.trim() : fail(v, 'driver-opts must be a list of strings');
-                        if (!/^[a-zA-Z][a-zA-Z0-9._-]*=/.test(opt))
-                            fail(v, `driver-opts "${opt}" is not key=value`);
+                        const opts = (0,driver_opts/* parseDriverOptLine */.JS)(opt);
+                        if (typeof opts === 'string')
+                            fail(v, `driver-opts: ${opts}`);
                         return opt;
                     });
                     break;
@@ -4976,6 +5532,9 @@ function checkNodes(builder, first, appended, driver) {
             while (names.has(`${builder}${k}`))
                 k++;
             n.name = `${builder}${k}`;
+            if (n.name.length > MAX_NODE_NAME) {
+                throw new errors/* InputError */.d('append', undefined, `${n.label}: the node name buildx would give it is ${n.name.length} characters, over ${MAX_NODE_NAME}; give it a shorter name`);
+            }
             names.add(n.name);
         }
     }
@@ -5003,6 +5562,7 @@ function checkNodes(builder, first, appended, driver) {
 
 
 
+
 /** How to give the remote daemon a setting: where it runs, not here. */
 const WHERE_IT_RUNS = 'the remote driver connects to a BuildKit daemon that already runs, and buildx refuses a config for it ("setting config file is not supported for ' +
     'remote driver"): the daemon\'s own buildkitd.toml applies. ' +
@@ -5010,41 +5570,11 @@ const WHERE_IT_RUNS = 'the remote driver connects to a BuildKit daemon that alre
     'container (or pod)';
 /** The driver options buildx's remote driver accepts (driver/remote/factory.go, v0.29.1). */
 const REMOTE_DRIVER_OPTS = ['servername', 'cacert', 'cert', 'key', 'default-load'];
-/**
- * buildx splits each --driver-opt as one CSV record (builder/builder.go csvToMap), so one line
- * may hold several options: `cacert=/a,servername=b`. Double quotes protect commas.
- */
-function splitCsv(text) {
-    const out = [];
-    let field = '';
-    let quoted = false;
-    for (let i = 0; i < text.length; i++) {
-        const c = text[i];
-        if (quoted) {
-            if (c === '"' && text[i + 1] === '"') {
-                field += '"';
-                i++;
-            }
-            else if (c === '"')
-                quoted = false;
-            else
-                field += c;
-        }
-        else if (c === '"' && field === '')
-            quoted = true;
-        else if (c === ',') {
-            out.push(field);
-            field = '';
-        }
-        else
-            field += c;
-    }
-    out.push(field);
-    return out.map(f => f.trim()).filter(f => f !== '');
-}
-/** One CSV field, quoted when it holds a comma or a quote. */
-function csvField(text) {
-    return /[",]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+/** The options of one driver-opts line: buildx reads it as CSV (csv.ts), so `cacert=/a,servername=b` is two. */
+function optionFields(line) {
+    return (0,csv/* csvFields */.qZ)(line)
+        .map(f => f.trim())
+        .filter(f => f !== '');
 }
 const TLS_KIND = { cacert: 'ca', cert: 'cert', key: 'key' };
 /**
@@ -5056,12 +5586,12 @@ function parseRemoteTls(driverOpts, input = 'driver-opts') {
     const tls = { other: [] };
     // Checked before any other rule and never echoed: such an option is (part of) a key or a
     // certificate pasted in, and any other message could quote it.
-    if (driverOpts.some(o => (0,certs/* looksLikePem */.o4)(o) || splitCsv(o).some(f => (0,certs/* looksLikePem */.o4)(f.slice(f.indexOf('=') + 1))))) {
+    if (driverOpts.some(o => (0,certs/* looksLikePem */.o4)(o) || optionFields(o).some(f => (0,certs/* looksLikePem */.o4)(f.slice(f.indexOf('=') + 1))))) {
         throw new errors/* InputError */.d(input, undefined, 'holds PEM text; put the PEM in a secret and pass it as env:NAME (e.g. cacert=env:BUILDKIT_CA, with env: BUILDKIT_CA: ${{ secrets.BUILDKIT_CA }} ' +
             'on the step)');
     }
     const seen = new Set();
-    for (const field of driverOpts.flatMap(splitCsv)) {
+    for (const field of driverOpts.flatMap(optionFields)) {
         const eq = field.indexOf('=');
         const key = eq === -1 ? field : field.slice(0, eq);
         const value = eq === -1 ? '' : field.slice(eq + 1);
@@ -5235,11 +5765,11 @@ function remoteTlsFiles(tls, dir, node) {
         const [base, mode, what] = TLS_FILES[k];
         const hostPath = external_node_path_.join(dir, base);
         files.push({ hostPath, containerPath: '', content: pem.content, mode, sha256: pem.sha256, label: `${what} of ${node} (${pem.ref})` });
-        driverOpts.push(csvField(`${k}=${hostPath}`));
+        driverOpts.push((0,csv/* csvQuote */.Fk)(`${k}=${hostPath}`));
     }
     if (tls.servername !== undefined)
-        driverOpts.push(csvField(`servername=${tls.servername}`));
-    driverOpts.push(...tls.other.map(csvField));
+        driverOpts.push((0,csv/* csvQuote */.Fk)(`servername=${tls.servername}`));
+    driverOpts.push(...tls.other.map(csv/* csvQuote */.Fk));
     return { dirs: files.length > 0 ? [dir] : [], files, driverOpts };
 }
 /**
@@ -5300,6 +5830,142 @@ function resolveRecord(index, stderr, exitCode, seconds) {
 
 // EXTERNAL MODULE: ./src/buildx-install.ts
 var buildx_install = __nccwpck_require__(8901);
+// EXTERNAL MODULE: ./src/docker.ts + 2 modules
+var docker = __nccwpck_require__(4931);
+;// CONCATENATED MODULE: ./src/occupants.ts
+
+const who = (n) => `node ${n.name}${n.label ? ` (${n.label})` : ''}`;
+const whose = (o) => o.state === 'taken' && o.owner === '' ? 'it carries no owner mark' : "it carries another run's owner mark";
+/**
+ * Before create: every node's place must be free. A taken place can't be this run's (its
+ * mark is new), and one that can't be read is not assumed free. Returns the refusal, or
+ * undefined when every node may be created.
+ */
+function refusal(found, owner) {
+    const lines = found.flatMap(({ node, occupant: o }) => {
+        if (o.state === 'free' || (o.state === 'taken' && owner !== '' && o.owner === owner))
+            return [];
+        if (o.state === 'unknown')
+            return [`${who(node)}: ${node.place} could not be checked: ${o.error}`];
+        return [`${who(node)}: ${node.place} already exists and is not this run's (${whose(o)})`];
+    });
+    if (lines.length === 0)
+        return undefined;
+    const what = lines.length === 1
+        ? `${lines[0]}; buildx would take it over and removing the builder would remove it`
+        : `\n- ${lines.join('\n- ')}\nbuildx would take them over and removing the builder would remove them`;
+    return (`${what}. Choose another builder name (or leave name empty for a generated one) or another node name in append; ` +
+        'remove it yourself only if you know it is not in use');
+}
+/**
+ * Before removal: only nodes whose place is free or carries this run's mark are removed
+ * (buildx rm of a node whose container is gone only drops its record). The others are
+ * detached from the record (buildx refuses to leave the last node: store/nodegroup.go Leave),
+ * or, when none is ours, the record alone is removed.
+ */
+function removalPlan(found, owner) {
+    const foreign = found.filter(({ occupant: o }) => o.state === 'unknown' || (o.state === 'taken' && (owner === '' || o.owner !== owner)));
+    const warnings = foreign.map(({ node, occupant: o }) => o.state === 'unknown'
+        ? `${who(node)}: ${node.place} could not be checked (${o.error}): left alone, remove it yourself if it is this run's`
+        : `${who(node)}: ${node.place} is not this run's (${whose(o)}; another run or builder uses that name): left alone`);
+    if (foreign.length === found.length && found.length > 0)
+        return { leave: [], keepDaemon: true, warnings };
+    return { leave: foreign.map(f => f.node.name), keepDaemon: false, warnings };
+}
+/**
+ * After create: a node whose place does not carry this run's mark was taken over (another
+ * run made it between the check and create). Verification fails for it whatever `verify`
+ * says: the builder runs someone else's daemon.
+ */
+function takeovers(found, owner) {
+    return found.flatMap(({ node, occupant: o }) => o.state === 'taken' && o.owner !== owner
+        ? [`${who(node)}: ${node.place} is not this run's (${whose(o)}): buildx took over another builder's daemon`]
+        : []);
+}
+/**
+ * A planned node as buildx will record it, for reading its place before create: its name,
+ * endpoint and driver-opts (from its create arguments, read as buildx reads them: CSV, the
+ * last value of a key wins). undefined when buildx picks the name (kubernetes' first node:
+ * generated, nothing can be there yet).
+ */
+function plannedRecord(n) {
+    if (n.name === undefined)
+        return undefined;
+    const opts = {};
+    n.createArgs.forEach((a, i) => {
+        if (a !== '--driver-opt' || i + 1 >= n.createArgs.length)
+            return;
+        for (const f of (0,csv/* csvFields */.qZ)(n.createArgs[i + 1])) {
+            const eq = f.indexOf('=');
+            if (eq > 0)
+                opts[f.slice(0, eq)] = f.slice(eq + 1);
+        }
+    });
+    return { Name: n.name, Endpoint: n.endpoint, DriverOpts: opts };
+}
+
+;// CONCATENATED MODULE: ./src/drivers/shared.ts
+
+
+
+
+// What the drivers that create their builder (docker-container, kubernetes, remote) do alike.
+/**
+ * The name asked for, once buildx's own record says no builder has it (read without a
+ * process, and nothing of it printed). docker/setup-buildx-action uses an existing builder as
+ * it is; this action refuses it: a builder it did not create can't be verified against its
+ * plan, and its post step would remove someone else's builder.
+ */
+function claimFreeName(asked) {
+    if (docker/* builderOwner */.TS(asked) !== undefined) {
+        throw new Error(`a builder named "${asked}" already exists; choose another name (or leave name empty for a generated one), ` +
+            `or remove it with "docker buildx rm ${asked}" (docker/setup-buildx-action would use it as it is; ` +
+            'this action only sets up, verifies and removes a builder of its own)');
+    }
+    log/* info */.pq(`no builder named ${asked} yet`);
+    return asked;
+}
+/**
+ * Creates the builder's nodes. One node: create --bootstrap. Several: each is recorded first
+ * (create, create --append, no daemon started), then all start at once: appending to a
+ * builder whose first node runs makes buildx dial that node's daemon (builder.go Create:
+ * LoadNodes WithData), and booting them together starts the nodes in parallel (Boot).
+ */
+async function createNodes(plan) {
+    for (const node of plan.nodes)
+        await docker/* createBuilder */.Ij(node.createArgs);
+    if (plan.nodes.length > 1)
+        await docker/* bootBuilder */.cD((0,buildx/* bootArgs */.AN)(plan.builder));
+}
+/** What really is at each node's place, for the nodes whose driver has one (in the nodes' order). */
+async function occupantsOf(driver, nodes) {
+    const seen = await Promise.all(nodes.map(n => driver.occupant(n)));
+    return nodes.flatMap((n, i) => {
+        const s = seen[i];
+        return s === undefined ? [] : [{ node: { name: n.Name, label: n.label, place: s.place }, occupant: s.occupant }];
+    });
+}
+/**
+ * Before create: no node's container or Deployment may exist yet, whoever made it. buildx
+ * would take it over, and removing this run's builder would remove it (occupants.ts).
+ */
+async function checkPlaces(driver, plan, owner) {
+    const nodes = plan.nodes.flatMap(n => {
+        const rec = plannedRecord(n);
+        return rec === undefined ? [] : [{ ...rec, label: n.label }];
+    });
+    const found = await occupantsOf(driver, nodes);
+    if (found.length === 0) {
+        log/* info */.pq(`the ${driver.name} driver has no container or Deployment of its own to check`);
+        return;
+    }
+    const refused = refusal(found, owner);
+    if (refused !== undefined)
+        throw new Error(refused);
+    for (const f of found)
+        log/* info */.pq(`node ${f.node.name}: no ${f.node.place} yet`);
+}
+
 // EXTERNAL MODULE: ./src/prove.ts
 var prove = __nccwpck_require__(1401);
 // EXTERNAL MODULE: ./src/owner.ts
@@ -5612,11 +6278,18 @@ function containsInOrder(haystack, needles) {
 
 
 
+
+
 // Checks against the running builder: the read-back (is it running with the plan?) and the
 // proof (does the configuration work?). The comparisons themselves are pure (verify.ts,
 // prove.ts); this module asks the builder and collects what they find into one Outcome.
-async function verifyBuilder(driver, plan, inputs) {
+async function verifyBuilder(driver, plan, inputs, owner) {
     const recorded = driver.nodes(plan.builder);
+    // First, whatever `verify` says: is every node's daemon this run's? Another run may have
+    // made a container of a node's name between the check and create, which buildx then used.
+    const taken = takeovers(await occupantsOf(driver, recorded.map((n, i) => ({ ...n, label: plan.nodes[i]?.label }))), owner);
+    if (taken.length > 0)
+        throw new Error(taken.length === 1 ? taken[0] : `\n- ${taken.join('\n- ')}`);
     const several = plan.nodes.length > 1;
     // All nodes at once: each is a docker exec and an inspect on its own engine.
     const nodes = await Promise.all(plan.nodes.map(async (planned, i) => {
@@ -5769,8 +6442,6 @@ function failureText(o) {
     return `the builder does not run with the planned configuration:\n- ${o.problems.join('\n- ')}`;
 }
 
-// EXTERNAL MODULE: ./src/docker.ts + 2 modules
-var docker = __nccwpck_require__(4931);
 ;// CONCATENATED MODULE: ./src/daemon-log.ts
 // The daemon's own log, as `docker logs` gives it, made readable: when the daemon won't
 // start, the step's error says why in the daemon's words. Pure.
@@ -5844,40 +6515,8 @@ function logfmtMessage(line) {
     return error ? `${unq(msg)}: ${unq(error)}` : unq(msg);
 }
 
-;// CONCATENATED MODULE: ./src/drivers/shared.ts
-
-
-
-// What the drivers that create their builder (docker-container, kubernetes, remote) do alike.
-/**
- * The name asked for, once buildx's own record says no builder has it (read without a
- * process, and nothing of it printed). docker/setup-buildx-action uses an existing builder as
- * it is; this action refuses it: a builder it did not create can't be verified against its
- * plan, and its post step would remove someone else's builder.
- */
-function claimFreeName(asked) {
-    if (docker/* builderOwner */.TS(asked) !== undefined) {
-        throw new Error(`a builder named "${asked}" already exists; choose another name (or leave name empty for a generated one), ` +
-            `or remove it with "docker buildx rm ${asked}" (docker/setup-buildx-action would use it as it is; ` +
-            'this action only sets up, verifies and removes a builder of its own)');
-    }
-    log/* info */.pq(`no builder named ${asked} yet`);
-    return asked;
-}
-/**
- * Creates the builder's nodes. One node: create --bootstrap. Several: each is recorded first
- * (create, create --append, no daemon started), then all start at once: appending to a
- * builder whose first node runs makes buildx dial that node's daemon (builder.go Create:
- * LoadNodes WithData), and booting them together starts the nodes in parallel (Boot).
- */
-async function createNodes(plan) {
-    for (const node of plan.nodes)
-        await docker/* createBuilder */.Ij(node.createArgs);
-    if (plan.nodes.length > 1)
-        await docker/* bootBuilder */.cD((0,buildx/* bootArgs */.AN)(plan.builder));
-}
-
 ;// CONCATENATED MODULE: ./src/drivers/docker-container.ts
+
 
 
 
@@ -5904,7 +6543,19 @@ const dockerContainer = {
     logTail: async (node, lines) => ((await docker/* containerExists */.Yj(at(node))) ? docker/* daemonLogTail */.hj(at(node), lines) : ''),
     owner: builder => docker/* builderOwner */.TS(builder),
     nodes: builder => docker/* builderNodes */.$R(builder),
-    remove: (builder, keepState) => docker/* removeBuilder */.iq((0,buildx/* rmArgs */.Hv)(builder, keepState))
+    occupant: async (node) => {
+        const c = at(node);
+        const place = `container ${c.container}${node.Endpoint ? ` on ${node.Endpoint}` : ''}`;
+        try {
+            const env = await docker/* containerEnv */.jY(c);
+            return { place, occupant: env === undefined ? { state: 'free' } : { state: 'taken', owner: (0,src_owner/* ownerFromEnv */.J1)(env) } };
+        }
+        catch (err) {
+            return { place, occupant: { state: 'unknown', error: err.message } };
+        }
+    },
+    leave: (builder, node) => docker/* leaveNode */.Yd((0,buildx/* leaveArgs */.hy)(builder, node)),
+    remove: (builder, keepState, keepDaemon) => docker/* removeBuilder */.iq((0,buildx/* rmArgs */.Hv)(builder, keepState, keepDaemon))
 };
 function daemonOf(workersJson) {
     try {
@@ -6066,7 +6717,9 @@ const engine = {
     // A context's builder is not in buildx's instance records: nothing of this run's to own.
     owner: () => undefined,
     nodes: builder => [{ Name: builder, Endpoint: builder }],
-    remove: () => Promise.resolve({ ok: true, message: "the docker driver's builder is the engine's own: never removed" })
+    remove: () => Promise.resolve({ ok: true, message: "the docker driver's builder is the engine's own: never removed" }),
+    occupant: () => Promise.resolve(undefined),
+    leave: () => Promise.resolve({ ok: true, message: "the docker driver's builder is the engine's own: nothing to leave" })
 };
 
 // EXTERNAL MODULE: ./src/redact.ts
@@ -6074,6 +6727,7 @@ var redact = __nccwpck_require__(6670);
 // EXTERNAL MODULE: ./src/observe.ts
 var observe = __nccwpck_require__(6583);
 ;// CONCATENATED MODULE: ./src/kubernetes.ts
+
 
 
 
@@ -6158,6 +6812,10 @@ function replicasOf(driverOpts) {
     const n = Number.parseInt(driverOpts?.replicas ?? '', 10);
     return Number.isFinite(n) && n >= 0 ? n : 1;
 }
+/** The node's Deployment as JSON; nothing on stdout when there is none. */
+function getDeploymentArgs(t) {
+    return [...t.global, 'get', 'deployment', t.deployment, '--ignore-not-found', '--output', 'json'];
+}
 function getPodsArgs(t) {
     return [...t.global, 'get', 'pods', '--selector', `app=${t.deployment}`, '--output', 'json'];
 }
@@ -6225,7 +6883,7 @@ function kubernetesInputProblems(inputs) {
     if (inputs.driver !== 'kubernetes')
         return [];
     const problems = [];
-    const ns = namespaceOf(Object.fromEntries(inputs.nodes[0]?.driverOpts.map(o => splitOpt(o)) ?? []));
+    const ns = namespaceOf(Object.fromEntries((0,driver_opts/* driverOptFields */.vj)(inputs.nodes[0]?.driverOpts ?? []).map(o => [o.key, o.value])));
     const where = ns === undefined ? "the builder's namespace" : `namespace ${ns}`;
     // manifest.go puts every file of the config, keys included, into ConfigMap data; reading a
     // ConfigMap needs only `get configmaps` in its namespace, which many roles grant that
@@ -6278,12 +6936,9 @@ function kubernetesInputProblems(inputs) {
     }
     return problems;
 }
-function splitOpt(opt) {
-    const eq = opt.indexOf('=');
-    return eq === -1 ? [opt, ''] : [opt.slice(0, eq), opt.slice(eq + 1)];
-}
 
 ;// CONCATENATED MODULE: ./src/drivers/kubernetes.ts
+
 
 
 
@@ -6371,7 +7026,25 @@ const kubernetes = {
     },
     owner: builder => docker/* builderOwner */.TS(builder),
     nodes: builder => docker/* builderNodes */.$R(builder),
-    remove: (builder, keepState) => docker/* removeBuilder */.iq((0,buildx/* rmArgs */.Hv)(builder, keepState))
+    occupant: async (node) => {
+        const t = kubeTarget(node);
+        const place = `Deployment ${t.deployment} (${t.namespace})`;
+        const res = await (0,exec/* run */.eF)('kubectl', getDeploymentArgs(t)).catch((err) => ({ exitCode: 1, stdout: '', stderr: err.message }));
+        if (res.exitCode !== 0)
+            return { place, occupant: { state: 'unknown', error: (0,exec/* lastLine */.fM)(res.stderr || res.stdout) } };
+        // --ignore-not-found: nothing on stdout when there is no such Deployment.
+        if (res.stdout.trim() === '')
+            return { place, occupant: { state: 'free' } };
+        try {
+            const d = JSON.parse(res.stdout);
+            return { place, occupant: { state: 'taken', owner: (0,src_owner/* ownerFromLabels */.jC)(d.metadata?.labels) } };
+        }
+        catch (err) {
+            return { place, occupant: { state: 'unknown', error: `kubectl's answer is not JSON: ${err.message}` } };
+        }
+    },
+    leave: (builder, node) => docker/* leaveNode */.Yd((0,buildx/* leaveArgs */.hy)(builder, node)),
+    remove: (builder, keepState, keepDaemon) => docker/* removeBuilder */.iq((0,buildx/* rmArgs */.Hv)(builder, keepState, keepDaemon))
 };
 /**
  * Every pod of the node, each with one `kubectl exec`; compared with the plan here, pod by
@@ -6510,6 +7183,7 @@ function removeRunDir(dir) {
 
 
 
+
 // buildx's remote driver (driver/remote, docker/buildx v0.29.1): the builder is buildx's
 // record of daemons that run elsewhere. Nothing is copied into them and their logs are not
 // ours to read, so observation is the daemon's own answer through buildx (`buildx inspect
@@ -6532,7 +7206,10 @@ const remote = {
     nodes: builder => docker/* builderNodes */.$R(builder),
     // buildx rm of a remote builder removes its record; the daemon and its state are untouched
     // (driver.go Rm does nothing), so keep-state means nothing here.
-    remove: builder => docker/* removeBuilder */.iq((0,buildx/* rmArgs */.Hv)(builder, false))
+    remove: builder => docker/* removeBuilder */.iq((0,buildx/* rmArgs */.Hv)(builder, false)),
+    // The daemons are someone else's by design: buildx rm never touches them (driver.go Rm).
+    occupant: () => Promise.resolve(undefined),
+    leave: (builder, node) => docker/* leaveNode */.Yd((0,buildx/* leaveArgs */.hy)(builder, node))
 };
 /** The daemon's answer for one node: `docker buildx inspect --bootstrap`, silently. */
 async function inspectDaemon(builder, nodeName) {
@@ -6555,7 +7232,7 @@ async function resolveFromRunner(node, refs, builder) {
     let through = builder;
     if (nodes.length > 1) {
         through = `${builder}-prove-${(0,external_node_crypto_.randomUUID)().slice(0, 8)}`;
-        const opts = Object.entries(rec.DriverOpts ?? {}).map(([k, v]) => csvField(`${k}=${v}`));
+        const opts = Object.entries(rec.DriverOpts ?? {}).map(([k, v]) => (0,csv/* csvQuote */.Fk)(`${k}=${v}`));
         const made = await (0,exec/* run */.eF)('docker', remoteCreateArgs({ name: through, endpoint: rec.Endpoint, driverOpts: opts, use: false, bootstrap: false }));
         if (made.exitCode !== 0) {
             await (0,exec/* run */.eF)('docker', (0,buildx/* rmArgs */.Hv)(through, false));
@@ -6614,6 +7291,8 @@ function driverFor(name) {
 
 // EXTERNAL MODULE: ./src/cni.ts
 var src_cni = __nccwpck_require__(2019);
+// EXTERNAL MODULE: ./src/input-files.ts
+var input_files = __nccwpck_require__(1869);
 // EXTERNAL MODULE: ./src/hosts.ts
 var src_hosts = __nccwpck_require__(9892);
 ;// CONCATENATED MODULE: ./src/engine-inputs.ts
@@ -6707,6 +7386,8 @@ var refs = __nccwpck_require__(1977);
 
 
 
+
+
 /**
  * The daemon flags when buildkitd-flags is empty: docker/setup-buildx-action's default (its
  * README: "--allow-insecure-entitlement security.insecure --allow-insecure-entitlement
@@ -6734,7 +7415,7 @@ function getInputs(get = name => (0,commands/* getInput */.V4)(name), host = { e
             : defaultApplies
                 ? { ...readBaseConfigFile(defaultFile, 'buildkitd.default.toml'), fromDefault: true }
                 : undefined;
-    const name = parseName(get('name'));
+    const name = parseName(get('name'), driver);
     const inputs = {
         name,
         driver,
@@ -6819,16 +7500,17 @@ function checkNetwork(inputs, cni) {
         throw new errors/* InputError */.d('cni', undefined, `true with ${away.label} on endpoint "${away.endpoint}": the CNI image this action builds exists only on the runner's engine, for its architecture; ` +
             'push a CNI image and give it as cni-image, or use cni: bridge');
     }
-    const opts = inputs.nodes.flatMap(n => n.driverOpts.map(o => ({ o, n })));
-    const find = (re) => opts.find(x => x.o.split(',').some(p => re.test(p)));
-    const image = find(/^image=/);
+    // Each option as buildx reads it: `"network=host"` and `a=1,network=host` are network=host.
+    const opts = inputs.nodes.flatMap(n => n.driverOpts.map(o => ({ o, n, fields: (0,driver_opts/* driverOptFields */.vj)([o]) })));
+    const find = (key, value) => opts.find(x => x.fields.some(f => f.key === key && (value === undefined || f.value === value)));
+    const image = find('image');
     if (image && !('bridge' in cni)) {
         throw new errors/* InputError */.d(nodeInput(image.n, 'driver-opts'), undefined, `"${image.o}" conflicts with ${mode}, which sets the builder image; use cni-image for a ready CNI image, buildkit-image for the base of the one ` +
             `built, or cni: bridge with your image`);
     }
     // With the runner's network the CNI bridge and its iptables rules are made in the runner's
     // own network namespace, and outlive the builder.
-    const host = find(/^network=host$/);
+    const host = find('network', 'host');
     if (host) {
         throw new errors/* InputError */.d(nodeInput(host.n, 'driver-opts'), undefined, `"${host.o}" with ${mode}: the CNI bridge (and its iptables rules) would be created in the runner's own network namespace and stay after the ` +
             `builder is removed; ` +
@@ -6862,10 +7544,17 @@ function parseVerify(value) {
 // it registers the builder, its node and its container under the name in lower case
 // (store/util.go ValidateName): `My-Builder` is buildx_buildkit_my-builder0.
 const NAME_RE = /^[a-zA-Z][a-zA-Z0-9._-]*$/;
-function parseName(value) {
+function parseName(value, driver = 'docker-container') {
     const v = value.trim();
     if (v === '')
         return `builder-${(0,external_node_crypto_.randomUUID)()}`;
+    const max = driver === 'remote' ? MAX_REMOTE_BUILDER_NAME : MAX_BUILDER_NAME;
+    if (v.length > max) {
+        const why = driver === 'remote'
+            ? "buildx keeps build records in a directory named after the first node, <name>0-<this run's owner mark>"
+            : "buildx names each node's state volume buildx_buildkit_<name><n>_state";
+        throw new errors/* InputError */.d('name', undefined, `is ${v.length} characters; a builder name has at most ${max} (${why}, and a file name has at most 255)`);
+    }
     if (!NAME_RE.test(v)) {
         throw new errors/* InputError */.d('name', undefined, `"${v}" is not a valid builder name; it must start with a letter and hold only letters, digits and ._-`);
     }
@@ -6879,12 +7568,12 @@ function parseDriver(value) {
         return v;
     throw new errors/* InputError */.d('driver', undefined, `driver "${v}" is not supported; docker-container, kubernetes, remote and docker are`);
 }
-const DRIVER_OPT_RE = /^[a-zA-Z][a-zA-Z0-9._-]*=/;
+/** `driver-opts`: one --driver-opt a line, each read as buildx reads it (driver-opts.ts). */
 function parseDriverOpts(text) {
     return (0,src_lines/* inputLines */.KD)(text).map(l => {
-        if (!DRIVER_OPT_RE.test(l.text)) {
-            throw new errors/* InputError */.d('driver-opts', l.n, `"${l.text}" is not key=value (e.g. image=moby/buildkit:latest)`);
-        }
+        const opts = (0,driver_opts/* parseDriverOptLine */.JS)(l.text);
+        if (typeof opts === 'string')
+            throw new errors/* InputError */.d('driver-opts', l.n, opts);
         return l.text;
     });
 }
@@ -6925,6 +7614,8 @@ function parseHostList(input, text) {
 function parseMirrors(text) {
     const specs = [];
     for (const l of (0,src_lines/* inputLines */.KD)(text)) {
+        if (l.text.includes('@'))
+            throw new errors/* InputError */.d('mirrors', l.n, src_hosts/* CREDENTIALS */.tG.replace(/^the host/, 'the line'));
         const eq = l.text.indexOf('=');
         if (eq === -1) {
             throw new errors/* InputError */.d('mirrors', l.n, `"${l.text}" is not REGISTRY=MIRROR[,MIRROR...] (e.g. docker.io=mirror.gcr.io)`);
@@ -6960,17 +7651,8 @@ function parseMirrors(text) {
     return specs;
 }
 function readBaseConfigFile(file, input = 'buildkitd-config') {
-    const resolved = external_node_path_.resolve(file);
-    let text;
-    try {
-        text = external_node_fs_.readFileSync(resolved, 'utf8');
-    }
-    catch (err) {
-        const code = err.code;
-        const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `can't be read (${code})`;
-        throw new errors/* InputError */.d(input, undefined, `file "${file}" ${why}`);
-    }
-    return { ...parseBaseConfig(input, text), path: resolved };
+    const text = (0,input_files/* readInputFile */.jH)(input, undefined, file);
+    return { ...parseBaseConfig(input, text), path: external_node_path_.resolve(file) };
 }
 function parseBaseConfig(input, text) {
     let tree;
@@ -7005,6 +7687,17 @@ function parseRegistryCerts(text) {
     }
     for (const l of lines) {
         const [registry, ...fields] = l.text.split(/\s+/);
+        // Also before any other rule, and never echoed: key=LS0tLS1CRUdJTi… is a key pasted as
+        // base64, which a "does not exist" message would print whole.
+        for (const [i, f] of [registry, ...fields].entries()) {
+            const eq = f.indexOf('=');
+            if ((0,certs/* pastedInsteadOfRef */.qe)(f) || (eq !== -1 && (0,certs/* pastedInsteadOfRef */.qe)(f.slice(eq + 1)))) {
+                const key = f.slice(0, eq);
+                const what = i > 0 && CERT_KEYS.includes(key) ? `${key}=` : `field ${i + 1}`;
+                throw new errors/* InputError */.d(input, l.n, `${what} holds what looks like key or certificate text (PEM or base64), not a file path or env:NAME; put it in a secret and pass ` +
+                    'env:NAME (env: NAME: ${{ secrets.NAME }} on the step)');
+            }
+        }
         if (registry.includes('=')) {
             throw new errors/* InputError */.d(input, l.n, `starts with "${registry}"; a line is REGISTRY ca=... cert=... key=...`);
         }
@@ -7046,12 +7739,14 @@ function certRequestsFromConfig(base) {
     for (const [registry, conf] of Object.entries(regs)) {
         if (!(0,config/* isTable */.bI)(conf))
             continue;
-        const ref = (kind, value, where) => ({
-            kind,
-            ref: value,
-            input: base.input,
-            where: (0,config/* keyPath */.Dw)(['registry', registry, ...where])
-        });
+        const ref = (kind, value, where) => {
+            const at = (0,config/* keyPath */.Dw)(['registry', registry, ...where]);
+            // Never echoed: a key pasted into the config instead of its path.
+            if ((0,certs/* pastedInsteadOfRef */.qe)(value)) {
+                throw new errors/* InputError */.d(base.input, undefined, `${at} holds what looks like key or certificate text (PEM or base64), not a file path`);
+            }
+            return { kind, ref: value, input: base.input, where: at };
+        };
         const cas = Array.isArray(conf.ca) ? conf.ca.map((p, i) => ref('ca', p, ['ca', i])) : [];
         const keypairs = Array.isArray(conf.keypair)
             ? conf.keypair.map((kp, i) => ({
@@ -7063,6 +7758,27 @@ function certRequestsFromConfig(base) {
             requests.push({ registry, cas, keypairs });
     }
     return requests;
+}
+/**
+ * cleanup: false keeps the builder after the job, and with it every client key it was given:
+ * the copy in the builder (its container's /etc/buildkit/certs, or kubernetes ConfigMaps) and
+ * buildx's record of the builder, which keeps the files of buildx create --config, the keys
+ * with them (~/.docker/buildx/instances/<name>: the node's Files). The remote driver's keys
+ * are refused with cleanup: false (remote.ts). Warnings, not errors: a self-hosted runner may
+ * want the builder kept, and its owner should know what stays.
+ */
+function keptKeyWarnings(inputs) {
+    if (inputs.cleanup)
+        return [];
+    const keyed = [...new Set(inputs.certRequests.filter(r => r.keypairs.length > 0).map(r => r.registry))];
+    if (keyed.length === 0)
+        return [];
+    const where = inputs.driver === 'kubernetes' ? "in the builder's ConfigMaps" : "in the builder's container (/etc/buildkit/certs)";
+    return [
+        `input "cleanup": false with client keys (for ${keyed.join(', ')}): the builder stays after the job, and the keys stay with it, ${where} and in ` +
+            `buildx's record of the builder (~/.docker/buildx/instances/${inputs.name}, which keeps the files given to buildx create). On a runner ` +
+            `that is not thrown away after the job, remove the builder when done (docker buildx rm ${inputs.name}), or keep cleanup: true`
+    ];
 }
 
 ;// CONCATENATED MODULE: ./src/plan.ts
@@ -7833,6 +8549,8 @@ function resetRecord() {
 
 
 
+
+
 async function teardown(why) {
     const rec = record();
     if (rec.created && rec.builder !== '')
@@ -7870,19 +8588,35 @@ async function removeBuilder(driver, why, rec) {
         update({ created: false });
         return;
     }
+    // buildx's record says the builder is this run's; what really is at each node's place
+    // may not be (buildx takes over a container or Deployment of a node's name): only this
+    // run's daemons are removed, the others are detached from the record and left alone.
+    const nodes = driver.nodes(name);
+    const found = await occupantsOf(driver, nodes);
+    const plan = removalPlan(found, rec.owner);
+    for (const w of plan.warnings)
+        log/* warning */.$e(w);
+    const ours = nodes.filter(n => !plan.keepDaemon && !plan.leave.includes(n.Name));
     if (why === 'failure') {
-        const nodes = driver.nodes(name);
-        for (const node of nodes) {
+        for (const node of ours) {
             const tail = cleanLog(await driver.logTail(node));
             if (tail !== '')
                 log/* info */.pq(`last lines of the daemon's log${nodes.length > 1 ? ` of node ${node.Name}` : ''}:\n${tail}`);
         }
     }
+    for (const node of plan.leave) {
+        const left = await driver.leave(name, node);
+        // Removing the builder with the node still in it would remove that node's daemon.
+        if (!left.ok)
+            throw new Error(`could not detach node ${node} (not this run's) from builder ${name}, so it is not removed: ${left.message}`);
+    }
     // After a failure the state is never kept: nothing of a failed run is worth keeping.
     const keep = why === 'post' && rec.keepState;
-    const rm = await driver.remove(name, keep);
+    const rm = await driver.remove(name, keep, plan.keepDaemon);
     if (rm.ok)
-        log/* info */.pq(`builder ${name} removed${keep ? ' (state volume kept)' : ''}`);
+        log/* info */.pq(plan.keepDaemon
+            ? `buildx's record of builder ${name} removed; no node's daemon was this run's`
+            : `builder ${name} removed${keep ? ' (state volume kept)' : ''}${plan.leave.length > 0 ? ` (node(s) ${plan.leave.join(', ')} left alone)` : ''}`);
     else if (driver.owner(name) === undefined)
         log/* info */.pq(`builder ${name} was already removed`);
     else
@@ -7898,6 +8632,8 @@ function removeFiles() {
 // EXTERNAL MODULE: ./src/test-pause.ts
 var test_pause = __nccwpck_require__(476);
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
 
 
 
@@ -7949,7 +8685,7 @@ async function steps() {
     const cni = inputs.cni;
     // Loaded only when asked for: the tool cache and the download code are most of the bundle.
     const addition = cni
-        ? await log/* group */.Os('Prepare CNI networking', async () => (await __nccwpck_require__.e(/* import() */ 67).then(__nccwpck_require__.bind(__nccwpck_require__, 8067))).prepareCni(cni, runDir, inputs.nodes[0].driverOpts))
+        ? await log/* group */.Os('Prepare CNI networking', async () => (await __nccwpck_require__.e(/* import() */ 656).then(__nccwpck_require__.bind(__nccwpck_require__, 7656))).prepareCni(cni, runDir, inputs.nodes[0].driverOpts))
         : {};
     // The docker and remote drivers take no config: nothing is rendered; the docker driver's
     // builder is not created either.
@@ -7957,13 +8693,14 @@ async function steps() {
         ? await log/* group */.Os('Render buildkitd.toml', () => render(inputs, certs, runDir, addition, owner))
         : makePlan(inputs, certs, runDir, addition, owner, remoteTls);
     if (driver.createsBuilder) {
+        await log/* group */.Os('Check that nothing exists under the node names yet', () => checkPlaces(driver, plan, owner));
         await log/* group */.Os(plan.writesConfig ? 'Write config and certificates' : 'Write the TLS files', () => writeFiles(plan));
         await log/* group */.Os(`Create builder ${plan.builder}`, () => create(driver, plan));
     }
     else if (plan.use) {
         await log/* group */.Os(`Use builder ${plan.builder}`, () => driver.create(plan));
     }
-    const outcome = await log/* group */.Os('Verify the builder', () => verifyBuilder(driver, plan, inputs));
+    const outcome = await log/* group */.Os('Verify the builder', () => verifyBuilder(driver, plan, inputs, owner));
     if (wantsProof(inputs, outcome))
         await log/* group */.Os('Prove it: resolve through the builder', () => check_prove(driver, plan, inputs, outcome));
     await log/* group */.Os('Outputs and job summary', () => report(driver, plan, inputs, outcome));
@@ -7986,6 +8723,8 @@ async function readInputs() {
     const yaml = (0,commands/* getInput */.V4)('append').trim() === '' ? undefined : await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19));
     const inputs = getInputs(undefined, { env: process.env, home: external_node_os_.homedir(), yaml });
     checkKeys(inputs);
+    for (const w of keptKeyWarnings(inputs))
+        log/* warning */.$e(w);
     const { sets, warnings } = (0,certs/* loadRegistryCerts */.jr)(inputs.certRequests);
     for (const w of warnings)
         log/* warning */.$e(w);
@@ -8091,7 +8830,12 @@ async function create(driver, plan) {
         if (driver.owner(plan.builder) !== record().owner)
             throw err;
         const several = plan.nodes.length > 1;
-        for (const node of driver.nodes(plan.builder)) {
+        const nodes = driver.nodes(plan.builder);
+        // A daemon that is not this run's (made between the check and create) is not asked.
+        const notOurs = removalPlan(await occupantsOf(driver, nodes), record().owner);
+        for (const node of nodes) {
+            if (notOurs.keepDaemon || notOurs.leave.includes(node.Name))
+                continue;
             const cause = firstError(await driver.logTail(node, 200));
             if (cause === undefined)
                 continue;

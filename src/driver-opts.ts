@@ -1,4 +1,5 @@
 import { looksLikePem } from './certs.js'
+import { csvRecord } from './csv.js'
 import { OWNER_ENV, OWNER_LABEL } from './owner.js'
 import { imageRefProblem, quoteShort } from './refs.js'
 
@@ -9,48 +10,11 @@ import { imageRefProblem, quoteShort } from './refs.js'
 // the action reads them the same way before it looks at image= or network=, or lets a line
 // through. Pure: text in, fields or a problem out.
 
+export { csvRecord }
+
 export interface DriverOpt {
   key: string
   value: string
-}
-
-/**
- * One CSV record as Go's encoding/csv reads it with its defaults (Comma ',', no LazyQuotes,
- * no TrimLeadingSpace): a field that starts with " is quoted, "" in it is one ", and its
- * closing " must end the field; a " anywhere else is an error (ErrBareQuote, ErrQuote).
- */
-export function csvRecord(line: string): string[] | string {
-  const fields: string[] = []
-  let i = 0
-  for (;;) {
-    let field = ''
-    if (line[i] === '"') {
-      i++
-      for (;;) {
-        if (i >= line.length) return 'a quoted field is not closed (extraneous or missing " in quoted-field)'
-        if (line[i] === '"') {
-          if (line[i + 1] === '"') {
-            field += '"'
-            i += 2
-            continue
-          }
-          i++
-          break
-        }
-        field += line[i++]
-      }
-      if (i < line.length && line[i] !== ',')
-        return `a quoted field is followed by more than a comma (extraneous or missing " in quoted-field)`
-    } else {
-      while (i < line.length && line[i] !== ',') {
-        if (line[i] === '"') return 'a " is inside a field that does not start with one (bare " in non-quoted-field)'
-        field += line[i++]
-      }
-    }
-    fields.push(field)
-    if (i >= line.length) return fields
-    i++ // the comma
-  }
 }
 
 const KEY_RE = /^[a-zA-Z][a-zA-Z0-9._-]*$/

@@ -1,5 +1,5 @@
 import type { RecordedNode } from './buildx.js'
-import { csvFields } from './owner.js'
+import { csvFields } from './csv.js'
 import type { PlannedNode } from './plan.js'
 
 // What is already at a node's place, and what that allows. Pure: the driver reads (drivers/),

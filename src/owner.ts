@@ -1,4 +1,5 @@
 import type { RecordedNode } from './buildx.js'
+import { csvFields, csvQuote } from './csv.js'
 
 // The mark a run puts on the builder it creates, so that it only ever removes its own (the
 // teardown compares it with the run's). buildx keeps it with the node's driver options in
@@ -70,37 +71,6 @@ export function ownerFromDriverOpts(driver: string, opts: Record<string, string>
     if (k === OWNER_LABEL && v !== undefined && more.length === 0) return v
   }
   return undefined
-}
-
-/** Fields of one CSV line, as buildx reads a --driver-opt (encoding/csv rules: "" inside quotes). */
-export function csvFields(line: string): string[] {
-  const out: string[] = []
-  let i = 0
-  while (i <= line.length) {
-    let field = ''
-    if (line[i] === '"') {
-      i++
-      while (i < line.length) {
-        if (line[i] === '"' && line[i + 1] === '"') {
-          field += '"'
-          i += 2
-        } else if (line[i] === '"') {
-          i++
-          break
-        } else field += line[i++]
-      }
-      while (i < line.length && line[i] !== ',') field += line[i++]
-    } else {
-      while (i < line.length && line[i] !== ',') field += line[i++]
-    }
-    out.push(field)
-    i++
-  }
-  return out
-}
-
-function csvQuote(field: string): string {
-  return /[",\n\r]/.test(field) || field.startsWith(' ') ? `"${field.replace(/"/g, '""')}"` : field
 }
 
 /** A node's recorded driver options as `key=value` lines, without the mark (for outputs). */

@@ -1,4 +1,5 @@
 import * as path from 'node:path'
+import { csvFields, csvQuote } from './csv.js'
 import { checkKeyPair, loadPem, looksLikePem, type CheckNotes, type LoadedPem, type PemRef } from './certs.js'
 import { InputError } from './errors.js'
 import type { Inputs } from './inputs.js'
@@ -51,35 +52,11 @@ export interface RemoteTls {
   other: string[]
 }
 
-/**
- * buildx splits each --driver-opt as one CSV record (builder/builder.go csvToMap), so one line
- * may hold several options: `cacert=/a,servername=b`. Double quotes protect commas.
- */
-export function splitCsv(text: string): string[] {
-  const out: string[] = []
-  let field = ''
-  let quoted = false
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"'
-        i++
-      } else if (c === '"') quoted = false
-      else field += c
-    } else if (c === '"' && field === '') quoted = true
-    else if (c === ',') {
-      out.push(field)
-      field = ''
-    } else field += c
-  }
-  out.push(field)
-  return out.map(f => f.trim()).filter(f => f !== '')
-}
-
-/** One CSV field, quoted when it holds a comma or a quote. */
-export function csvField(text: string): string {
-  return /[",]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
+/** The options of one driver-opts line: buildx reads it as CSV (csv.ts), so `cacert=/a,servername=b` is two. */
+function optionFields(line: string): string[] {
+  return csvFields(line)
+    .map(f => f.trim())
+    .filter(f => f !== '')
 }
 
 const TLS_KIND = { cacert: 'ca', cert: 'cert', key: 'key' } as const
@@ -93,7 +70,7 @@ export function parseRemoteTls(driverOpts: string[], input = 'driver-opts'): Rem
   const tls: RemoteTls = { other: [] }
   // Checked before any other rule and never echoed: such an option is (part of) a key or a
   // certificate pasted in, and any other message could quote it.
-  if (driverOpts.some(o => looksLikePem(o) || splitCsv(o).some(f => looksLikePem(f.slice(f.indexOf('=') + 1))))) {
+  if (driverOpts.some(o => looksLikePem(o) || optionFields(o).some(f => looksLikePem(f.slice(f.indexOf('=') + 1))))) {
     throw new InputError(
       input,
       undefined,
@@ -102,7 +79,7 @@ export function parseRemoteTls(driverOpts: string[], input = 'driver-opts'): Rem
     )
   }
   const seen = new Set<string>()
-  for (const field of driverOpts.flatMap(splitCsv)) {
+  for (const field of driverOpts.flatMap(optionFields)) {
     const eq = field.indexOf('=')
     const key = eq === -1 ? field : field.slice(0, eq)
     const value = eq === -1 ? '' : field.slice(eq + 1)
@@ -299,10 +276,10 @@ export function remoteTlsFiles(
     const [base, mode, what] = TLS_FILES[k]
     const hostPath = path.join(dir, base)
     files.push({ hostPath, containerPath: '', content: pem.content, mode, sha256: pem.sha256, label: `${what} of ${node} (${pem.ref})` })
-    driverOpts.push(csvField(`${k}=${hostPath}`))
+    driverOpts.push(csvQuote(`${k}=${hostPath}`))
   }
-  if (tls.servername !== undefined) driverOpts.push(csvField(`servername=${tls.servername}`))
-  driverOpts.push(...tls.other.map(csvField))
+  if (tls.servername !== undefined) driverOpts.push(csvQuote(`servername=${tls.servername}`))
+  driverOpts.push(...tls.other.map(csvQuote))
   return { dirs: files.length > 0 ? [dir] : [], files, driverOpts }
 }
 

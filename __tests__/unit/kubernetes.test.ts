@@ -3,6 +3,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { Plan } from '../../src/plan.js'
 import type { RunResult } from '../../src/exec.js'
+import { csvFields } from '../../src/csv.js'
 
 // The kubernetes driver without a cluster: the pure rules of src/kubernetes.ts in tables,
 // and the driver fed through a stand-in for src/exec.js with the outputs in
@@ -345,7 +346,7 @@ describe('the owner mark', () => {
   // buildx's builder.go csvToMap: each --driver-opt is CSV, each field k=v, the last key wins.
   const csvToMap = (opts: string[]): Record<string, string> => {
     const m: Record<string, string> = {}
-    for (const o of opts) for (const f of owner.csvFields(o)) m[f.slice(0, f.indexOf('='))] = f.slice(f.indexOf('=') + 1)
+    for (const o of opts) for (const f of csvFields(o)) m[f.slice(0, f.indexOf('='))] = f.slice(f.indexOf('=') + 1)
     return m
   }
 
@@ -410,7 +411,7 @@ describe('the owner mark', () => {
     ['"a,b",c', ['a,b', 'c']],
     ['"say ""hi""",x', ['say "hi"', 'x']],
     ['', ['']]
-  ])('csv %s', (line, fields) => expect(owner.csvFields(line)).toEqual(fields))
+  ])('csv %s', (line, fields) => expect(csvFields(line)).toEqual(fields))
 })
 
 describe('the kubernetes driver (kubectl stood in)', () => {

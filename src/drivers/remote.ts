@@ -7,7 +7,8 @@ import { lastLine, run, type RunResult } from '../exec.js'
 import { tempRoot } from '../files.js'
 import { RESOLVE_TIMEOUT_SECONDS } from '../prove.js'
 import { daemonFromInspect, parseInspect } from '../inspect.js'
-import { csvField, historyRef, outlineArgs, remoteCreateArgs, resolveRecord } from '../remote.js'
+import { csvQuote } from '../csv.js'
+import { historyRef, outlineArgs, remoteCreateArgs, resolveRecord } from '../remote.js'
 import { claimFreeName, createNodes } from './shared.js'
 import type { Driver, NodeRef, Observation } from './driver.js'
 
@@ -60,7 +61,7 @@ export async function resolveFromRunner(node: NodeRef, refs: string[], builder: 
   let through = builder
   if (nodes.length > 1) {
     through = `${builder}-prove-${randomUUID().slice(0, 8)}`
-    const opts = Object.entries(rec.DriverOpts ?? {}).map(([k, v]) => csvField(`${k}=${v}`))
+    const opts = Object.entries(rec.DriverOpts ?? {}).map(([k, v]) => csvQuote(`${k}=${v}`))
     const made = await run(
       'docker',
       remoteCreateArgs({ name: through, endpoint: rec.Endpoint, driverOpts: opts, use: false, bootstrap: false })
