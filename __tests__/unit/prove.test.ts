@@ -328,6 +328,14 @@ describe('error kinds', () => {
     [{ error: 'x509: certificate has expired or is not yet valid: current time …' }, 'expired'],
     [{ error: 'remote error: tls: bad certificate' }, 'client-cert'],
     [{ error: 'remote error: tls: certificate required' }, 'client-cert'],
+    // BuildKit v0.32.2's resolver (seen on a real daemon): net/http's read loop names itself first.
+    [
+      {
+        error:
+          'failed to do request: Head "https://127.0.0.1:41063/v2/rig/base/manifests/1": readLoopPeekFailLocked: remote error: tls: bad certificate'
+      },
+      'client-cert'
+    ],
     [{ error: 'http: server gave HTTP response to HTTPS client' }, 'http-to-https'],
     [{ status: '400 Bad Request' }, 'https-to-http'],
     [{ status: '404 Not Found' }, 'not-found'],
