@@ -223,7 +223,8 @@ describeDocker('image resolution in a builder, against real registries', () => {
           msg: 'fetch failed',
           // Real v0.32.2 puts net/http's "readLoopPeekFailLocked: " before the TLS alert; v0.29.0 does not.
           error: new RegExp(
-            `^failed to do request: Head "https${esc(headUrl(r.tlsRegistry, 'rig/base', '1'))}": (readLoopPeekFailLocked: )?remote error: tls: (bad certificate|certificate required)$`
+            `^failed to do request: Head "https${esc(headUrl(r.tlsRegistry, 'rig/base', '1'))}": ` +
+              '(readLoopPeekFailLocked: )?remote error: tls: (bad certificate|certificate required)$'
           )
         }
       ]
