@@ -21,7 +21,7 @@ beforeAll(() => {
 })
 afterAll(() => {
   if (dockerProblem) return
-  docker(['rm', '-f', name])
+  docker(['rm', '-f', '-v', name]) // -v: the image's VOLUME /var/lib/buildkit is an anonymous volume
   docker(['image', 'rm', image])
 })
 

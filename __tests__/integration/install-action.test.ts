@@ -133,10 +133,13 @@ describeDocker('version: a pinned buildx through the action', () => {
 
   test('an http:// buildx-url without buildx-sha256 is refused before anything is asked for; with it, the pinned binary is used', async () => {
     const httpBase = `${server?.http}/r`
+    const refusedName = uniqueName('version-http')
     const refused = newRun({
-      inputs: { name: uniqueName('version-http'), use: 'false', 'driver-opts': driverOpts(), version: tag, 'buildx-url': httpBase },
+      inputs: { name: refusedName, use: 'false', 'driver-opts': driverOpts(), version: tag, 'buildx-url': httpBase },
       env: { DOCKER_CONFIG: dockerConfig }
     })
+    // Removed after the test whatever happens: code that lets the URL through creates a builder.
+    afterTest(refusedName, refused)
     requests.length = 0
     const main = await runMain(refused)
     expect(main.exitCode).toBe(1)
