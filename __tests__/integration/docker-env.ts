@@ -102,8 +102,25 @@ export function afterTest(name: string | undefined, run: Run): void {
   })
 }
 
+const contexts: string[] = []
+
+/**
+ * A docker context of the test's own on the local engine (a second endpoint for a node),
+ * removed by cleanUpTests after the builders that may use it.
+ */
+export function secondContext(): string {
+  const name = uniqueName('ctx')
+  const host =
+    docker(['context', 'inspect', '--format', '{{.Endpoints.docker.Host}}', 'default']).stdout.trim() || 'unix:///var/run/docker.sock'
+  const r = docker(['context', 'create', name, '--docker', `host=${host}`])
+  if (r.status !== 0) throw new Error(`docker context create failed: ${r.stderr}`)
+  contexts.push(name)
+  return name
+}
+
 export function cleanUpTests(): void {
   for (const c of pending.splice(0)) c()
+  for (const c of contexts.splice(0)) docker(['context', 'rm', '--force', c])
 }
 
 export const hasCommand = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0

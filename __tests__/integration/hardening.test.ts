@@ -15,6 +15,7 @@ import {
   driverOpts,
   errors,
   leftovers,
+  secondContext,
   uniqueName,
   until
 } from './docker-env.js'
@@ -160,25 +161,6 @@ describeDocker('a node whose container exists and is not this run’s', () => {
     expect(docker(['volume', 'inspect', nodeVolume(node)]).status).toBe(0)
     const env = docker(['container', 'inspect', '--format', '{{json .Config.Env}}', nodeContainer(node)]).stdout
     expect(env).not.toContain('BUILDKIT_BUILDER_ACTION_OWNER')
-  }
-
-  const contexts: string[] = []
-  afterEach(() => {
-    for (const c of contexts.splice(0)) docker(['context', 'rm', '--force', c])
-  })
-
-  /**
-   * A docker context of the test's own on this engine: the crafted node's endpoint. (On the
-   * first node's own endpoint buildx would refuse it as a duplicate before touching anything.)
-   */
-  function secondContext(): string {
-    const ctx = uniqueName('ctx')
-    const host =
-      docker(['context', 'inspect', '--format', '{{.Endpoints.docker.Host}}', 'default']).stdout.trim() || 'unix:///var/run/docker.sock'
-    const r = docker(['context', 'create', ctx, '--docker', `host=${host}`])
-    if (r.status !== 0) throw new Error(`docker context create failed: ${r.stderr}`)
-    contexts.push(ctx)
-    return ctx
   }
 
   test.each([

@@ -4,7 +4,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { parse } from 'smol-toml'
 import { newRun, readOutputs, readSummary, runMain, runPost, type Run } from '../../scripts/runner.mjs'
-import { afterTest, buildkitImage, cleanUpTests, describeDocker, docker, errors, uniqueName } from './docker-env.js'
+import { afterTest, buildkitImage, cleanUpTests, describeDocker, docker, errors, secondContext, uniqueName } from './docker-env.js'
 
 // A builder of two docker-container nodes: the second on a second docker context that
 // points at the same engine (what a second machine's context would be, on one machine).
@@ -15,22 +15,7 @@ jest.setTimeout(240_000)
 const pki = (f: string): string => path.join(import.meta.dirname, '..', 'fixtures', 'buildkit', 'test-pki', f)
 const sha = (p: string): string => createHash('sha256').update(fs.readFileSync(p)).digest('hex')
 
-const contexts: string[] = []
-afterEach(() => {
-  cleanUpTests()
-  for (const c of contexts.splice(0)) docker(['context', 'rm', '--force', c])
-})
-
-/** A docker context of its own on the local engine, removed after the test. */
-function secondContext(): string {
-  const name = uniqueName('ctx')
-  const host =
-    docker(['context', 'inspect', '--format', '{{.Endpoints.docker.Host}}', 'default']).stdout.trim() || 'unix:///var/run/docker.sock'
-  const r = docker(['context', 'create', name, '--docker', `host=${host}`])
-  if (r.status !== 0) throw new Error(`docker context create failed: ${r.stderr}`)
-  contexts.push(name)
-  return name
-}
+afterEach(cleanUpTests)
 
 const nodeOpts = (): string[] => [`image=${buildkitImage()}`, 'network=host']
 
