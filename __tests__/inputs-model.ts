@@ -1,6 +1,9 @@
 import * as os from 'node:os'
-import { getInputs, type Inputs } from '../src/inputs.js'
-import type { NodeSpec } from '../src/nodes.js'
+import { getInputs } from '../src/drivers/read-inputs.js'
+import { type Inputs } from '../src/inputs/model.js'
+import { driverFor } from '../src/drivers/factory.js'
+import { makePlan, type Plan } from '../src/plan/plan.js'
+import type { NodeSpec } from '../src/inputs/nodes.js'
 
 /**
  * The model inputs.ts makes when no input is set, with what a test changes: for the pure
@@ -11,3 +14,9 @@ export function inputsWith(patch: Partial<Inputs> = {}, first: Partial<NodeSpec>
   const defaults = getInputs(() => '', { env: {}, home: os.tmpdir() })
   return { ...defaults, nodes: [{ ...defaults.nodes[0], ...first }], ...patch }
 }
+
+/** makePlan with the driver the inputs name, as main.ts plans (the driver plans its nodes). */
+export function planFor(inputs: Inputs, ...rest: PlanArgs): Plan {
+  return makePlan(driverFor(inputs.driver), inputs, ...rest)
+}
+type PlanArgs = Parameters<typeof makePlan> extends [unknown, unknown, ...infer R] ? R : never

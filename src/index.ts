@@ -1,9 +1,9 @@
 import { constants } from 'node:os'
-import { stopChildren } from './exec.js'
-import * as log from './log.js'
+import { stopChildren } from './runner/exec.js'
+import * as log from './runner/log.js'
 import { runMain } from './main.js'
 import { runPost } from './post.js'
-import { isPost } from './state.js'
+import { isPost } from './runner/state.js'
 
 // Entry point for both `main` and `post` (action.yml): the only place that sets the
 // step's result.

@@ -1,5 +1,5 @@
-import * as log from './log.js'
-import { teardown } from './teardown.js'
+import * as log from './runner/log.js'
+import { teardown } from './drivers/teardown.js'
 
 // The post step runs even when the job failed or was cancelled: the one teardown removes the
 // builder this run created (unless cleanup is off) and every file the run wrote.

@@ -2,9 +2,9 @@ import { afterAll, expect, jest, test } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { renderToml } from '../../src/config.js'
-import { getInputs } from '../../src/inputs.js'
-import { configTree } from '../../src/plan.js'
+import { renderToml } from '../../src/config/toml.js'
+import { getInputs } from '../../src/drivers/read-inputs.js'
+import { configTree } from '../../src/plan/config-tree.js'
 import { describeDocker, docker, uniqueName } from './docker-env.js'
 
 // What the renderer writes, buildx must read: about twenty configs from awkward but valid

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { cacheArch, DEFAULT_CNI_CONFIG, pluginsUrls } from '../../src/cni.js'
+import { cacheArch, DEFAULT_CNI_CONFIG, pluginsUrls } from '../../src/cni/settings.js'
 import { newRun, readOutputs, readSummary, runMain, runPost, type Run } from '../../scripts/runner.mjs'
 import {
   afterTest,

@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { parse } from 'smol-toml'
-import type { TomlTable } from '../../src/config.js'
+import type { TomlTable } from '../../src/config/toml.js'
 import { disposeRun, type Run } from '../../scripts/runner.mjs'
 
 // What the integration tests need from the machine: a Docker engine with Buildx, and a

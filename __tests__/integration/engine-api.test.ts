@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, jest, test } from '@jest/globals'
-import { containerCmd, engineVersion, execIn, imageId, localSocket, missingInImage } from '../../src/engine-api.js'
+import { containerCmd, engineVersion, execIn, imageId, localSocket, missingInImage } from '../../src/docker/engine-api.js'
 import * as os from 'node:os'
-import * as dockerOps from '../../src/docker.js'
+import * as dockerOps from '../../src/docker/cli.js'
 import { buildkitImage, describeDocker, docker, dockerProblem, uniqueName } from './docker-env.js'
 
 // The Engine API calls verification makes instead of starting the docker CLI, against the

@@ -3,7 +3,8 @@ import { spawn, spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { createArgs, nodeContainer, nodeVolume } from '../../src/buildx.js'
+import { createArgs } from '../../src/docker/buildx.js'
+import { nodeContainer, nodeVolume } from '../../src/drivers/docker-container/names.js'
 import { newRun, readOutputs, readState, root, runMain, runPost, type Run, type StepResult } from '../../scripts/runner.mjs'
 import {
   afterTest,

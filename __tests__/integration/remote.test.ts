@@ -4,11 +4,14 @@ import * as fs from 'node:fs'
 import * as net from 'node:net'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { remote } from '../../src/drivers/remote.js'
-import type { Plan } from '../../src/plan.js'
-import { parseInspect } from '../../src/inspect.js'
-import { remoteNodeName } from '../../src/owner.js'
-import { loadRemoteTls, parseRemoteTls, remoteCreateArgs, remoteTlsFiles } from '../../src/remote.js'
+import { remote } from '../../src/drivers/remote/driver.js'
+import { compare } from '../../src/verify/compare.js'
+import type { Plan } from '../../src/plan/plan.js'
+import { parseInspect } from '../../src/buildkit/buildx-inspect.js'
+import { remoteNodeName } from '../../src/docker/owner-mark.js'
+import { loadRemoteTls, remoteTlsFiles } from '../../src/drivers/remote/tls.js'
+import { parseRemoteTls } from '../../src/drivers/remote/inputs.js'
+import { remoteCreateArgs } from '../../src/drivers/remote/buildx-args.js'
 import { pkiDir } from '../helpers.js'
 import { describeDocker, docker, ensureDebianPackages, hasCommand, uniqueName, until } from './docker-env.js'
 
@@ -195,7 +198,7 @@ describeDocker('the remote driver', () => {
     expect(nodes.map(n => [n.Name, n.Endpoint])).toEqual([[`${builder}0-${owner}`, endpoint]])
     expect(remote.owner(builder)).toBe(owner)
 
-    const seen = await remote.observe(plan, nodes[0])
+    const seen = await remote.readBackNode(plan, nodes[0], compare)
     expect(seen.readBack).toBeUndefined()
     expect(seen.daemon).toEqual({
       version: expect.stringMatching(/^v\d+\.\d+/),

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { createArgs } from '../../src/buildx.js'
+import { createArgs } from '../../src/docker/buildx.js'
 import { buildkitImage, containerOf, describeDocker, docker, forceRemove, uniqueName } from './docker-env.js'
 
 // The daemon's network set-up at start, as `docker buildx create --bootstrap` sees it: the

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, expect, jest, test } from '@jest/global
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { createArgs } from '../../src/buildx.js'
+import { createArgs } from '../../src/docker/buildx.js'
 import { buildkitImage, containerOf, describeDocker, docker, forceRemove, uniqueName } from './docker-env.js'
 import { startRegistries, type TestRegistries } from './registry-env.js'
 

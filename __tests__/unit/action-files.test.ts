@@ -4,7 +4,7 @@ import * as path from 'node:path'
 import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser'
 import { parseAction } from '@actions/workflow-parser/actions/index'
 import { parse as parseYaml } from 'yaml'
-import { getInputs } from '../../src/inputs.js'
+import { getInputs } from '../../src/drivers/read-inputs.js'
 
 // action.yml and the workflows can't run here: check them with GitHub's own parser
 // (@actions/workflow-parser, the schema the runner and the VS Code extension use), and

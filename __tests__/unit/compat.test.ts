@@ -2,8 +2,8 @@ import { describe, expect, test } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { parse as parseYaml } from 'yaml'
-import { nodesOutput, type Outcome } from '../../src/summary.js'
-import { DEFAULT_FLAGS } from '../../src/inputs.js'
+import { nodesOutput, type Outcome } from '../../src/verify/summary.js'
+import { DEFAULT_FLAGS } from '../../src/inputs/model.js'
 
 // A drop-in for docker/setup-buildx-action: each of its inputs and outputs (kept by hand in
 // fixtures/setup-buildx-action/compat.json, with the version and commit it was read from) is

@@ -62,7 +62,7 @@ const docker = {
   workersJson: jest.fn(async () => fixture('01-workers-json.stdout')),
   // The seam's observe(): the workers and the read-back, from the two helpers above, so a
   // test can replace either; a part that throws is reported as that part's error.
-  observe: jest.fn(async (at: { engine: string[]; container: string }) => {
+  readBackContainer: jest.fn(async (at: { engine: string[]; container: string }) => {
     const workers = await docker.workersJson().then(
       text => ({ text }),
       (e: Error) => ({ error: e.message })
@@ -83,7 +83,7 @@ const docker = {
   ),
   daemonLogSince: jest.fn(async () => (calls.push('logs'), ''))
 }
-jest.unstable_mockModule('../../src/docker.js', () => docker)
+jest.unstable_mockModule('../../src/docker/cli.js', () => docker)
 // The install of a pinned buildx (its own tests are install.test.ts): what main asks of it.
 const install = {
   installBuildx: jest.fn(
@@ -94,10 +94,10 @@ const install = {
   ),
   restorePlugin: jest.fn((saved: { pluginPath: string }) => (calls.push(`restore ${path.basename(saved.pluginPath)}`), 'restored'))
 }
-jest.unstable_mockModule('../../src/install.js', () => install)
+jest.unstable_mockModule('../../src/install/install.js', () => install)
 const { runMain } = await import('../../src/main.js')
-const { resetRecord } = await import('../../src/state.js')
-const { fail } = await import('../../src/log.js')
+const { resetRecord } = await import('../../src/runner/state.js')
+const { fail } = await import('../../src/runner/log.js')
 const { runPost } = await import('../../src/post.js')
 
 // One directory for the whole file: core.summary keeps the first GITHUB_STEP_SUMMARY path.

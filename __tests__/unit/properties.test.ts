@@ -1,13 +1,13 @@
 import { describe, expect, test } from '@jest/globals'
 import fc from 'fast-check'
 import { parse } from 'smol-toml'
-import { joinShellWords } from '../../src/buildx.js'
-import { renderToml, type TomlTable } from '../../src/config.js'
-import { InputError } from '../../src/errors.js'
-import { getInputs } from '../../src/inputs.js'
-import { splitShellWords } from '../../src/lines.js'
-import { configTree } from '../../src/plan.js'
-import { parseImageRef } from '../../src/refs.js'
+import { joinShellWords } from '../../src/docker/buildx.js'
+import { renderToml, type TomlTable } from '../../src/config/toml.js'
+import { InputError } from '../../src/runner/errors.js'
+import { getInputs } from '../../src/drivers/read-inputs.js'
+import { splitShellWords } from '../../src/runner/lines.js'
+import { configTree } from '../../src/plan/config-tree.js'
+import { parseImageRef } from '../../src/docker/refs.js'
 
 // Property-based tests of every text input against the pure parsing and rendering: random
 // and adversarial strings (quotes, newlines, ']', '#', '=', unicode, IPv6, very long lines,

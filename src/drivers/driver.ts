@@ -1,16 +1,21 @@
-import type { RecordedNode } from '../buildx.js'
-import type { DaemonInfo, ReadBack } from '../verify.js'
-import type { RunResult } from '../exec.js'
-import type { Occupant } from '../occupants.js'
-import type { Plan } from '../plan.js'
+import type { DaemonInfo } from '../buildkit/daemon-info.js'
+import type { ReadBack } from '../buildkit/read-back.js'
+import type { RecordedNode } from '../docker/buildx-record.js'
+import type { DriverRules } from '../inputs/driver-rules.js'
+import type { Inputs } from '../inputs/model.js'
+import type { Expectation, NodeExpectation, NodePlanner, Plan } from '../plan/plan.js'
+import type { RunResult } from '../runner/exec.js'
+import type { Occupant } from './ownership.js'
 
 // The driver seam: everything that depends on where buildx runs the daemon (a container on
-// the engine, a pod, a remote daemon) is here, one implementation per buildx driver, picked
-// by driverFor (as actions/setup-node's installer-factory picks a distribution). main,
-// check and teardown know steps and nodes, not containers.
+// the engine, a pod, a remote daemon) is here, one implementation per buildx driver in a
+// folder of its own, picked by the catalog (factory.ts), as actions/setup-node's
+// installer-factory picks a distribution. A driver is its input rules (inputs/driver-rules.ts),
+// its nodes' plan (plan/plan.ts NodePlanner), create, read-back, owner mark and removal:
+// main, verify and teardown know steps and nodes, never a driver's name.
 
-/** What a driver saw of one node: the daemon's answer and what verification compares. */
-export interface Observation {
+/** What a driver read back from one node: the daemon's answer and what verification compares. */
+export interface ReadBackResult {
   daemon: DaemonInfo | { error: string }
   /** Config, daemon arguments and copied files; undefined for drivers that take none (docker) */
   readBack?: ReadBack | { error: string }
@@ -19,21 +24,25 @@ export interface Observation {
 /** A node as buildx records it: its name and endpoint say where its daemon is. */
 export type NodeRef = Pick<RecordedNode, 'Name' | 'Endpoint'>
 
-export interface Driver {
-  /** buildx's name of the driver */
-  readonly name: string
+/** verify/compare.ts compare, handed in: what differs between the plan and one daemon's read-back. */
+export type Compare = (expect: Expectation, node: NodeExpectation, readBack: ReadBack, daemon: DaemonInfo | undefined) => string[]
+
+export interface Driver extends DriverRules, NodePlanner {
+  /** The oldest buildx this driver works with here, when it needs a newer one than the action's oldest */
+  readonly oldestBuildx?: string
   /**
-   * Whether this run creates the builder (and its teardown removes it). The docker driver's
-   * builder is the docker context's own: nothing to create, write or remove.
+   * Reads and checks, once the inputs are read, what the driver's nodes need from files or
+   * secrets (remote: the TLS files of the connection to each daemon), logging what it checked.
+   * Its result is handed to planNodes as `prepared`.
    */
-  readonly createsBuilder: boolean
+  prepare?(inputs: Inputs): unknown
   /** The builder's name for this run: the one asked for, once it is known to be free; or the context's. */
   claim(asked: string, given: boolean): Promise<string>
   /** Creates the builder with every node of the plan and starts their daemons. */
   create(plan: Plan): Promise<void>
-  /** What verification reads from one running node. */
-  observe(plan: Plan, node: NodeRef): Promise<Observation>
-  /** Resolves references through a node's daemon, answering in prove.ts RESOLVE_SCRIPT's format. */
+  /** What verification reads back from one running node; `compare` judges a daemon the driver checks itself (each replica). */
+  readBackNode(plan: Plan, node: NodeRef, compare: Compare): Promise<ReadBackResult>
+  /** Resolves references through a node's daemon, answering in buildkit/resolve.ts RESOLVE_SCRIPT's format. */
   resolve(node: NodeRef, refs: string[], builder: string): Promise<RunResult>
   /** Whether a node's daemon log can be read (it tells which host served a reference). */
   readonly readsDaemonLog: boolean

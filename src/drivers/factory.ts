@@ -1,20 +1,30 @@
-import type { Inputs } from '../inputs.js'
-import { dockerContainer } from './docker-container.js'
+import type { DriverCatalog } from '../inputs/driver-rules.js'
+import { dockerContainer } from './docker-container/driver.js'
+import { engine } from './docker/driver.js'
 import type { Driver } from './driver.js'
-import { engine } from './engine.js'
-import { kubernetes } from './kubernetes.js'
-import { remote } from './remote.js'
+import { kubernetes } from './kubernetes/driver.js'
+import { remote } from './remote/driver.js'
 
-/** The implementation of a buildx driver (inputs.ts refuses the ones there is none for yet). */
-export function driverFor(name: Inputs['driver']): Driver {
-  switch (name) {
-    case 'docker-container':
-      return dockerContainer
-    case 'docker':
-      return engine
-    case 'kubernetes':
-      return kubernetes
-    case 'remote':
-      return remote
+// The drivers this action has, one line each, in the order the `driver` input's message
+// names them. A new driver is a folder of its own (CONTRIBUTING.md, "How to add a driver")
+// and a line here.
+const SHIPPED: readonly Driver[] = [dockerContainer, kubernetes, remote, engine]
+
+/** A catalog of drivers by name: the shipped ones, or others (a test's). */
+export function catalogOf(drivers: readonly Driver[]): DriverCatalog & { driver(name: string): Driver } {
+  const byName = new Map(drivers.map(d => [d.name, d]))
+  const driver = (name: string): Driver => {
+    const d = byName.get(name)
+    if (!d) throw new Error(`no driver named "${name}" (${[...byName.keys()].join(', ')})`)
+    return d
   }
+  return { names: drivers.map(d => d.name), rules: driver, driver }
+}
+
+/** The shipped drivers. */
+export const catalog = catalogOf(SHIPPED)
+
+/** The implementation of a shipped buildx driver (inputs refuse any other name). */
+export function driverFor(name: string): Driver {
+  return catalog.driver(name)
 }

@@ -1,0 +1,82 @@
+import { withOwnerOpt } from './owner-mark.js'
+
+// buildx's naming rules and command lines for the docker-container driver. Pure.
+// https://github.com/docker/buildx/blob/master/driver/docker-container/driver.go
+
+/** `buildx create --name X` makes one node named X0 (`--node` is not used here). */
+export function nodeName(builder: string): string {
+  return `${builder}0`
+}
+
+/** What a plugged-in feature (CNI) adds to the builder. */
+export interface Addition {
+  driverOpts?: string[]
+  /** Worker network mode the daemon must report */
+  network?: string
+  /** One line for the log and the summary, e.g. which image and why */
+  description?: string
+}
+
+export interface CreateOptions {
+  name: string
+  driver: string
+  configPath: string
+  driverOpts: string[]
+  buildkitdFlags: string[]
+  use: boolean
+  /** This run's mark (ownerOf); none when empty */
+  owner?: string
+  /** Appends a node to the builder (buildx create --append: the builder's driver applies) */
+  append?: boolean
+  /** Starts the node's daemon now (--bootstrap); default true */
+  bootstrap?: boolean
+  /** The node's name (--node); buildx picks one when absent */
+  node?: string
+  /** Fixed platforms (--platform) */
+  platforms?: string[]
+  /** Docker context, docker host or BuildKit address; the current context when empty */
+  endpoint?: string
+}
+
+export function createArgs(o: CreateOptions): string[] {
+  const args = ['buildx', 'create', ...(o.append ? ['--append'] : []), ...(o.bootstrap === false ? [] : ['--bootstrap']), '--name', o.name]
+  // buildx refuses --driver on --append only when it differs; the builder's own applies anyway.
+  if (!o.append) args.push('--driver', o.driver)
+  if (o.node) args.push('--node', o.node)
+  args.push('--config', o.configPath)
+  for (const opt of withOwnerOpt(o.driver, o.owner ?? '', o.driverOpts)) args.push('--driver-opt', opt)
+  if (o.buildkitdFlags.length > 0) args.push('--buildkitd-flags', joinShellWords(o.buildkitdFlags))
+  if (o.platforms && o.platforms.length > 0) args.push('--platform', o.platforms.join(','))
+  if (o.use && !o.append) args.push('--use')
+  if (o.endpoint) args.push(o.endpoint)
+  return args
+}
+
+/**
+ * Starts every node of a builder at once (builder.go Boot: one goroutine per node). Its
+ * stdout lists the nodes with their copied files: never shown.
+ */
+export function bootArgs(name: string): string[] {
+  return ['buildx', 'inspect', '--bootstrap', name]
+}
+
+/**
+ * keepDaemon: remove buildx's record only, the daemon (container or Deployment) and its state
+ * stay (rm --keep-daemon: driver Rm removes nothing without rmDaemon).
+ */
+export function rmArgs(name: string, keepState: boolean, keepDaemon = false): string[] {
+  return ['buildx', 'rm', ...(keepState ? ['--keep-state'] : []), ...(keepDaemon ? ['--keep-daemon'] : []), name]
+}
+
+/**
+ * Detaches a node from buildx's record of a builder, its daemon untouched (create --leave:
+ * builder.go Leave edits the record only; store/nodegroup.go Leave refuses the last node).
+ */
+export function leaveArgs(builder: string, node: string): string[] {
+  return ['buildx', 'create', '--leave', '--name', builder, '--node', node]
+}
+
+/** The inverse of buildx's shlex split of --buildkitd-flags. */
+export function joinShellWords(words: string[]): string {
+  return words.map(w => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ')
+}

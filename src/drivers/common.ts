@@ -1,0 +1,123 @@
+import { CONTAINER_CONFIG_FILE } from '../config/paths.js'
+import { bootArgs, createArgs, nodeName } from '../docker/buildx.js'
+import { type RecordedNode } from '../docker/buildx-record.js'
+import * as docker from '../docker/cli.js'
+import * as log from '../runner/log.js'
+import { plannedRecord, refusal, type Found } from './ownership.js'
+import { optionLike } from '../inputs/nodes.js'
+import type { NodePlanContext, NodesPlan, Plan, PlannedNode } from '../plan/plan.js'
+import type { Driver } from './driver.js'
+
+// What several drivers do alike: claim a free name, create and boot the nodes, read what is at
+// their places, take a docker endpoint, plan nodes that take the config.
+
+/**
+ * The name asked for, once buildx's own record says no builder has it (read without a
+ * process, and nothing of it printed). docker/setup-buildx-action uses an existing builder as
+ * it is; this action refuses it: a builder it did not create can't be verified against its
+ * plan, and its post step would remove someone else's builder.
+ */
+export function claimFreeName(asked: string): string {
+  if (docker.builderOwner(asked) !== undefined) {
+    throw new Error(
+      `a builder named "${asked}" already exists; choose another name (or leave name empty for a generated one), ` +
+        `or remove it with "docker buildx rm ${asked}" (docker/setup-buildx-action would use it as it is; ` +
+        'this action only sets up, verifies and removes a builder of its own)'
+    )
+  }
+  log.info(`no builder named ${asked} yet`)
+  return asked
+}
+
+/**
+ * Creates the builder's nodes. One node: create --bootstrap. Several: each is recorded first
+ * (create, create --append, no daemon started), then all start at once: appending to a
+ * builder whose first node runs makes buildx dial that node's daemon (builder.go Create:
+ * LoadNodes WithData), and booting them together starts the nodes in parallel (Boot).
+ */
+export async function createNodes(plan: Plan): Promise<void> {
+  for (const node of plan.nodes) await docker.createBuilder(node.createArgs)
+  if (plan.nodes.length > 1) await docker.bootBuilder(bootArgs(plan.builder))
+}
+
+/** What really is at each node's place, for the nodes whose driver has one (in the nodes' order). */
+export async function occupantsOf(driver: Driver, nodes: (RecordedNode & { label?: string })[]): Promise<Found[]> {
+  const seen = await Promise.all(nodes.map(n => driver.occupant(n)))
+  return nodes.flatMap((n, i) => {
+    const s = seen[i]
+    return s === undefined ? [] : [{ node: { name: n.Name, label: n.label, place: s.place }, occupant: s.occupant }]
+  })
+}
+
+/**
+ * Before create: no node's container or Deployment may exist yet, whoever made it. buildx
+ * would take it over, and removing this run's builder would remove it (occupants.ts).
+ */
+export async function checkPlaces(driver: Driver, plan: Plan, owner: string): Promise<void> {
+  const nodes = plan.nodes.flatMap(n => {
+    const rec = plannedRecord(n)
+    return rec === undefined ? [] : [{ ...rec, label: n.label }]
+  })
+  const found = await occupantsOf(driver, nodes)
+  if (found.length === 0) {
+    log.info(`the ${driver.name} driver has no container or Deployment of its own to check`)
+    return
+  }
+  const refused = refusal(found, owner)
+  if (refused !== undefined) throw new Error(refused)
+  for (const f of found) log.info(`node ${f.node.name}: no ${f.node.place} yet`)
+}
+
+// A docker context name (docker/cli: ^[a-zA-Z0-9][a-zA-Z0-9_.+-]+$) or a URL.
+const CONTEXT_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.+-]*$/
+const DOCKER_HOST_RE = /^(unix|tcp|ssh|npipe|fd):\/\/\S*$/
+
+/**
+ * An endpoint as the docker-container (and docker) driver takes it: a docker context or a
+ * docker host (buildx builder.go validateEndpoint); '' is the current context.
+ */
+export function dockerEndpointProblem(endpoint: string): string | undefined {
+  if (endpoint === '') return undefined
+  const dash = optionLike(endpoint)
+  if (dash) return dash
+  if (DOCKER_HOST_RE.test(endpoint) || CONTEXT_RE.test(endpoint)) return undefined
+  return `"${endpoint}" is neither a docker context name nor a docker host (unix://, tcp://, ssh://)`
+}
+
+/**
+ * The nodes of a driver that takes the config: `buildx create` (then `--append`) with the
+ * config, the node's driver options and the feature's (CNI), the owner mark and daemon flags.
+ * buildx names the first node <builder>0 (store/nodegroup.go nextNodeName) unless the driver
+ * generates names (`namesFirst` false: they are read from its record). `daemonFlags` turns
+ * a node's flags into what buildx is given (kubernetes adds the config's path).
+ */
+export function planConfigNodes(
+  driver: string,
+  ctx: NodePlanContext,
+  o: { namesFirst: boolean; daemonFlags?: (flags: string[]) => string[] }
+): NodesPlan {
+  const { inputs, configPath, owner, addition } = ctx
+  const nodes = inputs.nodes.map((n, i): PlannedNode => ({
+    label: n.label,
+    name: i === 0 && o.namesFirst ? nodeName(inputs.name) : n.name,
+    endpoint: n.endpoint,
+    createArgs: createArgs({
+      name: inputs.name,
+      driver,
+      configPath,
+      driverOpts: [...n.driverOpts, ...(addition.driverOpts ?? [])],
+      buildkitdFlags: o.daemonFlags ? o.daemonFlags(n.buildkitdFlags) : n.buildkitdFlags,
+      use: inputs.use,
+      owner,
+      append: i > 0,
+      // Several nodes are booted together once all are recorded (createNodes).
+      bootstrap: inputs.nodes.length === 1,
+      node: i === 0 ? undefined : n.name,
+      platforms: n.platforms,
+      endpoint: n.endpoint
+    }),
+    args: ['--config', CONTAINER_CONFIG_FILE, ...n.buildkitdFlags],
+    platforms: n.platforms
+  }))
+  return { nodes, dirs: [], files: [] }
+}

@@ -1,0 +1,196 @@
+import { CONTAINER_CONFIG_FILE } from '../../config/paths.js'
+import { redact } from '../../runner/redact.js'
+import type { RunResult } from '../../runner/exec.js'
+import { parseReadBack, type ReadBackParts } from '../../buildkit/read-back.js'
+
+// buildx's kubernetes driver, the parts that need no cluster: where buildx puts things in
+// the pods, how kubectl finds them, what kubectl prints, and which inputs can't work with
+// this driver. Pure. Everything here follows docker/buildx v0.29.1:
+//
+// - builder/builder.go Create: a kubernetes node gets no endpoint of its own; buildx records
+//   `kubernetes:///<builder>?deployment=<node>&kubeconfig=<$KUBECONFIG at create time>` and,
+//   unless --node is given, a generated node name `buildkit-<uuid>-<5 hex>`
+//   (driver/kubernetes/util/generate.go GenerateNodeName).
+// - driver/kubernetes/factory.go New: the Deployment is named after the node, "_" turned into
+//   "-" (buildxNameToDeploymentName); the namespace is driver-opt `namespace`, else the
+//   kubeconfig's (context/load.go ConfigFromEndpoint → clientcmd's Namespace(): the current
+//   context's namespace, "default" when it names none) — kubectl's own rule, so kubectl is
+//   given -n only when the driver-opt is set.
+// - driver/kubernetes/manifest/manifest.go NewDeployment: label app=<deployment> on the
+//   Deployment, its selector and its pods (custom `labels` are added to all three); one
+//   container "buildkitd" whose args are exactly the buildkitd flags (no --config is added,
+//   unlike driver/docker-container/driver.go); the files of util/confutil/container.go
+//   LoadConfigFiles go into one ConfigMap per directory: buildkitd.toml into
+//   "<deployment>-config", mounted at /etc/buildkit; each registry's certificates into
+//   "<deployment>-config-<n>" (n follows Go's map order: not predictable), mounted at
+//   /etc/buildkit/certs/<host, runs of [^a-zA-Z0-9.-] as _>. So the pod has every file at
+//   the path the docker-container driver copies it to (buildx.ts containerCertPath), and the
+//   config's rewritten cert paths are the same: plan.expect applies unchanged.
+// - driver/kubernetes/podchooser ListRunningPods: the daemons buildx dials are the pods of
+//   that selector in phase Running, sorted by name; with replicas > 1 each is a daemon of its
+//   own, so every one is verified.
+
+/** The container buildx runs the daemon in (manifest.go containerName). */
+export const KUBE_CONTAINER = 'buildkitd'
+
+/** The Deployment of a node (factory.go buildxNameToDeploymentName). */
+export function deploymentName(node: string): string {
+  return node.replace(/_/g, '-')
+}
+
+/** The label selector of a node's pods (manifest.go LabelApp). */
+export function podSelector(node: string): string {
+  return `app=${deploymentName(node)}`
+}
+
+/** A kubernetes node's endpoint as buildx records it (builder.go Create). */
+export interface KubeEndpoint {
+  builder: string
+  deployment: string
+  /** $KUBECONFIG when the node was created; '' when it was unset */
+  kubeconfig: string
+}
+
+export function parseKubeEndpoint(endpoint: string): KubeEndpoint | undefined {
+  let u: URL
+  try {
+    u = new URL(endpoint)
+  } catch {
+    return undefined
+  }
+  if (u.protocol !== 'kubernetes:') return undefined
+  return {
+    builder: decodeURIComponent(u.pathname.replace(/^\//, '')),
+    deployment: u.searchParams.get('deployment') ?? '',
+    kubeconfig: u.searchParams.get('kubeconfig') ?? ''
+  }
+}
+
+/** Where kubectl finds a node: the recorded kubeconfig and the namespace driver-opt. */
+export interface KubeTarget {
+  /** kubectl's global flags: --kubeconfig, -n */
+  global: string[]
+  /** The node's Deployment */
+  deployment: string
+  /** For messages: the namespace, or how it is chosen */
+  namespace: string
+}
+
+/**
+ * kubectl's flags for a node. buildx loads the recorded kubeconfig as the explicit path
+ * (context/load.go ConfigFromEndpoint); a list of paths can't be one --kubeconfig, so it is
+ * left to $KUBECONFIG, which kubectl reads the same way.
+ */
+export function kubeTarget(node: { Name: string; Endpoint: string; DriverOpts?: Record<string, string> | null }): KubeTarget {
+  const ep = parseKubeEndpoint(node.Endpoint)
+  const global: string[] = []
+  if (ep && ep.kubeconfig !== '' && !ep.kubeconfig.includes(':')) global.push('--kubeconfig', ep.kubeconfig)
+  const ns = namespaceOf(node.DriverOpts)
+  if (ns !== undefined) global.push('--namespace', ns)
+  return {
+    global,
+    deployment: deploymentName(ep?.deployment || node.Name),
+    namespace: ns ?? "the kubeconfig's current namespace"
+  }
+}
+
+/** driver-opt namespace, or undefined: the kubeconfig's current namespace applies ("default" if none). */
+export function namespaceOf(driverOpts: Record<string, string> | null | undefined): string | undefined {
+  const ns = driverOpts?.namespace
+  return ns === undefined || ns === '' ? undefined : ns
+}
+
+/** driver-opt replicas (factory.go: 1 unless given). */
+export function replicasOf(driverOpts: Record<string, string> | null | undefined): number {
+  const n = Number.parseInt(driverOpts?.replicas ?? '', 10)
+  return Number.isFinite(n) && n >= 0 ? n : 1
+}
+
+/** The node's Deployment as JSON; nothing on stdout when there is none. */
+export function getDeploymentArgs(t: KubeTarget): string[] {
+  return [...t.global, 'get', 'deployment', t.deployment, '--ignore-not-found', '--output', 'json']
+}
+
+export function getPodsArgs(t: KubeTarget): string[] {
+  return [...t.global, 'get', 'pods', '--selector', `app=${t.deployment}`, '--output', 'json']
+}
+
+/** `kubectl exec` of a script in the daemon's container; `args` become $1… */
+export function execArgs(t: KubeTarget, pod: string, script: string, args: string[]): string[] {
+  return [...t.global, 'exec', pod, '--container', KUBE_CONTAINER, '--', 'sh', '-c', script, 'sh', ...args]
+}
+
+/**
+ * `kubectl logs` since a moment (unix seconds). The API takes sinceTime in whole seconds
+ * (metav1.Time is RFC 3339 without fractions): rounded down, so nothing after `since` is lost.
+ */
+export function logsSinceArgs(t: KubeTarget, pod: string, since: number): string[] {
+  const at = new Date(Math.floor(since) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')
+  return [...t.global, 'logs', pod, '--container', KUBE_CONTAINER, `--since-time=${at}`]
+}
+
+export function logsTailArgs(t: KubeTarget, pod: string, lines: number): string[] {
+  return [...t.global, 'logs', pod, '--container', KUBE_CONTAINER, `--tail=${lines}`]
+}
+
+export const KUBECTL_VERSION_ARGS = ['version', '--client']
+
+/** One pod of a node, as verification needs it. */
+export interface KubePod {
+  name: string
+  /** status.phase: Pending, Running, Succeeded, Failed, Unknown */
+  phase: string
+  /** The buildkitd container's args: the daemon's arguments (the image's entrypoint is buildkitd) */
+  args: string[]
+  /** Being deleted (a replaced replica): not one of the builder's daemons any more */
+  deleting: boolean
+}
+
+/** `kubectl get pods -o json`: a List of Pods. Sorted by name, as buildx's pod chooser sorts them. */
+export function parsePods(json: string): KubePod[] {
+  let data: unknown
+  try {
+    data = JSON.parse(json)
+  } catch {
+    throw new Error(`kubectl get pods printed something that is not JSON: ${redact(json.slice(0, 200))}`)
+  }
+  interface Pod {
+    metadata?: { name?: string; deletionTimestamp?: string }
+    spec?: { containers?: { name?: string; args?: string[] }[] }
+    status?: { phase?: string }
+  }
+  const items = (data as { items?: Pod[] } | null)?.items
+  if (!Array.isArray(items)) throw new Error('kubectl get pods printed JSON without an items list')
+  return items
+    .map(p => {
+      const containers = p.spec?.containers ?? []
+      const c = containers.find(x => x.name === KUBE_CONTAINER) ?? containers[0]
+      return {
+        name: p.metadata?.name ?? '(unnamed)',
+        phase: p.status?.phase ?? 'Unknown',
+        args: c?.args ?? [],
+        deleting: p.metadata?.deletionTimestamp !== undefined
+      }
+    })
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+}
+
+/** One pod's `kubectl exec` of READ_BACK_SCRIPT (buildkit/read-back.ts) with its spec's args, as verification reads them. */
+export function podSeen(exec: RunResult, pod: KubePod, files: string[]): ReadBackParts {
+  return parseReadBack(exec, { cmd: pod.args }, files, 'the pod')
+}
+
+/**
+ * The daemon flags to give buildx for a kubernetes node: the config's path first. buildx
+ * adds no --config for this driver (manifest.go: args are the flags as given), so the daemon
+ * reads /etc/buildkit/buildkitd.toml only by its own default, and a rootless daemon
+ * (driver-opt rootless=true) looks in ~/.config/buildkit instead and would run without the
+ * config. Naming it makes both read the mounted file, and makes the pod's args what the plan
+ * expects of every node (plan.ts: ['--config', CONTAINER_CONFIG_FILE, ...flags]).
+ */
+export function kubernetesDaemonFlags(flags: readonly string[]): string[] {
+  return ['--config', CONTAINER_CONFIG_FILE, ...flags]
+}
+
+// ---------------------------------------------------------------------------------------
+// Inputs this driver can't take

@@ -1,0 +1,237 @@
+import type { InputProblem } from '../../inputs/driver-rules.js'
+import { csvFields } from '../../docker/csv.js'
+import { looksLikePem, type PemRef } from '../../config/certs.js'
+import { InputError } from '../../runner/errors.js'
+import type { Inputs } from '../../inputs/model.js'
+import { nodeInput, optionLike } from '../../inputs/nodes.js'
+
+// buildx's remote driver: the builder is a record that points at BuildKit daemons that run
+// already (driver/remote, docker/buildx v0.29.1). Pure: inputs in, problems, argument lists
+// and parsed text out; drivers/remote.ts runs them.
+//
+// What buildx's sources say (v0.29.1):
+// - driver/remote/factory.go New: any config file ("setting config file is not supported for
+//   remote driver") and any daemon flag ("setting buildkit flags is not supported for remote
+//   driver") are refused; the only driver options are servername, cacert, cert, key and
+//   default-load, anything else is "invalid driver option X for remote driver" (so the
+//   owner mark env.<NAME>= of the docker-container driver can't be used here); cacert, cert
+//   and key must be absolute paths; TLS needs cacert; cert and key go together; servername
+//   defaults to the endpoint's host name.
+// - driver/remote/driver.go Dial: loadTLS reads the three files on every dial, so they must
+//   exist for as long as the builder is used.
+// - builder/builder.go Create: without --config, buildx takes buildkitd.default.toml when
+//   there is one, which the remote driver then refuses; the endpoint is checked by
+//   driver/remote/util/endpoint.go IsValidEndpoint (docker-container, kube-pod, npipe, ssh,
+//   tcp, unix).
+// - commands/inspect.go: the text `docker buildx inspect` prints (parseInspect).
+
+/** How to give the remote daemon a setting: where it runs, not here. */
+const WHERE_IT_RUNS =
+  'the remote driver connects to a BuildKit daemon that already runs, and buildx refuses a config for it ("setting config file is not supported for ' +
+  'remote driver"): the daemon\'s own buildkitd.toml applies. ' +
+  'Set it where the daemon runs: start it with buildkitd --config /path/to/buildkitd.toml, or mount the file at /etc/buildkit/buildkitd.toml in its ' +
+  'container (or pod)'
+
+/** The driver options buildx's remote driver accepts (driver/remote/factory.go, v0.29.1). */
+export const REMOTE_DRIVER_OPTS = ['servername', 'cacert', 'cert', 'key', 'default-load'] as const
+
+/** A node's driver options split: TLS (files as a path or env:NAME) and the rest, as given. */
+export interface RemoteTls {
+  cacert?: PemRef
+  cert?: PemRef
+  key?: PemRef
+  servername?: string
+  /** Every other option (k=v), as given */
+  other: string[]
+}
+
+/** The options of one driver-opts line: buildx reads it as CSV (csv.ts), so `cacert=/a,servername=b` is two. */
+function optionFields(line: string): string[] {
+  return csvFields(line)
+    .map(f => f.trim())
+    .filter(f => f !== '')
+}
+
+const TLS_KIND = { cacert: 'ca', cert: 'cert', key: 'key' } as const
+
+/**
+ * Splits a node's driver options into the TLS ones and the rest. cacert=, cert= and key= are
+ * a file path (relative to the workspace: the action copies it and gives buildx the absolute
+ * path it needs) or env:NAME, as in registry-certs. Throws an InputError naming the input.
+ */
+export function parseRemoteTls(driverOpts: string[], input = 'driver-opts'): RemoteTls {
+  const tls: RemoteTls = { other: [] }
+  // Checked before any other rule and never echoed: such an option is (part of) a key or a
+  // certificate pasted in, and any other message could quote it.
+  if (driverOpts.some(o => looksLikePem(o) || optionFields(o).some(f => looksLikePem(f.slice(f.indexOf('=') + 1))))) {
+    throw new InputError(
+      input,
+      undefined,
+      'holds PEM text; put the PEM in a secret and pass it as env:NAME (e.g. cacert=env:BUILDKIT_CA, with env: BUILDKIT_CA: ${{ secrets.BUILDKIT_CA }} ' +
+        'on the step)'
+    )
+  }
+  const seen = new Set<string>()
+  for (const field of driverOpts.flatMap(optionFields)) {
+    const eq = field.indexOf('=')
+    const key = eq === -1 ? field : field.slice(0, eq)
+    const value = eq === -1 ? '' : field.slice(eq + 1)
+    if (key === 'cacert' || key === 'cert' || key === 'key' || key === 'servername') {
+      if (seen.has(key)) throw new InputError(input, undefined, `${key}= is given twice`)
+      seen.add(key)
+      if (value === '' || value === 'env:') {
+        throw new InputError(input, undefined, key === 'servername' ? 'servername= has no name' : `${key}= has no file path or env:NAME`)
+      }
+      if (key === 'servername') tls.servername = value
+      else tls[key] = { kind: TLS_KIND[key], ref: value, input }
+    } else tls.other.push(field)
+  }
+  // buildx's own rules (driver/remote/factory.go New), told before anything runs.
+  if (tls.cert && !tls.key) throw new InputError(input, undefined, 'cert= has no key=; a client certificate needs its key')
+  if (tls.key && !tls.cert) throw new InputError(input, undefined, 'key= has no cert=; a client key needs its certificate')
+  if (!tls.cacert && (tls.cert || tls.servername !== undefined)) {
+    throw new InputError(
+      input,
+      undefined,
+      `${tls.cert ? 'cert= and key=' : 'servername='} need cacert=, the CA that signed the daemon's certificate (buildx: "tls enabled, but missing ` +
+        `keys cacert")`
+    )
+  }
+  return tls
+}
+
+/** True when the node talks TLS to its daemon (and so needs files that outlive nothing). */
+export function usesTls(tls: RemoteTls): boolean {
+  return tls.cacert !== undefined
+}
+
+/** What the inputs ask that the remote driver can't do, each with what to do instead. */
+export function remoteInputProblems(inputs: Inputs, get: (name: string) => string): InputProblem[] {
+  const problems: InputProblem[] = []
+  const set = (name: string): boolean => get(name).trim() !== ''
+  const isTrue = (name: string): boolean => get(name).trim().toLowerCase() === 'true'
+  const refuse = (input: string, what: string): void => {
+    problems.push({ input, message: `${what}: ${WHERE_IT_RUNS}` })
+  }
+  if (set('buildkitd-config')) refuse('buildkitd-config', "a base config can't be given to a remote daemon")
+  if (set('buildkitd-config-inline')) refuse('buildkitd-config-inline', "a base config can't be given to a remote daemon")
+  if (inputs.baseConfig?.fromDefault) {
+    problems.push({
+      input: 'driver',
+      message:
+        `remote: buildx applies ${inputs.baseConfig.path ?? 'buildkitd.default.toml'} to every new builder (builder/builder.go Create), and the remote ` +
+        `driver refuses any config, so buildx create would fail; ` +
+        "move that file away for this job; the remote daemon's own buildkitd.toml applies (set it where the daemon runs)"
+    })
+  }
+  if (set('mirrors')) refuse('mirrors', 'registry mirrors are the daemon\'s ([registry."<host>"] mirrors = [...])')
+  if (set('http-registries')) refuse('http-registries', 'plain-HTTP registries are the daemon\'s ([registry."<host>"] http = true)')
+  if (set('insecure-registries'))
+    refuse('insecure-registries', 'insecure registries are the daemon\'s ([registry."<host>"] insecure = true)')
+  if (set('registry-certs')) {
+    refuse(
+      'registry-certs',
+      'registry certificates are the daemon\'s ([registry."<host>"] ca = [...] and [[registry."<host>".keypair]], with the files where the daemon ' +
+        'runs); the certificates for the connection to the daemon itself are driver-opts cacert=, cert=, key='
+    )
+  }
+  if (set('debug')) refuse('debug', "debug logging is the daemon's (debug = true in its buildkitd.toml, or buildkitd --debug)")
+  if (set('buildkitd-flags')) {
+    problems.push({
+      input: 'buildkitd-flags',
+      message:
+        'buildx refuses daemon flags for the remote driver ("setting buildkit flags is not supported for remote driver"): give them to buildkitd where ' +
+        'it runs, or put the settings in its buildkitd.toml'
+    })
+  }
+  // An appended node's buildkitd-flags (nodes.ts gives every node the default flags when it
+  // has none, so the raw YAML is what tells whether they were written).
+  if (/^[\s-]*buildkitd-flags\s*:/m.test(get('append'))) {
+    problems.push({
+      input: 'append',
+      message:
+        'buildkitd-flags of a node: buildx refuses daemon flags for the remote driver ("setting buildkit flags is not supported for remote driver"); ' +
+        'give them to buildkitd where it runs'
+    })
+  }
+  for (const name of ['cni', 'cni-image', 'cni-subnet', 'cni-config', 'cni-plugins-version', 'cni-plugins-url', 'buildkit-image']) {
+    if (!set(name) || (name === 'cni' && get(name).trim().toLowerCase() === 'false')) continue
+    refuse(
+      name,
+      `the daemon's network and image are chosen where it runs (CNI: [worker.oci] networkMode = "cni" with cniConfigPath and cniBinaryPath in its ` +
+        `buildkitd.toml, the plugins in its image)`
+    )
+  }
+  if (isTrue('keep-state')) {
+    problems.push({
+      input: 'keep-state',
+      message:
+        "true does nothing with the remote driver: the daemon's state is its own, and removing the builder removes only buildx's record of it"
+    })
+  }
+  if (isTrue('check-registries')) {
+    problems.push({
+      input: 'check-registries',
+      message:
+        "the registries a remote daemon's config names are not known to this action (its buildkitd.toml is where it runs); list references in " +
+        'verify-pull to prove that the daemon resolves them'
+    })
+  }
+  let tls = false
+  for (const node of inputs.nodes) {
+    const input = nodeInput(node, 'driver-opts')
+    try {
+      const parsed = parseRemoteTls(node.driverOpts, input)
+      tls ||= usesTls(parsed)
+      for (const o of parsed.other) {
+        const key = o.split('=')[0]
+        if (key === 'default-load') {
+          if (!/^(true|false|1|0|t|f|TRUE|FALSE|True|False)$/.test(o.slice(key.length + 1))) {
+            problems.push({ input, message: `"${o}": default-load is true or false` })
+          }
+        } else {
+          problems.push({
+            input,
+            message:
+              `"${o}": the remote driver takes only ${REMOTE_DRIVER_OPTS.join(', ')} (buildx: "invalid driver option ${key} for remote ` +
+              `driver"); the daemon's image, network and resources are set where it runs`
+          })
+        }
+      }
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err
+      problems.push({ input, message: err.message.replace(/^input "[^"]*": /, '') })
+    }
+  }
+  if (tls && !inputs.cleanup) {
+    problems.push({
+      input: 'cleanup',
+      message:
+        'false with cacert=, cert= or key= in driver-opts: buildx reads those files every time it connects to the daemon (driver/remote/driver.go ' +
+        'Dial), and this action copies them into its run directory, which is deleted when the job ends; ' +
+        'a builder left behind would then fail to connect. Keep cleanup: true, or create such a builder yourself with files that outlive the job'
+    })
+  }
+  return problems
+}
+
+// The BuildKit addresses buildx's remote driver dials (util/remoteutil IsValidEndpoint).
+const BUILDKIT_ADDR_RE = /^(tcp|unix|ssh|docker-container|kube-pod|npipe):\/\/\S+$/
+
+/** The daemon's address, which this driver can't do without. */
+export function remoteEndpointProblem(endpoint: string): string | undefined {
+  if (endpoint === '') return "the remote driver needs an endpoint, the BuildKit daemon's address (e.g. tcp://buildkitd:1234)"
+  const dash = optionLike(endpoint)
+  if (dash) return dash
+  return BUILDKIT_ADDR_RE.test(endpoint) ? undefined : `"${endpoint}" is not a BuildKit address; write tcp://host:port or unix:///path`
+}
+
+/**
+ * buildx keeps build records in a directory named after the first node (localstate:
+ * ~/.docker/buildx/refs/<builder>/<node>/), and this driver's first node is
+ * <builder>0-<owner uuid> (owner-mark.ts remoteNodeName): a file name has at most 255.
+ */
+export const REMOTE_NAME_LIMIT = {
+  length: 255 - '0-'.length - 36,
+  why: "buildx keeps build records in a directory named after the first node, <name>0-<this run's owner mark>"
+}

@@ -1,0 +1,47 @@
+import type { Getter, Inputs } from './model.js'
+import type { NodeSpec } from './nodes.js'
+
+// What reading the inputs needs to know of a buildx driver. Each driver implements it in its
+// own folder (src/drivers/<name>/) and the catalog (drivers/factory.ts) hands it in: inputs/
+// never names a driver.
+
+/** An input a driver can't take, with what to do instead. */
+export interface InputProblem {
+  input: string
+  message: string
+}
+
+export interface DriverRules {
+  /** buildx's name of the driver, as the `driver` input gives it */
+  readonly name: string
+  /**
+   * Whether buildx creates this driver's builder, and so applies buildkitd.default.toml to it
+   * (builder/builder.go Create). The docker driver's builder is the docker context's own.
+   */
+  readonly createsBuilder: boolean
+  /** Whether the driver takes this run's buildkitd.toml (remote and docker don't) */
+  readonly takesConfig: boolean
+  /** The daemon flags of a node that gives none */
+  readonly defaultFlags: readonly string[]
+  /** The longest builder name, and why, for the message */
+  readonly maxBuilderName: { length: number; why: string }
+  /**
+   * buildx names this driver's nodes <builder><n>, each on an endpoint of its own; false: it
+   * generates node names, and nodes have no endpoint (kubernetes).
+   */
+  readonly numberedNodes: boolean
+  /** Why an endpoint (the first node's or an appended one's) is not one this driver takes; undefined when it is */
+  endpointProblem(endpoint: string): string | undefined
+  /** Throws an InputError for a node this driver can't take, before the other inputs are read (remote: its TLS options) */
+  checkNode?(node: NodeSpec): void
+  /** Every input this driver can't take, once all are read: the first is the step's error */
+  inputProblems(inputs: Inputs, get: Getter): InputProblem[]
+  /** Where a builder kept with cleanup: false keeps its client keys, for the warning */
+  readonly keptKeysPlace: string
+}
+
+/** The drivers there are, by name, in the order the `driver` input's message lists them. */
+export interface DriverCatalog {
+  readonly names: readonly string[]
+  rules(name: string): DriverRules
+}

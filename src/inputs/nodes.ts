@@ -1,0 +1,262 @@
+import type { Node as YamlNode } from 'yaml'
+import { parseDriverOptLine } from '../docker/driver-opts.js'
+import type { DriverRules } from './driver-rules.js'
+import { InputError } from '../runner/errors.js'
+import { splitShellWords } from '../runner/lines.js'
+
+// The builder's nodes as the inputs give them: the first node from the top-level inputs
+// (driver-opts, buildkitd-flags, endpoint, platforms), more from `append`, a YAML list with
+// docker/setup-buildx-action's fields. Pure: text in, NodeSpec[] or an InputError out.
+
+/**
+ * The yaml package, loaded by the caller only when `append` is set (main.ts): most runs have
+ * no use for its 300 KB.
+ */
+export type Yaml = Pick<typeof import('yaml'), 'parseDocument' | 'isMap' | 'isSeq' | 'isScalar'>
+
+export interface NodeSpec {
+  /**
+   * The buildx node name the action passes as --node; undefined lets buildx choose (the
+   * first node: <builder>0; kubernetes nodes: a generated deployment name).
+   */
+  name?: string
+  /** A docker context or docker host (docker-container), a BuildKit address (remote); '' = the current context */
+  endpoint: string
+  driverOpts: string[]
+  buildkitdFlags: string[]
+  /** Fixed platforms (buildx create --platform); [] lets buildx ask the daemon */
+  platforms: string[]
+  /** Where the node came from, for messages: "the first node" or "append[1]" */
+  label: string
+  /** Its index in append; undefined for the first node, which the top-level inputs describe */
+  append?: number
+}
+
+/**
+ * The input a node's setting comes from, for messages: the setting's own input for the first
+ * node (driver-opts, buildkitd-flags), append for the others ("append (append[1] driver-opts)").
+ */
+export function nodeInput(n: Pick<NodeSpec, 'label' | 'append'>, setting: string): string {
+  return n.append === undefined ? setting : `append (${n.label} ${setting})`
+}
+
+// buildx store.ValidateName: a letter first, then letters, digits and ._- (lower-cased).
+const NODE_NAME_RE = /^[a-zA-Z][a-zA-Z0-9._-]*$/
+
+/** Why an endpoint is not one the driver takes (its own rule); undefined when it is. */
+export function endpointProblem(endpoint: string, rules: Pick<DriverRules, 'endpointProblem'>): string | undefined {
+  return rules.endpointProblem(endpoint)
+}
+
+/**
+ * How long names may be. ValidateName sets no length (store/util.go), but a docker-container
+ * node's state volume is named buildx_buildkit_<node>_state (driver/docker-container/driver.go:
+ * the container name plus volumeStateSuffix "_state"), which is a directory under
+ * /var/lib/docker/volumes, and a file name is at most 255 bytes: the engine refuses longer
+ * ("file name too long", measured with docker volume create) after buildx has recorded the
+ * builder. So a node name is at most 255 - 16 - 6 = 233 characters, and a builder name at most
+ * 231, so that the node names buildx gives, <builder><n>, fit for n up to 99. buildx also keeps
+ * build records under ~/.docker/buildx/refs/<builder>/<node>/ (localstate), which the remote
+ * driver's first node name, <builder>0-<owner uuid> (owner.ts remoteNodeName), must fit: 255.
+ */
+export const MAX_NODE_NAME = 255 - 'buildx_buildkit_'.length - '_state'.length
+export const MAX_BUILDER_NAME = MAX_NODE_NAME - 2
+
+/** The builder's name limit when no driver says otherwise: docker-container's (its state volume's name). */
+export const CONTAINER_NAME_LIMIT = {
+  length: MAX_BUILDER_NAME,
+  why: "buildx names each node's state volume buildx_buildkit_<name><n>_state"
+}
+// containerd's platform syntax: os/arch[/variant], lower case.
+const PLATFORM_RE = /^[a-z0-9_-]+\/[a-z0-9_-]+(\/[a-z0-9_.-]+)?$/
+
+const FIELDS = ['name', 'endpoint', 'driver-opts', 'buildkitd-flags', 'platforms'] as const
+
+/** `platforms`: comma-separated (or one per line) os/arch[/variant]. */
+export function parsePlatforms(input: string, text: string): string[] {
+  const out: string[] = []
+  for (const p of text
+    .split(/[,\n]/)
+    .map(s => s.trim())
+    .filter(s => s !== '')) {
+    if (!PLATFORM_RE.test(p)) {
+      throw new InputError(input, undefined, `"${p}" is not a platform; write os/arch[/variant], e.g. linux/amd64 or linux/arm/v7`)
+    }
+    if (!out.includes(p)) out.push(p)
+  }
+  return out
+}
+
+/**
+ * Why an address's host or user would be read as an option, or undefined. An ssh:// address
+ * becomes ssh's arguments (docker's connhelper runs `ssh … -- user@host`; older ones put no
+ * `--` before it), so ssh://-oProxyCommand=… would run a command; other clients dial or
+ * exec the host part the same way. No host or user name starts with "-".
+ */
+export function optionLike(endpoint: string): string | undefined {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(endpoint)
+  if (!m) return undefined
+  const at = m[1].lastIndexOf('@')
+  const user = at === -1 ? '' : m[1].slice(0, at)
+  const host = m[1].slice(at + 1)
+  if (host.startsWith('-') || host.startsWith('[-'))
+    return 'its host starts with "-", which ssh and docker would read as an option; give a host name or address'
+  if (user.startsWith('-')) return 'its user starts with "-", which ssh would read as an option; give a user name'
+  return undefined
+}
+
+/**
+ * `append`: a YAML list of nodes, each with name, endpoint, driver-opts (a list of strings),
+ * buildkitd-flags (one string) and platforms (a comma-separated string), as
+ * docker/setup-buildx-action reads them. A node without buildkitd-flags gets `defaultFlags`,
+ * as the first node does: every node then allows the same entitlements.
+ */
+export function parseAppend(
+  text: string,
+  rules: Pick<DriverRules, 'defaultFlags' | 'endpointProblem'>,
+  yaml: Yaml | undefined
+): NodeSpec[] {
+  const defaultFlags = rules.defaultFlags
+  if (text.trim() === '') return []
+  if (!yaml) throw new Error('append is set but the YAML parser was not loaded')
+  const { isMap, isScalar, isSeq } = yaml
+  const doc = yaml.parseDocument(text, { uniqueKeys: true })
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]
+    throw new InputError('append', e.linePos?.[0].line, `is not valid YAML: ${e.message.split('\n')[0]}`)
+  }
+  const root = doc.contents
+  if (!isSeq(root)) throw new InputError('append', undefined, 'must be a YAML list of nodes (- name: …, endpoint: …)')
+  const lineOf = (n: YamlNode | null | undefined): number | undefined => {
+    const off = n?.range?.[0]
+    return off === undefined ? undefined : text.slice(0, off).split('\n').length
+  }
+  return root.items.map((item, i) => {
+    const label = `append[${i}]`
+    const fail = (at: YamlNode | null | undefined, detail: string): never => {
+      throw new InputError('append', lineOf(at ?? (item as YamlNode)), `${label}: ${detail}`)
+    }
+    if (!isMap(item)) return fail(item as YamlNode, 'is not a mapping of name, endpoint, driver-opts, buildkitd-flags, platforms')
+    const spec: NodeSpec = { endpoint: '', driverOpts: [], buildkitdFlags: [...defaultFlags], platforms: [], label, append: i }
+    for (const pair of item.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : ''
+      const value = pair.value as YamlNode | null
+      const field = FIELDS.find(f => f === key)
+      if (!field) fail(pair.key as YamlNode, `unknown field "${key}"; a node has ${FIELDS.join(', ')}`)
+      const str = (): string => {
+        if (isScalar(value) && (typeof value.value === 'string' || typeof value.value === 'number')) return String(value.value).trim()
+        return fail(value, `${key} must be a string`)
+      }
+      switch (field) {
+        case 'name': {
+          const name = str()
+          if (name.length > MAX_NODE_NAME) {
+            const why = "buildx names the node's state volume buildx_buildkit_<name>_state, and a file name has at most 255"
+            fail(value, `name is ${name.length} characters; at most ${MAX_NODE_NAME} (${why})`)
+          }
+          if (!NODE_NAME_RE.test(name)) fail(value, `name "${name}" must start with a letter and hold only letters, digits and ._-`)
+          spec.name = name.toLowerCase()
+          break
+        }
+        case 'endpoint':
+          spec.endpoint = str()
+          break
+        case 'driver-opts': {
+          // setup-buildx-action takes a list; one string is one option there too.
+          const list = isSeq(value) ? value.items : [value]
+          spec.driverOpts = list.map(v => {
+            const opt =
+              isScalar(v) && typeof v.value === 'string' ? v.value.trim() : fail(v as YamlNode, 'driver-opts must be a list of strings')
+            const opts = parseDriverOptLine(opt)
+            if (typeof opts === 'string') fail(v as YamlNode, `driver-opts: ${opts}`)
+            return opt
+          })
+          break
+        }
+        case 'buildkitd-flags': {
+          const words = splitShellWords(str())
+          if (words === undefined) fail(value, 'buildkitd-flags: a quote is not closed')
+          if (words!.some(w => w === '--config' || w.startsWith('--config=')))
+            fail(value, 'buildkitd-flags: --config is set by this action for every node')
+          spec.buildkitdFlags = words!.length > 0 ? words! : [...defaultFlags]
+          break
+        }
+        case 'platforms':
+          try {
+            spec.platforms = parsePlatforms('append', str())
+          } catch (err) {
+            fail(value, (err as Error).message.replace(/^input "append": /, ''))
+          }
+          break
+      }
+    }
+    const problem = rules.endpointProblem(spec.endpoint)
+    if (problem) fail(item, `endpoint: ${problem}`)
+    return spec
+  })
+}
+
+/**
+ * Rules across all nodes: buildx refuses two nodes on one endpoint ("invalid duplicate
+ * endpoint", store/nodegroup.go validateDuplicates), and an appended node named like an
+ * existing one is not appended: buildx changes that node instead (NodeGroup.Update finds
+ * it by name). Appended docker-container nodes get the name buildx would give them
+ * (nextNodeName: <builder><n>, the first free n) so that every node has a known name.
+ */
+export function checkNodes(builder: string, first: NodeSpec, appended: NodeSpec[], rules: Pick<DriverRules, 'numberedNodes'>): NodeSpec[] {
+  const nodes = [first, ...appended]
+  const names = new Set<string>()
+  const firstName = rules.numberedNodes ? `${builder}0` : undefined
+  if (firstName) names.add(firstName)
+  for (const n of appended) {
+    if (n.name === undefined) continue
+    if (names.has(n.name)) {
+      throw new InputError(
+        'append',
+        undefined,
+        `${n.label}: node name "${n.name}" is taken by another node (buildx would change that node instead of adding one)`
+      )
+    }
+    names.add(n.name)
+  }
+  if (rules.numberedNodes) {
+    for (const n of appended) {
+      if (n.name !== undefined) continue
+      let k = 0
+      while (names.has(`${builder}${k}`)) k++
+      n.name = `${builder}${k}`
+      if (n.name.length > MAX_NODE_NAME) {
+        throw new InputError(
+          'append',
+          undefined,
+          `${n.label}: the node name buildx would give it is ${n.name.length} characters, over ${MAX_NODE_NAME}; give it a shorter name`
+        )
+      }
+      names.add(n.name)
+    }
+  }
+  // Nodes whose names buildx generates (kubernetes) have no endpoint of their own.
+  if (!rules.numberedNodes) return nodes
+  const seen = new Map<string, string>()
+  for (const n of nodes) {
+    // The first node without an endpoint is on the current context: an appended node needs its own.
+    const ep = n.endpoint === '' && n !== first ? undefined : n.endpoint
+    if (ep === undefined) {
+      throw new InputError(
+        'append',
+        undefined,
+        `${n.label}: has no endpoint; a second node on the current docker context would share the first node's endpoint, which buildx refuses`
+      )
+    }
+    const other = seen.get(ep)
+    if (other !== undefined) {
+      throw new InputError(
+        'append',
+        undefined,
+        `${n.label}: endpoint "${ep}" is also ${other}'s; buildx refuses two nodes on one endpoint (give each node its own docker context or host)`
+      )
+    }
+    seen.set(ep, n.label)
+  }
+  return nodes
+}

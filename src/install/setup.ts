@@ -1,0 +1,45 @@
+import * as os from 'node:os'
+import * as docker from '../docker/cli.js'
+import * as log from '../runner/log.js'
+import * as state from '../runner/state.js'
+import { buildxVersionProblem, installedVersionProblem, type InstallRequest } from './buildx-release.js'
+
+// The steps "Check Docker and Buildx" and "Install buildx": the engine and buildx the job
+// has, and a buildx installed for the job when `version` asks for one or there is none.
+
+/** The driver, for the oldest buildx it works with. */
+type DriverVersion = { name: string; oldestBuildx?: string }
+
+/** The engine and buildx; what to install when `version` is set or buildx is missing. */
+export async function checkTools(
+  asked: { install?: InstallRequest; cacheBinary: boolean },
+  driver: DriverVersion,
+  versions: Promise<docker.ToolVersions>
+): Promise<InstallRequest | undefined> {
+  const v = await versions
+  log.info(`Docker engine ${v.docker}; ${v.buildx ?? 'no buildx plugin'}`)
+  if (asked.install) return asked.install
+  if (v.buildx === undefined) {
+    // As docker/setup-buildx-action does when the runner has no buildx.
+    log.info('the docker CLI has no buildx: the latest release is installed for this job (set version to pin one)')
+    return { version: 'latest', cacheBinary: asked.cacheBinary }
+  }
+  const problem = buildxVersionProblem(v.buildx, driver)
+  if (problem) throw new Error(problem)
+  return undefined
+}
+
+/** Installs buildx as the docker CLI's plugin for the job; post puts back what was there. */
+export async function installBuildx(req: InstallRequest, runDir: string, driver: DriverVersion): Promise<void> {
+  // Loaded only here: the tool cache and the Actions cache client are most of the bundle.
+  const { installBuildx: install } = await import('./install.js')
+  const done = await install(req, { env: process.env, home: os.homedir(), runDir, platform: process.platform, arch: process.arch })
+  // Recorded before the check, so that any failure from here on puts the old plugin back.
+  state.update({ plugin: JSON.stringify({ pluginPath: done.pluginPath, backupPath: done.backupPath, sha256: done.sha256 }) })
+  log.info(
+    `buildx ${done.version} installed at ${done.pluginPath} (from the ${done.source === 'download' ? 'release download' : done.source}, SHA-256 ${done.sha256})`
+  )
+  const printed = await docker.buildxVersion()
+  const problem = installedVersionProblem(printed, done.version, done.pluginPath) ?? buildxVersionProblem(printed, driver)
+  if (problem) throw new Error(problem)
+}

@@ -1,0 +1,183 @@
+import type { CertInfo } from '../config/certs.js'
+import type { RecordedNode } from '../docker/buildx-record.js'
+import { withoutOwner } from '../docker/owner-mark.js'
+import type { Plan } from '../plan/plan.js'
+import type { Pull, RegistryCheck } from './proof.js'
+import type { DaemonInfo } from '../buildkit/daemon-info.js'
+
+// The job summary (log.summary writes it, redacted): the builder, the daemon, each registry's settings and certificates,
+// and what verification found. Certificates are shown by subject, fingerprint and expiry;
+// keys never (they are not in the plan's rows at all).
+
+/** What verification found on one node. */
+export interface NodeOutcome {
+  /** buildx's name of the node */
+  name: string
+  endpoint: string
+  /** "the first node", "append[0]" */
+  label: string
+  daemon?: DaemonInfo
+  problems: string[]
+  verified: boolean
+}
+
+export interface Outcome {
+  verified: boolean
+  mode: 'true' | 'warn' | 'false'
+  /** Every node's problems (named by node when there are several), then the proof's */
+  problems: string[]
+  /** The first node's daemon */
+  daemon?: DaemonInfo
+  nodes: NodeOutcome[]
+  /** verify-pull, when asked for and run */
+  pulls?: Pull[]
+  /** check-registries, when asked for and run */
+  registries?: RegistryCheck[]
+}
+
+/** One entry of the `nodes` output: docker/setup-buildx-action's documented keys, plus `verified`. */
+export interface NodeOutput {
+  name: string
+  endpoint: string
+  'driver-opts': string[]
+  status: string
+  'buildkitd-flags': string
+  buildkit: string
+  platforms: string
+  verified: boolean
+}
+
+/**
+ * The `nodes` output from buildx's record of the nodes and what the daemon answered. Never
+ * the record's Files (the copied config and certificates, keys included: what
+ * setup-buildx-action's inspect-based output leaks), and not this action's owner mark.
+ */
+export function nodesOutput(nodes: RecordedNode[], o: Outcome, driver = 'docker-container'): NodeOutput[] {
+  return nodes.map(n => {
+    const seen = o.nodes.find(x => x.name === n.Name)
+    return {
+      name: n.Name,
+      endpoint: n.Endpoint,
+      'driver-opts': withoutOwner(driver, n.DriverOpts),
+      status: seen?.daemon ? 'running' : 'error',
+      'buildkitd-flags': (n.Flags ?? []).join(' '),
+      buildkit: seen?.daemon?.version ?? '',
+      platforms: seen?.daemon?.platforms.join(',') ?? '',
+      verified: o.mode !== 'false' && (seen?.verified ?? false)
+    }
+  })
+}
+
+/** The `platforms` output: every platform any node's daemon offers, first node's first. */
+export function allPlatforms(o: Outcome): string[] {
+  return [...new Set(o.nodes.flatMap(n => n.daemon?.platforms ?? []))]
+}
+
+/** The log line of one verify-pull reference. */
+export function pullLine(p: Pull, hint?: string): string {
+  if (p.status === 'auth-required') return `${p.ref}: auth-required — ${hint ?? ''}`
+  if (!p.ok) return `${p.ref}: FAILED — ${p.error}`
+  const by = p.host === null ? 'host unknown (no daemon log)' : `served by ${p.via_mirror ? 'mirror ' : ''}${p.host}`
+  return `${p.ref}: ok, ${by}`
+}
+
+export function verificationText(o: Outcome): string {
+  if (o.mode === 'false') return 'skipped (verify: false)'
+  if (o.verified) {
+    const proof = [
+      o.pulls && o.pulls.length > 0 ? `${o.pulls.length} image reference${o.pulls.length === 1 ? '' : 's'} resolved through it` : '',
+      o.registries && o.registries.length > 0 ? `${o.registries.length} host${o.registries.length === 1 ? '' : 's'} answering` : ''
+    ].filter(x => x !== '')
+    return `passed: the builder runs with the rendered config${proof.length > 0 ? `; ${proof.join(', ')}` : ''}`
+  }
+  return `failed (${o.problems.length} problem${o.problems.length === 1 ? '' : 's'})`
+}
+
+function certCell(certs: CertInfo[]): string {
+  if (certs.length === 0) return ''
+  return certs
+    .map(c => `${esc(c.subject)}<br><code>SHA256 ${c.fingerprint}</code><br>expires ${c.notAfter.toISOString().slice(0, 10)}`)
+    .join('<br><br>')
+}
+
+function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+}
+
+/** The summary as HTML/markdown text (pure, for tests). */
+export function summaryMarkdown(plan: Plan, o: Outcome, driver: string, steps: readonly { name: string; ms: number }[] = []): string {
+  const d = o.daemon
+  const rows: [string, string][] = [
+    ['Builder', `<code>${esc(plan.builder)}</code>`],
+    ['Driver', driver],
+    ['BuildKit version', d ? esc(d.version) : 'unknown'],
+    ['Platforms', d ? esc(d.platforms.join(', ')) : 'unknown'],
+    ['Network mode', `${d?.network ? esc(d.network) : 'unknown'}${plan.networkAsked ? ` (asked: ${esc(plan.networkAsked)})` : ''}`],
+    ...(plan.image ? [['BuildKit image', esc(plan.image)] as [string, string]] : []),
+    ['Verification', esc(verificationText(o))]
+  ]
+  let md = `<h2>BuildKit builder ${esc(plan.builder)}</h2>\n`
+  md += `<table>${rows.map(([k, v]) => `<tr><th align="left">${k}</th><td>${v}</td></tr>`).join('')}</table>\n`
+  const several = o.nodes.length > 1
+  if (several) {
+    md += '<h3>Nodes</h3>\n<table><tr><th>Node</th><th>Endpoint</th><th>BuildKit</th><th>Platforms</th><th>Verified</th></tr>'
+    for (const n of o.nodes) {
+      const v = o.mode === 'false' ? 'skipped' : n.verified ? '✅' : `❌ ${n.problems.length} problem${n.problems.length === 1 ? '' : 's'}`
+      md += `<tr><td><code>${esc(n.name)}</code> (${esc(n.label)})</td><td><code>${esc(n.endpoint)}</code></td>`
+      md += `<td>${n.daemon ? esc(n.daemon.version) : 'no answer'}</td><td>${esc(n.daemon?.platforms.join(', ') ?? '')}</td><td>${v}</td></tr>`
+    }
+    md += '</table>\n'
+  }
+  if (plan.registries.length > 0) {
+    md +=
+      '<h3>Registries</h3>\n<table><tr><th>Registry</th><th>Mirrors</th><th>http</th><th>insecure</th><th>CA</th><th>Client certificate</th></tr>'
+    for (const r of plan.registries) {
+      md += `<tr><td><code>${esc(r.registry)}</code></td><td>${r.mirrors.map(m => `<code>${esc(m)}</code>`).join('<br>')}</td>`
+      md += `<td>${r.http ? 'yes' : ''}</td><td>${r.insecure ? 'yes' : ''}</td><td>${certCell(r.cas)}</td><td>${certCell(r.clientCerts)}</td></tr>`
+    }
+    md += '</table>\n'
+  }
+  if (o.pulls && o.pulls.length > 0) {
+    md +=
+      `<h3>Images resolved through the builder ` +
+      `(verify-pull)</h3>\n<table><tr>${several ? '<th>Node</th>' : ''}<th>Reference</th><th>Result</th><th>Served by</th><th>Detail</th></tr>`
+    for (const p of o.pulls) {
+      const result =
+        p.status === 'ok' ? (p.ok ? '✅ ok' : '❌ not through the mirror') : p.status === 'auth-required' ? '🔑 auth-required' : '❌ failed'
+      const by =
+        p.host === null
+          ? ''
+          : `<code>${esc(p.host)}</code>${p.via_mirror === true ? ' (mirror)' : p.via_mirror === false ? ' (registry)' : ''}`
+      const detail =
+        p.error ?? (p.status === 'auth-required' ? 'reached over the configured TLS; credentials come from docker login at build time' : '')
+      const node = several ? `<td><code>${esc(p.node ?? '')}</code></td>` : ''
+      md += `<tr>${node}<td><code>${esc(p.ref)}</code></td><td>${result}</td><td>${by}</td><td>${esc(detail)}</td></tr>`
+    }
+    md += '</table>\n'
+  }
+  if (o.registries && o.registries.length > 0) {
+    md += `<h3>Registries and mirrors (check-registries)</h3>\n<table><tr>${several ? '<th>Node</th>' : ''}<th>Host</th><th>Result</th><th>Detail</th></tr>`
+    for (const r of o.registries) {
+      const node = several ? `<td><code>${esc(r.node ?? '')}</code></td>` : ''
+      md += `<tr>${node}<td><code>${esc(r.host)}</code></td><td>${r.ok ? '✅ answers' : '❌ failed'}</td><td>${esc(r.error ?? '')}</td></tr>`
+    }
+    md += '</table>\n'
+  }
+  if (steps.length > 0) {
+    md += `<details><summary>Steps (${steps.reduce((t, s) => t + s.ms, 0)} ms)</summary><table>`
+    md += steps.map(s => `<tr><td>${esc(s.name)}</td><td align="right">${s.ms} ms</td></tr>`).join('')
+    md += '</table></details>\n'
+  }
+  if (o.problems.length > 0) {
+    md += `<h3>Verification problems</h3>\n<pre>${esc(o.problems.join('\n\n'))}</pre>\n`
+  }
+  return md
+}
+
+/** A failure before verification: the builder and why it could not be set up. */
+export function failureMarkdown(builder: string, message: string): string {
+  return (
+    `<h2>BuildKit builder${builder ? ` ${esc(builder)}` : ''}: not set up</h2>\n<pre>${esc(message)}</pre>\n` +
+    '<p>Whatever this run had created was removed.</p>\n'
+  )
+}
