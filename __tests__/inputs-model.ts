@@ -3,7 +3,7 @@ import { getInputs } from '../src/drivers/read-inputs.js'
 import { type Inputs } from '../src/inputs/model.js'
 import { driverFor } from '../src/drivers/factory.js'
 import { makePlan, type Plan } from '../src/plan/plan.js'
-import type { NodeSpec } from '../src/inputs/nodes.js'
+import type { NodeSpec } from '../src/inputs/model.js'
 
 /**
  * The model inputs.ts makes when no input is set, with what a test changes: for the pure

@@ -3,7 +3,8 @@ import { isTable } from '../config/toml.js'
 import { InputError } from '../runner/errors.js'
 import { driverOptFields } from '../docker/driver-opts.js'
 import { flagValues } from '../buildkit/flags.js'
-import { nodeInput, type NodeSpec } from './nodes.js'
+import { nodeInput } from './nodes.js'
+import type { NodeSpec } from './model.js'
 import { type Inputs } from './model.js'
 
 /** Rules that span inputs. */

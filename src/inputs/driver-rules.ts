@@ -1,5 +1,4 @@
-import type { Getter, Inputs } from './model.js'
-import type { NodeSpec } from './nodes.js'
+import type { Getter, Inputs, NodeSpec } from './model.js'
 
 // What reading the inputs needs to know of a buildx driver. Each driver implements it in its
 // own folder (src/drivers/<name>/) and the catalog (drivers/factory.ts) hands it in: inputs/

@@ -12,7 +12,8 @@ import { parseBaseConfig, readBaseConfigFile } from './base-config.js'
 import { checkConsistency } from './consistency.js'
 import type { DriverCatalog, DriverRules } from './driver-rules.js'
 import type { BaseConfig, Getter, Host, Inputs, VerifyMode } from './model.js'
-import { checkNodes, CONTAINER_NAME_LIMIT, endpointProblem, parseAppend, parsePlatforms, type NodeSpec } from './nodes.js'
+import { checkNodes, CONTAINER_NAME_LIMIT, endpointProblem, parseAppend, parsePlatforms } from './nodes.js'
+import type { NodeSpec } from './model.js'
 import { certRequestsFromConfig, parseHostList, parseMirrors, parseRegistryCerts } from './registries.js'
 
 // Reads every input into one typed, validated object before anything is created, with the

@@ -5,7 +5,6 @@ import { type TomlTable } from '../config/toml.js'
 import { type MirrorEndpoint } from '../config/hosts.js'
 import { type InstallRequest } from '../install/buildx-release.js'
 import { type ImageRef } from '../docker/refs.js'
-import { type NodeSpec, type Yaml } from './nodes.js'
 
 export type VerifyMode = 'true' | 'warn' | 'false'
 
@@ -74,4 +73,28 @@ export interface Host {
   home: string
   /** The yaml package, when `append` is set (nodes.ts Yaml) */
   yaml?: Yaml
+}
+
+/**
+ * The yaml package, loaded by the caller only when `append` is set (main.ts): most runs have
+ * no use for its 300 KB.
+ */
+export type Yaml = Pick<typeof import('yaml'), 'parseDocument' | 'isMap' | 'isSeq' | 'isScalar'>
+
+export interface NodeSpec {
+  /**
+   * The buildx node name the action passes as --node; undefined lets buildx choose (the
+   * first node: <builder>0; kubernetes nodes: a generated deployment name).
+   */
+  name?: string
+  /** A docker context or docker host (docker-container), a BuildKit address (remote); '' = the current context */
+  endpoint: string
+  driverOpts: string[]
+  buildkitdFlags: string[]
+  /** Fixed platforms (buildx create --platform); [] lets buildx ask the daemon */
+  platforms: string[]
+  /** Where the node came from, for messages: "the first node" or "append[1]" */
+  label: string
+  /** Its index in append; undefined for the first node, which the top-level inputs describe */
+  append?: number
 }

@@ -3,34 +3,11 @@ import { parseDriverOptLine } from '../docker/driver-opts.js'
 import type { DriverRules } from './driver-rules.js'
 import { InputError } from '../runner/errors.js'
 import { splitShellWords } from '../runner/lines.js'
+import { type NodeSpec, type Yaml } from './model.js'
 
 // The builder's nodes as the inputs give them: the first node from the top-level inputs
 // (driver-opts, buildkitd-flags, endpoint, platforms), more from `append`, a YAML list with
 // docker/setup-buildx-action's fields. Pure: text in, NodeSpec[] or an InputError out.
-
-/**
- * The yaml package, loaded by the caller only when `append` is set (main.ts): most runs have
- * no use for its 300 KB.
- */
-export type Yaml = Pick<typeof import('yaml'), 'parseDocument' | 'isMap' | 'isSeq' | 'isScalar'>
-
-export interface NodeSpec {
-  /**
-   * The buildx node name the action passes as --node; undefined lets buildx choose (the
-   * first node: <builder>0; kubernetes nodes: a generated deployment name).
-   */
-  name?: string
-  /** A docker context or docker host (docker-container), a BuildKit address (remote); '' = the current context */
-  endpoint: string
-  driverOpts: string[]
-  buildkitdFlags: string[]
-  /** Fixed platforms (buildx create --platform); [] lets buildx ask the daemon */
-  platforms: string[]
-  /** Where the node came from, for messages: "the first node" or "append[1]" */
-  label: string
-  /** Its index in append; undefined for the first node, which the top-level inputs describe */
-  append?: number
-}
 
 /**
  * The input a node's setting comes from, for messages: the setting's own input for the first
