@@ -2,6 +2,7 @@ import { describe, expect, test } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { parse as parseYaml } from 'yaml'
+import { driverFor } from '../../src/drivers/factory.js'
 import { nodesOutput, type Outcome } from '../../src/verify/summary.js'
 import { DEFAULT_FLAGS } from '../../src/inputs/model.js'
 
@@ -55,7 +56,8 @@ describe('docker/setup-buildx-action compatibility', () => {
           daemon,
           nodes: [{ name: 'b0', endpoint: 'unix:///var/run/docker.sock', label: 'the first node', daemon, problems: [], verified: true }]
         }
-      })() as Outcome
+      })() as Outcome,
+      driverFor('docker-container').withoutOwner
     )
     expect(Object.keys(nodes[0]).sort()).toEqual([...compat.nodesKeys, 'verified'].sort())
     expect(nodes[0]).toEqual({

@@ -36,3 +36,16 @@ export function recordedNodes(instanceJson: string): RecordedNode[] {
   const rec = JSON.parse(instanceJson) as { Nodes?: RecordedNode[] | null }
   return (rec.Nodes ?? []).map(n => ({ Name: n.Name, Endpoint: n.Endpoint, DriverOpts: n.DriverOpts, Flags: n.Flags }))
 }
+
+/** buildx's record of a builder: its driver, its name and its nodes (store/nodegroup.go NodeGroup). */
+export interface BuilderRecord {
+  Driver: string
+  Name: string
+  Nodes: RecordedNode[]
+}
+
+/** A builder's record from its file's text; never printed (its nodes' Files hold keys). */
+export function parseBuilderRecord(instanceJson: string): BuilderRecord {
+  const rec = JSON.parse(instanceJson) as { Driver?: string; Name?: string }
+  return { Driver: rec.Driver ?? '', Name: rec.Name ?? '', Nodes: recordedNodes(instanceJson) }
+}

@@ -1,5 +1,3 @@
-import { withOwnerOpt } from './owner-mark.js'
-
 // buildx's naming rules and command lines for the docker-container driver. Pure.
 // https://github.com/docker/buildx/blob/master/driver/docker-container/driver.go
 
@@ -21,11 +19,10 @@ export interface CreateOptions {
   name: string
   driver: string
   configPath: string
+  /** The node's driver options, the driver's owner mark among them (drivers/<name>/owner.ts) */
   driverOpts: string[]
   buildkitdFlags: string[]
   use: boolean
-  /** This run's mark (ownerOf); none when empty */
-  owner?: string
   /** Appends a node to the builder (buildx create --append: the builder's driver applies) */
   append?: boolean
   /** Starts the node's daemon now (--bootstrap); default true */
@@ -44,7 +41,7 @@ export function createArgs(o: CreateOptions): string[] {
   if (!o.append) args.push('--driver', o.driver)
   if (o.node) args.push('--node', o.node)
   args.push('--config', o.configPath)
-  for (const opt of withOwnerOpt(o.driver, o.owner ?? '', o.driverOpts)) args.push('--driver-opt', opt)
+  for (const opt of o.driverOpts) args.push('--driver-opt', opt)
   if (o.buildkitdFlags.length > 0) args.push('--buildkitd-flags', joinShellWords(o.buildkitdFlags))
   if (o.platforms && o.platforms.length > 0) args.push('--platform', o.platforms.join(','))
   if (o.use && !o.append) args.push('--use')

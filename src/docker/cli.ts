@@ -1,8 +1,7 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { instancePath, recordedNodes, type RecordedNode } from './buildx-record.js'
-import { ownerOf } from './owner-mark.js'
+import { instancePath, parseBuilderRecord, recordedNodes, type BuilderRecord, type RecordedNode } from './buildx-record.js'
 import { lastLine, run, runChecked, type RunResult } from '../runner/exec.js'
 import { READ_BACK_SCRIPT, parseReadBack, type ReadBackParts } from '../buildkit/read-back.js'
 import { buildxPlugin } from './buildx-plugin.js'
@@ -72,12 +71,13 @@ export async function useBuilder(name: string): Promise<void> {
 }
 
 /**
- * Who made builder `name`: its owner mark ('' for a builder without one), or undefined when
- * buildx has no such builder. Read from buildx's record of it, without starting a process.
+ * Who made builder `name`: its owner mark as the driver reads it from buildx's record ('' for
+ * a builder without one), or undefined when buildx has no such builder. Read without
+ * starting a process.
  */
-export function builderOwner(name: string): string | undefined {
+export function builderOwner(name: string, markOf: (rec: BuilderRecord) => string): string | undefined {
   const text = builderRecord(name)
-  return text === undefined ? undefined : ownerOf(text)
+  return text === undefined ? undefined : markOf(parseBuilderRecord(text))
 }
 
 /** The nodes buildx records for builder `name` ([] when there is none). */

@@ -18,7 +18,7 @@ import type { Driver } from './driver.js'
  * plan, and its post step would remove someone else's builder.
  */
 export function claimFreeName(asked: string): string {
-  if (docker.builderOwner(asked) !== undefined) {
+  if (docker.builderOwner(asked, () => '') !== undefined) {
     throw new Error(
       `a builder named "${asked}" already exists; choose another name (or leave name empty for a generated one), ` +
         `or remove it with "docker buildx rm ${asked}" (docker/setup-buildx-action would use it as it is; ` +
@@ -86,7 +86,8 @@ export function dockerEndpointProblem(endpoint: string): string | undefined {
 
 /**
  * The nodes of a driver that takes the config: `buildx create` (then `--append`) with the
- * config, the node's driver options and the feature's (CNI), the owner mark and daemon flags.
+ * config, the node's driver options and the feature's (CNI) with the driver's owner `mark`, and
+ * daemon flags.
  * buildx names the first node <builder>0 (store/nodegroup.go nextNodeName) unless the driver
  * generates names (`namesFirst` false: they are read from its record). `daemonFlags` turns
  * a node's flags into what buildx is given (kubernetes adds the config's path).
@@ -94,7 +95,7 @@ export function dockerEndpointProblem(endpoint: string): string | undefined {
 export function planConfigNodes(
   driver: string,
   ctx: NodePlanContext,
-  o: { namesFirst: boolean; daemonFlags?: (flags: string[]) => string[] }
+  o: { namesFirst: boolean; mark: (owner: string, driverOpts: readonly string[]) => string[]; daemonFlags?: (flags: string[]) => string[] }
 ): NodesPlan {
   const { inputs, configPath, owner, addition } = ctx
   const nodes = inputs.nodes.map((n, i): PlannedNode => ({
@@ -105,10 +106,9 @@ export function planConfigNodes(
       name: inputs.name,
       driver,
       configPath,
-      driverOpts: [...n.driverOpts, ...(addition.driverOpts ?? [])],
+      driverOpts: o.mark(owner, [...n.driverOpts, ...(addition.driverOpts ?? [])]),
       buildkitdFlags: o.daemonFlags ? o.daemonFlags(n.buildkitdFlags) : n.buildkitdFlags,
       use: inputs.use,
-      owner,
       append: i > 0,
       // Several nodes are booted together once all are recorded (createNodes).
       bootstrap: inputs.nodes.length === 1,

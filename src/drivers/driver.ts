@@ -52,6 +52,8 @@ export interface Driver extends DriverRules, NodePlanner {
   logTail(node: NodeRef, lines?: number): Promise<string>
   /** The owner mark buildx recorded for the builder; undefined when buildx has no such builder. */
   owner(builder: string): string | undefined
+  /** A node's recorded driver options as `key=value` lines without the owner mark, for the outputs. */
+  withoutOwner(opts: Record<string, string> | null | undefined): string[]
   /** The builder's nodes as buildx records them, in the order they were added. */
   nodes(builder: string): RecordedNode[]
   /**

@@ -1,6 +1,5 @@
 import type { CertInfo } from '../config/certs.js'
 import type { RecordedNode } from '../docker/buildx-record.js'
-import { withoutOwner } from '../docker/owner-mark.js'
 import type { Plan } from '../plan/plan.js'
 import type { Pull, RegistryCheck } from './proof.js'
 import type { DaemonInfo } from '../buildkit/daemon-info.js'
@@ -52,13 +51,17 @@ export interface NodeOutput {
  * the record's Files (the copied config and certificates, keys included: what
  * setup-buildx-action's inspect-based output leaks), and not this action's owner mark.
  */
-export function nodesOutput(nodes: RecordedNode[], o: Outcome, driver = 'docker-container'): NodeOutput[] {
+export function nodesOutput(
+  nodes: RecordedNode[],
+  o: Outcome,
+  withoutOwner: (opts: RecordedNode['DriverOpts']) => string[] = opts => Object.entries(opts ?? {}).map(([k, v]) => `${k}=${v}`)
+): NodeOutput[] {
   return nodes.map(n => {
     const seen = o.nodes.find(x => x.name === n.Name)
     return {
       name: n.Name,
       endpoint: n.Endpoint,
-      'driver-opts': withoutOwner(driver, n.DriverOpts),
+      'driver-opts': withoutOwner(n.DriverOpts),
       status: seen?.daemon ? 'running' : 'error',
       'buildkitd-flags': (n.Flags ?? []).join(' '),
       buildkit: seen?.daemon?.version ?? '',

@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals'
 import { createArgs } from '../../../src/docker/buildx.js'
-import { ownerFromEnv, ownerFromLabels } from '../../../src/docker/owner-mark.js'
+import { ownerFromEnv, withEnvMark } from '../../../src/drivers/docker-container/owner.js'
+import { ownerFromLabels, withLabelMark } from '../../../src/drivers/kubernetes/owner.js'
 import { plannedRecord, refusal, removalPlan, takeovers, type Found, type Occupant } from '../../../src/drivers/ownership.js'
 
 // What is at a node's place (its container or Deployment), and what that allows (#18): a node
@@ -123,10 +124,10 @@ describe('plannedRecord: a planned node as buildx will record it', () => {
       name: 'b',
       driver,
       configPath: '/c',
-      driverOpts,
+      // The driver's own mark, as it plans its nodes (drivers/<name>/owner.ts).
+      driverOpts: (driver === 'kubernetes' ? withLabelMark : withEnvMark)(OURS, driverOpts),
       buildkitdFlags: [],
       use: false,
-      owner: OURS,
       node,
       append: node !== undefined
     })

@@ -1,7 +1,7 @@
 import { engineArgs, nodeContainer } from './names.js'
+import { envMarkOf, ownerFromEnv, withEnvMark, withoutEnvMark } from './owner.js'
 import { leaveArgs, rmArgs } from '../../docker/buildx.js'
 import * as docker from '../../docker/cli.js'
-import { ownerFromEnv } from '../../docker/owner-mark.js'
 import { DEFAULT_FLAGS } from '../../inputs/model.js'
 import { CONTAINER_NAME_LIMIT } from '../../inputs/nodes.js'
 import { parseWorkers } from '../../buildkit/daemon-info.js'
@@ -27,7 +27,7 @@ export const dockerContainer: Driver = {
   // Every input works with this driver: it is the one the action is made for.
   inputProblems: () => [],
   keptKeysPlace: "in the builder's container (/etc/buildkit/certs)",
-  planNodes: ctx => planConfigNodes('docker-container', ctx, { namesFirst: true }),
+  planNodes: ctx => planConfigNodes('docker-container', ctx, { namesFirst: true, mark: withEnvMark }),
   claim: async asked => claimFreeName(asked),
   create: createNodes,
   readBackNode: async (plan, node): Promise<ReadBackResult> => {
@@ -41,7 +41,8 @@ export const dockerContainer: Driver = {
   resolve: (node, refs) => docker.resolveInBuilder(at(node), refs),
   logSince: (node, since) => docker.daemonLogSince(at(node), since),
   logTail: async (node, lines) => ((await docker.containerExists(at(node))) ? docker.daemonLogTail(at(node), lines) : ''),
-  owner: builder => docker.builderOwner(builder),
+  owner: builder => docker.builderOwner(builder, envMarkOf),
+  withoutOwner: withoutEnvMark,
   nodes: builder => docker.builderNodes(builder),
   occupant: async node => {
     const c = at(node)

@@ -34,7 +34,7 @@ export const engine: Driver = {
       log.info(`${defaultFile} is ignored: the docker driver's builder is the engine's own BuildKit, which takes no config`)
   },
   // Planned like a docker-container node; nothing is created from it.
-  planNodes: ctx => planConfigNodes('docker', ctx, { namesFirst: true }),
+  planNodes: ctx => planConfigNodes('docker', ctx, { namesFirst: true, mark: (_owner, opts) => [...opts] }),
   claim: async (asked, given) => {
     const context = await docker.currentContext()
     // setup-buildx-action, too, names this builder after the context and ignores `name`.
@@ -66,6 +66,7 @@ export const engine: Driver = {
   logTail: none,
   // A context's builder is not in buildx's instance records: nothing of this run's to own.
   owner: () => undefined,
+  withoutOwner: opts => Object.entries(opts ?? {}).map(([k, v]) => `${k}=${v}`),
   nodes: builder => [{ Name: builder, Endpoint: builder } satisfies NodeRef],
   remove: () => Promise.resolve({ ok: true, message: "the docker driver's builder is the engine's own: never removed" }),
   occupant: () => Promise.resolve(undefined),

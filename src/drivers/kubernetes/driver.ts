@@ -21,10 +21,10 @@ import {
 import type { Plan } from '../../plan/plan.js'
 import { RESOLVE_SCRIPT } from '../../buildkit/resolve.js'
 import { parseWorkers, type DaemonInfo } from '../../buildkit/daemon-info.js'
-import { ownerFromLabels } from '../../docker/owner-mark.js'
 import { DEFAULT_FLAGS } from '../../inputs/model.js'
 import { CONTAINER_NAME_LIMIT } from '../../inputs/nodes.js'
 import { kubernetesEndpointProblem, kubernetesInputProblems } from './inputs.js'
+import { labelMarkOf, ownerFromLabels, withLabelMark, withoutLabelMark } from './owner.js'
 import { claimFreeName, createNodes, planConfigNodes } from '../common.js'
 import { READ_BACK_SCRIPT } from '../../buildkit/read-back.js'
 import type { Compare, Driver, NodeRef, ReadBackResult } from '../driver.js'
@@ -86,7 +86,7 @@ export const kubernetes: Driver = {
   keptKeysPlace: "in the builder's ConfigMaps",
   // The owner mark is a `labels=` driver option, which buildx's kubernetes factory takes from v0.12.0.
   oldestBuildx: 'v0.12.0',
-  planNodes: ctx => planConfigNodes('kubernetes', ctx, { namesFirst: false, daemonFlags: kubernetesDaemonFlags }),
+  planNodes: ctx => planConfigNodes('kubernetes', ctx, { namesFirst: false, mark: withLabelMark, daemonFlags: kubernetesDaemonFlags }),
   claim: async asked => {
     // kubectl first: verification needs it, and nothing is created until it is there.
     await kubectlCheck()
@@ -125,7 +125,8 @@ export const kubernetes: Driver = {
     )
     return tails.join('\n')
   },
-  owner: builder => docker.builderOwner(builder),
+  owner: builder => docker.builderOwner(builder, labelMarkOf),
+  withoutOwner: withoutLabelMark,
   nodes: builder => docker.builderNodes(builder),
   occupant: async node => {
     const t = kubeTarget(node)

@@ -9,7 +9,6 @@ import { RESOLVE_TIMEOUT_SECONDS } from '../../buildkit/resolve.js'
 import { daemonFromInspect, parseInspect } from '../../buildkit/buildx-inspect.js'
 import { csvQuote } from '../../docker/csv.js'
 import { historyRef, outlineArgs, remoteCreateArgs, resolveRecord } from './buildx-args.js'
-import { remoteNodeName } from '../../docker/owner-mark.js'
 import { nodeInput } from '../../inputs/nodes.js'
 import type { Inputs } from '../../inputs/model.js'
 import type { NodePlanContext, NodesPlan, PlannedFile, PlannedNode } from '../../plan/plan.js'
@@ -17,6 +16,7 @@ import * as log from '../../runner/log.js'
 import { claimFreeName, createNodes } from '../common.js'
 import { parseRemoteTls, REMOTE_NAME_LIMIT, remoteEndpointProblem, remoteInputProblems, usesTls } from './inputs.js'
 import { loadRemoteTls, remoteTlsFiles, type LoadedRemoteTls } from './tls.js'
+import { remoteMarkOf, remoteNodeName } from './owner.js'
 import type { Driver, NodeRef, ReadBackResult } from '../driver.js'
 
 // buildx's remote driver (driver/remote, docker/buildx v0.29.1): the builder is buildx's
@@ -50,7 +50,9 @@ export const remote: Driver = {
   // that no host failed, i.e. that the first host of the chain served every reference.
   logSince: () => Promise.reject(new Error("a remote daemon's log can't be read from the runner")),
   logTail: async () => '',
-  owner: builder => docker.builderOwner(builder),
+  owner: builder => docker.builderOwner(builder, remoteMarkOf),
+  // The mark is in the first node's name, not in its options.
+  withoutOwner: opts => Object.entries(opts ?? {}).map(([k, v]) => `${k}=${v}`),
   nodes: builder => docker.builderNodes(builder),
   // buildx rm of a remote builder removes its record; the daemon and its state are untouched
   // (driver.go Rm does nothing), so keep-state means nothing here.

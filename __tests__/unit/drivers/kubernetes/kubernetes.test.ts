@@ -65,7 +65,20 @@ jest.unstable_mockModule('../../../../src/runner/exec.js', () => ({
 
 const k8s = await import('../../../../src/drivers/kubernetes/kubectl.js')
 const k8sInputs = await import('../../../../src/drivers/kubernetes/inputs.js')
-const owner = await import('../../../../src/docker/owner-mark.js')
+const envMark = await import('../../../../src/drivers/docker-container/owner.js')
+const labelMark = await import('../../../../src/drivers/kubernetes/owner.js')
+// Each driver's own mark (drivers/<name>/owner.ts), by the driver's name as these tables give it.
+const markOf = (driver: string) =>
+  driver === 'kubernetes'
+    ? { opt: labelMark.labelMarkOpt, with: labelMark.withLabelMark, from: labelMark.ownerFromLabelsOpt }
+    : { opt: envMark.envMarkOpt, with: envMark.withEnvMark, from: envMark.ownerFromEnvOpt }
+const { OWNER_LABEL } = await import('../../../../src/docker/owner-mark.js')
+const owner = {
+  OWNER_LABEL,
+  ownerOptFor: (driver: string, mark: string) => markOf(driver).opt(mark),
+  withOwnerOpt: (driver: string, mark: string, opts: string[]) => markOf(driver).with(mark, opts),
+  ownerFromDriverOpts: (driver: string, opts: Record<string, string> | null) => markOf(driver).from(opts)
+}
 const { inputsWith } = await import('../../../inputs-model.js')
 const { kubernetes, kubectlCheck } = await import('../../../../src/drivers/kubernetes/driver.js')
 const { compare } = await import('../../../../src/verify/compare.js')

@@ -42,7 +42,7 @@ const remote = {
 }
 const inspect = await import('../../../../src/buildkit/buildx-inspect.js')
 const { inputsWith } = await import('../../../inputs-model.js')
-const owner = await import('../../../../src/docker/owner-mark.js')
+const owner = await import('../../../../src/drivers/remote/owner.js')
 const { remote: driver, resolveFromRunner } = await import('../../../../src/drivers/remote/driver.js')
 const { judgePull, hostChain } = await import('../../../../src/verify/proof.js')
 const { parseResolveOutput } = await import('../../../../src/buildkit/resolve.js')
