@@ -20,7 +20,9 @@ const action = parseYaml(fs.readFileSync(path.join(root, 'action.yml'), 'utf8'))
   outputs: Record<string, unknown>
 }
 const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8')
-const differences = readme.slice(readme.indexOf('## Migrating from docker/setup-buildx-action'), readme.indexOf('## Why'))
+// The README's section "Migrating from docker/setup-buildx-action", up to the next section.
+const migrating = readme.indexOf('\n## Migrating from docker/setup-buildx-action\n')
+const differences = readme.slice(migrating, readme.indexOf('\n## ', migrating + 1))
 
 describe('docker/setup-buildx-action compatibility', () => {
   test.each(Object.entries(compat.inputs))('input %s: same name and default, or the README says why not', (name, theirs) => {
