@@ -1,462 +1,464 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 8901:
+/***/ 2708:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   DB: () => (/* binding */ actionsCacheKey),
-/* harmony export */   IY: () => (/* binding */ buildxVersionProblem),
-/* harmony export */   JL: () => (/* binding */ latestRequestHeaders),
-/* harmony export */   MC: () => (/* binding */ installedVersionProblem),
-/* harmony export */   P6: () => (/* binding */ LATEST_RELEASE_API),
-/* harmony export */   SM: () => (/* binding */ assetName),
-/* harmony export */   Tm: () => (/* binding */ toolCacheArch),
-/* harmony export */   Wr: () => (/* binding */ parseInstallInputs),
-/* harmony export */   ho: () => (/* binding */ pluginPath),
-/* harmony export */   js: () => (/* binding */ TOOL),
-/* harmony export */   pe: () => (/* binding */ assetUrls),
-/* harmony export */   wk: () => (/* binding */ latestTag),
-/* harmony export */   xs: () => (/* binding */ checksumFor)
+/* harmony export */   F7: () => (/* binding */ parseReadBack),
+/* harmony export */   fN: () => (/* binding */ READ_BACK_SCRIPT)
 /* harmony export */ });
-/* unused harmony exports OLDEST_BUILDX, DEFAULT_BUILDX_URL, parseBuildxVersion, oldestFor, goPlatform */
+/* unused harmony export splitReadBackOutput */
+/* harmony import */ var _config_paths_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1066);
+/* harmony import */ var _runner_exec_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8065);
+
+
+// What verification reads next to a daemon (a builder container, a kubernetes pod): one exec
+// of READ_BACK_SCRIPT reads the config, hashes the copied files and asks the daemon for its
+// workers; each part ends with a marker and its exit code, so one failing part does not hide
+// the others. Pure apart from the script's text: the drivers run it.
+const READ_BACK_SCRIPT = `
+cat ${_config_paths_js__WEBPACK_IMPORTED_MODULE_0__/* .CONTAINER_CONFIG_FILE */ .gw}; echo "@@observe config $?"
+if [ $# -gt 0 ]; then sha256sum "$@"; echo "@@observe sha256 $?"; else echo "@@observe sha256 0"; fi
+buildctl debug workers --format '{{json .}}'; echo "@@observe workers $?"
+`;
+/** The script's output split at its markers: part → text and exit code. */
+function splitReadBackOutput(stdout) {
+    const parts = new Map();
+    let rest = stdout;
+    for (const part of ['config', 'sha256', 'workers']) {
+        const m = new RegExp(`^@@observe ${part} (\\d+)$`, 'm').exec(rest);
+        if (!m)
+            break;
+        parts.set(part, { text: rest.slice(0, m.index), rc: Number(m[1]) });
+        rest = rest.slice(m.index + m[0].length + 1);
+    }
+    return parts;
+}
+/**
+ * The exec's result and the daemon's arguments (or why they could not be read) as
+ * verification reads them; `where` names the place in messages ("the builder", "the pod").
+ */
+function parseReadBack(exec, args, files, where) {
+    const parts = splitReadBackOutput(exec.stdout);
+    const why = (what) => `${what} failed (exit code ${exec.exitCode}): ${(0,_runner_exec_js__WEBPACK_IMPORTED_MODULE_1__/* .lastLine */ .fM)(exec.stderr || exec.stdout)}`;
+    const workers = parts.get('workers');
+    const config = parts.get('config');
+    const sums = parts.get('sha256');
+    return {
+        workers: workers && workers.rc === 0 ? { text: workers.text } : { error: why('asking the daemon for its workers (buildctl debug workers)') },
+        readBack: 'error' in args
+            ? args
+            : !config || config.rc !== 0
+                ? { error: why(`reading ${_config_paths_js__WEBPACK_IMPORTED_MODULE_0__/* .CONTAINER_CONFIG_FILE */ .gw} from ${where}`) }
+                : {
+                    configText: config.text,
+                    cmd: args.cmd,
+                    // sha256sum exits non-zero when a file is missing; what it printed still counts.
+                    sha256Text: files.length > 0 ? sums?.text : undefined
+                }
+    };
+}
+
+
+/***/ }),
+
+/***/ 7236:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Hf: () => (/* binding */ parseResolveOutput),
+/* harmony export */   Lm: () => (/* binding */ RESOLVE_SCRIPT),
+/* harmony export */   dM: () => (/* binding */ RESOLVE_TIMEOUT_SECONDS)
+/* harmony export */ });
+const RESOLVE_TIMEOUT_SECONDS = 30;
+/**
+ * The shell script run in the builder: one `buildctl build` per reference, each a
+ * Dockerfile `FROM <ref>` with the outline subrequest (manifest and config, no layers),
+ * each with a time limit. References come as arguments, never as script text. buildctl
+ * records a build history entry per build (solver/llbsolver/solver.go recordBuildHistory:
+ * every non-internal Solve); `--ref-file` gives its ref and `buildctl debug ctl --delete`
+ * removes it, so a later `docker buildx history ls` shows only the user's builds. The
+ * directory is removed at the end. Output: a marker line, buildctl's stderr, a marker with
+ * its exit code and how many seconds it took, per reference. buildctl catches the SIGTERM
+ * of `timeout` (util/appcontext) and exits 1 after writing its ref file, so a time-out is
+ * told by the time taken, not only by the exit code.
+ */
+const RESOLVE_SCRIPT = `
+d=$(mktemp -d /tmp/buildkit-builder-prove.XXXXXX) || exit 90
+trap 'rm -rf "$d"' EXIT
+i=0
+for ref in "$@"; do
+  i=$((i+1))
+  mkdir "$d/$i" || exit 91
+  printf 'FROM %s\\n' "$ref" >"$d/$i/Dockerfile"
+  t0=$(date +%s)
+  timeout ${RESOLVE_TIMEOUT_SECONDS} buildctl build --progress plain --frontend dockerfile.v0 \\
+    --local context="$d/$i" --local dockerfile="$d/$i" --opt requestid=frontend.outline \\
+    --ref-file "$d/$i/ref" >/dev/null 2>"$d/$i/err"
+  rc=$?
+  t1=$(date +%s)
+  if [ -s "$d/$i/ref" ]; then buildctl debug ctl --delete "$(cat "$d/$i/ref")" >/dev/null 2>&1; fi
+  echo "@@resolve-begin $i"
+  tail -n 40 "$d/$i/err"
+  echo "@@resolve-end $i $rc $((t1 - t0))"
+done
+`;
+/** Splits the script's output into one Resolution per reference (undefined: never run). */
+function parseResolveOutput(stdout, count) {
+    const out = Array.from({ length: count }, () => undefined);
+    const re = /^@@resolve-begin (\d+)\n([\s\S]*?)^@@resolve-end \1 (\d+)(?: (\d+))?$/gm;
+    for (const m of stdout.matchAll(re)) {
+        const i = Number(m[1]) - 1;
+        const exitCode = Number(m[3]);
+        // A killed buildctl exits 143 (busybox timeout) or 124 (coreutils); one that caught the
+        // signal exits 1 at the time limit.
+        const seconds = m[4] === undefined ? 0 : Number(m[4]);
+        const timedOut = exitCode !== 0 && ([124, 137, 143].includes(exitCode) || seconds >= RESOLVE_TIMEOUT_SECONDS);
+        if (i >= 0 && i < count)
+            out[i] = { exitCode, stderr: m[2], timedOut };
+    }
+    return out;
+}
+// ---------------------------------------------------------------------------------------
+// Hosts
+
+
+/***/ }),
+
+/***/ 8195:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   C: () => (/* binding */ parseBuildkitdVersion),
+/* harmony export */   Z: () => (/* binding */ compareVersions)
+/* harmony export */ });
+// Version numbers of BuildKit, as its daemon prints them. Pure.
+/**
+ * The version in `buildkitd --version` output: "buildkitd github.com/moby/buildkit v0.29.0
+ * <revision>" (cmd/buildkitd/main.go prints app name, package, version, revision).
+ */
+function parseBuildkitdVersion(printed) {
+    return /\bv?(\d+\.\d+\.\d+)(?:[-+][\w.-]*)?\b/.exec(printed.replace(/^buildkitd\s+\S+\s+/, ''))?.[0];
+}
+/** <0, 0, >0 as a is before, equal to, after b; a pre-release (v0.13.0-rc1) counts as its release. */
+function compareVersions(a, b) {
+    const parts = (v) => (/(\d+)\.(\d+)\.(\d+)/.exec(v) ?? ['', '0', '0', '0']).slice(1).map(Number);
+    const [x, y] = [parts(a), parts(b)];
+    for (let i = 0; i < 3; i++)
+        if (x[i] !== y[i])
+            return x[i] - y[i];
+    return 0;
+}
+
+
+/***/ }),
+
+/***/ 1467:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $d: () => (/* binding */ pluginsUrls),
+/* harmony export */   HC: () => (/* binding */ networkAsked),
+/* harmony export */   I_: () => (/* binding */ imageTag),
+/* harmony export */   LX: () => (/* binding */ DEFAULT_BUILDKIT_IMAGE),
+/* harmony export */   N8: () => (/* binding */ BRIDGE_SINCE),
+/* harmony export */   TE: () => (/* binding */ dockerfile),
+/* harmony export */   Ze: () => (/* binding */ configFile),
+/* harmony export */   bT: () => (/* binding */ parseCniInputs),
+/* harmony export */   eg: () => (/* binding */ networkSettings),
+/* harmony export */   fQ: () => (/* binding */ cniAddition),
+/* harmony export */   fX: () => (/* binding */ NETWORK_FLAGS),
+/* harmony export */   hZ: () => (/* binding */ IMAGE_REPOSITORY),
+/* harmony export */   tB: () => (/* binding */ parseChecksum),
+/* harmony export */   zJ: () => (/* binding */ cacheArch)
+/* harmony export */ });
+/* unused harmony exports DEFAULT_PLUGINS_VERSION, DEFAULT_PLUGINS_URL, DEFAULT_BRIDGE_SUBNET, DEFAULT_CNI_CONFIG, pluginArch, readCniConfig, parseCniConfig, subnetProblem */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _downloads_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9946);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
-/* harmony import */ var _lines_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9488);
-/* harmony import */ var _versions_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7902);
+/* harmony import */ var _install_downloads_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5362);
+/* harmony import */ var _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5507);
+/* harmony import */ var _runner_lines_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2705);
+/* harmony import */ var _docker_refs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3004);
+/* harmony import */ var _runner_input_files_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2176);
 
 
 
 
 
 
-// Installing a pinned buildx for the job (inputs `version`, `buildx-url`, `cache-binary`):
-// what to fetch, from where, under which cache keys, and whether a buildx is new enough.
-// Pure; the I/O is in install.ts.
+
+// CNI networking: inputs, and everything about the CNI-enabled image that can be decided
+// without I/O (URLs, checksum parsing, Dockerfile, tag). Running the downloads and the
+// build is cni-image.ts.
+//
+// BuildKit's `cni` network mode needs the plugins in /opt/cni/bin and a network config in
+// /etc/buildkit/cni.json (the defaults of [worker.oci] cniBinaryPath and cniConfigPath);
+// stock moby/buildkit images ship neither. At start the daemon stats both and sets up one
+// namespace (loopback plus the configured plugins), so a missing plugin fails the start
+// (https://github.com/moby/buildkit/blob/master/util/network/cniprovider/cni.go).
+// Its `bridge` mode (BuildKit v0.13 and later) needs nothing of the image but the
+// buildkit-cni-* plugins stock images ship, and reports its worker network as `cni`
+// (util/network/netproviders/network.go, Providers).
+//
+// Every network setting goes into the config file's [worker.oci] section, never into daemon
+// flags: the read-back then verifies them like every other key, and the flag
+// --oci-cni-config-path does not work (BuildKit v0.29 to v0.32 read its value from a
+// misspelt name, "oci-cni-worker-path", in cmd/buildkitd/main_oci_worker.go, so the path
+// becomes empty and the daemon exits).
+const DEFAULT_BUILDKIT_IMAGE = 'moby/buildkit:buildx-stable-1';
+/** containernetworking/plugins release used unless cni-plugins-version says otherwise. */
+const DEFAULT_PLUGINS_VERSION = 'v1.9.1';
+const DEFAULT_PLUGINS_URL = 'https://github.com/containernetworking/plugins/releases/download';
+const IMAGE_REPOSITORY = 'localhost/buildkit-builder-cni';
+/** The first BuildKit release with the bridge network mode. */
+const BRIDGE_SINCE = 'v0.13.0';
+/** BuildKit's own default subnet for bridge mode (cniprovider.NewBridge). */
+const DEFAULT_BRIDGE_SUBNET = '10.10.0.0/16';
+/** Daemon flags that would override the network settings the action writes into the config. */
+const NETWORK_FLAGS = ['--oci-worker-net', '--oci-cni-config-path', '--oci-cni-binary-dir'];
 /**
- * The oldest buildx this action works with. Each thing the action relies on, and the first
- * buildx release that has it (read in docker/buildx's sources at those tags):
- * - `--driver-opt env.NAME=value` for docker-container, which carries the owner mark:
- *   v0.4.0, driver/docker-container/factory.go
- * - `buildx rm --keep-state`: v0.6.0, commands/rm.go
- * - `buildx create --bootstrap`: v0.7.0, commands/create.go
- * - `--config` and `--append` together, the config copied onto the appended node, and the
- *   JSON records under buildx/instances/<name in lower case> whose Nodes carry Name,
- *   Endpoint, DriverOpts and Flags (the owner mark is read back from them): the record's
- *   Node has kept those fields since v0.7.0 (store/nodegroup.go NodeGroup.Update gives a new,
- *   appended node the config's files; store/store.go writes the JSON, store/util.go
- *   ValidateName lower-cases the name); current buildx renames the Go field
- *   BuildkitdFlags but keeps the JSON key "Flags"
- * - `buildkitd.default.toml` in buildx's config directory, applied when create gets no
- *   --config: v0.9.0 (util/confutil/config.go DefaultConfigFile, used by commands/create.go)
- * - and the one that sets the floor: certificate files of [registry."<host>"] copied to
- *   /etc/buildkit/certs/<host with every run of [^a-zA-Z0-9.-] replaced by _>/, which plan.ts
- *   writes into the expected config (buildx.ts containerCertDir) and verify compares with
- *   what the daemon reads. Before v0.11.0 buildx used the registry name as it is, so a
- *   registry with a port ("registry.local:5000") got certs/registry.local:5000/ and the
- *   read-back could never match: util/confutil/container.go at v0.11.0, docker/buildx commit
- *   1c96fdaf0 "driver(docker-container): fix incorrect path when writing certs".
+ * A bridge network like BuildKit's own (hack/fixtures/cni.json): bridge buildkit0,
+ * host-local IPAM on 10.10.0.0/16, masquerading out of the builder.
  */
-const OLDEST_BUILDX = 'v0.11.0';
-/** Where buildx's GitHub releases are: <base>/<tag>/<asset>. */
-const DEFAULT_BUILDX_URL = 'https://github.com/docker/buildx/releases/download';
-/** `latest` is what GitHub calls the latest release of docker/buildx (never a pre-release). */
-const LATEST_RELEASE_API = 'https://api.github.com/repos/docker/buildx/releases/latest';
-const RELEASE = /^v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z][0-9A-Za-z.-]*)?)$/;
-/**
- * The inputs `version`, `buildx-url` and `cache-binary`; undefined when `version` is empty
- * (the runner's buildx is used as it is, and the other two are not looked at).
- */
-function parseInstallInputs(get) {
-    const version = get('version').trim();
-    const url = get('buildx-url').trim();
-    const sha256 = (0,_downloads_js__WEBPACK_IMPORTED_MODULE_2__/* .parseSha256Input */ .Tz)('buildx-sha256', get('buildx-sha256'));
-    if (version === '') {
-        const set = url !== '' ? 'buildx-url' : sha256 !== undefined ? 'buildx-sha256' : undefined;
-        if (set)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d(set, undefined, 'is set but version is not: give version: vX.Y.Z, the buildx release it is for');
+const DEFAULT_CNI_CONFIG = `${JSON.stringify({
+    cniVersion: '0.4.0',
+    name: 'buildkit',
+    type: 'bridge',
+    bridge: 'buildkit0',
+    isDefaultGateway: true,
+    ipMasq: true,
+    hairpinMode: true,
+    ipam: { type: 'host-local', subnet: '10.10.0.0/16' }
+}, null, 2)}\n`;
+const BUILD_INPUTS = ['buildkit-image', 'cni-plugins-version', 'cni-plugins-url', 'cni-plugins-sha256', 'cni-config'];
+function parseCniInputs(get, host) {
+    const image = get('cni-image').trim();
+    const cniRaw = get('cni').trim();
+    const subnet = get('cni-subnet').trim();
+    // Checked first: every later message may name the image, and these values reach a
+    // Dockerfile, a --driver-opt (CSV) and docker pull's arguments.
+    for (const [name, value] of [
+        ['cni-image', image],
+        ['buildkit-image', get('buildkit-image').trim()]
+    ]) {
+        const problem = value === '' ? undefined : (0,_docker_refs_js__WEBPACK_IMPORTED_MODULE_5__/* .imageRefProblem */ .OD)(value);
+        if (problem)
+            throw new _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d(name, undefined, problem);
+    }
+    if (image !== '' && cniRaw.toLowerCase() === 'false') {
+        throw new _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('cni', undefined, 'is false, but cni-image is set; cni-image implies cni: true (drop one of them)');
+    }
+    const given = BUILD_INPUTS.filter(n => get(n).trim() !== '');
+    if (cniRaw.toLowerCase() === 'bridge') {
+        const other = image !== '' ? 'cni-image' : given[0];
+        if (other) {
+            throw new _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d(other, undefined, "belongs to cni: true (a CNI image with plugins and config of its own); cni: bridge uses the stock image's plugins");
+        }
+        if (subnet !== '') {
+            const problem = subnetProblem(subnet);
+            if (problem)
+                throw new _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('cni-subnet', undefined, problem);
+        }
+        return { bridge: subnet !== '' ? { subnet } : {} };
+    }
+    if (subnet !== '') {
+        throw new _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('cni-subnet', undefined, 'applies to cni: bridge only; with cni: true the subnet is in the CNI config (cni-config)');
+    }
+    if (!/^(true|false|)$/i.test(cniRaw)) {
+        throw new _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('cni', undefined, `"${cniRaw}" is not one of false, true, bridge`);
+    }
+    const enabled = image !== '' || (0,_runner_lines_js__WEBPACK_IMPORTED_MODULE_4__/* .parseBool */ .q6)('cni', cniRaw, false);
+    if (!enabled) {
+        if (given.length > 0) {
+            throw new _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d(given[0], undefined, 'is set, but CNI is off; set cni: true (or remove it)');
+        }
         return undefined;
     }
-    const cacheBinary = (0,_lines_js__WEBPACK_IMPORTED_MODULE_4__/* .parseBool */ .q6)('cache-binary', get('cache-binary'), true);
-    if (version.toLowerCase() === 'latest') {
-        if (url !== '') {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('version', undefined, '"latest" is looked up with GitHub\'s API, which a buildx-url mirror does not have: give the release to download from buildx-url (version: vX.Y.Z)');
+    if (image !== '') {
+        if (given.length > 0) {
+            throw new _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d(given[0], undefined, 'applies only when the action builds the CNI image; with cni-image the image is used as it is');
         }
-        if (sha256 !== undefined) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('buildx-sha256', undefined, 'pins one file, and "latest" changes with every release: give the release it is for (version: vX.Y.Z)');
-        }
-        return { version: 'latest', cacheBinary };
+        return { image };
     }
-    const m = RELEASE.exec(version);
-    if (!m) {
-        // setup-buildx-action also takes git contexts (built from source) and lab:/cloud:
-        // channels; this action installs released, checksummed binaries only.
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('version', undefined, `"${version}" is not a buildx release: give a release tag like ${OLDEST_BUILDX} or v0.29.1 (building from a git ref and the lab/cloud channels ` +
-            `are not supported), or latest`);
+    const version = get('cni-plugins-version').trim() || DEFAULT_PLUGINS_VERSION;
+    if (!/^v\d+\.\d+\.\d+$/.test(version)) {
+        throw new _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('cni-plugins-version', undefined, `"${version}" is not a release tag like ${DEFAULT_PLUGINS_VERSION}`);
     }
-    const tag = `v${m[1]}`;
-    if ((0,_versions_js__WEBPACK_IMPORTED_MODULE_5__/* .compareVersions */ .Z)(tag, OLDEST_BUILDX) < 0) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('version', undefined, `buildx ${tag} is older than ${OLDEST_BUILDX}, the oldest this action works with: give ${OLDEST_BUILDX} or later, or latest`);
-    }
-    const layout = `<version>/buildx-<version>.<os>-<arch> and <version>/checksums.txt`;
+    const sha256 = (0,_install_downloads_js__WEBPACK_IMPORTED_MODULE_2__/* .parseSha256Input */ .Tz)('cni-plugins-sha256', get('cni-plugins-sha256'));
+    const layout = '<version>/cni-plugins-linux-<arch>-<version>.tgz and its .sha256';
+    const url = (0,_install_downloads_js__WEBPACK_IMPORTED_MODULE_2__/* .parseDownloadBase */ .Dz)('cni-plugins-url', get('cni-plugins-url').trim() || DEFAULT_PLUGINS_URL, 'cni-plugins-sha256', !!sha256, layout);
+    const configPath = get('cni-config').trim();
     return {
-        version: tag,
-        ...(url === '' ? {} : { baseUrl: (0,_downloads_js__WEBPACK_IMPORTED_MODULE_2__/* .parseDownloadBase */ .Dz)('buildx-url', url, 'buildx-sha256', sha256 !== undefined, layout) }),
-        cacheBinary,
-        ...(sha256 === undefined ? {} : { sha256 })
+        build: {
+            baseImage: get('buildkit-image').trim() || DEFAULT_BUILDKIT_IMAGE,
+            pluginsVersion: version,
+            pluginsUrl: url,
+            config: configPath === '' ? parseCniConfig(DEFAULT_CNI_CONFIG, 'the default bridge config') : readCniConfig(configPath),
+            arch: pluginArch(host),
+            ...(sha256 === undefined ? {} : { sha256 })
+        }
     };
 }
-/**
- * The version in `docker buildx version` output, with its v: "github.com/docker/buildx
- * v0.29.1 a1b2c3" (commands/version.go prints package, version, revision) → v0.29.1.
- * Distribution builds print their own suffix (Debian: "0.29.1+ds1", Docker Desktop:
- * "v0.13.1-desktop.1"), kept as printed. A source build without a tag prints
- * "v0.0.0+unknown": undefined, as for output with no version at all.
- */
-function parseBuildxVersion(printed) {
-    const token = printed
-        .trim()
-        .split(/\s+/)
-        .find(t => /^v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]*)?$/.test(t));
-    if (token === undefined)
-        return undefined;
-    const v = token.startsWith('v') ? token : `v${token}`;
-    return /^v0\.0\.0(?![\d.])/.test(v) ? undefined : v;
-}
-/**
- * Why the runner's buildx can't serve this action (older than OLDEST_BUILDX), with what to
- * do; undefined when it can, or when its version can't be told (a source build).
- */
-function buildxVersionProblem(printed, driver = 'docker-container') {
-    const v = parseBuildxVersion(printed);
-    const oldest = oldestFor(driver);
-    if (v === undefined || (0,_versions_js__WEBPACK_IMPORTED_MODULE_5__/* .compareVersions */ .Z)(v, oldest) >= 0)
-        return undefined;
-    const why = oldest === OLDEST_BUILDX ? 'the oldest this action works with' : `the oldest this action works with for the ${driver} driver`;
-    return (`buildx is ${v}, older than ${oldest}, ${why}: ` +
-        `set the input version (e.g. version: latest, or a release from ${oldest} on) to install one for this job, or upgrade buildx on the runner`);
-}
-/**
- * The oldest buildx for a driver: the kubernetes driver's owner mark is a `labels=` driver
- * option, which its factory takes from buildx v0.12.0 (driver/kubernetes/factory.go).
- */
-function oldestFor(driver) {
-    return driver === 'kubernetes' ? 'v0.12.0' : OLDEST_BUILDX;
-}
-/** The version a release tag or printed version stands for: no v, no +build suffix. */
-function versionCore(v) {
-    return v.replace(/^v/, '').replace(/\+.*$/, '');
-}
-/**
- * Why the buildx the docker CLI runs is not the one installed (compare `docker buildx
- * version` after installBuildx with the version asked for); undefined when it is.
- */
-function installedVersionProblem(printed, wanted, pluginPath) {
-    const got = parseBuildxVersion(printed);
-    const firstLine = printed.trim().split(/\r?\n/)[0] ?? '';
-    if (got === undefined) {
-        return (`can't read a version in the output of docker buildx version ("${firstLine}"; expected "github.com/docker/buildx vX.Y.Z <revision>") to ` +
-            `check that buildx ${wanted} is the one the docker CLI runs`);
+// Architectures containernetworking/plugins publishes Linux archives for, by Node's name.
+const ARCHES = {
+    x64: 'amd64',
+    arm64: 'arm64',
+    arm: 'arm',
+    s390x: 's390x',
+    riscv64: 'riscv64',
+    mips: 'mips',
+    mipsel: 'mipsle'
+};
+function pluginArch(host) {
+    if (host.platform !== 'linux') {
+        throw new _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('cni', undefined, `CNI plugins are released for Linux only; this runner is ${host.platform}`);
     }
-    if (versionCore(got) === versionCore(wanted))
-        return undefined;
-    return (`docker buildx runs buildx ${got}, not ${wanted}${pluginPath ? `, which was installed at ${pluginPath}` : ''}: ` +
-        'the docker CLI found another buildx first (a cliPluginsExtraDirs entry in its config.json is searched before the user plugin directory), ' +
-        'or the docker CLI uses another DOCKER_CONFIG than this step was given');
-}
-// What buildx releases (docker-bake.hcl, target "binaries-cross"). The asset is named
-// buildx-<version>.<os>-<arch>[-<variant>][.exe] (Dockerfile, stage "releaser").
-const RELEASED = new Set([
-    'darwin/amd64',
-    'darwin/arm64',
-    'freebsd/amd64',
-    'freebsd/arm64',
-    'linux/amd64',
-    'linux/arm-v6',
-    'linux/arm-v7',
-    'linux/arm64',
-    'linux/ppc64le',
-    'linux/riscv64',
-    'linux/s390x',
-    'netbsd/amd64',
-    'netbsd/arm64',
-    'openbsd/amd64',
-    'openbsd/arm64',
-    'windows/amd64',
-    'windows/arm64'
-]);
-/** Node's platform and arch names (process.platform, process.arch) as buildx names them. */
-function goPlatform(platform, arch) {
-    const os = platform === 'win32' ? 'windows' : platform;
-    // Node's 'arm' is 32-bit ARM; Node 20 and later ship no armv6 build, so it is v7. Node's
-    // 'ppc64' on Linux is little-endian (Node has no big-endian Linux build).
-    const goArch = { x64: 'amd64', arm64: 'arm64', arm: 'arm-v7', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' }[arch];
-    if (goArch === undefined || !RELEASED.has(`${os}/${goArch}`)) {
-        throw new Error(`buildx publishes no binary for this runner (${platform}/${arch}${goArch ? `, buildx's ${os}/${goArch}` : ''}); it has ${[...RELEASED].join(', ')}. ` +
-            "Leave version empty to use the runner's own buildx");
+    const arch = host.arch === 'ppc64' && host.endianness === 'LE' ? 'ppc64le' : ARCHES[host.arch];
+    if (!arch) {
+        throw new _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('cni', undefined, `containernetworking/plugins publishes no archive for this runner's architecture (${host.arch}); give a ready image as cni-image`);
     }
-    return { os, arch: goArch };
+    return arch;
 }
-/** The release asset: buildx-v0.29.1.linux-amd64, buildx-v0.29.1.windows-amd64.exe. */
-function assetName(version, platform, arch) {
-    const p = goPlatform(platform, arch);
-    return `buildx-${version}.${p.os}-${p.arch}${p.os === 'windows' ? '.exe' : ''}`;
+function readCniConfig(file) {
+    return parseCniConfig((0,_runner_input_files_js__WEBPACK_IMPORTED_MODULE_6__/* .readInputFile */ .jH)('cni-config', undefined, file), file);
 }
-/** The binary and the release's checksums.txt, under buildx-url or GitHub's release downloads. */
-function assetUrls(req, version, platform, arch) {
-    const dir = `${(req.baseUrl ?? DEFAULT_BUILDX_URL).replace(/\/+$/, '')}/${version}`;
-    return { binary: `${dir}/${assetName(version, platform, arch)}`, checksums: `${dir}/checksums.txt` };
+/** A plugin type is the name of a file in the plugins directory: no path, not . or .. */
+const isPluginName = (v) => typeof v === 'string' && /^[\w.-]+$/.test(v) && !/^\.+$/.test(v);
+/** Checks a CNI network config (or config list) and lists the plugin types it needs. */
+function parseCniConfig(text, source) {
+    const fail = (what) => {
+        throw new _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('cni-config', undefined, `${source} ${what}`);
+    };
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch (err) {
+        // Not the parser's message: it quotes the file's start, which may be a secret named by mistake.
+        return fail(`is not valid JSON (${(0,_runner_input_files_js__WEBPACK_IMPORTED_MODULE_6__/* .jsonErrorAt */ .M2)(err, text)})`);
+    }
+    if (typeof data !== 'object' || data === null || Array.isArray(data))
+        return fail('is not a JSON object');
+    const conf = data;
+    const list = Array.isArray(conf.plugins);
+    const plugins = list ? conf.plugins : [conf];
+    const types = new Set();
+    plugins.forEach((p, i) => {
+        const where = list ? `plugins[${i}]` : 'the config';
+        if (typeof p !== 'object' || p === null)
+            fail(`${where} is not an object`);
+        const plugin = p;
+        if (!isPluginName(plugin.type))
+            fail(`${where} names no plugin "type"`);
+        types.add(plugin.type);
+        const ipam = plugin.ipam;
+        if (ipam && typeof ipam === 'object' && typeof ipam.type === 'string') {
+            if (!isPluginName(ipam.type))
+                fail(`${where}.ipam names no plugin "type" (${JSON.stringify(ipam.type)} is not a file name)`);
+            types.add(ipam.type);
+        }
+    });
+    if (types.size === 0)
+        fail('names no plugin type');
+    types.add('loopback');
+    return { text, source, types: [...types].sort(), list };
 }
 /**
- * The SHA-256 (lower case) that checksums.txt gives for an asset: sha256sum lines
- * "<hex>  <name>", or "<hex> *<name>" as buildx writes them (`sha256sum -b`,
- * .github/workflows/build.yml). Since buildx v0.10.0 the darwin lines (hack/hash-files), and
- * since v0.36.0 the windows lines, are deleted from the file (those binaries are signed
- * after it is made): undefined then.
+ * The tool-cache key of a plugins archive: the architecture and where the archive comes from
+ * (a hash of its URL), so archives of one version name from different mirrors don't share an
+ * entry. The entry holds the archive itself, checked against the published sum on every read.
  */
-function checksumFor(checksumsText, asset) {
-    for (const line of checksumsText.split(/\r?\n/)) {
-        const m = /^\s*([0-9a-fA-F]{64}) [ *](?:\.\/)?(.+?)\s*$/.exec(line);
-        if (m && m[2] === asset)
-            return m[1].toLowerCase();
+function cacheArch(arch, archiveUrl) {
+    return `${arch}-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(archiveUrl).digest('hex').slice(0, 12)}`;
+}
+/** `<base>/<version>/cni-plugins-linux-<arch>-<version>.tgz`, and its `.sha256` beside it. */
+function pluginsUrls(base, version, arch) {
+    const fileName = `cni-plugins-linux-${arch}-${version}.tgz`;
+    const archive = `${base.replace(/\/+$/, '')}/${version}/${fileName}`;
+    return { archive, checksum: `${archive}.sha256`, fileName };
+}
+/** The hash in a `.sha256` file: `<hex>  <file name>` (or the hex alone). */
+function parseChecksum(text, url) {
+    const m = /^\s*([0-9a-fA-F]{64})(\s|$)/.exec(text);
+    if (!m)
+        throw new Error(`${url} holds no SHA-256 sum (expected "<64 hex digits>  <file name>")`);
+    return m[1].toLowerCase();
+}
+/** Where the network config goes in the image: BuildKit loads a config list only from a path ending in .conflist. */
+function configFile(config) {
+    return config.list ? '/etc/buildkit/cni.conflist' : '/etc/buildkit/cni.json';
+}
+/** Why `value` is not an IPv4 subnet (a.b.c.d/n), or undefined. */
+function subnetProblem(value) {
+    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
+    if (!m || m.slice(1, 5).some(o => Number(o) > 255) || Number(m[5]) > 32) {
+        return `"${value}" is not an IPv4 subnet like ${DEFAULT_BRIDGE_SUBNET}`;
     }
+    const bits = Number(m[5]);
+    const addr = m.slice(1, 5).reduce((a, o) => a * 256 + Number(o), 0);
+    if (bits < 8 || bits > 30)
+        return `"${value}" is a /${bits}; give a subnet from /8 to /30 (build steps each take an address of it)`;
+    if (addr % 2 ** (32 - bits) !== 0)
+        return `"${value}" has host bits set; the subnet is ${network(addr, bits)}`;
     return undefined;
 }
-/**
- * The user's plugin directory of the docker CLI, $DOCKER_CONFIG/cli-plugins (DOCKER_CONFIG
- * defaults to ~/.docker), which it searches before the system ones
- * (docker/cli cli-plugins/manager/manager.go getPluginDirs): a buildx put there is what every
- * later `docker buildx` of the job runs. docker/setup-buildx-action installs there too.
- */
-function pluginPath(env, home, platform) {
-    const configDir = env.DOCKER_CONFIG || node_path__WEBPACK_IMPORTED_MODULE_1__.join(home, '.docker');
-    return node_path__WEBPACK_IMPORTED_MODULE_1__.join(configDir, 'cli-plugins', platform === 'win32' ? 'docker-buildx.exe' : 'docker-buildx');
+function network(addr, bits) {
+    const n = addr - (addr % 2 ** (32 - bits));
+    return `${[24, 16, 8, 0].map(s => Math.floor(n / 2 ** s) % 256).join('.')}/${bits}`;
 }
-/** The tool cache's name for the binary. */
-const TOOL = 'buildx';
+/** No RUN step: current BuildKit images already contain iptables, which the bridge plugin needs. */
+function dockerfile(build) {
+    const file = configFile(build.config);
+    return [
+        `FROM ${build.baseImage}`,
+        'COPY plugins/ /opt/cni/bin/',
+        `COPY ${node_path__WEBPACK_IMPORTED_MODULE_1__.basename(file)} ${file}`,
+        `LABEL org.opencontainers.image.base.name="${build.baseImage}" \\`,
+        `      io.github.buildkit-builder-action.cni-plugins="${build.pluginsVersion}"`,
+        ''
+    ].join('\n');
+}
 /**
- * The tool cache's "arch" for an install: buildx's arch, and for a buildx-url a hash of the
- * binary's URL too, so that a mirror's file is never taken for GitHub's (the tool cache is
- * looked in before anything is downloaded, so before there is a checksum to compare).
+ * The image's tag, from everything that decides its content: the base image's ID, the
+ * plugins archive's SHA-256 (two archives of one version name from different
+ * cni-plugins-url must not share a tag), and the config. The same inputs give the same
+ * tag, so a present image is reused instead of built again.
  */
-function toolCacheArch(req, version, platform, arch) {
-    const goArch = goPlatform(platform, arch).arch;
-    if (req.baseUrl === undefined)
-        return goArch;
-    return `${goArch}-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256')
-        .update(assetUrls(req, version, platform, arch).binary)
+function imageTag(baseImageId, archiveSha256, build) {
+    const h = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256')
+        .update([baseImageId, archiveSha256, build.arch, build.config.text, dockerfile(build)].join('\0'))
         .digest('hex')
-        .slice(0, 12)}`;
+        .slice(0, 16);
+    return `${IMAGE_REPOSITORY}:${build.pluginsVersion}-${h}`;
+}
+/** What [worker.oci] must say for the network asked for: the one place for network settings. */
+function networkSettings(cni) {
+    if ('bridge' in cni)
+        return { networkMode: 'bridge', ...(cni.bridge.subnet ? { bridgeSubnet: cni.bridge.subnet } : {}) };
+    if ('image' in cni)
+        return { networkMode: 'cni' };
+    return { networkMode: 'cni', cniConfigPath: configFile(cni.build.config), cniBinaryPath: '/opt/cni/bin' };
+}
+/** The network mode as the user asked for it, for the log and the summary. */
+function networkAsked(cni) {
+    return 'bridge' in cni ? 'bridge (cni: bridge)' : 'image' in cni ? 'cni (cni-image)' : 'cni (cni: true)';
 }
 /**
- * The GitHub Actions cache key of a binary: release, platform and the start of its SHA-256
- * from checksums.txt, so a hit is the very file the release lists (and it is checked again).
+ * What CNI adds to the builder: the image (none for bridge: the user's or buildx's default),
+ * and the network the daemon must report. The network settings themselves go into the
+ * config (networkSettings, through the plan).
  */
-function actionsCacheKey(version, platform, arch, sha256) {
-    const p = goPlatform(platform, arch);
-    return `buildx-${version}-${p.os}-${p.arch}-${sha256.slice(0, 16)}`;
-}
-/** The request for the latest release: GitHub's API headers, and the token when there is one. */
-function latestRequestHeaders(env) {
-    const headers = {
-        Accept: 'application/vnd.github+json',
-        'X-GitHub-Api-Version': '2022-11-28',
-        'User-Agent': 'buildkit-builder-action'
-    };
-    if (env.GITHUB_TOKEN)
-        headers.Authorization = `Bearer ${env.GITHUB_TOKEN}`;
-    return headers;
-}
-/** The release tag in GitHub's answer for the latest release. */
-function latestTag(body) {
-    let tag;
-    try {
-        tag = JSON.parse(body).tag_name;
-    }
-    catch {
-        throw new Error(`${LATEST_RELEASE_API} answered with something that is not JSON: give a release (version: vX.Y.Z) instead of latest`);
-    }
-    if (typeof tag !== 'string' || !/^v\d+\.\d+\.\d+$/.test(tag)) {
-        throw new Error(`${LATEST_RELEASE_API} gave no release tag like v0.29.1 (tag_name: ${JSON.stringify(tag)}): give a release (version: vX.Y.Z) instead of latest`);
-    }
-    return tag;
+function cniAddition(image, description) {
+    return { driverOpts: image !== undefined ? [`image=${image}`] : [], network: 'cni', description };
 }
 
 
 /***/ }),
 
-/***/ 9903:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   AN: () => (/* binding */ bootArgs),
-/* harmony export */   Ek: () => (/* binding */ engineArgs),
-/* harmony export */   Hv: () => (/* binding */ rmArgs),
-/* harmony export */   J2: () => (/* binding */ certBaseName),
-/* harmony export */   Og: () => (/* binding */ createArgs),
-/* harmony export */   VM: () => (/* binding */ instancePath),
-/* harmony export */   WP: () => (/* binding */ recordedNodes),
-/* harmony export */   bf: () => (/* binding */ ownerOf),
-/* harmony export */   bp: () => (/* binding */ containerCertPath),
-/* harmony export */   gw: () => (/* binding */ CONTAINER_CONFIG_FILE),
-/* harmony export */   hy: () => (/* binding */ leaveArgs),
-/* harmony export */   jE: () => (/* binding */ defaultConfigPath),
-/* harmony export */   ol: () => (/* binding */ nodeContainer),
-/* harmony export */   qp: () => (/* binding */ nodeName)
-/* harmony export */ });
-/* unused harmony exports CONTAINER_CONFIG_DIR, containerName, volumeName, nodeVolume, containerCertDir, buildxDir, joinShellWords */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _owner_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5860);
-
-
-
-// buildx's naming rules and command lines for the docker-container driver. Pure.
-// https://github.com/docker/buildx/blob/master/driver/docker-container/driver.go
-const CONTAINER_CONFIG_DIR = '/etc/buildkit';
-const CONTAINER_CONFIG_FILE = `${CONTAINER_CONFIG_DIR}/buildkitd.toml`;
-/** `buildx create --name X` makes one node named X0 (`--node` is not used here). */
-function nodeName(builder) {
-    return `${builder}0`;
-}
-/** The container the docker-container driver runs the daemon in. */
-function containerName(builder) {
-    return nodeContainer(nodeName(builder));
-}
-/** The container of a node (driver/docker-container: buildx_buildkit_ + the node's name). */
-function nodeContainer(node) {
-    return `buildx_buildkit_${node}`;
-}
-/**
- * The docker CLI's global flags that reach a node's engine. buildx records a docker context
- * by name and a docker host as a URL (builder/builder.go validateEndpoint; the default
- * context as its host, e.g. unix:///var/run/docker.sock).
- */
-function engineArgs(endpoint) {
-    if (endpoint === '')
-        return [];
-    return /^[a-z]+:\/\//.test(endpoint) ? ['--host', endpoint] : ['--context', endpoint];
-}
-/** The state volume mounted at /var/lib/buildkit; `rm --keep-state` keeps it. */
-function volumeName(builder) {
-    return nodeVolume(nodeName(builder));
-}
-/** A node's state volume (driver/docker-container: the container's name + _state). */
-function nodeVolume(node) {
-    return `${nodeContainer(node)}_state`;
-}
-/**
- * buildx copies each `ca`/`keypair` file of [registry."<host>"] into
- * /etc/buildkit/certs/<host with every run of [^a-zA-Z0-9.-] replaced by _>/<base name>
- * and rewrites the path in the config it copies
- * (https://github.com/docker/buildx/blob/master/util/confutil/container.go). Two files with
- * one base name overwrite each other, and `a:1` and `a_1` share a directory.
- */
-function containerCertDir(registry) {
-    return `${CONTAINER_CONFIG_DIR}/certs/${registry.replace(/[^a-zA-Z0-9.-]+/g, '_')}`;
-}
-function containerCertPath(registry, hostPath) {
-    return `${containerCertDir(registry)}/${node_path__WEBPACK_IMPORTED_MODULE_1__.basename(hostPath)}`;
-}
-/**
- * Base names for one registry's files that no other registry's can take, even when two
- * registries share a certs directory in the container: a short hash of the exact name.
- */
-function certBaseName(registry, kind, index) {
-    const h = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(registry).digest('hex').slice(0, 8);
-    const ext = { ca: 'pem', cert: 'crt', key: 'key' }[kind];
-    return `${kind === 'ca' ? 'ca' : 'client'}-${h}-${index}.${ext}`;
-}
-/**
- * Where buildx keeps a builder's record: $BUILDX_CONFIG, else the buildx directory beside the
- * docker CLI's config ($DOCKER_CONFIG or ~/.docker), then instances/<name in lower case>
- * (util/confutil/config.go NewConfig; store/store.go). It holds every copied file too, keys
- * included: read it silently, never print it.
- */
-function instancePath(name, env, home) {
-    return node_path__WEBPACK_IMPORTED_MODULE_1__.join(buildxDir(env, home), 'instances', name.toLowerCase());
-}
-/** buildx's configuration directory (util/confutil/config.go NewConfig). */
-function buildxDir(env, home) {
-    return env.BUILDX_CONFIG || node_path__WEBPACK_IMPORTED_MODULE_1__.join(env.DOCKER_CONFIG || node_path__WEBPACK_IMPORTED_MODULE_1__.join(home, '.docker'), 'buildx');
-}
-/**
- * The BuildKit config buildx applies to new builders given no --config (buildx >= 0.9:
- * util/confutil/config.go BuildKitConfigFile, used by builder/builder.go Create).
- */
-function defaultConfigPath(env, home) {
-    return node_path__WEBPACK_IMPORTED_MODULE_1__.join(buildxDir(env, home), 'buildkitd.default.toml');
-}
-/** The nodes of a builder's record. */
-function recordedNodes(instanceJson) {
-    const rec = JSON.parse(instanceJson);
-    return (rec.Nodes ?? []).map(n => ({ Name: n.Name, Endpoint: n.Endpoint, DriverOpts: n.DriverOpts, Flags: n.Flags }));
-}
-/** The owner mark in a builder's record ('' when it has none): what the record's nodes carry. */
-function ownerOf(instanceJson) {
-    const rec = JSON.parse(instanceJson);
-    const nodes = recordedNodes(instanceJson);
-    // The remote driver takes no option to carry it: the first node's name does.
-    if (rec.Driver === 'remote')
-        return (0,_owner_js__WEBPACK_IMPORTED_MODULE_2__/* .remoteOwnerOf */ .nu)(rec.Name ?? '', nodes) ?? '';
-    return nodes.map(n => (0,_owner_js__WEBPACK_IMPORTED_MODULE_2__/* .ownerFromDriverOpts */ .y8)(rec.Driver ?? '', n.DriverOpts)).find(v => v !== undefined) ?? '';
-}
-function createArgs(o) {
-    const args = ['buildx', 'create', ...(o.append ? ['--append'] : []), ...(o.bootstrap === false ? [] : ['--bootstrap']), '--name', o.name];
-    // buildx refuses --driver on --append only when it differs; the builder's own applies anyway.
-    if (!o.append)
-        args.push('--driver', o.driver);
-    if (o.node)
-        args.push('--node', o.node);
-    args.push('--config', o.configPath);
-    for (const opt of (0,_owner_js__WEBPACK_IMPORTED_MODULE_2__/* .withOwnerOpt */ .B4)(o.driver, o.owner ?? '', o.driverOpts))
-        args.push('--driver-opt', opt);
-    if (o.buildkitdFlags.length > 0)
-        args.push('--buildkitd-flags', joinShellWords(o.buildkitdFlags));
-    if (o.platforms && o.platforms.length > 0)
-        args.push('--platform', o.platforms.join(','));
-    if (o.use && !o.append)
-        args.push('--use');
-    if (o.endpoint)
-        args.push(o.endpoint);
-    return args;
-}
-/**
- * Starts every node of a builder at once (builder.go Boot: one goroutine per node). Its
- * stdout lists the nodes with their copied files: never shown.
- */
-function bootArgs(name) {
-    return ['buildx', 'inspect', '--bootstrap', name];
-}
-/**
- * keepDaemon: remove buildx's record only, the daemon (container or Deployment) and its state
- * stay (rm --keep-daemon: driver Rm removes nothing without rmDaemon).
- */
-function rmArgs(name, keepState, keepDaemon = false) {
-    return ['buildx', 'rm', ...(keepState ? ['--keep-state'] : []), ...(keepDaemon ? ['--keep-daemon'] : []), name];
-}
-/**
- * Detaches a node from buildx's record of a builder, its daemon untouched (create --leave:
- * builder.go Leave edits the record only; store/nodegroup.go Leave refuses the last node).
- */
-function leaveArgs(builder, node) {
-    return ['buildx', 'create', '--leave', '--name', builder, '--node', node];
-}
-/** The inverse of buildx's shlex split of --buildkitd-flags. */
-function joinShellWords(words) {
-    return words.map(w => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ');
-}
-
-
-/***/ }),
-
-/***/ 1012:
+/***/ 6317:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -474,9 +476,9 @@ function joinShellWords(words) {
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
-/* harmony import */ var _input_files_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1869);
-/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6670);
+/* harmony import */ var _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5507);
+/* harmony import */ var _runner_input_files_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2176);
+/* harmony import */ var _runner_redact_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8949);
 
 
 
@@ -505,7 +507,7 @@ function pastedInsteadOfRef(value) {
 }
 function fail(ref, detail) {
     const at = ref.where ? `${ref.where}: ` : '';
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d(ref.input, ref.line, `${at}${ref.kind} ${ref.ref} ${detail}`);
+    throw new _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d(ref.input, ref.line, `${at}${ref.kind} ${ref.ref} ${detail}`);
 }
 /** Reads a file or env:NAME; private key material is registered as a secret at once. */
 function readPem(ref, env = process.env) {
@@ -526,7 +528,7 @@ function readPem(ref, env = process.env) {
             st = node_fs__WEBPACK_IMPORTED_MODULE_1__.statSync(file);
         }
         catch (err) {
-            fail(ref, (0,_input_files_js__WEBPACK_IMPORTED_MODULE_4__/* .fileReason */ .pP)(err));
+            fail(ref, (0,_runner_input_files_js__WEBPACK_IMPORTED_MODULE_4__/* .fileReason */ .pP)(err));
         }
         if (!st.isFile())
             fail(ref, 'is not a regular file');
@@ -536,12 +538,12 @@ function readPem(ref, env = process.env) {
             content = node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync(file);
         }
         catch (err) {
-            fail(ref, (0,_input_files_js__WEBPACK_IMPORTED_MODULE_4__/* .fileReason */ .pP)(err)); // EACCES: stat needs no read permission, reading does
+            fail(ref, (0,_runner_input_files_js__WEBPACK_IMPORTED_MODULE_4__/* .fileReason */ .pP)(err)); // EACCES: stat needs no read permission, reading does
         }
     }
     const text = content.toString('utf8');
     if (ref.kind === 'key' || /PRIVATE KEY-----/.test(text))
-        (0,_redact_js__WEBPACK_IMPORTED_MODULE_5__/* .addSecret */ .Ck)(text);
+        (0,_runner_redact_js__WEBPACK_IMPORTED_MODULE_5__/* .addSecret */ .Ck)(text);
     if (text.trim() === '')
         fail(ref, 'is empty');
     if (content.length > MAX_PEM_BYTES)
@@ -662,659 +664,91 @@ function loadRegistryCerts(requests, now = new Date(), env = process.env) {
 
 /***/ }),
 
-/***/ 2019:
+/***/ 1066:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $d: () => (/* binding */ pluginsUrls),
-/* harmony export */   HC: () => (/* binding */ networkAsked),
-/* harmony export */   I_: () => (/* binding */ imageTag),
-/* harmony export */   LX: () => (/* binding */ DEFAULT_BUILDKIT_IMAGE),
-/* harmony export */   N8: () => (/* binding */ BRIDGE_SINCE),
-/* harmony export */   TE: () => (/* binding */ dockerfile),
-/* harmony export */   Ze: () => (/* binding */ configFile),
-/* harmony export */   bT: () => (/* binding */ parseCniInputs),
-/* harmony export */   eg: () => (/* binding */ networkSettings),
-/* harmony export */   fQ: () => (/* binding */ cniAddition),
-/* harmony export */   fX: () => (/* binding */ NETWORK_FLAGS),
-/* harmony export */   hZ: () => (/* binding */ IMAGE_REPOSITORY),
-/* harmony export */   tB: () => (/* binding */ parseChecksum),
-/* harmony export */   zJ: () => (/* binding */ cacheArch)
+/* harmony export */   J2: () => (/* binding */ certBaseName),
+/* harmony export */   bp: () => (/* binding */ containerCertPath),
+/* harmony export */   gw: () => (/* binding */ CONTAINER_CONFIG_FILE)
 /* harmony export */ });
-/* unused harmony exports DEFAULT_PLUGINS_VERSION, DEFAULT_PLUGINS_URL, DEFAULT_BRIDGE_SUBNET, DEFAULT_CNI_CONFIG, pluginArch, readCniConfig, parseCniConfig, subnetProblem */
+/* unused harmony exports CONTAINER_CONFIG_DIR, containerCertDir */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _downloads_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9946);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
-/* harmony import */ var _lines_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9488);
-/* harmony import */ var _refs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1977);
-/* harmony import */ var _input_files_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(1869);
 
 
-
-
-
-
-
-// CNI networking: inputs, and everything about the CNI-enabled image that can be decided
-// without I/O (URLs, checksum parsing, Dockerfile, tag). Running the downloads and the
-// build is cni-image.ts.
-//
-// BuildKit's `cni` network mode needs the plugins in /opt/cni/bin and a network config in
-// /etc/buildkit/cni.json (the defaults of [worker.oci] cniBinaryPath and cniConfigPath);
-// stock moby/buildkit images ship neither. At start the daemon stats both and sets up one
-// namespace (loopback plus the configured plugins), so a missing plugin fails the start
-// (https://github.com/moby/buildkit/blob/master/util/network/cniprovider/cni.go).
-// Its `bridge` mode (BuildKit v0.13 and later) needs nothing of the image but the
-// buildkit-cni-* plugins stock images ship, and reports its worker network as `cni`
-// (util/network/netproviders/network.go, Providers).
-//
-// Every network setting goes into the config file's [worker.oci] section, never into daemon
-// flags: the read-back then verifies them like every other key, and the flag
-// --oci-cni-config-path does not work (BuildKit v0.29 to v0.32 read its value from a
-// misspelt name, "oci-cni-worker-path", in cmd/buildkitd/main_oci_worker.go, so the path
-// becomes empty and the daemon exits).
-const DEFAULT_BUILDKIT_IMAGE = 'moby/buildkit:buildx-stable-1';
-/** containernetworking/plugins release used unless cni-plugins-version says otherwise. */
-const DEFAULT_PLUGINS_VERSION = 'v1.9.1';
-const DEFAULT_PLUGINS_URL = 'https://github.com/containernetworking/plugins/releases/download';
-const IMAGE_REPOSITORY = 'localhost/buildkit-builder-cni';
-/** The first BuildKit release with the bridge network mode. */
-const BRIDGE_SINCE = 'v0.13.0';
-/** BuildKit's own default subnet for bridge mode (cniprovider.NewBridge). */
-const DEFAULT_BRIDGE_SUBNET = '10.10.0.0/16';
-/** Daemon flags that would override the network settings the action writes into the config. */
-const NETWORK_FLAGS = ['--oci-worker-net', '--oci-cni-config-path', '--oci-cni-binary-dir'];
+const CONTAINER_CONFIG_DIR = '/etc/buildkit';
+const CONTAINER_CONFIG_FILE = `${CONTAINER_CONFIG_DIR}/buildkitd.toml`;
 /**
- * A bridge network like BuildKit's own (hack/fixtures/cni.json): bridge buildkit0,
- * host-local IPAM on 10.10.0.0/16, masquerading out of the builder.
+ * buildx copies each `ca`/`keypair` file of [registry."<host>"] into
+ * /etc/buildkit/certs/<host with every run of [^a-zA-Z0-9.-] replaced by _>/<base name>
+ * and rewrites the path in the config it copies
+ * (https://github.com/docker/buildx/blob/master/util/confutil/container.go). Two files with
+ * one base name overwrite each other, and `a:1` and `a_1` share a directory.
  */
-const DEFAULT_CNI_CONFIG = `${JSON.stringify({
-    cniVersion: '0.4.0',
-    name: 'buildkit',
-    type: 'bridge',
-    bridge: 'buildkit0',
-    isDefaultGateway: true,
-    ipMasq: true,
-    hairpinMode: true,
-    ipam: { type: 'host-local', subnet: '10.10.0.0/16' }
-}, null, 2)}\n`;
-const BUILD_INPUTS = ['buildkit-image', 'cni-plugins-version', 'cni-plugins-url', 'cni-plugins-sha256', 'cni-config'];
-function parseCniInputs(get, host) {
-    const image = get('cni-image').trim();
-    const cniRaw = get('cni').trim();
-    const subnet = get('cni-subnet').trim();
-    // Checked first: every later message may name the image, and these values reach a
-    // Dockerfile, a --driver-opt (CSV) and docker pull's arguments.
-    for (const [name, value] of [
-        ['cni-image', image],
-        ['buildkit-image', get('buildkit-image').trim()]
-    ]) {
-        const problem = value === '' ? undefined : (0,_refs_js__WEBPACK_IMPORTED_MODULE_5__/* .imageRefProblem */ .OD)(value);
-        if (problem)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d(name, undefined, problem);
-    }
-    if (image !== '' && cniRaw.toLowerCase() === 'false') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('cni', undefined, 'is false, but cni-image is set; cni-image implies cni: true (drop one of them)');
-    }
-    const given = BUILD_INPUTS.filter(n => get(n).trim() !== '');
-    if (cniRaw.toLowerCase() === 'bridge') {
-        const other = image !== '' ? 'cni-image' : given[0];
-        if (other) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d(other, undefined, "belongs to cni: true (a CNI image with plugins and config of its own); cni: bridge uses the stock image's plugins");
-        }
-        if (subnet !== '') {
-            const problem = subnetProblem(subnet);
-            if (problem)
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('cni-subnet', undefined, problem);
-        }
-        return { bridge: subnet !== '' ? { subnet } : {} };
-    }
-    if (subnet !== '') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('cni-subnet', undefined, 'applies to cni: bridge only; with cni: true the subnet is in the CNI config (cni-config)');
-    }
-    if (!/^(true|false|)$/i.test(cniRaw)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('cni', undefined, `"${cniRaw}" is not one of false, true, bridge`);
-    }
-    const enabled = image !== '' || (0,_lines_js__WEBPACK_IMPORTED_MODULE_4__/* .parseBool */ .q6)('cni', cniRaw, false);
-    if (!enabled) {
-        if (given.length > 0) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d(given[0], undefined, 'is set, but CNI is off; set cni: true (or remove it)');
-        }
-        return undefined;
-    }
-    if (image !== '') {
-        if (given.length > 0) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d(given[0], undefined, 'applies only when the action builds the CNI image; with cni-image the image is used as it is');
-        }
-        return { image };
-    }
-    const version = get('cni-plugins-version').trim() || DEFAULT_PLUGINS_VERSION;
-    if (!/^v\d+\.\d+\.\d+$/.test(version)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('cni-plugins-version', undefined, `"${version}" is not a release tag like ${DEFAULT_PLUGINS_VERSION}`);
-    }
-    const sha256 = (0,_downloads_js__WEBPACK_IMPORTED_MODULE_2__/* .parseSha256Input */ .Tz)('cni-plugins-sha256', get('cni-plugins-sha256'));
-    const layout = '<version>/cni-plugins-linux-<arch>-<version>.tgz and its .sha256';
-    const url = (0,_downloads_js__WEBPACK_IMPORTED_MODULE_2__/* .parseDownloadBase */ .Dz)('cni-plugins-url', get('cni-plugins-url').trim() || DEFAULT_PLUGINS_URL, 'cni-plugins-sha256', !!sha256, layout);
-    const configPath = get('cni-config').trim();
-    return {
-        build: {
-            baseImage: get('buildkit-image').trim() || DEFAULT_BUILDKIT_IMAGE,
-            pluginsVersion: version,
-            pluginsUrl: url,
-            config: configPath === '' ? parseCniConfig(DEFAULT_CNI_CONFIG, 'the default bridge config') : readCniConfig(configPath),
-            arch: pluginArch(host),
-            ...(sha256 === undefined ? {} : { sha256 })
-        }
-    };
+function containerCertDir(registry) {
+    return `${CONTAINER_CONFIG_DIR}/certs/${registry.replace(/[^a-zA-Z0-9.-]+/g, '_')}`;
 }
-// Architectures containernetworking/plugins publishes Linux archives for, by Node's name.
-const ARCHES = {
-    x64: 'amd64',
-    arm64: 'arm64',
-    arm: 'arm',
-    s390x: 's390x',
-    riscv64: 'riscv64',
-    mips: 'mips',
-    mipsel: 'mipsle'
-};
-function pluginArch(host) {
-    if (host.platform !== 'linux') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('cni', undefined, `CNI plugins are released for Linux only; this runner is ${host.platform}`);
-    }
-    const arch = host.arch === 'ppc64' && host.endianness === 'LE' ? 'ppc64le' : ARCHES[host.arch];
-    if (!arch) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('cni', undefined, `containernetworking/plugins publishes no archive for this runner's architecture (${host.arch}); give a ready image as cni-image`);
-    }
-    return arch;
-}
-function readCniConfig(file) {
-    return parseCniConfig((0,_input_files_js__WEBPACK_IMPORTED_MODULE_6__/* .readInputFile */ .jH)('cni-config', undefined, file), file);
-}
-/** A plugin type is the name of a file in the plugins directory: no path, not . or .. */
-const isPluginName = (v) => typeof v === 'string' && /^[\w.-]+$/.test(v) && !/^\.+$/.test(v);
-/** Checks a CNI network config (or config list) and lists the plugin types it needs. */
-function parseCniConfig(text, source) {
-    const fail = (what) => {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('cni-config', undefined, `${source} ${what}`);
-    };
-    let data;
-    try {
-        data = JSON.parse(text);
-    }
-    catch (err) {
-        // Not the parser's message: it quotes the file's start, which may be a secret named by mistake.
-        return fail(`is not valid JSON (${(0,_input_files_js__WEBPACK_IMPORTED_MODULE_6__/* .jsonErrorAt */ .M2)(err, text)})`);
-    }
-    if (typeof data !== 'object' || data === null || Array.isArray(data))
-        return fail('is not a JSON object');
-    const conf = data;
-    const list = Array.isArray(conf.plugins);
-    const plugins = list ? conf.plugins : [conf];
-    const types = new Set();
-    plugins.forEach((p, i) => {
-        const where = list ? `plugins[${i}]` : 'the config';
-        if (typeof p !== 'object' || p === null)
-            fail(`${where} is not an object`);
-        const plugin = p;
-        if (!isPluginName(plugin.type))
-            fail(`${where} names no plugin "type"`);
-        types.add(plugin.type);
-        const ipam = plugin.ipam;
-        if (ipam && typeof ipam === 'object' && typeof ipam.type === 'string') {
-            if (!isPluginName(ipam.type))
-                fail(`${where}.ipam names no plugin "type" (${JSON.stringify(ipam.type)} is not a file name)`);
-            types.add(ipam.type);
-        }
-    });
-    if (types.size === 0)
-        fail('names no plugin type');
-    types.add('loopback');
-    return { text, source, types: [...types].sort(), list };
+function containerCertPath(registry, hostPath) {
+    return `${containerCertDir(registry)}/${node_path__WEBPACK_IMPORTED_MODULE_1__.basename(hostPath)}`;
 }
 /**
- * The tool-cache key of a plugins archive: the architecture and where the archive comes from
- * (a hash of its URL), so archives of one version name from different mirrors don't share an
- * entry. The entry holds the archive itself, checked against the published sum on every read.
+ * Base names for one registry's files that no other registry's can take, even when two
+ * registries share a certs directory in the container: a short hash of the exact name.
  */
-function cacheArch(arch, archiveUrl) {
-    return `${arch}-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(archiveUrl).digest('hex').slice(0, 12)}`;
-}
-/** `<base>/<version>/cni-plugins-linux-<arch>-<version>.tgz`, and its `.sha256` beside it. */
-function pluginsUrls(base, version, arch) {
-    const fileName = `cni-plugins-linux-${arch}-${version}.tgz`;
-    const archive = `${base.replace(/\/+$/, '')}/${version}/${fileName}`;
-    return { archive, checksum: `${archive}.sha256`, fileName };
-}
-/** The hash in a `.sha256` file: `<hex>  <file name>` (or the hex alone). */
-function parseChecksum(text, url) {
-    const m = /^\s*([0-9a-fA-F]{64})(\s|$)/.exec(text);
-    if (!m)
-        throw new Error(`${url} holds no SHA-256 sum (expected "<64 hex digits>  <file name>")`);
-    return m[1].toLowerCase();
-}
-/** Where the network config goes in the image: BuildKit loads a config list only from a path ending in .conflist. */
-function configFile(config) {
-    return config.list ? '/etc/buildkit/cni.conflist' : '/etc/buildkit/cni.json';
-}
-/** Why `value` is not an IPv4 subnet (a.b.c.d/n), or undefined. */
-function subnetProblem(value) {
-    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
-    if (!m || m.slice(1, 5).some(o => Number(o) > 255) || Number(m[5]) > 32) {
-        return `"${value}" is not an IPv4 subnet like ${DEFAULT_BRIDGE_SUBNET}`;
-    }
-    const bits = Number(m[5]);
-    const addr = m.slice(1, 5).reduce((a, o) => a * 256 + Number(o), 0);
-    if (bits < 8 || bits > 30)
-        return `"${value}" is a /${bits}; give a subnet from /8 to /30 (build steps each take an address of it)`;
-    if (addr % 2 ** (32 - bits) !== 0)
-        return `"${value}" has host bits set; the subnet is ${network(addr, bits)}`;
-    return undefined;
-}
-function network(addr, bits) {
-    const n = addr - (addr % 2 ** (32 - bits));
-    return `${[24, 16, 8, 0].map(s => Math.floor(n / 2 ** s) % 256).join('.')}/${bits}`;
-}
-/** No RUN step: current BuildKit images already contain iptables, which the bridge plugin needs. */
-function dockerfile(build) {
-    const file = configFile(build.config);
-    return [
-        `FROM ${build.baseImage}`,
-        'COPY plugins/ /opt/cni/bin/',
-        `COPY ${node_path__WEBPACK_IMPORTED_MODULE_1__.basename(file)} ${file}`,
-        `LABEL org.opencontainers.image.base.name="${build.baseImage}" \\`,
-        `      io.github.buildkit-builder-action.cni-plugins="${build.pluginsVersion}"`,
-        ''
-    ].join('\n');
-}
-/**
- * The image's tag, from everything that decides its content: the base image's ID, the
- * plugins archive's SHA-256 (two archives of one version name from different
- * cni-plugins-url must not share a tag), and the config. The same inputs give the same
- * tag, so a present image is reused instead of built again.
- */
-function imageTag(baseImageId, archiveSha256, build) {
-    const h = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256')
-        .update([baseImageId, archiveSha256, build.arch, build.config.text, dockerfile(build)].join('\0'))
-        .digest('hex')
-        .slice(0, 16);
-    return `${IMAGE_REPOSITORY}:${build.pluginsVersion}-${h}`;
-}
-/** What [worker.oci] must say for the network asked for: the one place for network settings. */
-function networkSettings(cni) {
-    if ('bridge' in cni)
-        return { networkMode: 'bridge', ...(cni.bridge.subnet ? { bridgeSubnet: cni.bridge.subnet } : {}) };
-    if ('image' in cni)
-        return { networkMode: 'cni' };
-    return { networkMode: 'cni', cniConfigPath: configFile(cni.build.config), cniBinaryPath: '/opt/cni/bin' };
-}
-/** The network mode as the user asked for it, for the log and the summary. */
-function networkAsked(cni) {
-    return 'bridge' in cni ? 'bridge (cni: bridge)' : 'image' in cni ? 'cni (cni-image)' : 'cni (cni: true)';
-}
-/**
- * What CNI adds to the builder: the image (none for bridge: the user's or buildx's default),
- * and the network the daemon must report. The network settings themselves go into the
- * config (networkSettings, through the plan).
- */
-function cniAddition(image, description) {
-    return { driverOpts: image !== undefined ? [`image=${image}`] : [], network: 'cni', description };
+function certBaseName(registry, kind, index) {
+    const h = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(registry).digest('hex').slice(0, 8);
+    const ext = { ca: 'pem', cert: 'crt', key: 'key' }[kind];
+    return `${kind === 'ca' ? 'ca' : 'client'}-${h}-${index}.${ext}`;
 }
 
 
 /***/ }),
 
-/***/ 9153:
+/***/ 6766:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $e: () => (/* binding */ warning),
-/* harmony export */   Gu: () => (/* binding */ getState),
-/* harmony export */   LZ: () => (/* binding */ saveState),
-/* harmony export */   N4: () => (/* binding */ endGroup),
-/* harmony export */   Oh: () => (/* binding */ startGroup),
-/* harmony export */   Pq: () => (/* binding */ setSecret),
-/* harmony export */   V4: () => (/* binding */ getInput),
-/* harmony export */   fe: () => (/* binding */ appendSummary),
-/* harmony export */   lm: () => (/* binding */ notice),
-/* harmony export */   pq: () => (/* binding */ info),
-/* harmony export */   uH: () => (/* binding */ setOutput),
-/* harmony export */   z3: () => (/* binding */ error)
+/* harmony export */   VM: () => (/* binding */ instancePath),
+/* harmony export */   WP: () => (/* binding */ recordedNodes),
+/* harmony export */   jE: () => (/* binding */ defaultConfigPath)
 /* harmony export */ });
-/* unused harmony export issueCommand */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
+/* unused harmony export buildxDir */
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
 
-
-
-// The runner's protocol, written here instead of loading @actions/core: workflow commands on
-// stdout (`::name props::message`) and file commands (GITHUB_OUTPUT, GITHUB_STATE,
-// GITHUB_STEP_SUMMARY), as GitHub documents them
-// (https://docs.github.com/actions/reference/workflow-commands-for-github-actions) and as
-// @actions/core 3 writes them (lib/command.js, file-command.js, core.js, summary.js).
-// @actions/core pulls in its HTTP client on load, most of the action's start-up time for
-// functions of a few lines; __tests__/unit/commands.test.ts holds every function here to
-// @actions/core's own output, byte for byte. Only log.ts, state.ts and inputs read or write
-// through it; nothing here redacts (log.ts does).
-/** `%`, CR and LF escaped, as the runner unescapes them in a command's message. */
-function escapeData(s) {
-    return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+/**
+ * Where buildx keeps a builder's record: $BUILDX_CONFIG, else the buildx directory beside the
+ * docker CLI's config ($DOCKER_CONFIG or ~/.docker), then instances/<name in lower case>
+ * (util/confutil/config.go NewConfig; store/store.go). It holds every copied file too, keys
+ * included: read it silently, never print it.
+ */
+function instancePath(name, env, home) {
+    return node_path__WEBPACK_IMPORTED_MODULE_0__.join(buildxDir(env, home), 'instances', name.toLowerCase());
 }
-function escapeProperty(s) {
-    return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
-}
-function issueCommand(command, properties, message) {
-    const props = Object.entries(properties)
-        .filter(([, v]) => v)
-        .map(([k, v]) => `${k}=${escapeProperty(v)}`)
-        .join(',');
-    process.stdout.write(`::${command}${props ? ` ${props}` : ''}::${escapeData(message)}${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}`);
-}
-function info(message) {
-    process.stdout.write(message + node_os__WEBPACK_IMPORTED_MODULE_2__.EOL);
-}
-const warning = (message) => issueCommand('warning', {}, message);
-const notice = (message) => issueCommand('notice', {}, message);
-const error = (message) => issueCommand('error', {}, message);
-const setSecret = (secret) => issueCommand('add-mask', {}, secret);
-const startGroup = (name) => issueCommand('group', {}, name);
-const endGroup = () => issueCommand('endgroup', {}, '');
-/** An input as the runner passes it: INPUT_<NAME>, trimmed. */
-function getInput(name) {
-    return (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '').trim();
-}
-/** What main saved, as the runner gives it back to post: STATE_<name>. */
-function getState(name) {
-    return process.env[`STATE_${name}`] || '';
-}
-function setOutput(name, value) {
-    keyValue('OUTPUT', 'set-output', name, value);
-}
-function saveState(name, value) {
-    keyValue('STATE', 'save-state', name, value);
+/** buildx's configuration directory (util/confutil/config.go NewConfig). */
+function buildxDir(env, home) {
+    return env.BUILDX_CONFIG || node_path__WEBPACK_IMPORTED_MODULE_0__.join(env.DOCKER_CONFIG || node_path__WEBPACK_IMPORTED_MODULE_0__.join(home, '.docker'), 'buildx');
 }
 /**
- * `name<<delimiter` / value / `delimiter` appended to the runner's file, with a delimiter no
- * value can contain; the old stdout command when the runner gives no file.
+ * The BuildKit config buildx applies to new builders given no --config (buildx >= 0.9:
+ * util/confutil/config.go BuildKitConfigFile, used by builder/builder.go Create).
  */
-function keyValue(file, command, name, value) {
-    const path = process.env[`GITHUB_${file}`] || '';
-    if (!path) {
-        if (file === 'OUTPUT')
-            process.stdout.write(node_os__WEBPACK_IMPORTED_MODULE_2__.EOL);
-        issueCommand(command, { name }, value);
-        return;
-    }
-    const delimiter = `ghadelimiter_${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomUUID)()}`;
-    if (name.includes(delimiter) || value.includes(delimiter))
-        throw new Error(`Unexpected input: the value contains the delimiter "${delimiter}"`);
-    if (!node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync(path))
-        throw new Error(`Missing file at path: ${path}`);
-    node_fs__WEBPACK_IMPORTED_MODULE_1__.appendFileSync(path, `${name}<<${delimiter}${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}${value}${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}${delimiter}${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}`, { encoding: 'utf8' });
+function defaultConfigPath(env, home) {
+    return node_path__WEBPACK_IMPORTED_MODULE_0__.join(buildxDir(env, home), 'buildkitd.default.toml');
 }
-/** Appends to the job summary (GITHUB_STEP_SUMMARY), which must exist and be writable. */
-function appendSummary(path, markdown) {
-    try {
-        node_fs__WEBPACK_IMPORTED_MODULE_1__.accessSync(path, node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.R_OK | node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.W_OK);
-    }
-    catch (err) {
-        throw new Error(`Unable to access summary file: '${path}'. Check if the file has correct read/write permissions.`, { cause: err });
-    }
-    node_fs__WEBPACK_IMPORTED_MODULE_1__.appendFileSync(path, markdown + node_os__WEBPACK_IMPORTED_MODULE_2__.EOL, { encoding: 'utf8' });
+/** The nodes of a builder's record. */
+function recordedNodes(instanceJson) {
+    const rec = JSON.parse(instanceJson);
+    return (rec.Nodes ?? []).map(n => ({ Name: n.Name, Endpoint: n.Endpoint, DriverOpts: n.DriverOpts, Flags: n.Flags }));
 }
 
 
 /***/ }),
 
-/***/ 2973:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Dw: () => (/* binding */ keyPath),
-/* harmony export */   R2: () => (/* binding */ mergeConfig),
-/* harmony export */   bI: () => (/* binding */ isTable),
-/* harmony export */   eE: () => (/* binding */ sameValue),
-/* harmony export */   ls: () => (/* binding */ renderToml),
-/* harmony export */   p4: () => (/* binding */ checkConfigTree)
-/* harmony export */ });
-/* harmony import */ var smol_toml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3292);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/* harmony import */ var _hosts_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9892);
-
-
-
-function isTable(v) {
-    return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
-}
-/** How a key is written in messages and diffs: registry."docker.io".mirrors */
-function keyPath(parts) {
-    return parts
-        .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${/^[A-Za-z0-9_-]+$/.test(p) ? p : JSON.stringify(p)}`))
-        .join('');
-}
-/**
- * The shape checks buildx and BuildKit need from a base config. buildx 0.29 panics (a Go
- * stack trace, exit 2) on a keypair without `key` or `cert`, on a `ca` that is not an array
- * of strings, and on a registry entry that is not a table
- * (https://github.com/docker/buildx/blob/master/util/confutil/container.go); catch them
- * here, with the key named.
- */
-function checkConfigTree(tree, input) {
-    const fail = (parts, what) => {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d(input, undefined, `${keyPath(parts)} ${what}`);
-    };
-    if ('debug' in tree && typeof tree.debug !== 'boolean')
-        fail(['debug'], 'must be true or false');
-    if (!('registry' in tree))
-        return;
-    const registries = tree.registry;
-    if (!isTable(registries))
-        return fail(['registry'], 'must be a table of [registry."<host>"] sections');
-    for (const [host, conf] of Object.entries(registries)) {
-        const at = (...rest) => ['registry', host, ...rest];
-        // The key is the host BuildKit looks the section up by, and becomes a directory of the
-        // certificate copies: held to the rules of the registry inputs (hosts.ts), but for _,
-        // which host names on a docker network have (compose services) and base configs use.
-        const problem = (0,_hosts_js__WEBPACK_IMPORTED_MODULE_2__/* .hostProblem */ .Q8)(host.replace(/_/g, '-'));
-        if (problem === _hosts_js__WEBPACK_IMPORTED_MODULE_2__/* .CREDENTIALS */ .tG)
-            fail(['registry'], `has a section whose name ${_hosts_js__WEBPACK_IMPORTED_MODULE_2__/* .CREDENTIALS */ .tG.replace(/^the host /, '')}`);
-        if (problem)
-            fail(at(), `is not a registry section: its name must be a ${_hosts_js__WEBPACK_IMPORTED_MODULE_2__/* .HOST_FORMAT */ .He} (${problem.replace(/^the host/, 'the name')})`);
-        if (!isTable(conf))
-            fail(at(), 'must be a table');
-        const reg = conf;
-        for (const flag of ['http', 'insecure']) {
-            if (flag in reg && typeof reg[flag] !== 'boolean')
-                fail(at(flag), 'must be true or false');
-        }
-        for (const list of ['mirrors', 'ca']) {
-            if (!(list in reg))
-                continue;
-            const v = reg[list];
-            if (!Array.isArray(v) || v.some(x => typeof x !== 'string' || x === '')) {
-                fail(at(list), 'must be an array of non-empty strings');
-            }
-        }
-        if ('keypair' in reg) {
-            const kps = reg.keypair;
-            if (!Array.isArray(kps))
-                return fail(at('keypair'), 'must be an array of [[keypair]] tables');
-            kps.forEach((kp, i) => {
-                if (!isTable(kp))
-                    fail(at('keypair', i), 'must be a table with cert and key');
-                const t = kp;
-                for (const k of ['cert', 'key']) {
-                    if (typeof t[k] !== 'string' || t[k] === '') {
-                        fail(at('keypair', i), `has no ${k}; a client keypair needs both cert and key (buildx crashes on one without the other)`);
-                    }
-                }
-            });
-        }
-    }
-}
-/**
- * Merges the structured settings over the base config. Scalars and `mirrors` from the
- * inputs replace the base's value (each replacement is reported); `ca` and `keypair` are
- * taken whole from the settings, because the plan has already moved the base config's own
- * certificates into them.
- */
-function mergeConfig(base, top, registries) {
-    const tree = structuredClone(base ?? {});
-    const overrides = [];
-    const set = (table, parts, key, value) => {
-        if (key in table && !sameValue(table[key], value)) {
-            overrides.push({ key: keyPath([...parts, key]), from: table[key], to: value });
-        }
-        table[key] = value;
-    };
-    if (top.debug !== undefined)
-        set(tree, [], 'debug', top.debug);
-    if (top.workerOci) {
-        // Network settings: a base config that says otherwise was refused earlier (networkConflicts).
-        if (!isTable(tree.worker))
-            tree.worker = {};
-        const worker = tree.worker;
-        if (!isTable(worker.oci))
-            worker.oci = {};
-        for (const [k, v] of Object.entries(top.workerOci))
-            set(worker.oci, ['worker', 'oci'], k, v);
-    }
-    if (registries.size === 0)
-        return { tree, overrides };
-    if (!isTable(tree.registry))
-        tree.registry = {};
-    const regs = tree.registry;
-    // Hosts in code-point order (not localeCompare, whose first call sets up a collator: ~15 ms).
-    for (const [host, s] of [...registries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-        if (!isTable(regs[host]))
-            regs[host] = {};
-        const reg = regs[host];
-        const parts = ['registry', host];
-        if (s.mirrors !== undefined)
-            set(reg, parts, 'mirrors', s.mirrors);
-        if (s.http !== undefined)
-            set(reg, parts, 'http', s.http);
-        if (s.insecure !== undefined)
-            set(reg, parts, 'insecure', s.insecure);
-        if (s.ca !== undefined)
-            reg.ca = s.ca;
-        else
-            delete reg.ca;
-        if (s.keypair !== undefined)
-            reg.keypair = s.keypair.map(kp => ({ cert: kp.cert, key: kp.key }));
-        else
-            delete reg.keypair;
-    }
-    return { tree, overrides };
-}
-/** The TOML text of a tree; '' for an empty one. */
-function renderToml(tree) {
-    const text = (0,smol_toml__WEBPACK_IMPORTED_MODULE_0__/* .stringify */ .As)(tree).trim();
-    return text === '' ? '' : `${text}\n`;
-}
-/** Structural equality of TOML values (numbers compared by value, bigint or not). */
-function sameValue(a, b) {
-    if (a === undefined || b === undefined)
-        return a === b;
-    if ((typeof a === 'number' || typeof a === 'bigint') && (typeof b === 'number' || typeof b === 'bigint')) {
-        // NaN is TOML's nan, the same value when written back (buildx writes nan too); with a
-        // bigint on either side (an integer beyond 2^53), compare exactly.
-        if (typeof a === 'number' && typeof b === 'number')
-            return a === b || (Number.isNaN(a) && Number.isNaN(b));
-        return String(a) === String(b);
-    }
-    if (a instanceof Date || b instanceof Date) {
-        return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
-    }
-    if (Array.isArray(a) || Array.isArray(b)) {
-        return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
-    }
-    if (isTable(a) || isTable(b)) {
-        if (!isTable(a) || !isTable(b))
-            return false;
-        const ka = Object.keys(a);
-        return ka.length === Object.keys(b).length && ka.every(k => k in b && sameValue(a[k], b[k]));
-    }
-    return a === b;
-}
-
-
-/***/ }),
-
-/***/ 731:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Fk: () => (/* binding */ csvQuote),
-/* harmony export */   ef: () => (/* binding */ csvRecord),
-/* harmony export */   qZ: () => (/* binding */ csvFields)
-/* harmony export */ });
-// buildx reads each --driver-opt as one CSV record (builder/builder.go csvToMap: csvvalue.Fields,
-// encoding/csv's rules with its defaults). One reader of that here, for the checks on
-// driver-opts (driver-opts.ts), the owner mark merged into them (owner.ts), the planned record
-// (occupants.ts) and the remote driver's TLS options (remote.ts). Pure.
-/**
- * One CSV record as Go's encoding/csv reads it with its defaults (Comma ',', no LazyQuotes,
- * no TrimLeadingSpace): a field that starts with " is quoted, "" in it is one ", and its
- * closing " must end the field; a " anywhere else is an error (ErrBareQuote, ErrQuote).
- */
-function csvRecord(line) {
-    const fields = [];
-    let i = 0;
-    for (;;) {
-        let field = '';
-        if (line[i] === '"') {
-            i++;
-            for (;;) {
-                if (i >= line.length)
-                    return 'a quoted field is not closed (extraneous or missing " in quoted-field)';
-                if (line[i] === '"') {
-                    if (line[i + 1] === '"') {
-                        field += '"';
-                        i += 2;
-                        continue;
-                    }
-                    i++;
-                    break;
-                }
-                field += line[i++];
-            }
-            if (i < line.length && line[i] !== ',')
-                return `a quoted field is followed by more than a comma (extraneous or missing " in quoted-field)`;
-        }
-        else {
-            while (i < line.length && line[i] !== ',') {
-                if (line[i] === '"')
-                    return 'a " is inside a field that does not start with one (bare " in non-quoted-field)';
-                field += line[i++];
-            }
-        }
-        fields.push(field);
-        if (i >= line.length)
-            return fields;
-        i++; // the comma
-    }
-}
-/** The fields of a line the input checks let through (a line CSV refuses is one field). */
-function csvFields(line) {
-    const fields = csvRecord(line);
-    return typeof fields === 'string' ? [line] : fields;
-}
-/** A field written so that csvRecord reads it back as it is. */
-function csvQuote(field) {
-    return /[",\n\r]/.test(field) || field.startsWith(' ') ? `"${field.replace(/"/g, '""')}"` : field;
-}
-
-
-/***/ }),
-
-/***/ 4931:
+/***/ 9345:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1326,18 +760,18 @@ __nccwpck_require__.d(__webpack_exports__, {
   TS: () => (/* binding */ builderOwner),
   X5: () => (/* binding */ buildkitdVersion),
   ry: () => (/* binding */ buildxVersion),
-  jY: () => (/* binding */ docker_containerEnv),
+  jY: () => (/* binding */ cli_containerEnv),
   Yj: () => (/* binding */ containerExists),
   Ij: () => (/* binding */ createBuilder),
-  Fi: () => (/* binding */ docker_currentContext),
+  Fi: () => (/* binding */ cli_currentContext),
   RS: () => (/* binding */ daemonLogSince),
   hj: () => (/* binding */ daemonLogTail),
   Yt: () => (/* binding */ ensureImage),
-  L: () => (/* binding */ docker_imageId),
+  L: () => (/* binding */ cli_imageId),
   IK: () => (/* binding */ inspectBuilder),
   Yd: () => (/* binding */ leaveNode),
   wt: () => (/* binding */ missingInImageDir),
-  lB: () => (/* binding */ docker_observe),
+  dq: () => (/* binding */ readBackContainer),
   iq: () => (/* binding */ removeBuilder),
   SR: () => (/* binding */ removeImageTag),
   lF: () => (/* binding */ resolveInBuilder),
@@ -1352,13 +786,15 @@ var external_node_fs_ = __nccwpck_require__(3024);
 var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./src/buildx.ts
-var buildx = __nccwpck_require__(9903);
-// EXTERNAL MODULE: ./src/exec.ts
-var src_exec = __nccwpck_require__(3190);
-// EXTERNAL MODULE: ./src/observe.ts
-var observe = __nccwpck_require__(6583);
-;// CONCATENATED MODULE: ./src/buildx-plugin.ts
+// EXTERNAL MODULE: ./src/docker/buildx-record.ts
+var buildx_record = __nccwpck_require__(6766);
+// EXTERNAL MODULE: ./src/docker/owner-mark.ts
+var owner_mark = __nccwpck_require__(6445);
+// EXTERNAL MODULE: ./src/runner/exec.ts
+var runner_exec = __nccwpck_require__(8065);
+// EXTERNAL MODULE: ./src/buildkit/read-back.ts
+var read_back = __nccwpck_require__(2708);
+;// CONCATENATED MODULE: ./src/docker/buildx-plugin.ts
 
 
 // The buildx binary the docker CLI would run for `docker buildx …`, so that the action can
@@ -1407,7 +843,7 @@ function buildxPlugin(env, home) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/engine-api.ts
+;// CONCATENATED MODULE: ./src/docker/engine-api.ts
 
 
 
@@ -1559,11 +995,12 @@ async function missingInImage(socket, image, paths) {
     }
 }
 
-// EXTERNAL MODULE: ./src/log.ts
-var log = __nccwpck_require__(5625);
-// EXTERNAL MODULE: ./src/prove.ts
-var prove = __nccwpck_require__(1401);
-;// CONCATENATED MODULE: ./src/docker.ts
+// EXTERNAL MODULE: ./src/runner/log.ts
+var log = __nccwpck_require__(7708);
+// EXTERNAL MODULE: ./src/buildkit/resolve.ts
+var resolve = __nccwpck_require__(7236);
+;// CONCATENATED MODULE: ./src/docker/cli.ts
+
 
 
 
@@ -1585,7 +1022,7 @@ async function toolVersions() {
     const socket = engineSocket();
     const [docker, buildx] = await Promise.all([
         (socket ? engineVersion(socket).catch(() => undefined) : Promise.resolve(undefined)).then(async (v) => v ??
-            (await (0,src_exec/* runChecked */.X4)('docker version (is the Docker engine running?)', 'docker', ['version', '--format', '{{.Server.Version}}']))
+            (await (0,runner_exec/* runChecked */.X4)('docker version (is the Docker engine running?)', 'docker', ['version', '--format', '{{.Server.Version}}']))
                 .stdout),
         runBuildx(['buildx', 'version'])
     ]);
@@ -1593,11 +1030,11 @@ async function toolVersions() {
 }
 /** `docker buildx version`: which buildx the docker CLI runs. */
 async function buildxVersion() {
-    return (await (0,src_exec/* runChecked */.X4)('docker buildx version', 'docker', ['buildx', 'version'])).stdout.trim();
+    return (await (0,runner_exec/* runChecked */.X4)('docker buildx version', 'docker', ['buildx', 'version'])).stdout.trim();
 }
 /** The docker CLI's current context: the name of the docker driver's builder. */
-async function docker_currentContext() {
-    return (await (0,src_exec/* runChecked */.X4)('docker context show', 'docker', ['context', 'show'])).stdout.trim();
+async function cli_currentContext() {
+    return (await (0,runner_exec/* runChecked */.X4)('docker context show', 'docker', ['context', 'show'])).stdout.trim();
 }
 /**
  * `docker buildx inspect --bootstrap NAME`, captured and never shown: for a docker-container
@@ -1609,7 +1046,7 @@ async function inspectBuilder(name) {
 async function useBuilder(name) {
     const res = await runBuildx(['buildx', 'use', name], { show: true });
     if (res.exitCode !== 0)
-        throw new Error(`docker buildx use ${name} failed (exit code ${res.exitCode}): ${(0,src_exec/* lastLine */.fM)(res.stderr || res.stdout)}`);
+        throw new Error(`docker buildx use ${name} failed (exit code ${res.exitCode}): ${(0,runner_exec/* lastLine */.fM)(res.stderr || res.stdout)}`);
 }
 /**
  * Who made builder `name`: its owner mark ('' for a builder without one), or undefined when
@@ -1617,17 +1054,17 @@ async function useBuilder(name) {
  */
 function builderOwner(name) {
     const text = builderRecord(name);
-    return text === undefined ? undefined : (0,buildx/* ownerOf */.bf)(text);
+    return text === undefined ? undefined : (0,owner_mark/* ownerOf */.bf)(text);
 }
 /** The nodes buildx records for builder `name` ([] when there is none). */
 function builderNodes(name) {
     const text = builderRecord(name);
-    return text === undefined ? [] : (0,buildx/* recordedNodes */.WP)(text);
+    return text === undefined ? [] : (0,buildx_record/* recordedNodes */.WP)(text);
 }
 /** buildx's record of a builder, as text (it holds copied files: never print it). */
 function builderRecord(name) {
     try {
-        return external_node_fs_.readFileSync((0,buildx/* instancePath */.VM)(name, process.env, external_node_os_.homedir()), 'utf8');
+        return external_node_fs_.readFileSync((0,buildx_record/* instancePath */.VM)(name, process.env, external_node_os_.homedir()), 'utf8');
     }
     catch (err) {
         if (err.code === 'ENOENT')
@@ -1641,12 +1078,12 @@ function builderRecord(name) {
  */
 function runBuildx(args, options = {}) {
     const plugin = buildxPlugin(process.env, external_node_os_.homedir());
-    return plugin ? (0,src_exec/* run */.eF)(plugin, args.slice(1), options) : (0,src_exec/* run */.eF)('docker', args, options);
+    return plugin ? (0,runner_exec/* run */.eF)(plugin, args.slice(1), options) : (0,runner_exec/* run */.eF)('docker', args, options);
 }
 async function createBuilder(args) {
     const res = await runBuildx(args, { show: true });
     if (res.exitCode !== 0)
-        throw new Error(`docker buildx create failed (exit code ${res.exitCode}): ${(0,src_exec/* lastLine */.fM)(res.stderr || res.stdout)}`);
+        throw new Error(`docker buildx create failed (exit code ${res.exitCode}): ${(0,runner_exec/* lastLine */.fM)(res.stderr || res.stdout)}`);
 }
 /** Starts every node of a builder. Its stdout holds the nodes' files: dropped unread; stderr is the boot's progress. */
 async function bootBuilder(args) {
@@ -1656,7 +1093,7 @@ async function bootBuilder(args) {
         if (l.trim() !== '')
             log/* info */.pq(l);
     if (res.exitCode !== 0)
-        throw new Error(`docker ${args.slice(0, 3).join(' ')} failed (exit code ${res.exitCode}): ${(0,src_exec/* lastLine */.fM)(res.stderr)}`);
+        throw new Error(`docker ${args.slice(0, 3).join(' ')} failed (exit code ${res.exitCode}): ${(0,runner_exec/* lastLine */.fM)(res.stderr)}`);
 }
 async function removeBuilder(args) {
     const res = await runBuildx(args, { show: true });
@@ -1668,39 +1105,39 @@ async function leaveNode(args) {
     return { ok: res.exitCode === 0, message: (res.stderr || res.stdout).trim() };
 }
 async function containerExists(c) {
-    return (await (0,src_exec/* run */.eF)('docker', [...c.engine, 'container', 'inspect', '--format', '{{.Id}}', c.container])).exitCode === 0;
+    return (await (0,runner_exec/* run */.eF)('docker', [...c.engine, 'container', 'inspect', '--format', '{{.Id}}', c.container])).exitCode === 0;
 }
 /**
  * A container's environment (Config.Env), or undefined when there is no such container: on
  * the engine's socket where the CLI would use a local one, else `docker container inspect`.
  * Throws when the engine can't be asked.
  */
-async function docker_containerEnv(c) {
+async function cli_containerEnv(c) {
     const socket = engineSocket(c.engine);
     if (socket)
         return containerEnv(socket, c.container);
-    const res = await (0,src_exec/* run */.eF)('docker', [...c.engine, 'container', 'inspect', '--format', '{{json .Config.Env}}', c.container]);
+    const res = await (0,runner_exec/* run */.eF)('docker', [...c.engine, 'container', 'inspect', '--format', '{{json .Config.Env}}', c.container]);
     if (res.exitCode === 0)
         return JSON.parse(res.stdout) ?? [];
     if (/no such container/i.test(res.stderr))
         return undefined;
-    throw new Error(`docker container inspect ${c.container} failed (exit code ${res.exitCode}): ${(0,src_exec/* lastLine */.fM)(res.stderr)}`);
+    throw new Error(`docker container inspect ${c.container} failed (exit code ${res.exitCode}): ${(0,runner_exec/* lastLine */.fM)(res.stderr)}`);
 }
 /** The daemon's last log lines (stdout and stderr), for failure reports. */
 async function daemonLogTail(c, lines = 30) {
-    const res = await (0,src_exec/* run */.eF)('docker', [...c.engine, 'logs', '--tail', String(lines), c.container]);
+    const res = await (0,runner_exec/* run */.eF)('docker', [...c.engine, 'logs', '--tail', String(lines), c.container]);
     return `${res.stdout}${res.stderr}`.trim();
 }
 /**
  * The daemon's answer, the config, the copied files' hashes (one `docker exec`) and the
  * daemon's arguments (`docker inspect`), at once: two processes instead of four in a row.
  */
-async function docker_observe(c, files) {
-    const [inspect, exec] = await Promise.all([containerCmdOf(c), docker_execIn(c, ['sh', '-c', observe/* OBSERVE_SCRIPT */.re, 'sh', ...files])]);
+async function readBackContainer(c, files) {
+    const [inspect, exec] = await Promise.all([containerCmdOf(c), cli_execIn(c, ['sh', '-c', read_back/* READ_BACK_SCRIPT */.fN, 'sh', ...files])]);
     const args = inspect.exitCode !== 0
-        ? { error: `docker inspect of the builder container failed (exit code ${inspect.exitCode}): ${(0,src_exec/* lastLine */.fM)(inspect.stderr)}` }
+        ? { error: `docker inspect of the builder container failed (exit code ${inspect.exitCode}): ${(0,runner_exec/* lastLine */.fM)(inspect.stderr)}` }
         : { cmd: inspect.cmd };
-    return (0,observe/* readObservation */.ZE)(exec, args, files, 'the builder');
+    return (0,read_back/* parseReadBack */.F7)(exec, args, files, 'the builder');
 }
 /**
  * The daemon's arguments (the container's command): on the engine's socket where the CLI
@@ -1716,11 +1153,11 @@ async function containerCmdOf(c) {
             return { exitCode: 1, stderr: err.message, cmd: [] };
         }
     }
-    const res = await (0,src_exec/* run */.eF)('docker', [...c.engine, 'inspect', '--format', '{{json .Config.Cmd}}', c.container]);
+    const res = await (0,runner_exec/* run */.eF)('docker', [...c.engine, 'inspect', '--format', '{{json .Config.Cmd}}', c.container]);
     return { exitCode: res.exitCode, stderr: res.stderr, cmd: res.exitCode === 0 ? (JSON.parse(res.stdout) ?? []) : [] };
 }
 /** A command in a container: through the engine's socket where possible, else `docker exec`. */
-async function docker_execIn(c, cmd) {
+async function cli_execIn(c, cmd) {
     const socket = engineSocket(c.engine);
     if (socket) {
         try {
@@ -1730,30 +1167,30 @@ async function docker_execIn(c, cmd) {
             return { exitCode: 1, stdout: '', stderr: err.message };
         }
     }
-    return (0,src_exec/* run */.eF)('docker', [...c.engine, 'exec', c.container, ...cmd]);
+    return (0,runner_exec/* run */.eF)('docker', [...c.engine, 'exec', c.container, ...cmd]);
 }
 /** The image's ID, or undefined when it is not present on the engine (asked on its socket where it can be). */
-async function docker_imageId(ref) {
+async function cli_imageId(ref) {
     const socket = engineSocket();
     if (socket)
         return imageId(socket, ref);
-    const res = await (0,src_exec/* run */.eF)('docker', ['image', 'inspect', '--format', '{{.Id}}', ref]);
+    const res = await (0,runner_exec/* run */.eF)('docker', ['image', 'inspect', '--format', '{{.Id}}', ref]);
     return res.exitCode === 0 ? res.stdout.trim() : undefined;
 }
 /** The image's ID, pulling it first when it is not present. */
 async function ensureImage(ref) {
-    const present = await docker_imageId(ref);
+    const present = await cli_imageId(ref);
     if (present)
         return present;
-    await (0,src_exec/* runChecked */.X4)(`pulling ${ref} (not present on the runner)`, 'docker', ['pull', ref], { show: true });
-    const pulled = await docker_imageId(ref);
+    await (0,runner_exec/* runChecked */.X4)(`pulling ${ref} (not present on the runner)`, 'docker', ['pull', ref], { show: true });
+    const pulled = await cli_imageId(ref);
     if (!pulled)
         throw new Error(`${ref} was pulled but can't be inspected`);
     return pulled;
 }
 /** Builds on the runner's default builder (the engine's own), so the image lands in its store. */
 async function buildImage(tag, context) {
-    await (0,src_exec/* runChecked */.X4)(`building ${tag}`, 'docker', ['buildx', 'build', '--builder', 'default', '--tag', tag, context], {
+    await (0,runner_exec/* runChecked */.X4)(`building ${tag}`, 'docker', ['buildx', 'build', '--builder', 'default', '--tag', tag, context], {
         show: true
     });
 }
@@ -1763,11 +1200,11 @@ async function buildImage(tag, context) {
  * never the engine's `docker pull`. The output is parsed by prove.ts.
  */
 async function resolveInBuilder(c, refs) {
-    return (0,src_exec/* run */.eF)('docker', [...c.engine, 'exec', c.container, 'sh', '-c', prove/* RESOLVE_SCRIPT */.Lm, 'sh', ...refs]);
+    return (0,runner_exec/* run */.eF)('docker', [...c.engine, 'exec', c.container, 'sh', '-c', resolve/* RESOLVE_SCRIPT */.Lm, 'sh', ...refs]);
 }
 /** The daemon's log since a moment (unix seconds), stdout and stderr together. */
 async function daemonLogSince(c, since) {
-    const res = await (0,src_exec/* runChecked */.X4)(`reading the daemon's log of ${c.container}`, 'docker', [
+    const res = await (0,runner_exec/* runChecked */.X4)(`reading the daemon's log of ${c.container}`, 'docker', [
         ...c.engine,
         'logs',
         '--since',
@@ -1778,7 +1215,7 @@ async function daemonLogSince(c, since) {
 }
 /** `buildkitd --version` of an image (pulled if it is not present), without a network. */
 async function buildkitdVersion(image) {
-    const res = await (0,src_exec/* runChecked */.X4)(`asking ${image} for its BuildKit version (buildkitd --version)`, 'docker', [
+    const res = await (0,runner_exec/* runChecked */.X4)(`asking ${image} for its BuildKit version (buildkitd --version)`, 'docker', [
         'run',
         '--rm',
         '--network',
@@ -1801,22 +1238,736 @@ async function missingInImageDir(image, dir, names) {
         const missing = new Set(await missingInImage(socket, image, paths));
         return names.filter((_n, i) => missing.has(paths[i]));
     }
-    const res = await (0,src_exec/* run */.eF)('docker', ['run', '--rm', '--network', 'none', '--entrypoint', 'ls', image, '-1', dir]);
+    const res = await (0,runner_exec/* run */.eF)('docker', ['run', '--rm', '--network', 'none', '--entrypoint', 'ls', image, '-1', dir]);
     const present = new Set(res.exitCode === 0 ? res.stdout.split('\n').map(l => l.trim()) : []);
     return names.filter(n => !present.has(n));
 }
 async function tagImage(source, target) {
-    await (0,src_exec/* runChecked */.X4)(`tagging ${target}`, 'docker', ['tag', source, target]);
+    await (0,runner_exec/* runChecked */.X4)(`tagging ${target}`, 'docker', ['tag', source, target]);
 }
 /** Removes a tag (the image stays when another tag names it); no error when it is gone. */
 async function removeImageTag(tag) {
-    await (0,src_exec/* run */.eF)('docker', ['image', 'rm', '--no-prune', tag]);
+    await (0,runner_exec/* run */.eF)('docker', ['image', 'rm', '--no-prune', tag]);
 }
 
 
 /***/ }),
 
-/***/ 9946:
+/***/ 6476:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Fk: () => (/* binding */ csvQuote),
+/* harmony export */   ef: () => (/* binding */ csvRecord),
+/* harmony export */   qZ: () => (/* binding */ csvFields)
+/* harmony export */ });
+// buildx reads each --driver-opt as one CSV record (builder/builder.go csvToMap: csvvalue.Fields,
+// encoding/csv's rules with its defaults). One reader of that here, for the checks on
+// driver-opts (driver-opts.ts), the owner mark merged into them (owner.ts), the planned record
+// (occupants.ts) and the remote driver's TLS options (remote.ts). Pure.
+/**
+ * One CSV record as Go's encoding/csv reads it with its defaults (Comma ',', no LazyQuotes,
+ * no TrimLeadingSpace): a field that starts with " is quoted, "" in it is one ", and its
+ * closing " must end the field; a " anywhere else is an error (ErrBareQuote, ErrQuote).
+ */
+function csvRecord(line) {
+    const fields = [];
+    let i = 0;
+    for (;;) {
+        let field = '';
+        if (line[i] === '"') {
+            i++;
+            for (;;) {
+                if (i >= line.length)
+                    return 'a quoted field is not closed (extraneous or missing " in quoted-field)';
+                if (line[i] === '"') {
+                    if (line[i + 1] === '"') {
+                        field += '"';
+                        i += 2;
+                        continue;
+                    }
+                    i++;
+                    break;
+                }
+                field += line[i++];
+            }
+            if (i < line.length && line[i] !== ',')
+                return `a quoted field is followed by more than a comma (extraneous or missing " in quoted-field)`;
+        }
+        else {
+            while (i < line.length && line[i] !== ',') {
+                if (line[i] === '"')
+                    return 'a " is inside a field that does not start with one (bare " in non-quoted-field)';
+                field += line[i++];
+            }
+        }
+        fields.push(field);
+        if (i >= line.length)
+            return fields;
+        i++; // the comma
+    }
+}
+/** The fields of a line the input checks let through (a line CSV refuses is one field). */
+function csvFields(line) {
+    const fields = csvRecord(line);
+    return typeof fields === 'string' ? [line] : fields;
+}
+/** A field written so that csvRecord reads it back as it is. */
+function csvQuote(field) {
+    return /[",\n\r]/.test(field) || field.startsWith(' ') ? `"${field.replace(/"/g, '""')}"` : field;
+}
+
+
+/***/ }),
+
+/***/ 6787:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   HT: () => (/* binding */ driverOptValue),
+/* harmony export */   JS: () => (/* binding */ parseDriverOptLine),
+/* harmony export */   vj: () => (/* binding */ driverOptFields)
+/* harmony export */ });
+/* harmony import */ var _config_certs_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6317);
+/* harmony import */ var _csv_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6476);
+/* harmony import */ var _owner_mark_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6445);
+/* harmony import */ var _refs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3004);
+
+
+
+
+// driver-opts as buildx reads them: each --driver-opt is one CSV record (builder/builder.go
+// csvToMap: csvvalue.Fields, encoding/csv's rules with its defaults), and every field of it
+// is one key=value option (strings.SplitN(v, "=", 2); the last of a key wins). So
+// `"network=host"` is the option network=host, and `image=x,network=host` is two options:
+// the action reads them the same way before it looks at image= or network=, or lets a line
+// through. Pure: text in, fields or a problem out.
+
+const KEY_RE = /^[a-zA-Z][a-zA-Z0-9._-]*$/;
+const EXAMPLE = 'e.g. image=moby/buildkit:latest, or "env.A=1,2",network=host';
+/** The options of one driver-opts line, or why buildx or this action would not take it. */
+function parseDriverOptLine(line) {
+    // Never echoed: such a line is (part of) a key or certificate pasted in.
+    if ((0,_config_certs_js__WEBPACK_IMPORTED_MODULE_0__/* .looksLikePem */ .o4)(line))
+        return 'holds PEM text; give a file path or env:NAME (e.g. cacert=env:BUILDKIT_CA) instead';
+    const fields = (0,_csv_js__WEBPACK_IMPORTED_MODULE_3__/* .csvRecord */ .ef)(line);
+    if (typeof fields === 'string')
+        return `${(0,_refs_js__WEBPACK_IMPORTED_MODULE_2__/* .quoteShort */ .pf)(line)} is not read by buildx, which takes each line as CSV: ${fields}`;
+    const opts = [];
+    for (const f of fields) {
+        const eq = f.indexOf('=');
+        const key = eq === -1 ? f : f.slice(0, eq);
+        if (eq === -1 || !KEY_RE.test(key))
+            return `${(0,_refs_js__WEBPACK_IMPORTED_MODULE_2__/* .quoteShort */ .pf)(f)} is not key=value (${EXAMPLE})`;
+        const value = f.slice(eq + 1);
+        if ((0,_config_certs_js__WEBPACK_IMPORTED_MODULE_0__/* .looksLikePem */ .o4)(value))
+            return `${key}= holds PEM text; give a file path or env:NAME instead`;
+        const problem = optProblem(key, value);
+        if (problem)
+            return problem;
+        opts.push({ key, value });
+    }
+    return opts;
+}
+function optProblem(key, value) {
+    // The owner mark is the action's to set (owner.ts): with it a builder would pass for another
+    // run's, or another run's for this one's, and be removed by the wrong teardown.
+    if (key.toLowerCase() === `env.${_owner_mark_js__WEBPACK_IMPORTED_MODULE_1__/* .OWNER_ENV */ .wN}`.toLowerCase()) {
+        return `env.${_owner_mark_js__WEBPACK_IMPORTED_MODULE_1__/* .OWNER_ENV */ .wN} is the mark this action puts on the builders it creates, to remove only its own; remove it`;
+    }
+    if (key === 'labels' && value.includes(_owner_mark_js__WEBPACK_IMPORTED_MODULE_1__/* .OWNER_LABEL */ .pk)) {
+        return `labels sets ${_owner_mark_js__WEBPACK_IMPORTED_MODULE_1__/* .OWNER_LABEL */ .pk}, the mark this action puts on the builders it creates, to remove only its own; remove that label`;
+    }
+    if (key === 'image') {
+        const problem = (0,_refs_js__WEBPACK_IMPORTED_MODULE_2__/* .imageRefProblem */ .OD)(value);
+        if (problem)
+            return `image= ${problem}`;
+    }
+    return undefined;
+}
+/** The options of lines already checked (parseDriverOptLine); a line that is not is skipped. */
+function driverOptFields(lines) {
+    return lines.flatMap(l => {
+        const opts = parseDriverOptLine(l);
+        return typeof opts === 'string' ? [] : opts;
+    });
+}
+/** The value buildx keeps for a key: the last one given. */
+function driverOptValue(lines, key) {
+    return driverOptFields(lines)
+        .filter(o => o.key === key)
+        .pop()?.value;
+}
+
+
+/***/ }),
+
+/***/ 6445:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   B4: () => (/* binding */ withOwnerOpt),
+/* harmony export */   J1: () => (/* binding */ ownerFromEnv),
+/* harmony export */   bf: () => (/* binding */ ownerOf),
+/* harmony export */   jC: () => (/* binding */ ownerFromLabels),
+/* harmony export */   k8: () => (/* binding */ withoutOwner),
+/* harmony export */   pk: () => (/* binding */ OWNER_LABEL),
+/* harmony export */   sb: () => (/* binding */ remoteNodeName),
+/* harmony export */   wN: () => (/* binding */ OWNER_ENV)
+/* harmony export */ });
+/* unused harmony exports ownerOptFor, ownerFromDriverOpts, remoteOwnerOf */
+/* harmony import */ var _csv_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6476);
+/* harmony import */ var _buildx_record_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6766);
+
+
+// The mark a run puts on the builder it creates, so that it only ever removes its own (the
+// teardown compares it with the run's). buildx keeps it with the node's driver options in
+// its record of the builder, where it is read back without starting a process.
+//
+// docker-container: driver-opt env.<OWNER_ENV>=<owner>. buildx's kubernetes factory took
+// env.* only from v0.28.0 (factory.go processDriverOpts `strings.HasPrefix(k, "env.")`);
+// v0.12.0 to v0.27.x end with "invalid driver option env.… for driver kubernetes". It has
+// taken `labels=k=v[,k=v]` since v0.12.0: labels land on the Deployment, its selector and
+// its pods (manifest.go), and buildx keeps the opt in the builder's record like any other,
+// so the mark is readable both from the record and from the cluster
+// (kubectl get deploy -l buildkit-builder-action/owner=<owner>).
+//
+// buildx reads every --driver-opt as CSV and keeps one value per key (builder.go
+// csvToMap: the last wins), so the mark must be merged into a labels opt the user gives,
+// not given beside it.
+/**
+ * docker-container: an environment variable of the daemon's container (driver-opt
+ * env.<NAME>=<value>, driver/docker-container/factory.go).
+ */
+const OWNER_ENV = 'BUILDKIT_BUILDER_ACTION_OWNER';
+/** The label key of the mark (a prefixed Kubernetes label key; its value is the owner uuid). */
+const OWNER_LABEL = 'buildkit-builder-action/owner';
+/** The driver-opt that carries the mark, alone. */
+function ownerOptFor(driver, owner) {
+    return driver === 'kubernetes' ? `labels=${OWNER_LABEL}=${owner}` : `env.${OWNER_ENV}=${owner}`;
+}
+/**
+ * A node's driver-opts with the mark in them. kubernetes: a `labels` opt the user gives (on
+ * its own or inside a CSV line) gets the mark added to it, so that neither replaces the
+ * other in buildx's map; the mark comes first elsewhere (as buildx.ts createArgs does today).
+ */
+function withOwnerOpt(driver, owner, driverOpts) {
+    if (owner === '')
+        return [...driverOpts];
+    if (driver !== 'kubernetes')
+        return [ownerOptFor(driver, owner), ...driverOpts];
+    const userLabels = [];
+    const rest = [];
+    for (const line of driverOpts) {
+        const fields = (0,_csv_js__WEBPACK_IMPORTED_MODULE_1__/* .csvFields */ .qZ)(line);
+        const kept = fields.filter(f => {
+            if (!f.startsWith('labels='))
+                return true;
+            userLabels.push(f.slice('labels='.length).replace(/^"|"$/g, ''));
+            return false;
+        });
+        if (kept.length === fields.length)
+            rest.push(line);
+        else if (kept.length > 0)
+            rest.push(kept.map(_csv_js__WEBPACK_IMPORTED_MODULE_1__/* .csvQuote */ .Fk).join(','));
+    }
+    // The last labels opt is the one buildx keeps; the mark's key wins over a user's same key.
+    const kept = userLabels.length > 0 ? userLabels[userLabels.length - 1].split(',').filter(kv => kv !== '' && kv.split('=')[0] !== OWNER_LABEL) : [];
+    return [...rest, (0,_csv_js__WEBPACK_IMPORTED_MODULE_1__/* .csvQuote */ .Fk)(`labels=${[...kept, `${OWNER_LABEL}=${owner}`].join(',')}`)];
+}
+/**
+ * The mark in a node's recorded DriverOpts: undefined when there is none. kubernetes: the
+ * `labels` value (splitMultiValues in factory.go: quotes trimmed, `,` between pairs, `=`).
+ */
+function ownerFromDriverOpts(driver, opts) {
+    if (!opts)
+        return undefined;
+    if (driver !== 'kubernetes')
+        return opts[`env.${OWNER_ENV}`];
+    const labels = opts.labels;
+    if (labels === undefined)
+        return undefined;
+    for (const kv of labels.replace(/^"|"$/g, '').split(',')) {
+        const [k, v, ...more] = kv.split('=');
+        if (k === OWNER_LABEL && v !== undefined && more.length === 0)
+            return v;
+    }
+    return undefined;
+}
+/** A node's recorded driver options as `key=value` lines, without the mark (for outputs). */
+function withoutOwner(driver, opts) {
+    return Object.entries(opts ?? {}).flatMap(([k, v]) => {
+        if (driver !== 'kubernetes')
+            return k === `env.${OWNER_ENV}` ? [] : [`${k}=${v}`];
+        if (k !== 'labels')
+            return [`${k}=${v}`];
+        const rest = v
+            .replace(/^"|"$/g, '')
+            .split(',')
+            .filter(kv => kv !== '' && kv.split('=')[0] !== OWNER_LABEL);
+        return rest.length > 0 ? [`labels=${rest.join(',')}`] : [];
+    });
+}
+/**
+ * The first node's name, which carries this run's owner mark: the remote driver takes no
+ * option to hold it (factory.go refuses unknown ones) and buildx's record keeps node names
+ * (store/nodegroup.go Node.Name, validated by store/util.go ValidateName: letters, digits,
+ * ._-, lower-cased). With no owner it is buildx's own choice, <builder>0.
+ */
+function remoteNodeName(builder, owner) {
+    return owner === '' ? `${builder}0` : `${builder}0-${owner}`.toLowerCase();
+}
+/**
+ * The owner mark of a remote builder from its recorded nodes: undefined when buildx has no
+ * such builder (a record always has a node: store/nodegroup.go Leave refuses the last one),
+ * '' when its first node carries none.
+ */
+function remoteOwnerOf(builder, nodes) {
+    if (nodes.length === 0)
+        return undefined;
+    const prefix = `${builder.toLowerCase()}0-`;
+    const first = nodes[0].Name;
+    return first.startsWith(prefix) ? first.slice(prefix.length) : '';
+}
+/**
+ * The mark a daemon's container really carries, from its Config.Env (`NAME=value` lines):
+ * '' when it carries none. What buildx's record says may differ: buildx reuses a container of
+ * the node's name that another builder created.
+ */
+function ownerFromEnv(env) {
+    const line = (env ?? []).find(l => l.startsWith(`${OWNER_ENV}=`));
+    return line === undefined ? '' : line.slice(OWNER_ENV.length + 1);
+}
+/** The mark a Deployment really carries, from its metadata.labels: '' when it carries none. */
+function ownerFromLabels(labels) {
+    return labels?.[OWNER_LABEL] ?? '';
+}
+/** The owner mark in a builder's record ('' when it has none): what the record's nodes carry. */
+function ownerOf(instanceJson) {
+    const rec = JSON.parse(instanceJson);
+    const nodes = (0,_buildx_record_js__WEBPACK_IMPORTED_MODULE_0__/* .recordedNodes */ .WP)(instanceJson);
+    // The remote driver takes no option to carry it: the first node's name does.
+    if (rec.Driver === 'remote')
+        return remoteOwnerOf(rec.Name ?? '', nodes) ?? '';
+    return nodes.map(n => ownerFromDriverOpts(rec.Driver ?? '', n.DriverOpts)).find(v => v !== undefined) ?? '';
+}
+
+
+/***/ }),
+
+/***/ 3004:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   OD: () => (/* binding */ imageRefProblem),
+/* harmony export */   Uu: () => (/* binding */ parseVerifyPull),
+/* harmony export */   Xb: () => (/* binding */ DOCKER_HUB),
+/* harmony export */   pf: () => (/* binding */ quoteShort)
+/* harmony export */ });
+/* unused harmony export parseImageRef */
+/* harmony import */ var _runner_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5507);
+/* harmony import */ var _runner_lines_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2705);
+
+
+const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const DOMAIN_RE = new RegExp(`^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?$`);
+const PATH_COMPONENT_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const TAG_RE = /^[\w][\w.-]{0,127}$/;
+const DIGEST_RE = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
+// distribution/reference: NameTotalLengthMax
+const NAME_MAX = 255;
+const DOCKER_HUB = 'docker.io';
+/** Parses and normalises a reference; returns why it is not one otherwise. */
+function parseImageRef(value) {
+    const v = value.trim();
+    const example = 'e.g. alpine:3.20, docker.io/library/alpine:3.20, myregistry.com/team/base:1';
+    if (v === '')
+        return 'the reference is empty';
+    if (/\s/.test(v))
+        return `"${v}" holds white space; give one image reference per line (${example})`;
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v))
+        return `"${v}" has a scheme; an image reference has none (${example})`;
+    let rest = v;
+    let digest;
+    const at = rest.indexOf('@');
+    if (at !== -1) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+        if (!DIGEST_RE.test(digest))
+            return `"${v}" has digest "${digest}", which is not algorithm:hex (e.g. sha256:<64 hex digits>)`;
+    }
+    let tag;
+    const lastSlash = rest.lastIndexOf('/');
+    const colon = rest.lastIndexOf(':');
+    if (colon > lastSlash) {
+        tag = rest.slice(colon + 1);
+        rest = rest.slice(0, colon);
+        if (!TAG_RE.test(tag))
+            return `"${v}" has tag "${tag}"; a tag is up to 128 of letters, digits and _.- (not starting with . or -)`;
+    }
+    if (rest === '')
+        return `"${v}" has no image name`;
+    // The first component is a registry when it looks like a host: it has a dot or a port,
+    // is localhost, or has upper-case letters (distribution/reference splitDockerDomain).
+    const slash = rest.indexOf('/');
+    const first = slash === -1 ? '' : rest.slice(0, slash);
+    let registry = DOCKER_HUB;
+    let repository = rest;
+    if (slash !== -1 && (/[.:]/.test(first) || first === 'localhost' || first.toLowerCase() !== first)) {
+        registry = first;
+        repository = rest.slice(slash + 1);
+        if (!DOMAIN_RE.test(registry))
+            return `"${v}" has registry "${registry}", which is not a host[:port]`;
+    }
+    if (registry === 'index.docker.io')
+        registry = DOCKER_HUB;
+    if (registry === DOCKER_HUB && !repository.includes('/'))
+        repository = `library/${repository}`;
+    for (const part of repository.split('/')) {
+        if (!PATH_COMPONENT_RE.test(part)) {
+            return `"${v}" has "${part}" in its name; a name is lower-case letters and digits, separated by . _ __ - or /`;
+        }
+    }
+    const name = `${registry}/${repository}`;
+    if (name.length > NAME_MAX)
+        return `"${v}" has a name longer than ${NAME_MAX} characters`;
+    const normalised = name + (tag !== undefined ? `:${tag}` : digest === undefined ? ':latest' : '') + (digest ? `@${digest}` : '');
+    return { input: v, registry, repository, tag: tag ?? (digest === undefined ? 'latest' : undefined), digest, normalised };
+}
+/** `verify-pull`: one reference per line; a reference given twice is resolved once. */
+function parseVerifyPull(text) {
+    const refs = [];
+    for (const l of (0,_runner_lines_js__WEBPACK_IMPORTED_MODULE_1__/* .inputLines */ .KD)(text)) {
+        const parsed = parseImageRef(l.text);
+        if (typeof parsed === 'string')
+            throw new _runner_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .d('verify-pull', l.n, parsed);
+        if (!refs.some(r => r.normalised === parsed.normalised))
+            refs.push(parsed);
+    }
+    return refs;
+}
+/**
+ * A value for messages: quoted as JSON (so a newline or a quote shows as \n, \"), and cut
+ * to a length a log line takes, so a paste of junk is not echoed whole.
+ */
+function quoteShort(value, max = 80) {
+    return value.length > max ? `${JSON.stringify(value.slice(0, max))}… (${value.length} characters)` : JSON.stringify(value);
+}
+/**
+ * Why `value` is not an image reference the action may hand on, or undefined. These values
+ * go where one character too many does harm: a Dockerfile's FROM and LABEL lines
+ * (buildkit-image), a --driver-opt, which buildx reads as CSV (cni-image: a comma adds driver
+ * options), and docker pull's arguments (a leading - is an option). So white space, quotes,
+ * commas and a leading - are refused before the reference grammar is asked.
+ */
+function imageRefProblem(value) {
+    const v = value.trim();
+    const example = 'e.g. moby/buildkit:v0.23.2 or ghcr.io/team/buildkit@sha256:<64 hex digits>';
+    if (v === '')
+        return 'is empty';
+    if (/[\s\p{Cc}]/u.test(v))
+        return `${quoteShort(v)} is not an image reference: it holds white space or a control character; give one image reference (${example})`;
+    if (/["'`,;\\]/.test(v))
+        return `${quoteShort(v)} is not an image reference: it holds a quote, comma, semicolon or backslash, which no image reference has (${example})`;
+    if (v.startsWith('-'))
+        return `${quoteShort(v)} is not an image reference: it starts with "-"; an image reference starts with a registry or a name (${example})`;
+    if (v.length > 512)
+        return `${quoteShort(v)} is not an image reference: it is too long`;
+    const parsed = parseImageRef(v);
+    if (typeof parsed === 'string')
+        return parsed;
+    if (parsed.digest !== undefined && !/^sha256:[0-9a-f]{64}$/.test(parsed.digest)) {
+        return `${quoteShort(v)} has digest ${quoteShort(parsed.digest)}; give sha256:<64 lower-case hex digits>`;
+    }
+    return undefined;
+}
+
+
+/***/ }),
+
+/***/ 2067:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   DB: () => (/* binding */ actionsCacheKey),
+/* harmony export */   IY: () => (/* binding */ buildxVersionProblem),
+/* harmony export */   JL: () => (/* binding */ latestRequestHeaders),
+/* harmony export */   MC: () => (/* binding */ installedVersionProblem),
+/* harmony export */   P6: () => (/* binding */ LATEST_RELEASE_API),
+/* harmony export */   SM: () => (/* binding */ assetName),
+/* harmony export */   Tm: () => (/* binding */ toolCacheArch),
+/* harmony export */   Wr: () => (/* binding */ parseInstallInputs),
+/* harmony export */   ho: () => (/* binding */ pluginPath),
+/* harmony export */   js: () => (/* binding */ TOOL),
+/* harmony export */   pe: () => (/* binding */ assetUrls),
+/* harmony export */   wk: () => (/* binding */ latestTag),
+/* harmony export */   xs: () => (/* binding */ checksumFor)
+/* harmony export */ });
+/* unused harmony exports OLDEST_BUILDX, DEFAULT_BUILDX_URL, parseBuildxVersion, goPlatform */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _downloads_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5362);
+/* harmony import */ var _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5507);
+/* harmony import */ var _runner_lines_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2705);
+/* harmony import */ var _buildkit_versions_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8195);
+
+
+
+
+
+
+// Installing a pinned buildx for the job (inputs `version`, `buildx-url`, `cache-binary`):
+// what to fetch, from where, under which cache keys, and whether a buildx is new enough.
+// Pure; the I/O is in install.ts.
+/**
+ * The oldest buildx this action works with. Each thing the action relies on, and the first
+ * buildx release that has it (read in docker/buildx's sources at those tags):
+ * - `--driver-opt env.NAME=value` for docker-container, which carries the owner mark:
+ *   v0.4.0, driver/docker-container/factory.go
+ * - `buildx rm --keep-state`: v0.6.0, commands/rm.go
+ * - `buildx create --bootstrap`: v0.7.0, commands/create.go
+ * - `--config` and `--append` together, the config copied onto the appended node, and the
+ *   JSON records under buildx/instances/<name in lower case> whose Nodes carry Name,
+ *   Endpoint, DriverOpts and Flags (the owner mark is read back from them): the record's
+ *   Node has kept those fields since v0.7.0 (store/nodegroup.go NodeGroup.Update gives a new,
+ *   appended node the config's files; store/store.go writes the JSON, store/util.go
+ *   ValidateName lower-cases the name); current buildx renames the Go field
+ *   BuildkitdFlags but keeps the JSON key "Flags"
+ * - `buildkitd.default.toml` in buildx's config directory, applied when create gets no
+ *   --config: v0.9.0 (util/confutil/config.go DefaultConfigFile, used by commands/create.go)
+ * - and the one that sets the floor: certificate files of [registry."<host>"] copied to
+ *   /etc/buildkit/certs/<host with every run of [^a-zA-Z0-9.-] replaced by _>/, which plan.ts
+ *   writes into the expected config (buildx.ts containerCertDir) and verify compares with
+ *   what the daemon reads. Before v0.11.0 buildx used the registry name as it is, so a
+ *   registry with a port ("registry.local:5000") got certs/registry.local:5000/ and the
+ *   read-back could never match: util/confutil/container.go at v0.11.0, docker/buildx commit
+ *   1c96fdaf0 "driver(docker-container): fix incorrect path when writing certs".
+ */
+const OLDEST_BUILDX = 'v0.11.0';
+/** Where buildx's GitHub releases are: <base>/<tag>/<asset>. */
+const DEFAULT_BUILDX_URL = 'https://github.com/docker/buildx/releases/download';
+/** `latest` is what GitHub calls the latest release of docker/buildx (never a pre-release). */
+const LATEST_RELEASE_API = 'https://api.github.com/repos/docker/buildx/releases/latest';
+const RELEASE = /^v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z][0-9A-Za-z.-]*)?)$/;
+/**
+ * The inputs `version`, `buildx-url` and `cache-binary`; undefined when `version` is empty
+ * (the runner's buildx is used as it is, and the other two are not looked at).
+ */
+function parseInstallInputs(get) {
+    const version = get('version').trim();
+    const url = get('buildx-url').trim();
+    const sha256 = (0,_downloads_js__WEBPACK_IMPORTED_MODULE_2__/* .parseSha256Input */ .Tz)('buildx-sha256', get('buildx-sha256'));
+    if (version === '') {
+        const set = url !== '' ? 'buildx-url' : sha256 !== undefined ? 'buildx-sha256' : undefined;
+        if (set)
+            throw new _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d(set, undefined, 'is set but version is not: give version: vX.Y.Z, the buildx release it is for');
+        return undefined;
+    }
+    const cacheBinary = (0,_runner_lines_js__WEBPACK_IMPORTED_MODULE_4__/* .parseBool */ .q6)('cache-binary', get('cache-binary'), true);
+    if (version.toLowerCase() === 'latest') {
+        if (url !== '') {
+            throw new _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('version', undefined, '"latest" is looked up with GitHub\'s API, which a buildx-url mirror does not have: give the release to download from buildx-url (version: vX.Y.Z)');
+        }
+        if (sha256 !== undefined) {
+            throw new _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('buildx-sha256', undefined, 'pins one file, and "latest" changes with every release: give the release it is for (version: vX.Y.Z)');
+        }
+        return { version: 'latest', cacheBinary };
+    }
+    const m = RELEASE.exec(version);
+    if (!m) {
+        // setup-buildx-action also takes git contexts (built from source) and lab:/cloud:
+        // channels; this action installs released, checksummed binaries only.
+        throw new _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('version', undefined, `"${version}" is not a buildx release: give a release tag like ${OLDEST_BUILDX} or v0.29.1 (building from a git ref and the lab/cloud channels ` +
+            `are not supported), or latest`);
+    }
+    const tag = `v${m[1]}`;
+    if ((0,_buildkit_versions_js__WEBPACK_IMPORTED_MODULE_5__/* .compareVersions */ .Z)(tag, OLDEST_BUILDX) < 0) {
+        throw new _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('version', undefined, `buildx ${tag} is older than ${OLDEST_BUILDX}, the oldest this action works with: give ${OLDEST_BUILDX} or later, or latest`);
+    }
+    const layout = `<version>/buildx-<version>.<os>-<arch> and <version>/checksums.txt`;
+    return {
+        version: tag,
+        ...(url === '' ? {} : { baseUrl: (0,_downloads_js__WEBPACK_IMPORTED_MODULE_2__/* .parseDownloadBase */ .Dz)('buildx-url', url, 'buildx-sha256', sha256 !== undefined, layout) }),
+        cacheBinary,
+        ...(sha256 === undefined ? {} : { sha256 })
+    };
+}
+/**
+ * The version in `docker buildx version` output, with its v: "github.com/docker/buildx
+ * v0.29.1 a1b2c3" (commands/version.go prints package, version, revision) → v0.29.1.
+ * Distribution builds print their own suffix (Debian: "0.29.1+ds1", Docker Desktop:
+ * "v0.13.1-desktop.1"), kept as printed. A source build without a tag prints
+ * "v0.0.0+unknown": undefined, as for output with no version at all.
+ */
+function parseBuildxVersion(printed) {
+    const token = printed
+        .trim()
+        .split(/\s+/)
+        .find(t => /^v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]*)?$/.test(t));
+    if (token === undefined)
+        return undefined;
+    const v = token.startsWith('v') ? token : `v${token}`;
+    return /^v0\.0\.0(?![\d.])/.test(v) ? undefined : v;
+}
+/**
+ * Why the runner's buildx can't serve this action (older than OLDEST_BUILDX, or than the
+ * driver's oldestBuildx: kubernetes needs v0.12.0 for its owner mark), with what to
+ * do; undefined when it can, or when its version can't be told (a source build).
+ */
+function buildxVersionProblem(printed, driver) {
+    const v = parseBuildxVersion(printed);
+    const oldest = driver?.oldestBuildx ?? OLDEST_BUILDX;
+    if (v === undefined || (0,_buildkit_versions_js__WEBPACK_IMPORTED_MODULE_5__/* .compareVersions */ .Z)(v, oldest) >= 0)
+        return undefined;
+    const why = oldest === OLDEST_BUILDX ? 'the oldest this action works with' : `the oldest this action works with for the ${driver?.name} driver`;
+    return (`buildx is ${v}, older than ${oldest}, ${why}: ` +
+        `set the input version (e.g. version: latest, or a release from ${oldest} on) to install one for this job, or upgrade buildx on the runner`);
+}
+/** The version a release tag or printed version stands for: no v, no +build suffix. */
+function versionCore(v) {
+    return v.replace(/^v/, '').replace(/\+.*$/, '');
+}
+/**
+ * Why the buildx the docker CLI runs is not the one installed (compare `docker buildx
+ * version` after installBuildx with the version asked for); undefined when it is.
+ */
+function installedVersionProblem(printed, wanted, pluginPath) {
+    const got = parseBuildxVersion(printed);
+    const firstLine = printed.trim().split(/\r?\n/)[0] ?? '';
+    if (got === undefined) {
+        return (`can't read a version in the output of docker buildx version ("${firstLine}"; expected "github.com/docker/buildx vX.Y.Z <revision>") to ` +
+            `check that buildx ${wanted} is the one the docker CLI runs`);
+    }
+    if (versionCore(got) === versionCore(wanted))
+        return undefined;
+    return (`docker buildx runs buildx ${got}, not ${wanted}${pluginPath ? `, which was installed at ${pluginPath}` : ''}: ` +
+        'the docker CLI found another buildx first (a cliPluginsExtraDirs entry in its config.json is searched before the user plugin directory), ' +
+        'or the docker CLI uses another DOCKER_CONFIG than this step was given');
+}
+// What buildx releases (docker-bake.hcl, target "binaries-cross"). The asset is named
+// buildx-<version>.<os>-<arch>[-<variant>][.exe] (Dockerfile, stage "releaser").
+const RELEASED = new Set([
+    'darwin/amd64',
+    'darwin/arm64',
+    'freebsd/amd64',
+    'freebsd/arm64',
+    'linux/amd64',
+    'linux/arm-v6',
+    'linux/arm-v7',
+    'linux/arm64',
+    'linux/ppc64le',
+    'linux/riscv64',
+    'linux/s390x',
+    'netbsd/amd64',
+    'netbsd/arm64',
+    'openbsd/amd64',
+    'openbsd/arm64',
+    'windows/amd64',
+    'windows/arm64'
+]);
+/** Node's platform and arch names (process.platform, process.arch) as buildx names them. */
+function goPlatform(platform, arch) {
+    const os = platform === 'win32' ? 'windows' : platform;
+    // Node's 'arm' is 32-bit ARM; Node 20 and later ship no armv6 build, so it is v7. Node's
+    // 'ppc64' on Linux is little-endian (Node has no big-endian Linux build).
+    const goArch = { x64: 'amd64', arm64: 'arm64', arm: 'arm-v7', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' }[arch];
+    if (goArch === undefined || !RELEASED.has(`${os}/${goArch}`)) {
+        throw new Error(`buildx publishes no binary for this runner (${platform}/${arch}${goArch ? `, buildx's ${os}/${goArch}` : ''}); it has ${[...RELEASED].join(', ')}. ` +
+            "Leave version empty to use the runner's own buildx");
+    }
+    return { os, arch: goArch };
+}
+/** The release asset: buildx-v0.29.1.linux-amd64, buildx-v0.29.1.windows-amd64.exe. */
+function assetName(version, platform, arch) {
+    const p = goPlatform(platform, arch);
+    return `buildx-${version}.${p.os}-${p.arch}${p.os === 'windows' ? '.exe' : ''}`;
+}
+/** The binary and the release's checksums.txt, under buildx-url or GitHub's release downloads. */
+function assetUrls(req, version, platform, arch) {
+    const dir = `${(req.baseUrl ?? DEFAULT_BUILDX_URL).replace(/\/+$/, '')}/${version}`;
+    return { binary: `${dir}/${assetName(version, platform, arch)}`, checksums: `${dir}/checksums.txt` };
+}
+/**
+ * The SHA-256 (lower case) that checksums.txt gives for an asset: sha256sum lines
+ * "<hex>  <name>", or "<hex> *<name>" as buildx writes them (`sha256sum -b`,
+ * .github/workflows/build.yml). Since buildx v0.10.0 the darwin lines (hack/hash-files), and
+ * since v0.36.0 the windows lines, are deleted from the file (those binaries are signed
+ * after it is made): undefined then.
+ */
+function checksumFor(checksumsText, asset) {
+    for (const line of checksumsText.split(/\r?\n/)) {
+        const m = /^\s*([0-9a-fA-F]{64}) [ *](?:\.\/)?(.+?)\s*$/.exec(line);
+        if (m && m[2] === asset)
+            return m[1].toLowerCase();
+    }
+    return undefined;
+}
+/**
+ * The user's plugin directory of the docker CLI, $DOCKER_CONFIG/cli-plugins (DOCKER_CONFIG
+ * defaults to ~/.docker), which it searches before the system ones
+ * (docker/cli cli-plugins/manager/manager.go getPluginDirs): a buildx put there is what every
+ * later `docker buildx` of the job runs. docker/setup-buildx-action installs there too.
+ */
+function pluginPath(env, home, platform) {
+    const configDir = env.DOCKER_CONFIG || node_path__WEBPACK_IMPORTED_MODULE_1__.join(home, '.docker');
+    return node_path__WEBPACK_IMPORTED_MODULE_1__.join(configDir, 'cli-plugins', platform === 'win32' ? 'docker-buildx.exe' : 'docker-buildx');
+}
+/** The tool cache's name for the binary. */
+const TOOL = 'buildx';
+/**
+ * The tool cache's "arch" for an install: buildx's arch, and for a buildx-url a hash of the
+ * binary's URL too, so that a mirror's file is never taken for GitHub's (the tool cache is
+ * looked in before anything is downloaded, so before there is a checksum to compare).
+ */
+function toolCacheArch(req, version, platform, arch) {
+    const goArch = goPlatform(platform, arch).arch;
+    if (req.baseUrl === undefined)
+        return goArch;
+    return `${goArch}-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256')
+        .update(assetUrls(req, version, platform, arch).binary)
+        .digest('hex')
+        .slice(0, 12)}`;
+}
+/**
+ * The GitHub Actions cache key of a binary: release, platform and the start of its SHA-256
+ * from checksums.txt, so a hit is the very file the release lists (and it is checked again).
+ */
+function actionsCacheKey(version, platform, arch, sha256) {
+    const p = goPlatform(platform, arch);
+    return `buildx-${version}-${p.os}-${p.arch}-${sha256.slice(0, 16)}`;
+}
+/** The request for the latest release: GitHub's API headers, and the token when there is one. */
+function latestRequestHeaders(env) {
+    const headers = {
+        Accept: 'application/vnd.github+json',
+        'X-GitHub-Api-Version': '2022-11-28',
+        'User-Agent': 'buildkit-builder-action'
+    };
+    if (env.GITHUB_TOKEN)
+        headers.Authorization = `Bearer ${env.GITHUB_TOKEN}`;
+    return headers;
+}
+/** The release tag in GitHub's answer for the latest release. */
+function latestTag(body) {
+    let tag;
+    try {
+        tag = JSON.parse(body).tag_name;
+    }
+    catch {
+        throw new Error(`${LATEST_RELEASE_API} answered with something that is not JSON: give a release (version: vX.Y.Z) instead of latest`);
+    }
+    if (typeof tag !== 'string' || !/^v\d+\.\d+\.\d+$/.test(tag)) {
+        throw new Error(`${LATEST_RELEASE_API} gave no release tag like v0.29.1 (tag_name: ${JSON.stringify(tag)}): give a release (version: vX.Y.Z) instead of latest`);
+    }
+    return tag;
+}
+
+
+/***/ }),
+
+/***/ 5362:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1836,7 +1987,7 @@ async function removeImageTag(tag) {
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
+/* harmony import */ var _runner_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5507);
 
 
 
@@ -1969,7 +2120,7 @@ function parseSha256Input(input, value) {
     if (v === '')
         return undefined;
     if (!/^[0-9a-fA-F]{64}$/.test(v)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .d(input, undefined, `is not a SHA-256: give the 64 hex digits of the file's sum (as sha256sum prints it)`);
+        throw new _runner_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .d(input, undefined, `is not a SHA-256: give the 64 hex digits of the file's sum (as sha256sum prints it)`);
     }
     return v.toLowerCase();
 }
@@ -1986,19 +2137,19 @@ function parseDownloadBase(input, value, checksumInput, pinned, layout) {
         u = new URL(value);
     }
     catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .d(input, undefined, `is not a URL: give the https URL under which ${layout} are`);
+        throw new _runner_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .d(input, undefined, `is not a URL: give the https URL under which ${layout} are`);
     }
     if (u.protocol !== 'https:' && u.protocol !== 'http:') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .d(input, undefined, `is a ${u.protocol} URL: give an https URL`);
+        throw new _runner_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .d(input, undefined, `is a ${u.protocol} URL: give an https URL`);
     }
     if (u.username !== '' || u.password !== '') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .d(input, undefined, 'holds a user name or password, which would be printed in the log: give a URL without credentials');
+        throw new _runner_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .d(input, undefined, 'holds a user name or password, which would be printed in the log: give a URL without credentials');
     }
     if (u.search !== '' || u.hash !== '') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .d(input, undefined, 'has a query or fragment (not repeated here: it may hold a token); the version and file name are appended to its path, so give the base URL alone');
+        throw new _runner_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .d(input, undefined, 'has a query or fragment (not repeated here: it may hold a token); the version and file name are appended to its path, so give the base URL alone');
     }
     if (u.protocol === 'http:' && !pinned) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .d(input, undefined, 'is an http:// URL: what it serves, the published checksum included, could be changed on the way. ' +
+        throw new _runner_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .d(input, undefined, 'is an http:// URL: what it serves, the published checksum included, could be changed on the way. ' +
             `Give an https URL, or pin the file with ${checksumInput} (its SHA-256)`);
     }
     return value.trim().replace(/\/+$/, '');
@@ -2007,89 +2158,113 @@ function parseDownloadBase(input, value, checksumInput, pinned, layout) {
 
 /***/ }),
 
-/***/ 4648:
+/***/ 6342:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   HT: () => (/* binding */ driverOptValue),
-/* harmony export */   JS: () => (/* binding */ parseDriverOptLine),
-/* harmony export */   vj: () => (/* binding */ driverOptFields)
+/* harmony export */   $e: () => (/* binding */ warning),
+/* harmony export */   Gu: () => (/* binding */ getState),
+/* harmony export */   LZ: () => (/* binding */ saveState),
+/* harmony export */   N4: () => (/* binding */ endGroup),
+/* harmony export */   Oh: () => (/* binding */ startGroup),
+/* harmony export */   Pq: () => (/* binding */ setSecret),
+/* harmony export */   V4: () => (/* binding */ getInput),
+/* harmony export */   fe: () => (/* binding */ appendSummary),
+/* harmony export */   lm: () => (/* binding */ notice),
+/* harmony export */   pq: () => (/* binding */ info),
+/* harmony export */   uH: () => (/* binding */ setOutput),
+/* harmony export */   z3: () => (/* binding */ error)
 /* harmony export */ });
-/* harmony import */ var _certs_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1012);
-/* harmony import */ var _csv_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(731);
-/* harmony import */ var _owner_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5860);
-/* harmony import */ var _refs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1977);
+/* unused harmony export issueCommand */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
 
 
 
-
-// driver-opts as buildx reads them: each --driver-opt is one CSV record (builder/builder.go
-// csvToMap: csvvalue.Fields, encoding/csv's rules with its defaults), and every field of it
-// is one key=value option (strings.SplitN(v, "=", 2); the last of a key wins). So
-// `"network=host"` is the option network=host, and `image=x,network=host` is two options:
-// the action reads them the same way before it looks at image= or network=, or lets a line
-// through. Pure: text in, fields or a problem out.
-
-const KEY_RE = /^[a-zA-Z][a-zA-Z0-9._-]*$/;
-const EXAMPLE = 'e.g. image=moby/buildkit:latest, or "env.A=1,2",network=host';
-/** The options of one driver-opts line, or why buildx or this action would not take it. */
-function parseDriverOptLine(line) {
-    // Never echoed: such a line is (part of) a key or certificate pasted in.
-    if ((0,_certs_js__WEBPACK_IMPORTED_MODULE_0__/* .looksLikePem */ .o4)(line))
-        return 'holds PEM text; give a file path or env:NAME (e.g. cacert=env:BUILDKIT_CA) instead';
-    const fields = (0,_csv_js__WEBPACK_IMPORTED_MODULE_2__/* .csvRecord */ .ef)(line);
-    if (typeof fields === 'string')
-        return `${(0,_refs_js__WEBPACK_IMPORTED_MODULE_1__/* .quoteShort */ .pf)(line)} is not read by buildx, which takes each line as CSV: ${fields}`;
-    const opts = [];
-    for (const f of fields) {
-        const eq = f.indexOf('=');
-        const key = eq === -1 ? f : f.slice(0, eq);
-        if (eq === -1 || !KEY_RE.test(key))
-            return `${(0,_refs_js__WEBPACK_IMPORTED_MODULE_1__/* .quoteShort */ .pf)(f)} is not key=value (${EXAMPLE})`;
-        const value = f.slice(eq + 1);
-        if ((0,_certs_js__WEBPACK_IMPORTED_MODULE_0__/* .looksLikePem */ .o4)(value))
-            return `${key}= holds PEM text; give a file path or env:NAME instead`;
-        const problem = optProblem(key, value);
-        if (problem)
-            return problem;
-        opts.push({ key, value });
-    }
-    return opts;
+// The runner's protocol, written here instead of loading @actions/core: workflow commands on
+// stdout (`::name props::message`) and file commands (GITHUB_OUTPUT, GITHUB_STATE,
+// GITHUB_STEP_SUMMARY), as GitHub documents them
+// (https://docs.github.com/actions/reference/workflow-commands-for-github-actions) and as
+// @actions/core 3 writes them (lib/command.js, file-command.js, core.js, summary.js).
+// @actions/core pulls in its HTTP client on load, most of the action's start-up time for
+// functions of a few lines; __tests__/unit/commands.test.ts holds every function here to
+// @actions/core's own output, byte for byte. Only log.ts, state.ts and inputs read or write
+// through it; nothing here redacts (log.ts does).
+/** `%`, CR and LF escaped, as the runner unescapes them in a command's message. */
+function escapeData(s) {
+    return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
-function optProblem(key, value) {
-    // The owner mark is the action's to set (owner.ts): with it a builder would pass for another
-    // run's, or another run's for this one's, and be removed by the wrong teardown.
-    if (key.toLowerCase() === `env.${_owner_js__WEBPACK_IMPORTED_MODULE_3__/* .OWNER_ENV */ .wN}`.toLowerCase()) {
-        return `env.${_owner_js__WEBPACK_IMPORTED_MODULE_3__/* .OWNER_ENV */ .wN} is the mark this action puts on the builders it creates, to remove only its own; remove it`;
-    }
-    if (key === 'labels' && value.includes(_owner_js__WEBPACK_IMPORTED_MODULE_3__/* .OWNER_LABEL */ .pk)) {
-        return `labels sets ${_owner_js__WEBPACK_IMPORTED_MODULE_3__/* .OWNER_LABEL */ .pk}, the mark this action puts on the builders it creates, to remove only its own; remove that label`;
-    }
-    if (key === 'image') {
-        const problem = (0,_refs_js__WEBPACK_IMPORTED_MODULE_1__/* .imageRefProblem */ .OD)(value);
-        if (problem)
-            return `image= ${problem}`;
-    }
-    return undefined;
+function escapeProperty(s) {
+    return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
-/** The options of lines already checked (parseDriverOptLine); a line that is not is skipped. */
-function driverOptFields(lines) {
-    return lines.flatMap(l => {
-        const opts = parseDriverOptLine(l);
-        return typeof opts === 'string' ? [] : opts;
-    });
+function issueCommand(command, properties, message) {
+    const props = Object.entries(properties)
+        .filter(([, v]) => v)
+        .map(([k, v]) => `${k}=${escapeProperty(v)}`)
+        .join(',');
+    process.stdout.write(`::${command}${props ? ` ${props}` : ''}::${escapeData(message)}${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}`);
 }
-/** The value buildx keeps for a key: the last one given. */
-function driverOptValue(lines, key) {
-    return driverOptFields(lines)
-        .filter(o => o.key === key)
-        .pop()?.value;
+function info(message) {
+    process.stdout.write(message + node_os__WEBPACK_IMPORTED_MODULE_2__.EOL);
+}
+const warning = (message) => issueCommand('warning', {}, message);
+const notice = (message) => issueCommand('notice', {}, message);
+const error = (message) => issueCommand('error', {}, message);
+const setSecret = (secret) => issueCommand('add-mask', {}, secret);
+const startGroup = (name) => issueCommand('group', {}, name);
+const endGroup = () => issueCommand('endgroup', {}, '');
+/** An input as the runner passes it: INPUT_<NAME>, trimmed. */
+function getInput(name) {
+    return (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '').trim();
+}
+/** What main saved, as the runner gives it back to post: STATE_<name>. */
+function getState(name) {
+    return process.env[`STATE_${name}`] || '';
+}
+function setOutput(name, value) {
+    keyValue('OUTPUT', 'set-output', name, value);
+}
+function saveState(name, value) {
+    keyValue('STATE', 'save-state', name, value);
+}
+/**
+ * `name<<delimiter` / value / `delimiter` appended to the runner's file, with a delimiter no
+ * value can contain; the old stdout command when the runner gives no file.
+ */
+function keyValue(file, command, name, value) {
+    const path = process.env[`GITHUB_${file}`] || '';
+    if (!path) {
+        if (file === 'OUTPUT')
+            process.stdout.write(node_os__WEBPACK_IMPORTED_MODULE_2__.EOL);
+        issueCommand(command, { name }, value);
+        return;
+    }
+    const delimiter = `ghadelimiter_${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomUUID)()}`;
+    if (name.includes(delimiter) || value.includes(delimiter))
+        throw new Error(`Unexpected input: the value contains the delimiter "${delimiter}"`);
+    if (!node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync(path))
+        throw new Error(`Missing file at path: ${path}`);
+    node_fs__WEBPACK_IMPORTED_MODULE_1__.appendFileSync(path, `${name}<<${delimiter}${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}${value}${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}${delimiter}${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}`, { encoding: 'utf8' });
+}
+/** Appends to the job summary (GITHUB_STEP_SUMMARY), which must exist and be writable. */
+function appendSummary(path, markdown) {
+    try {
+        node_fs__WEBPACK_IMPORTED_MODULE_1__.accessSync(path, node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.R_OK | node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.W_OK);
+    }
+    catch (err) {
+        throw new Error(`Unable to access summary file: '${path}'. Check if the file has correct read/write permissions.`, { cause: err });
+    }
+    node_fs__WEBPACK_IMPORTED_MODULE_1__.appendFileSync(path, markdown + node_os__WEBPACK_IMPORTED_MODULE_2__.EOL, { encoding: 'utf8' });
 }
 
 
 /***/ }),
 
-/***/ 3916:
+/***/ 5507:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -2111,7 +2286,7 @@ class InputError extends Error {
 
 /***/ }),
 
-/***/ 3190:
+/***/ 8065:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -2122,8 +2297,8 @@ class InputError extends Error {
 /* harmony export */ });
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8161);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5625);
-/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6670);
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7708);
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8949);
 
 
 
@@ -2224,153 +2399,7 @@ function quoteArg(arg) {
 
 /***/ }),
 
-/***/ 9892:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   He: () => (/* binding */ HOST_FORMAT),
-/* harmony export */   NN: () => (/* binding */ mirrorRef),
-/* harmony export */   Q8: () => (/* binding */ hostProblem),
-/* harmony export */   U9: () => (/* binding */ isLoopback),
-/* harmony export */   tG: () => (/* binding */ CREDENTIALS),
-/* harmony export */   v0: () => (/* binding */ parseMirror)
-/* harmony export */ });
-/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7030);
-/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_net__WEBPACK_IMPORTED_MODULE_0__);
-
-// Registry and mirror addresses as BuildKit understands them.
-//
-// A registry key in buildkitd.toml is `host[:port]` (BuildKit looks its section up by the
-// host of the image reference). A mirror may also carry a path and a scheme: BuildKit
-// parses it as a URL and keeps only host and path, then looks up `http`/`insecure` in the
-// section of the mirror's *host*
-// (https://github.com/moby/buildkit/blob/master/util/resolver/utils.go, extractMirrorHostAndPath).
-const LABEL = '[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?';
-const HOST_RE = new RegExp(`^(?:${LABEL}(?:\\.${LABEL})*|\\[[0-9a-fA-F:.]+\\])(?::(\\d{1,5}))?$`);
-const PATH_RE = /^(?:\/[a-zA-Z0-9._~-]+)*\/?$/;
-const HOST_FORMAT = 'host[:port], e.g. registry.example.com or 127.0.0.1:5000';
-/**
- * For an address with user[:password]@ in it, which no message quotes. BuildKit takes no
- * credentials in a registry's or mirror's address; it asks docker's credentials (docker login).
- */
-const CREDENTIALS = 'the host holds credentials (user[:password]@, not shown here); give the address alone and the credentials to docker login, whose credentials BuildKit uses';
-/**
- * Why `value` is not a `host[:port]`, or undefined when it is one. `input` tailors the hint
- * for a scheme. `section`: the host names a [registry."…"] section of its own, which buildx
- * can't read for an IPv6 literal (its TOML parser, go-toml v1, refuses ']' in a table key:
- * "table key cannot contain ']'", measured with buildx 0.29.1).
- */
-function hostProblem(value, input = '', section = true) {
-    if (value === '')
-        return 'the host is empty';
-    // Before anything quotes the value: user:password@ would be printed whole.
-    if (value.includes('@'))
-        return CREDENTIALS;
-    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value);
-    if (scheme) {
-        const hint = input === 'http-registries'
-            ? `write it without ${scheme[0]}: this list is the plain-HTTP one already`
-            : `list a plain-HTTP registry in http-registries`;
-        return `"${value}" has a scheme; registries are plain ${HOST_FORMAT} (${hint})`;
-    }
-    const m = HOST_RE.exec(value);
-    if (!m)
-        return `"${value}" is not a ${HOST_FORMAT}`;
-    if (m[1] !== undefined) {
-        const port = Number(m[1]);
-        if (port < 1 || port > 65535)
-            return `"${value}" has port ${m[1]}, outside 1-65535`;
-    }
-    if (value.startsWith('[')) {
-        const ip = value.slice(1, value.indexOf(']'));
-        if ((0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIP)(ip) !== 6)
-            return `"${value}" is not a ${HOST_FORMAT}: "${ip}" is not an IPv6 address`;
-        if (section) {
-            return (`"${value}" is an IPv6 address, which buildx can't take as a registry: its config parser refuses ']' in [registry."${value}"]; give the ` +
-                `registry a host name (e.g. an /etc/hosts entry on the runner)`);
-        }
-    }
-    return undefined;
-}
-/** Parses `[http(s)://]host[:port][/path]`; returns the endpoint or why it is not one. */
-function parseMirror(value) {
-    if (value.includes('@'))
-        return `mirror: ${CREDENTIALS}`;
-    let rest = value;
-    let scheme;
-    const m = /^([a-z][a-z0-9+.-]*):\/\//i.exec(rest);
-    if (m) {
-        const s = m[1].toLowerCase();
-        if (s !== 'http' && s !== 'https') {
-            return `mirror "${value}" has scheme "${m[1]}"; only http:// and https:// are allowed`;
-        }
-        scheme = s;
-        rest = rest.slice(m[0].length);
-    }
-    const slash = rest.indexOf('/');
-    const host = slash === -1 ? rest : rest.slice(0, slash);
-    const path = slash === -1 ? '' : rest.slice(slash);
-    // A mirror reached over plain HTTP needs a section of its own; one over HTTPS does not.
-    const problem = hostProblem(host, 'mirrors', scheme === 'http');
-    if (problem)
-        return `mirror ${problem.replace(/^the host/, `"${value}": the host`)}`;
-    if (path !== '' && !PATH_RE.test(path)) {
-        return `mirror "${value}" has path "${path}"; a path may hold only letters, digits and ._~-/`;
-    }
-    return { host, path: path.replace(/\/$/, ''), scheme };
-}
-/** How the mirror is written in `mirrors = [...]`: host and path, without the scheme. */
-function mirrorRef(m) {
-    return m.host + m.path;
-}
-/**
- * Whether BuildKit counts a host as local, as containerd's docker.MatchLocalhost does
- * (core/remotes/docker/registry.go, vendored in BuildKit); with `http` unset, BuildKit speaks
- * plain HTTP to such a host (util/resolver/resolver.go, fillInsecureOpts). Local means "::1", "[::1]", or
- * net.SplitHostPort's host part being "localhost" or a loopback IP (127.0.0.0/8, ::1, and
- * IPv4-mapped 127.x). Like Go's net.ParseIP, node's isIP takes no IPv4 octet with a leading
- * zero; it takes an IPv6 zone (%eth0), which Go does not, so that is refused first.
- */
-function isLoopback(host) {
-    if (host === '::1' || host === '[::1]')
-        return true;
-    let h;
-    const split = /^\[([^[\]]*)\]:(.*)$/.exec(host) ?? /^([^:[\]]*):([^:[\]]*)$/.exec(host);
-    if (split !== null) {
-        if (split[2] === '')
-            return false;
-        h = split[1];
-    }
-    else if (!host.includes(':')) {
-        h = host; // no port
-    }
-    else {
-        return false; // SplitHostPort fails: too many colons
-    }
-    if (h === 'localhost')
-        return true;
-    // A name is neither an IPv4 address (digits and dots) nor an IPv6 one (colons): isIP is not
-    // asked, since its first IPv6 check compiles a large pattern (~8 ms of a step's start-up).
-    if (!h.includes(':') && !/^[0-9.]+$/.test(h))
-        return false;
-    const family = h.includes('%') ? 0 : (0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIP)(h);
-    return family !== 0 && loopback().check(h, family === 4 ? 'ipv4' : 'ipv6');
-}
-// Made at the first address that needs it: node:net's BlockList is compiled on first use.
-let loopbackList;
-function loopback() {
-    if (loopbackList)
-        return loopbackList;
-    loopbackList = new node_net__WEBPACK_IMPORTED_MODULE_0__.BlockList();
-    loopbackList.addSubnet('127.0.0.0', 8, 'ipv4');
-    loopbackList.addAddress('::1', 'ipv6');
-    return loopbackList;
-}
-
-
-/***/ }),
-
-/***/ 1869:
+/***/ 2176:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -2382,7 +2411,7 @@ function loopback() {
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5507);
 
 
 
@@ -2438,7 +2467,7 @@ function jsonErrorAt(err, text) {
 
 /***/ }),
 
-/***/ 9488:
+/***/ 2705:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -2446,7 +2475,7 @@ function jsonErrorAt(err, text) {
 /* harmony export */   KD: () => (/* binding */ inputLines),
 /* harmony export */   q6: () => (/* binding */ parseBool)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5507);
 
 /** Non-empty lines with their 1-based numbers; `#` starts a comment line. */
 function inputLines(text) {
@@ -2516,7 +2545,7 @@ function splitShellWords(text) {
 
 /***/ }),
 
-/***/ 5625:
+/***/ 7708:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -2529,8 +2558,8 @@ function splitShellWords(text) {
 /* harmony export */   uH: () => (/* binding */ setOutput),
 /* harmony export */   z: () => (/* binding */ summary)
 /* harmony export */ });
-/* harmony import */ var _commands_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9153);
-/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6670);
+/* harmony import */ var _commands_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6342);
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8949);
 
 
 // The one way out for text: log lines, annotations, outputs and the job summary. Every
@@ -2586,629 +2615,7 @@ async function summary(markdown) {
 
 /***/ }),
 
-/***/ 6583:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   ZE: () => (/* binding */ readObservation),
-/* harmony export */   re: () => (/* binding */ OBSERVE_SCRIPT)
-/* harmony export */ });
-/* unused harmony export splitObserveOutput */
-/* harmony import */ var _buildx_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9903);
-/* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3190);
-
-
-// What verification reads next to a daemon (a builder container, a kubernetes pod): one exec
-// of OBSERVE_SCRIPT reads the config, hashes the copied files and asks the daemon for its
-// workers; each part ends with a marker and its exit code, so one failing part does not hide
-// the others. Pure apart from the script's text: the drivers run it.
-const OBSERVE_SCRIPT = `
-cat ${_buildx_js__WEBPACK_IMPORTED_MODULE_0__/* .CONTAINER_CONFIG_FILE */ .gw}; echo "@@observe config $?"
-if [ $# -gt 0 ]; then sha256sum "$@"; echo "@@observe sha256 $?"; else echo "@@observe sha256 0"; fi
-buildctl debug workers --format '{{json .}}'; echo "@@observe workers $?"
-`;
-/** The script's output split at its markers: part → text and exit code. */
-function splitObserveOutput(stdout) {
-    const parts = new Map();
-    let rest = stdout;
-    for (const part of ['config', 'sha256', 'workers']) {
-        const m = new RegExp(`^@@observe ${part} (\\d+)$`, 'm').exec(rest);
-        if (!m)
-            break;
-        parts.set(part, { text: rest.slice(0, m.index), rc: Number(m[1]) });
-        rest = rest.slice(m.index + m[0].length + 1);
-    }
-    return parts;
-}
-/**
- * The exec's result and the daemon's arguments (or why they could not be read) as
- * verification reads them; `where` names the place in messages ("the builder", "the pod").
- */
-function readObservation(exec, args, files, where) {
-    const parts = splitObserveOutput(exec.stdout);
-    const why = (what) => `${what} failed (exit code ${exec.exitCode}): ${(0,_exec_js__WEBPACK_IMPORTED_MODULE_1__/* .lastLine */ .fM)(exec.stderr || exec.stdout)}`;
-    const workers = parts.get('workers');
-    const config = parts.get('config');
-    const sums = parts.get('sha256');
-    return {
-        workers: workers && workers.rc === 0 ? { text: workers.text } : { error: why('asking the daemon for its workers (buildctl debug workers)') },
-        readBack: 'error' in args
-            ? args
-            : !config || config.rc !== 0
-                ? { error: why(`reading ${_buildx_js__WEBPACK_IMPORTED_MODULE_0__/* .CONTAINER_CONFIG_FILE */ .gw} from ${where}`) }
-                : {
-                    configText: config.text,
-                    cmd: args.cmd,
-                    // sha256sum exits non-zero when a file is missing; what it printed still counts.
-                    sha256Text: files.length > 0 ? sums?.text : undefined
-                }
-    };
-}
-
-
-/***/ }),
-
-/***/ 5860:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   B4: () => (/* binding */ withOwnerOpt),
-/* harmony export */   J1: () => (/* binding */ ownerFromEnv),
-/* harmony export */   jC: () => (/* binding */ ownerFromLabels),
-/* harmony export */   k8: () => (/* binding */ withoutOwner),
-/* harmony export */   nu: () => (/* binding */ remoteOwnerOf),
-/* harmony export */   pk: () => (/* binding */ OWNER_LABEL),
-/* harmony export */   sb: () => (/* binding */ remoteNodeName),
-/* harmony export */   wN: () => (/* binding */ OWNER_ENV),
-/* harmony export */   y8: () => (/* binding */ ownerFromDriverOpts)
-/* harmony export */ });
-/* unused harmony export ownerOptFor */
-/* harmony import */ var _csv_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(731);
-
-// The mark a run puts on the builder it creates, so that it only ever removes its own (the
-// teardown compares it with the run's). buildx keeps it with the node's driver options in
-// its record of the builder, where it is read back without starting a process.
-//
-// docker-container: driver-opt env.<OWNER_ENV>=<owner>. buildx's kubernetes factory took
-// env.* only from v0.28.0 (factory.go processDriverOpts `strings.HasPrefix(k, "env.")`);
-// v0.12.0 to v0.27.x end with "invalid driver option env.… for driver kubernetes". It has
-// taken `labels=k=v[,k=v]` since v0.12.0: labels land on the Deployment, its selector and
-// its pods (manifest.go), and buildx keeps the opt in the builder's record like any other,
-// so the mark is readable both from the record and from the cluster
-// (kubectl get deploy -l buildkit-builder-action/owner=<owner>).
-//
-// buildx reads every --driver-opt as CSV and keeps one value per key (builder.go
-// csvToMap: the last wins), so the mark must be merged into a labels opt the user gives,
-// not given beside it.
-/**
- * docker-container: an environment variable of the daemon's container (driver-opt
- * env.<NAME>=<value>, driver/docker-container/factory.go).
- */
-const OWNER_ENV = 'BUILDKIT_BUILDER_ACTION_OWNER';
-/** The label key of the mark (a prefixed Kubernetes label key; its value is the owner uuid). */
-const OWNER_LABEL = 'buildkit-builder-action/owner';
-/** The driver-opt that carries the mark, alone. */
-function ownerOptFor(driver, owner) {
-    return driver === 'kubernetes' ? `labels=${OWNER_LABEL}=${owner}` : `env.${OWNER_ENV}=${owner}`;
-}
-/**
- * A node's driver-opts with the mark in them. kubernetes: a `labels` opt the user gives (on
- * its own or inside a CSV line) gets the mark added to it, so that neither replaces the
- * other in buildx's map; the mark comes first elsewhere (as buildx.ts createArgs does today).
- */
-function withOwnerOpt(driver, owner, driverOpts) {
-    if (owner === '')
-        return [...driverOpts];
-    if (driver !== 'kubernetes')
-        return [ownerOptFor(driver, owner), ...driverOpts];
-    const userLabels = [];
-    const rest = [];
-    for (const line of driverOpts) {
-        const fields = (0,_csv_js__WEBPACK_IMPORTED_MODULE_0__/* .csvFields */ .qZ)(line);
-        const kept = fields.filter(f => {
-            if (!f.startsWith('labels='))
-                return true;
-            userLabels.push(f.slice('labels='.length).replace(/^"|"$/g, ''));
-            return false;
-        });
-        if (kept.length === fields.length)
-            rest.push(line);
-        else if (kept.length > 0)
-            rest.push(kept.map(_csv_js__WEBPACK_IMPORTED_MODULE_0__/* .csvQuote */ .Fk).join(','));
-    }
-    // The last labels opt is the one buildx keeps; the mark's key wins over a user's same key.
-    const kept = userLabels.length > 0 ? userLabels[userLabels.length - 1].split(',').filter(kv => kv !== '' && kv.split('=')[0] !== OWNER_LABEL) : [];
-    return [...rest, (0,_csv_js__WEBPACK_IMPORTED_MODULE_0__/* .csvQuote */ .Fk)(`labels=${[...kept, `${OWNER_LABEL}=${owner}`].join(',')}`)];
-}
-/**
- * The mark in a node's recorded DriverOpts: undefined when there is none. kubernetes: the
- * `labels` value (splitMultiValues in factory.go: quotes trimmed, `,` between pairs, `=`).
- */
-function ownerFromDriverOpts(driver, opts) {
-    if (!opts)
-        return undefined;
-    if (driver !== 'kubernetes')
-        return opts[`env.${OWNER_ENV}`];
-    const labels = opts.labels;
-    if (labels === undefined)
-        return undefined;
-    for (const kv of labels.replace(/^"|"$/g, '').split(',')) {
-        const [k, v, ...more] = kv.split('=');
-        if (k === OWNER_LABEL && v !== undefined && more.length === 0)
-            return v;
-    }
-    return undefined;
-}
-/** A node's recorded driver options as `key=value` lines, without the mark (for outputs). */
-function withoutOwner(driver, opts) {
-    return Object.entries(opts ?? {}).flatMap(([k, v]) => {
-        if (driver !== 'kubernetes')
-            return k === `env.${OWNER_ENV}` ? [] : [`${k}=${v}`];
-        if (k !== 'labels')
-            return [`${k}=${v}`];
-        const rest = v
-            .replace(/^"|"$/g, '')
-            .split(',')
-            .filter(kv => kv !== '' && kv.split('=')[0] !== OWNER_LABEL);
-        return rest.length > 0 ? [`labels=${rest.join(',')}`] : [];
-    });
-}
-/**
- * The first node's name, which carries this run's owner mark: the remote driver takes no
- * option to hold it (factory.go refuses unknown ones) and buildx's record keeps node names
- * (store/nodegroup.go Node.Name, validated by store/util.go ValidateName: letters, digits,
- * ._-, lower-cased). With no owner it is buildx's own choice, <builder>0.
- */
-function remoteNodeName(builder, owner) {
-    return owner === '' ? `${builder}0` : `${builder}0-${owner}`.toLowerCase();
-}
-/**
- * The owner mark of a remote builder from its recorded nodes: undefined when buildx has no
- * such builder (a record always has a node: store/nodegroup.go Leave refuses the last one),
- * '' when its first node carries none.
- */
-function remoteOwnerOf(builder, nodes) {
-    if (nodes.length === 0)
-        return undefined;
-    const prefix = `${builder.toLowerCase()}0-`;
-    const first = nodes[0].Name;
-    return first.startsWith(prefix) ? first.slice(prefix.length) : '';
-}
-/**
- * The mark a daemon's container really carries, from its Config.Env (`NAME=value` lines):
- * '' when it carries none. What buildx's record says may differ: buildx reuses a container of
- * the node's name that another builder created.
- */
-function ownerFromEnv(env) {
-    const line = (env ?? []).find(l => l.startsWith(`${OWNER_ENV}=`));
-    return line === undefined ? '' : line.slice(OWNER_ENV.length + 1);
-}
-/** The mark a Deployment really carries, from its metadata.labels: '' when it carries none. */
-function ownerFromLabels(labels) {
-    return labels?.[OWNER_LABEL] ?? '';
-}
-
-
-/***/ }),
-
-/***/ 1401:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Hf: () => (/* binding */ parseResolveOutput),
-/* harmony export */   Kn: () => (/* binding */ probes),
-/* harmony export */   Lm: () => (/* binding */ RESOLVE_SCRIPT),
-/* harmony export */   Y2: () => (/* binding */ resolvedRef),
-/* harmony export */   dM: () => (/* binding */ RESOLVE_TIMEOUT_SECONDS),
-/* harmony export */   ih: () => (/* binding */ judgeProbe),
-/* harmony export */   mh: () => (/* binding */ attemptsFor),
-/* harmony export */   sp: () => (/* binding */ hostChain),
-/* harmony export */   vc: () => (/* binding */ judgePull)
-/* harmony export */ });
-/* unused harmony exports PROBE_REPOSITORY, PROBE_TAG, mirrorEntry, entryHost, parseLogLine, buildctlError, errorKind, explain */
-/* harmony import */ var _config_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2973);
-/* harmony import */ var _hosts_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9892);
-/* harmony import */ var _refs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1977);
-
-
-
-// Proof of effect: the daemon resolves image references with the configuration under test,
-// and its own log says which host served each one. Pure: fed with what buildctl and
-// `docker logs` printed, so every rule is tested against real captures
-// (__tests__/fixtures/buildkit/05-*, BuildKit v0.29).
-//
-// How BuildKit resolves (containerd's resolver, vendored in BuildKit:
-// vendor/github.com/containerd/containerd/v2/core/remotes/docker/resolver.go, Resolve):
-// the hosts are the registry's mirrors in the configured order, then the registry itself
-// (util/resolver/resolver.go, NewRegistryConfig). Each host that fails logs ONE info line,
-// without debug mode, in the span `resolving <ref>` (source/containerimage/source.go):
-//   msg="trying next host" error="…"                  a transport error (the URL is in it)
-//   msg="trying next host after status: 404 Not Found" an HTTP status (no URL, no host)
-//   msg="fetch failed" / "fetch failed after status: …" the same for the last host
-// and a host that answers stops the loop. So a successful resolution was served by the
-// host after the last failed one; with k failure lines, by hosts[k].
-const RESOLVE_TIMEOUT_SECONDS = 30;
-/** Where a probe for check-registries points: a repository no registry should hold. */
-const PROBE_REPOSITORY = 'buildkit-builder-check/absent';
-const PROBE_TAG = 'probe';
-/**
- * The shell script run in the builder: one `buildctl build` per reference, each a
- * Dockerfile `FROM <ref>` with the outline subrequest (manifest and config, no layers),
- * each with a time limit. References come as arguments, never as script text. buildctl
- * records a build history entry per build (solver/llbsolver/solver.go recordBuildHistory:
- * every non-internal Solve); `--ref-file` gives its ref and `buildctl debug ctl --delete`
- * removes it, so a later `docker buildx history ls` shows only the user's builds. The
- * directory is removed at the end. Output: a marker line, buildctl's stderr, a marker with
- * its exit code and how many seconds it took, per reference. buildctl catches the SIGTERM
- * of `timeout` (util/appcontext) and exits 1 after writing its ref file, so a time-out is
- * told by the time taken, not only by the exit code.
- */
-const RESOLVE_SCRIPT = `
-d=$(mktemp -d /tmp/buildkit-builder-prove.XXXXXX) || exit 90
-trap 'rm -rf "$d"' EXIT
-i=0
-for ref in "$@"; do
-  i=$((i+1))
-  mkdir "$d/$i" || exit 91
-  printf 'FROM %s\\n' "$ref" >"$d/$i/Dockerfile"
-  t0=$(date +%s)
-  timeout ${RESOLVE_TIMEOUT_SECONDS} buildctl build --progress plain --frontend dockerfile.v0 \\
-    --local context="$d/$i" --local dockerfile="$d/$i" --opt requestid=frontend.outline \\
-    --ref-file "$d/$i/ref" >/dev/null 2>"$d/$i/err"
-  rc=$?
-  t1=$(date +%s)
-  if [ -s "$d/$i/ref" ]; then buildctl debug ctl --delete "$(cat "$d/$i/ref")" >/dev/null 2>&1; fi
-  echo "@@resolve-begin $i"
-  tail -n 40 "$d/$i/err"
-  echo "@@resolve-end $i $rc $((t1 - t0))"
-done
-`;
-/** Splits the script's output into one Resolution per reference (undefined: never run). */
-function parseResolveOutput(stdout, count) {
-    const out = Array.from({ length: count }, () => undefined);
-    const re = /^@@resolve-begin (\d+)\n([\s\S]*?)^@@resolve-end \1 (\d+)(?: (\d+))?$/gm;
-    for (const m of stdout.matchAll(re)) {
-        const i = Number(m[1]) - 1;
-        const exitCode = Number(m[3]);
-        // A killed buildctl exits 143 (busybox timeout) or 124 (coreutils); one that caught the
-        // signal exits 1 at the time limit.
-        const seconds = m[4] === undefined ? 0 : Number(m[4]);
-        const timedOut = exitCode !== 0 && ([124, 137, 143].includes(exitCode) || seconds >= RESOLVE_TIMEOUT_SECONDS);
-        if (i >= 0 && i < count)
-            out[i] = { exitCode, stderr: m[2], timedOut };
-    }
-    return out;
-}
-/**
- * A mirror as BuildKit takes it: parsed as a URL, keeping host and path
- * (util/resolver/utils.go, extractMirrorHostAndPath), so `http://m:5000/x/` is `m:5000/x`.
- */
-function mirrorEntry(raw) {
-    const noScheme = raw.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
-    return noScheme.replace(/\/+$/, '');
-}
-/** The host[:port] of a chain entry. */
-function entryHost(entry) {
-    const slash = entry.indexOf('/');
-    return slash === -1 ? entry : entry.slice(0, slash);
-}
-function hostChain(tree, registry) {
-    const regs = (0,_config_js__WEBPACK_IMPORTED_MODULE_0__/* .isTable */ .bI)(tree.registry) ? tree.registry : {};
-    const section = regs[registry];
-    const mirrors = (0,_config_js__WEBPACK_IMPORTED_MODULE_0__/* .isTable */ .bI)(section) && Array.isArray(section.mirrors) ? section.mirrors.map(mirrorEntry) : [];
-    return { registry, hosts: [...mirrors, registry], mirrors: mirrors.length };
-}
-/** Which chain entry a request URL went to (docker.io is served by registry-1.docker.io). */
-function entryForUrlHost(chain, urlHost) {
-    const host = urlHost === 'registry-1.docker.io' ? _refs_js__WEBPACK_IMPORTED_MODULE_2__/* .DOCKER_HUB */ .Xb : urlHost;
-    return chain.hosts.findIndex(e => entryHost(e) === host);
-}
-const LOGFMT_RE = /([A-Za-z_][\w.]*)=("(?:[^"\\]|\\.)*"|[^\s"]*)/g;
-/** logrus's text format (key=value, values quoted as Go's %q when needed), or JSON. */
-function parseLogLine(line) {
-    const t = line.trim();
-    if (t.startsWith('{')) {
-        try {
-            const o = JSON.parse(t);
-            return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
-        }
-        catch {
-            return undefined;
-        }
-    }
-    const fields = {};
-    for (const m of t.matchAll(LOGFMT_RE))
-        fields[m[1]] = m[2].startsWith('"') ? unquote(m[2]) : m[2];
-    return 'msg' in fields ? fields : undefined;
-}
-function unquote(q) {
-    try {
-        return JSON.parse(q);
-    }
-    catch {
-        // Go's %q may use escapes JSON lacks (\x00, \a); keep the rest readable.
-        return q.slice(1, -1).replace(/\\(["\\])/g, '$1');
-    }
-}
-/**
- * The failed hosts of one resolution, in order: the info lines of span `resolving <ref>`.
- * Older BuildKit (containerd 1.x) logged a 404 as "trying next host - response was
- * http.StatusNotFound"; both forms are read.
- */
-function attemptsFor(log, ref) {
-    const span = `resolving ${ref}`;
-    const attempts = [];
-    for (const line of log.split('\n')) {
-        if (!line.includes(span))
-            continue;
-        const f = parseLogLine(line);
-        if (!f || f.span !== span || f.level !== 'info')
-            continue;
-        const m = /^(?:trying next host|fetch failed)(?: after status: (.+)| - response was http\.StatusNotFound)?$/.exec(f.msg);
-        if (!m)
-            continue;
-        if (m[1] !== undefined)
-            attempts.push({ status: m[1] });
-        else if (f.msg.includes('StatusNotFound'))
-            attempts.push({ status: '404 Not Found' });
-        else
-            attempts.push({ error: f.error ?? '' });
-    }
-    return attempts;
-}
-/** The reference the frontend resolved, as it printed it (`load metadata for <ref>`). */
-function resolvedRef(stderr, fallback) {
-    const m = /\[internal\] load metadata for (\S+)/.exec(stderr);
-    return m ? m[1] : fallback;
-}
-/** buildctl's final error line, without its `error: failed to solve: ` prefix. */
-function buildctlError(stderr) {
-    const lines = stderr
-        .split('\n')
-        .map(l => l.trim())
-        .filter(l => l !== '');
-    const err = [...lines].reverse().find(l => l.startsWith('error:'));
-    const line = err ?? lines[lines.length - 1] ?? '(no output)';
-    return line.replace(/^error: (failed to solve: )?/, '');
-}
-/** What kind of failure a resolver error or status is. */
-function errorKind(a) {
-    if (a.status !== undefined) {
-        const code = Number(a.status.split(' ')[0]);
-        if (code === 404)
-            return 'not-found';
-        if (code === 401)
-            return 'auth';
-        if (code === 403)
-            return 'forbidden';
-        if (code === 400)
-            return 'https-to-http';
-        return code >= 500 ? 'server' : 'other';
-    }
-    const e = a.error ?? '';
-    // The registry answered with a token challenge and the token server failed: the client
-    // (buildctl here, buildx in builds) fetches tokens, not the daemon (docker/buildx#2008).
-    if (/failed to fetch (anonymous|oauth) token/.test(e))
-        return 'token';
-    if (/x509: certificate signed by unknown authority|x509: .*unknown authority/.test(e))
-        return 'unknown-authority';
-    if (/x509: certificate is (valid for|not valid for any names)|x509: cannot validate certificate/.test(e))
-        return 'wrong-name';
-    if (/x509: certificate has expired or is not yet valid/.test(e))
-        return 'expired';
-    if (/remote error: tls: (bad certificate|certificate required|unknown certificate authority|unknown certificate)/.test(e))
-        return 'client-cert';
-    if (/server gave HTTP response to HTTPS client|first record does not look like a TLS handshake/.test(e))
-        return 'http-to-https';
-    if (/: not found\b/.test(e))
-        return 'not-found';
-    if (/\b401 Unauthorized\b|pull access denied|insufficient_scope|authorization failed|failed to authorize|missing username or secret/.test(e))
-        return 'auth';
-    if (/\b403 Forbidden\b/.test(e))
-        return 'forbidden';
-    if (/connection refused/.test(e))
-        return 'refused';
-    if (/no such host|server misbehaving|Temporary failure in name resolution/.test(e))
-        return 'dns';
-    if (/i\/o timeout|deadline exceeded|Client\.Timeout|TLS handshake timeout/.test(e))
-        return 'timeout';
-    if (/\b5\d\d [A-Z]/.test(e))
-        return 'server';
-    return 'other';
-}
-/** The registry section a host's settings come from (a mirror's own, by its host). */
-function section(ctx, host) {
-    const regs = (0,_config_js__WEBPACK_IMPORTED_MODULE_0__/* .isTable */ .bI)(ctx.tree.registry) ? ctx.tree.registry : {};
-    const s = regs[host];
-    return (0,_config_js__WEBPACK_IMPORTED_MODULE_0__/* .isTable */ .bI)(s) ? s : undefined;
-}
-/** One sentence: what went wrong at `entry` and what to do about it. */
-function explain(kind, entry, a, ctx, role) {
-    const host = entryHost(entry);
-    const who = `${role} ${entry}`;
-    const certs = ctx.certs.get(host);
-    const sec = section(ctx, host);
-    switch (kind) {
-        case 'unknown-authority':
-            return certs?.ca
-                ? `${who} presents a TLS certificate that the CA given in ${certs.ca} does not sign: give the CA that issued ${host}'s certificate`
-                : `${who} presents a TLS certificate signed by a CA the builder does not trust: its CA is missing; add it with registry-certs: "${host} ` +
-                    `ca=env:NAME" (or a file path)`;
-        case 'wrong-name':
-            return `${who} presents a TLS certificate made out for other names: reach it by a name its certificate has, or give it a certificate for ${host}`;
-        case 'expired':
-            return `${who} presents a TLS certificate that has expired (or is not valid yet)`;
-        case 'client-cert':
-            return certs?.keypair
-                ? `${who} refused the client certificate given in ${certs.keypair} (is it signed by a CA the registry trusts?)`
-                : `${who} wants a client certificate (mTLS) and none was given: add one with registry-certs: "${host} cert=env:CERT key=env:KEY"`;
-        case 'http-to-https':
-            return a.status
-                ? `${who} answered ${a.status} to plain HTTP: it probably speaks HTTPS; remove it from http-registries (or drop http:// from the mirror)`
-                : `${who} speaks plain HTTP, but the builder spoke HTTPS to it: list it in http-registries (for a mirror, write http://${host})`;
-        case 'not-found':
-            return `${who} does not have the image (404 Not Found)`;
-        case 'auth':
-            return (`${who} answered over the configured connection and asks for credentials; the daemon has none of its own (builds get them from the ` +
-                `runner's docker login)`);
-        case 'token': {
-            const server = /"(https?:\/\/[^/"]+)/.exec(a.error ?? '')?.[1] ?? 'its token server';
-            return (`${who} asked for a token and fetching it from ${server} failed: tokens are fetched by the client (buildctl in the builder here, buildx ` +
-                `on the runner in builds), which must trust that server's CA and reach it`);
-        }
-        case 'forbidden':
-            return `${who} refused access (403 Forbidden)`;
-        case 'refused': {
-            const loopback = (0,_hosts_js__WEBPACK_IMPORTED_MODULE_1__/* .isLoopback */ .U9)(host)
-                ? ` (in the builder, ${host.replace(/:\d+$/, '')} is the builder's own container unless driver-opts has network=host)`
-                : '';
-            return `nothing listens at ${who} (connection refused): is it running at that address?${loopback}`;
-        }
-        case 'dns': {
-            const name = /lookup (\S+?)(?: on |:|$)/.exec(a.error ?? '')?.[1] ?? host.replace(/:\d+$/, '');
-            return `${name} does not resolve (DNS), so ${who} can't be reached: check the name`;
-        }
-        case 'timeout':
-            return `${who} did not answer in time`;
-        case 'server':
-            return `${who} answered ${a.status ?? 'with a server error'}: a problem on the server's side`;
-        default:
-            return sec?.http === true ? `${who} failed over plain HTTP (http = true)` : `${who} failed`;
-    }
-}
-function raw(a) {
-    return a.status !== undefined ? `status ${a.status}` : (a.error ?? '');
-}
-function roleOf(chain, i) {
-    return i < chain.mirrors ? 'mirror' : 'registry';
-}
-/**
- * What one resolution proves. `attempts` is undefined when no daemon log could be read
- * (then the host is unknown).
- */
-function judgePull(ref, chain, res, attempts, ctx) {
-    const name = ref.normalised;
-    const base = { ref: name, host: null, via_mirror: null };
-    if (!res) {
-        const error = 'the builder did not run the resolution (see the log above)';
-        return { pull: { ...base, status: 'failed', ok: false, error }, problem: `${name}: ${error}` };
-    }
-    const tried = attempts ?? [];
-    const sentences = tried.map((a, i) => (i < chain.hosts.length ? explain(errorKind(a), chain.hosts[i], a, ctx, roleOf(chain, i)) : ''));
-    const daemonSays = res.exitCode === 0 ? '' : buildctlError(res.stderr);
-    if (res.exitCode === 0) {
-        // k failed hosts: hosts[k] answered. A digest is looked up under /manifests, then under
-        // /blobs with every host again (resolver.go, paths), hence the modulo.
-        const k = tried.length;
-        const idx = attempts === undefined ? -1 : k < chain.hosts.length ? k : ref.digest ? k % chain.hosts.length : -1;
-        const host = idx === -1 ? null : chain.hosts[idx];
-        const viaMirror = chain.mirrors === 0 || host === null ? null : idx < chain.mirrors;
-        const pull = { ref: name, status: 'ok', ok: true, host, via_mirror: viaMirror, error: null };
-        if (viaMirror === false) {
-            const why = sentences.filter(s => s !== '').join('; ');
-            pull.ok = false;
-            pull.error = `served by the registry ${chain.registry}, not by its mirror${chain.mirrors > 1 ? 's' : ''}: ${why}`;
-            return { pull, problem: `${name}: ${pull.error}` };
-        }
-        return { pull };
-    }
-    if (res.timedOut) {
-        const at = tried.length < chain.hosts.length ? ` while trying ${roleOf(chain, tried.length)} ${chain.hosts[tried.length]}` : '';
-        const error = [...sentences, `the daemon did not resolve it within ${RESOLVE_TIMEOUT_SECONDS} s${at}`].join('; ');
-        return { pull: { ...base, status: 'failed', ok: false, error }, problem: `${name}: ${error}` };
-    }
-    // A host that asked for credentials answered over the configured TLS: the config did
-    // its part. BuildKit reports the most relevant error (a status beats a transport error),
-    // so the final error can name it even when the log can't be read.
-    const authAt = tried.findIndex(a => errorKind(a) === 'auth');
-    if (authAt !== -1 || errorKind({ error: daemonSays }) === 'auth') {
-        const host = authAt !== -1 && authAt < chain.hosts.length ? chain.hosts[authAt] : null;
-        const viaMirror = chain.mirrors === 0 || host === null ? null : authAt < chain.mirrors;
-        const hint = `${host ?? chain.registry} answered over the configured TLS and wants credentials: the daemon itself has none; builds get them from ` +
-            `the runner's docker login (docker/login-action) through buildx`;
-        return { pull: { ref: name, status: 'auth-required', ok: true, host, via_mirror: viaMirror, error: null }, hint };
-    }
-    let words = sentences.filter(s => s !== '');
-    if (words.length === 0) {
-        // No log lines: explain the daemon's own error, naming the host its URL points at.
-        const a = { error: daemonSays };
-        const url = /"(?:https?):\/\/([^/"]+)/.exec(daemonSays);
-        const i = url ? entryForUrlHost(chain, url[1]) : -1;
-        const entry = i === -1 ? chain.hosts[chain.hosts.length - 1] : chain.hosts[i];
-        const kind = errorKind(a);
-        words = [kind === 'other' ? `the daemon could not resolve it` : explain(kind, entry, a, ctx, i === -1 ? 'registry' : roleOf(chain, i))];
-    }
-    if (tried.length > 0 && tried.every(a => errorKind(a) === 'not-found')) {
-        words = [`no host has it: ${chain.hosts.join(', ')} answered 404 Not Found`];
-    }
-    const error = `${words.join('; ')} (daemon: ${daemonSays})`;
-    return { pull: { ...base, status: 'failed', ok: false, error }, problem: `${name}: ${error}` };
-}
-/**
- * One probe per registry section of the config, resolving a reference no host should
- * have: through a registry with mirrors it tries every mirror and then the registry, so
- * one probe checks the whole chain. A section that is only some registry's mirror is
- * checked through that registry.
- */
-function probes(tree) {
-    const regs = (0,_config_js__WEBPACK_IMPORTED_MODULE_0__/* .isTable */ .bI)(tree.registry) ? tree.registry : {};
-    const chains = Object.keys(regs)
-        .sort()
-        .map(r => hostChain(tree, r));
-    const mirrored = new Set(chains.flatMap(c => c.hosts.slice(0, c.mirrors).map(entryHost)));
-    return chains
-        .filter(c => c.mirrors > 0 || !mirrored.has(c.registry))
-        .map(chain => {
-        const repository = PROBE_REPOSITORY;
-        const normalised = `${chain.registry}/${repository}:${PROBE_TAG}`;
-        return { chain, ref: { input: normalised, registry: chain.registry, repository, tag: PROBE_TAG, normalised } };
-    });
-}
-/** Which hosts of a probe's chain answered over their configured connection. */
-function judgeProbe(chain, res, attempts, ctx) {
-    if (!res)
-        return chain.hosts.map(host => ({ host, ok: false, error: 'the builder did not run the check (see the log above)' }));
-    const tried = attempts ?? [];
-    const out = [];
-    chain.hosts.forEach((host, i) => {
-        const role = roleOf(chain, i);
-        if (i < tried.length) {
-            const a = tried[i];
-            const kind = errorKind(a);
-            // Any answer about the repository (absent, or needs credentials, or not allowed)
-            // came over the configured connection: that is what the check proves.
-            if (kind === 'not-found' || kind === 'auth' || kind === 'forbidden')
-                out.push({ host, ok: true, error: null });
-            else
-                out.push({ host, ok: false, error: `${explain(kind, host, a, ctx, role)} (daemon: ${raw(a)})` });
-        }
-        else if (i === tried.length) {
-            if (res.exitCode === 0)
-                out.push({ host, ok: true, error: null });
-            else if (res.timedOut)
-                out.push({ host, ok: false, error: `${role} ${host} did not answer within ${RESOLVE_TIMEOUT_SECONDS} s` });
-            else {
-                const daemonSays = buildctlError(res.stderr);
-                const kind = errorKind({ error: daemonSays });
-                if (kind === 'not-found' || kind === 'auth' || kind === 'forbidden')
-                    out.push({ host, ok: true, error: null });
-                else
-                    out.push({
-                        host,
-                        ok: false,
-                        error: `${kind === 'other' ? `${role} ${host} failed` : explain(kind, host, { error: daemonSays }, ctx, role)} (daemon: ${daemonSays})`
-                    });
-            }
-        }
-        // Hosts after one that answered were not tried: nothing to say about them here.
-    });
-    return out;
-}
-
-
-/***/ }),
-
-/***/ 6670:
+/***/ 8949:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -3216,7 +2623,7 @@ function judgeProbe(chain, res, attempts, ctx) {
 /* harmony export */   E$: () => (/* binding */ redact)
 /* harmony export */ });
 /* unused harmony exports hasSecrets, resetSecrets */
-/* harmony import */ var _commands_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9153);
+/* harmony import */ var _commands_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6342);
 
 // Every secret this run knows of, as the runner would mask it: the whole value and each
 // line on its own. The runner masks only what reaches it through `::add-mask::`, and only
@@ -3261,137 +2668,7 @@ function resetSecrets() {
 
 /***/ }),
 
-/***/ 1977:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   OD: () => (/* binding */ imageRefProblem),
-/* harmony export */   Uu: () => (/* binding */ parseVerifyPull),
-/* harmony export */   Xb: () => (/* binding */ DOCKER_HUB),
-/* harmony export */   pf: () => (/* binding */ quoteShort)
-/* harmony export */ });
-/* unused harmony export parseImageRef */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _lines_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9488);
-
-
-const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
-const DOMAIN_RE = new RegExp(`^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?$`);
-const PATH_COMPONENT_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const TAG_RE = /^[\w][\w.-]{0,127}$/;
-const DIGEST_RE = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
-// distribution/reference: NameTotalLengthMax
-const NAME_MAX = 255;
-const DOCKER_HUB = 'docker.io';
-/** Parses and normalises a reference; returns why it is not one otherwise. */
-function parseImageRef(value) {
-    const v = value.trim();
-    const example = 'e.g. alpine:3.20, docker.io/library/alpine:3.20, myregistry.com/team/base:1';
-    if (v === '')
-        return 'the reference is empty';
-    if (/\s/.test(v))
-        return `"${v}" holds white space; give one image reference per line (${example})`;
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v))
-        return `"${v}" has a scheme; an image reference has none (${example})`;
-    let rest = v;
-    let digest;
-    const at = rest.indexOf('@');
-    if (at !== -1) {
-        digest = rest.slice(at + 1);
-        rest = rest.slice(0, at);
-        if (!DIGEST_RE.test(digest))
-            return `"${v}" has digest "${digest}", which is not algorithm:hex (e.g. sha256:<64 hex digits>)`;
-    }
-    let tag;
-    const lastSlash = rest.lastIndexOf('/');
-    const colon = rest.lastIndexOf(':');
-    if (colon > lastSlash) {
-        tag = rest.slice(colon + 1);
-        rest = rest.slice(0, colon);
-        if (!TAG_RE.test(tag))
-            return `"${v}" has tag "${tag}"; a tag is up to 128 of letters, digits and _.- (not starting with . or -)`;
-    }
-    if (rest === '')
-        return `"${v}" has no image name`;
-    // The first component is a registry when it looks like a host: it has a dot or a port,
-    // is localhost, or has upper-case letters (distribution/reference splitDockerDomain).
-    const slash = rest.indexOf('/');
-    const first = slash === -1 ? '' : rest.slice(0, slash);
-    let registry = DOCKER_HUB;
-    let repository = rest;
-    if (slash !== -1 && (/[.:]/.test(first) || first === 'localhost' || first.toLowerCase() !== first)) {
-        registry = first;
-        repository = rest.slice(slash + 1);
-        if (!DOMAIN_RE.test(registry))
-            return `"${v}" has registry "${registry}", which is not a host[:port]`;
-    }
-    if (registry === 'index.docker.io')
-        registry = DOCKER_HUB;
-    if (registry === DOCKER_HUB && !repository.includes('/'))
-        repository = `library/${repository}`;
-    for (const part of repository.split('/')) {
-        if (!PATH_COMPONENT_RE.test(part)) {
-            return `"${v}" has "${part}" in its name; a name is lower-case letters and digits, separated by . _ __ - or /`;
-        }
-    }
-    const name = `${registry}/${repository}`;
-    if (name.length > NAME_MAX)
-        return `"${v}" has a name longer than ${NAME_MAX} characters`;
-    const normalised = name + (tag !== undefined ? `:${tag}` : digest === undefined ? ':latest' : '') + (digest ? `@${digest}` : '');
-    return { input: v, registry, repository, tag: tag ?? (digest === undefined ? 'latest' : undefined), digest, normalised };
-}
-/** `verify-pull`: one reference per line; a reference given twice is resolved once. */
-function parseVerifyPull(text) {
-    const refs = [];
-    for (const l of (0,_lines_js__WEBPACK_IMPORTED_MODULE_1__/* .inputLines */ .KD)(text)) {
-        const parsed = parseImageRef(l.text);
-        if (typeof parsed === 'string')
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .d('verify-pull', l.n, parsed);
-        if (!refs.some(r => r.normalised === parsed.normalised))
-            refs.push(parsed);
-    }
-    return refs;
-}
-/**
- * A value for messages: quoted as JSON (so a newline or a quote shows as \n, \"), and cut
- * to a length a log line takes, so a paste of junk is not echoed whole.
- */
-function quoteShort(value, max = 80) {
-    return value.length > max ? `${JSON.stringify(value.slice(0, max))}… (${value.length} characters)` : JSON.stringify(value);
-}
-/**
- * Why `value` is not an image reference the action may hand on, or undefined. These values
- * go where one character too many does harm: a Dockerfile's FROM and LABEL lines
- * (buildkit-image), a --driver-opt, which buildx reads as CSV (cni-image: a comma adds driver
- * options), and docker pull's arguments (a leading - is an option). So white space, quotes,
- * commas and a leading - are refused before the reference grammar is asked.
- */
-function imageRefProblem(value) {
-    const v = value.trim();
-    const example = 'e.g. moby/buildkit:v0.23.2 or ghcr.io/team/buildkit@sha256:<64 hex digits>';
-    if (v === '')
-        return 'is empty';
-    if (/[\s\p{Cc}]/u.test(v))
-        return `${quoteShort(v)} is not an image reference: it holds white space or a control character; give one image reference (${example})`;
-    if (/["'`,;\\]/.test(v))
-        return `${quoteShort(v)} is not an image reference: it holds a quote, comma, semicolon or backslash, which no image reference has (${example})`;
-    if (v.startsWith('-'))
-        return `${quoteShort(v)} is not an image reference: it starts with "-"; an image reference starts with a registry or a name (${example})`;
-    if (v.length > 512)
-        return `${quoteShort(v)} is not an image reference: it is too long`;
-    const parsed = parseImageRef(v);
-    if (typeof parsed === 'string')
-        return parsed;
-    if (parsed.digest !== undefined && !/^sha256:[0-9a-f]{64}$/.test(parsed.digest)) {
-        return `${quoteShort(v)} has digest ${quoteShort(parsed.digest)}; give sha256:<64 lower-case hex digits>`;
-    }
-    return undefined;
-}
-
-
-/***/ }),
-
-/***/ 476:
+/***/ 3879:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -3399,7 +2676,7 @@ function imageRefProblem(value) {
 /* harmony export */ });
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5625);
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7708);
 
 
 /**
@@ -3415,34 +2692,6 @@ async function testPause(step) {
     _log_js__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq(`test pause before ${step}: waiting for ${file}`);
     for (let waited = 0; !node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync(file) && waited < 120_000; waited += 50)
         await new Promise(r => setTimeout(r, 50));
-}
-
-
-/***/ }),
-
-/***/ 7902:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   C: () => (/* binding */ parseBuildkitdVersion),
-/* harmony export */   Z: () => (/* binding */ compareVersions)
-/* harmony export */ });
-// Version numbers of BuildKit, as its daemon prints them. Pure.
-/**
- * The version in `buildkitd --version` output: "buildkitd github.com/moby/buildkit v0.29.0
- * <revision>" (cmd/buildkitd/main.go prints app name, package, version, revision).
- */
-function parseBuildkitdVersion(printed) {
-    return /\bv?(\d+\.\d+\.\d+)(?:[-+][\w.-]*)?\b/.exec(printed.replace(/^buildkitd\s+\S+\s+/, ''))?.[0];
-}
-/** <0, 0, >0 as a is before, equal to, after b; a pre-release (v0.13.0-rc1) counts as its release. */
-function compareVersions(a, b) {
-    const parts = (v) => (/(\d+)\.(\d+)\.(\d+)/.exec(v) ?? ['', '0', '0', '0']).slice(1).map(Number);
-    const [x, y] = [parts(a), parts(b)];
-    for (let i = 0; i < 3; i++)
-        if (x[i] !== y[i])
-            return x[i] - y[i];
-    return 0;
 }
 
 
@@ -3761,21 +3010,2216 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
-/***/ }),
+/***/ })
 
-/***/ 3292:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+/******/ });
+/************************************************************************/
+/******/ // The module cache
+/******/ var __webpack_module_cache__ = {};
+/******/ 
+/******/ // The require function
+/******/ function __nccwpck_require__(moduleId) {
+/******/ 	// Check if module is in cache
+/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
+/******/ 	if (cachedModule !== undefined) {
+/******/ 		return cachedModule.exports;
+/******/ 	}
+/******/ 	// Create a new module (and put it into the cache)
+/******/ 	var module = __webpack_module_cache__[moduleId] = {
+/******/ 		// no module.id needed
+/******/ 		// no module.loaded needed
+/******/ 		exports: {}
+/******/ 	};
+/******/ 
+/******/ 	// Execute the module function
+/******/ 	var threw = true;
+/******/ 	try {
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
+/******/ 		threw = false;
+/******/ 	} finally {
+/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
+/******/ 	}
+/******/ 
+/******/ 	// Return the exports of the module
+/******/ 	return module.exports;
+/******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/asset-relocator-loader */
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
+/******/ })();
+/******/ 
+/************************************************************************/
+var __webpack_exports__ = {};
+
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: ./src/runner/exec.ts
+var exec = __nccwpck_require__(8065);
+// EXTERNAL MODULE: ./src/runner/log.ts
+var log = __nccwpck_require__(7708);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: ./src/config/certs.ts
+var certs = __nccwpck_require__(6317);
+// EXTERNAL MODULE: ./src/docker/cli.ts + 2 modules
+var cli = __nccwpck_require__(9345);
+// EXTERNAL MODULE: ./src/config/paths.ts
+var paths = __nccwpck_require__(1066);
+// EXTERNAL MODULE: ./src/docker/owner-mark.ts
+var owner_mark = __nccwpck_require__(6445);
+;// CONCATENATED MODULE: ./src/docker/buildx.ts
+
+// buildx's naming rules and command lines for the docker-container driver. Pure.
+// https://github.com/docker/buildx/blob/master/driver/docker-container/driver.go
+/** `buildx create --name X` makes one node named X0 (`--node` is not used here). */
+function buildx_nodeName(builder) {
+    return `${builder}0`;
+}
+function createArgs(o) {
+    const args = ['buildx', 'create', ...(o.append ? ['--append'] : []), ...(o.bootstrap === false ? [] : ['--bootstrap']), '--name', o.name];
+    // buildx refuses --driver on --append only when it differs; the builder's own applies anyway.
+    if (!o.append)
+        args.push('--driver', o.driver);
+    if (o.node)
+        args.push('--node', o.node);
+    args.push('--config', o.configPath);
+    for (const opt of (0,owner_mark/* withOwnerOpt */.B4)(o.driver, o.owner ?? '', o.driverOpts))
+        args.push('--driver-opt', opt);
+    if (o.buildkitdFlags.length > 0)
+        args.push('--buildkitd-flags', joinShellWords(o.buildkitdFlags));
+    if (o.platforms && o.platforms.length > 0)
+        args.push('--platform', o.platforms.join(','));
+    if (o.use && !o.append)
+        args.push('--use');
+    if (o.endpoint)
+        args.push(o.endpoint);
+    return args;
+}
+/**
+ * Starts every node of a builder at once (builder.go Boot: one goroutine per node). Its
+ * stdout lists the nodes with their copied files: never shown.
+ */
+function bootArgs(name) {
+    return ['buildx', 'inspect', '--bootstrap', name];
+}
+/**
+ * keepDaemon: remove buildx's record only, the daemon (container or Deployment) and its state
+ * stay (rm --keep-daemon: driver Rm removes nothing without rmDaemon).
+ */
+function rmArgs(name, keepState, keepDaemon = false) {
+    return ['buildx', 'rm', ...(keepState ? ['--keep-state'] : []), ...(keepDaemon ? ['--keep-daemon'] : []), name];
+}
+/**
+ * Detaches a node from buildx's record of a builder, its daemon untouched (create --leave:
+ * builder.go Leave edits the record only; store/nodegroup.go Leave refuses the last node).
+ */
+function leaveArgs(builder, node) {
+    return ['buildx', 'create', '--leave', '--name', builder, '--node', node];
+}
+/** The inverse of buildx's shlex split of --buildkitd-flags. */
+function joinShellWords(words) {
+    return words.map(w => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+// EXTERNAL MODULE: ./src/docker/csv.ts
+var csv = __nccwpck_require__(6476);
+;// CONCATENATED MODULE: ./src/drivers/ownership.ts
+
+const who = (n) => `node ${n.name}${n.label ? ` (${n.label})` : ''}`;
+const whose = (o) => o.state === 'taken' && o.owner === '' ? 'it carries no owner mark' : "it carries another run's owner mark";
+/**
+ * Before create: every node's place must be free. A taken place can't be this run's (its
+ * mark is new), and one that can't be read is not assumed free. Returns the refusal, or
+ * undefined when every node may be created.
+ */
+function refusal(found, owner) {
+    const lines = found.flatMap(({ node, occupant: o }) => {
+        if (o.state === 'free' || (o.state === 'taken' && owner !== '' && o.owner === owner))
+            return [];
+        if (o.state === 'unknown')
+            return [`${who(node)}: ${node.place} could not be checked: ${o.error}`];
+        return [`${who(node)}: ${node.place} already exists and is not this run's (${whose(o)})`];
+    });
+    if (lines.length === 0)
+        return undefined;
+    const what = lines.length === 1
+        ? `${lines[0]}; buildx would take it over and removing the builder would remove it`
+        : `\n- ${lines.join('\n- ')}\nbuildx would take them over and removing the builder would remove them`;
+    return (`${what}. Choose another builder name (or leave name empty for a generated one) or another node name in append; ` +
+        'remove it yourself only if you know it is not in use');
+}
+/**
+ * Before removal: only nodes whose place is free or carries this run's mark are removed
+ * (buildx rm of a node whose container is gone only drops its record). The others are
+ * detached from the record (buildx refuses to leave the last node: store/nodegroup.go Leave),
+ * or, when none is ours, the record alone is removed.
+ */
+function removalPlan(found, owner) {
+    const foreign = found.filter(({ occupant: o }) => o.state === 'unknown' || (o.state === 'taken' && (owner === '' || o.owner !== owner)));
+    const warnings = foreign.map(({ node, occupant: o }) => o.state === 'unknown'
+        ? `${who(node)}: ${node.place} could not be checked (${o.error}): left alone, remove it yourself if it is this run's`
+        : `${who(node)}: ${node.place} is not this run's (${whose(o)}; another run or builder uses that name): left alone`);
+    if (foreign.length === found.length && found.length > 0)
+        return { leave: [], keepDaemon: true, warnings };
+    return { leave: foreign.map(f => f.node.name), keepDaemon: false, warnings };
+}
+/**
+ * After create: a node whose place does not carry this run's mark was taken over (another
+ * run made it between the check and create). Verification fails for it whatever `verify`
+ * says: the builder runs someone else's daemon.
+ */
+function takeovers(found, owner) {
+    return found.flatMap(({ node, occupant: o }) => o.state === 'taken' && o.owner !== owner
+        ? [`${who(node)}: ${node.place} is not this run's (${whose(o)}): buildx took over another builder's daemon`]
+        : []);
+}
+/**
+ * A planned node as buildx will record it, for reading its place before create: its name,
+ * endpoint and driver-opts (from its create arguments, read as buildx reads them: CSV, the
+ * last value of a key wins). undefined when buildx picks the name (kubernetes' first node:
+ * generated, nothing can be there yet).
+ */
+function plannedRecord(n) {
+    if (n.name === undefined)
+        return undefined;
+    const opts = {};
+    n.createArgs.forEach((a, i) => {
+        if (a !== '--driver-opt' || i + 1 >= n.createArgs.length)
+            return;
+        for (const f of (0,csv/* csvFields */.qZ)(n.createArgs[i + 1])) {
+            const eq = f.indexOf('=');
+            if (eq > 0)
+                opts[f.slice(0, eq)] = f.slice(eq + 1);
+        }
+    });
+    return { Name: n.name, Endpoint: n.endpoint, DriverOpts: opts };
+}
+
+// EXTERNAL MODULE: ./src/docker/driver-opts.ts
+var driver_opts = __nccwpck_require__(6787);
+// EXTERNAL MODULE: ./src/runner/errors.ts
+var errors = __nccwpck_require__(5507);
+// EXTERNAL MODULE: ./src/runner/lines.ts
+var runner_lines = __nccwpck_require__(2705);
+;// CONCATENATED MODULE: ./src/inputs/nodes.ts
 
 
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  zx: () => (/* reexport */ TomlError),
-  qg: () => (/* reexport */ parse),
-  As: () => (/* reexport */ stringify)
+
+/**
+ * The input a node's setting comes from, for messages: the setting's own input for the first
+ * node (driver-opts, buildkitd-flags), append for the others ("append (append[1] driver-opts)").
+ */
+function nodeInput(n, setting) {
+    return n.append === undefined ? setting : `append (${n.label} ${setting})`;
+}
+// buildx store.ValidateName: a letter first, then letters, digits and ._- (lower-cased).
+const NODE_NAME_RE = /^[a-zA-Z][a-zA-Z0-9._-]*$/;
+/** Why an endpoint is not one the driver takes (its own rule); undefined when it is. */
+function endpointProblem(endpoint, rules) {
+    return rules.endpointProblem(endpoint);
+}
+/**
+ * How long names may be. ValidateName sets no length (store/util.go), but a docker-container
+ * node's state volume is named buildx_buildkit_<node>_state (driver/docker-container/driver.go:
+ * the container name plus volumeStateSuffix "_state"), which is a directory under
+ * /var/lib/docker/volumes, and a file name is at most 255 bytes: the engine refuses longer
+ * ("file name too long", measured with docker volume create) after buildx has recorded the
+ * builder. So a node name is at most 255 - 16 - 6 = 233 characters, and a builder name at most
+ * 231, so that the node names buildx gives, <builder><n>, fit for n up to 99. buildx also keeps
+ * build records under ~/.docker/buildx/refs/<builder>/<node>/ (localstate), which the remote
+ * driver's first node name, <builder>0-<owner uuid> (owner.ts remoteNodeName), must fit: 255.
+ */
+const MAX_NODE_NAME = 255 - 'buildx_buildkit_'.length - '_state'.length;
+const MAX_BUILDER_NAME = MAX_NODE_NAME - 2;
+/** The builder's name limit when no driver says otherwise: docker-container's (its state volume's name). */
+const CONTAINER_NAME_LIMIT = {
+    length: MAX_BUILDER_NAME,
+    why: "buildx names each node's state volume buildx_buildkit_<name><n>_state"
+};
+// containerd's platform syntax: os/arch[/variant], lower case.
+const PLATFORM_RE = /^[a-z0-9_-]+\/[a-z0-9_-]+(\/[a-z0-9_.-]+)?$/;
+const FIELDS = ['name', 'endpoint', 'driver-opts', 'buildkitd-flags', 'platforms'];
+/** `platforms`: comma-separated (or one per line) os/arch[/variant]. */
+function parsePlatforms(input, text) {
+    const out = [];
+    for (const p of text
+        .split(/[,\n]/)
+        .map(s => s.trim())
+        .filter(s => s !== '')) {
+        if (!PLATFORM_RE.test(p)) {
+            throw new errors/* InputError */.d(input, undefined, `"${p}" is not a platform; write os/arch[/variant], e.g. linux/amd64 or linux/arm/v7`);
+        }
+        if (!out.includes(p))
+            out.push(p);
+    }
+    return out;
+}
+/**
+ * Why an address's host or user would be read as an option, or undefined. An ssh:// address
+ * becomes ssh's arguments (docker's connhelper runs `ssh … -- user@host`; older ones put no
+ * `--` before it), so ssh://-oProxyCommand=… would run a command; other clients dial or
+ * exec the host part the same way. No host or user name starts with "-".
+ */
+function optionLike(endpoint) {
+    const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(endpoint);
+    if (!m)
+        return undefined;
+    const at = m[1].lastIndexOf('@');
+    const user = at === -1 ? '' : m[1].slice(0, at);
+    const host = m[1].slice(at + 1);
+    if (host.startsWith('-') || host.startsWith('[-'))
+        return 'its host starts with "-", which ssh and docker would read as an option; give a host name or address';
+    if (user.startsWith('-'))
+        return 'its user starts with "-", which ssh would read as an option; give a user name';
+    return undefined;
+}
+/**
+ * `append`: a YAML list of nodes, each with name, endpoint, driver-opts (a list of strings),
+ * buildkitd-flags (one string) and platforms (a comma-separated string), as
+ * docker/setup-buildx-action reads them. A node without buildkitd-flags gets `defaultFlags`,
+ * as the first node does: every node then allows the same entitlements.
+ */
+function parseAppend(text, rules, yaml) {
+    const defaultFlags = rules.defaultFlags;
+    if (text.trim() === '')
+        return [];
+    if (!yaml)
+        throw new Error('append is set but the YAML parser was not loaded');
+    const { isMap, isScalar, isSeq } = yaml;
+    const doc = yaml.parseDocument(text, { uniqueKeys: true });
+    if (doc.errors.length > 0) {
+        const e = doc.errors[0];
+        throw new errors/* InputError */.d('append', e.linePos?.[0].line, `is not valid YAML: ${e.message.split('\n')[0]}`);
+    }
+    const root = doc.contents;
+    if (!isSeq(root))
+        throw new errors/* InputError */.d('append', undefined, 'must be a YAML list of nodes (- name: …, endpoint: …)');
+    const lineOf = (n) => {
+        const off = n?.range?.[0];
+        return off === undefined ? undefined : text.slice(0, off).split('\n').length;
+    };
+    return root.items.map((item, i) => {
+        const label = `append[${i}]`;
+        const fail = (at, detail) => {
+            throw new errors/* InputError */.d('append', lineOf(at ?? item), `${label}: ${detail}`);
+        };
+        if (!isMap(item))
+            return fail(item, 'is not a mapping of name, endpoint, driver-opts, buildkitd-flags, platforms');
+        const spec = { endpoint: '', driverOpts: [], buildkitdFlags: [...defaultFlags], platforms: [], label, append: i };
+        for (const pair of item.items) {
+            const key = isScalar(pair.key) ? String(pair.key.value) : '';
+            const value = pair.value;
+            const field = FIELDS.find(f => f === key);
+            if (!field)
+                fail(pair.key, `unknown field "${key}"; a node has ${FIELDS.join(', ')}`);
+            const str = () => {
+                if (isScalar(value) && (typeof value.value === 'string' || typeof value.value === 'number'))
+                    return String(value.value).trim();
+                return fail(value, `${key} must be a string`);
+            };
+            switch (field) {
+                case 'name': {
+                    const name = str();
+                    if (name.length > MAX_NODE_NAME) {
+                        const why = "buildx names the node's state volume buildx_buildkit_<name>_state, and a file name has at most 255";
+                        fail(value, `name is ${name.length} characters; at most ${MAX_NODE_NAME} (${why})`);
+                    }
+                    if (!NODE_NAME_RE.test(name))
+                        fail(value, `name "${name}" must start with a letter and hold only letters, digits and ._-`);
+                    spec.name = name.toLowerCase();
+                    break;
+                }
+                case 'endpoint':
+                    spec.endpoint = str();
+                    break;
+                case 'driver-opts': {
+                    // setup-buildx-action takes a list; one string is one option there too.
+                    const list = isSeq(value) ? value.items : [value];
+                    spec.driverOpts = list.map(v => {
+                        const opt = isScalar(v) && typeof v.value === 'string' ? v.value.trim() : fail(v, 'driver-opts must be a list of strings');
+                        const opts = (0,driver_opts/* parseDriverOptLine */.JS)(opt);
+                        if (typeof opts === 'string')
+                            fail(v, `driver-opts: ${opts}`);
+                        return opt;
+                    });
+                    break;
+                }
+                case 'buildkitd-flags': {
+                    const words = (0,runner_lines/* splitShellWords */.CQ)(str());
+                    if (words === undefined)
+                        fail(value, 'buildkitd-flags: a quote is not closed');
+                    if (words.some(w => w === '--config' || w.startsWith('--config=')))
+                        fail(value, 'buildkitd-flags: --config is set by this action for every node');
+                    spec.buildkitdFlags = words.length > 0 ? words : [...defaultFlags];
+                    break;
+                }
+                case 'platforms':
+                    try {
+                        spec.platforms = parsePlatforms('append', str());
+                    }
+                    catch (err) {
+                        fail(value, err.message.replace(/^input "append": /, ''));
+                    }
+                    break;
+            }
+        }
+        const problem = rules.endpointProblem(spec.endpoint);
+        if (problem)
+            fail(item, `endpoint: ${problem}`);
+        return spec;
+    });
+}
+/**
+ * Rules across all nodes: buildx refuses two nodes on one endpoint ("invalid duplicate
+ * endpoint", store/nodegroup.go validateDuplicates), and an appended node named like an
+ * existing one is not appended: buildx changes that node instead (NodeGroup.Update finds
+ * it by name). Appended docker-container nodes get the name buildx would give them
+ * (nextNodeName: <builder><n>, the first free n) so that every node has a known name.
+ */
+function checkNodes(builder, first, appended, rules) {
+    const nodes = [first, ...appended];
+    const names = new Set();
+    const firstName = rules.numberedNodes ? `${builder}0` : undefined;
+    if (firstName)
+        names.add(firstName);
+    for (const n of appended) {
+        if (n.name === undefined)
+            continue;
+        if (names.has(n.name)) {
+            throw new errors/* InputError */.d('append', undefined, `${n.label}: node name "${n.name}" is taken by another node (buildx would change that node instead of adding one)`);
+        }
+        names.add(n.name);
+    }
+    if (rules.numberedNodes) {
+        for (const n of appended) {
+            if (n.name !== undefined)
+                continue;
+            let k = 0;
+            while (names.has(`${builder}${k}`))
+                k++;
+            n.name = `${builder}${k}`;
+            if (n.name.length > MAX_NODE_NAME) {
+                throw new errors/* InputError */.d('append', undefined, `${n.label}: the node name buildx would give it is ${n.name.length} characters, over ${MAX_NODE_NAME}; give it a shorter name`);
+            }
+            names.add(n.name);
+        }
+    }
+    // Nodes whose names buildx generates (kubernetes) have no endpoint of their own.
+    if (!rules.numberedNodes)
+        return nodes;
+    const seen = new Map();
+    for (const n of nodes) {
+        // The first node without an endpoint is on the current context: an appended node needs its own.
+        const ep = n.endpoint === '' && n !== first ? undefined : n.endpoint;
+        if (ep === undefined) {
+            throw new errors/* InputError */.d('append', undefined, `${n.label}: has no endpoint; a second node on the current docker context would share the first node's endpoint, which buildx refuses`);
+        }
+        const other = seen.get(ep);
+        if (other !== undefined) {
+            throw new errors/* InputError */.d('append', undefined, `${n.label}: endpoint "${ep}" is also ${other}'s; buildx refuses two nodes on one endpoint (give each node its own docker context or host)`);
+        }
+        seen.set(ep, n.label);
+    }
+    return nodes;
+}
+
+;// CONCATENATED MODULE: ./src/drivers/common.ts
+
+
+
+
+
+
+// What several drivers do alike: claim a free name, create and boot the nodes, read what is at
+// their places, take a docker endpoint, plan nodes that take the config.
+/**
+ * The name asked for, once buildx's own record says no builder has it (read without a
+ * process, and nothing of it printed). docker/setup-buildx-action uses an existing builder as
+ * it is; this action refuses it: a builder it did not create can't be verified against its
+ * plan, and its post step would remove someone else's builder.
+ */
+function claimFreeName(asked) {
+    if (cli/* builderOwner */.TS(asked) !== undefined) {
+        throw new Error(`a builder named "${asked}" already exists; choose another name (or leave name empty for a generated one), ` +
+            `or remove it with "docker buildx rm ${asked}" (docker/setup-buildx-action would use it as it is; ` +
+            'this action only sets up, verifies and removes a builder of its own)');
+    }
+    log/* info */.pq(`no builder named ${asked} yet`);
+    return asked;
+}
+/**
+ * Creates the builder's nodes. One node: create --bootstrap. Several: each is recorded first
+ * (create, create --append, no daemon started), then all start at once: appending to a
+ * builder whose first node runs makes buildx dial that node's daemon (builder.go Create:
+ * LoadNodes WithData), and booting them together starts the nodes in parallel (Boot).
+ */
+async function createNodes(plan) {
+    for (const node of plan.nodes)
+        await cli/* createBuilder */.Ij(node.createArgs);
+    if (plan.nodes.length > 1)
+        await cli/* bootBuilder */.cD(bootArgs(plan.builder));
+}
+/** What really is at each node's place, for the nodes whose driver has one (in the nodes' order). */
+async function occupantsOf(driver, nodes) {
+    const seen = await Promise.all(nodes.map(n => driver.occupant(n)));
+    return nodes.flatMap((n, i) => {
+        const s = seen[i];
+        return s === undefined ? [] : [{ node: { name: n.Name, label: n.label, place: s.place }, occupant: s.occupant }];
+    });
+}
+/**
+ * Before create: no node's container or Deployment may exist yet, whoever made it. buildx
+ * would take it over, and removing this run's builder would remove it (occupants.ts).
+ */
+async function checkPlaces(driver, plan, owner) {
+    const nodes = plan.nodes.flatMap(n => {
+        const rec = plannedRecord(n);
+        return rec === undefined ? [] : [{ ...rec, label: n.label }];
+    });
+    const found = await occupantsOf(driver, nodes);
+    if (found.length === 0) {
+        log/* info */.pq(`the ${driver.name} driver has no container or Deployment of its own to check`);
+        return;
+    }
+    const refused = refusal(found, owner);
+    if (refused !== undefined)
+        throw new Error(refused);
+    for (const f of found)
+        log/* info */.pq(`node ${f.node.name}: no ${f.node.place} yet`);
+}
+// A docker context name (docker/cli: ^[a-zA-Z0-9][a-zA-Z0-9_.+-]+$) or a URL.
+const CONTEXT_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.+-]*$/;
+const DOCKER_HOST_RE = /^(unix|tcp|ssh|npipe|fd):\/\/\S*$/;
+/**
+ * An endpoint as the docker-container (and docker) driver takes it: a docker context or a
+ * docker host (buildx builder.go validateEndpoint); '' is the current context.
+ */
+function dockerEndpointProblem(endpoint) {
+    if (endpoint === '')
+        return undefined;
+    const dash = optionLike(endpoint);
+    if (dash)
+        return dash;
+    if (DOCKER_HOST_RE.test(endpoint) || CONTEXT_RE.test(endpoint))
+        return undefined;
+    return `"${endpoint}" is neither a docker context name nor a docker host (unix://, tcp://, ssh://)`;
+}
+/**
+ * The nodes of a driver that takes the config: `buildx create` (then `--append`) with the
+ * config, the node's driver options and the feature's (CNI), the owner mark and daemon flags.
+ * buildx names the first node <builder>0 (store/nodegroup.go nextNodeName) unless the driver
+ * generates names (`namesFirst` false: they are read from its record). `daemonFlags` turns
+ * a node's flags into what buildx is given (kubernetes adds the config's path).
+ */
+function planConfigNodes(driver, ctx, o) {
+    const { inputs, configPath, owner, addition } = ctx;
+    const nodes = inputs.nodes.map((n, i) => ({
+        label: n.label,
+        name: i === 0 && o.namesFirst ? buildx_nodeName(inputs.name) : n.name,
+        endpoint: n.endpoint,
+        createArgs: createArgs({
+            name: inputs.name,
+            driver,
+            configPath,
+            driverOpts: [...n.driverOpts, ...(addition.driverOpts ?? [])],
+            buildkitdFlags: o.daemonFlags ? o.daemonFlags(n.buildkitdFlags) : n.buildkitdFlags,
+            use: inputs.use,
+            owner,
+            append: i > 0,
+            // Several nodes are booted together once all are recorded (createNodes).
+            bootstrap: inputs.nodes.length === 1,
+            node: i === 0 ? undefined : n.name,
+            platforms: n.platforms,
+            endpoint: n.endpoint
+        }),
+        args: ['--config', paths/* CONTAINER_CONFIG_FILE */.gw, ...n.buildkitdFlags],
+        platforms: n.platforms
+    }));
+    return { nodes, dirs: [], files: [] };
+}
+
+;// CONCATENATED MODULE: ./src/buildkit/daemon-log.ts
+// The daemon's own log, as `docker logs` gives it, made readable: when the daemon won't
+// start, the step's error says why in the daemon's words. Pure.
+/**
+ * Without NUL and other control bytes (a restarting container's log interleaves Go stack
+ * frames written as binary), and without a line that repeats one already kept (each restart
+ * prints the same error again).
+ */
+function cleanLog(text) {
+    const seen = new Set();
+    const out = [];
+    // eslint-disable-next-line no-control-regex
+    for (const raw of text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').split('\n')) {
+        const line = raw.trimEnd();
+        if (line === '' || seen.has(line))
+            continue;
+        seen.add(line);
+        out.push(line);
+    }
+    return out.join('\n');
+}
+// What a daemon that exits at start prints, most telling first: cmd/buildkitd/main.go
+// prints a start error as "buildkitd: <error>"; urfave/cli prints "Incorrect Usage." for a
+// bad flag; logrus lines carry level=fatal/error; errors of the worker set-up begin with
+// "failed to" (e.g. failed to read cni config "…"). Warnings (CDI) are not causes.
+const CAUSES = [
+    /^buildkitd: .+/,
+    /^Incorrect Usage\..*|flag provided but not defined: .+/,
+    /level=fatal .*/,
+    /^(failed to|invalid |unable to |could not ).+/i,
+    /level=error .*/
+];
+/**
+ * The line that says why the daemon stopped, or undefined. A restarting daemon prints the
+ * same error each time while the interleaving garbles other lines, so among the lines of the
+ * most telling kind the most frequent wins (then the first).
+ */
+function firstError(log) {
+    const counts = new Map();
+    // eslint-disable-next-line no-control-regex
+    for (const raw of log.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').split('\n')) {
+        const line = raw.trim();
+        if (line !== '')
+            counts.set(line, (counts.get(line) ?? 0) + 1);
+    }
+    const best = (re) => {
+        let top;
+        for (const [line, n] of counts)
+            if (re.test(line) && (top === undefined || n > top[1]))
+                top = [line, n];
+        return top?.[0];
+    };
+    const found = CAUSES.map(best);
+    const [start, , , wrap] = found;
+    // "buildkitd: %+v" prints the innermost error first and the messages wrapped around it on
+    // later lines (pkg/errors): put them back together as the error reads.
+    if (start !== undefined && wrap !== undefined) {
+        const cause = start.replace(/^buildkitd: /, '');
+        return wrap.includes(cause) ? wrap : `${wrap}: ${cause}`;
+    }
+    const first = found.find(l => l !== undefined);
+    return first === undefined ? undefined : logfmtMessage(first);
+}
+/** From a logrus line, its msg (and error) fields; any other line as it is. */
+function logfmtMessage(line) {
+    const msg = /\bmsg="((?:[^"\\]|\\.)*)"/.exec(line)?.[1];
+    if (msg === undefined)
+        return line;
+    const error = /\berror="((?:[^"\\]|\\.)*)"/.exec(line)?.[1];
+    const unq = (s) => s.replace(/\\(["\\])/g, '$1');
+    return error ? `${unq(msg)}: ${unq(error)}` : unq(msg);
+}
+
+// EXTERNAL MODULE: ./src/runner/commands.ts
+var commands = __nccwpck_require__(6342);
+;// CONCATENATED MODULE: ./src/runner/state.ts
+
+const Keys = {
+    builder: 'builderName',
+    driver: 'driver',
+    owner: 'owner',
+    created: 'builderCreated',
+    runDir: 'runDir',
+    cleanup: 'cleanup',
+    keepState: 'keepState',
+    plugin: 'buildxPlugin'
+};
+// The entry point runs twice (main, then post); main marks the state so that the second
+// run knows it is the post step.
+const IS_POST = 'isPost';
+const isPost = (0,commands/* getState */.Gu)(IS_POST) === 'true';
+function markMainRan() {
+    (0,commands/* saveState */.LZ)(IS_POST, 'true');
+}
+function load() {
+    const get = (k) => (0,commands/* getState */.Gu)(Keys[k]);
+    return {
+        builder: get('builder'),
+        driver: get('driver') || 'docker-container',
+        owner: get('owner'),
+        created: get('created') === 'true',
+        runDir: get('runDir'),
+        cleanup: get('cleanup') !== 'false',
+        keepState: get('keepState') === 'true',
+        plugin: get('plugin')
+    };
+}
+let current;
+/** The run record: what main saved (in post), or what main has recorded so far. */
+function record() {
+    current ??= load();
+    return current;
+}
+/** Changes the record, in memory and in GITHUB_STATE. */
+function update(patch) {
+    const rec = { ...record(), ...patch };
+    for (const k of Object.keys(patch))
+        (0,commands/* saveState */.LZ)(Keys[k], String(rec[k]));
+    current = rec;
+}
+/** Only for tests: forget the record, so the next record() reads the state again. */
+function resetRecord() {
+    current = undefined;
+}
+
+// EXTERNAL MODULE: ./src/runner/test-pause.ts
+var test_pause = __nccwpck_require__(3879);
+;// CONCATENATED MODULE: ./src/drivers/create.ts
+
+
+
+
+
+// The step "Create builder": the driver creates every node; when a daemon does not start,
+// the error says why in the daemon's own words.
+async function createBuilder(driver, plan) {
+    await (0,test_pause/* testPause */.d)('create');
+    // Recorded before the command: a failed bootstrap leaves the builder registered.
+    update({ created: true });
+    try {
+        await driver.create(plan);
+    }
+    catch (err) {
+        // buildx says only that the container is restarting: the cause is in the daemon's log.
+        if (driver.owner(plan.builder) !== record().owner)
+            throw err;
+        throw (await daemonCause(driver, plan, err)) ?? err;
+    }
+}
+/** The first error of the first node's daemon log that has one, as the step's error; only this run's daemons are asked. */
+async function daemonCause(driver, plan, err) {
+    const several = plan.nodes.length > 1;
+    const nodes = driver.nodes(plan.builder);
+    // A daemon that is not this run's (made between the check and create) is not asked.
+    const notOurs = removalPlan(await occupantsOf(driver, nodes), record().owner);
+    for (const node of nodes) {
+        if (notOurs.keepDaemon || notOurs.leave.includes(node.Name))
+            continue;
+        const cause = firstError(await driver.logTail(node, 200));
+        if (cause === undefined)
+            continue;
+        const which = several ? ` of node ${node.Name} (${plan.nodes.find(n => n.name === node.Name)?.label ?? 'a node'})` : '';
+        return new Error(`the BuildKit daemon${which} did not start: ${cause}\n(${err.message})`, { cause: err });
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/drivers/docker-container/names.ts
+
+/** The container the docker-container driver runs the daemon in. */
+function containerName(builder) {
+    return nodeContainer(nodeName(builder));
+}
+/** The container of a node (driver/docker-container: buildx_buildkit_ + the node's name). */
+function nodeContainer(node) {
+    return `buildx_buildkit_${node}`;
+}
+/**
+ * The docker CLI's global flags that reach a node's engine. buildx records a docker context
+ * by name and a docker host as a URL (builder/builder.go validateEndpoint; the default
+ * context as its host, e.g. unix:///var/run/docker.sock).
+ */
+function engineArgs(endpoint) {
+    if (endpoint === '')
+        return [];
+    return /^[a-z]+:\/\//.test(endpoint) ? ['--host', endpoint] : ['--context', endpoint];
+}
+/** The state volume mounted at /var/lib/buildkit; `rm --keep-state` keeps it. */
+function volumeName(builder) {
+    return nodeVolume(nodeName(builder));
+}
+/** A node's state volume (driver/docker-container: the container's name + _state). */
+function nodeVolume(node) {
+    return `${nodeContainer(node)}_state`;
+}
+
+;// CONCATENATED MODULE: ./src/inputs/model.ts
+/**
+ * The daemon flags when buildkitd-flags is empty: docker/setup-buildx-action's default (its
+ * README: "--allow-insecure-entitlement security.insecure --allow-insecure-entitlement
+ * network.host", replaced when the input is set). buildx alone allows only network.host, so a
+ * workflow moving over would otherwise lose RUN --security=insecure.
+ */
+const DEFAULT_FLAGS = ['--allow-insecure-entitlement', 'security.insecure', '--allow-insecure-entitlement', 'network.host'];
+
+;// CONCATENATED MODULE: ./src/buildkit/daemon-info.ts
+/** `buildctl debug workers --format '{{json .}}'`: a JSON array of workers. */
+function parseWorkers(json) {
+    let data;
+    try {
+        data = JSON.parse(json);
+    }
+    catch {
+        throw new Error(`buildctl debug workers printed something that is not JSON: ${json.slice(0, 200)}`);
+    }
+    if (!Array.isArray(data) || data.length === 0) {
+        throw new Error('the daemon reports no workers: BuildKit started but can run no build');
+    }
+    const workers = data;
+    const first = workers[0];
+    const platforms = [
+        ...new Set(workers.flatMap(w => (w.platforms ?? []).map(p => [p.os, p.architecture, p.variant].filter(Boolean).join('/'))))
+    ];
+    return {
+        version: first.buildkitVersion?.version ?? 'unknown',
+        platforms,
+        network: first.labels?.['org.mobyproject.buildkit.worker.network'],
+        workers: workers.length
+    };
+}
+
+;// CONCATENATED MODULE: ./src/drivers/docker-container/driver.ts
+
+
+
+
+
+
+
+
+// buildx's docker-container driver: each node's daemon runs in the container
+// buildx_buildkit_<node> on the engine of the node's endpoint, a docker context or host
+// (driver/docker-container/driver.go). The docker CLI reaches it with --context or --host.
+const at = (node) => ({
+    engine: engineArgs(node.Endpoint),
+    container: nodeContainer(node.Name)
 });
+const dockerContainer = {
+    name: 'docker-container',
+    createsBuilder: true,
+    takesConfig: true,
+    defaultFlags: DEFAULT_FLAGS,
+    maxBuilderName: CONTAINER_NAME_LIMIT,
+    numberedNodes: true,
+    endpointProblem: dockerEndpointProblem,
+    // Every input works with this driver: it is the one the action is made for.
+    inputProblems: () => [],
+    keptKeysPlace: "in the builder's container (/etc/buildkit/certs)",
+    planNodes: ctx => planConfigNodes('docker-container', ctx, { namesFirst: true }),
+    claim: async (asked) => claimFreeName(asked),
+    create: createNodes,
+    readBackNode: async (plan, node) => {
+        const seen = await cli/* readBackContainer */.dq(at(node), plan.expect.files.map(f => f.path));
+        return { daemon: 'error' in seen.workers ? seen.workers : daemonOf(seen.workers.text), readBack: seen.readBack };
+    },
+    readsDaemonLog: true,
+    resolve: (node, refs) => cli/* resolveInBuilder */.lF(at(node), refs),
+    logSince: (node, since) => cli/* daemonLogSince */.RS(at(node), since),
+    logTail: async (node, lines) => ((await cli/* containerExists */.Yj(at(node))) ? cli/* daemonLogTail */.hj(at(node), lines) : ''),
+    owner: builder => cli/* builderOwner */.TS(builder),
+    nodes: builder => cli/* builderNodes */.$R(builder),
+    occupant: async (node) => {
+        const c = at(node);
+        const place = `container ${c.container}${node.Endpoint ? ` on ${node.Endpoint}` : ''}`;
+        try {
+            const env = await cli/* containerEnv */.jY(c);
+            return { place, occupant: env === undefined ? { state: 'free' } : { state: 'taken', owner: (0,owner_mark/* ownerFromEnv */.J1)(env) } };
+        }
+        catch (err) {
+            return { place, occupant: { state: 'unknown', error: err.message } };
+        }
+    },
+    leave: (builder, node) => cli/* leaveNode */.Yd(leaveArgs(builder, node)),
+    remove: (builder, keepState, keepDaemon) => cli/* removeBuilder */.iq(rmArgs(builder, keepState, keepDaemon))
+};
+function daemonOf(workersJson) {
+    try {
+        return parseWorkers(workersJson);
+    }
+    catch (err) {
+        return { error: err.message };
+    }
+}
 
-// UNUSED EXPORTS: TomlDate, default
+;// CONCATENATED MODULE: ./src/buildkit/buildx-inspect.ts
+// `docker buildx inspect`'s text (commands/inspect.go at buildx v0.29.1): the builder, then
+// per node its name, endpoint, status or error, BuildKit version, platforms and the first
+// worker's labels. For docker-container builders the same output lists every copied file,
+// keys included: only drivers that copy none (docker, remote) parse it, and it is never
+// printed. Pure.
+/**
+ * The text of `docker buildx inspect` (commands/inspect.go, v0.29.1: a tabwriter of
+ * `Key:  value` lines; indented lines belong to the key above them). For a docker-container
+ * builder it holds every copied file, keys included: parse it, never print it.
+ */
+function parseInspect(text) {
+    const out = { name: '', driver: '', nodes: [] };
+    let node;
+    let section = '';
+    let inNodes = false;
+    for (const line of text.split(/\r?\n/)) {
+        if (line.trim() === '')
+            continue;
+        if (/^\s/.test(line)) {
+            if (node && section === 'Labels') {
+                const m = /^\s+(\S+?):\s*(.*)$/.exec(line);
+                if (m)
+                    node.labels[m[1]] = m[2].trim();
+            }
+            continue;
+        }
+        if (line.trim() === 'Nodes:') {
+            inNodes = true;
+            continue;
+        }
+        const m = /^([^:]+?):\s*(.*)$/.exec(line);
+        if (!m)
+            continue;
+        const [, key, value] = m;
+        section = key;
+        if (!inNodes) {
+            if (key === 'Name')
+                out.name = value;
+            else if (key === 'Driver')
+                out.driver = value;
+            else if (key === 'Error')
+                out.error = value;
+            continue;
+        }
+        if (key === 'Name') {
+            node = { name: value, endpoint: '', status: '', platforms: [], configured: [], labels: {} };
+            out.nodes.push(node);
+            continue;
+        }
+        if (!node)
+            continue;
+        switch (key) {
+            case 'Endpoint':
+                node.endpoint = value;
+                break;
+            case 'Status':
+                node.status = value;
+                break;
+            case 'Error':
+                node.error = value;
+                break;
+            case 'BuildKit version':
+                node.version = value;
+                break;
+            case 'Platforms':
+                for (const p of value
+                    .split(',')
+                    .map(s => s.trim())
+                    .filter(s => s !== '')) {
+                    const bare = p.replace(/\*$/, '');
+                    node.platforms.push(bare);
+                    if (p.endsWith('*'))
+                        node.configured.push(bare);
+                }
+                break;
+        }
+    }
+    for (const n of out.nodes)
+        n.network = n.labels['org.mobyproject.buildkit.worker.network'];
+    return out;
+}
+/**
+ * The daemon's answer for one node, from `buildx inspect --bootstrap`. buildx lists the
+ * workers (builder/node.go loadData) but prints neither their number nor their IDs: a running
+ * node with labels or platforms has at least one, reported as 1.
+ */
+function daemonFromInspect(info, nodeName) {
+    if (info.error)
+        return { error: info.error };
+    const n = info.nodes.find(x => x.name === nodeName);
+    if (!n)
+        return { error: `buildx inspect lists no node ${nodeName}` };
+    if (n.error)
+        return { error: n.error };
+    if (n.status !== 'running')
+        return { error: `buildx reports the node ${n.status || 'without a status'} (it could not list the daemon's workers at ${n.endpoint})` };
+    const daemonPlatforms = n.platforms.filter(p => !n.configured.includes(p));
+    if (Object.keys(n.labels).length === 0 && daemonPlatforms.length === 0) {
+        return { error: 'the daemon reports no workers: BuildKit answers but can run no build' };
+    }
+    return { version: n.version ?? 'unknown', platforms: n.platforms, network: n.network, workers: 1 };
+}
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: ./src/docker/buildx-record.ts
+var buildx_record = __nccwpck_require__(6766);
+;// CONCATENATED MODULE: ./src/drivers/docker/inputs.ts
+const DAEMON_JSON = "the engine's /etc/docker/daemon.json (restart dockerd after changing it)";
+const OR_CONTAINER = 'or use driver: docker-container, which this action configures and verifies';
+function dockerDriverProblems(inputs, get) {
+    const problems = [];
+    const set = (name) => get(name).trim() !== '';
+    const refuse = (input, instead) => {
+        problems.push({
+            input,
+            message: `the docker driver uses the Docker engine's own BuildKit, which takes no BuildKit config: ${instead}; ${OR_CONTAINER}`
+        });
+    };
+    for (const input of ['buildkitd-config', 'buildkitd-config-inline']) {
+        if (set(input))
+            refuse(input, `its settings are ${DAEMON_JSON} ("registry-mirrors", "insecure-registries", "features", "builder")`);
+    }
+    if (set('mirrors'))
+        refuse('mirrors', `set "registry-mirrors" in ${DAEMON_JSON} (the engine mirrors Docker Hub only)`);
+    if (set('http-registries'))
+        refuse('http-registries', `list the hosts under "insecure-registries" in ${DAEMON_JSON} (it allows plain HTTP too)`);
+    if (set('insecure-registries'))
+        refuse('insecure-registries', `list the hosts under "insecure-registries" in ${DAEMON_JSON}`);
+    if (set('registry-certs'))
+        refuse('registry-certs', "put the files in /etc/docker/certs.d/<host[:port]>/ on the engine's host (ca.crt, client.cert, client.key)");
+    if (set('debug'))
+        refuse('debug', `set "debug": true in ${DAEMON_JSON}`);
+    for (const input of ['cni', 'cni-image', 'cni-subnet', 'cni-config', 'cni-plugins-version', 'cni-plugins-url', 'buildkit-image']) {
+        if (set(input) && !(input === 'cni' && get(input).trim().toLowerCase() === 'false'))
+            refuse(input, "the engine's builds use the engine's networks");
+    }
+    if (set('buildkitd-flags'))
+        refuse('buildkitd-flags', 'the engine starts its BuildKit itself, with no daemon flags to give');
+    if (inputs.nodes[0].driverOpts.length > 0)
+        refuse('driver-opts', 'the docker driver takes no driver options');
+    for (const input of ['endpoint', 'platforms', 'append']) {
+        if (set(input))
+            problems.push({
+                input,
+                message: `the docker driver's builder is one node, the docker context's engine; ${OR_CONTAINER} (nodes elsewhere, fixed platforms)`
+            });
+    }
+    // setup-buildx-action: "Cannot use keep-state with docker driver".
+    if (inputs.keepState)
+        problems.push({ input: 'keep-state', message: "the docker driver's builder is never removed, so there is no state to keep" });
+    if (inputs.verifyPull.length > 0 || inputs.checkRegistries) {
+        problems.push({
+            input: inputs.verifyPull.length > 0 ? 'verify-pull' : 'check-registries',
+            message: 'the docker driver has no builder container to resolve in: the engine resolves with its own registry settings; prove them with docker pull, or ' +
+                'use driver: docker-container'
+        });
+    }
+    return problems;
+}
+
+;// CONCATENATED MODULE: ./src/drivers/docker/driver.ts
+
+
+
+
+
+
+
+
+
+
+// buildx's docker driver: the builder is the Docker engine's own BuildKit, named after the
+// docker context (buildx builder/builder.go: a context's builder has one node whose
+// endpoint is the context; `docker buildx inspect default` shows it). It takes no BuildKit
+// config (inputs.ts here refuses every config input with the engine's daemon.json settings
+// instead), this action creates nothing for it and the post step never removes it.
+// Verification can only report what the daemon says: its version and platforms.
+const none = async () => '';
+const engine = {
+    name: 'docker',
+    createsBuilder: false,
+    takesConfig: false,
+    defaultFlags: DEFAULT_FLAGS,
+    maxBuilderName: CONTAINER_NAME_LIMIT,
+    numberedNodes: true,
+    endpointProblem: dockerEndpointProblem,
+    inputProblems: dockerDriverProblems,
+    keptKeysPlace: "in the builder's container (/etc/buildkit/certs)",
+    prepare: () => {
+        const defaultFile = (0,buildx_record/* defaultConfigPath */.jE)(process.env, external_node_os_.homedir());
+        if (external_node_fs_.existsSync(defaultFile))
+            log/* info */.pq(`${defaultFile} is ignored: the docker driver's builder is the engine's own BuildKit, which takes no config`);
+    },
+    // Planned like a docker-container node; nothing is created from it.
+    planNodes: ctx => planConfigNodes('docker', ctx, { namesFirst: true }),
+    claim: async (asked, given) => {
+        const context = await cli/* currentContext */.Fi();
+        // setup-buildx-action, too, names this builder after the context and ignores `name`.
+        if (given && asked !== context)
+            log/* warning */.$e(`name "${asked}" is ignored: the docker driver's builder is the docker context's own, "${context}"`);
+        log/* info */.pq(`the docker driver's builder: ${context}, the engine's own BuildKit (nothing is created or removed)`);
+        return context;
+    },
+    // Nothing to create: only `use` has something to do.
+    create: async (plan) => {
+        if (plan.use)
+            await cli/* useBuilder */.nY(plan.builder);
+    },
+    readBackNode: async (plan) => {
+        // No files are copied into this builder, so its inspect output holds nothing secret;
+        // it is still never printed.
+        const res = await cli/* inspectBuilder */.IK(plan.builder);
+        if (res.exitCode !== 0)
+            return {
+                daemon: {
+                    error: `docker buildx inspect ${plan.builder} failed (exit code ${res.exitCode}): ${res.stderr.trim().split('\n').pop() ?? ''}`
+                }
+            };
+        // The context's builder has one node, named after the context.
+        return { daemon: daemonFromInspect(parseInspect(res.stdout), plan.builder) };
+    },
+    readsDaemonLog: false,
+    resolve: () => Promise.reject(new Error('the docker driver has no builder container to resolve in')),
+    logSince: none,
+    logTail: none,
+    // A context's builder is not in buildx's instance records: nothing of this run's to own.
+    owner: () => undefined,
+    nodes: builder => [{ Name: builder, Endpoint: builder }],
+    remove: () => Promise.resolve({ ok: true, message: "the docker driver's builder is the engine's own: never removed" }),
+    occupant: () => Promise.resolve(undefined),
+    leave: () => Promise.resolve({ ok: true, message: "the docker driver's builder is the engine's own: nothing to leave" })
+};
+
+// EXTERNAL MODULE: ./src/runner/redact.ts
+var redact = __nccwpck_require__(8949);
+// EXTERNAL MODULE: ./src/buildkit/read-back.ts
+var read_back = __nccwpck_require__(2708);
+;// CONCATENATED MODULE: ./src/drivers/kubernetes/kubectl.ts
+
+
+
+// buildx's kubernetes driver, the parts that need no cluster: where buildx puts things in
+// the pods, how kubectl finds them, what kubectl prints, and which inputs can't work with
+// this driver. Pure. Everything here follows docker/buildx v0.29.1:
+//
+// - builder/builder.go Create: a kubernetes node gets no endpoint of its own; buildx records
+//   `kubernetes:///<builder>?deployment=<node>&kubeconfig=<$KUBECONFIG at create time>` and,
+//   unless --node is given, a generated node name `buildkit-<uuid>-<5 hex>`
+//   (driver/kubernetes/util/generate.go GenerateNodeName).
+// - driver/kubernetes/factory.go New: the Deployment is named after the node, "_" turned into
+//   "-" (buildxNameToDeploymentName); the namespace is driver-opt `namespace`, else the
+//   kubeconfig's (context/load.go ConfigFromEndpoint → clientcmd's Namespace(): the current
+//   context's namespace, "default" when it names none) — kubectl's own rule, so kubectl is
+//   given -n only when the driver-opt is set.
+// - driver/kubernetes/manifest/manifest.go NewDeployment: label app=<deployment> on the
+//   Deployment, its selector and its pods (custom `labels` are added to all three); one
+//   container "buildkitd" whose args are exactly the buildkitd flags (no --config is added,
+//   unlike driver/docker-container/driver.go); the files of util/confutil/container.go
+//   LoadConfigFiles go into one ConfigMap per directory: buildkitd.toml into
+//   "<deployment>-config", mounted at /etc/buildkit; each registry's certificates into
+//   "<deployment>-config-<n>" (n follows Go's map order: not predictable), mounted at
+//   /etc/buildkit/certs/<host, runs of [^a-zA-Z0-9.-] as _>. So the pod has every file at
+//   the path the docker-container driver copies it to (buildx.ts containerCertPath), and the
+//   config's rewritten cert paths are the same: plan.expect applies unchanged.
+// - driver/kubernetes/podchooser ListRunningPods: the daemons buildx dials are the pods of
+//   that selector in phase Running, sorted by name; with replicas > 1 each is a daemon of its
+//   own, so every one is verified.
+/** The container buildx runs the daemon in (manifest.go containerName). */
+const KUBE_CONTAINER = 'buildkitd';
+/** The Deployment of a node (factory.go buildxNameToDeploymentName). */
+function deploymentName(node) {
+    return node.replace(/_/g, '-');
+}
+/** The label selector of a node's pods (manifest.go LabelApp). */
+function podSelector(node) {
+    return `app=${deploymentName(node)}`;
+}
+function parseKubeEndpoint(endpoint) {
+    let u;
+    try {
+        u = new URL(endpoint);
+    }
+    catch {
+        return undefined;
+    }
+    if (u.protocol !== 'kubernetes:')
+        return undefined;
+    return {
+        builder: decodeURIComponent(u.pathname.replace(/^\//, '')),
+        deployment: u.searchParams.get('deployment') ?? '',
+        kubeconfig: u.searchParams.get('kubeconfig') ?? ''
+    };
+}
+/**
+ * kubectl's flags for a node. buildx loads the recorded kubeconfig as the explicit path
+ * (context/load.go ConfigFromEndpoint); a list of paths can't be one --kubeconfig, so it is
+ * left to $KUBECONFIG, which kubectl reads the same way.
+ */
+function kubeTarget(node) {
+    const ep = parseKubeEndpoint(node.Endpoint);
+    const global = [];
+    if (ep && ep.kubeconfig !== '' && !ep.kubeconfig.includes(':'))
+        global.push('--kubeconfig', ep.kubeconfig);
+    const ns = namespaceOf(node.DriverOpts);
+    if (ns !== undefined)
+        global.push('--namespace', ns);
+    return {
+        global,
+        deployment: deploymentName(ep?.deployment || node.Name),
+        namespace: ns ?? "the kubeconfig's current namespace"
+    };
+}
+/** driver-opt namespace, or undefined: the kubeconfig's current namespace applies ("default" if none). */
+function namespaceOf(driverOpts) {
+    const ns = driverOpts?.namespace;
+    return ns === undefined || ns === '' ? undefined : ns;
+}
+/** driver-opt replicas (factory.go: 1 unless given). */
+function replicasOf(driverOpts) {
+    const n = Number.parseInt(driverOpts?.replicas ?? '', 10);
+    return Number.isFinite(n) && n >= 0 ? n : 1;
+}
+/** The node's Deployment as JSON; nothing on stdout when there is none. */
+function getDeploymentArgs(t) {
+    return [...t.global, 'get', 'deployment', t.deployment, '--ignore-not-found', '--output', 'json'];
+}
+function getPodsArgs(t) {
+    return [...t.global, 'get', 'pods', '--selector', `app=${t.deployment}`, '--output', 'json'];
+}
+/** `kubectl exec` of a script in the daemon's container; `args` become $1… */
+function execArgs(t, pod, script, args) {
+    return [...t.global, 'exec', pod, '--container', KUBE_CONTAINER, '--', 'sh', '-c', script, 'sh', ...args];
+}
+/**
+ * `kubectl logs` since a moment (unix seconds). The API takes sinceTime in whole seconds
+ * (metav1.Time is RFC 3339 without fractions): rounded down, so nothing after `since` is lost.
+ */
+function logsSinceArgs(t, pod, since) {
+    const at = new Date(Math.floor(since) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    return [...t.global, 'logs', pod, '--container', KUBE_CONTAINER, `--since-time=${at}`];
+}
+function logsTailArgs(t, pod, lines) {
+    return [...t.global, 'logs', pod, '--container', KUBE_CONTAINER, `--tail=${lines}`];
+}
+const KUBECTL_VERSION_ARGS = ['version', '--client'];
+/** `kubectl get pods -o json`: a List of Pods. Sorted by name, as buildx's pod chooser sorts them. */
+function parsePods(json) {
+    let data;
+    try {
+        data = JSON.parse(json);
+    }
+    catch {
+        throw new Error(`kubectl get pods printed something that is not JSON: ${(0,redact/* redact */.E$)(json.slice(0, 200))}`);
+    }
+    const items = data?.items;
+    if (!Array.isArray(items))
+        throw new Error('kubectl get pods printed JSON without an items list');
+    return items
+        .map(p => {
+        const containers = p.spec?.containers ?? [];
+        const c = containers.find(x => x.name === KUBE_CONTAINER) ?? containers[0];
+        return {
+            name: p.metadata?.name ?? '(unnamed)',
+            phase: p.status?.phase ?? 'Unknown',
+            args: c?.args ?? [],
+            deleting: p.metadata?.deletionTimestamp !== undefined
+        };
+    })
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+/** One pod's `kubectl exec` of READ_BACK_SCRIPT (buildkit/read-back.ts) with its spec's args, as verification reads them. */
+function podSeen(exec, pod, files) {
+    return (0,read_back/* parseReadBack */.F7)(exec, { cmd: pod.args }, files, 'the pod');
+}
+/**
+ * The daemon flags to give buildx for a kubernetes node: the config's path first. buildx
+ * adds no --config for this driver (manifest.go: args are the flags as given), so the daemon
+ * reads /etc/buildkit/buildkitd.toml only by its own default, and a rootless daemon
+ * (driver-opt rootless=true) looks in ~/.config/buildkit instead and would run without the
+ * config. Naming it makes both read the mounted file, and makes the pod's args what the plan
+ * expects of every node (plan.ts: ['--config', CONTAINER_CONFIG_FILE, ...flags]).
+ */
+function kubernetesDaemonFlags(flags) {
+    return ['--config', paths/* CONTAINER_CONFIG_FILE */.gw, ...flags];
+}
+// ---------------------------------------------------------------------------------------
+// Inputs this driver can't take
+
+// EXTERNAL MODULE: ./src/buildkit/resolve.ts
+var resolve = __nccwpck_require__(7236);
+;// CONCATENATED MODULE: ./src/drivers/kubernetes/inputs.ts
+
+
+/**
+ * Every input that can't work with the kubernetes driver, each naming its input; [] for
+ * another driver. Called by inputs/inputs.ts (this driver's rules) once the inputs are read.
+ */
+function kubernetesInputProblems(inputs) {
+    if (inputs.driver !== 'kubernetes')
+        return [];
+    const problems = [];
+    const ns = namespaceOf(Object.fromEntries((0,driver_opts/* driverOptFields */.vj)(inputs.nodes[0]?.driverOpts ?? []).map(o => [o.key, o.value])));
+    const where = ns === undefined ? "the builder's namespace" : `namespace ${ns}`;
+    // manifest.go puts every file of the config, keys included, into ConfigMap data; reading a
+    // ConfigMap needs only `get configmaps` in its namespace, which many roles grant that
+    // would never grant `get secrets`.
+    const keyed = inputs.certRequests.filter(r => r.keypairs.length > 0);
+    if (keyed.length > 0 && inputs.allowKeysInConfigmap !== true) {
+        const kp = keyed[0].keypairs[0].key;
+        problems.push({
+            input: kp.input,
+            message: `${kp.line !== undefined ? `line ${kp.line}: ` : ''}the client key for ${keyed[0].registry} would be stored in a ConfigMap: buildx's ` +
+                `kubernetes driver hands the config and every certificate file to its pods as ConfigMaps, ` +
+                `and ConfigMaps are not secret — anyone who can read ConfigMaps in ${where} can read the key. ` +
+                'Set allow-keys-in-configmap: true if that is acceptable (e.g. a namespace of its own), or give only a CA'
+        });
+    }
+    if (inputs.cni && 'build' in inputs.cni) {
+        problems.push({
+            input: 'cni',
+            message: "true builds the CNI image on the runner's Docker engine, which the cluster can't pull from; " +
+                'push a CNI image to a registry the cluster can reach and pass it as cni-image (or use cni: bridge)'
+        });
+    }
+    for (const n of inputs.nodes) {
+        if (n.endpoint !== '') {
+            problems.push({
+                input: n.append === undefined ? 'endpoint' : 'append',
+                message: `${n.append === undefined ? '' : `${n.label}: `}the kubernetes driver takes no endpoint (buildx refuses it: "kubernetes driver ` +
+                    `does not support endpoint args"); choose the cluster with KUBECONFIG and the namespace with driver-opts namespace=`
+            });
+        }
+        if (n.name !== undefined) {
+            const d = deploymentName(n.name);
+            // The Deployment's name is also the value of its pods' app label: at most 63
+            // characters, a letter or digit at each end (Kubernetes label values).
+            if (d.length > 63 || !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(d)) {
+                problems.push({
+                    input: 'append',
+                    message: `${n.label}: node name "${n.name}" becomes Deployment "${d}" and pod label app=${d}, which Kubernetes refuses: at most 63 ` +
+                        `characters, lower case letters, digits, "-" and ".", a letter or digit at each end`
+                });
+            }
+        }
+    }
+    if (inputs.keepState) {
+        problems.push({
+            input: 'keep-state',
+            message: "Cannot use keep-state with kubernetes driver (as docker/setup-buildx-action says): the daemon's state lives in the pods, which buildx rm " +
+                'deletes with the Deployment'
+        });
+    }
+    return problems;
+}
+/** buildx: "kubernetes driver does not support endpoint args" (builder.go Create). */
+function kubernetesEndpointProblem(endpoint) {
+    if (endpoint === '')
+        return undefined;
+    return 'the kubernetes driver takes no endpoint (buildx refuses it); choose the cluster with KUBECONFIG and the namespace with driver-opts namespace=';
+}
+
+;// CONCATENATED MODULE: ./src/drivers/kubernetes/driver.ts
+
+
+
+
+
+
+
+
+
+
+
+
+// buildx's kubernetes driver: each node is a Deployment whose pods (driver-opt replicas)
+// each run a daemon of their own, with the config and certificates mounted from ConfigMaps
+// (kubectl.ts says where, from buildx v0.29.1's driver/kubernetes). buildx creates
+// and removes them; kubectl reads them back, every pod, because buildx sends each build to
+// one of them (podchooser: sticky by context path, or random) and a pod that runs without the
+// config would fail only the builds that land on it.
+/** Throws a clear error when kubectl is not there: it is how the builder's pods are verified. */
+async function kubectlCheck() {
+    let res;
+    try {
+        res = await (0,exec/* run */.eF)('kubectl', KUBECTL_VERSION_ARGS);
+    }
+    catch {
+        throw new Error("kubectl is not installed or not on PATH: the kubernetes driver needs it to read the config back from the builder's pods " +
+            '(buildx itself talks to the cluster without it); install it first, e.g. with azure/setup-kubectl');
+    }
+    if (res.exitCode !== 0) {
+        throw new Error(`kubectl version --client failed (exit code ${res.exitCode}): ${(res.stderr || res.stdout).trim().split('\n').pop() ?? ''}`);
+    }
+}
+/** buildx's record of a node (namespace and replicas are in its DriverOpts), by its endpoint. */
+function recordOf(node) {
+    const builder = parseKubeEndpoint(node.Endpoint)?.builder;
+    const rec = builder === undefined ? undefined : cli/* builderNodes */.$R(builder).find(n => n.Name === node.Name);
+    return rec ?? { Name: node.Name, Endpoint: node.Endpoint };
+}
+/** The node's pods that are not being deleted, by name (podchooser.ListRunningPods order). */
+async function podsOf(t) {
+    const res = await (0,exec/* runChecked */.X4)(`kubectl get pods of deployment ${t.deployment} (${t.namespace})`, 'kubectl', getPodsArgs(t));
+    return parsePods(res.stdout).filter(p => !p.deleting);
+}
+async function runningPods(t) {
+    const pods = (await podsOf(t)).filter(p => p.phase === 'Running');
+    if (pods.length === 0)
+        throw new Error(`deployment ${t.deployment} (${t.namespace}) has no running pod`);
+    return pods;
+}
+const kubernetes = {
+    name: 'kubernetes',
+    createsBuilder: true,
+    takesConfig: true,
+    defaultFlags: DEFAULT_FLAGS,
+    maxBuilderName: CONTAINER_NAME_LIMIT,
+    // buildx generates the node names (deployments) and records no endpoint of their own.
+    numberedNodes: false,
+    endpointProblem: kubernetesEndpointProblem,
+    inputProblems: inputs => kubernetesInputProblems(inputs),
+    keptKeysPlace: "in the builder's ConfigMaps",
+    // The owner mark is a `labels=` driver option, which buildx's kubernetes factory takes from v0.12.0.
+    oldestBuildx: 'v0.12.0',
+    planNodes: ctx => planConfigNodes('kubernetes', ctx, { namesFirst: false, daemonFlags: kubernetesDaemonFlags }),
+    claim: async (asked) => {
+        // kubectl first: verification needs it, and nothing is created until it is there.
+        await kubectlCheck();
+        return claimFreeName(asked);
+    },
+    create: createNodes,
+    readBackNode: async (plan, node, compare) => readBackPods(plan, node, compare),
+    readsDaemonLog: true,
+    resolve: async (node, refs) => {
+        // The first running pod, as logSince reads: the proof's log lines must come from the
+        // daemon that resolved.
+        const t = kubeTarget(recordOf(node));
+        const [pod] = await runningPods(t);
+        return (0,exec/* run */.eF)('kubectl', execArgs(t, pod.name, resolve/* RESOLVE_SCRIPT */.Lm, refs));
+    },
+    logSince: async (node, since) => {
+        const t = kubeTarget(recordOf(node));
+        const [pod] = await runningPods(t);
+        const res = await (0,exec/* runChecked */.X4)(`reading the daemon's log of pod ${pod.name}`, 'kubectl', logsSinceArgs(t, pod.name, since));
+        return `${res.stdout}\n${res.stderr}`;
+    },
+    logTail: async (node, lines = 30) => {
+        const t = kubeTarget(recordOf(node));
+        let pods;
+        try {
+            pods = await podsOf(t);
+        }
+        catch {
+            return '';
+        }
+        const tails = await Promise.all(pods.map(async (p) => {
+            const res = await (0,exec/* run */.eF)('kubectl', logsTailArgs(t, p.name, lines));
+            const text = `${res.stdout}${res.stderr}`.trim();
+            return pods.length > 1 ? `--- pod ${p.name} (${p.phase}) ---\n${text}` : text;
+        }));
+        return tails.join('\n');
+    },
+    owner: builder => cli/* builderOwner */.TS(builder),
+    nodes: builder => cli/* builderNodes */.$R(builder),
+    occupant: async (node) => {
+        const t = kubeTarget(node);
+        const place = `Deployment ${t.deployment} (${t.namespace})`;
+        const res = await (0,exec/* run */.eF)('kubectl', getDeploymentArgs(t)).catch((err) => ({ exitCode: 1, stdout: '', stderr: err.message }));
+        if (res.exitCode !== 0)
+            return { place, occupant: { state: 'unknown', error: (0,exec/* lastLine */.fM)(res.stderr || res.stdout) } };
+        // --ignore-not-found: nothing on stdout when there is no such Deployment.
+        if (res.stdout.trim() === '')
+            return { place, occupant: { state: 'free' } };
+        try {
+            const d = JSON.parse(res.stdout);
+            return { place, occupant: { state: 'taken', owner: (0,owner_mark/* ownerFromLabels */.jC)(d.metadata?.labels) } };
+        }
+        catch (err) {
+            return { place, occupant: { state: 'unknown', error: `kubectl's answer is not JSON: ${err.message}` } };
+        }
+    },
+    leave: (builder, node) => cli/* leaveNode */.Yd(leaveArgs(builder, node)),
+    remove: (builder, keepState, keepDaemon) => cli/* removeBuilder */.iq(rmArgs(builder, keepState, keepDaemon))
+};
+/**
+ * Every pod of the node, each with one `kubectl exec`; compared with the plan here, pod by
+ * pod, because the ReadBackResult has room for one daemon: all pods agree with the plan → the
+ * first pod's findings; otherwise the failing pods, named, as the errors.
+ */
+async function readBackPods(plan, node, compare) {
+    const recorded = cli/* builderNodes */.$R(plan.builder);
+    const i = recorded.findIndex(n => n.Name === node.Name);
+    const rec = recorded[i] ?? { Name: node.Name, Endpoint: node.Endpoint };
+    const planned = plan.nodes[i] ?? plan.nodes[0];
+    const t = kubeTarget(rec);
+    const files = plan.expect.files.map(f => f.path);
+    let pods;
+    try {
+        pods = await podsOf(t);
+    }
+    catch (err) {
+        const error = err.message;
+        return { daemon: { error }, readBack: { error } };
+    }
+    const wanted = replicasOf(rec.DriverOpts);
+    const failures = [];
+    const running = pods.filter(p => p.phase === 'Running');
+    for (const p of pods)
+        if (p.phase !== 'Running')
+            failures.push(`pod ${p.name} is ${p.phase}, not Running`);
+    if (running.length < wanted) {
+        failures.push(`deployment ${t.deployment} (${t.namespace}) has ${running.length} running pod(s) of the ${wanted} asked for (replicas)`);
+    }
+    if (running.length === 0) {
+        const error = failures.join('; ');
+        return { daemon: { error }, readBack: { error } };
+    }
+    const seen = await Promise.all(running.map(async (p) => ({ pod: p, ...podSeen(await (0,exec/* run */.eF)('kubectl', execArgs(t, p.name, read_back/* READ_BACK_SCRIPT */.fN, files)), p, files) })));
+    let firstDaemon;
+    let daemonError;
+    for (const [k, s] of seen.entries()) {
+        const who = `pod ${s.pod.name}${running.length > 1 ? ` (replica ${k + 1} of ${running.length})` : ''}`;
+        let daemon;
+        if ('error' in s.workers) {
+            daemonError ??= `${who}: ${s.workers.error}`;
+        }
+        else {
+            try {
+                daemon = parseWorkers(s.workers.text);
+                firstDaemon ??= daemon;
+            }
+            catch (err) {
+                daemonError ??= `${who}: ${err.message}`;
+            }
+        }
+        if ('error' in s.readBack) {
+            failures.push(`${who}: ${s.readBack.error}`);
+            continue;
+        }
+        const problems = compare(plan.expect, planned, s.readBack, daemon);
+        if (problems.length > 0)
+            failures.push(`${who} differs from the plan:\n${problems.map(p => `  ${p}`).join('\n')}`);
+    }
+    const first = seen[0];
+    return {
+        daemon: daemonError !== undefined ? { error: daemonError } : (firstDaemon ?? { error: 'no pod answered' }),
+        readBack: failures.length > 0 ? { error: failures.join('\n') } : first.readBack
+    };
+}
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./src/runner/run-dir.ts
+
+
+
+// The run's own directory under RUNNER_TEMP: buildkitd.toml and the certificate copies.
+// Everything the run writes is inside it, so post removes one directory.
+const PREFIX = 'buildkit-builder-';
+function tempRoot() {
+    return process.env.RUNNER_TEMP || external_node_os_.tmpdir();
+}
+/**
+ * A new directory only this user can read (mkdtemp makes it 0700), in RUNNER_TEMP. The
+ * runner makes RUNNER_TEMP; one that is missing or not writable is an error naming it, and
+ * nothing is made in its place (a directory made here would be left behind).
+ */
+function createRunDir() {
+    const root = tempRoot();
+    const name = process.env.RUNNER_TEMP ? `RUNNER_TEMP (${root})` : `the temporary directory ${root}`;
+    if (!external_node_fs_.existsSync(root))
+        throw new Error(`${name} does not exist; the runner sets RUNNER_TEMP to a directory it made`);
+    try {
+        return external_node_fs_.mkdtempSync(external_node_path_.join(root, PREFIX));
+    }
+    catch (err) {
+        const code = err.code;
+        const why = code === 'EROFS'
+            ? 'is on a read-only file system'
+            : code === 'EACCES' || code === 'EPERM'
+                ? 'is not writable by this user'
+                : `can't take a new directory (${code})`;
+        throw new Error(`${name} ${why}: the action writes buildkitd.toml and the certificates there`, { cause: err });
+    }
+}
+function writePlanFiles(plan) {
+    for (const dir of plan.dirs) {
+        external_node_fs_.mkdirSync(dir, { recursive: true, mode: 0o700 });
+        external_node_fs_.chmodSync(dir, 0o700);
+    }
+    // 'wx': never write through a file or link that is already there.
+    if (plan.writesConfig)
+        external_node_fs_.writeFileSync(plan.configPath, plan.configText, { mode: 0o644, flag: 'wx' });
+    for (const f of plan.files) {
+        external_node_fs_.writeFileSync(f.hostPath, f.content, { mode: f.mode, flag: 'wx' });
+        external_node_fs_.chmodSync(f.hostPath, f.mode); // the umask may have taken bits; set exactly
+    }
+}
+/**
+ * Removes a run directory. Only a directory this action names (its prefix, directly under
+ * a temp root) is removed, whatever the saved state says.
+ */
+function removeRunDir(dir) {
+    if (dir === '' || !external_node_path_.basename(dir).startsWith(PREFIX))
+        return false;
+    if (!external_node_fs_.existsSync(dir))
+        return false;
+    external_node_fs_.rmSync(dir, { recursive: true, force: true });
+    return true;
+}
+
+;// CONCATENATED MODULE: ./src/drivers/remote/buildx-args.ts
+// The remote driver's buildx command lines: its nodes' create, and verify-pull from the runner
+// (a build's outline through the builder). Pure.
+/**
+ * `docker buildx create` for a remote node: no --config and no --buildkitd-flags, which the
+ * remote driver refuses (factory.go New), and no owner env option (refused as well).
+ */
+function remoteCreateArgs(o) {
+    const args = ['buildx', 'create', ...(o.append ? ['--append'] : []), ...(o.bootstrap === false ? [] : ['--bootstrap']), '--name', o.name];
+    if (!o.append)
+        args.push('--driver', 'remote');
+    if (o.node)
+        args.push('--node', o.node);
+    for (const opt of o.driverOpts)
+        args.push('--driver-opt', opt);
+    if (o.platforms && o.platforms.length > 0)
+        args.push('--platform', o.platforms.join(','));
+    if (o.use && !o.append)
+        args.push('--use');
+    args.push(o.endpoint);
+    return args;
+}
+// ---------------------------------------------------------------------------------------
+// verify-pull from the runner
+/**
+ * `docker buildx build` of a Dockerfile `FROM <ref>` with the outline subrequest through the
+ * builder: the remote daemon resolves the reference with its own registry config (manifest
+ * and config, no layers), as RESOLVE_SCRIPT makes buildctl do inside a container builder.
+ * `--call` is buildx >= 0.15's (older ones had the experimental --print). The metadata file
+ * names the build's history record, removed afterwards.
+ */
+function outlineArgs(builder, dir, metadataFile) {
+    return ['buildx', 'build', '--builder', builder, '--call', 'outline', '--progress', 'plain', '--metadata-file', metadataFile, dir];
+}
+/** The history record a build left (`buildx.build.ref`: builder/node/ref), from its metadata file. */
+function historyRef(metadataJson) {
+    try {
+        const ref = JSON.parse(metadataJson)['buildx.build.ref'];
+        return typeof ref === 'string' && ref.includes('/') ? ref.slice(ref.lastIndexOf('/') + 1) : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * One resolution in the marker format of RESOLVE_SCRIPT (prove.ts parseResolveOutput), with
+ * buildx's final `ERROR: failed to build: failed to solve: …` (cmd/buildx/main.go,
+ * commands/build.go) written as buildctl's `error: failed to solve: …`, which buildctlError reads.
+ */
+function resolveRecord(index, stderr, exitCode, seconds) {
+    const lines = stderr
+        .split(/\r?\n/)
+        .map(l => l.replace(/^ERROR: (failed to build: )?/, 'error: '))
+        .filter((l, i, all) => l !== '' || i < all.length - 1)
+        .slice(-40);
+    const body = lines.filter(l => l !== '').length === 0 ? '' : `${lines.join('\n').replace(/\n*$/, '')}\n`;
+    return `@@resolve-begin ${index}\n${body}@@resolve-end ${index} ${exitCode} ${seconds}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/drivers/remote/inputs.ts
+
+
+
+
+// buildx's remote driver: the builder is a record that points at BuildKit daemons that run
+// already (driver/remote, docker/buildx v0.29.1). Pure: inputs in, problems, argument lists
+// and parsed text out; drivers/remote.ts runs them.
+//
+// What buildx's sources say (v0.29.1):
+// - driver/remote/factory.go New: any config file ("setting config file is not supported for
+//   remote driver") and any daemon flag ("setting buildkit flags is not supported for remote
+//   driver") are refused; the only driver options are servername, cacert, cert, key and
+//   default-load, anything else is "invalid driver option X for remote driver" (so the
+//   owner mark env.<NAME>= of the docker-container driver can't be used here); cacert, cert
+//   and key must be absolute paths; TLS needs cacert; cert and key go together; servername
+//   defaults to the endpoint's host name.
+// - driver/remote/driver.go Dial: loadTLS reads the three files on every dial, so they must
+//   exist for as long as the builder is used.
+// - builder/builder.go Create: without --config, buildx takes buildkitd.default.toml when
+//   there is one, which the remote driver then refuses; the endpoint is checked by
+//   driver/remote/util/endpoint.go IsValidEndpoint (docker-container, kube-pod, npipe, ssh,
+//   tcp, unix).
+// - commands/inspect.go: the text `docker buildx inspect` prints (parseInspect).
+/** How to give the remote daemon a setting: where it runs, not here. */
+const WHERE_IT_RUNS = 'the remote driver connects to a BuildKit daemon that already runs, and buildx refuses a config for it ("setting config file is not supported for ' +
+    'remote driver"): the daemon\'s own buildkitd.toml applies. ' +
+    'Set it where the daemon runs: start it with buildkitd --config /path/to/buildkitd.toml, or mount the file at /etc/buildkit/buildkitd.toml in its ' +
+    'container (or pod)';
+/** The driver options buildx's remote driver accepts (driver/remote/factory.go, v0.29.1). */
+const REMOTE_DRIVER_OPTS = ['servername', 'cacert', 'cert', 'key', 'default-load'];
+/** The options of one driver-opts line: buildx reads it as CSV (csv.ts), so `cacert=/a,servername=b` is two. */
+function optionFields(line) {
+    return (0,csv/* csvFields */.qZ)(line)
+        .map(f => f.trim())
+        .filter(f => f !== '');
+}
+const TLS_KIND = { cacert: 'ca', cert: 'cert', key: 'key' };
+/**
+ * Splits a node's driver options into the TLS ones and the rest. cacert=, cert= and key= are
+ * a file path (relative to the workspace: the action copies it and gives buildx the absolute
+ * path it needs) or env:NAME, as in registry-certs. Throws an InputError naming the input.
+ */
+function parseRemoteTls(driverOpts, input = 'driver-opts') {
+    const tls = { other: [] };
+    // Checked before any other rule and never echoed: such an option is (part of) a key or a
+    // certificate pasted in, and any other message could quote it.
+    if (driverOpts.some(o => (0,certs/* looksLikePem */.o4)(o) || optionFields(o).some(f => (0,certs/* looksLikePem */.o4)(f.slice(f.indexOf('=') + 1))))) {
+        throw new errors/* InputError */.d(input, undefined, 'holds PEM text; put the PEM in a secret and pass it as env:NAME (e.g. cacert=env:BUILDKIT_CA, with env: BUILDKIT_CA: ${{ secrets.BUILDKIT_CA }} ' +
+            'on the step)');
+    }
+    const seen = new Set();
+    for (const field of driverOpts.flatMap(optionFields)) {
+        const eq = field.indexOf('=');
+        const key = eq === -1 ? field : field.slice(0, eq);
+        const value = eq === -1 ? '' : field.slice(eq + 1);
+        if (key === 'cacert' || key === 'cert' || key === 'key' || key === 'servername') {
+            if (seen.has(key))
+                throw new errors/* InputError */.d(input, undefined, `${key}= is given twice`);
+            seen.add(key);
+            if (value === '' || value === 'env:') {
+                throw new errors/* InputError */.d(input, undefined, key === 'servername' ? 'servername= has no name' : `${key}= has no file path or env:NAME`);
+            }
+            if (key === 'servername')
+                tls.servername = value;
+            else
+                tls[key] = { kind: TLS_KIND[key], ref: value, input };
+        }
+        else
+            tls.other.push(field);
+    }
+    // buildx's own rules (driver/remote/factory.go New), told before anything runs.
+    if (tls.cert && !tls.key)
+        throw new errors/* InputError */.d(input, undefined, 'cert= has no key=; a client certificate needs its key');
+    if (tls.key && !tls.cert)
+        throw new errors/* InputError */.d(input, undefined, 'key= has no cert=; a client key needs its certificate');
+    if (!tls.cacert && (tls.cert || tls.servername !== undefined)) {
+        throw new errors/* InputError */.d(input, undefined, `${tls.cert ? 'cert= and key=' : 'servername='} need cacert=, the CA that signed the daemon's certificate (buildx: "tls enabled, but missing ` +
+            `keys cacert")`);
+    }
+    return tls;
+}
+/** True when the node talks TLS to its daemon (and so needs files that outlive nothing). */
+function usesTls(tls) {
+    return tls.cacert !== undefined;
+}
+/** What the inputs ask that the remote driver can't do, each with what to do instead. */
+function remoteInputProblems(inputs, get) {
+    const problems = [];
+    const set = (name) => get(name).trim() !== '';
+    const isTrue = (name) => get(name).trim().toLowerCase() === 'true';
+    const refuse = (input, what) => {
+        problems.push({ input, message: `${what}: ${WHERE_IT_RUNS}` });
+    };
+    if (set('buildkitd-config'))
+        refuse('buildkitd-config', "a base config can't be given to a remote daemon");
+    if (set('buildkitd-config-inline'))
+        refuse('buildkitd-config-inline', "a base config can't be given to a remote daemon");
+    if (inputs.baseConfig?.fromDefault) {
+        problems.push({
+            input: 'driver',
+            message: `remote: buildx applies ${inputs.baseConfig.path ?? 'buildkitd.default.toml'} to every new builder (builder/builder.go Create), and the remote ` +
+                `driver refuses any config, so buildx create would fail; ` +
+                "move that file away for this job; the remote daemon's own buildkitd.toml applies (set it where the daemon runs)"
+        });
+    }
+    if (set('mirrors'))
+        refuse('mirrors', 'registry mirrors are the daemon\'s ([registry."<host>"] mirrors = [...])');
+    if (set('http-registries'))
+        refuse('http-registries', 'plain-HTTP registries are the daemon\'s ([registry."<host>"] http = true)');
+    if (set('insecure-registries'))
+        refuse('insecure-registries', 'insecure registries are the daemon\'s ([registry."<host>"] insecure = true)');
+    if (set('registry-certs')) {
+        refuse('registry-certs', 'registry certificates are the daemon\'s ([registry."<host>"] ca = [...] and [[registry."<host>".keypair]], with the files where the daemon ' +
+            'runs); the certificates for the connection to the daemon itself are driver-opts cacert=, cert=, key=');
+    }
+    if (set('debug'))
+        refuse('debug', "debug logging is the daemon's (debug = true in its buildkitd.toml, or buildkitd --debug)");
+    if (set('buildkitd-flags')) {
+        problems.push({
+            input: 'buildkitd-flags',
+            message: 'buildx refuses daemon flags for the remote driver ("setting buildkit flags is not supported for remote driver"): give them to buildkitd where ' +
+                'it runs, or put the settings in its buildkitd.toml'
+        });
+    }
+    // An appended node's buildkitd-flags (nodes.ts gives every node the default flags when it
+    // has none, so the raw YAML is what tells whether they were written).
+    if (/^[\s-]*buildkitd-flags\s*:/m.test(get('append'))) {
+        problems.push({
+            input: 'append',
+            message: 'buildkitd-flags of a node: buildx refuses daemon flags for the remote driver ("setting buildkit flags is not supported for remote driver"); ' +
+                'give them to buildkitd where it runs'
+        });
+    }
+    for (const name of ['cni', 'cni-image', 'cni-subnet', 'cni-config', 'cni-plugins-version', 'cni-plugins-url', 'buildkit-image']) {
+        if (!set(name) || (name === 'cni' && get(name).trim().toLowerCase() === 'false'))
+            continue;
+        refuse(name, `the daemon's network and image are chosen where it runs (CNI: [worker.oci] networkMode = "cni" with cniConfigPath and cniBinaryPath in its ` +
+            `buildkitd.toml, the plugins in its image)`);
+    }
+    if (isTrue('keep-state')) {
+        problems.push({
+            input: 'keep-state',
+            message: "true does nothing with the remote driver: the daemon's state is its own, and removing the builder removes only buildx's record of it"
+        });
+    }
+    if (isTrue('check-registries')) {
+        problems.push({
+            input: 'check-registries',
+            message: "the registries a remote daemon's config names are not known to this action (its buildkitd.toml is where it runs); list references in " +
+                'verify-pull to prove that the daemon resolves them'
+        });
+    }
+    let tls = false;
+    for (const node of inputs.nodes) {
+        const input = nodeInput(node, 'driver-opts');
+        try {
+            const parsed = parseRemoteTls(node.driverOpts, input);
+            tls ||= usesTls(parsed);
+            for (const o of parsed.other) {
+                const key = o.split('=')[0];
+                if (key === 'default-load') {
+                    if (!/^(true|false|1|0|t|f|TRUE|FALSE|True|False)$/.test(o.slice(key.length + 1))) {
+                        problems.push({ input, message: `"${o}": default-load is true or false` });
+                    }
+                }
+                else {
+                    problems.push({
+                        input,
+                        message: `"${o}": the remote driver takes only ${REMOTE_DRIVER_OPTS.join(', ')} (buildx: "invalid driver option ${key} for remote ` +
+                            `driver"); the daemon's image, network and resources are set where it runs`
+                    });
+                }
+            }
+        }
+        catch (err) {
+            if (!(err instanceof errors/* InputError */.d))
+                throw err;
+            problems.push({ input, message: err.message.replace(/^input "[^"]*": /, '') });
+        }
+    }
+    if (tls && !inputs.cleanup) {
+        problems.push({
+            input: 'cleanup',
+            message: 'false with cacert=, cert= or key= in driver-opts: buildx reads those files every time it connects to the daemon (driver/remote/driver.go ' +
+                'Dial), and this action copies them into its run directory, which is deleted when the job ends; ' +
+                'a builder left behind would then fail to connect. Keep cleanup: true, or create such a builder yourself with files that outlive the job'
+        });
+    }
+    return problems;
+}
+// The BuildKit addresses buildx's remote driver dials (util/remoteutil IsValidEndpoint).
+const BUILDKIT_ADDR_RE = /^(tcp|unix|ssh|docker-container|kube-pod|npipe):\/\/\S+$/;
+/** The daemon's address, which this driver can't do without. */
+function remoteEndpointProblem(endpoint) {
+    if (endpoint === '')
+        return "the remote driver needs an endpoint, the BuildKit daemon's address (e.g. tcp://buildkitd:1234)";
+    const dash = optionLike(endpoint);
+    if (dash)
+        return dash;
+    return BUILDKIT_ADDR_RE.test(endpoint) ? undefined : `"${endpoint}" is not a BuildKit address; write tcp://host:port or unix:///path`;
+}
+/**
+ * buildx keeps build records in a directory named after the first node (localstate:
+ * ~/.docker/buildx/refs/<builder>/<node>/), and this driver's first node is
+ * <builder>0-<owner uuid> (owner-mark.ts remoteNodeName): a file name has at most 255.
+ */
+const REMOTE_NAME_LIMIT = {
+    length: 255 - '0-'.length - 36,
+    why: "buildx keeps build records in a directory named after the first node, <name>0-<this run's owner mark>"
+};
+
+;// CONCATENATED MODULE: ./src/drivers/remote/tls.ts
+
+
+
+/**
+ * Reads and checks the TLS files as registry-certs' are (certs.ts): the key first (it is
+ * registered as a secret before any check can fail and print something), then the CA and the
+ * certificate; the key must match the certificate.
+ */
+function loadRemoteTls(tls, now = new Date(), env = process.env) {
+    const notes = { warnings: [] };
+    const key = tls.key ? (0,certs/* loadPem */.rL)(tls.key, notes, now, env) : undefined;
+    const cacert = tls.cacert ? (0,certs/* loadPem */.rL)(tls.cacert, notes, now, env) : undefined;
+    const cert = tls.cert ? (0,certs/* loadPem */.rL)(tls.cert, notes, now, env) : undefined;
+    if (cert && key)
+        (0,certs/* checkKeyPair */.ce)({ cert, key });
+    return { tls: { cacert, cert, key, servername: tls.servername, other: tls.other }, warnings: notes.warnings };
+}
+const TLS_FILES = {
+    cacert: ['ca.pem', 0o644, 'CA of the BuildKit daemon'],
+    cert: ['client.crt', 0o644, 'client certificate for the BuildKit daemon'],
+    key: ['client.key', 0o600, 'client key for the BuildKit daemon']
+};
+/**
+ * The files to write for one node's TLS (under `dir`, e.g. <run dir>/remote/<node index>) and
+ * the node's driver options with their absolute paths (buildx refuses relative ones). The
+ * files have no place in the builder: containerPath is '' and they are not for
+ * plan.expect.files.
+ */
+function remoteTlsFiles(tls, dir, node) {
+    const files = [];
+    const driverOpts = [];
+    for (const k of ['cacert', 'cert', 'key']) {
+        const pem = tls[k];
+        if (!pem)
+            continue;
+        const [base, mode, what] = TLS_FILES[k];
+        const hostPath = external_node_path_.join(dir, base);
+        files.push({ hostPath, containerPath: '', content: pem.content, mode, sha256: pem.sha256, label: `${what} of ${node} (${pem.ref})` });
+        driverOpts.push((0,csv/* csvQuote */.Fk)(`${k}=${hostPath}`));
+    }
+    if (tls.servername !== undefined)
+        driverOpts.push((0,csv/* csvQuote */.Fk)(`servername=${tls.servername}`));
+    driverOpts.push(...tls.other.map(csv/* csvQuote */.Fk));
+    return { dirs: files.length > 0 ? [dir] : [], files, driverOpts };
+}
+
+;// CONCATENATED MODULE: ./src/drivers/remote/driver.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+// buildx's remote driver (driver/remote, docker/buildx v0.29.1): the builder is buildx's
+// record of daemons that run elsewhere. Nothing is copied into them and their logs are not
+// ours to read, so observation is the daemon's own answer through buildx (`buildx inspect
+// --bootstrap`, read silently: for this driver it holds no files, but it is never printed
+// all the same) and verify-pull runs from the runner through buildx (`buildx build --call
+// outline`): the only way to prove what the remote daemon's own registry config does.
+const remote = {
+    name: 'remote',
+    createsBuilder: true,
+    takesConfig: false,
+    // The daemon runs with its own flags: buildx refuses any for this driver.
+    defaultFlags: [],
+    maxBuilderName: REMOTE_NAME_LIMIT,
+    numberedNodes: true,
+    endpointProblem: remoteEndpointProblem,
+    // Each node's TLS options, checked as the nodes are read.
+    checkNode: n => void parseRemoteTls(n.driverOpts, nodeInput(n, 'driver-opts')),
+    inputProblems: remoteInputProblems,
+    keptKeysPlace: "in the builder's container (/etc/buildkit/certs)",
+    prepare: inputs => loadTls(inputs),
+    planNodes: ctx => remoteNodes(ctx),
+    claim: async (asked) => claimFreeName(asked),
+    create: createNodes,
+    readBackNode: async (plan, node) => ({ daemon: await inspectDaemon(plan.builder, node.Name) }),
+    readsDaemonLog: false,
+    resolve: (node, refs, builder) => resolveFromRunner(node, refs, builder),
+    // A remote daemon's log can't be read from here. Not '': an empty log would tell prove.ts
+    // that no host failed, i.e. that the first host of the chain served every reference.
+    logSince: () => Promise.reject(new Error("a remote daemon's log can't be read from the runner")),
+    logTail: async () => '',
+    owner: builder => cli/* builderOwner */.TS(builder),
+    nodes: builder => cli/* builderNodes */.$R(builder),
+    // buildx rm of a remote builder removes its record; the daemon and its state are untouched
+    // (driver.go Rm does nothing), so keep-state means nothing here.
+    remove: builder => cli/* removeBuilder */.iq(rmArgs(builder, false)),
+    // The daemons are someone else's by design: buildx rm never touches them (driver.go Rm).
+    occupant: () => Promise.resolve(undefined),
+    leave: (builder, node) => cli/* leaveNode */.Yd(leaveArgs(builder, node))
+};
+/** The daemon's answer for one node: `docker buildx inspect --bootstrap`, silently. */
+async function inspectDaemon(builder, nodeName) {
+    const res = await cli/* inspectBuilder */.IK(builder);
+    if (res.exitCode !== 0)
+        return { error: `docker buildx inspect --bootstrap failed (exit code ${res.exitCode}): ${(0,exec/* lastLine */.fM)(res.stderr)}` };
+    return daemonFromInspect(parseInspect(res.stdout), nodeName);
+}
+/**
+ * Resolves each reference through the node's daemon from the runner, one after the other,
+ * and answers in RESOLVE_SCRIPT's marker format (prove.ts parseResolveOutput). A builder of
+ * several nodes lets buildx pick the node, so such a node is reached through a builder of its
+ * own, with the same endpoint and driver options, removed afterwards.
+ */
+async function resolveFromRunner(node, refs, builder) {
+    const nodes = cli/* builderNodes */.$R(builder);
+    const rec = nodes.find(n => n.Name === node.Name);
+    if (!rec)
+        return { exitCode: 1, stdout: '', stderr: `buildx has no node ${node.Name} in builder ${builder}` };
+    let through = builder;
+    if (nodes.length > 1) {
+        through = `${builder}-prove-${(0,external_node_crypto_.randomUUID)().slice(0, 8)}`;
+        const opts = Object.entries(rec.DriverOpts ?? {}).map(([k, v]) => (0,csv/* csvQuote */.Fk)(`${k}=${v}`));
+        const made = await (0,exec/* run */.eF)('docker', remoteCreateArgs({ name: through, endpoint: rec.Endpoint, driverOpts: opts, use: false, bootstrap: false }));
+        if (made.exitCode !== 0) {
+            await (0,exec/* run */.eF)('docker', rmArgs(through, false));
+            return {
+                exitCode: made.exitCode,
+                stdout: '',
+                stderr: `a builder for node ${node.Name} alone could not be made: ${(0,exec/* lastLine */.fM)(made.stderr)}`
+            };
+        }
+    }
+    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(tempRoot(), 'buildkit-builder-prove-'));
+    try {
+        let stdout = '';
+        for (const [i, ref] of refs.entries()) {
+            const ctx = external_node_path_.join(dir, String(i + 1));
+            external_node_fs_.mkdirSync(ctx);
+            external_node_fs_.writeFileSync(external_node_path_.join(ctx, 'Dockerfile'), `FROM ${ref}\n`);
+            const meta = external_node_path_.join(dir, `${i + 1}.json`);
+            const t0 = Date.now();
+            // coreutils timeout: exec.ts has no time limit of its own; buildx ends its build on SIGTERM.
+            const res = await (0,exec/* run */.eF)('timeout', ['--kill-after=5', String(resolve/* RESOLVE_TIMEOUT_SECONDS */.dM), 'docker', ...outlineArgs(through, ctx, meta)]);
+            const seconds = Math.round((Date.now() - t0) / 1000);
+            stdout += resolveRecord(i + 1, res.stderr, res.exitCode, seconds);
+            // The build's history record, so `buildx history ls` shows only the user's builds.
+            const record = external_node_fs_.existsSync(meta) ? historyRef(external_node_fs_.readFileSync(meta, 'utf8')) : undefined;
+            if (record)
+                await (0,exec/* run */.eF)('docker', ['buildx', 'history', 'rm', '--builder', through, record]);
+        }
+        return { exitCode: 0, stdout, stderr: '' };
+    }
+    finally {
+        external_node_fs_.rmSync(dir, { recursive: true, force: true });
+        if (through !== builder)
+            await (0,exec/* run */.eF)('docker', rmArgs(through, false));
+    }
+}
+/** Each node's files for the TLS connection to its daemon, read and checked (keys masked). */
+function loadTls(inputs) {
+    return inputs.nodes.map(n => {
+        const tls = parseRemoteTls(n.driverOpts, nodeInput(n, 'driver-opts'));
+        const loaded = loadRemoteTls(tls);
+        for (const w of loaded.warnings)
+            log/* warning */.$e(w);
+        if (usesTls(tls))
+            log/* info */.pq(`${n.label}: TLS to ${n.endpoint} with ` +
+                `${[loaded.tls.cacert && 'a CA', loaded.tls.cert && 'a client certificate and key'].filter(Boolean).join(' and ')}, checked`);
+        return loaded.tls;
+    });
+}
+/**
+ * No config and no daemon flags (buildx refuses both for this driver), TLS files for the
+ * connection under <runDir>/remote/<i> (they must live as long as the builder: buildx reads
+ * them on every connection), and the owner mark in the first node's name.
+ */
+function remoteNodes(ctx) {
+    const { inputs, runDir, owner } = ctx;
+    const tls = ctx.prepared ?? [];
+    const dirs = [];
+    const files = [];
+    const nodes = inputs.nodes.map((n, i) => {
+        const out = remoteTlsFiles(tls[i] ?? { other: n.driverOpts }, external_node_path_.join(runDir, 'remote', String(i)), n.label);
+        if (out.files.length > 0 && !dirs.includes(external_node_path_.join(runDir, 'remote')))
+            dirs.push(external_node_path_.join(runDir, 'remote'));
+        dirs.push(...out.dirs);
+        files.push(...out.files);
+        const name = i === 0 ? (0,owner_mark/* remoteNodeName */.sb)(inputs.name, owner) : n.name;
+        return {
+            label: n.label,
+            name,
+            endpoint: n.endpoint,
+            createArgs: remoteCreateArgs({
+                name: inputs.name,
+                node: name,
+                endpoint: n.endpoint,
+                driverOpts: out.driverOpts,
+                platforms: n.platforms,
+                use: inputs.use,
+                append: i > 0,
+                bootstrap: inputs.nodes.length === 1
+            }),
+            args: [],
+            platforms: n.platforms
+        };
+    });
+    return { nodes, dirs, files };
+}
+
+;// CONCATENATED MODULE: ./src/drivers/factory.ts
+
+
+
+
+// The drivers this action has, one line each, in the order the `driver` input's message
+// names them. A new driver is a folder of its own (CONTRIBUTING.md, "How to add a driver")
+// and a line here.
+const SHIPPED = [dockerContainer, kubernetes, remote, engine];
+/** A catalog of drivers by name: the shipped ones, or others (a test's). */
+function catalogOf(drivers) {
+    const byName = new Map(drivers.map(d => [d.name, d]));
+    const driver = (name) => {
+        const d = byName.get(name);
+        if (!d)
+            throw new Error(`no driver named "${name}" (${[...byName.keys()].join(', ')})`);
+        return d;
+    };
+    return { names: drivers.map(d => d.name), rules: driver, driver };
+}
+/** The shipped drivers. */
+const catalog = catalogOf(SHIPPED);
+/** The implementation of a shipped buildx driver (inputs refuse any other name). */
+function driverFor(name) {
+    return catalog.driver(name);
+}
+
+// EXTERNAL MODULE: ./src/cni/settings.ts
+var settings = __nccwpck_require__(1467);
+// EXTERNAL MODULE: ./src/docker/refs.ts
+var refs = __nccwpck_require__(3004);
+// EXTERNAL MODULE: ./src/install/buildx-release.ts
+var buildx_release = __nccwpck_require__(2067);
 ;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
 /*!
  * Copyright (c) Squirrel Chat et al., All rights reserved.
@@ -5091,2265 +6535,328 @@ function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTempora
 /** @deprecated use `import * as ... from 'smol-toml'` instead */
 /* harmony default export */ const dist = ({ parse: parse, stringify: stringify, TomlDate: TomlDate, TomlError: TomlError });
 
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+;// CONCATENATED MODULE: ./src/config/hosts.ts
 
-/***/ })
-
-/******/ });
-/************************************************************************/
-/******/ // The module cache
-/******/ var __webpack_module_cache__ = {};
-/******/ 
-/******/ // The require function
-/******/ function __nccwpck_require__(moduleId) {
-/******/ 	// Check if module is in cache
-/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
-/******/ 	if (cachedModule !== undefined) {
-/******/ 		return cachedModule.exports;
-/******/ 	}
-/******/ 	// Create a new module (and put it into the cache)
-/******/ 	var module = __webpack_module_cache__[moduleId] = {
-/******/ 		// no module.id needed
-/******/ 		// no module.loaded needed
-/******/ 		exports: {}
-/******/ 	};
-/******/ 
-/******/ 	// Execute the module function
-/******/ 	var threw = true;
-/******/ 	try {
-/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
-/******/ 		threw = false;
-/******/ 	} finally {
-/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
-/******/ 	}
-/******/ 
-/******/ 	// Return the exports of the module
-/******/ 	return module.exports;
-/******/ }
-/******/ 
-/******/ // expose the modules object (__webpack_modules__)
-/******/ __nccwpck_require__.m = __webpack_modules__;
-/******/ 
-/************************************************************************/
-/******/ /* webpack/runtime/asset-relocator-loader */
-/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
-/******/ 
-/******/ /* webpack/runtime/compat get default export */
-/******/ (() => {
-/******/ 	// getDefaultExport function for compatibility with non-harmony modules
-/******/ 	__nccwpck_require__.n = (module) => {
-/******/ 		var getter = module && module.__esModule ?
-/******/ 			() => (module['default']) :
-/******/ 			() => (module);
-/******/ 		__nccwpck_require__.d(getter, { a: getter });
-/******/ 		return getter;
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/create fake namespace object */
-/******/ (() => {
-/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
-/******/ 	var leafPrototypes;
-/******/ 	// create a fake namespace object
-/******/ 	// mode & 1: value is a module id, require it
-/******/ 	// mode & 2: merge all properties of value into the ns
-/******/ 	// mode & 4: return value when already ns object
-/******/ 	// mode & 16: return value when it's Promise-like
-/******/ 	// mode & 8|1: behave like require
-/******/ 	__nccwpck_require__.t = function(value, mode) {
-/******/ 		if(mode & 1) value = this(value);
-/******/ 		if(mode & 8) return value;
-/******/ 		if(typeof value === 'object' && value) {
-/******/ 			if((mode & 4) && value.__esModule) return value;
-/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
-/******/ 		}
-/******/ 		var ns = Object.create(null);
-/******/ 		__nccwpck_require__.r(ns);
-/******/ 		var def = {};
-/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
-/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
-/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
-/******/ 		}
-/******/ 		def['default'] = () => (value);
-/******/ 		__nccwpck_require__.d(ns, def);
-/******/ 		return ns;
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/define property getters */
-/******/ (() => {
-/******/ 	// define getter functions for harmony exports
-/******/ 	__nccwpck_require__.d = (exports, definition) => {
-/******/ 		for(var key in definition) {
-/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
-/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
-/******/ 			}
-/******/ 		}
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/ensure chunk */
-/******/ (() => {
-/******/ 	__nccwpck_require__.f = {};
-/******/ 	// This file contains only the entry chunk.
-/******/ 	// The chunk loading function for additional chunks
-/******/ 	__nccwpck_require__.e = (chunkId) => {
-/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
-/******/ 			__nccwpck_require__.f[key](chunkId, promises);
-/******/ 			return promises;
-/******/ 		}, []));
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/get javascript chunk filename */
-/******/ (() => {
-/******/ 	// This function allow to reference async chunks
-/******/ 	__nccwpck_require__.u = (chunkId) => {
-/******/ 		// return url for filenames based on template
-/******/ 		return "" + chunkId + ".index.js";
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/hasOwnProperty shorthand */
-/******/ (() => {
-/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/make namespace object */
-/******/ (() => {
-/******/ 	// define __esModule on exports
-/******/ 	__nccwpck_require__.r = (exports) => {
-/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
-/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
-/******/ 		}
-/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/import chunk loading */
-/******/ (() => {
-/******/ 	// no baseURI
-/******/ 	
-/******/ 	// object to store loaded and loading chunks
-/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
-/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
-/******/ 	var installedChunks = {
-/******/ 		792: 0
-/******/ 	};
-/******/ 	
-/******/ 	var installChunk = (data) => {
-/******/ 		var {ids, modules, runtime} = data;
-/******/ 		// add "modules" to the modules object,
-/******/ 		// then flag all "ids" as loaded and fire callback
-/******/ 		var moduleId, chunkId, i = 0;
-/******/ 		for(moduleId in modules) {
-/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
-/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
-/******/ 			}
-/******/ 		}
-/******/ 		if(runtime) runtime(__nccwpck_require__);
-/******/ 		for(;i < ids.length; i++) {
-/******/ 			chunkId = ids[i];
-/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
-/******/ 				installedChunks[chunkId][0]();
-/******/ 			}
-/******/ 			installedChunks[ids[i]] = 0;
-/******/ 		}
-/******/ 	
-/******/ 	}
-/******/ 	
-/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
-/******/ 			// import() chunk loading for javascript
-/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
-/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
-/******/ 	
-/******/ 				// a Promise means "currently loading".
-/******/ 				if(installedChunkData) {
-/******/ 					promises.push(installedChunkData[1]);
-/******/ 				} else {
-/******/ 					if(true) { // all chunks have JS
-/******/ 						// setup Promise in chunk cache
-/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
-/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
-/******/ 							throw e;
-/******/ 						});
-/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
-/******/ 						promises.push(installedChunkData[1] = promise);
-/******/ 					}
-/******/ 				}
-/******/ 			}
-/******/ 	};
-/******/ 	
-/******/ 	// no prefetching
-/******/ 	
-/******/ 	// no preloaded
-/******/ 	
-/******/ 	// no external install chunk
-/******/ 	
-/******/ 	// no on chunks loaded
-/******/ })();
-/******/ 
-/************************************************************************/
-var __webpack_exports__ = {};
-
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-// EXTERNAL MODULE: ./src/exec.ts
-var exec = __nccwpck_require__(3190);
-// EXTERNAL MODULE: ./src/log.ts
-var log = __nccwpck_require__(5625);
-// EXTERNAL MODULE: ./src/commands.ts
-var commands = __nccwpck_require__(9153);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: ./src/buildx.ts
-var buildx = __nccwpck_require__(9903);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./src/csv.ts
-var csv = __nccwpck_require__(731);
-// EXTERNAL MODULE: ./src/certs.ts
-var certs = __nccwpck_require__(1012);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/driver-opts.ts
-var driver_opts = __nccwpck_require__(4648);
-// EXTERNAL MODULE: ./src/lines.ts
-var src_lines = __nccwpck_require__(9488);
-;// CONCATENATED MODULE: ./src/nodes.ts
-
-
-
+// Registry and mirror addresses as BuildKit understands them.
+//
+// A registry key in buildkitd.toml is `host[:port]` (BuildKit looks its section up by the
+// host of the image reference). A mirror may also carry a path and a scheme: BuildKit
+// parses it as a URL and keeps only host and path, then looks up `http`/`insecure` in the
+// section of the mirror's *host*
+// (https://github.com/moby/buildkit/blob/master/util/resolver/utils.go, extractMirrorHostAndPath).
+const LABEL = '[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?';
+const HOST_RE = new RegExp(`^(?:${LABEL}(?:\\.${LABEL})*|\\[[0-9a-fA-F:.]+\\])(?::(\\d{1,5}))?$`);
+const PATH_RE = /^(?:\/[a-zA-Z0-9._~-]+)*\/?$/;
+const HOST_FORMAT = 'host[:port], e.g. registry.example.com or 127.0.0.1:5000';
 /**
- * The input a node's setting comes from, for messages: the setting's own input for the first
- * node (driver-opts, buildkitd-flags), append for the others ("append (append[1] driver-opts)").
+ * For an address with user[:password]@ in it, which no message quotes. BuildKit takes no
+ * credentials in a registry's or mirror's address; it asks docker's credentials (docker login).
  */
-function nodeInput(n, setting) {
-    return n.append === undefined ? setting : `append (${n.label} ${setting})`;
-}
-// buildx store.ValidateName: a letter first, then letters, digits and ._- (lower-cased).
-const NODE_NAME_RE = /^[a-zA-Z][a-zA-Z0-9._-]*$/;
+const CREDENTIALS = 'the host holds credentials (user[:password]@, not shown here); give the address alone and the credentials to docker login, whose credentials BuildKit uses';
 /**
- * How long names may be. ValidateName sets no length (store/util.go), but a docker-container
- * node's state volume is named buildx_buildkit_<node>_state (driver/docker-container/driver.go:
- * the container name plus volumeStateSuffix "_state"), which is a directory under
- * /var/lib/docker/volumes, and a file name is at most 255 bytes: the engine refuses longer
- * ("file name too long", measured with docker volume create) after buildx has recorded the
- * builder. So a node name is at most 255 - 16 - 6 = 233 characters, and a builder name at most
- * 231, so that the node names buildx gives, <builder><n>, fit for n up to 99. buildx also keeps
- * build records under ~/.docker/buildx/refs/<builder>/<node>/ (localstate), which the remote
- * driver's first node name, <builder>0-<owner uuid> (owner.ts remoteNodeName), must fit: 255.
+ * Why `value` is not a `host[:port]`, or undefined when it is one. `input` tailors the hint
+ * for a scheme. `section`: the host names a [registry."…"] section of its own, which buildx
+ * can't read for an IPv6 literal (its TOML parser, go-toml v1, refuses ']' in a table key:
+ * "table key cannot contain ']'", measured with buildx 0.29.1).
  */
-const MAX_NODE_NAME = 255 - 'buildx_buildkit_'.length - '_state'.length;
-const MAX_BUILDER_NAME = MAX_NODE_NAME - 2;
-const MAX_REMOTE_BUILDER_NAME = 255 - '0-'.length - 36;
-// A docker context name (docker/cli: ^[a-zA-Z0-9][a-zA-Z0-9_.+-]+$) or a URL.
-const CONTEXT_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.+-]*$/;
-const DOCKER_HOST_RE = /^(unix|tcp|ssh|npipe|fd):\/\/\S*$/;
-// The BuildKit addresses buildx's remote driver dials (util/remoteutil IsValidEndpoint).
-const BUILDKIT_ADDR_RE = /^(tcp|unix|ssh|docker-container|kube-pod|npipe):\/\/\S+$/;
-// containerd's platform syntax: os/arch[/variant], lower case.
-const PLATFORM_RE = /^[a-z0-9_-]+\/[a-z0-9_-]+(\/[a-z0-9_.-]+)?$/;
-const FIELDS = ['name', 'endpoint', 'driver-opts', 'buildkitd-flags', 'platforms'];
-/** `platforms`: comma-separated (or one per line) os/arch[/variant]. */
-function parsePlatforms(input, text) {
-    const out = [];
-    for (const p of text
-        .split(/[,\n]/)
-        .map(s => s.trim())
-        .filter(s => s !== '')) {
-        if (!PLATFORM_RE.test(p)) {
-            throw new errors/* InputError */.d(input, undefined, `"${p}" is not a platform; write os/arch[/variant], e.g. linux/amd64 or linux/arm/v7`);
-        }
-        if (!out.includes(p))
-            out.push(p);
+function hostProblem(value, input = '', section = true) {
+    if (value === '')
+        return 'the host is empty';
+    // Before anything quotes the value: user:password@ would be printed whole.
+    if (value.includes('@'))
+        return CREDENTIALS;
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value);
+    if (scheme) {
+        const hint = input === 'http-registries'
+            ? `write it without ${scheme[0]}: this list is the plain-HTTP one already`
+            : `list a plain-HTTP registry in http-registries`;
+        return `"${value}" has a scheme; registries are plain ${HOST_FORMAT} (${hint})`;
     }
-    return out;
-}
-/**
- * Why an address's host or user would be read as an option, or undefined. An ssh:// address
- * becomes ssh's arguments (docker's connhelper runs `ssh … -- user@host`; older ones put no
- * `--` before it), so ssh://-oProxyCommand=… would run a command; other clients dial or
- * exec the host part the same way. No host or user name starts with "-".
- */
-function optionLike(endpoint) {
-    const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(endpoint);
+    const m = HOST_RE.exec(value);
     if (!m)
-        return undefined;
-    const at = m[1].lastIndexOf('@');
-    const user = at === -1 ? '' : m[1].slice(0, at);
-    const host = m[1].slice(at + 1);
-    if (host.startsWith('-') || host.startsWith('[-'))
-        return 'its host starts with "-", which ssh and docker would read as an option; give a host name or address';
-    if (user.startsWith('-'))
-        return 'its user starts with "-", which ssh would read as an option; give a user name';
+        return `"${value}" is not a ${HOST_FORMAT}`;
+    if (m[1] !== undefined) {
+        const port = Number(m[1]);
+        if (port < 1 || port > 65535)
+            return `"${value}" has port ${m[1]}, outside 1-65535`;
+    }
+    if (value.startsWith('[')) {
+        const ip = value.slice(1, value.indexOf(']'));
+        if ((0,external_node_net_.isIP)(ip) !== 6)
+            return `"${value}" is not a ${HOST_FORMAT}: "${ip}" is not an IPv6 address`;
+        if (section) {
+            return (`"${value}" is an IPv6 address, which buildx can't take as a registry: its config parser refuses ']' in [registry."${value}"]; give the ` +
+                `registry a host name (e.g. an /etc/hosts entry on the runner)`);
+        }
+    }
     return undefined;
 }
-/**
- * An endpoint as the driver takes it. docker-container: a docker context or a docker host
- * (buildx builder.go validateEndpoint); remote: a BuildKit address; kubernetes: none (buildx:
- * "kubernetes driver does not support endpoint args").
- */
-function endpointProblem(endpoint, driver) {
-    if (endpoint === '')
-        return driver === 'remote'
-            ? "the remote driver needs an endpoint, the BuildKit daemon's address (e.g. tcp://buildkitd:1234)"
-            : undefined;
-    if (driver === 'kubernetes')
-        return 'the kubernetes driver takes no endpoint (buildx refuses it); choose the cluster with KUBECONFIG and the namespace with driver-opts namespace=';
-    const dash = optionLike(endpoint);
-    if (dash)
-        return dash;
-    if (driver === 'remote') {
-        return BUILDKIT_ADDR_RE.test(endpoint) ? undefined : `"${endpoint}" is not a BuildKit address; write tcp://host:port or unix:///path`;
-    }
-    if (DOCKER_HOST_RE.test(endpoint) || CONTEXT_RE.test(endpoint))
-        return undefined;
-    return `"${endpoint}" is neither a docker context name nor a docker host (unix://, tcp://, ssh://)`;
-}
-/**
- * `append`: a YAML list of nodes, each with name, endpoint, driver-opts (a list of strings),
- * buildkitd-flags (one string) and platforms (a comma-separated string), as
- * docker/setup-buildx-action reads them. A node without buildkitd-flags gets `defaultFlags`,
- * as the first node does: every node then allows the same entitlements.
- */
-function parseAppend(text, driver, defaultFlags, yaml) {
-    if (text.trim() === '')
-        return [];
-    if (!yaml)
-        throw new Error('append is set but the YAML parser was not loaded');
-    const { isMap, isScalar, isSeq } = yaml;
-    const doc = yaml.parseDocument(text, { uniqueKeys: true });
-    if (doc.errors.length > 0) {
-        const e = doc.errors[0];
-        throw new errors/* InputError */.d('append', e.linePos?.[0].line, `is not valid YAML: ${e.message.split('\n')[0]}`);
-    }
-    const root = doc.contents;
-    if (!isSeq(root))
-        throw new errors/* InputError */.d('append', undefined, 'must be a YAML list of nodes (- name: …, endpoint: …)');
-    const lineOf = (n) => {
-        const off = n?.range?.[0];
-        return off === undefined ? undefined : text.slice(0, off).split('\n').length;
-    };
-    return root.items.map((item, i) => {
-        const label = `append[${i}]`;
-        const fail = (at, detail) => {
-            throw new errors/* InputError */.d('append', lineOf(at ?? item), `${label}: ${detail}`);
-        };
-        if (!isMap(item))
-            return fail(item, 'is not a mapping of name, endpoint, driver-opts, buildkitd-flags, platforms');
-        const spec = { endpoint: '', driverOpts: [], buildkitdFlags: [...defaultFlags], platforms: [], label, append: i };
-        for (const pair of item.items) {
-            const key = isScalar(pair.key) ? String(pair.key.value) : '';
-            const value = pair.value;
-            const field = FIELDS.find(f => f === key);
-            if (!field)
-                fail(pair.key, `unknown field "${key}"; a node has ${FIELDS.join(', ')}`);
-            const str = () => {
-                if (isScalar(value) && (typeof value.value === 'string' || typeof value.value === 'number'))
-                    return String(value.value).trim();
-                return fail(value, `${key} must be a string`);
-            };
-            switch (field) {
-                case 'name': {
-                    const name = str();
-                    if (name.length > MAX_NODE_NAME) {
-                        const why = "buildx names the node's state volume buildx_buildkit_<name>_state, and a file name has at most 255";
-                        fail(value, `name is ${name.length} characters; at most ${MAX_NODE_NAME} (${why})`);
-                    }
-                    if (!NODE_NAME_RE.test(name))
-                        fail(value, `name "${name}" must start with a letter and hold only letters, digits and ._-`);
-                    spec.name = name.toLowerCase();
-                    break;
-                }
-                case 'endpoint':
-                    spec.endpoint = str();
-                    break;
-                case 'driver-opts': {
-                    // setup-buildx-action takes a list; one string is one option there too.
-                    const list = isSeq(value) ? value.items : [value];
-                    spec.driverOpts = list.map(v => {
-                        const opt = isScalar(v) && typeof v.value === 'string' ? v.value.trim() : fail(v, 'driver-opts must be a list of strings');
-                        const opts = (0,driver_opts/* parseDriverOptLine */.JS)(opt);
-                        if (typeof opts === 'string')
-                            fail(v, `driver-opts: ${opts}`);
-                        return opt;
-                    });
-                    break;
-                }
-                case 'buildkitd-flags': {
-                    const words = (0,src_lines/* splitShellWords */.CQ)(str());
-                    if (words === undefined)
-                        fail(value, 'buildkitd-flags: a quote is not closed');
-                    if (words.some(w => w === '--config' || w.startsWith('--config=')))
-                        fail(value, 'buildkitd-flags: --config is set by this action for every node');
-                    spec.buildkitdFlags = words.length > 0 ? words : [...defaultFlags];
-                    break;
-                }
-                case 'platforms':
-                    try {
-                        spec.platforms = parsePlatforms('append', str());
-                    }
-                    catch (err) {
-                        fail(value, err.message.replace(/^input "append": /, ''));
-                    }
-                    break;
-            }
+/** Parses `[http(s)://]host[:port][/path]`; returns the endpoint or why it is not one. */
+function parseMirror(value) {
+    if (value.includes('@'))
+        return `mirror: ${CREDENTIALS}`;
+    let rest = value;
+    let scheme;
+    const m = /^([a-z][a-z0-9+.-]*):\/\//i.exec(rest);
+    if (m) {
+        const s = m[1].toLowerCase();
+        if (s !== 'http' && s !== 'https') {
+            return `mirror "${value}" has scheme "${m[1]}"; only http:// and https:// are allowed`;
         }
-        const problem = endpointProblem(spec.endpoint, driver);
-        if (problem)
-            fail(item, `endpoint: ${problem}`);
-        return spec;
-    });
+        scheme = s;
+        rest = rest.slice(m[0].length);
+    }
+    const slash = rest.indexOf('/');
+    const host = slash === -1 ? rest : rest.slice(0, slash);
+    const path = slash === -1 ? '' : rest.slice(slash);
+    // A mirror reached over plain HTTP needs a section of its own; one over HTTPS does not.
+    const problem = hostProblem(host, 'mirrors', scheme === 'http');
+    if (problem)
+        return `mirror ${problem.replace(/^the host/, `"${value}": the host`)}`;
+    if (path !== '' && !PATH_RE.test(path)) {
+        return `mirror "${value}" has path "${path}"; a path may hold only letters, digits and ._~-/`;
+    }
+    return { host, path: path.replace(/\/$/, ''), scheme };
+}
+/** How the mirror is written in `mirrors = [...]`: host and path, without the scheme. */
+function mirrorRef(m) {
+    return m.host + m.path;
 }
 /**
- * Rules across all nodes: buildx refuses two nodes on one endpoint ("invalid duplicate
- * endpoint", store/nodegroup.go validateDuplicates), and an appended node named like an
- * existing one is not appended: buildx changes that node instead (NodeGroup.Update finds
- * it by name). Appended docker-container nodes get the name buildx would give them
- * (nextNodeName: <builder><n>, the first free n) so that every node has a known name.
+ * Whether BuildKit counts a host as local, as containerd's docker.MatchLocalhost does
+ * (core/remotes/docker/registry.go, vendored in BuildKit); with `http` unset, BuildKit speaks
+ * plain HTTP to such a host (util/resolver/resolver.go, fillInsecureOpts). Local means "::1", "[::1]", or
+ * net.SplitHostPort's host part being "localhost" or a loopback IP (127.0.0.0/8, ::1, and
+ * IPv4-mapped 127.x). Like Go's net.ParseIP, node's isIP takes no IPv4 octet with a leading
+ * zero; it takes an IPv6 zone (%eth0), which Go does not, so that is refused first.
  */
-function checkNodes(builder, first, appended, driver) {
-    const nodes = [first, ...appended];
-    const names = new Set();
-    const firstName = driver === 'kubernetes' ? undefined : `${builder}0`;
-    if (firstName)
-        names.add(firstName);
-    for (const n of appended) {
-        if (n.name === undefined)
-            continue;
-        if (names.has(n.name)) {
-            throw new errors/* InputError */.d('append', undefined, `${n.label}: node name "${n.name}" is taken by another node (buildx would change that node instead of adding one)`);
-        }
-        names.add(n.name);
+function isLoopback(host) {
+    if (host === '::1' || host === '[::1]')
+        return true;
+    let h;
+    const split = /^\[([^[\]]*)\]:(.*)$/.exec(host) ?? /^([^:[\]]*):([^:[\]]*)$/.exec(host);
+    if (split !== null) {
+        if (split[2] === '')
+            return false;
+        h = split[1];
     }
-    if (driver !== 'kubernetes') {
-        for (const n of appended) {
-            if (n.name !== undefined)
-                continue;
-            let k = 0;
-            while (names.has(`${builder}${k}`))
-                k++;
-            n.name = `${builder}${k}`;
-            if (n.name.length > MAX_NODE_NAME) {
-                throw new errors/* InputError */.d('append', undefined, `${n.label}: the node name buildx would give it is ${n.name.length} characters, over ${MAX_NODE_NAME}; give it a shorter name`);
-            }
-            names.add(n.name);
-        }
-    }
-    // kubernetes nodes have no endpoint of their own: buildx names one per deployment.
-    if (driver === 'kubernetes')
-        return nodes;
-    const seen = new Map();
-    for (const n of nodes) {
-        // The first node without an endpoint is on the current context: an appended node needs its own.
-        const ep = n.endpoint === '' && n !== first ? undefined : n.endpoint;
-        if (ep === undefined) {
-            throw new errors/* InputError */.d('append', undefined, `${n.label}: has no endpoint; a second node on the current docker context would share the first node's endpoint, which buildx refuses`);
-        }
-        const other = seen.get(ep);
-        if (other !== undefined) {
-            throw new errors/* InputError */.d('append', undefined, `${n.label}: endpoint "${ep}" is also ${other}'s; buildx refuses two nodes on one endpoint (give each node its own docker context or host)`);
-        }
-        seen.set(ep, n.label);
-    }
-    return nodes;
-}
-
-;// CONCATENATED MODULE: ./src/remote.ts
-
-
-
-
-
-/** How to give the remote daemon a setting: where it runs, not here. */
-const WHERE_IT_RUNS = 'the remote driver connects to a BuildKit daemon that already runs, and buildx refuses a config for it ("setting config file is not supported for ' +
-    'remote driver"): the daemon\'s own buildkitd.toml applies. ' +
-    'Set it where the daemon runs: start it with buildkitd --config /path/to/buildkitd.toml, or mount the file at /etc/buildkit/buildkitd.toml in its ' +
-    'container (or pod)';
-/** The driver options buildx's remote driver accepts (driver/remote/factory.go, v0.29.1). */
-const REMOTE_DRIVER_OPTS = ['servername', 'cacert', 'cert', 'key', 'default-load'];
-/** The options of one driver-opts line: buildx reads it as CSV (csv.ts), so `cacert=/a,servername=b` is two. */
-function optionFields(line) {
-    return (0,csv/* csvFields */.qZ)(line)
-        .map(f => f.trim())
-        .filter(f => f !== '');
-}
-const TLS_KIND = { cacert: 'ca', cert: 'cert', key: 'key' };
-/**
- * Splits a node's driver options into the TLS ones and the rest. cacert=, cert= and key= are
- * a file path (relative to the workspace: the action copies it and gives buildx the absolute
- * path it needs) or env:NAME, as in registry-certs. Throws an InputError naming the input.
- */
-function parseRemoteTls(driverOpts, input = 'driver-opts') {
-    const tls = { other: [] };
-    // Checked before any other rule and never echoed: such an option is (part of) a key or a
-    // certificate pasted in, and any other message could quote it.
-    if (driverOpts.some(o => (0,certs/* looksLikePem */.o4)(o) || optionFields(o).some(f => (0,certs/* looksLikePem */.o4)(f.slice(f.indexOf('=') + 1))))) {
-        throw new errors/* InputError */.d(input, undefined, 'holds PEM text; put the PEM in a secret and pass it as env:NAME (e.g. cacert=env:BUILDKIT_CA, with env: BUILDKIT_CA: ${{ secrets.BUILDKIT_CA }} ' +
-            'on the step)');
-    }
-    const seen = new Set();
-    for (const field of driverOpts.flatMap(optionFields)) {
-        const eq = field.indexOf('=');
-        const key = eq === -1 ? field : field.slice(0, eq);
-        const value = eq === -1 ? '' : field.slice(eq + 1);
-        if (key === 'cacert' || key === 'cert' || key === 'key' || key === 'servername') {
-            if (seen.has(key))
-                throw new errors/* InputError */.d(input, undefined, `${key}= is given twice`);
-            seen.add(key);
-            if (value === '' || value === 'env:') {
-                throw new errors/* InputError */.d(input, undefined, key === 'servername' ? 'servername= has no name' : `${key}= has no file path or env:NAME`);
-            }
-            if (key === 'servername')
-                tls.servername = value;
-            else
-                tls[key] = { kind: TLS_KIND[key], ref: value, input };
-        }
-        else
-            tls.other.push(field);
-    }
-    // buildx's own rules (driver/remote/factory.go New), told before anything runs.
-    if (tls.cert && !tls.key)
-        throw new errors/* InputError */.d(input, undefined, 'cert= has no key=; a client certificate needs its key');
-    if (tls.key && !tls.cert)
-        throw new errors/* InputError */.d(input, undefined, 'key= has no cert=; a client key needs its certificate');
-    if (!tls.cacert && (tls.cert || tls.servername !== undefined)) {
-        throw new errors/* InputError */.d(input, undefined, `${tls.cert ? 'cert= and key=' : 'servername='} need cacert=, the CA that signed the daemon's certificate (buildx: "tls enabled, but missing ` +
-            `keys cacert")`);
-    }
-    return tls;
-}
-/** True when the node talks TLS to its daemon (and so needs files that outlive nothing). */
-function usesTls(tls) {
-    return tls.cacert !== undefined;
-}
-/** What the inputs ask that the remote driver can't do, each with what to do instead. */
-function remoteInputProblems(inputs, get) {
-    const problems = [];
-    const set = (name) => get(name).trim() !== '';
-    const isTrue = (name) => get(name).trim().toLowerCase() === 'true';
-    const refuse = (input, what) => {
-        problems.push({ input, message: `${what}: ${WHERE_IT_RUNS}` });
-    };
-    if (set('buildkitd-config'))
-        refuse('buildkitd-config', "a base config can't be given to a remote daemon");
-    if (set('buildkitd-config-inline'))
-        refuse('buildkitd-config-inline', "a base config can't be given to a remote daemon");
-    if (inputs.baseConfig?.fromDefault) {
-        problems.push({
-            input: 'driver',
-            message: `remote: buildx applies ${inputs.baseConfig.path ?? 'buildkitd.default.toml'} to every new builder (builder/builder.go Create), and the remote ` +
-                `driver refuses any config, so buildx create would fail; ` +
-                "move that file away for this job; the remote daemon's own buildkitd.toml applies (set it where the daemon runs)"
-        });
-    }
-    if (set('mirrors'))
-        refuse('mirrors', 'registry mirrors are the daemon\'s ([registry."<host>"] mirrors = [...])');
-    if (set('http-registries'))
-        refuse('http-registries', 'plain-HTTP registries are the daemon\'s ([registry."<host>"] http = true)');
-    if (set('insecure-registries'))
-        refuse('insecure-registries', 'insecure registries are the daemon\'s ([registry."<host>"] insecure = true)');
-    if (set('registry-certs')) {
-        refuse('registry-certs', 'registry certificates are the daemon\'s ([registry."<host>"] ca = [...] and [[registry."<host>".keypair]], with the files where the daemon ' +
-            'runs); the certificates for the connection to the daemon itself are driver-opts cacert=, cert=, key=');
-    }
-    if (set('debug'))
-        refuse('debug', "debug logging is the daemon's (debug = true in its buildkitd.toml, or buildkitd --debug)");
-    if (set('buildkitd-flags')) {
-        problems.push({
-            input: 'buildkitd-flags',
-            message: 'buildx refuses daemon flags for the remote driver ("setting buildkit flags is not supported for remote driver"): give them to buildkitd where ' +
-                'it runs, or put the settings in its buildkitd.toml'
-        });
-    }
-    // An appended node's buildkitd-flags (nodes.ts gives every node the default flags when it
-    // has none, so the raw YAML is what tells whether they were written).
-    if (/^[\s-]*buildkitd-flags\s*:/m.test(get('append'))) {
-        problems.push({
-            input: 'append',
-            message: 'buildkitd-flags of a node: buildx refuses daemon flags for the remote driver ("setting buildkit flags is not supported for remote driver"); ' +
-                'give them to buildkitd where it runs'
-        });
-    }
-    for (const name of ['cni', 'cni-image', 'cni-subnet', 'cni-config', 'cni-plugins-version', 'cni-plugins-url', 'buildkit-image']) {
-        if (!set(name) || (name === 'cni' && get(name).trim().toLowerCase() === 'false'))
-            continue;
-        refuse(name, `the daemon's network and image are chosen where it runs (CNI: [worker.oci] networkMode = "cni" with cniConfigPath and cniBinaryPath in its ` +
-            `buildkitd.toml, the plugins in its image)`);
-    }
-    if (isTrue('keep-state')) {
-        problems.push({
-            input: 'keep-state',
-            message: "true does nothing with the remote driver: the daemon's state is its own, and removing the builder removes only buildx's record of it"
-        });
-    }
-    if (isTrue('check-registries')) {
-        problems.push({
-            input: 'check-registries',
-            message: "the registries a remote daemon's config names are not known to this action (its buildkitd.toml is where it runs); list references in " +
-                'verify-pull to prove that the daemon resolves them'
-        });
-    }
-    let tls = false;
-    for (const node of inputs.nodes) {
-        const input = nodeInput(node, 'driver-opts');
-        try {
-            const parsed = parseRemoteTls(node.driverOpts, input);
-            tls ||= usesTls(parsed);
-            for (const o of parsed.other) {
-                const key = o.split('=')[0];
-                if (key === 'default-load') {
-                    if (!/^(true|false|1|0|t|f|TRUE|FALSE|True|False)$/.test(o.slice(key.length + 1))) {
-                        problems.push({ input, message: `"${o}": default-load is true or false` });
-                    }
-                }
-                else {
-                    problems.push({
-                        input,
-                        message: `"${o}": the remote driver takes only ${REMOTE_DRIVER_OPTS.join(', ')} (buildx: "invalid driver option ${key} for remote ` +
-                            `driver"); the daemon's image, network and resources are set where it runs`
-                    });
-                }
-            }
-        }
-        catch (err) {
-            if (!(err instanceof errors/* InputError */.d))
-                throw err;
-            problems.push({ input, message: err.message.replace(/^input "[^"]*": /, '') });
-        }
-    }
-    if (tls && !inputs.cleanup) {
-        problems.push({
-            input: 'cleanup',
-            message: 'false with cacert=, cert= or key= in driver-opts: buildx reads those files every time it connects to the daemon (driver/remote/driver.go ' +
-                'Dial), and this action copies them into its run directory, which is deleted when the job ends; ' +
-                'a builder left behind would then fail to connect. Keep cleanup: true, or create such a builder yourself with files that outlive the job'
-        });
-    }
-    return problems;
-}
-/**
- * Reads and checks the TLS files as registry-certs' are (certs.ts): the key first (it is
- * registered as a secret before any check can fail and print something), then the CA and the
- * certificate; the key must match the certificate.
- */
-function loadRemoteTls(tls, now = new Date(), env = process.env) {
-    const notes = { warnings: [] };
-    const key = tls.key ? (0,certs/* loadPem */.rL)(tls.key, notes, now, env) : undefined;
-    const cacert = tls.cacert ? (0,certs/* loadPem */.rL)(tls.cacert, notes, now, env) : undefined;
-    const cert = tls.cert ? (0,certs/* loadPem */.rL)(tls.cert, notes, now, env) : undefined;
-    if (cert && key)
-        (0,certs/* checkKeyPair */.ce)({ cert, key });
-    return { tls: { cacert, cert, key, servername: tls.servername, other: tls.other }, warnings: notes.warnings };
-}
-const TLS_FILES = {
-    cacert: ['ca.pem', 0o644, 'CA of the BuildKit daemon'],
-    cert: ['client.crt', 0o644, 'client certificate for the BuildKit daemon'],
-    key: ['client.key', 0o600, 'client key for the BuildKit daemon']
-};
-/**
- * The files to write for one node's TLS (under `dir`, e.g. <run dir>/remote/<node index>) and
- * the node's driver options with their absolute paths (buildx refuses relative ones). The
- * files have no place in the builder: containerPath is '' and they are not for
- * plan.expect.files.
- */
-function remoteTlsFiles(tls, dir, node) {
-    const files = [];
-    const driverOpts = [];
-    for (const k of ['cacert', 'cert', 'key']) {
-        const pem = tls[k];
-        if (!pem)
-            continue;
-        const [base, mode, what] = TLS_FILES[k];
-        const hostPath = external_node_path_.join(dir, base);
-        files.push({ hostPath, containerPath: '', content: pem.content, mode, sha256: pem.sha256, label: `${what} of ${node} (${pem.ref})` });
-        driverOpts.push((0,csv/* csvQuote */.Fk)(`${k}=${hostPath}`));
-    }
-    if (tls.servername !== undefined)
-        driverOpts.push((0,csv/* csvQuote */.Fk)(`servername=${tls.servername}`));
-    driverOpts.push(...tls.other.map(csv/* csvQuote */.Fk));
-    return { dirs: files.length > 0 ? [dir] : [], files, driverOpts };
-}
-/**
- * `docker buildx create` for a remote node: no --config and no --buildkitd-flags, which the
- * remote driver refuses (factory.go New), and no owner env option (refused as well).
- */
-function remoteCreateArgs(o) {
-    const args = ['buildx', 'create', ...(o.append ? ['--append'] : []), ...(o.bootstrap === false ? [] : ['--bootstrap']), '--name', o.name];
-    if (!o.append)
-        args.push('--driver', 'remote');
-    if (o.node)
-        args.push('--node', o.node);
-    for (const opt of o.driverOpts)
-        args.push('--driver-opt', opt);
-    if (o.platforms && o.platforms.length > 0)
-        args.push('--platform', o.platforms.join(','));
-    if (o.use && !o.append)
-        args.push('--use');
-    args.push(o.endpoint);
-    return args;
-}
-// ---------------------------------------------------------------------------------------
-// verify-pull from the runner
-/**
- * `docker buildx build` of a Dockerfile `FROM <ref>` with the outline subrequest through the
- * builder: the remote daemon resolves the reference with its own registry config (manifest
- * and config, no layers), as RESOLVE_SCRIPT makes buildctl do inside a container builder.
- * `--call` is buildx >= 0.15's (older ones had the experimental --print). The metadata file
- * names the build's history record, removed afterwards.
- */
-function outlineArgs(builder, dir, metadataFile) {
-    return ['buildx', 'build', '--builder', builder, '--call', 'outline', '--progress', 'plain', '--metadata-file', metadataFile, dir];
-}
-/** The history record a build left (`buildx.build.ref`: builder/node/ref), from its metadata file. */
-function historyRef(metadataJson) {
-    try {
-        const ref = JSON.parse(metadataJson)['buildx.build.ref'];
-        return typeof ref === 'string' && ref.includes('/') ? ref.slice(ref.lastIndexOf('/') + 1) : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * One resolution in the marker format of RESOLVE_SCRIPT (prove.ts parseResolveOutput), with
- * buildx's final `ERROR: failed to build: failed to solve: …` (cmd/buildx/main.go,
- * commands/build.go) written as buildctl's `error: failed to solve: …`, which buildctlError reads.
- */
-function resolveRecord(index, stderr, exitCode, seconds) {
-    const lines = stderr
-        .split(/\r?\n/)
-        .map(l => l.replace(/^ERROR: (failed to build: )?/, 'error: '))
-        .filter((l, i, all) => l !== '' || i < all.length - 1)
-        .slice(-40);
-    const body = lines.filter(l => l !== '').length === 0 ? '' : `${lines.join('\n').replace(/\n*$/, '')}\n`;
-    return `@@resolve-begin ${index}\n${body}@@resolve-end ${index} ${exitCode} ${seconds}\n`;
-}
-
-// EXTERNAL MODULE: ./src/buildx-install.ts
-var buildx_install = __nccwpck_require__(8901);
-// EXTERNAL MODULE: ./src/docker.ts + 2 modules
-var docker = __nccwpck_require__(4931);
-;// CONCATENATED MODULE: ./src/occupants.ts
-
-const who = (n) => `node ${n.name}${n.label ? ` (${n.label})` : ''}`;
-const whose = (o) => o.state === 'taken' && o.owner === '' ? 'it carries no owner mark' : "it carries another run's owner mark";
-/**
- * Before create: every node's place must be free. A taken place can't be this run's (its
- * mark is new), and one that can't be read is not assumed free. Returns the refusal, or
- * undefined when every node may be created.
- */
-function refusal(found, owner) {
-    const lines = found.flatMap(({ node, occupant: o }) => {
-        if (o.state === 'free' || (o.state === 'taken' && owner !== '' && o.owner === owner))
-            return [];
-        if (o.state === 'unknown')
-            return [`${who(node)}: ${node.place} could not be checked: ${o.error}`];
-        return [`${who(node)}: ${node.place} already exists and is not this run's (${whose(o)})`];
-    });
-    if (lines.length === 0)
-        return undefined;
-    const what = lines.length === 1
-        ? `${lines[0]}; buildx would take it over and removing the builder would remove it`
-        : `\n- ${lines.join('\n- ')}\nbuildx would take them over and removing the builder would remove them`;
-    return (`${what}. Choose another builder name (or leave name empty for a generated one) or another node name in append; ` +
-        'remove it yourself only if you know it is not in use');
-}
-/**
- * Before removal: only nodes whose place is free or carries this run's mark are removed
- * (buildx rm of a node whose container is gone only drops its record). The others are
- * detached from the record (buildx refuses to leave the last node: store/nodegroup.go Leave),
- * or, when none is ours, the record alone is removed.
- */
-function removalPlan(found, owner) {
-    const foreign = found.filter(({ occupant: o }) => o.state === 'unknown' || (o.state === 'taken' && (owner === '' || o.owner !== owner)));
-    const warnings = foreign.map(({ node, occupant: o }) => o.state === 'unknown'
-        ? `${who(node)}: ${node.place} could not be checked (${o.error}): left alone, remove it yourself if it is this run's`
-        : `${who(node)}: ${node.place} is not this run's (${whose(o)}; another run or builder uses that name): left alone`);
-    if (foreign.length === found.length && found.length > 0)
-        return { leave: [], keepDaemon: true, warnings };
-    return { leave: foreign.map(f => f.node.name), keepDaemon: false, warnings };
-}
-/**
- * After create: a node whose place does not carry this run's mark was taken over (another
- * run made it between the check and create). Verification fails for it whatever `verify`
- * says: the builder runs someone else's daemon.
- */
-function takeovers(found, owner) {
-    return found.flatMap(({ node, occupant: o }) => o.state === 'taken' && o.owner !== owner
-        ? [`${who(node)}: ${node.place} is not this run's (${whose(o)}): buildx took over another builder's daemon`]
-        : []);
-}
-/**
- * A planned node as buildx will record it, for reading its place before create: its name,
- * endpoint and driver-opts (from its create arguments, read as buildx reads them: CSV, the
- * last value of a key wins). undefined when buildx picks the name (kubernetes' first node:
- * generated, nothing can be there yet).
- */
-function plannedRecord(n) {
-    if (n.name === undefined)
-        return undefined;
-    const opts = {};
-    n.createArgs.forEach((a, i) => {
-        if (a !== '--driver-opt' || i + 1 >= n.createArgs.length)
-            return;
-        for (const f of (0,csv/* csvFields */.qZ)(n.createArgs[i + 1])) {
-            const eq = f.indexOf('=');
-            if (eq > 0)
-                opts[f.slice(0, eq)] = f.slice(eq + 1);
-        }
-    });
-    return { Name: n.name, Endpoint: n.endpoint, DriverOpts: opts };
-}
-
-;// CONCATENATED MODULE: ./src/drivers/shared.ts
-
-
-
-
-// What the drivers that create their builder (docker-container, kubernetes, remote) do alike.
-/**
- * The name asked for, once buildx's own record says no builder has it (read without a
- * process, and nothing of it printed). docker/setup-buildx-action uses an existing builder as
- * it is; this action refuses it: a builder it did not create can't be verified against its
- * plan, and its post step would remove someone else's builder.
- */
-function claimFreeName(asked) {
-    if (docker/* builderOwner */.TS(asked) !== undefined) {
-        throw new Error(`a builder named "${asked}" already exists; choose another name (or leave name empty for a generated one), ` +
-            `or remove it with "docker buildx rm ${asked}" (docker/setup-buildx-action would use it as it is; ` +
-            'this action only sets up, verifies and removes a builder of its own)');
-    }
-    log/* info */.pq(`no builder named ${asked} yet`);
-    return asked;
-}
-/**
- * Creates the builder's nodes. One node: create --bootstrap. Several: each is recorded first
- * (create, create --append, no daemon started), then all start at once: appending to a
- * builder whose first node runs makes buildx dial that node's daemon (builder.go Create:
- * LoadNodes WithData), and booting them together starts the nodes in parallel (Boot).
- */
-async function createNodes(plan) {
-    for (const node of plan.nodes)
-        await docker/* createBuilder */.Ij(node.createArgs);
-    if (plan.nodes.length > 1)
-        await docker/* bootBuilder */.cD((0,buildx/* bootArgs */.AN)(plan.builder));
-}
-/** What really is at each node's place, for the nodes whose driver has one (in the nodes' order). */
-async function occupantsOf(driver, nodes) {
-    const seen = await Promise.all(nodes.map(n => driver.occupant(n)));
-    return nodes.flatMap((n, i) => {
-        const s = seen[i];
-        return s === undefined ? [] : [{ node: { name: n.Name, label: n.label, place: s.place }, occupant: s.occupant }];
-    });
-}
-/**
- * Before create: no node's container or Deployment may exist yet, whoever made it. buildx
- * would take it over, and removing this run's builder would remove it (occupants.ts).
- */
-async function checkPlaces(driver, plan, owner) {
-    const nodes = plan.nodes.flatMap(n => {
-        const rec = plannedRecord(n);
-        return rec === undefined ? [] : [{ ...rec, label: n.label }];
-    });
-    const found = await occupantsOf(driver, nodes);
-    if (found.length === 0) {
-        log/* info */.pq(`the ${driver.name} driver has no container or Deployment of its own to check`);
-        return;
-    }
-    const refused = refusal(found, owner);
-    if (refused !== undefined)
-        throw new Error(refused);
-    for (const f of found)
-        log/* info */.pq(`node ${f.node.name}: no ${f.node.place} yet`);
-}
-
-// EXTERNAL MODULE: ./src/prove.ts
-var prove = __nccwpck_require__(1401);
-// EXTERNAL MODULE: ./src/owner.ts
-var src_owner = __nccwpck_require__(5860);
-;// CONCATENATED MODULE: ./src/summary.ts
-
-/**
- * The `nodes` output from buildx's record of the nodes and what the daemon answered. Never
- * the record's Files (the copied config and certificates, keys included: what
- * setup-buildx-action's inspect-based output leaks), and not this action's owner mark.
- */
-function nodesOutput(nodes, o, driver = 'docker-container') {
-    return nodes.map(n => {
-        const seen = o.nodes.find(x => x.name === n.Name);
-        return {
-            name: n.Name,
-            endpoint: n.Endpoint,
-            'driver-opts': (0,src_owner/* withoutOwner */.k8)(driver, n.DriverOpts),
-            status: seen?.daemon ? 'running' : 'error',
-            'buildkitd-flags': (n.Flags ?? []).join(' '),
-            buildkit: seen?.daemon?.version ?? '',
-            platforms: seen?.daemon?.platforms.join(',') ?? '',
-            verified: o.mode !== 'false' && (seen?.verified ?? false)
-        };
-    });
-}
-/** The `platforms` output: every platform any node's daemon offers, first node's first. */
-function allPlatforms(o) {
-    return [...new Set(o.nodes.flatMap(n => n.daemon?.platforms ?? []))];
-}
-/** The log line of one verify-pull reference. */
-function pullLine(p, hint) {
-    if (p.status === 'auth-required')
-        return `${p.ref}: auth-required — ${hint ?? ''}`;
-    if (!p.ok)
-        return `${p.ref}: FAILED — ${p.error}`;
-    const by = p.host === null ? 'host unknown (no daemon log)' : `served by ${p.via_mirror ? 'mirror ' : ''}${p.host}`;
-    return `${p.ref}: ok, ${by}`;
-}
-function verificationText(o) {
-    if (o.mode === 'false')
-        return 'skipped (verify: false)';
-    if (o.verified) {
-        const proof = [
-            o.pulls && o.pulls.length > 0 ? `${o.pulls.length} image reference${o.pulls.length === 1 ? '' : 's'} resolved through it` : '',
-            o.registries && o.registries.length > 0 ? `${o.registries.length} host${o.registries.length === 1 ? '' : 's'} answering` : ''
-        ].filter(x => x !== '');
-        return `passed: the builder runs with the rendered config${proof.length > 0 ? `; ${proof.join(', ')}` : ''}`;
-    }
-    return `failed (${o.problems.length} problem${o.problems.length === 1 ? '' : 's'})`;
-}
-function certCell(certs) {
-    if (certs.length === 0)
-        return '';
-    return certs
-        .map(c => `${esc(c.subject)}<br><code>SHA256 ${c.fingerprint}</code><br>expires ${c.notAfter.toISOString().slice(0, 10)}`)
-        .join('<br><br>');
-}
-function esc(s) {
-    return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-/** The summary as HTML/markdown text (pure, for tests). */
-function summaryMarkdown(plan, o, driver, steps = []) {
-    const d = o.daemon;
-    const rows = [
-        ['Builder', `<code>${esc(plan.builder)}</code>`],
-        ['Driver', driver],
-        ['BuildKit version', d ? esc(d.version) : 'unknown'],
-        ['Platforms', d ? esc(d.platforms.join(', ')) : 'unknown'],
-        ['Network mode', `${d?.network ? esc(d.network) : 'unknown'}${plan.networkAsked ? ` (asked: ${esc(plan.networkAsked)})` : ''}`],
-        ...(plan.image ? [['BuildKit image', esc(plan.image)]] : []),
-        ['Verification', esc(verificationText(o))]
-    ];
-    let md = `<h2>BuildKit builder ${esc(plan.builder)}</h2>\n`;
-    md += `<table>${rows.map(([k, v]) => `<tr><th align="left">${k}</th><td>${v}</td></tr>`).join('')}</table>\n`;
-    const several = o.nodes.length > 1;
-    if (several) {
-        md += '<h3>Nodes</h3>\n<table><tr><th>Node</th><th>Endpoint</th><th>BuildKit</th><th>Platforms</th><th>Verified</th></tr>';
-        for (const n of o.nodes) {
-            const v = o.mode === 'false' ? 'skipped' : n.verified ? '✅' : `❌ ${n.problems.length} problem${n.problems.length === 1 ? '' : 's'}`;
-            md += `<tr><td><code>${esc(n.name)}</code> (${esc(n.label)})</td><td><code>${esc(n.endpoint)}</code></td>`;
-            md += `<td>${n.daemon ? esc(n.daemon.version) : 'no answer'}</td><td>${esc(n.daemon?.platforms.join(', ') ?? '')}</td><td>${v}</td></tr>`;
-        }
-        md += '</table>\n';
-    }
-    if (plan.registries.length > 0) {
-        md +=
-            '<h3>Registries</h3>\n<table><tr><th>Registry</th><th>Mirrors</th><th>http</th><th>insecure</th><th>CA</th><th>Client certificate</th></tr>';
-        for (const r of plan.registries) {
-            md += `<tr><td><code>${esc(r.registry)}</code></td><td>${r.mirrors.map(m => `<code>${esc(m)}</code>`).join('<br>')}</td>`;
-            md += `<td>${r.http ? 'yes' : ''}</td><td>${r.insecure ? 'yes' : ''}</td><td>${certCell(r.cas)}</td><td>${certCell(r.clientCerts)}</td></tr>`;
-        }
-        md += '</table>\n';
-    }
-    if (o.pulls && o.pulls.length > 0) {
-        md +=
-            `<h3>Images resolved through the builder ` +
-                `(verify-pull)</h3>\n<table><tr>${several ? '<th>Node</th>' : ''}<th>Reference</th><th>Result</th><th>Served by</th><th>Detail</th></tr>`;
-        for (const p of o.pulls) {
-            const result = p.status === 'ok' ? (p.ok ? '✅ ok' : '❌ not through the mirror') : p.status === 'auth-required' ? '🔑 auth-required' : '❌ failed';
-            const by = p.host === null
-                ? ''
-                : `<code>${esc(p.host)}</code>${p.via_mirror === true ? ' (mirror)' : p.via_mirror === false ? ' (registry)' : ''}`;
-            const detail = p.error ?? (p.status === 'auth-required' ? 'reached over the configured TLS; credentials come from docker login at build time' : '');
-            const node = several ? `<td><code>${esc(p.node ?? '')}</code></td>` : '';
-            md += `<tr>${node}<td><code>${esc(p.ref)}</code></td><td>${result}</td><td>${by}</td><td>${esc(detail)}</td></tr>`;
-        }
-        md += '</table>\n';
-    }
-    if (o.registries && o.registries.length > 0) {
-        md += `<h3>Registries and mirrors (check-registries)</h3>\n<table><tr>${several ? '<th>Node</th>' : ''}<th>Host</th><th>Result</th><th>Detail</th></tr>`;
-        for (const r of o.registries) {
-            const node = several ? `<td><code>${esc(r.node ?? '')}</code></td>` : '';
-            md += `<tr>${node}<td><code>${esc(r.host)}</code></td><td>${r.ok ? '✅ answers' : '❌ failed'}</td><td>${esc(r.error ?? '')}</td></tr>`;
-        }
-        md += '</table>\n';
-    }
-    if (steps.length > 0) {
-        md += `<details><summary>Steps (${steps.reduce((t, s) => t + s.ms, 0)} ms)</summary><table>`;
-        md += steps.map(s => `<tr><td>${esc(s.name)}</td><td align="right">${s.ms} ms</td></tr>`).join('');
-        md += '</table></details>\n';
-    }
-    if (o.problems.length > 0) {
-        md += `<h3>Verification problems</h3>\n<pre>${esc(o.problems.join('\n\n'))}</pre>\n`;
-    }
-    return md;
-}
-/** A failure before verification: the builder and why it could not be set up. */
-function failureMarkdown(builder, message) {
-    return (`<h2>BuildKit builder${builder ? ` ${esc(builder)}` : ''}: not set up</h2>\n<pre>${esc(message)}</pre>\n` +
-        '<p>Whatever this run had created was removed.</p>\n');
-}
-
-// EXTERNAL MODULE: ./node_modules/smol-toml/dist/index.js + 8 modules
-var dist = __nccwpck_require__(3292);
-// EXTERNAL MODULE: ./src/config.ts
-var config = __nccwpck_require__(2973);
-;// CONCATENATED MODULE: ./src/verify.ts
-
-
-/**
- * Semantic diff of two TOML trees. buildx re-serialises the config it copies (go-toml v1:
- * sorted keys, parent tables added, its own quoting), so text never compares; values do.
- * Empty tables count as absent: a serialiser may add or drop them without meaning anything.
- */
-function diffTrees(expected, actual, parts = []) {
-    const diffs = [];
-    const keys = [...new Set([...Object.keys(expected), ...Object.keys(actual)])].sort();
-    for (const k of keys) {
-        const e = prune(expected[k]);
-        const a = prune(actual[k]);
-        const at = [...parts, k];
-        if (e === undefined && a === undefined)
-            continue;
-        if ((0,config/* isTable */.bI)(e) && (0,config/* isTable */.bI)(a))
-            diffs.push(...diffTrees(e, a, at));
-        else if (!(0,config/* sameValue */.eE)(e, a))
-            diffs.push({ key: (0,config/* keyPath */.Dw)(at), expected: e, actual: a });
-    }
-    return diffs;
-}
-function prune(v) {
-    if (!(0,config/* isTable */.bI)(v))
-        return v;
-    const out = {};
-    for (const [k, x] of Object.entries(v)) {
-        const p = prune(x);
-        if (p !== undefined)
-            out[k] = p;
-    }
-    return Object.keys(out).length === 0 ? undefined : out;
-}
-function formatValue(v) {
-    if (v === undefined)
-        return '(absent)';
-    // TOML's words for what JSON can't write (JSON.stringify would print null, or throw).
-    const special = (x) => typeof x === 'bigint'
-        ? x.toString()
-        : typeof x === 'number' && !Number.isFinite(x)
-            ? Number.isNaN(x)
-                ? 'nan'
-                : x > 0
-                    ? 'inf'
-                    : '-inf'
-            : undefined;
-    const marks = [];
-    const text = JSON.stringify(v, (_k, x) => {
-        const s = special(x);
-        if (s === undefined)
-            return x;
-        marks.push(s);
-        return `\u0000${marks.length - 1}\u0000`;
-    });
-    return text.replace(/"\\u0000(\d+)\\u0000"/g, (_m, i) => marks[Number(i)]);
-}
-/** A diff people can read: one line per key, what was asked and what the daemon has. */
-function formatDiff(diffs) {
-    return diffs.map(d => `  ${d.key}\n    - expected: ${formatValue(d.expected)}\n    + in builder: ${formatValue(d.actual)}`).join('\n');
-}
-/** `buildctl debug workers --format '{{json .}}'`: a JSON array of workers. */
-function parseWorkers(json) {
-    let data;
-    try {
-        data = JSON.parse(json);
-    }
-    catch {
-        throw new Error(`buildctl debug workers printed something that is not JSON: ${json.slice(0, 200)}`);
-    }
-    if (!Array.isArray(data) || data.length === 0) {
-        throw new Error('the daemon reports no workers: BuildKit started but can run no build');
-    }
-    const workers = data;
-    const first = workers[0];
-    const platforms = [
-        ...new Set(workers.flatMap(w => (w.platforms ?? []).map(p => [p.os, p.architecture, p.variant].filter(Boolean).join('/'))))
-    ];
-    return {
-        version: first.buildkitVersion?.version ?? 'unknown',
-        platforms,
-        network: first.labels?.['org.mobyproject.buildkit.worker.network'],
-        workers: workers.length
-    };
-}
-/** `sha256sum FILE...` output: path → hash. */
-function parseSha256sum(text) {
-    const m = new Map();
-    for (const line of text.split('\n')) {
-        const match = /^([0-9a-f]{64})\s+\*?(.+)$/.exec(line.trim());
-        if (match)
-            m.set(match[2], match[1]);
-    }
-    return m;
-}
-/** Every way a node differs from the plan, as sentences; empty when it matches. */
-function compare(expect, node, rb, daemon) {
-    const problems = [];
-    let actual;
-    try {
-        actual = (0,dist/* parse */.qg)(rb.configText, { integersAsBigInt: 'asNeeded' });
-    }
-    catch (err) {
-        problems.push(`the config in the builder is not valid TOML: ${err.message.split('\n')[0]}`);
-    }
-    if (actual) {
-        const diffs = diffTrees(expect.config, actual);
-        if (diffs.length > 0) {
-            problems.push(`the config in the builder differs from the one rendered (${diffs.length} key${diffs.length > 1 ? 's' : ''}):\n${formatDiff(diffs)}`);
-        }
-    }
-    if (!containsInOrder(rb.cmd, node.args)) {
-        problems.push(`the daemon was started with ${JSON.stringify(rb.cmd)}, not with ${JSON.stringify(node.args)}`);
-    }
-    if (daemon) {
-        const missing = node.platforms.filter(p => !offers(daemon.platforms, p));
-        if (missing.length > 0) {
-            problems.push(`the node was given platform${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, but its daemon offers only ${daemon.platforms.join(', ')}; ` +
-                'builds for them would fail there: register emulators on that host (docker/setup-qemu-action) or give the node only what it runs');
-        }
-    }
-    if (expect.files.length > 0) {
-        const sums = parseSha256sum(rb.sha256Text ?? '');
-        for (const f of expect.files) {
-            const got = sums.get(f.path);
-            if (got === undefined)
-                problems.push(`${f.label}: ${f.path} is missing in the builder`);
-            else if (got !== f.sha256)
-                problems.push(`${f.label}: ${f.path} in the builder has SHA-256 ${got}, its source ${f.sha256}`);
-        }
-    }
-    if (daemon && expect.network !== undefined && daemon.network !== expect.network) {
-        problems.push(`the daemon runs with network mode "${daemon.network ?? 'unknown'}", not "${expect.network}"`);
-    }
-    return problems;
-}
-/**
- * Whether a daemon offering `offered` runs `platform`: containerd's normalisation
- * (arm64/v8 is arm64, armhf is arm/v7), and an asked platform without a variant runs on any
- * variant of its architecture.
- */
-function offers(offered, platform) {
-    const norm = (p) => {
-        const [os, arch = '', variant = ''] = p.toLowerCase().split('/');
-        const a = { x86_64: 'amd64', 'x86-64': 'amd64', aarch64: 'arm64', armhf: 'arm', armel: 'arm', i386: '386' }[arch] ?? arch;
-        const v = a === 'arm64' && variant === 'v8'
-            ? ''
-            : arch === 'armhf' && variant === ''
-                ? 'v7'
-                : arch === 'armel' && variant === ''
-                    ? 'v6'
-                    : variant;
-        return [os, a, v];
-    };
-    const [os, arch, variant] = norm(platform);
-    return offered.some(o => {
-        const [oo, oa, ov] = norm(o);
-        return oo === os && oa === arch && (variant === '' || ov === variant);
-    });
-}
-function containsInOrder(haystack, needles) {
-    let i = 0;
-    for (const h of haystack)
-        if (i < needles.length && h === needles[i])
-            i++;
-    return i === needles.length;
-}
-
-;// CONCATENATED MODULE: ./src/check.ts
-
-
-
-
-
-
-
-// Checks against the running builder: the read-back (is it running with the plan?) and the
-// proof (does the configuration work?). The comparisons themselves are pure (verify.ts,
-// prove.ts); this module asks the builder and collects what they find into one Outcome.
-async function verifyBuilder(driver, plan, inputs, owner) {
-    const recorded = driver.nodes(plan.builder);
-    // First, whatever `verify` says: is every node's daemon this run's? Another run may have
-    // made a container of a node's name between the check and create, which buildx then used.
-    const taken = takeovers(await occupantsOf(driver, recorded.map((n, i) => ({ ...n, label: plan.nodes[i]?.label }))), owner);
-    if (taken.length > 0)
-        throw new Error(taken.length === 1 ? taken[0] : `\n- ${taken.join('\n- ')}`);
-    const several = plan.nodes.length > 1;
-    // All nodes at once: each is a docker exec and an inspect on its own engine.
-    const nodes = await Promise.all(plan.nodes.map(async (planned, i) => {
-        const rec = recorded[i];
-        const at = rec ? { name: rec.Name, endpoint: rec.Endpoint } : { name: planned.name ?? planned.label, endpoint: planned.endpoint };
-        const problems = [];
-        if (!rec)
-            return { ...at, label: planned.label, verified: false, problems: [`buildx has no record of ${planned.label}`] };
-        const seen = await driver.observe(plan, rec);
-        const daemon = 'error' in seen.daemon ? undefined : seen.daemon;
-        const who = several ? `node ${rec.Name}: ` : '';
-        if ('error' in seen.daemon)
-            problems.push(`the daemon did not answer: ${seen.daemon.error}`);
-        else
-            log/* info */.pq(`${who}BuildKit ${seen.daemon.version}, ${seen.daemon.workers} worker(s), platforms ${seen.daemon.platforms.join(', ')}, network ` +
-                `${seen.daemon.network ?? 'unknown'}`);
-        if (inputs.verify !== 'false') {
-            if (seen.readBack === undefined)
-                log/* info */.pq(`${who}the ${driver.name} driver takes no BuildKit config: nothing to read back`);
-            else if ('error' in seen.readBack)
-                problems.push(`the builder could not be read back: ${seen.readBack.error}`);
-            else
-                problems.push(...compare(plan.expect, planned, seen.readBack, daemon));
-        }
-        return { ...at, label: planned.label, daemon, problems, verified: problems.length === 0 };
-    }));
-    const daemon = nodes[0]?.daemon;
-    if (inputs.verify === 'false') {
-        log/* info */.pq('verify: false — the read-back comparison is skipped');
-        return { verified: false, mode: 'false', problems: [], daemon, nodes: nodes.map(n => ({ ...n, verified: false, problems: [] })) };
-    }
-    const problems = nodes.flatMap(n => n.problems.map(p => (several ? `node ${n.name}: ${p}` : p)));
-    const outcome = { verified: problems.length === 0, mode: inputs.verify, problems, daemon, nodes };
-    // The problems are shown once, with those of the proof, when outputs are written.
-    const what = plan.writesConfig
-        ? `config, daemon arguments and ${plan.expect.files.length} copied file(s) match the plan`
-        : `the daemon answers (the ${driver.name} driver takes no config: nothing else to compare)`;
-    if (outcome.verified)
-        log/* info */.pq(`${what}${several ? ` on all ${nodes.length} nodes` : ''}`);
-    else
-        log/* info */.pq(`${outcome.problems.length} problem(s) found`);
-    return outcome;
-}
-function wantsProof(inputs, o) {
-    if (inputs.verifyPull.length === 0 && !inputs.checkRegistries)
-        return false;
-    if (inputs.verify === 'false') {
-        log/* info */.pq('verify: false — verify-pull and check-registries are skipped');
-        return false;
-    }
-    if (!o.nodes.some(n => n.daemon)) {
-        log/* info */.pq('no daemon answered: nothing can be resolved through the builder');
-        return false;
-    }
-    return true;
-}
-/**
- * verify-pull and check-registries: each node's daemon resolves each reference with the
- * config under test, then its log says which host answered (prove.ts). Nodes may reach
- * different networks, so every node is asked.
- */
-async function check_prove(driver, plan, inputs, o) {
-    const several = o.nodes.length > 1;
-    const proven = await Promise.all(o.nodes.map(n => (n.daemon ? proveNode(driver, plan, inputs, n, several) : undefined)));
-    o.pulls = [];
-    o.registries = inputs.checkRegistries ? [] : undefined;
-    o.nodes.forEach((n, i) => {
-        const p = proven[i];
-        if (!p) {
-            o.problems.push(`node ${n.name}: its daemon did not answer, nothing was resolved through it`);
-            return;
-        }
-        o.pulls.push(...p.pulls);
-        if (o.registries)
-            o.registries.push(...p.registries);
-        // The proof's problems are the node's too: its `verified` in the nodes output says so.
-        n.problems.push(...p.problems);
-        n.verified = n.problems.length === 0;
-        o.problems.push(...p.problems.map(x => (several ? `node ${n.name}: ${x}` : x)));
-    });
-    o.verified = o.problems.length === 0;
-}
-async function proveNode(driver, plan, inputs, node, several) {
-    const at = { Name: node.name, Endpoint: node.endpoint };
-    const who = several ? `node ${node.name}: ` : '';
-    const checks = inputs.checkRegistries ? (0,prove/* probes */.Kn)(plan.tree) : [];
-    const refs = [...inputs.verifyPull, ...checks.map(c => c.ref)];
-    const problems = [];
-    // docker logs --since has the engine's clock, the same as ours for a local engine; a
-    // second of margin, and the span of each reference keeps other lines out.
-    const since = Date.now() / 1000 - 1;
-    const res = await driver.resolve(at, refs.map(r => r.normalised), plan.builder);
-    const resolutions = (0,prove/* parseResolveOutput */.Hf)(res.stdout, refs.length);
-    if (resolutions.some(r => r === undefined)) {
-        log/* warning */.$e(`${who}resolving in the builder stopped early (exit code ${res.exitCode}): ${(0,exec/* lastLine */.fM)(res.stderr || res.stdout)}`);
-    }
-    let daemonLog;
-    if (!driver.readsDaemonLog) {
-        log/* info */.pq(`${who}the ${driver.name} driver's daemon log can't be read from the runner: which host served each reference can't be told`);
+    else if (!host.includes(':')) {
+        h = host; // no port
     }
     else {
-        try {
-            daemonLog = await driver.logSince(at, since);
-        }
-        catch (err) {
-            log/* warning */.$e(`${who}${err.message}: which host served each reference can't be told`);
-        }
+        return false; // SplitHostPort fails: too many colons
     }
-    const ctx = { tree: plan.tree, certs: certSources(inputs) };
-    const attempts = (i) => daemonLog === undefined ? undefined : (0,prove/* attemptsFor */.mh)(daemonLog, (0,prove/* resolvedRef */.Y2)(resolutions[i]?.stderr ?? '', refs[i].normalised));
-    const pulls = inputs.verifyPull.map((ref, i) => {
-        const j = (0,prove/* judgePull */.vc)(ref, (0,prove/* hostChain */.sp)(plan.tree, ref.registry), resolutions[i], attempts(i), ctx);
-        log/* info */.pq(`${who}${pullLine(j.pull, j.hint)}`);
-        if (j.problem)
-            problems.push(j.problem);
-        return { ...j.pull, node: node.name };
-    });
-    const registries = [];
-    if (inputs.checkRegistries) {
-        const seen = new Set();
-        const found = checks
-            .flatMap((c, k) => (0,prove/* judgeProbe */.ih)(c.chain, resolutions[inputs.verifyPull.length + k], attempts(inputs.verifyPull.length + k), ctx))
-            .filter(r => !seen.has(r.host) && (seen.add(r.host), true));
-        for (const r of found) {
-            log/* info */.pq(`${who}${r.host}: ${r.ok ? 'answers over its configured connection' : `FAILED: ${r.error}`}`);
-            if (!r.ok)
-                problems.push(`check-registries: ${r.error}`);
-            registries.push({ ...r, node: node.name });
-        }
-        if (checks.length === 0)
-            log/* info */.pq('check-registries: the config names no registry');
-    }
-    return { pulls, registries, problems };
+    if (h === 'localhost')
+        return true;
+    // A name is neither an IPv4 address (digits and dots) nor an IPv6 one (colons): isIP is not
+    // asked, since its first IPv6 check compiles a large pattern (~8 ms of a step's start-up).
+    if (!h.includes(':') && !/^[0-9.]+$/.test(h))
+        return false;
+    const family = h.includes('%') ? 0 : (0,external_node_net_.isIP)(h);
+    return family !== 0 && loopback().check(h, family === 4 ? 'ipv4' : 'ipv6');
 }
-/** Where the inputs gave each registry's CA and client certificate, for messages. */
-function certSources(inputs) {
-    const where = (r) => (r.line !== undefined ? `${r.input} line ${r.line}` : `${r.input} ${r.where ?? ''}`.trim());
-    const m = new Map();
-    for (const req of inputs.certRequests) {
-        const s = m.get(req.registry) ?? {};
-        if (req.cas.length > 0)
-            s.ca ??= where(req.cas[0]);
-        if (req.keypairs.length > 0)
-            s.keypair ??= where(req.keypairs[0].cert);
-        m.set(req.registry, s);
-    }
-    return m;
-}
-function failureText(o) {
-    return `the builder does not run with the planned configuration:\n- ${o.problems.join('\n- ')}`;
+// Made at the first address that needs it: node:net's BlockList is compiled on first use.
+let loopbackList;
+function loopback() {
+    if (loopbackList)
+        return loopbackList;
+    loopbackList = new external_node_net_.BlockList();
+    loopbackList.addSubnet('127.0.0.0', 8, 'ipv4');
+    loopbackList.addAddress('::1', 'ipv6');
+    return loopbackList;
 }
 
-;// CONCATENATED MODULE: ./src/daemon-log.ts
-// The daemon's own log, as `docker logs` gives it, made readable: when the daemon won't
-// start, the step's error says why in the daemon's words. Pure.
-/**
- * Without NUL and other control bytes (a restarting container's log interleaves Go stack
- * frames written as binary), and without a line that repeats one already kept (each restart
- * prints the same error again).
- */
-function cleanLog(text) {
-    const seen = new Set();
-    const out = [];
-    // eslint-disable-next-line no-control-regex
-    for (const raw of text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').split('\n')) {
-        const line = raw.trimEnd();
-        if (line === '' || seen.has(line))
-            continue;
-        seen.add(line);
-        out.push(line);
-    }
-    return out.join('\n');
+;// CONCATENATED MODULE: ./src/config/toml.ts
+
+
+
+function isTable(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 }
-// What a daemon that exits at start prints, most telling first: cmd/buildkitd/main.go
-// prints a start error as "buildkitd: <error>"; urfave/cli prints "Incorrect Usage." for a
-// bad flag; logrus lines carry level=fatal/error; errors of the worker set-up begin with
-// "failed to" (e.g. failed to read cni config "…"). Warnings (CDI) are not causes.
-const CAUSES = [
-    /^buildkitd: .+/,
-    /^Incorrect Usage\..*|flag provided but not defined: .+/,
-    /level=fatal .*/,
-    /^(failed to|invalid |unable to |could not ).+/i,
-    /level=error .*/
-];
+/** How a key is written in messages and diffs: registry."docker.io".mirrors */
+function keyPath(parts) {
+    return parts
+        .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${/^[A-Za-z0-9_-]+$/.test(p) ? p : JSON.stringify(p)}`))
+        .join('');
+}
 /**
- * The line that says why the daemon stopped, or undefined. A restarting daemon prints the
- * same error each time while the interleaving garbles other lines, so among the lines of the
- * most telling kind the most frequent wins (then the first).
+ * The shape checks buildx and BuildKit need from a base config. buildx 0.29 panics (a Go
+ * stack trace, exit 2) on a keypair without `key` or `cert`, on a `ca` that is not an array
+ * of strings, and on a registry entry that is not a table
+ * (https://github.com/docker/buildx/blob/master/util/confutil/container.go); catch them
+ * here, with the key named.
  */
-function firstError(log) {
-    const counts = new Map();
-    // eslint-disable-next-line no-control-regex
-    for (const raw of log.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').split('\n')) {
-        const line = raw.trim();
-        if (line !== '')
-            counts.set(line, (counts.get(line) ?? 0) + 1);
-    }
-    const best = (re) => {
-        let top;
-        for (const [line, n] of counts)
-            if (re.test(line) && (top === undefined || n > top[1]))
-                top = [line, n];
-        return top?.[0];
+function checkConfigTree(tree, input) {
+    const fail = (parts, what) => {
+        throw new errors/* InputError */.d(input, undefined, `${keyPath(parts)} ${what}`);
     };
-    const found = CAUSES.map(best);
-    const [start, , , wrap] = found;
-    // "buildkitd: %+v" prints the innermost error first and the messages wrapped around it on
-    // later lines (pkg/errors): put them back together as the error reads.
-    if (start !== undefined && wrap !== undefined) {
-        const cause = start.replace(/^buildkitd: /, '');
-        return wrap.includes(cause) ? wrap : `${wrap}: ${cause}`;
-    }
-    const first = found.find(l => l !== undefined);
-    return first === undefined ? undefined : logfmtMessage(first);
-}
-/** From a logrus line, its msg (and error) fields; any other line as it is. */
-function logfmtMessage(line) {
-    const msg = /\bmsg="((?:[^"\\]|\\.)*)"/.exec(line)?.[1];
-    if (msg === undefined)
-        return line;
-    const error = /\berror="((?:[^"\\]|\\.)*)"/.exec(line)?.[1];
-    const unq = (s) => s.replace(/\\(["\\])/g, '$1');
-    return error ? `${unq(msg)}: ${unq(error)}` : unq(msg);
-}
-
-;// CONCATENATED MODULE: ./src/drivers/docker-container.ts
-
-
-
-
-
-// buildx's docker-container driver: each node's daemon runs in the container
-// buildx_buildkit_<node> on the engine of the node's endpoint, a docker context or host
-// (driver/docker-container/driver.go). The docker CLI reaches it with --context or --host.
-const at = (node) => ({
-    engine: (0,buildx/* engineArgs */.Ek)(node.Endpoint),
-    container: (0,buildx/* nodeContainer */.ol)(node.Name)
-});
-const dockerContainer = {
-    name: 'docker-container',
-    createsBuilder: true,
-    claim: async (asked) => claimFreeName(asked),
-    create: createNodes,
-    observe: async (plan, node) => {
-        const seen = await docker/* observe */.lB(at(node), plan.expect.files.map(f => f.path));
-        return { daemon: 'error' in seen.workers ? seen.workers : daemonOf(seen.workers.text), readBack: seen.readBack };
-    },
-    readsDaemonLog: true,
-    resolve: (node, refs) => docker/* resolveInBuilder */.lF(at(node), refs),
-    logSince: (node, since) => docker/* daemonLogSince */.RS(at(node), since),
-    logTail: async (node, lines) => ((await docker/* containerExists */.Yj(at(node))) ? docker/* daemonLogTail */.hj(at(node), lines) : ''),
-    owner: builder => docker/* builderOwner */.TS(builder),
-    nodes: builder => docker/* builderNodes */.$R(builder),
-    occupant: async (node) => {
-        const c = at(node);
-        const place = `container ${c.container}${node.Endpoint ? ` on ${node.Endpoint}` : ''}`;
-        try {
-            const env = await docker/* containerEnv */.jY(c);
-            return { place, occupant: env === undefined ? { state: 'free' } : { state: 'taken', owner: (0,src_owner/* ownerFromEnv */.J1)(env) } };
+    if ('debug' in tree && typeof tree.debug !== 'boolean')
+        fail(['debug'], 'must be true or false');
+    if (!('registry' in tree))
+        return;
+    const registries = tree.registry;
+    if (!isTable(registries))
+        return fail(['registry'], 'must be a table of [registry."<host>"] sections');
+    for (const [host, conf] of Object.entries(registries)) {
+        const at = (...rest) => ['registry', host, ...rest];
+        // The key is the host BuildKit looks the section up by, and becomes a directory of the
+        // certificate copies: held to the rules of the registry inputs (hosts.ts), but for _,
+        // which host names on a docker network have (compose services) and base configs use.
+        const problem = hostProblem(host.replace(/_/g, '-'));
+        if (problem === CREDENTIALS)
+            fail(['registry'], `has a section whose name ${CREDENTIALS.replace(/^the host /, '')}`);
+        if (problem)
+            fail(at(), `is not a registry section: its name must be a ${HOST_FORMAT} (${problem.replace(/^the host/, 'the name')})`);
+        if (!isTable(conf))
+            fail(at(), 'must be a table');
+        const reg = conf;
+        for (const flag of ['http', 'insecure']) {
+            if (flag in reg && typeof reg[flag] !== 'boolean')
+                fail(at(flag), 'must be true or false');
         }
-        catch (err) {
-            return { place, occupant: { state: 'unknown', error: err.message } };
-        }
-    },
-    leave: (builder, node) => docker/* leaveNode */.Yd((0,buildx/* leaveArgs */.hy)(builder, node)),
-    remove: (builder, keepState, keepDaemon) => docker/* removeBuilder */.iq((0,buildx/* rmArgs */.Hv)(builder, keepState, keepDaemon))
-};
-function daemonOf(workersJson) {
-    try {
-        return parseWorkers(workersJson);
-    }
-    catch (err) {
-        return { error: err.message };
-    }
-}
-
-;// CONCATENATED MODULE: ./src/inspect.ts
-// `docker buildx inspect`'s text (commands/inspect.go at buildx v0.29.1): the builder, then
-// per node its name, endpoint, status or error, BuildKit version, platforms and the first
-// worker's labels. For docker-container builders the same output lists every copied file,
-// keys included: only drivers that copy none (docker, remote) parse it, and it is never
-// printed. Pure.
-/**
- * The text of `docker buildx inspect` (commands/inspect.go, v0.29.1: a tabwriter of
- * `Key:  value` lines; indented lines belong to the key above them). For a docker-container
- * builder it holds every copied file, keys included: parse it, never print it.
- */
-function parseInspect(text) {
-    const out = { name: '', driver: '', nodes: [] };
-    let node;
-    let section = '';
-    let inNodes = false;
-    for (const line of text.split(/\r?\n/)) {
-        if (line.trim() === '')
-            continue;
-        if (/^\s/.test(line)) {
-            if (node && section === 'Labels') {
-                const m = /^\s+(\S+?):\s*(.*)$/.exec(line);
-                if (m)
-                    node.labels[m[1]] = m[2].trim();
+        for (const list of ['mirrors', 'ca']) {
+            if (!(list in reg))
+                continue;
+            const v = reg[list];
+            if (!Array.isArray(v) || v.some(x => typeof x !== 'string' || x === '')) {
+                fail(at(list), 'must be an array of non-empty strings');
             }
-            continue;
         }
-        if (line.trim() === 'Nodes:') {
-            inNodes = true;
-            continue;
-        }
-        const m = /^([^:]+?):\s*(.*)$/.exec(line);
-        if (!m)
-            continue;
-        const [, key, value] = m;
-        section = key;
-        if (!inNodes) {
-            if (key === 'Name')
-                out.name = value;
-            else if (key === 'Driver')
-                out.driver = value;
-            else if (key === 'Error')
-                out.error = value;
-            continue;
-        }
-        if (key === 'Name') {
-            node = { name: value, endpoint: '', status: '', platforms: [], configured: [], labels: {} };
-            out.nodes.push(node);
-            continue;
-        }
-        if (!node)
-            continue;
-        switch (key) {
-            case 'Endpoint':
-                node.endpoint = value;
-                break;
-            case 'Status':
-                node.status = value;
-                break;
-            case 'Error':
-                node.error = value;
-                break;
-            case 'BuildKit version':
-                node.version = value;
-                break;
-            case 'Platforms':
-                for (const p of value
-                    .split(',')
-                    .map(s => s.trim())
-                    .filter(s => s !== '')) {
-                    const bare = p.replace(/\*$/, '');
-                    node.platforms.push(bare);
-                    if (p.endsWith('*'))
-                        node.configured.push(bare);
+        if ('keypair' in reg) {
+            const kps = reg.keypair;
+            if (!Array.isArray(kps))
+                return fail(at('keypair'), 'must be an array of [[keypair]] tables');
+            kps.forEach((kp, i) => {
+                if (!isTable(kp))
+                    fail(at('keypair', i), 'must be a table with cert and key');
+                const t = kp;
+                for (const k of ['cert', 'key']) {
+                    if (typeof t[k] !== 'string' || t[k] === '') {
+                        fail(at('keypair', i), `has no ${k}; a client keypair needs both cert and key (buildx crashes on one without the other)`);
+                    }
                 }
-                break;
-        }
-    }
-    for (const n of out.nodes)
-        n.network = n.labels['org.mobyproject.buildkit.worker.network'];
-    return out;
-}
-/**
- * The daemon's answer for one node, from `buildx inspect --bootstrap`. buildx lists the
- * workers (builder/node.go loadData) but prints neither their number nor their IDs: a running
- * node with labels or platforms has at least one, reported as 1.
- */
-function daemonFromInspect(info, nodeName) {
-    if (info.error)
-        return { error: info.error };
-    const n = info.nodes.find(x => x.name === nodeName);
-    if (!n)
-        return { error: `buildx inspect lists no node ${nodeName}` };
-    if (n.error)
-        return { error: n.error };
-    if (n.status !== 'running')
-        return { error: `buildx reports the node ${n.status || 'without a status'} (it could not list the daemon's workers at ${n.endpoint})` };
-    const daemonPlatforms = n.platforms.filter(p => !n.configured.includes(p));
-    if (Object.keys(n.labels).length === 0 && daemonPlatforms.length === 0) {
-        return { error: 'the daemon reports no workers: BuildKit answers but can run no build' };
-    }
-    return { version: n.version ?? 'unknown', platforms: n.platforms, network: n.network, workers: 1 };
-}
-
-;// CONCATENATED MODULE: ./src/drivers/engine.ts
-
-
-
-// buildx's docker driver: the builder is the Docker engine's own BuildKit, named after the
-// docker context (buildx builder/builder.go: a context's builder has one node whose
-// endpoint is the context; `docker buildx inspect default` shows it). It takes no BuildKit
-// config (inputs.ts refuses every config input with the engine's daemon.json settings
-// instead), this action creates nothing for it and the post step never removes it.
-// Verification can only report what the daemon says: its version and platforms.
-const none = async () => '';
-const engine = {
-    name: 'docker',
-    createsBuilder: false,
-    claim: async (asked, given) => {
-        const context = await docker/* currentContext */.Fi();
-        // setup-buildx-action, too, names this builder after the context and ignores `name`.
-        if (given && asked !== context)
-            log/* warning */.$e(`name "${asked}" is ignored: the docker driver's builder is the docker context's own, "${context}"`);
-        log/* info */.pq(`the docker driver's builder: ${context}, the engine's own BuildKit (nothing is created or removed)`);
-        return context;
-    },
-    // Nothing to create: only `use` has something to do.
-    create: async (plan) => {
-        if (plan.use)
-            await docker/* useBuilder */.nY(plan.builder);
-    },
-    observe: async (plan) => {
-        // No files are copied into this builder, so its inspect output holds nothing secret;
-        // it is still never printed.
-        const res = await docker/* inspectBuilder */.IK(plan.builder);
-        if (res.exitCode !== 0)
-            return {
-                daemon: {
-                    error: `docker buildx inspect ${plan.builder} failed (exit code ${res.exitCode}): ${res.stderr.trim().split('\n').pop() ?? ''}`
-                }
-            };
-        // The context's builder has one node, named after the context.
-        return { daemon: daemonFromInspect(parseInspect(res.stdout), plan.builder) };
-    },
-    readsDaemonLog: false,
-    resolve: () => Promise.reject(new Error('the docker driver has no builder container to resolve in')),
-    logSince: none,
-    logTail: none,
-    // A context's builder is not in buildx's instance records: nothing of this run's to own.
-    owner: () => undefined,
-    nodes: builder => [{ Name: builder, Endpoint: builder }],
-    remove: () => Promise.resolve({ ok: true, message: "the docker driver's builder is the engine's own: never removed" }),
-    occupant: () => Promise.resolve(undefined),
-    leave: () => Promise.resolve({ ok: true, message: "the docker driver's builder is the engine's own: nothing to leave" })
-};
-
-// EXTERNAL MODULE: ./src/redact.ts
-var redact = __nccwpck_require__(6670);
-// EXTERNAL MODULE: ./src/observe.ts
-var observe = __nccwpck_require__(6583);
-;// CONCATENATED MODULE: ./src/kubernetes.ts
-
-
-
-
-// buildx's kubernetes driver, the parts that need no cluster: where buildx puts things in
-// the pods, how kubectl finds them, what kubectl prints, and which inputs can't work with
-// this driver. Pure. Everything here follows docker/buildx v0.29.1:
-//
-// - builder/builder.go Create: a kubernetes node gets no endpoint of its own; buildx records
-//   `kubernetes:///<builder>?deployment=<node>&kubeconfig=<$KUBECONFIG at create time>` and,
-//   unless --node is given, a generated node name `buildkit-<uuid>-<5 hex>`
-//   (driver/kubernetes/util/generate.go GenerateNodeName).
-// - driver/kubernetes/factory.go New: the Deployment is named after the node, "_" turned into
-//   "-" (buildxNameToDeploymentName); the namespace is driver-opt `namespace`, else the
-//   kubeconfig's (context/load.go ConfigFromEndpoint → clientcmd's Namespace(): the current
-//   context's namespace, "default" when it names none) — kubectl's own rule, so kubectl is
-//   given -n only when the driver-opt is set.
-// - driver/kubernetes/manifest/manifest.go NewDeployment: label app=<deployment> on the
-//   Deployment, its selector and its pods (custom `labels` are added to all three); one
-//   container "buildkitd" whose args are exactly the buildkitd flags (no --config is added,
-//   unlike driver/docker-container/driver.go); the files of util/confutil/container.go
-//   LoadConfigFiles go into one ConfigMap per directory: buildkitd.toml into
-//   "<deployment>-config", mounted at /etc/buildkit; each registry's certificates into
-//   "<deployment>-config-<n>" (n follows Go's map order: not predictable), mounted at
-//   /etc/buildkit/certs/<host, runs of [^a-zA-Z0-9.-] as _>. So the pod has every file at
-//   the path the docker-container driver copies it to (buildx.ts containerCertPath), and the
-//   config's rewritten cert paths are the same: plan.expect applies unchanged.
-// - driver/kubernetes/podchooser ListRunningPods: the daemons buildx dials are the pods of
-//   that selector in phase Running, sorted by name; with replicas > 1 each is a daemon of its
-//   own, so every one is verified.
-/** The container buildx runs the daemon in (manifest.go containerName). */
-const KUBE_CONTAINER = 'buildkitd';
-/** The Deployment of a node (factory.go buildxNameToDeploymentName). */
-function deploymentName(node) {
-    return node.replace(/_/g, '-');
-}
-/** The label selector of a node's pods (manifest.go LabelApp). */
-function podSelector(node) {
-    return `app=${deploymentName(node)}`;
-}
-function parseKubeEndpoint(endpoint) {
-    let u;
-    try {
-        u = new URL(endpoint);
-    }
-    catch {
-        return undefined;
-    }
-    if (u.protocol !== 'kubernetes:')
-        return undefined;
-    return {
-        builder: decodeURIComponent(u.pathname.replace(/^\//, '')),
-        deployment: u.searchParams.get('deployment') ?? '',
-        kubeconfig: u.searchParams.get('kubeconfig') ?? ''
-    };
-}
-/**
- * kubectl's flags for a node. buildx loads the recorded kubeconfig as the explicit path
- * (context/load.go ConfigFromEndpoint); a list of paths can't be one --kubeconfig, so it is
- * left to $KUBECONFIG, which kubectl reads the same way.
- */
-function kubeTarget(node) {
-    const ep = parseKubeEndpoint(node.Endpoint);
-    const global = [];
-    if (ep && ep.kubeconfig !== '' && !ep.kubeconfig.includes(':'))
-        global.push('--kubeconfig', ep.kubeconfig);
-    const ns = namespaceOf(node.DriverOpts);
-    if (ns !== undefined)
-        global.push('--namespace', ns);
-    return {
-        global,
-        deployment: deploymentName(ep?.deployment || node.Name),
-        namespace: ns ?? "the kubeconfig's current namespace"
-    };
-}
-/** driver-opt namespace, or undefined: the kubeconfig's current namespace applies ("default" if none). */
-function namespaceOf(driverOpts) {
-    const ns = driverOpts?.namespace;
-    return ns === undefined || ns === '' ? undefined : ns;
-}
-/** driver-opt replicas (factory.go: 1 unless given). */
-function replicasOf(driverOpts) {
-    const n = Number.parseInt(driverOpts?.replicas ?? '', 10);
-    return Number.isFinite(n) && n >= 0 ? n : 1;
-}
-/** The node's Deployment as JSON; nothing on stdout when there is none. */
-function getDeploymentArgs(t) {
-    return [...t.global, 'get', 'deployment', t.deployment, '--ignore-not-found', '--output', 'json'];
-}
-function getPodsArgs(t) {
-    return [...t.global, 'get', 'pods', '--selector', `app=${t.deployment}`, '--output', 'json'];
-}
-/** `kubectl exec` of a script in the daemon's container; `args` become $1… */
-function execArgs(t, pod, script, args) {
-    return [...t.global, 'exec', pod, '--container', KUBE_CONTAINER, '--', 'sh', '-c', script, 'sh', ...args];
-}
-/**
- * `kubectl logs` since a moment (unix seconds). The API takes sinceTime in whole seconds
- * (metav1.Time is RFC 3339 without fractions): rounded down, so nothing after `since` is lost.
- */
-function logsSinceArgs(t, pod, since) {
-    const at = new Date(Math.floor(since) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    return [...t.global, 'logs', pod, '--container', KUBE_CONTAINER, `--since-time=${at}`];
-}
-function logsTailArgs(t, pod, lines) {
-    return [...t.global, 'logs', pod, '--container', KUBE_CONTAINER, `--tail=${lines}`];
-}
-const KUBECTL_VERSION_ARGS = ['version', '--client'];
-/** `kubectl get pods -o json`: a List of Pods. Sorted by name, as buildx's pod chooser sorts them. */
-function parsePods(json) {
-    let data;
-    try {
-        data = JSON.parse(json);
-    }
-    catch {
-        throw new Error(`kubectl get pods printed something that is not JSON: ${(0,redact/* redact */.E$)(json.slice(0, 200))}`);
-    }
-    const items = data?.items;
-    if (!Array.isArray(items))
-        throw new Error('kubectl get pods printed JSON without an items list');
-    return items
-        .map(p => {
-        const containers = p.spec?.containers ?? [];
-        const c = containers.find(x => x.name === KUBE_CONTAINER) ?? containers[0];
-        return {
-            name: p.metadata?.name ?? '(unnamed)',
-            phase: p.status?.phase ?? 'Unknown',
-            args: c?.args ?? [],
-            deleting: p.metadata?.deletionTimestamp !== undefined
-        };
-    })
-        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-}
-/** One pod's `kubectl exec` of OBSERVE_SCRIPT (observe.ts) with its spec's args, as verification reads them. */
-function podSeen(exec, pod, files) {
-    return (0,observe/* readObservation */.ZE)(exec, { cmd: pod.args }, files, 'the pod');
-}
-/**
- * The daemon flags to give buildx for a kubernetes node: the config's path first. buildx
- * adds no --config for this driver (manifest.go: args are the flags as given), so the daemon
- * reads /etc/buildkit/buildkitd.toml only by its own default, and a rootless daemon
- * (driver-opt rootless=true) looks in ~/.config/buildkit instead and would run without the
- * config. Naming it makes both read the mounted file, and makes the pod's args what the plan
- * expects of every node (plan.ts: ['--config', CONTAINER_CONFIG_FILE, ...flags]).
- */
-function kubernetesDaemonFlags(flags) {
-    return ['--config', buildx/* CONTAINER_CONFIG_FILE */.gw, ...flags];
-}
-/**
- * Every input that can't work with the kubernetes driver, each naming its input; [] for
- * another driver. To be called by inputs.ts once the inputs are read.
- */
-function kubernetesInputProblems(inputs) {
-    if (inputs.driver !== 'kubernetes')
-        return [];
-    const problems = [];
-    const ns = namespaceOf(Object.fromEntries((0,driver_opts/* driverOptFields */.vj)(inputs.nodes[0]?.driverOpts ?? []).map(o => [o.key, o.value])));
-    const where = ns === undefined ? "the builder's namespace" : `namespace ${ns}`;
-    // manifest.go puts every file of the config, keys included, into ConfigMap data; reading a
-    // ConfigMap needs only `get configmaps` in its namespace, which many roles grant that
-    // would never grant `get secrets`.
-    const keyed = inputs.certRequests.filter(r => r.keypairs.length > 0);
-    if (keyed.length > 0 && inputs.allowKeysInConfigmap !== true) {
-        const kp = keyed[0].keypairs[0].key;
-        problems.push({
-            input: kp.input,
-            message: `${kp.line !== undefined ? `line ${kp.line}: ` : ''}the client key for ${keyed[0].registry} would be stored in a ConfigMap: buildx's ` +
-                `kubernetes driver hands the config and every certificate file to its pods as ConfigMaps, ` +
-                `and ConfigMaps are not secret — anyone who can read ConfigMaps in ${where} can read the key. ` +
-                'Set allow-keys-in-configmap: true if that is acceptable (e.g. a namespace of its own), or give only a CA'
-        });
-    }
-    if (inputs.cni && 'build' in inputs.cni) {
-        problems.push({
-            input: 'cni',
-            message: "true builds the CNI image on the runner's Docker engine, which the cluster can't pull from; " +
-                'push a CNI image to a registry the cluster can reach and pass it as cni-image (or use cni: bridge)'
-        });
-    }
-    for (const n of inputs.nodes) {
-        if (n.endpoint !== '') {
-            problems.push({
-                input: n.append === undefined ? 'endpoint' : 'append',
-                message: `${n.append === undefined ? '' : `${n.label}: `}the kubernetes driver takes no endpoint (buildx refuses it: "kubernetes driver ` +
-                    `does not support endpoint args"); choose the cluster with KUBECONFIG and the namespace with driver-opts namespace=`
             });
         }
-        if (n.name !== undefined) {
-            const d = deploymentName(n.name);
-            // The Deployment's name is also the value of its pods' app label: at most 63
-            // characters, a letter or digit at each end (Kubernetes label values).
-            if (d.length > 63 || !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(d)) {
-                problems.push({
-                    input: 'append',
-                    message: `${n.label}: node name "${n.name}" becomes Deployment "${d}" and pod label app=${d}, which Kubernetes refuses: at most 63 ` +
-                        `characters, lower case letters, digits, "-" and ".", a letter or digit at each end`
-                });
-            }
-        }
-    }
-    if (inputs.keepState) {
-        problems.push({
-            input: 'keep-state',
-            message: "Cannot use keep-state with kubernetes driver (as docker/setup-buildx-action says): the daemon's state lives in the pods, which buildx rm " +
-                'deletes with the Deployment'
-        });
-    }
-    return problems;
-}
-
-;// CONCATENATED MODULE: ./src/drivers/kubernetes.ts
-
-
-
-
-
-
-
-
-
-// buildx's kubernetes driver: each node is a Deployment whose pods (driver-opt replicas)
-// each run a daemon of their own, with the config and certificates mounted from ConfigMaps
-// (src/kubernetes.ts says where, from buildx v0.29.1's driver/kubernetes). buildx creates
-// and removes them; kubectl reads them back, every pod, because buildx sends each build to
-// one of them (podchooser: sticky by context path, or random) and a pod that runs without the
-// config would fail only the builds that land on it.
-/** Throws a clear error when kubectl is not there: it is how the builder's pods are verified. */
-async function kubectlCheck() {
-    let res;
-    try {
-        res = await (0,exec/* run */.eF)('kubectl', KUBECTL_VERSION_ARGS);
-    }
-    catch {
-        throw new Error("kubectl is not installed or not on PATH: the kubernetes driver needs it to read the config back from the builder's pods " +
-            '(buildx itself talks to the cluster without it); install it first, e.g. with azure/setup-kubectl');
-    }
-    if (res.exitCode !== 0) {
-        throw new Error(`kubectl version --client failed (exit code ${res.exitCode}): ${(res.stderr || res.stdout).trim().split('\n').pop() ?? ''}`);
     }
 }
-/** buildx's record of a node (namespace and replicas are in its DriverOpts), by its endpoint. */
-function recordOf(node) {
-    const builder = parseKubeEndpoint(node.Endpoint)?.builder;
-    const rec = builder === undefined ? undefined : docker/* builderNodes */.$R(builder).find(n => n.Name === node.Name);
-    return rec ?? { Name: node.Name, Endpoint: node.Endpoint };
-}
-/** The node's pods that are not being deleted, by name (podchooser.ListRunningPods order). */
-async function podsOf(t) {
-    const res = await (0,exec/* runChecked */.X4)(`kubectl get pods of deployment ${t.deployment} (${t.namespace})`, 'kubectl', getPodsArgs(t));
-    return parsePods(res.stdout).filter(p => !p.deleting);
-}
-async function runningPods(t) {
-    const pods = (await podsOf(t)).filter(p => p.phase === 'Running');
-    if (pods.length === 0)
-        throw new Error(`deployment ${t.deployment} (${t.namespace}) has no running pod`);
-    return pods;
-}
-const kubernetes = {
-    name: 'kubernetes',
-    createsBuilder: true,
-    claim: async (asked) => {
-        // kubectl first: verification needs it, and nothing is created until it is there.
-        await kubectlCheck();
-        return claimFreeName(asked);
-    },
-    create: createNodes,
-    observe: async (plan, node) => observeNode(plan, node),
-    readsDaemonLog: true,
-    resolve: async (node, refs) => {
-        // The first running pod, as logSince reads: the proof's log lines must come from the
-        // daemon that resolved.
-        const t = kubeTarget(recordOf(node));
-        const [pod] = await runningPods(t);
-        return (0,exec/* run */.eF)('kubectl', execArgs(t, pod.name, prove/* RESOLVE_SCRIPT */.Lm, refs));
-    },
-    logSince: async (node, since) => {
-        const t = kubeTarget(recordOf(node));
-        const [pod] = await runningPods(t);
-        const res = await (0,exec/* runChecked */.X4)(`reading the daemon's log of pod ${pod.name}`, 'kubectl', logsSinceArgs(t, pod.name, since));
-        return `${res.stdout}\n${res.stderr}`;
-    },
-    logTail: async (node, lines = 30) => {
-        const t = kubeTarget(recordOf(node));
-        let pods;
-        try {
-            pods = await podsOf(t);
-        }
-        catch {
-            return '';
-        }
-        const tails = await Promise.all(pods.map(async (p) => {
-            const res = await (0,exec/* run */.eF)('kubectl', logsTailArgs(t, p.name, lines));
-            const text = `${res.stdout}${res.stderr}`.trim();
-            return pods.length > 1 ? `--- pod ${p.name} (${p.phase}) ---\n${text}` : text;
-        }));
-        return tails.join('\n');
-    },
-    owner: builder => docker/* builderOwner */.TS(builder),
-    nodes: builder => docker/* builderNodes */.$R(builder),
-    occupant: async (node) => {
-        const t = kubeTarget(node);
-        const place = `Deployment ${t.deployment} (${t.namespace})`;
-        const res = await (0,exec/* run */.eF)('kubectl', getDeploymentArgs(t)).catch((err) => ({ exitCode: 1, stdout: '', stderr: err.message }));
-        if (res.exitCode !== 0)
-            return { place, occupant: { state: 'unknown', error: (0,exec/* lastLine */.fM)(res.stderr || res.stdout) } };
-        // --ignore-not-found: nothing on stdout when there is no such Deployment.
-        if (res.stdout.trim() === '')
-            return { place, occupant: { state: 'free' } };
-        try {
-            const d = JSON.parse(res.stdout);
-            return { place, occupant: { state: 'taken', owner: (0,src_owner/* ownerFromLabels */.jC)(d.metadata?.labels) } };
-        }
-        catch (err) {
-            return { place, occupant: { state: 'unknown', error: `kubectl's answer is not JSON: ${err.message}` } };
-        }
-    },
-    leave: (builder, node) => docker/* leaveNode */.Yd((0,buildx/* leaveArgs */.hy)(builder, node)),
-    remove: (builder, keepState, keepDaemon) => docker/* removeBuilder */.iq((0,buildx/* rmArgs */.Hv)(builder, keepState, keepDaemon))
-};
 /**
- * Every pod of the node, each with one `kubectl exec`; compared with the plan here, pod by
- * pod, because the Observation has room for one daemon: all pods agree with the plan → the
- * first pod's findings; otherwise the failing pods, named, as the errors.
+ * Merges the structured settings over the base config. Scalars and `mirrors` from the
+ * inputs replace the base's value (each replacement is reported); `ca` and `keypair` are
+ * taken whole from the settings, because the plan has already moved the base config's own
+ * certificates into them.
  */
-async function observeNode(plan, node) {
-    const recorded = docker/* builderNodes */.$R(plan.builder);
-    const i = recorded.findIndex(n => n.Name === node.Name);
-    const rec = recorded[i] ?? { Name: node.Name, Endpoint: node.Endpoint };
-    const planned = plan.nodes[i] ?? plan.nodes[0];
-    const t = kubeTarget(rec);
-    const files = plan.expect.files.map(f => f.path);
-    let pods;
+function mergeConfig(base, top, registries) {
+    const tree = structuredClone(base ?? {});
+    const overrides = [];
+    const set = (table, parts, key, value) => {
+        if (key in table && !sameValue(table[key], value)) {
+            overrides.push({ key: keyPath([...parts, key]), from: table[key], to: value });
+        }
+        table[key] = value;
+    };
+    if (top.debug !== undefined)
+        set(tree, [], 'debug', top.debug);
+    if (top.workerOci) {
+        // Network settings: a base config that says otherwise was refused earlier (networkConflicts).
+        if (!isTable(tree.worker))
+            tree.worker = {};
+        const worker = tree.worker;
+        if (!isTable(worker.oci))
+            worker.oci = {};
+        for (const [k, v] of Object.entries(top.workerOci))
+            set(worker.oci, ['worker', 'oci'], k, v);
+    }
+    if (registries.size === 0)
+        return { tree, overrides };
+    if (!isTable(tree.registry))
+        tree.registry = {};
+    const regs = tree.registry;
+    // Hosts in code-point order (not localeCompare, whose first call sets up a collator: ~15 ms).
+    for (const [host, s] of [...registries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        if (!isTable(regs[host]))
+            regs[host] = {};
+        const reg = regs[host];
+        const parts = ['registry', host];
+        if (s.mirrors !== undefined)
+            set(reg, parts, 'mirrors', s.mirrors);
+        if (s.http !== undefined)
+            set(reg, parts, 'http', s.http);
+        if (s.insecure !== undefined)
+            set(reg, parts, 'insecure', s.insecure);
+        if (s.ca !== undefined)
+            reg.ca = s.ca;
+        else
+            delete reg.ca;
+        if (s.keypair !== undefined)
+            reg.keypair = s.keypair.map(kp => ({ cert: kp.cert, key: kp.key }));
+        else
+            delete reg.keypair;
+    }
+    return { tree, overrides };
+}
+/** The TOML text of a tree; '' for an empty one. */
+function renderToml(tree) {
+    const text = stringify(tree).trim();
+    return text === '' ? '' : `${text}\n`;
+}
+/** Structural equality of TOML values (numbers compared by value, bigint or not). */
+function sameValue(a, b) {
+    if (a === undefined || b === undefined)
+        return a === b;
+    if ((typeof a === 'number' || typeof a === 'bigint') && (typeof b === 'number' || typeof b === 'bigint')) {
+        // NaN is TOML's nan, the same value when written back (buildx writes nan too); with a
+        // bigint on either side (an integer beyond 2^53), compare exactly.
+        if (typeof a === 'number' && typeof b === 'number')
+            return a === b || (Number.isNaN(a) && Number.isNaN(b));
+        return String(a) === String(b);
+    }
+    if (a instanceof Date || b instanceof Date) {
+        return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
+    }
+    if (Array.isArray(a) || Array.isArray(b)) {
+        return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
+    }
+    if (isTable(a) || isTable(b)) {
+        if (!isTable(a) || !isTable(b))
+            return false;
+        const ka = Object.keys(a);
+        return ka.length === Object.keys(b).length && ka.every(k => k in b && sameValue(a[k], b[k]));
+    }
+    return a === b;
+}
+
+// EXTERNAL MODULE: ./src/runner/input-files.ts
+var input_files = __nccwpck_require__(2176);
+;// CONCATENATED MODULE: ./src/inputs/base-config.ts
+
+
+
+
+
+function readBaseConfigFile(file, input = 'buildkitd-config') {
+    const text = (0,input_files/* readInputFile */.jH)(input, undefined, file);
+    return { ...parseBaseConfig(input, text), path: external_node_path_.resolve(file) };
+}
+function parseBaseConfig(input, text) {
+    let tree;
     try {
-        pods = await podsOf(t);
+        // Integers beyond 2^53 as bigint, as TOML (and BuildKit's int64) allow.
+        tree = parse(text, { integersAsBigInt: 'asNeeded' });
     }
     catch (err) {
-        const error = err.message;
-        return { daemon: { error }, readBack: { error } };
-    }
-    const wanted = replicasOf(rec.DriverOpts);
-    const failures = [];
-    const running = pods.filter(p => p.phase === 'Running');
-    for (const p of pods)
-        if (p.phase !== 'Running')
-            failures.push(`pod ${p.name} is ${p.phase}, not Running`);
-    if (running.length < wanted) {
-        failures.push(`deployment ${t.deployment} (${t.namespace}) has ${running.length} running pod(s) of the ${wanted} asked for (replicas)`);
-    }
-    if (running.length === 0) {
-        const error = failures.join('; ');
-        return { daemon: { error }, readBack: { error } };
-    }
-    const seen = await Promise.all(running.map(async (p) => ({ pod: p, ...podSeen(await (0,exec/* run */.eF)('kubectl', execArgs(t, p.name, observe/* OBSERVE_SCRIPT */.re, files)), p, files) })));
-    let firstDaemon;
-    let daemonError;
-    for (const [k, s] of seen.entries()) {
-        const who = `pod ${s.pod.name}${running.length > 1 ? ` (replica ${k + 1} of ${running.length})` : ''}`;
-        let daemon;
-        if ('error' in s.workers) {
-            daemonError ??= `${who}: ${s.workers.error}`;
+        if (err instanceof TomlError) {
+            const first = err.message.split('\n')[0].replace(/^Invalid TOML document: /, '');
+            throw new errors/* InputError */.d(input, err.line, `invalid TOML at column ${err.column}: ${first}`);
         }
-        else {
-            try {
-                daemon = parseWorkers(s.workers.text);
-                firstDaemon ??= daemon;
-            }
-            catch (err) {
-                daemonError ??= `${who}: ${err.message}`;
-            }
-        }
-        if ('error' in s.readBack) {
-            failures.push(`${who}: ${s.readBack.error}`);
-            continue;
-        }
-        const problems = compare(plan.expect, planned, s.readBack, daemon);
-        if (problems.length > 0)
-            failures.push(`${who} differs from the plan:\n${problems.map(p => `  ${p}`).join('\n')}`);
+        throw err;
     }
-    const first = seen[0];
-    return {
-        daemon: daemonError !== undefined ? { error: daemonError } : (firstDaemon ?? { error: 'no pod answered' }),
-        readBack: failures.length > 0 ? { error: failures.join('\n') } : first.readBack
-    };
+    checkConfigTree(tree, input);
+    return { input, tree };
 }
 
-;// CONCATENATED MODULE: ./src/files.ts
-
-
-
-// The run's own directory under RUNNER_TEMP: buildkitd.toml and the certificate copies.
-// Everything the run writes is inside it, so post removes one directory.
-const PREFIX = 'buildkit-builder-';
-function tempRoot() {
-    return process.env.RUNNER_TEMP || external_node_os_.tmpdir();
-}
-/**
- * A new directory only this user can read (mkdtemp makes it 0700), in RUNNER_TEMP. The
- * runner makes RUNNER_TEMP; one that is missing or not writable is an error naming it, and
- * nothing is made in its place (a directory made here would be left behind).
- */
-function createRunDir() {
-    const root = tempRoot();
-    const name = process.env.RUNNER_TEMP ? `RUNNER_TEMP (${root})` : `the temporary directory ${root}`;
-    if (!external_node_fs_.existsSync(root))
-        throw new Error(`${name} does not exist; the runner sets RUNNER_TEMP to a directory it made`);
-    try {
-        return external_node_fs_.mkdtempSync(external_node_path_.join(root, PREFIX));
-    }
-    catch (err) {
-        const code = err.code;
-        const why = code === 'EROFS'
-            ? 'is on a read-only file system'
-            : code === 'EACCES' || code === 'EPERM'
-                ? 'is not writable by this user'
-                : `can't take a new directory (${code})`;
-        throw new Error(`${name} ${why}: the action writes buildkitd.toml and the certificates there`, { cause: err });
-    }
-}
-function writePlanFiles(plan) {
-    for (const dir of plan.dirs) {
-        external_node_fs_.mkdirSync(dir, { recursive: true, mode: 0o700 });
-        external_node_fs_.chmodSync(dir, 0o700);
-    }
-    // 'wx': never write through a file or link that is already there.
-    if (plan.writesConfig)
-        external_node_fs_.writeFileSync(plan.configPath, plan.configText, { mode: 0o644, flag: 'wx' });
-    for (const f of plan.files) {
-        external_node_fs_.writeFileSync(f.hostPath, f.content, { mode: f.mode, flag: 'wx' });
-        external_node_fs_.chmodSync(f.hostPath, f.mode); // the umask may have taken bits; set exactly
-    }
-}
-/**
- * Removes a run directory. Only a directory this action names (its prefix, directly under
- * a temp root) is removed, whatever the saved state says.
- */
-function removeRunDir(dir) {
-    if (dir === '' || !external_node_path_.basename(dir).startsWith(PREFIX))
-        return false;
-    if (!external_node_fs_.existsSync(dir))
-        return false;
-    external_node_fs_.rmSync(dir, { recursive: true, force: true });
-    return true;
-}
-
-;// CONCATENATED MODULE: ./src/drivers/remote.ts
-
-
-
-
-
-
-
-
-
-
-
-
-// buildx's remote driver (driver/remote, docker/buildx v0.29.1): the builder is buildx's
-// record of daemons that run elsewhere. Nothing is copied into them and their logs are not
-// ours to read, so observation is the daemon's own answer through buildx (`buildx inspect
-// --bootstrap`, read silently: for this driver it holds no files, but it is never printed
-// all the same) and verify-pull runs from the runner through buildx (`buildx build --call
-// outline`): the only way to prove what the remote daemon's own registry config does.
-const remote = {
-    name: 'remote',
-    createsBuilder: true,
-    claim: async (asked) => claimFreeName(asked),
-    create: createNodes,
-    observe: async (plan, node) => ({ daemon: await inspectDaemon(plan.builder, node.Name) }),
-    readsDaemonLog: false,
-    resolve: (node, refs, builder) => resolveFromRunner(node, refs, builder),
-    // A remote daemon's log can't be read from here. Not '': an empty log would tell prove.ts
-    // that no host failed, i.e. that the first host of the chain served every reference.
-    logSince: () => Promise.reject(new Error("a remote daemon's log can't be read from the runner")),
-    logTail: async () => '',
-    owner: builder => docker/* builderOwner */.TS(builder),
-    nodes: builder => docker/* builderNodes */.$R(builder),
-    // buildx rm of a remote builder removes its record; the daemon and its state are untouched
-    // (driver.go Rm does nothing), so keep-state means nothing here.
-    remove: builder => docker/* removeBuilder */.iq((0,buildx/* rmArgs */.Hv)(builder, false)),
-    // The daemons are someone else's by design: buildx rm never touches them (driver.go Rm).
-    occupant: () => Promise.resolve(undefined),
-    leave: (builder, node) => docker/* leaveNode */.Yd((0,buildx/* leaveArgs */.hy)(builder, node))
-};
-/** The daemon's answer for one node: `docker buildx inspect --bootstrap`, silently. */
-async function inspectDaemon(builder, nodeName) {
-    const res = await docker/* inspectBuilder */.IK(builder);
-    if (res.exitCode !== 0)
-        return { error: `docker buildx inspect --bootstrap failed (exit code ${res.exitCode}): ${(0,exec/* lastLine */.fM)(res.stderr)}` };
-    return daemonFromInspect(parseInspect(res.stdout), nodeName);
-}
-/**
- * Resolves each reference through the node's daemon from the runner, one after the other,
- * and answers in RESOLVE_SCRIPT's marker format (prove.ts parseResolveOutput). A builder of
- * several nodes lets buildx pick the node, so such a node is reached through a builder of its
- * own, with the same endpoint and driver options, removed afterwards.
- */
-async function resolveFromRunner(node, refs, builder) {
-    const nodes = docker/* builderNodes */.$R(builder);
-    const rec = nodes.find(n => n.Name === node.Name);
-    if (!rec)
-        return { exitCode: 1, stdout: '', stderr: `buildx has no node ${node.Name} in builder ${builder}` };
-    let through = builder;
-    if (nodes.length > 1) {
-        through = `${builder}-prove-${(0,external_node_crypto_.randomUUID)().slice(0, 8)}`;
-        const opts = Object.entries(rec.DriverOpts ?? {}).map(([k, v]) => (0,csv/* csvQuote */.Fk)(`${k}=${v}`));
-        const made = await (0,exec/* run */.eF)('docker', remoteCreateArgs({ name: through, endpoint: rec.Endpoint, driverOpts: opts, use: false, bootstrap: false }));
-        if (made.exitCode !== 0) {
-            await (0,exec/* run */.eF)('docker', (0,buildx/* rmArgs */.Hv)(through, false));
-            return {
-                exitCode: made.exitCode,
-                stdout: '',
-                stderr: `a builder for node ${node.Name} alone could not be made: ${(0,exec/* lastLine */.fM)(made.stderr)}`
-            };
-        }
-    }
-    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(tempRoot(), 'buildkit-builder-prove-'));
-    try {
-        let stdout = '';
-        for (const [i, ref] of refs.entries()) {
-            const ctx = external_node_path_.join(dir, String(i + 1));
-            external_node_fs_.mkdirSync(ctx);
-            external_node_fs_.writeFileSync(external_node_path_.join(ctx, 'Dockerfile'), `FROM ${ref}\n`);
-            const meta = external_node_path_.join(dir, `${i + 1}.json`);
-            const t0 = Date.now();
-            // coreutils timeout: exec.ts has no time limit of its own; buildx ends its build on SIGTERM.
-            const res = await (0,exec/* run */.eF)('timeout', ['--kill-after=5', String(prove/* RESOLVE_TIMEOUT_SECONDS */.dM), 'docker', ...outlineArgs(through, ctx, meta)]);
-            const seconds = Math.round((Date.now() - t0) / 1000);
-            stdout += resolveRecord(i + 1, res.stderr, res.exitCode, seconds);
-            // The build's history record, so `buildx history ls` shows only the user's builds.
-            const record = external_node_fs_.existsSync(meta) ? historyRef(external_node_fs_.readFileSync(meta, 'utf8')) : undefined;
-            if (record)
-                await (0,exec/* run */.eF)('docker', ['buildx', 'history', 'rm', '--builder', through, record]);
-        }
-        return { exitCode: 0, stdout, stderr: '' };
-    }
-    finally {
-        external_node_fs_.rmSync(dir, { recursive: true, force: true });
-        if (through !== builder)
-            await (0,exec/* run */.eF)('docker', (0,buildx/* rmArgs */.Hv)(through, false));
-    }
-}
-
-;// CONCATENATED MODULE: ./src/drivers/factory.ts
-
-
-
-
-/** The implementation of a buildx driver (inputs.ts refuses the ones there is none for yet). */
-function driverFor(name) {
-    switch (name) {
-        case 'docker-container':
-            return dockerContainer;
-        case 'docker':
-            return engine;
-        case 'kubernetes':
-            return kubernetes;
-        case 'remote':
-            return remote;
-    }
-}
-
-// EXTERNAL MODULE: ./src/cni.ts
-var src_cni = __nccwpck_require__(2019);
-// EXTERNAL MODULE: ./src/input-files.ts
-var input_files = __nccwpck_require__(1869);
-// EXTERNAL MODULE: ./src/hosts.ts
-var src_hosts = __nccwpck_require__(9892);
-;// CONCATENATED MODULE: ./src/engine-inputs.ts
-const DAEMON_JSON = "the engine's /etc/docker/daemon.json (restart dockerd after changing it)";
-const OR_CONTAINER = 'or use driver: docker-container, which this action configures and verifies';
-function dockerDriverProblems(inputs, get) {
-    const problems = [];
-    const set = (name) => get(name).trim() !== '';
-    const refuse = (input, instead) => {
-        problems.push({
-            input,
-            message: `the docker driver uses the Docker engine's own BuildKit, which takes no BuildKit config: ${instead}; ${OR_CONTAINER}`
-        });
-    };
-    for (const input of ['buildkitd-config', 'buildkitd-config-inline']) {
-        if (set(input))
-            refuse(input, `its settings are ${DAEMON_JSON} ("registry-mirrors", "insecure-registries", "features", "builder")`);
-    }
-    if (set('mirrors'))
-        refuse('mirrors', `set "registry-mirrors" in ${DAEMON_JSON} (the engine mirrors Docker Hub only)`);
-    if (set('http-registries'))
-        refuse('http-registries', `list the hosts under "insecure-registries" in ${DAEMON_JSON} (it allows plain HTTP too)`);
-    if (set('insecure-registries'))
-        refuse('insecure-registries', `list the hosts under "insecure-registries" in ${DAEMON_JSON}`);
-    if (set('registry-certs'))
-        refuse('registry-certs', "put the files in /etc/docker/certs.d/<host[:port]>/ on the engine's host (ca.crt, client.cert, client.key)");
-    if (set('debug'))
-        refuse('debug', `set "debug": true in ${DAEMON_JSON}`);
-    for (const input of ['cni', 'cni-image', 'cni-subnet', 'cni-config', 'cni-plugins-version', 'cni-plugins-url', 'buildkit-image']) {
-        if (set(input) && !(input === 'cni' && get(input).trim().toLowerCase() === 'false'))
-            refuse(input, "the engine's builds use the engine's networks");
-    }
-    if (set('buildkitd-flags'))
-        refuse('buildkitd-flags', 'the engine starts its BuildKit itself, with no daemon flags to give');
-    if (inputs.nodes[0].driverOpts.length > 0)
-        refuse('driver-opts', 'the docker driver takes no driver options');
-    for (const input of ['endpoint', 'platforms', 'append']) {
-        if (set(input))
-            problems.push({
-                input,
-                message: `the docker driver's builder is one node, the docker context's engine; ${OR_CONTAINER} (nodes elsewhere, fixed platforms)`
-            });
-    }
-    // setup-buildx-action: "Cannot use keep-state with docker driver".
-    if (inputs.keepState)
-        problems.push({ input: 'keep-state', message: "the docker driver's builder is never removed, so there is no state to keep" });
-    if (inputs.verifyPull.length > 0 || inputs.checkRegistries) {
-        problems.push({
-            input: inputs.verifyPull.length > 0 ? 'verify-pull' : 'check-registries',
-            message: 'the docker driver has no builder container to resolve in: the engine resolves with its own registry settings; prove them with docker pull, or ' +
-                'use driver: docker-container'
-        });
-    }
-    return problems;
-}
-
-;// CONCATENATED MODULE: ./src/flags.ts
+;// CONCATENATED MODULE: ./src/buildkit/flags.ts
 // Daemon flags as words. Pure.
 /** Values given for a flag, as `--name value` or `--name=value` ('' for a bare `--name`). */
 function flagValues(words, name) {
@@ -7363,115 +6870,13 @@ function flagValues(words, name) {
     return values;
 }
 
-// EXTERNAL MODULE: ./src/refs.ts
-var refs = __nccwpck_require__(1977);
-;// CONCATENATED MODULE: ./src/inputs.ts
+;// CONCATENATED MODULE: ./src/inputs/consistency.ts
 
 
 
 
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/**
- * The daemon flags when buildkitd-flags is empty: docker/setup-buildx-action's default (its
- * README: "--allow-insecure-entitlement security.insecure --allow-insecure-entitlement
- * network.host", replaced when the input is set). buildx alone allows only network.host, so a
- * workflow moving over would otherwise lose RUN --security=insecure.
- */
-const DEFAULT_FLAGS = ['--allow-insecure-entitlement', 'security.insecure', '--allow-insecure-entitlement', 'network.host'];
-/** Reads the action's inputs (as the runner passes them unless a getter is given). */
-function getInputs(get = name => (0,commands/* getInput */.V4)(name), host = { env: process.env, home: external_node_os_.homedir() }) {
-    const configPath = get('buildkitd-config');
-    const configInline = get('buildkitd-config-inline');
-    if (configPath !== '' && configInline !== '') {
-        throw new errors/* InputError */.d('buildkitd-config', undefined, 'buildkitd-config and buildkitd-config-inline are both set; give one of them ' +
-            '(docker/setup-buildx-action would take the file and drop the inline config without a word)');
-    }
-    const driver = parseDriver(get('driver'));
-    const defaultFile = (0,buildx/* defaultConfigPath */.jE)(host.env, host.home);
-    // buildx applies its default file to the builders it creates; the docker driver's builder
-    // is not created, and takes no config.
-    const defaultApplies = driver !== 'docker' && external_node_fs_.existsSync(defaultFile);
-    const baseConfig = configPath !== ''
-        ? readBaseConfigFile(configPath)
-        : configInline !== ''
-            ? parseBaseConfig('buildkitd-config-inline', configInline)
-            : defaultApplies
-                ? { ...readBaseConfigFile(defaultFile, 'buildkitd.default.toml'), fromDefault: true }
-                : undefined;
-    const name = parseName(get('name'), driver);
-    const inputs = {
-        name,
-        driver,
-        nodes: withRemoteTls(driver, checkNodes(name, firstNode(get, driver), parseAppend(get('append'), driver, defaultFlags(driver), host.yaml), driver)),
-        baseConfig,
-        mirrors: parseMirrors(get('mirrors')),
-        httpRegistries: parseHostList('http-registries', get('http-registries')),
-        insecureRegistries: parseHostList('insecure-registries', get('insecure-registries')),
-        debug: get('debug') === '' ? undefined : (0,src_lines/* parseBool */.q6)('debug', get('debug')),
-        use: (0,src_lines/* parseBool */.q6)('use', get('use'), true),
-        verify: parseVerify(get('verify')),
-        cleanup: (0,src_lines/* parseBool */.q6)('cleanup', get('cleanup'), true),
-        keepState: (0,src_lines/* parseBool */.q6)('keep-state', get('keep-state'), false),
-        certRequests: [...(baseConfig ? certRequestsFromConfig(baseConfig) : []), ...parseRegistryCerts(get('registry-certs'))],
-        cni: (0,src_cni/* parseCniInputs */.bT)(get, { platform: process.platform, arch: process.arch, endianness: external_node_os_.endianness() }),
-        verifyPull: (0,refs/* parseVerifyPull */.Uu)(get('verify-pull')),
-        checkRegistries: (0,src_lines/* parseBool */.q6)('check-registries', get('check-registries'), false),
-        install: (0,buildx_install/* parseInstallInputs */.Wr)(get),
-        cacheBinary: (0,src_lines/* parseBool */.q6)('cache-binary', get('cache-binary'), true),
-        allowKeysInConfigmap: (0,src_lines/* parseBool */.q6)('allow-keys-in-configmap', get('allow-keys-in-configmap'), false)
-    };
-    // What the driver can't take first: it says what to do instead.
-    const problems = driver === 'docker'
-        ? dockerDriverProblems(inputs, get)
-        : driver === 'kubernetes'
-            ? kubernetesInputProblems(inputs)
-            : driver === 'remote'
-                ? remoteInputProblems(inputs, get)
-                : [];
-    if (problems.length > 0)
-        throw new errors/* InputError */.d(problems[0].input, undefined, problems[0].message);
-    checkConsistency(inputs);
-    return inputs;
-}
-/** The default daemon flags: none for the remote driver, whose daemon runs with its own. */
-function defaultFlags(driver) {
-    return driver === 'remote' ? [] : [...DEFAULT_FLAGS];
-}
-/** remote: each node's TLS files for the connection to its daemon, from its driver-opts. */
-function withRemoteTls(driver, nodes) {
-    return driver === 'remote' ? nodes.map(n => ({ ...n, tls: parseRemoteTls(n.driverOpts, nodeInput(n, 'driver-opts')) })) : nodes;
-}
-/** The first node: the top-level driver-opts, buildkitd-flags, endpoint and platforms. */
-function firstNode(get, driver) {
-    const endpoint = get('endpoint').trim();
-    const problem = endpointProblem(endpoint, driver);
-    if (problem)
-        throw new errors/* InputError */.d('endpoint', undefined, problem);
-    return {
-        endpoint,
-        driverOpts: parseDriverOpts(get('driver-opts')),
-        buildkitdFlags: get('buildkitd-flags').trim() === '' ? defaultFlags(driver) : parseBuildkitdFlags(get('buildkitd-flags')),
-        platforms: parsePlatforms('platforms', get('platforms')),
-        label: 'the first node'
-    };
-}
 /** Rules that span inputs. */
 function checkConsistency(inputs) {
     // BuildKit v0.29 to v0.32 empty the CNI config path when this flag is given (it reads a
@@ -7516,92 +6921,38 @@ function checkNetwork(inputs, cni) {
             `builder is removed; ` +
             'drop network=host (the builder gets its own namespace), or drop CNI');
     }
-    for (const flag of src_cni/* NETWORK_FLAGS */.fX) {
+    for (const flag of settings/* NETWORK_FLAGS */.fX) {
         const n = inputs.nodes.find(x => flagValues(x.buildkitdFlags, flag).length > 0);
         if (n) {
             throw new errors/* InputError */.d(nodeInput(n, 'buildkitd-flags'), undefined, `${flag} overrides the network settings of ${mode} (the action writes them into [worker.oci]); remove it`);
         }
     }
     const base = inputs.baseConfig;
-    const worker = base && (0,config/* isTable */.bI)(base.tree.worker) && (0,config/* isTable */.bI)(base.tree.worker.oci) ? base.tree.worker.oci : undefined;
+    const worker = base && isTable(base.tree.worker) && isTable(base.tree.worker.oci) ? base.tree.worker.oci : undefined;
     if (!base || !worker)
         return;
-    for (const [key, value] of Object.entries((0,src_cni/* networkSettings */.eg)(cni))) {
+    for (const [key, value] of Object.entries((0,settings/* networkSettings */.eg)(cni))) {
         if (key in worker && worker[key] !== value) {
             throw new errors/* InputError */.d(base.input, undefined, `worker.oci.${key} is ${JSON.stringify(worker[key])}, but ${mode} needs ${JSON.stringify(value)}; remove it from the base config or drop ${mode}`);
         }
     }
 }
-function parseVerify(value) {
-    const v = value.trim().toLowerCase();
-    if (v === '')
-        return 'true';
-    if (v === 'true' || v === 'false' || v === 'warn')
-        return v;
-    throw new errors/* InputError */.d('verify', undefined, `"${value}" is not one of true, warn, false`);
-}
-// buildx: "name needs to start with a letter and may not contain symbols, except ._-", and
-// it registers the builder, its node and its container under the name in lower case
-// (store/util.go ValidateName): `My-Builder` is buildx_buildkit_my-builder0.
-const NAME_RE = /^[a-zA-Z][a-zA-Z0-9._-]*$/;
-function parseName(value, driver = 'docker-container') {
-    const v = value.trim();
-    if (v === '')
-        return `builder-${(0,external_node_crypto_.randomUUID)()}`;
-    const max = driver === 'remote' ? MAX_REMOTE_BUILDER_NAME : MAX_BUILDER_NAME;
-    if (v.length > max) {
-        const why = driver === 'remote'
-            ? "buildx keeps build records in a directory named after the first node, <name>0-<this run's owner mark>"
-            : "buildx names each node's state volume buildx_buildkit_<name><n>_state";
-        throw new errors/* InputError */.d('name', undefined, `is ${v.length} characters; a builder name has at most ${max} (${why}, and a file name has at most 255)`);
-    }
-    if (!NAME_RE.test(v)) {
-        throw new errors/* InputError */.d('name', undefined, `"${v}" is not a valid builder name; it must start with a letter and hold only letters, digits and ._-`);
-    }
-    return v.toLowerCase();
-}
-function parseDriver(value) {
-    const v = value.trim();
-    if (v === '' || v === 'docker-container')
-        return 'docker-container';
-    if (v === 'docker' || v === 'kubernetes' || v === 'remote')
-        return v;
-    throw new errors/* InputError */.d('driver', undefined, `driver "${v}" is not supported; docker-container, kubernetes, remote and docker are`);
-}
-/** `driver-opts`: one --driver-opt a line, each read as buildx reads it (driver-opts.ts). */
-function parseDriverOpts(text) {
-    return (0,src_lines/* inputLines */.KD)(text).map(l => {
-        const opts = (0,driver_opts/* parseDriverOptLine */.JS)(l.text);
-        if (typeof opts === 'string')
-            throw new errors/* InputError */.d('driver-opts', l.n, opts);
-        return l.text;
-    });
-}
-/**
- * Splits daemon flags as buildx does (shell words: quotes and backslashes), so the action
- * can merge its own flags in without duplicates.
- */
-function parseBuildkitdFlags(text) {
-    const words = (0,src_lines/* splitShellWords */.CQ)(text);
-    if (words === undefined) {
-        throw new errors/* InputError */.d('buildkitd-flags', undefined, 'a quote is not closed');
-    }
-    for (const w of words) {
-        if (w === '--config' || w.startsWith('--config=')) {
-            throw new errors/* InputError */.d('buildkitd-flags', undefined, '--config is set by this action; give the file as buildkitd-config instead');
-        }
-    }
-    return words;
-}
+
+;// CONCATENATED MODULE: ./src/inputs/registries.ts
+
+
+
+
+
 function parseHostList(input, text) {
     const seen = new Set();
     const hosts = [];
-    for (const l of (0,src_lines/* inputLines */.KD)(text)) {
+    for (const l of (0,runner_lines/* inputLines */.KD)(text)) {
         for (const part of l.text.split(',')) {
             const host = part.trim();
             if (host === '')
                 continue;
-            const problem = (0,src_hosts/* hostProblem */.Q8)(host, input);
+            const problem = hostProblem(host, input);
             if (problem)
                 throw new errors/* InputError */.d(input, l.n, problem);
             if (!seen.has(host))
@@ -7613,15 +6964,15 @@ function parseHostList(input, text) {
 }
 function parseMirrors(text) {
     const specs = [];
-    for (const l of (0,src_lines/* inputLines */.KD)(text)) {
+    for (const l of (0,runner_lines/* inputLines */.KD)(text)) {
         if (l.text.includes('@'))
-            throw new errors/* InputError */.d('mirrors', l.n, src_hosts/* CREDENTIALS */.tG.replace(/^the host/, 'the line'));
+            throw new errors/* InputError */.d('mirrors', l.n, CREDENTIALS.replace(/^the host/, 'the line'));
         const eq = l.text.indexOf('=');
         if (eq === -1) {
             throw new errors/* InputError */.d('mirrors', l.n, `"${l.text}" is not REGISTRY=MIRROR[,MIRROR...] (e.g. docker.io=mirror.gcr.io)`);
         }
         const registry = l.text.slice(0, eq).trim();
-        const problem = (0,src_hosts/* hostProblem */.Q8)(registry);
+        const problem = hostProblem(registry);
         if (problem)
             throw new errors/* InputError */.d('mirrors', l.n, `registry ${problem.replace(/^the host/, 'name')}`);
         const earlier = specs.find(s => s.registry === registry);
@@ -7638,7 +6989,7 @@ function parseMirrors(text) {
         }
         const mirrors = [];
         for (const v of values) {
-            const parsed = (0,src_hosts/* parseMirror */.v0)(v);
+            const parsed = parseMirror(v);
             if (typeof parsed === 'string')
                 throw new errors/* InputError */.d('mirrors', l.n, parsed);
             if (parsed.host === registry && parsed.path === '') {
@@ -7650,26 +7001,6 @@ function parseMirrors(text) {
     }
     return specs;
 }
-function readBaseConfigFile(file, input = 'buildkitd-config') {
-    const text = (0,input_files/* readInputFile */.jH)(input, undefined, file);
-    return { ...parseBaseConfig(input, text), path: external_node_path_.resolve(file) };
-}
-function parseBaseConfig(input, text) {
-    let tree;
-    try {
-        // Integers beyond 2^53 as bigint, as TOML (and BuildKit's int64) allow.
-        tree = (0,dist/* parse */.qg)(text, { integersAsBigInt: 'asNeeded' });
-    }
-    catch (err) {
-        if (err instanceof dist/* TomlError */.zx) {
-            const first = err.message.split('\n')[0].replace(/^Invalid TOML document: /, '');
-            throw new errors/* InputError */.d(input, err.line, `invalid TOML at column ${err.column}: ${first}`);
-        }
-        throw err;
-    }
-    (0,config/* checkConfigTree */.p4)(tree, input);
-    return { input, tree };
-}
 const CERT_KEYS = ['ca', 'cert', 'key'];
 /**
  * `registry-certs`: one certificate set per line, `REGISTRY ca=REF cert=REF key=REF`, where
@@ -7678,7 +7009,7 @@ const CERT_KEYS = ['ca', 'cert', 'key'];
 function parseRegistryCerts(text) {
     const input = 'registry-certs';
     const requests = [];
-    const lines = (0,src_lines/* inputLines */.KD)(text);
+    const lines = (0,runner_lines/* inputLines */.KD)(text);
     // Checked for every line before any other rule, and never echoed: such a line is (part
     // of) a key or certificate pasted in, and any other message could quote it.
     const pasted = lines.find(l => (0,certs/* looksLikePem */.o4)(l.text));
@@ -7701,7 +7032,7 @@ function parseRegistryCerts(text) {
         if (registry.includes('=')) {
             throw new errors/* InputError */.d(input, l.n, `starts with "${registry}"; a line is REGISTRY ca=... cert=... key=...`);
         }
-        const problem = (0,src_hosts/* hostProblem */.Q8)(registry);
+        const problem = hostProblem(registry);
         if (problem)
             throw new errors/* InputError */.d(input, l.n, `registry ${problem.replace(/^the host/, 'name')}`);
         const refs = {};
@@ -7734,13 +7065,13 @@ function parseRegistryCerts(text) {
 }
 /** Certificates a base config names (its shape is already checked by checkConfigTree). */
 function certRequestsFromConfig(base) {
-    const regs = (0,config/* isTable */.bI)(base.tree.registry) ? base.tree.registry : {};
+    const regs = isTable(base.tree.registry) ? base.tree.registry : {};
     const requests = [];
     for (const [registry, conf] of Object.entries(regs)) {
-        if (!(0,config/* isTable */.bI)(conf))
+        if (!isTable(conf))
             continue;
         const ref = (kind, value, where) => {
-            const at = (0,config/* keyPath */.Dw)(['registry', registry, ...where]);
+            const at = keyPath(['registry', registry, ...where]);
             // Never echoed: a key pasted into the config instead of its path.
             if ((0,certs/* pastedInsteadOfRef */.qe)(value)) {
                 throw new errors/* InputError */.d(base.input, undefined, `${at} holds what looks like key or certificate text (PEM or base64), not a file path`);
@@ -7759,21 +7090,173 @@ function certRequestsFromConfig(base) {
     }
     return requests;
 }
+
+;// CONCATENATED MODULE: ./src/inputs/inputs.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+// Reads every input into one typed, validated object before anything is created, with the
+// rules of the driver it names (inputs/driver-rules.ts). Each parse function is pure (text in,
+// value or InputError out) so tests can table them.
+/** Reads the action's inputs, the driver's rules taken from the catalog. */
+function readInputs(get, host, catalog) {
+    const configPath = get('buildkitd-config');
+    const configInline = get('buildkitd-config-inline');
+    if (configPath !== '' && configInline !== '') {
+        throw new errors/* InputError */.d('buildkitd-config', undefined, 'buildkitd-config and buildkitd-config-inline are both set; give one of them ' +
+            '(docker/setup-buildx-action would take the file and drop the inline config without a word)');
+    }
+    const rules = catalog.rules(parseDriver(get('driver'), catalog.names));
+    const baseConfig = readBaseConfig(configPath, configInline, rules, host);
+    const name = parseName(get('name'), rules.maxBuilderName);
+    const inputs = {
+        name,
+        driver: rules.name,
+        nodes: readNodes(get, name, rules, host),
+        baseConfig,
+        mirrors: parseMirrors(get('mirrors')),
+        httpRegistries: parseHostList('http-registries', get('http-registries')),
+        insecureRegistries: parseHostList('insecure-registries', get('insecure-registries')),
+        debug: get('debug') === '' ? undefined : (0,runner_lines/* parseBool */.q6)('debug', get('debug')),
+        use: (0,runner_lines/* parseBool */.q6)('use', get('use'), true),
+        verify: parseVerify(get('verify')),
+        cleanup: (0,runner_lines/* parseBool */.q6)('cleanup', get('cleanup'), true),
+        keepState: (0,runner_lines/* parseBool */.q6)('keep-state', get('keep-state'), false),
+        certRequests: [...(baseConfig ? certRequestsFromConfig(baseConfig) : []), ...parseRegistryCerts(get('registry-certs'))],
+        cni: (0,settings/* parseCniInputs */.bT)(get, { platform: process.platform, arch: process.arch, endianness: external_node_os_.endianness() }),
+        verifyPull: (0,refs/* parseVerifyPull */.Uu)(get('verify-pull')),
+        checkRegistries: (0,runner_lines/* parseBool */.q6)('check-registries', get('check-registries'), false),
+        install: (0,buildx_release/* parseInstallInputs */.Wr)(get),
+        cacheBinary: (0,runner_lines/* parseBool */.q6)('cache-binary', get('cache-binary'), true),
+        allowKeysInConfigmap: (0,runner_lines/* parseBool */.q6)('allow-keys-in-configmap', get('allow-keys-in-configmap'), false)
+    };
+    // What the driver can't take first: it says what to do instead.
+    const problems = rules.inputProblems(inputs, get);
+    if (problems.length > 0)
+        throw new errors/* InputError */.d(problems[0].input, undefined, problems[0].message);
+    checkConsistency(inputs);
+    return inputs;
+}
+/**
+ * The base config: buildkitd-config, buildkitd-config-inline, or buildx's default file, which
+ * buildx applies to the builders it creates (a docker driver's builder is not created).
+ */
+function readBaseConfig(configPath, configInline, rules, host) {
+    if (configPath !== '')
+        return readBaseConfigFile(configPath);
+    if (configInline !== '')
+        return parseBaseConfig('buildkitd-config-inline', configInline);
+    const defaultFile = (0,buildx_record/* defaultConfigPath */.jE)(host.env, host.home);
+    if (!rules.createsBuilder || !external_node_fs_.existsSync(defaultFile))
+        return undefined;
+    return { ...readBaseConfigFile(defaultFile, 'buildkitd.default.toml'), fromDefault: true };
+}
+/** The builder's nodes: the first from the top-level inputs, then append's, each checked by the driver. */
+function readNodes(get, name, rules, host) {
+    const nodes = checkNodes(name, firstNode(get, rules), parseAppend(get('append'), rules, host.yaml), rules);
+    if (rules.checkNode)
+        for (const n of nodes)
+            rules.checkNode(n);
+    return nodes;
+}
+/** The first node: the top-level driver-opts, buildkitd-flags, endpoint and platforms. */
+function firstNode(get, rules) {
+    const endpoint = get('endpoint').trim();
+    const problem = endpointProblem(endpoint, rules);
+    if (problem)
+        throw new errors/* InputError */.d('endpoint', undefined, problem);
+    return {
+        endpoint,
+        driverOpts: parseDriverOpts(get('driver-opts')),
+        buildkitdFlags: get('buildkitd-flags').trim() === '' ? [...rules.defaultFlags] : parseBuildkitdFlags(get('buildkitd-flags')),
+        platforms: parsePlatforms('platforms', get('platforms')),
+        label: 'the first node'
+    };
+}
+function parseVerify(value) {
+    const v = value.trim().toLowerCase();
+    if (v === '')
+        return 'true';
+    if (v === 'true' || v === 'false' || v === 'warn')
+        return v;
+    throw new errors/* InputError */.d('verify', undefined, `"${value}" is not one of true, warn, false`);
+}
+// buildx: "name needs to start with a letter and may not contain symbols, except ._-", and
+// it registers the builder, its node and its container under the name in lower case
+// (store/util.go ValidateName): `My-Builder` is buildx_buildkit_my-builder0.
+const NAME_RE = /^[a-zA-Z][a-zA-Z0-9._-]*$/;
+function parseName(value, limit = CONTAINER_NAME_LIMIT) {
+    const v = value.trim();
+    if (v === '')
+        return `builder-${(0,external_node_crypto_.randomUUID)()}`;
+    if (v.length > limit.length) {
+        throw new errors/* InputError */.d('name', undefined, `is ${v.length} characters; a builder name has at most ${limit.length} (${limit.why}, and a file name has at most 255)`);
+    }
+    if (!NAME_RE.test(v)) {
+        throw new errors/* InputError */.d('name', undefined, `"${v}" is not a valid builder name; it must start with a letter and hold only letters, digits and ._-`);
+    }
+    return v.toLowerCase();
+}
+/** `driver`: one of the catalog's drivers; empty is docker-container, buildx's default. */
+function parseDriver(value, names) {
+    const v = value.trim();
+    if (v === '')
+        return 'docker-container';
+    if (names.includes(v))
+        return v;
+    const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : names.join('');
+    throw new errors/* InputError */.d('driver', undefined, `driver "${v}" is not supported; ${list} are`);
+}
+/** `driver-opts`: one --driver-opt a line, each read as buildx reads it (driver-opts.ts). */
+function parseDriverOpts(text) {
+    return (0,runner_lines/* inputLines */.KD)(text).map(l => {
+        const opts = (0,driver_opts/* parseDriverOptLine */.JS)(l.text);
+        if (typeof opts === 'string')
+            throw new errors/* InputError */.d('driver-opts', l.n, opts);
+        return l.text;
+    });
+}
+/**
+ * Splits daemon flags as buildx does (shell words: quotes and backslashes), so the action
+ * can merge its own flags in without duplicates.
+ */
+function parseBuildkitdFlags(text) {
+    const words = (0,runner_lines/* splitShellWords */.CQ)(text);
+    if (words === undefined) {
+        throw new errors/* InputError */.d('buildkitd-flags', undefined, 'a quote is not closed');
+    }
+    for (const w of words) {
+        if (w === '--config' || w.startsWith('--config=')) {
+            throw new errors/* InputError */.d('buildkitd-flags', undefined, '--config is set by this action; give the file as buildkitd-config instead');
+        }
+    }
+    return words;
+}
 /**
  * cleanup: false keeps the builder after the job, and with it every client key it was given:
  * the copy in the builder (its container's /etc/buildkit/certs, or kubernetes ConfigMaps) and
  * buildx's record of the builder, which keeps the files of buildx create --config, the keys
- * with them (~/.docker/buildx/instances/<name>: the node's Files). The remote driver's keys
- * are refused with cleanup: false (remote.ts). Warnings, not errors: a self-hosted runner may
+ * with them (~/.docker/buildx/instances/<name>: the node's Files); `where` is the driver's
+ * keptKeysPlace. The remote driver's keys are refused with cleanup: false (drivers/remote). Warnings, not errors: a self-hosted runner may
  * want the builder kept, and its owner should know what stays.
  */
-function keptKeyWarnings(inputs) {
+function keptKeyWarnings(inputs, where) {
     if (inputs.cleanup)
         return [];
     const keyed = [...new Set(inputs.certRequests.filter(r => r.keypairs.length > 0).map(r => r.registry))];
     if (keyed.length === 0)
         return [];
-    const where = inputs.driver === 'kubernetes' ? "in the builder's ConfigMaps" : "in the builder's container (/etc/buildkit/certs)";
     return [
         `input "cleanup": false with client keys (for ${keyed.join(', ')}): the builder stays after the job, and the keys stay with it, ${where} and in ` +
             `buildx's record of the builder (~/.docker/buildx/instances/${inputs.name}, which keeps the files given to buildx create). On a runner ` +
@@ -7781,7 +7264,19 @@ function keptKeyWarnings(inputs) {
     ];
 }
 
-;// CONCATENATED MODULE: ./src/plan.ts
+;// CONCATENATED MODULE: ./src/drivers/read-inputs.ts
+
+
+
+
+// The action's inputs with the shipped drivers' rules: inputs/ reads them, the driver that
+// `driver` names says what it can't take.
+/** Reads the action's inputs (as the runner passes them unless a getter is given). */
+function getInputs(get = name => (0,commands/* getInput */.V4)(name), host = { env: process.env, home: external_node_os_.homedir() }, drivers = catalog) {
+    return readInputs(get, host, drivers);
+}
+
+;// CONCATENATED MODULE: ./src/drivers/teardown.ts
 
 
 
@@ -7789,215 +7284,121 @@ function keptKeyWarnings(inputs) {
 
 
 
-
-function makePlan(inputs, certs, runDir, add = {}, owner = '', remoteTls = []) {
-    const settings = registrySettings(inputs);
-    const of = (host) => sectionOf(settings, host);
-    const certsDir = external_node_path_.join(runDir, 'certs');
-    const dirs = [runDir];
-    const files = [];
-    const hostToContainer = new Map();
-    const place = (registry, pem, kind, i, what) => {
-        const hostPath = external_node_path_.join(certsDir, (0,buildx/* certBaseName */.J2)(registry, kind, i));
-        const containerPath = (0,buildx/* containerCertPath */.bp)(registry, hostPath);
-        hostToContainer.set(hostPath, containerPath);
-        files.push({
-            hostPath,
-            containerPath,
-            content: pem.content,
-            mode: kind === 'key' ? 0o600 : 0o644,
-            sha256: pem.sha256,
-            label: `${what} for ${registry} (${pem.ref})`
-        });
-        return hostPath;
-    };
-    for (const set of certs) {
-        const s = of(set.registry);
-        if (set.cas.length > 0)
-            s.ca = set.cas.map((ca, i) => place(set.registry, ca, 'ca', i, 'CA'));
-        if (set.keypairs.length > 0) {
-            s.keypair = set.keypairs.map((kp, i) => ({
-                cert: place(set.registry, kp.cert, 'cert', i, 'client certificate'),
-                key: place(set.registry, kp.key, 'key', i, 'client key')
-            }));
+async function teardown(why) {
+    const rec = record();
+    if (rec.created && rec.builder !== '')
+        await removeBuilder(driverFor(rec.driver), why, rec);
+    else
+        log/* info */.pq('this run created no builder (or already removed it)');
+    await restorePlugin();
+    removeFiles();
+}
+/** Puts back the buildx plugin a `version` install replaced (its backup is in the run's directory). */
+async function restorePlugin() {
+    const saved = record().plugin;
+    if (saved === '')
+        return;
+    const { restorePlugin: restore } = await __nccwpck_require__.e(/* import() */ 952).then(__nccwpck_require__.bind(__nccwpck_require__, 7952));
+    log/* info */.pq(restore(JSON.parse(saved)));
+    update({ plugin: '' });
+}
+async function removeBuilder(driver, why, rec) {
+    const name = rec.builder;
+    if (why === 'post' && !rec.cleanup) {
+        log/* info */.pq(`cleanup: false — builder ${name} is left running`);
+        return;
+    }
+    const owner = driver.owner(name);
+    if (owner === undefined) {
+        // buildx create failed before it registered the builder, or it was removed already.
+        log/* info */.pq(`no builder ${name} to remove`);
+        update({ created: false });
+        return;
+    }
+    if (owner !== rec.owner) {
+        log/* warning */.$e(`builder ${name} is not this run's (another run or step created it under the same name): left alone. ` +
+            'Give each job its own builder name, or leave name empty for a generated one');
+        update({ created: false });
+        return;
+    }
+    // buildx's record says the builder is this run's; what really is at each node's place
+    // may not be (buildx takes over a container or Deployment of a node's name): only this
+    // run's daemons are removed, the others are detached from the record and left alone.
+    const nodes = driver.nodes(name);
+    const found = await occupantsOf(driver, nodes);
+    const plan = removalPlan(found, rec.owner);
+    for (const w of plan.warnings)
+        log/* warning */.$e(w);
+    const ours = nodes.filter(n => !plan.keepDaemon && !plan.leave.includes(n.Name));
+    if (why === 'failure') {
+        for (const node of ours) {
+            const tail = cleanLog(await driver.logTail(node));
+            if (tail !== '')
+                log/* info */.pq(`last lines of the daemon's log${nodes.length > 1 ? ` of node ${node.Name}` : ''}:\n${tail}`);
         }
     }
-    if (files.length > 0)
-        dirs.push(certsDir);
-    const { tree, overrides } = (0,config/* mergeConfig */.R2)(inputs.baseConfig?.tree, topSettings(inputs), settings);
-    const configPath = external_node_path_.join(runDir, 'buildkitd.toml');
-    const nodes = inputs.driver === 'remote'
-        ? remoteNodes(inputs, runDir, owner, remoteTls, dirs, files)
-        : inputs.nodes.map((n, i) => ({
-            label: n.label,
-            // buildx names the first node <builder>0 (store/nodegroup.go nextNodeName), but
-            // generates kubernetes node names (deployments): those are read from its record.
-            name: i === 0 && inputs.driver !== 'kubernetes' ? (0,buildx/* nodeName */.qp)(inputs.name) : n.name,
-            endpoint: n.endpoint,
-            createArgs: (0,buildx/* createArgs */.Og)({
-                name: inputs.name,
-                driver: inputs.driver,
-                configPath,
-                driverOpts: [...n.driverOpts, ...(add.driverOpts ?? [])],
-                buildkitdFlags: inputs.driver === 'kubernetes' ? kubernetesDaemonFlags(n.buildkitdFlags) : n.buildkitdFlags,
-                use: inputs.use,
-                owner,
-                append: i > 0,
-                // Several nodes are booted together once all are recorded (drivers/docker-container.ts).
-                bootstrap: inputs.nodes.length === 1,
-                node: i === 0 ? undefined : n.name,
-                platforms: n.platforms,
-                endpoint: n.endpoint
-            }),
-            args: ['--config', buildx/* CONTAINER_CONFIG_FILE */.gw, ...n.buildkitdFlags],
-            platforms: n.platforms
-        }));
-    return {
-        builder: inputs.name,
-        configPath,
-        writesConfig: takesConfig(inputs.driver),
-        configText: (0,config/* renderToml */.ls)(tree),
-        tree,
-        overrides,
-        dirs,
-        files,
-        nodes,
-        use: inputs.use,
-        registries: registryRows(tree, certs),
-        image: add.description,
-        networkAsked: inputs.cni ? (0,src_cni/* networkAsked */.HC)(inputs.cni) : undefined,
-        expect: {
-            config: inContainer(tree, hostToContainer),
-            // Files copied into the builder (the remote driver's TLS files stay on the runner).
-            files: files.filter(f => f.containerPath !== '').map(f => ({ path: f.containerPath, sha256: f.sha256, label: f.label })),
-            network: add.network
-        }
-    };
-}
-/** The remote and docker drivers take no buildkitd.toml: their daemon's own config applies. */
-function takesConfig(driver) {
-    return driver !== 'remote' && driver !== 'docker';
-}
-/**
- * remote: no config and no daemon flags (buildx refuses both for this driver), TLS files for
- * the connection under <runDir>/remote/<i> (they must live as long as the builder: buildx
- * reads them on every connection), and the owner mark in the first node's name.
- */
-function remoteNodes(inputs, runDir, owner, tls, dirs, files) {
-    return inputs.nodes.map((n, i) => {
-        const out = remoteTlsFiles(tls[i] ?? { other: n.driverOpts }, external_node_path_.join(runDir, 'remote', String(i)), n.label);
-        if (out.files.length > 0 && !dirs.includes(external_node_path_.join(runDir, 'remote')))
-            dirs.push(external_node_path_.join(runDir, 'remote'));
-        dirs.push(...out.dirs);
-        files.push(...out.files);
-        const name = i === 0 ? (0,src_owner/* remoteNodeName */.sb)(inputs.name, owner) : n.name;
-        return {
-            label: n.label,
-            name,
-            endpoint: n.endpoint,
-            createArgs: remoteCreateArgs({
-                name: inputs.name,
-                node: name,
-                endpoint: n.endpoint,
-                driverOpts: out.driverOpts,
-                platforms: n.platforms,
-                use: inputs.use,
-                append: i > 0,
-                bootstrap: inputs.nodes.length === 1
-            }),
-            args: [],
-            platforms: n.platforms
-        };
-    });
-}
-/**
- * What the structured inputs ask of each registry's section, certificate paths aside (the
- * plan adds them once the files are placed).
- */
-function registrySettings(inputs) {
-    const settings = new Map();
-    const of = (host) => sectionOf(settings, host);
-    for (const spec of inputs.mirrors) {
-        of(spec.registry).mirrors = spec.mirrors.map(src_hosts/* mirrorRef */.NN);
-        // BuildKit takes http/insecure for a mirror from the mirror host's own section, not
-        // from the registry it mirrors (util/resolver/resolver.go, fillInsecureOpts).
-        for (const m of spec.mirrors)
-            if (m.scheme === 'http')
-                of(m.host).http = true;
+    for (const node of plan.leave) {
+        const left = await driver.leave(name, node);
+        // Removing the builder with the node still in it would remove that node's daemon.
+        if (!left.ok)
+            throw new Error(`could not detach node ${node} (not this run's) from builder ${name}, so it is not removed: ${left.message}`);
     }
-    for (const h of inputs.httpRegistries)
-        of(h).http = true;
-    for (const h of inputs.insecureRegistries)
-        of(h).insecure = true;
-    // A CA or a client certificate means TLS, but BuildKit speaks plain HTTP to a loopback
-    // host whose section leaves `http` unset (isLoopback), and would never use them.
-    for (const req of inputs.certRequests) {
-        const s = of(req.registry);
-        if ((0,src_hosts/* isLoopback */.U9)(req.registry) && s.http === undefined && baseValue(inputs, req.registry, 'http') === undefined)
-            s.http = false;
-    }
-    return settings;
+    // After a failure the state is never kept: nothing of a failed run is worth keeping.
+    const keep = why === 'post' && rec.keepState;
+    const rm = await driver.remove(name, keep, plan.keepDaemon);
+    if (rm.ok)
+        log/* info */.pq(plan.keepDaemon
+            ? `buildx's record of builder ${name} removed; no node's daemon was this run's`
+            : `builder ${name} removed${keep ? ' (state volume kept)' : ''}${plan.leave.length > 0 ? ` (node(s) ${plan.leave.join(', ')} left alone)` : ''}`);
+    else if (driver.owner(name) === undefined)
+        log/* info */.pq(`builder ${name} was already removed`);
+    else
+        throw new Error(`could not remove builder ${name}: ${rm.message}`);
+    update({ created: false });
 }
-/** The config the plan will render, certificate paths aside: for the checks made before anything exists. */
-function configTree(inputs) {
-    return (0,config/* mergeConfig */.R2)(inputs.baseConfig?.tree, topSettings(inputs), registrySettings(inputs)).tree;
-}
-/** What the inputs ask outside [registry]: debug, and the network settings of [worker.oci]. */
-function topSettings(inputs) {
-    return { debug: inputs.debug, workerOci: inputs.cni ? (0,src_cni/* networkSettings */.eg)(inputs.cni) : undefined };
-}
-/** The config as buildx writes it into the container: each cert path moved under /etc/buildkit/certs. */
-function inContainer(tree, hostToContainer) {
-    const out = structuredClone(tree);
-    if (!(0,config/* isTable */.bI)(out.registry))
-        return out;
-    for (const reg of Object.values(out.registry)) {
-        if (!(0,config/* isTable */.bI)(reg))
-            continue;
-        if (Array.isArray(reg.ca))
-            reg.ca = reg.ca.map(p => hostToContainer.get(p) ?? p);
-        if (Array.isArray(reg.keypair)) {
-            for (const kp of reg.keypair) {
-                if (!(0,config/* isTable */.bI)(kp))
-                    continue;
-                for (const k of ['cert', 'key'])
-                    kp[k] = hostToContainer.get(kp[k]) ?? kp[k];
-            }
-        }
-    }
-    return out;
-}
-function registryRows(tree, certs) {
-    const regs = (0,config/* isTable */.bI)(tree.registry) ? tree.registry : {};
-    return Object.keys(regs)
-        .sort()
-        .map(registry => {
-        const r = regs[registry];
-        const set = certs.find(c => c.registry === registry);
-        return {
-            registry,
-            mirrors: Array.isArray(r.mirrors) ? r.mirrors : [],
-            http: r.http === true,
-            insecure: r.insecure === true,
-            cas: (set?.cas ?? []).flatMap(c => (c.info ? [c.info] : [])),
-            clientCerts: (set?.keypairs ?? []).flatMap(kp => (kp.cert.info ? [kp.cert.info] : []))
-        };
-    });
-}
-/** A key of the base config's [registry."<host>"] section. */
-function baseValue(inputs, host, key) {
-    const regs = inputs.baseConfig?.tree.registry;
-    const section = (0,config/* isTable */.bI)(regs) ? regs[host] : undefined;
-    return (0,config/* isTable */.bI)(section) ? section[key] : undefined;
-}
-function sectionOf(settings, host) {
-    let s = settings.get(host);
-    if (!s)
-        settings.set(host, (s = {}));
-    return s;
+function removeFiles() {
+    const dir = record().runDir;
+    log/* info */.pq(removeRunDir(dir) ? `removed ${dir}` : 'no files of this run to remove');
+    update({ runDir: '' });
 }
 
-;// CONCATENATED MODULE: ./src/schema.ts
+;// CONCATENATED MODULE: ./src/install/setup.ts
+
+
+
+
+
+/** The engine and buildx; what to install when `version` is set or buildx is missing. */
+async function checkTools(asked, driver, versions) {
+    const v = await versions;
+    log/* info */.pq(`Docker engine ${v.docker}; ${v.buildx ?? 'no buildx plugin'}`);
+    if (asked.install)
+        return asked.install;
+    if (v.buildx === undefined) {
+        // As docker/setup-buildx-action does when the runner has no buildx.
+        log/* info */.pq('the docker CLI has no buildx: the latest release is installed for this job (set version to pin one)');
+        return { version: 'latest', cacheBinary: asked.cacheBinary };
+    }
+    const problem = (0,buildx_release/* buildxVersionProblem */.IY)(v.buildx, driver);
+    if (problem)
+        throw new Error(problem);
+    return undefined;
+}
+/** Installs buildx as the docker CLI's plugin for the job; post puts back what was there. */
+async function installBuildx(req, runDir, driver) {
+    // Loaded only here: the tool cache and the Actions cache client are most of the bundle.
+    const { installBuildx: install } = await __nccwpck_require__.e(/* import() */ 952).then(__nccwpck_require__.bind(__nccwpck_require__, 7952));
+    const done = await install(req, { env: process.env, home: external_node_os_.homedir(), runDir, platform: process.platform, arch: process.arch });
+    // Recorded before the check, so that any failure from here on puts the old plugin back.
+    update({ plugin: JSON.stringify({ pluginPath: done.pluginPath, backupPath: done.backupPath, sha256: done.sha256 }) });
+    log/* info */.pq(`buildx ${done.version} installed at ${done.pluginPath} (from the ${done.source === 'download' ? 'release download' : done.source}, SHA-256 ${done.sha256})`);
+    const printed = await cli/* buildxVersion */.ry();
+    const problem = (0,buildx_release/* installedVersionProblem */.MC)(printed, done.version, done.pluginPath) ?? (0,buildx_release/* buildxVersionProblem */.IY)(printed, driver);
+    if (problem)
+        throw new Error(problem);
+}
+
+;// CONCATENATED MODULE: ./src/config/schema.ts
 
 
 const table = (fields) => ({ table: fields });
@@ -8166,7 +7567,7 @@ function checkFields(t, fields, path, out) {
     for (const [key, value] of Object.entries(t)) {
         const kind = byName.get(key.toLowerCase());
         if (kind === undefined) {
-            out.push({ key: (0,config/* keyPath */.Dw)([...path, key]), message: `BuildKit has no such key; ${hint(key, value, path, fields)}` });
+            out.push({ key: keyPath([...path, key]), message: `BuildKit has no such key; ${hint(key, value, path, fields)}` });
         }
         else {
             checkValue(value, kind, [...path, key], out);
@@ -8175,7 +7576,7 @@ function checkFields(t, fields, path, out) {
 }
 function checkValue(v, kind, path, out) {
     const wrong = (wants) => {
-        out.push({ key: (0,config/* keyPath */.Dw)(path), message: `BuildKit wants ${wants}, not ${describe(v)}` });
+        out.push({ key: keyPath(path), message: `BuildKit wants ${wants}, not ${describe(v)}` });
     };
     if (typeof kind === 'string') {
         switch (kind) {
@@ -8202,33 +7603,33 @@ function checkValue(v, kind, path, out) {
             case 'diskspace': {
                 const problem = kind === 'duration' ? durationProblem(v) : diskSpaceProblem(v);
                 if (problem !== undefined)
-                    out.push({ key: (0,config/* keyPath */.Dw)(path), message: problem });
+                    out.push({ key: keyPath(path), message: problem });
                 return;
             }
         }
     }
     if ('table' in kind) {
-        if (!(0,config/* isTable */.bI)(v))
+        if (!isTable(v))
             return wrong('a table');
         checkFields(v, kind.table, path, out);
     }
     else if ('tables' in kind) {
         if (!Array.isArray(v))
-            return wrong(`a list of tables ([[${(0,config/* keyPath */.Dw)(path)}]])`);
+            return wrong(`a list of tables ([[${keyPath(path)}]])`);
         v.forEach((x, i) => {
-            if ((0,config/* isTable */.bI)(x))
+            if (isTable(x))
                 checkFields(x, kind.tables, [...path, i], out);
             else
                 checkValue(x, table(kind.tables), [...path, i], out);
         });
     }
     else {
-        if (!(0,config/* isTable */.bI)(v))
+        if (!isTable(v))
             return wrong('a table');
         for (const [k, x] of Object.entries(v)) {
             const at = [...path, k];
-            if (kind.entry !== undefined && !(0,config/* isTable */.bI)(x)) {
-                out.push({ key: (0,config/* keyPath */.Dw)(at), message: `BuildKit wants ${kind.entry}, not ${describe(x)}` });
+            if (kind.entry !== undefined && !isTable(x)) {
+                out.push({ key: keyPath(at), message: `BuildKit wants ${kind.entry}, not ${describe(x)}` });
             }
             else {
                 checkValue(x, kind.map, at, out);
@@ -8268,13 +7669,13 @@ function describe(v) {
 }
 /** The nearest known key, or the keys this level takes. */
 function hint(key, value, path, fields) {
-    const known = KNOWN_MISTAKES.get((0,config/* keyPath */.Dw)([...path, key]));
+    const known = KNOWN_MISTAKES.get(keyPath([...path, key]));
     if (known !== undefined)
         return known;
     const names = Object.keys(fields);
     const byLower = new Map(names.map(n => [n.toLowerCase(), n]));
     // frontend.dockerfile.v0 unquoted is frontend → dockerfile → v0, not "dockerfile.v0".
-    if ((0,config/* isTable */.bI)(value)) {
+    if (isTable(value)) {
         for (const child of Object.keys(value)) {
             const dotted = byLower.get(`${key}.${child}`.toLowerCase());
             if (dotted !== undefined)
@@ -8295,7 +7696,7 @@ function hint(key, value, path, fields) {
     return `keys here: ${names.map(quoted).join(', ')}`;
 }
 function quoted(key) {
-    return (0,config/* keyPath */.Dw)([key]);
+    return keyPath([key]);
 }
 /** Edit distance ignoring case, and ignoring - and _ (max_parallelism vs max-parallelism, reserved_space vs reservedSpace). */
 function keyDistance(a, b) {
@@ -8440,10 +7841,10 @@ function httpMirrorsWithoutHttp(tree) {
     // Field names match case-insensitively, as go-toml matches them.
     const out = [];
     const registries = field(tree, 'registry');
-    if (!(0,config/* isTable */.bI)(registries))
+    if (!isTable(registries))
         return out;
     for (const [registry, section] of Object.entries(registries)) {
-        if (!(0,config/* isTable */.bI)(section))
+        if (!isTable(section))
             continue;
         const mirrors = field(section, 'mirrors');
         if (!Array.isArray(mirrors))
@@ -8455,17 +7856,17 @@ function httpMirrorsWithoutHttp(tree) {
             if (host === undefined)
                 return;
             const own = registries[host];
-            const http = (0,config/* isTable */.bI)(own) ? field(own, 'http') : undefined;
-            if (http === true || (http === undefined && (0,src_hosts/* isLoopback */.U9)(host)))
+            const http = isTable(own) ? field(own, 'http') : undefined;
+            if (http === true || (http === undefined && isLoopback(host)))
                 return;
             if (http !== undefined && typeof http !== 'boolean')
                 return; // a type problem, reported by unknownOrMistyped
-            const ownKey = (0,config/* keyPath */.Dw)(['registry', host]);
+            const ownKey = keyPath(['registry', host]);
             const why = http === false
                 ? `but [${ownKey}] says http = false, so BuildKit drops the scheme and speaks HTTPS to ${host}; set http = true there`
                 : `but BuildKit drops the scheme and speaks HTTPS to ${host} unless its own section says so; add [${ownKey}] http = true`;
             out.push({
-                key: (0,config/* keyPath */.Dw)(['registry', registry, 'mirrors', i]),
+                key: keyPath(['registry', registry, 'mirrors', i]),
                 message: `${JSON.stringify(mirror)} is plain HTTP, ${why}, or give it with the mirrors input (${registry}=${mirror}), which adds that section`
             });
         });
@@ -8493,144 +7894,1025 @@ function httpMirrorHost(mirror) {
     return /^(?:\[[0-9A-Fa-f:.]+\]|[^:[\]]+)(?::\d*)?$/.test(host) ? host : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/state.ts
+;// CONCATENATED MODULE: ./src/plan/config-tree.ts
 
-const Keys = {
-    builder: 'builderName',
-    driver: 'driver',
-    owner: 'owner',
-    created: 'builderCreated',
-    runDir: 'runDir',
-    cleanup: 'cleanup',
-    keepState: 'keepState',
-    plugin: 'buildxPlugin'
-};
-// The entry point runs twice (main, then post); main marks the state so that the second
-// run knows it is the post step.
-const IS_POST = 'isPost';
-const isPost = (0,commands/* getState */.Gu)(IS_POST) === 'true';
-function markMainRan() {
-    (0,commands/* saveState */.LZ)(IS_POST, 'true');
+
+
+// The config tree the inputs ask for: the base config merged with the structured inputs'
+// [registry] sections, debug and CNI's [worker.oci]. Pure.
+/**
+ * What the structured inputs ask of each registry's section, certificate paths aside (the
+ * plan adds them once the files are placed).
+ */
+function registrySettings(inputs) {
+    const settings = new Map();
+    const of = (host) => sectionOf(settings, host);
+    for (const spec of inputs.mirrors) {
+        of(spec.registry).mirrors = spec.mirrors.map(mirrorRef);
+        // BuildKit takes http/insecure for a mirror from the mirror host's own section, not
+        // from the registry it mirrors (util/resolver/resolver.go, fillInsecureOpts).
+        for (const m of spec.mirrors)
+            if (m.scheme === 'http')
+                of(m.host).http = true;
+    }
+    for (const h of inputs.httpRegistries)
+        of(h).http = true;
+    for (const h of inputs.insecureRegistries)
+        of(h).insecure = true;
+    // A CA or a client certificate means TLS, but BuildKit speaks plain HTTP to a loopback
+    // host whose section leaves `http` unset (isLoopback), and would never use them.
+    for (const req of inputs.certRequests) {
+        const s = of(req.registry);
+        if (isLoopback(req.registry) && s.http === undefined && baseValue(inputs, req.registry, 'http') === undefined)
+            s.http = false;
+    }
+    return settings;
 }
-function load() {
-    const get = (k) => (0,commands/* getState */.Gu)(Keys[k]);
+/** The config the plan will render, certificate paths aside: for the checks made before anything exists. */
+function configTree(inputs) {
+    return mergeConfig(inputs.baseConfig?.tree, topSettings(inputs), registrySettings(inputs)).tree;
+}
+/** A key of the base config's [registry."<host>"] section. */
+function baseValue(inputs, host, key) {
+    const regs = inputs.baseConfig?.tree.registry;
+    const section = isTable(regs) ? regs[host] : undefined;
+    return isTable(section) ? section[key] : undefined;
+}
+function sectionOf(settings, host) {
+    let s = settings.get(host);
+    if (!s)
+        settings.set(host, (s = {}));
+    return s;
+}
+/** What the inputs ask outside [registry]: debug, and the network settings of [worker.oci]. */
+function topSettings(inputs) {
+    return { debug: inputs.debug, workerOci: inputs.cni ? (0,settings/* networkSettings */.eg)(inputs.cni) : undefined };
+}
+
+;// CONCATENATED MODULE: ./src/plan/check-keys.ts
+
+
+
+
+/**
+ * Keys BuildKit would ignore without a word (it decodes its config leniently), values it
+ * can't decode, and http:// mirrors it would speak HTTPS to, in the config the plan will
+ * render: errors before anything is created, or warnings with verify: warn. Only a base
+ * config can hold them.
+ */
+function checkKeys(inputs) {
+    const tree = configTree(inputs);
+    const problems = [...unknownOrMistyped(tree), ...httpMirrorsWithoutHttp(tree)];
+    if (problems.length === 0)
+        return;
+    const input = inputs.baseConfig?.input ?? 'buildkitd-config';
+    const text = problems.map(p => `${p.key}: ${p.message}`);
+    if (inputs.verify === 'warn') {
+        for (const t of text)
+            log/* warning */.$e(`input "${input}": ${t}`);
+        return;
+    }
+    throw new errors/* InputError */.d(input, undefined, text.length === 1 ? text[0] : `\n- ${text.join('\n- ')}`);
+}
+
+;// CONCATENATED MODULE: ./src/plan/plan.ts
+
+
+
+
+
+function makePlan(driver, inputs, certs, runDir, add = {}, owner = '', prepared) {
+    const configPath = external_node_path_.join(runDir, 'buildkitd.toml');
+    const placed = placeCertFiles(inputs, certs, runDir);
+    const { tree, overrides } = mergeConfig(inputs.baseConfig?.tree, topSettings(inputs), placed.settings);
+    const nodes = driver.planNodes({ inputs, runDir, configPath, owner, addition: add, prepared });
+    const files = [...placed.files, ...nodes.files];
     return {
-        builder: get('builder'),
-        driver: get('driver') || 'docker-container',
-        owner: get('owner'),
-        created: get('created') === 'true',
-        runDir: get('runDir'),
-        cleanup: get('cleanup') !== 'false',
-        keepState: get('keepState') === 'true',
-        plugin: get('plugin')
+        builder: inputs.name,
+        configPath,
+        writesConfig: driver.takesConfig,
+        configText: renderToml(tree),
+        tree,
+        overrides,
+        dirs: [...placed.dirs, ...nodes.dirs],
+        files,
+        nodes: nodes.nodes,
+        use: inputs.use,
+        registries: registryRows(tree, certs),
+        image: add.description,
+        networkAsked: inputs.cni ? (0,settings/* networkAsked */.HC)(inputs.cni) : undefined,
+        expect: {
+            config: inContainer(tree, placed.hostToContainer),
+            // Files copied into the builder (the remote driver's TLS files stay on the runner).
+            files: files.filter(f => f.containerPath !== '').map(f => ({ path: f.containerPath, sha256: f.sha256, label: f.label })),
+            network: add.network
+        }
     };
 }
-let current;
-/** The run record: what main saved (in post), or what main has recorded so far. */
-function record() {
-    current ??= load();
-    return current;
-}
-/** Changes the record, in memory and in GITHUB_STATE. */
-function update(patch) {
-    const rec = { ...record(), ...patch };
-    for (const k of Object.keys(patch))
-        (0,commands/* saveState */.LZ)(Keys[k], String(rec[k]));
-    current = rec;
-}
-/** Only for tests: forget the record, so the next record() reads the state again. */
-function resetRecord() {
-    current = undefined;
-}
-
-;// CONCATENATED MODULE: ./src/teardown.ts
-
-
-
-
-
-
-
-async function teardown(why) {
-    const rec = record();
-    if (rec.created && rec.builder !== '')
-        await removeBuilder(driverFor(rec.driver), why, rec);
-    else
-        log/* info */.pq('this run created no builder (or already removed it)');
-    await restorePlugin();
-    removeFiles();
-}
-/** Puts back the buildx plugin a `version` install replaced (its backup is in the run's directory). */
-async function restorePlugin() {
-    const saved = record().plugin;
-    if (saved === '')
-        return;
-    const { restorePlugin: restore } = await __nccwpck_require__.e(/* import() */ 232).then(__nccwpck_require__.bind(__nccwpck_require__, 232));
-    log/* info */.pq(restore(JSON.parse(saved)));
-    update({ plugin: '' });
-}
-async function removeBuilder(driver, why, rec) {
-    const name = rec.builder;
-    if (why === 'post' && !rec.cleanup) {
-        log/* info */.pq(`cleanup: false — builder ${name} is left running`);
-        return;
-    }
-    const owner = driver.owner(name);
-    if (owner === undefined) {
-        // buildx create failed before it registered the builder, or it was removed already.
-        log/* info */.pq(`no builder ${name} to remove`);
-        update({ created: false });
-        return;
-    }
-    if (owner !== rec.owner) {
-        log/* warning */.$e(`builder ${name} is not this run's (another run or step created it under the same name): left alone. ` +
-            'Give each job its own builder name, or leave name empty for a generated one');
-        update({ created: false });
-        return;
-    }
-    // buildx's record says the builder is this run's; what really is at each node's place
-    // may not be (buildx takes over a container or Deployment of a node's name): only this
-    // run's daemons are removed, the others are detached from the record and left alone.
-    const nodes = driver.nodes(name);
-    const found = await occupantsOf(driver, nodes);
-    const plan = removalPlan(found, rec.owner);
-    for (const w of plan.warnings)
-        log/* warning */.$e(w);
-    const ours = nodes.filter(n => !plan.keepDaemon && !plan.leave.includes(n.Name));
-    if (why === 'failure') {
-        for (const node of ours) {
-            const tail = cleanLog(await driver.logTail(node));
-            if (tail !== '')
-                log/* info */.pq(`last lines of the daemon's log${nodes.length > 1 ? ` of node ${node.Name}` : ''}:\n${tail}`);
+/**
+ * The registries' certificate files under <runDir>/certs, and each registry's settings with
+ * their paths: buildx copies them into the builder (config/paths.ts containerCertPath).
+ */
+function placeCertFiles(inputs, certs, runDir) {
+    const settings = registrySettings(inputs);
+    const certsDir = external_node_path_.join(runDir, 'certs');
+    const files = [];
+    const hostToContainer = new Map();
+    const place = (registry, pem, kind, i, what) => {
+        const hostPath = external_node_path_.join(certsDir, (0,paths/* certBaseName */.J2)(registry, kind, i));
+        const containerPath = (0,paths/* containerCertPath */.bp)(registry, hostPath);
+        hostToContainer.set(hostPath, containerPath);
+        files.push({
+            hostPath,
+            containerPath,
+            content: pem.content,
+            mode: kind === 'key' ? 0o600 : 0o644,
+            sha256: pem.sha256,
+            label: `${what} for ${registry} (${pem.ref})`
+        });
+        return hostPath;
+    };
+    for (const set of certs) {
+        const s = sectionOf(settings, set.registry);
+        if (set.cas.length > 0)
+            s.ca = set.cas.map((ca, i) => place(set.registry, ca, 'ca', i, 'CA'));
+        if (set.keypairs.length > 0) {
+            s.keypair = set.keypairs.map((kp, i) => ({
+                cert: place(set.registry, kp.cert, 'cert', i, 'client certificate'),
+                key: place(set.registry, kp.key, 'key', i, 'client key')
+            }));
         }
     }
-    for (const node of plan.leave) {
-        const left = await driver.leave(name, node);
-        // Removing the builder with the node still in it would remove that node's daemon.
-        if (!left.ok)
-            throw new Error(`could not detach node ${node} (not this run's) from builder ${name}, so it is not removed: ${left.message}`);
-    }
-    // After a failure the state is never kept: nothing of a failed run is worth keeping.
-    const keep = why === 'post' && rec.keepState;
-    const rm = await driver.remove(name, keep, plan.keepDaemon);
-    if (rm.ok)
-        log/* info */.pq(plan.keepDaemon
-            ? `buildx's record of builder ${name} removed; no node's daemon was this run's`
-            : `builder ${name} removed${keep ? ' (state volume kept)' : ''}${plan.leave.length > 0 ? ` (node(s) ${plan.leave.join(', ')} left alone)` : ''}`);
-    else if (driver.owner(name) === undefined)
-        log/* info */.pq(`builder ${name} was already removed`);
-    else
-        throw new Error(`could not remove builder ${name}: ${rm.message}`);
-    update({ created: false });
+    return { settings, dirs: files.length > 0 ? [runDir, certsDir] : [runDir], files, hostToContainer };
 }
-function removeFiles() {
-    const dir = record().runDir;
-    log/* info */.pq(removeRunDir(dir) ? `removed ${dir}` : 'no files of this run to remove');
-    update({ runDir: '' });
+/** The config as buildx writes it into the container: each cert path moved under /etc/buildkit/certs. */
+function inContainer(tree, hostToContainer) {
+    const out = structuredClone(tree);
+    if (!isTable(out.registry))
+        return out;
+    for (const reg of Object.values(out.registry)) {
+        if (!isTable(reg))
+            continue;
+        if (Array.isArray(reg.ca))
+            reg.ca = reg.ca.map(p => hostToContainer.get(p) ?? p);
+        if (Array.isArray(reg.keypair)) {
+            for (const kp of reg.keypair) {
+                if (!isTable(kp))
+                    continue;
+                for (const k of ['cert', 'key'])
+                    kp[k] = hostToContainer.get(kp[k]) ?? kp[k];
+            }
+        }
+    }
+    return out;
+}
+function registryRows(tree, certs) {
+    const regs = isTable(tree.registry) ? tree.registry : {};
+    return Object.keys(regs)
+        .sort()
+        .map(registry => {
+        const r = regs[registry];
+        const set = certs.find(c => c.registry === registry);
+        return {
+            registry,
+            mirrors: Array.isArray(r.mirrors) ? r.mirrors : [],
+            http: r.http === true,
+            insecure: r.insecure === true,
+            cas: (set?.cas ?? []).flatMap(c => (c.info ? [c.info] : [])),
+            clientCerts: (set?.keypairs ?? []).flatMap(kp => (kp.cert.info ? [kp.cert.info] : []))
+        };
+    });
 }
 
-// EXTERNAL MODULE: ./src/test-pause.ts
-var test_pause = __nccwpck_require__(476);
+;// CONCATENATED MODULE: ./src/verify/proof.ts
+
+
+
+
+// Proof of effect: the daemon resolves image references with the configuration under test,
+// and its own log says which host served each one. Pure: fed with what buildctl and
+// `docker logs` printed, so every rule is tested against real captures
+// (__tests__/fixtures/buildkit/05-*, BuildKit v0.29).
+//
+// How BuildKit resolves (containerd's resolver, vendored in BuildKit:
+// vendor/github.com/containerd/containerd/v2/core/remotes/docker/resolver.go, Resolve):
+// the hosts are the registry's mirrors in the configured order, then the registry itself
+// (util/resolver/resolver.go, NewRegistryConfig). Each host that fails logs ONE info line,
+// without debug mode, in the span `resolving <ref>` (source/containerimage/source.go):
+//   msg="trying next host" error="…"                  a transport error (the URL is in it)
+//   msg="trying next host after status: 404 Not Found" an HTTP status (no URL, no host)
+//   msg="fetch failed" / "fetch failed after status: …" the same for the last host
+// and a host that answers stops the loop. So a successful resolution was served by the
+// host after the last failed one; with k failure lines, by hosts[k].
+/** Where a probe for check-registries points: a repository no registry should hold. */
+const PROBE_REPOSITORY = 'buildkit-builder-check/absent';
+const PROBE_TAG = 'probe';
+/**
+ * A mirror as BuildKit takes it: parsed as a URL, keeping host and path
+ * (util/resolver/utils.go, extractMirrorHostAndPath), so `http://m:5000/x/` is `m:5000/x`.
+ */
+function mirrorEntry(raw) {
+    const noScheme = raw.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+    return noScheme.replace(/\/+$/, '');
+}
+/** The host[:port] of a chain entry. */
+function entryHost(entry) {
+    const slash = entry.indexOf('/');
+    return slash === -1 ? entry : entry.slice(0, slash);
+}
+function hostChain(tree, registry) {
+    const regs = isTable(tree.registry) ? tree.registry : {};
+    const section = regs[registry];
+    const mirrors = isTable(section) && Array.isArray(section.mirrors) ? section.mirrors.map(mirrorEntry) : [];
+    return { registry, hosts: [...mirrors, registry], mirrors: mirrors.length };
+}
+/** Which chain entry a request URL went to (docker.io is served by registry-1.docker.io). */
+function entryForUrlHost(chain, urlHost) {
+    const host = urlHost === 'registry-1.docker.io' ? refs/* DOCKER_HUB */.Xb : urlHost;
+    return chain.hosts.findIndex(e => entryHost(e) === host);
+}
+const LOGFMT_RE = /([A-Za-z_][\w.]*)=("(?:[^"\\]|\\.)*"|[^\s"]*)/g;
+/** logrus's text format (key=value, values quoted as Go's %q when needed), or JSON. */
+function parseLogLine(line) {
+    const t = line.trim();
+    if (t.startsWith('{')) {
+        try {
+            const o = JSON.parse(t);
+            return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+        }
+        catch {
+            return undefined;
+        }
+    }
+    const fields = {};
+    for (const m of t.matchAll(LOGFMT_RE))
+        fields[m[1]] = m[2].startsWith('"') ? unquote(m[2]) : m[2];
+    return 'msg' in fields ? fields : undefined;
+}
+function unquote(q) {
+    try {
+        return JSON.parse(q);
+    }
+    catch {
+        // Go's %q may use escapes JSON lacks (\x00, \a); keep the rest readable.
+        return q.slice(1, -1).replace(/\\(["\\])/g, '$1');
+    }
+}
+/**
+ * The failed hosts of one resolution, in order: the info lines of span `resolving <ref>`.
+ * Older BuildKit (containerd 1.x) logged a 404 as "trying next host - response was
+ * http.StatusNotFound"; both forms are read.
+ */
+function attemptsFor(log, ref) {
+    const span = `resolving ${ref}`;
+    const attempts = [];
+    for (const line of log.split('\n')) {
+        if (!line.includes(span))
+            continue;
+        const f = parseLogLine(line);
+        if (!f || f.span !== span || f.level !== 'info')
+            continue;
+        const m = /^(?:trying next host|fetch failed)(?: after status: (.+)| - response was http\.StatusNotFound)?$/.exec(f.msg);
+        if (!m)
+            continue;
+        if (m[1] !== undefined)
+            attempts.push({ status: m[1] });
+        else if (f.msg.includes('StatusNotFound'))
+            attempts.push({ status: '404 Not Found' });
+        else
+            attempts.push({ error: f.error ?? '' });
+    }
+    return attempts;
+}
+/** The reference the frontend resolved, as it printed it (`load metadata for <ref>`). */
+function resolvedRef(stderr, fallback) {
+    const m = /\[internal\] load metadata for (\S+)/.exec(stderr);
+    return m ? m[1] : fallback;
+}
+/** buildctl's final error line, without its `error: failed to solve: ` prefix. */
+function buildctlError(stderr) {
+    const lines = stderr
+        .split('\n')
+        .map(l => l.trim())
+        .filter(l => l !== '');
+    const err = [...lines].reverse().find(l => l.startsWith('error:'));
+    const line = err ?? lines[lines.length - 1] ?? '(no output)';
+    return line.replace(/^error: (failed to solve: )?/, '');
+}
+/** What kind of failure a resolver error or status is. */
+function errorKind(a) {
+    if (a.status !== undefined) {
+        const code = Number(a.status.split(' ')[0]);
+        if (code === 404)
+            return 'not-found';
+        if (code === 401)
+            return 'auth';
+        if (code === 403)
+            return 'forbidden';
+        if (code === 400)
+            return 'https-to-http';
+        return code >= 500 ? 'server' : 'other';
+    }
+    const e = a.error ?? '';
+    // The registry answered with a token challenge and the token server failed: the client
+    // (buildctl here, buildx in builds) fetches tokens, not the daemon (docker/buildx#2008).
+    if (/failed to fetch (anonymous|oauth) token/.test(e))
+        return 'token';
+    if (/x509: certificate signed by unknown authority|x509: .*unknown authority/.test(e))
+        return 'unknown-authority';
+    if (/x509: certificate is (valid for|not valid for any names)|x509: cannot validate certificate/.test(e))
+        return 'wrong-name';
+    if (/x509: certificate has expired or is not yet valid/.test(e))
+        return 'expired';
+    if (/remote error: tls: (bad certificate|certificate required|unknown certificate authority|unknown certificate)/.test(e))
+        return 'client-cert';
+    if (/server gave HTTP response to HTTPS client|first record does not look like a TLS handshake/.test(e))
+        return 'http-to-https';
+    if (/: not found\b/.test(e))
+        return 'not-found';
+    if (/\b401 Unauthorized\b|pull access denied|insufficient_scope|authorization failed|failed to authorize|missing username or secret/.test(e))
+        return 'auth';
+    if (/\b403 Forbidden\b/.test(e))
+        return 'forbidden';
+    if (/connection refused/.test(e))
+        return 'refused';
+    if (/no such host|server misbehaving|Temporary failure in name resolution/.test(e))
+        return 'dns';
+    if (/i\/o timeout|deadline exceeded|Client\.Timeout|TLS handshake timeout/.test(e))
+        return 'timeout';
+    if (/\b5\d\d [A-Z]/.test(e))
+        return 'server';
+    return 'other';
+}
+/** The registry section a host's settings come from (a mirror's own, by its host). */
+function section(ctx, host) {
+    const regs = isTable(ctx.tree.registry) ? ctx.tree.registry : {};
+    const s = regs[host];
+    return isTable(s) ? s : undefined;
+}
+/** One sentence: what went wrong at `entry` and what to do about it. */
+function explain(kind, entry, a, ctx, role) {
+    const host = entryHost(entry);
+    const who = `${role} ${entry}`;
+    const certs = ctx.certs.get(host);
+    const sec = section(ctx, host);
+    switch (kind) {
+        case 'unknown-authority':
+            return certs?.ca
+                ? `${who} presents a TLS certificate that the CA given in ${certs.ca} does not sign: give the CA that issued ${host}'s certificate`
+                : `${who} presents a TLS certificate signed by a CA the builder does not trust: its CA is missing; add it with registry-certs: "${host} ` +
+                    `ca=env:NAME" (or a file path)`;
+        case 'wrong-name':
+            return `${who} presents a TLS certificate made out for other names: reach it by a name its certificate has, or give it a certificate for ${host}`;
+        case 'expired':
+            return `${who} presents a TLS certificate that has expired (or is not valid yet)`;
+        case 'client-cert':
+            return certs?.keypair
+                ? `${who} refused the client certificate given in ${certs.keypair} (is it signed by a CA the registry trusts?)`
+                : `${who} wants a client certificate (mTLS) and none was given: add one with registry-certs: "${host} cert=env:CERT key=env:KEY"`;
+        case 'http-to-https':
+            return a.status
+                ? `${who} answered ${a.status} to plain HTTP: it probably speaks HTTPS; remove it from http-registries (or drop http:// from the mirror)`
+                : `${who} speaks plain HTTP, but the builder spoke HTTPS to it: list it in http-registries (for a mirror, write http://${host})`;
+        case 'not-found':
+            return `${who} does not have the image (404 Not Found)`;
+        case 'auth':
+            return (`${who} answered over the configured connection and asks for credentials; the daemon has none of its own (builds get them from the ` +
+                `runner's docker login)`);
+        case 'token': {
+            const server = /"(https?:\/\/[^/"]+)/.exec(a.error ?? '')?.[1] ?? 'its token server';
+            return (`${who} asked for a token and fetching it from ${server} failed: tokens are fetched by the client (buildctl in the builder here, buildx ` +
+                `on the runner in builds), which must trust that server's CA and reach it`);
+        }
+        case 'forbidden':
+            return `${who} refused access (403 Forbidden)`;
+        case 'refused': {
+            const loopback = isLoopback(host)
+                ? ` (in the builder, ${host.replace(/:\d+$/, '')} is the builder's own container unless driver-opts has network=host)`
+                : '';
+            return `nothing listens at ${who} (connection refused): is it running at that address?${loopback}`;
+        }
+        case 'dns': {
+            const name = /lookup (\S+?)(?: on |:|$)/.exec(a.error ?? '')?.[1] ?? host.replace(/:\d+$/, '');
+            return `${name} does not resolve (DNS), so ${who} can't be reached: check the name`;
+        }
+        case 'timeout':
+            return `${who} did not answer in time`;
+        case 'server':
+            return `${who} answered ${a.status ?? 'with a server error'}: a problem on the server's side`;
+        default:
+            return sec?.http === true ? `${who} failed over plain HTTP (http = true)` : `${who} failed`;
+    }
+}
+function raw(a) {
+    return a.status !== undefined ? `status ${a.status}` : (a.error ?? '');
+}
+function roleOf(chain, i) {
+    return i < chain.mirrors ? 'mirror' : 'registry';
+}
+/**
+ * What one resolution proves. `attempts` is undefined when no daemon log could be read
+ * (then the host is unknown).
+ */
+function judgePull(ref, chain, res, attempts, ctx) {
+    const name = ref.normalised;
+    const base = { ref: name, host: null, via_mirror: null };
+    if (!res) {
+        const error = 'the builder did not run the resolution (see the log above)';
+        return { pull: { ...base, status: 'failed', ok: false, error }, problem: `${name}: ${error}` };
+    }
+    const tried = attempts ?? [];
+    const sentences = tried.map((a, i) => (i < chain.hosts.length ? explain(errorKind(a), chain.hosts[i], a, ctx, roleOf(chain, i)) : ''));
+    const daemonSays = res.exitCode === 0 ? '' : buildctlError(res.stderr);
+    if (res.exitCode === 0) {
+        // k failed hosts: hosts[k] answered. A digest is looked up under /manifests, then under
+        // /blobs with every host again (resolver.go, paths), hence the modulo.
+        const k = tried.length;
+        const idx = attempts === undefined ? -1 : k < chain.hosts.length ? k : ref.digest ? k % chain.hosts.length : -1;
+        const host = idx === -1 ? null : chain.hosts[idx];
+        const viaMirror = chain.mirrors === 0 || host === null ? null : idx < chain.mirrors;
+        const pull = { ref: name, status: 'ok', ok: true, host, via_mirror: viaMirror, error: null };
+        if (viaMirror === false) {
+            const why = sentences.filter(s => s !== '').join('; ');
+            pull.ok = false;
+            pull.error = `served by the registry ${chain.registry}, not by its mirror${chain.mirrors > 1 ? 's' : ''}: ${why}`;
+            return { pull, problem: `${name}: ${pull.error}` };
+        }
+        return { pull };
+    }
+    if (res.timedOut) {
+        const at = tried.length < chain.hosts.length ? ` while trying ${roleOf(chain, tried.length)} ${chain.hosts[tried.length]}` : '';
+        const error = [...sentences, `the daemon did not resolve it within ${resolve/* RESOLVE_TIMEOUT_SECONDS */.dM} s${at}`].join('; ');
+        return { pull: { ...base, status: 'failed', ok: false, error }, problem: `${name}: ${error}` };
+    }
+    // A host that asked for credentials answered over the configured TLS: the config did
+    // its part. BuildKit reports the most relevant error (a status beats a transport error),
+    // so the final error can name it even when the log can't be read.
+    const authAt = tried.findIndex(a => errorKind(a) === 'auth');
+    if (authAt !== -1 || errorKind({ error: daemonSays }) === 'auth') {
+        const host = authAt !== -1 && authAt < chain.hosts.length ? chain.hosts[authAt] : null;
+        const viaMirror = chain.mirrors === 0 || host === null ? null : authAt < chain.mirrors;
+        const hint = `${host ?? chain.registry} answered over the configured TLS and wants credentials: the daemon itself has none; builds get them from ` +
+            `the runner's docker login (docker/login-action) through buildx`;
+        return { pull: { ref: name, status: 'auth-required', ok: true, host, via_mirror: viaMirror, error: null }, hint };
+    }
+    let words = sentences.filter(s => s !== '');
+    if (words.length === 0) {
+        // No log lines: explain the daemon's own error, naming the host its URL points at.
+        const a = { error: daemonSays };
+        const url = /"(?:https?):\/\/([^/"]+)/.exec(daemonSays);
+        const i = url ? entryForUrlHost(chain, url[1]) : -1;
+        const entry = i === -1 ? chain.hosts[chain.hosts.length - 1] : chain.hosts[i];
+        const kind = errorKind(a);
+        words = [kind === 'other' ? `the daemon could not resolve it` : explain(kind, entry, a, ctx, i === -1 ? 'registry' : roleOf(chain, i))];
+    }
+    if (tried.length > 0 && tried.every(a => errorKind(a) === 'not-found')) {
+        words = [`no host has it: ${chain.hosts.join(', ')} answered 404 Not Found`];
+    }
+    const error = `${words.join('; ')} (daemon: ${daemonSays})`;
+    return { pull: { ...base, status: 'failed', ok: false, error }, problem: `${name}: ${error}` };
+}
+/**
+ * One probe per registry section of the config, resolving a reference no host should
+ * have: through a registry with mirrors it tries every mirror and then the registry, so
+ * one probe checks the whole chain. A section that is only some registry's mirror is
+ * checked through that registry.
+ */
+function probes(tree) {
+    const regs = isTable(tree.registry) ? tree.registry : {};
+    const chains = Object.keys(regs)
+        .sort()
+        .map(r => hostChain(tree, r));
+    const mirrored = new Set(chains.flatMap(c => c.hosts.slice(0, c.mirrors).map(entryHost)));
+    return chains
+        .filter(c => c.mirrors > 0 || !mirrored.has(c.registry))
+        .map(chain => {
+        const repository = PROBE_REPOSITORY;
+        const normalised = `${chain.registry}/${repository}:${PROBE_TAG}`;
+        return { chain, ref: { input: normalised, registry: chain.registry, repository, tag: PROBE_TAG, normalised } };
+    });
+}
+/** Which hosts of a probe's chain answered over their configured connection. */
+function judgeProbe(chain, res, attempts, ctx) {
+    if (!res)
+        return chain.hosts.map(host => ({ host, ok: false, error: 'the builder did not run the check (see the log above)' }));
+    const tried = attempts ?? [];
+    const out = [];
+    chain.hosts.forEach((host, i) => {
+        const role = roleOf(chain, i);
+        if (i < tried.length) {
+            const a = tried[i];
+            const kind = errorKind(a);
+            // Any answer about the repository (absent, or needs credentials, or not allowed)
+            // came over the configured connection: that is what the check proves.
+            if (kind === 'not-found' || kind === 'auth' || kind === 'forbidden')
+                out.push({ host, ok: true, error: null });
+            else
+                out.push({ host, ok: false, error: `${explain(kind, host, a, ctx, role)} (daemon: ${raw(a)})` });
+        }
+        else if (i === tried.length) {
+            if (res.exitCode === 0)
+                out.push({ host, ok: true, error: null });
+            else if (res.timedOut)
+                out.push({ host, ok: false, error: `${role} ${host} did not answer within ${resolve/* RESOLVE_TIMEOUT_SECONDS */.dM} s` });
+            else {
+                const daemonSays = buildctlError(res.stderr);
+                const kind = errorKind({ error: daemonSays });
+                if (kind === 'not-found' || kind === 'auth' || kind === 'forbidden')
+                    out.push({ host, ok: true, error: null });
+                else
+                    out.push({
+                        host,
+                        ok: false,
+                        error: `${kind === 'other' ? `${role} ${host} failed` : explain(kind, host, { error: daemonSays }, ctx, role)} (daemon: ${daemonSays})`
+                    });
+            }
+        }
+        // Hosts after one that answered were not tried: nothing to say about them here.
+    });
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/verify/summary.ts
+
+/**
+ * The `nodes` output from buildx's record of the nodes and what the daemon answered. Never
+ * the record's Files (the copied config and certificates, keys included: what
+ * setup-buildx-action's inspect-based output leaks), and not this action's owner mark.
+ */
+function nodesOutput(nodes, o, driver = 'docker-container') {
+    return nodes.map(n => {
+        const seen = o.nodes.find(x => x.name === n.Name);
+        return {
+            name: n.Name,
+            endpoint: n.Endpoint,
+            'driver-opts': (0,owner_mark/* withoutOwner */.k8)(driver, n.DriverOpts),
+            status: seen?.daemon ? 'running' : 'error',
+            'buildkitd-flags': (n.Flags ?? []).join(' '),
+            buildkit: seen?.daemon?.version ?? '',
+            platforms: seen?.daemon?.platforms.join(',') ?? '',
+            verified: o.mode !== 'false' && (seen?.verified ?? false)
+        };
+    });
+}
+/** The `platforms` output: every platform any node's daemon offers, first node's first. */
+function allPlatforms(o) {
+    return [...new Set(o.nodes.flatMap(n => n.daemon?.platforms ?? []))];
+}
+/** The log line of one verify-pull reference. */
+function pullLine(p, hint) {
+    if (p.status === 'auth-required')
+        return `${p.ref}: auth-required — ${hint ?? ''}`;
+    if (!p.ok)
+        return `${p.ref}: FAILED — ${p.error}`;
+    const by = p.host === null ? 'host unknown (no daemon log)' : `served by ${p.via_mirror ? 'mirror ' : ''}${p.host}`;
+    return `${p.ref}: ok, ${by}`;
+}
+function verificationText(o) {
+    if (o.mode === 'false')
+        return 'skipped (verify: false)';
+    if (o.verified) {
+        const proof = [
+            o.pulls && o.pulls.length > 0 ? `${o.pulls.length} image reference${o.pulls.length === 1 ? '' : 's'} resolved through it` : '',
+            o.registries && o.registries.length > 0 ? `${o.registries.length} host${o.registries.length === 1 ? '' : 's'} answering` : ''
+        ].filter(x => x !== '');
+        return `passed: the builder runs with the rendered config${proof.length > 0 ? `; ${proof.join(', ')}` : ''}`;
+    }
+    return `failed (${o.problems.length} problem${o.problems.length === 1 ? '' : 's'})`;
+}
+function certCell(certs) {
+    if (certs.length === 0)
+        return '';
+    return certs
+        .map(c => `${esc(c.subject)}<br><code>SHA256 ${c.fingerprint}</code><br>expires ${c.notAfter.toISOString().slice(0, 10)}`)
+        .join('<br><br>');
+}
+function esc(s) {
+    return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+/** The summary as HTML/markdown text (pure, for tests). */
+function summaryMarkdown(plan, o, driver, steps = []) {
+    const d = o.daemon;
+    const rows = [
+        ['Builder', `<code>${esc(plan.builder)}</code>`],
+        ['Driver', driver],
+        ['BuildKit version', d ? esc(d.version) : 'unknown'],
+        ['Platforms', d ? esc(d.platforms.join(', ')) : 'unknown'],
+        ['Network mode', `${d?.network ? esc(d.network) : 'unknown'}${plan.networkAsked ? ` (asked: ${esc(plan.networkAsked)})` : ''}`],
+        ...(plan.image ? [['BuildKit image', esc(plan.image)]] : []),
+        ['Verification', esc(verificationText(o))]
+    ];
+    let md = `<h2>BuildKit builder ${esc(plan.builder)}</h2>\n`;
+    md += `<table>${rows.map(([k, v]) => `<tr><th align="left">${k}</th><td>${v}</td></tr>`).join('')}</table>\n`;
+    const several = o.nodes.length > 1;
+    if (several) {
+        md += '<h3>Nodes</h3>\n<table><tr><th>Node</th><th>Endpoint</th><th>BuildKit</th><th>Platforms</th><th>Verified</th></tr>';
+        for (const n of o.nodes) {
+            const v = o.mode === 'false' ? 'skipped' : n.verified ? '✅' : `❌ ${n.problems.length} problem${n.problems.length === 1 ? '' : 's'}`;
+            md += `<tr><td><code>${esc(n.name)}</code> (${esc(n.label)})</td><td><code>${esc(n.endpoint)}</code></td>`;
+            md += `<td>${n.daemon ? esc(n.daemon.version) : 'no answer'}</td><td>${esc(n.daemon?.platforms.join(', ') ?? '')}</td><td>${v}</td></tr>`;
+        }
+        md += '</table>\n';
+    }
+    if (plan.registries.length > 0) {
+        md +=
+            '<h3>Registries</h3>\n<table><tr><th>Registry</th><th>Mirrors</th><th>http</th><th>insecure</th><th>CA</th><th>Client certificate</th></tr>';
+        for (const r of plan.registries) {
+            md += `<tr><td><code>${esc(r.registry)}</code></td><td>${r.mirrors.map(m => `<code>${esc(m)}</code>`).join('<br>')}</td>`;
+            md += `<td>${r.http ? 'yes' : ''}</td><td>${r.insecure ? 'yes' : ''}</td><td>${certCell(r.cas)}</td><td>${certCell(r.clientCerts)}</td></tr>`;
+        }
+        md += '</table>\n';
+    }
+    if (o.pulls && o.pulls.length > 0) {
+        md +=
+            `<h3>Images resolved through the builder ` +
+                `(verify-pull)</h3>\n<table><tr>${several ? '<th>Node</th>' : ''}<th>Reference</th><th>Result</th><th>Served by</th><th>Detail</th></tr>`;
+        for (const p of o.pulls) {
+            const result = p.status === 'ok' ? (p.ok ? '✅ ok' : '❌ not through the mirror') : p.status === 'auth-required' ? '🔑 auth-required' : '❌ failed';
+            const by = p.host === null
+                ? ''
+                : `<code>${esc(p.host)}</code>${p.via_mirror === true ? ' (mirror)' : p.via_mirror === false ? ' (registry)' : ''}`;
+            const detail = p.error ?? (p.status === 'auth-required' ? 'reached over the configured TLS; credentials come from docker login at build time' : '');
+            const node = several ? `<td><code>${esc(p.node ?? '')}</code></td>` : '';
+            md += `<tr>${node}<td><code>${esc(p.ref)}</code></td><td>${result}</td><td>${by}</td><td>${esc(detail)}</td></tr>`;
+        }
+        md += '</table>\n';
+    }
+    if (o.registries && o.registries.length > 0) {
+        md += `<h3>Registries and mirrors (check-registries)</h3>\n<table><tr>${several ? '<th>Node</th>' : ''}<th>Host</th><th>Result</th><th>Detail</th></tr>`;
+        for (const r of o.registries) {
+            const node = several ? `<td><code>${esc(r.node ?? '')}</code></td>` : '';
+            md += `<tr>${node}<td><code>${esc(r.host)}</code></td><td>${r.ok ? '✅ answers' : '❌ failed'}</td><td>${esc(r.error ?? '')}</td></tr>`;
+        }
+        md += '</table>\n';
+    }
+    if (steps.length > 0) {
+        md += `<details><summary>Steps (${steps.reduce((t, s) => t + s.ms, 0)} ms)</summary><table>`;
+        md += steps.map(s => `<tr><td>${esc(s.name)}</td><td align="right">${s.ms} ms</td></tr>`).join('');
+        md += '</table></details>\n';
+    }
+    if (o.problems.length > 0) {
+        md += `<h3>Verification problems</h3>\n<pre>${esc(o.problems.join('\n\n'))}</pre>\n`;
+    }
+    return md;
+}
+/** A failure before verification: the builder and why it could not be set up. */
+function failureMarkdown(builder, message) {
+    return (`<h2>BuildKit builder${builder ? ` ${esc(builder)}` : ''}: not set up</h2>\n<pre>${esc(message)}</pre>\n` +
+        '<p>Whatever this run had created was removed.</p>\n');
+}
+
+;// CONCATENATED MODULE: ./src/verify/prove.ts
+
+
+
+
+
+function wantsProof(inputs, o) {
+    if (inputs.verifyPull.length === 0 && !inputs.checkRegistries)
+        return false;
+    if (inputs.verify === 'false') {
+        log/* info */.pq('verify: false — verify-pull and check-registries are skipped');
+        return false;
+    }
+    if (!o.nodes.some(n => n.daemon)) {
+        log/* info */.pq('no daemon answered: nothing can be resolved through the builder');
+        return false;
+    }
+    return true;
+}
+/**
+ * verify-pull and check-registries: each node's daemon resolves each reference with the
+ * config under test, then its log says which host answered (prove.ts). Nodes may reach
+ * different networks, so every node is asked.
+ */
+async function prove(driver, plan, inputs, o) {
+    const several = o.nodes.length > 1;
+    const proven = await Promise.all(o.nodes.map(n => (n.daemon ? proveNode(driver, plan, inputs, n, several) : undefined)));
+    o.pulls = [];
+    o.registries = inputs.checkRegistries ? [] : undefined;
+    o.nodes.forEach((n, i) => {
+        const p = proven[i];
+        if (!p) {
+            o.problems.push(`node ${n.name}: its daemon did not answer, nothing was resolved through it`);
+            return;
+        }
+        o.pulls.push(...p.pulls);
+        if (o.registries)
+            o.registries.push(...p.registries);
+        // The proof's problems are the node's too: its `verified` in the nodes output says so.
+        n.problems.push(...p.problems);
+        n.verified = n.problems.length === 0;
+        o.problems.push(...p.problems.map(x => (several ? `node ${n.name}: ${x}` : x)));
+    });
+    o.verified = o.problems.length === 0;
+}
+async function proveNode(driver, plan, inputs, node, several) {
+    const at = { Name: node.name, Endpoint: node.endpoint };
+    const who = several ? `node ${node.name}: ` : '';
+    const checks = inputs.checkRegistries ? probes(plan.tree) : [];
+    const refs = [...inputs.verifyPull, ...checks.map(c => c.ref)];
+    const problems = [];
+    // docker logs --since has the engine's clock, the same as ours for a local engine; a
+    // second of margin, and the span of each reference keeps other lines out.
+    const since = Date.now() / 1000 - 1;
+    const res = await driver.resolve(at, refs.map(r => r.normalised), plan.builder);
+    const resolutions = (0,resolve/* parseResolveOutput */.Hf)(res.stdout, refs.length);
+    if (resolutions.some(r => r === undefined)) {
+        log/* warning */.$e(`${who}resolving in the builder stopped early (exit code ${res.exitCode}): ${(0,exec/* lastLine */.fM)(res.stderr || res.stdout)}`);
+    }
+    let daemonLog;
+    if (!driver.readsDaemonLog) {
+        log/* info */.pq(`${who}the ${driver.name} driver's daemon log can't be read from the runner: which host served each reference can't be told`);
+    }
+    else {
+        try {
+            daemonLog = await driver.logSince(at, since);
+        }
+        catch (err) {
+            log/* warning */.$e(`${who}${err.message}: which host served each reference can't be told`);
+        }
+    }
+    const ctx = { tree: plan.tree, certs: certSources(inputs) };
+    const attempts = (i) => daemonLog === undefined ? undefined : attemptsFor(daemonLog, resolvedRef(resolutions[i]?.stderr ?? '', refs[i].normalised));
+    const pulls = inputs.verifyPull.map((ref, i) => {
+        const j = judgePull(ref, hostChain(plan.tree, ref.registry), resolutions[i], attempts(i), ctx);
+        log/* info */.pq(`${who}${pullLine(j.pull, j.hint)}`);
+        if (j.problem)
+            problems.push(j.problem);
+        return { ...j.pull, node: node.name };
+    });
+    const registries = [];
+    if (inputs.checkRegistries) {
+        const seen = new Set();
+        const found = checks
+            .flatMap((c, k) => judgeProbe(c.chain, resolutions[inputs.verifyPull.length + k], attempts(inputs.verifyPull.length + k), ctx))
+            .filter(r => !seen.has(r.host) && (seen.add(r.host), true));
+        for (const r of found) {
+            log/* info */.pq(`${who}${r.host}: ${r.ok ? 'answers over its configured connection' : `FAILED: ${r.error}`}`);
+            if (!r.ok)
+                problems.push(`check-registries: ${r.error}`);
+            registries.push({ ...r, node: node.name });
+        }
+        if (checks.length === 0)
+            log/* info */.pq('check-registries: the config names no registry');
+    }
+    return { pulls, registries, problems };
+}
+/** Where the inputs gave each registry's CA and client certificate, for messages. */
+function certSources(inputs) {
+    const where = (r) => (r.line !== undefined ? `${r.input} line ${r.line}` : `${r.input} ${r.where ?? ''}`.trim());
+    const m = new Map();
+    for (const req of inputs.certRequests) {
+        const s = m.get(req.registry) ?? {};
+        if (req.cas.length > 0)
+            s.ca ??= where(req.cas[0]);
+        if (req.keypairs.length > 0)
+            s.keypair ??= where(req.keypairs[0].cert);
+        m.set(req.registry, s);
+    }
+    return m;
+}
+
+;// CONCATENATED MODULE: ./src/verify/compare.ts
+
+
+/**
+ * Semantic diff of two TOML trees. buildx re-serialises the config it copies (go-toml v1:
+ * sorted keys, parent tables added, its own quoting), so text never compares; values do.
+ * Empty tables count as absent: a serialiser may add or drop them without meaning anything.
+ */
+function diffTrees(expected, actual, parts = []) {
+    const diffs = [];
+    const keys = [...new Set([...Object.keys(expected), ...Object.keys(actual)])].sort();
+    for (const k of keys) {
+        const e = prune(expected[k]);
+        const a = prune(actual[k]);
+        const at = [...parts, k];
+        if (e === undefined && a === undefined)
+            continue;
+        if (isTable(e) && isTable(a))
+            diffs.push(...diffTrees(e, a, at));
+        else if (!sameValue(e, a))
+            diffs.push({ key: keyPath(at), expected: e, actual: a });
+    }
+    return diffs;
+}
+function prune(v) {
+    if (!isTable(v))
+        return v;
+    const out = {};
+    for (const [k, x] of Object.entries(v)) {
+        const p = prune(x);
+        if (p !== undefined)
+            out[k] = p;
+    }
+    return Object.keys(out).length === 0 ? undefined : out;
+}
+function formatValue(v) {
+    if (v === undefined)
+        return '(absent)';
+    // TOML's words for what JSON can't write (JSON.stringify would print null, or throw).
+    const special = (x) => typeof x === 'bigint'
+        ? x.toString()
+        : typeof x === 'number' && !Number.isFinite(x)
+            ? Number.isNaN(x)
+                ? 'nan'
+                : x > 0
+                    ? 'inf'
+                    : '-inf'
+            : undefined;
+    const marks = [];
+    const text = JSON.stringify(v, (_k, x) => {
+        const s = special(x);
+        if (s === undefined)
+            return x;
+        marks.push(s);
+        return `\u0000${marks.length - 1}\u0000`;
+    });
+    return text.replace(/"\\u0000(\d+)\\u0000"/g, (_m, i) => marks[Number(i)]);
+}
+/** A diff people can read: one line per key, what was asked and what the daemon has. */
+function formatDiff(diffs) {
+    return diffs.map(d => `  ${d.key}\n    - expected: ${formatValue(d.expected)}\n    + in builder: ${formatValue(d.actual)}`).join('\n');
+}
+/** `sha256sum FILE...` output: path → hash. */
+function parseSha256sum(text) {
+    const m = new Map();
+    for (const line of text.split('\n')) {
+        const match = /^([0-9a-f]{64})\s+\*?(.+)$/.exec(line.trim());
+        if (match)
+            m.set(match[2], match[1]);
+    }
+    return m;
+}
+/** Every way a node differs from the plan, as sentences; empty when it matches. */
+function compare(expect, node, rb, daemon) {
+    const problems = [];
+    let actual;
+    try {
+        actual = parse(rb.configText, { integersAsBigInt: 'asNeeded' });
+    }
+    catch (err) {
+        problems.push(`the config in the builder is not valid TOML: ${err.message.split('\n')[0]}`);
+    }
+    if (actual) {
+        const diffs = diffTrees(expect.config, actual);
+        if (diffs.length > 0) {
+            problems.push(`the config in the builder differs from the one rendered (${diffs.length} key${diffs.length > 1 ? 's' : ''}):\n${formatDiff(diffs)}`);
+        }
+    }
+    if (!containsInOrder(rb.cmd, node.args)) {
+        problems.push(`the daemon was started with ${JSON.stringify(rb.cmd)}, not with ${JSON.stringify(node.args)}`);
+    }
+    if (daemon) {
+        const missing = node.platforms.filter(p => !offers(daemon.platforms, p));
+        if (missing.length > 0) {
+            problems.push(`the node was given platform${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, but its daemon offers only ${daemon.platforms.join(', ')}; ` +
+                'builds for them would fail there: register emulators on that host (docker/setup-qemu-action) or give the node only what it runs');
+        }
+    }
+    if (expect.files.length > 0) {
+        const sums = parseSha256sum(rb.sha256Text ?? '');
+        for (const f of expect.files) {
+            const got = sums.get(f.path);
+            if (got === undefined)
+                problems.push(`${f.label}: ${f.path} is missing in the builder`);
+            else if (got !== f.sha256)
+                problems.push(`${f.label}: ${f.path} in the builder has SHA-256 ${got}, its source ${f.sha256}`);
+        }
+    }
+    if (daemon && expect.network !== undefined && daemon.network !== expect.network) {
+        problems.push(`the daemon runs with network mode "${daemon.network ?? 'unknown'}", not "${expect.network}"`);
+    }
+    return problems;
+}
+/**
+ * Whether a daemon offering `offered` runs `platform`: containerd's normalisation
+ * (arm64/v8 is arm64, armhf is arm/v7), and an asked platform without a variant runs on any
+ * variant of its architecture.
+ */
+function offers(offered, platform) {
+    const norm = (p) => {
+        const [os, arch = '', variant = ''] = p.toLowerCase().split('/');
+        const a = { x86_64: 'amd64', 'x86-64': 'amd64', aarch64: 'arm64', armhf: 'arm', armel: 'arm', i386: '386' }[arch] ?? arch;
+        const v = a === 'arm64' && variant === 'v8'
+            ? ''
+            : arch === 'armhf' && variant === ''
+                ? 'v7'
+                : arch === 'armel' && variant === ''
+                    ? 'v6'
+                    : variant;
+        return [os, a, v];
+    };
+    const [os, arch, variant] = norm(platform);
+    return offered.some(o => {
+        const [oo, oa, ov] = norm(o);
+        return oo === os && oa === arch && (variant === '' || ov === variant);
+    });
+}
+function containsInOrder(haystack, needles) {
+    let i = 0;
+    for (const h of haystack)
+        if (i < needles.length && h === needles[i])
+            i++;
+    return i === needles.length;
+}
+
+;// CONCATENATED MODULE: ./src/verify/verify.ts
+
+
+
+
+// Checks against the running builder: the read-back (is it running with the plan?) and the
+// proof (does the configuration work?). The comparisons themselves are pure (verify.ts,
+// prove.ts); this module asks the builder and collects what they find into one Outcome.
+async function verifyBuilder(driver, plan, inputs, owner) {
+    const recorded = driver.nodes(plan.builder);
+    // First, whatever `verify` says: is every node's daemon this run's? Another run may have
+    // made a container of a node's name between the check and create, which buildx then used.
+    const taken = takeovers(await occupantsOf(driver, recorded.map((n, i) => ({ ...n, label: plan.nodes[i]?.label }))), owner);
+    if (taken.length > 0)
+        throw new Error(taken.length === 1 ? taken[0] : `\n- ${taken.join('\n- ')}`);
+    const several = plan.nodes.length > 1;
+    // All nodes at once: each is a docker exec and an inspect on its own engine.
+    const nodes = await Promise.all(plan.nodes.map(async (planned, i) => {
+        const rec = recorded[i];
+        const at = rec ? { name: rec.Name, endpoint: rec.Endpoint } : { name: planned.name ?? planned.label, endpoint: planned.endpoint };
+        const problems = [];
+        if (!rec)
+            return { ...at, label: planned.label, verified: false, problems: [`buildx has no record of ${planned.label}`] };
+        const seen = await driver.readBackNode(plan, rec, compare);
+        const daemon = 'error' in seen.daemon ? undefined : seen.daemon;
+        const who = several ? `node ${rec.Name}: ` : '';
+        if ('error' in seen.daemon)
+            problems.push(`the daemon did not answer: ${seen.daemon.error}`);
+        else
+            log/* info */.pq(`${who}BuildKit ${seen.daemon.version}, ${seen.daemon.workers} worker(s), platforms ${seen.daemon.platforms.join(', ')}, network ` +
+                `${seen.daemon.network ?? 'unknown'}`);
+        if (inputs.verify !== 'false') {
+            if (seen.readBack === undefined)
+                log/* info */.pq(`${who}the ${driver.name} driver takes no BuildKit config: nothing to read back`);
+            else if ('error' in seen.readBack)
+                problems.push(`the builder could not be read back: ${seen.readBack.error}`);
+            else
+                problems.push(...compare(plan.expect, planned, seen.readBack, daemon));
+        }
+        return { ...at, label: planned.label, daemon, problems, verified: problems.length === 0 };
+    }));
+    const daemon = nodes[0]?.daemon;
+    if (inputs.verify === 'false') {
+        log/* info */.pq('verify: false — the read-back comparison is skipped');
+        return { verified: false, mode: 'false', problems: [], daemon, nodes: nodes.map(n => ({ ...n, verified: false, problems: [] })) };
+    }
+    const problems = nodes.flatMap(n => n.problems.map(p => (several ? `node ${n.name}: ${p}` : p)));
+    const outcome = { verified: problems.length === 0, mode: inputs.verify, problems, daemon, nodes };
+    // The problems are shown once, with those of the proof, when outputs are written.
+    const what = plan.writesConfig
+        ? `config, daemon arguments and ${plan.expect.files.length} copied file(s) match the plan`
+        : `the daemon answers (the ${driver.name} driver takes no config: nothing else to compare)`;
+    if (outcome.verified)
+        log/* info */.pq(`${what}${several ? ` on all ${nodes.length} nodes` : ''}`);
+    else
+        log/* info */.pq(`${outcome.problems.length} problem(s) found`);
+    return outcome;
+}
+function failureText(o) {
+    return `the builder does not run with the planned configuration:\n- ${o.problems.join('\n- ')}`;
+}
+
+;// CONCATENATED MODULE: ./src/verify/report.ts
+
+
+
+
+// The step "Outputs and job summary": what verification found, as the step's outputs (those
+// of docker/setup-buildx-action and this action's own) and a job summary people can read.
+/** Sets every output and writes the job summary; true when the summary was written. */
+async function report(driver, plan, o) {
+    log/* setOutput */.uH('name', plan.builder);
+    log/* setOutput */.uH('driver', driver.name);
+    log/* setOutput */.uH('platforms', allPlatforms(o).join(','));
+    log/* setOutput */.uH('buildkit-version', o.daemon?.version ?? '');
+    // The config as the builder has it: certificate paths inside the builder, not the run's
+    // files under RUNNER_TEMP, which post deletes.
+    log/* setOutput */.uH('config', plan.writesConfig ? renderToml(plan.expect.config) : '');
+    log/* setOutput */.uH('verified', String(o.verified));
+    // setup-buildx-action's node outputs, from buildx's record and the daemon's answers.
+    const nodes = nodesOutput(driver.nodes(plan.builder), o, driver.name);
+    log/* setOutput */.uH('nodes', JSON.stringify(nodes));
+    log/* setOutput */.uH('endpoint', nodes[0]?.endpoint ?? '');
+    log/* setOutput */.uH('status', nodes[0]?.status ?? '');
+    log/* setOutput */.uH('flags', nodes[0]?.['buildkitd-flags'] ?? '');
+    log/* setOutput */.uH('pulls', JSON.stringify(o.pulls ?? []));
+    log/* setOutput */.uH('registries', JSON.stringify(o.registries ?? []));
+    log/* info */.pq(`verification: ${verificationText(o)}`);
+    // With verify: true, runMain fails the step with the same text once the summary is written.
+    if (!o.verified && o.mode === 'warn')
+        log/* warning */.$e(failureText(o));
+    return log/* summary */.z(summaryMarkdown(plan, o, driver.name, log/* durations */.SB()));
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
 
 
@@ -8653,12 +8935,8 @@ var test_pause = __nccwpck_require__(476);
 
 
 
-
-
-
-
 // The main step: a list of named steps, each in its own log group. Any failure runs the
-// one teardown (teardown.ts: only what this run created) and writes a job summary.
+// one teardown (drivers/teardown.ts: only what this run created) and writes a job summary.
 async function runMain() {
     markMainRan();
     summaryWritten = false;
@@ -8671,138 +8949,74 @@ async function runMain() {
     }
 }
 async function steps() {
-    const { inputs: asked, certs, remoteTls, versions } = await log/* group */.Os('Read and check inputs', readInputsAskingVersions);
+    const read = await log/* group */.Os('Read and check inputs', readInputsAskingVersions);
+    const { inputs: asked, driver } = read;
     update({ builder: asked.name, driver: asked.driver, cleanup: asked.cleanup, keepState: asked.keepState });
-    const driver = driverFor(asked.driver);
     update({ runDir: createRunDir(), owner: (0,external_node_crypto_.randomUUID)() });
     const { runDir, owner } = record();
-    const install = await log/* group */.Os('Check Docker and Buildx', () => checkTools(asked, versions));
+    const install = await log/* group */.Os('Check Docker and Buildx', () => checkTools(asked, driver, read.versions));
     if (install)
-        await log/* group */.Os(`Install buildx ${install.version}`, () => installBuildx(install, runDir, asked.driver));
+        await log/* group */.Os(`Install buildx ${install.version}`, () => installBuildx(install, runDir, driver));
     const name = await log/* group */.Os(driver.createsBuilder ? `Check that builder ${asked.name} does not exist yet` : "Find the docker context's builder", () => driver.claim(asked.name, (0,commands/* getInput */.V4)('name').trim() !== ''));
     const inputs = { ...asked, name };
     update({ builder: name });
     const cni = inputs.cni;
     // Loaded only when asked for: the tool cache and the download code are most of the bundle.
     const addition = cni
-        ? await log/* group */.Os('Prepare CNI networking', async () => (await __nccwpck_require__.e(/* import() */ 656).then(__nccwpck_require__.bind(__nccwpck_require__, 7656))).prepareCni(cni, runDir, inputs.nodes[0].driverOpts))
+        ? await log/* group */.Os('Prepare CNI networking', async () => (await __nccwpck_require__.e(/* import() */ 678).then(__nccwpck_require__.bind(__nccwpck_require__, 3678))).prepareCni(cni, runDir, inputs.nodes[0].driverOpts))
         : {};
-    // The docker and remote drivers take no config: nothing is rendered; the docker driver's
-    // builder is not created either.
-    const plan = takesConfig(inputs.driver)
-        ? await log/* group */.Os('Render buildkitd.toml', () => render(inputs, certs, runDir, addition, owner))
-        : makePlan(inputs, certs, runDir, addition, owner, remoteTls);
+    // A driver that takes no config (remote, docker) has nothing rendered.
+    const planned = () => makePlan(driver, inputs, read.certs, runDir, addition, owner, read.prepared);
+    const plan = driver.takesConfig ? await log/* group */.Os('Render buildkitd.toml', () => render(planned())) : planned();
     if (driver.createsBuilder) {
         await log/* group */.Os('Check that nothing exists under the node names yet', () => checkPlaces(driver, plan, owner));
         await log/* group */.Os(plan.writesConfig ? 'Write config and certificates' : 'Write the TLS files', () => writeFiles(plan));
-        await log/* group */.Os(`Create builder ${plan.builder}`, () => create(driver, plan));
+        await log/* group */.Os(`Create builder ${plan.builder}`, () => createBuilder(driver, plan));
     }
     else if (plan.use) {
         await log/* group */.Os(`Use builder ${plan.builder}`, () => driver.create(plan));
     }
     const outcome = await log/* group */.Os('Verify the builder', () => verifyBuilder(driver, plan, inputs, owner));
     if (wantsProof(inputs, outcome))
-        await log/* group */.Os('Prove it: resolve through the builder', () => check_prove(driver, plan, inputs, outcome));
-    await log/* group */.Os('Outputs and job summary', () => report(driver, plan, inputs, outcome));
+        await log/* group */.Os('Prove it: resolve through the builder', () => prove(driver, plan, inputs, outcome));
+    summaryWritten = await log/* group */.Os('Outputs and job summary', () => report(driver, plan, outcome));
     if (!outcome.verified && inputs.verify === 'true')
         throw new Error(failureText(outcome));
 }
+/** Whether this run's job summary is written (the failure path writes one otherwise). */
+let summaryWritten = false;
 /**
  * The inputs, with the engine's and buildx's versions asked meanwhile: they depend on no
  * input, and starting buildx is most of checkTools' time. Started once the first line is out.
  */
 async function readInputsAskingVersions() {
-    const versions = docker/* toolVersions */.Ek();
+    const versions = cli/* toolVersions */.Ek();
     versions.catch(() => undefined); // awaited (and its error thrown) in checkTools, unless an input error comes first
-    return { ...(await readInputs()), versions };
+    return { ...(await main_readInputs()), versions };
 }
-/** Whether this run's job summary is written (the failure path writes one otherwise). */
-let summaryWritten = false;
-async function readInputs() {
+async function main_readInputs() {
     // The YAML parser only for append (a third of the bundle's size otherwise parsed for nothing).
     const yaml = (0,commands/* getInput */.V4)('append').trim() === '' ? undefined : await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19));
     const inputs = getInputs(undefined, { env: process.env, home: external_node_os_.homedir(), yaml });
+    const driver = driverFor(inputs.driver);
     checkKeys(inputs);
-    for (const w of keptKeyWarnings(inputs))
+    for (const w of keptKeyWarnings(inputs, driver.keptKeysPlace))
         log/* warning */.$e(w);
     const { sets, warnings } = (0,certs/* loadRegistryCerts */.jr)(inputs.certRequests);
     for (const w of warnings)
         log/* warning */.$e(w);
     log/* info */.pq(`builder ${inputs.name}, driver ${inputs.driver}`);
-    const defaultFile = (0,buildx/* defaultConfigPath */.jE)(process.env, external_node_os_.homedir());
-    if (inputs.driver === 'docker' && external_node_fs_.existsSync(defaultFile)) {
-        log/* info */.pq(`${defaultFile} is ignored: the docker driver's builder is the engine's own BuildKit, which takes no config`);
-    }
     if (inputs.baseConfig?.fromDefault) {
         log/* info */.pq(`no buildkitd-config given: buildx's default ${inputs.baseConfig.path} is the base config (buildx would apply it too)`);
     }
     for (const set of sets) {
         log/* info */.pq(`${set.registry}: ${set.cas.length} CA file(s), ${set.keypairs.length} client keypair(s), checked`);
     }
-    // remote: the files for the TLS connection to each daemon, read and checked (keys masked).
-    const remoteTls = inputs.nodes.flatMap(n => {
-        if (!n.tls)
-            return [];
-        const loaded = loadRemoteTls(n.tls);
-        for (const w of loaded.warnings)
-            log/* warning */.$e(w);
-        if (usesTls(n.tls))
-            log/* info */.pq(`${n.label}: TLS to ${n.endpoint} with ` +
-                `${[loaded.tls.cacert && 'a CA', loaded.tls.cert && 'a client certificate and key'].filter(Boolean).join(' and ')}, checked`);
-        return [loaded.tls];
-    });
-    return { inputs, certs: sets, remoteTls };
+    // What the driver's nodes need beyond the inputs (remote: each daemon's TLS files, read and checked, keys masked).
+    const prepared = driver.prepare?.(inputs);
+    return { inputs, driver, certs: sets, prepared };
 }
-/**
- * Keys BuildKit would ignore without a word (it decodes its config leniently), values it
- * can't decode, and http:// mirrors it would speak HTTPS to: errors before anything is
- * created, or warnings with verify: warn. Only a base config can hold them.
- */
-function checkKeys(inputs) {
-    const tree = configTree(inputs);
-    const problems = [...unknownOrMistyped(tree), ...httpMirrorsWithoutHttp(tree)];
-    if (problems.length === 0)
-        return;
-    const input = inputs.baseConfig?.input ?? 'buildkitd-config';
-    const text = problems.map(p => `${p.key}: ${p.message}`);
-    if (inputs.verify === 'warn') {
-        for (const t of text)
-            log/* warning */.$e(`input "${input}": ${t}`);
-        return;
-    }
-    throw new errors/* InputError */.d(input, undefined, text.length === 1 ? text[0] : `\n- ${text.join('\n- ')}`);
-}
-/** The engine and buildx; what to install when `version` is set or buildx is missing. */
-async function checkTools(inputs, versions) {
-    const v = await versions;
-    log/* info */.pq(`Docker engine ${v.docker}; ${v.buildx ?? 'no buildx plugin'}`);
-    if (inputs.install)
-        return inputs.install;
-    if (v.buildx === undefined) {
-        // As docker/setup-buildx-action does when the runner has no buildx.
-        log/* info */.pq('the docker CLI has no buildx: the latest release is installed for this job (set version to pin one)');
-        return { version: 'latest', cacheBinary: inputs.cacheBinary };
-    }
-    const problem = (0,buildx_install/* buildxVersionProblem */.IY)(v.buildx, inputs.driver);
-    if (problem)
-        throw new Error(problem);
-    return undefined;
-}
-/** Installs buildx as the docker CLI's plugin for the job; post puts back what was there. */
-async function installBuildx(req, runDir, driver) {
-    // Loaded only here: the tool cache and the Actions cache client are most of the bundle.
-    const { installBuildx: install } = await __nccwpck_require__.e(/* import() */ 232).then(__nccwpck_require__.bind(__nccwpck_require__, 232));
-    const done = await install(req, { env: process.env, home: external_node_os_.homedir(), runDir, platform: process.platform, arch: process.arch });
-    // Recorded before the check, so that any failure from here on puts the old plugin back.
-    update({ plugin: JSON.stringify({ pluginPath: done.pluginPath, backupPath: done.backupPath, sha256: done.sha256 }) });
-    log/* info */.pq(`buildx ${done.version} installed at ${done.pluginPath} (from the ${done.source === 'download' ? 'release download' : done.source}, SHA-256 ${done.sha256})`);
-    const printed = await docker/* buildxVersion */.ry();
-    const problem = (0,buildx_install/* installedVersionProblem */.MC)(printed, done.version, done.pluginPath) ?? (0,buildx_install/* buildxVersionProblem */.IY)(printed, driver);
-    if (problem)
-        throw new Error(problem);
-}
-function render(inputs, certs, runDir, addition, owner) {
-    const plan = makePlan(inputs, certs, runDir, addition, owner);
+function render(plan) {
     for (const o of plan.overrides) {
         log/* notice */.lm(`${o.key}: the structured inputs override the base config (${JSON.stringify(o.from)} → ${JSON.stringify(o.to)})`);
     }
@@ -8817,56 +9031,6 @@ function writeFiles(plan) {
         log/* info */.pq(`${plan.configPath}`);
     for (const f of plan.files)
         log/* info */.pq(`${f.hostPath} (${f.label}, mode ${f.mode.toString(8)})`);
-}
-async function create(driver, plan) {
-    await (0,test_pause/* testPause */.d)('create');
-    // Recorded before the command: a failed bootstrap leaves the builder registered.
-    update({ created: true });
-    try {
-        await driver.create(plan);
-    }
-    catch (err) {
-        // buildx says only that the container is restarting: the cause is in the daemon's log.
-        if (driver.owner(plan.builder) !== record().owner)
-            throw err;
-        const several = plan.nodes.length > 1;
-        const nodes = driver.nodes(plan.builder);
-        // A daemon that is not this run's (made between the check and create) is not asked.
-        const notOurs = removalPlan(await occupantsOf(driver, nodes), record().owner);
-        for (const node of nodes) {
-            if (notOurs.keepDaemon || notOurs.leave.includes(node.Name))
-                continue;
-            const cause = firstError(await driver.logTail(node, 200));
-            if (cause === undefined)
-                continue;
-            const which = several ? ` of node ${node.Name} (${plan.nodes.find(n => n.name === node.Name)?.label ?? 'a node'})` : '';
-            throw new Error(`the BuildKit daemon${which} did not start: ${cause}\n(${err.message})`, { cause: err });
-        }
-        throw err;
-    }
-}
-async function report(driver, plan, inputs, o) {
-    log/* setOutput */.uH('name', plan.builder);
-    log/* setOutput */.uH('driver', inputs.driver);
-    log/* setOutput */.uH('platforms', allPlatforms(o).join(','));
-    log/* setOutput */.uH('buildkit-version', o.daemon?.version ?? '');
-    // The config as the builder has it: certificate paths inside the builder, not the run's
-    // files under RUNNER_TEMP, which post deletes.
-    log/* setOutput */.uH('config', plan.writesConfig ? (0,config/* renderToml */.ls)(plan.expect.config) : '');
-    log/* setOutput */.uH('verified', String(o.verified));
-    // setup-buildx-action's node outputs, from buildx's record and the daemon's answers.
-    const nodes = nodesOutput(driver.nodes(plan.builder), o, driver.name);
-    log/* setOutput */.uH('nodes', JSON.stringify(nodes));
-    log/* setOutput */.uH('endpoint', nodes[0]?.endpoint ?? '');
-    log/* setOutput */.uH('status', nodes[0]?.status ?? '');
-    log/* setOutput */.uH('flags', nodes[0]?.['buildkitd-flags'] ?? '');
-    log/* setOutput */.uH('pulls', JSON.stringify(o.pulls ?? []));
-    log/* setOutput */.uH('registries', JSON.stringify(o.registries ?? []));
-    log/* info */.pq(`verification: ${verificationText(o)}`);
-    // With verify: true, runMain fails the step with the same text once the summary is written.
-    if (!o.verified && o.mode === 'warn')
-        log/* warning */.$e(failureText(o));
-    summaryWritten = await log/* summary */.z(summaryMarkdown(plan, o, inputs.driver, log/* durations */.SB()));
 }
 async function cleanUpAfterFailure(err) {
     try {

@@ -1,3 +1,6 @@
+// What a BuildKit daemon says of itself: `buildctl debug workers` as JSON, read into its
+// version, platforms, workers and network mode. Pure.
+
 export interface DaemonInfo {
   version: string
   platforms: string[]

@@ -4,7 +4,8 @@ import { lastLine, type RunResult } from '../runner/exec.js'
 // What verification reads next to a daemon (a builder container, a kubernetes pod): one exec
 // of READ_BACK_SCRIPT reads the config, hashes the copied files and asks the daemon for its
 // workers; each part ends with a marker and its exit code, so one failing part does not hide
-// the others. Pure apart from the script's text: the drivers run it.
+// the others (the markers keep the name @@observe, which the captured kubernetes fixtures
+// hold). Pure apart from the script's text: the drivers run it.
 
 export const READ_BACK_SCRIPT = `
 cat ${CONTAINER_CONFIG_FILE}; echo "@@observe config $?"

@@ -1,3 +1,6 @@
+// How a daemon is asked to resolve image references (verify-pull, check-registries): a
+// buildctl script run next to it, and its output split per reference. Pure.
+
 export const RESOLVE_TIMEOUT_SECONDS = 30
 
 /**

@@ -10,7 +10,7 @@ import type { TomlTable } from '../config/toml.js'
 
 // CNI networking: inputs, and everything about the CNI-enabled image that can be decided
 // without I/O (URLs, checksum parsing, Dockerfile, tag). Running the downloads and the
-// build is cni-image.ts.
+// build is image.ts.
 //
 // BuildKit's `cni` network mode needs the plugins in /opt/cni/bin and a network config in
 // /etc/buildkit/cni.json (the defaults of [worker.oci] cniBinaryPath and cniConfigPath);

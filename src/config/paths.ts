@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto'
 import * as path from 'node:path'
 
+// Where buildx puts the config and certificates inside the builder (util/confutil/container.go),
+// and the file names this action gives them on the runner. Pure.
+
 export const CONTAINER_CONFIG_DIR = '/etc/buildkit'
 
 export const CONTAINER_CONFIG_FILE = `${CONTAINER_CONFIG_DIR}/buildkitd.toml`

@@ -1,5 +1,8 @@
 import * as path from 'node:path'
 
+// buildx's own files: its configuration directory, buildkitd.default.toml and its record of each
+// builder (store/store.go), read without starting a process and never printed. Pure.
+
 /**
  * Where buildx keeps a builder's record: $BUILDX_CONFIG, else the buildx directory beside the
  * docker CLI's config ($DOCKER_CONFIG or ~/.docker), then instances/<name in lower case>

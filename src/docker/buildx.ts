@@ -1,4 +1,5 @@
-// buildx's naming rules and command lines for the docker-container driver. Pure.
+// buildx's command lines (create, boot, rm, leave) and its naming of the first node. Pure.
+// https://github.com/docker/buildx/blob/master/builder/builder.go
 // https://github.com/docker/buildx/blob/master/driver/docker-container/driver.go
 
 /** `buildx create --name X` makes one node named X0 (`--node` is not used here). */

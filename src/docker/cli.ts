@@ -17,9 +17,10 @@ import {
 import * as log from '../runner/log.js'
 import { RESOLVE_SCRIPT } from '../buildkit/resolve.js'
 
-// Operations on Docker and the builder, each one command through the exec seam.
-// Never `docker buildx inspect` or `buildx ls` for information: both print every file
-// copied into the builder, private keys included (see __tests__/fixtures/buildkit/README.md).
+// Operations on Docker and the builder, each one command through the exec seam (or one Engine
+// API request). `docker buildx inspect` and `buildx ls` print every file copied into the
+// builder, private keys included (see __tests__/fixtures/buildkit/README.md): inspect is run
+// only for drivers that copy none (remote, docker), captured and never printed; ls never.
 
 /** The local socket the docker CLI would use for these engine flags (none: the current context), if any. */
 const engineSocket = (engine: string[] = []): string | undefined => localSocket(engine, process.env, os.homedir())
@@ -231,7 +232,7 @@ export async function buildImage(tag: string, context: string): Promise<void> {
 /**
  * Resolves references through the daemon inside the builder's container, one after the
  * other (RESOLVE_SCRIPT): the daemon's own resolver, with the configuration under test,
- * never the engine's `docker pull`. The output is parsed by prove.ts.
+ * never the engine's `docker pull`. The output is parsed by buildkit/resolve.ts.
  */
 export async function resolveInBuilder(c: ContainerAt, refs: string[]): Promise<RunResult> {
   return run('docker', [...c.engine, 'exec', c.container, 'sh', '-c', RESOLVE_SCRIPT, 'sh', ...refs])

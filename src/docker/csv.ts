@@ -1,7 +1,8 @@
 // buildx reads each --driver-opt as one CSV record (builder/builder.go csvToMap: csvvalue.Fields,
 // encoding/csv's rules with its defaults). One reader of that here, for the checks on
-// driver-opts (driver-opts.ts), the owner mark merged into them (owner.ts), the planned record
-// (occupants.ts) and the remote driver's TLS options (remote.ts). Pure.
+// driver-opts (driver-opts.ts), the kubernetes owner label merged into them
+// (drivers/kubernetes/owner.ts), the planned record (drivers/ownership.ts) and the remote
+// driver's TLS options (drivers/remote/). Pure.
 
 /**
  * One CSV record as Go's encoding/csv reads it with its defaults (Comma ',', no LazyQuotes,

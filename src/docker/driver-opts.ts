@@ -41,7 +41,7 @@ export function parseDriverOptLine(line: string): DriverOpt[] | string {
 }
 
 function optProblem(key: string, value: string): string | undefined {
-  // The owner mark is the action's to set (owner.ts): with it a builder would pass for another
+  // The owner mark is the action's to set (owner-mark.ts, drivers/<name>/owner.ts): with it a builder would pass for another
   // run's, or another run's for this one's, and be removed by the wrong teardown.
   if (key.toLowerCase() === `env.${OWNER_ENV}`.toLowerCase()) {
     return `env.${OWNER_ENV} is the mark this action puts on the builders it creates, to remove only its own; remove it`

@@ -51,7 +51,7 @@ export async function occupantsOf(driver: Driver, nodes: (RecordedNode & { label
 
 /**
  * Before create: no node's container or Deployment may exist yet, whoever made it. buildx
- * would take it over, and removing this run's builder would remove it (occupants.ts).
+ * would take it over, and removing this run's builder would remove it (ownership.ts).
  */
 export async function checkPlaces(driver: Driver, plan: Plan, owner: string): Promise<void> {
   const nodes = plan.nodes.flatMap(n => {

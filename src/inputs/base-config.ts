@@ -5,6 +5,9 @@ import { InputError } from '../runner/errors.js'
 import { readInputFile } from '../runner/input-files.js'
 import { type BaseConfig } from './model.js'
 
+// The base config (buildkitd-config, buildkitd-config-inline, buildx's default file): read, parsed
+// as TOML and its keys' shapes checked, errors naming the input and line.
+
 export function readBaseConfigFile(file: string, input = 'buildkitd-config'): BaseConfig {
   const text = readInputFile(input, undefined, file)
   return { ...parseBaseConfig(input, text), path: path.resolve(file) }

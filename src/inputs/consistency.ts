@@ -7,6 +7,9 @@ import { nodeInput } from './nodes.js'
 import type { NodeSpec } from './model.js'
 import { type Inputs } from './model.js'
 
+// Rules across inputs, once each is read: CNI against the nodes' images, networks, flags and the
+// base config; a mirror listed as plain HTTP. Pure.
+
 /** Rules that span inputs. */
 export function checkConsistency(inputs: Inputs): void {
   // BuildKit v0.29 to v0.32 empty the CNI config path when this flag is given (it reads a

@@ -34,7 +34,7 @@ export function endpointProblem(endpoint: string, rules: Pick<DriverRules, 'endp
  * builder. So a node name is at most 255 - 16 - 6 = 233 characters, and a builder name at most
  * 231, so that the node names buildx gives, <builder><n>, fit for n up to 99. buildx also keeps
  * build records under ~/.docker/buildx/refs/<builder>/<node>/ (localstate), which the remote
- * driver's first node name, <builder>0-<owner uuid> (owner.ts remoteNodeName), must fit: 255.
+ * driver's first node name, <builder>0-<owner uuid> (drivers/remote/owner.ts remoteNodeName), must fit: 255.
  */
 export const MAX_NODE_NAME = 255 - 'buildx_buildkit_'.length - '_state'.length
 export const MAX_BUILDER_NAME = MAX_NODE_NAME - 2

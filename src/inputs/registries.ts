@@ -5,6 +5,9 @@ import { CREDENTIALS, hostProblem, parseMirror, type MirrorEndpoint } from '../c
 import { inputLines } from '../runner/lines.js'
 import { type MirrorSpec, type BaseConfig } from './model.js'
 
+// The registry inputs: mirrors, http-registries, insecure-registries and registry-certs (and the
+// certificates a base config names), each line checked. Pure.
+
 export function parseHostList(input: string, text: string): string[] {
   const seen = new Set<string>()
   const hosts: string[] = []

@@ -26,8 +26,8 @@ import { compareVersions } from '../buildkit/versions.js'
  * - `buildkitd.default.toml` in buildx's config directory, applied when create gets no
  *   --config: v0.9.0 (util/confutil/config.go DefaultConfigFile, used by commands/create.go)
  * - and the one that sets the floor: certificate files of [registry."<host>"] copied to
- *   /etc/buildkit/certs/<host with every run of [^a-zA-Z0-9.-] replaced by _>/, which plan.ts
- *   writes into the expected config (buildx.ts containerCertDir) and verify compares with
+ *   /etc/buildkit/certs/<host with every run of [^a-zA-Z0-9.-] replaced by _>/, which plan/plan.ts
+ *   writes into the expected config (config/paths.ts containerCertDir) and verify compares with
  *   what the daemon reads. Before v0.11.0 buildx used the registry name as it is, so a
  *   registry with a port ("registry.local:5000") got certs/registry.local:5000/ and the
  *   read-back could never match: util/confutil/container.go at v0.11.0, docker/buildx commit

@@ -4,7 +4,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { InputError } from '../runner/errors.js'
 
-// What fetching a release asset takes, for the CNI plugins (cni-image.ts) and buildx
+// What fetching a release asset takes, for the CNI plugins (cni/image.ts) and buildx
 // (install.ts) alike: the download through @actions/tool-cache with an error that says what
 // to check, the published checksums (fetchText), the SHA-256 of a file, the tool cache lookup,
 // and the checks of the URL and checksum inputs.

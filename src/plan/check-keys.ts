@@ -4,6 +4,9 @@ import { InputError } from '../runner/errors.js'
 import * as log from '../runner/log.js'
 import { configTree } from './config-tree.js'
 
+// Checks the config the plan will render before anything exists: keys and values BuildKit would
+// ignore or refuse.
+
 /**
  * Keys BuildKit would ignore without a word (it decodes its config leniently), values it
  * can't decode, and http:// mirrors it would speak HTTPS to, in the config the plan will

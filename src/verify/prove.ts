@@ -20,6 +20,9 @@ import {
 import { parseResolveOutput } from '../buildkit/resolve.js'
 import { pullLine, type NodeOutcome, type Outcome } from './summary.js'
 
+// Prove it: each node's daemon resolves the verify-pull references (and, with check-registries, a
+// probe per registry), and its log tells which host served each. The judging is pure (proof.ts).
+
 export function wantsProof(inputs: Inputs, o: Outcome): boolean {
   if (inputs.verifyPull.length === 0 && !inputs.checkRegistries) return false
   if (inputs.verify === 'false') {
@@ -35,7 +38,7 @@ export function wantsProof(inputs: Inputs, o: Outcome): boolean {
 
 /**
  * verify-pull and check-registries: each node's daemon resolves each reference with the
- * config under test, then its log says which host answered (prove.ts). Nodes may reach
+ * config under test, then its log says which host answered (proof.ts). Nodes may reach
  * different networks, so every node is asked.
  */
 export async function prove(driver: Driver, plan: Plan, inputs: Inputs, o: Outcome): Promise<void> {

@@ -7,9 +7,9 @@ import type { Plan } from '../plan/plan.js'
 import { type NodeOutcome, type Outcome } from './summary.js'
 import { compare } from './compare.js'
 
-// Checks against the running builder: the read-back (is it running with the plan?) and the
-// proof (does the configuration work?). The comparisons themselves are pure (verify.ts,
-// prove.ts); this module asks the builder and collects what they find into one Outcome.
+// Verify: each node of the running builder read back (is it running with the plan?), with
+// the owner mark checked first. The comparison itself is pure (compare.ts); this module asks
+// the driver and collects what it finds into one Outcome, which prove.ts may add to.
 
 export async function verifyBuilder(driver: Driver, plan: Plan, inputs: Inputs, owner: string): Promise<Outcome> {
   const recorded = driver.nodes(plan.builder)

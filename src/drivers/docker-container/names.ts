@@ -1,5 +1,8 @@
 import { nodeName } from '../../docker/buildx.js'
 
+// The docker-container driver's names: a node's container and state volume, and the docker CLI
+// flags that reach its engine (driver/docker-container/driver.go). Pure.
+
 /** The container the docker-container driver runs the daemon in. */
 export function containerName(builder: string): string {
   return nodeContainer(nodeName(builder))

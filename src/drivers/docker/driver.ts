@@ -13,7 +13,7 @@ import { dockerDriverProblems } from './inputs.js'
 // buildx's docker driver: the builder is the Docker engine's own BuildKit, named after the
 // docker context (buildx builder/builder.go: a context's builder has one node whose
 // endpoint is the context; `docker buildx inspect default` shows it). It takes no BuildKit
-// config (inputs.ts here refuses every config input with the engine's daemon.json settings
+// config (its inputs.ts refuses every config input with the engine's daemon.json settings
 // instead), this action creates nothing for it and the post step never removes it.
 // Verification can only report what the daemon says: its version and platforms.
 const none = async (): Promise<string> => ''

@@ -3,6 +3,8 @@ import { driverOptFields } from '../../docker/driver-opts.js'
 import type { Inputs } from '../../inputs/model.js'
 import { namespaceOf, deploymentName } from './kubectl.js'
 
+// The inputs the kubernetes driver can't take, each with what to do instead. Pure.
+
 /**
  * Every input that can't work with the kubernetes driver, each naming its input; [] for
  * another driver. Called by inputs/inputs.ts (this driver's rules) once the inputs are read.

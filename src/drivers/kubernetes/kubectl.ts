@@ -4,8 +4,8 @@ import type { RunResult } from '../../runner/exec.js'
 import { parseReadBack, type ReadBackParts } from '../../buildkit/read-back.js'
 
 // buildx's kubernetes driver, the parts that need no cluster: where buildx puts things in
-// the pods, how kubectl finds them, what kubectl prints, and which inputs can't work with
-// this driver. Pure. Everything here follows docker/buildx v0.29.1:
+// the pods, how kubectl finds them and what kubectl prints (the inputs it can't take are
+// inputs.ts'). Pure. Everything here follows docker/buildx v0.29.1:
 //
 // - builder/builder.go Create: a kubernetes node gets no endpoint of its own; buildx records
 //   `kubernetes:///<builder>?deployment=<node>&kubeconfig=<$KUBECONFIG at create time>` and,
@@ -24,7 +24,7 @@ import { parseReadBack, type ReadBackParts } from '../../buildkit/read-back.js'
 //   "<deployment>-config", mounted at /etc/buildkit; each registry's certificates into
 //   "<deployment>-config-<n>" (n follows Go's map order: not predictable), mounted at
 //   /etc/buildkit/certs/<host, runs of [^a-zA-Z0-9.-] as _>. So the pod has every file at
-//   the path the docker-container driver copies it to (buildx.ts containerCertPath), and the
+//   the path the docker-container driver copies it to (config/paths.ts containerCertPath), and the
 //   config's rewritten cert paths are the same: plan.expect applies unchanged.
 // - driver/kubernetes/podchooser ListRunningPods: the daemons buildx dials are the pods of
 //   that selector in phase Running, sorted by name; with replicas > 1 each is a daemon of its
@@ -186,7 +186,7 @@ export function podSeen(exec: RunResult, pod: KubePod, files: string[]): ReadBac
  * reads /etc/buildkit/buildkitd.toml only by its own default, and a rootless daemon
  * (driver-opt rootless=true) looks in ~/.config/buildkit instead and would run without the
  * config. Naming it makes both read the mounted file, and makes the pod's args what the plan
- * expects of every node (plan.ts: ['--config', CONTAINER_CONFIG_FILE, ...flags]).
+ * expects of every node (drivers/common.ts planConfigNodes: ['--config', CONTAINER_CONFIG_FILE, ...flags]).
  */
 export function kubernetesDaemonFlags(flags: readonly string[]): string[] {
   return ['--config', CONTAINER_CONFIG_FILE, ...flags]

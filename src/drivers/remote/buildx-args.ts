@@ -56,7 +56,7 @@ export function historyRef(metadataJson: string): string | undefined {
 }
 
 /**
- * One resolution in the marker format of RESOLVE_SCRIPT (prove.ts parseResolveOutput), with
+ * One resolution in the marker format of RESOLVE_SCRIPT (buildkit/resolve.ts parseResolveOutput), with
  * buildx's final `ERROR: failed to build: failed to solve: …` (cmd/buildx/main.go,
  * commands/build.go) written as buildctl's `error: failed to solve: …`, which buildctlError reads.
  */

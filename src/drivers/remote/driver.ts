@@ -46,7 +46,7 @@ export const remote: Driver = {
   readBackNode: async (plan, node): Promise<ReadBackResult> => ({ daemon: await inspectDaemon(plan.builder, node.Name) }),
   readsDaemonLog: false,
   resolve: (node, refs, builder) => resolveFromRunner(node, refs, builder),
-  // A remote daemon's log can't be read from here. Not '': an empty log would tell prove.ts
+  // A remote daemon's log can't be read from here. Not '': an empty log would tell verify/proof.ts
   // that no host failed, i.e. that the first host of the chain served every reference.
   logSince: () => Promise.reject(new Error("a remote daemon's log can't be read from the runner")),
   logTail: async () => '',
@@ -71,7 +71,7 @@ export async function inspectDaemon(builder: string, nodeName: string): Promise<
 
 /**
  * Resolves each reference through the node's daemon from the runner, one after the other,
- * and answers in RESOLVE_SCRIPT's marker format (prove.ts parseResolveOutput). A builder of
+ * and answers in RESOLVE_SCRIPT's marker format (buildkit/resolve.ts parseResolveOutput). A builder of
  * several nodes lets buildx pick the node, so such a node is reached through a builder of its
  * own, with the same endpoint and driver options, removed afterwards.
  */

@@ -5,9 +5,9 @@ import { InputError } from '../../runner/errors.js'
 import type { Inputs } from '../../inputs/model.js'
 import { nodeInput, optionLike } from '../../inputs/nodes.js'
 
-// buildx's remote driver: the builder is a record that points at BuildKit daemons that run
-// already (driver/remote, docker/buildx v0.29.1). Pure: inputs in, problems, argument lists
-// and parsed text out; drivers/remote.ts runs them.
+// The remote driver's input rules: the builder is a record that points at BuildKit daemons
+// that run already (driver/remote, docker/buildx v0.29.1). Pure: inputs in, problems and the
+// parsed TLS options out; driver.ts runs the driver.
 //
 // What buildx's sources say (v0.29.1):
 // - driver/remote/factory.go New: any config file ("setting config file is not supported for

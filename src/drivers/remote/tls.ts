@@ -17,7 +17,7 @@ export interface LoadedRemoteTls {
 }
 
 /**
- * Reads and checks the TLS files as registry-certs' are (certs.ts): the key first (it is
+ * Reads and checks the TLS files as registry-certs' are (config/certs.ts): the key first (it is
  * registered as a secret before any check can fail and print something), then the CA and the
  * certificate; the key must match the certificate.
  */

@@ -1,8 +1,8 @@
-export const id = 232;
-export const ids = [232];
+export const id = 952;
+export const ids = [952];
 export const modules = {
 
-/***/ 232:
+/***/ 7952:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -17,10 +17,10 @@ export const modules = {
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var _buildx_install_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8901);
-/* harmony import */ var _certs_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(1012);
-/* harmony import */ var _downloads_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9946);
-/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(5625);
+/* harmony import */ var _buildx_release_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(2067);
+/* harmony import */ var _config_certs_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6317);
+/* harmony import */ var _downloads_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(5362);
+/* harmony import */ var _runner_log_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(7708);
 
 
 
@@ -36,11 +36,11 @@ export const modules = {
  */
 async function installBuildx(req, host) {
     const version = req.version === 'latest' ? await latestVersion(req, host.env) : req.version;
-    const urls = (0,_buildx_install_js__WEBPACK_IMPORTED_MODULE_4__/* .assetUrls */ .pe)(req, version, host.platform, host.arch);
-    const asset = (0,_buildx_install_js__WEBPACK_IMPORTED_MODULE_4__/* .assetName */ .SM)(version, host.platform, host.arch);
-    const target = (0,_buildx_install_js__WEBPACK_IMPORTED_MODULE_4__/* .pluginPath */ .ho)(host.env, host.home, host.platform);
+    const urls = (0,_buildx_release_js__WEBPACK_IMPORTED_MODULE_4__/* .assetUrls */ .pe)(req, version, host.platform, host.arch);
+    const asset = (0,_buildx_release_js__WEBPACK_IMPORTED_MODULE_4__/* .assetName */ .SM)(version, host.platform, host.arch);
+    const target = (0,_buildx_release_js__WEBPACK_IMPORTED_MODULE_4__/* .pluginPath */ .ho)(host.env, host.home, host.platform);
     const name = node_path__WEBPACK_IMPORTED_MODULE_3__.basename(target);
-    const toolArch = (0,_buildx_install_js__WEBPACK_IMPORTED_MODULE_4__/* .toolCacheArch */ .Tm)(req, version, host.platform, host.arch);
+    const toolArch = (0,_buildx_release_js__WEBPACK_IMPORTED_MODULE_4__/* .toolCacheArch */ .Tm)(req, version, host.platform, host.arch);
     const work = node_path__WEBPACK_IMPORTED_MODULE_3__.join(host.runDir, 'buildx-install');
     node_fs__WEBPACK_IMPORTED_MODULE_1__.mkdirSync(work, { recursive: true, mode: 0o700 });
     let cache;
@@ -54,21 +54,21 @@ async function installBuildx(req, host) {
             return await install(cached, expected, 'tool-cache', version, urls.binary, target, host.runDir);
         const tc = await Promise.all(/* import() */[__webpack_require__.e(507), __webpack_require__.e(805)]).then(__webpack_require__.bind(__webpack_require__, 9805));
         cache = req.cacheBinary ? await actionsCache() : undefined;
-        const key = (0,_buildx_install_js__WEBPACK_IMPORTED_MODULE_4__/* .actionsCacheKey */ .DB)(version, host.platform, host.arch, expected);
+        const key = (0,_buildx_release_js__WEBPACK_IMPORTED_MODULE_4__/* .actionsCacheKey */ .DB)(version, host.platform, host.arch, expected);
         const restored = cache ? await fromActionsCache(cache, key, name, expected) : undefined;
         let file;
         if (restored) {
             file = restored;
         }
         else {
-            _log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`downloading ${urls.binary}`);
+            _runner_log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`downloading ${urls.binary}`);
             file = await (0,_downloads_js__WEBPACK_IMPORTED_MODULE_6__/* .download */ .RG)(tc, urls.binary, node_path__WEBPACK_IMPORTED_MODULE_3__.join(work, asset), `the buildx binary from ${urls.binary}`, releaseHint);
             const actual = await (0,_downloads_js__WEBPACK_IMPORTED_MODULE_6__/* .fileSha256 */ .sN)(file);
             if (actual !== expected) {
                 throw new Error(`checksum mismatch for ${urls.binary}: the file has SHA-256 ${actual}, ${sumSource} says ${expected}. ` +
                     "Nothing was installed. Retry; with buildx-url, check that the mirror serves the release's files unchanged");
             }
-            _log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`SHA-256 ${actual} matches ${sumSource}`);
+            _runner_log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`SHA-256 ${actual} matches ${sumSource}`);
         }
         await toToolCache(tc, file, name, version, toolArch);
         if (cache && !restored)
@@ -102,7 +102,7 @@ function restorePlugin(installed) {
     }
     if (lstatKind(pluginPath) === undefined)
         return `the buildx plugin this run installed at ${pluginPath} is already removed`;
-    if (installed.sha256 !== undefined && (0,_certs_js__WEBPACK_IMPORTED_MODULE_5__/* .sha256 */ .sc)(node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync(pluginPath)) !== installed.sha256) {
+    if (installed.sha256 !== undefined && (0,_config_certs_js__WEBPACK_IMPORTED_MODULE_5__/* .sha256 */ .sc)(node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync(pluginPath)) !== installed.sha256) {
         return `left ${pluginPath} alone: it is no longer the buildx this run installed (another step replaced it)`;
     }
     node_fs__WEBPACK_IMPORTED_MODULE_1__.rmSync(pluginPath, { force: true });
@@ -114,25 +114,25 @@ async function latestVersion(req, env) {
         throw new Error('version "latest" is looked up on GitHub, not on buildx-url: give a release (version: vX.Y.Z)');
     let res;
     try {
-        res = await fetch(_buildx_install_js__WEBPACK_IMPORTED_MODULE_4__/* .LATEST_RELEASE_API */ .P6, { headers: (0,_buildx_install_js__WEBPACK_IMPORTED_MODULE_4__/* .latestRequestHeaders */ .JL)(env), signal: AbortSignal.timeout(30_000) });
+        res = await fetch(_buildx_release_js__WEBPACK_IMPORTED_MODULE_4__/* .LATEST_RELEASE_API */ .P6, { headers: (0,_buildx_release_js__WEBPACK_IMPORTED_MODULE_4__/* .latestRequestHeaders */ .JL)(env), signal: AbortSignal.timeout(30_000) });
     }
     catch (err) {
-        throw new Error(`could not ask ${_buildx_install_js__WEBPACK_IMPORTED_MODULE_4__/* .LATEST_RELEASE_API */ .P6} for the latest buildx: ${err.message}. Give a release (version: vX.Y.Z) instead of latest`, {
+        throw new Error(`could not ask ${_buildx_release_js__WEBPACK_IMPORTED_MODULE_4__/* .LATEST_RELEASE_API */ .P6} for the latest buildx: ${err.message}. Give a release (version: vX.Y.Z) instead of latest`, {
             cause: err
         });
     }
     const body = await res.text();
     if (!res.ok) {
         const limited = res.status === 429 || (res.status === 403 && res.headers.get('x-ratelimit-remaining') === '0');
-        throw new Error(`${_buildx_install_js__WEBPACK_IMPORTED_MODULE_4__/* .LATEST_RELEASE_API */ .P6} answered HTTP ${res.status}` +
+        throw new Error(`${_buildx_release_js__WEBPACK_IMPORTED_MODULE_4__/* .LATEST_RELEASE_API */ .P6} answered HTTP ${res.status}` +
             (limited
                 ? `: GitHub's API rate limit is used ` +
                     `up${env.GITHUB_TOKEN ? '' : " (60 requests an hour per address without a token: set GITHUB_TOKEN: ${{ github.token }} in the step's env)"}`
                 : '') +
             '. Give a release (version: vX.Y.Z) instead of latest');
     }
-    const tag = (0,_buildx_install_js__WEBPACK_IMPORTED_MODULE_4__/* .latestTag */ .wk)(body);
-    _log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`latest buildx release: ${tag}`);
+    const tag = (0,_buildx_release_js__WEBPACK_IMPORTED_MODULE_4__/* .latestTag */ .wk)(body);
+    _runner_log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`latest buildx release: ${tag}`);
     return tag;
 }
 /**
@@ -147,12 +147,12 @@ async function fromToolCache(version, toolArch, name, url, expected, sumSource) 
     const cacheRoot = process.env.RUNNER_TOOL_CACHE;
     if (!cacheRoot)
         return undefined;
-    const dir = await (0,_downloads_js__WEBPACK_IMPORTED_MODULE_6__/* .findInToolCache */ .lj)(cacheRoot, _buildx_install_js__WEBPACK_IMPORTED_MODULE_4__/* .TOOL */ .js, version, toolArch);
+    const dir = await (0,_downloads_js__WEBPACK_IMPORTED_MODULE_6__/* .findInToolCache */ .lj)(cacheRoot, _buildx_release_js__WEBPACK_IMPORTED_MODULE_4__/* .TOOL */ .js, version, toolArch);
     if (!dir)
         return undefined;
     const file = node_path__WEBPACK_IMPORTED_MODULE_3__.join(dir, name);
     if (!node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync(file)) {
-        _log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`the tool cache entry ${dir} is incomplete: downloading ${url} again`);
+        _runner_log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`the tool cache entry ${dir} is incomplete: downloading ${url} again`);
         return undefined;
     }
     const actual = await (0,_downloads_js__WEBPACK_IMPORTED_MODULE_6__/* .fileSha256 */ .sN)(file);
@@ -161,7 +161,7 @@ async function fromToolCache(version, toolArch, name, url, expected, sumSource) 
             `Nothing was installed or run. Remove the entry (${dir} and ${dir}.complete) from the runner's tool cache, ` +
             'and find out who wrote it: anyone who can write there can change what later jobs run');
     }
-    _log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`buildx ${version} from ${url} found in the tool cache (${dir}), SHA-256 ${actual} matches ${sumSource}`);
+    _runner_log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`buildx ${version} from ${url} found in the tool cache (${dir}), SHA-256 ${actual} matches ${sumSource}`);
     return file;
 }
 /** Keeps a checked binary in the tool cache; a failure only costs the next run a download. */
@@ -169,11 +169,11 @@ async function toToolCache(tc, file, name, version, toolArch) {
     if (!process.env.RUNNER_TOOL_CACHE)
         return;
     try {
-        const dir = await tc.cacheFile(file, name, _buildx_install_js__WEBPACK_IMPORTED_MODULE_4__/* .TOOL */ .js, version, toolArch);
-        _log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`cached in ${dir}`);
+        const dir = await tc.cacheFile(file, name, _buildx_release_js__WEBPACK_IMPORTED_MODULE_4__/* .TOOL */ .js, version, toolArch);
+        _runner_log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`cached in ${dir}`);
     }
     catch (err) {
-        _log_js__WEBPACK_IMPORTED_MODULE_7__/* .warning */ .$e(`could not keep buildx ${version} in the tool cache: ${err.message}`);
+        _runner_log_js__WEBPACK_IMPORTED_MODULE_7__/* .warning */ .$e(`could not keep buildx ${version} in the tool cache: ${err.message}`);
     }
 }
 /** @actions/cache when the runner has a cache service; undefined otherwise (e.g. GHES without one, a local run). */
@@ -181,7 +181,7 @@ async function actionsCache() {
     const cache = await Promise.all(/* import() */[__webpack_require__.e(507), __webpack_require__.e(691)]).then(__webpack_require__.bind(__webpack_require__, 1691));
     if (cache.isFeatureAvailable())
         return cache;
-    _log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq('no GitHub Actions cache service on this runner: cache-binary does nothing here');
+    _runner_log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq('no GitHub Actions cache service on this runner: cache-binary does nothing here');
     return undefined;
 }
 /**
@@ -200,21 +200,21 @@ async function fromActionsCache(cache, key, name, expected) {
         hit = await cache.restoreCache([dir], key);
     }
     catch (err) {
-        _log_js__WEBPACK_IMPORTED_MODULE_7__/* .warning */ .$e(`could not restore ${key} from the GitHub Actions cache: ${err.message}. Downloading instead`);
+        _runner_log_js__WEBPACK_IMPORTED_MODULE_7__/* .warning */ .$e(`could not restore ${key} from the GitHub Actions cache: ${err.message}. Downloading instead`);
         return undefined;
     }
     if (hit === undefined) {
         // A miss, or a failure the cache client has already reported: either way, download.
-        _log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`${key} was not restored from the GitHub Actions cache: downloading`);
+        _runner_log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`${key} was not restored from the GitHub Actions cache: downloading`);
         return undefined;
     }
     const file = node_path__WEBPACK_IMPORTED_MODULE_3__.join(dir, name);
     const actual = node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync(file) ? await (0,_downloads_js__WEBPACK_IMPORTED_MODULE_6__/* .fileSha256 */ .sN)(file) : '(no file)';
     if (actual !== expected) {
-        _log_js__WEBPACK_IMPORTED_MODULE_7__/* .warning */ .$e(`the GitHub Actions cache entry ${hit} holds a buildx with SHA-256 ${actual}, not ${expected}: not using it, downloading instead`);
+        _runner_log_js__WEBPACK_IMPORTED_MODULE_7__/* .warning */ .$e(`the GitHub Actions cache entry ${hit} holds a buildx with SHA-256 ${actual}, not ${expected}: not using it, downloading instead`);
         return undefined;
     }
-    _log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`buildx restored from the GitHub Actions cache (${hit}), SHA-256 ${actual}`);
+    _runner_log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`buildx restored from the GitHub Actions cache (${hit}), SHA-256 ${actual}`);
     return file;
 }
 async function toActionsCache(cache, key, name, file) {
@@ -226,18 +226,18 @@ async function toActionsCache(cache, key, name, file) {
         // -1: not saved; the cache client has said why (a warning, or that another job is saving
         // the same key, which is no failure).
         if ((await cache.saveCache([dir], key)) === -1)
-            _log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`buildx was not saved to the GitHub Actions cache as ${key}: the next run downloads it again`);
+            _runner_log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`buildx was not saved to the GitHub Actions cache as ${key}: the next run downloads it again`);
         else
-            _log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`saved to the GitHub Actions cache as ${key}`);
+            _runner_log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`saved to the GitHub Actions cache as ${key}`);
     }
     catch (err) {
-        _log_js__WEBPACK_IMPORTED_MODULE_7__/* .warning */ .$e(`could not save buildx to the GitHub Actions cache as ${key}: ${err.message}. The next run downloads it again`);
+        _runner_log_js__WEBPACK_IMPORTED_MODULE_7__/* .warning */ .$e(`could not save buildx to the GitHub Actions cache as ${key}: ${err.message}. The next run downloads it again`);
     }
 }
 /** The SHA-256 checksums.txt gives for the asset, fetched now (on every install, cache hit or not). */
 async function expectedSha256(url, asset) {
     const text = await (0,_downloads_js__WEBPACK_IMPORTED_MODULE_6__/* .fetchText */ .Sy)(url, `the release's checksums from ${url}`, releaseHint);
-    const sum = (0,_buildx_install_js__WEBPACK_IMPORTED_MODULE_4__/* .checksumFor */ .xs)(text, asset);
+    const sum = (0,_buildx_release_js__WEBPACK_IMPORTED_MODULE_4__/* .checksumFor */ .xs)(text, asset);
     if (sum === undefined) {
         throw new Error(`${url} lists no SHA-256 for ${asset}, so it can't be checked and is not installed. ` +
             '(buildx lists no darwin binaries, nor windows ones from v0.36.0 on: they are signed after the list is made.) ' +
@@ -262,10 +262,10 @@ async function install(file, sha256, source, version, url, target, runDir) {
             throw new Error(`the copy of buildx at ${staged} has SHA-256 ${actual}, not ${sha256}: nothing was installed`);
         const backupPath = backUp(target, runDir);
         node_fs__WEBPACK_IMPORTED_MODULE_1__.renameSync(staged, target);
-        _log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`installed buildx ${version} at ${target} (from the ` +
+        _runner_log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`installed buildx ${version} at ${target} (from the ` +
             `${source === 'download' ? 'download' : source === 'tool-cache' ? 'tool cache' : 'GitHub Actions cache'})`);
         if (backupPath)
-            _log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`the buildx plugin that was there is kept at ${backupPath} and put back in post`);
+            _runner_log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`the buildx plugin that was there is kept at ${backupPath} and put back in post`);
         return { version, pluginPath: target, ...(backupPath ? { backupPath } : {}), source, sha256, url };
     }
     finally {

@@ -1,8 +1,8 @@
-export const id = 656;
-export const ids = [656];
+export const id = 678;
+export const ids = [678];
 export const modules = {
 
-/***/ 7656:
+/***/ 3678:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -19,19 +19,19 @@ var external_node_crypto_ = __webpack_require__(7598);
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./src/cni.ts
-var src_cni = __webpack_require__(2019);
-// EXTERNAL MODULE: ./src/docker.ts + 2 modules
-var docker = __webpack_require__(4931);
-// EXTERNAL MODULE: ./src/driver-opts.ts
-var driver_opts = __webpack_require__(4648);
-// EXTERNAL MODULE: ./src/downloads.ts
-var downloads = __webpack_require__(9946);
-// EXTERNAL MODULE: ./src/log.ts
-var log = __webpack_require__(5625);
+// EXTERNAL MODULE: ./src/cni/settings.ts
+var settings = __webpack_require__(1467);
+// EXTERNAL MODULE: ./src/docker/cli.ts + 2 modules
+var cli = __webpack_require__(9345);
+// EXTERNAL MODULE: ./src/docker/driver-opts.ts
+var driver_opts = __webpack_require__(6787);
+// EXTERNAL MODULE: ./src/install/downloads.ts
+var downloads = __webpack_require__(5362);
+// EXTERNAL MODULE: ./src/runner/log.ts
+var log = __webpack_require__(7708);
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __webpack_require__(8522);
-;// CONCATENATED MODULE: ./src/tar.ts
+;// CONCATENATED MODULE: ./src/install/tar.ts
 
 
 
@@ -196,11 +196,11 @@ async function readTgz(file, want) {
     return { sha256: hash.digest('hex'), files };
 }
 
-// EXTERNAL MODULE: ./src/test-pause.ts
-var test_pause = __webpack_require__(476);
-// EXTERNAL MODULE: ./src/versions.ts
-var versions = __webpack_require__(7902);
-;// CONCATENATED MODULE: ./src/cni-image.ts
+// EXTERNAL MODULE: ./src/runner/test-pause.ts
+var test_pause = __webpack_require__(3879);
+// EXTERNAL MODULE: ./src/buildkit/versions.ts
+var versions = __webpack_require__(8195);
+;// CONCATENATED MODULE: ./src/cni/image.ts
 
 
 
@@ -229,21 +229,21 @@ const PLUGINS_IN_IMAGE = '/opt/cni/bin';
 async function prepareCni(cni, runDir, driverOpts) {
     if ('image' in cni) {
         log/* info */.pq(`using ${cni.image} as it is (cni-image): its plugins and config are its own`);
-        return (0,src_cni/* cniAddition */.fQ)(cni.image, `${cni.image} (cni-image)`);
+        return (0,settings/* cniAddition */.fQ)(cni.image, `${cni.image} (cni-image)`);
     }
     if ('bridge' in cni)
         return bridge(cni.bridge.subnet, driverOpts);
     const tag = await imageFor(cni.build, runDir);
-    return (0,src_cni/* cniAddition */.fQ)(tag, `${tag} (built from ${cni.build.baseImage} with CNI plugins ${cni.build.pluginsVersion}, config: ${cni.build.config.source})`);
+    return (0,settings/* cniAddition */.fQ)(tag, `${tag} (built from ${cni.build.baseImage} with CNI plugins ${cni.build.pluginsVersion}, config: ${cni.build.config.source})`);
 }
 /** The CNI image: the one a run before built (readyImage), or one built now. */
 async function imageFor(build, runDir) {
     // The base image (pulled when missing) and the archive's published sum at once; then the
     // plugins while a missing base image is still being pulled.
-    const local = docker/* imageId */.L(build.baseImage);
-    const base = local.then(id => id ?? docker/* ensureImage */.Yt(build.baseImage));
+    const local = cli/* imageId */.L(build.baseImage);
+    const base = local.then(id => id ?? cli/* ensureImage */.Yt(build.baseImage));
     base.catch(() => undefined); // its error is thrown below, once the plugins are settled too
-    const urls = (0,src_cni/* pluginsUrls */.$d)(build.pluginsUrl, build.pluginsVersion, build.arch);
+    const urls = (0,settings/* pluginsUrls */.$d)(build.pluginsUrl, build.pluginsVersion, build.arch);
     const sum = await publishedSum(build, urls);
     const ready = await settled(readyImage(build, local, sum));
     if (ready.value)
@@ -256,8 +256,8 @@ async function imageFor(build, runDir) {
     const pluginsDir = pluginsGot.value;
     const baseId = baseGot.value;
     checkPluginTypes(build, pluginsDir);
-    const tag = (0,src_cni/* imageTag */.I_)(baseId, sum.sha256, build);
-    const present = (await docker/* imageId */.L(tag)) !== undefined;
+    const tag = (0,settings/* imageTag */.I_)(baseId, sum.sha256, build);
+    const present = (await cli/* imageId */.L(tag)) !== undefined;
     const missing = present ? await missingInImage(tag, build) : [];
     if (present && missing.length === 0) {
         log/* info */.pq(`${tag} is already present, with the plugins the config needs: not building it again`);
@@ -279,7 +279,7 @@ async function publishedSum(build, urls) {
     if (build.sha256 !== undefined)
         return { sha256: build.sha256, source: 'cni-plugins-sha256' };
     const text = await (0,downloads/* fetchText */.Sy)(urls.checksum, urls.checksum, CHECK_INPUTS);
-    return { sha256: (0,src_cni/* parseChecksum */.tB)(text, urls.checksum), source: urls.checksum };
+    return { sha256: (0,settings/* parseChecksum */.tB)(text, urls.checksum), source: urls.checksum };
 }
 /** A promise's outcome without throwing: its value, or undefined when it failed. */
 async function settled(p) {
@@ -301,8 +301,8 @@ async function readyImage(build, local, sum) {
     const baseId = await local;
     if (baseId === undefined)
         return undefined; // being pulled: an image built from it is unlikely, and the full path would find it
-    const tag = (0,src_cni/* imageTag */.I_)(baseId, sum.sha256, build);
-    if ((await docker/* imageId */.L(tag)) === undefined || (await missingInImage(tag, build)).length > 0)
+    const tag = (0,settings/* imageTag */.I_)(baseId, sum.sha256, build);
+    if ((await cli/* imageId */.L(tag)) === undefined || (await missingInImage(tag, build)).length > 0)
         return undefined;
     log/* info */.pq(`CNI plugins ${build.pluginsVersion} (${build.arch}): archive SHA-256 ${sum.sha256} (${sum.source})`);
     log/* info */.pq(`${tag} is already present, with the plugins the config needs: not building it again`);
@@ -310,20 +310,20 @@ async function readyImage(build, local, sum) {
 }
 /** cni: bridge needs a daemon that has the mode: BuildKit v0.13 or later. */
 async function bridge(subnet, driverOpts) {
-    const image = (0,driver_opts/* driverOptValue */.HT)(driverOpts, 'image') ?? src_cni/* DEFAULT_BUILDKIT_IMAGE */.LX;
-    const printed = await docker/* buildkitdVersion */.X5(image);
+    const image = (0,driver_opts/* driverOptValue */.HT)(driverOpts, 'image') ?? settings/* DEFAULT_BUILDKIT_IMAGE */.LX;
+    const printed = await cli/* buildkitdVersion */.X5(image);
     const version = (0,versions/* parseBuildkitdVersion */.C)(printed);
     if (version === undefined) {
-        log/* warning */.$e(`can't tell the BuildKit version of ${image} from "${printed.trim()}": assuming it has the bridge network mode (${src_cni/* BRIDGE_SINCE */.N8} and later)`);
+        log/* warning */.$e(`can't tell the BuildKit version of ${image} from "${printed.trim()}": assuming it has the bridge network mode (${settings/* BRIDGE_SINCE */.N8} and later)`);
     }
-    else if ((0,versions/* compareVersions */.Z)(version, src_cni/* BRIDGE_SINCE */.N8) < 0) {
-        throw new Error(`${image} runs BuildKit ${version}, which has no bridge network mode (it came with ${src_cni/* BRIDGE_SINCE */.N8}): ` +
+    else if ((0,versions/* compareVersions */.Z)(version, settings/* BRIDGE_SINCE */.N8) < 0) {
+        throw new Error(`${image} runs BuildKit ${version}, which has no bridge network mode (it came with ${settings/* BRIDGE_SINCE */.N8}): ` +
             'use a newer image (driver-opts image=…), or cni: true, which builds an image with CNI plugins');
     }
     else {
         log/* info */.pq(`${image} runs BuildKit ${version}: bridge network mode, subnet ${subnet ?? "BuildKit's default (10.10.0.0/16)"}`);
     }
-    return (0,src_cni/* cniAddition */.fQ)(undefined, `${image} (BuildKit ${version ?? 'version unknown'}), bridge network mode`);
+    return (0,settings/* cniAddition */.fQ)(undefined, `${image} (BuildKit ${version ?? 'version unknown'}), bridge network mode`);
 }
 /**
  * The plugins the config needs, as this run's own copy (a directory under runDir), read out
@@ -336,7 +336,7 @@ async function plugins(build, urls, sum, runDir) {
     const cacheRoot = process.env.RUNNER_TOOL_CACHE;
     if (!cacheRoot)
         throw new Error('RUNNER_TOOL_CACHE is not set: the CNI plugins are kept in the runner tool cache');
-    const key = (0,src_cni/* cacheArch */.zJ)(build.arch, urls.archive);
+    const key = (0,settings/* cacheArch */.zJ)(build.arch, urls.archive);
     const own = external_node_path_.join(runDir, 'cni-plugins');
     return withLock(external_node_path_.join(cacheRoot, TOOL, `.lock-${build.pluginsVersion}-${key}`), async () => {
         await (0,test_pause/* testPause */.d)('cni-cache');
@@ -380,21 +380,21 @@ function writePlugins(files, dir) {
 }
 /** Builds under a temporary tag, checks the plugins in the image, then tags it. */
 async function buildChecked(tag, build, pluginsDir, runDir) {
-    const temporary = `${src_cni/* IMAGE_REPOSITORY */.hZ}:building-${(0,external_node_crypto_.randomUUID)()}`;
+    const temporary = `${settings/* IMAGE_REPOSITORY */.hZ}:building-${(0,external_node_crypto_.randomUUID)()}`;
     try {
-        await docker/* buildImage */._w(temporary, writeContext(build, pluginsDir, runDir));
+        await cli/* buildImage */._w(temporary, writeContext(build, pluginsDir, runDir));
         const missing = await missingInImage(temporary, build);
         if (missing.length > 0)
             throw new Error(`the image built for CNI lacks the plugin(s) ${missing.join(', ')} in ${PLUGINS_IN_IMAGE}`);
-        await docker/* tagImage */.E$(temporary, tag);
+        await cli/* tagImage */.E$(temporary, tag);
     }
     finally {
-        await docker/* removeImageTag */.SR(temporary);
+        await cli/* removeImageTag */.SR(temporary);
     }
 }
 /** Plugins the config needs that the image does not have in /opt/cni/bin. */
 async function missingInImage(image, build) {
-    return docker/* missingInImageDir */.wt(image, PLUGINS_IN_IMAGE, build.config.types);
+    return cli/* missingInImageDir */.wt(image, PLUGINS_IN_IMAGE, build.config.types);
 }
 /** @actions/tool-cache, loaded only to download and cache: most of what this step would load. */
 const toolCache = () => Promise.all(/* import() */[__webpack_require__.e(507), __webpack_require__.e(805)]).then(__webpack_require__.bind(__webpack_require__, 9805));
@@ -455,8 +455,8 @@ function writeContext(build, pluginsDir, runDir) {
     // rest of a release (~35 of its 44 MB) would only make the build send and the image carry it.
     for (const t of build.config.types)
         external_node_fs_.copyFileSync(external_node_path_.join(pluginsDir, t), external_node_path_.join(ctx, 'plugins', t));
-    external_node_fs_.writeFileSync(external_node_path_.join(ctx, external_node_path_.basename((0,src_cni/* configFile */.Ze)(build.config))), build.config.text);
-    external_node_fs_.writeFileSync(external_node_path_.join(ctx, 'Dockerfile'), (0,src_cni/* dockerfile */.TE)(build));
+    external_node_fs_.writeFileSync(external_node_path_.join(ctx, external_node_path_.basename((0,settings/* configFile */.Ze)(build.config))), build.config.text);
+    external_node_fs_.writeFileSync(external_node_path_.join(ctx, 'Dockerfile'), (0,settings/* dockerfile */.TE)(build));
     return ctx;
 }
 
