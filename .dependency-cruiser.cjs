@@ -32,7 +32,8 @@ module.exports = {
     },
     {
       name: 'only-the-factory-knows-drivers',
-      comment: 'a driver is reached through the catalog (drivers/factory.ts), never by its folder: main, verify and the shared driver code stay driver-blind',
+      comment:
+        'a driver is reached through the catalog (drivers/factory.ts), never by its folder: main, verify and the shared driver code stay driver-blind',
       severity: 'error',
       from: { path: '^src/', pathNot: '^src/drivers/(factory\\.ts$|[^/]+/)' },
       to: { path: '^src/drivers/[^/]+/' }
