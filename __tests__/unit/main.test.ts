@@ -1,9 +1,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals'
 import * as fs from 'node:fs'
-import * as os from 'node:os'
 import * as path from 'node:path'
-import { parseCommandFile } from '../../scripts/runner.mjs'
-import { fixture, pki } from '../helpers.js'
+import { fixture, pki, stepFiles } from '../helpers.js'
 
 // The main and post steps with the Docker seam replaced: which steps run, in which order,
 // and what is left behind on each failure path. (The real engine is exercised by the
@@ -100,39 +98,22 @@ const { resetRecord } = await import('../../src/runner/state.js')
 const { fail } = await import('../../src/runner/log.js')
 const { runPost } = await import('../../src/post.js')
 
-// One directory for the whole file: core.summary keeps the first GITHUB_STEP_SUMMARY path.
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'main-test-'))
-const files = { output: path.join(dir, 'out'), state: path.join(dir, 'state'), summary: path.join(dir, 'summary') }
+const { dir, files, reset, outputs, state, runDirs, remove } = stepFiles('main-test-')
 const saved = { ...process.env }
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+afterAll(remove)
 beforeEach(() => {
   calls.length = 0
   registered.clear()
   containers.clear()
   left.clear()
   resetRecord()
-  for (const f of Object.values(files)) fs.writeFileSync(f, '')
-  fs.rmSync(path.join(dir, 'temp'), { recursive: true, force: true })
-  fs.mkdirSync(path.join(dir, 'temp'))
-  Object.assign(process.env, {
-    RUNNER_TEMP: path.join(dir, 'temp'),
-    GITHUB_OUTPUT: files.output,
-    GITHUB_STATE: files.state,
-    GITHUB_STEP_SUMMARY: files.summary,
-    INPUT_NAME: 'unit1',
-    INPUT_MIRRORS: 'docker.io=mirror.gcr.io',
-    INPUT_DEBUG: 'true'
-  })
+  reset({ INPUT_NAME: 'unit1', INPUT_MIRRORS: 'docker.io=mirror.gcr.io', INPUT_DEBUG: 'true' })
   jest.spyOn(process.stdout, 'write').mockImplementation(() => true)
 })
 afterEach(() => {
   jest.restoreAllMocks()
   process.env = { ...saved }
 })
-
-const outputs = () => parseCommandFile(fs.readFileSync(files.output, 'utf8'))
-const state = () => parseCommandFile(fs.readFileSync(files.state, 'utf8'))
-const runDirs = () => fs.readdirSync(path.join(dir, 'temp'))
 
 describe("buildx: the runner's, or a pinned one", () => {
   test('a buildx older than the oldest supported: an error saying what to do, nothing created', async () => {

@@ -1,9 +1,5 @@
 import { afterAll, afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals'
-import * as fs from 'node:fs'
-import * as os from 'node:os'
-import * as path from 'node:path'
-import { parseCommandFile } from '../../../scripts/runner.mjs'
-import { fixture } from '../../helpers.js'
+import { fixture, stepFiles } from '../../helpers.js'
 
 // A fifth driver is one folder and one line in the catalog (CONTRIBUTING.md, "How to add a
 // driver"): this test registers a driver that is not shipped, "dummy", whose daemon is a
@@ -74,34 +70,21 @@ const { runMain } = await import('../../../src/main.js')
 const { runPost } = await import('../../../src/post.js')
 const { resetRecord } = await import('../../../src/runner/state.js')
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fifth-driver-'))
-const files = { output: path.join(dir, 'out'), state: path.join(dir, 'state'), summary: path.join(dir, 'summary') }
+const { dir, reset, outputs, state, runDirs, remove } = stepFiles('fifth-driver-')
 const saved = { ...process.env }
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+afterAll(remove)
 beforeEach(() => {
   calls.length = 0
   daemons.clear()
   tamper = config => config
   resetRecord()
-  for (const f of Object.values(files)) fs.writeFileSync(f, '')
-  fs.rmSync(path.join(dir, 'temp'), { recursive: true, force: true })
-  fs.mkdirSync(path.join(dir, 'temp'))
-  Object.assign(process.env, {
-    RUNNER_TEMP: path.join(dir, 'temp'),
-    GITHUB_OUTPUT: files.output,
-    GITHUB_STATE: files.state,
-    GITHUB_STEP_SUMMARY: files.summary,
-    INPUT_DRIVER: 'dummy',
-    INPUT_NAME: 'fifth',
-    INPUT_MIRRORS: 'docker.io=mirror.gcr.io'
-  })
+  reset({ INPUT_DRIVER: 'dummy', INPUT_NAME: 'fifth', INPUT_MIRRORS: 'docker.io=mirror.gcr.io' })
   jest.spyOn(process.stdout, 'write').mockImplementation(() => true)
 })
 afterEach(() => {
   jest.restoreAllMocks()
   process.env = { ...saved }
 })
-const outputs = () => parseCommandFile(fs.readFileSync(files.output, 'utf8'))
 
 describe('a fifth driver, registered in the catalog only', () => {
   const read = (inputs: Record<string, string>) => getInputs(n => inputs[n] ?? '', { env: {}, home: dir })
@@ -128,12 +111,12 @@ describe('a fifth driver, registered in the catalog only', () => {
       'buildkit-version': 'v0.29.0',
       config: '[registry."docker.io"]\nmirrors = [ "mirror.gcr.io" ]\n'
     })
-    for (const [k, v] of Object.entries(parseCommandFile(fs.readFileSync(files.state, 'utf8')))) process.env[`STATE_${k}`] = v
+    for (const [k, v] of Object.entries(state())) process.env[`STATE_${k}`] = v
     resetRecord()
     await runPost()
     expect(calls).toEqual(['create fifth', 'read back fifth0', 'remove fifth'])
     expect(daemons.size).toBe(0)
-    expect(fs.readdirSync(path.join(dir, 'temp'))).toEqual([])
+    expect(runDirs()).toEqual([])
   })
 
   test('a daemon that runs without the planned config fails the step, and the failure path removes it', async () => {
