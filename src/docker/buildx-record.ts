@@ -52,3 +52,8 @@ export function parseBuilderRecord(instanceJson: string): BuilderRecord {
   const rec = JSON.parse(instanceJson) as { Driver?: string; Name?: string }
   return { Driver: rec.Driver ?? '', Name: rec.Name ?? '', Nodes: recordedNodes(instanceJson) }
 }
+
+/** A node's recorded driver options as `key=value` lines, as they were given. */
+export function optionLines(opts: RecordedNode['DriverOpts']): string[] {
+  return Object.entries(opts ?? {}).map(([k, v]) => `${k}=${v}`)
+}

@@ -3,6 +3,7 @@ import type { RecordedNode } from '../docker/buildx-record.js'
 import type { Plan } from '../plan/plan.js'
 import type { Pull, RegistryCheck } from './proof.js'
 import type { DaemonInfo } from '../buildkit/daemon-info.js'
+import { optionLines } from '../docker/buildx-record.js'
 
 // The job summary (log.summary writes it, redacted): the builder, the daemon, each registry's settings and certificates,
 // and what verification found. Certificates are shown by subject, fingerprint and expiry;
@@ -54,7 +55,7 @@ export interface NodeOutput {
 export function nodesOutput(
   nodes: RecordedNode[],
   o: Outcome,
-  withoutOwner: (opts: RecordedNode['DriverOpts']) => string[] = opts => Object.entries(opts ?? {}).map(([k, v]) => `${k}=${v}`)
+  withoutOwner: (opts: RecordedNode['DriverOpts']) => string[] = optionLines
 ): NodeOutput[] {
   return nodes.map(n => {
     const seen = o.nodes.find(x => x.name === n.Name)

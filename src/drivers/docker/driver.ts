@@ -9,6 +9,7 @@ import { CONTAINER_NAME_LIMIT } from '../../inputs/nodes.js'
 import { dockerEndpointProblem, planConfigNodes } from '../common.js'
 import type { Driver, NodeRef, ReadBackResult } from '../driver.js'
 import { dockerDriverProblems } from './inputs.js'
+import { optionLines } from '../../docker/buildx-record.js'
 
 // buildx's docker driver: the builder is the Docker engine's own BuildKit, named after the
 // docker context (buildx builder/builder.go: a context's builder has one node whose
@@ -66,7 +67,7 @@ export const engine: Driver = {
   logTail: none,
   // A context's builder is not in buildx's instance records: nothing of this run's to own.
   owner: () => undefined,
-  withoutOwner: opts => Object.entries(opts ?? {}).map(([k, v]) => `${k}=${v}`),
+  withoutOwner: optionLines,
   nodes: builder => [{ Name: builder, Endpoint: builder } satisfies NodeRef],
   remove: () => Promise.resolve({ ok: true, message: "the docker driver's builder is the engine's own: never removed" }),
   occupant: () => Promise.resolve(undefined),

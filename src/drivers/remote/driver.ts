@@ -18,6 +18,7 @@ import { parseRemoteTls, REMOTE_NAME_LIMIT, remoteEndpointProblem, remoteInputPr
 import { loadRemoteTls, remoteTlsFiles, type LoadedRemoteTls } from './tls.js'
 import { remoteMarkOf, remoteNodeName } from './owner.js'
 import type { Driver, NodeRef, ReadBackResult } from '../driver.js'
+import { optionLines } from '../../docker/buildx-record.js'
 
 // buildx's remote driver (driver/remote, docker/buildx v0.29.1): the builder is buildx's
 // record of daemons that run elsewhere. Nothing is copied into them and their logs are not
@@ -52,7 +53,7 @@ export const remote: Driver = {
   logTail: async () => '',
   owner: builder => docker.builderOwner(builder, remoteMarkOf),
   // The mark is in the first node's name, not in its options.
-  withoutOwner: opts => Object.entries(opts ?? {}).map(([k, v]) => `${k}=${v}`),
+  withoutOwner: optionLines,
   nodes: builder => docker.builderNodes(builder),
   // buildx rm of a remote builder removes its record; the daemon and its state are untouched
   // (driver.go Rm does nothing), so keep-state means nothing here.
