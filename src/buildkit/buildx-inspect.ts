@@ -48,10 +48,7 @@ export function parseInspect(text: string): Inspected {
   for (const line of text.split(/\r?\n/)) {
     if (line.trim() === '') continue
     if (/^\s/.test(line)) {
-      if (node && section === 'Labels') {
-        const m = /^\s+(\S+?):\s*(.*)$/.exec(line)
-        if (m) node.labels[m[1]] = m[2].trim()
-      }
+      if (node && section === 'Labels') addLabel(node, line)
       continue
     }
     if (line.trim() === 'Nodes:') {
@@ -63,44 +60,62 @@ export function parseInspect(text: string): Inspected {
     const [, key, value] = m
     section = key
     if (!inNodes) {
-      if (key === 'Name') out.name = value
-      else if (key === 'Driver') out.driver = value
-      else if (key === 'Error') out.error = value
-      continue
-    }
-    if (key === 'Name') {
+      setBuilderField(out, key, value)
+    } else if (key === 'Name') {
       node = { name: value, endpoint: '', status: '', platforms: [], configured: [], labels: {} }
       out.nodes.push(node)
-      continue
-    }
-    if (!node) continue
-    switch (key) {
-      case 'Endpoint':
-        node.endpoint = value
-        break
-      case 'Status':
-        node.status = value
-        break
-      case 'Error':
-        node.error = value
-        break
-      case 'BuildKit version':
-        node.version = value
-        break
-      case 'Platforms':
-        for (const p of value
-          .split(',')
-          .map(s => s.trim())
-          .filter(s => s !== '')) {
-          const bare = p.replace(/\*$/, '')
-          node.platforms.push(bare)
-          if (p.endsWith('*')) node.configured.push(bare)
-        }
-        break
+    } else if (node) {
+      setNodeField(node, key, value)
     }
   }
   for (const n of out.nodes) n.network = n.labels['org.mobyproject.buildkit.worker.network']
   return out
+}
+
+/** Adds the label an indented line of a node's Labels section gives (`  key: value`). */
+function addLabel(node: InspectedNode, line: string): void {
+  const m = /^\s+(\S+?):\s*(.*)$/.exec(line)
+  if (m) node.labels[m[1]] = m[2].trim()
+}
+
+/** Sets the builder's name, driver or error from a line above the nodes; other keys are ignored. */
+function setBuilderField(out: Inspected, key: string, value: string): void {
+  if (key === 'Name') out.name = value
+  else if (key === 'Driver') out.driver = value
+  else if (key === 'Error') out.error = value
+}
+
+/** Sets the field of a node that a `Key: value` line gives; other keys are ignored. */
+function setNodeField(node: InspectedNode, key: string, value: string): void {
+  switch (key) {
+    case 'Endpoint':
+      node.endpoint = value
+      break
+    case 'Status':
+      node.status = value
+      break
+    case 'Error':
+      node.error = value
+      break
+    case 'BuildKit version':
+      node.version = value
+      break
+    case 'Platforms':
+      addPlatforms(node, value)
+      break
+  }
+}
+
+/** Adds the platforms of a Platforms line: each without buildx's `*`, and the starred ones to the configured ones too. */
+function addPlatforms(node: InspectedNode, value: string): void {
+  for (const p of value
+    .split(',')
+    .map(s => s.trim())
+    .filter(s => s !== '')) {
+    const bare = p.replace(/\*$/, '')
+    node.platforms.push(bare)
+    if (p.endsWith('*')) node.configured.push(bare)
+  }
 }
 
 /**

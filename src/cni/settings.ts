@@ -95,38 +95,64 @@ export interface Platform {
 
 const BUILD_INPUTS = ['buildkit-image', 'cni-plugins-version', 'cni-plugins-url', 'cni-plugins-sha256', 'cni-config'] as const
 
+/**
+ * The CNI inputs: an image, what to build one from, or bridge mode; undefined when CNI is off.
+ * Throws an InputError naming the first input that is wrong.
+ */
 export function parseCniInputs(get: Getter, host: Platform): CniInputs | undefined {
   const image = get('cni-image').trim()
   const cniRaw = get('cni').trim()
   const subnet = get('cni-subnet').trim()
-  // Checked first: every later message may name the image, and these values reach a
-  // Dockerfile, a --driver-opt (CSV) and docker pull's arguments.
-  for (const [name, value] of [
-    ['cni-image', image],
-    ['buildkit-image', get('buildkit-image').trim()]
-  ] as const) {
-    const problem = value === '' ? undefined : imageRefProblem(value)
-    if (problem) throw new InputError(name, undefined, problem)
-  }
+  checkImageRefs(image, get('buildkit-image').trim())
   if (image !== '' && cniRaw.toLowerCase() === 'false') {
     throw new InputError('cni', undefined, 'is false, but cni-image is set; cni-image implies cni: true (drop one of them)')
   }
   const given = BUILD_INPUTS.filter(n => get(n).trim() !== '')
-  if (cniRaw.toLowerCase() === 'bridge') {
-    const other = image !== '' ? 'cni-image' : given[0]
-    if (other) {
-      throw new InputError(
-        other,
-        undefined,
-        "belongs to cni: true (a CNI image with plugins and config of its own); cni: bridge uses the stock image's plugins"
-      )
+  if (cniRaw.toLowerCase() === 'bridge') return bridgeInputs(image, given, subnet)
+  checkNotBridge(cniRaw, subnet)
+  const enabled = image !== '' || parseBool('cni', cniRaw, false)
+  if (!enabled) {
+    if (given.length > 0) {
+      throw new InputError(given[0], undefined, 'is set, but CNI is off; set cni: true (or remove it)')
     }
-    if (subnet !== '') {
-      const problem = subnetProblem(subnet)
-      if (problem) throw new InputError('cni-subnet', undefined, problem)
-    }
-    return { bridge: subnet !== '' ? { subnet } : {} }
+    return undefined
   }
+  if (image !== '') return imageInputs(image, given)
+  return { build: buildInputs(get, host) }
+}
+
+/** Throws an InputError for cni-image or buildkit-image when it is set and no image reference. */
+function checkImageRefs(image: string, buildkitImage: string): void {
+  // Checked first: every later message may name the image, and these values reach a
+  // Dockerfile, a --driver-opt (CSV) and docker pull's arguments.
+  for (const [name, value] of [
+    ['cni-image', image],
+    ['buildkit-image', buildkitImage]
+  ] as const) {
+    const problem = value === '' ? undefined : imageRefProblem(value)
+    if (problem) throw new InputError(name, undefined, problem)
+  }
+}
+
+/** cni: bridge, with its subnet when one is given; throws an InputError for an input of cni: true or a bad subnet. */
+function bridgeInputs(image: string, given: readonly string[], subnet: string): CniInputs {
+  const other = image !== '' ? 'cni-image' : given[0]
+  if (other) {
+    throw new InputError(
+      other,
+      undefined,
+      "belongs to cni: true (a CNI image with plugins and config of its own); cni: bridge uses the stock image's plugins"
+    )
+  }
+  if (subnet !== '') {
+    const problem = subnetProblem(subnet)
+    if (problem) throw new InputError('cni-subnet', undefined, problem)
+  }
+  return { bridge: subnet !== '' ? { subnet } : {} }
+}
+
+/** Throws an InputError when cni is not bridge but cni-subnet is set, or when cni is none of false, true, bridge. */
+function checkNotBridge(cniRaw: string, subnet: string): void {
   if (subnet !== '') {
     throw new InputError(
       'cni-subnet',
@@ -137,23 +163,22 @@ export function parseCniInputs(get: Getter, host: Platform): CniInputs | undefin
   if (!/^(true|false|)$/i.test(cniRaw)) {
     throw new InputError('cni', undefined, `"${cniRaw}" is not one of false, true, bridge`)
   }
-  const enabled = image !== '' || parseBool('cni', cniRaw, false)
-  if (!enabled) {
-    if (given.length > 0) {
-      throw new InputError(given[0], undefined, 'is set, but CNI is off; set cni: true (or remove it)')
-    }
-    return undefined
+}
+
+/** The ready image of cni-image; throws an InputError for an input that only building one takes. */
+function imageInputs(image: string, given: readonly string[]): CniInputs {
+  if (given.length > 0) {
+    throw new InputError(
+      given[0],
+      undefined,
+      'applies only when the action builds the CNI image; with cni-image the image is used as it is'
+    )
   }
-  if (image !== '') {
-    if (given.length > 0) {
-      throw new InputError(
-        given[0],
-        undefined,
-        'applies only when the action builds the CNI image; with cni-image the image is used as it is'
-      )
-    }
-    return { image }
-  }
+  return { image }
+}
+
+/** What to build the CNI image from (cni: true): base image, plugins release and where from, config, architecture. */
+function buildInputs(get: Getter, host: Platform): CniBuild {
   const version = get('cni-plugins-version').trim() || DEFAULT_PLUGINS_VERSION
   if (!/^v\d+\.\d+\.\d+$/.test(version)) {
     throw new InputError('cni-plugins-version', undefined, `"${version}" is not a release tag like ${DEFAULT_PLUGINS_VERSION}`)
@@ -169,14 +194,12 @@ export function parseCniInputs(get: Getter, host: Platform): CniInputs | undefin
   )
   const configPath = get('cni-config').trim()
   return {
-    build: {
-      baseImage: get('buildkit-image').trim() || DEFAULT_BUILDKIT_IMAGE,
-      pluginsVersion: version,
-      pluginsUrl: url,
-      config: configPath === '' ? parseCniConfig(DEFAULT_CNI_CONFIG, 'the default bridge config') : readCniConfig(configPath),
-      arch: pluginArch(host),
-      ...(sha256 === undefined ? {} : { sha256 })
-    }
+    baseImage: get('buildkit-image').trim() || DEFAULT_BUILDKIT_IMAGE,
+    pluginsVersion: version,
+    pluginsUrl: url,
+    config: configPath === '' ? parseCniConfig(DEFAULT_CNI_CONFIG, 'the default bridge config') : readCniConfig(configPath),
+    arch: pluginArch(host),
+    ...(sha256 === undefined ? {} : { sha256 })
   }
 }
 

@@ -4,7 +4,7 @@ import { InputError } from '../runner/errors.js'
 import { driverOptFields } from '../docker/driver-opts.js'
 import { flagValues } from '../buildkit/flags.js'
 import { nodeInput } from './nodes.js'
-import type { NodeSpec } from './model.js'
+import type { BaseConfig, NodeSpec } from './model.js'
 import { type Inputs } from './model.js'
 
 // Rules across inputs, once each is read: CNI against the nodes' images, networks, flags and the
@@ -40,8 +40,16 @@ export function checkConsistency(inputs: Inputs): void {
 /** CNI against the other inputs: the builder's image, its network, daemon flags, a base config. */
 function checkNetwork(inputs: Inputs, cni: CniInputs): void {
   const mode = 'bridge' in cni ? 'cni: bridge' : 'image' in cni ? 'cni-image' : 'cni: true'
+  checkBuiltImageReach(inputs.nodes, mode)
+  checkNetworkDriverOpts(inputs.nodes, cni, mode)
+  checkNetworkFlags(inputs.nodes, mode)
+  checkBaseConfigNetwork(inputs.baseConfig, cni, mode)
+}
+
+/** Throws an InputError for cni: true when a node is not on the runner's engine, where the image it builds is. */
+function checkBuiltImageReach(nodes: NodeSpec[], mode: string): void {
   // A CNI image this action builds is only on the runner's engine, for the runner's architecture.
-  const away = inputs.nodes.find((n, i) => i > 0 || n.endpoint !== '')
+  const away = nodes.find((n, i) => i > 0 || n.endpoint !== '')
   if (away && mode === 'cni: true') {
     throw new InputError(
       'cni',
@@ -50,8 +58,12 @@ function checkNetwork(inputs: Inputs, cni: CniInputs): void {
         'push a CNI image and give it as cni-image, or use cni: bridge'
     )
   }
+}
+
+/** Throws an InputError for a driver option that conflicts with CNI: an image= (but with cni: bridge), or network=host. */
+function checkNetworkDriverOpts(nodes: NodeSpec[], cni: CniInputs, mode: string): void {
   // Each option as buildx reads it: `"network=host"` and `a=1,network=host` are network=host.
-  const opts = inputs.nodes.flatMap(n => n.driverOpts.map(o => ({ o, n, fields: driverOptFields([o]) })))
+  const opts = nodes.flatMap(n => n.driverOpts.map(o => ({ o, n, fields: driverOptFields([o]) })))
   const find = (key: string, value?: string): { o: string; n: NodeSpec } | undefined =>
     opts.find(x => x.fields.some(f => f.key === key && (value === undefined || f.value === value)))
   const image = find('image')
@@ -75,8 +87,12 @@ function checkNetwork(inputs: Inputs, cni: CniInputs): void {
         'drop network=host (the builder gets its own namespace), or drop CNI'
     )
   }
+}
+
+/** Throws an InputError for a node's daemon flag that would override the network settings the action writes. */
+function checkNetworkFlags(nodes: NodeSpec[], mode: string): void {
   for (const flag of NETWORK_FLAGS) {
-    const n = inputs.nodes.find(x => flagValues(x.buildkitdFlags, flag).length > 0)
+    const n = nodes.find(x => flagValues(x.buildkitdFlags, flag).length > 0)
     if (n) {
       throw new InputError(
         nodeInput(n, 'buildkitd-flags'),
@@ -85,7 +101,10 @@ function checkNetwork(inputs: Inputs, cni: CniInputs): void {
       )
     }
   }
-  const base = inputs.baseConfig
+}
+
+/** Throws an InputError for a [worker.oci] key of the base config that differs from what CNI needs there. */
+function checkBaseConfigNetwork(base: BaseConfig | undefined, cni: CniInputs, mode: string): void {
   const worker = base && isTable(base.tree.worker) && isTable(base.tree.worker.oci) ? base.tree.worker.oci : undefined
   if (!base || !worker) return
   for (const [key, value] of Object.entries(networkSettings(cni))) {

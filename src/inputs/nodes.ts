@@ -1,4 +1,4 @@
-import type { Node as YamlNode } from 'yaml'
+import type { Node as YamlNode, Pair, YAMLSeq } from 'yaml'
 import { parseDriverOptLine } from '../docker/driver-opts.js'
 import type { DriverRules } from './driver-rules.js'
 import { InputError } from '../runner/errors.js'
@@ -93,84 +93,118 @@ export function parseAppend(
   rules: Pick<DriverRules, 'defaultFlags' | 'endpointProblem'>,
   yaml: Yaml | undefined
 ): NodeSpec[] {
-  const defaultFlags = rules.defaultFlags
   if (text.trim() === '') return []
   if (!yaml) throw new Error('append is set but the YAML parser was not loaded')
-  const { isMap, isScalar, isSeq } = yaml
+  const root = appendList(text, yaml)
+  return root.items.map((item, i) => appendedNode(item, i, { text, rules, yaml }))
+}
+
+/** What reading an appended node needs: the text (for line numbers), the driver's rules and the YAML parser. */
+interface AppendContext {
+  text: string
+  rules: Pick<DriverRules, 'defaultFlags' | 'endpointProblem'>
+  yaml: Yaml
+}
+
+/** Throws an InputError for an appended node, at the line of the YAML node given (or of the node itself). */
+type Fail = (at: YamlNode | null | undefined, detail: string) => never
+
+/** The YAML list `append` holds; throws an InputError when it is not valid YAML or not a list. */
+function appendList(text: string, yaml: Yaml): YAMLSeq {
   const doc = yaml.parseDocument(text, { uniqueKeys: true })
   if (doc.errors.length > 0) {
     const e = doc.errors[0]
     throw new InputError('append', e.linePos?.[0].line, `is not valid YAML: ${e.message.split('\n')[0]}`)
   }
   const root = doc.contents
-  if (!isSeq(root)) throw new InputError('append', undefined, 'must be a YAML list of nodes (- name: …, endpoint: …)')
-  const lineOf = (n: YamlNode | null | undefined): number | undefined => {
-    const off = n?.range?.[0]
-    return off === undefined ? undefined : text.slice(0, off).split('\n').length
+  if (!yaml.isSeq(root)) throw new InputError('append', undefined, 'must be a YAML list of nodes (- name: …, endpoint: …)')
+  return root
+}
+
+/** The line a YAML node starts on in the text, or undefined when it has no place. */
+function lineOf(text: string, n: YamlNode | null | undefined): number | undefined {
+  const off = n?.range?.[0]
+  return off === undefined ? undefined : text.slice(0, off).split('\n').length
+}
+
+/** The node the i-th item of append describes; a field it doesn't give is the first node's default. */
+function appendedNode(item: unknown, i: number, ctx: AppendContext): NodeSpec {
+  const label = `append[${i}]`
+  const fail: Fail = (at, detail) => {
+    throw new InputError('append', lineOf(ctx.text, at ?? (item as YamlNode)), `${label}: ${detail}`)
   }
-  return root.items.map((item, i) => {
-    const label = `append[${i}]`
-    const fail = (at: YamlNode | null | undefined, detail: string): never => {
-      throw new InputError('append', lineOf(at ?? (item as YamlNode)), `${label}: ${detail}`)
-    }
-    if (!isMap(item)) return fail(item as YamlNode, 'is not a mapping of name, endpoint, driver-opts, buildkitd-flags, platforms')
-    const spec: NodeSpec = { endpoint: '', driverOpts: [], buildkitdFlags: [...defaultFlags], platforms: [], label, append: i }
-    for (const pair of item.items) {
-      const key = isScalar(pair.key) ? String(pair.key.value) : ''
-      const value = pair.value as YamlNode | null
-      const field = FIELDS.find(f => f === key)
-      if (!field) fail(pair.key as YamlNode, `unknown field "${key}"; a node has ${FIELDS.join(', ')}`)
-      const str = (): string => {
-        if (isScalar(value) && (typeof value.value === 'string' || typeof value.value === 'number')) return String(value.value).trim()
-        return fail(value, `${key} must be a string`)
+  if (!ctx.yaml.isMap(item)) return fail(item as YamlNode, 'is not a mapping of name, endpoint, driver-opts, buildkitd-flags, platforms')
+  const spec: NodeSpec = { endpoint: '', driverOpts: [], buildkitdFlags: [...ctx.rules.defaultFlags], platforms: [], label, append: i }
+  for (const pair of item.items) readField(spec, pair, ctx, fail)
+  const problem = ctx.rules.endpointProblem(spec.endpoint)
+  if (problem) fail(item, `endpoint: ${problem}`)
+  return spec
+}
+
+/** Sets the field one key: value pair of an appended node gives; throws an InputError for an unknown field or a bad value. */
+function readField(spec: NodeSpec, pair: Pair<unknown, unknown>, ctx: AppendContext, fail: Fail): void {
+  const { isScalar } = ctx.yaml
+  const key = isScalar(pair.key) ? String(pair.key.value) : ''
+  const value = pair.value as YamlNode | null
+  const field = FIELDS.find(f => f === key)
+  if (!field) fail(pair.key as YamlNode, `unknown field "${key}"; a node has ${FIELDS.join(', ')}`)
+  const str = (): string => {
+    if (isScalar(value) && (typeof value.value === 'string' || typeof value.value === 'number')) return String(value.value).trim()
+    return fail(value, `${key} must be a string`)
+  }
+  switch (field) {
+    case 'name':
+      spec.name = nodeName(str(), value, fail)
+      break
+    case 'endpoint':
+      spec.endpoint = str()
+      break
+    case 'driver-opts':
+      spec.driverOpts = driverOptList(value, ctx.yaml, fail)
+      break
+    case 'buildkitd-flags':
+      spec.buildkitdFlags = buildkitdFlags(str(), value, ctx.rules.defaultFlags, fail)
+      break
+    case 'platforms':
+      try {
+        spec.platforms = parsePlatforms('append', str())
+      } catch (err) {
+        fail(value, (err as Error).message.replace(/^input "append": /, ''))
       }
-      switch (field) {
-        case 'name': {
-          const name = str()
-          if (name.length > MAX_NODE_NAME) {
-            const why = "buildx names the node's state volume buildx_buildkit_<name>_state, and a file name has at most 255"
-            fail(value, `name is ${name.length} characters; at most ${MAX_NODE_NAME} (${why})`)
-          }
-          if (!NODE_NAME_RE.test(name)) fail(value, `name "${name}" must start with a letter and hold only letters, digits and ._-`)
-          spec.name = name.toLowerCase()
-          break
-        }
-        case 'endpoint':
-          spec.endpoint = str()
-          break
-        case 'driver-opts': {
-          // setup-buildx-action takes a list; one string is one option there too.
-          const list = isSeq(value) ? value.items : [value]
-          spec.driverOpts = list.map(v => {
-            const opt =
-              isScalar(v) && typeof v.value === 'string' ? v.value.trim() : fail(v as YamlNode, 'driver-opts must be a list of strings')
-            const opts = parseDriverOptLine(opt)
-            if (typeof opts === 'string') fail(v as YamlNode, `driver-opts: ${opts}`)
-            return opt
-          })
-          break
-        }
-        case 'buildkitd-flags': {
-          const words = splitShellWords(str())
-          if (words === undefined) fail(value, 'buildkitd-flags: a quote is not closed')
-          if (words!.some(w => w === '--config' || w.startsWith('--config=')))
-            fail(value, 'buildkitd-flags: --config is set by this action for every node')
-          spec.buildkitdFlags = words!.length > 0 ? words! : [...defaultFlags]
-          break
-        }
-        case 'platforms':
-          try {
-            spec.platforms = parsePlatforms('append', str())
-          } catch (err) {
-            fail(value, (err as Error).message.replace(/^input "append": /, ''))
-          }
-          break
-      }
-    }
-    const problem = rules.endpointProblem(spec.endpoint)
-    if (problem) fail(item, `endpoint: ${problem}`)
-    return spec
+      break
+  }
+}
+
+/** A node's name as buildx keeps it (lower case); fails when buildx would refuse it or its state volume's name is too long. */
+function nodeName(name: string, value: YamlNode | null, fail: Fail): string {
+  if (name.length > MAX_NODE_NAME) {
+    const why = "buildx names the node's state volume buildx_buildkit_<name>_state, and a file name has at most 255"
+    fail(value, `name is ${name.length} characters; at most ${MAX_NODE_NAME} (${why})`)
+  }
+  if (!NODE_NAME_RE.test(name)) fail(value, `name "${name}" must start with a letter and hold only letters, digits and ._-`)
+  return name.toLowerCase()
+}
+
+/** A node's driver-opts, a list of strings each buildx can read; fails for any other value. */
+function driverOptList(value: YamlNode | null, yaml: Yaml, fail: Fail): string[] {
+  // setup-buildx-action takes a list; one string is one option there too.
+  const list = yaml.isSeq(value) ? value.items : [value]
+  return list.map(v => {
+    const opt =
+      yaml.isScalar(v) && typeof v.value === 'string' ? v.value.trim() : fail(v as YamlNode, 'driver-opts must be a list of strings')
+    const opts = parseDriverOptLine(opt)
+    if (typeof opts === 'string') fail(v as YamlNode, `driver-opts: ${opts}`)
+    return opt
   })
+}
+
+/** A node's buildkitd-flags as words, or the default flags when it gives none; fails for an open quote or a --config. */
+function buildkitdFlags(text: string, value: YamlNode | null, defaultFlags: readonly string[], fail: Fail): string[] {
+  const words = splitShellWords(text)
+  if (words === undefined) fail(value, 'buildkitd-flags: a quote is not closed')
+  if (words!.some(w => w === '--config' || w.startsWith('--config=')))
+    fail(value, 'buildkitd-flags: --config is set by this action for every node')
+  return words!.length > 0 ? words! : [...defaultFlags]
 }
 
 /**

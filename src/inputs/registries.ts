@@ -2,7 +2,7 @@ import { looksLikePem, pastedInsteadOfRef, type CertRequest, type PemRef } from 
 import { isTable, keyPath, type TomlTable } from '../config/toml.js'
 import { InputError } from '../runner/errors.js'
 import { CREDENTIALS, hostProblem, parseMirror, type MirrorEndpoint } from '../config/hosts.js'
-import { inputLines } from '../runner/lines.js'
+import { inputLines, type Line } from '../runner/lines.js'
 import { type MirrorSpec, type BaseConfig } from './model.js'
 
 // The registry inputs: mirrors, http-registries, insecure-registries and registry-certs (and the
@@ -66,72 +66,94 @@ export function parseMirrors(text: string): MirrorSpec[] {
 }
 
 const CERT_KEYS = ['ca', 'cert', 'key'] as const
+type CertKey = (typeof CERT_KEYS)[number]
+const CERTS_INPUT = 'registry-certs'
 
 /**
  * `registry-certs`: one certificate set per line, `REGISTRY ca=REF cert=REF key=REF`, where
  * REF is a file path or env:NAME. Several lines for one registry add CAs and keypairs.
  */
 export function parseRegistryCerts(text: string): CertRequest[] {
-  const input = 'registry-certs'
-  const requests: CertRequest[] = []
   const lines = inputLines(text)
+  checkNoPem(lines)
+  return lines.map(certLine)
+}
+
+/** Throws an InputError, without quoting it, for the first line that holds PEM text. */
+function checkNoPem(lines: Line[]): void {
   // Checked for every line before any other rule, and never echoed: such a line is (part
   // of) a key or certificate pasted in, and any other message could quote it.
   const pasted = lines.find(l => looksLikePem(l.text))
   if (pasted) {
     throw new InputError(
-      input,
+      CERTS_INPUT,
       pasted.n,
       'holds PEM text; put the PEM in a secret and pass it as env:NAME (env: NAME: ${{ secrets.NAME }} on the step)'
     )
   }
-  for (const l of lines) {
-    const [registry, ...fields] = l.text.split(/\s+/)
-    // Also before any other rule, and never echoed: key=LS0tLS1CRUdJTi… is a key pasted as
-    // base64, which a "does not exist" message would print whole.
-    for (const [i, f] of [registry, ...fields].entries()) {
-      const eq = f.indexOf('=')
-      if (pastedInsteadOfRef(f) || (eq !== -1 && pastedInsteadOfRef(f.slice(eq + 1)))) {
-        const key = f.slice(0, eq)
-        const what = i > 0 && (CERT_KEYS as readonly string[]).includes(key) ? `${key}=` : `field ${i + 1}`
-        throw new InputError(
-          input,
-          l.n,
-          `${what} holds what looks like key or certificate text (PEM or base64), not a file path or env:NAME; put it in a secret and pass ` +
-            'env:NAME (env: NAME: ${{ secrets.NAME }} on the step)'
-        )
-      }
-    }
-    if (registry.includes('=')) {
-      throw new InputError(input, l.n, `starts with "${registry}"; a line is REGISTRY ca=... cert=... key=...`)
-    }
-    const problem = hostProblem(registry)
-    if (problem) throw new InputError(input, l.n, `registry ${problem.replace(/^the host/, 'name')}`)
-    const refs: Partial<Record<(typeof CERT_KEYS)[number], PemRef>> = {}
-    for (const f of fields) {
-      const eq = f.indexOf('=')
-      const key = f.slice(0, eq) as (typeof CERT_KEYS)[number]
-      const ref = f.slice(eq + 1)
-      if (eq === -1 || !CERT_KEYS.includes(key)) {
-        throw new InputError(input, l.n, `"${f}" is not ca=REF, cert=REF or key=REF (REF: a file path or env:NAME)`)
-      }
-      if (refs[key]) throw new InputError(input, l.n, `${key}= is given twice; use one line per set`)
-      if (ref === '' || ref === 'env:') throw new InputError(input, l.n, `${key}= has no file path or env:NAME`)
-      refs[key] = { kind: key, ref, input, line: l.n }
-    }
-    if (!refs.ca && !refs.cert && !refs.key) {
-      throw new InputError(input, l.n, `registry "${registry}" has no ca=, cert= or key=`)
-    }
-    if (!refs.cert !== !refs.key) {
-      throw new InputError(input, l.n, `${refs.cert ? 'cert= has no key=' : 'key= has no cert='}; a client keypair needs both on one line`)
-    }
-    requests.push({
-      registry,
-      cas: refs.ca ? [refs.ca] : [],
-      keypairs: refs.cert && refs.key ? [{ cert: refs.cert, key: refs.key }] : []
-    })
+}
+
+/** The certificate set one line asks for; throws an InputError naming the line for anything wrong with it. */
+function certLine(l: Line): CertRequest {
+  const [registry, ...fields] = l.text.split(/\s+/)
+  checkNotPasted(l, [registry, ...fields])
+  if (registry.includes('=')) {
+    throw new InputError(CERTS_INPUT, l.n, `starts with "${registry}"; a line is REGISTRY ca=... cert=... key=...`)
   }
-  return requests
+  const problem = hostProblem(registry)
+  if (problem) throw new InputError(CERTS_INPUT, l.n, `registry ${problem.replace(/^the host/, 'name')}`)
+  const refs = certRefs(l, fields)
+  if (!refs.ca && !refs.cert && !refs.key) {
+    throw new InputError(CERTS_INPUT, l.n, `registry "${registry}" has no ca=, cert= or key=`)
+  }
+  if (!refs.cert !== !refs.key) {
+    throw new InputError(
+      CERTS_INPUT,
+      l.n,
+      `${refs.cert ? 'cert= has no key=' : 'key= has no cert='}; a client keypair needs both on one line`
+    )
+  }
+  return {
+    registry,
+    cas: refs.ca ? [refs.ca] : [],
+    keypairs: refs.cert && refs.key ? [{ cert: refs.cert, key: refs.key }] : []
+  }
+}
+
+/** Throws an InputError, without quoting it, for a field of the line that holds key or certificate text instead of a reference. */
+function checkNotPasted(l: Line, words: string[]): void {
+  // Also before any other rule, and never echoed: key=LS0tLS1CRUdJTi… is a key pasted as
+  // base64, which a "does not exist" message would print whole.
+  for (const [i, f] of words.entries()) {
+    const eq = f.indexOf('=')
+    if (pastedInsteadOfRef(f) || (eq !== -1 && pastedInsteadOfRef(f.slice(eq + 1)))) {
+      const key = f.slice(0, eq)
+      const what = i > 0 && (CERT_KEYS as readonly string[]).includes(key) ? `${key}=` : `field ${i + 1}`
+      throw new InputError(
+        CERTS_INPUT,
+        l.n,
+        `${what} holds what looks like key or certificate text (PEM or base64), not a file path or env:NAME; put it in a secret and pass ` +
+          'env:NAME (env: NAME: ${{ secrets.NAME }} on the step)'
+      )
+    }
+  }
+}
+
+/** The ca=, cert= and key= references of a line's fields; throws an InputError for another field, one given twice or an empty one. */
+function certRefs(l: Line, fields: string[]): Partial<Record<CertKey, PemRef>> {
+  const refs: Partial<Record<CertKey, PemRef>> = {}
+  for (const f of fields) {
+    const eq = f.indexOf('=')
+    const key = f.slice(0, eq) as CertKey
+    const ref = f.slice(eq + 1)
+    if (eq === -1 || !CERT_KEYS.includes(key)) {
+      throw new InputError(CERTS_INPUT, l.n, `"${f}" is not ca=REF, cert=REF or key=REF (REF: a file path or env:NAME)`)
+    }
+    if (refs[key]) throw new InputError(CERTS_INPUT, l.n, `${key}= is given twice; use one line per set`)
+    if (ref === '' || ref === 'env:') throw new InputError(CERTS_INPUT, l.n, `${key}= has no file path or env:NAME`)
+    refs[key] = { kind: key, ref, input: CERTS_INPUT, line: l.n }
+  }
+  return refs
 }
 
 /** Certificates a base config names (its shape is already checked by checkConfigTree). */

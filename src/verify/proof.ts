@@ -313,51 +313,62 @@ export function judgePull(
   ctx: ExplainContext
 ): Judged {
   const name = ref.normalised
-  const base = { ref: name, host: null, via_mirror: null }
-  if (!res) {
-    const error = 'the builder did not run the resolution (see the log above)'
-    return { pull: { ...base, status: 'failed', ok: false, error }, problem: `${name}: ${error}` }
-  }
+  if (!res) return failedPull(name, 'the builder did not run the resolution (see the log above)')
   const tried = attempts ?? []
   const sentences = tried.map((a, i) => (i < chain.hosts.length ? explain(errorKind(a), chain.hosts[i], a, ctx, roleOf(chain, i)) : ''))
   const daemonSays = res.exitCode === 0 ? '' : buildctlError(res.stderr)
-
-  if (res.exitCode === 0) {
-    // k failed hosts: hosts[k] answered. A digest is looked up under /manifests, then under
-    // /blobs with every host again (resolver.go, paths), hence the modulo.
-    const k = tried.length
-    const idx = attempts === undefined ? -1 : k < chain.hosts.length ? k : ref.digest ? k % chain.hosts.length : -1
-    const host = idx === -1 ? null : chain.hosts[idx]
-    const viaMirror = chain.mirrors === 0 || host === null ? null : idx < chain.mirrors
-    const pull: Pull = { ref: name, status: 'ok', ok: true, host, via_mirror: viaMirror, error: null }
-    if (viaMirror === false) {
-      const why = sentences.filter(s => s !== '').join('; ')
-      pull.ok = false
-      pull.error = `served by the registry ${chain.registry}, not by its mirror${chain.mirrors > 1 ? 's' : ''}: ${why}`
-      return { pull, problem: `${name}: ${pull.error}` }
-    }
-    return { pull }
-  }
-
-  if (res.timedOut) {
-    const at = tried.length < chain.hosts.length ? ` while trying ${roleOf(chain, tried.length)} ${chain.hosts[tried.length]}` : ''
-    const error = [...sentences, `the daemon did not resolve it within ${RESOLVE_TIMEOUT_SECONDS} s${at}`].join('; ')
-    return { pull: { ...base, status: 'failed', ok: false, error }, problem: `${name}: ${error}` }
-  }
-
+  if (res.exitCode === 0) return resolvedPull(ref, chain, attempts, sentences)
+  if (res.timedOut) return failedPull(name, timeoutError(chain, tried, sentences))
   // A host that asked for credentials answered over the configured TLS: the config did
   // its part. BuildKit reports the most relevant error (a status beats a transport error),
   // so the final error can name it even when the log can't be read.
   const authAt = tried.findIndex(a => errorKind(a) === 'auth')
-  if (authAt !== -1 || errorKind({ error: daemonSays }) === 'auth') {
-    const host = authAt !== -1 && authAt < chain.hosts.length ? chain.hosts[authAt] : null
-    const viaMirror = chain.mirrors === 0 || host === null ? null : authAt < chain.mirrors
-    const hint =
-      `${host ?? chain.registry} answered over the configured TLS and wants credentials: the daemon itself has none; builds get them from ` +
-      `the runner's docker login (docker/login-action) through buildx`
-    return { pull: { ref: name, status: 'auth-required', ok: true, host, via_mirror: viaMirror, error: null }, hint }
-  }
+  if (authAt !== -1 || errorKind({ error: daemonSays }) === 'auth') return authRequiredPull(name, chain, authAt)
+  return failedPull(name, `${failureWords(chain, tried, sentences, daemonSays, ctx).join('; ')} (daemon: ${daemonSays})`)
+}
 
+/** A reference that did not resolve, with why, as its pull entry and problem. */
+function failedPull(name: string, error: string): Judged {
+  return { pull: { ref: name, host: null, via_mirror: null, status: 'failed', ok: false, error }, problem: `${name}: ${error}` }
+}
+
+/** A reference the daemon resolved: the host that served it, and a problem when the registry served it instead of its mirrors. */
+function resolvedPull(ref: ImageRef, chain: HostChain, attempts: Attempt[] | undefined, sentences: string[]): Judged {
+  const name = ref.normalised
+  // k failed hosts: hosts[k] answered. A digest is looked up under /manifests, then under
+  // /blobs with every host again (resolver.go, paths), hence the modulo.
+  const k = (attempts ?? []).length
+  const idx = attempts === undefined ? -1 : k < chain.hosts.length ? k : ref.digest ? k % chain.hosts.length : -1
+  const host = idx === -1 ? null : chain.hosts[idx]
+  const viaMirror = chain.mirrors === 0 || host === null ? null : idx < chain.mirrors
+  const pull: Pull = { ref: name, status: 'ok', ok: true, host, via_mirror: viaMirror, error: null }
+  if (viaMirror === false) {
+    const why = sentences.filter(s => s !== '').join('; ')
+    pull.ok = false
+    pull.error = `served by the registry ${chain.registry}, not by its mirror${chain.mirrors > 1 ? 's' : ''}: ${why}`
+    return { pull, problem: `${name}: ${pull.error}` }
+  }
+  return { pull }
+}
+
+/** Why a resolution that timed out failed: the hosts that failed, and the one it was trying when known. */
+function timeoutError(chain: HostChain, tried: Attempt[], sentences: string[]): string {
+  const at = tried.length < chain.hosts.length ? ` while trying ${roleOf(chain, tried.length)} ${chain.hosts[tried.length]}` : ''
+  return [...sentences, `the daemon did not resolve it within ${RESOLVE_TIMEOUT_SECONDS} s${at}`].join('; ')
+}
+
+/** A reference whose host asked for credentials (the first such host, when the log names it), with what that means. */
+function authRequiredPull(name: string, chain: HostChain, authAt: number): Judged {
+  const host = authAt !== -1 && authAt < chain.hosts.length ? chain.hosts[authAt] : null
+  const viaMirror = chain.mirrors === 0 || host === null ? null : authAt < chain.mirrors
+  const hint =
+    `${host ?? chain.registry} answered over the configured TLS and wants credentials: the daemon itself has none; builds get them from ` +
+    `the runner's docker login (docker/login-action) through buildx`
+  return { pull: { ref: name, status: 'auth-required', ok: true, host, via_mirror: viaMirror, error: null }, hint }
+}
+
+/** Why a resolution failed, as sentences: each failed host's, the daemon's own error when the log has none, or that no host has it. */
+function failureWords(chain: HostChain, tried: Attempt[], sentences: string[], daemonSays: string, ctx: ExplainContext): string[] {
   let words = sentences.filter(s => s !== '')
   if (words.length === 0) {
     // No log lines: explain the daemon's own error, naming the host its URL points at.
@@ -371,8 +382,7 @@ export function judgePull(
   if (tried.length > 0 && tried.every(a => errorKind(a) === 'not-found')) {
     words = [`no host has it: ${chain.hosts.join(', ')} answered 404 Not Found`]
   }
-  const error = `${words.join('; ')} (daemon: ${daemonSays})`
-  return { pull: { ...base, status: 'failed', ok: false, error }, problem: `${name}: ${error}` }
+  return words
 }
 
 // ---------------------------------------------------------------------------------------

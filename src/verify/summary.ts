@@ -110,6 +110,20 @@ function esc(s: string): string {
 
 /** The summary as HTML/markdown text (pure, for tests). */
 export function summaryMarkdown(plan: Plan, o: Outcome, driver: string, steps: readonly { name: string; ms: number }[] = []): string {
+  const several = o.nodes.length > 1
+  return [
+    builderSection(plan, o, driver),
+    several ? nodesSection(o) : '',
+    registriesSection(plan),
+    pullsSection(o.pulls, several),
+    registryChecksSection(o.registries, several),
+    stepsSection(steps),
+    problemsSection(o.problems)
+  ].join('')
+}
+
+/** The heading and the builder's table: driver, the first node's daemon, image and the verification's result. */
+function builderSection(plan: Plan, o: Outcome, driver: string): string {
   const d = o.daemon
   const rows: [string, string][] = [
     ['Builder', `<code>${esc(plan.builder)}</code>`],
@@ -122,60 +136,76 @@ export function summaryMarkdown(plan: Plan, o: Outcome, driver: string, steps: r
   ]
   let md = `<h2>BuildKit builder ${esc(plan.builder)}</h2>\n`
   md += `<table>${rows.map(([k, v]) => `<tr><th align="left">${k}</th><td>${v}</td></tr>`).join('')}</table>\n`
-  const several = o.nodes.length > 1
-  if (several) {
-    md += '<h3>Nodes</h3>\n<table><tr><th>Node</th><th>Endpoint</th><th>BuildKit</th><th>Platforms</th><th>Verified</th></tr>'
-    for (const n of o.nodes) {
-      const v = o.mode === 'false' ? 'skipped' : n.verified ? '✅' : `❌ ${n.problems.length} problem${n.problems.length === 1 ? '' : 's'}`
-      md += `<tr><td><code>${esc(n.name)}</code> (${esc(n.label)})</td><td><code>${esc(n.endpoint)}</code></td>`
-      md += `<td>${n.daemon ? esc(n.daemon.version) : 'no answer'}</td><td>${esc(n.daemon?.platforms.join(', ') ?? '')}</td><td>${v}</td></tr>`
-    }
-    md += '</table>\n'
-  }
-  if (plan.registries.length > 0) {
-    md +=
-      '<h3>Registries</h3>\n<table><tr><th>Registry</th><th>Mirrors</th><th>http</th><th>insecure</th><th>CA</th><th>Client certificate</th></tr>'
-    for (const r of plan.registries) {
-      md += `<tr><td><code>${esc(r.registry)}</code></td><td>${r.mirrors.map(m => `<code>${esc(m)}</code>`).join('<br>')}</td>`
-      md += `<td>${r.http ? 'yes' : ''}</td><td>${r.insecure ? 'yes' : ''}</td><td>${certCell(r.cas)}</td><td>${certCell(r.clientCerts)}</td></tr>`
-    }
-    md += '</table>\n'
-  }
-  if (o.pulls && o.pulls.length > 0) {
-    md +=
-      `<h3>Images resolved through the builder ` +
-      `(verify-pull)</h3>\n<table><tr>${several ? '<th>Node</th>' : ''}<th>Reference</th><th>Result</th><th>Served by</th><th>Detail</th></tr>`
-    for (const p of o.pulls) {
-      const result =
-        p.status === 'ok' ? (p.ok ? '✅ ok' : '❌ not through the mirror') : p.status === 'auth-required' ? '🔑 auth-required' : '❌ failed'
-      const by =
-        p.host === null
-          ? ''
-          : `<code>${esc(p.host)}</code>${p.via_mirror === true ? ' (mirror)' : p.via_mirror === false ? ' (registry)' : ''}`
-      const detail =
-        p.error ?? (p.status === 'auth-required' ? 'reached over the configured TLS; credentials come from docker login at build time' : '')
-      const node = several ? `<td><code>${esc(p.node ?? '')}</code></td>` : ''
-      md += `<tr>${node}<td><code>${esc(p.ref)}</code></td><td>${result}</td><td>${by}</td><td>${esc(detail)}</td></tr>`
-    }
-    md += '</table>\n'
-  }
-  if (o.registries && o.registries.length > 0) {
-    md += `<h3>Registries and mirrors (check-registries)</h3>\n<table><tr>${several ? '<th>Node</th>' : ''}<th>Host</th><th>Result</th><th>Detail</th></tr>`
-    for (const r of o.registries) {
-      const node = several ? `<td><code>${esc(r.node ?? '')}</code></td>` : ''
-      md += `<tr>${node}<td><code>${esc(r.host)}</code></td><td>${r.ok ? '✅ answers' : '❌ failed'}</td><td>${esc(r.error ?? '')}</td></tr>`
-    }
-    md += '</table>\n'
-  }
-  if (steps.length > 0) {
-    md += `<details><summary>Steps (${steps.reduce((t, s) => t + s.ms, 0)} ms)</summary><table>`
-    md += steps.map(s => `<tr><td>${esc(s.name)}</td><td align="right">${s.ms} ms</td></tr>`).join('')
-    md += '</table></details>\n'
-  }
-  if (o.problems.length > 0) {
-    md += `<h3>Verification problems</h3>\n<pre>${esc(o.problems.join('\n\n'))}</pre>\n`
-  }
   return md
+}
+
+/** The nodes' table (for a builder of several nodes): each node's endpoint, daemon and verification. */
+function nodesSection(o: Outcome): string {
+  let md = '<h3>Nodes</h3>\n<table><tr><th>Node</th><th>Endpoint</th><th>BuildKit</th><th>Platforms</th><th>Verified</th></tr>'
+  for (const n of o.nodes) {
+    const v = o.mode === 'false' ? 'skipped' : n.verified ? '✅' : `❌ ${n.problems.length} problem${n.problems.length === 1 ? '' : 's'}`
+    md += `<tr><td><code>${esc(n.name)}</code> (${esc(n.label)})</td><td><code>${esc(n.endpoint)}</code></td>`
+    md += `<td>${n.daemon ? esc(n.daemon.version) : 'no answer'}</td><td>${esc(n.daemon?.platforms.join(', ') ?? '')}</td><td>${v}</td></tr>`
+  }
+  return md + '</table>\n'
+}
+
+/** The registries' table: each registry's settings and certificates; '' when the plan has none. */
+function registriesSection(plan: Plan): string {
+  if (plan.registries.length === 0) return ''
+  let md =
+    '<h3>Registries</h3>\n<table><tr><th>Registry</th><th>Mirrors</th><th>http</th><th>insecure</th><th>CA</th><th>Client certificate</th></tr>'
+  for (const r of plan.registries) {
+    md += `<tr><td><code>${esc(r.registry)}</code></td><td>${r.mirrors.map(m => `<code>${esc(m)}</code>`).join('<br>')}</td>`
+    md += `<td>${r.http ? 'yes' : ''}</td><td>${r.insecure ? 'yes' : ''}</td><td>${certCell(r.cas)}</td><td>${certCell(r.clientCerts)}</td></tr>`
+  }
+  return md + '</table>\n'
+}
+
+/** The verify-pull table: each reference's result and the host that served it; '' when there is none. */
+function pullsSection(pulls: Pull[] | undefined, several: boolean): string {
+  if (!pulls || pulls.length === 0) return ''
+  let md =
+    `<h3>Images resolved through the builder ` +
+    `(verify-pull)</h3>\n<table><tr>${several ? '<th>Node</th>' : ''}<th>Reference</th><th>Result</th><th>Served by</th><th>Detail</th></tr>`
+  for (const p of pulls) {
+    const result =
+      p.status === 'ok' ? (p.ok ? '✅ ok' : '❌ not through the mirror') : p.status === 'auth-required' ? '🔑 auth-required' : '❌ failed'
+    const by =
+      p.host === null
+        ? ''
+        : `<code>${esc(p.host)}</code>${p.via_mirror === true ? ' (mirror)' : p.via_mirror === false ? ' (registry)' : ''}`
+    const detail =
+      p.error ?? (p.status === 'auth-required' ? 'reached over the configured TLS; credentials come from docker login at build time' : '')
+    const node = several ? `<td><code>${esc(p.node ?? '')}</code></td>` : ''
+    md += `<tr>${node}<td><code>${esc(p.ref)}</code></td><td>${result}</td><td>${by}</td><td>${esc(detail)}</td></tr>`
+  }
+  return md + '</table>\n'
+}
+
+/** The check-registries table: each host's answer; '' when there is none. */
+function registryChecksSection(registries: RegistryCheck[] | undefined, several: boolean): string {
+  if (!registries || registries.length === 0) return ''
+  let md = `<h3>Registries and mirrors (check-registries)</h3>\n<table><tr>${several ? '<th>Node</th>' : ''}<th>Host</th><th>Result</th><th>Detail</th></tr>`
+  for (const r of registries) {
+    const node = several ? `<td><code>${esc(r.node ?? '')}</code></td>` : ''
+    md += `<tr>${node}<td><code>${esc(r.host)}</code></td><td>${r.ok ? '✅ answers' : '❌ failed'}</td><td>${esc(r.error ?? '')}</td></tr>`
+  }
+  return md + '</table>\n'
+}
+
+/** The steps' timings, folded; '' when none were given. */
+function stepsSection(steps: readonly { name: string; ms: number }[]): string {
+  if (steps.length === 0) return ''
+  let md = `<details><summary>Steps (${steps.reduce((t, s) => t + s.ms, 0)} ms)</summary><table>`
+  md += steps.map(s => `<tr><td>${esc(s.name)}</td><td align="right">${s.ms} ms</td></tr>`).join('')
+  return md + '</table></details>\n'
+}
+
+/** The verification's problems, in full; '' when there are none. */
+function problemsSection(problems: string[]): string {
+  if (problems.length === 0) return ''
+  return `<h3>Verification problems</h3>\n<pre>${esc(problems.join('\n\n'))}</pre>\n`
 }
 
 /** A failure before verification: the builder and why it could not be set up. */

@@ -2,7 +2,7 @@ import type { InputProblem } from '../../inputs/driver-rules.js'
 import { csvFields } from '../../docker/csv.js'
 import { looksLikePem, type PemRef } from '../../config/certs.js'
 import { InputError } from '../../runner/errors.js'
-import type { Inputs } from '../../inputs/model.js'
+import type { Getter, Inputs, NodeSpec } from '../../inputs/model.js'
 import { nodeInput, optionLike } from '../../inputs/nodes.js'
 
 // The remote driver's input rules: the builder is a record that points at BuildKit daemons
@@ -107,14 +107,38 @@ export function usesTls(tls: RemoteTls): boolean {
 
 /** What the inputs ask that the remote driver can't do, each with what to do instead. */
 export function remoteInputProblems(inputs: Inputs, get: (name: string) => string): InputProblem[] {
+  const problems = [
+    ...configProblems(inputs, get),
+    ...daemonSettingProblems(get),
+    ...daemonFlagProblems(get),
+    ...networkAndImageProblems(get),
+    ...noEffectProblems(get)
+  ]
+  const nodes = driverOptProblems(inputs.nodes)
+  return [...problems, ...nodes.problems, ...cleanupProblems(inputs, nodes.tls)]
+}
+
+/** True when the input is given (not blank). */
+function isSet(get: Getter, name: string): boolean {
+  return get(name).trim() !== ''
+}
+
+/** True when the input is true. */
+function isTrue(get: Getter, name: string): boolean {
+  return get(name).trim().toLowerCase() === 'true'
+}
+
+/** A daemon setting the input asks for, refused: it is set where the daemon runs. */
+function refuse(input: string, what: string): InputProblem {
+  return { input, message: `${what}: ${WHERE_IT_RUNS}` }
+}
+
+/** The base configs the remote driver refuses: the config inputs and a buildkitd.default.toml buildx would apply. */
+function configProblems(inputs: Inputs, get: Getter): InputProblem[] {
   const problems: InputProblem[] = []
-  const set = (name: string): boolean => get(name).trim() !== ''
-  const isTrue = (name: string): boolean => get(name).trim().toLowerCase() === 'true'
-  const refuse = (input: string, what: string): void => {
-    problems.push({ input, message: `${what}: ${WHERE_IT_RUNS}` })
+  for (const name of ['buildkitd-config', 'buildkitd-config-inline']) {
+    if (isSet(get, name)) problems.push(refuse(name, "a base config can't be given to a remote daemon"))
   }
-  if (set('buildkitd-config')) refuse('buildkitd-config', "a base config can't be given to a remote daemon")
-  if (set('buildkitd-config-inline')) refuse('buildkitd-config-inline', "a base config can't be given to a remote daemon")
   if (inputs.baseConfig?.fromDefault) {
     problems.push({
       input: 'driver',
@@ -124,19 +148,31 @@ export function remoteInputProblems(inputs: Inputs, get: (name: string) => strin
         "move that file away for this job; the remote daemon's own buildkitd.toml applies (set it where the daemon runs)"
     })
   }
-  if (set('mirrors')) refuse('mirrors', 'registry mirrors are the daemon\'s ([registry."<host>"] mirrors = [...])')
-  if (set('http-registries')) refuse('http-registries', 'plain-HTTP registries are the daemon\'s ([registry."<host>"] http = true)')
-  if (set('insecure-registries'))
-    refuse('insecure-registries', 'insecure registries are the daemon\'s ([registry."<host>"] insecure = true)')
-  if (set('registry-certs')) {
-    refuse(
-      'registry-certs',
-      'registry certificates are the daemon\'s ([registry."<host>"] ca = [...] and [[registry."<host>".keypair]], with the files where the daemon ' +
-        'runs); the certificates for the connection to the daemon itself are driver-opts cacert=, cert=, key='
-    )
-  }
-  if (set('debug')) refuse('debug', "debug logging is the daemon's (debug = true in its buildkitd.toml, or buildkitd --debug)")
-  if (set('buildkitd-flags')) {
+  return problems
+}
+
+/** The inputs that are settings of the daemon's buildkitd.toml, each with where it goes there, in the order they are checked. */
+const DAEMON_SETTINGS: readonly (readonly [input: string, what: string])[] = [
+  ['mirrors', 'registry mirrors are the daemon\'s ([registry."<host>"] mirrors = [...])'],
+  ['http-registries', 'plain-HTTP registries are the daemon\'s ([registry."<host>"] http = true)'],
+  ['insecure-registries', 'insecure registries are the daemon\'s ([registry."<host>"] insecure = true)'],
+  [
+    'registry-certs',
+    'registry certificates are the daemon\'s ([registry."<host>"] ca = [...] and [[registry."<host>".keypair]], with the files where the daemon ' +
+      'runs); the certificates for the connection to the daemon itself are driver-opts cacert=, cert=, key='
+  ],
+  ['debug', "debug logging is the daemon's (debug = true in its buildkitd.toml, or buildkitd --debug)"]
+]
+
+/** The registry and debug settings given, refused: they are the remote daemon's own. */
+function daemonSettingProblems(get: Getter): InputProblem[] {
+  return DAEMON_SETTINGS.filter(([name]) => isSet(get, name)).map(([name, what]) => refuse(name, what))
+}
+
+/** Daemon flags, of the builder or of an appended node, which buildx refuses for the remote driver. */
+function daemonFlagProblems(get: Getter): InputProblem[] {
+  const problems: InputProblem[] = []
+  if (isSet(get, 'buildkitd-flags')) {
     problems.push({
       input: 'buildkitd-flags',
       message:
@@ -154,22 +190,36 @@ export function remoteInputProblems(inputs: Inputs, get: (name: string) => strin
         'give them to buildkitd where it runs'
     })
   }
+  return problems
+}
+
+/** The network and image inputs given (cni: false asks nothing), refused: they are chosen where the daemon runs. */
+function networkAndImageProblems(get: Getter): InputProblem[] {
+  const problems: InputProblem[] = []
   for (const name of ['cni', 'cni-image', 'cni-subnet', 'cni-config', 'cni-plugins-version', 'cni-plugins-url', 'buildkit-image']) {
-    if (!set(name) || (name === 'cni' && get(name).trim().toLowerCase() === 'false')) continue
-    refuse(
-      name,
-      `the daemon's network and image are chosen where it runs (CNI: [worker.oci] networkMode = "cni" with cniConfigPath and cniBinaryPath in its ` +
-        `buildkitd.toml, the plugins in its image)`
+    if (!isSet(get, name) || (name === 'cni' && get(name).trim().toLowerCase() === 'false')) continue
+    problems.push(
+      refuse(
+        name,
+        `the daemon's network and image are chosen where it runs (CNI: [worker.oci] networkMode = "cni" with cniConfigPath and cniBinaryPath in its ` +
+          `buildkitd.toml, the plugins in its image)`
+      )
     )
   }
-  if (isTrue('keep-state')) {
+  return problems
+}
+
+/** keep-state and check-registries set true, which can do nothing with a remote daemon. */
+function noEffectProblems(get: Getter): InputProblem[] {
+  const problems: InputProblem[] = []
+  if (isTrue(get, 'keep-state')) {
     problems.push({
       input: 'keep-state',
       message:
         "true does nothing with the remote driver: the daemon's state is its own, and removing the builder removes only buildx's record of it"
     })
   }
-  if (isTrue('check-registries')) {
+  if (isTrue(get, 'check-registries')) {
     problems.push({
       input: 'check-registries',
       message:
@@ -177,42 +227,57 @@ export function remoteInputProblems(inputs: Inputs, get: (name: string) => strin
         'verify-pull to prove that the daemon resolves them'
     })
   }
+  return problems
+}
+
+/** Each node's driver options the remote driver can't take, and whether any node talks TLS to its daemon. */
+function driverOptProblems(nodes: readonly NodeSpec[]): { problems: InputProblem[]; tls: boolean } {
+  const problems: InputProblem[] = []
   let tls = false
-  for (const node of inputs.nodes) {
+  for (const node of nodes) {
     const input = nodeInput(node, 'driver-opts')
     try {
       const parsed = parseRemoteTls(node.driverOpts, input)
       tls ||= usesTls(parsed)
       for (const o of parsed.other) {
-        const key = o.split('=')[0]
-        if (key === 'default-load') {
-          if (!/^(true|false|1|0|t|f|TRUE|FALSE|True|False)$/.test(o.slice(key.length + 1))) {
-            problems.push({ input, message: `"${o}": default-load is true or false` })
-          }
-        } else {
-          problems.push({
-            input,
-            message:
-              `"${o}": the remote driver takes only ${REMOTE_DRIVER_OPTS.join(', ')} (buildx: "invalid driver option ${key} for remote ` +
-              `driver"); the daemon's image, network and resources are set where it runs`
-          })
-        }
+        const problem = otherOptionProblem(input, o)
+        if (problem) problems.push(problem)
       }
     } catch (err) {
       if (!(err instanceof InputError)) throw err
       problems.push({ input, message: err.message.replace(/^input "[^"]*": /, '') })
     }
   }
-  if (tls && !inputs.cleanup) {
-    problems.push({
+  return { problems, tls }
+}
+
+/** What is wrong with a driver option that is not a TLS one: a default-load that is no boolean, or any other option. */
+function otherOptionProblem(input: string, o: string): InputProblem | undefined {
+  const key = o.split('=')[0]
+  if (key === 'default-load') {
+    if (/^(true|false|1|0|t|f|TRUE|FALSE|True|False)$/.test(o.slice(key.length + 1))) return undefined
+    return { input, message: `"${o}": default-load is true or false` }
+  }
+  return {
+    input,
+    message:
+      `"${o}": the remote driver takes only ${REMOTE_DRIVER_OPTS.join(', ')} (buildx: "invalid driver option ${key} for remote ` +
+      `driver"); the daemon's image, network and resources are set where it runs`
+  }
+}
+
+/** cleanup: false with TLS files, which are deleted with the run directory that the kept builder reads them from. */
+function cleanupProblems(inputs: Inputs, tls: boolean): InputProblem[] {
+  if (!tls || inputs.cleanup) return []
+  return [
+    {
       input: 'cleanup',
       message:
         'false with cacert=, cert= or key= in driver-opts: buildx reads those files every time it connects to the daemon (driver/remote/driver.go ' +
         'Dial), and this action copies them into its run directory, which is deleted when the job ends; ' +
         'a builder left behind would then fail to connect. Keep cleanup: true, or create such a builder yourself with files that outlive the job'
-    })
-  }
-  return problems
+    }
+  ]
 }
 
 // The BuildKit addresses buildx's remote driver dials (util/remoteutil IsValidEndpoint).
