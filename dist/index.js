@@ -16,7 +16,8 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 // What verification reads next to a daemon (a builder container, a kubernetes pod): one exec
 // of READ_BACK_SCRIPT reads the config, hashes the copied files and asks the daemon for its
 // workers; each part ends with a marker and its exit code, so one failing part does not hide
-// the others. Pure apart from the script's text: the drivers run it.
+// the others (the markers keep the name @@observe, which the captured kubernetes fixtures
+// hold). Pure apart from the script's text: the drivers run it.
 const READ_BACK_SCRIPT = `
 cat ${_config_paths_js__WEBPACK_IMPORTED_MODULE_0__/* .CONTAINER_CONFIG_FILE */ .gw}; echo "@@observe config $?"
 if [ $# -gt 0 ]; then sha256sum "$@"; echo "@@observe sha256 $?"; else echo "@@observe sha256 0"; fi
@@ -71,6 +72,8 @@ function parseReadBack(exec, args, files, where) {
 /* harmony export */   Lm: () => (/* binding */ RESOLVE_SCRIPT),
 /* harmony export */   dM: () => (/* binding */ RESOLVE_TIMEOUT_SECONDS)
 /* harmony export */ });
+// How a daemon is asked to resolve image references (verify-pull, check-registries): a
+// buildctl script run next to it, and its output split per reference. Pure.
 const RESOLVE_TIMEOUT_SECONDS = 30;
 /**
  * The shell script run in the builder: one `buildctl build` per reference, each a
@@ -192,7 +195,7 @@ function compareVersions(a, b) {
 
 // CNI networking: inputs, and everything about the CNI-enabled image that can be decided
 // without I/O (URLs, checksum parsing, Dockerfile, tag). Running the downloads and the
-// build is cni-image.ts.
+// build is image.ts.
 //
 // BuildKit's `cni` network mode needs the plugins in /opt/cni/bin and a network config in
 // /etc/buildkit/cni.json (the defaults of [worker.oci] cniBinaryPath and cniConfigPath);
@@ -234,42 +237,22 @@ const DEFAULT_CNI_CONFIG = `${JSON.stringify({
     ipam: { type: 'host-local', subnet: '10.10.0.0/16' }
 }, null, 2)}\n`;
 const BUILD_INPUTS = ['buildkit-image', 'cni-plugins-version', 'cni-plugins-url', 'cni-plugins-sha256', 'cni-config'];
+/**
+ * The CNI inputs: an image, what to build one from, or bridge mode; undefined when CNI is off.
+ * Throws an InputError naming the first input that is wrong.
+ */
 function parseCniInputs(get, host) {
     const image = get('cni-image').trim();
     const cniRaw = get('cni').trim();
     const subnet = get('cni-subnet').trim();
-    // Checked first: every later message may name the image, and these values reach a
-    // Dockerfile, a --driver-opt (CSV) and docker pull's arguments.
-    for (const [name, value] of [
-        ['cni-image', image],
-        ['buildkit-image', get('buildkit-image').trim()]
-    ]) {
-        const problem = value === '' ? undefined : (0,_docker_refs_js__WEBPACK_IMPORTED_MODULE_5__/* .imageRefProblem */ .OD)(value);
-        if (problem)
-            throw new _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d(name, undefined, problem);
-    }
+    checkImageRefs(image, get('buildkit-image').trim());
     if (image !== '' && cniRaw.toLowerCase() === 'false') {
         throw new _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('cni', undefined, 'is false, but cni-image is set; cni-image implies cni: true (drop one of them)');
     }
     const given = BUILD_INPUTS.filter(n => get(n).trim() !== '');
-    if (cniRaw.toLowerCase() === 'bridge') {
-        const other = image !== '' ? 'cni-image' : given[0];
-        if (other) {
-            throw new _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d(other, undefined, "belongs to cni: true (a CNI image with plugins and config of its own); cni: bridge uses the stock image's plugins");
-        }
-        if (subnet !== '') {
-            const problem = subnetProblem(subnet);
-            if (problem)
-                throw new _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('cni-subnet', undefined, problem);
-        }
-        return { bridge: subnet !== '' ? { subnet } : {} };
-    }
-    if (subnet !== '') {
-        throw new _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('cni-subnet', undefined, 'applies to cni: bridge only; with cni: true the subnet is in the CNI config (cni-config)');
-    }
-    if (!/^(true|false|)$/i.test(cniRaw)) {
-        throw new _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('cni', undefined, `"${cniRaw}" is not one of false, true, bridge`);
-    }
+    if (cniRaw.toLowerCase() === 'bridge')
+        return bridgeInputs(image, given, subnet);
+    checkNotBridge(cniRaw, subnet);
     const enabled = image !== '' || (0,_runner_lines_js__WEBPACK_IMPORTED_MODULE_4__/* .parseBool */ .q6)('cni', cniRaw, false);
     if (!enabled) {
         if (given.length > 0) {
@@ -277,12 +260,54 @@ function parseCniInputs(get, host) {
         }
         return undefined;
     }
-    if (image !== '') {
-        if (given.length > 0) {
-            throw new _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d(given[0], undefined, 'applies only when the action builds the CNI image; with cni-image the image is used as it is');
-        }
-        return { image };
+    if (image !== '')
+        return imageInputs(image, given);
+    return { build: buildInputs(get, host) };
+}
+/** Throws an InputError for cni-image or buildkit-image when it is set and no image reference. */
+function checkImageRefs(image, buildkitImage) {
+    // Checked first: every later message may name the image, and these values reach a
+    // Dockerfile, a --driver-opt (CSV) and docker pull's arguments.
+    for (const [name, value] of [
+        ['cni-image', image],
+        ['buildkit-image', buildkitImage]
+    ]) {
+        const problem = value === '' ? undefined : (0,_docker_refs_js__WEBPACK_IMPORTED_MODULE_5__/* .imageRefProblem */ .OD)(value);
+        if (problem)
+            throw new _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d(name, undefined, problem);
     }
+}
+/** cni: bridge, with its subnet when one is given; throws an InputError for an input of cni: true or a bad subnet. */
+function bridgeInputs(image, given, subnet) {
+    const other = image !== '' ? 'cni-image' : given[0];
+    if (other) {
+        throw new _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d(other, undefined, "belongs to cni: true (a CNI image with plugins and config of its own); cni: bridge uses the stock image's plugins");
+    }
+    if (subnet !== '') {
+        const problem = subnetProblem(subnet);
+        if (problem)
+            throw new _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('cni-subnet', undefined, problem);
+    }
+    return { bridge: subnet !== '' ? { subnet } : {} };
+}
+/** Throws an InputError when cni is not bridge but cni-subnet is set, or when cni is none of false, true, bridge. */
+function checkNotBridge(cniRaw, subnet) {
+    if (subnet !== '') {
+        throw new _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('cni-subnet', undefined, 'applies to cni: bridge only; with cni: true the subnet is in the CNI config (cni-config)');
+    }
+    if (!/^(true|false|)$/i.test(cniRaw)) {
+        throw new _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('cni', undefined, `"${cniRaw}" is not one of false, true, bridge`);
+    }
+}
+/** The ready image of cni-image; throws an InputError for an input that only building one takes. */
+function imageInputs(image, given) {
+    if (given.length > 0) {
+        throw new _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d(given[0], undefined, 'applies only when the action builds the CNI image; with cni-image the image is used as it is');
+    }
+    return { image };
+}
+/** What to build the CNI image from (cni: true): base image, plugins release and where from, config, architecture. */
+function buildInputs(get, host) {
     const version = get('cni-plugins-version').trim() || DEFAULT_PLUGINS_VERSION;
     if (!/^v\d+\.\d+\.\d+$/.test(version)) {
         throw new _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('cni-plugins-version', undefined, `"${version}" is not a release tag like ${DEFAULT_PLUGINS_VERSION}`);
@@ -292,14 +317,12 @@ function parseCniInputs(get, host) {
     const url = (0,_install_downloads_js__WEBPACK_IMPORTED_MODULE_2__/* .parseDownloadBase */ .Dz)('cni-plugins-url', get('cni-plugins-url').trim() || DEFAULT_PLUGINS_URL, 'cni-plugins-sha256', !!sha256, layout);
     const configPath = get('cni-config').trim();
     return {
-        build: {
-            baseImage: get('buildkit-image').trim() || DEFAULT_BUILDKIT_IMAGE,
-            pluginsVersion: version,
-            pluginsUrl: url,
-            config: configPath === '' ? parseCniConfig(DEFAULT_CNI_CONFIG, 'the default bridge config') : readCniConfig(configPath),
-            arch: pluginArch(host),
-            ...(sha256 === undefined ? {} : { sha256 })
-        }
+        baseImage: get('buildkit-image').trim() || DEFAULT_BUILDKIT_IMAGE,
+        pluginsVersion: version,
+        pluginsUrl: url,
+        config: configPath === '' ? parseCniConfig(DEFAULT_CNI_CONFIG, 'the default bridge config') : readCniConfig(configPath),
+        arch: pluginArch(host),
+        ...(sha256 === undefined ? {} : { sha256 })
     };
 }
 // Architectures containernetworking/plugins publishes Linux archives for, by Node's name.
@@ -679,6 +702,8 @@ function loadRegistryCerts(requests, now = new Date(), env = process.env) {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 
 
+// Where buildx puts the config and certificates inside the builder (util/confutil/container.go),
+// and the file names this action gives them on the runner. Pure.
 const CONTAINER_CONFIG_DIR = '/etc/buildkit';
 const CONTAINER_CONFIG_FILE = `${CONTAINER_CONFIG_DIR}/buildkitd.toml`;
 /**
@@ -713,12 +738,16 @@ function certBaseName(registry, kind, index) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   VM: () => (/* binding */ instancePath),
 /* harmony export */   WP: () => (/* binding */ recordedNodes),
-/* harmony export */   jE: () => (/* binding */ defaultConfigPath)
+/* harmony export */   iH: () => (/* binding */ parseBuilderRecord),
+/* harmony export */   jE: () => (/* binding */ defaultConfigPath),
+/* harmony export */   rQ: () => (/* binding */ optionLines)
 /* harmony export */ });
 /* unused harmony export buildxDir */
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
 
+// buildx's own files: its configuration directory, buildkitd.default.toml and its record of each
+// builder (store/store.go), read without starting a process and never printed. Pure.
 /**
  * Where buildx keeps a builder's record: $BUILDX_CONFIG, else the buildx directory beside the
  * docker CLI's config ($DOCKER_CONFIG or ~/.docker), then instances/<name in lower case>
@@ -743,6 +772,15 @@ function defaultConfigPath(env, home) {
 function recordedNodes(instanceJson) {
     const rec = JSON.parse(instanceJson);
     return (rec.Nodes ?? []).map(n => ({ Name: n.Name, Endpoint: n.Endpoint, DriverOpts: n.DriverOpts, Flags: n.Flags }));
+}
+/** A builder's record from its file's text; never printed (its nodes' Files hold keys). */
+function parseBuilderRecord(instanceJson) {
+    const rec = JSON.parse(instanceJson);
+    return { Driver: rec.Driver ?? '', Name: rec.Name ?? '', Nodes: recordedNodes(instanceJson) };
+}
+/** A node's recorded driver options as `key=value` lines, as they were given. */
+function optionLines(opts) {
+    return Object.entries(opts ?? {}).map(([k, v]) => `${k}=${v}`);
 }
 
 
@@ -788,8 +826,6 @@ var external_node_os_ = __nccwpck_require__(8161);
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./src/docker/buildx-record.ts
 var buildx_record = __nccwpck_require__(6766);
-// EXTERNAL MODULE: ./src/docker/owner-mark.ts
-var owner_mark = __nccwpck_require__(6445);
 // EXTERNAL MODULE: ./src/runner/exec.ts
 var runner_exec = __nccwpck_require__(8065);
 // EXTERNAL MODULE: ./src/buildkit/read-back.ts
@@ -1010,10 +1046,10 @@ var resolve = __nccwpck_require__(7236);
 
 
 
-
-// Operations on Docker and the builder, each one command through the exec seam.
-// Never `docker buildx inspect` or `buildx ls` for information: both print every file
-// copied into the builder, private keys included (see __tests__/fixtures/buildkit/README.md).
+// Operations on Docker and the builder, each one command through the exec seam (or one Engine
+// API request). `docker buildx inspect` and `buildx ls` print every file copied into the
+// builder, private keys included (see __tests__/fixtures/buildkit/README.md): inspect is run
+// only for drivers that copy none (remote, docker), captured and never printed; ls never.
 /** The local socket the docker CLI would use for these engine flags (none: the current context), if any. */
 const engineSocket = (engine = []) => localSocket(engine, process.env, external_node_os_.homedir());
 async function toolVersions() {
@@ -1049,12 +1085,13 @@ async function useBuilder(name) {
         throw new Error(`docker buildx use ${name} failed (exit code ${res.exitCode}): ${(0,runner_exec/* lastLine */.fM)(res.stderr || res.stdout)}`);
 }
 /**
- * Who made builder `name`: its owner mark ('' for a builder without one), or undefined when
- * buildx has no such builder. Read from buildx's record of it, without starting a process.
+ * Who made builder `name`: its owner mark as the driver reads it from buildx's record ('' for
+ * a builder without one), or undefined when buildx has no such builder. Read without
+ * starting a process.
  */
-function builderOwner(name) {
+function builderOwner(name, markOf) {
     const text = builderRecord(name);
-    return text === undefined ? undefined : (0,owner_mark/* ownerOf */.bf)(text);
+    return text === undefined ? undefined : markOf((0,buildx_record/* parseBuilderRecord */.iH)(text));
 }
 /** The nodes buildx records for builder `name` ([] when there is none). */
 function builderNodes(name) {
@@ -1197,7 +1234,7 @@ async function buildImage(tag, context) {
 /**
  * Resolves references through the daemon inside the builder's container, one after the
  * other (RESOLVE_SCRIPT): the daemon's own resolver, with the configuration under test,
- * never the engine's `docker pull`. The output is parsed by prove.ts.
+ * never the engine's `docker pull`. The output is parsed by buildkit/resolve.ts.
  */
 async function resolveInBuilder(c, refs) {
     return (0,runner_exec/* run */.eF)('docker', [...c.engine, 'exec', c.container, 'sh', '-c', resolve/* RESOLVE_SCRIPT */.Lm, 'sh', ...refs]);
@@ -1263,8 +1300,9 @@ async function removeImageTag(tag) {
 /* harmony export */ });
 // buildx reads each --driver-opt as one CSV record (builder/builder.go csvToMap: csvvalue.Fields,
 // encoding/csv's rules with its defaults). One reader of that here, for the checks on
-// driver-opts (driver-opts.ts), the owner mark merged into them (owner.ts), the planned record
-// (occupants.ts) and the remote driver's TLS options (remote.ts). Pure.
+// driver-opts (driver-opts.ts), the kubernetes owner label merged into them
+// (drivers/kubernetes/owner.ts), the planned record (drivers/ownership.ts) and the remote
+// driver's TLS options (drivers/remote/). Pure.
 /**
  * One CSV record as Go's encoding/csv reads it with its defaults (Comma ',', no LazyQuotes,
  * no TrimLeadingSpace): a field that starts with " is quoted, "" in it is one ", and its
@@ -1329,9 +1367,9 @@ function csvQuote(field) {
 /* harmony export */   vj: () => (/* binding */ driverOptFields)
 /* harmony export */ });
 /* harmony import */ var _config_certs_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6317);
-/* harmony import */ var _csv_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6476);
-/* harmony import */ var _owner_mark_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6445);
-/* harmony import */ var _refs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3004);
+/* harmony import */ var _csv_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6476);
+/* harmony import */ var _owner_mark_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6445);
+/* harmony import */ var _refs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3004);
 
 
 
@@ -1350,15 +1388,15 @@ function parseDriverOptLine(line) {
     // Never echoed: such a line is (part of) a key or certificate pasted in.
     if ((0,_config_certs_js__WEBPACK_IMPORTED_MODULE_0__/* .looksLikePem */ .o4)(line))
         return 'holds PEM text; give a file path or env:NAME (e.g. cacert=env:BUILDKIT_CA) instead';
-    const fields = (0,_csv_js__WEBPACK_IMPORTED_MODULE_3__/* .csvRecord */ .ef)(line);
+    const fields = (0,_csv_js__WEBPACK_IMPORTED_MODULE_2__/* .csvRecord */ .ef)(line);
     if (typeof fields === 'string')
-        return `${(0,_refs_js__WEBPACK_IMPORTED_MODULE_2__/* .quoteShort */ .pf)(line)} is not read by buildx, which takes each line as CSV: ${fields}`;
+        return `${(0,_refs_js__WEBPACK_IMPORTED_MODULE_1__/* .quoteShort */ .pf)(line)} is not read by buildx, which takes each line as CSV: ${fields}`;
     const opts = [];
     for (const f of fields) {
         const eq = f.indexOf('=');
         const key = eq === -1 ? f : f.slice(0, eq);
         if (eq === -1 || !KEY_RE.test(key))
-            return `${(0,_refs_js__WEBPACK_IMPORTED_MODULE_2__/* .quoteShort */ .pf)(f)} is not key=value (${EXAMPLE})`;
+            return `${(0,_refs_js__WEBPACK_IMPORTED_MODULE_1__/* .quoteShort */ .pf)(f)} is not key=value (${EXAMPLE})`;
         const value = f.slice(eq + 1);
         if ((0,_config_certs_js__WEBPACK_IMPORTED_MODULE_0__/* .looksLikePem */ .o4)(value))
             return `${key}= holds PEM text; give a file path or env:NAME instead`;
@@ -1370,16 +1408,16 @@ function parseDriverOptLine(line) {
     return opts;
 }
 function optProblem(key, value) {
-    // The owner mark is the action's to set (owner.ts): with it a builder would pass for another
+    // The owner mark is the action's to set (owner-mark.ts, drivers/<name>/owner.ts): with it a builder would pass for another
     // run's, or another run's for this one's, and be removed by the wrong teardown.
-    if (key.toLowerCase() === `env.${_owner_mark_js__WEBPACK_IMPORTED_MODULE_1__/* .OWNER_ENV */ .wN}`.toLowerCase()) {
-        return `env.${_owner_mark_js__WEBPACK_IMPORTED_MODULE_1__/* .OWNER_ENV */ .wN} is the mark this action puts on the builders it creates, to remove only its own; remove it`;
+    if (key.toLowerCase() === `env.${_owner_mark_js__WEBPACK_IMPORTED_MODULE_3__/* .OWNER_ENV */ .w}`.toLowerCase()) {
+        return `env.${_owner_mark_js__WEBPACK_IMPORTED_MODULE_3__/* .OWNER_ENV */ .w} is the mark this action puts on the builders it creates, to remove only its own; remove it`;
     }
-    if (key === 'labels' && value.includes(_owner_mark_js__WEBPACK_IMPORTED_MODULE_1__/* .OWNER_LABEL */ .pk)) {
-        return `labels sets ${_owner_mark_js__WEBPACK_IMPORTED_MODULE_1__/* .OWNER_LABEL */ .pk}, the mark this action puts on the builders it creates, to remove only its own; remove that label`;
+    if (key === 'labels' && value.includes(_owner_mark_js__WEBPACK_IMPORTED_MODULE_3__/* .OWNER_LABEL */ .p)) {
+        return `labels sets ${_owner_mark_js__WEBPACK_IMPORTED_MODULE_3__/* .OWNER_LABEL */ .p}, the mark this action puts on the builders it creates, to remove only its own; remove that label`;
     }
     if (key === 'image') {
-        const problem = (0,_refs_js__WEBPACK_IMPORTED_MODULE_2__/* .imageRefProblem */ .OD)(value);
+        const problem = (0,_refs_js__WEBPACK_IMPORTED_MODULE_1__/* .imageRefProblem */ .OD)(value);
         if (problem)
             return `image= ${problem}`;
     }
@@ -1406,151 +1444,23 @@ function driverOptValue(lines, key) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   B4: () => (/* binding */ withOwnerOpt),
-/* harmony export */   J1: () => (/* binding */ ownerFromEnv),
-/* harmony export */   bf: () => (/* binding */ ownerOf),
-/* harmony export */   jC: () => (/* binding */ ownerFromLabels),
-/* harmony export */   k8: () => (/* binding */ withoutOwner),
-/* harmony export */   pk: () => (/* binding */ OWNER_LABEL),
-/* harmony export */   sb: () => (/* binding */ remoteNodeName),
-/* harmony export */   wN: () => (/* binding */ OWNER_ENV)
+/* harmony export */   p: () => (/* binding */ OWNER_LABEL),
+/* harmony export */   w: () => (/* binding */ OWNER_ENV)
 /* harmony export */ });
-/* unused harmony exports ownerOptFor, ownerFromDriverOpts, remoteOwnerOf */
-/* harmony import */ var _csv_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6476);
-/* harmony import */ var _buildx_record_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6766);
-
-
-// The mark a run puts on the builder it creates, so that it only ever removes its own (the
-// teardown compares it with the run's). buildx keeps it with the node's driver options in
-// its record of the builder, where it is read back without starting a process.
-//
-// docker-container: driver-opt env.<OWNER_ENV>=<owner>. buildx's kubernetes factory took
-// env.* only from v0.28.0 (factory.go processDriverOpts `strings.HasPrefix(k, "env.")`);
-// v0.12.0 to v0.27.x end with "invalid driver option env.… for driver kubernetes". It has
-// taken `labels=k=v[,k=v]` since v0.12.0: labels land on the Deployment, its selector and
-// its pods (manifest.go), and buildx keeps the opt in the builder's record like any other,
-// so the mark is readable both from the record and from the cluster
-// (kubectl get deploy -l buildkit-builder-action/owner=<owner>).
-//
-// buildx reads every --driver-opt as CSV and keeps one value per key (builder.go
-// csvToMap: the last wins), so the mark must be merged into a labels opt the user gives,
-// not given beside it.
+// The names of the mark a run puts on the builder it creates, so that it only ever removes
+// its own (the teardown compares it with the run's). Each driver carries it its own way
+// (drivers/<name>/owner.ts): docker-container as an environment variable of the daemon's
+// container, kubernetes as a label of the Deployment, remote in its first node's name. buildx
+// keeps the driver options in its record of the builder, where the mark is read back without
+// starting a process. The names are here, below the driver-opts check
+// (docker/driver-opts.ts), which refuses a driver option that would set them.
 /**
  * docker-container: an environment variable of the daemon's container (driver-opt
  * env.<NAME>=<value>, driver/docker-container/factory.go).
  */
 const OWNER_ENV = 'BUILDKIT_BUILDER_ACTION_OWNER';
-/** The label key of the mark (a prefixed Kubernetes label key; its value is the owner uuid). */
+/** kubernetes: the label key of the mark (a prefixed Kubernetes label key; its value is the owner uuid). */
 const OWNER_LABEL = 'buildkit-builder-action/owner';
-/** The driver-opt that carries the mark, alone. */
-function ownerOptFor(driver, owner) {
-    return driver === 'kubernetes' ? `labels=${OWNER_LABEL}=${owner}` : `env.${OWNER_ENV}=${owner}`;
-}
-/**
- * A node's driver-opts with the mark in them. kubernetes: a `labels` opt the user gives (on
- * its own or inside a CSV line) gets the mark added to it, so that neither replaces the
- * other in buildx's map; the mark comes first elsewhere (as buildx.ts createArgs does today).
- */
-function withOwnerOpt(driver, owner, driverOpts) {
-    if (owner === '')
-        return [...driverOpts];
-    if (driver !== 'kubernetes')
-        return [ownerOptFor(driver, owner), ...driverOpts];
-    const userLabels = [];
-    const rest = [];
-    for (const line of driverOpts) {
-        const fields = (0,_csv_js__WEBPACK_IMPORTED_MODULE_1__/* .csvFields */ .qZ)(line);
-        const kept = fields.filter(f => {
-            if (!f.startsWith('labels='))
-                return true;
-            userLabels.push(f.slice('labels='.length).replace(/^"|"$/g, ''));
-            return false;
-        });
-        if (kept.length === fields.length)
-            rest.push(line);
-        else if (kept.length > 0)
-            rest.push(kept.map(_csv_js__WEBPACK_IMPORTED_MODULE_1__/* .csvQuote */ .Fk).join(','));
-    }
-    // The last labels opt is the one buildx keeps; the mark's key wins over a user's same key.
-    const kept = userLabels.length > 0 ? userLabels[userLabels.length - 1].split(',').filter(kv => kv !== '' && kv.split('=')[0] !== OWNER_LABEL) : [];
-    return [...rest, (0,_csv_js__WEBPACK_IMPORTED_MODULE_1__/* .csvQuote */ .Fk)(`labels=${[...kept, `${OWNER_LABEL}=${owner}`].join(',')}`)];
-}
-/**
- * The mark in a node's recorded DriverOpts: undefined when there is none. kubernetes: the
- * `labels` value (splitMultiValues in factory.go: quotes trimmed, `,` between pairs, `=`).
- */
-function ownerFromDriverOpts(driver, opts) {
-    if (!opts)
-        return undefined;
-    if (driver !== 'kubernetes')
-        return opts[`env.${OWNER_ENV}`];
-    const labels = opts.labels;
-    if (labels === undefined)
-        return undefined;
-    for (const kv of labels.replace(/^"|"$/g, '').split(',')) {
-        const [k, v, ...more] = kv.split('=');
-        if (k === OWNER_LABEL && v !== undefined && more.length === 0)
-            return v;
-    }
-    return undefined;
-}
-/** A node's recorded driver options as `key=value` lines, without the mark (for outputs). */
-function withoutOwner(driver, opts) {
-    return Object.entries(opts ?? {}).flatMap(([k, v]) => {
-        if (driver !== 'kubernetes')
-            return k === `env.${OWNER_ENV}` ? [] : [`${k}=${v}`];
-        if (k !== 'labels')
-            return [`${k}=${v}`];
-        const rest = v
-            .replace(/^"|"$/g, '')
-            .split(',')
-            .filter(kv => kv !== '' && kv.split('=')[0] !== OWNER_LABEL);
-        return rest.length > 0 ? [`labels=${rest.join(',')}`] : [];
-    });
-}
-/**
- * The first node's name, which carries this run's owner mark: the remote driver takes no
- * option to hold it (factory.go refuses unknown ones) and buildx's record keeps node names
- * (store/nodegroup.go Node.Name, validated by store/util.go ValidateName: letters, digits,
- * ._-, lower-cased). With no owner it is buildx's own choice, <builder>0.
- */
-function remoteNodeName(builder, owner) {
-    return owner === '' ? `${builder}0` : `${builder}0-${owner}`.toLowerCase();
-}
-/**
- * The owner mark of a remote builder from its recorded nodes: undefined when buildx has no
- * such builder (a record always has a node: store/nodegroup.go Leave refuses the last one),
- * '' when its first node carries none.
- */
-function remoteOwnerOf(builder, nodes) {
-    if (nodes.length === 0)
-        return undefined;
-    const prefix = `${builder.toLowerCase()}0-`;
-    const first = nodes[0].Name;
-    return first.startsWith(prefix) ? first.slice(prefix.length) : '';
-}
-/**
- * The mark a daemon's container really carries, from its Config.Env (`NAME=value` lines):
- * '' when it carries none. What buildx's record says may differ: buildx reuses a container of
- * the node's name that another builder created.
- */
-function ownerFromEnv(env) {
-    const line = (env ?? []).find(l => l.startsWith(`${OWNER_ENV}=`));
-    return line === undefined ? '' : line.slice(OWNER_ENV.length + 1);
-}
-/** The mark a Deployment really carries, from its metadata.labels: '' when it carries none. */
-function ownerFromLabels(labels) {
-    return labels?.[OWNER_LABEL] ?? '';
-}
-/** The owner mark in a builder's record ('' when it has none): what the record's nodes carry. */
-function ownerOf(instanceJson) {
-    const rec = JSON.parse(instanceJson);
-    const nodes = (0,_buildx_record_js__WEBPACK_IMPORTED_MODULE_0__/* .recordedNodes */ .WP)(instanceJson);
-    // The remote driver takes no option to carry it: the first node's name does.
-    if (rec.Driver === 'remote')
-        return remoteOwnerOf(rec.Name ?? '', nodes) ?? '';
-    return nodes.map(n => ownerFromDriverOpts(rec.Driver ?? '', n.DriverOpts)).find(v => v !== undefined) ?? '';
-}
 
 
 /***/ }),
@@ -1738,8 +1648,8 @@ function imageRefProblem(value) {
  * - `buildkitd.default.toml` in buildx's config directory, applied when create gets no
  *   --config: v0.9.0 (util/confutil/config.go DefaultConfigFile, used by commands/create.go)
  * - and the one that sets the floor: certificate files of [registry."<host>"] copied to
- *   /etc/buildkit/certs/<host with every run of [^a-zA-Z0-9.-] replaced by _>/, which plan.ts
- *   writes into the expected config (buildx.ts containerCertDir) and verify compares with
+ *   /etc/buildkit/certs/<host with every run of [^a-zA-Z0-9.-] replaced by _>/, which plan/plan.ts
+ *   writes into the expected config (config/paths.ts containerCertDir) and verify compares with
  *   what the daemon reads. Before v0.11.0 buildx used the registry name as it is, so a
  *   registry with a port ("registry.local:5000") got certs/registry.local:5000/ and the
  *   read-back could never match: util/confutil/container.go at v0.11.0, docker/buildx commit
@@ -3223,11 +3133,9 @@ var certs = __nccwpck_require__(6317);
 var cli = __nccwpck_require__(9345);
 // EXTERNAL MODULE: ./src/config/paths.ts
 var paths = __nccwpck_require__(1066);
-// EXTERNAL MODULE: ./src/docker/owner-mark.ts
-var owner_mark = __nccwpck_require__(6445);
 ;// CONCATENATED MODULE: ./src/docker/buildx.ts
-
-// buildx's naming rules and command lines for the docker-container driver. Pure.
+// buildx's command lines (create, boot, rm, leave) and its naming of the first node. Pure.
+// https://github.com/docker/buildx/blob/master/builder/builder.go
 // https://github.com/docker/buildx/blob/master/driver/docker-container/driver.go
 /** `buildx create --name X` makes one node named X0 (`--node` is not used here). */
 function buildx_nodeName(builder) {
@@ -3241,7 +3149,7 @@ function createArgs(o) {
     if (o.node)
         args.push('--node', o.node);
     args.push('--config', o.configPath);
-    for (const opt of (0,owner_mark/* withOwnerOpt */.B4)(o.driver, o.owner ?? '', o.driverOpts))
+    for (const opt of o.driverOpts)
         args.push('--driver-opt', opt);
     if (o.buildkitdFlags.length > 0)
         args.push('--buildkitd-flags', joinShellWords(o.buildkitdFlags));
@@ -3363,6 +3271,9 @@ var runner_lines = __nccwpck_require__(2705);
 
 
 
+// The builder's nodes as the inputs give them: the first node from the top-level inputs
+// (driver-opts, buildkitd-flags, endpoint, platforms), more from `append`, a YAML list with
+// docker/setup-buildx-action's fields. Pure: text in, NodeSpec[] or an InputError out.
 /**
  * The input a node's setting comes from, for messages: the setting's own input for the first
  * node (driver-opts, buildkitd-flags), append for the others ("append (append[1] driver-opts)").
@@ -3385,7 +3296,7 @@ function endpointProblem(endpoint, rules) {
  * builder. So a node name is at most 255 - 16 - 6 = 233 characters, and a builder name at most
  * 231, so that the node names buildx gives, <builder><n>, fit for n up to 99. buildx also keeps
  * build records under ~/.docker/buildx/refs/<builder>/<node>/ (localstate), which the remote
- * driver's first node name, <builder>0-<owner uuid> (owner.ts remoteNodeName), must fit: 255.
+ * driver's first node name, <builder>0-<owner uuid> (drivers/remote/owner.ts remoteNodeName), must fit: 255.
  */
 const MAX_NODE_NAME = 255 - 'buildx_buildkit_'.length - '_state'.length;
 const MAX_BUILDER_NAME = MAX_NODE_NAME - 2;
@@ -3438,94 +3349,112 @@ function optionLike(endpoint) {
  * as the first node does: every node then allows the same entitlements.
  */
 function parseAppend(text, rules, yaml) {
-    const defaultFlags = rules.defaultFlags;
     if (text.trim() === '')
         return [];
     if (!yaml)
         throw new Error('append is set but the YAML parser was not loaded');
-    const { isMap, isScalar, isSeq } = yaml;
+    const root = appendList(text, yaml);
+    return root.items.map((item, i) => appendedNode(item, i, { text, rules, yaml }));
+}
+/** The YAML list `append` holds; throws an InputError when it is not valid YAML or not a list. */
+function appendList(text, yaml) {
     const doc = yaml.parseDocument(text, { uniqueKeys: true });
     if (doc.errors.length > 0) {
         const e = doc.errors[0];
         throw new errors/* InputError */.d('append', e.linePos?.[0].line, `is not valid YAML: ${e.message.split('\n')[0]}`);
     }
     const root = doc.contents;
-    if (!isSeq(root))
+    if (!yaml.isSeq(root))
         throw new errors/* InputError */.d('append', undefined, 'must be a YAML list of nodes (- name: …, endpoint: …)');
-    const lineOf = (n) => {
-        const off = n?.range?.[0];
-        return off === undefined ? undefined : text.slice(0, off).split('\n').length;
+    return root;
+}
+/** The line a YAML node starts on in the text, or undefined when it has no place. */
+function lineOf(text, n) {
+    const off = n?.range?.[0];
+    return off === undefined ? undefined : text.slice(0, off).split('\n').length;
+}
+/** The node the i-th item of append describes; a field it doesn't give is the first node's default. */
+function appendedNode(item, i, ctx) {
+    const label = `append[${i}]`;
+    const fail = (at, detail) => {
+        throw new errors/* InputError */.d('append', lineOf(ctx.text, at ?? item), `${label}: ${detail}`);
     };
-    return root.items.map((item, i) => {
-        const label = `append[${i}]`;
-        const fail = (at, detail) => {
-            throw new errors/* InputError */.d('append', lineOf(at ?? item), `${label}: ${detail}`);
-        };
-        if (!isMap(item))
-            return fail(item, 'is not a mapping of name, endpoint, driver-opts, buildkitd-flags, platforms');
-        const spec = { endpoint: '', driverOpts: [], buildkitdFlags: [...defaultFlags], platforms: [], label, append: i };
-        for (const pair of item.items) {
-            const key = isScalar(pair.key) ? String(pair.key.value) : '';
-            const value = pair.value;
-            const field = FIELDS.find(f => f === key);
-            if (!field)
-                fail(pair.key, `unknown field "${key}"; a node has ${FIELDS.join(', ')}`);
-            const str = () => {
-                if (isScalar(value) && (typeof value.value === 'string' || typeof value.value === 'number'))
-                    return String(value.value).trim();
-                return fail(value, `${key} must be a string`);
-            };
-            switch (field) {
-                case 'name': {
-                    const name = str();
-                    if (name.length > MAX_NODE_NAME) {
-                        const why = "buildx names the node's state volume buildx_buildkit_<name>_state, and a file name has at most 255";
-                        fail(value, `name is ${name.length} characters; at most ${MAX_NODE_NAME} (${why})`);
-                    }
-                    if (!NODE_NAME_RE.test(name))
-                        fail(value, `name "${name}" must start with a letter and hold only letters, digits and ._-`);
-                    spec.name = name.toLowerCase();
-                    break;
-                }
-                case 'endpoint':
-                    spec.endpoint = str();
-                    break;
-                case 'driver-opts': {
-                    // setup-buildx-action takes a list; one string is one option there too.
-                    const list = isSeq(value) ? value.items : [value];
-                    spec.driverOpts = list.map(v => {
-                        const opt = isScalar(v) && typeof v.value === 'string' ? v.value.trim() : fail(v, 'driver-opts must be a list of strings');
-                        const opts = (0,driver_opts/* parseDriverOptLine */.JS)(opt);
-                        if (typeof opts === 'string')
-                            fail(v, `driver-opts: ${opts}`);
-                        return opt;
-                    });
-                    break;
-                }
-                case 'buildkitd-flags': {
-                    const words = (0,runner_lines/* splitShellWords */.CQ)(str());
-                    if (words === undefined)
-                        fail(value, 'buildkitd-flags: a quote is not closed');
-                    if (words.some(w => w === '--config' || w.startsWith('--config=')))
-                        fail(value, 'buildkitd-flags: --config is set by this action for every node');
-                    spec.buildkitdFlags = words.length > 0 ? words : [...defaultFlags];
-                    break;
-                }
-                case 'platforms':
-                    try {
-                        spec.platforms = parsePlatforms('append', str());
-                    }
-                    catch (err) {
-                        fail(value, err.message.replace(/^input "append": /, ''));
-                    }
-                    break;
+    if (!ctx.yaml.isMap(item))
+        return fail(item, 'is not a mapping of name, endpoint, driver-opts, buildkitd-flags, platforms');
+    const spec = { endpoint: '', driverOpts: [], buildkitdFlags: [...ctx.rules.defaultFlags], platforms: [], label, append: i };
+    for (const pair of item.items)
+        readField(spec, pair, ctx, fail);
+    const problem = ctx.rules.endpointProblem(spec.endpoint);
+    if (problem)
+        fail(item, `endpoint: ${problem}`);
+    return spec;
+}
+/** Sets the field one key: value pair of an appended node gives; throws an InputError for an unknown field or a bad value. */
+function readField(spec, pair, ctx, fail) {
+    const { isScalar } = ctx.yaml;
+    const key = isScalar(pair.key) ? String(pair.key.value) : '';
+    const value = pair.value;
+    const field = FIELDS.find(f => f === key);
+    if (!field)
+        fail(pair.key, `unknown field "${key}"; a node has ${FIELDS.join(', ')}`);
+    const str = () => {
+        if (isScalar(value) && (typeof value.value === 'string' || typeof value.value === 'number'))
+            return String(value.value).trim();
+        return fail(value, `${key} must be a string`);
+    };
+    switch (field) {
+        case 'name':
+            spec.name = nodes_nodeName(str(), value, fail);
+            break;
+        case 'endpoint':
+            spec.endpoint = str();
+            break;
+        case 'driver-opts':
+            spec.driverOpts = driverOptList(value, ctx.yaml, fail);
+            break;
+        case 'buildkitd-flags':
+            spec.buildkitdFlags = buildkitdFlags(str(), value, ctx.rules.defaultFlags, fail);
+            break;
+        case 'platforms':
+            try {
+                spec.platforms = parsePlatforms('append', str());
             }
-        }
-        const problem = rules.endpointProblem(spec.endpoint);
-        if (problem)
-            fail(item, `endpoint: ${problem}`);
-        return spec;
+            catch (err) {
+                fail(value, err.message.replace(/^input "append": /, ''));
+            }
+            break;
+    }
+}
+/** A node's name as buildx keeps it (lower case); fails when buildx would refuse it or its state volume's name is too long. */
+function nodes_nodeName(name, value, fail) {
+    if (name.length > MAX_NODE_NAME) {
+        const why = "buildx names the node's state volume buildx_buildkit_<name>_state, and a file name has at most 255";
+        fail(value, `name is ${name.length} characters; at most ${MAX_NODE_NAME} (${why})`);
+    }
+    if (!NODE_NAME_RE.test(name))
+        fail(value, `name "${name}" must start with a letter and hold only letters, digits and ._-`);
+    return name.toLowerCase();
+}
+/** A node's driver-opts, a list of strings each buildx can read; fails for any other value. */
+function driverOptList(value, yaml, fail) {
+    // setup-buildx-action takes a list; one string is one option there too.
+    const list = yaml.isSeq(value) ? value.items : [value];
+    return list.map(v => {
+        const opt = yaml.isScalar(v) && typeof v.value === 'string' ? v.value.trim() : fail(v, 'driver-opts must be a list of strings');
+        const opts = (0,driver_opts/* parseDriverOptLine */.JS)(opt);
+        if (typeof opts === 'string')
+            fail(v, `driver-opts: ${opts}`);
+        return opt;
     });
+}
+/** A node's buildkitd-flags as words, or the default flags when it gives none; fails for an open quote or a --config. */
+function buildkitdFlags(text, value, defaultFlags, fail) {
+    const words = (0,runner_lines/* splitShellWords */.CQ)(text);
+    if (words === undefined)
+        fail(value, 'buildkitd-flags: a quote is not closed');
+    if (words.some(w => w === '--config' || w.startsWith('--config=')))
+        fail(value, 'buildkitd-flags: --config is set by this action for every node');
+    return words.length > 0 ? words : [...defaultFlags];
 }
 /**
  * Rules across all nodes: buildx refuses two nodes on one endpoint ("invalid duplicate
@@ -3597,7 +3526,7 @@ function checkNodes(builder, first, appended, rules) {
  * plan, and its post step would remove someone else's builder.
  */
 function claimFreeName(asked) {
-    if (cli/* builderOwner */.TS(asked) !== undefined) {
+    if (cli/* builderOwner */.TS(asked, () => '') !== undefined) {
         throw new Error(`a builder named "${asked}" already exists; choose another name (or leave name empty for a generated one), ` +
             `or remove it with "docker buildx rm ${asked}" (docker/setup-buildx-action would use it as it is; ` +
             'this action only sets up, verifies and removes a builder of its own)');
@@ -3627,7 +3556,7 @@ async function occupantsOf(driver, nodes) {
 }
 /**
  * Before create: no node's container or Deployment may exist yet, whoever made it. buildx
- * would take it over, and removing this run's builder would remove it (occupants.ts).
+ * would take it over, and removing this run's builder would remove it (ownership.ts).
  */
 async function checkPlaces(driver, plan, owner) {
     const nodes = plan.nodes.flatMap(n => {
@@ -3664,7 +3593,8 @@ function dockerEndpointProblem(endpoint) {
 }
 /**
  * The nodes of a driver that takes the config: `buildx create` (then `--append`) with the
- * config, the node's driver options and the feature's (CNI), the owner mark and daemon flags.
+ * config, the node's driver options and the feature's (CNI) with the driver's owner `mark`, and
+ * daemon flags.
  * buildx names the first node <builder>0 (store/nodegroup.go nextNodeName) unless the driver
  * generates names (`namesFirst` false: they are read from its record). `daemonFlags` turns
  * a node's flags into what buildx is given (kubernetes adds the config's path).
@@ -3679,10 +3609,9 @@ function planConfigNodes(driver, ctx, o) {
             name: inputs.name,
             driver,
             configPath,
-            driverOpts: [...n.driverOpts, ...(addition.driverOpts ?? [])],
+            driverOpts: o.mark(owner, [...n.driverOpts, ...(addition.driverOpts ?? [])]),
             buildkitdFlags: o.daemonFlags ? o.daemonFlags(n.buildkitdFlags) : n.buildkitdFlags,
             use: inputs.use,
-            owner,
             append: i > 0,
             // Several nodes are booted together once all are recorded (createNodes).
             bootstrap: inputs.nodes.length === 1,
@@ -3865,6 +3794,8 @@ async function daemonCause(driver, plan, err) {
 
 ;// CONCATENATED MODULE: ./src/drivers/docker-container/names.ts
 
+// The docker-container driver's names: a node's container and state volume, and the docker CLI
+// flags that reach its engine (driver/docker-container/driver.go). Pure.
 /** The container the docker-container driver runs the daemon in. */
 function containerName(builder) {
     return nodeContainer(nodeName(builder));
@@ -3892,6 +3823,43 @@ function nodeVolume(node) {
     return `${nodeContainer(node)}_state`;
 }
 
+// EXTERNAL MODULE: ./src/docker/owner-mark.ts
+var owner_mark = __nccwpck_require__(6445);
+;// CONCATENATED MODULE: ./src/drivers/docker-container/owner.ts
+
+// The docker-container driver's owner mark: driver-opt env.<OWNER_ENV>=<owner>, an
+// environment variable of the daemon's container (driver/docker-container/factory.go), kept
+// in buildx's record with the node's driver options. Pure.
+/** The driver-opt that carries the mark, alone. */
+function envMarkOpt(owner) {
+    return `env.${owner_mark/* OWNER_ENV */.w}=${owner}`;
+}
+/** A node's driver-opts with the mark first; none when owner is ''. */
+function withEnvMark(owner, driverOpts) {
+    return owner === '' ? [...driverOpts] : [envMarkOpt(owner), ...driverOpts];
+}
+/** The mark in a node's recorded DriverOpts: undefined when there is none. */
+function ownerFromEnvOpt(opts) {
+    return opts ? opts[`env.${owner_mark/* OWNER_ENV */.w}`] : undefined;
+}
+/** A node's recorded driver options as `key=value` lines, without the mark (for outputs). */
+function withoutEnvMark(opts) {
+    return Object.entries(opts ?? {}).flatMap(([k, v]) => (k === `env.${owner_mark/* OWNER_ENV */.w}` ? [] : [`${k}=${v}`]));
+}
+/** The owner mark in a builder's record ('' when no node carries one). */
+function envMarkOf(rec) {
+    return rec.Nodes.map(n => ownerFromEnvOpt(n.DriverOpts)).find(v => v !== undefined) ?? '';
+}
+/**
+ * The mark a daemon's container really carries, from its Config.Env (`NAME=value` lines):
+ * '' when it carries none. What buildx's record says may differ: buildx reuses a container of
+ * the node's name that another builder created.
+ */
+function ownerFromEnv(env) {
+    const line = (env ?? []).find(l => l.startsWith(`${owner_mark/* OWNER_ENV */.w}=`));
+    return line === undefined ? '' : line.slice(owner_mark/* OWNER_ENV */.w.length + 1);
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/model.ts
 /**
  * The daemon flags when buildkitd-flags is empty: docker/setup-buildx-action's default (its
@@ -3902,6 +3870,8 @@ function nodeVolume(node) {
 const DEFAULT_FLAGS = ['--allow-insecure-entitlement', 'security.insecure', '--allow-insecure-entitlement', 'network.host'];
 
 ;// CONCATENATED MODULE: ./src/buildkit/daemon-info.ts
+// What a BuildKit daemon says of itself: `buildctl debug workers` as JSON, read into its
+// version, platforms, workers and network mode. Pure.
 /** `buildctl debug workers --format '{{json .}}'`: a JSON array of workers. */
 function parseWorkers(json) {
     let data;
@@ -3954,7 +3924,7 @@ const dockerContainer = {
     // Every input works with this driver: it is the one the action is made for.
     inputProblems: () => [],
     keptKeysPlace: "in the builder's container (/etc/buildkit/certs)",
-    planNodes: ctx => planConfigNodes('docker-container', ctx, { namesFirst: true }),
+    planNodes: ctx => planConfigNodes('docker-container', ctx, { namesFirst: true, mark: withEnvMark }),
     claim: async (asked) => claimFreeName(asked),
     create: createNodes,
     readBackNode: async (plan, node) => {
@@ -3965,14 +3935,15 @@ const dockerContainer = {
     resolve: (node, refs) => cli/* resolveInBuilder */.lF(at(node), refs),
     logSince: (node, since) => cli/* daemonLogSince */.RS(at(node), since),
     logTail: async (node, lines) => ((await cli/* containerExists */.Yj(at(node))) ? cli/* daemonLogTail */.hj(at(node), lines) : ''),
-    owner: builder => cli/* builderOwner */.TS(builder),
+    owner: builder => cli/* builderOwner */.TS(builder, envMarkOf),
+    withoutOwner: withoutEnvMark,
     nodes: builder => cli/* builderNodes */.$R(builder),
     occupant: async (node) => {
         const c = at(node);
         const place = `container ${c.container}${node.Endpoint ? ` on ${node.Endpoint}` : ''}`;
         try {
             const env = await cli/* containerEnv */.jY(c);
-            return { place, occupant: env === undefined ? { state: 'free' } : { state: 'taken', owner: (0,owner_mark/* ownerFromEnv */.J1)(env) } };
+            return { place, occupant: env === undefined ? { state: 'free' } : { state: 'taken', owner: ownerFromEnv(env) } };
         }
         catch (err) {
             return { place, occupant: { state: 'unknown', error: err.message } };
@@ -4010,11 +3981,8 @@ function parseInspect(text) {
         if (line.trim() === '')
             continue;
         if (/^\s/.test(line)) {
-            if (node && section === 'Labels') {
-                const m = /^\s+(\S+?):\s*(.*)$/.exec(line);
-                if (m)
-                    node.labels[m[1]] = m[2].trim();
-            }
+            if (node && section === 'Labels')
+                addLabel(node, line);
             continue;
         }
         if (line.trim() === 'Nodes:') {
@@ -4027,50 +3995,66 @@ function parseInspect(text) {
         const [, key, value] = m;
         section = key;
         if (!inNodes) {
-            if (key === 'Name')
-                out.name = value;
-            else if (key === 'Driver')
-                out.driver = value;
-            else if (key === 'Error')
-                out.error = value;
-            continue;
+            setBuilderField(out, key, value);
         }
-        if (key === 'Name') {
+        else if (key === 'Name') {
             node = { name: value, endpoint: '', status: '', platforms: [], configured: [], labels: {} };
             out.nodes.push(node);
-            continue;
         }
-        if (!node)
-            continue;
-        switch (key) {
-            case 'Endpoint':
-                node.endpoint = value;
-                break;
-            case 'Status':
-                node.status = value;
-                break;
-            case 'Error':
-                node.error = value;
-                break;
-            case 'BuildKit version':
-                node.version = value;
-                break;
-            case 'Platforms':
-                for (const p of value
-                    .split(',')
-                    .map(s => s.trim())
-                    .filter(s => s !== '')) {
-                    const bare = p.replace(/\*$/, '');
-                    node.platforms.push(bare);
-                    if (p.endsWith('*'))
-                        node.configured.push(bare);
-                }
-                break;
+        else if (node) {
+            setNodeField(node, key, value);
         }
     }
     for (const n of out.nodes)
         n.network = n.labels['org.mobyproject.buildkit.worker.network'];
     return out;
+}
+/** Adds the label an indented line of a node's Labels section gives (`  key: value`). */
+function addLabel(node, line) {
+    const m = /^\s+(\S+?):\s*(.*)$/.exec(line);
+    if (m)
+        node.labels[m[1]] = m[2].trim();
+}
+/** Sets the builder's name, driver or error from a line above the nodes; other keys are ignored. */
+function setBuilderField(out, key, value) {
+    if (key === 'Name')
+        out.name = value;
+    else if (key === 'Driver')
+        out.driver = value;
+    else if (key === 'Error')
+        out.error = value;
+}
+/** Sets the field of a node that a `Key: value` line gives; other keys are ignored. */
+function setNodeField(node, key, value) {
+    switch (key) {
+        case 'Endpoint':
+            node.endpoint = value;
+            break;
+        case 'Status':
+            node.status = value;
+            break;
+        case 'Error':
+            node.error = value;
+            break;
+        case 'BuildKit version':
+            node.version = value;
+            break;
+        case 'Platforms':
+            addPlatforms(node, value);
+            break;
+    }
+}
+/** Adds the platforms of a Platforms line: each without buildx's `*`, and the starred ones to the configured ones too. */
+function addPlatforms(node, value) {
+    for (const p of value
+        .split(',')
+        .map(s => s.trim())
+        .filter(s => s !== '')) {
+        const bare = p.replace(/\*$/, '');
+        node.platforms.push(bare);
+        if (p.endsWith('*'))
+            node.configured.push(bare);
+    }
 }
 /**
  * The daemon's answer for one node, from `buildx inspect --bootstrap`. buildx lists the
@@ -4163,10 +4147,11 @@ function dockerDriverProblems(inputs, get) {
 
 
 
+
 // buildx's docker driver: the builder is the Docker engine's own BuildKit, named after the
 // docker context (buildx builder/builder.go: a context's builder has one node whose
 // endpoint is the context; `docker buildx inspect default` shows it). It takes no BuildKit
-// config (inputs.ts here refuses every config input with the engine's daemon.json settings
+// config (its inputs.ts refuses every config input with the engine's daemon.json settings
 // instead), this action creates nothing for it and the post step never removes it.
 // Verification can only report what the daemon says: its version and platforms.
 const none = async () => '';
@@ -4186,7 +4171,7 @@ const engine = {
             log/* info */.pq(`${defaultFile} is ignored: the docker driver's builder is the engine's own BuildKit, which takes no config`);
     },
     // Planned like a docker-container node; nothing is created from it.
-    planNodes: ctx => planConfigNodes('docker', ctx, { namesFirst: true }),
+    planNodes: ctx => planConfigNodes('docker', ctx, { namesFirst: true, mark: (_owner, opts) => [...opts] }),
     claim: async (asked, given) => {
         const context = await cli/* currentContext */.Fi();
         // setup-buildx-action, too, names this builder after the context and ignores `name`.
@@ -4219,6 +4204,7 @@ const engine = {
     logTail: none,
     // A context's builder is not in buildx's instance records: nothing of this run's to own.
     owner: () => undefined,
+    withoutOwner: buildx_record/* optionLines */.rQ,
     nodes: builder => [{ Name: builder, Endpoint: builder }],
     remove: () => Promise.resolve({ ok: true, message: "the docker driver's builder is the engine's own: never removed" }),
     occupant: () => Promise.resolve(undefined),
@@ -4234,8 +4220,8 @@ var read_back = __nccwpck_require__(2708);
 
 
 // buildx's kubernetes driver, the parts that need no cluster: where buildx puts things in
-// the pods, how kubectl finds them, what kubectl prints, and which inputs can't work with
-// this driver. Pure. Everything here follows docker/buildx v0.29.1:
+// the pods, how kubectl finds them and what kubectl prints (the inputs it can't take are
+// inputs.ts'). Pure. Everything here follows docker/buildx v0.29.1:
 //
 // - builder/builder.go Create: a kubernetes node gets no endpoint of its own; buildx records
 //   `kubernetes:///<builder>?deployment=<node>&kubeconfig=<$KUBECONFIG at create time>` and,
@@ -4254,7 +4240,7 @@ var read_back = __nccwpck_require__(2708);
 //   "<deployment>-config", mounted at /etc/buildkit; each registry's certificates into
 //   "<deployment>-config-<n>" (n follows Go's map order: not predictable), mounted at
 //   /etc/buildkit/certs/<host, runs of [^a-zA-Z0-9.-] as _>. So the pod has every file at
-//   the path the docker-container driver copies it to (buildx.ts containerCertPath), and the
+//   the path the docker-container driver copies it to (config/paths.ts containerCertPath), and the
 //   config's rewritten cert paths are the same: plan.expect applies unchanged.
 // - driver/kubernetes/podchooser ListRunningPods: the daemons buildx dials are the pods of
 //   that selector in phase Running, sorted by name; with replicas > 1 each is a daemon of its
@@ -4372,7 +4358,7 @@ function podSeen(exec, pod, files) {
  * reads /etc/buildkit/buildkitd.toml only by its own default, and a rootless daemon
  * (driver-opt rootless=true) looks in ~/.config/buildkit instead and would run without the
  * config. Naming it makes both read the mounted file, and makes the pod's args what the plan
- * expects of every node (plan.ts: ['--config', CONTAINER_CONFIG_FILE, ...flags]).
+ * expects of every node (drivers/common.ts planConfigNodes: ['--config', CONTAINER_CONFIG_FILE, ...flags]).
  */
 function kubernetesDaemonFlags(flags) {
     return ['--config', paths/* CONTAINER_CONFIG_FILE */.gw, ...flags];
@@ -4385,6 +4371,7 @@ var resolve = __nccwpck_require__(7236);
 ;// CONCATENATED MODULE: ./src/drivers/kubernetes/inputs.ts
 
 
+// The inputs the kubernetes driver can't take, each with what to do instead. Pure.
 /**
  * Every input that can't work with the kubernetes driver, each naming its input; [] for
  * another driver. Called by inputs/inputs.ts (this driver's rules) once the inputs are read.
@@ -4392,65 +4379,168 @@ var resolve = __nccwpck_require__(7236);
 function kubernetesInputProblems(inputs) {
     if (inputs.driver !== 'kubernetes')
         return [];
-    const problems = [];
+    return [
+        ...keysInConfigmapProblems(inputs),
+        ...cniBuildProblems(inputs),
+        ...inputs.nodes.flatMap(nodeProblems),
+        ...keepStateProblems(inputs)
+    ];
+}
+/** A registry client key, which this driver would put into a ConfigMap, unless allow-keys-in-configmap says that is acceptable. */
+function keysInConfigmapProblems(inputs) {
     const ns = namespaceOf(Object.fromEntries((0,driver_opts/* driverOptFields */.vj)(inputs.nodes[0]?.driverOpts ?? []).map(o => [o.key, o.value])));
     const where = ns === undefined ? "the builder's namespace" : `namespace ${ns}`;
     // manifest.go puts every file of the config, keys included, into ConfigMap data; reading a
     // ConfigMap needs only `get configmaps` in its namespace, which many roles grant that
     // would never grant `get secrets`.
     const keyed = inputs.certRequests.filter(r => r.keypairs.length > 0);
-    if (keyed.length > 0 && inputs.allowKeysInConfigmap !== true) {
-        const kp = keyed[0].keypairs[0].key;
-        problems.push({
+    if (keyed.length === 0 || inputs.allowKeysInConfigmap === true)
+        return [];
+    const kp = keyed[0].keypairs[0].key;
+    return [
+        {
             input: kp.input,
             message: `${kp.line !== undefined ? `line ${kp.line}: ` : ''}the client key for ${keyed[0].registry} would be stored in a ConfigMap: buildx's ` +
                 `kubernetes driver hands the config and every certificate file to its pods as ConfigMaps, ` +
                 `and ConfigMaps are not secret — anyone who can read ConfigMaps in ${where} can read the key. ` +
                 'Set allow-keys-in-configmap: true if that is acceptable (e.g. a namespace of its own), or give only a CA'
-        });
-    }
-    if (inputs.cni && 'build' in inputs.cni) {
-        problems.push({
+        }
+    ];
+}
+/** cni: true, whose image is built on the runner, where the cluster can't pull it. */
+function cniBuildProblems(inputs) {
+    if (!(inputs.cni && 'build' in inputs.cni))
+        return [];
+    return [
+        {
             input: 'cni',
             message: "true builds the CNI image on the runner's Docker engine, which the cluster can't pull from; " +
                 'push a CNI image to a registry the cluster can reach and pass it as cni-image (or use cni: bridge)'
+        }
+    ];
+}
+/** A node's endpoint, which this driver refuses, and a node name Kubernetes would refuse as its Deployment's. */
+function nodeProblems(n) {
+    const problems = [];
+    if (n.endpoint !== '') {
+        problems.push({
+            input: n.append === undefined ? 'endpoint' : 'append',
+            message: `${n.append === undefined ? '' : `${n.label}: `}the kubernetes driver takes no endpoint (buildx refuses it: "kubernetes driver ` +
+                `does not support endpoint args"); choose the cluster with KUBECONFIG and the namespace with driver-opts namespace=`
         });
     }
-    for (const n of inputs.nodes) {
-        if (n.endpoint !== '') {
+    if (n.name !== undefined) {
+        const d = deploymentName(n.name);
+        // The Deployment's name is also the value of its pods' app label: at most 63
+        // characters, a letter or digit at each end (Kubernetes label values).
+        if (d.length > 63 || !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(d)) {
             problems.push({
-                input: n.append === undefined ? 'endpoint' : 'append',
-                message: `${n.append === undefined ? '' : `${n.label}: `}the kubernetes driver takes no endpoint (buildx refuses it: "kubernetes driver ` +
-                    `does not support endpoint args"); choose the cluster with KUBECONFIG and the namespace with driver-opts namespace=`
+                input: 'append',
+                message: `${n.label}: node name "${n.name}" becomes Deployment "${d}" and pod label app=${d}, which Kubernetes refuses: at most 63 ` +
+                    `characters, lower case letters, digits, "-" and ".", a letter or digit at each end`
             });
         }
-        if (n.name !== undefined) {
-            const d = deploymentName(n.name);
-            // The Deployment's name is also the value of its pods' app label: at most 63
-            // characters, a letter or digit at each end (Kubernetes label values).
-            if (d.length > 63 || !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(d)) {
-                problems.push({
-                    input: 'append',
-                    message: `${n.label}: node name "${n.name}" becomes Deployment "${d}" and pod label app=${d}, which Kubernetes refuses: at most 63 ` +
-                        `characters, lower case letters, digits, "-" and ".", a letter or digit at each end`
-                });
-            }
-        }
     }
-    if (inputs.keepState) {
-        problems.push({
+    return problems;
+}
+/** keep-state, whose state the pods hold and buildx rm deletes. */
+function keepStateProblems(inputs) {
+    if (!inputs.keepState)
+        return [];
+    return [
+        {
             input: 'keep-state',
             message: "Cannot use keep-state with kubernetes driver (as docker/setup-buildx-action says): the daemon's state lives in the pods, which buildx rm " +
                 'deletes with the Deployment'
-        });
-    }
-    return problems;
+        }
+    ];
 }
 /** buildx: "kubernetes driver does not support endpoint args" (builder.go Create). */
 function kubernetesEndpointProblem(endpoint) {
     if (endpoint === '')
         return undefined;
     return 'the kubernetes driver takes no endpoint (buildx refuses it); choose the cluster with KUBECONFIG and the namespace with driver-opts namespace=';
+}
+
+;// CONCATENATED MODULE: ./src/drivers/kubernetes/owner.ts
+
+
+// The kubernetes driver's owner mark: a label. buildx's kubernetes factory took env.* only
+// from v0.28.0 (factory.go processDriverOpts `strings.HasPrefix(k, "env.")`); v0.12.0 to
+// v0.27.x end with "invalid driver option env.… for driver kubernetes". It has taken
+// `labels=k=v[,k=v]` since v0.12.0: labels land on the Deployment, its selector and its pods
+// (manifest.go), and buildx keeps the opt in the builder's record like any other, so the mark
+// is readable both from the record and from the cluster
+// (kubectl get deploy -l buildkit-builder-action/owner=<owner>).
+//
+// buildx reads every --driver-opt as CSV and keeps one value per key (builder.go csvToMap:
+// the last wins), so the mark must be merged into a labels opt the user gives, not given
+// beside it. Pure.
+/** The driver-opt that carries the mark, alone. */
+function labelMarkOpt(owner) {
+    return `labels=${OWNER_LABEL}=${owner}`;
+}
+/**
+ * A node's driver-opts with the mark in them: a `labels` opt the user gives (on its own or
+ * inside a CSV line) gets the mark added to it, so that neither replaces the other in
+ * buildx's map. None when owner is ''.
+ */
+function withLabelMark(owner, driverOpts) {
+    if (owner === '')
+        return [...driverOpts];
+    const userLabels = [];
+    const rest = [];
+    for (const line of driverOpts) {
+        const fields = (0,csv/* csvFields */.qZ)(line);
+        const kept = fields.filter(f => {
+            if (!f.startsWith('labels='))
+                return true;
+            userLabels.push(f.slice('labels='.length).replace(/^"|"$/g, ''));
+            return false;
+        });
+        if (kept.length === fields.length)
+            rest.push(line);
+        else if (kept.length > 0)
+            rest.push(kept.map(csv/* csvQuote */.Fk).join(','));
+    }
+    // The last labels opt is the one buildx keeps; the mark's key wins over a user's same key.
+    const kept = userLabels.length > 0 ? userLabels[userLabels.length - 1].split(',').filter(kv => kv !== '' && kv.split('=')[0] !== owner_mark/* OWNER_LABEL */.p) : [];
+    return [...rest, (0,csv/* csvQuote */.Fk)(`labels=${[...kept, `${owner_mark/* OWNER_LABEL */.p}=${owner}`].join(',')}`)];
+}
+/**
+ * The mark in a node's recorded DriverOpts, the `labels` value (splitMultiValues in
+ * factory.go: quotes trimmed, `,` between pairs, `=`): undefined when there is none.
+ */
+function ownerFromLabelsOpt(opts) {
+    const labels = opts?.labels;
+    if (labels === undefined)
+        return undefined;
+    for (const kv of labels.replace(/^"|"$/g, '').split(',')) {
+        const [k, v, ...more] = kv.split('=');
+        if (k === owner_mark/* OWNER_LABEL */.p && v !== undefined && more.length === 0)
+            return v;
+    }
+    return undefined;
+}
+/** A node's recorded driver options as `key=value` lines, without the mark (for outputs). */
+function withoutLabelMark(opts) {
+    return Object.entries(opts ?? {}).flatMap(([k, v]) => {
+        if (k !== 'labels')
+            return [`${k}=${v}`];
+        const rest = v
+            .replace(/^"|"$/g, '')
+            .split(',')
+            .filter(kv => kv !== '' && kv.split('=')[0] !== owner_mark/* OWNER_LABEL */.p);
+        return rest.length > 0 ? [`labels=${rest.join(',')}`] : [];
+    });
+}
+/** The owner mark in a builder's record ('' when no node carries one). */
+function labelMarkOf(rec) {
+    return rec.Nodes.map(n => ownerFromLabelsOpt(n.DriverOpts)).find(v => v !== undefined) ?? '';
+}
+/** The mark a Deployment really carries, from its metadata.labels: '' when it carries none. */
+function ownerFromLabels(labels) {
+    return labels?.[owner_mark/* OWNER_LABEL */.p] ?? '';
 }
 
 ;// CONCATENATED MODULE: ./src/drivers/kubernetes/driver.ts
@@ -4516,7 +4606,7 @@ const kubernetes = {
     keptKeysPlace: "in the builder's ConfigMaps",
     // The owner mark is a `labels=` driver option, which buildx's kubernetes factory takes from v0.12.0.
     oldestBuildx: 'v0.12.0',
-    planNodes: ctx => planConfigNodes('kubernetes', ctx, { namesFirst: false, daemonFlags: kubernetesDaemonFlags }),
+    planNodes: ctx => planConfigNodes('kubernetes', ctx, { namesFirst: false, mark: withLabelMark, daemonFlags: kubernetesDaemonFlags }),
     claim: async (asked) => {
         // kubectl first: verification needs it, and nothing is created until it is there.
         await kubectlCheck();
@@ -4554,7 +4644,8 @@ const kubernetes = {
         }));
         return tails.join('\n');
     },
-    owner: builder => cli/* builderOwner */.TS(builder),
+    owner: builder => cli/* builderOwner */.TS(builder, labelMarkOf),
+    withoutOwner: withoutLabelMark,
     nodes: builder => cli/* builderNodes */.$R(builder),
     occupant: async (node) => {
         const t = kubeTarget(node);
@@ -4567,7 +4658,7 @@ const kubernetes = {
             return { place, occupant: { state: 'free' } };
         try {
             const d = JSON.parse(res.stdout);
-            return { place, occupant: { state: 'taken', owner: (0,owner_mark/* ownerFromLabels */.jC)(d.metadata?.labels) } };
+            return { place, occupant: { state: 'taken', owner: ownerFromLabels(d.metadata?.labels) } };
         }
         catch (err) {
             return { place, occupant: { state: 'unknown', error: `kubectl's answer is not JSON: ${err.message}` } };
@@ -4748,7 +4839,7 @@ function historyRef(metadataJson) {
     }
 }
 /**
- * One resolution in the marker format of RESOLVE_SCRIPT (prove.ts parseResolveOutput), with
+ * One resolution in the marker format of RESOLVE_SCRIPT (buildkit/resolve.ts parseResolveOutput), with
  * buildx's final `ERROR: failed to build: failed to solve: …` (cmd/buildx/main.go,
  * commands/build.go) written as buildctl's `error: failed to solve: …`, which buildctlError reads.
  */
@@ -4767,9 +4858,9 @@ function resolveRecord(index, stderr, exitCode, seconds) {
 
 
 
-// buildx's remote driver: the builder is a record that points at BuildKit daemons that run
-// already (driver/remote, docker/buildx v0.29.1). Pure: inputs in, problems, argument lists
-// and parsed text out; drivers/remote.ts runs them.
+// The remote driver's input rules: the builder is a record that points at BuildKit daemons
+// that run already (driver/remote, docker/buildx v0.29.1). Pure: inputs in, problems and the
+// parsed TLS options out; driver.ts runs the driver.
 //
 // What buildx's sources say (v0.29.1):
 // - driver/remote/factory.go New: any config file ("setting config file is not supported for
@@ -4850,16 +4941,35 @@ function usesTls(tls) {
 }
 /** What the inputs ask that the remote driver can't do, each with what to do instead. */
 function remoteInputProblems(inputs, get) {
+    const problems = [
+        ...configProblems(inputs, get),
+        ...daemonSettingProblems(get),
+        ...daemonFlagProblems(get),
+        ...networkAndImageProblems(get),
+        ...noEffectProblems(get)
+    ];
+    const nodes = driverOptProblems(inputs.nodes);
+    return [...problems, ...nodes.problems, ...cleanupProblems(inputs, nodes.tls)];
+}
+/** True when the input is given (not blank). */
+function isSet(get, name) {
+    return get(name).trim() !== '';
+}
+/** True when the input is true. */
+function isTrue(get, name) {
+    return get(name).trim().toLowerCase() === 'true';
+}
+/** A daemon setting the input asks for, refused: it is set where the daemon runs. */
+function refuse(input, what) {
+    return { input, message: `${what}: ${WHERE_IT_RUNS}` };
+}
+/** The base configs the remote driver refuses: the config inputs and a buildkitd.default.toml buildx would apply. */
+function configProblems(inputs, get) {
     const problems = [];
-    const set = (name) => get(name).trim() !== '';
-    const isTrue = (name) => get(name).trim().toLowerCase() === 'true';
-    const refuse = (input, what) => {
-        problems.push({ input, message: `${what}: ${WHERE_IT_RUNS}` });
-    };
-    if (set('buildkitd-config'))
-        refuse('buildkitd-config', "a base config can't be given to a remote daemon");
-    if (set('buildkitd-config-inline'))
-        refuse('buildkitd-config-inline', "a base config can't be given to a remote daemon");
+    for (const name of ['buildkitd-config', 'buildkitd-config-inline']) {
+        if (isSet(get, name))
+            problems.push(refuse(name, "a base config can't be given to a remote daemon"));
+    }
     if (inputs.baseConfig?.fromDefault) {
         problems.push({
             input: 'driver',
@@ -4868,19 +4978,28 @@ function remoteInputProblems(inputs, get) {
                 "move that file away for this job; the remote daemon's own buildkitd.toml applies (set it where the daemon runs)"
         });
     }
-    if (set('mirrors'))
-        refuse('mirrors', 'registry mirrors are the daemon\'s ([registry."<host>"] mirrors = [...])');
-    if (set('http-registries'))
-        refuse('http-registries', 'plain-HTTP registries are the daemon\'s ([registry."<host>"] http = true)');
-    if (set('insecure-registries'))
-        refuse('insecure-registries', 'insecure registries are the daemon\'s ([registry."<host>"] insecure = true)');
-    if (set('registry-certs')) {
-        refuse('registry-certs', 'registry certificates are the daemon\'s ([registry."<host>"] ca = [...] and [[registry."<host>".keypair]], with the files where the daemon ' +
-            'runs); the certificates for the connection to the daemon itself are driver-opts cacert=, cert=, key=');
-    }
-    if (set('debug'))
-        refuse('debug', "debug logging is the daemon's (debug = true in its buildkitd.toml, or buildkitd --debug)");
-    if (set('buildkitd-flags')) {
+    return problems;
+}
+/** The inputs that are settings of the daemon's buildkitd.toml, each with where it goes there, in the order they are checked. */
+const DAEMON_SETTINGS = [
+    ['mirrors', 'registry mirrors are the daemon\'s ([registry."<host>"] mirrors = [...])'],
+    ['http-registries', 'plain-HTTP registries are the daemon\'s ([registry."<host>"] http = true)'],
+    ['insecure-registries', 'insecure registries are the daemon\'s ([registry."<host>"] insecure = true)'],
+    [
+        'registry-certs',
+        'registry certificates are the daemon\'s ([registry."<host>"] ca = [...] and [[registry."<host>".keypair]], with the files where the daemon ' +
+            'runs); the certificates for the connection to the daemon itself are driver-opts cacert=, cert=, key='
+    ],
+    ['debug', "debug logging is the daemon's (debug = true in its buildkitd.toml, or buildkitd --debug)"]
+];
+/** The registry and debug settings given, refused: they are the remote daemon's own. */
+function daemonSettingProblems(get) {
+    return DAEMON_SETTINGS.filter(([name]) => isSet(get, name)).map(([name, what]) => refuse(name, what));
+}
+/** Daemon flags, of the builder or of an appended node, which buildx refuses for the remote driver. */
+function daemonFlagProblems(get) {
+    const problems = [];
+    if (isSet(get, 'buildkitd-flags')) {
         problems.push({
             input: 'buildkitd-flags',
             message: 'buildx refuses daemon flags for the remote driver ("setting buildkit flags is not supported for remote driver"): give them to buildkitd where ' +
@@ -4896,45 +5015,50 @@ function remoteInputProblems(inputs, get) {
                 'give them to buildkitd where it runs'
         });
     }
+    return problems;
+}
+/** The network and image inputs given (cni: false asks nothing), refused: they are chosen where the daemon runs. */
+function networkAndImageProblems(get) {
+    const problems = [];
     for (const name of ['cni', 'cni-image', 'cni-subnet', 'cni-config', 'cni-plugins-version', 'cni-plugins-url', 'buildkit-image']) {
-        if (!set(name) || (name === 'cni' && get(name).trim().toLowerCase() === 'false'))
+        if (!isSet(get, name) || (name === 'cni' && get(name).trim().toLowerCase() === 'false'))
             continue;
-        refuse(name, `the daemon's network and image are chosen where it runs (CNI: [worker.oci] networkMode = "cni" with cniConfigPath and cniBinaryPath in its ` +
-            `buildkitd.toml, the plugins in its image)`);
+        problems.push(refuse(name, `the daemon's network and image are chosen where it runs (CNI: [worker.oci] networkMode = "cni" with cniConfigPath and cniBinaryPath in its ` +
+            `buildkitd.toml, the plugins in its image)`));
     }
-    if (isTrue('keep-state')) {
+    return problems;
+}
+/** keep-state and check-registries set true, which can do nothing with a remote daemon. */
+function noEffectProblems(get) {
+    const problems = [];
+    if (isTrue(get, 'keep-state')) {
         problems.push({
             input: 'keep-state',
             message: "true does nothing with the remote driver: the daemon's state is its own, and removing the builder removes only buildx's record of it"
         });
     }
-    if (isTrue('check-registries')) {
+    if (isTrue(get, 'check-registries')) {
         problems.push({
             input: 'check-registries',
             message: "the registries a remote daemon's config names are not known to this action (its buildkitd.toml is where it runs); list references in " +
                 'verify-pull to prove that the daemon resolves them'
         });
     }
+    return problems;
+}
+/** Each node's driver options the remote driver can't take, and whether any node talks TLS to its daemon. */
+function driverOptProblems(nodes) {
+    const problems = [];
     let tls = false;
-    for (const node of inputs.nodes) {
+    for (const node of nodes) {
         const input = nodeInput(node, 'driver-opts');
         try {
             const parsed = parseRemoteTls(node.driverOpts, input);
             tls ||= usesTls(parsed);
             for (const o of parsed.other) {
-                const key = o.split('=')[0];
-                if (key === 'default-load') {
-                    if (!/^(true|false|1|0|t|f|TRUE|FALSE|True|False)$/.test(o.slice(key.length + 1))) {
-                        problems.push({ input, message: `"${o}": default-load is true or false` });
-                    }
-                }
-                else {
-                    problems.push({
-                        input,
-                        message: `"${o}": the remote driver takes only ${REMOTE_DRIVER_OPTS.join(', ')} (buildx: "invalid driver option ${key} for remote ` +
-                            `driver"); the daemon's image, network and resources are set where it runs`
-                    });
-                }
+                const problem = otherOptionProblem(input, o);
+                if (problem)
+                    problems.push(problem);
             }
         }
         catch (err) {
@@ -4943,15 +5067,34 @@ function remoteInputProblems(inputs, get) {
             problems.push({ input, message: err.message.replace(/^input "[^"]*": /, '') });
         }
     }
-    if (tls && !inputs.cleanup) {
-        problems.push({
+    return { problems, tls };
+}
+/** What is wrong with a driver option that is not a TLS one: a default-load that is no boolean, or any other option. */
+function otherOptionProblem(input, o) {
+    const key = o.split('=')[0];
+    if (key === 'default-load') {
+        if (/^(true|false|1|0|t|f|TRUE|FALSE|True|False)$/.test(o.slice(key.length + 1)))
+            return undefined;
+        return { input, message: `"${o}": default-load is true or false` };
+    }
+    return {
+        input,
+        message: `"${o}": the remote driver takes only ${REMOTE_DRIVER_OPTS.join(', ')} (buildx: "invalid driver option ${key} for remote ` +
+            `driver"); the daemon's image, network and resources are set where it runs`
+    };
+}
+/** cleanup: false with TLS files, which are deleted with the run directory that the kept builder reads them from. */
+function cleanupProblems(inputs, tls) {
+    if (!tls || inputs.cleanup)
+        return [];
+    return [
+        {
             input: 'cleanup',
             message: 'false with cacert=, cert= or key= in driver-opts: buildx reads those files every time it connects to the daemon (driver/remote/driver.go ' +
                 'Dial), and this action copies them into its run directory, which is deleted when the job ends; ' +
                 'a builder left behind would then fail to connect. Keep cleanup: true, or create such a builder yourself with files that outlive the job'
-        });
-    }
-    return problems;
+        }
+    ];
 }
 // The BuildKit addresses buildx's remote driver dials (util/remoteutil IsValidEndpoint).
 const BUILDKIT_ADDR_RE = /^(tcp|unix|ssh|docker-container|kube-pod|npipe):\/\/\S+$/;
@@ -4979,7 +5122,7 @@ const REMOTE_NAME_LIMIT = {
 
 
 /**
- * Reads and checks the TLS files as registry-certs' are (certs.ts): the key first (it is
+ * Reads and checks the TLS files as registry-certs' are (config/certs.ts): the key first (it is
  * registered as a secret before any check can fail and print something), then the CA and the
  * certificate; the key must match the certificate.
  */
@@ -5021,7 +5164,37 @@ function remoteTlsFiles(tls, dir, node) {
     return { dirs: files.length > 0 ? [dir] : [], files, driverOpts };
 }
 
+;// CONCATENATED MODULE: ./src/drivers/remote/owner.ts
+// The remote driver's owner mark: its first node's name, <builder>0-<owner>. The driver takes
+// no option to hold it (factory.go refuses unknown ones: "invalid driver option"), and
+// buildx's record keeps node names. Pure.
+/**
+ * The first node's name, which carries this run's owner mark (store/nodegroup.go Node.Name,
+ * validated by store/util.go ValidateName: letters, digits, ._-, lower-cased). With no owner
+ * it is buildx's own choice, <builder>0.
+ */
+function remoteNodeName(builder, owner) {
+    return owner === '' ? `${builder}0` : `${builder}0-${owner}`.toLowerCase();
+}
+/**
+ * The owner mark of a remote builder from its recorded nodes: undefined when buildx has no
+ * such builder (a record always has a node: store/nodegroup.go Leave refuses the last one),
+ * '' when its first node carries none.
+ */
+function remoteOwnerOf(builder, nodes) {
+    if (nodes.length === 0)
+        return undefined;
+    const prefix = `${builder.toLowerCase()}0-`;
+    const first = nodes[0].Name;
+    return first.startsWith(prefix) ? first.slice(prefix.length) : '';
+}
+/** The owner mark in a builder's record ('' when it has none). */
+function remoteMarkOf(rec) {
+    return remoteOwnerOf(rec.Name, rec.Nodes) ?? '';
+}
+
 ;// CONCATENATED MODULE: ./src/drivers/remote/driver.ts
+
 
 
 
@@ -5065,11 +5238,13 @@ const remote = {
     readBackNode: async (plan, node) => ({ daemon: await inspectDaemon(plan.builder, node.Name) }),
     readsDaemonLog: false,
     resolve: (node, refs, builder) => resolveFromRunner(node, refs, builder),
-    // A remote daemon's log can't be read from here. Not '': an empty log would tell prove.ts
+    // A remote daemon's log can't be read from here. Not '': an empty log would tell verify/proof.ts
     // that no host failed, i.e. that the first host of the chain served every reference.
     logSince: () => Promise.reject(new Error("a remote daemon's log can't be read from the runner")),
     logTail: async () => '',
-    owner: builder => cli/* builderOwner */.TS(builder),
+    owner: builder => cli/* builderOwner */.TS(builder, remoteMarkOf),
+    // The mark is in the first node's name, not in its options.
+    withoutOwner: buildx_record/* optionLines */.rQ,
     nodes: builder => cli/* builderNodes */.$R(builder),
     // buildx rm of a remote builder removes its record; the daemon and its state are untouched
     // (driver.go Rm does nothing), so keep-state means nothing here.
@@ -5087,7 +5262,7 @@ async function inspectDaemon(builder, nodeName) {
 }
 /**
  * Resolves each reference through the node's daemon from the runner, one after the other,
- * and answers in RESOLVE_SCRIPT's marker format (prove.ts parseResolveOutput). A builder of
+ * and answers in RESOLVE_SCRIPT's marker format (buildkit/resolve.ts parseResolveOutput). A builder of
  * several nodes lets buildx pick the node, so such a node is reached through a builder of its
  * own, with the same endpoint and driver options, removed afterwards.
  */
@@ -5165,7 +5340,7 @@ function remoteNodes(ctx) {
             dirs.push(external_node_path_.join(runDir, 'remote'));
         dirs.push(...out.dirs);
         files.push(...out.files);
-        const name = i === 0 ? (0,owner_mark/* remoteNodeName */.sb)(inputs.name, owner) : n.name;
+        const name = i === 0 ? remoteNodeName(inputs.name, owner) : n.name;
         return {
             label: n.label,
             name,
@@ -6835,6 +7010,8 @@ var input_files = __nccwpck_require__(2176);
 
 
 
+// The base config (buildkitd-config, buildkitd-config-inline, buildx's default file): read, parsed
+// as TOML and its keys' shapes checked, errors naming the input and line.
 function readBaseConfigFile(file, input = 'buildkitd-config') {
     const text = (0,input_files/* readInputFile */.jH)(input, undefined, file);
     return { ...parseBaseConfig(input, text), path: external_node_path_.resolve(file) };
@@ -6877,6 +7054,8 @@ function flagValues(words, name) {
 
 
 
+// Rules across inputs, once each is read: CNI against the nodes' images, networks, flags and the
+// base config; a mirror listed as plain HTTP. Pure.
 /** Rules that span inputs. */
 function checkConsistency(inputs) {
     // BuildKit v0.29 to v0.32 empty the CNI config path when this flag is given (it reads a
@@ -6899,14 +7078,24 @@ function checkConsistency(inputs) {
 /** CNI against the other inputs: the builder's image, its network, daemon flags, a base config. */
 function checkNetwork(inputs, cni) {
     const mode = 'bridge' in cni ? 'cni: bridge' : 'image' in cni ? 'cni-image' : 'cni: true';
+    checkBuiltImageReach(inputs.nodes, mode);
+    checkNetworkDriverOpts(inputs.nodes, cni, mode);
+    checkNetworkFlags(inputs.nodes, mode);
+    checkBaseConfigNetwork(inputs.baseConfig, cni, mode);
+}
+/** Throws an InputError for cni: true when a node is not on the runner's engine, where the image it builds is. */
+function checkBuiltImageReach(nodes, mode) {
     // A CNI image this action builds is only on the runner's engine, for the runner's architecture.
-    const away = inputs.nodes.find((n, i) => i > 0 || n.endpoint !== '');
+    const away = nodes.find((n, i) => i > 0 || n.endpoint !== '');
     if (away && mode === 'cni: true') {
         throw new errors/* InputError */.d('cni', undefined, `true with ${away.label} on endpoint "${away.endpoint}": the CNI image this action builds exists only on the runner's engine, for its architecture; ` +
             'push a CNI image and give it as cni-image, or use cni: bridge');
     }
+}
+/** Throws an InputError for a driver option that conflicts with CNI: an image= (but with cni: bridge), or network=host. */
+function checkNetworkDriverOpts(nodes, cni, mode) {
     // Each option as buildx reads it: `"network=host"` and `a=1,network=host` are network=host.
-    const opts = inputs.nodes.flatMap(n => n.driverOpts.map(o => ({ o, n, fields: (0,driver_opts/* driverOptFields */.vj)([o]) })));
+    const opts = nodes.flatMap(n => n.driverOpts.map(o => ({ o, n, fields: (0,driver_opts/* driverOptFields */.vj)([o]) })));
     const find = (key, value) => opts.find(x => x.fields.some(f => f.key === key && (value === undefined || f.value === value)));
     const image = find('image');
     if (image && !('bridge' in cni)) {
@@ -6921,13 +7110,18 @@ function checkNetwork(inputs, cni) {
             `builder is removed; ` +
             'drop network=host (the builder gets its own namespace), or drop CNI');
     }
+}
+/** Throws an InputError for a node's daemon flag that would override the network settings the action writes. */
+function checkNetworkFlags(nodes, mode) {
     for (const flag of settings/* NETWORK_FLAGS */.fX) {
-        const n = inputs.nodes.find(x => flagValues(x.buildkitdFlags, flag).length > 0);
+        const n = nodes.find(x => flagValues(x.buildkitdFlags, flag).length > 0);
         if (n) {
             throw new errors/* InputError */.d(nodeInput(n, 'buildkitd-flags'), undefined, `${flag} overrides the network settings of ${mode} (the action writes them into [worker.oci]); remove it`);
         }
     }
-    const base = inputs.baseConfig;
+}
+/** Throws an InputError for a [worker.oci] key of the base config that differs from what CNI needs there. */
+function checkBaseConfigNetwork(base, cni, mode) {
     const worker = base && isTable(base.tree.worker) && isTable(base.tree.worker.oci) ? base.tree.worker.oci : undefined;
     if (!base || !worker)
         return;
@@ -6944,6 +7138,8 @@ function checkNetwork(inputs, cni) {
 
 
 
+// The registry inputs: mirrors, http-registries, insecure-registries and registry-certs (and the
+// certificates a base config names), each line checked. Pure.
 function parseHostList(input, text) {
     const seen = new Set();
     const hosts = [];
@@ -7002,66 +7198,79 @@ function parseMirrors(text) {
     return specs;
 }
 const CERT_KEYS = ['ca', 'cert', 'key'];
+const CERTS_INPUT = 'registry-certs';
 /**
  * `registry-certs`: one certificate set per line, `REGISTRY ca=REF cert=REF key=REF`, where
  * REF is a file path or env:NAME. Several lines for one registry add CAs and keypairs.
  */
 function parseRegistryCerts(text) {
-    const input = 'registry-certs';
-    const requests = [];
     const lines = (0,runner_lines/* inputLines */.KD)(text);
+    checkNoPem(lines);
+    return lines.map(certLine);
+}
+/** Throws an InputError, without quoting it, for the first line that holds PEM text. */
+function checkNoPem(lines) {
     // Checked for every line before any other rule, and never echoed: such a line is (part
     // of) a key or certificate pasted in, and any other message could quote it.
     const pasted = lines.find(l => (0,certs/* looksLikePem */.o4)(l.text));
     if (pasted) {
-        throw new errors/* InputError */.d(input, pasted.n, 'holds PEM text; put the PEM in a secret and pass it as env:NAME (env: NAME: ${{ secrets.NAME }} on the step)');
+        throw new errors/* InputError */.d(CERTS_INPUT, pasted.n, 'holds PEM text; put the PEM in a secret and pass it as env:NAME (env: NAME: ${{ secrets.NAME }} on the step)');
     }
-    for (const l of lines) {
-        const [registry, ...fields] = l.text.split(/\s+/);
-        // Also before any other rule, and never echoed: key=LS0tLS1CRUdJTi… is a key pasted as
-        // base64, which a "does not exist" message would print whole.
-        for (const [i, f] of [registry, ...fields].entries()) {
-            const eq = f.indexOf('=');
-            if ((0,certs/* pastedInsteadOfRef */.qe)(f) || (eq !== -1 && (0,certs/* pastedInsteadOfRef */.qe)(f.slice(eq + 1)))) {
-                const key = f.slice(0, eq);
-                const what = i > 0 && CERT_KEYS.includes(key) ? `${key}=` : `field ${i + 1}`;
-                throw new errors/* InputError */.d(input, l.n, `${what} holds what looks like key or certificate text (PEM or base64), not a file path or env:NAME; put it in a secret and pass ` +
-                    'env:NAME (env: NAME: ${{ secrets.NAME }} on the step)');
-            }
-        }
-        if (registry.includes('=')) {
-            throw new errors/* InputError */.d(input, l.n, `starts with "${registry}"; a line is REGISTRY ca=... cert=... key=...`);
-        }
-        const problem = hostProblem(registry);
-        if (problem)
-            throw new errors/* InputError */.d(input, l.n, `registry ${problem.replace(/^the host/, 'name')}`);
-        const refs = {};
-        for (const f of fields) {
-            const eq = f.indexOf('=');
+}
+/** The certificate set one line asks for; throws an InputError naming the line for anything wrong with it. */
+function certLine(l) {
+    const [registry, ...fields] = l.text.split(/\s+/);
+    checkNotPasted(l, [registry, ...fields]);
+    if (registry.includes('=')) {
+        throw new errors/* InputError */.d(CERTS_INPUT, l.n, `starts with "${registry}"; a line is REGISTRY ca=... cert=... key=...`);
+    }
+    const problem = hostProblem(registry);
+    if (problem)
+        throw new errors/* InputError */.d(CERTS_INPUT, l.n, `registry ${problem.replace(/^the host/, 'name')}`);
+    const refs = certRefs(l, fields);
+    if (!refs.ca && !refs.cert && !refs.key) {
+        throw new errors/* InputError */.d(CERTS_INPUT, l.n, `registry "${registry}" has no ca=, cert= or key=`);
+    }
+    if (!refs.cert !== !refs.key) {
+        throw new errors/* InputError */.d(CERTS_INPUT, l.n, `${refs.cert ? 'cert= has no key=' : 'key= has no cert='}; a client keypair needs both on one line`);
+    }
+    return {
+        registry,
+        cas: refs.ca ? [refs.ca] : [],
+        keypairs: refs.cert && refs.key ? [{ cert: refs.cert, key: refs.key }] : []
+    };
+}
+/** Throws an InputError, without quoting it, for a field of the line that holds key or certificate text instead of a reference. */
+function checkNotPasted(l, words) {
+    // Also before any other rule, and never echoed: key=LS0tLS1CRUdJTi… is a key pasted as
+    // base64, which a "does not exist" message would print whole.
+    for (const [i, f] of words.entries()) {
+        const eq = f.indexOf('=');
+        if ((0,certs/* pastedInsteadOfRef */.qe)(f) || (eq !== -1 && (0,certs/* pastedInsteadOfRef */.qe)(f.slice(eq + 1)))) {
             const key = f.slice(0, eq);
-            const ref = f.slice(eq + 1);
-            if (eq === -1 || !CERT_KEYS.includes(key)) {
-                throw new errors/* InputError */.d(input, l.n, `"${f}" is not ca=REF, cert=REF or key=REF (REF: a file path or env:NAME)`);
-            }
-            if (refs[key])
-                throw new errors/* InputError */.d(input, l.n, `${key}= is given twice; use one line per set`);
-            if (ref === '' || ref === 'env:')
-                throw new errors/* InputError */.d(input, l.n, `${key}= has no file path or env:NAME`);
-            refs[key] = { kind: key, ref, input, line: l.n };
+            const what = i > 0 && CERT_KEYS.includes(key) ? `${key}=` : `field ${i + 1}`;
+            throw new errors/* InputError */.d(CERTS_INPUT, l.n, `${what} holds what looks like key or certificate text (PEM or base64), not a file path or env:NAME; put it in a secret and pass ` +
+                'env:NAME (env: NAME: ${{ secrets.NAME }} on the step)');
         }
-        if (!refs.ca && !refs.cert && !refs.key) {
-            throw new errors/* InputError */.d(input, l.n, `registry "${registry}" has no ca=, cert= or key=`);
-        }
-        if (!refs.cert !== !refs.key) {
-            throw new errors/* InputError */.d(input, l.n, `${refs.cert ? 'cert= has no key=' : 'key= has no cert='}; a client keypair needs both on one line`);
-        }
-        requests.push({
-            registry,
-            cas: refs.ca ? [refs.ca] : [],
-            keypairs: refs.cert && refs.key ? [{ cert: refs.cert, key: refs.key }] : []
-        });
     }
-    return requests;
+}
+/** The ca=, cert= and key= references of a line's fields; throws an InputError for another field, one given twice or an empty one. */
+function certRefs(l, fields) {
+    const refs = {};
+    for (const f of fields) {
+        const eq = f.indexOf('=');
+        const key = f.slice(0, eq);
+        const ref = f.slice(eq + 1);
+        if (eq === -1 || !CERT_KEYS.includes(key)) {
+            throw new errors/* InputError */.d(CERTS_INPUT, l.n, `"${f}" is not ca=REF, cert=REF or key=REF (REF: a file path or env:NAME)`);
+        }
+        if (refs[key])
+            throw new errors/* InputError */.d(CERTS_INPUT, l.n, `${key}= is given twice; use one line per set`);
+        if (ref === '' || ref === 'env:')
+            throw new errors/* InputError */.d(CERTS_INPUT, l.n, `${key}= has no file path or env:NAME`);
+        refs[key] = { kind: key, ref, input: CERTS_INPUT, line: l.n };
+    }
+    return refs;
 }
 /** Certificates a base config names (its shape is already checked by checkConfigTree). */
 function certRequestsFromConfig(base) {
@@ -7954,6 +8163,8 @@ function topSettings(inputs) {
 
 
 
+// Checks the config the plan will render before anything exists: keys and values BuildKit would
+// ignore or refuse.
 /**
  * Keys BuildKit would ignore without a word (it decodes its config leniently), values it
  * can't decode, and http:// mirrors it would speak HTTPS to, in the config the plan will
@@ -8316,46 +8527,60 @@ function roleOf(chain, i) {
  */
 function judgePull(ref, chain, res, attempts, ctx) {
     const name = ref.normalised;
-    const base = { ref: name, host: null, via_mirror: null };
-    if (!res) {
-        const error = 'the builder did not run the resolution (see the log above)';
-        return { pull: { ...base, status: 'failed', ok: false, error }, problem: `${name}: ${error}` };
-    }
+    if (!res)
+        return failedPull(name, 'the builder did not run the resolution (see the log above)');
     const tried = attempts ?? [];
     const sentences = tried.map((a, i) => (i < chain.hosts.length ? explain(errorKind(a), chain.hosts[i], a, ctx, roleOf(chain, i)) : ''));
     const daemonSays = res.exitCode === 0 ? '' : buildctlError(res.stderr);
-    if (res.exitCode === 0) {
-        // k failed hosts: hosts[k] answered. A digest is looked up under /manifests, then under
-        // /blobs with every host again (resolver.go, paths), hence the modulo.
-        const k = tried.length;
-        const idx = attempts === undefined ? -1 : k < chain.hosts.length ? k : ref.digest ? k % chain.hosts.length : -1;
-        const host = idx === -1 ? null : chain.hosts[idx];
-        const viaMirror = chain.mirrors === 0 || host === null ? null : idx < chain.mirrors;
-        const pull = { ref: name, status: 'ok', ok: true, host, via_mirror: viaMirror, error: null };
-        if (viaMirror === false) {
-            const why = sentences.filter(s => s !== '').join('; ');
-            pull.ok = false;
-            pull.error = `served by the registry ${chain.registry}, not by its mirror${chain.mirrors > 1 ? 's' : ''}: ${why}`;
-            return { pull, problem: `${name}: ${pull.error}` };
-        }
-        return { pull };
-    }
-    if (res.timedOut) {
-        const at = tried.length < chain.hosts.length ? ` while trying ${roleOf(chain, tried.length)} ${chain.hosts[tried.length]}` : '';
-        const error = [...sentences, `the daemon did not resolve it within ${resolve/* RESOLVE_TIMEOUT_SECONDS */.dM} s${at}`].join('; ');
-        return { pull: { ...base, status: 'failed', ok: false, error }, problem: `${name}: ${error}` };
-    }
+    if (res.exitCode === 0)
+        return resolvedPull(ref, chain, attempts, sentences);
+    if (res.timedOut)
+        return failedPull(name, timeoutError(chain, tried, sentences));
     // A host that asked for credentials answered over the configured TLS: the config did
     // its part. BuildKit reports the most relevant error (a status beats a transport error),
     // so the final error can name it even when the log can't be read.
     const authAt = tried.findIndex(a => errorKind(a) === 'auth');
-    if (authAt !== -1 || errorKind({ error: daemonSays }) === 'auth') {
-        const host = authAt !== -1 && authAt < chain.hosts.length ? chain.hosts[authAt] : null;
-        const viaMirror = chain.mirrors === 0 || host === null ? null : authAt < chain.mirrors;
-        const hint = `${host ?? chain.registry} answered over the configured TLS and wants credentials: the daemon itself has none; builds get them from ` +
-            `the runner's docker login (docker/login-action) through buildx`;
-        return { pull: { ref: name, status: 'auth-required', ok: true, host, via_mirror: viaMirror, error: null }, hint };
+    if (authAt !== -1 || errorKind({ error: daemonSays }) === 'auth')
+        return authRequiredPull(name, chain, authAt);
+    return failedPull(name, `${failureWords(chain, tried, sentences, daemonSays, ctx).join('; ')} (daemon: ${daemonSays})`);
+}
+/** A reference that did not resolve, with why, as its pull entry and problem. */
+function failedPull(name, error) {
+    return { pull: { ref: name, host: null, via_mirror: null, status: 'failed', ok: false, error }, problem: `${name}: ${error}` };
+}
+/** A reference the daemon resolved: the host that served it, and a problem when the registry served it instead of its mirrors. */
+function resolvedPull(ref, chain, attempts, sentences) {
+    const name = ref.normalised;
+    // k failed hosts: hosts[k] answered. A digest is looked up under /manifests, then under
+    // /blobs with every host again (resolver.go, paths), hence the modulo.
+    const k = (attempts ?? []).length;
+    const idx = attempts === undefined ? -1 : k < chain.hosts.length ? k : ref.digest ? k % chain.hosts.length : -1;
+    const host = idx === -1 ? null : chain.hosts[idx];
+    const viaMirror = chain.mirrors === 0 || host === null ? null : idx < chain.mirrors;
+    const pull = { ref: name, status: 'ok', ok: true, host, via_mirror: viaMirror, error: null };
+    if (viaMirror === false) {
+        const why = sentences.filter(s => s !== '').join('; ');
+        pull.ok = false;
+        pull.error = `served by the registry ${chain.registry}, not by its mirror${chain.mirrors > 1 ? 's' : ''}: ${why}`;
+        return { pull, problem: `${name}: ${pull.error}` };
     }
+    return { pull };
+}
+/** Why a resolution that timed out failed: the hosts that failed, and the one it was trying when known. */
+function timeoutError(chain, tried, sentences) {
+    const at = tried.length < chain.hosts.length ? ` while trying ${roleOf(chain, tried.length)} ${chain.hosts[tried.length]}` : '';
+    return [...sentences, `the daemon did not resolve it within ${resolve/* RESOLVE_TIMEOUT_SECONDS */.dM} s${at}`].join('; ');
+}
+/** A reference whose host asked for credentials (the first such host, when the log names it), with what that means. */
+function authRequiredPull(name, chain, authAt) {
+    const host = authAt !== -1 && authAt < chain.hosts.length ? chain.hosts[authAt] : null;
+    const viaMirror = chain.mirrors === 0 || host === null ? null : authAt < chain.mirrors;
+    const hint = `${host ?? chain.registry} answered over the configured TLS and wants credentials: the daemon itself has none; builds get them from ` +
+        `the runner's docker login (docker/login-action) through buildx`;
+    return { pull: { ref: name, status: 'auth-required', ok: true, host, via_mirror: viaMirror, error: null }, hint };
+}
+/** Why a resolution failed, as sentences: each failed host's, the daemon's own error when the log has none, or that no host has it. */
+function failureWords(chain, tried, sentences, daemonSays, ctx) {
     let words = sentences.filter(s => s !== '');
     if (words.length === 0) {
         // No log lines: explain the daemon's own error, naming the host its URL points at.
@@ -8369,8 +8594,7 @@ function judgePull(ref, chain, res, attempts, ctx) {
     if (tried.length > 0 && tried.every(a => errorKind(a) === 'not-found')) {
         words = [`no host has it: ${chain.hosts.join(', ')} answered 404 Not Found`];
     }
-    const error = `${words.join('; ')} (daemon: ${daemonSays})`;
-    return { pull: { ...base, status: 'failed', ok: false, error }, problem: `${name}: ${error}` };
+    return words;
 }
 /**
  * One probe per registry section of the config, resolving a reference no host should
@@ -8440,13 +8664,13 @@ function judgeProbe(chain, res, attempts, ctx) {
  * the record's Files (the copied config and certificates, keys included: what
  * setup-buildx-action's inspect-based output leaks), and not this action's owner mark.
  */
-function nodesOutput(nodes, o, driver = 'docker-container') {
+function nodesOutput(nodes, o, withoutOwner = buildx_record/* optionLines */.rQ) {
     return nodes.map(n => {
         const seen = o.nodes.find(x => x.name === n.Name);
         return {
             name: n.Name,
             endpoint: n.Endpoint,
-            'driver-opts': (0,owner_mark/* withoutOwner */.k8)(driver, n.DriverOpts),
+            'driver-opts': withoutOwner(n.DriverOpts),
             status: seen?.daemon ? 'running' : 'error',
             'buildkitd-flags': (n.Flags ?? []).join(' '),
             buildkit: seen?.daemon?.version ?? '',
@@ -8492,6 +8716,19 @@ function esc(s) {
 }
 /** The summary as HTML/markdown text (pure, for tests). */
 function summaryMarkdown(plan, o, driver, steps = []) {
+    const several = o.nodes.length > 1;
+    return [
+        builderSection(plan, o, driver),
+        several ? nodesSection(o) : '',
+        registriesSection(plan),
+        pullsSection(o.pulls, several),
+        registryChecksSection(o.registries, several),
+        stepsSection(steps),
+        problemsSection(o.problems)
+    ].join('');
+}
+/** The heading and the builder's table: driver, the first node's daemon, image and the verification's result. */
+function builderSection(plan, o, driver) {
     const d = o.daemon;
     const rows = [
         ['Builder', `<code>${esc(plan.builder)}</code>`],
@@ -8504,57 +8741,70 @@ function summaryMarkdown(plan, o, driver, steps = []) {
     ];
     let md = `<h2>BuildKit builder ${esc(plan.builder)}</h2>\n`;
     md += `<table>${rows.map(([k, v]) => `<tr><th align="left">${k}</th><td>${v}</td></tr>`).join('')}</table>\n`;
-    const several = o.nodes.length > 1;
-    if (several) {
-        md += '<h3>Nodes</h3>\n<table><tr><th>Node</th><th>Endpoint</th><th>BuildKit</th><th>Platforms</th><th>Verified</th></tr>';
-        for (const n of o.nodes) {
-            const v = o.mode === 'false' ? 'skipped' : n.verified ? '✅' : `❌ ${n.problems.length} problem${n.problems.length === 1 ? '' : 's'}`;
-            md += `<tr><td><code>${esc(n.name)}</code> (${esc(n.label)})</td><td><code>${esc(n.endpoint)}</code></td>`;
-            md += `<td>${n.daemon ? esc(n.daemon.version) : 'no answer'}</td><td>${esc(n.daemon?.platforms.join(', ') ?? '')}</td><td>${v}</td></tr>`;
-        }
-        md += '</table>\n';
-    }
-    if (plan.registries.length > 0) {
-        md +=
-            '<h3>Registries</h3>\n<table><tr><th>Registry</th><th>Mirrors</th><th>http</th><th>insecure</th><th>CA</th><th>Client certificate</th></tr>';
-        for (const r of plan.registries) {
-            md += `<tr><td><code>${esc(r.registry)}</code></td><td>${r.mirrors.map(m => `<code>${esc(m)}</code>`).join('<br>')}</td>`;
-            md += `<td>${r.http ? 'yes' : ''}</td><td>${r.insecure ? 'yes' : ''}</td><td>${certCell(r.cas)}</td><td>${certCell(r.clientCerts)}</td></tr>`;
-        }
-        md += '</table>\n';
-    }
-    if (o.pulls && o.pulls.length > 0) {
-        md +=
-            `<h3>Images resolved through the builder ` +
-                `(verify-pull)</h3>\n<table><tr>${several ? '<th>Node</th>' : ''}<th>Reference</th><th>Result</th><th>Served by</th><th>Detail</th></tr>`;
-        for (const p of o.pulls) {
-            const result = p.status === 'ok' ? (p.ok ? '✅ ok' : '❌ not through the mirror') : p.status === 'auth-required' ? '🔑 auth-required' : '❌ failed';
-            const by = p.host === null
-                ? ''
-                : `<code>${esc(p.host)}</code>${p.via_mirror === true ? ' (mirror)' : p.via_mirror === false ? ' (registry)' : ''}`;
-            const detail = p.error ?? (p.status === 'auth-required' ? 'reached over the configured TLS; credentials come from docker login at build time' : '');
-            const node = several ? `<td><code>${esc(p.node ?? '')}</code></td>` : '';
-            md += `<tr>${node}<td><code>${esc(p.ref)}</code></td><td>${result}</td><td>${by}</td><td>${esc(detail)}</td></tr>`;
-        }
-        md += '</table>\n';
-    }
-    if (o.registries && o.registries.length > 0) {
-        md += `<h3>Registries and mirrors (check-registries)</h3>\n<table><tr>${several ? '<th>Node</th>' : ''}<th>Host</th><th>Result</th><th>Detail</th></tr>`;
-        for (const r of o.registries) {
-            const node = several ? `<td><code>${esc(r.node ?? '')}</code></td>` : '';
-            md += `<tr>${node}<td><code>${esc(r.host)}</code></td><td>${r.ok ? '✅ answers' : '❌ failed'}</td><td>${esc(r.error ?? '')}</td></tr>`;
-        }
-        md += '</table>\n';
-    }
-    if (steps.length > 0) {
-        md += `<details><summary>Steps (${steps.reduce((t, s) => t + s.ms, 0)} ms)</summary><table>`;
-        md += steps.map(s => `<tr><td>${esc(s.name)}</td><td align="right">${s.ms} ms</td></tr>`).join('');
-        md += '</table></details>\n';
-    }
-    if (o.problems.length > 0) {
-        md += `<h3>Verification problems</h3>\n<pre>${esc(o.problems.join('\n\n'))}</pre>\n`;
-    }
     return md;
+}
+/** The nodes' table (for a builder of several nodes): each node's endpoint, daemon and verification. */
+function nodesSection(o) {
+    let md = '<h3>Nodes</h3>\n<table><tr><th>Node</th><th>Endpoint</th><th>BuildKit</th><th>Platforms</th><th>Verified</th></tr>';
+    for (const n of o.nodes) {
+        const v = o.mode === 'false' ? 'skipped' : n.verified ? '✅' : `❌ ${n.problems.length} problem${n.problems.length === 1 ? '' : 's'}`;
+        md += `<tr><td><code>${esc(n.name)}</code> (${esc(n.label)})</td><td><code>${esc(n.endpoint)}</code></td>`;
+        md += `<td>${n.daemon ? esc(n.daemon.version) : 'no answer'}</td><td>${esc(n.daemon?.platforms.join(', ') ?? '')}</td><td>${v}</td></tr>`;
+    }
+    return md + '</table>\n';
+}
+/** The registries' table: each registry's settings and certificates; '' when the plan has none. */
+function registriesSection(plan) {
+    if (plan.registries.length === 0)
+        return '';
+    let md = '<h3>Registries</h3>\n<table><tr><th>Registry</th><th>Mirrors</th><th>http</th><th>insecure</th><th>CA</th><th>Client certificate</th></tr>';
+    for (const r of plan.registries) {
+        md += `<tr><td><code>${esc(r.registry)}</code></td><td>${r.mirrors.map(m => `<code>${esc(m)}</code>`).join('<br>')}</td>`;
+        md += `<td>${r.http ? 'yes' : ''}</td><td>${r.insecure ? 'yes' : ''}</td><td>${certCell(r.cas)}</td><td>${certCell(r.clientCerts)}</td></tr>`;
+    }
+    return md + '</table>\n';
+}
+/** The verify-pull table: each reference's result and the host that served it; '' when there is none. */
+function pullsSection(pulls, several) {
+    if (!pulls || pulls.length === 0)
+        return '';
+    let md = `<h3>Images resolved through the builder ` +
+        `(verify-pull)</h3>\n<table><tr>${several ? '<th>Node</th>' : ''}<th>Reference</th><th>Result</th><th>Served by</th><th>Detail</th></tr>`;
+    for (const p of pulls) {
+        const result = p.status === 'ok' ? (p.ok ? '✅ ok' : '❌ not through the mirror') : p.status === 'auth-required' ? '🔑 auth-required' : '❌ failed';
+        const by = p.host === null
+            ? ''
+            : `<code>${esc(p.host)}</code>${p.via_mirror === true ? ' (mirror)' : p.via_mirror === false ? ' (registry)' : ''}`;
+        const detail = p.error ?? (p.status === 'auth-required' ? 'reached over the configured TLS; credentials come from docker login at build time' : '');
+        const node = several ? `<td><code>${esc(p.node ?? '')}</code></td>` : '';
+        md += `<tr>${node}<td><code>${esc(p.ref)}</code></td><td>${result}</td><td>${by}</td><td>${esc(detail)}</td></tr>`;
+    }
+    return md + '</table>\n';
+}
+/** The check-registries table: each host's answer; '' when there is none. */
+function registryChecksSection(registries, several) {
+    if (!registries || registries.length === 0)
+        return '';
+    let md = `<h3>Registries and mirrors (check-registries)</h3>\n<table><tr>${several ? '<th>Node</th>' : ''}<th>Host</th><th>Result</th><th>Detail</th></tr>`;
+    for (const r of registries) {
+        const node = several ? `<td><code>${esc(r.node ?? '')}</code></td>` : '';
+        md += `<tr>${node}<td><code>${esc(r.host)}</code></td><td>${r.ok ? '✅ answers' : '❌ failed'}</td><td>${esc(r.error ?? '')}</td></tr>`;
+    }
+    return md + '</table>\n';
+}
+/** The steps' timings, folded; '' when none were given. */
+function stepsSection(steps) {
+    if (steps.length === 0)
+        return '';
+    let md = `<details><summary>Steps (${steps.reduce((t, s) => t + s.ms, 0)} ms)</summary><table>`;
+    md += steps.map(s => `<tr><td>${esc(s.name)}</td><td align="right">${s.ms} ms</td></tr>`).join('');
+    return md + '</table></details>\n';
+}
+/** The verification's problems, in full; '' when there are none. */
+function problemsSection(problems) {
+    if (problems.length === 0)
+        return '';
+    return `<h3>Verification problems</h3>\n<pre>${esc(problems.join('\n\n'))}</pre>\n`;
 }
 /** A failure before verification: the builder and why it could not be set up. */
 function failureMarkdown(builder, message) {
@@ -8568,6 +8818,8 @@ function failureMarkdown(builder, message) {
 
 
 
+// Prove it: each node's daemon resolves the verify-pull references (and, with check-registries, a
+// probe per registry), and its log tells which host served each. The judging is pure (proof.ts).
 function wantsProof(inputs, o) {
     if (inputs.verifyPull.length === 0 && !inputs.checkRegistries)
         return false;
@@ -8583,7 +8835,7 @@ function wantsProof(inputs, o) {
 }
 /**
  * verify-pull and check-registries: each node's daemon resolves each reference with the
- * config under test, then its log says which host answered (prove.ts). Nodes may reach
+ * config under test, then its log says which host answered (proof.ts). Nodes may reach
  * different networks, so every node is asked.
  */
 async function prove(driver, plan, inputs, o) {
@@ -8824,9 +9076,9 @@ function containsInOrder(haystack, needles) {
 
 
 
-// Checks against the running builder: the read-back (is it running with the plan?) and the
-// proof (does the configuration work?). The comparisons themselves are pure (verify.ts,
-// prove.ts); this module asks the builder and collects what they find into one Outcome.
+// Verify: each node of the running builder read back (is it running with the plan?), with
+// the owner mark checked first. The comparison itself is pure (compare.ts); this module asks
+// the driver and collects what it finds into one Outcome, which prove.ts may add to.
 async function verifyBuilder(driver, plan, inputs, owner) {
     const recorded = driver.nodes(plan.builder);
     // First, whatever `verify` says: is every node's daemon this run's? Another run may have
@@ -8899,7 +9151,7 @@ async function report(driver, plan, o) {
     log/* setOutput */.uH('config', plan.writesConfig ? renderToml(plan.expect.config) : '');
     log/* setOutput */.uH('verified', String(o.verified));
     // setup-buildx-action's node outputs, from buildx's record and the daemon's answers.
-    const nodes = nodesOutput(driver.nodes(plan.builder), o, driver.name);
+    const nodes = nodesOutput(driver.nodes(plan.builder), o, driver.withoutOwner);
     log/* setOutput */.uH('nodes', JSON.stringify(nodes));
     log/* setOutput */.uH('endpoint', nodes[0]?.endpoint ?? '');
     log/* setOutput */.uH('status', nodes[0]?.status ?? '');
