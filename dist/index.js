@@ -3287,24 +3287,6 @@ const NODE_NAME_RE = /^[a-zA-Z][a-zA-Z0-9._-]*$/;
 function endpointProblem(endpoint, rules) {
     return rules.endpointProblem(endpoint);
 }
-/**
- * How long names may be. ValidateName sets no length (store/util.go), but a docker-container
- * node's state volume is named buildx_buildkit_<node>_state (driver/docker-container/driver.go:
- * the container name plus volumeStateSuffix "_state"), which is a directory under
- * /var/lib/docker/volumes, and a file name is at most 255 bytes: the engine refuses longer
- * ("file name too long", measured with docker volume create) after buildx has recorded the
- * builder. So a node name is at most 255 - 16 - 6 = 233 characters, and a builder name at most
- * 231, so that the node names buildx gives, <builder><n>, fit for n up to 99. buildx also keeps
- * build records under ~/.docker/buildx/refs/<builder>/<node>/ (localstate), which the remote
- * driver's first node name, <builder>0-<owner uuid> (drivers/remote/owner.ts remoteNodeName), must fit: 255.
- */
-const MAX_NODE_NAME = 255 - 'buildx_buildkit_'.length - '_state'.length;
-const MAX_BUILDER_NAME = MAX_NODE_NAME - 2;
-/** The builder's name limit when no driver says otherwise: docker-container's (its state volume's name). */
-const CONTAINER_NAME_LIMIT = {
-    length: MAX_BUILDER_NAME,
-    why: "buildx names each node's state volume buildx_buildkit_<name><n>_state"
-};
 // containerd's platform syntax: os/arch[/variant], lower case.
 const PLATFORM_RE = /^[a-z0-9_-]+\/[a-z0-9_-]+(\/[a-z0-9_.-]+)?$/;
 const FIELDS = ['name', 'endpoint', 'driver-opts', 'buildkitd-flags', 'platforms'];
@@ -3404,7 +3386,7 @@ function readField(spec, pair, ctx, fail) {
     };
     switch (field) {
         case 'name':
-            spec.name = nodes_nodeName(str(), value, fail);
+            spec.name = nodes_nodeName(str(), value, ctx.rules.maxNodeName, fail);
             break;
         case 'endpoint':
             spec.endpoint = str();
@@ -3426,11 +3408,9 @@ function readField(spec, pair, ctx, fail) {
     }
 }
 /** A node's name as buildx keeps it (lower case); fails when buildx would refuse it or its state volume's name is too long. */
-function nodes_nodeName(name, value, fail) {
-    if (name.length > MAX_NODE_NAME) {
-        const why = "buildx names the node's state volume buildx_buildkit_<name>_state, and a file name has at most 255";
-        fail(value, `name is ${name.length} characters; at most ${MAX_NODE_NAME} (${why})`);
-    }
+function nodes_nodeName(name, value, limit, fail) {
+    if (name.length > limit.length)
+        fail(value, `name is ${name.length} characters; at most ${limit.length} (${limit.why})`);
     if (!NODE_NAME_RE.test(name))
         fail(value, `name "${name}" must start with a letter and hold only letters, digits and ._-`);
     return name.toLowerCase();
@@ -3485,8 +3465,8 @@ function checkNodes(builder, first, appended, rules) {
             while (names.has(`${builder}${k}`))
                 k++;
             n.name = `${builder}${k}`;
-            if (n.name.length > MAX_NODE_NAME) {
-                throw new errors/* InputError */.d('append', undefined, `${n.label}: the node name buildx would give it is ${n.name.length} characters, over ${MAX_NODE_NAME}; give it a shorter name`);
+            if (n.name.length > rules.maxNodeName.length) {
+                throw new errors/* InputError */.d('append', undefined, `${n.label}: the node name buildx would give it is ${n.name.length} characters, over ${rules.maxNodeName.length}; give it a shorter name`);
             }
             names.add(n.name);
         }
@@ -3624,6 +3604,28 @@ function planConfigNodes(driver, ctx, o) {
     }));
     return { nodes, dirs: [], files: [] };
 }
+/**
+ * How long names may be. ValidateName sets no length (store/util.go), but a docker-container
+ * node's state volume is named buildx_buildkit_<node>_state (driver/docker-container/driver.go:
+ * the container name plus volumeStateSuffix "_state"), which is a directory under
+ * /var/lib/docker/volumes, and a file name is at most 255 bytes: the engine refuses longer
+ * ("file name too long", measured with docker volume create) after buildx has recorded the
+ * builder. So a node name is at most 255 - 16 - 6 = 233 characters, and a builder name at most
+ * 231, so that the node names buildx gives, <builder><n>, fit for n up to 99. The other drivers
+ * keep these limits too (a name that fits every driver moves between them); the remote driver's
+ * builder name is shorter (remote/inputs.ts REMOTE_NAME_LIMIT).
+ */
+const MAX_NODE_NAME = 255 - 'buildx_buildkit_'.length - '_state'.length;
+/** A node name's limit: its state volume's name. */
+const CONTAINER_NODE_LIMIT = {
+    length: MAX_NODE_NAME,
+    why: "buildx names the node's state volume buildx_buildkit_<name>_state, and a file name has at most 255"
+};
+/** A builder name's limit: the state volume's name of its nodes <name><n>, n up to 99. */
+const CONTAINER_NAME_LIMIT = {
+    length: MAX_NODE_NAME - 2,
+    why: "buildx names each node's state volume buildx_buildkit_<name><n>_state"
+};
 
 ;// CONCATENATED MODULE: ./src/buildkit/daemon-log.ts
 // The daemon's own log, as `docker logs` gives it, made readable: when the daemon won't
@@ -3905,7 +3907,6 @@ function parseWorkers(json) {
 
 
 
-
 // buildx's docker-container driver: each node's daemon runs in the container
 // buildx_buildkit_<node> on the engine of the node's endpoint, a docker context or host
 // (driver/docker-container/driver.go). The docker CLI reaches it with --context or --host.
@@ -3919,6 +3920,7 @@ const dockerContainer = {
     takesConfig: true,
     defaultFlags: DEFAULT_FLAGS,
     maxBuilderName: CONTAINER_NAME_LIMIT,
+    maxNodeName: CONTAINER_NODE_LIMIT,
     numberedNodes: true,
     endpointProblem: dockerEndpointProblem,
     // Every input works with this driver: it is the one the action is made for.
@@ -4147,7 +4149,6 @@ function dockerDriverProblems(inputs, get) {
 
 
 
-
 // buildx's docker driver: the builder is the Docker engine's own BuildKit, named after the
 // docker context (buildx builder/builder.go: a context's builder has one node whose
 // endpoint is the context; `docker buildx inspect default` shows it). It takes no BuildKit
@@ -4161,6 +4162,7 @@ const engine = {
     takesConfig: false,
     defaultFlags: DEFAULT_FLAGS,
     maxBuilderName: CONTAINER_NAME_LIMIT,
+    maxNodeName: CONTAINER_NODE_LIMIT,
     numberedNodes: true,
     endpointProblem: dockerEndpointProblem,
     inputProblems: dockerDriverProblems,
@@ -4555,7 +4557,6 @@ function ownerFromLabels(labels) {
 
 
 
-
 // buildx's kubernetes driver: each node is a Deployment whose pods (driver-opt replicas)
 // each run a daemon of their own, with the config and certificates mounted from ConfigMaps
 // (kubectl.ts says where, from buildx v0.29.1's driver/kubernetes). buildx creates
@@ -4599,6 +4600,7 @@ const kubernetes = {
     takesConfig: true,
     defaultFlags: DEFAULT_FLAGS,
     maxBuilderName: CONTAINER_NAME_LIMIT,
+    maxNodeName: CONTAINER_NODE_LIMIT,
     // buildx generates the node names (deployments) and records no endpoint of their own.
     numberedNodes: false,
     endpointProblem: kubernetesEndpointProblem,
@@ -5225,6 +5227,7 @@ const remote = {
     // The daemon runs with its own flags: buildx refuses any for this driver.
     defaultFlags: [],
     maxBuilderName: REMOTE_NAME_LIMIT,
+    maxNodeName: CONTAINER_NODE_LIMIT,
     numberedNodes: true,
     endpointProblem: remoteEndpointProblem,
     // Each node's TLS options, checked as the nodes are read.
@@ -7405,7 +7408,7 @@ function parseVerify(value) {
 // it registers the builder, its node and its container under the name in lower case
 // (store/util.go ValidateName): `My-Builder` is buildx_buildkit_my-builder0.
 const NAME_RE = /^[a-zA-Z][a-zA-Z0-9._-]*$/;
-function parseName(value, limit = CONTAINER_NAME_LIMIT) {
+function parseName(value, limit) {
     const v = value.trim();
     if (v === '')
         return `builder-${(0,external_node_crypto_.randomUUID)()}`;

@@ -121,3 +121,28 @@ export function planConfigNodes(
   }))
   return { nodes, dirs: [], files: [] }
 }
+
+/**
+ * How long names may be. ValidateName sets no length (store/util.go), but a docker-container
+ * node's state volume is named buildx_buildkit_<node>_state (driver/docker-container/driver.go:
+ * the container name plus volumeStateSuffix "_state"), which is a directory under
+ * /var/lib/docker/volumes, and a file name is at most 255 bytes: the engine refuses longer
+ * ("file name too long", measured with docker volume create) after buildx has recorded the
+ * builder. So a node name is at most 255 - 16 - 6 = 233 characters, and a builder name at most
+ * 231, so that the node names buildx gives, <builder><n>, fit for n up to 99. The other drivers
+ * keep these limits too (a name that fits every driver moves between them); the remote driver's
+ * builder name is shorter (remote/inputs.ts REMOTE_NAME_LIMIT).
+ */
+const MAX_NODE_NAME = 255 - 'buildx_buildkit_'.length - '_state'.length
+
+/** A node name's limit: its state volume's name. */
+export const CONTAINER_NODE_LIMIT = {
+  length: MAX_NODE_NAME,
+  why: "buildx names the node's state volume buildx_buildkit_<name>_state, and a file name has at most 255"
+}
+
+/** A builder name's limit: the state volume's name of its nodes <name><n>, n up to 99. */
+export const CONTAINER_NAME_LIMIT = {
+  length: MAX_NODE_NAME - 2,
+  why: "buildx names each node's state volume buildx_buildkit_<name><n>_state"
+}

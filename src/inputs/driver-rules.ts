@@ -4,6 +4,12 @@ import type { Getter, Inputs, NodeSpec } from './model.js'
 // own folder (src/drivers/<name>/) and the catalog (drivers/factory.ts) hands it in: inputs/
 // never names a driver.
 
+/** How long a name may be, and why (for the message). */
+export interface NameLimit {
+  length: number
+  why: string
+}
+
 /** An input a driver can't take, with what to do instead. */
 export interface InputProblem {
   input: string
@@ -23,7 +29,9 @@ export interface DriverRules {
   /** The daemon flags of a node that gives none */
   readonly defaultFlags: readonly string[]
   /** The longest builder name, and why, for the message */
-  readonly maxBuilderName: { length: number; why: string }
+  readonly maxBuilderName: NameLimit
+  /** The longest node name (append's, or the one buildx would give), and why */
+  readonly maxNodeName: NameLimit
   /**
    * buildx names this driver's nodes <builder><n>, each on an endpoint of its own; false: it
    * generates node names, and nodes have no endpoint (kubernetes).

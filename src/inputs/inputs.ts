@@ -10,9 +10,9 @@ import { InputError } from '../runner/errors.js'
 import { inputLines, parseBool, splitShellWords } from '../runner/lines.js'
 import { parseBaseConfig, readBaseConfigFile } from './base-config.js'
 import { checkConsistency } from './consistency.js'
-import type { DriverCatalog, DriverRules } from './driver-rules.js'
+import type { DriverCatalog, DriverRules, NameLimit } from './driver-rules.js'
 import type { BaseConfig, Getter, Host, Inputs, VerifyMode } from './model.js'
-import { checkNodes, CONTAINER_NAME_LIMIT, endpointProblem, parseAppend, parsePlatforms } from './nodes.js'
+import { checkNodes, endpointProblem, parseAppend, parsePlatforms } from './nodes.js'
 import type { NodeSpec } from './model.js'
 import { certRequestsFromConfig, parseHostList, parseMirrors, parseRegistryCerts } from './registries.js'
 
@@ -108,7 +108,7 @@ export function parseVerify(value: string): VerifyMode {
 // (store/util.go ValidateName): `My-Builder` is buildx_buildkit_my-builder0.
 const NAME_RE = /^[a-zA-Z][a-zA-Z0-9._-]*$/
 
-export function parseName(value: string, limit: DriverRules['maxBuilderName'] = CONTAINER_NAME_LIMIT): string {
+export function parseName(value: string, limit: NameLimit): string {
   const v = value.trim()
   if (v === '') return `builder-${randomUUID()}`
   if (v.length > limit.length) {

@@ -1,6 +1,6 @@
 import type { Node as YamlNode, Pair, YAMLSeq } from 'yaml'
 import { parseDriverOptLine } from '../docker/driver-opts.js'
-import type { DriverRules } from './driver-rules.js'
+import type { DriverRules, NameLimit } from './driver-rules.js'
 import { InputError } from '../runner/errors.js'
 import { splitShellWords } from '../runner/lines.js'
 import { type NodeSpec, type Yaml } from './model.js'
@@ -25,25 +25,6 @@ export function endpointProblem(endpoint: string, rules: Pick<DriverRules, 'endp
   return rules.endpointProblem(endpoint)
 }
 
-/**
- * How long names may be. ValidateName sets no length (store/util.go), but a docker-container
- * node's state volume is named buildx_buildkit_<node>_state (driver/docker-container/driver.go:
- * the container name plus volumeStateSuffix "_state"), which is a directory under
- * /var/lib/docker/volumes, and a file name is at most 255 bytes: the engine refuses longer
- * ("file name too long", measured with docker volume create) after buildx has recorded the
- * builder. So a node name is at most 255 - 16 - 6 = 233 characters, and a builder name at most
- * 231, so that the node names buildx gives, <builder><n>, fit for n up to 99. buildx also keeps
- * build records under ~/.docker/buildx/refs/<builder>/<node>/ (localstate), which the remote
- * driver's first node name, <builder>0-<owner uuid> (drivers/remote/owner.ts remoteNodeName), must fit: 255.
- */
-export const MAX_NODE_NAME = 255 - 'buildx_buildkit_'.length - '_state'.length
-export const MAX_BUILDER_NAME = MAX_NODE_NAME - 2
-
-/** The builder's name limit when no driver says otherwise: docker-container's (its state volume's name). */
-export const CONTAINER_NAME_LIMIT = {
-  length: MAX_BUILDER_NAME,
-  why: "buildx names each node's state volume buildx_buildkit_<name><n>_state"
-}
 // containerd's platform syntax: os/arch[/variant], lower case.
 const PLATFORM_RE = /^[a-z0-9_-]+\/[a-z0-9_-]+(\/[a-z0-9_.-]+)?$/
 
@@ -90,7 +71,7 @@ export function optionLike(endpoint: string): string | undefined {
  */
 export function parseAppend(
   text: string,
-  rules: Pick<DriverRules, 'defaultFlags' | 'endpointProblem'>,
+  rules: Pick<DriverRules, 'defaultFlags' | 'endpointProblem' | 'maxNodeName'>,
   yaml: Yaml | undefined
 ): NodeSpec[] {
   if (text.trim() === '') return []
@@ -102,7 +83,7 @@ export function parseAppend(
 /** What reading an appended node needs: the text (for line numbers), the driver's rules and the YAML parser. */
 interface AppendContext {
   text: string
-  rules: Pick<DriverRules, 'defaultFlags' | 'endpointProblem'>
+  rules: Pick<DriverRules, 'defaultFlags' | 'endpointProblem' | 'maxNodeName'>
   yaml: Yaml
 }
 
@@ -154,7 +135,7 @@ function readField(spec: NodeSpec, pair: Pair<unknown, unknown>, ctx: AppendCont
   }
   switch (field) {
     case 'name':
-      spec.name = nodeName(str(), value, fail)
+      spec.name = nodeName(str(), value, ctx.rules.maxNodeName, fail)
       break
     case 'endpoint':
       spec.endpoint = str()
@@ -176,11 +157,8 @@ function readField(spec: NodeSpec, pair: Pair<unknown, unknown>, ctx: AppendCont
 }
 
 /** A node's name as buildx keeps it (lower case); fails when buildx would refuse it or its state volume's name is too long. */
-function nodeName(name: string, value: YamlNode | null, fail: Fail): string {
-  if (name.length > MAX_NODE_NAME) {
-    const why = "buildx names the node's state volume buildx_buildkit_<name>_state, and a file name has at most 255"
-    fail(value, `name is ${name.length} characters; at most ${MAX_NODE_NAME} (${why})`)
-  }
+function nodeName(name: string, value: YamlNode | null, limit: NameLimit, fail: Fail): string {
+  if (name.length > limit.length) fail(value, `name is ${name.length} characters; at most ${limit.length} (${limit.why})`)
   if (!NODE_NAME_RE.test(name)) fail(value, `name "${name}" must start with a letter and hold only letters, digits and ._-`)
   return name.toLowerCase()
 }
@@ -214,7 +192,12 @@ function buildkitdFlags(text: string, value: YamlNode | null, defaultFlags: read
  * it by name). Appended docker-container nodes get the name buildx would give them
  * (nextNodeName: <builder><n>, the first free n) so that every node has a known name.
  */
-export function checkNodes(builder: string, first: NodeSpec, appended: NodeSpec[], rules: Pick<DriverRules, 'numberedNodes'>): NodeSpec[] {
+export function checkNodes(
+  builder: string,
+  first: NodeSpec,
+  appended: NodeSpec[],
+  rules: Pick<DriverRules, 'numberedNodes' | 'maxNodeName'>
+): NodeSpec[] {
   const nodes = [first, ...appended]
   const names = new Set<string>()
   const firstName = rules.numberedNodes ? `${builder}0` : undefined
@@ -236,11 +219,11 @@ export function checkNodes(builder: string, first: NodeSpec, appended: NodeSpec[
       let k = 0
       while (names.has(`${builder}${k}`)) k++
       n.name = `${builder}${k}`
-      if (n.name.length > MAX_NODE_NAME) {
+      if (n.name.length > rules.maxNodeName.length) {
         throw new InputError(
           'append',
           undefined,
-          `${n.label}: the node name buildx would give it is ${n.name.length} characters, over ${MAX_NODE_NAME}; give it a shorter name`
+          `${n.label}: the node name buildx would give it is ${n.name.length} characters, over ${rules.maxNodeName.length}; give it a shorter name`
         )
       }
       names.add(n.name)

@@ -115,9 +115,10 @@ describe('scalar inputs', () => {
     ['False', 'false']
   ])('parseVerify(%j) = %s', (v, m) => expect(parseVerify(v)).toBe(m))
   test('parseVerify rejects other values', () => expect(() => parseVerify('maybe')).toThrow(/input "verify"/))
-  test('a generated name is builder-<uuid>', () => expect(parseName('')).toMatch(/^builder-[0-9a-f-]{36}$/))
+  test('a generated name is builder-<uuid>', () =>
+    expect(parseName('', driverFor('docker-container').maxBuilderName)).toMatch(/^builder-[0-9a-f-]{36}$/))
   test.each(['1bad', 'a b', 'x/y', '-x'])('name %j is refused as buildx would', n =>
-    expect(() => parseName(n)).toThrow(/input "name": .* must start with a letter/)
+    expect(() => parseName(n, driverFor('docker-container').maxBuilderName)).toThrow(/input "name": .* must start with a letter/)
   )
   test('a driver buildx does not have is named, with the ones this action takes', () =>
     expect(() => parseDriver('cloud', catalog.names)).toThrow(

@@ -3,9 +3,15 @@ import { envMarkOf, ownerFromEnv, withEnvMark, withoutEnvMark } from './owner.js
 import { leaveArgs, rmArgs } from '../../docker/buildx.js'
 import * as docker from '../../docker/cli.js'
 import { DEFAULT_FLAGS } from '../../inputs/model.js'
-import { CONTAINER_NAME_LIMIT } from '../../inputs/nodes.js'
 import { parseWorkers } from '../../buildkit/daemon-info.js'
-import { claimFreeName, createNodes, dockerEndpointProblem, planConfigNodes } from '../common.js'
+import {
+  CONTAINER_NAME_LIMIT,
+  CONTAINER_NODE_LIMIT,
+  claimFreeName,
+  createNodes,
+  dockerEndpointProblem,
+  planConfigNodes
+} from '../common.js'
 import type { Driver, NodeRef, ReadBackResult } from '../driver.js'
 
 // buildx's docker-container driver: each node's daemon runs in the container
@@ -22,6 +28,7 @@ export const dockerContainer: Driver = {
   takesConfig: true,
   defaultFlags: DEFAULT_FLAGS,
   maxBuilderName: CONTAINER_NAME_LIMIT,
+  maxNodeName: CONTAINER_NODE_LIMIT,
   numberedNodes: true,
   endpointProblem: dockerEndpointProblem,
   // Every input works with this driver: it is the one the action is made for.

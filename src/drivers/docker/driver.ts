@@ -5,8 +5,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import { defaultConfigPath } from '../../docker/buildx-record.js'
 import { DEFAULT_FLAGS } from '../../inputs/model.js'
-import { CONTAINER_NAME_LIMIT } from '../../inputs/nodes.js'
-import { dockerEndpointProblem, planConfigNodes } from '../common.js'
+import { CONTAINER_NAME_LIMIT, CONTAINER_NODE_LIMIT, dockerEndpointProblem, planConfigNodes } from '../common.js'
 import type { Driver, NodeRef, ReadBackResult } from '../driver.js'
 import { dockerDriverProblems } from './inputs.js'
 import { optionLines } from '../../docker/buildx-record.js'
@@ -25,6 +24,7 @@ export const engine: Driver = {
   takesConfig: false,
   defaultFlags: DEFAULT_FLAGS,
   maxBuilderName: CONTAINER_NAME_LIMIT,
+  maxNodeName: CONTAINER_NODE_LIMIT,
   numberedNodes: true,
   endpointProblem: dockerEndpointProblem,
   inputProblems: dockerDriverProblems,

@@ -22,10 +22,9 @@ import type { Plan } from '../../plan/plan.js'
 import { RESOLVE_SCRIPT } from '../../buildkit/resolve.js'
 import { parseWorkers, type DaemonInfo } from '../../buildkit/daemon-info.js'
 import { DEFAULT_FLAGS } from '../../inputs/model.js'
-import { CONTAINER_NAME_LIMIT } from '../../inputs/nodes.js'
 import { kubernetesEndpointProblem, kubernetesInputProblems } from './inputs.js'
 import { labelMarkOf, ownerFromLabels, withLabelMark, withoutLabelMark } from './owner.js'
-import { claimFreeName, createNodes, planConfigNodes } from '../common.js'
+import { CONTAINER_NAME_LIMIT, CONTAINER_NODE_LIMIT, claimFreeName, createNodes, planConfigNodes } from '../common.js'
 import { READ_BACK_SCRIPT } from '../../buildkit/read-back.js'
 import type { Compare, Driver, NodeRef, ReadBackResult } from '../driver.js'
 
@@ -79,6 +78,7 @@ export const kubernetes: Driver = {
   takesConfig: true,
   defaultFlags: DEFAULT_FLAGS,
   maxBuilderName: CONTAINER_NAME_LIMIT,
+  maxNodeName: CONTAINER_NODE_LIMIT,
   // buildx generates the node names (deployments) and records no endpoint of their own.
   numberedNodes: false,
   endpointProblem: kubernetesEndpointProblem,

@@ -13,7 +13,7 @@ import { nodeInput } from '../../inputs/nodes.js'
 import type { Inputs } from '../../inputs/model.js'
 import type { NodePlanContext, NodesPlan, PlannedFile, PlannedNode } from '../../plan/plan.js'
 import * as log from '../../runner/log.js'
-import { claimFreeName, createNodes } from '../common.js'
+import { CONTAINER_NODE_LIMIT, claimFreeName, createNodes } from '../common.js'
 import { parseRemoteTls, REMOTE_NAME_LIMIT, remoteEndpointProblem, remoteInputProblems, usesTls } from './inputs.js'
 import { loadRemoteTls, remoteTlsFiles, type LoadedRemoteTls } from './tls.js'
 import { remoteMarkOf, remoteNodeName } from './owner.js'
@@ -34,6 +34,7 @@ export const remote: Driver = {
   // The daemon runs with its own flags: buildx refuses any for this driver.
   defaultFlags: [],
   maxBuilderName: REMOTE_NAME_LIMIT,
+  maxNodeName: CONTAINER_NODE_LIMIT,
   numberedNodes: true,
   endpointProblem: remoteEndpointProblem,
   // Each node's TLS options, checked as the nodes are read.
