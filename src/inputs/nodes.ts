@@ -156,7 +156,7 @@ function readField(spec: NodeSpec, pair: Pair<unknown, unknown>, ctx: AppendCont
   }
 }
 
-/** A node's name as buildx keeps it (lower case); fails when buildx would refuse it or its state volume's name is too long. */
+/** A node's name as buildx keeps it (lower case); fails when buildx would refuse it or it is over the driver's limit. */
 function nodeName(name: string, value: YamlNode | null, limit: NameLimit, fail: Fail): string {
   if (name.length > limit.length) fail(value, `name is ${name.length} characters; at most ${limit.length} (${limit.why})`)
   if (!NODE_NAME_RE.test(name)) fail(value, `name "${name}" must start with a letter and hold only letters, digits and ._-`)
