@@ -3407,7 +3407,7 @@ function readField(spec, pair, ctx, fail) {
             break;
     }
 }
-/** A node's name as buildx keeps it (lower case); fails when buildx would refuse it or its state volume's name is too long. */
+/** A node's name as buildx keeps it (lower case); fails when buildx would refuse it or it is over the driver's limit. */
 function nodes_nodeName(name, value, limit, fail) {
     if (name.length > limit.length)
         fail(value, `name is ${name.length} characters; at most ${limit.length} (${limit.why})`);
