@@ -3283,10 +3283,6 @@ function nodeInput(n, setting) {
 }
 // buildx store.ValidateName: a letter first, then letters, digits and ._- (lower-cased).
 const NODE_NAME_RE = /^[a-zA-Z][a-zA-Z0-9._-]*$/;
-/** Why an endpoint is not one the driver takes (its own rule); undefined when it is. */
-function endpointProblem(endpoint, rules) {
-    return rules.endpointProblem(endpoint);
-}
 // containerd's platform syntax: os/arch[/variant], lower case.
 const PLATFORM_RE = /^[a-z0-9_-]+\/[a-z0-9_-]+(\/[a-z0-9_.-]+)?$/;
 const FIELDS = ['name', 'endpoint', 'driver-opts', 'buildkitd-flags', 'platforms'];
@@ -7385,7 +7381,7 @@ function readNodes(get, name, rules, host) {
 /** The first node: the top-level driver-opts, buildkitd-flags, endpoint and platforms. */
 function firstNode(get, rules) {
     const endpoint = get('endpoint').trim();
-    const problem = endpointProblem(endpoint, rules);
+    const problem = rules.endpointProblem(endpoint);
     if (problem)
         throw new errors/* InputError */.d('endpoint', undefined, problem);
     return {

@@ -12,7 +12,7 @@ import { parseBaseConfig, readBaseConfigFile } from './base-config.js'
 import { checkConsistency } from './consistency.js'
 import type { DriverCatalog, DriverRules, NameLimit } from './driver-rules.js'
 import type { BaseConfig, Getter, Host, Inputs, VerifyMode } from './model.js'
-import { checkNodes, endpointProblem, parseAppend, parsePlatforms } from './nodes.js'
+import { checkNodes, parseAppend, parsePlatforms } from './nodes.js'
 import type { NodeSpec } from './model.js'
 import { certRequestsFromConfig, parseHostList, parseMirrors, parseRegistryCerts } from './registries.js'
 
@@ -85,7 +85,7 @@ function readNodes(get: Getter, name: string, rules: DriverRules, host: Host): N
 /** The first node: the top-level driver-opts, buildkitd-flags, endpoint and platforms. */
 function firstNode(get: Getter, rules: DriverRules): NodeSpec {
   const endpoint = get('endpoint').trim()
-  const problem = endpointProblem(endpoint, rules)
+  const problem = rules.endpointProblem(endpoint)
   if (problem) throw new InputError('endpoint', undefined, problem)
   return {
     endpoint,

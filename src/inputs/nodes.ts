@@ -20,11 +20,6 @@ export function nodeInput(n: Pick<NodeSpec, 'label' | 'append'>, setting: string
 // buildx store.ValidateName: a letter first, then letters, digits and ._- (lower-cased).
 const NODE_NAME_RE = /^[a-zA-Z][a-zA-Z0-9._-]*$/
 
-/** Why an endpoint is not one the driver takes (its own rule); undefined when it is. */
-export function endpointProblem(endpoint: string, rules: Pick<DriverRules, 'endpointProblem'>): string | undefined {
-  return rules.endpointProblem(endpoint)
-}
-
 // containerd's platform syntax: os/arch[/variant], lower case.
 const PLATFORM_RE = /^[a-z0-9_-]+\/[a-z0-9_-]+(\/[a-z0-9_.-]+)?$/
 
