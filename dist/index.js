@@ -3436,15 +3436,13 @@ function buildkitdFlags(text, value, defaultFlags, fail) {
  * Rules across all nodes: buildx refuses two nodes on one endpoint ("invalid duplicate
  * endpoint", store/nodegroup.go validateDuplicates), and an appended node named like an
  * existing one is not appended: buildx changes that node instead (NodeGroup.Update finds
- * it by name). Appended docker-container nodes get the name buildx would give them
- * (nextNodeName: <builder><n>, the first free n) so that every node has a known name.
+ * it by name). Appended nodes get the name buildx would give them (store/nodegroup.go
+ * nextNodeName: <builder><n>, the first free n, for every driver) so that every node has a
+ * known name.
  */
 function checkNodes(builder, first, appended, rules) {
     const nodes = [first, ...appended];
-    const names = new Set();
-    const firstName = rules.numberedNodes ? `${builder}0` : undefined;
-    if (firstName)
-        names.add(firstName);
+    const names = new Set([`${builder}0`]);
     for (const n of appended) {
         if (n.name === undefined)
             continue;
@@ -3453,22 +3451,20 @@ function checkNodes(builder, first, appended, rules) {
         }
         names.add(n.name);
     }
-    if (rules.numberedNodes) {
-        for (const n of appended) {
-            if (n.name !== undefined)
-                continue;
-            let k = 0;
-            while (names.has(`${builder}${k}`))
-                k++;
-            n.name = `${builder}${k}`;
-            if (n.name.length > rules.maxNodeName.length) {
-                throw new errors/* InputError */.d('append', undefined, `${n.label}: the node name buildx would give it is ${n.name.length} characters, over ${rules.maxNodeName.length}; give it a shorter name`);
-            }
-            names.add(n.name);
+    for (const n of appended) {
+        if (n.name !== undefined)
+            continue;
+        let k = 0;
+        while (names.has(`${builder}${k}`))
+            k++;
+        n.name = `${builder}${k}`;
+        if (n.name.length > rules.maxNodeName.length) {
+            throw new errors/* InputError */.d('append', undefined, `${n.label}: the node name buildx would give it is ${n.name.length} characters, over ${rules.maxNodeName.length}; give it a shorter name`);
         }
+        names.add(n.name);
     }
-    // Nodes whose names buildx generates (kubernetes) have no endpoint of their own.
-    if (!rules.numberedNodes)
+    // Nodes of a driver without endpoints (kubernetes) share none.
+    if (!rules.nodeEndpoints)
         return nodes;
     const seen = new Map();
     for (const n of nodes) {
@@ -3571,15 +3567,15 @@ function dockerEndpointProblem(endpoint) {
  * The nodes of a driver that takes the config: `buildx create` (then `--append`) with the
  * config, the node's driver options and the feature's (CNI) with the driver's owner `mark`, and
  * daemon flags.
- * buildx names the first node <builder>0 (store/nodegroup.go nextNodeName) unless the driver
- * generates names (`namesFirst` false: they are read from its record). `daemonFlags` turns
- * a node's flags into what buildx is given (kubernetes adds the config's path).
+ * buildx names the first node <builder>0 (store/nodegroup.go nextNodeName: create without
+ * --node, every driver). `daemonFlags` turns a node's flags into what buildx is given
+ * (kubernetes adds the config's path).
  */
 function planConfigNodes(driver, ctx, o) {
     const { inputs, configPath, owner, addition } = ctx;
     const nodes = inputs.nodes.map((n, i) => ({
         label: n.label,
-        name: i === 0 && o.namesFirst ? buildx_nodeName(inputs.name) : n.name,
+        name: i === 0 ? buildx_nodeName(inputs.name) : n.name,
         endpoint: n.endpoint,
         createArgs: createArgs({
             name: inputs.name,
@@ -3917,12 +3913,12 @@ const dockerContainer = {
     defaultFlags: DEFAULT_FLAGS,
     maxBuilderName: CONTAINER_NAME_LIMIT,
     maxNodeName: CONTAINER_NODE_LIMIT,
-    numberedNodes: true,
+    nodeEndpoints: true,
     endpointProblem: dockerEndpointProblem,
     // Every input works with this driver: it is the one the action is made for.
     inputProblems: () => [],
     keptKeysPlace: "in the builder's container (/etc/buildkit/certs)",
-    planNodes: ctx => planConfigNodes('docker-container', ctx, { namesFirst: true, mark: withEnvMark }),
+    planNodes: ctx => planConfigNodes('docker-container', ctx, { mark: withEnvMark }),
     claim: async (asked) => claimFreeName(asked),
     create: createNodes,
     readBackNode: async (plan, node) => {
@@ -4159,7 +4155,7 @@ const engine = {
     defaultFlags: DEFAULT_FLAGS,
     maxBuilderName: CONTAINER_NAME_LIMIT,
     maxNodeName: CONTAINER_NODE_LIMIT,
-    numberedNodes: true,
+    nodeEndpoints: true,
     endpointProblem: dockerEndpointProblem,
     inputProblems: dockerDriverProblems,
     keptKeysPlace: "in the builder's container (/etc/buildkit/certs)",
@@ -4169,7 +4165,7 @@ const engine = {
             log/* info */.pq(`${defaultFile} is ignored: the docker driver's builder is the engine's own BuildKit, which takes no config`);
     },
     // Planned like a docker-container node; nothing is created from it.
-    planNodes: ctx => planConfigNodes('docker', ctx, { namesFirst: true, mark: (_owner, opts) => [...opts] }),
+    planNodes: ctx => planConfigNodes('docker', ctx, { mark: (_owner, opts) => [...opts] }),
     claim: async (asked, given) => {
         const context = await cli/* currentContext */.Fi();
         // setup-buildx-action, too, names this builder after the context and ignores `name`.
@@ -4221,12 +4217,19 @@ var read_back = __nccwpck_require__(2708);
 // the pods, how kubectl finds them and what kubectl prints (the inputs it can't take are
 // inputs.ts'). Pure. Everything here follows docker/buildx v0.29.1:
 //
-// - builder/builder.go Create: a kubernetes node gets no endpoint of its own; buildx records
-//   `kubernetes:///<builder>?deployment=<node>&kubeconfig=<$KUBECONFIG at create time>` and,
-//   unless --node is given, a generated node name `buildkit-<uuid>-<5 hex>`
-//   (driver/kubernetes/util/generate.go GenerateNodeName).
-// - driver/kubernetes/factory.go New: the Deployment is named after the node, "_" turned into
-//   "-" (buildxNameToDeploymentName); the namespace is driver-opt `namespace`, else the
+// - The node's name is the Deployment's: buildx creates a node named by --node, else
+//   <builder><n> (store/nodegroup.go Update → nextNodeName: `docker buildx inspect kt` shows
+//   node kt0), and its kubernetes driver is given that name (builder/node.go LoadNodes:
+//   driver.BuilderName(n.Name)), whose Deployment is that name with "_" turned into "-"
+//   (driver/kubernetes/factory.go New → buildxNameToDeploymentName). On a real cluster
+//   (v1.36.2, buildx 0.29.1 and 0.36.1) builder kt makes deployment.apps/kt0.
+// - builder/builder.go Create records the endpoint
+//   `kubernetes:///<builder>?deployment=<name>&kubeconfig=<$KUBECONFIG at create time>`,
+//   where <name> is --node or else a random `buildkit-<uuid>-<5 hex>`
+//   (driver/kubernetes/util/generate.go GenerateNodeName): only there so that two nodes'
+//   endpoints differ ("to avoid duplicated endpoint"); no Deployment is named after it.
+//   Only the kubeconfig is read from it.
+// - factory.go New: the namespace is driver-opt `namespace`, else the
 //   kubeconfig's (context/load.go ConfigFromEndpoint → clientcmd's Namespace(): the current
 //   context's namespace, "default" when it names none) — kubectl's own rule, so kubectl is
 //   given -n only when the driver-opt is set.
@@ -4249,6 +4252,19 @@ const KUBE_CONTAINER = 'buildkitd';
 function deploymentName(node) {
     return node.replace(/_/g, '-');
 }
+/**
+ * Name limits: a node's Deployment name is also the value of its pods' `app` label
+ * (manifest.go), and Kubernetes takes at most 63 characters in a label value; a builder's
+ * nodes are <builder><n>, n up to 99.
+ */
+const KUBE_NODE_LIMIT = {
+    length: 63,
+    why: "buildx names the node's Deployment after it, and its pods' label app=<name> takes at most 63 characters"
+};
+const KUBE_NAME_LIMIT = {
+    length: KUBE_NODE_LIMIT.length - 2,
+    why: "buildx names each node's Deployment <name><n>, and its pods' label app=<name><n> takes at most 63 characters"
+};
 /** The label selector of a node's pods (manifest.go LabelApp). */
 function podSelector(node) {
     return `app=${deploymentName(node)}`;
@@ -4284,7 +4300,7 @@ function kubeTarget(node) {
         global.push('--namespace', ns);
     return {
         global,
-        deployment: deploymentName(ep?.deployment || node.Name),
+        deployment: deploymentName(node.Name),
         namespace: ns ?? "the kubeconfig's current namespace"
     };
 }
@@ -4595,16 +4611,16 @@ const kubernetes = {
     createsBuilder: true,
     takesConfig: true,
     defaultFlags: DEFAULT_FLAGS,
-    maxBuilderName: CONTAINER_NAME_LIMIT,
-    maxNodeName: CONTAINER_NODE_LIMIT,
-    // buildx generates the node names (deployments) and records no endpoint of their own.
-    numberedNodes: false,
+    maxBuilderName: KUBE_NAME_LIMIT,
+    maxNodeName: KUBE_NODE_LIMIT,
+    // A node is a Deployment in the kubeconfig's cluster: no endpoint of its own.
+    nodeEndpoints: false,
     endpointProblem: kubernetesEndpointProblem,
     inputProblems: inputs => kubernetesInputProblems(inputs),
     keptKeysPlace: "in the builder's ConfigMaps",
     // The owner mark is a `labels=` driver option, which buildx's kubernetes factory takes from v0.12.0.
     oldestBuildx: 'v0.12.0',
-    planNodes: ctx => planConfigNodes('kubernetes', ctx, { namesFirst: false, mark: withLabelMark, daemonFlags: kubernetesDaemonFlags }),
+    planNodes: ctx => planConfigNodes('kubernetes', ctx, { mark: withLabelMark, daemonFlags: kubernetesDaemonFlags }),
     claim: async (asked) => {
         // kubectl first: verification needs it, and nothing is created until it is there.
         await kubectlCheck();
@@ -5224,7 +5240,7 @@ const remote = {
     defaultFlags: [],
     maxBuilderName: REMOTE_NAME_LIMIT,
     maxNodeName: CONTAINER_NODE_LIMIT,
-    numberedNodes: true,
+    nodeEndpoints: true,
     endpointProblem: remoteEndpointProblem,
     // Each node's TLS options, checked as the nodes are read.
     checkNode: n => void parseRemoteTls(n.driverOpts, nodeInput(n, 'driver-opts')),

@@ -88,19 +88,19 @@ export function dockerEndpointProblem(endpoint: string): string | undefined {
  * The nodes of a driver that takes the config: `buildx create` (then `--append`) with the
  * config, the node's driver options and the feature's (CNI) with the driver's owner `mark`, and
  * daemon flags.
- * buildx names the first node <builder>0 (store/nodegroup.go nextNodeName) unless the driver
- * generates names (`namesFirst` false: they are read from its record). `daemonFlags` turns
- * a node's flags into what buildx is given (kubernetes adds the config's path).
+ * buildx names the first node <builder>0 (store/nodegroup.go nextNodeName: create without
+ * --node, every driver). `daemonFlags` turns a node's flags into what buildx is given
+ * (kubernetes adds the config's path).
  */
 export function planConfigNodes(
   driver: string,
   ctx: NodePlanContext,
-  o: { namesFirst: boolean; mark: (owner: string, driverOpts: readonly string[]) => string[]; daemonFlags?: (flags: string[]) => string[] }
+  o: { mark: (owner: string, driverOpts: readonly string[]) => string[]; daemonFlags?: (flags: string[]) => string[] }
 ): NodesPlan {
   const { inputs, configPath, owner, addition } = ctx
   const nodes = inputs.nodes.map((n, i): PlannedNode => ({
     label: n.label,
-    name: i === 0 && o.namesFirst ? nodeName(inputs.name) : n.name,
+    name: i === 0 ? nodeName(inputs.name) : n.name,
     endpoint: n.endpoint,
     createArgs: createArgs({
       name: inputs.name,

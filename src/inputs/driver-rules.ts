@@ -33,10 +33,12 @@ export interface DriverRules {
   /** The longest node name (append's, or the one buildx would give), and why */
   readonly maxNodeName: NameLimit
   /**
-   * buildx names this driver's nodes <builder><n>, each on an endpoint of its own; false: it
-   * generates node names, and nodes have no endpoint (kubernetes).
+   * Each node is on an endpoint of its own (a docker context or host, a daemon's address),
+   * which buildx refuses to share; false: nodes have no endpoint (kubernetes: the cluster is
+   * the kubeconfig's, each node a Deployment). Every driver's nodes are named <builder><n>
+   * unless named (store/nodegroup.go nextNodeName).
    */
-  readonly numberedNodes: boolean
+  readonly nodeEndpoints: boolean
   /** Why an endpoint (the first node's or an appended one's) is not one this driver takes; undefined when it is */
   endpointProblem(endpoint: string): string | undefined
   /** Throws an InputError for a node this driver can't take, before the other inputs are read (remote: its TLS options) */

@@ -184,19 +184,18 @@ function buildkitdFlags(text: string, value: YamlNode | null, defaultFlags: read
  * Rules across all nodes: buildx refuses two nodes on one endpoint ("invalid duplicate
  * endpoint", store/nodegroup.go validateDuplicates), and an appended node named like an
  * existing one is not appended: buildx changes that node instead (NodeGroup.Update finds
- * it by name). Appended docker-container nodes get the name buildx would give them
- * (nextNodeName: <builder><n>, the first free n) so that every node has a known name.
+ * it by name). Appended nodes get the name buildx would give them (store/nodegroup.go
+ * nextNodeName: <builder><n>, the first free n, for every driver) so that every node has a
+ * known name.
  */
 export function checkNodes(
   builder: string,
   first: NodeSpec,
   appended: NodeSpec[],
-  rules: Pick<DriverRules, 'numberedNodes' | 'maxNodeName'>
+  rules: Pick<DriverRules, 'nodeEndpoints' | 'maxNodeName'>
 ): NodeSpec[] {
   const nodes = [first, ...appended]
-  const names = new Set<string>()
-  const firstName = rules.numberedNodes ? `${builder}0` : undefined
-  if (firstName) names.add(firstName)
+  const names = new Set<string>([`${builder}0`])
   for (const n of appended) {
     if (n.name === undefined) continue
     if (names.has(n.name)) {
@@ -208,24 +207,22 @@ export function checkNodes(
     }
     names.add(n.name)
   }
-  if (rules.numberedNodes) {
-    for (const n of appended) {
-      if (n.name !== undefined) continue
-      let k = 0
-      while (names.has(`${builder}${k}`)) k++
-      n.name = `${builder}${k}`
-      if (n.name.length > rules.maxNodeName.length) {
-        throw new InputError(
-          'append',
-          undefined,
-          `${n.label}: the node name buildx would give it is ${n.name.length} characters, over ${rules.maxNodeName.length}; give it a shorter name`
-        )
-      }
-      names.add(n.name)
+  for (const n of appended) {
+    if (n.name !== undefined) continue
+    let k = 0
+    while (names.has(`${builder}${k}`)) k++
+    n.name = `${builder}${k}`
+    if (n.name.length > rules.maxNodeName.length) {
+      throw new InputError(
+        'append',
+        undefined,
+        `${n.label}: the node name buildx would give it is ${n.name.length} characters, over ${rules.maxNodeName.length}; give it a shorter name`
+      )
     }
+    names.add(n.name)
   }
-  // Nodes whose names buildx generates (kubernetes) have no endpoint of their own.
-  if (!rules.numberedNodes) return nodes
+  // Nodes of a driver without endpoints (kubernetes) share none.
+  if (!rules.nodeEndpoints) return nodes
   const seen = new Map<string, string>()
   for (const n of nodes) {
     // The first node without an endpoint is on the current context: an appended node needs its own.

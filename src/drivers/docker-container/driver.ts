@@ -29,12 +29,12 @@ export const dockerContainer: Driver = {
   defaultFlags: DEFAULT_FLAGS,
   maxBuilderName: CONTAINER_NAME_LIMIT,
   maxNodeName: CONTAINER_NODE_LIMIT,
-  numberedNodes: true,
+  nodeEndpoints: true,
   endpointProblem: dockerEndpointProblem,
   // Every input works with this driver: it is the one the action is made for.
   inputProblems: () => [],
   keptKeysPlace: "in the builder's container (/etc/buildkit/certs)",
-  planNodes: ctx => planConfigNodes('docker-container', ctx, { namesFirst: true, mark: withEnvMark }),
+  planNodes: ctx => planConfigNodes('docker-container', ctx, { mark: withEnvMark }),
   claim: async asked => claimFreeName(asked),
   create: createNodes,
   readBackNode: async (plan, node): Promise<ReadBackResult> => {

@@ -25,7 +25,7 @@ export const engine: Driver = {
   defaultFlags: DEFAULT_FLAGS,
   maxBuilderName: CONTAINER_NAME_LIMIT,
   maxNodeName: CONTAINER_NODE_LIMIT,
-  numberedNodes: true,
+  nodeEndpoints: true,
   endpointProblem: dockerEndpointProblem,
   inputProblems: dockerDriverProblems,
   keptKeysPlace: "in the builder's container (/etc/buildkit/certs)",
@@ -35,7 +35,7 @@ export const engine: Driver = {
       log.info(`${defaultFile} is ignored: the docker driver's builder is the engine's own BuildKit, which takes no config`)
   },
   // Planned like a docker-container node; nothing is created from it.
-  planNodes: ctx => planConfigNodes('docker', ctx, { namesFirst: true, mark: (_owner, opts) => [...opts] }),
+  planNodes: ctx => planConfigNodes('docker', ctx, { mark: (_owner, opts) => [...opts] }),
   claim: async (asked, given) => {
     const context = await docker.currentContext()
     // setup-buildx-action, too, names this builder after the context and ignores `name`.

@@ -7,6 +7,8 @@ import {
   kubernetesDaemonFlags,
   getDeploymentArgs,
   getPodsArgs,
+  KUBE_NAME_LIMIT,
+  KUBE_NODE_LIMIT,
   KUBECTL_VERSION_ARGS,
   kubeTarget,
   logsSinceArgs,
@@ -24,7 +26,7 @@ import { parseWorkers, type DaemonInfo } from '../../buildkit/daemon-info.js'
 import { DEFAULT_FLAGS } from '../../inputs/model.js'
 import { kubernetesEndpointProblem, kubernetesInputProblems } from './inputs.js'
 import { labelMarkOf, ownerFromLabels, withLabelMark, withoutLabelMark } from './owner.js'
-import { CONTAINER_NAME_LIMIT, CONTAINER_NODE_LIMIT, claimFreeName, createNodes, planConfigNodes } from '../common.js'
+import { claimFreeName, createNodes, planConfigNodes } from '../common.js'
 import { READ_BACK_SCRIPT } from '../../buildkit/read-back.js'
 import type { Compare, Driver, NodeRef, ReadBackResult } from '../driver.js'
 
@@ -77,16 +79,16 @@ export const kubernetes: Driver = {
   createsBuilder: true,
   takesConfig: true,
   defaultFlags: DEFAULT_FLAGS,
-  maxBuilderName: CONTAINER_NAME_LIMIT,
-  maxNodeName: CONTAINER_NODE_LIMIT,
-  // buildx generates the node names (deployments) and records no endpoint of their own.
-  numberedNodes: false,
+  maxBuilderName: KUBE_NAME_LIMIT,
+  maxNodeName: KUBE_NODE_LIMIT,
+  // A node is a Deployment in the kubeconfig's cluster: no endpoint of its own.
+  nodeEndpoints: false,
   endpointProblem: kubernetesEndpointProblem,
   inputProblems: inputs => kubernetesInputProblems(inputs),
   keptKeysPlace: "in the builder's ConfigMaps",
   // The owner mark is a `labels=` driver option, which buildx's kubernetes factory takes from v0.12.0.
   oldestBuildx: 'v0.12.0',
-  planNodes: ctx => planConfigNodes('kubernetes', ctx, { namesFirst: false, mark: withLabelMark, daemonFlags: kubernetesDaemonFlags }),
+  planNodes: ctx => planConfigNodes('kubernetes', ctx, { mark: withLabelMark, daemonFlags: kubernetesDaemonFlags }),
   claim: async asked => {
     // kubectl first: verification needs it, and nothing is created until it is there.
     await kubectlCheck()

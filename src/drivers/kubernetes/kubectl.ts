@@ -7,12 +7,19 @@ import { parseReadBack, type ReadBackParts } from '../../buildkit/read-back.js'
 // the pods, how kubectl finds them and what kubectl prints (the inputs it can't take are
 // inputs.ts'). Pure. Everything here follows docker/buildx v0.29.1:
 //
-// - builder/builder.go Create: a kubernetes node gets no endpoint of its own; buildx records
-//   `kubernetes:///<builder>?deployment=<node>&kubeconfig=<$KUBECONFIG at create time>` and,
-//   unless --node is given, a generated node name `buildkit-<uuid>-<5 hex>`
-//   (driver/kubernetes/util/generate.go GenerateNodeName).
-// - driver/kubernetes/factory.go New: the Deployment is named after the node, "_" turned into
-//   "-" (buildxNameToDeploymentName); the namespace is driver-opt `namespace`, else the
+// - The node's name is the Deployment's: buildx creates a node named by --node, else
+//   <builder><n> (store/nodegroup.go Update → nextNodeName: `docker buildx inspect kt` shows
+//   node kt0), and its kubernetes driver is given that name (builder/node.go LoadNodes:
+//   driver.BuilderName(n.Name)), whose Deployment is that name with "_" turned into "-"
+//   (driver/kubernetes/factory.go New → buildxNameToDeploymentName). On a real cluster
+//   (v1.36.2, buildx 0.29.1 and 0.36.1) builder kt makes deployment.apps/kt0.
+// - builder/builder.go Create records the endpoint
+//   `kubernetes:///<builder>?deployment=<name>&kubeconfig=<$KUBECONFIG at create time>`,
+//   where <name> is --node or else a random `buildkit-<uuid>-<5 hex>`
+//   (driver/kubernetes/util/generate.go GenerateNodeName): only there so that two nodes'
+//   endpoints differ ("to avoid duplicated endpoint"); no Deployment is named after it.
+//   Only the kubeconfig is read from it.
+// - factory.go New: the namespace is driver-opt `namespace`, else the
 //   kubeconfig's (context/load.go ConfigFromEndpoint → clientcmd's Namespace(): the current
 //   context's namespace, "default" when it names none) — kubectl's own rule, so kubectl is
 //   given -n only when the driver-opt is set.
@@ -38,6 +45,20 @@ export function deploymentName(node: string): string {
   return node.replace(/_/g, '-')
 }
 
+/**
+ * Name limits: a node's Deployment name is also the value of its pods' `app` label
+ * (manifest.go), and Kubernetes takes at most 63 characters in a label value; a builder's
+ * nodes are <builder><n>, n up to 99.
+ */
+export const KUBE_NODE_LIMIT = {
+  length: 63,
+  why: "buildx names the node's Deployment after it, and its pods' label app=<name> takes at most 63 characters"
+}
+export const KUBE_NAME_LIMIT = {
+  length: KUBE_NODE_LIMIT.length - 2,
+  why: "buildx names each node's Deployment <name><n>, and its pods' label app=<name><n> takes at most 63 characters"
+}
+
 /** The label selector of a node's pods (manifest.go LabelApp). */
 export function podSelector(node: string): string {
   return `app=${deploymentName(node)}`
@@ -46,6 +67,7 @@ export function podSelector(node: string): string {
 /** A kubernetes node's endpoint as buildx records it (builder.go Create). */
 export interface KubeEndpoint {
   builder: string
+  /** Not the Deployment's name (see above): a random name unless --node was given */
   deployment: string
   /** $KUBECONFIG when the node was created; '' when it was unset */
   kubeconfig: string
@@ -89,7 +111,7 @@ export function kubeTarget(node: { Name: string; Endpoint: string; DriverOpts?: 
   if (ns !== undefined) global.push('--namespace', ns)
   return {
     global,
-    deployment: deploymentName(ep?.deployment || node.Name),
+    deployment: deploymentName(node.Name),
     namespace: ns ?? "the kubeconfig's current namespace"
   }
 }

@@ -35,7 +35,7 @@ export const remote: Driver = {
   defaultFlags: [],
   maxBuilderName: REMOTE_NAME_LIMIT,
   maxNodeName: CONTAINER_NODE_LIMIT,
-  numberedNodes: true,
+  nodeEndpoints: true,
   endpointProblem: remoteEndpointProblem,
   // Each node's TLS options, checked as the nodes are read.
   checkNode: n => void parseRemoteTls(n.driverOpts, nodeInput(n, 'driver-opts')),

@@ -5,17 +5,25 @@ import type { Plan } from '../../../../src/plan/plan.js'
 import type { RunResult } from '../../../../src/runner/exec.js'
 import { csvFields } from '../../../../src/docker/csv.js'
 
-// The kubernetes driver without a cluster: the pure rules of src/kubernetes.ts in tables,
-// and the driver fed through a stand-in for src/exec.js with the outputs in
-// __tests__/fixtures/kubernetes (written from buildx v0.29.1's sources, not captured: see
-// the README there). The e2e job `kubernetes` runs it on a real kind cluster.
+// The kubernetes driver without a cluster: the pure rules of drivers/kubernetes/ in tables,
+// and the driver fed through a stand-in for runner/exec.js with the outputs in
+// __tests__/fixtures/kubernetes, captured from a real cluster (Kubernetes v1.36.2, buildx
+// 0.29.1, BuildKit v0.29.0) by capture.sh there. The integration tests
+// (__tests__/integration/kubernetes.test.ts) run the action on a real cluster.
 const fxDir = path.join(import.meta.dirname, '..', '..', '..', 'fixtures', 'kubernetes')
 const fx = (name: string): string => fs.readFileSync(path.join(fxDir, name), 'utf8')
 
-const DEP = 'buildkit-6f1d2c3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f-7c2a1'
-const POD_A = `${DEP}-5d8f7b9c6d-2xk4p`
-const POD_B = `${DEP}-5d8f7b9c6d-9vz7m`
+// Builder k8s-fx: its node is k8s-fx0 and so is its Deployment, whatever the endpoint's
+// `deployment` parameter says (buildx-inspect.stdout, objects.txt).
+const RECORD = JSON.parse(fx('instance-k8s-fx.json')) as { Nodes: { Name: string; Endpoint: string }[] }
+const DEP = 'k8s-fx0'
+const NS = 'buildkit-fx'
+const podNames = (file: string): string[] =>
+  (JSON.parse(fx(file)) as { items: { metadata: { name: string } }[] }).items.map(p => p.metadata.name).sort()
+const [POD_A, POD_B] = podNames('pods-two-running.json')
 const OWNER = '0b6c2f4e-8d1a-4e3b-9f7c-5a2d1e0c3b4a'
+// The kubeconfig buildx recorded in the node's endpoint at create: kubectl is given it.
+const KC = '--kubeconfig /opt/real-kubernetes/etc/admin.kubeconfig'
 const CA = '/etc/buildkit/certs/myregistry.test_5443/ca-98aecc0b-0.pem'
 const CA_SHA = '06cecf1144f3495c28e7ba51496996d0b7de7dbd27b5456004fff2eee2b4c246'
 const FLAGS = ['--allow-insecure-entitlement', 'security.insecure', '--allow-insecure-entitlement', 'network.host']
@@ -95,7 +103,7 @@ beforeEach(() => {
   cluster = fresh()
 })
 
-const node = { Name: DEP, Endpoint: `kubernetes:///k8s-fx?deployment=${DEP}&kubeconfig=` }
+const node = { Name: RECORD.Nodes[0].Name, Endpoint: RECORD.Nodes[0].Endpoint }
 const plan = (over: Partial<Plan> = {}): Plan =>
   ({
     builder: 'k8s-fx',
@@ -116,8 +124,18 @@ const plan = (over: Partial<Plan> = {}): Plan =>
   }) as Plan
 
 describe('where buildx puts a kubernetes node (driver/kubernetes, v0.29.1)', () => {
+  test("the captured builder: node k8s-fx0, a random name in its endpoint, Deployment k8s-fx0 (not the endpoint's)", () => {
+    expect(node.Name).toBe(DEP)
+    const ep = k8s.parseKubeEndpoint(node.Endpoint)
+    expect(ep?.deployment).toMatch(/^buildkit-[0-9a-f-]{36}-[0-9a-f]{5}$/)
+    expect(fx('objects.txt')).toContain(`deployment.apps/${DEP}\n`)
+    expect(fx('objects.txt')).not.toContain(`deployment.apps/${ep?.deployment}`)
+    expect(k8s.kubeTarget({ ...node, DriverOpts: { namespace: NS } }).deployment).toBe(DEP)
+    expect(JSON.parse(fx('deployment.json')).metadata.name).toBe(DEP)
+  })
+
   test.each([
-    ['buildkit-6f1d2c3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f-7c2a1', 'buildkit-6f1d2c3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f-7c2a1'],
+    ['k8s-fx0', 'k8s-fx0'],
     ['my_node_1', 'my-node-1'],
     ['arm.node', 'arm.node']
   ])('node %s → deployment %s, pods app=<deployment>', (n, d) => {
@@ -126,7 +144,10 @@ describe('where buildx puts a kubernetes node (driver/kubernetes, v0.29.1)', () 
   })
 
   test.each([
-    [node.Endpoint, { builder: 'k8s-fx', deployment: DEP, kubeconfig: '' }],
+    [
+      node.Endpoint,
+      { builder: 'k8s-fx', deployment: expect.stringMatching(/^buildkit-/), kubeconfig: '/opt/real-kubernetes/etc/admin.kubeconfig' }
+    ],
     [
       'kubernetes:///b?deployment=d1&kubeconfig=%2Fhome%2Frunner%2F.kube%2Fconfig',
       { builder: 'b', deployment: 'd1', kubeconfig: '/home/runner/.kube/config' }
@@ -136,8 +157,20 @@ describe('where buildx puts a kubernetes node (driver/kubernetes, v0.29.1)', () 
   ])('endpoint %s', (ep, want) => expect(k8s.parseKubeEndpoint(ep)).toEqual(want))
 
   test.each([
-    ['namespace from driver-opts, no kubeconfig recorded', node.Endpoint, { namespace: 'ci' }, ['--namespace', 'ci'], 'ci'],
-    ["no namespace: kubectl uses the kubeconfig's, as buildx does", node.Endpoint, {}, [], "the kubeconfig's current namespace"],
+    [
+      'namespace from driver-opts, no kubeconfig recorded',
+      'kubernetes:///b?deployment=d&kubeconfig=',
+      { namespace: 'ci' },
+      ['--namespace', 'ci'],
+      'ci'
+    ],
+    [
+      "no namespace: kubectl uses the kubeconfig's, as buildx does",
+      'kubernetes:///b?deployment=d&kubeconfig=',
+      {},
+      [],
+      "the kubeconfig's current namespace"
+    ],
     [
       'recorded kubeconfig',
       'kubernetes:///b?deployment=d&kubeconfig=%2Fk%2Fconfig',
@@ -153,13 +186,19 @@ describe('where buildx puts a kubernetes node (driver/kubernetes, v0.29.1)', () 
       'x'
     ]
   ])('kubectl target: %s', (_what, Endpoint, DriverOpts, global, namespace) => {
-    const t = k8s.kubeTarget({ Name: 'ignored_when_endpoint_has_one', Endpoint, DriverOpts })
+    const t = k8s.kubeTarget({ Name: 'b_0', Endpoint, DriverOpts })
     expect(t.global).toEqual(global)
     expect(t.namespace).toBe(namespace)
+    // The Deployment is the node's name, never the endpoint's `deployment`.
+    expect(t.deployment).toBe('b-0')
   })
 
   test('kubectl argument lists', () => {
-    const t = k8s.kubeTarget({ Name: DEP, Endpoint: node.Endpoint, DriverOpts: { namespace: 'buildkit' } })
+    const t = k8s.kubeTarget({
+      Name: DEP,
+      Endpoint: 'kubernetes:///k8s-fx?deployment=x&kubeconfig=',
+      DriverOpts: { namespace: 'buildkit' }
+    })
     expect(k8s.getPodsArgs(t)).toEqual(['--namespace', 'buildkit', 'get', 'pods', '--selector', `app=${DEP}`, '--output', 'json'])
     expect(k8s.execArgs(t, POD_A, 'echo $1', [CA])).toEqual([
       '--namespace',
@@ -203,10 +242,27 @@ describe('where buildx puts a kubernetes node (driver/kubernetes, v0.29.1)', () 
 describe('kubectl output', () => {
   test("pods: names sorted, phase, the buildkitd container's args", () => {
     expect(k8s.parsePods(fx('pods-two-running.json'))).toEqual([
-      { name: POD_A, phase: 'Running', args: k8s.kubernetesDaemonFlags(FLAGS), deleting: false },
-      { name: POD_B, phase: 'Running', args: k8s.kubernetesDaemonFlags(FLAGS), deleting: false }
+      // buildx adds --allow-insecure-entitlement=network.host (builder.go parseBuildkitdFlags
+      // stops at --config, a flag it does not know, and so finds no entitlement given).
+      {
+        name: POD_A,
+        phase: 'Running',
+        args: [...k8s.kubernetesDaemonFlags(FLAGS), '--allow-insecure-entitlement=network.host'],
+        deleting: false
+      },
+      {
+        name: POD_B,
+        phase: 'Running',
+        args: [...k8s.kubernetesDaemonFlags(FLAGS), '--allow-insecure-entitlement=network.host'],
+        deleting: false
+      }
     ])
-    expect(k8s.parsePods(fx('pods-one-pending.json')).map(p => p.phase)).toEqual(['Running', 'Pending'])
+    expect(
+      k8s
+        .parsePods(fx('pods-one-pending.json'))
+        .map(p => p.phase)
+        .sort()
+    ).toEqual(['Pending', 'Running'])
     expect(k8s.parsePods(fx('pods-none.json'))).toEqual([])
   })
 
@@ -257,7 +313,7 @@ describe('kubectl output', () => {
       [CA]
     )
     expect(seen.workers).toEqual({
-      error: expect.stringMatching(/buildctl debug workers.*buildkitd.sock: connect: no such file or directory/)
+      error: expect.stringMatching(/buildctl debug workers.*none.sock: connect: no such file or directory/)
     })
     expect('configText' in seen.readBack).toBe(true)
   })
@@ -433,20 +489,24 @@ describe('the kubernetes driver (kubectl stood in)', () => {
     const p = plan()
     const seen = await kubernetes.readBackNode(p, node, compare)
     expect(calls).toEqual([
-      `kubectl --namespace buildkit get pods --selector app=${DEP} --output json`,
-      `kubectl --namespace buildkit exec ${POD_A} --container buildkitd -- sh -c `,
-      `kubectl --namespace buildkit exec ${POD_B} --container buildkitd -- sh -c `
+      `kubectl ${KC} --namespace buildkit-fx get pods --selector app=${DEP} --output json`,
+      `kubectl ${KC} --namespace buildkit-fx exec ${POD_A} --container buildkitd -- sh -c `,
+      `kubectl ${KC} --namespace buildkit-fx exec ${POD_B} --container buildkitd -- sh -c `
     ])
     // every exec hashes the planned files
     for (const c of run.mock.calls.filter(c => c[1].includes('exec'))) expect(c[1].slice(-2)).toEqual(['sh', CA])
     expect(seen.daemon).toMatchObject({ version: 'v0.29.0', network: 'host', workers: 1 })
-    expect(seen.readBack).toMatchObject({ configText: fx('pod-config.toml'), cmd: k8s.kubernetesDaemonFlags(FLAGS) })
+    expect(seen.readBack).toMatchObject({
+      configText: fx('pod-config.toml'),
+      cmd: expect.arrayContaining(k8s.kubernetesDaemonFlags(FLAGS))
+    })
     if (!seen.readBack || 'error' in seen.readBack || 'error' in seen.daemon) throw new Error('expected a read-back')
     expect(compare(p.expect, p.nodes[0], seen.readBack, seen.daemon)).toEqual([])
   })
 
   test('one replica with another config: a problem naming that pod and the key', async () => {
-    cluster.exec[POD_B] = ok(fx('exec-observe-pod-b-stale.stdout'))
+    // As a pod started from an older ConfigMap would show it: the captured read-back, another mirror.
+    cluster.exec[POD_B] = ok(fx('exec-observe-pod-b.stdout').replace('"mirror.gcr.io"', '"old-mirror.example"'))
     const seen = await kubernetes.readBackNode(plan(), node, compare)
     expect(seen.readBack).toEqual({ error: expect.stringContaining(`pod ${POD_B} (replica 2 of 2) differs from the plan:`) })
     expect((seen.readBack as { error: string }).error).toMatch(/registry\."docker\.io"\.mirrors[\s\S]*old-mirror\.example/)
@@ -476,8 +536,11 @@ describe('the kubernetes driver (kubectl stood in)', () => {
 
   test('a replica Pending: fewer running pods than replicas, named', async () => {
     cluster.pods = fx('pods-one-pending.json')
+    const pending = (JSON.parse(cluster.pods) as { items: { metadata: { name: string }; status: { phase: string } }[] }).items.find(
+      p => p.status.phase === 'Pending'
+    )
     const seen = await kubernetes.readBackNode(plan(), node, compare)
-    expect(seen.readBack).toEqual({ error: expect.stringContaining(`pod ${POD_B} is Pending, not Running`) })
+    expect(seen.readBack).toEqual({ error: expect.stringContaining(`pod ${pending?.metadata.name} is Pending, not Running`) })
     expect((seen.readBack as { error: string }).error).toContain('has 1 running pod(s) of the 2 asked for (replicas)')
     expect(calls.filter(c => c.includes(' exec '))).toHaveLength(1)
   })
@@ -485,7 +548,7 @@ describe('the kubernetes driver (kubectl stood in)', () => {
   test('no pods: both parts say so, no exec', async () => {
     cluster.pods = fx('pods-none.json')
     const seen = await kubernetes.readBackNode(plan(), node, compare)
-    expect(seen.daemon).toEqual({ error: expect.stringContaining(`deployment ${DEP} (buildkit) has 0 running pod(s) of the 2 asked for`) })
+    expect(seen.daemon).toEqual({ error: expect.stringContaining(`deployment ${DEP} (${NS}) has 0 running pod(s) of the 2 asked for`) })
     expect(calls.filter(c => c.includes(' exec '))).toEqual([])
   })
 
@@ -525,8 +588,8 @@ describe('the kubernetes driver (kubectl stood in)', () => {
     await kubernetes.resolve(node, ['alpine:3.20'], 'k8s-fx')
     const log = await kubernetes.logSince(node, 1748859309.5)
     expect(calls.filter(c => !c.includes(' get pods '))).toEqual([
-      `kubectl --namespace buildkit exec ${POD_A} --container buildkitd -- sh -c `,
-      `kubectl --namespace buildkit logs ${POD_A} --container buildkitd --since-time=2025-06-02T10:15:09Z`
+      `kubectl ${KC} --namespace buildkit-fx exec ${POD_A} --container buildkitd -- sh -c `,
+      `kubectl ${KC} --namespace buildkit-fx logs ${POD_A} --container buildkitd --since-time=2025-06-02T10:15:09Z`
     ])
     expect(run.mock.calls.find(c => c[1].includes('exec'))?.[1].slice(-2)).toEqual(['sh', 'alpine:3.20'])
     expect(log).toContain('running server')
