@@ -1052,17 +1052,19 @@ var resolve = __nccwpck_require__(7236);
 // only for drivers that copy none (remote, docker), captured and never printed; ls never.
 /** The local socket the docker CLI would use for these engine flags (none: the current context), if any. */
 const engineSocket = (engine = []) => localSocket(engine, process.env, external_node_os_.homedir());
-async function toolVersions() {
+async function toolVersions(askEngine = true) {
     // At once: neither depends on the other. The engine is asked on its socket where the CLI
     // would use a local one (no process); buildx is a CLI plugin and has to be started.
     const socket = engineSocket();
     const [docker, buildx] = await Promise.all([
-        (socket ? engineVersion(socket).catch(() => undefined) : Promise.resolve(undefined)).then(async (v) => v ??
-            (await (0,runner_exec/* runChecked */.X4)('docker version (is the Docker engine running?)', 'docker', ['version', '--format', '{{.Server.Version}}']))
-                .stdout),
+        askEngine
+            ? (socket ? engineVersion(socket).catch(() => undefined) : Promise.resolve(undefined)).then(async (v) => v ??
+                (await (0,runner_exec/* runChecked */.X4)('docker version (is the Docker engine running?)', 'docker', ['version', '--format', '{{.Server.Version}}']))
+                    .stdout)
+            : Promise.resolve(undefined),
         runBuildx(['buildx', 'version'])
     ]);
-    return { docker: docker.trim(), buildx: buildx.exitCode === 0 ? buildx.stdout.trim() : undefined };
+    return { docker: docker?.trim(), buildx: buildx.exitCode === 0 ? buildx.stdout.trim() : undefined };
 }
 /** `docker buildx version`: which buildx the docker CLI runs. */
 async function buildxVersion() {
@@ -3914,6 +3916,7 @@ const dockerContainer = {
     maxBuilderName: CONTAINER_NAME_LIMIT,
     maxNodeName: CONTAINER_NODE_LIMIT,
     nodeEndpoints: true,
+    usesEngine: true,
     endpointProblem: dockerEndpointProblem,
     // Every input works with this driver: it is the one the action is made for.
     inputProblems: () => [],
@@ -4156,6 +4159,7 @@ const engine = {
     maxBuilderName: CONTAINER_NAME_LIMIT,
     maxNodeName: CONTAINER_NODE_LIMIT,
     nodeEndpoints: true,
+    usesEngine: true,
     endpointProblem: dockerEndpointProblem,
     inputProblems: dockerDriverProblems,
     keptKeysPlace: "in the builder's container (/etc/buildkit/certs)",
@@ -4615,6 +4619,9 @@ const kubernetes = {
     maxNodeName: KUBE_NODE_LIMIT,
     // A node is a Deployment in the kubeconfig's cluster: no endpoint of its own.
     nodeEndpoints: false,
+    // buildx's kubernetes driver talks to the cluster only (checked: create, inspect and rm with
+    // DOCKER_HOST on a socket nobody serves).
+    usesEngine: false,
     endpointProblem: kubernetesEndpointProblem,
     inputProblems: inputs => kubernetesInputProblems(inputs),
     keptKeysPlace: "in the builder's ConfigMaps",
@@ -5241,6 +5248,7 @@ const remote = {
     maxBuilderName: REMOTE_NAME_LIMIT,
     maxNodeName: CONTAINER_NODE_LIMIT,
     nodeEndpoints: true,
+    usesEngine: true,
     endpointProblem: remoteEndpointProblem,
     // Each node's TLS options, checked as the nodes are read.
     checkNode: n => void parseRemoteTls(n.driverOpts, nodeInput(n, 'driver-opts')),
@@ -5399,6 +5407,15 @@ function catalogOf(drivers) {
 }
 /** The shipped drivers. */
 const catalog = catalogOf(SHIPPED);
+/**
+ * Whether the `driver` input, as given, names a driver that needs the Docker engine: asked
+ * before the inputs are read, to start the engine's version probe at once. An unknown name
+ * says yes (the input's error comes first anyway).
+ */
+function usesEngine(driverInput) {
+    const name = driverInput.trim().toLowerCase() || 'docker-container';
+    return catalog.names.includes(name) ? catalog.rules(name).usesEngine : true;
+}
 /** The implementation of a shipped buildx driver (inputs refuse any other name). */
 function driverFor(name) {
     return catalog.driver(name);
@@ -7595,7 +7612,8 @@ function removeFiles() {
 /** The engine and buildx; what to install when `version` is set or buildx is missing. */
 async function checkTools(asked, driver, versions) {
     const v = await versions;
-    log/* info */.pq(`Docker engine ${v.docker}; ${v.buildx ?? 'no buildx plugin'}`);
+    const engine = v.docker === undefined ? `no Docker engine needed by the ${driver.name} driver (not asked)` : `Docker engine ${v.docker}`;
+    log/* info */.pq(`${engine}; ${v.buildx ?? 'no buildx plugin'}`);
     if (asked.install)
         return asked.install;
     if (v.buildx === undefined) {
@@ -9257,7 +9275,7 @@ let summaryWritten = false;
  * input, and starting buildx is most of checkTools' time. Started once the first line is out.
  */
 async function readInputsAskingVersions() {
-    const versions = cli/* toolVersions */.Ek();
+    const versions = cli/* toolVersions */.Ek(usesEngine((0,commands/* getInput */.V4)('driver')));
     versions.catch(() => undefined); // awaited (and its error thrown) in checkTools, unless an input error comes first
     return { ...(await main_readInputs()), versions };
 }

@@ -5,7 +5,7 @@ import * as docker from './docker/cli.js'
 import { checkPlaces } from './drivers/common.js'
 import { createBuilder } from './drivers/create.js'
 import type { Driver } from './drivers/driver.js'
-import { driverFor } from './drivers/factory.js'
+import { driverFor, usesEngine } from './drivers/factory.js'
 import { getInputs } from './drivers/read-inputs.js'
 import { teardown } from './drivers/teardown.js'
 import { keptKeyWarnings } from './inputs/inputs.js'
@@ -88,7 +88,7 @@ interface InputsRead {
  * input, and starting buildx is most of checkTools' time. Started once the first line is out.
  */
 async function readInputsAskingVersions(): Promise<InputsRead & { versions: Promise<docker.ToolVersions> }> {
-  const versions = docker.toolVersions()
+  const versions = docker.toolVersions(usesEngine(getInput('driver')))
   versions.catch(() => undefined) // awaited (and its error thrown) in checkTools, unless an input error comes first
   return { ...(await readInputs()), versions }
 }

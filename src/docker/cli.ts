@@ -25,26 +25,28 @@ import { RESOLVE_SCRIPT } from '../buildkit/resolve.js'
 /** The local socket the docker CLI would use for these engine flags (none: the current context), if any. */
 const engineSocket = (engine: string[] = []): string | undefined => localSocket(engine, process.env, os.homedir())
 
-/** The engine's version, and buildx's (undefined when the docker CLI has no buildx plugin). */
+/** The engine's version (undefined when not asked), and buildx's (undefined when the docker CLI has no buildx plugin). */
 export interface ToolVersions {
-  docker: string
+  docker?: string
   buildx?: string
 }
 
-export async function toolVersions(): Promise<ToolVersions> {
+export async function toolVersions(askEngine = true): Promise<ToolVersions> {
   // At once: neither depends on the other. The engine is asked on its socket where the CLI
   // would use a local one (no process); buildx is a CLI plugin and has to be started.
   const socket = engineSocket()
   const [docker, buildx] = await Promise.all([
-    (socket ? engineVersion(socket).catch(() => undefined) : Promise.resolve(undefined)).then(
-      async v =>
-        v ??
-        (await runChecked('docker version (is the Docker engine running?)', 'docker', ['version', '--format', '{{.Server.Version}}']))
-          .stdout
-    ),
+    askEngine
+      ? (socket ? engineVersion(socket).catch(() => undefined) : Promise.resolve(undefined)).then(
+          async v =>
+            v ??
+            (await runChecked('docker version (is the Docker engine running?)', 'docker', ['version', '--format', '{{.Server.Version}}']))
+              .stdout
+        )
+      : Promise.resolve(undefined),
     runBuildx(['buildx', 'version'])
   ])
-  return { docker: docker.trim(), buildx: buildx.exitCode === 0 ? buildx.stdout.trim() : undefined }
+  return { docker: docker?.trim(), buildx: buildx.exitCode === 0 ? buildx.stdout.trim() : undefined }
 }
 
 /** `docker buildx version`: which buildx the docker CLI runs. */

@@ -24,6 +24,16 @@ export function catalogOf(drivers: readonly Driver[]): DriverCatalog & { driver(
 /** The shipped drivers. */
 export const catalog = catalogOf(SHIPPED)
 
+/**
+ * Whether the `driver` input, as given, names a driver that needs the Docker engine: asked
+ * before the inputs are read, to start the engine's version probe at once. An unknown name
+ * says yes (the input's error comes first anyway).
+ */
+export function usesEngine(driverInput: string): boolean {
+  const name = driverInput.trim().toLowerCase() || 'docker-container'
+  return catalog.names.includes(name) ? catalog.rules(name).usesEngine : true
+}
+
 /** The implementation of a shipped buildx driver (inputs refuse any other name). */
 export function driverFor(name: string): Driver {
   return catalog.driver(name)

@@ -24,6 +24,12 @@ export interface DriverRules {
    * (builder/builder.go Create). The docker driver's builder is the docker context's own.
    */
   readonly createsBuilder: boolean
+  /**
+   * Whether the step needs a Docker engine for this driver (its nodes run on one); false: buildx
+   * talks to a cluster (kubernetes) and the engine is never asked, so a runner without one
+   * (inside Kubernetes, without docker-in-docker) works.
+   */
+  readonly usesEngine: boolean
   /** Whether the driver takes this run's buildkitd.toml (remote and docker don't) */
   readonly takesConfig: boolean
   /** The daemon flags of a node that gives none */

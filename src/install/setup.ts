@@ -17,7 +17,8 @@ export async function checkTools(
   versions: Promise<docker.ToolVersions>
 ): Promise<InstallRequest | undefined> {
   const v = await versions
-  log.info(`Docker engine ${v.docker}; ${v.buildx ?? 'no buildx plugin'}`)
+  const engine = v.docker === undefined ? `no Docker engine needed by the ${driver.name} driver (not asked)` : `Docker engine ${v.docker}`
+  log.info(`${engine}; ${v.buildx ?? 'no buildx plugin'}`)
   if (asked.install) return asked.install
   if (v.buildx === undefined) {
     // As docker/setup-buildx-action does when the runner has no buildx.

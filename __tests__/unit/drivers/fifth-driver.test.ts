@@ -26,6 +26,7 @@ const dummy: Driver = {
   maxBuilderName: { length: 40, why: "the dummy's own limit" },
   maxNodeName: { length: 42, why: "the dummy's own limit" },
   nodeEndpoints: true,
+  usesEngine: true,
   endpointProblem: endpoint => (endpoint === '' ? undefined : 'the dummy driver takes no endpoint'),
   inputProblems: inputs => (inputs.keepState ? [{ input: 'keep-state', message: 'the dummy keeps no state' }] : []),
   keptKeysPlace: "in the dummy's memory",

@@ -30,6 +30,7 @@ export const dockerContainer: Driver = {
   maxBuilderName: CONTAINER_NAME_LIMIT,
   maxNodeName: CONTAINER_NODE_LIMIT,
   nodeEndpoints: true,
+  usesEngine: true,
   endpointProblem: dockerEndpointProblem,
   // Every input works with this driver: it is the one the action is made for.
   inputProblems: () => [],

@@ -26,6 +26,7 @@ export const engine: Driver = {
   maxBuilderName: CONTAINER_NAME_LIMIT,
   maxNodeName: CONTAINER_NODE_LIMIT,
   nodeEndpoints: true,
+  usesEngine: true,
   endpointProblem: dockerEndpointProblem,
   inputProblems: dockerDriverProblems,
   keptKeysPlace: "in the builder's container (/etc/buildkit/certs)",

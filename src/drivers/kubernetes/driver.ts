@@ -83,6 +83,9 @@ export const kubernetes: Driver = {
   maxNodeName: KUBE_NODE_LIMIT,
   // A node is a Deployment in the kubeconfig's cluster: no endpoint of its own.
   nodeEndpoints: false,
+  // buildx's kubernetes driver talks to the cluster only (checked: create, inspect and rm with
+  // DOCKER_HOST on a socket nobody serves).
+  usesEngine: false,
   endpointProblem: kubernetesEndpointProblem,
   inputProblems: inputs => kubernetesInputProblems(inputs),
   keptKeysPlace: "in the builder's ConfigMaps",

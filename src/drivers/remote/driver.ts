@@ -36,6 +36,7 @@ export const remote: Driver = {
   maxBuilderName: REMOTE_NAME_LIMIT,
   maxNodeName: CONTAINER_NODE_LIMIT,
   nodeEndpoints: true,
+  usesEngine: true,
   endpointProblem: remoteEndpointProblem,
   // Each node's TLS options, checked as the nodes are read.
   checkNode: n => void parseRemoteTls(n.driverOpts, nodeInput(n, 'driver-opts')),
