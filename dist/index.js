@@ -4418,7 +4418,8 @@ function keysInConfigmapProblems(inputs) {
     return [
         {
             input: kp.input,
-            message: `${kp.line !== undefined ? `line ${kp.line}: ` : ''}the client key for ${keyed[0].registry} would be stored in a ConfigMap: buildx's ` +
+            line: kp.line,
+            message: `the client key for ${keyed[0].registry} would be stored in a ConfigMap: buildx's ` +
                 `kubernetes driver hands the config and every certificate file to its pods as ConfigMaps, ` +
                 `and ConfigMaps are not secret — anyone who can read ConfigMaps in ${where} can read the key. ` +
                 'Set allow-keys-in-configmap: true if that is acceptable (e.g. a namespace of its own), or give only a CA'
@@ -4562,6 +4563,7 @@ function ownerFromLabels(labels) {
 }
 
 ;// CONCATENATED MODULE: ./src/drivers/kubernetes/driver.ts
+
 
 
 
@@ -4746,6 +4748,8 @@ async function readBackPods(plan, node, compare) {
         const problems = compare(plan.expect, planned, s.readBack, daemon);
         if (problems.length > 0)
             failures.push(`${who} differs from the plan:\n${problems.map(p => `  ${p}`).join('\n')}`);
+        else
+            log/* info */.pq(`${who} of Deployment ${t.deployment} (${t.namespace}): read back, as planned`);
     }
     const first = seen[0];
     return {
@@ -7385,7 +7389,7 @@ function readInputs(get, host, catalog) {
     // What the driver can't take first: it says what to do instead.
     const problems = rules.inputProblems(inputs, get);
     if (problems.length > 0)
-        throw new errors/* InputError */.d(problems[0].input, undefined, problems[0].message);
+        throw new errors/* InputError */.d(problems[0].input, problems[0].line, problems[0].message);
     checkConsistency(inputs);
     return inputs;
 }
@@ -9220,6 +9224,7 @@ async function report(driver, plan, o) {
 
 
 
+
 // The main step: a list of named steps, each in its own log group. Any failure runs the
 // one teardown (drivers/teardown.ts: only what this run created) and writes a job summary.
 async function runMain() {
@@ -9261,6 +9266,7 @@ async function steps() {
     else if (plan.use) {
         await log/* group */.Os(`Use builder ${plan.builder}`, () => driver.create(plan));
     }
+    await (0,test_pause/* testPause */.d)('verify');
     const outcome = await log/* group */.Os('Verify the builder', () => verifyBuilder(driver, plan, inputs, owner));
     if (wantsProof(inputs, outcome))
         await log/* group */.Os('Prove it: resolve through the builder', () => prove(driver, plan, inputs, outcome));

@@ -17,6 +17,7 @@ import { getInput } from './runner/commands.js'
 import * as log from './runner/log.js'
 import { createRunDir, writePlanFiles } from './runner/run-dir.js'
 import * as state from './runner/state.js'
+import { testPause } from './runner/test-pause.js'
 import { prove, wantsProof } from './verify/prove.js'
 import { report } from './verify/report.js'
 import { failureMarkdown } from './verify/summary.js'
@@ -66,6 +67,7 @@ async function steps(): Promise<void> {
   } else if (plan.use) {
     await log.group(`Use builder ${plan.builder}`, () => driver.create(plan))
   }
+  await testPause('verify')
   const outcome = await log.group('Verify the builder', () => verifyBuilder(driver, plan, inputs, owner))
   if (wantsProof(inputs, outcome)) await log.group('Prove it: resolve through the builder', () => prove(driver, plan, inputs, outcome))
   summaryWritten = await log.group('Outputs and job summary', () => report(driver, plan, outcome))

@@ -13,6 +13,8 @@ export interface NameLimit {
 /** An input a driver can't take, with what to do instead. */
 export interface InputProblem {
   input: string
+  /** The input's line, when the problem is on one */
+  line?: number
   message: string
 }
 

@@ -58,7 +58,7 @@ export function readInputs(get: Getter, host: Host, catalog: DriverCatalog): Inp
   }
   // What the driver can't take first: it says what to do instead.
   const problems = rules.inputProblems(inputs, get)
-  if (problems.length > 0) throw new InputError(problems[0].input, undefined, problems[0].message)
+  if (problems.length > 0) throw new InputError(problems[0].input, problems[0].line, problems[0].message)
   checkConsistency(inputs)
   return inputs
 }

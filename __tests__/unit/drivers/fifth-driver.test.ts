@@ -30,7 +30,7 @@ const dummy: Driver = {
   endpointProblem: endpoint => (endpoint === '' ? undefined : 'the dummy driver takes no endpoint'),
   inputProblems: inputs => (inputs.keepState ? [{ input: 'keep-state', message: 'the dummy keeps no state' }] : []),
   keptKeysPlace: "in the dummy's memory",
-  planNodes: ctx => planConfigNodes('dummy', ctx, { namesFirst: true, mark: (owner, opts) => [`owner=${owner}`, ...opts] }),
+  planNodes: ctx => planConfigNodes('dummy', ctx, { mark: (owner, opts) => [`owner=${owner}`, ...opts] }),
   claim: async asked => {
     if (daemons.has(asked)) throw new Error(`a builder named "${asked}" already exists`)
     return asked

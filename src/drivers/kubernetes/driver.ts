@@ -2,6 +2,7 @@ import { leaveArgs, rmArgs } from '../../docker/buildx.js'
 import { type RecordedNode } from '../../docker/buildx-record.js'
 import * as docker from '../../docker/cli.js'
 import { lastLine, run, runChecked, type RunResult } from '../../runner/exec.js'
+import * as log from '../../runner/log.js'
 import {
   execArgs,
   kubernetesDaemonFlags,
@@ -207,6 +208,7 @@ async function readBackPods(plan: Plan, node: NodeRef, compare: Compare): Promis
     }
     const problems = compare(plan.expect, planned, s.readBack, daemon)
     if (problems.length > 0) failures.push(`${who} differs from the plan:\n${problems.map(p => `  ${p}`).join('\n')}`)
+    else log.info(`${who} of Deployment ${t.deployment} (${t.namespace}): read back, as planned`)
   }
   const first = seen[0]
   return {

@@ -32,8 +32,9 @@ function keysInConfigmapProblems(inputs: Inputs): InputProblem[] {
   return [
     {
       input: kp.input,
+      line: kp.line,
       message:
-        `${kp.line !== undefined ? `line ${kp.line}: ` : ''}the client key for ${keyed[0].registry} would be stored in a ConfigMap: buildx's ` +
+        `the client key for ${keyed[0].registry} would be stored in a ConfigMap: buildx's ` +
         `kubernetes driver hands the config and every certificate file to its pods as ConfigMaps, ` +
         `and ConfigMaps are not secret — anyone who can read ConfigMaps in ${where} can read the key. ` +
         'Set allow-keys-in-configmap: true if that is acceptable (e.g. a namespace of its own), or give only a CA'

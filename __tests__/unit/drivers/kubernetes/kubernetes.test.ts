@@ -354,8 +354,9 @@ describe('kubernetesInputProblems', () => {
       [
         {
           input: 'registry-certs',
+          line: 2,
           message: new RegExp(
-            String.raw`^line 2: the client key for reg\.example would be stored in a ConfigMap: ` +
+            String.raw`^the client key for reg\.example would be stored in a ConfigMap: ` +
               String.raw`.*anyone who can read ConfigMaps in namespace ci can read the key\. Set allow-keys-in-configmap: true`
           )
         }
