@@ -76,11 +76,17 @@ export function cleanUpKube(): void {
   for (const ns of namespaces.splice(0)) kubectl(['delete', 'namespace', ns, '--wait=false'])
 }
 
-/** The Deployments and ConfigMaps in a namespace, as `kind/name`, sorted. */
+/**
+ * The CA bundles the cluster's controllers publish into every namespace, some time after it is
+ * made (kube-root-ca.crt; OpenShift's service CA on microshift): not anything a run makes.
+ */
+const PUBLISHED = new Set(['configmap/kube-root-ca.crt', 'configmap/openshift-service-ca.crt'])
+
+/** The Deployments and ConfigMaps in a namespace, as `kind/name`, sorted (the cluster's published CA bundles aside). */
 export function objectsIn(ns: string, env?: NodeJS.ProcessEnv): string[] {
   return kubectlOk(['--namespace', ns, 'get', 'deployment,configmap', '--output', 'name'], env)
     .split('\n')
-    .filter(l => l !== '')
+    .filter(l => l !== '' && !PUBLISHED.has(l))
     .sort()
 }
 

@@ -30,6 +30,7 @@ jest.setTimeout(240_000)
 const pki = (f: string): string => path.join(import.meta.dirname, '..', 'fixtures', 'buildkit', 'test-pki', f)
 const sha = (file: string): string => createHash('sha256').update(fs.readFileSync(file)).digest('hex')
 const runs: { name: string; run: Run }[] = []
+const ARCH = process.arch === 'x64' ? 'amd64' : process.arch
 
 afterEach(() => {
   // A builder a failed test (or cleanup: false) left: buildx rm, in the run's own buildx
@@ -113,9 +114,12 @@ describeKube('the kubernetes driver on a real cluster', () => {
     const { run } = start(ns, {
       name: '',
       'driver-opts': `namespace=${ns}\nimage=${image}\nreplicas=2`,
+      // The docs' node-per-architecture shape: the node's pods on nodes of its architecture, and
+      // its platform (one node here: its own architecture).
       append: [
         `- name: arm_node`,
-        `  driver-opts: [namespace=${ns}, image=${image}]`,
+        `  driver-opts: [namespace=${ns}, image=${image}, "nodeselector=kubernetes.io/arch=${ARCH}"]`,
+        `  platforms: linux/${ARCH}`,
         `- driver-opts: [namespace=${ns}, image=${image}]`
       ].join('\n')
     })
