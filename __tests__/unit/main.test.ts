@@ -125,6 +125,18 @@ describe("buildx: the runner's, or a pinned one", () => {
     expect(runDirs()).toEqual([])
   })
 
+  test.each([
+    ['docker-container', true],
+    ['kubernetes', false],
+    ['', true],
+    ['no-such-driver', true]
+  ])('driver %j: the engine is asked for its version: %s', async (driver, asked) => {
+    process.env.INPUT_DRIVER = driver
+    if (driver === 'kubernetes') process.env.INPUT_MIRRORS = ''
+    await runMain().catch(() => undefined)
+    expect(docker.toolVersions).toHaveBeenCalledWith(asked)
+  })
+
   test('no buildx on the runner: the latest release is installed, checked, and post puts the plugin directory back', async () => {
     docker.toolVersions.mockResolvedValueOnce({ docker: '28.0.0' })
     await runMain()

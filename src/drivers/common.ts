@@ -144,5 +144,5 @@ export const CONTAINER_NODE_LIMIT = {
 /** A builder name's limit: the state volume's name of its nodes <name><n>, n up to 99. */
 export const CONTAINER_NAME_LIMIT = {
   length: MAX_NODE_NAME - 2,
-  why: "buildx names each node's state volume buildx_buildkit_<name><n>_state"
+  why: "buildx names each node's state volume buildx_buildkit_<name><n>_state, and a file name has at most 255"
 }

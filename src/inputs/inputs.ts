@@ -112,11 +112,7 @@ export function parseName(value: string, limit: NameLimit): string {
   const v = value.trim()
   if (v === '') return `builder-${randomUUID()}`
   if (v.length > limit.length) {
-    throw new InputError(
-      'name',
-      undefined,
-      `is ${v.length} characters; a builder name has at most ${limit.length} (${limit.why}, and a file name has at most 255)`
-    )
+    throw new InputError('name', undefined, `is ${v.length} characters; a builder name has at most ${limit.length} (${limit.why})`)
   }
   if (!NAME_RE.test(v)) {
     throw new InputError(

@@ -117,6 +117,24 @@ describe('scalar inputs', () => {
   test('parseVerify rejects other values', () => expect(() => parseVerify('maybe')).toThrow(/input "verify"/))
   test('a generated name is builder-<uuid>', () =>
     expect(parseName('', driverFor('docker-container').maxBuilderName)).toMatch(/^builder-[0-9a-f-]{36}$/))
+  test.each([
+    [
+      'docker-container',
+      231,
+      232,
+      /a builder name has at most 231 \(buildx names each node's state volume .*, and a file name has at most 255\)$/
+    ],
+    [
+      'kubernetes',
+      61,
+      62,
+      /a builder name has at most 61 \(buildx names each node's Deployment <name><n>, and its pods' label app=<name><n> takes at most 63 characters\)$/
+    ]
+  ])('%s: a builder name of %i characters is taken, %i refused', (driver, ok, over, message) => {
+    const limit = driverFor(driver).maxBuilderName
+    expect(parseName('a'.repeat(ok), limit)).toBe('a'.repeat(ok))
+    expect(() => parseName('a'.repeat(over), limit)).toThrow(message)
+  })
   test.each(['1bad', 'a b', 'x/y', '-x'])('name %j is refused as buildx would', n =>
     expect(() => parseName(n, driverFor('docker-container').maxBuilderName)).toThrow(/input "name": .* must start with a letter/)
   )

@@ -119,6 +119,16 @@ describe('checkNodes', () => {
     expect(nodes.map(n => n.name)).toEqual([undefined, 'b1', 'b2', 'b3'])
   })
 
+  // buildx names every driver's nodes alike (store/nodegroup.go nextNodeName): kubernetes
+  // nodes too, whose Deployments are named after them; they have no endpoints to share.
+  test('kubernetes: unnamed appended nodes get <builder><n> too, and need no endpoint', () => {
+    const nodes = checkNodes('k', node('the first node', ''), [node('append[0]', '', 'arm_node'), node('append[1]', '')], 'kubernetes')
+    expect(nodes.map(n => n.name)).toEqual([undefined, 'arm_node', 'k1'])
+    expect(() => checkNodes('k', node('the first node', ''), [node('append[0]', '', 'k0')], 'kubernetes')).toThrow(
+      /append\[0\]: node name "k0" is taken by another node/
+    )
+  })
+
   test.each([
     [[node('append[0]', 'c1', 'b0')], /append\[0\]: node name "b0" is taken by another node \(buildx would change that node/],
     [[node('append[0]', 'c1', 'x'), node('append[1]', 'c2', 'x')], /append\[1\]: node name "x" is taken/],

@@ -298,5 +298,5 @@ export function remoteEndpointProblem(endpoint: string): string | undefined {
  */
 export const REMOTE_NAME_LIMIT = {
   length: 255 - '0-'.length - 36,
-  why: "buildx keeps build records in a directory named after the first node, <name>0-<this run's owner mark>"
+  why: "buildx keeps build records in a directory named after the first node, <name>0-<this run's owner mark>, and a file name has at most 255"
 }
