@@ -3618,7 +3618,7 @@ const CONTAINER_NODE_LIMIT = {
 /** A builder name's limit: the state volume's name of its nodes <name><n>, n up to 99. */
 const CONTAINER_NAME_LIMIT = {
     length: MAX_NODE_NAME - 2,
-    why: "buildx names each node's state volume buildx_buildkit_<name><n>_state"
+    why: "buildx names each node's state volume buildx_buildkit_<name><n>_state, and a file name has at most 255"
 };
 
 ;// CONCATENATED MODULE: ./src/buildkit/daemon-log.ts
@@ -5139,7 +5139,7 @@ function remoteEndpointProblem(endpoint) {
  */
 const REMOTE_NAME_LIMIT = {
     length: 255 - '0-'.length - 36,
-    why: "buildx keeps build records in a directory named after the first node, <name>0-<this run's owner mark>"
+    why: "buildx keeps build records in a directory named after the first node, <name>0-<this run's owner mark>, and a file name has at most 255"
 };
 
 ;// CONCATENATED MODULE: ./src/drivers/remote/tls.ts
@@ -7446,7 +7446,7 @@ function parseName(value, limit) {
     if (v === '')
         return `builder-${(0,external_node_crypto_.randomUUID)()}`;
     if (v.length > limit.length) {
-        throw new errors/* InputError */.d('name', undefined, `is ${v.length} characters; a builder name has at most ${limit.length} (${limit.why}, and a file name has at most 255)`);
+        throw new errors/* InputError */.d('name', undefined, `is ${v.length} characters; a builder name has at most ${limit.length} (${limit.why})`);
     }
     if (!NAME_RE.test(v)) {
         throw new errors/* InputError */.d('name', undefined, `"${v}" is not a valid builder name; it must start with a letter and hold only letters, digits and ._-`);
