@@ -312,11 +312,11 @@ async function readyImage(build, local, sum) {
 async function bridge(subnet, driverOpts) {
     const image = (0,driver_opts/* driverOptValue */.HT)(driverOpts, 'image') ?? settings/* DEFAULT_BUILDKIT_IMAGE */.LX;
     const printed = await cli/* buildkitdVersion */.X5(image);
-    const version = (0,versions/* parseBuildkitdVersion */.C)(printed);
+    const version = (0,versions/* parseBuildkitdVersion */.C2)(printed);
     if (version === undefined) {
         log/* warning */.$e(`can't tell the BuildKit version of ${image} from "${printed.trim()}": assuming it has the bridge network mode (${settings/* BRIDGE_SINCE */.N8} and later)`);
     }
-    else if ((0,versions/* compareVersions */.Z)(version, settings/* BRIDGE_SINCE */.N8) < 0) {
+    else if ((0,versions/* compareVersions */.Zy)(version, settings/* BRIDGE_SINCE */.N8) < 0) {
         throw new Error(`${image} runs BuildKit ${version}, which has no bridge network mode (it came with ${settings/* BRIDGE_SINCE */.N8}): ` +
             'use a newer image (driver-opts image=…), or cni: true, which builds an image with CNI plugins');
     }

@@ -133,8 +133,9 @@ function parseResolveOutput(stdout, count) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   C: () => (/* binding */ parseBuildkitdVersion),
-/* harmony export */   Z: () => (/* binding */ compareVersions)
+/* harmony export */   C2: () => (/* binding */ parseBuildkitdVersion),
+/* harmony export */   E$: () => (/* binding */ pinnedImageVersion),
+/* harmony export */   Zy: () => (/* binding */ compareVersions)
 /* harmony export */ });
 // Version numbers of BuildKit, as its daemon prints them. Pure.
 /**
@@ -152,6 +153,18 @@ function compareVersions(a, b) {
         if (x[i] !== y[i])
             return x[i] - y[i];
     return 0;
+}
+/**
+ * The BuildKit version an image reference is pinned to by its tag (moby/buildkit:v0.29.0,
+ * :v0.29.0-rootless), or undefined: a moving tag (buildx-stable-1, latest), a digest, none.
+ */
+function pinnedImageVersion(ref) {
+    const name = ref.split('@')[0];
+    const colon = name.lastIndexOf(':');
+    if (colon < 0 || name.slice(colon).includes('/') || ref.includes('@'))
+        return undefined;
+    const m = /^v?(\d+\.\d+\.\d+)(?:-rootless)?$/.exec(name.slice(colon + 1));
+    return m ? `v${m[1]}` : undefined;
 }
 
 
@@ -1695,7 +1708,7 @@ function parseInstallInputs(get) {
             `are not supported), or latest`);
     }
     const tag = `v${m[1]}`;
-    if ((0,_buildkit_versions_js__WEBPACK_IMPORTED_MODULE_5__/* .compareVersions */ .Z)(tag, OLDEST_BUILDX) < 0) {
+    if ((0,_buildkit_versions_js__WEBPACK_IMPORTED_MODULE_5__/* .compareVersions */ .Zy)(tag, OLDEST_BUILDX) < 0) {
         throw new _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d('version', undefined, `buildx ${tag} is older than ${OLDEST_BUILDX}, the oldest this action works with: give ${OLDEST_BUILDX} or later, or latest`);
     }
     const layout = `<version>/buildx-<version>.<os>-<arch> and <version>/checksums.txt`;
@@ -1731,7 +1744,7 @@ function parseBuildxVersion(printed) {
 function buildxVersionProblem(printed, driver) {
     const v = parseBuildxVersion(printed);
     const oldest = driver?.oldestBuildx ?? OLDEST_BUILDX;
-    if (v === undefined || (0,_buildkit_versions_js__WEBPACK_IMPORTED_MODULE_5__/* .compareVersions */ .Z)(v, oldest) >= 0)
+    if (v === undefined || (0,_buildkit_versions_js__WEBPACK_IMPORTED_MODULE_5__/* .compareVersions */ .Zy)(v, oldest) >= 0)
         return undefined;
     const why = oldest === OLDEST_BUILDX ? 'the oldest this action works with' : `the oldest this action works with for the ${driver?.name} driver`;
     return (`buildx is ${v}, older than ${oldest}, ${why}: ` +
@@ -3266,7 +3279,7 @@ function plannedRecord(n) {
 // EXTERNAL MODULE: ./src/docker/driver-opts.ts
 var driver_opts = __nccwpck_require__(6787);
 // EXTERNAL MODULE: ./src/runner/errors.ts
-var errors = __nccwpck_require__(5507);
+var runner_errors = __nccwpck_require__(5507);
 // EXTERNAL MODULE: ./src/runner/lines.ts
 var runner_lines = __nccwpck_require__(2705);
 ;// CONCATENATED MODULE: ./src/inputs/nodes.ts
@@ -3296,7 +3309,7 @@ function parsePlatforms(input, text) {
         .map(s => s.trim())
         .filter(s => s !== '')) {
         if (!PLATFORM_RE.test(p)) {
-            throw new errors/* InputError */.d(input, undefined, `"${p}" is not a platform; write os/arch[/variant], e.g. linux/amd64 or linux/arm/v7`);
+            throw new runner_errors/* InputError */.d(input, undefined, `"${p}" is not a platform; write os/arch[/variant], e.g. linux/amd64 or linux/arm/v7`);
         }
         if (!out.includes(p))
             out.push(p);
@@ -3341,11 +3354,11 @@ function appendList(text, yaml) {
     const doc = yaml.parseDocument(text, { uniqueKeys: true });
     if (doc.errors.length > 0) {
         const e = doc.errors[0];
-        throw new errors/* InputError */.d('append', e.linePos?.[0].line, `is not valid YAML: ${e.message.split('\n')[0]}`);
+        throw new runner_errors/* InputError */.d('append', e.linePos?.[0].line, `is not valid YAML: ${e.message.split('\n')[0]}`);
     }
     const root = doc.contents;
     if (!yaml.isSeq(root))
-        throw new errors/* InputError */.d('append', undefined, 'must be a YAML list of nodes (- name: …, endpoint: …)');
+        throw new runner_errors/* InputError */.d('append', undefined, 'must be a YAML list of nodes (- name: …, endpoint: …)');
     return root;
 }
 /** The line a YAML node starts on in the text, or undefined when it has no place. */
@@ -3357,7 +3370,7 @@ function lineOf(text, n) {
 function appendedNode(item, i, ctx) {
     const label = `append[${i}]`;
     const fail = (at, detail) => {
-        throw new errors/* InputError */.d('append', lineOf(ctx.text, at ?? item), `${label}: ${detail}`);
+        throw new runner_errors/* InputError */.d('append', lineOf(ctx.text, at ?? item), `${label}: ${detail}`);
     };
     if (!ctx.yaml.isMap(item))
         return fail(item, 'is not a mapping of name, endpoint, driver-opts, buildkitd-flags, platforms');
@@ -3449,7 +3462,7 @@ function checkNodes(builder, first, appended, rules) {
         if (n.name === undefined)
             continue;
         if (names.has(n.name)) {
-            throw new errors/* InputError */.d('append', undefined, `${n.label}: node name "${n.name}" is taken by another node (buildx would change that node instead of adding one)`);
+            throw new runner_errors/* InputError */.d('append', undefined, `${n.label}: node name "${n.name}" is taken by another node (buildx would change that node instead of adding one)`);
         }
         names.add(n.name);
     }
@@ -3461,7 +3474,7 @@ function checkNodes(builder, first, appended, rules) {
             k++;
         n.name = `${builder}${k}`;
         if (n.name.length > rules.maxNodeName.length) {
-            throw new errors/* InputError */.d('append', undefined, `${n.label}: the node name buildx would give it is ${n.name.length} characters, over ${rules.maxNodeName.length}; give it a shorter name`);
+            throw new runner_errors/* InputError */.d('append', undefined, `${n.label}: the node name buildx would give it is ${n.name.length} characters, over ${rules.maxNodeName.length}; give it a shorter name`);
         }
         names.add(n.name);
     }
@@ -3473,11 +3486,11 @@ function checkNodes(builder, first, appended, rules) {
         // The first node without an endpoint is on the current context: an appended node needs its own.
         const ep = n.endpoint === '' && n !== first ? undefined : n.endpoint;
         if (ep === undefined) {
-            throw new errors/* InputError */.d('append', undefined, `${n.label}: has no endpoint; a second node on the current docker context would share the first node's endpoint, which buildx refuses`);
+            throw new runner_errors/* InputError */.d('append', undefined, `${n.label}: has no endpoint; a second node on the current docker context would share the first node's endpoint, which buildx refuses`);
         }
         const other = seen.get(ep);
         if (other !== undefined) {
-            throw new errors/* InputError */.d('append', undefined, `${n.label}: endpoint "${ep}" is also ${other}'s; buildx refuses two nodes on one endpoint (give each node its own docker context or host)`);
+            throw new runner_errors/* InputError */.d('append', undefined, `${n.label}: endpoint "${ep}" is also ${other}'s; buildx refuses two nodes on one endpoint (give each node its own docker context or host)`);
         }
         seen.set(ep, n.label);
     }
@@ -4926,7 +4939,7 @@ function parseRemoteTls(driverOpts, input = 'driver-opts') {
     // Checked before any other rule and never echoed: such an option is (part of) a key or a
     // certificate pasted in, and any other message could quote it.
     if (driverOpts.some(o => (0,certs/* looksLikePem */.o4)(o) || optionFields(o).some(f => (0,certs/* looksLikePem */.o4)(f.slice(f.indexOf('=') + 1))))) {
-        throw new errors/* InputError */.d(input, undefined, 'holds PEM text; put the PEM in a secret and pass it as env:NAME (e.g. cacert=env:BUILDKIT_CA, with env: BUILDKIT_CA: ${{ secrets.BUILDKIT_CA }} ' +
+        throw new runner_errors/* InputError */.d(input, undefined, 'holds PEM text; put the PEM in a secret and pass it as env:NAME (e.g. cacert=env:BUILDKIT_CA, with env: BUILDKIT_CA: ${{ secrets.BUILDKIT_CA }} ' +
             'on the step)');
     }
     const seen = new Set();
@@ -4936,10 +4949,10 @@ function parseRemoteTls(driverOpts, input = 'driver-opts') {
         const value = eq === -1 ? '' : field.slice(eq + 1);
         if (key === 'cacert' || key === 'cert' || key === 'key' || key === 'servername') {
             if (seen.has(key))
-                throw new errors/* InputError */.d(input, undefined, `${key}= is given twice`);
+                throw new runner_errors/* InputError */.d(input, undefined, `${key}= is given twice`);
             seen.add(key);
             if (value === '' || value === 'env:') {
-                throw new errors/* InputError */.d(input, undefined, key === 'servername' ? 'servername= has no name' : `${key}= has no file path or env:NAME`);
+                throw new runner_errors/* InputError */.d(input, undefined, key === 'servername' ? 'servername= has no name' : `${key}= has no file path or env:NAME`);
             }
             if (key === 'servername')
                 tls.servername = value;
@@ -4951,11 +4964,11 @@ function parseRemoteTls(driverOpts, input = 'driver-opts') {
     }
     // buildx's own rules (driver/remote/factory.go New), told before anything runs.
     if (tls.cert && !tls.key)
-        throw new errors/* InputError */.d(input, undefined, 'cert= has no key=; a client certificate needs its key');
+        throw new runner_errors/* InputError */.d(input, undefined, 'cert= has no key=; a client certificate needs its key');
     if (tls.key && !tls.cert)
-        throw new errors/* InputError */.d(input, undefined, 'key= has no cert=; a client key needs its certificate');
+        throw new runner_errors/* InputError */.d(input, undefined, 'key= has no cert=; a client key needs its certificate');
     if (!tls.cacert && (tls.cert || tls.servername !== undefined)) {
-        throw new errors/* InputError */.d(input, undefined, `${tls.cert ? 'cert= and key=' : 'servername='} need cacert=, the CA that signed the daemon's certificate (buildx: "tls enabled, but missing ` +
+        throw new runner_errors/* InputError */.d(input, undefined, `${tls.cert ? 'cert= and key=' : 'servername='} need cacert=, the CA that signed the daemon's certificate (buildx: "tls enabled, but missing ` +
             `keys cacert")`);
     }
     return tls;
@@ -5087,7 +5100,7 @@ function driverOptProblems(nodes) {
             }
         }
         catch (err) {
-            if (!(err instanceof errors/* InputError */.d))
+            if (!(err instanceof runner_errors/* InputError */.d))
                 throw err;
             problems.push({ input, message: err.message.replace(/^input "[^"]*": /, '') });
         }
@@ -6901,7 +6914,7 @@ function keyPath(parts) {
  */
 function checkConfigTree(tree, input) {
     const fail = (parts, what) => {
-        throw new errors/* InputError */.d(input, undefined, `${keyPath(parts)} ${what}`);
+        throw new runner_errors/* InputError */.d(input, undefined, `${keyPath(parts)} ${what}`);
     };
     if ('debug' in tree && typeof tree.debug !== 'boolean')
         fail(['debug'], 'must be true or false');
@@ -7061,7 +7074,7 @@ function parseBaseConfig(input, text) {
     catch (err) {
         if (err instanceof TomlError) {
             const first = err.message.split('\n')[0].replace(/^Invalid TOML document: /, '');
-            throw new errors/* InputError */.d(input, err.line, `invalid TOML at column ${err.column}: ${first}`);
+            throw new runner_errors/* InputError */.d(input, err.line, `invalid TOML at column ${err.column}: ${first}`);
         }
         throw err;
     }
@@ -7098,7 +7111,7 @@ function checkConsistency(inputs) {
     // misspelt name, cmd/buildkitd/main_oci_worker.go), and the daemon then exits.
     const flagged = inputs.nodes.find(n => flagValues(n.buildkitdFlags, '--oci-cni-config-path').length > 0);
     if (flagged) {
-        throw new errors/* InputError */.d(nodeInput(flagged, 'buildkitd-flags'), undefined, '--oci-cni-config-path does not work: BuildKit reads its value from a misspelt name and the daemon exits with failed to read cni config ""; ' +
+        throw new runner_errors/* InputError */.d(nodeInput(flagged, 'buildkitd-flags'), undefined, '--oci-cni-config-path does not work: BuildKit reads its value from a misspelt name and the daemon exits with failed to read cni config ""; ' +
             'set [worker.oci] cniConfigPath in buildkitd-config instead (cni: true with a .conflist cni-config does it for you)');
     }
     if (inputs.cni)
@@ -7106,7 +7119,7 @@ function checkConsistency(inputs) {
     for (const spec of inputs.mirrors) {
         for (const m of spec.mirrors) {
             if (m.scheme === 'https' && inputs.httpRegistries.includes(m.host)) {
-                throw new errors/* InputError */.d('mirrors', spec.line, `mirror "https://${m.host}" is also listed in http-registries; BuildKit reaches a host over HTTP or HTTPS, not both`);
+                throw new runner_errors/* InputError */.d('mirrors', spec.line, `mirror "https://${m.host}" is also listed in http-registries; BuildKit reaches a host over HTTP or HTTPS, not both`);
             }
         }
     }
@@ -7124,7 +7137,7 @@ function checkBuiltImageReach(nodes, mode) {
     // A CNI image this action builds is only on the runner's engine, for the runner's architecture.
     const away = nodes.find((n, i) => i > 0 || n.endpoint !== '');
     if (away && mode === 'cni: true') {
-        throw new errors/* InputError */.d('cni', undefined, `true with ${away.label} on endpoint "${away.endpoint}": the CNI image this action builds exists only on the runner's engine, for its architecture; ` +
+        throw new runner_errors/* InputError */.d('cni', undefined, `true with ${away.label} on endpoint "${away.endpoint}": the CNI image this action builds exists only on the runner's engine, for its architecture; ` +
             'push a CNI image and give it as cni-image, or use cni: bridge');
     }
 }
@@ -7135,14 +7148,14 @@ function checkNetworkDriverOpts(nodes, cni, mode) {
     const find = (key, value) => opts.find(x => x.fields.some(f => f.key === key && (value === undefined || f.value === value)));
     const image = find('image');
     if (image && !('bridge' in cni)) {
-        throw new errors/* InputError */.d(nodeInput(image.n, 'driver-opts'), undefined, `"${image.o}" conflicts with ${mode}, which sets the builder image; use cni-image for a ready CNI image, buildkit-image for the base of the one ` +
+        throw new runner_errors/* InputError */.d(nodeInput(image.n, 'driver-opts'), undefined, `"${image.o}" conflicts with ${mode}, which sets the builder image; use cni-image for a ready CNI image, buildkit-image for the base of the one ` +
             `built, or cni: bridge with your image`);
     }
     // With the runner's network the CNI bridge and its iptables rules are made in the runner's
     // own network namespace, and outlive the builder.
     const host = find('network', 'host');
     if (host) {
-        throw new errors/* InputError */.d(nodeInput(host.n, 'driver-opts'), undefined, `"${host.o}" with ${mode}: the CNI bridge (and its iptables rules) would be created in the runner's own network namespace and stay after the ` +
+        throw new runner_errors/* InputError */.d(nodeInput(host.n, 'driver-opts'), undefined, `"${host.o}" with ${mode}: the CNI bridge (and its iptables rules) would be created in the runner's own network namespace and stay after the ` +
             `builder is removed; ` +
             'drop network=host (the builder gets its own namespace), or drop CNI');
     }
@@ -7152,7 +7165,7 @@ function checkNetworkFlags(nodes, mode) {
     for (const flag of settings/* NETWORK_FLAGS */.fX) {
         const n = nodes.find(x => flagValues(x.buildkitdFlags, flag).length > 0);
         if (n) {
-            throw new errors/* InputError */.d(nodeInput(n, 'buildkitd-flags'), undefined, `${flag} overrides the network settings of ${mode} (the action writes them into [worker.oci]); remove it`);
+            throw new runner_errors/* InputError */.d(nodeInput(n, 'buildkitd-flags'), undefined, `${flag} overrides the network settings of ${mode} (the action writes them into [worker.oci]); remove it`);
         }
     }
 }
@@ -7163,7 +7176,7 @@ function checkBaseConfigNetwork(base, cni, mode) {
         return;
     for (const [key, value] of Object.entries((0,settings/* networkSettings */.eg)(cni))) {
         if (key in worker && worker[key] !== value) {
-            throw new errors/* InputError */.d(base.input, undefined, `worker.oci.${key} is ${JSON.stringify(worker[key])}, but ${mode} needs ${JSON.stringify(value)}; remove it from the base config or drop ${mode}`);
+            throw new runner_errors/* InputError */.d(base.input, undefined, `worker.oci.${key} is ${JSON.stringify(worker[key])}, but ${mode} needs ${JSON.stringify(value)}; remove it from the base config or drop ${mode}`);
         }
     }
 }
@@ -7186,7 +7199,7 @@ function parseHostList(input, text) {
                 continue;
             const problem = hostProblem(host, input);
             if (problem)
-                throw new errors/* InputError */.d(input, l.n, problem);
+                throw new runner_errors/* InputError */.d(input, l.n, problem);
             if (!seen.has(host))
                 hosts.push(host);
             seen.add(host);
@@ -7198,18 +7211,18 @@ function parseMirrors(text) {
     const specs = [];
     for (const l of (0,runner_lines/* inputLines */.KD)(text)) {
         if (l.text.includes('@'))
-            throw new errors/* InputError */.d('mirrors', l.n, CREDENTIALS.replace(/^the host/, 'the line'));
+            throw new runner_errors/* InputError */.d('mirrors', l.n, CREDENTIALS.replace(/^the host/, 'the line'));
         const eq = l.text.indexOf('=');
         if (eq === -1) {
-            throw new errors/* InputError */.d('mirrors', l.n, `"${l.text}" is not REGISTRY=MIRROR[,MIRROR...] (e.g. docker.io=mirror.gcr.io)`);
+            throw new runner_errors/* InputError */.d('mirrors', l.n, `"${l.text}" is not REGISTRY=MIRROR[,MIRROR...] (e.g. docker.io=mirror.gcr.io)`);
         }
         const registry = l.text.slice(0, eq).trim();
         const problem = hostProblem(registry);
         if (problem)
-            throw new errors/* InputError */.d('mirrors', l.n, `registry ${problem.replace(/^the host/, 'name')}`);
+            throw new runner_errors/* InputError */.d('mirrors', l.n, `registry ${problem.replace(/^the host/, 'name')}`);
         const earlier = specs.find(s => s.registry === registry);
         if (earlier) {
-            throw new errors/* InputError */.d('mirrors', l.n, `registry "${registry}" is already given on line ${earlier.line}; list all its mirrors on one line`);
+            throw new runner_errors/* InputError */.d('mirrors', l.n, `registry "${registry}" is already given on line ${earlier.line}; list all its mirrors on one line`);
         }
         const values = l.text
             .slice(eq + 1)
@@ -7217,15 +7230,15 @@ function parseMirrors(text) {
             .map(v => v.trim())
             .filter(v => v !== '');
         if (values.length === 0) {
-            throw new errors/* InputError */.d('mirrors', l.n, `registry "${registry}" has no mirror after "="`);
+            throw new runner_errors/* InputError */.d('mirrors', l.n, `registry "${registry}" has no mirror after "="`);
         }
         const mirrors = [];
         for (const v of values) {
             const parsed = parseMirror(v);
             if (typeof parsed === 'string')
-                throw new errors/* InputError */.d('mirrors', l.n, parsed);
+                throw new runner_errors/* InputError */.d('mirrors', l.n, parsed);
             if (parsed.host === registry && parsed.path === '') {
-                throw new errors/* InputError */.d('mirrors', l.n, `registry "${registry}" is given as its own mirror`);
+                throw new runner_errors/* InputError */.d('mirrors', l.n, `registry "${registry}" is given as its own mirror`);
             }
             mirrors.push(parsed);
         }
@@ -7250,7 +7263,7 @@ function checkNoPem(lines) {
     // of) a key or certificate pasted in, and any other message could quote it.
     const pasted = lines.find(l => (0,certs/* looksLikePem */.o4)(l.text));
     if (pasted) {
-        throw new errors/* InputError */.d(CERTS_INPUT, pasted.n, 'holds PEM text; put the PEM in a secret and pass it as env:NAME (env: NAME: ${{ secrets.NAME }} on the step)');
+        throw new runner_errors/* InputError */.d(CERTS_INPUT, pasted.n, 'holds PEM text; put the PEM in a secret and pass it as env:NAME (env: NAME: ${{ secrets.NAME }} on the step)');
     }
 }
 /** The certificate set one line asks for; throws an InputError naming the line for anything wrong with it. */
@@ -7258,17 +7271,17 @@ function certLine(l) {
     const [registry, ...fields] = l.text.split(/\s+/);
     checkNotPasted(l, [registry, ...fields]);
     if (registry.includes('=')) {
-        throw new errors/* InputError */.d(CERTS_INPUT, l.n, `starts with "${registry}"; a line is REGISTRY ca=... cert=... key=...`);
+        throw new runner_errors/* InputError */.d(CERTS_INPUT, l.n, `starts with "${registry}"; a line is REGISTRY ca=... cert=... key=...`);
     }
     const problem = hostProblem(registry);
     if (problem)
-        throw new errors/* InputError */.d(CERTS_INPUT, l.n, `registry ${problem.replace(/^the host/, 'name')}`);
+        throw new runner_errors/* InputError */.d(CERTS_INPUT, l.n, `registry ${problem.replace(/^the host/, 'name')}`);
     const refs = certRefs(l, fields);
     if (!refs.ca && !refs.cert && !refs.key) {
-        throw new errors/* InputError */.d(CERTS_INPUT, l.n, `registry "${registry}" has no ca=, cert= or key=`);
+        throw new runner_errors/* InputError */.d(CERTS_INPUT, l.n, `registry "${registry}" has no ca=, cert= or key=`);
     }
     if (!refs.cert !== !refs.key) {
-        throw new errors/* InputError */.d(CERTS_INPUT, l.n, `${refs.cert ? 'cert= has no key=' : 'key= has no cert='}; a client keypair needs both on one line`);
+        throw new runner_errors/* InputError */.d(CERTS_INPUT, l.n, `${refs.cert ? 'cert= has no key=' : 'key= has no cert='}; a client keypair needs both on one line`);
     }
     return {
         registry,
@@ -7285,7 +7298,7 @@ function checkNotPasted(l, words) {
         if ((0,certs/* pastedInsteadOfRef */.qe)(f) || (eq !== -1 && (0,certs/* pastedInsteadOfRef */.qe)(f.slice(eq + 1)))) {
             const key = f.slice(0, eq);
             const what = i > 0 && CERT_KEYS.includes(key) ? `${key}=` : `field ${i + 1}`;
-            throw new errors/* InputError */.d(CERTS_INPUT, l.n, `${what} holds what looks like key or certificate text (PEM or base64), not a file path or env:NAME; put it in a secret and pass ` +
+            throw new runner_errors/* InputError */.d(CERTS_INPUT, l.n, `${what} holds what looks like key or certificate text (PEM or base64), not a file path or env:NAME; put it in a secret and pass ` +
                 'env:NAME (env: NAME: ${{ secrets.NAME }} on the step)');
         }
     }
@@ -7298,12 +7311,12 @@ function certRefs(l, fields) {
         const key = f.slice(0, eq);
         const ref = f.slice(eq + 1);
         if (eq === -1 || !CERT_KEYS.includes(key)) {
-            throw new errors/* InputError */.d(CERTS_INPUT, l.n, `"${f}" is not ca=REF, cert=REF or key=REF (REF: a file path or env:NAME)`);
+            throw new runner_errors/* InputError */.d(CERTS_INPUT, l.n, `"${f}" is not ca=REF, cert=REF or key=REF (REF: a file path or env:NAME)`);
         }
         if (refs[key])
-            throw new errors/* InputError */.d(CERTS_INPUT, l.n, `${key}= is given twice; use one line per set`);
+            throw new runner_errors/* InputError */.d(CERTS_INPUT, l.n, `${key}= is given twice; use one line per set`);
         if (ref === '' || ref === 'env:')
-            throw new errors/* InputError */.d(CERTS_INPUT, l.n, `${key}= has no file path or env:NAME`);
+            throw new runner_errors/* InputError */.d(CERTS_INPUT, l.n, `${key}= has no file path or env:NAME`);
         refs[key] = { kind: key, ref, input: CERTS_INPUT, line: l.n };
     }
     return refs;
@@ -7319,7 +7332,7 @@ function certRequestsFromConfig(base) {
             const at = keyPath(['registry', registry, ...where]);
             // Never echoed: a key pasted into the config instead of its path.
             if ((0,certs/* pastedInsteadOfRef */.qe)(value)) {
-                throw new errors/* InputError */.d(base.input, undefined, `${at} holds what looks like key or certificate text (PEM or base64), not a file path`);
+                throw new runner_errors/* InputError */.d(base.input, undefined, `${at} holds what looks like key or certificate text (PEM or base64), not a file path`);
             }
             return { kind, ref: value, input: base.input, where: at };
         };
@@ -7359,7 +7372,7 @@ function readInputs(get, host, catalog) {
     const configPath = get('buildkitd-config');
     const configInline = get('buildkitd-config-inline');
     if (configPath !== '' && configInline !== '') {
-        throw new errors/* InputError */.d('buildkitd-config', undefined, 'buildkitd-config and buildkitd-config-inline are both set; give one of them ' +
+        throw new runner_errors/* InputError */.d('buildkitd-config', undefined, 'buildkitd-config and buildkitd-config-inline are both set; give one of them ' +
             '(docker/setup-buildx-action would take the file and drop the inline config without a word)');
     }
     const rules = catalog.rules(parseDriver(get('driver'), catalog.names));
@@ -7389,7 +7402,7 @@ function readInputs(get, host, catalog) {
     // What the driver can't take first: it says what to do instead.
     const problems = rules.inputProblems(inputs, get);
     if (problems.length > 0)
-        throw new errors/* InputError */.d(problems[0].input, problems[0].line, problems[0].message);
+        throw new runner_errors/* InputError */.d(problems[0].input, problems[0].line, problems[0].message);
     checkConsistency(inputs);
     return inputs;
 }
@@ -7420,7 +7433,7 @@ function firstNode(get, rules) {
     const endpoint = get('endpoint').trim();
     const problem = rules.endpointProblem(endpoint);
     if (problem)
-        throw new errors/* InputError */.d('endpoint', undefined, problem);
+        throw new runner_errors/* InputError */.d('endpoint', undefined, problem);
     return {
         endpoint,
         driverOpts: parseDriverOpts(get('driver-opts')),
@@ -7435,7 +7448,7 @@ function parseVerify(value) {
         return 'true';
     if (v === 'true' || v === 'false' || v === 'warn')
         return v;
-    throw new errors/* InputError */.d('verify', undefined, `"${value}" is not one of true, warn, false`);
+    throw new runner_errors/* InputError */.d('verify', undefined, `"${value}" is not one of true, warn, false`);
 }
 // buildx: "name needs to start with a letter and may not contain symbols, except ._-", and
 // it registers the builder, its node and its container under the name in lower case
@@ -7446,10 +7459,10 @@ function parseName(value, limit) {
     if (v === '')
         return `builder-${(0,external_node_crypto_.randomUUID)()}`;
     if (v.length > limit.length) {
-        throw new errors/* InputError */.d('name', undefined, `is ${v.length} characters; a builder name has at most ${limit.length} (${limit.why})`);
+        throw new runner_errors/* InputError */.d('name', undefined, `is ${v.length} characters; a builder name has at most ${limit.length} (${limit.why})`);
     }
     if (!NAME_RE.test(v)) {
-        throw new errors/* InputError */.d('name', undefined, `"${v}" is not a valid builder name; it must start with a letter and hold only letters, digits and ._-`);
+        throw new runner_errors/* InputError */.d('name', undefined, `"${v}" is not a valid builder name; it must start with a letter and hold only letters, digits and ._-`);
     }
     return v.toLowerCase();
 }
@@ -7461,14 +7474,14 @@ function parseDriver(value, names) {
     if (names.includes(v))
         return v;
     const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : names.join('');
-    throw new errors/* InputError */.d('driver', undefined, `driver "${v}" is not supported; ${list} are`);
+    throw new runner_errors/* InputError */.d('driver', undefined, `driver "${v}" is not supported; ${list} are`);
 }
 /** `driver-opts`: one --driver-opt a line, each read as buildx reads it (driver-opts.ts). */
 function parseDriverOpts(text) {
     return (0,runner_lines/* inputLines */.KD)(text).map(l => {
         const opts = (0,driver_opts/* parseDriverOptLine */.JS)(l.text);
         if (typeof opts === 'string')
-            throw new errors/* InputError */.d('driver-opts', l.n, opts);
+            throw new runner_errors/* InputError */.d('driver-opts', l.n, opts);
         return l.text;
     });
 }
@@ -7479,11 +7492,11 @@ function parseDriverOpts(text) {
 function parseBuildkitdFlags(text) {
     const words = (0,runner_lines/* splitShellWords */.CQ)(text);
     if (words === undefined) {
-        throw new errors/* InputError */.d('buildkitd-flags', undefined, 'a quote is not closed');
+        throw new runner_errors/* InputError */.d('buildkitd-flags', undefined, 'a quote is not closed');
     }
     for (const w of words) {
         if (w === '--config' || w.startsWith('--config=')) {
-            throw new errors/* InputError */.d('buildkitd-flags', undefined, '--config is set by this action; give the file as buildkitd-config instead');
+            throw new runner_errors/* InputError */.d('buildkitd-flags', undefined, '--config is set by this action; give the file as buildkitd-config instead');
         }
     }
     return words;
@@ -7647,7 +7660,14 @@ async function installBuildx(req, runDir, driver) {
 ;// CONCATENATED MODULE: ./src/config/schema.ts
 
 
+/**
+ * The newest BuildKit the table below was read from. A daemon newer than this may know keys
+ * (and value types) the table doesn't: there an unknown key is passed through with a warning
+ * (plan/check-keys.ts), never refused.
+ */
+const SCHEMA_NEWEST = 'v0.32.2';
 const table = (fields) => ({ table: fields });
+const since = (version, kind) => ({ since: version, kind });
 const tables = (fields) => ({ tables: fields });
 // type GCConfig: embedded in OCIConfig and ContainerdConfig, so its keys sit in the worker's table.
 const GC_CONFIG = {
@@ -7758,10 +7778,10 @@ const CONFIG = {
     trace: 'bool',
     root: 'string',
     'insecure-entitlements': 'strings',
-    proxyNetwork: 'bool', // added in v0.31.0
+    proxyNetwork: since('v0.31.0', 'bool'),
     log: table({
         format: 'string',
-        level: 'string' // added in v0.30.0
+        level: since('v0.30.0', 'string')
     }),
     grpc: table({
         address: 'strings',
@@ -7783,7 +7803,7 @@ const CONFIG = {
     }),
     system: table({
         platformsCacheMaxAge: 'duration',
-        maxRegistryConcurrency: 'int' // added in v0.31.0
+        maxRegistryConcurrency: since('v0.31.0', 'int')
     }),
     provenanceEnvDir: 'string',
     cache: table({
@@ -7804,7 +7824,19 @@ const KNOWN_MISTAKES = new Map([
 ]);
 /** Every key BuildKit does not know and every value it can't decode, in document order. Pure. */
 function unknownOrMistyped(tree) {
-    const out = [];
+    return collect(tree).problems.map(({ key, message }) => ({ key, message }));
+}
+/** The same, sorted by what they are (see KeyFindings), and the newer keys the config uses. Pure. */
+function keyFindings(tree) {
+    const { problems, newer } = collect(tree);
+    return {
+        typos: problems.filter(p => p.typo).map(({ key, message }) => ({ key, message })),
+        unknown: problems.filter(p => !p.typo).map(({ key, message }) => ({ key, message })),
+        newer
+    };
+}
+function collect(tree) {
+    const out = { problems: [], newer: [] };
     checkFields(tree, CONFIG, [], out);
     return out;
 }
@@ -7813,7 +7845,8 @@ function checkFields(t, fields, path, out) {
     for (const [key, value] of Object.entries(t)) {
         const kind = byName.get(key.toLowerCase());
         if (kind === undefined) {
-            out.push({ key: keyPath([...path, key]), message: `BuildKit has no such key; ${hint(key, value, path, fields)}` });
+            const h = hint(key, value, path, fields);
+            out.problems.push({ key: keyPath([...path, key]), message: `BuildKit has no such key; ${h.text}`, typo: h.typo });
         }
         else {
             checkValue(value, kind, [...path, key], out);
@@ -7822,8 +7855,12 @@ function checkFields(t, fields, path, out) {
 }
 function checkValue(v, kind, path, out) {
     const wrong = (wants) => {
-        out.push({ key: keyPath(path), message: `BuildKit wants ${wants}, not ${describe(v)}` });
+        out.problems.push({ key: keyPath(path), message: `BuildKit wants ${wants}, not ${describe(v)}`, typo: false });
     };
+    if (typeof kind !== 'string' && 'since' in kind) {
+        out.newer.push({ key: keyPath(path), since: kind.since });
+        return checkValue(v, kind.kind, path, out);
+    }
     if (typeof kind === 'string') {
         switch (kind) {
             case 'any':
@@ -7849,7 +7886,7 @@ function checkValue(v, kind, path, out) {
             case 'diskspace': {
                 const problem = kind === 'duration' ? durationProblem(v) : diskSpaceProblem(v);
                 if (problem !== undefined)
-                    out.push({ key: keyPath(path), message: problem });
+                    out.problems.push({ key: keyPath(path), message: problem, typo: false });
                 return;
             }
         }
@@ -7875,7 +7912,7 @@ function checkValue(v, kind, path, out) {
         for (const [k, x] of Object.entries(v)) {
             const at = [...path, k];
             if (kind.entry !== undefined && !isTable(x)) {
-                out.push({ key: keyPath(at), message: `BuildKit wants ${kind.entry}, not ${describe(x)}` });
+                out.problems.push({ key: keyPath(at), message: `BuildKit wants ${kind.entry}, not ${describe(x)}`, typo: false });
             }
             else {
                 checkValue(x, kind.map, at, out);
@@ -7913,11 +7950,15 @@ function describe(v) {
         return 'a list';
     return 'a table';
 }
-/** The nearest known key, or the keys this level takes. */
+/**
+ * The nearest known key, or the keys this level takes; `typo` when the key is surely a mistake
+ * whatever BuildKit's version: a known one, an unquoted dotted key, or a near miss (an edit or
+ * two, case, - and _ aside: singular and plural are one edit).
+ */
 function hint(key, value, path, fields) {
     const known = KNOWN_MISTAKES.get(keyPath([...path, key]));
     if (known !== undefined)
-        return known;
+        return { text: known, typo: true };
     const names = Object.keys(fields);
     const byLower = new Map(names.map(n => [n.toLowerCase(), n]));
     // frontend.dockerfile.v0 unquoted is frontend → dockerfile → v0, not "dockerfile.v0".
@@ -7925,7 +7966,7 @@ function hint(key, value, path, fields) {
         for (const child of Object.keys(value)) {
             const dotted = byLower.get(`${key}.${child}`.toLowerCase());
             if (dotted !== undefined)
-                return `did you mean ${quoted(dotted)}? (a key with a dot in it must be quoted)`;
+                return { text: `did you mean ${quoted(dotted)}? (a key with a dot in it must be quoted)`, typo: true };
         }
     }
     let best;
@@ -7938,8 +7979,8 @@ function hint(key, value, path, fields) {
         }
     }
     if (best !== undefined && bestDistance <= Math.max(2, key.length / 3))
-        return `did you mean ${quoted(best)}?`;
-    return `keys here: ${names.map(quoted).join(', ')}`;
+        return { text: `did you mean ${quoted(best)}?`, typo: bestDistance <= 2 };
+    return { text: `keys here: ${names.map(quoted).join(', ')}`, typo: false };
 }
 function quoted(key) {
     return keyPath([key]);
@@ -8140,6 +8181,8 @@ function httpMirrorHost(mirror) {
     return /^(?:\[[0-9A-Fa-f:.]+\]|[^:[\]]+)(?::\d*)?$/.test(host) ? host : undefined;
 }
 
+// EXTERNAL MODULE: ./src/buildkit/versions.ts
+var versions = __nccwpck_require__(8195);
 ;// CONCATENATED MODULE: ./src/plan/config-tree.ts
 
 
@@ -8200,27 +8243,77 @@ function topSettings(inputs) {
 
 
 
-// Checks the config the plan will render before anything exists: keys and values BuildKit would
-// ignore or refuse.
+
+
+/** The rules above, for the config the plan will render and one daemon version. Pure. */
+function ruleOnKeys(inputs, version) {
+    const tree = configTree(inputs);
+    const f = keyFindings(tree);
+    const line = (p) => `${p.key}: ${p.message}`;
+    const always = [...f.typos, ...httpMirrorsWithoutHttp(tree)].map(line);
+    if (version === undefined) {
+        return { always, errors: [], warnings: [], waiting: [...f.unknown.map(p => p.key), ...f.newer.map(n => n.key)] };
+    }
+    if ((0,versions/* compareVersions */.Zy)(version, SCHEMA_NEWEST) > 0) {
+        const why = `passed through: BuildKit ${version} is newer than ${SCHEMA_NEWEST}, the newest this action's key table knows`;
+        return { always, errors: [], warnings: f.unknown.map(p => `${line(p)} (${why})`), waiting: [] };
+    }
+    const errors = [];
+    const covered = `this builder runs BuildKit ${version}, which ignores it (the key table covers BuildKit up to ${SCHEMA_NEWEST})`;
+    for (const p of f.unknown)
+        errors.push(`${line(p)} (${covered})`);
+    for (const n of f.newer) {
+        if ((0,versions/* compareVersions */.Zy)(version, n.since) < 0)
+            errors.push(`${n.key}: added in BuildKit ${n.since}; this builder runs BuildKit ${version}, which ignores it`);
+    }
+    return { always, errors, warnings: [], waiting: [] };
+}
 /**
- * Keys BuildKit would ignore without a word (it decodes its config leniently), values it
- * can't decode, and http:// mirrors it would speak HTTPS to, in the config the plan will
- * render: errors before anything is created, or warnings with verify: warn. Only a base
- * config can hold them.
+ * The BuildKit version every node is pinned to by its image's tag (the oldest, when they
+ * differ: a key must work on every node), or undefined when a node's image is not pinned
+ * (buildx's default moby/buildkit:buildx-stable-1, a moving tag, a digest, a CNI image).
+ */
+function pinnedVersion(inputs) {
+    if (inputs.cni)
+        return undefined;
+    let oldest;
+    for (const n of inputs.nodes) {
+        const image = (0,driver_opts/* driverOptValue */.HT)(n.driverOpts, 'image');
+        const v = image === undefined ? undefined : (0,versions/* pinnedImageVersion */.E$)(image);
+        if (v === undefined)
+            return undefined;
+        if (oldest === undefined || (0,versions/* compareVersions */.Zy)(v, oldest) < 0)
+            oldest = v;
+    }
+    return oldest;
+}
+/**
+ * Before anything exists: errors (or warnings with verify: warn) for what the rules refuse
+ * now; the keys that wait for the daemon's version are named.
  */
 function checkKeys(inputs) {
-    const tree = configTree(inputs);
-    const problems = [...unknownOrMistyped(tree), ...httpMirrorsWithoutHttp(tree)];
-    if (problems.length === 0)
+    const pinned = pinnedVersion(inputs);
+    const r = ruleOnKeys(inputs, pinned);
+    for (const w of r.warnings)
+        log/* warning */.$e(`input "${inputInOf(inputs)}": ${w}`);
+    if (r.waiting.length > 0) {
+        log/* info */.pq(`${r.waiting.join(', ')}: checked once the builder runs, against the BuildKit version its daemon reports ` +
+            `(the image is not pinned to a version tag; the key table covers BuildKit up to ${SCHEMA_NEWEST})`);
+    }
+    const errors = [...r.always, ...r.errors];
+    if (errors.length === 0)
         return;
-    const input = inputs.baseConfig?.input ?? 'buildkitd-config';
-    const text = problems.map(p => `${p.key}: ${p.message}`);
+    const input = inputInOf(inputs);
     if (inputs.verify === 'warn') {
-        for (const t of text)
+        for (const t of errors)
             log/* warning */.$e(`input "${input}": ${t}`);
         return;
     }
-    throw new errors/* InputError */.d(input, undefined, text.length === 1 ? text[0] : `\n- ${text.join('\n- ')}`);
+    throw new runner_errors/* InputError */.d(input, undefined, errors.length === 1 ? errors[0] : `\n- ${errors.join('\n- ')}`);
+}
+/** The input the keys come from: only a base config can hold keys the table doesn't know. */
+function inputInOf(inputs) {
+    return inputs.baseConfig?.input ?? 'buildkitd-config';
 }
 
 ;// CONCATENATED MODULE: ./src/plan/plan.ts
@@ -9113,6 +9206,8 @@ function containsInOrder(haystack, needles) {
 
 
 
+
+
 // Verify: each node of the running builder read back (is it running with the plan?), with
 // the owner mark checked first. The comparison itself is pure (compare.ts); this module asks
 // the driver and collects what it finds into one Outcome, which prove.ts may add to.
@@ -9140,6 +9235,8 @@ async function verifyBuilder(driver, plan, inputs, owner) {
             log/* info */.pq(`${who}BuildKit ${seen.daemon.version}, ${seen.daemon.workers} worker(s), platforms ${seen.daemon.platforms.join(', ')}, network ` +
                 `${seen.daemon.network ?? 'unknown'}`);
         if (inputs.verify !== 'false') {
+            if (daemon && plan.writesConfig)
+                problems.push(...keysOnDaemon(inputs, daemon.version));
             if (seen.readBack === undefined)
                 log/* info */.pq(`${who}the ${driver.name} driver takes no BuildKit config: nothing to read back`);
             else if ('error' in seen.readBack)
@@ -9166,6 +9263,25 @@ async function verifyBuilder(driver, plan, inputs, owner) {
         log/* info */.pq(`${outcome.problems.length} problem(s) found`);
     return outcome;
 }
+/**
+ * The config's keys ruled on with the version this daemon reports (plan/check-keys.ts), unless
+ * the same version was ruled on before create from the images' tags: the errors, as problems;
+ * the warnings, logged once per version.
+ */
+function keysOnDaemon(inputs, version) {
+    const pinned = pinnedVersion(inputs);
+    if (pinned !== undefined && (0,versions/* compareVersions */.Zy)(pinned, version) === 0)
+        return [];
+    const r = ruleOnKeys(inputs, version);
+    for (const w of r.warnings) {
+        if (warned.has(`${version} ${w}`))
+            continue;
+        warned.add(`${version} ${w}`);
+        log/* warning */.$e(w);
+    }
+    return r.errors;
+}
+const warned = new Set();
 function failureText(o) {
     return `the builder does not run with the planned configuration:\n- ${o.problems.join('\n- ')}`;
 }

@@ -18,7 +18,7 @@ const containers = new Map<string, string[]>()
 const left = new Set<string>()
 const ownerIn = (args: string[]): string => args.find(a => a.startsWith('env.BUILDKIT_BUILDER_ACTION_OWNER='))?.split('=')[1] ?? ''
 const docker = {
-  toolVersions: jest.fn(async (): Promise<{ docker: string; buildx?: string }> => ({
+  toolVersions: jest.fn(async (_askEngine?: boolean): Promise<{ docker?: string; buildx?: string }> => ({
     docker: '28.0.0',
     buildx: 'github.com/docker/buildx v0.29.1'
   })),

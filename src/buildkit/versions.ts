@@ -15,3 +15,15 @@ export function compareVersions(a: string, b: string): number {
   for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i] - y[i]
   return 0
 }
+
+/**
+ * The BuildKit version an image reference is pinned to by its tag (moby/buildkit:v0.29.0,
+ * :v0.29.0-rootless), or undefined: a moving tag (buildx-stable-1, latest), a digest, none.
+ */
+export function pinnedImageVersion(ref: string): string | undefined {
+  const name = ref.split('@')[0]
+  const colon = name.lastIndexOf(':')
+  if (colon < 0 || name.slice(colon).includes('/') || ref.includes('@')) return undefined
+  const m = /^v?(\d+\.\d+\.\d+)(?:-rootless)?$/.exec(name.slice(colon + 1))
+  return m ? `v${m[1]}` : undefined
+}

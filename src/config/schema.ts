@@ -39,6 +39,23 @@ export interface ConfigProblem {
   message: string
 }
 
+/**
+ * The newest BuildKit the table below was read from. A daemon newer than this may know keys
+ * (and value types) the table doesn't: there an unknown key is passed through with a warning
+ * (plan/check-keys.ts), never refused.
+ */
+export const SCHEMA_NEWEST = 'v0.32.2'
+
+/** What the table finds in a config, for the rules of plan/check-keys.ts. */
+export interface KeyFindings {
+  /** Near misses of a known key (a typo whatever the daemon's version), and known mistakes */
+  typos: ConfigProblem[]
+  /** Keys the table does not know, and values it can't decode: wrong on a daemon it covers */
+  unknown: ConfigProblem[]
+  /** Known keys added after the table's oldest version, and the version that added each */
+  newer: { key: string; since: string }[]
+}
+
 type Scalar =
   | 'bool'
   | 'string'
@@ -55,12 +72,15 @@ interface Fields {
 }
 type Kind =
   | Scalar
+  /** A key added in a later version than the table's oldest (v0.29.0) */
+  | { readonly since: string; readonly kind: Kind }
   | { readonly table: Fields }
   | { readonly tables: Fields }
   /** A map with free keys (registry hosts, labels), each value of kind `map`. */
   | { readonly map: Kind; readonly entry?: string }
 
 const table = (fields: Fields): Kind => ({ table: fields })
+const since = (version: string, kind: Kind): Kind => ({ since: version, kind })
 const tables = (fields: Fields): Kind => ({ tables: fields })
 
 // type GCConfig: embedded in OCIConfig and ContainerdConfig, so its keys sit in the worker's table.
@@ -179,10 +199,10 @@ const CONFIG: Fields = {
   trace: 'bool',
   root: 'string',
   'insecure-entitlements': 'strings',
-  proxyNetwork: 'bool', // added in v0.31.0
+  proxyNetwork: since('v0.31.0', 'bool'),
   log: table({
     format: 'string',
-    level: 'string' // added in v0.30.0
+    level: since('v0.30.0', 'string')
   }),
   grpc: table({
     address: 'strings',
@@ -204,7 +224,7 @@ const CONFIG: Fields = {
   }),
   system: table({
     platformsCacheMaxAge: 'duration',
-    maxRegistryConcurrency: 'int' // added in v0.31.0
+    maxRegistryConcurrency: since('v0.31.0', 'int')
   }),
   provenanceEnvDir: 'string',
   cache: table({
@@ -227,28 +247,52 @@ const KNOWN_MISTAKES = new Map([
 
 /** Every key BuildKit does not know and every value it can't decode, in document order. Pure. */
 export function unknownOrMistyped(tree: TomlTable): ConfigProblem[] {
-  const out: ConfigProblem[] = []
+  return collect(tree).problems.map(({ key, message }) => ({ key, message }))
+}
+
+/** The same, sorted by what they are (see KeyFindings), and the newer keys the config uses. Pure. */
+export function keyFindings(tree: TomlTable): KeyFindings {
+  const { problems, newer } = collect(tree)
+  return {
+    typos: problems.filter(p => p.typo).map(({ key, message }) => ({ key, message })),
+    unknown: problems.filter(p => !p.typo).map(({ key, message }) => ({ key, message })),
+    newer
+  }
+}
+
+interface Collected {
+  problems: (ConfigProblem & { typo: boolean })[]
+  newer: KeyFindings['newer']
+}
+
+function collect(tree: TomlTable): Collected {
+  const out: Collected = { problems: [], newer: [] }
   checkFields(tree, CONFIG, [], out)
   return out
 }
 
 type Path = (string | number)[]
 
-function checkFields(t: TomlTable, fields: Fields, path: Path, out: ConfigProblem[]): void {
+function checkFields(t: TomlTable, fields: Fields, path: Path, out: Collected): void {
   const byName = lowered(fields)
   for (const [key, value] of Object.entries(t)) {
     const kind = byName.get(key.toLowerCase())
     if (kind === undefined) {
-      out.push({ key: keyPath([...path, key]), message: `BuildKit has no such key; ${hint(key, value, path, fields)}` })
+      const h = hint(key, value, path, fields)
+      out.problems.push({ key: keyPath([...path, key]), message: `BuildKit has no such key; ${h.text}`, typo: h.typo })
     } else {
       checkValue(value, kind, [...path, key], out)
     }
   }
 }
 
-function checkValue(v: TomlValue, kind: Kind, path: Path, out: ConfigProblem[]): void {
+function checkValue(v: TomlValue, kind: Kind, path: Path, out: Collected): void {
   const wrong = (wants: string): void => {
-    out.push({ key: keyPath(path), message: `BuildKit wants ${wants}, not ${describe(v)}` })
+    out.problems.push({ key: keyPath(path), message: `BuildKit wants ${wants}, not ${describe(v)}`, typo: false })
+  }
+  if (typeof kind !== 'string' && 'since' in kind) {
+    out.newer.push({ key: keyPath(path), since: kind.since })
+    return checkValue(v, kind.kind, path, out)
   }
   if (typeof kind === 'string') {
     switch (kind) {
@@ -270,7 +314,7 @@ function checkValue(v: TomlValue, kind: Kind, path: Path, out: ConfigProblem[]):
       case 'duration':
       case 'diskspace': {
         const problem = kind === 'duration' ? durationProblem(v) : diskSpaceProblem(v)
-        if (problem !== undefined) out.push({ key: keyPath(path), message: problem })
+        if (problem !== undefined) out.problems.push({ key: keyPath(path), message: problem, typo: false })
         return
       }
     }
@@ -289,7 +333,7 @@ function checkValue(v: TomlValue, kind: Kind, path: Path, out: ConfigProblem[]):
     for (const [k, x] of Object.entries(v)) {
       const at = [...path, k]
       if (kind.entry !== undefined && !isTable(x)) {
-        out.push({ key: keyPath(at), message: `BuildKit wants ${kind.entry}, not ${describe(x)}` })
+        out.problems.push({ key: keyPath(at), message: `BuildKit wants ${kind.entry}, not ${describe(x)}`, typo: false })
       } else {
         checkValue(x, kind.map, at, out)
       }
@@ -324,17 +368,21 @@ function describe(v: TomlValue): string {
   return 'a table'
 }
 
-/** The nearest known key, or the keys this level takes. */
-function hint(key: string, value: TomlValue, path: Path, fields: Fields): string {
+/**
+ * The nearest known key, or the keys this level takes; `typo` when the key is surely a mistake
+ * whatever BuildKit's version: a known one, an unquoted dotted key, or a near miss (an edit or
+ * two, case, - and _ aside: singular and plural are one edit).
+ */
+function hint(key: string, value: TomlValue, path: Path, fields: Fields): { text: string; typo: boolean } {
   const known = KNOWN_MISTAKES.get(keyPath([...path, key]))
-  if (known !== undefined) return known
+  if (known !== undefined) return { text: known, typo: true }
   const names = Object.keys(fields)
   const byLower = new Map(names.map(n => [n.toLowerCase(), n]))
   // frontend.dockerfile.v0 unquoted is frontend → dockerfile → v0, not "dockerfile.v0".
   if (isTable(value)) {
     for (const child of Object.keys(value)) {
       const dotted = byLower.get(`${key}.${child}`.toLowerCase())
-      if (dotted !== undefined) return `did you mean ${quoted(dotted)}? (a key with a dot in it must be quoted)`
+      if (dotted !== undefined) return { text: `did you mean ${quoted(dotted)}? (a key with a dot in it must be quoted)`, typo: true }
     }
   }
   let best: string | undefined
@@ -346,8 +394,9 @@ function hint(key: string, value: TomlValue, path: Path, fields: Fields): string
       bestDistance = d
     }
   }
-  if (best !== undefined && bestDistance <= Math.max(2, key.length / 3)) return `did you mean ${quoted(best)}?`
-  return `keys here: ${names.map(quoted).join(', ')}`
+  if (best !== undefined && bestDistance <= Math.max(2, key.length / 3))
+    return { text: `did you mean ${quoted(best)}?`, typo: bestDistance <= 2 }
+  return { text: `keys here: ${names.map(quoted).join(', ')}`, typo: false }
 }
 
 function quoted(key: string): string {

@@ -6,6 +6,8 @@ import * as log from '../runner/log.js'
 import type { Plan } from '../plan/plan.js'
 import { type NodeOutcome, type Outcome } from './summary.js'
 import { compare } from './compare.js'
+import { compareVersions } from '../buildkit/versions.js'
+import { pinnedVersion, ruleOnKeys } from '../plan/check-keys.js'
 
 // Verify: each node of the running builder read back (is it running with the plan?), with
 // the owner mark checked first. The comparison itself is pure (compare.ts); this module asks
@@ -41,6 +43,7 @@ export async function verifyBuilder(driver: Driver, plan: Plan, inputs: Inputs, 
             `${seen.daemon.network ?? 'unknown'}`
         )
       if (inputs.verify !== 'false') {
+        if (daemon && plan.writesConfig) problems.push(...keysOnDaemon(inputs, daemon.version))
         if (seen.readBack === undefined) log.info(`${who}the ${driver.name} driver takes no BuildKit config: nothing to read back`)
         else if ('error' in seen.readBack) problems.push(`the builder could not be read back: ${seen.readBack.error}`)
         else problems.push(...compare(plan.expect, planned, seen.readBack, daemon))
@@ -63,6 +66,24 @@ export async function verifyBuilder(driver: Driver, plan: Plan, inputs: Inputs, 
   else log.info(`${outcome.problems.length} problem(s) found`)
   return outcome
 }
+
+/**
+ * The config's keys ruled on with the version this daemon reports (plan/check-keys.ts), unless
+ * the same version was ruled on before create from the images' tags: the errors, as problems;
+ * the warnings, logged once per version.
+ */
+function keysOnDaemon(inputs: Inputs, version: string): string[] {
+  const pinned = pinnedVersion(inputs)
+  if (pinned !== undefined && compareVersions(pinned, version) === 0) return []
+  const r = ruleOnKeys(inputs, version)
+  for (const w of r.warnings) {
+    if (warned.has(`${version} ${w}`)) continue
+    warned.add(`${version} ${w}`)
+    log.warning(w)
+  }
+  return r.errors
+}
+const warned = new Set<string>()
 
 export function failureText(o: Outcome): string {
   return `the builder does not run with the planned configuration:\n- ${o.problems.join('\n- ')}`

@@ -345,7 +345,7 @@ describe('kubernetesInputProblems', () => {
     keypairs: [{ cert: pem('cert', 'registry-certs', 2), key: pem('key', 'registry-certs', 2) }]
   }
 
-  test.each<[string, Partial<KInputs>, { input: string; message: RegExp }[]]>([
+  test.each<[string, Partial<KInputs>, { input: string; line?: number; message: RegExp }[]]>([
     ['nothing to refuse', {}, []],
     ['a CA alone', { certRequests: [{ registry: 'reg.example', cas: [pem('ca')], keypairs: [] }] }, []],
     [
@@ -404,6 +404,7 @@ describe('kubernetesInputProblems', () => {
     expect(got).toHaveLength(want.length)
     want.forEach((w, i) => {
       expect(got[i].input).toBe(w.input)
+      expect(got[i].line).toBe(w.line)
       expect(got[i].message).toMatch(w.message)
     })
   })
