@@ -4,7 +4,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { root } from '../../scripts/runner.mjs'
-import { describeDocker, docker, forceRemove, uniqueName } from './docker-env.js'
+import { buildkitImage, describeDocker, docker, forceRemove, uniqueName } from './docker-env.js'
 
 // The README's first command: `npm run local -- <inputs.json>` (scripts/run-local.mjs on the
 // built dist/), as a newcomer runs it, against the local engine.
@@ -77,5 +77,57 @@ describeDocker('npm run local', () => {
     expect(r.out).toContain(`remove it with docker buildx rm ${name}`)
     expect(docker(['buildx', 'inspect', name]).status).toBe(0)
     expect(docker(['buildx', 'inspect']).stdout.split('\n')[0]).toBe(before)
+  })
+})
+
+// Which daemon `npm run local` runs (#26): a real BuildKit image when one can be had, and the
+// stand-in named as such in plain words when none can.
+describeDocker('npm run local: the BuildKit image', () => {
+  const realAtHand = (): string | undefined =>
+    ['moby/buildkit:buildx-stable-1', 'moby/buildkit:latest'].find(ref => docker(['image', 'inspect', ref]).status === 0) ??
+    (docker(['pull', '--quiet', 'moby/buildkit:buildx-stable-1']).status === 0 ? 'moby/buildkit:buildx-stable-1' : undefined)
+
+  test('BUILDKIT_IMAGE unset: a local or pullable moby/buildkit, else the stand-in, said so at the top and in the result', () => {
+    const name = uniqueName('local-image')
+    builders.push(name)
+    const { BUILDKIT_IMAGE: _, ...env } = process.env
+    void _
+    const real = realAtHand()
+    const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'run-local.mjs'), path.join(root, 'examples', 'local.json')], {
+      encoding: 'utf8',
+      env,
+      cwd: os.tmpdir()
+    })
+    const out = `${r.stdout}${r.stderr}`
+    expect(r.status).toBe(0)
+    if (real === undefined) {
+      // This machine reaches no registry and has no such image: the stand-in, named.
+      expect(out.split('\n')[0]).toMatch(
+        /^== NOTE: a stand-in daemon, not BuildKit\. No real BuildKit image could be had \(no BUILDKIT_IMAGE, /
+      )
+      expect(out.trim().split('\n').pop()).toMatch(/^== the builder ran a stand-in daemon, not BuildKit \(buildkit-standin:[0-9a-f]{12}\)/)
+    } else {
+      expect(out).not.toContain('stand-in')
+      expect(out).toContain(`BuildKit image ${real} (`)
+    }
+    for (const line of out.split('\n').filter(l => l.startsWith('name: '))) builders.push(line.slice('name: '.length))
+  })
+
+  test('BUILDKIT_IMAGE set: that image, and no word of a stand-in', () => {
+    const image = process.env.BUILDKIT_IMAGE || 'buildkit-standin-as-real:unused'
+    if (!process.env.BUILDKIT_IMAGE) {
+      // The stand-in under another name, named by BUILDKIT_IMAGE as a user would name a real image.
+      docker(['tag', buildkitImage(), image])
+    }
+    try {
+      const name = uniqueName('local-env')
+      builders.push(name)
+      const r = local({ name }, { BUILDKIT_IMAGE: image })
+      expect(r.status).toBe(0)
+      expect(r.out).toContain(`BuildKit image ${image} (from BUILDKIT_IMAGE)`)
+      expect(r.out).not.toContain('stand-in')
+    } finally {
+      if (!process.env.BUILDKIT_IMAGE) docker(['image', 'rm', image])
+    }
   })
 })
