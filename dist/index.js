@@ -164,7 +164,7 @@ function compareVersions(a, b) {
 /* harmony export */   $d: () => (/* binding */ pluginsUrls),
 /* harmony export */   HC: () => (/* binding */ networkAsked),
 /* harmony export */   I_: () => (/* binding */ imageTag),
-/* harmony export */   LX: () => (/* binding */ DEFAULT_BUILDKIT_IMAGE),
+/* harmony export */   LX: () => (/* reexport safe */ _docker_buildx_js__WEBPACK_IMPORTED_MODULE_7__.LX),
 /* harmony export */   N8: () => (/* binding */ BRIDGE_SINCE),
 /* harmony export */   TE: () => (/* binding */ dockerfile),
 /* harmony export */   Ze: () => (/* binding */ configFile),
@@ -186,6 +186,8 @@ function compareVersions(a, b) {
 /* harmony import */ var _runner_lines_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2705);
 /* harmony import */ var _docker_refs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3004);
 /* harmony import */ var _runner_input_files_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2176);
+/* harmony import */ var _docker_buildx_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7890);
+
 
 
 
@@ -211,7 +213,8 @@ function compareVersions(a, b) {
 // --oci-cni-config-path does not work (BuildKit v0.29 to v0.32 read its value from a
 // misspelt name, "oci-cni-worker-path", in cmd/buildkitd/main_oci_worker.go, so the path
 // becomes empty and the daemon exits).
-const DEFAULT_BUILDKIT_IMAGE = 'moby/buildkit:buildx-stable-1';
+/** buildx's default image, the base of the CNI image unless buildkit-image says otherwise. */
+
 /** containernetworking/plugins release used unless cni-plugins-version says otherwise. */
 const DEFAULT_PLUGINS_VERSION = 'v1.9.1';
 const DEFAULT_PLUGINS_URL = 'https://github.com/containernetworking/plugins/releases/download';
@@ -317,7 +320,7 @@ function buildInputs(get, host) {
     const url = (0,_install_downloads_js__WEBPACK_IMPORTED_MODULE_2__/* .parseDownloadBase */ .Dz)('cni-plugins-url', get('cni-plugins-url').trim() || DEFAULT_PLUGINS_URL, 'cni-plugins-sha256', !!sha256, layout);
     const configPath = get('cni-config').trim();
     return {
-        baseImage: get('buildkit-image').trim() || DEFAULT_BUILDKIT_IMAGE,
+        baseImage: get('buildkit-image').trim() || _docker_buildx_js__WEBPACK_IMPORTED_MODULE_7__/* .DEFAULT_BUILDKIT_IMAGE */ .LX,
         pluginsVersion: version,
         pluginsUrl: url,
         config: configPath === '' ? parseCniConfig(DEFAULT_CNI_CONFIG, 'the default bridge config') : readCniConfig(configPath),
@@ -687,6 +690,152 @@ function loadRegistryCerts(requests, now = new Date(), env = process.env) {
 
 /***/ }),
 
+/***/ 6593:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   He: () => (/* binding */ HOST_FORMAT),
+/* harmony export */   NN: () => (/* binding */ mirrorRef),
+/* harmony export */   Q8: () => (/* binding */ hostProblem),
+/* harmony export */   U9: () => (/* binding */ isLoopback),
+/* harmony export */   tG: () => (/* binding */ CREDENTIALS),
+/* harmony export */   v0: () => (/* binding */ parseMirror)
+/* harmony export */ });
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7030);
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_net__WEBPACK_IMPORTED_MODULE_0__);
+
+// Registry and mirror addresses as BuildKit understands them.
+//
+// A registry key in buildkitd.toml is `host[:port]` (BuildKit looks its section up by the
+// host of the image reference). A mirror may also carry a path and a scheme: BuildKit
+// parses it as a URL and keeps only host and path, then looks up `http`/`insecure` in the
+// section of the mirror's *host*
+// (https://github.com/moby/buildkit/blob/master/util/resolver/utils.go, extractMirrorHostAndPath).
+const LABEL = '[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?';
+const HOST_RE = new RegExp(`^(?:${LABEL}(?:\\.${LABEL})*|\\[[0-9a-fA-F:.]+\\])(?::(\\d{1,5}))?$`);
+const PATH_RE = /^(?:\/[a-zA-Z0-9._~-]+)*\/?$/;
+const HOST_FORMAT = 'host[:port], e.g. registry.example.com or 127.0.0.1:5000';
+/**
+ * For an address with user[:password]@ in it, which no message quotes. BuildKit takes no
+ * credentials in a registry's or mirror's address; it asks docker's credentials (docker login).
+ */
+const CREDENTIALS = 'the host holds credentials (user[:password]@, not shown here); give the address alone and the credentials to docker login, whose credentials BuildKit uses';
+/**
+ * Why `value` is not a `host[:port]`, or undefined when it is one. `input` tailors the hint
+ * for a scheme. `section`: the host names a [registry."…"] section of its own, which buildx
+ * can't read for an IPv6 literal (its TOML parser, go-toml v1, refuses ']' in a table key:
+ * "table key cannot contain ']'", measured with buildx 0.29.1).
+ */
+function hostProblem(value, input = '', section = true) {
+    if (value === '')
+        return 'the host is empty';
+    // Before anything quotes the value: user:password@ would be printed whole.
+    if (value.includes('@'))
+        return CREDENTIALS;
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value);
+    if (scheme) {
+        const hint = input === 'http-registries'
+            ? `write it without ${scheme[0]}: this list is the plain-HTTP one already`
+            : `list a plain-HTTP registry in http-registries`;
+        return `"${value}" has a scheme; registries are plain ${HOST_FORMAT} (${hint})`;
+    }
+    const m = HOST_RE.exec(value);
+    if (!m)
+        return `"${value}" is not a ${HOST_FORMAT}`;
+    if (m[1] !== undefined) {
+        const port = Number(m[1]);
+        if (port < 1 || port > 65535)
+            return `"${value}" has port ${m[1]}, outside 1-65535`;
+    }
+    if (value.startsWith('[')) {
+        const ip = value.slice(1, value.indexOf(']'));
+        if ((0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIP)(ip) !== 6)
+            return `"${value}" is not a ${HOST_FORMAT}: "${ip}" is not an IPv6 address`;
+        if (section) {
+            return (`"${value}" is an IPv6 address, which buildx can't take as a registry: its config parser refuses ']' in [registry."${value}"]; give the ` +
+                `registry a host name (e.g. an /etc/hosts entry on the runner)`);
+        }
+    }
+    return undefined;
+}
+/** Parses `[http(s)://]host[:port][/path]`; returns the endpoint or why it is not one. */
+function parseMirror(value) {
+    if (value.includes('@'))
+        return `mirror: ${CREDENTIALS}`;
+    let rest = value;
+    let scheme;
+    const m = /^([a-z][a-z0-9+.-]*):\/\//i.exec(rest);
+    if (m) {
+        const s = m[1].toLowerCase();
+        if (s !== 'http' && s !== 'https') {
+            return `mirror "${value}" has scheme "${m[1]}"; only http:// and https:// are allowed`;
+        }
+        scheme = s;
+        rest = rest.slice(m[0].length);
+    }
+    const slash = rest.indexOf('/');
+    const host = slash === -1 ? rest : rest.slice(0, slash);
+    const path = slash === -1 ? '' : rest.slice(slash);
+    // A mirror reached over plain HTTP needs a section of its own; one over HTTPS does not.
+    const problem = hostProblem(host, 'mirrors', scheme === 'http');
+    if (problem)
+        return `mirror ${problem.replace(/^the host/, `"${value}": the host`)}`;
+    if (path !== '' && !PATH_RE.test(path)) {
+        return `mirror "${value}" has path "${path}"; a path may hold only letters, digits and ._~-/`;
+    }
+    return { host, path: path.replace(/\/$/, ''), scheme };
+}
+/** How the mirror is written in `mirrors = [...]`: host and path, without the scheme. */
+function mirrorRef(m) {
+    return m.host + m.path;
+}
+/**
+ * Whether BuildKit counts a host as local, as containerd's docker.MatchLocalhost does
+ * (core/remotes/docker/registry.go, vendored in BuildKit); with `http` unset, BuildKit speaks
+ * plain HTTP to such a host (util/resolver/resolver.go, fillInsecureOpts). Local means "::1", "[::1]", or
+ * net.SplitHostPort's host part being "localhost" or a loopback IP (127.0.0.0/8, ::1, and
+ * IPv4-mapped 127.x). Like Go's net.ParseIP, node's isIP takes no IPv4 octet with a leading
+ * zero; it takes an IPv6 zone (%eth0), which Go does not, so that is refused first.
+ */
+function isLoopback(host) {
+    if (host === '::1' || host === '[::1]')
+        return true;
+    let h;
+    const split = /^\[([^[\]]*)\]:(.*)$/.exec(host) ?? /^([^:[\]]*):([^:[\]]*)$/.exec(host);
+    if (split !== null) {
+        if (split[2] === '')
+            return false;
+        h = split[1];
+    }
+    else if (!host.includes(':')) {
+        h = host; // no port
+    }
+    else {
+        return false; // SplitHostPort fails: too many colons
+    }
+    if (h === 'localhost')
+        return true;
+    // A name is neither an IPv4 address (digits and dots) nor an IPv6 one (colons): isIP is not
+    // asked, since its first IPv6 check compiles a large pattern (~8 ms of a step's start-up).
+    if (!h.includes(':') && !/^[0-9.]+$/.test(h))
+        return false;
+    const family = h.includes('%') ? 0 : (0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIP)(h);
+    return family !== 0 && loopback().check(h, family === 4 ? 'ipv4' : 'ipv6');
+}
+// Made at the first address that needs it: node:net's BlockList is compiled on first use.
+let loopbackList;
+function loopback() {
+    if (loopbackList)
+        return loopbackList;
+    loopbackList = new node_net__WEBPACK_IMPORTED_MODULE_0__.BlockList();
+    loopbackList.addSubnet('127.0.0.0', 8, 'ipv4');
+    loopbackList.addAddress('::1', 'ipv6');
+    return loopbackList;
+}
+
+
+/***/ }),
+
 /***/ 1066:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -727,6 +876,181 @@ function certBaseName(registry, kind, index) {
     const h = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(registry).digest('hex').slice(0, 8);
     const ext = { ca: 'pem', cert: 'crt', key: 'key' }[kind];
     return `${kind === 'ca' ? 'ca' : 'client'}-${h}-${index}.${ext}`;
+}
+
+
+/***/ }),
+
+/***/ 4208:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Dw: () => (/* binding */ keyPath),
+/* harmony export */   R2: () => (/* binding */ mergeConfig),
+/* harmony export */   bI: () => (/* binding */ isTable),
+/* harmony export */   eE: () => (/* binding */ sameValue),
+/* harmony export */   ls: () => (/* binding */ renderToml),
+/* harmony export */   p4: () => (/* binding */ checkConfigTree)
+/* harmony export */ });
+/* harmony import */ var smol_toml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3292);
+/* harmony import */ var _runner_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5507);
+/* harmony import */ var _hosts_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6593);
+
+
+
+function isTable(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
+}
+/** How a key is written in messages and diffs: registry."docker.io".mirrors */
+function keyPath(parts) {
+    return parts
+        .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${/^[A-Za-z0-9_-]+$/.test(p) ? p : JSON.stringify(p)}`))
+        .join('');
+}
+/**
+ * The shape checks buildx and BuildKit need from a base config. buildx 0.29 panics (a Go
+ * stack trace, exit 2) on a keypair without `key` or `cert`, on a `ca` that is not an array
+ * of strings, and on a registry entry that is not a table
+ * (https://github.com/docker/buildx/blob/master/util/confutil/container.go); catch them
+ * here, with the key named.
+ */
+function checkConfigTree(tree, input) {
+    const fail = (parts, what) => {
+        throw new _runner_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d(input, undefined, `${keyPath(parts)} ${what}`);
+    };
+    if ('debug' in tree && typeof tree.debug !== 'boolean')
+        fail(['debug'], 'must be true or false');
+    if (!('registry' in tree))
+        return;
+    const registries = tree.registry;
+    if (!isTable(registries))
+        return fail(['registry'], 'must be a table of [registry."<host>"] sections');
+    for (const [host, conf] of Object.entries(registries)) {
+        const at = (...rest) => ['registry', host, ...rest];
+        // The key is the host BuildKit looks the section up by, and becomes a directory of the
+        // certificate copies: held to the rules of the registry inputs (hosts.ts), but for _,
+        // which host names on a docker network have (compose services) and base configs use.
+        const problem = (0,_hosts_js__WEBPACK_IMPORTED_MODULE_2__/* .hostProblem */ .Q8)(host.replace(/_/g, '-'));
+        if (problem === _hosts_js__WEBPACK_IMPORTED_MODULE_2__/* .CREDENTIALS */ .tG)
+            fail(['registry'], `has a section whose name ${_hosts_js__WEBPACK_IMPORTED_MODULE_2__/* .CREDENTIALS */ .tG.replace(/^the host /, '')}`);
+        if (problem)
+            fail(at(), `is not a registry section: its name must be a ${_hosts_js__WEBPACK_IMPORTED_MODULE_2__/* .HOST_FORMAT */ .He} (${problem.replace(/^the host/, 'the name')})`);
+        if (!isTable(conf))
+            fail(at(), 'must be a table');
+        const reg = conf;
+        for (const flag of ['http', 'insecure']) {
+            if (flag in reg && typeof reg[flag] !== 'boolean')
+                fail(at(flag), 'must be true or false');
+        }
+        for (const list of ['mirrors', 'ca']) {
+            if (!(list in reg))
+                continue;
+            const v = reg[list];
+            if (!Array.isArray(v) || v.some(x => typeof x !== 'string' || x === '')) {
+                fail(at(list), 'must be an array of non-empty strings');
+            }
+        }
+        if ('keypair' in reg) {
+            const kps = reg.keypair;
+            if (!Array.isArray(kps))
+                return fail(at('keypair'), 'must be an array of [[keypair]] tables');
+            kps.forEach((kp, i) => {
+                if (!isTable(kp))
+                    fail(at('keypair', i), 'must be a table with cert and key');
+                const t = kp;
+                for (const k of ['cert', 'key']) {
+                    if (typeof t[k] !== 'string' || t[k] === '') {
+                        fail(at('keypair', i), `has no ${k}; a client keypair needs both cert and key (buildx crashes on one without the other)`);
+                    }
+                }
+            });
+        }
+    }
+}
+/**
+ * Merges the structured settings over the base config. Scalars and `mirrors` from the
+ * inputs replace the base's value (each replacement is reported); `ca` and `keypair` are
+ * taken whole from the settings, because the plan has already moved the base config's own
+ * certificates into them.
+ */
+function mergeConfig(base, top, registries) {
+    const tree = structuredClone(base ?? {});
+    const overrides = [];
+    const set = (table, parts, key, value) => {
+        if (key in table && !sameValue(table[key], value)) {
+            overrides.push({ key: keyPath([...parts, key]), from: table[key], to: value });
+        }
+        table[key] = value;
+    };
+    if (top.debug !== undefined)
+        set(tree, [], 'debug', top.debug);
+    if (top.workerOci) {
+        // Network settings: a base config that says otherwise was refused earlier (networkConflicts).
+        if (!isTable(tree.worker))
+            tree.worker = {};
+        const worker = tree.worker;
+        if (!isTable(worker.oci))
+            worker.oci = {};
+        for (const [k, v] of Object.entries(top.workerOci))
+            set(worker.oci, ['worker', 'oci'], k, v);
+    }
+    if (registries.size === 0)
+        return { tree, overrides };
+    if (!isTable(tree.registry))
+        tree.registry = {};
+    const regs = tree.registry;
+    // Hosts in code-point order (not localeCompare, whose first call sets up a collator: ~15 ms).
+    for (const [host, s] of [...registries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        if (!isTable(regs[host]))
+            regs[host] = {};
+        const reg = regs[host];
+        const parts = ['registry', host];
+        if (s.mirrors !== undefined)
+            set(reg, parts, 'mirrors', s.mirrors);
+        if (s.http !== undefined)
+            set(reg, parts, 'http', s.http);
+        if (s.insecure !== undefined)
+            set(reg, parts, 'insecure', s.insecure);
+        if (s.ca !== undefined)
+            reg.ca = s.ca;
+        else
+            delete reg.ca;
+        if (s.keypair !== undefined)
+            reg.keypair = s.keypair.map(kp => ({ cert: kp.cert, key: kp.key }));
+        else
+            delete reg.keypair;
+    }
+    return { tree, overrides };
+}
+/** The TOML text of a tree; '' for an empty one. */
+function renderToml(tree) {
+    const text = (0,smol_toml__WEBPACK_IMPORTED_MODULE_0__/* .stringify */ .As)(tree).trim();
+    return text === '' ? '' : `${text}\n`;
+}
+/** Structural equality of TOML values (numbers compared by value, bigint or not). */
+function sameValue(a, b) {
+    if (a === undefined || b === undefined)
+        return a === b;
+    if ((typeof a === 'number' || typeof a === 'bigint') && (typeof b === 'number' || typeof b === 'bigint')) {
+        // NaN is TOML's nan, the same value when written back (buildx writes nan too); with a
+        // bigint on either side (an integer beyond 2^53), compare exactly.
+        if (typeof a === 'number' && typeof b === 'number')
+            return a === b || (Number.isNaN(a) && Number.isNaN(b));
+        return String(a) === String(b);
+    }
+    if (a instanceof Date || b instanceof Date) {
+        return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
+    }
+    if (Array.isArray(a) || Array.isArray(b)) {
+        return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
+    }
+    if (isTable(a) || isTable(b)) {
+        if (!isTable(a) || !isTable(b))
+            return false;
+        const ka = Object.keys(a);
+        return ka.length === Object.keys(b).length && ka.every(k => k in b && sameValue(a[k], b[k]));
+    }
+    return a === b;
 }
 
 
@@ -786,6 +1110,79 @@ function optionLines(opts) {
 
 /***/ }),
 
+/***/ 7890:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AN: () => (/* binding */ bootArgs),
+/* harmony export */   Hv: () => (/* binding */ rmArgs),
+/* harmony export */   LX: () => (/* binding */ DEFAULT_BUILDKIT_IMAGE),
+/* harmony export */   Og: () => (/* binding */ createArgs),
+/* harmony export */   QN: () => (/* binding */ DEFAULT_ROOTLESS_IMAGE),
+/* harmony export */   hy: () => (/* binding */ leaveArgs),
+/* harmony export */   qp: () => (/* binding */ nodeName)
+/* harmony export */ });
+/* unused harmony export joinShellWords */
+// buildx's command lines (create, boot, rm, leave) and its naming of the first node. Pure.
+// https://github.com/docker/buildx/blob/master/builder/builder.go
+// https://github.com/docker/buildx/blob/master/driver/docker-container/driver.go
+/** The image buildx's docker-container and kubernetes drivers run without image= (driver/bkimage/bkimage.go DefaultImage). */
+const DEFAULT_BUILDKIT_IMAGE = 'moby/buildkit:buildx-stable-1';
+/** The kubernetes driver's image with rootless=true and no image= (driver/kubernetes/factory.go: bkimage.DefaultRootlessImage). */
+const DEFAULT_ROOTLESS_IMAGE = 'moby/buildkit:buildx-stable-1-rootless';
+/** `buildx create --name X` makes one node named X0 (`--node` is not used here). */
+function nodeName(builder) {
+    return `${builder}0`;
+}
+function createArgs(o) {
+    const args = ['buildx', 'create', ...(o.append ? ['--append'] : []), ...(o.bootstrap === false ? [] : ['--bootstrap']), '--name', o.name];
+    // buildx refuses --driver on --append only when it differs; the builder's own applies anyway.
+    if (!o.append)
+        args.push('--driver', o.driver);
+    if (o.node)
+        args.push('--node', o.node);
+    args.push('--config', o.configPath);
+    for (const opt of o.driverOpts)
+        args.push('--driver-opt', opt);
+    if (o.buildkitdFlags.length > 0)
+        args.push('--buildkitd-flags', joinShellWords(o.buildkitdFlags));
+    if (o.platforms && o.platforms.length > 0)
+        args.push('--platform', o.platforms.join(','));
+    if (o.use && !o.append)
+        args.push('--use');
+    if (o.endpoint)
+        args.push(o.endpoint);
+    return args;
+}
+/**
+ * Starts every node of a builder at once (builder.go Boot: one goroutine per node). Its
+ * stdout lists the nodes with their copied files: never shown.
+ */
+function bootArgs(name) {
+    return ['buildx', 'inspect', '--bootstrap', name];
+}
+/**
+ * keepDaemon: remove buildx's record only, the daemon (container or Deployment) and its state
+ * stay (rm --keep-daemon: driver Rm removes nothing without rmDaemon).
+ */
+function rmArgs(name, keepState, keepDaemon = false) {
+    return ['buildx', 'rm', ...(keepState ? ['--keep-state'] : []), ...(keepDaemon ? ['--keep-daemon'] : []), name];
+}
+/**
+ * Detaches a node from buildx's record of a builder, its daemon untouched (create --leave:
+ * builder.go Leave edits the record only; store/nodegroup.go Leave refuses the last node).
+ */
+function leaveArgs(builder, node) {
+    return ['buildx', 'create', '--leave', '--name', builder, '--node', node];
+}
+/** The inverse of buildx's shlex split of --buildkitd-flags. */
+function joinShellWords(words) {
+    return words.map(w => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+
+/***/ }),
+
 /***/ 9345:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -809,7 +1206,9 @@ __nccwpck_require__.d(__webpack_exports__, {
   IK: () => (/* binding */ inspectBuilder),
   Yd: () => (/* binding */ leaveNode),
   wt: () => (/* binding */ missingInImageDir),
+  ZP: () => (/* binding */ pullImage),
   dq: () => (/* binding */ readBackContainer),
+  Uc: () => (/* binding */ registryDigest),
   iq: () => (/* binding */ removeBuilder),
   SR: () => (/* binding */ removeImageTag),
   lF: () => (/* binding */ resolveInBuilder),
@@ -1225,6 +1624,35 @@ async function ensureImage(ref) {
         throw new Error(`${ref} was pulled but can't be inspected`);
     return pulled;
 }
+/**
+ * Pulls an image on an engine (the docker CLI's flags that reach it; [] for the runner's) as
+ * buildx's docker-container driver has it pulled, credentials from docker login included;
+ * returns the manifest's digest the engine reports ("Digest: sha256:…"). Throws with the
+ * engine's error.
+ */
+async function pullImage(engine, ref) {
+    const res = await (0,runner_exec/* run */.eF)('docker', [...engine, 'pull', ref]);
+    if (res.exitCode !== 0)
+        throw new Error((0,runner_exec/* lastLine */.fM)(res.stderr || res.stdout).replace(/^Error response from daemon: /, ''));
+    const digest = /^Digest: (\S+)$/m.exec(res.stdout)?.[1];
+    if (digest === undefined)
+        throw new Error(`docker pull ${ref} printed no digest`);
+    return { digest, how: 'pulled' };
+}
+/**
+ * The digest of an image's manifest as its registry serves it, asked from the runner without
+ * pulling (`buildx imagetools inspect`, with docker login's credentials): for images a node
+ * pulls elsewhere (the kubelet).
+ */
+async function registryDigest(ref) {
+    const res = await runBuildx(['buildx', 'imagetools', 'inspect', '--format', '{{json .Manifest}}', ref]);
+    if (res.exitCode !== 0)
+        throw new Error((0,runner_exec/* lastLine */.fM)(res.stderr || res.stdout));
+    const digest = JSON.parse(res.stdout).digest;
+    if (digest === undefined)
+        throw new Error(`buildx imagetools inspect ${ref} printed no digest`);
+    return { digest, how: 'found (from the runner; the cluster pulls it)' };
+}
 /** Builds on the runner's default builder (the engine's own), so the image lands in its store. */
 async function buildImage(tag, context) {
     await (0,runner_exec/* runChecked */.X4)(`building ${tag}`, 'docker', ['buildx', 'build', '--builder', 'default', '--tag', tag, context], {
@@ -1440,6 +1868,84 @@ function driverOptValue(lines, key) {
 
 /***/ }),
 
+/***/ 3184:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   F5: () => (/* binding */ mirrorReference),
+/* harmony export */   jM: () => (/* binding */ engineReachNotes),
+/* harmony export */   jl: () => (/* binding */ hubImage),
+/* harmony export */   jz: () => (/* binding */ hubMirrorsOf)
+/* harmony export */ });
+/* harmony import */ var _config_hosts_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6593);
+/* harmony import */ var _config_toml_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4208);
+/* harmony import */ var _refs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3004);
+
+
+
+/**
+ * The docker.io mirrors of a config tree, in BuildKit's order (`[registry."docker.io"]
+ * mirrors`), with each mirror host's own section. `caHosts`: the registries a CA is given for.
+ */
+function hubMirrorsOf(tree, caHosts) {
+    const regs = (0,_config_toml_js__WEBPACK_IMPORTED_MODULE_1__/* .isTable */ .bI)(tree.registry) ? tree.registry : {};
+    const hub = regs[_refs_js__WEBPACK_IMPORTED_MODULE_2__/* .DOCKER_HUB */ .Xb];
+    const mirrors = (0,_config_toml_js__WEBPACK_IMPORTED_MODULE_1__/* .isTable */ .bI)(hub) && Array.isArray(hub.mirrors) ? hub.mirrors.filter(m => typeof m === 'string') : [];
+    return mirrors.map(mirror => {
+        const slash = mirror.indexOf('/');
+        const host = slash === -1 ? mirror : mirror.slice(0, slash);
+        const section = (0,_config_toml_js__WEBPACK_IMPORTED_MODULE_1__/* .isTable */ .bI)(regs[host]) ? regs[host] : {};
+        return {
+            mirror,
+            host,
+            path: slash === -1 ? '' : mirror.slice(slash).replace(/\/+$/, ''),
+            // BuildKit: with http unset, a loopback host is spoken to over plain HTTP (hosts.ts isLoopback).
+            http: section.http === true || (section.http === undefined && (0,_config_hosts_js__WEBPACK_IMPORTED_MODULE_0__/* .isLoopback */ .U9)(host)),
+            insecure: section.insecure === true,
+            ca: caHosts.has(host) || (Array.isArray(section.ca) && section.ca.length > 0)
+        };
+    });
+}
+/**
+ * The reference of a Docker Hub image on a mirror (`host/path/<repository>[:tag][@digest]`),
+ * or why there is none: the mirror's path must make a valid image name (lower case).
+ */
+function mirrorReference(ref, m) {
+    const name = `${m.host}${m.path}/${ref.repository}`;
+    const text = name + (ref.tag !== undefined ? `:${ref.tag}` : '') + (ref.digest !== undefined ? `@${ref.digest}` : '');
+    const parsed = (0,_refs_js__WEBPACK_IMPORTED_MODULE_2__/* .parseImageRef */ .Q)(text);
+    if (typeof parsed === 'string')
+        return { problem: `its path makes no image name for ${ref.normalised}: ${parsed}` };
+    return text;
+}
+/**
+ * What the engine needs to reach a mirror that BuildKit reaches with the config, for the
+ * warning when the engine could not: the engine reads neither the action's config nor
+ * registry-certs.
+ */
+function engineReachNotes(m) {
+    const notes = [];
+    const local = (0,_config_hosts_js__WEBPACK_IMPORTED_MODULE_0__/* .isLoopback */ .U9)(m.host);
+    if (m.http && !local) {
+        notes.push(`${m.host} is plain HTTP: the Docker engine pulls over plain HTTP only from a loopback address or a host in its insecure-registries (daemon.json)`);
+    }
+    if (m.insecure && !local) {
+        notes.push(`${m.host} is insecure = true: the Docker engine skips certificate checks only for a host in its insecure-registries (daemon.json)`);
+    }
+    if (m.ca) {
+        notes.push(`the CA given for ${m.host} reaches BuildKit, not the Docker engine, which reads /etc/docker/certs.d/${m.host}/ca.crt on the engine's host`);
+    }
+    return notes;
+}
+/** A reference when it names a Docker Hub image, parsed; undefined for any other registry's (or no valid reference). */
+function hubImage(value) {
+    const parsed = (0,_refs_js__WEBPACK_IMPORTED_MODULE_2__/* .parseImageRef */ .Q)(value);
+    return typeof parsed !== 'string' && parsed.registry === _refs_js__WEBPACK_IMPORTED_MODULE_2__/* .DOCKER_HUB */ .Xb ? parsed : undefined;
+}
+
+
+/***/ }),
+
 /***/ 6445:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -1470,11 +1976,11 @@ const OWNER_LABEL = 'buildkit-builder-action/owner';
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   OD: () => (/* binding */ imageRefProblem),
+/* harmony export */   Q: () => (/* binding */ parseImageRef),
 /* harmony export */   Uu: () => (/* binding */ parseVerifyPull),
 /* harmony export */   Xb: () => (/* binding */ DOCKER_HUB),
 /* harmony export */   pf: () => (/* binding */ quoteShort)
 /* harmony export */ });
-/* unused harmony export parseImageRef */
 /* harmony import */ var _runner_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5507);
 /* harmony import */ var _runner_lines_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2705);
 
@@ -1590,6 +2096,52 @@ function imageRefProblem(value) {
         return `${quoteShort(v)} has digest ${quoteShort(parsed.digest)}; give sha256:<64 lower-case hex digits>`;
     }
     return undefined;
+}
+
+
+/***/ }),
+
+/***/ 9069:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   g: () => (/* binding */ throughMirrors),
+/* harmony export */   r: () => (/* binding */ sourceText)
+/* harmony export */ });
+/* harmony import */ var _runner_log_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7708);
+/* harmony import */ var _mirror_refs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3184);
+
+
+/** The words the log, the summary and the `nodes` output use for the source of an image. */
+function sourceText(s) {
+    return s.mirror === undefined ? 'original reference' : `docker.io mirror ${s.mirror}`;
+}
+/**
+ * Tries each mirror in order with `fetch` (a pull through the engine, or a check where the
+ * engine is not the one that pulls); the first that serves the image wins. `what` names the
+ * image's use for messages ("the first node's BuildKit image").
+ */
+async function throughMirrors(what, original, mirrors, fetch) {
+    const failures = [];
+    for (const m of mirrors) {
+        const ref = (0,_mirror_refs_js__WEBPACK_IMPORTED_MODULE_1__/* .mirrorReference */ .F5)(original, m);
+        if (typeof ref !== 'string') {
+            failures.push(`mirror ${m.mirror}: ${ref.problem}`);
+            continue;
+        }
+        try {
+            const got = await fetch(ref);
+            _runner_log_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`${what} ${original.input}: ${got.how} ${ref} from the docker.io mirror ${m.mirror}, digest ${got.digest}`);
+            return { ref, original: original.input, mirror: m.mirror, digest: got.digest };
+        }
+        catch (err) {
+            const notes = (0,_mirror_refs_js__WEBPACK_IMPORTED_MODULE_1__/* .engineReachNotes */ .jM)(m);
+            failures.push(`mirror ${m.mirror} (${ref}): ${err.message}${notes.length > 0 ? ` [${notes.join('; ')}]` : ''}`);
+        }
+    }
+    _runner_log_js__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`${what} ${original.input} is not taken from a docker.io mirror: ${failures.join('; ')}. Using the original reference, which is ` +
+        'pulled from Docker Hub (set image-via-mirror: false to skip the mirrors for it)');
+    return { ref: original.input, original: original.input };
 }
 
 
@@ -2920,2480 +3472,21 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
-/***/ })
+/***/ }),
 
-/******/ });
-/************************************************************************/
-/******/ // The module cache
-/******/ var __webpack_module_cache__ = {};
-/******/ 
-/******/ // The require function
-/******/ function __nccwpck_require__(moduleId) {
-/******/ 	// Check if module is in cache
-/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
-/******/ 	if (cachedModule !== undefined) {
-/******/ 		return cachedModule.exports;
-/******/ 	}
-/******/ 	// Create a new module (and put it into the cache)
-/******/ 	var module = __webpack_module_cache__[moduleId] = {
-/******/ 		// no module.id needed
-/******/ 		// no module.loaded needed
-/******/ 		exports: {}
-/******/ 	};
-/******/ 
-/******/ 	// Execute the module function
-/******/ 	var threw = true;
-/******/ 	try {
-/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
-/******/ 		threw = false;
-/******/ 	} finally {
-/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
-/******/ 	}
-/******/ 
-/******/ 	// Return the exports of the module
-/******/ 	return module.exports;
-/******/ }
-/******/ 
-/******/ // expose the modules object (__webpack_modules__)
-/******/ __nccwpck_require__.m = __webpack_modules__;
-/******/ 
-/************************************************************************/
-/******/ /* webpack/runtime/asset-relocator-loader */
-/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
-/******/ 
-/******/ /* webpack/runtime/compat get default export */
-/******/ (() => {
-/******/ 	// getDefaultExport function for compatibility with non-harmony modules
-/******/ 	__nccwpck_require__.n = (module) => {
-/******/ 		var getter = module && module.__esModule ?
-/******/ 			() => (module['default']) :
-/******/ 			() => (module);
-/******/ 		__nccwpck_require__.d(getter, { a: getter });
-/******/ 		return getter;
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/create fake namespace object */
-/******/ (() => {
-/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
-/******/ 	var leafPrototypes;
-/******/ 	// create a fake namespace object
-/******/ 	// mode & 1: value is a module id, require it
-/******/ 	// mode & 2: merge all properties of value into the ns
-/******/ 	// mode & 4: return value when already ns object
-/******/ 	// mode & 16: return value when it's Promise-like
-/******/ 	// mode & 8|1: behave like require
-/******/ 	__nccwpck_require__.t = function(value, mode) {
-/******/ 		if(mode & 1) value = this(value);
-/******/ 		if(mode & 8) return value;
-/******/ 		if(typeof value === 'object' && value) {
-/******/ 			if((mode & 4) && value.__esModule) return value;
-/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
-/******/ 		}
-/******/ 		var ns = Object.create(null);
-/******/ 		__nccwpck_require__.r(ns);
-/******/ 		var def = {};
-/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
-/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
-/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
-/******/ 		}
-/******/ 		def['default'] = () => (value);
-/******/ 		__nccwpck_require__.d(ns, def);
-/******/ 		return ns;
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/define property getters */
-/******/ (() => {
-/******/ 	// define getter functions for harmony exports
-/******/ 	__nccwpck_require__.d = (exports, definition) => {
-/******/ 		for(var key in definition) {
-/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
-/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
-/******/ 			}
-/******/ 		}
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/ensure chunk */
-/******/ (() => {
-/******/ 	__nccwpck_require__.f = {};
-/******/ 	// This file contains only the entry chunk.
-/******/ 	// The chunk loading function for additional chunks
-/******/ 	__nccwpck_require__.e = (chunkId) => {
-/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
-/******/ 			__nccwpck_require__.f[key](chunkId, promises);
-/******/ 			return promises;
-/******/ 		}, []));
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/get javascript chunk filename */
-/******/ (() => {
-/******/ 	// This function allow to reference async chunks
-/******/ 	__nccwpck_require__.u = (chunkId) => {
-/******/ 		// return url for filenames based on template
-/******/ 		return "" + chunkId + ".index.js";
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/hasOwnProperty shorthand */
-/******/ (() => {
-/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/make namespace object */
-/******/ (() => {
-/******/ 	// define __esModule on exports
-/******/ 	__nccwpck_require__.r = (exports) => {
-/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
-/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
-/******/ 		}
-/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/import chunk loading */
-/******/ (() => {
-/******/ 	// no baseURI
-/******/ 	
-/******/ 	// object to store loaded and loading chunks
-/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
-/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
-/******/ 	var installedChunks = {
-/******/ 		792: 0
-/******/ 	};
-/******/ 	
-/******/ 	var installChunk = (data) => {
-/******/ 		var {ids, modules, runtime} = data;
-/******/ 		// add "modules" to the modules object,
-/******/ 		// then flag all "ids" as loaded and fire callback
-/******/ 		var moduleId, chunkId, i = 0;
-/******/ 		for(moduleId in modules) {
-/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
-/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
-/******/ 			}
-/******/ 		}
-/******/ 		if(runtime) runtime(__nccwpck_require__);
-/******/ 		for(;i < ids.length; i++) {
-/******/ 			chunkId = ids[i];
-/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
-/******/ 				installedChunks[chunkId][0]();
-/******/ 			}
-/******/ 			installedChunks[ids[i]] = 0;
-/******/ 		}
-/******/ 	
-/******/ 	}
-/******/ 	
-/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
-/******/ 			// import() chunk loading for javascript
-/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
-/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
-/******/ 	
-/******/ 				// a Promise means "currently loading".
-/******/ 				if(installedChunkData) {
-/******/ 					promises.push(installedChunkData[1]);
-/******/ 				} else {
-/******/ 					if(true) { // all chunks have JS
-/******/ 						// setup Promise in chunk cache
-/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
-/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
-/******/ 							throw e;
-/******/ 						});
-/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
-/******/ 						promises.push(installedChunkData[1] = promise);
-/******/ 					}
-/******/ 				}
-/******/ 			}
-/******/ 	};
-/******/ 	
-/******/ 	// no prefetching
-/******/ 	
-/******/ 	// no preloaded
-/******/ 	
-/******/ 	// no external install chunk
-/******/ 	
-/******/ 	// no on chunks loaded
-/******/ })();
-/******/ 
-/************************************************************************/
-var __webpack_exports__ = {};
-
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-// EXTERNAL MODULE: ./src/runner/exec.ts
-var exec = __nccwpck_require__(8065);
-// EXTERNAL MODULE: ./src/runner/log.ts
-var log = __nccwpck_require__(7708);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: ./src/config/certs.ts
-var certs = __nccwpck_require__(6317);
-// EXTERNAL MODULE: ./src/docker/cli.ts + 2 modules
-var cli = __nccwpck_require__(9345);
-// EXTERNAL MODULE: ./src/config/paths.ts
-var paths = __nccwpck_require__(1066);
-;// CONCATENATED MODULE: ./src/docker/buildx.ts
-// buildx's command lines (create, boot, rm, leave) and its naming of the first node. Pure.
-// https://github.com/docker/buildx/blob/master/builder/builder.go
-// https://github.com/docker/buildx/blob/master/driver/docker-container/driver.go
-/** `buildx create --name X` makes one node named X0 (`--node` is not used here). */
-function buildx_nodeName(builder) {
-    return `${builder}0`;
-}
-function createArgs(o) {
-    const args = ['buildx', 'create', ...(o.append ? ['--append'] : []), ...(o.bootstrap === false ? [] : ['--bootstrap']), '--name', o.name];
-    // buildx refuses --driver on --append only when it differs; the builder's own applies anyway.
-    if (!o.append)
-        args.push('--driver', o.driver);
-    if (o.node)
-        args.push('--node', o.node);
-    args.push('--config', o.configPath);
-    for (const opt of o.driverOpts)
-        args.push('--driver-opt', opt);
-    if (o.buildkitdFlags.length > 0)
-        args.push('--buildkitd-flags', joinShellWords(o.buildkitdFlags));
-    if (o.platforms && o.platforms.length > 0)
-        args.push('--platform', o.platforms.join(','));
-    if (o.use && !o.append)
-        args.push('--use');
-    if (o.endpoint)
-        args.push(o.endpoint);
-    return args;
-}
-/**
- * Starts every node of a builder at once (builder.go Boot: one goroutine per node). Its
- * stdout lists the nodes with their copied files: never shown.
- */
-function bootArgs(name) {
-    return ['buildx', 'inspect', '--bootstrap', name];
-}
-/**
- * keepDaemon: remove buildx's record only, the daemon (container or Deployment) and its state
- * stay (rm --keep-daemon: driver Rm removes nothing without rmDaemon).
- */
-function rmArgs(name, keepState, keepDaemon = false) {
-    return ['buildx', 'rm', ...(keepState ? ['--keep-state'] : []), ...(keepDaemon ? ['--keep-daemon'] : []), name];
-}
-/**
- * Detaches a node from buildx's record of a builder, its daemon untouched (create --leave:
- * builder.go Leave edits the record only; store/nodegroup.go Leave refuses the last node).
- */
-function leaveArgs(builder, node) {
-    return ['buildx', 'create', '--leave', '--name', builder, '--node', node];
-}
-/** The inverse of buildx's shlex split of --buildkitd-flags. */
-function joinShellWords(words) {
-    return words.map(w => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ');
-}
-
-// EXTERNAL MODULE: ./src/docker/csv.ts
-var csv = __nccwpck_require__(6476);
-;// CONCATENATED MODULE: ./src/drivers/ownership.ts
-
-const who = (n) => `node ${n.name}${n.label ? ` (${n.label})` : ''}`;
-const whose = (o) => o.state === 'taken' && o.owner === '' ? 'it carries no owner mark' : "it carries another run's owner mark";
-/**
- * Before create: every node's place must be free. A taken place can't be this run's (its
- * mark is new), and one that can't be read is not assumed free. Returns the refusal, or
- * undefined when every node may be created.
- */
-function refusal(found, owner) {
-    const lines = found.flatMap(({ node, occupant: o }) => {
-        if (o.state === 'free' || (o.state === 'taken' && owner !== '' && o.owner === owner))
-            return [];
-        if (o.state === 'unknown')
-            return [`${who(node)}: ${node.place} could not be checked: ${o.error}`];
-        return [`${who(node)}: ${node.place} already exists and is not this run's (${whose(o)})`];
-    });
-    if (lines.length === 0)
-        return undefined;
-    const what = lines.length === 1
-        ? `${lines[0]}; buildx would take it over and removing the builder would remove it`
-        : `\n- ${lines.join('\n- ')}\nbuildx would take them over and removing the builder would remove them`;
-    return (`${what}. Choose another builder name (or leave name empty for a generated one) or another node name in append; ` +
-        'remove it yourself only if you know it is not in use');
-}
-/**
- * Before removal: only nodes whose place is free or carries this run's mark are removed
- * (buildx rm of a node whose container is gone only drops its record). The others are
- * detached from the record (buildx refuses to leave the last node: store/nodegroup.go Leave),
- * or, when none is ours, the record alone is removed.
- */
-function removalPlan(found, owner) {
-    const foreign = found.filter(({ occupant: o }) => o.state === 'unknown' || (o.state === 'taken' && (owner === '' || o.owner !== owner)));
-    const warnings = foreign.map(({ node, occupant: o }) => o.state === 'unknown'
-        ? `${who(node)}: ${node.place} could not be checked (${o.error}): left alone, remove it yourself if it is this run's`
-        : `${who(node)}: ${node.place} is not this run's (${whose(o)}; another run or builder uses that name): left alone`);
-    if (foreign.length === found.length && found.length > 0)
-        return { leave: [], keepDaemon: true, warnings };
-    return { leave: foreign.map(f => f.node.name), keepDaemon: false, warnings };
-}
-/**
- * After create: a node whose place does not carry this run's mark was taken over (another
- * run made it between the check and create). Verification fails for it whatever `verify`
- * says: the builder runs someone else's daemon.
- */
-function takeovers(found, owner) {
-    return found.flatMap(({ node, occupant: o }) => o.state === 'taken' && o.owner !== owner
-        ? [`${who(node)}: ${node.place} is not this run's (${whose(o)}): buildx took over another builder's daemon`]
-        : []);
-}
-/**
- * A planned node as buildx will record it, for reading its place before create: its name,
- * endpoint and driver-opts (from its create arguments, read as buildx reads them: CSV, the
- * last value of a key wins). undefined when buildx picks the name (kubernetes' first node:
- * generated, nothing can be there yet).
- */
-function plannedRecord(n) {
-    if (n.name === undefined)
-        return undefined;
-    const opts = {};
-    n.createArgs.forEach((a, i) => {
-        if (a !== '--driver-opt' || i + 1 >= n.createArgs.length)
-            return;
-        for (const f of (0,csv/* csvFields */.qZ)(n.createArgs[i + 1])) {
-            const eq = f.indexOf('=');
-            if (eq > 0)
-                opts[f.slice(0, eq)] = f.slice(eq + 1);
-        }
-    });
-    return { Name: n.name, Endpoint: n.endpoint, DriverOpts: opts };
-}
-
-// EXTERNAL MODULE: ./src/docker/driver-opts.ts
-var driver_opts = __nccwpck_require__(6787);
-// EXTERNAL MODULE: ./src/runner/errors.ts
-var errors = __nccwpck_require__(5507);
-// EXTERNAL MODULE: ./src/runner/lines.ts
-var runner_lines = __nccwpck_require__(2705);
-;// CONCATENATED MODULE: ./src/inputs/nodes.ts
+/***/ 3292:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
-
-// The builder's nodes as the inputs give them: the first node from the top-level inputs
-// (driver-opts, buildkitd-flags, endpoint, platforms), more from `append`, a YAML list with
-// docker/setup-buildx-action's fields. Pure: text in, NodeSpec[] or an InputError out.
-/**
- * The input a node's setting comes from, for messages: the setting's own input for the first
- * node (driver-opts, buildkitd-flags), append for the others ("append (append[1] driver-opts)").
- */
-function nodeInput(n, setting) {
-    return n.append === undefined ? setting : `append (${n.label} ${setting})`;
-}
-// buildx store.ValidateName: a letter first, then letters, digits and ._- (lower-cased).
-const NODE_NAME_RE = /^[a-zA-Z][a-zA-Z0-9._-]*$/;
-// containerd's platform syntax: os/arch[/variant], lower case.
-const PLATFORM_RE = /^[a-z0-9_-]+\/[a-z0-9_-]+(\/[a-z0-9_.-]+)?$/;
-const FIELDS = ['name', 'endpoint', 'driver-opts', 'buildkitd-flags', 'platforms'];
-/** `platforms`: comma-separated (or one per line) os/arch[/variant]. */
-function parsePlatforms(input, text) {
-    const out = [];
-    for (const p of text
-        .split(/[,\n]/)
-        .map(s => s.trim())
-        .filter(s => s !== '')) {
-        if (!PLATFORM_RE.test(p)) {
-            throw new errors/* InputError */.d(input, undefined, `"${p}" is not a platform; write os/arch[/variant], e.g. linux/amd64 or linux/arm/v7`);
-        }
-        if (!out.includes(p))
-            out.push(p);
-    }
-    return out;
-}
-/**
- * Why an address's host or user would be read as an option, or undefined. An ssh:// address
- * becomes ssh's arguments (docker's connhelper runs `ssh … -- user@host`; older ones put no
- * `--` before it), so ssh://-oProxyCommand=… would run a command; other clients dial or
- * exec the host part the same way. No host or user name starts with "-".
- */
-function optionLike(endpoint) {
-    const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(endpoint);
-    if (!m)
-        return undefined;
-    const at = m[1].lastIndexOf('@');
-    const user = at === -1 ? '' : m[1].slice(0, at);
-    const host = m[1].slice(at + 1);
-    if (host.startsWith('-') || host.startsWith('[-'))
-        return 'its host starts with "-", which ssh and docker would read as an option; give a host name or address';
-    if (user.startsWith('-'))
-        return 'its user starts with "-", which ssh would read as an option; give a user name';
-    return undefined;
-}
-/**
- * `append`: a YAML list of nodes, each with name, endpoint, driver-opts (a list of strings),
- * buildkitd-flags (one string) and platforms (a comma-separated string), as
- * docker/setup-buildx-action reads them. A node without buildkitd-flags gets `defaultFlags`,
- * as the first node does: every node then allows the same entitlements.
- */
-function parseAppend(text, rules, yaml) {
-    if (text.trim() === '')
-        return [];
-    if (!yaml)
-        throw new Error('append is set but the YAML parser was not loaded');
-    const root = appendList(text, yaml);
-    return root.items.map((item, i) => appendedNode(item, i, { text, rules, yaml }));
-}
-/** The YAML list `append` holds; throws an InputError when it is not valid YAML or not a list. */
-function appendList(text, yaml) {
-    const doc = yaml.parseDocument(text, { uniqueKeys: true });
-    if (doc.errors.length > 0) {
-        const e = doc.errors[0];
-        throw new errors/* InputError */.d('append', e.linePos?.[0].line, `is not valid YAML: ${e.message.split('\n')[0]}`);
-    }
-    const root = doc.contents;
-    if (!yaml.isSeq(root))
-        throw new errors/* InputError */.d('append', undefined, 'must be a YAML list of nodes (- name: …, endpoint: …)');
-    return root;
-}
-/** The line a YAML node starts on in the text, or undefined when it has no place. */
-function lineOf(text, n) {
-    const off = n?.range?.[0];
-    return off === undefined ? undefined : text.slice(0, off).split('\n').length;
-}
-/** The node the i-th item of append describes; a field it doesn't give is the first node's default. */
-function appendedNode(item, i, ctx) {
-    const label = `append[${i}]`;
-    const fail = (at, detail) => {
-        throw new errors/* InputError */.d('append', lineOf(ctx.text, at ?? item), `${label}: ${detail}`);
-    };
-    if (!ctx.yaml.isMap(item))
-        return fail(item, 'is not a mapping of name, endpoint, driver-opts, buildkitd-flags, platforms');
-    const spec = { endpoint: '', driverOpts: [], buildkitdFlags: [...ctx.rules.defaultFlags], platforms: [], label, append: i };
-    for (const pair of item.items)
-        readField(spec, pair, ctx, fail);
-    const problem = ctx.rules.endpointProblem(spec.endpoint);
-    if (problem)
-        fail(item, `endpoint: ${problem}`);
-    return spec;
-}
-/** Sets the field one key: value pair of an appended node gives; throws an InputError for an unknown field or a bad value. */
-function readField(spec, pair, ctx, fail) {
-    const { isScalar } = ctx.yaml;
-    const key = isScalar(pair.key) ? String(pair.key.value) : '';
-    const value = pair.value;
-    const field = FIELDS.find(f => f === key);
-    if (!field)
-        fail(pair.key, `unknown field "${key}"; a node has ${FIELDS.join(', ')}`);
-    const str = () => {
-        if (isScalar(value) && (typeof value.value === 'string' || typeof value.value === 'number'))
-            return String(value.value).trim();
-        return fail(value, `${key} must be a string`);
-    };
-    switch (field) {
-        case 'name':
-            spec.name = nodes_nodeName(str(), value, ctx.rules.maxNodeName, fail);
-            break;
-        case 'endpoint':
-            spec.endpoint = str();
-            break;
-        case 'driver-opts':
-            spec.driverOpts = driverOptList(value, ctx.yaml, fail);
-            break;
-        case 'buildkitd-flags':
-            spec.buildkitdFlags = buildkitdFlags(str(), value, ctx.rules.defaultFlags, fail);
-            break;
-        case 'platforms':
-            try {
-                spec.platforms = parsePlatforms('append', str());
-            }
-            catch (err) {
-                fail(value, err.message.replace(/^input "append": /, ''));
-            }
-            break;
-    }
-}
-/** A node's name as buildx keeps it (lower case); fails when buildx would refuse it or it is over the driver's limit. */
-function nodes_nodeName(name, value, limit, fail) {
-    if (name.length > limit.length)
-        fail(value, `name is ${name.length} characters; at most ${limit.length} (${limit.why})`);
-    if (!NODE_NAME_RE.test(name))
-        fail(value, `name "${name}" must start with a letter and hold only letters, digits and ._-`);
-    return name.toLowerCase();
-}
-/** A node's driver-opts, a list of strings each buildx can read; fails for any other value. */
-function driverOptList(value, yaml, fail) {
-    // setup-buildx-action takes a list; one string is one option there too.
-    const list = yaml.isSeq(value) ? value.items : [value];
-    return list.map(v => {
-        const opt = yaml.isScalar(v) && typeof v.value === 'string' ? v.value.trim() : fail(v, 'driver-opts must be a list of strings');
-        const opts = (0,driver_opts/* parseDriverOptLine */.JS)(opt);
-        if (typeof opts === 'string')
-            fail(v, `driver-opts: ${opts}`);
-        return opt;
-    });
-}
-/** A node's buildkitd-flags as words, or the default flags when it gives none; fails for an open quote or a --config. */
-function buildkitdFlags(text, value, defaultFlags, fail) {
-    const words = (0,runner_lines/* splitShellWords */.CQ)(text);
-    if (words === undefined)
-        fail(value, 'buildkitd-flags: a quote is not closed');
-    if (words.some(w => w === '--config' || w.startsWith('--config=')))
-        fail(value, 'buildkitd-flags: --config is set by this action for every node');
-    return words.length > 0 ? words : [...defaultFlags];
-}
-/**
- * Rules across all nodes: buildx refuses two nodes on one endpoint ("invalid duplicate
- * endpoint", store/nodegroup.go validateDuplicates), and an appended node named like an
- * existing one is not appended: buildx changes that node instead (NodeGroup.Update finds
- * it by name). Appended docker-container nodes get the name buildx would give them
- * (nextNodeName: <builder><n>, the first free n) so that every node has a known name.
- */
-function checkNodes(builder, first, appended, rules) {
-    const nodes = [first, ...appended];
-    const names = new Set();
-    const firstName = rules.numberedNodes ? `${builder}0` : undefined;
-    if (firstName)
-        names.add(firstName);
-    for (const n of appended) {
-        if (n.name === undefined)
-            continue;
-        if (names.has(n.name)) {
-            throw new errors/* InputError */.d('append', undefined, `${n.label}: node name "${n.name}" is taken by another node (buildx would change that node instead of adding one)`);
-        }
-        names.add(n.name);
-    }
-    if (rules.numberedNodes) {
-        for (const n of appended) {
-            if (n.name !== undefined)
-                continue;
-            let k = 0;
-            while (names.has(`${builder}${k}`))
-                k++;
-            n.name = `${builder}${k}`;
-            if (n.name.length > rules.maxNodeName.length) {
-                throw new errors/* InputError */.d('append', undefined, `${n.label}: the node name buildx would give it is ${n.name.length} characters, over ${rules.maxNodeName.length}; give it a shorter name`);
-            }
-            names.add(n.name);
-        }
-    }
-    // Nodes whose names buildx generates (kubernetes) have no endpoint of their own.
-    if (!rules.numberedNodes)
-        return nodes;
-    const seen = new Map();
-    for (const n of nodes) {
-        // The first node without an endpoint is on the current context: an appended node needs its own.
-        const ep = n.endpoint === '' && n !== first ? undefined : n.endpoint;
-        if (ep === undefined) {
-            throw new errors/* InputError */.d('append', undefined, `${n.label}: has no endpoint; a second node on the current docker context would share the first node's endpoint, which buildx refuses`);
-        }
-        const other = seen.get(ep);
-        if (other !== undefined) {
-            throw new errors/* InputError */.d('append', undefined, `${n.label}: endpoint "${ep}" is also ${other}'s; buildx refuses two nodes on one endpoint (give each node its own docker context or host)`);
-        }
-        seen.set(ep, n.label);
-    }
-    return nodes;
-}
-
-;// CONCATENATED MODULE: ./src/drivers/common.ts
-
-
-
-
-
-
-// What several drivers do alike: claim a free name, create and boot the nodes, read what is at
-// their places, take a docker endpoint, plan nodes that take the config.
-/**
- * The name asked for, once buildx's own record says no builder has it (read without a
- * process, and nothing of it printed). docker/setup-buildx-action uses an existing builder as
- * it is; this action refuses it: a builder it did not create can't be verified against its
- * plan, and its post step would remove someone else's builder.
- */
-function claimFreeName(asked) {
-    if (cli/* builderOwner */.TS(asked, () => '') !== undefined) {
-        throw new Error(`a builder named "${asked}" already exists; choose another name (or leave name empty for a generated one), ` +
-            `or remove it with "docker buildx rm ${asked}" (docker/setup-buildx-action would use it as it is; ` +
-            'this action only sets up, verifies and removes a builder of its own)');
-    }
-    log/* info */.pq(`no builder named ${asked} yet`);
-    return asked;
-}
-/**
- * Creates the builder's nodes. One node: create --bootstrap. Several: each is recorded first
- * (create, create --append, no daemon started), then all start at once: appending to a
- * builder whose first node runs makes buildx dial that node's daemon (builder.go Create:
- * LoadNodes WithData), and booting them together starts the nodes in parallel (Boot).
- */
-async function createNodes(plan) {
-    for (const node of plan.nodes)
-        await cli/* createBuilder */.Ij(node.createArgs);
-    if (plan.nodes.length > 1)
-        await cli/* bootBuilder */.cD(bootArgs(plan.builder));
-}
-/** What really is at each node's place, for the nodes whose driver has one (in the nodes' order). */
-async function occupantsOf(driver, nodes) {
-    const seen = await Promise.all(nodes.map(n => driver.occupant(n)));
-    return nodes.flatMap((n, i) => {
-        const s = seen[i];
-        return s === undefined ? [] : [{ node: { name: n.Name, label: n.label, place: s.place }, occupant: s.occupant }];
-    });
-}
-/**
- * Before create: no node's container or Deployment may exist yet, whoever made it. buildx
- * would take it over, and removing this run's builder would remove it (ownership.ts).
- */
-async function checkPlaces(driver, plan, owner) {
-    const nodes = plan.nodes.flatMap(n => {
-        const rec = plannedRecord(n);
-        return rec === undefined ? [] : [{ ...rec, label: n.label }];
-    });
-    const found = await occupantsOf(driver, nodes);
-    if (found.length === 0) {
-        log/* info */.pq(`the ${driver.name} driver has no container or Deployment of its own to check`);
-        return;
-    }
-    const refused = refusal(found, owner);
-    if (refused !== undefined)
-        throw new Error(refused);
-    for (const f of found)
-        log/* info */.pq(`node ${f.node.name}: no ${f.node.place} yet`);
-}
-// A docker context name (docker/cli: ^[a-zA-Z0-9][a-zA-Z0-9_.+-]+$) or a URL.
-const CONTEXT_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.+-]*$/;
-const DOCKER_HOST_RE = /^(unix|tcp|ssh|npipe|fd):\/\/\S*$/;
-/**
- * An endpoint as the docker-container (and docker) driver takes it: a docker context or a
- * docker host (buildx builder.go validateEndpoint); '' is the current context.
- */
-function dockerEndpointProblem(endpoint) {
-    if (endpoint === '')
-        return undefined;
-    const dash = optionLike(endpoint);
-    if (dash)
-        return dash;
-    if (DOCKER_HOST_RE.test(endpoint) || CONTEXT_RE.test(endpoint))
-        return undefined;
-    return `"${endpoint}" is neither a docker context name nor a docker host (unix://, tcp://, ssh://)`;
-}
-/**
- * The nodes of a driver that takes the config: `buildx create` (then `--append`) with the
- * config, the node's driver options and the feature's (CNI) with the driver's owner `mark`, and
- * daemon flags.
- * buildx names the first node <builder>0 (store/nodegroup.go nextNodeName) unless the driver
- * generates names (`namesFirst` false: they are read from its record). `daemonFlags` turns
- * a node's flags into what buildx is given (kubernetes adds the config's path).
- */
-function planConfigNodes(driver, ctx, o) {
-    const { inputs, configPath, owner, addition } = ctx;
-    const nodes = inputs.nodes.map((n, i) => ({
-        label: n.label,
-        name: i === 0 && o.namesFirst ? buildx_nodeName(inputs.name) : n.name,
-        endpoint: n.endpoint,
-        createArgs: createArgs({
-            name: inputs.name,
-            driver,
-            configPath,
-            driverOpts: o.mark(owner, [...n.driverOpts, ...(addition.driverOpts ?? [])]),
-            buildkitdFlags: o.daemonFlags ? o.daemonFlags(n.buildkitdFlags) : n.buildkitdFlags,
-            use: inputs.use,
-            append: i > 0,
-            // Several nodes are booted together once all are recorded (createNodes).
-            bootstrap: inputs.nodes.length === 1,
-            node: i === 0 ? undefined : n.name,
-            platforms: n.platforms,
-            endpoint: n.endpoint
-        }),
-        args: ['--config', paths/* CONTAINER_CONFIG_FILE */.gw, ...n.buildkitdFlags],
-        platforms: n.platforms
-    }));
-    return { nodes, dirs: [], files: [] };
-}
-/**
- * How long names may be. ValidateName sets no length (store/util.go), but a docker-container
- * node's state volume is named buildx_buildkit_<node>_state (driver/docker-container/driver.go:
- * the container name plus volumeStateSuffix "_state"), which is a directory under
- * /var/lib/docker/volumes, and a file name is at most 255 bytes: the engine refuses longer
- * ("file name too long", measured with docker volume create) after buildx has recorded the
- * builder. So a node name is at most 255 - 16 - 6 = 233 characters, and a builder name at most
- * 231, so that the node names buildx gives, <builder><n>, fit for n up to 99. The other drivers
- * keep these limits too (a name that fits every driver moves between them); the remote driver's
- * builder name is shorter (remote/inputs.ts REMOTE_NAME_LIMIT).
- */
-const MAX_NODE_NAME = 255 - 'buildx_buildkit_'.length - '_state'.length;
-/** A node name's limit: its state volume's name. */
-const CONTAINER_NODE_LIMIT = {
-    length: MAX_NODE_NAME,
-    why: "buildx names the node's state volume buildx_buildkit_<name>_state, and a file name has at most 255"
-};
-/** A builder name's limit: the state volume's name of its nodes <name><n>, n up to 99. */
-const CONTAINER_NAME_LIMIT = {
-    length: MAX_NODE_NAME - 2,
-    why: "buildx names each node's state volume buildx_buildkit_<name><n>_state"
-};
-
-;// CONCATENATED MODULE: ./src/buildkit/daemon-log.ts
-// The daemon's own log, as `docker logs` gives it, made readable: when the daemon won't
-// start, the step's error says why in the daemon's words. Pure.
-/**
- * Without NUL and other control bytes (a restarting container's log interleaves Go stack
- * frames written as binary), and without a line that repeats one already kept (each restart
- * prints the same error again).
- */
-function cleanLog(text) {
-    const seen = new Set();
-    const out = [];
-    // eslint-disable-next-line no-control-regex
-    for (const raw of text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').split('\n')) {
-        const line = raw.trimEnd();
-        if (line === '' || seen.has(line))
-            continue;
-        seen.add(line);
-        out.push(line);
-    }
-    return out.join('\n');
-}
-// What a daemon that exits at start prints, most telling first: cmd/buildkitd/main.go
-// prints a start error as "buildkitd: <error>"; urfave/cli prints "Incorrect Usage." for a
-// bad flag; logrus lines carry level=fatal/error; errors of the worker set-up begin with
-// "failed to" (e.g. failed to read cni config "…"). Warnings (CDI) are not causes.
-const CAUSES = [
-    /^buildkitd: .+/,
-    /^Incorrect Usage\..*|flag provided but not defined: .+/,
-    /level=fatal .*/,
-    /^(failed to|invalid |unable to |could not ).+/i,
-    /level=error .*/
-];
-/**
- * The line that says why the daemon stopped, or undefined. A restarting daemon prints the
- * same error each time while the interleaving garbles other lines, so among the lines of the
- * most telling kind the most frequent wins (then the first).
- */
-function firstError(log) {
-    const counts = new Map();
-    // eslint-disable-next-line no-control-regex
-    for (const raw of log.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').split('\n')) {
-        const line = raw.trim();
-        if (line !== '')
-            counts.set(line, (counts.get(line) ?? 0) + 1);
-    }
-    const best = (re) => {
-        let top;
-        for (const [line, n] of counts)
-            if (re.test(line) && (top === undefined || n > top[1]))
-                top = [line, n];
-        return top?.[0];
-    };
-    const found = CAUSES.map(best);
-    const [start, , , wrap] = found;
-    // "buildkitd: %+v" prints the innermost error first and the messages wrapped around it on
-    // later lines (pkg/errors): put them back together as the error reads.
-    if (start !== undefined && wrap !== undefined) {
-        const cause = start.replace(/^buildkitd: /, '');
-        return wrap.includes(cause) ? wrap : `${wrap}: ${cause}`;
-    }
-    const first = found.find(l => l !== undefined);
-    return first === undefined ? undefined : logfmtMessage(first);
-}
-/** From a logrus line, its msg (and error) fields; any other line as it is. */
-function logfmtMessage(line) {
-    const msg = /\bmsg="((?:[^"\\]|\\.)*)"/.exec(line)?.[1];
-    if (msg === undefined)
-        return line;
-    const error = /\berror="((?:[^"\\]|\\.)*)"/.exec(line)?.[1];
-    const unq = (s) => s.replace(/\\(["\\])/g, '$1');
-    return error ? `${unq(msg)}: ${unq(error)}` : unq(msg);
-}
-
-// EXTERNAL MODULE: ./src/runner/commands.ts
-var commands = __nccwpck_require__(6342);
-;// CONCATENATED MODULE: ./src/runner/state.ts
-
-const Keys = {
-    builder: 'builderName',
-    driver: 'driver',
-    owner: 'owner',
-    created: 'builderCreated',
-    runDir: 'runDir',
-    cleanup: 'cleanup',
-    keepState: 'keepState',
-    plugin: 'buildxPlugin'
-};
-// The entry point runs twice (main, then post); main marks the state so that the second
-// run knows it is the post step.
-const IS_POST = 'isPost';
-const isPost = (0,commands/* getState */.Gu)(IS_POST) === 'true';
-function markMainRan() {
-    (0,commands/* saveState */.LZ)(IS_POST, 'true');
-}
-function load() {
-    const get = (k) => (0,commands/* getState */.Gu)(Keys[k]);
-    return {
-        builder: get('builder'),
-        driver: get('driver') || 'docker-container',
-        owner: get('owner'),
-        created: get('created') === 'true',
-        runDir: get('runDir'),
-        cleanup: get('cleanup') !== 'false',
-        keepState: get('keepState') === 'true',
-        plugin: get('plugin')
-    };
-}
-let current;
-/** The run record: what main saved (in post), or what main has recorded so far. */
-function record() {
-    current ??= load();
-    return current;
-}
-/** Changes the record, in memory and in GITHUB_STATE. */
-function update(patch) {
-    const rec = { ...record(), ...patch };
-    for (const k of Object.keys(patch))
-        (0,commands/* saveState */.LZ)(Keys[k], String(rec[k]));
-    current = rec;
-}
-/** Only for tests: forget the record, so the next record() reads the state again. */
-function resetRecord() {
-    current = undefined;
-}
-
-// EXTERNAL MODULE: ./src/runner/test-pause.ts
-var test_pause = __nccwpck_require__(3879);
-;// CONCATENATED MODULE: ./src/drivers/create.ts
-
-
-
-
-
-// The step "Create builder": the driver creates every node; when a daemon does not start,
-// the error says why in the daemon's own words.
-async function createBuilder(driver, plan) {
-    await (0,test_pause/* testPause */.d)('create');
-    // Recorded before the command: a failed bootstrap leaves the builder registered.
-    update({ created: true });
-    try {
-        await driver.create(plan);
-    }
-    catch (err) {
-        // buildx says only that the container is restarting: the cause is in the daemon's log.
-        if (driver.owner(plan.builder) !== record().owner)
-            throw err;
-        throw (await daemonCause(driver, plan, err)) ?? err;
-    }
-}
-/** The first error of the first node's daemon log that has one, as the step's error; only this run's daemons are asked. */
-async function daemonCause(driver, plan, err) {
-    const several = plan.nodes.length > 1;
-    const nodes = driver.nodes(plan.builder);
-    // A daemon that is not this run's (made between the check and create) is not asked.
-    const notOurs = removalPlan(await occupantsOf(driver, nodes), record().owner);
-    for (const node of nodes) {
-        if (notOurs.keepDaemon || notOurs.leave.includes(node.Name))
-            continue;
-        const cause = firstError(await driver.logTail(node, 200));
-        if (cause === undefined)
-            continue;
-        const which = several ? ` of node ${node.Name} (${plan.nodes.find(n => n.name === node.Name)?.label ?? 'a node'})` : '';
-        return new Error(`the BuildKit daemon${which} did not start: ${cause}\n(${err.message})`, { cause: err });
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/drivers/docker-container/names.ts
-
-// The docker-container driver's names: a node's container and state volume, and the docker CLI
-// flags that reach its engine (driver/docker-container/driver.go). Pure.
-/** The container the docker-container driver runs the daemon in. */
-function containerName(builder) {
-    return nodeContainer(nodeName(builder));
-}
-/** The container of a node (driver/docker-container: buildx_buildkit_ + the node's name). */
-function nodeContainer(node) {
-    return `buildx_buildkit_${node}`;
-}
-/**
- * The docker CLI's global flags that reach a node's engine. buildx records a docker context
- * by name and a docker host as a URL (builder/builder.go validateEndpoint; the default
- * context as its host, e.g. unix:///var/run/docker.sock).
- */
-function engineArgs(endpoint) {
-    if (endpoint === '')
-        return [];
-    return /^[a-z]+:\/\//.test(endpoint) ? ['--host', endpoint] : ['--context', endpoint];
-}
-/** The state volume mounted at /var/lib/buildkit; `rm --keep-state` keeps it. */
-function volumeName(builder) {
-    return nodeVolume(nodeName(builder));
-}
-/** A node's state volume (driver/docker-container: the container's name + _state). */
-function nodeVolume(node) {
-    return `${nodeContainer(node)}_state`;
-}
-
-// EXTERNAL MODULE: ./src/docker/owner-mark.ts
-var owner_mark = __nccwpck_require__(6445);
-;// CONCATENATED MODULE: ./src/drivers/docker-container/owner.ts
-
-// The docker-container driver's owner mark: driver-opt env.<OWNER_ENV>=<owner>, an
-// environment variable of the daemon's container (driver/docker-container/factory.go), kept
-// in buildx's record with the node's driver options. Pure.
-/** The driver-opt that carries the mark, alone. */
-function envMarkOpt(owner) {
-    return `env.${owner_mark/* OWNER_ENV */.w}=${owner}`;
-}
-/** A node's driver-opts with the mark first; none when owner is ''. */
-function withEnvMark(owner, driverOpts) {
-    return owner === '' ? [...driverOpts] : [envMarkOpt(owner), ...driverOpts];
-}
-/** The mark in a node's recorded DriverOpts: undefined when there is none. */
-function ownerFromEnvOpt(opts) {
-    return opts ? opts[`env.${owner_mark/* OWNER_ENV */.w}`] : undefined;
-}
-/** A node's recorded driver options as `key=value` lines, without the mark (for outputs). */
-function withoutEnvMark(opts) {
-    return Object.entries(opts ?? {}).flatMap(([k, v]) => (k === `env.${owner_mark/* OWNER_ENV */.w}` ? [] : [`${k}=${v}`]));
-}
-/** The owner mark in a builder's record ('' when no node carries one). */
-function envMarkOf(rec) {
-    return rec.Nodes.map(n => ownerFromEnvOpt(n.DriverOpts)).find(v => v !== undefined) ?? '';
-}
-/**
- * The mark a daemon's container really carries, from its Config.Env (`NAME=value` lines):
- * '' when it carries none. What buildx's record says may differ: buildx reuses a container of
- * the node's name that another builder created.
- */
-function ownerFromEnv(env) {
-    const line = (env ?? []).find(l => l.startsWith(`${owner_mark/* OWNER_ENV */.w}=`));
-    return line === undefined ? '' : line.slice(owner_mark/* OWNER_ENV */.w.length + 1);
-}
-
-;// CONCATENATED MODULE: ./src/inputs/model.ts
-/**
- * The daemon flags when buildkitd-flags is empty: docker/setup-buildx-action's default (its
- * README: "--allow-insecure-entitlement security.insecure --allow-insecure-entitlement
- * network.host", replaced when the input is set). buildx alone allows only network.host, so a
- * workflow moving over would otherwise lose RUN --security=insecure.
- */
-const DEFAULT_FLAGS = ['--allow-insecure-entitlement', 'security.insecure', '--allow-insecure-entitlement', 'network.host'];
-
-;// CONCATENATED MODULE: ./src/buildkit/daemon-info.ts
-// What a BuildKit daemon says of itself: `buildctl debug workers` as JSON, read into its
-// version, platforms, workers and network mode. Pure.
-/** `buildctl debug workers --format '{{json .}}'`: a JSON array of workers. */
-function parseWorkers(json) {
-    let data;
-    try {
-        data = JSON.parse(json);
-    }
-    catch {
-        throw new Error(`buildctl debug workers printed something that is not JSON: ${json.slice(0, 200)}`);
-    }
-    if (!Array.isArray(data) || data.length === 0) {
-        throw new Error('the daemon reports no workers: BuildKit started but can run no build');
-    }
-    const workers = data;
-    const first = workers[0];
-    const platforms = [
-        ...new Set(workers.flatMap(w => (w.platforms ?? []).map(p => [p.os, p.architecture, p.variant].filter(Boolean).join('/'))))
-    ];
-    return {
-        version: first.buildkitVersion?.version ?? 'unknown',
-        platforms,
-        network: first.labels?.['org.mobyproject.buildkit.worker.network'],
-        workers: workers.length
-    };
-}
-
-;// CONCATENATED MODULE: ./src/drivers/docker-container/driver.ts
-
-
-
-
-
-
-
-// buildx's docker-container driver: each node's daemon runs in the container
-// buildx_buildkit_<node> on the engine of the node's endpoint, a docker context or host
-// (driver/docker-container/driver.go). The docker CLI reaches it with --context or --host.
-const at = (node) => ({
-    engine: engineArgs(node.Endpoint),
-    container: nodeContainer(node.Name)
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  zx: () => (/* reexport */ TomlError),
+  qg: () => (/* reexport */ parse),
+  As: () => (/* reexport */ stringify)
 });
-const dockerContainer = {
-    name: 'docker-container',
-    createsBuilder: true,
-    takesConfig: true,
-    defaultFlags: DEFAULT_FLAGS,
-    maxBuilderName: CONTAINER_NAME_LIMIT,
-    maxNodeName: CONTAINER_NODE_LIMIT,
-    numberedNodes: true,
-    endpointProblem: dockerEndpointProblem,
-    // Every input works with this driver: it is the one the action is made for.
-    inputProblems: () => [],
-    keptKeysPlace: "in the builder's container (/etc/buildkit/certs)",
-    planNodes: ctx => planConfigNodes('docker-container', ctx, { namesFirst: true, mark: withEnvMark }),
-    claim: async (asked) => claimFreeName(asked),
-    create: createNodes,
-    readBackNode: async (plan, node) => {
-        const seen = await cli/* readBackContainer */.dq(at(node), plan.expect.files.map(f => f.path));
-        return { daemon: 'error' in seen.workers ? seen.workers : daemonOf(seen.workers.text), readBack: seen.readBack };
-    },
-    readsDaemonLog: true,
-    resolve: (node, refs) => cli/* resolveInBuilder */.lF(at(node), refs),
-    logSince: (node, since) => cli/* daemonLogSince */.RS(at(node), since),
-    logTail: async (node, lines) => ((await cli/* containerExists */.Yj(at(node))) ? cli/* daemonLogTail */.hj(at(node), lines) : ''),
-    owner: builder => cli/* builderOwner */.TS(builder, envMarkOf),
-    withoutOwner: withoutEnvMark,
-    nodes: builder => cli/* builderNodes */.$R(builder),
-    occupant: async (node) => {
-        const c = at(node);
-        const place = `container ${c.container}${node.Endpoint ? ` on ${node.Endpoint}` : ''}`;
-        try {
-            const env = await cli/* containerEnv */.jY(c);
-            return { place, occupant: env === undefined ? { state: 'free' } : { state: 'taken', owner: ownerFromEnv(env) } };
-        }
-        catch (err) {
-            return { place, occupant: { state: 'unknown', error: err.message } };
-        }
-    },
-    leave: (builder, node) => cli/* leaveNode */.Yd(leaveArgs(builder, node)),
-    remove: (builder, keepState, keepDaemon) => cli/* removeBuilder */.iq(rmArgs(builder, keepState, keepDaemon))
-};
-function daemonOf(workersJson) {
-    try {
-        return parseWorkers(workersJson);
-    }
-    catch (err) {
-        return { error: err.message };
-    }
-}
 
-;// CONCATENATED MODULE: ./src/buildkit/buildx-inspect.ts
-// `docker buildx inspect`'s text (commands/inspect.go at buildx v0.29.1): the builder, then
-// per node its name, endpoint, status or error, BuildKit version, platforms and the first
-// worker's labels. For docker-container builders the same output lists every copied file,
-// keys included: only drivers that copy none (docker, remote) parse it, and it is never
-// printed. Pure.
-/**
- * The text of `docker buildx inspect` (commands/inspect.go, v0.29.1: a tabwriter of
- * `Key:  value` lines; indented lines belong to the key above them). For a docker-container
- * builder it holds every copied file, keys included: parse it, never print it.
- */
-function parseInspect(text) {
-    const out = { name: '', driver: '', nodes: [] };
-    let node;
-    let section = '';
-    let inNodes = false;
-    for (const line of text.split(/\r?\n/)) {
-        if (line.trim() === '')
-            continue;
-        if (/^\s/.test(line)) {
-            if (node && section === 'Labels')
-                addLabel(node, line);
-            continue;
-        }
-        if (line.trim() === 'Nodes:') {
-            inNodes = true;
-            continue;
-        }
-        const m = /^([^:]+?):\s*(.*)$/.exec(line);
-        if (!m)
-            continue;
-        const [, key, value] = m;
-        section = key;
-        if (!inNodes) {
-            setBuilderField(out, key, value);
-        }
-        else if (key === 'Name') {
-            node = { name: value, endpoint: '', status: '', platforms: [], configured: [], labels: {} };
-            out.nodes.push(node);
-        }
-        else if (node) {
-            setNodeField(node, key, value);
-        }
-    }
-    for (const n of out.nodes)
-        n.network = n.labels['org.mobyproject.buildkit.worker.network'];
-    return out;
-}
-/** Adds the label an indented line of a node's Labels section gives (`  key: value`). */
-function addLabel(node, line) {
-    const m = /^\s+(\S+?):\s*(.*)$/.exec(line);
-    if (m)
-        node.labels[m[1]] = m[2].trim();
-}
-/** Sets the builder's name, driver or error from a line above the nodes; other keys are ignored. */
-function setBuilderField(out, key, value) {
-    if (key === 'Name')
-        out.name = value;
-    else if (key === 'Driver')
-        out.driver = value;
-    else if (key === 'Error')
-        out.error = value;
-}
-/** Sets the field of a node that a `Key: value` line gives; other keys are ignored. */
-function setNodeField(node, key, value) {
-    switch (key) {
-        case 'Endpoint':
-            node.endpoint = value;
-            break;
-        case 'Status':
-            node.status = value;
-            break;
-        case 'Error':
-            node.error = value;
-            break;
-        case 'BuildKit version':
-            node.version = value;
-            break;
-        case 'Platforms':
-            addPlatforms(node, value);
-            break;
-    }
-}
-/** Adds the platforms of a Platforms line: each without buildx's `*`, and the starred ones to the configured ones too. */
-function addPlatforms(node, value) {
-    for (const p of value
-        .split(',')
-        .map(s => s.trim())
-        .filter(s => s !== '')) {
-        const bare = p.replace(/\*$/, '');
-        node.platforms.push(bare);
-        if (p.endsWith('*'))
-            node.configured.push(bare);
-    }
-}
-/**
- * The daemon's answer for one node, from `buildx inspect --bootstrap`. buildx lists the
- * workers (builder/node.go loadData) but prints neither their number nor their IDs: a running
- * node with labels or platforms has at least one, reported as 1.
- */
-function daemonFromInspect(info, nodeName) {
-    if (info.error)
-        return { error: info.error };
-    const n = info.nodes.find(x => x.name === nodeName);
-    if (!n)
-        return { error: `buildx inspect lists no node ${nodeName}` };
-    if (n.error)
-        return { error: n.error };
-    if (n.status !== 'running')
-        return { error: `buildx reports the node ${n.status || 'without a status'} (it could not list the daemon's workers at ${n.endpoint})` };
-    const daemonPlatforms = n.platforms.filter(p => !n.configured.includes(p));
-    if (Object.keys(n.labels).length === 0 && daemonPlatforms.length === 0) {
-        return { error: 'the daemon reports no workers: BuildKit answers but can run no build' };
-    }
-    return { version: n.version ?? 'unknown', platforms: n.platforms, network: n.network, workers: 1 };
-}
+// UNUSED EXPORTS: TomlDate, default
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: ./src/docker/buildx-record.ts
-var buildx_record = __nccwpck_require__(6766);
-;// CONCATENATED MODULE: ./src/drivers/docker/inputs.ts
-const DAEMON_JSON = "the engine's /etc/docker/daemon.json (restart dockerd after changing it)";
-const OR_CONTAINER = 'or use driver: docker-container, which this action configures and verifies';
-function dockerDriverProblems(inputs, get) {
-    const problems = [];
-    const set = (name) => get(name).trim() !== '';
-    const refuse = (input, instead) => {
-        problems.push({
-            input,
-            message: `the docker driver uses the Docker engine's own BuildKit, which takes no BuildKit config: ${instead}; ${OR_CONTAINER}`
-        });
-    };
-    for (const input of ['buildkitd-config', 'buildkitd-config-inline']) {
-        if (set(input))
-            refuse(input, `its settings are ${DAEMON_JSON} ("registry-mirrors", "insecure-registries", "features", "builder")`);
-    }
-    if (set('mirrors'))
-        refuse('mirrors', `set "registry-mirrors" in ${DAEMON_JSON} (the engine mirrors Docker Hub only)`);
-    if (set('http-registries'))
-        refuse('http-registries', `list the hosts under "insecure-registries" in ${DAEMON_JSON} (it allows plain HTTP too)`);
-    if (set('insecure-registries'))
-        refuse('insecure-registries', `list the hosts under "insecure-registries" in ${DAEMON_JSON}`);
-    if (set('registry-certs'))
-        refuse('registry-certs', "put the files in /etc/docker/certs.d/<host[:port]>/ on the engine's host (ca.crt, client.cert, client.key)");
-    if (set('debug'))
-        refuse('debug', `set "debug": true in ${DAEMON_JSON}`);
-    for (const input of ['cni', 'cni-image', 'cni-subnet', 'cni-config', 'cni-plugins-version', 'cni-plugins-url', 'buildkit-image']) {
-        if (set(input) && !(input === 'cni' && get(input).trim().toLowerCase() === 'false'))
-            refuse(input, "the engine's builds use the engine's networks");
-    }
-    if (set('buildkitd-flags'))
-        refuse('buildkitd-flags', 'the engine starts its BuildKit itself, with no daemon flags to give');
-    if (inputs.nodes[0].driverOpts.length > 0)
-        refuse('driver-opts', 'the docker driver takes no driver options');
-    for (const input of ['endpoint', 'platforms', 'append']) {
-        if (set(input))
-            problems.push({
-                input,
-                message: `the docker driver's builder is one node, the docker context's engine; ${OR_CONTAINER} (nodes elsewhere, fixed platforms)`
-            });
-    }
-    // setup-buildx-action: "Cannot use keep-state with docker driver".
-    if (inputs.keepState)
-        problems.push({ input: 'keep-state', message: "the docker driver's builder is never removed, so there is no state to keep" });
-    if (inputs.verifyPull.length > 0 || inputs.checkRegistries) {
-        problems.push({
-            input: inputs.verifyPull.length > 0 ? 'verify-pull' : 'check-registries',
-            message: 'the docker driver has no builder container to resolve in: the engine resolves with its own registry settings; prove them with docker pull, or ' +
-                'use driver: docker-container'
-        });
-    }
-    return problems;
-}
-
-;// CONCATENATED MODULE: ./src/drivers/docker/driver.ts
-
-
-
-
-
-
-
-
-
-
-// buildx's docker driver: the builder is the Docker engine's own BuildKit, named after the
-// docker context (buildx builder/builder.go: a context's builder has one node whose
-// endpoint is the context; `docker buildx inspect default` shows it). It takes no BuildKit
-// config (its inputs.ts refuses every config input with the engine's daemon.json settings
-// instead), this action creates nothing for it and the post step never removes it.
-// Verification can only report what the daemon says: its version and platforms.
-const none = async () => '';
-const engine = {
-    name: 'docker',
-    createsBuilder: false,
-    takesConfig: false,
-    defaultFlags: DEFAULT_FLAGS,
-    maxBuilderName: CONTAINER_NAME_LIMIT,
-    maxNodeName: CONTAINER_NODE_LIMIT,
-    numberedNodes: true,
-    endpointProblem: dockerEndpointProblem,
-    inputProblems: dockerDriverProblems,
-    keptKeysPlace: "in the builder's container (/etc/buildkit/certs)",
-    prepare: () => {
-        const defaultFile = (0,buildx_record/* defaultConfigPath */.jE)(process.env, external_node_os_.homedir());
-        if (external_node_fs_.existsSync(defaultFile))
-            log/* info */.pq(`${defaultFile} is ignored: the docker driver's builder is the engine's own BuildKit, which takes no config`);
-    },
-    // Planned like a docker-container node; nothing is created from it.
-    planNodes: ctx => planConfigNodes('docker', ctx, { namesFirst: true, mark: (_owner, opts) => [...opts] }),
-    claim: async (asked, given) => {
-        const context = await cli/* currentContext */.Fi();
-        // setup-buildx-action, too, names this builder after the context and ignores `name`.
-        if (given && asked !== context)
-            log/* warning */.$e(`name "${asked}" is ignored: the docker driver's builder is the docker context's own, "${context}"`);
-        log/* info */.pq(`the docker driver's builder: ${context}, the engine's own BuildKit (nothing is created or removed)`);
-        return context;
-    },
-    // Nothing to create: only `use` has something to do.
-    create: async (plan) => {
-        if (plan.use)
-            await cli/* useBuilder */.nY(plan.builder);
-    },
-    readBackNode: async (plan) => {
-        // No files are copied into this builder, so its inspect output holds nothing secret;
-        // it is still never printed.
-        const res = await cli/* inspectBuilder */.IK(plan.builder);
-        if (res.exitCode !== 0)
-            return {
-                daemon: {
-                    error: `docker buildx inspect ${plan.builder} failed (exit code ${res.exitCode}): ${res.stderr.trim().split('\n').pop() ?? ''}`
-                }
-            };
-        // The context's builder has one node, named after the context.
-        return { daemon: daemonFromInspect(parseInspect(res.stdout), plan.builder) };
-    },
-    readsDaemonLog: false,
-    resolve: () => Promise.reject(new Error('the docker driver has no builder container to resolve in')),
-    logSince: none,
-    logTail: none,
-    // A context's builder is not in buildx's instance records: nothing of this run's to own.
-    owner: () => undefined,
-    withoutOwner: buildx_record/* optionLines */.rQ,
-    nodes: builder => [{ Name: builder, Endpoint: builder }],
-    remove: () => Promise.resolve({ ok: true, message: "the docker driver's builder is the engine's own: never removed" }),
-    occupant: () => Promise.resolve(undefined),
-    leave: () => Promise.resolve({ ok: true, message: "the docker driver's builder is the engine's own: nothing to leave" })
-};
-
-// EXTERNAL MODULE: ./src/runner/redact.ts
-var redact = __nccwpck_require__(8949);
-// EXTERNAL MODULE: ./src/buildkit/read-back.ts
-var read_back = __nccwpck_require__(2708);
-;// CONCATENATED MODULE: ./src/drivers/kubernetes/kubectl.ts
-
-
-
-// buildx's kubernetes driver, the parts that need no cluster: where buildx puts things in
-// the pods, how kubectl finds them and what kubectl prints (the inputs it can't take are
-// inputs.ts'). Pure. Everything here follows docker/buildx v0.29.1:
-//
-// - builder/builder.go Create: a kubernetes node gets no endpoint of its own; buildx records
-//   `kubernetes:///<builder>?deployment=<node>&kubeconfig=<$KUBECONFIG at create time>` and,
-//   unless --node is given, a generated node name `buildkit-<uuid>-<5 hex>`
-//   (driver/kubernetes/util/generate.go GenerateNodeName).
-// - driver/kubernetes/factory.go New: the Deployment is named after the node, "_" turned into
-//   "-" (buildxNameToDeploymentName); the namespace is driver-opt `namespace`, else the
-//   kubeconfig's (context/load.go ConfigFromEndpoint → clientcmd's Namespace(): the current
-//   context's namespace, "default" when it names none) — kubectl's own rule, so kubectl is
-//   given -n only when the driver-opt is set.
-// - driver/kubernetes/manifest/manifest.go NewDeployment: label app=<deployment> on the
-//   Deployment, its selector and its pods (custom `labels` are added to all three); one
-//   container "buildkitd" whose args are exactly the buildkitd flags (no --config is added,
-//   unlike driver/docker-container/driver.go); the files of util/confutil/container.go
-//   LoadConfigFiles go into one ConfigMap per directory: buildkitd.toml into
-//   "<deployment>-config", mounted at /etc/buildkit; each registry's certificates into
-//   "<deployment>-config-<n>" (n follows Go's map order: not predictable), mounted at
-//   /etc/buildkit/certs/<host, runs of [^a-zA-Z0-9.-] as _>. So the pod has every file at
-//   the path the docker-container driver copies it to (config/paths.ts containerCertPath), and the
-//   config's rewritten cert paths are the same: plan.expect applies unchanged.
-// - driver/kubernetes/podchooser ListRunningPods: the daemons buildx dials are the pods of
-//   that selector in phase Running, sorted by name; with replicas > 1 each is a daemon of its
-//   own, so every one is verified.
-/** The container buildx runs the daemon in (manifest.go containerName). */
-const KUBE_CONTAINER = 'buildkitd';
-/** The Deployment of a node (factory.go buildxNameToDeploymentName). */
-function deploymentName(node) {
-    return node.replace(/_/g, '-');
-}
-/** The label selector of a node's pods (manifest.go LabelApp). */
-function podSelector(node) {
-    return `app=${deploymentName(node)}`;
-}
-function parseKubeEndpoint(endpoint) {
-    let u;
-    try {
-        u = new URL(endpoint);
-    }
-    catch {
-        return undefined;
-    }
-    if (u.protocol !== 'kubernetes:')
-        return undefined;
-    return {
-        builder: decodeURIComponent(u.pathname.replace(/^\//, '')),
-        deployment: u.searchParams.get('deployment') ?? '',
-        kubeconfig: u.searchParams.get('kubeconfig') ?? ''
-    };
-}
-/**
- * kubectl's flags for a node. buildx loads the recorded kubeconfig as the explicit path
- * (context/load.go ConfigFromEndpoint); a list of paths can't be one --kubeconfig, so it is
- * left to $KUBECONFIG, which kubectl reads the same way.
- */
-function kubeTarget(node) {
-    const ep = parseKubeEndpoint(node.Endpoint);
-    const global = [];
-    if (ep && ep.kubeconfig !== '' && !ep.kubeconfig.includes(':'))
-        global.push('--kubeconfig', ep.kubeconfig);
-    const ns = namespaceOf(node.DriverOpts);
-    if (ns !== undefined)
-        global.push('--namespace', ns);
-    return {
-        global,
-        deployment: deploymentName(ep?.deployment || node.Name),
-        namespace: ns ?? "the kubeconfig's current namespace"
-    };
-}
-/** driver-opt namespace, or undefined: the kubeconfig's current namespace applies ("default" if none). */
-function namespaceOf(driverOpts) {
-    const ns = driverOpts?.namespace;
-    return ns === undefined || ns === '' ? undefined : ns;
-}
-/** driver-opt replicas (factory.go: 1 unless given). */
-function replicasOf(driverOpts) {
-    const n = Number.parseInt(driverOpts?.replicas ?? '', 10);
-    return Number.isFinite(n) && n >= 0 ? n : 1;
-}
-/** The node's Deployment as JSON; nothing on stdout when there is none. */
-function getDeploymentArgs(t) {
-    return [...t.global, 'get', 'deployment', t.deployment, '--ignore-not-found', '--output', 'json'];
-}
-function getPodsArgs(t) {
-    return [...t.global, 'get', 'pods', '--selector', `app=${t.deployment}`, '--output', 'json'];
-}
-/** `kubectl exec` of a script in the daemon's container; `args` become $1… */
-function execArgs(t, pod, script, args) {
-    return [...t.global, 'exec', pod, '--container', KUBE_CONTAINER, '--', 'sh', '-c', script, 'sh', ...args];
-}
-/**
- * `kubectl logs` since a moment (unix seconds). The API takes sinceTime in whole seconds
- * (metav1.Time is RFC 3339 without fractions): rounded down, so nothing after `since` is lost.
- */
-function logsSinceArgs(t, pod, since) {
-    const at = new Date(Math.floor(since) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    return [...t.global, 'logs', pod, '--container', KUBE_CONTAINER, `--since-time=${at}`];
-}
-function logsTailArgs(t, pod, lines) {
-    return [...t.global, 'logs', pod, '--container', KUBE_CONTAINER, `--tail=${lines}`];
-}
-const KUBECTL_VERSION_ARGS = ['version', '--client'];
-/** `kubectl get pods -o json`: a List of Pods. Sorted by name, as buildx's pod chooser sorts them. */
-function parsePods(json) {
-    let data;
-    try {
-        data = JSON.parse(json);
-    }
-    catch {
-        throw new Error(`kubectl get pods printed something that is not JSON: ${(0,redact/* redact */.E$)(json.slice(0, 200))}`);
-    }
-    const items = data?.items;
-    if (!Array.isArray(items))
-        throw new Error('kubectl get pods printed JSON without an items list');
-    return items
-        .map(p => {
-        const containers = p.spec?.containers ?? [];
-        const c = containers.find(x => x.name === KUBE_CONTAINER) ?? containers[0];
-        return {
-            name: p.metadata?.name ?? '(unnamed)',
-            phase: p.status?.phase ?? 'Unknown',
-            args: c?.args ?? [],
-            deleting: p.metadata?.deletionTimestamp !== undefined
-        };
-    })
-        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-}
-/** One pod's `kubectl exec` of READ_BACK_SCRIPT (buildkit/read-back.ts) with its spec's args, as verification reads them. */
-function podSeen(exec, pod, files) {
-    return (0,read_back/* parseReadBack */.F7)(exec, { cmd: pod.args }, files, 'the pod');
-}
-/**
- * The daemon flags to give buildx for a kubernetes node: the config's path first. buildx
- * adds no --config for this driver (manifest.go: args are the flags as given), so the daemon
- * reads /etc/buildkit/buildkitd.toml only by its own default, and a rootless daemon
- * (driver-opt rootless=true) looks in ~/.config/buildkit instead and would run without the
- * config. Naming it makes both read the mounted file, and makes the pod's args what the plan
- * expects of every node (drivers/common.ts planConfigNodes: ['--config', CONTAINER_CONFIG_FILE, ...flags]).
- */
-function kubernetesDaemonFlags(flags) {
-    return ['--config', paths/* CONTAINER_CONFIG_FILE */.gw, ...flags];
-}
-// ---------------------------------------------------------------------------------------
-// Inputs this driver can't take
-
-// EXTERNAL MODULE: ./src/buildkit/resolve.ts
-var resolve = __nccwpck_require__(7236);
-;// CONCATENATED MODULE: ./src/drivers/kubernetes/inputs.ts
-
-
-// The inputs the kubernetes driver can't take, each with what to do instead. Pure.
-/**
- * Every input that can't work with the kubernetes driver, each naming its input; [] for
- * another driver. Called by inputs/inputs.ts (this driver's rules) once the inputs are read.
- */
-function kubernetesInputProblems(inputs) {
-    if (inputs.driver !== 'kubernetes')
-        return [];
-    return [
-        ...keysInConfigmapProblems(inputs),
-        ...cniBuildProblems(inputs),
-        ...inputs.nodes.flatMap(nodeProblems),
-        ...keepStateProblems(inputs)
-    ];
-}
-/** A registry client key, which this driver would put into a ConfigMap, unless allow-keys-in-configmap says that is acceptable. */
-function keysInConfigmapProblems(inputs) {
-    const ns = namespaceOf(Object.fromEntries((0,driver_opts/* driverOptFields */.vj)(inputs.nodes[0]?.driverOpts ?? []).map(o => [o.key, o.value])));
-    const where = ns === undefined ? "the builder's namespace" : `namespace ${ns}`;
-    // manifest.go puts every file of the config, keys included, into ConfigMap data; reading a
-    // ConfigMap needs only `get configmaps` in its namespace, which many roles grant that
-    // would never grant `get secrets`.
-    const keyed = inputs.certRequests.filter(r => r.keypairs.length > 0);
-    if (keyed.length === 0 || inputs.allowKeysInConfigmap === true)
-        return [];
-    const kp = keyed[0].keypairs[0].key;
-    return [
-        {
-            input: kp.input,
-            message: `${kp.line !== undefined ? `line ${kp.line}: ` : ''}the client key for ${keyed[0].registry} would be stored in a ConfigMap: buildx's ` +
-                `kubernetes driver hands the config and every certificate file to its pods as ConfigMaps, ` +
-                `and ConfigMaps are not secret — anyone who can read ConfigMaps in ${where} can read the key. ` +
-                'Set allow-keys-in-configmap: true if that is acceptable (e.g. a namespace of its own), or give only a CA'
-        }
-    ];
-}
-/** cni: true, whose image is built on the runner, where the cluster can't pull it. */
-function cniBuildProblems(inputs) {
-    if (!(inputs.cni && 'build' in inputs.cni))
-        return [];
-    return [
-        {
-            input: 'cni',
-            message: "true builds the CNI image on the runner's Docker engine, which the cluster can't pull from; " +
-                'push a CNI image to a registry the cluster can reach and pass it as cni-image (or use cni: bridge)'
-        }
-    ];
-}
-/** A node's endpoint, which this driver refuses, and a node name Kubernetes would refuse as its Deployment's. */
-function nodeProblems(n) {
-    const problems = [];
-    if (n.endpoint !== '') {
-        problems.push({
-            input: n.append === undefined ? 'endpoint' : 'append',
-            message: `${n.append === undefined ? '' : `${n.label}: `}the kubernetes driver takes no endpoint (buildx refuses it: "kubernetes driver ` +
-                `does not support endpoint args"); choose the cluster with KUBECONFIG and the namespace with driver-opts namespace=`
-        });
-    }
-    if (n.name !== undefined) {
-        const d = deploymentName(n.name);
-        // The Deployment's name is also the value of its pods' app label: at most 63
-        // characters, a letter or digit at each end (Kubernetes label values).
-        if (d.length > 63 || !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(d)) {
-            problems.push({
-                input: 'append',
-                message: `${n.label}: node name "${n.name}" becomes Deployment "${d}" and pod label app=${d}, which Kubernetes refuses: at most 63 ` +
-                    `characters, lower case letters, digits, "-" and ".", a letter or digit at each end`
-            });
-        }
-    }
-    return problems;
-}
-/** keep-state, whose state the pods hold and buildx rm deletes. */
-function keepStateProblems(inputs) {
-    if (!inputs.keepState)
-        return [];
-    return [
-        {
-            input: 'keep-state',
-            message: "Cannot use keep-state with kubernetes driver (as docker/setup-buildx-action says): the daemon's state lives in the pods, which buildx rm " +
-                'deletes with the Deployment'
-        }
-    ];
-}
-/** buildx: "kubernetes driver does not support endpoint args" (builder.go Create). */
-function kubernetesEndpointProblem(endpoint) {
-    if (endpoint === '')
-        return undefined;
-    return 'the kubernetes driver takes no endpoint (buildx refuses it); choose the cluster with KUBECONFIG and the namespace with driver-opts namespace=';
-}
-
-;// CONCATENATED MODULE: ./src/drivers/kubernetes/owner.ts
-
-
-// The kubernetes driver's owner mark: a label. buildx's kubernetes factory took env.* only
-// from v0.28.0 (factory.go processDriverOpts `strings.HasPrefix(k, "env.")`); v0.12.0 to
-// v0.27.x end with "invalid driver option env.… for driver kubernetes". It has taken
-// `labels=k=v[,k=v]` since v0.12.0: labels land on the Deployment, its selector and its pods
-// (manifest.go), and buildx keeps the opt in the builder's record like any other, so the mark
-// is readable both from the record and from the cluster
-// (kubectl get deploy -l buildkit-builder-action/owner=<owner>).
-//
-// buildx reads every --driver-opt as CSV and keeps one value per key (builder.go csvToMap:
-// the last wins), so the mark must be merged into a labels opt the user gives, not given
-// beside it. Pure.
-/** The driver-opt that carries the mark, alone. */
-function labelMarkOpt(owner) {
-    return `labels=${OWNER_LABEL}=${owner}`;
-}
-/**
- * A node's driver-opts with the mark in them: a `labels` opt the user gives (on its own or
- * inside a CSV line) gets the mark added to it, so that neither replaces the other in
- * buildx's map. None when owner is ''.
- */
-function withLabelMark(owner, driverOpts) {
-    if (owner === '')
-        return [...driverOpts];
-    const userLabels = [];
-    const rest = [];
-    for (const line of driverOpts) {
-        const fields = (0,csv/* csvFields */.qZ)(line);
-        const kept = fields.filter(f => {
-            if (!f.startsWith('labels='))
-                return true;
-            userLabels.push(f.slice('labels='.length).replace(/^"|"$/g, ''));
-            return false;
-        });
-        if (kept.length === fields.length)
-            rest.push(line);
-        else if (kept.length > 0)
-            rest.push(kept.map(csv/* csvQuote */.Fk).join(','));
-    }
-    // The last labels opt is the one buildx keeps; the mark's key wins over a user's same key.
-    const kept = userLabels.length > 0 ? userLabels[userLabels.length - 1].split(',').filter(kv => kv !== '' && kv.split('=')[0] !== owner_mark/* OWNER_LABEL */.p) : [];
-    return [...rest, (0,csv/* csvQuote */.Fk)(`labels=${[...kept, `${owner_mark/* OWNER_LABEL */.p}=${owner}`].join(',')}`)];
-}
-/**
- * The mark in a node's recorded DriverOpts, the `labels` value (splitMultiValues in
- * factory.go: quotes trimmed, `,` between pairs, `=`): undefined when there is none.
- */
-function ownerFromLabelsOpt(opts) {
-    const labels = opts?.labels;
-    if (labels === undefined)
-        return undefined;
-    for (const kv of labels.replace(/^"|"$/g, '').split(',')) {
-        const [k, v, ...more] = kv.split('=');
-        if (k === owner_mark/* OWNER_LABEL */.p && v !== undefined && more.length === 0)
-            return v;
-    }
-    return undefined;
-}
-/** A node's recorded driver options as `key=value` lines, without the mark (for outputs). */
-function withoutLabelMark(opts) {
-    return Object.entries(opts ?? {}).flatMap(([k, v]) => {
-        if (k !== 'labels')
-            return [`${k}=${v}`];
-        const rest = v
-            .replace(/^"|"$/g, '')
-            .split(',')
-            .filter(kv => kv !== '' && kv.split('=')[0] !== owner_mark/* OWNER_LABEL */.p);
-        return rest.length > 0 ? [`labels=${rest.join(',')}`] : [];
-    });
-}
-/** The owner mark in a builder's record ('' when no node carries one). */
-function labelMarkOf(rec) {
-    return rec.Nodes.map(n => ownerFromLabelsOpt(n.DriverOpts)).find(v => v !== undefined) ?? '';
-}
-/** The mark a Deployment really carries, from its metadata.labels: '' when it carries none. */
-function ownerFromLabels(labels) {
-    return labels?.[owner_mark/* OWNER_LABEL */.p] ?? '';
-}
-
-;// CONCATENATED MODULE: ./src/drivers/kubernetes/driver.ts
-
-
-
-
-
-
-
-
-
-
-
-// buildx's kubernetes driver: each node is a Deployment whose pods (driver-opt replicas)
-// each run a daemon of their own, with the config and certificates mounted from ConfigMaps
-// (kubectl.ts says where, from buildx v0.29.1's driver/kubernetes). buildx creates
-// and removes them; kubectl reads them back, every pod, because buildx sends each build to
-// one of them (podchooser: sticky by context path, or random) and a pod that runs without the
-// config would fail only the builds that land on it.
-/** Throws a clear error when kubectl is not there: it is how the builder's pods are verified. */
-async function kubectlCheck() {
-    let res;
-    try {
-        res = await (0,exec/* run */.eF)('kubectl', KUBECTL_VERSION_ARGS);
-    }
-    catch {
-        throw new Error("kubectl is not installed or not on PATH: the kubernetes driver needs it to read the config back from the builder's pods " +
-            '(buildx itself talks to the cluster without it); install it first, e.g. with azure/setup-kubectl');
-    }
-    if (res.exitCode !== 0) {
-        throw new Error(`kubectl version --client failed (exit code ${res.exitCode}): ${(res.stderr || res.stdout).trim().split('\n').pop() ?? ''}`);
-    }
-}
-/** buildx's record of a node (namespace and replicas are in its DriverOpts), by its endpoint. */
-function recordOf(node) {
-    const builder = parseKubeEndpoint(node.Endpoint)?.builder;
-    const rec = builder === undefined ? undefined : cli/* builderNodes */.$R(builder).find(n => n.Name === node.Name);
-    return rec ?? { Name: node.Name, Endpoint: node.Endpoint };
-}
-/** The node's pods that are not being deleted, by name (podchooser.ListRunningPods order). */
-async function podsOf(t) {
-    const res = await (0,exec/* runChecked */.X4)(`kubectl get pods of deployment ${t.deployment} (${t.namespace})`, 'kubectl', getPodsArgs(t));
-    return parsePods(res.stdout).filter(p => !p.deleting);
-}
-async function runningPods(t) {
-    const pods = (await podsOf(t)).filter(p => p.phase === 'Running');
-    if (pods.length === 0)
-        throw new Error(`deployment ${t.deployment} (${t.namespace}) has no running pod`);
-    return pods;
-}
-const kubernetes = {
-    name: 'kubernetes',
-    createsBuilder: true,
-    takesConfig: true,
-    defaultFlags: DEFAULT_FLAGS,
-    maxBuilderName: CONTAINER_NAME_LIMIT,
-    maxNodeName: CONTAINER_NODE_LIMIT,
-    // buildx generates the node names (deployments) and records no endpoint of their own.
-    numberedNodes: false,
-    endpointProblem: kubernetesEndpointProblem,
-    inputProblems: inputs => kubernetesInputProblems(inputs),
-    keptKeysPlace: "in the builder's ConfigMaps",
-    // The owner mark is a `labels=` driver option, which buildx's kubernetes factory takes from v0.12.0.
-    oldestBuildx: 'v0.12.0',
-    planNodes: ctx => planConfigNodes('kubernetes', ctx, { namesFirst: false, mark: withLabelMark, daemonFlags: kubernetesDaemonFlags }),
-    claim: async (asked) => {
-        // kubectl first: verification needs it, and nothing is created until it is there.
-        await kubectlCheck();
-        return claimFreeName(asked);
-    },
-    create: createNodes,
-    readBackNode: async (plan, node, compare) => readBackPods(plan, node, compare),
-    readsDaemonLog: true,
-    resolve: async (node, refs) => {
-        // The first running pod, as logSince reads: the proof's log lines must come from the
-        // daemon that resolved.
-        const t = kubeTarget(recordOf(node));
-        const [pod] = await runningPods(t);
-        return (0,exec/* run */.eF)('kubectl', execArgs(t, pod.name, resolve/* RESOLVE_SCRIPT */.Lm, refs));
-    },
-    logSince: async (node, since) => {
-        const t = kubeTarget(recordOf(node));
-        const [pod] = await runningPods(t);
-        const res = await (0,exec/* runChecked */.X4)(`reading the daemon's log of pod ${pod.name}`, 'kubectl', logsSinceArgs(t, pod.name, since));
-        return `${res.stdout}\n${res.stderr}`;
-    },
-    logTail: async (node, lines = 30) => {
-        const t = kubeTarget(recordOf(node));
-        let pods;
-        try {
-            pods = await podsOf(t);
-        }
-        catch {
-            return '';
-        }
-        const tails = await Promise.all(pods.map(async (p) => {
-            const res = await (0,exec/* run */.eF)('kubectl', logsTailArgs(t, p.name, lines));
-            const text = `${res.stdout}${res.stderr}`.trim();
-            return pods.length > 1 ? `--- pod ${p.name} (${p.phase}) ---\n${text}` : text;
-        }));
-        return tails.join('\n');
-    },
-    owner: builder => cli/* builderOwner */.TS(builder, labelMarkOf),
-    withoutOwner: withoutLabelMark,
-    nodes: builder => cli/* builderNodes */.$R(builder),
-    occupant: async (node) => {
-        const t = kubeTarget(node);
-        const place = `Deployment ${t.deployment} (${t.namespace})`;
-        const res = await (0,exec/* run */.eF)('kubectl', getDeploymentArgs(t)).catch((err) => ({ exitCode: 1, stdout: '', stderr: err.message }));
-        if (res.exitCode !== 0)
-            return { place, occupant: { state: 'unknown', error: (0,exec/* lastLine */.fM)(res.stderr || res.stdout) } };
-        // --ignore-not-found: nothing on stdout when there is no such Deployment.
-        if (res.stdout.trim() === '')
-            return { place, occupant: { state: 'free' } };
-        try {
-            const d = JSON.parse(res.stdout);
-            return { place, occupant: { state: 'taken', owner: ownerFromLabels(d.metadata?.labels) } };
-        }
-        catch (err) {
-            return { place, occupant: { state: 'unknown', error: `kubectl's answer is not JSON: ${err.message}` } };
-        }
-    },
-    leave: (builder, node) => cli/* leaveNode */.Yd(leaveArgs(builder, node)),
-    remove: (builder, keepState, keepDaemon) => cli/* removeBuilder */.iq(rmArgs(builder, keepState, keepDaemon))
-};
-/**
- * Every pod of the node, each with one `kubectl exec`; compared with the plan here, pod by
- * pod, because the ReadBackResult has room for one daemon: all pods agree with the plan → the
- * first pod's findings; otherwise the failing pods, named, as the errors.
- */
-async function readBackPods(plan, node, compare) {
-    const recorded = cli/* builderNodes */.$R(plan.builder);
-    const i = recorded.findIndex(n => n.Name === node.Name);
-    const rec = recorded[i] ?? { Name: node.Name, Endpoint: node.Endpoint };
-    const planned = plan.nodes[i] ?? plan.nodes[0];
-    const t = kubeTarget(rec);
-    const files = plan.expect.files.map(f => f.path);
-    let pods;
-    try {
-        pods = await podsOf(t);
-    }
-    catch (err) {
-        const error = err.message;
-        return { daemon: { error }, readBack: { error } };
-    }
-    const wanted = replicasOf(rec.DriverOpts);
-    const failures = [];
-    const running = pods.filter(p => p.phase === 'Running');
-    for (const p of pods)
-        if (p.phase !== 'Running')
-            failures.push(`pod ${p.name} is ${p.phase}, not Running`);
-    if (running.length < wanted) {
-        failures.push(`deployment ${t.deployment} (${t.namespace}) has ${running.length} running pod(s) of the ${wanted} asked for (replicas)`);
-    }
-    if (running.length === 0) {
-        const error = failures.join('; ');
-        return { daemon: { error }, readBack: { error } };
-    }
-    const seen = await Promise.all(running.map(async (p) => ({ pod: p, ...podSeen(await (0,exec/* run */.eF)('kubectl', execArgs(t, p.name, read_back/* READ_BACK_SCRIPT */.fN, files)), p, files) })));
-    let firstDaemon;
-    let daemonError;
-    for (const [k, s] of seen.entries()) {
-        const who = `pod ${s.pod.name}${running.length > 1 ? ` (replica ${k + 1} of ${running.length})` : ''}`;
-        let daemon;
-        if ('error' in s.workers) {
-            daemonError ??= `${who}: ${s.workers.error}`;
-        }
-        else {
-            try {
-                daemon = parseWorkers(s.workers.text);
-                firstDaemon ??= daemon;
-            }
-            catch (err) {
-                daemonError ??= `${who}: ${err.message}`;
-            }
-        }
-        if ('error' in s.readBack) {
-            failures.push(`${who}: ${s.readBack.error}`);
-            continue;
-        }
-        const problems = compare(plan.expect, planned, s.readBack, daemon);
-        if (problems.length > 0)
-            failures.push(`${who} differs from the plan:\n${problems.map(p => `  ${p}`).join('\n')}`);
-    }
-    const first = seen[0];
-    return {
-        daemon: daemonError !== undefined ? { error: daemonError } : (firstDaemon ?? { error: 'no pod answered' }),
-        readBack: failures.length > 0 ? { error: failures.join('\n') } : first.readBack
-    };
-}
-
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./src/runner/run-dir.ts
-
-
-
-// The run's own directory under RUNNER_TEMP: buildkitd.toml and the certificate copies.
-// Everything the run writes is inside it, so post removes one directory.
-const PREFIX = 'buildkit-builder-';
-function tempRoot() {
-    return process.env.RUNNER_TEMP || external_node_os_.tmpdir();
-}
-/**
- * A new directory only this user can read (mkdtemp makes it 0700), in RUNNER_TEMP. The
- * runner makes RUNNER_TEMP; one that is missing or not writable is an error naming it, and
- * nothing is made in its place (a directory made here would be left behind).
- */
-function createRunDir() {
-    const root = tempRoot();
-    const name = process.env.RUNNER_TEMP ? `RUNNER_TEMP (${root})` : `the temporary directory ${root}`;
-    if (!external_node_fs_.existsSync(root))
-        throw new Error(`${name} does not exist; the runner sets RUNNER_TEMP to a directory it made`);
-    try {
-        return external_node_fs_.mkdtempSync(external_node_path_.join(root, PREFIX));
-    }
-    catch (err) {
-        const code = err.code;
-        const why = code === 'EROFS'
-            ? 'is on a read-only file system'
-            : code === 'EACCES' || code === 'EPERM'
-                ? 'is not writable by this user'
-                : `can't take a new directory (${code})`;
-        throw new Error(`${name} ${why}: the action writes buildkitd.toml and the certificates there`, { cause: err });
-    }
-}
-function writePlanFiles(plan) {
-    for (const dir of plan.dirs) {
-        external_node_fs_.mkdirSync(dir, { recursive: true, mode: 0o700 });
-        external_node_fs_.chmodSync(dir, 0o700);
-    }
-    // 'wx': never write through a file or link that is already there.
-    if (plan.writesConfig)
-        external_node_fs_.writeFileSync(plan.configPath, plan.configText, { mode: 0o644, flag: 'wx' });
-    for (const f of plan.files) {
-        external_node_fs_.writeFileSync(f.hostPath, f.content, { mode: f.mode, flag: 'wx' });
-        external_node_fs_.chmodSync(f.hostPath, f.mode); // the umask may have taken bits; set exactly
-    }
-}
-/**
- * Removes a run directory. Only a directory this action names (its prefix, directly under
- * a temp root) is removed, whatever the saved state says.
- */
-function removeRunDir(dir) {
-    if (dir === '' || !external_node_path_.basename(dir).startsWith(PREFIX))
-        return false;
-    if (!external_node_fs_.existsSync(dir))
-        return false;
-    external_node_fs_.rmSync(dir, { recursive: true, force: true });
-    return true;
-}
-
-;// CONCATENATED MODULE: ./src/drivers/remote/buildx-args.ts
-// The remote driver's buildx command lines: its nodes' create, and verify-pull from the runner
-// (a build's outline through the builder). Pure.
-/**
- * `docker buildx create` for a remote node: no --config and no --buildkitd-flags, which the
- * remote driver refuses (factory.go New), and no owner env option (refused as well).
- */
-function remoteCreateArgs(o) {
-    const args = ['buildx', 'create', ...(o.append ? ['--append'] : []), ...(o.bootstrap === false ? [] : ['--bootstrap']), '--name', o.name];
-    if (!o.append)
-        args.push('--driver', 'remote');
-    if (o.node)
-        args.push('--node', o.node);
-    for (const opt of o.driverOpts)
-        args.push('--driver-opt', opt);
-    if (o.platforms && o.platforms.length > 0)
-        args.push('--platform', o.platforms.join(','));
-    if (o.use && !o.append)
-        args.push('--use');
-    args.push(o.endpoint);
-    return args;
-}
-// ---------------------------------------------------------------------------------------
-// verify-pull from the runner
-/**
- * `docker buildx build` of a Dockerfile `FROM <ref>` with the outline subrequest through the
- * builder: the remote daemon resolves the reference with its own registry config (manifest
- * and config, no layers), as RESOLVE_SCRIPT makes buildctl do inside a container builder.
- * `--call` is buildx >= 0.15's (older ones had the experimental --print). The metadata file
- * names the build's history record, removed afterwards.
- */
-function outlineArgs(builder, dir, metadataFile) {
-    return ['buildx', 'build', '--builder', builder, '--call', 'outline', '--progress', 'plain', '--metadata-file', metadataFile, dir];
-}
-/** The history record a build left (`buildx.build.ref`: builder/node/ref), from its metadata file. */
-function historyRef(metadataJson) {
-    try {
-        const ref = JSON.parse(metadataJson)['buildx.build.ref'];
-        return typeof ref === 'string' && ref.includes('/') ? ref.slice(ref.lastIndexOf('/') + 1) : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * One resolution in the marker format of RESOLVE_SCRIPT (buildkit/resolve.ts parseResolveOutput), with
- * buildx's final `ERROR: failed to build: failed to solve: …` (cmd/buildx/main.go,
- * commands/build.go) written as buildctl's `error: failed to solve: …`, which buildctlError reads.
- */
-function resolveRecord(index, stderr, exitCode, seconds) {
-    const lines = stderr
-        .split(/\r?\n/)
-        .map(l => l.replace(/^ERROR: (failed to build: )?/, 'error: '))
-        .filter((l, i, all) => l !== '' || i < all.length - 1)
-        .slice(-40);
-    const body = lines.filter(l => l !== '').length === 0 ? '' : `${lines.join('\n').replace(/\n*$/, '')}\n`;
-    return `@@resolve-begin ${index}\n${body}@@resolve-end ${index} ${exitCode} ${seconds}\n`;
-}
-
-;// CONCATENATED MODULE: ./src/drivers/remote/inputs.ts
-
-
-
-
-// The remote driver's input rules: the builder is a record that points at BuildKit daemons
-// that run already (driver/remote, docker/buildx v0.29.1). Pure: inputs in, problems and the
-// parsed TLS options out; driver.ts runs the driver.
-//
-// What buildx's sources say (v0.29.1):
-// - driver/remote/factory.go New: any config file ("setting config file is not supported for
-//   remote driver") and any daemon flag ("setting buildkit flags is not supported for remote
-//   driver") are refused; the only driver options are servername, cacert, cert, key and
-//   default-load, anything else is "invalid driver option X for remote driver" (so the
-//   owner mark env.<NAME>= of the docker-container driver can't be used here); cacert, cert
-//   and key must be absolute paths; TLS needs cacert; cert and key go together; servername
-//   defaults to the endpoint's host name.
-// - driver/remote/driver.go Dial: loadTLS reads the three files on every dial, so they must
-//   exist for as long as the builder is used.
-// - builder/builder.go Create: without --config, buildx takes buildkitd.default.toml when
-//   there is one, which the remote driver then refuses; the endpoint is checked by
-//   driver/remote/util/endpoint.go IsValidEndpoint (docker-container, kube-pod, npipe, ssh,
-//   tcp, unix).
-// - commands/inspect.go: the text `docker buildx inspect` prints (parseInspect).
-/** How to give the remote daemon a setting: where it runs, not here. */
-const WHERE_IT_RUNS = 'the remote driver connects to a BuildKit daemon that already runs, and buildx refuses a config for it ("setting config file is not supported for ' +
-    'remote driver"): the daemon\'s own buildkitd.toml applies. ' +
-    'Set it where the daemon runs: start it with buildkitd --config /path/to/buildkitd.toml, or mount the file at /etc/buildkit/buildkitd.toml in its ' +
-    'container (or pod)';
-/** The driver options buildx's remote driver accepts (driver/remote/factory.go, v0.29.1). */
-const REMOTE_DRIVER_OPTS = ['servername', 'cacert', 'cert', 'key', 'default-load'];
-/** The options of one driver-opts line: buildx reads it as CSV (csv.ts), so `cacert=/a,servername=b` is two. */
-function optionFields(line) {
-    return (0,csv/* csvFields */.qZ)(line)
-        .map(f => f.trim())
-        .filter(f => f !== '');
-}
-const TLS_KIND = { cacert: 'ca', cert: 'cert', key: 'key' };
-/**
- * Splits a node's driver options into the TLS ones and the rest. cacert=, cert= and key= are
- * a file path (relative to the workspace: the action copies it and gives buildx the absolute
- * path it needs) or env:NAME, as in registry-certs. Throws an InputError naming the input.
- */
-function parseRemoteTls(driverOpts, input = 'driver-opts') {
-    const tls = { other: [] };
-    // Checked before any other rule and never echoed: such an option is (part of) a key or a
-    // certificate pasted in, and any other message could quote it.
-    if (driverOpts.some(o => (0,certs/* looksLikePem */.o4)(o) || optionFields(o).some(f => (0,certs/* looksLikePem */.o4)(f.slice(f.indexOf('=') + 1))))) {
-        throw new errors/* InputError */.d(input, undefined, 'holds PEM text; put the PEM in a secret and pass it as env:NAME (e.g. cacert=env:BUILDKIT_CA, with env: BUILDKIT_CA: ${{ secrets.BUILDKIT_CA }} ' +
-            'on the step)');
-    }
-    const seen = new Set();
-    for (const field of driverOpts.flatMap(optionFields)) {
-        const eq = field.indexOf('=');
-        const key = eq === -1 ? field : field.slice(0, eq);
-        const value = eq === -1 ? '' : field.slice(eq + 1);
-        if (key === 'cacert' || key === 'cert' || key === 'key' || key === 'servername') {
-            if (seen.has(key))
-                throw new errors/* InputError */.d(input, undefined, `${key}= is given twice`);
-            seen.add(key);
-            if (value === '' || value === 'env:') {
-                throw new errors/* InputError */.d(input, undefined, key === 'servername' ? 'servername= has no name' : `${key}= has no file path or env:NAME`);
-            }
-            if (key === 'servername')
-                tls.servername = value;
-            else
-                tls[key] = { kind: TLS_KIND[key], ref: value, input };
-        }
-        else
-            tls.other.push(field);
-    }
-    // buildx's own rules (driver/remote/factory.go New), told before anything runs.
-    if (tls.cert && !tls.key)
-        throw new errors/* InputError */.d(input, undefined, 'cert= has no key=; a client certificate needs its key');
-    if (tls.key && !tls.cert)
-        throw new errors/* InputError */.d(input, undefined, 'key= has no cert=; a client key needs its certificate');
-    if (!tls.cacert && (tls.cert || tls.servername !== undefined)) {
-        throw new errors/* InputError */.d(input, undefined, `${tls.cert ? 'cert= and key=' : 'servername='} need cacert=, the CA that signed the daemon's certificate (buildx: "tls enabled, but missing ` +
-            `keys cacert")`);
-    }
-    return tls;
-}
-/** True when the node talks TLS to its daemon (and so needs files that outlive nothing). */
-function usesTls(tls) {
-    return tls.cacert !== undefined;
-}
-/** What the inputs ask that the remote driver can't do, each with what to do instead. */
-function remoteInputProblems(inputs, get) {
-    const problems = [
-        ...configProblems(inputs, get),
-        ...daemonSettingProblems(get),
-        ...daemonFlagProblems(get),
-        ...networkAndImageProblems(get),
-        ...noEffectProblems(get)
-    ];
-    const nodes = driverOptProblems(inputs.nodes);
-    return [...problems, ...nodes.problems, ...cleanupProblems(inputs, nodes.tls)];
-}
-/** True when the input is given (not blank). */
-function isSet(get, name) {
-    return get(name).trim() !== '';
-}
-/** True when the input is true. */
-function isTrue(get, name) {
-    return get(name).trim().toLowerCase() === 'true';
-}
-/** A daemon setting the input asks for, refused: it is set where the daemon runs. */
-function refuse(input, what) {
-    return { input, message: `${what}: ${WHERE_IT_RUNS}` };
-}
-/** The base configs the remote driver refuses: the config inputs and a buildkitd.default.toml buildx would apply. */
-function configProblems(inputs, get) {
-    const problems = [];
-    for (const name of ['buildkitd-config', 'buildkitd-config-inline']) {
-        if (isSet(get, name))
-            problems.push(refuse(name, "a base config can't be given to a remote daemon"));
-    }
-    if (inputs.baseConfig?.fromDefault) {
-        problems.push({
-            input: 'driver',
-            message: `remote: buildx applies ${inputs.baseConfig.path ?? 'buildkitd.default.toml'} to every new builder (builder/builder.go Create), and the remote ` +
-                `driver refuses any config, so buildx create would fail; ` +
-                "move that file away for this job; the remote daemon's own buildkitd.toml applies (set it where the daemon runs)"
-        });
-    }
-    return problems;
-}
-/** The inputs that are settings of the daemon's buildkitd.toml, each with where it goes there, in the order they are checked. */
-const DAEMON_SETTINGS = [
-    ['mirrors', 'registry mirrors are the daemon\'s ([registry."<host>"] mirrors = [...])'],
-    ['http-registries', 'plain-HTTP registries are the daemon\'s ([registry."<host>"] http = true)'],
-    ['insecure-registries', 'insecure registries are the daemon\'s ([registry."<host>"] insecure = true)'],
-    [
-        'registry-certs',
-        'registry certificates are the daemon\'s ([registry."<host>"] ca = [...] and [[registry."<host>".keypair]], with the files where the daemon ' +
-            'runs); the certificates for the connection to the daemon itself are driver-opts cacert=, cert=, key='
-    ],
-    ['debug', "debug logging is the daemon's (debug = true in its buildkitd.toml, or buildkitd --debug)"]
-];
-/** The registry and debug settings given, refused: they are the remote daemon's own. */
-function daemonSettingProblems(get) {
-    return DAEMON_SETTINGS.filter(([name]) => isSet(get, name)).map(([name, what]) => refuse(name, what));
-}
-/** Daemon flags, of the builder or of an appended node, which buildx refuses for the remote driver. */
-function daemonFlagProblems(get) {
-    const problems = [];
-    if (isSet(get, 'buildkitd-flags')) {
-        problems.push({
-            input: 'buildkitd-flags',
-            message: 'buildx refuses daemon flags for the remote driver ("setting buildkit flags is not supported for remote driver"): give them to buildkitd where ' +
-                'it runs, or put the settings in its buildkitd.toml'
-        });
-    }
-    // An appended node's buildkitd-flags (nodes.ts gives every node the default flags when it
-    // has none, so the raw YAML is what tells whether they were written).
-    if (/^[\s-]*buildkitd-flags\s*:/m.test(get('append'))) {
-        problems.push({
-            input: 'append',
-            message: 'buildkitd-flags of a node: buildx refuses daemon flags for the remote driver ("setting buildkit flags is not supported for remote driver"); ' +
-                'give them to buildkitd where it runs'
-        });
-    }
-    return problems;
-}
-/** The network and image inputs given (cni: false asks nothing), refused: they are chosen where the daemon runs. */
-function networkAndImageProblems(get) {
-    const problems = [];
-    for (const name of ['cni', 'cni-image', 'cni-subnet', 'cni-config', 'cni-plugins-version', 'cni-plugins-url', 'buildkit-image']) {
-        if (!isSet(get, name) || (name === 'cni' && get(name).trim().toLowerCase() === 'false'))
-            continue;
-        problems.push(refuse(name, `the daemon's network and image are chosen where it runs (CNI: [worker.oci] networkMode = "cni" with cniConfigPath and cniBinaryPath in its ` +
-            `buildkitd.toml, the plugins in its image)`));
-    }
-    return problems;
-}
-/** keep-state and check-registries set true, which can do nothing with a remote daemon. */
-function noEffectProblems(get) {
-    const problems = [];
-    if (isTrue(get, 'keep-state')) {
-        problems.push({
-            input: 'keep-state',
-            message: "true does nothing with the remote driver: the daemon's state is its own, and removing the builder removes only buildx's record of it"
-        });
-    }
-    if (isTrue(get, 'check-registries')) {
-        problems.push({
-            input: 'check-registries',
-            message: "the registries a remote daemon's config names are not known to this action (its buildkitd.toml is where it runs); list references in " +
-                'verify-pull to prove that the daemon resolves them'
-        });
-    }
-    return problems;
-}
-/** Each node's driver options the remote driver can't take, and whether any node talks TLS to its daemon. */
-function driverOptProblems(nodes) {
-    const problems = [];
-    let tls = false;
-    for (const node of nodes) {
-        const input = nodeInput(node, 'driver-opts');
-        try {
-            const parsed = parseRemoteTls(node.driverOpts, input);
-            tls ||= usesTls(parsed);
-            for (const o of parsed.other) {
-                const problem = otherOptionProblem(input, o);
-                if (problem)
-                    problems.push(problem);
-            }
-        }
-        catch (err) {
-            if (!(err instanceof errors/* InputError */.d))
-                throw err;
-            problems.push({ input, message: err.message.replace(/^input "[^"]*": /, '') });
-        }
-    }
-    return { problems, tls };
-}
-/** What is wrong with a driver option that is not a TLS one: a default-load that is no boolean, or any other option. */
-function otherOptionProblem(input, o) {
-    const key = o.split('=')[0];
-    if (key === 'default-load') {
-        if (/^(true|false|1|0|t|f|TRUE|FALSE|True|False)$/.test(o.slice(key.length + 1)))
-            return undefined;
-        return { input, message: `"${o}": default-load is true or false` };
-    }
-    return {
-        input,
-        message: `"${o}": the remote driver takes only ${REMOTE_DRIVER_OPTS.join(', ')} (buildx: "invalid driver option ${key} for remote ` +
-            `driver"); the daemon's image, network and resources are set where it runs`
-    };
-}
-/** cleanup: false with TLS files, which are deleted with the run directory that the kept builder reads them from. */
-function cleanupProblems(inputs, tls) {
-    if (!tls || inputs.cleanup)
-        return [];
-    return [
-        {
-            input: 'cleanup',
-            message: 'false with cacert=, cert= or key= in driver-opts: buildx reads those files every time it connects to the daemon (driver/remote/driver.go ' +
-                'Dial), and this action copies them into its run directory, which is deleted when the job ends; ' +
-                'a builder left behind would then fail to connect. Keep cleanup: true, or create such a builder yourself with files that outlive the job'
-        }
-    ];
-}
-// The BuildKit addresses buildx's remote driver dials (util/remoteutil IsValidEndpoint).
-const BUILDKIT_ADDR_RE = /^(tcp|unix|ssh|docker-container|kube-pod|npipe):\/\/\S+$/;
-/** The daemon's address, which this driver can't do without. */
-function remoteEndpointProblem(endpoint) {
-    if (endpoint === '')
-        return "the remote driver needs an endpoint, the BuildKit daemon's address (e.g. tcp://buildkitd:1234)";
-    const dash = optionLike(endpoint);
-    if (dash)
-        return dash;
-    return BUILDKIT_ADDR_RE.test(endpoint) ? undefined : `"${endpoint}" is not a BuildKit address; write tcp://host:port or unix:///path`;
-}
-/**
- * buildx keeps build records in a directory named after the first node (localstate:
- * ~/.docker/buildx/refs/<builder>/<node>/), and this driver's first node is
- * <builder>0-<owner uuid> (owner-mark.ts remoteNodeName): a file name has at most 255.
- */
-const REMOTE_NAME_LIMIT = {
-    length: 255 - '0-'.length - 36,
-    why: "buildx keeps build records in a directory named after the first node, <name>0-<this run's owner mark>"
-};
-
-;// CONCATENATED MODULE: ./src/drivers/remote/tls.ts
-
-
-
-/**
- * Reads and checks the TLS files as registry-certs' are (config/certs.ts): the key first (it is
- * registered as a secret before any check can fail and print something), then the CA and the
- * certificate; the key must match the certificate.
- */
-function loadRemoteTls(tls, now = new Date(), env = process.env) {
-    const notes = { warnings: [] };
-    const key = tls.key ? (0,certs/* loadPem */.rL)(tls.key, notes, now, env) : undefined;
-    const cacert = tls.cacert ? (0,certs/* loadPem */.rL)(tls.cacert, notes, now, env) : undefined;
-    const cert = tls.cert ? (0,certs/* loadPem */.rL)(tls.cert, notes, now, env) : undefined;
-    if (cert && key)
-        (0,certs/* checkKeyPair */.ce)({ cert, key });
-    return { tls: { cacert, cert, key, servername: tls.servername, other: tls.other }, warnings: notes.warnings };
-}
-const TLS_FILES = {
-    cacert: ['ca.pem', 0o644, 'CA of the BuildKit daemon'],
-    cert: ['client.crt', 0o644, 'client certificate for the BuildKit daemon'],
-    key: ['client.key', 0o600, 'client key for the BuildKit daemon']
-};
-/**
- * The files to write for one node's TLS (under `dir`, e.g. <run dir>/remote/<node index>) and
- * the node's driver options with their absolute paths (buildx refuses relative ones). The
- * files have no place in the builder: containerPath is '' and they are not for
- * plan.expect.files.
- */
-function remoteTlsFiles(tls, dir, node) {
-    const files = [];
-    const driverOpts = [];
-    for (const k of ['cacert', 'cert', 'key']) {
-        const pem = tls[k];
-        if (!pem)
-            continue;
-        const [base, mode, what] = TLS_FILES[k];
-        const hostPath = external_node_path_.join(dir, base);
-        files.push({ hostPath, containerPath: '', content: pem.content, mode, sha256: pem.sha256, label: `${what} of ${node} (${pem.ref})` });
-        driverOpts.push((0,csv/* csvQuote */.Fk)(`${k}=${hostPath}`));
-    }
-    if (tls.servername !== undefined)
-        driverOpts.push((0,csv/* csvQuote */.Fk)(`servername=${tls.servername}`));
-    driverOpts.push(...tls.other.map(csv/* csvQuote */.Fk));
-    return { dirs: files.length > 0 ? [dir] : [], files, driverOpts };
-}
-
-;// CONCATENATED MODULE: ./src/drivers/remote/owner.ts
-// The remote driver's owner mark: its first node's name, <builder>0-<owner>. The driver takes
-// no option to hold it (factory.go refuses unknown ones: "invalid driver option"), and
-// buildx's record keeps node names. Pure.
-/**
- * The first node's name, which carries this run's owner mark (store/nodegroup.go Node.Name,
- * validated by store/util.go ValidateName: letters, digits, ._-, lower-cased). With no owner
- * it is buildx's own choice, <builder>0.
- */
-function remoteNodeName(builder, owner) {
-    return owner === '' ? `${builder}0` : `${builder}0-${owner}`.toLowerCase();
-}
-/**
- * The owner mark of a remote builder from its recorded nodes: undefined when buildx has no
- * such builder (a record always has a node: store/nodegroup.go Leave refuses the last one),
- * '' when its first node carries none.
- */
-function remoteOwnerOf(builder, nodes) {
-    if (nodes.length === 0)
-        return undefined;
-    const prefix = `${builder.toLowerCase()}0-`;
-    const first = nodes[0].Name;
-    return first.startsWith(prefix) ? first.slice(prefix.length) : '';
-}
-/** The owner mark in a builder's record ('' when it has none). */
-function remoteMarkOf(rec) {
-    return remoteOwnerOf(rec.Name, rec.Nodes) ?? '';
-}
-
-;// CONCATENATED MODULE: ./src/drivers/remote/driver.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-// buildx's remote driver (driver/remote, docker/buildx v0.29.1): the builder is buildx's
-// record of daemons that run elsewhere. Nothing is copied into them and their logs are not
-// ours to read, so observation is the daemon's own answer through buildx (`buildx inspect
-// --bootstrap`, read silently: for this driver it holds no files, but it is never printed
-// all the same) and verify-pull runs from the runner through buildx (`buildx build --call
-// outline`): the only way to prove what the remote daemon's own registry config does.
-const remote = {
-    name: 'remote',
-    createsBuilder: true,
-    takesConfig: false,
-    // The daemon runs with its own flags: buildx refuses any for this driver.
-    defaultFlags: [],
-    maxBuilderName: REMOTE_NAME_LIMIT,
-    maxNodeName: CONTAINER_NODE_LIMIT,
-    numberedNodes: true,
-    endpointProblem: remoteEndpointProblem,
-    // Each node's TLS options, checked as the nodes are read.
-    checkNode: n => void parseRemoteTls(n.driverOpts, nodeInput(n, 'driver-opts')),
-    inputProblems: remoteInputProblems,
-    keptKeysPlace: "in the builder's container (/etc/buildkit/certs)",
-    prepare: inputs => loadTls(inputs),
-    planNodes: ctx => remoteNodes(ctx),
-    claim: async (asked) => claimFreeName(asked),
-    create: createNodes,
-    readBackNode: async (plan, node) => ({ daemon: await inspectDaemon(plan.builder, node.Name) }),
-    readsDaemonLog: false,
-    resolve: (node, refs, builder) => resolveFromRunner(node, refs, builder),
-    // A remote daemon's log can't be read from here. Not '': an empty log would tell verify/proof.ts
-    // that no host failed, i.e. that the first host of the chain served every reference.
-    logSince: () => Promise.reject(new Error("a remote daemon's log can't be read from the runner")),
-    logTail: async () => '',
-    owner: builder => cli/* builderOwner */.TS(builder, remoteMarkOf),
-    // The mark is in the first node's name, not in its options.
-    withoutOwner: buildx_record/* optionLines */.rQ,
-    nodes: builder => cli/* builderNodes */.$R(builder),
-    // buildx rm of a remote builder removes its record; the daemon and its state are untouched
-    // (driver.go Rm does nothing), so keep-state means nothing here.
-    remove: builder => cli/* removeBuilder */.iq(rmArgs(builder, false)),
-    // The daemons are someone else's by design: buildx rm never touches them (driver.go Rm).
-    occupant: () => Promise.resolve(undefined),
-    leave: (builder, node) => cli/* leaveNode */.Yd(leaveArgs(builder, node))
-};
-/** The daemon's answer for one node: `docker buildx inspect --bootstrap`, silently. */
-async function inspectDaemon(builder, nodeName) {
-    const res = await cli/* inspectBuilder */.IK(builder);
-    if (res.exitCode !== 0)
-        return { error: `docker buildx inspect --bootstrap failed (exit code ${res.exitCode}): ${(0,exec/* lastLine */.fM)(res.stderr)}` };
-    return daemonFromInspect(parseInspect(res.stdout), nodeName);
-}
-/**
- * Resolves each reference through the node's daemon from the runner, one after the other,
- * and answers in RESOLVE_SCRIPT's marker format (buildkit/resolve.ts parseResolveOutput). A builder of
- * several nodes lets buildx pick the node, so such a node is reached through a builder of its
- * own, with the same endpoint and driver options, removed afterwards.
- */
-async function resolveFromRunner(node, refs, builder) {
-    const nodes = cli/* builderNodes */.$R(builder);
-    const rec = nodes.find(n => n.Name === node.Name);
-    if (!rec)
-        return { exitCode: 1, stdout: '', stderr: `buildx has no node ${node.Name} in builder ${builder}` };
-    let through = builder;
-    if (nodes.length > 1) {
-        through = `${builder}-prove-${(0,external_node_crypto_.randomUUID)().slice(0, 8)}`;
-        const opts = Object.entries(rec.DriverOpts ?? {}).map(([k, v]) => (0,csv/* csvQuote */.Fk)(`${k}=${v}`));
-        const made = await (0,exec/* run */.eF)('docker', remoteCreateArgs({ name: through, endpoint: rec.Endpoint, driverOpts: opts, use: false, bootstrap: false }));
-        if (made.exitCode !== 0) {
-            await (0,exec/* run */.eF)('docker', rmArgs(through, false));
-            return {
-                exitCode: made.exitCode,
-                stdout: '',
-                stderr: `a builder for node ${node.Name} alone could not be made: ${(0,exec/* lastLine */.fM)(made.stderr)}`
-            };
-        }
-    }
-    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(tempRoot(), 'buildkit-builder-prove-'));
-    try {
-        let stdout = '';
-        for (const [i, ref] of refs.entries()) {
-            const ctx = external_node_path_.join(dir, String(i + 1));
-            external_node_fs_.mkdirSync(ctx);
-            external_node_fs_.writeFileSync(external_node_path_.join(ctx, 'Dockerfile'), `FROM ${ref}\n`);
-            const meta = external_node_path_.join(dir, `${i + 1}.json`);
-            const t0 = Date.now();
-            // coreutils timeout: exec.ts has no time limit of its own; buildx ends its build on SIGTERM.
-            const res = await (0,exec/* run */.eF)('timeout', ['--kill-after=5', String(resolve/* RESOLVE_TIMEOUT_SECONDS */.dM), 'docker', ...outlineArgs(through, ctx, meta)]);
-            const seconds = Math.round((Date.now() - t0) / 1000);
-            stdout += resolveRecord(i + 1, res.stderr, res.exitCode, seconds);
-            // The build's history record, so `buildx history ls` shows only the user's builds.
-            const record = external_node_fs_.existsSync(meta) ? historyRef(external_node_fs_.readFileSync(meta, 'utf8')) : undefined;
-            if (record)
-                await (0,exec/* run */.eF)('docker', ['buildx', 'history', 'rm', '--builder', through, record]);
-        }
-        return { exitCode: 0, stdout, stderr: '' };
-    }
-    finally {
-        external_node_fs_.rmSync(dir, { recursive: true, force: true });
-        if (through !== builder)
-            await (0,exec/* run */.eF)('docker', rmArgs(through, false));
-    }
-}
-/** Each node's files for the TLS connection to its daemon, read and checked (keys masked). */
-function loadTls(inputs) {
-    return inputs.nodes.map(n => {
-        const tls = parseRemoteTls(n.driverOpts, nodeInput(n, 'driver-opts'));
-        const loaded = loadRemoteTls(tls);
-        for (const w of loaded.warnings)
-            log/* warning */.$e(w);
-        if (usesTls(tls))
-            log/* info */.pq(`${n.label}: TLS to ${n.endpoint} with ` +
-                `${[loaded.tls.cacert && 'a CA', loaded.tls.cert && 'a client certificate and key'].filter(Boolean).join(' and ')}, checked`);
-        return loaded.tls;
-    });
-}
-/**
- * No config and no daemon flags (buildx refuses both for this driver), TLS files for the
- * connection under <runDir>/remote/<i> (they must live as long as the builder: buildx reads
- * them on every connection), and the owner mark in the first node's name.
- */
-function remoteNodes(ctx) {
-    const { inputs, runDir, owner } = ctx;
-    const tls = ctx.prepared ?? [];
-    const dirs = [];
-    const files = [];
-    const nodes = inputs.nodes.map((n, i) => {
-        const out = remoteTlsFiles(tls[i] ?? { other: n.driverOpts }, external_node_path_.join(runDir, 'remote', String(i)), n.label);
-        if (out.files.length > 0 && !dirs.includes(external_node_path_.join(runDir, 'remote')))
-            dirs.push(external_node_path_.join(runDir, 'remote'));
-        dirs.push(...out.dirs);
-        files.push(...out.files);
-        const name = i === 0 ? remoteNodeName(inputs.name, owner) : n.name;
-        return {
-            label: n.label,
-            name,
-            endpoint: n.endpoint,
-            createArgs: remoteCreateArgs({
-                name: inputs.name,
-                node: name,
-                endpoint: n.endpoint,
-                driverOpts: out.driverOpts,
-                platforms: n.platforms,
-                use: inputs.use,
-                append: i > 0,
-                bootstrap: inputs.nodes.length === 1
-            }),
-            args: [],
-            platforms: n.platforms
-        };
-    });
-    return { nodes, dirs, files };
-}
-
-;// CONCATENATED MODULE: ./src/drivers/factory.ts
-
-
-
-
-// The drivers this action has, one line each, in the order the `driver` input's message
-// names them. A new driver is a folder of its own (CONTRIBUTING.md, "How to add a driver")
-// and a line here.
-const SHIPPED = [dockerContainer, kubernetes, remote, engine];
-/** A catalog of drivers by name: the shipped ones, or others (a test's). */
-function catalogOf(drivers) {
-    const byName = new Map(drivers.map(d => [d.name, d]));
-    const driver = (name) => {
-        const d = byName.get(name);
-        if (!d)
-            throw new Error(`no driver named "${name}" (${[...byName.keys()].join(', ')})`);
-        return d;
-    };
-    return { names: drivers.map(d => d.name), rules: driver, driver };
-}
-/** The shipped drivers. */
-const catalog = catalogOf(SHIPPED);
-/** The implementation of a shipped buildx driver (inputs refuse any other name). */
-function driverFor(name) {
-    return catalog.driver(name);
-}
-
-// EXTERNAL MODULE: ./src/cni/settings.ts
-var settings = __nccwpck_require__(1467);
-// EXTERNAL MODULE: ./src/docker/refs.ts
-var refs = __nccwpck_require__(3004);
-// EXTERNAL MODULE: ./src/install/buildx-release.ts
-var buildx_release = __nccwpck_require__(2067);
 ;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
 /*!
  * Copyright (c) Squirrel Chat et al., All rights reserved.
@@ -6709,298 +4802,2523 @@ function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTempora
 /** @deprecated use `import * as ... from 'smol-toml'` instead */
 /* harmony default export */ const dist = ({ parse: parse, stringify: stringify, TomlDate: TomlDate, TomlError: TomlError });
 
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
-;// CONCATENATED MODULE: ./src/config/hosts.ts
 
-// Registry and mirror addresses as BuildKit understands them.
-//
-// A registry key in buildkitd.toml is `host[:port]` (BuildKit looks its section up by the
-// host of the image reference). A mirror may also carry a path and a scheme: BuildKit
-// parses it as a URL and keeps only host and path, then looks up `http`/`insecure` in the
-// section of the mirror's *host*
-// (https://github.com/moby/buildkit/blob/master/util/resolver/utils.go, extractMirrorHostAndPath).
-const LABEL = '[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?';
-const HOST_RE = new RegExp(`^(?:${LABEL}(?:\\.${LABEL})*|\\[[0-9a-fA-F:.]+\\])(?::(\\d{1,5}))?$`);
-const PATH_RE = /^(?:\/[a-zA-Z0-9._~-]+)*\/?$/;
-const HOST_FORMAT = 'host[:port], e.g. registry.example.com or 127.0.0.1:5000';
+/***/ })
+
+/******/ });
+/************************************************************************/
+/******/ // The module cache
+/******/ var __webpack_module_cache__ = {};
+/******/ 
+/******/ // The require function
+/******/ function __nccwpck_require__(moduleId) {
+/******/ 	// Check if module is in cache
+/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
+/******/ 	if (cachedModule !== undefined) {
+/******/ 		return cachedModule.exports;
+/******/ 	}
+/******/ 	// Create a new module (and put it into the cache)
+/******/ 	var module = __webpack_module_cache__[moduleId] = {
+/******/ 		// no module.id needed
+/******/ 		// no module.loaded needed
+/******/ 		exports: {}
+/******/ 	};
+/******/ 
+/******/ 	// Execute the module function
+/******/ 	var threw = true;
+/******/ 	try {
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
+/******/ 		threw = false;
+/******/ 	} finally {
+/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
+/******/ 	}
+/******/ 
+/******/ 	// Return the exports of the module
+/******/ 	return module.exports;
+/******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/asset-relocator-loader */
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
+/******/ })();
+/******/ 
+/************************************************************************/
+var __webpack_exports__ = {};
+
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: ./src/runner/exec.ts
+var exec = __nccwpck_require__(8065);
+// EXTERNAL MODULE: ./src/runner/log.ts
+var log = __nccwpck_require__(7708);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: ./src/config/certs.ts
+var certs = __nccwpck_require__(6317);
+// EXTERNAL MODULE: ./src/docker/cli.ts + 2 modules
+var cli = __nccwpck_require__(9345);
+// EXTERNAL MODULE: ./src/config/paths.ts
+var paths = __nccwpck_require__(1066);
+// EXTERNAL MODULE: ./src/docker/buildx.ts
+var buildx = __nccwpck_require__(7890);
+// EXTERNAL MODULE: ./src/docker/csv.ts
+var csv = __nccwpck_require__(6476);
+;// CONCATENATED MODULE: ./src/drivers/ownership.ts
+
+const who = (n) => `node ${n.name}${n.label ? ` (${n.label})` : ''}`;
+const whose = (o) => o.state === 'taken' && o.owner === '' ? 'it carries no owner mark' : "it carries another run's owner mark";
 /**
- * For an address with user[:password]@ in it, which no message quotes. BuildKit takes no
- * credentials in a registry's or mirror's address; it asks docker's credentials (docker login).
+ * Before create: every node's place must be free. A taken place can't be this run's (its
+ * mark is new), and one that can't be read is not assumed free. Returns the refusal, or
+ * undefined when every node may be created.
  */
-const CREDENTIALS = 'the host holds credentials (user[:password]@, not shown here); give the address alone and the credentials to docker login, whose credentials BuildKit uses';
+function refusal(found, owner) {
+    const lines = found.flatMap(({ node, occupant: o }) => {
+        if (o.state === 'free' || (o.state === 'taken' && owner !== '' && o.owner === owner))
+            return [];
+        if (o.state === 'unknown')
+            return [`${who(node)}: ${node.place} could not be checked: ${o.error}`];
+        return [`${who(node)}: ${node.place} already exists and is not this run's (${whose(o)})`];
+    });
+    if (lines.length === 0)
+        return undefined;
+    const what = lines.length === 1
+        ? `${lines[0]}; buildx would take it over and removing the builder would remove it`
+        : `\n- ${lines.join('\n- ')}\nbuildx would take them over and removing the builder would remove them`;
+    return (`${what}. Choose another builder name (or leave name empty for a generated one) or another node name in append; ` +
+        'remove it yourself only if you know it is not in use');
+}
 /**
- * Why `value` is not a `host[:port]`, or undefined when it is one. `input` tailors the hint
- * for a scheme. `section`: the host names a [registry."…"] section of its own, which buildx
- * can't read for an IPv6 literal (its TOML parser, go-toml v1, refuses ']' in a table key:
- * "table key cannot contain ']'", measured with buildx 0.29.1).
+ * Before removal: only nodes whose place is free or carries this run's mark are removed
+ * (buildx rm of a node whose container is gone only drops its record). The others are
+ * detached from the record (buildx refuses to leave the last node: store/nodegroup.go Leave),
+ * or, when none is ours, the record alone is removed.
  */
-function hostProblem(value, input = '', section = true) {
-    if (value === '')
-        return 'the host is empty';
-    // Before anything quotes the value: user:password@ would be printed whole.
-    if (value.includes('@'))
-        return CREDENTIALS;
-    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value);
-    if (scheme) {
-        const hint = input === 'http-registries'
-            ? `write it without ${scheme[0]}: this list is the plain-HTTP one already`
-            : `list a plain-HTTP registry in http-registries`;
-        return `"${value}" has a scheme; registries are plain ${HOST_FORMAT} (${hint})`;
-    }
-    const m = HOST_RE.exec(value);
-    if (!m)
-        return `"${value}" is not a ${HOST_FORMAT}`;
-    if (m[1] !== undefined) {
-        const port = Number(m[1]);
-        if (port < 1 || port > 65535)
-            return `"${value}" has port ${m[1]}, outside 1-65535`;
-    }
-    if (value.startsWith('[')) {
-        const ip = value.slice(1, value.indexOf(']'));
-        if ((0,external_node_net_.isIP)(ip) !== 6)
-            return `"${value}" is not a ${HOST_FORMAT}: "${ip}" is not an IPv6 address`;
-        if (section) {
-            return (`"${value}" is an IPv6 address, which buildx can't take as a registry: its config parser refuses ']' in [registry."${value}"]; give the ` +
-                `registry a host name (e.g. an /etc/hosts entry on the runner)`);
+function removalPlan(found, owner) {
+    const foreign = found.filter(({ occupant: o }) => o.state === 'unknown' || (o.state === 'taken' && (owner === '' || o.owner !== owner)));
+    const warnings = foreign.map(({ node, occupant: o }) => o.state === 'unknown'
+        ? `${who(node)}: ${node.place} could not be checked (${o.error}): left alone, remove it yourself if it is this run's`
+        : `${who(node)}: ${node.place} is not this run's (${whose(o)}; another run or builder uses that name): left alone`);
+    if (foreign.length === found.length && found.length > 0)
+        return { leave: [], keepDaemon: true, warnings };
+    return { leave: foreign.map(f => f.node.name), keepDaemon: false, warnings };
+}
+/**
+ * After create: a node whose place does not carry this run's mark was taken over (another
+ * run made it between the check and create). Verification fails for it whatever `verify`
+ * says: the builder runs someone else's daemon.
+ */
+function takeovers(found, owner) {
+    return found.flatMap(({ node, occupant: o }) => o.state === 'taken' && o.owner !== owner
+        ? [`${who(node)}: ${node.place} is not this run's (${whose(o)}): buildx took over another builder's daemon`]
+        : []);
+}
+/**
+ * A planned node as buildx will record it, for reading its place before create: its name,
+ * endpoint and driver-opts (from its create arguments, read as buildx reads them: CSV, the
+ * last value of a key wins). undefined when buildx picks the name (kubernetes' first node:
+ * generated, nothing can be there yet).
+ */
+function plannedRecord(n) {
+    if (n.name === undefined)
+        return undefined;
+    const opts = {};
+    n.createArgs.forEach((a, i) => {
+        if (a !== '--driver-opt' || i + 1 >= n.createArgs.length)
+            return;
+        for (const f of (0,csv/* csvFields */.qZ)(n.createArgs[i + 1])) {
+            const eq = f.indexOf('=');
+            if (eq > 0)
+                opts[f.slice(0, eq)] = f.slice(eq + 1);
         }
+    });
+    return { Name: n.name, Endpoint: n.endpoint, DriverOpts: opts };
+}
+
+// EXTERNAL MODULE: ./src/docker/driver-opts.ts
+var driver_opts = __nccwpck_require__(6787);
+// EXTERNAL MODULE: ./src/runner/errors.ts
+var errors = __nccwpck_require__(5507);
+// EXTERNAL MODULE: ./src/runner/lines.ts
+var runner_lines = __nccwpck_require__(2705);
+;// CONCATENATED MODULE: ./src/inputs/nodes.ts
+
+
+
+// The builder's nodes as the inputs give them: the first node from the top-level inputs
+// (driver-opts, buildkitd-flags, endpoint, platforms), more from `append`, a YAML list with
+// docker/setup-buildx-action's fields. Pure: text in, NodeSpec[] or an InputError out.
+/**
+ * The input a node's setting comes from, for messages: the setting's own input for the first
+ * node (driver-opts, buildkitd-flags), append for the others ("append (append[1] driver-opts)").
+ */
+function nodeInput(n, setting) {
+    return n.append === undefined ? setting : `append (${n.label} ${setting})`;
+}
+// buildx store.ValidateName: a letter first, then letters, digits and ._- (lower-cased).
+const NODE_NAME_RE = /^[a-zA-Z][a-zA-Z0-9._-]*$/;
+// containerd's platform syntax: os/arch[/variant], lower case.
+const PLATFORM_RE = /^[a-z0-9_-]+\/[a-z0-9_-]+(\/[a-z0-9_.-]+)?$/;
+const FIELDS = ['name', 'endpoint', 'driver-opts', 'buildkitd-flags', 'platforms'];
+/** `platforms`: comma-separated (or one per line) os/arch[/variant]. */
+function parsePlatforms(input, text) {
+    const out = [];
+    for (const p of text
+        .split(/[,\n]/)
+        .map(s => s.trim())
+        .filter(s => s !== '')) {
+        if (!PLATFORM_RE.test(p)) {
+            throw new errors/* InputError */.d(input, undefined, `"${p}" is not a platform; write os/arch[/variant], e.g. linux/amd64 or linux/arm/v7`);
+        }
+        if (!out.includes(p))
+            out.push(p);
+    }
+    return out;
+}
+/**
+ * Why an address's host or user would be read as an option, or undefined. An ssh:// address
+ * becomes ssh's arguments (docker's connhelper runs `ssh … -- user@host`; older ones put no
+ * `--` before it), so ssh://-oProxyCommand=… would run a command; other clients dial or
+ * exec the host part the same way. No host or user name starts with "-".
+ */
+function optionLike(endpoint) {
+    const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(endpoint);
+    if (!m)
+        return undefined;
+    const at = m[1].lastIndexOf('@');
+    const user = at === -1 ? '' : m[1].slice(0, at);
+    const host = m[1].slice(at + 1);
+    if (host.startsWith('-') || host.startsWith('[-'))
+        return 'its host starts with "-", which ssh and docker would read as an option; give a host name or address';
+    if (user.startsWith('-'))
+        return 'its user starts with "-", which ssh would read as an option; give a user name';
+    return undefined;
+}
+/**
+ * `append`: a YAML list of nodes, each with name, endpoint, driver-opts (a list of strings),
+ * buildkitd-flags (one string) and platforms (a comma-separated string), as
+ * docker/setup-buildx-action reads them. A node without buildkitd-flags gets `defaultFlags`,
+ * as the first node does: every node then allows the same entitlements.
+ */
+function parseAppend(text, rules, yaml) {
+    if (text.trim() === '')
+        return [];
+    if (!yaml)
+        throw new Error('append is set but the YAML parser was not loaded');
+    const root = appendList(text, yaml);
+    return root.items.map((item, i) => appendedNode(item, i, { text, rules, yaml }));
+}
+/** The YAML list `append` holds; throws an InputError when it is not valid YAML or not a list. */
+function appendList(text, yaml) {
+    const doc = yaml.parseDocument(text, { uniqueKeys: true });
+    if (doc.errors.length > 0) {
+        const e = doc.errors[0];
+        throw new errors/* InputError */.d('append', e.linePos?.[0].line, `is not valid YAML: ${e.message.split('\n')[0]}`);
+    }
+    const root = doc.contents;
+    if (!yaml.isSeq(root))
+        throw new errors/* InputError */.d('append', undefined, 'must be a YAML list of nodes (- name: …, endpoint: …)');
+    return root;
+}
+/** The line a YAML node starts on in the text, or undefined when it has no place. */
+function lineOf(text, n) {
+    const off = n?.range?.[0];
+    return off === undefined ? undefined : text.slice(0, off).split('\n').length;
+}
+/** The node the i-th item of append describes; a field it doesn't give is the first node's default. */
+function appendedNode(item, i, ctx) {
+    const label = `append[${i}]`;
+    const fail = (at, detail) => {
+        throw new errors/* InputError */.d('append', lineOf(ctx.text, at ?? item), `${label}: ${detail}`);
+    };
+    if (!ctx.yaml.isMap(item))
+        return fail(item, 'is not a mapping of name, endpoint, driver-opts, buildkitd-flags, platforms');
+    const spec = { endpoint: '', driverOpts: [], buildkitdFlags: [...ctx.rules.defaultFlags], platforms: [], label, append: i };
+    for (const pair of item.items)
+        readField(spec, pair, ctx, fail);
+    const problem = ctx.rules.endpointProblem(spec.endpoint);
+    if (problem)
+        fail(item, `endpoint: ${problem}`);
+    return spec;
+}
+/** Sets the field one key: value pair of an appended node gives; throws an InputError for an unknown field or a bad value. */
+function readField(spec, pair, ctx, fail) {
+    const { isScalar } = ctx.yaml;
+    const key = isScalar(pair.key) ? String(pair.key.value) : '';
+    const value = pair.value;
+    const field = FIELDS.find(f => f === key);
+    if (!field)
+        fail(pair.key, `unknown field "${key}"; a node has ${FIELDS.join(', ')}`);
+    const str = () => {
+        if (isScalar(value) && (typeof value.value === 'string' || typeof value.value === 'number'))
+            return String(value.value).trim();
+        return fail(value, `${key} must be a string`);
+    };
+    switch (field) {
+        case 'name':
+            spec.name = nodes_nodeName(str(), value, ctx.rules.maxNodeName, fail);
+            break;
+        case 'endpoint':
+            spec.endpoint = str();
+            break;
+        case 'driver-opts':
+            spec.driverOpts = driverOptList(value, ctx.yaml, fail);
+            break;
+        case 'buildkitd-flags':
+            spec.buildkitdFlags = buildkitdFlags(str(), value, ctx.rules.defaultFlags, fail);
+            break;
+        case 'platforms':
+            try {
+                spec.platforms = parsePlatforms('append', str());
+            }
+            catch (err) {
+                fail(value, err.message.replace(/^input "append": /, ''));
+            }
+            break;
+    }
+}
+/** A node's name as buildx keeps it (lower case); fails when buildx would refuse it or it is over the driver's limit. */
+function nodes_nodeName(name, value, limit, fail) {
+    if (name.length > limit.length)
+        fail(value, `name is ${name.length} characters; at most ${limit.length} (${limit.why})`);
+    if (!NODE_NAME_RE.test(name))
+        fail(value, `name "${name}" must start with a letter and hold only letters, digits and ._-`);
+    return name.toLowerCase();
+}
+/** A node's driver-opts, a list of strings each buildx can read; fails for any other value. */
+function driverOptList(value, yaml, fail) {
+    // setup-buildx-action takes a list; one string is one option there too.
+    const list = yaml.isSeq(value) ? value.items : [value];
+    return list.map(v => {
+        const opt = yaml.isScalar(v) && typeof v.value === 'string' ? v.value.trim() : fail(v, 'driver-opts must be a list of strings');
+        const opts = (0,driver_opts/* parseDriverOptLine */.JS)(opt);
+        if (typeof opts === 'string')
+            fail(v, `driver-opts: ${opts}`);
+        return opt;
+    });
+}
+/** A node's buildkitd-flags as words, or the default flags when it gives none; fails for an open quote or a --config. */
+function buildkitdFlags(text, value, defaultFlags, fail) {
+    const words = (0,runner_lines/* splitShellWords */.CQ)(text);
+    if (words === undefined)
+        fail(value, 'buildkitd-flags: a quote is not closed');
+    if (words.some(w => w === '--config' || w.startsWith('--config=')))
+        fail(value, 'buildkitd-flags: --config is set by this action for every node');
+    return words.length > 0 ? words : [...defaultFlags];
+}
+/**
+ * Rules across all nodes: buildx refuses two nodes on one endpoint ("invalid duplicate
+ * endpoint", store/nodegroup.go validateDuplicates), and an appended node named like an
+ * existing one is not appended: buildx changes that node instead (NodeGroup.Update finds
+ * it by name). Appended docker-container nodes get the name buildx would give them
+ * (nextNodeName: <builder><n>, the first free n) so that every node has a known name.
+ */
+function checkNodes(builder, first, appended, rules) {
+    const nodes = [first, ...appended];
+    const names = new Set();
+    const firstName = rules.numberedNodes ? `${builder}0` : undefined;
+    if (firstName)
+        names.add(firstName);
+    for (const n of appended) {
+        if (n.name === undefined)
+            continue;
+        if (names.has(n.name)) {
+            throw new errors/* InputError */.d('append', undefined, `${n.label}: node name "${n.name}" is taken by another node (buildx would change that node instead of adding one)`);
+        }
+        names.add(n.name);
+    }
+    if (rules.numberedNodes) {
+        for (const n of appended) {
+            if (n.name !== undefined)
+                continue;
+            let k = 0;
+            while (names.has(`${builder}${k}`))
+                k++;
+            n.name = `${builder}${k}`;
+            if (n.name.length > rules.maxNodeName.length) {
+                throw new errors/* InputError */.d('append', undefined, `${n.label}: the node name buildx would give it is ${n.name.length} characters, over ${rules.maxNodeName.length}; give it a shorter name`);
+            }
+            names.add(n.name);
+        }
+    }
+    // Nodes whose names buildx generates (kubernetes) have no endpoint of their own.
+    if (!rules.numberedNodes)
+        return nodes;
+    const seen = new Map();
+    for (const n of nodes) {
+        // The first node without an endpoint is on the current context: an appended node needs its own.
+        const ep = n.endpoint === '' && n !== first ? undefined : n.endpoint;
+        if (ep === undefined) {
+            throw new errors/* InputError */.d('append', undefined, `${n.label}: has no endpoint; a second node on the current docker context would share the first node's endpoint, which buildx refuses`);
+        }
+        const other = seen.get(ep);
+        if (other !== undefined) {
+            throw new errors/* InputError */.d('append', undefined, `${n.label}: endpoint "${ep}" is also ${other}'s; buildx refuses two nodes on one endpoint (give each node its own docker context or host)`);
+        }
+        seen.set(ep, n.label);
+    }
+    return nodes;
+}
+
+// EXTERNAL MODULE: ./src/docker/mirror-refs.ts
+var mirror_refs = __nccwpck_require__(3184);
+// EXTERNAL MODULE: ./src/docker/through-mirror.ts
+var through_mirror = __nccwpck_require__(9069);
+;// CONCATENATED MODULE: ./src/drivers/node-images.ts
+
+
+
+
+
+// The step "Take the BuildKit image from the docker.io mirror": each node's image, when it is
+// a Docker Hub image, fetched where the node runs from the config's docker.io mirrors, so
+// that buildx is given the mirror's reference and nothing asks Docker Hub
+// (docker/through-mirror.ts). Each node's engine pulls for itself; a kubelet can only be given
+// the reference (the driver's BuilderImage says how).
+/** Whether the step runs: a driver whose nodes run an image, image-via-mirror on, a docker.io mirror. */
+function takesImagesFromMirror(driver, inputs, mirrors) {
+    return driver.builderImage !== undefined && inputs.imageViaMirror && mirrors.length > 0;
+}
+/**
+ * Each node's image source, by the nodes' order; undefined for a node whose image the
+ * action does not choose (not a Docker Hub image, or the CNI image built on the runner).
+ */
+async function nodeImages(driver, inputs, mirrors) {
+    const image = driver.builderImage;
+    if (!image)
+        return [];
+    // One fetch per engine and reference: nodes on one engine share its image store.
+    const fetched = new Map();
+    const sources = [];
+    for (const n of inputs.nodes) {
+        const ref = nodeImage(n.driverOpts, inputs.cni, image);
+        const hub = ref === undefined ? undefined : (0,mirror_refs/* hubImage */.jl)(ref);
+        if (ref !== undefined && hub === undefined)
+            log/* info */.pq(`${n.label}: ${ref} is not a Docker Hub image: buildx is given it as it is`);
+        if (hub === undefined) {
+            sources.push(undefined);
+            continue;
+        }
+        const fetch = (r) => {
+            const key = `${n.endpoint}\0${r}`;
+            if (!fetched.has(key))
+                fetched.set(key, image.fetch(n.endpoint, r));
+            return fetched.get(key);
+        };
+        sources.push(await (0,through_mirror/* throughMirrors */.g)(`${n.label}: BuildKit image`, hub, mirrors, fetch));
+    }
+    return sources;
+}
+/**
+ * The image buildx would run for a node: cni-image's, else its last image= (buildx keeps the
+ * last), else the driver's default; undefined with cni: true, whose image is built on the runner.
+ */
+function nodeImage(driverOpts, cni, image) {
+    if (cni !== undefined && 'build' in cni)
+        return undefined;
+    if (cni !== undefined && 'image' in cni)
+        return cni.image;
+    return (0,driver_opts/* driverOptValue */.HT)(driverOpts, 'image') ?? image.defaultFor(driverOpts);
+}
+/** A node's driver options with the image the action chose for it last (buildx keeps the last image=). */
+function withImage(driverOpts, source) {
+    return source ? [...driverOpts, `image=${source.ref}`] : [...driverOpts];
+}
+/** How the CNI image's base comes from the mirrors: pulled on the runner's engine, which builds the image; undefined when they are off. */
+function baseViaMirror(mirrors) {
+    if (mirrors.length === 0)
+        return undefined;
+    return ref => (0,through_mirror/* throughMirrors */.g)("the CNI image's base (buildkit-image)", ref, mirrors, r => cli/* pullImage */.ZP([], r));
+}
+
+;// CONCATENATED MODULE: ./src/drivers/common.ts
+
+
+
+
+
+
+
+
+// What several drivers do alike: claim a free name, create and boot the nodes, read what is at
+// their places, take a docker endpoint, plan nodes that take the config.
+/**
+ * The name asked for, once buildx's own record says no builder has it (read without a
+ * process, and nothing of it printed). docker/setup-buildx-action uses an existing builder as
+ * it is; this action refuses it: a builder it did not create can't be verified against its
+ * plan, and its post step would remove someone else's builder.
+ */
+function claimFreeName(asked) {
+    if (cli/* builderOwner */.TS(asked, () => '') !== undefined) {
+        throw new Error(`a builder named "${asked}" already exists; choose another name (or leave name empty for a generated one), ` +
+            `or remove it with "docker buildx rm ${asked}" (docker/setup-buildx-action would use it as it is; ` +
+            'this action only sets up, verifies and removes a builder of its own)');
+    }
+    log/* info */.pq(`no builder named ${asked} yet`);
+    return asked;
+}
+/**
+ * Creates the builder's nodes. One node: create --bootstrap. Several: each is recorded first
+ * (create, create --append, no daemon started), then all start at once: appending to a
+ * builder whose first node runs makes buildx dial that node's daemon (builder.go Create:
+ * LoadNodes WithData), and booting them together starts the nodes in parallel (Boot).
+ */
+async function createNodes(plan) {
+    for (const node of plan.nodes)
+        await cli/* createBuilder */.Ij(node.createArgs);
+    if (plan.nodes.length > 1)
+        await cli/* bootBuilder */.cD((0,buildx/* bootArgs */.AN)(plan.builder));
+}
+/** What really is at each node's place, for the nodes whose driver has one (in the nodes' order). */
+async function occupantsOf(driver, nodes) {
+    const seen = await Promise.all(nodes.map(n => driver.occupant(n)));
+    return nodes.flatMap((n, i) => {
+        const s = seen[i];
+        return s === undefined ? [] : [{ node: { name: n.Name, label: n.label, place: s.place }, occupant: s.occupant }];
+    });
+}
+/**
+ * Before create: no node's container or Deployment may exist yet, whoever made it. buildx
+ * would take it over, and removing this run's builder would remove it (ownership.ts).
+ */
+async function checkPlaces(driver, plan, owner) {
+    const nodes = plan.nodes.flatMap(n => {
+        const rec = plannedRecord(n);
+        return rec === undefined ? [] : [{ ...rec, label: n.label }];
+    });
+    const found = await occupantsOf(driver, nodes);
+    if (found.length === 0) {
+        log/* info */.pq(`the ${driver.name} driver has no container or Deployment of its own to check`);
+        return;
+    }
+    const refused = refusal(found, owner);
+    if (refused !== undefined)
+        throw new Error(refused);
+    for (const f of found)
+        log/* info */.pq(`node ${f.node.name}: no ${f.node.place} yet`);
+}
+// A docker context name (docker/cli: ^[a-zA-Z0-9][a-zA-Z0-9_.+-]+$) or a URL.
+const CONTEXT_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.+-]*$/;
+const DOCKER_HOST_RE = /^(unix|tcp|ssh|npipe|fd):\/\/\S*$/;
+/**
+ * An endpoint as the docker-container (and docker) driver takes it: a docker context or a
+ * docker host (buildx builder.go validateEndpoint); '' is the current context.
+ */
+function dockerEndpointProblem(endpoint) {
+    if (endpoint === '')
+        return undefined;
+    const dash = optionLike(endpoint);
+    if (dash)
+        return dash;
+    if (DOCKER_HOST_RE.test(endpoint) || CONTEXT_RE.test(endpoint))
+        return undefined;
+    return `"${endpoint}" is neither a docker context name nor a docker host (unix://, tcp://, ssh://)`;
+}
+/**
+ * The nodes of a driver that takes the config: `buildx create` (then `--append`) with the
+ * config, the node's driver options, the feature's (CNI) and the image the action chose, with
+ * the driver's owner `mark`, and daemon flags.
+ * buildx names the first node <builder>0 (store/nodegroup.go nextNodeName) unless the driver
+ * generates names (`namesFirst` false: they are read from its record). `daemonFlags` turns
+ * a node's flags into what buildx is given (kubernetes adds the config's path).
+ */
+function planConfigNodes(driver, ctx, o) {
+    const { inputs, configPath, owner, addition, images } = ctx;
+    const nodes = inputs.nodes.map((n, i) => ({
+        label: n.label,
+        name: i === 0 && o.namesFirst ? (0,buildx/* nodeName */.qp)(inputs.name) : n.name,
+        endpoint: n.endpoint,
+        image: images[i],
+        createArgs: (0,buildx/* createArgs */.Og)({
+            name: inputs.name,
+            driver,
+            configPath,
+            driverOpts: o.mark(owner, withImage([...n.driverOpts, ...(addition.driverOpts ?? [])], images[i])),
+            buildkitdFlags: o.daemonFlags ? o.daemonFlags(n.buildkitdFlags) : n.buildkitdFlags,
+            use: inputs.use,
+            append: i > 0,
+            // Several nodes are booted together once all are recorded (createNodes).
+            bootstrap: inputs.nodes.length === 1,
+            node: i === 0 ? undefined : n.name,
+            platforms: n.platforms,
+            endpoint: n.endpoint
+        }),
+        args: ['--config', paths/* CONTAINER_CONFIG_FILE */.gw, ...n.buildkitdFlags],
+        platforms: n.platforms
+    }));
+    return { nodes, dirs: [], files: [] };
+}
+/**
+ * How long names may be. ValidateName sets no length (store/util.go), but a docker-container
+ * node's state volume is named buildx_buildkit_<node>_state (driver/docker-container/driver.go:
+ * the container name plus volumeStateSuffix "_state"), which is a directory under
+ * /var/lib/docker/volumes, and a file name is at most 255 bytes: the engine refuses longer
+ * ("file name too long", measured with docker volume create) after buildx has recorded the
+ * builder. So a node name is at most 255 - 16 - 6 = 233 characters, and a builder name at most
+ * 231, so that the node names buildx gives, <builder><n>, fit for n up to 99. The other drivers
+ * keep these limits too (a name that fits every driver moves between them); the remote driver's
+ * builder name is shorter (remote/inputs.ts REMOTE_NAME_LIMIT).
+ */
+const MAX_NODE_NAME = 255 - 'buildx_buildkit_'.length - '_state'.length;
+/** A node name's limit: its state volume's name. */
+const CONTAINER_NODE_LIMIT = {
+    length: MAX_NODE_NAME,
+    why: "buildx names the node's state volume buildx_buildkit_<name>_state, and a file name has at most 255"
+};
+/** A builder name's limit: the state volume's name of its nodes <name><n>, n up to 99. */
+const CONTAINER_NAME_LIMIT = {
+    length: MAX_NODE_NAME - 2,
+    why: "buildx names each node's state volume buildx_buildkit_<name><n>_state"
+};
+/**
+ * The image of a node that a cluster's kubelet pulls: the runner can't fetch it there, so it
+ * asks the registry for the manifest (only the reference given to buildx reaches the
+ * kubelet). buildx's default is the rootless image with rootless=true and no image=
+ * (driver/kubernetes/factory.go processDriverOpts; strconv.ParseBool's true values).
+ */
+const kubeletImage = {
+    defaultFor: opts => (/^(1|t|true)$/i.test((0,driver_opts/* driverOptValue */.HT)(opts, 'rootless') ?? '') ? buildx/* DEFAULT_ROOTLESS_IMAGE */.QN : buildx/* DEFAULT_BUILDKIT_IMAGE */.LX),
+    fetch: (_endpoint, ref) => cli/* registryDigest */.Uc(ref)
+};
+
+;// CONCATENATED MODULE: ./src/buildkit/daemon-log.ts
+// The daemon's own log, as `docker logs` gives it, made readable: when the daemon won't
+// start, the step's error says why in the daemon's words. Pure.
+/**
+ * Without NUL and other control bytes (a restarting container's log interleaves Go stack
+ * frames written as binary), and without a line that repeats one already kept (each restart
+ * prints the same error again).
+ */
+function cleanLog(text) {
+    const seen = new Set();
+    const out = [];
+    // eslint-disable-next-line no-control-regex
+    for (const raw of text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').split('\n')) {
+        const line = raw.trimEnd();
+        if (line === '' || seen.has(line))
+            continue;
+        seen.add(line);
+        out.push(line);
+    }
+    return out.join('\n');
+}
+// What a daemon that exits at start prints, most telling first: cmd/buildkitd/main.go
+// prints a start error as "buildkitd: <error>"; urfave/cli prints "Incorrect Usage." for a
+// bad flag; logrus lines carry level=fatal/error; errors of the worker set-up begin with
+// "failed to" (e.g. failed to read cni config "…"). Warnings (CDI) are not causes.
+const CAUSES = [
+    /^buildkitd: .+/,
+    /^Incorrect Usage\..*|flag provided but not defined: .+/,
+    /level=fatal .*/,
+    /^(failed to|invalid |unable to |could not ).+/i,
+    /level=error .*/
+];
+/**
+ * The line that says why the daemon stopped, or undefined. A restarting daemon prints the
+ * same error each time while the interleaving garbles other lines, so among the lines of the
+ * most telling kind the most frequent wins (then the first).
+ */
+function firstError(log) {
+    const counts = new Map();
+    // eslint-disable-next-line no-control-regex
+    for (const raw of log.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').split('\n')) {
+        const line = raw.trim();
+        if (line !== '')
+            counts.set(line, (counts.get(line) ?? 0) + 1);
+    }
+    const best = (re) => {
+        let top;
+        for (const [line, n] of counts)
+            if (re.test(line) && (top === undefined || n > top[1]))
+                top = [line, n];
+        return top?.[0];
+    };
+    const found = CAUSES.map(best);
+    const [start, , , wrap] = found;
+    // "buildkitd: %+v" prints the innermost error first and the messages wrapped around it on
+    // later lines (pkg/errors): put them back together as the error reads.
+    if (start !== undefined && wrap !== undefined) {
+        const cause = start.replace(/^buildkitd: /, '');
+        return wrap.includes(cause) ? wrap : `${wrap}: ${cause}`;
+    }
+    const first = found.find(l => l !== undefined);
+    return first === undefined ? undefined : logfmtMessage(first);
+}
+/** From a logrus line, its msg (and error) fields; any other line as it is. */
+function logfmtMessage(line) {
+    const msg = /\bmsg="((?:[^"\\]|\\.)*)"/.exec(line)?.[1];
+    if (msg === undefined)
+        return line;
+    const error = /\berror="((?:[^"\\]|\\.)*)"/.exec(line)?.[1];
+    const unq = (s) => s.replace(/\\(["\\])/g, '$1');
+    return error ? `${unq(msg)}: ${unq(error)}` : unq(msg);
+}
+
+// EXTERNAL MODULE: ./src/runner/commands.ts
+var commands = __nccwpck_require__(6342);
+;// CONCATENATED MODULE: ./src/runner/state.ts
+
+const Keys = {
+    builder: 'builderName',
+    driver: 'driver',
+    owner: 'owner',
+    created: 'builderCreated',
+    runDir: 'runDir',
+    cleanup: 'cleanup',
+    keepState: 'keepState',
+    plugin: 'buildxPlugin'
+};
+// The entry point runs twice (main, then post); main marks the state so that the second
+// run knows it is the post step.
+const IS_POST = 'isPost';
+const isPost = (0,commands/* getState */.Gu)(IS_POST) === 'true';
+function markMainRan() {
+    (0,commands/* saveState */.LZ)(IS_POST, 'true');
+}
+function load() {
+    const get = (k) => (0,commands/* getState */.Gu)(Keys[k]);
+    return {
+        builder: get('builder'),
+        driver: get('driver') || 'docker-container',
+        owner: get('owner'),
+        created: get('created') === 'true',
+        runDir: get('runDir'),
+        cleanup: get('cleanup') !== 'false',
+        keepState: get('keepState') === 'true',
+        plugin: get('plugin')
+    };
+}
+let current;
+/** The run record: what main saved (in post), or what main has recorded so far. */
+function record() {
+    current ??= load();
+    return current;
+}
+/** Changes the record, in memory and in GITHUB_STATE. */
+function update(patch) {
+    const rec = { ...record(), ...patch };
+    for (const k of Object.keys(patch))
+        (0,commands/* saveState */.LZ)(Keys[k], String(rec[k]));
+    current = rec;
+}
+/** Only for tests: forget the record, so the next record() reads the state again. */
+function resetRecord() {
+    current = undefined;
+}
+
+// EXTERNAL MODULE: ./src/runner/test-pause.ts
+var test_pause = __nccwpck_require__(3879);
+;// CONCATENATED MODULE: ./src/drivers/create.ts
+
+
+
+
+
+// The step "Create builder": the driver creates every node; when a daemon does not start,
+// the error says why in the daemon's own words.
+async function createBuilder(driver, plan) {
+    await (0,test_pause/* testPause */.d)('create');
+    // Recorded before the command: a failed bootstrap leaves the builder registered.
+    update({ created: true });
+    try {
+        await driver.create(plan);
+    }
+    catch (err) {
+        // buildx says only that the container is restarting: the cause is in the daemon's log.
+        if (driver.owner(plan.builder) !== record().owner)
+            throw err;
+        throw (await daemonCause(driver, plan, err)) ?? err;
+    }
+}
+/** The first error of the first node's daemon log that has one, as the step's error; only this run's daemons are asked. */
+async function daemonCause(driver, plan, err) {
+    const several = plan.nodes.length > 1;
+    const nodes = driver.nodes(plan.builder);
+    // A daemon that is not this run's (made between the check and create) is not asked.
+    const notOurs = removalPlan(await occupantsOf(driver, nodes), record().owner);
+    for (const node of nodes) {
+        if (notOurs.keepDaemon || notOurs.leave.includes(node.Name))
+            continue;
+        const cause = firstError(await driver.logTail(node, 200));
+        if (cause === undefined)
+            continue;
+        const which = several ? ` of node ${node.Name} (${plan.nodes.find(n => n.name === node.Name)?.label ?? 'a node'})` : '';
+        return new Error(`the BuildKit daemon${which} did not start: ${cause}\n(${err.message})`, { cause: err });
     }
     return undefined;
 }
-/** Parses `[http(s)://]host[:port][/path]`; returns the endpoint or why it is not one. */
-function parseMirror(value) {
-    if (value.includes('@'))
-        return `mirror: ${CREDENTIALS}`;
-    let rest = value;
-    let scheme;
-    const m = /^([a-z][a-z0-9+.-]*):\/\//i.exec(rest);
-    if (m) {
-        const s = m[1].toLowerCase();
-        if (s !== 'http' && s !== 'https') {
-            return `mirror "${value}" has scheme "${m[1]}"; only http:// and https:// are allowed`;
-        }
-        scheme = s;
-        rest = rest.slice(m[0].length);
-    }
-    const slash = rest.indexOf('/');
-    const host = slash === -1 ? rest : rest.slice(0, slash);
-    const path = slash === -1 ? '' : rest.slice(slash);
-    // A mirror reached over plain HTTP needs a section of its own; one over HTTPS does not.
-    const problem = hostProblem(host, 'mirrors', scheme === 'http');
-    if (problem)
-        return `mirror ${problem.replace(/^the host/, `"${value}": the host`)}`;
-    if (path !== '' && !PATH_RE.test(path)) {
-        return `mirror "${value}" has path "${path}"; a path may hold only letters, digits and ._~-/`;
-    }
-    return { host, path: path.replace(/\/$/, ''), scheme };
+
+;// CONCATENATED MODULE: ./src/drivers/docker-container/names.ts
+
+// The docker-container driver's names: a node's container and state volume, and the docker CLI
+// flags that reach its engine (driver/docker-container/driver.go). Pure.
+/** The container the docker-container driver runs the daemon in. */
+function containerName(builder) {
+    return nodeContainer(nodeName(builder));
 }
-/** How the mirror is written in `mirrors = [...]`: host and path, without the scheme. */
-function mirrorRef(m) {
-    return m.host + m.path;
+/** The container of a node (driver/docker-container: buildx_buildkit_ + the node's name). */
+function nodeContainer(node) {
+    return `buildx_buildkit_${node}`;
 }
 /**
- * Whether BuildKit counts a host as local, as containerd's docker.MatchLocalhost does
- * (core/remotes/docker/registry.go, vendored in BuildKit); with `http` unset, BuildKit speaks
- * plain HTTP to such a host (util/resolver/resolver.go, fillInsecureOpts). Local means "::1", "[::1]", or
- * net.SplitHostPort's host part being "localhost" or a loopback IP (127.0.0.0/8, ::1, and
- * IPv4-mapped 127.x). Like Go's net.ParseIP, node's isIP takes no IPv4 octet with a leading
- * zero; it takes an IPv6 zone (%eth0), which Go does not, so that is refused first.
+ * The docker CLI's global flags that reach a node's engine. buildx records a docker context
+ * by name and a docker host as a URL (builder/builder.go validateEndpoint; the default
+ * context as its host, e.g. unix:///var/run/docker.sock).
  */
-function isLoopback(host) {
-    if (host === '::1' || host === '[::1]')
-        return true;
-    let h;
-    const split = /^\[([^[\]]*)\]:(.*)$/.exec(host) ?? /^([^:[\]]*):([^:[\]]*)$/.exec(host);
-    if (split !== null) {
-        if (split[2] === '')
-            return false;
-        h = split[1];
-    }
-    else if (!host.includes(':')) {
-        h = host; // no port
-    }
-    else {
-        return false; // SplitHostPort fails: too many colons
-    }
-    if (h === 'localhost')
-        return true;
-    // A name is neither an IPv4 address (digits and dots) nor an IPv6 one (colons): isIP is not
-    // asked, since its first IPv6 check compiles a large pattern (~8 ms of a step's start-up).
-    if (!h.includes(':') && !/^[0-9.]+$/.test(h))
-        return false;
-    const family = h.includes('%') ? 0 : (0,external_node_net_.isIP)(h);
-    return family !== 0 && loopback().check(h, family === 4 ? 'ipv4' : 'ipv6');
+function engineArgs(endpoint) {
+    if (endpoint === '')
+        return [];
+    return /^[a-z]+:\/\//.test(endpoint) ? ['--host', endpoint] : ['--context', endpoint];
 }
-// Made at the first address that needs it: node:net's BlockList is compiled on first use.
-let loopbackList;
-function loopback() {
-    if (loopbackList)
-        return loopbackList;
-    loopbackList = new external_node_net_.BlockList();
-    loopbackList.addSubnet('127.0.0.0', 8, 'ipv4');
-    loopbackList.addAddress('::1', 'ipv6');
-    return loopbackList;
+/** The state volume mounted at /var/lib/buildkit; `rm --keep-state` keeps it. */
+function volumeName(builder) {
+    return nodeVolume(nodeName(builder));
+}
+/** A node's state volume (driver/docker-container: the container's name + _state). */
+function nodeVolume(node) {
+    return `${nodeContainer(node)}_state`;
 }
 
-;// CONCATENATED MODULE: ./src/config/toml.ts
+// EXTERNAL MODULE: ./src/docker/owner-mark.ts
+var owner_mark = __nccwpck_require__(6445);
+;// CONCATENATED MODULE: ./src/drivers/docker-container/owner.ts
 
-
-
-function isTable(v) {
-    return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
+// The docker-container driver's owner mark: driver-opt env.<OWNER_ENV>=<owner>, an
+// environment variable of the daemon's container (driver/docker-container/factory.go), kept
+// in buildx's record with the node's driver options. Pure.
+/** The driver-opt that carries the mark, alone. */
+function envMarkOpt(owner) {
+    return `env.${owner_mark/* OWNER_ENV */.w}=${owner}`;
 }
-/** How a key is written in messages and diffs: registry."docker.io".mirrors */
-function keyPath(parts) {
-    return parts
-        .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${/^[A-Za-z0-9_-]+$/.test(p) ? p : JSON.stringify(p)}`))
-        .join('');
+/** A node's driver-opts with the mark first; none when owner is ''. */
+function withEnvMark(owner, driverOpts) {
+    return owner === '' ? [...driverOpts] : [envMarkOpt(owner), ...driverOpts];
+}
+/** The mark in a node's recorded DriverOpts: undefined when there is none. */
+function ownerFromEnvOpt(opts) {
+    return opts ? opts[`env.${owner_mark/* OWNER_ENV */.w}`] : undefined;
+}
+/** A node's recorded driver options as `key=value` lines, without the mark (for outputs). */
+function withoutEnvMark(opts) {
+    return Object.entries(opts ?? {}).flatMap(([k, v]) => (k === `env.${owner_mark/* OWNER_ENV */.w}` ? [] : [`${k}=${v}`]));
+}
+/** The owner mark in a builder's record ('' when no node carries one). */
+function envMarkOf(rec) {
+    return rec.Nodes.map(n => ownerFromEnvOpt(n.DriverOpts)).find(v => v !== undefined) ?? '';
 }
 /**
- * The shape checks buildx and BuildKit need from a base config. buildx 0.29 panics (a Go
- * stack trace, exit 2) on a keypair without `key` or `cert`, on a `ca` that is not an array
- * of strings, and on a registry entry that is not a table
- * (https://github.com/docker/buildx/blob/master/util/confutil/container.go); catch them
- * here, with the key named.
+ * The mark a daemon's container really carries, from its Config.Env (`NAME=value` lines):
+ * '' when it carries none. What buildx's record says may differ: buildx reuses a container of
+ * the node's name that another builder created.
  */
-function checkConfigTree(tree, input) {
-    const fail = (parts, what) => {
-        throw new errors/* InputError */.d(input, undefined, `${keyPath(parts)} ${what}`);
+function ownerFromEnv(env) {
+    const line = (env ?? []).find(l => l.startsWith(`${owner_mark/* OWNER_ENV */.w}=`));
+    return line === undefined ? '' : line.slice(owner_mark/* OWNER_ENV */.w.length + 1);
+}
+
+;// CONCATENATED MODULE: ./src/inputs/model.ts
+/**
+ * The daemon flags when buildkitd-flags is empty: docker/setup-buildx-action's default (its
+ * README: "--allow-insecure-entitlement security.insecure --allow-insecure-entitlement
+ * network.host", replaced when the input is set). buildx alone allows only network.host, so a
+ * workflow moving over would otherwise lose RUN --security=insecure.
+ */
+const DEFAULT_FLAGS = ['--allow-insecure-entitlement', 'security.insecure', '--allow-insecure-entitlement', 'network.host'];
+
+;// CONCATENATED MODULE: ./src/buildkit/daemon-info.ts
+// What a BuildKit daemon says of itself: `buildctl debug workers` as JSON, read into its
+// version, platforms, workers and network mode. Pure.
+/** `buildctl debug workers --format '{{json .}}'`: a JSON array of workers. */
+function parseWorkers(json) {
+    let data;
+    try {
+        data = JSON.parse(json);
+    }
+    catch {
+        throw new Error(`buildctl debug workers printed something that is not JSON: ${json.slice(0, 200)}`);
+    }
+    if (!Array.isArray(data) || data.length === 0) {
+        throw new Error('the daemon reports no workers: BuildKit started but can run no build');
+    }
+    const workers = data;
+    const first = workers[0];
+    const platforms = [
+        ...new Set(workers.flatMap(w => (w.platforms ?? []).map(p => [p.os, p.architecture, p.variant].filter(Boolean).join('/'))))
+    ];
+    return {
+        version: first.buildkitVersion?.version ?? 'unknown',
+        platforms,
+        network: first.labels?.['org.mobyproject.buildkit.worker.network'],
+        workers: workers.length
     };
-    if ('debug' in tree && typeof tree.debug !== 'boolean')
-        fail(['debug'], 'must be true or false');
-    if (!('registry' in tree))
-        return;
-    const registries = tree.registry;
-    if (!isTable(registries))
-        return fail(['registry'], 'must be a table of [registry."<host>"] sections');
-    for (const [host, conf] of Object.entries(registries)) {
-        const at = (...rest) => ['registry', host, ...rest];
-        // The key is the host BuildKit looks the section up by, and becomes a directory of the
-        // certificate copies: held to the rules of the registry inputs (hosts.ts), but for _,
-        // which host names on a docker network have (compose services) and base configs use.
-        const problem = hostProblem(host.replace(/_/g, '-'));
-        if (problem === CREDENTIALS)
-            fail(['registry'], `has a section whose name ${CREDENTIALS.replace(/^the host /, '')}`);
-        if (problem)
-            fail(at(), `is not a registry section: its name must be a ${HOST_FORMAT} (${problem.replace(/^the host/, 'the name')})`);
-        if (!isTable(conf))
-            fail(at(), 'must be a table');
-        const reg = conf;
-        for (const flag of ['http', 'insecure']) {
-            if (flag in reg && typeof reg[flag] !== 'boolean')
-                fail(at(flag), 'must be true or false');
+}
+
+;// CONCATENATED MODULE: ./src/drivers/docker-container/driver.ts
+
+
+
+
+
+
+
+// buildx's docker-container driver: each node's daemon runs in the container
+// buildx_buildkit_<node> on the engine of the node's endpoint, a docker context or host
+// (driver/docker-container/driver.go). The docker CLI reaches it with --context or --host.
+const at = (node) => ({
+    engine: engineArgs(node.Endpoint),
+    container: nodeContainer(node.Name)
+});
+const dockerContainer = {
+    name: 'docker-container',
+    createsBuilder: true,
+    takesConfig: true,
+    defaultFlags: DEFAULT_FLAGS,
+    maxBuilderName: CONTAINER_NAME_LIMIT,
+    maxNodeName: CONTAINER_NODE_LIMIT,
+    numberedNodes: true,
+    endpointProblem: dockerEndpointProblem,
+    // Every input works with this driver: it is the one the action is made for.
+    inputProblems: () => [],
+    keptKeysPlace: "in the builder's container (/etc/buildkit/certs)",
+    // Each node's engine pulls the image for itself (driver.go create: ImageCreate on the node's engine).
+    builderImage: {
+        defaultFor: () => buildx/* DEFAULT_BUILDKIT_IMAGE */.LX,
+        fetch: (endpoint, ref) => cli/* pullImage */.ZP(engineArgs(endpoint), ref)
+    },
+    planNodes: ctx => planConfigNodes('docker-container', ctx, { namesFirst: true, mark: withEnvMark }),
+    claim: async (asked) => claimFreeName(asked),
+    create: createNodes,
+    readBackNode: async (plan, node) => {
+        const seen = await cli/* readBackContainer */.dq(at(node), plan.expect.files.map(f => f.path));
+        return { daemon: 'error' in seen.workers ? seen.workers : daemonOf(seen.workers.text), readBack: seen.readBack };
+    },
+    readsDaemonLog: true,
+    resolve: (node, refs) => cli/* resolveInBuilder */.lF(at(node), refs),
+    logSince: (node, since) => cli/* daemonLogSince */.RS(at(node), since),
+    logTail: async (node, lines) => ((await cli/* containerExists */.Yj(at(node))) ? cli/* daemonLogTail */.hj(at(node), lines) : ''),
+    owner: builder => cli/* builderOwner */.TS(builder, envMarkOf),
+    withoutOwner: withoutEnvMark,
+    nodes: builder => cli/* builderNodes */.$R(builder),
+    occupant: async (node) => {
+        const c = at(node);
+        const place = `container ${c.container}${node.Endpoint ? ` on ${node.Endpoint}` : ''}`;
+        try {
+            const env = await cli/* containerEnv */.jY(c);
+            return { place, occupant: env === undefined ? { state: 'free' } : { state: 'taken', owner: ownerFromEnv(env) } };
         }
-        for (const list of ['mirrors', 'ca']) {
-            if (!(list in reg))
-                continue;
-            const v = reg[list];
-            if (!Array.isArray(v) || v.some(x => typeof x !== 'string' || x === '')) {
-                fail(at(list), 'must be an array of non-empty strings');
-            }
+        catch (err) {
+            return { place, occupant: { state: 'unknown', error: err.message } };
         }
-        if ('keypair' in reg) {
-            const kps = reg.keypair;
-            if (!Array.isArray(kps))
-                return fail(at('keypair'), 'must be an array of [[keypair]] tables');
-            kps.forEach((kp, i) => {
-                if (!isTable(kp))
-                    fail(at('keypair', i), 'must be a table with cert and key');
-                const t = kp;
-                for (const k of ['cert', 'key']) {
-                    if (typeof t[k] !== 'string' || t[k] === '') {
-                        fail(at('keypair', i), `has no ${k}; a client keypair needs both cert and key (buildx crashes on one without the other)`);
-                    }
+    },
+    leave: (builder, node) => cli/* leaveNode */.Yd((0,buildx/* leaveArgs */.hy)(builder, node)),
+    remove: (builder, keepState, keepDaemon) => cli/* removeBuilder */.iq((0,buildx/* rmArgs */.Hv)(builder, keepState, keepDaemon))
+};
+function daemonOf(workersJson) {
+    try {
+        return parseWorkers(workersJson);
+    }
+    catch (err) {
+        return { error: err.message };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/buildkit/buildx-inspect.ts
+// `docker buildx inspect`'s text (commands/inspect.go at buildx v0.29.1): the builder, then
+// per node its name, endpoint, status or error, BuildKit version, platforms and the first
+// worker's labels. For docker-container builders the same output lists every copied file,
+// keys included: only drivers that copy none (docker, remote) parse it, and it is never
+// printed. Pure.
+/**
+ * The text of `docker buildx inspect` (commands/inspect.go, v0.29.1: a tabwriter of
+ * `Key:  value` lines; indented lines belong to the key above them). For a docker-container
+ * builder it holds every copied file, keys included: parse it, never print it.
+ */
+function parseInspect(text) {
+    const out = { name: '', driver: '', nodes: [] };
+    let node;
+    let section = '';
+    let inNodes = false;
+    for (const line of text.split(/\r?\n/)) {
+        if (line.trim() === '')
+            continue;
+        if (/^\s/.test(line)) {
+            if (node && section === 'Labels')
+                addLabel(node, line);
+            continue;
+        }
+        if (line.trim() === 'Nodes:') {
+            inNodes = true;
+            continue;
+        }
+        const m = /^([^:]+?):\s*(.*)$/.exec(line);
+        if (!m)
+            continue;
+        const [, key, value] = m;
+        section = key;
+        if (!inNodes) {
+            setBuilderField(out, key, value);
+        }
+        else if (key === 'Name') {
+            node = { name: value, endpoint: '', status: '', platforms: [], configured: [], labels: {} };
+            out.nodes.push(node);
+        }
+        else if (node) {
+            setNodeField(node, key, value);
+        }
+    }
+    for (const n of out.nodes)
+        n.network = n.labels['org.mobyproject.buildkit.worker.network'];
+    return out;
+}
+/** Adds the label an indented line of a node's Labels section gives (`  key: value`). */
+function addLabel(node, line) {
+    const m = /^\s+(\S+?):\s*(.*)$/.exec(line);
+    if (m)
+        node.labels[m[1]] = m[2].trim();
+}
+/** Sets the builder's name, driver or error from a line above the nodes; other keys are ignored. */
+function setBuilderField(out, key, value) {
+    if (key === 'Name')
+        out.name = value;
+    else if (key === 'Driver')
+        out.driver = value;
+    else if (key === 'Error')
+        out.error = value;
+}
+/** Sets the field of a node that a `Key: value` line gives; other keys are ignored. */
+function setNodeField(node, key, value) {
+    switch (key) {
+        case 'Endpoint':
+            node.endpoint = value;
+            break;
+        case 'Status':
+            node.status = value;
+            break;
+        case 'Error':
+            node.error = value;
+            break;
+        case 'BuildKit version':
+            node.version = value;
+            break;
+        case 'Platforms':
+            addPlatforms(node, value);
+            break;
+    }
+}
+/** Adds the platforms of a Platforms line: each without buildx's `*`, and the starred ones to the configured ones too. */
+function addPlatforms(node, value) {
+    for (const p of value
+        .split(',')
+        .map(s => s.trim())
+        .filter(s => s !== '')) {
+        const bare = p.replace(/\*$/, '');
+        node.platforms.push(bare);
+        if (p.endsWith('*'))
+            node.configured.push(bare);
+    }
+}
+/**
+ * The daemon's answer for one node, from `buildx inspect --bootstrap`. buildx lists the
+ * workers (builder/node.go loadData) but prints neither their number nor their IDs: a running
+ * node with labels or platforms has at least one, reported as 1.
+ */
+function daemonFromInspect(info, nodeName) {
+    if (info.error)
+        return { error: info.error };
+    const n = info.nodes.find(x => x.name === nodeName);
+    if (!n)
+        return { error: `buildx inspect lists no node ${nodeName}` };
+    if (n.error)
+        return { error: n.error };
+    if (n.status !== 'running')
+        return { error: `buildx reports the node ${n.status || 'without a status'} (it could not list the daemon's workers at ${n.endpoint})` };
+    const daemonPlatforms = n.platforms.filter(p => !n.configured.includes(p));
+    if (Object.keys(n.labels).length === 0 && daemonPlatforms.length === 0) {
+        return { error: 'the daemon reports no workers: BuildKit answers but can run no build' };
+    }
+    return { version: n.version ?? 'unknown', platforms: n.platforms, network: n.network, workers: 1 };
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: ./src/docker/buildx-record.ts
+var buildx_record = __nccwpck_require__(6766);
+;// CONCATENATED MODULE: ./src/drivers/docker/inputs.ts
+const DAEMON_JSON = "the engine's /etc/docker/daemon.json (restart dockerd after changing it)";
+const OR_CONTAINER = 'or use driver: docker-container, which this action configures and verifies';
+function dockerDriverProblems(inputs, get) {
+    const problems = [];
+    const set = (name) => get(name).trim() !== '';
+    const refuse = (input, instead) => {
+        problems.push({
+            input,
+            message: `the docker driver uses the Docker engine's own BuildKit, which takes no BuildKit config: ${instead}; ${OR_CONTAINER}`
+        });
+    };
+    for (const input of ['buildkitd-config', 'buildkitd-config-inline']) {
+        if (set(input))
+            refuse(input, `its settings are ${DAEMON_JSON} ("registry-mirrors", "insecure-registries", "features", "builder")`);
+    }
+    if (set('mirrors'))
+        refuse('mirrors', `set "registry-mirrors" in ${DAEMON_JSON} (the engine mirrors Docker Hub only)`);
+    if (set('http-registries'))
+        refuse('http-registries', `list the hosts under "insecure-registries" in ${DAEMON_JSON} (it allows plain HTTP too)`);
+    if (set('insecure-registries'))
+        refuse('insecure-registries', `list the hosts under "insecure-registries" in ${DAEMON_JSON}`);
+    if (set('registry-certs'))
+        refuse('registry-certs', "put the files in /etc/docker/certs.d/<host[:port]>/ on the engine's host (ca.crt, client.cert, client.key)");
+    if (set('debug'))
+        refuse('debug', `set "debug": true in ${DAEMON_JSON}`);
+    for (const input of ['cni', 'cni-image', 'cni-subnet', 'cni-config', 'cni-plugins-version', 'cni-plugins-url', 'buildkit-image']) {
+        if (set(input) && !(input === 'cni' && get(input).trim().toLowerCase() === 'false'))
+            refuse(input, "the engine's builds use the engine's networks");
+    }
+    if (set('buildkitd-flags'))
+        refuse('buildkitd-flags', 'the engine starts its BuildKit itself, with no daemon flags to give');
+    if (inputs.nodes[0].driverOpts.length > 0)
+        refuse('driver-opts', 'the docker driver takes no driver options');
+    for (const input of ['endpoint', 'platforms', 'append']) {
+        if (set(input))
+            problems.push({
+                input,
+                message: `the docker driver's builder is one node, the docker context's engine; ${OR_CONTAINER} (nodes elsewhere, fixed platforms)`
+            });
+    }
+    // setup-buildx-action: "Cannot use keep-state with docker driver".
+    if (inputs.keepState)
+        problems.push({ input: 'keep-state', message: "the docker driver's builder is never removed, so there is no state to keep" });
+    if (inputs.verifyPull.length > 0 || inputs.checkRegistries) {
+        problems.push({
+            input: inputs.verifyPull.length > 0 ? 'verify-pull' : 'check-registries',
+            message: 'the docker driver has no builder container to resolve in: the engine resolves with its own registry settings; prove them with docker pull, or ' +
+                'use driver: docker-container'
+        });
+    }
+    return problems;
+}
+
+;// CONCATENATED MODULE: ./src/drivers/docker/driver.ts
+
+
+
+
+
+
+
+
+
+
+// buildx's docker driver: the builder is the Docker engine's own BuildKit, named after the
+// docker context (buildx builder/builder.go: a context's builder has one node whose
+// endpoint is the context; `docker buildx inspect default` shows it). It takes no BuildKit
+// config (its inputs.ts refuses every config input with the engine's daemon.json settings
+// instead), this action creates nothing for it and the post step never removes it.
+// Verification can only report what the daemon says: its version and platforms.
+const none = async () => '';
+const engine = {
+    name: 'docker',
+    createsBuilder: false,
+    takesConfig: false,
+    defaultFlags: DEFAULT_FLAGS,
+    maxBuilderName: CONTAINER_NAME_LIMIT,
+    maxNodeName: CONTAINER_NODE_LIMIT,
+    numberedNodes: true,
+    endpointProblem: dockerEndpointProblem,
+    inputProblems: dockerDriverProblems,
+    keptKeysPlace: "in the builder's container (/etc/buildkit/certs)",
+    prepare: () => {
+        const defaultFile = (0,buildx_record/* defaultConfigPath */.jE)(process.env, external_node_os_.homedir());
+        if (external_node_fs_.existsSync(defaultFile))
+            log/* info */.pq(`${defaultFile} is ignored: the docker driver's builder is the engine's own BuildKit, which takes no config`);
+    },
+    // Planned like a docker-container node; nothing is created from it.
+    planNodes: ctx => planConfigNodes('docker', ctx, { namesFirst: true, mark: (_owner, opts) => [...opts] }),
+    claim: async (asked, given) => {
+        const context = await cli/* currentContext */.Fi();
+        // setup-buildx-action, too, names this builder after the context and ignores `name`.
+        if (given && asked !== context)
+            log/* warning */.$e(`name "${asked}" is ignored: the docker driver's builder is the docker context's own, "${context}"`);
+        log/* info */.pq(`the docker driver's builder: ${context}, the engine's own BuildKit (nothing is created or removed)`);
+        return context;
+    },
+    // Nothing to create: only `use` has something to do.
+    create: async (plan) => {
+        if (plan.use)
+            await cli/* useBuilder */.nY(plan.builder);
+    },
+    readBackNode: async (plan) => {
+        // No files are copied into this builder, so its inspect output holds nothing secret;
+        // it is still never printed.
+        const res = await cli/* inspectBuilder */.IK(plan.builder);
+        if (res.exitCode !== 0)
+            return {
+                daemon: {
+                    error: `docker buildx inspect ${plan.builder} failed (exit code ${res.exitCode}): ${res.stderr.trim().split('\n').pop() ?? ''}`
                 }
+            };
+        // The context's builder has one node, named after the context.
+        return { daemon: daemonFromInspect(parseInspect(res.stdout), plan.builder) };
+    },
+    readsDaemonLog: false,
+    resolve: () => Promise.reject(new Error('the docker driver has no builder container to resolve in')),
+    logSince: none,
+    logTail: none,
+    // A context's builder is not in buildx's instance records: nothing of this run's to own.
+    owner: () => undefined,
+    withoutOwner: buildx_record/* optionLines */.rQ,
+    nodes: builder => [{ Name: builder, Endpoint: builder }],
+    remove: () => Promise.resolve({ ok: true, message: "the docker driver's builder is the engine's own: never removed" }),
+    occupant: () => Promise.resolve(undefined),
+    leave: () => Promise.resolve({ ok: true, message: "the docker driver's builder is the engine's own: nothing to leave" })
+};
+
+// EXTERNAL MODULE: ./src/runner/redact.ts
+var redact = __nccwpck_require__(8949);
+// EXTERNAL MODULE: ./src/buildkit/read-back.ts
+var read_back = __nccwpck_require__(2708);
+;// CONCATENATED MODULE: ./src/drivers/kubernetes/kubectl.ts
+
+
+
+// buildx's kubernetes driver, the parts that need no cluster: where buildx puts things in
+// the pods, how kubectl finds them and what kubectl prints (the inputs it can't take are
+// inputs.ts'). Pure. Everything here follows docker/buildx v0.29.1:
+//
+// - builder/builder.go Create: a kubernetes node gets no endpoint of its own; buildx records
+//   `kubernetes:///<builder>?deployment=<node>&kubeconfig=<$KUBECONFIG at create time>` and,
+//   unless --node is given, a generated node name `buildkit-<uuid>-<5 hex>`
+//   (driver/kubernetes/util/generate.go GenerateNodeName).
+// - driver/kubernetes/factory.go New: the Deployment is named after the node, "_" turned into
+//   "-" (buildxNameToDeploymentName); the namespace is driver-opt `namespace`, else the
+//   kubeconfig's (context/load.go ConfigFromEndpoint → clientcmd's Namespace(): the current
+//   context's namespace, "default" when it names none) — kubectl's own rule, so kubectl is
+//   given -n only when the driver-opt is set.
+// - driver/kubernetes/manifest/manifest.go NewDeployment: label app=<deployment> on the
+//   Deployment, its selector and its pods (custom `labels` are added to all three); one
+//   container "buildkitd" whose args are exactly the buildkitd flags (no --config is added,
+//   unlike driver/docker-container/driver.go); the files of util/confutil/container.go
+//   LoadConfigFiles go into one ConfigMap per directory: buildkitd.toml into
+//   "<deployment>-config", mounted at /etc/buildkit; each registry's certificates into
+//   "<deployment>-config-<n>" (n follows Go's map order: not predictable), mounted at
+//   /etc/buildkit/certs/<host, runs of [^a-zA-Z0-9.-] as _>. So the pod has every file at
+//   the path the docker-container driver copies it to (config/paths.ts containerCertPath), and the
+//   config's rewritten cert paths are the same: plan.expect applies unchanged.
+// - driver/kubernetes/podchooser ListRunningPods: the daemons buildx dials are the pods of
+//   that selector in phase Running, sorted by name; with replicas > 1 each is a daemon of its
+//   own, so every one is verified.
+/** The container buildx runs the daemon in (manifest.go containerName). */
+const KUBE_CONTAINER = 'buildkitd';
+/** The Deployment of a node (factory.go buildxNameToDeploymentName). */
+function deploymentName(node) {
+    return node.replace(/_/g, '-');
+}
+/** The label selector of a node's pods (manifest.go LabelApp). */
+function podSelector(node) {
+    return `app=${deploymentName(node)}`;
+}
+function parseKubeEndpoint(endpoint) {
+    let u;
+    try {
+        u = new URL(endpoint);
+    }
+    catch {
+        return undefined;
+    }
+    if (u.protocol !== 'kubernetes:')
+        return undefined;
+    return {
+        builder: decodeURIComponent(u.pathname.replace(/^\//, '')),
+        deployment: u.searchParams.get('deployment') ?? '',
+        kubeconfig: u.searchParams.get('kubeconfig') ?? ''
+    };
+}
+/**
+ * kubectl's flags for a node. buildx loads the recorded kubeconfig as the explicit path
+ * (context/load.go ConfigFromEndpoint); a list of paths can't be one --kubeconfig, so it is
+ * left to $KUBECONFIG, which kubectl reads the same way.
+ */
+function kubeTarget(node) {
+    const ep = parseKubeEndpoint(node.Endpoint);
+    const global = [];
+    if (ep && ep.kubeconfig !== '' && !ep.kubeconfig.includes(':'))
+        global.push('--kubeconfig', ep.kubeconfig);
+    const ns = namespaceOf(node.DriverOpts);
+    if (ns !== undefined)
+        global.push('--namespace', ns);
+    return {
+        global,
+        deployment: deploymentName(ep?.deployment || node.Name),
+        namespace: ns ?? "the kubeconfig's current namespace"
+    };
+}
+/** driver-opt namespace, or undefined: the kubeconfig's current namespace applies ("default" if none). */
+function namespaceOf(driverOpts) {
+    const ns = driverOpts?.namespace;
+    return ns === undefined || ns === '' ? undefined : ns;
+}
+/** driver-opt replicas (factory.go: 1 unless given). */
+function replicasOf(driverOpts) {
+    const n = Number.parseInt(driverOpts?.replicas ?? '', 10);
+    return Number.isFinite(n) && n >= 0 ? n : 1;
+}
+/** The node's Deployment as JSON; nothing on stdout when there is none. */
+function getDeploymentArgs(t) {
+    return [...t.global, 'get', 'deployment', t.deployment, '--ignore-not-found', '--output', 'json'];
+}
+function getPodsArgs(t) {
+    return [...t.global, 'get', 'pods', '--selector', `app=${t.deployment}`, '--output', 'json'];
+}
+/** `kubectl exec` of a script in the daemon's container; `args` become $1… */
+function execArgs(t, pod, script, args) {
+    return [...t.global, 'exec', pod, '--container', KUBE_CONTAINER, '--', 'sh', '-c', script, 'sh', ...args];
+}
+/**
+ * `kubectl logs` since a moment (unix seconds). The API takes sinceTime in whole seconds
+ * (metav1.Time is RFC 3339 without fractions): rounded down, so nothing after `since` is lost.
+ */
+function logsSinceArgs(t, pod, since) {
+    const at = new Date(Math.floor(since) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    return [...t.global, 'logs', pod, '--container', KUBE_CONTAINER, `--since-time=${at}`];
+}
+function logsTailArgs(t, pod, lines) {
+    return [...t.global, 'logs', pod, '--container', KUBE_CONTAINER, `--tail=${lines}`];
+}
+const KUBECTL_VERSION_ARGS = ['version', '--client'];
+/** `kubectl get pods -o json`: a List of Pods. Sorted by name, as buildx's pod chooser sorts them. */
+function parsePods(json) {
+    let data;
+    try {
+        data = JSON.parse(json);
+    }
+    catch {
+        throw new Error(`kubectl get pods printed something that is not JSON: ${(0,redact/* redact */.E$)(json.slice(0, 200))}`);
+    }
+    const items = data?.items;
+    if (!Array.isArray(items))
+        throw new Error('kubectl get pods printed JSON without an items list');
+    return items
+        .map(p => {
+        const containers = p.spec?.containers ?? [];
+        const c = containers.find(x => x.name === KUBE_CONTAINER) ?? containers[0];
+        return {
+            name: p.metadata?.name ?? '(unnamed)',
+            phase: p.status?.phase ?? 'Unknown',
+            args: c?.args ?? [],
+            deleting: p.metadata?.deletionTimestamp !== undefined
+        };
+    })
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+/** One pod's `kubectl exec` of READ_BACK_SCRIPT (buildkit/read-back.ts) with its spec's args, as verification reads them. */
+function podSeen(exec, pod, files) {
+    return (0,read_back/* parseReadBack */.F7)(exec, { cmd: pod.args }, files, 'the pod');
+}
+/**
+ * The daemon flags to give buildx for a kubernetes node: the config's path first. buildx
+ * adds no --config for this driver (manifest.go: args are the flags as given), so the daemon
+ * reads /etc/buildkit/buildkitd.toml only by its own default, and a rootless daemon
+ * (driver-opt rootless=true) looks in ~/.config/buildkit instead and would run without the
+ * config. Naming it makes both read the mounted file, and makes the pod's args what the plan
+ * expects of every node (drivers/common.ts planConfigNodes: ['--config', CONTAINER_CONFIG_FILE, ...flags]).
+ */
+function kubernetesDaemonFlags(flags) {
+    return ['--config', paths/* CONTAINER_CONFIG_FILE */.gw, ...flags];
+}
+// ---------------------------------------------------------------------------------------
+// Inputs this driver can't take
+
+// EXTERNAL MODULE: ./src/buildkit/resolve.ts
+var resolve = __nccwpck_require__(7236);
+;// CONCATENATED MODULE: ./src/drivers/kubernetes/inputs.ts
+
+
+// The inputs the kubernetes driver can't take, each with what to do instead. Pure.
+/**
+ * Every input that can't work with the kubernetes driver, each naming its input; [] for
+ * another driver. Called by inputs/inputs.ts (this driver's rules) once the inputs are read.
+ */
+function kubernetesInputProblems(inputs) {
+    if (inputs.driver !== 'kubernetes')
+        return [];
+    return [
+        ...keysInConfigmapProblems(inputs),
+        ...cniBuildProblems(inputs),
+        ...inputs.nodes.flatMap(nodeProblems),
+        ...keepStateProblems(inputs)
+    ];
+}
+/** A registry client key, which this driver would put into a ConfigMap, unless allow-keys-in-configmap says that is acceptable. */
+function keysInConfigmapProblems(inputs) {
+    const ns = namespaceOf(Object.fromEntries((0,driver_opts/* driverOptFields */.vj)(inputs.nodes[0]?.driverOpts ?? []).map(o => [o.key, o.value])));
+    const where = ns === undefined ? "the builder's namespace" : `namespace ${ns}`;
+    // manifest.go puts every file of the config, keys included, into ConfigMap data; reading a
+    // ConfigMap needs only `get configmaps` in its namespace, which many roles grant that
+    // would never grant `get secrets`.
+    const keyed = inputs.certRequests.filter(r => r.keypairs.length > 0);
+    if (keyed.length === 0 || inputs.allowKeysInConfigmap === true)
+        return [];
+    const kp = keyed[0].keypairs[0].key;
+    return [
+        {
+            input: kp.input,
+            message: `${kp.line !== undefined ? `line ${kp.line}: ` : ''}the client key for ${keyed[0].registry} would be stored in a ConfigMap: buildx's ` +
+                `kubernetes driver hands the config and every certificate file to its pods as ConfigMaps, ` +
+                `and ConfigMaps are not secret — anyone who can read ConfigMaps in ${where} can read the key. ` +
+                'Set allow-keys-in-configmap: true if that is acceptable (e.g. a namespace of its own), or give only a CA'
+        }
+    ];
+}
+/** cni: true, whose image is built on the runner, where the cluster can't pull it. */
+function cniBuildProblems(inputs) {
+    if (!(inputs.cni && 'build' in inputs.cni))
+        return [];
+    return [
+        {
+            input: 'cni',
+            message: "true builds the CNI image on the runner's Docker engine, which the cluster can't pull from; " +
+                'push a CNI image to a registry the cluster can reach and pass it as cni-image (or use cni: bridge)'
+        }
+    ];
+}
+/** A node's endpoint, which this driver refuses, and a node name Kubernetes would refuse as its Deployment's. */
+function nodeProblems(n) {
+    const problems = [];
+    if (n.endpoint !== '') {
+        problems.push({
+            input: n.append === undefined ? 'endpoint' : 'append',
+            message: `${n.append === undefined ? '' : `${n.label}: `}the kubernetes driver takes no endpoint (buildx refuses it: "kubernetes driver ` +
+                `does not support endpoint args"); choose the cluster with KUBECONFIG and the namespace with driver-opts namespace=`
+        });
+    }
+    if (n.name !== undefined) {
+        const d = deploymentName(n.name);
+        // The Deployment's name is also the value of its pods' app label: at most 63
+        // characters, a letter or digit at each end (Kubernetes label values).
+        if (d.length > 63 || !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(d)) {
+            problems.push({
+                input: 'append',
+                message: `${n.label}: node name "${n.name}" becomes Deployment "${d}" and pod label app=${d}, which Kubernetes refuses: at most 63 ` +
+                    `characters, lower case letters, digits, "-" and ".", a letter or digit at each end`
             });
         }
     }
+    return problems;
 }
-/**
- * Merges the structured settings over the base config. Scalars and `mirrors` from the
- * inputs replace the base's value (each replacement is reported); `ca` and `keypair` are
- * taken whole from the settings, because the plan has already moved the base config's own
- * certificates into them.
- */
-function mergeConfig(base, top, registries) {
-    const tree = structuredClone(base ?? {});
-    const overrides = [];
-    const set = (table, parts, key, value) => {
-        if (key in table && !sameValue(table[key], value)) {
-            overrides.push({ key: keyPath([...parts, key]), from: table[key], to: value });
+/** keep-state, whose state the pods hold and buildx rm deletes. */
+function keepStateProblems(inputs) {
+    if (!inputs.keepState)
+        return [];
+    return [
+        {
+            input: 'keep-state',
+            message: "Cannot use keep-state with kubernetes driver (as docker/setup-buildx-action says): the daemon's state lives in the pods, which buildx rm " +
+                'deletes with the Deployment'
         }
-        table[key] = value;
-    };
-    if (top.debug !== undefined)
-        set(tree, [], 'debug', top.debug);
-    if (top.workerOci) {
-        // Network settings: a base config that says otherwise was refused earlier (networkConflicts).
-        if (!isTable(tree.worker))
-            tree.worker = {};
-        const worker = tree.worker;
-        if (!isTable(worker.oci))
-            worker.oci = {};
-        for (const [k, v] of Object.entries(top.workerOci))
-            set(worker.oci, ['worker', 'oci'], k, v);
-    }
-    if (registries.size === 0)
-        return { tree, overrides };
-    if (!isTable(tree.registry))
-        tree.registry = {};
-    const regs = tree.registry;
-    // Hosts in code-point order (not localeCompare, whose first call sets up a collator: ~15 ms).
-    for (const [host, s] of [...registries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-        if (!isTable(regs[host]))
-            regs[host] = {};
-        const reg = regs[host];
-        const parts = ['registry', host];
-        if (s.mirrors !== undefined)
-            set(reg, parts, 'mirrors', s.mirrors);
-        if (s.http !== undefined)
-            set(reg, parts, 'http', s.http);
-        if (s.insecure !== undefined)
-            set(reg, parts, 'insecure', s.insecure);
-        if (s.ca !== undefined)
-            reg.ca = s.ca;
-        else
-            delete reg.ca;
-        if (s.keypair !== undefined)
-            reg.keypair = s.keypair.map(kp => ({ cert: kp.cert, key: kp.key }));
-        else
-            delete reg.keypair;
-    }
-    return { tree, overrides };
+    ];
 }
-/** The TOML text of a tree; '' for an empty one. */
-function renderToml(tree) {
-    const text = stringify(tree).trim();
-    return text === '' ? '' : `${text}\n`;
-}
-/** Structural equality of TOML values (numbers compared by value, bigint or not). */
-function sameValue(a, b) {
-    if (a === undefined || b === undefined)
-        return a === b;
-    if ((typeof a === 'number' || typeof a === 'bigint') && (typeof b === 'number' || typeof b === 'bigint')) {
-        // NaN is TOML's nan, the same value when written back (buildx writes nan too); with a
-        // bigint on either side (an integer beyond 2^53), compare exactly.
-        if (typeof a === 'number' && typeof b === 'number')
-            return a === b || (Number.isNaN(a) && Number.isNaN(b));
-        return String(a) === String(b);
-    }
-    if (a instanceof Date || b instanceof Date) {
-        return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
-    }
-    if (Array.isArray(a) || Array.isArray(b)) {
-        return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
-    }
-    if (isTable(a) || isTable(b)) {
-        if (!isTable(a) || !isTable(b))
-            return false;
-        const ka = Object.keys(a);
-        return ka.length === Object.keys(b).length && ka.every(k => k in b && sameValue(a[k], b[k]));
-    }
-    return a === b;
+/** buildx: "kubernetes driver does not support endpoint args" (builder.go Create). */
+function kubernetesEndpointProblem(endpoint) {
+    if (endpoint === '')
+        return undefined;
+    return 'the kubernetes driver takes no endpoint (buildx refuses it); choose the cluster with KUBECONFIG and the namespace with driver-opts namespace=';
 }
 
+;// CONCATENATED MODULE: ./src/drivers/kubernetes/owner.ts
+
+
+// The kubernetes driver's owner mark: a label. buildx's kubernetes factory took env.* only
+// from v0.28.0 (factory.go processDriverOpts `strings.HasPrefix(k, "env.")`); v0.12.0 to
+// v0.27.x end with "invalid driver option env.… for driver kubernetes". It has taken
+// `labels=k=v[,k=v]` since v0.12.0: labels land on the Deployment, its selector and its pods
+// (manifest.go), and buildx keeps the opt in the builder's record like any other, so the mark
+// is readable both from the record and from the cluster
+// (kubectl get deploy -l buildkit-builder-action/owner=<owner>).
+//
+// buildx reads every --driver-opt as CSV and keeps one value per key (builder.go csvToMap:
+// the last wins), so the mark must be merged into a labels opt the user gives, not given
+// beside it. Pure.
+/** The driver-opt that carries the mark, alone. */
+function labelMarkOpt(owner) {
+    return `labels=${OWNER_LABEL}=${owner}`;
+}
+/**
+ * A node's driver-opts with the mark in them: a `labels` opt the user gives (on its own or
+ * inside a CSV line) gets the mark added to it, so that neither replaces the other in
+ * buildx's map. None when owner is ''.
+ */
+function withLabelMark(owner, driverOpts) {
+    if (owner === '')
+        return [...driverOpts];
+    const userLabels = [];
+    const rest = [];
+    for (const line of driverOpts) {
+        const fields = (0,csv/* csvFields */.qZ)(line);
+        const kept = fields.filter(f => {
+            if (!f.startsWith('labels='))
+                return true;
+            userLabels.push(f.slice('labels='.length).replace(/^"|"$/g, ''));
+            return false;
+        });
+        if (kept.length === fields.length)
+            rest.push(line);
+        else if (kept.length > 0)
+            rest.push(kept.map(csv/* csvQuote */.Fk).join(','));
+    }
+    // The last labels opt is the one buildx keeps; the mark's key wins over a user's same key.
+    const kept = userLabels.length > 0 ? userLabels[userLabels.length - 1].split(',').filter(kv => kv !== '' && kv.split('=')[0] !== owner_mark/* OWNER_LABEL */.p) : [];
+    return [...rest, (0,csv/* csvQuote */.Fk)(`labels=${[...kept, `${owner_mark/* OWNER_LABEL */.p}=${owner}`].join(',')}`)];
+}
+/**
+ * The mark in a node's recorded DriverOpts, the `labels` value (splitMultiValues in
+ * factory.go: quotes trimmed, `,` between pairs, `=`): undefined when there is none.
+ */
+function ownerFromLabelsOpt(opts) {
+    const labels = opts?.labels;
+    if (labels === undefined)
+        return undefined;
+    for (const kv of labels.replace(/^"|"$/g, '').split(',')) {
+        const [k, v, ...more] = kv.split('=');
+        if (k === owner_mark/* OWNER_LABEL */.p && v !== undefined && more.length === 0)
+            return v;
+    }
+    return undefined;
+}
+/** A node's recorded driver options as `key=value` lines, without the mark (for outputs). */
+function withoutLabelMark(opts) {
+    return Object.entries(opts ?? {}).flatMap(([k, v]) => {
+        if (k !== 'labels')
+            return [`${k}=${v}`];
+        const rest = v
+            .replace(/^"|"$/g, '')
+            .split(',')
+            .filter(kv => kv !== '' && kv.split('=')[0] !== owner_mark/* OWNER_LABEL */.p);
+        return rest.length > 0 ? [`labels=${rest.join(',')}`] : [];
+    });
+}
+/** The owner mark in a builder's record ('' when no node carries one). */
+function labelMarkOf(rec) {
+    return rec.Nodes.map(n => ownerFromLabelsOpt(n.DriverOpts)).find(v => v !== undefined) ?? '';
+}
+/** The mark a Deployment really carries, from its metadata.labels: '' when it carries none. */
+function ownerFromLabels(labels) {
+    return labels?.[owner_mark/* OWNER_LABEL */.p] ?? '';
+}
+
+;// CONCATENATED MODULE: ./src/drivers/kubernetes/driver.ts
+
+
+
+
+
+
+
+
+
+
+
+// buildx's kubernetes driver: each node is a Deployment whose pods (driver-opt replicas)
+// each run a daemon of their own, with the config and certificates mounted from ConfigMaps
+// (kubectl.ts says where, from buildx v0.29.1's driver/kubernetes). buildx creates
+// and removes them; kubectl reads them back, every pod, because buildx sends each build to
+// one of them (podchooser: sticky by context path, or random) and a pod that runs without the
+// config would fail only the builds that land on it.
+/** Throws a clear error when kubectl is not there: it is how the builder's pods are verified. */
+async function kubectlCheck() {
+    let res;
+    try {
+        res = await (0,exec/* run */.eF)('kubectl', KUBECTL_VERSION_ARGS);
+    }
+    catch {
+        throw new Error("kubectl is not installed or not on PATH: the kubernetes driver needs it to read the config back from the builder's pods " +
+            '(buildx itself talks to the cluster without it); install it first, e.g. with azure/setup-kubectl');
+    }
+    if (res.exitCode !== 0) {
+        throw new Error(`kubectl version --client failed (exit code ${res.exitCode}): ${(res.stderr || res.stdout).trim().split('\n').pop() ?? ''}`);
+    }
+}
+/** buildx's record of a node (namespace and replicas are in its DriverOpts), by its endpoint. */
+function recordOf(node) {
+    const builder = parseKubeEndpoint(node.Endpoint)?.builder;
+    const rec = builder === undefined ? undefined : cli/* builderNodes */.$R(builder).find(n => n.Name === node.Name);
+    return rec ?? { Name: node.Name, Endpoint: node.Endpoint };
+}
+/** The node's pods that are not being deleted, by name (podchooser.ListRunningPods order). */
+async function podsOf(t) {
+    const res = await (0,exec/* runChecked */.X4)(`kubectl get pods of deployment ${t.deployment} (${t.namespace})`, 'kubectl', getPodsArgs(t));
+    return parsePods(res.stdout).filter(p => !p.deleting);
+}
+async function runningPods(t) {
+    const pods = (await podsOf(t)).filter(p => p.phase === 'Running');
+    if (pods.length === 0)
+        throw new Error(`deployment ${t.deployment} (${t.namespace}) has no running pod`);
+    return pods;
+}
+const kubernetes = {
+    name: 'kubernetes',
+    createsBuilder: true,
+    takesConfig: true,
+    defaultFlags: DEFAULT_FLAGS,
+    maxBuilderName: CONTAINER_NAME_LIMIT,
+    maxNodeName: CONTAINER_NODE_LIMIT,
+    // buildx generates the node names (deployments) and records no endpoint of their own.
+    numberedNodes: false,
+    endpointProblem: kubernetesEndpointProblem,
+    inputProblems: inputs => kubernetesInputProblems(inputs),
+    keptKeysPlace: "in the builder's ConfigMaps",
+    // The owner mark is a `labels=` driver option, which buildx's kubernetes factory takes from v0.12.0.
+    oldestBuildx: 'v0.12.0',
+    builderImage: kubeletImage,
+    planNodes: ctx => planConfigNodes('kubernetes', ctx, { namesFirst: false, mark: withLabelMark, daemonFlags: kubernetesDaemonFlags }),
+    claim: async (asked) => {
+        // kubectl first: verification needs it, and nothing is created until it is there.
+        await kubectlCheck();
+        return claimFreeName(asked);
+    },
+    create: createNodes,
+    readBackNode: async (plan, node, compare) => readBackPods(plan, node, compare),
+    readsDaemonLog: true,
+    resolve: async (node, refs) => {
+        // The first running pod, as logSince reads: the proof's log lines must come from the
+        // daemon that resolved.
+        const t = kubeTarget(recordOf(node));
+        const [pod] = await runningPods(t);
+        return (0,exec/* run */.eF)('kubectl', execArgs(t, pod.name, resolve/* RESOLVE_SCRIPT */.Lm, refs));
+    },
+    logSince: async (node, since) => {
+        const t = kubeTarget(recordOf(node));
+        const [pod] = await runningPods(t);
+        const res = await (0,exec/* runChecked */.X4)(`reading the daemon's log of pod ${pod.name}`, 'kubectl', logsSinceArgs(t, pod.name, since));
+        return `${res.stdout}\n${res.stderr}`;
+    },
+    logTail: async (node, lines = 30) => {
+        const t = kubeTarget(recordOf(node));
+        let pods;
+        try {
+            pods = await podsOf(t);
+        }
+        catch {
+            return '';
+        }
+        const tails = await Promise.all(pods.map(async (p) => {
+            const res = await (0,exec/* run */.eF)('kubectl', logsTailArgs(t, p.name, lines));
+            const text = `${res.stdout}${res.stderr}`.trim();
+            return pods.length > 1 ? `--- pod ${p.name} (${p.phase}) ---\n${text}` : text;
+        }));
+        return tails.join('\n');
+    },
+    owner: builder => cli/* builderOwner */.TS(builder, labelMarkOf),
+    withoutOwner: withoutLabelMark,
+    nodes: builder => cli/* builderNodes */.$R(builder),
+    occupant: async (node) => {
+        const t = kubeTarget(node);
+        const place = `Deployment ${t.deployment} (${t.namespace})`;
+        const res = await (0,exec/* run */.eF)('kubectl', getDeploymentArgs(t)).catch((err) => ({ exitCode: 1, stdout: '', stderr: err.message }));
+        if (res.exitCode !== 0)
+            return { place, occupant: { state: 'unknown', error: (0,exec/* lastLine */.fM)(res.stderr || res.stdout) } };
+        // --ignore-not-found: nothing on stdout when there is no such Deployment.
+        if (res.stdout.trim() === '')
+            return { place, occupant: { state: 'free' } };
+        try {
+            const d = JSON.parse(res.stdout);
+            return { place, occupant: { state: 'taken', owner: ownerFromLabels(d.metadata?.labels) } };
+        }
+        catch (err) {
+            return { place, occupant: { state: 'unknown', error: `kubectl's answer is not JSON: ${err.message}` } };
+        }
+    },
+    leave: (builder, node) => cli/* leaveNode */.Yd((0,buildx/* leaveArgs */.hy)(builder, node)),
+    remove: (builder, keepState, keepDaemon) => cli/* removeBuilder */.iq((0,buildx/* rmArgs */.Hv)(builder, keepState, keepDaemon))
+};
+/**
+ * Every pod of the node, each with one `kubectl exec`; compared with the plan here, pod by
+ * pod, because the ReadBackResult has room for one daemon: all pods agree with the plan → the
+ * first pod's findings; otherwise the failing pods, named, as the errors.
+ */
+async function readBackPods(plan, node, compare) {
+    const recorded = cli/* builderNodes */.$R(plan.builder);
+    const i = recorded.findIndex(n => n.Name === node.Name);
+    const rec = recorded[i] ?? { Name: node.Name, Endpoint: node.Endpoint };
+    const planned = plan.nodes[i] ?? plan.nodes[0];
+    const t = kubeTarget(rec);
+    const files = plan.expect.files.map(f => f.path);
+    let pods;
+    try {
+        pods = await podsOf(t);
+    }
+    catch (err) {
+        const error = err.message;
+        return { daemon: { error }, readBack: { error } };
+    }
+    const wanted = replicasOf(rec.DriverOpts);
+    const failures = [];
+    const running = pods.filter(p => p.phase === 'Running');
+    for (const p of pods)
+        if (p.phase !== 'Running')
+            failures.push(`pod ${p.name} is ${p.phase}, not Running`);
+    if (running.length < wanted) {
+        failures.push(`deployment ${t.deployment} (${t.namespace}) has ${running.length} running pod(s) of the ${wanted} asked for (replicas)`);
+    }
+    if (running.length === 0) {
+        const error = failures.join('; ');
+        return { daemon: { error }, readBack: { error } };
+    }
+    const seen = await Promise.all(running.map(async (p) => ({ pod: p, ...podSeen(await (0,exec/* run */.eF)('kubectl', execArgs(t, p.name, read_back/* READ_BACK_SCRIPT */.fN, files)), p, files) })));
+    let firstDaemon;
+    let daemonError;
+    for (const [k, s] of seen.entries()) {
+        const who = `pod ${s.pod.name}${running.length > 1 ? ` (replica ${k + 1} of ${running.length})` : ''}`;
+        let daemon;
+        if ('error' in s.workers) {
+            daemonError ??= `${who}: ${s.workers.error}`;
+        }
+        else {
+            try {
+                daemon = parseWorkers(s.workers.text);
+                firstDaemon ??= daemon;
+            }
+            catch (err) {
+                daemonError ??= `${who}: ${err.message}`;
+            }
+        }
+        if ('error' in s.readBack) {
+            failures.push(`${who}: ${s.readBack.error}`);
+            continue;
+        }
+        const problems = compare(plan.expect, planned, s.readBack, daemon);
+        if (problems.length > 0)
+            failures.push(`${who} differs from the plan:\n${problems.map(p => `  ${p}`).join('\n')}`);
+    }
+    const first = seen[0];
+    return {
+        daemon: daemonError !== undefined ? { error: daemonError } : (firstDaemon ?? { error: 'no pod answered' }),
+        readBack: failures.length > 0 ? { error: failures.join('\n') } : first.readBack
+    };
+}
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./src/runner/run-dir.ts
+
+
+
+// The run's own directory under RUNNER_TEMP: buildkitd.toml and the certificate copies.
+// Everything the run writes is inside it, so post removes one directory.
+const PREFIX = 'buildkit-builder-';
+function tempRoot() {
+    return process.env.RUNNER_TEMP || external_node_os_.tmpdir();
+}
+/**
+ * A new directory only this user can read (mkdtemp makes it 0700), in RUNNER_TEMP. The
+ * runner makes RUNNER_TEMP; one that is missing or not writable is an error naming it, and
+ * nothing is made in its place (a directory made here would be left behind).
+ */
+function createRunDir() {
+    const root = tempRoot();
+    const name = process.env.RUNNER_TEMP ? `RUNNER_TEMP (${root})` : `the temporary directory ${root}`;
+    if (!external_node_fs_.existsSync(root))
+        throw new Error(`${name} does not exist; the runner sets RUNNER_TEMP to a directory it made`);
+    try {
+        return external_node_fs_.mkdtempSync(external_node_path_.join(root, PREFIX));
+    }
+    catch (err) {
+        const code = err.code;
+        const why = code === 'EROFS'
+            ? 'is on a read-only file system'
+            : code === 'EACCES' || code === 'EPERM'
+                ? 'is not writable by this user'
+                : `can't take a new directory (${code})`;
+        throw new Error(`${name} ${why}: the action writes buildkitd.toml and the certificates there`, { cause: err });
+    }
+}
+function writePlanFiles(plan) {
+    for (const dir of plan.dirs) {
+        external_node_fs_.mkdirSync(dir, { recursive: true, mode: 0o700 });
+        external_node_fs_.chmodSync(dir, 0o700);
+    }
+    // 'wx': never write through a file or link that is already there.
+    if (plan.writesConfig)
+        external_node_fs_.writeFileSync(plan.configPath, plan.configText, { mode: 0o644, flag: 'wx' });
+    for (const f of plan.files) {
+        external_node_fs_.writeFileSync(f.hostPath, f.content, { mode: f.mode, flag: 'wx' });
+        external_node_fs_.chmodSync(f.hostPath, f.mode); // the umask may have taken bits; set exactly
+    }
+}
+/**
+ * Removes a run directory. Only a directory this action names (its prefix, directly under
+ * a temp root) is removed, whatever the saved state says.
+ */
+function removeRunDir(dir) {
+    if (dir === '' || !external_node_path_.basename(dir).startsWith(PREFIX))
+        return false;
+    if (!external_node_fs_.existsSync(dir))
+        return false;
+    external_node_fs_.rmSync(dir, { recursive: true, force: true });
+    return true;
+}
+
+;// CONCATENATED MODULE: ./src/drivers/remote/buildx-args.ts
+// The remote driver's buildx command lines: its nodes' create, and verify-pull from the runner
+// (a build's outline through the builder). Pure.
+/**
+ * `docker buildx create` for a remote node: no --config and no --buildkitd-flags, which the
+ * remote driver refuses (factory.go New), and no owner env option (refused as well).
+ */
+function remoteCreateArgs(o) {
+    const args = ['buildx', 'create', ...(o.append ? ['--append'] : []), ...(o.bootstrap === false ? [] : ['--bootstrap']), '--name', o.name];
+    if (!o.append)
+        args.push('--driver', 'remote');
+    if (o.node)
+        args.push('--node', o.node);
+    for (const opt of o.driverOpts)
+        args.push('--driver-opt', opt);
+    if (o.platforms && o.platforms.length > 0)
+        args.push('--platform', o.platforms.join(','));
+    if (o.use && !o.append)
+        args.push('--use');
+    args.push(o.endpoint);
+    return args;
+}
+// ---------------------------------------------------------------------------------------
+// verify-pull from the runner
+/**
+ * `docker buildx build` of a Dockerfile `FROM <ref>` with the outline subrequest through the
+ * builder: the remote daemon resolves the reference with its own registry config (manifest
+ * and config, no layers), as RESOLVE_SCRIPT makes buildctl do inside a container builder.
+ * `--call` is buildx >= 0.15's (older ones had the experimental --print). The metadata file
+ * names the build's history record, removed afterwards.
+ */
+function outlineArgs(builder, dir, metadataFile) {
+    return ['buildx', 'build', '--builder', builder, '--call', 'outline', '--progress', 'plain', '--metadata-file', metadataFile, dir];
+}
+/** The history record a build left (`buildx.build.ref`: builder/node/ref), from its metadata file. */
+function historyRef(metadataJson) {
+    try {
+        const ref = JSON.parse(metadataJson)['buildx.build.ref'];
+        return typeof ref === 'string' && ref.includes('/') ? ref.slice(ref.lastIndexOf('/') + 1) : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * One resolution in the marker format of RESOLVE_SCRIPT (buildkit/resolve.ts parseResolveOutput), with
+ * buildx's final `ERROR: failed to build: failed to solve: …` (cmd/buildx/main.go,
+ * commands/build.go) written as buildctl's `error: failed to solve: …`, which buildctlError reads.
+ */
+function resolveRecord(index, stderr, exitCode, seconds) {
+    const lines = stderr
+        .split(/\r?\n/)
+        .map(l => l.replace(/^ERROR: (failed to build: )?/, 'error: '))
+        .filter((l, i, all) => l !== '' || i < all.length - 1)
+        .slice(-40);
+    const body = lines.filter(l => l !== '').length === 0 ? '' : `${lines.join('\n').replace(/\n*$/, '')}\n`;
+    return `@@resolve-begin ${index}\n${body}@@resolve-end ${index} ${exitCode} ${seconds}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/drivers/remote/inputs.ts
+
+
+
+
+// The remote driver's input rules: the builder is a record that points at BuildKit daemons
+// that run already (driver/remote, docker/buildx v0.29.1). Pure: inputs in, problems and the
+// parsed TLS options out; driver.ts runs the driver.
+//
+// What buildx's sources say (v0.29.1):
+// - driver/remote/factory.go New: any config file ("setting config file is not supported for
+//   remote driver") and any daemon flag ("setting buildkit flags is not supported for remote
+//   driver") are refused; the only driver options are servername, cacert, cert, key and
+//   default-load, anything else is "invalid driver option X for remote driver" (so the
+//   owner mark env.<NAME>= of the docker-container driver can't be used here); cacert, cert
+//   and key must be absolute paths; TLS needs cacert; cert and key go together; servername
+//   defaults to the endpoint's host name.
+// - driver/remote/driver.go Dial: loadTLS reads the three files on every dial, so they must
+//   exist for as long as the builder is used.
+// - builder/builder.go Create: without --config, buildx takes buildkitd.default.toml when
+//   there is one, which the remote driver then refuses; the endpoint is checked by
+//   driver/remote/util/endpoint.go IsValidEndpoint (docker-container, kube-pod, npipe, ssh,
+//   tcp, unix).
+// - commands/inspect.go: the text `docker buildx inspect` prints (parseInspect).
+/** How to give the remote daemon a setting: where it runs, not here. */
+const WHERE_IT_RUNS = 'the remote driver connects to a BuildKit daemon that already runs, and buildx refuses a config for it ("setting config file is not supported for ' +
+    'remote driver"): the daemon\'s own buildkitd.toml applies. ' +
+    'Set it where the daemon runs: start it with buildkitd --config /path/to/buildkitd.toml, or mount the file at /etc/buildkit/buildkitd.toml in its ' +
+    'container (or pod)';
+/** The driver options buildx's remote driver accepts (driver/remote/factory.go, v0.29.1). */
+const REMOTE_DRIVER_OPTS = ['servername', 'cacert', 'cert', 'key', 'default-load'];
+/** The options of one driver-opts line: buildx reads it as CSV (csv.ts), so `cacert=/a,servername=b` is two. */
+function optionFields(line) {
+    return (0,csv/* csvFields */.qZ)(line)
+        .map(f => f.trim())
+        .filter(f => f !== '');
+}
+const TLS_KIND = { cacert: 'ca', cert: 'cert', key: 'key' };
+/**
+ * Splits a node's driver options into the TLS ones and the rest. cacert=, cert= and key= are
+ * a file path (relative to the workspace: the action copies it and gives buildx the absolute
+ * path it needs) or env:NAME, as in registry-certs. Throws an InputError naming the input.
+ */
+function parseRemoteTls(driverOpts, input = 'driver-opts') {
+    const tls = { other: [] };
+    // Checked before any other rule and never echoed: such an option is (part of) a key or a
+    // certificate pasted in, and any other message could quote it.
+    if (driverOpts.some(o => (0,certs/* looksLikePem */.o4)(o) || optionFields(o).some(f => (0,certs/* looksLikePem */.o4)(f.slice(f.indexOf('=') + 1))))) {
+        throw new errors/* InputError */.d(input, undefined, 'holds PEM text; put the PEM in a secret and pass it as env:NAME (e.g. cacert=env:BUILDKIT_CA, with env: BUILDKIT_CA: ${{ secrets.BUILDKIT_CA }} ' +
+            'on the step)');
+    }
+    const seen = new Set();
+    for (const field of driverOpts.flatMap(optionFields)) {
+        const eq = field.indexOf('=');
+        const key = eq === -1 ? field : field.slice(0, eq);
+        const value = eq === -1 ? '' : field.slice(eq + 1);
+        if (key === 'cacert' || key === 'cert' || key === 'key' || key === 'servername') {
+            if (seen.has(key))
+                throw new errors/* InputError */.d(input, undefined, `${key}= is given twice`);
+            seen.add(key);
+            if (value === '' || value === 'env:') {
+                throw new errors/* InputError */.d(input, undefined, key === 'servername' ? 'servername= has no name' : `${key}= has no file path or env:NAME`);
+            }
+            if (key === 'servername')
+                tls.servername = value;
+            else
+                tls[key] = { kind: TLS_KIND[key], ref: value, input };
+        }
+        else
+            tls.other.push(field);
+    }
+    // buildx's own rules (driver/remote/factory.go New), told before anything runs.
+    if (tls.cert && !tls.key)
+        throw new errors/* InputError */.d(input, undefined, 'cert= has no key=; a client certificate needs its key');
+    if (tls.key && !tls.cert)
+        throw new errors/* InputError */.d(input, undefined, 'key= has no cert=; a client key needs its certificate');
+    if (!tls.cacert && (tls.cert || tls.servername !== undefined)) {
+        throw new errors/* InputError */.d(input, undefined, `${tls.cert ? 'cert= and key=' : 'servername='} need cacert=, the CA that signed the daemon's certificate (buildx: "tls enabled, but missing ` +
+            `keys cacert")`);
+    }
+    return tls;
+}
+/** True when the node talks TLS to its daemon (and so needs files that outlive nothing). */
+function usesTls(tls) {
+    return tls.cacert !== undefined;
+}
+/** What the inputs ask that the remote driver can't do, each with what to do instead. */
+function remoteInputProblems(inputs, get) {
+    const problems = [
+        ...configProblems(inputs, get),
+        ...daemonSettingProblems(get),
+        ...daemonFlagProblems(get),
+        ...networkAndImageProblems(get),
+        ...noEffectProblems(get)
+    ];
+    const nodes = driverOptProblems(inputs.nodes);
+    return [...problems, ...nodes.problems, ...cleanupProblems(inputs, nodes.tls)];
+}
+/** True when the input is given (not blank). */
+function isSet(get, name) {
+    return get(name).trim() !== '';
+}
+/** True when the input is true. */
+function isTrue(get, name) {
+    return get(name).trim().toLowerCase() === 'true';
+}
+/** A daemon setting the input asks for, refused: it is set where the daemon runs. */
+function refuse(input, what) {
+    return { input, message: `${what}: ${WHERE_IT_RUNS}` };
+}
+/** The base configs the remote driver refuses: the config inputs and a buildkitd.default.toml buildx would apply. */
+function configProblems(inputs, get) {
+    const problems = [];
+    for (const name of ['buildkitd-config', 'buildkitd-config-inline']) {
+        if (isSet(get, name))
+            problems.push(refuse(name, "a base config can't be given to a remote daemon"));
+    }
+    if (inputs.baseConfig?.fromDefault) {
+        problems.push({
+            input: 'driver',
+            message: `remote: buildx applies ${inputs.baseConfig.path ?? 'buildkitd.default.toml'} to every new builder (builder/builder.go Create), and the remote ` +
+                `driver refuses any config, so buildx create would fail; ` +
+                "move that file away for this job; the remote daemon's own buildkitd.toml applies (set it where the daemon runs)"
+        });
+    }
+    return problems;
+}
+/** The inputs that are settings of the daemon's buildkitd.toml, each with where it goes there, in the order they are checked. */
+const DAEMON_SETTINGS = [
+    ['mirrors', 'registry mirrors are the daemon\'s ([registry."<host>"] mirrors = [...])'],
+    ['http-registries', 'plain-HTTP registries are the daemon\'s ([registry."<host>"] http = true)'],
+    ['insecure-registries', 'insecure registries are the daemon\'s ([registry."<host>"] insecure = true)'],
+    [
+        'registry-certs',
+        'registry certificates are the daemon\'s ([registry."<host>"] ca = [...] and [[registry."<host>".keypair]], with the files where the daemon ' +
+            'runs); the certificates for the connection to the daemon itself are driver-opts cacert=, cert=, key='
+    ],
+    ['debug', "debug logging is the daemon's (debug = true in its buildkitd.toml, or buildkitd --debug)"]
+];
+/** The registry and debug settings given, refused: they are the remote daemon's own. */
+function daemonSettingProblems(get) {
+    return DAEMON_SETTINGS.filter(([name]) => isSet(get, name)).map(([name, what]) => refuse(name, what));
+}
+/** Daemon flags, of the builder or of an appended node, which buildx refuses for the remote driver. */
+function daemonFlagProblems(get) {
+    const problems = [];
+    if (isSet(get, 'buildkitd-flags')) {
+        problems.push({
+            input: 'buildkitd-flags',
+            message: 'buildx refuses daemon flags for the remote driver ("setting buildkit flags is not supported for remote driver"): give them to buildkitd where ' +
+                'it runs, or put the settings in its buildkitd.toml'
+        });
+    }
+    // An appended node's buildkitd-flags (nodes.ts gives every node the default flags when it
+    // has none, so the raw YAML is what tells whether they were written).
+    if (/^[\s-]*buildkitd-flags\s*:/m.test(get('append'))) {
+        problems.push({
+            input: 'append',
+            message: 'buildkitd-flags of a node: buildx refuses daemon flags for the remote driver ("setting buildkit flags is not supported for remote driver"); ' +
+                'give them to buildkitd where it runs'
+        });
+    }
+    return problems;
+}
+/** The network and image inputs given (cni: false asks nothing), refused: they are chosen where the daemon runs. */
+function networkAndImageProblems(get) {
+    const problems = [];
+    for (const name of ['cni', 'cni-image', 'cni-subnet', 'cni-config', 'cni-plugins-version', 'cni-plugins-url', 'buildkit-image']) {
+        if (!isSet(get, name) || (name === 'cni' && get(name).trim().toLowerCase() === 'false'))
+            continue;
+        problems.push(refuse(name, `the daemon's network and image are chosen where it runs (CNI: [worker.oci] networkMode = "cni" with cniConfigPath and cniBinaryPath in its ` +
+            `buildkitd.toml, the plugins in its image)`));
+    }
+    return problems;
+}
+/** keep-state and check-registries set true, which can do nothing with a remote daemon. */
+function noEffectProblems(get) {
+    const problems = [];
+    if (isTrue(get, 'keep-state')) {
+        problems.push({
+            input: 'keep-state',
+            message: "true does nothing with the remote driver: the daemon's state is its own, and removing the builder removes only buildx's record of it"
+        });
+    }
+    if (isTrue(get, 'check-registries')) {
+        problems.push({
+            input: 'check-registries',
+            message: "the registries a remote daemon's config names are not known to this action (its buildkitd.toml is where it runs); list references in " +
+                'verify-pull to prove that the daemon resolves them'
+        });
+    }
+    return problems;
+}
+/** Each node's driver options the remote driver can't take, and whether any node talks TLS to its daemon. */
+function driverOptProblems(nodes) {
+    const problems = [];
+    let tls = false;
+    for (const node of nodes) {
+        const input = nodeInput(node, 'driver-opts');
+        try {
+            const parsed = parseRemoteTls(node.driverOpts, input);
+            tls ||= usesTls(parsed);
+            for (const o of parsed.other) {
+                const problem = otherOptionProblem(input, o);
+                if (problem)
+                    problems.push(problem);
+            }
+        }
+        catch (err) {
+            if (!(err instanceof errors/* InputError */.d))
+                throw err;
+            problems.push({ input, message: err.message.replace(/^input "[^"]*": /, '') });
+        }
+    }
+    return { problems, tls };
+}
+/** What is wrong with a driver option that is not a TLS one: a default-load that is no boolean, or any other option. */
+function otherOptionProblem(input, o) {
+    const key = o.split('=')[0];
+    if (key === 'default-load') {
+        if (/^(true|false|1|0|t|f|TRUE|FALSE|True|False)$/.test(o.slice(key.length + 1)))
+            return undefined;
+        return { input, message: `"${o}": default-load is true or false` };
+    }
+    return {
+        input,
+        message: `"${o}": the remote driver takes only ${REMOTE_DRIVER_OPTS.join(', ')} (buildx: "invalid driver option ${key} for remote ` +
+            `driver"); the daemon's image, network and resources are set where it runs`
+    };
+}
+/** cleanup: false with TLS files, which are deleted with the run directory that the kept builder reads them from. */
+function cleanupProblems(inputs, tls) {
+    if (!tls || inputs.cleanup)
+        return [];
+    return [
+        {
+            input: 'cleanup',
+            message: 'false with cacert=, cert= or key= in driver-opts: buildx reads those files every time it connects to the daemon (driver/remote/driver.go ' +
+                'Dial), and this action copies them into its run directory, which is deleted when the job ends; ' +
+                'a builder left behind would then fail to connect. Keep cleanup: true, or create such a builder yourself with files that outlive the job'
+        }
+    ];
+}
+// The BuildKit addresses buildx's remote driver dials (util/remoteutil IsValidEndpoint).
+const BUILDKIT_ADDR_RE = /^(tcp|unix|ssh|docker-container|kube-pod|npipe):\/\/\S+$/;
+/** The daemon's address, which this driver can't do without. */
+function remoteEndpointProblem(endpoint) {
+    if (endpoint === '')
+        return "the remote driver needs an endpoint, the BuildKit daemon's address (e.g. tcp://buildkitd:1234)";
+    const dash = optionLike(endpoint);
+    if (dash)
+        return dash;
+    return BUILDKIT_ADDR_RE.test(endpoint) ? undefined : `"${endpoint}" is not a BuildKit address; write tcp://host:port or unix:///path`;
+}
+/**
+ * buildx keeps build records in a directory named after the first node (localstate:
+ * ~/.docker/buildx/refs/<builder>/<node>/), and this driver's first node is
+ * <builder>0-<owner uuid> (owner-mark.ts remoteNodeName): a file name has at most 255.
+ */
+const REMOTE_NAME_LIMIT = {
+    length: 255 - '0-'.length - 36,
+    why: "buildx keeps build records in a directory named after the first node, <name>0-<this run's owner mark>"
+};
+
+;// CONCATENATED MODULE: ./src/drivers/remote/tls.ts
+
+
+
+/**
+ * Reads and checks the TLS files as registry-certs' are (config/certs.ts): the key first (it is
+ * registered as a secret before any check can fail and print something), then the CA and the
+ * certificate; the key must match the certificate.
+ */
+function loadRemoteTls(tls, now = new Date(), env = process.env) {
+    const notes = { warnings: [] };
+    const key = tls.key ? (0,certs/* loadPem */.rL)(tls.key, notes, now, env) : undefined;
+    const cacert = tls.cacert ? (0,certs/* loadPem */.rL)(tls.cacert, notes, now, env) : undefined;
+    const cert = tls.cert ? (0,certs/* loadPem */.rL)(tls.cert, notes, now, env) : undefined;
+    if (cert && key)
+        (0,certs/* checkKeyPair */.ce)({ cert, key });
+    return { tls: { cacert, cert, key, servername: tls.servername, other: tls.other }, warnings: notes.warnings };
+}
+const TLS_FILES = {
+    cacert: ['ca.pem', 0o644, 'CA of the BuildKit daemon'],
+    cert: ['client.crt', 0o644, 'client certificate for the BuildKit daemon'],
+    key: ['client.key', 0o600, 'client key for the BuildKit daemon']
+};
+/**
+ * The files to write for one node's TLS (under `dir`, e.g. <run dir>/remote/<node index>) and
+ * the node's driver options with their absolute paths (buildx refuses relative ones). The
+ * files have no place in the builder: containerPath is '' and they are not for
+ * plan.expect.files.
+ */
+function remoteTlsFiles(tls, dir, node) {
+    const files = [];
+    const driverOpts = [];
+    for (const k of ['cacert', 'cert', 'key']) {
+        const pem = tls[k];
+        if (!pem)
+            continue;
+        const [base, mode, what] = TLS_FILES[k];
+        const hostPath = external_node_path_.join(dir, base);
+        files.push({ hostPath, containerPath: '', content: pem.content, mode, sha256: pem.sha256, label: `${what} of ${node} (${pem.ref})` });
+        driverOpts.push((0,csv/* csvQuote */.Fk)(`${k}=${hostPath}`));
+    }
+    if (tls.servername !== undefined)
+        driverOpts.push((0,csv/* csvQuote */.Fk)(`servername=${tls.servername}`));
+    driverOpts.push(...tls.other.map(csv/* csvQuote */.Fk));
+    return { dirs: files.length > 0 ? [dir] : [], files, driverOpts };
+}
+
+;// CONCATENATED MODULE: ./src/drivers/remote/owner.ts
+// The remote driver's owner mark: its first node's name, <builder>0-<owner>. The driver takes
+// no option to hold it (factory.go refuses unknown ones: "invalid driver option"), and
+// buildx's record keeps node names. Pure.
+/**
+ * The first node's name, which carries this run's owner mark (store/nodegroup.go Node.Name,
+ * validated by store/util.go ValidateName: letters, digits, ._-, lower-cased). With no owner
+ * it is buildx's own choice, <builder>0.
+ */
+function remoteNodeName(builder, owner) {
+    return owner === '' ? `${builder}0` : `${builder}0-${owner}`.toLowerCase();
+}
+/**
+ * The owner mark of a remote builder from its recorded nodes: undefined when buildx has no
+ * such builder (a record always has a node: store/nodegroup.go Leave refuses the last one),
+ * '' when its first node carries none.
+ */
+function remoteOwnerOf(builder, nodes) {
+    if (nodes.length === 0)
+        return undefined;
+    const prefix = `${builder.toLowerCase()}0-`;
+    const first = nodes[0].Name;
+    return first.startsWith(prefix) ? first.slice(prefix.length) : '';
+}
+/** The owner mark in a builder's record ('' when it has none). */
+function remoteMarkOf(rec) {
+    return remoteOwnerOf(rec.Name, rec.Nodes) ?? '';
+}
+
+;// CONCATENATED MODULE: ./src/drivers/remote/driver.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+// buildx's remote driver (driver/remote, docker/buildx v0.29.1): the builder is buildx's
+// record of daemons that run elsewhere. Nothing is copied into them and their logs are not
+// ours to read, so observation is the daemon's own answer through buildx (`buildx inspect
+// --bootstrap`, read silently: for this driver it holds no files, but it is never printed
+// all the same) and verify-pull runs from the runner through buildx (`buildx build --call
+// outline`): the only way to prove what the remote daemon's own registry config does.
+const remote = {
+    name: 'remote',
+    createsBuilder: true,
+    takesConfig: false,
+    // The daemon runs with its own flags: buildx refuses any for this driver.
+    defaultFlags: [],
+    maxBuilderName: REMOTE_NAME_LIMIT,
+    maxNodeName: CONTAINER_NODE_LIMIT,
+    numberedNodes: true,
+    endpointProblem: remoteEndpointProblem,
+    // Each node's TLS options, checked as the nodes are read.
+    checkNode: n => void parseRemoteTls(n.driverOpts, nodeInput(n, 'driver-opts')),
+    inputProblems: remoteInputProblems,
+    keptKeysPlace: "in the builder's container (/etc/buildkit/certs)",
+    prepare: inputs => loadTls(inputs),
+    planNodes: ctx => remoteNodes(ctx),
+    claim: async (asked) => claimFreeName(asked),
+    create: createNodes,
+    readBackNode: async (plan, node) => ({ daemon: await inspectDaemon(plan.builder, node.Name) }),
+    readsDaemonLog: false,
+    resolve: (node, refs, builder) => resolveFromRunner(node, refs, builder),
+    // A remote daemon's log can't be read from here. Not '': an empty log would tell verify/proof.ts
+    // that no host failed, i.e. that the first host of the chain served every reference.
+    logSince: () => Promise.reject(new Error("a remote daemon's log can't be read from the runner")),
+    logTail: async () => '',
+    owner: builder => cli/* builderOwner */.TS(builder, remoteMarkOf),
+    // The mark is in the first node's name, not in its options.
+    withoutOwner: buildx_record/* optionLines */.rQ,
+    nodes: builder => cli/* builderNodes */.$R(builder),
+    // buildx rm of a remote builder removes its record; the daemon and its state are untouched
+    // (driver.go Rm does nothing), so keep-state means nothing here.
+    remove: builder => cli/* removeBuilder */.iq((0,buildx/* rmArgs */.Hv)(builder, false)),
+    // The daemons are someone else's by design: buildx rm never touches them (driver.go Rm).
+    occupant: () => Promise.resolve(undefined),
+    leave: (builder, node) => cli/* leaveNode */.Yd((0,buildx/* leaveArgs */.hy)(builder, node))
+};
+/** The daemon's answer for one node: `docker buildx inspect --bootstrap`, silently. */
+async function inspectDaemon(builder, nodeName) {
+    const res = await cli/* inspectBuilder */.IK(builder);
+    if (res.exitCode !== 0)
+        return { error: `docker buildx inspect --bootstrap failed (exit code ${res.exitCode}): ${(0,exec/* lastLine */.fM)(res.stderr)}` };
+    return daemonFromInspect(parseInspect(res.stdout), nodeName);
+}
+/**
+ * Resolves each reference through the node's daemon from the runner, one after the other,
+ * and answers in RESOLVE_SCRIPT's marker format (buildkit/resolve.ts parseResolveOutput). A builder of
+ * several nodes lets buildx pick the node, so such a node is reached through a builder of its
+ * own, with the same endpoint and driver options, removed afterwards.
+ */
+async function resolveFromRunner(node, refs, builder) {
+    const nodes = cli/* builderNodes */.$R(builder);
+    const rec = nodes.find(n => n.Name === node.Name);
+    if (!rec)
+        return { exitCode: 1, stdout: '', stderr: `buildx has no node ${node.Name} in builder ${builder}` };
+    let through = builder;
+    if (nodes.length > 1) {
+        through = `${builder}-prove-${(0,external_node_crypto_.randomUUID)().slice(0, 8)}`;
+        const opts = Object.entries(rec.DriverOpts ?? {}).map(([k, v]) => (0,csv/* csvQuote */.Fk)(`${k}=${v}`));
+        const made = await (0,exec/* run */.eF)('docker', remoteCreateArgs({ name: through, endpoint: rec.Endpoint, driverOpts: opts, use: false, bootstrap: false }));
+        if (made.exitCode !== 0) {
+            await (0,exec/* run */.eF)('docker', (0,buildx/* rmArgs */.Hv)(through, false));
+            return {
+                exitCode: made.exitCode,
+                stdout: '',
+                stderr: `a builder for node ${node.Name} alone could not be made: ${(0,exec/* lastLine */.fM)(made.stderr)}`
+            };
+        }
+    }
+    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(tempRoot(), 'buildkit-builder-prove-'));
+    try {
+        let stdout = '';
+        for (const [i, ref] of refs.entries()) {
+            const ctx = external_node_path_.join(dir, String(i + 1));
+            external_node_fs_.mkdirSync(ctx);
+            external_node_fs_.writeFileSync(external_node_path_.join(ctx, 'Dockerfile'), `FROM ${ref}\n`);
+            const meta = external_node_path_.join(dir, `${i + 1}.json`);
+            const t0 = Date.now();
+            // coreutils timeout: exec.ts has no time limit of its own; buildx ends its build on SIGTERM.
+            const res = await (0,exec/* run */.eF)('timeout', ['--kill-after=5', String(resolve/* RESOLVE_TIMEOUT_SECONDS */.dM), 'docker', ...outlineArgs(through, ctx, meta)]);
+            const seconds = Math.round((Date.now() - t0) / 1000);
+            stdout += resolveRecord(i + 1, res.stderr, res.exitCode, seconds);
+            // The build's history record, so `buildx history ls` shows only the user's builds.
+            const record = external_node_fs_.existsSync(meta) ? historyRef(external_node_fs_.readFileSync(meta, 'utf8')) : undefined;
+            if (record)
+                await (0,exec/* run */.eF)('docker', ['buildx', 'history', 'rm', '--builder', through, record]);
+        }
+        return { exitCode: 0, stdout, stderr: '' };
+    }
+    finally {
+        external_node_fs_.rmSync(dir, { recursive: true, force: true });
+        if (through !== builder)
+            await (0,exec/* run */.eF)('docker', (0,buildx/* rmArgs */.Hv)(through, false));
+    }
+}
+/** Each node's files for the TLS connection to its daemon, read and checked (keys masked). */
+function loadTls(inputs) {
+    return inputs.nodes.map(n => {
+        const tls = parseRemoteTls(n.driverOpts, nodeInput(n, 'driver-opts'));
+        const loaded = loadRemoteTls(tls);
+        for (const w of loaded.warnings)
+            log/* warning */.$e(w);
+        if (usesTls(tls))
+            log/* info */.pq(`${n.label}: TLS to ${n.endpoint} with ` +
+                `${[loaded.tls.cacert && 'a CA', loaded.tls.cert && 'a client certificate and key'].filter(Boolean).join(' and ')}, checked`);
+        return loaded.tls;
+    });
+}
+/**
+ * No config and no daemon flags (buildx refuses both for this driver), TLS files for the
+ * connection under <runDir>/remote/<i> (they must live as long as the builder: buildx reads
+ * them on every connection), and the owner mark in the first node's name.
+ */
+function remoteNodes(ctx) {
+    const { inputs, runDir, owner } = ctx;
+    const tls = ctx.prepared ?? [];
+    const dirs = [];
+    const files = [];
+    const nodes = inputs.nodes.map((n, i) => {
+        const out = remoteTlsFiles(tls[i] ?? { other: n.driverOpts }, external_node_path_.join(runDir, 'remote', String(i)), n.label);
+        if (out.files.length > 0 && !dirs.includes(external_node_path_.join(runDir, 'remote')))
+            dirs.push(external_node_path_.join(runDir, 'remote'));
+        dirs.push(...out.dirs);
+        files.push(...out.files);
+        const name = i === 0 ? remoteNodeName(inputs.name, owner) : n.name;
+        return {
+            label: n.label,
+            name,
+            endpoint: n.endpoint,
+            createArgs: remoteCreateArgs({
+                name: inputs.name,
+                node: name,
+                endpoint: n.endpoint,
+                driverOpts: out.driverOpts,
+                platforms: n.platforms,
+                use: inputs.use,
+                append: i > 0,
+                bootstrap: inputs.nodes.length === 1
+            }),
+            args: [],
+            platforms: n.platforms
+        };
+    });
+    return { nodes, dirs, files };
+}
+
+;// CONCATENATED MODULE: ./src/drivers/factory.ts
+
+
+
+
+// The drivers this action has, one line each, in the order the `driver` input's message
+// names them. A new driver is a folder of its own (CONTRIBUTING.md, "How to add a driver")
+// and a line here.
+const SHIPPED = [dockerContainer, kubernetes, remote, engine];
+/** A catalog of drivers by name: the shipped ones, or others (a test's). */
+function catalogOf(drivers) {
+    const byName = new Map(drivers.map(d => [d.name, d]));
+    const driver = (name) => {
+        const d = byName.get(name);
+        if (!d)
+            throw new Error(`no driver named "${name}" (${[...byName.keys()].join(', ')})`);
+        return d;
+    };
+    return { names: drivers.map(d => d.name), rules: driver, driver };
+}
+/** The shipped drivers. */
+const catalog = catalogOf(SHIPPED);
+/** The implementation of a shipped buildx driver (inputs refuse any other name). */
+function driverFor(name) {
+    return catalog.driver(name);
+}
+
+// EXTERNAL MODULE: ./src/cni/settings.ts
+var settings = __nccwpck_require__(1467);
+// EXTERNAL MODULE: ./src/docker/refs.ts
+var refs = __nccwpck_require__(3004);
+// EXTERNAL MODULE: ./src/install/buildx-release.ts
+var buildx_release = __nccwpck_require__(2067);
+// EXTERNAL MODULE: ./node_modules/smol-toml/dist/index.js + 8 modules
+var dist = __nccwpck_require__(3292);
+// EXTERNAL MODULE: ./src/config/toml.ts
+var toml = __nccwpck_require__(4208);
 // EXTERNAL MODULE: ./src/runner/input-files.ts
 var input_files = __nccwpck_require__(2176);
 ;// CONCATENATED MODULE: ./src/inputs/base-config.ts
@@ -7019,16 +7337,16 @@ function parseBaseConfig(input, text) {
     let tree;
     try {
         // Integers beyond 2^53 as bigint, as TOML (and BuildKit's int64) allow.
-        tree = parse(text, { integersAsBigInt: 'asNeeded' });
+        tree = (0,dist/* parse */.qg)(text, { integersAsBigInt: 'asNeeded' });
     }
     catch (err) {
-        if (err instanceof TomlError) {
+        if (err instanceof dist/* TomlError */.zx) {
             const first = err.message.split('\n')[0].replace(/^Invalid TOML document: /, '');
             throw new errors/* InputError */.d(input, err.line, `invalid TOML at column ${err.column}: ${first}`);
         }
         throw err;
     }
-    checkConfigTree(tree, input);
+    (0,toml/* checkConfigTree */.p4)(tree, input);
     return { input, tree };
 }
 
@@ -7121,7 +7439,7 @@ function checkNetworkFlags(nodes, mode) {
 }
 /** Throws an InputError for a [worker.oci] key of the base config that differs from what CNI needs there. */
 function checkBaseConfigNetwork(base, cni, mode) {
-    const worker = base && isTable(base.tree.worker) && isTable(base.tree.worker.oci) ? base.tree.worker.oci : undefined;
+    const worker = base && (0,toml/* isTable */.bI)(base.tree.worker) && (0,toml/* isTable */.bI)(base.tree.worker.oci) ? base.tree.worker.oci : undefined;
     if (!base || !worker)
         return;
     for (const [key, value] of Object.entries((0,settings/* networkSettings */.eg)(cni))) {
@@ -7131,6 +7449,8 @@ function checkBaseConfigNetwork(base, cni, mode) {
     }
 }
 
+// EXTERNAL MODULE: ./src/config/hosts.ts
+var config_hosts = __nccwpck_require__(6593);
 ;// CONCATENATED MODULE: ./src/inputs/registries.ts
 
 
@@ -7147,7 +7467,7 @@ function parseHostList(input, text) {
             const host = part.trim();
             if (host === '')
                 continue;
-            const problem = hostProblem(host, input);
+            const problem = (0,config_hosts/* hostProblem */.Q8)(host, input);
             if (problem)
                 throw new errors/* InputError */.d(input, l.n, problem);
             if (!seen.has(host))
@@ -7161,13 +7481,13 @@ function parseMirrors(text) {
     const specs = [];
     for (const l of (0,runner_lines/* inputLines */.KD)(text)) {
         if (l.text.includes('@'))
-            throw new errors/* InputError */.d('mirrors', l.n, CREDENTIALS.replace(/^the host/, 'the line'));
+            throw new errors/* InputError */.d('mirrors', l.n, config_hosts/* CREDENTIALS */.tG.replace(/^the host/, 'the line'));
         const eq = l.text.indexOf('=');
         if (eq === -1) {
             throw new errors/* InputError */.d('mirrors', l.n, `"${l.text}" is not REGISTRY=MIRROR[,MIRROR...] (e.g. docker.io=mirror.gcr.io)`);
         }
         const registry = l.text.slice(0, eq).trim();
-        const problem = hostProblem(registry);
+        const problem = (0,config_hosts/* hostProblem */.Q8)(registry);
         if (problem)
             throw new errors/* InputError */.d('mirrors', l.n, `registry ${problem.replace(/^the host/, 'name')}`);
         const earlier = specs.find(s => s.registry === registry);
@@ -7184,7 +7504,7 @@ function parseMirrors(text) {
         }
         const mirrors = [];
         for (const v of values) {
-            const parsed = parseMirror(v);
+            const parsed = (0,config_hosts/* parseMirror */.v0)(v);
             if (typeof parsed === 'string')
                 throw new errors/* InputError */.d('mirrors', l.n, parsed);
             if (parsed.host === registry && parsed.path === '') {
@@ -7223,7 +7543,7 @@ function certLine(l) {
     if (registry.includes('=')) {
         throw new errors/* InputError */.d(CERTS_INPUT, l.n, `starts with "${registry}"; a line is REGISTRY ca=... cert=... key=...`);
     }
-    const problem = hostProblem(registry);
+    const problem = (0,config_hosts/* hostProblem */.Q8)(registry);
     if (problem)
         throw new errors/* InputError */.d(CERTS_INPUT, l.n, `registry ${problem.replace(/^the host/, 'name')}`);
     const refs = certRefs(l, fields);
@@ -7273,13 +7593,13 @@ function certRefs(l, fields) {
 }
 /** Certificates a base config names (its shape is already checked by checkConfigTree). */
 function certRequestsFromConfig(base) {
-    const regs = isTable(base.tree.registry) ? base.tree.registry : {};
+    const regs = (0,toml/* isTable */.bI)(base.tree.registry) ? base.tree.registry : {};
     const requests = [];
     for (const [registry, conf] of Object.entries(regs)) {
-        if (!isTable(conf))
+        if (!(0,toml/* isTable */.bI)(conf))
             continue;
         const ref = (kind, value, where) => {
-            const at = keyPath(['registry', registry, ...where]);
+            const at = (0,toml/* keyPath */.Dw)(['registry', registry, ...where]);
             // Never echoed: a key pasted into the config instead of its path.
             if ((0,certs/* pastedInsteadOfRef */.qe)(value)) {
                 throw new errors/* InputError */.d(base.input, undefined, `${at} holds what looks like key or certificate text (PEM or base64), not a file path`);
@@ -7347,6 +7667,7 @@ function readInputs(get, host, catalog) {
         checkRegistries: (0,runner_lines/* parseBool */.q6)('check-registries', get('check-registries'), false),
         install: (0,buildx_release/* parseInstallInputs */.Wr)(get),
         cacheBinary: (0,runner_lines/* parseBool */.q6)('cache-binary', get('cache-binary'), true),
+        imageViaMirror: (0,runner_lines/* parseBool */.q6)('image-via-mirror', get('image-via-mirror'), true),
         allowKeysInConfigmap: (0,runner_lines/* parseBool */.q6)('allow-keys-in-configmap', get('allow-keys-in-configmap'), false)
     };
     // What the driver can't take first: it says what to do instead.
@@ -7775,7 +8096,7 @@ function checkFields(t, fields, path, out) {
     for (const [key, value] of Object.entries(t)) {
         const kind = byName.get(key.toLowerCase());
         if (kind === undefined) {
-            out.push({ key: keyPath([...path, key]), message: `BuildKit has no such key; ${hint(key, value, path, fields)}` });
+            out.push({ key: (0,toml/* keyPath */.Dw)([...path, key]), message: `BuildKit has no such key; ${hint(key, value, path, fields)}` });
         }
         else {
             checkValue(value, kind, [...path, key], out);
@@ -7784,7 +8105,7 @@ function checkFields(t, fields, path, out) {
 }
 function checkValue(v, kind, path, out) {
     const wrong = (wants) => {
-        out.push({ key: keyPath(path), message: `BuildKit wants ${wants}, not ${describe(v)}` });
+        out.push({ key: (0,toml/* keyPath */.Dw)(path), message: `BuildKit wants ${wants}, not ${describe(v)}` });
     };
     if (typeof kind === 'string') {
         switch (kind) {
@@ -7811,33 +8132,33 @@ function checkValue(v, kind, path, out) {
             case 'diskspace': {
                 const problem = kind === 'duration' ? durationProblem(v) : diskSpaceProblem(v);
                 if (problem !== undefined)
-                    out.push({ key: keyPath(path), message: problem });
+                    out.push({ key: (0,toml/* keyPath */.Dw)(path), message: problem });
                 return;
             }
         }
     }
     if ('table' in kind) {
-        if (!isTable(v))
+        if (!(0,toml/* isTable */.bI)(v))
             return wrong('a table');
         checkFields(v, kind.table, path, out);
     }
     else if ('tables' in kind) {
         if (!Array.isArray(v))
-            return wrong(`a list of tables ([[${keyPath(path)}]])`);
+            return wrong(`a list of tables ([[${(0,toml/* keyPath */.Dw)(path)}]])`);
         v.forEach((x, i) => {
-            if (isTable(x))
+            if ((0,toml/* isTable */.bI)(x))
                 checkFields(x, kind.tables, [...path, i], out);
             else
                 checkValue(x, table(kind.tables), [...path, i], out);
         });
     }
     else {
-        if (!isTable(v))
+        if (!(0,toml/* isTable */.bI)(v))
             return wrong('a table');
         for (const [k, x] of Object.entries(v)) {
             const at = [...path, k];
-            if (kind.entry !== undefined && !isTable(x)) {
-                out.push({ key: keyPath(at), message: `BuildKit wants ${kind.entry}, not ${describe(x)}` });
+            if (kind.entry !== undefined && !(0,toml/* isTable */.bI)(x)) {
+                out.push({ key: (0,toml/* keyPath */.Dw)(at), message: `BuildKit wants ${kind.entry}, not ${describe(x)}` });
             }
             else {
                 checkValue(x, kind.map, at, out);
@@ -7877,13 +8198,13 @@ function describe(v) {
 }
 /** The nearest known key, or the keys this level takes. */
 function hint(key, value, path, fields) {
-    const known = KNOWN_MISTAKES.get(keyPath([...path, key]));
+    const known = KNOWN_MISTAKES.get((0,toml/* keyPath */.Dw)([...path, key]));
     if (known !== undefined)
         return known;
     const names = Object.keys(fields);
     const byLower = new Map(names.map(n => [n.toLowerCase(), n]));
     // frontend.dockerfile.v0 unquoted is frontend → dockerfile → v0, not "dockerfile.v0".
-    if (isTable(value)) {
+    if ((0,toml/* isTable */.bI)(value)) {
         for (const child of Object.keys(value)) {
             const dotted = byLower.get(`${key}.${child}`.toLowerCase());
             if (dotted !== undefined)
@@ -7904,7 +8225,7 @@ function hint(key, value, path, fields) {
     return `keys here: ${names.map(quoted).join(', ')}`;
 }
 function quoted(key) {
-    return keyPath([key]);
+    return (0,toml/* keyPath */.Dw)([key]);
 }
 /** Edit distance ignoring case, and ignoring - and _ (max_parallelism vs max-parallelism, reserved_space vs reservedSpace). */
 function keyDistance(a, b) {
@@ -8049,10 +8370,10 @@ function httpMirrorsWithoutHttp(tree) {
     // Field names match case-insensitively, as go-toml matches them.
     const out = [];
     const registries = field(tree, 'registry');
-    if (!isTable(registries))
+    if (!(0,toml/* isTable */.bI)(registries))
         return out;
     for (const [registry, section] of Object.entries(registries)) {
-        if (!isTable(section))
+        if (!(0,toml/* isTable */.bI)(section))
             continue;
         const mirrors = field(section, 'mirrors');
         if (!Array.isArray(mirrors))
@@ -8064,17 +8385,17 @@ function httpMirrorsWithoutHttp(tree) {
             if (host === undefined)
                 return;
             const own = registries[host];
-            const http = isTable(own) ? field(own, 'http') : undefined;
-            if (http === true || (http === undefined && isLoopback(host)))
+            const http = (0,toml/* isTable */.bI)(own) ? field(own, 'http') : undefined;
+            if (http === true || (http === undefined && (0,config_hosts/* isLoopback */.U9)(host)))
                 return;
             if (http !== undefined && typeof http !== 'boolean')
                 return; // a type problem, reported by unknownOrMistyped
-            const ownKey = keyPath(['registry', host]);
+            const ownKey = (0,toml/* keyPath */.Dw)(['registry', host]);
             const why = http === false
                 ? `but [${ownKey}] says http = false, so BuildKit drops the scheme and speaks HTTPS to ${host}; set http = true there`
                 : `but BuildKit drops the scheme and speaks HTTPS to ${host} unless its own section says so; add [${ownKey}] http = true`;
             out.push({
-                key: keyPath(['registry', registry, 'mirrors', i]),
+                key: (0,toml/* keyPath */.Dw)(['registry', registry, 'mirrors', i]),
                 message: `${JSON.stringify(mirror)} is plain HTTP, ${why}, or give it with the mirrors input (${registry}=${mirror}), which adds that section`
             });
         });
@@ -8106,6 +8427,7 @@ function httpMirrorHost(mirror) {
 
 
 
+
 // The config tree the inputs ask for: the base config merged with the structured inputs'
 // [registry] sections, debug and CNI's [worker.oci]. Pure.
 /**
@@ -8116,7 +8438,7 @@ function registrySettings(inputs) {
     const settings = new Map();
     const of = (host) => sectionOf(settings, host);
     for (const spec of inputs.mirrors) {
-        of(spec.registry).mirrors = spec.mirrors.map(mirrorRef);
+        of(spec.registry).mirrors = spec.mirrors.map(config_hosts/* mirrorRef */.NN);
         // BuildKit takes http/insecure for a mirror from the mirror host's own section, not
         // from the registry it mirrors (util/resolver/resolver.go, fillInsecureOpts).
         for (const m of spec.mirrors)
@@ -8131,20 +8453,25 @@ function registrySettings(inputs) {
     // host whose section leaves `http` unset (isLoopback), and would never use them.
     for (const req of inputs.certRequests) {
         const s = of(req.registry);
-        if (isLoopback(req.registry) && s.http === undefined && baseValue(inputs, req.registry, 'http') === undefined)
+        if ((0,config_hosts/* isLoopback */.U9)(req.registry) && s.http === undefined && baseValue(inputs, req.registry, 'http') === undefined)
             s.http = false;
     }
     return settings;
 }
 /** The config the plan will render, certificate paths aside: for the checks made before anything exists. */
 function configTree(inputs) {
-    return mergeConfig(inputs.baseConfig?.tree, topSettings(inputs), registrySettings(inputs)).tree;
+    return (0,toml/* mergeConfig */.R2)(inputs.baseConfig?.tree, topSettings(inputs), registrySettings(inputs)).tree;
+}
+/** The config's docker.io mirrors, in order, with what the Docker engine needs to reach each. */
+function hubMirrors(inputs) {
+    const caHosts = new Set(inputs.certRequests.filter(r => r.cas.length > 0).map(r => r.registry));
+    return (0,mirror_refs/* hubMirrorsOf */.jz)(configTree(inputs), caHosts);
 }
 /** A key of the base config's [registry."<host>"] section. */
 function baseValue(inputs, host, key) {
     const regs = inputs.baseConfig?.tree.registry;
-    const section = isTable(regs) ? regs[host] : undefined;
-    return isTable(section) ? section[key] : undefined;
+    const section = (0,toml/* isTable */.bI)(regs) ? regs[host] : undefined;
+    return (0,toml/* isTable */.bI)(section) ? section[key] : undefined;
 }
 function sectionOf(settings, host) {
     let s = settings.get(host);
@@ -8191,17 +8518,17 @@ function checkKeys(inputs) {
 
 
 
-function makePlan(driver, inputs, certs, runDir, add = {}, owner = '', prepared) {
+function makePlan(driver, inputs, certs, runDir, add = {}, owner = '', prepared, images = []) {
     const configPath = external_node_path_.join(runDir, 'buildkitd.toml');
     const placed = placeCertFiles(inputs, certs, runDir);
-    const { tree, overrides } = mergeConfig(inputs.baseConfig?.tree, topSettings(inputs), placed.settings);
-    const nodes = driver.planNodes({ inputs, runDir, configPath, owner, addition: add, prepared });
+    const { tree, overrides } = (0,toml/* mergeConfig */.R2)(inputs.baseConfig?.tree, topSettings(inputs), placed.settings);
+    const nodes = driver.planNodes({ inputs, runDir, configPath, owner, addition: add, prepared, images });
     const files = [...placed.files, ...nodes.files];
     return {
         builder: inputs.name,
         configPath,
         writesConfig: driver.takesConfig,
-        configText: renderToml(tree),
+        configText: (0,toml/* renderToml */.ls)(tree),
         tree,
         overrides,
         dirs: [...placed.dirs, ...nodes.dirs],
@@ -8258,16 +8585,16 @@ function placeCertFiles(inputs, certs, runDir) {
 /** The config as buildx writes it into the container: each cert path moved under /etc/buildkit/certs. */
 function inContainer(tree, hostToContainer) {
     const out = structuredClone(tree);
-    if (!isTable(out.registry))
+    if (!(0,toml/* isTable */.bI)(out.registry))
         return out;
     for (const reg of Object.values(out.registry)) {
-        if (!isTable(reg))
+        if (!(0,toml/* isTable */.bI)(reg))
             continue;
         if (Array.isArray(reg.ca))
             reg.ca = reg.ca.map(p => hostToContainer.get(p) ?? p);
         if (Array.isArray(reg.keypair)) {
             for (const kp of reg.keypair) {
-                if (!isTable(kp))
+                if (!(0,toml/* isTable */.bI)(kp))
                     continue;
                 for (const k of ['cert', 'key'])
                     kp[k] = hostToContainer.get(kp[k]) ?? kp[k];
@@ -8277,7 +8604,7 @@ function inContainer(tree, hostToContainer) {
     return out;
 }
 function registryRows(tree, certs) {
-    const regs = isTable(tree.registry) ? tree.registry : {};
+    const regs = (0,toml/* isTable */.bI)(tree.registry) ? tree.registry : {};
     return Object.keys(regs)
         .sort()
         .map(registry => {
@@ -8331,9 +8658,9 @@ function entryHost(entry) {
     return slash === -1 ? entry : entry.slice(0, slash);
 }
 function hostChain(tree, registry) {
-    const regs = isTable(tree.registry) ? tree.registry : {};
+    const regs = (0,toml/* isTable */.bI)(tree.registry) ? tree.registry : {};
     const section = regs[registry];
-    const mirrors = isTable(section) && Array.isArray(section.mirrors) ? section.mirrors.map(mirrorEntry) : [];
+    const mirrors = (0,toml/* isTable */.bI)(section) && Array.isArray(section.mirrors) ? section.mirrors.map(mirrorEntry) : [];
     return { registry, hosts: [...mirrors, registry], mirrors: mirrors.length };
 }
 /** Which chain entry a request URL went to (docker.io is served by registry-1.docker.io). */
@@ -8456,9 +8783,9 @@ function errorKind(a) {
 }
 /** The registry section a host's settings come from (a mirror's own, by its host). */
 function section(ctx, host) {
-    const regs = isTable(ctx.tree.registry) ? ctx.tree.registry : {};
+    const regs = (0,toml/* isTable */.bI)(ctx.tree.registry) ? ctx.tree.registry : {};
     const s = regs[host];
-    return isTable(s) ? s : undefined;
+    return (0,toml/* isTable */.bI)(s) ? s : undefined;
 }
 /** One sentence: what went wrong at `entry` and what to do about it. */
 function explain(kind, entry, a, ctx, role) {
@@ -8497,7 +8824,7 @@ function explain(kind, entry, a, ctx, role) {
         case 'forbidden':
             return `${who} refused access (403 Forbidden)`;
         case 'refused': {
-            const loopback = isLoopback(host)
+            const loopback = (0,config_hosts/* isLoopback */.U9)(host)
                 ? ` (in the builder, ${host.replace(/:\d+$/, '')} is the builder's own container unless driver-opts has network=host)`
                 : '';
             return `nothing listens at ${who} (connection refused): is it running at that address?${loopback}`;
@@ -8602,7 +8929,7 @@ function failureWords(chain, tried, sentences, daemonSays, ctx) {
  * checked through that registry.
  */
 function probes(tree) {
-    const regs = isTable(tree.registry) ? tree.registry : {};
+    const regs = (0,toml/* isTable */.bI)(tree.registry) ? tree.registry : {};
     const chains = Object.keys(regs)
         .sort()
         .map(r => hostChain(tree, r));
@@ -8658,14 +8985,19 @@ function judgeProbe(chain, res, attempts, ctx) {
 
 ;// CONCATENATED MODULE: ./src/verify/summary.ts
 
+
+function imageOutput(s) {
+    return { ref: s.ref, source: (0,through_mirror/* sourceText */.r)(s), digest: s.digest ?? null };
+}
 /**
  * The `nodes` output from buildx's record of the nodes and what the daemon answered. Never
  * the record's Files (the copied config and certificates, keys included: what
  * setup-buildx-action's inspect-based output leaks), and not this action's owner mark.
  */
-function nodesOutput(nodes, o, withoutOwner = buildx_record/* optionLines */.rQ) {
-    return nodes.map(n => {
+function nodesOutput(nodes, o, withoutOwner = buildx_record/* optionLines */.rQ, images = []) {
+    return nodes.map((n, i) => {
         const seen = o.nodes.find(x => x.name === n.Name);
+        const image = images[i];
         return {
             name: n.Name,
             endpoint: n.Endpoint,
@@ -8674,7 +9006,8 @@ function nodesOutput(nodes, o, withoutOwner = buildx_record/* optionLines */.rQ)
             'buildkitd-flags': (n.Flags ?? []).join(' '),
             buildkit: seen?.daemon?.version ?? '',
             platforms: seen?.daemon?.platforms.join(',') ?? '',
-            verified: o.mode !== 'false' && (seen?.verified ?? false)
+            verified: o.mode !== 'false' && (seen?.verified ?? false),
+            ...(image ? { image: imageOutput(image) } : {})
         };
     });
 }
@@ -8736,11 +9069,26 @@ function builderSection(plan, o, driver) {
         ['Platforms', d ? esc(d.platforms.join(', ')) : 'unknown'],
         ['Network mode', `${d?.network ? esc(d.network) : 'unknown'}${plan.networkAsked ? ` (asked: ${esc(plan.networkAsked)})` : ''}`],
         ...(plan.image ? [['BuildKit image', esc(plan.image)]] : []),
+        ...imageSourceRows(plan),
         ['Verification', esc(verificationText(o))]
     ];
     let md = `<h2>BuildKit builder ${esc(plan.builder)}</h2>\n`;
     md += `<table>${rows.map(([k, v]) => `<tr><th align="left">${k}</th><td>${v}</td></tr>`).join('')}</table>\n`;
     return md;
+}
+/** Where each node's image came from, when the action chose it: the reference, its source and digest. */
+function imageSourceRows(plan) {
+    const chosen = plan.nodes.filter(n => n.image !== undefined);
+    if (chosen.length === 0)
+        return [];
+    const cell = chosen
+        .map(n => {
+        const s = n.image;
+        const which = plan.nodes.length > 1 ? `${esc(n.label)}: ` : '';
+        return `${which}<code>${esc(s.ref)}</code> (${esc((0,through_mirror/* sourceText */.r)(s))}${s.digest ? `, <code>${esc(s.digest)}</code>` : ''})`;
+    })
+        .join('<br>');
+    return [['Image source', cell]];
 }
 /** The nodes' table (for a builder of several nodes): each node's endpoint, daemon and verification. */
 function nodesSection(o) {
@@ -8942,15 +9290,15 @@ function diffTrees(expected, actual, parts = []) {
         const at = [...parts, k];
         if (e === undefined && a === undefined)
             continue;
-        if (isTable(e) && isTable(a))
+        if ((0,toml/* isTable */.bI)(e) && (0,toml/* isTable */.bI)(a))
             diffs.push(...diffTrees(e, a, at));
-        else if (!sameValue(e, a))
-            diffs.push({ key: keyPath(at), expected: e, actual: a });
+        else if (!(0,toml/* sameValue */.eE)(e, a))
+            diffs.push({ key: (0,toml/* keyPath */.Dw)(at), expected: e, actual: a });
     }
     return diffs;
 }
 function prune(v) {
-    if (!isTable(v))
+    if (!(0,toml/* isTable */.bI)(v))
         return v;
     const out = {};
     for (const [k, x] of Object.entries(v)) {
@@ -9002,7 +9350,7 @@ function compare(expect, node, rb, daemon) {
     const problems = [];
     let actual;
     try {
-        actual = parse(rb.configText, { integersAsBigInt: 'asNeeded' });
+        actual = (0,dist/* parse */.qg)(rb.configText, { integersAsBigInt: 'asNeeded' });
     }
     catch (err) {
         problems.push(`the config in the builder is not valid TOML: ${err.message.split('\n')[0]}`);
@@ -9147,10 +9495,10 @@ async function report(driver, plan, o) {
     log/* setOutput */.uH('buildkit-version', o.daemon?.version ?? '');
     // The config as the builder has it: certificate paths inside the builder, not the run's
     // files under RUNNER_TEMP, which post deletes.
-    log/* setOutput */.uH('config', plan.writesConfig ? renderToml(plan.expect.config) : '');
+    log/* setOutput */.uH('config', plan.writesConfig ? (0,toml/* renderToml */.ls)(plan.expect.config) : '');
     log/* setOutput */.uH('verified', String(o.verified));
     // setup-buildx-action's node outputs, from buildx's record and the daemon's answers.
-    const nodes = nodesOutput(driver.nodes(plan.builder), o, driver.withoutOwner);
+    const nodes = nodesOutput(driver.nodes(plan.builder), o, driver.withoutOwner, plan.nodes.map(n => n.image));
     log/* setOutput */.uH('nodes', JSON.stringify(nodes));
     log/* setOutput */.uH('endpoint', nodes[0]?.endpoint ?? '');
     log/* setOutput */.uH('status', nodes[0]?.status ?? '');
@@ -9165,6 +9513,8 @@ async function report(driver, plan, o) {
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
 
 
 
@@ -9211,13 +9561,17 @@ async function steps() {
     const name = await log/* group */.Os(driver.createsBuilder ? `Check that builder ${asked.name} does not exist yet` : "Find the docker context's builder", () => driver.claim(asked.name, (0,commands/* getInput */.V4)('name').trim() !== ''));
     const inputs = { ...asked, name };
     update({ builder: name });
+    const mirrors = inputs.imageViaMirror ? hubMirrors(inputs) : [];
+    const images = takesImagesFromMirror(driver, inputs, mirrors)
+        ? await log/* group */.Os('Take the BuildKit image from the docker.io mirror', () => nodeImages(driver, inputs, mirrors))
+        : [];
     const cni = inputs.cni;
     // Loaded only when asked for: the tool cache and the download code are most of the bundle.
     const addition = cni
-        ? await log/* group */.Os('Prepare CNI networking', async () => (await __nccwpck_require__.e(/* import() */ 678).then(__nccwpck_require__.bind(__nccwpck_require__, 3678))).prepareCni(cni, runDir, inputs.nodes[0].driverOpts))
+        ? await log/* group */.Os('Prepare CNI networking', async () => (await __nccwpck_require__.e(/* import() */ 678).then(__nccwpck_require__.bind(__nccwpck_require__, 3678))).prepareCni(cni, runDir, withImage(inputs.nodes[0].driverOpts, images[0]), baseViaMirror(mirrors)))
         : {};
     // A driver that takes no config (remote, docker) has nothing rendered.
-    const planned = () => makePlan(driver, inputs, read.certs, runDir, addition, owner, read.prepared);
+    const planned = () => makePlan(driver, inputs, read.certs, runDir, addition, owner, read.prepared, images);
     const plan = driver.takesConfig ? await log/* group */.Os('Render buildkitd.toml', () => render(planned())) : planned();
     if (driver.createsBuilder) {
         await log/* group */.Os('Check that nothing exists under the node names yet', () => checkPlaces(driver, plan, owner));

@@ -79,7 +79,9 @@ const docker = {
       }
     )
   ),
-  daemonLogSince: jest.fn(async () => (calls.push('logs'), ''))
+  daemonLogSince: jest.fn(async () => (calls.push('logs'), '')),
+  // By default every docker.io mirror serves the BuildKit image (image-via-mirror).
+  pullImage: jest.fn(async (_engine: string[], _ref: string) => ({ digest: `sha256:${'d'.repeat(64)}`, how: 'pulled' }))
 }
 jest.unstable_mockModule('../../src/docker/cli.js', () => docker)
 // The install of a pinned buildx (its own tests are install.test.ts): what main asks of it.
