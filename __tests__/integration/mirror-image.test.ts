@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, expect, jest, test } from '@jest/globals'
+import { kubeletImage } from '../../src/drivers/common.js'
 import { newRun, readOutputs, readSummary, runMain, runPost, type Run } from '../../scripts/runner.mjs'
 import {
   afterTest,
@@ -130,6 +131,17 @@ describeDocker('the BuildKit image through the docker.io mirror', () => {
     expect(docker(['inspect', '--format', '{{.Config.Image}}', containerOf(name)]).stdout.trim()).toBe(buildkitImage())
     expect(nodeImage(run)).toBeUndefined()
     await finish(name, run)
+  })
+
+  test('kubernetes nodes (the kubelet pulls): the runner asks the mirror for the manifest, without pulling; a tag it lacks is an error', async () => {
+    const ref = `${regs.httpMirror}/${ORIGINAL}`
+    const since = eventsNow()
+    await expect(kubeletImage.fetch('', ref)).resolves.toEqual({
+      digest: pushed[''].digest,
+      how: 'found (from the runner; the cluster pulls it)'
+    })
+    await expect(kubeletImage.fetch('', `${regs.httpMirror}/moby/buildkit:no-such-tag-${TAG}`)).rejects.toThrow(/not found/)
+    expect(pulledSince(since).filter(p => p.includes(TAG))).toEqual([])
   })
 
   test('the daemon does not start with the mirrored image: the step fails, nothing is left behind', async () => {
