@@ -13,6 +13,7 @@ import {
   eventsNow,
   leftovers,
   pulledSince,
+  secondContext,
   uniqueName
 } from './docker-env.js'
 import { pushLocalImage, startRegistries, type TestRegistries } from './registry-env.js'
@@ -89,6 +90,42 @@ describeDocker('the BuildKit image through the docker.io mirror', () => {
     expect(pulled).toContain(ref)
     expect(pulled.filter(p => p === ORIGINAL || p === `docker.io/${ORIGINAL}` || p === `docker.io/library/${ORIGINAL}`)).toEqual([])
     await finish(name, run)
+  })
+
+  test("an appended node on another docker context pulls the image there for itself; both nodes run the mirror's reference", async () => {
+    const ref = `${regs.httpMirror}/${ORIGINAL}`
+    const ctx = secondContext()
+    const second = `mn-${process.pid}-${Date.now()}`
+    const append = [`- name: ${second}`, `  endpoint: ${ctx}`, '  driver-opts:', `    - image=${ORIGINAL}`, '    - network=host'].join('\n')
+    const { name, run } = start('mirror-nodes', {
+      mirrors: `docker.io=http://${regs.httpMirror}`,
+      'driver-opts': `image=${ORIGINAL}\nnetwork=host`,
+      append
+    })
+    try {
+      const main = await runMain(run)
+      expect(errors(main.stdout)).toEqual([])
+      expect(warnings(main.stdout)).toEqual([])
+      // One pull per engine: the first node's on the current context, append[0]'s on its own.
+      expect(main.stdout).toContain(
+        `the first node: BuildKit image ${ORIGINAL}: pulled ${ref} from the docker.io mirror ${regs.httpMirror}`
+      )
+      expect(main.stdout).toContain(`append[0]: BuildKit image ${ORIGINAL}: pulled ${ref} from the docker.io mirror ${regs.httpMirror}`)
+      const nodes = JSON.parse(readOutputs(run).nodes) as { name: string; image?: { ref: string } }[]
+      expect(nodes.map(n => [n.name, n.image?.ref])).toEqual([
+        [`${name}0`, ref],
+        [second, ref]
+      ])
+      for (const c of [containerOf(name), `buildx_buildkit_${second}`]) {
+        expect(docker(['inspect', '--format', '{{.Config.Image}}', c]).stdout.trim()).toBe(ref)
+      }
+      expect(readOutputs(run).verified).toBe('true')
+      await finish(name, run)
+      expect(docker(['container', 'inspect', `buildx_buildkit_${second}`]).status).not.toBe(0)
+    } finally {
+      docker(['rm', '-f', `buildx_buildkit_${second}`])
+      docker(['volume', 'rm', '-f', `buildx_buildkit_${second}_state`])
+    }
   })
 
   test.each([
