@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 2708:
+/***/ 990:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -9,8 +9,8 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /* harmony export */   fN: () => (/* binding */ READ_BACK_SCRIPT)
 /* harmony export */ });
 /* unused harmony export splitReadBackOutput */
-/* harmony import */ var _config_paths_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1066);
-/* harmony import */ var _runner_exec_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8065);
+/* harmony import */ var _config_paths_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1588);
+/* harmony import */ var _runner_exec_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6259);
 
 
 // What verification reads next to a daemon (a builder container, a kubernetes pod): one exec
@@ -64,7 +64,7 @@ function parseReadBack(exec, args, files, where) {
 
 /***/ }),
 
-/***/ 7236:
+/***/ 8590:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -129,7 +129,7 @@ function parseResolveOutput(stdout, count) {
 
 /***/ }),
 
-/***/ 8195:
+/***/ 7265:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -170,14 +170,14 @@ function pinnedImageVersion(ref) {
 
 /***/ }),
 
-/***/ 1467:
+/***/ 2341:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   $d: () => (/* binding */ pluginsUrls),
 /* harmony export */   HC: () => (/* binding */ networkAsked),
 /* harmony export */   I_: () => (/* binding */ imageTag),
-/* harmony export */   LX: () => (/* binding */ DEFAULT_BUILDKIT_IMAGE),
+/* harmony export */   LX: () => (/* reexport safe */ _docker_buildx_js__WEBPACK_IMPORTED_MODULE_7__.LX),
 /* harmony export */   N8: () => (/* binding */ BRIDGE_SINCE),
 /* harmony export */   TE: () => (/* binding */ dockerfile),
 /* harmony export */   Ze: () => (/* binding */ configFile),
@@ -194,11 +194,13 @@ function pinnedImageVersion(ref) {
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _install_downloads_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5362);
-/* harmony import */ var _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5507);
-/* harmony import */ var _runner_lines_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2705);
-/* harmony import */ var _docker_refs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3004);
-/* harmony import */ var _runner_input_files_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2176);
+/* harmony import */ var _install_downloads_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5900);
+/* harmony import */ var _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9517);
+/* harmony import */ var _runner_lines_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7803);
+/* harmony import */ var _docker_refs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4526);
+/* harmony import */ var _runner_input_files_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8606);
+/* harmony import */ var _docker_buildx_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9207);
+
 
 
 
@@ -224,7 +226,8 @@ function pinnedImageVersion(ref) {
 // --oci-cni-config-path does not work (BuildKit v0.29 to v0.32 read its value from a
 // misspelt name, "oci-cni-worker-path", in cmd/buildkitd/main_oci_worker.go, so the path
 // becomes empty and the daemon exits).
-const DEFAULT_BUILDKIT_IMAGE = 'moby/buildkit:buildx-stable-1';
+/** buildx's default image, the base of the CNI image unless buildkit-image says otherwise. */
+
 /** containernetworking/plugins release used unless cni-plugins-version says otherwise. */
 const DEFAULT_PLUGINS_VERSION = 'v1.9.1';
 const DEFAULT_PLUGINS_URL = 'https://github.com/containernetworking/plugins/releases/download';
@@ -330,7 +333,7 @@ function buildInputs(get, host) {
     const url = (0,_install_downloads_js__WEBPACK_IMPORTED_MODULE_2__/* .parseDownloadBase */ .Dz)('cni-plugins-url', get('cni-plugins-url').trim() || DEFAULT_PLUGINS_URL, 'cni-plugins-sha256', !!sha256, layout);
     const configPath = get('cni-config').trim();
     return {
-        baseImage: get('buildkit-image').trim() || DEFAULT_BUILDKIT_IMAGE,
+        baseImage: get('buildkit-image').trim() || _docker_buildx_js__WEBPACK_IMPORTED_MODULE_7__/* .DEFAULT_BUILDKIT_IMAGE */ .LX,
         pluginsVersion: version,
         pluginsUrl: url,
         config: configPath === '' ? parseCniConfig(DEFAULT_CNI_CONFIG, 'the default bridge config') : readCniConfig(configPath),
@@ -494,7 +497,7 @@ function cniAddition(image, description) {
 
 /***/ }),
 
-/***/ 6317:
+/***/ 5391:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -512,9 +515,9 @@ function cniAddition(image, description) {
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5507);
-/* harmony import */ var _runner_input_files_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2176);
-/* harmony import */ var _runner_redact_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8949);
+/* harmony import */ var _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9517);
+/* harmony import */ var _runner_input_files_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8606);
+/* harmony import */ var _runner_redact_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4979);
 
 
 
@@ -700,7 +703,153 @@ function loadRegistryCerts(requests, now = new Date(), env = process.env) {
 
 /***/ }),
 
-/***/ 1066:
+/***/ 3659:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   He: () => (/* binding */ HOST_FORMAT),
+/* harmony export */   NN: () => (/* binding */ mirrorRef),
+/* harmony export */   Q8: () => (/* binding */ hostProblem),
+/* harmony export */   U9: () => (/* binding */ isLoopback),
+/* harmony export */   tG: () => (/* binding */ CREDENTIALS),
+/* harmony export */   v0: () => (/* binding */ parseMirror)
+/* harmony export */ });
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7030);
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_net__WEBPACK_IMPORTED_MODULE_0__);
+
+// Registry and mirror addresses as BuildKit understands them.
+//
+// A registry key in buildkitd.toml is `host[:port]` (BuildKit looks its section up by the
+// host of the image reference). A mirror may also carry a path and a scheme: BuildKit
+// parses it as a URL and keeps only host and path, then looks up `http`/`insecure` in the
+// section of the mirror's *host*
+// (https://github.com/moby/buildkit/blob/master/util/resolver/utils.go, extractMirrorHostAndPath).
+const LABEL = '[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?';
+const HOST_RE = new RegExp(`^(?:${LABEL}(?:\\.${LABEL})*|\\[[0-9a-fA-F:.]+\\])(?::(\\d{1,5}))?$`);
+const PATH_RE = /^(?:\/[a-zA-Z0-9._~-]+)*\/?$/;
+const HOST_FORMAT = 'host[:port], e.g. registry.example.com or 127.0.0.1:5000';
+/**
+ * For an address with user[:password]@ in it, which no message quotes. BuildKit takes no
+ * credentials in a registry's or mirror's address; it asks docker's credentials (docker login).
+ */
+const CREDENTIALS = 'the host holds credentials (user[:password]@, not shown here); give the address alone and the credentials to docker login, whose credentials BuildKit uses';
+/**
+ * Why `value` is not a `host[:port]`, or undefined when it is one. `input` tailors the hint
+ * for a scheme. `section`: the host names a [registry."…"] section of its own, which buildx
+ * can't read for an IPv6 literal (its TOML parser, go-toml v1, refuses ']' in a table key:
+ * "table key cannot contain ']'", measured with buildx 0.29.1).
+ */
+function hostProblem(value, input = '', section = true) {
+    if (value === '')
+        return 'the host is empty';
+    // Before anything quotes the value: user:password@ would be printed whole.
+    if (value.includes('@'))
+        return CREDENTIALS;
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value);
+    if (scheme) {
+        const hint = input === 'http-registries'
+            ? `write it without ${scheme[0]}: this list is the plain-HTTP one already`
+            : `list a plain-HTTP registry in http-registries`;
+        return `"${value}" has a scheme; registries are plain ${HOST_FORMAT} (${hint})`;
+    }
+    const m = HOST_RE.exec(value);
+    if (!m)
+        return `"${value}" is not a ${HOST_FORMAT}`;
+    if (m[1] !== undefined) {
+        const port = Number(m[1]);
+        if (port < 1 || port > 65535)
+            return `"${value}" has port ${m[1]}, outside 1-65535`;
+    }
+    if (value.startsWith('[')) {
+        const ip = value.slice(1, value.indexOf(']'));
+        if ((0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIP)(ip) !== 6)
+            return `"${value}" is not a ${HOST_FORMAT}: "${ip}" is not an IPv6 address`;
+        if (section) {
+            return (`"${value}" is an IPv6 address, which buildx can't take as a registry: its config parser refuses ']' in [registry."${value}"]; give the ` +
+                `registry a host name (e.g. an /etc/hosts entry on the runner)`);
+        }
+    }
+    return undefined;
+}
+/** Parses `[http(s)://]host[:port][/path]`; returns the endpoint or why it is not one. */
+function parseMirror(value) {
+    if (value.includes('@'))
+        return `mirror: ${CREDENTIALS}`;
+    let rest = value;
+    let scheme;
+    const m = /^([a-z][a-z0-9+.-]*):\/\//i.exec(rest);
+    if (m) {
+        const s = m[1].toLowerCase();
+        if (s !== 'http' && s !== 'https') {
+            return `mirror "${value}" has scheme "${m[1]}"; only http:// and https:// are allowed`;
+        }
+        scheme = s;
+        rest = rest.slice(m[0].length);
+    }
+    const slash = rest.indexOf('/');
+    const host = slash === -1 ? rest : rest.slice(0, slash);
+    const path = slash === -1 ? '' : rest.slice(slash);
+    // A mirror reached over plain HTTP needs a section of its own; one over HTTPS does not.
+    const problem = hostProblem(host, 'mirrors', scheme === 'http');
+    if (problem)
+        return `mirror ${problem.replace(/^the host/, `"${value}": the host`)}`;
+    if (path !== '' && !PATH_RE.test(path)) {
+        return `mirror "${value}" has path "${path}"; a path may hold only letters, digits and ._~-/`;
+    }
+    return { host, path: path.replace(/\/$/, ''), scheme };
+}
+/** How the mirror is written in `mirrors = [...]`: host and path, without the scheme. */
+function mirrorRef(m) {
+    return m.host + m.path;
+}
+/**
+ * Whether BuildKit counts a host as local, as containerd's docker.MatchLocalhost does
+ * (core/remotes/docker/registry.go, vendored in BuildKit); with `http` unset, BuildKit speaks
+ * plain HTTP to such a host (util/resolver/resolver.go, fillInsecureOpts). Local means "::1", "[::1]", or
+ * net.SplitHostPort's host part being "localhost" or a loopback IP (127.0.0.0/8, ::1, and
+ * IPv4-mapped 127.x). Like Go's net.ParseIP, node's isIP takes no IPv4 octet with a leading
+ * zero; it takes an IPv6 zone (%eth0), which Go does not, so that is refused first.
+ */
+function isLoopback(host) {
+    if (host === '::1' || host === '[::1]')
+        return true;
+    let h;
+    const split = /^\[([^[\]]*)\]:(.*)$/.exec(host) ?? /^([^:[\]]*):([^:[\]]*)$/.exec(host);
+    if (split !== null) {
+        if (split[2] === '')
+            return false;
+        h = split[1];
+    }
+    else if (!host.includes(':')) {
+        h = host; // no port
+    }
+    else {
+        return false; // SplitHostPort fails: too many colons
+    }
+    if (h === 'localhost')
+        return true;
+    // A name is neither an IPv4 address (digits and dots) nor an IPv6 one (colons): isIP is not
+    // asked, since its first IPv6 check compiles a large pattern (~8 ms of a step's start-up).
+    if (!h.includes(':') && !/^[0-9.]+$/.test(h))
+        return false;
+    const family = h.includes('%') ? 0 : (0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIP)(h);
+    return family !== 0 && loopback().check(h, family === 4 ? 'ipv4' : 'ipv6');
+}
+// Made at the first address that needs it: node:net's BlockList is compiled on first use.
+let loopbackList;
+function loopback() {
+    if (loopbackList)
+        return loopbackList;
+    loopbackList = new node_net__WEBPACK_IMPORTED_MODULE_0__.BlockList();
+    loopbackList.addSubnet('127.0.0.0', 8, 'ipv4');
+    loopbackList.addAddress('::1', 'ipv6');
+    return loopbackList;
+}
+
+
+/***/ }),
+
+/***/ 1588:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -745,7 +894,182 @@ function certBaseName(registry, kind, index) {
 
 /***/ }),
 
-/***/ 6766:
+/***/ 9934:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Dw: () => (/* binding */ keyPath),
+/* harmony export */   R2: () => (/* binding */ mergeConfig),
+/* harmony export */   bI: () => (/* binding */ isTable),
+/* harmony export */   eE: () => (/* binding */ sameValue),
+/* harmony export */   ls: () => (/* binding */ renderToml),
+/* harmony export */   p4: () => (/* binding */ checkConfigTree)
+/* harmony export */ });
+/* harmony import */ var smol_toml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8876);
+/* harmony import */ var _runner_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9517);
+/* harmony import */ var _hosts_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3659);
+
+
+
+function isTable(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
+}
+/** How a key is written in messages and diffs: registry."docker.io".mirrors */
+function keyPath(parts) {
+    return parts
+        .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${/^[A-Za-z0-9_-]+$/.test(p) ? p : JSON.stringify(p)}`))
+        .join('');
+}
+/**
+ * The shape checks buildx and BuildKit need from a base config. buildx 0.29 panics (a Go
+ * stack trace, exit 2) on a keypair without `key` or `cert`, on a `ca` that is not an array
+ * of strings, and on a registry entry that is not a table
+ * (https://github.com/docker/buildx/blob/master/util/confutil/container.go); catch them
+ * here, with the key named.
+ */
+function checkConfigTree(tree, input) {
+    const fail = (parts, what) => {
+        throw new _runner_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d(input, undefined, `${keyPath(parts)} ${what}`);
+    };
+    if ('debug' in tree && typeof tree.debug !== 'boolean')
+        fail(['debug'], 'must be true or false');
+    if (!('registry' in tree))
+        return;
+    const registries = tree.registry;
+    if (!isTable(registries))
+        return fail(['registry'], 'must be a table of [registry."<host>"] sections');
+    for (const [host, conf] of Object.entries(registries)) {
+        const at = (...rest) => ['registry', host, ...rest];
+        // The key is the host BuildKit looks the section up by, and becomes a directory of the
+        // certificate copies: held to the rules of the registry inputs (hosts.ts), but for _,
+        // which host names on a docker network have (compose services) and base configs use.
+        const problem = (0,_hosts_js__WEBPACK_IMPORTED_MODULE_2__/* .hostProblem */ .Q8)(host.replace(/_/g, '-'));
+        if (problem === _hosts_js__WEBPACK_IMPORTED_MODULE_2__/* .CREDENTIALS */ .tG)
+            fail(['registry'], `has a section whose name ${_hosts_js__WEBPACK_IMPORTED_MODULE_2__/* .CREDENTIALS */ .tG.replace(/^the host /, '')}`);
+        if (problem)
+            fail(at(), `is not a registry section: its name must be a ${_hosts_js__WEBPACK_IMPORTED_MODULE_2__/* .HOST_FORMAT */ .He} (${problem.replace(/^the host/, 'the name')})`);
+        if (!isTable(conf))
+            fail(at(), 'must be a table');
+        const reg = conf;
+        for (const flag of ['http', 'insecure']) {
+            if (flag in reg && typeof reg[flag] !== 'boolean')
+                fail(at(flag), 'must be true or false');
+        }
+        for (const list of ['mirrors', 'ca']) {
+            if (!(list in reg))
+                continue;
+            const v = reg[list];
+            if (!Array.isArray(v) || v.some(x => typeof x !== 'string' || x === '')) {
+                fail(at(list), 'must be an array of non-empty strings');
+            }
+        }
+        if ('keypair' in reg) {
+            const kps = reg.keypair;
+            if (!Array.isArray(kps))
+                return fail(at('keypair'), 'must be an array of [[keypair]] tables');
+            kps.forEach((kp, i) => {
+                if (!isTable(kp))
+                    fail(at('keypair', i), 'must be a table with cert and key');
+                const t = kp;
+                for (const k of ['cert', 'key']) {
+                    if (typeof t[k] !== 'string' || t[k] === '') {
+                        fail(at('keypair', i), `has no ${k}; a client keypair needs both cert and key (buildx crashes on one without the other)`);
+                    }
+                }
+            });
+        }
+    }
+}
+/**
+ * Merges the structured settings over the base config. Scalars and `mirrors` from the
+ * inputs replace the base's value (each replacement is reported); `ca` and `keypair` are
+ * taken whole from the settings, because the plan has already moved the base config's own
+ * certificates into them.
+ */
+function mergeConfig(base, top, registries) {
+    const tree = structuredClone(base ?? {});
+    const overrides = [];
+    const set = (table, parts, key, value) => {
+        if (key in table && !sameValue(table[key], value)) {
+            overrides.push({ key: keyPath([...parts, key]), from: table[key], to: value });
+        }
+        table[key] = value;
+    };
+    if (top.debug !== undefined)
+        set(tree, [], 'debug', top.debug);
+    if (top.workerOci) {
+        // Network settings: a base config that says otherwise was refused earlier (networkConflicts).
+        if (!isTable(tree.worker))
+            tree.worker = {};
+        const worker = tree.worker;
+        if (!isTable(worker.oci))
+            worker.oci = {};
+        for (const [k, v] of Object.entries(top.workerOci))
+            set(worker.oci, ['worker', 'oci'], k, v);
+    }
+    if (registries.size === 0)
+        return { tree, overrides };
+    if (!isTable(tree.registry))
+        tree.registry = {};
+    const regs = tree.registry;
+    // Hosts in code-point order (not localeCompare, whose first call sets up a collator: ~15 ms).
+    for (const [host, s] of [...registries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        if (!isTable(regs[host]))
+            regs[host] = {};
+        const reg = regs[host];
+        const parts = ['registry', host];
+        if (s.mirrors !== undefined)
+            set(reg, parts, 'mirrors', s.mirrors);
+        if (s.http !== undefined)
+            set(reg, parts, 'http', s.http);
+        if (s.insecure !== undefined)
+            set(reg, parts, 'insecure', s.insecure);
+        if (s.ca !== undefined)
+            reg.ca = s.ca;
+        else
+            delete reg.ca;
+        if (s.keypair !== undefined)
+            reg.keypair = s.keypair.map(kp => ({ cert: kp.cert, key: kp.key }));
+        else
+            delete reg.keypair;
+    }
+    return { tree, overrides };
+}
+/** The TOML text of a tree; '' for an empty one. */
+function renderToml(tree) {
+    const text = (0,smol_toml__WEBPACK_IMPORTED_MODULE_0__/* .stringify */ .As)(tree).trim();
+    return text === '' ? '' : `${text}\n`;
+}
+/** Structural equality of TOML values (numbers compared by value, bigint or not). */
+function sameValue(a, b) {
+    if (a === undefined || b === undefined)
+        return a === b;
+    if ((typeof a === 'number' || typeof a === 'bigint') && (typeof b === 'number' || typeof b === 'bigint')) {
+        // NaN is TOML's nan, the same value when written back (buildx writes nan too); with a
+        // bigint on either side (an integer beyond 2^53), compare exactly.
+        if (typeof a === 'number' && typeof b === 'number')
+            return a === b || (Number.isNaN(a) && Number.isNaN(b));
+        return String(a) === String(b);
+    }
+    if (a instanceof Date || b instanceof Date) {
+        return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
+    }
+    if (Array.isArray(a) || Array.isArray(b)) {
+        return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
+    }
+    if (isTable(a) || isTable(b)) {
+        if (!isTable(a) || !isTable(b))
+            return false;
+        const ka = Object.keys(a);
+        return ka.length === Object.keys(b).length && ka.every(k => k in b && sameValue(a[k], b[k]));
+    }
+    return a === b;
+}
+
+
+/***/ }),
+
+/***/ 9100:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -799,7 +1123,80 @@ function optionLines(opts) {
 
 /***/ }),
 
-/***/ 9345:
+/***/ 9207:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AN: () => (/* binding */ bootArgs),
+/* harmony export */   Hv: () => (/* binding */ rmArgs),
+/* harmony export */   LX: () => (/* binding */ DEFAULT_BUILDKIT_IMAGE),
+/* harmony export */   Og: () => (/* binding */ createArgs),
+/* harmony export */   QN: () => (/* binding */ DEFAULT_ROOTLESS_IMAGE),
+/* harmony export */   hy: () => (/* binding */ leaveArgs),
+/* harmony export */   qp: () => (/* binding */ nodeName)
+/* harmony export */ });
+/* unused harmony export joinShellWords */
+// buildx's command lines (create, boot, rm, leave) and its naming of the first node. Pure.
+// https://github.com/docker/buildx/blob/master/builder/builder.go
+// https://github.com/docker/buildx/blob/master/driver/docker-container/driver.go
+/** The image buildx's docker-container and kubernetes drivers run without image= (driver/bkimage/bkimage.go DefaultImage). */
+const DEFAULT_BUILDKIT_IMAGE = 'moby/buildkit:buildx-stable-1';
+/** The kubernetes driver's image with rootless=true and no image= (driver/kubernetes/factory.go: bkimage.DefaultRootlessImage). */
+const DEFAULT_ROOTLESS_IMAGE = 'moby/buildkit:buildx-stable-1-rootless';
+/** `buildx create --name X` makes one node named X0 (`--node` is not used here). */
+function nodeName(builder) {
+    return `${builder}0`;
+}
+function createArgs(o) {
+    const args = ['buildx', 'create', ...(o.append ? ['--append'] : []), ...(o.bootstrap === false ? [] : ['--bootstrap']), '--name', o.name];
+    // buildx refuses --driver on --append only when it differs; the builder's own applies anyway.
+    if (!o.append)
+        args.push('--driver', o.driver);
+    if (o.node)
+        args.push('--node', o.node);
+    args.push('--config', o.configPath);
+    for (const opt of o.driverOpts)
+        args.push('--driver-opt', opt);
+    if (o.buildkitdFlags.length > 0)
+        args.push('--buildkitd-flags', joinShellWords(o.buildkitdFlags));
+    if (o.platforms && o.platforms.length > 0)
+        args.push('--platform', o.platforms.join(','));
+    if (o.use && !o.append)
+        args.push('--use');
+    if (o.endpoint)
+        args.push(o.endpoint);
+    return args;
+}
+/**
+ * Starts every node of a builder at once (builder.go Boot: one goroutine per node). Its
+ * stdout lists the nodes with their copied files: never shown.
+ */
+function bootArgs(name) {
+    return ['buildx', 'inspect', '--bootstrap', name];
+}
+/**
+ * keepDaemon: remove buildx's record only, the daemon (container or Deployment) and its state
+ * stay (rm --keep-daemon: driver Rm removes nothing without rmDaemon).
+ */
+function rmArgs(name, keepState, keepDaemon = false) {
+    return ['buildx', 'rm', ...(keepState ? ['--keep-state'] : []), ...(keepDaemon ? ['--keep-daemon'] : []), name];
+}
+/**
+ * Detaches a node from buildx's record of a builder, its daemon untouched (create --leave:
+ * builder.go Leave edits the record only; store/nodegroup.go Leave refuses the last node).
+ */
+function leaveArgs(builder, node) {
+    return ['buildx', 'create', '--leave', '--name', builder, '--node', node];
+}
+/** The inverse of buildx's shlex split of --buildkitd-flags. */
+function joinShellWords(words) {
+    return words.map(w => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+
+/***/ }),
+
+/***/ 4565:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -822,7 +1219,9 @@ __nccwpck_require__.d(__webpack_exports__, {
   IK: () => (/* binding */ inspectBuilder),
   Yd: () => (/* binding */ leaveNode),
   wt: () => (/* binding */ missingInImageDir),
+  ZP: () => (/* binding */ pullImage),
   dq: () => (/* binding */ readBackContainer),
+  Uc: () => (/* binding */ registryDigest),
   iq: () => (/* binding */ removeBuilder),
   SR: () => (/* binding */ removeImageTag),
   lF: () => (/* binding */ resolveInBuilder),
@@ -838,11 +1237,11 @@ var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./src/docker/buildx-record.ts
-var buildx_record = __nccwpck_require__(6766);
+var buildx_record = __nccwpck_require__(9100);
 // EXTERNAL MODULE: ./src/runner/exec.ts
-var runner_exec = __nccwpck_require__(8065);
+var runner_exec = __nccwpck_require__(6259);
 // EXTERNAL MODULE: ./src/buildkit/read-back.ts
-var read_back = __nccwpck_require__(2708);
+var read_back = __nccwpck_require__(990);
 ;// CONCATENATED MODULE: ./src/docker/buildx-plugin.ts
 
 
@@ -1045,9 +1444,9 @@ async function missingInImage(socket, image, paths) {
 }
 
 // EXTERNAL MODULE: ./src/runner/log.ts
-var log = __nccwpck_require__(7708);
+var log = __nccwpck_require__(382);
 // EXTERNAL MODULE: ./src/buildkit/resolve.ts
-var resolve = __nccwpck_require__(7236);
+var resolve = __nccwpck_require__(8590);
 ;// CONCATENATED MODULE: ./src/docker/cli.ts
 
 
@@ -1240,6 +1639,35 @@ async function ensureImage(ref) {
         throw new Error(`${ref} was pulled but can't be inspected`);
     return pulled;
 }
+/**
+ * Pulls an image on an engine (the docker CLI's flags that reach it; [] for the runner's) as
+ * buildx's docker-container driver has it pulled, credentials from docker login included;
+ * returns the manifest's digest the engine reports ("Digest: sha256:…"). Throws with the
+ * engine's error.
+ */
+async function pullImage(engine, ref) {
+    const res = await (0,runner_exec/* run */.eF)('docker', [...engine, 'pull', ref]);
+    if (res.exitCode !== 0)
+        throw new Error((0,runner_exec/* lastLine */.fM)(res.stderr || res.stdout).replace(/^Error response from daemon: /, ''));
+    const digest = /^Digest: (\S+)$/m.exec(res.stdout)?.[1];
+    if (digest === undefined)
+        throw new Error(`docker pull ${ref} printed no digest`);
+    return { digest, how: 'pulled' };
+}
+/**
+ * The digest of an image's manifest as its registry serves it, asked from the runner without
+ * pulling (`buildx imagetools inspect`, with docker login's credentials): for images a node
+ * pulls elsewhere (the kubelet).
+ */
+async function registryDigest(ref) {
+    const res = await runBuildx(['buildx', 'imagetools', 'inspect', '--format', '{{json .Manifest}}', ref]);
+    if (res.exitCode !== 0)
+        throw new Error((0,runner_exec/* lastLine */.fM)(res.stderr || res.stdout));
+    const digest = JSON.parse(res.stdout).digest;
+    if (digest === undefined)
+        throw new Error(`buildx imagetools inspect ${ref} printed no digest`);
+    return { digest, how: 'found (from the runner; the cluster pulls it)' };
+}
 /** Builds on the runner's default builder (the engine's own), so the image lands in its store. */
 async function buildImage(tag, context) {
     await (0,runner_exec/* runChecked */.X4)(`building ${tag}`, 'docker', ['buildx', 'build', '--builder', 'default', '--tag', tag, context], {
@@ -1305,7 +1733,7 @@ async function removeImageTag(tag) {
 
 /***/ }),
 
-/***/ 6476:
+/***/ 6362:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1373,7 +1801,7 @@ function csvQuote(field) {
 
 /***/ }),
 
-/***/ 6787:
+/***/ 9233:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1381,10 +1809,10 @@ function csvQuote(field) {
 /* harmony export */   JS: () => (/* binding */ parseDriverOptLine),
 /* harmony export */   vj: () => (/* binding */ driverOptFields)
 /* harmony export */ });
-/* harmony import */ var _config_certs_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6317);
-/* harmony import */ var _csv_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6476);
-/* harmony import */ var _owner_mark_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6445);
-/* harmony import */ var _refs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3004);
+/* harmony import */ var _config_certs_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5391);
+/* harmony import */ var _csv_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6362);
+/* harmony import */ var _owner_mark_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7403);
+/* harmony import */ var _refs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4526);
 
 
 
@@ -1455,7 +1883,85 @@ function driverOptValue(lines, key) {
 
 /***/ }),
 
-/***/ 6445:
+/***/ 8838:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   F5: () => (/* binding */ mirrorReference),
+/* harmony export */   jM: () => (/* binding */ engineReachNotes),
+/* harmony export */   jl: () => (/* binding */ hubImage),
+/* harmony export */   jz: () => (/* binding */ hubMirrorsOf)
+/* harmony export */ });
+/* harmony import */ var _config_hosts_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3659);
+/* harmony import */ var _config_toml_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9934);
+/* harmony import */ var _refs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4526);
+
+
+
+/**
+ * The docker.io mirrors of a config tree, in BuildKit's order (`[registry."docker.io"]
+ * mirrors`), with each mirror host's own section. `caHosts`: the registries a CA is given for.
+ */
+function hubMirrorsOf(tree, caHosts) {
+    const regs = (0,_config_toml_js__WEBPACK_IMPORTED_MODULE_1__/* .isTable */ .bI)(tree.registry) ? tree.registry : {};
+    const hub = regs[_refs_js__WEBPACK_IMPORTED_MODULE_2__/* .DOCKER_HUB */ .Xb];
+    const mirrors = (0,_config_toml_js__WEBPACK_IMPORTED_MODULE_1__/* .isTable */ .bI)(hub) && Array.isArray(hub.mirrors) ? hub.mirrors.filter(m => typeof m === 'string') : [];
+    return mirrors.map(mirror => {
+        const slash = mirror.indexOf('/');
+        const host = slash === -1 ? mirror : mirror.slice(0, slash);
+        const section = (0,_config_toml_js__WEBPACK_IMPORTED_MODULE_1__/* .isTable */ .bI)(regs[host]) ? regs[host] : {};
+        return {
+            mirror,
+            host,
+            path: slash === -1 ? '' : mirror.slice(slash).replace(/\/+$/, ''),
+            // BuildKit: with http unset, a loopback host is spoken to over plain HTTP (hosts.ts isLoopback).
+            http: section.http === true || (section.http === undefined && (0,_config_hosts_js__WEBPACK_IMPORTED_MODULE_0__/* .isLoopback */ .U9)(host)),
+            insecure: section.insecure === true,
+            ca: caHosts.has(host) || (Array.isArray(section.ca) && section.ca.length > 0)
+        };
+    });
+}
+/**
+ * The reference of a Docker Hub image on a mirror (`host/path/<repository>[:tag][@digest]`),
+ * or why there is none: the mirror's path must make a valid image name (lower case).
+ */
+function mirrorReference(ref, m) {
+    const name = `${m.host}${m.path}/${ref.repository}`;
+    const text = name + (ref.tag !== undefined ? `:${ref.tag}` : '') + (ref.digest !== undefined ? `@${ref.digest}` : '');
+    const parsed = (0,_refs_js__WEBPACK_IMPORTED_MODULE_2__/* .parseImageRef */ .Q)(text);
+    if (typeof parsed === 'string')
+        return { problem: `its path makes no image name for ${ref.normalised}: ${parsed}` };
+    return text;
+}
+/**
+ * What the engine needs to reach a mirror that BuildKit reaches with the config, for the
+ * warning when the engine could not: the engine reads neither the action's config nor
+ * registry-certs.
+ */
+function engineReachNotes(m) {
+    const notes = [];
+    const local = (0,_config_hosts_js__WEBPACK_IMPORTED_MODULE_0__/* .isLoopback */ .U9)(m.host);
+    if (m.http && !local) {
+        notes.push(`${m.host} is plain HTTP: the Docker engine pulls over plain HTTP only from a loopback address or a host in its insecure-registries (daemon.json)`);
+    }
+    if (m.insecure && !local) {
+        notes.push(`${m.host} is insecure = true: the Docker engine skips certificate checks only for a host in its insecure-registries (daemon.json)`);
+    }
+    if (m.ca) {
+        notes.push(`the CA given for ${m.host} reaches BuildKit, not the Docker engine, which reads /etc/docker/certs.d/${m.host}/ca.crt on the engine's host`);
+    }
+    return notes;
+}
+/** A reference when it names a Docker Hub image, parsed; undefined for any other registry's (or no valid reference). */
+function hubImage(value) {
+    const parsed = (0,_refs_js__WEBPACK_IMPORTED_MODULE_2__/* .parseImageRef */ .Q)(value);
+    return typeof parsed !== 'string' && parsed.registry === _refs_js__WEBPACK_IMPORTED_MODULE_2__/* .DOCKER_HUB */ .Xb ? parsed : undefined;
+}
+
+
+/***/ }),
+
+/***/ 7403:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1480,18 +1986,18 @@ const OWNER_LABEL = 'buildkit-builder-action/owner';
 
 /***/ }),
 
-/***/ 3004:
+/***/ 4526:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   OD: () => (/* binding */ imageRefProblem),
+/* harmony export */   Q: () => (/* binding */ parseImageRef),
 /* harmony export */   Uu: () => (/* binding */ parseVerifyPull),
 /* harmony export */   Xb: () => (/* binding */ DOCKER_HUB),
 /* harmony export */   pf: () => (/* binding */ quoteShort)
 /* harmony export */ });
-/* unused harmony export parseImageRef */
-/* harmony import */ var _runner_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5507);
-/* harmony import */ var _runner_lines_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2705);
+/* harmony import */ var _runner_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9517);
+/* harmony import */ var _runner_lines_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7803);
 
 
 const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
@@ -1610,7 +2116,53 @@ function imageRefProblem(value) {
 
 /***/ }),
 
-/***/ 2067:
+/***/ 9351:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   g: () => (/* binding */ throughMirrors),
+/* harmony export */   r: () => (/* binding */ sourceText)
+/* harmony export */ });
+/* harmony import */ var _runner_log_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(382);
+/* harmony import */ var _mirror_refs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8838);
+
+
+/** The words the log, the summary and the `nodes` output use for the source of an image. */
+function sourceText(s) {
+    return s.mirror === undefined ? 'original reference' : `docker.io mirror ${s.mirror}`;
+}
+/**
+ * Tries each mirror in order with `fetch` (a pull through the engine, or a check where the
+ * engine is not the one that pulls); the first that serves the image wins. `what` names the
+ * image's use for messages ("the first node's BuildKit image").
+ */
+async function throughMirrors(what, original, mirrors, fetch) {
+    const failures = [];
+    for (const m of mirrors) {
+        const ref = (0,_mirror_refs_js__WEBPACK_IMPORTED_MODULE_1__/* .mirrorReference */ .F5)(original, m);
+        if (typeof ref !== 'string') {
+            failures.push(`mirror ${m.mirror}: ${ref.problem}`);
+            continue;
+        }
+        try {
+            const got = await fetch(ref);
+            _runner_log_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`${what} ${original.input}: ${got.how} ${ref} from the docker.io mirror ${m.mirror}, digest ${got.digest}`);
+            return { ref, original: original.input, mirror: m.mirror, digest: got.digest };
+        }
+        catch (err) {
+            const notes = (0,_mirror_refs_js__WEBPACK_IMPORTED_MODULE_1__/* .engineReachNotes */ .jM)(m);
+            failures.push(`mirror ${m.mirror} (${ref}): ${err.message}${notes.length > 0 ? ` [${notes.join('; ')}]` : ''}`);
+        }
+    }
+    _runner_log_js__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`${what} ${original.input} is not taken from a docker.io mirror: ${failures.join('; ')}. Using the original reference, which is ` +
+        'pulled from Docker Hub (set image-via-mirror: false to skip the mirrors for it)');
+    return { ref: original.input, original: original.input };
+}
+
+
+/***/ }),
+
+/***/ 2657:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1633,10 +2185,10 @@ function imageRefProblem(value) {
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _downloads_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5362);
-/* harmony import */ var _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5507);
-/* harmony import */ var _runner_lines_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2705);
-/* harmony import */ var _buildkit_versions_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8195);
+/* harmony import */ var _downloads_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5900);
+/* harmony import */ var _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9517);
+/* harmony import */ var _runner_lines_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7803);
+/* harmony import */ var _buildkit_versions_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7265);
 
 
 
@@ -1892,7 +2444,7 @@ function latestTag(body) {
 
 /***/ }),
 
-/***/ 5362:
+/***/ 5900:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1912,7 +2464,7 @@ function latestTag(body) {
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var _runner_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5507);
+/* harmony import */ var _runner_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9517);
 
 
 
@@ -1961,7 +2513,7 @@ function findCached(cacheRoot, tool, version, arch) {
 }
 /** A tool cache entry as the package's find gives it ('' when absent), loading the package only for a version findCached can't read. */
 async function findInToolCache(cacheRoot, tool, version, arch) {
-    return findCached(cacheRoot, tool, version, arch) ?? (await Promise.all(/* import() */[__nccwpck_require__.e(507), __nccwpck_require__.e(805)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9805))).find(tool, version, arch);
+    return findCached(cacheRoot, tool, version, arch) ?? (await Promise.all(/* import() */[__nccwpck_require__.e(59), __nccwpck_require__.e(213)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9213))).find(tool, version, arch);
 }
 /**
  * A small text file (a release's checksums) over http(s), with node:https itself: no package
@@ -2003,7 +2555,7 @@ async function viaToolCache(url, what, hint) {
     node_fs__WEBPACK_IMPORTED_MODULE_1__.mkdirSync(parent, { recursive: true });
     const dir = node_fs__WEBPACK_IMPORTED_MODULE_1__.mkdtempSync(node_path__WEBPACK_IMPORTED_MODULE_3__.join(parent, 'buildkit-builder-sum-'));
     try {
-        return node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync(await download(await Promise.all(/* import() */[__nccwpck_require__.e(507), __nccwpck_require__.e(805)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9805)), url, node_path__WEBPACK_IMPORTED_MODULE_3__.join(dir, 'sum'), what, hint), 'utf8');
+        return node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync(await download(await Promise.all(/* import() */[__nccwpck_require__.e(59), __nccwpck_require__.e(213)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9213)), url, node_path__WEBPACK_IMPORTED_MODULE_3__.join(dir, 'sum'), what, hint), 'utf8');
     }
     finally {
         node_fs__WEBPACK_IMPORTED_MODULE_1__.rmSync(dir, { recursive: true, force: true });
@@ -2083,7 +2635,7 @@ function parseDownloadBase(input, value, checksumInput, pinned, layout) {
 
 /***/ }),
 
-/***/ 6342:
+/***/ 6924:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -2189,7 +2741,7 @@ function appendSummary(path, markdown) {
 
 /***/ }),
 
-/***/ 5507:
+/***/ 9517:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -2211,7 +2763,7 @@ class InputError extends Error {
 
 /***/ }),
 
-/***/ 8065:
+/***/ 6259:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -2222,8 +2774,8 @@ class InputError extends Error {
 /* harmony export */ });
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8161);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7708);
-/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8949);
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(382);
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4979);
 
 
 
@@ -2324,7 +2876,7 @@ function quoteArg(arg) {
 
 /***/ }),
 
-/***/ 2176:
+/***/ 8606:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -2336,7 +2888,7 @@ function quoteArg(arg) {
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5507);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9517);
 
 
 
@@ -2392,7 +2944,7 @@ function jsonErrorAt(err, text) {
 
 /***/ }),
 
-/***/ 2705:
+/***/ 7803:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -2400,7 +2952,7 @@ function jsonErrorAt(err, text) {
 /* harmony export */   KD: () => (/* binding */ inputLines),
 /* harmony export */   q6: () => (/* binding */ parseBool)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5507);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9517);
 
 /** Non-empty lines with their 1-based numbers; `#` starts a comment line. */
 function inputLines(text) {
@@ -2470,7 +3022,7 @@ function splitShellWords(text) {
 
 /***/ }),
 
-/***/ 7708:
+/***/ 382:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -2483,8 +3035,8 @@ function splitShellWords(text) {
 /* harmony export */   uH: () => (/* binding */ setOutput),
 /* harmony export */   z: () => (/* binding */ summary)
 /* harmony export */ });
-/* harmony import */ var _commands_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6342);
-/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8949);
+/* harmony import */ var _commands_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6924);
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4979);
 
 
 // The one way out for text: log lines, annotations, outputs and the job summary. Every
@@ -2540,7 +3092,7 @@ async function summary(markdown) {
 
 /***/ }),
 
-/***/ 8949:
+/***/ 4979:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -2548,7 +3100,7 @@ async function summary(markdown) {
 /* harmony export */   E$: () => (/* binding */ redact)
 /* harmony export */ });
 /* unused harmony exports hasSecrets, resetSecrets */
-/* harmony import */ var _commands_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6342);
+/* harmony import */ var _commands_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6924);
 
 // Every secret this run knows of, as the runner would mask it: the whole value and each
 // line on its own. The runner masks only what reaches it through `::add-mask::`, and only
@@ -2593,7 +3145,7 @@ function resetSecrets() {
 
 /***/ }),
 
-/***/ 3879:
+/***/ 6861:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -2601,7 +3153,7 @@ function resetSecrets() {
 /* harmony export */ });
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7708);
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(382);
 
 
 /**
@@ -2935,6 +3487,1337 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
+/***/ }),
+
+/***/ 8876:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  zx: () => (/* reexport */ TomlError),
+  qg: () => (/* reexport */ parse),
+  As: () => (/* reexport */ stringify)
+});
+
+// UNUSED EXPORTS: TomlDate, default
+
+;// CONCATENATED MODULE: ../main/node_modules/smol-toml/dist/error.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+function getLineColFromPtr(string, ptr) {
+    let lines = string.slice(0, ptr).split(/\r?\n/);
+    return [lines.length, lines.pop().length + 1];
+}
+function makeCodeBlock(string, line, column) {
+    let lines = string.split(/\r?\n/);
+    let codeblock = '';
+    let numberLen = (Math.log10(line + 1) | 0) + 1;
+    for (let i = line - 1; i <= line + 1; i++) {
+        let l = lines[i - 1];
+        if (!l)
+            continue;
+        codeblock += i.toString().padEnd(numberLen, ' ');
+        codeblock += ':  ';
+        codeblock += l;
+        codeblock += '\n';
+        if (i === line) {
+            codeblock += ' '.repeat(numberLen + column + 2);
+            codeblock += '^\n';
+        }
+    }
+    return codeblock;
+}
+class TomlError extends Error {
+    line;
+    column;
+    codeblock;
+    constructor(message, options) {
+        const [line, column] = getLineColFromPtr(options.toml, options.ptr);
+        const codeblock = makeCodeBlock(options.toml, line, column);
+        super(`Invalid TOML document: ${message}\n\n${codeblock}`, options);
+        this.line = line;
+        this.column = column;
+        this.codeblock = codeblock;
+    }
+    /** @internal */
+    static x(message, ctx, ptr) {
+        throw new TomlError(message, { toml: ctx.s, ptr: ptr ?? ctx.p });
+    }
+}
+
+;// CONCATENATED MODULE: ../main/node_modules/smol-toml/dist/primitive.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+/** @internal */
+function parseString(ctx) {
+    let startPtr = ctx.p;
+    let c = ctx.s.charCodeAt(ctx.p++);
+    let first = c;
+    let isLiteral = c === 0x27; /* ' */
+    let isMultiline = c === ctx.s.charCodeAt(ctx.p) && c === ctx.s.charCodeAt(ctx.p + 1);
+    if (isMultiline) {
+        // Trim initial newline
+        if ((c = ctx.s.charCodeAt(ctx.p += 2)) === 0xa /* \n */)
+            ctx.p++;
+        else if (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */)
+            ctx.p += 2;
+    }
+    // For the record: it is not worth it to use a fast-path for literal strings using `indexOf`.
+    // Doing a char-by-char iteration ends up dispatching less instructions, for the same wall-clock runtime.
+    let parsed = '';
+    let sliceStart = ctx.p;
+    // states:
+    //   0 - decoding
+    //   1 - decoding escape
+    //   2 - whitespace escape (no newline encountered yet, must fail on non-whitespace)
+    //   3 - whitespace escape (newline encountered, allowed to transition back to normal decode)
+    let state = 0;
+    for (; ctx.p < ctx.s.length; ctx.p++) {
+        c = ctx.s.charCodeAt(ctx.p);
+        // Deal with newlines first, since that simplifies control character checking and handling across all states
+        if (isMultiline && (c === 0xa /* \n */ || (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */))) {
+            state = state && 3;
+        }
+        // Control characters are banned in TOML, so we throw an error if we encounter them
+        else if ((c < 0x20 && c !== 0x9 /* \t */) || c === 0x7f) {
+            TomlError.x('control characters are not allowed in strings', ctx);
+        }
+        // The string might terminate while we're parsing through a newline escape.
+        // It must have encountered a newline; otherwise, it'll simply fail in another branch.
+        else if ((!state || state === 3) && c === first && (!isMultiline || (ctx.s.charCodeAt(ctx.p + 1) === first && ctx.s.charCodeAt(ctx.p + 2) === first))) {
+            if (isMultiline) {
+                // If the string ends with 4-5 quotes, then the first 1-2 are part of the string
+                if (ctx.s.charCodeAt(ctx.p + 3) === first)
+                    ctx.p++;
+                if (ctx.s.charCodeAt(ctx.p + 3) === first)
+                    ctx.p++;
+            }
+            // If we're in a newline escape still, then there's nothing to add.
+            if (!state) {
+                // Avoid a useless concat operation if the string can be used as-is.
+                let s = ctx.s.slice(sliceStart, ctx.p);
+                parsed = parsed ? parsed + s : s;
+            }
+            ctx.p += isMultiline ? 3 : 1;
+            return parsed;
+        }
+        // Baseline state; keep moving forward unless an escape sequence starts
+        else if (!state) {
+            if (!isLiteral && c === 0x5c /* \ */) {
+                parsed += ctx.s.slice(sliceStart, (sliceStart = ctx.p));
+                state = 1;
+            }
+        }
+        else if (state === 1) {
+            if (c === 0x78 /* x */ || c === 0x75 /* u */ || c === 0x55 /* U */) { // Unicode escape
+                let errPtr = ctx.p++ - 1;
+                let value = 0;
+                let len = c === 0x78 /* x */ ? 2 : c === 0x75 /* u */ ? 4 : 8;
+                for (let j = 0; j < len; j++, ctx.p++) {
+                    let hex = ctx.s.charCodeAt(ctx.p);
+                    let digit = 
+                    /* 0-9 */ hex >= 0x30 && hex <= 0x39 ? hex - 0x30 :
+                        /* A-F */ hex >= 0x41 && hex <= 0x46 ? hex - 0x41 + 10 :
+                            /* a-f */ hex >= 0x61 && hex <= 0x66 ? hex - 0x61 + 10 : -1;
+                    if (digit < 0)
+                        TomlError.x('invalid non-hex character in unicode escape', ctx);
+                    value = (value << 4) | digit;
+                }
+                // Because JS does bitwise on signed 32bit integers, all 0xfzzzzzzz values are actually seen as negative
+                if (value < 0 || value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff)) {
+                    TomlError.x('invalid unicode escape', ctx, errPtr);
+                }
+                parsed += String.fromCodePoint(value);
+                sliceStart = ctx.p--;
+                state = 0;
+            }
+            // Newline escape sequence. We only need to care about spaces and tabs; newlines are dealt with earlier
+            else if (isMultiline && (c === 0x20 || c === 0x9 /* \t */)) {
+                state = 2;
+            }
+            // Basic escape sequence
+            else {
+                if (c === 0x62 /* b */)
+                    parsed += '\b';
+                else if (c === 0x74 /* t */)
+                    parsed += '\t';
+                else if (c === 0x6e /* n */)
+                    parsed += '\n';
+                else if (c === 0x66 /* f */)
+                    parsed += '\f';
+                else if (c === 0x72 /* r */)
+                    parsed += '\r';
+                else if (c === 0x65 /* e */)
+                    parsed += '\x1b';
+                else if (c === 0x22 /* " */)
+                    parsed += '"';
+                else if (c === 0x5c /* \ */)
+                    parsed += '\\';
+                else
+                    TomlError.x('unrecognised escape sequence', ctx);
+                sliceStart = ctx.p + 1;
+                state = 0;
+            }
+        }
+        // Newline escape continuation: keep moving forward until the first non-whitespace char
+        else if (c !== 0x20 && c !== 0x9 /* \t */) {
+            if (state === 2)
+                TomlError.x('invalid escape: only line-ending whitespace may be escaped', ctx, sliceStart);
+            // State cannot be zero, or we'd have branched earlier already.
+            // If it's a backslash, immediately transition to the escape state so it can be processed.
+            state = !isLiteral && c === 0x5c /* \ */ ? 1 : 0;
+            sliceStart = ctx.p;
+        }
+    }
+    TomlError.x('unfinished string', ctx, startPtr);
+}
+
+;// CONCATENATED MODULE: ../main/node_modules/smol-toml/dist/date.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+let DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2})?[Tt ]?(?:(\d{2}):\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|z|[-+]\d{2}:\d{2})?$/i;
+class TomlDate extends Date {
+    #hasDate = false;
+    #hasTime = false;
+    #offset = null;
+    constructor(date, fasttype, unsafeDelim) {
+        let hasDate = true;
+        let hasTime = true;
+        let offset = 'Z';
+        let c;
+        if (typeof date === 'string') {
+            if (fasttype)
+                prep: {
+                    // Date-time
+                    if (fasttype < 3) {
+                        if (+date.slice(11, 13) > 23) {
+                            date = '';
+                            break prep;
+                        }
+                        // Local
+                        if (fasttype === 2) {
+                            offset = null;
+                            date += 'Z';
+                        }
+                        // Offset; keep track of offset if not Z
+                        else if ((c = date.charCodeAt(date.length - 1)) !== 0x5a /* Z */ && c !== 0x7a /* z */) {
+                            offset = date.slice(date.length - 6);
+                        }
+                        if (unsafeDelim)
+                            date = date.slice(0, 10) + 'T' + date.slice(11);
+                    }
+                    // Time
+                    else if (fasttype === 4) {
+                        date = +date.slice(0, 2) > 23 ? '' : `0000-01-01T${date}Z`;
+                    }
+                    hasDate = fasttype !== 4;
+                    hasTime = fasttype !== 3;
+                }
+            else {
+                let match = date.match(DATE_TIME_RE);
+                if (match) {
+                    if (!match[1]) {
+                        hasDate = false;
+                        date = `0000-01-01T${date}`;
+                    }
+                    hasTime = !!match[2];
+                    // Make sure to use T instead of a space. Breaks in case of extreme values otherwise.
+                    hasTime && date[10] === ' ' && (date = date.replace(' ', 'T'));
+                    // Do not allow rollover hours.
+                    if (match[2] && +match[2] > 23) {
+                        date = '';
+                    }
+                    else {
+                        offset = match[3] || null;
+                        if (!offset && hasTime)
+                            date += 'Z';
+                    }
+                }
+                else {
+                    date = '';
+                }
+            }
+        }
+        super(date);
+        if (!isNaN(this.getTime())) {
+            this.#hasDate = hasDate;
+            this.#hasTime = hasTime;
+            this.#offset = offset;
+        }
+    }
+    isDateTime() {
+        return this.#hasDate && this.#hasTime;
+    }
+    isLocal() {
+        return !this.#hasDate || !this.#hasTime || !this.#offset;
+    }
+    isDate() {
+        return this.#hasDate && !this.#hasTime;
+    }
+    isTime() {
+        return this.#hasTime && !this.#hasDate;
+    }
+    isValid() {
+        return this.#hasDate || this.#hasTime;
+    }
+    toISOString() {
+        let iso = super.toISOString();
+        // Local Date
+        if (this.isDate())
+            return iso.slice(0, 10);
+        // Local Time
+        if (this.isTime())
+            return iso.slice(11, 23);
+        // Local DateTime
+        if (this.#offset === null)
+            return iso.slice(0, -1);
+        // Offset DateTime
+        if (this.#offset === 'Z' || this.#offset === 'z')
+            return iso;
+        // This part is quite annoying: JS strips the original timezone from the ISO string representation
+        // Instead of using a "modified" date and "Z", we restore the representation "as authored"
+        let offset = (+(this.#offset.slice(1, 3)) * 60) + +(this.#offset.slice(4, 6));
+        offset = this.#offset[0] === '-' ? offset : -offset;
+        let offsetDate = new Date(this.getTime() - (offset * 60e3));
+        return offsetDate.toISOString().slice(0, -1) + this.#offset;
+    }
+    static wrapAsOffsetDateTime(jsDate, offset = 'Z') {
+        let date = new TomlDate(jsDate);
+        date.#offset = offset;
+        return date;
+    }
+    static wrapAsLocalDateTime(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#offset = null;
+        return date;
+    }
+    static wrapAsLocalDate(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#hasTime = false;
+        date.#offset = null;
+        return date;
+    }
+    static wrapAsLocalTime(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#hasDate = false;
+        date.#offset = null;
+        return date;
+    }
+}
+
+;// CONCATENATED MODULE: ../main/node_modules/smol-toml/dist/extract.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+function isDigit(char, base = 10) {
+    return base === 16
+        ? (char > 0x2f && char < 0x3a) || (char > 0x40 && char < 0x47) || (char > 0x60 && char < 0x67)
+        : (char > 0x2f && char < 0x30 + base);
+}
+function isEndOfValue(char, delim) {
+    // Whitespace -- we're permissive on `\r` for performance; it'll be dealt with later anyway
+    return char === 0x20 || char === 0x9 /* \t */ || char === 0xa /* \n */ || char === 0xd /* \r */ ||
+        // Structure end or next value delimiter
+        (delim && (char === delim || char === 0x2c /* , */)) ||
+        // Comment
+        char === 0x23; /* # */
+}
+/** @internal */
+function extractValue(ctx, end) {
+    let errPtr = ctx.p;
+    let c = ctx.s.charCodeAt(ctx.p);
+    // Structs
+    if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+        ctx.d-- || TomlError.x('document contains excessively nested structures. aborting.', ctx);
+        let value = c === 0x5b /* [ */
+            ? parseArray(ctx)
+            : parseInlineTable(ctx);
+        ctx.d++;
+        return value;
+    }
+    // Strings
+    if (c === 0x22 /* " */ || c === 0x27 /* ' */) {
+        return parseString(ctx);
+    }
+    // Booleans
+    // We can fast-path because the first character is enough to know the only possible value
+    if (c === 0x74 /* t */) { // Only possible valid value is `true`
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x72 || ctx.s.charCodeAt(++ctx.p) !== 0x75 || ctx.s.charCodeAt(++ctx.p) !== 0x65)
+            TomlError.x('invalid value', ctx, errPtr);
+        return ctx.p++, true;
+    }
+    if (c === 0x66 /* f */) { // Only possible valid value is `false`
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x61 || ctx.s.charCodeAt(++ctx.p) !== 0x6c || ctx.s.charCodeAt(++ctx.p) !== 0x73 || ctx.s.charCodeAt(++ctx.p) !== 0x65)
+            TomlError.x('invalid value', ctx, errPtr);
+        return ctx.p++, false;
+    }
+    if (c === 0x2b /* + */ || c === 0x2d /* - */) {
+        return parseNumber(ctx, ctx.p, ctx.s.charCodeAt(++ctx.p), 0x2c - c, end);
+    }
+    // Rough heuristic, but `parseDate` falls back to number parsing if it's a false positive.
+    // e.g.: `a = 1\n-------------- = 1` would match this heuristic, but gracefully fallback to numbers.
+    if (ctx.s.charCodeAt(ctx.p + 4) === 0x2d /* - */ && ctx.s.charCodeAt(ctx.p + 7) === 0x2d /* - */) {
+        return parseDate(ctx, c, end);
+    }
+    // Same logic as above; `parseTime` falls back to number parsing if it's a false positive.
+    if (ctx.s.charCodeAt(ctx.p + 2) === 0x3a /* : */) {
+        return parseTime(ctx, c, end);
+    }
+    return parseNumber(ctx, ctx.p, c, 0, end);
+}
+// State:
+// 0: init
+// 1: integer
+// 2: fractional dot
+// 3: fractional
+// 4: exponent letter
+// 5: exponent
+// 6: exponent sign
+// 7: exponent with sign
+// >9: underscore; see below
+//     -> 12: was integer
+//     -> 14: was fractional
+//     -> 16: was exponent
+// states 2-5, 14, 16 are ONLY permitted iif base === 10
+function parseNumber(ctx, startPtr, startChr, sign, endChr) {
+    let c = startChr;
+    let state = 0;
+    let hasUnderscores = false;
+    // (+/-)inf
+    if (c === 0x69 /* i */) {
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x6e || ctx.s.charCodeAt(++ctx.p) !== 0x66)
+            TomlError.x('invalid value', ctx, startPtr);
+        return ctx.p++, (sign || 1) / 0;
+    }
+    // (+/-)nan
+    if (c === 0x6e /* n */) {
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x61 || ctx.s.charCodeAt(++ctx.p) !== 0x6e)
+            TomlError.x('invalid value', ctx, startPtr);
+        return ctx.p++, NaN;
+    }
+    // Leading zero
+    // Only allowed cases: `0<EOV>`, `0.(...)`, `0e(...)`, `0x(...)`, `0b(...)`, `0o(...)`
+    // FWIW, `0e(...)` is a stupid case, but it's not banned per-se so we have to parse it
+    if (c === 0x30 /* 0 */) {
+        if (++ctx.p >= ctx.s.length || isEndOfValue(c = ctx.s.charCodeAt(ctx.p), endChr))
+            return ctx.bi === true ? 0n : 0; // note: conveniently deals with `-0`
+        if (!sign) {
+            if (c === 0x78 /* x */)
+                return parseIntegerBaseN(ctx, startPtr, 16, endChr);
+            else if (c === 0x62 /* b */)
+                return parseIntegerBaseN(ctx, startPtr, 2, endChr);
+            else if (c === 0x6f /* o */)
+                return parseIntegerBaseN(ctx, startPtr, 8, endChr);
+        }
+        if (c === 0x2e /* . */)
+            state = 2;
+        else if (c === 0x65 /* e */ || c === 0x45 /* E */)
+            state = 4;
+        else
+            TomlError.x('illegal leading zero', ctx, startPtr);
+    }
+    // If the 1st char is not a digit by now, then it's not a valid TOML value at all
+    else if (!isDigit(c))
+        TomlError.x('invalid value', ctx, startPtr);
+    while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+        if (!state)
+            state = 1; // Detects single-digit numbers we can use a fast parse path for
+        // The way the states are numbered is not random: underscores are always permitted in odd-numbered states and
+        // never permitted in even-numbered ones.
+        if (c === 0x5f /* _ */) {
+            if (!(state & 1))
+                TomlError.x('illegal underscore', ctx);
+            state += 11; // 11 is a marker that makes the state even and greater than 9; see the numbering + rationale above
+            hasUnderscores = true;
+        }
+        // Transition to fractional part.
+        else if (state === 1 && c === 0x2e /* . */)
+            state = 2;
+        // Transition to exponent part.
+        else if ((state === 1 || state === 3) && (c === 0x65 /* e */ || c === 0x45 /* E */))
+            state = 4;
+        // + and - are permitted in state 4 only (handled before entering the function for state 0)
+        else if (state === 4 && (c === 0x2b /* + */ || c === 0x2d /* - */)) {
+            state = 6;
+        }
+        // All special cases have been handled; only digits are allowed here
+        else if (!isDigit(c))
+            TomlError.x(`illegal character in numeric literal`, ctx);
+        // Clear state flags
+        else if (state > 9)
+            state -= 11;
+        else if (!(state & 1))
+            state++;
+    }
+    // Single-char number; we can fast-path these very easily.
+    if (!state) {
+        let val = (startChr - 0x30 /* 0 */) * (sign || 1);
+        return ctx.bi === true ? BigInt(val) : val;
+    }
+    // Even-numbered states absolutely require a digit next; not even end of value is permitted
+    if (!(state & 1))
+        TomlError.x('unfinished numeric value', ctx, startPtr);
+    let str = ctx.s.slice(startPtr, ctx.p);
+    if (hasUnderscores)
+        str = str.replaceAll('_', ''); // perf: replaceAll 1.25x faster than replace with a regex
+    return state > 1
+        ? parseFloat(str)
+        : parseInteger(ctx, str, 10, startPtr);
+}
+function parseIntegerBaseN(ctx, startPtr, base, endChr) {
+    let c, underscore = 1;
+    while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+        if (c === 0x5f /* _ */) {
+            if (underscore & 1)
+                TomlError.x('illegal underscore', ctx);
+            underscore = 3;
+        }
+        // We only need to check if the number is a valid digit, nothing else is permitted
+        else if (!isDigit(c, base))
+            TomlError.x(`illegal character in numeric literal`, ctx);
+        // Clear underscore flag
+        else if (underscore & 1)
+            underscore--;
+    }
+    // Trailing underscore is not allowed
+    if (underscore & 1)
+        TomlError.x('unfinished numeric value', ctx);
+    let str = ctx.s.slice(startPtr + 2, ctx.p);
+    if (underscore)
+        str = str.replaceAll('_', ''); // perf: replaceAll 1.25x faster than replace with a regex
+    return parseInteger(ctx, str, base, startPtr);
+}
+function parseInteger(ctx, str, base, startPtr) {
+    if (ctx.bi !== true)
+        int: {
+            let val = parseInt(str, base);
+            if (!Number.isSafeInteger(val)) {
+                if (ctx.bi)
+                    break int;
+                TomlError.x('integer value cannot be represented losslessly', ctx, startPtr);
+            }
+            return val;
+        }
+    return base === 10 ? BigInt(str) : BigInt((base === 2 ? '0b' : base === 8 ? '0o' : '0x') + str);
+}
+function parseDate(ctx, c, endChr) {
+    let startPtr = ctx.p++, unsafeSeparator;
+    if (!isDigit(c) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++))) {
+        return parseNumber(ctx, ctx.p = startPtr, c, 0, endChr);
+    }
+    ctx.p += 5;
+    if (!isDigit(ctx.s.charCodeAt(ctx.p++)))
+        TomlError.x('invalid date-time: date part is malformed', ctx, startPtr);
+    if (ctx.p >= ctx.s.length || (((c = ctx.s.charCodeAt(ctx.p)) !== 0x20 || (unsafeSeparator = true, !isDigit(ctx.s.charCodeAt(ctx.p + 1)))) && c !== 0x54 /* T */ && c !== 0x74 /* t */)) {
+        let t = ctx.s.slice(startPtr, ctx.p);
+        return readDate(ctx, t, 3, false, startPtr);
+    }
+    if (ctx.s.charCodeAt(ctx.p += 3) !== 0x3a /* : */)
+        TomlError.x('invalid date-time: time part is malformed', ctx, startPtr);
+    if (ctx.s.charCodeAt(ctx.p += 3) === 0x3a /* : */)
+        ctx.p += 3;
+    if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
+        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+            ;
+    if (c = ctx.s.charCodeAt(ctx.p)) {
+        if (c === 0x5a /* Z */ || c === 0x7a /* z */) {
+            let t = ctx.s.slice(startPtr, ++ctx.p);
+            return readDate(ctx, t, 1, unsafeSeparator, startPtr, '[+00:00]');
+        }
+        if (c === 0x2b /* + */ || c === 0x2d /* - */) {
+            // Temporal's ZonedDateTime is weird asf when it comes to dealing with traditional offsets...
+            // It's 1.2x faster to allocate a new string to pass to ZDT than use Instant.toZonedDateTimeISO
+            let t = ctx.s.slice(startPtr, ctx.p += 6);
+            return readDate(ctx, t, 1, unsafeSeparator, startPtr, !ctx.ld && ('[' + ctx.s.slice(ctx.p - 6, ctx.p) + ']'));
+        }
+    }
+    let t = ctx.s.slice(startPtr, ctx.p);
+    return readDate(ctx, t, 2, unsafeSeparator, startPtr);
+}
+function parseTime(ctx, c, endChr) {
+    let start = ctx.p;
+    if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(++ctx.p))) {
+        return parseNumber(ctx, --ctx.p, c, 0, endChr);
+    }
+    if (ctx.s.charCodeAt(ctx.p += 4) === 0x3a /* : */)
+        ctx.p += 3;
+    if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
+        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+            ;
+    let t = ctx.s.slice(start, ctx.p);
+    return readDate(ctx, t, 4, false, start);
+}
+function readDate(ctx, str, type, unsafeDelim, errPtr, temporalSuffix) {
+    if (ctx.ld) {
+        let date = new TomlDate(str, type, unsafeDelim);
+        if (!date.isValid())
+            TomlError.x('invalid date', ctx, errPtr);
+        return date;
+    }
+    try {
+        if (temporalSuffix)
+            str += temporalSuffix;
+        switch (type) {
+            case 1: return Temporal.ZonedDateTime.from(str);
+            case 2: return Temporal.PlainDateTime.from(str);
+            case 3: return Temporal.PlainDate.from(str);
+            case 4: return Temporal.PlainTime.from(str);
+        }
+    }
+    catch (e) {
+        TomlError.x(e instanceof Error ? e.message : '' + e, ctx, errPtr);
+    }
+}
+
+;// CONCATENATED MODULE: ../main/node_modules/smol-toml/dist/util.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+/** @internal */
+function skipComment(ctx) {
+    for (; ctx.p < ctx.s.length; ctx.p++) {
+        let c = ctx.s.charCodeAt(ctx.p);
+        if (c === 0xa /* \n */)
+            break;
+        if (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */) {
+            ctx.p++;
+            break;
+        }
+        if ((c < 0x20 && c !== 0x9 /* \t */) || c === 0x7f) {
+            TomlError.x('control characters are not allowed in comments', ctx);
+        }
+    }
+}
+/** @internal */
+function skipVoid(ctx, banNewLines, banComments) {
+    let c;
+    while (ctx.p < ctx.s.length) {
+        while (ctx.p < ctx.s.length && ((c = ctx.s.charCodeAt(ctx.p)) === 0x20 ||
+            c === 0x9 /* \t */ ||
+            (!banNewLines &&
+                (c === 0xa /* \n */ || (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */)))))
+            ctx.p++;
+        if (banComments || c !== 0x23 /* # */)
+            break;
+        skipComment(ctx);
+    }
+}
+
+;// CONCATENATED MODULE: ../main/node_modules/smol-toml/dist/struct.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+/** @internal */
+function parseKey(ctx, end = 0x3d /* = */) {
+    // States:
+    // 0: before first char
+    // 1: parsing bare key
+    // 2: after key component
+    let startPtr;
+    let state = 0;
+    let parsed = [];
+    let sliceStart;
+    let c = ctx.s.charCodeAt(startPtr = ctx.p);
+    do {
+        // End of key
+        if (c === end) {
+            if (!state)
+                TomlError.x('unexpected end of key', ctx);
+            if (state === 1)
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+            return ctx.p++, parsed;
+        }
+        // Dotted key separator
+        else if (c === 0x2e /* . */) {
+            if (!state)
+                TomlError.x('illegal empty bare key', ctx);
+            if (state === 1)
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+            state = 0;
+        }
+        // Quoted key
+        else if (!state && (c === 0x22 /* " */ || c === 0x27 /* ' */)) {
+            if (c === ctx.s.charCodeAt(ctx.p + 1) && c === ctx.s.charCodeAt(ctx.p + 2))
+                TomlError.x('illegal quoted key: multiline strings are not allowed', ctx);
+            parsed.push(parseString(ctx));
+            state = 2;
+            ctx.p--;
+        }
+        // Whitespace; no-op in state 0 and 2, end of bare key in state 1
+        else if (c === 0x20 || c === 0x9 /* \t */) {
+            if (state === 1) {
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+                state = 2;
+            }
+        }
+        // If state is post-key, no character is allowed; otherwise ensure it's a bare-key component
+        else if (state === 2 || (c < 0x30 && c !== 0x2d /* - */) || (c > 0x39 && c < 0x41) || (c > 0x5a && c < 0x61 && c !== 0x5f /* _ */) || c > 0x7a) {
+            TomlError.x('illegal character in key', ctx);
+        }
+        // Illegal character
+        else if (!state) {
+            state = 1;
+            sliceStart = ctx.p;
+        }
+    } while (c = ctx.s.charCodeAt(++ctx.p));
+    TomlError.x('incomplete key-value: cannot find end of key', ctx, startPtr);
+}
+/** @internal */
+function parseInlineTable(ctx) {
+    let startPtr = ctx.p++;
+    let res = Object.create(null);
+    let seen = new Set();
+    let c;
+    while (ctx.p < ctx.s.length) {
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p)) === 0x7d /* } */) {
+            ctx.p++;
+            return res;
+        }
+        let k;
+        let t = res;
+        let hasOwn = false;
+        let errPtr = ctx.p;
+        let key = parseKey(ctx);
+        for (let i = 0; i < key.length; i++) {
+            if (i)
+                t = hasOwn ? t[k] : (t[k] = Object.create(null));
+            k = key[i];
+            if ((hasOwn = Object.hasOwn(t, k)) && (typeof t[k] !== 'object' || seen.has(t[k]))) {
+                TomlError.x('trying to redefine an already defined value', ctx, errPtr);
+            }
+            let unsafe = k === '__proto__';
+            if (ctx.uk && (unsafe || k === 'constructor')) {
+                t = ctx.uk !== 1 && TomlError.x('document contains an unsafe property', ctx, errPtr);
+                break;
+            }
+            if (!hasOwn && unsafe) {
+                Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+            }
+        }
+        if (hasOwn) {
+            TomlError.x('trying to redefine an already defined value', ctx, errPtr);
+        }
+        skipVoid(ctx, true, true);
+        let value = extractValue(ctx, 0x7d /* } */);
+        if (t && typeof (t[k] = value) === 'object')
+            seen.add(value);
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p++)) === 0x7d /* } */) {
+            return res;
+        }
+        if (c !== 0x2c /* , */)
+            TomlError.x('expected comma or end of structure', ctx, ctx.p - 1);
+    }
+    TomlError.x('unfinished table', ctx, startPtr);
+}
+/** @internal */
+function parseArray(ctx) {
+    let startPtr = ctx.p++;
+    let res = [];
+    let c;
+    while (ctx.p < ctx.s.length) {
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p)) === 0x5d /* ] */) {
+            ctx.p++;
+            return res;
+        }
+        res.push(extractValue(ctx, 0x5d /* ] */));
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p++)) === 0x5d /* ] */) {
+            return res;
+        }
+        if (c !== 0x2c /* , */)
+            TomlError.x('expected comma or end of structure', ctx, ctx.p - 1);
+    }
+    TomlError.x('unfinished array', ctx, startPtr);
+}
+
+;// CONCATENATED MODULE: ../main/node_modules/smol-toml/dist/parse.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+function peekTable(ctx, key, table, meta, type) {
+    let t = table;
+    let m = meta;
+    let k;
+    let hasOwn = false;
+    let state;
+    for (let i = 0; i < key.length; i++) {
+        if (i) {
+            t = hasOwn ? t[k] : (t[k] = Object.create(null));
+            m = (state = m[k]).c;
+            if (type === 0 /* Type.DOTTED */ && (state.t === 1 /* Type.EXPLICIT */ || state.t === 2 /* Type.ARRAY */)) {
+                return null;
+            }
+            if (state.t === 2 /* Type.ARRAY */) {
+                let l = t.length - 1;
+                t = t[l];
+                m = m[l].c;
+            }
+        }
+        k = key[i];
+        if ((hasOwn = Object.hasOwn(t, k)) && m[k]?.t === 0 /* Type.DOTTED */ && m[k]?.d) {
+            return null;
+        }
+        if (!hasOwn) {
+            let unsafe = k === '__proto__';
+            if (ctx.uk && (unsafe || k === 'constructor'))
+                return false;
+            if (unsafe) {
+                Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+                Object.defineProperty(m, k, { enumerable: true, configurable: true, writable: true });
+            }
+            m[k] = {
+                t: i < key.length - 1 && type === 2 /* Type.ARRAY */
+                    ? 3 /* Type.ARRAY_DOTTED */ : type,
+                d: false,
+                i: 0,
+                c: Object.create(null),
+            };
+        }
+    }
+    state = m[k];
+    if (state.t !== type && !(type === 1 /* Type.EXPLICIT */ && state.t === 3 /* Type.ARRAY_DOTTED */)) {
+        // Bad key type!
+        return null;
+    }
+    if (type === 2 /* Type.ARRAY */) {
+        if (!state.d) {
+            state.d = true;
+            t[k] = [];
+        }
+        t[k].push(t = Object.create(null));
+        state.c[state.i++] = (state = { t: 1 /* Type.EXPLICIT */, d: false, i: 0, c: Object.create(null) });
+    }
+    if (state.d) {
+        // Redefining a table!
+        return null;
+    }
+    state.d = true;
+    if (type === 1 /* Type.EXPLICIT */) {
+        t = hasOwn ? t[k] : (t[k] = Object.create(null));
+    }
+    else if (type === 0 /* Type.DOTTED */ && hasOwn) {
+        return null;
+    }
+    return [k, t, state.c];
+}
+function validateTablePeek(ctx, peek, ptr) {
+    if (peek === null || ctx.uk === 2)
+        TomlError.x(peek === null
+            ? 'trying to redefine an already defined table or value'
+            : 'document contains an unsafe property', ctx, ptr);
+}
+function parse(toml, options = {}) {
+    let ctx = {
+        s: toml,
+        p: 0,
+        d: options.maxDepth ?? 1000,
+        bi: options.integersAsBigInt ?? false,
+        ld: options.useLegacyDate ?? true,
+        uk: options.unsafeKeyBehaviour === 'throw' ? 2 : options.unsafeKeyBehaviour === 'drop' ? 1 : 0,
+    };
+    let res = Object.create(null);
+    let meta = Object.create(null);
+    let tmp;
+    let skipping = false;
+    let tbl = res;
+    let m = meta;
+    // BOM is allowed, skip.
+    // JS is UTF-16, so we have to check for the UTF-16 BOM instead of the UTF-8 BOM sequence!
+    if (toml.charCodeAt(0) === 0xfeff)
+        ctx.p++;
+    skipVoid(ctx);
+    while (ctx.p < toml.length) {
+        if (toml.charCodeAt(ctx.p) === 0x5b /* [ */) {
+            let isTableArray = toml.charCodeAt(++ctx.p) === 0x5b; /* [ */
+            tmp = ctx.p += +isTableArray;
+            skipping = false;
+            let k = parseKey(ctx, 0x5d /* ] */);
+            if (isTableArray) {
+                if (toml.charCodeAt(ctx.p) !== 0x5d /* ] */) {
+                    TomlError.x('expected end of table array declaration', ctx);
+                }
+                ctx.p++;
+            }
+            let p = peekTable(ctx, k, res, meta, isTableArray ? 2 /* Type.ARRAY */ : 1 /* Type.EXPLICIT */);
+            if (!p) {
+                validateTablePeek(ctx, p, tmp);
+                skipping = true;
+            }
+            else {
+                m = p[2];
+                tbl = p[1];
+            }
+        }
+        else {
+            tmp = ctx.p;
+            let k = parseKey(ctx);
+            let p = peekTable(ctx, k, tbl, m, 0 /* Type.DOTTED */);
+            if (!p && !skipping)
+                validateTablePeek(ctx, p, tmp);
+            skipVoid(ctx, true, true);
+            let v = extractValue(ctx, void 0);
+            if (p && !skipping)
+                p[1][p[0]] = v;
+        }
+        skipVoid(ctx, true);
+        if (ctx.p < toml.length && (tmp = toml.charCodeAt(ctx.p)) !== 0xa /* \n */ && (tmp !== 0xd /* \r */ || toml.charCodeAt(ctx.p + 1) !== 0xa /* \n */)) {
+            TomlError.x('each key-value declaration must be followed by an end-of-line', ctx);
+        }
+        skipVoid(ctx);
+    }
+    return res;
+}
+
+;// CONCATENATED MODULE: ../main/node_modules/smol-toml/dist/stringify.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+let BARE_KEY = /^[a-z0-9-_]+$/i;
+let HAS_WELLFORMED = !!(''.isWellFormed);
+function extendedTypeOf(obj) {
+    let type = typeof obj;
+    if (type === 'object') {
+        if (Array.isArray(obj))
+            return 'array';
+        if (typeof obj.getUTCDate === 'function' && obj instanceof Date)
+            return 'date';
+        if (globalThis.Temporal) {
+            if (obj.until) {
+                if (obj instanceof Temporal.ZonedDateTime)
+                    return 'temporal/tz+uc';
+                if (obj instanceof Temporal.PlainDateTime || obj instanceof Temporal.PlainDate)
+                    return 'temporal/uc';
+                if (obj instanceof Temporal.PlainTime || obj instanceof Temporal.Instant)
+                    return 'temporal';
+                if (obj instanceof Temporal.PlainYearMonth)
+                    return 'temporal/x';
+            }
+            else if ((obj.toPlainDate && obj instanceof Temporal.PlainMonthDay) ||
+                (obj.negated && obj instanceof Temporal.Duration)) {
+                return 'temporal/x';
+            }
+        }
+    }
+    return type;
+}
+function isArrayOfTables(obj) {
+    for (let i = 0; i < obj.length; i++) {
+        if (extendedTypeOf(obj[i]) !== 'object')
+            return false;
+    }
+    return obj.length != 0;
+}
+function formatWellFormedStringUnchecked(s) {
+    return JSON.stringify(s).replaceAll('\x7f', '\\u007f');
+}
+function formatString(s) {
+    return formatWellFormedStringUnchecked(HAS_WELLFORMED ? s.toWellFormed() : s);
+}
+function formatKey(s) {
+    if (BARE_KEY.test(s))
+        return s;
+    if (HAS_WELLFORMED && !s.isWellFormed())
+        throw new RangeError('key contains illegal lone surrogates');
+    return formatWellFormedStringUnchecked(s);
+}
+function stringifyValue(val, type, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    switch (type) {
+        // @ts-expect-error -- intentional fallthrough case
+        case 'number':
+            if (isNaN(val))
+                return 'nan';
+            if (val === Infinity)
+                return 'inf';
+            if (val === -Infinity)
+                return '-inf';
+            if (Number.isInteger(val) && (numberAsFloat || !Number.isSafeInteger(val)))
+                return val.toFixed(1);
+        case 'bigint':
+        case 'boolean':
+        case 'temporal':
+            return val.toString();
+        case 'string':
+            return formatString(val);
+        case 'date':
+            if (isNaN(val.getTime()))
+                throw new TypeError('cannot serialize invalid date');
+            return val.toISOString();
+        case 'object':
+            return stringifyInlineTable(val, depth, numberAsFloat, strictTemporal);
+        case 'array':
+            return stringifyArray(val, depth, numberAsFloat, strictTemporal);
+        // @ts-expect-error -- intentional fallthrough case
+        case 'temporal/tz+uc':
+            if (strictTemporal) {
+                let tz = val.timeZoneId;
+                let tzc = tz.charCodeAt(0);
+                if (
+                // Classic offset
+                tzc !== 0x2b /* + */ && tzc !== 0x2d /* - */ &&
+                    (
+                    // Fast pre-check pass; see below for the actually accepted values
+                    (tzc !== 0x55 /* U */ && tzc !== 0x47 /* G */ && tzc !== 0x5a /* Z */ && tzc !== 0x45 /* E */) ||
+                        (
+                        // UTC and its aliases; Temporal implementations don't all canonicalise unfortunately
+                        tz !== 'UTC' && tz !== 'UCT' && tz !== 'Universal' && tz !== 'Zulu' &&
+                            // GMT is a TZ but it's for all intents and purposes equivalent to UTC. Safe to downgrade.
+                            !tz.startsWith('GMT') && tz !== 'Greenwich' &&
+                            // Etc/* are all safe to downgrade to offset (either UTC, GMT, or offset)
+                            !tz.startsWith('Etc/')))) {
+                    throw new TypeError('Temporal objects with an IANA timezone are not allowed in Temporal strict mode');
+                }
+            }
+        case 'temporal/uc':
+            if (strictTemporal && val.calendarId !== 'iso8601')
+                throw new TypeError('Temporal objects with a non-default calendar are not allowed in Temporal strict mode');
+            return val.toString({
+                calendarName: 'never',
+                timeZoneName: 'never',
+            });
+        case 'temporal/x':
+            throw new TypeError('Unsupported ' + val[Symbol.toStringTag]);
+    }
+}
+function stringifyInlineTable(obj, depth, numberAsFloat, strictTemporal) {
+    let keys = Object.keys(obj);
+    if (keys.length === 0)
+        return '{}';
+    let res = '{ ';
+    for (let i = 0; i < keys.length; i++) {
+        let k = keys[i];
+        if (i)
+            res += ', ';
+        res += formatKey(k) + ' = ' + stringifyValue(obj[k], extendedTypeOf(obj[k]), depth - 1, numberAsFloat, strictTemporal);
+    }
+    return res + ' }';
+}
+function stringifyArray(array, depth, numberAsFloat, strictTemporal) {
+    if (array.length === 0)
+        return '[]';
+    let res = '[ ';
+    for (let i = 0; i < array.length; i++) {
+        if (i)
+            res += ', ';
+        if (array[i] === null || array[i] === void 0) {
+            throw new TypeError('arrays cannot contain null or undefined values');
+        }
+        res += stringifyValue(array[i], extendedTypeOf(array[i]), depth - 1, numberAsFloat, strictTemporal);
+    }
+    return res + ' ]';
+}
+function stringifyArrayTable(array, key, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    let res = '';
+    for (let i = 0; i < array.length; i++) {
+        res += `${res && '\n'}[[${key}]]\n`;
+        res += stringifyTable(0, array[i], key, depth, numberAsFloat, strictTemporal);
+    }
+    return res;
+}
+function stringifyTable(tableKey, obj, prefix, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    let preamble = '';
+    let tables = '';
+    let keys = Object.keys(obj);
+    for (let i = 0; i < keys.length; i++) {
+        let k = keys[i];
+        if (obj[k] !== null && obj[k] !== void 0) {
+            let type = extendedTypeOf(obj[k]);
+            if (type === 'symbol' || type === 'function') {
+                throw new TypeError(`cannot serialize values of type '${type}'`);
+            }
+            let key = formatKey(k);
+            if (type === 'array' && isArrayOfTables(obj[k])) {
+                tables += (tables && '\n') + stringifyArrayTable(obj[k], prefix ? `${prefix}.${key}` : key, depth - 1, numberAsFloat, strictTemporal);
+            }
+            else if (type === 'object') {
+                let tblKey = prefix ? `${prefix}.${key}` : key;
+                tables += (tables && '\n') + stringifyTable(tblKey, obj[k], tblKey, depth - 1, numberAsFloat, strictTemporal);
+            }
+            else {
+                preamble += key;
+                preamble += ' = ';
+                preamble += stringifyValue(obj[k], type, depth, numberAsFloat, strictTemporal);
+                preamble += '\n';
+            }
+        }
+    }
+    if (tableKey && (preamble || !tables)) // Create table only if necessary
+        preamble = preamble ? `[${tableKey}]\n${preamble}` : `[${tableKey}]`;
+    return preamble && tables
+        ? `${preamble}\n${tables}`
+        : preamble || tables;
+}
+function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTemporal = false } = {}) {
+    if (extendedTypeOf(obj) !== 'object') {
+        throw new TypeError('stringify can only be called with an object');
+    }
+    let str = stringifyTable(0, obj, '', maxDepth, numbersAsFloat, strictTemporal);
+    if (str[str.length - 1] !== '\n')
+        return str + '\n';
+    return str;
+}
+
+;// CONCATENATED MODULE: ../main/node_modules/smol-toml/dist/index.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+
+/** @deprecated use `import * as ... from 'smol-toml'` instead */
+/* harmony default export */ const dist = ({ parse: parse, stringify: stringify, TomlDate: TomlDate, TomlError: TomlError });
+
+
 /***/ })
 
 /******/ });
@@ -3137,73 +5020,21 @@ var __webpack_exports__ = {};
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: ./src/runner/exec.ts
-var exec = __nccwpck_require__(8065);
+var exec = __nccwpck_require__(6259);
 // EXTERNAL MODULE: ./src/runner/log.ts
-var log = __nccwpck_require__(7708);
+var log = __nccwpck_require__(382);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: ./src/config/certs.ts
-var certs = __nccwpck_require__(6317);
+var certs = __nccwpck_require__(5391);
 // EXTERNAL MODULE: ./src/docker/cli.ts + 2 modules
-var cli = __nccwpck_require__(9345);
+var cli = __nccwpck_require__(4565);
 // EXTERNAL MODULE: ./src/config/paths.ts
-var paths = __nccwpck_require__(1066);
-;// CONCATENATED MODULE: ./src/docker/buildx.ts
-// buildx's command lines (create, boot, rm, leave) and its naming of the first node. Pure.
-// https://github.com/docker/buildx/blob/master/builder/builder.go
-// https://github.com/docker/buildx/blob/master/driver/docker-container/driver.go
-/** `buildx create --name X` makes one node named X0 (`--node` is not used here). */
-function buildx_nodeName(builder) {
-    return `${builder}0`;
-}
-function createArgs(o) {
-    const args = ['buildx', 'create', ...(o.append ? ['--append'] : []), ...(o.bootstrap === false ? [] : ['--bootstrap']), '--name', o.name];
-    // buildx refuses --driver on --append only when it differs; the builder's own applies anyway.
-    if (!o.append)
-        args.push('--driver', o.driver);
-    if (o.node)
-        args.push('--node', o.node);
-    args.push('--config', o.configPath);
-    for (const opt of o.driverOpts)
-        args.push('--driver-opt', opt);
-    if (o.buildkitdFlags.length > 0)
-        args.push('--buildkitd-flags', joinShellWords(o.buildkitdFlags));
-    if (o.platforms && o.platforms.length > 0)
-        args.push('--platform', o.platforms.join(','));
-    if (o.use && !o.append)
-        args.push('--use');
-    if (o.endpoint)
-        args.push(o.endpoint);
-    return args;
-}
-/**
- * Starts every node of a builder at once (builder.go Boot: one goroutine per node). Its
- * stdout lists the nodes with their copied files: never shown.
- */
-function bootArgs(name) {
-    return ['buildx', 'inspect', '--bootstrap', name];
-}
-/**
- * keepDaemon: remove buildx's record only, the daemon (container or Deployment) and its state
- * stay (rm --keep-daemon: driver Rm removes nothing without rmDaemon).
- */
-function rmArgs(name, keepState, keepDaemon = false) {
-    return ['buildx', 'rm', ...(keepState ? ['--keep-state'] : []), ...(keepDaemon ? ['--keep-daemon'] : []), name];
-}
-/**
- * Detaches a node from buildx's record of a builder, its daemon untouched (create --leave:
- * builder.go Leave edits the record only; store/nodegroup.go Leave refuses the last node).
- */
-function leaveArgs(builder, node) {
-    return ['buildx', 'create', '--leave', '--name', builder, '--node', node];
-}
-/** The inverse of buildx's shlex split of --buildkitd-flags. */
-function joinShellWords(words) {
-    return words.map(w => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ');
-}
-
+var paths = __nccwpck_require__(1588);
+// EXTERNAL MODULE: ./src/docker/buildx.ts
+var buildx = __nccwpck_require__(9207);
 // EXTERNAL MODULE: ./src/docker/csv.ts
-var csv = __nccwpck_require__(6476);
+var csv = __nccwpck_require__(6362);
 ;// CONCATENATED MODULE: ./src/drivers/ownership.ts
 
 const who = (n) => `node ${n.name}${n.label ? ` (${n.label})` : ''}`;
@@ -3277,11 +5108,11 @@ function plannedRecord(n) {
 }
 
 // EXTERNAL MODULE: ./src/docker/driver-opts.ts
-var driver_opts = __nccwpck_require__(6787);
+var driver_opts = __nccwpck_require__(9233);
 // EXTERNAL MODULE: ./src/runner/errors.ts
-var runner_errors = __nccwpck_require__(5507);
+var runner_errors = __nccwpck_require__(9517);
 // EXTERNAL MODULE: ./src/runner/lines.ts
-var runner_lines = __nccwpck_require__(2705);
+var runner_lines = __nccwpck_require__(7803);
 ;// CONCATENATED MODULE: ./src/inputs/nodes.ts
 
 
@@ -3497,7 +5328,80 @@ function checkNodes(builder, first, appended, rules) {
     return nodes;
 }
 
+// EXTERNAL MODULE: ./src/docker/mirror-refs.ts
+var mirror_refs = __nccwpck_require__(8838);
+// EXTERNAL MODULE: ./src/docker/through-mirror.ts
+var through_mirror = __nccwpck_require__(9351);
+;// CONCATENATED MODULE: ./src/drivers/node-images.ts
+
+
+
+
+
+// The step "Take the BuildKit image from the docker.io mirror": each node's image, when it is
+// a Docker Hub image, fetched where the node runs from the config's docker.io mirrors, so
+// that buildx is given the mirror's reference and nothing asks Docker Hub
+// (docker/through-mirror.ts). Each node's engine pulls for itself; a kubelet can only be given
+// the reference (the driver's BuilderImage says how).
+/** Whether the step runs: a driver whose nodes run an image, image-via-mirror on, a docker.io mirror. */
+function takesImagesFromMirror(driver, inputs, mirrors) {
+    return driver.builderImage !== undefined && inputs.imageViaMirror && mirrors.length > 0;
+}
+/**
+ * Each node's image source, by the nodes' order; undefined for a node whose image the
+ * action does not choose (not a Docker Hub image, or the CNI image built on the runner).
+ */
+async function nodeImages(driver, inputs, mirrors) {
+    const image = driver.builderImage;
+    if (!image)
+        return [];
+    // One fetch per engine and reference: nodes on one engine share its image store.
+    const fetched = new Map();
+    const sources = [];
+    for (const n of inputs.nodes) {
+        const ref = nodeImage(n.driverOpts, inputs.cni, image);
+        const hub = ref === undefined ? undefined : (0,mirror_refs/* hubImage */.jl)(ref);
+        if (ref !== undefined && hub === undefined)
+            log/* info */.pq(`${n.label}: ${ref} is not a Docker Hub image: buildx is given it as it is`);
+        if (hub === undefined) {
+            sources.push(undefined);
+            continue;
+        }
+        const fetch = (r) => {
+            const key = `${n.endpoint}\0${r}`;
+            if (!fetched.has(key))
+                fetched.set(key, image.fetch(n.endpoint, r));
+            return fetched.get(key);
+        };
+        sources.push(await (0,through_mirror/* throughMirrors */.g)(`${n.label}: BuildKit image`, hub, mirrors, fetch));
+    }
+    return sources;
+}
+/**
+ * The image buildx would run for a node: cni-image's, else its last image= (buildx keeps the
+ * last), else the driver's default; undefined with cni: true, whose image is built on the runner.
+ */
+function nodeImage(driverOpts, cni, image) {
+    if (cni !== undefined && 'build' in cni)
+        return undefined;
+    if (cni !== undefined && 'image' in cni)
+        return cni.image;
+    return (0,driver_opts/* driverOptValue */.HT)(driverOpts, 'image') ?? image.defaultFor(driverOpts);
+}
+/** A node's driver options with the image the action chose for it last (buildx keeps the last image=). */
+function withImage(driverOpts, source) {
+    return source ? [...driverOpts, `image=${source.ref}`] : [...driverOpts];
+}
+/** How the CNI image's base comes from the mirrors: pulled on the runner's engine, which builds the image; undefined when they are off. */
+function baseViaMirror(mirrors) {
+    if (mirrors.length === 0)
+        return undefined;
+    return ref => (0,through_mirror/* throughMirrors */.g)("the CNI image's base (buildkit-image)", ref, mirrors, r => cli/* pullImage */.ZP([], r));
+}
+
 ;// CONCATENATED MODULE: ./src/drivers/common.ts
+
+
 
 
 
@@ -3531,7 +5435,7 @@ async function createNodes(plan) {
     for (const node of plan.nodes)
         await cli/* createBuilder */.Ij(node.createArgs);
     if (plan.nodes.length > 1)
-        await cli/* bootBuilder */.cD(bootArgs(plan.builder));
+        await cli/* bootBuilder */.cD((0,buildx/* bootArgs */.AN)(plan.builder));
 }
 /** What really is at each node's place, for the nodes whose driver has one (in the nodes' order). */
 async function occupantsOf(driver, nodes) {
@@ -3580,23 +5484,24 @@ function dockerEndpointProblem(endpoint) {
 }
 /**
  * The nodes of a driver that takes the config: `buildx create` (then `--append`) with the
- * config, the node's driver options and the feature's (CNI) with the driver's owner `mark`, and
- * daemon flags.
+ * config, the node's driver options, the feature's (CNI) and the image the action chose, with
+ * the driver's owner `mark`, and daemon flags.
  * buildx names the first node <builder>0 (store/nodegroup.go nextNodeName: create without
  * --node, every driver). `daemonFlags` turns a node's flags into what buildx is given
  * (kubernetes adds the config's path).
  */
 function planConfigNodes(driver, ctx, o) {
-    const { inputs, configPath, owner, addition } = ctx;
+    const { inputs, configPath, owner, addition, images } = ctx;
     const nodes = inputs.nodes.map((n, i) => ({
         label: n.label,
-        name: i === 0 ? buildx_nodeName(inputs.name) : n.name,
+        name: i === 0 ? (0,buildx/* nodeName */.qp)(inputs.name) : n.name,
         endpoint: n.endpoint,
-        createArgs: createArgs({
+        image: images[i],
+        createArgs: (0,buildx/* createArgs */.Og)({
             name: inputs.name,
             driver,
             configPath,
-            driverOpts: o.mark(owner, [...n.driverOpts, ...(addition.driverOpts ?? [])]),
+            driverOpts: o.mark(owner, withImage([...n.driverOpts, ...(addition.driverOpts ?? [])], images[i])),
             buildkitdFlags: o.daemonFlags ? o.daemonFlags(n.buildkitdFlags) : n.buildkitdFlags,
             use: inputs.use,
             append: i > 0,
@@ -3632,6 +5537,16 @@ const CONTAINER_NODE_LIMIT = {
 const CONTAINER_NAME_LIMIT = {
     length: MAX_NODE_NAME - 2,
     why: "buildx names each node's state volume buildx_buildkit_<name><n>_state, and a file name has at most 255"
+};
+/**
+ * The image of a node that a cluster's kubelet pulls: the runner can't fetch it there, so it
+ * asks the registry for the manifest (only the reference given to buildx reaches the
+ * kubelet). buildx's default is the rootless image with rootless=true and no image=
+ * (driver/kubernetes/factory.go processDriverOpts; strconv.ParseBool's true values).
+ */
+const kubeletImage = {
+    defaultFor: opts => (/^(1|t|true)$/i.test((0,driver_opts/* driverOptValue */.HT)(opts, 'rootless') ?? '') ? buildx/* DEFAULT_ROOTLESS_IMAGE */.QN : buildx/* DEFAULT_BUILDKIT_IMAGE */.LX),
+    fetch: (_endpoint, ref) => cli/* registryDigest */.Uc(ref)
 };
 
 ;// CONCATENATED MODULE: ./src/buildkit/daemon-log.ts
@@ -3708,7 +5623,7 @@ function logfmtMessage(line) {
 }
 
 // EXTERNAL MODULE: ./src/runner/commands.ts
-var commands = __nccwpck_require__(6342);
+var commands = __nccwpck_require__(6924);
 ;// CONCATENATED MODULE: ./src/runner/state.ts
 
 const Keys = {
@@ -3760,7 +5675,7 @@ function resetRecord() {
 }
 
 // EXTERNAL MODULE: ./src/runner/test-pause.ts
-var test_pause = __nccwpck_require__(3879);
+var test_pause = __nccwpck_require__(6861);
 ;// CONCATENATED MODULE: ./src/drivers/create.ts
 
 
@@ -3833,7 +5748,7 @@ function nodeVolume(node) {
 }
 
 // EXTERNAL MODULE: ./src/docker/owner-mark.ts
-var owner_mark = __nccwpck_require__(6445);
+var owner_mark = __nccwpck_require__(7403);
 ;// CONCATENATED MODULE: ./src/drivers/docker-container/owner.ts
 
 // The docker-container driver's owner mark: driver-opt env.<OWNER_ENV>=<owner>, an
@@ -3934,6 +5849,11 @@ const dockerContainer = {
     // Every input works with this driver: it is the one the action is made for.
     inputProblems: () => [],
     keptKeysPlace: "in the builder's container (/etc/buildkit/certs)",
+    // Each node's engine pulls the image for itself (driver.go create: ImageCreate on the node's engine).
+    builderImage: {
+        defaultFor: () => buildx/* DEFAULT_BUILDKIT_IMAGE */.LX,
+        fetch: (endpoint, ref) => cli/* pullImage */.ZP(engineArgs(endpoint), ref)
+    },
     planNodes: ctx => planConfigNodes('docker-container', ctx, { mark: withEnvMark }),
     claim: async (asked) => claimFreeName(asked),
     create: createNodes,
@@ -3959,8 +5879,8 @@ const dockerContainer = {
             return { place, occupant: { state: 'unknown', error: err.message } };
         }
     },
-    leave: (builder, node) => cli/* leaveNode */.Yd(leaveArgs(builder, node)),
-    remove: (builder, keepState, keepDaemon) => cli/* removeBuilder */.iq(rmArgs(builder, keepState, keepDaemon))
+    leave: (builder, node) => cli/* leaveNode */.Yd((0,buildx/* leaveArgs */.hy)(builder, node)),
+    remove: (builder, keepState, keepDaemon) => cli/* removeBuilder */.iq((0,buildx/* rmArgs */.Hv)(builder, keepState, keepDaemon))
 };
 function daemonOf(workersJson) {
     try {
@@ -4091,7 +6011,7 @@ function daemonFromInspect(info, nodeName) {
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./src/docker/buildx-record.ts
-var buildx_record = __nccwpck_require__(6766);
+var buildx_record = __nccwpck_require__(9100);
 ;// CONCATENATED MODULE: ./src/drivers/docker/inputs.ts
 const DAEMON_JSON = "the engine's /etc/docker/daemon.json (restart dockerd after changing it)";
 const OR_CONTAINER = 'or use driver: docker-container, which this action configures and verifies';
@@ -4223,9 +6143,9 @@ const engine = {
 };
 
 // EXTERNAL MODULE: ./src/runner/redact.ts
-var redact = __nccwpck_require__(8949);
+var redact = __nccwpck_require__(4979);
 // EXTERNAL MODULE: ./src/buildkit/read-back.ts
-var read_back = __nccwpck_require__(2708);
+var read_back = __nccwpck_require__(990);
 ;// CONCATENATED MODULE: ./src/drivers/kubernetes/kubectl.ts
 
 
@@ -4398,7 +6318,7 @@ function kubernetesDaemonFlags(flags) {
 // Inputs this driver can't take
 
 // EXTERNAL MODULE: ./src/buildkit/resolve.ts
-var resolve = __nccwpck_require__(7236);
+var resolve = __nccwpck_require__(8590);
 ;// CONCATENATED MODULE: ./src/drivers/kubernetes/inputs.ts
 
 
@@ -4642,6 +6562,7 @@ const kubernetes = {
     keptKeysPlace: "in the builder's ConfigMaps",
     // The owner mark is a `labels=` driver option, which buildx's kubernetes factory takes from v0.12.0.
     oldestBuildx: 'v0.12.0',
+    builderImage: kubeletImage,
     planNodes: ctx => planConfigNodes('kubernetes', ctx, { mark: withLabelMark, daemonFlags: kubernetesDaemonFlags }),
     claim: async (asked) => {
         // kubectl first: verification needs it, and nothing is created until it is there.
@@ -4700,8 +6621,8 @@ const kubernetes = {
             return { place, occupant: { state: 'unknown', error: `kubectl's answer is not JSON: ${err.message}` } };
         }
     },
-    leave: (builder, node) => cli/* leaveNode */.Yd(leaveArgs(builder, node)),
-    remove: (builder, keepState, keepDaemon) => cli/* removeBuilder */.iq(rmArgs(builder, keepState, keepDaemon))
+    leave: (builder, node) => cli/* leaveNode */.Yd((0,buildx/* leaveArgs */.hy)(builder, node)),
+    remove: (builder, keepState, keepDaemon) => cli/* removeBuilder */.iq((0,buildx/* rmArgs */.Hv)(builder, keepState, keepDaemon))
 };
 /**
  * Every pod of the node, each with one `kubectl exec`; compared with the plan here, pod by
@@ -5288,10 +7209,10 @@ const remote = {
     nodes: builder => cli/* builderNodes */.$R(builder),
     // buildx rm of a remote builder removes its record; the daemon and its state are untouched
     // (driver.go Rm does nothing), so keep-state means nothing here.
-    remove: builder => cli/* removeBuilder */.iq(rmArgs(builder, false)),
+    remove: builder => cli/* removeBuilder */.iq((0,buildx/* rmArgs */.Hv)(builder, false)),
     // The daemons are someone else's by design: buildx rm never touches them (driver.go Rm).
     occupant: () => Promise.resolve(undefined),
-    leave: (builder, node) => cli/* leaveNode */.Yd(leaveArgs(builder, node))
+    leave: (builder, node) => cli/* leaveNode */.Yd((0,buildx/* leaveArgs */.hy)(builder, node))
 };
 /** The daemon's answer for one node: `docker buildx inspect --bootstrap`, silently. */
 async function inspectDaemon(builder, nodeName) {
@@ -5317,7 +7238,7 @@ async function resolveFromRunner(node, refs, builder) {
         const opts = Object.entries(rec.DriverOpts ?? {}).map(([k, v]) => (0,csv/* csvQuote */.Fk)(`${k}=${v}`));
         const made = await (0,exec/* run */.eF)('docker', remoteCreateArgs({ name: through, endpoint: rec.Endpoint, driverOpts: opts, use: false, bootstrap: false }));
         if (made.exitCode !== 0) {
-            await (0,exec/* run */.eF)('docker', rmArgs(through, false));
+            await (0,exec/* run */.eF)('docker', (0,buildx/* rmArgs */.Hv)(through, false));
             return {
                 exitCode: made.exitCode,
                 stdout: '',
@@ -5348,7 +7269,7 @@ async function resolveFromRunner(node, refs, builder) {
     finally {
         external_node_fs_.rmSync(dir, { recursive: true, force: true });
         if (through !== builder)
-            await (0,exec/* run */.eF)('docker', rmArgs(through, false));
+            await (0,exec/* run */.eF)('docker', (0,buildx/* rmArgs */.Hv)(through, false));
     }
 }
 /** Each node's files for the TLS connection to its daemon, read and checked (keys masked). */
@@ -5439,1620 +7360,17 @@ function driverFor(name) {
 }
 
 // EXTERNAL MODULE: ./src/cni/settings.ts
-var settings = __nccwpck_require__(1467);
+var settings = __nccwpck_require__(2341);
 // EXTERNAL MODULE: ./src/docker/refs.ts
-var refs = __nccwpck_require__(3004);
+var refs = __nccwpck_require__(4526);
 // EXTERNAL MODULE: ./src/install/buildx-release.ts
-var buildx_release = __nccwpck_require__(2067);
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
-/*!
- * Copyright (c) Squirrel Chat et al., All rights reserved.
- * SPDX-License-Identifier: BSD-3-Clause
- *
- * Redistribution and use in source and binary forms, with or without
- * modification, are permitted provided that the following conditions are met:
- *
- * 1. Redistributions of source code must retain the above copyright notice, this
- *    list of conditions and the following disclaimer.
- * 2. Redistributions in binary form must reproduce the above copyright notice,
- *    this list of conditions and the following disclaimer in the
- *    documentation and/or other materials provided with the distribution.
- * 3. Neither the name of the copyright holder nor the names of its contributors
- *    may be used to endorse or promote products derived from this software without
- *    specific prior written permission.
- *
- * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
- * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
- * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
- * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
- * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
- * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
- * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
- * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
- * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
- * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
- */
-function getLineColFromPtr(string, ptr) {
-    let lines = string.slice(0, ptr).split(/\r?\n/);
-    return [lines.length, lines.pop().length + 1];
-}
-function makeCodeBlock(string, line, column) {
-    let lines = string.split(/\r?\n/);
-    let codeblock = '';
-    let numberLen = (Math.log10(line + 1) | 0) + 1;
-    for (let i = line - 1; i <= line + 1; i++) {
-        let l = lines[i - 1];
-        if (!l)
-            continue;
-        codeblock += i.toString().padEnd(numberLen, ' ');
-        codeblock += ':  ';
-        codeblock += l;
-        codeblock += '\n';
-        if (i === line) {
-            codeblock += ' '.repeat(numberLen + column + 2);
-            codeblock += '^\n';
-        }
-    }
-    return codeblock;
-}
-class TomlError extends Error {
-    line;
-    column;
-    codeblock;
-    constructor(message, options) {
-        const [line, column] = getLineColFromPtr(options.toml, options.ptr);
-        const codeblock = makeCodeBlock(options.toml, line, column);
-        super(`Invalid TOML document: ${message}\n\n${codeblock}`, options);
-        this.line = line;
-        this.column = column;
-        this.codeblock = codeblock;
-    }
-    /** @internal */
-    static x(message, ctx, ptr) {
-        throw new TomlError(message, { toml: ctx.s, ptr: ptr ?? ctx.p });
-    }
-}
-
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/primitive.js
-/*!
- * Copyright (c) Squirrel Chat et al., All rights reserved.
- * SPDX-License-Identifier: BSD-3-Clause
- *
- * Redistribution and use in source and binary forms, with or without
- * modification, are permitted provided that the following conditions are met:
- *
- * 1. Redistributions of source code must retain the above copyright notice, this
- *    list of conditions and the following disclaimer.
- * 2. Redistributions in binary form must reproduce the above copyright notice,
- *    this list of conditions and the following disclaimer in the
- *    documentation and/or other materials provided with the distribution.
- * 3. Neither the name of the copyright holder nor the names of its contributors
- *    may be used to endorse or promote products derived from this software without
- *    specific prior written permission.
- *
- * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
- * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
- * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
- * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
- * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
- * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
- * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
- * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
- * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
- * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
- */
-
-/** @internal */
-function parseString(ctx) {
-    let startPtr = ctx.p;
-    let c = ctx.s.charCodeAt(ctx.p++);
-    let first = c;
-    let isLiteral = c === 0x27; /* ' */
-    let isMultiline = c === ctx.s.charCodeAt(ctx.p) && c === ctx.s.charCodeAt(ctx.p + 1);
-    if (isMultiline) {
-        // Trim initial newline
-        if ((c = ctx.s.charCodeAt(ctx.p += 2)) === 0xa /* \n */)
-            ctx.p++;
-        else if (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */)
-            ctx.p += 2;
-    }
-    // For the record: it is not worth it to use a fast-path for literal strings using `indexOf`.
-    // Doing a char-by-char iteration ends up dispatching less instructions, for the same wall-clock runtime.
-    let parsed = '';
-    let sliceStart = ctx.p;
-    // states:
-    //   0 - decoding
-    //   1 - decoding escape
-    //   2 - whitespace escape (no newline encountered yet, must fail on non-whitespace)
-    //   3 - whitespace escape (newline encountered, allowed to transition back to normal decode)
-    let state = 0;
-    for (; ctx.p < ctx.s.length; ctx.p++) {
-        c = ctx.s.charCodeAt(ctx.p);
-        // Deal with newlines first, since that simplifies control character checking and handling across all states
-        if (isMultiline && (c === 0xa /* \n */ || (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */))) {
-            state = state && 3;
-        }
-        // Control characters are banned in TOML, so we throw an error if we encounter them
-        else if ((c < 0x20 && c !== 0x9 /* \t */) || c === 0x7f) {
-            TomlError.x('control characters are not allowed in strings', ctx);
-        }
-        // The string might terminate while we're parsing through a newline escape.
-        // It must have encountered a newline; otherwise, it'll simply fail in another branch.
-        else if ((!state || state === 3) && c === first && (!isMultiline || (ctx.s.charCodeAt(ctx.p + 1) === first && ctx.s.charCodeAt(ctx.p + 2) === first))) {
-            if (isMultiline) {
-                // If the string ends with 4-5 quotes, then the first 1-2 are part of the string
-                if (ctx.s.charCodeAt(ctx.p + 3) === first)
-                    ctx.p++;
-                if (ctx.s.charCodeAt(ctx.p + 3) === first)
-                    ctx.p++;
-            }
-            // If we're in a newline escape still, then there's nothing to add.
-            if (!state) {
-                // Avoid a useless concat operation if the string can be used as-is.
-                let s = ctx.s.slice(sliceStart, ctx.p);
-                parsed = parsed ? parsed + s : s;
-            }
-            ctx.p += isMultiline ? 3 : 1;
-            return parsed;
-        }
-        // Baseline state; keep moving forward unless an escape sequence starts
-        else if (!state) {
-            if (!isLiteral && c === 0x5c /* \ */) {
-                parsed += ctx.s.slice(sliceStart, (sliceStart = ctx.p));
-                state = 1;
-            }
-        }
-        else if (state === 1) {
-            if (c === 0x78 /* x */ || c === 0x75 /* u */ || c === 0x55 /* U */) { // Unicode escape
-                let errPtr = ctx.p++ - 1;
-                let value = 0;
-                let len = c === 0x78 /* x */ ? 2 : c === 0x75 /* u */ ? 4 : 8;
-                for (let j = 0; j < len; j++, ctx.p++) {
-                    let hex = ctx.s.charCodeAt(ctx.p);
-                    let digit = 
-                    /* 0-9 */ hex >= 0x30 && hex <= 0x39 ? hex - 0x30 :
-                        /* A-F */ hex >= 0x41 && hex <= 0x46 ? hex - 0x41 + 10 :
-                            /* a-f */ hex >= 0x61 && hex <= 0x66 ? hex - 0x61 + 10 : -1;
-                    if (digit < 0)
-                        TomlError.x('invalid non-hex character in unicode escape', ctx);
-                    value = (value << 4) | digit;
-                }
-                // Because JS does bitwise on signed 32bit integers, all 0xfzzzzzzz values are actually seen as negative
-                if (value < 0 || value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff)) {
-                    TomlError.x('invalid unicode escape', ctx, errPtr);
-                }
-                parsed += String.fromCodePoint(value);
-                sliceStart = ctx.p--;
-                state = 0;
-            }
-            // Newline escape sequence. We only need to care about spaces and tabs; newlines are dealt with earlier
-            else if (isMultiline && (c === 0x20 || c === 0x9 /* \t */)) {
-                state = 2;
-            }
-            // Basic escape sequence
-            else {
-                if (c === 0x62 /* b */)
-                    parsed += '\b';
-                else if (c === 0x74 /* t */)
-                    parsed += '\t';
-                else if (c === 0x6e /* n */)
-                    parsed += '\n';
-                else if (c === 0x66 /* f */)
-                    parsed += '\f';
-                else if (c === 0x72 /* r */)
-                    parsed += '\r';
-                else if (c === 0x65 /* e */)
-                    parsed += '\x1b';
-                else if (c === 0x22 /* " */)
-                    parsed += '"';
-                else if (c === 0x5c /* \ */)
-                    parsed += '\\';
-                else
-                    TomlError.x('unrecognised escape sequence', ctx);
-                sliceStart = ctx.p + 1;
-                state = 0;
-            }
-        }
-        // Newline escape continuation: keep moving forward until the first non-whitespace char
-        else if (c !== 0x20 && c !== 0x9 /* \t */) {
-            if (state === 2)
-                TomlError.x('invalid escape: only line-ending whitespace may be escaped', ctx, sliceStart);
-            // State cannot be zero, or we'd have branched earlier already.
-            // If it's a backslash, immediately transition to the escape state so it can be processed.
-            state = !isLiteral && c === 0x5c /* \ */ ? 1 : 0;
-            sliceStart = ctx.p;
-        }
-    }
-    TomlError.x('unfinished string', ctx, startPtr);
-}
-
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/date.js
-/*!
- * Copyright (c) Squirrel Chat et al., All rights reserved.
- * SPDX-License-Identifier: BSD-3-Clause
- *
- * Redistribution and use in source and binary forms, with or without
- * modification, are permitted provided that the following conditions are met:
- *
- * 1. Redistributions of source code must retain the above copyright notice, this
- *    list of conditions and the following disclaimer.
- * 2. Redistributions in binary form must reproduce the above copyright notice,
- *    this list of conditions and the following disclaimer in the
- *    documentation and/or other materials provided with the distribution.
- * 3. Neither the name of the copyright holder nor the names of its contributors
- *    may be used to endorse or promote products derived from this software without
- *    specific prior written permission.
- *
- * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
- * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
- * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
- * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
- * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
- * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
- * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
- * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
- * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
- * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
- */
-let DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2})?[Tt ]?(?:(\d{2}):\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|z|[-+]\d{2}:\d{2})?$/i;
-class TomlDate extends Date {
-    #hasDate = false;
-    #hasTime = false;
-    #offset = null;
-    constructor(date, fasttype, unsafeDelim) {
-        let hasDate = true;
-        let hasTime = true;
-        let offset = 'Z';
-        let c;
-        if (typeof date === 'string') {
-            if (fasttype)
-                prep: {
-                    // Date-time
-                    if (fasttype < 3) {
-                        if (+date.slice(11, 13) > 23) {
-                            date = '';
-                            break prep;
-                        }
-                        // Local
-                        if (fasttype === 2) {
-                            offset = null;
-                            date += 'Z';
-                        }
-                        // Offset; keep track of offset if not Z
-                        else if ((c = date.charCodeAt(date.length - 1)) !== 0x5a /* Z */ && c !== 0x7a /* z */) {
-                            offset = date.slice(date.length - 6);
-                        }
-                        if (unsafeDelim)
-                            date = date.slice(0, 10) + 'T' + date.slice(11);
-                    }
-                    // Time
-                    else if (fasttype === 4) {
-                        date = +date.slice(0, 2) > 23 ? '' : `0000-01-01T${date}Z`;
-                    }
-                    hasDate = fasttype !== 4;
-                    hasTime = fasttype !== 3;
-                }
-            else {
-                let match = date.match(DATE_TIME_RE);
-                if (match) {
-                    if (!match[1]) {
-                        hasDate = false;
-                        date = `0000-01-01T${date}`;
-                    }
-                    hasTime = !!match[2];
-                    // Make sure to use T instead of a space. Breaks in case of extreme values otherwise.
-                    hasTime && date[10] === ' ' && (date = date.replace(' ', 'T'));
-                    // Do not allow rollover hours.
-                    if (match[2] && +match[2] > 23) {
-                        date = '';
-                    }
-                    else {
-                        offset = match[3] || null;
-                        if (!offset && hasTime)
-                            date += 'Z';
-                    }
-                }
-                else {
-                    date = '';
-                }
-            }
-        }
-        super(date);
-        if (!isNaN(this.getTime())) {
-            this.#hasDate = hasDate;
-            this.#hasTime = hasTime;
-            this.#offset = offset;
-        }
-    }
-    isDateTime() {
-        return this.#hasDate && this.#hasTime;
-    }
-    isLocal() {
-        return !this.#hasDate || !this.#hasTime || !this.#offset;
-    }
-    isDate() {
-        return this.#hasDate && !this.#hasTime;
-    }
-    isTime() {
-        return this.#hasTime && !this.#hasDate;
-    }
-    isValid() {
-        return this.#hasDate || this.#hasTime;
-    }
-    toISOString() {
-        let iso = super.toISOString();
-        // Local Date
-        if (this.isDate())
-            return iso.slice(0, 10);
-        // Local Time
-        if (this.isTime())
-            return iso.slice(11, 23);
-        // Local DateTime
-        if (this.#offset === null)
-            return iso.slice(0, -1);
-        // Offset DateTime
-        if (this.#offset === 'Z' || this.#offset === 'z')
-            return iso;
-        // This part is quite annoying: JS strips the original timezone from the ISO string representation
-        // Instead of using a "modified" date and "Z", we restore the representation "as authored"
-        let offset = (+(this.#offset.slice(1, 3)) * 60) + +(this.#offset.slice(4, 6));
-        offset = this.#offset[0] === '-' ? offset : -offset;
-        let offsetDate = new Date(this.getTime() - (offset * 60e3));
-        return offsetDate.toISOString().slice(0, -1) + this.#offset;
-    }
-    static wrapAsOffsetDateTime(jsDate, offset = 'Z') {
-        let date = new TomlDate(jsDate);
-        date.#offset = offset;
-        return date;
-    }
-    static wrapAsLocalDateTime(jsDate) {
-        let date = new TomlDate(jsDate);
-        date.#offset = null;
-        return date;
-    }
-    static wrapAsLocalDate(jsDate) {
-        let date = new TomlDate(jsDate);
-        date.#hasTime = false;
-        date.#offset = null;
-        return date;
-    }
-    static wrapAsLocalTime(jsDate) {
-        let date = new TomlDate(jsDate);
-        date.#hasDate = false;
-        date.#offset = null;
-        return date;
-    }
-}
-
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/extract.js
-/*!
- * Copyright (c) Squirrel Chat et al., All rights reserved.
- * SPDX-License-Identifier: BSD-3-Clause
- *
- * Redistribution and use in source and binary forms, with or without
- * modification, are permitted provided that the following conditions are met:
- *
- * 1. Redistributions of source code must retain the above copyright notice, this
- *    list of conditions and the following disclaimer.
- * 2. Redistributions in binary form must reproduce the above copyright notice,
- *    this list of conditions and the following disclaimer in the
- *    documentation and/or other materials provided with the distribution.
- * 3. Neither the name of the copyright holder nor the names of its contributors
- *    may be used to endorse or promote products derived from this software without
- *    specific prior written permission.
- *
- * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
- * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
- * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
- * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
- * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
- * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
- * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
- * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
- * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
- * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
- */
-
-
-
-
-function isDigit(char, base = 10) {
-    return base === 16
-        ? (char > 0x2f && char < 0x3a) || (char > 0x40 && char < 0x47) || (char > 0x60 && char < 0x67)
-        : (char > 0x2f && char < 0x30 + base);
-}
-function isEndOfValue(char, delim) {
-    // Whitespace -- we're permissive on `\r` for performance; it'll be dealt with later anyway
-    return char === 0x20 || char === 0x9 /* \t */ || char === 0xa /* \n */ || char === 0xd /* \r */ ||
-        // Structure end or next value delimiter
-        (delim && (char === delim || char === 0x2c /* , */)) ||
-        // Comment
-        char === 0x23; /* # */
-}
-/** @internal */
-function extractValue(ctx, end) {
-    let errPtr = ctx.p;
-    let c = ctx.s.charCodeAt(ctx.p);
-    // Structs
-    if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
-        ctx.d-- || TomlError.x('document contains excessively nested structures. aborting.', ctx);
-        let value = c === 0x5b /* [ */
-            ? parseArray(ctx)
-            : parseInlineTable(ctx);
-        ctx.d++;
-        return value;
-    }
-    // Strings
-    if (c === 0x22 /* " */ || c === 0x27 /* ' */) {
-        return parseString(ctx);
-    }
-    // Booleans
-    // We can fast-path because the first character is enough to know the only possible value
-    if (c === 0x74 /* t */) { // Only possible valid value is `true`
-        if (ctx.s.charCodeAt(++ctx.p) !== 0x72 || ctx.s.charCodeAt(++ctx.p) !== 0x75 || ctx.s.charCodeAt(++ctx.p) !== 0x65)
-            TomlError.x('invalid value', ctx, errPtr);
-        return ctx.p++, true;
-    }
-    if (c === 0x66 /* f */) { // Only possible valid value is `false`
-        if (ctx.s.charCodeAt(++ctx.p) !== 0x61 || ctx.s.charCodeAt(++ctx.p) !== 0x6c || ctx.s.charCodeAt(++ctx.p) !== 0x73 || ctx.s.charCodeAt(++ctx.p) !== 0x65)
-            TomlError.x('invalid value', ctx, errPtr);
-        return ctx.p++, false;
-    }
-    if (c === 0x2b /* + */ || c === 0x2d /* - */) {
-        return parseNumber(ctx, ctx.p, ctx.s.charCodeAt(++ctx.p), 0x2c - c, end);
-    }
-    // Rough heuristic, but `parseDate` falls back to number parsing if it's a false positive.
-    // e.g.: `a = 1\n-------------- = 1` would match this heuristic, but gracefully fallback to numbers.
-    if (ctx.s.charCodeAt(ctx.p + 4) === 0x2d /* - */ && ctx.s.charCodeAt(ctx.p + 7) === 0x2d /* - */) {
-        return parseDate(ctx, c, end);
-    }
-    // Same logic as above; `parseTime` falls back to number parsing if it's a false positive.
-    if (ctx.s.charCodeAt(ctx.p + 2) === 0x3a /* : */) {
-        return parseTime(ctx, c, end);
-    }
-    return parseNumber(ctx, ctx.p, c, 0, end);
-}
-// State:
-// 0: init
-// 1: integer
-// 2: fractional dot
-// 3: fractional
-// 4: exponent letter
-// 5: exponent
-// 6: exponent sign
-// 7: exponent with sign
-// >9: underscore; see below
-//     -> 12: was integer
-//     -> 14: was fractional
-//     -> 16: was exponent
-// states 2-5, 14, 16 are ONLY permitted iif base === 10
-function parseNumber(ctx, startPtr, startChr, sign, endChr) {
-    let c = startChr;
-    let state = 0;
-    let hasUnderscores = false;
-    // (+/-)inf
-    if (c === 0x69 /* i */) {
-        if (ctx.s.charCodeAt(++ctx.p) !== 0x6e || ctx.s.charCodeAt(++ctx.p) !== 0x66)
-            TomlError.x('invalid value', ctx, startPtr);
-        return ctx.p++, (sign || 1) / 0;
-    }
-    // (+/-)nan
-    if (c === 0x6e /* n */) {
-        if (ctx.s.charCodeAt(++ctx.p) !== 0x61 || ctx.s.charCodeAt(++ctx.p) !== 0x6e)
-            TomlError.x('invalid value', ctx, startPtr);
-        return ctx.p++, NaN;
-    }
-    // Leading zero
-    // Only allowed cases: `0<EOV>`, `0.(...)`, `0e(...)`, `0x(...)`, `0b(...)`, `0o(...)`
-    // FWIW, `0e(...)` is a stupid case, but it's not banned per-se so we have to parse it
-    if (c === 0x30 /* 0 */) {
-        if (++ctx.p >= ctx.s.length || isEndOfValue(c = ctx.s.charCodeAt(ctx.p), endChr))
-            return ctx.bi === true ? 0n : 0; // note: conveniently deals with `-0`
-        if (!sign) {
-            if (c === 0x78 /* x */)
-                return parseIntegerBaseN(ctx, startPtr, 16, endChr);
-            else if (c === 0x62 /* b */)
-                return parseIntegerBaseN(ctx, startPtr, 2, endChr);
-            else if (c === 0x6f /* o */)
-                return parseIntegerBaseN(ctx, startPtr, 8, endChr);
-        }
-        if (c === 0x2e /* . */)
-            state = 2;
-        else if (c === 0x65 /* e */ || c === 0x45 /* E */)
-            state = 4;
-        else
-            TomlError.x('illegal leading zero', ctx, startPtr);
-    }
-    // If the 1st char is not a digit by now, then it's not a valid TOML value at all
-    else if (!isDigit(c))
-        TomlError.x('invalid value', ctx, startPtr);
-    while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
-        if (!state)
-            state = 1; // Detects single-digit numbers we can use a fast parse path for
-        // The way the states are numbered is not random: underscores are always permitted in odd-numbered states and
-        // never permitted in even-numbered ones.
-        if (c === 0x5f /* _ */) {
-            if (!(state & 1))
-                TomlError.x('illegal underscore', ctx);
-            state += 11; // 11 is a marker that makes the state even and greater than 9; see the numbering + rationale above
-            hasUnderscores = true;
-        }
-        // Transition to fractional part.
-        else if (state === 1 && c === 0x2e /* . */)
-            state = 2;
-        // Transition to exponent part.
-        else if ((state === 1 || state === 3) && (c === 0x65 /* e */ || c === 0x45 /* E */))
-            state = 4;
-        // + and - are permitted in state 4 only (handled before entering the function for state 0)
-        else if (state === 4 && (c === 0x2b /* + */ || c === 0x2d /* - */)) {
-            state = 6;
-        }
-        // All special cases have been handled; only digits are allowed here
-        else if (!isDigit(c))
-            TomlError.x(`illegal character in numeric literal`, ctx);
-        // Clear state flags
-        else if (state > 9)
-            state -= 11;
-        else if (!(state & 1))
-            state++;
-    }
-    // Single-char number; we can fast-path these very easily.
-    if (!state) {
-        let val = (startChr - 0x30 /* 0 */) * (sign || 1);
-        return ctx.bi === true ? BigInt(val) : val;
-    }
-    // Even-numbered states absolutely require a digit next; not even end of value is permitted
-    if (!(state & 1))
-        TomlError.x('unfinished numeric value', ctx, startPtr);
-    let str = ctx.s.slice(startPtr, ctx.p);
-    if (hasUnderscores)
-        str = str.replaceAll('_', ''); // perf: replaceAll 1.25x faster than replace with a regex
-    return state > 1
-        ? parseFloat(str)
-        : parseInteger(ctx, str, 10, startPtr);
-}
-function parseIntegerBaseN(ctx, startPtr, base, endChr) {
-    let c, underscore = 1;
-    while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
-        if (c === 0x5f /* _ */) {
-            if (underscore & 1)
-                TomlError.x('illegal underscore', ctx);
-            underscore = 3;
-        }
-        // We only need to check if the number is a valid digit, nothing else is permitted
-        else if (!isDigit(c, base))
-            TomlError.x(`illegal character in numeric literal`, ctx);
-        // Clear underscore flag
-        else if (underscore & 1)
-            underscore--;
-    }
-    // Trailing underscore is not allowed
-    if (underscore & 1)
-        TomlError.x('unfinished numeric value', ctx);
-    let str = ctx.s.slice(startPtr + 2, ctx.p);
-    if (underscore)
-        str = str.replaceAll('_', ''); // perf: replaceAll 1.25x faster than replace with a regex
-    return parseInteger(ctx, str, base, startPtr);
-}
-function parseInteger(ctx, str, base, startPtr) {
-    if (ctx.bi !== true)
-        int: {
-            let val = parseInt(str, base);
-            if (!Number.isSafeInteger(val)) {
-                if (ctx.bi)
-                    break int;
-                TomlError.x('integer value cannot be represented losslessly', ctx, startPtr);
-            }
-            return val;
-        }
-    return base === 10 ? BigInt(str) : BigInt((base === 2 ? '0b' : base === 8 ? '0o' : '0x') + str);
-}
-function parseDate(ctx, c, endChr) {
-    let startPtr = ctx.p++, unsafeSeparator;
-    if (!isDigit(c) ||
-        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
-        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
-        !isDigit(ctx.s.charCodeAt(ctx.p++))) {
-        return parseNumber(ctx, ctx.p = startPtr, c, 0, endChr);
-    }
-    ctx.p += 5;
-    if (!isDigit(ctx.s.charCodeAt(ctx.p++)))
-        TomlError.x('invalid date-time: date part is malformed', ctx, startPtr);
-    if (ctx.p >= ctx.s.length || (((c = ctx.s.charCodeAt(ctx.p)) !== 0x20 || (unsafeSeparator = true, !isDigit(ctx.s.charCodeAt(ctx.p + 1)))) && c !== 0x54 /* T */ && c !== 0x74 /* t */)) {
-        let t = ctx.s.slice(startPtr, ctx.p);
-        return readDate(ctx, t, 3, false, startPtr);
-    }
-    if (ctx.s.charCodeAt(ctx.p += 3) !== 0x3a /* : */)
-        TomlError.x('invalid date-time: time part is malformed', ctx, startPtr);
-    if (ctx.s.charCodeAt(ctx.p += 3) === 0x3a /* : */)
-        ctx.p += 3;
-    if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
-        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
-            ;
-    if (c = ctx.s.charCodeAt(ctx.p)) {
-        if (c === 0x5a /* Z */ || c === 0x7a /* z */) {
-            let t = ctx.s.slice(startPtr, ++ctx.p);
-            return readDate(ctx, t, 1, unsafeSeparator, startPtr, '[+00:00]');
-        }
-        if (c === 0x2b /* + */ || c === 0x2d /* - */) {
-            // Temporal's ZonedDateTime is weird asf when it comes to dealing with traditional offsets...
-            // It's 1.2x faster to allocate a new string to pass to ZDT than use Instant.toZonedDateTimeISO
-            let t = ctx.s.slice(startPtr, ctx.p += 6);
-            return readDate(ctx, t, 1, unsafeSeparator, startPtr, !ctx.ld && ('[' + ctx.s.slice(ctx.p - 6, ctx.p) + ']'));
-        }
-    }
-    let t = ctx.s.slice(startPtr, ctx.p);
-    return readDate(ctx, t, 2, unsafeSeparator, startPtr);
-}
-function parseTime(ctx, c, endChr) {
-    let start = ctx.p;
-    if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(++ctx.p))) {
-        return parseNumber(ctx, --ctx.p, c, 0, endChr);
-    }
-    if (ctx.s.charCodeAt(ctx.p += 4) === 0x3a /* : */)
-        ctx.p += 3;
-    if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
-        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
-            ;
-    let t = ctx.s.slice(start, ctx.p);
-    return readDate(ctx, t, 4, false, start);
-}
-function readDate(ctx, str, type, unsafeDelim, errPtr, temporalSuffix) {
-    if (ctx.ld) {
-        let date = new TomlDate(str, type, unsafeDelim);
-        if (!date.isValid())
-            TomlError.x('invalid date', ctx, errPtr);
-        return date;
-    }
-    try {
-        if (temporalSuffix)
-            str += temporalSuffix;
-        switch (type) {
-            case 1: return Temporal.ZonedDateTime.from(str);
-            case 2: return Temporal.PlainDateTime.from(str);
-            case 3: return Temporal.PlainDate.from(str);
-            case 4: return Temporal.PlainTime.from(str);
-        }
-    }
-    catch (e) {
-        TomlError.x(e instanceof Error ? e.message : '' + e, ctx, errPtr);
-    }
-}
-
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/util.js
-/*!
- * Copyright (c) Squirrel Chat et al., All rights reserved.
- * SPDX-License-Identifier: BSD-3-Clause
- *
- * Redistribution and use in source and binary forms, with or without
- * modification, are permitted provided that the following conditions are met:
- *
- * 1. Redistributions of source code must retain the above copyright notice, this
- *    list of conditions and the following disclaimer.
- * 2. Redistributions in binary form must reproduce the above copyright notice,
- *    this list of conditions and the following disclaimer in the
- *    documentation and/or other materials provided with the distribution.
- * 3. Neither the name of the copyright holder nor the names of its contributors
- *    may be used to endorse or promote products derived from this software without
- *    specific prior written permission.
- *
- * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
- * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
- * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
- * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
- * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
- * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
- * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
- * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
- * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
- * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
- */
-
-/** @internal */
-function skipComment(ctx) {
-    for (; ctx.p < ctx.s.length; ctx.p++) {
-        let c = ctx.s.charCodeAt(ctx.p);
-        if (c === 0xa /* \n */)
-            break;
-        if (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */) {
-            ctx.p++;
-            break;
-        }
-        if ((c < 0x20 && c !== 0x9 /* \t */) || c === 0x7f) {
-            TomlError.x('control characters are not allowed in comments', ctx);
-        }
-    }
-}
-/** @internal */
-function skipVoid(ctx, banNewLines, banComments) {
-    let c;
-    while (ctx.p < ctx.s.length) {
-        while (ctx.p < ctx.s.length && ((c = ctx.s.charCodeAt(ctx.p)) === 0x20 ||
-            c === 0x9 /* \t */ ||
-            (!banNewLines &&
-                (c === 0xa /* \n */ || (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */)))))
-            ctx.p++;
-        if (banComments || c !== 0x23 /* # */)
-            break;
-        skipComment(ctx);
-    }
-}
-
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/struct.js
-/*!
- * Copyright (c) Squirrel Chat et al., All rights reserved.
- * SPDX-License-Identifier: BSD-3-Clause
- *
- * Redistribution and use in source and binary forms, with or without
- * modification, are permitted provided that the following conditions are met:
- *
- * 1. Redistributions of source code must retain the above copyright notice, this
- *    list of conditions and the following disclaimer.
- * 2. Redistributions in binary form must reproduce the above copyright notice,
- *    this list of conditions and the following disclaimer in the
- *    documentation and/or other materials provided with the distribution.
- * 3. Neither the name of the copyright holder nor the names of its contributors
- *    may be used to endorse or promote products derived from this software without
- *    specific prior written permission.
- *
- * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
- * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
- * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
- * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
- * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
- * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
- * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
- * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
- * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
- * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
- */
-
-
-
-
-/** @internal */
-function parseKey(ctx, end = 0x3d /* = */) {
-    // States:
-    // 0: before first char
-    // 1: parsing bare key
-    // 2: after key component
-    let startPtr;
-    let state = 0;
-    let parsed = [];
-    let sliceStart;
-    let c = ctx.s.charCodeAt(startPtr = ctx.p);
-    do {
-        // End of key
-        if (c === end) {
-            if (!state)
-                TomlError.x('unexpected end of key', ctx);
-            if (state === 1)
-                parsed.push(ctx.s.slice(sliceStart, ctx.p));
-            return ctx.p++, parsed;
-        }
-        // Dotted key separator
-        else if (c === 0x2e /* . */) {
-            if (!state)
-                TomlError.x('illegal empty bare key', ctx);
-            if (state === 1)
-                parsed.push(ctx.s.slice(sliceStart, ctx.p));
-            state = 0;
-        }
-        // Quoted key
-        else if (!state && (c === 0x22 /* " */ || c === 0x27 /* ' */)) {
-            if (c === ctx.s.charCodeAt(ctx.p + 1) && c === ctx.s.charCodeAt(ctx.p + 2))
-                TomlError.x('illegal quoted key: multiline strings are not allowed', ctx);
-            parsed.push(parseString(ctx));
-            state = 2;
-            ctx.p--;
-        }
-        // Whitespace; no-op in state 0 and 2, end of bare key in state 1
-        else if (c === 0x20 || c === 0x9 /* \t */) {
-            if (state === 1) {
-                parsed.push(ctx.s.slice(sliceStart, ctx.p));
-                state = 2;
-            }
-        }
-        // If state is post-key, no character is allowed; otherwise ensure it's a bare-key component
-        else if (state === 2 || (c < 0x30 && c !== 0x2d /* - */) || (c > 0x39 && c < 0x41) || (c > 0x5a && c < 0x61 && c !== 0x5f /* _ */) || c > 0x7a) {
-            TomlError.x('illegal character in key', ctx);
-        }
-        // Illegal character
-        else if (!state) {
-            state = 1;
-            sliceStart = ctx.p;
-        }
-    } while (c = ctx.s.charCodeAt(++ctx.p));
-    TomlError.x('incomplete key-value: cannot find end of key', ctx, startPtr);
-}
-/** @internal */
-function parseInlineTable(ctx) {
-    let startPtr = ctx.p++;
-    let res = Object.create(null);
-    let seen = new Set();
-    let c;
-    while (ctx.p < ctx.s.length) {
-        skipVoid(ctx);
-        if ((c = ctx.s.charCodeAt(ctx.p)) === 0x7d /* } */) {
-            ctx.p++;
-            return res;
-        }
-        let k;
-        let t = res;
-        let hasOwn = false;
-        let errPtr = ctx.p;
-        let key = parseKey(ctx);
-        for (let i = 0; i < key.length; i++) {
-            if (i)
-                t = hasOwn ? t[k] : (t[k] = Object.create(null));
-            k = key[i];
-            if ((hasOwn = Object.hasOwn(t, k)) && (typeof t[k] !== 'object' || seen.has(t[k]))) {
-                TomlError.x('trying to redefine an already defined value', ctx, errPtr);
-            }
-            let unsafe = k === '__proto__';
-            if (ctx.uk && (unsafe || k === 'constructor')) {
-                t = ctx.uk !== 1 && TomlError.x('document contains an unsafe property', ctx, errPtr);
-                break;
-            }
-            if (!hasOwn && unsafe) {
-                Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
-            }
-        }
-        if (hasOwn) {
-            TomlError.x('trying to redefine an already defined value', ctx, errPtr);
-        }
-        skipVoid(ctx, true, true);
-        let value = extractValue(ctx, 0x7d /* } */);
-        if (t && typeof (t[k] = value) === 'object')
-            seen.add(value);
-        skipVoid(ctx);
-        if ((c = ctx.s.charCodeAt(ctx.p++)) === 0x7d /* } */) {
-            return res;
-        }
-        if (c !== 0x2c /* , */)
-            TomlError.x('expected comma or end of structure', ctx, ctx.p - 1);
-    }
-    TomlError.x('unfinished table', ctx, startPtr);
-}
-/** @internal */
-function parseArray(ctx) {
-    let startPtr = ctx.p++;
-    let res = [];
-    let c;
-    while (ctx.p < ctx.s.length) {
-        skipVoid(ctx);
-        if ((c = ctx.s.charCodeAt(ctx.p)) === 0x5d /* ] */) {
-            ctx.p++;
-            return res;
-        }
-        res.push(extractValue(ctx, 0x5d /* ] */));
-        skipVoid(ctx);
-        if ((c = ctx.s.charCodeAt(ctx.p++)) === 0x5d /* ] */) {
-            return res;
-        }
-        if (c !== 0x2c /* , */)
-            TomlError.x('expected comma or end of structure', ctx, ctx.p - 1);
-    }
-    TomlError.x('unfinished array', ctx, startPtr);
-}
-
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/parse.js
-/*!
- * Copyright (c) Squirrel Chat et al., All rights reserved.
- * SPDX-License-Identifier: BSD-3-Clause
- *
- * Redistribution and use in source and binary forms, with or without
- * modification, are permitted provided that the following conditions are met:
- *
- * 1. Redistributions of source code must retain the above copyright notice, this
- *    list of conditions and the following disclaimer.
- * 2. Redistributions in binary form must reproduce the above copyright notice,
- *    this list of conditions and the following disclaimer in the
- *    documentation and/or other materials provided with the distribution.
- * 3. Neither the name of the copyright holder nor the names of its contributors
- *    may be used to endorse or promote products derived from this software without
- *    specific prior written permission.
- *
- * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
- * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
- * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
- * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
- * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
- * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
- * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
- * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
- * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
- * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
- */
-
-
-
-
-function peekTable(ctx, key, table, meta, type) {
-    let t = table;
-    let m = meta;
-    let k;
-    let hasOwn = false;
-    let state;
-    for (let i = 0; i < key.length; i++) {
-        if (i) {
-            t = hasOwn ? t[k] : (t[k] = Object.create(null));
-            m = (state = m[k]).c;
-            if (type === 0 /* Type.DOTTED */ && (state.t === 1 /* Type.EXPLICIT */ || state.t === 2 /* Type.ARRAY */)) {
-                return null;
-            }
-            if (state.t === 2 /* Type.ARRAY */) {
-                let l = t.length - 1;
-                t = t[l];
-                m = m[l].c;
-            }
-        }
-        k = key[i];
-        if ((hasOwn = Object.hasOwn(t, k)) && m[k]?.t === 0 /* Type.DOTTED */ && m[k]?.d) {
-            return null;
-        }
-        if (!hasOwn) {
-            let unsafe = k === '__proto__';
-            if (ctx.uk && (unsafe || k === 'constructor'))
-                return false;
-            if (unsafe) {
-                Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
-                Object.defineProperty(m, k, { enumerable: true, configurable: true, writable: true });
-            }
-            m[k] = {
-                t: i < key.length - 1 && type === 2 /* Type.ARRAY */
-                    ? 3 /* Type.ARRAY_DOTTED */ : type,
-                d: false,
-                i: 0,
-                c: Object.create(null),
-            };
-        }
-    }
-    state = m[k];
-    if (state.t !== type && !(type === 1 /* Type.EXPLICIT */ && state.t === 3 /* Type.ARRAY_DOTTED */)) {
-        // Bad key type!
-        return null;
-    }
-    if (type === 2 /* Type.ARRAY */) {
-        if (!state.d) {
-            state.d = true;
-            t[k] = [];
-        }
-        t[k].push(t = Object.create(null));
-        state.c[state.i++] = (state = { t: 1 /* Type.EXPLICIT */, d: false, i: 0, c: Object.create(null) });
-    }
-    if (state.d) {
-        // Redefining a table!
-        return null;
-    }
-    state.d = true;
-    if (type === 1 /* Type.EXPLICIT */) {
-        t = hasOwn ? t[k] : (t[k] = Object.create(null));
-    }
-    else if (type === 0 /* Type.DOTTED */ && hasOwn) {
-        return null;
-    }
-    return [k, t, state.c];
-}
-function validateTablePeek(ctx, peek, ptr) {
-    if (peek === null || ctx.uk === 2)
-        TomlError.x(peek === null
-            ? 'trying to redefine an already defined table or value'
-            : 'document contains an unsafe property', ctx, ptr);
-}
-function parse(toml, options = {}) {
-    let ctx = {
-        s: toml,
-        p: 0,
-        d: options.maxDepth ?? 1000,
-        bi: options.integersAsBigInt ?? false,
-        ld: options.useLegacyDate ?? true,
-        uk: options.unsafeKeyBehaviour === 'throw' ? 2 : options.unsafeKeyBehaviour === 'drop' ? 1 : 0,
-    };
-    let res = Object.create(null);
-    let meta = Object.create(null);
-    let tmp;
-    let skipping = false;
-    let tbl = res;
-    let m = meta;
-    // BOM is allowed, skip.
-    // JS is UTF-16, so we have to check for the UTF-16 BOM instead of the UTF-8 BOM sequence!
-    if (toml.charCodeAt(0) === 0xfeff)
-        ctx.p++;
-    skipVoid(ctx);
-    while (ctx.p < toml.length) {
-        if (toml.charCodeAt(ctx.p) === 0x5b /* [ */) {
-            let isTableArray = toml.charCodeAt(++ctx.p) === 0x5b; /* [ */
-            tmp = ctx.p += +isTableArray;
-            skipping = false;
-            let k = parseKey(ctx, 0x5d /* ] */);
-            if (isTableArray) {
-                if (toml.charCodeAt(ctx.p) !== 0x5d /* ] */) {
-                    TomlError.x('expected end of table array declaration', ctx);
-                }
-                ctx.p++;
-            }
-            let p = peekTable(ctx, k, res, meta, isTableArray ? 2 /* Type.ARRAY */ : 1 /* Type.EXPLICIT */);
-            if (!p) {
-                validateTablePeek(ctx, p, tmp);
-                skipping = true;
-            }
-            else {
-                m = p[2];
-                tbl = p[1];
-            }
-        }
-        else {
-            tmp = ctx.p;
-            let k = parseKey(ctx);
-            let p = peekTable(ctx, k, tbl, m, 0 /* Type.DOTTED */);
-            if (!p && !skipping)
-                validateTablePeek(ctx, p, tmp);
-            skipVoid(ctx, true, true);
-            let v = extractValue(ctx, void 0);
-            if (p && !skipping)
-                p[1][p[0]] = v;
-        }
-        skipVoid(ctx, true);
-        if (ctx.p < toml.length && (tmp = toml.charCodeAt(ctx.p)) !== 0xa /* \n */ && (tmp !== 0xd /* \r */ || toml.charCodeAt(ctx.p + 1) !== 0xa /* \n */)) {
-            TomlError.x('each key-value declaration must be followed by an end-of-line', ctx);
-        }
-        skipVoid(ctx);
-    }
-    return res;
-}
-
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/stringify.js
-/*!
- * Copyright (c) Squirrel Chat et al., All rights reserved.
- * SPDX-License-Identifier: BSD-3-Clause
- *
- * Redistribution and use in source and binary forms, with or without
- * modification, are permitted provided that the following conditions are met:
- *
- * 1. Redistributions of source code must retain the above copyright notice, this
- *    list of conditions and the following disclaimer.
- * 2. Redistributions in binary form must reproduce the above copyright notice,
- *    this list of conditions and the following disclaimer in the
- *    documentation and/or other materials provided with the distribution.
- * 3. Neither the name of the copyright holder nor the names of its contributors
- *    may be used to endorse or promote products derived from this software without
- *    specific prior written permission.
- *
- * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
- * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
- * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
- * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
- * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
- * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
- * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
- * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
- * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
- * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
- */
-let BARE_KEY = /^[a-z0-9-_]+$/i;
-let HAS_WELLFORMED = !!(''.isWellFormed);
-function extendedTypeOf(obj) {
-    let type = typeof obj;
-    if (type === 'object') {
-        if (Array.isArray(obj))
-            return 'array';
-        if (typeof obj.getUTCDate === 'function' && obj instanceof Date)
-            return 'date';
-        if (globalThis.Temporal) {
-            if (obj.until) {
-                if (obj instanceof Temporal.ZonedDateTime)
-                    return 'temporal/tz+uc';
-                if (obj instanceof Temporal.PlainDateTime || obj instanceof Temporal.PlainDate)
-                    return 'temporal/uc';
-                if (obj instanceof Temporal.PlainTime || obj instanceof Temporal.Instant)
-                    return 'temporal';
-                if (obj instanceof Temporal.PlainYearMonth)
-                    return 'temporal/x';
-            }
-            else if ((obj.toPlainDate && obj instanceof Temporal.PlainMonthDay) ||
-                (obj.negated && obj instanceof Temporal.Duration)) {
-                return 'temporal/x';
-            }
-        }
-    }
-    return type;
-}
-function isArrayOfTables(obj) {
-    for (let i = 0; i < obj.length; i++) {
-        if (extendedTypeOf(obj[i]) !== 'object')
-            return false;
-    }
-    return obj.length != 0;
-}
-function formatWellFormedStringUnchecked(s) {
-    return JSON.stringify(s).replaceAll('\x7f', '\\u007f');
-}
-function formatString(s) {
-    return formatWellFormedStringUnchecked(HAS_WELLFORMED ? s.toWellFormed() : s);
-}
-function formatKey(s) {
-    if (BARE_KEY.test(s))
-        return s;
-    if (HAS_WELLFORMED && !s.isWellFormed())
-        throw new RangeError('key contains illegal lone surrogates');
-    return formatWellFormedStringUnchecked(s);
-}
-function stringifyValue(val, type, depth, numberAsFloat, strictTemporal) {
-    if (depth === 0) {
-        throw new Error('Could not stringify the object: maximum object depth exceeded');
-    }
-    switch (type) {
-        // @ts-expect-error -- intentional fallthrough case
-        case 'number':
-            if (isNaN(val))
-                return 'nan';
-            if (val === Infinity)
-                return 'inf';
-            if (val === -Infinity)
-                return '-inf';
-            if (Number.isInteger(val) && (numberAsFloat || !Number.isSafeInteger(val)))
-                return val.toFixed(1);
-        case 'bigint':
-        case 'boolean':
-        case 'temporal':
-            return val.toString();
-        case 'string':
-            return formatString(val);
-        case 'date':
-            if (isNaN(val.getTime()))
-                throw new TypeError('cannot serialize invalid date');
-            return val.toISOString();
-        case 'object':
-            return stringifyInlineTable(val, depth, numberAsFloat, strictTemporal);
-        case 'array':
-            return stringifyArray(val, depth, numberAsFloat, strictTemporal);
-        // @ts-expect-error -- intentional fallthrough case
-        case 'temporal/tz+uc':
-            if (strictTemporal) {
-                let tz = val.timeZoneId;
-                let tzc = tz.charCodeAt(0);
-                if (
-                // Classic offset
-                tzc !== 0x2b /* + */ && tzc !== 0x2d /* - */ &&
-                    (
-                    // Fast pre-check pass; see below for the actually accepted values
-                    (tzc !== 0x55 /* U */ && tzc !== 0x47 /* G */ && tzc !== 0x5a /* Z */ && tzc !== 0x45 /* E */) ||
-                        (
-                        // UTC and its aliases; Temporal implementations don't all canonicalise unfortunately
-                        tz !== 'UTC' && tz !== 'UCT' && tz !== 'Universal' && tz !== 'Zulu' &&
-                            // GMT is a TZ but it's for all intents and purposes equivalent to UTC. Safe to downgrade.
-                            !tz.startsWith('GMT') && tz !== 'Greenwich' &&
-                            // Etc/* are all safe to downgrade to offset (either UTC, GMT, or offset)
-                            !tz.startsWith('Etc/')))) {
-                    throw new TypeError('Temporal objects with an IANA timezone are not allowed in Temporal strict mode');
-                }
-            }
-        case 'temporal/uc':
-            if (strictTemporal && val.calendarId !== 'iso8601')
-                throw new TypeError('Temporal objects with a non-default calendar are not allowed in Temporal strict mode');
-            return val.toString({
-                calendarName: 'never',
-                timeZoneName: 'never',
-            });
-        case 'temporal/x':
-            throw new TypeError('Unsupported ' + val[Symbol.toStringTag]);
-    }
-}
-function stringifyInlineTable(obj, depth, numberAsFloat, strictTemporal) {
-    let keys = Object.keys(obj);
-    if (keys.length === 0)
-        return '{}';
-    let res = '{ ';
-    for (let i = 0; i < keys.length; i++) {
-        let k = keys[i];
-        if (i)
-            res += ', ';
-        res += formatKey(k) + ' = ' + stringifyValue(obj[k], extendedTypeOf(obj[k]), depth - 1, numberAsFloat, strictTemporal);
-    }
-    return res + ' }';
-}
-function stringifyArray(array, depth, numberAsFloat, strictTemporal) {
-    if (array.length === 0)
-        return '[]';
-    let res = '[ ';
-    for (let i = 0; i < array.length; i++) {
-        if (i)
-            res += ', ';
-        if (array[i] === null || array[i] === void 0) {
-            throw new TypeError('arrays cannot contain null or undefined values');
-        }
-        res += stringifyValue(array[i], extendedTypeOf(array[i]), depth - 1, numberAsFloat, strictTemporal);
-    }
-    return res + ' ]';
-}
-function stringifyArrayTable(array, key, depth, numberAsFloat, strictTemporal) {
-    if (depth === 0) {
-        throw new Error('Could not stringify the object: maximum object depth exceeded');
-    }
-    let res = '';
-    for (let i = 0; i < array.length; i++) {
-        res += `${res && '\n'}[[${key}]]\n`;
-        res += stringifyTable(0, array[i], key, depth, numberAsFloat, strictTemporal);
-    }
-    return res;
-}
-function stringifyTable(tableKey, obj, prefix, depth, numberAsFloat, strictTemporal) {
-    if (depth === 0) {
-        throw new Error('Could not stringify the object: maximum object depth exceeded');
-    }
-    let preamble = '';
-    let tables = '';
-    let keys = Object.keys(obj);
-    for (let i = 0; i < keys.length; i++) {
-        let k = keys[i];
-        if (obj[k] !== null && obj[k] !== void 0) {
-            let type = extendedTypeOf(obj[k]);
-            if (type === 'symbol' || type === 'function') {
-                throw new TypeError(`cannot serialize values of type '${type}'`);
-            }
-            let key = formatKey(k);
-            if (type === 'array' && isArrayOfTables(obj[k])) {
-                tables += (tables && '\n') + stringifyArrayTable(obj[k], prefix ? `${prefix}.${key}` : key, depth - 1, numberAsFloat, strictTemporal);
-            }
-            else if (type === 'object') {
-                let tblKey = prefix ? `${prefix}.${key}` : key;
-                tables += (tables && '\n') + stringifyTable(tblKey, obj[k], tblKey, depth - 1, numberAsFloat, strictTemporal);
-            }
-            else {
-                preamble += key;
-                preamble += ' = ';
-                preamble += stringifyValue(obj[k], type, depth, numberAsFloat, strictTemporal);
-                preamble += '\n';
-            }
-        }
-    }
-    if (tableKey && (preamble || !tables)) // Create table only if necessary
-        preamble = preamble ? `[${tableKey}]\n${preamble}` : `[${tableKey}]`;
-    return preamble && tables
-        ? `${preamble}\n${tables}`
-        : preamble || tables;
-}
-function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTemporal = false } = {}) {
-    if (extendedTypeOf(obj) !== 'object') {
-        throw new TypeError('stringify can only be called with an object');
-    }
-    let str = stringifyTable(0, obj, '', maxDepth, numbersAsFloat, strictTemporal);
-    if (str[str.length - 1] !== '\n')
-        return str + '\n';
-    return str;
-}
-
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/index.js
-/*!
- * Copyright (c) Squirrel Chat et al., All rights reserved.
- * SPDX-License-Identifier: BSD-3-Clause
- *
- * Redistribution and use in source and binary forms, with or without
- * modification, are permitted provided that the following conditions are met:
- *
- * 1. Redistributions of source code must retain the above copyright notice, this
- *    list of conditions and the following disclaimer.
- * 2. Redistributions in binary form must reproduce the above copyright notice,
- *    this list of conditions and the following disclaimer in the
- *    documentation and/or other materials provided with the distribution.
- * 3. Neither the name of the copyright holder nor the names of its contributors
- *    may be used to endorse or promote products derived from this software without
- *    specific prior written permission.
- *
- * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
- * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
- * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
- * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
- * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
- * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
- * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
- * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
- * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
- * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
- */
-
-
-
-
-
-/** @deprecated use `import * as ... from 'smol-toml'` instead */
-/* harmony default export */ const dist = ({ parse: parse, stringify: stringify, TomlDate: TomlDate, TomlError: TomlError });
-
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
-;// CONCATENATED MODULE: ./src/config/hosts.ts
-
-// Registry and mirror addresses as BuildKit understands them.
-//
-// A registry key in buildkitd.toml is `host[:port]` (BuildKit looks its section up by the
-// host of the image reference). A mirror may also carry a path and a scheme: BuildKit
-// parses it as a URL and keeps only host and path, then looks up `http`/`insecure` in the
-// section of the mirror's *host*
-// (https://github.com/moby/buildkit/blob/master/util/resolver/utils.go, extractMirrorHostAndPath).
-const LABEL = '[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?';
-const HOST_RE = new RegExp(`^(?:${LABEL}(?:\\.${LABEL})*|\\[[0-9a-fA-F:.]+\\])(?::(\\d{1,5}))?$`);
-const PATH_RE = /^(?:\/[a-zA-Z0-9._~-]+)*\/?$/;
-const HOST_FORMAT = 'host[:port], e.g. registry.example.com or 127.0.0.1:5000';
-/**
- * For an address with user[:password]@ in it, which no message quotes. BuildKit takes no
- * credentials in a registry's or mirror's address; it asks docker's credentials (docker login).
- */
-const CREDENTIALS = 'the host holds credentials (user[:password]@, not shown here); give the address alone and the credentials to docker login, whose credentials BuildKit uses';
-/**
- * Why `value` is not a `host[:port]`, or undefined when it is one. `input` tailors the hint
- * for a scheme. `section`: the host names a [registry."…"] section of its own, which buildx
- * can't read for an IPv6 literal (its TOML parser, go-toml v1, refuses ']' in a table key:
- * "table key cannot contain ']'", measured with buildx 0.29.1).
- */
-function hostProblem(value, input = '', section = true) {
-    if (value === '')
-        return 'the host is empty';
-    // Before anything quotes the value: user:password@ would be printed whole.
-    if (value.includes('@'))
-        return CREDENTIALS;
-    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value);
-    if (scheme) {
-        const hint = input === 'http-registries'
-            ? `write it without ${scheme[0]}: this list is the plain-HTTP one already`
-            : `list a plain-HTTP registry in http-registries`;
-        return `"${value}" has a scheme; registries are plain ${HOST_FORMAT} (${hint})`;
-    }
-    const m = HOST_RE.exec(value);
-    if (!m)
-        return `"${value}" is not a ${HOST_FORMAT}`;
-    if (m[1] !== undefined) {
-        const port = Number(m[1]);
-        if (port < 1 || port > 65535)
-            return `"${value}" has port ${m[1]}, outside 1-65535`;
-    }
-    if (value.startsWith('[')) {
-        const ip = value.slice(1, value.indexOf(']'));
-        if ((0,external_node_net_.isIP)(ip) !== 6)
-            return `"${value}" is not a ${HOST_FORMAT}: "${ip}" is not an IPv6 address`;
-        if (section) {
-            return (`"${value}" is an IPv6 address, which buildx can't take as a registry: its config parser refuses ']' in [registry."${value}"]; give the ` +
-                `registry a host name (e.g. an /etc/hosts entry on the runner)`);
-        }
-    }
-    return undefined;
-}
-/** Parses `[http(s)://]host[:port][/path]`; returns the endpoint or why it is not one. */
-function parseMirror(value) {
-    if (value.includes('@'))
-        return `mirror: ${CREDENTIALS}`;
-    let rest = value;
-    let scheme;
-    const m = /^([a-z][a-z0-9+.-]*):\/\//i.exec(rest);
-    if (m) {
-        const s = m[1].toLowerCase();
-        if (s !== 'http' && s !== 'https') {
-            return `mirror "${value}" has scheme "${m[1]}"; only http:// and https:// are allowed`;
-        }
-        scheme = s;
-        rest = rest.slice(m[0].length);
-    }
-    const slash = rest.indexOf('/');
-    const host = slash === -1 ? rest : rest.slice(0, slash);
-    const path = slash === -1 ? '' : rest.slice(slash);
-    // A mirror reached over plain HTTP needs a section of its own; one over HTTPS does not.
-    const problem = hostProblem(host, 'mirrors', scheme === 'http');
-    if (problem)
-        return `mirror ${problem.replace(/^the host/, `"${value}": the host`)}`;
-    if (path !== '' && !PATH_RE.test(path)) {
-        return `mirror "${value}" has path "${path}"; a path may hold only letters, digits and ._~-/`;
-    }
-    return { host, path: path.replace(/\/$/, ''), scheme };
-}
-/** How the mirror is written in `mirrors = [...]`: host and path, without the scheme. */
-function mirrorRef(m) {
-    return m.host + m.path;
-}
-/**
- * Whether BuildKit counts a host as local, as containerd's docker.MatchLocalhost does
- * (core/remotes/docker/registry.go, vendored in BuildKit); with `http` unset, BuildKit speaks
- * plain HTTP to such a host (util/resolver/resolver.go, fillInsecureOpts). Local means "::1", "[::1]", or
- * net.SplitHostPort's host part being "localhost" or a loopback IP (127.0.0.0/8, ::1, and
- * IPv4-mapped 127.x). Like Go's net.ParseIP, node's isIP takes no IPv4 octet with a leading
- * zero; it takes an IPv6 zone (%eth0), which Go does not, so that is refused first.
- */
-function isLoopback(host) {
-    if (host === '::1' || host === '[::1]')
-        return true;
-    let h;
-    const split = /^\[([^[\]]*)\]:(.*)$/.exec(host) ?? /^([^:[\]]*):([^:[\]]*)$/.exec(host);
-    if (split !== null) {
-        if (split[2] === '')
-            return false;
-        h = split[1];
-    }
-    else if (!host.includes(':')) {
-        h = host; // no port
-    }
-    else {
-        return false; // SplitHostPort fails: too many colons
-    }
-    if (h === 'localhost')
-        return true;
-    // A name is neither an IPv4 address (digits and dots) nor an IPv6 one (colons): isIP is not
-    // asked, since its first IPv6 check compiles a large pattern (~8 ms of a step's start-up).
-    if (!h.includes(':') && !/^[0-9.]+$/.test(h))
-        return false;
-    const family = h.includes('%') ? 0 : (0,external_node_net_.isIP)(h);
-    return family !== 0 && loopback().check(h, family === 4 ? 'ipv4' : 'ipv6');
-}
-// Made at the first address that needs it: node:net's BlockList is compiled on first use.
-let loopbackList;
-function loopback() {
-    if (loopbackList)
-        return loopbackList;
-    loopbackList = new external_node_net_.BlockList();
-    loopbackList.addSubnet('127.0.0.0', 8, 'ipv4');
-    loopbackList.addAddress('::1', 'ipv6');
-    return loopbackList;
-}
-
-;// CONCATENATED MODULE: ./src/config/toml.ts
-
-
-
-function isTable(v) {
-    return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
-}
-/** How a key is written in messages and diffs: registry."docker.io".mirrors */
-function keyPath(parts) {
-    return parts
-        .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${/^[A-Za-z0-9_-]+$/.test(p) ? p : JSON.stringify(p)}`))
-        .join('');
-}
-/**
- * The shape checks buildx and BuildKit need from a base config. buildx 0.29 panics (a Go
- * stack trace, exit 2) on a keypair without `key` or `cert`, on a `ca` that is not an array
- * of strings, and on a registry entry that is not a table
- * (https://github.com/docker/buildx/blob/master/util/confutil/container.go); catch them
- * here, with the key named.
- */
-function checkConfigTree(tree, input) {
-    const fail = (parts, what) => {
-        throw new runner_errors/* InputError */.d(input, undefined, `${keyPath(parts)} ${what}`);
-    };
-    if ('debug' in tree && typeof tree.debug !== 'boolean')
-        fail(['debug'], 'must be true or false');
-    if (!('registry' in tree))
-        return;
-    const registries = tree.registry;
-    if (!isTable(registries))
-        return fail(['registry'], 'must be a table of [registry."<host>"] sections');
-    for (const [host, conf] of Object.entries(registries)) {
-        const at = (...rest) => ['registry', host, ...rest];
-        // The key is the host BuildKit looks the section up by, and becomes a directory of the
-        // certificate copies: held to the rules of the registry inputs (hosts.ts), but for _,
-        // which host names on a docker network have (compose services) and base configs use.
-        const problem = hostProblem(host.replace(/_/g, '-'));
-        if (problem === CREDENTIALS)
-            fail(['registry'], `has a section whose name ${CREDENTIALS.replace(/^the host /, '')}`);
-        if (problem)
-            fail(at(), `is not a registry section: its name must be a ${HOST_FORMAT} (${problem.replace(/^the host/, 'the name')})`);
-        if (!isTable(conf))
-            fail(at(), 'must be a table');
-        const reg = conf;
-        for (const flag of ['http', 'insecure']) {
-            if (flag in reg && typeof reg[flag] !== 'boolean')
-                fail(at(flag), 'must be true or false');
-        }
-        for (const list of ['mirrors', 'ca']) {
-            if (!(list in reg))
-                continue;
-            const v = reg[list];
-            if (!Array.isArray(v) || v.some(x => typeof x !== 'string' || x === '')) {
-                fail(at(list), 'must be an array of non-empty strings');
-            }
-        }
-        if ('keypair' in reg) {
-            const kps = reg.keypair;
-            if (!Array.isArray(kps))
-                return fail(at('keypair'), 'must be an array of [[keypair]] tables');
-            kps.forEach((kp, i) => {
-                if (!isTable(kp))
-                    fail(at('keypair', i), 'must be a table with cert and key');
-                const t = kp;
-                for (const k of ['cert', 'key']) {
-                    if (typeof t[k] !== 'string' || t[k] === '') {
-                        fail(at('keypair', i), `has no ${k}; a client keypair needs both cert and key (buildx crashes on one without the other)`);
-                    }
-                }
-            });
-        }
-    }
-}
-/**
- * Merges the structured settings over the base config. Scalars and `mirrors` from the
- * inputs replace the base's value (each replacement is reported); `ca` and `keypair` are
- * taken whole from the settings, because the plan has already moved the base config's own
- * certificates into them.
- */
-function mergeConfig(base, top, registries) {
-    const tree = structuredClone(base ?? {});
-    const overrides = [];
-    const set = (table, parts, key, value) => {
-        if (key in table && !sameValue(table[key], value)) {
-            overrides.push({ key: keyPath([...parts, key]), from: table[key], to: value });
-        }
-        table[key] = value;
-    };
-    if (top.debug !== undefined)
-        set(tree, [], 'debug', top.debug);
-    if (top.workerOci) {
-        // Network settings: a base config that says otherwise was refused earlier (networkConflicts).
-        if (!isTable(tree.worker))
-            tree.worker = {};
-        const worker = tree.worker;
-        if (!isTable(worker.oci))
-            worker.oci = {};
-        for (const [k, v] of Object.entries(top.workerOci))
-            set(worker.oci, ['worker', 'oci'], k, v);
-    }
-    if (registries.size === 0)
-        return { tree, overrides };
-    if (!isTable(tree.registry))
-        tree.registry = {};
-    const regs = tree.registry;
-    // Hosts in code-point order (not localeCompare, whose first call sets up a collator: ~15 ms).
-    for (const [host, s] of [...registries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-        if (!isTable(regs[host]))
-            regs[host] = {};
-        const reg = regs[host];
-        const parts = ['registry', host];
-        if (s.mirrors !== undefined)
-            set(reg, parts, 'mirrors', s.mirrors);
-        if (s.http !== undefined)
-            set(reg, parts, 'http', s.http);
-        if (s.insecure !== undefined)
-            set(reg, parts, 'insecure', s.insecure);
-        if (s.ca !== undefined)
-            reg.ca = s.ca;
-        else
-            delete reg.ca;
-        if (s.keypair !== undefined)
-            reg.keypair = s.keypair.map(kp => ({ cert: kp.cert, key: kp.key }));
-        else
-            delete reg.keypair;
-    }
-    return { tree, overrides };
-}
-/** The TOML text of a tree; '' for an empty one. */
-function renderToml(tree) {
-    const text = stringify(tree).trim();
-    return text === '' ? '' : `${text}\n`;
-}
-/** Structural equality of TOML values (numbers compared by value, bigint or not). */
-function sameValue(a, b) {
-    if (a === undefined || b === undefined)
-        return a === b;
-    if ((typeof a === 'number' || typeof a === 'bigint') && (typeof b === 'number' || typeof b === 'bigint')) {
-        // NaN is TOML's nan, the same value when written back (buildx writes nan too); with a
-        // bigint on either side (an integer beyond 2^53), compare exactly.
-        if (typeof a === 'number' && typeof b === 'number')
-            return a === b || (Number.isNaN(a) && Number.isNaN(b));
-        return String(a) === String(b);
-    }
-    if (a instanceof Date || b instanceof Date) {
-        return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
-    }
-    if (Array.isArray(a) || Array.isArray(b)) {
-        return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
-    }
-    if (isTable(a) || isTable(b)) {
-        if (!isTable(a) || !isTable(b))
-            return false;
-        const ka = Object.keys(a);
-        return ka.length === Object.keys(b).length && ka.every(k => k in b && sameValue(a[k], b[k]));
-    }
-    return a === b;
-}
-
+var buildx_release = __nccwpck_require__(2657);
+// EXTERNAL MODULE: ../main/node_modules/smol-toml/dist/index.js + 8 modules
+var dist = __nccwpck_require__(8876);
+// EXTERNAL MODULE: ./src/config/toml.ts
+var toml = __nccwpck_require__(9934);
 // EXTERNAL MODULE: ./src/runner/input-files.ts
-var input_files = __nccwpck_require__(2176);
+var input_files = __nccwpck_require__(8606);
 ;// CONCATENATED MODULE: ./src/inputs/base-config.ts
 
 
@@ -7069,16 +7387,16 @@ function parseBaseConfig(input, text) {
     let tree;
     try {
         // Integers beyond 2^53 as bigint, as TOML (and BuildKit's int64) allow.
-        tree = parse(text, { integersAsBigInt: 'asNeeded' });
+        tree = (0,dist/* parse */.qg)(text, { integersAsBigInt: 'asNeeded' });
     }
     catch (err) {
-        if (err instanceof TomlError) {
+        if (err instanceof dist/* TomlError */.zx) {
             const first = err.message.split('\n')[0].replace(/^Invalid TOML document: /, '');
             throw new runner_errors/* InputError */.d(input, err.line, `invalid TOML at column ${err.column}: ${first}`);
         }
         throw err;
     }
-    checkConfigTree(tree, input);
+    (0,toml/* checkConfigTree */.p4)(tree, input);
     return { input, tree };
 }
 
@@ -7171,7 +7489,7 @@ function checkNetworkFlags(nodes, mode) {
 }
 /** Throws an InputError for a [worker.oci] key of the base config that differs from what CNI needs there. */
 function checkBaseConfigNetwork(base, cni, mode) {
-    const worker = base && isTable(base.tree.worker) && isTable(base.tree.worker.oci) ? base.tree.worker.oci : undefined;
+    const worker = base && (0,toml/* isTable */.bI)(base.tree.worker) && (0,toml/* isTable */.bI)(base.tree.worker.oci) ? base.tree.worker.oci : undefined;
     if (!base || !worker)
         return;
     for (const [key, value] of Object.entries((0,settings/* networkSettings */.eg)(cni))) {
@@ -7181,6 +7499,8 @@ function checkBaseConfigNetwork(base, cni, mode) {
     }
 }
 
+// EXTERNAL MODULE: ./src/config/hosts.ts
+var config_hosts = __nccwpck_require__(3659);
 ;// CONCATENATED MODULE: ./src/inputs/registries.ts
 
 
@@ -7197,7 +7517,7 @@ function parseHostList(input, text) {
             const host = part.trim();
             if (host === '')
                 continue;
-            const problem = hostProblem(host, input);
+            const problem = (0,config_hosts/* hostProblem */.Q8)(host, input);
             if (problem)
                 throw new runner_errors/* InputError */.d(input, l.n, problem);
             if (!seen.has(host))
@@ -7211,13 +7531,13 @@ function parseMirrors(text) {
     const specs = [];
     for (const l of (0,runner_lines/* inputLines */.KD)(text)) {
         if (l.text.includes('@'))
-            throw new runner_errors/* InputError */.d('mirrors', l.n, CREDENTIALS.replace(/^the host/, 'the line'));
+            throw new runner_errors/* InputError */.d('mirrors', l.n, config_hosts/* CREDENTIALS */.tG.replace(/^the host/, 'the line'));
         const eq = l.text.indexOf('=');
         if (eq === -1) {
             throw new runner_errors/* InputError */.d('mirrors', l.n, `"${l.text}" is not REGISTRY=MIRROR[,MIRROR...] (e.g. docker.io=mirror.gcr.io)`);
         }
         const registry = l.text.slice(0, eq).trim();
-        const problem = hostProblem(registry);
+        const problem = (0,config_hosts/* hostProblem */.Q8)(registry);
         if (problem)
             throw new runner_errors/* InputError */.d('mirrors', l.n, `registry ${problem.replace(/^the host/, 'name')}`);
         const earlier = specs.find(s => s.registry === registry);
@@ -7234,7 +7554,7 @@ function parseMirrors(text) {
         }
         const mirrors = [];
         for (const v of values) {
-            const parsed = parseMirror(v);
+            const parsed = (0,config_hosts/* parseMirror */.v0)(v);
             if (typeof parsed === 'string')
                 throw new runner_errors/* InputError */.d('mirrors', l.n, parsed);
             if (parsed.host === registry && parsed.path === '') {
@@ -7273,7 +7593,7 @@ function certLine(l) {
     if (registry.includes('=')) {
         throw new runner_errors/* InputError */.d(CERTS_INPUT, l.n, `starts with "${registry}"; a line is REGISTRY ca=... cert=... key=...`);
     }
-    const problem = hostProblem(registry);
+    const problem = (0,config_hosts/* hostProblem */.Q8)(registry);
     if (problem)
         throw new runner_errors/* InputError */.d(CERTS_INPUT, l.n, `registry ${problem.replace(/^the host/, 'name')}`);
     const refs = certRefs(l, fields);
@@ -7323,13 +7643,13 @@ function certRefs(l, fields) {
 }
 /** Certificates a base config names (its shape is already checked by checkConfigTree). */
 function certRequestsFromConfig(base) {
-    const regs = isTable(base.tree.registry) ? base.tree.registry : {};
+    const regs = (0,toml/* isTable */.bI)(base.tree.registry) ? base.tree.registry : {};
     const requests = [];
     for (const [registry, conf] of Object.entries(regs)) {
-        if (!isTable(conf))
+        if (!(0,toml/* isTable */.bI)(conf))
             continue;
         const ref = (kind, value, where) => {
-            const at = keyPath(['registry', registry, ...where]);
+            const at = (0,toml/* keyPath */.Dw)(['registry', registry, ...where]);
             // Never echoed: a key pasted into the config instead of its path.
             if ((0,certs/* pastedInsteadOfRef */.qe)(value)) {
                 throw new runner_errors/* InputError */.d(base.input, undefined, `${at} holds what looks like key or certificate text (PEM or base64), not a file path`);
@@ -7397,6 +7717,7 @@ function readInputs(get, host, catalog) {
         checkRegistries: (0,runner_lines/* parseBool */.q6)('check-registries', get('check-registries'), false),
         install: (0,buildx_release/* parseInstallInputs */.Wr)(get),
         cacheBinary: (0,runner_lines/* parseBool */.q6)('cache-binary', get('cache-binary'), true),
+        imageViaMirror: (0,runner_lines/* parseBool */.q6)('image-via-mirror', get('image-via-mirror'), true),
         allowKeysInConfigmap: (0,runner_lines/* parseBool */.q6)('allow-keys-in-configmap', get('allow-keys-in-configmap'), false)
     };
     // What the driver can't take first: it says what to do instead.
@@ -7556,7 +7877,7 @@ async function restorePlugin() {
     const saved = record().plugin;
     if (saved === '')
         return;
-    const { restorePlugin: restore } = await __nccwpck_require__.e(/* import() */ 952).then(__nccwpck_require__.bind(__nccwpck_require__, 7952));
+    const { restorePlugin: restore } = await __nccwpck_require__.e(/* import() */ 838).then(__nccwpck_require__.bind(__nccwpck_require__, 5838));
     log/* info */.pq(restore(JSON.parse(saved)));
     update({ plugin: '' });
 }
@@ -7646,7 +7967,7 @@ async function checkTools(asked, driver, versions) {
 /** Installs buildx as the docker CLI's plugin for the job; post puts back what was there. */
 async function installBuildx(req, runDir, driver) {
     // Loaded only here: the tool cache and the Actions cache client are most of the bundle.
-    const { installBuildx: install } = await __nccwpck_require__.e(/* import() */ 952).then(__nccwpck_require__.bind(__nccwpck_require__, 7952));
+    const { installBuildx: install } = await __nccwpck_require__.e(/* import() */ 838).then(__nccwpck_require__.bind(__nccwpck_require__, 5838));
     const done = await install(req, { env: process.env, home: external_node_os_.homedir(), runDir, platform: process.platform, arch: process.arch });
     // Recorded before the check, so that any failure from here on puts the old plugin back.
     update({ plugin: JSON.stringify({ pluginPath: done.pluginPath, backupPath: done.backupPath, sha256: done.sha256 }) });
@@ -7846,7 +8167,7 @@ function checkFields(t, fields, path, out) {
         const kind = byName.get(key.toLowerCase());
         if (kind === undefined) {
             const h = hint(key, value, path, fields);
-            out.problems.push({ key: keyPath([...path, key]), message: `BuildKit has no such key; ${h.text}`, typo: h.typo });
+            out.problems.push({ key: (0,toml/* keyPath */.Dw)([...path, key]), message: `BuildKit has no such key; ${h.text}`, typo: h.typo });
         }
         else {
             checkValue(value, kind, [...path, key], out);
@@ -7855,10 +8176,10 @@ function checkFields(t, fields, path, out) {
 }
 function checkValue(v, kind, path, out) {
     const wrong = (wants) => {
-        out.problems.push({ key: keyPath(path), message: `BuildKit wants ${wants}, not ${describe(v)}`, typo: false });
+        out.problems.push({ key: (0,toml/* keyPath */.Dw)(path), message: `BuildKit wants ${wants}, not ${describe(v)}`, typo: false });
     };
     if (typeof kind !== 'string' && 'since' in kind) {
-        out.newer.push({ key: keyPath(path), since: kind.since });
+        out.newer.push({ key: (0,toml/* keyPath */.Dw)(path), since: kind.since });
         return checkValue(v, kind.kind, path, out);
     }
     if (typeof kind === 'string') {
@@ -7886,33 +8207,33 @@ function checkValue(v, kind, path, out) {
             case 'diskspace': {
                 const problem = kind === 'duration' ? durationProblem(v) : diskSpaceProblem(v);
                 if (problem !== undefined)
-                    out.problems.push({ key: keyPath(path), message: problem, typo: false });
+                    out.problems.push({ key: (0,toml/* keyPath */.Dw)(path), message: problem, typo: false });
                 return;
             }
         }
     }
     if ('table' in kind) {
-        if (!isTable(v))
+        if (!(0,toml/* isTable */.bI)(v))
             return wrong('a table');
         checkFields(v, kind.table, path, out);
     }
     else if ('tables' in kind) {
         if (!Array.isArray(v))
-            return wrong(`a list of tables ([[${keyPath(path)}]])`);
+            return wrong(`a list of tables ([[${(0,toml/* keyPath */.Dw)(path)}]])`);
         v.forEach((x, i) => {
-            if (isTable(x))
+            if ((0,toml/* isTable */.bI)(x))
                 checkFields(x, kind.tables, [...path, i], out);
             else
                 checkValue(x, table(kind.tables), [...path, i], out);
         });
     }
     else {
-        if (!isTable(v))
+        if (!(0,toml/* isTable */.bI)(v))
             return wrong('a table');
         for (const [k, x] of Object.entries(v)) {
             const at = [...path, k];
-            if (kind.entry !== undefined && !isTable(x)) {
-                out.problems.push({ key: keyPath(at), message: `BuildKit wants ${kind.entry}, not ${describe(x)}`, typo: false });
+            if (kind.entry !== undefined && !(0,toml/* isTable */.bI)(x)) {
+                out.problems.push({ key: (0,toml/* keyPath */.Dw)(at), message: `BuildKit wants ${kind.entry}, not ${describe(x)}`, typo: false });
             }
             else {
                 checkValue(x, kind.map, at, out);
@@ -7956,13 +8277,13 @@ function describe(v) {
  * two, case, - and _ aside: singular and plural are one edit).
  */
 function hint(key, value, path, fields) {
-    const known = KNOWN_MISTAKES.get(keyPath([...path, key]));
+    const known = KNOWN_MISTAKES.get((0,toml/* keyPath */.Dw)([...path, key]));
     if (known !== undefined)
         return { text: known, typo: true };
     const names = Object.keys(fields);
     const byLower = new Map(names.map(n => [n.toLowerCase(), n]));
     // frontend.dockerfile.v0 unquoted is frontend → dockerfile → v0, not "dockerfile.v0".
-    if (isTable(value)) {
+    if ((0,toml/* isTable */.bI)(value)) {
         for (const child of Object.keys(value)) {
             const dotted = byLower.get(`${key}.${child}`.toLowerCase());
             if (dotted !== undefined)
@@ -7983,7 +8304,7 @@ function hint(key, value, path, fields) {
     return { text: `keys here: ${names.map(quoted).join(', ')}`, typo: false };
 }
 function quoted(key) {
-    return keyPath([key]);
+    return (0,toml/* keyPath */.Dw)([key]);
 }
 /** Edit distance ignoring case, and ignoring - and _ (max_parallelism vs max-parallelism, reserved_space vs reservedSpace). */
 function keyDistance(a, b) {
@@ -8128,10 +8449,10 @@ function httpMirrorsWithoutHttp(tree) {
     // Field names match case-insensitively, as go-toml matches them.
     const out = [];
     const registries = field(tree, 'registry');
-    if (!isTable(registries))
+    if (!(0,toml/* isTable */.bI)(registries))
         return out;
     for (const [registry, section] of Object.entries(registries)) {
-        if (!isTable(section))
+        if (!(0,toml/* isTable */.bI)(section))
             continue;
         const mirrors = field(section, 'mirrors');
         if (!Array.isArray(mirrors))
@@ -8143,17 +8464,17 @@ function httpMirrorsWithoutHttp(tree) {
             if (host === undefined)
                 return;
             const own = registries[host];
-            const http = isTable(own) ? field(own, 'http') : undefined;
-            if (http === true || (http === undefined && isLoopback(host)))
+            const http = (0,toml/* isTable */.bI)(own) ? field(own, 'http') : undefined;
+            if (http === true || (http === undefined && (0,config_hosts/* isLoopback */.U9)(host)))
                 return;
             if (http !== undefined && typeof http !== 'boolean')
                 return; // a type problem, reported by unknownOrMistyped
-            const ownKey = keyPath(['registry', host]);
+            const ownKey = (0,toml/* keyPath */.Dw)(['registry', host]);
             const why = http === false
                 ? `but [${ownKey}] says http = false, so BuildKit drops the scheme and speaks HTTPS to ${host}; set http = true there`
                 : `but BuildKit drops the scheme and speaks HTTPS to ${host} unless its own section says so; add [${ownKey}] http = true`;
             out.push({
-                key: keyPath(['registry', registry, 'mirrors', i]),
+                key: (0,toml/* keyPath */.Dw)(['registry', registry, 'mirrors', i]),
                 message: `${JSON.stringify(mirror)} is plain HTTP, ${why}, or give it with the mirrors input (${registry}=${mirror}), which adds that section`
             });
         });
@@ -8182,8 +8503,9 @@ function httpMirrorHost(mirror) {
 }
 
 // EXTERNAL MODULE: ./src/buildkit/versions.ts
-var versions = __nccwpck_require__(8195);
+var versions = __nccwpck_require__(7265);
 ;// CONCATENATED MODULE: ./src/plan/config-tree.ts
+
 
 
 
@@ -8197,7 +8519,7 @@ function registrySettings(inputs) {
     const settings = new Map();
     const of = (host) => sectionOf(settings, host);
     for (const spec of inputs.mirrors) {
-        of(spec.registry).mirrors = spec.mirrors.map(mirrorRef);
+        of(spec.registry).mirrors = spec.mirrors.map(config_hosts/* mirrorRef */.NN);
         // BuildKit takes http/insecure for a mirror from the mirror host's own section, not
         // from the registry it mirrors (util/resolver/resolver.go, fillInsecureOpts).
         for (const m of spec.mirrors)
@@ -8212,20 +8534,25 @@ function registrySettings(inputs) {
     // host whose section leaves `http` unset (isLoopback), and would never use them.
     for (const req of inputs.certRequests) {
         const s = of(req.registry);
-        if (isLoopback(req.registry) && s.http === undefined && baseValue(inputs, req.registry, 'http') === undefined)
+        if ((0,config_hosts/* isLoopback */.U9)(req.registry) && s.http === undefined && baseValue(inputs, req.registry, 'http') === undefined)
             s.http = false;
     }
     return settings;
 }
 /** The config the plan will render, certificate paths aside: for the checks made before anything exists. */
 function configTree(inputs) {
-    return mergeConfig(inputs.baseConfig?.tree, topSettings(inputs), registrySettings(inputs)).tree;
+    return (0,toml/* mergeConfig */.R2)(inputs.baseConfig?.tree, topSettings(inputs), registrySettings(inputs)).tree;
+}
+/** The config's docker.io mirrors, in order, with what the Docker engine needs to reach each. */
+function hubMirrors(inputs) {
+    const caHosts = new Set(inputs.certRequests.filter(r => r.cas.length > 0).map(r => r.registry));
+    return (0,mirror_refs/* hubMirrorsOf */.jz)(configTree(inputs), caHosts);
 }
 /** A key of the base config's [registry."<host>"] section. */
 function baseValue(inputs, host, key) {
     const regs = inputs.baseConfig?.tree.registry;
-    const section = isTable(regs) ? regs[host] : undefined;
-    return isTable(section) ? section[key] : undefined;
+    const section = (0,toml/* isTable */.bI)(regs) ? regs[host] : undefined;
+    return (0,toml/* isTable */.bI)(section) ? section[key] : undefined;
 }
 function sectionOf(settings, host) {
     let s = settings.get(host);
@@ -8322,17 +8649,17 @@ function inputInOf(inputs) {
 
 
 
-function makePlan(driver, inputs, certs, runDir, add = {}, owner = '', prepared) {
+function makePlan(driver, inputs, certs, runDir, add = {}, owner = '', prepared, images = []) {
     const configPath = external_node_path_.join(runDir, 'buildkitd.toml');
     const placed = placeCertFiles(inputs, certs, runDir);
-    const { tree, overrides } = mergeConfig(inputs.baseConfig?.tree, topSettings(inputs), placed.settings);
-    const nodes = driver.planNodes({ inputs, runDir, configPath, owner, addition: add, prepared });
+    const { tree, overrides } = (0,toml/* mergeConfig */.R2)(inputs.baseConfig?.tree, topSettings(inputs), placed.settings);
+    const nodes = driver.planNodes({ inputs, runDir, configPath, owner, addition: add, prepared, images });
     const files = [...placed.files, ...nodes.files];
     return {
         builder: inputs.name,
         configPath,
         writesConfig: driver.takesConfig,
-        configText: renderToml(tree),
+        configText: (0,toml/* renderToml */.ls)(tree),
         tree,
         overrides,
         dirs: [...placed.dirs, ...nodes.dirs],
@@ -8389,16 +8716,16 @@ function placeCertFiles(inputs, certs, runDir) {
 /** The config as buildx writes it into the container: each cert path moved under /etc/buildkit/certs. */
 function inContainer(tree, hostToContainer) {
     const out = structuredClone(tree);
-    if (!isTable(out.registry))
+    if (!(0,toml/* isTable */.bI)(out.registry))
         return out;
     for (const reg of Object.values(out.registry)) {
-        if (!isTable(reg))
+        if (!(0,toml/* isTable */.bI)(reg))
             continue;
         if (Array.isArray(reg.ca))
             reg.ca = reg.ca.map(p => hostToContainer.get(p) ?? p);
         if (Array.isArray(reg.keypair)) {
             for (const kp of reg.keypair) {
-                if (!isTable(kp))
+                if (!(0,toml/* isTable */.bI)(kp))
                     continue;
                 for (const k of ['cert', 'key'])
                     kp[k] = hostToContainer.get(kp[k]) ?? kp[k];
@@ -8408,7 +8735,7 @@ function inContainer(tree, hostToContainer) {
     return out;
 }
 function registryRows(tree, certs) {
-    const regs = isTable(tree.registry) ? tree.registry : {};
+    const regs = (0,toml/* isTable */.bI)(tree.registry) ? tree.registry : {};
     return Object.keys(regs)
         .sort()
         .map(registry => {
@@ -8462,9 +8789,9 @@ function entryHost(entry) {
     return slash === -1 ? entry : entry.slice(0, slash);
 }
 function hostChain(tree, registry) {
-    const regs = isTable(tree.registry) ? tree.registry : {};
+    const regs = (0,toml/* isTable */.bI)(tree.registry) ? tree.registry : {};
     const section = regs[registry];
-    const mirrors = isTable(section) && Array.isArray(section.mirrors) ? section.mirrors.map(mirrorEntry) : [];
+    const mirrors = (0,toml/* isTable */.bI)(section) && Array.isArray(section.mirrors) ? section.mirrors.map(mirrorEntry) : [];
     return { registry, hosts: [...mirrors, registry], mirrors: mirrors.length };
 }
 /** Which chain entry a request URL went to (docker.io is served by registry-1.docker.io). */
@@ -8587,9 +8914,9 @@ function errorKind(a) {
 }
 /** The registry section a host's settings come from (a mirror's own, by its host). */
 function section(ctx, host) {
-    const regs = isTable(ctx.tree.registry) ? ctx.tree.registry : {};
+    const regs = (0,toml/* isTable */.bI)(ctx.tree.registry) ? ctx.tree.registry : {};
     const s = regs[host];
-    return isTable(s) ? s : undefined;
+    return (0,toml/* isTable */.bI)(s) ? s : undefined;
 }
 /** One sentence: what went wrong at `entry` and what to do about it. */
 function explain(kind, entry, a, ctx, role) {
@@ -8628,7 +8955,7 @@ function explain(kind, entry, a, ctx, role) {
         case 'forbidden':
             return `${who} refused access (403 Forbidden)`;
         case 'refused': {
-            const loopback = isLoopback(host)
+            const loopback = (0,config_hosts/* isLoopback */.U9)(host)
                 ? ` (in the builder, ${host.replace(/:\d+$/, '')} is the builder's own container unless driver-opts has network=host)`
                 : '';
             return `nothing listens at ${who} (connection refused): is it running at that address?${loopback}`;
@@ -8733,7 +9060,7 @@ function failureWords(chain, tried, sentences, daemonSays, ctx) {
  * checked through that registry.
  */
 function probes(tree) {
-    const regs = isTable(tree.registry) ? tree.registry : {};
+    const regs = (0,toml/* isTable */.bI)(tree.registry) ? tree.registry : {};
     const chains = Object.keys(regs)
         .sort()
         .map(r => hostChain(tree, r));
@@ -8789,14 +9116,19 @@ function judgeProbe(chain, res, attempts, ctx) {
 
 ;// CONCATENATED MODULE: ./src/verify/summary.ts
 
+
+function imageOutput(s) {
+    return { ref: s.ref, source: (0,through_mirror/* sourceText */.r)(s), digest: s.digest ?? null };
+}
 /**
  * The `nodes` output from buildx's record of the nodes and what the daemon answered. Never
  * the record's Files (the copied config and certificates, keys included: what
  * setup-buildx-action's inspect-based output leaks), and not this action's owner mark.
  */
-function nodesOutput(nodes, o, withoutOwner = buildx_record/* optionLines */.rQ) {
-    return nodes.map(n => {
+function nodesOutput(nodes, o, withoutOwner = buildx_record/* optionLines */.rQ, images = []) {
+    return nodes.map((n, i) => {
         const seen = o.nodes.find(x => x.name === n.Name);
+        const image = images[i];
         return {
             name: n.Name,
             endpoint: n.Endpoint,
@@ -8805,7 +9137,8 @@ function nodesOutput(nodes, o, withoutOwner = buildx_record/* optionLines */.rQ)
             'buildkitd-flags': (n.Flags ?? []).join(' '),
             buildkit: seen?.daemon?.version ?? '',
             platforms: seen?.daemon?.platforms.join(',') ?? '',
-            verified: o.mode !== 'false' && (seen?.verified ?? false)
+            verified: o.mode !== 'false' && (seen?.verified ?? false),
+            ...(image ? { image: imageOutput(image) } : {})
         };
     });
 }
@@ -8867,11 +9200,26 @@ function builderSection(plan, o, driver) {
         ['Platforms', d ? esc(d.platforms.join(', ')) : 'unknown'],
         ['Network mode', `${d?.network ? esc(d.network) : 'unknown'}${plan.networkAsked ? ` (asked: ${esc(plan.networkAsked)})` : ''}`],
         ...(plan.image ? [['BuildKit image', esc(plan.image)]] : []),
+        ...imageSourceRows(plan),
         ['Verification', esc(verificationText(o))]
     ];
     let md = `<h2>BuildKit builder ${esc(plan.builder)}</h2>\n`;
     md += `<table>${rows.map(([k, v]) => `<tr><th align="left">${k}</th><td>${v}</td></tr>`).join('')}</table>\n`;
     return md;
+}
+/** Where each node's image came from, when the action chose it: the reference, its source and digest. */
+function imageSourceRows(plan) {
+    const chosen = plan.nodes.filter(n => n.image !== undefined);
+    if (chosen.length === 0)
+        return [];
+    const cell = chosen
+        .map(n => {
+        const s = n.image;
+        const which = plan.nodes.length > 1 ? `${esc(n.label)}: ` : '';
+        return `${which}<code>${esc(s.ref)}</code> (${esc((0,through_mirror/* sourceText */.r)(s))}${s.digest ? `, <code>${esc(s.digest)}</code>` : ''})`;
+    })
+        .join('<br>');
+    return [['Image source', cell]];
 }
 /** The nodes' table (for a builder of several nodes): each node's endpoint, daemon and verification. */
 function nodesSection(o) {
@@ -9073,15 +9421,15 @@ function diffTrees(expected, actual, parts = []) {
         const at = [...parts, k];
         if (e === undefined && a === undefined)
             continue;
-        if (isTable(e) && isTable(a))
+        if ((0,toml/* isTable */.bI)(e) && (0,toml/* isTable */.bI)(a))
             diffs.push(...diffTrees(e, a, at));
-        else if (!sameValue(e, a))
-            diffs.push({ key: keyPath(at), expected: e, actual: a });
+        else if (!(0,toml/* sameValue */.eE)(e, a))
+            diffs.push({ key: (0,toml/* keyPath */.Dw)(at), expected: e, actual: a });
     }
     return diffs;
 }
 function prune(v) {
-    if (!isTable(v))
+    if (!(0,toml/* isTable */.bI)(v))
         return v;
     const out = {};
     for (const [k, x] of Object.entries(v)) {
@@ -9133,7 +9481,7 @@ function compare(expect, node, rb, daemon) {
     const problems = [];
     let actual;
     try {
-        actual = parse(rb.configText, { integersAsBigInt: 'asNeeded' });
+        actual = (0,dist/* parse */.qg)(rb.configText, { integersAsBigInt: 'asNeeded' });
     }
     catch (err) {
         problems.push(`the config in the builder is not valid TOML: ${err.message.split('\n')[0]}`);
@@ -9301,10 +9649,10 @@ async function report(driver, plan, o) {
     log/* setOutput */.uH('buildkit-version', o.daemon?.version ?? '');
     // The config as the builder has it: certificate paths inside the builder, not the run's
     // files under RUNNER_TEMP, which post deletes.
-    log/* setOutput */.uH('config', plan.writesConfig ? renderToml(plan.expect.config) : '');
+    log/* setOutput */.uH('config', plan.writesConfig ? (0,toml/* renderToml */.ls)(plan.expect.config) : '');
     log/* setOutput */.uH('verified', String(o.verified));
     // setup-buildx-action's node outputs, from buildx's record and the daemon's answers.
-    const nodes = nodesOutput(driver.nodes(plan.builder), o, driver.withoutOwner);
+    const nodes = nodesOutput(driver.nodes(plan.builder), o, driver.withoutOwner, plan.nodes.map(n => n.image));
     log/* setOutput */.uH('nodes', JSON.stringify(nodes));
     log/* setOutput */.uH('endpoint', nodes[0]?.endpoint ?? '');
     log/* setOutput */.uH('status', nodes[0]?.status ?? '');
@@ -9319,6 +9667,8 @@ async function report(driver, plan, o) {
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
 
 
 
@@ -9366,13 +9716,17 @@ async function steps() {
     const name = await log/* group */.Os(driver.createsBuilder ? `Check that builder ${asked.name} does not exist yet` : "Find the docker context's builder", () => driver.claim(asked.name, (0,commands/* getInput */.V4)('name').trim() !== ''));
     const inputs = { ...asked, name };
     update({ builder: name });
+    const mirrors = inputs.imageViaMirror ? hubMirrors(inputs) : [];
+    const images = takesImagesFromMirror(driver, inputs, mirrors)
+        ? await log/* group */.Os('Take the BuildKit image from the docker.io mirror', () => nodeImages(driver, inputs, mirrors))
+        : [];
     const cni = inputs.cni;
     // Loaded only when asked for: the tool cache and the download code are most of the bundle.
     const addition = cni
-        ? await log/* group */.Os('Prepare CNI networking', async () => (await __nccwpck_require__.e(/* import() */ 678).then(__nccwpck_require__.bind(__nccwpck_require__, 3678))).prepareCni(cni, runDir, inputs.nodes[0].driverOpts))
+        ? await log/* group */.Os('Prepare CNI networking', async () => (await __nccwpck_require__.e(/* import() */ 443).then(__nccwpck_require__.bind(__nccwpck_require__, 3443))).prepareCni(cni, runDir, withImage(inputs.nodes[0].driverOpts, images[0]), baseViaMirror(mirrors)))
         : {};
     // A driver that takes no config (remote, docker) has nothing rendered.
-    const planned = () => makePlan(driver, inputs, read.certs, runDir, addition, owner, read.prepared);
+    const planned = () => makePlan(driver, inputs, read.certs, runDir, addition, owner, read.prepared, images);
     const plan = driver.takesConfig ? await log/* group */.Os('Render buildkitd.toml', () => render(planned())) : planned();
     if (driver.createsBuilder) {
         await log/* group */.Os('Check that nothing exists under the node names yet', () => checkPlaces(driver, plan, owner));
@@ -9403,7 +9757,7 @@ async function readInputsAskingVersions() {
 }
 async function main_readInputs() {
     // The YAML parser only for append (a third of the bundle's size otherwise parsed for nothing).
-    const yaml = (0,commands/* getInput */.V4)('append').trim() === '' ? undefined : await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19));
+    const yaml = (0,commands/* getInput */.V4)('append').trim() === '' ? undefined : await __nccwpck_require__.e(/* import() */ 439).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3439, 19));
     const inputs = getInputs(undefined, { env: process.env, home: external_node_os_.homedir(), yaml });
     const driver = driverFor(inputs.driver);
     checkKeys(inputs);

@@ -15,6 +15,12 @@
 // Writes the figures as JSON to bench.json (or $BENCH_JSON). Uses $BUILDKIT_IMAGE, or the
 // stand-in image: with the stand-in the floor is not a real daemon's, so read the overhead in
 // ms; the ratio means most with a real image.
+// The docker.io mirror is a registry on 127.0.0.1 (Debian's docker-registry, as the integration
+// tests run it) holding that image under its Docker Hub name, so the default path with a mirror
+// (image-via-mirror: the image pulled from the mirror, buildx given its reference) is what is
+// measured, and the floor is buildx given that same reference. IMAGE_VIA_MIRROR=false measures
+// the action with it off (buildx given the image as named; its pull from Docker Hub fails here
+// and it takes the local image, as the floor then does too).
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
@@ -25,11 +31,71 @@ import { disposeRun, newRun, readState, root, runMain, runPost } from './runner.
 
 const n = Number(process.argv[2] ?? 5)
 const image = process.env.BUILDKIT_IMAGE || execFileSync(path.join(root, '__tests__', 'standin', 'build.sh'), { encoding: 'utf8' }).trim()
+const viaMirror = (process.env.IMAGE_VIA_MIRROR ?? 'true') !== 'false'
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'))
+
+/** A free port on 127.0.0.1. */
+function freePort() {
+  return new Promise(resolve => {
+    const srv = http.createServer()
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address()
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+/** The image's name on a docker.io mirror: its Docker Hub repository (library/ for an official name) and tag. */
+function hubName(ref) {
+  const first = ref.split('/')[0]
+  if (ref.includes('/') && (/[.:]/.test(first) || first === 'localhost'))
+    throw new Error(`${ref} is not a Docker Hub image: no mirror to measure`)
+  return ref.includes('/') ? ref : `library/${ref}`
+}
+
+/** The docker.io mirror on 127.0.0.1 holding `image` (pushed, then the local tag dropped). */
+async function startMirror() {
+  const port = await freePort()
+  const dir = path.join(work, 'mirror')
+  fs.mkdirSync(dir)
+  const config = path.join(dir, 'config.yml')
+  const registry = {
+    version: 0.1,
+    log: { level: 'error', accesslog: { disabled: true } },
+    storage: { filesystem: { rootdirectory: path.join(dir, 'storage') } },
+    http: { addr: `127.0.0.1:${port}` }
+  }
+  fs.writeFileSync(config, JSON.stringify(registry)) // JSON is YAML
+  const child = spawn('docker-registry', ['serve', config], { stdio: 'ignore' })
+  child.on('error', err => console.error(`docker-registry: ${err.message} (apt-get install docker-registry)`))
+  child.unref() // the bench ends when its work does; the exit handler stops the registry
+  const host = `127.0.0.1:${port}`
+  for (const end = Date.now() + 20_000; ;) {
+    if ((await fetch(`http://${host}/v2/`).catch(() => undefined))?.ok) break
+    if (Date.now() > end) throw new Error(`docker-registry did not answer on ${host}`)
+    await new Promise(r => setTimeout(r, 100))
+  }
+  const ref = `${host}/${hubName(image)}`
+  for (const args of [
+    ['tag', image, ref],
+    ['push', ref],
+    ['image', 'rm', '--no-prune', ref]
+  ]) {
+    const r = spawnSync('docker', args, { encoding: 'utf8' })
+    if (r.status !== 0) throw new Error(`docker ${args.join(' ')}: ${r.stderr}`)
+  }
+  return { host, ref, stop: () => (child.kill(), spawnSync('docker', ['image', 'rm', '--no-prune', ref])) }
+}
+
+const mirror = await startMirror()
+process.on('exit', () => mirror.stop())
+/** What buildx is given, by the action and in the floor alike. */
+const builderImage = viaMirror ? mirror.ref : image
 const pki = f => path.join(root, '__tests__', 'fixtures', 'buildkit', 'test-pki', f)
 const pki2 = f => path.join(root, '__tests__', 'fixtures', 'pki2', f)
 const inputs = {
-  mirrors: 'docker.io=mirror.gcr.io\nghcr.io=http://10.0.0.5:5000',
+  mirrors: `docker.io=${mirror.host}\nghcr.io=http://10.0.0.5:5000`,
+  'image-via-mirror': String(viaMirror),
   'registry-certs':
     `myregistry.test:5443 ca=${pki('ca.pem')} cert=${pki('client.crt')} key=${pki('client.key')}\nsecond.test ca=${pki2('ca.pem')} ` +
     `cert=${pki2('client.crt')} key=${pki2('client.key')}`,
@@ -133,7 +199,7 @@ function raw(configFile, name) {
       '--config',
       configFile,
       '--driver-opt',
-      `image=${image}`,
+      `image=${builderImage}`,
       '--driver-opt',
       'network=host'
     ],
@@ -255,6 +321,8 @@ const cni = await cniRounds(Math.min(n, 3))
 const median = xs => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)]
 const fig = {
   image,
+  imageViaMirror: viaMirror,
+  builderImage,
   rounds: n,
   rawCreateRmMs: median(rounds.map(r => r.raw)),
   actionMainPostMs: median(rounds.map(r => r.action)),
@@ -287,6 +355,7 @@ fig.coldStartRatio = fig.coldStartActionMs / fig.coldStartNodeMs
 
 const f = x => x.toFixed(0)
 console.log(`BuildKit image ${image}, ${n} alternating rounds (mirrors, two certificate sets, debug)`)
+console.log(`image-via-mirror: ${viaMirror}; docker.io mirror ${mirror.host} holds it; buildx given ${builderImage} (action and floor)`)
 console.log(`(a) raw buildx create --bootstrap + rm, median ms: ${f(fig.rawCreateRmMs)}`)
 console.log(`(b) the action, main + post, median ms:           ${f(fig.actionMainPostMs)} (main ${f(fig.mainMs)}, post ${f(fig.postMs)})`)
 console.log(`ratio b/a: ${fig.ratio.toFixed(2)}; overhead above the floor: ${f(fig.overheadMs)} ms`)

@@ -4,6 +4,7 @@ import { loadRegistryCerts, type RegistryCerts } from './config/certs.js'
 import * as docker from './docker/cli.js'
 import { checkPlaces } from './drivers/common.js'
 import { createBuilder } from './drivers/create.js'
+import { baseViaMirror, nodeImages, takesImagesFromMirror, withImage } from './drivers/node-images.js'
 import type { Driver } from './drivers/driver.js'
 import { driverFor, usesEngine } from './drivers/factory.js'
 import { getInputs } from './drivers/read-inputs.js'
@@ -12,6 +13,7 @@ import { keptKeyWarnings } from './inputs/inputs.js'
 import type { Inputs } from './inputs/model.js'
 import { checkTools, installBuildx } from './install/setup.js'
 import { checkKeys } from './plan/check-keys.js'
+import { hubMirrors } from './plan/config-tree.js'
 import { makePlan, type Plan } from './plan/plan.js'
 import { getInput } from './runner/commands.js'
 import * as log from './runner/log.js'
@@ -50,15 +52,19 @@ async function steps(): Promise<void> {
   )
   const inputs: Inputs = { ...asked, name }
   state.update({ builder: name })
+  const mirrors = inputs.imageViaMirror ? hubMirrors(inputs) : []
+  const images = takesImagesFromMirror(driver, inputs, mirrors)
+    ? await log.group('Take the BuildKit image from the docker.io mirror', () => nodeImages(driver, inputs, mirrors))
+    : []
   const cni = inputs.cni
   // Loaded only when asked for: the tool cache and the download code are most of the bundle.
   const addition = cni
     ? await log.group('Prepare CNI networking', async () =>
-        (await import('./cni/image.js')).prepareCni(cni, runDir, inputs.nodes[0].driverOpts)
+        (await import('./cni/image.js')).prepareCni(cni, runDir, withImage(inputs.nodes[0].driverOpts, images[0]), baseViaMirror(mirrors))
       )
     : {}
   // A driver that takes no config (remote, docker) has nothing rendered.
-  const planned = (): Plan => makePlan(driver, inputs, read.certs, runDir, addition, owner, read.prepared)
+  const planned = (): Plan => makePlan(driver, inputs, read.certs, runDir, addition, owner, read.prepared, images)
   const plan = driver.takesConfig ? await log.group('Render buildkitd.toml', () => render(planned())) : planned()
   if (driver.createsBuilder) {
     await log.group('Check that nothing exists under the node names yet', () => checkPlaces(driver, plan, owner))

@@ -5,6 +5,7 @@ import * as path from 'node:path'
 import { newRun, readOutputs, readState, readSummary, runMain, runPost } from '../../scripts/runner.mjs'
 import {
   afterTest,
+  buildkitImage,
   cleanUpTests,
   configInBuilder,
   containerOf,
@@ -238,7 +239,10 @@ describeDocker('a drop-in for docker/setup-buildx-action', () => {
           'buildkitd-flags': '--allow-insecure-entitlement security.insecure --allow-insecure-entitlement network.host',
           buildkit: outputs['buildkit-version'],
           platforms: outputs.platforms,
-          verified: true
+          verified: true,
+          // This action's addition (#23): where the image came from. The base config's docker.io
+          // mirror does not resolve, so the original reference, with a warning.
+          image: { ref: buildkitImage(), source: 'original reference', digest: null }
         }
       ])
       expect(outputs).toMatchObject({ endpoint: nodes[0].endpoint, status: 'running', flags: nodes[0]['buildkitd-flags'] })

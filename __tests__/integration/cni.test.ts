@@ -18,9 +18,12 @@ import {
   docker,
   dockerProblem,
   errors,
+  eventsNow,
   leftovers,
+  pulledSince,
   uniqueName
 } from './docker-env.js'
+import { pushLocalImage, startRegistries } from './registry-env.js'
 import { serveDir, startReleaseServer, type ReleaseServer } from './release-server.js'
 
 // CNI end to end: the plugins archive is served over https on 127.0.0.1 by this test
@@ -139,6 +142,43 @@ const imageOf = (stdout: string): string => {
 }
 
 describeDocker('CNI networking', () => {
+  test('buildkit-image only on a docker.io mirror: pulled from the mirror, the image built FROM its reference; Docker Hub never asked', async () => {
+    // A real registry on 127.0.0.1 (registry-env.ts) holds the base under a tag of this run,
+    // which exists nowhere else; Docker Hub is unreachable from these machines.
+    const regs = await startRegistries()
+    const original = `moby/buildkit:cni-mirror-${process.pid}-${Date.now()}`
+    const pushed = pushLocalImage(buildkitImage(), regs.httpMirror, original)
+    try {
+      const name = uniqueName('cni-mirror')
+      // A tool cache of its own: the other tests count the downloads into theirs.
+      const run = start(
+        name,
+        { ...buildInputs(), 'buildkit-image': original, mirrors: `docker.io=http://${regs.httpMirror}` },
+        { RUNNER_TOOL_CACHE: path.join(work, 'toolcache-mirror') }
+      )
+      const since = eventsNow()
+      const main = await runMain(run)
+      const pulled = pulledSince(since)
+      expect(errors(main.stdout)).toEqual([])
+      const image = imageOf(main.stdout)
+      expect(main.stdout).toContain(
+        `the CNI image's base (buildkit-image) ${original}: pulled ${pushed.ref} from the docker.io mirror ${regs.httpMirror}, digest ${pushed.digest}`
+      )
+      expect(main.stdout).toContain(`built ${image} from ${pushed.ref}`)
+      expect(workers(name)[0].labels['org.mobyproject.buildkit.worker.network']).toBe('cni')
+      expect(readOutputs(run).verified).toBe('true')
+      expect(readSummary(run)).toContain(`(built from ${pushed.ref} (docker.io mirror ${regs.httpMirror}, ${pushed.digest})`)
+      // The engine's own account: the mirror's reference pulled, the Docker Hub one never.
+      expect(pulled).toContain(pushed.ref)
+      expect(pulled.filter(p => p === original || p === `docker.io/${original}`)).toEqual([])
+      expect((await runPost(run)).exitCode).toBe(0)
+      expect(leftovers(name, run.runnerTemp)).toEqual([])
+    } finally {
+      regs.stop()
+      docker(['image', 'rm', '--no-prune', pushed.ref])
+    }
+  })
+
   test('builds the CNI image from the BuildKit image, verifies the daemon runs with cni; a second run reuses image and plugins', async () => {
     const name = uniqueName('cni')
     const run = start(name, buildInputs())

@@ -158,3 +158,28 @@ export async function until(what: string, ok: () => boolean, ms = 60_000): Promi
     await new Promise(r => setTimeout(r, 50))
   }
 }
+
+/** The engine's clock now, as `docker events --since` takes it (unix seconds). */
+export const eventsNow = (): string => (Date.now() / 1000).toFixed(3)
+
+/**
+ * The references the engine pulled between `since` and now, from its own events (type image,
+ * action pull; an event is logged for a pull that succeeded).
+ */
+export function pulledSince(since: string): string[] {
+  const r = docker([
+    'events',
+    '--since',
+    since,
+    '--until',
+    eventsNow(),
+    '--filter',
+    'type=image',
+    '--filter',
+    'event=pull',
+    '--format',
+    '{{.Actor.ID}}'
+  ])
+  if (r.status !== 0) throw new Error(`docker events failed: ${r.stderr}`)
+  return r.stdout.split('\n').filter(Boolean)
+}

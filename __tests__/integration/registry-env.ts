@@ -414,3 +414,26 @@ export async function startRegistries(): Promise<TestRegistries> {
     throw e
   }
 }
+
+/**
+ * Puts a local image into a test registry (host 127.0.0.1:PORT) as `repoTag` with docker
+ * push (the engine speaks plain HTTP to 127.0.0.0/8), then drops that local tag: the registry
+ * holds the image under the name, the engine does not. Returns the reference and the digest
+ * the push reported.
+ */
+export function pushLocalImage(image: string, registry: string, repoTag: string): { ref: string; digest: string } {
+  const ref = `${registry}/${repoTag}`
+  const docker = (args: string[]): string => {
+    const r = spawnSync('docker', args, { encoding: 'utf8' })
+    if (r.status !== 0) throw new Error(`docker ${args.join(' ')} failed: ${(r.error?.message ?? r.stderr).trim()}`)
+    return r.stdout
+  }
+  docker(['tag', image, ref])
+  try {
+    const digest = /digest: (sha256:[0-9a-f]{64})/.exec(docker(['push', ref]))?.[1]
+    if (digest === undefined) throw new Error(`docker push ${ref} printed no digest`)
+    return { ref, digest }
+  } finally {
+    docker(['image', 'rm', '--no-prune', ref])
+  }
+}

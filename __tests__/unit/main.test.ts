@@ -79,7 +79,9 @@ const docker = {
       }
     )
   ),
-  daemonLogSince: jest.fn(async () => (calls.push('logs'), ''))
+  daemonLogSince: jest.fn(async () => (calls.push('logs'), '')),
+  // By default every docker.io mirror serves the BuildKit image (image-via-mirror).
+  pullImage: jest.fn(async (_engine: string[], _ref: string) => ({ digest: `sha256:${'d'.repeat(64)}`, how: 'pulled' }))
 }
 jest.unstable_mockModule('../../src/docker/cli.js', () => docker)
 // The install of a pinned buildx (its own tests are install.test.ts): what main asks of it.
@@ -312,6 +314,90 @@ describe('main', () => {
     expect(outputs()).toMatchObject({ verified: 'false', 'buildkit-version': 'v0.29.0' })
     expect(fs.readFileSync(files.summary, 'utf8')).toContain('skipped (verify: false)')
     expect(fs.readFileSync(files.summary, 'utf8')).not.toContain('Verification problems')
+  })
+})
+
+describe('the BuildKit image through the docker.io mirror (issue #23)', () => {
+  const DIGEST = `sha256:${'d'.repeat(64)}`
+  const createArgs = (): string[] => docker.createBuilder.mock.calls[0][0] as string[]
+  const imageOpts = (): string[] => createArgs().filter((a, i) => createArgs()[i - 1] === '--driver-opt' && a.startsWith('image='))
+  const warningsPrinted = (printed: string[]): string[] => printed.filter(l => l.startsWith('::warning::'))
+  const capture = (): string[] => {
+    const printed: string[] = []
+    ;(process.stdout.write as unknown as jest.Mock).mockImplementation((chunk: unknown) => (printed.push(String(chunk)), true))
+    return printed
+  }
+
+  test.each([
+    ["buildx's default image", '', 'moby/buildkit:buildx-stable-1', 'mirror.gcr.io/moby/buildkit:buildx-stable-1'],
+    ['image= of driver-opts', 'image=moby/buildkit:v0.29.0\nnetwork=host', 'moby/buildkit:v0.29.0', 'mirror.gcr.io/moby/buildkit:v0.29.0']
+  ])(
+    "%s: pulled from the mirror on the node's engine, buildx given its reference last; log, nodes output and summary say so",
+    async (_what, opts, original, ref) => {
+      process.env['INPUT_DRIVER-OPTS'] = opts.replace('\\n', '\n')
+      const printed = capture()
+      await runMain()
+      expect(docker.pullImage).toHaveBeenCalledWith([], ref)
+      expect(imageOpts()).toEqual([...(opts.includes('image=') ? [`image=${original}`] : []), `image=${ref}`])
+      expect(printed).toContain(
+        `the first node: BuildKit image ${original}: pulled ${ref} from the docker.io mirror mirror.gcr.io, digest ${DIGEST}\n`
+      )
+      expect(warningsPrinted(printed)).toEqual([])
+      expect(JSON.parse(outputs().nodes)[0].image).toEqual({ ref, source: 'docker.io mirror mirror.gcr.io', digest: DIGEST })
+      expect(fs.readFileSync(files.summary, 'utf8')).toContain(
+        `<tr><th align="left">Image source</th><td><code>${ref}</code> (docker.io mirror mirror.gcr.io, <code>${DIGEST}</code>)</td></tr>`
+      )
+    }
+  )
+
+  test('the mirror does not serve it: the original reference, one warning, and the nodes output says "original reference"', async () => {
+    docker.pullImage.mockRejectedValueOnce(new Error('manifest unknown'))
+    const printed = capture()
+    await runMain()
+    expect(imageOpts()).toEqual(['image=moby/buildkit:buildx-stable-1'])
+    expect(warningsPrinted(printed)).toEqual([
+      '::warning::the first node: BuildKit image moby/buildkit:buildx-stable-1 is not taken from a docker.io mirror: mirror mirror.gcr.io ' +
+        '(mirror.gcr.io/moby/buildkit:buildx-stable-1): manifest unknown. Using the original reference, which is pulled from Docker Hub ' +
+        '(set image-via-mirror: false to skip the mirrors for it)\n'
+    ])
+    expect(JSON.parse(outputs().nodes)[0].image).toEqual({
+      ref: 'moby/buildkit:buildx-stable-1',
+      source: 'original reference',
+      digest: null
+    })
+  })
+
+  test.each([
+    ['image-via-mirror: false', { 'INPUT_IMAGE-VIA-MIRROR': 'false' }],
+    ['no docker.io mirror', { INPUT_MIRRORS: 'ghcr.io=ghcr-mirror.example' }],
+    ['an image of another registry', { 'INPUT_DRIVER-OPTS': 'image=ghcr.io/team/buildkit:1' }],
+    // verify: warn: the fixture daemon reports host networking, not cni.
+    ['cni-image of another registry', { 'INPUT_CNI-IMAGE': 'ghcr.io/team/buildkit-cni:1', INPUT_VERIFY: 'warn' }]
+  ])('%s: nothing pulled, buildx given the image as asked, no image in the nodes output', async (_what, env) => {
+    Object.assign(process.env, env)
+    await runMain()
+    expect(docker.pullImage).not.toHaveBeenCalled()
+    expect(imageOpts().every(o => !o.includes('mirror.gcr.io'))).toBe(true)
+    expect(JSON.parse(outputs().nodes)[0].image).toBeUndefined()
+  })
+
+  test("a Docker Hub cni-image is the node's image: it comes from the mirror too, after the CNI addition's image=", async () => {
+    Object.assign(process.env, { 'INPUT_CNI-IMAGE': 'team/buildkit-cni:1', INPUT_VERIFY: 'warn' })
+    await runMain()
+    expect(docker.pullImage).toHaveBeenCalledWith([], 'mirror.gcr.io/team/buildkit-cni:1')
+    expect(imageOpts()).toEqual(['image=team/buildkit-cni:1', 'image=mirror.gcr.io/team/buildkit-cni:1'])
+  })
+
+  test("a base config's docker.io mirrors count too, in order: the second serves it", async () => {
+    process.env.INPUT_MIRRORS = ''
+    process.env['INPUT_BUILDKITD-CONFIG-INLINE'] = '[registry."docker.io"]\nmirrors = ["first.example", "second.example/hub"]\n'
+    docker.pullImage.mockRejectedValueOnce(new Error('connection refused'))
+    await runMain()
+    expect(docker.pullImage.mock.calls.map(c => c[1])).toEqual([
+      'first.example/moby/buildkit:buildx-stable-1',
+      'second.example/hub/moby/buildkit:buildx-stable-1'
+    ])
+    expect(imageOpts()).toEqual(['image=second.example/hub/moby/buildkit:buildx-stable-1'])
   })
 })
 

@@ -18,6 +18,9 @@ import {
   type PluginsUrls
 } from './settings.js'
 import * as docker from '../docker/cli.js'
+import { hubImage } from '../docker/mirror-refs.js'
+import type { ImageRef } from '../docker/refs.js'
+import { sourceText, type ImageSource } from '../docker/through-mirror.js'
 import { driverOptValue } from '../docker/driver-opts.js'
 import { download, fetchText, findInToolCache } from '../install/downloads.js'
 import * as log from '../runner/log.js'
@@ -42,35 +45,66 @@ const CHECK_INPUTS = (): string => 'Check cni-plugins-version and cni-plugins-ur
 const TOOL = 'cni-plugins'
 const PLUGINS_IN_IMAGE = '/opt/cni/bin'
 
-export async function prepareCni(cni: CniInputs, runDir: string, driverOpts: string[]): Promise<Addition> {
+/**
+ * `viaMirror`: takes a Docker Hub base image that is not on the runner from the docker.io
+ * mirrors (pulled on the runner's engine, through-mirror.ts), when the mirrors are on.
+ */
+export async function prepareCni(
+  cni: CniInputs,
+  runDir: string,
+  driverOpts: string[],
+  viaMirror?: (ref: ImageRef) => Promise<ImageSource>
+): Promise<Addition> {
   if ('image' in cni) {
     log.info(`using ${cni.image} as it is (cni-image): its plugins and config are its own`)
     return cniAddition(cni.image, `${cni.image} (cni-image)`)
   }
   if ('bridge' in cni) return bridge(cni.bridge.subnet, driverOpts)
-  const tag = await imageFor(cni.build, runDir)
-  return cniAddition(
-    tag,
-    `${tag} (built from ${cni.build.baseImage} with CNI plugins ${cni.build.pluginsVersion}, config: ${cni.build.config.source})`
-  )
+  const { tag, from } = await imageFor(cni.build, runDir, viaMirror)
+  return cniAddition(tag, `${tag} (built from ${from} with CNI plugins ${cni.build.pluginsVersion}, config: ${cni.build.config.source})`)
+}
+
+/** The base image on the runner: its ID, the build that names it (FROM), and where it came from. */
+interface Base {
+  id: string
+  build: CniBuild
+  /** For messages: the base image and, when it came from a mirror, which and its digest */
+  from: string
+}
+
+/**
+ * The base image when it is not on the runner: pulled through the docker.io mirrors when
+ * they are on and serve it (the image is then built FROM the mirror's reference), else pulled
+ * by its own reference.
+ */
+async function fetchBase(build: CniBuild, viaMirror?: (ref: ImageRef) => Promise<ImageSource>): Promise<Base> {
+  const hub = viaMirror ? hubImage(build.baseImage) : undefined
+  const source = hub && viaMirror ? await viaMirror(hub) : undefined
+  const ref = source?.ref ?? build.baseImage
+  const from = source?.mirror !== undefined ? `${ref} (${sourceText(source)}, ${source.digest ?? ''})` : ref
+  return { id: await docker.ensureImage(ref), build: { ...build, baseImage: ref }, from }
 }
 
 /** The CNI image: the one a run before built (readyImage), or one built now. */
-async function imageFor(build: CniBuild, runDir: string): Promise<string> {
+async function imageFor(
+  asked: CniBuild,
+  runDir: string,
+  viaMirror?: (ref: ImageRef) => Promise<ImageSource>
+): Promise<{ tag: string; from: string }> {
   // The base image (pulled when missing) and the archive's published sum at once; then the
   // plugins while a missing base image is still being pulled.
-  const local = docker.imageId(build.baseImage)
-  const base = local.then(id => id ?? docker.ensureImage(build.baseImage))
+  const local = docker.imageId(asked.baseImage)
+  const base = local.then(id => (id !== undefined ? { id, build: asked, from: asked.baseImage } : fetchBase(asked, viaMirror)))
   base.catch(() => undefined) // its error is thrown below, once the plugins are settled too
-  const urls = pluginsUrls(build.pluginsUrl, build.pluginsVersion, build.arch)
-  const sum = await publishedSum(build, urls)
-  const ready = await settled(readyImage(build, local, sum))
-  if (ready.value) return ready.value
-  const [pluginsGot, baseGot] = await Promise.allSettled([plugins(build, urls, sum, runDir), base])
+  const urls = pluginsUrls(asked.pluginsUrl, asked.pluginsVersion, asked.arch)
+  const sum = await publishedSum(asked, urls)
+  const ready = await settled(readyImage(asked, local, sum))
+  if (ready.value) return { tag: ready.value, from: asked.baseImage }
+  const [pluginsGot, baseGot] = await Promise.allSettled([plugins(asked, urls, sum, runDir), base])
   if (pluginsGot.status === 'rejected') throw pluginsGot.reason
   if (baseGot.status === 'rejected') throw baseGot.reason
   const pluginsDir = pluginsGot.value
-  const baseId = baseGot.value
+  const { id: baseId, build, from } = baseGot.value
   checkPluginTypes(build, pluginsDir)
   const tag = imageTag(baseId, sum.sha256, build)
   const present = (await docker.imageId(tag)) !== undefined
@@ -84,7 +118,7 @@ async function imageFor(build: CniBuild, runDir: string): Promise<string> {
       `built ${tag} from ${build.baseImage} (${baseId.slice(0, 19)}), plugins ${build.pluginsVersion} (archive SHA-256 ${sum.sha256})`
     )
   }
-  return tag
+  return { tag, from }
 }
 
 /** The archive's SHA-256 every copy is checked against, and where it comes from (for messages). */

@@ -5,7 +5,7 @@ import { InputError } from '../runner/errors.js'
 import { parseBool } from '../runner/lines.js'
 import { imageRefProblem } from '../docker/refs.js'
 import { jsonErrorAt, readInputFile } from '../runner/input-files.js'
-import type { Addition } from '../docker/buildx.js'
+import { DEFAULT_BUILDKIT_IMAGE, type Addition } from '../docker/buildx.js'
 import type { TomlTable } from '../config/toml.js'
 
 // CNI networking: inputs, and everything about the CNI-enabled image that can be decided
@@ -27,7 +27,8 @@ import type { TomlTable } from '../config/toml.js'
 // misspelt name, "oci-cni-worker-path", in cmd/buildkitd/main_oci_worker.go, so the path
 // becomes empty and the daemon exits).
 
-export const DEFAULT_BUILDKIT_IMAGE = 'moby/buildkit:buildx-stable-1'
+/** buildx's default image, the base of the CNI image unless buildkit-image says otherwise. */
+export { DEFAULT_BUILDKIT_IMAGE }
 /** containernetworking/plugins release used unless cni-plugins-version says otherwise. */
 export const DEFAULT_PLUGINS_VERSION = 'v1.9.1'
 export const DEFAULT_PLUGINS_URL = 'https://github.com/containernetworking/plugins/releases/download'

@@ -2,6 +2,11 @@
 // https://github.com/docker/buildx/blob/master/builder/builder.go
 // https://github.com/docker/buildx/blob/master/driver/docker-container/driver.go
 
+/** The image buildx's docker-container and kubernetes drivers run without image= (driver/bkimage/bkimage.go DefaultImage). */
+export const DEFAULT_BUILDKIT_IMAGE = 'moby/buildkit:buildx-stable-1'
+/** The kubernetes driver's image with rootless=true and no image= (driver/kubernetes/factory.go: bkimage.DefaultRootlessImage). */
+export const DEFAULT_ROOTLESS_IMAGE = 'moby/buildkit:buildx-stable-1-rootless'
+
 /** `buildx create --name X` makes one node named X0 (`--node` is not used here). */
 export function nodeName(builder: string): string {
   return `${builder}0`

@@ -224,6 +224,33 @@ export async function ensureImage(ref: string): Promise<string> {
   return pulled
 }
 
+/**
+ * Pulls an image on an engine (the docker CLI's flags that reach it; [] for the runner's) as
+ * buildx's docker-container driver has it pulled, credentials from docker login included;
+ * returns the manifest's digest the engine reports ("Digest: sha256:…"). Throws with the
+ * engine's error.
+ */
+export async function pullImage(engine: string[], ref: string): Promise<{ digest: string; how: string }> {
+  const res = await run('docker', [...engine, 'pull', ref])
+  if (res.exitCode !== 0) throw new Error(lastLine(res.stderr || res.stdout).replace(/^Error response from daemon: /, ''))
+  const digest = /^Digest: (\S+)$/m.exec(res.stdout)?.[1]
+  if (digest === undefined) throw new Error(`docker pull ${ref} printed no digest`)
+  return { digest, how: 'pulled' }
+}
+
+/**
+ * The digest of an image's manifest as its registry serves it, asked from the runner without
+ * pulling (`buildx imagetools inspect`, with docker login's credentials): for images a node
+ * pulls elsewhere (the kubelet).
+ */
+export async function registryDigest(ref: string): Promise<{ digest: string; how: string }> {
+  const res = await runBuildx(['buildx', 'imagetools', 'inspect', '--format', '{{json .Manifest}}', ref])
+  if (res.exitCode !== 0) throw new Error(lastLine(res.stderr || res.stdout))
+  const digest = (JSON.parse(res.stdout) as { digest?: string }).digest
+  if (digest === undefined) throw new Error(`buildx imagetools inspect ${ref} printed no digest`)
+  return { digest, how: 'found (from the runner; the cluster pulls it)' }
+}
+
 /** Builds on the runner's default builder (the engine's own), so the image lands in its store. */
 export async function buildImage(tag: string, context: string): Promise<void> {
   await runChecked(`building ${tag}`, 'docker', ['buildx', 'build', '--builder', 'default', '--tag', tag, context], {

@@ -1,12 +1,14 @@
 import { CONTAINER_CONFIG_FILE } from '../config/paths.js'
-import { bootArgs, createArgs, nodeName } from '../docker/buildx.js'
+import { bootArgs, createArgs, DEFAULT_BUILDKIT_IMAGE, DEFAULT_ROOTLESS_IMAGE, nodeName } from '../docker/buildx.js'
 import { type RecordedNode } from '../docker/buildx-record.js'
 import * as docker from '../docker/cli.js'
 import * as log from '../runner/log.js'
 import { plannedRecord, refusal, type Found } from './ownership.js'
 import { optionLike } from '../inputs/nodes.js'
 import type { NodePlanContext, NodesPlan, Plan, PlannedNode } from '../plan/plan.js'
-import type { Driver } from './driver.js'
+import { driverOptValue } from '../docker/driver-opts.js'
+import type { BuilderImage, Driver } from './driver.js'
+import { withImage } from './node-images.js'
 
 // What several drivers do alike: claim a free name, create and boot the nodes, read what is at
 // their places, take a docker endpoint, plan nodes that take the config.
@@ -86,8 +88,8 @@ export function dockerEndpointProblem(endpoint: string): string | undefined {
 
 /**
  * The nodes of a driver that takes the config: `buildx create` (then `--append`) with the
- * config, the node's driver options and the feature's (CNI) with the driver's owner `mark`, and
- * daemon flags.
+ * config, the node's driver options, the feature's (CNI) and the image the action chose, with
+ * the driver's owner `mark`, and daemon flags.
  * buildx names the first node <builder>0 (store/nodegroup.go nextNodeName: create without
  * --node, every driver). `daemonFlags` turns a node's flags into what buildx is given
  * (kubernetes adds the config's path).
@@ -97,16 +99,17 @@ export function planConfigNodes(
   ctx: NodePlanContext,
   o: { mark: (owner: string, driverOpts: readonly string[]) => string[]; daemonFlags?: (flags: string[]) => string[] }
 ): NodesPlan {
-  const { inputs, configPath, owner, addition } = ctx
+  const { inputs, configPath, owner, addition, images } = ctx
   const nodes = inputs.nodes.map((n, i): PlannedNode => ({
     label: n.label,
     name: i === 0 ? nodeName(inputs.name) : n.name,
     endpoint: n.endpoint,
+    image: images[i],
     createArgs: createArgs({
       name: inputs.name,
       driver,
       configPath,
-      driverOpts: o.mark(owner, [...n.driverOpts, ...(addition.driverOpts ?? [])]),
+      driverOpts: o.mark(owner, withImage([...n.driverOpts, ...(addition.driverOpts ?? [])], images[i])),
       buildkitdFlags: o.daemonFlags ? o.daemonFlags(n.buildkitdFlags) : n.buildkitdFlags,
       use: inputs.use,
       append: i > 0,
@@ -145,4 +148,15 @@ export const CONTAINER_NODE_LIMIT = {
 export const CONTAINER_NAME_LIMIT = {
   length: MAX_NODE_NAME - 2,
   why: "buildx names each node's state volume buildx_buildkit_<name><n>_state, and a file name has at most 255"
+}
+
+/**
+ * The image of a node that a cluster's kubelet pulls: the runner can't fetch it there, so it
+ * asks the registry for the manifest (only the reference given to buildx reaches the
+ * kubelet). buildx's default is the rootless image with rootless=true and no image=
+ * (driver/kubernetes/factory.go processDriverOpts; strconv.ParseBool's true values).
+ */
+export const kubeletImage: BuilderImage = {
+  defaultFor: opts => (/^(1|t|true)$/i.test(driverOptValue(opts, 'rootless') ?? '') ? DEFAULT_ROOTLESS_IMAGE : DEFAULT_BUILDKIT_IMAGE),
+  fetch: (_endpoint, ref) => docker.registryDigest(ref)
 }

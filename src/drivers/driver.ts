@@ -1,6 +1,7 @@
 import type { DaemonInfo } from '../buildkit/daemon-info.js'
 import type { ReadBack } from '../buildkit/read-back.js'
 import type { RecordedNode } from '../docker/buildx-record.js'
+import type { Fetched } from '../docker/through-mirror.js'
 import type { DriverRules } from '../inputs/driver-rules.js'
 import type { Inputs } from '../inputs/model.js'
 import type { Expectation, NodeExpectation, NodePlanner, Plan } from '../plan/plan.js'
@@ -27,7 +28,21 @@ export type NodeRef = Pick<RecordedNode, 'Name' | 'Endpoint'>
 /** verify/compare.ts compare, handed in: what differs between the plan and one daemon's read-back. */
 export type Compare = (expect: Expectation, node: NodeExpectation, readBack: ReadBack, daemon: DaemonInfo | undefined) => string[]
 
+/**
+ * A driver whose nodes run a BuildKit image (docker-container, kubernetes): which one buildx
+ * takes by default, and how the image is fetched where the node runs, so that a docker.io
+ * mirror's reference can be checked before buildx is given it (drivers/node-images.ts).
+ */
+export interface BuilderImage {
+  /** buildx's image for a node with no image= driver option (driver/bkimage) */
+  defaultFor(driverOpts: readonly string[]): string
+  /** Fetches `ref` where a node at `endpoint` runs (or checks that it can be); throws with the engine's words */
+  fetch(endpoint: string, ref: string): Promise<Fetched>
+}
+
 export interface Driver extends DriverRules, NodePlanner {
+  /** Its nodes' BuildKit image, for a driver that runs one (remote and docker don't) */
+  readonly builderImage?: BuilderImage
   /** The oldest buildx this driver works with here, when it needs a newer one than the action's oldest */
   readonly oldestBuildx?: string
   /**

@@ -54,6 +54,7 @@ export function readInputs(get: Getter, host: Host, catalog: DriverCatalog): Inp
     checkRegistries: parseBool('check-registries', get('check-registries'), false),
     install: parseInstallInputs(get),
     cacheBinary: parseBool('cache-binary', get('cache-binary'), true),
+    imageViaMirror: parseBool('image-via-mirror', get('image-via-mirror'), true),
     allowKeysInConfigmap: parseBool('allow-keys-in-configmap', get('allow-keys-in-configmap'), false)
   }
   // What the driver can't take first: it says what to do instead.

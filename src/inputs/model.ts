@@ -60,6 +60,8 @@ export interface Inputs {
   install?: InstallRequest
   /** cache-binary: keep an installed buildx in the Actions cache (also when buildx is missing and the latest is installed) */
   cacheBinary: boolean
+  /** image-via-mirror: take a Docker Hub builder image (and the CNI image's base) from the docker.io mirrors */
+  imageViaMirror: boolean
   /** kubernetes: client keys may go into the builder's ConfigMaps */
   allowKeysInConfigmap: boolean
 }

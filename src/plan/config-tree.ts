@@ -2,6 +2,7 @@ import { isTable, mergeConfig, type RegistrySettings, type TomlTable } from '../
 import { isLoopback, mirrorRef } from '../config/hosts.js'
 import type { Inputs } from '../inputs/model.js'
 import { networkSettings } from '../cni/settings.js'
+import { hubMirrorsOf, type HubMirror } from '../docker/mirror-refs.js'
 
 // The config tree the inputs ask for: the base config merged with the structured inputs'
 // [registry] sections, debug and CNI's [worker.oci]. Pure.
@@ -33,6 +34,12 @@ export function registrySettings(inputs: Inputs): Map<string, RegistrySettings> 
 /** The config the plan will render, certificate paths aside: for the checks made before anything exists. */
 export function configTree(inputs: Inputs): TomlTable {
   return mergeConfig(inputs.baseConfig?.tree, topSettings(inputs), registrySettings(inputs)).tree
+}
+
+/** The config's docker.io mirrors, in order, with what the Docker engine needs to reach each. */
+export function hubMirrors(inputs: Inputs): HubMirror[] {
+  const caHosts = new Set(inputs.certRequests.filter(r => r.cas.length > 0).map(r => r.registry))
+  return hubMirrorsOf(configTree(inputs), caHosts)
 }
 
 /** A key of the base config's [registry."<host>"] section. */

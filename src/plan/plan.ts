@@ -5,6 +5,7 @@ import type { CertInfo, LoadedPem, RegistryCerts } from '../config/certs.js'
 import { isTable, mergeConfig, renderToml, type Override, type RegistrySettings, type TomlTable } from '../config/toml.js'
 import { networkAsked } from '../cni/settings.js'
 import type { Inputs } from '../inputs/model.js'
+import type { ImageSource } from '../docker/through-mirror.js'
 import { registrySettings, sectionOf, topSettings } from './config-tree.js'
 
 // The single truth of a run: what to write, what to run, what verification must find.
@@ -44,6 +45,8 @@ export interface PlannedNode {
   args: string[]
   /** Platforms the node was given; its daemon must offer each */
   platforms: string[]
+  /** Where the node's image came from, when the action chose it (a docker.io mirror, or the original reference) */
+  image?: ImageSource
 }
 
 export interface Plan {
@@ -81,6 +84,8 @@ export interface NodePlanContext {
   addition: Addition
   /** What the driver's prepare() returned */
   prepared: unknown
+  /** Each node's image as the action chose it (drivers/node-images.ts), by the nodes' order */
+  images: readonly (ImageSource | undefined)[]
 }
 
 /** A driver's nodes, with the files and directories they need beside the config's (remote: TLS files). */
@@ -105,12 +110,13 @@ export function makePlan(
   runDir: string,
   add: Addition = {},
   owner = '',
-  prepared?: unknown
+  prepared?: unknown,
+  images: readonly (ImageSource | undefined)[] = []
 ): Plan {
   const configPath = path.join(runDir, 'buildkitd.toml')
   const placed = placeCertFiles(inputs, certs, runDir)
   const { tree, overrides } = mergeConfig(inputs.baseConfig?.tree, topSettings(inputs), placed.settings)
-  const nodes = driver.planNodes({ inputs, runDir, configPath, owner, addition: add, prepared })
+  const nodes = driver.planNodes({ inputs, runDir, configPath, owner, addition: add, prepared, images })
   const files = [...placed.files, ...nodes.files]
   return {
     builder: inputs.name,

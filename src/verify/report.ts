@@ -19,7 +19,12 @@ export async function report(driver: Driver, plan: Plan, o: Outcome): Promise<bo
   log.setOutput('config', plan.writesConfig ? renderToml(plan.expect.config) : '')
   log.setOutput('verified', String(o.verified))
   // setup-buildx-action's node outputs, from buildx's record and the daemon's answers.
-  const nodes = nodesOutput(driver.nodes(plan.builder), o, driver.withoutOwner)
+  const nodes = nodesOutput(
+    driver.nodes(plan.builder),
+    o,
+    driver.withoutOwner,
+    plan.nodes.map(n => n.image)
+  )
   log.setOutput('nodes', JSON.stringify(nodes))
   log.setOutput('endpoint', nodes[0]?.endpoint ?? '')
   log.setOutput('status', nodes[0]?.status ?? '')

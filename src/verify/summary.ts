@@ -4,6 +4,7 @@ import type { Plan } from '../plan/plan.js'
 import type { Pull, RegistryCheck } from './proof.js'
 import type { DaemonInfo } from '../buildkit/daemon-info.js'
 import { optionLines } from '../docker/buildx-record.js'
+import { sourceText, type ImageSource } from '../docker/through-mirror.js'
 
 // The job summary (log.summary writes it, redacted): the builder, the daemon, each registry's settings and certificates,
 // and what verification found. Certificates are shown by subject, fingerprint and expiry;
@@ -45,6 +46,19 @@ export interface NodeOutput {
   buildkit: string
   platforms: string
   verified: boolean
+  /** Where the node's image came from, when the action chose it (image-via-mirror) */
+  image?: NodeImageOutput
+}
+
+/** The reference buildx was given, its source ("docker.io mirror …" or "original reference") and the digest the engine reported. */
+export interface NodeImageOutput {
+  ref: string
+  source: string
+  digest: string | null
+}
+
+export function imageOutput(s: ImageSource): NodeImageOutput {
+  return { ref: s.ref, source: sourceText(s), digest: s.digest ?? null }
 }
 
 /**
@@ -55,10 +69,12 @@ export interface NodeOutput {
 export function nodesOutput(
   nodes: RecordedNode[],
   o: Outcome,
-  withoutOwner: (opts: RecordedNode['DriverOpts']) => string[] = optionLines
+  withoutOwner: (opts: RecordedNode['DriverOpts']) => string[] = optionLines,
+  images: readonly (ImageSource | undefined)[] = []
 ): NodeOutput[] {
-  return nodes.map(n => {
+  return nodes.map((n, i) => {
     const seen = o.nodes.find(x => x.name === n.Name)
+    const image = images[i]
     return {
       name: n.Name,
       endpoint: n.Endpoint,
@@ -67,7 +83,8 @@ export function nodesOutput(
       'buildkitd-flags': (n.Flags ?? []).join(' '),
       buildkit: seen?.daemon?.version ?? '',
       platforms: seen?.daemon?.platforms.join(',') ?? '',
-      verified: o.mode !== 'false' && (seen?.verified ?? false)
+      verified: o.mode !== 'false' && (seen?.verified ?? false),
+      ...(image ? { image: imageOutput(image) } : {})
     }
   })
 }
@@ -132,11 +149,26 @@ function builderSection(plan: Plan, o: Outcome, driver: string): string {
     ['Platforms', d ? esc(d.platforms.join(', ')) : 'unknown'],
     ['Network mode', `${d?.network ? esc(d.network) : 'unknown'}${plan.networkAsked ? ` (asked: ${esc(plan.networkAsked)})` : ''}`],
     ...(plan.image ? [['BuildKit image', esc(plan.image)] as [string, string]] : []),
+    ...imageSourceRows(plan),
     ['Verification', esc(verificationText(o))]
   ]
   let md = `<h2>BuildKit builder ${esc(plan.builder)}</h2>\n`
   md += `<table>${rows.map(([k, v]) => `<tr><th align="left">${k}</th><td>${v}</td></tr>`).join('')}</table>\n`
   return md
+}
+
+/** Where each node's image came from, when the action chose it: the reference, its source and digest. */
+function imageSourceRows(plan: Plan): [string, string][] {
+  const chosen = plan.nodes.filter(n => n.image !== undefined)
+  if (chosen.length === 0) return []
+  const cell = chosen
+    .map(n => {
+      const s = n.image as ImageSource
+      const which = plan.nodes.length > 1 ? `${esc(n.label)}: ` : ''
+      return `${which}<code>${esc(s.ref)}</code> (${esc(sourceText(s))}${s.digest ? `, <code>${esc(s.digest)}</code>` : ''})`
+    })
+    .join('<br>')
+  return [['Image source', cell]]
 }
 
 /** The nodes' table (for a builder of several nodes): each node's endpoint, daemon and verification. */

@@ -1,6 +1,6 @@
 import { engineArgs, nodeContainer } from './names.js'
 import { envMarkOf, ownerFromEnv, withEnvMark, withoutEnvMark } from './owner.js'
-import { leaveArgs, rmArgs } from '../../docker/buildx.js'
+import { DEFAULT_BUILDKIT_IMAGE, leaveArgs, rmArgs } from '../../docker/buildx.js'
 import * as docker from '../../docker/cli.js'
 import { DEFAULT_FLAGS } from '../../inputs/model.js'
 import { parseWorkers } from '../../buildkit/daemon-info.js'
@@ -35,6 +35,11 @@ export const dockerContainer: Driver = {
   // Every input works with this driver: it is the one the action is made for.
   inputProblems: () => [],
   keptKeysPlace: "in the builder's container (/etc/buildkit/certs)",
+  // Each node's engine pulls the image for itself (driver.go create: ImageCreate on the node's engine).
+  builderImage: {
+    defaultFor: () => DEFAULT_BUILDKIT_IMAGE,
+    fetch: (endpoint, ref) => docker.pullImage(engineArgs(endpoint), ref)
+  },
   planNodes: ctx => planConfigNodes('docker-container', ctx, { mark: withEnvMark }),
   claim: async asked => claimFreeName(asked),
   create: createNodes,

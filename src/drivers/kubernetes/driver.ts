@@ -27,7 +27,7 @@ import { parseWorkers, type DaemonInfo } from '../../buildkit/daemon-info.js'
 import { DEFAULT_FLAGS } from '../../inputs/model.js'
 import { kubernetesEndpointProblem, kubernetesInputProblems } from './inputs.js'
 import { labelMarkOf, ownerFromLabels, withLabelMark, withoutLabelMark } from './owner.js'
-import { claimFreeName, createNodes, planConfigNodes } from '../common.js'
+import { claimFreeName, createNodes, kubeletImage, planConfigNodes } from '../common.js'
 import { READ_BACK_SCRIPT } from '../../buildkit/read-back.js'
 import type { Compare, Driver, NodeRef, ReadBackResult } from '../driver.js'
 
@@ -92,6 +92,7 @@ export const kubernetes: Driver = {
   keptKeysPlace: "in the builder's ConfigMaps",
   // The owner mark is a `labels=` driver option, which buildx's kubernetes factory takes from v0.12.0.
   oldestBuildx: 'v0.12.0',
+  builderImage: kubeletImage,
   planNodes: ctx => planConfigNodes('kubernetes', ctx, { mark: withLabelMark, daemonFlags: kubernetesDaemonFlags }),
   claim: async asked => {
     // kubectl first: verification needs it, and nothing is created until it is there.

@@ -1,8 +1,8 @@
-export const id = 678;
-export const ids = [678];
+export const id = 443;
+export const ids = [443];
 export const modules = {
 
-/***/ 3678:
+/***/ 3443:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -20,15 +20,19 @@ var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/cni/settings.ts
-var settings = __webpack_require__(1467);
+var settings = __webpack_require__(2341);
 // EXTERNAL MODULE: ./src/docker/cli.ts + 2 modules
-var cli = __webpack_require__(9345);
+var cli = __webpack_require__(4565);
+// EXTERNAL MODULE: ./src/docker/mirror-refs.ts
+var mirror_refs = __webpack_require__(8838);
+// EXTERNAL MODULE: ./src/docker/through-mirror.ts
+var through_mirror = __webpack_require__(9351);
 // EXTERNAL MODULE: ./src/docker/driver-opts.ts
-var driver_opts = __webpack_require__(6787);
+var driver_opts = __webpack_require__(9233);
 // EXTERNAL MODULE: ./src/install/downloads.ts
-var downloads = __webpack_require__(5362);
+var downloads = __webpack_require__(5900);
 // EXTERNAL MODULE: ./src/runner/log.ts
-var log = __webpack_require__(7708);
+var log = __webpack_require__(382);
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __webpack_require__(8522);
 ;// CONCATENATED MODULE: ./src/install/tar.ts
@@ -197,10 +201,12 @@ async function readTgz(file, want) {
 }
 
 // EXTERNAL MODULE: ./src/runner/test-pause.ts
-var test_pause = __webpack_require__(3879);
+var test_pause = __webpack_require__(6861);
 // EXTERNAL MODULE: ./src/buildkit/versions.ts
-var versions = __webpack_require__(8195);
+var versions = __webpack_require__(7265);
 ;// CONCATENATED MODULE: ./src/cni/image.ts
+
+
 
 
 
@@ -226,35 +232,51 @@ const CHECK_INPUTS = () => 'Check cni-plugins-version and cni-plugins-url';
 // before it is reused. Nothing partial is left under the final tag or in the cache.
 const TOOL = 'cni-plugins';
 const PLUGINS_IN_IMAGE = '/opt/cni/bin';
-async function prepareCni(cni, runDir, driverOpts) {
+/**
+ * `viaMirror`: takes a Docker Hub base image that is not on the runner from the docker.io
+ * mirrors (pulled on the runner's engine, through-mirror.ts), when the mirrors are on.
+ */
+async function prepareCni(cni, runDir, driverOpts, viaMirror) {
     if ('image' in cni) {
         log/* info */.pq(`using ${cni.image} as it is (cni-image): its plugins and config are its own`);
         return (0,settings/* cniAddition */.fQ)(cni.image, `${cni.image} (cni-image)`);
     }
     if ('bridge' in cni)
         return bridge(cni.bridge.subnet, driverOpts);
-    const tag = await imageFor(cni.build, runDir);
-    return (0,settings/* cniAddition */.fQ)(tag, `${tag} (built from ${cni.build.baseImage} with CNI plugins ${cni.build.pluginsVersion}, config: ${cni.build.config.source})`);
+    const { tag, from } = await imageFor(cni.build, runDir, viaMirror);
+    return (0,settings/* cniAddition */.fQ)(tag, `${tag} (built from ${from} with CNI plugins ${cni.build.pluginsVersion}, config: ${cni.build.config.source})`);
+}
+/**
+ * The base image when it is not on the runner: pulled through the docker.io mirrors when
+ * they are on and serve it (the image is then built FROM the mirror's reference), else pulled
+ * by its own reference.
+ */
+async function fetchBase(build, viaMirror) {
+    const hub = viaMirror ? (0,mirror_refs/* hubImage */.jl)(build.baseImage) : undefined;
+    const source = hub && viaMirror ? await viaMirror(hub) : undefined;
+    const ref = source?.ref ?? build.baseImage;
+    const from = source?.mirror !== undefined ? `${ref} (${(0,through_mirror/* sourceText */.r)(source)}, ${source.digest ?? ''})` : ref;
+    return { id: await cli/* ensureImage */.Yt(ref), build: { ...build, baseImage: ref }, from };
 }
 /** The CNI image: the one a run before built (readyImage), or one built now. */
-async function imageFor(build, runDir) {
+async function imageFor(asked, runDir, viaMirror) {
     // The base image (pulled when missing) and the archive's published sum at once; then the
     // plugins while a missing base image is still being pulled.
-    const local = cli/* imageId */.L(build.baseImage);
-    const base = local.then(id => id ?? cli/* ensureImage */.Yt(build.baseImage));
+    const local = cli/* imageId */.L(asked.baseImage);
+    const base = local.then(id => (id !== undefined ? { id, build: asked, from: asked.baseImage } : fetchBase(asked, viaMirror)));
     base.catch(() => undefined); // its error is thrown below, once the plugins are settled too
-    const urls = (0,settings/* pluginsUrls */.$d)(build.pluginsUrl, build.pluginsVersion, build.arch);
-    const sum = await publishedSum(build, urls);
-    const ready = await settled(readyImage(build, local, sum));
+    const urls = (0,settings/* pluginsUrls */.$d)(asked.pluginsUrl, asked.pluginsVersion, asked.arch);
+    const sum = await publishedSum(asked, urls);
+    const ready = await settled(readyImage(asked, local, sum));
     if (ready.value)
-        return ready.value;
-    const [pluginsGot, baseGot] = await Promise.allSettled([plugins(build, urls, sum, runDir), base]);
+        return { tag: ready.value, from: asked.baseImage };
+    const [pluginsGot, baseGot] = await Promise.allSettled([plugins(asked, urls, sum, runDir), base]);
     if (pluginsGot.status === 'rejected')
         throw pluginsGot.reason;
     if (baseGot.status === 'rejected')
         throw baseGot.reason;
     const pluginsDir = pluginsGot.value;
-    const baseId = baseGot.value;
+    const { id: baseId, build, from } = baseGot.value;
     checkPluginTypes(build, pluginsDir);
     const tag = (0,settings/* imageTag */.I_)(baseId, sum.sha256, build);
     const present = (await cli/* imageId */.L(tag)) !== undefined;
@@ -268,7 +290,7 @@ async function imageFor(build, runDir) {
         await buildChecked(tag, build, pluginsDir, runDir);
         log/* info */.pq(`built ${tag} from ${build.baseImage} (${baseId.slice(0, 19)}), plugins ${build.pluginsVersion} (archive SHA-256 ${sum.sha256})`);
     }
-    return tag;
+    return { tag, from };
 }
 /**
  * cni-plugins-sha256, or the `.sha256` published beside the archive, fetched on every run
@@ -397,7 +419,7 @@ async function missingInImage(image, build) {
     return cli/* missingInImageDir */.wt(image, PLUGINS_IN_IMAGE, build.config.types);
 }
 /** @actions/tool-cache, loaded only to download and cache: most of what this step would load. */
-const toolCache = () => Promise.all(/* import() */[__webpack_require__.e(507), __webpack_require__.e(805)]).then(__webpack_require__.bind(__webpack_require__, 9805));
+const toolCache = () => Promise.all(/* import() */[__webpack_require__.e(59), __webpack_require__.e(213)]).then(__webpack_require__.bind(__webpack_require__, 9213));
 /**
  * Runs `fn` holding a lock directory (mkdir is atomic). A lock older than ten minutes is
  * taken to be left by a run that died, and broken.
