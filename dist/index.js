@@ -5388,9 +5388,12 @@ function nodeImage(driverOpts, cni, image) {
         return cni.image;
     return (0,driver_opts/* driverOptValue */.HT)(driverOpts, 'image') ?? image.defaultFor(driverOpts);
 }
-/** A node's driver options with the image the action chose for it last (buildx keeps the last image=). */
+/**
+ * A node's driver options with the mirror's reference last, when a mirror served the image
+ * (buildx keeps the last image=); as they are on fallback, where buildx takes the original.
+ */
 function withImage(driverOpts, source) {
-    return source ? [...driverOpts, `image=${source.ref}`] : [...driverOpts];
+    return source?.mirror !== undefined ? [...driverOpts, `image=${source.ref}`] : [...driverOpts];
 }
 /** How the CNI image's base comes from the mirrors: pulled on the runner's engine, which builds the image; undefined when they are off. */
 function baseViaMirror(mirrors) {

@@ -354,7 +354,8 @@ describe('the BuildKit image through the docker.io mirror (issue #23)', () => {
     docker.pullImage.mockRejectedValueOnce(new Error('manifest unknown'))
     const printed = capture()
     await runMain()
-    expect(imageOpts()).toEqual(['image=moby/buildkit:buildx-stable-1'])
+    // buildx is left its own default, the original reference (no image= added on fallback).
+    expect(imageOpts()).toEqual([])
     expect(warningsPrinted(printed)).toEqual([
       '::warning::the first node: BuildKit image moby/buildkit:buildx-stable-1 is not taken from a docker.io mirror: mirror mirror.gcr.io ' +
         '(mirror.gcr.io/moby/buildkit:buildx-stable-1): manifest unknown. Using the original reference, which is pulled from Docker Hub ' +

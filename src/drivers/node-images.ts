@@ -57,9 +57,12 @@ export function nodeImage(driverOpts: readonly string[], cni: CniInputs | undefi
   return driverOptValue(driverOpts, 'image') ?? image.defaultFor(driverOpts)
 }
 
-/** A node's driver options with the image the action chose for it last (buildx keeps the last image=). */
+/**
+ * A node's driver options with the mirror's reference last, when a mirror served the image
+ * (buildx keeps the last image=); as they are on fallback, where buildx takes the original.
+ */
 export function withImage(driverOpts: readonly string[], source: ImageSource | undefined): string[] {
-  return source ? [...driverOpts, `image=${source.ref}`] : [...driverOpts]
+  return source?.mirror !== undefined ? [...driverOpts, `image=${source.ref}`] : [...driverOpts]
 }
 
 /** How the CNI image's base comes from the mirrors: pulled on the runner's engine, which builds the image; undefined when they are off. */

@@ -38,6 +38,8 @@ describe("the image buildx runs for a node (buildx's default, image=, cni-image)
       'image=m.example/a/b:1'
     ])
     expect(withImage(['network=host'], undefined)).toEqual(['network=host'])
+    // On fallback buildx takes the original reference: the options stay as given (no second image=).
+    expect(withImage(['image=a/b:1'], { ref: 'a/b:1', original: 'a/b:1' })).toEqual(['image=a/b:1'])
   })
 
   test('which drivers run an image: docker-container and kubernetes; remote and docker none', () => {
