@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 990:
+/***/ 2708:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -9,8 +9,8 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /* harmony export */   fN: () => (/* binding */ READ_BACK_SCRIPT)
 /* harmony export */ });
 /* unused harmony export splitReadBackOutput */
-/* harmony import */ var _config_paths_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1588);
-/* harmony import */ var _runner_exec_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6259);
+/* harmony import */ var _config_paths_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1066);
+/* harmony import */ var _runner_exec_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8065);
 
 
 // What verification reads next to a daemon (a builder container, a kubernetes pod): one exec
@@ -64,7 +64,7 @@ function parseReadBack(exec, args, files, where) {
 
 /***/ }),
 
-/***/ 8590:
+/***/ 7236:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -129,7 +129,7 @@ function parseResolveOutput(stdout, count) {
 
 /***/ }),
 
-/***/ 7265:
+/***/ 8195:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -170,7 +170,7 @@ function pinnedImageVersion(ref) {
 
 /***/ }),
 
-/***/ 2341:
+/***/ 1467:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -194,12 +194,12 @@ function pinnedImageVersion(ref) {
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _install_downloads_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5900);
-/* harmony import */ var _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9517);
-/* harmony import */ var _runner_lines_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7803);
-/* harmony import */ var _docker_refs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4526);
-/* harmony import */ var _runner_input_files_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8606);
-/* harmony import */ var _docker_buildx_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9207);
+/* harmony import */ var _install_downloads_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5362);
+/* harmony import */ var _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5507);
+/* harmony import */ var _runner_lines_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2705);
+/* harmony import */ var _docker_refs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3004);
+/* harmony import */ var _runner_input_files_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2176);
+/* harmony import */ var _docker_buildx_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7890);
 
 
 
@@ -497,7 +497,7 @@ function cniAddition(image, description) {
 
 /***/ }),
 
-/***/ 5391:
+/***/ 6317:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -515,9 +515,9 @@ function cniAddition(image, description) {
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9517);
-/* harmony import */ var _runner_input_files_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8606);
-/* harmony import */ var _runner_redact_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4979);
+/* harmony import */ var _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5507);
+/* harmony import */ var _runner_input_files_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2176);
+/* harmony import */ var _runner_redact_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8949);
 
 
 
@@ -703,7 +703,7 @@ function loadRegistryCerts(requests, now = new Date(), env = process.env) {
 
 /***/ }),
 
-/***/ 3659:
+/***/ 6593:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -849,7 +849,7 @@ function loopback() {
 
 /***/ }),
 
-/***/ 1588:
+/***/ 1066:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -894,7 +894,7 @@ function certBaseName(registry, kind, index) {
 
 /***/ }),
 
-/***/ 9934:
+/***/ 4208:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -905,9 +905,9 @@ function certBaseName(registry, kind, index) {
 /* harmony export */   ls: () => (/* binding */ renderToml),
 /* harmony export */   p4: () => (/* binding */ checkConfigTree)
 /* harmony export */ });
-/* harmony import */ var smol_toml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8876);
-/* harmony import */ var _runner_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9517);
-/* harmony import */ var _hosts_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3659);
+/* harmony import */ var smol_toml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3292);
+/* harmony import */ var _runner_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5507);
+/* harmony import */ var _hosts_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6593);
 
 
 
@@ -1069,7 +1069,7 @@ function sameValue(a, b) {
 
 /***/ }),
 
-/***/ 9100:
+/***/ 6766:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1123,7 +1123,7 @@ function optionLines(opts) {
 
 /***/ }),
 
-/***/ 9207:
+/***/ 7890:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1196,7 +1196,7 @@ function joinShellWords(words) {
 
 /***/ }),
 
-/***/ 4565:
+/***/ 9345:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1237,11 +1237,11 @@ var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./src/docker/buildx-record.ts
-var buildx_record = __nccwpck_require__(9100);
+var buildx_record = __nccwpck_require__(6766);
 // EXTERNAL MODULE: ./src/runner/exec.ts
-var runner_exec = __nccwpck_require__(6259);
+var runner_exec = __nccwpck_require__(8065);
 // EXTERNAL MODULE: ./src/buildkit/read-back.ts
-var read_back = __nccwpck_require__(990);
+var read_back = __nccwpck_require__(2708);
 ;// CONCATENATED MODULE: ./src/docker/buildx-plugin.ts
 
 
@@ -1444,9 +1444,9 @@ async function missingInImage(socket, image, paths) {
 }
 
 // EXTERNAL MODULE: ./src/runner/log.ts
-var log = __nccwpck_require__(382);
+var log = __nccwpck_require__(7708);
 // EXTERNAL MODULE: ./src/buildkit/resolve.ts
-var resolve = __nccwpck_require__(8590);
+var resolve = __nccwpck_require__(7236);
 ;// CONCATENATED MODULE: ./src/docker/cli.ts
 
 
@@ -1733,7 +1733,7 @@ async function removeImageTag(tag) {
 
 /***/ }),
 
-/***/ 6362:
+/***/ 6476:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1801,7 +1801,7 @@ function csvQuote(field) {
 
 /***/ }),
 
-/***/ 9233:
+/***/ 6787:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1809,10 +1809,10 @@ function csvQuote(field) {
 /* harmony export */   JS: () => (/* binding */ parseDriverOptLine),
 /* harmony export */   vj: () => (/* binding */ driverOptFields)
 /* harmony export */ });
-/* harmony import */ var _config_certs_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5391);
-/* harmony import */ var _csv_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6362);
-/* harmony import */ var _owner_mark_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7403);
-/* harmony import */ var _refs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4526);
+/* harmony import */ var _config_certs_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6317);
+/* harmony import */ var _csv_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6476);
+/* harmony import */ var _owner_mark_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6445);
+/* harmony import */ var _refs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3004);
 
 
 
@@ -1883,7 +1883,7 @@ function driverOptValue(lines, key) {
 
 /***/ }),
 
-/***/ 8838:
+/***/ 3184:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1892,9 +1892,9 @@ function driverOptValue(lines, key) {
 /* harmony export */   jl: () => (/* binding */ hubImage),
 /* harmony export */   jz: () => (/* binding */ hubMirrorsOf)
 /* harmony export */ });
-/* harmony import */ var _config_hosts_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3659);
-/* harmony import */ var _config_toml_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9934);
-/* harmony import */ var _refs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4526);
+/* harmony import */ var _config_hosts_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6593);
+/* harmony import */ var _config_toml_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4208);
+/* harmony import */ var _refs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3004);
 
 
 
@@ -1961,7 +1961,7 @@ function hubImage(value) {
 
 /***/ }),
 
-/***/ 7403:
+/***/ 6445:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1986,7 +1986,7 @@ const OWNER_LABEL = 'buildkit-builder-action/owner';
 
 /***/ }),
 
-/***/ 4526:
+/***/ 3004:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1996,8 +1996,8 @@ const OWNER_LABEL = 'buildkit-builder-action/owner';
 /* harmony export */   Xb: () => (/* binding */ DOCKER_HUB),
 /* harmony export */   pf: () => (/* binding */ quoteShort)
 /* harmony export */ });
-/* harmony import */ var _runner_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9517);
-/* harmony import */ var _runner_lines_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7803);
+/* harmony import */ var _runner_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5507);
+/* harmony import */ var _runner_lines_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2705);
 
 
 const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
@@ -2116,15 +2116,15 @@ function imageRefProblem(value) {
 
 /***/ }),
 
-/***/ 9351:
+/***/ 9069:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   g: () => (/* binding */ throughMirrors),
 /* harmony export */   r: () => (/* binding */ sourceText)
 /* harmony export */ });
-/* harmony import */ var _runner_log_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(382);
-/* harmony import */ var _mirror_refs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8838);
+/* harmony import */ var _runner_log_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7708);
+/* harmony import */ var _mirror_refs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3184);
 
 
 /** The words the log, the summary and the `nodes` output use for the source of an image. */
@@ -2162,7 +2162,7 @@ async function throughMirrors(what, original, mirrors, fetch) {
 
 /***/ }),
 
-/***/ 2657:
+/***/ 2067:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -2185,10 +2185,10 @@ async function throughMirrors(what, original, mirrors, fetch) {
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _downloads_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5900);
-/* harmony import */ var _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9517);
-/* harmony import */ var _runner_lines_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7803);
-/* harmony import */ var _buildkit_versions_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7265);
+/* harmony import */ var _downloads_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5362);
+/* harmony import */ var _runner_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5507);
+/* harmony import */ var _runner_lines_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2705);
+/* harmony import */ var _buildkit_versions_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8195);
 
 
 
@@ -2444,7 +2444,7 @@ function latestTag(body) {
 
 /***/ }),
 
-/***/ 5900:
+/***/ 5362:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -2464,7 +2464,7 @@ function latestTag(body) {
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var _runner_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9517);
+/* harmony import */ var _runner_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5507);
 
 
 
@@ -2513,7 +2513,7 @@ function findCached(cacheRoot, tool, version, arch) {
 }
 /** A tool cache entry as the package's find gives it ('' when absent), loading the package only for a version findCached can't read. */
 async function findInToolCache(cacheRoot, tool, version, arch) {
-    return findCached(cacheRoot, tool, version, arch) ?? (await Promise.all(/* import() */[__nccwpck_require__.e(59), __nccwpck_require__.e(213)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9213))).find(tool, version, arch);
+    return findCached(cacheRoot, tool, version, arch) ?? (await Promise.all(/* import() */[__nccwpck_require__.e(507), __nccwpck_require__.e(805)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9805))).find(tool, version, arch);
 }
 /**
  * A small text file (a release's checksums) over http(s), with node:https itself: no package
@@ -2555,7 +2555,7 @@ async function viaToolCache(url, what, hint) {
     node_fs__WEBPACK_IMPORTED_MODULE_1__.mkdirSync(parent, { recursive: true });
     const dir = node_fs__WEBPACK_IMPORTED_MODULE_1__.mkdtempSync(node_path__WEBPACK_IMPORTED_MODULE_3__.join(parent, 'buildkit-builder-sum-'));
     try {
-        return node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync(await download(await Promise.all(/* import() */[__nccwpck_require__.e(59), __nccwpck_require__.e(213)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9213)), url, node_path__WEBPACK_IMPORTED_MODULE_3__.join(dir, 'sum'), what, hint), 'utf8');
+        return node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync(await download(await Promise.all(/* import() */[__nccwpck_require__.e(507), __nccwpck_require__.e(805)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9805)), url, node_path__WEBPACK_IMPORTED_MODULE_3__.join(dir, 'sum'), what, hint), 'utf8');
     }
     finally {
         node_fs__WEBPACK_IMPORTED_MODULE_1__.rmSync(dir, { recursive: true, force: true });
@@ -2635,7 +2635,7 @@ function parseDownloadBase(input, value, checksumInput, pinned, layout) {
 
 /***/ }),
 
-/***/ 6924:
+/***/ 6342:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -2741,7 +2741,7 @@ function appendSummary(path, markdown) {
 
 /***/ }),
 
-/***/ 9517:
+/***/ 5507:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -2763,7 +2763,7 @@ class InputError extends Error {
 
 /***/ }),
 
-/***/ 6259:
+/***/ 8065:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -2774,8 +2774,8 @@ class InputError extends Error {
 /* harmony export */ });
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8161);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(382);
-/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4979);
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7708);
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8949);
 
 
 
@@ -2876,7 +2876,7 @@ function quoteArg(arg) {
 
 /***/ }),
 
-/***/ 8606:
+/***/ 2176:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -2888,7 +2888,7 @@ function quoteArg(arg) {
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9517);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5507);
 
 
 
@@ -2944,7 +2944,7 @@ function jsonErrorAt(err, text) {
 
 /***/ }),
 
-/***/ 7803:
+/***/ 2705:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -2952,7 +2952,7 @@ function jsonErrorAt(err, text) {
 /* harmony export */   KD: () => (/* binding */ inputLines),
 /* harmony export */   q6: () => (/* binding */ parseBool)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9517);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5507);
 
 /** Non-empty lines with their 1-based numbers; `#` starts a comment line. */
 function inputLines(text) {
@@ -3022,7 +3022,7 @@ function splitShellWords(text) {
 
 /***/ }),
 
-/***/ 382:
+/***/ 7708:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -3035,8 +3035,8 @@ function splitShellWords(text) {
 /* harmony export */   uH: () => (/* binding */ setOutput),
 /* harmony export */   z: () => (/* binding */ summary)
 /* harmony export */ });
-/* harmony import */ var _commands_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6924);
-/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4979);
+/* harmony import */ var _commands_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6342);
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8949);
 
 
 // The one way out for text: log lines, annotations, outputs and the job summary. Every
@@ -3092,7 +3092,7 @@ async function summary(markdown) {
 
 /***/ }),
 
-/***/ 4979:
+/***/ 8949:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -3100,7 +3100,7 @@ async function summary(markdown) {
 /* harmony export */   E$: () => (/* binding */ redact)
 /* harmony export */ });
 /* unused harmony exports hasSecrets, resetSecrets */
-/* harmony import */ var _commands_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6924);
+/* harmony import */ var _commands_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6342);
 
 // Every secret this run knows of, as the runner would mask it: the whole value and each
 // line on its own. The runner masks only what reaches it through `::add-mask::`, and only
@@ -3145,7 +3145,7 @@ function resetSecrets() {
 
 /***/ }),
 
-/***/ 6861:
+/***/ 3879:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -3153,7 +3153,7 @@ function resetSecrets() {
 /* harmony export */ });
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(382);
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7708);
 
 
 /**
@@ -3489,7 +3489,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 8876:
+/***/ 3292:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3502,7 +3502,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: TomlDate, default
 
-;// CONCATENATED MODULE: ../main/node_modules/smol-toml/dist/error.js
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
 /*!
  * Copyright (c) Squirrel Chat et al., All rights reserved.
  * SPDX-License-Identifier: BSD-3-Clause
@@ -3571,7 +3571,7 @@ class TomlError extends Error {
     }
 }
 
-;// CONCATENATED MODULE: ../main/node_modules/smol-toml/dist/primitive.js
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/primitive.js
 /*!
  * Copyright (c) Squirrel Chat et al., All rights reserved.
  * SPDX-License-Identifier: BSD-3-Clause
@@ -3724,7 +3724,7 @@ function parseString(ctx) {
     TomlError.x('unfinished string', ctx, startPtr);
 }
 
-;// CONCATENATED MODULE: ../main/node_modules/smol-toml/dist/date.js
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/date.js
 /*!
  * Copyright (c) Squirrel Chat et al., All rights reserved.
  * SPDX-License-Identifier: BSD-3-Clause
@@ -3882,7 +3882,7 @@ class TomlDate extends Date {
     }
 }
 
-;// CONCATENATED MODULE: ../main/node_modules/smol-toml/dist/extract.js
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/extract.js
 /*!
  * Copyright (c) Squirrel Chat et al., All rights reserved.
  * SPDX-License-Identifier: BSD-3-Clause
@@ -4177,7 +4177,7 @@ function readDate(ctx, str, type, unsafeDelim, errPtr, temporalSuffix) {
     }
 }
 
-;// CONCATENATED MODULE: ../main/node_modules/smol-toml/dist/util.js
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/util.js
 /*!
  * Copyright (c) Squirrel Chat et al., All rights reserved.
  * SPDX-License-Identifier: BSD-3-Clause
@@ -4236,7 +4236,7 @@ function skipVoid(ctx, banNewLines, banComments) {
     }
 }
 
-;// CONCATENATED MODULE: ../main/node_modules/smol-toml/dist/struct.js
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/struct.js
 /*!
  * Copyright (c) Squirrel Chat et al., All rights reserved.
  * SPDX-License-Identifier: BSD-3-Clause
@@ -4394,7 +4394,7 @@ function parseArray(ctx) {
     TomlError.x('unfinished array', ctx, startPtr);
 }
 
-;// CONCATENATED MODULE: ../main/node_modules/smol-toml/dist/parse.js
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/parse.js
 /*!
  * Copyright (c) Squirrel Chat et al., All rights reserved.
  * SPDX-License-Identifier: BSD-3-Clause
@@ -4560,7 +4560,7 @@ function parse(toml, options = {}) {
     return res;
 }
 
-;// CONCATENATED MODULE: ../main/node_modules/smol-toml/dist/stringify.js
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/stringify.js
 /*!
  * Copyright (c) Squirrel Chat et al., All rights reserved.
  * SPDX-License-Identifier: BSD-3-Clause
@@ -4781,7 +4781,7 @@ function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTempora
     return str;
 }
 
-;// CONCATENATED MODULE: ../main/node_modules/smol-toml/dist/index.js
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/index.js
 /*!
  * Copyright (c) Squirrel Chat et al., All rights reserved.
  * SPDX-License-Identifier: BSD-3-Clause
@@ -5020,21 +5020,21 @@ var __webpack_exports__ = {};
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: ./src/runner/exec.ts
-var exec = __nccwpck_require__(6259);
+var exec = __nccwpck_require__(8065);
 // EXTERNAL MODULE: ./src/runner/log.ts
-var log = __nccwpck_require__(382);
+var log = __nccwpck_require__(7708);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: ./src/config/certs.ts
-var certs = __nccwpck_require__(5391);
+var certs = __nccwpck_require__(6317);
 // EXTERNAL MODULE: ./src/docker/cli.ts + 2 modules
-var cli = __nccwpck_require__(4565);
+var cli = __nccwpck_require__(9345);
 // EXTERNAL MODULE: ./src/config/paths.ts
-var paths = __nccwpck_require__(1588);
+var paths = __nccwpck_require__(1066);
 // EXTERNAL MODULE: ./src/docker/buildx.ts
-var buildx = __nccwpck_require__(9207);
+var buildx = __nccwpck_require__(7890);
 // EXTERNAL MODULE: ./src/docker/csv.ts
-var csv = __nccwpck_require__(6362);
+var csv = __nccwpck_require__(6476);
 ;// CONCATENATED MODULE: ./src/drivers/ownership.ts
 
 const who = (n) => `node ${n.name}${n.label ? ` (${n.label})` : ''}`;
@@ -5108,11 +5108,11 @@ function plannedRecord(n) {
 }
 
 // EXTERNAL MODULE: ./src/docker/driver-opts.ts
-var driver_opts = __nccwpck_require__(9233);
+var driver_opts = __nccwpck_require__(6787);
 // EXTERNAL MODULE: ./src/runner/errors.ts
-var runner_errors = __nccwpck_require__(9517);
+var runner_errors = __nccwpck_require__(5507);
 // EXTERNAL MODULE: ./src/runner/lines.ts
-var runner_lines = __nccwpck_require__(7803);
+var runner_lines = __nccwpck_require__(2705);
 ;// CONCATENATED MODULE: ./src/inputs/nodes.ts
 
 
@@ -5329,9 +5329,9 @@ function checkNodes(builder, first, appended, rules) {
 }
 
 // EXTERNAL MODULE: ./src/docker/mirror-refs.ts
-var mirror_refs = __nccwpck_require__(8838);
+var mirror_refs = __nccwpck_require__(3184);
 // EXTERNAL MODULE: ./src/docker/through-mirror.ts
-var through_mirror = __nccwpck_require__(9351);
+var through_mirror = __nccwpck_require__(9069);
 ;// CONCATENATED MODULE: ./src/drivers/node-images.ts
 
 
@@ -5626,7 +5626,7 @@ function logfmtMessage(line) {
 }
 
 // EXTERNAL MODULE: ./src/runner/commands.ts
-var commands = __nccwpck_require__(6924);
+var commands = __nccwpck_require__(6342);
 ;// CONCATENATED MODULE: ./src/runner/state.ts
 
 const Keys = {
@@ -5678,7 +5678,7 @@ function resetRecord() {
 }
 
 // EXTERNAL MODULE: ./src/runner/test-pause.ts
-var test_pause = __nccwpck_require__(6861);
+var test_pause = __nccwpck_require__(3879);
 ;// CONCATENATED MODULE: ./src/drivers/create.ts
 
 
@@ -5751,7 +5751,7 @@ function nodeVolume(node) {
 }
 
 // EXTERNAL MODULE: ./src/docker/owner-mark.ts
-var owner_mark = __nccwpck_require__(7403);
+var owner_mark = __nccwpck_require__(6445);
 ;// CONCATENATED MODULE: ./src/drivers/docker-container/owner.ts
 
 // The docker-container driver's owner mark: driver-opt env.<OWNER_ENV>=<owner>, an
@@ -6014,7 +6014,7 @@ function daemonFromInspect(info, nodeName) {
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./src/docker/buildx-record.ts
-var buildx_record = __nccwpck_require__(9100);
+var buildx_record = __nccwpck_require__(6766);
 ;// CONCATENATED MODULE: ./src/drivers/docker/inputs.ts
 const DAEMON_JSON = "the engine's /etc/docker/daemon.json (restart dockerd after changing it)";
 const OR_CONTAINER = 'or use driver: docker-container, which this action configures and verifies';
@@ -6146,9 +6146,9 @@ const engine = {
 };
 
 // EXTERNAL MODULE: ./src/runner/redact.ts
-var redact = __nccwpck_require__(4979);
+var redact = __nccwpck_require__(8949);
 // EXTERNAL MODULE: ./src/buildkit/read-back.ts
-var read_back = __nccwpck_require__(990);
+var read_back = __nccwpck_require__(2708);
 ;// CONCATENATED MODULE: ./src/drivers/kubernetes/kubectl.ts
 
 
@@ -6321,7 +6321,7 @@ function kubernetesDaemonFlags(flags) {
 // Inputs this driver can't take
 
 // EXTERNAL MODULE: ./src/buildkit/resolve.ts
-var resolve = __nccwpck_require__(8590);
+var resolve = __nccwpck_require__(7236);
 ;// CONCATENATED MODULE: ./src/drivers/kubernetes/inputs.ts
 
 
@@ -7363,17 +7363,17 @@ function driverFor(name) {
 }
 
 // EXTERNAL MODULE: ./src/cni/settings.ts
-var settings = __nccwpck_require__(2341);
+var settings = __nccwpck_require__(1467);
 // EXTERNAL MODULE: ./src/docker/refs.ts
-var refs = __nccwpck_require__(4526);
+var refs = __nccwpck_require__(3004);
 // EXTERNAL MODULE: ./src/install/buildx-release.ts
-var buildx_release = __nccwpck_require__(2657);
-// EXTERNAL MODULE: ../main/node_modules/smol-toml/dist/index.js + 8 modules
-var dist = __nccwpck_require__(8876);
+var buildx_release = __nccwpck_require__(2067);
+// EXTERNAL MODULE: ./node_modules/smol-toml/dist/index.js + 8 modules
+var dist = __nccwpck_require__(3292);
 // EXTERNAL MODULE: ./src/config/toml.ts
-var toml = __nccwpck_require__(9934);
+var toml = __nccwpck_require__(4208);
 // EXTERNAL MODULE: ./src/runner/input-files.ts
-var input_files = __nccwpck_require__(8606);
+var input_files = __nccwpck_require__(2176);
 ;// CONCATENATED MODULE: ./src/inputs/base-config.ts
 
 
@@ -7503,7 +7503,7 @@ function checkBaseConfigNetwork(base, cni, mode) {
 }
 
 // EXTERNAL MODULE: ./src/config/hosts.ts
-var config_hosts = __nccwpck_require__(3659);
+var config_hosts = __nccwpck_require__(6593);
 ;// CONCATENATED MODULE: ./src/inputs/registries.ts
 
 
@@ -7880,7 +7880,7 @@ async function restorePlugin() {
     const saved = record().plugin;
     if (saved === '')
         return;
-    const { restorePlugin: restore } = await __nccwpck_require__.e(/* import() */ 838).then(__nccwpck_require__.bind(__nccwpck_require__, 5838));
+    const { restorePlugin: restore } = await __nccwpck_require__.e(/* import() */ 952).then(__nccwpck_require__.bind(__nccwpck_require__, 7952));
     log/* info */.pq(restore(JSON.parse(saved)));
     update({ plugin: '' });
 }
@@ -7970,7 +7970,7 @@ async function checkTools(asked, driver, versions) {
 /** Installs buildx as the docker CLI's plugin for the job; post puts back what was there. */
 async function installBuildx(req, runDir, driver) {
     // Loaded only here: the tool cache and the Actions cache client are most of the bundle.
-    const { installBuildx: install } = await __nccwpck_require__.e(/* import() */ 838).then(__nccwpck_require__.bind(__nccwpck_require__, 5838));
+    const { installBuildx: install } = await __nccwpck_require__.e(/* import() */ 952).then(__nccwpck_require__.bind(__nccwpck_require__, 7952));
     const done = await install(req, { env: process.env, home: external_node_os_.homedir(), runDir, platform: process.platform, arch: process.arch });
     // Recorded before the check, so that any failure from here on puts the old plugin back.
     update({ plugin: JSON.stringify({ pluginPath: done.pluginPath, backupPath: done.backupPath, sha256: done.sha256 }) });
@@ -8506,7 +8506,7 @@ function httpMirrorHost(mirror) {
 }
 
 // EXTERNAL MODULE: ./src/buildkit/versions.ts
-var versions = __nccwpck_require__(7265);
+var versions = __nccwpck_require__(8195);
 ;// CONCATENATED MODULE: ./src/plan/config-tree.ts
 
 
@@ -9726,7 +9726,7 @@ async function steps() {
     const cni = inputs.cni;
     // Loaded only when asked for: the tool cache and the download code are most of the bundle.
     const addition = cni
-        ? await log/* group */.Os('Prepare CNI networking', async () => (await __nccwpck_require__.e(/* import() */ 443).then(__nccwpck_require__.bind(__nccwpck_require__, 3443))).prepareCni(cni, runDir, withImage(inputs.nodes[0].driverOpts, images[0]), baseViaMirror(mirrors)))
+        ? await log/* group */.Os('Prepare CNI networking', async () => (await __nccwpck_require__.e(/* import() */ 678).then(__nccwpck_require__.bind(__nccwpck_require__, 3678))).prepareCni(cni, runDir, withImage(inputs.nodes[0].driverOpts, images[0]), baseViaMirror(mirrors)))
         : {};
     // A driver that takes no config (remote, docker) has nothing rendered.
     const planned = () => makePlan(driver, inputs, read.certs, runDir, addition, owner, read.prepared, images);
@@ -9760,7 +9760,7 @@ async function readInputsAskingVersions() {
 }
 async function main_readInputs() {
     // The YAML parser only for append (a third of the bundle's size otherwise parsed for nothing).
-    const yaml = (0,commands/* getInput */.V4)('append').trim() === '' ? undefined : await __nccwpck_require__.e(/* import() */ 439).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3439, 19));
+    const yaml = (0,commands/* getInput */.V4)('append').trim() === '' ? undefined : await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19));
     const inputs = getInputs(undefined, { env: process.env, home: external_node_os_.homedir(), yaml });
     const driver = driverFor(inputs.driver);
     checkKeys(inputs);

@@ -7,7 +7,8 @@ import * as path from 'node:path'
 import { parse } from 'smol-toml'
 import { OWNER_LABEL } from '../../src/docker/owner-mark.js'
 import { asShown, disposeRun, newRun, readOutputs, readState, root, runMain, runPost, type Run } from '../../scripts/runner.mjs'
-import { cleanUpTests, errors, uniqueName, until } from './docker-env.js'
+import { cleanUpTests, docker, errors, uniqueName, until } from './docker-env.js'
+import { pushLocalImage, startRegistries } from './registry-env.js'
 import {
   cleanUpKube,
   clusterImage,
@@ -57,7 +58,14 @@ function start(ns: string | undefined, inputs: Record<string, string> = {}, env:
   return { run, name }
 }
 
-const nodesOf = (run: Run): { name: string; verified: boolean; 'driver-opts': string[] }[] => JSON.parse(readOutputs(run).nodes)
+function dockerOk(args: string[]): string {
+  const r = docker(args)
+  if (r.status !== 0) throw new Error(`docker ${args.join(' ')} failed: ${r.stderr.trim()}`)
+  return r.stdout
+}
+
+const nodesOf = (run: Run): { name: string; verified: boolean; 'driver-opts': string[]; image?: unknown }[] =>
+  JSON.parse(readOutputs(run).nodes)
 
 async function removed(run: Run, name: string, ns: string, before: string[]): Promise<void> {
   const post = await runPost(run)
@@ -282,6 +290,64 @@ describeKube('the kubernetes driver on a real cluster', () => {
     expect(main.stdout).toContain('no Docker engine needed by the kubernetes driver (not asked)')
     expect(readOutputs(run).verified).toBe('true')
     await removed(run, name, ns, before)
+  })
+
+  test("the image through a docker.io mirror: the kubelet pulls the mirror's reference, and nothing asks for the original", async () => {
+    // A registry on 127.0.0.1 holds the image under a tag that exists nowhere else; the kubelet
+    // (its containerd on this host) reaches it over plain HTTP, as it reaches any loopback registry.
+    const regs = await startRegistries()
+    const original = `moby/buildkit:kube-mirror-${process.pid}-${Date.now()}`
+    // An image of its own (the BuildKit image with a label, so another image ID): the kubelet
+    // records each image it pulls and by which name (/var/lib/kubelet/image_manager/pulled,
+    // KEP-2535), and once the imported image's ID has such a record under the mirror's name,
+    // pods naming it moby/buildkit:<tag> are made to pull it again, which can't work here.
+    const local = `it-kube-mirror:${process.pid}`
+    const box = dockerOk(['create', clusterImage()]).trim()
+    dockerOk(['commit', '--change', `LABEL it.kube-mirror=${original}`, box, local])
+    dockerOk(['rm', box])
+    const pushed = pushLocalImage(local, regs.httpMirror, original)
+    dockerOk(['image', 'rm', local])
+    try {
+      const ns = newNamespace()
+      const before = objectsIn(ns)
+      const { run, name } = start(ns, {
+        mirrors: `docker.io=http://${regs.httpMirror}`,
+        'driver-opts': `namespace=${ns}\nimage=${original}`
+      })
+      const main = await runMain(run)
+      expect(errors(main.stdout)).toEqual([])
+      expect(main.stdout.split('\n').filter(l => l.startsWith('::warning::'))).toEqual([])
+      expect(readOutputs(run).verified).toBe('true')
+      expect(nodesOf(run)[0]).toMatchObject({
+        image: { ref: pushed.ref, source: `docker.io mirror ${regs.httpMirror}`, digest: pushed.digest }
+      })
+      // The Deployment runs the mirror's reference, and the kubelet pulled it; the original was never asked for.
+      const spec = kubectlOk([
+        '--namespace',
+        ns,
+        'get',
+        'deployment',
+        `${name}0`,
+        '--output',
+        'jsonpath={.spec.template.spec.containers[0].image}'
+      ])
+      expect(spec).toBe(pushed.ref)
+      const events = kubectlOk([
+        '--namespace',
+        ns,
+        'get',
+        'events',
+        '--field-selector',
+        'reason=Pulling',
+        '--output',
+        'jsonpath={range .items[*]}{.message}{"\\n"}{end}'
+      ])
+      expect(events).toContain(`Pulling image "${pushed.ref}"`)
+      expect(events).not.toContain(`Pulling image "${original}"`)
+      await removed(run, name, ns, before)
+    } finally {
+      regs.stop()
+    }
   })
 
   test('as a service account with only the Role of docs/kubernetes/rbac.yaml: verified, and post removes it', async () => {

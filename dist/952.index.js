@@ -1,8 +1,8 @@
-export const id = 838;
-export const ids = [838];
+export const id = 952;
+export const ids = [952];
 export const modules = {
 
-/***/ 5838:
+/***/ 7952:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -17,10 +17,10 @@ export const modules = {
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var _buildx_release_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(2657);
-/* harmony import */ var _config_certs_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5391);
-/* harmony import */ var _downloads_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(5900);
-/* harmony import */ var _runner_log_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(382);
+/* harmony import */ var _buildx_release_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(2067);
+/* harmony import */ var _config_certs_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6317);
+/* harmony import */ var _downloads_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(5362);
+/* harmony import */ var _runner_log_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(7708);
 
 
 
@@ -52,7 +52,7 @@ async function installBuildx(req, host) {
         const cached = await fromToolCache(version, toolArch, name, urls.binary, expected, sumSource);
         if (cached)
             return await install(cached, expected, 'tool-cache', version, urls.binary, target, host.runDir);
-        const tc = await Promise.all(/* import() */[__webpack_require__.e(59), __webpack_require__.e(213)]).then(__webpack_require__.bind(__webpack_require__, 9213));
+        const tc = await Promise.all(/* import() */[__webpack_require__.e(507), __webpack_require__.e(805)]).then(__webpack_require__.bind(__webpack_require__, 9805));
         cache = req.cacheBinary ? await actionsCache() : undefined;
         const key = (0,_buildx_release_js__WEBPACK_IMPORTED_MODULE_4__/* .actionsCacheKey */ .DB)(version, host.platform, host.arch, expected);
         const restored = cache ? await fromActionsCache(cache, key, name, expected) : undefined;
@@ -178,7 +178,7 @@ async function toToolCache(tc, file, name, version, toolArch) {
 }
 /** @actions/cache when the runner has a cache service; undefined otherwise (e.g. GHES without one, a local run). */
 async function actionsCache() {
-    const cache = await Promise.all(/* import() */[__webpack_require__.e(59), __webpack_require__.e(139)]).then(__webpack_require__.bind(__webpack_require__, 139));
+    const cache = await Promise.all(/* import() */[__webpack_require__.e(507), __webpack_require__.e(691)]).then(__webpack_require__.bind(__webpack_require__, 1691));
     if (cache.isFeatureAvailable())
         return cache;
     _runner_log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq('no GitHub Actions cache service on this runner: cache-binary does nothing here');

@@ -1,8 +1,8 @@
-export const id = 443;
-export const ids = [443];
+export const id = 678;
+export const ids = [678];
 export const modules = {
 
-/***/ 3443:
+/***/ 3678:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -20,19 +20,19 @@ var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/cni/settings.ts
-var settings = __webpack_require__(2341);
+var settings = __webpack_require__(1467);
 // EXTERNAL MODULE: ./src/docker/cli.ts + 2 modules
-var cli = __webpack_require__(4565);
+var cli = __webpack_require__(9345);
 // EXTERNAL MODULE: ./src/docker/mirror-refs.ts
-var mirror_refs = __webpack_require__(8838);
+var mirror_refs = __webpack_require__(3184);
 // EXTERNAL MODULE: ./src/docker/through-mirror.ts
-var through_mirror = __webpack_require__(9351);
+var through_mirror = __webpack_require__(9069);
 // EXTERNAL MODULE: ./src/docker/driver-opts.ts
-var driver_opts = __webpack_require__(9233);
+var driver_opts = __webpack_require__(6787);
 // EXTERNAL MODULE: ./src/install/downloads.ts
-var downloads = __webpack_require__(5900);
+var downloads = __webpack_require__(5362);
 // EXTERNAL MODULE: ./src/runner/log.ts
-var log = __webpack_require__(382);
+var log = __webpack_require__(7708);
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __webpack_require__(8522);
 ;// CONCATENATED MODULE: ./src/install/tar.ts
@@ -201,9 +201,9 @@ async function readTgz(file, want) {
 }
 
 // EXTERNAL MODULE: ./src/runner/test-pause.ts
-var test_pause = __webpack_require__(6861);
+var test_pause = __webpack_require__(3879);
 // EXTERNAL MODULE: ./src/buildkit/versions.ts
-var versions = __webpack_require__(7265);
+var versions = __webpack_require__(8195);
 ;// CONCATENATED MODULE: ./src/cni/image.ts
 
 
@@ -419,7 +419,7 @@ async function missingInImage(image, build) {
     return cli/* missingInImageDir */.wt(image, PLUGINS_IN_IMAGE, build.config.types);
 }
 /** @actions/tool-cache, loaded only to download and cache: most of what this step would load. */
-const toolCache = () => Promise.all(/* import() */[__webpack_require__.e(59), __webpack_require__.e(213)]).then(__webpack_require__.bind(__webpack_require__, 9213));
+const toolCache = () => Promise.all(/* import() */[__webpack_require__.e(507), __webpack_require__.e(805)]).then(__webpack_require__.bind(__webpack_require__, 9805));
 /**
  * Runs `fn` holding a lock directory (mkdir is atomic). A lock older than ten minutes is
  * taken to be left by a run that died, and broken.
