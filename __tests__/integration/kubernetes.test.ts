@@ -52,7 +52,7 @@ function start(ns: string | undefined, inputs: Record<string, string> = {}, env:
   const run = newRun({
     inputs: { name, driver: 'kubernetes', use: 'false', 'driver-opts': opts.join('\n'), ...inputs },
     // A buildx config directory per run, as each runner has its own.
-    env: { BUILDX_CONFIG: fs.mkdtempSync(path.join(os.tmpdir(), 'it-buildx-')), ...env }
+    env: { ...env, BUILDX_CONFIG: env.BUILDX_CONFIG ?? fs.mkdtempSync(path.join(os.tmpdir(), 'it-buildx-')) }
   })
   runs.push({ name, run })
   return { run, name }
