@@ -134,7 +134,7 @@ function parseResolveOutput(stdout, count) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   C2: () => (/* binding */ parseBuildkitdVersion),
-/* harmony export */   E$: () => (/* binding */ pinnedImageVersion),
+/* harmony export */   RQ: () => (/* binding */ tagVersion),
 /* harmony export */   Zy: () => (/* binding */ compareVersions)
 /* harmony export */ });
 // Version numbers of BuildKit, as its daemon prints them. Pure.
@@ -155,15 +155,11 @@ function compareVersions(a, b) {
     return 0;
 }
 /**
- * The BuildKit version an image reference is pinned to by its tag (moby/buildkit:v0.29.0,
- * :v0.29.0-rootless), or undefined: a moving tag (buildx-stable-1, latest), a digest, none.
+ * The BuildKit version an image tag names (v0.29.0, v0.29.0-rootless, 0.32.2), or undefined
+ * for a moving tag (buildx-stable-1, latest, master).
  */
-function pinnedImageVersion(ref) {
-    const name = ref.split('@')[0];
-    const colon = name.lastIndexOf(':');
-    if (colon < 0 || name.slice(colon).includes('/') || ref.includes('@'))
-        return undefined;
-    const m = /^v?(\d+\.\d+\.\d+)(?:-rootless)?$/.exec(name.slice(colon + 1));
+function tagVersion(tag) {
+    const m = /^v?(\d+\.\d+\.\d+)(?:-rootless)?$/.exec(tag);
     return m ? `v${m[1]}` : undefined;
 }
 
@@ -8575,6 +8571,7 @@ function topSettings(inputs) {
 
 
 
+
 /** The rules above, for the config the plan will render and one daemon version. Pure. */
 function ruleOnKeys(inputs, version) {
     const tree = configTree(inputs);
@@ -8599,6 +8596,14 @@ function ruleOnKeys(inputs, version) {
     return { always, errors, warnings: [], waiting: [] };
 }
 /**
+ * The BuildKit version an image reference is pinned to by its tag (moby/buildkit:v0.29.0), or
+ * undefined: a moving tag, a digest (the tag beside it says nothing sure), no tag, no reference.
+ */
+function pinnedImageVersion(image) {
+    const ref = (0,refs/* parseImageRef */.Q)(image);
+    return typeof ref === 'string' || ref.digest !== undefined || ref.tag === undefined ? undefined : (0,versions/* tagVersion */.RQ)(ref.tag);
+}
+/**
  * The BuildKit version every node is pinned to by its image's tag (the oldest, when they
  * differ: a key must work on every node), or undefined when a node's image is not pinned
  * (buildx's default moby/buildkit:buildx-stable-1, a moving tag, a digest, a CNI image).
@@ -8609,7 +8614,7 @@ function pinnedVersion(inputs) {
     let oldest;
     for (const n of inputs.nodes) {
         const image = (0,driver_opts/* driverOptValue */.HT)(n.driverOpts, 'image');
-        const v = image === undefined ? undefined : (0,versions/* pinnedImageVersion */.E$)(image);
+        const v = image === undefined ? undefined : pinnedImageVersion(image);
         if (v === undefined)
             return undefined;
         if (oldest === undefined || (0,versions/* compareVersions */.Zy)(v, oldest) < 0)

@@ -17,13 +17,10 @@ export function compareVersions(a: string, b: string): number {
 }
 
 /**
- * The BuildKit version an image reference is pinned to by its tag (moby/buildkit:v0.29.0,
- * :v0.29.0-rootless), or undefined: a moving tag (buildx-stable-1, latest), a digest, none.
+ * The BuildKit version an image tag names (v0.29.0, v0.29.0-rootless, 0.32.2), or undefined
+ * for a moving tag (buildx-stable-1, latest, master).
  */
-export function pinnedImageVersion(ref: string): string | undefined {
-  const name = ref.split('@')[0]
-  const colon = name.lastIndexOf(':')
-  if (colon < 0 || name.slice(colon).includes('/') || ref.includes('@')) return undefined
-  const m = /^v?(\d+\.\d+\.\d+)(?:-rootless)?$/.exec(name.slice(colon + 1))
+export function tagVersion(tag: string): string | undefined {
+  const m = /^v?(\d+\.\d+\.\d+)(?:-rootless)?$/.exec(tag)
   return m ? `v${m[1]}` : undefined
 }

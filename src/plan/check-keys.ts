@@ -1,5 +1,6 @@
 import { httpMirrorsWithoutHttp, keyFindings, SCHEMA_NEWEST, type ConfigProblem } from '../config/schema.js'
-import { compareVersions, pinnedImageVersion } from '../buildkit/versions.js'
+import { compareVersions, tagVersion } from '../buildkit/versions.js'
+import { parseImageRef } from '../docker/refs.js'
 import { driverOptValue } from '../docker/driver-opts.js'
 import type { Inputs } from '../inputs/model.js'
 import { InputError } from '../runner/errors.js'
@@ -50,6 +51,15 @@ export function ruleOnKeys(inputs: Inputs, version: string | undefined): KeyRuli
       errors.push(`${n.key}: added in BuildKit ${n.since}; this builder runs BuildKit ${version}, which ignores it`)
   }
   return { always, errors, warnings: [], waiting: [] }
+}
+
+/**
+ * The BuildKit version an image reference is pinned to by its tag (moby/buildkit:v0.29.0), or
+ * undefined: a moving tag, a digest (the tag beside it says nothing sure), no tag, no reference.
+ */
+export function pinnedImageVersion(image: string): string | undefined {
+  const ref = parseImageRef(image)
+  return typeof ref === 'string' || ref.digest !== undefined || ref.tag === undefined ? undefined : tagVersion(ref.tag)
 }
 
 /**

@@ -4,8 +4,7 @@ import * as path from 'node:path'
 import { parse } from 'smol-toml'
 import type { TomlTable } from '../../../src/config/toml.js'
 import { SCHEMA_NEWEST } from '../../../src/config/schema.js'
-import { pinnedImageVersion } from '../../../src/buildkit/versions.js'
-import { pinnedVersion, ruleOnKeys } from '../../../src/plan/check-keys.js'
+import { pinnedImageVersion, pinnedVersion, ruleOnKeys } from '../../../src/plan/check-keys.js'
 import { inputsWith } from '../../inputs-model.js'
 
 // Strict where the key table knows, open where it doesn't (plan/check-keys.ts): each rule,
