@@ -49,6 +49,13 @@ export function docker(args: string[]): { status: number; stdout: string; stderr
   return { status: r.status ?? 1, stdout: r.stdout, stderr: r.stderr }
 }
 
+/** docker that must work: its stdout. */
+export function dockerOk(args: string[]): string {
+  const r = docker(args)
+  if (r.status !== 0) throw new Error(`docker ${args.join(' ')} failed: ${r.stderr.trim()}`)
+  return r.stdout
+}
+
 export const containerOf = (builder: string): string => `buildx_buildkit_${builder}0`
 
 /** The config the daemon's container holds, parsed. */

@@ -10,6 +10,7 @@ import {
   configInBuilder,
   describeDocker,
   docker,
+  dockerOk,
   errors,
   leftovers,
   uniqueName
@@ -36,7 +37,7 @@ afterAll(() => {
 /** The BuildKit image under a tag of the test's own that pins no version, as buildx-stable-1 doesn't. */
 function unpinned(image: string): string {
   const tag = `it-unpinned-buildkit:${process.pid}`
-  if (docker(['tag', image, tag]).status !== 0) throw new Error(`docker tag ${image} ${tag} failed`)
+  dockerOk(['tag', image, tag])
   if (!made.includes(tag)) made.push(tag)
   return tag
 }

@@ -7,7 +7,7 @@ import * as path from 'node:path'
 import { parse } from 'smol-toml'
 import { OWNER_LABEL } from '../../src/docker/owner-mark.js'
 import { asShown, disposeRun, newRun, readOutputs, readState, root, runMain, runPost, type Run } from '../../scripts/runner.mjs'
-import { cleanUpTests, docker, errors, uniqueName, until } from './docker-env.js'
+import { cleanUpTests, dockerOk, errors, uniqueName, until } from './docker-env.js'
 import { pushLocalImage, startRegistries } from './registry-env.js'
 import {
   cleanUpKube,
@@ -56,12 +56,6 @@ function start(ns: string | undefined, inputs: Record<string, string> = {}, env:
   })
   runs.push({ name, run })
   return { run, name }
-}
-
-function dockerOk(args: string[]): string {
-  const r = docker(args)
-  if (r.status !== 0) throw new Error(`docker ${args.join(' ')} failed: ${r.stderr.trim()}`)
-  return r.stdout
 }
 
 const nodesOf = (run: Run): { name: string; verified: boolean; 'driver-opts': string[]; image?: unknown }[] =>
