@@ -44,6 +44,10 @@ async function steps(): Promise<void> {
   state.update({ builder: asked.name, driver: asked.driver, cleanup: asked.cleanup, keepState: asked.keepState })
   state.update({ runDir: createRunDir(), owner: randomUUID() })
   const { runDir, owner } = state.record()
+  // The builder's image is taken from the mirror while buildx answers for its version: the
+  // pull needs neither buildx nor the name, and both are a process to wait for.
+  const mirrors = asked.imageViaMirror ? hubMirrors(asked) : []
+  const images = takesImagesFromMirror(driver, asked, mirrors) ? log.ahead(() => nodeImages(driver, asked, mirrors)) : undefined
   const install = await log.group('Check Docker and Buildx', () => checkTools(asked, driver, read.versions))
   if (install) await log.group(`Install buildx ${install.version}`, () => installBuildx(install, runDir, driver))
   const name = await log.group(
@@ -52,19 +56,21 @@ async function steps(): Promise<void> {
   )
   const inputs: Inputs = { ...asked, name }
   state.update({ builder: name })
-  const mirrors = inputs.imageViaMirror ? hubMirrors(inputs) : []
-  const images = takesImagesFromMirror(driver, inputs, mirrors)
-    ? await log.group('Take the BuildKit image from the docker.io mirror', () => nodeImages(driver, inputs, mirrors))
-    : []
+  const nodeSources = images ? await log.group('Take the BuildKit image from the docker.io mirror', () => images.shown()) : []
   const cni = inputs.cni
   // Loaded only when asked for: the tool cache and the download code are most of the bundle.
   const addition = cni
     ? await log.group('Prepare CNI networking', async () =>
-        (await import('./cni/image.js')).prepareCni(cni, runDir, withImage(inputs.nodes[0].driverOpts, images[0]), baseViaMirror(mirrors))
+        (await import('./cni/image.js')).prepareCni(
+          cni,
+          runDir,
+          withImage(inputs.nodes[0].driverOpts, nodeSources[0]),
+          baseViaMirror(mirrors)
+        )
       )
     : {}
   // A driver that takes no config (remote, docker) has nothing rendered.
-  const planned = (): Plan => makePlan(driver, inputs, read.certs, runDir, addition, owner, read.prepared, images)
+  const planned = (): Plan => makePlan(driver, inputs, read.certs, runDir, addition, owner, read.prepared, nodeSources)
   const plan = driver.takesConfig ? await log.group('Render buildkitd.toml', () => render(planned())) : planned()
   if (driver.createsBuilder) {
     await log.group('Check that nothing exists under the node names yet', () => checkPlaces(driver, plan, owner))
