@@ -501,10 +501,9 @@ function cniAddition(image, description) {
 /* harmony export */   jr: () => (/* binding */ loadRegistryCerts),
 /* harmony export */   o4: () => (/* binding */ looksLikePem),
 /* harmony export */   qe: () => (/* binding */ pastedInsteadOfRef),
-/* harmony export */   rL: () => (/* binding */ loadPem),
-/* harmony export */   sc: () => (/* binding */ sha256)
+/* harmony export */   rL: () => (/* binding */ loadPem)
 /* harmony export */ });
-/* unused harmony exports pemBlocks, readPem, certInfo */
+/* unused harmony exports pemBlocks, readPem, certInfo, sha256 */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
@@ -2694,6 +2693,93 @@ function parseDownloadBase(input, value, checksumInput, pinned, layout) {
 
 /***/ }),
 
+/***/ 4407:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Fn: () => (/* binding */ lstatKind),
+/* harmony export */   qt: () => (/* binding */ restorePlugin),
+/* harmony export */   zb: () => (/* binding */ stagingName)
+/* harmony export */ });
+/* unused harmony exports placeCopy, placeLink */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+
+
+
+// The buildx plugin file a `version` install put in place, and putting back what was there
+// before: plain file operations, in a module of their own so that the post step's bundle
+// (dist/post/) does not carry the install's downloads, tool cache and Actions cache client.
+/**
+ * Puts back the plugin that was there before installBuildx (or removes the one it installed
+ * when there was none), and says what it did. Safe to call again: what was done already is
+ * reported, not repeated. With `sha256`, a plugin some later step put in place of ours is
+ * left alone rather than removed.
+ */
+function restorePlugin(installed) {
+    const { pluginPath, backupPath } = installed;
+    if (backupPath !== undefined) {
+        const kind = lstatKind(backupPath);
+        if (kind === undefined)
+            return `the buildx plugin that was at ${pluginPath} before this run is already back (no backup left at ${backupPath})`;
+        if (kind === 'link')
+            placeLink(node_fs__WEBPACK_IMPORTED_MODULE_1__.readlinkSync(backupPath), pluginPath);
+        else
+            placeCopy(backupPath, pluginPath);
+        node_fs__WEBPACK_IMPORTED_MODULE_1__.rmSync(backupPath, { force: true });
+        return `put back the buildx plugin that was at ${pluginPath} before this run`;
+    }
+    if (lstatKind(pluginPath) === undefined)
+        return `the buildx plugin this run installed at ${pluginPath} is already removed`;
+    if (installed.sha256 !== undefined && (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync(pluginPath)).digest('hex') !== installed.sha256) {
+        return `left ${pluginPath} alone: it is no longer the buildx this run installed (another step replaced it)`;
+    }
+    node_fs__WEBPACK_IMPORTED_MODULE_1__.rmSync(pluginPath, { force: true });
+    return `removed the buildx plugin this run installed at ${pluginPath} (there was none before)`;
+}
+/** A name in the plugin directory the docker CLI never takes for a plugin (no docker- prefix). */
+function stagingName(target) {
+    return node_path__WEBPACK_IMPORTED_MODULE_2__.join(node_path__WEBPACK_IMPORTED_MODULE_2__.dirname(target), `.buildkit-builder-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(6).toString('hex')}.tmp`);
+}
+function placeCopy(source, target) {
+    const staged = stagingName(target);
+    try {
+        node_fs__WEBPACK_IMPORTED_MODULE_1__.copyFileSync(source, staged);
+        node_fs__WEBPACK_IMPORTED_MODULE_1__.renameSync(staged, target);
+    }
+    finally {
+        node_fs__WEBPACK_IMPORTED_MODULE_1__.rmSync(staged, { force: true });
+    }
+}
+function placeLink(linkTarget, target) {
+    const staged = stagingName(target);
+    try {
+        node_fs__WEBPACK_IMPORTED_MODULE_1__.symlinkSync(linkTarget, staged);
+        node_fs__WEBPACK_IMPORTED_MODULE_1__.renameSync(staged, target);
+    }
+    finally {
+        node_fs__WEBPACK_IMPORTED_MODULE_1__.rmSync(staged, { force: true });
+    }
+}
+function lstatKind(p) {
+    try {
+        const st = node_fs__WEBPACK_IMPORTED_MODULE_1__.lstatSync(p);
+        return st.isSymbolicLink() ? 'link' : st.isFile() ? 'file' : 'other';
+    }
+    catch (err) {
+        if (err.code === 'ENOENT')
+            return undefined;
+        throw err;
+    }
+}
+
+
+/***/ }),
+
 /***/ 6342:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -2826,11 +2912,12 @@ class InputError extends Error {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   OD: () => (/* binding */ stopChildren),
 /* harmony export */   X4: () => (/* binding */ runChecked),
 /* harmony export */   eF: () => (/* binding */ run),
-/* harmony export */   fM: () => (/* binding */ lastLine)
+/* harmony export */   fM: () => (/* binding */ lastLine),
+/* harmony export */   uU: () => (/* binding */ passSignalsOn)
 /* harmony export */ });
+/* unused harmony export stopChildren */
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8161);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7708);
@@ -2911,6 +2998,19 @@ async function stopChildren(signal, graceMs = 5000) {
         for (const c of children)
             killGroup(c, 'SIGKILL');
     clearTimeout(timer);
+}
+/**
+ * A cancelled job: the runner sends SIGINT, then SIGTERM. Each step's entry point passes the
+ * signal on to the docker and buildx processes it started, waits for them, and stops; the post
+ * step (which runs for cancelled jobs too) removes what was created, from the run record.
+ */
+function passSignalsOn() {
+    for (const signal of ['SIGINT', 'SIGTERM']) {
+        process.once(signal, () => {
+            _log_js__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq(`${signal}: stopping this step's child processes; the post step removes what this run created`);
+            void stopChildren(signal).finally(() => process.exit(128 + node_os__WEBPACK_IMPORTED_MODULE_0__.constants.signals[signal]));
+        });
+    }
 }
 function killGroup(c, signal) {
     try {
@@ -5106,14 +5206,14 @@ function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTempora
 /************************************************************************/
 var __webpack_exports__ = {};
 
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: ./src/runner/exec.ts
 var exec = __nccwpck_require__(8065);
 // EXTERNAL MODULE: ./src/runner/log.ts
 var log = __nccwpck_require__(7708);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: ./src/config/certs.ts
 var certs = __nccwpck_require__(6317);
 // EXTERNAL MODULE: ./src/docker/cli.ts + 2 modules
@@ -5728,13 +5828,6 @@ const Keys = {
     keepState: 'keepState',
     plugin: 'buildxPlugin'
 };
-// The entry point runs twice (main, then post); main marks the state so that the second
-// run knows it is the post step.
-const IS_POST = 'isPost';
-const isPost = (0,commands/* getState */.Gu)(IS_POST) === 'true';
-function markMainRan() {
-    (0,commands/* saveState */.LZ)(IS_POST, 'true');
-}
 function load() {
     const get = (k) => (0,commands/* getState */.Gu)(Keys[k]);
     return {
@@ -7949,7 +8042,10 @@ function getInputs(get = name => (0,commands/* getInput */.V4)(name), host = { e
     return readInputs(get, host, drivers);
 }
 
+// EXTERNAL MODULE: ./src/install/plugin-file.ts
+var plugin_file = __nccwpck_require__(4407);
 ;// CONCATENATED MODULE: ./src/drivers/teardown.ts
+
 
 
 
@@ -7963,16 +8059,15 @@ async function teardown(why) {
         await removeBuilder(driverFor(rec.driver), why, rec);
     else
         log/* info */.pq('this run created no builder (or already removed it)');
-    await restorePlugin();
+    restorePlugin();
     removeFiles();
 }
 /** Puts back the buildx plugin a `version` install replaced (its backup is in the run's directory). */
-async function restorePlugin() {
+function restorePlugin() {
     const saved = record().plugin;
     if (saved === '')
         return;
-    const { restorePlugin: restore } = await __nccwpck_require__.e(/* import() */ 952).then(__nccwpck_require__.bind(__nccwpck_require__, 7952));
-    log/* info */.pq(restore(JSON.parse(saved)));
+    log/* info */.pq((0,plugin_file/* restorePlugin */.qt)(JSON.parse(saved)));
     update({ plugin: '' });
 }
 async function removeBuilder(driver, why, rec) {
@@ -9802,7 +9897,6 @@ async function report(driver, plan, o) {
 // The main step: a list of named steps, each in its own log group. Any failure runs the
 // one teardown (drivers/teardown.ts: only what this run created) and writes a job summary.
 async function runMain() {
-    markMainRan();
     summaryWritten = false;
     try {
         await steps();
@@ -9914,47 +10008,12 @@ async function cleanUpAfterFailure(err) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/post.ts
-
-
-// The post step runs even when the job failed or was cancelled: the one teardown removes the
-// builder this run created (unless cleanup is off) and every file the run wrote.
-async function runPost() {
-    await log/* group */.Os('Remove the builder and the files of this run', () => teardown('post'));
-}
-
 ;// CONCATENATED MODULE: ./src/index.ts
 
 
 
-
-
-
-// Entry point for both `main` and `post` (action.yml): the only place that sets the
-// step's result.
-async function entry() {
-    try {
-        if (isPost)
-            await runPost();
-        else
-            await runMain();
-    }
-    catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        if (isPost)
-            log/* warning */.$e(`post step: ${message}`);
-        else
-            log/* fail */.fJ(message);
-    }
-}
-// A cancelled job: the runner sends SIGINT, then SIGTERM. Pass the signal on to the docker
-// and buildx processes this step started, wait for them, and stop; the post step (which runs
-// for cancelled jobs too) removes what was created, from the run record.
-for (const signal of ['SIGINT', 'SIGTERM']) {
-    process.once(signal, () => {
-        log/* info */.pq(`${signal}: stopping this step's child processes; the post step removes what this run created`);
-        void (0,exec/* stopChildren */.OD)(signal).finally(() => process.exit(128 + external_node_os_.constants.signals[signal]));
-    });
-}
-void entry();
+// The main step's entry point (action.yml runs.main): the only place that fails the step. The
+// post step has its own (post-entry.ts, dist/post/), which loads none of main's modules.
+(0,exec/* passSignalsOn */.uU)();
+runMain().catch((err) => log/* fail */.fJ(err instanceof Error ? err.message : String(err)));
 

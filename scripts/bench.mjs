@@ -138,7 +138,7 @@ async function measured(step) {
       if (!/^\d+$/.test(pid) || before.has(pid)) continue
       try {
         const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8')
-        if (!cmd.includes('dist/index.js')) continue
+        if (!/dist\/(post\/)?index\.js/.test(cmd)) continue
         peak = Math.max(peak, Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0))
       } catch {
         // The process ended between listing and reading: nothing to measure.
@@ -316,7 +316,8 @@ async function cniRounds(rounds) {
   return out
 }
 
-const cni = await cniRounds(Math.min(n, 3))
+// BENCH_CNI=false skips them (a quicker run when only the main figures are wanted).
+const cni = process.env.BENCH_CNI === 'false' ? undefined : await cniRounds(Math.min(n, 3))
 
 const median = xs => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)]
 const fig = {

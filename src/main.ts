@@ -28,7 +28,6 @@ import { failureText, verifyBuilder } from './verify/verify.js'
 // The main step: a list of named steps, each in its own log group. Any failure runs the
 // one teardown (drivers/teardown.ts: only what this run created) and writes a job summary.
 export async function runMain(): Promise<void> {
-  state.markMainRan()
   summaryWritten = false
   try {
     await steps()

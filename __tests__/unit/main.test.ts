@@ -100,6 +100,7 @@ const install = {
   restorePlugin: jest.fn((saved: { pluginPath: string }) => (calls.push(`restore ${path.basename(saved.pluginPath)}`), 'restored'))
 }
 jest.unstable_mockModule('../../src/install/install.js', () => install)
+jest.unstable_mockModule('../../src/install/plugin-file.js', () => ({ restorePlugin: install.restorePlugin }))
 const { runMain } = await import('../../src/main.js')
 const { resetRecord } = await import('../../src/runner/state.js')
 const { fail } = await import('../../src/runner/log.js')
@@ -177,7 +178,7 @@ describe('main', () => {
       verified: 'true',
       config: 'debug = true\n\n[registry."docker.io"]\nmirrors = [ "mirror.gcr.io" ]\n'
     })
-    expect(state()).toMatchObject({ isPost: 'true', builderName: 'unit1', builderCreated: 'true', cleanup: 'true', keepState: 'false' })
+    expect(state()).toMatchObject({ builderName: 'unit1', builderCreated: 'true', cleanup: 'true', keepState: 'false' })
     expect(fs.readFileSync(files.summary, 'utf8')).toContain('<h2>BuildKit builder unit1</h2>')
     expect(runDirs()).toHaveLength(1)
   })
