@@ -45,7 +45,12 @@ async function steps(): Promise<void> {
   state.update({ runDir: createRunDir(), owner: randomUUID() })
   const { runDir, owner } = state.record()
   const install = await log.group('Check Docker and Buildx', () => checkTools(asked, driver, read.versions))
-  if (install) await log.group(`Install buildx ${install.version}`, () => installBuildx(install, runDir, driver))
+  if (install) {
+    const { standalone } = await read.versions
+    await log.group(`Install buildx ${install.version}${standalone ? ' standalone' : ''}`, () =>
+      installBuildx(install, runDir, driver, standalone)
+    )
+  }
   const name = await log.group(
     driver.createsBuilder ? `Check that builder ${asked.name} does not exist yet` : "Find the docker context's builder",
     () => driver.claim(asked.name, getInput('name').trim() !== '')
