@@ -63,7 +63,7 @@ export function onPath(name: string, env: NodeJS.ProcessEnv, platform: NodeJS.Pl
 export interface BuildxCommand {
   command: string
   prefix: string[]
-  /** buildx standalone: there is no docker CLI (its plugin is not looked for) */
+  /** buildx standalone: there is no docker CLI on PATH */
   standalone: boolean
 }
 

@@ -45,13 +45,14 @@ export const remote: Driver = {
   maxNodeName: CONTAINER_NODE_LIMIT,
   nodeEndpoints: true,
   // buildx's remote driver dials the daemon itself (driver/remote/driver.go Dial): the engine
-  // is never asked, and buildx may run standalone (checked: create, inspect, verify-pull and
-  // rm with DOCKER_HOST on a socket nobody serves and no docker CLI on PATH).
+  // is never asked, and buildx may run standalone (checked: create, inspect --bootstrap and rm
+  // with DOCKER_HOST on a socket nobody serves and no docker CLI on PATH). A docker-container://
+  // endpoint is the exception: buildx reaches that daemon through the docker CLI.
   usesEngine: false,
   endpointProblem: remoteEndpointProblem,
   // Each node's TLS options (driver-opts and BUILDER_NODE_<n>_AUTH_TLS_*), checked as the nodes are read.
   checkNode: n => void parseNodeTls(n),
-  inputProblems: (inputs, get) => remoteInputProblems(inputs, get),
+  inputProblems: remoteInputProblems,
   keptKeysPlace: "in the builder's container (/etc/buildkit/certs)",
   prepare: inputs => loadTls(inputs),
   planNodes: ctx => remoteNodes(ctx),
