@@ -8,6 +8,7 @@ import { parseBuildxVersion } from '../../src/install/buildx-release.js'
 import { asShown, newRun, readOutputs, readState, runMain, runPost, type Run, type StepResult } from '../../scripts/runner.mjs'
 import { afterTest, cleanUpTests, describeDocker, docker, errors, uniqueName } from './docker-env.js'
 import { startReleaseServer, type ReleaseServer } from './release-server.js'
+import { startRegistries, type TestRegistries } from './registry-env.js'
 import { freePort, makePki, noDockerEnv, startTlsDaemon, systemBuildx, type TlsDaemon } from './remote-env.js'
 
 // A runner without a Docker engine or a docker CLI (actions-runner-controller without
@@ -30,6 +31,7 @@ const containers: string[] = []
 const disposers: (() => void)[] = []
 let daemon: TlsDaemon | undefined
 let server: ReleaseServer | undefined
+let regs: TestRegistries | undefined
 let tag = ''
 
 const sha = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex')
@@ -48,13 +50,18 @@ beforeAll(async () => {
     ])
   )
   makePki(path.join(work, 'pki'))
-  if (image) daemon = await startTlsDaemon(image, path.join(work, 'pki'), containers)
+  if (image) {
+    daemon = await startTlsDaemon(image, path.join(work, 'pki'), containers)
+    // verify-pull through the remote daemon (host network): a plain-HTTP registry on loopback.
+    regs = await startRegistries()
+  }
 })
 afterEach(() => {
   cleanUpTests()
   for (const d of disposers.splice(0)) d()
 })
 afterAll(async () => {
+  regs?.stop()
   for (const c of containers) docker(['rm', '-f', '-v', c])
   if (server) await server.close()
   fs.rmSync(work, { recursive: true, force: true })
@@ -143,7 +150,11 @@ describeDocker('no Docker engine and no docker CLI: the remote driver', () => {
     async () => {
       if (!daemon) throw new Error('the BuildKit daemon did not start')
       const name = uniqueName('nodock-remote')
-      const { run, config } = engineless({ name, driver: 'remote', endpoint: daemon.endpoint }, { buildx: true, env: TLS_VARS() })
+      const ref = `${regs?.httpMirror}/rig/base:1`
+      const { run, config } = engineless(
+        { name, driver: 'remote', endpoint: daemon.endpoint, 'verify-pull': ref },
+        { buildx: true, env: TLS_VARS() }
+      )
       const main = await runMain(run)
       if (process.env.ENGINELESS_LOG) fs.writeFileSync(process.env.ENGINELESS_LOG, shown(main))
       expect(errors(main.stdout)).toEqual([])
@@ -160,6 +171,10 @@ describeDocker('no Docker engine and no docker CLI: the remote driver', () => {
         expect.stringMatching(/^key=.*\/remote\/0\/client\.key$/)
       ])
       expect(recordOf(config, name)).toBe(true)
+      // verify-pull from the runner: buildx standalone's build --call outline through the builder.
+      expect(JSON.parse(readOutputs(run).pulls)).toEqual([
+        expect.objectContaining({ ref, status: 'ok', ok: true, node: expect.any(String) })
+      ])
       // No key line in the log, the outputs or the state; the runner is told to mask each.
       const keyLine = pem('client.key').split('\n')[1]
       expect(log + main.stderr + JSON.stringify(readOutputs(run)) + JSON.stringify(readState(run))).not.toContain(keyLine)

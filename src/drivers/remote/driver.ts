@@ -45,8 +45,8 @@ export const remote: Driver = {
   maxNodeName: CONTAINER_NODE_LIMIT,
   nodeEndpoints: true,
   // buildx's remote driver dials the daemon itself (driver/remote/driver.go Dial): the engine
-  // is never asked, and buildx may run standalone (checked: create, inspect --bootstrap and rm
-  // with DOCKER_HOST on a socket nobody serves and no docker CLI on PATH). A docker-container://
+  // is never asked, and buildx may run standalone (checked: create, inspect --bootstrap, verify-pull
+  // and rm with DOCKER_HOST on a socket nobody serves and no docker CLI on PATH). A docker-container://
   // endpoint is the exception: buildx reaches that daemon through the docker CLI.
   usesEngine: false,
   endpointProblem: remoteEndpointProblem,
