@@ -19,6 +19,7 @@ import { freePort, makePki, noDockerEnv, startTlsDaemon, systemBuildx, type TlsD
 // (the stand-in speaks no gRPC), so the runs that reach it need BUILDKIT_IMAGE; the input
 // checks and the standalone install (against a daemon that does not answer) run either way.
 // The kubernetes driver's run without engine and CLI is in kubernetes.test.ts.
+// ENGINELESS_LOG=<file>: the TLS run's main log (and post's, <file>.post) as the runner shows them.
 jest.setTimeout(180_000)
 
 const image = process.env.BUILDKIT_IMAGE
@@ -181,6 +182,7 @@ describeDocker('no Docker engine and no docker CLI: the remote driver', () => {
       expect(main.stdout).toContain(`::add-mask::${keyLine}`)
 
       const post = await runPost(run)
+      if (process.env.ENGINELESS_LOG) fs.writeFileSync(`${process.env.ENGINELESS_LOG}.post`, shown(post))
       expect(errors(post.stdout)).toEqual([])
       expect(recordOf(config, name)).toBe(false)
       expect(fs.readdirSync(run.runnerTemp)).toEqual([])
