@@ -26,7 +26,8 @@ export const modules = {
 
 
 /**
- * Installs the buildx asked for as the docker CLI's user plugin. Throws (and installs nothing,
+ * Installs the buildx asked for as the docker CLI's user plugin (or standalone, in
+ * host.standaloneDir). Throws (and installs nothing,
  * leaving a plugin that was there as it was) when the binary can't be had or checked. The
  * caller keeps what it returns for post (restorePlugin) as soon as it returns.
  */
@@ -34,8 +35,10 @@ async function installBuildx(req, host) {
     const version = req.version === 'latest' ? await latestVersion(req, host.env) : req.version;
     const urls = (0,_buildx_release_js__WEBPACK_IMPORTED_MODULE_3__/* .assetUrls */ .pe)(req, version, host.platform, host.arch);
     const asset = (0,_buildx_release_js__WEBPACK_IMPORTED_MODULE_3__/* .assetName */ .SM)(version, host.platform, host.arch);
-    const target = (0,_buildx_release_js__WEBPACK_IMPORTED_MODULE_3__/* .pluginPath */ .ho)(host.env, host.home, host.platform);
-    const name = node_path__WEBPACK_IMPORTED_MODULE_2__.basename(target);
+    const plugin = (0,_buildx_release_js__WEBPACK_IMPORTED_MODULE_3__/* .pluginPath */ .ho)(host.env, host.home, host.platform);
+    const target = host.standaloneDir === undefined ? plugin : node_path__WEBPACK_IMPORTED_MODULE_2__.join(host.standaloneDir, host.platform === 'win32' ? 'buildx.exe' : 'buildx');
+    // The caches' name for the binary, whichever way it is installed: one entry serves both.
+    const name = node_path__WEBPACK_IMPORTED_MODULE_2__.basename(plugin);
     const toolArch = (0,_buildx_release_js__WEBPACK_IMPORTED_MODULE_3__/* .toolCacheArch */ .Tm)(req, version, host.platform, host.arch);
     const work = node_path__WEBPACK_IMPORTED_MODULE_2__.join(host.runDir, 'buildx-install');
     node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync(work, { recursive: true, mode: 0o700 });

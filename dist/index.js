@@ -1202,6 +1202,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $R: () => (/* binding */ builderNodes),
   TS: () => (/* binding */ builderOwner),
   X5: () => (/* binding */ buildkitdVersion),
+  bY: () => (/* binding */ buildxArgv),
   ry: () => (/* binding */ buildxVersion),
   jY: () => (/* binding */ cli_containerEnv),
   Yj: () => (/* binding */ containerExists),
@@ -1221,6 +1222,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   sX: () => (/* binding */ removeDaemonBuilder),
   SR: () => (/* binding */ removeImageTag),
   lF: () => (/* binding */ resolveInBuilder),
+  Ay: () => (/* binding */ runBuildx),
   E$: () => (/* binding */ tagImage),
   Ek: () => (/* binding */ toolVersions),
   nY: () => (/* binding */ useBuilder)
@@ -1267,22 +1269,53 @@ function pluginDirs(env, home) {
     }
     return [...extra, external_node_path_.join(configDir, 'cli-plugins'), ...SYSTEM_PLUGIN_DIRS];
 }
+/** `dir/name` when it is an executable file; undefined otherwise (not there, or not executable: the CLI and a shell skip it). */
+function executable(dir, name) {
+    const file = external_node_path_.join(dir, name);
+    try {
+        external_node_fs_.accessSync(file, external_node_fs_.constants.X_OK);
+        return external_node_fs_.statSync(file).isFile() ? file : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
 /** The first executable docker-buildx in the CLI's order; undefined: leave it to `docker buildx`. */
 function buildxPlugin(env, home) {
     if (process.platform === 'win32')
         return undefined;
     for (const dir of pluginDirs(env, home)) {
-        const file = external_node_path_.join(dir, 'docker-buildx');
-        try {
-            external_node_fs_.accessSync(file, external_node_fs_.constants.X_OK);
-            if (external_node_fs_.statSync(file).isFile())
-                return file;
-        }
-        catch {
-            // Not there, or not executable: the CLI skips it too.
-        }
+        const file = executable(dir, 'docker-buildx');
+        if (file)
+            return file;
     }
     return undefined;
+}
+/** The first executable `name` in PATH's directories, as a shell finds it (`name.exe` on Windows); undefined when there is none. */
+function onPath(name, env, platform = process.platform) {
+    const file = platform === 'win32' ? `${name}.exe` : name;
+    for (const dir of (env.PATH ?? '').split(external_node_path_.delimiter)) {
+        const found = dir === '' ? undefined : executable(dir, file);
+        if (found)
+            return found;
+    }
+    return undefined;
+}
+/**
+ * How buildx is run, as docker/actions-toolkit decides it (buildx/buildx.ts isStandalone:
+ * standalone when `docker` is not on PATH, and then `buildx` from PATH): with a docker
+ * CLI, its plugin run directly where it can be found (above), else `docker buildx`; without
+ * one, `buildx` on PATH, which later steps (docker/build-push-action) run too, or else a
+ * plugin binary in the CLI's directories (it is the same program). A runner inside
+ * Kubernetes without docker-in-docker has no docker CLI: the kubernetes and remote drivers
+ * need none.
+ */
+function buildxCommand(env, home, findPlugin = buildxPlugin) {
+    if (onPath('docker', env) === undefined) {
+        return { command: onPath('buildx', env) ?? findPlugin(env, home) ?? 'buildx', prefix: [], standalone: true };
+    }
+    const plugin = findPlugin(env, home);
+    return plugin ? { command: plugin, prefix: [], standalone: false } : { command: 'docker', prefix: ['buildx'], standalone: false };
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -1490,7 +1523,8 @@ async function toolVersions(askEngine = true) {
     // would use a local one (no process); buildx is a CLI plugin and has to be started.
     // buildx first: its start (a Go binary of tens of MB) is the longer wait, and loading
     // node:http for the engine's request would otherwise delay its spawn by ~10 ms.
-    const buildx = runBuildx(['buildx', 'version']);
+    // No buildx to start (standalone, none on PATH) is no buildx: one is installed.
+    const buildx = runBuildx(['buildx', 'version']).catch(() => ({ exitCode: 127, stdout: '', stderr: '' }));
     const socket = engineSocket();
     const [docker, buildxRun] = await Promise.all([
         askEngine
@@ -1500,11 +1534,18 @@ async function toolVersions(askEngine = true) {
             : Promise.resolve(undefined),
         buildx
     ]);
-    return { docker: docker?.trim(), buildx: buildxRun.exitCode === 0 ? buildxRun.stdout.trim() : undefined };
+    return {
+        docker: docker?.trim(),
+        buildx: buildxRun.exitCode === 0 ? buildxRun.stdout.trim() : undefined,
+        standalone: buildxRunner().standalone
+    };
 }
-/** `docker buildx version`: which buildx the docker CLI runs. */
+/** `docker buildx version` (or `buildx version` standalone): which buildx the job runs. */
 async function buildxVersion() {
-    return (await (0,runner_exec/* runChecked */.X4)('docker buildx version', 'docker', ['buildx', 'version'])).stdout.trim();
+    const res = await runBuildx(['buildx', 'version']);
+    if (res.exitCode !== 0)
+        throw new Error(`buildx version failed (exit code ${res.exitCode}): ${(0,runner_exec/* lastLine */.fM)(res.stderr || res.stdout)}`);
+    return res.stdout.trim();
 }
 /** The docker CLI's current context: the name of the docker driver's builder. */
 async function cli_currentContext() {
@@ -1547,13 +1588,23 @@ function builderRecord(name) {
         throw new Error(`can't read buildx's record of builder ${name}: ${err.message}`, { cause: err });
     }
 }
+/** How buildx is started now (buildx-plugin.ts buildxCommand): PATH is read each time, a standalone install changes it. */
+function buildxRunner() {
+    return buildxCommand(process.env, external_node_os_.homedir());
+}
 /**
- * A buildx command (args start with 'buildx'): the plugin binary run directly where it can be
- * found as the docker CLI finds it (buildx-plugin.ts), else through `docker buildx`.
+ * A buildx command line (args start with 'buildx') as a program and its arguments: the plugin
+ * binary run directly where it can be found as the docker CLI finds it, else `docker
+ * buildx`, or buildx standalone when there is no docker CLI (buildx-plugin.ts).
  */
+function buildxArgv(args) {
+    const b = buildxRunner();
+    return { command: b.command, args: [...b.prefix, ...args.slice(1)] };
+}
+/** Runs a buildx command line (args start with 'buildx'), as buildxArgv starts it. */
 function runBuildx(args, options = {}) {
-    const plugin = buildxPlugin(process.env, external_node_os_.homedir());
-    return plugin ? (0,runner_exec/* run */.eF)(plugin, args.slice(1), options) : (0,runner_exec/* run */.eF)('docker', args, options);
+    const b = buildxArgv(args);
+    return (0,runner_exec/* run */.eF)(b.command, b.args, options);
 }
 async function createBuilder(args) {
     const res = await runBuildx(args, { show: true });
@@ -2791,6 +2842,7 @@ function lstatKind(p) {
 /* harmony export */   Oh: () => (/* binding */ startGroup),
 /* harmony export */   Pq: () => (/* binding */ setSecret),
 /* harmony export */   V4: () => (/* binding */ getInput),
+/* harmony export */   fM: () => (/* binding */ addPath),
 /* harmony export */   fe: () => (/* binding */ appendSummary),
 /* harmony export */   lm: () => (/* binding */ notice),
 /* harmony export */   pq: () => (/* binding */ info),
@@ -2804,6 +2856,9 @@ function lstatKind(p) {
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8161);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
+
 
 
 
@@ -2871,6 +2926,21 @@ function keyValue(file, command, name, value) {
     if (!node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync(path))
         throw new Error(`Missing file at path: ${path}`);
     node_fs__WEBPACK_IMPORTED_MODULE_1__.appendFileSync(path, `${name}<<${delimiter}${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}${value}${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}${delimiter}${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}`, { encoding: 'utf8' });
+}
+/**
+ * Puts a directory first on PATH, for this process and the job's later steps (GITHUB_PATH;
+ * the old `add-path` command when the runner gives no file), as @actions/core addPath does.
+ */
+function addPath(dir) {
+    const file = process.env.GITHUB_PATH || '';
+    if (file) {
+        if (!node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync(file))
+            throw new Error(`Missing file at path: ${file}`);
+        node_fs__WEBPACK_IMPORTED_MODULE_1__.appendFileSync(file, `${dir}${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}`, { encoding: 'utf8' });
+    }
+    else
+        issueCommand('add-path', {}, dir);
+    process.env.PATH = `${dir}${node_path__WEBPACK_IMPORTED_MODULE_3__.delimiter}${process.env.PATH}`;
 }
 /** Appends to the job summary (GITHUB_STEP_SUMMARY), which must exist and be writable. */
 function appendSummary(path, markdown) {
@@ -3190,6 +3260,7 @@ function splitShellWords(text) {
 /* harmony export */   SB: () => (/* binding */ durations),
 /* harmony export */   Uc: () => (/* binding */ ahead),
 /* harmony export */   fJ: () => (/* binding */ fail),
+/* harmony export */   fM: () => (/* binding */ addPath),
 /* harmony export */   lm: () => (/* binding */ notice),
 /* harmony export */   pq: () => (/* binding */ info),
 /* harmony export */   uH: () => (/* binding */ setOutput),
@@ -3248,6 +3319,10 @@ function fail(text) {
 }
 function setOutput(name, value) {
     _commands_js__WEBPACK_IMPORTED_MODULE_1__/* .setOutput */ .uH(name, (0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(value));
+}
+/** Puts a directory first on PATH for this step and the job's later ones (a buildx installed standalone). */
+function addPath(dir) {
+    _commands_js__WEBPACK_IMPORTED_MODULE_1__/* .addPath */ .fM(dir);
 }
 const steps = [];
 /** A named step in its own log group; its duration is logged and kept for the summary. */
@@ -7038,11 +7113,46 @@ function optionFields(line) {
 }
 const TLS_KIND = { cacert: 'ca', cert: 'cert', key: 'key' };
 /**
+ * The variables docker/setup-buildx-action reads a remote node's TLS material from (PEM
+ * text): BUILDER_NODE_<n>_AUTH_TLS_CACERT, _CERT and _KEY, n being 0 for the first node and
+ * 1, 2, … for append's nodes in order (setup-buildx-action src/context.ts
+ * builderNodeEnvPrefix, src/main.ts nodeIndex).
+ */
+function tlsVarNames(node) {
+    const prefix = `BUILDER_NODE_${node.append === undefined ? 0 : node.append + 1}_AUTH_TLS_`;
+    return { cacert: `${prefix}CACERT`, cert: `${prefix}CERT`, key: `${prefix}KEY` };
+}
+/** True for an endpoint setup-buildx-action gives the variables to: a URL whose scheme is tcp. */
+function tcpEndpoint(endpoint) {
+    try {
+        return new URL(endpoint).protocol === 'tcp:';
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * The node's BUILDER_NODE_<n>_AUTH_TLS_* variables that are set (an empty one too: it is
+ * refused as empty when read), by option, read as docker/actions-toolkit reads them
+ * (buildx/buildx.ts resolveCertsDriverOpts: only for an endpoint whose URL scheme is tcp:,
+ * and only with the remote driver, which is the only one that asks here). `ignored`: the
+ * ones set for a node that is not on tcp://, which setup-buildx-action ignores too.
+ */
+function tlsFromEnv(node, env) {
+    const names = tlsVarNames(node);
+    const set = Object.keys(names).filter(k => env[names[k]] !== undefined);
+    if (!tcpEndpoint(node.endpoint))
+        return { vars: {}, ignored: set.map(k => names[k]) };
+    return { vars: Object.fromEntries(set.map(k => [k, names[k]])), ignored: [] };
+}
+/**
  * Splits a node's driver options into the TLS ones and the rest. cacert=, cert= and key= are
  * a file path (relative to the workspace: the action copies it and gives buildx the absolute
- * path it needs) or env:NAME, as in registry-certs. Throws an InputError naming the input.
+ * path it needs) or env:NAME, as in registry-certs; `fromEnv` names the variables that give
+ * an option instead (tlsFromEnv), which may not be given in driver-opts as well. Throws an
+ * InputError naming the input.
  */
-function parseRemoteTls(driverOpts, input = 'driver-opts') {
+function parseRemoteTls(driverOpts, input = 'driver-opts', fromEnv = {}) {
     const tls = { other: [] };
     // Checked before any other rule and never echoed: such an option is (part of) a key or a
     // certificate pasted in, and any other message could quote it.
@@ -7070,6 +7180,15 @@ function parseRemoteTls(driverOpts, input = 'driver-opts') {
         else
             tls.other.push(field);
     }
+    for (const [key, name] of Object.entries(fromEnv)) {
+        // setup-buildx-action appends the variables' options after driver-opts, and buildx keeps
+        // the last value of a key without a word (driver-opts are a map): refused instead.
+        if (tls[key]) {
+            throw new runner_errors/* InputError */.d(input, undefined, `${key}= is given both here and by the environment variable ${name} (docker/setup-buildx-action's TLS variables for remote nodes); ` +
+                'buildx would silently keep one of them: give it in one place');
+        }
+        tls[key] = { kind: TLS_KIND[key], ref: `env:${name}`, input };
+    }
     // buildx's own rules (driver/remote/factory.go New), told before anything runs.
     if (tls.cert && !tls.key)
         throw new runner_errors/* InputError */.d(input, undefined, 'cert= has no key=; a client certificate needs its key');
@@ -7081,12 +7200,31 @@ function parseRemoteTls(driverOpts, input = 'driver-opts') {
     }
     return tls;
 }
+/**
+ * The BUILDER_NODE_<n>_AUTH_TLS_* variables that are set and go to no node, each with why:
+ * its node is not on tcp:// (setup-buildx-action ignores them there too), or there is no
+ * node n. Only the names are told, never the values.
+ */
+function tlsVarWarnings(nodes, env) {
+    const warnings = nodes.flatMap(n => tlsFromEnv(n, env).ignored.map(name => `${name} is set, but ${n.label}'s endpoint (${n.endpoint}) is not tcp://: ignored, as docker/setup-buildx-action ignores it`));
+    for (const name of Object.keys(env).sort()) {
+        const m = /^BUILDER_NODE_(\d+)_AUTH_TLS_(CACERT|CERT|KEY)$/.exec(name);
+        if (m && Number(m[1]) >= nodes.length) {
+            warnings.push(`${name} is set, but the builder has no node ${m[1]} (0 is the first node, 1 the first of append, …): ignored`);
+        }
+    }
+    return warnings;
+}
+/** A node's TLS options: its driver-opts and its BUILDER_NODE_<n>_AUTH_TLS_* variables (tlsFromEnv). */
+function parseNodeTls(node, env = process.env) {
+    return parseRemoteTls(node.driverOpts, nodeInput(node, 'driver-opts'), tlsFromEnv(node, env).vars);
+}
 /** True when the node talks TLS to its daemon (and so needs files that outlive nothing). */
 function usesTls(tls) {
     return tls.cacert !== undefined;
 }
 /** What the inputs ask that the remote driver can't do, each with what to do instead. */
-function remoteInputProblems(inputs, get) {
+function remoteInputProblems(inputs, get, env = process.env) {
     const problems = [
         ...configProblems(inputs, get),
         ...daemonSettingProblems(get),
@@ -7094,7 +7232,7 @@ function remoteInputProblems(inputs, get) {
         ...networkAndImageProblems(get),
         ...noEffectProblems(get)
     ];
-    const nodes = driverOptProblems(inputs.nodes);
+    const nodes = driverOptProblems(inputs.nodes, env);
     return [...problems, ...nodes.problems, ...cleanupProblems(inputs, nodes.tls)];
 }
 /** True when the input is given (not blank). */
@@ -7193,13 +7331,13 @@ function noEffectProblems(get) {
     return problems;
 }
 /** Each node's driver options the remote driver can't take, and whether any node talks TLS to its daemon. */
-function driverOptProblems(nodes) {
+function driverOptProblems(nodes, env) {
     const problems = [];
     let tls = false;
     for (const node of nodes) {
         const input = nodeInput(node, 'driver-opts');
         try {
-            const parsed = parseRemoteTls(node.driverOpts, input);
+            const parsed = parseNodeTls(node, env);
             tls ||= usesTls(parsed);
             for (const o of parsed.other) {
                 const problem = otherOptionProblem(input, o);
@@ -7236,8 +7374,8 @@ function cleanupProblems(inputs, tls) {
     return [
         {
             input: 'cleanup',
-            message: 'false with cacert=, cert= or key= in driver-opts: buildx reads those files every time it connects to the daemon (driver/remote/driver.go ' +
-                'Dial), and this action copies them into its run directory, which is deleted when the job ends; ' +
+            message: 'false with cacert=, cert= or key= in driver-opts (or BUILDER_NODE_<n>_AUTH_TLS_* variables): buildx reads those files every time it ' +
+                'connects to the daemon (driver/remote/driver.go Dial), and this action copies them into its run directory, which is deleted when the job ends; ' +
                 'a builder left behind would then fail to connect. Keep cleanup: true, or create such a builder yourself with files that outlive the job'
         }
     ];
@@ -7373,10 +7511,14 @@ const remote = {
     maxBuilderName: REMOTE_NAME_LIMIT,
     maxNodeName: CONTAINER_NODE_LIMIT,
     nodeEndpoints: true,
-    usesEngine: true,
+    // buildx's remote driver dials the daemon itself (driver/remote/driver.go Dial): the engine
+    // is never asked, and buildx may run standalone (checked: create, inspect --bootstrap, verify-pull
+    // and rm with DOCKER_HOST on a socket nobody serves and no docker CLI on PATH). A docker-container://
+    // endpoint is the exception: buildx reaches that daemon through the docker CLI.
+    usesEngine: false,
     endpointProblem: remoteEndpointProblem,
-    // Each node's TLS options, checked as the nodes are read.
-    checkNode: n => void parseRemoteTls(n.driverOpts, nodeInput(n, 'driver-opts')),
+    // Each node's TLS options (driver-opts and BUILDER_NODE_<n>_AUTH_TLS_*), checked as the nodes are read.
+    checkNode: n => void parseNodeTls(n),
     inputProblems: remoteInputProblems,
     keptKeysPlace: "in the builder's container (/etc/buildkit/certs)",
     prepare: inputs => loadTls(inputs),
@@ -7423,9 +7565,9 @@ async function resolveFromRunner(node, refs, builder) {
     if (nodes.length > 1) {
         through = `${builder}-prove-${(0,external_node_crypto_.randomUUID)().slice(0, 8)}`;
         const opts = Object.entries(rec.DriverOpts ?? {}).map(([k, v]) => (0,csv/* csvQuote */.Fk)(`${k}=${v}`));
-        const made = await (0,exec/* run */.eF)('docker', remoteCreateArgs({ name: through, endpoint: rec.Endpoint, driverOpts: opts, use: false, bootstrap: false }));
+        const made = await cli/* runBuildx */.Ay(remoteCreateArgs({ name: through, endpoint: rec.Endpoint, driverOpts: opts, use: false, bootstrap: false }));
         if (made.exitCode !== 0) {
-            await (0,exec/* run */.eF)('docker', (0,buildx/* rmArgs */.Hv)(through, false));
+            await cli/* runBuildx */.Ay((0,buildx/* rmArgs */.Hv)(through, false));
             return {
                 exitCode: made.exitCode,
                 stdout: '',
@@ -7443,26 +7585,35 @@ async function resolveFromRunner(node, refs, builder) {
             const meta = external_node_path_.join(dir, `${i + 1}.json`);
             const t0 = Date.now();
             // coreutils timeout: exec.ts has no time limit of its own; buildx ends its build on SIGTERM.
-            const res = await (0,exec/* run */.eF)('timeout', ['--kill-after=5', String(resolve/* RESOLVE_TIMEOUT_SECONDS */.dM), 'docker', ...outlineArgs(through, ctx, meta)]);
+            const outline = cli/* buildxArgv */.bY(outlineArgs(through, ctx, meta));
+            const res = await (0,exec/* run */.eF)('timeout', ['--kill-after=5', String(resolve/* RESOLVE_TIMEOUT_SECONDS */.dM), outline.command, ...outline.args]);
             const seconds = Math.round((Date.now() - t0) / 1000);
             stdout += resolveRecord(i + 1, res.stderr, res.exitCode, seconds);
             // The build's history record, so `buildx history ls` shows only the user's builds.
             const record = external_node_fs_.existsSync(meta) ? historyRef(external_node_fs_.readFileSync(meta, 'utf8')) : undefined;
             if (record)
-                await (0,exec/* run */.eF)('docker', ['buildx', 'history', 'rm', '--builder', through, record]);
+                await cli/* runBuildx */.Ay(['buildx', 'history', 'rm', '--builder', through, record]);
         }
         return { exitCode: 0, stdout, stderr: '' };
     }
     finally {
         external_node_fs_.rmSync(dir, { recursive: true, force: true });
         if (through !== builder)
-            await (0,exec/* run */.eF)('docker', (0,buildx/* rmArgs */.Hv)(through, false));
+            await cli/* runBuildx */.Ay((0,buildx/* rmArgs */.Hv)(through, false));
     }
 }
-/** Each node's files for the TLS connection to its daemon, read and checked (keys masked). */
+/**
+ * Each node's files for the TLS connection to its daemon, read and checked (keys masked), from
+ * its driver-opts and docker/setup-buildx-action's BUILDER_NODE_<n>_AUTH_TLS_* variables, whose
+ * values are all masked (users pass them as secrets) and never echoed.
+ */
 function loadTls(inputs) {
+    for (const w of tlsVarWarnings(inputs.nodes, process.env))
+        log/* warning */.$e(w);
     return inputs.nodes.map(n => {
-        const tls = parseRemoteTls(n.driverOpts, nodeInput(n, 'driver-opts'));
+        for (const name of Object.values(tlsFromEnv(n, process.env).vars))
+            (0,redact/* addSecret */.Ck)(process.env[name] ?? '');
+        const tls = parseNodeTls(n);
         const loaded = loadRemoteTls(tls);
         for (const w of loaded.warnings)
             log/* warning */.$e(w);
@@ -8136,16 +8287,18 @@ function removeFiles() {
 
 
 
+
 /** The engine and buildx; what to install when `version` is set or buildx is missing. */
 async function checkTools(asked, driver, versions) {
     const v = await versions;
     const engine = v.docker === undefined ? `no Docker engine needed by the ${driver.name} driver (not asked)` : `Docker engine ${v.docker}`;
-    log/* info */.pq(`${engine}; ${v.buildx ?? 'no buildx plugin'}`);
+    const none = v.standalone ? 'no docker CLI and no buildx on PATH' : 'no buildx plugin';
+    log/* info */.pq(`${engine}; ${v.buildx === undefined ? none : `${v.buildx}${v.standalone ? ' (standalone: no docker CLI on PATH)' : ''}`}`);
     if (asked.install)
         return asked.install;
     if (v.buildx === undefined) {
         // As docker/setup-buildx-action does when the runner has no buildx.
-        log/* info */.pq('the docker CLI has no buildx: the latest release is installed for this job (set version to pin one)');
+        log/* info */.pq(`${v.standalone ? 'there is no buildx' : 'the docker CLI has no buildx'}: the latest release is installed for this job (set version to pin one)`);
         return { version: 'latest', cacheBinary: asked.cacheBinary };
     }
     const problem = (0,buildx_release/* buildxVersionProblem */.IY)(v.buildx, driver);
@@ -8153,13 +8306,26 @@ async function checkTools(asked, driver, versions) {
         throw new Error(problem);
     return undefined;
 }
-/** Installs buildx as the docker CLI's plugin for the job; post puts back what was there. */
-async function installBuildx(req, runDir, driver) {
+/**
+ * Installs buildx for the job: as the docker CLI's plugin (post puts back what was there), or,
+ * on a runner without a docker CLI, standalone in the run's directory, put on PATH for this
+ * step and the job's later ones (GITHUB_PATH), as docker/setup-buildx-action does there
+ * (actions-toolkit buildx/install.ts installStandalone); post removes it with the directory.
+ */
+async function installBuildx(req, runDir, driver, standalone = false) {
     // Loaded only here: the tool cache and the Actions cache client are most of the bundle.
     const { installBuildx: install } = await __nccwpck_require__.e(/* import() */ 952).then(__nccwpck_require__.bind(__nccwpck_require__, 7952));
-    const done = await install(req, { env: process.env, home: external_node_os_.homedir(), runDir, platform: process.platform, arch: process.arch });
-    // Recorded before the check, so that any failure from here on puts the old plugin back.
-    update({ plugin: JSON.stringify({ pluginPath: done.pluginPath, backupPath: done.backupPath, sha256: done.sha256 }) });
+    const standaloneDir = standalone ? external_node_path_.join(runDir, 'buildx-standalone') : undefined;
+    const host = { env: process.env, home: external_node_os_.homedir(), runDir, platform: process.platform, arch: process.arch, standaloneDir };
+    const done = await install(req, host);
+    if (standaloneDir) {
+        log/* addPath */.fM(standaloneDir);
+        log/* info */.pq(`no docker CLI on PATH: buildx is installed standalone and ${standaloneDir} is put first on PATH for this job`);
+    }
+    else {
+        // Recorded before the check, so that any failure from here on puts the old plugin back.
+        update({ plugin: JSON.stringify({ pluginPath: done.pluginPath, backupPath: done.backupPath, sha256: done.sha256 }) });
+    }
     log/* info */.pq(`buildx ${done.version} installed at ${done.pluginPath} (from the ${done.source === 'download' ? 'release download' : done.source}, SHA-256 ${done.sha256})`);
     const printed = await cli/* buildxVersion */.ry();
     const problem = (0,buildx_release/* installedVersionProblem */.MC)(printed, done.version, done.pluginPath) ?? (0,buildx_release/* buildxVersionProblem */.IY)(printed, driver);
@@ -9917,8 +10083,10 @@ async function steps() {
     const mirrors = asked.imageViaMirror ? hubMirrors(asked) : [];
     const images = takesImagesFromMirror(driver, asked, mirrors) ? log/* ahead */.Uc(() => nodeImages(driver, asked, mirrors)) : undefined;
     const install = await log/* group */.Os('Check Docker and Buildx', () => checkTools(asked, driver, read.versions));
-    if (install)
-        await log/* group */.Os(`Install buildx ${install.version}`, () => installBuildx(install, runDir, driver));
+    if (install) {
+        const { standalone } = await read.versions;
+        await log/* group */.Os(`Install buildx ${install.version}${standalone ? ' standalone' : ''}`, () => installBuildx(install, runDir, driver, standalone));
+    }
     const name = await log/* group */.Os(driver.createsBuilder ? `Check that builder ${asked.name} does not exist yet` : "Find the docker context's builder", () => driver.claim(asked.name, (0,commands/* getInput */.V4)('name').trim() !== ''));
     const inputs = { ...asked, name };
     update({ builder: name });

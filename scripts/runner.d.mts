@@ -12,7 +12,7 @@ export interface StepResult {
 }
 export interface Run {
   env: Record<string, string>
-  files: { output: string; state: string; summary: string }
+  files: { output: string; state: string; summary: string; path: string }
   work: string
   runnerTemp: string
   cwd?: string

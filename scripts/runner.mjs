@@ -122,7 +122,8 @@ export function newRun({ inputs = {}, env = {}, runnerTemp, workspace } = {}) {
   const files = {
     output: path.join(work, 'output'),
     state: path.join(work, 'state'),
-    summary: path.join(work, 'summary.md')
+    summary: path.join(work, 'summary.md'),
+    path: path.join(work, 'path')
   }
   for (const f of Object.values(files)) fs.writeFileSync(f, '')
 
@@ -138,6 +139,7 @@ export function newRun({ inputs = {}, env = {}, runnerTemp, workspace } = {}) {
     GITHUB_OUTPUT: files.output,
     GITHUB_STATE: files.state,
     GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_PATH: files.path,
     GITHUB_ACTIONS: 'true',
     ...(workspace ? { GITHUB_WORKSPACE: workspace } : {}),
     ...env
@@ -151,10 +153,16 @@ export function runMain(run, { echo = false } = {}) {
   return runNode('main', run.env, { echo, cwd: run.cwd })
 }
 
-/** The post step, with STATE_* from what main saved. */
+/** The post step, with STATE_* from what main saved and PATH with what main added (GITHUB_PATH, last added first), as a runner gives them. */
 export function runPost(run, { echo = false } = {}) {
   const env = { ...run.env }
   for (const [k, v] of Object.entries(readState(run))) env[`STATE_${k}`] = v
+  const added = fs
+    .readFileSync(run.files.path, 'utf8')
+    .split('\n')
+    .filter(l => l !== '')
+    .reverse()
+  if (added.length > 0) env.PATH = [...added, env.PATH ?? ''].join(path.delimiter)
   return runNode('post', env, { echo, cwd: run.cwd })
 }
 

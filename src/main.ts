@@ -48,7 +48,12 @@ async function steps(): Promise<void> {
   const mirrors = asked.imageViaMirror ? hubMirrors(asked) : []
   const images = takesImagesFromMirror(driver, asked, mirrors) ? log.ahead(() => nodeImages(driver, asked, mirrors)) : undefined
   const install = await log.group('Check Docker and Buildx', () => checkTools(asked, driver, read.versions))
-  if (install) await log.group(`Install buildx ${install.version}`, () => installBuildx(install, runDir, driver))
+  if (install) {
+    const { standalone } = await read.versions
+    await log.group(`Install buildx ${install.version}${standalone ? ' standalone' : ''}`, () =>
+      installBuildx(install, runDir, driver, standalone)
+    )
+  }
   const name = await log.group(
     driver.createsBuilder ? `Check that builder ${asked.name} does not exist yet` : "Find the docker context's builder",
     () => driver.claim(asked.name, getInput('name').trim() !== '')

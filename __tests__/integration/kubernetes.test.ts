@@ -9,6 +9,7 @@ import { OWNER_LABEL } from '../../src/docker/owner-mark.js'
 import { asShown, disposeRun, newRun, readOutputs, readState, root, runMain, runPost, type Run } from '../../scripts/runner.mjs'
 import { cleanUpTests, dockerOk, errors, uniqueName, until } from './docker-env.js'
 import { pushLocalImage, startRegistries } from './registry-env.js'
+import { noDockerEnv } from './remote-env.js'
 import {
   cleanUpKube,
   clusterImage,
@@ -284,6 +285,24 @@ describeKube('the kubernetes driver on a real cluster', () => {
     expect(main.stdout).toContain('no Docker engine needed by the kubernetes driver (not asked)')
     expect(readOutputs(run).verified).toBe('true')
     await removed(run, name, ns, before)
+  })
+
+  test('no Docker engine and no docker CLI (PATH without docker): buildx runs standalone, verified, and post removes it', async () => {
+    const ns = newNamespace()
+    const before = objectsIn(ns)
+    const host = noDockerEnv(['kubectl'], { buildx: true })
+    try {
+      const { run, name } = start(ns, {}, host.env)
+      const main = await runMain(run)
+      expect(errors(main.stdout)).toEqual([])
+      expect(main.stdout).toContain('no Docker engine needed by the kubernetes driver (not asked); github.com/docker/buildx')
+      expect(main.stdout).toContain('(standalone: no docker CLI on PATH)')
+      expect(main.stdout).toContain(`$ ${path.join(host.bin, 'buildx')} create --bootstrap --name ${name} --driver kubernetes`)
+      expect(readOutputs(run).verified).toBe('true')
+      await removed(run, name, ns, before)
+    } finally {
+      host.dispose()
+    }
   })
 
   test("the image through a docker.io mirror: the kubelet pulls the mirror's reference, and nothing asks for the original", async () => {

@@ -1,10 +1,10 @@
 import { afterEach, expect, jest, test } from '@jest/globals'
 import * as fs from 'node:fs'
-import * as net from 'node:net'
 import * as path from 'node:path'
 import { newRun, readState, runMain, runPost } from '../../scripts/runner.mjs'
 import { pkiDir } from '../helpers.js'
 import { afterTest, cleanUpTests, describeDocker, docker, errors, uniqueName } from './docker-env.js'
+import { freePort } from './remote-env.js'
 
 // driver: remote through the action as a runner runs it, with the real buildx. What can run
 // without a BuildKit daemon that speaks gRPC (the stand-in doesn't): the refusals, and a
@@ -14,15 +14,6 @@ jest.setTimeout(120_000)
 afterEach(cleanUpTests)
 
 const pem = (f: string): string => fs.readFileSync(path.join(pkiDir, f), 'utf8')
-
-/** A loopback port nothing listens on (taken, then released). */
-async function closedPort(): Promise<number> {
-  const srv = net.createServer()
-  await new Promise<void>(resolve => srv.listen(0, '127.0.0.1', resolve))
-  const port = (srv.address() as net.AddressInfo).port
-  await new Promise<void>(resolve => srv.close(() => resolve()))
-  return port
-}
 
 describeDocker('driver: remote', () => {
   test.each([
@@ -40,7 +31,7 @@ describeDocker('driver: remote', () => {
 
   test('a daemon that does not answer: the step fails naming it; no builder record, no TLS file, no key in the log', async () => {
     const name = uniqueName('remote')
-    const endpoint = `tcp://127.0.0.1:${await closedPort()}`
+    const endpoint = `tcp://127.0.0.1:${await freePort()}`
     const run = newRun({
       inputs: { name, driver: 'remote', endpoint, use: 'false', 'driver-opts': 'cacert=env:CA\ncert=env:CERT\nkey=env:KEY' },
       env: { CA: pem('ca.pem'), CERT: pem('client.crt'), KEY: pem('client.key') }

@@ -1,7 +1,5 @@
 import { afterAll, expect, test } from '@jest/globals'
-import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
-import * as net from 'node:net'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { remote } from '../../src/drivers/remote/driver.js'
@@ -13,7 +11,8 @@ import { loadRemoteTls, remoteTlsFiles } from '../../src/drivers/remote/tls.js'
 import { parseRemoteTls } from '../../src/drivers/remote/inputs.js'
 import { remoteCreateArgs } from '../../src/drivers/remote/buildx-args.js'
 import { pkiDir } from '../helpers.js'
-import { describeDocker, docker, ensureDebianPackages, hasCommand, uniqueName, until } from './docker-env.js'
+import { describeDocker, docker, uniqueName } from './docker-env.js'
+import { makePki, startTlsDaemon } from './remote-env.js'
 
 // The remote driver against a real BuildKit daemon that this test starts in a container,
 // listening on TCP with TLS (a test CA, a server and a client certificate made by openssl),
@@ -38,48 +37,6 @@ afterAll(() => {
   for (const c of started.containers) docker(['rm', '-f', '-v', c])
   fs.rmSync(dir, { recursive: true, force: true })
 })
-
-/** A TCP port nothing listens on now (the engine has no bridge: the daemon uses the host's network). */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port
-      s.close(() => resolve(port))
-    })
-  })
-}
-
-/** A test CA, a server certificate for 127.0.0.1 and a client certificate, in `pki`. */
-function makePki(pki: string): void {
-  const ssl = (...args: string[]): void => void execFileSync('openssl', args, { cwd: pki, stdio: 'ignore' })
-  fs.mkdirSync(pki, { recursive: true })
-  ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=remote-it-ca', '-keyout', 'ca.key', '-out', 'ca.pem')
-  fs.writeFileSync(path.join(pki, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n')
-  fs.writeFileSync(path.join(pki, 'client.ext'), 'extendedKeyUsage=clientAuth\n')
-  for (const who of ['server', 'client']) {
-    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=remote-it-${who}`, '-keyout', `${who}.key`, '-out', `${who}.csr`)
-    ssl(
-      'x509',
-      '-req',
-      '-in',
-      `${who}.csr`,
-      '-CA',
-      'ca.pem',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-days',
-      '2',
-      '-extfile',
-      `${who}.ext`,
-      '-out',
-      `${who}.crt`
-    )
-  }
-  for (const f of fs.readdirSync(pki)) fs.chmodSync(path.join(pki, f), 0o644)
-}
 
 /** A plan of one remote node, as plan.ts is to make it, with its TLS files written. */
 function remotePlan(builder: string, owner: string, endpoint: string, opts: string[], runDir: string): Plan {
@@ -141,45 +98,14 @@ describeDocker('the remote driver', () => {
   }
 
   test('a BuildKit daemon with TLS (test CA) is created as a remote builder, verified, owned and removed', async () => {
-    ensureDebianPackages('the remote driver tests', [{ what: 'openssl', present: () => hasCommand('openssl'), pkg: 'openssl' }])
     const pki = path.join(dir, 'pki')
     makePki(pki)
-    const port = await freePort()
-    const container = uniqueName('remote-bk')
-    started.containers.push(container)
-    const run = docker([
-      'run',
-      '-d',
-      '--name',
-      container,
-      '--privileged',
-      '--network',
-      'host',
-      '-v',
-      `${pki}:/certs:ro`,
-      '--entrypoint',
-      'buildkitd',
-      image,
-      '--addr',
-      `tcp://127.0.0.1:${port}`,
-      '--tlscacert',
-      '/certs/ca.pem',
-      '--tlscert',
-      '/certs/server.crt',
-      '--tlskey',
-      '/certs/server.key'
-    ])
-    expect(run.stderr).toBe('')
-    expect(run.status).toBe(0)
-    await until(`buildkitd in ${container} to listen on ${port}`, () => {
-      const logs = docker(['logs', container])
-      return `${logs.stdout}${logs.stderr}`.includes('running server on')
-    })
+    const daemon = await startTlsDaemon(image, pki, started.containers)
 
     const builder = uniqueName('remote')
     started.builders.push(builder)
     const owner = 'f0e1d2c3-aaaa-bbbb-cccc-0123456789ab'
-    const endpoint = `tcp://127.0.0.1:${port}`
+    const endpoint = daemon.endpoint
     // The client key as a secret would come: env:NAME.
     process.env.REMOTE_IT_KEY = fs.readFileSync(path.join(pki, 'client.key'), 'utf8')
     const runDir = fs.mkdtempSync(path.join(dir, 'run-'))
@@ -211,7 +137,7 @@ describeDocker('the remote driver', () => {
     expect(rm.ok).toBe(true)
     expect(remote.owner(builder)).toBeUndefined()
     // The daemon is not the builder's: removing the builder leaves it running.
-    expect(docker(['container', 'inspect', '--format', '{{.State.Running}}', container]).stdout.trim()).toBe('true')
+    expect(docker(['container', 'inspect', '--format', '{{.State.Running}}', daemon.container]).stdout.trim()).toBe('true')
   }, 180_000)
 
   test('without the client certificate the daemon refuses the connection, and buildx create fails', async () => {

@@ -3,6 +3,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser'
 import { parseAction } from '@actions/workflow-parser/actions/index'
+import ts from 'typescript'
 import { parse as parseYaml } from 'yaml'
 import { getInputs } from '../../src/drivers/read-inputs.js'
 
@@ -75,6 +76,80 @@ describe('action.yml', () => {
     for (const name of [...Object.keys(action.inputs), ...Object.keys(action.outputs)]) {
       expect(readme).toMatch(new RegExp(`^\\| \`${name}\` \\|`, 'm'))
     }
+  })
+})
+
+/**
+ * The fields of each JSON output, as the code sets them: the type of the value given to
+ * JSON.stringify in report.ts's log.setOutput calls, read with TypeScript's checker (so a
+ * field added to Pull, NodeOutput or any type they use counts at once); an object-typed
+ * field's own fields count too (nodes[].image's ref, source, digest).
+ */
+function jsonOutputFields(): Record<string, string[]> {
+  const file = path.join(root, 'src', 'verify', 'report.ts')
+  const program = ts.createProgram([file], {
+    strict: true,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+    noEmit: true,
+    skipLibCheck: true,
+    types: ['node']
+  })
+  const checker = program.getTypeChecker()
+  const sf = program.getSourceFile(file)
+  if (!sf) throw new Error(`${file} is not in the program`)
+  const fields = (t: ts.Type, at: ts.Node): string[] => {
+    if (t.isUnion()) return [...new Set(t.types.flatMap(m => fields(m, at)))]
+    if (checker.isArrayType(t)) return fields(checker.getTypeArguments(t as ts.TypeReference)[0], at)
+    if (!(t.flags & ts.TypeFlags.Object)) return []
+    return checker
+      .getPropertiesOfType(t)
+      .flatMap(p => [p.name, ...fields(checker.getNonNullableType(checker.getTypeOfSymbolAtLocation(p, at)), at)])
+  }
+  const out: Record<string, string[]> = {}
+  const visit = (n: ts.Node): void => {
+    if (ts.isCallExpression(n) && n.expression.getText(sf) === 'log.setOutput' && ts.isStringLiteral(n.arguments[0])) {
+      const value = n.arguments[1]
+      if (ts.isCallExpression(value) && value.expression.getText(sf) === 'JSON.stringify') {
+        out[n.arguments[0].text] = fields(checker.getTypeAtLocation(value.arguments[0]), value).sort()
+      }
+    }
+    ts.forEachChild(n, visit)
+  }
+  visit(sf)
+  return out
+}
+
+/** The field names a description lists between braces, `{a, b (x, y), c {d, e}}` → a, b, c, d, e; (…) are remarks. */
+function bracedFields(text: string): string[] {
+  const lists = [...text.replace(/\([^()]*\)/g, '').matchAll(/\{([^{}]*(?:\{[^{}]*\}[^{}]*)*)\}/g)].map(m => m[1])
+  return [...new Set(lists.flatMap(l => l.split(/[\s,{}]+/)).filter(f => f !== ''))].sort()
+}
+
+describe('the JSON outputs: every field in action.yml and the README', () => {
+  const code = jsonOutputFields()
+
+  test('report.ts sets nodes, pulls and registries as JSON, with the fields their types have', () => {
+    expect(Object.keys(code).sort()).toEqual(['nodes', 'pulls', 'registries'])
+    // A few known fields, so that a checker that found nothing can't pass the tests below.
+    expect(code.pulls).toEqual(expect.arrayContaining(['ref', 'via_mirror', 'node']))
+    expect(code.nodes).toEqual(expect.arrayContaining(['driver-opts', 'verified', 'image', 'digest']))
+  })
+
+  test.each(['nodes', 'pulls', 'registries'])("action.yml's description of %s lists exactly the fields the code sets", name => {
+    const { description } = action.outputs[name] as { description: string }
+    expect(bracedFields(description)).toEqual(code[name])
+  })
+
+  test.each(['nodes', 'pulls', 'registries'])("the README's row of %s names every field the code sets, in code spans", name => {
+    const row = read('README.md')
+      .split('\n')
+      .find(l => l.startsWith(`| \`${name}\` |`))
+    // Named in code spans: `field`, or within `{a, b, c}`.
+    const spans = [...(row ?? '').matchAll(/`([^`]+)`/g)].map(m => m[1])
+    const named = new Set([...spans, ...bracedFields(spans.join(' '))])
+    expect(code[name].filter(f => !named.has(f))).toEqual([])
   })
 })
 

@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml'
 import { driverFor } from '../../src/drivers/factory.js'
 import { nodesOutput, type Outcome } from '../../src/verify/summary.js'
 import { DEFAULT_FLAGS } from '../../src/inputs/model.js'
+import { tlsVarNames } from '../../src/drivers/remote/inputs.js'
 
 // A drop-in for docker/setup-buildx-action: each of its inputs and outputs (kept by hand in
 // fixtures/setup-buildx-action/compat.json, with the version and commit it was read from) is
@@ -14,6 +15,7 @@ const compat = JSON.parse(fs.readFileSync(path.join(root, '__tests__', 'fixtures
   inputs: Record<string, { default: string; appliedWhenEmpty?: string }>
   outputs: string[]
   nodesKeys: string[]
+  environment: { names: string[] }
 }
 const action = parseYaml(fs.readFileSync(path.join(root, 'action.yml'), 'utf8')) as {
   inputs: Record<string, { default?: string }>
@@ -35,6 +37,15 @@ describe('docker/setup-buildx-action compatibility', () => {
   test('the default daemon flags when buildkitd-flags is empty are theirs', () => {
     expect(DEFAULT_FLAGS.join(' ')).toBe(compat.inputs['buildkitd-flags'].appliedWhenEmpty)
   })
+
+  test.each(compat.environment.names)(
+    'environment variable %s: read under that name (n = 0 the first node, 1… append), and in the README',
+    name => {
+      const read = (n: number): string[] => Object.values(tlsVarNames({ append: n === 0 ? undefined : n - 1 }))
+      for (const n of [0, 1, 3]) expect(read(n)).toContain(name.replace('<n>', String(n)))
+      expect(differences).toContain(`\`${name}\``)
+    }
+  )
 
   test.each(compat.outputs)('output %s is declared', name => expect(action.outputs).toHaveProperty([name]))
 

@@ -18,9 +18,10 @@ const containers = new Map<string, string[]>()
 const left = new Set<string>()
 const ownerIn = (args: string[]): string => args.find(a => a.startsWith('env.BUILDKIT_BUILDER_ACTION_OWNER='))?.split('=')[1] ?? ''
 const docker = {
-  toolVersions: jest.fn(async (_askEngine?: boolean): Promise<{ docker?: string; buildx?: string }> => ({
+  toolVersions: jest.fn(async (_askEngine?: boolean): Promise<{ docker?: string; buildx?: string; standalone: boolean }> => ({
     docker: '28.0.0',
-    buildx: 'github.com/docker/buildx v0.29.1'
+    buildx: 'github.com/docker/buildx v0.29.1',
+    standalone: false
   })),
   buildxVersion: jest.fn(async () => 'github.com/docker/buildx v0.30.1 abc'),
   builderOwner: jest.fn((name: string) => (calls.push(`owner? ${name}`), registered.get(name))),
@@ -92,9 +93,9 @@ jest.unstable_mockModule('../../src/docker/cli.js', () => docker)
 // The install of a pinned buildx (its own tests are install.test.ts): what main asks of it.
 const install = {
   installBuildx: jest.fn(
-    async (req: { version: string }, host: { runDir: string }) => (
-      calls.push(`install ${req.version}`),
-      { version: 'v0.30.1', pluginPath: path.join(host.runDir, 'plugin'), source: 'download', sha256: 'ab', url: 'u' }
+    async (req: { version: string }, host: { runDir: string; standaloneDir?: string }) => (
+      calls.push(`install ${req.version}${host.standaloneDir ? ` standalone in ${host.standaloneDir}` : ''}`),
+      { version: 'v0.30.1', pluginPath: path.join(host.standaloneDir ?? host.runDir, 'plugin'), source: 'download', sha256: 'ab', url: 'u' }
     )
   ),
   restorePlugin: jest.fn((saved: { pluginPath: string }) => (calls.push(`restore ${path.basename(saved.pluginPath)}`), 'restored'))
@@ -125,7 +126,7 @@ afterEach(() => {
 
 describe("buildx: the runner's, or a pinned one", () => {
   test('a buildx older than the oldest supported: an error saying what to do, nothing created', async () => {
-    docker.toolVersions.mockResolvedValueOnce({ docker: '28.0.0', buildx: 'github.com/docker/buildx v0.10.4 c513d34' })
+    docker.toolVersions.mockResolvedValueOnce({ docker: '28.0.0', buildx: 'github.com/docker/buildx v0.10.4 c513d34', standalone: false })
     await expect(runMain()).rejects.toThrow(
       /buildx is v0.10.4, older than v0.11.0, the oldest this action works with: set the input version/
     )
@@ -136,17 +137,18 @@ describe("buildx: the runner's, or a pinned one", () => {
   test.each([
     ['docker-container', true],
     ['kubernetes', false],
+    ['remote', false],
     ['', true],
     ['no-such-driver', true]
   ])('driver %j: the engine is asked for its version: %s', async (driver, asked) => {
     process.env.INPUT_DRIVER = driver
-    if (driver === 'kubernetes') process.env.INPUT_MIRRORS = ''
+    if (driver === 'kubernetes' || driver === 'remote') process.env.INPUT_MIRRORS = ''
     await runMain().catch(() => undefined)
     expect(docker.toolVersions).toHaveBeenCalledWith(asked)
   })
 
   test('no buildx on the runner: the latest release is installed, checked, and post puts the plugin directory back', async () => {
-    docker.toolVersions.mockResolvedValueOnce({ docker: '28.0.0' })
+    docker.toolVersions.mockResolvedValueOnce({ docker: '28.0.0', standalone: false })
     await runMain()
     expect(calls.slice(0, 2)).toEqual(['install latest', 'owner? unit1'])
     expect(JSON.parse(state().buildxPlugin)).toMatchObject({ sha256: 'ab' })
@@ -155,6 +157,24 @@ describe("buildx: the runner's, or a pinned one", () => {
     for (const [k, v] of Object.entries(state())) process.env[`STATE_${k}`] = v
     await runPost()
     expect(calls).toContain('restore plugin')
+  })
+
+  test('no docker CLI and no buildx (a runner in Kubernetes): the latest is installed standalone in the run directory, put on PATH', async () => {
+    process.env.INPUT_DRIVER = 'kubernetes'
+    process.env.INPUT_MIRRORS = ''
+    process.env.GITHUB_PATH = path.join(dir, 'github-path')
+    fs.writeFileSync(process.env.GITHUB_PATH, '')
+    docker.toolVersions.mockResolvedValueOnce({ standalone: true })
+    // Stops after the install (no kubectl here): what matters is how buildx was installed.
+    await runMain().catch(() => undefined)
+    const installDir = calls[0]?.replace(/^install latest standalone in /, '') ?? ''
+    expect(calls[0]).toBe(`install latest standalone in ${installDir}`)
+    expect(path.basename(installDir)).toBe('buildx-standalone')
+    expect(path.basename(path.dirname(installDir))).toMatch(/^buildkit-builder-/)
+    expect(fs.readFileSync(process.env.GITHUB_PATH, 'utf8')).toBe(`${installDir}\n`)
+    expect(process.env.PATH?.split(path.delimiter)[0]).toBe(installDir)
+    expect(state().buildxPlugin ?? '').toBe('')
+    expect(calls).not.toContain('restore plugin')
   })
 
   test('version set, but the docker CLI runs another buildx: an error naming both, and the plugin is put back', async () => {
@@ -363,7 +383,7 @@ describe('the BuildKit image through the docker.io mirror (issue #23)', () => {
       // buildx's answer comes only once the pull has started (or, without the overlap, late).
       for (let i = 0; i < 100 && !pulled; i++) await new Promise(r => setTimeout(r, 2))
       calls.push(pulled ? 'versions: the pull had started' : 'versions: no pull yet')
-      return { docker: '28.0.0', buildx: 'github.com/docker/buildx v0.29.1' }
+      return { docker: '28.0.0', buildx: 'github.com/docker/buildx v0.29.1', standalone: false }
     })
     const printed = capture()
     await runMain()

@@ -9,7 +9,10 @@ const external_node_async_hooks_namespaceObject = __WEBPACK_EXTERNAL_createRequi
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/runner/commands.ts
+
 
 
 
@@ -77,6 +80,21 @@ function keyValue(file, command, name, value) {
     if (!external_node_fs_namespaceObject.existsSync(path))
         throw new Error(`Missing file at path: ${path}`);
     external_node_fs_namespaceObject.appendFileSync(path, `${name}<<${delimiter}${external_node_os_namespaceObject.EOL}${value}${external_node_os_namespaceObject.EOL}${delimiter}${external_node_os_namespaceObject.EOL}`, { encoding: 'utf8' });
+}
+/**
+ * Puts a directory first on PATH, for this process and the job's later steps (GITHUB_PATH;
+ * the old `add-path` command when the runner gives no file), as @actions/core addPath does.
+ */
+function addPath(dir) {
+    const file = process.env.GITHUB_PATH || '';
+    if (file) {
+        if (!fs.existsSync(file))
+            throw new Error(`Missing file at path: ${file}`);
+        fs.appendFileSync(file, `${dir}${EOL}`, { encoding: 'utf8' });
+    }
+    else
+        issueCommand('add-path', {}, dir);
+    process.env.PATH = `${dir}${delimiter}${process.env.PATH}`;
 }
 /** Appends to the job summary (GITHUB_STEP_SUMMARY), which must exist and be writable. */
 function appendSummary(path, markdown) {
@@ -182,6 +200,10 @@ function fail(text) {
 function log_setOutput(name, value) {
     core.setOutput(name, redact(value));
 }
+/** Puts a directory first on PATH for this step and the job's later ones (a buildx installed standalone). */
+function log_addPath(dir) {
+    core.addPath(dir);
+}
 const steps = [];
 /** A named step in its own log group; its duration is logged and kept for the summary. */
 async function group(name, fn) {
@@ -268,7 +290,7 @@ async function exec_run(command, args, options = {}) {
 async function exec_runChecked(what, command, args, options = {}) {
     const res = await exec_run(command, args, options);
     if (res.exitCode !== 0) {
-        throw new Error(`${what} failed (exit code ${res.exitCode}): ${lastLine(res.stderr || res.stdout)}`);
+        throw new Error(`${what} failed (exit code ${res.exitCode}): ${exec_lastLine(res.stderr || res.stdout)}`);
     }
     return res;
 }
@@ -311,7 +333,7 @@ function killGroup(c, signal) {
         c.kill(signal); // the group is gone already, or this platform has none
     }
 }
-function lastLine(text) {
+function exec_lastLine(text) {
     const lines = text
         .split(/\r?\n/)
         .map(l => l.trim())
@@ -395,8 +417,6 @@ function logfmtMessage(line) {
     return error ? `${unq(msg)}: ${unq(error)}` : unq(msg);
 }
 
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/install/plugin-file.ts
 
 
@@ -708,7 +728,7 @@ function splitReadBackOutput(stdout) {
  */
 function parseReadBack(exec, args, files, where) {
     const parts = splitReadBackOutput(exec.stdout);
-    const why = (what) => `${what} failed (exit code ${exec.exitCode}): ${lastLine(exec.stderr || exec.stdout)}`;
+    const why = (what) => `${what} failed (exit code ${exec.exitCode}): ${exec_lastLine(exec.stderr || exec.stdout)}`;
     const workers = parts.get('workers');
     const config = parts.get('config');
     const sums = parts.get('sha256');
@@ -756,22 +776,53 @@ function pluginDirs(env, home) {
     }
     return [...extra, external_node_path_namespaceObject.join(configDir, 'cli-plugins'), ...SYSTEM_PLUGIN_DIRS];
 }
+/** `dir/name` when it is an executable file; undefined otherwise (not there, or not executable: the CLI and a shell skip it). */
+function executable(dir, name) {
+    const file = external_node_path_namespaceObject.join(dir, name);
+    try {
+        external_node_fs_namespaceObject.accessSync(file, external_node_fs_namespaceObject.constants.X_OK);
+        return external_node_fs_namespaceObject.statSync(file).isFile() ? file : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
 /** The first executable docker-buildx in the CLI's order; undefined: leave it to `docker buildx`. */
 function buildxPlugin(env, home) {
     if (process.platform === 'win32')
         return undefined;
     for (const dir of pluginDirs(env, home)) {
-        const file = external_node_path_namespaceObject.join(dir, 'docker-buildx');
-        try {
-            external_node_fs_namespaceObject.accessSync(file, external_node_fs_namespaceObject.constants.X_OK);
-            if (external_node_fs_namespaceObject.statSync(file).isFile())
-                return file;
-        }
-        catch {
-            // Not there, or not executable: the CLI skips it too.
-        }
+        const file = executable(dir, 'docker-buildx');
+        if (file)
+            return file;
     }
     return undefined;
+}
+/** The first executable `name` in PATH's directories, as a shell finds it (`name.exe` on Windows); undefined when there is none. */
+function onPath(name, env, platform = process.platform) {
+    const file = platform === 'win32' ? `${name}.exe` : name;
+    for (const dir of (env.PATH ?? '').split(external_node_path_namespaceObject.delimiter)) {
+        const found = dir === '' ? undefined : executable(dir, file);
+        if (found)
+            return found;
+    }
+    return undefined;
+}
+/**
+ * How buildx is run, as docker/actions-toolkit decides it (buildx/buildx.ts isStandalone:
+ * standalone when `docker` is not on PATH, and then `buildx` from PATH): with a docker
+ * CLI, its plugin run directly where it can be found (above), else `docker buildx`; without
+ * one, `buildx` on PATH, which later steps (docker/build-push-action) run too, or else a
+ * plugin binary in the CLI's directories (it is the same program). A runner inside
+ * Kubernetes without docker-in-docker has no docker CLI: the kubernetes and remote drivers
+ * need none.
+ */
+function buildxCommand(env, home, findPlugin = buildxPlugin) {
+    if (onPath('docker', env) === undefined) {
+        return { command: onPath('buildx', env) ?? findPlugin(env, home) ?? 'buildx', prefix: [], standalone: true };
+    }
+    const plugin = findPlugin(env, home);
+    return plugin ? { command: plugin, prefix: [], standalone: false } : { command: 'docker', prefix: ['buildx'], standalone: false };
 }
 
 ;// CONCATENATED MODULE: ./src/docker/engine-api.ts
@@ -1028,7 +1079,8 @@ async function toolVersions(askEngine = true) {
     // would use a local one (no process); buildx is a CLI plugin and has to be started.
     // buildx first: its start (a Go binary of tens of MB) is the longer wait, and loading
     // node:http for the engine's request would otherwise delay its spawn by ~10 ms.
-    const buildx = runBuildx(['buildx', 'version']);
+    // No buildx to start (standalone, none on PATH) is no buildx: one is installed.
+    const buildx = runBuildx(['buildx', 'version']).catch(() => ({ exitCode: 127, stdout: '', stderr: '' }));
     const socket = engineSocket();
     const [docker, buildxRun] = await Promise.all([
         askEngine
@@ -1038,11 +1090,18 @@ async function toolVersions(askEngine = true) {
             : Promise.resolve(undefined),
         buildx
     ]);
-    return { docker: docker?.trim(), buildx: buildxRun.exitCode === 0 ? buildxRun.stdout.trim() : undefined };
+    return {
+        docker: docker?.trim(),
+        buildx: buildxRun.exitCode === 0 ? buildxRun.stdout.trim() : undefined,
+        standalone: buildxRunner().standalone
+    };
 }
-/** `docker buildx version`: which buildx the docker CLI runs. */
+/** `docker buildx version` (or `buildx version` standalone): which buildx the job runs. */
 async function buildxVersion() {
-    return (await runChecked('docker buildx version', 'docker', ['buildx', 'version'])).stdout.trim();
+    const res = await runBuildx(['buildx', 'version']);
+    if (res.exitCode !== 0)
+        throw new Error(`buildx version failed (exit code ${res.exitCode}): ${lastLine(res.stderr || res.stdout)}`);
+    return res.stdout.trim();
 }
 /** The docker CLI's current context: the name of the docker driver's builder. */
 async function cli_currentContext() {
@@ -1058,7 +1117,7 @@ async function inspectBuilder(name) {
 async function useBuilder(name) {
     const res = await runBuildx(['buildx', 'use', name], { show: true });
     if (res.exitCode !== 0)
-        throw new Error(`docker buildx use ${name} failed (exit code ${res.exitCode}): ${lastLine(res.stderr || res.stdout)}`);
+        throw new Error(`docker buildx use ${name} failed (exit code ${res.exitCode}): ${exec_lastLine(res.stderr || res.stdout)}`);
 }
 /**
  * Who made builder `name`: its owner mark as the driver reads it from buildx's record ('' for
@@ -1085,18 +1144,28 @@ function builderRecord(name) {
         throw new Error(`can't read buildx's record of builder ${name}: ${err.message}`, { cause: err });
     }
 }
+/** How buildx is started now (buildx-plugin.ts buildxCommand): PATH is read each time, a standalone install changes it. */
+function buildxRunner() {
+    return buildxCommand(process.env, external_node_os_namespaceObject.homedir());
+}
 /**
- * A buildx command (args start with 'buildx'): the plugin binary run directly where it can be
- * found as the docker CLI finds it (buildx-plugin.ts), else through `docker buildx`.
+ * A buildx command line (args start with 'buildx') as a program and its arguments: the plugin
+ * binary run directly where it can be found as the docker CLI finds it, else `docker
+ * buildx`, or buildx standalone when there is no docker CLI (buildx-plugin.ts).
  */
+function buildxArgv(args) {
+    const b = buildxRunner();
+    return { command: b.command, args: [...b.prefix, ...args.slice(1)] };
+}
+/** Runs a buildx command line (args start with 'buildx'), as buildxArgv starts it. */
 function runBuildx(args, options = {}) {
-    const plugin = buildxPlugin(process.env, external_node_os_namespaceObject.homedir());
-    return plugin ? exec_run(plugin, args.slice(1), options) : exec_run('docker', args, options);
+    const b = buildxArgv(args);
+    return exec_run(b.command, b.args, options);
 }
 async function createBuilder(args) {
     const res = await runBuildx(args, { show: true });
     if (res.exitCode !== 0)
-        throw new Error(`docker buildx create failed (exit code ${res.exitCode}): ${lastLine(res.stderr || res.stdout)}`);
+        throw new Error(`docker buildx create failed (exit code ${res.exitCode}): ${exec_lastLine(res.stderr || res.stdout)}`);
 }
 /** Starts every node of a builder. Its stdout holds the nodes' files: dropped unread; stderr is the boot's progress. */
 async function bootBuilder(args) {
@@ -1106,7 +1175,7 @@ async function bootBuilder(args) {
         if (l.trim() !== '')
             log_info(l);
     if (res.exitCode !== 0)
-        throw new Error(`docker ${args.slice(0, 3).join(' ')} failed (exit code ${res.exitCode}): ${lastLine(res.stderr)}`);
+        throw new Error(`docker ${args.slice(0, 3).join(' ')} failed (exit code ${res.exitCode}): ${exec_lastLine(res.stderr)}`);
 }
 async function removeBuilder(args) {
     const res = await runBuildx(args, { show: true });
@@ -1168,7 +1237,7 @@ async function cli_containerEnv(c) {
         return JSON.parse(res.stdout) ?? [];
     if (/no such container/i.test(res.stderr))
         return undefined;
-    throw new Error(`docker container inspect ${c.container} failed (exit code ${res.exitCode}): ${lastLine(res.stderr)}`);
+    throw new Error(`docker container inspect ${c.container} failed (exit code ${res.exitCode}): ${exec_lastLine(res.stderr)}`);
 }
 /** The daemon's last log lines (stdout and stderr), for failure reports. */
 async function daemonLogTail(c, lines = 30) {
@@ -1182,7 +1251,7 @@ async function daemonLogTail(c, lines = 30) {
 async function readBackContainer(c, files) {
     const [inspect, exec] = await Promise.all([containerCmdOf(c), cli_execIn(c, ['sh', '-c', READ_BACK_SCRIPT, 'sh', ...files])]);
     const args = inspect.exitCode !== 0
-        ? { error: `docker inspect of the builder container failed (exit code ${inspect.exitCode}): ${lastLine(inspect.stderr)}` }
+        ? { error: `docker inspect of the builder container failed (exit code ${inspect.exitCode}): ${exec_lastLine(inspect.stderr)}` }
         : { cmd: inspect.cmd };
     return parseReadBack(exec, args, files, 'the builder');
 }
@@ -1244,7 +1313,7 @@ async function ensureImage(ref) {
 async function pullImage(engine, ref) {
     const res = await exec_run('docker', [...engine, 'pull', ref]);
     if (res.exitCode !== 0)
-        throw new Error(lastLine(res.stderr || res.stdout).replace(/^Error response from daemon: /, ''));
+        throw new Error(exec_lastLine(res.stderr || res.stdout).replace(/^Error response from daemon: /, ''));
     const digest = /^Digest: (\S+)$/m.exec(res.stdout)?.[1];
     if (digest === undefined)
         throw new Error(`docker pull ${ref} printed no digest`);
@@ -1258,7 +1327,7 @@ async function pullImage(engine, ref) {
 async function registryDigest(ref) {
     const res = await runBuildx(['buildx', 'imagetools', 'inspect', '--format', '{{json .Manifest}}', ref]);
     if (res.exitCode !== 0)
-        throw new Error(lastLine(res.stderr || res.stdout));
+        throw new Error(exec_lastLine(res.stderr || res.stdout));
     const digest = JSON.parse(res.stdout).digest;
     if (digest === undefined)
         throw new Error(`buildx imagetools inspect ${ref} printed no digest`);
@@ -4843,7 +4912,7 @@ const kubernetes = {
         const place = `Deployment ${t.deployment} (${t.namespace})`;
         const res = await exec_run('kubectl', getDeploymentArgs(t)).catch((err) => ({ exitCode: 1, stdout: '', stderr: err.message }));
         if (res.exitCode !== 0)
-            return { place, occupant: { state: 'unknown', error: lastLine(res.stderr || res.stdout) } };
+            return { place, occupant: { state: 'unknown', error: exec_lastLine(res.stderr || res.stdout) } };
         // --ignore-not-found: nothing on stdout when there is no such Deployment.
         if (res.stdout.trim() === '')
             return { place, occupant: { state: 'free' } };
@@ -5083,11 +5152,46 @@ function optionFields(line) {
 }
 const TLS_KIND = { cacert: 'ca', cert: 'cert', key: 'key' };
 /**
+ * The variables docker/setup-buildx-action reads a remote node's TLS material from (PEM
+ * text): BUILDER_NODE_<n>_AUTH_TLS_CACERT, _CERT and _KEY, n being 0 for the first node and
+ * 1, 2, … for append's nodes in order (setup-buildx-action src/context.ts
+ * builderNodeEnvPrefix, src/main.ts nodeIndex).
+ */
+function tlsVarNames(node) {
+    const prefix = `BUILDER_NODE_${node.append === undefined ? 0 : node.append + 1}_AUTH_TLS_`;
+    return { cacert: `${prefix}CACERT`, cert: `${prefix}CERT`, key: `${prefix}KEY` };
+}
+/** True for an endpoint setup-buildx-action gives the variables to: a URL whose scheme is tcp. */
+function tcpEndpoint(endpoint) {
+    try {
+        return new URL(endpoint).protocol === 'tcp:';
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * The node's BUILDER_NODE_<n>_AUTH_TLS_* variables that are set (an empty one too: it is
+ * refused as empty when read), by option, read as docker/actions-toolkit reads them
+ * (buildx/buildx.ts resolveCertsDriverOpts: only for an endpoint whose URL scheme is tcp:,
+ * and only with the remote driver, which is the only one that asks here). `ignored`: the
+ * ones set for a node that is not on tcp://, which setup-buildx-action ignores too.
+ */
+function tlsFromEnv(node, env) {
+    const names = tlsVarNames(node);
+    const set = Object.keys(names).filter(k => env[names[k]] !== undefined);
+    if (!tcpEndpoint(node.endpoint))
+        return { vars: {}, ignored: set.map(k => names[k]) };
+    return { vars: Object.fromEntries(set.map(k => [k, names[k]])), ignored: [] };
+}
+/**
  * Splits a node's driver options into the TLS ones and the rest. cacert=, cert= and key= are
  * a file path (relative to the workspace: the action copies it and gives buildx the absolute
- * path it needs) or env:NAME, as in registry-certs. Throws an InputError naming the input.
+ * path it needs) or env:NAME, as in registry-certs; `fromEnv` names the variables that give
+ * an option instead (tlsFromEnv), which may not be given in driver-opts as well. Throws an
+ * InputError naming the input.
  */
-function parseRemoteTls(driverOpts, input = 'driver-opts') {
+function parseRemoteTls(driverOpts, input = 'driver-opts', fromEnv = {}) {
     const tls = { other: [] };
     // Checked before any other rule and never echoed: such an option is (part of) a key or a
     // certificate pasted in, and any other message could quote it.
@@ -5115,6 +5219,15 @@ function parseRemoteTls(driverOpts, input = 'driver-opts') {
         else
             tls.other.push(field);
     }
+    for (const [key, name] of Object.entries(fromEnv)) {
+        // setup-buildx-action appends the variables' options after driver-opts, and buildx keeps
+        // the last value of a key without a word (driver-opts are a map): refused instead.
+        if (tls[key]) {
+            throw new errors_InputError(input, undefined, `${key}= is given both here and by the environment variable ${name} (docker/setup-buildx-action's TLS variables for remote nodes); ` +
+                'buildx would silently keep one of them: give it in one place');
+        }
+        tls[key] = { kind: TLS_KIND[key], ref: `env:${name}`, input };
+    }
     // buildx's own rules (driver/remote/factory.go New), told before anything runs.
     if (tls.cert && !tls.key)
         throw new errors_InputError(input, undefined, 'cert= has no key=; a client certificate needs its key');
@@ -5126,12 +5239,31 @@ function parseRemoteTls(driverOpts, input = 'driver-opts') {
     }
     return tls;
 }
+/**
+ * The BUILDER_NODE_<n>_AUTH_TLS_* variables that are set and go to no node, each with why:
+ * its node is not on tcp:// (setup-buildx-action ignores them there too), or there is no
+ * node n. Only the names are told, never the values.
+ */
+function tlsVarWarnings(nodes, env) {
+    const warnings = nodes.flatMap(n => tlsFromEnv(n, env).ignored.map(name => `${name} is set, but ${n.label}'s endpoint (${n.endpoint}) is not tcp://: ignored, as docker/setup-buildx-action ignores it`));
+    for (const name of Object.keys(env).sort()) {
+        const m = /^BUILDER_NODE_(\d+)_AUTH_TLS_(CACERT|CERT|KEY)$/.exec(name);
+        if (m && Number(m[1]) >= nodes.length) {
+            warnings.push(`${name} is set, but the builder has no node ${m[1]} (0 is the first node, 1 the first of append, …): ignored`);
+        }
+    }
+    return warnings;
+}
+/** A node's TLS options: its driver-opts and its BUILDER_NODE_<n>_AUTH_TLS_* variables (tlsFromEnv). */
+function parseNodeTls(node, env = process.env) {
+    return parseRemoteTls(node.driverOpts, nodeInput(node, 'driver-opts'), tlsFromEnv(node, env).vars);
+}
 /** True when the node talks TLS to its daemon (and so needs files that outlive nothing). */
 function usesTls(tls) {
     return tls.cacert !== undefined;
 }
 /** What the inputs ask that the remote driver can't do, each with what to do instead. */
-function remoteInputProblems(inputs, get) {
+function remoteInputProblems(inputs, get, env = process.env) {
     const problems = [
         ...configProblems(inputs, get),
         ...daemonSettingProblems(get),
@@ -5139,7 +5271,7 @@ function remoteInputProblems(inputs, get) {
         ...networkAndImageProblems(get),
         ...noEffectProblems(get)
     ];
-    const nodes = driverOptProblems(inputs.nodes);
+    const nodes = driverOptProblems(inputs.nodes, env);
     return [...problems, ...nodes.problems, ...cleanupProblems(inputs, nodes.tls)];
 }
 /** True when the input is given (not blank). */
@@ -5238,13 +5370,13 @@ function noEffectProblems(get) {
     return problems;
 }
 /** Each node's driver options the remote driver can't take, and whether any node talks TLS to its daemon. */
-function driverOptProblems(nodes) {
+function driverOptProblems(nodes, env) {
     const problems = [];
     let tls = false;
     for (const node of nodes) {
         const input = nodeInput(node, 'driver-opts');
         try {
-            const parsed = parseRemoteTls(node.driverOpts, input);
+            const parsed = parseNodeTls(node, env);
             tls ||= usesTls(parsed);
             for (const o of parsed.other) {
                 const problem = otherOptionProblem(input, o);
@@ -5281,8 +5413,8 @@ function cleanupProblems(inputs, tls) {
     return [
         {
             input: 'cleanup',
-            message: 'false with cacert=, cert= or key= in driver-opts: buildx reads those files every time it connects to the daemon (driver/remote/driver.go ' +
-                'Dial), and this action copies them into its run directory, which is deleted when the job ends; ' +
+            message: 'false with cacert=, cert= or key= in driver-opts (or BUILDER_NODE_<n>_AUTH_TLS_* variables): buildx reads those files every time it ' +
+                'connects to the daemon (driver/remote/driver.go Dial), and this action copies them into its run directory, which is deleted when the job ends; ' +
                 'a builder left behind would then fail to connect. Keep cleanup: true, or create such a builder yourself with files that outlive the job'
         }
     ];
@@ -5418,10 +5550,14 @@ const remote = {
     maxBuilderName: REMOTE_NAME_LIMIT,
     maxNodeName: CONTAINER_NODE_LIMIT,
     nodeEndpoints: true,
-    usesEngine: true,
+    // buildx's remote driver dials the daemon itself (driver/remote/driver.go Dial): the engine
+    // is never asked, and buildx may run standalone (checked: create, inspect --bootstrap, verify-pull
+    // and rm with DOCKER_HOST on a socket nobody serves and no docker CLI on PATH). A docker-container://
+    // endpoint is the exception: buildx reaches that daemon through the docker CLI.
+    usesEngine: false,
     endpointProblem: remoteEndpointProblem,
-    // Each node's TLS options, checked as the nodes are read.
-    checkNode: n => void parseRemoteTls(n.driverOpts, nodeInput(n, 'driver-opts')),
+    // Each node's TLS options (driver-opts and BUILDER_NODE_<n>_AUTH_TLS_*), checked as the nodes are read.
+    checkNode: n => void parseNodeTls(n),
     inputProblems: remoteInputProblems,
     keptKeysPlace: "in the builder's container (/etc/buildkit/certs)",
     prepare: inputs => loadTls(inputs),
@@ -5450,7 +5586,7 @@ const remote = {
 async function inspectDaemon(builder, nodeName) {
     const res = await inspectBuilder(builder);
     if (res.exitCode !== 0)
-        return { error: `docker buildx inspect --bootstrap failed (exit code ${res.exitCode}): ${lastLine(res.stderr)}` };
+        return { error: `docker buildx inspect --bootstrap failed (exit code ${res.exitCode}): ${exec_lastLine(res.stderr)}` };
     return daemonFromInspect(parseInspect(res.stdout), nodeName);
 }
 /**
@@ -5468,13 +5604,13 @@ async function resolveFromRunner(node, refs, builder) {
     if (nodes.length > 1) {
         through = `${builder}-prove-${(0,external_node_crypto_namespaceObject.randomUUID)().slice(0, 8)}`;
         const opts = Object.entries(rec.DriverOpts ?? {}).map(([k, v]) => csvQuote(`${k}=${v}`));
-        const made = await exec_run('docker', remoteCreateArgs({ name: through, endpoint: rec.Endpoint, driverOpts: opts, use: false, bootstrap: false }));
+        const made = await runBuildx(remoteCreateArgs({ name: through, endpoint: rec.Endpoint, driverOpts: opts, use: false, bootstrap: false }));
         if (made.exitCode !== 0) {
-            await exec_run('docker', rmArgs(through, false));
+            await runBuildx(rmArgs(through, false));
             return {
                 exitCode: made.exitCode,
                 stdout: '',
-                stderr: `a builder for node ${node.Name} alone could not be made: ${lastLine(made.stderr)}`
+                stderr: `a builder for node ${node.Name} alone could not be made: ${exec_lastLine(made.stderr)}`
             };
         }
     }
@@ -5488,26 +5624,35 @@ async function resolveFromRunner(node, refs, builder) {
             const meta = external_node_path_namespaceObject.join(dir, `${i + 1}.json`);
             const t0 = Date.now();
             // coreutils timeout: exec.ts has no time limit of its own; buildx ends its build on SIGTERM.
-            const res = await exec_run('timeout', ['--kill-after=5', String(RESOLVE_TIMEOUT_SECONDS), 'docker', ...outlineArgs(through, ctx, meta)]);
+            const outline = buildxArgv(outlineArgs(through, ctx, meta));
+            const res = await exec_run('timeout', ['--kill-after=5', String(RESOLVE_TIMEOUT_SECONDS), outline.command, ...outline.args]);
             const seconds = Math.round((Date.now() - t0) / 1000);
             stdout += resolveRecord(i + 1, res.stderr, res.exitCode, seconds);
             // The build's history record, so `buildx history ls` shows only the user's builds.
             const record = external_node_fs_namespaceObject.existsSync(meta) ? historyRef(external_node_fs_namespaceObject.readFileSync(meta, 'utf8')) : undefined;
             if (record)
-                await exec_run('docker', ['buildx', 'history', 'rm', '--builder', through, record]);
+                await runBuildx(['buildx', 'history', 'rm', '--builder', through, record]);
         }
         return { exitCode: 0, stdout, stderr: '' };
     }
     finally {
         external_node_fs_namespaceObject.rmSync(dir, { recursive: true, force: true });
         if (through !== builder)
-            await exec_run('docker', rmArgs(through, false));
+            await runBuildx(rmArgs(through, false));
     }
 }
-/** Each node's files for the TLS connection to its daemon, read and checked (keys masked). */
+/**
+ * Each node's files for the TLS connection to its daemon, read and checked (keys masked), from
+ * its driver-opts and docker/setup-buildx-action's BUILDER_NODE_<n>_AUTH_TLS_* variables, whose
+ * values are all masked (users pass them as secrets) and never echoed.
+ */
 function loadTls(inputs) {
+    for (const w of tlsVarWarnings(inputs.nodes, process.env))
+        log_warning(w);
     return inputs.nodes.map(n => {
-        const tls = parseRemoteTls(n.driverOpts, nodeInput(n, 'driver-opts'));
+        for (const name of Object.values(tlsFromEnv(n, process.env).vars))
+            addSecret(process.env[name] ?? '');
+        const tls = parseNodeTls(n);
         const loaded = loadRemoteTls(tls);
         for (const w of loaded.warnings)
             log_warning(w);

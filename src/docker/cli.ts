@@ -4,7 +4,7 @@ import * as path from 'node:path'
 import { instancePath, parseBuilderRecord, recordedNodes, type BuilderRecord, type RecordedNode } from './buildx-record.js'
 import { lastLine, run, runChecked, type RunResult } from '../runner/exec.js'
 import { READ_BACK_SCRIPT, parseReadBack, type ReadBackParts } from '../buildkit/read-back.js'
-import { buildxPlugin } from './buildx-plugin.js'
+import { buildxCommand, type BuildxCommand } from './buildx-plugin.js'
 import {
   containerCmd,
   containerEnv as apiContainerEnv,
@@ -26,10 +26,12 @@ import { RESOLVE_SCRIPT } from '../buildkit/resolve.js'
 /** The local socket the docker CLI would use for these engine flags (none: the current context), if any. */
 const engineSocket = (engine: string[] = []): string | undefined => localSocket(engine, process.env, os.homedir())
 
-/** The engine's version (undefined when not asked), and buildx's (undefined when the docker CLI has no buildx plugin). */
+/** The engine's version (undefined when not asked), and buildx's (undefined when there is no buildx to run). */
 export interface ToolVersions {
   docker?: string
   buildx?: string
+  /** buildx runs standalone: there is no docker CLI (buildx-plugin.ts buildxCommand) */
+  standalone: boolean
 }
 
 export async function toolVersions(askEngine = true): Promise<ToolVersions> {
@@ -37,7 +39,8 @@ export async function toolVersions(askEngine = true): Promise<ToolVersions> {
   // would use a local one (no process); buildx is a CLI plugin and has to be started.
   // buildx first: its start (a Go binary of tens of MB) is the longer wait, and loading
   // node:http for the engine's request would otherwise delay its spawn by ~10 ms.
-  const buildx = runBuildx(['buildx', 'version'])
+  // No buildx to start (standalone, none on PATH) is no buildx: one is installed.
+  const buildx = runBuildx(['buildx', 'version']).catch((): RunResult => ({ exitCode: 127, stdout: '', stderr: '' }))
   const socket = engineSocket()
   const [docker, buildxRun] = await Promise.all([
     askEngine
@@ -50,12 +53,18 @@ export async function toolVersions(askEngine = true): Promise<ToolVersions> {
       : Promise.resolve(undefined),
     buildx
   ])
-  return { docker: docker?.trim(), buildx: buildxRun.exitCode === 0 ? buildxRun.stdout.trim() : undefined }
+  return {
+    docker: docker?.trim(),
+    buildx: buildxRun.exitCode === 0 ? buildxRun.stdout.trim() : undefined,
+    standalone: buildxRunner().standalone
+  }
 }
 
-/** `docker buildx version`: which buildx the docker CLI runs. */
+/** `docker buildx version` (or `buildx version` standalone): which buildx the job runs. */
 export async function buildxVersion(): Promise<string> {
-  return (await runChecked('docker buildx version', 'docker', ['buildx', 'version'])).stdout.trim()
+  const res = await runBuildx(['buildx', 'version'])
+  if (res.exitCode !== 0) throw new Error(`buildx version failed (exit code ${res.exitCode}): ${lastLine(res.stderr || res.stdout)}`)
+  return res.stdout.trim()
 }
 
 /** The docker CLI's current context: the name of the docker driver's builder. */
@@ -103,13 +112,25 @@ function builderRecord(name: string): string | undefined {
   }
 }
 
+/** How buildx is started now (buildx-plugin.ts buildxCommand): PATH is read each time, a standalone install changes it. */
+function buildxRunner(): BuildxCommand {
+  return buildxCommand(process.env, os.homedir())
+}
+
 /**
- * A buildx command (args start with 'buildx'): the plugin binary run directly where it can be
- * found as the docker CLI finds it (buildx-plugin.ts), else through `docker buildx`.
+ * A buildx command line (args start with 'buildx') as a program and its arguments: the plugin
+ * binary run directly where it can be found as the docker CLI finds it, else `docker
+ * buildx`, or buildx standalone when there is no docker CLI (buildx-plugin.ts).
  */
-function runBuildx(args: string[], options: { show?: boolean } = {}): Promise<RunResult> {
-  const plugin = buildxPlugin(process.env, os.homedir())
-  return plugin ? run(plugin, args.slice(1), options) : run('docker', args, options)
+export function buildxArgv(args: string[]): { command: string; args: string[] } {
+  const b = buildxRunner()
+  return { command: b.command, args: [...b.prefix, ...args.slice(1)] }
+}
+
+/** Runs a buildx command line (args start with 'buildx'), as buildxArgv starts it. */
+export function runBuildx(args: string[], options: { show?: boolean } = {}): Promise<RunResult> {
+  const b = buildxArgv(args)
+  return run(b.command, b.args, options)
 }
 
 export async function createBuilder(args: string[]): Promise<void> {

@@ -19,7 +19,8 @@ import { download, fetchText, fileSha256, findInToolCache } from './downloads.js
 import * as log from '../runner/log.js'
 
 // Installs the buildx the user pinned (input `version`) as the docker CLI's plugin for the
-// rest of the job, and puts back what was there in post.
+// rest of the job, and puts back what was there in post; on a runner without a docker CLI,
+// standalone (setup.ts).
 //
 // Only a binary whose SHA-256 matches the release's checksums.txt (fetched on every install)
 // or buildx-sha256 is ever installed: the download is checked before it is cached, a copy
@@ -40,7 +41,7 @@ import * as log from '../runner/log.js'
 export interface Installed {
   /** The release installed, e.g. v0.29.1 (`latest` resolved) */
   version: string
-  /** Where the plugin was put: $DOCKER_CONFIG/cli-plugins/docker-buildx */
+  /** Where the binary was put: $DOCKER_CONFIG/cli-plugins/docker-buildx, or <standaloneDir>/buildx */
   pluginPath: string
   /** The plugin that was there before, moved aside under runDir; restorePlugin puts it back */
   backupPath?: string
@@ -60,13 +61,20 @@ export interface Host {
   runDir: string
   platform: NodeJS.Platform
   arch: string
+  /**
+   * Install buildx standalone, as `buildx` in this directory (the caller puts it on PATH),
+   * instead of as the docker CLI's plugin: for a runner without a docker CLI, as
+   * docker/actions-toolkit's installStandalone does (buildx/install.ts).
+   */
+  standaloneDir?: string
 }
 
 type ToolCache = typeof import('@actions/tool-cache')
 type ActionsCache = typeof import('@actions/cache')
 
 /**
- * Installs the buildx asked for as the docker CLI's user plugin. Throws (and installs nothing,
+ * Installs the buildx asked for as the docker CLI's user plugin (or standalone, in
+ * host.standaloneDir). Throws (and installs nothing,
  * leaving a plugin that was there as it was) when the binary can't be had or checked. The
  * caller keeps what it returns for post (restorePlugin) as soon as it returns.
  */
@@ -74,8 +82,11 @@ export async function installBuildx(req: InstallRequest, host: Host): Promise<In
   const version = req.version === 'latest' ? await latestVersion(req, host.env) : req.version
   const urls = assetUrls(req, version, host.platform, host.arch)
   const asset = assetName(version, host.platform, host.arch)
-  const target = pluginPathFor(host.env, host.home, host.platform)
-  const name = path.basename(target)
+  const plugin = pluginPathFor(host.env, host.home, host.platform)
+  const target =
+    host.standaloneDir === undefined ? plugin : path.join(host.standaloneDir, host.platform === 'win32' ? 'buildx.exe' : 'buildx')
+  // The caches' name for the binary, whichever way it is installed: one entry serves both.
+  const name = path.basename(plugin)
   const toolArch = toolCacheArch(req, version, host.platform, host.arch)
   const work = path.join(host.runDir, 'buildx-install')
   fs.mkdirSync(work, { recursive: true, mode: 0o700 })

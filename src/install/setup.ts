@@ -1,4 +1,5 @@
 import * as os from 'node:os'
+import * as path from 'node:path'
 import * as docker from '../docker/cli.js'
 import * as log from '../runner/log.js'
 import * as state from '../runner/state.js'
@@ -18,11 +19,14 @@ export async function checkTools(
 ): Promise<InstallRequest | undefined> {
   const v = await versions
   const engine = v.docker === undefined ? `no Docker engine needed by the ${driver.name} driver (not asked)` : `Docker engine ${v.docker}`
-  log.info(`${engine}; ${v.buildx ?? 'no buildx plugin'}`)
+  const none = v.standalone ? 'no docker CLI and no buildx on PATH' : 'no buildx plugin'
+  log.info(`${engine}; ${v.buildx === undefined ? none : `${v.buildx}${v.standalone ? ' (standalone: no docker CLI on PATH)' : ''}`}`)
   if (asked.install) return asked.install
   if (v.buildx === undefined) {
     // As docker/setup-buildx-action does when the runner has no buildx.
-    log.info('the docker CLI has no buildx: the latest release is installed for this job (set version to pin one)')
+    log.info(
+      `${v.standalone ? 'there is no buildx' : 'the docker CLI has no buildx'}: the latest release is installed for this job (set version to pin one)`
+    )
     return { version: 'latest', cacheBinary: asked.cacheBinary }
   }
   const problem = buildxVersionProblem(v.buildx, driver)
@@ -30,13 +34,25 @@ export async function checkTools(
   return undefined
 }
 
-/** Installs buildx as the docker CLI's plugin for the job; post puts back what was there. */
-export async function installBuildx(req: InstallRequest, runDir: string, driver: DriverVersion): Promise<void> {
+/**
+ * Installs buildx for the job: as the docker CLI's plugin (post puts back what was there), or,
+ * on a runner without a docker CLI, standalone in the run's directory, put on PATH for this
+ * step and the job's later ones (GITHUB_PATH), as docker/setup-buildx-action does there
+ * (actions-toolkit buildx/install.ts installStandalone); post removes it with the directory.
+ */
+export async function installBuildx(req: InstallRequest, runDir: string, driver: DriverVersion, standalone = false): Promise<void> {
   // Loaded only here: the tool cache and the Actions cache client are most of the bundle.
   const { installBuildx: install } = await import('./install.js')
-  const done = await install(req, { env: process.env, home: os.homedir(), runDir, platform: process.platform, arch: process.arch })
-  // Recorded before the check, so that any failure from here on puts the old plugin back.
-  state.update({ plugin: JSON.stringify({ pluginPath: done.pluginPath, backupPath: done.backupPath, sha256: done.sha256 }) })
+  const standaloneDir = standalone ? path.join(runDir, 'buildx-standalone') : undefined
+  const host = { env: process.env, home: os.homedir(), runDir, platform: process.platform, arch: process.arch, standaloneDir }
+  const done = await install(req, host)
+  if (standaloneDir) {
+    log.addPath(standaloneDir)
+    log.info(`no docker CLI on PATH: buildx is installed standalone and ${standaloneDir} is put first on PATH for this job`)
+  } else {
+    // Recorded before the check, so that any failure from here on puts the old plugin back.
+    state.update({ plugin: JSON.stringify({ pluginPath: done.pluginPath, backupPath: done.backupPath, sha256: done.sha256 }) })
+  }
   log.info(
     `buildx ${done.version} installed at ${done.pluginPath} (from the ${done.source === 'download' ? 'release download' : done.source}, SHA-256 ${done.sha256})`
   )

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import * as fs from 'node:fs'
 import { EOL } from 'node:os'
+import { delimiter } from 'node:path'
 
 // The runner's protocol, written here instead of loading @actions/core: workflow commands on
 // stdout (`::name props::message`) and file commands (GITHUB_OUTPUT, GITHUB_STATE,
@@ -74,6 +75,19 @@ function keyValue(file: 'OUTPUT' | 'STATE', command: string, name: string, value
     throw new Error(`Unexpected input: the value contains the delimiter "${delimiter}"`)
   if (!fs.existsSync(path)) throw new Error(`Missing file at path: ${path}`)
   fs.appendFileSync(path, `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`, { encoding: 'utf8' })
+}
+
+/**
+ * Puts a directory first on PATH, for this process and the job's later steps (GITHUB_PATH;
+ * the old `add-path` command when the runner gives no file), as @actions/core addPath does.
+ */
+export function addPath(dir: string): void {
+  const file = process.env.GITHUB_PATH || ''
+  if (file) {
+    if (!fs.existsSync(file)) throw new Error(`Missing file at path: ${file}`)
+    fs.appendFileSync(file, `${dir}${EOL}`, { encoding: 'utf8' })
+  } else issueCommand('add-path', {}, dir)
+  process.env.PATH = `${dir}${delimiter}${process.env.PATH}`
 }
 
 /** Appends to the job summary (GITHUB_STEP_SUMMARY), which must exist and be writable. */

@@ -60,6 +60,11 @@ export function setOutput(name: string, value: string): void {
   core.setOutput(name, redact(value))
 }
 
+/** Puts a directory first on PATH for this step and the job's later ones (a buildx installed standalone). */
+export function addPath(dir: string): void {
+  core.addPath(dir)
+}
+
 const steps: { name: string; ms: number }[] = []
 
 /** A named step in its own log group; its duration is logged and kept for the summary. */

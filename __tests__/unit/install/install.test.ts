@@ -129,6 +129,22 @@ describe('installBuildx', () => {
     expect(out).toContain(`SHA-256 ${sha(BINARY)} matches ${GH}/v0.29.1/checksums.txt`)
   })
 
+  test('standalone (no docker CLI): buildx in the given directory, the plugin directory untouched; one tool cache entry serves both ways', async () => {
+    const dir = path.join(runDir, 'buildx-standalone')
+    const got = await installBuildx({ version: 'v0.29.1', cacheBinary: false }, { ...host(), standaloneDir: dir })
+    expect(got).toEqual(expect.objectContaining({ pluginPath: path.join(dir, 'buildx'), source: 'download' }))
+    expect(got.backupPath).toBeUndefined()
+    expect(fs.readdirSync(dir)).toEqual(['buildx'])
+    expect(fs.readFileSync(path.join(dir, 'buildx'))).toEqual(BINARY)
+    expect(mode(path.join(dir, 'buildx'))).toBe(0o755)
+    expect(fs.existsSync(path.dirname(plugin()))).toBe(false)
+    expect(tc.cacheFile).toHaveBeenCalledWith(expect.any(String), 'docker-buildx', 'buildx', 'v0.29.1', 'amd64')
+    // The plugin install that follows takes the same entry.
+    downloaded.length = 0
+    expect((await installBuildx({ version: 'v0.29.1', cacheBinary: false }, host())).source).toBe('tool-cache')
+    expect(downloaded).toEqual([`${GH}/v0.29.1/checksums.txt`])
+  })
+
   test('DOCKER_CONFIG decides where the plugin goes', async () => {
     const cfg = path.join(home, 'elsewhere')
     const got = await installBuildx({ version: 'v0.29.1', cacheBinary: false }, { ...host(), env: { DOCKER_CONFIG: cfg } })

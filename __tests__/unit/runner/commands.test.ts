@@ -107,6 +107,27 @@ describe('commands.ts writes what @actions/core writes', () => {
     expect(() => commands.appendSummary(path.join(dir, 'none'), 'x')).toThrow("Unable to access summary file: '")
   })
 
+  test.each(['/opt/buildx bin', '/tmp/x:y'])(
+    'addPath(%j): the GITHUB_PATH line, or the add-path command, and PATH for this process',
+    dir2 => {
+      const a = path.join(dir, 'path-core')
+      const b = path.join(dir, 'path-ours')
+      for (const f of [a, b]) fs.writeFileSync(f, '/before\n')
+      process.env.PATH = '/usr/bin'
+      process.env.GITHUB_PATH = a
+      core.addPath(dir2)
+      const theirs = process.env.PATH
+      process.env.PATH = '/usr/bin'
+      process.env.GITHUB_PATH = b
+      commands.addPath(dir2)
+      expect(process.env.PATH).toBe(theirs)
+      expect(process.env.PATH).toBe(`${dir2}${path.delimiter}/usr/bin`)
+      expect(fs.readFileSync(b, 'utf8')).toBe(fs.readFileSync(a, 'utf8'))
+      delete process.env.GITHUB_PATH
+      expect(stdout(() => commands.addPath(dir2))).toBe(stdout(() => core.addPath(dir2)))
+    }
+  )
+
   test('a missing GITHUB_OUTPUT file is an error, as in @actions/core', () => {
     process.env.GITHUB_OUTPUT = path.join(dir, 'gone')
     expect(() => core.setOutput('a', 'b')).toThrow('Missing file at path')

@@ -9,12 +9,20 @@ import { RESOLVE_TIMEOUT_SECONDS } from '../../buildkit/resolve.js'
 import { daemonFromInspect, parseInspect } from '../../buildkit/buildx-inspect.js'
 import { csvQuote } from '../../docker/csv.js'
 import { historyRef, outlineArgs, remoteCreateArgs, resolveRecord } from './buildx-args.js'
-import { nodeInput } from '../../inputs/nodes.js'
 import type { Inputs } from '../../inputs/model.js'
 import type { NodePlanContext, NodesPlan, PlannedFile, PlannedNode } from '../../plan/plan.js'
 import * as log from '../../runner/log.js'
+import { addSecret } from '../../runner/redact.js'
 import { CONTAINER_NODE_LIMIT, claimFreeName, createNodes } from '../common.js'
-import { parseRemoteTls, REMOTE_NAME_LIMIT, remoteEndpointProblem, remoteInputProblems, usesTls } from './inputs.js'
+import {
+  parseNodeTls,
+  REMOTE_NAME_LIMIT,
+  remoteEndpointProblem,
+  remoteInputProblems,
+  tlsFromEnv,
+  tlsVarWarnings,
+  usesTls
+} from './inputs.js'
 import { loadRemoteTls, remoteTlsFiles, type LoadedRemoteTls } from './tls.js'
 import { remoteMarkOf, remoteNodeName } from './owner.js'
 import type { Driver, NodeRef, ReadBackResult } from '../driver.js'
@@ -36,10 +44,14 @@ export const remote: Driver = {
   maxBuilderName: REMOTE_NAME_LIMIT,
   maxNodeName: CONTAINER_NODE_LIMIT,
   nodeEndpoints: true,
-  usesEngine: true,
+  // buildx's remote driver dials the daemon itself (driver/remote/driver.go Dial): the engine
+  // is never asked, and buildx may run standalone (checked: create, inspect --bootstrap, verify-pull
+  // and rm with DOCKER_HOST on a socket nobody serves and no docker CLI on PATH). A docker-container://
+  // endpoint is the exception: buildx reaches that daemon through the docker CLI.
+  usesEngine: false,
   endpointProblem: remoteEndpointProblem,
-  // Each node's TLS options, checked as the nodes are read.
-  checkNode: n => void parseRemoteTls(n.driverOpts, nodeInput(n, 'driver-opts')),
+  // Each node's TLS options (driver-opts and BUILDER_NODE_<n>_AUTH_TLS_*), checked as the nodes are read.
+  checkNode: n => void parseNodeTls(n),
   inputProblems: remoteInputProblems,
   keptKeysPlace: "in the builder's container (/etc/buildkit/certs)",
   prepare: inputs => loadTls(inputs),
@@ -86,12 +98,11 @@ export async function resolveFromRunner(node: NodeRef, refs: string[], builder: 
   if (nodes.length > 1) {
     through = `${builder}-prove-${randomUUID().slice(0, 8)}`
     const opts = Object.entries(rec.DriverOpts ?? {}).map(([k, v]) => csvQuote(`${k}=${v}`))
-    const made = await run(
-      'docker',
+    const made = await docker.runBuildx(
       remoteCreateArgs({ name: through, endpoint: rec.Endpoint, driverOpts: opts, use: false, bootstrap: false })
     )
     if (made.exitCode !== 0) {
-      await run('docker', rmArgs(through, false))
+      await docker.runBuildx(rmArgs(through, false))
       return {
         exitCode: made.exitCode,
         stdout: '',
@@ -109,24 +120,31 @@ export async function resolveFromRunner(node: NodeRef, refs: string[], builder: 
       const meta = path.join(dir, `${i + 1}.json`)
       const t0 = Date.now()
       // coreutils timeout: exec.ts has no time limit of its own; buildx ends its build on SIGTERM.
-      const res = await run('timeout', ['--kill-after=5', String(RESOLVE_TIMEOUT_SECONDS), 'docker', ...outlineArgs(through, ctx, meta)])
+      const outline = docker.buildxArgv(outlineArgs(through, ctx, meta))
+      const res = await run('timeout', ['--kill-after=5', String(RESOLVE_TIMEOUT_SECONDS), outline.command, ...outline.args])
       const seconds = Math.round((Date.now() - t0) / 1000)
       stdout += resolveRecord(i + 1, res.stderr, res.exitCode, seconds)
       // The build's history record, so `buildx history ls` shows only the user's builds.
       const record = fs.existsSync(meta) ? historyRef(fs.readFileSync(meta, 'utf8')) : undefined
-      if (record) await run('docker', ['buildx', 'history', 'rm', '--builder', through, record])
+      if (record) await docker.runBuildx(['buildx', 'history', 'rm', '--builder', through, record])
     }
     return { exitCode: 0, stdout, stderr: '' }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
-    if (through !== builder) await run('docker', rmArgs(through, false))
+    if (through !== builder) await docker.runBuildx(rmArgs(through, false))
   }
 }
 
-/** Each node's files for the TLS connection to its daemon, read and checked (keys masked). */
+/**
+ * Each node's files for the TLS connection to its daemon, read and checked (keys masked), from
+ * its driver-opts and docker/setup-buildx-action's BUILDER_NODE_<n>_AUTH_TLS_* variables, whose
+ * values are all masked (users pass them as secrets) and never echoed.
+ */
 function loadTls(inputs: Inputs): LoadedRemoteTls[] {
+  for (const w of tlsVarWarnings(inputs.nodes, process.env)) log.warning(w)
   return inputs.nodes.map(n => {
-    const tls = parseRemoteTls(n.driverOpts, nodeInput(n, 'driver-opts'))
+    for (const name of Object.values(tlsFromEnv(n, process.env).vars)) addSecret(process.env[name] ?? '')
+    const tls = parseNodeTls(n)
     const loaded = loadRemoteTls(tls)
     for (const w of loaded.warnings) log.warning(w)
     if (usesTls(tls))

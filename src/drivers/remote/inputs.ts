@@ -54,12 +54,54 @@ function optionFields(line: string): string[] {
 
 const TLS_KIND = { cacert: 'ca', cert: 'cert', key: 'key' } as const
 
+/** The TLS options that can come from a file or env:NAME. */
+export type TlsOption = 'cacert' | 'cert' | 'key'
+
+/**
+ * The variables docker/setup-buildx-action reads a remote node's TLS material from (PEM
+ * text): BUILDER_NODE_<n>_AUTH_TLS_CACERT, _CERT and _KEY, n being 0 for the first node and
+ * 1, 2, … for append's nodes in order (setup-buildx-action src/context.ts
+ * builderNodeEnvPrefix, src/main.ts nodeIndex).
+ */
+export function tlsVarNames(node: Pick<NodeSpec, 'append'>): Record<TlsOption, string> {
+  const prefix = `BUILDER_NODE_${node.append === undefined ? 0 : node.append + 1}_AUTH_TLS_`
+  return { cacert: `${prefix}CACERT`, cert: `${prefix}CERT`, key: `${prefix}KEY` }
+}
+
+/** True for an endpoint setup-buildx-action gives the variables to: a URL whose scheme is tcp. */
+function tcpEndpoint(endpoint: string): boolean {
+  try {
+    return new URL(endpoint).protocol === 'tcp:'
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The node's BUILDER_NODE_<n>_AUTH_TLS_* variables that are set (an empty one too: it is
+ * refused as empty when read), by option, read as docker/actions-toolkit reads them
+ * (buildx/buildx.ts resolveCertsDriverOpts: only for an endpoint whose URL scheme is tcp:,
+ * and only with the remote driver, which is the only one that asks here). `ignored`: the
+ * ones set for a node that is not on tcp://, which setup-buildx-action ignores too.
+ */
+export function tlsFromEnv(
+  node: Pick<NodeSpec, 'append' | 'endpoint'>,
+  env: NodeJS.ProcessEnv
+): { vars: Partial<Record<TlsOption, string>>; ignored: string[] } {
+  const names = tlsVarNames(node)
+  const set = (Object.keys(names) as TlsOption[]).filter(k => env[names[k]] !== undefined)
+  if (!tcpEndpoint(node.endpoint)) return { vars: {}, ignored: set.map(k => names[k]) }
+  return { vars: Object.fromEntries(set.map(k => [k, names[k]])), ignored: [] }
+}
+
 /**
  * Splits a node's driver options into the TLS ones and the rest. cacert=, cert= and key= are
  * a file path (relative to the workspace: the action copies it and gives buildx the absolute
- * path it needs) or env:NAME, as in registry-certs. Throws an InputError naming the input.
+ * path it needs) or env:NAME, as in registry-certs; `fromEnv` names the variables that give
+ * an option instead (tlsFromEnv), which may not be given in driver-opts as well. Throws an
+ * InputError naming the input.
  */
-export function parseRemoteTls(driverOpts: string[], input = 'driver-opts'): RemoteTls {
+export function parseRemoteTls(driverOpts: string[], input = 'driver-opts', fromEnv: Partial<Record<TlsOption, string>> = {}): RemoteTls {
   const tls: RemoteTls = { other: [] }
   // Checked before any other rule and never echoed: such an option is (part of) a key or a
   // certificate pasted in, and any other message could quote it.
@@ -86,6 +128,19 @@ export function parseRemoteTls(driverOpts: string[], input = 'driver-opts'): Rem
       else tls[key] = { kind: TLS_KIND[key], ref: value, input }
     } else tls.other.push(field)
   }
+  for (const [key, name] of Object.entries(fromEnv) as [TlsOption, string][]) {
+    // setup-buildx-action appends the variables' options after driver-opts, and buildx keeps
+    // the last value of a key without a word (driver-opts are a map): refused instead.
+    if (tls[key]) {
+      throw new InputError(
+        input,
+        undefined,
+        `${key}= is given both here and by the environment variable ${name} (docker/setup-buildx-action's TLS variables for remote nodes); ` +
+          'buildx would silently keep one of them: give it in one place'
+      )
+    }
+    tls[key] = { kind: TLS_KIND[key], ref: `env:${name}`, input }
+  }
   // buildx's own rules (driver/remote/factory.go New), told before anything runs.
   if (tls.cert && !tls.key) throw new InputError(input, undefined, 'cert= has no key=; a client certificate needs its key')
   if (tls.key && !tls.cert) throw new InputError(input, undefined, 'key= has no cert=; a client key needs its certificate')
@@ -100,13 +155,38 @@ export function parseRemoteTls(driverOpts: string[], input = 'driver-opts'): Rem
   return tls
 }
 
+/**
+ * The BUILDER_NODE_<n>_AUTH_TLS_* variables that are set and go to no node, each with why:
+ * its node is not on tcp:// (setup-buildx-action ignores them there too), or there is no
+ * node n. Only the names are told, never the values.
+ */
+export function tlsVarWarnings(nodes: readonly NodeSpec[], env: NodeJS.ProcessEnv): string[] {
+  const warnings = nodes.flatMap(n =>
+    tlsFromEnv(n, env).ignored.map(
+      name => `${name} is set, but ${n.label}'s endpoint (${n.endpoint}) is not tcp://: ignored, as docker/setup-buildx-action ignores it`
+    )
+  )
+  for (const name of Object.keys(env).sort()) {
+    const m = /^BUILDER_NODE_(\d+)_AUTH_TLS_(CACERT|CERT|KEY)$/.exec(name)
+    if (m && Number(m[1]) >= nodes.length) {
+      warnings.push(`${name} is set, but the builder has no node ${m[1]} (0 is the first node, 1 the first of append, …): ignored`)
+    }
+  }
+  return warnings
+}
+
+/** A node's TLS options: its driver-opts and its BUILDER_NODE_<n>_AUTH_TLS_* variables (tlsFromEnv). */
+export function parseNodeTls(node: NodeSpec, env: NodeJS.ProcessEnv = process.env): RemoteTls {
+  return parseRemoteTls(node.driverOpts, nodeInput(node, 'driver-opts'), tlsFromEnv(node, env).vars)
+}
+
 /** True when the node talks TLS to its daemon (and so needs files that outlive nothing). */
 export function usesTls(tls: RemoteTls): boolean {
   return tls.cacert !== undefined
 }
 
 /** What the inputs ask that the remote driver can't do, each with what to do instead. */
-export function remoteInputProblems(inputs: Inputs, get: (name: string) => string): InputProblem[] {
+export function remoteInputProblems(inputs: Inputs, get: (name: string) => string, env: NodeJS.ProcessEnv = process.env): InputProblem[] {
   const problems = [
     ...configProblems(inputs, get),
     ...daemonSettingProblems(get),
@@ -114,7 +194,7 @@ export function remoteInputProblems(inputs: Inputs, get: (name: string) => strin
     ...networkAndImageProblems(get),
     ...noEffectProblems(get)
   ]
-  const nodes = driverOptProblems(inputs.nodes)
+  const nodes = driverOptProblems(inputs.nodes, env)
   return [...problems, ...nodes.problems, ...cleanupProblems(inputs, nodes.tls)]
 }
 
@@ -231,13 +311,13 @@ function noEffectProblems(get: Getter): InputProblem[] {
 }
 
 /** Each node's driver options the remote driver can't take, and whether any node talks TLS to its daemon. */
-function driverOptProblems(nodes: readonly NodeSpec[]): { problems: InputProblem[]; tls: boolean } {
+function driverOptProblems(nodes: readonly NodeSpec[], env: NodeJS.ProcessEnv): { problems: InputProblem[]; tls: boolean } {
   const problems: InputProblem[] = []
   let tls = false
   for (const node of nodes) {
     const input = nodeInput(node, 'driver-opts')
     try {
-      const parsed = parseRemoteTls(node.driverOpts, input)
+      const parsed = parseNodeTls(node, env)
       tls ||= usesTls(parsed)
       for (const o of parsed.other) {
         const problem = otherOptionProblem(input, o)
@@ -273,8 +353,8 @@ function cleanupProblems(inputs: Inputs, tls: boolean): InputProblem[] {
     {
       input: 'cleanup',
       message:
-        'false with cacert=, cert= or key= in driver-opts: buildx reads those files every time it connects to the daemon (driver/remote/driver.go ' +
-        'Dial), and this action copies them into its run directory, which is deleted when the job ends; ' +
+        'false with cacert=, cert= or key= in driver-opts (or BUILDER_NODE_<n>_AUTH_TLS_* variables): buildx reads those files every time it ' +
+        'connects to the daemon (driver/remote/driver.go Dial), and this action copies them into its run directory, which is deleted when the job ends; ' +
         'a builder left behind would then fail to connect. Keep cleanup: true, or create such a builder yourself with files that outlive the job'
     }
   ]

@@ -63,7 +63,9 @@ const runChecked = async (what: string, command: string, args: string[]): Promis
   return res
 }
 // buildx through `docker buildx` here, whatever plugin this machine has (buildx-plugin.test.ts tests the lookup).
-jest.unstable_mockModule('../../../../src/docker/buildx-plugin.js', () => ({ buildxPlugin: () => undefined }))
+jest.unstable_mockModule('../../../../src/docker/buildx-plugin.js', () => ({
+  buildxCommand: () => ({ command: 'docker', prefix: ['buildx'], standalone: false })
+}))
 jest.unstable_mockModule('../../../../src/runner/exec.js', () => ({
   run,
   runChecked,

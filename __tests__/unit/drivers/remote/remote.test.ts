@@ -33,7 +33,9 @@ const exec = {
   stopChildren: jest.fn(async () => undefined)
 }
 // buildx through `docker buildx` here, whatever plugin this machine has (buildx-plugin.test.ts tests the lookup).
-jest.unstable_mockModule('../../../../src/docker/buildx-plugin.js', () => ({ buildxPlugin: () => undefined }))
+jest.unstable_mockModule('../../../../src/docker/buildx-plugin.js', () => ({
+  buildxCommand: () => ({ command: 'docker', prefix: ['buildx'], standalone: false })
+}))
 jest.unstable_mockModule('../../../../src/runner/exec.js', () => exec)
 const remote = {
   ...(await import('../../../../src/drivers/remote/inputs.js')),
