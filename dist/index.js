@@ -1206,8 +1206,9 @@ __nccwpck_require__.d(__webpack_exports__, {
   ry: () => (/* binding */ buildxVersion),
   jY: () => (/* binding */ cli_containerEnv),
   Yj: () => (/* binding */ containerExists),
+  yK: () => (/* binding */ copyDefaultContext),
   Ij: () => (/* binding */ createBuilder),
-  Fi: () => (/* binding */ cli_currentContext),
+  Fi: () => (/* binding */ currentContext),
   RS: () => (/* binding */ daemonLogSince),
   hj: () => (/* binding */ daemonLogTail),
   Yt: () => (/* binding */ ensureImage),
@@ -1219,6 +1220,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   dq: () => (/* binding */ readBackContainer),
   Uc: () => (/* binding */ registryDigest),
   iq: () => (/* binding */ removeBuilder),
+  wr: () => (/* binding */ removeContext),
   sX: () => (/* binding */ removeDaemonBuilder),
   SR: () => (/* binding */ removeImageTag),
   lF: () => (/* binding */ resolveInBuilder),
@@ -1320,8 +1322,9 @@ function buildxCommand(env, home, findPlugin = buildxPlugin) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: ./src/docker/contexts.ts
+var contexts = __nccwpck_require__(2890);
 ;// CONCATENATED MODULE: ./src/docker/engine-api.ts
-
 
 
 // The Docker Engine API over its local socket, for the reads verification and the CNI image
@@ -1335,30 +1338,19 @@ var external_node_crypto_ = __nccwpck_require__(7598);
  * The socket the docker CLI would use for `docker --host/--context <engine args>`, or
  * undefined when it would use something else. The CLI's order: --host/--context, then
  * DOCKER_HOST, DOCKER_CONTEXT, config.json's currentContext, else the default context at
- * unix:///var/run/docker.sock.
+ * unix:///var/run/docker.sock, or at tcp://localhost:2376 when the environment asks for TLS
+ * (contexts.ts tlsFromEnvironment).
  */
 function localSocket(engine, env, home) {
     const unix = (host) => (host.startsWith('unix://') ? host.slice('unix://'.length) : undefined);
+    const defaultSocket = (0,contexts/* tlsFromEnvironment */.Rj)(env) ? undefined : '/var/run/docker.sock';
     if (engine[0] === '--host')
         return unix(engine[1] ?? '');
     if (engine[0] === '--context')
-        return engine[1] === 'default' && !env.DOCKER_HOST ? '/var/run/docker.sock' : undefined;
+        return engine[1] === 'default' && !env.DOCKER_HOST ? defaultSocket : undefined;
     if (env.DOCKER_HOST)
         return unix(env.DOCKER_HOST);
-    if (env.DOCKER_CONTEXT && env.DOCKER_CONTEXT !== 'default')
-        return undefined;
-    if (!env.DOCKER_CONTEXT && currentContext(env, home) !== 'default')
-        return undefined;
-    return '/var/run/docker.sock';
-}
-function currentContext(env, home) {
-    try {
-        const config = JSON.parse(external_node_fs_.readFileSync(external_node_path_.join(env.DOCKER_CONFIG || external_node_path_.join(home, '.docker'), 'config.json'), 'utf8'));
-        return config.currentContext || 'default';
-    }
-    catch {
-        return 'default';
-    }
+    return (0,contexts/* currentContextName */.mX)(env, home) === 'default' ? defaultSocket : undefined;
 }
 function request(socket, method, url, body) {
     // Loaded with the first request, not with the bundle (~3 ms of a step's start).
@@ -1548,8 +1540,29 @@ async function buildxVersion() {
     return res.stdout.trim();
 }
 /** The docker CLI's current context: the name of the docker driver's builder. */
-async function cli_currentContext() {
+async function currentContext() {
     return (await (0,runner_exec/* runChecked */.X4)('docker context show', 'docker', ['context', 'show'])).stdout.trim();
+}
+/**
+ * `docker context create --from default NAME`: a copy of the default context as the CLI
+ * resolves it from DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, its TLS files copied
+ * into the context store, so buildx can be given it by name (context/create.go
+ * createFromExistingContext). Nothing of it is printed but the CLI's error.
+ */
+async function copyDefaultContext(name, description) {
+    await (0,runner_exec/* runChecked */.X4)(`docker context create ${name}`, 'docker', [
+        'context',
+        'create',
+        '--from',
+        'default',
+        '--description',
+        description,
+        name
+    ]);
+}
+/** `docker context rm --force NAME`: no error when there is no such context (remove.go doRemove). */
+async function removeContext(name) {
+    await (0,runner_exec/* runChecked */.X4)(`docker context rm ${name}`, 'docker', ['context', 'rm', '--force', name]);
 }
 /**
  * `docker buildx inspect --bootstrap NAME`, captured and never shown: for a docker-container
@@ -1837,6 +1850,69 @@ async function tagImage(source, target) {
 /** Removes a tag (the image stays when another tag names it); no error when it is gone. */
 async function removeImageTag(tag) {
     await (0,runner_exec/* run */.eF)('docker', ['image', 'rm', '--no-prune', tag]);
+}
+
+
+/***/ }),
+
+/***/ 2890:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   QS: () => (/* binding */ tlsContextName),
+/* harmony export */   Rj: () => (/* binding */ tlsFromEnvironment),
+/* harmony export */   Yw: () => (/* binding */ defaultContextWithTls),
+/* harmony export */   mX: () => (/* binding */ currentContextName)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+
+
+// Which docker context the docker CLI uses, and whether its default context takes TLS from the
+// environment, read as the CLI reads them, without starting it. Pure but for config.json.
+// https://github.com/docker/cli/blob/master/cli/command/cli.go (resolveContextName, resolveDefaultDockerEndpoint)
+// https://github.com/docker/cli/blob/master/cli/flags/options.go (DOCKER_TLS, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH)
+/**
+ * The docker CLI's current context without --context or --host: "default" when DOCKER_HOST is
+ * set, else DOCKER_CONTEXT, else config.json's currentContext, else "default".
+ */
+function currentContextName(env, home) {
+    if (env.DOCKER_HOST)
+        return 'default';
+    if (env.DOCKER_CONTEXT)
+        return env.DOCKER_CONTEXT;
+    try {
+        const config = JSON.parse(node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync(node_path__WEBPACK_IMPORTED_MODULE_1__.join(env.DOCKER_CONFIG || node_path__WEBPACK_IMPORTED_MODULE_1__.join(home, '.docker'), 'config.json'), 'utf8'));
+        return config.currentContext || 'default';
+    }
+    catch {
+        return 'default';
+    }
+}
+/**
+ * Whether the CLI's default context speaks TLS, as the environment says: DOCKER_TLS or
+ * DOCKER_TLS_VERIFY set to anything (even "0": options.go only asks whether it is empty).
+ * Its files then come from DOCKER_CERT_PATH (ca.pem, cert.pem, key.pem; the config directory
+ * when unset), and with no DOCKER_HOST its host is tcp://localhost:2376, not the local socket
+ * (opts/hosts.go ParseHost, defaultTLSHost).
+ */
+function tlsFromEnvironment(env) {
+    return Boolean(env.DOCKER_TLS) || Boolean(env.DOCKER_TLS_VERIFY);
+}
+/**
+ * Whether the CLI's current context is the default one with TLS from the environment. buildx
+ * refuses to create a builder there ("could not create a builder instance with TLS data loaded
+ * from environment", builder/builder.go Create): it records the default context by its host
+ * alone, and the TLS settings would be lost. A docker context holds them.
+ */
+function defaultContextWithTls(env, home) {
+    return tlsFromEnvironment(env) && currentContextName(env, home) === 'default';
+}
+/** The name of this run's docker context of the TLS environment: unique (the run's owner mark), and the action's. */
+function tlsContextName(owner) {
+    return `buildkit-builder-action-tls-${owner}`;
 }
 
 
@@ -5901,7 +5977,8 @@ const Keys = {
     runDir: 'runDir',
     cleanup: 'cleanup',
     keepState: 'keepState',
-    plugin: 'buildxPlugin'
+    plugin: 'buildxPlugin',
+    tlsContext: 'tlsContext'
 };
 function load() {
     const get = (k) => (0,commands/* getState */.Gu)(Keys[k]);
@@ -5913,7 +5990,8 @@ function load() {
         runDir: get('runDir'),
         cleanup: get('cleanup') !== 'false',
         keepState: get('keepState') === 'true',
-        plugin: get('plugin')
+        plugin: get('plugin'),
+        tlsContext: get('tlsContext')
     };
 }
 let current;
@@ -6109,6 +6187,7 @@ const dockerContainer = {
     // Every input works with this driver: it is the one the action is made for.
     inputProblems: () => [],
     keptKeysPlace: "in the builder's container (/etc/buildkit/certs)",
+    nodeOnCurrentContext: true,
     // Each node's engine pulls the image for itself (driver.go create: ImageCreate on the node's engine).
     builderImage: {
         defaultFor: () => buildx/* DEFAULT_BUILDKIT_IMAGE */.LX,
@@ -8195,7 +8274,72 @@ function getInputs(get = name => (0,commands/* getInput */.V4)(name), host = { e
 
 // EXTERNAL MODULE: ./src/install/plugin-file.ts
 var plugin_file = __nccwpck_require__(4407);
+// EXTERNAL MODULE: ./src/docker/contexts.ts
+var contexts = __nccwpck_require__(2890);
+;// CONCATENATED MODULE: ./src/drivers/tls-context.ts
+
+
+
+
+
+// The default docker context with TLS from the environment (DOCKER_HOST=tcp://…:2376,
+// DOCKER_TLS_VERIFY, DOCKER_CERT_PATH): buildx create refuses it for a node without an
+// endpoint ("could not create a builder instance with TLS data loaded from environment",
+// builder/builder.go Create) and asks for a docker context; so does buildx issue #2520, and
+// docker/setup-buildx-action makes one for the run (its issue #105, PR #341). This run makes
+// one too, a copy of the default context (TLS files included), gives it to the first node as
+// its endpoint, and the one teardown removes it (teardown.ts), unless the builder is kept.
+// Nodes on other contexts or hosts are left as they are: a context of the user's keeps its own
+// TLS files.
+/**
+ * Whether the first node needs a docker context of the TLS environment: its endpoint is the
+ * default context with TLS from the environment, by being the current one (no endpoint; buildx
+ * refuses it) or by name (`default`: buildx records its host alone, builder.go
+ * validateEndpoint, and dials it without TLS).
+ */
+function needsTlsContext(driver, inputs, env, home) {
+    const endpoint = inputs.nodes[0].endpoint;
+    if (driver.nodeOnCurrentContext !== true)
+        return false;
+    return endpoint === 'default' ? (0,contexts/* tlsFromEnvironment */.Rj)(env) : endpoint === '' && (0,contexts/* defaultContextWithTls */.Yw)(env, home);
+}
+/**
+ * Makes this run's docker context of the TLS environment and returns the inputs with it as the
+ * first node's endpoint. The context is recorded before it is made, so that any failure from
+ * here on removes it (`docker context rm --force` of a context that is not there is no error).
+ */
+async function useTlsContext(inputs, owner, env, home) {
+    const name = (0,contexts/* tlsContextName */.QS)(owner);
+    update({ tlsContext: name });
+    await cli/* copyDefaultContext */.yK(name, `buildkit-builder-action: the default context's TLS environment, for builder ${inputs.name}`);
+    const certs = env.DOCKER_CERT_PATH || env.DOCKER_CONFIG || external_node_path_.join(home, '.docker');
+    log/* info */.pq(`the default docker context takes TLS from the environment (${env.DOCKER_HOST || 'tcp://localhost:2376'}, files in ${certs}), ` +
+        `which buildx refuses for a builder: docker context ${name}, a copy of it, is the first node's endpoint`);
+    if (!inputs.cleanup) {
+        log/* info */.pq(`cleanup: false — context ${name} stays with the builder, which needs it (remove both: docker buildx rm ${inputs.name}; docker context rm ${name})`);
+    }
+    const [first, ...rest] = inputs.nodes;
+    return { ...inputs, nodes: [{ ...first, endpoint: name }, ...rest] };
+}
+/**
+ * Removes this run's docker context, after the builder that used it: always, but for a
+ * builder that post leaves running (cleanup: false), which needs it to be reached.
+ */
+async function removeTlsContext(keepsBuilder) {
+    const name = record().tlsContext;
+    if (name === '')
+        return;
+    if (keepsBuilder) {
+        log/* info */.pq(`docker context ${name} is left with the builder, which needs it`);
+        return;
+    }
+    await cli/* removeContext */.wr(name);
+    log/* info */.pq(`docker context ${name} removed`);
+    update({ tlsContext: '' });
+}
+
 ;// CONCATENATED MODULE: ./src/drivers/teardown.ts
+
 
 
 
@@ -8206,10 +8350,16 @@ var plugin_file = __nccwpck_require__(4407);
 
 async function teardown(why) {
     const rec = record();
-    if (rec.created && rec.builder !== '')
-        await removeBuilder(driverFor(rec.driver), why, rec);
-    else
-        log/* info */.pq('this run created no builder (or already removed it)');
+    try {
+        if (rec.created && rec.builder !== '')
+            await removeBuilder(driverFor(rec.driver), why, rec);
+        else
+            log/* info */.pq('this run created no builder (or already removed it)');
+    }
+    finally {
+        // After the builder, which buildx reaches through it; whether or not that worked.
+        await removeTlsContext(why === 'post' && !rec.cleanup && rec.created);
+    }
     restorePlugin();
     removeFiles();
 }
@@ -10060,6 +10210,7 @@ async function report(driver, plan, o) {
 
 
 
+
 // The main step: a list of named steps, each in its own log group. Any failure runs the
 // one teardown (drivers/teardown.ts: only what this run created) and writes a job summary.
 async function runMain() {
@@ -10088,8 +10239,11 @@ async function steps() {
         await log/* group */.Os(`Install buildx ${install.version}${standalone ? ' standalone' : ''}`, () => installBuildx(install, runDir, driver, standalone));
     }
     const name = await log/* group */.Os(driver.createsBuilder ? `Check that builder ${asked.name} does not exist yet` : "Find the docker context's builder", () => driver.claim(asked.name, (0,commands/* getInput */.V4)('name').trim() !== ''));
-    const inputs = { ...asked, name };
     update({ builder: name });
+    const claimed = { ...asked, name };
+    const inputs = needsTlsContext(driver, claimed, process.env, external_node_os_.homedir())
+        ? await log/* group */.Os('Make a docker context of the TLS environment', () => useTlsContext(claimed, owner, process.env, external_node_os_.homedir()))
+        : claimed;
     const nodeSources = images ? await log/* group */.Os('Take the BuildKit image from the docker.io mirror', () => images.shown()) : [];
     const cni = inputs.cni;
     // Loaded only when asked for: the tool cache and the download code are most of the bundle.

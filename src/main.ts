@@ -9,6 +9,7 @@ import type { Driver } from './drivers/driver.js'
 import { driverFor, usesEngine } from './drivers/factory.js'
 import { getInputs } from './drivers/read-inputs.js'
 import { teardown } from './drivers/teardown.js'
+import { needsTlsContext, useTlsContext } from './drivers/tls-context.js'
 import { keptKeyWarnings } from './inputs/inputs.js'
 import type { Inputs } from './inputs/model.js'
 import { checkTools, installBuildx } from './install/setup.js'
@@ -58,8 +59,11 @@ async function steps(): Promise<void> {
     driver.createsBuilder ? `Check that builder ${asked.name} does not exist yet` : "Find the docker context's builder",
     () => driver.claim(asked.name, getInput('name').trim() !== '')
   )
-  const inputs: Inputs = { ...asked, name }
   state.update({ builder: name })
+  const claimed: Inputs = { ...asked, name }
+  const inputs = needsTlsContext(driver, claimed, process.env, os.homedir())
+    ? await log.group('Make a docker context of the TLS environment', () => useTlsContext(claimed, owner, process.env, os.homedir()))
+    : claimed
   const nodeSources = images ? await log.group('Take the BuildKit image from the docker.io mirror', () => images.shown()) : []
   const cni = inputs.cni
   // Loaded only when asked for: the tool cache and the download code are most of the bundle.

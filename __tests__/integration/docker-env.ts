@@ -44,8 +44,9 @@ export function driverOpts(extra: string[] = []): string {
   return [`image=${buildkitImage()}`, 'network=host', ...extra].join('\n')
 }
 
-export function docker(args: string[]): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync('docker', args, { encoding: 'utf8' })
+/** docker with this process's environment, and `env` over it (e.g. a runner's DOCKER_HOST or BUILDX_CONFIG). */
+export function docker(args: string[], env: Record<string, string> = {}): { status: number; stdout: string; stderr: string } {
+  const r = spawnSync('docker', args, { encoding: 'utf8', env: { ...process.env, ...env } })
   return { status: r.status ?? 1, stdout: r.stdout, stderr: r.stderr }
 }
 
@@ -65,10 +66,10 @@ export function configInBuilder(builder: string): TomlTable {
   return parse(r.stdout) as TomlTable
 }
 
-/** Everything a run may leave behind, so a test can assert that none of it is. */
-export function leftovers(builder: string, runnerTemp: string): string[] {
+/** Everything a run may leave behind, so a test can assert that none of it is (`env`: the run's buildx config, if its own). */
+export function leftovers(builder: string, runnerTemp: string, env: Record<string, string> = {}): string[] {
   const left: string[] = []
-  if (docker(['buildx', 'inspect', builder]).status === 0) left.push(`builder ${builder}`)
+  if (docker(['buildx', 'inspect', builder], env).status === 0) left.push(`builder ${builder}`)
   if (docker(['container', 'inspect', containerOf(builder)]).status === 0) left.push(`container ${containerOf(builder)}`)
   if (docker(['volume', 'inspect', `${containerOf(builder)}_state`]).status === 0) left.push(`volume ${containerOf(builder)}_state`)
   for (const f of fs.existsSync(runnerTemp) ? fs.readdirSync(runnerTemp) : []) left.push(`file ${path.join(runnerTemp, f)}`)

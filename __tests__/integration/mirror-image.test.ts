@@ -16,7 +16,7 @@ import {
   secondContext,
   uniqueName
 } from './docker-env.js'
-import { pushLocalImage, startRegistries, type TestRegistries } from './registry-env.js'
+import { startMirrorOf, type MirrorOfImage, type TestRegistries } from './registry-env.js'
 
 // The builder's own image through the docker.io mirror (image-via-mirror): a real registry on
 // 127.0.0.1 (Debian's docker-registry, registry-env.ts) holds the BuildKit image under test as
@@ -28,21 +28,17 @@ jest.setTimeout(240_000)
 
 const TAG = `mirror-${process.pid}-${Date.now()}`
 const ORIGINAL = `moby/buildkit:${TAG}`
+let mirror: MirrorOfImage | undefined
 let regs: TestRegistries
-const pushed: Record<string, { ref: string; digest: string }> = {}
+let pushed: MirrorOfImage['pushed']
 
 beforeAll(async () => {
   if (dockerProblem) return
-  regs = await startRegistries()
   // The same image at the registry's root and under a path prefix (a Harbor-style proxy project).
-  pushed[''] = pushLocalImage(buildkitImage(), regs.httpMirror, ORIGINAL)
-  pushed['/hub'] = pushLocalImage(buildkitImage(), regs.httpMirror, `hub/${ORIGINAL}`)
+  mirror = await startMirrorOf(buildkitImage(), ORIGINAL, ['', '/hub'])
+  ;({ regs, pushed } = mirror)
 }, 180_000)
-afterAll(() => {
-  regs?.stop()
-  // What the runs pulled, under this run's tag (a pulled image may stay, but these names are ours alone).
-  for (const p of Object.values(pushed)) docker(['image', 'rm', '--no-prune', p.ref])
-})
+afterAll(() => mirror?.stop())
 afterEach(cleanUpTests)
 
 function start(tag: string, inputs: Record<string, string>): { name: string; run: Run } {

@@ -46,7 +46,7 @@ function run(cmd: string, args: string[], cwd: string): string {
   return r.stdout
 }
 
-interface Pki {
+export interface Pki {
   ca: string
   serverCert: string
   serverKey: string
@@ -55,7 +55,7 @@ interface Pki {
 }
 
 /** A CA, a server certificate for IP 127.0.0.1 and a client certificate, all signed by the CA. */
-function makePki(dir: string): Pki {
+export function makePki(dir: string): Pki {
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes']
   run(
     'openssl',
@@ -120,7 +120,7 @@ function makePki(dir: string): Pki {
 }
 
 /** n distinct ports that were free a moment ago (bound to port 0, read back, released). */
-async function freePorts(n: number): Promise<number[]> {
+export async function freePorts(n: number): Promise<number[]> {
   const servers = await Promise.all(
     Array.from(
       { length: n },
@@ -137,44 +137,52 @@ async function freePorts(n: number): Promise<number[]> {
   return ports
 }
 
-// Every registry process of this test process, killed on exit whatever happens.
+// Every daemon process of this test process (registries, the TLS proxy of tls-engine.ts),
+// killed on exit whatever happens.
 const live = new Set<ChildProcess>()
 const liveDirs = new Set<string>()
 let exitHook = false
 function killAll(): void {
-  for (const c of live) {
+  for (const c of live) killChild(c)
+  live.clear()
+  for (const d of liveDirs) fs.rmSync(d, { recursive: true, force: true })
+  liveDirs.clear()
+}
+
+/** Kills a process startChild started, and whatever it forked (its process group). */
+export function killChild(c: ChildProcess): void {
+  try {
+    if (c.pid !== undefined) process.kill(-c.pid, 'SIGKILL')
+  } catch {
     try {
       c.kill('SIGKILL')
     } catch {
       // already gone
     }
   }
-  live.clear()
-  for (const d of liveDirs) fs.rmSync(d, { recursive: true, force: true })
-  liveDirs.clear()
+  live.delete(c)
 }
 
 /**
- * Starts `docker-registry serve CONFIG`. Where util-linux's setpriv is available the process
- * gets PR_SET_PDEATHSIG=SIGKILL, so it dies with this process even when that is killed; and
- * an exit hook kills it on a normal exit.
+ * Starts a daemon for the tests (`command` and its arguments) in a process group of its own,
+ * keeping its last 20 output lines in `logTail` and handing each line to `onLine`. Where
+ * util-linux's setpriv is available the process gets PR_SET_PDEATHSIG=SIGKILL, so it dies with
+ * this process even when that is killed; and an exit hook kills it on a normal exit.
  */
-function startRegistry(config: string, logTail: string[]): ChildProcess {
+export function startChild(command: string[], logTail: string[], onLine?: (line: string) => void): ChildProcess {
   if (!exitHook) {
     exitHook = true
     process.once('exit', killAll)
   }
-  const [cmd, args] = hasCommand('setpriv')
-    ? ['setpriv', ['--pdeathsig', 'SIGKILL', '--', 'docker-registry', 'serve', config]]
-    : ['docker-registry', ['serve', config]]
-  const child = spawn(cmd, args as string[], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const [cmd, ...args] = hasCommand('setpriv') ? ['setpriv', '--pdeathsig', 'SIGKILL', '--', ...command] : command
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true })
   const keep = (b: Buffer): void => {
-    logTail.push(
-      ...b
-        .toString('utf8')
-        .split('\n')
-        .filter(l => l.trim())
-    )
+    const lines = b
+      .toString('utf8')
+      .split('\n')
+      .filter(l => l.trim())
+    if (onLine) for (const l of lines) onLine(l)
+    logTail.push(...lines)
     logTail.splice(0, Math.max(0, logTail.length - 20))
   }
   child.stdout?.on('data', keep)
@@ -347,14 +355,7 @@ export async function startRegistries(): Promise<TestRegistries> {
   const stop = (): void => {
     if (stopped) return
     stopped = true
-    for (const c of children) {
-      try {
-        c.kill('SIGKILL')
-      } catch {
-        // already gone
-      }
-      live.delete(c)
-    }
+    for (const c of children) killChild(c)
     fs.rmSync(dir, { recursive: true, force: true })
     liveDirs.delete(dir)
   }
@@ -387,7 +388,7 @@ export async function startRegistries(): Promise<TestRegistries> {
       }
       fs.writeFileSync(file, JSON.stringify(config, null, 2))
       const log: string[] = []
-      const child = startRegistry(file, log)
+      const child = startChild(['docker-registry', 'serve', file], log)
       children.push(child)
       started.push({ host: `127.0.0.1:${c.port}`, tls: c.name !== 'http', child, log })
     }
@@ -436,4 +437,36 @@ export function pushLocalImage(image: string, registry: string, repoTag: string)
   } finally {
     docker(['image', 'rm', '--no-prune', ref])
   }
+}
+
+/** The image under test in the test registries, for a docker.io mirror (see startMirrorOf). */
+export interface MirrorOfImage {
+  regs: TestRegistries
+  /** Each path prefix's pushed reference and digest ('' the registry's root) */
+  pushed: Record<string, { ref: string; digest: string }>
+  stop(): void
+}
+
+/**
+ * Starts the test registries with `image` (the BuildKit image under test) pushed into their
+ * storage as `original` (moby/buildkit:<a tag of the test run>, which exists nowhere else), at
+ * the plain-HTTP mirror's root ('') and under each other path prefix given ('/hub': a
+ * Harbor-style proxy project). stop() stops them and removes what the engine pulled under
+ * those names (a pulled image may stay, but the names are the run's alone).
+ */
+export async function startMirrorOf(image: string, original: string, prefixes: string[] = ['']): Promise<MirrorOfImage> {
+  const regs = await startRegistries()
+  const pushed: Record<string, { ref: string; digest: string }> = {}
+  const stop = (): void => {
+    regs.stop()
+    for (const p of Object.values(pushed)) spawnSync('docker', ['image', 'rm', '--no-prune', p.ref], { stdio: 'ignore' })
+  }
+  try {
+    for (const prefix of prefixes)
+      pushed[prefix] = pushLocalImage(image, regs.httpMirror, `${prefix.replace(/^\//, '')}${prefix ? '/' : ''}${original}`)
+  } catch (e) {
+    stop()
+    throw e
+  }
+  return { regs, pushed, stop }
 }

@@ -87,7 +87,9 @@ const docker = {
   ),
   daemonLogSince: jest.fn(async () => (calls.push('logs'), '')),
   // By default every docker.io mirror serves the BuildKit image (image-via-mirror).
-  pullImage: jest.fn(async (_engine: string[], _ref: string) => ({ digest: `sha256:${'d'.repeat(64)}`, how: 'pulled' }))
+  pullImage: jest.fn(async (_engine: string[], _ref: string) => ({ digest: `sha256:${'d'.repeat(64)}`, how: 'pulled' })),
+  copyDefaultContext: jest.fn(async (name: string, _description: string) => void calls.push(`context create ${name}`)),
+  removeContext: jest.fn(async (name: string) => void calls.push(`context rm ${name}`))
 }
 jest.unstable_mockModule('../../src/docker/cli.js', () => docker)
 // The install of a pinned buildx (its own tests are install.test.ts): what main asks of it.
@@ -784,6 +786,79 @@ describe("someone else's daemon under a node's name (#18)", () => {
     await postWith(post)
     expect(calls).toEqual(['owner? p1', 'buildx rm --keep-daemon p1'])
     expect(warnings()).toEqual([expect.stringContaining('could not be checked (Cannot connect to the Docker daemon)')])
+  })
+})
+
+describe('the default docker context with TLS from the environment (#25)', () => {
+  const ctx = (): string => `buildkit-builder-action-tls-${state().owner}`
+  const createdOn = (): string | undefined => (docker.createBuilder.mock.calls[0]?.[0] as string[] | undefined)?.at(-1)
+  beforeEach(() => {
+    Object.assign(process.env, { DOCKER_HOST: 'tcp://10.0.0.2:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/certs' })
+  })
+
+  test("a context of the run is the first node's endpoint, recorded for post; post removes it after the builder", async () => {
+    await runMain()
+    expect(calls).toEqual([
+      'owner? unit1',
+      `context create ${ctx()}`,
+      'create',
+      'readBack --host unix:///var/run/docker.sock buildx_buildkit_unit10'
+    ])
+    expect(createdOn()).toBe(ctx())
+    expect(state()).toMatchObject({ tlsContext: ctx() })
+    const saved = state()
+    resetRecord()
+    calls.length = 0
+    for (const [k, v] of Object.entries(saved)) process.env[`STATE_${k}`] = v
+    await runPost()
+    expect(calls).toEqual(['owner? unit1', 'buildx rm unit1', `context rm ${ctx()}`])
+    expect(state()).toMatchObject({ tlsContext: '' })
+  })
+
+  test.each([
+    ['create fails', () => docker.createBuilder.mockRejectedValueOnce(new Error('docker buildx create failed (exit code 1): ERROR: boom'))],
+    ['the daemon does not verify', () => docker.readBack.mockRejectedValueOnce(new Error('no such container'))],
+    [
+      'making the context fails',
+      () => docker.copyDefaultContext.mockRejectedValueOnce(new Error('docker context create x failed (exit code 1): boom'))
+    ]
+  ] as [string, () => void][])('%s: the clean-up removes the context too, last', async (_t, fail) => {
+    fail()
+    await expect(runMain()).rejects.toThrow()
+    expect(calls.at(-1)).toBe(`context rm ${ctx()}`)
+    expect(calls.filter(c => c.startsWith('context rm'))).toHaveLength(1)
+    expect(state()).toMatchObject({ tlsContext: '', runDir: '' })
+  })
+
+  test('endpoint: default names the same context: it is replaced by the copy', async () => {
+    process.env.INPUT_ENDPOINT = 'default'
+    await runMain()
+    expect(calls).toContain(`context create ${ctx()}`)
+    expect(createdOn()).toBe(ctx())
+  })
+
+  test('cleanup: false: post leaves the context with the builder, which needs it', async () => {
+    process.env.INPUT_CLEANUP = 'false'
+    await runMain()
+    const saved = state()
+    resetRecord()
+    calls.length = 0
+    for (const [k, v] of Object.entries(saved)) process.env[`STATE_${k}`] = v
+    await runPost()
+    expect(calls).toEqual([])
+    expect(docker.removeContext).not.toHaveBeenCalled()
+  })
+
+  test.each([
+    ['an endpoint given: it is used as it is', { INPUT_ENDPOINT: 'my-tls-context' }, 'my-tls-context'],
+    // No endpoint: the create arguments end with --use (use: true by default).
+    ['another current context (DOCKER_CONTEXT)', { DOCKER_HOST: '', DOCKER_CONTEXT: 'mine' }, '--use'],
+    ['no TLS variables', { DOCKER_TLS_VERIFY: '' }, '--use']
+  ] as [string, Record<string, string>, string][])('%s: no context made', async (_t, env, last) => {
+    Object.assign(process.env, env)
+    await runMain()
+    expect(docker.copyDefaultContext).not.toHaveBeenCalled()
+    expect(createdOn()).toBe(last)
   })
 })
 

@@ -825,8 +825,55 @@ function buildxCommand(env, home, findPlugin = buildxPlugin) {
     return plugin ? { command: plugin, prefix: [], standalone: false } : { command: 'docker', prefix: ['buildx'], standalone: false };
 }
 
-;// CONCATENATED MODULE: ./src/docker/engine-api.ts
+;// CONCATENATED MODULE: ./src/docker/contexts.ts
 
+
+// Which docker context the docker CLI uses, and whether its default context takes TLS from the
+// environment, read as the CLI reads them, without starting it. Pure but for config.json.
+// https://github.com/docker/cli/blob/master/cli/command/cli.go (resolveContextName, resolveDefaultDockerEndpoint)
+// https://github.com/docker/cli/blob/master/cli/flags/options.go (DOCKER_TLS, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH)
+/**
+ * The docker CLI's current context without --context or --host: "default" when DOCKER_HOST is
+ * set, else DOCKER_CONTEXT, else config.json's currentContext, else "default".
+ */
+function currentContextName(env, home) {
+    if (env.DOCKER_HOST)
+        return 'default';
+    if (env.DOCKER_CONTEXT)
+        return env.DOCKER_CONTEXT;
+    try {
+        const config = JSON.parse(external_node_fs_namespaceObject.readFileSync(external_node_path_namespaceObject.join(env.DOCKER_CONFIG || external_node_path_namespaceObject.join(home, '.docker'), 'config.json'), 'utf8'));
+        return config.currentContext || 'default';
+    }
+    catch {
+        return 'default';
+    }
+}
+/**
+ * Whether the CLI's default context speaks TLS, as the environment says: DOCKER_TLS or
+ * DOCKER_TLS_VERIFY set to anything (even "0": options.go only asks whether it is empty).
+ * Its files then come from DOCKER_CERT_PATH (ca.pem, cert.pem, key.pem; the config directory
+ * when unset), and with no DOCKER_HOST its host is tcp://localhost:2376, not the local socket
+ * (opts/hosts.go ParseHost, defaultTLSHost).
+ */
+function contexts_tlsFromEnvironment(env) {
+    return Boolean(env.DOCKER_TLS) || Boolean(env.DOCKER_TLS_VERIFY);
+}
+/**
+ * Whether the CLI's current context is the default one with TLS from the environment. buildx
+ * refuses to create a builder there ("could not create a builder instance with TLS data loaded
+ * from environment", builder/builder.go Create): it records the default context by its host
+ * alone, and the TLS settings would be lost. A docker context holds them.
+ */
+function contexts_defaultContextWithTls(env, home) {
+    return contexts_tlsFromEnvironment(env) && currentContextName(env, home) === 'default';
+}
+/** The name of this run's docker context of the TLS environment: unique (the run's owner mark), and the action's. */
+function contexts_tlsContextName(owner) {
+    return `buildkit-builder-action-tls-${owner}`;
+}
+
+;// CONCATENATED MODULE: ./src/docker/engine-api.ts
 
 
 // The Docker Engine API over its local socket, for the reads verification and the CNI image
@@ -840,30 +887,19 @@ function buildxCommand(env, home, findPlugin = buildxPlugin) {
  * The socket the docker CLI would use for `docker --host/--context <engine args>`, or
  * undefined when it would use something else. The CLI's order: --host/--context, then
  * DOCKER_HOST, DOCKER_CONTEXT, config.json's currentContext, else the default context at
- * unix:///var/run/docker.sock.
+ * unix:///var/run/docker.sock, or at tcp://localhost:2376 when the environment asks for TLS
+ * (contexts.ts tlsFromEnvironment).
  */
 function localSocket(engine, env, home) {
     const unix = (host) => (host.startsWith('unix://') ? host.slice('unix://'.length) : undefined);
+    const defaultSocket = contexts_tlsFromEnvironment(env) ? undefined : '/var/run/docker.sock';
     if (engine[0] === '--host')
         return unix(engine[1] ?? '');
     if (engine[0] === '--context')
-        return engine[1] === 'default' && !env.DOCKER_HOST ? '/var/run/docker.sock' : undefined;
+        return engine[1] === 'default' && !env.DOCKER_HOST ? defaultSocket : undefined;
     if (env.DOCKER_HOST)
         return unix(env.DOCKER_HOST);
-    if (env.DOCKER_CONTEXT && env.DOCKER_CONTEXT !== 'default')
-        return undefined;
-    if (!env.DOCKER_CONTEXT && currentContext(env, home) !== 'default')
-        return undefined;
-    return '/var/run/docker.sock';
-}
-function currentContext(env, home) {
-    try {
-        const config = JSON.parse(external_node_fs_namespaceObject.readFileSync(external_node_path_namespaceObject.join(env.DOCKER_CONFIG || external_node_path_namespaceObject.join(home, '.docker'), 'config.json'), 'utf8'));
-        return config.currentContext || 'default';
-    }
-    catch {
-        return 'default';
-    }
+    return currentContextName(env, home) === 'default' ? defaultSocket : undefined;
 }
 function request(socket, method, url, body) {
     // Loaded with the first request, not with the bundle (~3 ms of a step's start).
@@ -1104,8 +1140,29 @@ async function buildxVersion() {
     return res.stdout.trim();
 }
 /** The docker CLI's current context: the name of the docker driver's builder. */
-async function cli_currentContext() {
+async function currentContext() {
     return (await exec_runChecked('docker context show', 'docker', ['context', 'show'])).stdout.trim();
+}
+/**
+ * `docker context create --from default NAME`: a copy of the default context as the CLI
+ * resolves it from DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, its TLS files copied
+ * into the context store, so buildx can be given it by name (context/create.go
+ * createFromExistingContext). Nothing of it is printed but the CLI's error.
+ */
+async function copyDefaultContext(name, description) {
+    await runChecked(`docker context create ${name}`, 'docker', [
+        'context',
+        'create',
+        '--from',
+        'default',
+        '--description',
+        description,
+        name
+    ]);
+}
+/** `docker context rm --force NAME`: no error when there is no such context (remove.go doRemove). */
+async function removeContext(name) {
+    await exec_runChecked(`docker context rm ${name}`, 'docker', ['context', 'rm', '--force', name]);
 }
 /**
  * `docker buildx inspect --bootstrap NAME`, captured and never shown: for a docker-container
@@ -4160,6 +4217,7 @@ const dockerContainer = {
     // Every input works with this driver: it is the one the action is made for.
     inputProblems: () => [],
     keptKeysPlace: "in the builder's container (/etc/buildkit/certs)",
+    nodeOnCurrentContext: true,
     // Each node's engine pulls the image for itself (driver.go create: ImageCreate on the node's engine).
     builderImage: {
         defaultFor: () => DEFAULT_BUILDKIT_IMAGE,
@@ -4413,7 +4471,7 @@ const engine = {
     // Planned like a docker-container node; nothing is created from it.
     planNodes: ctx => planConfigNodes('docker', ctx, { mark: (_owner, opts) => [...opts] }),
     claim: async (asked, given) => {
-        const context = await cli_currentContext();
+        const context = await currentContext();
         // setup-buildx-action, too, names this builder after the context and ignores `name`.
         if (given && asked !== context)
             log_warning(`name "${asked}" is ignored: the docker driver's builder is the docker context's own, "${context}"`);
@@ -5818,7 +5876,8 @@ const Keys = {
     runDir: 'runDir',
     cleanup: 'cleanup',
     keepState: 'keepState',
-    plugin: 'buildxPlugin'
+    plugin: 'buildxPlugin',
+    tlsContext: 'tlsContext'
 };
 function load() {
     const get = (k) => getState(Keys[k]);
@@ -5830,7 +5889,8 @@ function load() {
         runDir: get('runDir'),
         cleanup: get('cleanup') !== 'false',
         keepState: get('keepState') === 'true',
-        plugin: get('plugin')
+        plugin: get('plugin'),
+        tlsContext: get('tlsContext')
     };
 }
 let current;
@@ -5851,7 +5911,70 @@ function resetRecord() {
     current = undefined;
 }
 
+;// CONCATENATED MODULE: ./src/drivers/tls-context.ts
+
+
+
+
+
+// The default docker context with TLS from the environment (DOCKER_HOST=tcp://…:2376,
+// DOCKER_TLS_VERIFY, DOCKER_CERT_PATH): buildx create refuses it for a node without an
+// endpoint ("could not create a builder instance with TLS data loaded from environment",
+// builder/builder.go Create) and asks for a docker context; so does buildx issue #2520, and
+// docker/setup-buildx-action makes one for the run (its issue #105, PR #341). This run makes
+// one too, a copy of the default context (TLS files included), gives it to the first node as
+// its endpoint, and the one teardown removes it (teardown.ts), unless the builder is kept.
+// Nodes on other contexts or hosts are left as they are: a context of the user's keeps its own
+// TLS files.
+/**
+ * Whether the first node needs a docker context of the TLS environment: its endpoint is the
+ * default context with TLS from the environment, by being the current one (no endpoint; buildx
+ * refuses it) or by name (`default`: buildx records its host alone, builder.go
+ * validateEndpoint, and dials it without TLS).
+ */
+function needsTlsContext(driver, inputs, env, home) {
+    const endpoint = inputs.nodes[0].endpoint;
+    if (driver.nodeOnCurrentContext !== true)
+        return false;
+    return endpoint === 'default' ? tlsFromEnvironment(env) : endpoint === '' && defaultContextWithTls(env, home);
+}
+/**
+ * Makes this run's docker context of the TLS environment and returns the inputs with it as the
+ * first node's endpoint. The context is recorded before it is made, so that any failure from
+ * here on removes it (`docker context rm --force` of a context that is not there is no error).
+ */
+async function useTlsContext(inputs, owner, env, home) {
+    const name = tlsContextName(owner);
+    state.update({ tlsContext: name });
+    await docker.copyDefaultContext(name, `buildkit-builder-action: the default context's TLS environment, for builder ${inputs.name}`);
+    const certs = env.DOCKER_CERT_PATH || env.DOCKER_CONFIG || path.join(home, '.docker');
+    log.info(`the default docker context takes TLS from the environment (${env.DOCKER_HOST || 'tcp://localhost:2376'}, files in ${certs}), ` +
+        `which buildx refuses for a builder: docker context ${name}, a copy of it, is the first node's endpoint`);
+    if (!inputs.cleanup) {
+        log.info(`cleanup: false — context ${name} stays with the builder, which needs it (remove both: docker buildx rm ${inputs.name}; docker context rm ${name})`);
+    }
+    const [first, ...rest] = inputs.nodes;
+    return { ...inputs, nodes: [{ ...first, endpoint: name }, ...rest] };
+}
+/**
+ * Removes this run's docker context, after the builder that used it: always, but for a
+ * builder that post leaves running (cleanup: false), which needs it to be reached.
+ */
+async function removeTlsContext(keepsBuilder) {
+    const name = record().tlsContext;
+    if (name === '')
+        return;
+    if (keepsBuilder) {
+        log_info(`docker context ${name} is left with the builder, which needs it`);
+        return;
+    }
+    await removeContext(name);
+    log_info(`docker context ${name} removed`);
+    update({ tlsContext: '' });
+}
+
 ;// CONCATENATED MODULE: ./src/drivers/teardown.ts
+
 
 
 
@@ -5862,10 +5985,16 @@ function resetRecord() {
 
 async function teardown(why) {
     const rec = record();
-    if (rec.created && rec.builder !== '')
-        await teardown_removeBuilder(driverFor(rec.driver), why, rec);
-    else
-        log_info('this run created no builder (or already removed it)');
+    try {
+        if (rec.created && rec.builder !== '')
+            await teardown_removeBuilder(driverFor(rec.driver), why, rec);
+        else
+            log_info('this run created no builder (or already removed it)');
+    }
+    finally {
+        // After the builder, which buildx reaches through it; whether or not that worked.
+        await removeTlsContext(why === 'post' && !rec.cleanup && rec.created);
+    }
     teardown_restorePlugin();
     removeFiles();
 }

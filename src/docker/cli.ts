@@ -73,6 +73,29 @@ export async function currentContext(): Promise<string> {
 }
 
 /**
+ * `docker context create --from default NAME`: a copy of the default context as the CLI
+ * resolves it from DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, its TLS files copied
+ * into the context store, so buildx can be given it by name (context/create.go
+ * createFromExistingContext). Nothing of it is printed but the CLI's error.
+ */
+export async function copyDefaultContext(name: string, description: string): Promise<void> {
+  await runChecked(`docker context create ${name}`, 'docker', [
+    'context',
+    'create',
+    '--from',
+    'default',
+    '--description',
+    description,
+    name
+  ])
+}
+
+/** `docker context rm --force NAME`: no error when there is no such context (remove.go doRemove). */
+export async function removeContext(name: string): Promise<void> {
+  await runChecked(`docker context rm ${name}`, 'docker', ['context', 'rm', '--force', name])
+}
+
+/**
  * `docker buildx inspect --bootstrap NAME`, captured and never shown: for a docker-container
  * builder it lists every copied file, keys included. Only drivers that copy none parse it.
  */

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import * as fs from 'node:fs'
-import * as path from 'node:path'
+import { currentContextName, tlsFromEnvironment } from './contexts.js'
 
 // The Docker Engine API over its local socket, for the reads verification and the CNI image
 // check make: asking the engine without starting a docker CLI process (each CLI start is
@@ -14,27 +13,16 @@ import * as path from 'node:path'
  * The socket the docker CLI would use for `docker --host/--context <engine args>`, or
  * undefined when it would use something else. The CLI's order: --host/--context, then
  * DOCKER_HOST, DOCKER_CONTEXT, config.json's currentContext, else the default context at
- * unix:///var/run/docker.sock.
+ * unix:///var/run/docker.sock, or at tcp://localhost:2376 when the environment asks for TLS
+ * (contexts.ts tlsFromEnvironment).
  */
 export function localSocket(engine: string[], env: NodeJS.ProcessEnv, home: string): string | undefined {
   const unix = (host: string): string | undefined => (host.startsWith('unix://') ? host.slice('unix://'.length) : undefined)
+  const defaultSocket = tlsFromEnvironment(env) ? undefined : '/var/run/docker.sock'
   if (engine[0] === '--host') return unix(engine[1] ?? '')
-  if (engine[0] === '--context') return engine[1] === 'default' && !env.DOCKER_HOST ? '/var/run/docker.sock' : undefined
+  if (engine[0] === '--context') return engine[1] === 'default' && !env.DOCKER_HOST ? defaultSocket : undefined
   if (env.DOCKER_HOST) return unix(env.DOCKER_HOST)
-  if (env.DOCKER_CONTEXT && env.DOCKER_CONTEXT !== 'default') return undefined
-  if (!env.DOCKER_CONTEXT && currentContext(env, home) !== 'default') return undefined
-  return '/var/run/docker.sock'
-}
-
-function currentContext(env: NodeJS.ProcessEnv, home: string): string {
-  try {
-    const config = JSON.parse(fs.readFileSync(path.join(env.DOCKER_CONFIG || path.join(home, '.docker'), 'config.json'), 'utf8')) as {
-      currentContext?: string
-    }
-    return config.currentContext || 'default'
-  } catch {
-    return 'default'
-  }
+  return currentContextName(env, home) === 'default' ? defaultSocket : undefined
 }
 
 interface Answer {

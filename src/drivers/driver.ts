@@ -46,6 +46,13 @@ export interface Driver extends DriverRules, NodePlanner {
   /** The oldest buildx this driver works with here, when it needs a newer one than the action's oldest */
   readonly oldestBuildx?: string
   /**
+   * Whether buildx create puts a node without an endpoint on the docker CLI's current context,
+   * recorded by its host alone (builder/builder.go Create, its default case): the TLS settings
+   * the default context takes from the environment would be lost, so buildx refuses it, and
+   * such a node is given a docker context of that environment instead (tls-context.ts).
+   */
+  readonly nodeOnCurrentContext?: boolean
+  /**
    * Reads and checks, once the inputs are read, what the driver's nodes need from files or
    * secrets (remote: the TLS files of the connection to each daemon), logging what it checked.
    * Its result is handed to planNodes as `prepared`.

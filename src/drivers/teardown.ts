@@ -8,6 +8,7 @@ import * as log from '../runner/log.js'
 import { removalPlan } from './ownership.js'
 import { occupantsOf } from './common.js'
 import * as state from '../runner/state.js'
+import { removeTlsContext } from './tls-context.js'
 
 // One teardown for main's failure path and for the post step: it removes only what this run
 // created. A builder is removed only when its owner mark is this run's: two runs that pick
@@ -17,8 +18,13 @@ export type Why = 'failure' | 'post'
 
 export async function teardown(why: Why): Promise<void> {
   const rec = state.record()
-  if (rec.created && rec.builder !== '') await removeBuilder(driverFor(rec.driver as Inputs['driver']), why, rec)
-  else log.info('this run created no builder (or already removed it)')
+  try {
+    if (rec.created && rec.builder !== '') await removeBuilder(driverFor(rec.driver as Inputs['driver']), why, rec)
+    else log.info('this run created no builder (or already removed it)')
+  } finally {
+    // After the builder, which buildx reaches through it; whether or not that worked.
+    await removeTlsContext(why === 'post' && !rec.cleanup && rec.created)
+  }
   restorePlugin()
   removeFiles()
 }

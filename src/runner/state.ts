@@ -20,6 +20,8 @@ export interface RunRecord {
   keepState: boolean
   /** The buildx plugin this run installed, as JSON ({pluginPath, backupPath, sha256}); '' when none */
   plugin: string
+  /** The docker context this run made of the default context's TLS environment (drivers/tls-context.ts); '' when none */
+  tlsContext: string
 }
 
 const Keys = {
@@ -30,7 +32,8 @@ const Keys = {
   runDir: 'runDir',
   cleanup: 'cleanup',
   keepState: 'keepState',
-  plugin: 'buildxPlugin'
+  plugin: 'buildxPlugin',
+  tlsContext: 'tlsContext'
 } as const satisfies Record<keyof RunRecord, string>
 
 function load(): RunRecord {
@@ -43,7 +46,8 @@ function load(): RunRecord {
     runDir: get('runDir'),
     cleanup: get('cleanup') !== 'false',
     keepState: get('keepState') === 'true',
-    plugin: get('plugin')
+    plugin: get('plugin'),
+    tlsContext: get('tlsContext')
   }
 }
 

@@ -24,7 +24,18 @@ describe('localSocket', () => {
     ['a node on a unix host', ['--host', 'unix:///var/run/docker.sock'], { DOCKER_CONFIG: withContext }, '/var/run/docker.sock'],
     ['a node on a tcp host', ['--host', 'tcp://10.0.0.3:2375'], {}, undefined],
     ['a node on a named context', ['--context', 'second'], {}, undefined],
-    ['a node on the default context', ['--context', 'default'], {}, '/var/run/docker.sock']
+    ['a node on the default context', ['--context', 'default'], {}, '/var/run/docker.sock'],
+    // TLS from the environment: the CLI dials tcp://localhost:2376 without DOCKER_HOST (opts/hosts.go defaultTLSHost).
+    ['DOCKER_TLS_VERIFY without DOCKER_HOST: the CLI (tcp://localhost:2376)', [], { DOCKER_TLS_VERIFY: '1' }, undefined],
+    ['DOCKER_TLS without DOCKER_HOST: the CLI', [], { DOCKER_TLS: '1' }, undefined],
+    ['a tcp DOCKER_HOST with TLS: the CLI', [], { DOCKER_HOST: 'tcp://10.0.0.2:2376', DOCKER_TLS_VERIFY: '1' }, undefined],
+    [
+      'a node on the default context with TLS from the environment: the CLI',
+      ['--context', 'default'],
+      { DOCKER_TLS_VERIFY: '1' },
+      undefined
+    ],
+    ["a node on this run's TLS context: the CLI", ['--context', 'buildkit-builder-action-tls-x'], { DOCKER_TLS_VERIFY: '1' }, undefined]
   ] as [string, string[], NodeJS.ProcessEnv, string | undefined][])('%s', (_t, engine, env, socket) => {
     expect(localSocket(engine, env, home)).toBe(socket)
   })

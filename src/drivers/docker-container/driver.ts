@@ -35,6 +35,7 @@ export const dockerContainer: Driver = {
   // Every input works with this driver: it is the one the action is made for.
   inputProblems: () => [],
   keptKeysPlace: "in the builder's container (/etc/buildkit/certs)",
+  nodeOnCurrentContext: true,
   // Each node's engine pulls the image for itself (driver.go create: ImageCreate on the node's engine).
   builderImage: {
     defaultFor: () => DEFAULT_BUILDKIT_IMAGE,
