@@ -1,7 +1,15 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { instancePath, parseBuilderRecord, recordedNodes, type BuilderRecord, type RecordedNode } from './buildx-record.js'
+import {
+  instancePath,
+  parseBuilderRecord,
+  recordedFiles,
+  recordedNodes,
+  type BuilderRecord,
+  type RecordedFiles,
+  type RecordedNode
+} from './buildx-record.js'
 import { lastLine, run, runChecked, type RunResult } from '../runner/exec.js'
 import { READ_BACK_SCRIPT, parseReadBack, type ReadBackParts } from '../buildkit/read-back.js'
 import { buildxPlugin } from './buildx-plugin.js'
@@ -81,6 +89,12 @@ export async function useBuilder(name: string): Promise<void> {
 export function builderOwner(name: string, markOf: (rec: BuilderRecord) => string): string | undefined {
   const text = builderRecord(name)
   return text === undefined ? undefined : markOf(parseBuilderRecord(text))
+}
+
+/** buildx's record of builder `name` with its nodes' files as recordedFiles sees them; undefined when there is none. */
+export function builderRecordOf(name: string): (BuilderRecord & { files: RecordedFiles[] }) | undefined {
+  const text = builderRecord(name)
+  return text === undefined ? undefined : { ...parseBuilderRecord(text), files: recordedFiles(text) }
 }
 
 /** The nodes buildx records for builder `name` ([] when there is none). */
