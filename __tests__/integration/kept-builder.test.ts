@@ -1,7 +1,11 @@
 import { afterEach, expect, jest, test } from '@jest/globals'
+import { spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
+import * as os from 'node:os'
 import * as path from 'node:path'
-import { newRun, readOutputs, readState, runMain, runPost, type Run } from '../../scripts/runner.mjs'
+import { KEPT_LABEL, OWNER_LABEL } from '../../src/docker/owner-mark.js'
+import { disposeRun, newRun, readOutputs, readState, runMain, runPost, type Run } from '../../scripts/runner.mjs'
+import { cleanUpKube, clusterImage, deployment, describeKube, newNamespace, objectsIn } from './kube-env.js'
 import {
   afterTest,
   cleanUpTests,
@@ -185,5 +189,67 @@ describeDocker('a kept builder', () => {
       `container ${containerOf(name)}`,
       `volume ${containerOf(name)}_state`
     ])
+  })
+})
+
+describeKube('a kept builder, kubernetes driver (a real cluster)', () => {
+  /** The runner's own buildx config directory, shared by its jobs, and the runs to dispose. */
+  let buildxConfig = ''
+  const runs: Run[] = []
+  afterEach(() => {
+    spawnSync('docker', ['buildx', 'rm', ...names.splice(0)], { env: { ...process.env, BUILDX_CONFIG: buildxConfig }, stdio: 'ignore' })
+    fs.rmSync(buildxConfig, { recursive: true, force: true })
+    for (const r of runs.splice(0)) disposeRun(r)
+    cleanUpKube()
+  })
+  const names: string[] = []
+  const kube = (name: string, ns: string, more: Record<string, string> = {}): Run => {
+    const r = newRun({
+      inputs: {
+        name,
+        driver: 'kubernetes',
+        use: 'false',
+        mirrors: 'docker.io=mirror.kube.test',
+        'registry-certs': `myregistry.test:5443 ca=${pki('ca.pem')}`,
+        'driver-opts': `namespace=${ns}\nimage=${clusterImage()}`,
+        ...more
+      },
+      env: { BUILDX_CONFIG: buildxConfig }
+    })
+    runs.push(r)
+    return r
+  }
+
+  test('kept by one job, its Deployment used by the next as it is; one that differs is refused, nothing removed', async () => {
+    buildxConfig = fs.mkdtempSync(path.join(os.tmpdir(), 'it-buildx-'))
+    const ns = newNamespace()
+    const name = uniqueName('kkept')
+    names.push(name)
+    const first = kube(name, ns, { cleanup: 'false' })
+    expect(errors((await runMain(first)).stdout)).toEqual([])
+    expect((await runPost(first)).exitCode).toBe(0)
+    const owner = readState(first).owner
+    const labels = deployment(ns, `${name}0`)?.metadata.labels ?? {}
+    expect(labels).toMatchObject({ [OWNER_LABEL]: owner, [KEPT_LABEL]: 'keep-state-false' })
+    const objects = objectsIn(ns)
+
+    const second = kube(name, ns)
+    const main = await runMain(second)
+    expect(errors(main.stdout)).toEqual([])
+    expect(main.stdout).not.toContain('::group::Create builder')
+    expect(readOutputs(second)).toMatchObject({ name, driver: 'kubernetes', verified: 'true' })
+    expect(readOutputs(second).nodes).not.toContain('buildkit-builder-action/')
+    expect((await runPost(second)).exitCode).toBe(0)
+    expect(objectsIn(ns)).toEqual(objects)
+    expect(deployment(ns, `${name}0`)?.metadata.labels?.[OWNER_LABEL]).toBe(owner)
+
+    const third = kube(name, ns, { mirrors: 'docker.io=other.kube.test' })
+    const refused = await runMain(third)
+    expect(errors(refused.stdout)).toEqual([
+      expect.stringMatching(new RegExp(`^builder ${name} is a kept builder [^]*- config: 1 key differs[^]*other\\.kube\\.test`))
+    ])
+    expect((await runPost(third)).exitCode).toBe(0)
+    expect(objectsIn(ns)).toEqual(objects)
+    expect(fs.readdirSync(third.runnerTemp)).toEqual([])
   })
 })
