@@ -49,7 +49,9 @@ async function steps(): Promise<void> {
   const install = await log.group('Check Docker and Buildx', () => checkTools(asked, driver, read.versions))
   if (install) await log.group(`Install buildx ${install.version}`, () => installBuildx(install, runDir, driver))
   const name = await log.group(
-    driver.createsBuilder ? `Check that builder ${asked.name} does not exist yet, or is a kept one` : "Find the docker context's builder",
+    driver.createsBuilder
+      ? `Check that builder ${asked.name} does not exist yet${driver.keptOf ? ', or is a kept one' : ''}`
+      : "Find the docker context's builder",
     () => driver.claim(asked.name, getInput('name').trim() !== '')
   )
   const inputs: Inputs = { ...asked, name }

@@ -60,7 +60,10 @@ async function keep(name: string, more: Record<string, string> = {}): Promise<vo
 
 const containerId = (name: string): string => dockerOk(['container', 'inspect', '--format', '{{.Id}}', containerOf(name)]).trim()
 const running = (name: string): string => dockerOk(['container', 'inspect', '--format', '{{.State.Running}}', containerOf(name)]).trim()
-const kept = (name: string, runnerTemp: string): string[] => leftovers(name, runnerTemp)
+/** What is left after a run that used the kept builder: the builder, its container and state volume; none of the run's files. */
+function expectOnlyKept(name: string, r: Run): void {
+  expect(leftovers(name, r.runnerTemp)).toEqual([`builder ${name}`, `container ${containerOf(name)}`, `volume ${containerOf(name)}_state`])
+}
 
 describeDocker('a kept builder', () => {
   test('a later run with the same inputs uses it as it is: no create, outputs and verification as usual; its post (cleanup: true) leaves it', async () => {
@@ -92,11 +95,7 @@ describeDocker('a kept builder', () => {
     expect(post.stdout).toContain(
       `builder ${name} is a kept builder (an earlier run created it with cleanup: false) that this run used: left as it is`
     )
-    expect(kept(name, second.runnerTemp)).toEqual([
-      `builder ${name}`,
-      `container ${containerOf(name)}`,
-      `volume ${containerOf(name)}_state`
-    ])
+    expectOnlyKept(name, second)
     expect(running(name)).toBe('true')
   })
 
@@ -113,11 +112,7 @@ describeDocker('a kept builder', () => {
     expect(running(name)).toBe('true')
     expect(readOutputs(second)).toMatchObject({ name, verified: 'true' })
     expect((await runPost(second)).exitCode).toBe(0)
-    expect(kept(name, second.runnerTemp)).toEqual([
-      `builder ${name}`,
-      `container ${containerOf(name)}`,
-      `volume ${containerOf(name)}_state`
-    ])
+    expectOnlyKept(name, second)
   })
 
   test('a kept builder that differs is refused naming each difference; nothing is removed, started or left behind', async () => {
@@ -159,11 +154,7 @@ describeDocker('a kept builder', () => {
     expect(running(name)).toBe('false')
     expect(fs.readdirSync(second.runnerTemp)).toEqual([])
     expect((await runPost(second)).exitCode).toBe(0)
-    expect(kept(name, second.runnerTemp)).toEqual([
-      `builder ${name}`,
-      `container ${containerOf(name)}`,
-      `volume ${containerOf(name)}_state`
-    ])
+    expectOnlyKept(name, second)
   })
 
   test("verification as usual: a kept builder whose daemon's config was changed fails the step, and the failure path leaves it", async () => {
@@ -184,11 +175,7 @@ describeDocker('a kept builder', () => {
     expect(main.stdout).not.toMatch(/^\$ .* rm /m)
     expect(running(name)).toBe('true')
     expect((await runPost(second)).exitCode).toBe(0)
-    expect(kept(name, second.runnerTemp)).toEqual([
-      `builder ${name}`,
-      `container ${containerOf(name)}`,
-      `volume ${containerOf(name)}_state`
-    ])
+    expectOnlyKept(name, second)
   })
 })
 
