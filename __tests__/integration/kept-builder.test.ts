@@ -77,6 +77,9 @@ describeDocker('a kept builder', () => {
     expect(errors(main.stdout)).toEqual([])
     expect(main.stdout).toContain(`::group::Compare kept builder ${name} with the inputs`)
     expect(main.stdout).toContain(`::group::Start kept builder ${name}`)
+    // It runs: buildx is not asked to start it.
+    expect(main.stdout).toContain(`every node of kept builder ${name} runs: nothing to start`)
+    expect(main.stdout).not.toContain('inspect --bootstrap')
     expect(main.stdout).not.toContain('::group::Create builder')
     expect(main.stdout).not.toContain('buildx create')
     const out = readOutputs(second)
@@ -109,6 +112,7 @@ describeDocker('a kept builder', () => {
     const main = await runMain(second)
     expect(errors(main.stdout)).toEqual([])
     expect(main.stdout).not.toContain('::group::Create builder')
+    expect(main.stdout).toMatch(/^\$ \S+ (buildx )?inspect --bootstrap /m)
     expect(running(name)).toBe('true')
     expect(readOutputs(second)).toMatchObject({ name, verified: 'true' })
     expect((await runPost(second)).exitCode).toBe(0)

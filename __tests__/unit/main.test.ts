@@ -55,6 +55,8 @@ const docker = {
   containerEnv: jest.fn(async (at: { engine: string[]; container: string }) => containers.get(at.container)),
   leaveNode: jest.fn(async (args: string[]) => (calls.push(args.join(' ')), left.add(args[args.length - 1]), { ok: true, message: '' })),
   containerExists: jest.fn(async () => true),
+  // Whether a node's container runs (a kept builder's start is skipped then); stopped unless a test says so.
+  containerRunning: jest.fn(async (_at: { engine: string[]; container: string }) => false),
   daemonLogTail: jest.fn(async () => (calls.push('log'), 'time="x" level=info msg="daemon log"')),
   readBack: jest.fn(
     async (container: string): Promise<{ configText: string; cmd: string[]; sha256Text: string }> => (
@@ -842,6 +844,15 @@ describe('a kept builder (#25): an earlier run said cleanup: false', () => {
     expect(docker.removeBuilder).not.toHaveBeenCalled()
     expect(registered.has('unit1')).toBe(true)
     expect(runDirs()).toEqual([])
+  })
+
+  test('its container runs already: nothing to start', async () => {
+    await keep()
+    process.env.INPUT_USE = 'false'
+    docker.containerRunning.mockResolvedValueOnce(true)
+    await runMain()
+    expect(calls).toEqual(['owner? unit1', 'owner? unit1', 'readBack --host unix:///var/run/docker.sock buildx_buildkit_unit10'])
+    expect(outputs()).toMatchObject({ verified: 'true' })
   })
 
   test('differing from the inputs: refused naming the difference; nothing created, started or removed', async () => {

@@ -16,6 +16,7 @@ import { buildxPlugin } from './buildx-plugin.js'
 import {
   containerCmd,
   containerEnv as apiContainerEnv,
+  containerRunning as apiContainerRunning,
   engineVersion,
   execIn as apiExec,
   imageId as apiImageId,
@@ -169,6 +170,24 @@ export async function containerEnv(c: ContainerAt): Promise<string[] | undefined
   if (res.exitCode === 0) return (JSON.parse(res.stdout) as string[] | null) ?? []
   if (/no such container/i.test(res.stderr)) return undefined
   throw new Error(`docker container inspect ${c.container} failed (exit code ${res.exitCode}): ${lastLine(res.stderr)}`)
+}
+
+/**
+ * Whether a container runs (and is not restarting): on the engine's socket where the CLI would
+ * use a local one, else `docker container inspect`; false when there is none.
+ */
+export async function containerRunning(c: ContainerAt): Promise<boolean> {
+  const socket = engineSocket(c.engine)
+  if (socket) return apiContainerRunning(socket, c.container)
+  const res = await run('docker', [
+    ...c.engine,
+    'container',
+    'inspect',
+    '--format',
+    '{{.State.Running}} {{.State.Restarting}}',
+    c.container
+  ])
+  return res.exitCode === 0 && res.stdout.trim() === 'true false'
 }
 
 /** The daemon's last log lines (stdout and stderr), for failure reports. */

@@ -75,6 +75,12 @@ export interface Driver extends DriverRules, NodePlanner {
    * its TLS files are the creating job's, which its post step removes).
    */
   readonly keptOf?: KeptOf
+  /**
+   * Whether a node's daemon runs already (docker-container: its container is up), so that a
+   * kept builder needs no start; a driver without it has its kept builders started by buildx
+   * every time (kubernetes: buildx waits for the Deployment's pods).
+   */
+  running?(node: NodeRef): Promise<boolean>
   /** The owner mark buildx recorded for the builder; undefined when buildx has no such builder. */
   owner(builder: string): string | undefined
   /** A node's recorded driver options as `key=value` lines without the owner mark, for the outputs. */

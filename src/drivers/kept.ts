@@ -47,9 +47,10 @@ export function keptBuilder(driver: Driver, name: string): KeptBuilder | undefin
 /**
  * The step "Start kept builder": every node's place must hold the kept builder's daemon (its
  * owner mark) or nothing (buildx makes the container again from its record when it starts the
- * node, state volume and all); then buildx starts what is stopped and waits for every daemon
- * (`buildx inspect --bootstrap`: driver Bootstrap starts a stopped container, waits for a
- * Deployment's pods), and makes it the current builder when `use` says so.
+ * node, state volume and all); then, unless every node runs already, buildx starts what is
+ * stopped and waits for every daemon (`buildx inspect --bootstrap`: driver Bootstrap starts a
+ * stopped container, waits for a Deployment's pods), and makes it the current builder when
+ * `use` says so.
  */
 export async function startKept(driver: Driver, plan: Plan, kept: KeptBuilder): Promise<void> {
   const found = await occupantsOf(
@@ -71,6 +72,11 @@ export async function startKept(driver: Driver, plan: Plan, kept: KeptBuilder): 
         'if no job uses it, or choose another name'
     )
   }
-  await docker.bootBuilder(bootArgs(kept.name))
+  // A container that runs needs no start: buildx's inspect --bootstrap would only dial its daemon,
+  // which verification does next anyway.
+  const running = driver.running
+  const up = running !== undefined && (await Promise.all(kept.nodes.map(n => running(n)))).every(Boolean)
+  if (up) log.info(`every node of kept builder ${kept.name} runs: nothing to start`)
+  else await docker.bootBuilder(bootArgs(kept.name))
   if (plan.use) await docker.useBuilder(kept.name)
 }

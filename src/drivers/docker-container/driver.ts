@@ -54,6 +54,7 @@ export const dockerContainer: Driver = {
   readsDaemonLog: true,
   resolve: (node, refs) => docker.resolveInBuilder(at(node), refs),
   logSince: (node, since) => docker.daemonLogSince(at(node), since),
+  running: node => docker.containerRunning(at(node)),
   logTail: async (node, lines) => ((await docker.containerExists(at(node))) ? docker.daemonLogTail(at(node), lines) : ''),
   owner: builder => docker.builderOwner(builder, envMarkOf),
   withoutOwner: withoutEnvMark,
