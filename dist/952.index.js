@@ -6,22 +6,18 @@ export const modules = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   installBuildx: () => (/* binding */ installBuildx),
-/* harmony export */   restorePlugin: () => (/* binding */ restorePlugin)
+/* harmony export */   installBuildx: () => (/* binding */ installBuildx)
 /* harmony export */ });
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var _buildx_release_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(2067);
-/* harmony import */ var _config_certs_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6317);
-/* harmony import */ var _downloads_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(5362);
-/* harmony import */ var _runner_log_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(7708);
-
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _buildx_release_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2067);
+/* harmony import */ var _plugin_file_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4407);
+/* harmony import */ var _downloads_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5362);
+/* harmony import */ var _runner_log_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(7708);
 
 
 
@@ -36,13 +32,13 @@ export const modules = {
  */
 async function installBuildx(req, host) {
     const version = req.version === 'latest' ? await latestVersion(req, host.env) : req.version;
-    const urls = (0,_buildx_release_js__WEBPACK_IMPORTED_MODULE_4__/* .assetUrls */ .pe)(req, version, host.platform, host.arch);
-    const asset = (0,_buildx_release_js__WEBPACK_IMPORTED_MODULE_4__/* .assetName */ .SM)(version, host.platform, host.arch);
-    const target = (0,_buildx_release_js__WEBPACK_IMPORTED_MODULE_4__/* .pluginPath */ .ho)(host.env, host.home, host.platform);
-    const name = node_path__WEBPACK_IMPORTED_MODULE_3__.basename(target);
-    const toolArch = (0,_buildx_release_js__WEBPACK_IMPORTED_MODULE_4__/* .toolCacheArch */ .Tm)(req, version, host.platform, host.arch);
-    const work = node_path__WEBPACK_IMPORTED_MODULE_3__.join(host.runDir, 'buildx-install');
-    node_fs__WEBPACK_IMPORTED_MODULE_1__.mkdirSync(work, { recursive: true, mode: 0o700 });
+    const urls = (0,_buildx_release_js__WEBPACK_IMPORTED_MODULE_3__/* .assetUrls */ .pe)(req, version, host.platform, host.arch);
+    const asset = (0,_buildx_release_js__WEBPACK_IMPORTED_MODULE_3__/* .assetName */ .SM)(version, host.platform, host.arch);
+    const target = (0,_buildx_release_js__WEBPACK_IMPORTED_MODULE_3__/* .pluginPath */ .ho)(host.env, host.home, host.platform);
+    const name = node_path__WEBPACK_IMPORTED_MODULE_2__.basename(target);
+    const toolArch = (0,_buildx_release_js__WEBPACK_IMPORTED_MODULE_3__/* .toolCacheArch */ .Tm)(req, version, host.platform, host.arch);
+    const work = node_path__WEBPACK_IMPORTED_MODULE_2__.join(host.runDir, 'buildx-install');
+    node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync(work, { recursive: true, mode: 0o700 });
     let cache;
     try {
         // The sum every copy is checked against, from either cache too: what buildx-sha256 pins,
@@ -54,21 +50,21 @@ async function installBuildx(req, host) {
             return await install(cached, expected, 'tool-cache', version, urls.binary, target, host.runDir);
         const tc = await Promise.all(/* import() */[__webpack_require__.e(507), __webpack_require__.e(805)]).then(__webpack_require__.bind(__webpack_require__, 9805));
         cache = req.cacheBinary ? await actionsCache() : undefined;
-        const key = (0,_buildx_release_js__WEBPACK_IMPORTED_MODULE_4__/* .actionsCacheKey */ .DB)(version, host.platform, host.arch, expected);
+        const key = (0,_buildx_release_js__WEBPACK_IMPORTED_MODULE_3__/* .actionsCacheKey */ .DB)(version, host.platform, host.arch, expected);
         const restored = cache ? await fromActionsCache(cache, key, name, expected) : undefined;
         let file;
         if (restored) {
             file = restored;
         }
         else {
-            _runner_log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`downloading ${urls.binary}`);
-            file = await (0,_downloads_js__WEBPACK_IMPORTED_MODULE_6__/* .download */ .RG)(tc, urls.binary, node_path__WEBPACK_IMPORTED_MODULE_3__.join(work, asset), `the buildx binary from ${urls.binary}`, releaseHint);
-            const actual = await (0,_downloads_js__WEBPACK_IMPORTED_MODULE_6__/* .fileSha256 */ .sN)(file);
+            _runner_log_js__WEBPACK_IMPORTED_MODULE_6__/* .info */ .pq(`downloading ${urls.binary}`);
+            file = await (0,_downloads_js__WEBPACK_IMPORTED_MODULE_5__/* .download */ .RG)(tc, urls.binary, node_path__WEBPACK_IMPORTED_MODULE_2__.join(work, asset), `the buildx binary from ${urls.binary}`, releaseHint);
+            const actual = await (0,_downloads_js__WEBPACK_IMPORTED_MODULE_5__/* .fileSha256 */ .sN)(file);
             if (actual !== expected) {
                 throw new Error(`checksum mismatch for ${urls.binary}: the file has SHA-256 ${actual}, ${sumSource} says ${expected}. ` +
                     "Nothing was installed. Retry; with buildx-url, check that the mirror serves the release's files unchanged");
             }
-            _runner_log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`SHA-256 ${actual} matches ${sumSource}`);
+            _runner_log_js__WEBPACK_IMPORTED_MODULE_6__/* .info */ .pq(`SHA-256 ${actual} matches ${sumSource}`);
         }
         await toToolCache(tc, file, name, version, toolArch);
         if (cache && !restored)
@@ -76,37 +72,10 @@ async function installBuildx(req, host) {
         return await install(file, expected, restored ? 'actions-cache' : 'download', version, urls.binary, target, host.runDir);
     }
     finally {
-        node_fs__WEBPACK_IMPORTED_MODULE_1__.rmSync(work, { recursive: true, force: true });
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync(work, { recursive: true, force: true });
         if (cache)
-            node_fs__WEBPACK_IMPORTED_MODULE_1__.rmSync(actionsCacheDir(), { recursive: true, force: true });
+            node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync(actionsCacheDir(), { recursive: true, force: true });
     }
-}
-/**
- * Puts back the plugin that was there before installBuildx (or removes the one it installed
- * when there was none), and says what it did. Safe to call again: what was done already is
- * reported, not repeated. With `sha256`, a plugin some later step put in place of ours is
- * left alone rather than removed.
- */
-function restorePlugin(installed) {
-    const { pluginPath, backupPath } = installed;
-    if (backupPath !== undefined) {
-        const kind = lstatKind(backupPath);
-        if (kind === undefined)
-            return `the buildx plugin that was at ${pluginPath} before this run is already back (no backup left at ${backupPath})`;
-        if (kind === 'link')
-            placeLink(node_fs__WEBPACK_IMPORTED_MODULE_1__.readlinkSync(backupPath), pluginPath);
-        else
-            placeCopy(backupPath, pluginPath);
-        node_fs__WEBPACK_IMPORTED_MODULE_1__.rmSync(backupPath, { force: true });
-        return `put back the buildx plugin that was at ${pluginPath} before this run`;
-    }
-    if (lstatKind(pluginPath) === undefined)
-        return `the buildx plugin this run installed at ${pluginPath} is already removed`;
-    if (installed.sha256 !== undefined && (0,_config_certs_js__WEBPACK_IMPORTED_MODULE_5__/* .sha256 */ .sc)(node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync(pluginPath)) !== installed.sha256) {
-        return `left ${pluginPath} alone: it is no longer the buildx this run installed (another step replaced it)`;
-    }
-    node_fs__WEBPACK_IMPORTED_MODULE_1__.rmSync(pluginPath, { force: true });
-    return `removed the buildx plugin this run installed at ${pluginPath} (there was none before)`;
 }
 /** `latest`: the tag of docker/buildx's latest GitHub release. */
 async function latestVersion(req, env) {
@@ -114,25 +83,25 @@ async function latestVersion(req, env) {
         throw new Error('version "latest" is looked up on GitHub, not on buildx-url: give a release (version: vX.Y.Z)');
     let res;
     try {
-        res = await fetch(_buildx_release_js__WEBPACK_IMPORTED_MODULE_4__/* .LATEST_RELEASE_API */ .P6, { headers: (0,_buildx_release_js__WEBPACK_IMPORTED_MODULE_4__/* .latestRequestHeaders */ .JL)(env), signal: AbortSignal.timeout(30_000) });
+        res = await fetch(_buildx_release_js__WEBPACK_IMPORTED_MODULE_3__/* .LATEST_RELEASE_API */ .P6, { headers: (0,_buildx_release_js__WEBPACK_IMPORTED_MODULE_3__/* .latestRequestHeaders */ .JL)(env), signal: AbortSignal.timeout(30_000) });
     }
     catch (err) {
-        throw new Error(`could not ask ${_buildx_release_js__WEBPACK_IMPORTED_MODULE_4__/* .LATEST_RELEASE_API */ .P6} for the latest buildx: ${err.message}. Give a release (version: vX.Y.Z) instead of latest`, {
+        throw new Error(`could not ask ${_buildx_release_js__WEBPACK_IMPORTED_MODULE_3__/* .LATEST_RELEASE_API */ .P6} for the latest buildx: ${err.message}. Give a release (version: vX.Y.Z) instead of latest`, {
             cause: err
         });
     }
     const body = await res.text();
     if (!res.ok) {
         const limited = res.status === 429 || (res.status === 403 && res.headers.get('x-ratelimit-remaining') === '0');
-        throw new Error(`${_buildx_release_js__WEBPACK_IMPORTED_MODULE_4__/* .LATEST_RELEASE_API */ .P6} answered HTTP ${res.status}` +
+        throw new Error(`${_buildx_release_js__WEBPACK_IMPORTED_MODULE_3__/* .LATEST_RELEASE_API */ .P6} answered HTTP ${res.status}` +
             (limited
                 ? `: GitHub's API rate limit is used ` +
                     `up${env.GITHUB_TOKEN ? '' : " (60 requests an hour per address without a token: set GITHUB_TOKEN: ${{ github.token }} in the step's env)"}`
                 : '') +
             '. Give a release (version: vX.Y.Z) instead of latest');
     }
-    const tag = (0,_buildx_release_js__WEBPACK_IMPORTED_MODULE_4__/* .latestTag */ .wk)(body);
-    _runner_log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`latest buildx release: ${tag}`);
+    const tag = (0,_buildx_release_js__WEBPACK_IMPORTED_MODULE_3__/* .latestTag */ .wk)(body);
+    _runner_log_js__WEBPACK_IMPORTED_MODULE_6__/* .info */ .pq(`latest buildx release: ${tag}`);
     return tag;
 }
 /**
@@ -147,21 +116,21 @@ async function fromToolCache(version, toolArch, name, url, expected, sumSource) 
     const cacheRoot = process.env.RUNNER_TOOL_CACHE;
     if (!cacheRoot)
         return undefined;
-    const dir = await (0,_downloads_js__WEBPACK_IMPORTED_MODULE_6__/* .findInToolCache */ .lj)(cacheRoot, _buildx_release_js__WEBPACK_IMPORTED_MODULE_4__/* .TOOL */ .js, version, toolArch);
+    const dir = await (0,_downloads_js__WEBPACK_IMPORTED_MODULE_5__/* .findInToolCache */ .lj)(cacheRoot, _buildx_release_js__WEBPACK_IMPORTED_MODULE_3__/* .TOOL */ .js, version, toolArch);
     if (!dir)
         return undefined;
-    const file = node_path__WEBPACK_IMPORTED_MODULE_3__.join(dir, name);
-    if (!node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync(file)) {
-        _runner_log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`the tool cache entry ${dir} is incomplete: downloading ${url} again`);
+    const file = node_path__WEBPACK_IMPORTED_MODULE_2__.join(dir, name);
+    if (!node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync(file)) {
+        _runner_log_js__WEBPACK_IMPORTED_MODULE_6__/* .info */ .pq(`the tool cache entry ${dir} is incomplete: downloading ${url} again`);
         return undefined;
     }
-    const actual = await (0,_downloads_js__WEBPACK_IMPORTED_MODULE_6__/* .fileSha256 */ .sN)(file);
+    const actual = await (0,_downloads_js__WEBPACK_IMPORTED_MODULE_5__/* .fileSha256 */ .sN)(file);
     if (actual !== expected) {
         throw new Error(`the tool cache holds a buildx ${version} that is not the release's: ${file} has SHA-256 ${actual}, ${sumSource} says ${expected}. ` +
             `Nothing was installed or run. Remove the entry (${dir} and ${dir}.complete) from the runner's tool cache, ` +
             'and find out who wrote it: anyone who can write there can change what later jobs run');
     }
-    _runner_log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`buildx ${version} from ${url} found in the tool cache (${dir}), SHA-256 ${actual} matches ${sumSource}`);
+    _runner_log_js__WEBPACK_IMPORTED_MODULE_6__/* .info */ .pq(`buildx ${version} from ${url} found in the tool cache (${dir}), SHA-256 ${actual} matches ${sumSource}`);
     return file;
 }
 /** Keeps a checked binary in the tool cache; a failure only costs the next run a download. */
@@ -169,11 +138,11 @@ async function toToolCache(tc, file, name, version, toolArch) {
     if (!process.env.RUNNER_TOOL_CACHE)
         return;
     try {
-        const dir = await tc.cacheFile(file, name, _buildx_release_js__WEBPACK_IMPORTED_MODULE_4__/* .TOOL */ .js, version, toolArch);
-        _runner_log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`cached in ${dir}`);
+        const dir = await tc.cacheFile(file, name, _buildx_release_js__WEBPACK_IMPORTED_MODULE_3__/* .TOOL */ .js, version, toolArch);
+        _runner_log_js__WEBPACK_IMPORTED_MODULE_6__/* .info */ .pq(`cached in ${dir}`);
     }
     catch (err) {
-        _runner_log_js__WEBPACK_IMPORTED_MODULE_7__/* .warning */ .$e(`could not keep buildx ${version} in the tool cache: ${err.message}`);
+        _runner_log_js__WEBPACK_IMPORTED_MODULE_6__/* .warning */ .$e(`could not keep buildx ${version} in the tool cache: ${err.message}`);
     }
 }
 /** @actions/cache when the runner has a cache service; undefined otherwise (e.g. GHES without one, a local run). */
@@ -181,7 +150,7 @@ async function actionsCache() {
     const cache = await Promise.all(/* import() */[__webpack_require__.e(507), __webpack_require__.e(691)]).then(__webpack_require__.bind(__webpack_require__, 1691));
     if (cache.isFeatureAvailable())
         return cache;
-    _runner_log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq('no GitHub Actions cache service on this runner: cache-binary does nothing here');
+    _runner_log_js__WEBPACK_IMPORTED_MODULE_6__/* .info */ .pq('no GitHub Actions cache service on this runner: cache-binary does nothing here');
     return undefined;
 }
 /**
@@ -190,54 +159,54 @@ async function actionsCache() {
  * run's own directory (mkdtemp), but a fixed one in RUNNER_TEMP, removed when the install is done.
  */
 function actionsCacheDir() {
-    return node_path__WEBPACK_IMPORTED_MODULE_3__.join(process.env.RUNNER_TEMP || node_os__WEBPACK_IMPORTED_MODULE_2__.tmpdir(), 'buildkit-buildx-binary');
+    return node_path__WEBPACK_IMPORTED_MODULE_2__.join(process.env.RUNNER_TEMP || node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir(), 'buildkit-buildx-binary');
 }
 async function fromActionsCache(cache, key, name, expected) {
     const dir = actionsCacheDir();
-    node_fs__WEBPACK_IMPORTED_MODULE_1__.rmSync(dir, { recursive: true, force: true });
+    node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync(dir, { recursive: true, force: true });
     let hit;
     try {
         hit = await cache.restoreCache([dir], key);
     }
     catch (err) {
-        _runner_log_js__WEBPACK_IMPORTED_MODULE_7__/* .warning */ .$e(`could not restore ${key} from the GitHub Actions cache: ${err.message}. Downloading instead`);
+        _runner_log_js__WEBPACK_IMPORTED_MODULE_6__/* .warning */ .$e(`could not restore ${key} from the GitHub Actions cache: ${err.message}. Downloading instead`);
         return undefined;
     }
     if (hit === undefined) {
         // A miss, or a failure the cache client has already reported: either way, download.
-        _runner_log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`${key} was not restored from the GitHub Actions cache: downloading`);
+        _runner_log_js__WEBPACK_IMPORTED_MODULE_6__/* .info */ .pq(`${key} was not restored from the GitHub Actions cache: downloading`);
         return undefined;
     }
-    const file = node_path__WEBPACK_IMPORTED_MODULE_3__.join(dir, name);
-    const actual = node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync(file) ? await (0,_downloads_js__WEBPACK_IMPORTED_MODULE_6__/* .fileSha256 */ .sN)(file) : '(no file)';
+    const file = node_path__WEBPACK_IMPORTED_MODULE_2__.join(dir, name);
+    const actual = node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync(file) ? await (0,_downloads_js__WEBPACK_IMPORTED_MODULE_5__/* .fileSha256 */ .sN)(file) : '(no file)';
     if (actual !== expected) {
-        _runner_log_js__WEBPACK_IMPORTED_MODULE_7__/* .warning */ .$e(`the GitHub Actions cache entry ${hit} holds a buildx with SHA-256 ${actual}, not ${expected}: not using it, downloading instead`);
+        _runner_log_js__WEBPACK_IMPORTED_MODULE_6__/* .warning */ .$e(`the GitHub Actions cache entry ${hit} holds a buildx with SHA-256 ${actual}, not ${expected}: not using it, downloading instead`);
         return undefined;
     }
-    _runner_log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`buildx restored from the GitHub Actions cache (${hit}), SHA-256 ${actual}`);
+    _runner_log_js__WEBPACK_IMPORTED_MODULE_6__/* .info */ .pq(`buildx restored from the GitHub Actions cache (${hit}), SHA-256 ${actual}`);
     return file;
 }
 async function toActionsCache(cache, key, name, file) {
     const dir = actionsCacheDir();
     try {
-        node_fs__WEBPACK_IMPORTED_MODULE_1__.rmSync(dir, { recursive: true, force: true });
-        node_fs__WEBPACK_IMPORTED_MODULE_1__.mkdirSync(dir, { recursive: true });
-        node_fs__WEBPACK_IMPORTED_MODULE_1__.copyFileSync(file, node_path__WEBPACK_IMPORTED_MODULE_3__.join(dir, name));
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync(dir, { recursive: true, force: true });
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync(dir, { recursive: true });
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.copyFileSync(file, node_path__WEBPACK_IMPORTED_MODULE_2__.join(dir, name));
         // -1: not saved; the cache client has said why (a warning, or that another job is saving
         // the same key, which is no failure).
         if ((await cache.saveCache([dir], key)) === -1)
-            _runner_log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`buildx was not saved to the GitHub Actions cache as ${key}: the next run downloads it again`);
+            _runner_log_js__WEBPACK_IMPORTED_MODULE_6__/* .info */ .pq(`buildx was not saved to the GitHub Actions cache as ${key}: the next run downloads it again`);
         else
-            _runner_log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`saved to the GitHub Actions cache as ${key}`);
+            _runner_log_js__WEBPACK_IMPORTED_MODULE_6__/* .info */ .pq(`saved to the GitHub Actions cache as ${key}`);
     }
     catch (err) {
-        _runner_log_js__WEBPACK_IMPORTED_MODULE_7__/* .warning */ .$e(`could not save buildx to the GitHub Actions cache as ${key}: ${err.message}. The next run downloads it again`);
+        _runner_log_js__WEBPACK_IMPORTED_MODULE_6__/* .warning */ .$e(`could not save buildx to the GitHub Actions cache as ${key}: ${err.message}. The next run downloads it again`);
     }
 }
 /** The SHA-256 checksums.txt gives for the asset, fetched now (on every install, cache hit or not). */
 async function expectedSha256(url, asset) {
-    const text = await (0,_downloads_js__WEBPACK_IMPORTED_MODULE_6__/* .fetchText */ .Sy)(url, `the release's checksums from ${url}`, releaseHint);
-    const sum = (0,_buildx_release_js__WEBPACK_IMPORTED_MODULE_4__/* .checksumFor */ .xs)(text, asset);
+    const text = await (0,_downloads_js__WEBPACK_IMPORTED_MODULE_5__/* .fetchText */ .Sy)(url, `the release's checksums from ${url}`, releaseHint);
+    const sum = (0,_buildx_release_js__WEBPACK_IMPORTED_MODULE_3__/* .checksumFor */ .xs)(text, asset);
     if (sum === undefined) {
         throw new Error(`${url} lists no SHA-256 for ${asset}, so it can't be checked and is not installed. ` +
             '(buildx lists no darwin binaries, nor windows ones from v0.36.0 on: they are signed after the list is made.) ' +
@@ -251,25 +220,25 @@ async function expectedSha256(url, asset) {
  * the plugin's name.
  */
 async function install(file, sha256, source, version, url, target, runDir) {
-    const dir = node_path__WEBPACK_IMPORTED_MODULE_3__.dirname(target);
-    node_fs__WEBPACK_IMPORTED_MODULE_1__.mkdirSync(dir, { recursive: true });
-    const staged = stagingName(target);
+    const dir = node_path__WEBPACK_IMPORTED_MODULE_2__.dirname(target);
+    node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync(dir, { recursive: true });
+    const staged = (0,_plugin_file_js__WEBPACK_IMPORTED_MODULE_4__/* .stagingName */ .zb)(target);
     try {
-        node_fs__WEBPACK_IMPORTED_MODULE_1__.copyFileSync(file, staged);
-        node_fs__WEBPACK_IMPORTED_MODULE_1__.chmodSync(staged, 0o755);
-        const actual = await (0,_downloads_js__WEBPACK_IMPORTED_MODULE_6__/* .fileSha256 */ .sN)(staged);
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.copyFileSync(file, staged);
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.chmodSync(staged, 0o755);
+        const actual = await (0,_downloads_js__WEBPACK_IMPORTED_MODULE_5__/* .fileSha256 */ .sN)(staged);
         if (actual !== sha256)
             throw new Error(`the copy of buildx at ${staged} has SHA-256 ${actual}, not ${sha256}: nothing was installed`);
         const backupPath = backUp(target, runDir);
-        node_fs__WEBPACK_IMPORTED_MODULE_1__.renameSync(staged, target);
-        _runner_log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`installed buildx ${version} at ${target} (from the ` +
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.renameSync(staged, target);
+        _runner_log_js__WEBPACK_IMPORTED_MODULE_6__/* .info */ .pq(`installed buildx ${version} at ${target} (from the ` +
             `${source === 'download' ? 'download' : source === 'tool-cache' ? 'tool cache' : 'GitHub Actions cache'})`);
         if (backupPath)
-            _runner_log_js__WEBPACK_IMPORTED_MODULE_7__/* .info */ .pq(`the buildx plugin that was there is kept at ${backupPath} and put back in post`);
+            _runner_log_js__WEBPACK_IMPORTED_MODULE_6__/* .info */ .pq(`the buildx plugin that was there is kept at ${backupPath} and put back in post`);
         return { version, pluginPath: target, ...(backupPath ? { backupPath } : {}), source, sha256, url };
     }
     finally {
-        node_fs__WEBPACK_IMPORTED_MODULE_1__.rmSync(staged, { force: true });
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync(staged, { force: true });
     }
 }
 /**
@@ -278,55 +247,20 @@ async function install(file, sha256, source, version, url, target, runDir) {
  * replaces it, and runDir may be on another file system.
  */
 function backUp(target, runDir) {
-    const kind = lstatKind(target);
+    const kind = (0,_plugin_file_js__WEBPACK_IMPORTED_MODULE_4__/* .lstatKind */ .Fn)(target);
     if (kind === undefined)
         return undefined;
     if (kind === 'other')
         throw new Error(`${target} is not a file: move it away, or leave version empty to use the runner's buildx`);
-    const dir = node_path__WEBPACK_IMPORTED_MODULE_3__.join(runDir, 'buildx-plugin-backup');
-    node_fs__WEBPACK_IMPORTED_MODULE_1__.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const backup = node_path__WEBPACK_IMPORTED_MODULE_3__.join(dir, node_path__WEBPACK_IMPORTED_MODULE_3__.basename(target));
-    node_fs__WEBPACK_IMPORTED_MODULE_1__.rmSync(backup, { force: true });
+    const dir = node_path__WEBPACK_IMPORTED_MODULE_2__.join(runDir, 'buildx-plugin-backup');
+    node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const backup = node_path__WEBPACK_IMPORTED_MODULE_2__.join(dir, node_path__WEBPACK_IMPORTED_MODULE_2__.basename(target));
+    node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync(backup, { force: true });
     if (kind === 'link')
-        node_fs__WEBPACK_IMPORTED_MODULE_1__.symlinkSync(node_fs__WEBPACK_IMPORTED_MODULE_1__.readlinkSync(target), backup);
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.symlinkSync(node_fs__WEBPACK_IMPORTED_MODULE_0__.readlinkSync(target), backup);
     else
-        node_fs__WEBPACK_IMPORTED_MODULE_1__.copyFileSync(target, backup); // keeps the mode
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.copyFileSync(target, backup); // keeps the mode
     return backup;
-}
-/** A name in the plugin directory the docker CLI never takes for a plugin (no docker- prefix). */
-function stagingName(target) {
-    return node_path__WEBPACK_IMPORTED_MODULE_3__.join(node_path__WEBPACK_IMPORTED_MODULE_3__.dirname(target), `.buildkit-builder-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(6).toString('hex')}.tmp`);
-}
-function placeCopy(source, target) {
-    const staged = stagingName(target);
-    try {
-        node_fs__WEBPACK_IMPORTED_MODULE_1__.copyFileSync(source, staged);
-        node_fs__WEBPACK_IMPORTED_MODULE_1__.renameSync(staged, target);
-    }
-    finally {
-        node_fs__WEBPACK_IMPORTED_MODULE_1__.rmSync(staged, { force: true });
-    }
-}
-function placeLink(linkTarget, target) {
-    const staged = stagingName(target);
-    try {
-        node_fs__WEBPACK_IMPORTED_MODULE_1__.symlinkSync(linkTarget, staged);
-        node_fs__WEBPACK_IMPORTED_MODULE_1__.renameSync(staged, target);
-    }
-    finally {
-        node_fs__WEBPACK_IMPORTED_MODULE_1__.rmSync(staged, { force: true });
-    }
-}
-function lstatKind(p) {
-    try {
-        const st = node_fs__WEBPACK_IMPORTED_MODULE_1__.lstatSync(p);
-        return st.isSymbolicLink() ? 'link' : st.isFile() ? 'file' : 'other';
-    }
-    catch (err) {
-        if (err.code === 'ENOENT')
-            return undefined;
-        throw err;
-    }
 }
 /** What to check when a release asset can't be downloaded. */
 function releaseHint(status) {
@@ -334,6 +268,7 @@ function releaseHint(status) {
         ? 'Check that version names a buildx release that has this platform, and that buildx-url (if set) mirrors the release layout'
         : "Retry, or check the runner's network";
 }
+
 
 
 /***/ })

@@ -501,10 +501,9 @@ function cniAddition(image, description) {
 /* harmony export */   jr: () => (/* binding */ loadRegistryCerts),
 /* harmony export */   o4: () => (/* binding */ looksLikePem),
 /* harmony export */   qe: () => (/* binding */ pastedInsteadOfRef),
-/* harmony export */   rL: () => (/* binding */ loadPem),
-/* harmony export */   sc: () => (/* binding */ sha256)
+/* harmony export */   rL: () => (/* binding */ loadPem)
 /* harmony export */ });
-/* unused harmony exports pemBlocks, readPem, certInfo */
+/* unused harmony exports pemBlocks, readPem, certInfo, sha256 */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
@@ -1219,6 +1218,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   dq: () => (/* binding */ readBackContainer),
   Uc: () => (/* binding */ registryDigest),
   iq: () => (/* binding */ removeBuilder),
+  sX: () => (/* binding */ removeDaemonBuilder),
   SR: () => (/* binding */ removeImageTag),
   lF: () => (/* binding */ resolveInBuilder),
   E$: () => (/* binding */ tagImage),
@@ -1385,6 +1385,31 @@ async function containerEnv(socket, container) {
     return JSON.parse(a.body.toString('utf8')).Config?.Env ?? [];
 }
 /**
+ * Removes a container and, unless `keepVolume`, the named volume given, as buildx's
+ * docker-container driver does for `buildx rm` (driver.go Stop then Rm: ContainerStop,
+ * ContainerRemove with RemoveVolumes and Force, then VolumeRemove of <container>_state). With
+ * the volume going too, the daemon is killed (DELETE ?force=1) instead of stopped first:
+ * nothing of its state is kept, so its graceful shutdown (SIGTERM, then waiting for it) buys
+ * nothing. With the volume kept, it is stopped first as buildx stops it, so that the state it
+ * keeps was closed cleanly. A container or volume that is not there counts as removed.
+ */
+async function removeDaemonContainer(socket, container, volume, keepVolume) {
+    const c = encodeURIComponent(container);
+    if (keepVolume) {
+        const stopped = await request(socket, 'POST', `/containers/${c}/stop`);
+        if (stopped.status >= 400 && stopped.status !== 404)
+            throw new Error(`stopping container ${container}: ${problem(stopped)}`);
+    }
+    const removed = await request(socket, 'DELETE', `/containers/${c}?force=1&v=1`);
+    if (removed.status >= 400 && removed.status !== 404)
+        throw new Error(`removing container ${container}: ${problem(removed)}`);
+    if (keepVolume)
+        return;
+    const gone = await request(socket, 'DELETE', `/volumes/${encodeURIComponent(volume)}`);
+    if (gone.status >= 400 && gone.status !== 404)
+        throw new Error(`removing volume ${volume}: ${problem(gone)}`);
+}
+/**
  * Runs a command in a container (POST exec, start, then its exit code), as `docker exec`
  * does. Without a TTY the engine multiplexes stdout and stderr in frames: a byte for the
  * stream, three zero bytes, a big-endian 32-bit length, then the payload.
@@ -1463,16 +1488,19 @@ const engineSocket = (engine = []) => localSocket(engine, process.env, external_
 async function toolVersions(askEngine = true) {
     // At once: neither depends on the other. The engine is asked on its socket where the CLI
     // would use a local one (no process); buildx is a CLI plugin and has to be started.
+    // buildx first: its start (a Go binary of tens of MB) is the longer wait, and loading
+    // node:http for the engine's request would otherwise delay its spawn by ~10 ms.
+    const buildx = runBuildx(['buildx', 'version']);
     const socket = engineSocket();
-    const [docker, buildx] = await Promise.all([
+    const [docker, buildxRun] = await Promise.all([
         askEngine
             ? (socket ? engineVersion(socket).catch(() => undefined) : Promise.resolve(undefined)).then(async (v) => v ??
                 (await (0,runner_exec/* runChecked */.X4)('docker version (is the Docker engine running?)', 'docker', ['version', '--format', '{{.Server.Version}}']))
                     .stdout)
             : Promise.resolve(undefined),
-        runBuildx(['buildx', 'version'])
+        buildx
     ]);
-    return { docker: docker?.trim(), buildx: buildx.exitCode === 0 ? buildx.stdout.trim() : undefined };
+    return { docker: docker?.trim(), buildx: buildxRun.exitCode === 0 ? buildxRun.stdout.trim() : undefined };
 }
 /** `docker buildx version`: which buildx the docker CLI runs. */
 async function buildxVersion() {
@@ -1545,6 +1573,40 @@ async function bootBuilder(args) {
 async function removeBuilder(args) {
     const res = await runBuildx(args, { show: true });
     return { ok: res.exitCode === 0, message: (res.stderr || res.stdout).trim() };
+}
+/**
+ * Removes a builder whose nodes are daemon containers (docker-container): when every node's
+ * engine is on a local socket, each container (and its state volume unless keepState) is
+ * removed through the Engine API while `recordArgs` (`buildx rm --keep-daemon`) removes buildx's
+ * record, at once: one buildx process that touches no container, instead of one that stops and
+ * removes them in turn. buildx v0.29-v0.32 still inspects each node's container with
+ * --keep-daemon (commands/rm.go: LoadNodes, then driver Rm with rmDaemon false; newer buildx
+ * removes the record only) and may then exit non-zero on a container gone in between, after it
+ * has removed the record: so the outcome is read from the record, not from its exit code.
+ * Otherwise (a context or an ssh/tcp host: the CLI knows their TLS and SSH settings) it is
+ * `fallbackArgs` (`buildx rm`) alone. Throws when a container or volume stays behind.
+ */
+async function removeDaemonBuilder(builder, nodes, keepState, args) {
+    const sockets = nodes.map(n => engineSocket(n.engine));
+    if (nodes.length === 0 || sockets.some(s => s === undefined))
+        return removeBuilder(args.fallbackArgs);
+    const [removed, record] = await Promise.all([
+        Promise.allSettled(nodes.map((n, i) => removeDaemonContainer(sockets[i], n.container, n.volume, keepState))),
+        runBuildx(args.recordArgs)
+    ]);
+    const left = removed.flatMap((r, i) => r.status === 'rejected'
+        ? [
+            `${r.reason.message} (remove it with "docker rm -f ${nodes[i].container}"${keepState ? '' : ` and "docker volume rm ${nodes[i].volume}"`})`
+        ]
+        : []);
+    if (left.length > 0)
+        throw new Error(`builder ${builder}: ${left.join('; ')}`);
+    if (builderRecord(builder) === undefined) {
+        log/* info */.pq(`${nodes.map(n => n.container).join(', ')} removed through the Engine API${keepState ? ' (state kept)' : ' with the state'}; ` +
+            `buildx's record removed with: ${['buildx', ...args.recordArgs.slice(1)].join(' ')}`);
+        return { ok: true, message: '' };
+    }
+    return { ok: false, message: (record.stderr || record.stdout).trim() };
 }
 /** Detaches a node from a builder's record (buildx.ts leaveArgs); its daemon is untouched. */
 async function leaveNode(args) {
@@ -2631,6 +2693,93 @@ function parseDownloadBase(input, value, checksumInput, pinned, layout) {
 
 /***/ }),
 
+/***/ 4407:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Fn: () => (/* binding */ lstatKind),
+/* harmony export */   qt: () => (/* binding */ restorePlugin),
+/* harmony export */   zb: () => (/* binding */ stagingName)
+/* harmony export */ });
+/* unused harmony exports placeCopy, placeLink */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+
+
+
+// The buildx plugin file a `version` install put in place, and putting back what was there
+// before: plain file operations, in a module of their own so that the post step's bundle
+// (dist/post/) does not carry the install's downloads, tool cache and Actions cache client.
+/**
+ * Puts back the plugin that was there before installBuildx (or removes the one it installed
+ * when there was none), and says what it did. Safe to call again: what was done already is
+ * reported, not repeated. With `sha256`, a plugin some later step put in place of ours is
+ * left alone rather than removed.
+ */
+function restorePlugin(installed) {
+    const { pluginPath, backupPath } = installed;
+    if (backupPath !== undefined) {
+        const kind = lstatKind(backupPath);
+        if (kind === undefined)
+            return `the buildx plugin that was at ${pluginPath} before this run is already back (no backup left at ${backupPath})`;
+        if (kind === 'link')
+            placeLink(node_fs__WEBPACK_IMPORTED_MODULE_1__.readlinkSync(backupPath), pluginPath);
+        else
+            placeCopy(backupPath, pluginPath);
+        node_fs__WEBPACK_IMPORTED_MODULE_1__.rmSync(backupPath, { force: true });
+        return `put back the buildx plugin that was at ${pluginPath} before this run`;
+    }
+    if (lstatKind(pluginPath) === undefined)
+        return `the buildx plugin this run installed at ${pluginPath} is already removed`;
+    if (installed.sha256 !== undefined && (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync(pluginPath)).digest('hex') !== installed.sha256) {
+        return `left ${pluginPath} alone: it is no longer the buildx this run installed (another step replaced it)`;
+    }
+    node_fs__WEBPACK_IMPORTED_MODULE_1__.rmSync(pluginPath, { force: true });
+    return `removed the buildx plugin this run installed at ${pluginPath} (there was none before)`;
+}
+/** A name in the plugin directory the docker CLI never takes for a plugin (no docker- prefix). */
+function stagingName(target) {
+    return node_path__WEBPACK_IMPORTED_MODULE_2__.join(node_path__WEBPACK_IMPORTED_MODULE_2__.dirname(target), `.buildkit-builder-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(6).toString('hex')}.tmp`);
+}
+function placeCopy(source, target) {
+    const staged = stagingName(target);
+    try {
+        node_fs__WEBPACK_IMPORTED_MODULE_1__.copyFileSync(source, staged);
+        node_fs__WEBPACK_IMPORTED_MODULE_1__.renameSync(staged, target);
+    }
+    finally {
+        node_fs__WEBPACK_IMPORTED_MODULE_1__.rmSync(staged, { force: true });
+    }
+}
+function placeLink(linkTarget, target) {
+    const staged = stagingName(target);
+    try {
+        node_fs__WEBPACK_IMPORTED_MODULE_1__.symlinkSync(linkTarget, staged);
+        node_fs__WEBPACK_IMPORTED_MODULE_1__.renameSync(staged, target);
+    }
+    finally {
+        node_fs__WEBPACK_IMPORTED_MODULE_1__.rmSync(staged, { force: true });
+    }
+}
+function lstatKind(p) {
+    try {
+        const st = node_fs__WEBPACK_IMPORTED_MODULE_1__.lstatSync(p);
+        return st.isSymbolicLink() ? 'link' : st.isFile() ? 'file' : 'other';
+    }
+    catch (err) {
+        if (err.code === 'ENOENT')
+            return undefined;
+        throw err;
+    }
+}
+
+
+/***/ }),
+
 /***/ 6342:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -2763,11 +2912,12 @@ class InputError extends Error {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   OD: () => (/* binding */ stopChildren),
 /* harmony export */   X4: () => (/* binding */ runChecked),
 /* harmony export */   eF: () => (/* binding */ run),
-/* harmony export */   fM: () => (/* binding */ lastLine)
+/* harmony export */   fM: () => (/* binding */ lastLine),
+/* harmony export */   uU: () => (/* binding */ passSignalsOn)
 /* harmony export */ });
+/* unused harmony export stopChildren */
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8161);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7708);
@@ -2848,6 +2998,19 @@ async function stopChildren(signal, graceMs = 5000) {
         for (const c of children)
             killGroup(c, 'SIGKILL');
     clearTimeout(timer);
+}
+/**
+ * A cancelled job: the runner sends SIGINT, then SIGTERM. Each step's entry point passes the
+ * signal on to the docker and buildx processes it started, waits for them, and stops; the post
+ * step (which runs for cancelled jobs too) removes what was created, from the run record.
+ */
+function passSignalsOn() {
+    for (const signal of ['SIGINT', 'SIGTERM']) {
+        process.once(signal, () => {
+            _log_js__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq(`${signal}: stopping this step's child processes; the post step removes what this run created`);
+            void stopChildren(signal).finally(() => process.exit(128 + node_os__WEBPACK_IMPORTED_MODULE_0__.constants.signals[signal]));
+        });
+    }
 }
 function killGroup(c, signal) {
     try {
@@ -3025,14 +3188,18 @@ function splitShellWords(text) {
 /* harmony export */   $e: () => (/* binding */ warning),
 /* harmony export */   Os: () => (/* binding */ group),
 /* harmony export */   SB: () => (/* binding */ durations),
+/* harmony export */   Uc: () => (/* binding */ ahead),
 /* harmony export */   fJ: () => (/* binding */ fail),
 /* harmony export */   lm: () => (/* binding */ notice),
 /* harmony export */   pq: () => (/* binding */ info),
 /* harmony export */   uH: () => (/* binding */ setOutput),
 /* harmony export */   z: () => (/* binding */ summary)
 /* harmony export */ });
-/* harmony import */ var _commands_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6342);
-/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8949);
+/* harmony import */ var node_async_hooks__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6698);
+/* harmony import */ var node_async_hooks__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_async_hooks__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _commands_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6342);
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8949);
+
 
 
 // The one way out for text: log lines, annotations, outputs and the job summary. Every
@@ -3040,35 +3207,61 @@ function splitShellWords(text) {
 // daemon print file contents and logs that may hold key material). No other module writes
 // workflow commands (commands.ts); a unit test holds the code to that.
 function info(text) {
-    _commands_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq((0,_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(text));
+    out(() => _commands_js__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(text)));
 }
 function warning(text) {
-    _commands_js__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e((0,_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(text));
+    out(() => _commands_js__WEBPACK_IMPORTED_MODULE_1__/* .warning */ .$e((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(text)));
 }
 function notice(text) {
-    _commands_js__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm((0,_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(text));
+    out(() => _commands_js__WEBPACK_IMPORTED_MODULE_1__/* .notice */ .lm((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(text)));
+}
+const held = new node_async_hooks__WEBPACK_IMPORTED_MODULE_0__.AsyncLocalStorage();
+function out(write) {
+    const h = held.getStore();
+    if (h === undefined || h.shown)
+        write();
+    else
+        h.lines.push(write);
+}
+/**
+ * Starts work now that its step shows later: its log lines are held (whatever else logs
+ * meanwhile goes out as usual) and come out, in order, when `shown()` is called in the
+ * step's group, which then waits for the work. An error is kept for `shown()` to throw.
+ */
+function ahead(work) {
+    const h = { lines: [], shown: false };
+    const result = held.run(h, work);
+    result.catch(() => undefined); // thrown by shown(); a run that fails before that never asks
+    return {
+        shown() {
+            h.shown = true;
+            for (const write of h.lines.splice(0))
+                write();
+            return result;
+        }
+    };
 }
 /** The step's failure: only the entry point calls this. */
 function fail(text) {
     process.exitCode = 1;
-    _commands_js__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(text));
+    _commands_js__WEBPACK_IMPORTED_MODULE_1__/* .error */ .z3((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(text));
 }
 function setOutput(name, value) {
-    _commands_js__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, (0,_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(value));
+    _commands_js__WEBPACK_IMPORTED_MODULE_1__/* .setOutput */ .uH(name, (0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(value));
 }
 const steps = [];
 /** A named step in its own log group; its duration is logged and kept for the summary. */
 async function group(name, fn) {
     const t0 = performance.now();
-    _commands_js__WEBPACK_IMPORTED_MODULE_0__/* .startGroup */ .Oh((0,_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(name));
+    _commands_js__WEBPACK_IMPORTED_MODULE_1__/* .startGroup */ .Oh((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(name));
     try {
         return await fn();
     }
     finally {
         const ms = Math.round(performance.now() - t0);
         steps.push({ name, ms });
-        _commands_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`(${ms} ms)`);
-        _commands_js__WEBPACK_IMPORTED_MODULE_0__/* .endGroup */ .N4();
+        _commands_js__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq(`(${ms} ms)`);
+        _commands_js__WEBPACK_IMPORTED_MODULE_1__/* .endGroup */ .N4();
     }
 }
 /** The steps run so far, with their durations. */
@@ -3081,7 +3274,7 @@ async function summary(markdown) {
         info('GITHUB_STEP_SUMMARY is not set: no job summary written');
         return false;
     }
-    _commands_js__WEBPACK_IMPORTED_MODULE_0__/* .appendSummary */ .fe(process.env.GITHUB_STEP_SUMMARY, (0,_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(markdown));
+    _commands_js__WEBPACK_IMPORTED_MODULE_1__/* .appendSummary */ .fe(process.env.GITHUB_STEP_SUMMARY, (0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(markdown));
     return true;
 }
 
@@ -5013,14 +5206,14 @@ function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTempora
 /************************************************************************/
 var __webpack_exports__ = {};
 
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: ./src/runner/exec.ts
 var exec = __nccwpck_require__(8065);
 // EXTERNAL MODULE: ./src/runner/log.ts
 var log = __nccwpck_require__(7708);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: ./src/config/certs.ts
 var certs = __nccwpck_require__(6317);
 // EXTERNAL MODULE: ./src/docker/cli.ts + 2 modules
@@ -5635,13 +5828,6 @@ const Keys = {
     keepState: 'keepState',
     plugin: 'buildxPlugin'
 };
-// The entry point runs twice (main, then post); main marks the state so that the second
-// run knows it is the post step.
-const IS_POST = 'isPost';
-const isPost = (0,commands/* getState */.Gu)(IS_POST) === 'true';
-function markMainRan() {
-    (0,commands/* saveState */.LZ)(IS_POST, 'true');
-}
 function load() {
     const get = (k) => (0,commands/* getState */.Gu)(Keys[k]);
     return {
@@ -5879,7 +6065,9 @@ const dockerContainer = {
         }
     },
     leave: (builder, node) => cli/* leaveNode */.Yd((0,buildx/* leaveArgs */.hy)(builder, node)),
-    remove: (builder, keepState, keepDaemon) => cli/* removeBuilder */.iq((0,buildx/* rmArgs */.Hv)(builder, keepState, keepDaemon))
+    remove: (builder, keepState, keepDaemon) => keepDaemon
+        ? cli/* removeBuilder */.iq((0,buildx/* rmArgs */.Hv)(builder, keepState, true))
+        : cli/* removeDaemonBuilder */.sX(builder, cli/* builderNodes */.$R(builder).map(n => ({ ...at(n), volume: nodeVolume(n.Name) })), keepState, { recordArgs: (0,buildx/* rmArgs */.Hv)(builder, keepState, true), fallbackArgs: (0,buildx/* rmArgs */.Hv)(builder, keepState) })
 };
 function daemonOf(workersJson) {
     try {
@@ -7854,7 +8042,10 @@ function getInputs(get = name => (0,commands/* getInput */.V4)(name), host = { e
     return readInputs(get, host, drivers);
 }
 
+// EXTERNAL MODULE: ./src/install/plugin-file.ts
+var plugin_file = __nccwpck_require__(4407);
 ;// CONCATENATED MODULE: ./src/drivers/teardown.ts
+
 
 
 
@@ -7868,16 +8059,15 @@ async function teardown(why) {
         await removeBuilder(driverFor(rec.driver), why, rec);
     else
         log/* info */.pq('this run created no builder (or already removed it)');
-    await restorePlugin();
+    restorePlugin();
     removeFiles();
 }
 /** Puts back the buildx plugin a `version` install replaced (its backup is in the run's directory). */
-async function restorePlugin() {
+function restorePlugin() {
     const saved = record().plugin;
     if (saved === '')
         return;
-    const { restorePlugin: restore } = await __nccwpck_require__.e(/* import() */ 952).then(__nccwpck_require__.bind(__nccwpck_require__, 7952));
-    log/* info */.pq(restore(JSON.parse(saved)));
+    log/* info */.pq((0,plugin_file/* restorePlugin */.qt)(JSON.parse(saved)));
     update({ plugin: '' });
 }
 async function removeBuilder(driver, why, rec) {
@@ -9569,6 +9759,10 @@ function containsInOrder(haystack, needles) {
 // the driver and collects what it finds into one Outcome, which prove.ts may add to.
 async function verifyBuilder(driver, plan, inputs, owner) {
     const recorded = driver.nodes(plan.builder);
+    // Each node read back while its place is checked: both only read.
+    const reads = plan.nodes.map((_p, i) => (recorded[i] ? driver.readBackNode(plan, recorded[i], compare) : undefined));
+    for (const r of reads)
+        r?.catch(() => undefined); // awaited below, unless a takeover is found first
     // First, whatever `verify` says: is every node's daemon this run's? Another run may have
     // made a container of a node's name between the check and create, which buildx then used.
     const taken = takeovers(await occupantsOf(driver, recorded.map((n, i) => ({ ...n, label: plan.nodes[i]?.label }))), owner);
@@ -9578,11 +9772,12 @@ async function verifyBuilder(driver, plan, inputs, owner) {
     // All nodes at once: each is a docker exec and an inspect on its own engine.
     const nodes = await Promise.all(plan.nodes.map(async (planned, i) => {
         const rec = recorded[i];
+        const read = reads[i];
         const at = rec ? { name: rec.Name, endpoint: rec.Endpoint } : { name: planned.name ?? planned.label, endpoint: planned.endpoint };
         const problems = [];
-        if (!rec)
+        if (!rec || !read)
             return { ...at, label: planned.label, verified: false, problems: [`buildx has no record of ${planned.label}`] };
-        const seen = await driver.readBackNode(plan, rec, compare);
+        const seen = await read;
         const daemon = 'error' in seen.daemon ? undefined : seen.daemon;
         const who = several ? `node ${rec.Name}: ` : '';
         if ('error' in seen.daemon)
@@ -9702,7 +9897,6 @@ async function report(driver, plan, o) {
 // The main step: a list of named steps, each in its own log group. Any failure runs the
 // one teardown (drivers/teardown.ts: only what this run created) and writes a job summary.
 async function runMain() {
-    markMainRan();
     summaryWritten = false;
     try {
         await steps();
@@ -9718,23 +9912,24 @@ async function steps() {
     update({ builder: asked.name, driver: asked.driver, cleanup: asked.cleanup, keepState: asked.keepState });
     update({ runDir: createRunDir(), owner: (0,external_node_crypto_.randomUUID)() });
     const { runDir, owner } = record();
+    // The builder's image is taken from the mirror while buildx answers for its version: the
+    // pull needs neither buildx nor the name, and both are a process to wait for.
+    const mirrors = asked.imageViaMirror ? hubMirrors(asked) : [];
+    const images = takesImagesFromMirror(driver, asked, mirrors) ? log/* ahead */.Uc(() => nodeImages(driver, asked, mirrors)) : undefined;
     const install = await log/* group */.Os('Check Docker and Buildx', () => checkTools(asked, driver, read.versions));
     if (install)
         await log/* group */.Os(`Install buildx ${install.version}`, () => installBuildx(install, runDir, driver));
     const name = await log/* group */.Os(driver.createsBuilder ? `Check that builder ${asked.name} does not exist yet` : "Find the docker context's builder", () => driver.claim(asked.name, (0,commands/* getInput */.V4)('name').trim() !== ''));
     const inputs = { ...asked, name };
     update({ builder: name });
-    const mirrors = inputs.imageViaMirror ? hubMirrors(inputs) : [];
-    const images = takesImagesFromMirror(driver, inputs, mirrors)
-        ? await log/* group */.Os('Take the BuildKit image from the docker.io mirror', () => nodeImages(driver, inputs, mirrors))
-        : [];
+    const nodeSources = images ? await log/* group */.Os('Take the BuildKit image from the docker.io mirror', () => images.shown()) : [];
     const cni = inputs.cni;
     // Loaded only when asked for: the tool cache and the download code are most of the bundle.
     const addition = cni
-        ? await log/* group */.Os('Prepare CNI networking', async () => (await __nccwpck_require__.e(/* import() */ 678).then(__nccwpck_require__.bind(__nccwpck_require__, 3678))).prepareCni(cni, runDir, withImage(inputs.nodes[0].driverOpts, images[0]), baseViaMirror(mirrors)))
+        ? await log/* group */.Os('Prepare CNI networking', async () => (await __nccwpck_require__.e(/* import() */ 678).then(__nccwpck_require__.bind(__nccwpck_require__, 3678))).prepareCni(cni, runDir, withImage(inputs.nodes[0].driverOpts, nodeSources[0]), baseViaMirror(mirrors)))
         : {};
     // A driver that takes no config (remote, docker) has nothing rendered.
-    const planned = () => makePlan(driver, inputs, read.certs, runDir, addition, owner, read.prepared, images);
+    const planned = () => makePlan(driver, inputs, read.certs, runDir, addition, owner, read.prepared, nodeSources);
     const plan = driver.takesConfig ? await log/* group */.Os('Render buildkitd.toml', () => render(planned())) : planned();
     if (driver.createsBuilder) {
         await log/* group */.Os('Check that nothing exists under the node names yet', () => checkPlaces(driver, plan, owner));
@@ -9813,47 +10008,12 @@ async function cleanUpAfterFailure(err) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/post.ts
-
-
-// The post step runs even when the job failed or was cancelled: the one teardown removes the
-// builder this run created (unless cleanup is off) and every file the run wrote.
-async function runPost() {
-    await log/* group */.Os('Remove the builder and the files of this run', () => teardown('post'));
-}
-
 ;// CONCATENATED MODULE: ./src/index.ts
 
 
 
-
-
-
-// Entry point for both `main` and `post` (action.yml): the only place that sets the
-// step's result.
-async function entry() {
-    try {
-        if (isPost)
-            await runPost();
-        else
-            await runMain();
-    }
-    catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        if (isPost)
-            log/* warning */.$e(`post step: ${message}`);
-        else
-            log/* fail */.fJ(message);
-    }
-}
-// A cancelled job: the runner sends SIGINT, then SIGTERM. Pass the signal on to the docker
-// and buildx processes this step started, wait for them, and stop; the post step (which runs
-// for cancelled jobs too) removes what was created, from the run record.
-for (const signal of ['SIGINT', 'SIGTERM']) {
-    process.once(signal, () => {
-        log/* info */.pq(`${signal}: stopping this step's child processes; the post step removes what this run created`);
-        void (0,exec/* stopChildren */.OD)(signal).finally(() => process.exit(128 + external_node_os_.constants.signals[signal]));
-    });
-}
-void entry();
+// The main step's entry point (action.yml runs.main): the only place that fails the step. The
+// post step has its own (post-entry.ts, dist/post/), which loads none of main's modules.
+(0,exec/* passSignalsOn */.uU)();
+runMain().catch((err) => log/* fail */.fJ(err instanceof Error ? err.message : String(err)));
 

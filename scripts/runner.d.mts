@@ -1,6 +1,8 @@
 export const root: string
 export function actionDefaults(file?: string): Record<string, string>
 export function actionInputs(file?: string): { names: string[]; defaults: Record<string, string> }
+/** The script a step runs, as action.yml's runs section names it. */
+export function actionScript(step: 'main' | 'post', file?: string): string
 export function asShown(line: string): string | undefined
 export function parseCommandFile(text: string): Record<string, string>
 export interface StepResult {

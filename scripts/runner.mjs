@@ -1,5 +1,5 @@
-// Runs the built action (dist/index.js) the way a GitHub runner does: main, then post, as
-// separate processes, with INPUT_* (defaults from action.yml filled in), RUNNER_TEMP,
+// Runs the built action the way a GitHub runner does: main, then post (action.yml's
+// runs.main and runs.post: dist/index.js, dist/post/index.js), as separate processes, with INPUT_* (defaults from action.yml filled in), RUNNER_TEMP,
 // GITHUB_OUTPUT, GITHUB_STATE and GITHUB_STEP_SUMMARY files, and STATE_* handed from main
 // to post. Used by the integration tests and by `npm run local`.
 import { spawn } from 'node:child_process'
@@ -30,6 +30,13 @@ export function actionInputs(file = path.join(root, 'action.yml')) {
     if (def && current) defaults[current] = def[1].replace(/^'(.*)'$/, '$1').replace(/^"(.*)"$/, '$1')
   }
   return { names, defaults }
+}
+
+/** The script a step runs, as action.yml's runs section names it (`main` or `post`). */
+export function actionScript(step, file = path.join(root, 'action.yml')) {
+  const m = new RegExp(`^ {2}${step}:\\s*(\\S+)\\s*$`, 'm').exec(fs.readFileSync(file, 'utf8').split(/^runs:\s*$/m)[1] ?? '')
+  if (!m) throw new Error(`action.yml names no runs.${step}`)
+  return path.join(root, m[1])
 }
 
 /**
@@ -74,9 +81,9 @@ export function parseCommandFile(text) {
   return out
 }
 
-function runNode(env, { echo, cwd }) {
+function runNode(step, env, { echo, cwd }) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(root, 'dist', 'index.js')], {
+    const child = spawn(process.execPath, [actionScript(step)], {
       env,
       cwd,
       stdio: ['ignore', 'pipe', 'pipe']
@@ -141,14 +148,14 @@ export function newRun({ inputs = {}, env = {}, runnerTemp, workspace } = {}) {
 
 /** The main step: `node dist/index.js` with the run's environment. */
 export function runMain(run, { echo = false } = {}) {
-  return runNode(run.env, { echo, cwd: run.cwd })
+  return runNode('main', run.env, { echo, cwd: run.cwd })
 }
 
 /** The post step, with STATE_* from what main saved. */
 export function runPost(run, { echo = false } = {}) {
   const env = { ...run.env }
   for (const [k, v] of Object.entries(readState(run))) env[`STATE_${k}`] = v
-  return runNode(env, { echo, cwd: run.cwd })
+  return runNode('post', env, { echo, cwd: run.cwd })
 }
 
 export const readOutputs = run => parseCommandFile(fs.readFileSync(run.files.output, 'utf8'))

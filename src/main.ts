@@ -30,7 +30,6 @@ import { failureText, verifyBuilder } from './verify/verify.js'
 // The main step: a list of named steps, each in its own log group. Any failure runs the
 // one teardown (drivers/teardown.ts: only what this run created) and writes a job summary.
 export async function runMain(): Promise<void> {
-  state.markMainRan()
   summaryWritten = false
   try {
     await steps()
@@ -46,6 +45,10 @@ async function steps(): Promise<void> {
   state.update({ builder: asked.name, driver: asked.driver, cleanup: asked.cleanup, keepState: asked.keepState })
   state.update({ runDir: createRunDir(), owner: randomUUID() })
   const { runDir, owner } = state.record()
+  // The builder's image is taken from the mirror while buildx answers for its version: the
+  // pull needs neither buildx nor the name, and both are a process to wait for.
+  const mirrors = asked.imageViaMirror ? hubMirrors(asked) : []
+  const images = takesImagesFromMirror(driver, asked, mirrors) ? log.ahead(() => nodeImages(driver, asked, mirrors)) : undefined
   const install = await log.group('Check Docker and Buildx', () => checkTools(asked, driver, read.versions))
   if (install) await log.group(`Install buildx ${install.version}`, () => installBuildx(install, runDir, driver))
   const name = await log.group(
@@ -58,19 +61,21 @@ async function steps(): Promise<void> {
   // A kept builder (an earlier run's, cleanup: false) is compared with the inputs and used as it is; this run never removes it.
   const kept = keptBuilder(driver, name)
   state.update({ builder: name, reused: kept !== undefined })
-  const mirrors = inputs.imageViaMirror ? hubMirrors(inputs) : []
-  const images = takesImagesFromMirror(driver, inputs, mirrors)
-    ? await log.group('Take the BuildKit image from the docker.io mirror', () => nodeImages(driver, inputs, mirrors))
-    : []
+  const nodeSources = images ? await log.group('Take the BuildKit image from the docker.io mirror', () => images.shown()) : []
   const cni = inputs.cni
   // Loaded only when asked for: the tool cache and the download code are most of the bundle.
   const addition = cni
     ? await log.group('Prepare CNI networking', async () =>
-        (await import('./cni/image.js')).prepareCni(cni, runDir, withImage(inputs.nodes[0].driverOpts, images[0]), baseViaMirror(mirrors))
+        (await import('./cni/image.js')).prepareCni(
+          cni,
+          runDir,
+          withImage(inputs.nodes[0].driverOpts, nodeSources[0]),
+          baseViaMirror(mirrors)
+        )
       )
     : {}
   // A driver that takes no config (remote, docker) has nothing rendered.
-  const planned = (): Plan => makePlan(driver, inputs, read.certs, runDir, addition, owner, read.prepared, images)
+  const planned = (): Plan => makePlan(driver, inputs, read.certs, runDir, addition, owner, read.prepared, nodeSources)
   const plan = driver.takesConfig ? await log.group('Render buildkitd.toml', () => render(planned())) : planned()
   if (kept) {
     await log.group(`Compare kept builder ${name} with the inputs`, () => checkKept(driver, plan, inputs.keepState, kept))

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, expect, jest, test } from '@jest/globals'
-import { containerCmd, engineVersion, execIn, imageId, localSocket, missingInImage } from '../../src/docker/engine-api.js'
+import {
+  containerCmd,
+  engineVersion,
+  execIn,
+  imageId,
+  localSocket,
+  missingInImage,
+  removeDaemonContainer
+} from '../../src/docker/engine-api.js'
 import * as os from 'node:os'
 import * as dockerOps from '../../src/docker/cli.js'
 import { buildkitImage, describeDocker, docker, dockerProblem, uniqueName } from './docker-env.js'
@@ -14,7 +22,19 @@ const name = uniqueName('engine-api')
 const image = `localhost/${name}:probe`
 beforeAll(() => {
   if (dockerProblem || !socket) return
-  const r = docker(['run', '-d', '--name', name, '--network', 'none', '--entrypoint', 'sh', buildkitImage(), '-c', 'sleep 120'])
+  const r = docker([
+    'run',
+    '-d',
+    '--name',
+    name,
+    '--network',
+    'none',
+    '--entrypoint',
+    'sh',
+    buildkitImage(),
+    '-c',
+    'trap "exit 0" TERM; sleep 120 & wait'
+  ])
   if (r.status !== 0) throw new Error(r.stderr)
   const t = docker(['commit', name, image])
   if (t.status !== 0) throw new Error(t.stderr)
@@ -91,6 +111,76 @@ describeDocker('the Engine API on the local socket', () => {
       docker(['context', 'rm', '--force', context])
     }
     expect(docker(['ps', '-a', '--quiet', '--filter', `ancestor=${image}`]).stdout.trim()).toBe('')
+  })
+
+  // As buildx rm leaves it (driver/docker-container/driver.go Stop, Rm): with the state, no
+  // container and no volume; with keep-state, the volume. What is not there counts as removed.
+  test.each([
+    ['the state goes too: the daemon killed, container and volume removed', false, []],
+    ['keep-state: stopped first, the container removed, the volume kept', true, ['volume']]
+  ] as [string, boolean, string[]][])('removing a daemon container, %s', async (_t, keep, left) => {
+    const c = `${name}-rm-${keep ? 'keep' : 'all'}`
+    const v = `${c}_state`
+    const r = docker([
+      'run',
+      '-d',
+      '--name',
+      c,
+      '--network',
+      'none',
+      '-v',
+      `${v}:/var/lib/buildkit`,
+      '--entrypoint',
+      'sh',
+      image,
+      '-c',
+      'trap "exit 0" TERM; sleep 120 & wait'
+    ])
+    expect(r.status).toBe(0)
+    try {
+      await removeDaemonContainer(socket!, c, v, keep)
+      const there = [
+        docker(['container', 'inspect', c]).status === 0 ? 'container' : '',
+        docker(['volume', 'inspect', v]).status === 0 ? 'volume' : ''
+      ]
+      expect(there.filter(Boolean)).toEqual(left)
+      // Again, with nothing (or only the volume) left: no error.
+      await removeDaemonContainer(socket!, c, v, keep)
+    } finally {
+      docker(['rm', '-f', c])
+      docker(['volume', 'rm', '-f', v])
+    }
+  })
+
+  test('removing a daemon container whose volume another container uses: the engine says why, naming the volume', async () => {
+    const c = `${name}-rm-busy`
+    const v = `${c}_state`
+    const other = `${c}-other`
+    for (const n of [c, other]) {
+      const r = docker([
+        'run',
+        '-d',
+        '--name',
+        n,
+        '--network',
+        'none',
+        '-v',
+        `${v}:/var/lib/buildkit`,
+        '--entrypoint',
+        'sh',
+        image,
+        '-c',
+        'trap "exit 0" TERM; sleep 120 & wait'
+      ])
+      expect(r.status).toBe(0)
+    }
+    try {
+      await expect(removeDaemonContainer(socket!, c, v, false)).rejects.toThrow(new RegExp(`^removing volume ${v}: .*in use`))
+      expect(docker(['container', 'inspect', c]).status).not.toBe(0)
+    } finally {
+      docker(['rm', '-f', c, other])
+      docker(['volume', 'rm', '-f', v])
+    }
   })
 
   test('a container that does not exist: the engine says so', async () => {

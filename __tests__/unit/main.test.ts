@@ -52,6 +52,11 @@ const docker = {
     registered.delete(name)
     return { ok: true, message: '' }
   }),
+  // The Engine API path removes the containers itself and buildx only the record; to the
+  // flow it is one removal, as buildx rm would do it.
+  removeDaemonBuilder: jest.fn(async (_b: string, _n: unknown, _k: boolean, args: { fallbackArgs: string[] }) =>
+    docker.removeBuilder(args.fallbackArgs)
+  ),
   containerEnv: jest.fn(async (at: { engine: string[]; container: string }) => containers.get(at.container)),
   leaveNode: jest.fn(async (args: string[]) => (calls.push(args.join(' ')), left.add(args[args.length - 1]), { ok: true, message: '' })),
   containerExists: jest.fn(async () => true),
@@ -102,6 +107,7 @@ const install = {
   restorePlugin: jest.fn((saved: { pluginPath: string }) => (calls.push(`restore ${path.basename(saved.pluginPath)}`), 'restored'))
 }
 jest.unstable_mockModule('../../src/install/install.js', () => install)
+jest.unstable_mockModule('../../src/install/plugin-file.js', () => ({ restorePlugin: install.restorePlugin }))
 const { runMain } = await import('../../src/main.js')
 const { resetRecord } = await import('../../src/runner/state.js')
 const { fail } = await import('../../src/runner/log.js')
@@ -180,7 +186,7 @@ describe('main', () => {
       verified: 'true',
       config: 'debug = true\n\n[registry."docker.io"]\nmirrors = [ "mirror.gcr.io" ]\n'
     })
-    expect(state()).toMatchObject({ isPost: 'true', builderName: 'unit1', builderCreated: 'true', cleanup: 'true', keepState: 'false' })
+    expect(state()).toMatchObject({ builderName: 'unit1', builderCreated: 'true', cleanup: 'true', keepState: 'false' })
     expect(fs.readFileSync(files.summary, 'utf8')).toContain('<h2>BuildKit builder unit1</h2>')
     expect(runDirs()).toHaveLength(1)
   })
@@ -357,6 +363,23 @@ describe('the BuildKit image through the docker.io mirror (issue #23)', () => {
       )
     }
   )
+
+  test("the pull starts while buildx answers for its version; its lines are shown in its own step's group", async () => {
+    let pulled = false
+    docker.pullImage.mockImplementationOnce(async () => ((pulled = true), { digest: DIGEST, how: 'pulled' }))
+    docker.toolVersions.mockImplementationOnce(async () => {
+      // buildx's answer comes only once the pull has started (or, without the overlap, late).
+      for (let i = 0; i < 100 && !pulled; i++) await new Promise(r => setTimeout(r, 2))
+      calls.push(pulled ? 'versions: the pull had started' : 'versions: no pull yet')
+      return { docker: '28.0.0', buildx: 'github.com/docker/buildx v0.29.1' }
+    })
+    const printed = capture()
+    await runMain()
+    expect(calls).toContain('versions: the pull had started')
+    const at = (line: string): number => printed.findIndex(l => l.startsWith(line))
+    expect(at('::group::Check Docker and Buildx')).toBeLessThan(at('::group::Take the BuildKit image from the docker.io mirror'))
+    expect(at('::group::Take the BuildKit image from the docker.io mirror')).toBeLessThan(at('the first node: BuildKit image'))
+  })
 
   test('the mirror does not serve it: the original reference, one warning, and the nodes output says "original reference"', async () => {
     docker.pullImage.mockRejectedValueOnce(new Error('manifest unknown'))

@@ -21,7 +21,8 @@ import {
   execIn as apiExec,
   imageId as apiImageId,
   localSocket,
-  missingInImage
+  missingInImage,
+  removeDaemonContainer
 } from './engine-api.js'
 import * as log from '../runner/log.js'
 import { RESOLVE_SCRIPT } from '../buildkit/resolve.js'
@@ -43,8 +44,11 @@ export interface ToolVersions {
 export async function toolVersions(askEngine = true): Promise<ToolVersions> {
   // At once: neither depends on the other. The engine is asked on its socket where the CLI
   // would use a local one (no process); buildx is a CLI plugin and has to be started.
+  // buildx first: its start (a Go binary of tens of MB) is the longer wait, and loading
+  // node:http for the engine's request would otherwise delay its spawn by ~10 ms.
+  const buildx = runBuildx(['buildx', 'version'])
   const socket = engineSocket()
-  const [docker, buildx] = await Promise.all([
+  const [docker, buildxRun] = await Promise.all([
     askEngine
       ? (socket ? engineVersion(socket).catch(() => undefined) : Promise.resolve(undefined)).then(
           async v =>
@@ -53,9 +57,9 @@ export async function toolVersions(askEngine = true): Promise<ToolVersions> {
               .stdout
         )
       : Promise.resolve(undefined),
-    runBuildx(['buildx', 'version'])
+    buildx
   ])
-  return { docker: docker?.trim(), buildx: buildx.exitCode === 0 ? buildx.stdout.trim() : undefined }
+  return { docker: docker?.trim(), buildx: buildxRun.exitCode === 0 ? buildxRun.stdout.trim() : undefined }
 }
 
 /** `docker buildx version`: which buildx the docker CLI runs. */
@@ -140,6 +144,53 @@ export async function bootBuilder(args: string[]): Promise<void> {
 export async function removeBuilder(args: string[]): Promise<{ ok: boolean; message: string }> {
   const res = await runBuildx(args, { show: true })
   return { ok: res.exitCode === 0, message: (res.stderr || res.stdout).trim() }
+}
+
+/** A node's daemon container and its state volume, on the engine the CLI flags reach. */
+export interface DaemonContainer extends ContainerAt {
+  volume: string
+}
+
+/**
+ * Removes a builder whose nodes are daemon containers (docker-container): when every node's
+ * engine is on a local socket, each container (and its state volume unless keepState) is
+ * removed through the Engine API while `recordArgs` (`buildx rm --keep-daemon`) removes buildx's
+ * record, at once: one buildx process that touches no container, instead of one that stops and
+ * removes them in turn. buildx v0.29-v0.32 still inspects each node's container with
+ * --keep-daemon (commands/rm.go: LoadNodes, then driver Rm with rmDaemon false; newer buildx
+ * removes the record only) and may then exit non-zero on a container gone in between, after it
+ * has removed the record: so the outcome is read from the record, not from its exit code.
+ * Otherwise (a context or an ssh/tcp host: the CLI knows their TLS and SSH settings) it is
+ * `fallbackArgs` (`buildx rm`) alone. Throws when a container or volume stays behind.
+ */
+export async function removeDaemonBuilder(
+  builder: string,
+  nodes: DaemonContainer[],
+  keepState: boolean,
+  args: { recordArgs: string[]; fallbackArgs: string[] }
+): Promise<{ ok: boolean; message: string }> {
+  const sockets = nodes.map(n => engineSocket(n.engine))
+  if (nodes.length === 0 || sockets.some(s => s === undefined)) return removeBuilder(args.fallbackArgs)
+  const [removed, record] = await Promise.all([
+    Promise.allSettled(nodes.map((n, i) => removeDaemonContainer(sockets[i] as string, n.container, n.volume, keepState))),
+    runBuildx(args.recordArgs)
+  ])
+  const left = removed.flatMap((r, i) =>
+    r.status === 'rejected'
+      ? [
+          `${(r.reason as Error).message} (remove it with "docker rm -f ${nodes[i].container}"${keepState ? '' : ` and "docker volume rm ${nodes[i].volume}"`})`
+        ]
+      : []
+  )
+  if (left.length > 0) throw new Error(`builder ${builder}: ${left.join('; ')}`)
+  if (builderRecord(builder) === undefined) {
+    log.info(
+      `${nodes.map(n => n.container).join(', ')} removed through the Engine API${keepState ? ' (state kept)' : ' with the state'}; ` +
+        `buildx's record removed with: ${['buildx', ...args.recordArgs.slice(1)].join(' ')}`
+    )
+    return { ok: true, message: '' }
+  }
+  return { ok: false, message: (record.stderr || record.stdout).trim() }
 }
 
 /** Detaches a node from a builder's record (buildx.ts leaveArgs); its daemon is untouched. */

@@ -113,6 +113,28 @@ export async function containerRunning(socket: string, container: string): Promi
 }
 
 /**
+ * Removes a container and, unless `keepVolume`, the named volume given, as buildx's
+ * docker-container driver does for `buildx rm` (driver.go Stop then Rm: ContainerStop,
+ * ContainerRemove with RemoveVolumes and Force, then VolumeRemove of <container>_state). With
+ * the volume going too, the daemon is killed (DELETE ?force=1) instead of stopped first:
+ * nothing of its state is kept, so its graceful shutdown (SIGTERM, then waiting for it) buys
+ * nothing. With the volume kept, it is stopped first as buildx stops it, so that the state it
+ * keeps was closed cleanly. A container or volume that is not there counts as removed.
+ */
+export async function removeDaemonContainer(socket: string, container: string, volume: string, keepVolume: boolean): Promise<void> {
+  const c = encodeURIComponent(container)
+  if (keepVolume) {
+    const stopped = await request(socket, 'POST', `/containers/${c}/stop`)
+    if (stopped.status >= 400 && stopped.status !== 404) throw new Error(`stopping container ${container}: ${problem(stopped)}`)
+  }
+  const removed = await request(socket, 'DELETE', `/containers/${c}?force=1&v=1`)
+  if (removed.status >= 400 && removed.status !== 404) throw new Error(`removing container ${container}: ${problem(removed)}`)
+  if (keepVolume) return
+  const gone = await request(socket, 'DELETE', `/volumes/${encodeURIComponent(volume)}`)
+  if (gone.status >= 400 && gone.status !== 404) throw new Error(`removing volume ${volume}: ${problem(gone)}`)
+}
+
+/**
  * Runs a command in a container (POST exec, start, then its exit code), as `docker exec`
  * does. Without a TTY the engine multiplexes stdout and stderr in frames: a byte for the
  * stream, three zero bytes, a big-endian 32-bit length, then the payload.

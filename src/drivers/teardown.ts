@@ -1,4 +1,5 @@
 import { cleanLog } from '../buildkit/daemon-log.js'
+import { restorePlugin as putBack } from '../install/plugin-file.js'
 import type { Driver } from './driver.js'
 import { driverFor } from './factory.js'
 import type { Inputs } from '../inputs/model.js'
@@ -24,16 +25,15 @@ export async function teardown(why: Why): Promise<void> {
     )
   } else if (rec.created && rec.builder !== '') await removeBuilder(driverFor(rec.driver as Inputs['driver']), why, rec)
   else log.info('this run created no builder (or already removed it)')
-  await restorePlugin()
+  restorePlugin()
   removeFiles()
 }
 
 /** Puts back the buildx plugin a `version` install replaced (its backup is in the run's directory). */
-async function restorePlugin(): Promise<void> {
+function restorePlugin(): void {
   const saved = state.record().plugin
   if (saved === '') return
-  const { restorePlugin: restore } = await import('../install/install.js')
-  log.info(restore(JSON.parse(saved) as { pluginPath: string; backupPath?: string; sha256?: string }))
+  log.info(putBack(JSON.parse(saved) as { pluginPath: string; backupPath?: string; sha256?: string }))
   state.update({ plugin: '' })
 }
 

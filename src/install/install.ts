@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -15,7 +14,7 @@ import {
   toolCacheArch,
   type InstallRequest
 } from './buildx-release.js'
-import { sha256 } from '../config/certs.js'
+import { lstatKind, stagingName } from './plugin-file.js'
 import { download, fetchText, fileSha256, findInToolCache } from './downloads.js'
 import * as log from '../runner/log.js'
 
@@ -115,31 +114,6 @@ export async function installBuildx(req: InstallRequest, host: Host): Promise<In
     fs.rmSync(work, { recursive: true, force: true })
     if (cache) fs.rmSync(actionsCacheDir(), { recursive: true, force: true })
   }
-}
-
-/**
- * Puts back the plugin that was there before installBuildx (or removes the one it installed
- * when there was none), and says what it did. Safe to call again: what was done already is
- * reported, not repeated. With `sha256`, a plugin some later step put in place of ours is
- * left alone rather than removed.
- */
-export function restorePlugin(installed: { pluginPath: string; backupPath?: string; sha256?: string }): string {
-  const { pluginPath, backupPath } = installed
-  if (backupPath !== undefined) {
-    const kind = lstatKind(backupPath)
-    if (kind === undefined)
-      return `the buildx plugin that was at ${pluginPath} before this run is already back (no backup left at ${backupPath})`
-    if (kind === 'link') placeLink(fs.readlinkSync(backupPath), pluginPath)
-    else placeCopy(backupPath, pluginPath)
-    fs.rmSync(backupPath, { force: true })
-    return `put back the buildx plugin that was at ${pluginPath} before this run`
-  }
-  if (lstatKind(pluginPath) === undefined) return `the buildx plugin this run installed at ${pluginPath} is already removed`
-  if (installed.sha256 !== undefined && sha256(fs.readFileSync(pluginPath)) !== installed.sha256) {
-    return `left ${pluginPath} alone: it is no longer the buildx this run installed (another step replaced it)`
-  }
-  fs.rmSync(pluginPath, { force: true })
-  return `removed the buildx plugin this run installed at ${pluginPath} (there was none before)`
 }
 
 /** `latest`: the tag of docker/buildx's latest GitHub release. */
@@ -349,44 +323,11 @@ function backUp(target: string, runDir: string): string | undefined {
   return backup
 }
 
-/** A name in the plugin directory the docker CLI never takes for a plugin (no docker- prefix). */
-function stagingName(target: string): string {
-  return path.join(path.dirname(target), `.buildkit-builder-${randomBytes(6).toString('hex')}.tmp`)
-}
-
-function placeCopy(source: string, target: string): void {
-  const staged = stagingName(target)
-  try {
-    fs.copyFileSync(source, staged)
-    fs.renameSync(staged, target)
-  } finally {
-    fs.rmSync(staged, { force: true })
-  }
-}
-
-function placeLink(linkTarget: string, target: string): void {
-  const staged = stagingName(target)
-  try {
-    fs.symlinkSync(linkTarget, staged)
-    fs.renameSync(staged, target)
-  } finally {
-    fs.rmSync(staged, { force: true })
-  }
-}
-
-function lstatKind(p: string): 'file' | 'link' | 'other' | undefined {
-  try {
-    const st = fs.lstatSync(p)
-    return st.isSymbolicLink() ? 'link' : st.isFile() ? 'file' : 'other'
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw err
-  }
-}
-
 /** What to check when a release asset can't be downloaded. */
 function releaseHint(status?: number): string {
   return status === 404
     ? 'Check that version names a buildx release that has this platform, and that buildx-url (if set) mirrors the release layout'
     : "Retry, or check the runner's network"
 }
+
+export { restorePlugin } from './plugin-file.js'

@@ -89,6 +89,20 @@ export async function stopChildren(signal: NodeJS.Signals, graceMs = 5000): Prom
   clearTimeout(timer)
 }
 
+/**
+ * A cancelled job: the runner sends SIGINT, then SIGTERM. Each step's entry point passes the
+ * signal on to the docker and buildx processes it started, waits for them, and stops; the post
+ * step (which runs for cancelled jobs too) removes what was created, from the run record.
+ */
+export function passSignalsOn(): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log.info(`${signal}: stopping this step's child processes; the post step removes what this run created`)
+      void stopChildren(signal).finally(() => process.exit(128 + constants.signals[signal]))
+    })
+  }
+}
+
 function killGroup(c: ChildProcess, signal: NodeJS.Signals): void {
   try {
     if (c.pid !== undefined) process.kill(-c.pid, signal)

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import * as core from './commands.js'
 import { redact } from './redact.js'
 
@@ -7,15 +8,46 @@ import { redact } from './redact.js'
 // workflow commands (commands.ts); a unit test holds the code to that.
 
 export function info(text: string): void {
-  core.info(redact(text))
+  out(() => core.info(redact(text)))
 }
 
 export function warning(text: string): void {
-  core.warning(redact(text))
+  out(() => core.warning(redact(text)))
 }
 
 export function notice(text: string): void {
-  core.notice(redact(text))
+  out(() => core.notice(redact(text)))
+}
+
+/** The lines of work started ahead of its step, held until the step's group opens. */
+interface Held {
+  lines: (() => void)[]
+  shown: boolean
+}
+const held = new AsyncLocalStorage<Held>()
+
+function out(write: () => void): void {
+  const h = held.getStore()
+  if (h === undefined || h.shown) write()
+  else h.lines.push(write)
+}
+
+/**
+ * Starts work now that its step shows later: its log lines are held (whatever else logs
+ * meanwhile goes out as usual) and come out, in order, when `shown()` is called in the
+ * step's group, which then waits for the work. An error is kept for `shown()` to throw.
+ */
+export function ahead<T>(work: () => Promise<T>): { shown(): Promise<T> } {
+  const h: Held = { lines: [], shown: false }
+  const result = held.run(h, work)
+  result.catch(() => undefined) // thrown by shown(); a run that fails before that never asks
+  return {
+    shown() {
+      h.shown = true
+      for (const write of h.lines.splice(0)) write()
+      return result
+    }
+  }
 }
 
 /** The step's failure: only the entry point calls this. */

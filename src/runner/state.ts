@@ -36,14 +36,6 @@ const Keys = {
   plugin: 'buildxPlugin'
 } as const satisfies Record<keyof RunRecord, string>
 
-// The entry point runs twice (main, then post); main marks the state so that the second
-// run knows it is the post step.
-const IS_POST = 'isPost'
-export const isPost = getState(IS_POST) === 'true'
-export function markMainRan(): void {
-  saveState(IS_POST, 'true')
-}
-
 function load(): RunRecord {
   const get = (k: keyof RunRecord): string => getState(Keys[k])
   return {

@@ -15,6 +15,9 @@ import { pinnedVersion, ruleOnKeys } from '../plan/check-keys.js'
 
 export async function verifyBuilder(driver: Driver, plan: Plan, inputs: Inputs, owner: string): Promise<Outcome> {
   const recorded = driver.nodes(plan.builder)
+  // Each node read back while its place is checked: both only read.
+  const reads = plan.nodes.map((_p, i) => (recorded[i] ? driver.readBackNode(plan, recorded[i], compare) : undefined))
+  for (const r of reads) r?.catch(() => undefined) // awaited below, unless a takeover is found first
   // First, whatever `verify` says: is every node's daemon this run's? Another run may have
   // made a container of a node's name between the check and create, which buildx then used.
   const taken = takeovers(
@@ -30,10 +33,11 @@ export async function verifyBuilder(driver: Driver, plan: Plan, inputs: Inputs, 
   const nodes = await Promise.all(
     plan.nodes.map(async (planned, i): Promise<NodeOutcome> => {
       const rec = recorded[i]
+      const read = reads[i]
       const at = rec ? { name: rec.Name, endpoint: rec.Endpoint } : { name: planned.name ?? planned.label, endpoint: planned.endpoint }
       const problems: string[] = []
-      if (!rec) return { ...at, label: planned.label, verified: false, problems: [`buildx has no record of ${planned.label}`] }
-      const seen = await driver.readBackNode(plan, rec, compare)
+      if (!rec || !read) return { ...at, label: planned.label, verified: false, problems: [`buildx has no record of ${planned.label}`] }
+      const seen = await read
       const daemon = 'error' in seen.daemon ? undefined : seen.daemon
       const who = several ? `node ${rec.Name}: ` : ''
       if ('error' in seen.daemon) problems.push(`the daemon did not answer: ${seen.daemon.error}`)

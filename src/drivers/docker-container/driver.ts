@@ -1,4 +1,4 @@
-import { engineArgs, nodeContainer } from './names.js'
+import { engineArgs, nodeContainer, nodeVolume } from './names.js'
 import { envMarkOf, keptFromEnvOpt, ownerFromEnv, withEnvMark, withoutEnvMark } from './owner.js'
 import { DEFAULT_BUILDKIT_IMAGE, leaveArgs, rmArgs } from '../../docker/buildx.js'
 import * as docker from '../../docker/cli.js'
@@ -70,7 +70,15 @@ export const dockerContainer: Driver = {
     }
   },
   leave: (builder, node) => docker.leaveNode(leaveArgs(builder, node)),
-  remove: (builder, keepState, keepDaemon) => docker.removeBuilder(rmArgs(builder, keepState, keepDaemon))
+  remove: (builder, keepState, keepDaemon) =>
+    keepDaemon
+      ? docker.removeBuilder(rmArgs(builder, keepState, true))
+      : docker.removeDaemonBuilder(
+          builder,
+          docker.builderNodes(builder).map(n => ({ ...at(n), volume: nodeVolume(n.Name) })),
+          keepState,
+          { recordArgs: rmArgs(builder, keepState, true), fallbackArgs: rmArgs(builder, keepState) }
+        )
 }
 
 function daemonOf(workersJson: string): ReadBackResult['daemon'] {
