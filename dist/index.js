@@ -849,10 +849,11 @@ function loopback() {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   J2: () => (/* binding */ certBaseName),
+/* harmony export */   Jx: () => (/* binding */ CONTAINER_CONFIG_DIR),
 /* harmony export */   bp: () => (/* binding */ containerCertPath),
 /* harmony export */   gw: () => (/* binding */ CONTAINER_CONFIG_FILE)
 /* harmony export */ });
-/* unused harmony exports CONTAINER_CONFIG_DIR, containerCertDir */
+/* unused harmony export containerCertDir */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
@@ -1069,14 +1070,19 @@ function sameValue(a, b) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   VM: () => (/* binding */ instancePath),
+/* harmony export */   VQ: () => (/* binding */ platformText),
 /* harmony export */   WP: () => (/* binding */ recordedNodes),
 /* harmony export */   iH: () => (/* binding */ parseBuilderRecord),
 /* harmony export */   jE: () => (/* binding */ defaultConfigPath),
+/* harmony export */   k1: () => (/* binding */ recordedFiles),
 /* harmony export */   rQ: () => (/* binding */ optionLines)
 /* harmony export */ });
 /* unused harmony export buildxDir */
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+
 
 // buildx's own files: its configuration directory, buildkitd.default.toml and its record of each
 // builder (store/store.go), read without starting a process and never printed. Pure.
@@ -1087,24 +1093,51 @@ function sameValue(a, b) {
  * included: read it silently, never print it.
  */
 function instancePath(name, env, home) {
-    return node_path__WEBPACK_IMPORTED_MODULE_0__.join(buildxDir(env, home), 'instances', name.toLowerCase());
+    return node_path__WEBPACK_IMPORTED_MODULE_1__.join(buildxDir(env, home), 'instances', name.toLowerCase());
 }
 /** buildx's configuration directory (util/confutil/config.go NewConfig). */
 function buildxDir(env, home) {
-    return env.BUILDX_CONFIG || node_path__WEBPACK_IMPORTED_MODULE_0__.join(env.DOCKER_CONFIG || node_path__WEBPACK_IMPORTED_MODULE_0__.join(home, '.docker'), 'buildx');
+    return env.BUILDX_CONFIG || node_path__WEBPACK_IMPORTED_MODULE_1__.join(env.DOCKER_CONFIG || node_path__WEBPACK_IMPORTED_MODULE_1__.join(home, '.docker'), 'buildx');
 }
 /**
  * The BuildKit config buildx applies to new builders given no --config (buildx >= 0.9:
  * util/confutil/config.go BuildKitConfigFile, used by builder/builder.go Create).
  */
 function defaultConfigPath(env, home) {
-    return node_path__WEBPACK_IMPORTED_MODULE_0__.join(buildxDir(env, home), 'buildkitd.default.toml');
+    return node_path__WEBPACK_IMPORTED_MODULE_1__.join(buildxDir(env, home), 'buildkitd.default.toml');
 }
 /** The nodes of a builder's record. */
 function recordedNodes(instanceJson) {
     const rec = JSON.parse(instanceJson);
-    return (rec.Nodes ?? []).map(n => ({ Name: n.Name, Endpoint: n.Endpoint, DriverOpts: n.DriverOpts, Flags: n.Flags }));
+    return (rec.Nodes ?? []).map(n => ({
+        Name: n.Name,
+        Endpoint: n.Endpoint,
+        DriverOpts: n.DriverOpts,
+        Flags: n.Flags,
+        Platforms: n.Platforms
+    }));
 }
+/** `os/architecture[/variant]`, as --platform is written. */
+function platformText(p) {
+    return [p.os, p.architecture, ...(p.variant ? [p.variant] : [])].join('/');
+}
+/** Each node's files, by the nodes' order (JSON encodes Go's []byte as base64). */
+function recordedFiles(instanceJson) {
+    const rec = JSON.parse(instanceJson);
+    return (rec.Nodes ?? []).map(n => {
+        const out = { sha256: new Map() };
+        for (const [name, b64] of Object.entries(n.Files ?? {})) {
+            const content = Buffer.from(b64, 'base64');
+            if (name === CONFIG_FILE_NAME)
+                out.config = content.toString('utf8');
+            else
+                out.sha256.set(name, (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(content).digest('hex'));
+        }
+        return out;
+    });
+}
+/** The config's name among a node's files (container.go: m["buildkitd.toml"]). */
+const CONFIG_FILE_NAME = 'buildkitd.toml';
 /** A builder's record from its file's text; never printed (its nodes' Files hold keys). */
 function parseBuilderRecord(instanceJson) {
     const rec = JSON.parse(instanceJson);
@@ -1125,12 +1158,12 @@ function optionLines(opts) {
 /* harmony export */   AN: () => (/* binding */ bootArgs),
 /* harmony export */   Hv: () => (/* binding */ rmArgs),
 /* harmony export */   LX: () => (/* binding */ DEFAULT_BUILDKIT_IMAGE),
+/* harmony export */   MS: () => (/* binding */ joinShellWords),
 /* harmony export */   Og: () => (/* binding */ createArgs),
 /* harmony export */   QN: () => (/* binding */ DEFAULT_ROOTLESS_IMAGE),
 /* harmony export */   hy: () => (/* binding */ leaveArgs),
 /* harmony export */   qp: () => (/* binding */ nodeName)
 /* harmony export */ });
-/* unused harmony export joinShellWords */
 // buildx's command lines (create, boot, rm, leave) and its naming of the first node. Pure.
 // https://github.com/docker/buildx/blob/master/builder/builder.go
 // https://github.com/docker/buildx/blob/master/driver/docker-container/driver.go
@@ -1201,11 +1234,13 @@ __nccwpck_require__.d(__webpack_exports__, {
   _w: () => (/* binding */ buildImage),
   $R: () => (/* binding */ builderNodes),
   TS: () => (/* binding */ builderOwner),
+  Ux: () => (/* binding */ builderRecordOf),
   X5: () => (/* binding */ buildkitdVersion),
   bY: () => (/* binding */ buildxArgv),
   ry: () => (/* binding */ buildxVersion),
   jY: () => (/* binding */ cli_containerEnv),
   Yj: () => (/* binding */ containerExists),
+  Du: () => (/* binding */ cli_containerRunning),
   yK: () => (/* binding */ copyDefaultContext),
   Ij: () => (/* binding */ createBuilder),
   Fi: () => (/* binding */ currentContext),
@@ -1409,6 +1444,16 @@ async function containerEnv(socket, container) {
         throw new Error(problem(a));
     return JSON.parse(a.body.toString('utf8')).Config?.Env ?? [];
 }
+/** GET /containers/{name}/json: whether the container runs (and is not restarting); false when there is none. */
+async function containerRunning(socket, container) {
+    const a = await request(socket, 'GET', `/containers/${encodeURIComponent(container)}/json`);
+    if (a.status === 404)
+        return false;
+    if (a.status !== 200)
+        throw new Error(problem(a));
+    const st = JSON.parse(a.body.toString('utf8')).State;
+    return st?.Running === true && st.Restarting !== true;
+}
 /**
  * Removes a container and, unless `keepVolume`, the named volume given, as buildx's
  * docker-container driver does for `buildx rm` (driver.go Stop then Rm: ContainerStop,
@@ -1585,6 +1630,11 @@ function builderOwner(name, markOf) {
     const text = builderRecord(name);
     return text === undefined ? undefined : markOf((0,buildx_record/* parseBuilderRecord */.iH)(text));
 }
+/** buildx's record of builder `name` with its nodes' files as recordedFiles sees them; undefined when there is none. */
+function builderRecordOf(name) {
+    const text = builderRecord(name);
+    return text === undefined ? undefined : { ...(0,buildx_record/* parseBuilderRecord */.iH)(text), files: (0,buildx_record/* recordedFiles */.k1)(text) };
+}
 /** The nodes buildx records for builder `name` ([] when there is none). */
 function builderNodes(name) {
     const text = builderRecord(name);
@@ -1695,6 +1745,24 @@ async function cli_containerEnv(c) {
     if (/no such container/i.test(res.stderr))
         return undefined;
     throw new Error(`docker container inspect ${c.container} failed (exit code ${res.exitCode}): ${(0,runner_exec/* lastLine */.fM)(res.stderr)}`);
+}
+/**
+ * Whether a container runs (and is not restarting): on the engine's socket where the CLI would
+ * use a local one, else `docker container inspect`; false when there is none.
+ */
+async function cli_containerRunning(c) {
+    const socket = engineSocket(c.engine);
+    if (socket)
+        return containerRunning(socket, c.container);
+    const res = await (0,runner_exec/* run */.eF)('docker', [
+        ...c.engine,
+        'container',
+        'inspect',
+        '--format',
+        '{{.State.Running}} {{.State.Restarting}}',
+        c.container
+    ]);
+    return res.exitCode === 0 && res.stdout.trim() === 'true false';
 }
 /** The daemon's last log lines (stdout and stderr), for failure reports. */
 async function daemonLogTail(c, lines = 30) {
@@ -2038,11 +2106,18 @@ function parseDriverOptLine(line) {
 function optProblem(key, value) {
     // The owner mark is the action's to set (owner-mark.ts, drivers/<name>/owner.ts): with it a builder would pass for another
     // run's, or another run's for this one's, and be removed by the wrong teardown.
-    if (key.toLowerCase() === `env.${_owner_mark_js__WEBPACK_IMPORTED_MODULE_3__/* .OWNER_ENV */ .w}`.toLowerCase()) {
-        return `env.${_owner_mark_js__WEBPACK_IMPORTED_MODULE_3__/* .OWNER_ENV */ .w} is the mark this action puts on the builders it creates, to remove only its own; remove it`;
+    if (key.toLowerCase() === `env.${_owner_mark_js__WEBPACK_IMPORTED_MODULE_3__/* .OWNER_ENV */ .wN}`.toLowerCase()) {
+        return `env.${_owner_mark_js__WEBPACK_IMPORTED_MODULE_3__/* .OWNER_ENV */ .wN} is the mark this action puts on the builders it creates, to remove only its own; remove it`;
     }
-    if (key === 'labels' && value.includes(_owner_mark_js__WEBPACK_IMPORTED_MODULE_3__/* .OWNER_LABEL */ .p)) {
-        return `labels sets ${_owner_mark_js__WEBPACK_IMPORTED_MODULE_3__/* .OWNER_LABEL */ .p}, the mark this action puts on the builders it creates, to remove only its own; remove that label`;
+    if (key === 'labels' && value.includes(_owner_mark_js__WEBPACK_IMPORTED_MODULE_3__/* .OWNER_LABEL */ .pk)) {
+        return `labels sets ${_owner_mark_js__WEBPACK_IMPORTED_MODULE_3__/* .OWNER_LABEL */ .pk}, the mark this action puts on the builders it creates, to remove only its own; remove that label`;
+    }
+    // The kept mark likewise: with it a builder of any run would pass for a kept one and be reused.
+    if (key.toLowerCase() === `env.${_owner_mark_js__WEBPACK_IMPORTED_MODULE_3__/* .KEPT_ENV */ .N0}`.toLowerCase()) {
+        return `env.${_owner_mark_js__WEBPACK_IMPORTED_MODULE_3__/* .KEPT_ENV */ .N0} is the mark this action puts on a builder kept with cleanup: false, to reuse only such builders; remove it`;
+    }
+    if (key === 'labels' && value.includes(_owner_mark_js__WEBPACK_IMPORTED_MODULE_3__/* .KEPT_LABEL */ .U3)) {
+        return `labels sets ${_owner_mark_js__WEBPACK_IMPORTED_MODULE_3__/* .KEPT_LABEL */ .U3}, the mark this action puts on a builder kept with cleanup: false, to reuse only such builders; remove that label`;
     }
     if (key === 'image') {
         const problem = (0,_refs_js__WEBPACK_IMPORTED_MODULE_1__/* .imageRefProblem */ .OD)(value);
@@ -2150,8 +2225,12 @@ function hubImage(value) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   p: () => (/* binding */ OWNER_LABEL),
-/* harmony export */   w: () => (/* binding */ OWNER_ENV)
+/* harmony export */   Iq: () => (/* binding */ keptValue),
+/* harmony export */   N0: () => (/* binding */ KEPT_ENV),
+/* harmony export */   U3: () => (/* binding */ KEPT_LABEL),
+/* harmony export */   pk: () => (/* binding */ OWNER_LABEL),
+/* harmony export */   qO: () => (/* binding */ keepStateOfKept),
+/* harmony export */   wN: () => (/* binding */ OWNER_ENV)
 /* harmony export */ });
 // The names of the mark a run puts on the builder it creates, so that it only ever removes
 // its own (the teardown compares it with the run's). Each driver carries it its own way
@@ -2159,7 +2238,9 @@ function hubImage(value) {
 // container, kubernetes as a label of the Deployment, remote in its first node's name. buildx
 // keeps the driver options in its record of the builder, where the mark is read back without
 // starting a process. The names are here, below the driver-opts check
-// (docker/driver-opts.ts), which refuses a driver option that would set them.
+// (docker/driver-opts.ts), which refuses a driver option that would set them. A builder whose
+// run said cleanup: false carries a second mark, the kept mark, which a later run with the
+// same name reads to reuse it (verify/kept.ts).
 /**
  * docker-container: an environment variable of the daemon's container (driver-opt
  * env.<NAME>=<value>, driver/docker-container/factory.go).
@@ -2167,6 +2248,24 @@ function hubImage(value) {
 const OWNER_ENV = 'BUILDKIT_BUILDER_ACTION_OWNER';
 /** kubernetes: the label key of the mark (a prefixed Kubernetes label key; its value is the owner uuid). */
 const OWNER_LABEL = 'buildkit-builder-action/owner';
+/**
+ * docker-container: the environment variable that says the builder is kept (its run said
+ * cleanup: false), beside the owner mark; its value is keptValue's.
+ */
+const KEPT_ENV = 'BUILDKIT_BUILDER_ACTION_KEPT';
+/** kubernetes: the label key that says the builder is kept, beside the owner label. */
+const KEPT_LABEL = 'buildkit-builder-action/kept';
+/**
+ * The kept mark's value: what a later run compares that the builder can't tell otherwise, its
+ * creator's keep-state (a label value: letters, digits and "-" only).
+ */
+function keptValue(keepState) {
+    return `keep-state-${keepState}`;
+}
+/** The keep-state a kept mark's value says; undefined for a value keptValue never gives. */
+function keepStateOfKept(value) {
+    return value === keptValue(true) ? true : value === keptValue(false) ? false : undefined;
+}
 
 
 /***/ }),
@@ -5375,7 +5474,10 @@ var paths = __nccwpck_require__(1066);
 var buildx = __nccwpck_require__(7890);
 // EXTERNAL MODULE: ./src/docker/csv.ts
 var csv = __nccwpck_require__(6476);
+// EXTERNAL MODULE: ./src/runner/lines.ts
+var runner_lines = __nccwpck_require__(2705);
 ;// CONCATENATED MODULE: ./src/drivers/ownership.ts
+
 
 const who = (n) => `node ${n.name}${n.label ? ` (${n.label})` : ''}`;
 const whose = (o) => o.state === 'taken' && o.owner === '' ? 'it carries no owner mark' : "it carries another run's owner mark";
@@ -5427,32 +5529,43 @@ function takeovers(found, owner) {
 }
 /**
  * A planned node as buildx will record it, for reading its place before create: its name,
- * endpoint and driver-opts (from its create arguments, read as buildx reads them: CSV, the
- * last value of a key wins). undefined when buildx picks the name (kubernetes' first node:
- * generated, nothing can be there yet).
+ * endpoint and driver-opts (recordedArgs). undefined when buildx picks the name (kubernetes'
+ * first node: generated, nothing can be there yet).
  */
 function plannedRecord(n) {
     if (n.name === undefined)
         return undefined;
+    return { Name: n.name, Endpoint: n.endpoint, DriverOpts: recordedArgs(n.createArgs).DriverOpts };
+}
+/**
+ * What buildx records of a node's create arguments: its driver-opts, read as buildx reads
+ * them (CSV, the last value of a key wins: builder.go csvToMap), and its daemon flags, split
+ * as buildx splits --buildkitd-flags (shlex; before buildx's own addition, builder.go
+ * parseBuildkitdFlags).
+ */
+function recordedArgs(createArgs) {
     const opts = {};
-    n.createArgs.forEach((a, i) => {
-        if (a !== '--driver-opt' || i + 1 >= n.createArgs.length)
+    let flags = [];
+    createArgs.forEach((a, i) => {
+        if (i + 1 >= createArgs.length)
             return;
-        for (const f of (0,csv/* csvFields */.qZ)(n.createArgs[i + 1])) {
+        if (a === '--buildkitd-flags')
+            flags = (0,runner_lines/* splitShellWords */.CQ)(createArgs[i + 1]) ?? [];
+        if (a !== '--driver-opt')
+            return;
+        for (const f of (0,csv/* csvFields */.qZ)(createArgs[i + 1])) {
             const eq = f.indexOf('=');
             if (eq > 0)
                 opts[f.slice(0, eq)] = f.slice(eq + 1);
         }
     });
-    return { Name: n.name, Endpoint: n.endpoint, DriverOpts: opts };
+    return { DriverOpts: opts, Flags: flags };
 }
 
 // EXTERNAL MODULE: ./src/docker/driver-opts.ts
 var driver_opts = __nccwpck_require__(6787);
 // EXTERNAL MODULE: ./src/runner/errors.ts
 var runner_errors = __nccwpck_require__(5507);
-// EXTERNAL MODULE: ./src/runner/lines.ts
-var runner_lines = __nccwpck_require__(2705);
 ;// CONCATENATED MODULE: ./src/inputs/nodes.ts
 
 
@@ -5668,6 +5781,8 @@ function checkNodes(builder, first, appended, rules) {
     return nodes;
 }
 
+// EXTERNAL MODULE: ./src/docker/owner-mark.ts
+var owner_mark = __nccwpck_require__(6445);
 // EXTERNAL MODULE: ./src/docker/mirror-refs.ts
 var mirror_refs = __nccwpck_require__(3184);
 // EXTERNAL MODULE: ./src/docker/through-mirror.ts
@@ -5751,22 +5866,37 @@ function baseViaMirror(mirrors) {
 
 
 
+
 // What several drivers do alike: claim a free name, create and boot the nodes, read what is at
 // their places, take a docker endpoint, plan nodes that take the config.
 /**
  * The name asked for, once buildx's own record says no builder has it (read without a
- * process, and nothing of it printed). docker/setup-buildx-action uses an existing builder as
- * it is; this action refuses it: a builder it did not create can't be verified against its
- * plan, and its post step would remove someone else's builder.
+ * process, and nothing of it printed), or that the builder of that name is a kept one of this
+ * action, which the next steps compare with the inputs (verify/kept.ts). docker/setup-buildx-action
+ * uses an existing builder as it is; this action refuses any other: a builder it did not
+ * create can't be verified against its plan, and one that another run will remove (its
+ * cleanup is on) must not be shared, nor removed by this run's post step. `keptOf` reads a
+ * node's kept mark (drivers/<name>/owner.ts); a driver without one never reuses.
  */
-function claimFreeName(asked) {
-    if (cli/* builderOwner */.TS(asked, () => '') !== undefined) {
-        throw new Error(`a builder named "${asked}" already exists; choose another name (or leave name empty for a generated one), ` +
+function claimFreeName(asked, keptOf) {
+    const found = cli/* builderOwner */.TS(asked, rec => (keptOf !== undefined && isKept(rec, keptOf) ? 'kept' : ''));
+    if (found !== undefined) {
+        if (found === 'kept') {
+            log/* info */.pq(`builder ${asked} exists, kept by an earlier run of this action (cleanup: false): it is compared with the inputs next`);
+            return asked;
+        }
+        throw new Error(`a builder named "${asked}" already exists and is not a kept builder of this action; ` +
+            'choose another name (or leave name empty for a generated one), ' +
             `or remove it with "docker buildx rm ${asked}" (docker/setup-buildx-action would use it as it is; ` +
-            'this action only sets up, verifies and removes a builder of its own)');
+            'this action reuses only a builder an earlier run of it kept with cleanup: false, ' +
+            'and otherwise sets up, verifies and removes a builder of its own)');
     }
     log/* info */.pq(`no builder named ${asked} yet`);
     return asked;
+}
+/** Whether every node of a builder's record carries the kept mark (one created by a run with cleanup: false). */
+function isKept(rec, keptOf) {
+    return rec.Nodes.length > 0 && rec.Nodes.every(n => keptOf(n.DriverOpts) !== undefined);
 }
 /**
  * Creates the builder's nodes. One node: create --bootstrap. Several: each is recorded first
@@ -5828,13 +5958,15 @@ function dockerEndpointProblem(endpoint) {
 /**
  * The nodes of a driver that takes the config: `buildx create` (then `--append`) with the
  * config, the node's driver options, the feature's (CNI) and the image the action chose, with
- * the driver's owner `mark`, and daemon flags.
+ * the driver's owner `mark` (and its kept mark with cleanup: false), and daemon flags.
  * buildx names the first node <builder>0 (store/nodegroup.go nextNodeName: create without
  * --node, every driver). `daemonFlags` turns a node's flags into what buildx is given
  * (kubernetes adds the config's path).
  */
 function planConfigNodes(driver, ctx, o) {
     const { inputs, configPath, owner, addition, images } = ctx;
+    // cleanup: false keeps the builder: the kept mark lets a later run with this name reuse it (verify/kept.ts).
+    const kept = inputs.cleanup ? undefined : (0,owner_mark/* keptValue */.Iq)(inputs.keepState);
     const nodes = inputs.nodes.map((n, i) => ({
         label: n.label,
         name: i === 0 ? (0,buildx/* nodeName */.qp)(inputs.name) : n.name,
@@ -5844,7 +5976,7 @@ function planConfigNodes(driver, ctx, o) {
             name: inputs.name,
             driver,
             configPath,
-            driverOpts: o.mark(owner, withImage([...n.driverOpts, ...(addition.driverOpts ?? [])], images[i])),
+            driverOpts: o.mark(owner, withImage([...n.driverOpts, ...(addition.driverOpts ?? [])], images[i]), kept),
             buildkitdFlags: o.daemonFlags ? o.daemonFlags(n.buildkitdFlags) : n.buildkitdFlags,
             use: inputs.use,
             append: i > 0,
@@ -5974,6 +6106,7 @@ const Keys = {
     driver: 'driver',
     owner: 'owner',
     created: 'builderCreated',
+    reused: 'builderReused',
     runDir: 'runDir',
     cleanup: 'cleanup',
     keepState: 'keepState',
@@ -5987,6 +6120,7 @@ function load() {
         driver: get('driver') || 'docker-container',
         owner: get('owner'),
         created: get('created') === 'true',
+        reused: get('reused') === 'true',
         runDir: get('runDir'),
         cleanup: get('cleanup') !== 'false',
         keepState: get('keepState') === 'true',
@@ -6054,6 +6188,66 @@ async function daemonCause(driver, plan, err) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/drivers/kept.ts
+
+
+
+
+
+/** Builder `name` when it is a kept one of this driver's (read without a process); undefined otherwise. */
+function keptBuilder(driver, name) {
+    const keptOf = driver.keptOf;
+    if (keptOf === undefined)
+        return undefined;
+    const rec = cli/* builderRecordOf */.Ux(name);
+    if (rec === undefined || !isKept(rec, keptOf))
+        return undefined;
+    return {
+        name,
+        driver: rec.Driver,
+        owner: driver.owner(name) ?? '',
+        keepState: (0,owner_mark/* keepStateOfKept */.qO)(keptOf(rec.Nodes[0].DriverOpts) ?? ''),
+        nodes: rec.Nodes,
+        files: rec.files
+    };
+}
+/**
+ * The step "Start kept builder": every node's place must hold the kept builder's daemon (its
+ * owner mark) or nothing (buildx makes the container again from its record when it starts the
+ * node, state volume and all); then, unless every node runs already, buildx starts what is
+ * stopped and waits for every daemon (`buildx inspect --bootstrap`: driver Bootstrap starts a
+ * stopped container, waits for a Deployment's pods), and makes it the current builder when
+ * `use` says so.
+ */
+async function startKept(driver, plan, kept) {
+    const found = await occupantsOf(driver, kept.nodes.map((n, i) => ({ ...n, label: plan.nodes[i]?.label })));
+    const wrong = found.flatMap(({ node, occupant: o }) => {
+        if (o.state === 'unknown')
+            return [`node ${node.name}: ${node.place} could not be checked: ${o.error}`];
+        if (o.state === 'taken' && o.owner !== kept.owner)
+            return [
+                `node ${node.name}: ${node.place} is not the kept builder's (it carries ${o.owner === '' ? 'no owner mark' : 'another owner mark'})`
+            ];
+        if (o.state === 'free')
+            log/* info */.pq(`node ${node.name}: no ${node.place}: buildx makes it again from its record of the kept builder`);
+        return [];
+    });
+    if (wrong.length > 0) {
+        throw new Error(`kept builder ${kept.name} can't be used: ${wrong.join('; ')}. Nothing was changed; remove it with "docker buildx rm ${kept.name}" ` +
+            'if no job uses it, or choose another name');
+    }
+    // A container that runs needs no start: buildx's inspect --bootstrap would only dial its daemon,
+    // which verification does next anyway.
+    const running = driver.running;
+    const up = running !== undefined && (await Promise.all(kept.nodes.map(n => running(n)))).every(Boolean);
+    if (up)
+        log/* info */.pq(`every node of kept builder ${kept.name} runs: nothing to start`);
+    else
+        await cli/* bootBuilder */.cD((0,buildx/* bootArgs */.AN)(kept.name));
+    if (plan.use)
+        await cli/* useBuilder */.nY(kept.name);
+}
+
 ;// CONCATENATED MODULE: ./src/drivers/docker-container/names.ts
 
 // The docker-container driver's names: a node's container and state volume, and the docker CLI
@@ -6085,28 +6279,34 @@ function nodeVolume(node) {
     return `${nodeContainer(node)}_state`;
 }
 
-// EXTERNAL MODULE: ./src/docker/owner-mark.ts
-var owner_mark = __nccwpck_require__(6445);
 ;// CONCATENATED MODULE: ./src/drivers/docker-container/owner.ts
 
 // The docker-container driver's owner mark: driver-opt env.<OWNER_ENV>=<owner>, an
 // environment variable of the daemon's container (driver/docker-container/factory.go), kept
-// in buildx's record with the node's driver options. Pure.
+// in buildx's record with the node's driver options. A builder kept with cleanup: false
+// carries env.<KEPT_ENV>=<keptValue> beside it, which a later run reads to reuse it. Pure.
 /** The driver-opt that carries the mark, alone. */
 function envMarkOpt(owner) {
-    return `env.${owner_mark/* OWNER_ENV */.w}=${owner}`;
+    return `env.${owner_mark/* OWNER_ENV */.wN}=${owner}`;
 }
-/** A node's driver-opts with the mark first; none when owner is ''. */
-function withEnvMark(owner, driverOpts) {
-    return owner === '' ? [...driverOpts] : [envMarkOpt(owner), ...driverOpts];
+/** A node's driver-opts with the mark first, and the kept mark (when `kept` is given) next; none when owner is ''. */
+function withEnvMark(owner, driverOpts, kept) {
+    if (owner === '')
+        return [...driverOpts];
+    return [envMarkOpt(owner), ...(kept === undefined ? [] : [`env.${owner_mark/* KEPT_ENV */.N0}=${kept}`]), ...driverOpts];
+}
+/** The kept mark's value in a node's recorded DriverOpts: undefined when the builder is not kept. */
+function keptFromEnvOpt(opts) {
+    return opts ? opts[`env.${owner_mark/* KEPT_ENV */.N0}`] : undefined;
 }
 /** The mark in a node's recorded DriverOpts: undefined when there is none. */
 function ownerFromEnvOpt(opts) {
-    return opts ? opts[`env.${owner_mark/* OWNER_ENV */.w}`] : undefined;
+    return opts ? opts[`env.${owner_mark/* OWNER_ENV */.wN}`] : undefined;
 }
-/** A node's recorded driver options as `key=value` lines, without the mark (for outputs). */
+/** A node's recorded driver options as `key=value` lines, without the marks (for outputs, and to compare a kept builder's). */
 function withoutEnvMark(opts) {
-    return Object.entries(opts ?? {}).flatMap(([k, v]) => (k === `env.${owner_mark/* OWNER_ENV */.w}` ? [] : [`${k}=${v}`]));
+    const marks = [`env.${owner_mark/* OWNER_ENV */.wN}`, `env.${owner_mark/* KEPT_ENV */.N0}`];
+    return Object.entries(opts ?? {}).flatMap(([k, v]) => (marks.includes(k) ? [] : [`${k}=${v}`]));
 }
 /** The owner mark in a builder's record ('' when no node carries one). */
 function envMarkOf(rec) {
@@ -6118,8 +6318,8 @@ function envMarkOf(rec) {
  * the node's name that another builder created.
  */
 function ownerFromEnv(env) {
-    const line = (env ?? []).find(l => l.startsWith(`${owner_mark/* OWNER_ENV */.w}=`));
-    return line === undefined ? '' : line.slice(owner_mark/* OWNER_ENV */.w.length + 1);
+    const line = (env ?? []).find(l => l.startsWith(`${owner_mark/* OWNER_ENV */.wN}=`));
+    return line === undefined ? '' : line.slice(owner_mark/* OWNER_ENV */.wN.length + 1);
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/model.ts
@@ -6194,7 +6394,8 @@ const dockerContainer = {
         fetch: (endpoint, ref) => cli/* pullImage */.ZP(engineArgs(endpoint), ref)
     },
     planNodes: ctx => planConfigNodes('docker-container', ctx, { mark: withEnvMark }),
-    claim: async (asked) => claimFreeName(asked),
+    claim: async (asked) => claimFreeName(asked, keptFromEnvOpt),
+    keptOf: keptFromEnvOpt,
     create: createNodes,
     readBackNode: async (plan, node) => {
         const seen = await cli/* readBackContainer */.dq(at(node), plan.expect.files.map(f => f.path));
@@ -6203,6 +6404,7 @@ const dockerContainer = {
     readsDaemonLog: true,
     resolve: (node, refs) => cli/* resolveInBuilder */.lF(at(node), refs),
     logSince: (node, since) => cli/* daemonLogSince */.RS(at(node), since),
+    running: node => cli/* containerRunning */.Du(at(node)),
     logTail: async (node, lines) => ((await cli/* containerExists */.Yj(at(node))) ? cli/* daemonLogTail */.hj(at(node), lines) : ''),
     owner: builder => cli/* builderOwner */.TS(builder, envMarkOf),
     withoutOwner: withoutEnvMark,
@@ -6768,62 +6970,72 @@ function kubernetesEndpointProblem(endpoint) {
 //
 // buildx reads every --driver-opt as CSV and keeps one value per key (builder.go csvToMap:
 // the last wins), so the mark must be merged into a labels opt the user gives, not given
-// beside it. Pure.
+// beside it. A builder kept with cleanup: false carries the label <KEPT_LABEL>=<keptValue> in
+// the same opt, which a later run reads to reuse it. Pure.
 /** The driver-opt that carries the mark, alone. */
 function labelMarkOpt(owner) {
     return `labels=${OWNER_LABEL}=${owner}`;
 }
 /**
- * A node's driver-opts with the mark in them: a `labels` opt the user gives (on its own or
- * inside a CSV line) gets the mark added to it, so that neither replaces the other in
- * buildx's map. None when owner is ''.
+ * A node's driver-opts with the mark in them (and the kept mark, when `kept` is given): a
+ * `labels` opt the user gives (on its own or inside a CSV line) gets the marks added to it, so
+ * that neither replaces the other in buildx's map. None when owner is ''.
  */
-function withLabelMark(owner, driverOpts) {
+function withLabelMark(owner, driverOpts, kept) {
     if (owner === '')
         return [...driverOpts];
     const userLabels = [];
     const rest = [];
     for (const line of driverOpts) {
         const fields = (0,csv/* csvFields */.qZ)(line);
-        const kept = fields.filter(f => {
+        const others = fields.filter(f => {
             if (!f.startsWith('labels='))
                 return true;
             userLabels.push(f.slice('labels='.length).replace(/^"|"$/g, ''));
             return false;
         });
-        if (kept.length === fields.length)
+        if (others.length === fields.length)
             rest.push(line);
-        else if (kept.length > 0)
-            rest.push(kept.map(csv/* csvQuote */.Fk).join(','));
+        else if (others.length > 0)
+            rest.push(others.map(csv/* csvQuote */.Fk).join(','));
     }
     // The last labels opt is the one buildx keeps; the mark's key wins over a user's same key.
-    const kept = userLabels.length > 0 ? userLabels[userLabels.length - 1].split(',').filter(kv => kv !== '' && kv.split('=')[0] !== owner_mark/* OWNER_LABEL */.p) : [];
-    return [...rest, (0,csv/* csvQuote */.Fk)(`labels=${[...kept, `${owner_mark/* OWNER_LABEL */.p}=${owner}`].join(',')}`)];
+    const user = userLabels.length > 0 ? userLabels[userLabels.length - 1].split(',').filter(kv => kv !== '' && !isMark(kv)) : [];
+    const marks = [`${owner_mark/* OWNER_LABEL */.pk}=${owner}`, ...(kept === undefined ? [] : [`${owner_mark/* KEPT_LABEL */.U3}=${kept}`])];
+    return [...rest, (0,csv/* csvQuote */.Fk)(`labels=${[...user, ...marks].join(',')}`)];
 }
+/** Whether a `k=v` pair of a labels opt is one of this action's marks. */
+const isMark = (kv) => [owner_mark/* OWNER_LABEL */.pk, owner_mark/* KEPT_LABEL */.U3].includes(kv.split('=')[0]);
+/** The labels of a recorded `labels` opt (factory.go splitMultiValues: quotes trimmed, `,` between pairs). */
+const labelPairs = (labels) => labels.replace(/^"|"$/g, '').split(',');
 /**
  * The mark in a node's recorded DriverOpts, the `labels` value (splitMultiValues in
  * factory.go: quotes trimmed, `,` between pairs, `=`): undefined when there is none.
  */
 function ownerFromLabelsOpt(opts) {
+    return labelOf(opts, owner_mark/* OWNER_LABEL */.pk);
+}
+/** The kept mark's value in a node's recorded DriverOpts: undefined when the builder is not kept. */
+function keptFromLabelsOpt(opts) {
+    return labelOf(opts, owner_mark/* KEPT_LABEL */.U3);
+}
+function labelOf(opts, key) {
     const labels = opts?.labels;
     if (labels === undefined)
         return undefined;
-    for (const kv of labels.replace(/^"|"$/g, '').split(',')) {
+    for (const kv of labelPairs(labels)) {
         const [k, v, ...more] = kv.split('=');
-        if (k === owner_mark/* OWNER_LABEL */.p && v !== undefined && more.length === 0)
+        if (k === key && v !== undefined && more.length === 0)
             return v;
     }
     return undefined;
 }
-/** A node's recorded driver options as `key=value` lines, without the mark (for outputs). */
+/** A node's recorded driver options as `key=value` lines, without the marks (for outputs, and to compare a kept builder's). */
 function withoutLabelMark(opts) {
     return Object.entries(opts ?? {}).flatMap(([k, v]) => {
         if (k !== 'labels')
             return [`${k}=${v}`];
-        const rest = v
-            .replace(/^"|"$/g, '')
-            .split(',')
-            .filter(kv => kv !== '' && kv.split('=')[0] !== owner_mark/* OWNER_LABEL */.p);
+        const rest = labelPairs(v).filter(kv => kv !== '' && !isMark(kv));
         return rest.length > 0 ? [`labels=${rest.join(',')}`] : [];
     });
 }
@@ -6833,7 +7045,7 @@ function labelMarkOf(rec) {
 }
 /** The mark a Deployment really carries, from its metadata.labels: '' when it carries none. */
 function ownerFromLabels(labels) {
-    return labels?.[owner_mark/* OWNER_LABEL */.p] ?? '';
+    return labels?.[owner_mark/* OWNER_LABEL */.pk] ?? '';
 }
 
 ;// CONCATENATED MODULE: ./src/drivers/kubernetes/driver.ts
@@ -6908,8 +7120,9 @@ const kubernetes = {
     claim: async (asked) => {
         // kubectl first: verification needs it, and nothing is created until it is there.
         await kubectlCheck();
-        return claimFreeName(asked);
+        return claimFreeName(asked, keptFromLabelsOpt);
     },
+    keptOf: keptFromLabelsOpt,
     create: createNodes,
     readBackNode: async (plan, node, compare) => readBackPods(plan, node, compare),
     readsDaemonLog: true,
@@ -8351,7 +8564,12 @@ async function removeTlsContext(keepsBuilder) {
 async function teardown(why) {
     const rec = record();
     try {
-        if (rec.created && rec.builder !== '')
+        if (rec.reused) {
+            // Whatever this run's cleanup says: jobs share a kept builder, and it was not this run's to remove.
+            log/* info */.pq(`builder ${rec.builder} is a kept builder (an earlier run created it with cleanup: false) that this run used: left as it is; ` +
+                `remove it with "docker buildx rm ${rec.builder}" when no job needs it`);
+        }
+        else if (rec.created && rec.builder !== '')
             await removeBuilder(driverFor(rec.driver), why, rec);
         else
             log/* info */.pq('this run created no builder (or already removed it)');
@@ -10185,7 +10403,145 @@ async function report(driver, plan, o) {
     return log/* summary */.z(summaryMarkdown(plan, o, driver.name, log/* durations */.SB()));
 }
 
+;// CONCATENATED MODULE: ./src/verify/kept.ts
+
+
+
+
+
+
+
+/** buildx adds this flag when a node's flags allow no entitlement, or network=host without it (builder.go parseBuildkitdFlags). */
+const BUILDX_ADDED_FLAG = '--allow-insecure-entitlement=network.host';
+/** Every way the kept builder differs from what the inputs ask, one sentence each; [] when it matches. */
+function keptDifferences(kept, want, withoutMarks) {
+    const d = [];
+    if (kept.driver !== want.driver)
+        d.push(`driver: the kept builder's is ${kept.driver}, the inputs ask ${want.driver}`);
+    if (kept.keepState === undefined)
+        d.push("keep-state: the kept builder's mark says nothing this action reads (made by another version?)");
+    else if (kept.keepState !== want.keepState)
+        d.push(`keep-state: the kept builder was created with keep-state ${kept.keepState}, the inputs ask ${want.keepState}`);
+    if (kept.nodes.length !== want.nodes.length) {
+        d.push(`nodes: the kept builder has ${kept.nodes.length} (${kept.nodes.map(n => n.Name).join(', ')}), the inputs ask ${want.nodes.length} ` +
+            '(the first node and append)');
+    }
+    const several = Math.max(kept.nodes.length, want.nodes.length) > 1;
+    want.nodes.forEach((w, i) => {
+        const rec = kept.nodes[i];
+        if (rec === undefined)
+            return;
+        const who = several ? `node ${rec.Name} (${w.label}): ` : '';
+        for (const line of nodeDifferences(rec, kept.files[i] ?? { sha256: new Map() }, w, want.expect, withoutMarks))
+            d.push(`${who}${line}`);
+    });
+    return d;
+}
+function nodeDifferences(rec, files, w, expect, withoutMarks) {
+    const d = [];
+    if (w.name !== undefined && rec.Name !== w.name)
+        d.push(`node name: the kept builder's is ${rec.Name}, the inputs ask ${w.name}`);
+    const endpoint = endpointAsRecorded(w.endpoint);
+    if (endpoint !== undefined && endpoint !== rec.Endpoint)
+        d.push(`endpoint: the kept builder's node is on ${rec.Endpoint}, the inputs ask ${w.endpoint}`);
+    const asked = recordedArgs(w.createArgs);
+    d.push(...optsDifferences(optionMap(withoutMarks(rec.DriverOpts)), optionMap(withoutMarks(asked.DriverOpts))));
+    const flags = rec.Flags ?? [];
+    const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+    if (!same(flags, asked.Flags) && !same(flags, [...asked.Flags, BUILDX_ADDED_FLAG])) {
+        d.push(`daemon flags (buildkitd-flags): the kept builder's daemon has ${shown(flags)}, the inputs ask ${shown(asked.Flags)}`);
+    }
+    const platforms = (rec.Platforms ?? []).map(buildx_record/* platformText */.VQ);
+    if (platforms.length !== w.platforms.length || !w.platforms.every(p => offers(platforms, p))) {
+        const list = (ps) => (ps.length === 0 ? "none (the daemon's)" : ps.join(','));
+        d.push(`platforms: the kept builder's node has ${list(platforms)}, the inputs ask ${list(w.platforms)}`);
+    }
+    d.push(...configDifferences(files, expect));
+    return d;
+}
+/** driver-opts key by key, image= named as the image (buildx's default when neither gives one). */
+function optsDifferences(kept, asked) {
+    const keys = [...new Set([...kept.keys(), ...asked.keys()])].sort();
+    return keys.flatMap(k => {
+        const a = kept.get(k);
+        const b = asked.get(k);
+        if (a === b)
+            return [];
+        const what = k === 'image' ? 'image (driver-opt image=)' : `driver-opt ${k}`;
+        const v = (x) => (x === undefined ? '(not set)' : JSON.stringify(x));
+        return [`${what}: the kept builder has ${v(a)}, the inputs ask ${v(b)}`];
+    });
+}
+function optionMap(lines) {
+    return new Map(lines.map(l => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+}
+const shown = (flags) => (flags.length === 0 ? 'none' : JSON.stringify((0,buildx/* joinShellWords */.MS)(flags)));
+/** The config as buildx wrote it into the node, and each copied file by its hash, against the plan's. */
+function configDifferences(files, expect) {
+    const d = [];
+    if (files.config === undefined)
+        d.push("config: the kept builder's node was created without a buildkitd.toml");
+    else {
+        let actual;
+        try {
+            actual = (0,dist/* parse */.qg)(files.config, { integersAsBigInt: 'asNeeded' });
+        }
+        catch (err) {
+            d.push(`config: the kept builder's buildkitd.toml is not valid TOML: ${err.message.split('\n')[0]}`);
+        }
+        const diffs = actual === undefined ? [] : diffTrees(expect.config, actual);
+        if (diffs.length > 0) {
+            const keys = `${diffs.length} key${diffs.length > 1 ? 's differ' : ' differs'}`;
+            d.push(`config: ${keys} (expected: what the inputs render; in builder: the kept builder's):\n${formatDiff(diffs)}`);
+        }
+    }
+    const planned = new Set();
+    for (const f of expect.files) {
+        const rel = f.path.slice(paths/* CONTAINER_CONFIG_DIR */.Jx.length + 1);
+        planned.add(rel);
+        const got = files.sha256.get(rel);
+        if (got === undefined)
+            d.push(`${f.label}: the kept builder has no ${f.path}`);
+        else if (got !== f.sha256)
+            d.push(`${f.label}: ${f.path} in the kept builder has SHA-256 ${got}, the inputs' ${f.sha256}`);
+    }
+    for (const rel of [...files.sha256.keys()].sort()) {
+        if (!planned.has(rel))
+            d.push(`${paths/* CONTAINER_CONFIG_DIR */.Jx}/${rel}: the kept builder has this certificate file, the inputs give none there`);
+    }
+    return d;
+}
+/**
+ * An endpoint as buildx records it (builder.go validateEndpoint: a docker context by its
+ * name, a host as docker/cli's opts.ParseHost gives it, tcp:// with port 2375 when none is
+ * given); undefined when only the docker CLI can tell (the current context: '' or "default",
+ * recorded as its host), and it is not compared.
+ */
+function endpointAsRecorded(endpoint) {
+    if (endpoint === '' || endpoint === 'default')
+        return undefined;
+    const tcp = /^tcp:\/\/([^/:]+|\[[^\]]+\])(\/.*)?$/.exec(endpoint);
+    return tcp ? `tcp://${tcp[1]}:2375${tcp[2] ?? ''}` : endpoint;
+}
+/** The refusal: each difference, and the ways out. */
+function keptRefusal(name, differences) {
+    return (`builder ${name} is a kept builder (an earlier run created it with cleanup: false) that differs from what the inputs ask:\n- ` +
+        `${differences.join('\n- ')}\nNothing was changed. Give the inputs it was created with, choose another name (or leave name empty ` +
+        `for a generated one), or remove it with "docker buildx rm ${name}" (add --keep-state to keep its cache) when no job uses it, ` +
+        'and the next run creates it anew');
+}
+/** The step "Compare kept builder": throws the refusal when it differs. */
+function checkKept(driver, plan, keepState, kept) {
+    const differences = keptDifferences(kept, { driver: driver.name, keepState, nodes: plan.nodes, expect: plan.expect }, driver.withoutOwner);
+    if (differences.length > 0)
+        throw new Error(keptRefusal(plan.builder, differences));
+    log/* info */.pq(`kept builder ${plan.builder} is what the inputs ask: driver, ${plan.nodes.length} node(s), driver-opts and image, daemon flags, platforms, ` +
+        `keep-state, config and ${plan.expect.files.length} certificate file(s) (by SHA-256)`);
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
 
 
 
@@ -10238,10 +10594,15 @@ async function steps() {
         const { standalone } = await read.versions;
         await log/* group */.Os(`Install buildx ${install.version}${standalone ? ' standalone' : ''}`, () => installBuildx(install, runDir, driver, standalone));
     }
-    const name = await log/* group */.Os(driver.createsBuilder ? `Check that builder ${asked.name} does not exist yet` : "Find the docker context's builder", () => driver.claim(asked.name, (0,commands/* getInput */.V4)('name').trim() !== ''));
-    update({ builder: name });
+    const name = await log/* group */.Os(driver.createsBuilder
+        ? `Check that builder ${asked.name} does not exist yet${driver.keptOf ? ', or is a kept one' : ''}`
+        : "Find the docker context's builder", () => driver.claim(asked.name, (0,commands/* getInput */.V4)('name').trim() !== ''));
     const claimed = { ...asked, name };
-    const inputs = needsTlsContext(driver, claimed, process.env, external_node_os_.homedir())
+    // A kept builder (an earlier run's, cleanup: false) is compared with the inputs and used as it is; this run never removes it.
+    const kept = keptBuilder(driver, name);
+    update({ builder: name, reused: kept !== undefined });
+    // A kept builder reaches its engine through what its nodes recorded (a TLS context kept with it).
+    const inputs = kept === undefined && needsTlsContext(driver, claimed, process.env, external_node_os_.homedir())
         ? await log/* group */.Os('Make a docker context of the TLS environment', () => useTlsContext(claimed, owner, process.env, external_node_os_.homedir()))
         : claimed;
     const nodeSources = images ? await log/* group */.Os('Take the BuildKit image from the docker.io mirror', () => images.shown()) : [];
@@ -10253,7 +10614,11 @@ async function steps() {
     // A driver that takes no config (remote, docker) has nothing rendered.
     const planned = () => makePlan(driver, inputs, read.certs, runDir, addition, owner, read.prepared, nodeSources);
     const plan = driver.takesConfig ? await log/* group */.Os('Render buildkitd.toml', () => render(planned())) : planned();
-    if (driver.createsBuilder) {
+    if (kept) {
+        await log/* group */.Os(`Compare kept builder ${name} with the inputs`, () => checkKept(driver, plan, inputs.keepState, kept));
+        await log/* group */.Os(`Start kept builder ${name}`, () => startKept(driver, plan, kept));
+    }
+    else if (driver.createsBuilder) {
         await log/* group */.Os('Check that nothing exists under the node names yet', () => checkPlaces(driver, plan, owner));
         await log/* group */.Os(plan.writesConfig ? 'Write config and certificates' : 'Write the TLS files', () => writeFiles(plan));
         await log/* group */.Os(`Create builder ${plan.builder}`, () => createBuilder(driver, plan));
@@ -10262,7 +10627,8 @@ async function steps() {
         await log/* group */.Os(`Use builder ${plan.builder}`, () => driver.create(plan));
     }
     await (0,test_pause/* testPause */.d)('verify');
-    const outcome = await log/* group */.Os('Verify the builder', () => verifyBuilder(driver, plan, inputs, owner));
+    // A kept builder's daemons carry the mark of the run that created it.
+    const outcome = await log/* group */.Os('Verify the builder', () => verifyBuilder(driver, plan, inputs, kept?.owner ?? owner));
     if (wantsProof(inputs, outcome))
         await log/* group */.Os('Prove it: resolve through the builder', () => prove(driver, plan, inputs, outcome));
     summaryWritten = await log/* group */.Os('Outputs and job summary', () => report(driver, plan, outcome));

@@ -387,6 +387,8 @@ if (cni) {
       `warm ${f(fig.cniWarmMs)}`
   )
 }
+// A kept builder reused against a fresh create (#25): scripts/bench-reuse.mjs.
+Object.assign(fig, await (await import('./bench-reuse.mjs')).benchReuse(n, inputs, { median, stepTimes }))
 const out = process.env.BENCH_JSON || path.join(root, 'bench.json')
 fs.writeFileSync(out, `${JSON.stringify(fig, null, 2)}\n`)
 console.log(`figures written to ${out}`)

@@ -4,6 +4,7 @@ import { loadRegistryCerts, type RegistryCerts } from './config/certs.js'
 import * as docker from './docker/cli.js'
 import { checkPlaces } from './drivers/common.js'
 import { createBuilder } from './drivers/create.js'
+import { keptBuilder, startKept } from './drivers/kept.js'
 import { baseViaMirror, nodeImages, takesImagesFromMirror, withImage } from './drivers/node-images.js'
 import type { Driver } from './drivers/driver.js'
 import { driverFor, usesEngine } from './drivers/factory.js'
@@ -24,6 +25,7 @@ import { testPause } from './runner/test-pause.js'
 import { prove, wantsProof } from './verify/prove.js'
 import { report } from './verify/report.js'
 import { failureMarkdown } from './verify/summary.js'
+import { checkKept } from './verify/kept.js'
 import { failureText, verifyBuilder } from './verify/verify.js'
 
 // The main step: a list of named steps, each in its own log group. Any failure runs the
@@ -56,14 +58,20 @@ async function steps(): Promise<void> {
     )
   }
   const name = await log.group(
-    driver.createsBuilder ? `Check that builder ${asked.name} does not exist yet` : "Find the docker context's builder",
+    driver.createsBuilder
+      ? `Check that builder ${asked.name} does not exist yet${driver.keptOf ? ', or is a kept one' : ''}`
+      : "Find the docker context's builder",
     () => driver.claim(asked.name, getInput('name').trim() !== '')
   )
-  state.update({ builder: name })
   const claimed: Inputs = { ...asked, name }
-  const inputs = needsTlsContext(driver, claimed, process.env, os.homedir())
-    ? await log.group('Make a docker context of the TLS environment', () => useTlsContext(claimed, owner, process.env, os.homedir()))
-    : claimed
+  // A kept builder (an earlier run's, cleanup: false) is compared with the inputs and used as it is; this run never removes it.
+  const kept = keptBuilder(driver, name)
+  state.update({ builder: name, reused: kept !== undefined })
+  // A kept builder reaches its engine through what its nodes recorded (a TLS context kept with it).
+  const inputs =
+    kept === undefined && needsTlsContext(driver, claimed, process.env, os.homedir())
+      ? await log.group('Make a docker context of the TLS environment', () => useTlsContext(claimed, owner, process.env, os.homedir()))
+      : claimed
   const nodeSources = images ? await log.group('Take the BuildKit image from the docker.io mirror', () => images.shown()) : []
   const cni = inputs.cni
   // Loaded only when asked for: the tool cache and the download code are most of the bundle.
@@ -80,7 +88,10 @@ async function steps(): Promise<void> {
   // A driver that takes no config (remote, docker) has nothing rendered.
   const planned = (): Plan => makePlan(driver, inputs, read.certs, runDir, addition, owner, read.prepared, nodeSources)
   const plan = driver.takesConfig ? await log.group('Render buildkitd.toml', () => render(planned())) : planned()
-  if (driver.createsBuilder) {
+  if (kept) {
+    await log.group(`Compare kept builder ${name} with the inputs`, () => checkKept(driver, plan, inputs.keepState, kept))
+    await log.group(`Start kept builder ${name}`, () => startKept(driver, plan, kept))
+  } else if (driver.createsBuilder) {
     await log.group('Check that nothing exists under the node names yet', () => checkPlaces(driver, plan, owner))
     await log.group(plan.writesConfig ? 'Write config and certificates' : 'Write the TLS files', () => writeFiles(plan))
     await log.group(`Create builder ${plan.builder}`, () => createBuilder(driver, plan))
@@ -88,7 +99,8 @@ async function steps(): Promise<void> {
     await log.group(`Use builder ${plan.builder}`, () => driver.create(plan))
   }
   await testPause('verify')
-  const outcome = await log.group('Verify the builder', () => verifyBuilder(driver, plan, inputs, owner))
+  // A kept builder's daemons carry the mark of the run that created it.
+  const outcome = await log.group('Verify the builder', () => verifyBuilder(driver, plan, inputs, kept?.owner ?? owner))
   if (wantsProof(inputs, outcome)) await log.group('Prove it: resolve through the builder', () => prove(driver, plan, inputs, outcome))
   summaryWritten = await log.group('Outputs and job summary', () => report(driver, plan, outcome))
   if (!outcome.verified && inputs.verify === 'true') throw new Error(failureText(outcome))

@@ -25,6 +25,8 @@ const docker = {
   })),
   buildxVersion: jest.fn(async () => 'github.com/docker/buildx v0.30.1 abc'),
   builderOwner: jest.fn((name: string) => (calls.push(`owner? ${name}`), registered.get(name))),
+  // A kept builder's record (drivers/kept.ts), when a test sets one; otherwise buildx has none that is kept.
+  builderRecordOf: jest.fn((_name: string): unknown => undefined),
   builderNodes: jest.fn((name: string) =>
     registered.has(name) ? [{ Name: `${name}0`, Endpoint: 'unix:///var/run/docker.sock', DriverOpts: {}, Flags: [] }] : []
   ),
@@ -40,6 +42,9 @@ const docker = {
     const flags = args.indexOf('--buildkitd-flags')
     daemonCmd = ['--config', '/etc/buildkit/buildkitd.toml', ...(flags === -1 ? [] : args[flags + 1].split(' '))]
   }),
+  // A kept builder is started (and made the current builder) by buildx; nothing else here needs these.
+  bootBuilder: jest.fn(async (args: string[]) => void calls.push(args.join(' '))),
+  useBuilder: jest.fn(async (name: string) => void calls.push(`use ${name}`)),
   removeBuilder: jest.fn(async (args: string[]) => {
     calls.push(args.join(' '))
     const name = args[args.length - 1]
@@ -56,6 +61,8 @@ const docker = {
   containerEnv: jest.fn(async (at: { engine: string[]; container: string }) => containers.get(at.container)),
   leaveNode: jest.fn(async (args: string[]) => (calls.push(args.join(' ')), left.add(args[args.length - 1]), { ok: true, message: '' })),
   containerExists: jest.fn(async () => true),
+  // Whether a node's container runs (a kept builder's start is skipped then); stopped unless a test says so.
+  containerRunning: jest.fn(async (_at: { engine: string[]; container: string }) => false),
   daemonLogTail: jest.fn(async () => (calls.push('log'), 'time="x" level=info msg="daemon log"')),
   readBack: jest.fn(
     async (container: string): Promise<{ configText: string; cmd: string[]; sha256Text: string }> => (
@@ -108,6 +115,7 @@ const { runMain } = await import('../../src/main.js')
 const { resetRecord } = await import('../../src/runner/state.js')
 const { fail } = await import('../../src/runner/log.js')
 const { runPost } = await import('../../src/post.js')
+const { recordedArgs } = await import('../../src/drivers/ownership.js')
 
 const { dir, files, reset, outputs, state, runDirs, remove } = stepFiles('main-test-')
 const saved = { ...process.env }
@@ -892,5 +900,97 @@ describe('RUNNER_TEMP', () => {
     process.env.INPUT_MIRRORS = 'docker.io'
     await expect(runMain()).rejects.toThrow('input "mirrors"')
     expect(fs.readFileSync(files.summary, 'utf8')).toContain('<h2>BuildKit builder: not set up</h2>\n<pre>input "mirrors", line 1')
+  })
+})
+
+describe('a kept builder (#25): an earlier run said cleanup: false', () => {
+  /** buildx's records of kept builders, as builderRecordOf and builderOwner read them. */
+  const keptRecords = new Map<string, { Driver: string; Name: string; Nodes: Record<string, unknown>[]; files: unknown[] }>()
+  const owner = docker.builderOwner.getMockImplementation()!
+  beforeEach(() => {
+    keptRecords.clear()
+    docker.builderRecordOf.mockImplementation(name => keptRecords.get(name))
+    docker.builderOwner.mockImplementation(((name: string, markOf: (rec: unknown) => string) =>
+      keptRecords.has(name) ? (calls.push(`owner? ${name}`), markOf(keptRecords.get(name))) : owner(name)) as never)
+  })
+  afterEach(() => {
+    docker.builderRecordOf.mockImplementation(() => undefined)
+    docker.builderOwner.mockImplementation(owner)
+  })
+
+  /** The first run, cleanup: false: created through the mock, then recorded as buildx records it. */
+  async function keep(): Promise<void> {
+    process.env.INPUT_CLEANUP = 'false'
+    await runMain()
+    const args = docker.createBuilder.mock.calls[0][0]
+    const { DriverOpts, Flags } = recordedArgs(args)
+    keptRecords.set('unit1', {
+      Driver: 'docker-container',
+      Name: 'unit1',
+      Nodes: [{ Name: 'unit10', Endpoint: 'unix:///var/run/docker.sock', DriverOpts, Flags, Platforms: null }],
+      // No certificates here: the config as written is the config as buildx copies it.
+      files: [{ config: configWritten, sha256: new Map() }]
+    })
+    // A later job: its own state, RUNNER_TEMP and inputs.
+    calls.length = 0
+    docker.createBuilder.mockClear()
+    resetRecord()
+    reset({ INPUT_NAME: 'unit1', INPUT_MIRRORS: 'docker.io=mirror.gcr.io', INPUT_DEBUG: 'true', INPUT_CLEANUP: 'true' })
+  }
+  /** The post step with the state main saved, as the runner hands it over. */
+  async function post(): Promise<void> {
+    for (const [k, v] of Object.entries(state())) process.env[`STATE_${k}`] = v
+    resetRecord()
+    await runPost()
+  }
+
+  test('matching the inputs: no create; started, made current, verified; its post (cleanup: true) leaves it', async () => {
+    await keep()
+    await runMain()
+    expect(docker.createBuilder).not.toHaveBeenCalled()
+    // The name's claim and the kept builder's owner mark (read from buildx's record), then buildx starts it.
+    expect(calls).toEqual([
+      'owner? unit1',
+      'owner? unit1',
+      'buildx inspect --bootstrap unit1',
+      'use unit1',
+      'readBack --host unix:///var/run/docker.sock buildx_buildkit_unit10'
+    ])
+    expect(outputs()).toMatchObject({ name: 'unit1', verified: 'true' })
+    expect(state()).toMatchObject({ builderReused: 'true' })
+    await post()
+    expect(docker.removeBuilder).not.toHaveBeenCalled()
+    expect(registered.has('unit1')).toBe(true)
+    expect(runDirs()).toEqual([])
+  })
+
+  test('its container runs already: nothing to start', async () => {
+    await keep()
+    process.env.INPUT_USE = 'false'
+    docker.containerRunning.mockResolvedValueOnce(true)
+    await runMain()
+    expect(calls).toEqual(['owner? unit1', 'owner? unit1', 'readBack --host unix:///var/run/docker.sock buildx_buildkit_unit10'])
+    expect(outputs()).toMatchObject({ verified: 'true' })
+  })
+
+  test('differing from the inputs: refused naming the difference; nothing created, started or removed', async () => {
+    await keep()
+    process.env.INPUT_DEBUG = 'false'
+    await expect(runMain()).rejects.toThrow(
+      /^builder unit1 is a kept builder \(an earlier run created it with cleanup: false\) that differs from what the inputs ask:\n- config: 1 key[^]*debug/
+    )
+    expect(calls).toEqual(['owner? unit1', 'owner? unit1'])
+    expect(docker.removeBuilder).not.toHaveBeenCalled()
+    expect(runDirs()).toEqual([])
+  })
+
+  test("main's failure path after it was started (verification fails): it is left as it is", async () => {
+    await keep()
+    daemonCmd = ['--config', '/etc/buildkit/buildkitd.toml']
+    await expect(runMain()).rejects.toThrow(/^the builder does not run with the planned configuration/)
+    expect(calls).toContain('buildx inspect --bootstrap unit1')
+    expect(docker.removeBuilder).not.toHaveBeenCalled()
+    expect(registered.has('unit1')).toBe(true)
+    expect(runDirs()).toEqual([])
   })
 })

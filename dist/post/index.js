@@ -525,7 +525,9 @@ function nodeVolume(node) {
 // container, kubernetes as a label of the Deployment, remote in its first node's name. buildx
 // keeps the driver options in its record of the builder, where the mark is read back without
 // starting a process. The names are here, below the driver-opts check
-// (docker/driver-opts.ts), which refuses a driver option that would set them.
+// (docker/driver-opts.ts), which refuses a driver option that would set them. A builder whose
+// run said cleanup: false carries a second mark, the kept mark, which a later run with the
+// same name reads to reuse it (verify/kept.ts).
 /**
  * docker-container: an environment variable of the daemon's container (driver-opt
  * env.<NAME>=<value>, driver/docker-container/factory.go).
@@ -533,27 +535,53 @@ function nodeVolume(node) {
 const OWNER_ENV = 'BUILDKIT_BUILDER_ACTION_OWNER';
 /** kubernetes: the label key of the mark (a prefixed Kubernetes label key; its value is the owner uuid). */
 const owner_mark_OWNER_LABEL = 'buildkit-builder-action/owner';
+/**
+ * docker-container: the environment variable that says the builder is kept (its run said
+ * cleanup: false), beside the owner mark; its value is keptValue's.
+ */
+const KEPT_ENV = 'BUILDKIT_BUILDER_ACTION_KEPT';
+/** kubernetes: the label key that says the builder is kept, beside the owner label. */
+const KEPT_LABEL = 'buildkit-builder-action/kept';
+/**
+ * The kept mark's value: what a later run compares that the builder can't tell otherwise, its
+ * creator's keep-state (a label value: letters, digits and "-" only).
+ */
+function keptValue(keepState) {
+    return `keep-state-${keepState}`;
+}
+/** The keep-state a kept mark's value says; undefined for a value keptValue never gives. */
+function keepStateOfKept(value) {
+    return value === keptValue(true) ? true : value === keptValue(false) ? false : undefined;
+}
 
 ;// CONCATENATED MODULE: ./src/drivers/docker-container/owner.ts
 
 // The docker-container driver's owner mark: driver-opt env.<OWNER_ENV>=<owner>, an
 // environment variable of the daemon's container (driver/docker-container/factory.go), kept
-// in buildx's record with the node's driver options. Pure.
+// in buildx's record with the node's driver options. A builder kept with cleanup: false
+// carries env.<KEPT_ENV>=<keptValue> beside it, which a later run reads to reuse it. Pure.
 /** The driver-opt that carries the mark, alone. */
 function envMarkOpt(owner) {
     return `env.${OWNER_ENV}=${owner}`;
 }
-/** A node's driver-opts with the mark first; none when owner is ''. */
-function withEnvMark(owner, driverOpts) {
-    return owner === '' ? [...driverOpts] : [envMarkOpt(owner), ...driverOpts];
+/** A node's driver-opts with the mark first, and the kept mark (when `kept` is given) next; none when owner is ''. */
+function withEnvMark(owner, driverOpts, kept) {
+    if (owner === '')
+        return [...driverOpts];
+    return [envMarkOpt(owner), ...(kept === undefined ? [] : [`env.${KEPT_ENV}=${kept}`]), ...driverOpts];
+}
+/** The kept mark's value in a node's recorded DriverOpts: undefined when the builder is not kept. */
+function keptFromEnvOpt(opts) {
+    return opts ? opts[`env.${KEPT_ENV}`] : undefined;
 }
 /** The mark in a node's recorded DriverOpts: undefined when there is none. */
 function ownerFromEnvOpt(opts) {
     return opts ? opts[`env.${OWNER_ENV}`] : undefined;
 }
-/** A node's recorded driver options as `key=value` lines, without the mark (for outputs). */
+/** A node's recorded driver options as `key=value` lines, without the marks (for outputs, and to compare a kept builder's). */
 function withoutEnvMark(opts) {
-    return Object.entries(opts ?? {}).flatMap(([k, v]) => (k === `env.${OWNER_ENV}` ? [] : [`${k}=${v}`]));
+    const marks = [`env.${OWNER_ENV}`, `env.${KEPT_ENV}`];
+    return Object.entries(opts ?? {}).flatMap(([k, v]) => (marks.includes(k) ? [] : [`${k}=${v}`]));
 }
 /** The owner mark in a builder's record ('' when no node carries one). */
 function envMarkOf(rec) {
@@ -629,6 +657,7 @@ function joinShellWords(words) {
 
 ;// CONCATENATED MODULE: ./src/docker/buildx-record.ts
 
+
 // buildx's own files: its configuration directory, buildkitd.default.toml and its record of each
 // builder (store/store.go), read without starting a process and never printed. Pure.
 /**
@@ -654,10 +683,37 @@ function defaultConfigPath(env, home) {
 /** The nodes of a builder's record. */
 function recordedNodes(instanceJson) {
     const rec = JSON.parse(instanceJson);
-    return (rec.Nodes ?? []).map(n => ({ Name: n.Name, Endpoint: n.Endpoint, DriverOpts: n.DriverOpts, Flags: n.Flags }));
+    return (rec.Nodes ?? []).map(n => ({
+        Name: n.Name,
+        Endpoint: n.Endpoint,
+        DriverOpts: n.DriverOpts,
+        Flags: n.Flags,
+        Platforms: n.Platforms
+    }));
 }
+/** `os/architecture[/variant]`, as --platform is written. */
+function platformText(p) {
+    return [p.os, p.architecture, ...(p.variant ? [p.variant] : [])].join('/');
+}
+/** Each node's files, by the nodes' order (JSON encodes Go's []byte as base64). */
+function buildx_record_recordedFiles(instanceJson) {
+    const rec = JSON.parse(instanceJson);
+    return (rec.Nodes ?? []).map(n => {
+        const out = { sha256: new Map() };
+        for (const [name, b64] of Object.entries(n.Files ?? {})) {
+            const content = Buffer.from(b64, 'base64');
+            if (name === CONFIG_FILE_NAME)
+                out.config = content.toString('utf8');
+            else
+                out.sha256.set(name, createHash('sha256').update(content).digest('hex'));
+        }
+        return out;
+    });
+}
+/** The config's name among a node's files (container.go: m["buildkitd.toml"]). */
+const CONFIG_FILE_NAME = 'buildkitd.toml';
 /** A builder's record from its file's text; never printed (its nodes' Files hold keys). */
-function parseBuilderRecord(instanceJson) {
+function buildx_record_parseBuilderRecord(instanceJson) {
     const rec = JSON.parse(instanceJson);
     return { Driver: rec.Driver ?? '', Name: rec.Name ?? '', Nodes: recordedNodes(instanceJson) };
 }
@@ -958,6 +1014,16 @@ async function containerEnv(socket, container) {
         throw new Error(problem(a));
     return JSON.parse(a.body.toString('utf8')).Config?.Env ?? [];
 }
+/** GET /containers/{name}/json: whether the container runs (and is not restarting); false when there is none. */
+async function containerRunning(socket, container) {
+    const a = await request(socket, 'GET', `/containers/${encodeURIComponent(container)}/json`);
+    if (a.status === 404)
+        return false;
+    if (a.status !== 200)
+        throw new Error(problem(a));
+    const st = JSON.parse(a.body.toString('utf8')).State;
+    return st?.Running === true && st.Restarting !== true;
+}
 /**
  * Removes a container and, unless `keepVolume`, the named volume given, as buildx's
  * docker-container driver does for `buildx rm` (driver.go Stop then Rm: ContainerStop,
@@ -1183,7 +1249,12 @@ async function useBuilder(name) {
  */
 function builderOwner(name, markOf) {
     const text = builderRecord(name);
-    return text === undefined ? undefined : markOf(parseBuilderRecord(text));
+    return text === undefined ? undefined : markOf(buildx_record_parseBuilderRecord(text));
+}
+/** buildx's record of builder `name` with its nodes' files as recordedFiles sees them; undefined when there is none. */
+function builderRecordOf(name) {
+    const text = builderRecord(name);
+    return text === undefined ? undefined : { ...parseBuilderRecord(text), files: recordedFiles(text) };
 }
 /** The nodes buildx records for builder `name` ([] when there is none). */
 function builderNodes(name) {
@@ -1295,6 +1366,24 @@ async function cli_containerEnv(c) {
     if (/no such container/i.test(res.stderr))
         return undefined;
     throw new Error(`docker container inspect ${c.container} failed (exit code ${res.exitCode}): ${exec_lastLine(res.stderr)}`);
+}
+/**
+ * Whether a container runs (and is not restarting): on the engine's socket where the CLI would
+ * use a local one, else `docker container inspect`; false when there is none.
+ */
+async function cli_containerRunning(c) {
+    const socket = engineSocket(c.engine);
+    if (socket)
+        return containerRunning(socket, c.container);
+    const res = await exec_run('docker', [
+        ...c.engine,
+        'container',
+        'inspect',
+        '--format',
+        '{{.State.Running}} {{.State.Restarting}}',
+        c.container
+    ]);
+    return res.exitCode === 0 && res.stdout.trim() === 'true false';
 }
 /** The daemon's last log lines (stdout and stderr), for failure reports. */
 async function daemonLogTail(c, lines = 30) {
@@ -1501,6 +1590,159 @@ class errors_InputError extends Error {
         this.line = line;
         this.name = 'InputError';
     }
+}
+
+;// CONCATENATED MODULE: ./src/runner/lines.ts
+
+/** Non-empty lines with their 1-based numbers; `#` starts a comment line. */
+function lines_inputLines(text) {
+    return text
+        .split(/\r?\n/)
+        .map((raw, i) => ({ n: i + 1, text: raw.trim() }))
+        .filter(l => l.text !== '' && !l.text.startsWith('#'));
+}
+function parseBool(input, value, fallback) {
+    const v = value.trim().toLowerCase();
+    if (v === '' && fallback !== undefined)
+        return fallback;
+    if (v === 'true')
+        return true;
+    if (v === 'false')
+        return false;
+    throw new InputError(input, undefined, `"${value}" is not a boolean; expected true or false`);
+}
+/** Splits text into words as a POSIX shell does (quotes and backslashes; no expansion). */
+function lines_splitShellWords(text) {
+    const words = [];
+    let cur = '';
+    let inWord = false;
+    let quote;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (quote === "'") {
+            if (c === "'")
+                quote = undefined;
+            else
+                cur += c;
+        }
+        else if (quote === '"') {
+            if (c === '"')
+                quote = undefined;
+            else if (c === '\\' && i + 1 < text.length && '"\\$`'.includes(text[i + 1]))
+                cur += text[++i];
+            else
+                cur += c;
+        }
+        else if (c === "'" || c === '"') {
+            quote = c;
+            inWord = true;
+        }
+        else if (c === '\\' && i + 1 < text.length) {
+            cur += text[++i];
+            inWord = true;
+        }
+        else if (/\s/.test(c)) {
+            if (inWord)
+                words.push(cur);
+            cur = '';
+            inWord = false;
+        }
+        else {
+            cur += c;
+            inWord = true;
+        }
+    }
+    if (quote)
+        return undefined;
+    if (inWord)
+        words.push(cur);
+    return words;
+}
+
+;// CONCATENATED MODULE: ./src/drivers/ownership.ts
+
+
+const who = (n) => `node ${n.name}${n.label ? ` (${n.label})` : ''}`;
+const whose = (o) => o.state === 'taken' && o.owner === '' ? 'it carries no owner mark' : "it carries another run's owner mark";
+/**
+ * Before create: every node's place must be free. A taken place can't be this run's (its
+ * mark is new), and one that can't be read is not assumed free. Returns the refusal, or
+ * undefined when every node may be created.
+ */
+function ownership_refusal(found, owner) {
+    const lines = found.flatMap(({ node, occupant: o }) => {
+        if (o.state === 'free' || (o.state === 'taken' && owner !== '' && o.owner === owner))
+            return [];
+        if (o.state === 'unknown')
+            return [`${who(node)}: ${node.place} could not be checked: ${o.error}`];
+        return [`${who(node)}: ${node.place} already exists and is not this run's (${whose(o)})`];
+    });
+    if (lines.length === 0)
+        return undefined;
+    const what = lines.length === 1
+        ? `${lines[0]}; buildx would take it over and removing the builder would remove it`
+        : `\n- ${lines.join('\n- ')}\nbuildx would take them over and removing the builder would remove them`;
+    return (`${what}. Choose another builder name (or leave name empty for a generated one) or another node name in append; ` +
+        'remove it yourself only if you know it is not in use');
+}
+/**
+ * Before removal: only nodes whose place is free or carries this run's mark are removed
+ * (buildx rm of a node whose container is gone only drops its record). The others are
+ * detached from the record (buildx refuses to leave the last node: store/nodegroup.go Leave),
+ * or, when none is ours, the record alone is removed.
+ */
+function removalPlan(found, owner) {
+    const foreign = found.filter(({ occupant: o }) => o.state === 'unknown' || (o.state === 'taken' && (owner === '' || o.owner !== owner)));
+    const warnings = foreign.map(({ node, occupant: o }) => o.state === 'unknown'
+        ? `${who(node)}: ${node.place} could not be checked (${o.error}): left alone, remove it yourself if it is this run's`
+        : `${who(node)}: ${node.place} is not this run's (${whose(o)}; another run or builder uses that name): left alone`);
+    if (foreign.length === found.length && found.length > 0)
+        return { leave: [], keepDaemon: true, warnings };
+    return { leave: foreign.map(f => f.node.name), keepDaemon: false, warnings };
+}
+/**
+ * After create: a node whose place does not carry this run's mark was taken over (another
+ * run made it between the check and create). Verification fails for it whatever `verify`
+ * says: the builder runs someone else's daemon.
+ */
+function takeovers(found, owner) {
+    return found.flatMap(({ node, occupant: o }) => o.state === 'taken' && o.owner !== owner
+        ? [`${who(node)}: ${node.place} is not this run's (${whose(o)}): buildx took over another builder's daemon`]
+        : []);
+}
+/**
+ * A planned node as buildx will record it, for reading its place before create: its name,
+ * endpoint and driver-opts (recordedArgs). undefined when buildx picks the name (kubernetes'
+ * first node: generated, nothing can be there yet).
+ */
+function ownership_plannedRecord(n) {
+    if (n.name === undefined)
+        return undefined;
+    return { Name: n.name, Endpoint: n.endpoint, DriverOpts: recordedArgs(n.createArgs).DriverOpts };
+}
+/**
+ * What buildx records of a node's create arguments: its driver-opts, read as buildx reads
+ * them (CSV, the last value of a key wins: builder.go csvToMap), and its daemon flags, split
+ * as buildx splits --buildkitd-flags (shlex; before buildx's own addition, builder.go
+ * parseBuildkitdFlags).
+ */
+function recordedArgs(createArgs) {
+    const opts = {};
+    let flags = [];
+    createArgs.forEach((a, i) => {
+        if (i + 1 >= createArgs.length)
+            return;
+        if (a === '--buildkitd-flags')
+            flags = splitShellWords(createArgs[i + 1]) ?? [];
+        if (a !== '--driver-opt')
+            return;
+        for (const f of csvFields(createArgs[i + 1])) {
+            const eq = f.indexOf('=');
+            if (eq > 0)
+                opts[f.slice(0, eq)] = f.slice(eq + 1);
+        }
+    });
+    return { DriverOpts: opts, Flags: flags };
 }
 
 ;// CONCATENATED MODULE: ./src/runner/input-files.ts
@@ -1797,73 +2039,6 @@ function csvQuote(field) {
     return /[",\n\r]/.test(field) || field.startsWith(' ') ? `"${field.replace(/"/g, '""')}"` : field;
 }
 
-;// CONCATENATED MODULE: ./src/runner/lines.ts
-
-/** Non-empty lines with their 1-based numbers; `#` starts a comment line. */
-function lines_inputLines(text) {
-    return text
-        .split(/\r?\n/)
-        .map((raw, i) => ({ n: i + 1, text: raw.trim() }))
-        .filter(l => l.text !== '' && !l.text.startsWith('#'));
-}
-function parseBool(input, value, fallback) {
-    const v = value.trim().toLowerCase();
-    if (v === '' && fallback !== undefined)
-        return fallback;
-    if (v === 'true')
-        return true;
-    if (v === 'false')
-        return false;
-    throw new InputError(input, undefined, `"${value}" is not a boolean; expected true or false`);
-}
-/** Splits text into words as a POSIX shell does (quotes and backslashes; no expansion). */
-function lines_splitShellWords(text) {
-    const words = [];
-    let cur = '';
-    let inWord = false;
-    let quote;
-    for (let i = 0; i < text.length; i++) {
-        const c = text[i];
-        if (quote === "'") {
-            if (c === "'")
-                quote = undefined;
-            else
-                cur += c;
-        }
-        else if (quote === '"') {
-            if (c === '"')
-                quote = undefined;
-            else if (c === '\\' && i + 1 < text.length && '"\\$`'.includes(text[i + 1]))
-                cur += text[++i];
-            else
-                cur += c;
-        }
-        else if (c === "'" || c === '"') {
-            quote = c;
-            inWord = true;
-        }
-        else if (c === '\\' && i + 1 < text.length) {
-            cur += text[++i];
-            inWord = true;
-        }
-        else if (/\s/.test(c)) {
-            if (inWord)
-                words.push(cur);
-            cur = '';
-            inWord = false;
-        }
-        else {
-            cur += c;
-            inWord = true;
-        }
-    }
-    if (quote)
-        return undefined;
-    if (inWord)
-        words.push(cur);
-    return words;
-}
-
 ;// CONCATENATED MODULE: ./src/docker/refs.ts
 
 
@@ -2026,6 +2201,13 @@ function optProblem(key, value) {
     }
     if (key === 'labels' && value.includes(owner_mark_OWNER_LABEL)) {
         return `labels sets ${owner_mark_OWNER_LABEL}, the mark this action puts on the builders it creates, to remove only its own; remove that label`;
+    }
+    // The kept mark likewise: with it a builder of any run would pass for a kept one and be reused.
+    if (key.toLowerCase() === `env.${KEPT_ENV}`.toLowerCase()) {
+        return `env.${KEPT_ENV} is the mark this action puts on a builder kept with cleanup: false, to reuse only such builders; remove it`;
+    }
+    if (key === 'labels' && value.includes(KEPT_LABEL)) {
+        return `labels sets ${KEPT_LABEL}, the mark this action puts on a builder kept with cleanup: false, to reuse only such builders; remove that label`;
     }
     if (key === 'image') {
         const problem = imageRefProblem(value);
@@ -4048,22 +4230,37 @@ function baseViaMirror(mirrors) {
 
 
 
+
 // What several drivers do alike: claim a free name, create and boot the nodes, read what is at
 // their places, take a docker endpoint, plan nodes that take the config.
 /**
  * The name asked for, once buildx's own record says no builder has it (read without a
- * process, and nothing of it printed). docker/setup-buildx-action uses an existing builder as
- * it is; this action refuses it: a builder it did not create can't be verified against its
- * plan, and its post step would remove someone else's builder.
+ * process, and nothing of it printed), or that the builder of that name is a kept one of this
+ * action, which the next steps compare with the inputs (verify/kept.ts). docker/setup-buildx-action
+ * uses an existing builder as it is; this action refuses any other: a builder it did not
+ * create can't be verified against its plan, and one that another run will remove (its
+ * cleanup is on) must not be shared, nor removed by this run's post step. `keptOf` reads a
+ * node's kept mark (drivers/<name>/owner.ts); a driver without one never reuses.
  */
-function claimFreeName(asked) {
-    if (builderOwner(asked, () => '') !== undefined) {
-        throw new Error(`a builder named "${asked}" already exists; choose another name (or leave name empty for a generated one), ` +
+function claimFreeName(asked, keptOf) {
+    const found = builderOwner(asked, rec => (keptOf !== undefined && isKept(rec, keptOf) ? 'kept' : ''));
+    if (found !== undefined) {
+        if (found === 'kept') {
+            log_info(`builder ${asked} exists, kept by an earlier run of this action (cleanup: false): it is compared with the inputs next`);
+            return asked;
+        }
+        throw new Error(`a builder named "${asked}" already exists and is not a kept builder of this action; ` +
+            'choose another name (or leave name empty for a generated one), ' +
             `or remove it with "docker buildx rm ${asked}" (docker/setup-buildx-action would use it as it is; ` +
-            'this action only sets up, verifies and removes a builder of its own)');
+            'this action reuses only a builder an earlier run of it kept with cleanup: false, ' +
+            'and otherwise sets up, verifies and removes a builder of its own)');
     }
     log_info(`no builder named ${asked} yet`);
     return asked;
+}
+/** Whether every node of a builder's record carries the kept mark (one created by a run with cleanup: false). */
+function isKept(rec, keptOf) {
+    return rec.Nodes.length > 0 && rec.Nodes.every(n => keptOf(n.DriverOpts) !== undefined);
 }
 /**
  * Creates the builder's nodes. One node: create --bootstrap. Several: each is recorded first
@@ -4125,13 +4322,15 @@ function dockerEndpointProblem(endpoint) {
 /**
  * The nodes of a driver that takes the config: `buildx create` (then `--append`) with the
  * config, the node's driver options, the feature's (CNI) and the image the action chose, with
- * the driver's owner `mark`, and daemon flags.
+ * the driver's owner `mark` (and its kept mark with cleanup: false), and daemon flags.
  * buildx names the first node <builder>0 (store/nodegroup.go nextNodeName: create without
  * --node, every driver). `daemonFlags` turns a node's flags into what buildx is given
  * (kubernetes adds the config's path).
  */
 function planConfigNodes(driver, ctx, o) {
     const { inputs, configPath, owner, addition, images } = ctx;
+    // cleanup: false keeps the builder: the kept mark lets a later run with this name reuse it (verify/kept.ts).
+    const kept = inputs.cleanup ? undefined : keptValue(inputs.keepState);
     const nodes = inputs.nodes.map((n, i) => ({
         label: n.label,
         name: i === 0 ? buildx_nodeName(inputs.name) : n.name,
@@ -4141,7 +4340,7 @@ function planConfigNodes(driver, ctx, o) {
             name: inputs.name,
             driver,
             configPath,
-            driverOpts: o.mark(owner, withImage([...n.driverOpts, ...(addition.driverOpts ?? [])], images[i])),
+            driverOpts: o.mark(owner, withImage([...n.driverOpts, ...(addition.driverOpts ?? [])], images[i]), kept),
             buildkitdFlags: o.daemonFlags ? o.daemonFlags(n.buildkitdFlags) : n.buildkitdFlags,
             use: inputs.use,
             append: i > 0,
@@ -4224,7 +4423,8 @@ const dockerContainer = {
         fetch: (endpoint, ref) => pullImage(engineArgs(endpoint), ref)
     },
     planNodes: ctx => planConfigNodes('docker-container', ctx, { mark: withEnvMark }),
-    claim: async (asked) => claimFreeName(asked),
+    claim: async (asked) => claimFreeName(asked, keptFromEnvOpt),
+    keptOf: keptFromEnvOpt,
     create: createNodes,
     readBackNode: async (plan, node) => {
         const seen = await readBackContainer(at(node), plan.expect.files.map(f => f.path));
@@ -4233,6 +4433,7 @@ const dockerContainer = {
     readsDaemonLog: true,
     resolve: (node, refs) => resolveInBuilder(at(node), refs),
     logSince: (node, since) => daemonLogSince(at(node), since),
+    running: node => cli_containerRunning(at(node)),
     logTail: async (node, lines) => ((await containerExists(at(node))) ? daemonLogTail(at(node), lines) : ''),
     owner: builder => builderOwner(builder, envMarkOf),
     withoutOwner: withoutEnvMark,
@@ -4788,62 +4989,72 @@ function kubernetesEndpointProblem(endpoint) {
 //
 // buildx reads every --driver-opt as CSV and keeps one value per key (builder.go csvToMap:
 // the last wins), so the mark must be merged into a labels opt the user gives, not given
-// beside it. Pure.
+// beside it. A builder kept with cleanup: false carries the label <KEPT_LABEL>=<keptValue> in
+// the same opt, which a later run reads to reuse it. Pure.
 /** The driver-opt that carries the mark, alone. */
 function labelMarkOpt(owner) {
     return `labels=${OWNER_LABEL}=${owner}`;
 }
 /**
- * A node's driver-opts with the mark in them: a `labels` opt the user gives (on its own or
- * inside a CSV line) gets the mark added to it, so that neither replaces the other in
- * buildx's map. None when owner is ''.
+ * A node's driver-opts with the mark in them (and the kept mark, when `kept` is given): a
+ * `labels` opt the user gives (on its own or inside a CSV line) gets the marks added to it, so
+ * that neither replaces the other in buildx's map. None when owner is ''.
  */
-function withLabelMark(owner, driverOpts) {
+function withLabelMark(owner, driverOpts, kept) {
     if (owner === '')
         return [...driverOpts];
     const userLabels = [];
     const rest = [];
     for (const line of driverOpts) {
         const fields = csv_csvFields(line);
-        const kept = fields.filter(f => {
+        const others = fields.filter(f => {
             if (!f.startsWith('labels='))
                 return true;
             userLabels.push(f.slice('labels='.length).replace(/^"|"$/g, ''));
             return false;
         });
-        if (kept.length === fields.length)
+        if (others.length === fields.length)
             rest.push(line);
-        else if (kept.length > 0)
-            rest.push(kept.map(csvQuote).join(','));
+        else if (others.length > 0)
+            rest.push(others.map(csvQuote).join(','));
     }
     // The last labels opt is the one buildx keeps; the mark's key wins over a user's same key.
-    const kept = userLabels.length > 0 ? userLabels[userLabels.length - 1].split(',').filter(kv => kv !== '' && kv.split('=')[0] !== owner_mark_OWNER_LABEL) : [];
-    return [...rest, csvQuote(`labels=${[...kept, `${owner_mark_OWNER_LABEL}=${owner}`].join(',')}`)];
+    const user = userLabels.length > 0 ? userLabels[userLabels.length - 1].split(',').filter(kv => kv !== '' && !isMark(kv)) : [];
+    const marks = [`${owner_mark_OWNER_LABEL}=${owner}`, ...(kept === undefined ? [] : [`${KEPT_LABEL}=${kept}`])];
+    return [...rest, csvQuote(`labels=${[...user, ...marks].join(',')}`)];
 }
+/** Whether a `k=v` pair of a labels opt is one of this action's marks. */
+const isMark = (kv) => [owner_mark_OWNER_LABEL, KEPT_LABEL].includes(kv.split('=')[0]);
+/** The labels of a recorded `labels` opt (factory.go splitMultiValues: quotes trimmed, `,` between pairs). */
+const labelPairs = (labels) => labels.replace(/^"|"$/g, '').split(',');
 /**
  * The mark in a node's recorded DriverOpts, the `labels` value (splitMultiValues in
  * factory.go: quotes trimmed, `,` between pairs, `=`): undefined when there is none.
  */
 function ownerFromLabelsOpt(opts) {
+    return labelOf(opts, owner_mark_OWNER_LABEL);
+}
+/** The kept mark's value in a node's recorded DriverOpts: undefined when the builder is not kept. */
+function keptFromLabelsOpt(opts) {
+    return labelOf(opts, KEPT_LABEL);
+}
+function labelOf(opts, key) {
     const labels = opts?.labels;
     if (labels === undefined)
         return undefined;
-    for (const kv of labels.replace(/^"|"$/g, '').split(',')) {
+    for (const kv of labelPairs(labels)) {
         const [k, v, ...more] = kv.split('=');
-        if (k === owner_mark_OWNER_LABEL && v !== undefined && more.length === 0)
+        if (k === key && v !== undefined && more.length === 0)
             return v;
     }
     return undefined;
 }
-/** A node's recorded driver options as `key=value` lines, without the mark (for outputs). */
+/** A node's recorded driver options as `key=value` lines, without the marks (for outputs, and to compare a kept builder's). */
 function withoutLabelMark(opts) {
     return Object.entries(opts ?? {}).flatMap(([k, v]) => {
         if (k !== 'labels')
             return [`${k}=${v}`];
-        const rest = v
-            .replace(/^"|"$/g, '')
-            .split(',')
-            .filter(kv => kv !== '' && kv.split('=')[0] !== owner_mark_OWNER_LABEL);
+        const rest = labelPairs(v).filter(kv => kv !== '' && !isMark(kv));
         return rest.length > 0 ? [`labels=${rest.join(',')}`] : [];
     });
 }
@@ -4928,8 +5139,9 @@ const kubernetes = {
     claim: async (asked) => {
         // kubectl first: verification needs it, and nothing is created until it is there.
         await kubectlCheck();
-        return claimFreeName(asked);
+        return claimFreeName(asked, keptFromLabelsOpt);
     },
+    keptOf: keptFromLabelsOpt,
     create: createNodes,
     readBackNode: async (plan, node, compare) => readBackPods(plan, node, compare),
     readsDaemonLog: true,
@@ -5794,78 +6006,6 @@ function driverFor(name) {
     return catalog.driver(name);
 }
 
-;// CONCATENATED MODULE: ./src/drivers/ownership.ts
-
-const who = (n) => `node ${n.name}${n.label ? ` (${n.label})` : ''}`;
-const whose = (o) => o.state === 'taken' && o.owner === '' ? 'it carries no owner mark' : "it carries another run's owner mark";
-/**
- * Before create: every node's place must be free. A taken place can't be this run's (its
- * mark is new), and one that can't be read is not assumed free. Returns the refusal, or
- * undefined when every node may be created.
- */
-function ownership_refusal(found, owner) {
-    const lines = found.flatMap(({ node, occupant: o }) => {
-        if (o.state === 'free' || (o.state === 'taken' && owner !== '' && o.owner === owner))
-            return [];
-        if (o.state === 'unknown')
-            return [`${who(node)}: ${node.place} could not be checked: ${o.error}`];
-        return [`${who(node)}: ${node.place} already exists and is not this run's (${whose(o)})`];
-    });
-    if (lines.length === 0)
-        return undefined;
-    const what = lines.length === 1
-        ? `${lines[0]}; buildx would take it over and removing the builder would remove it`
-        : `\n- ${lines.join('\n- ')}\nbuildx would take them over and removing the builder would remove them`;
-    return (`${what}. Choose another builder name (or leave name empty for a generated one) or another node name in append; ` +
-        'remove it yourself only if you know it is not in use');
-}
-/**
- * Before removal: only nodes whose place is free or carries this run's mark are removed
- * (buildx rm of a node whose container is gone only drops its record). The others are
- * detached from the record (buildx refuses to leave the last node: store/nodegroup.go Leave),
- * or, when none is ours, the record alone is removed.
- */
-function removalPlan(found, owner) {
-    const foreign = found.filter(({ occupant: o }) => o.state === 'unknown' || (o.state === 'taken' && (owner === '' || o.owner !== owner)));
-    const warnings = foreign.map(({ node, occupant: o }) => o.state === 'unknown'
-        ? `${who(node)}: ${node.place} could not be checked (${o.error}): left alone, remove it yourself if it is this run's`
-        : `${who(node)}: ${node.place} is not this run's (${whose(o)}; another run or builder uses that name): left alone`);
-    if (foreign.length === found.length && found.length > 0)
-        return { leave: [], keepDaemon: true, warnings };
-    return { leave: foreign.map(f => f.node.name), keepDaemon: false, warnings };
-}
-/**
- * After create: a node whose place does not carry this run's mark was taken over (another
- * run made it between the check and create). Verification fails for it whatever `verify`
- * says: the builder runs someone else's daemon.
- */
-function takeovers(found, owner) {
-    return found.flatMap(({ node, occupant: o }) => o.state === 'taken' && o.owner !== owner
-        ? [`${who(node)}: ${node.place} is not this run's (${whose(o)}): buildx took over another builder's daemon`]
-        : []);
-}
-/**
- * A planned node as buildx will record it, for reading its place before create: its name,
- * endpoint and driver-opts (from its create arguments, read as buildx reads them: CSV, the
- * last value of a key wins). undefined when buildx picks the name (kubernetes' first node:
- * generated, nothing can be there yet).
- */
-function ownership_plannedRecord(n) {
-    if (n.name === undefined)
-        return undefined;
-    const opts = {};
-    n.createArgs.forEach((a, i) => {
-        if (a !== '--driver-opt' || i + 1 >= n.createArgs.length)
-            return;
-        for (const f of csvFields(n.createArgs[i + 1])) {
-            const eq = f.indexOf('=');
-            if (eq > 0)
-                opts[f.slice(0, eq)] = f.slice(eq + 1);
-        }
-    });
-    return { Name: n.name, Endpoint: n.endpoint, DriverOpts: opts };
-}
-
 ;// CONCATENATED MODULE: ./src/runner/state.ts
 
 const Keys = {
@@ -5873,6 +6013,7 @@ const Keys = {
     driver: 'driver',
     owner: 'owner',
     created: 'builderCreated',
+    reused: 'builderReused',
     runDir: 'runDir',
     cleanup: 'cleanup',
     keepState: 'keepState',
@@ -5886,6 +6027,7 @@ function load() {
         driver: get('driver') || 'docker-container',
         owner: get('owner'),
         created: get('created') === 'true',
+        reused: get('reused') === 'true',
         runDir: get('runDir'),
         cleanup: get('cleanup') !== 'false',
         keepState: get('keepState') === 'true',
@@ -5986,7 +6128,12 @@ async function removeTlsContext(keepsBuilder) {
 async function teardown(why) {
     const rec = record();
     try {
-        if (rec.created && rec.builder !== '')
+        if (rec.reused) {
+            // Whatever this run's cleanup says: jobs share a kept builder, and it was not this run's to remove.
+            log_info(`builder ${rec.builder} is a kept builder (an earlier run created it with cleanup: false) that this run used: left as it is; ` +
+                `remove it with "docker buildx rm ${rec.builder}" when no job needs it`);
+        }
+        else if (rec.created && rec.builder !== '')
             await teardown_removeBuilder(driverFor(rec.driver), why, rec);
         else
             log_info('this run created no builder (or already removed it)');

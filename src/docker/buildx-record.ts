@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import * as path from 'node:path'
 
 // buildx's own files: its configuration directory, buildkitd.default.toml and its record of each
@@ -26,19 +27,69 @@ export function defaultConfigPath(env: NodeJS.ProcessEnv, home: string): string 
   return path.join(buildxDir(env, home), 'buildkitd.default.toml')
 }
 
-/** A node as buildx records it (store/nodegroup.go Node); Files are never read from it. */
+/** A platform as buildx records it (ocispecs.Platform, JSON). */
+export interface RecordedPlatform {
+  os: string
+  architecture: string
+  variant?: string
+}
+
+/** A node as buildx records it (store/nodegroup.go Node); Files are never read from it (recordedFiles hashes them). */
 export interface RecordedNode {
   Name: string
   Endpoint: string
   DriverOpts?: Record<string, string> | null
   Flags?: string[] | null
+  /** --platform as buildx parsed it (platformutil.Parse: normalised); null when none was given */
+  Platforms?: RecordedPlatform[] | null
 }
 
 /** The nodes of a builder's record. */
 export function recordedNodes(instanceJson: string): RecordedNode[] {
   const rec = JSON.parse(instanceJson) as { Nodes?: RecordedNode[] | null }
-  return (rec.Nodes ?? []).map(n => ({ Name: n.Name, Endpoint: n.Endpoint, DriverOpts: n.DriverOpts, Flags: n.Flags }))
+  return (rec.Nodes ?? []).map(n => ({
+    Name: n.Name,
+    Endpoint: n.Endpoint,
+    DriverOpts: n.DriverOpts,
+    Flags: n.Flags,
+    Platforms: n.Platforms
+  }))
 }
+
+/** `os/architecture[/variant]`, as --platform is written. */
+export function platformText(p: RecordedPlatform): string {
+  return [p.os, p.architecture, ...(p.variant ? [p.variant] : [])].join('/')
+}
+
+/**
+ * What buildx copies into a node (Node.Files, from util/confutil/container.go LoadConfigFiles:
+ * `buildkitd.toml` with its certificate paths rewritten under /etc/buildkit, and each
+ * certificate file as `certs/<host>/<base name>`), seen only as the config's text and each
+ * file's SHA-256: no other content leaves this function (keys are among the files).
+ */
+export interface RecordedFiles {
+  /** The config as buildx writes it into the node; undefined when the node was created without one */
+  config?: string
+  /** Every other file by its path under /etc/buildkit → SHA-256 of its content */
+  sha256: Map<string, string>
+}
+
+/** Each node's files, by the nodes' order (JSON encodes Go's []byte as base64). */
+export function recordedFiles(instanceJson: string): RecordedFiles[] {
+  const rec = JSON.parse(instanceJson) as { Nodes?: { Files?: Record<string, string> | null }[] | null }
+  return (rec.Nodes ?? []).map(n => {
+    const out: RecordedFiles = { sha256: new Map() }
+    for (const [name, b64] of Object.entries(n.Files ?? {})) {
+      const content = Buffer.from(b64, 'base64')
+      if (name === CONFIG_FILE_NAME) out.config = content.toString('utf8')
+      else out.sha256.set(name, createHash('sha256').update(content).digest('hex'))
+    }
+    return out
+  })
+}
+
+/** The config's name among a node's files (container.go: m["buildkitd.toml"]). */
+const CONFIG_FILE_NAME = 'buildkitd.toml'
 
 /** buildx's record of a builder: its driver, its name and its nodes (store/nodegroup.go NodeGroup). */
 export interface BuilderRecord {

@@ -1,13 +1,22 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { instancePath, parseBuilderRecord, recordedNodes, type BuilderRecord, type RecordedNode } from './buildx-record.js'
+import {
+  instancePath,
+  parseBuilderRecord,
+  recordedFiles,
+  recordedNodes,
+  type BuilderRecord,
+  type RecordedFiles,
+  type RecordedNode
+} from './buildx-record.js'
 import { lastLine, run, runChecked, type RunResult } from '../runner/exec.js'
 import { READ_BACK_SCRIPT, parseReadBack, type ReadBackParts } from '../buildkit/read-back.js'
 import { buildxCommand, type BuildxCommand } from './buildx-plugin.js'
 import {
   containerCmd,
   containerEnv as apiContainerEnv,
+  containerRunning as apiContainerRunning,
   engineVersion,
   execIn as apiExec,
   imageId as apiImageId,
@@ -117,6 +126,12 @@ export async function useBuilder(name: string): Promise<void> {
 export function builderOwner(name: string, markOf: (rec: BuilderRecord) => string): string | undefined {
   const text = builderRecord(name)
   return text === undefined ? undefined : markOf(parseBuilderRecord(text))
+}
+
+/** buildx's record of builder `name` with its nodes' files as recordedFiles sees them; undefined when there is none. */
+export function builderRecordOf(name: string): (BuilderRecord & { files: RecordedFiles[] }) | undefined {
+  const text = builderRecord(name)
+  return text === undefined ? undefined : { ...parseBuilderRecord(text), files: recordedFiles(text) }
 }
 
 /** The nodes buildx records for builder `name` ([] when there is none). */
@@ -250,6 +265,24 @@ export async function containerEnv(c: ContainerAt): Promise<string[] | undefined
   if (res.exitCode === 0) return (JSON.parse(res.stdout) as string[] | null) ?? []
   if (/no such container/i.test(res.stderr)) return undefined
   throw new Error(`docker container inspect ${c.container} failed (exit code ${res.exitCode}): ${lastLine(res.stderr)}`)
+}
+
+/**
+ * Whether a container runs (and is not restarting): on the engine's socket where the CLI would
+ * use a local one, else `docker container inspect`; false when there is none.
+ */
+export async function containerRunning(c: ContainerAt): Promise<boolean> {
+  const socket = engineSocket(c.engine)
+  if (socket) return apiContainerRunning(socket, c.container)
+  const res = await run('docker', [
+    ...c.engine,
+    'container',
+    'inspect',
+    '--format',
+    '{{.State.Running}} {{.State.Restarting}}',
+    c.container
+  ])
+  return res.exitCode === 0 && res.stdout.trim() === 'true false'
 }
 
 /** The daemon's last log lines (stdout and stderr), for failure reports. */

@@ -1,6 +1,6 @@
 import { looksLikePem } from '../config/certs.js'
 import { csvRecord } from './csv.js'
-import { OWNER_ENV, OWNER_LABEL } from './owner-mark.js'
+import { KEPT_ENV, KEPT_LABEL, OWNER_ENV, OWNER_LABEL } from './owner-mark.js'
 import { imageRefProblem, quoteShort } from './refs.js'
 
 // driver-opts as buildx reads them: each --driver-opt is one CSV record (builder/builder.go
@@ -48,6 +48,13 @@ function optProblem(key: string, value: string): string | undefined {
   }
   if (key === 'labels' && value.includes(OWNER_LABEL)) {
     return `labels sets ${OWNER_LABEL}, the mark this action puts on the builders it creates, to remove only its own; remove that label`
+  }
+  // The kept mark likewise: with it a builder of any run would pass for a kept one and be reused.
+  if (key.toLowerCase() === `env.${KEPT_ENV}`.toLowerCase()) {
+    return `env.${KEPT_ENV} is the mark this action puts on a builder kept with cleanup: false, to reuse only such builders; remove it`
+  }
+  if (key === 'labels' && value.includes(KEPT_LABEL)) {
+    return `labels sets ${KEPT_LABEL}, the mark this action puts on a builder kept with cleanup: false, to reuse only such builders; remove that label`
   }
   if (key === 'image') {
     const problem = imageRefProblem(value)

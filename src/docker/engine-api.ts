@@ -91,6 +91,15 @@ export async function containerEnv(socket: string, container: string): Promise<s
   return (JSON.parse(a.body.toString('utf8')) as { Config?: { Env?: string[] | null } }).Config?.Env ?? []
 }
 
+/** GET /containers/{name}/json: whether the container runs (and is not restarting); false when there is none. */
+export async function containerRunning(socket: string, container: string): Promise<boolean> {
+  const a = await request(socket, 'GET', `/containers/${encodeURIComponent(container)}/json`)
+  if (a.status === 404) return false
+  if (a.status !== 200) throw new Error(problem(a))
+  const st = (JSON.parse(a.body.toString('utf8')) as { State?: { Running?: boolean; Restarting?: boolean } }).State
+  return st?.Running === true && st.Restarting !== true
+}
+
 /**
  * Removes a container and, unless `keepVolume`, the named volume given, as buildx's
  * docker-container driver does for `buildx rm` (driver.go Stop then Rm: ContainerStop,

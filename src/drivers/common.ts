@@ -1,13 +1,14 @@
 import { CONTAINER_CONFIG_FILE } from '../config/paths.js'
 import { bootArgs, createArgs, DEFAULT_BUILDKIT_IMAGE, DEFAULT_ROOTLESS_IMAGE, nodeName } from '../docker/buildx.js'
-import { type RecordedNode } from '../docker/buildx-record.js'
+import { type BuilderRecord, type RecordedNode } from '../docker/buildx-record.js'
 import * as docker from '../docker/cli.js'
 import * as log from '../runner/log.js'
 import { plannedRecord, refusal, type Found } from './ownership.js'
 import { optionLike } from '../inputs/nodes.js'
 import type { NodePlanContext, NodesPlan, Plan, PlannedNode } from '../plan/plan.js'
 import { driverOptValue } from '../docker/driver-opts.js'
-import type { BuilderImage, Driver } from './driver.js'
+import { keptValue } from '../docker/owner-mark.js'
+import type { BuilderImage, Driver, KeptOf } from './driver.js'
 import { withImage } from './node-images.js'
 
 // What several drivers do alike: claim a free name, create and boot the nodes, read what is at
@@ -15,20 +16,35 @@ import { withImage } from './node-images.js'
 
 /**
  * The name asked for, once buildx's own record says no builder has it (read without a
- * process, and nothing of it printed). docker/setup-buildx-action uses an existing builder as
- * it is; this action refuses it: a builder it did not create can't be verified against its
- * plan, and its post step would remove someone else's builder.
+ * process, and nothing of it printed), or that the builder of that name is a kept one of this
+ * action, which the next steps compare with the inputs (verify/kept.ts). docker/setup-buildx-action
+ * uses an existing builder as it is; this action refuses any other: a builder it did not
+ * create can't be verified against its plan, and one that another run will remove (its
+ * cleanup is on) must not be shared, nor removed by this run's post step. `keptOf` reads a
+ * node's kept mark (drivers/<name>/owner.ts); a driver without one never reuses.
  */
-export function claimFreeName(asked: string): string {
-  if (docker.builderOwner(asked, () => '') !== undefined) {
+export function claimFreeName(asked: string, keptOf?: KeptOf): string {
+  const found = docker.builderOwner(asked, rec => (keptOf !== undefined && isKept(rec, keptOf) ? 'kept' : ''))
+  if (found !== undefined) {
+    if (found === 'kept') {
+      log.info(`builder ${asked} exists, kept by an earlier run of this action (cleanup: false): it is compared with the inputs next`)
+      return asked
+    }
     throw new Error(
-      `a builder named "${asked}" already exists; choose another name (or leave name empty for a generated one), ` +
+      `a builder named "${asked}" already exists and is not a kept builder of this action; ` +
+        'choose another name (or leave name empty for a generated one), ' +
         `or remove it with "docker buildx rm ${asked}" (docker/setup-buildx-action would use it as it is; ` +
-        'this action only sets up, verifies and removes a builder of its own)'
+        'this action reuses only a builder an earlier run of it kept with cleanup: false, ' +
+        'and otherwise sets up, verifies and removes a builder of its own)'
     )
   }
   log.info(`no builder named ${asked} yet`)
   return asked
+}
+
+/** Whether every node of a builder's record carries the kept mark (one created by a run with cleanup: false). */
+export function isKept(rec: BuilderRecord, keptOf: KeptOf): boolean {
+  return rec.Nodes.length > 0 && rec.Nodes.every(n => keptOf(n.DriverOpts) !== undefined)
 }
 
 /**
@@ -89,7 +105,7 @@ export function dockerEndpointProblem(endpoint: string): string | undefined {
 /**
  * The nodes of a driver that takes the config: `buildx create` (then `--append`) with the
  * config, the node's driver options, the feature's (CNI) and the image the action chose, with
- * the driver's owner `mark`, and daemon flags.
+ * the driver's owner `mark` (and its kept mark with cleanup: false), and daemon flags.
  * buildx names the first node <builder>0 (store/nodegroup.go nextNodeName: create without
  * --node, every driver). `daemonFlags` turns a node's flags into what buildx is given
  * (kubernetes adds the config's path).
@@ -97,9 +113,11 @@ export function dockerEndpointProblem(endpoint: string): string | undefined {
 export function planConfigNodes(
   driver: string,
   ctx: NodePlanContext,
-  o: { mark: (owner: string, driverOpts: readonly string[]) => string[]; daemonFlags?: (flags: string[]) => string[] }
+  o: { mark: (owner: string, driverOpts: readonly string[], kept?: string) => string[]; daemonFlags?: (flags: string[]) => string[] }
 ): NodesPlan {
   const { inputs, configPath, owner, addition, images } = ctx
+  // cleanup: false keeps the builder: the kept mark lets a later run with this name reuse it (verify/kept.ts).
+  const kept = inputs.cleanup ? undefined : keptValue(inputs.keepState)
   const nodes = inputs.nodes.map((n, i): PlannedNode => ({
     label: n.label,
     name: i === 0 ? nodeName(inputs.name) : n.name,
@@ -109,7 +127,7 @@ export function planConfigNodes(
       name: inputs.name,
       driver,
       configPath,
-      driverOpts: o.mark(owner, withImage([...n.driverOpts, ...(addition.driverOpts ?? [])], images[i])),
+      driverOpts: o.mark(owner, withImage([...n.driverOpts, ...(addition.driverOpts ?? [])], images[i]), kept),
       buildkitdFlags: o.daemonFlags ? o.daemonFlags(n.buildkitdFlags) : n.buildkitdFlags,
       use: inputs.use,
       append: i > 0,

@@ -40,6 +40,9 @@ export interface BuilderImage {
   fetch(endpoint: string, ref: string): Promise<Fetched>
 }
 
+/** A driver's reading of a node's kept mark from its recorded driver options: its value, undefined when it carries none. */
+export type KeptOf = (opts: Record<string, string> | null | undefined) => string | undefined
+
 export interface Driver extends DriverRules, NodePlanner {
   /** Its nodes' BuildKit image, for a driver that runs one (remote and docker don't) */
   readonly builderImage?: BuilderImage
@@ -72,6 +75,19 @@ export interface Driver extends DriverRules, NodePlanner {
   logSince(node: NodeRef, since: number): Promise<string>
   /** A node's last daemon log lines, '' when there is no daemon to ask. */
   logTail(node: NodeRef, lines?: number): Promise<string>
+  /**
+   * Reads a node's kept mark (drivers/<name>/owner.ts), which its nodes carry when the run that
+   * created the builder said cleanup: false; a later run with that name reuses such a builder
+   * when it matches its inputs (verify/kept.ts). A driver without it never reuses one (remote:
+   * its TLS files are the creating job's, which its post step removes).
+   */
+  readonly keptOf?: KeptOf
+  /**
+   * Whether a node's daemon runs already (docker-container: its container is up), so that a
+   * kept builder needs no start; a driver without it has its kept builders started by buildx
+   * every time (kubernetes: buildx waits for the Deployment's pods).
+   */
+  running?(node: NodeRef): Promise<boolean>
   /** The owner mark buildx recorded for the builder; undefined when buildx has no such builder. */
   owner(builder: string): string | undefined
   /** A node's recorded driver options as `key=value` lines without the owner mark, for the outputs. */

@@ -1,6 +1,7 @@
 import type { RecordedNode } from '../docker/buildx-record.js'
 import { csvFields } from '../docker/csv.js'
 import type { PlannedNode } from '../plan/plan.js'
+import { splitShellWords } from '../runner/lines.js'
 
 // What is already at a node's place, and what that allows. Pure: the driver reads (drivers/),
 // this module decides.
@@ -107,19 +108,31 @@ export function takeovers(found: Found[], owner: string): string[] {
 
 /**
  * A planned node as buildx will record it, for reading its place before create: its name,
- * endpoint and driver-opts (from its create arguments, read as buildx reads them: CSV, the
- * last value of a key wins). undefined when buildx picks the name (kubernetes' first node:
- * generated, nothing can be there yet).
+ * endpoint and driver-opts (recordedArgs). undefined when buildx picks the name (kubernetes'
+ * first node: generated, nothing can be there yet).
  */
 export function plannedRecord(n: Pick<PlannedNode, 'name' | 'endpoint' | 'createArgs'>): RecordedNode | undefined {
   if (n.name === undefined) return undefined
+  return { Name: n.name, Endpoint: n.endpoint, DriverOpts: recordedArgs(n.createArgs).DriverOpts }
+}
+
+/**
+ * What buildx records of a node's create arguments: its driver-opts, read as buildx reads
+ * them (CSV, the last value of a key wins: builder.go csvToMap), and its daemon flags, split
+ * as buildx splits --buildkitd-flags (shlex; before buildx's own addition, builder.go
+ * parseBuildkitdFlags).
+ */
+export function recordedArgs(createArgs: readonly string[]): { DriverOpts: Record<string, string>; Flags: string[] } {
   const opts: Record<string, string> = {}
-  n.createArgs.forEach((a, i) => {
-    if (a !== '--driver-opt' || i + 1 >= n.createArgs.length) return
-    for (const f of csvFields(n.createArgs[i + 1])) {
+  let flags: string[] = []
+  createArgs.forEach((a, i) => {
+    if (i + 1 >= createArgs.length) return
+    if (a === '--buildkitd-flags') flags = splitShellWords(createArgs[i + 1]) ?? []
+    if (a !== '--driver-opt') return
+    for (const f of csvFields(createArgs[i + 1])) {
       const eq = f.indexOf('=')
       if (eq > 0) opts[f.slice(0, eq)] = f.slice(eq + 1)
     }
   })
-  return { Name: n.name, Endpoint: n.endpoint, DriverOpts: opts }
+  return { DriverOpts: opts, Flags: flags }
 }

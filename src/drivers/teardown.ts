@@ -19,7 +19,13 @@ export type Why = 'failure' | 'post'
 export async function teardown(why: Why): Promise<void> {
   const rec = state.record()
   try {
-    if (rec.created && rec.builder !== '') await removeBuilder(driverFor(rec.driver as Inputs['driver']), why, rec)
+    if (rec.reused) {
+      // Whatever this run's cleanup says: jobs share a kept builder, and it was not this run's to remove.
+      log.info(
+        `builder ${rec.builder} is a kept builder (an earlier run created it with cleanup: false) that this run used: left as it is; ` +
+          `remove it with "docker buildx rm ${rec.builder}" when no job needs it`
+      )
+    } else if (rec.created && rec.builder !== '') await removeBuilder(driverFor(rec.driver as Inputs['driver']), why, rec)
     else log.info('this run created no builder (or already removed it)')
   } finally {
     // After the builder, which buildx reaches through it; whether or not that worked.

@@ -14,6 +14,8 @@ export interface RunRecord {
   owner: string
   /** `buildx create` was started: the builder may exist (a failed bootstrap leaves it registered) */
   created: boolean
+  /** The builder is a kept one (an earlier run's, cleanup: false) that this run uses: no step of this run removes it */
+  reused: boolean
   /** The run's directory under RUNNER_TEMP; '' when there is none (any more) */
   runDir: string
   cleanup: boolean
@@ -29,6 +31,7 @@ const Keys = {
   driver: 'driver',
   owner: 'owner',
   created: 'builderCreated',
+  reused: 'builderReused',
   runDir: 'runDir',
   cleanup: 'cleanup',
   keepState: 'keepState',
@@ -43,6 +46,7 @@ function load(): RunRecord {
     driver: get('driver') || 'docker-container',
     owner: get('owner'),
     created: get('created') === 'true',
+    reused: get('reused') === 'true',
     runDir: get('runDir'),
     cleanup: get('cleanup') !== 'false',
     keepState: get('keepState') === 'true',

@@ -41,6 +41,8 @@ describe('parseDriverOptLine', () => {
     ['network=host,env.BUILDKIT_BUILDER_ACTION_OWNER=x', /mark this action puts/],
     ['"env.BUILDKIT_BUILDER_ACTION_OWNER=x"', /mark this action puts/],
     ['"labels=a=b,buildkit-builder-action/owner=x"', /buildkit-builder-action\/owner/],
+    ['env.BUILDKIT_BUILDER_ACTION_KEPT=keep-state-false', /kept with cleanup: false/],
+    ['"labels=a=b,buildkit-builder-action/kept=keep-state-false"', /buildkit-builder-action\/kept/],
     ['image=moby/buildkit:latest"', /bare "/],
     ['image=--help', /image= "--help" is not an image reference/],
     ['image=x@sha256:zz', /image= /],

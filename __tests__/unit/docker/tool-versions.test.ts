@@ -19,6 +19,7 @@ jest.unstable_mockModule('../../../src/docker/engine-api.js', () => ({
   engineVersion: jest.fn(async () => (order.push('engine version'), '28.0.0')),
   containerCmd: jest.fn(),
   containerEnv: jest.fn(),
+  containerRunning: jest.fn(),
   execIn: jest.fn(),
   imageId: jest.fn(),
   missingInImage: jest.fn(),

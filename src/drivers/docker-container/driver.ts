@@ -1,5 +1,5 @@
 import { engineArgs, nodeContainer, nodeVolume } from './names.js'
-import { envMarkOf, ownerFromEnv, withEnvMark, withoutEnvMark } from './owner.js'
+import { envMarkOf, keptFromEnvOpt, ownerFromEnv, withEnvMark, withoutEnvMark } from './owner.js'
 import { DEFAULT_BUILDKIT_IMAGE, leaveArgs, rmArgs } from '../../docker/buildx.js'
 import * as docker from '../../docker/cli.js'
 import { DEFAULT_FLAGS } from '../../inputs/model.js'
@@ -42,7 +42,8 @@ export const dockerContainer: Driver = {
     fetch: (endpoint, ref) => docker.pullImage(engineArgs(endpoint), ref)
   },
   planNodes: ctx => planConfigNodes('docker-container', ctx, { mark: withEnvMark }),
-  claim: async asked => claimFreeName(asked),
+  claim: async asked => claimFreeName(asked, keptFromEnvOpt),
+  keptOf: keptFromEnvOpt,
   create: createNodes,
   readBackNode: async (plan, node): Promise<ReadBackResult> => {
     const seen = await docker.readBackContainer(
@@ -54,6 +55,7 @@ export const dockerContainer: Driver = {
   readsDaemonLog: true,
   resolve: (node, refs) => docker.resolveInBuilder(at(node), refs),
   logSince: (node, since) => docker.daemonLogSince(at(node), since),
+  running: node => docker.containerRunning(at(node)),
   logTail: async (node, lines) => ((await docker.containerExists(at(node))) ? docker.daemonLogTail(at(node), lines) : ''),
   owner: builder => docker.builderOwner(builder, envMarkOf),
   withoutOwner: withoutEnvMark,

@@ -1,18 +1,25 @@
 import type { BuilderRecord } from '../../docker/buildx-record.js'
-import { OWNER_ENV } from '../../docker/owner-mark.js'
+import { KEPT_ENV, OWNER_ENV } from '../../docker/owner-mark.js'
 
 // The docker-container driver's owner mark: driver-opt env.<OWNER_ENV>=<owner>, an
 // environment variable of the daemon's container (driver/docker-container/factory.go), kept
-// in buildx's record with the node's driver options. Pure.
+// in buildx's record with the node's driver options. A builder kept with cleanup: false
+// carries env.<KEPT_ENV>=<keptValue> beside it, which a later run reads to reuse it. Pure.
 
 /** The driver-opt that carries the mark, alone. */
 export function envMarkOpt(owner: string): string {
   return `env.${OWNER_ENV}=${owner}`
 }
 
-/** A node's driver-opts with the mark first; none when owner is ''. */
-export function withEnvMark(owner: string, driverOpts: readonly string[]): string[] {
-  return owner === '' ? [...driverOpts] : [envMarkOpt(owner), ...driverOpts]
+/** A node's driver-opts with the mark first, and the kept mark (when `kept` is given) next; none when owner is ''. */
+export function withEnvMark(owner: string, driverOpts: readonly string[], kept?: string): string[] {
+  if (owner === '') return [...driverOpts]
+  return [envMarkOpt(owner), ...(kept === undefined ? [] : [`env.${KEPT_ENV}=${kept}`]), ...driverOpts]
+}
+
+/** The kept mark's value in a node's recorded DriverOpts: undefined when the builder is not kept. */
+export function keptFromEnvOpt(opts: Record<string, string> | null | undefined): string | undefined {
+  return opts ? opts[`env.${KEPT_ENV}`] : undefined
 }
 
 /** The mark in a node's recorded DriverOpts: undefined when there is none. */
@@ -20,9 +27,10 @@ export function ownerFromEnvOpt(opts: Record<string, string> | null | undefined)
   return opts ? opts[`env.${OWNER_ENV}`] : undefined
 }
 
-/** A node's recorded driver options as `key=value` lines, without the mark (for outputs). */
+/** A node's recorded driver options as `key=value` lines, without the marks (for outputs, and to compare a kept builder's). */
 export function withoutEnvMark(opts: Record<string, string> | null | undefined): string[] {
-  return Object.entries(opts ?? {}).flatMap(([k, v]) => (k === `env.${OWNER_ENV}` ? [] : [`${k}=${v}`]))
+  const marks = [`env.${OWNER_ENV}`, `env.${KEPT_ENV}`]
+  return Object.entries(opts ?? {}).flatMap(([k, v]) => (marks.includes(k) ? [] : [`${k}=${v}`]))
 }
 
 /** The owner mark in a builder's record ('' when no node carries one). */

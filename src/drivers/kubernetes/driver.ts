@@ -26,7 +26,7 @@ import { RESOLVE_SCRIPT } from '../../buildkit/resolve.js'
 import { parseWorkers, type DaemonInfo } from '../../buildkit/daemon-info.js'
 import { DEFAULT_FLAGS } from '../../inputs/model.js'
 import { kubernetesEndpointProblem, kubernetesInputProblems } from './inputs.js'
-import { labelMarkOf, ownerFromLabels, withLabelMark, withoutLabelMark } from './owner.js'
+import { keptFromLabelsOpt, labelMarkOf, ownerFromLabels, withLabelMark, withoutLabelMark } from './owner.js'
 import { claimFreeName, createNodes, kubeletImage, planConfigNodes } from '../common.js'
 import { READ_BACK_SCRIPT } from '../../buildkit/read-back.js'
 import type { Compare, Driver, NodeRef, ReadBackResult } from '../driver.js'
@@ -97,8 +97,9 @@ export const kubernetes: Driver = {
   claim: async asked => {
     // kubectl first: verification needs it, and nothing is created until it is there.
     await kubectlCheck()
-    return claimFreeName(asked)
+    return claimFreeName(asked, keptFromLabelsOpt)
   },
+  keptOf: keptFromLabelsOpt,
   create: createNodes,
   readBackNode: async (plan, node, compare) => readBackPods(plan, node, compare),
   readsDaemonLog: true,
