@@ -338,9 +338,13 @@ const fig = {
   peakRssMainMiB: median(rounds.map(r => r.main.peakKiB / 1024)),
   peakRssPostMiB: median(rounds.map(r => r.post.peakKiB / 1024)),
   distBytes: fs.statSync(path.join(root, 'dist', 'index.js')).size,
+  // post's own bundle (before #24 post loaded dist/index.js too)
+  distPostBytes: fs.existsSync(path.join(root, 'dist', 'post', 'index.js'))
+    ? fs.statSync(path.join(root, 'dist', 'post', 'index.js')).size
+    : null,
   // All of dist/: the chunks (YAML, tool cache, Actions cache, CNI) are loaded only when used.
   distAllBytes: fs
-    .readdirSync(path.join(root, 'dist'))
+    .readdirSync(path.join(root, 'dist'), { recursive: true })
     .filter(f => f.endsWith('.js'))
     .reduce((sum, f) => sum + fs.statSync(path.join(root, 'dist', f)).size, 0),
   processesMain: median(rounds.map(r => r.childrenMain)),
@@ -378,7 +382,8 @@ for (const which of ['main', 'post']) {
 }
 console.log(`peak RSS, MiB: main ${fig.peakRssMainMiB.toFixed(1)}, post ${fig.peakRssPostMiB.toFixed(1)}`)
 console.log(
-  `dist/: ${(fig.distAllBytes / 1024).toFixed(0)} KiB of JavaScript, of which dist/index.js (what every run loads) ${(fig.distBytes / 1024).toFixed(0)} KiB`
+  `dist/: ${(fig.distAllBytes / 1024).toFixed(0)} KiB of JavaScript, of which main loads dist/index.js, ${(fig.distBytes / 1024).toFixed(0)} KiB, ` +
+    `and post ${fig.distPostBytes === null ? 'the same' : `dist/post/index.js, ${(fig.distPostBytes / 1024).toFixed(0)} KiB`}`
 )
 console.log(`processes the action starts: main ${fig.processesMain}, post ${fig.processesPost}`)
 if (cni) {
@@ -388,7 +393,9 @@ if (cni) {
   )
 }
 // A kept builder reused against a fresh create (#25): scripts/bench-reuse.mjs.
-Object.assign(fig, await (await import('./bench-reuse.mjs')).benchReuse(n, inputs, { median, stepTimes }))
+// BENCH_REUSE=false skips it (and BENCH_CNI=false the cni rounds: a quicker run of the main figures).
+if (process.env.BENCH_REUSE !== 'false')
+  Object.assign(fig, await (await import('./bench-reuse.mjs')).benchReuse(n, inputs, { median, stepTimes }))
 const out = process.env.BENCH_JSON || path.join(root, 'bench.json')
 fs.writeFileSync(out, `${JSON.stringify(fig, null, 2)}\n`)
 console.log(`figures written to ${out}`)
