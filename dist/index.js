@@ -2927,7 +2927,6 @@ function parseDownloadBase(input, value, checksumInput, pinned, layout) {
 /* harmony export */   qt: () => (/* binding */ restorePlugin),
 /* harmony export */   zb: () => (/* binding */ stagingName)
 /* harmony export */ });
-/* unused harmony exports placeCopy, placeLink */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
@@ -2953,9 +2952,9 @@ function restorePlugin(installed) {
         if (kind === undefined)
             return `the buildx plugin that was at ${pluginPath} before this run is already back (no backup left at ${backupPath})`;
         if (kind === 'link')
-            placeLink(node_fs__WEBPACK_IMPORTED_MODULE_1__.readlinkSync(backupPath), pluginPath);
+            place(pluginPath, staged => node_fs__WEBPACK_IMPORTED_MODULE_1__.symlinkSync(node_fs__WEBPACK_IMPORTED_MODULE_1__.readlinkSync(backupPath), staged));
         else
-            placeCopy(backupPath, pluginPath);
+            place(pluginPath, staged => node_fs__WEBPACK_IMPORTED_MODULE_1__.copyFileSync(backupPath, staged));
         node_fs__WEBPACK_IMPORTED_MODULE_1__.rmSync(backupPath, { force: true });
         return `put back the buildx plugin that was at ${pluginPath} before this run`;
     }
@@ -2971,20 +2970,11 @@ function restorePlugin(installed) {
 function stagingName(target) {
     return node_path__WEBPACK_IMPORTED_MODULE_2__.join(node_path__WEBPACK_IMPORTED_MODULE_2__.dirname(target), `.buildkit-builder-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(6).toString('hex')}.tmp`);
 }
-function placeCopy(source, target) {
+/** Puts a file at `target` in one step: `write` makes it under a staging name, which is renamed over `target`. */
+function place(target, write) {
     const staged = stagingName(target);
     try {
-        node_fs__WEBPACK_IMPORTED_MODULE_1__.copyFileSync(source, staged);
-        node_fs__WEBPACK_IMPORTED_MODULE_1__.renameSync(staged, target);
-    }
-    finally {
-        node_fs__WEBPACK_IMPORTED_MODULE_1__.rmSync(staged, { force: true });
-    }
-}
-function placeLink(linkTarget, target) {
-    const staged = stagingName(target);
-    try {
-        node_fs__WEBPACK_IMPORTED_MODULE_1__.symlinkSync(linkTarget, staged);
+        write(staged);
         node_fs__WEBPACK_IMPORTED_MODULE_1__.renameSync(staged, target);
     }
     finally {

@@ -45,6 +45,25 @@ afterAll(() => {
   docker(['image', 'rm', image])
 })
 
+/** A container like a builder's daemon: its state volume at /var/lib/buildkit, stopping at SIGTERM. */
+function daemonLike(container: string, volume: string): ReturnType<typeof docker> {
+  return docker([
+    'run',
+    '-d',
+    '--name',
+    container,
+    '--network',
+    'none',
+    '-v',
+    `${volume}:/var/lib/buildkit`,
+    '--entrypoint',
+    'sh',
+    image,
+    '-c',
+    'trap "exit 0" TERM; sleep 120 & wait'
+  ])
+}
+
 describeDocker('the Engine API on the local socket', () => {
   test('this engine is reached on a local socket (else the CLI is used and this file tests nothing)', () => {
     expect(socket).toBeDefined()
@@ -121,22 +140,7 @@ describeDocker('the Engine API on the local socket', () => {
   ] as [string, boolean, string[]][])('removing a daemon container, %s', async (_t, keep, left) => {
     const c = `${name}-rm-${keep ? 'keep' : 'all'}`
     const v = `${c}_state`
-    const r = docker([
-      'run',
-      '-d',
-      '--name',
-      c,
-      '--network',
-      'none',
-      '-v',
-      `${v}:/var/lib/buildkit`,
-      '--entrypoint',
-      'sh',
-      image,
-      '-c',
-      'trap "exit 0" TERM; sleep 120 & wait'
-    ])
-    expect(r.status).toBe(0)
+    expect(daemonLike(c, v).status).toBe(0)
     try {
       await removeDaemonContainer(socket!, c, v, keep)
       const there = [
@@ -157,22 +161,7 @@ describeDocker('the Engine API on the local socket', () => {
     const v = `${c}_state`
     const other = `${c}-other`
     for (const n of [c, other]) {
-      const r = docker([
-        'run',
-        '-d',
-        '--name',
-        n,
-        '--network',
-        'none',
-        '-v',
-        `${v}:/var/lib/buildkit`,
-        '--entrypoint',
-        'sh',
-        image,
-        '-c',
-        'trap "exit 0" TERM; sleep 120 & wait'
-      ])
-      expect(r.status).toBe(0)
+      expect(daemonLike(n, v).status).toBe(0)
     }
     try {
       await expect(removeDaemonContainer(socket!, c, v, false)).rejects.toThrow(new RegExp(`^removing volume ${v}: .*in use`))

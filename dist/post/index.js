@@ -437,9 +437,9 @@ function restorePlugin(installed) {
         if (kind === undefined)
             return `the buildx plugin that was at ${pluginPath} before this run is already back (no backup left at ${backupPath})`;
         if (kind === 'link')
-            placeLink(external_node_fs_namespaceObject.readlinkSync(backupPath), pluginPath);
+            place(pluginPath, staged => external_node_fs_namespaceObject.symlinkSync(external_node_fs_namespaceObject.readlinkSync(backupPath), staged));
         else
-            placeCopy(backupPath, pluginPath);
+            place(pluginPath, staged => external_node_fs_namespaceObject.copyFileSync(backupPath, staged));
         external_node_fs_namespaceObject.rmSync(backupPath, { force: true });
         return `put back the buildx plugin that was at ${pluginPath} before this run`;
     }
@@ -455,20 +455,11 @@ function restorePlugin(installed) {
 function stagingName(target) {
     return external_node_path_namespaceObject.join(external_node_path_namespaceObject.dirname(target), `.buildkit-builder-${(0,external_node_crypto_namespaceObject.randomBytes)(6).toString('hex')}.tmp`);
 }
-function placeCopy(source, target) {
+/** Puts a file at `target` in one step: `write` makes it under a staging name, which is renamed over `target`. */
+function place(target, write) {
     const staged = stagingName(target);
     try {
-        external_node_fs_namespaceObject.copyFileSync(source, staged);
-        external_node_fs_namespaceObject.renameSync(staged, target);
-    }
-    finally {
-        external_node_fs_namespaceObject.rmSync(staged, { force: true });
-    }
-}
-function placeLink(linkTarget, target) {
-    const staged = stagingName(target);
-    try {
-        external_node_fs_namespaceObject.symlinkSync(linkTarget, staged);
+        write(staged);
         external_node_fs_namespaceObject.renameSync(staged, target);
     }
     finally {

@@ -18,8 +18,8 @@ export function restorePlugin(installed: { pluginPath: string; backupPath?: stri
     const kind = lstatKind(backupPath)
     if (kind === undefined)
       return `the buildx plugin that was at ${pluginPath} before this run is already back (no backup left at ${backupPath})`
-    if (kind === 'link') placeLink(fs.readlinkSync(backupPath), pluginPath)
-    else placeCopy(backupPath, pluginPath)
+    if (kind === 'link') place(pluginPath, staged => fs.symlinkSync(fs.readlinkSync(backupPath), staged))
+    else place(pluginPath, staged => fs.copyFileSync(backupPath, staged))
     fs.rmSync(backupPath, { force: true })
     return `put back the buildx plugin that was at ${pluginPath} before this run`
   }
@@ -36,20 +36,11 @@ export function stagingName(target: string): string {
   return path.join(path.dirname(target), `.buildkit-builder-${randomBytes(6).toString('hex')}.tmp`)
 }
 
-export function placeCopy(source: string, target: string): void {
+/** Puts a file at `target` in one step: `write` makes it under a staging name, which is renamed over `target`. */
+function place(target: string, write: (staged: string) => void): void {
   const staged = stagingName(target)
   try {
-    fs.copyFileSync(source, staged)
-    fs.renameSync(staged, target)
-  } finally {
-    fs.rmSync(staged, { force: true })
-  }
-}
-
-export function placeLink(linkTarget: string, target: string): void {
-  const staged = stagingName(target)
-  try {
-    fs.symlinkSync(linkTarget, staged)
+    write(staged)
     fs.renameSync(staged, target)
   } finally {
     fs.rmSync(staged, { force: true })
