@@ -638,12 +638,17 @@ function loadPem(ref, notes, now, env) {
             if (days < 0)
                 fail(ref, `expired on ${ci.notAfter.toISOString()}${which}`);
             if (days < EXPIRY_WARNING_DAYS) {
-                notes.warnings.push(`${ref.input}${ref.line ? ` line ${ref.line}` : ''}: ${ref.kind} ${ref.ref} expires in ${Math.floor(days)} days, on ` +
+                notes.warnings.push(`${ref.input}${ref.line ? ` line ${ref.line}` : ''}: ${ref.kind} ${ref.ref} ${expiresIn(days)}, on ` +
                     `${ci.notAfter.toISOString()}${which}`);
             }
         });
     }
     return { ...ref, content, sha256: sha256(content), info };
+}
+/** "expires in 14 days", "expires in 1 day", "expires within a day". */
+function expiresIn(days) {
+    const n = Math.floor(days);
+    return n === 0 ? 'expires within a day' : `expires in ${n} day${n === 1 ? '' : 's'}`;
 }
 /** Checks that the key belongs to the certificate (the first certificate of the file). */
 function checkKeyPair(pair) {

@@ -52,12 +52,17 @@ describe('loadPem', () => {
     expect(loadPem(ref('ca', bundle), { warnings: [] }, NOW).info?.subject).toBe('CN=fixture-test-ca')
   })
 
-  test('a certificate expiring within 30 days is a warning', () => {
+  // The client certificate expires on 2036-11-24T20:53:37Z.
+  test.each([
+    ['2036-11-10T00:00:00Z', 'expires in 14 days'],
+    ['2036-11-23T12:00:00Z', 'expires in 1 day'],
+    ['2036-11-24T10:00:00Z', 'expires within a day']
+  ])('a certificate expiring within 30 days is a warning: on %s it %s', (now, words) => {
     const notes = { warnings: [] as string[] }
-    loadPem(ref('cert', path.join(pkiDir, 'client.crt')), notes, new Date('2036-11-10T00:00:00Z'))
+    loadPem(ref('cert', path.join(pkiDir, 'client.crt')), notes, new Date(now))
     expect(notes.warnings).toEqual([
       expect.stringMatching(
-        /^registry-certs line 3: cert .*client.crt expires in 14 days, on 2036-11-24T20:53:37.000Z \(CN=fixture-client\)$/
+        new RegExp(`^registry-certs line 3: cert .*client.crt ${words}, on 2036-11-24T20:53:37.000Z \\(CN=fixture-client\\)$`)
       )
     ])
   })
