@@ -1422,18 +1422,27 @@ async function json(socket, method, url, body) {
         throw new Error(problem(a));
     return JSON.parse(a.body.toString('utf8'));
 }
+/** GET `url` as JSON; undefined when the engine has no such object (404). */
+async function found(socket, url) {
+    const a = await request(socket, 'GET', url);
+    if (a.status === 404)
+        return undefined;
+    if (a.status !== 200)
+        throw new Error(problem(a));
+    return JSON.parse(a.body.toString('utf8'));
+}
+/** An answer to a stop or a removal: done, or there was nothing to do (404); else the engine's error, for `what`. */
+function doneOrGone(a, what) {
+    if (a.status >= 400 && a.status !== 404)
+        throw new Error(`${what}: ${problem(a)}`);
+}
 /** GET /version: the engine's version. */
 async function engineVersion(socket) {
     return (await json(socket, 'GET', '/version')).Version;
 }
 /** GET /images/{ref}/json: the image's ID, or undefined when the engine has no such image. */
 async function imageId(socket, ref) {
-    const a = await request(socket, 'GET', `/images/${encodeURIComponent(ref)}/json`);
-    if (a.status === 404)
-        return undefined;
-    if (a.status !== 200)
-        throw new Error(problem(a));
-    return JSON.parse(a.body.toString('utf8')).Id;
+    return (await found(socket, `/images/${encodeURIComponent(ref)}/json`))?.Id;
 }
 /** GET /containers/{name}/json: the container's command (the daemon's arguments). */
 async function containerCmd(socket, container) {
@@ -1442,22 +1451,13 @@ async function containerCmd(socket, container) {
 }
 /** GET /containers/{name}/json: the container's environment, or undefined when there is no such container. */
 async function containerEnv(socket, container) {
-    const a = await request(socket, 'GET', `/containers/${encodeURIComponent(container)}/json`);
-    if (a.status === 404)
-        return undefined;
-    if (a.status !== 200)
-        throw new Error(problem(a));
-    return JSON.parse(a.body.toString('utf8')).Config?.Env ?? [];
+    const c = await found(socket, `/containers/${encodeURIComponent(container)}/json`);
+    return c === undefined ? undefined : (c.Config?.Env ?? []);
 }
 /** GET /containers/{name}/json: whether the container runs (and is not restarting); false when there is none. */
 async function containerRunning(socket, container) {
-    const a = await request(socket, 'GET', `/containers/${encodeURIComponent(container)}/json`);
-    if (a.status === 404)
-        return false;
-    if (a.status !== 200)
-        throw new Error(problem(a));
-    const st = JSON.parse(a.body.toString('utf8')).State;
-    return st?.Running === true && st.Restarting !== true;
+    const c = await found(socket, `/containers/${encodeURIComponent(container)}/json`);
+    return c?.State?.Running === true && c.State.Restarting !== true;
 }
 /**
  * Removes a container and, unless `keepVolume`, the named volume given, as buildx's
@@ -1470,19 +1470,11 @@ async function containerRunning(socket, container) {
  */
 async function removeDaemonContainer(socket, container, volume, keepVolume) {
     const c = encodeURIComponent(container);
-    if (keepVolume) {
-        const stopped = await request(socket, 'POST', `/containers/${c}/stop`);
-        if (stopped.status >= 400 && stopped.status !== 404)
-            throw new Error(`stopping container ${container}: ${problem(stopped)}`);
-    }
-    const removed = await request(socket, 'DELETE', `/containers/${c}?force=1&v=1`);
-    if (removed.status >= 400 && removed.status !== 404)
-        throw new Error(`removing container ${container}: ${problem(removed)}`);
     if (keepVolume)
-        return;
-    const gone = await request(socket, 'DELETE', `/volumes/${encodeURIComponent(volume)}`);
-    if (gone.status >= 400 && gone.status !== 404)
-        throw new Error(`removing volume ${volume}: ${problem(gone)}`);
+        doneOrGone(await request(socket, 'POST', `/containers/${c}/stop`), `stopping container ${container}`);
+    doneOrGone(await request(socket, 'DELETE', `/containers/${c}?force=1&v=1`), `removing container ${container}`);
+    if (!keepVolume)
+        doneOrGone(await request(socket, 'DELETE', `/volumes/${encodeURIComponent(volume)}`), `removing volume ${volume}`);
 }
 /**
  * Runs a command in a container (POST exec, start, then its exit code), as `docker exec`
@@ -1584,10 +1576,8 @@ async function toolVersions(askEngine = true) {
 }
 /** `docker buildx version` (or `buildx version` standalone): which buildx the job runs. */
 async function buildxVersion() {
-    const res = await runBuildx(['buildx', 'version']);
-    if (res.exitCode !== 0)
-        throw new Error(`buildx version failed (exit code ${res.exitCode}): ${(0,runner_exec/* lastLine */.fM)(res.stderr || res.stdout)}`);
-    return res.stdout.trim();
+    const b = buildxArgv(['buildx', 'version']);
+    return (await (0,runner_exec/* runChecked */.X4)('buildx version', b.command, b.args)).stdout.trim();
 }
 /** The docker CLI's current context: the name of the docker driver's builder. */
 async function currentContext() {

@@ -290,7 +290,7 @@ async function exec_run(command, args, options = {}) {
 async function exec_runChecked(what, command, args, options = {}) {
     const res = await exec_run(command, args, options);
     if (res.exitCode !== 0) {
-        throw new Error(`${what} failed (exit code ${res.exitCode}): ${exec_lastLine(res.stderr || res.stdout)}`);
+        throw new Error(`${what} failed (exit code ${res.exitCode}): ${lastLine(res.stderr || res.stdout)}`);
     }
     return res;
 }
@@ -333,7 +333,7 @@ function killGroup(c, signal) {
         c.kill(signal); // the group is gone already, or this platform has none
     }
 }
-function exec_lastLine(text) {
+function lastLine(text) {
     const lines = text
         .split(/\r?\n/)
         .map(l => l.trim())
@@ -775,7 +775,7 @@ function splitReadBackOutput(stdout) {
  */
 function parseReadBack(exec, args, files, where) {
     const parts = splitReadBackOutput(exec.stdout);
-    const why = (what) => `${what} failed (exit code ${exec.exitCode}): ${exec_lastLine(exec.stderr || exec.stdout)}`;
+    const why = (what) => `${what} failed (exit code ${exec.exitCode}): ${lastLine(exec.stderr || exec.stdout)}`;
     const workers = parts.get('workers');
     const config = parts.get('config');
     const sums = parts.get('sha256');
@@ -978,18 +978,27 @@ async function json(socket, method, url, body) {
         throw new Error(problem(a));
     return JSON.parse(a.body.toString('utf8'));
 }
+/** GET `url` as JSON; undefined when the engine has no such object (404). */
+async function found(socket, url) {
+    const a = await request(socket, 'GET', url);
+    if (a.status === 404)
+        return undefined;
+    if (a.status !== 200)
+        throw new Error(problem(a));
+    return JSON.parse(a.body.toString('utf8'));
+}
+/** An answer to a stop or a removal: done, or there was nothing to do (404); else the engine's error, for `what`. */
+function doneOrGone(a, what) {
+    if (a.status >= 400 && a.status !== 404)
+        throw new Error(`${what}: ${problem(a)}`);
+}
 /** GET /version: the engine's version. */
 async function engine_api_engineVersion(socket) {
     return (await json(socket, 'GET', '/version')).Version;
 }
 /** GET /images/{ref}/json: the image's ID, or undefined when the engine has no such image. */
 async function imageId(socket, ref) {
-    const a = await request(socket, 'GET', `/images/${encodeURIComponent(ref)}/json`);
-    if (a.status === 404)
-        return undefined;
-    if (a.status !== 200)
-        throw new Error(problem(a));
-    return JSON.parse(a.body.toString('utf8')).Id;
+    return (await found(socket, `/images/${encodeURIComponent(ref)}/json`))?.Id;
 }
 /** GET /containers/{name}/json: the container's command (the daemon's arguments). */
 async function containerCmd(socket, container) {
@@ -998,22 +1007,13 @@ async function containerCmd(socket, container) {
 }
 /** GET /containers/{name}/json: the container's environment, or undefined when there is no such container. */
 async function containerEnv(socket, container) {
-    const a = await request(socket, 'GET', `/containers/${encodeURIComponent(container)}/json`);
-    if (a.status === 404)
-        return undefined;
-    if (a.status !== 200)
-        throw new Error(problem(a));
-    return JSON.parse(a.body.toString('utf8')).Config?.Env ?? [];
+    const c = await found(socket, `/containers/${encodeURIComponent(container)}/json`);
+    return c === undefined ? undefined : (c.Config?.Env ?? []);
 }
 /** GET /containers/{name}/json: whether the container runs (and is not restarting); false when there is none. */
 async function containerRunning(socket, container) {
-    const a = await request(socket, 'GET', `/containers/${encodeURIComponent(container)}/json`);
-    if (a.status === 404)
-        return false;
-    if (a.status !== 200)
-        throw new Error(problem(a));
-    const st = JSON.parse(a.body.toString('utf8')).State;
-    return st?.Running === true && st.Restarting !== true;
+    const c = await found(socket, `/containers/${encodeURIComponent(container)}/json`);
+    return c?.State?.Running === true && c.State.Restarting !== true;
 }
 /**
  * Removes a container and, unless `keepVolume`, the named volume given, as buildx's
@@ -1026,19 +1026,11 @@ async function containerRunning(socket, container) {
  */
 async function removeDaemonContainer(socket, container, volume, keepVolume) {
     const c = encodeURIComponent(container);
-    if (keepVolume) {
-        const stopped = await request(socket, 'POST', `/containers/${c}/stop`);
-        if (stopped.status >= 400 && stopped.status !== 404)
-            throw new Error(`stopping container ${container}: ${problem(stopped)}`);
-    }
-    const removed = await request(socket, 'DELETE', `/containers/${c}?force=1&v=1`);
-    if (removed.status >= 400 && removed.status !== 404)
-        throw new Error(`removing container ${container}: ${problem(removed)}`);
     if (keepVolume)
-        return;
-    const gone = await request(socket, 'DELETE', `/volumes/${encodeURIComponent(volume)}`);
-    if (gone.status >= 400 && gone.status !== 404)
-        throw new Error(`removing volume ${volume}: ${problem(gone)}`);
+        doneOrGone(await request(socket, 'POST', `/containers/${c}/stop`), `stopping container ${container}`);
+    doneOrGone(await request(socket, 'DELETE', `/containers/${c}?force=1&v=1`), `removing container ${container}`);
+    if (!keepVolume)
+        doneOrGone(await request(socket, 'DELETE', `/volumes/${encodeURIComponent(volume)}`), `removing volume ${volume}`);
 }
 /**
  * Runs a command in a container (POST exec, start, then its exit code), as `docker exec`
@@ -1191,10 +1183,8 @@ async function toolVersions(askEngine = true) {
 }
 /** `docker buildx version` (or `buildx version` standalone): which buildx the job runs. */
 async function buildxVersion() {
-    const res = await runBuildx(['buildx', 'version']);
-    if (res.exitCode !== 0)
-        throw new Error(`buildx version failed (exit code ${res.exitCode}): ${lastLine(res.stderr || res.stdout)}`);
-    return res.stdout.trim();
+    const b = buildxArgv(['buildx', 'version']);
+    return (await runChecked('buildx version', b.command, b.args)).stdout.trim();
 }
 /** The docker CLI's current context: the name of the docker driver's builder. */
 async function currentContext() {
@@ -1231,7 +1221,7 @@ async function inspectBuilder(name) {
 async function useBuilder(name) {
     const res = await runBuildx(['buildx', 'use', name], { show: true });
     if (res.exitCode !== 0)
-        throw new Error(`docker buildx use ${name} failed (exit code ${res.exitCode}): ${exec_lastLine(res.stderr || res.stdout)}`);
+        throw new Error(`docker buildx use ${name} failed (exit code ${res.exitCode}): ${lastLine(res.stderr || res.stdout)}`);
 }
 /**
  * Who made builder `name`: its owner mark as the driver reads it from buildx's record ('' for
@@ -1284,7 +1274,7 @@ function runBuildx(args, options = {}) {
 async function createBuilder(args) {
     const res = await runBuildx(args, { show: true });
     if (res.exitCode !== 0)
-        throw new Error(`docker buildx create failed (exit code ${res.exitCode}): ${exec_lastLine(res.stderr || res.stdout)}`);
+        throw new Error(`docker buildx create failed (exit code ${res.exitCode}): ${lastLine(res.stderr || res.stdout)}`);
 }
 /** Starts every node of a builder. Its stdout holds the nodes' files: dropped unread; stderr is the boot's progress. */
 async function bootBuilder(args) {
@@ -1294,7 +1284,7 @@ async function bootBuilder(args) {
         if (l.trim() !== '')
             log_info(l);
     if (res.exitCode !== 0)
-        throw new Error(`docker ${args.slice(0, 3).join(' ')} failed (exit code ${res.exitCode}): ${exec_lastLine(res.stderr)}`);
+        throw new Error(`docker ${args.slice(0, 3).join(' ')} failed (exit code ${res.exitCode}): ${lastLine(res.stderr)}`);
 }
 async function removeBuilder(args) {
     const res = await runBuildx(args, { show: true });
@@ -1356,7 +1346,7 @@ async function cli_containerEnv(c) {
         return JSON.parse(res.stdout) ?? [];
     if (/no such container/i.test(res.stderr))
         return undefined;
-    throw new Error(`docker container inspect ${c.container} failed (exit code ${res.exitCode}): ${exec_lastLine(res.stderr)}`);
+    throw new Error(`docker container inspect ${c.container} failed (exit code ${res.exitCode}): ${lastLine(res.stderr)}`);
 }
 /**
  * Whether a container runs (and is not restarting): on the engine's socket where the CLI would
@@ -1388,7 +1378,7 @@ async function daemonLogTail(c, lines = 30) {
 async function readBackContainer(c, files) {
     const [inspect, exec] = await Promise.all([containerCmdOf(c), cli_execIn(c, ['sh', '-c', READ_BACK_SCRIPT, 'sh', ...files])]);
     const args = inspect.exitCode !== 0
-        ? { error: `docker inspect of the builder container failed (exit code ${inspect.exitCode}): ${exec_lastLine(inspect.stderr)}` }
+        ? { error: `docker inspect of the builder container failed (exit code ${inspect.exitCode}): ${lastLine(inspect.stderr)}` }
         : { cmd: inspect.cmd };
     return parseReadBack(exec, args, files, 'the builder');
 }
@@ -1450,7 +1440,7 @@ async function ensureImage(ref) {
 async function pullImage(engine, ref) {
     const res = await exec_run('docker', [...engine, 'pull', ref]);
     if (res.exitCode !== 0)
-        throw new Error(exec_lastLine(res.stderr || res.stdout).replace(/^Error response from daemon: /, ''));
+        throw new Error(lastLine(res.stderr || res.stdout).replace(/^Error response from daemon: /, ''));
     const digest = /^Digest: (\S+)$/m.exec(res.stdout)?.[1];
     if (digest === undefined)
         throw new Error(`docker pull ${ref} printed no digest`);
@@ -1464,7 +1454,7 @@ async function pullImage(engine, ref) {
 async function registryDigest(ref) {
     const res = await runBuildx(['buildx', 'imagetools', 'inspect', '--format', '{{json .Manifest}}', ref]);
     if (res.exitCode !== 0)
-        throw new Error(exec_lastLine(res.stderr || res.stdout));
+        throw new Error(lastLine(res.stderr || res.stdout));
     const digest = JSON.parse(res.stdout).digest;
     if (digest === undefined)
         throw new Error(`buildx imagetools inspect ${ref} printed no digest`);
@@ -5178,7 +5168,7 @@ const kubernetes = {
         const place = `Deployment ${t.deployment} (${t.namespace})`;
         const res = await exec_run('kubectl', getDeploymentArgs(t)).catch((err) => ({ exitCode: 1, stdout: '', stderr: err.message }));
         if (res.exitCode !== 0)
-            return { place, occupant: { state: 'unknown', error: exec_lastLine(res.stderr || res.stdout) } };
+            return { place, occupant: { state: 'unknown', error: lastLine(res.stderr || res.stdout) } };
         // --ignore-not-found: nothing on stdout when there is no such Deployment.
         if (res.stdout.trim() === '')
             return { place, occupant: { state: 'free' } };
@@ -5852,7 +5842,7 @@ const remote = {
 async function inspectDaemon(builder, nodeName) {
     const res = await inspectBuilder(builder);
     if (res.exitCode !== 0)
-        return { error: `docker buildx inspect --bootstrap failed (exit code ${res.exitCode}): ${exec_lastLine(res.stderr)}` };
+        return { error: `docker buildx inspect --bootstrap failed (exit code ${res.exitCode}): ${lastLine(res.stderr)}` };
     return daemonFromInspect(parseInspect(res.stdout), nodeName);
 }
 /**
@@ -5876,7 +5866,7 @@ async function resolveFromRunner(node, refs, builder) {
             return {
                 exitCode: made.exitCode,
                 stdout: '',
-                stderr: `a builder for node ${node.Name} alone could not be made: ${exec_lastLine(made.stderr)}`
+                stderr: `a builder for node ${node.Name} alone could not be made: ${lastLine(made.stderr)}`
             };
         }
     }

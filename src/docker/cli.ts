@@ -71,9 +71,8 @@ export async function toolVersions(askEngine = true): Promise<ToolVersions> {
 
 /** `docker buildx version` (or `buildx version` standalone): which buildx the job runs. */
 export async function buildxVersion(): Promise<string> {
-  const res = await runBuildx(['buildx', 'version'])
-  if (res.exitCode !== 0) throw new Error(`buildx version failed (exit code ${res.exitCode}): ${lastLine(res.stderr || res.stdout)}`)
-  return res.stdout.trim()
+  const b = buildxArgv(['buildx', 'version'])
+  return (await runChecked('buildx version', b.command, b.args)).stdout.trim()
 }
 
 /** The docker CLI's current context: the name of the docker driver's builder. */

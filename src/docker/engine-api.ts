@@ -64,6 +64,19 @@ async function json<T>(socket: string, method: string, url: string, body?: unkno
   return JSON.parse(a.body.toString('utf8')) as T
 }
 
+/** GET `url` as JSON; undefined when the engine has no such object (404). */
+async function found<T>(socket: string, url: string): Promise<T | undefined> {
+  const a = await request(socket, 'GET', url)
+  if (a.status === 404) return undefined
+  if (a.status !== 200) throw new Error(problem(a))
+  return JSON.parse(a.body.toString('utf8')) as T
+}
+
+/** An answer to a stop or a removal: done, or there was nothing to do (404); else the engine's error, for `what`. */
+function doneOrGone(a: Answer, what: string): void {
+  if (a.status >= 400 && a.status !== 404) throw new Error(`${what}: ${problem(a)}`)
+}
+
 /** GET /version: the engine's version. */
 export async function engineVersion(socket: string): Promise<string> {
   return (await json<{ Version: string }>(socket, 'GET', '/version')).Version
@@ -71,10 +84,7 @@ export async function engineVersion(socket: string): Promise<string> {
 
 /** GET /images/{ref}/json: the image's ID, or undefined when the engine has no such image. */
 export async function imageId(socket: string, ref: string): Promise<string | undefined> {
-  const a = await request(socket, 'GET', `/images/${encodeURIComponent(ref)}/json`)
-  if (a.status === 404) return undefined
-  if (a.status !== 200) throw new Error(problem(a))
-  return (JSON.parse(a.body.toString('utf8')) as { Id: string }).Id
+  return (await found<{ Id: string }>(socket, `/images/${encodeURIComponent(ref)}/json`))?.Id
 }
 
 /** GET /containers/{name}/json: the container's command (the daemon's arguments). */
@@ -85,19 +95,17 @@ export async function containerCmd(socket: string, container: string): Promise<s
 
 /** GET /containers/{name}/json: the container's environment, or undefined when there is no such container. */
 export async function containerEnv(socket: string, container: string): Promise<string[] | undefined> {
-  const a = await request(socket, 'GET', `/containers/${encodeURIComponent(container)}/json`)
-  if (a.status === 404) return undefined
-  if (a.status !== 200) throw new Error(problem(a))
-  return (JSON.parse(a.body.toString('utf8')) as { Config?: { Env?: string[] | null } }).Config?.Env ?? []
+  const c = await found<{ Config?: { Env?: string[] | null } }>(socket, `/containers/${encodeURIComponent(container)}/json`)
+  return c === undefined ? undefined : (c.Config?.Env ?? [])
 }
 
 /** GET /containers/{name}/json: whether the container runs (and is not restarting); false when there is none. */
 export async function containerRunning(socket: string, container: string): Promise<boolean> {
-  const a = await request(socket, 'GET', `/containers/${encodeURIComponent(container)}/json`)
-  if (a.status === 404) return false
-  if (a.status !== 200) throw new Error(problem(a))
-  const st = (JSON.parse(a.body.toString('utf8')) as { State?: { Running?: boolean; Restarting?: boolean } }).State
-  return st?.Running === true && st.Restarting !== true
+  const c = await found<{ State?: { Running?: boolean; Restarting?: boolean } }>(
+    socket,
+    `/containers/${encodeURIComponent(container)}/json`
+  )
+  return c?.State?.Running === true && c.State.Restarting !== true
 }
 
 /**
@@ -111,15 +119,9 @@ export async function containerRunning(socket: string, container: string): Promi
  */
 export async function removeDaemonContainer(socket: string, container: string, volume: string, keepVolume: boolean): Promise<void> {
   const c = encodeURIComponent(container)
-  if (keepVolume) {
-    const stopped = await request(socket, 'POST', `/containers/${c}/stop`)
-    if (stopped.status >= 400 && stopped.status !== 404) throw new Error(`stopping container ${container}: ${problem(stopped)}`)
-  }
-  const removed = await request(socket, 'DELETE', `/containers/${c}?force=1&v=1`)
-  if (removed.status >= 400 && removed.status !== 404) throw new Error(`removing container ${container}: ${problem(removed)}`)
-  if (keepVolume) return
-  const gone = await request(socket, 'DELETE', `/volumes/${encodeURIComponent(volume)}`)
-  if (gone.status >= 400 && gone.status !== 404) throw new Error(`removing volume ${volume}: ${problem(gone)}`)
+  if (keepVolume) doneOrGone(await request(socket, 'POST', `/containers/${c}/stop`), `stopping container ${container}`)
+  doneOrGone(await request(socket, 'DELETE', `/containers/${c}?force=1&v=1`), `removing container ${container}`)
+  if (!keepVolume) doneOrGone(await request(socket, 'DELETE', `/volumes/${encodeURIComponent(volume)}`), `removing volume ${volume}`)
 }
 
 /**
